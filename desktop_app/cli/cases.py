@@ -1,0 +1,273 @@
+"""`case add | list | show | act | note`: the Cases tab, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
+from desktop_app.core.errors import UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
+from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.store.rows import CaseDetail, CaseRow
+
+# Milestones `case add` accepts as options: option name → milestone.
+_MILESTONE_OPTIONS = {
+    "paid_at": ("--paid-at", "paid", "买家付款时间"),
+    "shipped_at": ("--shipped-at", "shipped", "原订单发货时间"),
+    "return_shipped_at": ("--return-shipped-at", "return_shipped", "买家寄回退货的时间"),
+    "succeeded_at": ("--succeeded-at", "trade_succeeded", "交易成功（确认收货）时间"),
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    case = subparsers.add_parser("case", help="售后单：新建、列表、查看、操作", description="售后单")
+    sub = case.add_subparsers(dest="case_command", metavar="SUBCOMMAND", title="子命令")
+
+    add = sub.add_parser("add", help="新建售后单（订单未导入也可以）")
+    add.add_argument("--platform", required=True, help="平台：taobao tmall pdd douyin jd other（或中文名）")
+    add.add_argument("--order", required=True, help="订单号")
+    add.add_argument("--kind", required=True, help="类型：" + " ".join(k.value for k in CaseKind))
+    add.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    add.add_argument("--amount", help="金额（元）：退款或补偿金额")
+    add.add_argument("--responsible", help="责任方：" + " ".join(r.value for r in ResponsibleParty))
+    add.add_argument("--platform-case", help="平台售后单号")
+    add.add_argument("--receiver", help="收货人（订单未导入时）")
+    add.add_argument("--phone", help="手机（订单未导入时）")
+    add.add_argument("--signed-at", metavar="T", help="买家签收时间 YYYY-MM-DD[ HH:MM[:SS]]（北京时间）")
+    add.add_argument("--requested-at", metavar="T", help="买家申请售后的时间（默认：现在）")
+    add.add_argument("--agreed-at", metavar="T", help="商家已同意（退货或补发）的时间")
+    for dest, (flag, _milestone, label) in _MILESTONE_OPTIONS.items():
+        add.add_argument(flag, dest=dest, metavar="T", help=label)
+    add.add_argument("--note", help="说明")
+    add_db_option(add)
+    add_json_option(add)
+    add.set_defaults(handler=_add)
+
+    lst = sub.add_parser("list", help="列出售后单")
+    lst.add_argument("--platform", help="平台")
+    lst.add_argument("--kind", help="类型")
+    lst.add_argument("--status", help="状态：" + " ".join(s.value for s in CaseStatus))
+    lst.add_argument("--reason", help="原因")
+    lst.add_argument("--search", help="搜索订单号、收货人、手机（含后四位）、物流单号、商品")
+    state = lst.add_mutually_exclusive_group()
+    state.add_argument("--open", action="store_true", help="只列未结束的")
+    state.add_argument("--closed", action="store_true", help="只列已结束的")
+    lst.add_argument("--limit", type=int, default=1000, help="最多列出几条（默认 1000）")
+    add_db_option(lst)
+    add_json_option(lst)
+    lst.set_defaults(handler=_list)
+
+    show = sub.add_parser("show", help="查看一张售后单及其时间线")
+    show.add_argument("id", type=int, metavar="N")
+    add_db_option(show)
+    add_json_option(show)
+    show.set_defaults(handler=_show)
+
+    act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction))
+    act.add_argument("id", type=int, metavar="N")
+    act.add_argument("action", metavar="ACTION")
+    act.add_argument("--note", help="备注")
+    act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
+    add_db_option(act)
+    add_json_option(act)
+    act.set_defaults(handler=_act)
+
+    note = sub.add_parser("note", help="给售后单添加备注")
+    note.add_argument("id", type=int, metavar="N")
+    note.add_argument("text")
+    add_db_option(note)
+    note.set_defaults(handler=_note)
+
+    case.set_defaults(handler=lambda _args: (case.print_help(), 2)[1])
+
+
+def _moment(value: str | None, what: str) -> Moment | None:
+    return parse_moment(value, what) if value else None
+
+
+def _add(args: argparse.Namespace) -> int:
+    from desktop_app.services.cases import NewCase, amount_fields, open_case
+
+    kind = CaseKind.parse(args.kind)
+    amount = parse_yuan(args.amount) if args.amount else None
+    refund_fen, compensation_fen = amount_fields(kind, amount)
+    milestones = {
+        milestone: m
+        for dest, (_flag, milestone, label) in _MILESTONE_OPTIONS.items()
+        if (m := _moment(getattr(args, dest), label)) is not None
+    }
+    actions: tuple[tuple[CaseAction, Moment], ...] = ()
+    agreed = _moment(args.agreed_at, "同意时间")
+    if agreed is not None:
+        if kind is CaseKind.RESHIP:
+            actions = ((CaseAction.AGREE_RESHIP, agreed),)
+        elif kind in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE, CaseKind.REPAIR):
+            actions = ((CaseAction.AGREE_RETURN, agreed),)
+        else:
+            raise UserError(f"“{kind.label}”售后单没有“同意”这一步，不能使用 --agreed-at")
+    new = NewCase(
+        platform=Platform.parse(args.platform), order_no=args.order, kind=kind,
+        reason=CaseReason.parse(args.reason) if args.reason else None,
+        refund_fen=refund_fen, compensation_fen=compensation_fen,
+        responsible=ResponsibleParty.parse(args.responsible) if args.responsible else None,
+        platform_case_no=args.platform_case, note=args.note,
+        requested=_moment(args.requested_at, "申请时间"), signed=_moment(args.signed_at, "签收时间"),
+        milestones=milestones, actions=actions, receiver=args.receiver, phone=args.phone,
+    )
+    db = open_db(args)
+    try:
+        case_id = open_case(db, new)
+        if args.json:
+            from desktop_app.store.case_queries import case_row
+
+            with db.reading() as session:
+                print_json(case_json(case_row(session, case_id)))
+        else:
+            print(case_id)
+    finally:
+        db.close()
+    return 0
+
+
+def case_json(row: CaseRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "platform": row.platform,
+        "shop": row.shop,
+        "order": row.order_no,
+        "receiver": row.receiver,
+        "kind": row.kind,
+        "reason": row.reason,
+        "status": row.status,
+        "status_label": CaseStatus(row.status).label,
+        "open": row.is_open,
+        "amount": str(fen_to_yuan(row.amount_fen)) if row.amount_fen is not None else None,
+        "responsible": row.responsible,
+        "next_due_at": row.next_due_at.astimezone(CHINA).isoformat() if row.next_due_at else None,
+        "next_due": row.next_due_name,
+        "updated_at": row.updated_at.astimezone(CHINA).isoformat(),
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    from desktop_app.store.case_queries import CaseFilter, CaseOrder, OpenState, case_rows
+
+    f = CaseFilter(
+        search=args.search or "",
+        platforms=frozenset({Platform.parse(args.platform).value}) if args.platform else frozenset(),
+        kind=CaseKind.parse(args.kind).value if args.kind else None,
+        status=CaseStatus.parse(args.status).value if args.status else None,
+        reason=CaseReason.parse(args.reason).value if args.reason else None,
+        open_state=OpenState.OPEN if args.open else OpenState.CLOSED if args.closed else OpenState.ALL,
+    )
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
+    finally:
+        db.close()
+    if args.json:
+        print_json([case_json(r) for r in rows])
+        return 0
+    for r in rows:
+        print("\t".join([
+            f"#{r.id}", Platform(r.platform).label, r.order_no, r.receiver or "", CaseKind(r.kind).label,
+            CaseReason(r.reason).label if r.reason else "", CaseStatus(r.status).label,
+            format_yuan(r.amount_fen), format_china(r.updated_at),
+        ]))
+    if not rows:
+        sys.stderr.write("没有符合条件的售后单\n")
+    return 0
+
+
+def detail_json(d: CaseDetail) -> dict[str, Any]:
+    china = CHINA
+    o = d.order.order
+    return {
+        **case_json(d.row),
+        "refund": str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else None,
+        "compensation": str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else None,
+        "platform_case": d.platform_case_no,
+        "description": d.description,
+        "requested_at": d.requested_at.astimezone(china).isoformat() if d.requested_at else None,
+        "signed_at": d.signed_at.astimezone(china).isoformat() if d.signed_at else None,
+        "signed_date_only": d.signed_date_only,
+        "version": d.version,
+        "allowed_actions": [a.value for a in allowed_actions(CaseKind(d.row.kind), CaseStatus(d.row.status))],
+        "order_detail": {
+            "imported": o.imported, "status": o.status, "receiver": o.receiver, "phone": o.phone,
+            "address": o.address, "paid": str(fen_to_yuan(o.paid_fen)) if o.paid_fen is not None else None,
+            "carrier": o.carrier, "tracking": o.tracking_no,
+            "items": [{"title": i.title, "spec": i.spec, "quantity": i.quantity} for i in d.order.items],
+        },
+        "events": [
+            {"at": e.at.astimezone(china).isoformat(), "author": e.author, "kind": e.kind, "action": e.action,
+             "milestone": e.milestone, "from": e.from_state, "to": e.to_state, "note": e.note}
+            for e in d.events
+        ],
+    }
+
+
+def _show(args: argparse.Namespace) -> int:
+    from desktop_app.store.case_queries import case_detail
+
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            d = case_detail(session, args.id)
+    finally:
+        db.close()
+    if args.json:
+        print_json(detail_json(d))
+        return 0
+    r, o = d.row, d.order.order
+    print(f"售后单 #{r.id}  {Platform(r.platform).label}  订单 {r.order_no}  {CaseKind(r.kind).label}"
+          f"  {CaseStatus(r.status).label}")
+    print(f"原因：{CaseReason(r.reason).label if r.reason else '—'}  金额：{format_yuan(r.amount_fen) or '—'}"
+          f"  责任方：{ResponsibleParty(r.responsible).label if r.responsible else '—'}")
+    print(f"收货人：{o.receiver or '—'}  手机：{o.phone or '—'}  地址：{o.address or '—'}")
+    if not o.imported:
+        print("（订单尚未导入，仅记录了订单号）")
+    for item in d.order.items:
+        print(f"  · {item.title} {item.spec or ''} ×{item.quantity}")
+    print("时间线：")
+    for e in d.events:
+        what = event_title(e)
+        change = f" {CaseStatus(e.from_state).label}→{CaseStatus(e.to_state).label}" if e.from_state and e.to_state \
+            else ""
+        print(f"  {format_china(e.at)}  {e.author or '—'}  {what}{change}  {e.note or ''}".rstrip())
+    actions = allowed_actions(CaseKind(r.kind), CaseStatus(r.status))
+    print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))
+    return 0
+
+
+def _act(args: argparse.Namespace) -> int:
+    from desktop_app.services.cases import act_on_case
+
+    action = CaseAction.parse(args.action)
+    at = _moment(args.at, "发生时间")
+    db = open_db(args)
+    try:
+        status = act_on_case(db, args.id, action, note=args.note, at=at)
+    finally:
+        db.close()
+    if args.json:
+        print_json({"id": args.id, "action": action.value, "status": status.value})
+    else:
+        print(f"#{args.id} {action.label} → {status.label}")
+    return 0
+
+
+def _note(args: argparse.Namespace) -> int:
+    from desktop_app.services.cases import add_note
+
+    db = open_db(args)
+    try:
+        add_note(db, args.id, args.text)
+    finally:
+        db.close()
+    return 0

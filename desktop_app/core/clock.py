@@ -1,0 +1,65 @@
+"""Times: everything is timezone-aware, platform timers run on China time (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from desktop_app.core.errors import UserError
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A point in time as the user gave it; `date_only` when only the day was known.
+
+    A date-only moment is stored as 00:00 China time of that day; rules that care (the 7-day
+    no-reason window) look at `date_only`.
+    """
+
+    at: datetime
+    date_only: bool = False
+
+
+def now() -> datetime:
+    return datetime.now(CHINA)
+
+
+def parse_moment(text: str, what: str = "时间") -> Moment:
+    """Parse 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DD' as China time."""
+    raw = text.strip()
+    for fmt in _FORMATS:
+        try:
+            return Moment(datetime.strptime(raw, fmt).replace(tzinfo=CHINA))
+        except ValueError:
+            continue
+    for fmt in _DATE_FORMATS:
+        try:
+            day = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        return Moment(datetime.combine(day, time(0, 0), tzinfo=CHINA), date_only=True)
+    raise UserError(f"{what}“{text}”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）")
+
+
+def as_china(value: datetime) -> datetime:
+    """Naive datetimes from SQLite are UTC by our storage convention."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(CHINA)
+
+
+def start_of_next_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
+
+
+def format_china(value: datetime | None, with_seconds: bool = False) -> str:
+    if value is None:
+        return ""
+    return as_china(value).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")

@@ -1,0 +1,30 @@
+"""Typed errors: a `UserError` is the user's to fix and carries a Chinese message; anything else is a bug."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A known problem with what the user gave us (bad value, bad file, forbidden action)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(UserError):
+    """The thing asked for does not exist (case number, order number ...)."""
+
+
+class ActionNotAllowed(UserError):
+    """The case's current state does not allow the action."""
+
+
+class StaleData(UserError):
+    """Someone else changed the record since it was read (optimistic locking)."""
+
+
+class DatabaseTooNew(UserError):
+    """The database was written by a newer version of the app."""

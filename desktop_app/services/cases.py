@@ -1,0 +1,252 @@
+"""Case use cases in the shop's words: open a case, act on it, add a note.
+
+Each function is one transaction and writes its audit events; the state machine in
+`core.lifecycle` decides what is allowed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import Moment, now
+from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
+from desktop_app.core.money import format_yuan, yuan_to_fen
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+from desktop_app.store.search import build_search_text
+
+# Kinds whose money is a compensation rather than a refund of the order.
+_COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+
+
+def current_author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers) or no login name
+        return ""
+
+
+def order_key(platform: Platform, order_no: str) -> str:
+    """Taobao and Tmall share one order numbering: they meet on one key."""
+    family = Platform.TAOBAO if platform in (Platform.TAOBAO, Platform.TMALL) else platform
+    return f"{family.value}:{order_no}"
+
+
+def clean_order_no(text: str) -> str:
+    value = text.strip().strip("\t").lstrip("'").strip()
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]
+    if not value:
+        raise UserError("订单号不能为空")
+    if _SCIENTIFIC.match(value):
+        raise UserError(
+            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
+        )
+    if not _ORDER_NO.match(value):
+        raise UserError(f"订单号“{text}”含有无效字符，只能包含数字、字母和“-”")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    """What the user typed in the New Case dialog or on the command line."""
+
+    platform: Platform
+    order_no: str
+    kind: CaseKind
+    reason: CaseReason | None = None
+    refund_fen: int | None = None
+    compensation_fen: int | None = None
+    responsible: ResponsibleParty | None = None
+    platform_case_no: str | None = None
+    note: str | None = None
+    requested: Moment | None = None
+    signed: Moment | None = None
+    # Further milestones known at creation (paid, shipped, trade_succeeded ...), for back-dated scenarios.
+    milestones: dict[str, Moment] = field(default_factory=dict)
+    # Actions already taken before the case was recorded (agreed on the platform yesterday ...).
+    actions: tuple[tuple[CaseAction, Moment], ...] = ()
+    # Order fields for an order typed by hand (ignored when the order is already imported).
+    receiver: str | None = None
+    phone: str | None = None
+
+
+def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | None, int | None]:
+    """Split one 'amount' into (refund_fen, compensation_fen) by kind."""
+    if amount_yuan is None:
+        return None, None
+    fen = yuan_to_fen(amount_yuan)
+    return (None, fen) if kind in _COMPENSATION_KINDS else (fen, None)
+
+
+def _event(session: Session, case: Case, *, kind: str, author: str, at: datetime | None = None,
+           action: str | None = None, milestone: str | None = None, from_state: str | None = None,
+           to_state: str | None = None, note: str | None = None, date_only: bool = False) -> None:
+    session.add(AuditEvent(
+        case_id=case.id, subject="case", subject_id=case.id, kind=kind, action=action, milestone=milestone,
+        from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
+        date_only=date_only, recorded_at=utcnow(),
+    ))
+
+
+def find_or_create_order(session: Session, platform: Platform, order_no: str,
+                         receiver: str | None = None, phone: str | None = None) -> Order:
+    key = order_key(platform, order_no)
+    order = session.execute(select(Order).where(Order.order_key == key)).scalar_one_or_none()
+    if order is not None:
+        return order
+    order = Order(
+        order_key=key, platform=platform.value, order_no=order_no, receiver=receiver or None,
+        phone=phone or None, imported_at=None,
+        search_text=build_search_text([order_no, receiver, phone]),
+    )
+    session.add(order)
+    session.flush()
+    return order
+
+
+def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
+    """Record a new case; the order is linked if imported, else kept as a placeholder by number."""
+    who = current_author() if author is None else author
+    order_no = clean_order_no(new.order_no)
+    requested = new.requested or Moment(now())
+    with db.transaction() as session:
+        order = find_or_create_order(session, new.platform, order_no, new.receiver, new.phone)
+        amount = (new.refund_fen or 0) + (new.compensation_fen or 0)
+        stamp = utcnow()
+        case = Case(
+            order_id=order.id, platform=new.platform.value, kind=new.kind.value,
+            reason=new.reason.value if new.reason else None, status=CaseStatus.PENDING.value, is_open=True,
+            refund_fen=new.refund_fen, compensation_fen=new.compensation_fen,
+            amount_fen=amount if (new.refund_fen is not None or new.compensation_fen is not None) else None,
+            responsible=new.responsible.value if new.responsible else None,
+            platform_case_no=(new.platform_case_no or "").strip() or None,
+            description=(new.note or "").strip() or None,
+            requested_at=requested.at, signed_at=new.signed.at if new.signed else None,
+            signed_date_only=bool(new.signed and new.signed.date_only),
+            created_by=who, created_at=stamp, updated_at=stamp,
+        )
+        session.add(case)
+        session.flush()
+        _event(session, case, kind="created", author=who, at=requested.at, milestone="requested",
+               to_state=case.status, note=case.description, date_only=requested.date_only)
+        if new.signed is not None:
+            _event(session, case, kind="milestone", author=who, at=new.signed.at, milestone="signed",
+                   date_only=new.signed.date_only)
+        for name, moment in new.milestones.items():
+            _event(session, case, kind="milestone", author=who, at=moment.at, milestone=name,
+                   date_only=moment.date_only)
+        for action, moment in new.actions:
+            _apply(session, case, action, None, moment, who)
+        return case.id
+
+
+def _load_case(session: Session, case_id: int, expected_version: int | None) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    if expected_version is not None and case.version != expected_version:
+        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
+    return case
+
+
+def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,
+                at: Moment | None = None, author: str | None = None,
+                expected_version: int | None = None) -> CaseStatus:
+    """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = _load_case(session, case_id, expected_version)
+        return _apply(session, case, action, note, at or Moment(now()), who)
+
+
+def _apply(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
+           who: str) -> CaseStatus:
+    before = CaseStatus(case.status)
+    step = transition(CaseKind(case.kind), before, action)
+    after = step.target or before
+    case.status = after.value
+    case.is_open = is_open(after)
+    case.updated_at = utcnow()
+    _event(session, case, kind="action", author=who, at=when.at, action=action.value,
+           milestone=step.milestone, from_state=before.value, to_state=after.value,
+           note=(note or "").strip() or None, date_only=when.date_only)
+    session.flush()
+    return after
+
+
+def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> None:
+    body = text.strip()
+    if not body:
+        raise UserError("备注内容不能为空")
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = _load_case(session, case_id, None)
+        case.updated_at = utcnow()
+        _event(session, case, kind="note", author=who, note=body)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEdit:
+    reason: CaseReason | None
+    refund_fen: int | None
+    compensation_fen: int | None
+    responsible: ResponsibleParty | None
+    platform_case_no: str | None
+
+
+def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
+              author: str | None = None) -> None:
+    """Change the descriptive fields; the timeline records what changed from what."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = _load_case(session, case_id, expected_version)
+        changes: list[str] = []
+        new_values = {
+            "reason": edit.reason.value if edit.reason else None,
+            "refund_fen": edit.refund_fen,
+            "compensation_fen": edit.compensation_fen,
+            "responsible": edit.responsible.value if edit.responsible else None,
+            "platform_case_no": (edit.platform_case_no or "").strip() or None,
+        }
+        for column, value in new_values.items():
+            if getattr(case, column) != value:
+                old = _show(column, getattr(case, column))
+                changes.append(f"{_FIELD_NAMES[column]}：{old} → {_show(column, value)}")
+                setattr(case, column, value)
+        if not changes:
+            return
+        has_amount = case.refund_fen is not None or case.compensation_fen is not None
+        case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0) if has_amount else None
+        case.updated_at = utcnow()
+        _event(session, case, kind="edit", author=who, note="；".join(changes))
+
+
+_FIELD_NAMES = {
+    "reason": "原因", "refund_fen": "退款金额", "compensation_fen": "补偿金额", "responsible": "责任方",
+    "platform_case_no": "平台售后单号",
+}
+
+
+def _show(column: str, value: object) -> str:
+    if value is None:
+        return "（空）"
+    if column.endswith("_fen"):
+        assert isinstance(value, int)
+        return format_yuan(value)
+    if column == "reason":
+        return CaseReason(str(value)).label
+    if column == "responsible":
+        return ResponsibleParty(str(value)).label
+    return str(value)

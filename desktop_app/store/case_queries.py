@@ -1,0 +1,301 @@
+"""Read-only queries over cases and orders, returning plain rows.
+
+The Cases table asks for a count and then for pages (`offset`, `limit`) in the current sort
+order, so a million cases cost one page of rows at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from desktop_app.core.errors import NotFound
+from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
+from desktop_app.store.rows import (
+    CaseDetail,
+    CaseRow,
+    EventRow,
+    OrderDetail,
+    OrderItemRow,
+    OrderRow,
+    ShopRow,
+)
+from desktop_app.store.search import order_match
+
+
+class OpenState(StrEnum):
+    ALL = "all"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseSort(StrEnum):
+    PLATFORM = "platform"
+    SHOP = "shop"
+    ORDER_NO = "order_no"
+    RECEIVER = "receiver"
+    KIND = "kind"
+    REASON = "reason"
+    STATUS = "status"
+    AMOUNT = "amount"
+    RESPONSIBLE = "responsible"
+    NEXT_DUE = "next_due"
+    UPDATED = "updated"
+    ID = "id"
+
+
+_SORT_COLUMNS: dict[CaseSort, ColumnElement[object]] = {
+    CaseSort.PLATFORM: Case.platform,
+    CaseSort.SHOP: Shop.name,
+    CaseSort.ORDER_NO: Order.order_no,
+    CaseSort.RECEIVER: Order.receiver,
+    CaseSort.KIND: Case.kind,
+    CaseSort.REASON: Case.reason,
+    CaseSort.STATUS: Case.status,
+    CaseSort.AMOUNT: Case.amount_fen,
+    CaseSort.RESPONSIBLE: Case.responsible,
+    CaseSort.NEXT_DUE: Case.next_due_at,
+    CaseSort.UPDATED: Case.updated_at,
+    CaseSort.ID: Case.id,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    search: str = ""
+    platforms: frozenset[str] = field(default_factory=frozenset)
+    shop_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    reason: str | None = None
+    open_state: OpenState = OpenState.ALL
+    order_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOrder:
+    column: CaseSort = CaseSort.UPDATED
+    descending: bool = True
+
+
+def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.search.strip():
+        conds.append(order_match(f.search, dialect))
+    if f.platforms:
+        conds.append(Case.platform.in_(sorted(f.platforms)))
+    if f.shop_id is not None:
+        conds.append(Order.shop_id == f.shop_id)
+    if f.kind:
+        conds.append(Case.kind == f.kind)
+    if f.status:
+        conds.append(Case.status == f.status)
+    if f.reason:
+        conds.append(Case.reason == f.reason)
+    if f.open_state is OpenState.OPEN:
+        conds.append(Case.is_open.is_(True))
+    elif f.open_state is OpenState.CLOSED:
+        conds.append(Case.is_open.is_(False))
+    if f.order_id is not None:
+        conds.append(Case.order_id == f.order_id)
+    return conds
+
+
+def _needs_order_join(f: CaseFilter, sort: CaseSort | None) -> bool:
+    return bool(f.search.strip()) or f.shop_id is not None or sort in (
+        CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER)
+
+
+def count_cases(session: Session, f: CaseFilter) -> int:
+    stmt = select(func.count(Case.id))
+    if _needs_order_join(f, None):
+        stmt = stmt.join(Order, Order.id == Case.order_id)
+    conds = _conditions(f, session.get_bind().dialect.name)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return int(session.execute(stmt).scalar_one())
+
+
+def _case_row_select() -> Select[tuple[object, ...]]:
+    return (
+        select(
+            Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
+            Case.status, Case.amount_fen, Case.responsible, Case.next_due_at, Case.next_due_name,
+            Case.updated_at, Case.is_open,
+        )
+        .join(Order, Order.id == Case.order_id)
+        .outerjoin(Shop, Shop.id == Order.shop_id)
+    )
+
+
+def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
+    """A page of the Cases table; ties broken by id so paging is stable."""
+    column = _SORT_COLUMNS[order.column]
+    primary = column.desc() if order.descending else column.asc()
+    if order.column is CaseSort.NEXT_DUE:  # cases without a timer go last either way
+        primary = column.is_(None).asc(), primary  # type: ignore[assignment]
+    tie = Case.id.desc() if order.descending else Case.id.asc()
+    stmt = _case_row_select()
+    conds = _conditions(f, session.get_bind().dialect.name)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    ordering = [*primary, tie] if isinstance(primary, tuple) else [primary, tie]
+    stmt = stmt.order_by(*ordering).offset(offset).limit(limit)
+    return [CaseRow(*r) for r in session.execute(stmt).all()]
+
+
+def case_row(session: Session, case_id: int) -> CaseRow:
+    r = session.execute(_case_row_select().where(Case.id == case_id)).one_or_none()
+    if r is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    return CaseRow(*r)
+
+
+def _order_row(order: Order, case_count: int = 0) -> OrderRow:
+    return OrderRow(
+        id=order.id, platform=order.platform, order_no=order.order_no,
+        shop=order.shop.name if order.shop else None, status=order.status, buyer_nick=order.buyer_nick,
+        receiver=order.receiver, phone=order.phone, address=order.address, goods_fen=order.goods_fen,
+        postage_fen=order.postage_fen, paid_fen=order.paid_fen, item_count=order.item_count,
+        paid_at=order.paid_at, shipped_at=order.shipped_at, signed_at=order.signed_at,
+        succeeded_at=order.succeeded_at, carrier=order.carrier, tracking_no=order.tracking_no,
+        buyer_note=order.buyer_note, seller_note=order.seller_note, imported=order.imported_at is not None,
+        case_count=case_count,
+    )
+
+
+def order_detail(session: Session, order_id: int) -> OrderDetail:
+    order = session.get(Order, order_id)
+    if order is None:
+        raise NotFound(f"找不到订单 #{order_id}")
+    count = session.execute(select(func.count(Case.id)).where(Case.order_id == order_id)).scalar_one()
+    items = tuple(
+        OrderItemRow(i.title, i.spec, i.quantity, i.unit_price_fen, i.paid_fen, i.sku_code, i.sub_order_no)
+        for i in order.items
+    )
+    return OrderDetail(_order_row(order, int(count)), items)
+
+
+def case_events(session: Session, case_id: int) -> tuple[EventRow, ...]:
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return tuple(
+        EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
+                 e.from_state, e.to_state, e.note, e.date_only)
+        for e in session.execute(stmt).scalars()
+    )
+
+
+def case_detail(session: Session, case_id: int) -> CaseDetail:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    return CaseDetail(
+        row=case_row(session, case_id), refund_fen=case.refund_fen, compensation_fen=case.compensation_fen,
+        platform_case_no=case.platform_case_no, description=case.description,
+        requested_at=case.requested_at, signed_at=case.signed_at, signed_date_only=case.signed_date_only,
+        created_at=case.created_at, created_by=case.created_by, version=case.version,
+        order=order_detail(session, case.order_id), events=case_events(session, case_id),
+    )
+
+
+def list_shops(session: Session) -> list[ShopRow]:
+    rows = session.execute(select(Shop.id, Shop.platform, Shop.name).order_by(Shop.platform, Shop.name)).all()
+    return [ShopRow(*r) for r in rows]
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+class OrderSort(StrEnum):
+    PLATFORM = "platform"
+    SHOP = "shop"
+    ORDER_NO = "order_no"
+    STATUS = "status"
+    RECEIVER = "receiver"
+    PHONE = "phone"
+    PAID = "paid"
+    PAID_AT = "paid_at"
+    CARRIER = "carrier"
+    TRACKING = "tracking"
+
+
+_ORDER_SORT: dict[OrderSort, ColumnElement[object]] = {
+    OrderSort.PLATFORM: Order.platform,
+    OrderSort.SHOP: Shop.name,
+    OrderSort.ORDER_NO: Order.order_no,
+    OrderSort.STATUS: Order.status,
+    OrderSort.RECEIVER: Order.receiver,
+    OrderSort.PHONE: Order.phone,
+    OrderSort.PAID: Order.paid_fen,
+    OrderSort.PAID_AT: Order.paid_at,
+    OrderSort.CARRIER: Order.carrier,
+    OrderSort.TRACKING: Order.tracking_no,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    search: str = ""
+    platforms: frozenset[str] = field(default_factory=frozenset)
+    shop_id: int | None = None
+
+
+def _order_conditions(f: OrderFilter, dialect: str) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.search.strip():
+        conds.append(order_match(f.search, dialect))
+    if f.platforms:
+        conds.append(Order.platform.in_(sorted(f.platforms)))
+    if f.shop_id is not None:
+        conds.append(Order.shop_id == f.shop_id)
+    return conds
+
+
+def count_orders(session: Session, f: OrderFilter) -> int:
+    stmt = select(func.count(Order.id))
+    conds = _order_conditions(f, session.get_bind().dialect.name)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return int(session.execute(stmt).scalar_one())
+
+
+def order_rows(session: Session, f: OrderFilter, sort: OrderSort = OrderSort.PAID_AT, descending: bool = True,
+               offset: int = 0, limit: int = 100) -> list[OrderRow]:
+    column = _ORDER_SORT[sort]
+    case_count = (
+        select(func.count(Case.id)).where(Case.order_id == Order.id).correlate(Order).scalar_subquery()
+    )
+    stmt = (
+        select(Order, case_count)
+        .outerjoin(Shop, Shop.id == Order.shop_id)
+        .options(contains_eager(Order.shop))
+    )
+    conds = _order_conditions(f, session.get_bind().dialect.name)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    stmt = stmt.order_by(
+        column.desc() if descending else column.asc(), Order.id.desc() if descending else Order.id.asc()
+    ).offset(offset).limit(limit)
+    return [_order_row(order, int(count)) for order, count in session.execute(stmt).all()]
+
+
+def find_orders(session: Session, query: str, limit: int = 50) -> list[OrderRow]:
+    """Orders matching a search text (number, receiver, phone, tracking, product), newest first."""
+    if not query.strip():
+        return []
+    return order_rows(session, OrderFilter(search=query), limit=limit)
+
+
+def order_items(session: Session, order_id: int) -> list[OrderItemRow]:
+    stmt = select(OrderItem).where(OrderItem.order_id == order_id).order_by(OrderItem.position, OrderItem.id)
+    return [
+        OrderItemRow(i.title, i.spec, i.quantity, i.unit_price_fen, i.paid_fen, i.sku_code, i.sub_order_no)
+        for i in session.execute(stmt).scalars()
+    ]

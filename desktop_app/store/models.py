@@ -1,0 +1,346 @@
+"""SQLAlchemy 2 models: the ledger's tables.
+
+Conventions (DESIGN.md): money is integer fen; order, tracking and phone numbers are text; times
+are stored as UTC and come back timezone-aware; every mutable row has a `version` column for
+optimistic locking, so the same models serve a later PostgreSQL team mode.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, stored as naive UTC, aware UTC out. Naive input is refused."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Shop(Base):
+    __tablename__ = "shops"
+    __table_args__ = (UniqueConstraint("platform", "name", name="uq_shops_platform_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Order(Base):
+    """An order as the platform exported it, or a placeholder known only by its number.
+
+    `order_key` is the upsert key: platform family + order number (Taobao and Tmall share one
+    numbering, so a Tmall case and a Taobao export meet on the same row).
+    """
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_platform_order_no", "platform", "order_no"),
+        Index("ix_orders_receiver", "receiver"),
+        Index("ix_orders_phone", "phone"),
+        Index("ix_orders_tracking_no", "tracking_no"),
+        Index("ix_orders_paid_at", "paid_at"),
+        Index("ix_orders_shop_id", "shop_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_key: Mapped[str] = mapped_column(String(96), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    order_no: Mapped[str] = mapped_column(String(80))
+    shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id"))
+    status: Mapped[str | None] = mapped_column(String(64))
+    buyer_nick: Mapped[str | None] = mapped_column(String(100))
+    receiver: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    goods_fen: Mapped[int | None] = mapped_column(Integer)
+    postage_fen: Mapped[int | None] = mapped_column(Integer)
+    paid_fen: Mapped[int | None] = mapped_column(Integer)
+    item_count: Mapped[int | None] = mapped_column(Integer)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    succeeded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    carrier: Mapped[str | None] = mapped_column(String(60))
+    tracking_no: Mapped[str | None] = mapped_column(String(80))
+    buyer_note: Mapped[str | None] = mapped_column(Text)
+    seller_note: Mapped[str | None] = mapped_column(Text)
+    # None while the order is only a placeholder created by a case typed by hand.
+    imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    # Everything a search box should find, lower-cased; indexed by the store's search module.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    shop: Mapped[Shop | None] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    sub_order_no: Mapped[str | None] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str | None] = mapped_column(Text)
+    sku_code: Mapped[str | None] = mapped_column(String(100))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_price_fen: Mapped[int | None] = mapped_column(Integer)
+    paid_fen: Mapped[int | None] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class Case(Base):
+    """An after-sales case (售后单). `amount_fen` is refund + compensation, kept for sorting."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_updated_at", "updated_at"),
+        Index("ix_cases_is_open_updated_at", "is_open", "updated_at"),
+        Index("ix_cases_status", "status"),
+        Index("ix_cases_kind", "kind"),
+        Index("ix_cases_reason", "reason"),
+        Index("ix_cases_platform", "platform"),
+        Index("ix_cases_responsible", "responsible"),
+        Index("ix_cases_amount_fen", "amount_fen"),
+        Index("ix_cases_next_due_at", "next_due_at"),
+        Index("ix_cases_order_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    refund_fen: Mapped[int | None] = mapped_column(Integer)
+    compensation_fen: Mapped[int | None] = mapped_column(Integer)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+    responsible: Mapped[str | None] = mapped_column(String(16))
+    platform_case_no: Mapped[str | None] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    signed_date_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column.
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_due_name: Mapped[str | None] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[Order] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditEvent(Base):
+    """Who did what when: every state change of a case, reship or claim, and every note.
+
+    `at` is when it happened in the world (a script may back-date it); `recorded_at` is when it
+    was written. `milestone` names the event for the deadline engine (return_agreed ...).
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_case_id_at", "case_id", "at"),
+        Index("ix_audit_events_subject", "subject", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(16))  # case | reship | claim | order
+    subject_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # created | action | note | edit
+    action: Mapped[str | None] = mapped_column(String(32))
+    milestone: Mapped[str | None] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(60), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    date_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Reship(Base):
+    """A promised reship (补发): what to send, by when, and the tracking number once sent."""
+
+    __tablename__ = "reships"
+    __table_args__ = (Index("ix_reships_status_ship_by", "status", "ship_by"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # requested | agreed | shipped | refused | out_of_stock
+    promised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ship_by: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    carrier: Mapped[str | None] = mapped_column(String(60))
+    tracking_no: Mapped[str | None] = mapped_column(String(80))
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list[ReshipItem]] = relationship(cascade="all, delete-orphan", order_by="ReshipItem.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReshipItem(Base):
+    __tablename__ = "reship_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reship_id: Mapped[int] = mapped_column(ForeignKey("reships.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CarrierClaim(Base):
+    """A courier compensation claim (快递理赔) against a goods value statement."""
+
+    __tablename__ = "carrier_claims"
+    __table_args__ = (
+        Index("ix_carrier_claims_status", "status"),
+        Index("ix_carrier_claims_follow_up_at", "follow_up_at"),
+        Index("ix_carrier_claims_order_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    reship_id: Mapped[int | None] = mapped_column(ForeignKey("reships.id", ondelete="SET NULL"))
+    carrier: Mapped[str | None] = mapped_column(String(60))
+    tracking_no: Mapped[str | None] = mapped_column(String(80))
+    incident: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    declared_fen: Mapped[int | None] = mapped_column(Integer)
+    claimed_fen: Mapped[int | None] = mapped_column(Integer)
+    received_fen: Mapped[int | None] = mapped_column(Integer)
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list[ClaimItem]] = relationship(cascade="all, delete-orphan", order_by="ClaimItem.id")
+    evidence: Mapped[list[ClaimEvidence]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimEvidence.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimItem(Base):
+    __tablename__ = "claim_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("carrier_claims.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_price_fen: Mapped[int | None] = mapped_column(Integer)
+    claimed_fen: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClaimEvidence(Base):
+    """A file (photo, weighing record, chat screenshot) copied into the app's data folder."""
+
+    __tablename__ = "claim_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("carrier_claims.id", ondelete="CASCADE"), index=True)
+    stored_path: Mapped[str] = mapped_column(Text)  # relative to the data folder
+    original_name: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Deadline(Base):
+    """A platform timer running on a case (or a claim follow-up), as computed by the engine."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_status_due_at", "status", "due_at"),
+        Index("ix_deadlines_case_id", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("carrier_claims.id", ondelete="CASCADE"))
+    timer_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    action: Mapped[str] = mapped_column(String(64))  # what happens when it runs out
+    status: Mapped[str] = mapped_column(String(8))  # open | met | missed
+    met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Setting(Base):
+    """Key/value settings that belong to the shop's data (shop details for statements ...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

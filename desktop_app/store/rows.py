@@ -1,0 +1,110 @@
+"""Plain, frozen rows that leave the store: the UI and the CLI never hold live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShopRow:
+    id: int
+    platform: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItemRow:
+    title: str
+    spec: str | None
+    quantity: int
+    unit_price_fen: int | None
+    paid_fen: int | None
+    sku_code: str | None = None
+    sub_order_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    id: int
+    platform: str
+    order_no: str
+    shop: str | None
+    status: str | None
+    buyer_nick: str | None
+    receiver: str | None
+    phone: str | None
+    address: str | None
+    goods_fen: int | None
+    postage_fen: int | None
+    paid_fen: int | None
+    item_count: int | None
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    signed_at: datetime | None
+    succeeded_at: datetime | None
+    carrier: str | None
+    tracking_no: str | None
+    buyer_note: str | None
+    seller_note: str | None
+    imported: bool
+    case_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    order: OrderRow
+    items: tuple[OrderItemRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One line of the Cases table."""
+
+    id: int
+    platform: str
+    shop: str | None
+    order_no: str
+    receiver: str | None
+    kind: str
+    reason: str | None
+    status: str
+    amount_fen: int | None
+    responsible: str | None
+    next_due_at: datetime | None
+    next_due_name: str | None
+    updated_at: datetime
+    is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    at: datetime
+    recorded_at: datetime
+    author: str
+    subject: str
+    kind: str
+    action: str | None
+    milestone: str | None
+    from_state: str | None
+    to_state: str | None
+    note: str | None
+    date_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    row: CaseRow
+    refund_fen: int | None
+    compensation_fen: int | None
+    platform_case_no: str | None
+    description: str | None
+    requested_at: datetime | None
+    signed_at: datetime | None
+    signed_date_only: bool
+    created_at: datetime
+    created_by: str
+    version: int
+    order: OrderDetail
+    events: tuple[EventRow, ...]
