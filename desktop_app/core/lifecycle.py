@@ -180,7 +180,7 @@ TRANSITIONS: tuple[Transition, ...] = (
        S.COMPLETED, "completed"),
     _t(A.REJECT, _ALL_KINDS, _EARLY | {S.AWAITING_RETURN}, S.REJECTED, "rejected"),
     _t(A.CLOSE, _ALL_KINDS, OPEN_STATUSES, S.CLOSED, "closed"),
-    _t(A.REOPEN, _ALL_KINDS, {S.REJECTED, S.CLOSED}, S.PROCESSING, "reopened"),
+    _t(A.REOPEN, _ALL_KINDS, CLOSED_STATUSES, S.PROCESSING, "reopened"),
     # 交易成功 starts the 15-day after-sales clock; it never changes the case state.
     _t(A.TRADE_SUCCEEDED, _ALL_KINDS, frozenset(CaseStatus), None, "trade_succeeded"),
 )

@@ -10,45 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Connection, or_, select, text
+from sqlalchemy import ColumnElement, or_, select, text
 
 from desktop_app.store.models import Order
 
+# Created by the first migration (0001_initial), kept in step by triggers on orders.search_text.
 FTS_TABLE = "order_search"
-
-SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "search_text, content='orders', content_rowid='id', tokenize='trigram')",
-    f"""CREATE TRIGGER IF NOT EXISTS orders_search_ai AFTER INSERT ON orders BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS orders_search_ad AFTER DELETE ON orders BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS orders_search_au AFTER UPDATE OF search_text ON orders BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-)
-SQLITE_DROP = (
-    "DROP TRIGGER IF EXISTS orders_search_au",
-    "DROP TRIGGER IF EXISTS orders_search_ad",
-    "DROP TRIGGER IF EXISTS orders_search_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-)
-
-
-def create_index(conn: Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        for statement in SQLITE_DDL:
-            conn.execute(text(statement))
-
-
-def drop_index(conn: Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        for statement in SQLITE_DROP:
-            conn.execute(text(statement))
-
 
 def build_search_text(parts: Iterable[str | None]) -> str:
     """Join the searchable values; phone numbers and order numbers stay whole for substring search."""

@@ -12,12 +12,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from desktop_app.store import search
-
 revision = '0001_initial'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# The order search index (SQLite FTS5 trigram); other databases search with LIKE.
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS order_search USING fts5(search_text, content='orders', content_rowid='id', tokenize='trigram')",
+    'CREATE TRIGGER IF NOT EXISTS orders_search_ai AFTER INSERT ON orders BEGIN\n        INSERT INTO order_search(rowid, search_text) VALUES (new.id, new.search_text);\n    END',
+    "CREATE TRIGGER IF NOT EXISTS orders_search_ad AFTER DELETE ON orders BEGIN\n        INSERT INTO order_search(order_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);\n    END",
+    "CREATE TRIGGER IF NOT EXISTS orders_search_au AFTER UPDATE OF search_text ON orders BEGIN\n        INSERT INTO order_search(order_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);\n        INSERT INTO order_search(rowid, search_text) VALUES (new.id, new.search_text);\n    END",
+)
+FTS_DROP = (
+    'DROP TRIGGER IF EXISTS orders_search_au',
+    'DROP TRIGGER IF EXISTS orders_search_ad',
+    'DROP TRIGGER IF EXISTS orders_search_ai',
+    'DROP TABLE IF EXISTS order_search',
+)
 
 
 def upgrade() -> None:
@@ -262,10 +274,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_deadlines_status_due_at', ['status', 'due_at'], unique=False)
 
 
-    search.create_index(op.get_bind())
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in FTS_DDL:
+            op.execute(statement)
 
 def downgrade() -> None:
-    search.drop_index(op.get_bind())
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in FTS_DROP:
+            op.execute(statement)
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.drop_index('ix_deadlines_status_due_at')
         batch_op.drop_index('ix_deadlines_case_id')

@@ -1,0 +1,50 @@
+"""Starting the GUI: the window is painted first, the database opens right after on the worker thread."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import APP_NAME
+from desktop_app.paths import data_dir, default_db_path
+
+
+def app_settings() -> QSettings:
+    """Settings live in the data folder too, so a redirected data folder (tests) redirects them."""
+    return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def parse_gui_args(argv: list[str]) -> tuple[Path, list[str]]:
+    parser = argparse.ArgumentParser(prog="desktop-app", add_help=False)
+    parser.add_argument("--db", type=Path)
+    known, qt_args = parser.parse_known_args(argv)
+    return (known.db or default_db_path()), qt_args
+
+
+def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts fast
+    from desktop_app.ui.main_window import MainWindow
+
+    return MainWindow(db_path, app_settings())
+
+
+def run_gui(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db_path, qt_args = parse_gui_args(argv)
+    app = QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("售后台账")
+    app.setOrganizationName(APP_NAME)
+
+    from desktop_app.ui.settings_dialog import language
+    from desktop_app.ui.translations import install_translators
+
+    install_translators(app, language(app_settings()))
+    window = create_window(db_path)
+    window.show()
+    QTimer.singleShot(0, window.open_database)
+    return app.exec()

@@ -1,0 +1,109 @@
+"""Database work off the GUI thread, in order (after Anki's CollectionOp/QueryOp).
+
+All operations run one after another on a single worker thread, so writes never race each other;
+results come back to the GUI thread through a queued signal. A write names what it changed, and
+`changed` tells every tab, which decides for itself whether to refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop_app.core.errors import UserError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a write touched (like Anki's OpChanges)."""
+
+    cases: bool = False
+    orders: bool = False
+    reships: bool = False
+    claims: bool = False
+    deadlines: bool = False
+    settings: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(*(a or b for a, b in zip(self._values(), other._values(), strict=True)))
+
+    def _values(self) -> tuple[bool, ...]:
+        return (self.cases, self.orders, self.reships, self.claims, self.deadlines, self.settings)
+
+    @property
+    def any(self) -> bool:
+        return any(self._values())
+
+
+class BackgroundRunner(QObject):
+    """Runs callables on one worker thread; success/failure callbacks run on the GUI thread."""
+
+    _finished = Signal(object, object, object, object)  # future, on_success, on_failure, changes
+    changed = Signal(object)  # Changes
+    busy_changed = Signal(bool)
+    failed = Signal(str)  # a message for the status bar / a dialog when no failure callback was given
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-db")
+        self._pending = 0
+        self._finished.connect(self._deliver)
+
+    def run(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        changes: Changes | None = None,
+    ) -> Future[T]:
+        """Queue `work`; after it ends, call back on the GUI thread and announce `changes`."""
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        future = self._executor.submit(work)
+        # The done-callback runs on the worker thread; the signal hops to the GUI thread.
+        future.add_done_callback(lambda f: self._finished.emit(f, on_success, on_failure, changes))
+        return future
+
+    @Slot(object, object, object, object)
+    def _deliver(self, future: Future[Any], on_success: Any, on_failure: Any, changes: Changes | None) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self.busy_changed.emit(False)
+        error = future.exception()
+        if error is None:
+            if on_success is not None:
+                on_success(future.result())
+            if changes is not None and changes.any:
+                self.changed.emit(changes)
+            return
+        if not isinstance(error, UserError):
+            log.error("background operation failed:\n%s",
+                      "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        if on_failure is not None and isinstance(error, Exception):
+            on_failure(error)
+        else:
+            self.failed.emit(describe_error(error))
+
+    def shutdown(self) -> None:
+        """Wait for queued work (a write must never be cut in half), then stop the thread."""
+        self._executor.shutdown(wait=True)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, UserError):
+        return error.message
+    return f"内部错误（{type(error).__name__}）：{error}。数据未被修改；请把日志发给开发者。"

@@ -1,0 +1,59 @@
+"""What every tab shares (after Vorta's base_tab): the context, change notifications, a search timer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop_app.store.database import Database
+from desktop_app.ui.background import Changes
+from desktop_app.ui.context import AppContext
+
+# Short enough to feel instant, long enough that a burst of keystrokes runs one query.
+SEARCH_DEBOUNCE_MS = 60
+
+
+class BaseTab(QWidget):
+    """A tab refreshes itself when a write changed what it shows."""
+
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        context.runner.changed.connect(self._on_changed)
+        context.database_opened.connect(self.on_database)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.wants(changes):
+            self.refresh()
+
+    def wants(self, changes: Changes) -> bool:
+        return changes.any
+
+    def refresh(self) -> None:
+        """Reload what the tab shows (subclasses)."""
+
+    def on_database(self, db: Database) -> None:
+        self.refresh()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: subclasses put the cursor in their search box."""
+
+
+def configure_table(view: QTableView) -> None:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    # Fixed row heights and interactive widths: the view never measures a million rows.
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setHighlightSections(False)

@@ -1,0 +1,309 @@
+"""The detail pane of the Cases tab: the order, the case, its timeline, notes and actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
+from desktop_app.core.money import format_yuan
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services import cases as case_service
+from desktop_app.store.case_queries import case_detail
+from desktop_app.store.database import Database
+from desktop_app.store.rows import CaseDetail
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.context import AppContext
+
+# Actions that end or refuse something: ask for a reason and confirm.
+_NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
+CASE_CHANGES = Changes(cases=True, deadlines=True)
+
+
+def china_now_qt() -> QDateTime:
+    return QDateTime.currentDateTime().toTimeZone(QTimeZone(b"Asia/Shanghai"))
+
+
+def qt_to_moment(value: QDateTime) -> Moment:
+    return Moment(datetime.fromtimestamp(value.toSecsSinceEpoch(), CHINA))
+
+
+class ActionDialog(QDialog):
+    """Confirm an action, with an optional note and the time it happened (default: now)."""
+
+    def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("执行操作：%1").replace("%1", labels.action(action)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("对 %1 执行“%2”").replace("%1", case_label).replace(
+            "%2", labels.action(action))))
+        form = QFormLayout()
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("原因或说明（可选）") if action not in _NEEDS_REASON
+                                     else self.tr("请写明原因"))
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(80)
+        form.addRow(self.tr("备注"), self.note)
+        self.at = QDateTimeEdit(china_now_qt())
+        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at.setCalendarPopup(True)
+        self.at.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+        form.addRow(self.tr("发生时间"), self.at)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(labels.action(action))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._action = action
+
+    def _accept(self) -> None:
+        if self._action in _NEEDS_REASON and not self.note.toPlainText().strip():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("请填写原因。"))
+            return
+        self.accept()
+
+    def moment(self) -> Moment:
+        return qt_to_moment(self.at.dateTime())
+
+
+class CaseDetailPane(QWidget):
+    """Shows one case; acts on it through the services, off the GUI thread."""
+
+    case_loaded = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._case_id: int | None = None
+        self._detail: CaseDetail | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        self.summary.setMinimumHeight(160)
+        layout.addWidget(self.summary, 3)
+
+        self.actions_box = QGroupBox(self.tr("操作"))
+        self.actions_grid = QGridLayout(self.actions_box)
+        layout.addWidget(self.actions_box)
+
+        timeline_box = QGroupBox(self.tr("时间线"))
+        timeline_layout = QVBoxLayout(timeline_box)
+        self.timeline = QTreeWidget()
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setHeaderLabels([self.tr("时间"), self.tr("操作人"), self.tr("事件"), self.tr("备注")])
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        timeline_layout.addWidget(self.timeline)
+        note_row = QHBoxLayout()
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(self.tr("添加跟进备注，回车保存"))
+        self.note_edit.returnPressed.connect(self._add_note)
+        self.note_button = QPushButton(self.tr("添加备注"))
+        self.note_button.clicked.connect(self._add_note)
+        note_row.addWidget(self.note_edit, 1)
+        note_row.addWidget(self.note_button)
+        timeline_layout.addLayout(note_row)
+        layout.addWidget(timeline_box, 3)
+        self.show_case(None)
+
+    # --- loading ---------------------------------------------------------------------------
+    @property
+    def case_id(self) -> int | None:
+        return self._case_id
+
+    def show_case(self, case_id: int | None) -> None:
+        self._case_id = case_id
+        if case_id is None:
+            self._detail = None
+            self.title.setText(self.tr("<b>未选择售后单</b>"))
+            self.summary.setHtml("<p style='color:#777'>" + escape(self.tr("在左侧列表中选择一张售后单查看详情。"))
+                                 + "</p>")
+            self.timeline.clear()
+            self._set_actions([])
+            self.note_edit.setEnabled(False)
+            self.note_button.setEnabled(False)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        case_id = self._case_id
+        if case_id is None:
+            return
+
+        def work(db: Database) -> CaseDetail:
+            with db.reading() as session:
+                return case_detail(session, case_id)
+
+        def failed(error: Exception) -> None:
+            if self._case_id == case_id:
+                self.message.emit(describe_error(error))
+                self.show_case(None)
+
+        self._context.read(work, lambda d: self._show(d) if self._case_id == d.row.id else None, failed)
+
+    def _show(self, d: CaseDetail) -> None:
+        self._detail = d
+        r = d.row
+        self.title.setText(
+            f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>"
+            f" &nbsp; <span style='background:#e3f2fd;padding:2px'>{escape(labels.status(r.status))}</span>"
+        )
+        self.summary.setHtml(self._summary_html(d))
+        self.timeline.clear()
+        for e in d.events:
+            title = labels.text(event_title(e))
+            if e.from_state and e.to_state and e.from_state != e.to_state:
+                title += f"（{labels.status(e.from_state)} → {labels.status(e.to_state)}）"
+            when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
+            item = QTreeWidgetItem([when, e.author, title, e.note or ""])
+            item.setToolTip(3, e.note or "")
+            item.setToolTip(0, self.tr("记录于 %1").replace("%1", labels.when(e.recorded_at, seconds=True)))
+            self.timeline.addTopLevelItem(item)
+        for column in range(3):
+            self.timeline.resizeColumnToContents(column)
+        if self.timeline.topLevelItemCount():
+            self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
+        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
+        self.note_edit.setEnabled(True)
+        self.note_button.setEnabled(True)
+        self.case_loaded.emit(r.id)
+
+    def _summary_html(self, d: CaseDetail) -> str:
+        r, o = d.row, d.order.order
+        tr = self.tr
+
+        def row(name: str, value: str | None) -> str:
+            return f"<tr><td style='color:#666;padding-right:8px'>{escape(name)}</td>" \
+                   f"<td>{escape(value or '—')}</td></tr>"
+
+        parts = [f"<h4 style='margin:0'>{escape(tr('订单'))}</h4><table>"]
+        parts.append(row(tr("平台 / 店铺"), f"{labels.platform(o.platform)} {o.shop or ''}".strip()))
+        parts.append(row(tr("订单号"), o.order_no))
+        if not o.imported:
+            parts.append(row(tr("订单状态"), tr("尚未导入（导入订单后自动补全）")))
+        else:
+            parts.append(row(tr("订单状态"), o.status))
+        parts.append(row(tr("收货人"), f"{o.receiver or ''} {o.phone or ''}".strip()))
+        parts.append(row(tr("收货地址"), o.address))
+        if o.paid_fen is not None:
+            parts.append(row(tr("实付金额"), tr("￥%1").replace("%1", format_yuan(o.paid_fen))))
+        parts.append(row(tr("付款 / 发货"), f"{labels.when(o.paid_at) or '—'} / {labels.when(o.shipped_at) or '—'}"))
+        parts.append(row(tr("物流"), f"{o.carrier or ''} {o.tracking_no or ''}".strip()))
+        if o.buyer_note:
+            parts.append(row(tr("买家留言"), o.buyer_note))
+        parts.append("</table>")
+        if d.order.items:
+            parts.append("<table border='0' cellspacing='0' cellpadding='2' style='margin-top:4px'>")
+            parts.append(f"<tr style='color:#666'><td>{escape(tr('商品'))}</td><td>{escape(tr('规格'))}</td>"
+                         f"<td align='right'>{escape(tr('数量'))}</td><td align='right'>{escape(tr('金额'))}</td></tr>")
+            for item in d.order.items:
+                parts.append(
+                    f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
+                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.paid_fen)}</td></tr>"
+                )
+            parts.append("</table>")
+        parts.append(f"<h4 style='margin:8px 0 0 0'>{escape(tr('售后单'))}</h4><table>")
+        parts.append(row(tr("原因"), labels.reason(r.reason)))
+        if d.refund_fen is not None:
+            parts.append(row(tr("退款金额"), format_yuan(d.refund_fen)))
+        if d.compensation_fen is not None:
+            parts.append(row(tr("补偿金额"), format_yuan(d.compensation_fen)))
+        parts.append(row(tr("责任方"), labels.responsible(r.responsible)))
+        parts.append(row(tr("平台售后单号"), d.platform_case_no))
+        parts.append(row(tr("申请时间"), labels.when(d.requested_at)))
+        if d.signed_at is not None:
+            signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
+                else labels.when(d.signed_at)
+            parts.append(row(tr("签收时间"), signed))
+        if r.next_due_at is not None and r.is_open:
+            parts.append(row(tr("下一个时限"), f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
+        parts.append(row(tr("登记"), f"{labels.when(d.created_at)} {d.created_by}".strip()))
+        if d.description:
+            parts.append(row(tr("说明"), d.description))
+        parts.append("</table>")
+        return "".join(parts)
+
+    def _set_actions(self, actions: list[CaseAction]) -> None:
+        while self.actions_grid.count():
+            widget = self.actions_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for i, action in enumerate(actions):
+            button = QPushButton(labels.action(action))
+            button.setObjectName(f"action_{action.value}")
+            button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
+            self.actions_grid.addWidget(button, i // 4, i % 4)
+        self.actions_box.setVisible(bool(actions))
+
+    def action_buttons(self) -> dict[str, QPushButton]:
+        found = self.actions_box.findChildren(QPushButton)
+        return {b.objectName().removeprefix("action_"): b for b in found if b.objectName().startswith("action_")}
+
+    # --- acting ----------------------------------------------------------------------------
+    def request_action(self, action: CaseAction) -> None:
+        d = self._detail
+        if d is None:
+            return
+        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self)
+        dialog.setObjectName("action_dialog")
+        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment()))
+        dialog.open()
+
+    def perform_action(self, action: CaseAction, note: str, at: Moment | None = None) -> None:
+        d = self._detail
+        if d is None:
+            return
+        case_id, version = d.row.id, d.version
+        self._context.write(
+            lambda db: case_service.act_on_case(db, case_id, action, note=note, at=at, expected_version=version),
+            CASE_CHANGES,
+            on_success=lambda status: self.message.emit(
+                self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
+                    "%2", labels.action(action)).replace("%3", labels.status(status.value))),
+            on_failure=self._failed,
+        )
+
+    def _add_note(self) -> None:
+        text = self.note_edit.text().strip()
+        case_id = self._case_id
+        if not text or case_id is None:
+            return
+        self.note_edit.clear()
+        self._context.write(lambda db: case_service.add_note(db, case_id, text), Changes(cases=True),
+                            on_failure=self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        QMessageBox.warning(self, self.tr("操作未完成"), describe_error(error))
+        self.reload()

@@ -1,0 +1,268 @@
+"""The 售后单 tab: every case across platforms and shops, searchable, filterable, with a detail pane."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops
+from desktop_app.store.database import Database
+from desktop_app.store.rows import ShopRow
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes
+from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.case_table_model import CaseTableModel
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.paged_model import ROW_ROLE
+
+_COLUMN_WIDTHS = (56, 60, 110, 170, 90, 80, 90, 96, 80, 70, 150)
+
+
+class EmptyState(QWidget):
+    """First start: say what to do instead of showing an empty grid."""
+
+    import_requested = Signal()
+    new_case_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = QLabel(self.tr("还没有售后单"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size:18pt; font-weight:bold")
+        layout.addWidget(title)
+        hint = QLabel(self.tr("先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n"
+                              "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。"))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color:#555")
+        layout.addWidget(hint)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton(self.tr("导入订单"))
+        self.import_button.setObjectName("empty_import")
+        self.new_button = QPushButton(self.tr("新建售后单"))
+        self.new_button.setObjectName("empty_new_case")
+        for button in (self.import_button, self.new_button):
+            button.setMinimumSize(QSize(140, 40))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(3)
+        self.import_button.clicked.connect(self.import_requested)
+        self.new_button.clicked.connect(self.new_case_requested)
+
+
+class CasesTab(BaseTab):
+    new_case_requested = Signal()
+    import_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = CaseTableModel(context.runner, self)
+        self._pending_select: int | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("case_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)"))
+        bar.addWidget(self.search, 3)
+        self.platform_filter = self._combo("platform_filter", self.tr("全部平台"),
+                                           [(labels.label(p), p.value) for p in Platform])
+        self.shop_filter = self._combo("shop_filter", self.tr("全部店铺"), [])
+        self.kind_filter = self._combo("kind_filter", self.tr("全部类型"),
+                                       [(labels.label(k), k.value) for k in CaseKind])
+        self.status_filter = self._combo("status_filter", self.tr("全部状态"),
+                                         [(labels.label(s), s.value) for s in CaseStatus])
+        self.open_filter = QComboBox()
+        self.open_filter.setObjectName("open_filter")
+        for text, value in ((self.tr("未结束"), OpenState.OPEN), (self.tr("已结束"), OpenState.CLOSED),
+                            (self.tr("全部"), OpenState.ALL)):
+            self.open_filter.addItem(text, value)
+        for combo in (self.platform_filter, self.shop_filter, self.kind_filter, self.status_filter,
+                      self.open_filter):
+            bar.addWidget(combo)
+            combo.currentIndexChanged.connect(self.apply_filter)
+        outer.addLayout(bar)
+
+        self.stack = QStackedWidget()
+        self.empty = EmptyState()
+        self.empty.import_requested.connect(self.import_requested)
+        self.empty.new_case_requested.connect(self.new_case_requested)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setObjectName("case_table")
+        configure_table(self.table)
+        self.table.setModel(self.model)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        left_layout.addWidget(self.table)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("case_count")
+        left_layout.addWidget(self.count_label)
+        self.detail = CaseDetailPane(context)
+        self.detail.message.connect(self.message)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.empty)
+        outer.addWidget(self.stack, 1)
+
+        self.search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._open_current)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(self._open_index)
+        self.model.loaded.connect(self._loaded)
+        self.model.load_failed.connect(self.message)
+
+    def _combo(self, name: str, all_text: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(all_text, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return changes.cases or changes.orders or changes.deadlines
+
+    def on_database(self, db: Database) -> None:
+        self.model.set_database(db)
+        self._load_shops()
+        self.apply_filter()
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        self._load_shops()
+        self.model.reload()
+        self.detail.reload()
+
+    def _load_shops(self) -> None:
+        def work(db: Database) -> list[ShopRow]:
+            with db.reading() as session:
+                return list_shops(session)
+
+        self.context.read(work, self._fill_shops)
+
+    def _fill_shops(self, shops: list[ShopRow]) -> None:
+        current = self.shop_filter.currentData()
+        self.shop_filter.blockSignals(True)
+        self.shop_filter.clear()
+        self.shop_filter.addItem(self.tr("全部店铺"), None)
+        for shop in shops:
+            self.shop_filter.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+        index = self.shop_filter.findData(current)
+        self.shop_filter.setCurrentIndex(max(index, 0))
+        self.shop_filter.blockSignals(False)
+
+    def current_filter(self) -> CaseFilter:
+        platform = self.platform_filter.currentData()
+        return CaseFilter(
+            search=self.search.text(),
+            platforms=frozenset({platform}) if platform else frozenset(),
+            shop_id=self.shop_filter.currentData(),
+            kind=self.kind_filter.currentData(),
+            status=self.status_filter.currentData(),
+            open_state=self.open_filter.currentData(),
+        )
+
+    def apply_filter(self) -> None:
+        if self.context.db is None:
+            return
+        self.search_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def _loaded(self, total: int) -> None:
+        self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
+        f = self.current_filter()
+        narrowed = f != CaseFilter(open_state=f.open_state)
+        if total > 0 or narrowed:
+            self.stack.setCurrentWidget(self.splitter)
+        else:
+            # Nothing listed and no filter typed: an empty ledger, or only closed cases hidden?
+            def work(db: Database) -> bool:
+                with db.reading() as session:
+                    return count_cases(session, CaseFilter()) > 0
+
+            self.context.read(work, lambda any_case: self.stack.setCurrentWidget(
+                self.splitter if any_case else self.empty))
+        self._restore_selection()
+
+    def is_showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    # --- selection ---------------------------------------------------------------------------
+    def select_case(self, case_id: int) -> None:
+        """Show a case (after creating it, or from the calendar): clear filters that would hide it."""
+        self._pending_select = case_id
+        self.detail.show_case(case_id)
+        if self.search.text() or self.open_filter.currentData() is OpenState.CLOSED:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.apply_filter()
+
+    def _restore_selection(self) -> None:
+        wanted = self._pending_select or self.detail.case_id
+        self._pending_select = None
+        if wanted is None:
+            return
+        # The wanted case is usually on the first page (newest first); never scan beyond it.
+        for row in range(min(self.model.rowCount(), 200)):
+            r = self.model.row_object(row)
+            if r is not None and r.id == wanted:
+                self.table.selectRow(row)
+                return
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if row is not None and row.id != self.detail.case_id:
+            self.detail.show_case(row.id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.detail.show_case(row.id)
+            self.detail.note_edit.setFocus()
+
+    def _open_current(self) -> None:
+        if self.model.rowCount() == 0:
+            return
+        index = self.table.currentIndex()
+        if not index.isValid():
+            index = self.model.index(0, 0)
+            self.table.setCurrentIndex(index)
+        self.table.setFocus()
+        self._open_index(index)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

@@ -1,0 +1,45 @@
+"""What every tab and dialog needs, handed down explicitly (no global main-window object)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.core.errors import UserError
+from desktop_app.store.database import Database
+from desktop_app.ui.background import BackgroundRunner, Changes
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    """The open ledger and the runner that does its work off the GUI thread."""
+
+    database_opened = Signal(object)  # Database
+
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.db: Database | None = None
+
+    def set_database(self, db: Database) -> None:
+        self.db = db
+        self.database_opened.emit(db)
+
+    def write(self, work: Callable[[Database], T], changes: Changes,
+              on_success: Callable[[T], None] | None = None,
+              on_failure: Callable[[Exception], None] | None = None) -> None:
+        """Run a service call on the worker thread and announce what it changed."""
+        db = self.db
+        if db is None:
+            raise UserError("数据库尚未打开")
+        self.runner.run(lambda: work(db), on_success, on_failure, changes)
+
+    def read(self, work: Callable[[Database], T], on_success: Callable[[T], None],
+             on_failure: Callable[[Exception], None] | None = None) -> None:
+        db = self.db
+        if db is None:
+            return
+        self.runner.run(lambda: work(db), on_success, on_failure)

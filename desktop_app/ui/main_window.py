@@ -1,0 +1,155 @@
+"""The main window: title 售后台账, a toolbar, the tabs and a status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+
+from desktop_app.store.database import Database
+from desktop_app.store.rows import OrderRow
+from desktop_app.ui.background import BackgroundRunner, describe_error
+from desktop_app.ui.base_tab import BaseTab
+from desktop_app.ui.cases_tab import CasesTab
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.new_case_dialog import NewCaseDialog
+from desktop_app.ui.orders_tab import OrdersTab
+from desktop_app.ui.settings_dialog import SettingsDialog
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_path: Path, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.settings = settings
+        self.setWindowTitle(self.tr("售后台账"))
+        self.resize(1280, 780)
+        self.runner = BackgroundRunner(self)
+        self.context = AppContext(self.runner, self)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.cases_tab = CasesTab(self.context)
+        self.orders_tab = OrdersTab(self.context)
+        self.tabs.addTab(self.cases_tab, self.tr("售后单"))
+        self.tabs.addTab(self.orders_tab, self.tr("订单"))
+        self.setCentralWidget(self.tabs)
+
+        toolbar = QToolBar(self.tr("工具栏"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
+                                            self.new_case)
+        toolbar.addSeparator()
+        self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
+                                           self.refresh)
+        self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
+                                            self.open_settings)
+        find = QAction(self.tr("搜索"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+
+        self.busy_label = QLabel()
+        self.db_label = QLabel(str(db_path))
+        self.db_label.setStyleSheet("color:#666")
+        self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.runner.busy_changed.connect(lambda busy: self.busy_label.setText(self.tr("正在处理……") if busy else ""))
+        self.runner.failed.connect(self.show_error)
+        for tab in self.all_tabs():
+            tab.message.connect(self.show_message)
+        self.cases_tab.new_case_requested.connect(self.new_case)
+        self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
+        self._set_enabled(False)
+        self.statusBar().showMessage(self.tr("正在打开数据库……"))
+
+    def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        toolbar.addAction(action)
+        return action
+
+    def all_tabs(self) -> list[BaseTab]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for action in (self.new_case_action, self.refresh_action):
+            action.setEnabled(enabled)
+        self.tabs.setEnabled(enabled)
+
+    # --- database ----------------------------------------------------------------------------
+    def open_database(self) -> None:
+        """Open (create, migrate) the ledger on the worker thread, after the window is painted."""
+        path = self.db_path
+
+        def work() -> Database:
+            from desktop_app.store.database import open_database
+
+            return open_database(path)
+
+        self.runner.run(work, self._database_opened, self._database_failed)
+
+    def _database_opened(self, db: Database) -> None:
+        self.context.set_database(db)
+        self._set_enabled(True)
+        message = self.tr("已打开 %1").replace("%1", str(db.path))
+        if db.backup_path is not None:
+            message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
+        self.statusBar().showMessage(message, 8000)
+
+    def _database_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(self.tr("数据库未能打开"))
+        QMessageBox.critical(self, self.tr("无法打开数据库"), describe_error(error))
+
+    # --- commands ------------------------------------------------------------------------------
+    def new_case(self) -> NewCaseDialog | None:
+        return self._open_new_case(None)
+
+    def new_case_for_order(self, order: OrderRow) -> NewCaseDialog | None:
+        return self._open_new_case(order)
+
+    def _open_new_case(self, order: OrderRow | None) -> NewCaseDialog | None:
+        if self.context.db is None:
+            return None
+        dialog = NewCaseDialog(self.context, order, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._case_created)
+        dialog.open()
+        return dialog
+
+    def _case_created(self, case_id: int) -> None:
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.select_case(case_id)
+        self.show_message(self.tr("已新建售后单 #%1").replace("%1", str(case_id)))
+
+    def refresh(self) -> None:
+        for tab in self.all_tabs():
+            tab.refresh()
+
+    def focus_search(self) -> None:
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, BaseTab):
+            tab.focus_search()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("操作未完成"), text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.shutdown()  # let a running write finish: never half a transaction
+        if self.context.db is not None:
+            self.context.db.close()
+        super().closeEvent(event)

@@ -1,0 +1,185 @@
+"""A windowed table model: the row count up front, rows fetched a page at a time.
+
+A million cases cost one COUNT and one page of 200 rows to paint; scrolling fetches the pages it
+shows and keeps the last few in a small cache (FACTS.md: ~70 MB wherever you scroll, against
+1 GB to preload). Counting and the first page run on the background runner, so typing in the
+search box never blocks; later pages are single indexed queries of a few milliseconds, read on the
+GUI thread like Anki's browser table.
+
+Sorting is done by the database (an ORDER BY on an indexed column), not by a proxy model that
+would need every row in memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from sqlalchemy.orm import Session
+
+from desktop_app.store.database import Database
+from desktop_app.ui.background import BackgroundRunner, describe_error
+
+RowT = TypeVar("RowT")
+RowT_co = TypeVar("RowT_co", covariant=True)
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row object
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value behind a display text
+PAGE_SIZE = 200
+MAX_PAGES = 32
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[RowT]):
+    key: str
+    title: str
+    display: Callable[[RowT], str]
+    sort_value: Callable[[RowT], Any]
+    align_right: bool = False
+
+
+class PageQuery(Protocol[RowT_co]):
+    """The current query: how many rows match, and a page of them in order."""
+
+    def count(self, session: Session) -> int: ...
+
+    def page(self, session: Session, offset: int, limit: int) -> list[RowT_co]: ...
+
+
+class PagedTableModel(QAbstractTableModel, Generic[RowT]):
+    """Columns plus a `PageQuery`; subclasses build the query from their filter and sort."""
+
+    loaded = Signal(int)  # total row count after a (re)load
+    load_failed = Signal(str)
+
+    def __init__(self, columns: Sequence[Column[RowT]], runner: BackgroundRunner, query: PageQuery[RowT],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._runner = runner
+        self._db: Database | None = None
+        self._total = 0
+        self._pages: OrderedDict[int, list[RowT]] = OrderedDict()
+        self._generation = 0
+        self._query = query
+
+    def decorate(self, row: RowT, column: Column[RowT], role: int) -> Any:
+        """Colours, fonts and tooltips per cell; None for the default look."""
+        return None
+
+    # --- loading ---------------------------------------------------------------------------
+    def set_database(self, db: Database | None) -> None:
+        self._db = db
+        self.reload()
+
+    def set_query(self, query: PageQuery[RowT]) -> None:
+        self._query = query
+        self.reload()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def reload(self, on_done: Callable[[], None] | None = None) -> None:
+        """Count and fetch the first page in the background; newer reloads win over older ones."""
+        self._generation += 1
+        generation = self._generation
+        db, query = self._db, self._query
+        if db is None:
+            self._apply(0, [])
+            return
+
+        def work() -> tuple[int, list[RowT]]:
+            with db.reading() as session:
+                total = query.count(session)
+                first = query.page(session, 0, PAGE_SIZE) if total else []
+                return total, first
+
+        def done(result: tuple[int, list[RowT]]) -> None:
+            if generation != self._generation:
+                return  # the user typed on; a newer query is under way
+            self._apply(*result)
+            if on_done is not None:
+                on_done()
+
+        def fail(error: Exception) -> None:
+            if generation == self._generation:
+                self.load_failed.emit(describe_error(error))
+
+        self._runner.run(work, done, fail)
+
+    def _apply(self, total: int, first: list[RowT]) -> None:
+        self.beginResetModel()
+        self._total = total
+        self._pages.clear()
+        if first:
+            self._pages[0] = first
+        self.endResetModel()
+        self.loaded.emit(total)
+
+    def _row(self, row: int) -> RowT | None:
+        if row < 0 or row >= self._total:
+            return None
+        number, offset = divmod(row, PAGE_SIZE)
+        rows = self._pages.get(number)
+        if rows is None:
+            rows = self._fetch(number)
+        else:
+            self._pages.move_to_end(number)
+        return rows[offset] if offset < len(rows) else None
+
+    def _fetch(self, number: int) -> list[RowT]:
+        assert self._db is not None
+        with self._db.reading() as session:
+            rows = self._query.page(session, number * PAGE_SIZE, PAGE_SIZE)
+        self._pages[number] = rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def row_object(self, row: int) -> RowT | None:
+        return self._row(row)
+
+    def cached_pages(self) -> int:
+        return len(self._pages)
+
+    # --- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(self._columns):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return column.sort_value(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self.decorate(row, column, role)
+
+    def column_key(self, section: int) -> str:
+        return self._columns[section].key
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.key == key)

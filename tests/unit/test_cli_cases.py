@@ -1,0 +1,105 @@
+"""The `case` CLI contract: ids, --json shapes, exit codes, Chinese errors on stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli import run
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_prints_the_new_number_and_json(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = str(db_path)
+    code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461003",
+                       "--kind", "reship", "--reason", "missing_item", "--amount", "12.50",
+                       "--signed-at", "2026-11-10", "--note", "少发一双袜子")
+    assert code == 0 and out.strip() == "1"
+    code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "拼多多", "--order",
+                       "261111-755306313554903", "--kind", "退货退款", "--reason", "七天无理由", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == 2 and data["platform"] == "pdd" and data["kind"] == "return_refund"
+    assert data["reason"] == "no_reason_7d" and data["status"] == "pending"
+
+
+def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = str(db_path)
+    for platform, order, kind in (("pdd", "1", "reship"), ("douyin", "2", "refund_only"), ("jd", "3", "reship")):
+        assert cli(capsys, "case", "add", "--db", db, "--platform", platform, "--order", order, "--kind", kind)[0] == 0
+    cli(capsys, "case", "act", "3", "close", "--db", db, "--note", "买家撤销")
+    code, out, _ = cli(capsys, "case", "list", "--db", db, "--kind", "reship", "--json")
+    assert code == 0 and sorted(r["id"] for r in json.loads(out)) == [1, 3]
+    _, out, _ = cli(capsys, "case", "list", "--db", db, "--open", "--json")
+    assert sorted(r["id"] for r in json.loads(out)) == [1, 2]
+    _, out, _ = cli(capsys, "case", "list", "--db", db, "--closed", "--json")
+    assert [r["id"] for r in json.loads(out)] == [3]
+    _, out, _ = cli(capsys, "case", "list", "--db", db, "--platform", "抖店", "--json")
+    assert [r["order"] for r in json.loads(out)] == ["2"]
+    _, out, _ = cli(capsys, "case", "list", "--db", db)
+    assert "补发" in out and "#1" in out
+
+
+def test_act_and_show(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = str(db_path)
+    cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "6923456789012345678",
+        "--kind", "reship", "--requested-at", "2026-11-20 09:00")
+    code, out, _ = cli(capsys, "case", "act", "1", "agree_reship", "--db", db, "--at", "2026-11-20 10:00",
+                       "--note", "明天发")
+    assert code == 0 and "待补发" in out
+    code, out, _ = cli(capsys, "case", "act", "1", "补发已发出", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["status"] == "reshipped"
+    code, out, _ = cli(capsys, "case", "show", "1", "--db", db, "--json")
+    data = json.loads(out)
+    assert [e["action"] for e in data["events"]] == [None, "agree_reship", "ship_reship"]
+    assert data["events"][1]["at"] == "2026-11-20T10:00:00+08:00" and data["events"][1]["note"] == "明天发"
+    assert "complete" in data["allowed_actions"]
+    code, out, _ = cli(capsys, "case", "show", "1", "--db", db)
+    assert "时间线" in out and "同意补发" in out
+
+
+def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = str(db_path)
+    cli(capsys, "case", "add", "--db", db, "--platform", "pdd", "--order", "9", "--kind", "return_refund")
+    code, out, err = cli(capsys, "case", "act", "1", "refund", "--db", db)
+    assert code != 0 and out == "" and "不能执行“退款”" in err
+    code, _, err = cli(capsys, "case", "act", "7", "start", "--db", db)
+    assert code != 0 and "找不到售后单 #7" in err
+    code, _, err = cli(capsys, "case", "add", "--db", db, "--platform", "ebay", "--order", "1", "--kind", "reship")
+    assert code != 0 and "无法识别的平台" in err
+    code, _, err = cli(capsys, "case", "add", "--db", db, "--platform", "pdd", "--order", "1", "--kind", "reship",
+                       "--amount", "abc")
+    assert code != 0 and "金额" in err
+    code, _, err = cli(capsys, "case", "add", "--db", db, "--platform", "pdd", "--order", "1", "--kind", "reship",
+                       "--signed-at", "yesterday")
+    assert code != 0 and "YYYY-MM-DD" in err
+    code, _, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "6.92345678901235E+18",
+                       "--kind", "reship")
+    assert code != 0 and "科学计数法" in err
+
+
+def test_agreed_at_takes_the_agree_step(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = str(db_path)
+    _, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "5", "--kind", "reship",
+                    "--requested-at", "2026-11-01 08:00", "--agreed-at", "2026-11-01 09:00", "--json")
+    assert json.loads(out)["status"] == "reship_agreed"
+    code, _, err = cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "6",
+                       "--kind", "refund_only", "--agreed-at", "2026-11-01 09:00")
+    assert code != 0 and "--agreed-at" in err
+
+
+def test_module_entry_point_lists_commands(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "desktop_app", "--help"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0 and "case" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "desktop_app", "case", "list", "--db", str(tmp_path / "x.db"),
+                             "--json"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and json.loads(result.stdout) == []

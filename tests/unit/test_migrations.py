@@ -1,0 +1,68 @@
+"""Migrations: from an empty file to head, backup before upgrading, refusal of a newer database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from alembic import command
+from desktop_app.core.errors import DatabaseTooNew, UserError
+from desktop_app.store.database import alembic_config, head_revision, open_database
+from desktop_app.store.models import Base
+
+
+def test_empty_database_is_migrated_to_head_and_matches_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    db = open_database(path)
+    db.close()
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert set(Base.metadata.tables) <= tables
+    assert conn.execute("select version_num from alembic_version").fetchone()[0] == head_revision()
+    for table in Base.metadata.tables.values():
+        columns = {r[1] for r in conn.execute(f"pragma table_info({table.name})")}
+        assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_migrations_downgrade_and_upgrade_again(tmp_path: Path) -> None:
+    path = tmp_path / "round.sqlite3"
+    open_database(path).close()
+    db = open_database(path, migrate=False)
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "base")
+    db.close()
+    reopened = open_database(path)
+    assert reopened.backup_path is not None and reopened.backup_path.exists()
+    reopened.close()
+    tables = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")}
+    assert "cases" in tables and "order_search" in tables
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("update alembic_version set version_num='9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseTooNew, match="更新版本"):
+        open_database(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"this is a shopping list")
+    with pytest.raises(UserError, match="不是 SQLite"):
+        open_database(path)
+    assert path.read_bytes() == b"this is a shopping list"
+
+
+def test_up_to_date_database_is_not_backed_up_again(tmp_path: Path) -> None:
+    path = tmp_path / "same.sqlite3"
+    open_database(path).close()
+    db = open_database(path)
+    assert db.backup_path is None
+    db.close()
+    assert [p.name for p in tmp_path.iterdir() if ".bak-" in p.name] == []
