@@ -95,9 +95,9 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Case.status == f.status)
     if f.reason:
         conds.append(Case.reason == f.reason)
-    if f.open_state is OpenState.OPEN:
+    if f.open_state == OpenState.OPEN:
         conds.append(Case.is_open.is_(True))
-    elif f.open_state is OpenState.CLOSED:
+    elif f.open_state == OpenState.CLOSED:
         conds.append(Case.is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)

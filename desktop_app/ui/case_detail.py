@@ -67,7 +67,8 @@ class ActionDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
         form.addRow(self.tr("备注"), self.note)
-        self.at = QDateTimeEdit(china_now_qt())
+        self._opened_at = china_now_qt()
+        self.at = QDateTimeEdit(self._opened_at)
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setCalendarPopup(True)
         self.at.setTimeZone(QTimeZone(b"Asia/Shanghai"))
@@ -86,7 +87,10 @@ class ActionDialog(QDialog):
             return
         self.accept()
 
-    def moment(self) -> Moment:
+    def moment(self) -> Moment | None:
+        """None when the user left the time alone: the service stamps the exact moment."""
+        if abs(self.at.dateTime().secsTo(self._opened_at)) < 60:
+            return None
         return qt_to_moment(self.at.dateTime())
 
 

@@ -190,7 +190,7 @@ class CasesTab(BaseTab):
             shop_id=self.shop_filter.currentData(),
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
-            open_state=self.open_filter.currentData(),
+            open_state=OpenState(self.open_filter.currentData()),
         )
 
     def apply_filter(self) -> None:
@@ -223,7 +223,7 @@ class CasesTab(BaseTab):
         """Show a case (after creating it, or from the calendar): clear filters that would hide it."""
         self._pending_select = case_id
         self.detail.show_case(case_id)
-        if self.search.text() or self.open_filter.currentData() is OpenState.CLOSED:
+        if self.search.text() or self.open_filter.currentData() == OpenState.CLOSED:
             self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(False)

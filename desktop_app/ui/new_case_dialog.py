@@ -125,7 +125,8 @@ class NewCaseDialog(QDialog):
         self.platform_case_no = QLineEdit()
         self.platform_case_no.setPlaceholderText(self.tr("平台上的售后/退款编号（可选）"))
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
-        self.requested = QDateTimeEdit(china_now_qt())
+        self._opened_at = china_now_qt()
+        self.requested = QDateTimeEdit(self._opened_at)
         self.requested.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.requested.setCalendarPopup(True)
         form.addRow(self.tr("买家申请时间"), self.requested)
@@ -267,10 +268,16 @@ class NewCaseDialog(QDialog):
             compensation_fen=self._amount(self.compensation, self.tr("补偿金额")),
             responsible=ResponsibleParty(party) if party else None,
             platform_case_no=self.platform_case_no.text(), note=self.note.toPlainText(),
-            requested=qt_to_moment(self.requested.dateTime()), signed=signed,
+            requested=self._requested(), signed=signed,
             receiver=self.receiver.text().strip() or None if self._chosen is None else None,
             phone=self.phone.text().strip() or None if self._chosen is None else None,
         )
+
+    def _requested(self) -> Moment | None:
+        """Left at its default, the request is 'now', stamped exactly by the service."""
+        if abs(self.requested.dateTime().secsTo(self._opened_at)) < 60:
+            return None
+        return qt_to_moment(self.requested.dateTime())
 
     def submit(self) -> None:
         try:

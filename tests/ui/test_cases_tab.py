@@ -1,0 +1,244 @@
+"""Driving the real window: empty state, new case from an order, search, filters, actions, timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.store.database import open_database
+from desktop_app.store.models import Order, OrderItem, Shop
+from desktop_app.store.search import build_search_text
+from desktop_app.ui.case_detail import ActionDialog
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.new_case_dialog import NewCaseDialog
+from desktop_app.ui.paged_model import ROW_ROLE
+from tests.ui.conftest import wait_idle
+
+ORDERS = [
+    ("taobao", "4145384019161461003", "秦文红", "19328792174", "宠物猫砂 豆腐砂 6L*4包", "4793834701746"),
+    ("pdd", "261118-961877507213020", "廖华雨", "15071611015", "儿童保温杯 316不锈钢 带吸管", "776315990004056"),
+    ("douyin", "6923456789012345678", "魏桐建", "13179674875", "陶瓷马克杯 情侣款 带盖勺", None),
+]
+
+
+def seed_orders(path: Path) -> None:
+    db = open_database(path)
+    with db.transaction() as s:
+        shop = Shop(platform="taobao", name="小林家居旗舰店")
+        s.add(shop)
+        for platform, number, receiver, phone, title, tracking in ORDERS:
+            family = "taobao" if platform == "tmall" else platform
+            order = Order(order_key=f"{family}:{number}", platform=platform, order_no=number, receiver=receiver,
+                          phone=phone, tracking_no=tracking, paid_fen=7900, address="广东省 深圳市 宝安区",
+                          shop=shop if platform == "taobao" else None, imported_at=parse_moment("2026-11-20").at,
+                          search_text=build_search_text([number, receiver, phone, tracking, title]))
+            order.items.append(OrderItem(title=title, spec="灰色", quantity=2, paid_fen=7900))
+            s.add(order)
+    db.close()
+
+
+@pytest.fixture
+def seeded_path(db_path: Path) -> Path:
+    seed_orders(db_path)
+    return db_path
+
+
+def visible_case_ids(win: MainWindow) -> list[int]:
+    model = win.cases_tab.model
+    return [model.index(r, 0).data(ROW_ROLE).id for r in range(model.rowCount())]
+
+
+def test_first_start_shows_the_empty_state(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.ui.app import create_window
+
+    win = create_window(tmp_path / "fresh.sqlite3")
+    qtbot.addWidget(win)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.cases_tab.is_showing_empty_state(), timeout=10000)
+    assert win.windowTitle() == "售后台账"
+    assert win.cases_tab.empty.import_button.text() == "导入订单"
+    with qtbot.waitSignal(win.cases_tab.new_case_requested):
+        qtbot.mouseClick(win.cases_tab.empty.new_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    dialog = win.findChild(NewCaseDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    win.runner.shutdown()
+
+
+def test_create_a_case_from_an_order_found_by_phone_tail(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.cases_tab.is_showing_empty_state()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(NewCaseDialog)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.search, "1015")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    dialog.results.setCurrentRow(0)
+    assert dialog.order_no.text() == "261118-961877507213020"
+    assert dialog.platform.currentData() == "pdd"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("refund_only"))
+    dialog.reason.setCurrentIndex(dialog.reason.findData("lost"))
+    dialog.refund.setText("78.00")
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    case_id = created.args[0]
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_id], timeout=5000)
+    assert not window.cases_tab.is_showing_empty_state()
+    qtbot.waitUntil(lambda: window.cases_tab.detail.case_id == case_id and "廖华雨" in
+                    window.cases_tab.detail.summary.toPlainText(), timeout=5000)
+    row = window.cases_tab.model.index(0, 0).data(ROW_ROLE)
+    assert (row.kind, row.reason, row.amount_fen, row.receiver) == ("refund_only", "lost", 7800, "廖华雨")
+    assert "儿童保温杯" in window.cases_tab.detail.summary.toPlainText()
+
+
+def test_a_case_for_an_order_not_yet_imported(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = window.new_case()
+    assert dialog is not None
+    dialog.platform.setCurrentIndex(dialog.platform.findData("jd"))
+    qtbot.keyClicks(dialog.order_no, "300012345678")
+    dialog.receiver.setText("张三")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("reship"))
+    with qtbot.waitSignal(dialog.created, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "尚未导入" in window.cases_tab.detail.summary.toPlainText(), timeout=5000)
+    assert "张三" in window.cases_tab.detail.summary.toPlainText()
+
+
+def test_bad_amount_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.new_case_dialog.QMessageBox.warning",
+                        lambda _parent, _title, text: warnings.append(text))
+    dialog = window.new_case()
+    assert dialog is not None
+    dialog.order_no.setText("123")
+    dialog.refund.setText("十块")
+    dialog.submit()
+    assert warnings and "退款金额" in warnings[0]
+    assert dialog.isVisible()
+    dialog.order_no.clear()
+    dialog.refund.clear()
+    dialog.submit()
+    assert "订单号" in warnings[-1]
+
+
+def make_cases(path: Path) -> list[int]:
+    db = open_database(path)
+    ids = [
+        open_case(db, NewCase(Platform.TAOBAO, ORDERS[0][1], CaseKind.RESHIP), author="小林"),
+        open_case(db, NewCase(Platform.PDD, ORDERS[1][1], CaseKind.RETURN_REFUND), author="小林"),
+        open_case(db, NewCase(Platform.DOUYIN, ORDERS[2][1], CaseKind.REFUND_ONLY), author="小林"),
+    ]
+    act_on_case(db, ids[2], CaseAction.CLOSE, note="买家撤销")
+    db.close()
+    return ids
+
+
+@pytest.fixture
+def case_ids(seeded_path: Path) -> list[int]:
+    return make_cases(seeded_path)
+
+
+def test_search_as_you_type_and_filters(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
+    tab = window.cases_tab
+    window.refresh()
+    wait_idle(qtbot, window)
+    # Default view: open cases only, newest first.
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[1], case_ids[0]], timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is tab.search
+    qtbot.keyClicks(tab.search, "2174")  # phone tail of 秦文红
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[0]], timeout=5000)
+    tab.search.clear()
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    tab.kind_filter.setCurrentIndex(tab.kind_filter.findData("return_refund"))
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[1]], timeout=5000)
+    tab.kind_filter.setCurrentIndex(0)
+    tab.open_filter.setCurrentIndex(tab.open_filter.findData("closed"))
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[2]], timeout=5000)
+    tab.open_filter.setCurrentIndex(tab.open_filter.findData("all"))
+    tab.platform_filter.setCurrentIndex(tab.platform_filter.findData("pdd"))
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[1]], timeout=5000)
+    tab.platform_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: tab.shop_filter.count() == 2, timeout=5000)
+    tab.shop_filter.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[0]], timeout=5000)
+    tab.shop_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 3, timeout=5000)
+    # Sorting by order number through the header.
+    column = tab.model.column_index("order_no")
+    tab.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: [tab.model.index(r, column).data() for r in range(3)] ==
+                    sorted(o[1] for o in ORDERS), timeout=5000)
+
+
+def test_act_on_a_case_and_see_the_timeline(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
+    tab = window.cases_tab
+    window.refresh()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    tab.select_case(case_ids[0])
+    qtbot.waitUntil(lambda: tab.detail.case_id == case_ids[0] and "agree_reship" in tab.detail.action_buttons(),
+                    timeout=5000)
+    buttons = tab.detail.action_buttons()
+    assert "ship_reship" not in buttons  # must be agreed first: the button does not exist
+    qtbot.mouseClick(buttons["agree_reship"], Qt.MouseButton.LeftButton)
+    dialog = tab.detail.findChild(ActionDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.note.setPlainText("明天一早补发")  # keyClicks only types ASCII
+    dialog.accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "ship_reship" in tab.detail.action_buttons(), timeout=5000)
+    timeline = [tab.detail.timeline.topLevelItem(i).text(2) for i in range(tab.detail.timeline.topLevelItemCount())]
+    assert timeline[-1].startswith("同意补发") and "待补发" in timeline[-1]
+    assert tab.detail.timeline.topLevelItem(1).text(3) == "明天一早补发"
+    row = tab.model.index(visible_case_ids(window).index(case_ids[0]), 0).data(ROW_ROLE)
+    assert row.status == "reship_agreed"
+    # A note, typed and saved with Enter.
+    tab.detail.note_edit.setText("已联系买家")
+    qtbot.keyClick(tab.detail.note_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.detail.timeline.topLevelItemCount() == 3, timeout=5000)
+    assert tab.detail.timeline.topLevelItem(2).text(2) == "备注"
+    assert tab.detail.timeline.topLevelItem(2).text(3) == "已联系买家"
+
+
+def test_reject_needs_a_reason(qtbot: QtBot, window: MainWindow, case_ids: list[int],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.case_detail.QMessageBox.warning",
+                        lambda _parent, _title, text: warnings.append(text))
+    tab = window.cases_tab
+    tab.select_case(case_ids[1])
+    qtbot.waitUntil(lambda: "reject" in tab.detail.action_buttons(), timeout=5000)
+    tab.detail.request_action(CaseAction.REJECT)
+    dialog = tab.detail.findChild(ActionDialog)
+    assert dialog is not None
+    dialog._accept()
+    assert warnings == ["请填写原因。"] and dialog.isVisible()
+
+
+def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.orders_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    tab.search.setText("马克杯")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "魏桐建" in tab.detail.toPlainText(), timeout=5000)
+    qtbot.mouseClick(tab.new_case_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(NewCaseDialog)
+    assert dialog is not None and dialog.order_no.text() == "6923456789012345678"
+    assert dialog.platform.currentData() == "douyin"
+    dialog.reject()

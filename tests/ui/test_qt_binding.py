@@ -1,0 +1,24 @@
+"""Guards against a Qt binding that breaks us: PySide6 6.12.0 drops a reference to True/False on
+every bool signal delivered to Python (QCheckBox.toggled, QPushButton.clicked ...) and the
+interpreter aborts after a while. pyproject pins it out; this test fails if it comes back."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Emitter(QObject):
+    flag = Signal(bool)
+
+
+def test_bool_signals_keep_reference_counts(qapp: object) -> None:
+    emitter = Emitter()
+    received: list[bool] = []
+    emitter.flag.connect(received.append)
+    before = sys.getrefcount(True)
+    for _ in range(2000):
+        emitter.flag.emit(True)
+    received.clear()
+    assert abs(sys.getrefcount(True) - before) < 10
