@@ -11,7 +11,7 @@ import pytest
 # Qt must never try to reach a display in tests, on CI or on a developer's desktop.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop_app.store.database import Database, open_database  # noqa: E402
+from desktop_app.store.database import Database, open_database
 
 
 @pytest.fixture(autouse=True)

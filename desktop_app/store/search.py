@@ -25,6 +25,9 @@ def build_search_text(parts: Iterable[str | None]) -> str:
 def order_match(query: str, dialect: str) -> ColumnElement[bool]:
     """A condition on `Order` that is true when the order matches the search box text."""
     q = query.strip().lower()
+    if len(q) == 1:
+        # One character is a surname, not a useful piece of a number.
+        return Order.receiver.between(query.strip(), query.strip() + "\U0010ffff")
     if len(q) < 3:
         # Too short for trigrams: indexed prefix matches on what people type first.
         upper = q + "\U0010ffff"

@@ -56,6 +56,7 @@ class BackgroundRunner(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-db")
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def run(
@@ -64,8 +65,13 @@ class BackgroundRunner(QObject):
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
         changes: Changes | None = None,
-    ) -> Future[T]:
-        """Queue `work`; after it ends, call back on the GUI thread and announce `changes`."""
+    ) -> Future[T] | None:
+        """Queue `work`; after it ends, call back on the GUI thread and announce `changes`.
+
+        After `shutdown()` (the window is closing) nothing new starts.
+        """
+        if self._closed:
+            return None
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -96,6 +102,7 @@ class BackgroundRunner(QObject):
 
     def shutdown(self) -> None:
         """Wait for queued work (a write must never be cut in half), then stop the thread."""
+        self._closed = True
         self._executor.shutdown(wait=True)
 
     @property

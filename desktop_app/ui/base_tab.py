@@ -9,8 +9,9 @@ from desktop_app.store.database import Database
 from desktop_app.ui.background import Changes
 from desktop_app.ui.context import AppContext
 
-# Short enough to feel instant, long enough that a burst of keystrokes runs one query.
-SEARCH_DEBOUNCE_MS = 60
+# Zero: keystrokes queued in one event-loop pass coalesce, and a query superseded while waiting for
+# the worker is skipped (PagedTableModel.reload), so no delay is needed to stay responsive.
+SEARCH_DEBOUNCE_MS = 0
 
 
 class BaseTab(QWidget):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import UserError
-from desktop_app.store.database import Database
 from desktop_app.ui.background import BackgroundRunner, Changes
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database
 
 T = TypeVar("T")
 

@@ -93,14 +93,16 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             self._apply(0, [])
             return
 
-        def work() -> tuple[int, list[RowT]]:
+        def work() -> tuple[int, list[RowT]] | None:
+            if generation != self._generation:
+                return None  # superseded while queued (fast typing): skip the query entirely
             with db.reading() as session:
                 total = query.count(session)
                 first = query.page(session, 0, PAGE_SIZE) if total else []
                 return total, first
 
-        def done(result: tuple[int, list[RowT]]) -> None:
-            if generation != self._generation:
+        def done(result: tuple[int, list[RowT]] | None) -> None:
+            if result is None or generation != self._generation:
                 return  # the user typed on; a newer query is under way
             self._apply(*result)
             if on_done is not None:

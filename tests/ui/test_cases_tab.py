@@ -62,7 +62,9 @@ def test_first_start_shows_the_empty_state(qtbot: QtBot, tmp_path: Path) -> None
     win = create_window(tmp_path / "fresh.sqlite3")
     qtbot.addWidget(win)
     win.show()
+    assert win.windowTitle() == "售后台账"
     win.open_database()
+    qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
     qtbot.waitUntil(lambda: win.cases_tab.is_showing_empty_state(), timeout=10000)
     assert win.windowTitle() == "售后台账"
     assert win.cases_tab.empty.import_button.text() == "导入订单"

@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from alembic import command
+
 from desktop_app.core.errors import DatabaseTooNew, UserError
-from desktop_app.store.database import alembic_config, head_revision, open_database
+from desktop_app.store.database import KNOWN_REVISIONS, alembic_config, head_revision, open_database
 from desktop_app.store.models import Base
 
 
@@ -66,3 +66,12 @@ def test_up_to_date_database_is_not_backed_up_again(tmp_path: Path) -> None:
     assert db.backup_path is None
     db.close()
     assert [p.name for p in tmp_path.iterdir() if ".bak-" in p.name] == []
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    chain = [rev.revision for rev in scripts.walk_revisions()][::-1]
+    assert chain == list(KNOWN_REVISIONS)
+    assert scripts.get_current_head() == head_revision()

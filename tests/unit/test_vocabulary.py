@@ -29,7 +29,7 @@ def test_stable_ids_of_the_cli_contract() -> None:
 
 
 def test_unknown_value_lists_the_choices() -> None:
-    with pytest.raises(UserError, match="售后类型.*reship（补发）"):
+    with pytest.raises(UserError, match=r"售后类型.*reship（补发）"):
         CaseKind.parse("退钱")
 
 

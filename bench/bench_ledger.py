@@ -1,0 +1,141 @@
+"""Benchmark of the ledger window with a million cases (issue 2).
+
+    python bench/bench_ledger.py [--cases 1000000] [--db bench/out/ledger-1m.sqlite3]
+
+Measures, in a fresh process each time (offscreen Qt): launch to painted main window, database
+open to first paint of the Cases tab, a search keystroke to the updated table (several queries),
+and the process's peak memory. Prints a table with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+TARGETS = {
+    "launch_to_window_s": 0.5,
+    "cases_first_paint_s": 0.3,
+    "search_keystroke_s": 0.1,
+    "peak_rss_mb": 200.0,
+}
+
+CHILD = r"""
+import json, os, resource, sys, time
+t_start = float(sys.argv[2])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from pathlib import Path
+from desktop_app.ui.app import create_window
+result = {}
+
+class PaintWatch(QObject):
+    def __init__(self, key, t0_getter):
+        super().__init__()
+        self.key, self.t0_getter, self.done = key, t0_getter, False
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.done and self.t0_getter() is not None:
+            self.done = True
+            QTimer.singleShot(0, lambda: result.setdefault(self.key, time.time() - self.t0_getter()))
+        return False
+
+window = create_window(Path(sys.argv[1]))
+watch = PaintWatch("launch_to_window_s", lambda: t_start)
+window.installEventFilter(watch)
+window.show()
+marks = {}
+
+def start_db():
+    marks["db"] = time.perf_counter()
+    window.open_database()
+
+def opened(db):
+    marks["opened"] = time.perf_counter()
+    window.cases_tab.model.loaded.connect(first_rows)
+    window.cases_tab.open_filter.setCurrentIndex(window.cases_tab.open_filter.findData("all"))
+window.context.database_opened.connect(opened)
+
+def first_rows(total):
+    if "rows" in marks:
+        return
+    marks["rows"] = total
+    window.cases_tab.table.viewport().repaint()
+    result["cases_first_paint_s"] = time.perf_counter() - marks["opened"]
+    result["db_open_s"] = marks["opened"] - marks["db"]
+    result["rows"] = total
+    QTimer.singleShot(50, run_searches)
+
+queries = ["1", "13", "138", "1381", "王", "王伟", "yt1234", "猫砂", "4793834701746", "27"]
+timings = []
+def run_searches(i=0):
+    if i >= len(queries):
+        result["search_keystroke_s"] = max(t for _q, t, _n in timings)
+        result["search_detail"] = timings
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print("RESULT " + json.dumps(result), flush=True)
+        app.quit()
+        return
+    q = queries[i]
+    t0 = time.perf_counter()
+    def done(total):
+        window.cases_tab.model.loaded.disconnect(done)
+        window.cases_tab.table.viewport().repaint()
+        timings.append((q, time.perf_counter() - t0, total))
+        QTimer.singleShot(20, lambda: run_searches(i + 1))
+    window.cases_tab.model.loaded.connect(done)
+    window.cases_tab.search.setText(q)
+
+QTimer.singleShot(0, start_db)
+app.exec()
+"""
+
+
+def measure(db: Path) -> dict[str, object]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AFTERSALES_LEDGER_HOME=str(HERE / "out" / "home"))
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(db), repr(t0)], capture_output=True, text=True,
+                          env=env, cwd=HERE.parent, check=False, timeout=300)
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"benchmark child failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from bench.seed_ledger import seed
+
+    db = args.db or HERE / "out" / f"ledger-{args.cases}.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    spent = seed(db, args.cases)
+    if spent:
+        print(f"seeded {args.cases:,} cases in {spent:.1f} s ({db.stat().st_size / 1e6:.0f} MB)")
+    runs = [measure(db) for _ in range(args.runs)]
+    print(f"\nLedger window with {runs[0]['rows']:,} cases, median of {args.runs} runs (offscreen Qt)\n")
+    print(f"| {'measure':<34} | {'median':>9} | {'worst':>9} | {'target':>8} |")
+    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 10}|")
+    for key, target in TARGETS.items():
+        values = sorted(float(r[key]) for r in runs)  # type: ignore[arg-type]
+        unit = "MB" if key.endswith("mb") else "s"
+        ok = "ok" if values[len(values) // 2] <= target else "MISSED"
+        print(f"| {key:<34} | {values[len(values) // 2]:>7.3f}{unit:>2} | {values[-1]:>7.3f}{unit:>2} |"
+              f" {target:>6}{unit:>2} | {ok}")
+    print("\nsearch keystroke → updated table (last run):")
+    for query, seconds, total in runs[-1]["search_detail"]:  # type: ignore[union-attr]
+        print(f"  {query!r:>18}: {seconds * 1000:7.1f} ms  {total:>9,} cases")
+
+
+if __name__ == "__main__":
+    main()
