@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -27,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
-from desktop_app.core.money import format_yuan
-from desktop_app.core.vocabulary import CaseKind
+from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services import cases as case_service
+from desktop_app.services.cases import CaseEdit
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseDetail
@@ -94,6 +97,57 @@ class ActionDialog(QDialog):
         return qt_to_moment(self.at.dateTime())
 
 
+class EditCaseDialog(QDialog):
+    """Change reason, amounts, responsible party and the platform's case number."""
+
+    def __init__(self, d: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("编辑售后单 #%1").replace("%1", str(d.row.id)))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.reason = QComboBox()
+        self.reason.addItem(self.tr("（未选）"), None)
+        for reason in CaseReason:
+            self.reason.addItem(labels.label(reason), reason.value)
+        self.reason.setCurrentIndex(max(self.reason.findData(d.row.reason), 0))
+        form.addRow(self.tr("原因"), self.reason)
+        self.refund = QLineEdit(str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else "")
+        self.compensation = QLineEdit(str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else "")
+        form.addRow(self.tr("退款金额（元）"), self.refund)
+        form.addRow(self.tr("补偿金额（元）"), self.compensation)
+        self.responsible = QComboBox()
+        self.responsible.addItem(self.tr("（未定）"), None)
+        for party in ResponsibleParty:
+            self.responsible.addItem(labels.label(party), party.value)
+        self.responsible.setCurrentIndex(max(self.responsible.findData(d.row.responsible), 0))
+        form.addRow(self.tr("责任方"), self.responsible)
+        self.platform_case_no = QLineEdit(d.platform_case_no or "")
+        form.addRow(self.tr("平台售后单号"), self.platform_case_no)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.edit: CaseEdit | None = None
+
+    def _accept(self) -> None:
+        try:
+            refund = self.refund.text().strip()
+            compensation = self.compensation.text().strip()
+            reason, party = self.reason.currentData(), self.responsible.currentData()
+            self.edit = CaseEdit(
+                reason=CaseReason(reason) if reason else None,
+                refund_fen=yuan_to_fen(parse_yuan(refund, self.tr("退款金额"))) if refund else None,
+                compensation_fen=yuan_to_fen(parse_yuan(compensation, self.tr("补偿金额"))) if compensation else None,
+                responsible=ResponsibleParty(party) if party else None,
+                platform_case_no=self.platform_case_no.text(),
+            )
+        except UserError as error:
+            QMessageBox.warning(self, self.windowTitle(), error.message)
+            return
+        self.accept()
+
+
 class CaseDetailPane(QWidget):
     """Shows one case; acts on it through the services, off the GUI thread."""
 
@@ -111,7 +165,14 @@ class CaseDetailPane(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        layout.addWidget(self.title)
+
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.setObjectName("edit_case")
+        self.edit_button.clicked.connect(self.edit_case)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.edit_button)
+        layout.addLayout(header)
 
         self.summary = QTextBrowser()
         self.summary.setOpenLinks(False)
@@ -156,6 +217,7 @@ class CaseDetailPane(QWidget):
                                  + "</p>")
             self.timeline.clear()
             self._set_actions([])
+            self.edit_button.setEnabled(False)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -200,6 +262,7 @@ class CaseDetailPane(QWidget):
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
+        self.edit_button.setEnabled(True)
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -298,6 +361,22 @@ class CaseDetailPane(QWidget):
                     "%2", labels.action(action)).replace("%3", labels.status(status.value))),
             on_failure=self._failed,
         )
+
+    def edit_case(self) -> None:
+        d = self._detail
+        if d is None:
+            return
+        dialog = EditCaseDialog(d, self)
+        dialog.setObjectName("edit_dialog")
+        dialog.accepted.connect(lambda: self._save_edit(d, dialog.edit))
+        dialog.open()
+
+    def _save_edit(self, d: CaseDetail, edit: CaseEdit | None) -> None:
+        if edit is None:
+            return
+        case_id, version = d.row.id, d.version
+        self._context.write(lambda db: case_service.edit_case(db, case_id, edit, expected_version=version),
+                            Changes(cases=True), on_failure=self._failed)
 
     def _add_note(self) -> None:
         text = self.note_edit.text().strip()
