@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
 
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
     from desktop_app.ui.cases_tab import CasesTab
+    from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
 
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
                                             self.new_case)
+        self.import_action = self._action(toolbar, self.tr("导入订单"), QKeySequence("Ctrl+I"), self.choose_import)
         toolbar.addSeparator()
         self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
                                            self.refresh)
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(lambda busy: self.busy_label.setText(self.tr("正在处理……") if busy else ""))
         self.runner.failed.connect(self.show_error)
         self._set_enabled(False)
+        self.setAcceptDrops(True)  # drop order exports anywhere on the window
 
     def _build_tabs(self) -> None:
         from desktop_app.ui.cases_tab import CasesTab
@@ -78,10 +81,12 @@ class MainWindow(QMainWindow):
         for tab in self.all_tabs():
             tab.message.connect(self.show_message)
         self.cases_tab.new_case_requested.connect(self.new_case)
+        self.cases_tab.import_requested.connect(self.choose_import)
         self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
         self.setCentralWidget(self.tabs)
 
-    def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey, slot: object) -> QAction:
+    def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
+                slot: object) -> QAction:
         action = QAction(text, self)
         action.setShortcut(shortcut)
         action.triggered.connect(slot)
@@ -94,7 +99,7 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
-        for action in (self.new_case_action, self.refresh_action):
+        for action in (self.new_case_action, self.import_action, self.refresh_action):
             action.setEnabled(enabled)
 
     # --- database ----------------------------------------------------------------------------
@@ -144,6 +149,37 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.cases_tab)
         self.cases_tab.select_case(case_id)
         self.show_message(self.tr("已新建售后单 #%1").replace("%1", str(case_id)))
+
+    def choose_import(self) -> None:
+        if self.context.db is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("选择各平台导出的订单文件（可多选）"), str(Path.home()),
+            self.tr("订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> ImportDialog | None:
+        if self.context.db is None or not paths:
+            return None
+        from desktop_app.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.context, paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.context.db is not None and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [p for p in paths if p.is_file()]
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
 
     def refresh(self) -> None:
         for tab in self.all_tabs():

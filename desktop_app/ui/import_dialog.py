@@ -1,0 +1,232 @@
+"""导入订单: runs the order import on the worker thread with a progress bar, rows/second and cancel,
+then shows what happened per file (新增 / 更新 / 未变 / 失败) and offers the report as xlsx."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
+from desktop_app.io.order_import import import_order_files
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.context import AppContext
+
+IMPORT_CHANGES = Changes(orders=True, cases=True, deadlines=True)
+PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
+MAX_ERRORS_SHOWN = 200
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the worker thread to the dialog (a queued signal)."""
+
+    progress = Signal(object)
+
+
+class ImportDialog(QDialog):
+    finished_import = Signal(object)  # ImportResult
+
+    def __init__(self, context: AppContext, paths: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._paths = paths
+        self._cancel = threading.Event()
+        self._relay = _ProgressRelay(self)
+        self._relay.progress.connect(self._show_progress)
+        self._started = 0.0
+        self.result: ImportResult | None = None
+        self.setWindowTitle(self.tr("导入订单"))
+        self.setMinimumWidth(720)
+
+        layout = QVBoxLayout(self)
+        names = "、".join(p.name for p in paths[:3]) + (self.tr(" 等 %1 个文件").replace("%1", str(len(paths)))
+                                                     if len(paths) > 3 else "")
+        self.heading = QLabel(self.tr("正在导入：%1").replace("%1", names))
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        layout.addWidget(self.bar)
+        self.rate = QLabel(self.tr("正在读取文件……"))
+        self.rate.setObjectName("import_rate")
+        layout.addWidget(self.rate)
+
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("import_summary")
+        self.table.setHorizontalHeaderLabels([self.tr("文件"), self.tr("平台"), self.tr("新增"), self.tr("更新"),
+                                              self.tr("未变"), self.tr("失败"), self.tr("说明")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.hide()
+        layout.addWidget(self.table)
+        self.errors = QTableWidget(0, 4)
+        self.errors.setObjectName("import_errors")
+        self.errors.setHorizontalHeaderLabels([self.tr("文件"), self.tr("行"), self.tr("列"), self.tr("原因")])
+        self.errors.verticalHeader().setVisible(False)
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.errors.hide()
+        layout.addWidget(self.errors)
+
+        buttons = QHBoxLayout()
+        self.report_button = QPushButton(self.tr("保存导入报告（xlsx）…"))
+        self.report_button.setObjectName("save_report")
+        self.report_button.hide()
+        self.report_button.clicked.connect(self.save_report)
+        buttons.addWidget(self.report_button)
+        buttons.addStretch(1)
+        self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.box.rejected.connect(self.cancel_or_close)
+        buttons.addWidget(self.box)
+        layout.addLayout(buttons)
+
+    # --- running -----------------------------------------------------------------------------
+    def start(self) -> None:
+        db = self._context.db
+        if db is None:
+            return
+        self._started = time.perf_counter()
+        paths, cancel, relay = list(self._paths), self._cancel.is_set, self._relay
+
+        def work() -> ImportResult:
+            return _drive(db, paths, cancel, relay)
+
+        self._context.runner.run(work, self._done, self._failed, IMPORT_CHANGES)
+
+    def _show_progress(self, p: ImportProgress) -> None:
+        if p.overall is not None:
+            self.bar.setValue(int(p.overall * 1000))
+        else:
+            self.bar.setRange(0, 0)  # busy indicator while a reader loads the whole file
+        elapsed = max(time.perf_counter() - self._started, 1e-6)
+        file_text = self.tr("第 %1/%2 个文件 %3").replace("%1", str(p.file_index + 1)).replace(
+            "%2", str(p.file_count)).replace("%3", Path(p.file).name)
+        if p.phase == "reading":
+            self.rate.setText(file_text + self.tr("：正在读取……"))
+        else:
+            self.bar.setRange(0, 1000)
+            self.rate.setText(file_text + self.tr("：已处理 %1 行，%2 行/秒").replace(
+                "%1", f"{p.rows_done:,}").replace("%2", f"{p.rows_done / elapsed:,.0f}"))
+
+    def cancel_or_close(self) -> None:
+        if self.result is None:
+            self._cancel.set()
+            self.rate.setText(self.tr("正在取消……已导入的部分会全部撤销"))
+            self.box.setEnabled(False)
+        else:
+            self.accept()
+
+    def reject(self) -> None:  # Esc while running cancels instead of hiding a running import
+        self.cancel_or_close()
+
+    def _done(self, result: ImportResult) -> None:
+        self.result = result
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(1000)
+        elapsed = time.perf_counter() - self._started
+        if result.cancelled:
+            self.heading.setText(self.tr("导入已取消：被取消的文件没有保存任何数据。"))
+        else:
+            self.heading.setText(self.tr("导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行").replace(
+                "%1", f"{result.inserted:,}").replace("%2", f"{result.updated:,}").replace(
+                "%3", f"{result.unchanged:,}").replace("%4", f"{result.rejected:,}"))
+        self.rate.setText(self.tr("用时 %1 秒").replace("%1", f"{elapsed:.1f}"))
+        self._fill_summary(result)
+        self.box.setEnabled(True)
+        self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.finished_import.emit(result)
+
+    def _failed(self, error: Exception) -> None:
+        self.result = ImportResult(())
+        self.heading.setText(self.tr("导入失败：%1").replace("%1", describe_error(error)))
+        self.box.setEnabled(True)
+        self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+
+    def _fill_summary(self, result: ImportResult) -> None:
+        self.table.setRowCount(len(result.files))
+        for row, f in enumerate(result.files):
+            values = [Path(f.file).name, labels.platform(f.platform) if f.platform else "", f"{f.inserted:,}",
+                      f"{f.updated:,}", f"{f.unchanged:,}", f"{f.rejected:,}", _explain(self, f)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if 2 <= column <= 5:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 6:
+                    item.setToolTip(value)
+                self.table.setItem(row, column, item)
+        self.table.show()
+        errors = [(f, e) for f in result.files for e in f.errors]
+        if errors:
+            shown = errors[:MAX_ERRORS_SHOWN]
+            self.errors.setRowCount(len(shown))
+            for row, (f, e) in enumerate(shown):
+                for column, value in enumerate([Path(f.file).name, str(e.row or ""), e.column or "", e.message]):
+                    self.errors.setItem(row, column, QTableWidgetItem(value))
+            self.errors.resizeColumnsToContents()
+            self.errors.show()
+        if errors or result.refused:
+            self.report_button.show()
+
+    def save_report(self, path: Path | None = None) -> Path | None:
+        if self.result is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存导入报告"), str(Path.home() / "导入报告.xlsx"),
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        from desktop_app.io.import_report import write_import_report
+
+        try:
+            saved = write_import_report(self.result, path)
+        except OSError as error:
+            QMessageBox.warning(self, self.windowTitle(), self.tr("无法保存报告：%1").replace("%1", str(error)))
+            return None
+        self.rate.setText(self.tr("报告已保存：%1").replace("%1", str(saved)))
+        return saved
+
+
+def _explain(dialog: QDialog, f: FileImportResult) -> str:
+    if f.refused is not None:
+        return f.refused
+    parts = [f.profile or ""]
+    if f.companions:
+        parts.append(dialog.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
+    return "；".join(p for p in parts if p)
+
+
+def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay) -> ImportResult:
+    """Run the import generator to its end on the worker thread, relaying throttled progress."""
+    run = import_order_files(db, paths, cancel=cancel)  # type: ignore[arg-type]
+    last = 0.0
+    while True:
+        try:
+            progress = next(run)
+        except StopIteration as stop:
+            return stop.value
+        now = time.perf_counter()
+        if now - last >= PROGRESS_INTERVAL_S or progress.phase != "importing":
+            last = now
+            relay.progress.emit(progress)

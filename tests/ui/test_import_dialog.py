@@ -1,0 +1,68 @@
+"""Importing order exports through the window: drop files, see progress and the summary, orders show."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+
+
+def drop_files(window: MainWindow, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(QPoint(200, 200)), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    # Qt delivers Drop only during a real drag; hand the event to the window's handler directly.
+    window.dropEvent(event)
+
+
+def test_drop_two_exports_and_see_the_orders(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    files = [SAMPLES / "pdd_orders.csv", SAMPLES / "douyin_orders.xlsx"]
+    drop_files(window, files)
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    result = dialog.result
+    assert result is not None and not result.refused and result.inserted > 0
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 2).text() == str(result.files[0].inserted)
+    qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == result.inserted, timeout=5000)
+    dialog.accept()
+
+
+def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window: MainWindow,
+                                                            tmp_path: Path) -> None:
+    bad = tmp_path / "订单.xlsx"
+    bad.write_text("这不是表格", encoding="utf-8")
+    good = tmp_path / "pdd_orders.csv"
+    shutil.copy(SAMPLES / "pdd_orders.csv", good)
+    dialog = window.import_files([bad, good])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    assert dialog.result is not None and len(dialog.result.refused) == 1
+    assert dialog.report_button.isVisible()
+    explanation = dialog.table.item(0, 6).text()
+    assert explanation and "订单.xlsx" in dialog.table.item(0, 0).text()
+    report = dialog.save_report(tmp_path / "报告.xlsx")
+    assert report is not None and report.exists()
+    dialog.accept()
+
+
+def test_empty_state_import_button_opens_the_file_chooser(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:  # noqa: ANN001
+    chosen: list[bool] = []
+    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames",
+                        lambda *a, **k: (chosen.append(True), ([], ""))[1])
+    qtbot.waitUntil(lambda: window.cases_tab.is_showing_empty_state(), timeout=5000)
+    qtbot.mouseClick(window.cases_tab.empty.import_button, Qt.MouseButton.LeftButton)
+    assert chosen == [True]
