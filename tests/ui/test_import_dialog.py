@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -59,7 +60,8 @@ def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window:
     dialog.accept()
 
 
-def test_empty_state_import_button_opens_the_file_chooser(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:  # noqa: ANN001
+def test_empty_state_import_button_opens_the_file_chooser(qtbot: QtBot, window: MainWindow,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     chosen: list[bool] = []
     monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames",
                         lambda *a, **k: (chosen.append(True), ([], ""))[1])
