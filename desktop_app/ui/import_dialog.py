@@ -167,7 +167,7 @@ class ImportDialog(QDialog):
         self.table.setRowCount(len(result.files))
         for row, f in enumerate(result.files):
             values = [Path(f.file).name, labels.platform(f.platform) if f.platform else "", f"{f.inserted:,}",
-                      f"{f.updated:,}", f"{f.unchanged:,}", f"{f.rejected:,}", _explain(self, f)]
+                      f"{f.updated:,}", f"{f.unchanged:,}", f"{f.rejected:,}", self._explain(f)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if 2 <= column <= 5:
@@ -188,6 +188,14 @@ class ImportDialog(QDialog):
         if errors or result.refused:
             self.report_button.show()
 
+    def _explain(self, f: FileImportResult) -> str:
+        if f.refused is not None:
+            return f.refused
+        parts = [f.profile or ""]
+        if f.companions:
+            parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
+        return "；".join(p for p in parts if p)
+
     def save_report(self, path: Path | None = None) -> Path | None:
         if self.result is None:
             return None
@@ -206,15 +214,6 @@ class ImportDialog(QDialog):
             return None
         self.rate.setText(self.tr("报告已保存：%1").replace("%1", str(saved)))
         return saved
-
-
-def _explain(dialog: QDialog, f: FileImportResult) -> str:
-    if f.refused is not None:
-        return f.refused
-    parts = [f.profile or ""]
-    if f.companions:
-        parts.append(dialog.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
-    return "；".join(p for p in parts if p)
 
 
 def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay) -> ImportResult:

@@ -1,7 +1,7 @@
 """Loading the interface translation. Source strings are Simplified Chinese, so Chinese needs no file.
 
 `.qm` files are compiled from `resources/i18n/*.ts` by `pyside6-lrelease` when packaging
-(`installer/build_translations.py`); a source checkout without them compiles the missing one into
+(`installer/update_translations.py --release`); a source checkout without them compiles the missing one into
 the user's cache folder the first time English is chosen.
 """
 
@@ -43,10 +43,11 @@ def compile_ts(ts: Path, qm: Path) -> bool:
 
 
 def qm_file(language: str) -> Path | None:
-    shipped = ts_file(language).with_suffix(".qm")
-    if shipped.exists():
-        return shipped
     ts = ts_file(language)
+    shipped = ts.with_suffix(".qm")
+    # A frozen bundle ships the .qm without the .ts; a source tree may hold a .qm older than its .ts.
+    if shipped.exists() and (not ts.exists() or shipped.stat().st_mtime >= ts.stat().st_mtime):
+        return shipped
     if not ts.exists():
         return None
     cached = data_dir() / "i18n" / shipped.name

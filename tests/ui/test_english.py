@@ -1,0 +1,91 @@
+"""The interface in English: the .ts compiled and installed, the real window, the settings dialog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QToolBar
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.ui import labels
+from desktop_app.ui.app import create_window
+from desktop_app.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
+from desktop_app.ui.translations import compile_ts, install_translators, ts_file
+
+CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture
+def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
+    """Our English installed on the app, and removed again so other tests stay Chinese."""
+    qm = tmp_path / "desktop_app_en.qm"
+    assert compile_ts(ts_file("en"), qm)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    yield translator
+    qapp.removeTranslator(translator)
+
+
+def test_the_main_window_speaks_english(qtbot: QtBot, tmp_path: Path, english: QTranslator) -> None:
+    win = create_window(tmp_path / "x.sqlite3")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.open_database()
+        qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+
+        assert win.windowTitle() == "Aftersales Ledger"
+        tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
+        assert tabs[:2] == ["After-sales cases", "Orders"]
+        assert not [t for t in tabs if CHINESE.search(t)], tabs
+        actions = [a.text() for a in win.findChild(QToolBar, "main_toolbar").actions() if a.text()]
+        assert "New after-sales case" in actions
+        assert not [t for t in actions if CHINESE.search(t)], actions
+
+        assert labels.label(CaseKind.RESHIP) == "Reship"
+        assert labels.status(CaseStatus.PLATFORM_INTERVENTION.value) == "Platform intervening"
+        assert labels.platform(Platform.PDD.value) == "Pinduoduo"
+        assert labels.text("买家签收") == "Delivered to buyer"
+    finally:
+        win.runner.shutdown()
+
+
+def test_removing_the_translator_brings_chinese_back(qapp: QApplication) -> None:
+    assert labels.label(CaseKind.RESHIP) == "补发"
+    assert QCoreApplication.translate("MainWindow", "售后台账") == "售后台账"
+
+
+def test_choosing_english_installs_it_from_the_ts(qapp: QApplication, data_home: Path) -> None:
+    """The app's own path: no shipped .qm in a source checkout, so it compiles one into the cache."""
+    translators = install_translators(qapp, "en")
+    try:
+        assert QCoreApplication.translate("MainWindow", "售后台账") == "Aftersales Ledger"
+        assert labels.label(CaseKind.RESHIP) == "Reship"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    assert labels.label(CaseKind.RESHIP) == "补发"
+
+
+def test_the_settings_dialog_saves_english(qtbot: QtBot, tmp_path: Path) -> None:
+    path = str(tmp_path / "settings.ini")
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "zh_CN"
+
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    buttons = dialog.findChild(QDialogButtonBox)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert settings.value(LANGUAGE_KEY) == "en"
+    assert language(QSettings(path, QSettings.Format.IniFormat)) == "en"
