@@ -14,8 +14,8 @@ from desktop_app.store.models import Case, Order, Shop
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国文红雨桐涵轩"
-PRODUCTS = ["宠物猫砂 豆腐砂 6L*4包", "儿童保温杯 316不锈钢 带吸管", "陶瓷马克杯 情侣款 带盖勺", "加厚珊瑚绒毛毯 冬季午睡毯",
-            "纯棉短袖T恤 男女同款 宽松百搭", "无线蓝牙耳机 降噪 长续航", "收纳箱 大号 塑料 带盖", "不锈钢保温饭盒 三层"]
+PRODUCTS = ["宠物猫砂 豆腐砂 6L*4包", "儿童保温杯 316不锈钢 带吸管", "陶瓷马克杯 情侣款 带盖勺",
+            "加厚珊瑚绒毛毯 冬季午睡毯", "纯棉短袖T恤 男女同款 宽松百搭", "无线蓝牙耳机 降噪 长续航", "收纳箱 大号 塑料 带盖", "不锈钢保温饭盒 三层"]
 CARRIERS = [("中通快递", "7"), ("圆通速递", "YT"), ("韵达快递", "4"), ("极兔速递", "JT"), ("申通快递", "77")]
 PLATFORMS = ["taobao", "tmall", "pdd", "douyin", "jd"]
 KINDS = ["refund_only", "return_refund", "exchange", "reship", "partial_refund", "repair", "bad_review", "dispute"]
@@ -78,6 +78,7 @@ def seed(path: Path, n: int, seed_value: int = 7) -> float:
                 s.execute(insert(Case), cases)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.commit()
         return time.perf_counter() - started
     finally:

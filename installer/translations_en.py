@@ -50,6 +50,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "已结束": "Closed",
     "全部": "All",
     "共 %1 张售后单": "Cases: %1",
+    "匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字":
+        "Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters",
     "共 %1 个订单": "Orders: %1",
     "还没有售后单": "No after-sales cases yet",
     "先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。":

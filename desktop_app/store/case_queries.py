@@ -23,7 +23,7 @@ from desktop_app.store.rows import (
     OrderRow,
     ShopRow,
 )
-from desktop_app.store.search import order_match
+from desktop_app.store.search import SEARCH_LIMIT, matching_order_ids
 
 
 class OpenState(StrEnum):
@@ -84,7 +84,7 @@ class CaseOrder:
 def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.search.strip():
-        conds.append(order_match(f.search, dialect))
+        conds.append(Case.order_id.in_(matching_order_ids(f.search, dialect)))
     if f.platforms:
         conds.append(Case.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:
@@ -104,14 +104,9 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _needs_order_join(f: CaseFilter, sort: CaseSort | None) -> bool:
-    return bool(f.search.strip()) or f.shop_id is not None or sort in (
-        CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER)
-
-
 def count_cases(session: Session, f: CaseFilter) -> int:
     stmt = select(func.count(Case.id))
-    if _needs_order_join(f, None):
+    if f.shop_id is not None:  # the only filter that lives on the order
         stmt = stmt.join(Order, Order.id == Case.order_id)
     conds = _conditions(f, session.get_bind().dialect.name)
     if conds:
@@ -131,20 +126,34 @@ def _case_row_select() -> Select[tuple[object, ...]]:
     )
 
 
+_ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+
+
 def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
-    """A page of the Cases table; ties broken by id so paging is stable."""
+    """A page of the Cases table; ties broken by id so paging is stable.
+
+    The page's case ids are chosen on the cases table alone (its indexes), and only those rows are
+    joined to orders and shops: a search matching thousands of orders then reads 200 order rows,
+    not thousands.
+    """
     column = _SORT_COLUMNS[order.column]
-    primary = column.desc() if order.descending else column.asc()
+    ordering: list[ColumnElement[object]] = []
     if order.column is CaseSort.NEXT_DUE:  # cases without a timer go last either way
-        primary = column.is_(None).asc(), primary  # type: ignore[assignment]
-    tie = Case.id.desc() if order.descending else Case.id.asc()
-    stmt = _case_row_select()
+        ordering.append(column.is_(None).asc())
+    ordering.append(column.desc() if order.descending else column.asc())
+    ordering.append(Case.id.desc() if order.descending else Case.id.asc())
     conds = _conditions(f, session.get_bind().dialect.name)
+    if order.column in _ORDER_SIDE_SORTS or f.shop_id is not None:
+        ids_stmt = select(Case.id).join(Order, Order.id == Case.order_id).outerjoin(Shop, Shop.id == Order.shop_id)
+    else:
+        ids_stmt = select(Case.id)
     if conds:
-        stmt = stmt.where(and_(*conds))
-    ordering = [*primary, tie] if isinstance(primary, tuple) else [primary, tie]
-    stmt = stmt.order_by(*ordering).offset(offset).limit(limit)
-    return [CaseRow(*r) for r in session.execute(stmt).all()]
+        ids_stmt = ids_stmt.where(and_(*conds))
+    ids = list(session.execute(ids_stmt.order_by(*ordering).offset(offset).limit(limit)).scalars())
+    if not ids:
+        return []
+    rows = {r[0]: CaseRow(*r) for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}
+    return [rows[i] for i in ids if i in rows]
 
 
 def case_row(session: Session, case_id: int) -> CaseRow:
@@ -205,6 +214,14 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     )
 
 
+def search_is_cut(session: Session, query: str) -> bool:
+    """True when the search matched more orders than are listed (SEARCH_LIMIT)."""
+    if not query.strip():
+        return False
+    ids = matching_order_ids(query, session.get_bind().dialect.name, SEARCH_LIMIT + 1).subquery()
+    return int(session.execute(select(func.count()).select_from(ids)).scalar_one()) > SEARCH_LIMIT
+
+
 def list_shops(session: Session) -> list[ShopRow]:
     rows = session.execute(select(Shop.id, Shop.platform, Shop.name).order_by(Shop.platform, Shop.name)).all()
     return [ShopRow(*r) for r in rows]
@@ -250,7 +267,7 @@ class OrderFilter:
 def _order_conditions(f: OrderFilter, dialect: str) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.search.strip():
-        conds.append(order_match(f.search, dialect))
+        conds.append(Order.id.in_(matching_order_ids(f.search, dialect)))
     if f.platforms:
         conds.append(Order.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy import Select, literal_column, select, text, union
 
 from desktop_app.store.models import Order
 
@@ -22,25 +22,36 @@ def build_search_text(parts: Iterable[str | None]) -> str:
     return " ".join(p.strip().lower() for p in parts if p and p.strip())
 
 
-def order_match(query: str, dialect: str) -> ColumnElement[bool]:
-    """A condition on `Order` that is true when the order matches the search box text."""
-    q = query.strip().lower()
+_TOP = "\U0010ffff"  # sorts after every character: `x <= value <= x + _TOP` is a prefix match on an index
+
+# A search box that matches more orders than this is not finding anything yet; listing the first
+# SEARCH_LIMIT keeps every keystroke fast on a million cases (the UI says the list is cut).
+SEARCH_LIMIT = 5000
+
+
+def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[tuple[int]]:
+    """Ids of orders matching the search box text, at most `limit` of them."""
+    raw = query.strip()
+    q = raw.lower()
     if len(q) == 1:
         # One character is a surname, not a useful piece of a number.
-        return Order.receiver.between(query.strip(), query.strip() + "\U0010ffff")
+        return select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit)
     if len(q) < 3:
         # Too short for trigrams: indexed prefix matches on what people type first.
-        upper = q + "\U0010ffff"
-        return or_(
-            Order.receiver.between(query.strip(), query.strip() + "\U0010ffff"),
-            Order.order_no.between(q, upper),
-            Order.tracking_no.between(query.strip().upper(), query.strip().upper() + "\U0010ffff"),
-        )
+        parts = [
+            select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit),
+            select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit),
+            select(Order.id).where(Order.tracking_no.between(raw.upper(), raw.upper() + _TOP)).limit(limit),
+        ]
+        return select(union(*(p.subquery().select() for p in parts)).subquery().c[0]).limit(limit)
     if dialect == "sqlite":
         phrase = '"' + q.replace('"', '""') + '"'
-        matching = select(text("rowid")).select_from(text(FTS_TABLE)).where(
-            text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=phrase)
+        return (
+            select(literal_column("rowid").label("id"))
+            .select_from(text(FTS_TABLE))
+            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=phrase))
+            .limit(limit)
         )
-        return Order.id.in_(matching)
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Order.search_text.like(f"%{escaped}%", escape="\\")
+    return select(Order.id).where(Order.search_text.like(f"%{escaped}%", escape="\\")).limit(limit)
+

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops
+from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
+from desktop_app.store.search import SEARCH_LIMIT
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes
 from desktop_app.ui.base_tab import BaseTab, configure_table
@@ -202,6 +203,14 @@ class CasesTab(BaseTab):
     def _loaded(self, total: int) -> None:
         self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
         f = self.current_filter()
+        if f.search.strip():
+            query = f.search
+
+            def cut(db: Database) -> bool:
+                with db.reading() as session:
+                    return search_is_cut(session, query)
+
+            self.context.read(cut, lambda is_cut: self._show_cut(query, total, is_cut))
         narrowed = f != CaseFilter(open_state=f.open_state)
         if total > 0 or narrowed:
             self.stack.setCurrentWidget(self.splitter)
@@ -214,6 +223,11 @@ class CasesTab(BaseTab):
             self.context.read(work, lambda any_case: self.stack.setCurrentWidget(
                 self.splitter if any_case else self.empty))
         self._restore_selection()
+
+    def _show_cut(self, query: str, total: int, is_cut: bool) -> None:
+        if is_cut and query == self.search.text():
+            text = self.tr("匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字")
+            self.count_label.setText(text.replace("%1", f"{SEARCH_LIMIT:,}").replace("%2", f"{total:,}"))
 
     def is_showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty

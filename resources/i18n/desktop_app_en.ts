@@ -343,50 +343,55 @@
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="86"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="88"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="89"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="179"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="91"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="93"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="97"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="97"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="98"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="204"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="229"/>
+        <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
+        <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
 </context>
 <context>
@@ -445,24 +450,24 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="45"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="46"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="49"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="50"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="57"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="59"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
