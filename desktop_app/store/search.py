@@ -26,7 +26,7 @@ _TOP = "\U0010ffff"  # sorts after every character: `x <= value <= x + _TOP` is 
 
 # A search box that matches more orders than this is not finding anything yet; listing the first
 # SEARCH_LIMIT keeps every keystroke fast on a million cases (the UI says the list is cut).
-SEARCH_LIMIT = 5000
+SEARCH_LIMIT = 2000
 
 
 def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[tuple[int]]:
