@@ -20,6 +20,7 @@ from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.money import format_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.services.deadlines import recompute_case
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
@@ -149,6 +150,7 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
                    date_only=moment.date_only)
         for action, moment in new.actions:
             _apply(session, case, action, None, moment, who)
+        recompute_case(session, case.id)
         return case.id
 
 
@@ -168,7 +170,9 @@ def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = _load_case(session, case_id, expected_version)
-        return _apply(session, case, action, note, at or Moment(now()), who)
+        status = _apply(session, case, action, note, at or Moment(now()), who)
+        recompute_case(session, case.id)
+        return status
 
 
 def _apply(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,

@@ -1,0 +1,213 @@
+"""Benchmark: recompute the deadlines of 100,000 open cases (target < 2 s), then list them.
+
+    python bench/bench_deadlines.py [--cases 100000] [--keep PATH]
+
+Builds a throw-away ledger (real SQLite file through `open_database`, so WAL and
+synchronous=FULL are on as in the app) with a realistic mix: six platforms, reships, returns,
+refunds and the rest, each case with its `requested` event and, for many, later milestones
+(agreed, buyer shipped ...) spread over 2026 so working days and the holiday calendar are
+exercised. Then times:
+
+1. the first full recompute (empty deadlines table: every row inserted);
+2. a full recompute when nothing changed (every case read and computed, nothing written);
+3. `recompute_changed_rules` (start-up, each CLI call) when nothing changed, and after one
+   platform's pack was edited (only that platform's cases);
+4. full recomputes after rule edits touching one platform / every platform (rows updated);
+5. the listing queries the CLI and the calendar use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select
+
+from desktop_app.core.clock import CHINA
+from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack, load_packs
+from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.services.deadlines import (
+    RuleContext,
+    count_open_by_day,
+    list_deadlines,
+    recompute_all,
+    recompute_case,
+    recompute_changed_rules,
+)
+from desktop_app.store.database import open_database
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order
+
+PLATFORMS = ("taobao", "tmall", "pdd", "douyin", "jd", "other")
+# kind, weight, possible milestone chains after `requested` (each chain is a valid lifecycle path).
+KINDS: tuple[tuple[str, int, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
+    ("reship", 40, ((), ("reship_agreed",)), ("missing_item", "not_received", "damaged", "lost", "other")),
+    ("return_refund", 25, ((), ("return_agreed",), ("return_agreed", "return_shipped")),
+     ("no_reason_7d", "quality", "wrong_item", "size_colour")),
+    ("refund_only", 20, ((), ("handling_started",)), ("not_received", "changed_mind", "late_shipment")),
+    ("exchange", 5, ((), ("return_agreed",)), ("size_colour",)),
+    ("partial_refund", 5, ((),), ("damaged", "quality")),
+    ("bad_review", 3, ((),), ("quality",)),
+    ("dispute", 2, ((),), ("late_shipment", "not_as_described")),
+)
+STATUS_AFTER = {"reship_agreed": "reship_agreed", "return_agreed": "awaiting_return",
+                "return_shipped": "awaiting_return", "handling_started": "processing"}
+
+
+def build(db_path: Path, cases: int, seed: int = 20261001) -> None:
+    rng = random.Random(seed)
+    db = open_database(db_path)
+    base = datetime(2026, 1, 5, 9, 0, tzinfo=CHINA)
+    weights = [k[1] for k in KINDS]
+    orders: list[dict[str, Any]] = []
+    case_rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    stamp = datetime.now(UTC)
+    for n in range(1, cases + 1):
+        platform = PLATFORMS[n % len(PLATFORMS)]
+        kind, _, chains, reasons = rng.choices(KINDS, weights)[0]
+        chain = rng.choice(chains)
+        paid = base + timedelta(minutes=rng.randrange(0, 360 * 24 * 60))
+        shipped = paid + timedelta(hours=rng.randrange(2, 60))
+        signed = shipped + timedelta(hours=rng.randrange(20, 96))
+        succeeded = signed + timedelta(days=rng.randrange(1, 10)) if rng.random() < 0.4 else None
+        requested = signed + timedelta(hours=rng.randrange(1, 120))
+        orders.append({
+            "id": n, "order_key": f"{platform}:{n:018d}", "platform": platform, "order_no": f"{n:018d}",
+            "paid_at": paid, "shipped_at": shipped, "signed_at": signed, "succeeded_at": succeeded,
+            "search_text": f"{n:018d}", "created_at": stamp, "updated_at": stamp, "version": 1,
+        })
+        case_rows.append({
+            "id": n, "order_id": n, "platform": platform, "kind": kind, "reason": rng.choice(reasons),
+            "status": STATUS_AFTER.get(chain[-1], "pending") if chain else "pending", "is_open": True,
+            "requested_at": requested, "signed_at": signed, "signed_date_only": rng.random() < 0.2,
+            "created_by": "bench", "created_at": stamp, "updated_at": stamp, "version": 1,
+        })
+        at = requested
+        for milestone in ("requested", *chain):
+            events.append({
+                "case_id": n, "subject": "case", "subject_id": n, "kind": "action", "milestone": milestone,
+                "author": "bench", "at": at, "date_only": False, "recorded_at": stamp,
+            })
+            at = at + timedelta(hours=rng.randrange(1, 40))
+    with db.transaction() as session:
+        session.execute(insert(Order.__table__), orders)
+        session.execute(insert(Case.__table__), case_rows)
+        session.execute(insert(AuditEvent.__table__), events)
+    db.close()
+
+
+def timed(label: str, rows: list[tuple[str, str, str]], work: Callable[[], Any], note: str = "",
+          repeat: int = 1) -> Any:
+    """Run `work` `repeat` times; report the best and the median wall time (the machine is shared)."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    result = None
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    shown = f"{min(walls):.3f} s" if repeat == 1 else f"{min(walls):.3f} s (median {statistics.median(walls):.3f})"
+    rows.append((label, shown, f"cpu {min(cpus):.3f} s; " + note.format(result=result)))
+    return result
+
+
+def edited(packs: dict[str, RulePack], pack_id: str, timer_id: str, hours: int) -> dict[str, RulePack]:
+    """The packs with one timer's duration changed, as a user's edit in settings would do."""
+    pack = packs[pack_id]
+    timers = tuple(
+        replace(t, duration=Duration(hours, DurationUnit.HOURS)) if t.id == timer_id else t for t in pack.timers
+    )
+    return {**packs, pack_id: replace(pack, timers=timers)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build the ledger here and keep it")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the steady-state steps (best is shown)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-deadlines-") as workdir:
+        db_path = args.keep or Path(workdir) / "bench.sqlite3"
+        if db_path.exists():
+            db_path.unlink()
+        rows = run(db_path, args)
+    width = max(len(r[0]) for r in rows)
+    print(f"| {'step'.ljust(width)} | time | result |")
+    print(f"|{'-' * (width + 2)}|------|--------|")
+    for label, seconds, note in rows:
+        print(f"| {label.ljust(width)} | {seconds} | {note} |")
+    return 0
+
+
+def run(db_path: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
+
+    rows: list[tuple[str, str, str]] = []
+    timed(f"build ledger: {args.cases:,} open cases + orders + events", rows, lambda: build(db_path, args.cases))
+    db = open_database(db_path)
+    with db.reading() as session:
+        event_count = session.scalar(select(func.count()).select_from(AuditEvent))
+    packs = load_packs()
+    calendar = WorkdayCalendar()
+    context = RuleContext(packs, calendar)
+
+    timed("recompute_all, first run (every row inserted)", rows, lambda: recompute_all(db, context),
+          "{result:,} cases")
+    with db.reading() as session:
+        stored = session.scalar(select(func.count()).select_from(Deadline))
+        open_count = session.scalar(select(func.count()).select_from(Deadline).where(Deadline.status == "open"))
+    rows.append(("  deadlines stored / open", "", f"{stored:,} / {open_count:,} ({event_count:,} events)"))
+    timed("recompute_all, nothing changed (nothing written)", rows, lambda: recompute_all(db, context),
+          "{result:,} cases", repeat=args.repeat)
+    timed("recompute_all incl. RuleContext.load()", rows, lambda: recompute_all(db), "{result:,} cases")
+    timed("recompute_changed_rules, nothing changed", rows, lambda: recompute_changed_rules(db, context),
+          "{result:,} cases recomputed", repeat=args.repeat)
+    one = RuleContext(edited(packs, "douyin", "reship_ship", 72), calendar)
+    timed("recompute_changed_rules after editing 1 抖店 timer", rows,
+          lambda: recompute_changed_rules(db, one), "{result:,} cases recomputed")
+    timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context), "{result:,} cases")
+    timed("recompute_all after editing 1 抖店 timer", rows, lambda: recompute_all(db, one), "{result:,} cases")
+    every = {**packs}
+    for pack_id, timer_id in (("taobao", "refund_intervention"), ("tmall", "refund_intervention"),
+                              ("pdd", "reship_promise"), ("douyin", "reship_answer"),
+                              ("jd", "reship_within"), ("generic", "reship_within")):
+        every = edited(every, pack_id, timer_id, 96)
+    timed("recompute_all after editing a timer of every pack", rows,
+          lambda: recompute_all(db, RuleContext(every, calendar)), "{result:,} cases")
+    timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context), "{result:,} cases")
+
+    def one_case_events() -> int:
+        # What each recorded case event costs: one case recomputed inside the caller's transaction.
+        with db.transaction() as session:
+            for case_id in range(1, 101):
+                recompute_case(session, case_id * 997 % args.cases + 1, context)
+        return 100
+
+    timed("recompute_case x 100 (one per case event)", rows, one_case_events, "{result} cases", repeat=3)
+
+    now = datetime(2026, 7, 1, 12, 0, tzinfo=CHINA)
+    with db.reading() as session:
+        timed("list open deadlines due within 24 h", rows,
+              lambda: len(list_deadlines(session, within_hours=24, now=now)), "{result:,} rows")
+        timed("list every open deadline", rows, lambda: len(list_deadlines(session, now=now)), "{result:,} rows")
+        timed("count open deadlines per day, one month", rows,
+              lambda: sum(c.total for c in count_open_by_day(
+                  session, datetime(2026, 7, 1).date(), datetime(2026, 7, 31).date(), now).values()),
+              "{result:,} deadlines")
+    db.close()
+    return rows
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,803 @@
+"""Platform rule packs: the platforms' timers as TOML data, never as code.
+
+Platforms change their timers, so every figure lives in `resources/rules/<pack>.toml` (shipped with
+the app) and the shop may edit a copy in its data folder (`<data>/rules/<pack>.toml`). The user's
+copy wins over the shipped one and is never touched by an upgrade; deleting it (`reset_user_pack`)
+goes back to the defaults. Every save validates first, so a broken file never reaches the engine
+through the app; a file broken by hand raises `RulePackError` naming the file and the timer.
+
+The format (one file per pack; `docs` in `resources/rules/generic.toml`):
+
+    [pack]
+    id = "tmall"                 # the file's name
+    name = "天猫"
+    revision = 1                 # raised whenever the shipped defaults change
+    extends = "taobao"           # optional: inherit timers and windows; same id replaces
+
+    [[timers]]
+    id = "seller_confirm_return"
+    name = "确认收到退货"
+    starts_from = "return_shipped"          # a milestone, see MILESTONES
+    duration = { days = 10 }                # or { hours = 72 } or { working_days = 3 }
+    on_expiry = "自动退款"
+    kinds = ["return_refund"]               # case kinds; omitted or empty = every kind
+    reasons = []                            # case reasons; omitted or empty = every reason
+    except_reasons = []                     # reasons it does not apply to
+    met_by = ["return_received", "refunded"]
+    penalty = "..."                         # optional
+    date_only_start = "day_start"           # or "next_day": a date-only start counts from 00:00
+                                            # of the next day (the 7-day no-reason rule)
+
+    [[overrides]]                            # a date window (China time, both ends inclusive)
+    id = "spring_festival_2022"
+    name = "2022年春节"
+    start = 2022-01-25T00:00:00
+    end = 2022-02-08T23:59:59
+    durations = { seller_confirm_return = { days = 20 } }
+
+A timer whose starting event falls inside a window runs for the window's duration instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from desktop_app.core.clock import CHINA
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.working_days import WorkdayOverrides
+
+# Event names a timer may start from or be met by: the order's own times and the case's milestones
+# (desktop_app.core.lifecycle writes the latter into AuditEvent.milestone).
+ORDER_MILESTONES: frozenset[str] = frozenset({"paid", "shipped", "signed", "trade_succeeded"})
+CASE_MILESTONES: frozenset[str] = frozenset({
+    "requested", "signed", "return_agreed", "return_shipped", "return_received", "refunded",
+    "reship_agreed", "reship_shipped", "exchange_shipped", "repair_started", "repair_shipped",
+    "compensated", "escalated", "resumed", "completed", "rejected", "closed", "reopened",
+    "trade_succeeded", "handling_started",
+})
+MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
+
+# A closed case no longer needs any timer: the engine treats its closure as meeting them all.
+CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
+
+PACK_NAMES: tuple[str, ...] = ("taobao", "tmall", "pdd", "douyin", "jd", "generic")
+_PACK_BY_PLATFORM: dict[str, str] = {
+    Platform.TAOBAO: "taobao",
+    Platform.TMALL: "tmall",
+    Platform.PDD: "pdd",
+    Platform.DOUYIN: "douyin",
+    Platform.JD: "jd",
+    Platform.OTHER: "generic",
+}
+WORKDAYS_FILE = "workdays.toml"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_MAX_ID = 64  # deadlines.timer_id is String(64)
+_MAX_NAME = 80  # deadlines.name is String(80)
+_MAX_ACTION = 64  # deadlines.action is String(64)
+# Sanity limits that catch a typo (720 days for 72 hours) without limiting real rules.
+_MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}
+
+_PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
+_TIMER_KEYS = {
+    "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
+    "met_by", "penalty", "date_only_start", "note",
+}
+_OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note"}
+_TOP_KEYS = {"pack", "timers", "overrides"}
+
+
+class DurationUnit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+
+
+_UNIT_LABEL = {DurationUnit.HOURS: "小时", DurationUnit.DAYS: "天", DurationUnit.WORKING_DAYS: "个工作日"}
+
+
+class DateOnlyStart(StrEnum):
+    DAY_START = "day_start"  # a date-only start counts from 00:00 of that day (earliest; safe)
+    NEXT_DAY = "next_day"  # from 00:00 of the next day (the 7-day no-reason rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    amount: int
+    unit: DurationUnit
+    # Hours and calendar days as a ready timedelta: building one per deadline is measurable when
+    # 100,000 cases are recomputed. None for working days (they need the holiday calendar).
+    delta: timedelta | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.unit is DurationUnit.HOURS:
+            object.__setattr__(self, "delta", timedelta(hours=self.amount))
+        elif self.unit is DurationUnit.DAYS:
+            # China has had no daylight saving since 1991: a calendar day is 24 hours.
+            object.__setattr__(self, "delta", timedelta(days=self.amount))
+
+    @property
+    def label(self) -> str:
+        return f"{self.amount}{_UNIT_LABEL[self.unit]}"
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRule:
+    id: str
+    name: str
+    starts_from: str
+    duration: Duration
+    on_expiry: str
+    kinds: frozenset[str]  # empty: every kind
+    reasons: frozenset[str]  # empty: every reason
+    except_reasons: frozenset[str]
+    met_by: tuple[str, ...]
+    penalty: str | None = None
+    date_only_start: DateOnlyStart = DateOnlyStart.DAY_START
+    note: str | None = None
+
+    def applies_to(self, kind: str, reason: str | None) -> bool:
+        if self.kinds and kind not in self.kinds:
+            return False
+        if self.reasons and reason not in self.reasons:
+            return False
+        return reason is None or reason not in self.except_reasons
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideWindow:
+    """Timers whose starting event falls in start..end (inclusive, China time) run longer."""
+
+    id: str
+    name: str
+    start: datetime
+    end: datetime
+    durations: Mapping[str, Duration]
+    note: str | None = None
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class RulePack:
+    id: str
+    name: str
+    revision: int
+    timers: tuple[TimerRule, ...]
+    overrides: tuple[OverrideWindow, ...]
+    sources: tuple[Path, ...]  # the file and the files it extends, child first
+    user_edited: bool  # the file (or one it extends) is the user's copy
+    # Lookups the engine repeats for every case, prepared once per pack.
+    _windows: dict[str, tuple[tuple[OverrideWindow, Duration, datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _applicable: dict[tuple[str, str | None], tuple[TimerRule, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _read: dict[tuple[str, str | None], frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for timer in self.timers:
+            # Window ends in UTC too: comparing datetimes of one tzinfo skips two utcoffset() calls.
+            windows = tuple(
+                (w, w.durations[timer.id], w.start.astimezone(UTC), w.end.astimezone(UTC))
+                for w in self.overrides if timer.id in w.durations
+            )
+            if windows:
+                self._windows[timer.id] = windows
+
+    def timer(self, timer_id: str) -> TimerRule:
+        for timer in self.timers:
+            if timer.id == timer_id:
+                return timer
+        raise KeyError(timer_id)
+
+    def applicable(self, kind: str, reason: str | None) -> tuple[TimerRule, ...]:
+        """The timers that apply to a case of this kind and reason, in pack order."""
+        key = (kind, reason)
+        found = self._applicable.get(key)
+        if found is None:
+            found = self._applicable[key] = tuple(t for t in self.timers if t.applies_to(kind, reason))
+        return found
+
+    def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
+        """Every milestone the engine may look at for such a case (so callers convert only those)."""
+        key = (kind, reason)
+        found = self._read.get(key)
+        if found is None:
+            names: set[str] = set()
+            for timer in self.applicable(kind, reason):
+                names.add(timer.starts_from)
+                names.update(timer.met_by)
+            if names:
+                names.update(CLOSING_MILESTONES)
+            found = self._read[key] = frozenset(names)
+        return found
+
+    def duration_for(self, timer: TimerRule, started: datetime) -> tuple[Duration, OverrideWindow | None]:
+        """The timer's duration for an event at `started`: the last matching window wins."""
+        chosen: tuple[Duration, OverrideWindow | None] = (timer.duration, None)
+        windows = self._windows.get(timer.id)
+        if windows:
+            moment = started.astimezone(UTC)
+            for window, duration, start, end in windows:
+                if start <= moment <= end:
+                    chosen = (duration, window)
+        return chosen
+
+
+class RulePackError(UserError):
+    """A rule file that cannot be used; `problems` lists every fault found, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("规则文件有错误：\n" + "\n".join(problems))
+        self.problems = problems
+
+
+# --- where packs live -----------------------------------------------------------------------
+
+
+def shipped_rules_dir() -> Path:
+    from desktop_app.paths import resource
+
+    return resource("rules")
+
+
+def user_rules_dir() -> Path:
+    from desktop_app.paths import data_dir
+
+    return data_dir() / "rules"
+
+
+def pack_name_for(platform: str) -> str:
+    """The pack a platform's cases use (Tmall has its own, `other` uses the generic pack)."""
+    try:
+        return _PACK_BY_PLATFORM[Platform(platform)]
+    except ValueError:
+        return "generic"
+
+
+def _check_name(name: str) -> None:
+    if name not in PACK_NAMES:
+        raise UserError(f"没有名为“{name}”的规则包，可用：{'、'.join(PACK_NAMES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dirs:
+    shipped: Path
+    user: Path
+
+    @staticmethod
+    def of(shipped_dir: Path | None, user_dir: Path | None) -> _Dirs:
+        return _Dirs(shipped_dir or shipped_rules_dir(), user_dir or user_rules_dir())
+
+    def path_of(self, name: str) -> tuple[Path, bool]:
+        user = self.user / f"{name}.toml"
+        if user.is_file():
+            return user, True
+        return self.shipped / f"{name}.toml", False
+
+
+# --- parsing and validation -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _FilePack:
+    """One file's content, validated on its own (references across files are checked on merge)."""
+
+    id: str
+    name: str
+    revision: int
+    extends: str | None
+    timers: tuple[TimerRule, ...]
+    overrides: tuple[OverrideWindow, ...]  # timer ids in their durations are checked on merge
+    source: Path
+    is_user: bool
+
+
+class _Problems:
+    def __init__(self, source: Path | str) -> None:
+        self.source = source
+        self.items: list[str] = []
+
+    def add(self, where: str, problem: str) -> None:
+        prefix = f"规则文件 {self.source}"
+        self.items.append(f"{prefix}{('：' + where) if where else ''}：{problem}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulePackError([f"找不到规则文件 {path}"]) from None
+    except UnicodeDecodeError:
+        raise RulePackError([f"规则文件 {path} 不是 UTF-8 编码的文本"]) from None
+    return _loads(text, path)
+
+
+def _loads(text: str, source: Path | str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError([f"规则文件 {source} 不是有效的 TOML：{exc}"]) from None
+
+
+def _unknown_keys(problems: _Problems, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.add(where, f"不认识的设置项“{key}”（可用：{'、'.join(sorted(allowed))}）")
+
+
+def _text(problems: _Problems, where: str, table: Mapping[str, Any], key: str, *, required: bool,
+          limit: int | None = None) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            problems.add(where, f"缺少“{key}”")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.add(where, f"“{key}”必须是非空文字")
+        return None
+    if limit is not None and len(value) > limit:
+        problems.add(where, f"“{key}”最长 {limit} 个字符")
+        return None
+    return value.strip()
+
+
+def _ident(problems: _Problems, where: str, table: Mapping[str, Any], key: str = "id") -> str | None:
+    value = _text(problems, where, table, key, required=True, limit=_MAX_ID)
+    if value is not None and not _ID.match(value):
+        problems.add(where, f"“{key}”只能用小写英文字母、数字和下划线，并以字母开头：{value!r}")
+        return None
+    return value
+
+
+def _parse_duration(problems: _Problems, where: str, value: Any) -> Duration | None:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        problems.add(where, "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }")
+        return None
+    ((unit_text, amount),) = value.items()
+    try:
+        unit = DurationUnit(unit_text)
+    except ValueError:
+        problems.add(where, f"时长单位“{unit_text}”无效，可用：hours（小时）、days（天）、working_days（工作日）")
+        return None
+    # bool is an int subclass; `true` is never a duration. Floats are refused so "1.5 天" cannot sneak
+    # in with rounding nobody chose.
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        problems.add(where, f"时长“{unit_text}”必须是正整数，而不是 {amount!r}")
+        return None
+    if amount <= 0 or amount > _MAX_AMOUNT[unit]:
+        problems.add(where, f"时长“{unit_text}”必须在 1 到 {_MAX_AMOUNT[unit]} 之间，而不是 {amount}")
+        return None
+    return Duration(amount, unit)
+
+
+def _id_list(problems: _Problems, where: str, table: Mapping[str, Any], key: str,
+             allowed: Iterable[str], what: str) -> tuple[str, ...] | None:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, f"“{key}”必须是文字列表，例如 [\"a\", \"b\"]")
+        return None
+    allowed_set = frozenset(allowed)
+    bad = [v for v in value if v not in allowed_set]
+    if bad:
+        problems.add(where, f"“{key}”中有未知的{what}：{'、'.join(bad)}（可用：{'、'.join(sorted(allowed_set))}）")
+        return None
+    return tuple(dict.fromkeys(value))
+
+
+def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
+    if not isinstance(raw, Mapping):
+        problems.add(f"第 {index} 个计时器", "必须是一个表（[[timers]]）")
+        return None
+    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
+    where = f"计时器“{label}”"
+    before = len(problems.items)
+    _unknown_keys(problems, where, raw, _TIMER_KEYS)
+    timer_id = _ident(problems, where, raw)
+    name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
+    starts_from = _text(problems, where, raw, "starts_from", required=True)
+    if starts_from is not None and starts_from not in MILESTONES:
+        problems.add(where, f"起算事件“{starts_from}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
+    duration = None
+    if "duration" not in raw:
+        problems.add(where, "缺少“duration”（时长）")
+    else:
+        duration = _parse_duration(problems, where, raw["duration"])
+    on_expiry = _text(problems, where, raw, "on_expiry", required=True, limit=_MAX_ACTION)
+    kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    reasons = _id_list(problems, where, raw, "reasons", (r.value for r in CaseReason), "原因")
+    except_reasons = _id_list(problems, where, raw, "except_reasons", (r.value for r in CaseReason), "原因")
+    met_by = _id_list(problems, where, raw, "met_by", MILESTONES, "完成事件")
+    penalty = _text(problems, where, raw, "penalty", required=False)
+    note = _text(problems, where, raw, "note", required=False)
+    date_only_start = DateOnlyStart.DAY_START
+    if "date_only_start" in raw:
+        try:
+            date_only_start = DateOnlyStart(raw["date_only_start"])
+        except ValueError:
+            problems.add(where, "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
+    if reasons and except_reasons and set(reasons) & set(except_reasons):
+        problems.add(where, "同一个原因不能同时出现在 reasons 和 except_reasons 中")
+    if len(problems.items) > before:
+        return None
+    assert timer_id and name and starts_from and duration and on_expiry is not None
+    assert kinds is not None and reasons is not None and except_reasons is not None and met_by is not None
+    return TimerRule(
+        id=timer_id, name=name, starts_from=starts_from, duration=duration, on_expiry=on_expiry,
+        kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
+        met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
+    )
+
+
+def _window_moment(problems: _Problems, where: str, value: Any, key: str) -> datetime | None:
+    """TOML datetimes (local = China time), dates (whole day) or 'YYYY-MM-DD HH:MM:SS' text."""
+    is_end = key == "end"
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=CHINA) if value.tzinfo is None else value.astimezone(CHINA)
+    if isinstance(value, date):
+        day = value + timedelta(days=1) if is_end else value
+        moment = datetime.combine(day, time(0, 0), tzinfo=CHINA)
+        # An end date covers the whole day: the last instant before the next midnight.
+        return moment - timedelta(microseconds=1) if is_end else moment
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.strptime(value.strip(), fmt).replace(tzinfo=CHINA)
+            except ValueError:
+                continue
+        try:
+            return _window_moment(problems, where, date.fromisoformat(value.strip()), key)
+        except ValueError:
+            pass
+    problems.add(where, f"“{key}”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 {value!r}")
+    return None
+
+
+def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow | None:
+    if not isinstance(raw, Mapping):
+        problems.add(f"第 {index} 个时间窗口", "必须是一个表（[[overrides]]）")
+        return None
+    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
+    where = f"时间窗口“{label}”"
+    before = len(problems.items)
+    _unknown_keys(problems, where, raw, _OVERRIDE_KEYS)
+    window_id = _ident(problems, where, raw)
+    name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
+    note = _text(problems, where, raw, "note", required=False)
+    start = end = None
+    for key in ("start", "end"):
+        if key not in raw:
+            problems.add(where, f"缺少“{key}”")
+    if "start" in raw:
+        start = _window_moment(problems, where, raw["start"], "start")
+    if "end" in raw:
+        end = _window_moment(problems, where, raw["end"], "end")
+    if start is not None and end is not None and end < start:
+        problems.add(where, "结束时间早于开始时间")
+    durations: dict[str, Duration] = {}
+    raw_durations = raw.get("durations")
+    if not isinstance(raw_durations, Mapping) or not raw_durations:
+        problems.add(where, "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
+    else:
+        for timer_id, value in raw_durations.items():
+            duration = _parse_duration(problems, f"{where}中计时器“{timer_id}”", value)
+            if duration is not None:
+                durations[timer_id] = duration
+    if len(problems.items) > before:
+        return None
+    assert window_id and name and start and end
+    return OverrideWindow(window_id, name, start, end, durations, note)
+
+
+def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:
+    problems = _Problems(source)
+    _unknown_keys(problems, "", data, _TOP_KEYS)
+    header = data.get("pack")
+    pack_id = pack_name = extends = None
+    revision = 0
+    if not isinstance(header, Mapping):
+        problems.add("", "缺少 [pack] 部分（id、name）")
+    else:
+        _unknown_keys(problems, "[pack]", header, _PACK_KEYS)
+        pack_id = _text(problems, "[pack]", header, "id", required=True)
+        if pack_id is not None and pack_id != name:
+            problems.add("[pack]", f"id 应为“{name}”（与文件名一致），而不是“{pack_id}”")
+        pack_name = _text(problems, "[pack]", header, "name", required=True, limit=_MAX_NAME)
+        raw_revision = header.get("revision", 0)
+        if isinstance(raw_revision, bool) or not isinstance(raw_revision, int) or raw_revision < 0:
+            problems.add("[pack]", "“revision”必须是非负整数")
+        else:
+            revision = raw_revision
+        extends = _text(problems, "[pack]", header, "extends", required=False)
+        if extends is not None and extends not in PACK_NAMES:
+            problems.add("[pack]", f"extends 指向未知的规则包“{extends}”（可用：{'、'.join(PACK_NAMES)}）")
+        if extends == name:
+            problems.add("[pack]", "规则包不能 extends 自己")
+    timers: list[TimerRule] = []
+    raw_timers = data.get("timers", [])
+    if not isinstance(raw_timers, list):
+        problems.add("", "timers 必须写成 [[timers]] 表数组")
+        raw_timers = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_timers, start=1):
+        timer = _parse_timer(problems, index, raw)
+        if timer is None:
+            continue
+        if timer.id in seen:
+            problems.add(f"计时器“{timer.id}”", "id 重复")
+            continue
+        seen.add(timer.id)
+        timers.append(timer)
+    overrides: list[OverrideWindow] = []
+    raw_overrides = data.get("overrides", [])
+    if not isinstance(raw_overrides, list):
+        problems.add("", "overrides 必须写成 [[overrides]] 表数组")
+        raw_overrides = []
+    seen_windows: set[str] = set()
+    for index, raw in enumerate(raw_overrides, start=1):
+        window = _parse_override(problems, index, raw)
+        if window is None:
+            continue
+        if window.id in seen_windows:
+            problems.add(f"时间窗口“{window.id}”", "id 重复")
+            continue
+        seen_windows.add(window.id)
+        overrides.append(window)
+    if problems.items:
+        raise RulePackError(problems.items)
+    assert pack_name is not None
+    return _FilePack(name, pack_name, revision, extends, tuple(timers), tuple(overrides), source, is_user)
+
+
+def _merge(chain: list[_FilePack]) -> RulePack:
+    """chain[0] is the requested pack, then its parent ...; a child's timer/window replaces by id."""
+    timers: dict[str, TimerRule] = {}
+    overrides: dict[str, OverrideWindow] = {}
+    for file_pack in reversed(chain):
+        for timer in file_pack.timers:
+            timers[timer.id] = timer
+        for window in file_pack.overrides:
+            overrides[window.id] = window
+    problems: list[str] = []
+    for window in overrides.values():
+        owner = next(fp for fp in chain if window.id in {w.id for w in fp.overrides})
+        for timer_id in window.durations:
+            if timer_id not in timers:
+                problems.append(
+                    f"规则文件 {owner.source}：时间窗口“{window.id}”：引用了不存在的计时器“{timer_id}”"
+                    f"（本规则包的计时器：{'、'.join(timers) or '无'}）"
+                )
+    if problems:
+        raise RulePackError(problems)
+    head = chain[0]
+    return RulePack(
+        id=head.id, name=head.name, revision=head.revision, timers=tuple(timers.values()),
+        overrides=tuple(overrides.values()), sources=tuple(fp.source for fp in chain),
+        user_edited=any(fp.is_user for fp in chain),
+    )
+
+
+def _resolve(name: str, dirs: _Dirs, candidate: tuple[str, _FilePack] | None = None) -> RulePack:
+    chain: list[_FilePack] = []
+    current: str | None = name
+    while current is not None:
+        if any(fp.id == current for fp in chain):
+            route = " → ".join([*(fp.id for fp in chain), current])
+            raise RulePackError([f"规则包继承形成循环：{route}"])
+        if candidate is not None and candidate[0] == current:
+            file_pack = candidate[1]
+        else:
+            path, is_user = dirs.path_of(current)
+            file_pack = _parse_file(current, _read_toml(path), path, is_user)
+        chain.append(file_pack)
+        current = file_pack.extends
+    return _merge(chain)
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def load_pack(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> RulePack:
+    """The pack in force: the user's copy if there is one, else the shipped defaults."""
+    _check_name(name)
+    return _resolve(name, _Dirs.of(shipped_dir, user_dir))
+
+
+def load_packs(*, shipped_dir: Path | None = None, user_dir: Path | None = None) -> dict[str, RulePack]:
+    """Every pack by name; one broken file reports all its problems at once."""
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    packs: dict[str, RulePack] = {}
+    problems: list[str] = []
+    for name in PACK_NAMES:
+        try:
+            packs[name] = _resolve(name, dirs)
+        except RulePackError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise RulePackError(problems)
+    return packs
+
+
+def pack_for_platform(packs: Mapping[str, RulePack], platform: str) -> RulePack:
+    return packs[pack_name_for(platform)]
+
+
+def validate_pack(name: str, data: Mapping[str, Any], *, shipped_dir: Path | None = None,
+                  user_dir: Path | None = None, source: Path | None = None) -> RulePack:
+    """Validate `data` as the user's version of pack `name`, together with the packs extending it."""
+    _check_name(name)
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    target = source or dirs.user / f"{name}.toml"
+    candidate = (name, _parse_file(name, data, target, True))
+    pack = _resolve(name, dirs, candidate)
+    # A parent's edit must not break a child (Tmall's windows may refer to Taobao's timers).
+    for other in PACK_NAMES:
+        if other != name:
+            _resolve(other, dirs, candidate)
+    return pack
+
+
+def validate_pack_text(name: str, text: str, *, shipped_dir: Path | None = None,
+                       user_dir: Path | None = None) -> RulePack:
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    target = dirs.user / f"{name}.toml"
+    return validate_pack(name, _loads(text, target), shipped_dir=dirs.shipped, user_dir=dirs.user,
+                         source=target)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename: a crash mid-save never leaves half a rule file.
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_user_pack(name: str, data: Mapping[str, Any], *, shipped_dir: Path | None = None,
+                   user_dir: Path | None = None) -> Path:
+    """Validate, then write `data` as the user's copy of pack `name` (TOML via tomli_w)."""
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    validate_pack(name, data, shipped_dir=dirs.shipped, user_dir=dirs.user)
+    target = dirs.user / f"{name}.toml"
+    _write_atomically(target, tomli_w.dumps(_plain(data)))
+    return target
+
+
+def save_user_pack_text(name: str, text: str, *, shipped_dir: Path | None = None,
+                        user_dir: Path | None = None) -> Path:
+    """Validate, then write TOML text as typed in an editor (its comments are kept)."""
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    validate_pack_text(name, text, shipped_dir=dirs.shipped, user_dir=dirs.user)
+    target = dirs.user / f"{name}.toml"
+    _write_atomically(target, text)
+    return target
+
+
+def reset_user_pack(name: str, *, user_dir: Path | None = None) -> bool:
+    """Back to the shipped defaults: delete the user's copy. True if there was one."""
+    _check_name(name)
+    path = (user_dir or user_rules_dir()) / f"{name}.toml"
+    if path.is_file():
+        path.unlink()
+        return True
+    return False
+
+
+def has_user_pack(name: str, *, user_dir: Path | None = None) -> bool:
+    _check_name(name)
+    return ((user_dir or user_rules_dir()) / f"{name}.toml").is_file()
+
+
+def read_pack_text(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> str:
+    """The text a settings editor should show: the user's copy if any, else the shipped file."""
+    _check_name(name)
+    path, _ = _Dirs.of(shipped_dir, user_dir).path_of(name)
+    return path.read_text(encoding="utf-8")
+
+
+def read_pack_data(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> dict[str, Any]:
+    """The in-force file of pack `name` as plain data (for a form-style editor; save it back)."""
+    _check_name(name)
+    path, _ = _Dirs.of(shipped_dir, user_dir).path_of(name)
+    return _read_toml(path)
+
+
+def shipped_revision_is_newer(name: str, *, shipped_dir: Path | None = None,
+                              user_dir: Path | None = None) -> bool:
+    """True when the user's copy is based on older defaults than the ones now shipped."""
+    dirs = _Dirs.of(shipped_dir, user_dir)
+    user = dirs.user / f"{name}.toml"
+    if not user.is_file():
+        return False
+    user_rev = _read_toml(user).get("pack", {}).get("revision", 0)
+    shipped_rev = _read_toml(dirs.shipped / f"{name}.toml").get("pack", {}).get("revision", 0)
+    return isinstance(user_rev, int) and isinstance(shipped_rev, int) and shipped_rev > user_rev
+
+
+def _plain(value: Any) -> Any:
+    """Data for tomli_w: tuples/frozensets become lists, aware China datetimes become local ones."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(CHINA).replace(tzinfo=None)
+    return value
+
+
+# --- the shop's working-day calendar ---------------------------------------------------------
+
+
+def _date_list(problems: _Problems, data: Mapping[str, Any], key: str) -> frozenset[date]:
+    value = data.get(key, [])
+    days: set[date] = set()
+    if not isinstance(value, list):
+        problems.add("", f"“{key}”必须是日期列表，例如 [2026-10-08]")
+        return frozenset()
+    for item in value:
+        if isinstance(item, date) and not isinstance(item, datetime):
+            days.add(item)
+            continue
+        if isinstance(item, str):
+            try:
+                days.add(date.fromisoformat(item.strip()))
+                continue
+            except ValueError:
+                pass
+        problems.add("", f"“{key}”中的“{item}”不是日期（YYYY-MM-DD）")
+    return frozenset(days)
+
+
+def parse_workday_overrides(data: Mapping[str, Any], source: Path | str) -> WorkdayOverrides:
+    problems = _Problems(source)
+    _unknown_keys(problems, "", data, {"extra_holidays", "extra_workdays", "note"})
+    holidays_ = _date_list(problems, data, "extra_holidays")
+    workdays = _date_list(problems, data, "extra_workdays")
+    both = holidays_ & workdays
+    if both:
+        problems.add("", f"同一天不能既是休息日又是工作日：{'、'.join(d.isoformat() for d in sorted(both))}")
+    if problems.items:
+        raise RulePackError(problems.items)
+    return WorkdayOverrides(holidays_, workdays)
+
+
+def load_workday_overrides(*, user_dir: Path | None = None) -> WorkdayOverrides:
+    """The shop's extra days off / extra working days (`<data>/rules/workdays.toml`), if any."""
+    path = (user_dir or user_rules_dir()) / WORKDAYS_FILE
+    if not path.is_file():
+        return WorkdayOverrides()
+    return parse_workday_overrides(_read_toml(path), path)
+
+
+def save_workday_overrides(overrides: WorkdayOverrides, *, user_dir: Path | None = None) -> Path:
+    path = (user_dir or user_rules_dir()) / WORKDAYS_FILE
+    data = {
+        "extra_holidays": sorted(overrides.extra_holidays),
+        "extra_workdays": sorted(overrides.extra_workdays),
+    }
+    _write_atomically(path, tomli_w.dumps(data))
+    return path

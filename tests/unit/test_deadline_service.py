@@ -1,0 +1,408 @@
+"""Stored deadlines on real SQLite files: recompute after events, order times, pack edits; listing; CLI."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.cli import CommandError
+from desktop_app.cli import deadlines as deadlines_cli
+from desktop_app.core.clock import CHINA
+from desktop_app.core.deadlines import DeadlineStatus, Urgency
+from desktop_app.core.errors import NotFound
+from desktop_app.core.rule_packs import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
+from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.services.deadlines import (
+    RuleContext,
+    case_deadlines,
+    count_open_by_day,
+    list_deadlines,
+    recompute_all,
+    recompute_case,
+    recompute_cases,
+    recompute_changed_rules,
+    recompute_for_orders,
+    summarise,
+)
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CHINA)
+
+
+def add_case(db: Database, platform: str, kind: str, reason: str | None, order_no: str,
+             status: str = "pending", is_open: bool = True, **order_times: datetime) -> int:
+    with db.transaction() as s:
+        order = Order(order_key=f"{platform}:{order_no}", platform=platform, order_no=order_no, **order_times)
+        s.add(order)
+        s.flush()
+        case = Case(order_id=order.id, platform=platform, kind=kind, reason=reason, status=status, is_open=is_open)
+        s.add(case)
+        s.flush()
+        return case.id
+
+
+def add_event(db: Database, case_id: int, milestone: str, when: datetime, date_only: bool = False) -> None:
+    with db.transaction() as s:
+        s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="action", milestone=milestone,
+                         at=when, date_only=date_only))
+        recompute_case(s, case_id)
+
+
+def stored(db: Database, case_id: int) -> dict[str, Deadline]:
+    with db.reading() as s:
+        return {d.timer_id: d for d in s.scalars(select(Deadline).where(Deadline.case_id == case_id))}
+
+
+def next_due(db: Database, case_id: int) -> tuple[datetime | None, str | None]:
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        return case.next_due_at, case.next_due_name
+
+
+def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1001")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    rows = stored(db, case_id)
+    assert list(rows) == ["reship_answer"]
+    assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
+    assert rows["reship_answer"].status == "open"
+    assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
+
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
+    rows = stored(db, case_id)
+    assert (rows["reship_answer"].status, rows["reship_answer"].met_at) == ("met", at("2026-05-07 09:00"))
+    assert rows["reship_ship"].due_at == at("2026-05-09 09:00")
+    assert rows["reship_ship"].action == "赔付3元，买家可申请平台介入"
+    assert next_due(db, case_id) == (at("2026-05-09 09:00"), "补寄发货并上传运单号（48小时）")
+
+    add_event(db, case_id, "reship_shipped", at("2026-05-09 10:00"))  # an hour late
+    rows = stored(db, case_id)
+    assert rows["reship_ship"].status == "missed"
+    assert next_due(db, case_id) == (None, None)
+
+
+def test_closing_the_case_settles_everything(db: Database) -> None:
+    case_id = add_case(db, "taobao", "return_refund", "quality", "TB2001")
+    add_event(db, case_id, "requested", at("2026-04-01 20:15"))
+    with db.transaction() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.status, case.is_open = "closed", False
+        s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="action", milestone="closed",
+                         at=at("2026-04-02 10:00")))
+        recompute_case(s, case_id)
+    rows = stored(db, case_id)
+    assert {(t, d.status) for t, d in rows.items()} == {("refund_intervention", "met")}
+    assert rows["refund_intervention"].met_at == at("2026-04-02 10:00")
+    assert next_due(db, case_id) == (None, None)
+
+
+def test_recompute_keeps_unchanged_rows(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1002")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
+    ids = {t: d.id for t, d in stored(db, case_id).items()}
+    with db.transaction() as s:
+        recompute_case(s, case_id)
+        recompute_case(s, case_id)
+    assert {t: d.id for t, d in stored(db, case_id).items()} == ids
+
+
+def test_order_times_feed_the_engine_and_case_events_override_them(db: Database) -> None:
+    case_id = add_case(db, "taobao", "return_refund", "no_reason_7d", "TB2002",
+                       signed_at=at("2026-03-10 14:23:05"))
+    with db.transaction() as s:
+        recompute_case(s, case_id)
+    assert stored(db, case_id)["no_reason_window"].due_at == at("2026-03-17 14:23:05")
+    # The shop knows only the signing date: a case event overrides the order's time.
+    add_event(db, case_id, "signed", at("2026-03-10 00:00"), date_only=True)
+    assert stored(db, case_id)["no_reason_window"].due_at == at("2026-03-18 00:00")
+
+
+def test_case_columns_requested_and_date_only_signing(db: Database) -> None:
+    case_id = add_case(db, "pdd", "return_refund", "no_reason_7d", "PDD3001")
+    with db.transaction() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.signed_at, case.signed_date_only = at("2026-03-10 00:00"), True
+        recompute_case(s, case_id)
+    assert stored(db, case_id)["no_reason_window"].due_at == at("2026-03-18 00:00")
+
+
+def test_recompute_for_orders_after_an_import(db: Database) -> None:
+    case_id = add_case(db, "taobao", "refund_only", "late_shipment", "TB2003", paid_at=at("2025-10-01 10:00"))
+    with db.transaction() as s:
+        recompute_case(s, case_id)
+    assert stored(db, case_id)["ship_by"].status == "open"
+    with db.transaction() as s:
+        order = s.scalars(select(Order).where(Order.order_no == "TB2003")).one()
+        order.shipped_at = at("2025-10-03 18:00")
+        assert recompute_for_orders(s, [order.id]) == 1
+    ship_by = stored(db, case_id)["ship_by"]
+    assert (ship_by.status, ship_by.met_at) == ("met", at("2025-10-03 18:00"))
+
+
+def test_request_inside_the_spring_festival_window_in_the_store(db: Database) -> None:
+    case_id = add_case(db, "tmall", "return_refund", "no_reason_7d", "TM4001")
+    add_event(db, case_id, "requested", at("2022-01-30 10:00"))
+    rows = stored(db, case_id)
+    assert rows["seller_answer_return"].due_at == at("2022-02-14 10:00")
+    assert rows["tmall_merchant_inaction"].due_at == at("2022-02-04 10:00")
+    assert rows["refund_intervention"].due_at == at("2022-02-02 10:00")
+
+
+def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1003")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    data = read_pack_data("douyin")
+    data["timers"][0]["duration"] = {"hours": 24}
+    save_user_pack("douyin", data)
+    assert recompute_all(db) == 1
+    assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
+    assert next_due(db, case_id)[0] == at("2026-05-07 10:00")
+    reset_user_pack("douyin")
+    recompute_all(db)
+    assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-08 10:00")
+
+
+def test_recompute_all_leaves_closed_cases_alone_unless_asked(db: Database) -> None:
+    open_id = add_case(db, "douyin", "reship", "missing_item", "DY1004")
+    closed_id = add_case(db, "douyin", "reship", "missing_item", "DY1005", status="closed", is_open=False)
+    with db.transaction() as s:
+        for case_id in (open_id, closed_id):
+            s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
+                             milestone="requested", at=at("2026-05-06 10:00")))
+    assert recompute_all(db) == 1
+    assert stored(db, closed_id) == {}
+    assert recompute_all(db, include_closed=True) == 2
+    assert stored(db, closed_id)["reship_answer"].status == "met"
+
+
+def test_a_pack_change_removing_a_timer_deletes_its_rows(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1006")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    data = read_pack_data("douyin")
+    data["timers"] = [t for t in data["timers"] if t["id"] != "reship_answer"]
+    save_user_pack("douyin", data)
+    recompute_all(db)
+    assert stored(db, case_id) == {}
+    assert next_due(db, case_id) == (None, None)
+
+
+def test_loaded_case_sees_next_due_without_a_version_bump(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1007")
+    with db.transaction() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        version = case.version
+        s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
+                         milestone="requested", at=at("2026-05-06 10:00")))
+        recompute_case(s, case_id)
+        assert case.next_due_at == at("2026-05-08 10:00")
+        assert case.version == version
+        assert not s.is_modified(case)
+        case.description = "少发一只袜子"  # the user's edit in the same session still saves
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.description == "少发一只袜子"
+
+
+def test_missing_case_is_reported(db: Database) -> None:
+    with db.transaction() as s, pytest.raises(NotFound, match="99"):
+        recompute_case(s, 99)
+    with db.transaction() as s:
+        assert recompute_cases(s, [98, 99]) == 0
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_cases(db: Database) -> dict[str, int]:
+    ids = {
+        "overdue": add_case(db, "douyin", "reship", "missing_item", "DY-A"),
+        "soon": add_case(db, "douyin", "reship", "missing_item", "DY-B"),
+        "later": add_case(db, "taobao", "return_refund", "quality", "TB-C"),
+    }
+    add_event(db, ids["overdue"], "requested", at("2026-05-01 10:00"))  # due 05-03 10:00
+    add_event(db, ids["soon"], "requested", at("2026-05-05 20:00"))  # due 05-07 20:00
+    add_event(db, ids["later"], "requested", at("2026-05-06 10:00"))  # due 05-09 10:00
+    add_event(db, ids["later"], "return_agreed", at("2026-05-06 11:00"))  # met + buyer ships by 05-13
+    return ids
+
+
+NOW = at("2026-05-07 09:00")
+
+
+def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> None:
+    with db.reading() as s:
+        rows = list_deadlines(s, now=NOW)
+        assert [(r.order_no, r.timer_id) for r in rows] == [
+            ("DY-A", "reship_answer"), ("DY-B", "reship_answer"), ("TB-C", "buyer_ship_return"),
+        ]
+        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
+        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A"]
+        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-B"]
+        every = list_deadlines(s, include_all=True, now=NOW)
+        assert len(every) == 4
+        assert {r.status for r in every} == {DeadlineStatus.OPEN, DeadlineStatus.MET}
+        one = case_deadlines(s, three_cases["later"])
+        assert [(r.timer_id, r.status) for r in one] == [
+            ("refund_intervention", DeadlineStatus.MET), ("buyer_ship_return", DeadlineStatus.OPEN),
+        ]
+        assert one[0].urgency(NOW) is None
+        assert summarise(rows, NOW) == {Urgency.OVERDUE: 1, Urgency.SOON: 1, Urgency.LATER: 1}
+        day = list_deadlines(s, due_from=at("2026-05-07 00:00"), due_before=at("2026-05-08 00:00"), now=NOW)
+        assert [r.order_no for r in day] == ["DY-B"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rows[0].name = "x"  # type: ignore[misc]
+
+
+def test_count_open_by_day(db: Database, three_cases: dict[str, int]) -> None:
+    with db.reading() as s:
+        counts = count_open_by_day(s, at("2026-05-01").date(), at("2026-05-31").date(), NOW)
+    assert {d.isoformat(): (c.overdue, c.soon, c.later) for d, c in counts.items()} == {
+        "2026-05-03": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
+    }
+
+
+def test_china_day_boundaries_in_the_calendar(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-D")
+    add_event(db, case_id, "requested", at("2026-05-06 00:30"))  # due 05-08 00:30 China = 05-07 UTC
+    with db.reading() as s:
+        counts = count_open_by_day(s, at("2026-05-07").date(), at("2026-05-08").date(), NOW)
+    assert [d.isoformat() for d in counts] == ["2026-05-08"]
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+
+def cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    deadlines_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["deadlines", *argv])
+    return args.handler(args)
+
+
+def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int],
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--all", "--json", "--db", str(db_path)) == 0
+    items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    assert len(items) == 4
+    for item in items:
+        assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status"]
+        assert item["due_at"].endswith("+08:00")
+        assert item["status"] in ("open", "met", "missed")
+    first = items[0]
+    assert first == {
+        "case": three_cases["overdue"], "order": "DY-A", "platform": "douyin", "timer": "reship_answer",
+        "name": "处理补寄申请（48小时）", "due_at": "2026-05-03T10:00:00+08:00", "action": "自动同意补寄",
+        "status": "open",
+    }
+    assert cli("--case", str(three_cases["later"]), "--json", "--db", str(db_path)) == 0
+    assert [i["timer"] for i in json.loads(capsys.readouterr().out)] == ["buyer_ship_return"]
+
+
+def test_cli_recomputes_with_the_pack_in_force(db: Database, db_path: Path, three_cases: dict[str, int],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    data = read_pack_data("douyin")
+    data["timers"][0]["duration"] = {"hours": 24}
+    save_user_pack("douyin", data)
+    assert cli("--case", str(three_cases["soon"]), "--json", "--db", str(db_path)) == 0
+    assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
+    assert cli("--json", "--db", str(db_path)) == 0
+    dues = {i["order"]: i["due_at"] for i in json.loads(capsys.readouterr().out)}
+    assert dues["DY-A"] == "2026-05-02T10:00:00+08:00"
+
+
+def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str, int],
+                              capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deadlines_cli, "now", lambda: NOW)
+    assert cli("--overdue", "--db", str(db_path)) == 0
+    out = capsys.readouterr().out
+    assert "DY-A" in out and "已逾期" in out and "自动同意补寄" in out and "DY-B" not in out
+    assert "共 1 条" in out
+    assert cli("--within", "24", "--db", str(db_path)) == 0
+    out = capsys.readouterr().out
+    assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out
+    assert cli("--all", "--case", str(three_cases["later"]), "--db", str(db_path)) == 0
+    assert "已完成 2026-05-06 11:00" in capsys.readouterr().out
+    with pytest.raises(NotFound):
+        cli("--case", "999", "--db", str(db_path))
+    with pytest.raises(CommandError):
+        cli("--within", "-3", "--db", str(db_path))
+
+
+def test_cli_empty_ledger(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--db", str(db_path)) == 0
+    assert capsys.readouterr().out == "没有符合条件的时限。\n"
+    assert cli("--json", "--db", str(db_path)) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_rule_context_reuse_over_many_cases(db: Database) -> None:
+    ids = [add_case(db, "jd", "reship", "missing_item", f"JD{n}") for n in range(3)]
+    with db.transaction() as s:
+        for n, case_id in enumerate(ids):
+            s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="action",
+                             milestone="reship_agreed", at=at(f"2026-09-{28 + n} 10:00")))
+        assert recompute_cases(s, ids, RuleContext.load()) == 3
+    with db.reading() as s:
+        dues = s.execute(select(Deadline.case_id, Deadline.due_at).order_by(Deadline.case_id)).all()
+        assert [d for _, d in dues] == [at("2026-10-08 10:00"), at("2026-10-09 10:00"), at("2026-10-10 10:00")]
+        assert s.scalar(select(func.count()).select_from(Deadline).where(Deadline.estimated)) == 0
+
+
+# --- recomputing only what a rule change touched ---------------------------------------------
+
+
+def test_recompute_changed_rules_touches_only_the_edited_platform(db: Database) -> None:
+    douyin = add_case(db, "douyin", "reship", "missing_item", "DY-R1")
+    pdd = add_case(db, "pdd", "reship", "missing_item", "PDD-R1")
+    add_event(db, douyin, "requested", at("2026-05-06 10:00"))
+    add_event(db, pdd, "reship_agreed", at("2026-09-30 10:00"))
+    assert recompute_changed_rules(db) == 2  # never recorded: everything is recomputed once
+    assert recompute_changed_rules(db) == 0
+    data = read_pack_data("douyin")
+    data["timers"][0]["duration"] = {"hours": 24}
+    save_user_pack("douyin", data)
+    assert recompute_changed_rules(db) == 1
+    assert stored(db, douyin)["reship_answer"].due_at == at("2026-05-07 10:00")
+    assert recompute_changed_rules(db) == 0
+    # The shop's own calendar changes every pack's working days.
+    save_workday_overrides(WorkdayOverrides(extra_holidays=frozenset({at("2026-10-08").date()})))
+    assert recompute_changed_rules(db) == 2
+    assert stored(db, pdd)["reship_promise"].due_at == at("2026-10-12 10:00")
+
+
+def test_recompute_all_records_the_rules_too(db: Database) -> None:
+    case_id = add_case(db, "jd", "reship", "missing_item", "JD-R1")
+    add_event(db, case_id, "reship_agreed", at("2026-09-30 10:00"))
+    assert recompute_all(db) == 1
+    assert recompute_changed_rules(db) == 0
+
+
+def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:
+    code = ("import json; from desktop_app.services.deadlines import RuleContext, rule_fingerprints; "
+            "print(json.dumps(rule_fingerprints(RuleContext.load()), sort_keys=True))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).resolve().parents[2]).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+    assert set(json.loads(outputs.pop())) == {"taobao", "tmall", "pdd", "douyin", "jd", "generic"}
