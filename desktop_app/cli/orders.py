@@ -1,0 +1,86 @@
+"""`import-orders` and `export-orders`: the order import and export, headless.
+
+Exit codes of import-orders: 0 every row went in; 1 some rows were rejected (the good ones are
+stored); 2 a file was refused (nothing from it is stored) or the import was interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.vocabulary import Platform
+
+# Row errors printed per file without --json (the JSON output always has all of them).
+SHOWN_ERRORS = 20
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Imported here, not at module level: `--help` must stay fast (no openpyxl/calamine import).
+    from desktop_app.io.import_profiles import PLATFORM_CHOICES
+
+    imp = subparsers.add_parser(
+        "import-orders", help="导入平台导出的订单文件（淘宝/天猫、拼多多、抖店、京东）",
+        description="导入订单导出文件（.xlsx/.xls/.csv）。淘宝经典版的 ExportOrderDetailList 明细文件"
+                    "会与同名的 ExportOrderList 一起导入。退出码：0 全部导入；1 有行未导入（其余已保存）；"
+                    "2 有文件被拒绝（该文件未保存）。",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", type=Path, help="订单导出文件")
+    imp.add_argument("--platform", choices=PLATFORM_CHOICES, default="auto",
+                     help="平台（默认 auto：按表头自动识别）")
+    add_db_option(imp)
+    add_json_option(imp)
+    imp.set_defaults(handler=_import_orders)
+
+    exp = subparsers.add_parser("export-orders", help="把订单列表导出为 Excel（.xlsx）",
+                                description="导出订单列表：平台、店铺、订单号、订单状态、收货人、手机、收货地址、商品、"
+                                            "商品数量、实付金额、付款时间、发货时间、物流公司、物流单号。")
+    exp.add_argument("out", metavar="OUT.xlsx", type=Path, help="导出到的文件")
+    exp.add_argument("--platform", metavar="P",
+                     help="只导出一个平台：" + " ".join(p.value for p in Platform) + "（或中文名；taobao 含天猫）")
+    add_db_option(exp)
+    exp.set_defaults(handler=_export_orders)
+
+
+def _import_orders(args: argparse.Namespace) -> int:
+    from desktop_app.services.order_import import import_files
+
+    db = open_db(args)
+    try:
+        result = import_files(db, args.files, platform=args.platform)
+    finally:
+        db.close()
+    if args.json:
+        print_json(result.to_json())
+    for file in result.files:
+        name = Path(file.file).name
+        if file.refused is not None:
+            sys.stderr.write(f"错误：{name}：{file.refused}\n")
+            continue
+        if not args.json:
+            sys.stdout.write(
+                f"{name}（{file.profile}）：新增 {file.inserted}，更新 {file.updated}，未变 {file.unchanged}，"
+                f"失败 {file.rejected} 行\n")
+        for error in file.errors[:SHOWN_ERRORS]:
+            where = f"{error.table}，" if error.table else ""
+            column = f"“{error.column}”列" if error.column else ""
+            sys.stderr.write(f"{name}：{where}第 {error.row} 行{column}：{error.message}\n")
+        if len(file.errors) > SHOWN_ERRORS:
+            sys.stderr.write(f"{name}：……另有 {len(file.errors) - SHOWN_ERRORS} 个问题（用 --json 查看全部）\n")
+    return result.exit_code
+
+
+def _export_orders(args: argparse.Namespace) -> int:
+    from desktop_app.services.order_export import export_orders
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise CommandError(f"导出文件名应以 .xlsx 结尾：{args.out.name}")
+    db = open_db(args)
+    try:
+        count = export_orders(db, args.out, platform=args.platform)
+    finally:
+        db.close()
+    sys.stdout.write(f"已导出 {count} 个订单到 {args.out}\n")
+    return 0

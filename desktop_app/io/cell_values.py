@@ -1,0 +1,256 @@
+"""Turning one spreadsheet cell into a clean value: text, an identifier, money in fen, a count, a time.
+
+Platforms decorate values so that Excel keeps them as text (`="2319…"`, a leading `'`, a trailing
+tab, `No:YT…`, `￥0.00元`); the cleaner takes those off. Identifiers (order, sub-order, tracking and
+phone numbers) are text: a number cell or `6.92345678901235E+18` means Excel already rounded the
+id, so it is refused rather than stored with wrong digits. These functions run for every cell of a
+100,000-row file, hence the type checks by `__class__` and the early returns.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from desktop_app.core.clock import CHINA
+from desktop_app.io.import_errors import CellError
+from desktop_app.io.import_profiles import Cleaning
+
+FEN = Decimal("0.01")
+_HUNDRED = Decimal(100)
+# Binary noise of a float cell (0.1 + 0.2) is not a third decimal the shop typed.
+_FLOAT_NOISE = Decimal("0.000001")
+_MONEY_MARKS = str.maketrans("", "", " ,，￥¥元\t\u3000")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+_LOOSE_MOMENT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
+)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+# Excel's largest serial (9999-12-31); anything beyond is not a date.
+_EXCEL_MAX_SERIAL = 2958465
+# Excel keeps 15 significant digits; an integer below 10**15 survived a numeric cell intact.
+_EXACT_INTEGER_LIMIT = 10**15
+_MONEY_CACHE_SIZE = 20_000
+_UNKNOWN = object()
+_FLOAT_ID = ("是被 Excel 转成数字的编号（{shown}），超过 15 位的部分已经丢失，不能使用。"
+             "请从平台后台重新导出原始文件，不要用 Excel 打开后再保存")
+_SCIENTIFIC_ID = ("“{text}”是被 Excel 转成科学计数法的编号，后面的位数已经丢失，不能使用。"
+                  "请从平台后台重新导出原始文件，不要用 Excel 打开后再保存")
+
+
+def excel_shows(value: float) -> str:
+    """How Excel displays a large number in a General cell: 6.92345678901235E+18."""
+    return f"{value:.14E}".replace("E+0", "E+").replace("E-0", "E-")
+
+
+class CellCleaner:
+    """Converters for one profile's cleaning rules. Each returns None for an empty cell."""
+
+    def __init__(self, cleaning: Cleaning) -> None:
+        self.empty = frozenset(cleaning.empty_markers)
+        self.tracking_prefixes = tuple(sorted(cleaning.tracking_prefixes, key=len, reverse=True))
+        # Prices and postage repeat across a file (a shop sells few products): each distinct cell
+        # value goes through Decimal once (1.3 µs a conversion against 0.1 µs a lookup, measured).
+        self._fen: dict[object, int | None] = {}
+
+    # -- text --------------------------------------------------------------------------------------
+
+    def text(self, value: object) -> str | None:
+        if value.__class__ is str:
+            text: str = value  # type: ignore[assignment]
+            text = text.strip()
+            if not text:
+                return None
+            first = text[0]
+            if first == "=" and text.startswith('="') and text.endswith('"'):
+                text = text[2:-1].strip()
+            elif first == "'":
+                text = text[1:].strip()
+            if not text or text in self.empty:
+                return None
+            return text
+        if value is None:
+            return None
+        if value.__class__ is float:
+            number: float = value  # type: ignore[assignment]
+            return str(int(number)) if number.is_integer() else repr(number)
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        if isinstance(value, date):
+            return value.isoformat()
+        text = str(value).strip()
+        return text or None
+
+    def identifier(self, value: object) -> str | None:
+        """A sub-order or other id: text; a rounded number is refused."""
+        if value.__class__ is str:
+            text = self.text(value)
+            # The `in` tests are a cheap filter before the regex, which runs on every id of a big file.
+            if text is not None and ("E" in text or "e" in text) and _SCIENTIFIC.match(text):
+                raise CellError(_SCIENTIFIC_ID.format(text=text))
+            return text
+        if value is None:
+            return None
+        if value.__class__ is float:
+            number: float = value  # type: ignore[assignment]
+            if number.is_integer() and abs(number) < _EXACT_INTEGER_LIMIT:
+                return str(int(number))
+            raise CellError(_FLOAT_ID.format(shown=excel_shows(number)))
+        if value.__class__ is int:
+            return str(value)
+        raise CellError(f"“{value}”不是有效的编号")
+
+    def order_no(self, value: object) -> str | None:
+        text = self.identifier(value)
+        if text is not None and not _ORDER_NO.match(text):
+            raise CellError(f"“{text}”不是有效的订单号（只能包含数字、字母和“-”）")
+        return text
+
+    def tracking(self, value: object) -> str | None:
+        text = self.identifier(value)
+        if text is None:
+            return None
+        for prefix in self.tracking_prefixes:
+            if text.startswith(prefix):
+                return text[len(prefix):].strip() or None
+        return text
+
+    # -- numbers -----------------------------------------------------------------------------------
+
+    def money(self, value: object) -> int | None:
+        """Yuan in the cell, integer fen out (via Decimal; never float arithmetic)."""
+        try:
+            known = self._fen.get(value, _UNKNOWN)
+        except TypeError:  # an unhashable cell value: convert it without the cache
+            return self._money(value)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        fen = self._money(value)
+        if len(self._fen) >= _MONEY_CACHE_SIZE:
+            self._fen.clear()
+        self._fen[value] = fen
+        return fen
+
+    def _money(self, value: object) -> int | None:
+        from_float = False
+        if value.__class__ is str:
+            raw: str = value  # type: ignore[assignment]
+            text = raw.strip()
+            if not text or text in self.empty:
+                return None
+            if text.startswith('="') and text.endswith('"'):
+                text = text[2:-1]
+            try:
+                amount = Decimal(text.translate(_MONEY_MARKS))
+            except InvalidOperation:
+                raise CellError(f"“{raw.strip()}”不是有效的金额（应为数字，例如 12.50）") from None
+        elif value is None:
+            return None
+        elif value.__class__ is float:
+            amount = Decimal(repr(value))
+            from_float = True
+        elif value.__class__ is int:
+            amount = Decimal(value)  # type: ignore[arg-type]
+        else:
+            raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
+        if not amount.is_finite():
+            raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
+        if amount < 0:
+            raise CellError(f"金额不能为负数：{value}")
+        try:
+            rounded = amount.quantize(FEN, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise CellError(f"金额“{value}”过大") from None
+        if rounded != amount and not (from_float and abs(rounded - amount) < _FLOAT_NOISE):
+            raise CellError(f"金额“{value}”最多只能有两位小数（精确到分）")
+        return int(rounded * _HUNDRED)
+
+    def count(self, value: object) -> int | None:
+        """A quantity: a whole, non-negative number ("2", 2.0, "2\\t")."""
+        if value.__class__ is str:
+            raw: str = value  # type: ignore[assignment]
+            text = raw.strip()
+            if not text or text in self.empty:
+                return None
+            try:
+                number = int(text)
+            except ValueError:
+                try:
+                    exact = Decimal(text.replace(",", ""))
+                except InvalidOperation:
+                    raise CellError(f"“{text}”不是有效的数量（应为整数）") from None
+                if not exact.is_finite() or exact != exact.to_integral_value():
+                    raise CellError(f"“{text}”不是有效的数量（应为整数）") from None
+                number = int(exact)
+        elif value is None:
+            return None
+        elif value.__class__ is float:
+            real: float = value  # type: ignore[assignment]
+            if not real.is_integer():
+                raise CellError(f"“{real}”不是有效的数量（应为整数）")
+            number = int(real)
+        elif value.__class__ is int:
+            number = value  # type: ignore[assignment]
+        else:
+            raise CellError(f"“{value}”不是有效的数量（应为整数）")
+        if number < 0:
+            raise CellError(f"数量不能为负数：{number}")
+        return number
+
+    # -- times -------------------------------------------------------------------------------------
+
+    def moment(self, value: object) -> datetime | None:
+        """A time as written in the export (China time), returned timezone-aware."""
+        if value.__class__ is str:
+            raw: str = value  # type: ignore[assignment]
+            text = raw.strip()
+            if not text or text in self.empty:
+                return None
+            try:
+                parsed = datetime.fromisoformat(text)
+            except ValueError:
+                parsed = _loose_moment(text)
+        elif value is None:
+            return None
+        elif isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)
+        elif value.__class__ in (float, int):
+            serial: float = value  # type: ignore[assignment]
+            if serial == 0:
+                return None  # an empty date cell some exports write as 0
+            if not 0 < serial <= _EXCEL_MAX_SERIAL:
+                raise CellError(f"“{value}”不是有效的日期时间")
+            parsed = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
+        else:
+            raise CellError(f"“{value}”不是有效的日期时间")
+        if not 1990 <= parsed.year <= 2100:
+            raise CellError(f"“{value}”不是合理的日期（年份应在 1990–2100 之间）")
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=CHINA)
+        return parsed.astimezone(CHINA)
+
+
+def _loose_moment(text: str) -> datetime:
+    match = _LOOSE_MOMENT.match(text)
+    if match is None:
+        raise CellError(f"“{text}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
+    year, month, day, hour, minute, second, fraction = match.groups()
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        raise CellError(f"“{text}”是不存在的日期或时间（例如 2 月 30 日、25 点）") from None
+
+
+def split_yuan_to_fen(total_fen: int, quantity: int) -> int | None:
+    """The unit price when a total divides evenly into `quantity` pieces, else None."""
+    if quantity <= 0 or total_fen % quantity:
+        return None
+    return total_fen // quantity

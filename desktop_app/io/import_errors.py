@@ -1,0 +1,33 @@
+"""Errors of the order import: a refused file and a cancelled import are the user's; a bad cell is a row error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+
+
+class OrderFileRefused(UserError):
+    """The file is not an order export we can read (empty, corrupt, unknown headers ...): nothing is stored."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"文件“{self.path.name}”无法导入：{reason}")
+
+
+class ImportCancelled(UserError):
+    """The user cancelled; the file being imported was rolled back."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        name = f"“{self.path.name}”" if self.path else ""
+        super().__init__(f"已取消导入{name}，该文件的数据没有保存")
+
+
+class CellError(Exception):
+    """One cell's value is unusable; the message is Chinese and names the value."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,116 @@
+"""The order list as an xlsx the shop can filter, print or send on (write-only openpyxl: streams rows).
+
+Order, phone and tracking numbers are text cells (Excel would round a 19-digit id); amounts are
+numbers; times are China time. Nothing the user typed can become a formula (see `xlsx_cells`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from desktop_app.core.clock import as_china
+from desktop_app.io.xlsx_cells import column_letter, header_cells, set_widths, text_cell
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "平台", "店铺", "订单号", "订单状态", "收货人", "手机", "收货地址", "商品", "商品数量", "实付金额",
+    "付款时间", "发货时间", "物流公司", "物流单号",
+)
+_WIDTHS = [8, 18, 24, 22, 10, 15, 44, 48, 9, 11, 19, 19, 12, 20]
+_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+_MONEY_FORMAT = "#,##0.00"
+SHEET_TITLE = "订单"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderExportRow:
+    """One exported line; `goods` is the items as one readable text."""
+
+    platform: str  # the Chinese label
+    shop: str | None
+    order_no: str
+    status: str | None
+    receiver: str | None
+    phone: str | None
+    address: str | None
+    goods: str | None
+    item_count: int | None
+    paid_fen: int | None
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    carrier: str | None
+    tracking_no: str | None
+
+
+def _text(sheet: WriteOnlyWorksheet, value: str | None) -> WriteOnlyCell | str | None:
+    return text_cell(sheet, value) if value else None
+
+
+def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | None:
+    if value is None:
+        return None
+    # Excel has no time zones: write the China wall-clock time the shop works in.
+    cell = WriteOnlyCell(sheet, value=as_china(value).replace(tzinfo=None))
+    cell.number_format = _TIME_FORMAT
+    return cell
+
+
+def _money(sheet: WriteOnlyWorksheet, fen: int | None) -> WriteOnlyCell | None:
+    if fen is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
+    cell.number_format = _MONEY_FORMAT
+    return cell
+
+
+def write_orders_xlsx(rows: Iterable[OrderExportRow], path: Path | str,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """Write the rows to `path` (.xlsx); returns how many orders were written."""
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    set_widths(sheet, _WIDTHS)
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, list(EXPORT_COLUMNS)))
+    count = 0
+    try:
+        count = _append_rows(sheet, rows, progress)
+    except BaseException:
+        # Finish the half-written sheet stream so it is not left to the garbage collector.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
+    sheet.auto_filter.ref = f"A1:{column_letter(len(EXPORT_COLUMNS) - 1)}{count + 1}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write next to the target and rename: a crash never leaves half a workbook under the user's name.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        workbook.save(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _append_rows(sheet: WriteOnlyWorksheet, rows: Iterable[OrderExportRow],
+                 progress: Callable[[int], None] | None) -> int:
+    count = 0
+    for row in rows:
+        sheet.append([
+            _text(sheet, row.platform), _text(sheet, row.shop), _text(sheet, row.order_no), _text(sheet, row.status),
+            _text(sheet, row.receiver), _text(sheet, row.phone), _text(sheet, row.address), _text(sheet, row.goods),
+            row.item_count, _money(sheet, row.paid_fen), _time(sheet, row.paid_at), _time(sheet, row.shipped_at),
+            _text(sheet, row.carrier), _text(sheet, row.tracking_no),
+        ])
+        count += 1
+        if progress is not None and not count % 5000:
+            progress(count)
+    return count

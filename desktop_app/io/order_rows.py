@@ -1,0 +1,583 @@
+"""From spreadsheet rows to validated orders: the header mapping, row parsing and grouping into orders.
+
+Every row is checked with a reason a shop owner understands, in Chinese, with the spreadsheet row
+number and the column name. An order whose rows contain an error is rejected whole (storing it
+without one of its items would replace the stored items with an incomplete set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import itemgetter
+
+from desktop_app.io.cell_values import CellCleaner, split_yuan_to_fen
+from desktop_app.io.import_errors import CellError
+from desktop_app.io.import_profiles import (
+    ImportProfile,
+    ItemTable,
+    Layout,
+    SplitColumn,
+    normalize_header,
+    order_key,
+)
+
+# Rows whose first filled cell says this are totals under the data, not orders.
+TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "汇总", "total"})
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A rejected row: spreadsheet row number (header = 1 without a title line), column, reason."""
+
+    row: int | None
+    column: str | None
+    message: str
+    table: str | None = None  # the sheet or companion file, when not the main table
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    sub_order_no: str | None
+    title: str
+    spec: str | None
+    sku_code: str | None
+    quantity: int
+    unit_price_fen: int | None
+    paid_fen: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """One validated order as the export states it. Times are China-time aware; money is fen."""
+
+    key: str
+    platform: str
+    order_no: str
+    first_row: int
+    shop_name: str | None = None
+    status: str | None = None
+    buyer_nick: str | None = None
+    receiver: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    goods_fen: int | None = None
+    postage_fen: int | None = None
+    paid_fen: int | None = None
+    item_count: int | None = None
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    signed_at: datetime | None = None
+    succeeded_at: datetime | None = None
+    carrier: str | None = None
+    tracking_no: str | None = None
+    buyer_note: str | None = None
+    seller_note: str | None = None
+    product_titles: str | None = None
+    # None: this export says nothing about items (keep what is stored); () : no items.
+    items: tuple[ItemRecord, ...] | None = None
+
+
+# The item fields in ItemRecord order (the profile's `paid` and `unit_price` carry the unit there).
+_ITEM_RECORD_FIELDS = ("sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price", "paid")
+# Record attribute for each profile field whose name differs (money fields carry the unit).
+RECORD_ATTRIBUTE: Mapping[str, str] = {"goods": "goods_fen", "postage": "postage_fen", "paid": "paid_fen"}
+
+
+def _converter(cleaner: CellCleaner, name: str) -> Callable[[object], object]:
+    kinds: dict[str, Callable[[object], object]] = {
+        "order_no": cleaner.order_no, "phone": cleaner.identifier, "tracking_no": cleaner.tracking,
+        "sub_order_no": cleaner.identifier, "goods": cleaner.money, "postage": cleaner.money,
+        "paid": cleaner.money, "unit_price": cleaner.money, "item_count": cleaner.count,
+        "quantity": cleaner.count, "paid_at": cleaner.moment, "shipped_at": cleaner.moment,
+        "signed_at": cleaner.moment, "succeeded_at": cleaner.moment,
+    }
+    return kinds.get(name, cleaner.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    field: str
+    index: int
+    header: str
+    convert: Callable[[object], object]
+
+
+def find_column(index: Mapping[str, int], aliases: Iterable[str]) -> int | None:
+    for alias in aliases:
+        position = index.get(alias)
+        if position is not None:
+            return position
+    return None
+
+
+def header_index(cells: Sequence[object]) -> dict[str, int]:
+    """Normalised header → first column holding it."""
+    index: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        name = normalize_header(cell)
+        if name and name not in index:
+            index[name] = position
+    return index
+
+
+@dataclass
+class HeaderMatch:
+    """Where a table's header is and what it holds."""
+
+    row_number: int
+    cells: list[object]
+    index: dict[str, int]
+    rows: Iterator[tuple[int, Sequence[object]]]  # the rows after the header
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.index)
+
+
+def find_header(rows: Iterator[tuple[int, Sequence[object]]],
+                is_header: Callable[[set[str]], bool]) -> HeaderMatch | None:
+    """Look for the header within the first rows (a title line may sit above it)."""
+    for seen, (number, cells) in enumerate(rows):
+        if seen >= HEADER_SEARCH_ROWS:
+            return None
+        index = header_index(cells)
+        if index and is_header(set(index)):
+            return HeaderMatch(number, list(cells), index, rows)
+    return None
+
+
+def _header_text(cells: Sequence[object], position: int) -> str:
+    value = cells[position]
+    return str(value).strip().lstrip("\ufeff") if value is not None else ""
+
+
+def _getter(indices: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """Fetch several cells in one C call; always a tuple (itemgetter returns a bare value for one index)."""
+    if not indices:
+        return lambda cells: ()
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda cells: (cells[only],)
+    return itemgetter(*indices)  # type: ignore[return-value]
+
+
+class RowParser:
+    """Reads the mapped cells of one row for one profile and header.
+
+    Hot path: one `itemgetter` call fetches the mapped cells and one comprehension converts them;
+    only when a cell is bad is the row read again field by field to name every bad column.
+    """
+
+    def __init__(self, profile: ImportProfile, header: HeaderMatch, cleaner: CellCleaner,
+                 key_aliases: Sequence[str], order_fields: Mapping[str, Sequence[str]],
+                 item_fields: Mapping[str, Sequence[str]], table: str | None = None) -> None:
+        self.profile = profile
+        self.cleaner = cleaner
+        self.table = table
+        self.width = len(header.cells)
+        index = header.index
+        key = find_column(index, key_aliases)
+        if key is None:
+            raise ValueError("header without an order number column")  # callers check identify first
+        self.key_index = key
+        self.key_header = _header_text(header.cells, key)
+        self.key_header_normalized = normalize_header(self.key_header)
+        self.convert_key = cleaner.order_no
+        self._last_raw_key: object = object()
+        self._last_key: str | None = None
+        self.order_specs: list[ColumnSpec] = []
+        for name, aliases in order_fields.items():
+            position = find_column(index, aliases)
+            if position is not None and name != "order_no":
+                self.order_specs.append(ColumnSpec(RECORD_ATTRIBUTE.get(name, name), position,
+                                                   _header_text(header.cells, position), _converter(cleaner, name)))
+        self.parts: list[tuple[str, list[int]]] = []
+        for name, groups in profile.order_parts.items():
+            if any(spec.field == name for spec in self.order_specs):
+                continue  # a single full column wins over the split one
+            found = [p for g in groups if (p := find_column(index, g)) is not None]
+            if found:
+                self.parts.append((name, found))
+        self.splits: list[tuple[int, str, SplitColumn]] = []
+        for split in profile.splits:
+            position = find_column(index, split.headers)
+            if position is not None:
+                self.splits.append((position, _header_text(header.cells, position), split))
+        self.item_specs: list[ColumnSpec] = []
+        for name, aliases in item_fields.items():
+            position = find_column(index, aliases)
+            if position is not None:
+                self.item_specs.append(ColumnSpec(name, position, _header_text(header.cells, position),
+                                                  _converter(cleaner, name)))
+        self.has_item_columns = any(s.field == "title" for s in self.item_specs)
+        self._order_names = tuple(s.field for s in self.order_specs)
+        self._order_cells = _getter([s.index for s in self.order_specs])
+        self._order_funcs = tuple(s.convert for s in self.order_specs)
+        self._item_cells = _getter([s.index for s in self.item_specs])
+        self._item_funcs = tuple(s.convert for s in self.item_specs)
+        # Where each ItemRecord field comes from in the converted item values (-1: not in this file).
+        item_names = [s.field for s in self.item_specs]
+        self._item_slots = tuple(item_names.index(f) if f in item_names else -1 for f in _ITEM_RECORD_FIELDS)
+
+    def provided_order_fields(self) -> set[str]:
+        """The order fields this file states (fields it lacks keep their stored values)."""
+        fields = set(self._order_names)
+        fields.update(name for name, _ in self.parts)
+        for _, _, split in self.splits:
+            fields.update(split.fields)
+        return fields
+
+    def pad(self, cells: Sequence[object]) -> Sequence[object]:
+        if len(cells) < self.width:
+            return [*cells, *([None] * (self.width - len(cells)))]
+        return cells
+
+    def key(self, number: int, cells: Sequence[object]) -> tuple[str | None, RowError | None]:
+        raw = cells[self.key_index]
+        # Rows of one order follow each other: the same raw cell needs no second check.
+        if raw == self._last_raw_key and raw.__class__ is self._last_raw_key.__class__:
+            return self._last_key, None
+        try:
+            value = self.convert_key(raw)
+        except CellError as exc:
+            return None, RowError(number, self.key_header, f"{self.key_header}{exc.message}", self.table)
+        self._last_raw_key, self._last_key = raw, value
+        return value, None
+
+    def _each_field(self, number: int, cells: Sequence[object], specs: Sequence[ColumnSpec],
+                    errors: list[RowError]) -> list[object]:
+        values: list[object] = []
+        for spec in specs:
+            try:
+                values.append(spec.convert(cells[spec.index]))
+            except CellError as exc:
+                values.append(None)
+                errors.append(RowError(number, spec.header, f"{spec.header}{exc.message}", self.table))
+        return values
+
+    def order_values(self, number: int, cells: Sequence[object], errors: list[RowError]) -> dict[str, object]:
+        """Order fields by record attribute name (goods_fen, paid_at ...)."""
+        try:
+            converted = [f(v) for f, v in zip(self._order_funcs, self._order_cells(cells), strict=True)]
+        except CellError:
+            converted = self._each_field(number, cells, self.order_specs, errors)
+        values = dict(zip(self._order_names, converted, strict=True))
+        if self.parts:
+            text = self.cleaner.text
+            for name, positions in self.parts:
+                pieces = [t for position in positions if (t := text(cells[position])) is not None]
+                values[name] = " ".join(pieces) if pieces else None
+        for position, header, split in self.splits:
+            try:
+                values.update(_split_values(self.cleaner.text(cells[position]), split, self.cleaner))
+            except CellError as exc:
+                errors.append(RowError(number, header, f"{header}{exc.message}", self.table))
+        return values
+
+    def item(self, number: int, cells: Sequence[object], errors: list[RowError]) -> ItemRecord:
+        try:
+            converted = [f(v) for f, v in zip(self._item_funcs, self._item_cells(cells), strict=True)]
+        except CellError:
+            converted = self._each_field(number, cells, self.item_specs, errors)
+        sub_order_no, title, spec, sku_code, quantity, unit_price, paid = (
+            converted[slot] if slot >= 0 else None for slot in self._item_slots)
+        return ItemRecord(
+            sub_order_no,  # type: ignore[arg-type]
+            title if title is not None else "",  # type: ignore[arg-type]
+            spec,  # type: ignore[arg-type]
+            sku_code,  # type: ignore[arg-type]
+            quantity if quantity is not None else 1,  # type: ignore[arg-type]
+            unit_price,  # type: ignore[arg-type]
+            paid,  # type: ignore[arg-type]
+        )
+
+    def is_filler(self, cells: Sequence[object]) -> bool:
+        """A blank line, a 合计 line, a note under the data or the header repeated: skipped quietly."""
+        filled = [c for c in cells if c is not None and (c.__class__ is not str or c.strip())]  # type: ignore[union-attr]
+        if len(filled) <= 1:
+            return True
+        for candidate in (filled[0], cells[self.key_index]):
+            if candidate.__class__ is str and candidate.strip().rstrip(":：").lower() in TOTAL_MARKERS:  # type: ignore[union-attr]
+                return True
+        return normalize_header(cells[self.key_index]) == self.key_header_normalized
+
+
+def _split_values(value: str | None, split: SplitColumn, cleaner: CellCleaner) -> dict[str, object]:
+    """"顺丰速运,SF123" → carrier and tracking number (the first parcel when there are several)."""
+    if value is None:
+        return dict.fromkeys(split.fields)
+    if split.parcels and split.parcels in value:
+        value = value.split(split.parcels)[0].strip()
+    pieces = [p.strip() for p in value.split(split.separator, len(split.fields) - 1)]
+    if len(pieces) < len(split.fields):
+        # A lone value: a tracking number has digits, a carrier name has none.
+        lone = pieces[0]
+        looks_like_number = any(ch.isdigit() for ch in lone)
+        result: dict[str, object] = dict.fromkeys(split.fields)
+        target = "tracking_no" if looks_like_number and "tracking_no" in split.fields else split.fields[0]
+        result[target] = lone or None
+    else:
+        result = {name: (piece or None) for name, piece in zip(split.fields, pieces, strict=True)}
+    if result.get("tracking_no") is not None:
+        result["tracking_no"] = cleaner.tracking(result["tracking_no"])
+    return result
+
+
+@dataclass
+class OrderDraft:
+    """An order being gathered from its rows."""
+
+    key: str
+    order_no: str
+    first_row: int
+    values: dict[str, object]
+    items: list[ItemRecord] | None
+    rows: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class OrderOutcome:
+    """What a draft became: a record to store, or the rejected rows' errors."""
+
+    record: OrderRecord | None
+    errors: list[RowError]
+
+
+def finish_order(draft: OrderDraft, platform: str, table: str | None,
+                 goods_from_items: bool, count_from_items: bool) -> OrderOutcome:
+    """Validate the whole order and derive what the export leaves to be computed."""
+    if draft.errors:
+        # One column can feed two fields (商品数量 is the item quantity and the order's count): say it once.
+        errors = list(dict.fromkeys(draft.errors))
+        bad_rows = {e.row for e in errors}
+        others = [RowError(row, None, f"同一订单（{draft.order_no}）的其他行有错误，本订单整单未导入", table)
+                  for row in draft.rows if row not in bad_rows]
+        return OrderOutcome(None, [*errors, *others])
+    values = draft.values
+    items = tuple(draft.items) if draft.items is not None else None
+    if items is not None and len(items) == 1 and items[0].unit_price_fen is None:
+        # One-item orders (Pinduoduo) state the goods total only: the unit price follows when exact.
+        goods = values.get("goods_fen")
+        if isinstance(goods, int):
+            unit = split_yuan_to_fen(goods, items[0].quantity)
+            if unit is not None:
+                only = items[0]
+                items = (ItemRecord(only.sub_order_no, only.title, only.spec, only.sku_code, only.quantity,
+                                    unit, only.paid_fen),)
+    if goods_from_items or count_from_items:
+        goods: int | None = 0 if items else None
+        pieces: int | None = 0 if items is not None else None
+        for item in items or ():
+            pieces += item.quantity  # type: ignore[operator]
+            if goods is not None:
+                goods = None if item.unit_price_fen is None else goods + item.unit_price_fen * item.quantity
+        if goods_from_items:
+            values["goods_fen"] = goods
+        if count_from_items:
+            values["item_count"] = pieces
+    record = OrderRecord(draft.key, platform, draft.order_no, draft.first_row, items=items,
+                         **values)  # type: ignore[arg-type]
+    return OrderOutcome(record, [])
+
+
+class NotGrouped(Exception):
+    """Rows of one order are not next to each other: the reader must look ahead (see OrderAssembler)."""
+
+
+@dataclass
+class ItemIndex:
+    """Items read from a companion table, by order key, plus the errors found there."""
+
+    items: dict[str, list[ItemRecord]]
+    bad: dict[str, list[RowError]]
+    errors: list[RowError]
+    rows: int
+
+
+def read_item_table(rows: Iterator[tuple[int, Sequence[object]]], parser: RowParser, platform: str,
+                    on_row: Callable[[], None] | None = None) -> ItemIndex:
+    """Load a detail file / 子订单 sheet fully: it is the smaller side of the join."""
+    items: dict[str, list[ItemRecord]] = {}
+    bad: dict[str, list[RowError]] = {}
+    errors: list[RowError] = []
+    count = 0
+    for number, raw in rows:
+        count += 1
+        if on_row is not None and not count % 5000:
+            on_row()
+        cells = parser.pad(raw)
+        order_no, problem = parser.key(number, cells)
+        if order_no is None:
+            if parser.is_filler(cells):
+                continue
+            errors.append(problem or RowError(number, parser.key_header, f"缺少{parser.key_header}", parser.table))
+            continue
+        row_errors: list[RowError] = []
+        item = parser.item(number, cells, row_errors)
+        key = order_key(platform, order_no)
+        if row_errors:
+            errors.extend(row_errors)
+            bad.setdefault(key, []).extend(row_errors)
+        elif item is not None:
+            items.setdefault(key, []).append(item)
+    return ItemIndex(items, bad, errors, count)
+
+
+class OrderAssembler:
+    """Groups parsed rows into orders and hands them out in batches.
+
+    Exports list an order's rows together, so an order is complete when the next order starts and
+    memory stays bounded (only the open order is held). When a file breaks that (sorted by product,
+    say), `NotGrouped` is raised on the first order seen twice, and the caller reads the file again
+    with `last_rows` — each order's last row number from a first pass — to know when it is complete.
+    """
+
+    def __init__(self, parser: RowParser, profile: ImportProfile, *, batch_size: int,
+                 item_index: ItemIndex | None = None, item_table: ItemTable | None = None,
+                 last_rows: dict[str, int] | None = None) -> None:
+        self.parser = parser
+        self.platform = profile.platform.value
+        self.layout = profile.layout
+        self.batch_size = batch_size
+        self.item_index = item_index
+        self.item_table = item_table
+        self.last_rows = last_rows
+        self.errors: list[RowError] = []
+        self.rows_read = 0
+        self.orders_rejected = 0
+        if self.layout is Layout.ITEM_ROWS:
+            self.items_known = True
+        elif self.layout is Layout.ITEM_TABLE:
+            self.items_known = item_index is not None
+        else:
+            self.items_known = parser.has_item_columns
+        provided = parser.provided_order_fields()
+        self.goods_from_items = "goods_fen" not in provided and self.items_known
+        self.count_from_items = "item_count" not in provided and self.items_known
+        if self.goods_from_items:
+            provided.add("goods_fen")
+        if self.count_from_items:
+            provided.add("item_count")
+        self.provided = frozenset(provided)
+
+    def _new_draft(self, number: int, cells: Sequence[object], order_no: str, key: str) -> OrderDraft:
+        draft = OrderDraft(key, order_no, number, {}, [] if self.layout is Layout.ITEM_ROWS else None)
+        draft.values = self.parser.order_values(number, cells, draft.errors)
+        return draft
+
+    def _finish(self, draft: OrderDraft) -> OrderRecord | None:
+        outcome = finish_order(draft, self.platform, self.parser.table, self.goods_from_items,
+                               self.count_from_items)
+        if outcome.record is None:
+            self.errors.extend(outcome.errors)
+            self.orders_rejected += 1
+        return outcome.record
+
+    def _attach_table_items(self, draft: OrderDraft) -> None:
+        index = self.item_index
+        if index is None:
+            return
+        problems = index.bad.get(draft.key)
+        if problems:
+            where = self.item_table_name()
+            rows = "、".join(str(e.row) for e in problems[:5])
+            draft.errors.append(RowError(draft.first_row, None,
+                                         f"本订单在{where}第 {rows} 行的商品有错误，整单未导入", self.parser.table))
+            return
+        found = index.items.get(draft.key)
+        # An order missing from the detail keeps its stored items rather than losing them.
+        draft.items = list(found) if found is not None else None
+
+    def item_table_name(self) -> str:
+        return "商品明细"
+
+    def batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
+        parser = self.parser
+        grouped = self.layout is Layout.ITEM_ROWS
+        last_rows = self.last_rows
+        batch: list[OrderRecord] = []
+        open_drafts: dict[str, OrderDraft] = {}
+        finished: set[str] = set()
+        current: OrderDraft | None = None
+        for number, raw in rows:
+            self.rows_read += 1
+            cells = parser.pad(raw)
+            order_no, problem = parser.key(number, cells)
+            if order_no is None:
+                if parser.is_filler(cells):
+                    continue
+                self.errors.append(problem or RowError(number, parser.key_header,
+                                                       f"缺少{parser.key_header}", parser.table))
+                continue
+            key = order_key(self.platform, order_no)
+            if not grouped:
+                draft = self._new_draft(number, cells, order_no, key)
+                draft.rows.append(number)
+                if self.layout is Layout.ORDER_ROWS:
+                    if parser.has_item_columns:
+                        draft.items = []
+                        item = parser.item(number, cells, draft.errors)
+                        if item is not None and item.title:
+                            draft.items.append(item)
+                        elif item is not None:
+                            draft.items = None
+                else:
+                    self._attach_table_items(draft)
+                record = self._finish(draft)
+                if record is not None:
+                    batch.append(record)
+            elif last_rows is None:
+                if current is None or current.key != key:
+                    if current is not None:
+                        finished.add(current.key)
+                        record = self._finish(current)
+                        if record is not None:
+                            batch.append(record)
+                    if key in finished:
+                        raise NotGrouped(key)
+                    current = self._new_draft(number, cells, order_no, key)
+                current.rows.append(number)
+                item = parser.item(number, cells, current.errors)
+                if item is not None and current.items is not None:
+                    current.items.append(item)
+            else:
+                draft = open_drafts.get(key)
+                if draft is None:
+                    draft = open_drafts[key] = self._new_draft(number, cells, order_no, key)
+                draft.rows.append(number)
+                item = parser.item(number, cells, draft.errors)
+                if item is not None and draft.items is not None:
+                    draft.items.append(item)
+                if last_rows.get(key, number) <= number:
+                    record = self._finish(open_drafts.pop(key))
+                    if record is not None:
+                        batch.append(record)
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if current is not None:
+            record = self._finish(current)
+            if record is not None:
+                batch.append(record)
+        for draft in open_drafts.values():
+            record = self._finish(draft)
+            if record is not None:
+                batch.append(record)
+        if batch:
+            yield batch
+
+
+def last_row_of_each_order(rows: Iterable[tuple[int, Sequence[object]]], parser: RowParser,
+                           platform: str) -> dict[str, int]:
+    """First pass for files whose orders are not grouped: where each order's last row is."""
+    last: dict[str, int] = {}
+    for number, raw in rows:
+        cells = parser.pad(raw)
+        order_no, _ = parser.key(number, cells)
+        if order_no is not None:
+            last[order_key(platform, order_no)] = number
+    return last

@@ -1,0 +1,342 @@
+"""Storing validated orders: upsert on `order_key`, items replaced as a set, unchanged orders left alone.
+
+All work happens on the caller's connection inside its transaction (one per file), so a failure or a
+cancel rolls the whole file back.
+
+How a batch is written, and why:
+1. The stored rows for the batch's keys are read once (raw column values, no type processing) to tell
+   new, placeholder (imported_at NULL: a case typed by hand before the import), unchanged and changed
+   orders apart. Unchanged orders are not rewritten.
+2. New and changed orders go into a TEMP staging table with one DBAPI `executemany` of a statement
+   compiled once from SQLAlchemy Core, then into `orders` with ONE Core
+   `INSERT ... SELECT ... ON CONFLICT (order_key) DO UPDATE` (`version = version + 1`). Measured on
+   62,500 orders: `executemany` of the upsert straight into `orders` takes 2.5–4.8 s because the
+   FTS5 search trigger flushes its index once per statement; the staged single statement takes 0.55 s.
+   Per-row SQLAlchemy parameter processing (2.1 s for the same rows) is avoided by binding values
+   already in the column's storage form (`StorageCodec`).
+3. Items of written orders are deleted and inserted again as a set.
+Both `on_conflict_do_update` dialects (SQLite, PostgreSQL) are supported; nothing SQLite-only is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    column,
+    delete,
+    insert,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from desktop_app.io.order_rows import ItemRecord, OrderRecord
+from desktop_app.store.models import Order, OrderItem, Shop
+
+ORDERS = Order.__table__
+ITEMS = OrderItem.__table__
+SHOPS = Shop.__table__
+
+# Order columns an export can state, in staging order (shop_id comes from the shop name).
+DATA_COLUMNS: tuple[str, ...] = (
+    "shop_id", "status", "buyer_nick", "receiver", "phone", "address", "goods_fen", "postage_fen",
+    "paid_fen", "item_count", "paid_at", "shipped_at", "signed_at", "succeeded_at", "carrier",
+    "tracking_no", "buyer_note", "seller_note",
+)
+# `write` reads these by position for a new order's search text.
+assert (DATA_COLUMNS[2], DATA_COLUMNS[3], DATA_COLUMNS[4], DATA_COLUMNS[15]) == (
+    "buyer_nick", "receiver", "phone", "tracking_no")
+TIME_COLUMNS = frozenset({"paid_at", "shipped_at", "signed_at", "succeeded_at"})
+STAGE_COLUMNS: tuple[str, ...] = (
+    "order_key", "platform", "order_no", *DATA_COLUMNS, "search_text", "imported_at", "source_file",
+    "created_at", "updated_at", "version",
+)
+ITEM_COLUMNS: tuple[str, ...] = (
+    "order_id", "position", "sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price_fen", "paid_fen",
+)
+_SEARCH_FIELDS = ("receiver", "phone", "tracking_no", "buyer_nick")  # order matters: see `write`
+_FIRST_DATA_POSITION = 4  # in the stored-row select: id, order_key, imported_at, search_text, data...
+_STAGE_NAME = "import_order_stage"
+
+
+class StorageCodec:
+    """Values in the form the column stores, so rows can be bound without per-value processing.
+
+    On SQLite, SQLAlchemy's DateTime stores naive UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' text (a test
+    checks this against SQLAlchemy's own processor); other databases take naive UTC datetimes.
+    """
+
+    def __init__(self, dialect_name: str) -> None:
+        self.text_times = dialect_name == "sqlite"
+
+    def time(self, value: datetime | None) -> object:
+        if value is None:
+            return None
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive.isoformat(sep=" ", timespec="microseconds") if self.text_times else naive
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _dialect_insert(dialect_name: str) -> Any:
+    if dialect_name == "postgresql":
+        return postgresql.insert
+    if dialect_name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"order import has no upsert for the {dialect_name} dialect")
+
+
+def _item_tuple(item: ItemRecord) -> tuple[object, ...]:
+    return (item.sub_order_no, item.title, item.spec, item.sku_code, item.quantity, item.unit_price_fen,
+            item.paid_fen)
+
+
+def search_text_of(parts: Sequence[object]) -> str:
+    """Exactly `store.search.build_search_text` (a test holds them equal), in one join and one lower():
+    it runs for every order of a big file."""
+    return " ".join([text for part in parts if part and (text := str(part).strip())]).lower()
+
+
+def _titles(items: Iterable[ItemRecord]) -> list[str]:
+    return list(dict.fromkeys(i.title for i in items if i.title))
+
+
+class OrderUpserter:
+    """Writes batches of orders from one file on `conn` (which must be inside a transaction)."""
+
+    def __init__(self, conn: Connection, *, provided: frozenset[str], items_known: bool, source_file: str,
+                 imported_at: datetime | None = None) -> None:
+        self.conn = conn
+        dialect = conn.dialect
+        self.codec = StorageCodec(dialect.name)
+        self.items_known = items_known
+        self.source_file = source_file
+        stamp = imported_at or datetime.now(UTC)
+        self.stamp = self.codec.time(stamp)
+        provided_columns = set(provided)
+        if "shop_name" in provided_columns:
+            provided_columns.add("shop_id")
+        self.provided = tuple(c for c in DATA_COLUMNS if c in provided_columns)
+        self.provided_set = frozenset(self.provided)
+        self.with_shop = "shop_id" in self.provided_set
+        self.counts = UpsertCounts()
+        self.seen: set[str] = set()
+        self._shops: dict[tuple[str, str], int] = {}
+        self._build_statements(dialect)
+
+    # -- statements --------------------------------------------------------------------------------
+
+    def _build_statements(self, dialect: Any) -> None:
+        metadata = MetaData()
+        time_type: Any = String if self.codec.text_times else ORDERS.c.paid_at.type.impl
+        columns = []
+        for name in STAGE_COLUMNS:
+            source = ORDERS.c[name]
+            if name in TIME_COLUMNS or name in ("imported_at", "created_at", "updated_at"):
+                kind: Any = time_type
+            elif isinstance(source.type, Integer):
+                kind = Integer
+            else:
+                kind = Text
+            columns.append(Column(name, kind))
+        self.stage = Table(_STAGE_NAME, metadata, *columns, prefixes=["TEMPORARY"])
+        self.stage.drop(self.conn, checkfirst=True)
+        self.stage.create(self.conn)
+        self._stage_insert = self._driver_sql(insert(self.stage), STAGE_COLUMNS)
+        self._item_insert = self._driver_sql(insert(ITEMS), ITEM_COLUMNS)
+
+        upsert = _dialect_insert(dialect.name)(ORDERS).from_select(
+            list(STAGE_COLUMNS), select(*[self.stage.c[n] for n in STAGE_COLUMNS]).where(true())
+        )
+        updates: dict[str, Any] = {name: upsert.excluded[name] for name in self.provided}
+        for name in ("search_text", "imported_at", "source_file", "updated_at"):
+            updates[name] = upsert.excluded[name]
+        updates["version"] = ORDERS.c.version + 1
+        self._upsert = upsert.on_conflict_do_update(index_elements=[ORDERS.c.order_key], set_=updates)
+
+        # Raw (untyped) reads: values come back in storage form, comparable with what we bind.
+        raw_orders = table("orders", *[column(n) for n in
+                                       ("id", "order_key", "imported_at", "search_text", *DATA_COLUMNS)])
+        # id, order_key, imported_at, search_text first, then the provided columns: `write` reads them
+        # by position and compares the provided ones as one tuple slice.
+        missing_search = [f for f in _SEARCH_FIELDS if f not in self.provided_set]
+        wanted = ("id", "order_key", "imported_at", "search_text", *self.provided, *missing_search)
+        self._existing = select(*[raw_orders.c[n] for n in wanted]).where(
+            raw_orders.c.order_key.in_(bindparam("keys", expanding=True)))
+        data_index = {name: i for i, name in enumerate(DATA_COLUMNS)}
+        picks = [data_index[c] for c in self.provided]
+        self._compared: Callable[[tuple[object, ...]], tuple[object, ...]] = (
+            (lambda data: ()) if not picks else
+            (lambda data, only=picks[0]: (data[only],)) if len(picks) == 1 else itemgetter(*picks))  # type: ignore[assignment]
+        # For each search field: (position in the data tuple, -1) when this file has it, else
+        # (-1, position in the stored row).
+        self._search_sources = tuple(
+            (data_index[f], -1) if f in self.provided_set else (-1, wanted.index(f)) for f in _SEARCH_FIELDS)
+        raw_items = table("order_items", *[column(n) for n in ITEM_COLUMNS])
+        self._existing_items = (
+            select(*[raw_items.c[n] for n in ITEM_COLUMNS])
+            .where(raw_items.c.order_id.in_(bindparam("ids", expanding=True)))
+            .order_by(raw_items.c.order_id, raw_items.c.position)
+        )
+        raw_keys = table("orders", column("id"), column("order_key"))
+        self._ids = select(raw_keys.c.order_key, raw_keys.c.id).where(
+            raw_keys.c.order_key.in_(bindparam("keys", expanding=True)))
+        self._delete_items = delete(ITEMS).where(ITEMS.c.order_id.in_(bindparam("ids", expanding=True)))
+
+    def _driver_sql(self, statement: Any, names: Sequence[str]) -> tuple[str, tuple[str, ...] | None]:
+        compiled = statement.compile(dialect=self.conn.dialect, column_keys=list(names))
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        if order is not None and order != tuple(names):
+            raise RuntimeError(f"unexpected parameter order {order}")
+        return str(compiled), order
+
+    def _executemany(self, prepared: tuple[str, tuple[str, ...] | None], names: Sequence[str],
+                     rows: list[tuple[object, ...]]) -> None:
+        if not rows:
+            return
+        sql, positional = prepared
+        if positional is not None:
+            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        else:
+            self.conn.exec_driver_sql(sql, [dict(zip(names, r, strict=True)) for r in rows])  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self.stage.drop(self.conn, checkfirst=True)
+
+    # -- shops -------------------------------------------------------------------------------------
+
+    def shop_id(self, platform: str, name: str | None) -> int | None:
+        if name is None:
+            return None
+        cache_key = (platform, name)
+        found = self._shops.get(cache_key)
+        if found is not None:
+            return found
+        shop_id = self.conn.execute(
+            select(SHOPS.c.id).where(SHOPS.c.platform == platform, SHOPS.c.name == name)
+        ).scalar_one_or_none()
+        if shop_id is None:
+            shop_id = self.conn.execute(
+                insert(SHOPS).values(platform=platform, name=name, created_at=datetime.now(UTC))
+            ).inserted_primary_key[0]
+        self._shops[cache_key] = int(shop_id)
+        return int(shop_id)
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def _data(self, record: OrderRecord) -> tuple[object, ...]:
+        """The DATA_COLUMNS values of a record in storage form."""
+        time = self.codec.time
+        return (
+            self.shop_id(record.platform, record.shop_name) if self.with_shop else None,
+            record.status, record.buyer_nick, record.receiver, record.phone, record.address, record.goods_fen,
+            record.postage_fen, record.paid_fen, record.item_count,
+            time(record.paid_at) if record.paid_at is not None else None,
+            time(record.shipped_at) if record.shipped_at is not None else None,
+            time(record.signed_at) if record.signed_at is not None else None,
+            time(record.succeeded_at) if record.succeeded_at is not None else None,
+            record.carrier, record.tracking_no, record.buyer_note, record.seller_note,
+        )
+
+    def write(self, records: Sequence[OrderRecord]) -> None:
+        # A key listed twice in one file: the later row wins and the order is counted once.
+        unique: dict[str, OrderRecord] = {}
+        for record in records:
+            unique[record.key] = record
+        existing = {row[1]: row for row in self.conn.execute(self._existing, {"keys": list(unique)}).all()}
+        stored_items: dict[int, list[tuple[object, ...]]] = {}
+        if existing:
+            for row in self.conn.execute(self._existing_items, {"ids": [r[0] for r in existing.values()]}):
+                stored_items.setdefault(row[0], []).append(tuple(row[2:]))
+        staged: list[tuple[object, ...]] = []
+        replace_items_of: list[int] = []
+        new_keys: list[str] = []
+        items_by_key: dict[str, tuple[ItemRecord, ...]] = {}
+        counts = self.counts
+        seen = self.seen
+        compared = self._compared
+        first_compared = _FIRST_DATA_POSITION
+        last_compared = _FIRST_DATA_POSITION + len(self.provided)
+        search_from = self._search_sources
+        stamp = self.stamp
+        for key, record in unique.items():
+            data = self._data(record)
+            stored = existing.get(key)
+            stored_item_rows = stored_items.get(stored[0], []) if stored is not None else []
+            # Product titles for search: this file's items; else the stored items (an order list without
+            # its detail file); else the list's own title column.
+            if record.items is not None:
+                titles = _titles(record.items)
+            elif stored_item_rows:
+                titles = list(dict.fromkeys(str(r[1]) for r in stored_item_rows if r[1]))
+            else:
+                titles = [record.product_titles] if record.product_titles else []
+            # receiver, phone, tracking_no, buyer_nick: from this file, or as stored when it lacks the column
+            # (a record holds None for a column its file lacks, so a new order can take `data` as is).
+            if stored is None:
+                receiver, phone, tracking_no, buyer_nick = data[3], data[4], data[15], data[2]
+            else:
+                receiver, phone, tracking_no, buyer_nick = (
+                    data[in_data] if in_data >= 0 else stored[in_stored] for in_data, in_stored in search_from)
+            search_text = search_text_of([record.order_no, receiver, phone, tracking_no, *titles, buyer_nick])
+            first_time = key not in seen
+            seen.add(key)
+            if stored is None:
+                if first_time:
+                    counts.inserted += 1
+                new_keys.append(key)
+            else:
+                same = (stored[2] is not None
+                        and stored[first_compared:last_compared] == compared(data)
+                        and stored[3] == search_text
+                        and (record.items is None or stored_item_rows == [_item_tuple(i) for i in record.items]))
+                if same:
+                    if first_time:
+                        counts.unchanged += 1
+                    continue
+                if first_time:
+                    if stored[2] is None:
+                        counts.inserted += 1  # a placeholder becomes a real imported order
+                    else:
+                        counts.updated += 1
+                if record.items is not None:
+                    replace_items_of.append(int(stored[0]))
+            if record.items is not None:
+                items_by_key[key] = record.items
+            staged.append((key, record.platform, record.order_no, *data, search_text, stamp, self.source_file,
+                           stamp, stamp, 1))
+        if not staged:
+            return
+        self._executemany(self._stage_insert, STAGE_COLUMNS, staged)
+        self.conn.execute(self._upsert)
+        self.conn.execute(self.stage.delete())
+        ids = {key: int(stored[0]) for key, stored in existing.items()}
+        if new_keys:
+            ids.update((k, int(i)) for k, i in self.conn.execute(self._ids, {"keys": new_keys}).all())
+        if replace_items_of:
+            self.conn.execute(self._delete_items, {"ids": replace_items_of})
+        item_rows = [
+            (ids[key], index, *_item_tuple(item))
+            for key, items in items_by_key.items()
+            for index, item in enumerate(items)
+        ]
+        self._executemany(self._item_insert, ITEM_COLUMNS, item_rows)

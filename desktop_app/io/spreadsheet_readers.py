@@ -1,0 +1,334 @@
+"""Reading order exports as rows of cells: .xlsx/.xls/.ods through python-calamine, .csv/.txt with the csv module.
+
+The file's content decides how it is read, not its extension (platforms hand out CSV files named
+.xls). Anything that cannot be an order spreadsheet is refused before a parser sees it: empty files,
+pictures and PDFs, HTML pages, password-protected workbooks and zip bombs (checked on the declared
+uncompressed sizes, since neither reader stops a bomb on its own — FACTS.md).
+
+Rows come out as `(row_number, cells)` where `row_number` is what the spreadsheet program shows
+(1-based, counting any title line above the header).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import python_calamine
+
+from desktop_app.io.import_errors import OrderFileRefused
+
+# An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+# Sheet XML compresses about 10:1; a member far beyond that and large is a bomb, not a spreadsheet.
+MAX_MEMBER_RATIO = 200
+RATIO_CHECK_FROM_BYTES = 32 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF 文件"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"PK\x05\x06", "空的压缩包"),
+)
+# UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
+_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+_CHUNK = 1024 * 1024
+
+Cell = object
+
+
+class Table(Protocol):
+    """One sheet of a workbook, or a whole CSV file."""
+
+    name: str
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        """Every row with its spreadsheet row number; may be called again to read from the top."""
+        ...
+
+    def fraction_read(self) -> float | None:
+        """How much of the table the current `rows()` iteration has consumed (0..1), if known."""
+        ...
+
+    @property
+    def row_count(self) -> int | None: ...
+
+
+class Spreadsheet(Protocol):
+    path: Path
+    kind: str
+
+    def sheet_names(self) -> list[str]: ...
+
+    def table(self, name: str) -> Table: ...
+
+    def release(self, name: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def refuse(path: Path, reason: str) -> OrderFileRefused:
+    return OrderFileRefused(path, reason)
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+def detect_encoding(path: Path) -> str:
+    """BOM first; else strict UTF-8 over the whole file; else GB18030 (a superset of GBK)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        # The whole file, chunked: a GBK file can start with a page of pure ASCII.
+        for encoding in ("utf-8", "gb18030"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            handle.seek(0)
+            try:
+                while chunk := handle.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    raise refuse(path, "无法识别文件的文字编码（支持 UTF-8、GBK、GB18030）")
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    # Some platforms save tab-separated text with a .xls or .csv name; the header line tells.
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+@dataclass
+class CsvTable:
+    path: Path
+    encoding: str
+    name: str
+    _raw: io.BufferedReader | None = None
+    _size: int = 0
+
+    @property
+    def row_count(self) -> int | None:
+        return None
+
+    def fraction_read(self) -> float | None:
+        if self._raw is None or self._raw.closed or not self._size:
+            return None
+        return min(1.0, self._raw.tell() / self._size)
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        self._size = self.path.stat().st_size
+        raw = self.path.open("rb")
+        self._raw = raw  # type: ignore[assignment]
+        try:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
+            first = text.readline()
+            delimiter = _sniff_delimiter(first)
+            text.seek(0)
+            reader = csv.reader(text, delimiter=delimiter)
+            number = 0
+            try:
+                for number, record in enumerate(reader, start=1):
+                    yield number, record
+            except UnicodeDecodeError:
+                raise refuse(self.path, f"第 {number + 1} 行附近的文字编码与文件开头不一致，文件可能已损坏") from None
+            except csv.Error as exc:
+                raise refuse(self.path, f"第 {number + 1} 行不是有效的 CSV 内容（{exc}）") from None
+        finally:
+            raw.close()
+
+
+@dataclass
+class CsvSpreadsheet:
+    path: Path
+    encoding: str
+    kind: str = "csv"
+
+    def sheet_names(self) -> list[str]:
+        return [self.path.name]
+
+    def table(self, name: str) -> Table:
+        return CsvTable(self.path, self.encoding, name)
+
+    def release(self, name: str) -> None:
+        """Nothing is cached: each `rows()` reads the file again."""
+
+    def close(self) -> None:
+        """Nothing held open between reads."""
+
+
+# --- workbooks (python-calamine) ------------------------------------------------------------------
+
+@dataclass
+class CalamineTable:
+    name: str
+    sheet: python_calamine.CalamineSheet
+    path: Path
+    _done: int = 0
+
+    @property
+    def row_count(self) -> int | None:
+        return self.sheet.height
+
+    def fraction_read(self) -> float | None:
+        height = self.sheet.height
+        return min(1.0, self._done / height) if height else None
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        # calamine's range starts at the first non-empty cell: offset the numbers to what Excel shows.
+        first = self.sheet.start[0] + 1 if self.sheet.height else 1
+        self._done = 0
+        try:
+            for index, row in enumerate(self.sheet.iter_rows()):
+                self._done = index + 1
+                yield first + index, row
+        except python_calamine.CalamineError as exc:
+            raise refuse(self.path, f"工作表“{self.name}”内容已损坏（{exc}）") from None
+
+
+@dataclass
+class CalamineSpreadsheet:
+    path: Path
+    workbook: python_calamine.CalamineWorkbook
+    kind: str
+    # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
+    _tables: dict[str, CalamineTable] = field(default_factory=dict)
+
+    def sheet_names(self) -> list[str]:
+        return list(self.workbook.sheet_names)
+
+    def table(self, name: str) -> Table:
+        cached = self._tables.get(name)
+        if cached is not None:
+            return cached
+        try:
+            sheet = self.workbook.get_sheet_by_name(name)
+        except python_calamine.PasswordError:
+            raise refuse(self.path, _PASSWORD) from None
+        except python_calamine.CalamineError as exc:
+            raise refuse(self.path, f"工作表“{name}”无法读取，文件可能已损坏或不完整（{exc}）") from None
+        except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
+            if not type(exc).__name__ == "PanicException":
+                raise
+            raise refuse(self.path, f"工作表“{name}”无法读取，文件已损坏") from None
+        loaded = self._tables[name] = CalamineTable(name, sheet, self.path)
+        return loaded
+
+    def release(self, name: str) -> None:
+        """Free a sheet's memory once it has been read."""
+        self._tables.pop(name, None)
+
+    def close(self) -> None:
+        self._tables.clear()
+        self.workbook.close()
+
+
+_PASSWORD = "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入"
+_RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
+
+
+def check_zip_package(path: Path) -> str:
+    """Refuse zip bombs, encrypted entries and zips that are no workbook; return 'xlsx' or 'ods'."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise refuse(path, f"文件不完整或已损坏（不是有效的 Excel 文件）。{_RESAVE}") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise refuse(path, f"文件无法读取（{exc}）") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise refuse(path, "文件内部结构异常（条目过多），不像是订单表格")
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise refuse(path, _PASSWORD)
+        total += member.file_size
+        if (member.file_size > RATIO_CHECK_FROM_BYTES
+                and member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)):
+            raise refuse(path, "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取")
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise refuse(path, "文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取")
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "content.xml" in names and "mimetype" in names:
+        return "ods"
+    raise refuse(path, "这是一个压缩包，但不是 Excel 表格")
+
+
+def _ole_is_encrypted(path: Path) -> bool:
+    # The directory of a small OLE file sits near its start; read a bounded amount to look for the
+    # encrypted-package stream names.
+    with path.open("rb") as handle:
+        data = handle.read(8 * _CHUNK)
+    return any(marker in data for marker in _ENCRYPTED_MARKERS)
+
+
+def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
+    suffix = path.suffix.lower()
+    natural = {"xlsx": (".xlsx", ".xlsm", ".xlsb"), "xls": (".xls",), "ods": (".ods",)}[kind]
+    try:
+        if suffix in natural:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:
+            # from_filelike sniffs the content; from_path trusts the extension.
+            with path.open("rb") as handle:
+                workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+    except python_calamine.PasswordError:
+        raise refuse(path, _PASSWORD) from None
+    except python_calamine.CalamineError as exc:
+        raise refuse(path, f"文件已损坏或不完整，无法作为 Excel 表格读取（{exc}）。{_RESAVE}") from None
+    except BaseException as exc:
+        if not type(exc).__name__ == "PanicException":
+            raise
+        raise refuse(path, f"文件已损坏，无法作为 Excel 表格读取。{_RESAVE}") from None
+    if not workbook.sheet_names:
+        raise refuse(path, "工作簿里没有工作表")
+    return CalamineSpreadsheet(path, workbook, kind)
+
+
+def open_spreadsheet(path: Path | str) -> Spreadsheet:
+    """Open an order export for reading, or raise OrderFileRefused with the reason in Chinese."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise refuse(path, "找不到文件" if not path.exists() else "这不是一个文件")
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except PermissionError:
+        raise refuse(path, "没有读取权限（文件可能正在被 Excel 打开）") from None
+    except OSError as exc:
+        raise refuse(path, f"文件无法读取（{exc.strerror or exc}）") from None
+    if size == 0 or not head.strip(b" \t\r\n\x00"):
+        raise refuse(path, "文件是空的")
+    if head.startswith(_ZIP_MAGIC):
+        return _open_workbook(path, check_zip_package(path))
+    if head.startswith(_OLE_MAGIC):
+        if _ole_is_encrypted(path):
+            raise refuse(path, _PASSWORD)
+        return _open_workbook(path, "xls")
+    for magic, what in _OTHER_FORMATS:
+        if head.startswith(magic):
+            raise refuse(path, f"这是{what}，不是订单表格")
+    text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+        raise refuse(path, f"这是网页或 XML 格式的表格，无法直接导入。{_RESAVE}")
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise refuse(path, "不是表格文件（无法识别的二进制格式）")
+    return CsvSpreadsheet(path, detect_encoding(path))

@@ -1,0 +1,62 @@
+"""Cells for the workbooks we write: text that Excel can never run as a formula, a styled header.
+
+openpyxl writes a string starting with "=" as a formula; we force the text type. Excel may still
+evaluate text starting with = + - @ (or their full-width forms, which an input method can turn into
+the ASCII ones) when the user edits the cell, so such cells also get the quotePrefix style: the
+value stays exactly as it was, shown without a visible apostrophe, and is text for good.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", start_color="305496", end_color="305496")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_BORDER = Border(bottom=Side(style="thin", color="1F3864"))
+
+
+def could_be_formula(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell | str:
+    """A text cell that stays text; plain strings need no cell object (cheaper in write-only mode)."""
+    if not could_be_formula(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def header_cells(sheet: WriteOnlyWorksheet, titles: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.data_type = "s"
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+        cell.border = HEADER_BORDER
+        cells.append(cell)
+    return cells
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def set_widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
+    """Column widths must be set before the first row in write-only mode."""
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[column_letter(index)].width = width

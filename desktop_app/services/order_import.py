@@ -1,0 +1,78 @@
+"""Bringing the platforms' order exports into the ledger: the use case the GUI and the CLI both call.
+
+    result = import_files(db, ["ExportOrderList.csv", "douyin.xlsx"], progress=show, cancel=wants_stop)
+
+Each file is one transaction. A file that is not an order export is refused whole (nothing from it
+is stored) and reported in its `FileImportResult.refused`; bad rows are listed in `errors` while the
+good rows go in. `save_import_report` writes those errors to an xlsx the shop owner can open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
+from desktop_app.io.import_profiles import PLATFORM_CHOICES
+from desktop_app.io.import_report import write_import_report
+from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
+from desktop_app.io.order_import import BATCH_SIZE, ImportRun, import_order_files
+from desktop_app.io.order_rows import RowError
+from desktop_app.store.database import Database
+
+__all__ = [
+    "PLATFORM_CHOICES",
+    "FileImportResult",
+    "ImportCancelled",
+    "ImportProgress",
+    "ImportResult",
+    "OrderFileRefused",
+    "RowError",
+    "import_files",
+    "import_steps",
+    "save_import_report",
+]
+
+
+def _check_platform(platform: str) -> str:
+    value = platform.strip().lower()
+    if value == "tmall":
+        value = "taobao"
+    if value not in PLATFORM_CHOICES:
+        raise UserError(f"无法识别的平台“{platform}”，可用：{'、'.join(PLATFORM_CHOICES)}")
+    return value
+
+
+def import_steps(db: Database, paths: Sequence[Path | str], platform: str = "auto",
+                 cancel: Callable[[], bool] | None = None, batch_size: int = BATCH_SIZE) -> ImportRun:
+    """The import as a generator of progress (returns the ImportResult): for a background worker that
+    wants to report between steps. Closing the generator rolls back the file being imported."""
+    if not paths:
+        raise UserError("没有选择要导入的文件")
+    return import_order_files(db, list(paths), _check_platform(platform), cancel, batch_size)
+
+
+def import_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",
+                 progress: Callable[[ImportProgress], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> ImportResult:
+    """Import order exports (any mix of platforms; Taobao detail files are paired with their lists).
+
+    `progress` is called between batches; `cancel` is polled there too and, when it returns True,
+    the file in progress is rolled back and the result is marked cancelled (files finished before it
+    stay imported: one transaction per file).
+    """
+    steps = import_steps(db, paths, platform, cancel)
+    while True:
+        try:
+            step = next(steps)
+        except StopIteration as finished:
+            result: ImportResult = finished.value
+            return result
+        if progress is not None:
+            progress(step)
+
+
+def save_import_report(result: ImportResult | FileImportResult, path: Path | str) -> Path:
+    """Write the rejected rows (and refused files) to an xlsx report; returns the path written."""
+    return write_import_report(result, Path(path))

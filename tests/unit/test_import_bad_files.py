@@ -1,0 +1,140 @@
+"""Files that are not order exports are refused whole, with a clear Chinese reason, and nothing is stored."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from order_files import PDD_HEADER, SAMPLES, count_rows, pdd_row, run_import, write_csv, write_xlsx, zip_bomb
+
+from desktop_app.io import spreadsheet_readers
+from desktop_app.io.import_errors import OrderFileRefused
+from desktop_app.io.spreadsheet_readers import open_spreadsheet
+from desktop_app.store.database import Database
+
+
+def _refused(db: Database, path: Path) -> str:
+    result = run_import(db, path)
+    assert result.exit_code == 2
+    [file] = result.files
+    assert file.refused is not None and not file.stored
+    assert (file.inserted, file.updated, file.unchanged) == (0, 0, 0)
+    assert count_rows(db) == 0 and count_rows(db, "order_items") == 0 and count_rows(db, "shops") == 0
+    return file.refused
+
+
+def test_empty_file(tmp_path: Path, db: Database) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert "空" in _refused(db, tmp_path / "empty.csv")
+    (tmp_path / "blank.xlsx").write_bytes(b"\r\n  \r\n")
+    assert "空" in _refused(db, tmp_path / "blank.xlsx")
+
+
+def test_workbook_without_any_cell(tmp_path: Path, db: Database) -> None:
+    assert "空" in _refused(db, write_xlsx(tmp_path / "empty.xlsx", {"Sheet1": []}))
+
+
+def test_unknown_headers(tmp_path: Path, db: Database) -> None:
+    path = write_csv(tmp_path / "supplier.csv", [["货号", "颜色", "库存"], ["A1", "红", "3"]])
+    message = _refused(db, path)
+    assert "无法识别" in message and "拼多多" in message
+
+
+def test_near_miss_names_the_missing_columns(tmp_path: Path, db: Database) -> None:
+    header = [h for h in PDD_HEADER if h != "商品总价(元)"]
+    path = write_csv(tmp_path / "pdd.csv", [header, pdd_row()[:len(header)]])
+    assert "商品总价(元)" in _refused(db, path)
+
+
+def test_truncated_xlsx(tmp_path: Path, db: Database) -> None:
+    whole = (SAMPLES / "douyin_orders.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(whole[: len(whole) // 2])
+    assert "损坏" in _refused(db, tmp_path / "cut.xlsx")
+
+
+def test_corrupt_member_inside_a_valid_zip(tmp_path: Path, db: Database) -> None:
+    with zipfile.ZipFile(SAMPLES / "douyin_orders.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "broken.xlsx", "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 3] + b"<<<not xml"
+            target.writestr(info, data)
+    _refused(db, tmp_path / "broken.xlsx")
+
+
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, db: Database) -> None:
+    path = zip_bomb(tmp_path / "bomb.xlsx", megabytes=64)
+    assert path.stat().st_size < 1024 * 1024  # a small file ...
+    assert "压缩炸弹" in _refused(db, path)  # ... that would unpack to far more
+
+
+def test_declared_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", {"Sheet1": [PDD_HEADER, pdd_row()]})
+    monkeypatch.setattr(spreadsheet_readers, "MAX_UNCOMPRESSED_BYTES", 1000)
+    with pytest.raises(OrderFileRefused, match="1 GB"):
+        open_spreadsheet(path)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path, db: Database) -> None:
+    with zipfile.ZipFile(tmp_path / "photos.xlsx", "w") as archive:
+        archive.writestr("photo.txt", "hello")
+    assert "不是 Excel" in _refused(db, tmp_path / "photos.xlsx")
+
+
+def test_password_protected_workbooks(tmp_path: Path, db: Database) -> None:
+    # Excel keeps an encrypted .xlsx inside an OLE container with an EncryptedPackage stream.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500
+    (tmp_path / "locked.xlsx").write_bytes(ole)
+    assert "密码" in _refused(db, tmp_path / "locked.xlsx")
+    # A zip whose entries carry the encryption flag.
+    path = write_xlsx(tmp_path / "flagged.xlsx", {"Sheet1": [PDD_HEADER, pdd_row()]})
+    data = bytearray(path.read_bytes())
+    start = 0
+    while (found := data.find(b"PK\x01\x02", start)) != -1:
+        data[found + 8] |= 0x01
+        start = found + 4
+    path.write_bytes(bytes(data))
+    assert "密码" in _refused(db, path)
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "图片"),
+    (b"%PDF-1.7\n%...", "PDF"),
+    (b"<html><body><table><tr><td>\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7</td></tr></table></body></html>", "网页"),
+    (b"\x00\x01\x02\x03binary\x00garbage" * 20, "不是表格文件"),
+])
+def test_files_that_are_not_spreadsheets(tmp_path: Path, db: Database, content: bytes, reason: str) -> None:
+    (tmp_path / "orders.xls").write_bytes(content)
+    assert reason in _refused(db, tmp_path / "orders.xls")
+
+
+def test_random_bytes_named_xlsx(tmp_path: Path, db: Database) -> None:
+    (tmp_path / "noise.xlsx").write_bytes(bytes(range(256)) * 40)
+    _refused(db, tmp_path / "noise.xlsx")
+
+
+def test_missing_file(tmp_path: Path, db: Database) -> None:
+    assert "找不到" in _refused(db, tmp_path / "nowhere.csv")
+
+
+def test_a_refused_file_does_not_stop_the_others(tmp_path: Path, db: Database) -> None:
+    good = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row()])
+    (tmp_path / "empty.csv").write_bytes(b"")
+    result = run_import(db, tmp_path / "empty.csv", good)
+    assert result.exit_code == 2
+    assert [f.stored for f in result.files] == [False, True]
+    assert count_rows(db) == 1
+
+
+def test_header_only_is_an_empty_export_not_an_error(tmp_path: Path, db: Database) -> None:
+    result = run_import(db, write_csv(tmp_path / "pdd.csv", [PDD_HEADER]))
+    assert result.exit_code == 0 and result.inserted == 0
+
+
+def test_invalid_bytes_for_every_encoding(tmp_path: Path, db: Database) -> None:
+    header = ",".join(PDD_HEADER).encode("utf-8")
+    # 0x80 followed by 0x20 is neither UTF-8 nor GB18030.
+    (tmp_path / "mixed.csv").write_bytes(header + b"\r\n\x80\x20,\xff\xff\r\n")
+    assert "编码" in _refused(db, tmp_path / "mixed.csv")

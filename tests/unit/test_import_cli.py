@@ -1,0 +1,95 @@
+"""`import-orders` / `export-orders`: exit codes 0/1/2, the --json shape, messages on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from order_files import PDD_HEADER, copy_sample, count_rows, pdd_row, write_csv
+
+from desktop_app.cli import run
+from desktop_app.store.database import open_database
+
+FILE_KEYS = {"file", "platform", "inserted", "updated", "unchanged", "rejected", "errors"}
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_all_rows_in_exit_0_and_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+    paths = copy_sample(tmp_path, "pdd_orders.csv", "douyin_orders.xlsx")
+    code, out, err = cli(capsys, "import-orders", *map(str, paths), "--db", str(db_path), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"files"} and len(data["files"]) == 2
+    for entry in data["files"]:
+        assert set(entry) == FILE_KEYS
+    assert [(f["platform"], f["inserted"], f["updated"], f["unchanged"], f["rejected"], f["errors"])
+            for f in data["files"]] == [("pdd", 40, 0, 0, 0, []), ("douyin", 40, 0, 0, 0, [])]
+    code, out, _ = cli(capsys, "import-orders", str(paths[0]), "--db", str(db_path), "--json")
+    assert code == 0 and json.loads(out)["files"][0]["unchanged"] == 40
+
+
+def test_rejected_rows_exit_1_good_rows_stored(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                               db_path: Path) -> None:
+    path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row("261101-000000000000001"),
+                                            pdd_row("6.92345678901235E+18")])
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", str(db_path), "--json")
+    assert code == 1
+    [entry] = json.loads(out)["files"]
+    assert (entry["inserted"], entry["rejected"]) == (1, 1)
+    [error] = entry["errors"]
+    assert set(error) == {"row", "column", "message"}
+    assert (error["row"], error["column"]) == (3, "订单号") and "科学计数法" in error["message"]
+    assert "第 3 行" in err
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", str(db_path))
+    assert code == 1 and "未变 1" in out and "失败 1 行" in out
+
+
+def test_refused_file_exit_2_nothing_stored(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                            db_path: Path) -> None:
+    bad = tmp_path / "photo.xlsx"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    good = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row()])
+    code, out, err = cli(capsys, "import-orders", str(bad), str(good), "--db", str(db_path), "--json")
+    assert code == 2
+    refused, imported = json.loads(out)["files"]
+    assert set(refused) == FILE_KEYS and refused["inserted"] == 0 and refused["platform"] is None
+    assert refused["errors"][0]["row"] is None and "图片" in refused["errors"][0]["message"]
+    assert imported["inserted"] == 1
+    assert "photo.xlsx" in err and "图片" in err
+    db = open_database(db_path)
+    try:
+        assert count_rows(db) == 1
+    finally:
+        db.close()
+
+
+def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+    [path] = copy_sample(tmp_path, "jd_orders.csv")
+    code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", str(db_path))
+    assert code == 2 and "不符" in err
+    assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", str(db_path))[0] == 0
+    with pytest.raises(SystemExit):
+        run(["import-orders", str(path), "--platform", "amazon", "--db", str(db_path)])
+
+
+def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    paths = copy_sample(tmp_path, "pdd_orders.csv", "jd_orders.csv")
+    cli(capsys, "import-orders", *map(str, paths), "--db", str(db_path))
+    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "all.xlsx"), "--db", str(db_path))
+    assert code == 0 and "80" in out
+    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "jd.xlsx"), "--platform", "京东", "--db", str(db_path))
+    assert code == 0
+    sheet = load_workbook(tmp_path / "jd.xlsx", read_only=True).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 41 and {r[0] for r in rows[1:]} == {"京东"}
+    code, _, err = cli(capsys, "export-orders", str(tmp_path / "out.csv"), "--db", str(db_path))
+    assert code == 2 and ".xlsx" in err
