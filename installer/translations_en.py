@@ -50,6 +50,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "已结束": "Closed",
     "全部": "All",
     "共 %1 张售后单": "Cases: %1",
+    "导出 Excel…": "Export to Excel…",
+    "导出当前列表（按当前搜索和筛选）中的订单": "Export the orders in the current list (search and filters as shown)",
+    "导出订单": "Export orders",
+    "已导出 %1 个订单到 %2": "Exported %1 orders to %2",
     "匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字":
         "Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters",
     "共 %1 个订单": "Orders: %1",

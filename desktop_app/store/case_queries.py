@@ -303,6 +303,19 @@ def order_rows(session: Session, f: OrderFilter, sort: OrderSort = OrderSort.PAI
     return [_order_row(order, int(count)) for order, count in session.execute(stmt).all()]
 
 
+def order_ids(session: Session, f: OrderFilter, sort: OrderSort = OrderSort.PAID_AT,
+              descending: bool = True) -> list[int]:
+    """Every order id the filter shows, in screen order (for "export what I see")."""
+    column = _ORDER_SORT[sort]
+    stmt = select(Order.id).outerjoin(Shop, Shop.id == Order.shop_id)
+    conds = _order_conditions(f, session.get_bind().dialect.name)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    stmt = stmt.order_by(column.desc() if descending else column.asc(),
+                         Order.id.desc() if descending else Order.id.asc())
+    return list(session.execute(stmt).scalars())
+
+
 def find_orders(session: Session, query: str, limit: int = 50) -> list[OrderRow]:
     """Orders matching a search text (number, receiver, phone, tracking, product), newest first."""
     if not query.strip():

@@ -65,6 +65,10 @@ class OrderTableModel(PagedTableModel[OrderRow]):
     def filter(self) -> OrderFilter:
         return self._query_state.filter
 
+    @property
+    def query(self) -> OrderQuery:
+        return self._query_state
+
     def set_filter(self, f: OrderFilter) -> None:
         self._query_state = replace(self._query_state, filter=f)
         self.set_query(self._query_state)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -20,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform
-from desktop_app.store.case_queries import OrderFilter, order_detail
+from desktop_app.store.case_queries import OrderFilter, order_detail, order_ids
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderDetail, OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_table_model import OrderTableModel
@@ -56,6 +59,11 @@ class OrdersTab(BaseTab):
         self.new_case_button.setObjectName("new_case_for_order")
         self.new_case_button.setEnabled(False)
         bar.addWidget(self.new_case_button)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_orders")
+        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索和筛选）中的订单"))
+        self.export_button.clicked.connect(self.choose_export)
+        bar.addWidget(self.export_button)
         outer.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -146,6 +154,27 @@ class OrdersTab(BaseTab):
         if o.case_count:
             lines.append(f"<p>{escape(self.tr('已有 %1 张售后单').replace('%1', str(o.case_count)))}</p>")
         self.detail.setHtml("".join(lines))
+
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出订单"), str(Path.home() / "订单导出.xlsx"),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        """Export the orders the list shows now (search, platform filter and order as on screen)."""
+        query = self.model.query
+
+        def work(db: Database) -> int:
+            from desktop_app.services.order_export import export_orders
+
+            with db.reading() as session:
+                ids = order_ids(session, query.filter, query.sort, query.descending)
+            return export_orders(db, path, order_ids=ids)
+
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 个订单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
+            lambda error: QMessageBox.warning(self, self.tr("导出订单"), describe_error(error)))
 
     def _new_case(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE) if index.isValid() else None

@@ -68,3 +68,27 @@ def test_empty_state_import_button_opens_the_file_chooser(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: window.cases_tab.is_showing_empty_state(), timeout=5000)
     qtbot.mouseClick(window.cases_tab.empty.import_button, Qt.MouseButton.LeftButton)
     assert chosen == [True]
+
+
+def test_export_what_the_orders_tab_shows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    dialog = window.import_files([SAMPLES / "pdd_orders.csv"])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    dialog.accept()
+    wait_idle(qtbot, window)
+    tab = window.orders_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 2, timeout=5000)
+    first = tab.model.row_object(0)
+    assert first is not None
+    tab.search.setText(first.order_no)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    out = tmp_path / "导出.xlsx"
+    tab.export_to(out)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(out.exists, timeout=5000)
+    sheet = load_workbook(out, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("平台", "店铺", "订单号")
+    assert [r[2] for r in rows[1:]] == [first.order_no]
