@@ -952,29 +952,55 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="48"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="51"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="51"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="54"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="55"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="58"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="62"/>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="64"/>
+        <source>导出当前列表（按当前搜索和筛选）中的订单</source>
+        <translation>Export the orders in the current list (search and filters as shown)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="99"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="139"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="177"/>
+        <source>导出订单</source>
+        <translation>Export orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="160"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="176"/>
+        <source>已导出 %1 个订单到 %2</source>
+        <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
