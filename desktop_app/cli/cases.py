@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
@@ -237,8 +238,8 @@ def _show(args: argparse.Namespace) -> int:
     print("时间线：")
     for e in d.events:
         what = event_title(e)
-        change = f" {CaseStatus(e.from_state).label}→{CaseStatus(e.to_state).label}" if e.from_state and e.to_state \
-            else ""
+        states = ClaimStatus if e.subject == "claim" else CaseStatus
+        change = f" {states(e.from_state).label}→{states(e.to_state).label}" if e.from_state and e.to_state else ""
         print(f"  {format_china(e.at)}  {e.author or '—'}  {what}{change}  {e.note or ''}".rstrip())
     actions = allowed_actions(CaseKind(r.kind), CaseStatus(r.status))
     print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))

@@ -222,6 +222,10 @@ _EVENT_KIND_LABELS = {"created": "新建售后单", "note": "备注", "edit": "�
 
 def event_title(event: object) -> str:
     """What a timeline line says happened: the action, the milestone, or the kind of entry."""
+    if getattr(event, "subject", "case") == "claim":
+        from desktop_app.core.claims import claim_event_title
+
+        return claim_event_title(event)
     action = getattr(event, "action", None)
     if action:
         return CaseAction(action).label

@@ -187,6 +187,9 @@ def _apply(session: Session, case: Case, action: CaseAction, note: str | None, w
            milestone=step.milestone, from_state=before.value, to_state=after.value,
            note=(note or "").strip() or None, date_only=when.date_only)
     session.flush()
+    from desktop_app.services.reships import after_case_action  # reships imports this module
+
+    after_case_action(session, case, action, when)
     return after
 
 

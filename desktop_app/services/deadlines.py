@@ -315,7 +315,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
             _DEADLINES.c.met_at, _DEADLINES.c.estimated,
-        ).where(_DEADLINES.c.case_id.in_(case_ids)),
+        ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
     ):
         key = (case_id, timer_id)
         if key in stored:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
@@ -251,7 +252,11 @@ class CaseDetailPane(QWidget):
         for e in d.events:
             title = labels.text(event_title(e))
             if e.from_state and e.to_state and e.from_state != e.to_state:
-                title += f"（{labels.status(e.from_state)} → {labels.status(e.to_state)}）"
+                if e.subject == "claim":
+                    before, after = labels.label_of(ClaimStatus, e.from_state), labels.label_of(ClaimStatus, e.to_state)
+                else:
+                    before, after = labels.status(e.from_state), labels.status(e.to_state)
+                title += f"（{before} → {after}）"
             when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
             item = QTreeWidgetItem([when, e.author, title, e.note or ""])
             item.setToolTip(3, e.note or "")

@@ -30,7 +30,7 @@ from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import ROW_ROLE
 
-_COLUMN_WIDTHS = (56, 60, 110, 170, 90, 80, 90, 96, 80, 70, 150)
+_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
 
 class EmptyState(QWidget):
@@ -129,6 +129,7 @@ class CasesTab(BaseTab):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.empty)
         outer.addWidget(self.stack, 1)

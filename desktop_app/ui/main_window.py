@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
                                            self.refresh)
+        self.rules_action = self._action(toolbar, self.tr("时效规则"), QKeySequence(), self.open_rules)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
         find = QAction(self.tr("搜索"), self)
@@ -71,13 +72,25 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # drop order exports anywhere on the window
 
     def _build_tabs(self) -> None:
+        from desktop_app.ui.calendar_tab import CalendarTab
         from desktop_app.ui.cases_tab import CasesTab
+        from desktop_app.ui.claims_tab import ClaimsTab
         from desktop_app.ui.orders_tab import OrdersTab
+        from desktop_app.ui.reship_tab import ReshipTab
 
         self.cases_tab: CasesTab = CasesTab(self.context)
+        self.reship_tab: ReshipTab = ReshipTab(self.context)
+        self.claims_tab: ClaimsTab = ClaimsTab(self.context)
+        self.calendar_tab: CalendarTab = CalendarTab(self.context)
         self.orders_tab: OrdersTab = OrdersTab(self.context)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
+        self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
+        self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
+        self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
         self.tabs.addTab(self.orders_tab, self.tr("订单"))
+        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
+            tab.open_case.connect(self.show_case)
+        self.reship_tab.count_changed.connect(self._reship_count)
         for tab in self.all_tabs():
             tab.message.connect(self.show_message)
         self.cases_tab.new_case_requested.connect(self.new_case)
@@ -99,7 +112,7 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
-        for action in (self.new_case_action, self.import_action, self.refresh_action):
+        for action in (self.new_case_action, self.import_action, self.refresh_action, self.rules_action):
             action.setEnabled(enabled)
 
     # --- database ----------------------------------------------------------------------------
@@ -115,8 +128,18 @@ class MainWindow(QMainWindow):
         self.runner.run(work, self._database_opened, self._database_failed)
 
     def _database_opened(self, db: Database) -> None:
+        from desktop_app.services.deadlines import recompute_changed_rules
+        from desktop_app.ui.background import Changes
+        from desktop_app.ui.deadline_notifier import DeadlineNotifier
+
         self._build_tabs()
         self.context.set_database(db)
+        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
+        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.notifier = DeadlineNotifier(self.context, self)
+        self.notifier.message.connect(self.show_message)
+        self.notifier.open_requested.connect(self.show_calendar)
+        self.notifier.start()
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", str(db.path))
         if db.backup_path is not None:
@@ -145,9 +168,31 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _case_created(self, case_id: int) -> None:
+    def _reship_count(self, waiting: int) -> None:
+        text = self.tr("补发队列（%1）").replace("%1", str(waiting)) if waiting else self.tr("补发队列")
+        self.tabs.setTabText(self.tabs.indexOf(self.reship_tab), text)
+
+    def show_calendar(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.tabs.setCurrentWidget(self.calendar_tab)
+
+    def open_rules(self) -> None:
+        if self.context.db is None:
+            return
+        from desktop_app.ui.rules_dialog import RulesDialog
+
+        dialog = RulesDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_case(self, case_id: int) -> None:
         self.tabs.setCurrentWidget(self.cases_tab)
         self.cases_tab.select_case(case_id)
+
+    def _case_created(self, case_id: int) -> None:
+        self.show_case(case_id)
         self.show_message(self.tr("已新建售后单 #%1").replace("%1", str(case_id)))
 
     def choose_import(self) -> None:
@@ -202,6 +247,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, self.tr("操作未完成"), text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        notifier = getattr(self, "notifier", None)
+        if notifier is not None:
+            notifier.stop()
         self.runner.shutdown()  # let a running write finish: never half a transaction
         if self.context.db is not None:
             self.context.db.close()

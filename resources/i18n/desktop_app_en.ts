@@ -4,310 +4,255 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="62"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="63"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="64"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="65"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="68"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="69"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="69"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="70"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="72"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="73"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="79"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="89"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
 </context>
 <context>
+    <name>CalendarTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="364"/>
+        <source>时效日历未能加载：%1</source>
+        <translation>The deadline calendar could not be loaded: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="372"/>
+        <source>%1 到期</source>
+        <translation>Due on %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="374"/>
+        <source>%1 没有未完成的时限</source>
+        <translation>Nothing open is due on %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="376"/>
+        <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
+        <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="382"/>
+        <source>，只列出前 %1 条</source>
+        <translation>, only the first %1 listed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="391"/>
+        <source>已逾期（%1）</source>
+        <translation>Overdue (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="393"/>
+        <source>今天/明天到期（%1）</source>
+        <translation>Due today/tomorrow (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
+        <source>已逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
+        <source>24小时内到期</source>
+        <translation>Due within 24 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
+        <source>以后到期</source>
+        <translation>Due later</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
+        <source>数字为当天未完成的时限数</source>
+        <translation>Numbers: open deadlines due that day</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="169"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="170"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="183"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="186"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="187"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="199"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="215"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="217"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="258"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="263"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="360"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="365"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="391"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="396"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
-        <source>退款金额</source>
-        <translation>Refund amount</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
-        <source>补偿金额</source>
-        <translation>Compensation amount</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
-        <source>责任方</source>
-        <translation>Responsible party</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
-        <source>平台售后单号</source>
-        <translation>Platform case no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
-        <source>申请时间</source>
-        <translation>Requested at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
-        <source>（仅日期）</source>
-        <translation> (date only)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
-        <source>签收时间</source>
-        <translation>Delivered at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
-        <source>下一个时限</source>
-        <translation>Next deadline</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
-        <source>登记</source>
-        <translation>Logged</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
-        <source>说明</source>
-        <translation>Description</translation>
-    </message>
-</context>
-<context>
-    <name>CaseTableModel</name>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
-        <source>%n 天</source>
-        <translation>%n d</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
-        <source>%n 小时</source>
-        <translation>%n h</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
-        <source>%n 分钟</source>
-        <translation>%n min</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
-        <source>已逾期 %1</source>
-        <translation>%1 overdue</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
-        <source>剩 %1</source>
-        <translation>%1 left</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
-        <source>编号</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
-        <source>平台</source>
-        <translation>Platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
-        <source>店铺</source>
-        <translation>Shop</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
-        <source>买家/收货人</source>
-        <translation>Buyer / recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
-        <source>类型</source>
-        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
@@ -316,13 +261,13 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
-        <source>状态</source>
-        <translation>Status</translation>
+        <source>退款金额</source>
+        <translation>Refund amount</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
-        <source>金额</source>
-        <translation>Amount</translation>
+        <source>补偿金额</source>
+        <translation>Compensation amount</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
@@ -331,11 +276,124 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
+        <source>平台售后单号</source>
+        <translation>Platform case no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <source>申请时间</source>
+        <translation>Requested at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="174"/>
+        <source>（仅日期）</source>
+        <translation> (date only)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <source>签收时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <source>登记</source>
+        <translation>Logged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <source>%n 天</source>
+        <translation>%n d</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <source>%n 小时</source>
+        <translation>%n h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <source>%n 分钟</source>
+        <translation>%n min</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <source>已逾期 %1</source>
+        <translation>%1 overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <source>剩 %1</source>
+        <translation>%1 left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <source>店铺</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <source>买家/收货人</source>
+        <translation>Buyer / recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <source>责任方</source>
+        <translation>Responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <source>下一个时限</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -354,7 +412,7 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="180"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -384,67 +442,686 @@
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="205"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="230"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
 </context>
 <context>
-    <name>EditCaseDialog</name>
+    <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="105"/>
-        <source>编辑售后单 #%1</source>
-        <translation>Edit case #%1</translation>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
+        <source>理赔操作：%1</source>
+        <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="109"/>
-        <source>（未选）</source>
-        <translation>(none)</translation>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="359"/>
+        <source>对理赔 #%1 执行“%2”</source>
+        <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="366"/>
+        <source>默认 %1 元（剩余申请金额）</source>
+        <translation>Default %1 yuan (the rest of the claim)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <source>本次到账金额（必填）</source>
+        <translation>Amount received now (required)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="371"/>
+        <source>结案时又到账的金额；没有可留空</source>
+        <translation>Amount received on closing; leave empty if none</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="373"/>
+        <source>到账金额（元）</source>
+        <translation>Amount received (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="381"/>
+        <source>发生时间</source>
+        <translation>Happened at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="391"/>
+        <source>下次跟进</source>
+        <translation>Next follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="398"/>
+        <source>网点、联系人、对方说法……（可选）</source>
+        <translation>Branch, contact, what they said… (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="399"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="426"/>
+        <source>到账金额</source>
+        <translation>Amount received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="432"/>
+        <source>部分赔付请填写本次到账金额。</source>
+        <translation>For a partial payment, enter the amount received.</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimDetailPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <source>货值说明</source>
+        <translation>Goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="148"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="148"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="148"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="148"/>
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <source>申请金额</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="153"/>
+        <source>操作</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="158"/>
+        <source>修改跟进时间</source>
+        <translation>Change follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="164"/>
+        <source>关联售后单/补发</source>
+        <translation>Link case / reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="344"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="187"/>
+        <source>添加证据</source>
+        <translation>Add evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="190"/>
+        <source>删除所选证据</source>
+        <translation>Remove selected evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="193"/>
+        <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
+        <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="201"/>
+        <source>记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="206"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="206"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="206"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="343"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="225"/>
+        <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
+        <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="226"/>
+        <source>在左侧列表中选择一条理赔查看详情。</source>
+        <translation>Select a claim in the list on the left to see its details.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="343"/>
+        <source>新建理赔</source>
+        <translation>New claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="343"/>
+        <source>修改</source>
+        <translation>Edited</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="405"/>
+        <source>理赔 #%1 已%2，当前状态：%3</source>
+        <translation>Claim #%1: %2 done, now %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="473"/>
+        <source>选择证据文件（可多选）</source>
+        <translation>Choose evidence files (several allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="474"/>
+        <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="485"/>
+        <source>已为理赔 #%1 添加 %2 个证据文件</source>
+        <translation>Added %2 evidence file(s) to claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="514"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <source>收货地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <source>订单实付</source>
+        <translation>Order paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <source>￥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <source>快递</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <source>发货时间</source>
+        <translation>Shipped at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <source>保价金额</source>
+        <translation>Declared value</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <source>已到账</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <source>下次跟进</source>
+        <translation>Next follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <source>结束时间</source>
+        <translation>Finished at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <source>提交货值说明</source>
+        <translation>Submit goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <source>理赔款用于补发</source>
+        <translation>Compensation funds reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <source>申请金额</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <source>已到账</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <source>跟进日期</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="536"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="649"/>
+        <source>全部快递</source>
+        <translation>All carriers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="539"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
+        <source>未结束</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="545"/>
+        <source>已结束</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="547"/>
+        <source>今天需跟进</source>
+        <translation>Follow up today</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="555"/>
+        <source>新建理赔</source>
+        <translation>New claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="558"/>
+        <source>打印货值说明</source>
+        <translation>Print goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="560"/>
+        <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
+        <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <source>条数</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <source>已申请</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <source>已到账</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="587"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="658"/>
+        <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
+        <translation>%1 claims &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="667"/>
+        <source>（未填快递）</source>
+        <translation>(no carrier)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="738"/>
+        <source>已新建快递理赔 #%1</source>
+        <translation>Created carrier claim #%1</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineList</name>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <source>到期时间</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <source>剩余</source>
+        <translation>Time left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <source>售后单</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <source>到期后果</source>
+        <translation>When it runs out</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="166"/>
+        <source>售后单 #%1 · %2 · 订单 %3
+%4
+%5 到期（%6）
+到期后果：%7</source>
+        <translation>Case #%1 · %2 · order %3
+%4
+Due %5 (%6)
+When it runs out: %7</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineNotifier</name>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="74"/>
+        <source>售后台账</source>
+        <translation>Aftersales Ledger</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="122"/>
+        <source>售后台账：%1 小时内到期 %2 个</source>
+        <translation>Aftersales Ledger: %2 due within %1 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="130"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="136"/>
+        <source>未能检查即将到期的时限：%1</source>
+        <translation>Could not check for deadlines due soon: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="142"/>
+        <source>售后单 #%1 %2 %3：%4 到期（%5），%6</source>
+        <translation>Case #%1 %2 %3: due %4 (%5), then: %6</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="150"/>
+        <source>……另有 %1 个</source>
+        <translation>…and %1 more</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="152"/>
+        <source>已有 %1 个时限逾期，请在“时效日历”中查看</source>
+        <translation>%1 deadline(s) already overdue: see the deadline calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="154"/>
+        <source>%1 个时限将在 %2 小时内到期</source>
+        <translation>%1 deadline(s) due within %2 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="157"/>
+        <source>有逾期的时限</source>
+        <translation>Overdue deadlines</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="110"/>
+        <source>请写明原因</source>
+        <translation>Please give a reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="110"/>
+        <source>说明（可选）</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="114"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="130"/>
+        <source>请填写原因。</source>
+        <translation>Please enter a reason.</translation>
+    </message>
+</context>
+<context>
+    <name>EditCaseDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="106"/>
+        <source>编辑售后单 #%1</source>
+        <translation>Edit case #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="110"/>
+        <source>（未选）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="114"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="117"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="117"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="118"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="126"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="140"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="142"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
+    </message>
+</context>
+<context>
+    <name>EditClaimDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="487"/>
+        <source>编辑理赔 #%1</source>
+        <translation>Edit claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="494"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
+        <source>申请金额（元）</source>
+        <translation>Claimed amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
+        <source>保价金额（元）</source>
+        <translation>Declared value (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="503"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="507"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="518"/>
+        <source>申请金额</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="519"/>
+        <source>保价金额</source>
+        <translation>Declared value</translation>
     </message>
 </context>
 <context>
@@ -470,6 +1147,34 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/cases_tab.py" line="59"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="454"/>
+        <source>修改跟进时间</source>
+        <translation>Change follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="463"/>
+        <source>跟进时间</source>
+        <translation>Follow-up time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="464"/>
+        <source>不再提醒（清除跟进时间）</source>
+        <translation>No more reminders (clear the follow-up)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="468"/>
+        <source>原因（可选）</source>
+        <translation>Reason (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="469"/>
+        <source>备注</source>
+        <translation>Note</translation>
     </message>
 </context>
 <context>
@@ -617,6 +1322,73 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>ItemsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="333"/>
+        <source>补发商品</source>
+        <translation>Items to reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="338"/>
+        <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
+        <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="353"/>
+        <source>添加一行</source>
+        <translation>Add a line</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="356"/>
+        <source>删除选中行</source>
+        <translation>Delete selected lines</translation>
+    </message>
+</context>
+<context>
+    <name>LinkDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="534"/>
+        <source>关联售后单 / 补发</source>
+        <translation>Link case / reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
+        <source>（不关联）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="542"/>
+        <source>售后单 #</source>
+        <translation>Case #</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
+        <source>理赔款用于补发：售后单 #</source>
+        <translation>Compensation funds the reship of case #</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="550"/>
+        <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
+        <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="33"/>
@@ -650,66 +1422,92 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="56"/>
+        <source>时效规则</source>
+        <translation>Deadline rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="57"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="58"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="59"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="68"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="69"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="79"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="172"/>
+        <source>补发队列</source>
+        <translation>Reship queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="88"/>
+        <source>快递理赔</source>
+        <translation>Carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
+        <source>时效日历</source>
+        <translation>Deadline calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="144"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="146"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="150"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="172"/>
+        <source>补发队列（%1）</source>
+        <translation>Reship queue (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="196"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="202"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="203"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -887,64 +1685,219 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>NewClaimDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="86"/>
+        <source>新建快递理赔</source>
+        <translation>New carrier claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="90"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="94"/>
+        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
+        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
+        <source>尚未选择订单</source>
+        <translation>No order chosen yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="107"/>
+        <source>受损/丢失的商品</source>
+        <translation>Damaged / lost items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <source>实付</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="112"/>
+        <source>理赔金额</source>
+        <translation>Claim value</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="124"/>
+        <source>理赔</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="130"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="133"/>
+        <source>元；默认为买家为所选商品实付的金额</source>
+        <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="134"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="322"/>
+        <source>申请金额</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
+        <source>元（保价时填写）</source>
+        <translation>yuan (if the parcel was insured)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="138"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="323"/>
+        <source>保价金额</source>
+        <translation>Declared value</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <source>事故经过：网点、联系人、快递员说法……</source>
+        <translation>What happened: branch, contact, what the courier said…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="154"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="206"/>
+        <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
+        <translation>No order found. A carrier claim needs the order: import it first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="231"/>
+        <source>实付 ￥%1</source>
+        <translation>paid ¥%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="233"/>
+        <source>售后单 #%1</source>
+        <translation>Case #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="234"/>
+        <source>已选订单：%1</source>
+        <translation>Chosen order: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="250"/>
+        <source> / %1 件</source>
+        <translation> / %1 pcs</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="264"/>
+        <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
+        <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="266"/>
+        <source>订单没有商品明细：请直接填写申请金额。</source>
+        <translation>The order has no item lines: enter the claimed amount directly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="316"/>
+        <source>请先选择订单。</source>
+        <translation>Choose an order first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="319"/>
+        <source>请至少勾选一件商品。</source>
+        <translation>Tick at least one item.</translation>
+    </message>
+</context>
+<context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -1003,24 +1956,720 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PasteDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="204"/>
+        <source>批量录入补发运单号</source>
+        <translation>Enter many reship tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="207"/>
+        <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
+        <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
+        <source>没有第三列时的快递公司</source>
+        <translation>Carrier when there is no third column</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
+        <source>运单号</source>
+        <translation>Tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="237"/>
+        <source>录入</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="281"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="293"/>
+        <source>可录入</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="294"/>
+        <source>已录入</source>
+        <translation>Entered</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="295"/>
+        <source>已录入过，跳过</source>
+        <translation>Already entered, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="296"/>
+        <source>表头，跳过</source>
+        <translation>Header, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="297"/>
+        <source>格式错误</source>
+        <translation>Bad format</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="298"/>
+        <source>未找到</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="299"/>
+        <source>尚未同意补发</source>
+        <translation>Reship not approved yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="300"/>
+        <source>有多张待补发售后单</source>
+        <translation>Several reships waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="301"/>
+        <source>已发出（另一运单号）</source>
+        <translation>Already sent (other tracking no.)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="302"/>
+        <source>重复</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="319"/>
+        <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
+        <translation>Entered: %1, with problems: %2 (not entered).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="322"/>
+        <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
+        <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="324"/>
+        <source>录入 %1 条</source>
+        <translation>Enter %1</translation>
+    </message>
+</context>
+<context>
+    <name>PromiseDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="418"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="421"/>
+        <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
+        <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="428"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="431"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="432"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="437"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="440"/>
+        <source>承诺时间</source>
+        <translation>Promised at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="443"/>
+        <source>例如：少发一只袜子</source>
+        <translation>e.g. one sock missing</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="444"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="450"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="462"/>
+        <source>请填写订单号</source>
+        <translation>Please enter the order no.</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="284"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="305"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="124"/>
+        <source>录入运单号</source>
+        <translation>Enter tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="125"/>
+        <source>批量粘贴运单号</source>
+        <translation>Paste tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="352"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="128"/>
+        <source>编辑补发商品</source>
+        <translation>Edit reship items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="130"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="475"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="133"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="134"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="139"/>
+        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
+        <translation>Filter: order no. / recipient / item / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="142"/>
+        <source>显示已发出</source>
+        <translation>Show shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="199"/>
+        <source>待处理 %1 条，其中已逾期 %2 条</source>
+        <translation>Waiting: %1, of which overdue: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="269"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="293"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="304"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="305"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="312"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="332"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="343"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="350"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="352"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="361"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="378"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="399"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="469"/>
+        <source>拣货单预览</source>
+        <translation>Picking list preview</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="475"/>
+        <source>拣货单.pdf</source>
+        <translation>picking-list.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="476"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="491"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <source>拣货单（补发）</source>
+        <translation>Picking list (reships)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="495"/>
+        <source>拣货单已保存到 %1</source>
+        <translation>Picking list saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <source>打印时间：%1，共 %2 个包裹</source>
+        <translation>Printed %1, %2 parcel(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <source>拣货汇总</source>
+        <translation>Items to pick</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <source>逐单明细</source>
+        <translation>Per parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <source>售后单</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <source>补发商品</source>
+        <translation>Items to reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <source>发货时限</source>
+        <translation>Ship by</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <source>待答复</source>
+        <translation>Awaiting answer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <source>待补发</source>
+        <translation>Reship pending</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <source>已发出</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <source>已拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <source>（未定，订单未导入）</source>
+        <translation>(not chosen; order not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <source>答复：%1</source>
+        <translation>Answer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <source>超时发出</source>
+        <translation>Sent late</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <source>按时发出</source>
+        <translation>Sent on time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <source>售后单</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <source>补发商品</source>
+        <translation>Items to reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <source>承诺时间</source>
+        <translation>Promised at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <source>发货时限</source>
+        <translation>Ship by</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <source>逾期后果</source>
+        <translation>If late</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <source>快递 / 运单号</source>
+        <translation>Carrier / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <source>%1 前答复（%2），否则%3</source>
+        <translation>Answer by %1 (%2), else: %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <source>%1 前发出（%2）</source>
+        <translation>Ship by %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <source>（按估算的节假日计算）</source>
+        <translation> (counted on an estimated holiday calendar)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <source>发出时间：%1</source>
+        <translation>Sent at %1</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="104"/>
+        <source>时效规则</source>
+        <translation>Deadline rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="114"/>
+        <source>平台规则</source>
+        <translation>Platform rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="115"/>
+        <source>工作日调整</source>
+        <translation>Working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="157"/>
+        <source>校验</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="208"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="367"/>
+        <source>恢复默认</source>
+        <translation>Restore defaults</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="191"/>
+        <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
+        <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="199"/>
+        <source>例如：</source>
+        <translation>For example:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="212"/>
+        <source>额外休息日（不算工作日）</source>
+        <translation>Extra days off (not working days)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="213"/>
+        <source>额外工作日（算作工作日）</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="240"/>
+        <source>通用（其他平台）</source>
+        <translation>Generic (other platforms)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="249"/>
+        <source>%1（已修改）</source>
+        <translation>%1 (edited)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="281"/>
+        <source>无法读取规则文件：%1</source>
+        <translation>Cannot read the rule file: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="292"/>
+        <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
+        <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="295"/>
+        <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
+        <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="303"/>
+        <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
+        <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="328"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="449"/>
+        <source>有 %1 处问题，未保存</source>
+        <translation>%1 problem(s), not saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="332"/>
+        <source>有 1 处问题，未保存</source>
+        <translation>1 problem, not saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="335"/>
+        <source>规则有效：%1 个计时器，%2 个时间窗口</source>
+        <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="354"/>
+        <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
+        <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="365"/>
+        <source>已经是默认规则</source>
+        <translation>Already the default rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="368"/>
+        <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
+        <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="396"/>
+        <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
+        <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="412"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="471"/>
+        <source>未完成：%1</source>
+        <translation>Not done: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="436"/>
+        <source>额外休息日</source>
+        <translation>Extra days off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="437"/>
+        <source>额外工作日</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="441"/>
+        <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
+        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="445"/>
+        <source>同一天不能既是休息日又是工作日：%1</source>
+        <translation>A day cannot be both a day off and a working day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="466"/>
+        <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
+        <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="510"/>
+        <source>正在保存，请稍候……</source>
+        <translation>Saving, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="516"/>
+        <source>未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="517"/>
+        <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
+        <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
 </context>
 <context>
@@ -1042,454 +2691,741 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
-    <name>Vocabulary</name>
+    <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="15"/>
-        <source>待处理</source>
-        <translation>Pending</translation>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="141"/>
+        <source>录入补发运单号</source>
+        <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="16"/>
-        <source>处理中</source>
-        <translation>In progress</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="17"/>
-        <source>等待买家退货</source>
-        <translation>Awaiting buyer&apos;s return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="18"/>
-        <source>已收到退货</source>
-        <translation>Return received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="19"/>
-        <source>待补发</source>
-        <translation>Reship pending</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="20"/>
-        <source>维修中</source>
-        <translation>In repair</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="21"/>
-        <source>已退款</source>
-        <translation>Refunded</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="22"/>
-        <source>已补发</source>
-        <translation>Reshipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="23"/>
-        <source>已换货</source>
-        <translation>Exchanged</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="24"/>
-        <source>已修好寄回</source>
-        <translation>Repaired &amp; sent back</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="25"/>
-        <source>已补偿</source>
-        <translation>Compensated</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="26"/>
-        <source>平台介入中</source>
-        <translation>Platform intervening</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="27"/>
-        <source>已完成</source>
-        <translation>Completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="28"/>
-        <source>已拒绝</source>
-        <translation>Rejected</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="29"/>
-        <source>已关闭</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="32"/>
-        <source>开始处理</source>
-        <translation>Start handling</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="33"/>
-        <source>同意退货</source>
-        <translation>Approve return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="34"/>
-        <source>买家已寄回</source>
-        <translation>Buyer shipped return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="35"/>
-        <source>确认收到退货</source>
-        <translation>Confirm return received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="36"/>
-        <source>退款</source>
-        <translation>Refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="37"/>
-        <source>同意补发</source>
-        <translation>Approve reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="38"/>
-        <source>补发已发出</source>
-        <translation>Reship sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="39"/>
-        <source>换货已发出</source>
-        <translation>Exchange sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="40"/>
-        <source>开始维修</source>
-        <translation>Start repair</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
-        <source>修好寄回</source>
-        <translation>Send back repaired</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="42"/>
-        <source>平台介入</source>
-        <translation>Platform intervention</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="43"/>
-        <source>恢复处理</source>
-        <translation>Resume handling</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="44"/>
-        <source>完成</source>
-        <translation>Complete</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="45"/>
-        <source>拒绝</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
-        <source>关闭</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="47"/>
-        <source>重新打开</source>
-        <translation>Reopen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="48"/>
-        <source>交易成功</source>
-        <translation>Order completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
-        <source>淘宝</source>
-        <translation>Taobao</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
-        <source>天猫</source>
-        <translation>Tmall</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="53"/>
-        <source>拼多多</source>
-        <translation>Pinduoduo</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
-        <source>抖店</source>
-        <translation>Douyin Shop</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
-        <source>京东</source>
-        <translation>JD</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
-        <source>其他</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
-        <source>仅退款</source>
-        <translation>Refund only</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
-        <source>退货退款</source>
-        <translation>Return &amp; refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
-        <source>换货</source>
-        <translation>Exchange</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
-        <source>补发</source>
-        <translation>Reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
-        <source>部分退款/补偿</source>
-        <translation>Partial refund / compensation</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
-        <source>返修</source>
-        <translation>Repair</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
-        <source>中差评</source>
-        <translation>Negative review</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="66"/>
-        <source>维权/投诉</source>
-        <translation>Dispute / complaint</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
-        <source>漏发少件</source>
-        <translation>Missing items</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
-        <source>错发</source>
-        <translation>Wrong item sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
-        <source>破损</source>
-        <translation>Damaged</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
-        <source>丢件</source>
-        <translation>Lost in transit</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
-        <source>签收未收到</source>
-        <translation>Shown delivered, not received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
-        <source>超区</source>
-        <translation>Outside delivery area</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
-        <source>质量问题</source>
-        <translation>Quality problem</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
-        <source>七天无理由</source>
-        <translation>7-day no-reason return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
-        <source>物流停滞</source>
-        <translation>Shipment stuck</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
-        <source>一直未收到货</source>
-        <translation>Never received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
-        <source>尺码/颜色不合适</source>
-        <translation>Wrong size / colour</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
-        <source>不想要了</source>
-        <translation>Changed mind</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
-        <source>描述不符</source>
-        <translation>Not as described</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
-        <source>延迟发货</source>
-        <translation>Late shipment</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
-        <source>虚假发货</source>
-        <translation>Fake shipment</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
-        <source>违背承诺</source>
-        <translation>Broken promise</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
-        <source>商家</source>
-        <translation>Shop</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
-        <source>快递</source>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="151"/>
+        <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
-        <source>买家</source>
-        <translation>Buyer</translation>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="154"/>
+        <source>运单号（扫码枪可直接扫入）</source>
+        <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
-        <source>供应商/档口</source>
-        <translation>Supplier / stall</translation>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="155"/>
+        <source>运单号</source>
+        <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
-        <source>平台</source>
-        <translation>Platform</translation>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="158"/>
+        <source>发货时间</source>
+        <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
-        <source>买家付款</source>
-        <translation>Buyer paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
-        <source>商家发货</source>
-        <translation>Shop shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
-        <source>买家签收</source>
-        <translation>Delivered to buyer</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
-        <source>买家申请售后</source>
-        <translation>Buyer requested after-sales</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
-        <source>买家寄回退货</source>
-        <translation>Buyer shipped return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
-        <source>收到退货</source>
-        <translation>Return received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
-        <source>新建售后单</source>
-        <translation>Case created</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="161"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="167"/>
+        <source>已发出</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="178"/>
+        <source>请填写快递公司</source>
+        <translation>Please enter the carrier</translation>
+    </message>
+</context>
+<context>
+    <name>ShopProfileDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="45"/>
+        <source>店铺信息</source>
+        <translation>Shop details</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="48"/>
+        <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
+        <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="56"/>
+        <source>例如：某某家纺旗舰店</source>
+        <translation>e.g. Cozy Home Textiles Flagship Store</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="63"/>
+        <source>发货地址或店铺地址</source>
+        <translation>Shipping or shop address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="68"/>
+        <source>开户行、账号、户名，或支付宝账号和姓名</source>
+        <translation>Bank, account number and holder, or Alipay account and name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="69"/>
+        <source>店铺名称</source>
+        <translation>Shop name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="70"/>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="71"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="72"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="73"/>
+        <source>赔款收款账户</source>
+        <translation>Payout account</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="81"/>
+        <source>选择图片…</source>
+        <translation>Choose image…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="83"/>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="92"/>
+        <source>印章图片（可选）</source>
+        <translation>Seal image (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="94"/>
+        <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
+        <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="100"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="125"/>
+        <source>无印章</source>
+        <translation>No seal</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="134"/>
+        <source>选择印章图片</source>
+        <translation>Choose the seal image</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="135"/>
+        <source>图片 (*.png *.jpg *.jpeg)</source>
+        <translation>Images (*.png *.jpg *.jpeg)</translation>
+    </message>
+</context>
+<context>
+    <name>StatementDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="209"/>
+        <source>货物价值说明</source>
+        <translation>Goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="111"/>
+        <source>店铺信息…</source>
+        <translation>Shop details…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="124"/>
+        <source>正在读取……</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="135"/>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="258"/>
+        <source>保存 PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="239"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="280"/>
+        <source>保存 Excel</source>
+        <translation>Save Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="173"/>
+        <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
+        <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="177"/>
+        <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
+        <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="181"/>
+        <source>共 %n 份，每份一页 A4</source>
+        <translation>
+            <numerusform>%n statement, one A4 page</numerusform>
+            <numerusform>%n statements, one A4 page each</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="188"/>
+        <source>无法生成货值说明</source>
+        <translation>Cannot make the goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="211"/>
+        <source>打印预览 — 货物价值说明</source>
+        <translation>Print preview — goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="229"/>
+        <source>货物价值说明-%1份</source>
+        <translation>goods-value-statements-%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="234"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="240"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="248"/>
+        <source>正在生成 PDF……</source>
+        <translation>Writing the PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="285"/>
+        <source>已保存到 %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="39"/>
+        <source>待处理</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="40"/>
+        <source>处理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
+        <source>等待买家退货</source>
+        <translation>Awaiting buyer&apos;s return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="42"/>
+        <source>已收到退货</source>
+        <translation>Return received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="43"/>
+        <source>待补发</source>
+        <translation>Reship pending</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="44"/>
+        <source>维修中</source>
+        <translation>In repair</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="45"/>
+        <source>已退款</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
+        <source>已补发</source>
+        <translation>Reshipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="47"/>
+        <source>已换货</source>
+        <translation>Exchanged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="48"/>
+        <source>已修好寄回</source>
+        <translation>Repaired &amp; sent back</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="49"/>
+        <source>已补偿</source>
+        <translation>Compensated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="50"/>
+        <source>平台介入中</source>
+        <translation>Platform intervening</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
+        <source>已完成</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
+        <source>已拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="31"/>
+        <source>已关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
+        <source>开始处理</source>
+        <translation>Start handling</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
+        <source>同意退货</source>
+        <translation>Approve return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
+        <source>买家已寄回</source>
+        <translation>Buyer shipped return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
+        <source>确认收到退货</source>
+        <translation>Confirm return received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
+        <source>退款</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
+        <source>补发已发出</source>
+        <translation>Reship sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
+        <source>换货已发出</source>
+        <translation>Exchange sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
+        <source>开始维修</source>
+        <translation>Start repair</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
+        <source>修好寄回</source>
+        <translation>Send back repaired</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
+        <source>平台介入</source>
+        <translation>Platform intervention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="66"/>
+        <source>恢复处理</source>
+        <translation>Resume handling</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
+        <source>完成</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="36"/>
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
+        <source>交易成功</source>
+        <translation>Order completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
+        <source>淘宝</source>
+        <translation>Taobao</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
+        <source>天猫</source>
+        <translation>Tmall</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
+        <source>拼多多</source>
+        <translation>Pinduoduo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
+        <source>抖店</source>
+        <translation>Douyin Shop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
+        <source>京东</source>
+        <translation>JD</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="20"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
+        <source>仅退款</source>
+        <translation>Refund only</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
+        <source>退货退款</source>
+        <translation>Return &amp; refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
+        <source>换货</source>
+        <translation>Exchange</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <source>补发</source>
+        <translation>Reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <source>部分退款/补偿</source>
+        <translation>Partial refund / compensation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
+        <source>返修</source>
+        <translation>Repair</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
+        <source>中差评</source>
+        <translation>Negative review</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
+        <source>维权/投诉</source>
+        <translation>Dispute / complaint</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <source>漏发少件</source>
+        <translation>Missing items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
+        <source>错发</source>
+        <translation>Wrong item sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="16"/>
+        <source>破损</source>
+        <translation>Damaged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="15"/>
+        <source>丢件</source>
+        <translation>Lost in transit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="17"/>
+        <source>少件/内件缺失</source>
+        <translation>Missing contents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="18"/>
+        <source>签收未收到</source>
+        <translation>Shown delivered, not received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="19"/>
+        <source>延误</source>
+        <translation>Delayed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="23"/>
+        <source>待提交</source>
+        <translation>To submit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="24"/>
+        <source>已提交货值说明</source>
+        <translation>Statement submitted</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="25"/>
+        <source>网点已受理</source>
+        <translation>Accepted by branch</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="26"/>
+        <source>已赔付</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="27"/>
+        <source>部分赔付</source>
+        <translation>Partially paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="28"/>
+        <source>拒赔</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="29"/>
+        <source>升级快递总部</source>
+        <translation>Escalated to carrier HQ</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="30"/>
+        <source>国家邮政局申诉</source>
+        <translation>State Post Bureau appeal</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="34"/>
+        <source>提交货值说明</source>
+        <translation>Submit goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="35"/>
+        <source>关闭理赔</source>
+        <translation>Close claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
+        <source>超区</source>
+        <translation>Outside delivery area</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
+        <source>质量问题</source>
+        <translation>Quality problem</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
+        <source>七天无理由</source>
+        <translation>7-day no-reason return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
+        <source>物流停滞</source>
+        <translation>Shipment stuck</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
+        <source>一直未收到货</source>
+        <translation>Never received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <source>尺码/颜色不合适</source>
+        <translation>Wrong size / colour</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
+        <source>不想要了</source>
+        <translation>Changed mind</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
+        <source>描述不符</source>
+        <translation>Not as described</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
+        <source>延迟发货</source>
+        <translation>Late shipment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
+        <source>虚假发货</source>
+        <translation>Fake shipment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
+        <source>违背承诺</source>
+        <translation>Broken promise</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <source>商家</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <source>快递</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <source>买家</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <source>供应商/档口</source>
+        <translation>Supplier / stall</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <source>买家付款</source>
+        <translation>Buyer paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <source>商家发货</source>
+        <translation>Shop shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <source>买家签收</source>
+        <translation>Delivered to buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <source>买家申请售后</source>
+        <translation>Buyer requested after-sales</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <source>买家寄回退货</source>
+        <translation>Buyer shipped return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <source>收到退货</source>
+        <translation>Return received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <source>新建售后单</source>
+        <translation>Case created</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="126"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
         <source>退款处理（72小时后买家可申请介入）</source>
         <translation>Handle refund (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
         <source>处理七天无理由退货申请</source>
         <translation>Handle 7-day no-reason return request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

@@ -44,7 +44,8 @@ def test_the_main_window_speaks_english(qtbot: QtBot, tmp_path: Path, english: Q
 
         assert win.windowTitle() == "Aftersales Ledger"
         tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
-        assert tabs[:2] == ["After-sales cases", "Orders"]
+        assert tabs[0] == "After-sales cases" and "Orders" in tabs and "Carrier claims" in tabs
+        assert "Deadline calendar" in tabs and any(t.startswith("Reship queue") for t in tabs)
         assert not [t for t in tabs if CHINESE.search(t)], tabs
         actions = [a.text() for a in win.findChild(QToolBar, "main_toolbar").actions() if a.text()]
         assert "New after-sales case" in actions

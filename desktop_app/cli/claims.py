@@ -1,0 +1,355 @@
+"""`claim add | list | show | act | follow-up | link | evidence | note`: courier claims, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.claims import ClaimAction, ClaimIncident, ClaimStatus, allowed_actions, claim_event_title
+from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
+from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.vocabulary import Platform
+from desktop_app.store.claim_rows import ClaimDetail, ClaimRow, ClaimSums, ClaimTotals
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    claim = subparsers.add_parser("claim", help="快递理赔：新建、列表、查看、操作、证据", description="快递理赔")
+    sub = claim.add_subparsers(dest="claim_command", metavar="SUBCOMMAND", title="子命令")
+
+    add = sub.add_parser("add", help="为订单（或售后单的订单）新建快递理赔，按订单预填商品和金额")
+    add.add_argument("--order", help="订单号（须已导入或已有售后单记录）")
+    add.add_argument("--platform", help="平台（订单号在多个平台重复时必填）")
+    add.add_argument("--case", type=int, metavar="N", help="关联的售后单编号（不写 --order 时用它的订单）")
+    add.add_argument("--incident", required=True, help="原因：" + " ".join(i.value for i in ClaimIncident))
+    add.add_argument("--amount", help="申请金额（元）；默认为买家为受损商品实付的金额")
+    add.add_argument("--declared", help="保价金额（元）")
+    add.add_argument("--items", help="受损商品的行号，如 1,3；某行只理赔部分件数写 3:2（第 3 行 2 件）；默认全部")
+    add.add_argument("--carrier", help="快递公司（默认：订单的）")
+    add.add_argument("--tracking", help="运单号（默认：订单的）")
+    add.add_argument("--at", metavar="T", help="登记时间（默认：现在）")
+    add.add_argument("--follow-up", metavar="T", help="跟进时间（默认：次日 10:00）")
+    add.add_argument("--note", help="事故说明")
+    add_db_option(add)
+    add_json_option(add)
+    add.set_defaults(handler=_add)
+
+    lst = sub.add_parser("list", help="列出快递理赔及合计")
+    lst.add_argument("--status", help="状态：" + " ".join(s.value for s in ClaimStatus))
+    lst.add_argument("--carrier", help="快递公司（完整名称）")
+    state = lst.add_mutually_exclusive_group()
+    state.add_argument("--open", action="store_true", help="只列未结束的")
+    state.add_argument("--closed", action="store_true", help="只列已结束的")
+    state.add_argument("--due", action="store_true", help="只列今天及之前需要跟进的")
+    add_db_option(lst)
+    add_json_option(lst)
+    lst.set_defaults(handler=_list)
+
+    show = sub.add_parser("show", help="查看一条理赔：商品、金额、证据、记录")
+    show.add_argument("id", type=int, metavar="N")
+    add_db_option(show)
+    add_json_option(show)
+    show.set_defaults(handler=_show)
+
+    act = sub.add_parser("act", help="对理赔执行操作：" + " ".join(a.value for a in ClaimAction))
+    act.add_argument("id", type=int, metavar="N")
+    act.add_argument("action", metavar="ACTION")
+    act.add_argument("--amount", help="本次到账金额（元）：已赔付默认为剩余申请金额；部分赔付必填")
+    act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
+    act.add_argument("--follow-up", metavar="T", help="下次跟进时间（默认按状态规则）")
+    act.add_argument("--note", help="备注")
+    add_db_option(act)
+    add_json_option(act)
+    act.set_defaults(handler=_act)
+
+    follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
+    follow.add_argument("id", type=int, metavar="N")
+    follow.add_argument("when", metavar="T", help="跟进时间 YYYY-MM-DD[ HH:MM]；写 none 清除")
+    follow.add_argument("--note", help="备注")
+    add_db_option(follow)
+    follow.set_defaults(handler=_follow_up)
+
+    link = sub.add_parser("link", help="关联售后单，或关联理赔款所支付的补发")
+    link.add_argument("id", type=int, metavar="N")
+    link.add_argument("--case", type=int, metavar="C", help="关联到售后单 C（同一订单）")
+    link.add_argument("--reship-case", type=int, metavar="C", help="理赔款用于售后单 C 的补发")
+    add_db_option(link)
+    link.set_defaults(handler=_link)
+
+    evidence = sub.add_parser("evidence", help="给理赔添加证据文件（复制到数据目录）")
+    evidence.add_argument("id", type=int, metavar="N")
+    evidence.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add_db_option(evidence)
+    add_json_option(evidence)
+    evidence.set_defaults(handler=_evidence)
+
+    note = sub.add_parser("note", help="给理赔添加备注")
+    note.add_argument("id", type=int, metavar="N")
+    note.add_argument("text")
+    add_db_option(note)
+    note.set_defaults(handler=_note)
+
+    claim.set_defaults(handler=lambda _args: (claim.print_help(), 2)[1])
+
+
+def _fen(text: str | None, what: str) -> int | None:
+    return yuan_to_fen(parse_yuan(text, what)) if text else None
+
+
+def _moment(text: str | None, what: str) -> Moment | None:
+    return parse_moment(text, what) if text else None
+
+
+def _follow_up_time(text: str | None) -> datetime | None:
+    moment = _moment(text, "跟进时间")
+    if moment is None:
+        return None
+    # A date alone means that morning, like the automatic follow-ups.
+    return moment.at.replace(hour=10) if moment.date_only else moment.at
+
+
+def _yuan(fen: int | None) -> str | None:
+    return str(fen_to_yuan(fen)) if fen is not None else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(CHINA).isoformat() if value is not None else None
+
+
+def _add(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import NewClaim, draft_for_case, find_order, open_claim, parse_items
+
+    if not args.order and args.case is None:
+        raise CommandError("请用 --order 指定订单号，或用 --case 指定售后单")
+    incident = ClaimIncident.parse(args.incident)
+    platform = Platform.parse(args.platform) if args.platform else None
+    lines = parse_items(args.items) if args.items else None
+    claimed = _fen(args.amount, "申请金额")
+    declared = _fen(args.declared, "保价金额")
+    at = _moment(args.at, "登记时间")
+    follow_up = _follow_up_time(args.follow_up)
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            if args.order:
+                order_id = find_order(session, args.order, platform).id
+            else:
+                order_id = draft_for_case(session, args.case).order.id
+        claim_id = open_claim(db, NewClaim(
+            incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
+            declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
+            follow_up_at=follow_up,
+        ))
+        if args.json:
+            from desktop_app.store.claim_rows import claim_detail
+
+            with db.reading() as session:
+                print_json(detail_json(claim_detail(session, claim_id)))
+        else:
+            print(claim_id)
+    finally:
+        db.close()
+    return 0
+
+
+def row_json(r: ClaimRow) -> dict[str, Any]:
+    return {
+        "id": r.id, "platform": r.platform, "order": r.order_no, "receiver": r.receiver, "carrier": r.carrier,
+        "tracking": r.tracking_no, "incident": r.incident, "incident_label": ClaimIncident(r.incident).label,
+        "status": r.status, "status_label": ClaimStatus(r.status).label, "open": r.is_open,
+        "claimed": _yuan(r.claimed_fen), "received": _yuan(r.received_fen), "outstanding": _yuan(r.outstanding_fen),
+        "follow_up_at": _iso(r.follow_up_at), "case": r.case_id, "reship": r.reship_id,
+        "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+    }
+
+
+def _sums_text(sums: ClaimSums) -> str:
+    return (f"{sums.count} 条  已申请 {format_yuan(sums.claimed_fen)}  已到账 {format_yuan(sums.received_fen)}"
+            f"  待追回 {format_yuan(sums.outstanding_fen)}")
+
+
+def _print_totals(totals: ClaimTotals) -> None:
+    print(f"合计：{_sums_text(totals.total)}")
+    if len(totals.by_carrier) > 1:
+        for subtotal in totals.by_carrier:
+            print(f"  {subtotal.carrier or '（未填快递）'}：{_sums_text(subtotal.sums)}")
+
+
+def _list(args: argparse.Namespace) -> int:
+    from desktop_app.core.clock import now
+    from desktop_app.store.case_queries import OpenState
+    from desktop_app.store.claim_rows import ClaimFilter, claim_totals, end_of_china_day, list_claims
+
+    f = ClaimFilter(
+        carrier=args.carrier, status=ClaimStatus.parse(args.status).value if args.status else None,
+        open_state=OpenState.OPEN if args.open else OpenState.CLOSED if args.closed else OpenState.ALL,
+        follow_up_by=end_of_china_day(now()) if args.due else None,
+    )
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            rows = list_claims(session, f)
+            totals = claim_totals(session, f)
+    finally:
+        db.close()
+    if args.json:
+        print_json([row_json(r) for r in rows])
+        return 0
+    for r in rows:
+        print("\t".join([
+            f"#{r.id}", Platform(r.platform).label if r.platform in Platform._value2member_map_ else r.platform,
+            r.order_no, r.carrier or "", r.tracking_no or "", ClaimIncident(r.incident).label,
+            ClaimStatus(r.status).label, format_yuan(r.claimed_fen), format_yuan(r.received_fen),
+            format_yuan(r.outstanding_fen), format_china(r.follow_up_at),
+        ]))
+    if not rows:
+        sys.stderr.write("没有符合条件的快递理赔\n")
+        return 0
+    _print_totals(totals)
+    return 0
+
+
+def detail_json(d: ClaimDetail) -> dict[str, Any]:
+    o = d.order
+    return {
+        "id": d.id, "status": d.status, "status_label": ClaimStatus(d.status).label, "open": d.is_open,
+        "incident": d.incident, "incident_label": ClaimIncident(d.incident).label, "description": d.description,
+        "platform": o.platform, "order": o.order_no, "carrier": d.carrier, "tracking": d.tracking_no,
+        "shipped_at": _iso(d.shipped_at), "claimed": _yuan(d.claimed_fen), "declared": _yuan(d.declared_fen),
+        "received": _yuan(d.received_fen), "case": d.case_id, "reship": d.reship_id,
+        "reship_case": d.reship_case_id, "submitted_at": _iso(d.submitted_at), "follow_up_at": _iso(d.follow_up_at),
+        "closed_at": _iso(d.closed_at), "version": d.version,
+        "receiver": o.receiver, "phone": o.phone, "address": o.address, "paid": _yuan(o.paid_fen),
+        "items": [
+            {"title": i.title, "spec": i.spec, "quantity": i.quantity, "unit_price": _yuan(i.unit_price_fen),
+             "claimed": _yuan(i.claimed_fen)}
+            for i in d.items
+        ],
+        "evidence": [
+            {"id": e.id, "path": e.stored_path, "name": e.original_name, "added_at": _iso(e.added_at)}
+            for e in d.evidence
+        ],
+        "allowed_actions": [a.value for a in allowed_actions(ClaimStatus(d.status))],
+        "events": [
+            {"at": _iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
+             "to": e.to_state, "note": e.note}
+            for e in d.events
+        ],
+    }
+
+
+def _show(args: argparse.Namespace) -> int:
+    from desktop_app.store.claim_rows import claim_detail
+
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            d = claim_detail(session, args.id)
+    finally:
+        db.close()
+    if args.json:
+        print_json(detail_json(d))
+        return 0
+    o = d.order
+    print(f"快递理赔 #{d.id}  {ClaimIncident(d.incident).label}  {ClaimStatus(d.status).label}")
+    print(f"订单：{o.order_no}  收货人：{o.receiver or '—'}  手机：{o.phone or '—'}  地址：{o.address or '—'}")
+    print(f"快递：{d.carrier or '—'}  运单号：{d.tracking_no or '—'}  发货：{format_china(d.shipped_at) or '—'}")
+    print(f"申请：{format_yuan(d.claimed_fen) or '—'}  保价：{format_yuan(d.declared_fen) or '—'}"
+          f"  已到账：{format_yuan(d.received_fen) or '—'}  跟进：{format_china(d.follow_up_at) or '—'}")
+    if d.case_id is not None or d.reship_case_id is not None:
+        print(f"售后单：#{d.case_id or '—'}  补发售后单：#{d.reship_case_id or '—'}")
+    if d.description:
+        print(f"说明：{d.description}")
+    print("商品：")
+    for item in d.items:
+        print(f"  · {item.title} {item.spec or ''} ×{item.quantity}  单价 {format_yuan(item.unit_price_fen) or '—'}"
+              f"  申请 {format_yuan(item.claimed_fen) or '—'}")
+    if d.evidence:
+        print("证据：")
+        for e in d.evidence:
+            print(f"  · {e.original_name}  ({e.stored_path})")
+    print("记录：")
+    for e in d.events:
+        change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \
+            if e.from_state and e.to_state else ""
+        print(f"  {format_china(e.at)}  {e.author or '—'}  {claim_event_title(e)}{change}  {e.note or ''}".rstrip())
+    actions = allowed_actions(ClaimStatus(d.status))
+    print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))
+    return 0
+
+
+def _act(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import act_on_claim
+
+    action = ClaimAction.parse(args.action)
+    amount = _fen(args.amount, "金额")
+    at = _moment(args.at, "发生时间")
+    follow_up = _follow_up_time(args.follow_up)
+    db = open_db(args)
+    try:
+        outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note)
+    finally:
+        db.close()
+    if args.json:
+        print_json({"id": args.id, "action": action.value, "status": outcome.status.value,
+                    "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})
+    else:
+        print(f"#{args.id} {action.label} → {outcome.status.label}")
+    return 0
+
+
+def _follow_up(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import set_follow_up
+
+    when = None if args.when.strip().lower() in ("none", "无", "") else _follow_up_time(args.when)
+    db = open_db(args)
+    try:
+        set_follow_up(db, args.id, when, note=args.note)
+    finally:
+        db.close()
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import link_case, link_reship_case
+
+    if args.case is None and args.reship_case is None:
+        raise CommandError("请用 --case 或 --reship-case 指定要关联的售后单")
+    db = open_db(args)
+    try:
+        if args.case is not None:
+            link_case(db, args.id, args.case)
+        if args.reship_case is not None:
+            link_reship_case(db, args.id, args.reship_case)
+    finally:
+        db.close()
+    return 0
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import add_evidence
+
+    db = open_db(args)
+    try:
+        ids = add_evidence(db, args.id, list(args.files))
+    finally:
+        db.close()
+    if args.json:
+        print_json({"id": args.id, "evidence": ids})
+    else:
+        print(f"#{args.id} 已添加 {len(ids)} 个证据文件")
+    return 0
+
+
+def _note(args: argparse.Namespace) -> int:
+    from desktop_app.services.claims import add_claim_note
+
+    db = open_db(args)
+    try:
+        add_claim_note(db, args.id, args.text)
+    finally:
+        db.close()
+    return 0

@@ -1,0 +1,272 @@
+"""Plain rows about courier claims: the claims table, its totals, and one claim in full.
+
+`ClaimDetail` is a contract with the statement document: keep its field names stable. Status and
+incident are the stable ids of `core.claims.ClaimStatus` / `ClaimIncident` (their `.label` is the
+Chinese name); money is integer fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import CHINA
+from desktop_app.core.errors import NotFound
+from desktop_app.core.money import fen_to_yuan
+from desktop_app.store.case_queries import OpenState, order_detail
+from desktop_app.store.models import AuditEvent, CarrierClaim, Order, Reship
+from desktop_app.store.rows import EventRow, OrderItemRow, OrderRow
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimItemRow:
+    title: str
+    spec: str | None
+    quantity: int
+    unit_price_fen: int | None
+    claimed_fen: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEvidenceRow:
+    id: int
+    stored_path: str  # relative to the data folder
+    original_name: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    """Everything about one claim: what the claims tab's detail pane and the statement show."""
+
+    id: int
+    status: str
+    incident: str
+    description: str | None
+    carrier: str | None
+    tracking_no: str | None
+    shipped_at: datetime | None
+    claimed_fen: int | None
+    declared_fen: int | None
+    received_fen: int | None
+    items: tuple[ClaimItemRow, ...]
+    order: OrderRow
+    case_id: int | None
+    reship_case_id: int | None
+    reship_id: int | None = None
+    is_open: bool = True
+    submitted_at: datetime | None = None
+    follow_up_at: datetime | None = None
+    closed_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+    order_items: tuple[OrderItemRow, ...] = ()
+    evidence: tuple[ClaimEvidenceRow, ...] = ()
+    events: tuple[EventRow, ...] = ()
+
+
+def claim_events(session: Session, claim_id: int) -> tuple[EventRow, ...]:
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.subject == "claim", AuditEvent.subject_id == claim_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return tuple(
+        EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
+                 e.from_state, e.to_state, e.note, e.date_only)
+        for e in session.execute(stmt).scalars()
+    )
+
+
+def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
+    """One claim with its items, its order (receiver, phone, address, amount paid ...) and history."""
+    claim = session.get(CarrierClaim, claim_id)
+    if claim is None:
+        raise NotFound(f"找不到理赔 #{claim_id}")
+    reship_case_id = None
+    if claim.reship_id is not None:
+        reship = session.get(Reship, claim.reship_id)
+        reship_case_id = reship.case_id if reship is not None else None
+    order = order_detail(session, claim.order_id)
+    return ClaimDetail(
+        id=claim.id, status=claim.status, incident=claim.incident, description=claim.description,
+        carrier=claim.carrier, tracking_no=claim.tracking_no, shipped_at=claim.shipped_at,
+        claimed_fen=claim.claimed_fen, declared_fen=claim.declared_fen, received_fen=claim.received_fen,
+        items=tuple(
+            ClaimItemRow(i.title, i.spec, i.quantity, i.unit_price_fen, i.claimed_fen) for i in claim.items
+        ),
+        order=order.order, case_id=claim.case_id, reship_case_id=reship_case_id, reship_id=claim.reship_id,
+        is_open=claim.is_open, submitted_at=claim.submitted_at, follow_up_at=claim.follow_up_at,
+        closed_at=claim.closed_at, created_at=claim.created_at, updated_at=claim.updated_at,
+        version=claim.version, order_items=order.items,
+        evidence=tuple(
+            ClaimEvidenceRow(e.id, e.stored_path, e.original_name, e.added_at) for e in claim.evidence
+        ),
+        events=claim_events(session, claim.id),
+    )
+
+
+# --- the claims table -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One line of the claims table."""
+
+    id: int
+    platform: str
+    order_no: str
+    receiver: str | None
+    carrier: str | None
+    tracking_no: str | None
+    incident: str
+    status: str
+    is_open: bool
+    claimed_fen: int | None
+    received_fen: int | None
+    outstanding_fen: int
+    follow_up_at: datetime | None
+    case_id: int | None
+    reship_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    carrier: str | None = None
+    status: str | None = None
+    open_state: OpenState = OpenState.ALL
+    # Only open claims whose follow-up falls on or before this moment (the end of today, usually).
+    follow_up_by: datetime | None = None
+    order_id: int | None = None
+    case_id: int | None = None
+    ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def end_of_china_day(moment: datetime) -> datetime:
+    """The first moment of the next China-time day: 'due today' means due before it."""
+    day = moment.astimezone(CHINA).date() + timedelta(days=1)
+    return datetime.combine(day, time(0, 0), tzinfo=CHINA)
+
+
+def _conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.carrier is not None:
+        conds.append(func.coalesce(CarrierClaim.carrier, "") == f.carrier)
+    if f.status:
+        conds.append(CarrierClaim.status == f.status)
+    if f.open_state == OpenState.OPEN:
+        conds.append(CarrierClaim.is_open.is_(True))
+    elif f.open_state == OpenState.CLOSED:
+        conds.append(CarrierClaim.is_open.is_(False))
+    if f.follow_up_by is not None:
+        conds.append(CarrierClaim.is_open.is_(True))
+        conds.append(CarrierClaim.follow_up_at < f.follow_up_by)
+    if f.order_id is not None:
+        conds.append(CarrierClaim.order_id == f.order_id)
+    if f.case_id is not None:
+        conds.append(CarrierClaim.case_id == f.case_id)
+    if f.ids:
+        conds.append(CarrierClaim.id.in_(sorted(f.ids)))
+    return conds
+
+
+# 待追回: what an open claim still waits for; a closed one accepted what it got.
+_OUTSTANDING = case(
+    (and_(CarrierClaim.is_open.is_(True),
+          func.coalesce(CarrierClaim.claimed_fen, 0) > func.coalesce(CarrierClaim.received_fen, 0)),
+     func.coalesce(CarrierClaim.claimed_fen, 0) - func.coalesce(CarrierClaim.received_fen, 0)),
+    else_=0,
+)
+
+
+def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> list[ClaimRow]:
+    """Claims matching the filter, open ones with the nearest follow-up first, then newest first."""
+    stmt = (
+        select(
+            CarrierClaim.id, Order.platform, Order.order_no, Order.receiver, CarrierClaim.carrier,
+            CarrierClaim.tracking_no, CarrierClaim.incident, CarrierClaim.status, CarrierClaim.is_open,
+            CarrierClaim.claimed_fen, CarrierClaim.received_fen, _OUTSTANDING, CarrierClaim.follow_up_at,
+            CarrierClaim.case_id, CarrierClaim.reship_id, CarrierClaim.created_at, CarrierClaim.updated_at,
+        )
+        .join(Order, Order.id == CarrierClaim.order_id)
+        .order_by(
+            CarrierClaim.is_open.desc(), CarrierClaim.follow_up_at.is_(None).asc(), CarrierClaim.follow_up_at.asc(),
+            CarrierClaim.id.desc(),
+        )
+    )
+    conds = _conditions(f)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [ClaimRow(*r) for r in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSums:
+    """已申请 / 已到账 / 待追回 over a set of claims, in fen."""
+
+    count: int = 0
+    claimed_fen: int = 0
+    received_fen: int = 0
+    outstanding_fen: int = 0
+
+    @property
+    def claimed_yuan(self) -> Decimal:
+        return fen_to_yuan(self.claimed_fen)
+
+    @property
+    def received_yuan(self) -> Decimal:
+        return fen_to_yuan(self.received_fen)
+
+    @property
+    def outstanding_yuan(self) -> Decimal:
+        return fen_to_yuan(self.outstanding_fen)
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierSubtotal:
+    carrier: str  # "" for claims without a carrier
+    sums: ClaimSums
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimTotals:
+    total: ClaimSums
+    by_carrier: tuple[CarrierSubtotal, ...]
+
+
+def claim_totals(session: Session, f: ClaimFilter) -> ClaimTotals:
+    """Totals of the claims the filter lists, and per carrier (largest amount to recover first)."""
+    carrier = func.coalesce(CarrierClaim.carrier, "")
+    stmt = select(
+        carrier, func.count(CarrierClaim.id), func.coalesce(func.sum(CarrierClaim.claimed_fen), 0),
+        func.coalesce(func.sum(CarrierClaim.received_fen), 0), func.coalesce(func.sum(_OUTSTANDING), 0),
+    ).group_by(carrier)
+    conds = _conditions(f)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    subtotals = [
+        CarrierSubtotal(str(name), ClaimSums(int(n), int(claimed), int(received), int(outstanding)))
+        for name, n, claimed, received, outstanding in session.execute(stmt).all()
+    ]
+    subtotals.sort(key=lambda s: (-s.sums.outstanding_fen, -s.sums.claimed_fen, s.carrier))
+    total = ClaimSums(
+        sum(s.sums.count for s in subtotals), sum(s.sums.claimed_fen for s in subtotals),
+        sum(s.sums.received_fen for s in subtotals), sum(s.sums.outstanding_fen for s in subtotals),
+    )
+    return ClaimTotals(total, tuple(subtotals))
+
+
+def claim_carriers(session: Session) -> list[str]:
+    """The carriers claims were made against, for the filter box."""
+    stmt = select(CarrierClaim.carrier).where(CarrierClaim.carrier.is_not(None)).distinct().order_by(
+        CarrierClaim.carrier)
+    return [str(c) for c in session.execute(stmt).scalars()]

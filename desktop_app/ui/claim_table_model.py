@@ -1,0 +1,149 @@
+"""The claims table: columns over `ClaimRow`, sorted in memory.
+
+A shop has hundreds of claims, not millions: the tab loads every claim its filter matches (with
+the totals, in one read) and this model sorts them without going back to the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop_app.core.claims import ClaimIncident, ClaimStatus
+from desktop_app.core.clock import now
+from desktop_app.core.money import format_yuan
+from desktop_app.store.claim_rows import ClaimRow
+from desktop_app.ui import labels
+from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE, Column
+
+OVERDUE = QColor("#c62828")
+SOON = QColor("#ef6c00")
+CLOSED_GREY = QColor("#8a8a8a")
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ClaimTableModel", text)
+
+
+def _platform(row: ClaimRow) -> str:
+    return labels.platform(row.platform)
+
+
+def _day(value: datetime | None) -> str:
+    return labels.when(value)
+
+
+def _columns() -> list[Column[ClaimRow]]:
+    return [
+        Column("id", _tr("编号"), lambda r: str(r.id), lambda r: r.id, align_right=True),
+        Column("platform", _tr("平台"), _platform, lambda r: r.platform),
+        Column("order_no", _tr("订单号"), lambda r: r.order_no, lambda r: r.order_no),
+        Column("receiver", _tr("收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
+        Column("carrier", _tr("快递公司"), lambda r: r.carrier or "", lambda r: r.carrier or ""),
+        Column("tracking", _tr("运单号"), lambda r: r.tracking_no or "", lambda r: r.tracking_no or ""),
+        Column("incident", _tr("原因"), lambda r: labels.label_of(ClaimIncident, r.incident), lambda r: r.incident),
+        Column("status", _tr("状态"), lambda r: labels.label_of(ClaimStatus, r.status), lambda r: r.status),
+        Column("claimed", _tr("申请金额"), lambda r: format_yuan(r.claimed_fen), lambda r: r.claimed_fen or 0,
+               align_right=True),
+        Column("received", _tr("已到账"), lambda r: format_yuan(r.received_fen), lambda r: r.received_fen or 0,
+               align_right=True),
+        Column("outstanding", _tr("待追回"), lambda r: format_yuan(r.outstanding_fen) if r.is_open else "",
+               lambda r: r.outstanding_fen, align_right=True),
+        Column("follow_up", _tr("跟进日期"), lambda r: _day(r.follow_up_at) if r.is_open else "",
+               lambda r: r.follow_up_at.timestamp() if r.follow_up_at and r.is_open else float("inf")),
+        Column("case", _tr("售后单"), lambda r: f"#{r.case_id}" if r.case_id else "", lambda r: r.case_id or 0),
+    ]
+
+
+class ClaimTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = _columns()
+        self._rows: list[ClaimRow] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    def set_rows(self, rows: Sequence[ClaimRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        if self._sort is not None:
+            self._sort_rows(*self._sort)
+        self.endResetModel()
+
+    def rows(self) -> list[ClaimRow]:
+        return list(self._rows)
+
+    def row_object(self, row: int) -> ClaimRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, claim_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == claim_id), None)
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.key == key)
+
+    # --- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() >= len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return column.sort_value(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not row.is_open:
+                return QBrush(CLOSED_GREY)
+            if column.key == "follow_up" and row.follow_up_at is not None:
+                left = row.follow_up_at - now()
+                if left < timedelta(0):
+                    return QBrush(OVERDUE)
+                if left < timedelta(hours=24):
+                    return QBrush(SOON)
+            if column.key == "outstanding" and row.outstanding_fen > 0:
+                return QBrush(OVERDUE)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        # Persistent indexes (the selection) follow their rows to the new places.
+        before = self.persistentIndexList()
+        ids = [self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in before]
+        self._sort = (column, order)
+        self._sort_rows(column, order)
+        places = {r.id: n for n, r in enumerate(self._rows)}
+        after = [
+            self.index(places[claim_id], old.column()) if claim_id in places else QModelIndex()
+            for old, claim_id in zip(before, ids, strict=True)
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        key = self._columns[column].sort_value
+        # Ties keep the database's order (open first, nearest follow-up first).
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)

@@ -1,0 +1,496 @@
+"""The 补发队列 tab: everything promised and not yet shipped, across platforms, soonest ship-by first.
+
+Actions: 同意补发 / 拒绝 (with what the platform's rules say follows), enter a tracking number or
+paste many from Excel, 缺货改退款, edit what to send, record a chat promise, and print a picking
+list (拣货单) for the selected reships. Double-clicking a row asks the window to show its case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.clock import Moment, now
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.services import reships as reship_service
+from desktop_app.services.deadlines import RuleContext
+from desktop_app.services.reships import (
+    Consequences,
+    QueueScope,
+    ReshipItemRow,
+    ReshipRow,
+    ReshipStatus,
+    consequences,
+    reship_rows,
+    total_items,
+)
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE
+from desktop_app.ui.reship_dialogs import (
+    RESHIP_CHANGES,
+    DecisionDialog,
+    ItemsDialog,
+    PasteDialog,
+    PromiseDialog,
+    ShipDialog,
+)
+from desktop_app.ui.reship_table_model import ReshipTableModel, items_text, status_text
+
+COUNTDOWN_REFRESH_MS = 60_000
+DialogT = TypeVar("DialogT", bound=QDialog)
+_COLUMN_WIDTHS = (60, 60, 170, 80, 220, 200, 80, 70, 120, 100, 220)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """One background read: the rows and what the rules say about agreeing/refusing each kind of them."""
+
+    rows: list[ReshipRow]
+    consequences: dict[tuple[str, str | None], Consequences]
+
+
+def load_queue(db: Database, scope: QueueScope) -> QueueView:
+    context = RuleContext.load()
+    with db.reading() as session:
+        rows = reship_rows(session, scope, context=context)
+    said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
+    return QueueView(rows, said)
+
+
+class PickingListPreview(QPrintPreviewDialog):
+    """The print preview of a picking list; it keeps its printer and document alive while open."""
+
+    def __init__(self, document: QTextDocument, parent: QWidget | None = None) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        super().__init__(printer, parent)
+        self.printer = printer
+        self.document = document
+        document.setParent(self)
+        self.paintRequested.connect(document.print_)
+
+
+class ReshipTab(BaseTab):
+    open_case = Signal(int)  # the lead shows this case in the Cases tab
+    count_changed = Signal(int)  # reships waiting for an answer or a shipment (for the tab's title)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._consequences: dict[tuple[str, str | None], Consequences] = {}
+        self._carrier: str | None = None  # the last courier used: most days it is the same one
+        self._pending_select: list[int] = []
+        self.dialog: QDialog | None = None  # the dialog opened last (tests and the lead may look at it)
+        self.error_box: QMessageBox | None = None
+
+        self.model = ReshipTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)  # any column: order no., receiver, items, tracking no.
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.agree_button = self._button("agree", self.tr("同意补发"), self.agree_selected, bar)
+        self.refuse_button = self._button("refuse", self.tr("拒绝"), self.refuse_selected, bar)
+        self.ship_button = self._button("ship", self.tr("录入运单号"), self.ship_selected, bar)
+        self.paste_button = self._button("paste", self.tr("批量粘贴运单号"), self.paste_many, bar)
+        self.out_of_stock_button = self._button("out_of_stock", self.tr("缺货改退款"), self.out_of_stock_selected,
+                                                bar)
+        self.items_button = self._button("edit_items", self.tr("编辑补发商品"), self.edit_items_selected, bar)
+        bar.addSpacing(12)
+        self.print_button = self._button("print", self.tr("打印拣货单"), self.print_picking_list, bar)
+        self.pdf_button = self._button("pdf", self.tr("拣货单存为PDF"), self.choose_pdf_file, bar)
+        bar.addSpacing(12)
+        self.promise_button = self._button("promise", self.tr("记录承诺补发"), self.record_promise, bar)
+        self.open_button = self._button("open_case", self.tr("查看售后单"), self._open_selected, bar)
+        bar.addStretch(1)
+        self.search = QLineEdit()
+        self.search.setObjectName("reship_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("筛选 订单号 / 收货人 / 商品 / 运单号"))
+        self.search.textChanged.connect(self._filter)
+        bar.addWidget(self.search)
+        self.show_shipped = QCheckBox(self.tr("显示已发出"))
+        self.show_shipped.setObjectName("show_shipped")
+        self.show_shipped.toggled.connect(lambda _on: self.refresh())
+        bar.addWidget(self.show_shipped)
+        outer.addLayout(bar)
+
+        self.table = QTableView()
+        self.table.setObjectName("reship_table")
+        configure_table(self.table)
+        # Several rows at once: the picking list is printed for a morning's reships together.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setModel(self.proxy)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
+        outer.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reship_count")
+        outer.addWidget(self.count_label)
+
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.table.activated.connect(self._activated)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(COUNTDOWN_REFRESH_MS)
+        self._clock_timer.timeout.connect(self.model.refresh_time)
+        self._clock_timer.start()
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot: Callable[[], object], bar: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(f"reship_{name}")
+        button.clicked.connect(lambda _checked=False: slot())
+        bar.addWidget(button)
+        return button
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return changes.reships or changes.cases or changes.orders or changes.deadlines or changes.settings
+
+    def scope(self) -> QueueScope:
+        return QueueScope.WITH_SHIPPED if self.show_shipped.isChecked() else QueueScope.OPEN
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        scope = self.scope()
+        self._pending_select = self._pending_select or [r.case_id for r in self.selected_rows()]
+        self.context.read(lambda db: load_queue(db, scope), lambda view: self._loaded(scope, view),
+                          lambda error: self.message.emit(describe_error(error)))
+
+    def _loaded(self, scope: QueueScope, view: QueueView) -> None:
+        if scope is not self.scope():
+            return  # the filter changed meanwhile; a newer read is on its way
+        self._consequences = view.consequences
+        self.model.set_rows(view.rows)
+        waiting = sum(1 for r in view.rows if r.is_open)
+        overdue = sum(1 for r in view.rows if r.is_open and r.due_at is not None and r.due_at <= now())
+        self.count_label.setText(self.tr("待处理 %1 条，其中已逾期 %2 条").replace("%1", str(waiting)).replace(
+            "%2", str(overdue)))
+        self.count_changed.emit(waiting)
+        wanted, self._pending_select = self._pending_select, []
+        self._select_cases(wanted)
+        self._update_buttons()
+
+    def _select_cases(self, case_ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = True
+        for case_id in case_ids:
+            source_row = self.model.row_of_case(case_id)
+            if source_row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            if first:
+                selection.setCurrentIndex(index, flags)
+                first = False
+            else:
+                selection.select(index, flags)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_buttons()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select_case(self, case_id: int) -> None:
+        """Select one reship by its case number (after recording a promise, or from elsewhere)."""
+        self._select_cases([case_id])
+        self._update_buttons()
+
+    def selected_rows(self) -> list[ReshipRow]:
+        """The selected reships in the order shown."""
+        indexes = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [row for i in indexes if (row := i.data(ROW_ROLE)) is not None]
+
+    def current_row(self) -> ReshipRow | None:
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def _update_buttons(self) -> None:
+        row = self.current_row()
+        has_db = self.context.db is not None
+        self.agree_button.setEnabled(row is not None and row.can(CaseAction.AGREE_RESHIP))
+        self.refuse_button.setEnabled(row is not None and row.can(CaseAction.REJECT))
+        self.ship_button.setEnabled(row is not None and row.can(CaseAction.SHIP_RESHIP))
+        self.out_of_stock_button.setEnabled(row is not None and row.can_mark_out_of_stock)
+        self.items_button.setEnabled(row is not None and row.can_edit_items)
+        self.open_button.setEnabled(row is not None)
+        self.paste_button.setEnabled(has_db)
+        self.promise_button.setEnabled(has_db)
+        printable = bool(self.picking_rows())
+        self.print_button.setEnabled(printable)
+        self.pdf_button.setEnabled(printable)
+
+    # --- acting ------------------------------------------------------------------------------
+    def _write(self, work: Callable[[Database], object], done_message: str, select: list[int] | None = None) -> None:
+        self._pending_select = list(select or [])
+
+        def succeeded(_result: object) -> None:
+            self.message.emit(done_message)
+
+        self.context.write(work, RESHIP_CHANGES, succeeded, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("操作未完成"), describe_error(error),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("reship_error")
+        self.error_box = box
+        box.open()
+        self.refresh()
+
+    def _rules_for(self, row: ReshipRow) -> Consequences:
+        return self._consequences.get((row.platform, row.reason), Consequences((), ()))
+
+    def agree_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        said = self._rules_for(row)
+        dialog = DecisionDialog(self.tr("同意补发"), row, [labels.text(t) for t in said.agree], self.tr("同意补发"),
+                                note_required=False, parent=self)
+        dialog.setObjectName("agree_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def agree() -> None:
+            # Read the dialog here, on the GUI thread: it is deleted once closed.
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(lambda db: reship_service.agree(db, case_id, at, note, expected_version=version),
+                        self.tr("#%1 已同意补发").replace("%1", str(case_id)), [case_id])
+
+        dialog.accepted.connect(agree)
+        return self._open(dialog)
+
+    def refuse_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        said = self._rules_for(row)
+        lines = [labels.text(t) for t in said.refuse] or [
+            self.tr("平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。")]
+        dialog = DecisionDialog(self.tr("拒绝补发"), row, lines, self.tr("拒绝"), note_required=True, parent=self)
+        dialog.setObjectName("refuse_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def refuse() -> None:
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(lambda db: reship_service.refuse(db, case_id, note, at, expected_version=version),
+                        self.tr("#%1 已拒绝补发").replace("%1", str(case_id)))
+
+        dialog.accepted.connect(refuse)
+        return self._open(dialog)
+
+    def ship_selected(self) -> ShipDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        dialog = ShipDialog(row, self._carrier, self)
+        dialog.setObjectName("ship_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def ship() -> None:
+            if dialog.values is None:
+                return
+            carrier, tracking, at, note = dialog.values
+            self._carrier = carrier
+            self._write(
+                lambda db: reship_service.ship(db, case_id, carrier, tracking, at, note, expected_version=version),
+                self.tr("#%1 补发已发出：%2 %3").replace("%1", str(case_id)).replace("%2", carrier).replace(
+                    "%3", tracking))
+
+        dialog.accepted.connect(ship)
+        return self._open(dialog)
+
+    def paste_many(self) -> PasteDialog | None:
+        if self.context.db is None:
+            return None
+        dialog = PasteDialog(self.context, self._carrier, self)
+        dialog.setObjectName("paste_dialog")
+        dialog.shipped.connect(lambda n: self.message.emit(self.tr("已批量录入 %1 个运单号").replace("%1", str(n))))
+        return self._open(dialog)
+
+    def out_of_stock_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        lines = [self.tr("缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。")]
+        lines += [labels.text(t) for t in self._rules_for(row).refuse]
+        dialog = DecisionDialog(self.tr("缺货改退款"), row, lines, self.tr("改为退款"), note_required=False,
+                                parent=self)
+        dialog.setObjectName("out_of_stock_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def switch() -> None:
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(
+                lambda db: reship_service.mark_out_of_stock(db, case_id, note, at, expected_version=version),
+                self.tr("#%1 已改为仅退款，请在平台上退款").replace("%1", str(case_id)))
+
+        dialog.accepted.connect(switch)
+        return self._open(dialog)
+
+    def edit_items_selected(self) -> ItemsDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        dialog = ItemsDialog(row, self)
+        dialog.setObjectName("items_dialog")
+        case_id = row.case_id
+
+        def save() -> None:
+            items: list[ReshipItemRow] | None = dialog.items
+            if items is not None:
+                self._write(lambda db: reship_service.update_items(db, case_id, items),
+                            self.tr("#%1 补发商品已保存").replace("%1", str(case_id)), [case_id])
+
+        dialog.accepted.connect(save)
+        return self._open(dialog)
+
+    def record_promise(self) -> PromiseDialog | None:
+        if self.context.db is None:
+            return None
+        dialog = PromiseDialog(self)
+        dialog.setObjectName("promise_dialog")
+
+        def save() -> None:
+            platform, order_no, reason, at, note = dialog.values()
+            self._promise(platform, order_no, reason, at, note)
+
+        dialog.accepted.connect(save)
+        return self._open(dialog)
+
+    def _promise(self, platform: Platform, order_no: str, reason: CaseReason, at: Moment | None, note: str) -> None:
+        def done(case_id: int) -> None:
+            self._pending_select = [case_id]
+            self.message.emit(self.tr("已记录承诺补发 #%1").replace("%1", str(case_id)))
+
+        self.context.write(
+            lambda db: reship_service.record_promise(db, platform, order_no, at, note or None, reason),
+            RESHIP_CHANGES, done, self._failed)
+
+    def _open(self, dialog: DialogT) -> DialogT:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.open_case.emit(row.case_id)
+
+    def _open_selected(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.open_case.emit(row.case_id)
+
+    # --- the picking list (拣货单) ---------------------------------------------------------------
+    def picking_rows(self) -> list[ReshipRow]:
+        """The selected reships still to send; with nothing selected, every listed one waiting to be sent."""
+        selected = self.selected_rows()
+        shown = (self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount()))
+        rows = selected or [r for r in shown if r is not None and r.status is ReshipStatus.AGREED]
+        return [r for r in rows if r.items and r.status in (ReshipStatus.AGREED, ReshipStatus.REQUESTED)]
+
+    def picking_list_html(self, rows: list[ReshipRow], printed_at: datetime | None = None) -> str:
+        tr = self.tr
+        when = labels.when(printed_at or now())
+        parts = [
+            "<html><body style='font-size:10pt'>",
+            f"<h2>{escape(tr('拣货单（补发）'))}</h2>",
+            f"<p>{escape(tr('打印时间：%1，共 %2 个包裹').replace('%1', when).replace('%2', str(len(rows))))}</p>",
+            f"<h3>{escape(tr('拣货汇总'))}</h3>",
+            "<table border='1' cellspacing='0' cellpadding='4' width='100%'>",
+            f"<tr><th align='left'>{escape(tr('商品'))}</th><th align='left'>{escape(tr('规格'))}</th>"
+            f"<th align='right'>{escape(tr('数量'))}</th></tr>",
+        ]
+        for item in total_items(rows):
+            parts.append(f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
+                         f"<td align='right'>{item.quantity}</td></tr>")
+        parts.append("</table>")
+        parts.append(f"<h3>{escape(tr('逐单明细'))}</h3>")
+        parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
+        headers = (tr("售后单"), tr("订单号"), tr("收货人"), tr("地址"), tr("补发商品"), tr("发货时限"))
+        parts.append("<tr>" + "".join(f"<th align='left'>{escape(h)}</th>" for h in headers) + "</tr>")
+        for row in rows:
+            receiver = f"{row.receiver or ''} {row.phone or ''}".strip()
+            cells = (f"#{row.case_id}", f"{labels.platform(row.platform)} {row.order_no}", receiver,
+                     row.address or "", items_text(row), labels.when(row.ship_by) or status_text(row.status))
+            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</table></body></html>")
+        return "".join(parts)
+
+    def picking_document(self, rows: list[ReshipRow]) -> QTextDocument:
+        document = QTextDocument(self)
+        document.setHtml(self.picking_list_html(rows))
+        return document
+
+    def print_picking_list(self) -> PickingListPreview | None:
+        """Preview (and from there print) the picking list of the selected reships."""
+        rows = self.picking_rows()
+        if not rows:
+            return None
+        dialog = PickingListPreview(self.picking_document(rows), self)
+        dialog.setObjectName("picking_preview")
+        dialog.setWindowTitle(self.tr("拣货单预览"))
+        return self._open(dialog)
+
+    def choose_pdf_file(self) -> QFileDialog | None:
+        if not self.picking_rows():
+            return None
+        dialog = QFileDialog(self, self.tr("拣货单存为PDF"), str(Path.home() / self.tr("拣货单.pdf")),
+                             self.tr("PDF 文件 (*.pdf)"))
+        dialog.setObjectName("pdf_file_dialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")
+        dialog.fileSelected.connect(lambda name: self.save_picking_list_pdf(Path(name)))
+        return self._open(dialog)
+
+    def save_picking_list_pdf(self, path: Path) -> bool:
+        rows = self.picking_rows()
+        if not rows:
+            return False
+        writer = QPdfWriter(str(path))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        writer.setResolution(300)
+        writer.setTitle(self.tr("拣货单（补发）"))
+        document = self.picking_document(rows)
+        document.print_(writer)
+        del writer  # finishes the file
+        self.message.emit(self.tr("拣货单已保存到 %1").replace("%1", str(path)))
+        return path.exists()

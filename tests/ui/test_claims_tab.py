@@ -1,0 +1,293 @@
+"""The 快递理赔 tab over a real database: new claim from an order, actions, totals, evidence thumbnails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, QUrl
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.claims import ClaimAction, ClaimIncident
+from desktop_app.core.clock import CHINA, parse_moment
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
+from desktop_app.store.claim_rows import claim_detail
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.search import build_search_text
+from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.claim_dialogs import ClaimActionDialog, EditClaimDialog, FollowUpDialog, NewClaimDialog
+from desktop_app.ui.claim_table_model import ClaimTableModel
+from desktop_app.ui.claims_tab import ClaimsTab
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.paged_model import ROW_ROLE
+
+
+def add_order(db: Database, order_no: str, carrier: str, tracking: str) -> int:
+    with db.transaction() as s:
+        order = Order(
+            order_key=f"pdd:{order_no}", platform="pdd", order_no=order_no, receiver="梁军桐", phone="18252435900",
+            address="广东省深圳市宝安区文一西路535号", carrier=carrier, tracking_no=tracking, paid_fen=10600,
+            postage_fen=600, shipped_at=parse_moment("2026-11-01 16:26").at, imported_at=parse_moment("2026-11-02").at,
+            search_text=build_search_text([order_no, "梁军桐", "18252435900", tracking, "陶瓷马克杯", "汤碗"]),
+        )
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", spec="白色", quantity=2, unit_price_fen=3000))
+        order.items.append(OrderItem(position=1, title="汤碗", spec="大号", quantity=1, unit_price_fen=6000))
+        s.add(order)
+        s.flush()
+        return order.id
+
+
+@dataclass
+class Env:
+    db: Database
+    runner: BackgroundRunner
+    context: AppContext
+    tab: ClaimsTab
+
+    def idle(self, qtbot: QtBot) -> None:
+        qtbot.waitUntil(lambda: not self.runner.busy, timeout=10000)
+
+
+@pytest.fixture
+def env(qtbot: QtBot, db_path: Path) -> Iterator[Env]:
+    db = open_database(db_path)
+    add_order(db, "261101-103283030276851", "中通快递", "ZT7788")
+    runner = BackgroundRunner()
+    context = AppContext(runner)
+    tab = ClaimsTab(context)
+    qtbot.addWidget(tab)
+    tab.resize(1400, 800)
+    tab.show()
+    context.set_database(db)
+    environment = Env(db, runner, context, tab)
+    environment.idle(qtbot)
+    yield environment
+    runner.shutdown()
+    db.close()
+
+
+def open_action(qtbot: QtBot, env: Env, action: ClaimAction) -> ClaimActionDialog:
+    buttons = env.tab.detail.action_buttons()
+    assert action.value in buttons, sorted(buttons)
+    qtbot.mouseClick(buttons[action.value], Qt.MouseButton.LeftButton)
+    # Earlier dialogs close with WA_DeleteOnClose but may wait for deleteLater: take the open one.
+    [dialog] = [d for d in env.tab.detail.findChildren(ClaimActionDialog, "claim_action_dialog") if d.isVisible()]
+    return dialog
+
+
+def accept(dialog: ClaimActionDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_new_claim_from_an_order_then_act_and_totals_follow(qtbot: QtBot, env: Env) -> None:
+    tab = env.tab
+    assert tab.model.rowCount() == 0 and "￥0.00" in tab.totals_label.text()
+    dialog = tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog) and dialog.isVisible()
+    dialog.search.setText("ZT7788")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    with qtbot.waitSignal(dialog.draft_loaded, timeout=5000):
+        dialog.results.setCurrentRow(0)
+    assert dialog.carrier.text() == "中通快递" and dialog.tracking.text() == "ZT7788"
+    assert dialog.items.rowCount() == 2 and dialog.amount.text() == "100.00"
+    # One mug of two broke; the bowl is fine.
+    item = dialog.items.item(1, 0)
+    assert item is not None
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.amount.text() == "50.00"
+    dialog._spins[0].setValue(1)
+    assert dialog.amount.text() == "25.00"
+    dialog.incident.setCurrentIndex(dialog.incident.findData(ClaimIncident.DAMAGED.value))
+    dialog.description.setPlainText("外箱压扁，杯子碎了一只")
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    claim_id = created.args[0]
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1 and tab.detail.detail is not None, timeout=5000)
+    row = tab.model.index(0, 0).data(ROW_ROLE)
+    assert row.id == claim_id and row.claimed_fen == 2500 and row.status == "draft"
+    assert tab.selected_claim_ids() == [claim_id]
+    assert "已申请 <b>￥25.00</b>" in tab.totals_label.text()
+    assert "待追回 <b style='color:#c62828'>￥25.00</b>" in tab.totals_label.text()
+    assert tab.subtotals.topLevelItemCount() == 1 and tab.subtotals.topLevelItem(0).text(0) == "中通快递"
+    assert tab.detail.items.topLevelItemCount() == 1 and tab.detail.items.topLevelItem(0).text(2) == "1"
+    with env.db.reading() as s:
+        stored = claim_detail(s, claim_id)
+    assert stored.incident == "damaged" and stored.description == "外箱压扁，杯子碎了一只"
+
+    # Submit the statement, then the branch pays part of it.
+    accept(open_action(qtbot, env, ClaimAction.SUBMIT_STATEMENT))
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.index(0, 0).data(ROW_ROLE).status == "submitted", timeout=5000)
+    qtbot.waitUntil(lambda: "pay_partially" in tab.detail.action_buttons(), timeout=5000)
+    dialog = open_action(qtbot, env, ClaimAction.PAY_PARTIALLY)
+    dialog.amount.setText("10")
+    accept(dialog)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.index(0, 0).data(ROW_ROLE).status == "partially_paid", timeout=5000)
+    assert tab.totals.total.received_fen == 1000 and tab.totals.total.outstanding_fen == 1500
+    assert "已到账 <b>￥10.00</b>" in tab.totals_label.text()
+    assert "￥15.00" in tab.totals_label.text()
+    assert tab.subtotals.topLevelItem(0).text(4) == "15.00"
+    qtbot.waitUntil(lambda: tab.detail.history.topLevelItemCount() == 3, timeout=5000)
+    assert "部分赔付" in tab.detail.history.topLevelItem(2).text(2)
+
+
+def test_action_dialog_refuses_a_partial_payment_without_amount(qtbot: QtBot, env: Env,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id))
+    act_on_claim(env.db, claim_id, ClaimAction.SUBMIT_STATEMENT)
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "pay_partially" in env.tab.detail.action_buttons(), timeout=5000)
+    warnings: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.claim_dialogs.QMessageBox.warning",
+                        lambda _parent, _title, text: warnings.append(text))
+    dialog = open_action(qtbot, env, ClaimAction.PAY_PARTIALLY)
+    accept(dialog)
+    assert warnings == ["部分赔付请填写本次到账金额。"] and dialog.isVisible()
+    dialog.reject()
+
+
+def write_png(path: Path, colour: str) -> Path:
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    assert image.save(str(path))
+    return path
+
+
+def test_evidence_thumbnails(qtbot: QtBot, env: Env, tmp_path: Path, data_home: Path) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id))
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)
+    assert env.tab.detail.evidence.count() == 0
+    photo = write_png(tmp_path / "外箱.png", "#d32f2f")
+    record = tmp_path / "称重记录.txt"
+    record.write_text("1.35 kg", encoding="utf-8")
+    env.tab.detail.add_evidence_files([photo, record])
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.evidence.count() == 2, timeout=5000)
+    thumb = env.tab.detail.evidence.item(0)
+    assert thumb.text() == "外箱.png"
+    pixmap = thumb.icon().pixmap(96, 96)
+    assert not pixmap.isNull() and pixmap.width() == 96 and pixmap.height() == 72
+    # The thumbnail shows the photo itself, not a generic file icon.
+    assert pixmap.toImage().pixelColor(48, 36).name() == "#d32f2f"
+    other = env.tab.detail.evidence.item(1)
+    assert other.text() == "称重记录.txt" and not other.icon().isNull()
+    assert other.icon().pixmap(96, 96).toImage().pixelColor(48, 36).name() != "#d32f2f"
+    assert (data_home / "evidence" / str(claim_id) / "外箱.png").is_file()
+
+
+def test_filters_subtotals_and_statement_request(qtbot: QtBot, env: Env) -> None:
+    second = add_order(env.db, "261102-2", "顺丰速运", "SF1001")
+    with env.db.reading() as s:
+        first = s.query(Order.id).filter(Order.order_no == "261101-103283030276851").scalar()
+    a = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=first))
+    b = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=second))
+    env.tab.refresh()
+    env.idle(qtbot)
+    assert env.tab.model.rowCount() == 2 and env.tab.subtotals.topLevelItemCount() == 2
+    assert env.tab.carrier_filter.findData("顺丰速运") > 0
+    env.tab.carrier_filter.setCurrentIndex(env.tab.carrier_filter.findData("顺丰速运"))
+    env.idle(qtbot)
+    assert [env.tab.model.row_object(r).id for r in range(env.tab.model.rowCount())] == [b]
+    assert "已申请 <b>￥100.00</b>" in env.tab.totals_label.text()
+    env.tab.carrier_filter.setCurrentIndex(0)
+    env.idle(qtbot)
+    env.tab.table.selectAll()
+    assert sorted(env.tab.selected_claim_ids()) == sorted([a, b]) and env.tab.statement_button.isEnabled()
+    with qtbot.waitSignal(env.tab.statement_requested, timeout=2000) as requested:
+        env.tab.statement_button.click()
+    assert sorted(requested.args[0]) == sorted([a, b])
+    act_on_claim(env.db, a, ClaimAction.CLOSE)
+    env.tab.open_filter.setCurrentIndex(env.tab.open_filter.findText("未结束"))
+    env.idle(qtbot)
+    assert [env.tab.model.row_object(r).id for r in range(env.tab.model.rowCount())] == [b]
+
+
+def test_case_link_in_the_detail_opens_the_case(qtbot: QtBot, env: Env) -> None:
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)
+    assert f"case:{case_id}" in env.tab.detail.summary.toHtml()
+    with qtbot.waitSignal(env.tab.open_case, timeout=2000) as opened:
+        env.tab.detail.summary.anchorClicked.emit(QUrl(f"case:{case_id}"))
+    assert opened.args == [case_id]
+
+
+def test_claim_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester, env: Env) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    for incident in (ClaimIncident.LOST, ClaimIncident.DAMAGED, ClaimIncident.DELAYED):
+        open_claim(env.db, NewClaim(incident, order_id=order_id))
+    env.tab.refresh()
+    env.idle(qtbot)
+    model: ClaimTableModel = env.tab.model
+    assert model.rowCount() == 3
+    qtmodeltester.check(model, force_py=True)
+    env.tab.table.selectRow(2)
+    chosen = model.row_object(2)
+    model.sort(model.column_index("incident"), Qt.SortOrder.AscendingOrder)
+    assert [model.row_object(r).incident for r in range(3)] == ["damaged", "delayed", "lost"]
+    assert env.tab.selected_claim_ids() == [chosen.id]  # the selection follows its row
+
+
+def test_new_claim_from_a_case_then_move_the_follow_up_and_edit(qtbot: QtBot, env: Env) -> None:
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    assert not dialog.search.isEnabled() and f"#{case_id}" in dialog.order_label.text()
+    dialog.amount.selectAll()
+    qtbot.keyClicks(dialog.amount, "88")  # cost price, as this courier's rules want
+    dialog._spins[0].setValue(1)  # a later change of items keeps the typed amount
+    assert dialog.amount.text() == "88"
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        dialog.submit()
+    claim_id = created.args[0]
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail is not None and env.tab.detail.detail.id == claim_id,
+                    timeout=5000)
+    assert env.tab.detail.detail.case_id == case_id and env.tab.detail.detail.claimed_fen == 8800
+
+    follow = env.tab.detail.change_follow_up()
+    assert isinstance(follow, FollowUpDialog)
+    wanted = datetime_china(2026, 12, 3, 15, 30)
+    follow.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(wanted.timestamp()), QTimeZone(b"Asia/Shanghai")))
+    follow.accept()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail.follow_up_at == wanted, timeout=5000)
+    assert env.tab.model.row_object(0).follow_up_at == wanted
+    assert wanted.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") in env.tab.model.index(
+        0, env.tab.model.column_index("follow_up")).data()
+
+    edit = env.tab.detail.edit_claim()
+    assert isinstance(edit, EditClaimDialog)
+    edit.claimed.setText("90.50")
+    edit._accept()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail.claimed_fen == 9050, timeout=5000)
+    assert "已申请 <b>￥90.50</b>" in env.tab.totals_label.text()
+
+
+def datetime_china(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=CHINA)

@@ -1,0 +1,229 @@
+"""The 时效规则 settings: validate, save to the user folder, reset, working-day overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.rule_packs import (
+    has_user_pack,
+    load_pack,
+    load_workday_overrides,
+    read_pack_text,
+    save_user_pack_text,
+    shipped_rules_dir,
+)
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.deadlines import case_deadlines
+from desktop_app.ui.rules_dialog import RulesDialog, parse_date_lines
+from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
+
+ANSWER_48H = "duration = { hours = 48 }"  # the first timer of douyin.toml: reship_answer
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    yield from open_ledger(db_path)
+
+
+def due_of(ledger: Ledger, case_id: int, timer_id: str) -> datetime:
+    with ledger.db.reading() as session:
+        rows = {r.timer_id: r for r in case_deadlines(session, case_id)}
+    return rows[timer_id].due_at.astimezone(CHINA)
+
+
+def make_dialog(qtbot: QtBot, ledger: Ledger) -> RulesDialog:
+    ledger.context.set_database(ledger.db)
+    dialog = RulesDialog(ledger.context)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def wait_saved(qtbot: QtBot, ledger: Ledger, dialog: RulesDialog) -> None:
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    ledger.idle(qtbot)
+
+
+def test_an_invalid_pack_shows_its_problems_and_is_not_saved(qtbot: QtBot, ledger: Ledger,
+                                                              data_home: Path) -> None:
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("douyin")
+    shipped = read_pack_text("douyin")
+    assert dialog.editor.toPlainText() == shipped
+
+    dialog.editor.setPlainText(shipped.replace(ANSWER_48H, 'duration = { hours = "48" }', 1))
+    assert not dialog.validate_current()
+    problems = dialog.problem_texts()
+    assert problems and not dialog.problems.isHidden()
+    assert "douyin.toml" in problems[0] and "reship_answer" in problems[0]
+
+    dialog.save_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert not has_user_pack("douyin")
+    assert not (data_home / "rules" / "douyin.toml").exists()
+    assert "未保存" in dialog.status.text()
+
+    # Broken TOML syntax: the parser's message, with the file.
+    dialog.editor.setPlainText("[pack\nid = ")
+    dialog.validate_button.click()
+    assert "不是有效的 TOML" in dialog.problem_texts()[0]
+    dialog.save_button.click()
+    assert not has_user_pack("douyin")
+
+
+def test_a_valid_edit_is_saved_to_the_user_folder_and_wins(qtbot: QtBot, ledger: Ledger, data_home: Path) -> None:
+    case_id = douyin_reship(ledger.db, "DY1001", at("2026-05-06 20:00"))
+    assert due_of(ledger, case_id, "reship_answer") == at("2026-05-08 20:00")
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("douyin")
+    edited = dialog.editor.toPlainText().replace(ANSWER_48H, "duration = { hours = 24 }", 1)
+    dialog.editor.setPlainText(edited)
+    assert dialog.pack_list.currentItem().text().endswith(" *")  # unsaved
+
+    assert dialog.validate_current()
+    assert dialog.problems.isHidden()
+    with qtbot.waitSignal(dialog.rules_saved, timeout=10000) as blocker:
+        dialog.save_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert blocker.args == ["douyin"]
+    user_file = data_home / "rules" / "douyin.toml"
+    assert user_file.read_text(encoding="utf-8") == edited  # comments kept, as typed
+    assert load_pack("douyin").timer("reship_answer").duration.amount == 24
+    # The stored deadline was recomputed with the new rule.
+    assert due_of(ledger, case_id, "reship_answer") == at("2026-05-07 20:00")
+    assert dialog.pack_list.currentItem().text() == "抖店（已修改）"
+    assert "已保存" in dialog.status.text() and "1 张" in dialog.status.text()
+
+    # A new dialog (the next start, an upgrade) shows the user's copy.
+    again = make_dialog(qtbot, ledger)
+    again.select_pack("douyin")
+    assert again.editor.toPlainText() == edited
+    assert str(user_file) in again.state_label.text()
+
+
+def reset_with_answer(qtbot: QtBot, ledger: Ledger, dialog: RulesDialog,
+                      answer: QMessageBox.StandardButton) -> None:
+    box = dialog.ask_reset()
+    assert box is not None and box.isVisible()
+    assert dialog.confirm_box is box
+    box.button(answer).click()
+    wait_saved(qtbot, ledger, dialog)
+
+
+def test_reset_asks_then_removes_the_users_copy(qtbot: QtBot, ledger: Ledger, data_home: Path) -> None:
+    case_id = douyin_reship(ledger.db, "DY1001", at("2026-05-06 20:00"))
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("douyin")
+    dialog.editor.setPlainText(dialog.editor.toPlainText().replace(ANSWER_48H, "duration = { hours = 24 }", 1))
+    dialog.save_current()
+    wait_saved(qtbot, ledger, dialog)
+    assert has_user_pack("douyin")
+
+    reset_with_answer(qtbot, ledger, dialog, QMessageBox.StandardButton.No)
+    assert has_user_pack("douyin")
+
+    reset_with_answer(qtbot, ledger, dialog, QMessageBox.StandardButton.Yes)
+    assert not has_user_pack("douyin")
+    assert not (data_home / "rules" / "douyin.toml").exists()
+    assert dialog.editor.toPlainText() == (shipped_rules_dir() / "douyin.toml").read_text(encoding="utf-8")
+    assert dialog.pack_list.currentItem().text() == "抖店"
+    assert due_of(ledger, case_id, "reship_answer") == at("2026-05-08 20:00")  # back to 48 h
+
+    # Nothing to reset any more: no question.
+    assert dialog.ask_reset() is None
+
+
+def test_a_newer_shipped_revision_is_pointed_out(qtbot: QtBot, ledger: Ledger) -> None:
+    save_user_pack_text("pdd", read_pack_text("pdd").replace("revision = 1", "revision = 0", 1))
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("pdd")
+    assert not dialog.revision_note.isHidden()
+    assert "默认规则已更新" in dialog.revision_note.text()
+    dialog.select_pack("taobao")
+    assert dialog.revision_note.isHidden()
+
+
+def test_drafts_survive_switching_packs_and_closing_asks(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = make_dialog(qtbot, ledger)
+    dialog.show()
+    dialog.select_pack("jd")
+    dialog.editor.setPlainText(dialog.editor.toPlainText() + "\n# 草稿\n")
+    dialog.select_pack("taobao")
+    dialog.select_pack("jd")
+    assert dialog.editor.toPlainText().endswith("# 草稿\n")
+    dialog.reject()
+    box = dialog.confirm_box
+    assert box is not None and dialog.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.isVisible()
+    dialog.reject()
+    assert dialog.confirm_box is not None
+    dialog.confirm_box.button(QMessageBox.StandardButton.Discard).click()
+    assert not dialog.isVisible()
+    assert not has_user_pack("jd")
+
+
+def generic_reship_agreed(ledger: Ledger, when: datetime) -> int:
+    """A reship on an 'other' platform: the generic pack's 3-working-day timer starts when agreed."""
+    return open_case(ledger.db, NewCase(Platform.OTHER, "G1001", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                        requested=Moment(when), actions=((CaseAction.AGREE_RESHIP, Moment(when)),)),
+                     author="测试")
+
+
+def test_working_day_overrides_are_validated_saved_and_used(qtbot: QtBot, ledger: Ledger, data_home: Path) -> None:
+    # Agreed Friday 2026-10-09 10:00: 3 working days are Sat 10-10 (调休), Mon 10-12, Tue 10-13.
+    case_id = generic_reship_agreed(ledger, at("2026-10-09 10:00"))
+    assert due_of(ledger, case_id, "reship_within") == at("2026-10-13 10:00")
+    dialog = make_dialog(qtbot, ledger)
+    dialog.pages.setCurrentIndex(1)
+
+    dialog.holidays_edit.setPlainText("2026-10-12\n2026-13-01\n")
+    dialog.workdays_edit.setPlainText("2026-10-12\n")
+    dialog.save_workdays_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    problems = dialog.workday_problem_texts()
+    assert any("第 2 行" in p and "2026-13-01" in p for p in problems)
+    assert any("同一天不能既是休息日又是工作日：2026-10-12" in p for p in problems)
+    assert not (data_home / "rules" / "workdays.toml").exists()
+
+    dialog.holidays_edit.setPlainText("2026-10-12  # 仓库盘点\n\n")
+    dialog.workdays_edit.setPlainText("")
+    with qtbot.waitSignal(dialog.rules_saved, timeout=10000) as blocker:
+        dialog.save_workdays_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert blocker.args == ["workdays"]
+    assert dialog.workday_problems.isHidden()
+    assert load_workday_overrides() == WorkdayOverrides(frozenset({date(2026, 10, 12)}))
+    assert due_of(ledger, case_id, "reship_within") == at("2026-10-14 10:00")  # Sat, Tue, Wed
+    assert dialog.holidays_edit.toPlainText() == "2026-10-12\n"
+
+    # An extra working Sunday (written with slashes) brings it back a day: Sat, Sun, Tue.
+    dialog.workdays_edit.setPlainText("2026/10/11\n")
+    dialog.save_workdays()
+    wait_saved(qtbot, ledger, dialog)
+    assert load_workday_overrides() == WorkdayOverrides(frozenset({date(2026, 10, 12)}),
+                                                        frozenset({date(2026, 10, 11)}))
+    assert due_of(ledger, case_id, "reship_within") == at("2026-10-13 10:00")
+    assert dialog.workdays_edit.toPlainText() == "2026-10-11\n"
+
+    # The saved lists come back in a new dialog.
+    again = make_dialog(qtbot, ledger)
+    assert again.holidays_edit.toPlainText() == "2026-10-12\n"
+
+
+@pytest.mark.parametrize(("text", "days", "bad"), [
+    ("2026-10-01\n2026/10/02\n\n# 注释\n", {date(2026, 10, 1), date(2026, 10, 2)}, ()),
+    ("2026-02-30\n明天\n", set(), ((1, "2026-02-30"), (2, "明天"))),
+])
+def test_date_lines(text: str, days: set[date], bad: tuple[tuple[int, str], ...]) -> None:
+    parsed = parse_date_lines(text)
+    assert parsed.days == days and parsed.bad == bad
