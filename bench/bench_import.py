@@ -273,6 +273,52 @@ def child_import(db_path: Path, files: list[Path]) -> dict[str, object]:
             "rows": sum(f.rows for f in result.files)}
 
 
+def child_breakdown(db_path: Path, file: Path, without_search_trigger: bool) -> dict[str, object]:
+    """Where an import's time goes: reading + checking rows, then storing them (one thread each step).
+
+    With `without_search_trigger` the FTS5 trigger is dropped from this throw-away copy first, to show
+    what the search index costs."""
+    import sqlite3
+
+    from desktop_app.io.cell_values import CellCleaner
+    from desktop_app.io.import_profiles import load_profiles
+    from desktop_app.io.order_import import _locate_orders, larger_page_cache
+    from desktop_app.io.order_rows import OrderAssembler, RowParser
+    from desktop_app.io.order_upsert import OrderUpserter
+    from desktop_app.io.spreadsheet_readers import open_spreadsheet
+    from desktop_app.store.database import open_database
+
+    if without_search_trigger:
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("DROP TRIGGER orders_search_ai")
+    start = time.process_time()
+    spreadsheet = open_spreadsheet(file)
+    profiles = load_profiles()
+    located = _locate_orders(spreadsheet, profiles, profiles)
+    loaded = time.process_time()
+    profile = located.profile
+    parser = RowParser(profile, located.header, CellCleaner(profile.cleaning), profile.order_fields["order_no"],
+                       profile.order_fields, profile.item_fields)
+    assembler = OrderAssembler(parser, profile, batch_size=2000)
+    batches = list(assembler.batches(located.header.rows))
+    checked = time.process_time()
+    spreadsheet.close()
+    db = open_database(db_path)
+    try:
+        stored_from = time.process_time()
+        with db.engine.begin() as conn:
+            upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
+                                     source_file=str(file))
+            with larger_page_cache(conn):
+                for batch in batches:
+                    upserter.write(batch)
+            upserter.close()
+        stored = time.process_time() - stored_from
+    finally:
+        db.close()
+    return {"load": loaded - start, "check": checked - loaded, "store": stored}
+
+
 def child_count(db_path: Path) -> dict[str, object]:
     import sqlite3
 
@@ -335,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also time the steps apart (CPU seconds), with and without the search trigger")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -343,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
             out: dict[str, object] = dict(child_parse(Path(rest[0])))
         elif kind == "import":
             out = child_import(Path(rest[0]), [Path(p) for p in rest[1:]])
+        elif kind == "breakdown":
+            out = child_breakdown(Path(rest[0]), Path(rest[1]), rest[2] == "no-fts")
         else:
             out = child_count(Path(rest[0]))
         print(json.dumps(out))
@@ -387,6 +437,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<24}{int(first['rows']):>8}{int(first['inserted']):>8}"  # type: ignore[call-overload]
               f"{float(parsed['seconds']):>9.2f}{float(first['seconds']):>10.2f}{ratio:>7.2f}"  # type: ignore[arg-type]
               f"{float(again['seconds']):>13.2f}{peak:>9.0f}{target:>13} {'ok' if ok else 'MISS'}")  # type: ignore[arg-type]
+    if args.breakdown:
+        print()
+        print("CPU seconds per step (each step alone, one thread): load = the reader, check = our row")
+        print("parsing and validation, store = the upsert; 'store w/o FTS' drops the FTS5 search trigger.")
+        header = f"{'file':<24}{'load':>8}{'check':>8}{'store':>8}{'store w/o FTS':>15}"
+        print(header)
+        print("-" * len(header))
+        for label, _parse_file, import_files_, _limit in scenarios[:2]:  # the detail-file join is not split out
+            timings = []
+            for mode in ("fts", "no-fts"):
+                db_path = fresh_db(files, workdir, "breakdown")
+                timings.append(run_child("breakdown", str(db_path), str(import_files_[0]), mode))
+            with_fts, without = timings
+            print(f"{label:<24}{float(with_fts['load']):>8.2f}{float(with_fts['check']):>8.2f}"  # type: ignore[arg-type]
+                  f"{float(with_fts['store']):>8.2f}{float(without['store']):>15.2f}")  # type: ignore[arg-type]
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

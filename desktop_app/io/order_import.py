@@ -9,9 +9,8 @@ generator being closed leaves nothing of that file in the database.
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,14 +32,13 @@ from desktop_app.io.order_rows import (
     ItemIndex,
     NotGrouped,
     OrderAssembler,
-    OrderRecord,
     RowError,
     RowParser,
     find_header,
     last_row_of_each_order,
     read_item_table,
 )
-from desktop_app.io.order_upsert import OrderUpserter, UpsertCounts
+from desktop_app.io.order_upsert import OrderUpserter, StagedBatch, UpsertCounts
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
 from desktop_app.store.database import Database
 
@@ -186,7 +184,7 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
         last_rows: dict[str, int] | None = None
         while True:
             assembler = OrderAssembler(parser, profile, batch_size=batch_size, item_index=item_index,
-                                       item_table=profile.item_table, last_rows=last_rows)
+                                       last_rows=last_rows)
             try:
                 counts = yield from _store(db, job, assembler, rows, located.table, index, count, cancel)
             except NotGrouped:
@@ -212,90 +210,6 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
             detail.close()
 
 
-class _Abort(Exception):
-    """Tells the writer thread to roll back."""
-
-
-_COMMIT = object()
-_ABORT = object()
-
-
-class BackgroundWriter:
-    """Runs one file's transaction on its own thread.
-
-    SQLite does the heavy part of storing (index and FTS5 upkeep) in C with the GIL released, so
-    while it stores one batch this thread is already reading and checking the next rows: on a
-    two-core machine that hides most of the database time behind the parsing. The connection is
-    used by the writer thread only. Any failure or `abort()` rolls the whole file back.
-    """
-
-    def __init__(self, db: Database, make_upserter: Callable[[Connection], OrderUpserter]) -> None:
-        self._db = db
-        self._make_upserter = make_upserter
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=3)
-        self._aborting = threading.Event()
-        self._error: BaseException | None = None
-        self.counts: UpsertCounts | None = None
-        self.orders_written = 0
-        self._thread = threading.Thread(target=self._run, name="order-import-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            with self._db.engine.begin() as conn:
-                upserter = self._make_upserter(conn)
-                with larger_page_cache(conn):
-                    while True:
-                        item = self._queue.get()
-                        if item is _ABORT or self._aborting.is_set():
-                            raise _Abort()
-                        if item is _COMMIT:
-                            break
-                        upserter.write(item)  # type: ignore[arg-type]
-                        self.orders_written += len(item)  # type: ignore[arg-type]
-                    upserter.close()
-            self.counts = upserter.counts
-        except _Abort:
-            pass
-        except BaseException as exc:  # handed to the reading thread, which raises it
-            self._error = exc
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def put(self, batch: list[OrderRecord]) -> None:
-        while True:
-            self._check()
-            if not self._thread.is_alive():
-                raise RuntimeError("the import writer stopped unexpectedly")
-            try:
-                self._queue.put(batch, timeout=0.05)
-                return
-            except queue.Full:
-                continue
-
-    def commit(self) -> UpsertCounts:
-        self.put(_COMMIT)  # type: ignore[arg-type]
-        self._thread.join()
-        self._check()
-        assert self.counts is not None
-        return self.counts
-
-    def abort(self) -> None:
-        if not self._thread.is_alive():
-            return
-        self._aborting.set()
-        while True:  # make room for the stop signal even when the queue is full
-            try:
-                self._queue.put_nowait(_ABORT)
-                break
-            except queue.Full:
-                with contextlib.suppress(queue.Empty):
-                    self._queue.get_nowait()
-        self._thread.join()
-
-
 @contextlib.contextmanager
 def larger_page_cache(conn: Connection) -> Iterator[None]:
     """A bigger SQLite page cache for the length of an import, restored afterwards.
@@ -317,29 +231,50 @@ def larger_page_cache(conn: Connection) -> Iterator[None]:
 def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator[tuple[int, Sequence[object]]],
            table: Table, index: int, count: int,
            cancel: CancelCheck | None) -> Generator[ImportProgress, None, UpsertCounts]:
-    """One transaction for the whole file; any exception (cancel included) rolls it back."""
+    """One transaction for the whole file; any exception (cancel and GeneratorExit included) rolls it back.
+
+    Overlap without sharing the connection: while one batch's `apply_staged` statement runs on a
+    helper thread (SQLite does the index and FTS5 upkeep without the GIL — the largest part of
+    storing), this thread reads and checks the next batch. The connection is only touched again
+    after that statement has finished. Per-row work (`executemany`) stays on this thread: on a
+    helper it would wait for the GIL after every row.
+    """
     name = str(job.path)
-    source = str(job.path.resolve())
-    stamp = datetime.now(UTC)
-
-    def make_upserter(conn: Connection) -> OrderUpserter:
-        return OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
-                             source_file=source, imported_at=stamp)
-
-    writer = BackgroundWriter(db, make_upserter)
+    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
+    pending: tuple[Future[None], StagedBatch] | None = None
     try:
-        yield ImportProgress(name, index, count, "importing", 0, table.fraction_read())
-        for batch in assembler.batches(rows):
+        with db.engine.begin() as conn, larger_page_cache(conn):
+            upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
+                                     source_file=str(job.path.resolve()), imported_at=datetime.now(UTC))
+            done = 0
+            yield ImportProgress(name, index, count, "importing", 0, table.fraction_read())
+            try:
+                for batch in assembler.batches(rows):
+                    if cancel is not None and cancel():
+                        raise ImportCancelled(job.path)
+                    if pending is not None:
+                        pending[0].result()
+                        upserter.finish(pending[1])
+                        pending = None
+                    staged = upserter.stage_batch(batch)
+                    if staged is not None:
+                        pending = (helper.submit(upserter.apply_staged), staged)
+                    done += len(batch)
+                    yield ImportProgress(name, index, count, "importing", assembler.rows_read,
+                                         table.fraction_read(), done)
+                if pending is not None:
+                    pending[0].result()
+                    upserter.finish(pending[1])
+                    pending = None
+            finally:
+                if pending is not None:  # never roll back under a running statement
+                    wait([pending[0]])
             if cancel is not None and cancel():
                 raise ImportCancelled(job.path)
-            writer.put(batch)
-            yield ImportProgress(name, index, count, "importing", assembler.rows_read, table.fraction_read(),
-                                 writer.orders_written)
-        if cancel is not None and cancel():
-            raise ImportCancelled(job.path)
-        return writer.commit()
+            upserter.close()
+            return upserter.counts
     finally:
-        writer.abort()
+        helper.shutdown(wait=True)
 
 
 def plan_jobs(paths: Sequence[Path | str], profiles: Sequence[ImportProfile]) -> list[FileJob]:

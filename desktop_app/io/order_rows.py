@@ -16,7 +16,6 @@ from desktop_app.io.cell_values import CellCleaner, split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import (
     ImportProfile,
-    ItemTable,
     Layout,
     SplitColumn,
     normalize_header,
@@ -142,10 +141,13 @@ def find_header(rows: Iterator[tuple[int, Sequence[object]]],
     """Look for the header within the first rows (a title line may sit above it)."""
     for seen, (number, cells) in enumerate(rows):
         if seen >= HEADER_SEARCH_ROWS:
-            return None
+            break
         index = header_index(cells)
         if index and is_header(set(index)):
             return HeaderMatch(number, list(cells), index, rows)
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()  # a CSV reader holds its file open until closed
     return None
 
 
@@ -437,14 +439,12 @@ class OrderAssembler:
     """
 
     def __init__(self, parser: RowParser, profile: ImportProfile, *, batch_size: int,
-                 item_index: ItemIndex | None = None, item_table: ItemTable | None = None,
-                 last_rows: dict[str, int] | None = None) -> None:
+                 item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None) -> None:
         self.parser = parser
         self.platform = profile.platform.value
         self.layout = profile.layout
         self.batch_size = batch_size
         self.item_index = item_index
-        self.item_table = item_table
         self.last_rows = last_rows
         self.errors: list[RowError] = []
         self.rows_read = 0
@@ -483,7 +483,7 @@ class OrderAssembler:
             return
         problems = index.bad.get(draft.key)
         if problems:
-            where = self.item_table_name()
+            where = f"“{problems[0].table}”" if problems[0].table else "商品明细"
             rows = "、".join(str(e.row) for e in problems[:5])
             draft.errors.append(RowError(draft.first_row, None,
                                          f"本订单在{where}第 {rows} 行的商品有错误，整单未导入", self.parser.table))
@@ -491,9 +491,6 @@ class OrderAssembler:
         found = index.items.get(draft.key)
         # An order missing from the detail keeps its stored items rather than losing them.
         draft.items = list(found) if found is not None else None
-
-    def item_table_name(self) -> str:
-        return "商品明细"
 
     def batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
         parser = self.parser

@@ -19,6 +19,7 @@ from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
 from desktop_app.io.order_import import BATCH_SIZE, ImportRun, import_order_files
 from desktop_app.io.order_rows import RowError
+from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.store.database import Database
 
 __all__ = [
@@ -50,7 +51,20 @@ def import_steps(db: Database, paths: Sequence[Path | str], platform: str = "aut
     wants to report between steps. Closing the generator rolls back the file being imported."""
     if not paths:
         raise UserError("没有选择要导入的文件")
-    return import_order_files(db, list(paths), _check_platform(platform), cancel, batch_size)
+    return _then_deadlines(db, import_order_files(db, list(paths), _check_platform(platform), cancel, batch_size))
+
+
+def _then_deadlines(db: Database, run: ImportRun) -> ImportRun:
+    """After the files are in, cases whose orders gained paid/shipped/signed times get their timers.
+
+    Open cases only, in their own transaction: deadlines are derived data, recomputed in full here
+    (a few milliseconds for a shop's few hundred open cases) rather than tracked order by order.
+    """
+    result = yield from run
+    if result.inserted or result.updated:
+        with db.transaction() as session:
+            recompute_open_cases(session)
+    return result
 
 
 def import_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
-from desktop_app.io.order_import import import_order_files
+from desktop_app.services.order_import import import_steps
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
@@ -218,7 +218,7 @@ class ImportDialog(QDialog):
 
 def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay) -> ImportResult:
     """Run the import generator to its end on the worker thread, relaying throttled progress."""
-    run = import_order_files(db, paths, cancel=cancel)  # type: ignore[arg-type]
+    run = import_steps(db, paths, cancel=cancel)  # type: ignore[arg-type]
     last = 0.0
     while True:
         try:

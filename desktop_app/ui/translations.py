@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from desktop_app.paths import data_dir, resource
 
@@ -58,6 +58,9 @@ def qm_file(language: str) -> Path | None:
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Install our translation and Qt's own (dialog buttons) for `language`; zh_CN needs only Qt's."""
+    # Weekday and month names, number formats: Chinese unless English was chosen.
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if language == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     translators: list[QTranslator] = []
     qt_translator = QTranslator(app)
     qt_name = "qtbase_zh_CN" if language == "zh_CN" else f"qtbase_{language}"

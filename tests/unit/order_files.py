@@ -98,8 +98,8 @@ def item_rows(db: Database, key: str) -> list[tuple[object, ...]]:
             "join orders o on o.id = i.order_id where o.order_key = ? order by i.position", (key,))]
 
 
-def zip_bomb(path: Path, megabytes: int = 1100) -> Path:
-    """A workbook-shaped zip whose sheet declares more than a gigabyte of XML (highly compressible)."""
+def zip_bomb(path: Path, megabytes: int = 64) -> Path:
+    """A workbook-shaped zip whose sheet unpacks to `megabytes` of XML from a few hundred KB."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")

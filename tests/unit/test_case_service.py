@@ -193,3 +193,20 @@ def test_database_is_wal_with_foreign_keys(db: Database, db_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     raw = sqlite3.connect(db_path)
     assert raw.execute("select count(*) from sqlite_master where name='order_search'").fetchone()[0] == 1
+
+
+def test_importing_the_order_later_fills_the_placeholder(db: Database) -> None:
+    from pathlib import Path
+
+    from desktop_app.services.order_import import import_files
+
+    samples = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4910237409546111393", CaseKind.RESHIP), author="a")
+    with db.reading() as s:
+        assert case_detail(s, case_id).order.order.receiver is None
+    result = import_files(db, [samples / "taobao_ExportOrderList.csv"])
+    assert not result.refused
+    with db.reading() as s:
+        d = case_detail(s, case_id)
+    assert d.order.order.imported and d.order.order.receiver == "蔡伟华"
+    assert d.order.order.paid_at is not None

@@ -87,9 +87,13 @@ def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_pa
     assert code == 0 and "80" in out
     code, out, _ = cli(capsys, "export-orders", str(tmp_path / "jd.xlsx"), "--platform", "京东", "--db", str(db_path))
     assert code == 0
-    sheet = load_workbook(tmp_path / "jd.xlsx", read_only=True).active
-    assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(tmp_path / "jd.xlsx", read_only=True)
+    try:
+        sheet = workbook.active
+        assert sheet is not None
+        rows = list(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
     assert len(rows) == 41 and {r[0] for r in rows[1:]} == {"京东"}
     code, _, err = cli(capsys, "export-orders", str(tmp_path / "out.csv"), "--db", str(db_path))
     assert code == 2 and ".xlsx" in err

@@ -30,7 +30,7 @@ def _drain(steps: object) -> tuple[list[ImportProgress], ImportResult]:
 
 
 def _writer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "order-import-writer"]
+    return [t for t in threading.enumerate() if t.name.startswith("order-import")]
 
 
 def test_progress_reports_each_phase(tmp_path: Path, db: Database) -> None:
@@ -95,16 +95,16 @@ def test_closing_the_generator_rolls_back(tmp_path: Path, db: Database) -> None:
 
 def test_a_crash_while_storing_rolls_back_and_propagates(tmp_path: Path, db: Database,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    original = order_upsert.OrderUpserter.write
+    original = order_upsert.OrderUpserter.apply_staged
     calls = {"n": 0}
 
-    def failing_write(self: order_upsert.OrderUpserter, records: list[object]) -> None:
+    def failing_apply(self: order_upsert.OrderUpserter) -> None:  # runs on the helper thread
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        original(self, records)  # type: ignore[arg-type]
+        original(self)
 
-    monkeypatch.setattr(order_upsert.OrderUpserter, "write", failing_write)
+    monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", failing_apply)
     with pytest.raises(RuntimeError, match="disk full"):
         _drain(import_steps(db, [_pdd_file(tmp_path, orders=20)], batch_size=5))
     assert count_rows(db) == 0

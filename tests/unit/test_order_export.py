@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from order_files import PDD_HEADER, copy_sample, pdd_row, run_import, write_csv
 
 from desktop_app.core.errors import UserError
@@ -19,9 +20,10 @@ from desktop_app.store.database import Database
 DANGEROUS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3+4", "@SUM(A1)", "＝1+1", "＋86 138", "－5", "＠me"]
 
 
-def _sheet(path: Path):  # type: ignore[no-untyped-def]
-    workbook = load_workbook(path)
-    return workbook["订单"]
+def _sheet(path: Path) -> Worksheet:
+    sheet = load_workbook(path)["订单"]
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
 def test_columns_and_values(tmp_path: Path, db: Database) -> None:
