@@ -545,6 +545,8 @@ EN: dict[str, str | tuple[str, str]] = {
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
+    ("MainWindow", "店铺信息"): "Shop details",
+    ("MainWindow", "已保存到 %1"): "Saved to %1",
     ("MainWindow", "售后单"): "After-sales cases",  # tab title
     ("MainWindow", "订单"): "Orders",  # tab title
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has

@@ -39,6 +39,10 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
+    from desktop_app.ui.fonts import install_interface_fallback, register_fonts
+
+    register_fonts()  # the shipped CJK font: Chinese renders even where the system has none
+    install_interface_fallback(app)
 
     from desktop_app.ui.settings_dialog import language
     from desktop_app.ui.translations import install_translators

@@ -16,6 +16,7 @@ from desktop_app.ui.settings_dialog import SettingsDialog
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
+    from desktop_app.services.statements import StatementRequest
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
+    from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
+    from desktop_app.ui.statement_dialog import StatementDialog
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
                                            self.refresh)
         self.rules_action = self._action(toolbar, self.tr("时效规则"), QKeySequence(), self.open_rules)
+        self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
         find = QAction(self.tr("搜索"), self)
@@ -91,6 +95,7 @@ class MainWindow(QMainWindow):
         for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
+        self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
         for tab in self.all_tabs():
             tab.message.connect(self.show_message)
         self.cases_tab.new_case_requested.connect(self.new_case)
@@ -112,7 +117,8 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
-        for action in (self.new_case_action, self.import_action, self.refresh_action, self.rules_action):
+        for action in (self.new_case_action, self.import_action, self.refresh_action, self.rules_action,
+                       self.shop_action):
             action.setEnabled(enabled)
 
     # --- database ----------------------------------------------------------------------------
@@ -177,6 +183,37 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         self.tabs.setCurrentWidget(self.calendar_tab)
+
+    def open_statements_for_claims(self, claim_ids: list[int]) -> StatementDialog | None:
+        from desktop_app.services.statements import StatementRequest
+
+        return self._open_statements(StatementRequest(claim_ids=tuple(claim_ids)))
+
+    def open_statement_for_order(self, order: OrderRow) -> StatementDialog | None:
+        from desktop_app.services.statements import StatementRequest
+
+        return self._open_statements(StatementRequest(order_ids=(order.id,)))
+
+    def _open_statements(self, request: StatementRequest) -> StatementDialog | None:
+        if self.context.db is None:
+            return None
+        from desktop_app.ui.statement_dialog import StatementDialog
+
+        dialog = StatementDialog(self.context, request, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda path: self.show_message(self.tr("已保存到 %1").replace("%1", path)))
+        dialog.open()
+        return dialog
+
+    def open_shop_profile(self) -> ShopProfileDialog | None:
+        if self.context.db is None:
+            return None
+        from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
+
+        dialog = ShopProfileDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_rules(self) -> None:
         if self.context.db is None:

@@ -1,0 +1,138 @@
+"""`statement`: goods value statements (货物价值说明) as PDF or xlsx, headless.
+
+    python -m desktop_app statement --claim 12 13 14 --out 中通-理赔.pdf
+    python -m desktop_app statement --order 3712345678901234567 --platform taobao --out 货值说明.xlsx
+
+Several claims make one file: one PDF page, or one sheet, per claim. The PDF is drawn by Qt
+(ui/statement_render.py), so this command starts an offscreen QGuiApplication when it has to;
+only the ui package imports Qt, so that import happens inside the handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.vocabulary import Platform
+
+if TYPE_CHECKING:
+    from desktop_app.core.statement import GoodsValueStatement
+
+FORMATS = (".pdf", ".xlsx")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = subparsers.add_parser(
+        "statement", help="生成货物价值说明（货值说明）PDF 或 Excel，交快递网点理赔",
+        description="为快递理赔生成货物价值说明：店铺信息、订单与运单、收件人、商品明细、货值（小写和大写）、"
+                    "申请赔偿金额、价值依据和声明。多个理赔生成一个文件：PDF 每份一页，Excel 每份一个工作表。"
+                    "店铺名称、联系人、收款账户等在程序的“店铺信息”中填写。",
+    )
+    source = cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--claim", type=int, nargs="+", metavar="N", help="理赔编号（可多个：批量）")
+    source.add_argument("--order", metavar="NO", help="订单号（没有登记理赔时，按整张订单写）")
+    cmd.add_argument("--platform", metavar="P",
+                     help="订单所属平台（同一订单号在多个平台都有时）：" + " ".join(p.value for p in Platform))
+    cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
+    cmd.add_argument("--description", metavar="TEXT", help="仅 --order：情况说明")
+    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="落款日期（默认：今天）")
+    cmd.add_argument("--out", required=True, type=Path, metavar="FILE",
+                     help="输出文件：.pdf 或 .xlsx")
+    add_db_option(cmd)
+    add_json_option(cmd)
+    cmd.set_defaults(handler=_statement)
+
+
+def _issued_on(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"日期“{text}”格式不对，应为 YYYY-MM-DD") from None
+
+
+def _check_args(args: argparse.Namespace) -> str:
+    suffix = args.out.suffix.lower()
+    if suffix not in FORMATS:
+        raise CommandError(f"输出文件应以 .pdf 或 .xlsx 结尾：{args.out.name}")
+    if args.claim and (args.platform or args.incident or args.description):
+        raise CommandError("--platform、--incident、--description 只用于 --order（理赔自带这些信息）")
+    if args.out.exists() and args.out.is_dir():
+        raise CommandError(f"输出路径是一个文件夹：{args.out}")
+    if not args.out.resolve().parent.is_dir():
+        raise CommandError(f"输出文件夹不存在：{args.out.resolve().parent}")
+    return suffix
+
+
+def _statement(args: argparse.Namespace) -> int:
+    from desktop_app.services.shop_profile import get_shop_profile
+    from desktop_app.services.statements import StatementRequest, build_statements, carriers_of, find_order_id
+
+    suffix = _check_args(args)
+    issued_on = _issued_on(args.date)
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            if args.claim:
+                request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)))
+            else:
+                platform = Platform.parse(args.platform) if args.platform else None
+                order_id = find_order_id(session, args.order, platform)
+                request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
+                                           description=args.description or "")
+            statements = build_statements(session, request, issued_on)
+            missing = get_shop_profile(session).missing()
+    finally:
+        db.close()
+    if missing:
+        sys.stderr.write(f"提示：店铺信息未填写（{'、'.join(missing)}），这些格子将留空，可打印后手写；"
+                         "在程序的“店铺信息”中填写后即可自动带出\n")
+    carriers = carriers_of(statements)
+    if len(carriers) > 1:
+        sys.stderr.write(f"提示：这些理赔属于不同的快递公司（{'、'.join(carriers)}），快递网点通常只受理自己的快件\n")
+    pages = _write(statements, args.out, suffix)
+    if args.json:
+        print_json({
+            "file": str(args.out), "format": suffix[1:], "count": pages,
+            "statements": [
+                {"order": s.order_no, "tracking": s.tracking_no, "carrier": s.carrier, "reference": s.reference,
+                 "total": _yuan_text(s.total_fen),
+                 "total_words": s.total_words, "claimed": _yuan_text(s.claimed_fen)}
+                for s in statements
+            ],
+        })
+    else:
+        sys.stdout.write(f"已生成 {pages} 份货物价值说明：{args.out}\n")
+    return 0
+
+
+def _yuan_text(fen: int) -> str:
+    from desktop_app.core.money import fen_to_yuan
+
+    return str(fen_to_yuan(fen))
+
+
+def _write(statements: list[GoodsValueStatement], out: Path, suffix: str) -> int:
+    if suffix == ".xlsx":
+        from desktop_app.io.statement_xlsx import write_statements_xlsx
+
+        return write_statements_xlsx(statements, out)
+    ensure_offscreen_when_headless()
+    from desktop_app.ui.statement_render import ensure_gui_application, write_pdf
+
+    ensure_gui_application()
+    return write_pdf(statements, out)
+
+
+def ensure_offscreen_when_headless() -> None:
+    """No display (a server, a cron job, ssh): Qt must draw offscreen or it aborts."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -1,0 +1,129 @@
+"""The shop's details for statements (店铺信息): one JSON value in the ledger's `settings` table.
+
+They live in the ledger, not in the per-machine QSettings, because they belong to the shop's data:
+a backup or a second seat carries them along. The optional seal image is copied into the data
+folder (`seals/`), named by its content, and stored as a path relative to that folder, so moving
+the data folder keeps it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.statement import ShopProfile
+from desktop_app.paths import data_dir
+from desktop_app.store.database import Database
+from desktop_app.store.models import Setting
+
+SETTING_KEY = "shop_profile"
+SEAL_FOLDER = "seals"
+MAX_SEAL_BYTES = 5 * 1024 * 1024
+# The first bytes of the image formats every printer path (Qt and openpyxl) can place on a page.
+_IMAGE_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+_TEXT_FIELDS = ("name", "contact", "phone", "address", "payout_account")
+_MAX_LENGTH = 300
+
+
+class BadSealImage(UserError):
+    """The chosen seal file is not a PNG/JPEG image we can print."""
+
+
+def get_shop_profile(session: Session) -> ShopProfile:
+    """The saved profile, or an empty one; fields a newer version added are ignored."""
+    setting = session.get(Setting, SETTING_KEY)
+    if setting is None:
+        return ShopProfile()
+    try:
+        stored = json.loads(setting.value)
+    except json.JSONDecodeError:
+        return ShopProfile()
+    if not isinstance(stored, dict):
+        return ShopProfile()
+    def text(key: str) -> str:
+        value = stored.get(key)
+        return str(value) if value else ""
+
+    return ShopProfile(
+        name=text("name"), contact=text("contact"), phone=text("phone"), address=text("address"),
+        payout_account=text("payout_account"), seal_image=text("seal_image") or None,
+    )
+
+
+def seal_path(profile: ShopProfile) -> Path | None:
+    """The seal image's absolute path, if the profile has one and the file is still there."""
+    if not profile.seal_image:
+        return None
+    home = data_dir().resolve()
+    path = (home / profile.seal_image).resolve()
+    if not path.is_relative_to(home):  # a hand-edited setting must not point the printer elsewhere
+        return None
+    return path if path.is_file() else None
+
+
+def copy_seal(source: Path) -> str:
+    """Copy a PNG/JPEG seal into the data folder; returns its path relative to the data folder."""
+    suffix = source.suffix.lower()
+    if suffix not in _IMAGE_MAGIC:
+        raise BadSealImage(f"印章图片只能是 PNG 或 JPG 文件：{source.name}")
+    try:
+        size = source.stat().st_size
+        if size > MAX_SEAL_BYTES:
+            raise BadSealImage(f"印章图片太大（{size // 1024} KB），请使用 5 MB 以内的图片")
+        data = source.read_bytes()
+    except OSError as exc:
+        raise BadSealImage(f"无法读取印章图片 {source.name}：{exc.strerror or exc}") from None
+    if not data.startswith(_IMAGE_MAGIC[suffix]):
+        raise BadSealImage(f"{source.name} 不是有效的 {suffix[1:].upper()} 图片")
+    name = f"seal-{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
+    folder = data_dir() / SEAL_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():  # same content, same name: choosing the same file twice copies once
+        partial = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+    return f"{SEAL_FOLDER}/{name}"
+
+
+def _cleaned(profile: ShopProfile) -> ShopProfile:
+    values = {}
+    for field in _TEXT_FIELDS:
+        text = getattr(profile, field).strip()
+        if len(text) > _MAX_LENGTH:
+            raise UserError(f"店铺信息中有一项超过 {_MAX_LENGTH} 个字，请精简")
+        values[field] = text
+    return replace(profile, **values)
+
+
+def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | None = None) -> ShopProfile:
+    """Save the profile (one transaction); `seal_source` is a new seal image to copy in.
+
+    To remove the seal, pass a profile whose `seal_image` is None. Returns what was stored.
+    """
+    stored = _cleaned(profile)
+    if seal_source is not None:
+        stored = replace(stored, seal_image=copy_seal(seal_source))
+    value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)
+    with db.transaction() as session:
+        setting = session.get(Setting, SETTING_KEY)
+        if setting is None:
+            session.add(Setting(key=SETTING_KEY, value=value))
+        else:
+            setting.value = value
+    return stored
+
+
+def load_shop_profile(db: Database) -> ShopProfile:
+    with db.reading() as session:
+        return get_shop_profile(session)

@@ -1,0 +1,102 @@
+"""Goods value statements read from the ledger: for claims (a batch) or for one order.
+
+Shared by the statement dialog and the `statement` command: the shop profile, the claim or order,
+the seal's file, today's date in China — turned into `GoodsValueStatement`s ready to render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import now
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.statement import GoodsValueStatement, statement_for_claim, statement_for_order
+from desktop_app.core.vocabulary import Platform
+from desktop_app.services.cases import clean_order_no
+from desktop_app.services.shop_profile import get_shop_profile, seal_path
+from desktop_app.store.case_queries import order_detail
+from desktop_app.store.claim_rows import claim_detail
+from desktop_app.store.database import Database
+from desktop_app.store.models import Order
+
+MAX_BATCH = 2000  # one PDF for a courier branch; more than this is a mistake, not a batch
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRequest:
+    """Which statements to make: claims (one page each), or orders without a claim."""
+
+    claim_ids: tuple[int, ...] = ()
+    order_ids: tuple[int, ...] = ()
+    # For order statements only: what happened, typed by the user (a claim carries its own).
+    incident: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.claim_ids and not self.order_ids:
+            raise UserError("请选择要生成货值说明的理赔或订单")
+        if len(self.claim_ids) + len(self.order_ids) > MAX_BATCH:
+            raise UserError(f"一次最多生成 {MAX_BATCH} 份货值说明")
+
+
+def incident_label(value: str) -> str:
+    try:
+        return ClaimIncident(value).label
+    except ValueError:  # an incident written by a newer version: show its id rather than fail
+        return value
+
+
+def find_order_id(session: Session, order_no: str, platform: Platform | None = None) -> int:
+    """The order with this number; with several platforms sharing it, `platform` must choose."""
+    number = clean_order_no(order_no)
+    stmt = select(Order.id, Order.platform).where(Order.order_no == number)
+    if platform is not None:
+        # Taobao and Tmall share one numbering (services.cases.order_key): either finds the other.
+        family = {Platform.TAOBAO.value, Platform.TMALL.value} if platform in (Platform.TAOBAO, Platform.TMALL) \
+            else {platform.value}
+        stmt = stmt.where(Order.platform.in_(sorted(family)))
+    rows = session.execute(stmt.order_by(Order.id)).all()
+    if not rows:
+        where = f"{platform.label}的" if platform is not None else ""
+        raise NotFound(f"找不到{where}订单 {number}；请先导入该订单")
+    if len(rows) > 1:
+        names = "、".join(sorted({f"{p}（{Platform(p).label}）" for _id, p in rows}))
+        raise UserError(f"订单号 {number} 在多个平台都有（{names}），请用 --platform 指定平台")
+    return int(rows[0][0])
+
+
+def build_statements(session: Session, request: StatementRequest,
+                     issued_on: date | None = None) -> list[GoodsValueStatement]:
+    """The statements of `request` in its order: claims first, then orders."""
+    day = issued_on or now().date()
+    shop = get_shop_profile(session)
+    seal = seal_path(shop)
+    seal_text = str(seal) if seal is not None else None
+    statements: list[GoodsValueStatement] = []
+    for claim_id in request.claim_ids:
+        claim = claim_detail(session, claim_id)
+        statements.append(statement_for_claim(
+            claim, shop, issued_on=day, incident=incident_label(claim.incident), seal_image=seal_text))
+    for order_id in request.order_ids:
+        detail = order_detail(session, order_id)
+        statements.append(statement_for_order(
+            detail.order, detail.items, shop, issued_on=day, incident=request.incident,
+            description=request.description, seal_image=seal_text))
+    return statements
+
+
+def load_statements(db: Database, request: StatementRequest,
+                    issued_on: date | None = None) -> list[GoodsValueStatement]:
+    with db.reading() as session:
+        return build_statements(session, request, issued_on)
+
+
+def carriers_of(statements: Sequence[GoodsValueStatement]) -> list[str]:
+    """The carriers a batch spans: a branch takes statements for its own parcels only."""
+    return sorted({s.carrier for s in statements if s.carrier})

@@ -1,0 +1,188 @@
+"""`python -m desktop_app statement`: PDF and xlsx from claims or an order, checked with poppler's tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from statement_data import ORDER_NO, SHOP, TRACKING_NO, add_claim, add_order, save_shop
+
+from desktop_app import cli
+from desktop_app.cli import statements as statement_cli
+from desktop_app.core.vocabulary import Platform
+from desktop_app.store.database import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+Run = Callable[..., int]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> Run:
+    """`cli.run` with the statement command registered (also before cli/__init__ lists it)."""
+    listed = cli._command_modules
+
+    def modules() -> list[object]:
+        found = listed()
+        return found if statement_cli in found else [*found, statement_cli]
+
+    monkeypatch.setattr(cli, "_command_modules", modules)
+    return lambda *argv: cli.run([*map(str, argv), "--db", str(db_path)])
+
+
+@pytest.fixture
+def gui(qapp: object) -> object:
+    """PDFs are drawn by Qt: share the test session's QApplication (a bare QGuiApplication made
+    here would stop the widget tests that run later in the same process)."""
+    return qapp
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_an_order_statement_as_pdf(run: Run, db: Database, tmp_path: Path, gui: object,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    save_shop(db)
+    add_order(db)
+    out = tmp_path / "货值说明.pdf"
+    assert run("statement", "--order", ORDER_NO, "--incident", "丢件", "--date", "2024-11-20", "--out", out) == 0
+    assert "已生成 1 份货物价值说明" in capsys.readouterr().out
+    text = pdf_text(out)
+    for wanted in ("货物价值说明", ORDER_NO, TRACKING_NO, "¥437.00", "肆佰叁拾柒元整", SHOP.name, "王小明",
+                   "2024年11月20日", "丢件"):
+        assert wanted in text, wanted
+    assert pdf_pages(out) == 1
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_batch_of_claims_is_one_page_each(run: Run, db: Database, tmp_path: Path, gui: object,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    save_shop(db)
+    first = add_claim(db, add_order(db))
+    second = add_claim(db, add_order(db, order_no="3712345678901234999", tracking_no="ZT7000000000001"))
+    third = add_claim(db, add_order(db, order_no="3712345678901235000", tracking_no="ZT7000000000002"),
+                      claimed_fen=12345)
+    out = tmp_path / "batch.pdf"
+    assert run("statement", "--claim", first, second, third, "--out", out, "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["count"] == 3 and report["format"] == "pdf"
+    assert [s["tracking"] for s in report["statements"]] == [TRACKING_NO, "ZT7000000000001", "ZT7000000000002"]
+    assert report["statements"][2]["claimed"] == "123.45"
+    assert report["statements"][0]["total_words"] == "肆佰叁拾柒元整"
+    assert pdf_pages(out) == 3
+    text = pdf_text(out)
+    assert text.count("货物价值说明") >= 3
+    assert "ZT7000000000002" in text and "壹佰贰拾叁元肆角伍分" in text
+    for n in (first, second, third):
+        assert f"理赔编号 {n}" in text
+
+
+def test_a_claim_statement_as_xlsx(run: Run, db: Database, tmp_path: Path) -> None:
+    claim_id = add_claim(db, add_order(db))
+    out = tmp_path / "c.XLSX"
+    assert run("statement", "--claim", claim_id, claim_id, "--out", out) == 0  # a repeated number counts once
+    book = load_workbook(out)
+    assert len(book.worksheets) == 1
+    texts = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value is not None]
+    assert any(ORDER_NO in t for t in texts) and any("肆佰叁拾柒元整" in t for t in texts)
+
+
+def test_missing_shop_details_are_mentioned(run: Run, db: Database, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    add_order(db)
+    assert run("statement", "--order", ORDER_NO, "--out", tmp_path / "x.xlsx") == 0
+    assert "店铺信息未填写（店铺名称、联系人、联系电话、收款账户）" in capsys.readouterr().err
+
+
+def test_claims_of_several_carriers_are_mentioned(run: Run, db: Database, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    save_shop(db)
+    a = add_claim(db, add_order(db))
+    b = add_claim(db, add_order(db, order_no="9", carrier="顺丰速运", tracking_no="SF1"))
+    assert run("statement", "--claim", a, b, "--out", tmp_path / "x.xlsx") == 0
+    assert "不同的快递公司（中通快递、顺丰速运）" in capsys.readouterr().err
+
+
+def test_the_platform_chooses_between_orders_sharing_a_number(run: Run, db: Database, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    add_order(db, platform=Platform.PDD, order_no="240101-55")
+    add_order(db, platform=Platform.DOUYIN, order_no="240101-55", receiver="抖音买家")
+    assert run("statement", "--order", "240101-55", "--out", tmp_path / "x.xlsx") == 2
+    assert "请用 --platform 指定平台" in capsys.readouterr().err
+    assert run("statement", "--order", "240101-55", "--platform", "抖店", "--out", tmp_path / "x.xlsx") == 0
+    texts = [str(c.value) for row in load_workbook(tmp_path / "x.xlsx").worksheets[0].iter_rows() for c in row
+             if c.value is not None]
+    assert "抖音买家" in texts
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--order", ORDER_NO, "--out", "x.docx"], "应以 .pdf 或 .xlsx 结尾"),
+    (["--claim", "1", "--platform", "pdd", "--out", "x.pdf"], "只用于 --order"),
+    (["--claim", "404", "--out", "x.xlsx"], "找不到理赔 #404"),
+    (["--order", "123", "--out", "x.xlsx"], "找不到订单 123"),
+    (["--order", ORDER_NO, "--date", "20.11.2024", "--out", "x.xlsx"], "YYYY-MM-DD"),
+    (["--order", ORDER_NO, "--out", "no/such/folder/x.xlsx"], "输出文件夹不存在"),
+])
+def test_mistakes_exit_2_with_a_chinese_message(run: Run, db: Database, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str], argv: list[str],
+                                                message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_order(db)
+    monkeypatch.chdir(tmp_path)
+    assert run("statement", *argv) == 2
+    assert message in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("x.")]
+
+
+def test_claim_and_order_exclude_each_other(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("statement", "--claim", "1", "--order", "2", "--out", "x.pdf")
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, db_path: Path, tmp_path: Path) -> None:
+    """No display and no QT_QPA_PLATFORM (a server, cron): the command picks offscreen itself."""
+    save_shop(db)
+    add_claim(db, add_order(db))
+    db.close()
+    out = tmp_path / "fresh.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    program = (
+        "import sys\n"
+        "from desktop_app import cli\n"
+        "from desktop_app.cli import statements\n"
+        "listed = cli._command_modules\n"
+        "cli._command_modules = lambda: [m for m in listed() if m is not statements] + [statements]\n"
+        "sys.exit(cli.run(sys.argv[1:]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program, "statement", "--claim", "1", "--out", str(out),
+                           "--db", str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "货物价值说明" in pdf_text(out) and TRACKING_NO in pdf_text(out)
+
+
+def test_offscreen_is_chosen_only_without_a_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(sys, "platform", "linux")
+    statement_cli.ensure_offscreen_when_headless()
+    assert "QT_QPA_PLATFORM" not in os.environ
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    statement_cli.ensure_offscreen_when_headless()
+    assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # the user's choice stands
+    statement_cli.ensure_offscreen_when_headless()
+    assert os.environ["QT_QPA_PLATFORM"] == "xcb"
