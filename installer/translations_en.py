@@ -54,6 +54,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "补发队列（%1）": "Reship queue (%1)",
     "补发队列": "Reship queue",
     "快递理赔": "Carrier claims",
+    "包裹丢失或破损：向快递申请赔偿": "Parcel lost or damaged: claim compensation from the courier",
     "导出 Excel…": "Export to Excel…",
     "导出当前列表（按当前搜索和筛选）中的订单": "Export the orders in the current list (search and filters as shown)",
     "导出订单": "Export orders",

@@ -88,7 +88,7 @@ class BackgroundRunner(QObject):
         error = future.exception()
         if error is None:
             if on_success is not None:
-                on_success(future.result())
+                _call_unless_closed(on_success, future.result())
             if changes is not None and changes.any:
                 self.changed.emit(changes)
             return
@@ -96,7 +96,7 @@ class BackgroundRunner(QObject):
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))
         if on_failure is not None and isinstance(error, Exception):
-            on_failure(error)
+            _call_unless_closed(on_failure, error)
         else:
             self.failed.emit(describe_error(error))
 
@@ -108,6 +108,16 @@ class BackgroundRunner(QObject):
     @property
     def busy(self) -> bool:
         return self._pending > 0
+
+
+def _call_unless_closed(callback: Callable[[Any], None], value: Any) -> None:
+    """Deliver a result; a dialog closed while its query ran no longer needs it."""
+    try:
+        callback(value)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            raise
+        log.debug("result dropped: its widget was closed (%s)", error)
 
 
 def describe_error(error: BaseException) -> str:

@@ -154,6 +154,7 @@ class CaseDetailPane(QWidget):
 
     case_loaded = Signal(int)
     message = Signal(str)
+    claim_requested = Signal(int)  # case id: open a carrier claim for this case's order
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,7 +172,12 @@ class CaseDetailPane(QWidget):
         self.edit_button.setObjectName("edit_case")
         self.edit_button.clicked.connect(self.edit_case)
         header = QHBoxLayout()
+        self.claim_button = QPushButton(self.tr("快递理赔"))
+        self.claim_button.setObjectName("claim_for_case")
+        self.claim_button.setToolTip(self.tr("包裹丢失或破损：向快递申请赔偿"))
+        self.claim_button.clicked.connect(self._request_claim)
         header.addWidget(self.title, 1)
+        header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
         layout.addLayout(header)
 
@@ -219,6 +225,7 @@ class CaseDetailPane(QWidget):
             self.timeline.clear()
             self._set_actions([])
             self.edit_button.setEnabled(False)
+            self.claim_button.setEnabled(False)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -268,6 +275,7 @@ class CaseDetailPane(QWidget):
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
         self.edit_button.setEnabled(True)
+        self.claim_button.setEnabled(True)
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -366,6 +374,10 @@ class CaseDetailPane(QWidget):
                     "%2", labels.action(action)).replace("%3", labels.status(status.value))),
             on_failure=self._failed,
         )
+
+    def _request_claim(self) -> None:
+        if self._case_id is not None:
+            self.claim_requested.emit(self._case_id)
 
     def edit_case(self) -> None:
         d = self._detail

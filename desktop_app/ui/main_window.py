@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
         self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
+        self.orders_tab.new_claim_for_order.connect(lambda order: self.new_claim(order=order))
+        self.orders_tab.statement_for_order.connect(self.open_statement_for_order)
+        self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
         for tab in self.all_tabs():
             tab.message.connect(self.show_message)
         self.cases_tab.new_case_requested.connect(self.new_case)
@@ -183,6 +186,10 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         self.tabs.setCurrentWidget(self.calendar_tab)
+
+    def new_claim(self, order: OrderRow | None = None, case_id: int | None = None) -> None:
+        self.tabs.setCurrentWidget(self.claims_tab)
+        self.claims_tab.new_claim(order=order, case_id=case_id)
 
     def open_statements_for_claims(self, claim_ids: list[int]) -> StatementDialog | None:
         from desktop_app.services.statements import StatementRequest

@@ -38,6 +38,8 @@ _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
 
 class OrdersTab(BaseTab):
     new_case_for_order = Signal(object)  # OrderRow
+    new_claim_for_order = Signal(object)  # OrderRow
+    statement_for_order = Signal(object)  # OrderRow
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -59,6 +61,15 @@ class OrdersTab(BaseTab):
         self.new_case_button.setObjectName("new_case_for_order")
         self.new_case_button.setEnabled(False)
         bar.addWidget(self.new_case_button)
+        self.new_claim_button = QPushButton(self.tr("快递理赔"))
+        self.new_claim_button.setObjectName("new_claim_for_order")
+        self.statement_button = QPushButton(self.tr("货值说明"))
+        self.statement_button.setObjectName("statement_for_order")
+        for button, signal in ((self.new_claim_button, self.new_claim_for_order),
+                               (self.statement_button, self.statement_for_order)):
+            button.setEnabled(False)
+            button.clicked.connect(lambda _c=False, s=signal: self._emit_for_current(s))
+            bar.addWidget(button)
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setObjectName("export_orders")
         self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索和筛选）中的订单"))
@@ -122,7 +133,8 @@ class OrdersTab(BaseTab):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row: OrderRow | None = current.data(ROW_ROLE) if current.isValid() else None
-        self.new_case_button.setEnabled(row is not None)
+        for button in (self.new_case_button, self.new_claim_button, self.statement_button):
+            button.setEnabled(row is not None)
         if row is None:
             self._show_detail(None)
             return
@@ -175,6 +187,12 @@ class OrdersTab(BaseTab):
         self.context.read(work, lambda n: self.message.emit(
             self.tr("已导出 %1 个订单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
             lambda error: QMessageBox.warning(self, self.tr("导出订单"), describe_error(error)))
+
+    def _emit_for_current(self, signal: Signal) -> None:
+        index = self.table.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if row is not None:
+            signal.emit(row)
 
     def _new_case(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE) if index.isValid() else None

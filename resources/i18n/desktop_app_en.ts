@@ -100,72 +100,82 @@
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="170"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="171"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="183"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="175"/>
+        <source>快递理赔</source>
+        <translation>Carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="177"/>
+        <source>包裹丢失或破损：向快递申请赔偿</source>
+        <translation>Parcel lost or damaged: claim compensation from the courier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="189"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="193"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="197"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="203"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="199"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="205"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="222"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="217"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="223"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="263"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="270"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="365"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="373"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="396"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="408"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1452,7 +1462,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="91"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="178"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="181"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -1472,52 +1482,52 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="150"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="152"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="156"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="178"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="181"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="233"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="239"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="246"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="284"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="291"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1915,53 +1925,63 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="51"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="53"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="54"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="56"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="58"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="60"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="62"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="64"/>
+        <source>快递理赔</source>
+        <translation>Carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="66"/>
+        <source>货值说明</source>
+        <translation>Goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="73"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="64"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="75"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="110"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="151"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="159"/>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="189"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="172"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="188"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>

@@ -244,3 +244,27 @@ def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWin
     assert dialog is not None and dialog.order_no.text() == "6923456789012345678"
     assert dialog.platform.currentData() == "douyin"
     dialog.reject()
+
+
+def test_claim_and_statement_entry_points(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
+    from desktop_app.ui.claim_dialogs import NewClaimDialog
+    from desktop_app.ui.statement_dialog import StatementDialog
+
+    tab = window.cases_tab
+    tab.select_case(case_ids[0])
+    qtbot.waitUntil(lambda: tab.detail.claim_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(tab.detail.claim_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.claims_tab
+    dialog = window.claims_tab.findChild(NewClaimDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    orders = window.orders_tab
+    window.tabs.setCurrentWidget(orders)
+    qtbot.waitUntil(lambda: orders.model.rowCount() == 3, timeout=5000)
+    orders.table.selectRow(0)
+    qtbot.waitUntil(lambda: orders.statement_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(orders.statement_button, Qt.MouseButton.LeftButton)
+    statement = window.findChild(StatementDialog)
+    assert statement is not None and statement.isVisible()
+    wait_idle(qtbot, window)
+    statement.reject()

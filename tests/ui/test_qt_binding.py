@@ -22,3 +22,21 @@ def test_bool_signals_keep_reference_counts(qapp: object) -> None:
         emitter.flag.emit(True)
     received.clear()
     assert abs(sys.getrefcount(True) - before) < 10
+
+
+def test_a_result_for_a_closed_dialog_is_dropped(qtbot: object) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.ui.background import BackgroundRunner
+
+    runner = BackgroundRunner()
+    label = QLabel()
+    label.deleteLater()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(label, QEvent.Type.DeferredDelete)
+    done: list[int] = []
+    runner.run(lambda: 1, lambda v: (label.setText(str(v)), done.append(v)))
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)  # type: ignore[attr-defined]
+    assert done == []  # the callback hit a deleted widget; nothing raised into the event loop
+    runner.shutdown()
