@@ -117,7 +117,8 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
         else:
             remaining = f"{row.status.label} {format_china(row.met_at)}".strip()
         lines.append((
-            format_china(row.due_at) + ("（估算）" if row.estimated else ""), remaining, str(row.case_id),
+            format_china(row.due_at) + ("（估算）" if row.estimated else ""), remaining,
+            str(row.case_id) if row.case_id is not None else "—",
             row.order_no or "", _platform_label(row.platform), row.name, row.action, row.status.label,
         ))
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]

@@ -29,7 +29,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, select, true, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -48,12 +48,13 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
+from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
 _CASES = Case.__table__
 _ORDERS = Order.__table__
 _EVENTS = AuditEvent.__table__
 _DEADLINES = Deadline.__table__
+_CLAIMS = CarrierClaim.__table__
 _CHUNK = 500  # ids per IN (...) list: far below every database's parameter limit
 
 
@@ -444,11 +445,11 @@ class DeadlineRow:
     """One stored deadline with what a list needs about its case; never a live ORM object."""
 
     id: int
-    case_id: int
+    case_id: int | None  # None for a follow-up of a claim that is not linked to a case
     order_no: str | None
     platform: str
-    case_kind: str
-    case_status: str
+    case_kind: str | None
+    case_status: str | None
     timer_id: str
     name: str
     starts_at: datetime
@@ -484,7 +485,7 @@ def list_deadlines(
     - `due_from` / `due_before`: a time range (a calendar day), from inclusive, before exclusive.
     """
     moment = now or china_now()
-    conditions: list[ColumnElement[bool]] = [_DEADLINES.c.case_id.is_not(None)]
+    conditions: list[ColumnElement[bool]] = []
     if not include_all:
         conditions.append(_DEADLINES.c.status == DeadlineStatus.OPEN.value)
     if case_id is not None:
@@ -499,16 +500,19 @@ def list_deadlines(
         conditions.append(_DEADLINES.c.due_at < due_before)
     statement = (
         select(
-            _DEADLINES.c.id, _DEADLINES.c.case_id, _ORDERS.c.order_no, _CASES.c.platform, _CASES.c.kind,
+            _DEADLINES.c.id, _DEADLINES.c.case_id, _ORDERS.c.order_no,
+            func.coalesce(_CASES.c.platform, _ORDERS.c.platform), _CASES.c.kind,
             _CASES.c.status.label("case_status"), _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _raw(_DEADLINES.c.starts_at), _raw(_DEADLINES.c.due_at), _DEADLINES.c.action, _DEADLINES.c.status,
             _raw(_DEADLINES.c.met_at), _DEADLINES.c.estimated,
         )
         .select_from(
-            _DEADLINES.join(_CASES, _CASES.c.id == _DEADLINES.c.case_id)
-            .outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id)
+            # A claim's follow-up may have no case: its order comes through the claim.
+            _DEADLINES.outerjoin(_CASES, _CASES.c.id == _DEADLINES.c.case_id)
+            .outerjoin(_CLAIMS, _CLAIMS.c.id == _DEADLINES.c.claim_id)
+            .outerjoin(_ORDERS, _ORDERS.c.id == func.coalesce(_CASES.c.order_id, _CLAIMS.c.order_id))
         )
-        .where(and_(*conditions))
+        .where(and_(true(), *conditions))
         .order_by(_DEADLINES.c.due_at, _DEADLINES.c.case_id, _DEADLINES.c.timer_id)
     )
     if limit is not None:
@@ -547,7 +551,6 @@ def count_open_by_day(session: Session, first_day: date, last_day: date,
     for (raw_due,) in session.execute(
         select(_raw(_DEADLINES.c.due_at)).where(
             _DEADLINES.c.status == DeadlineStatus.OPEN.value,
-            _DEADLINES.c.case_id.is_not(None),
             _DEADLINES.c.due_at >= start,
             _DEADLINES.c.due_at < end,
         )

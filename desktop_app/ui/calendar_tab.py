@@ -154,7 +154,7 @@ class DeadlineList(QTreeWidget):
         items: list[QTreeWidgetItem] = []
         for row in rows:
             item = QTreeWidgetItem([
-                labels.when(row.due_at), countdown(row.due_at, now), f"#{row.case_id}", row.order_no or "",
+                labels.when(row.due_at), countdown(row.due_at, now), _owner(row), row.order_no or "",
                 labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
             ])
             item.setData(0, ROW_ROLE, row)
@@ -165,7 +165,7 @@ class DeadlineList(QTreeWidget):
             # The side lists are narrow: every cell's tooltip tells the whole item.
             tip = self.tr("售后单 #%1 · %2 · 订单 %3\n%4\n%5 到期（%6）\n到期后果：%7")
             for placeholder, value in (
-                ("%1", str(row.case_id)), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
+                ("%1", _owner(row).lstrip("#")), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
                 ("%4", labels.text(row.name)), ("%5", labels.when(row.due_at)), ("%6", countdown(row.due_at, now)),
                 ("%7", labels.text(row.action)),
             ):
@@ -180,8 +180,13 @@ class DeadlineList(QTreeWidget):
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         row = item.data(0, ROW_ROLE)
-        if isinstance(row, DeadlineRow):
+        if isinstance(row, DeadlineRow) and row.case_id is not None:
             self.case_activated.emit(row.case_id)
+
+
+def _owner(row: DeadlineRow) -> str:
+    """'#12' for a case; a claim follow-up without a case names the claim's timer instead."""
+    return f"#{row.case_id}" if row.case_id is not None else "—"
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,7 +141,8 @@ class DeadlineNotifier(QObject):
         for row in rows[:SHOWN_IN_MESSAGE]:
             line = self.tr("售后单 #%1 %2 %3：%4 到期（%5），%6")
             for placeholder, value in (
-                ("%1", str(row.case_id)), ("%2", labels.platform(row.platform)), ("%3", labels.text(row.name)),
+                ("%1", str(row.case_id) if row.case_id is not None else "—"),
+                ("%2", labels.platform(row.platform)), ("%3", labels.text(row.name)),
                 ("%4", labels.when(row.due_at)), ("%5", countdown(row.due_at, now)), ("%6", labels.text(row.action)),
             ):
                 line = line.replace(placeholder, value)

@@ -42,37 +42,37 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="369"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="372"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="377"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="374"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="379"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="376"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="381"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="387"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="391"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="396"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="393"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="398"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -985,22 +985,22 @@ When it runs out: %7</translation>
         <translation>Case #%1 %2 %3: due %4 (%5), then: %6</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="150"/>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="151"/>
         <source>……另有 %1 个</source>
         <translation>…and %1 more</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="152"/>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="153"/>
         <source>已有 %1 个时限逾期，请在“时效日历”中查看</source>
         <translation>%1 deadline(s) already overdue: see the deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="154"/>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="155"/>
         <source>%1 个时限将在 %2 小时内到期</source>
         <translation>%1 deadline(s) due within %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="157"/>
+        <location filename="../../desktop_app/ui/deadline_notifier.py" line="158"/>
         <source>有逾期的时限</source>
         <translation>Overdue deadlines</translation>
     </message>

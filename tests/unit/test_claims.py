@@ -603,3 +603,16 @@ def test_cli_case_evidence_follow_up_and_link(capsys: pytest.CaptureFixture[str]
     assert code == 2 and "补发记录" in err
     assert cli(capsys, "claim", "note", "1", "快递员说下周赔", "--db", path)[0] == 0
     assert detail(db, 1).events[-1].note == "快递员说下周赔"
+
+
+def test_follow_up_of_a_claim_without_a_case_is_listed_with_its_order(db: Database) -> None:
+    from desktop_app.services.deadlines import count_open_by_day, list_deadlines
+
+    order_id = add_order(db)
+    open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id, at=T0), author="小林")
+    with db.reading() as s:
+        rows = [r for r in list_deadlines(s, include_all=True) if r.timer_id == "claim_follow_up"]
+        assert rows and rows[0].case_id is None and rows[0].order_no == "261101-555"
+        assert rows[0].platform == "pdd"
+        day = rows[0].due_at.astimezone(CHINA).date()
+        assert count_open_by_day(s, day, day)[day].total >= 1
