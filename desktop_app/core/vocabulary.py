@@ -145,6 +145,17 @@ _ALIASES: dict[str, dict[str, str]] = {
     "ResponsibleParty": {"供应商": "supplier", "档口": "supplier", "快递公司": "carrier"},
 }
 
+def platform_family(platform: Platform | str) -> str:
+    """Taobao and Tmall share one order numbering, so they are one family for the order key."""
+    value = platform.value if isinstance(platform, Platform) else platform
+    return "taobao" if value in ("taobao", "tmall") else value
+
+
+def order_key(platform: Platform | str, order_no: str) -> str:
+    """The `orders.order_key` of an order: platform family + ':' + order number."""
+    return f"{platform_family(platform)}:{order_no}"
+
+
 def register_labels(enum_name: str, what: str, labels: dict[str, str]) -> None:
     """Let enums defined in other core modules carry labels the same way."""
     _WHAT[enum_name] = what

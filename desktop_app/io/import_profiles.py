@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, platform_family
 from desktop_app.paths import resource
 
 
@@ -254,17 +254,6 @@ def profiles_for(platform: str, profiles: Sequence[ImportProfile]) -> tuple[Impo
         return tuple(profiles)
     family = "taobao" if platform in ("taobao", "tmall") else platform
     return tuple(p for p in profiles if platform_family(p.platform) == family)
-
-
-def platform_family(platform: Platform | str) -> str:
-    """Taobao and Tmall share one order numbering, so they are one family for the upsert key."""
-    value = platform.value if isinstance(platform, Platform) else platform
-    return "taobao" if value in ("taobao", "tmall") else value
-
-
-def order_key(platform: Platform | str, order_no: str) -> str:
-    """The `orders.order_key` of an order: platform family + ':' + order number."""
-    return f"{platform_family(platform)}:{order_no}"
 
 
 def best_profile(headers: set[str], candidates: Sequence[ImportProfile]) -> ImportProfile | None:

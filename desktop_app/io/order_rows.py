@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
+from desktop_app.core.vocabulary import order_key
 from desktop_app.io.cell_values import CellCleaner, split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import (
@@ -19,7 +20,6 @@ from desktop_app.io.import_profiles import (
     Layout,
     SplitColumn,
     normalize_header,
-    order_key,
 )
 
 # Rows whose first filled cell says this are totals under the data, not orders.

@@ -103,7 +103,7 @@ def _dialect_insert(dialect_name: str) -> Any:
         return postgresql.insert
     if dialect_name == "sqlite":
         return sqlite.insert
-    raise NotImplementedError(f"order import has no upsert for the {dialect_name} dialect")
+    raise ValueError(f"order import has no upsert for the {dialect_name} dialect")
 
 
 def _item_tuple(item: ItemRecord) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.money import format_yuan, yuan_to_fen
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, order_key
 from desktop_app.services.deadlines import recompute_case
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
@@ -36,12 +36,6 @@ def current_author() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers) or no login name
         return ""
-
-
-def order_key(platform: Platform, order_no: str) -> str:
-    """Taobao and Tmall share one order numbering: they meet on one key."""
-    family = Platform.TAOBAO if platform in (Platform.TAOBAO, Platform.TMALL) else platform
-    return f"{family.value}:{order_no}"
 
 
 def clean_order_no(text: str) -> str:

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.statement import ShopProfile
-from desktop_app.core.vocabulary import Platform
-from desktop_app.services.cases import order_key
+from desktop_app.core.vocabulary import Platform, order_key
 from desktop_app.services.claims import ChosenLine, NewClaim, open_claim
 from desktop_app.services.shop_profile import save_shop_profile
 from desktop_app.store.database import Database

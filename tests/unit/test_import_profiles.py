@@ -10,7 +10,7 @@ import pytest
 import python_calamine
 from order_files import SAMPLES
 
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, order_key
 from desktop_app.io.import_profiles import (
     ImportProfile,
     Layout,
@@ -18,7 +18,6 @@ from desktop_app.io.import_profiles import (
     best_profile,
     load_profiles,
     normalize_header,
-    order_key,
     parse_profile,
     profiles_dir,
     profiles_for,
