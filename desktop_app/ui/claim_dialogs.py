@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,6 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.services.claims import ChosenLine, ClaimDraft, ClaimEdit, NewClaim, draft_for_case, draft_for_order
 from desktop_app.services.claims import open_claim as open_claim_service
-from desktop_app.store.case_queries import find_orders
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
@@ -44,8 +43,8 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.order_search import OrderSearch
 
-SEARCH_DELAY_MS = 150
 CLAIM_CHANGES = Changes(claims=True, deadlines=True)
 _CHINA_ZONE = QTimeZone(b"Asia/Shanghai")
 
@@ -80,7 +79,6 @@ class NewClaimDialog(QDialog):
         self._context = context
         self._draft: ClaimDraft | None = None
         self._case_id = case_id
-        self._search_generation = 0
         self._amount_touched = False
         self._spins: list[QSpinBox] = []
         self.setWindowTitle(self.tr("新建快递理赔"))
@@ -156,11 +154,9 @@ class NewClaimDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self._order_search = OrderSearch(context, self.search, self)
+        self._order_search.found.connect(self._show_results)
+        self._order_search.cleared.connect(self._clear_results)
         self.results.currentItemChanged.connect(self._result_chosen)
         self.items.itemChanged.connect(lambda _item: self._update_values())
         self.amount.textEdited.connect(self._amount_edited)
@@ -175,23 +171,8 @@ class NewClaimDialog(QDialog):
             self.search.setFocus()
 
     # --- choosing the order ------------------------------------------------------------------
-    def _run_search(self) -> None:
-        query = self.search.text().strip()
-        self._search_generation += 1
-        generation = self._search_generation
-        if not query:
-            self.results.clear()
-            return
-
-        def work(db: Database) -> list[OrderRow]:
-            with db.reading() as session:
-                return find_orders(session, query, limit=30)
-
-        def done(rows: list[OrderRow]) -> None:
-            if generation == self._search_generation:
-                self._show_results(rows)
-
-        self._context.read(work, done)
+    def _clear_results(self) -> None:
+        self.results.clear()
 
     def _show_results(self, rows: list[OrderRow]) -> None:
         self.results.clear()

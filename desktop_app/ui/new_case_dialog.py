@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,15 +31,12 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.store.case_queries import find_orders
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
 from desktop_app.ui.context import AppContext
-
-SEARCH_DELAY_MS = 150
+from desktop_app.ui.order_search import OrderSearch
 
 
 class NewCaseDialog(QDialog):
@@ -49,7 +46,6 @@ class NewCaseDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._chosen: OrderRow | None = None
-        self._search_generation = 0
         self.setWindowTitle(self.tr("新建售后单"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
@@ -156,11 +152,9 @@ class NewCaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self._order_search = OrderSearch(context, self.search, self)
+        self._order_search.found.connect(self._show_results)
+        self._order_search.cleared.connect(self._clear_results)
         self.results.currentItemChanged.connect(self._result_chosen)
         self.order_no.textEdited.connect(self._typed_by_hand)
         self.kind.currentIndexChanged.connect(self._fill_reasons)
@@ -175,24 +169,9 @@ class NewCaseDialog(QDialog):
             self.search.setFocus()
 
     # --- order search ----------------------------------------------------------------------
-    def _run_search(self) -> None:
-        query = self.search.text().strip()
-        self._search_generation += 1
-        generation = self._search_generation
-        if not query:
-            self.results.clear()
-            self.results_hint.clear()
-            return
-
-        def work(db: Database) -> list[OrderRow]:
-            with db.reading() as session:
-                return find_orders(session, query, limit=30)
-
-        def done(rows: list[OrderRow]) -> None:
-            if generation == self._search_generation:
-                self._show_results(rows)
-
-        self._context.read(work, done)
+    def _clear_results(self) -> None:
+        self.results.clear()
+        self.results_hint.clear()
 
     def _show_results(self, rows: list[OrderRow]) -> None:
         self.results.clear()

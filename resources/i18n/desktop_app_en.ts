@@ -465,62 +465,62 @@
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="338"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="359"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="340"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="366"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="347"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="350"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="371"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="352"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="373"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="354"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="381"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="362"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="391"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="372"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="398"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="379"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="399"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="380"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="426"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="407"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="432"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="413"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1089,47 +1089,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="487"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="468"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="494"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="475"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="478"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="480"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="482"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="503"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="484"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="507"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="488"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="518"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="519"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="500"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -1162,27 +1162,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="454"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="435"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="463"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="444"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="464"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="445"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="468"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="449"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="469"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="450"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -1372,28 +1372,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="534"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="515"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="521"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="527"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="542"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="523"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="529"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="550"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="531"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -1535,138 +1535,138 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="49"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="54"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="58"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="72"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="76"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="82"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="83"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="94"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="100"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="103"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="111"/>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="110"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="111"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="113"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="115"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="117"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="120"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="123"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="128"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="130"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="134"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="141"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="146"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="150"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="186"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -1674,32 +1674,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="187"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="199"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="232"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="211"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="242"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="267"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="246"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="268"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="247"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -1707,154 +1707,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="86"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="84"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="90"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="88"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="92"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="99"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="107"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="105"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="109"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="109"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="109"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="109"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="122"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="128"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="131"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="134"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="322"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="303"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="135"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="138"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="323"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="136"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="304"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="139"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="142"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="147"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="148"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="154"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="206"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="187"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="231"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="212"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="233"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="214"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="234"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="215"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="250"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="231"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="264"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="245"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="266"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="247"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="316"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="297"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="319"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="300"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
