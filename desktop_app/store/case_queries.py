@@ -188,17 +188,18 @@ def order_detail(session: Session, order_id: int) -> OrderDetail:
     return OrderDetail(_order_row(order, int(count)), items)
 
 
-def case_events(session: Session, case_id: int) -> tuple[EventRow, ...]:
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.case_id == case_id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    )
+def event_rows(session: Session, *conditions: ColumnElement[bool]) -> tuple[EventRow, ...]:
+    """Audit events matching the conditions, oldest first, as timeline rows."""
+    stmt = select(AuditEvent).where(*conditions).order_by(AuditEvent.at, AuditEvent.id)
     return tuple(
         EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
                  e.from_state, e.to_state, e.note, e.date_only)
         for e in session.execute(stmt).scalars()
     )
+
+
+def case_events(session: Session, case_id: int) -> tuple[EventRow, ...]:
+    return event_rows(session, AuditEvent.case_id == case_id)
 
 
 def case_detail(session: Session, case_id: int) -> CaseDetail:

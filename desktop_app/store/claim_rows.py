@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import NotFound
 from desktop_app.core.money import fen_to_yuan
-from desktop_app.store.case_queries import OpenState, order_detail
+from desktop_app.store.case_queries import OpenState, event_rows, order_detail
 from desktop_app.store.models import AuditEvent, CarrierClaim, Order, Reship
 from desktop_app.store.rows import EventRow, OrderItemRow, OrderRow
 
@@ -71,16 +71,7 @@ class ClaimDetail:
 
 
 def claim_events(session: Session, claim_id: int) -> tuple[EventRow, ...]:
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.subject == "claim", AuditEvent.subject_id == claim_id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    )
-    return tuple(
-        EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
-                 e.from_state, e.to_state, e.note, e.date_only)
-        for e in session.execute(stmt).scalars()
-    )
+    return event_rows(session, AuditEvent.subject == "claim", AuditEvent.subject_id == claim_id)
 
 
 def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
