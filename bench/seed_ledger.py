@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
+from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, Order, Shop
 
@@ -76,6 +77,7 @@ def seed(path: Path, n: int, seed_value: int = 7) -> float:
             with db.transaction() as s:
                 s.execute(insert(Order), orders)
                 s.execute(insert(Case), cases)
+        catch_up(db, limit=100_000)  # the app indexes new orders for search after each import
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -542,6 +542,70 @@ EN: dict[str, str | tuple[str, str]] = {
     "打印预览 — 货物价值说明": "Print preview — goods value statement",
     "货物价值说明-%1份": "goods-value-statements-%1",
     "正在生成 PDF……": "Writing the PDF…",
+    # --- importing other sheets: the column mapping -----------------------------------------------
+    "导入其他表格…": "Import other sheet…",
+    "供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入":
+        "A supplier's sheet, your own old ledger…: preview it, say what each column holds, save that as a "
+        "mapping and import",
+    "已保存的列对应方案…": "Saved column mappings…",
+    "选择要按列对应导入的表格": "Choose the sheet to import by mapping its columns",
+    "表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)": "Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)",
+    "按列对应导入…": "Import by mapping columns…",
+    "表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入":
+        "Sheets whose headers were not recognised (a supplier's sheet, your own ledger): say what each "
+        "column holds, then import",
+    "导入其他表格：按列对应": "Import other sheet: map the columns",
+    "文件：%1": "File: %1",
+    "说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。":
+        "Say what each column holds: orders are imported and merged by their order no., and only the chosen "
+        "columns are imported. Once saved, sheets with the same headers are recognised automatically.",
+    "工作表": "Sheet",
+    "表头所在行": "Header row",
+    "例如：某某档口发货回单": "e.g. Supplier X shipping list",
+    "订单号属于哪个平台：与已导入的同平台订单按订单号合并":
+        "The platform the order numbers belong to: they merge with that platform's imported orders",
+    "一行一个订单": "One row per order",
+    "一行一个商品，同一订单号的行合并为一个订单": "One row per item; rows with the same order no. form one order",
+    "一行一个商品": "One row per item",
+    "方案名称": "Mapping name",
+    "每行是": "Each row is",
+    "收货与物流": "Delivery",
+    "保存并导入": "Save and import",
+    "买家昵称": "Buyer nickname",
+    "商品总价": "Goods total",
+    "邮费": "Postage",
+    "商家备注": "Seller note",
+    "确认收货时间": "Receipt confirmed at",
+    "商品名称": "Item name",
+    "商品规格": "Item variant",
+    "商家编码": "SKU code",
+    "这个工作表是空的": "This sheet is empty",
+    "没有认出表头行：请选择表头在第几行": "No header row recognised: choose the row the header is in",
+    "预览前 %1 行；表头行以黄色标出": "First %1 rows; the header row is highlighted in yellow",
+    "无法读取": "Cannot read",
+    "（不导入）": "(not imported)",
+    "%1（%2 列）": "%1 (column %2)",
+    "（%1 列，无表头）": "(column %1, no header)",
+    "……另有 %1 个问题": "…and %1 more problems",
+    "这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。":
+        "These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping "
+        "is only used for this import.",
+    "已有名为“%1”的方案，保存会替换它。": "A mapping named “%1” exists; saving replaces it.",
+    "正在保存……": "Saving…",
+    "未能保存": "Not saved",
+    "已保存的列对应方案": "Saved column mappings",
+    "表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。":
+        "A sheet whose header has every column of a mapping is read with that mapping when imported (the "
+        "built-in platform formats come first).",
+    "识别的列": "Columns recognised",
+    "还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。":
+        "No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.",
+    "打开所在文件夹": "Open the folder",
+    "删除": "Delete",
+    "取消": "Cancel",
+    "删除列对应方案": "Delete column mapping",
+    "删除方案“%1”？以后这种表格需要重新对应各列。":
+        "Delete the mapping “%1”? Sheets like this will need their columns mapped again.",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.vocabulary import Platform
+
+if TYPE_CHECKING:
+    from desktop_app.io.import_results import ImportResult
 
 # Row errors printed per file without --json (the JSON output always has all of them).
 SHOWN_ERRORS = 20
@@ -29,10 +33,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path, help="订单导出文件")
     imp.add_argument("--platform", choices=PLATFORM_CHOICES, default="auto",
-                     help="平台（默认 auto：按表头自动识别）")
+                     help="平台（默认 auto：按表头自动识别，包括已保存的列对应方案）")
+    imp.add_argument("--profile", metavar="ID",
+                     help="按这个已保存的列对应方案读取（id 或名称，见 import-profiles 命令）")
     add_db_option(imp)
     add_json_option(imp)
     imp.set_defaults(handler=_import_orders)
+
+    profiles = subparsers.add_parser(
+        "import-profiles", help="列出或删除已保存的列对应方案（导入其他表格时保存）",
+        description="列出已保存的列对应方案：表头含有方案中全部列名的表格会被 import-orders 自动识别"
+                    "（程序自带的平台格式优先）。")
+    profiles.add_argument("--delete", metavar="ID", help="删除这个方案（id、名称或文件名）")
+    add_json_option(profiles)
+    profiles.set_defaults(handler=_import_profiles)
 
     exp = subparsers.add_parser("export-orders", help="把订单列表导出为 Excel（.xlsx）",
                                 description="导出订单列表：平台、店铺、订单号、订单状态、收货人、手机、收货地址、商品、"
@@ -46,14 +60,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _import_orders(args: argparse.Namespace) -> int:
     from desktop_app.services.order_import import import_files
+    from desktop_app.services.search_index import catch_up
 
     db = open_db(args)
     try:
-        result = import_files(db, args.files, platform=args.platform)
+        result = import_files(db, args.files, platform=args.platform, profile_id=args.profile)
+    except BaseException:
+        db.close()
+        raise
+    try:
+        _print_import_result(args, result)
+        sys.stdout.flush()
+        # The imported orders are stored and searchable already; indexing them makes searching fast.
+        catch_up(db)
     finally:
         db.close()
+    return result.exit_code
+
+
+def _print_import_result(args: argparse.Namespace, result: ImportResult) -> None:
     if args.json:
         print_json(result.to_json())
+    for warning in result.warnings:
+        sys.stderr.write(f"警告：{warning}\n")
     for file in result.files:
         name = Path(file.file).name
         if file.refused is not None:
@@ -69,7 +98,32 @@ def _import_orders(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{name}：{where}第 {error.row} 行{column}：{error.message}\n")
         if len(file.errors) > SHOWN_ERRORS:
             sys.stderr.write(f"{name}：……另有 {len(file.errors) - SHOWN_ERRORS} 个问题（用 --json 查看全部）\n")
-    return result.exit_code
+
+
+def _import_profiles(args: argparse.Namespace) -> int:
+    from desktop_app.io.user_profiles import delete_profile, load_saved_profiles
+
+    if args.delete:
+        removed = delete_profile(args.delete)
+        sys.stdout.write(f"已删除 {removed}\n")
+        return 0
+    saved = load_saved_profiles()
+    if args.json:
+        print_json({
+            "profiles": [{"id": p.id, "label": p.label, "platform": p.platform.value, "layout": p.layout.value,
+                          "identify": [" | ".join(g) for g in p.identify], "file": str(p.source)}
+                         for p in saved.profiles],
+            "problems": [{"file": str(p.path), "message": p.message} for p in saved.problems],
+        })
+        return 0
+    if not saved.profiles and not saved.problems:
+        sys.stdout.write("还没有保存任何列对应方案（在程序里用“导入其他表格”保存）\n")
+    for p in saved.profiles:
+        columns = "、".join(g[0] for g in p.identify)
+        sys.stdout.write(f"{p.id}\t{p.label}（{p.platform.label}）\t识别列：{columns}\n")
+    for problem in saved.problems:
+        sys.stderr.write(f"警告：{problem.path.name} 无法使用：{problem.message}\n")
+    return 0
 
 
 def _export_orders(args: argparse.Namespace) -> int:

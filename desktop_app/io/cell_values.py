@@ -56,6 +56,11 @@ class CellCleaner:
         # value goes through Decimal once (1.3 µs a conversion against 0.1 µs a lookup, measured).
         self._fen: dict[object, int | None] = {}
 
+    @property
+    def known_fen(self) -> dict[object, int | None]:
+        """Cell value → fen for every amount converted so far (read-only for callers)."""
+        return self._fen
+
     # -- text --------------------------------------------------------------------------------------
 
     def text(self, value: object) -> str | None:

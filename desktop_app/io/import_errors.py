@@ -16,6 +16,10 @@ class OrderFileRefused(UserError):
         super().__init__(f"文件“{self.path.name}”无法导入：{reason}")
 
 
+class UnknownLayout(OrderFileRefused):
+    """The file reads fine but its headers match no known export: a column mapping can import it."""
+
+
 class ImportCancelled(UserError):
     """The user cancelled; the file being imported was rolled back."""
 

@@ -116,6 +116,7 @@ class ImportProfile:
     priority: int = 0
     sheets: tuple[str, ...] = ()
     source: Path | None = None
+    user: bool = False  # saved by the shop owner (user_profiles), not shipped: shipped ones win
 
     def matches(self, headers: set[str]) -> bool:
         """True when a header row (normalised) holds every identifying header."""
@@ -257,7 +258,9 @@ def profiles_for(platform: str, profiles: Sequence[ImportProfile]) -> tuple[Impo
 
 
 def best_profile(headers: set[str], candidates: Sequence[ImportProfile]) -> ImportProfile | None:
-    """The profile recognising this header row; on a tie the higher priority, then more fields found."""
+    """The profile recognising this header row: a shipped one before any the user saved (a saved
+    mapping of a few common headers must not take over a platform's export); on a tie the higher
+    priority, then more fields found, then the more specific identification."""
     matching = [p for p in candidates if p.matches(headers)]
     if not matching:
         return None
@@ -265,4 +268,4 @@ def best_profile(headers: set[str], candidates: Sequence[ImportProfile]) -> Impo
     def coverage(p: ImportProfile) -> int:
         return sum(1 for aliases in p.order_fields.values() if any(a in headers for a in aliases))
 
-    return max(matching, key=lambda p: (p.priority, coverage(p)))
+    return max(matching, key=lambda p: (not p.user, p.priority, coverage(p), len(p.identify)))

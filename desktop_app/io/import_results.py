@@ -28,6 +28,7 @@ class FileImportResult:
     cancelled: bool = False
     companions: tuple[str, ...] = ()  # e.g. the ExportOrderDetailList file read with this list
     rows: int = 0  # data rows read
+    unknown_layout: bool = False  # refused for its headers only: the user can map its columns
 
     @property
     def stored(self) -> bool:
@@ -49,6 +50,8 @@ class FileImportResult:
 class ImportResult:
     files: tuple[FileImportResult, ...]
     cancelled: bool = False
+    # Problems beside the files, e.g. a saved column mapping that could not be read and was skipped.
+    warnings: tuple[str, ...] = ()
 
     @property
     def inserted(self) -> int:

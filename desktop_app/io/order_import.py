@@ -18,12 +18,11 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop_app.io.cell_values import CellCleaner
-from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
+from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, UnknownLayout
 from desktop_app.io.import_profiles import (
     ImportProfile,
     Layout,
     best_profile,
-    load_profiles,
     profiles_for,
 )
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
@@ -40,6 +39,7 @@ from desktop_app.io.order_rows import (
 )
 from desktop_app.io.order_upsert import OrderUpserter, StagedBatch, UpsertCounts
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
+from desktop_app.io.user_profiles import available_profiles
 from desktop_app.store.database import Database
 
 BATCH_SIZE = 2000
@@ -48,6 +48,7 @@ CancelCheck = Callable[[], bool]
 ImportRun = Generator[ImportProgress, None, ImportResult]
 
 _PLATFORM_NAMES = "淘宝/天猫（经典版 CSV、千牛 xlsx）、拼多多、抖店、京东"
+_MAPPING_HINT = "。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +72,27 @@ def _sheet_order(spreadsheet: Spreadsheet, preferred: Sequence[str]) -> list[str
 
 def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile],
                    all_profiles: Sequence[ImportProfile]) -> LocatedTable:
-    """The sheet and header row holding orders, or OrderFileRefused explaining what was found."""
-    preferred = [s for p in candidates for s in p.sheets]
+    """The sheet and header row holding orders, or OrderFileRefused explaining what was found.
+
+    The shipped profiles are tried on every sheet before any profile the user saved: a saved
+    mapping of a few common headers (订单号, 收货人) must never take a platform's export.
+    """
+    seen_headers: list[set[str]] = []
+    tiers = [[p for p in candidates if not p.user], [p for p in candidates if p.user]]
+    for tier in tiers:
+        if tier:
+            located = _search_sheets(spreadsheet, tier, seen_headers)
+            if located is not None:
+                return located
     detail_of: ImportProfile | None = None
     closest: tuple[int, ImportProfile, set[str]] | None = None
-    for name in _sheet_order(spreadsheet, preferred):
-        table = spreadsheet.table(name)
-        seen_headers: list[set[str]] = []
-
-        def recognise(headers: set[str], seen: list[set[str]] = seen_headers) -> bool:
-            seen.append(headers)
-            return best_profile(headers, candidates) is not None
-
-        header = find_header(table.rows(), recognise)
-        if header is not None:
-            profile = best_profile(header.names, candidates)
-            assert profile is not None
-            return LocatedTable(profile, table, header)
-        for headers in seen_headers:
-            for profile in all_profiles:
-                if profile.item_table is not None and profile.item_table.matches(headers):
-                    detail_of = detail_of or profile
-                hits = sum(1 for group in profile.identify if any(h in headers for h in group))
-                if hits and profile in candidates and (closest is None or hits > closest[0]):
-                    closest = (hits, profile, headers)
+    for headers in seen_headers:
+        for profile in all_profiles:
+            if profile.item_table is not None and profile.item_table.matches(headers):
+                detail_of = detail_of or profile
+            hits = sum(1 for group in profile.identify if any(h in headers for h in group))
+            if hits and profile in candidates and (closest is None or hits > closest[0]):
+                closest = (hits, profile, headers)
     path = spreadsheet.path
     if detail_of is not None and detail_of.item_table is not None:
         main_name = detail_of.item_table.file_name_from or "订单列表"
@@ -102,6 +100,12 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
                                      f"请把它和对应的订单列表文件（{main_name}…）一起选择导入")
     if not any(True for name in spreadsheet.sheet_names() for _ in _first_rows(spreadsheet.table(name))):
         raise OrderFileRefused(path, "表格是空的，没有任何内容")
+    if len(candidates) == 1 and candidates[0].user:
+        wanted = candidates[0]
+        nearest = max(seen_headers, default=set(),
+                      key=lambda h: sum(1 for group in wanted.identify if any(a in h for a in group)))
+        raise UnknownLayout(path, f"表头与列对应方案“{wanted.label}”不符：前 10 行里找不到这些列："
+                                  f"{'、'.join(wanted.missing_identity(nearest))}")
     message = f"无法识别的表格：前 10 行里找不到订单导出的表头。支持：{_PLATFORM_NAMES}的订单导出文件"
     if len(candidates) < len(all_profiles):
         message = f"表头与所选平台的订单导出不符。可选平台的格式：{'、'.join(p.label for p in candidates)}"
@@ -109,7 +113,26 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
         missing = closest[1].missing_identity(closest[2])
         if missing:
             message += f"（最接近“{closest[1].label}”，但缺少列：{'、'.join(missing)}）"
-    raise OrderFileRefused(path, message)
+    raise UnknownLayout(path, message + _MAPPING_HINT)
+
+
+def _search_sheets(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile],
+                   seen_headers: list[set[str]]) -> LocatedTable | None:
+    """The first sheet (preferred names first) with a header row one of `candidates` recognises."""
+    preferred = [s for p in candidates for s in p.sheets]
+    for name in _sheet_order(spreadsheet, preferred):
+        table = spreadsheet.table(name)
+
+        def recognise(headers: set[str]) -> bool:
+            seen_headers.append(headers)
+            return best_profile(headers, candidates) is not None
+
+        header = find_header(table.rows(), recognise)
+        if header is not None:
+            profile = best_profile(header.names, candidates)
+            assert profile is not None
+            return LocatedTable(profile, table, header)
+    return None
 
 
 def _first_rows(table: Table) -> Iterator[object]:
@@ -314,17 +337,28 @@ def plan_jobs(paths: Sequence[Path | str], profiles: Sequence[ImportProfile]) ->
 
 
 def import_order_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",
-                       cancel: CancelCheck | None = None, batch_size: int = BATCH_SIZE) -> ImportRun:
-    """Import order exports; yields progress, returns the result. See the module docstring."""
-    all_profiles = load_profiles()
-    candidates = profiles_for(platform, all_profiles)
+                       cancel: CancelCheck | None = None, batch_size: int = BATCH_SIZE,
+                       profile_id: str | None = None) -> ImportRun:
+    """Import order exports; yields progress, returns the result. See the module docstring.
+
+    The shipped profiles and the ones the user saved (user_profiles) are candidates; `profile_id`
+    names the one profile to read every file with (the mapping dialog's "保存并导入").
+    """
+    available = available_profiles()
+    all_profiles = available.profiles
+    if profile_id is not None:
+        candidates: tuple[ImportProfile, ...] = (available.find(profile_id),)
+    else:
+        candidates = profiles_for(platform, all_profiles)
     jobs = plan_jobs(paths, all_profiles)
     results: list[FileImportResult] = []
+    warnings = available.warnings
     for index, job in enumerate(jobs):
         try:
             result = yield from _import_file(db, job, index, len(jobs), candidates, all_profiles, cancel, batch_size)
         except OrderFileRefused as exc:
-            result = FileImportResult(file=str(job.path), refused=exc.reason)
+            result = FileImportResult(file=str(job.path), refused=exc.reason,
+                                      unknown_layout=isinstance(exc, UnknownLayout))
             if job.companion is not None:
                 results.append(result)
                 result = FileImportResult(file=str(job.companion),
@@ -332,10 +366,10 @@ def import_order_files(db: Database, paths: Sequence[Path | str], platform: str 
         except ImportCancelled:
             results.append(FileImportResult(file=str(job.path), cancelled=True,
                                             refused="已取消导入，该文件的数据没有保存"))
-            return ImportResult(tuple(results), cancelled=True)
+            return ImportResult(tuple(results), cancelled=True, warnings=warnings)
         results.append(result)
         if job.companion is not None and result.stored and str(job.companion) not in result.companions:
             results.append(FileImportResult(
                 file=str(job.companion),
                 refused=f"“{job.path.name}”的格式没有单独的商品明细文件，这个文件没有被使用"))
-    return ImportResult(tuple(results))
+    return ImportResult(tuple(results), warnings=warnings)

@@ -37,7 +37,9 @@ class RowError:
     table: str | None = None  # the sheet or companion file, when not the main table
 
 
-@dataclass(frozen=True, slots=True)
+# Records are not frozen: a frozen dataclass sets each of its fields through object.__setattr__,
+# which made building 100,000 orders ~0.3 s slower (measured). Nothing mutates them after `finish_order`.
+@dataclass(slots=True)
 class ItemRecord:
     sub_order_no: str | None
     title: str
@@ -48,7 +50,7 @@ class ItemRecord:
     paid_fen: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderRecord:
     """One validated order as the export states it. Times are China-time aware; money is fen."""
 
@@ -166,11 +168,71 @@ def _getter(indices: Sequence[int]) -> Callable[[Sequence[object]], tuple[object
     return itemgetter(*indices)  # type: ignore[return-value]
 
 
+def _row_converter(specs: Sequence[ColumnSpec], cleaner: CellCleaner) -> Callable[[Sequence[object]], list[object]]:
+    """Converts the cells of `specs` (in `_by_kind` order) in one call; a bad cell raises CellError.
+
+    The common cells are handled inline, one comprehension per kind: plain text (≈0.2 µs a cell
+    against 0.7 µs for a call of `CellCleaner.text`), identifiers without an exponent, amounts seen
+    before. Anything unusual — decorations, empty markers, a number in a text column, a new amount —
+    goes through the `CellCleaner` method itself, which has the full rules and the messages.
+    """
+    text, identifier, money = cleaner.text, cleaner.identifier, cleaner.money
+    empty = cleaner.empty
+    fen = cleaner.known_fen
+    groups = _by_kind_groups(specs, cleaner)
+    text_cells = _getter([s.index for s in groups[0]])
+    id_cells = _getter([s.index for s in groups[1]])
+    money_cells = _getter([s.index for s in groups[2]])
+    other_cells = _getter([s.index for s in groups[3]])
+    other_funcs = tuple(s.convert for s in groups[3])
+    unknown = object()
+
+    def convert(cells: Sequence[object]) -> list[object]:
+        values = text_cells(cells)
+        try:
+            cleaned: list[object] = [
+                (t if t[0] not in "='" and t not in empty else text(v)) if (t := v.strip()) else None  # type: ignore[attr-defined]
+                for v in values]
+        except AttributeError:  # not a string: None, a number or a date
+            cleaned = [text(v) for v in values]
+        values = id_cells(cells)
+        try:
+            cleaned += [
+                (t if t[0] not in "='" and "e" not in t and "E" not in t and t not in empty else identifier(v))
+                if (t := v.strip()) else None  # type: ignore[attr-defined]
+                for v in values]
+        except AttributeError:
+            cleaned += [identifier(v) for v in values]
+        values = money_cells(cells)
+        try:
+            cleaned += [f if (f := fen.get(v, unknown)) is not unknown else money(v) for v in values]
+        except TypeError:  # an unhashable cell
+            cleaned += [money(v) for v in values]
+        if other_funcs:
+            cleaned += [f(v) for f, v in zip(other_funcs, other_cells(cells), strict=True)]
+        return cleaned
+
+    return convert
+
+
+def _by_kind_groups(specs: Sequence[ColumnSpec], cleaner: CellCleaner) -> list[list[ColumnSpec]]:
+    groups: list[list[ColumnSpec]] = [[], [], [], []]
+    for spec in specs:
+        kind = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}.get(spec.convert, 3)  # type: ignore[call-overload]
+        groups[kind].append(spec)
+    return groups
+
+
+def _by_kind(specs: list[ColumnSpec], cleaner: CellCleaner) -> list[ColumnSpec]:
+    """The order `_row_converter` returns values in."""
+    return [spec for group in _by_kind_groups(specs, cleaner) for spec in group]
+
+
 class RowParser:
     """Reads the mapped cells of one row for one profile and header.
 
-    Hot path: one `itemgetter` call fetches the mapped cells and one comprehension converts them;
-    only when a cell is bad is the row read again field by field to name every bad column.
+    Hot path: `_row_converter` fetches and converts the mapped cells of a row in one call; only when
+    a cell is bad is the row read again field by field to name every bad column.
     """
 
     def __init__(self, profile: ImportProfile, header: HeaderMatch, cleaner: CellCleaner,
@@ -215,14 +277,14 @@ class RowParser:
                 self.item_specs.append(ColumnSpec(name, position, _header_text(header.cells, position),
                                                   _converter(cleaner, name)))
         self.has_item_columns = any(s.field == "title" for s in self.item_specs)
+        self.order_specs = _by_kind(self.order_specs, cleaner)
+        self.item_specs = _by_kind(self.item_specs, cleaner)
         self._order_names = tuple(s.field for s in self.order_specs)
-        self._order_cells = _getter([s.index for s in self.order_specs])
-        self._order_funcs = tuple(s.convert for s in self.order_specs)
-        self._item_cells = _getter([s.index for s in self.item_specs])
-        self._item_funcs = tuple(s.convert for s in self.item_specs)
+        self._convert_order = _row_converter(self.order_specs, cleaner)
+        self._convert_item = _row_converter(self.item_specs, cleaner)
         # Where each ItemRecord field comes from in the converted item values (-1: not in this file).
         item_names = [s.field for s in self.item_specs]
-        self._item_slots = tuple(item_names.index(f) if f in item_names else -1 for f in _ITEM_RECORD_FIELDS)
+        self._item_fields = itemgetter(*(item_names.index(f) if f in item_names else -1 for f in _ITEM_RECORD_FIELDS))
 
     def provided_order_fields(self) -> set[str]:
         """The order fields this file states (fields it lacks keep their stored values)."""
@@ -263,7 +325,7 @@ class RowParser:
     def order_values(self, number: int, cells: Sequence[object], errors: list[RowError]) -> dict[str, object]:
         """Order fields by record attribute name (goods_fen, paid_at ...)."""
         try:
-            converted = [f(v) for f, v in zip(self._order_funcs, self._order_cells(cells), strict=True)]
+            converted = self._convert_order(cells)
         except CellError:
             converted = self._each_field(number, cells, self.order_specs, errors)
         values = dict(zip(self._order_names, converted, strict=True))
@@ -281,11 +343,11 @@ class RowParser:
 
     def item(self, number: int, cells: Sequence[object], errors: list[RowError]) -> ItemRecord:
         try:
-            converted = [f(v) for f, v in zip(self._item_funcs, self._item_cells(cells), strict=True)]
+            converted = self._convert_item(cells)
         except CellError:
             converted = self._each_field(number, cells, self.item_specs, errors)
-        sub_order_no, title, spec, sku_code, quantity, unit_price, paid = (
-            converted[slot] if slot >= 0 else None for slot in self._item_slots)
+        converted.append(None)  # slot -1: a field this file lacks
+        sub_order_no, title, spec, sku_code, quantity, unit_price, paid = self._item_fields(converted)
         return ItemRecord(
             sub_order_no,  # type: ignore[arg-type]
             title if title is not None else "",  # type: ignore[arg-type]

@@ -66,6 +66,11 @@ class Table(Protocol):
     @property
     def row_count(self) -> int | None: ...
 
+    @property
+    def first_column(self) -> int:
+        """The 0-based sheet column of each row's first cell (a workbook may trim empty left columns)."""
+        ...
+
 
 class Spreadsheet(Protocol):
     path: Path
@@ -87,7 +92,13 @@ def refuse(path: Path, reason: str) -> OrderFileRefused:
 # --- CSV ------------------------------------------------------------------------------------------
 
 def detect_encoding(path: Path) -> str:
-    """BOM first; else strict UTF-8 over the whole file; else GB18030 (a superset of GBK)."""
+    """BOM first; else the first stretch of non-ASCII text decides: strict UTF-8 if it decodes as such
+    (GBK text practically never does), else GB18030 (a superset of GBK).
+
+    Only the file up to that stretch is decoded here (a GBK file can start with pages of pure ASCII);
+    the reader decodes the rest strictly, so a file that changes encoding later is still refused,
+    with the row where it happens. Decoding a 30 MB export twice cost ~0.2 s (measured).
+    """
     with path.open("rb") as handle:
         head = handle.read(4)
         if head.startswith(codecs.BOM_UTF8):
@@ -95,17 +106,26 @@ def detect_encoding(path: Path) -> str:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
         handle.seek(0)
-        # The whole file, chunked: a GBK file can start with a page of pure ASCII.
-        for encoding in ("utf-8", "gb18030"):
-            decoder = codecs.getincrementaldecoder(encoding)()
-            handle.seek(0)
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        read = 0
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
             try:
-                while chunk := handle.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+                utf8.decode(chunk)
             except UnicodeDecodeError:
-                continue
-            return encoding
+                break
+            if not chunk.isascii():
+                return "utf-8"
+        else:
+            return "utf-8"  # nothing but ASCII
+        handle.seek(0)
+        try:
+            # Incremental: the prefix may end inside a two- or four-byte character.
+            codecs.getincrementaldecoder("gb18030")().decode(handle.read(read))
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "gb18030"
     raise refuse(path, "无法识别文件的文字编码（支持 UTF-8、GBK、GB18030）")
 
 
@@ -125,6 +145,10 @@ class CsvTable:
     @property
     def row_count(self) -> int | None:
         return None
+
+    @property
+    def first_column(self) -> int:
+        return 0
 
     def fraction_read(self) -> float | None:
         if self._raw is None or self._raw.closed or not self._size:
@@ -180,21 +204,43 @@ class CalamineTable:
     sheet: python_calamine.CalamineSheet
     path: Path
     _done: int = 0
+    _total: int = 0
 
     @property
     def row_count(self) -> int | None:
         return self.sheet.height
 
+    @property
+    def first_column(self) -> int:
+        # calamine trims empty columns on the left; a row as wide as the used range starts at its start.
+        sheet = self.sheet
+        if not sheet.height or not sheet.start[1]:
+            return 0
+        first = next(iter(sheet.iter_rows()), None)
+        return int(sheet.start[1]) if first is not None and len(first) == sheet.width else 0
+
     def fraction_read(self) -> float | None:
-        height = self.sheet.height
-        return min(1.0, self._done / height) if height else None
+        total = self._total or self.sheet.height
+        return min(1.0, self._done / total) if total else None
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
-        # calamine's range starts at the first non-empty cell: offset the numbers to what Excel shows.
-        first = self.sheet.start[0] + 1 if self.sheet.height else 1
+        sheet = self.sheet
+        start = sheet.start[0] if sheet.height else 0
         self._done = 0
         try:
-            for index, row in enumerate(self.sheet.iter_rows()):
+            iterator = iter(sheet.iter_rows())
+            top = next(iterator, None)
+            if top is None:
+                return
+            # Row numbers must be what Excel shows. When the used range starts below row 1, some
+            # python-calamine versions begin at the range (its first row has a value) and others
+            # at row 1 (blank up to the range, seen with 0.9): a blank first row tells which.
+            absolute = start > 0 and not any(c is not None and c != "" for c in top)
+            first = 1 if absolute else start + 1
+            self._total = sheet.height + (start if absolute else 0)
+            self._done = 1
+            yield first, top
+            for index, row in enumerate(iterator, start=1):
                 self._done = index + 1
                 yield first + index, row
         except python_calamine.CalamineError as exc:

@@ -29,7 +29,20 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, select, true, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    type_coerce,
+    update,
+)
+from sqlalchemy import case as when_then
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -38,6 +51,7 @@ from sqlalchemy.types import NullType
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import (
+    SOON,
     ComputedDeadline,
     DeadlineStatus,
     Urgency,
@@ -543,21 +557,28 @@ class DayCount:
 
 def count_open_by_day(session: Session, first_day: date, last_day: date,
                       now: datetime | None = None) -> dict[date, DayCount]:
-    """Open deadlines per day in first_day..last_day (China time); days without any are absent."""
+    """Open deadlines per day in first_day..last_day (China time); days without any are absent.
+
+    On SQLite one grouped query counts in C (China has no daylight saving: its day is UTC + 8 h);
+    classifying 100,000 rows in Python took ~0.5 s when a 双11 backlog fell into the month shown.
+    """
     moment = now or china_now()
     start = datetime.combine(first_day, time(0, 0), tzinfo=CHINA)
     end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
+    due = _DEADLINES.c.due_at
+    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end)
+    if session.get_bind().dialect.name == "sqlite":
+        # Whole seconds only: SQLite's date() rounds 23:59:59.999999 up to the next day.
+        day = func.date(func.substr(_raw(due), 1, 19), "+8 hours")
+        overdue = func.sum(when_then((due <= moment, 1), else_=0))
+        soon = func.sum(when_then((and_(due > moment, due < moment + SOON), 1), else_=0))
+        rows = session.execute(
+            select(day, overdue, soon, func.count()).where(in_range).group_by(day).order_by(day)).all()
+        return {date.fromisoformat(d): DayCount(int(o), int(s), int(n) - int(o) - int(s)) for d, o, s, n in rows}
     tallies: dict[date, list[int]] = {}
-    for (raw_due,) in session.execute(
-        select(_raw(_DEADLINES.c.due_at)).where(
-            _DEADLINES.c.status == DeadlineStatus.OPEN.value,
-            _DEADLINES.c.due_at >= start,
-            _DEADLINES.c.due_at < end,
-        )
-    ).all():
+    for (raw_due,) in session.execute(select(_raw(due)).where(in_range)).all():
         due_at = _stored(raw_due)
-        day = due_at.astimezone(CHINA).date()
-        tally = tallies.setdefault(day, [0, 0, 0])
+        tally = tallies.setdefault(due_at.astimezone(CHINA).date(), [0, 0, 0])
         level = urgency(due_at, moment)
         tally[0 if level is Urgency.OVERDUE else 1 if level is Urgency.SOON else 2] += 1
     return {day: DayCount(*tally) for day, tally in sorted(tallies.items())}

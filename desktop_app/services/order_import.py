@@ -13,12 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_profiles import PLATFORM_CHOICES
 from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
 from desktop_app.io.order_import import BATCH_SIZE, ImportRun, import_order_files
 from desktop_app.io.order_rows import RowError
+from desktop_app.io.user_profiles import available_profiles
 from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.store.database import Database
 
@@ -46,12 +48,22 @@ def _check_platform(platform: str) -> str:
 
 
 def import_steps(db: Database, paths: Sequence[Path | str], platform: str = "auto",
-                 cancel: Callable[[], bool] | None = None, batch_size: int = BATCH_SIZE) -> ImportRun:
+                 cancel: Callable[[], bool] | None = None, batch_size: int = BATCH_SIZE,
+                 profile_id: str | None = None) -> ImportRun:
     """The import as a generator of progress (returns the ImportResult): for a background worker that
-    wants to report between steps. Closing the generator rolls back the file being imported."""
+    wants to report between steps. Closing the generator rolls back the file being imported.
+
+    `profile_id` reads every file with that one profile (a saved column mapping, see
+    io/user_profiles.py) instead of recognising each file's layout.
+    """
     if not paths:
         raise UserError("没有选择要导入的文件")
-    return _then_deadlines(db, import_order_files(db, list(paths), _check_platform(platform), cancel, batch_size))
+    family = _check_platform(platform)
+    if profile_id is not None:
+        profile = available_profiles().find(profile_id)
+        if family != "auto" and platform_family(profile.platform) != family:
+            raise UserError(f"列对应方案“{profile.label}”属于{profile.platform.label}，与所选平台“{platform}”不符")
+    return _then_deadlines(db, import_order_files(db, list(paths), family, cancel, batch_size, profile_id))
 
 
 def _then_deadlines(db: Database, run: ImportRun) -> ImportRun:
@@ -69,14 +81,14 @@ def _then_deadlines(db: Database, run: ImportRun) -> ImportRun:
 
 def import_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",
                  progress: Callable[[ImportProgress], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> ImportResult:
+                 cancel: Callable[[], bool] | None = None, profile_id: str | None = None) -> ImportResult:
     """Import order exports (any mix of platforms; Taobao detail files are paired with their lists).
 
     `progress` is called between batches; `cancel` is polled there too and, when it returns True,
     the file in progress is rolled back and the result is marked cancelled (files finished before it
     stay imported: one transaction per file).
     """
-    steps = import_steps(db, paths, platform, cancel)
+    steps = import_steps(db, paths, platform, cancel, profile_id=profile_id)
     while True:
         try:
             step = next(steps)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -44,11 +45,14 @@ class _ProgressRelay(QObject):
 
 class ImportDialog(QDialog):
     finished_import = Signal(object)  # ImportResult
+    map_columns_requested = Signal(object)  # Path of a file refused for unknown headers
 
-    def __init__(self, context: AppContext, paths: list[Path], parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, paths: list[Path], parent: QWidget | None = None,
+                 profile_id: str | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self._paths = paths
+        self._profile_id = profile_id  # read every file with this saved column mapping
         self._cancel = threading.Event()
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._show_progress)
@@ -88,6 +92,12 @@ class ImportDialog(QDialog):
         self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.errors.hide()
         layout.addWidget(self.errors)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("import_warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color:#8a6d00")
+        self.warnings.hide()
+        layout.addWidget(self.warnings)
 
         buttons = QHBoxLayout()
         self.report_button = QPushButton(self.tr("保存导入报告（xlsx）…"))
@@ -95,6 +105,11 @@ class ImportDialog(QDialog):
         self.report_button.hide()
         self.report_button.clicked.connect(self.save_report)
         buttons.addWidget(self.report_button)
+        self.map_button = QPushButton(self.tr("按列对应导入…"))
+        self.map_button.setObjectName("map_columns")
+        self.map_button.setToolTip(self.tr("表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入"))
+        self.map_button.hide()
+        buttons.addWidget(self.map_button)
         buttons.addStretch(1)
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.box.rejected.connect(self.cancel_or_close)
@@ -107,10 +122,10 @@ class ImportDialog(QDialog):
         if db is None:
             return
         self._started = time.perf_counter()
-        paths, cancel, relay = list(self._paths), self._cancel.is_set, self._relay
+        paths, cancel, relay, profile_id = list(self._paths), self._cancel.is_set, self._relay, self._profile_id
 
         def work() -> ImportResult:
-            return _drive(db, paths, cancel, relay)
+            return _drive(db, paths, cancel, relay, profile_id)
 
         self._context.runner.run(work, self._done, self._failed, IMPORT_CHANGES)
 
@@ -187,6 +202,24 @@ class ImportDialog(QDialog):
             self.errors.show()
         if errors or result.refused:
             self.report_button.show()
+        if result.warnings:
+            self.warnings.setText("\n".join(result.warnings))
+            self.warnings.show()
+        self._offer_mapping([Path(f.file) for f in result.files if f.unknown_layout])
+
+    def _offer_mapping(self, unknown: list[Path]) -> None:
+        """Files refused for their headers alone can be imported by mapping their columns."""
+        if not unknown:
+            return
+        if len(unknown) == 1:
+            self.map_button.clicked.connect(lambda: self.map_columns_requested.emit(unknown[0]))
+        else:
+            menu = QMenu(self.map_button)
+            for path in unknown:
+                menu.addAction(path.name).triggered.connect(
+                    lambda _checked=False, p=path: self.map_columns_requested.emit(p))
+            self.map_button.setMenu(menu)
+        self.map_button.show()
 
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
@@ -216,9 +249,10 @@ class ImportDialog(QDialog):
         return saved
 
 
-def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay) -> ImportResult:
+def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay,
+           profile_id: str | None = None) -> ImportResult:
     """Run the import generator to its end on the worker thread, relaying throttled progress."""
-    run = import_steps(db, paths, cancel=cancel)  # type: ignore[arg-type]
+    run = import_steps(db, paths, cancel=cancel, profile_id=profile_id)  # type: ignore[arg-type]
     last = 0.0
     while True:
         try:

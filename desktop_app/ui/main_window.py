@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
-from desktop_app.ui.background import BackgroundRunner, describe_error
+from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.settings_dialog import SettingsDialog
 
@@ -21,11 +32,14 @@ if TYPE_CHECKING:
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
     from desktop_app.ui.cases_tab import CasesTab
+    from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog, SavedMappingsDialog
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
     from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
     from desktop_app.ui.statement_dialog import StatementDialog
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +51,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
+        self._indexing = False  # a search-index chunk is queued on the worker
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -53,6 +68,19 @@ class MainWindow(QMainWindow):
         self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
                                             self.new_case)
         self.import_action = self._action(toolbar, self.tr("导入订单"), QKeySequence("Ctrl+I"), self.choose_import)
+        # Sheets no platform profile knows: map their columns once, recognised from then on.
+        self.import_other_action = self._action(toolbar, self.tr("导入其他表格…"), QKeySequence(),
+                                                self.choose_import_other)
+        self.import_other_action.setToolTip(self.tr("供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入"))
+        self.mappings_action = QAction(self.tr("已保存的列对应方案…"), self)
+        self.mappings_action.triggered.connect(self.open_saved_mappings)
+        other_menu = QMenu(self)
+        other_menu.addAction(self.import_other_action)
+        other_menu.addAction(self.mappings_action)
+        other_button = toolbar.widgetForAction(self.import_other_action)
+        if isinstance(other_button, QToolButton):
+            other_button.setMenu(other_menu)
+            other_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         toolbar.addSeparator()
         self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
                                            self.refresh)
@@ -120,8 +148,8 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
-        for action in (self.new_case_action, self.import_action, self.refresh_action, self.rules_action,
-                       self.shop_action):
+        for action in (self.new_case_action, self.import_action, self.import_other_action, self.mappings_action,
+                       self.refresh_action, self.rules_action, self.shop_action):
             action.setEnabled(enabled)
 
     # --- database ----------------------------------------------------------------------------
@@ -138,13 +166,14 @@ class MainWindow(QMainWindow):
 
     def _database_opened(self, db: Database) -> None:
         from desktop_app.services.deadlines import recompute_changed_rules
-        from desktop_app.ui.background import Changes
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
         self._build_tabs()
         self.context.set_database(db)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
         self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.runner.changed.connect(self._orders_changed)
+        self.catch_up_search()
         self.notifier = DeadlineNotifier(self.context, self)
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
@@ -154,6 +183,29 @@ class MainWindow(QMainWindow):
         if db.backup_path is not None:
             message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
         self.statusBar().showMessage(message, 8000)
+
+    def _orders_changed(self, changes: Changes) -> None:
+        if changes.orders:
+            self.catch_up_search()
+
+    def catch_up_search(self) -> None:
+        """Index orders queued for search (after an import: ~1.5 s per 100,000), one chunk per job on
+        the worker thread so that the user's own work is never queued behind all of it."""
+        if self._indexing or self.context.db is None:
+            return
+        from desktop_app.services.search_index import index_some
+
+        def done(count: int) -> None:
+            self._indexing = False
+            if count:
+                self.catch_up_search()
+
+        def failed(error: Exception) -> None:
+            self._indexing = False  # searches still find queued orders; the next change retries
+            log.warning("search index catch-up failed: %s", error)
+
+        self._indexing = True
+        self.context.read(index_some, done, failed)
 
     def _database_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("数据库未能打开"))
@@ -248,15 +300,46 @@ class MainWindow(QMainWindow):
         if paths:
             self.import_files([Path(p) for p in paths])
 
-    def import_files(self, paths: list[Path]) -> ImportDialog | None:
+    def import_files(self, paths: list[Path], profile_id: str | None = None) -> ImportDialog | None:
+        """Import in the background; `profile_id` reads the files with that saved column mapping."""
         if self.context.db is None or not paths:
             return None
         from desktop_app.ui.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.context, paths, self)
+        dialog = ImportDialog(self.context, paths, self, profile_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.map_columns_requested.connect(self.map_columns)
         dialog.open()
         dialog.start()
+        return dialog
+
+    def choose_import_other(self) -> None:
+        if self.context.db is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择要按列对应导入的表格"), str(Path.home()),
+            self.tr("表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
+        if path:
+            self.map_columns(Path(path))
+
+    def map_columns(self, path: Path) -> ColumnMappingDialog | None:
+        """The column mapping dialog for one file; saving it imports the file with the new mapping."""
+        if self.context.db is None:
+            return None
+        from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog
+
+        dialog = ColumnMappingDialog(self.context, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.import_requested.connect(self.import_files)
+        dialog.open()
+        return dialog
+
+    def open_saved_mappings(self) -> SavedMappingsDialog:
+        from desktop_app.ui.column_mapping_dialog import SavedMappingsDialog
+
+        dialog = SavedMappingsDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
         return dialog
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

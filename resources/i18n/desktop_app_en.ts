@@ -909,6 +909,275 @@
     </message>
 </context>
 <context>
+    <name>ColumnMappingDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="182"/>
+        <source>导入其他表格：按列对应</source>
+        <translation>Import other sheet: map the columns</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="187"/>
+        <source>文件：%1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="192"/>
+        <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
+        <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="207"/>
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="210"/>
+        <source>表头所在行</source>
+        <translation>Header row</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="332"/>
+        <source>正在读取文件……</source>
+        <translation>Reading the files…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="235"/>
+        <source>例如：某某档口发货回单</source>
+        <translation>e.g. Supplier X shipping list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="241"/>
+        <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
+        <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="245"/>
+        <source>一行一个订单</source>
+        <translation>One row per order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="246"/>
+        <source>一行一个商品，同一订单号的行合并为一个订单</source>
+        <translation>One row per item; rows with the same order no. form one order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="250"/>
+        <source>方案名称</source>
+        <translation>Mapping name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="253"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="256"/>
+        <source>每行是</source>
+        <translation>Each row is</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <source>收货与物流</source>
+        <translation>Delivery</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="295"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="296"/>
+        <source>保存并导入</source>
+        <translation>Save and import</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <source>订单状态</source>
+        <translation>Order status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <source>店铺</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <source>买家昵称</source>
+        <translation>Buyer nickname</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <source>实付金额</source>
+        <translation>Amount paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <source>商品总价</source>
+        <translation>Goods total</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <source>邮费</source>
+        <translation>Postage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <source>付款时间</source>
+        <translation>Paid at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <source>买家留言</source>
+        <translation>Buyer&apos;s message</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <source>商家备注</source>
+        <translation>Seller note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <source>手机</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <source>收货地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <source>物流公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <source>物流单号</source>
+        <translation>Tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="314"/>
+        <source>发货时间</source>
+        <translation>Shipped at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="314"/>
+        <source>签收时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <source>确认收货时间</source>
+        <translation>Receipt confirmed at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <source>商品名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <source>商品规格</source>
+        <translation>Item variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <source>商家编码</source>
+        <translation>SKU code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="362"/>
+        <source>这个工作表是空的</source>
+        <translation>This sheet is empty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="364"/>
+        <source>没有认出表头行：请选择表头在第几行</source>
+        <translation>No header row recognised: choose the row the header is in</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="366"/>
+        <source>预览前 %1 行；表头行以黄色标出</source>
+        <translation>First %1 rows; the header row is highlighted in yellow</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="371"/>
+        <source>无法读取</source>
+        <translation>Cannot read</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="433"/>
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="436"/>
+        <source>%1（%2 列）</source>
+        <translation>%1 (column %2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="437"/>
+        <source>（%1 列，无表头）</source>
+        <translation>(column %1, no header)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="496"/>
+        <source>……另有 %1 个问题</source>
+        <translation>…and %1 more problems</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="505"/>
+        <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
+        <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="510"/>
+        <source>已有名为“%1”的方案，保存会替换它。</source>
+        <translation>A mapping named “%1” exists; saving replaces it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="522"/>
+        <source>正在保存……</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="533"/>
+        <source>未能保存</source>
+        <translation>Not saved</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineList</name>
     <message>
         <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
@@ -1190,143 +1459,153 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="61"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="65"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="67"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="73"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="75"/>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="89"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="79"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="79"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="79"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="89"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="89"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="89"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="103"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="108"/>
+        <source>按列对应导入…</source>
+        <translation>Import by mapping columns…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="110"/>
+        <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
+        <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="138"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="141"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="144"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="150"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="164"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="166"/>
         <source>导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="169"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="177"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="196"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="229"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="236"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="237"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="213"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="246"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="215"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="248"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -1401,133 +1680,158 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="36"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="50"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="43"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="58"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="48"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="53"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="68"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="55"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="57"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="72"/>
+        <source>导入其他表格…</source>
+        <translation>Import other sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="74"/>
+        <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
+        <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
+        <source>已保存的列对应方案…</source>
+        <translation>Saved column mappings…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="59"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="88"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="61"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="118"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="181"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="233"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="122"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="182"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="184"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="181"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="233"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="263"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="292"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="246"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="298"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="299"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="291"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="320"/>
+        <source>选择要按列对应导入的表格</source>
+        <translation>Choose the sheet to import by mapping its columns</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
+        <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="374"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2700,6 +3004,85 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/rules_dialog.py" line="517"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMappingsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="548"/>
+        <source>已保存的列对应方案</source>
+        <translation>Saved column mappings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="551"/>
+        <source>表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。</source>
+        <translation>A sheet whose header has every column of a mapping is read with that mapping when imported (the built-in platform formats come first).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <source>方案名称</source>
+        <translation>Mapping name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <source>每行是</source>
+        <translation>Each row is</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="558"/>
+        <source>识别的列</source>
+        <translation>Columns recognised</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="567"/>
+        <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
+        <translation>No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="573"/>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="640"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="577"/>
+        <source>打开所在文件夹</source>
+        <translation>Open the folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="583"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="597"/>
+        <source>一行一个订单</source>
+        <translation>One row per order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="597"/>
+        <source>一行一个商品</source>
+        <translation>One row per item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="637"/>
+        <source>删除列对应方案</source>
+        <translation>Delete column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="638"/>
+        <source>删除方案“%1”？以后这种表格需要重新对应各列。</source>
+        <translation>Delete the mapping “%1”? Sheets like this will need their columns mapped again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="641"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

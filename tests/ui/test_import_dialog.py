@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
+from desktop_app.services.search_index import waiting
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.main_window import MainWindow
 from tests.ui.conftest import wait_idle
@@ -39,6 +40,9 @@ def test_drop_two_exports_and_see_the_orders(qtbot: QtBot, window: MainWindow, t
     assert dialog.table.item(0, 2).text() == str(result.files[0].inserted)
     qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == result.inserted, timeout=5000)
     dialog.accept()
+    # The window indexes the new orders for search in the background, chunk by chunk.
+    assert window.context.db is not None
+    qtbot.waitUntil(lambda: not window._indexing and waiting(window.context.db) == 0, timeout=10000)
 
 
 def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window: MainWindow,

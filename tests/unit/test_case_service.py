@@ -13,6 +13,7 @@ from desktop_app.core.errors import ActionNotAllowed, NotFound, StaleData, UserE
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.cases import CaseEdit, NewCase, act_on_case, add_note, edit_case, open_case
+from desktop_app.services.search_index import catch_up, waiting
 from desktop_app.store.case_queries import (
     CaseFilter,
     CaseOrder,
@@ -143,11 +144,16 @@ def test_unknown_case_is_not_found(db: Database) -> None:
         act_on_case(db, 99, CaseAction.START)
 
 
-def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Database) -> None:
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "queued for the index"])
+def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Database, indexed: bool) -> None:
     add_order(db, "taobao", "4145384019161461003", "秦文红", "19328792174", "宠物猫砂 豆腐砂", "YT4793834701746")
     add_order(db, "pdd", "261118-961877507213020", "廖华雨", "15071611015", "儿童保温杯 316不锈钢")
     for platform, number in ((Platform.TAOBAO, "4145384019161461003"), (Platform.PDD, "261118-961877507213020")):
         open_case(db, NewCase(platform, number, CaseKind.RESHIP))
+    assert waiting(db) == 2
+    if indexed:
+        assert catch_up(db) == 2
+        assert waiting(db) == 0
     with db.reading() as s:
         def hits(q: str) -> list[str]:
             return [r.order_no for r in case_rows(s, CaseFilter(search=q), CaseOrder(), 0, 50)]
@@ -161,6 +167,32 @@ def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Data
         assert hits("不存在的") == []
         assert count_cases(s, CaseFilter(search="2174")) == 1
         assert [o.order_no for o in find_orders(s, "1015")] == ["261118-961877507213020"]
+
+
+def test_search_never_finds_the_old_text_of_an_order_changed_after_indexing(db: Database) -> None:
+    add_order(db, "pdd", "261118-961877507213020", "廖华雨", "15071611015", "儿童保温杯 316不锈钢")
+    open_case(db, NewCase(Platform.PDD, "261118-961877507213020", CaseKind.RESHIP))
+    catch_up(db)
+    with db.transaction() as s:
+        order = s.scalars(select(Order)).one()
+        order.search_text = build_search_text([order.order_no, "欧阳修远", order.phone, "保温杯"])
+
+    def hits(q: str) -> list[str]:
+        with db.reading() as s:
+            return [r.order_no for r in case_rows(s, CaseFilter(search=q), CaseOrder(), 0, 50)]
+
+    assert waiting(db) == 1
+    assert hits("廖华雨") == []  # the stale index entry is ignored while the order waits
+    assert hits("欧阳修远") == ["261118-961877507213020"]
+    assert catch_up(db) == 1
+    assert hits("廖华雨") == []
+    assert hits("欧阳修远") == ["261118-961877507213020"]
+    with db.transaction() as s:
+        s.delete(s.scalars(select(Case)).one())
+        s.delete(s.scalars(select(Order)).one())
+    assert waiting(db) == 0
+    raw = sqlite3.connect(db.path)
+    assert raw.execute("select count(*) from order_search").fetchone()[0] == 0
 
 
 def test_filters_and_sorting(db: Database) -> None:

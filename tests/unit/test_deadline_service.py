@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -406,3 +406,32 @@ def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:
     }
     assert len(outputs) == 1
     assert set(json.loads(outputs.pop())) == {"taobao", "tmall", "pdd", "douyin", "jd", "generic"}
+
+
+def test_day_counts_match_the_urgency_of_each_deadline_at_every_edge(db: Database) -> None:
+    """The calendar's grouped SQL count agrees with `urgency()` row by row: due exactly now, exactly 24 h
+    ahead, one microsecond either side, China midnight, the first and last day shown."""
+    from desktop_app.core.deadlines import urgency
+
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-EDGE")
+    now = at("2026-05-10 15:00")
+    edges = [now, now + timedelta(hours=24)]
+    dues = [e + timedelta(microseconds=d) for e in edges for d in (-1, 0, 1)]
+    dues += [at("2026-05-01 00:00"), at("2026-05-31 23:59"), at("2026-05-12 00:00") - timedelta(microseconds=1),
+             at("2026-05-12 00:00"), at("2026-04-30 23:59"), at("2026-06-01 00:00")]
+    with db.transaction() as s:
+        for n, due in enumerate(dues):
+            s.add(Deadline(case_id=case_id, timer_id=f"t{n}", name="edge", starts_at=due - timedelta(days=1),
+                           due_at=due, action="x", status="open"))
+    expected: dict[str, list[int]] = {}
+    for due in dues:
+        day = due.astimezone(CHINA).date()
+        if not date(2026, 5, 1) <= day <= date(2026, 5, 31):
+            continue
+        level = urgency(due, now)
+        tally = expected.setdefault(day.isoformat(), [0, 0, 0])
+        tally[[Urgency.OVERDUE, Urgency.SOON, Urgency.LATER].index(level)] += 1
+    with db.reading() as s:
+        counts = count_open_by_day(s, date(2026, 5, 1), date(2026, 5, 31), now)
+    assert {d.isoformat(): [c.overdue, c.soon, c.later] for d, c in counts.items()} == expected
+    assert sum(c.total for c in counts.values()) == len(dues) - 2

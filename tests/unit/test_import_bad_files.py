@@ -138,3 +138,26 @@ def test_invalid_bytes_for_every_encoding(tmp_path: Path, db: Database) -> None:
     # 0x80 followed by 0x20 is neither UTF-8 nor GB18030.
     (tmp_path / "mixed.csv").write_bytes(header + b"\r\n\x80\x20,\xff\xff\r\n")
     assert "编码" in _refused(db, tmp_path / "mixed.csv")
+
+
+def test_the_first_non_ascii_text_decides_the_encoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spreadsheet_readers, "_CHUNK", 64)  # the ASCII stretch spans several chunks
+    ascii_lines = b"order,note\r\n" + b"1,plain ascii text\r\n" * 20
+    cases = {"gbk.csv": (ascii_lines + "2,秦文红\r\n".encode("gbk"), "gb18030"),
+             "utf8.csv": (ascii_lines + "2,秦文红\r\n".encode(), "utf-8"),
+             "ascii.csv": (ascii_lines, "utf-8")}
+    for name, (content, expected) in cases.items():
+        (tmp_path / name).write_bytes(content)
+        assert spreadsheet_readers.detect_encoding(tmp_path / name) == expected, name
+
+
+def test_a_file_that_changes_encoding_later_is_refused_with_the_row(tmp_path: Path, db: Database,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spreadsheet_readers, "_CHUNK", 256)
+    rows = [pdd_row(f"261101-{n:015d}") for n in range(40)]
+    head = write_csv(tmp_path / "head.csv", [PDD_HEADER, *rows], encoding="utf-8").read_bytes()
+    tail = write_csv(tmp_path / "tail.csv", [pdd_row("261101-999999999999999", receiver="秦文红")],
+                     encoding="gbk").read_bytes()
+    (tmp_path / "mixed.csv").write_bytes(head + tail)
+    reason = _refused(db, tmp_path / "mixed.csv")
+    assert "行附近的文字编码与文件开头不一致" in reason  # the reader decodes in blocks: "near" row N

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,9 @@ def test_all_rows_in_exit_0_and_json_shape(capsys: pytest.CaptureFixture[str], t
         assert set(entry) == FILE_KEYS
     assert [(f["platform"], f["inserted"], f["updated"], f["unchanged"], f["rejected"], f["errors"])
             for f in data["files"]] == [("pdd", 40, 0, 0, 0, []), ("douyin", 40, 0, 0, 0, [])]
+    with sqlite3.connect(db_path) as conn:  # the command leaves the search index caught up
+        assert conn.execute("select count(*) from search_pending").fetchone()[0] == 0
+        assert conn.execute("select count(*) from order_search").fetchone()[0] == 80
     code, out, _ = cli(capsys, "import-orders", str(paths[0]), "--db", str(db_path), "--json")
     assert code == 0 and json.loads(out)["files"][0]["unchanged"] == 40
 

@@ -22,11 +22,13 @@ from order_files import (
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import Database
 
 
 def _fts_hits(db: Database, text: str) -> list[int]:
     assert db.path is not None
+    catch_up(db)  # the index itself, not the queued-orders fallback
     with sqlite3.connect(db.path) as conn:
         return [r[0] for r in conn.execute("select rowid from order_search where order_search match ?",
                                            (f'"{text.lower()}"',))]

@@ -75,3 +75,29 @@ def test_known_revisions_match_the_migration_scripts() -> None:
     chain = [rev.revision for rev in scripts.walk_revisions()][::-1]
     assert chain == list(KNOWN_REVISIONS)
     assert scripts.get_current_head() == head_revision()
+
+
+def test_orders_of_a_first_version_ledger_stay_searchable_after_the_upgrade(tmp_path: Path) -> None:
+    from desktop_app.store.search import matching_order_ids
+
+    path = tmp_path / "v1.sqlite3"
+    db = open_database(path, migrate=False)
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001_initial")
+        conn.exec_driver_sql(
+            "INSERT INTO orders (order_key, platform, order_no, receiver, search_text, created_at, updated_at, version)"
+            " VALUES ('pdd:261118-1', 'pdd', '261118-1', '廖华雨', '261118-1 廖华雨 儿童保温杯',"
+            " '2026-11-01', '2026-11-01', 1)")
+    db.close()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM search_pending").scalar() == 0
+            assert conn.execute(matching_order_ids("保温杯", "sqlite")).scalars().all() == [1]
+            assert conn.execute(matching_order_ids("廖华", "sqlite")).scalars().all() == [1]
+        with db.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0001_initial")
+            hits = conn.exec_driver_sql("SELECT rowid FROM order_search WHERE order_search MATCH '\"保温杯\"'").all()
+            assert hits == [(1,)]
+    finally:
+        db.close()
