@@ -196,6 +196,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）":
         "Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)",
     "，只列出前 %1 条": ", only the first %1 listed",
+    "（只列出最紧急的 %1 条）": " (only the %1 most urgent are listed)",
     "已逾期（%1）": "Overdue (%1)",
     "今天/明天到期（%1）": "Due today/tomorrow (%1)",
     "已逾期": "Overdue",

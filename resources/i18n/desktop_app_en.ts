@@ -2485,157 +2485,162 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="122"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="284"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="299"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="123"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="320"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="138"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="139"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="126"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="367"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="142"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="144"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="131"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="490"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="147"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="148"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="153"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="156"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="199"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="211"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="269"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="214"/>
+        <source>（只列出最紧急的 %1 条）</source>
+        <translation> (only the %1 most urgent are listed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="284"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="308"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="304"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="319"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="320"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="312"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="327"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="347"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="358"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="365"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="367"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="376"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="378"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="393"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="414"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="469"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="484"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="490"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="476"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="491"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="491"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="506"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="495"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="510"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>

@@ -324,3 +324,22 @@ def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester, db: Datab
         model.set_rows(reships.reship_rows(s, QueueScope.ALL))
     assert model.rowCount() == 3
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBot, queue: Queue,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ui import reship_tab
+
+    for n, requested in enumerate(["2026-05-06 10:00", "2026-05-04 10:00", "2026-05-05 10:00"]):
+        add_order(queue.db, "douyin", f"DY-{n}", [("猫砂", None, 1)])
+        douyin_request(queue.db, f"DY-{n}", requested)
+    view = reship_tab.load_queue(queue.db, reships.QueueScope.OPEN, shown=2)
+    assert (view.total, view.waiting, len(view.rows)) == (3, 3, 2)
+    assert [r.order_no for r in view.rows] == ["DY-1", "DY-2"]  # answer-by soonest first
+    monkeypatch.setattr(reship_tab.load_queue, "__defaults__", (2,))
+    queue.context.set_database(queue.db)
+    queue.tab.refresh()
+    queue.idle(qtbot)
+    assert queue.tab.model.rowCount() == 2
+    assert queue.tab.count_label.text().startswith("待处理 3 条")
+    assert "只列出最紧急的 2 条" in queue.tab.count_label.text()
