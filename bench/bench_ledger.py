@@ -59,17 +59,22 @@ def start_db():
 
 def opened(db):
     marks["opened"] = time.perf_counter()
+    # The Cases tab's own first load (its default filter: open cases) follows this signal.
     window.cases_tab.model.loaded.connect(first_rows)
-    window.cases_tab.open_filter.setCurrentIndex(window.cases_tab.open_filter.findData("all"))
 window.context.database_opened.connect(opened)
 
 def first_rows(total):
-    if "rows" in marks:
-        return
-    marks["rows"] = total
+    window.cases_tab.model.loaded.disconnect(first_rows)
     window.cases_tab.table.viewport().repaint()
     result["cases_first_paint_s"] = time.perf_counter() - marks["opened"]
     result["db_open_s"] = marks["opened"] - marks["db"]
+    result["open_rows"] = total
+    # Then every case (open and closed): the searches below run over all of them.
+    window.cases_tab.model.loaded.connect(all_rows)
+    window.cases_tab.open_filter.setCurrentIndex(window.cases_tab.open_filter.findData("all"))
+
+def all_rows(total):
+    window.cases_tab.model.loaded.disconnect(all_rows)
     result["rows"] = total
     QTimer.singleShot(500, run_searches)  # let start-up reads (shops, counts) finish first
 
@@ -123,7 +128,8 @@ def main() -> None:
     if spent:
         print(f"seeded {args.cases:,} cases in {spent:.1f} s ({db.stat().st_size / 1e6:.0f} MB)")
     runs = [measure(db) for _ in range(args.runs)]
-    print(f"\nLedger window with {runs[0]['rows']:,} cases, median of {args.runs} runs (offscreen Qt)\n")
+    print(f"\nLedger window with {runs[0]['rows']:,} cases ({runs[0]['open_rows']:,} open: the Cases tab's first "
+          f"page), median of {args.runs} runs (offscreen Qt)\n")
     print(f"| {'measure':<34} | {'median':>9} | {'worst':>9} | {'target':>8} |")
     print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 10}|")
     for key, target in TARGETS.items():

@@ -794,13 +794,28 @@ def _gather_order_items(session: Session, order_ids: list[int]) -> dict[int, lis
     return found
 
 
+def count_reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN,
+                      overdue_at: datetime | None = None) -> int:
+    """How many rows `reship_rows` would list; with `overdue_at`, only those whose case's next deadline
+    is due by then (what a cut queue says about the rows it does not list)."""
+    stmt = (select(func.count()).select_from(Case).outerjoin(Reship, Reship.id == _LATEST_RESHIP)
+            .where(_scope_condition(scope)))
+    if overdue_at is not None:
+        stmt = stmt.where(Case.next_due_at <= overdue_at)
+    return int(session.execute(stmt).scalar_one())
+
+
 def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids: Iterable[int] | None = None,
-                context: RuleContext | None = None) -> list[ReshipRow]:
-    """The queue, soonest due first (ship-by, or answer-by for requests); those without one last."""
+                context: RuleContext | None = None, limit: int | None = None) -> list[ReshipRow]:
+    """The queue, soonest due first (ship-by, or answer-by for requests); those without one last.
+
+    With `limit`, only that many rows: the cases whose next deadline comes first (an indexed read),
+    then in queue order.
+    """
     chosen = _scope_condition(scope)
     if case_ids is not None:
         chosen = and_(chosen, Case.id.in_(sorted(set(case_ids))))
-    found = session.execute(
+    stmt = (
         select(
             Case.id, Case.version, Case.platform, Case.kind, Case.reason, Case.status, Case.is_open,
             Case.requested_at, Order.id, Order.order_no, Order.receiver, Order.phone, Order.address,
@@ -810,9 +825,14 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Reship, Reship.id == _LATEST_RESHIP)
         .where(chosen)
-    ).all()
+    )
+    if limit is not None:
+        stmt = stmt.order_by(Case.is_open.desc(), Case.next_due_at.is_(None), Case.next_due_at, Case.id).limit(limit)
+    found = session.execute(stmt).all()
     if not found:
         return []
+    if limit is not None:  # what follows gathers items and deadlines for the listed cases only
+        chosen = and_(chosen, Case.id.in_([r[0] for r in found]))
     packs = (context or RuleContext.load()).packs
     platforms = {r[0]: r[2] for r in found}
     got = _gather(session, chosen, platforms, packs)

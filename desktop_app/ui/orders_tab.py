@@ -115,7 +115,8 @@ class OrdersTab(BaseTab):
         return changes.orders or changes.cases
 
     def on_database(self, db: Database) -> None:
-        self.model.set_database(db)
+        self.model.set_database(db, load=False)
+        self.request_refresh()
 
     def refresh(self) -> None:
         if self.context.db is not None:

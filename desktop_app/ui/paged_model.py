@@ -72,9 +72,10 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         return None
 
     # --- loading ---------------------------------------------------------------------------
-    def set_database(self, db: Database | None) -> None:
+    def set_database(self, db: Database | None, load: bool = True) -> None:
         self._db = db
-        self.reload()
+        if load:
+            self.reload()
 
     def set_query(self, query: PageQuery[RowT]) -> None:
         self._query = query

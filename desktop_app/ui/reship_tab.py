@@ -44,6 +44,7 @@ from desktop_app.services.reships import (
     ReshipRow,
     ReshipStatus,
     consequences,
+    count_reship_rows,
     reship_rows,
     total_items,
 )
@@ -88,14 +89,20 @@ class QueueView:
 
 def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
     context = RuleContext.load()
-    with db.reading() as session:
-        rows = reship_rows(session, scope, context=context)
     moment = now()
-    waiting = [r for r in rows if r.is_open]
-    overdue = sum(1 for r in waiting if r.due_at is not None and r.due_at <= moment)
-    listed = rows[:shown]  # soonest due first
-    said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in listed}}
-    return QueueView(listed, said, len(waiting), overdue, len(rows))
+    with db.reading() as session:
+        rows = reship_rows(session, scope, context=context, limit=shown + 1)
+        waiting = sum(1 for r in rows if r.is_open)
+        overdue = sum(1 for r in rows if r.is_open and r.due_at is not None and r.due_at <= moment)
+        total = len(rows)
+        if total > shown:
+            # A cut queue: count the rest in SQL (the cut rows' own deadlines are not read).
+            rows = rows[:shown]
+            total = count_reship_rows(session, scope)
+            waiting = count_reship_rows(session, QueueScope.OPEN)
+            overdue = count_reship_rows(session, QueueScope.OPEN, overdue_at=moment)
+    said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
+    return QueueView(rows, said, waiting, overdue, total)
 
 
 class PickingListPreview(QPrintPreviewDialog):
@@ -194,6 +201,14 @@ class ReshipTab(BaseTab):
 
     def scope(self) -> QueueScope:
         return QueueScope.WITH_SHIPPED if self.show_shipped.isChecked() else QueueScope.OPEN
+
+    def refresh_hidden(self) -> None:
+        """Off screen, only the count in the tab's title is kept current (one indexed count)."""
+        def waiting(db: Database) -> int:
+            with db.reading() as session:
+                return count_reship_rows(session, QueueScope.OPEN)
+
+        self.context.read(waiting, self.count_changed.emit)
 
     def refresh(self) -> None:
         if self.context.db is None:

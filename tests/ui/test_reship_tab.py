@@ -25,12 +25,14 @@ from desktop_app.services.reships import QueueScope, ReshipItemRow, ReshipStatus
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
-from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.background import BackgroundRunner, Changes
 from desktop_app.ui.case_table_model import OVERDUE
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.reship_dialogs import DecisionDialog, ItemsDialog, PasteDialog, PromiseDialog, ShipDialog
 from desktop_app.ui.reship_tab import PickingListPreview, ReshipTab
 from desktop_app.ui.reship_table_model import ReshipTableModel
+from tests.ui.conftest import wait_idle
 
 
 @dataclass
@@ -336,6 +338,8 @@ def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBo
     view = reship_tab.load_queue(queue.db, reships.QueueScope.OPEN, shown=2)
     assert (view.total, view.waiting, len(view.rows)) == (3, 3, 2)
     assert [r.order_no for r in view.rows] == ["DY-1", "DY-2"]  # answer-by soonest first
+    view = reship_tab.load_queue(queue.db, reships.QueueScope.OPEN, shown=1)  # the cut made in SQL
+    assert (view.total, view.waiting, [r.order_no for r in view.rows]) == (3, 3, ["DY-1"])
     monkeypatch.setattr(reship_tab.load_queue, "__defaults__", (2,))
     queue.context.set_database(queue.db)
     queue.tab.refresh()
@@ -343,3 +347,19 @@ def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBo
     assert queue.tab.model.rowCount() == 2
     assert queue.tab.count_label.text().startswith("待处理 3 条")
     assert "只列出最紧急的 2 条" in queue.tab.count_label.text()
+
+
+def test_a_hidden_queue_loads_when_shown_and_its_title_count_stays_current(qtbot: QtBot,
+                                                                            window: MainWindow) -> None:
+    db = window.context.db
+    assert db is not None
+    add_order(db, "douyin", "DY-LAZY", [("猫砂", None, 1)])
+    douyin_request(db, "DY-LAZY")
+    window.runner.changed.emit(Changes(cases=True))  # what a write announces
+    wait_idle(qtbot, window)
+    tab = window.reship_tab
+    assert not tab.isVisible() and tab.model.rowCount() == 0  # nothing read for a tab off screen
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "补发队列（1）"
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    assert [r.order_no for r in tab.model.rows()] == ["DY-LAZY"]
