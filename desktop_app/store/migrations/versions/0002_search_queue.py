@@ -11,8 +11,8 @@ The index keeps its own copy of the text (no external content), so an entry can 
 even after `orders.search_text` moved on. Three order indexes nothing needed are dropped (each cost
 ~0.25 s per 100,000 imported orders); exact and prefix order-number lookups get `ix_orders_order_no`.
 
-The triggers test for a queued id instead of `INSERT OR IGNORE`: the conflict clause of the
-statement that fires a trigger (the import's upsert) overrides the trigger's own.
+The update trigger tests for a queued id instead of `INSERT OR IGNORE`: the conflict clause of
+the statement that fires a trigger (the import's upsert) overrides the trigger's own.
 
 Migrations are frozen copies of the schema: they spell out columns and never import models.
 """
@@ -35,9 +35,10 @@ OLD_FTS_DROP = (
 )
 FTS_DDL = (
     "CREATE VIRTUAL TABLE order_search USING fts5(search_text, tokenize='trigram')",
+    # A new id cannot be queued already (a deleted order leaves the queue with it), and the guard
+    # the update trigger needs cost 0.3 s per 100,000 imported orders (measured).
     'CREATE TRIGGER orders_search_ai AFTER INSERT ON orders BEGIN\n'
-    '        INSERT INTO search_pending(order_id) SELECT new.id\n'
-    '            WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE order_id = new.id);\n'
+    '        INSERT INTO search_pending(order_id) VALUES (new.id);\n'
     '    END',
     'CREATE TRIGGER orders_search_au AFTER UPDATE OF search_text ON orders\n'
     '    WHEN new.search_text IS NOT old.search_text BEGIN\n'
