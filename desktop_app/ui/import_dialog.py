@@ -35,6 +35,7 @@ from desktop_app.ui.context import AppContext
 IMPORT_CHANGES = Changes(orders=True, cases=True, deadlines=True)
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
 MAX_ERRORS_SHOWN = 200
+SUMMARY_ROWS_SHOWN = 8
 
 
 class _ProgressRelay(QObject):
@@ -190,6 +191,10 @@ class ImportDialog(QDialog):
                 if column == 6:
                     item.setToolTip(value)
                 self.table.setItem(row, column, item)
+        # Every file's line in view (up to SUMMARY_ROWS_SHOWN, then the table scrolls).
+        shown_rows = min(len(result.files), SUMMARY_ROWS_SHOWN)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                                    + shown_rows * self.table.verticalHeader().defaultSectionSize())
         self.table.show()
         errors = [(f, e) for f in result.files for e in f.errors]
         if errors:
