@@ -72,7 +72,11 @@ def _import_orders(args: argparse.Namespace) -> int:
         _print_import_result(args, result)
         sys.stdout.flush()
         # The imported orders are stored and searchable already; indexing them makes searching fast.
-        catch_up(db)
+        # A failure here (another program holding the file) changes nothing of the import's result.
+        try:
+            catch_up(db)
+        except Exception as exc:  # reported; the app catches up at its next start
+            sys.stderr.write(f"警告：搜索索引暂未更新（{exc}），下次打开程序时会自动补上；订单已全部保存\n")
     finally:
         db.close()
     return result.exit_code

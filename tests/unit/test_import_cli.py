@@ -101,3 +101,20 @@ def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_pa
     assert len(rows) == 41 and {r[0] for r in rows[1:]} == {"京东"}
     code, _, err = cli(capsys, "export-orders", str(tmp_path / "out.csv"), "--db", str(db_path))
     assert code == 2 and ".xlsx" in err
+
+
+def test_a_search_index_that_cannot_catch_up_does_not_fail_the_import(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path, db_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.services import search_index
+
+    def locked(*_args: object, **_kwargs: object) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(search_index, "catch_up", locked)
+    paths = copy_sample(tmp_path, "pdd_orders.csv")
+    code, out, err = cli(capsys, "import-orders", *map(str, paths), "--db", str(db_path), "--json")
+    assert code == 0 and json.loads(out)["files"][0]["inserted"] == 40
+    assert "搜索索引暂未更新" in err and "database is locked" in err
+    with sqlite3.connect(db_path) as conn:  # stored, and still queued for the index
+        assert conn.execute("select count(*) from search_pending").fetchone()[0] == 40
