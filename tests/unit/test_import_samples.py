@@ -130,3 +130,27 @@ def test_every_sample_together(tmp_path: Path, db: Database) -> None:
     assert [Path(f.file).name for f in result.files] == sorted(EXPECTED)
     # Taobao classic and 千牛 samples are different orders of one family.
     assert count_rows(db) == sum(len(v) for v in EXPECTED.values())
+
+
+def test_a_newer_taobao_list_naming_the_buyer_by_nickname(tmp_path: Path, db: Database) -> None:
+    """Exports since 2022 say 买家昵称 where older ones said 买家会员名: still the classic Taobao list."""
+    source = (SAMPLES / "taobao_ExportOrderList.csv").read_bytes().decode("gb18030")
+    renamed = tmp_path / "ExportOrderList202611.csv"
+    renamed.write_bytes(source.replace("买家会员名", "买家昵称", 1).encode("gb18030"))
+    result = run_import(db, renamed)
+    assert result.exit_code == 0 and result.files[0].platform == "taobao" and result.inserted == 40
+    row = order_row(db, "taobao:4145384019161461003")
+    assert row is not None and row["buyer_nick"] == "tbd6012ent"
+
+
+def test_pinduoduo_paid_time_under_its_other_name(tmp_path: Path, db: Database) -> None:
+    source = (SAMPLES / "pdd_orders.csv").read_text("utf-8-sig")
+    header = source.splitlines()[0]
+    assert "支付时间" in header
+    renamed = tmp_path / "pdd.csv"
+    renamed.write_text(source.replace("支付时间", "订单成交时间", 1), "utf-8-sig")
+    result = run_import(db, renamed)
+    assert result.exit_code == 0 and result.inserted == 40
+    first = EXPECTED["pdd_orders.csv"][0]
+    row = order_row(db, f"pdd:{first['order_id']}")
+    assert row is not None and row["paid_at"] == _stored_utc(str(first["paid_at"]))
