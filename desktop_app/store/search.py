@@ -44,11 +44,11 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
         # One character is a surname, not a useful piece of a number.
         return select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit)
     if len(q) < 3:
-        # Too short for trigrams: indexed prefix matches on what people type first.
+        # Too short for trigrams: indexed prefix matches on what people type first (a two-character
+        # name, the start of an order number).
         parts = [
             select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit),
             select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit),
-            select(Order.id).where(Order.tracking_no.between(raw.upper(), raw.upper() + _TOP)).limit(limit),
         ]
         return select(union(*(p.subquery().select() for p in parts)).subquery().c[0]).limit(limit)
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -24,6 +24,9 @@ def test_empty_database_is_migrated_to_head_and_matches_the_models(tmp_path: Pat
     for table in Base.metadata.tables.values():
         columns = {r[1] for r in conn.execute(f"pragma table_info({table.name})")}
         assert columns == {c.name for c in table.columns}, table.name
+        # Named indexes as the models declare them (SQLite's own autoindexes aside).
+        indexes = {r[1] for r in conn.execute(f"pragma index_list({table.name})") if not r[1].startswith("sqlite_")}
+        assert indexes == {i.name for i in table.indexes}, table.name
 
 
 def test_migrations_downgrade_and_upgrade_again(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ Why: the FTS5 trigram trigger made storing 100,000 imported orders cost ~2.6 s m
 larger part of the import. Orders now only queue their id in `search_pending` (an integer-key insert)
 and the index catches up after the import commits; searches read pending orders with LIKE meanwhile.
 The index keeps its own copy of the text (no external content), so an entry can be deleted by rowid
-even after `orders.search_text` moved on. Three order indexes nothing needed are dropped (each cost
-~0.25 s per 100,000 imported orders); exact and prefix order-number lookups get `ix_orders_order_no`.
+even after `orders.search_text` moved on. Four order indexes are dropped (each cost 0.25-0.6 s per
+100,000 imported orders): three nothing used, and the tracking number's, which only served two-character
+prefix searches (tracking numbers are found by the search index from three characters on); exact and
+prefix order-number lookups get `ix_orders_order_no`.
 
 The update trigger tests for a queued id instead of `INSERT OR IGNORE`: the conflict clause of
 the statement that fires a trigger (the import's upsert) overrides the trigger's own.
@@ -71,6 +73,7 @@ def upgrade() -> None:
     op.drop_index('ix_orders_platform_order_no', table_name='orders')
     op.drop_index('ix_orders_phone', table_name='orders')
     op.drop_index('ix_orders_shop_id', table_name='orders')
+    op.drop_index('ix_orders_tracking_no', table_name='orders')
     op.create_index('ix_orders_order_no', 'orders', ['order_no'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         for statement in (*OLD_FTS_DROP, *FTS_DDL):
@@ -82,6 +85,7 @@ def downgrade() -> None:
         for statement in OLD_FTS_DROP:
             op.execute(statement)
     op.drop_index('ix_orders_order_no', table_name='orders')
+    op.create_index('ix_orders_tracking_no', 'orders', ['tracking_no'], unique=False)
     op.create_index('ix_orders_shop_id', 'orders', ['shop_id'], unique=False)
     op.create_index('ix_orders_phone', 'orders', ['phone'], unique=False)
     op.create_index('ix_orders_platform_order_no', 'orders', ['platform', 'order_no'], unique=False)
