@@ -23,7 +23,7 @@ _HUNDRED = Decimal(100)
 _FLOAT_NOISE = Decimal("0.000001")
 _MONEY_MARKS = str.maketrans("", "", " ,，￥¥元\t\u3000")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
-_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
@@ -110,7 +110,7 @@ class CellCleaner:
 
     def order_no(self, value: object) -> str | None:
         text = self.identifier(value)
-        if text is not None and not _ORDER_NO.match(text):
+        if text is not None and not ORDER_NO_PATTERN.match(text):
             raise CellError(f"“{text}”不是有效的订单号（只能包含数字、字母和“-”）")
         return text
 

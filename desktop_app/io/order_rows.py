@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from operator import itemgetter
 
 from desktop_app.core.vocabulary import order_key
@@ -501,8 +502,10 @@ class OrderAssembler:
     """
 
     def __init__(self, parser: RowParser, profile: ImportProfile, *, batch_size: int,
-                 item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None) -> None:
+                 item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None,
+                 columnar: bool = True) -> None:
         self.parser = parser
+        self.columnar = columnar  # one-row-per-order tables: check batches column-wise (column_batches)
         self.platform = profile.platform.value
         self.layout = profile.layout
         self.batch_size = batch_size
@@ -554,9 +557,58 @@ class OrderAssembler:
         # An order missing from the detail keeps its stored items rather than losing them.
         draft.items = list(found) if found is not None else None
 
+    def _one_row(self, number: int, raw: Sequence[object]) -> OrderRecord | None:
+        """One row of a table with one row per order: its record, or None (skipped or rejected)."""
+        parser = self.parser
+        cells = parser.pad(raw)
+        order_no, problem = parser.key(number, cells)
+        if order_no is None:
+            if not parser.is_filler(cells):
+                self.errors.append(problem or RowError(number, parser.key_header,
+                                                       f"缺少{parser.key_header}", parser.table))
+            return None
+        draft = self._new_draft(number, cells, order_no, order_key(self.platform, order_no))
+        draft.rows.append(number)
+        if self.layout is Layout.ORDER_ROWS:
+            if parser.has_item_columns:
+                draft.items = []
+                item = parser.item(number, cells, draft.errors)
+                if item is not None and item.title:
+                    draft.items.append(item)
+                elif item is not None:
+                    draft.items = None
+        else:
+            self._attach_table_items(draft)
+        return self._finish(draft)
+
+    def _column_batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
+        """One row per order: batches checked column-wise, or row by row when a batch needs it."""
+        from desktop_app.io.column_batches import ColumnBatches, NeedsRows
+
+        columns = ColumnBatches(self.parser, self.platform, self.layout, self.item_index, self.goods_from_items,
+                                self.count_from_items)
+        chunk: list[tuple[int, Sequence[object]]] = []
+        iterator = iter(rows)
+        while True:
+            chunk = list(islice(iterator, self.batch_size))
+            if not chunk:
+                return
+            self.rows_read += len(chunk)
+            try:
+                batch = columns.records(chunk)
+            except NeedsRows:
+                batch = [record for number, raw in chunk if (record := self._one_row(number, raw)) is not None]
+            if batch:
+                yield batch
+
     def batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
+        from desktop_app.io.column_batches import supports
+
         parser = self.parser
         grouped = self.layout is Layout.ITEM_ROWS
+        if not grouped and self.columnar and supports(parser, self.layout):
+            yield from self._column_batches(rows)
+            return
         last_rows = self.last_rows
         batch: list[OrderRecord] = []
         open_drafts: dict[str, OrderDraft] = {}
@@ -564,6 +616,14 @@ class OrderAssembler:
         current: OrderDraft | None = None
         for number, raw in rows:
             self.rows_read += 1
+            if not grouped:
+                record = self._one_row(number, raw)
+                if record is not None:
+                    batch.append(record)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+                continue
             cells = parser.pad(raw)
             order_no, problem = parser.key(number, cells)
             if order_no is None:
@@ -573,23 +633,7 @@ class OrderAssembler:
                                                        f"缺少{parser.key_header}", parser.table))
                 continue
             key = order_key(self.platform, order_no)
-            if not grouped:
-                draft = self._new_draft(number, cells, order_no, key)
-                draft.rows.append(number)
-                if self.layout is Layout.ORDER_ROWS:
-                    if parser.has_item_columns:
-                        draft.items = []
-                        item = parser.item(number, cells, draft.errors)
-                        if item is not None and item.title:
-                            draft.items.append(item)
-                        elif item is not None:
-                            draft.items = None
-                else:
-                    self._attach_table_items(draft)
-                record = self._finish(draft)
-                if record is not None:
-                    batch.append(record)
-            elif last_rows is None:
+            if last_rows is None:
                 if current is None or current.key != key:
                     if current is not None:
                         finished.add(current.key)

@@ -1,0 +1,182 @@
+"""The fast path of checking order rows: a batch at a time, column by column.
+
+The row-by-row path (`OrderAssembler._one_row`) knows every rule and writes every message. For the
+common case — one row per order (with its item, or items from a detail table), every row holding an
+order number and every cell clean — this module does the same work column-wise: each mapped column
+of a batch is converted by one comprehension (plain text, identifiers and amounts seen before
+inline; anything else through the `CellCleaner` method itself), and the records are built with
+`zip`. A batch with anything unusual — a cell that fails, a row without an order number (a blank or
+合计 line), a row shorter than the header, an order whose detail items had errors — raises
+`NeedsRows`, and the caller checks that batch row by row, which reports it exactly as before.
+`tests/unit/test_column_batches.py` holds both paths to the same records.
+
+Why: checking 100,000 rows row by row cost ≈ 2 s of the import's time (measured), most of it in
+per-cell and per-row Python calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+
+from desktop_app.core.vocabulary import platform_family
+from desktop_app.io.cell_values import ORDER_NO_PATTERN, CellCleaner, split_yuan_to_fen
+from desktop_app.io.import_errors import CellError
+from desktop_app.io.import_profiles import Layout
+from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowParser
+
+# OrderRecord's fields between first_row and items, in order: what a row's converted columns fill.
+_VALUE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderRecord))[4:-1]
+assert tuple(f.name for f in fields(OrderRecord))[:4] == ("key", "platform", "order_no", "first_row")
+assert fields(OrderRecord)[-1].name == "items"
+_UNKNOWN = object()
+
+
+class NeedsRows(Exception):
+    """This batch must be checked row by row (it has something only that path reports)."""
+
+
+def supports(parser: RowParser, layout: Layout) -> bool:
+    """Whether batches of this table can take the column path at all."""
+    return layout is not Layout.ITEM_ROWS and not parser.splits
+
+
+def column_converter(cleaner: CellCleaner,
+                     convert: Callable[[object], object]) -> Callable[[list[object]], list[object]]:
+    """Converts a whole column the way `convert` converts one cell (a bad cell raises CellError)."""
+    text, identifier, money = cleaner.text, cleaner.identifier, cleaner.money
+    empty = cleaner.empty
+    fen = cleaner.known_fen
+
+    if convert == text:
+        def texts(values: list[object]) -> list[object]:
+            try:
+                return [(t if t[0] not in "='" and t not in empty else text(v)) if (t := v.strip()) else None  # type: ignore[attr-defined]
+                        for v in values]
+            except AttributeError:  # not a string: None, a number or a date
+                return [text(v) for v in values]
+        return texts
+    if convert == identifier or convert == cleaner.order_no:
+        order_no = convert == cleaner.order_no
+
+        def identifiers(values: list[object]) -> list[object]:
+            try:
+                cleaned = [
+                    (t if t[0] not in "='" and "e" not in t and "E" not in t and t not in empty
+                     and (not order_no or ORDER_NO_PATTERN.match(t)) else convert(v))
+                    if (t := v.strip()) else None  # type: ignore[attr-defined]
+                    for v in values]
+            except AttributeError:
+                cleaned = [convert(v) for v in values]
+            return cleaned
+        return identifiers
+    if convert == money:
+        def amounts(values: list[object]) -> list[object]:
+            try:
+                return [f if (f := fen.get(v, _UNKNOWN)) is not _UNKNOWN else money(v) for v in values]
+            except TypeError:  # an unhashable cell
+                return [money(v) for v in values]
+        return amounts
+    return lambda values: [convert(v) for v in values]
+
+
+def _column(rows: Sequence[Sequence[object]], position: int) -> list[object]:
+    return [r[position] for r in rows]
+
+
+class ColumnBatches:
+    """Turns batches of one table's raw rows into OrderRecords, column-wise (see the module docstring)."""
+
+    def __init__(self, parser: RowParser, platform: str, layout: Layout, item_index: ItemIndex | None,
+                 goods_from_items: bool, count_from_items: bool) -> None:
+        cleaner = parser.cleaner
+        self.parser = parser
+        self.platform = platform
+        self.family = platform_family(platform)
+        self.layout = layout
+        self.item_index = item_index
+        self.goods_from_items = goods_from_items
+        self.count_from_items = count_from_items
+        self.key_column = column_converter(cleaner, parser.convert_key)
+        self.text_column = column_converter(cleaner, cleaner.text)
+        self.order_columns = [(spec.field, spec.index, column_converter(cleaner, spec.convert))
+                              for spec in parser.order_specs]
+        self.item_columns = [(spec.field, spec.index, column_converter(cleaner, spec.convert))
+                             for spec in parser.item_specs]
+        self.with_items = layout is Layout.ORDER_ROWS and parser.has_item_columns
+
+    def records(self, batch: Sequence[tuple[int, Sequence[object]]]) -> list[OrderRecord]:
+        """The batch's orders, or NeedsRows."""
+        parser = self.parser
+        numbers = [n for n, _ in batch]
+        rows = [r for _, r in batch]
+        if min(map(len, rows)) < parser.width:
+            raise NeedsRows  # short rows are padded by the row path
+        size = len(rows)
+        try:
+            order_nos = self.key_column(_column(rows, parser.key_index))
+            if None in order_nos:
+                raise NeedsRows  # a blank, 合计 or numberless row: the row path skips or reports it
+            values = {name: convert(_column(rows, position)) for name, position, convert in self.order_columns}
+            for name, positions in parser.parts:
+                pieces = [self.text_column(_column(rows, p)) for p in positions]
+                values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
+                                for parts in zip(*pieces, strict=True)]
+            items = self._items(rows, order_nos, size)
+        except CellError:
+            raise NeedsRows from None
+        if items is not None:
+            self._derive(values, items)
+        none: list[object] = [None] * size
+        columns = [values.get(name, none) for name in _VALUE_FIELDS]
+        family = self.family
+        platform = self.platform
+        return [OrderRecord(f"{family}:{order_no}", platform, order_no, number, *row_values, row_items)  # type: ignore[arg-type]
+                for order_no, number, row_items, *row_values
+                in zip(order_nos, numbers, items or none, *columns, strict=True)]
+
+    def _items(self, rows: list[Sequence[object]], order_nos: list[object],
+               size: int) -> list[tuple[ItemRecord, ...] | None] | None:
+        """Each order's items (None: this export says nothing about them), as `_one_row` finds them."""
+        if self.with_items:
+            converted = {name: convert(_column(rows, position)) for name, position, convert in self.item_columns}
+            none: list[object] = [None] * size
+            sub, title, spec, sku, quantity, unit, paid = (
+                converted.get(name, none) for name in ("sub_order_no", "title", "spec", "sku_code", "quantity",
+                                                       "unit_price", "paid"))
+            return [(ItemRecord(s, t, sp, sk, q if q is not None else 1, u, p),) if t else None  # type: ignore[arg-type]
+                    for s, t, sp, sk, q, u, p in zip(sub, title, spec, sku, quantity, unit, paid, strict=True)]
+        if self.layout is Layout.ITEM_TABLE and self.item_index is not None:
+            index = self.item_index
+            keys = [f"{self.family}:{n}" for n in order_nos]
+            if index.bad and not index.bad.keys().isdisjoint(keys):
+                raise NeedsRows  # the row path names the detail rows in error
+            return [tuple(found) if (found := index.items.get(k)) is not None else None for k in keys]
+        return None
+
+    def _derive(self, values: dict[str, list[object]], items: list[tuple[ItemRecord, ...] | None]) -> None:
+        """What `finish_order` derives: a lone item's unit price from the goods total, and the totals."""
+        goods = values.get("goods_fen")
+        if goods is not None:
+            for i, (order_items, total) in enumerate(zip(items, goods, strict=True)):
+                if order_items is not None and len(order_items) == 1 and order_items[0].unit_price_fen is None \
+                        and isinstance(total, int):
+                    only = order_items[0]
+                    unit = split_yuan_to_fen(total, only.quantity)
+                    if unit is not None:
+                        items[i] = (ItemRecord(only.sub_order_no, only.title, only.spec, only.sku_code,
+                                               only.quantity, unit, only.paid_fen),)
+        if self.goods_from_items:
+            values["goods_fen"] = [_goods_of(order_items) for order_items in items]
+        if self.count_from_items:
+            values["item_count"] = [None if order_items is None else sum(i.quantity for i in order_items)
+                                    for order_items in items]
+
+
+def _goods_of(items: tuple[ItemRecord, ...] | None) -> int | None:
+    if not items:
+        return None
+    goods: int | None = 0
+    for item in items:
+        goods = None if goods is None or item.unit_price_fen is None else goods + item.unit_price_fen * item.quantity
+    return goods

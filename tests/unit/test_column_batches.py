@@ -1,0 +1,138 @@
+"""The column-wise check (io/column_batches) stores exactly what the row-by-row check stores.
+
+Every file is imported twice, into two ledgers: once as the app does (batches checked column-wise,
+falling back to rows when a batch needs it) and once with the column path switched off. The orders,
+their items, the counts and every row error must be the same.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from order_files import PDD_HEADER, SAMPLES, copy_sample, pdd_row, write_csv, write_xlsx
+
+from desktop_app.io import column_batches
+from desktop_app.io.import_results import ImportResult
+from desktop_app.services.order_import import import_files
+from desktop_app.store.database import open_database
+
+ORDER_COLUMNS = ("order_key, platform, order_no, shop_id, status, buyer_nick, receiver, phone, address, goods_fen, "
+                 "postage_fen, paid_fen, item_count, paid_at, shipped_at, signed_at, succeeded_at, carrier, "
+                 "tracking_no, buyer_note, seller_note, search_text")
+ITEM_COLUMNS = ", ".join(f"i.{c}" for c in ("position", "sub_order_no", "title", "spec", "sku_code", "quantity",
+                                             "unit_price_fen", "paid_fen"))
+
+
+Rows = list[tuple[object, ...]]
+
+
+def _import(db_path: Path, paths: list[Path]) -> tuple[ImportResult, Rows, Rows]:
+    db = open_database(db_path)
+    try:
+        result = import_files(db, paths)
+    finally:
+        db.close()
+    with sqlite3.connect(db_path) as conn:
+        orders = conn.execute(f"select {ORDER_COLUMNS} from orders order by order_key").fetchall()
+        items = conn.execute(f"select o.order_key, {ITEM_COLUMNS} from order_items i "
+                             "join orders o on o.id = i.order_id order by o.order_key, i.position").fetchall()
+    return result, orders, items
+
+
+def _summary(result: ImportResult) -> list[tuple[object, ...]]:
+    return [(f.platform, f.inserted, f.updated, f.unchanged, f.rejected, f.refused,
+             [(e.row, e.column, e.message, e.table) for e in f.errors]) for f in result.files]
+
+
+def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[Path],
+              expect_columns: bool = True) -> ImportResult:
+    """Import `paths` both ways and compare; returns the column-wise result."""
+    used: list[bool] = []
+    real_records = column_batches.ColumnBatches.records
+
+    def watched(self: column_batches.ColumnBatches, batch: object) -> object:
+        try:
+            records = real_records(self, batch)  # type: ignore[arg-type]
+        except column_batches.NeedsRows:
+            used.append(False)
+            raise
+        used.append(True)
+        return records
+
+    monkeypatch.setattr(column_batches.ColumnBatches, "records", watched)
+    fast = _import(tmp_path / "columns.sqlite3", paths)
+    monkeypatch.setattr(column_batches, "supports", lambda parser, layout: False)
+    slow = _import(tmp_path / "rows.sqlite3", paths)
+    assert _summary(fast[0]) == _summary(slow[0])
+    assert fast[1] == slow[1]
+    assert fast[2] == slow[2]
+    if expect_columns:
+        assert any(used), "the column path never ran"
+    return fast[0]
+
+
+@pytest.mark.parametrize("sample", ["pdd_orders.csv", "taobao_ExportOrderList.csv", "tmall_orders.xlsx",
+                                    "jd_orders.csv", "douyin_orders.xlsx"])
+def test_every_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str) -> None:
+    paths = copy_sample(tmp_path, sample)
+    grouped = sample in ("jd_orders.csv", "douyin_orders.xlsx")  # one row per item: always row by row
+    result = both_ways(tmp_path, monkeypatch, paths, expect_columns=not grouped)
+    assert result.inserted == 40
+
+
+def test_taobao_list_with_its_detail_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
+    both_ways(tmp_path, monkeypatch, paths)
+
+
+def test_a_detail_file_with_a_bad_item_rejects_that_order_the_same_way(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    [listing, detail] = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
+    text = detail.read_bytes().decode("gb18030").splitlines()
+    cells = text[3].split(",")
+    cells[3] = "两件"  # 购买数量 that is not a number
+    text[3] = ",".join(cells)
+    detail.write_bytes("\r\n".join(text).encode("gb18030"))
+    result = both_ways(tmp_path, monkeypatch, [listing, detail], expect_columns=False)
+    assert result.rejected >= 1
+
+
+def test_nasty_pinduoduo_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of row the row path treats specially, each in a batch of otherwise clean rows."""
+    rnd = random.Random(5)
+    rows: list[list[str]] = [PDD_HEADER]
+    for n in range(6000):  # three batches of 2,000 rows, then the 合计 line alone
+        rows.append(pdd_row(f"261101-{n:015d}", goods=f"{rnd.randint(1, 500)}.{rnd.randint(0, 99):02d}",
+                            quantity=f"{rnd.randint(1, 3)}\t", receiver=rnd.choice(["梁军桐", "王芳", "李四"])))
+    rows[5] = pdd_row("6.92345678901235E+18")  # an id Excel rounded
+    rows[200] = [""] * len(PDD_HEADER)  # a blank line
+    rows[400][3] = "七十九"  # an amount that is not a number
+    rows[600] = pdd_row("261101-000000000000010", paid_at="2026-02-30 10:00:00")  # an impossible date
+    rows[800][2] = "-"  # an empty marker
+    rows[900][1] = '="261101-000000000000900"'  # decorated number
+    rows[1000][0] = ""  # no product title: the order has no item
+    rows[2100] = rows[2100][:5]  # a short row
+    rows[4500] = pdd_row("261101-000000000000007", status="已签收")  # the same order again, in a clean batch
+    rows.append(["合计", "", "", "100.00"] + [""] * (len(PDD_HEADER) - 4))
+    path = write_csv(tmp_path / "pdd.csv", rows)
+    result = both_ways(tmp_path, monkeypatch, [path])
+    assert result.rejected >= 3
+
+
+def test_clean_batches_take_the_column_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [PDD_HEADER, *(pdd_row(f"261101-{n:015d}") for n in range(50))]
+    path = write_xlsx(tmp_path / "pdd.xlsx", {"订单": rows})
+    result = both_ways(tmp_path, monkeypatch, [path])
+    assert result.inserted == 50 and not result.files[0].errors
+
+
+def test_pinduoduo_without_a_full_address_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address is joined from 省/市/区/街道 (profile order_parts) on both paths."""
+    rows = [PDD_HEADER, *(pdd_row(f"261101-{n:015d}") for n in range(30))]
+    rows[3][PDD_HEADER.index("区")] = ""
+    path = write_csv(tmp_path / "pdd.csv", rows)
+    both_ways(tmp_path, monkeypatch, [path])
+    assert (SAMPLES / "pdd_orders.csv").exists()
