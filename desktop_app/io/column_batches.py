@@ -135,17 +135,37 @@ class ColumnBatches:
                 for order_no, number, row_items, *row_values
                 in zip(order_nos, numbers, items or none, *columns, strict=True)]
 
+    def item_records(self, rows: list[Sequence[object]]) -> list[ItemRecord]:
+        """One ItemRecord per row, as `RowParser.item` makes it (a bad cell raises CellError)."""
+        converted = {name: convert(_column(rows, position)) for name, position, convert in self.item_columns}
+        none: list[object] = [None] * len(rows)
+        sub, title, spec, sku, quantity, unit, paid = (
+            converted.get(name, none) for name in ("sub_order_no", "title", "spec", "sku_code", "quantity",
+                                                   "unit_price", "paid"))
+        return [ItemRecord(s, t if t is not None else "", sp, sk, q if q is not None else 1, u, p)  # type: ignore[arg-type]
+                for s, t, sp, sk, q, u, p in zip(sub, title, spec, sku, quantity, unit, paid, strict=True)]
+
+    def detail_rows(self, batch: Sequence[tuple[int, Sequence[object]]]) -> list[tuple[str, ItemRecord]]:
+        """A batch of a detail table (one row per item, `read_item_table`): (order key, item) per row,
+        or NeedsRows."""
+        rows = [r for _, r in batch]
+        if min(map(len, rows)) < self.parser.width:
+            raise NeedsRows
+        try:
+            order_nos = self.key_column(_column(rows, self.parser.key_index))
+            if None in order_nos:
+                raise NeedsRows
+            items = self.item_records(rows)
+        except CellError:
+            raise NeedsRows from None
+        family = self.family
+        return [(f"{family}:{order_no}", item) for order_no, item in zip(order_nos, items, strict=True)]
+
     def _items(self, rows: list[Sequence[object]], order_nos: list[object],
                size: int) -> list[tuple[ItemRecord, ...] | None] | None:
         """Each order's items (None: this export says nothing about them), as `_one_row` finds them."""
         if self.with_items:
-            converted = {name: convert(_column(rows, position)) for name, position, convert in self.item_columns}
-            none: list[object] = [None] * size
-            sub, title, spec, sku, quantity, unit, paid = (
-                converted.get(name, none) for name in ("sub_order_no", "title", "spec", "sku_code", "quantity",
-                                                       "unit_price", "paid"))
-            return [(ItemRecord(s, t, sp, sk, q if q is not None else 1, u, p),) if t else None  # type: ignore[arg-type]
-                    for s, t, sp, sk, q, u, p in zip(sub, title, spec, sku, quantity, unit, paid, strict=True)]
+            return [(item,) if item.title else None for item in self.item_records(rows)]
         if self.layout is Layout.ITEM_TABLE and self.item_index is not None:
             index = self.item_index
             keys = [f"{self.family}:{n}" for n in order_nos]

@@ -24,6 +24,7 @@ from desktop_app.io.import_profiles import (
 )
 
 # Rows whose first filled cell says this are totals under the data, not orders.
+_DETAIL_BATCH = 2000
 TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "汇总", "total"})
 HEADER_SEARCH_ROWS = 10
 
@@ -463,17 +464,39 @@ class ItemIndex:
     rows: int
 
 
-def read_item_table(rows: Iterator[tuple[int, Sequence[object]]], parser: RowParser, platform: str,
-                    on_row: Callable[[], None] | None = None) -> ItemIndex:
+def read_item_table(rows: Iterator[tuple[int, Sequence[object]]], parser: RowParser, platform: str) -> ItemIndex:
     """Load a detail file / 子订单 sheet fully: it is the smaller side of the join."""
+    from desktop_app.io.column_batches import ColumnBatches, NeedsRows, supports
+
     items: dict[str, list[ItemRecord]] = {}
     bad: dict[str, list[RowError]] = {}
     errors: list[RowError] = []
+    if not supports(parser, Layout.ITEM_TABLE):
+        count = _read_item_rows(rows, parser, platform, items, bad, errors)
+        return ItemIndex(items, bad, errors, count)
+    count = 0
+    columns = ColumnBatches(parser, platform, Layout.ITEM_ROWS, None, False, False)
+    iterator = iter(rows)
+    # Column-wise, batch by batch; a batch with anything to report goes through the rows below.
+    while chunk := list(islice(iterator, _DETAIL_BATCH)):
+        try:
+            found = columns.detail_rows(chunk)
+        except NeedsRows:
+            count += _read_item_rows(chunk, parser, platform, items, bad, errors)
+        else:
+            count += len(chunk)
+            for key, item in found:
+                items.setdefault(key, []).append(item)
+    return ItemIndex(items, bad, errors, count)
+
+
+def _read_item_rows(rows: Iterable[tuple[int, Sequence[object]]], parser: RowParser, platform: str,
+                    items: dict[str, list[ItemRecord]], bad: dict[str, list[RowError]],
+                    errors: list[RowError]) -> int:
+    """Detail rows one by one, with their messages; returns how many rows were read."""
     count = 0
     for number, raw in rows:
         count += 1
-        if on_row is not None and not count % 5000:
-            on_row()
         cells = parser.pad(raw)
         order_no, problem = parser.key(number, cells)
         if order_no is None:
@@ -489,7 +512,7 @@ def read_item_table(rows: Iterator[tuple[int, Sequence[object]]], parser: RowPar
             bad.setdefault(key, []).extend(row_errors)
         elif item is not None:
             items.setdefault(key, []).append(item)
-    return ItemIndex(items, bad, errors, count)
+    return count
 
 
 class OrderAssembler:

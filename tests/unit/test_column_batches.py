@@ -136,3 +136,14 @@ def test_pinduoduo_without_a_full_address_column(tmp_path: Path, monkeypatch: py
     path = write_csv(tmp_path / "pdd.csv", rows)
     both_ways(tmp_path, monkeypatch, [path])
     assert (SAMPLES / "pdd_orders.csv").exists()
+
+
+def test_a_detail_file_with_blank_and_total_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [listing, detail] = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
+    lines = detail.read_bytes().decode("gb18030").splitlines()
+    width = lines[0].count(",")
+    lines[10:10] = ["," * width]  # a blank line among the items
+    lines.append("合计" + "," * width)
+    detail.write_bytes("\r\n".join(lines).encode("gb18030"))
+    result = both_ways(tmp_path, monkeypatch, [listing, detail])
+    assert not result.rejected
