@@ -122,7 +122,7 @@ class ColumnBatches:
                 pieces = [self.text_column(_column(rows, p)) for p in positions]
                 values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
                                 for parts in zip(*pieces, strict=True)]
-            items = self._items(rows, order_nos, size)
+            items = self._items(rows, order_nos)
         except CellError:
             raise NeedsRows from None
         if items is not None:
@@ -161,8 +161,8 @@ class ColumnBatches:
         family = self.family
         return [(f"{family}:{order_no}", item) for order_no, item in zip(order_nos, items, strict=True)]
 
-    def _items(self, rows: list[Sequence[object]], order_nos: list[object],
-               size: int) -> list[tuple[ItemRecord, ...] | None] | None:
+    def _items(self, rows: list[Sequence[object]],
+               order_nos: list[object]) -> list[tuple[ItemRecord, ...] | None] | None:
         """Each order's items (None: this export says nothing about them), as `_one_row` finds them."""
         if self.with_items:
             return [(item,) if item.title else None for item in self.item_records(rows)]
