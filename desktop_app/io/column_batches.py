@@ -60,10 +60,13 @@ def column_converter(cleaner: CellCleaner,
         order_no = convert == cleaner.order_no
 
         def identifiers(values: list[object]) -> list[object]:
+            # Taobao writes ids as ="2319…" and phones as '138…: unwrapped inline as CellCleaner.text does.
             try:
                 cleaned = [
-                    (t if t[0] not in "='" and "e" not in t and "E" not in t and t not in empty
-                     and (not order_no or ORDER_NO_PATTERN.match(t)) else convert(v))
+                    (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
+                                 else t[1:].strip() if t[0] == "'" else t))
+                     and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty
+                     and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
                     if (t := v.strip()) else None  # type: ignore[attr-defined]
                     for v in values]
             except AttributeError:
