@@ -10,6 +10,7 @@ id, so it is refused rather than stored with wrong digits. These functions run f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -56,10 +57,6 @@ class CellCleaner:
         # value goes through Decimal once (1.3 µs a conversion against 0.1 µs a lookup, measured).
         self._fen: dict[object, int | None] = {}
 
-    @property
-    def known_fen(self) -> dict[object, int | None]:
-        """Cell value → fen for every amount converted so far (read-only for callers)."""
-        return self._fen
 
     # -- text --------------------------------------------------------------------------------------
 
@@ -239,6 +236,49 @@ class CellCleaner:
             return parsed.replace(tzinfo=CHINA)
         return parsed.astimezone(CHINA)
 
+
+    # -- whole columns -----------------------------------------------------------------------------
+
+    def many(self, convert: Callable[[object], object]) -> Callable[[Sequence[object]], list[object]]:
+        """Converts many cells the way `convert` (one of these methods) converts one; a bad cell raises
+        CellError. The common cells are cleaned inline, one comprehension for all of them (≈ 0.2 µs a
+        cell against 0.7 µs for a method call, measured): plain text, identifiers without an exponent
+        (unwrapped from ="…" or '… as `text` does), amounts seen before. Anything else goes through
+        `convert` itself, which has the full rules and the messages."""
+        text, money = self.text, self.money
+        empty = self.empty
+        fen = self._fen
+        if convert == text:
+            def texts(values: Sequence[object]) -> list[object]:
+                try:
+                    return [(t if t[0] not in "='" and t not in empty else text(v)) if (t := v.strip()) else None  # type: ignore[attr-defined]
+                            for v in values]
+                except AttributeError:  # not a string: None, a number or a date
+                    return [text(v) for v in values]
+            return texts
+        if convert == self.identifier or convert == self.order_no:
+            order_no = convert == self.order_no
+
+            def identifiers(values: Sequence[object]) -> list[object]:
+                try:
+                    return [
+                        (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
+                                     else t[1:].strip() if t[0] == "'" else t))
+                         and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty
+                         and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
+                        if (t := v.strip()) else None  # type: ignore[attr-defined]
+                        for v in values]
+                except AttributeError:
+                    return [convert(v) for v in values]
+            return identifiers
+        if convert == money:
+            def amounts(values: Sequence[object]) -> list[object]:
+                try:
+                    return [f if (f := fen.get(v, _UNKNOWN)) is not _UNKNOWN else money(v) for v in values]
+                except TypeError:  # an unhashable cell
+                    return [money(v) for v in values]
+            return amounts
+        return lambda values: [convert(v) for v in values]
 
 def _loose_moment(text: str) -> datetime:
     match = _LOOSE_MOMENT.match(text)

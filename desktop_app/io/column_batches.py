@@ -16,11 +16,11 @@ per-cell and per-row Python calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 
 from desktop_app.core.vocabulary import platform_family
-from desktop_app.io.cell_values import ORDER_NO_PATTERN, CellCleaner, split_yuan_to_fen
+from desktop_app.io.cell_values import split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowParser
@@ -29,7 +29,6 @@ from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowPar
 _VALUE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderRecord))[4:-1]
 assert tuple(f.name for f in fields(OrderRecord))[:4] == ("key", "platform", "order_no", "first_row")
 assert fields(OrderRecord)[-1].name == "items"
-_UNKNOWN = object()
 
 
 class NeedsRows(Exception):
@@ -39,48 +38,6 @@ class NeedsRows(Exception):
 def supports(parser: RowParser, layout: Layout) -> bool:
     """Whether batches of this table can take the column path at all."""
     return layout is not Layout.ITEM_ROWS and not parser.splits
-
-
-def column_converter(cleaner: CellCleaner,
-                     convert: Callable[[object], object]) -> Callable[[list[object]], list[object]]:
-    """Converts a whole column the way `convert` converts one cell (a bad cell raises CellError)."""
-    text, identifier, money = cleaner.text, cleaner.identifier, cleaner.money
-    empty = cleaner.empty
-    fen = cleaner.known_fen
-
-    if convert == text:
-        def texts(values: list[object]) -> list[object]:
-            try:
-                return [(t if t[0] not in "='" and t not in empty else text(v)) if (t := v.strip()) else None  # type: ignore[attr-defined]
-                        for v in values]
-            except AttributeError:  # not a string: None, a number or a date
-                return [text(v) for v in values]
-        return texts
-    if convert == identifier or convert == cleaner.order_no:
-        order_no = convert == cleaner.order_no
-
-        def identifiers(values: list[object]) -> list[object]:
-            # Taobao writes ids as ="2319…" and phones as '138…: unwrapped inline as CellCleaner.text does.
-            try:
-                cleaned = [
-                    (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
-                                 else t[1:].strip() if t[0] == "'" else t))
-                     and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty
-                     and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
-                    if (t := v.strip()) else None  # type: ignore[attr-defined]
-                    for v in values]
-            except AttributeError:
-                cleaned = [convert(v) for v in values]
-            return cleaned
-        return identifiers
-    if convert == money:
-        def amounts(values: list[object]) -> list[object]:
-            try:
-                return [f if (f := fen.get(v, _UNKNOWN)) is not _UNKNOWN else money(v) for v in values]
-            except TypeError:  # an unhashable cell
-                return [money(v) for v in values]
-        return amounts
-    return lambda values: [convert(v) for v in values]
 
 
 def _column(rows: Sequence[Sequence[object]], position: int) -> list[object]:
@@ -100,11 +57,11 @@ class ColumnBatches:
         self.item_index = item_index
         self.goods_from_items = goods_from_items
         self.count_from_items = count_from_items
-        self.key_column = column_converter(cleaner, parser.convert_key)
-        self.text_column = column_converter(cleaner, cleaner.text)
-        self.order_columns = [(spec.field, spec.index, column_converter(cleaner, spec.convert))
+        self.key_column = cleaner.many(parser.convert_key)
+        self.text_column = cleaner.many(cleaner.text)
+        self.order_columns = [(spec.field, spec.index, cleaner.many(spec.convert))
                               for spec in parser.order_specs]
-        self.item_columns = [(spec.field, spec.index, column_converter(cleaner, spec.convert))
+        self.item_columns = [(spec.field, spec.index, cleaner.many(spec.convert))
                              for spec in parser.item_specs]
         self.with_items = layout is Layout.ORDER_ROWS and parser.has_item_columns
 
