@@ -17,13 +17,13 @@ per-cell and per-row Python calls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.cell_values import split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Layout
-from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowParser
+from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowParser, split_values
 
 # OrderRecord's fields between first_row and items, in order: what a row's converted columns fill.
 _VALUE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderRecord))[4:-1]
@@ -35,9 +35,21 @@ class NeedsRows(Exception):
     """This batch must be checked row by row (it has something only that path reports)."""
 
 
+@dataclass(frozen=True, slots=True)
+class GroupedRows:
+    """A batch of a one-row-per-item table, converted (see `ColumnBatches.grouped`)."""
+
+    numbers: list[int]
+    order_nos: list[str]
+    keys: list[str]
+    first_values: dict[int, dict[str, object]]  # row index → the order fields, for rows that may start an order
+    items: list[ItemRecord]
+
+
 def supports(parser: RowParser, layout: Layout) -> bool:
-    """Whether batches of this table can take the column path at all."""
-    return layout is not Layout.ITEM_ROWS and not parser.splits
+    """Whether batches of this table can take the column path at all (any layout, since one-row-per-item
+    tables with a split column such as 快递信息 are handled too)."""
+    return True
 
 
 def _column(rows: Sequence[Sequence[object]], position: int) -> list[object]:
@@ -82,6 +94,11 @@ class ColumnBatches:
                 pieces = [self.text_column(_column(rows, p)) for p in positions]
                 values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
                                 for parts in zip(*pieces, strict=True)]
+            for position, _header, split in parser.splits:
+                parsed = [split_values(cell, split, parser.cleaner)  # type: ignore[arg-type]
+                          for cell in self.text_column(_column(rows, position))]
+                for name in split.fields:
+                    values[name] = [found[name] for found in parsed]
             items = self._items(rows, order_nos)
         except CellError:
             raise NeedsRows from None
@@ -94,6 +111,41 @@ class ColumnBatches:
         return [OrderRecord(f"{family}:{order_no}", platform, order_no, number, *row_values, row_items)  # type: ignore[arg-type]
                 for order_no, number, row_items, *row_values
                 in zip(order_nos, numbers, items or none, *columns, strict=True)]
+
+    def grouped(self, batch: Sequence[tuple[int, Sequence[object]]]) -> GroupedRows:
+        """A batch of a one-row-per-item table (抖店, 京东): per row its order number and item, and the
+        order fields read from each row that may start an order. NeedsRows as `records`."""
+        parser = self.parser
+        numbers = [n for n, _ in batch]
+        rows = [r for _, r in batch]
+        if min(map(len, rows)) < parser.width:
+            raise NeedsRows
+        try:
+            order_nos = self.key_column(_column(rows, parser.key_index))
+            if None in order_nos:
+                raise NeedsRows
+            # An order's fields come from its first row: only rows whose number differs from the row
+            # before can be one (the first row of the batch may continue the previous batch's order).
+            starts = [i for i in range(len(rows)) if i == 0 or order_nos[i] != order_nos[i - 1]]
+            firsts = [rows[i] for i in starts]
+            columns = {name: convert(_column(firsts, position)) for name, position, convert in self.order_columns}
+            values = [dict(zip(columns, row_values, strict=True)) for row_values in zip(*columns.values(), strict=True)]
+            if not columns:
+                values = [{} for _ in starts]
+            for name, positions in parser.parts:
+                pieces = [self.text_column(_column(firsts, p)) for p in positions]
+                for row_values, parts in zip(values, zip(*pieces, strict=True), strict=True):
+                    present = [t for t in parts if t is not None]
+                    row_values[name] = " ".join(present) if present else None
+            for position, _header, split in parser.splits:
+                for row_values, cell in zip(values, self.text_column(_column(firsts, position)), strict=True):
+                    row_values.update(split_values(cell, split, parser.cleaner))  # type: ignore[arg-type]
+            items = self.item_records(rows)
+        except CellError:
+            raise NeedsRows from None
+        family = self.family
+        return GroupedRows(numbers, order_nos, [f"{family}:{n}" for n in order_nos],  # type: ignore[arg-type]
+                           dict(zip(starts, values, strict=True)), items)
 
     def item_records(self, rows: list[Sequence[object]]) -> list[ItemRecord]:
         """One ItemRecord per row, as `RowParser.item` makes it (a bad cell raises CellError)."""

@@ -314,7 +314,7 @@ class RowParser:
                 values[name] = " ".join(pieces) if pieces else None
         for position, header, split in self.splits:
             try:
-                values.update(_split_values(self.cleaner.text(cells[position]), split, self.cleaner))
+                values.update(split_values(self.cleaner.text(cells[position]), split, self.cleaner))
             except CellError as exc:
                 errors.append(RowError(number, header, f"{header}{exc.message}", self.table))
         return values
@@ -347,7 +347,7 @@ class RowParser:
         return normalize_header(cells[self.key_index]) == self.key_header_normalized
 
 
-def _split_values(value: str | None, split: SplitColumn, cleaner: CellCleaner) -> dict[str, object]:
+def split_values(value: str | None, split: SplitColumn, cleaner: CellCleaner) -> dict[str, object]:
     """"顺丰速运,SF123" → carrier and tracking number (the first parcel when there are several)."""
     if value is None:
         return dict.fromkeys(split.fields)
@@ -504,7 +504,9 @@ class OrderAssembler:
                  item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None,
                  columnar: bool = True) -> None:
         self.parser = parser
-        self.columnar = columnar  # one-row-per-order tables: check batches column-wise (column_batches)
+        self.columnar = columnar  # check batches column-wise (column_batches) where nothing needs the rows
+        self._current: OrderDraft | None = None  # one row per item: the order being gathered
+        self._finished: set[str] = set()
         self.platform = profile.platform.value
         self.layout = profile.layout
         self.batch_size = batch_size
@@ -600,59 +602,107 @@ class OrderAssembler:
             if batch:
                 yield batch
 
+    def _grouped_row(self, number: int, raw: Sequence[object], batch: list[OrderRecord]) -> None:
+        """One row of a one-row-per-item table whose orders' rows are together (`_current` is the order
+        being gathered; a finished order seen again raises NotGrouped)."""
+        parser = self.parser
+        cells = parser.pad(raw)
+        order_no, problem = parser.key(number, cells)
+        if order_no is None:
+            if not parser.is_filler(cells):
+                self.errors.append(problem or RowError(number, parser.key_header,
+                                                       f"缺少{parser.key_header}", parser.table))
+            return
+        key = order_key(self.platform, order_no)
+        current = self._current
+        if current is None or current.key != key:
+            self._close_current(batch)
+            if key in self._finished:
+                raise NotGrouped(key)
+            current = self._current = self._new_draft(number, cells, order_no, key)
+        current.rows.append(number)
+        item = parser.item(number, cells, current.errors)
+        if current.items is not None:
+            current.items.append(item)
+
+    def _close_current(self, batch: list[OrderRecord]) -> None:
+        current = self._current
+        if current is not None:
+            self._finished.add(current.key)
+            record = self._finish(current)
+            if record is not None:
+                batch.append(record)
+            self._current = None
+
+    def _grouped_column_batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
+        """One row per item, orders together: batches converted column-wise, or row by row when a batch
+        needs it; either way the order being gathered carries over to the next batch."""
+        from desktop_app.io.column_batches import ColumnBatches, NeedsRows
+
+        columns = ColumnBatches(self.parser, self.platform, self.layout, None, False, False)
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, self.batch_size)):
+            self.rows_read += len(chunk)
+            batch: list[OrderRecord] = []
+            try:
+                converted = columns.grouped(chunk)
+            except NeedsRows:
+                for number, raw in chunk:
+                    self._grouped_row(number, raw, batch)
+            else:
+                first_values = converted.first_values
+                for index, (number, order_no, key, item) in enumerate(zip(
+                        converted.numbers, converted.order_nos, converted.keys, converted.items, strict=True)):
+                    current = self._current
+                    if current is None or current.key != key:
+                        self._close_current(batch)
+                        if key in self._finished:
+                            raise NotGrouped(key)
+                        current = self._current = OrderDraft(key, order_no, number, dict(first_values[index]), [])
+                    current.rows.append(number)
+                    assert current.items is not None
+                    current.items.append(item)
+            if batch:
+                yield batch
+        batch = []
+        self._close_current(batch)
+        if batch:
+            yield batch
+
     def batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
         from desktop_app.io.column_batches import supports
 
         parser = self.parser
         grouped = self.layout is Layout.ITEM_ROWS
-        if not grouped and self.columnar and supports(parser, self.layout):
-            yield from self._column_batches(rows)
-            return
         last_rows = self.last_rows
+        if self.columnar and last_rows is None and supports(parser, self.layout):
+            yield from self._grouped_column_batches(rows) if grouped else self._column_batches(rows)
+            return
         batch: list[OrderRecord] = []
         open_drafts: dict[str, OrderDraft] = {}
-        finished: set[str] = set()
-        current: OrderDraft | None = None
         for number, raw in rows:
             self.rows_read += 1
             if not grouped:
                 record = self._one_row(number, raw)
                 if record is not None:
                     batch.append(record)
-                if len(batch) >= self.batch_size:
-                    yield batch
-                    batch = []
-                continue
-            cells = parser.pad(raw)
-            order_no, problem = parser.key(number, cells)
-            if order_no is None:
-                if parser.is_filler(cells):
-                    continue
-                self.errors.append(problem or RowError(number, parser.key_header,
-                                                       f"缺少{parser.key_header}", parser.table))
-                continue
-            key = order_key(self.platform, order_no)
-            if last_rows is None:
-                if current is None or current.key != key:
-                    if current is not None:
-                        finished.add(current.key)
-                        record = self._finish(current)
-                        if record is not None:
-                            batch.append(record)
-                    if key in finished:
-                        raise NotGrouped(key)
-                    current = self._new_draft(number, cells, order_no, key)
-                current.rows.append(number)
-                item = parser.item(number, cells, current.errors)
-                if item is not None and current.items is not None:
-                    current.items.append(item)
+            elif last_rows is None:
+                self._grouped_row(number, raw, batch)
             else:
+                cells = parser.pad(raw)
+                order_no, problem = parser.key(number, cells)
+                if order_no is None:
+                    if not parser.is_filler(cells):
+                        self.errors.append(problem or RowError(number, parser.key_header,
+                                                               f"缺少{parser.key_header}", parser.table))
+                    continue
+                key = order_key(self.platform, order_no)
                 draft = open_drafts.get(key)
                 if draft is None:
                     draft = open_drafts[key] = self._new_draft(number, cells, order_no, key)
                 draft.rows.append(number)
                 item = parser.item(number, cells, draft.errors)
-                if item is not None and draft.items is not None:
+                if draft.items is not None:
                     draft.items.append(item)
                 if last_rows.get(key, number) <= number:
                     record = self._finish(open_drafts.pop(key))
@@ -661,10 +711,7 @@ class OrderAssembler:
             if len(batch) >= self.batch_size:
                 yield batch
                 batch = []
-        if current is not None:
-            record = self._finish(current)
-            if record is not None:
-                batch.append(record)
+        self._close_current(batch)
         for draft in open_drafts.values():
             record = self._finish(draft)
             if record is not None:

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from order_files import PDD_HEADER, SAMPLES, copy_sample, pdd_row, write_csv, write_xlsx
+from order_files import (
+    DOUYIN_HEADER,
+    PDD_HEADER,
+    SAMPLES,
+    copy_sample,
+    douyin_row,
+    pdd_row,
+    write_csv,
+    write_xlsx,
+)
 
 from desktop_app.io import column_batches
 from desktop_app.io.import_results import ImportResult
@@ -51,18 +61,20 @@ def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[Path]
               expect_columns: bool = True) -> ImportResult:
     """Import `paths` both ways and compare; returns the column-wise result."""
     used: list[bool] = []
-    real_records = column_batches.ColumnBatches.records
+    for method in ("records", "grouped"):
+        real = getattr(column_batches.ColumnBatches, method)
 
-    def watched(self: column_batches.ColumnBatches, batch: object) -> object:
-        try:
-            records = real_records(self, batch)  # type: ignore[arg-type]
-        except column_batches.NeedsRows:
-            used.append(False)
-            raise
-        used.append(True)
-        return records
+        def watched(self: column_batches.ColumnBatches, batch: object,
+                    real: Callable[..., object] = real) -> object:
+            try:
+                converted = real(self, batch)
+            except column_batches.NeedsRows:
+                used.append(False)
+                raise
+            used.append(True)
+            return converted
 
-    monkeypatch.setattr(column_batches.ColumnBatches, "records", watched)
+        monkeypatch.setattr(column_batches.ColumnBatches, method, watched)
     fast = _import(tmp_path / "columns.sqlite3", paths)
     monkeypatch.setattr(column_batches, "supports", lambda parser, layout: False)
     slow = _import(tmp_path / "rows.sqlite3", paths)
@@ -78,8 +90,7 @@ def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[Path]
                                     "jd_orders.csv", "douyin_orders.xlsx"])
 def test_every_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str) -> None:
     paths = copy_sample(tmp_path, sample)
-    grouped = sample in ("jd_orders.csv", "douyin_orders.xlsx")  # one row per item: always row by row
-    result = both_ways(tmp_path, monkeypatch, paths, expect_columns=not grouped)
+    result = both_ways(tmp_path, monkeypatch, paths)
     assert result.inserted == 40
 
 
@@ -147,3 +158,47 @@ def test_a_detail_file_with_blank_and_total_lines(tmp_path: Path, monkeypatch: p
     detail.write_bytes("\r\n".join(lines).encode("gb18030"))
     result = both_ways(tmp_path, monkeypatch, [listing, detail])
     assert not result.rejected
+
+
+def _douyin_rows(orders: int, seed: int) -> list[list[object]]:
+    """Orders of one to three items, so batches of 2,000 rows cut through orders."""
+    rnd = random.Random(seed)
+    rows: list[list[object]] = []
+    for n in range(orders):
+        main = f"69{n:017d}"
+        logistics = rnd.choice(["顺丰速运,SF2166964304386", "中通快递,7312;圆通速递,YT99", "SF1234567890", "",
+                                "极兔速递"])
+        for k in range(rnd.randint(1, 3)):
+            rows.append(douyin_row(main, f"{main}{k}", rnd.choice(["猫砂", "保温杯 500ml", "纯棉袜子"]),
+                                   quantity=float(rnd.randint(1, 3)), price=rnd.choice([9.9, 19.0, 199.0, None]),
+                                   logistics=logistics, receiver=rnd.choice(["袁静", "欧阳修远"])))
+    return rows
+
+
+def test_douyin_orders_across_batches_with_rows_that_need_the_row_path(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _douyin_rows(3600, seed=9)  # ≈ 7,200 rows: four batches of 2,000
+    for last in (1999, 5999):  # orders cut by the batches' edges
+        rows[last + 1][0], rows[last + 1][1] = rows[last][0], f"{rows[last][0]}-{last}"
+    rows[1999][4] = "两件"  # a bad quantity on the last row of batch 1 (its order goes on in batch 2)
+    rows[3000] = [None] * len(DOUYIN_HEADER)  # a blank line in batch 2
+    rows[3500][1] = 6.92345678901235e18  # a sub-order number Excel rounded, batch 2
+    # batch 3 is clean (its first order began in batch 2, read row by row); batch 4 ends with 合计 and goes
+    # row by row, continuing the order batch 3 left open.
+    rows.append(["合计"] + [None] * (len(DOUYIN_HEADER) - 1))
+    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *rows]})
+    result = both_ways(tmp_path, monkeypatch, [path])
+    assert result.rejected >= 2
+
+
+def test_douyin_orders_that_are_not_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _douyin_rows(1500, seed=4)
+    rows.insert(2500, rows[10])  # an order's row again, two thousand rows later: read again by order
+    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *rows]})
+    both_ways(tmp_path, monkeypatch, [path], expect_columns=True)
+
+
+def test_a_clean_douyin_file_takes_the_column_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *_douyin_rows(1200, seed=2)]})
+    result = both_ways(tmp_path, monkeypatch, [path])
+    assert result.inserted == 1200 and not result.files[0].errors
