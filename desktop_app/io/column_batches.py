@@ -1,8 +1,9 @@
 """The fast path of checking order rows: a batch at a time, column by column.
 
-The row-by-row path (`OrderAssembler._one_row`) knows every rule and writes every message. For the
-common case — one row per order (with its item, or items from a detail table), every row holding an
-order number and every cell clean — this module does the same work column-wise: each mapped column
+The row-by-row path (`OrderAssembler._one_row` / `_grouped_row`, `read_item_table`) knows every rule
+and writes every message. For the common case — every row holding an order number and every cell
+clean, whether a table has one row per order, one row per item (the order being gathered carries
+over to the next batch) or is a detail table — this module does the same work column-wise: each mapped column
 of a batch is converted by one comprehension (plain text, identifiers and amounts seen before
 inline; anything else through the `CellCleaner` method itself), and the records are built with
 `zip`. A batch with anything unusual — a cell that fails, a row without an order number (a blank or
@@ -31,6 +32,10 @@ assert tuple(f.name for f in fields(OrderRecord))[:4] == ("key", "platform", "or
 assert fields(OrderRecord)[-1].name == "items"
 
 
+# The row path alone when False: what the differential test compares the column path with.
+ENABLED = True
+
+
 class NeedsRows(Exception):
     """This batch must be checked row by row (it has something only that path reports)."""
 
@@ -44,12 +49,6 @@ class GroupedRows:
     keys: list[str]
     first_values: dict[int, dict[str, object]]  # row index → the order fields, for rows that may start an order
     items: list[ItemRecord]
-
-
-def supports(parser: RowParser, layout: Layout) -> bool:
-    """Whether batches of this table can take the column path at all (any layout, since one-row-per-item
-    tables with a split column such as 快递信息 are handled too)."""
-    return True
 
 
 def _column(rows: Sequence[Sequence[object]], position: int) -> list[object]:

@@ -442,12 +442,13 @@ class ItemIndex:
 
 def read_item_table(rows: Iterator[tuple[int, Sequence[object]]], parser: RowParser, platform: str) -> ItemIndex:
     """Load a detail file / 子订单 sheet fully: it is the smaller side of the join."""
-    from desktop_app.io.column_batches import ColumnBatches, NeedsRows, supports
+    from desktop_app.io import column_batches
+    from desktop_app.io.column_batches import ColumnBatches, NeedsRows
 
     items: dict[str, list[ItemRecord]] = {}
     bad: dict[str, list[RowError]] = {}
     errors: list[RowError] = []
-    if not supports(parser, Layout.ITEM_TABLE):
+    if not column_batches.ENABLED:
         count = _read_item_rows(rows, parser, platform, items, bad, errors)
         return ItemIndex(items, bad, errors, count)
     count = 0
@@ -501,10 +502,8 @@ class OrderAssembler:
     """
 
     def __init__(self, parser: RowParser, profile: ImportProfile, *, batch_size: int,
-                 item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None,
-                 columnar: bool = True) -> None:
+                 item_index: ItemIndex | None = None, last_rows: dict[str, int] | None = None) -> None:
         self.parser = parser
-        self.columnar = columnar  # check batches column-wise (column_batches) where nothing needs the rows
         self._current: OrderDraft | None = None  # one row per item: the order being gathered
         self._finished: set[str] = set()
         self.platform = profile.platform.value
@@ -558,15 +557,21 @@ class OrderAssembler:
         # An order missing from the detail keeps its stored items rather than losing them.
         draft.items = list(found) if found is not None else None
 
-    def _one_row(self, number: int, raw: Sequence[object]) -> OrderRecord | None:
-        """One row of a table with one row per order: its record, or None (skipped or rejected)."""
+    def _order_no(self, number: int, raw: Sequence[object]) -> tuple[Sequence[object], str | None]:
+        """The padded row and its order number; None after skipping a filler line or reporting the row."""
         parser = self.parser
         cells = parser.pad(raw)
         order_no, problem = parser.key(number, cells)
+        if order_no is None and not parser.is_filler(cells):
+            self.errors.append(problem or RowError(number, parser.key_header, f"缺少{parser.key_header}",
+                                                   parser.table))
+        return cells, order_no
+
+    def _one_row(self, number: int, raw: Sequence[object]) -> OrderRecord | None:
+        """One row of a table with one row per order: its record, or None (skipped or rejected)."""
+        parser = self.parser
+        cells, order_no = self._order_no(number, raw)
         if order_no is None:
-            if not parser.is_filler(cells):
-                self.errors.append(problem or RowError(number, parser.key_header,
-                                                       f"缺少{parser.key_header}", parser.table))
             return None
         draft = self._new_draft(number, cells, order_no, order_key(self.platform, order_no))
         draft.rows.append(number)
@@ -605,13 +610,8 @@ class OrderAssembler:
     def _grouped_row(self, number: int, raw: Sequence[object], batch: list[OrderRecord]) -> None:
         """One row of a one-row-per-item table whose orders' rows are together (`_current` is the order
         being gathered; a finished order seen again raises NotGrouped)."""
-        parser = self.parser
-        cells = parser.pad(raw)
-        order_no, problem = parser.key(number, cells)
+        cells, order_no = self._order_no(number, raw)
         if order_no is None:
-            if not parser.is_filler(cells):
-                self.errors.append(problem or RowError(number, parser.key_header,
-                                                       f"缺少{parser.key_header}", parser.table))
             return
         key = order_key(self.platform, order_no)
         current = self._current
@@ -621,7 +621,7 @@ class OrderAssembler:
                 raise NotGrouped(key)
             current = self._current = self._new_draft(number, cells, order_no, key)
         current.rows.append(number)
-        item = parser.item(number, cells, current.errors)
+        item = self.parser.item(number, cells, current.errors)
         if current.items is not None:
             current.items.append(item)
 
@@ -670,12 +670,13 @@ class OrderAssembler:
             yield batch
 
     def batches(self, rows: Iterable[tuple[int, Sequence[object]]]) -> Iterator[list[OrderRecord]]:
-        from desktop_app.io.column_batches import supports
+        from desktop_app.io import column_batches
 
         parser = self.parser
         grouped = self.layout is Layout.ITEM_ROWS
         last_rows = self.last_rows
-        if self.columnar and last_rows is None and supports(parser, self.layout):
+        # Batches are checked column-wise (io/column_batches) unless a second pass reads by order.
+        if column_batches.ENABLED and last_rows is None:
             yield from self._grouped_column_batches(rows) if grouped else self._column_batches(rows)
             return
         batch: list[OrderRecord] = []
@@ -689,12 +690,8 @@ class OrderAssembler:
             elif last_rows is None:
                 self._grouped_row(number, raw, batch)
             else:
-                cells = parser.pad(raw)
-                order_no, problem = parser.key(number, cells)
+                cells, order_no = self._order_no(number, raw)
                 if order_no is None:
-                    if not parser.is_filler(cells):
-                        self.errors.append(problem or RowError(number, parser.key_header,
-                                                               f"缺少{parser.key_header}", parser.table))
                     continue
                 key = order_key(self.platform, order_no)
                 draft = open_drafts.get(key)

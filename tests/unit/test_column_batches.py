@@ -76,7 +76,7 @@ def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[Path]
 
         monkeypatch.setattr(column_batches.ColumnBatches, method, watched)
     fast = _import(tmp_path / "columns.sqlite3", paths)
-    monkeypatch.setattr(column_batches, "supports", lambda parser, layout: False)
+    monkeypatch.setattr(column_batches, "ENABLED", False)
     slow = _import(tmp_path / "rows.sqlite3", paths)
     assert _summary(fast[0]) == _summary(slow[0])
     assert fast[1] == slow[1]
