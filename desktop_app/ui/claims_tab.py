@@ -415,9 +415,14 @@ class ClaimDetailPane(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_follow_up_dialog")
         claim_id = d.id
-        dialog.accepted.connect(lambda: self._context.write(
-            lambda db: claim_service.set_follow_up(db, claim_id, dialog.value(), dialog.note.text()),
-            self._changes(), on_failure=self._failed))
+
+        def save() -> None:
+            # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
+            when, note = dialog.value(), dialog.note.text()
+            self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note),
+                                self._changes(), on_failure=self._failed)
+
+        dialog.accepted.connect(save)
         dialog.open()
         return dialog
 

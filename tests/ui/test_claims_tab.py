@@ -291,3 +291,31 @@ def test_new_claim_from_a_case_then_move_the_follow_up_and_edit(qtbot: QtBot, en
 
 def datetime_china(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=CHINA)
+
+
+def test_a_follow_up_is_saved_when_its_dialog_is_gone_before_the_write_runs(qtbot: QtBot, env: Env,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog deletes itself on close; a write still queued behind other work must not read it."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings: list[object] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: warnings.append(args))
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)
+    follow = env.tab.detail.change_follow_up()
+    assert isinstance(follow, FollowUpDialog)
+    wanted = datetime_china(2026, 12, 5, 9, 0)
+    follow.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(wanted.timestamp()), QTimeZone(b"Asia/Shanghai")))
+    env.runner.run(lambda: time.sleep(0.3))  # the worker is busy when the dialog is accepted
+    follow.accept()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the dialog is gone
+    env.idle(qtbot)
+    assert warnings == []
+    with env.db.reading() as s:
+        assert claim_detail(s, claim_id).follow_up_at == wanted
