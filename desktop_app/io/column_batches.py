@@ -18,19 +18,13 @@ per-cell and per-row Python calls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.cell_values import split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Layout
-from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderRecord, RowParser, split_values
-
-# OrderRecord's fields between first_row and items, in order: what a row's converted columns fill.
-_VALUE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderRecord))[4:-1]
-assert tuple(f.name for f in fields(OrderRecord))[:4] == ("key", "platform", "order_no", "first_row")
-assert fields(OrderRecord)[-1].name == "items"
-
+from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderColumns, RowParser, split_values
 
 # The row path alone when False: what the differential test compares the column path with.
 ENABLED = True
@@ -47,16 +41,19 @@ class GroupedRows:
     numbers: list[int]
     order_nos: list[str]
     keys: list[str]
-    first_values: dict[int, dict[str, object]]  # row index → the order fields, for rows that may start an order
-    items: list[ItemRecord]
+    starts: list[int]  # the rows that may start an order: the first, and each whose number differs from above
+    values: dict[str, list[object]]  # the order fields read from those rows, as in OrderColumns.values
+    items: list[ItemRecord]  # one per row
 
 
-def _column(rows: Sequence[Sequence[object]], position: int) -> list[object]:
-    return [r[position] for r in rows]
+def _columns(rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
+    """The rows' cells column by column, in one C-level pass (rows are at least as wide as the header;
+    cells beyond the shortest row are never mapped)."""
+    return list(zip(*rows, strict=False))
 
 
 class ColumnBatches:
-    """Turns batches of one table's raw rows into OrderRecords, column-wise (see the module docstring)."""
+    """Turns batches of one table's raw rows into orders and items, column-wise (see the module docstring)."""
 
     def __init__(self, parser: RowParser, platform: str, layout: Layout, item_index: ItemIndex | None,
                  goods_from_items: bool, count_from_items: bool) -> None:
@@ -70,46 +67,35 @@ class ColumnBatches:
         self.count_from_items = count_from_items
         self.key_column = cleaner.many(parser.convert_key)
         self.text_column = cleaner.many(cleaner.text)
-        self.order_columns = [(spec.field, spec.index, cleaner.many(spec.convert))
-                              for spec in parser.order_specs]
+        # Times go out as UTC storage text (OrderColumns): converted once, not to a datetime and again.
+        self.order_columns = [
+            (spec.field, spec.index,
+             cleaner.utc_texts if spec.convert == cleaner.moment else cleaner.many(spec.convert))
+            for spec in parser.order_specs]
         self.item_columns = [(spec.field, spec.index, cleaner.many(spec.convert))
                              for spec in parser.item_specs]
         self.with_items = layout is Layout.ORDER_ROWS and parser.has_item_columns
 
-    def records(self, batch: Sequence[tuple[int, Sequence[object]]]) -> list[OrderRecord]:
+    def records(self, batch: Sequence[tuple[int, Sequence[object]]]) -> OrderColumns:
         """The batch's orders, or NeedsRows."""
         parser = self.parser
-        numbers = [n for n, _ in batch]
         rows = [r for _, r in batch]
         if min(map(len, rows)) < parser.width:
             raise NeedsRows  # short rows are padded by the row path
-        size = len(rows)
+        sheet = _columns(rows)
         try:
-            order_nos = self.key_column(_column(rows, parser.key_index))
+            order_nos = self.key_column(sheet[parser.key_index])
             if None in order_nos:
                 raise NeedsRows  # a blank, 合计 or numberless row: the row path skips or reports it
-            values = {name: convert(_column(rows, position)) for name, position, convert in self.order_columns}
-            for name, positions in parser.parts:
-                pieces = [self.text_column(_column(rows, p)) for p in positions]
-                values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
-                                for parts in zip(*pieces, strict=True)]
-            for position, _header, split in parser.splits:
-                parsed = [split_values(cell, split, parser.cleaner)  # type: ignore[arg-type]
-                          for cell in self.text_column(_column(rows, position))]
-                for name in split.fields:
-                    values[name] = [found[name] for found in parsed]
-            items = self._items(rows, order_nos)
+            values = self._order_values(sheet)
+            items = self._items(sheet, order_nos)
         except CellError:
             raise NeedsRows from None
         if items is not None:
-            self._derive(values, items)
-        none: list[object] = [None] * size
-        columns = [values.get(name, none) for name in _VALUE_FIELDS]
+            self.derive(values, items)
         family = self.family
-        platform = self.platform
-        return [OrderRecord(f"{family}:{order_no}", platform, order_no, number, *row_values, row_items)  # type: ignore[arg-type]
-                for order_no, number, row_items, *row_values
-                in zip(order_nos, numbers, items or none, *columns, strict=True)]
+        return OrderColumns(self.platform, [f"{family}:{n}" for n in order_nos], order_nos,  # type: ignore[arg-type]
+                            values, items)
 
     def grouped(self, batch: Sequence[tuple[int, Sequence[object]]]) -> GroupedRows:
         """A batch of a one-row-per-item table (抖店, 京东): per row its order number and item, and the
@@ -120,36 +106,41 @@ class ColumnBatches:
         if min(map(len, rows)) < parser.width:
             raise NeedsRows
         try:
-            order_nos = self.key_column(_column(rows, parser.key_index))
+            sheet = _columns(rows)
+            order_nos = self.key_column(sheet[parser.key_index])
             if None in order_nos:
                 raise NeedsRows
             # An order's fields come from its first row: only rows whose number differs from the row
             # before can be one (the first row of the batch may continue the previous batch's order).
             starts = [i for i in range(len(rows)) if i == 0 or order_nos[i] != order_nos[i - 1]]
-            firsts = [rows[i] for i in starts]
-            columns = {name: convert(_column(firsts, position)) for name, position, convert in self.order_columns}
-            values = [dict(zip(columns, row_values, strict=True)) for row_values in zip(*columns.values(), strict=True)]
-            if not columns:
-                values = [{} for _ in starts]
-            for name, positions in parser.parts:
-                pieces = [self.text_column(_column(firsts, p)) for p in positions]
-                for row_values, parts in zip(values, zip(*pieces, strict=True), strict=True):
-                    present = [t for t in parts if t is not None]
-                    row_values[name] = " ".join(present) if present else None
-            for position, _header, split in parser.splits:
-                for row_values, cell in zip(values, self.text_column(_column(firsts, position)), strict=True):
-                    row_values.update(split_values(cell, split, parser.cleaner))  # type: ignore[arg-type]
-            items = self.item_records(rows)
+            values = self._order_values(_columns([rows[i] for i in starts]))
+            items = self.item_records(sheet)
         except CellError:
             raise NeedsRows from None
         family = self.family
         return GroupedRows(numbers, order_nos, [f"{family}:{n}" for n in order_nos],  # type: ignore[arg-type]
-                           dict(zip(starts, values, strict=True)), items)
+                           starts, values, items)
 
-    def item_records(self, rows: list[Sequence[object]]) -> list[ItemRecord]:
-        """One ItemRecord per row, as `RowParser.item` makes it (a bad cell raises CellError)."""
-        converted = {name: convert(_column(rows, position)) for name, position, convert in self.item_columns}
-        none: list[object] = [None] * len(rows)
+    def _order_values(self, sheet: list[tuple[object, ...]]) -> dict[str, list[object]]:
+        """The order fields of these rows (`sheet`: their columns), as OrderColumns.values holds them."""
+        parser = self.parser
+        values = {name: convert(sheet[position]) for name, position, convert in self.order_columns}
+        for name, positions in parser.parts:
+            pieces = [self.text_column(sheet[p]) for p in positions]
+            values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
+                            for parts in zip(*pieces, strict=True)]
+        for position, _header, split in parser.splits:
+            parsed = [split_values(cell, split, parser.cleaner)  # type: ignore[arg-type]
+                      for cell in self.text_column(sheet[position])]
+            for name in split.fields:
+                values[name] = [found[name] for found in parsed]
+        return values
+
+    def item_records(self, sheet: list[tuple[object, ...]]) -> list[ItemRecord]:
+        """One ItemRecord per row (`sheet`: the rows' columns), as `RowParser.item` makes it (a bad cell
+        raises CellError)."""
+        converted = {name: convert(sheet[position]) for name, position, convert in self.item_columns}
+        none: list[object] = [None] * len(sheet[0])
         sub, title, spec, sku, quantity, unit, paid = (
             converted.get(name, none) for name in ("sub_order_no", "title", "spec", "sku_code", "quantity",
                                                    "unit_price", "paid"))
@@ -163,20 +154,21 @@ class ColumnBatches:
         if min(map(len, rows)) < self.parser.width:
             raise NeedsRows
         try:
-            order_nos = self.key_column(_column(rows, self.parser.key_index))
+            sheet = _columns(rows)
+            order_nos = self.key_column(sheet[self.parser.key_index])
             if None in order_nos:
                 raise NeedsRows
-            items = self.item_records(rows)
+            items = self.item_records(sheet)
         except CellError:
             raise NeedsRows from None
         family = self.family
         return [(f"{family}:{order_no}", item) for order_no, item in zip(order_nos, items, strict=True)]
 
-    def _items(self, rows: list[Sequence[object]],
+    def _items(self, sheet: list[tuple[object, ...]],
                order_nos: list[object]) -> list[tuple[ItemRecord, ...] | None] | None:
         """Each order's items (None: this export says nothing about them), as `_one_row` finds them."""
         if self.with_items:
-            return [(item,) if item.title else None for item in self.item_records(rows)]
+            return [(item,) if item.title else None for item in self.item_records(sheet)]
         if self.layout is Layout.ITEM_TABLE and self.item_index is not None:
             index = self.item_index
             keys = [f"{self.family}:{n}" for n in order_nos]
@@ -185,7 +177,7 @@ class ColumnBatches:
             return [tuple(found) if (found := index.items.get(k)) is not None else None for k in keys]
         return None
 
-    def _derive(self, values: dict[str, list[object]], items: list[tuple[ItemRecord, ...] | None]) -> None:
+    def derive(self, values: dict[str, list[object]], items: list[tuple[ItemRecord, ...] | None]) -> None:
         """What `finish_order` derives: a lone item's unit price from the goods total, and the totals."""
         goods = values.get("goods_fen")
         if goods is not None:
