@@ -79,12 +79,11 @@ class Order(Base):
 
     __tablename__ = "orders"
     # Every index on a random key costs ~0.3-0.6 s per 100,000 imported orders (measured): only what
-    # lookups by number, the search box's one- and two-character prefix matches (a surname, the start
-    # of an order number) and the Orders tab's default sort need. Tracking numbers are found by the
-    # search index from three characters on.
+    # lookups by number (and the search box's two-character prefix of one) and the Orders tab's default
+    # sort need. Tracking numbers are found by the search index from three characters on, receivers
+    # by it and by `SearchReceiver` (both filled after the write, see store/search.py).
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
-        Index("ix_orders_receiver", "receiver"),
         Index("ix_orders_paid_at", "paid_at"),
     )
 
@@ -137,6 +136,27 @@ class SearchPending(Base):
     __tablename__ = "search_pending"
 
     order_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class SearchState(Base):
+    """One row: orders with a higher id than `indexed_upto` are waiting for the search index (new
+    orders need no queue entry; see store/search.py and migration 0003)."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    indexed_upto: Mapped[int] = mapped_column(Integer)
+
+
+class SearchReceiver(Base):
+    """Receivers of the indexed orders, for the search box's one- and two-character prefix match (a
+    surname; too short for the index's trigrams). Kept by the index catch-up, not by every write."""
+
+    __tablename__ = "search_receivers"
+    __table_args__ = (Index("ix_search_receivers_receiver", "receiver"),)
+
+    order_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    receiver: Mapped[str] = mapped_column(String(100))
 
 
 class OrderItem(Base):

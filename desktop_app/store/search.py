@@ -3,23 +3,25 @@
 Every order carries `search_text` (order number, receiver, phone, tracking numbers, product titles,
 lower-cased). On SQLite an FTS5 trigram index over it answers substring queries of three or more
 characters in about a millisecond; shorter queries (a two-character Chinese name) use indexed
-prefix matches on the receiver and the order number. Other databases fall back to LIKE.
+prefix matches on the receiver (`search_receivers`) and the order number. Other databases fall back
+to LIKE.
 
 The index is not kept up to date inside write transactions (for an import of 100,000 orders that
-cost more than storing the orders): triggers queue changed orders in `search_pending`, and
-`index_pending` brings the index up to date afterwards, in short transactions. Searches look at the
-queued orders with LIKE, so an order is found the moment its transaction commits.
+cost more than storing the orders): new orders wait above a high-water mark (`search_state`), an
+update trigger queues changed ones in `search_pending`, and `index_pending` brings the index up to
+date afterwards, in short transactions. Searches look at the waiting orders with LIKE, so an order
+is found the moment its transaction commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Select, column, select, table, text, union, union_all
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, Select, column, select, table, text, union, union_all
 
-from desktop_app.store.models import Order, SearchPending
+from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 
-# Created by the migrations (0002_search_queue); rows are queued by triggers on orders.search_text.
+# Created by the migrations (0002_search_queue, 0003_search_watermark).
 FTS_TABLE = "order_search"
 # Orders indexed per transaction when catching up: ~0.1 s each, so other work waits little.
 INDEX_CHUNK = 5000
@@ -36,21 +38,47 @@ _TOP = "\U0010ffff"  # sorts after every character: `x <= value <= x + _TOP` is 
 SEARCH_LIMIT = 2000
 
 
+def _mark() -> ScalarSelect[int]:
+    """Orders above this id are waiting for the index (migration 0003)."""
+    return select(SearchState.indexed_upto).where(SearchState.id == 1).scalar_subquery()
+
+
+def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[tuple[int]]]:
+    """Ids of orders waiting for the index (new above the mark, or queued after an update) that meet
+    `condition`: one select each, so each is driven by its own key (a rowid range, the small queue)."""
+    return [
+        select(Order.id).where(Order.id > _mark(), condition).limit(limit),
+        # `id IN (queue)` drives the lookup from the queue; a join let the planner scan all orders.
+        select(Order.id).where(Order.id.in_(select(SearchPending.order_id)), condition).limit(limit),
+    ]
+
+
+def _any_of(parts: list[Select[tuple[int]]], limit: int, distinct: bool) -> Select[tuple[int]]:
+    subqueries = [p.subquery().select() for p in parts]
+    both = (union(*subqueries) if distinct else union_all(*subqueries)).subquery()
+    return select(both.c[0]).limit(limit)
+
+
 def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[tuple[int]]:
     """Ids of orders matching the search box text, at most `limit` of them."""
     raw = query.strip()
     q = raw.lower()
-    if len(q) == 1:
-        # One character is a surname, not a useful piece of a number.
-        return select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit)
     if len(q) < 3:
-        # Too short for trigrams: indexed prefix matches on what people type first (a two-character
-        # name, the start of an order number).
-        parts = [
-            select(Order.id).where(Order.receiver.between(raw, raw + _TOP)).limit(limit),
-            select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit),
-        ]
-        return select(union(*(p.subquery().select() for p in parts)).subquery().c[0]).limit(limit)
+        # Too short for trigrams: prefix matches on what people type first — a surname or a two-character
+        # name (one character: nothing else), the start of an order number (two).
+        receivers = Order.receiver.between(raw, raw + _TOP)
+        if dialect == "sqlite":
+            parts = [
+                select(SearchReceiver.order_id).where(
+                    SearchReceiver.receiver.between(raw, raw + _TOP),
+                    SearchReceiver.order_id.not_in(select(SearchPending.order_id))).limit(limit),
+                *_waiting(receivers, limit),
+            ]
+        else:
+            parts = [select(Order.id).where(receivers).limit(limit)]
+        if len(q) == 2:
+            parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit))
+        return _any_of(parts, limit, distinct=True)
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     contains = Order.search_text.like(f"%{escaped}%", escape="\\")
     if dialect == "sqlite":
@@ -62,10 +90,7 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
             .where(fts.c.rowid.not_in(select(SearchPending.order_id)))  # stale entries
             .limit(limit)
         )
-        # `id IN (queue)` drives the lookup from the (small) queue; a join let the planner scan all orders.
-        queued = select(Order.id).where(Order.id.in_(select(SearchPending.order_id)), contains).limit(limit)
-        both = union_all(indexed.subquery().select(), queued.subquery().select()).subquery()
-        return select(both.c[0]).limit(limit)
+        return _any_of([indexed, *_waiting(contains, limit)], limit, distinct=False)
     return select(Order.id).where(contains).limit(limit)
 
 
@@ -73,29 +98,56 @@ def pending_count(conn: Connection) -> int:
     """Orders waiting for the search index (0 on databases without one)."""
     if conn.dialect.name != "sqlite":
         return 0
-    return int(conn.exec_driver_sql("SELECT count(*) FROM search_pending").scalar_one())
+    return int(conn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM search_pending) + (SELECT count(*) FROM orders "
+        "WHERE id > (SELECT indexed_upto FROM search_state WHERE id = 1))").scalar_one())
 
 
 def index_pending(conn: Connection, limit: int = INDEX_CHUNK) -> int:
-    """Bring the search index up to date for up to `limit` queued orders; returns how many.
+    """Bring the search index up to date for up to `limit` waiting orders; returns how many.
 
-    Run inside a transaction of its own (the caller commits): stale entries are deleted by rowid, the
-    current text is indexed, and the orders leave the queue together.
+    Run inside a transaction of its own (the caller commits). Queued (updated) orders first: stale
+    entries are deleted by id, the current text indexed and the receiver noted, and the orders leave
+    the queue together; then new orders above the mark, which moves up past them.
     """
     if conn.dialect.name != "sqlite":
         return 0
-    last = conn.exec_driver_sql(
+    done = 0
+    queued = conn.exec_driver_sql(
         "SELECT max(order_id), count(*) FROM (SELECT order_id FROM search_pending ORDER BY order_id LIMIT ?)",
         (limit,),
     ).one()
-    if not last[1]:
-        return 0
-    upto = (int(last[0]),)
-    conn.exec_driver_sql(
-        f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT order_id FROM search_pending WHERE order_id <= ?)", upto)
-    conn.exec_driver_sql(
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT o.id, o.search_text FROM search_pending p "
-        "JOIN orders o ON o.id = p.order_id WHERE p.order_id <= ?", upto)
-    conn.exec_driver_sql("DELETE FROM search_pending WHERE order_id <= ?", upto)
-    return int(last[1])
+    if queued[1]:
+        upto = (int(queued[0]),)
+        chosen = "SELECT order_id FROM search_pending WHERE order_id <= ?"
+        conn.exec_driver_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({chosen})", upto)
+        conn.exec_driver_sql(f"DELETE FROM search_receivers WHERE order_id IN ({chosen})", upto)
+        _index(conn, f"o.id IN ({chosen})", upto)
+        conn.exec_driver_sql("DELETE FROM search_pending WHERE order_id <= ?", upto)
+        done = int(queued[1])
+    if done >= limit:
+        return done
+    mark = int(conn.exec_driver_sql("SELECT indexed_upto FROM search_state WHERE id = 1").scalar_one())
+    fresh = conn.exec_driver_sql(
+        "SELECT max(id), count(*) FROM (SELECT id FROM orders WHERE id > ? ORDER BY id LIMIT ?)",
+        (mark, limit - done),
+    ).one()
+    if fresh[1]:
+        span = (mark, int(fresh[0]))
+        # Nothing above the mark is indexed; deleting first keeps a surprise from doubling an entry.
+        conn.exec_driver_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid > ? AND rowid <= ?", span)
+        conn.exec_driver_sql("DELETE FROM search_receivers WHERE order_id > ? AND order_id <= ?", span)
+        _index(conn, "o.id > ? AND o.id <= ?", span)
+        conn.exec_driver_sql("UPDATE search_state SET indexed_upto = ? WHERE id = 1", (span[1],))
+        done += int(fresh[1])
+    return done
 
+
+def _index(conn: Connection, which: str, parameters: tuple[int, ...]) -> None:
+    """Index the search text and note the receiver of the orders `which` selects (`o` is orders)."""
+    conn.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT o.id, o.search_text FROM orders o WHERE {which}",
+        parameters)
+    conn.exec_driver_sql(
+        "INSERT INTO search_receivers(order_id, receiver) SELECT o.id, o.receiver FROM orders o "
+        f"WHERE {which} AND o.receiver IS NOT NULL", parameters)

@@ -82,7 +82,7 @@ def test_known_revisions_match_the_migration_scripts() -> None:
 
 def test_orders_of_a_first_version_ledger_stay_searchable_after_the_upgrade(tmp_path: Path) -> None:
     from desktop_app.services.search_index import catch_up
-    from desktop_app.store.search import matching_order_ids
+    from desktop_app.store.search import matching_order_ids, pending_count
 
     path = tmp_path / "v1.sqlite3"
     db = open_database(path, migrate=False)
@@ -97,7 +97,7 @@ def test_orders_of_a_first_version_ledger_stay_searchable_after_the_upgrade(tmp_
     try:
         for queued in (1, 0):  # found while queued for the index, and once indexed
             with db.engine.connect() as conn:
-                assert conn.exec_driver_sql("SELECT count(*) FROM search_pending").scalar() == queued
+                assert pending_count(conn) == queued
                 assert conn.execute(matching_order_ids("保温杯", "sqlite")).scalars().all() == [1]
                 assert conn.execute(matching_order_ids("廖华", "sqlite")).scalars().all() == [1]
             catch_up(db)
