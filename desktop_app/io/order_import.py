@@ -37,7 +37,7 @@ from desktop_app.io.order_rows import (
     last_row_of_each_order,
     read_item_table,
 )
-from desktop_app.io.order_upsert import OrderUpserter, StagedBatch, UpsertCounts
+from desktop_app.io.order_upsert import OrderUpserter, UpsertCounts
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
 from desktop_app.io.user_profiles import available_profiles
 from desktop_app.store.database import Database
@@ -264,7 +264,7 @@ def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator
     """
     name = str(job.path)
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
-    pending: tuple[Future[None], StagedBatch] | None = None
+    pending: Future[None] | None = None
     try:
         with db.engine.begin() as conn, larger_page_cache(conn):
             upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
@@ -276,22 +276,20 @@ def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator
                     if cancel is not None and cancel():
                         raise ImportCancelled(job.path)
                     if pending is not None:
-                        pending[0].result()
-                        upserter.finish(pending[1])
+                        pending.result()
                         pending = None
                     staged = upserter.stage_batch(batch)
                     if staged is not None:
-                        pending = (helper.submit(upserter.apply_staged), staged)
+                        pending = helper.submit(upserter.apply_staged, staged)
                     done += len(batch)
                     yield ImportProgress(name, index, count, "importing", assembler.rows_read,
                                          table.fraction_read(), done)
                 if pending is not None:
-                    pending[0].result()
-                    upserter.finish(pending[1])
+                    pending.result()
                     pending = None
             finally:
                 if pending is not None:  # never roll back under a running statement
-                    wait([pending[0]])
+                    wait([pending])
             if cancel is not None and cancel():
                 raise ImportCancelled(job.path)
             upserter.close()

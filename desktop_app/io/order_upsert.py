@@ -3,7 +3,7 @@
 All work happens on the caller's connection inside its transaction (one per file), so a failure or a
 cancel rolls the whole file back.
 
-How a batch is written (`stage_batch`, `apply_staged`, `finish`; `write` does all three), and why:
+How a batch is written (`stage_batch`, then `apply_staged`; `write` does both), and why:
 1. The stored rows for the batch's keys are read once (raw column values, no type processing) to tell
    new, placeholder (imported_at NULL: a case typed by hand before the import), unchanged and changed
    orders apart. Unchanged orders are not rewritten.
@@ -14,8 +14,11 @@ How a batch is written (`stage_batch`, `apply_staged`, `finish`; `write` does al
    `orders` takes 6.8 s because the FTS5 search trigger flushes its index once per statement; staged,
    2.5 s. Per-row SQLAlchemy parameter processing (2.1 s for the same rows) is avoided by binding
    values already in the column's storage form (`StorageCodec`).
-   (`apply_staged`: the bulk of the work, done by SQLite without the GIL.)
-3. Items of written orders are deleted and inserted again as a set (`finish`).
+   (`apply_staged`: the bulk of the work, done by SQLite without the GIL.) A batch arrives as
+   columns (`OrderColumns`) and the staged rows are zipped from them: no object per order.
+3. Items of written orders are staged by order key and replaced as a set by two statements of
+   `apply_staged` (delete those of stored orders the file restates, insert the staged ones joined to
+   their order's id), so no ids travel back to Python and the work stays off the GIL.
 Both `on_conflict_do_update` dialects (SQLite, PostgreSQL) are supported; nothing SQLite-only is used.
 """
 
@@ -74,6 +77,7 @@ ITEM_COLUMNS: tuple[str, ...] = (
 _SEARCH_FIELDS = ("receiver", "phone", "tracking_no", "buyer_nick")  # order matters: see `write`
 _FIRST_DATA_POSITION = 4  # in the stored-row select: id, order_key, imported_at, search_text, data...
 _STAGE_NAME = "import_order_stage"
+_ITEM_STAGE_NAME = "import_item_stage"
 _LOOKUP_BUCKET = 512
 
 
@@ -130,14 +134,12 @@ def _titles(items: Sequence[ItemRecord]) -> list[str]:
     return list(dict.fromkeys(i.title for i in items if i.title))
 
 
-@dataclass
+@dataclass(frozen=True)
 class StagedBatch:
-    """What `finish` needs after a batch was staged and applied."""
+    """What `apply_staged` has to move: orders always; items when the batch has any."""
 
-    existing_ids: dict[str, int]
-    new_keys: list[str]
-    replace_items_of: list[int]
-    items_by_key: dict[str, tuple[ItemRecord, ...]]
+    items: bool
+    replace_items: bool  # some staged orders were stored before with items to replace
 
 
 class RowInserter:
@@ -242,11 +244,26 @@ class OrderUpserter:
             else:
                 kind = Text
             columns.append(Column(name, kind))
-        self.stage = Table(_STAGE_NAME, metadata, *columns, prefixes=["TEMPORARY"])
-        self.stage.drop(self.conn, checkfirst=True)
-        self.stage.create(self.conn)
-        self._stage_insert = RowInserter(self.conn, insert(self.stage), STAGE_COLUMNS)
-        self._item_insert = RowInserter(self.conn, insert(ITEMS), ITEM_COLUMNS)
+        # replace_items: 1 for a stored order whose items this file restates (deleted before the new set).
+        self.stage = Table(_STAGE_NAME, metadata, *columns, Column("replace_items", Integer),
+                           prefixes=["TEMPORARY"])
+        # Items are staged by order key: their order's id is looked up by the statement that moves them.
+        self.item_stage = Table(_ITEM_STAGE_NAME, metadata, Column("order_key", Text),
+                                *[Column(n, Integer if isinstance(ITEMS.c[n].type, Integer) else Text)
+                                  for n in ITEM_COLUMNS[1:]], prefixes=["TEMPORARY"])
+        for staging in (self.stage, self.item_stage):
+            staging.drop(self.conn, checkfirst=True)
+            staging.create(self.conn)
+        self._stage_insert = RowInserter(self.conn, insert(self.stage), (*STAGE_COLUMNS, "replace_items"))
+        self._item_stage_insert = RowInserter(self.conn, insert(self.item_stage),
+                                              ("order_key", *ITEM_COLUMNS[1:]))
+        staged_ids = select(ORDERS.c.id).join_from(self.stage, ORDERS, ORDERS.c.order_key == self.stage.c.order_key)
+        self._delete_replaced_items = delete(ITEMS).where(
+            ITEMS.c.order_id.in_(staged_ids.where(self.stage.c.replace_items == 1)))
+        item_stage = self.item_stage
+        self._move_items = insert(ITEMS).from_select(list(ITEM_COLUMNS), select(
+            ORDERS.c.id, *[item_stage.c[n] for n in ITEM_COLUMNS[1:]]
+        ).join_from(item_stage, ORDERS, ORDERS.c.order_key == item_stage.c.order_key))
 
         upsert = _dialect_insert(dialect.name)(ORDERS).from_select(
             list(STAGE_COLUMNS), select(*[self.stage.c[n] for n in STAGE_COLUMNS]).where(true())
@@ -280,13 +297,10 @@ class OrderUpserter:
             select(*[raw_items.c[n] for n in ITEM_COLUMNS])
             .where(raw_items.c.order_id.in_(ids))
             .order_by(raw_items.c.order_id, raw_items.c.position)))
-        raw_keys = table("orders", column("id"), column("order_key"))
-        self._ids = InLookup(self.conn, lambda keys: select(raw_keys.c.order_key, raw_keys.c.id).where(
-            raw_keys.c.order_key.in_(keys)))
-        self._delete_items = delete(ITEMS).where(ITEMS.c.order_id.in_(bindparam("ids", expanding=True)))
 
     def close(self) -> None:
-        self.stage.drop(self.conn, checkfirst=True)
+        for staging in (self.stage, self.item_stage):
+            staging.drop(self.conn, checkfirst=True)
 
     # -- shops -------------------------------------------------------------------------------------
 
@@ -370,11 +384,10 @@ class OrderUpserter:
             self.seen.update(keys)
             staged: Iterable[tuple[object, ...]] = zip(
                 keys, repeat(batch.platform), batch.order_nos, *data, texts, repeat(stamp), repeat(self.source_file),
-                repeat(stamp), repeat(stamp), repeat(1))
+                repeat(stamp), repeat(stamp), repeat(1), repeat(0))
             self._stage_insert.insert(staged)
-            items_by_key = ({} if items is None else
-                            {key: found for key, found in zip(keys, items, strict=True) if found is not None})
-            return StagedBatch({}, keys, [], items_by_key)
+            return StagedBatch(self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
+                               replace_items=False)
         return self._stage_mixed(batch, existing, data, titles, texts)
 
     def _stage_mixed(self, batch: OrderColumns, existing: dict[str, tuple[Any, ...]], data: list[list[object]],
@@ -385,9 +398,8 @@ class OrderUpserter:
         for row in self._existing_items([r[0] for r in existing.values()]):
             stored_items.setdefault(row[0], []).append(tuple(row[2:]))
         staged: list[tuple[object, ...]] = []
-        replace_items_of: list[int] = []
-        new_keys: list[str] = []
-        items_by_key: dict[str, tuple[ItemRecord, ...]] = {}
+        staged_items: list[tuple[str, tuple[ItemRecord, ...] | None]] = []
+        replace = False
         counts = self.counts
         seen = self.seen
         compared = self._compared
@@ -417,7 +429,6 @@ class OrderUpserter:
             if stored is None:
                 if first_time:
                     counts.inserted += 1
-                new_keys.append(key)
             else:
                 same = (stored[2] is not None
                         and stored[first_compared:last_compared] == compared(row)
@@ -432,46 +443,43 @@ class OrderUpserter:
                         counts.inserted += 1  # a placeholder becomes a real imported order
                     else:
                         counts.updated += 1
-                if order_items is not None:
-                    replace_items_of.append(int(stored[0]))
-            if order_items is not None:
-                items_by_key[key] = order_items
-            staged.append((key, batch.platform, order_no, *row, text, stamp, self.source_file, stamp, stamp, 1))
+            replaces = stored is not None and order_items is not None
+            replace = replace or replaces
+            staged_items.append((key, order_items))
+            staged.append((key, batch.platform, order_no, *row, text, stamp, self.source_file, stamp, stamp, 1,
+                           int(replaces)))
         if not staged:
             return None
         self._stage_insert.insert(staged)
-        return StagedBatch({key: int(stored[0]) for key, stored in existing.items()}, new_keys, replace_items_of,
-                           items_by_key)
+        return StagedBatch(self._stage_items(staged_items), replace)
 
-    def apply_staged(self) -> None:
-        """The one statement that moves the staged orders into `orders` (index and search upkeep).
+    def _stage_items(self, orders: Iterable[tuple[str, tuple[ItemRecord, ...] | None]]) -> bool:
+        """Stage the items of these (key, items) orders; whether there were any to stage. An order with
+        items None keeps what is stored; with () it will have none."""
+        rows = [(key, position, *_item_tuple(item))
+                for key, items in orders if items is not None for position, item in enumerate(items)]
+        self._item_stage_insert.insert(rows)
+        return bool(rows)
 
-        SQLite runs it without holding the GIL, so the import runs it on a helper thread while the
-        next rows are read; nothing else may use the connection meanwhile."""
-        self.conn.execute(self._upsert)
+    def apply_staged(self, batch: StagedBatch) -> None:
+        """Move the staged orders into `orders` (the upsert: index upkeep), replace the items of those
+        that had them stored, add the staged items, and empty the stages.
 
-    def finish(self, batch: StagedBatch) -> None:
-        """After `apply_staged`: empty the stage, then replace the items of the orders written."""
-        self.conn.execute(self.stage.delete())
-        if not batch.items_by_key:
-            return
-        ids = dict(batch.existing_ids)
-        wanted = [key for key in batch.new_keys if key in batch.items_by_key]
-        ids.update((key, int(found)) for key, found in self._ids(wanted))
-        if batch.replace_items_of:
-            self.conn.execute(self._delete_items, {"ids": batch.replace_items_of})
-        item_rows = [
-            (ids[key], index, *_item_tuple(item))
-            for key, items in batch.items_by_key.items()
-            for index, item in enumerate(items)
-        ]
-        self._item_insert.insert(item_rows)
+        SQLite runs these statements without holding the GIL, so the import runs them on a helper
+        thread while the next rows are read; nothing else may use the connection meanwhile."""
+        conn = self.conn
+        conn.execute(self._upsert)
+        if batch.replace_items:
+            conn.execute(self._delete_replaced_items)
+        if batch.items:
+            conn.execute(self._move_items)
+            conn.execute(self.item_stage.delete())
+        conn.execute(self.stage.delete())
 
     def write(self, orders: OrderColumns | Sequence[OrderRecord]) -> None:
-        """Store one batch: `stage_batch`, `apply_staged`, `finish` in a row."""
+        """Store one batch: `stage_batch`, then `apply_staged`."""
         if not isinstance(orders, OrderColumns):
             orders = OrderColumns.of_records(orders[0].platform if orders else "", orders)
         batch = self.stage_batch(orders)
         if batch is not None:
-            self.apply_staged()
-            self.finish(batch)
+            self.apply_staged(batch)

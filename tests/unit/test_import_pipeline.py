@@ -98,11 +98,11 @@ def test_a_crash_while_storing_rolls_back_and_propagates(tmp_path: Path, db: Dat
     original = order_upsert.OrderUpserter.apply_staged
     calls = {"n": 0}
 
-    def failing_apply(self: order_upsert.OrderUpserter) -> None:  # runs on the helper thread
+    def failing_apply(self: order_upsert.OrderUpserter, batch: order_upsert.StagedBatch) -> None:  # helper thread
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        original(self)
+        original(self, batch)
 
     monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", failing_apply)
     with pytest.raises(RuntimeError, match="disk full"):

@@ -1,0 +1,848 @@
+"""Reading a large .xlsx sheet in pieces, so its rows can be used while the rest is still being parsed.
+
+python-calamine parses a whole sheet before handing out its first row (seconds for 100,000 rows,
+with the GIL released). Here the sheet's XML is decompressed as a stream and cut between `<row>`
+elements; consecutive pieces become the sheets of a small in-memory .xlsx (the package's shared
+strings, styles and workbook properties copied, so cells come out exactly as from the whole sheet)
+which calamine parses one at a time on a helper thread while the caller works through the rows of
+the piece before.
+
+What a workbook costs decides the sizes. Opening one parses its shared strings (~0.15 s for 20 MB),
+so several pieces share a workbook, up to `workbook_bytes` in memory; each gets only the shared
+strings up to the highest index its pieces use (strings are numbered in order of first use, so that
+is a prefix — a wrong guess makes calamine report a missing index and the workbook is rebuilt with
+all of them). The first piece is small, so the first rows come quickly; the importer reads those
+several times (is the sheet empty? where is the header?), so they are kept, and the helper thread
+only starts when a reader goes further, taking over the rest of the first workbook.
+
+Calamine places rows by their `r` attribute, so a piece always starts with a row that has one.
+Anything this reader does not expect makes `chunked_table` return None: the sheet is read whole.
+No import of spreadsheet_readers, which is where these tables are made.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+import queue
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import python_calamine
+from defusedxml import ElementTree
+
+from desktop_app.io.import_errors import OrderFileRefused
+
+Cell = object
+Part = bytes | memoryview
+
+# Below this much sheet XML (~13,000 Douyin rows, a second of parsing) reading whole is fine.
+MIN_SHEET_BYTES = 16 * 1024 * 1024
+# The first piece: ~850 Douyin rows, plenty for the header search and the mapping preview.
+FIRST_CHUNK_BYTES = 1024 * 1024
+# Later pieces: small enough that the reader's last piece (which nothing overlaps) is short.
+CHUNK_BYTES = 2 * 1024 * 1024
+# One in-memory workbook (pieces and shared strings): calamine copies it into a buffer that doubles
+# as it grows, so just under a power of two.
+WORKBOOK_BYTES = 64 * 1024 * 1024 - 256 * 1024
+# Parsed pieces waiting for the reader, in bytes of XML: covers the opening of the next workbook.
+PARSED_AHEAD_BYTES = 12 * 1024 * 1024
+# Rows a reader may take before the helper thread starts (find_header looks at 10, the preview at 20).
+LAZY_START_ROWS = 32
+# The worksheet's opening part (sheetPr, dimension, sheetViews, cols ...) must end within this.
+MAX_PREFIX_BYTES = 4 * 1024 * 1024
+_READ_BYTES = 1024 * 1024
+# Shared-string indexes are sampled from the end of each piece; the bound gets this much slack.
+_SAMPLE_BYTES = 64 * 1024
+_INDEX_SLACK = 1024
+
+_RELATIONSHIPS_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS_NS = b"http://schemas.openxmlformats.org/package/2006/relationships"
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_SHARED_STRINGS = "xl/sharedStrings.xml"  # where calamine looks for them
+# Parts calamine does not read for cell values; everything else is copied into each workbook.
+_SKIPPED_PREFIXES = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/", "xl/drawings/",
+                     "xl/media/", "xl/charts/", "xl/embeddings/", "xl/pivotCache/", "xl/pivotTables/",
+                     "xl/printerSettings/", "xl/externalLinks/", "xl/tables/", "xl/queryTables/",
+                     "xl/activeX/", "xl/ctrlProps/", "docProps/", "customXml/")
+_SKIPPED_NAMES = ("xl/vbaProject.bin", "xl/calcChain.xml", _WORKBOOK, _WORKBOOK_RELS)
+
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_WORKSHEET_START = re.compile(rb"<(" + _NAME + rb")worksheet[\s>]")
+_SHEETDATA_START = re.compile(rb"<(" + _NAME + rb")sheetData(?:\s[^>]*)?(/?)>")
+_DIMENSION = re.compile(rb"<(" + _NAME + rb")dimension\b[^>]*?(?:/>|>\s*</\1dimension\s*>)")
+_R_ATTRIBUTE = re.compile(rb"\sr\s*=\s*[\"']")
+_SHEETS = re.compile(rb"<(" + _NAME + rb")sheets(?:\s[^>]*)?(?:/>|>.*?</\1sheets\s*>)", re.DOTALL)
+_RELATIONSHIPS_END = re.compile(rb"</" + _NAME + rb"Relationships\s*>\s*$")
+_SST_START = re.compile(rb"<(" + _NAME + rb")sst[\s>]")
+_SHARED_INDEX = re.compile(rb"""\st\s*=\s*["']s["'][^>]*>\s*<""" + _NAME + rb"""v>\s*(\d+)\s*<""")
+
+
+def _damaged(path: Path, name: str, exc: BaseException) -> OrderFileRefused:
+    # Same wording as CalamineSpreadsheet.table(), where the whole-sheet parse reports these.
+    if _is_panic(exc):
+        return OrderFileRefused(path, f"工作表“{name}”无法读取，文件已损坏")
+    return OrderFileRefused(path, f"工作表“{name}”无法读取，文件可能已损坏或不完整（{exc}）")
+
+
+def _is_panic(exc: BaseException) -> bool:
+    # A Rust panic surfaces as pyo3's PanicException, a BaseException.
+    return type(exc).__name__ == "PanicException"
+
+
+# What a damaged package or sheet raises while being read.
+_READ_ERRORS: tuple[type[BaseException], ...] = (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error,
+                                                 EOFError, OSError, ValueError, NotImplementedError)
+
+
+def _is_read_error(exc: BaseException) -> bool:
+    return isinstance(exc, _READ_ERRORS) or _is_panic(exc)
+
+
+# --- the package ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _SheetXml:
+    """How to stream one worksheet member and rebuild pieces of it."""
+
+    path: Path
+    member: str
+    size: int  # uncompressed bytes of the member
+    data_start: int  # offset just after the <sheetData> start tag
+    prefix: bytes  # the worksheet up to and including <sheetData>, without <dimension>
+    closing: bytes  # </sheetData></worksheet>, with the file's namespace prefixes
+    row_start: re.Pattern[bytes]
+    row_end: bytes
+    data_end: bytes  # </sheetData>
+    copied: tuple[str, ...]  # members copied into every in-memory workbook
+    workbook_xml: tuple[bytes, bytes]  # workbook.xml before and after its <sheets> element
+    sheets_prefix: bytes
+    workbook_rels: tuple[bytes, bytes]  # the relationships before and after their end tag
+
+
+class _SharedStrings:
+    """xl/sharedStrings.xml, cut after its first n strings on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.crc = zlib.crc32(data)
+        start = _SST_START.search(data)
+        if start is None:
+            raise ValueError("no <sst> element")
+        prefix = start.group(1)
+        self._closing = b"</%ssst>" % prefix
+        self._opening = (b"<%ssi>" % prefix, b"<%ssi " % prefix, b"<%ssi/>" % prefix)
+        self._item = re.compile(b"<" + re.escape(prefix) + rb"si[ />]")
+        item_end = b"</%ssi>" % prefix
+        # Counts per block of about 256 KB, the blocks ending after an </si>: no <si> straddles two.
+        self._block_starts: list[int] = []
+        self._before: list[int] = []  # strings in the blocks before each block
+        position = data.find(self._opening[0])
+        position = start.end() if position < 0 else position
+        counted = 0
+        while True:
+            end = data.find(item_end, position + 256 * 1024)
+            end = len(data) if end < 0 else end + len(item_end)
+            self._block_starts.append(position)
+            self._before.append(counted)
+            counted += sum(data.count(token, position, end) for token in self._opening)
+            if end >= len(data):
+                break
+            position = end
+        self.count = counted
+
+    def _offset(self, index: int) -> int:
+        """Where string `index` (0-based) starts."""
+        block = bisect.bisect_right(self._before, index) - 1
+        end = self._block_starts[block + 1] if block + 1 < len(self._block_starts) else len(self.data)
+        found = next(itertools.islice(self._item.finditer(self.data, self._block_starts[block], end),
+                                      index - self._before[block], None), None)
+        if found is None:
+            raise ValueError("shared string not found")
+        return found.start()
+
+    def first(self, count: int) -> tuple[list[Part], int, int]:
+        """The member holding the first `count` strings: its parts, CRC-32 and size."""
+        if count >= self.count:
+            return [self.data], self.crc, len(self.data)
+        head = memoryview(self.data)[:self._offset(count)]
+        parts: list[Part] = [head, self._closing]
+        return parts, zlib.crc32(self._closing, zlib.crc32(head)), len(head) + len(self._closing)
+
+
+@dataclass
+class _Package:
+    """What every in-memory workbook copies, read once per table."""
+
+    members: list[tuple[str, bytes, int]]  # name, data, CRC-32
+    shared: _SharedStrings | None
+
+    @classmethod
+    def read(cls, xml: _SheetXml, archive: zipfile.ZipFile) -> _Package:
+        members: list[tuple[str, bytes, int]] = []
+        shared = None
+        for name in xml.copied:
+            data = archive.read(name)
+            if name == _SHARED_STRINGS:
+                try:
+                    shared = _SharedStrings(data)
+                    continue
+                except ValueError:  # not what calamine expects either: copied as it is
+                    pass
+            members.append((name, data, zlib.crc32(data)))
+        return cls(members, shared)
+
+
+def _zip(members: Sequence[tuple[str, Sequence[Part], int | None, int | None]]) -> list[Part]:
+    """A ZIP_STORED archive as a list of parts, without copying the members' data.
+
+    Members are (name, parts, CRC-32, size); None: computed here.
+    """
+    out: list[Part] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, parts, crc, size in members:
+        if crc is None or size is None:
+            crc = 0
+            for part in parts:
+                crc = zlib.crc32(part, crc)
+            size = sum(len(part) for part in parts)
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800
+        # version 2.0, no compression, timestamp 1980-01-01 00:00
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, size, size, len(encoded), 0)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 0, 0, 0x21, crc, size, size,
+                                   len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        out += [local, encoded, *parts]
+        offset += len(local) + len(encoded) + size
+    directory = b"".join(central)
+    out += [directory, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory),
+                                   offset, 0)]
+    return out
+
+
+class _PartsReader:
+    """A read-only binary file over a list of parts, for CalamineWorkbook.from_filelike."""
+
+    def __init__(self, parts: list[Part]) -> None:
+        self._parts = parts
+        self._starts: list[int] = []
+        total = 0
+        for part in parts:
+            self._starts.append(total)
+            total += len(part)
+        self._size = total
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._position, self._size)[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def read(self, size: int = -1) -> bytes:
+        end = self._size if size is None or size < 0 else min(self._size, self._position + size)
+        chunks: list[Part] = []
+        index = max(0, bisect.bisect_right(self._starts, self._position) - 1)
+        position = self._position
+        while position < end:
+            part, start = self._parts[index], self._starts[index]
+            chunks.append(memoryview(part)[position - start:min(len(part), end - start)])
+            position = start + len(part)
+            index += 1
+        self._position = end
+        return b"".join(chunks)
+
+
+# --- cutting the sheet ----------------------------------------------------------------------------
+
+class _Cutter:
+    """Reads the worksheet member from `start` on and cuts it before rows that carry an `r` attribute."""
+
+    def __init__(self, xml: _SheetXml, stream: IO[bytes], start: int) -> None:
+        self._xml = xml
+        self._stream = stream
+        self._buffer = b""
+        self.offset = start  # member offset of self._buffer[0]
+        self.finished = False  # the buffer runs up to </sheetData>, nothing more to read
+        while start > 0:
+            skipped = stream.read(min(start, 8 * _READ_BYTES))
+            if not skipped:
+                raise EOFError("工作表内容提前结束")
+            start -= len(skipped)
+
+    def _fill(self, wanted: int) -> None:
+        """Read until the buffer holds `wanted` bytes or reaches </sheetData> (which it never holds)."""
+        if self.finished or len(self._buffer) >= wanted:
+            return
+        tag = self._xml.data_end
+        parts = [self._buffer]
+        have = len(self._buffer)
+        tail = self._buffer[-(len(tag) - 1):]
+        while have < wanted:
+            piece = self._stream.read(max(wanted - have, _READ_BYTES))
+            if not piece:
+                raise EOFError(f"工作表数据缺少结束标记 {tag.decode()}")
+            found = (tail + piece[:len(tag) - 1]).find(tag)
+            if found >= 0:  # the end tag straddles two reads
+                end = have - len(tail) + found
+            else:
+                found = piece.find(tag)
+                end = have + found if found >= 0 else -1
+            parts.append(piece)
+            have += len(piece)
+            if end >= 0:
+                self._buffer = b"".join(parts)[:end]
+                self.finished = True
+                return
+            tail = (tail + piece)[-(len(tag) - 1):]
+        self._buffer = b"".join(parts)
+
+    def _starts_row(self, position: int) -> bool | None:
+        """Whether a piece may start at `position` (a row with an `r` attribute); None: read more first."""
+        data = self._buffer
+        start = position
+        while start < len(data) and data[start] in b" \t\r\n":
+            start += 1
+        close = data.find(b">", start)
+        if close < 0:
+            return start >= len(data) if self.finished else None
+        if self._xml.row_start.match(data, start) is None:
+            return False
+        return _R_ATTRIBUTE.search(data, start, close) is not None
+
+    def has_more(self) -> bool:
+        self._fill(1)
+        return bool(self._buffer.strip())
+
+    def next(self, target: int) -> tuple[bytes, int, int] | None:
+        """The next piece of about `target` bytes of whole rows, with its member offsets; None at the end."""
+        self._fill(target + _READ_BYTES)
+        if not self._buffer.strip():
+            return None
+        end_tag = self._xml.row_end
+        cut = -1
+        if len(self._buffer) > target:
+            limit = target
+            while cut < 0:  # the last row end before `target` followed by a row with `r`
+                found = self._buffer.rfind(end_tag, 0, limit)
+                if found < 0:
+                    break
+                if self._starts_row(found + len(end_tag)):
+                    cut = found + len(end_tag)
+                limit = found
+            position = target
+            while cut < 0:  # a row longer than `target`, or rows without `r`: look further on
+                found = self._buffer.find(end_tag, position)
+                if found < 0:
+                    if self.finished:
+                        break
+                    self._fill(2 * len(self._buffer))
+                    continue
+                allowed = self._starts_row(found + len(end_tag))
+                if allowed is None:
+                    self._fill(len(self._buffer) + _READ_BYTES)
+                    continue
+                if allowed:
+                    cut = found + len(end_tag)
+                position = found + len(end_tag)
+        if cut < 0:
+            cut = len(self._buffer)
+        piece, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        start = self.offset
+        self.offset += cut
+        return piece, start, self.offset
+
+
+def _highest_shared_index(pieces: Sequence[tuple[bytes, int, int]]) -> int | None:
+    """The highest shared-string index used near the end of each piece; None if none is."""
+    found = [int(m) for piece, _, _ in pieces
+             for m in _SHARED_INDEX.findall(piece, max(0, len(piece) - _SAMPLE_BYTES))]
+    return max(found) if found else None
+
+
+# --- in-memory workbooks --------------------------------------------------------------------------
+
+@dataclass
+class _Piece:
+    """A parsed piece: `sheet` holds rows from sheet row `sheet.start[0] + 1` on."""
+
+    sheet: python_calamine.CalamineSheet | None  # None: no cell with a value
+    start: int  # member offsets of the piece's XML
+    end: int
+    truncated: bool = False  # its workbook had only some of the shared strings
+
+
+class _Workbook:
+    """Consecutive pieces as the sheets of one in-memory workbook, parsed one at a time."""
+
+    def __init__(self, xml: _SheetXml, package: _Package, pieces: list[tuple[bytes, int, int]],
+                 all_strings: bool) -> None:
+        self.spans = [(start, end) for _, start, end in pieces]
+        self.end = pieces[-1][2]
+        count = len(pieces)
+        sheets = b"".join(b'<%ssheet xmlns:r="%s" name="p%d" sheetId="%d" r:id="rIdAftersalesPiece%d"/>'
+                          % (xml.sheets_prefix, _RELATIONSHIPS_NS, index, index + 1, index) for index in range(count))
+        relationships = b"".join(b'<Relationship xmlns="%s" Id="rIdAftersalesPiece%d" Type="%s/worksheet" '
+                                 b'Target="/xl/worksheets/aftersales_piece%d.xml"/>'
+                                 % (_PACKAGE_RELS_NS, index, _RELATIONSHIPS_NS, index) for index in range(count))
+        before, after = xml.workbook_xml
+        members: list[tuple[str, Sequence[Part], int | None, int | None]] = [
+            (_WORKBOOK, [before, b"<%ssheets>" % xml.sheets_prefix, sheets, b"</%ssheets>" % xml.sheets_prefix,
+                         after], None, None),
+            (_WORKBOOK_RELS, [xml.workbook_rels[0], relationships, xml.workbook_rels[1]], None, None),
+        ]
+        members += [(name, [data], crc, len(data)) for name, data, crc in package.members]
+        self.truncated = False
+        if package.shared is not None:
+            highest = None if all_strings else _highest_shared_index(pieces)
+            wanted = package.shared.count if highest is None else highest + 1 + _INDEX_SLACK
+            parts, crc, size = package.shared.first(wanted)
+            self.truncated = wanted < package.shared.count
+            members.append((_SHARED_STRINGS, parts, crc, size))
+        members += [(f"xl/worksheets/aftersales_piece{index}.xml", [xml.prefix, piece, xml.closing], None, None)
+                    for index, (piece, _, _) in enumerate(pieces)]
+        reader = _PartsReader(_zip(members))
+        del members, pieces
+        self._workbook: python_calamine.CalamineWorkbook | None = (
+            python_calamine.CalamineWorkbook.from_filelike(reader))
+        self._next = 0
+
+    def remaining(self) -> int:
+        return len(self.spans) - self._next if self._workbook is not None else 0
+
+    def parse_next(self) -> _Piece:
+        assert self._workbook is not None
+        index = self._next
+        self._next += 1
+        sheet = self._workbook.get_sheet_by_name(f"p{index}")
+        if not self.remaining():
+            self.close()
+        return _Piece(sheet if sheet.height else None, *self.spans[index], self.truncated)
+
+    def next_start(self) -> int:
+        return self.spans[self._next][0] if self._next < len(self.spans) else self.end
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+
+class _TruncatedStrings(Exception):
+    """A piece used a shared string beyond the ones its workbook got: rebuild with all of them."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+def _parse_next(workbook: _Workbook) -> _Piece:
+    start = workbook.next_start()
+    try:
+        return workbook.parse_next()
+    except BaseException as exc:
+        if workbook.truncated and _is_read_error(exc):
+            workbook.close()
+            raise _TruncatedStrings(start) from exc
+        raise
+
+
+_END = object()
+
+
+class _Producer:
+    """The helper thread: cuts, builds and parses pieces, handing them over through a bounded queue."""
+
+    def __init__(self, table: ChunkedXlsxTable, start: int, spare: _Workbook | None) -> None:
+        self._table = table
+        self._start = start
+        self._spare = spare
+        self._stop = threading.Event()
+        self.queue: queue.Queue[object] = queue.Queue(maxsize=max(2, PARSED_AHEAD_BYTES // table.chunk_bytes))
+        self.thread = threading.Thread(target=self._run, name="xlsx-chunks", daemon=True)
+        self.thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _hand_over(self, workbook: _Workbook) -> bool:
+        try:
+            while workbook.remaining():
+                if self._stop.is_set() or not self._put(_parse_next(workbook)):
+                    return False
+            return True
+        finally:
+            workbook.close()
+
+    def _run(self) -> None:
+        table = self._table
+        try:
+            start = self._start
+            if self._spare is not None:
+                spare, self._spare = self._spare, None
+                start = spare.end
+                try:
+                    if not self._hand_over(spare):
+                        return
+                except _TruncatedStrings as retry:
+                    table.all_strings = True
+                    start = retry.start
+            while True:  # restarted from a piece whose workbook lacked shared strings
+                try:
+                    self._produce(start)
+                    break
+                except _TruncatedStrings as retry:
+                    table.all_strings = True
+                    start = retry.start
+            self._put(_END)
+        except BaseException as exc:  # handed to the reader, which raises it as a refusal
+            self._put(exc)
+        finally:
+            if self._spare is not None:
+                self._spare.close()
+
+    def _produce(self, start: int) -> None:
+        table = self._table
+        xml = table._xml
+        with zipfile.ZipFile(xml.path) as archive, archive.open(xml.member) as stream:
+            package = table.package(archive)
+            cutter = _Cutter(xml, stream, start)
+            while not self._stop.is_set():
+                pieces = _cut_workbook(cutter, table, package, table.chunk_bytes)
+                if not pieces or self._stop.is_set():
+                    return
+                workbook = _Workbook(xml, package, pieces, table.all_strings)
+                del pieces  # the workbook holds them now
+                if not self._hand_over(workbook):
+                    return
+
+    def close(self) -> None:
+        """Stop the thread and drop what it parsed; waits for at most one calamine call to finish."""
+        self._stop.set()
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):  # unblock a waiting put
+                while True:
+                    self.queue.get_nowait()
+            self.thread.join(timeout=0.05)
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self.queue.get_nowait()
+
+
+def _cut_workbook(cutter: _Cutter, table: ChunkedXlsxTable, package: _Package,
+                  first_bytes: int) -> list[tuple[bytes, int, int]]:
+    """The pieces for the next workbook: the sheet data left, spread evenly over as few workbooks as fit."""
+    fixed = sum(len(data) for _, data, _ in package.members)
+    fixed += len(package.shared.data) if package.shared is not None else 0
+    room = max(table.workbook_bytes - fixed, 4 * table.chunk_bytes)
+    left = max(table._xml.size - cutter.offset, 1)
+    budget = left / -(-left // room)  # ceil: this many workbooks hold the rest
+    pieces: list[tuple[bytes, int, int]] = []
+    total = 0
+    while total < budget - table.chunk_bytes / 2:
+        piece = cutter.next(first_bytes if not pieces else table.chunk_bytes)
+        if piece is None:
+            break
+        pieces.append(piece)
+        total += len(piece[0])
+    return pieces
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+@dataclass
+class _Head:
+    """The first piece's rows, kept for the next reader (first rows are read several times)."""
+
+    rows: list[tuple[int, tuple[Cell, ...]]]
+    width: int
+    end: int  # member offset where the first piece ends
+    last: bool  # the first piece is the whole sheet
+
+
+@dataclass
+class ChunkedXlsxTable:
+    """One worksheet of a large .xlsx, parsed piece by piece (the `Table` protocol of spreadsheet_readers).
+
+    Rows are absolute: cell i is sheet column i (`first_column` is 0), each row at least as wide as the
+    widest row of the first piece (padded with None). Blank rows between rows with values come out as
+    rows of None (the whole-sheet reader gives them as rows of '').
+    """
+
+    name: str
+    _xml: _SheetXml
+    first_chunk_bytes: int = FIRST_CHUNK_BYTES
+    chunk_bytes: int = CHUNK_BYTES
+    workbook_bytes: int = WORKBOOK_BYTES
+    # Set once a workbook lacked a shared string its pieces used: from then on they get all of them.
+    all_strings: bool = False
+    _package: _Package | None = None
+    _head: _Head | None = None
+    # The rest of the first in-memory workbook: the first reader going past the first piece takes it.
+    _spare: _Workbook | None = None
+    _progress: tuple[int, int, int, int] = (0, 0, 0, 0)  # piece start, piece end, its rows, rows done
+    _started: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def path(self) -> Path:
+        return self._xml.path
+
+    @property
+    def row_count(self) -> int | None:
+        return None
+
+    @property
+    def first_column(self) -> int:
+        return 0
+
+    def fraction_read(self) -> float | None:
+        if not self._started:
+            return None
+        start, end, count, done = self._progress
+        position = start + (end - start) * done / count if count else start
+        return min(1.0, position / self._xml.size)
+
+    def package(self, archive: zipfile.ZipFile) -> _Package:
+        # Kept (about the size of the shared strings): every in-memory workbook copies it.
+        with self._lock:
+            if self._package is None:
+                self._package = _Package.read(self._xml, archive)
+            return self._package
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        self._started = True
+        self._progress = (0, 0, 0, 0)
+        head = self._head or self._read_head()
+        yield from self._rows(head)
+
+    def _read_head(self) -> _Head:
+        try:
+            while True:
+                try:
+                    return self._try_head()
+                except _TruncatedStrings:
+                    self.all_strings = True
+        except BaseException as exc:
+            if not _is_read_error(exc):
+                raise
+            raise _damaged(self._xml.path, self.name, exc) from None
+
+    def _try_head(self) -> _Head:
+        xml = self._xml
+        with zipfile.ZipFile(xml.path) as archive, archive.open(xml.member) as stream:
+            package = self.package(archive)
+            cutter = _Cutter(xml, stream, xml.data_start)
+            pieces = _cut_workbook(cutter, self, package, self.first_chunk_bytes)
+            complete = not cutter.has_more()
+        workbook = _Workbook(xml, package, pieces, self.all_strings) if pieces else None
+        rows: list[tuple[int, tuple[Cell, ...]]] = []
+        width = 0
+        end = xml.data_start
+        if workbook is not None:
+            first = _parse_next(workbook)
+            end = first.end
+            if first.sheet is not None:
+                top, left = first.sheet.start or (0, 0)
+                width = left + first.sheet.width
+                pad = (None,) * left
+                rows = [(top + 1 + index, pad + tuple(cells)) for index, cells in enumerate(first.sheet.to_python())]
+            if workbook.remaining():
+                self._spare = workbook
+                complete = False
+        self._head = _Head(rows, width, end, complete)
+        return self._head
+
+    def _rows(self, head: _Head) -> Iterator[tuple[int, Sequence[Cell]]]:
+        width = head.width
+        blank = (None,) * width
+        previous = 0  # the last row number handed out: blank rows between pieces are filled in
+        count = len(head.rows)
+        producer: _Producer | None = None
+        try:
+            for index, (number, cells) in enumerate(head.rows):
+                if index == LAZY_START_ROWS and not head.last:
+                    producer = self._start_producer(head)
+                while previous + 1 < number:
+                    previous += 1
+                    yield previous, list(blank)
+                row = list(cells)
+                if len(row) < width:
+                    row.extend(blank[len(row):])
+                self._progress = (self._xml.data_start, head.end, count, index + 1)
+                previous = number
+                yield number, row
+            if head.last:
+                return
+            if producer is None:
+                producer = self._start_producer(head)
+            while True:
+                item = producer.queue.get()
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    if _is_read_error(item):
+                        raise _damaged(self._xml.path, self.name, item) from None
+                    raise item
+                assert isinstance(item, _Piece)
+                span = (item.start, item.end)
+                if item.sheet is None:  # only rows without values
+                    self._progress = (*span, 1, 1)
+                    continue
+                top, left = item.sheet.start or (0, 0)
+                number = top + 1
+                while previous + 1 < number:
+                    previous += 1
+                    yield previous, list(blank)
+                converted = item.sheet.to_python()
+                item = None  # free the parsed piece before its rows are used
+                count = len(converted)
+                for index, row in enumerate(converted):
+                    if left:
+                        row[:0] = (None,) * left
+                    if len(row) < width:
+                        row.extend(blank[len(row):])
+                    self._progress = (*span, count, index + 1)
+                    yield number, row
+                    number += 1
+                previous = number - 1
+        finally:
+            if producer is not None:
+                producer.close()
+
+    def _start_producer(self, head: _Head) -> _Producer:
+        spare, self._spare = self._spare, None
+        return _Producer(self, head.end, spare)
+
+
+# --- deciding whether to read in pieces -----------------------------------------------------------
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_member(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The worksheet member of the sheet called `name`, resolved as calamine does."""
+    workbook = ElementTree.fromstring(archive.read(_WORKBOOK))
+    relationship = None
+    for element in workbook.iter():
+        if _local(element.tag) == "sheet" and element.get("name") == name:
+            relationship = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            break
+    if relationship is None:
+        return None
+    rels = ElementTree.fromstring(archive.read(_WORKBOOK_RELS))
+    for element in rels.iter():
+        if _local(element.tag) == "Relationship" and element.get("Id") == relationship:
+            target = element.get("Target") or ""
+            if target.startswith("/xl/"):
+                return target[1:]
+            return target if target.startswith("xl/") else f"xl/{target}"
+    return None
+
+
+def _read_prefix(archive: zipfile.ZipFile, member: str) -> tuple[bytes, int, bytes] | None:
+    """The member up to the end of the <sheetData> start tag, that offset, and some of what follows."""
+    with archive.open(member) as stream:
+        data = b""
+        while len(data) < MAX_PREFIX_BYTES:
+            piece = stream.read(256 * 1024)
+            if not piece:
+                break
+            data += piece
+            match = _SHEETDATA_START.search(data)
+            if match is not None and len(data) >= match.end() + 64 * 1024:
+                break
+        match = _SHEETDATA_START.search(data)
+        if match is None or match.group(2):  # none, or an empty <sheetData/>
+            return None
+        return data[:match.end()], match.end(), data[match.end():]
+
+
+def chunked_table(path: Path | str, name: str, *, first_chunk_bytes: int = FIRST_CHUNK_BYTES,
+                  chunk_bytes: int = CHUNK_BYTES, workbook_bytes: int = WORKBOOK_BYTES,
+                  min_sheet_bytes: int = MIN_SHEET_BYTES) -> ChunkedXlsxTable | None:
+    """The sheet `name` of the .xlsx at `path` read in pieces, or None when it is better read whole.
+
+    None for a sheet under `min_sheet_bytes` of XML, a file that is no plain .xlsx/.xlsm (xlsb, xls,
+    ods, csv ...) and any worksheet layout this reader does not expect. Errors reading the package
+    are left to the whole-sheet reader, which reports them. Call it after the workbook opened with
+    python-calamine (open_spreadsheet has refused encrypted files and zip bombs by then).
+    """
+    path = Path(path)
+    try:
+        if not zipfile.is_zipfile(path):
+            return None
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if _WORKBOOK not in names or _WORKBOOK_RELS not in names:
+                return None
+            member = _sheet_member(archive, name)
+            if member is None or member not in names:
+                return None
+            info = archive.getinfo(member)
+            if info.file_size < max(min_sheet_bytes, 1) or info.flag_bits & 0x1:
+                return None
+            found = _read_prefix(archive, member)
+            if found is None:
+                return None
+            head, data_start, after = found
+            root = _WORKSHEET_START.search(head)
+            sheet_data = _SHEETDATA_START.search(head)
+            if root is None or sheet_data is None:
+                return None
+            data_prefix = sheet_data.group(1)
+            row_start = re.compile(rb"<" + re.escape(data_prefix) + rb"row[\s>/]")
+            first = after.lstrip(b" \t\r\n")
+            close = first.find(b">")
+            if row_start.match(first) is None or close < 0 or _R_ATTRIBUTE.search(first, 0, close) is None:
+                return None  # empty sheet data, or rows calamine numbers by counting
+            workbook_xml = archive.read(_WORKBOOK)
+            sheets = _SHEETS.search(workbook_xml)
+            rels = archive.read(_WORKBOOK_RELS)
+            rels_end = _RELATIONSHIPS_END.search(rels)
+            if sheets is None or rels_end is None:
+                return None
+            copied = tuple(n for n in archive.namelist() if not n.endswith("/")
+                           and not n.startswith(_SKIPPED_PREFIXES) and n not in _SKIPPED_NAMES)
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, NotImplementedError,
+            ElementTree.ParseError):
+        return None
+    except Exception as exc:  # defusedxml refusing entities or a DTD: the whole-sheet reader decides
+        if type(exc).__module__.startswith("defusedxml"):
+            return None
+        raise
+    sheets_prefix = sheets.group(1)
+    xml = _SheetXml(
+        path=path, member=member, size=info.file_size, data_start=data_start,
+        prefix=_DIMENSION.sub(b"", head), closing=b"</%ssheetData></%sworksheet>" % (data_prefix, root.group(1)),
+        row_start=row_start, row_end=b"</%srow>" % data_prefix, data_end=b"</%ssheetData>" % data_prefix,
+        copied=copied, workbook_xml=(workbook_xml[:sheets.start()], workbook_xml[sheets.end():]),
+        sheets_prefix=sheets_prefix, workbook_rels=(rels[:rels_end.start()], rels[rels_end.start():]),
+    )
+    return ChunkedXlsxTable(name, xml, first_chunk_bytes=first_chunk_bytes, chunk_bytes=chunk_bytes,
+                            workbook_bytes=workbook_bytes)
