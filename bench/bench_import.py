@@ -303,7 +303,7 @@ def child_breakdown(db_path: Path, file: Path) -> dict[str, object]:
     """Where an import's time goes: reading, checking rows, storing them (each step alone, one thread)."""
     from desktop_app.io.cell_values import CellCleaner
     from desktop_app.io.import_profiles import load_profiles
-    from desktop_app.io.order_import import _locate_orders, larger_page_cache
+    from desktop_app.io.order_import import _locate_orders, import_pragmas
     from desktop_app.io.order_rows import OrderAssembler, RowParser
     from desktop_app.io.order_upsert import OrderUpserter
     from desktop_app.io.spreadsheet_readers import open_spreadsheet
@@ -325,12 +325,11 @@ def child_breakdown(db_path: Path, file: Path) -> dict[str, object]:
     db = open_database(db_path)
     try:
         stored_from = time.process_time()
-        with db.engine.begin() as conn:
+        with db.engine.connect() as conn, import_pragmas(conn), conn.begin():
             upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
                                      source_file=str(file))
-            with larger_page_cache(conn):
-                for batch in batches:
-                    upserter.write(batch)
+            for batch in batches:
+                upserter.write(batch)
             upserter.close()
         stored = time.process_time() - stored_from
     finally:

@@ -234,21 +234,32 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
 
 
 @contextlib.contextmanager
-def larger_page_cache(conn: Connection) -> Iterator[None]:
-    """A bigger SQLite page cache for the length of an import, restored afterwards.
+def import_pragmas(conn: Connection) -> Iterator[None]:
+    """SQLite settings for the length of an import, restored afterwards: enter it on a connection
+    outside a transaction and begin the import's transaction inside it.
 
-    With the default 2 MB the seven orders indexes and the search index of a 100 MB ledger spill
-    dirty pages to the WAL over and over; 32 MB made the store step about 40 % faster (measured).
+    - A bigger page cache: with the default 2 MB the orders indexes and the search index of a 100 MB
+      ledger spill dirty pages to the WAL over and over; 32 MB made the store step about 40 % faster.
+    - No automatic checkpoint when the import commits: copying the import's pages from the WAL into
+      the database file took 0.17 s of a 0.26 s commit (100,000 orders, measured). The next commit on
+      any connection (the search index catching up, in the background) does it instead.
     """
     if conn.dialect.name != "sqlite":
         yield
         return
-    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    previous_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    previous_checkpoint = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_PAGE_CACHE_KIB}")
+    conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+    conn.commit()  # (SQLAlchemy began a transaction for the pragmas; the import's own comes next)
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+        if conn.in_transaction():
+            conn.rollback()
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous_cache or -2000)}")
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(previous_checkpoint or 1000)}")
+        conn.commit()
 
 
 def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator[tuple[int, Sequence[object]]],
@@ -266,7 +277,7 @@ def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
     pending: Future[None] | None = None
     try:
-        with db.engine.begin() as conn, larger_page_cache(conn):
+        with db.engine.connect() as conn, import_pragmas(conn), conn.begin():
             upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
                                      source_file=str(job.path.resolve()), imported_at=datetime.now(UTC))
             done = 0

@@ -127,3 +127,26 @@ def test_no_files_and_unknown_platform_are_user_errors(db: Database, tmp_path: P
     with pytest.raises(UserError, match="无法识别的平台"):
         import_files(db, [_pdd_file(tmp_path)], platform="amazon")
     assert import_files(db, [_pdd_file(tmp_path)], platform="tmall").files[0].refused is not None
+
+
+def test_the_import_settings_are_put_back_after_a_file_stored_or_failed(tmp_path: Path, db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def settings() -> tuple[int, int]:
+        with db.engine.connect() as conn:  # the pool hands out the import's connection again
+            return (int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one()),
+                    int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()))
+
+    before = settings()
+    assert before[1] > 0  # the app checkpoints automatically
+    import_files(db, [_pdd_file(tmp_path)])
+    assert settings() == before
+    assert count_rows(db) == 30
+
+    def failing_apply(self: order_upsert.OrderUpserter, batch: order_upsert.StagedBatch) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", failing_apply)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_files(db, [_pdd_file(tmp_path, name="more.csv", orders=40)])
+    assert settings() == before
+    assert count_rows(db) == 30
