@@ -212,9 +212,10 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
                 counts = yield from _store(db, job, assembler, rows, located.table, index, count, cancel)
             except NotGrouped:
                 # Orders are scattered over the file: find each order's last row, then read again.
-                last_rows = last_row_of_each_order(_rows_after_header(located.table, located.header.row_number),
+                whole = spreadsheet.whole_table(located.table.name)  # read twice more: parsed once
+                last_rows = last_row_of_each_order(_rows_after_header(whole, located.header.row_number),
                                                    parser, profile.platform.value)
-                rows = _rows_after_header(located.table, located.header.row_number)
+                rows = _rows_after_header(whole, located.header.row_number)
                 continue
             break
         errors: list[RowError] = [*(item_index.errors if item_index else ()), *assembler.errors]

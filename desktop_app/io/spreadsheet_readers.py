@@ -23,6 +23,7 @@ from typing import Protocol
 import python_calamine
 
 from desktop_app.io.import_errors import OrderFileRefused
+from desktop_app.io.xlsx_chunks import chunked_table
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -46,6 +47,9 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
+# Large .xlsx sheets are read in pieces (io/xlsx_chunks) so checking rows overlaps parsing the rest;
+# the tests compare both ways.
+READ_LARGE_SHEETS_IN_PIECES = True
 
 Cell = object
 
@@ -79,6 +83,10 @@ class Spreadsheet(Protocol):
     def sheet_names(self) -> list[str]: ...
 
     def table(self, name: str) -> Table: ...
+
+    def whole_table(self, name: str) -> Table:
+        """`table` for reading several times over (a piecewise table parses again on every read)."""
+        ...
 
     def release(self, name: str) -> None: ...
 
@@ -189,6 +197,9 @@ class CsvSpreadsheet:
     def table(self, name: str) -> Table:
         return CsvTable(self.path, self.encoding, name)
 
+    def whole_table(self, name: str) -> Table:
+        return self.table(name)
+
     def release(self, name: str) -> None:
         """Nothing is cached: each `rows()` reads the file again."""
 
@@ -253,7 +264,7 @@ class CalamineSpreadsheet:
     workbook: python_calamine.CalamineWorkbook
     kind: str
     # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
-    _tables: dict[str, CalamineTable] = field(default_factory=dict)
+    _tables: dict[str, Table] = field(default_factory=dict)
 
     def sheet_names(self) -> list[str]:
         return list(self.workbook.sheet_names)
@@ -261,6 +272,18 @@ class CalamineSpreadsheet:
     def table(self, name: str) -> Table:
         cached = self._tables.get(name)
         if cached is not None:
+            return cached
+        if self.kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
+            # A large sheet is handed out piece by piece while the rest is parsed (io/xlsx_chunks).
+            pieces = chunked_table(self.path, name)
+            if pieces is not None:
+                self._tables[name] = pieces
+                return pieces
+        return self.whole_table(name)
+
+    def whole_table(self, name: str) -> Table:
+        cached = self._tables.get(name)
+        if isinstance(cached, CalamineTable):
             return cached
         try:
             sheet = self.workbook.get_sheet_by_name(name)

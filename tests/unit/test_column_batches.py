@@ -202,3 +202,38 @@ def test_a_clean_douyin_file_takes_the_column_path(tmp_path: Path, monkeypatch: 
     path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *_douyin_rows(1200, seed=2)]})
     result = both_ways(tmp_path, monkeypatch, [path])
     assert result.inserted == 1200 and not result.files[0].errors
+
+
+@pytest.mark.parametrize("case", ["edges", "not together"])
+def test_a_douyin_sheet_read_in_pieces_imports_as_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              case: str) -> None:
+    """The importer on io/xlsx_chunks (small pieces, so a test-sized sheet is cut many times) stores
+    exactly what it stores from the whole sheet — also when orders are scattered and read again."""
+    from functools import partial
+
+    from desktop_app.io import spreadsheet_readers, xlsx_chunks
+
+    rows = _douyin_rows(1500, seed=5)
+    if case == "edges":
+        rows[700][4] = "两件"  # a bad quantity mid-file
+        rows.append(["合计"] + [None] * (len(DOUYIN_HEADER) - 1))
+    else:
+        rows.insert(2500, rows[10])  # an order's row again further down: read again by order
+    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [["抖店订单导出"], DOUYIN_HEADER, *rows]})
+    read_in_pieces: list[bool] = []
+    real = partial(xlsx_chunks.chunked_table, first_chunk_bytes=20_000, chunk_bytes=30_000, workbook_bytes=90_000,
+                   first_workbook_bytes=40_000, min_sheet_bytes=0)
+
+    def chunked(*args: object, **kwargs: object) -> object:
+        table = real(*args, **kwargs)
+        read_in_pieces.append(table is not None)
+        return table
+
+    monkeypatch.setattr(spreadsheet_readers, "chunked_table", chunked)
+    pieces = _import(tmp_path / "pieces.sqlite3", [path])
+    assert read_in_pieces and all(read_in_pieces)
+    monkeypatch.setattr(spreadsheet_readers, "READ_LARGE_SHEETS_IN_PIECES", False)
+    whole = _import(tmp_path / "whole.sqlite3", [path])
+    assert _summary(pieces[0]) == _summary(whole[0])
+    assert pieces[1] == whole[1] and pieces[2] == whole[2]
+    assert pieces[0].inserted == 1500 - (1 if case == "edges" else 0)
