@@ -23,7 +23,7 @@ from typing import Protocol
 import python_calamine
 
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx_chunks import chunked_table
+from desktop_app.io.xlsx_chunks import chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -261,13 +261,22 @@ class CalamineTable:
 @dataclass
 class CalamineSpreadsheet:
     path: Path
-    workbook: python_calamine.CalamineWorkbook
+    _workbook: python_calamine.CalamineWorkbook | None
     kind: str
+    # An .xlsx with a sheet large enough to be read in pieces is opened by calamine only if a sheet
+    # has to be read whole (see xlsx_chunks.worksheet_names_if_large); its sheet names are these.
+    _names: list[str] | None = None
     # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
     _tables: dict[str, Table] = field(default_factory=dict)
 
+    @property
+    def workbook(self) -> python_calamine.CalamineWorkbook:
+        if self._workbook is None:
+            self._workbook = _calamine_workbook(self.path, self.kind)
+        return self._workbook
+
     def sheet_names(self) -> list[str]:
-        return list(self.workbook.sheet_names)
+        return list(self._names) if self._names is not None else list(self.workbook.sheet_names)
 
     def table(self, name: str) -> Table:
         cached = self._tables.get(name)
@@ -304,7 +313,8 @@ class CalamineSpreadsheet:
 
     def close(self) -> None:
         self._tables.clear()
-        self.workbook.close()
+        if self._workbook is not None:
+            self._workbook.close()
 
 
 _PASSWORD = "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入"
@@ -349,6 +359,14 @@ def _ole_is_encrypted(path: Path) -> bool:
 
 
 def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
+    if kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
+        names = worksheet_names_if_large(path)
+        if names is not None:
+            return CalamineSpreadsheet(path, None, kind, names)
+    return CalamineSpreadsheet(path, _calamine_workbook(path, kind), kind)
+
+
+def _calamine_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkbook:
     suffix = path.suffix.lower()
     natural = {"xlsx": (".xlsx", ".xlsm", ".xlsb"), "xls": (".xls",), "ods": (".ods",)}[kind]
     try:
@@ -368,7 +386,7 @@ def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
         raise refuse(path, f"文件已损坏，无法作为 Excel 表格读取。{_RESAVE}") from None
     if not workbook.sheet_names:
         raise refuse(path, "工作簿里没有工作表")
-    return CalamineSpreadsheet(path, workbook, kind)
+    return workbook
 
 
 def open_spreadsheet(path: Path | str) -> Spreadsheet:

@@ -559,3 +559,43 @@ def test_zip_members_the_reader_does_not_inflate_are_read_whole(tmp_path: Path) 
         for name, data in members.items():
             out.writestr(name, data)
     assert chunked_table(path, "订单", min_sheet_bytes=0) is None
+
+
+def test_a_workbook_read_in_pieces_is_opened_by_calamine_only_when_a_sheet_is_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from desktop_app.io import spreadsheet_readers
+
+    path = tmp_path / "two.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "订单"
+    for number in range(200):
+        first.append([f"69000{number:05d}", f"收货人{number}", number * 1.5])
+    book.create_sheet("说明").append(["导出说明"])
+    book.save(path)
+    opened: list[Path] = []
+    real_open = spreadsheet_readers._calamine_workbook
+
+    def watched_open(where: Path, kind: str) -> python_calamine.CalamineWorkbook:
+        opened.append(where)
+        return real_open(where, kind)
+
+    monkeypatch.setattr(spreadsheet_readers, "_calamine_workbook", watched_open)
+    monkeypatch.setattr(spreadsheet_readers, "worksheet_names_if_large",
+                        partial(xlsx_chunks.worksheet_names_if_large, min_sheet_bytes=1))
+    monkeypatch.setattr(spreadsheet_readers, "chunked_table", partial(chunked_table, **SMALL))
+    spreadsheet = spreadsheet_readers.open_spreadsheet(path)
+    try:
+        assert spreadsheet.sheet_names() == ["订单", "说明"] and not opened
+        pieces = list(spreadsheet.table("订单").rows())
+        assert not opened and len(pieces) == 200 and pieces[-1] == (200, ["6900000199", "收货人199", 298.5])
+        whole = list(spreadsheet.whole_table("订单").rows())  # read again by order: calamine after all
+        assert opened == [path] and whole == [(n, list(cells)) for n, cells in pieces]
+        assert spreadsheet.sheet_names() == list(spreadsheet.workbook.sheet_names)
+    finally:
+        spreadsheet.close()
+    monkeypatch.setattr(spreadsheet_readers, "worksheet_names_if_large", xlsx_chunks.worksheet_names_if_large)
+    spreadsheet_readers.open_spreadsheet(path).close()  # a small workbook is opened at once, as before
+    assert opened == [path, path]
