@@ -9,6 +9,7 @@ generator being closed leaves nothing of that file in the database.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -263,6 +264,24 @@ def import_pragmas(conn: Connection) -> Iterator[None]:
         conn.commit()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a file is stored.
+
+    Reading and checking allocate millions of short-lived lists and tuples beside a large live set
+    (pieces of the sheet, a batch's columns), so the collector kept walking the same objects: 0.6 s
+    of a 4.3 s import of 100,000 抖店 rows (measured). The import makes no reference cycles to speak
+    of; reference counting frees its objects as before, and the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator[tuple[int, Sequence[object]]],
            table: Table, index: int, count: int,
            cancel: CancelCheck | None) -> Generator[ImportProgress, None, UpsertCounts]:
@@ -278,7 +297,7 @@ def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
     pending: Future[None] | None = None
     try:
-        with db.engine.connect() as conn, import_pragmas(conn), conn.begin():
+        with collector_paused(), db.engine.connect() as conn, import_pragmas(conn), conn.begin():
             upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
                                      source_file=str(job.path.resolve()), imported_at=datetime.now(UTC))
             done = 0
