@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_no_files_and_unknown_platform_are_user_errors(db: Database, tmp_path: P
     assert import_files(db, [_pdd_file(tmp_path)], platform="tmall").files[0].refused is not None
 
 
-def test_the_import_settings_are_put_back_after_a_file_stored_or_failed(tmp_path: Path, db: Database,
+def test_the_import_settings_and_the_collector_are_put_back_after_a_file_stored_or_failed(tmp_path: Path, db: Database,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     def settings() -> tuple[int, int]:
         with db.engine.connect() as conn:  # the pool hands out the import's connection again
@@ -138,9 +139,15 @@ def test_the_import_settings_are_put_back_after_a_file_stored_or_failed(tmp_path
 
     before = settings()
     assert before[1] > 0  # the app checkpoints automatically
-    import_files(db, [_pdd_file(tmp_path)])
+    collecting: list[bool] = []
+
+    def watch(step: ImportProgress) -> None:
+        collecting.append(gc.isenabled())
+
+    import_files(db, [_pdd_file(tmp_path)], progress=watch)
     assert settings() == before
     assert count_rows(db) == 30
+    assert False in collecting and gc.isenabled()  # the collector paused while storing, back afterwards
 
     def failing_apply(self: order_upsert.OrderUpserter, batch: order_upsert.StagedBatch) -> None:
         raise RuntimeError("disk full")
@@ -148,5 +155,5 @@ def test_the_import_settings_are_put_back_after_a_file_stored_or_failed(tmp_path
     monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", failing_apply)
     with pytest.raises(RuntimeError, match="disk full"):
         import_files(db, [_pdd_file(tmp_path, name="more.csv", orders=40)])
-    assert settings() == before
+    assert settings() == before and gc.isenabled()
     assert count_rows(db) == 30
