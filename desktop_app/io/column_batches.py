@@ -5,11 +5,12 @@ and writes every message. For the common case — every row holding an order num
 clean, whether a table has one row per order, one row per item (the order being gathered carries
 over to the next batch) or is a detail table — this module does the same work column-wise: each mapped column
 of a batch is converted by one comprehension (plain text, identifiers and amounts seen before
-inline; anything else through the `CellCleaner` method itself), and the records are built with
-`zip`. A batch with anything unusual — a cell that fails, a row without an order number (a blank or
+inline; times straight to their stored UTC text; anything else through the `CellCleaner` method
+itself), and the batch leaves as columns (`OrderColumns`), never an object per order. A batch with
+anything unusual — a cell that fails, a row without an order number (a blank or
 合计 line), a row shorter than the header, an order whose detail items had errors — raises
 `NeedsRows`, and the caller checks that batch row by row, which reports it exactly as before.
-`tests/unit/test_column_batches.py` holds both paths to the same records.
+`tests/unit/test_column_batches.py` holds both paths to the same stored orders, items and messages.
 
 Why: checking 100,000 rows row by row cost ≈ 2 s of the import's time (measured), most of it in
 per-cell and per-row Python calls.

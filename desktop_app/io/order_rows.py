@@ -58,7 +58,8 @@ class ItemRecord:
 
 @dataclass(slots=True)
 class OrderRecord:
-    """One validated order as the export states it. Times are China-time aware; money is fen."""
+    """One validated order as the export states it; money is fen. Times are China-time aware, or already
+    the stored UTC text (`cell_values.utc_text`) for an order begun by the column-wise check."""
 
     key: str
     platform: str
