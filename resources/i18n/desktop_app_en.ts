@@ -651,22 +651,22 @@
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="473"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="478"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="474"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="479"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="485"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="490"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="514"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="519"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -822,88 +822,88 @@
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="536"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="649"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="541"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="654"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="539"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="549"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="549"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="545"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="550"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="547"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="552"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="555"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="560"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="558"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="563"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="560"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="565"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="591"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="591"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="591"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="586"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="591"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="587"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="592"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="658"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="663"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>%1 claims &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="667"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="672"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="738"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="743"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
