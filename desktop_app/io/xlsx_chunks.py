@@ -300,7 +300,8 @@ class _Inflater:
 
     def __init__(self, path: Path, info: zipfile.ZipInfo) -> None:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-            raise NotImplementedError(f"compression {info.compress_type}")
+            # (chunked_table reads such members whole; this is the last line of defence)
+            raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} or encryption")
         self._file = path.open("rb")
         try:
             self._file.seek(info.header_offset)
