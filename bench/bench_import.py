@@ -16,9 +16,7 @@ import io
 import json
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +28,9 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import child_process  # noqa: E402
+from bench.child_process import peak_mb  # noqa: E402
 
 DOUYIN_HEADERS = [
     "主订单编号", "子订单编号", "选购商品", "商品规格", "商品数量", "商品ID", "商家编码", "商品金额", "订单应付金额",
@@ -231,9 +232,6 @@ def write_pdd_csv(path: Path, orders: int, seed: int = 3) -> None:
 
 # --- measurements (each in a child process) ------------------------------------------------------
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
 
 def child_parse(path: Path) -> dict[str, float]:
     """The reader alone: python-calamine for xlsx, the csv module for csv (decoding included)."""
@@ -253,7 +251,7 @@ def child_parse(path: Path) -> dict[str, float]:
         with path.open(encoding=encoding, newline="") as handle:
             for _ in csv.reader(handle):
                 rows += 1
-    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": peak_mb()}
 
 
 def child_import(db_path: Path, files: list[Path]) -> dict[str, object]:
@@ -293,7 +291,7 @@ def child_import(db_path: Path, files: list[Path]) -> dict[str, object]:
     if not queued_hits or queued_hits != indexed_hits:
         raise SystemExit(f"search for {query!r}: {queued_hits} hits before the catch-up, {indexed_hits} after")
     first = result.files[0]
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "inserted": result.inserted, "updated": result.updated,
+    return {"seconds": seconds, "peak_mb": peak_mb(), "inserted": result.inserted, "updated": result.updated,
             "unchanged": result.unchanged, "rejected": result.rejected, "refused": first.refused,
             "rows": sum(f.rows for f in result.files), "indexed": indexed, "catch_up_seconds": catch_up_seconds,
             "queued_search_ms": queued_search * 1000, "indexed_search_ms": indexed_search * 1000}
@@ -347,11 +345,7 @@ def child_count(db_path: Path) -> dict[str, object]:
 
 
 def run_child(*args: str) -> dict[str, object]:
-    completed = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
-                               check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    if completed.returncode != 0:
-        raise SystemExit(f"child {args} failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return child_process.run_child(__file__, *args)
 
 
 # --- the benchmark --------------------------------------------------------------------------------

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,14 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import child_process  # noqa: E402
+from bench.child_process import peak_mb  # noqa: E402
+
 DEFAULT_FILE = Path("/tmp/benchimp/douyin_100000.xlsx")
 BASE_DB = Path("/tmp/benchimp/base_100000.sqlite3")
 CONSUMER_SECONDS_PER_100_ROWS = 0.0012
 SCENARIOS = ("parse", "plain", "chunked", "plain+consumer", "chunked+consumer", "first-row")
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _calibrate() -> int:
@@ -116,7 +114,7 @@ def child(scenario: str, path: Path, settings: dict[str, float]) -> dict[str, ob
         if scenario == "first-row":
             iterator.close()
         parsed = 0.0
-    return {"seconds": time.perf_counter() - began, "parsed": parsed, "rows": rows, "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - began, "parsed": parsed, "rows": rows, "peak_mb": peak_mb()}
 
 
 def child_import(db_path: Path, path: Path, chunked: bool, settings: dict[str, float]) -> dict[str, object]:
@@ -148,16 +146,12 @@ def child_import(db_path: Path, path: Path, chunked: bool, settings: dict[str, f
         seconds = time.perf_counter() - began
     finally:
         db.close()
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "rows": sum(f.rows for f in result.files),
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": sum(f.rows for f in result.files),
             "inserted": result.inserted, "updated": result.updated, "rejected": result.rejected}
 
 
 def run_child(*args: str) -> dict[str, object]:
-    completed = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
-                               check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    if completed.returncode != 0:
-        raise SystemExit(f"child {args} failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return child_process.run_child(__file__, *args)
 
 
 def _median(values: list[float]) -> float:
