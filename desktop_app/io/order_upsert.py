@@ -128,6 +128,12 @@ def search_text_of(parts: Sequence[object]) -> str:
     return " ".join([text for part in parts if part and (text := str(part).strip())]).lower()
 
 
+def cleaned_search_text(parts: Iterable[str | None]) -> str:
+    """`search_text_of` for values the cell cleaners produced (stripped text, never blank): no strip
+    per part. The new orders of an import take this one."""
+    return " ".join(filter(None, parts)).lower()
+
+
 def _titles(items: Sequence[ItemRecord]) -> list[str]:
     if len(items) == 1:
         return [items[0].title] if items[0].title else []
@@ -377,9 +383,8 @@ class OrderUpserter:
         if titles is None:
             titles = [[]] * len(batch)  # type: ignore[list-item]
         # Search text as a new order has it (the file's own values; no stored ones to fall back on).
-        # (The file's values are cleaned — stripped, never blank — so a plain join is `search_text_of`.)
         texts = [
-            " ".join(filter(None, (order_no, receiver, phone, tracking, *found, nick))).lower()  # type: ignore[arg-type]
+            cleaned_search_text((order_no, receiver, phone, tracking, *found, nick))  # type: ignore[arg-type]
             for order_no, receiver, phone, tracking, found, nick
             in zip(batch.order_nos, receivers, phones, trackings, titles, nicks, strict=True)
         ]

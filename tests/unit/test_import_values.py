@@ -10,7 +10,7 @@ from desktop_app.core.clock import CHINA
 from desktop_app.io.cell_values import CellCleaner, excel_shows
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
-from desktop_app.io.order_upsert import StorageCodec, search_text_of
+from desktop_app.io.order_upsert import StorageCodec, cleaned_search_text, search_text_of
 from desktop_app.store.models import Order
 from desktop_app.store.search import build_search_text
 
@@ -134,3 +134,10 @@ def test_storage_codec_matches_sqlalchemy_sqlite_datetime() -> None:
 ])
 def test_search_text_matches_the_store(parts: list[str | None]) -> None:
     assert search_text_of(parts) == build_search_text(parts)
+
+
+def test_the_search_text_of_cleaned_cells_matches_the_store() -> None:
+    cleaner = CellCleaner(Cleaning())
+    cells = ['="4145384019161461003"', " 秦文红\t", None, "", "  ", "'19328792174", "ＸＬ码 Tee", "TbNick"]
+    parts = [cleaner.text(cell) for cell in cells]
+    assert cleaned_search_text(parts) == build_search_text(parts) == search_text_of(parts)
