@@ -2,18 +2,21 @@
 
 python-calamine parses a whole sheet before handing out its first row (seconds for 100,000 rows,
 with the GIL released). Here the sheet's XML is inflated and cut between `<row>` elements;
-consecutive pieces become the sheets of an in-memory .xlsx (the package's shared strings, styles
+consecutive pieces become the sheets of an .xlsx (the package's shared strings, styles
 and workbook properties copied, so cells come out exactly as from the whole sheet) which calamine
 parses one piece at a time on a helper thread, while the caller works through the rows of the
 pieces before.
 
 What it costs decided the sizes (bench/bench_xlsx_chunks.py). Opening a workbook parses its shared
-strings (~0.15 s for 20 MB) and copies it about three times, so pieces share workbooks of up to
-`workbook_bytes`; each gets only the shared strings up to the highest index its pieces use (strings
-are numbered in order of first use, so that is a prefix; a wrong guess makes calamine report a
-missing index and the workbook is rebuilt with all of them). The first workbook is small and its
-first piece (the header search reads it several times) is kept; the helper thread starts only when
-a reader goes past that piece, and takes over the rest of the first workbook.
+strings (~0.15 s for 20 MB). The first workbook is in memory and small (up to `first_workbook_bytes`,
+with only the shared strings up to the highest index its pieces use: strings are numbered in order of
+first use, so that is a prefix; a wrong guess makes calamine report a missing index and the workbook
+is rebuilt with all of them). Its first piece (the header search reads it several times) is kept; the
+helper thread starts only when a reader goes past that piece and takes over the rest of the first
+workbook, while a second helper writes the rest of the sheet as the pieces of a temporary .xlsx
+(`_SpillFile`), which calamine opens once and reads a piece at a time. Where no temporary file can be
+written, the rest goes into in-memory workbooks of up to `workbook_bytes` instead (each copied by
+calamine and parsing the shared strings again: 0.2-0.4 s apiece for a 100,000-row 抖店 sheet).
 
 Calamine places rows by their `r` attribute, so a piece always starts with a row that has one.
 Anything this reader does not expect makes `chunked_table` return None: the sheet is read whole.
@@ -25,14 +28,16 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
+import os
 import queue
 import re
 import struct
+import tempfile
 import threading
 import weakref
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,11 +56,11 @@ FIRST_CHUNK_BYTES = 1024 * 1024
 # Later pieces: each costs one GIL round trip on the helper (below), the reader's last one is not
 # overlapped by anything; 4 MB measured best (2 and 8 MB slower).
 CHUNK_BYTES = 4 * 1024 * 1024
-# One in-memory workbook (pieces and shared strings): calamine copies it into a buffer that doubles
-# as it grows, so just under a power of two.
+# One in-memory workbook (pieces and shared strings) when there is no spill file: calamine copies it
+# into a buffer that doubles as it grows, so just under a power of two.
 WORKBOOK_BYTES = 64 * 1024 * 1024 - 256 * 1024
 # The first workbook's pieces: small, so the first rows come quickly (~0.25 s); its ~20,000 Douyin
-# rows keep the reader busy while the helper builds the next workbook.
+# rows keep the reader busy while the rest of the sheet is written to the spill file.
 FIRST_WORKBOOK_BYTES = 24 * 1024 * 1024
 # Parsed pieces waiting for the reader, in bytes of XML: covers the opening of the next workbook.
 PARSED_AHEAD_BYTES = 16 * 1024 * 1024
@@ -208,29 +213,49 @@ class _Package:
         return cls(members, shared)
 
 
+class _ZipWriter:
+    """Writes a ZIP_STORED archive member by member through `write` (no member's data copied), the
+    central directory last (`finish`)."""
+
+    def __init__(self, write: Callable[[Part], object]) -> None:
+        self._write = write
+        self._central: list[bytes] = []
+        self._offset = 0
+
+    def add(self, name: str, parts: Sequence[Part], crc: int | None = None, size: int | None = None) -> None:
+        """One member; CRC-32 and size None: computed here."""
+        if crc is None or size is None:
+            crc = _crc32(parts)
+            size = sum(len(part) for part in parts)
+        encoded = name.encode("utf-8")
+        if self._offset + size + len(encoded) + 30 >= 1 << 32:  # would need ZIP64
+            raise OverflowError("in-memory workbook over 4 GB")
+        flags = 0 if encoded.isascii() else 0x800
+        # version 2.0, no compression, timestamp 1980-01-01 00:00
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, size, size, len(encoded), 0)
+        self._central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 0, 0, 0x21, crc, size,
+                                         size, len(encoded), 0, 0, 0, 0, 0, self._offset) + encoded)
+        for part in (local, encoded, *parts):
+            self._write(part)
+        self._offset += len(local) + len(encoded) + size
+
+    def finish(self) -> None:
+        directory = b"".join(self._central)
+        count = len(self._central)
+        self._write(directory)
+        self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), self._offset, 0))
+
+
 def _zip(members: Sequence[tuple[str, Sequence[Part], int | None, int | None]]) -> list[Part]:
     """A ZIP_STORED archive as a list of parts, without copying the members' data.
 
     Members are (name, parts, CRC-32, size); None: computed here.
     """
     out: list[Part] = []
-    central: list[bytes] = []
-    offset = 0
-    for name, parts, crc, size in members:
-        if crc is None or size is None:
-            crc = _crc32(parts)
-            size = sum(len(part) for part in parts)
-        encoded = name.encode("utf-8")
-        flags = 0 if encoded.isascii() else 0x800
-        # version 2.0, no compression, timestamp 1980-01-01 00:00
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, size, size, len(encoded), 0)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 0, 0, 0x21, crc, size, size,
-                                   len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
-        out += [local, encoded, *parts]
-        offset += len(local) + len(encoded) + size
-    directory = b"".join(central)
-    out += [directory, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory),
-                                   offset, 0)]
+    writer = _ZipWriter(out.append)
+    for member in members:
+        writer.add(*member)
+    writer.finish()
     return out
 
 
@@ -420,6 +445,10 @@ class _Cutter:
             return False
         return _R_ATTRIBUTE.search(data, start, close) is not None
 
+    def buffered(self) -> int:
+        """Bytes read and not yet cut off."""
+        return self._end - self._position
+
     def let_go(self) -> None:
         """Keep only what is left after the last piece: the pieces alone hold the buffer now."""
         self._buffer = self._buffer[self._position:self._end]
@@ -496,44 +525,57 @@ class _Piece:
     end: int
 
 
+def _workbook_members(xml: _SheetXml, count: int) -> list[tuple[str, Sequence[Part], int | None, int | None]]:
+    """workbook.xml and its relationships for `count` pieces, sheets p0, p1 ... (`_piece_member`)."""
+    sheets = b"".join(b'<%ssheet xmlns:r="%s" name="p%d" sheetId="%d" r:id="rIdAftersalesPiece%d"/>'
+                      % (xml.sheets_prefix, _RELATIONSHIPS_NS, index, index + 1, index) for index in range(count))
+    relationships = b"".join(b'<Relationship xmlns="%s" Id="rIdAftersalesPiece%d" Type="%s/worksheet" '
+                             b'Target="/%s"/>' % (_PACKAGE_RELS_NS, index, _RELATIONSHIPS_NS,
+                                                  _piece_member(index).encode()) for index in range(count))
+    before, after = xml.workbook_xml
+    return [
+        (_WORKBOOK, [before, b"<%ssheets>" % xml.sheets_prefix, sheets, b"</%ssheets>" % xml.sheets_prefix, after],
+         None, None),
+        (_WORKBOOK_RELS, [xml.workbook_rels[0], relationships, xml.workbook_rels[1]], None, None),
+    ]
+
+
+def _piece_member(index: int) -> str:
+    return f"xl/worksheets/aftersales_piece{index}.xml"
+
+
 class _Workbook:
-    """Consecutive pieces as the sheets of one in-memory workbook, parsed one at a time.
+    """Consecutive pieces as the sheets of one workbook (in memory, or a spill file), parsed one at a time."""
 
-    Takes the pieces over: `pieces` is emptied, so they are freed as calamine reads them.
-    """
+    def __init__(self, workbook: python_calamine.CalamineWorkbook, spans: list[tuple[int, int]], *,
+                 truncated: bool, on_close: Callable[[], None] | None = None) -> None:
+        self._workbook: python_calamine.CalamineWorkbook | None = workbook
+        self.spans = spans
+        self.end = spans[-1][1]
+        self.truncated = truncated  # lacks shared strings past those its pieces seemed to use
+        self._on_close = on_close
+        self._next = 0
 
-    def __init__(self, xml: _SheetXml, package: _Package, pieces: list[tuple[Part, int, int]],
-                 all_strings: bool) -> None:
-        self.spans = [(start, end) for _, start, end in pieces]
-        self.end = pieces[-1][2]
-        count = len(pieces)
-        sheets = b"".join(b'<%ssheet xmlns:r="%s" name="p%d" sheetId="%d" r:id="rIdAftersalesPiece%d"/>'
-                          % (xml.sheets_prefix, _RELATIONSHIPS_NS, index, index + 1, index) for index in range(count))
-        relationships = b"".join(b'<Relationship xmlns="%s" Id="rIdAftersalesPiece%d" Type="%s/worksheet" '
-                                 b'Target="/xl/worksheets/aftersales_piece%d.xml"/>'
-                                 % (_PACKAGE_RELS_NS, index, _RELATIONSHIPS_NS, index) for index in range(count))
-        before, after = xml.workbook_xml
-        members: list[tuple[str, Sequence[Part], int | None, int | None]] = [
-            (_WORKBOOK, [before, b"<%ssheets>" % xml.sheets_prefix, sheets, b"</%ssheets>" % xml.sheets_prefix,
-                         after], None, None),
-            (_WORKBOOK_RELS, [xml.workbook_rels[0], relationships, xml.workbook_rels[1]], None, None),
-        ]
+    @classmethod
+    def in_memory(cls, xml: _SheetXml, package: _Package, pieces: list[tuple[Part, int, int]],
+                  all_strings: bool) -> _Workbook:
+        """Takes the pieces over: `pieces` is emptied, so they are freed as calamine reads them."""
+        spans = [(start, end) for _, start, end in pieces]
+        members = _workbook_members(xml, len(pieces))
         members += [(name, [data], crc, len(data)) for name, data, crc in package.members]
-        self.truncated = False
+        truncated = False
         if package.shared is not None:
             highest = None if all_strings else _highest_shared_index(pieces)
             wanted = package.shared.count if highest is None else highest + 1 + _INDEX_SLACK
             parts, crc, size = package.shared.first(wanted)
-            self.truncated = wanted < package.shared.count
+            truncated = wanted < package.shared.count
             members.append((_SHARED_STRINGS, parts, crc, size))
-        members += [(f"xl/worksheets/aftersales_piece{index}.xml", [xml.prefix, piece, xml.closing], None, None)
+        members += [(_piece_member(index), [xml.prefix, piece, xml.closing], None, None)
                     for index, (piece, _, _) in enumerate(pieces)]
         reader = _PartsReader(_zip(members))
         members.clear()
         pieces.clear()
-        self._workbook: python_calamine.CalamineWorkbook | None = (
-            python_calamine.CalamineWorkbook.from_filelike(reader))
-        self._next = 0
+        return cls(python_calamine.CalamineWorkbook.from_filelike(reader), spans, truncated=truncated)
 
     def remaining(self) -> int:
         return len(self.spans) - self._next if self._workbook is not None else 0
@@ -554,6 +596,8 @@ class _Workbook:
         if self._workbook is not None:
             self._workbook.close()
             self._workbook = None
+            if self._on_close is not None:
+                self._on_close()
 
 
 class _TruncatedStrings(Exception):
@@ -573,6 +617,82 @@ def _parse_next(workbook: _Workbook) -> _Piece:
             workbook.close()
             raise _TruncatedStrings(start) from exc
         raise
+
+
+# --- the rest of the sheet on disk ----------------------------------------------------------------
+
+# Inflated per step while writing the spill file: few, large calls (see _Inflater).
+SPILL_STEP_BYTES = 16 * 1024 * 1024
+
+
+class _SpillFailed(Exception):
+    """The spill file could not be written (no temporary directory, disk full ...): in memory instead."""
+
+
+class _SpillFile:
+    """The rest of the sheet as the sheets of a temporary .xlsx (stored members), written a piece at a
+    time and opened with calamine once complete; deleted when its workbook closes.
+
+    Why not more in-memory workbooks: each is copied into calamine's buffer and parses the shared
+    strings again (0.2-0.4 s apiece, three of them for a 100,000-row 抖店 sheet, measured). From a file
+    calamine parses them once and reads a sheet only when asked for it, and the pieces' pages are the
+    system's file cache rather than this process's memory.
+    """
+
+    def __init__(self, xml: _SheetXml, chunk_bytes: int, handle: int, path: Path) -> None:
+        self._xml = xml
+        self._chunk_bytes = chunk_bytes
+        self.path = path
+        self._file = os.fdopen(handle, "wb")
+        self._zip = _ZipWriter(self._file.write)
+        self.spans: list[tuple[int, int]] = []
+
+    @classmethod
+    def create(cls, xml: _SheetXml, chunk_bytes: int) -> _SpillFile | None:
+        try:
+            handle, name = tempfile.mkstemp(prefix="aftersales-sheet-", suffix=".xlsx")
+        except OSError:
+            return None
+        return cls(xml, chunk_bytes, handle, Path(name))
+
+    def step(self, cutter: _Cutter) -> bool:
+        """Write the next piece; False once the sheet is all written."""
+        if not cutter.finished and cutter.buffered() < self._chunk_bytes + _READ_BYTES:
+            cutter.fill(SPILL_STEP_BYTES)
+        piece = cutter.next(self._chunk_bytes)
+        if piece is None:
+            return False
+        data, start, end = piece
+        try:
+            self._zip.add(_piece_member(len(self.spans)), [self._xml.prefix, data, self._xml.closing])
+        except (OSError, OverflowError) as exc:
+            raise _SpillFailed from exc
+        self.spans.append((start, end))
+        return True
+
+    def open(self, package: _Package) -> _Workbook | None:
+        """The pieces written as a workbook (None: there were none); closing it deletes the file."""
+        if not self.spans:
+            return None
+        members = _workbook_members(self._xml, len(self.spans))
+        members += [(name, [data], crc, len(data)) for name, data, crc in package.members]
+        if package.shared is not None:
+            members.append((_SHARED_STRINGS, [package.shared.data], package.shared.crc, len(package.shared.data)))
+        try:
+            for member in members:
+                self._zip.add(*member)
+            self._zip.finish()
+            self._file.close()
+        except (OSError, OverflowError) as exc:
+            raise _SpillFailed from exc
+        workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        return _Workbook(workbook, self.spans, truncated=False, on_close=self.discard)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
 
 _END = object()
@@ -611,43 +731,94 @@ class _Producer:
 
     def _run(self) -> None:
         table = self._table
+        spare, self._spare = self._spare, None
         try:
             start = self._start
-            if self._spare is not None:
-                spare, self._spare = self._spare, None
-                start = spare.end
-                try:
-                    if not self._hand_over(spare):
-                        return
-                except _TruncatedStrings as retry:
-                    table.all_strings = True
-                    start = retry.start
             while True:  # restarted from a piece whose workbook lacked shared strings
                 try:
-                    self._produce(start)
+                    self._produce(start, spare)
                     break
                 except _TruncatedStrings as retry:
+                    spare = None  # (closed by _hand_over)
                     table.all_strings = True
                     start = retry.start
             self._put(_END)
         except BaseException as exc:  # handed to the reader, which raises it as a refusal
             self._put(exc)
         finally:
-            if self._spare is not None:
-                self._spare.close()
+            if spare is not None:
+                spare.close()
 
-    def _produce(self, start: int) -> None:
+    def _produce(self, start: int, spare: _Workbook | None) -> None:
+        """Hands over the rest of the sheet: the spare workbook's pieces, then those from its end on."""
         table = self._table
         xml = table._xml
-        with zipfile.ZipFile(xml.path) as archive, _Inflater(xml.path, archive.getinfo(xml.member)) as stream:
+        begin = spare.end if spare is not None else start
+        with zipfile.ZipFile(xml.path) as archive:
             package = table.package(archive)
-            cutter = _Cutter(xml, stream, start)
-            while not self._stop.is_set():
-                pieces = _cut_workbook(cutter, table, package, table.chunk_bytes)
-                if not pieces or self._stop.is_set():
+            info = archive.getinfo(xml.member)
+            spill = _SpillFile.create(xml, table.chunk_bytes) if table.spill else None
+            if spill is not None:
+                try:
+                    workbook = self._spill_rest(spill, package, info, begin, spare)
+                except _SpillFailed:  # written in memory after all; the spare has been handed over
+                    spill.discard()
+                    spare = None
+                except BaseException:
+                    spill.discard()
+                    raise
+                else:
+                    if workbook is None:
+                        spill.discard()
+                    else:
+                        self._hand_over(workbook)  # closing it deletes the file
                     return
-                if not self._hand_over(_Workbook(xml, package, pieces, table.all_strings)):
-                    return
+            if spare is not None and not self._hand_over(spare):
+                return
+            with _Inflater(xml.path, info) as stream:
+                cutter = _Cutter(xml, stream, begin)
+                while not self._stop.is_set():
+                    pieces = _cut_workbook(cutter, table, package, table.chunk_bytes)
+                    if not pieces or self._stop.is_set():
+                        return
+                    if not self._hand_over(_Workbook.in_memory(xml, package, pieces, table.all_strings)):
+                        return
+
+    def _spill_rest(self, spill: _SpillFile, package: _Package, info: zipfile.ZipInfo, begin: int,
+                    spare: _Workbook | None) -> _Workbook | None:
+        """Writes the sheet from `begin` on into `spill` and opens it; the spare's pieces are handed over
+        meanwhile, the writing done by a second helper thread (its calls mostly release the GIL: inflating,
+        writing). None: stopped, or nothing was left. _SpillFailed: the file could not be written (the
+        spare was handed over all the same)."""
+        xml = self._table._xml
+        halt = threading.Event()
+        failure: BaseException | None = None
+
+        def write() -> None:
+            nonlocal failure
+            try:
+                with _Inflater(xml.path, info) as stream:
+                    cutter = _Cutter(xml, stream, begin)
+                    while not halt.is_set() and not self._stop.is_set() and spill.step(cutter):
+                        pass
+            except BaseException as exc:  # raised on the producer's thread below
+                failure = exc
+
+        writer = threading.Thread(target=write, name="xlsx-spill", daemon=True)
+        writer.start()
+        try:
+            if spare is not None and not self._hand_over(spare):
+                return None
+        except BaseException:
+            halt.set()
+            raise
+        finally:
+            writer.join()
+        if self._stop.is_set():
+            return None
+        if failure is not None:
+            raise failure
+        return spill.open(package)
 
     def close(self) -> None:
         """Stop the thread and drop what it parsed; waits for at most one calamine call to finish."""
@@ -713,6 +884,8 @@ class ChunkedXlsxTable:
     chunk_bytes: int = CHUNK_BYTES
     workbook_bytes: int = WORKBOOK_BYTES
     first_workbook_bytes: int = FIRST_WORKBOOK_BYTES
+    # The sheet after the first workbook is written to a temporary file (`_SpillFile`) unless False.
+    spill: bool = True
     # Set once a workbook lacked a shared string its pieces used: from then on they get all of them.
     all_strings: bool = False
     _package: _Package | None = None
@@ -774,7 +947,7 @@ class ChunkedXlsxTable:
             cutter = _Cutter(xml, stream, xml.data_start)
             pieces = _cut_workbook(cutter, self, package, self.first_chunk_bytes, self.first_workbook_bytes)
             complete = not cutter.has_more()
-        workbook = _Workbook(xml, package, pieces, self.all_strings) if pieces else None
+        workbook = _Workbook.in_memory(xml, package, pieces, self.all_strings) if pieces else None
         rows: list[tuple[int, tuple[Cell, ...]]] = []
         width = 0
         end = xml.data_start
@@ -956,7 +1129,7 @@ def _read_prefix(archive: zipfile.ZipFile, member: str) -> tuple[bytes, int, byt
 def chunked_table(path: Path | str, name: str, *, first_chunk_bytes: int = FIRST_CHUNK_BYTES,
                   chunk_bytes: int = CHUNK_BYTES, workbook_bytes: int = WORKBOOK_BYTES,
                   first_workbook_bytes: int = FIRST_WORKBOOK_BYTES,
-                  min_sheet_bytes: int = MIN_SHEET_BYTES) -> ChunkedXlsxTable | None:
+                  min_sheet_bytes: int = MIN_SHEET_BYTES, spill: bool = True) -> ChunkedXlsxTable | None:
     """The sheet `name` of the .xlsx at `path` read in pieces, or None when it is better read whole.
 
     None for a sheet under `min_sheet_bytes` of XML, a file that is no plain .xlsx/.xlsm (xlsb, xls,
@@ -1017,4 +1190,4 @@ def chunked_table(path: Path | str, name: str, *, first_chunk_bytes: int = FIRST
         sheets_prefix=sheets_prefix, workbook_rels=(rels[:rels_end.start()], rels[rels_end.start():]),
     )
     return ChunkedXlsxTable(name, xml, first_chunk_bytes=first_chunk_bytes, chunk_bytes=chunk_bytes,
-                            workbook_bytes=workbook_bytes, first_workbook_bytes=first_workbook_bytes)
+                            workbook_bytes=workbook_bytes, first_workbook_bytes=first_workbook_bytes, spill=spill)

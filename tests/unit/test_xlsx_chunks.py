@@ -6,7 +6,9 @@ boundaries everywhere: after the header, inside blank stretches, before wider ro
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
 import re
 import threading
 import time
@@ -15,6 +17,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import pytest
@@ -31,9 +34,12 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Settings that split a small sheet everywhere; `workbook_bytes` 1: one in-memory workbook per piece.
+# The sheet after the first workbook goes to a spill file unless "spill" is False (then in memory).
 TINY = {"first_chunk_bytes": 1, "chunk_bytes": 1, "workbook_bytes": 1, "min_sheet_bytes": 0}
 SMALL = {"first_chunk_bytes": 600, "chunk_bytes": 900, "workbook_bytes": 4000, "min_sheet_bytes": 0}
-SIZES = [TINY, SMALL, {"first_chunk_bytes": 5000, "chunk_bytes": 3000, "workbook_bytes": 10**9, "min_sheet_bytes": 0}]
+SIZES = [TINY, SMALL, {"first_chunk_bytes": 5000, "chunk_bytes": 3000, "workbook_bytes": 10**9, "min_sheet_bytes": 0},
+         {**TINY, "spill": False}, {**SMALL, "spill": False}]
+SIZE_IDS = ["one-row-pieces", "small-pieces", "one-workbook", "one-row-pieces-in-memory", "small-pieces-in-memory"]
 
 
 def plain_rows(path: Path, name: str) -> tuple[int, list[Row]]:
@@ -68,7 +74,7 @@ def assert_same_rows(path: Path, name: str, sizes: dict[str, int]) -> list[Row]:
 
 def no_helper_threads(timeout: float = 5.0) -> bool:
     deadline = time.monotonic() + timeout
-    while any(t.name == "xlsx-chunks" for t in threading.enumerate()):
+    while any(t.name in ("xlsx-chunks", "xlsx-spill") for t in threading.enumerate()):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
@@ -192,7 +198,7 @@ def column_name(index: int) -> str:
 # --- the same rows as the whole-sheet reader ------------------------------------------------------
 
 @pytest.mark.parametrize("shared", [True, False], ids=["shared-strings", "inline-strings"])
-@pytest.mark.parametrize("sizes", SIZES, ids=["one-row-pieces", "small-pieces", "one-workbook"])
+@pytest.mark.parametrize("sizes", SIZES, ids=SIZE_IDS)
 def test_orders_come_out_as_the_whole_sheet_reader_gives_them(tmp_path: Path, sizes: dict[str, int],
                                                                shared: bool) -> None:
     path = write_orders(tmp_path / "orders.xlsx", shared=shared)
@@ -208,7 +214,7 @@ def test_orders_come_out_as_the_whole_sheet_reader_gives_them(tmp_path: Path, si
     assert second[6] == datetime(2024, 5, 2, 1, 1, 1) and second[3] == 1.0
 
 
-@pytest.mark.parametrize("sizes", SIZES[:2], ids=["one-row-pieces", "small-pieces"])
+@pytest.mark.parametrize("sizes", [SIZES[i] for i in (0, 1, 4)], ids=[SIZE_IDS[i] for i in (0, 1, 4)])
 def test_title_line_blank_rows_and_empty_column_a(tmp_path: Path, sizes: dict[str, int]) -> None:
     path = write_orders(tmp_path / "orders.xlsx", title=True, blank_every=7, start_column=2)
     rows = normalise(assert_same_rows(path, "订单", sizes))
@@ -283,7 +289,7 @@ def test_shared_strings_out_of_first_use_order(tmp_path: Path, monkeypatch: pyte
     rows = "".join(f'<row r="{n}"><c r="A{n}" t="s"><v>{count - n}</v></c><c r="B{n}"><v>{n}</v></c></row>'
                    for n in range(1, count + 1))
     path = raw_xlsx(tmp_path / "reversed.xlsx", rows, shared)
-    for sizes in (SMALL, {**SMALL, "first_chunk_bytes": 10**6}):
+    for sizes in (SMALL, {**SMALL, "first_chunk_bytes": 10**6}, {**SMALL, "spill": False}):
         assert_same_rows(path, "Sheet1", sizes)
     table = chunked_table(path, "Sheet1", **SMALL)
     assert table is not None
@@ -391,6 +397,78 @@ def test_a_reader_slower_than_the_parser_holds_a_bounded_number_of_pieces(tmp_pa
     assert no_helper_threads(timeout=0)
 
 
+# --- the rest of the sheet in a spill file --------------------------------------------------------
+
+def spill_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob("aftersales-sheet-*"))
+
+
+def test_the_spill_file_is_deleted_after_reading_and_after_stopping(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    spill_dir = tmp_path / "temp"
+    spill_dir.mkdir()
+    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
+    path = write_orders(tmp_path / "orders.xlsx", rows=300)
+    table = chunked_table(path, "订单", **SMALL)
+    assert table is not None
+    iterator = table.rows()
+    rows = [next(iterator) for _ in range(250)]
+    assert len(spill_files(spill_dir)) == 1  # rows from it are being read
+    rows += list(iterator)
+    assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
+    shift, expected = plain_rows(path, "订单")
+    assert normalise(rows) == normalise(expected, shift)
+    iterator = table.rows()
+    for _ in range(100):
+        next(iterator)
+    iterator.close()
+    assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
+
+
+def test_without_a_temporary_directory_the_rest_is_read_in_memory(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_orders(tmp_path / "orders.xlsx", rows=150)
+    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(tmp_path / "missing"))
+    assert_same_rows(path, "订单", SMALL)
+    assert_same_rows(path, "订单", TINY)
+
+
+class _FullDisk:
+    """A file that takes `room` bytes and then fails as a full disk does."""
+
+    failures = 0
+
+    def __init__(self, inner: BinaryIO, room: int) -> None:
+        self.inner = inner
+        self.room = room
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self.room:
+            _FullDisk.failures += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.inner.write(data)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("room", [0, 3000, 70_000], ids=["at-once", "after-a-few-pieces", "half-way"])
+@pytest.mark.parametrize("sizes", [SMALL, TINY], ids=["with-spare", "without-spare"])
+def test_a_spill_file_that_cannot_be_written_is_given_up_for_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int, sizes: dict[str, int]) -> None:
+    path = write_orders(tmp_path / "orders.xlsx", rows=150)
+    spill_dir = tmp_path / "temp"
+    spill_dir.mkdir()
+    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(xlsx_chunks.os, "fdopen", lambda handle, mode: _FullDisk(real_fdopen(handle, mode), room))
+    monkeypatch.setattr(_FullDisk, "failures", 0)
+    assert_same_rows(path, "订单", sizes)
+    assert _FullDisk.failures == 1  # the disk filled up once, and that file was given up
+    assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
+
+
 # --- damaged sheets are refused like the whole-sheet reader refuses them ---------------------------
 
 def _rewrite_sheet(path: Path, *, old: bytes = b"", new: bytes = b"", cut_at: float | None = None) -> Path:
@@ -410,8 +488,9 @@ def _rewrite_sheet(path: Path, *, old: bytes = b"", new: bytes = b"", cut_at: fl
     return damaged
 
 
+@pytest.mark.parametrize("spill", [True, False], ids=["spilled", "in-memory"])
 @pytest.mark.parametrize("damage", ["garbled", "truncated", "bad-index"])
-def test_a_damaged_piece_is_refused(tmp_path: Path, damage: str) -> None:
+def test_a_damaged_piece_is_refused(tmp_path: Path, damage: str, spill: bool) -> None:
     path = write_orders(tmp_path / "orders.xlsx", rows=150)
     with zipfile.ZipFile(path) as archive:
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
@@ -421,7 +500,7 @@ def test_a_damaged_piece_is_refused(tmp_path: Path, damage: str) -> None:
         damaged = _rewrite_sheet(path, cut_at=0.8)
     else:
         damaged = _rewrite_sheet(path, old=b't="s"><v>', new=b't="s"><v>99999')
-    table = chunked_table(damaged, "订单", **SMALL)
+    table = chunked_table(damaged, "订单", **SMALL, spill=spill)
     assert table is not None
     read = 0
     with pytest.raises(OrderFileRefused) as refused:
