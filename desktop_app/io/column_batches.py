@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.cell_values import split_yuan_to_fen
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Layout
-from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderColumns, RowParser, split_values
+from desktop_app.io.order_rows import ItemIndex, ItemRecord, OrderColumns, RowParser, split_column
 
 # The row path alone when False: what the differential test compares the column path with.
 ENABLED = True
@@ -53,6 +54,20 @@ def _columns(rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
     return list(zip(*rows, strict=False))
 
 
+def _picked(sheet: list[tuple[object, ...]], indexes: list[int],
+            columns: Sequence[int]) -> list[tuple[object, ...]]:
+    """The cells at `indexes` of the `columns` of `sheet` (the others left empty): an order's fields
+    come from a few columns of its first row."""
+    if len(indexes) == len(sheet[0]):
+        return sheet
+    picked: list[tuple[object, ...]] = [()] * len(sheet)
+    pick = itemgetter(*indexes)
+    for position in columns:
+        found = pick(sheet[position])
+        picked[position] = found if len(indexes) > 1 else (found,)
+    return picked
+
+
 class ColumnBatches:
     """Turns batches of one table's raw rows into orders and items, column-wise (see the module docstring)."""
 
@@ -75,6 +90,10 @@ class ColumnBatches:
             for spec in parser.order_specs]
         self.item_columns = [(spec.field, spec.index, cleaner.many(spec.convert))
                              for spec in parser.item_specs]
+        # The columns `_order_values` reads.
+        self.order_positions = sorted({position for _, position, _ in self.order_columns}
+                                      | {p for _, positions in parser.parts for p in positions}
+                                      | {position for position, _, _ in parser.splits})
         self.with_items = layout is Layout.ORDER_ROWS and parser.has_item_columns
 
     def records(self, batch: Sequence[tuple[int, Sequence[object]]]) -> OrderColumns:
@@ -114,7 +133,7 @@ class ColumnBatches:
             # An order's fields come from its first row: only rows whose number differs from the row
             # before can be one (the first row of the batch may continue the previous batch's order).
             starts = [i for i in range(len(rows)) if i == 0 or order_nos[i] != order_nos[i - 1]]
-            values = self._order_values(_columns([rows[i] for i in starts]))
+            values = self._order_values(_picked(sheet, starts, self.order_positions))
             items = self.item_records(sheet)
         except CellError:
             raise NeedsRows from None
@@ -131,10 +150,7 @@ class ColumnBatches:
             values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None
                             for parts in zip(*pieces, strict=True)]
         for position, _header, split in parser.splits:
-            parsed = [split_values(cell, split, parser.cleaner)  # type: ignore[arg-type]
-                      for cell in self.text_column(sheet[position])]
-            for name in split.fields:
-                values[name] = [found[name] for found in parsed]
+            values.update(split_column(self.text_column(sheet[position]), split, parser.cleaner))  # type: ignore[arg-type]
         return values
 
     def item_records(self, sheet: list[tuple[object, ...]]) -> list[ItemRecord]:

@@ -428,6 +428,37 @@ def split_values(value: str | None, split: SplitColumn, cleaner: CellCleaner) ->
     return result
 
 
+def split_column(cells: Sequence[str | None], split: SplitColumn, cleaner: CellCleaner) -> dict[str, list[object]]:
+    """`split_values` for a column of cleaned text cells, one list per field. The common cell — one
+    parcel, both parts there, a plain tracking number — is split inline (a dict per cell cost more
+    than the split, measured); any other goes through `split_values`."""
+    fields = split.fields
+    if len(fields) != 2:
+        found = [split_values(cell, split, cleaner) for cell in cells]
+        return {name: [f[name] for f in found] for name in fields}
+    separator, parcels = split.separator, split.parcels or None
+    tracking_at = fields.index("tracking_no") if "tracking_no" in fields else -1
+    prefixes = cleaner.tracking_prefixes
+    empty = cleaner.empty
+    firsts: list[object] = []
+    seconds: list[object] = []
+    for cell in cells:
+        if cell is not None and (parcels is None or parcels not in cell) and cell.count(separator) == 1:
+            first, second = cell.split(separator)
+            first, second = first.strip(), second.strip()
+            tracking = (first, second)[tracking_at] if tracking_at >= 0 else None
+            if first and second and (tracking is None or (
+                    tracking[0] not in "='" and "e" not in tracking and "E" not in tracking
+                    and tracking not in empty and not tracking.startswith(prefixes))):
+                firsts.append(first)
+                seconds.append(second)
+                continue
+        found = split_values(cell, split, cleaner)
+        firsts.append(found[fields[0]])
+        seconds.append(found[fields[1]])
+    return {fields[0]: firsts, fields[1]: seconds}
+
+
 @dataclass
 class OrderDraft:
     """An order being gathered from its rows."""

@@ -67,9 +67,9 @@ DATA_COLUMNS: tuple[str, ...] = (
 assert (DATA_COLUMNS[2], DATA_COLUMNS[3], DATA_COLUMNS[4], DATA_COLUMNS[15]) == (
     "buyer_nick", "receiver", "phone", "tracking_no")
 TIME_COLUMNS = frozenset({"paid_at", "shipped_at", "signed_at", "succeeded_at"})
-# What is staged per order; the columns the same for a whole file (FILE_COLUMNS) are bound once, in
-# the statement that moves the stage into `orders` (7 of 28 values a row fewer to bind).
-STAGE_COLUMNS: tuple[str, ...] = ("order_key", "order_no", *DATA_COLUMNS, "search_text")
+# Staged per order: order_key, order_no, the DATA_COLUMNS the file provides (those it lacks are left
+# out of the insert and the update alike) and search_text. The columns the same for a whole file
+# (FILE_COLUMNS) are bound once, in the statement that moves the stage into `orders`.
 FILE_COLUMNS: tuple[str, ...] = ("platform", "imported_at", "source_file", "created_at", "updated_at", "version")
 ITEM_COLUMNS: tuple[str, ...] = (
     "order_id", "position", "sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price_fen", "paid_fen",
@@ -242,7 +242,8 @@ class OrderUpserter:
         metadata = MetaData()
         time_type: Any = String if self.codec.text_times else ORDERS.c.paid_at.type.impl
         columns = []
-        for name in STAGE_COLUMNS:
+        staged = ("order_key", "order_no", *self.provided, "search_text")
+        for name in staged:
             source = ORDERS.c[name]
             if name in TIME_COLUMNS:
                 kind: Any = time_type
@@ -261,7 +262,7 @@ class OrderUpserter:
         for staging in (self.stage, self.item_stage):
             staging.drop(self.conn, checkfirst=True)
             staging.create(self.conn)
-        self._stage_insert = RowInserter(self.conn, insert(self.stage), (*STAGE_COLUMNS, "replace_items"))
+        self._stage_insert = RowInserter(self.conn, insert(self.stage), (*staged, "replace_items"))
         self._item_stage_insert = RowInserter(self.conn, insert(self.item_stage),
                                               ("order_key", *ITEM_COLUMNS[1:]))
         staged_ids = select(ORDERS.c.id).join_from(self.stage, ORDERS, ORDERS.c.order_key == self.stage.c.order_key)
@@ -278,8 +279,8 @@ class OrderUpserter:
             bindparam(f"file_{name}", value=constants[name], type_=time_type if name.endswith("_at") else None)
             for name in FILE_COLUMNS[1:]]
         upsert = _dialect_insert(dialect.name)(ORDERS).from_select(
-            [*STAGE_COLUMNS, *FILE_COLUMNS],
-            select(*[self.stage.c[n] for n in STAGE_COLUMNS], *file_values).where(true())
+            [*staged, *FILE_COLUMNS],
+            select(*[self.stage.c[n] for n in staged], *file_values).where(true())
         )
         updates: dict[str, Any] = {name: upsert.excluded[name] for name in self.provided}
         for name in ("search_text", "imported_at", "source_file", "updated_at"):
@@ -298,6 +299,8 @@ class OrderUpserter:
             raw_orders.c.order_key.in_(keys)))
         data_index = {name: i for i, name in enumerate(DATA_COLUMNS)}
         picks = [data_index[c] for c in self.provided]
+        self._provided_of: Callable[[list[list[object]]], list[list[object]]] = (
+            lambda data: [data[i] for i in picks])
         self._compared: Callable[[tuple[object, ...]], tuple[object, ...]] = (
             (lambda data: ()) if not picks else
             (lambda data, only=picks[0]: (data[only],)) if len(picks) == 1 else itemgetter(*picks))  # type: ignore[assignment]
@@ -393,7 +396,8 @@ class OrderUpserter:
             # The common case (new orders): every row is staged, built column-wise.
             self.counts.inserted += len(keys)
             self.seen.update(keys)
-            staged: Iterable[tuple[object, ...]] = zip(keys, batch.order_nos, *data, texts, repeat(0))
+            staged: Iterable[tuple[object, ...]] = zip(keys, batch.order_nos, *self._provided_of(data), texts,
+                                                       repeat(0))
             self._stage_insert.insert(staged)
             return StagedBatch(batch.platform,
                                self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
@@ -455,7 +459,7 @@ class OrderUpserter:
             replaces = stored is not None and order_items is not None
             replace = replace or replaces
             staged_items.append((key, order_items))
-            staged.append((key, order_no, *row, text, int(replaces)))
+            staged.append((key, order_no, *compared(row), text, int(replaces)))
         if not staged:
             return None
         self._stage_insert.insert(staged)

@@ -25,7 +25,11 @@ from order_files import (
 )
 
 from desktop_app.io import column_batches
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.import_errors import CellError
+from desktop_app.io.import_profiles import load_profiles
 from desktop_app.io.import_results import ImportResult
+from desktop_app.io.order_rows import split_column, split_values
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
 
@@ -237,3 +241,25 @@ def test_a_douyin_sheet_read_in_pieces_imports_as_read_whole(tmp_path: Path, mon
     assert _summary(pieces[0]) == _summary(whole[0])
     assert pieces[1] == whole[1] and pieces[2] == whole[2]
     assert pieces[0].inserted == 1500 - (1 if case == "edges" else 0)
+
+
+def test_the_logistics_column_splits_as_cell_by_cell() -> None:
+    """快递信息 split column-wise (common cells inline) gives what `split_values` gives each cell."""
+    profile = next(p for p in load_profiles() if p.id == "douyin")
+    split = profile.splits[0]
+    cleaner = CellCleaner(profile.cleaning)
+    cells = ["顺丰速运,SF2166964304386", " 中通快递 , 7312345678901 ", "圆通速递,YT1;韵达快递,4312", "SF123456",
+             "极兔速递", "极兔速递,", ",JT0001", "中通,123,456", None, "韵达,No:4312", "韵达,='4312",
+             "韵达,-", "申通,e1", "京东,JD0001;", ";", ",", "中通快递,７３１２"]
+    empty_markers = sorted(cleaner.empty)
+    cells += [f"中通,{marker}" for marker in empty_markers] + [f"中通,{p}99" for p in cleaner.tracking_prefixes]
+    got = split_column(cells, split, cleaner)
+    for index, cell in enumerate(cells):
+        expected = split_values(cell, split, cleaner)
+        assert {name: got[name][index] for name in split.fields} == expected, cell
+    for rounded in ("韵达,1E5", "韵达,7.31E+12"):  # a tracking number Excel rounded: the same error
+        with pytest.raises(CellError) as by_column:
+            split_column(["中通,731", rounded], split, cleaner)
+        with pytest.raises(CellError) as by_cell:
+            split_values(rounded, split, cleaner)
+        assert str(by_column.value) == str(by_cell.value)
