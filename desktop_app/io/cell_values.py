@@ -46,6 +46,9 @@ _SCIENTIFIC_ID = ("“{text}”是被 Excel 转成科学计数法的编号，后
 # is UTC by subtracting eight hours.
 _FIXED_OFFSET_FROM = 1992
 _EIGHT_HOURS = timedelta(hours=8)
+_HOURS = frozenset(f"{hour:02d}" for hour in range(24))
+_MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
+_HOUR_CACHE_SIZE = 65536
 
 
 def utc_text(moment: datetime) -> str:
@@ -68,6 +71,7 @@ class CellCleaner:
         # Prices and postage repeat across a file (a shop sells few products): each distinct cell
         # value goes through Decimal once (1.3 µs a conversion against 0.1 µs a lookup, measured).
         self._fen: dict[object, int | None] = {}
+        self._utc_hours: dict[str, str] = {}  # for utc_texts
 
 
     # -- text --------------------------------------------------------------------------------------
@@ -251,26 +255,22 @@ class CellCleaner:
 
     def utc_texts(self, values: Sequence[object]) -> list[str | None]:
         """`moment` for many cells, each as `utc_text`. A 'YYYY-MM-DD HH:MM:SS' cell (what the exports
-        write) is converted by arithmetic (0.6 µs against 2.3 µs through an aware datetime, measured);
-        anything else goes through `moment`, which has every rule and message."""
+        write) keeps its minutes and seconds in UTC: only the date and hour move, looked up once per
+        distinct hour (0.4 µs a cell against 1.2 µs parsing each, measured); anything else goes through
+        `moment`, which has every rule and message."""
         moment = self.moment
-        parse = datetime.fromisoformat
-        eight = _EIGHT_HOURS
+        hours = self._utc_hours
+        minutes = _MINUTES_SECONDS
 
         def one(value: object) -> str | None:
-            if value.__class__ is str:
-                text = value.strip()  # type: ignore[attr-defined]
-                if len(text) == 19 and text[10] == " ":
-                    try:
-                        parsed = parse(text)
-                    except ValueError:
-                        parsed = None
-                    if parsed is not None and _FIXED_OFFSET_FROM <= parsed.year <= 2100:
-                        return (parsed - eight).isoformat(sep=" ", timespec="microseconds")
             found = moment(value)
             return None if found is None else utc_text(found)
 
-        return [one(v) for v in values]
+        return [f"{head}{t[13:]}.000000"
+                if (v.__class__ is str and len(t := v.strip()) == 19 and t[10] == " "  # type: ignore[attr-defined]
+                    and t[13:] in minutes and (head := hours.get(t[:13]) or _utc_hour(t[:13], hours)))
+                else one(v)
+                for v in values]
 
     # -- whole columns -----------------------------------------------------------------------------
 
@@ -314,6 +314,23 @@ class CellCleaner:
                     return [money(v) for v in values]
             return amounts
         return lambda values: [convert(v) for v in values]
+
+def _utc_hour(prefix: str, cache: dict[str, str]) -> str:
+    """'YYYY-MM-DD HH' China time → the same hour in UTC, '' when it is not such an hour (the cell then
+    goes through `moment`). Remembered in `cache`."""
+    head = ""
+    if prefix[11:13] in _HOURS:
+        try:
+            parsed: datetime | None = datetime.fromisoformat(prefix + ":00:00")
+        except ValueError:
+            parsed = None
+        if parsed is not None and _FIXED_OFFSET_FROM <= parsed.year <= 2100:
+            head = (parsed - _EIGHT_HOURS).isoformat(sep=" ")[:13]
+    if len(cache) >= _HOUR_CACHE_SIZE:
+        cache.clear()
+    cache[prefix] = head
+    return head
+
 
 def _loose_moment(text: str) -> datetime:
     match = _LOOSE_MOMENT.match(text)

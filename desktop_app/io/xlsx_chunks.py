@@ -665,8 +665,12 @@ class _SpillFile:
         if piece is None:
             return False
         data, start, end = piece
+        parts = [self._xml.prefix, data, self._xml.closing]
+        crc = 0
+        for part in parts:  # in one call each: zlib lets the GIL go, and this thread may wait for it
+            crc = zlib.crc32(part, crc)
         try:
-            self._zip.add(_piece_member(len(self.spans)), [self._xml.prefix, data, self._xml.closing])
+            self._zip.add(_piece_member(len(self.spans)), parts, crc, sum(len(part) for part in parts))
         except (OSError, OverflowError) as exc:
             raise _SpillFailed from exc
         self.spans.append((start, end))

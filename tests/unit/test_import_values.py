@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
 from desktop_app.core.clock import CHINA
-from desktop_app.io.cell_values import CellCleaner, excel_shows
+from desktop_app.io.cell_values import CellCleaner, excel_shows, utc_text
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.order_upsert import StorageCodec, cleaned_search_text, search_text_of
@@ -84,6 +85,34 @@ def test_times_are_china_time_and_aware(raw: object, expected: datetime | None) 
 def test_impossible_dates_are_cell_errors(raw: str, message: str) -> None:
     with pytest.raises(CellError, match=message):
         CLEAN.moment(raw)
+
+
+def _utc_or_error(convert: Callable[[], str | None]) -> object:
+    try:
+        return convert()
+    except CellError as exc:
+        return ("CellError", str(exc))
+
+
+def test_many_times_to_utc_text_as_one_at_a_time() -> None:
+    """`utc_texts` (minutes and seconds kept, the hour looked up) gives what `moment` + `utc_text` give,
+    errors included: every hour of days around the edges, leap days, summer-time years, odd forms."""
+    cleaner = CellCleaner(Cleaning())
+    values: list[object] = []
+    for day in ("1990-06-01", "1991-07-15", "1991-12-31", "1992-01-01", "2024-02-29", "2023-02-29",
+                "2024-12-31", "2026-01-01", "2100-12-31", "2101-01-01", "2024-13-01", "2024-W01-1"):
+        values += [f"{day} {hour:02d}:{minute:02d}:{second:02d}"
+                   for hour in range(25) for minute, second in ((0, 0), (7, 59), (59, 59))]
+    values += ["2024-01-01 12:60:00", "2024-01-01 12:30:60", " 2024-01-01 12:30:00\t", "2024-01-01T12:30:00",
+               "2024/01/01 12:30:00", "2024-01-01 1２:30:00", "2024-01-01 -1:30:00", "2024-01-01 12:30:00.5",
+               "", None, 46332.5, datetime(2026, 11, 6, 20, 56, 31), "0000-00-00 00:00:00"]
+    one_by_one = [_utc_or_error(lambda v=v: None if (m := cleaner.moment(v)) is None else utc_text(m))
+                  for v in values]
+    together = [_utc_or_error(lambda v=v: cleaner.utc_texts([v])[0]) for v in values]
+    assert together == one_by_one
+    plain = [v for v, found in zip(values, one_by_one, strict=True) if isinstance(found, str)]
+    assert cleaner.utc_texts(plain) == [f for f in one_by_one if isinstance(f, str)]  # and as one column
+    assert cleaner.utc_texts(["2026-11-06 07:56:31"]) == ["2026-11-05 23:56:31.000000"]
 
 
 def test_order_numbers_that_excel_rounded_are_refused() -> None:
