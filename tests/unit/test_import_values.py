@@ -115,6 +115,28 @@ def test_many_times_to_utc_text_as_one_at_a_time() -> None:
     assert cleaner.utc_texts(["2026-11-06 07:56:31"]) == ["2026-11-05 23:56:31.000000"]
 
 
+@pytest.mark.parametrize("kind", ["count", "money", "tracking", "identifier", "text"])
+def test_whole_columns_convert_as_each_cell_does(kind: str) -> None:
+    """`many` (inline common cells, caches of repeated values) gives each cell what the method gives it,
+    a bad cell raising the same error, in any order (a cached 1 never answers for True)."""
+    cleaner = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:")))
+    convert = getattr(cleaner, kind)
+    cells: list[object] = ["1", "2", " 3\t", "1", 1.0, 1, 2.0, True, False, 0, "0", "", None, "12.50", "￥0.00元",
+                           "No:4793834701746", "NO: 7312 ", "No:", "='2319'", "'138", "1E5", "6.92E+18", 2.5, "x",
+                           "-", "No:1E5", "SF123", "1,000"]
+    for order in (cells, cells[::-1]):
+        for cell in order:
+            try:
+                expected: object = convert(cell)
+            except CellError as exc:
+                expected = ("CellError", str(exc))
+            try:
+                got: object = cleaner.many(convert)([1.0, "1", cell])[2]
+            except CellError as exc:
+                got = ("CellError", str(exc))
+            assert got == expected, cell
+
+
 def test_order_numbers_that_excel_rounded_are_refused() -> None:
     with pytest.raises(CellError, match=r"6\.92345678901235E\+18"):
         CLEAN.order_no(6.92345678901235e18)  # a numeric cell: the last digits are gone
