@@ -34,6 +34,7 @@ import re
 import struct
 import tempfile
 import threading
+import time
 import weakref
 import zipfile
 import zlib
@@ -627,6 +628,19 @@ def _parse_next(workbook: _Workbook) -> _Piece:
 SPILL_STEP_BYTES = 16 * 1024 * 1024
 
 
+_SPILL_PREFIX = "aftersales-sheet-"
+# A spill file this old was left by an import that never finished (the app killed, the power cut).
+_STALE_SPILL_SECONDS = 24 * 3600
+
+
+def _remove_stale_spills(directory: Path, before: float) -> None:
+    with contextlib.suppress(OSError):
+        for old in directory.glob(f"{_SPILL_PREFIX}*.xlsx"):
+            with contextlib.suppress(OSError):  # gone meanwhile, or still open (Windows)
+                if old.stat().st_mtime < before:
+                    old.unlink()
+
+
 class _SpillFailed(Exception):
     """The spill file could not be written (no temporary directory, disk full ...): in memory instead."""
 
@@ -652,10 +666,12 @@ class _SpillFile:
     @classmethod
     def create(cls, xml: _SheetXml, chunk_bytes: int) -> _SpillFile | None:
         try:
-            handle, name = tempfile.mkstemp(prefix="aftersales-sheet-", suffix=".xlsx")
+            handle, name = tempfile.mkstemp(prefix=_SPILL_PREFIX, suffix=".xlsx")
         except OSError:
             return None
-        return cls(xml, chunk_bytes, handle, Path(name))
+        path = Path(name)
+        _remove_stale_spills(path.parent, time.time() - _STALE_SPILL_SECONDS)
+        return cls(xml, chunk_bytes, handle, path)
 
     def step(self, cutter: _Cutter) -> bool:
         """Write the next piece; False once the sheet is all written."""

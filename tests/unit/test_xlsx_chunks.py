@@ -425,6 +425,23 @@ def test_the_spill_file_is_deleted_after_reading_and_after_stopping(tmp_path: Pa
     assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
 
 
+def test_spill_files_left_by_an_import_that_never_finished_are_removed(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    spill_dir = tmp_path / "temp"
+    spill_dir.mkdir()
+    stale, recent, other = (spill_dir / "aftersales-sheet-old.xlsx", spill_dir / "aftersales-sheet-new.xlsx",
+                            spill_dir / "someone-else.xlsx")
+    for path in (stale, recent, other):
+        path.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    os.utime(other, (two_days_ago, two_days_ago))
+    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
+    path = write_orders(tmp_path / "orders.xlsx", rows=150)
+    assert_same_rows(path, "订单", SMALL)
+    assert spill_files(spill_dir) == [recent.name] and other.exists()  # a running import's file is kept
+
+
 def test_without_a_temporary_directory_the_rest_is_read_in_memory(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_orders(tmp_path / "orders.xlsx", rows=150)
