@@ -777,7 +777,7 @@ class _Producer:
         xml = table._xml
         begin = spare.end if spare is not None else start
         with zipfile.ZipFile(xml.path) as archive:
-            package = table.package(archive)
+            package = table.package()
             info = archive.getinfo(xml.member)
             spill = _SpillFile.create(xml, table.chunk_bytes) if table.spill else None
             if spill is not None:
@@ -961,12 +961,13 @@ class ChunkedXlsxTable:
         position = start + (end - start) * done / count if count else start
         return min(1.0, position / self._xml.size)
 
-    def package(self, archive: zipfile.ZipFile) -> _Package:
-        # Kept (about the size of the shared strings): every in-memory workbook copies it.
+    def package(self) -> _Package:
+        # Kept (about the size of the shared strings): every workbook copies it. Read through a zip
+        # handle of its own: it may be read on a thread beside one inflating the sheet.
         with self._lock:
             if self._package is None:
-                with zipfile.ZipFile(self._xml.path) as own:  # (the caller's may be read meanwhile)
-                    self._package = _Package.read(self._xml, own)
+                with zipfile.ZipFile(self._xml.path) as archive:
+                    self._package = _Package.read(self._xml, archive)
             return self._package
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
@@ -992,7 +993,7 @@ class ChunkedXlsxTable:
         with zipfile.ZipFile(xml.path) as archive, _Inflater(xml.path, archive.getinfo(xml.member)) as stream:
             # The shared strings are inflated on a helper thread while this one inflates the sheet's
             # first workbook (both release the GIL): the first rows come ~0.1 s sooner (measured).
-            package = _in_background(lambda: self.package(archive), "xlsx-package")
+            package = _in_background(self.package, "xlsx-package")
             cutter = _Cutter(xml, stream, xml.data_start)
             cutter.fill(self.first_workbook_bytes + _READ_BYTES)
             pieces = _cut_workbook(cutter, self, package(), self.first_chunk_bytes, self.first_workbook_bytes)
