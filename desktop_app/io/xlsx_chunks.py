@@ -129,7 +129,7 @@ class _SheetXml:
 
     path: Path
     member: str
-    size: int  # uncompressed bytes of the member
+    info: zipfile.ZipInfo  # the member's entry in the zip directory, read once
     data_start: int  # offset just after the <sheetData> start tag
     prefix: bytes  # the worksheet up to and including <sheetData>, without <dimension>
     closing: bytes  # </sheetData></worksheet>, with the file's namespace prefixes
@@ -140,6 +140,11 @@ class _SheetXml:
     workbook_xml: tuple[bytes, bytes]  # workbook.xml before and after its <sheets> element
     sheets_prefix: bytes
     workbook_rels: tuple[bytes, bytes]  # the relationships before and after their end tag
+
+    @property
+    def size(self) -> int:
+        """Uncompressed bytes of the member."""
+        return self.info.file_size
 
 
 class _SharedStrings:
@@ -382,9 +387,13 @@ class _Inflater:
 _CRC_STEP = 5 * 1024  # CPython's zlib.crc32 keeps the GIL up to this many bytes
 
 
-def _crc32(parts: Sequence[Part]) -> int:
+def _crc32(parts: Sequence[Part], *, keep_gil: bool = True) -> int:
+    """keep_gil False: one call a part, zlib lets the GIL go (for a thread that may wait for it)."""
     crc = 0
     for part in parts:
+        if not keep_gil:
+            crc = zlib.crc32(part, crc)
+            continue
         view = memoryview(part)
         for start in range(0, len(view), _CRC_STEP):
             crc = zlib.crc32(view[start:start + _CRC_STEP], crc)
@@ -528,8 +537,10 @@ class _Piece:
     end: int
 
 
-def _workbook_members(xml: _SheetXml, count: int) -> list[tuple[str, Sequence[Part], int | None, int | None]]:
-    """workbook.xml and its relationships for `count` pieces, sheets p0, p1 ... (`_piece_member`)."""
+def _workbook_members(xml: _SheetXml, count: int,
+                      package: _Package) -> list[tuple[str, Sequence[Part], int | None, int | None]]:
+    """workbook.xml and its relationships for `count` pieces, sheets p0, p1 ... (`_piece_member`), and
+    the package's members copied as they are (the shared strings are the caller's)."""
     sheets = b"".join(b'<%ssheet xmlns:r="%s" name="p%d" sheetId="%d" r:id="rIdAftersalesPiece%d"/>'
                       % (xml.sheets_prefix, _RELATIONSHIPS_NS, index, index + 1, index) for index in range(count))
     relationships = b"".join(b'<Relationship xmlns="%s" Id="rIdAftersalesPiece%d" Type="%s/worksheet" '
@@ -540,6 +551,7 @@ def _workbook_members(xml: _SheetXml, count: int) -> list[tuple[str, Sequence[Pa
         (_WORKBOOK, [before, b"<%ssheets>" % xml.sheets_prefix, sheets, b"</%ssheets>" % xml.sheets_prefix, after],
          None, None),
         (_WORKBOOK_RELS, [xml.workbook_rels[0], relationships, xml.workbook_rels[1]], None, None),
+        *[(name, [data], crc, len(data)) for name, data, crc in package.members],
     ]
 
 
@@ -564,8 +576,7 @@ class _Workbook:
                   all_strings: bool) -> _Workbook:
         """Takes the pieces over: `pieces` is emptied, so they are freed as calamine reads them."""
         spans = [(start, end) for _, start, end in pieces]
-        members = _workbook_members(xml, len(pieces))
-        members += [(name, [data], crc, len(data)) for name, data, crc in package.members]
+        members = _workbook_members(xml, len(pieces), package)
         truncated = False
         if package.shared is not None:
             highest = None if all_strings else _highest_shared_index(pieces)
@@ -682,9 +693,7 @@ class _SpillFile:
             return False
         data, start, end = piece
         parts = [self._xml.prefix, data, self._xml.closing]
-        crc = 0
-        for part in parts:  # in one call each: zlib lets the GIL go, and this thread may wait for it
-            crc = zlib.crc32(part, crc)
+        crc = _crc32(parts, keep_gil=False)
         try:
             self._zip.add(_piece_member(len(self.spans)), parts, crc, sum(len(part) for part in parts))
         except (OSError, OverflowError) as exc:
@@ -696,8 +705,7 @@ class _SpillFile:
         """The pieces written as a workbook (None: there were none); closing it deletes the file."""
         if not self.spans:
             return None
-        members = _workbook_members(self._xml, len(self.spans))
-        members += [(name, [data], crc, len(data)) for name, data, crc in package.members]
+        members = _workbook_members(self._xml, len(self.spans), package)
         if package.shared is not None:
             members.append((_SHARED_STRINGS, [package.shared.data], package.shared.crc, len(package.shared.data)))
         try:
@@ -776,37 +784,35 @@ class _Producer:
         table = self._table
         xml = table._xml
         begin = spare.end if spare is not None else start
-        with zipfile.ZipFile(xml.path) as archive:
-            package = table.package()
-            info = archive.getinfo(xml.member)
-            spill = _SpillFile.create(xml, table.chunk_bytes) if table.spill else None
-            if spill is not None:
-                try:
-                    workbook = self._spill_rest(spill, package, info, begin, spare)
-                except _SpillFailed:  # written in memory after all; the spare has been handed over
+        package = table.package()
+        spill = _SpillFile.create(xml, table.chunk_bytes) if table.spill else None
+        if spill is not None:
+            try:
+                workbook = self._spill_rest(spill, package, begin, spare)
+            except _SpillFailed:  # written in memory after all; the spare has been handed over
+                spill.discard()
+                spare = None
+            except BaseException:
+                spill.discard()
+                raise
+            else:
+                if workbook is None:
                     spill.discard()
-                    spare = None
-                except BaseException:
-                    spill.discard()
-                    raise
                 else:
-                    if workbook is None:
-                        spill.discard()
-                    else:
-                        self._hand_over(workbook)  # closing it deletes the file
-                    return
-            if spare is not None and not self._hand_over(spare):
+                    self._hand_over(workbook)  # closing it deletes the file
                 return
-            with _Inflater(xml.path, info) as stream:
-                cutter = _Cutter(xml, stream, begin)
-                while not self._stop.is_set():
-                    pieces = _cut_workbook(cutter, table, package, table.chunk_bytes)
-                    if not pieces or self._stop.is_set():
-                        return
-                    if not self._hand_over(_Workbook.in_memory(xml, package, pieces, table.all_strings)):
-                        return
+        if spare is not None and not self._hand_over(spare):
+            return
+        with _Inflater(xml.path, xml.info) as stream:
+            cutter = _Cutter(xml, stream, begin)
+            while not self._stop.is_set():
+                pieces = _cut_workbook(cutter, table, package, table.chunk_bytes)
+                if not pieces or self._stop.is_set():
+                    return
+                if not self._hand_over(_Workbook.in_memory(xml, package, pieces, table.all_strings)):
+                    return
 
-    def _spill_rest(self, spill: _SpillFile, package: _Package, info: zipfile.ZipInfo, begin: int,
+    def _spill_rest(self, spill: _SpillFile, package: _Package, begin: int,
                     spare: _Workbook | None) -> _Workbook | None:
         """Writes the sheet from `begin` on into `spill` and opens it; the spare's pieces are handed over
         meanwhile, the writing done by a second helper thread (its calls mostly release the GIL: inflating,
@@ -819,7 +825,7 @@ class _Producer:
         def write() -> None:
             nonlocal failure
             try:
-                with _Inflater(xml.path, info) as stream:
+                with _Inflater(xml.path, xml.info) as stream:
                     cutter = _Cutter(xml, stream, begin)
                     while not halt.is_set() and not self._stop.is_set() and spill.step(cutter):
                         pass
@@ -990,7 +996,7 @@ class ChunkedXlsxTable:
 
     def _try_head(self) -> _Head:
         xml = self._xml
-        with zipfile.ZipFile(xml.path) as archive, _Inflater(xml.path, archive.getinfo(xml.member)) as stream:
+        with _Inflater(xml.path, xml.info) as stream:
             # The shared strings are inflated on a helper thread while this one inflates the sheet's
             # first workbook (both release the GIL): the first rows come ~0.1 s sooner (measured).
             package = _in_background(self.package, "xlsx-package")
@@ -1235,7 +1241,7 @@ def chunked_table(path: Path | str, name: str, *, first_chunk_bytes: int = FIRST
         raise
     sheets_prefix = sheets.group(1)
     xml = _SheetXml(
-        path=path, member=member, size=info.file_size, data_start=data_start,
+        path=path, member=member, info=info, data_start=data_start,
         prefix=_DIMENSION.sub(b"", head), closing=b"</%ssheetData></%sworksheet>" % (data_prefix, root.group(1)),
         row_start=row_start, row_end=b"</%srow>" % data_prefix, data_end=b"</%ssheetData>" % data_prefix,
         copied=copied, workbook_xml=(workbook_xml[:sheets.start()], workbook_xml[sheets.end():]),
