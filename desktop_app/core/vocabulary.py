@@ -156,6 +156,11 @@ def order_key(platform: Platform | str, order_no: str) -> str:
     return f"{platform_family(platform)}:{order_no}"
 
 
+def platform_case_key(platform: Platform | str, platform_case_no: str | None) -> str | None:
+    """The `cases.platform_case_key` of a platform after-sales number: family + ':' + number."""
+    return f"{platform_family(platform)}:{platform_case_no}" if platform_case_no else None
+
+
 def register_labels(enum_name: str, what: str, labels: dict[str, str]) -> None:
     """Let enums defined in other core modules carry labels the same way."""
     _WHAT[enum_name] = what

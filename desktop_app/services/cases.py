@@ -19,7 +19,14 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.money import format_yuan, yuan_to_fen
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, order_key
+from desktop_app.core.vocabulary import (
+    CaseKind,
+    CaseReason,
+    Platform,
+    ResponsibleParty,
+    order_key,
+    platform_case_key,
+)
 from desktop_app.services.deadlines import recompute_case
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
@@ -111,6 +118,19 @@ def find_or_create_order(session: Session, platform: Platform, order_no: str,
     return order
 
 
+def _claim_platform_case_no(session: Session, case: Case, number: str | None) -> None:
+    """Set the case's platform after-sales number, refusing one another case of the family holds."""
+    key = platform_case_key(case.platform, number)
+    if key is not None:
+        holder = session.execute(
+            select(Case.id).where(Case.platform_case_key == key, Case.id != case.id)
+        ).scalar_one_or_none()
+        if holder is not None:
+            raise UserError(f"平台售后单号“{number}”已记录在售后单 #{holder}，请打开那一单")
+    case.platform_case_no = number
+    case.platform_case_key = key
+
+
 def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
     """Record a new case; the order is linked if imported, else kept as a placeholder by number."""
     who = current_author() if author is None else author
@@ -126,12 +146,12 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
             refund_fen=new.refund_fen, compensation_fen=new.compensation_fen,
             amount_fen=amount if (new.refund_fen is not None or new.compensation_fen is not None) else None,
             responsible=new.responsible.value if new.responsible else None,
-            platform_case_no=(new.platform_case_no or "").strip() or None,
             description=(new.note or "").strip() or None,
             requested_at=requested.at, signed_at=new.signed.at if new.signed else None,
             signed_date_only=bool(new.signed and new.signed.date_only),
             created_by=who, created_at=stamp, updated_at=stamp,
         )
+        _claim_platform_case_no(session, case, (new.platform_case_no or "").strip() or None)
         session.add(case)
         session.flush()
         _event(session, case, kind="created", author=who, at=requested.at, milestone="requested",
@@ -225,7 +245,10 @@ def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
             if getattr(case, column) != value:
                 old = _show(column, getattr(case, column))
                 changes.append(f"{_FIELD_NAMES[column]}：{old} → {_show(column, value)}")
-                setattr(case, column, value)
+                if column == "platform_case_no":
+                    _claim_platform_case_no(session, case, value)  # type: ignore[arg-type]
+                else:
+                    setattr(case, column, value)
         if not changes:
             return
         has_amount = case.refund_fen is not None or case.compensation_fen is not None

@@ -191,6 +191,8 @@ class Case(Base):
         Index("ix_cases_amount_fen", "amount_fen"),
         Index("ix_cases_next_due_at", "next_due_at"),
         Index("ix_cases_order_id", "order_id"),
+        Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
+        Index("ix_cases_return_tracking_no", "return_tracking_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,6 +207,15 @@ class Case(Base):
     amount_fen: Mapped[int | None] = mapped_column(Integer)
     responsible: Mapped[str | None] = mapped_column(String(16))
     platform_case_no: Mapped[str | None] = mapped_column(String(80))
+    # "family:number" (Taobao and Tmall share one numbering): how an after-sales import finds the case.
+    platform_case_key: Mapped[str | None] = mapped_column(String(120))
+    # The platform's own words and deadline as its after-sales export last showed them.
+    platform_status: Mapped[str | None] = mapped_column(String(64))
+    platform_reason: Mapped[str | None] = mapped_column(String(200))
+    platform_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The buyer's return parcel (from the platform's export or typed in); the returns desk scans it.
+    return_carrier: Mapped[str | None] = mapped_column(String(60))
+    return_tracking_no: Mapped[str | None] = mapped_column(String(80))
     description: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
