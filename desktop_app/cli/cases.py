@@ -151,6 +151,10 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "next_due_at": row.next_due_at.astimezone(CHINA).isoformat() if row.next_due_at else None,
         "next_due": row.next_due_name,
         "updated_at": row.updated_at.astimezone(CHINA).isoformat(),
+        "platform_case": row.platform_case_no,
+        "requested_at": row.requested_at.astimezone(CHINA).isoformat() if row.requested_at else None,
+        "platform_status": row.platform_status,
+        "platform_due_at": row.platform_due_at.astimezone(CHINA).isoformat() if row.platform_due_at else None,
     }
 
 

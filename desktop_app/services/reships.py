@@ -289,7 +289,7 @@ def agree(db: Database, case_id: int, at: Moment | None = None, note: str | None
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        case_service._apply(session, case, CaseAction.AGREE_RESHIP, note, at or Moment(now()), who)
+        case_service.apply_action(session, case, CaseAction.AGREE_RESHIP, note, at or Moment(now()), who)
         recompute_case(session, case.id)
 
 
@@ -301,7 +301,7 @@ def refuse(db: Database, case_id: int, note: str, at: Moment | None = None, auth
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        case_service._apply(session, case, CaseAction.REJECT, note, at or Moment(now()), who)
+        case_service.apply_action(session, case, CaseAction.REJECT, note, at or Moment(now()), who)
         recompute_case(session, case.id)
 
 
@@ -316,7 +316,7 @@ def _ship_one(session: Session, case: Case, carrier: str | None, tracking: str, 
     reship = _reship_of(session, case.id)
     if reship is not None and reship.promised_at is not None and when.at < reship.promised_at:
         raise UserError(f"发货时间 {format_china(when.at)} 早于同意补发的时间 {format_china(reship.promised_at)}")
-    case_service._apply(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
+    case_service.apply_action(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
     reship = _ensure_reship(session, case, ReshipStatus.SHIPPED)
     reship.carrier = carrier
     reship.tracking_no = tracking

@@ -73,6 +73,8 @@ class CaseFilter:
     reason: str | None = None
     open_state: OpenState = OpenState.ALL
     order_id: int | None = None
+    # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
+    case_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Case.is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
+    if f.case_ids is not None:
+        conds.append(Case.id.in_(sorted(f.case_ids)))
     return conds
 
 
@@ -119,7 +123,8 @@ def _case_row_select() -> Select[tuple[object, ...]]:
         select(
             Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
             Case.status, Case.amount_fen, Case.responsible, Case.next_due_at, Case.next_due_name,
-            Case.updated_at, Case.is_open,
+            Case.updated_at, Case.is_open, Case.platform_case_no, Case.requested_at, Case.platform_status,
+            Case.platform_due_at,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
