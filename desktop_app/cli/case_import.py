@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
-from desktop_app.services.case_import_results import CaseImportResult
+from desktop_app.io.case_import_results import CaseImportResult
 
 SHOWN_ERRORS = 20
 

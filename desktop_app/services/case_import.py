@@ -26,11 +26,11 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus, is_open, transition
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
+from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.io.case_profiles import PLATFORM_CHOICES
 from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
 from desktop_app.services.deadlines import RuleContext, recompute_cases
 from desktop_app.services.reships import after_case_action

@@ -217,6 +217,8 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         requested_at=case.requested_at, signed_at=case.signed_at, signed_date_only=case.signed_date_only,
         created_at=case.created_at, created_by=case.created_by, version=case.version,
         order=order_detail(session, case.order_id), events=case_events(session, case_id),
+        platform_reason=case.platform_reason, return_carrier=case.return_carrier,
+        return_tracking_no=case.return_tracking_no,
     )
 
 

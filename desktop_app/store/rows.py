@@ -112,3 +112,6 @@ class CaseDetail:
     version: int
     order: OrderDetail
     events: tuple[EventRow, ...]
+    platform_reason: str | None = None
+    return_carrier: str | None = None
+    return_tracking_no: str | None = None

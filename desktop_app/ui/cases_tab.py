@@ -101,6 +101,14 @@ class CasesTab(BaseTab):
                       self.open_filter):
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
+        # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
+        self.only_ids: frozenset[int] | None = None
+        self.only_button = QPushButton()
+        self.only_button.setObjectName("only_ids")
+        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
+        self.only_button.hide()
+        self.only_button.clicked.connect(self.clear_only)
+        bar.addWidget(self.only_button)
         outer.addLayout(bar)
 
         self.stack = QStackedWidget()
@@ -193,7 +201,23 @@ class CasesTab(BaseTab):
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
+            case_ids=self.only_ids,
         )
+
+    def show_only(self, case_ids: frozenset[int], description: str) -> None:
+        """List exactly these cases (open and closed) until the chip is clicked."""
+        self.only_ids = frozenset(case_ids)
+        self.only_button.setText(self.tr("仅显示：%1  ✕").replace("%1", description))
+        self.only_button.show()
+        self.open_filter.blockSignals(True)
+        self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.open_filter.blockSignals(False)
+        self.apply_filter()
+
+    def clear_only(self) -> None:
+        self.only_ids = None
+        self.only_button.hide()
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         if self.context.db is None:
