@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.case_intake import CaseRecord, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
-from desktop_app.core.lifecycle import CaseStatus, is_open, transition
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
@@ -33,17 +33,22 @@ from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
 from desktop_app.services.deadlines import RuleContext, recompute_cases
-from desktop_app.services.reships import after_case_action
+from desktop_app.services.reships import ReshipStatus
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
+    CaseFacts,
     CaseHistory,
     case_deadlines,
+    case_facts_by_key,
     case_history,
-    cases_by_key,
-    orders_by_key,
+    case_ids_by_key,
+    insert_returning_keys,
+    insert_rows,
+    order_items_by_order,
+    order_refs_by_key,
     orders_with_items,
 )
-from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, utcnow
+from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
@@ -98,10 +103,12 @@ def import_cases(db: Database, paths: Sequence[Path | str], platform: str = "aut
 
 @dataclass
 class _Outcome:
-    inserted: list[Case] = field(default_factory=list)
-    updated: list[Case] = field(default_factory=list)
-    unchanged: list[Case] = field(default_factory=list)
-    conflicts: list[Case] = field(default_factory=list)
+    """Case ids by what the file did to them."""
+
+    inserted: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
 
 
 def _store(db: Database, parsed: CaseFile, index: int, count: int,
@@ -111,64 +118,59 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     context = RuleContext.load()
     outcome = _Outcome()
     times = _StepTimes(context)
+    records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
     with db.transaction() as session:
-        keys = {platform_case_key(r.platform, r.platform_case_no): r for r in parsed.records}
-        existing = cases_by_key(session, keys)
-        orders = _orders_for(session, parsed.records)
-        history = case_history(session, [c.id for c in existing.values()])
-        fresh: list[tuple[Case, CaseRecord]] = []
-        for done, (key, record) in enumerate(keys.items()):
+        facts = case_facts_by_key(session, records)
+        yield ImportProgress(name, index, count, "importing", 0, 0.0)
+        orders = _order_ids(session, list(records.values()))
+        fresh = {key: record for key, record in records.items() if key not in facts}
+        outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
+        yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
+        known = [(key, record) for key, record in records.items() if key in facts]
+        history = case_history(session, [facts[k].id for k, r in known if _may_move(facts[k], r)])
+        for done, (key, record) in enumerate(known, start=len(fresh)):
             if done % PROGRESS_EVERY == 0:
                 if cancel is not None and cancel():
                     raise ImportCancelled(parsed.path)
-                yield ImportProgress(name, index, count, "importing", done, done / max(len(keys), 1))
-            assert key is not None
-            case = existing.get(key)
-            if case is None:
-                fresh.append((_new_case(session, record, orders[order_key(record.platform, record.order_no)], who),
-                              record))
-            else:
-                _update_case(session, case, record, history.get(case.id), who, outcome, times)
-        session.flush()
-        for case, record in fresh:
-            _record_history(session, case, record, who, name, times)
-            outcome.inserted.append(case)
-        session.flush()
-        touched = [c.id for c in (*outcome.inserted, *outcome.updated)]
-        recompute_cases(session, touched, context)
-        mismatches = _mismatches(session, keys, outcome, context, times.inferred)
+                yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
+            fact = facts[key]
+            _update_case(session, fact, record, history.get(fact.id), who, outcome, times)
+        if cancel is not None and cancel():
+            raise ImportCancelled(parsed.path)
+        recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
+        mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
-        inserted=tuple(c.id for c in outcome.inserted), updated=tuple(c.id for c in outcome.updated),
-        unchanged=tuple(c.id for c in outcome.unchanged), conflicts=tuple(c.id for c in outcome.conflicts),
-        deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors), warnings=tuple(parsed.warnings),
-        rows=parsed.rows,
+        inserted=tuple(outcome.inserted), updated=tuple(outcome.updated), unchanged=tuple(outcome.unchanged),
+        conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
+        warnings=tuple(parsed.warnings), rows=parsed.rows,
     )
 
 
-def _orders_for(session: Session, records: Sequence[CaseRecord]) -> dict[str, Order]:
-    """Each request's order: the imported one, else a placeholder known by its number (filled in when
-    its order export arrives), given the request's goods when it has none."""
+def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, int]:
+    """Each request's order id: the imported order, else a placeholder known by its number (filled in
+    when its order export arrives), given the request's goods when it has none."""
     wanted = {order_key(r.platform, r.order_no): r for r in records}
-    orders = orders_by_key(session, wanted)
-    for key, record in wanted.items():
-        if key not in orders:
-            # No times on a placeholder: the order's paid/shipped times come with its order export (a
-            # paid time alone would start a ship-by timer for an order long shipped).
-            order = Order(order_key=key, platform=record.platform.value, order_no=record.order_no,
-                          buyer_nick=record.buyer_nick, imported_at=None,
-                          search_text=build_search_text([record.order_no, record.buyer_nick, record.title]))
-            session.add(order)
-            orders[key] = order
-    session.flush()
-    has_items = orders_with_items(session, [o.id for o in orders.values() if o.imported_at is None])
-    for key, order in orders.items():
-        record = wanted[key]
-        if order.imported_at is None and order.id not in has_items and record.title:
-            session.add(OrderItem(order_id=order.id, position=0, title=record.title, spec=record.spec,
-                                  sku_code=record.sku_code, quantity=record.quantity or 1))
-            has_items.add(order.id)
-    return orders
+    refs = order_refs_by_key(session, wanted)
+    # No times on a placeholder: the order's paid/shipped times come with its order export (a paid
+    # time alone would start a ship-by timer for an order long shipped).
+    placeholders = [
+        {"order_key": key, "platform": r.platform.value, "order_no": r.order_no, "buyer_nick": r.buyer_nick,
+         "imported_at": None, "search_text": build_search_text([r.order_no, r.buyer_nick, r.title]),
+         "created_at": utcnow(), "updated_at": utcnow(), "version": 1}
+        for key, r in wanted.items() if key not in refs
+    ]
+    ids = {key: ref.id for key, ref in refs.items()}
+    ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
+    waiting = [ids[key] for key in wanted if key not in refs or not refs[key].imported]
+    has_items = orders_with_items(session, waiting)
+    insert_rows(session, OrderItem, [
+        {"order_id": ids[key], "position": 0, "title": r.title, "spec": r.spec, "sku_code": r.sku_code,
+         "quantity": r.quantity or 1}
+        for key, r in wanted.items()
+        if r.title and ids[key] in waiting and ids[key] not in has_items
+    ])
+    return ids
 
 
 def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
@@ -180,56 +182,88 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
     return record.amount_fen, None, record.amount_fen
 
 
-def _new_case(session: Session, record: CaseRecord, order: Order, who: str) -> Case:
-    refund, compensation, total = _amounts(record)
+def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], who: str, source: str,
+                times: _StepTimes) -> dict[str, int]:
+    """New cases with their timelines: the request, then the steps the platform has taken, at the
+    times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
-    case = Case(
-        order_id=order.id, platform=record.platform.value, kind=record.kind.value, reason=record.reason.value,
-        status=CaseStatus.PENDING.value, is_open=True, refund_fen=refund, compensation_fen=compensation,
-        amount_fen=total, platform_case_no=record.platform_case_no,
-        platform_case_key=platform_case_key(record.platform, record.platform_case_no),
-        platform_status=record.platform_status, platform_reason=record.platform_reason,
-        platform_due_at=record.platform_due_at, return_carrier=record.return_carrier,
-        return_tracking_no=record.return_tracking_no, description=record.description,
-        requested_at=record.requested_at or now(), created_by=who, created_at=stamp, updated_at=stamp,
-    )
-    session.add(case)
-    return case
+    rows: list[dict[str, object]] = []
+    histories: dict[str, list[dict[str, object]]] = {}
+    reship_steps: dict[str, list[tuple[CaseAction, datetime]]] = {}
+    for key, record in fresh.items():
+        requested = record.requested_at or now()
+        events, status = _history(key, record, requested, who, source, times)
+        histories[key] = events
+        if record.kind is CaseKind.RESHIP:
+            reship_steps[key] = [(CaseAction(e["action"]), e["at"]) for e in events if e["action"]]  # type: ignore[misc]
+        refund, compensation, total = _amounts(record)
+        rows.append({
+            "order_id": orders[order_key(record.platform, record.order_no)], "platform": record.platform.value,
+            "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
+            "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
+            "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
+            "platform_case_key": key, "platform_status": record.platform_status,
+            "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,
+            "return_carrier": record.return_carrier, "return_tracking_no": record.return_tracking_no,
+            "description": record.description, "requested_at": requested, "signed_at": None,
+            "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
+        })
+    ids = insert_returning_keys(session, Case, "platform_case_key", rows)
+    insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
+                                      for key, events in histories.items() for event in events])
+    _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
+                           for key, steps in reship_steps.items()}, stamp)
+    return ids
 
 
-def _event(case: Case, who: str, at: datetime, **values: object) -> AuditEvent:
-    return AuditEvent(case_id=case.id, subject="case", subject_id=case.id, author=who, at=at,
-                      recorded_at=utcnow(), **values)
+def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAction, datetime]]]],
+                 stamp: datetime) -> None:
+    """The reship queue's rows of new reship cases the platform already agreed (or shipped): as
+    agreeing in the app makes them (services/reships.after_case_action), with the order's goods."""
+    rows = []
+    for case_id, (_order_id, actions) in steps.items():
+        agreed = [when for action, when in actions if action is CaseAction.AGREE_RESHIP]
+        shipped = [when for action, when in actions if action is CaseAction.SHIP_RESHIP]
+        if agreed or shipped:
+            status = ReshipStatus.SHIPPED if shipped else ReshipStatus.AGREED
+            rows.append({"case_id": case_id, "status": status.value, "promised_at": agreed[-1] if agreed else None,
+                         "ship_by": None, "carrier": None, "tracking_no": None,
+                         "shipped_at": shipped[-1] if shipped else None, "note": None, "created_at": stamp,
+                         "updated_at": stamp, "version": 1})
+    reship_ids = insert_returning_keys(session, Reship, "case_id", rows)
+    goods = order_items_by_order(session, {steps[case_id][0] for case_id in reship_ids})
+    insert_rows(session, ReshipItem, [
+        {"reship_id": reship_id, "title": title, "spec": spec, "quantity": quantity}
+        for case_id, reship_id in reship_ids.items() for title, spec, quantity in goods.get(steps[case_id][0], [])
+    ])
 
 
-def _record_history(session: Session, case: Case, record: CaseRecord, who: str, source: str,
-                    times: _StepTimes) -> None:
-    """A new case's timeline: the request, then the steps the platform has taken, at the times the
-    file gives (a step without its own time is put at the request: the earliest it can have been,
-    so no timer it starts is shown later than the platform counts it)."""
-    requested = case.requested_at
-    assert requested is not None
-    session.add(_event(case, who, requested, kind="created", milestone="requested", to_state=case.status,
-                       note=f"从 {source} 导入" + (f"：{record.description}" if record.description else "")))
-    if record.target is None:
-        return
-    kind = CaseKind(case.kind)
-    progress = plan_progress(kind, CaseStatus.PENDING, frozenset(), record.target, record.escalated)
+def _history(key: str, record: CaseRecord, requested: datetime, who: str, source: str,
+             times: _StepTimes) -> tuple[list[dict[str, object]], CaseStatus]:
+    """A new case's events (without its id) and the state they leave it in."""
+    recorded = utcnow()
+
+    def event(at: datetime, **values: object) -> dict[str, object]:
+        base: dict[str, object] = {"subject": "case", "action": None, "milestone": None, "from_state": None,
+                                   "to_state": None, "note": None, "author": who, "at": at, "date_only": False,
+                                   "recorded_at": recorded}
+        return {**base, **values}
+
+    note = f"从 {source} 导入" + (f"：{record.description}" if record.description else "")
+    events = [event(requested, kind="created", milestone="requested", to_state=CaseStatus.PENDING.value, note=note)]
     status = CaseStatus.PENDING
+    if record.target is None:
+        return events, status
+    progress = plan_progress(record.kind, status, frozenset(), record.target, record.escalated)
     for position, action in enumerate(progress.actions):
-        step = transition(kind, status, action)
-        when = times.when(case, record, step.milestone, position == len(progress.actions) - 1, requested)
+        step = transition(record.kind, status, action)
         after = step.target or status
-        session.add(_event(case, who, when, kind="action", action=action.value, milestone=step.milestone,
-                           from_state=status.value, to_state=after.value, note=_platform_note(record)))
+        when = times.when(key, record, record.kind.value, record.reason.value, step.milestone,
+                          position == len(progress.actions) - 1, requested)
+        events.append(event(when, kind="action", action=action.value, milestone=step.milestone,
+                            from_state=status.value, to_state=after.value, note=_platform_note(record)))
         status = after
-        if kind is CaseKind.RESHIP:
-            case.status = status.value
-            case.is_open = is_open(status)
-            session.flush()
-            after_case_action(session, case, action, Moment(when))
-    case.status = status.value
-    case.is_open = is_open(status)
+    return events, status
 
 
 class _StepTimes:
@@ -241,20 +275,21 @@ class _StepTimes:
 
     def __init__(self, context: RuleContext) -> None:
         self.context = context
-        self.inferred: set[int] = set()  # cases with a step dated from the platform's deadline
+        self.inferred: set[str] = set()  # keys of cases with a step dated from the platform's deadline
 
-    def when(self, case: Case, record: CaseRecord, milestone: str | None, last: bool, earliest: datetime) -> datetime:
+    def when(self, key: str, record: CaseRecord, kind: str, reason: str | None, milestone: str | None, last: bool,
+             earliest: datetime) -> datetime:
         if last and record.finished_at is not None:
             return record.finished_at
         target = record.target
         if (milestone is not None and milestone != "requested" and target is not None
                 and target.due_from == milestone and record.platform_due_at is not None):
-            pack = pack_for_platform(self.context.packs, case.platform)
-            for timer in pack.applicable(case.kind, case.reason):
+            pack = pack_for_platform(self.context.packs, record.platform.value)
+            for timer in pack.applicable(kind, reason):
                 if timer.starts_from == milestone and timer.duration.delta is not None:
                     start = record.platform_due_at - timer.duration.delta
                     if start >= earliest:
-                        self.inferred.add(case.id)
+                        self.inferred.add(key)
                         return start
         return earliest
 
@@ -263,33 +298,47 @@ def _platform_note(record: CaseRecord) -> str:
     return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
 
 
-def _update_case(session: Session, case: Case, record: CaseRecord, history: CaseHistory | None, who: str,
+def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:
+    """Whether the platform's row may move the case (its timeline is then needed)."""
+    target = record.target
+    if target is None:
+        return False
+    return bool(target.milestones) or record.escalated or target.resolve(CaseKind(fact.kind)).value != fact.status
+
+
+def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, history: CaseHistory | None, who: str,
                  outcome: _Outcome, times: _StepTimes) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only."""
-    changed = _update_facts(case, record)
-    if record.target is not None:
+    changes = _fact_changes(fact, record)
+    actions: tuple[CaseAction, ...] = ()
+    if record.target is not None and (_may_move(fact, record)):
         milestones = frozenset(history.milestones) if history else frozenset()
-        progress = plan_progress(CaseKind(case.kind), CaseStatus(case.status), milestones, record.target,
+        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
                                  record.escalated)
         if progress.conflict:
-            outcome.conflicts.append(case)
-        # A step seen only now happened after everything on the case's timeline: its earliest time.
-        earliest = max(t for t in (case.requested_at, history.latest if history else None) if t is not None)
-        for position, action in enumerate(progress.actions):
-            step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
-            when = times.when(case, record, step.milestone, position == len(progress.actions) - 1, earliest)
-            apply_action(session, case, action, _platform_note(record), Moment(when), who)
-            changed = True
-    if changed:
-        case.updated_at = utcnow()
-        outcome.updated.append(case)
-    else:
-        outcome.unchanged.append(case)
+            outcome.conflicts.append(fact.id)
+        actions = progress.actions
+    if not changes and not actions:
+        outcome.unchanged.append(fact.id)
+        return
+    case = session.get(Case, fact.id)
+    assert case is not None
+    for column, value in changes.items():
+        setattr(case, column, value)
+    # A step seen only now happened after everything on the case's timeline: its earliest time.
+    earliest = max(t for t in (case.requested_at, history.latest if history else None) if t is not None)
+    for position, action in enumerate(actions):
+        step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
+        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
+                          position == len(actions) - 1, earliest)
+        apply_action(session, case, action, _platform_note(record), Moment(when), who)
+    case.updated_at = utcnow()
+    outcome.updated.append(fact.id)
 
 
-def _update_facts(case: Case, record: CaseRecord) -> bool:
-    """The platform's facts of the request; the shop's own fields (reason once set, responsible party,
-    description, notes) are left alone. True when anything changed."""
+def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:
+    """The platform's facts of the request that differ from the stored ones; the shop's own fields
+    (reason once set, responsible party, description, notes) are left alone."""
     refund, compensation, total = _amounts(record)
     values: dict[str, object] = {
         "platform_status": record.platform_status, "platform_reason": record.platform_reason,
@@ -299,33 +348,30 @@ def _update_facts(case: Case, record: CaseRecord) -> bool:
         values.update(refund_fen=refund, compensation_fen=compensation, amount_fen=total)
     if record.return_tracking_no:
         values.update(return_carrier=record.return_carrier, return_tracking_no=record.return_tracking_no)
-    if case.reason is None:
+    if fact.reason is None:
         values["reason"] = record.reason.value
-    if case.requested_at is None and record.requested_at is not None:
+    if fact.requested_at is None and record.requested_at is not None:
         values["requested_at"] = record.requested_at
-    changed = False
-    for column, value in values.items():
-        if getattr(case, column) != value:
-            setattr(case, column, value)
-            changed = True
-    return changed
+    return {column: value for column, value in values.items() if fact.get(column) != value}
 
 
-def _mismatches(session: Session, records: dict[str | None, CaseRecord], outcome: _Outcome,
-                context: RuleContext, inferred: set[int]) -> list[int]:
+def _mismatches(session: Session, records: dict[str, CaseRecord], context: RuleContext,
+                inferred: set[str]) -> list[int]:
     """Cases whose platform deadline differs from ours for the same timer by more than an hour (not
     those whose step time was inferred from that very deadline)."""
-    by_key = {c.platform_case_key: c for c in (*outcome.inserted, *outcome.updated, *outcome.unchanged)
-              if c.id not in inferred}
-    checks = [(by_key[key], record) for key, record in records.items()
-              if key in by_key and record.platform_due_at is not None and record.target is not None
-              and record.target.due_from is not None]
-    ours = case_deadlines(session, [case.id for case, _ in checks])
+    checks = {key: record for key, record in records.items()
+              if record.platform_due_at is not None and record.target is not None
+              and record.target.due_from is not None and key not in inferred}
+    ids = case_ids_by_key(session, checks)
+    ours = case_deadlines(session, list(ids.values()))
     found: list[int] = []
-    for case, record in checks:
-        pack = pack_for_platform(context.packs, case.platform)
+    for key, record in checks.items():
+        case_id = ids.get(key)
+        if case_id is None:
+            continue
+        pack = pack_for_platform(context.packs, record.platform.value)
         dues = []
-        for timer_id, due_at, _status in ours.get(case.id, []):
+        for timer_id, due_at, _status in ours.get(case_id, []):
             try:
                 timer = pack.timer(timer_id)
             except KeyError:
@@ -334,6 +380,5 @@ def _mismatches(session: Session, records: dict[str | None, CaseRecord], outcome
                 dues.append(due_at)
         assert record.platform_due_at is not None
         if dues and min(abs(d - record.platform_due_at) for d in dues) > MISMATCH_TOLERANCE:
-            found.append(case.id)
+            found.append(case_id)
     return found
-

@@ -1,7 +1,7 @@
 """The reship queue (补发队列): promised reships, what to send, by when, and their tracking numbers.
 
 One reship row (`store.models.Reship` + its items) belongs to each reship case and is created when
-the reship is agreed (`CaseAction.AGREE_RESHIP`, from any caller: `services.cases._apply` calls
+the reship is agreed (`CaseAction.AGREE_RESHIP`, from any caller: `services.cases.apply_action` calls
 `after_case_action`), when a PDD-style chat promise is recorded, or when its items are edited
 before agreeing. Reships are known to people by their *case* number.
 
@@ -230,7 +230,7 @@ def _sync_ship_by(session: Session, case: Case, reship: Reship, context: RuleCon
 
 
 def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment) -> None:
-    """Keep the reship in step with its case; `services.cases._apply` calls this after every action.
+    """Keep the reship in step with its case; `services.cases.apply_action` calls this after every action.
 
     Agreeing creates the reship (items = the order's items) and records the promise and its ship-by;
     shipping, refusing, refunding, closing or reopening the case moves the reship with it.

@@ -1,18 +1,19 @@
-"""Look-ups an after-sales import makes in bulk: cases by platform number, orders by number, what
-each case has recorded, and the deadlines computed for them. Chunked IN lists keep every query far
-below the database's parameter limit."""
+"""What an after-sales import reads and writes in bulk: cases by platform number, orders by number,
+each case's timeline milestones, the deadlines computed for them, and the inserts of new cases,
+placeholder orders, their goods and the new cases' events. Chunked IN lists keep every query far
+below the database's parameter limit; inserts go as one executemany each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem
+from desktop_app.store.models import AuditEvent, Base, Case, Deadline, Order, OrderItem, Reship
 
 _CHUNK = 500
 T = TypeVar("T")
@@ -29,20 +30,61 @@ def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
         yield chunk
 
 
-def cases_by_key(session: Session, keys: Iterable[str]) -> dict[str, Case]:
-    found: dict[str, Case] = {}
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """A stored case as the import compares it with the platform's row."""
+
+    id: int
+    platform: str
+    kind: str
+    reason: str | None
+    status: str
+    refund_fen: int | None
+    compensation_fen: int | None
+    amount_fen: int | None
+    platform_status: str | None
+    platform_reason: str | None
+    platform_due_at: datetime | None
+    return_carrier: str | None
+    return_tracking_no: str | None
+    requested_at: datetime | None
+
+    def get(self, column: str) -> Any:
+        return getattr(self, column)
+
+
+_FACT_COLUMNS = [getattr(Case, name) for name in CaseFacts.__slots__]  # type: ignore[attr-defined]
+
+
+def case_facts_by_key(session: Session, keys: Iterable[str]) -> dict[str, CaseFacts]:
+    found: dict[str, CaseFacts] = {}
     for chunk in _chunks(keys):
-        for case in session.scalars(select(Case).where(Case.platform_case_key.in_(chunk))):
-            assert case.platform_case_key is not None
-            found[case.platform_case_key] = case
+        rows = session.execute(select(Case.platform_case_key, *_FACT_COLUMNS).where(Case.platform_case_key.in_(chunk)))
+        for key, *values in rows:
+            found[key] = CaseFacts(*values)
     return found
 
 
-def orders_by_key(session: Session, keys: Iterable[str]) -> dict[str, Order]:
-    found: dict[str, Order] = {}
+def case_ids_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
     for chunk in _chunks(keys):
-        for order in session.scalars(select(Order).where(Order.order_key.in_(chunk))):
-            found[order.order_key] = order
+        rows = session.execute(select(Case.platform_case_key, Case.id).where(Case.platform_case_key.in_(chunk)))
+        found.update({key: case_id for key, case_id in rows})
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRef:
+    id: int
+    imported: bool
+
+
+def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
+    found: dict[str, OrderRef] = {}
+    for chunk in _chunks(keys):
+        rows = session.execute(select(Order.order_key, Order.id, Order.imported_at).where(Order.order_key.in_(chunk)))
+        for key, order_id, imported_at in rows:
+            found[key] = OrderRef(order_id, imported_at is not None)
     return found
 
 
@@ -50,6 +92,42 @@ def orders_with_items(session: Session, order_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
     for chunk in _chunks(order_ids):
         found.update(session.scalars(select(OrderItem.order_id).where(OrderItem.order_id.in_(chunk)).distinct()))
+    return found
+
+
+Keyed = type[Case] | type[Order] | type[Reship]
+
+
+def insert_returning_keys(session: Session, model: Keyed, key_column: str,
+                          rows: Sequence[Mapping[str, Any]]) -> dict[Any, int]:
+    """Insert rows (one executemany) and map each row's key to its new id. The ids are read back by
+    key: SQLAlchemy's batched INSERT … RETURNING splices every batch's rows into the ones before
+    (quadratic: 10 s for 5,000 cases, measured)."""
+    if not rows:
+        return {}
+    insert_rows(session, model, rows)
+    key = getattr(model, key_column)
+    found: dict[Any, int] = {}
+    for chunk in _chunks(row[key_column] for row in rows):
+        found.update({k: i for k, i in session.execute(select(key, model.id).where(key.in_(chunk)))})
+    return found
+
+
+def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
+    """A plain executemany on the table (the ORM's bulk path costs ~0.5 ms a row in attribute work);
+    rows spell out every column the models would default."""
+    if rows:
+        session.execute(insert(model.__table__), list(rows))  # type: ignore[attr-defined]
+
+
+def order_items_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, int]]]:
+    """order id → its goods (title, spec, quantity) in order."""
+    found: dict[int, list[tuple[str, str | None, int]]] = {}
+    for chunk in _chunks(order_ids):
+        rows = session.execute(select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)
+                               .where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.position, OrderItem.id))
+        for order_id, title, spec, quantity in rows:
+            found.setdefault(order_id, []).append((title, spec, quantity))
     return found
 
 
