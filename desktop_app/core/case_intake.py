@@ -159,7 +159,8 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
     goal = target.resolve(kind)
     if current in CLOSED_STATUSES:
         return Progress(conflict=goal not in CLOSED_STATUSES and not _finished(goal))
-    if escalated and goal not in CLOSED_STATUSES and not _finished(goal):
+    # The platform stepping in (客服介入) decides a request the seller refused or has not settled.
+    if escalated and goal not in (S.CLOSED, S.COMPLETED) and not _finished(goal):
         goal = S.PLATFORM_INTERVENTION
     actions: list[CaseAction] = []
     if goal == S.PLATFORM_INTERVENTION:

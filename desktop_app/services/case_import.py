@@ -119,24 +119,29 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     outcome = _Outcome()
     times = _StepTimes(context)
     records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
+
+    def check_cancel() -> None:
+        if cancel is not None and cancel():
+            raise ImportCancelled(parsed.path)  # the transaction rolls back
+
     with db.transaction() as session:
         facts = case_facts_by_key(session, records)
+        check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         orders = _order_ids(session, list(records.values()))
         fresh = {key: record for key, record in records.items() if key not in facts}
         outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
+        check_cancel()
         yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
         known = [(key, record) for key, record in records.items() if key in facts]
         history = case_history(session, [facts[k].id for k, r in known if _may_move(facts[k], r)])
         for done, (key, record) in enumerate(known, start=len(fresh)):
             if done % PROGRESS_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise ImportCancelled(parsed.path)
+                check_cancel()
                 yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
             fact = facts[key]
             _update_case(session, fact, record, history.get(fact.id), who, outcome, times)
-        if cancel is not None and cancel():
-            raise ImportCancelled(parsed.path)
+        check_cancel()
         recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(

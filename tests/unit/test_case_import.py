@@ -172,3 +172,32 @@ def test_unknown_status_words_are_kept_and_warned(tmp_path: Path, db: Database) 
     with db.reading() as session:
         detail = case_detail(session, entry.inserted[0])
     assert detail.row.status == "pending" and detail.row.platform_status == "平台新状态"
+
+
+def test_cancel_rolls_the_file_back(tmp_path: Path, db: Database, db_path: Path) -> None:
+    rows = [TB_HEADER, *(tb_row(f"1000000000000{n:05d}", f"2000000000000{n:06d}") for n in range(1200))]
+    path = write_csv(tmp_path / "tb.csv", rows)
+    calls = iter(range(10**6))
+    result = import_cases(db, [path], cancel=lambda: next(calls) >= 1)
+    assert result.cancelled and result.exit_code == 2 and result.files[0].cancelled
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("select count(*) from cases").fetchone()[0] == 0
+        assert conn.execute("select count(*) from orders").fetchone()[0] == 0
+
+
+def test_numeric_id_cells_in_a_workbook_are_refused_when_excel_rounded_them(tmp_path: Path, db: Database) -> None:
+    rows: list[list[object]] = [
+        DY_HEADER,
+        [7300000000000000001.0, "6900000000000000001", "", "保温杯", "", 1, "仅退款", "待商家处理", "其他",
+         "2026-12-01 09:00:00", "9.90", "", "", "", ""],
+        [730000000001.0, 6900000000001.0, "", "保温杯", "", 1, "仅退款", "待商家处理", "其他",
+         "2026-12-01 09:00:00", 9.9, "", "", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "dy.xlsx", rows)
+    [entry] = import_cases(db, [path]).files
+    assert len(entry.inserted) == 1 and [(e.row, e.column) for e in entry.errors] == [(2, "售后单号")]
+    assert "15 位" in entry.errors[0].message
+    with db.reading() as session:
+        detail = case_detail(session, entry.inserted[0])
+    assert detail.platform_case_no == "730000000001" and detail.row.order_no == "6900000000001"
+    assert detail.refund_fen == 990
