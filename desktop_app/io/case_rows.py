@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.case_intake import CaseRecord, reason_for
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
     best_profile,
@@ -97,23 +98,6 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
     raise UnknownLayout(spreadsheet.path, message)
 
 
-class _Row:
-    """The cells of one data row, by field, with the header name for messages."""
-
-    def __init__(self, cells: Sequence[object], columns: dict[str, tuple[int, str]]) -> None:
-        self.cells = cells
-        self.columns = columns
-
-    def raw(self, name: str) -> object:
-        where = self.columns.get(name)
-        if where is None or where[0] >= len(self.cells):
-            return None
-        return self.cells[where[0]]
-
-    def header(self, name: str) -> str:
-        return self.columns[name][1] if name in self.columns else name
-
-
 class _RowFailed(Exception):
     def __init__(self, column: str | None, message: str) -> None:
         super().__init__(message)
@@ -121,17 +105,39 @@ class _RowFailed(Exception):
         self.message = message
 
 
-def _cell(row: _Row, name: str, convert: object) -> object:
-    try:
-        return convert(row.raw(name))  # type: ignore[operator]
-    except CellError as exc:
-        raise _RowFailed(row.header(name), exc.message) from None
+# How each field's cell is cleaned (a method of CellCleaner).
+_CONVERTERS = {
+    "case_no": "identifier", "order_no": "order_no", "amount": "money", "requested_at": "moment",
+    "finished_at": "moment", "platform_due_at": "moment", "return_tracking_no": "tracking", "quantity": "count",
+    "sub_order_no": "identifier",
+}
 
 
-def _bounded(row: _Row, name: str, value: str | None, limit: int) -> str | None:
+class _RowReader:
+    """The file's mapped columns, each with its cleaner, read from one row in a single pass."""
+
+    def __init__(self, columns: dict[str, tuple[int, str]]) -> None:
+        self.headers = {name: header for name, (_index, header) in columns.items()}
+        self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
+                      for name, (index, header) in columns.items()]
+
+    def values(self, cells: Sequence[object]) -> dict[str, Any]:
+        width = len(cells)
+        found: dict[str, Any] = {}
+        for name, index, header, convert in self.specs:
+            try:
+                found[name] = convert(cells[index]) if index < width else None
+            except CellError as exc:
+                raise _RowFailed(header, exc.message) from None
+        return found
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, name)
+
+
+def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> None:
     if value is not None and len(value) > limit:
-        raise _RowFailed(row.header(name), f"内容太长（最多 {limit} 个字符）")
-    return value
+        raise _RowFailed(reader.header(name), f"内容太长（最多 {limit} 个字符）")
 
 
 def _logistics(text: str | None) -> tuple[str | None, str | None]:
@@ -144,75 +150,68 @@ def _logistics(text: str | None) -> tuple[str | None, str | None]:
     return carrier, number
 
 
-def _record(row: _Row, number: int, profile: CaseProfile, platform: Platform,
-            warnings: list[str]) -> CaseRecord | None:
-    c = _CLEANER
-    case_no = _cell(row, "case_no", c.identifier)
-    order_no = _cell(row, "order_no", c.order_no)
-    kind_text = _cell(row, "kind", c.text)
-    if case_no is None and order_no is None and kind_text is None:
-        return None  # a blank line or a 合计 line
+class _Reasons:
+    """Reason words → reason, each distinct wording looked up once (a file repeats a few dozen)."""
+
+    def __init__(self) -> None:
+        self.rules = reason_rules()
+        self.known: dict[str | None, CaseReason] = {}
+
+    def __call__(self, text: str | None) -> CaseReason:
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = reason_for(text, self.rules)
+        return found
+
+
+def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CaseProfile, platform: Platform,
+            reasons: _Reasons, warnings: list[str]) -> CaseRecord:
+    case_no: str | None = v.get("case_no")
     if case_no is None:
-        raise _RowFailed(row.header("case_no"), "缺少售后单号")
-    assert isinstance(case_no, str)
+        raise _RowFailed(reader.header("case_no"), "缺少售后单号")
     if not _CASE_NO.match(case_no):
-        raise _RowFailed(row.header("case_no"), f"“{case_no}”不是有效的售后单号（只能包含数字、字母和“-”）")
-    _bounded(row, "case_no", case_no, _MAX["case_no"])
+        raise _RowFailed(reader.header("case_no"), f"“{case_no}”不是有效的售后单号（只能包含数字、字母和“-”）")
+    _bounded(reader, "case_no", case_no, _MAX["case_no"])
+    order_no: str | None = v.get("order_no")
     if order_no is None:
-        raise _RowFailed(row.header("order_no"), "缺少订单号")
-    assert isinstance(order_no, str)
-    _bounded(row, "order_no", order_no, _MAX["order_no"])
-    scope = _cell(row, "refund_scope", c.text) if "refund_scope" in row.columns else None
-    joined = "/".join(str(p) for p in (kind_text, scope) if p)
+        raise _RowFailed(reader.header("order_no"), "缺少订单号")
+    _bounded(reader, "order_no", order_no, _MAX["order_no"])
+    joined = "/".join(p for p in (v.get("kind"), v.get("refund_scope")) if p)
     kind = profile.kind_of(joined.replace(" ", "")) if joined else None
     if kind is None:
-        shown = joined or "（空）"
-        raise _RowFailed(row.header("kind"), f"无法识别的售后类型“{shown}”（可在售后导出格式文件 "
-                                             f"{profile.source.name} 的 [kinds] 中添加）")
-    status_text = _cell(row, "status", c.text)
-    _bounded(row, "status", status_text, _MAX["platform_status"])  # type: ignore[arg-type]
-    target = profile.target_of(str(status_text)) if status_text else None
+        raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{joined or '（空）'}”（可在售后导出格式文件 "
+                                                f"{profile.source.name} 的 [kinds] 中添加）")
+    status_text: str | None = v.get("status")
+    _bounded(reader, "status", status_text, _MAX["platform_status"])
+    target = profile.target_of(status_text) if status_text else None
     if target is None:
-        warnings.append(f"第 {number} 行“{row.header('status')}”列：未知的售后状态“{status_text or '（空）'}”，"
+        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{status_text or '（空）'}”，"
                         "新建的售后单按“待处理”记录，已有的保持不变"
                         f"（可在 {profile.source.name} 的 [statuses] 中添加）")
-    reason_text = _cell(row, "reason", c.text)
-    _bounded(row, "reason", reason_text, _MAX["platform_reason"])  # type: ignore[arg-type]
-    intervention = _cell(row, "intervention", c.text)
-    carrier = _cell(row, "return_carrier", c.text)
-    tracking = _cell(row, "return_tracking_no", c.tracking)
-    if "return_logistics" in row.columns:
-        combined_carrier, combined_number = _logistics(_cell(row, "return_logistics", c.text))  # type: ignore[arg-type]
-        carrier = carrier or combined_carrier
-        tracking = tracking or combined_number
-    _bounded(row, "return_carrier", carrier, _MAX["carrier"])  # type: ignore[arg-type]
-    _bounded(row, "return_tracking_no", tracking, _MAX["tracking"])  # type: ignore[arg-type]
-    quantity = _cell(row, "quantity", c.count)
+    reason_text: str | None = v.get("reason")
+    _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
+    carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
+    if v.get("return_logistics"):
+        combined_carrier, combined_number = _logistics(v["return_logistics"])
+        carrier, tracking = carrier or combined_carrier, tracking or combined_number
+    _bounded(reader, "return_carrier", carrier, _MAX["carrier"])
+    _bounded(reader, "return_tracking_no", tracking, _MAX["tracking"])
+    intervention = v.get("intervention")
     return CaseRecord(
         row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,
-        reason=reason_for(reason_text, reason_rules()),  # type: ignore[arg-type]
-        platform_reason=reason_text,  # type: ignore[arg-type]
-        platform_status=status_text,  # type: ignore[arg-type]
-        target=target,
-        escalated=bool(intervention) and status_key(str(intervention)) in profile.escalated,
-        amount_fen=_cell(row, "amount", c.money),  # type: ignore[arg-type]
-        requested_at=_cell(row, "requested_at", c.moment),  # type: ignore[arg-type]
-        finished_at=_cell(row, "finished_at", c.moment),  # type: ignore[arg-type]
-        platform_due_at=_cell(row, "platform_due_at", c.moment),  # type: ignore[arg-type]
-        return_carrier=carrier,  # type: ignore[arg-type]
-        return_tracking_no=tracking,  # type: ignore[arg-type]
-        title=_cell(row, "title", c.text),  # type: ignore[arg-type]
-        spec=_cell(row, "spec", c.text),  # type: ignore[arg-type]
-        quantity=quantity if quantity else None,  # type: ignore[arg-type]
-        sku_code=_cell(row, "sku_code", c.text),  # type: ignore[arg-type]
-        buyer_nick=_cell(row, "buyer_nick", c.text),  # type: ignore[arg-type]
-        description=_cell(row, "description", c.text),  # type: ignore[arg-type]
+        reason=reasons(reason_text), platform_reason=reason_text, platform_status=status_text, target=target,
+        escalated=bool(intervention) and status_key(intervention) in profile.escalated,
+        amount_fen=v.get("amount"), requested_at=v.get("requested_at"), finished_at=v.get("finished_at"),
+        platform_due_at=v.get("platform_due_at"), return_carrier=carrier, return_tracking_no=tracking,
+        title=v.get("title"), spec=v.get("spec"), quantity=v.get("quantity") or None, sku_code=v.get("sku_code"),
+        buyer_nick=v.get("buyer_nick"), description=v.get("description"),
     )
 
 
-def _is_total_line(cells: Sequence[object]) -> bool:
-    filled = [str(c).strip() for c in cells if c is not None and str(c).strip()]
-    return bool(filled) and any(filled[0].startswith(m) for m in _TOTAL_MARKERS)
+def _skipped(cells: Sequence[object]) -> bool:
+    """A blank line, or a summary line (合计 / 总计) some exports end with."""
+    first = next((c for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())), None)
+    return first is None or (isinstance(first, str) and first.strip().startswith(_TOTAL_MARKERS))
 
 
 def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
@@ -232,25 +231,25 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
                     columns[field_name] = (position, str(raw_headers[position]).strip().lstrip("\ufeff"))
                     break
         result = CaseFile(path, profile, chosen)
+        reader = _RowReader(columns)
+        reasons = _Reasons()
         seen: dict[str, int] = {}
         for number, cells in header.rows:
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            if _is_total_line(cells):
+            if _skipped(cells):
                 continue
             result.rows += 1
-            row = _Row(cells, columns)
             try:
-                record = _record(row, number, profile, chosen, result.warnings)
+                values = reader.values(cells)
+                if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
+                    result.rows -= 1  # a footer line (导出时间 …), not a request
+                    continue
+                record = _record(reader, values, number, profile, chosen, reasons, result.warnings)
             except _RowFailed as failed:
                 result.errors.append(RowError(number, failed.column, failed.message))
                 continue
-            if record is None:
-                result.rows -= 1
-                continue
             first = seen.get(record.platform_case_no)
             if first is not None:
-                result.errors.append(RowError(number, row.header("case_no"),
+                result.errors.append(RowError(number, reader.header("case_no"),
                                               f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
                 continue
             seen[record.platform_case_no] = number

@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_intake import CaseRecord, plan_progress
+from desktop_app.core.case_intake import CaseRecord, Progress, StatusTarget, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
@@ -128,8 +129,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
-        orders = _order_ids(session, list(records.values()))
         fresh = {key: record for key, record in records.items() if key not in facts}
+        orders = _order_ids(session, list(fresh.values()))
         outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
         check_cancel()
         yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
@@ -259,7 +260,7 @@ def _history(key: str, record: CaseRecord, requested: datetime, who: str, source
     status = CaseStatus.PENDING
     if record.target is None:
         return events, status
-    progress = plan_progress(record.kind, status, frozenset(), record.target, record.escalated)
+    progress = _plan_new(record.kind, record.target, record.escalated)
     for position, action in enumerate(progress.actions):
         step = transition(record.kind, status, action)
         after = step.target or status
@@ -269,6 +270,12 @@ def _history(key: str, record: CaseRecord, requested: datetime, who: str, source
                             from_state=status.value, to_state=after.value, note=_platform_note(record)))
         status = after
     return events, status
+
+
+@cache
+def _plan_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> Progress:
+    """The steps from 待处理 to the platform's state (a file has a few dozen distinct ones)."""
+    return plan_progress(kind, CaseStatus.PENDING, frozenset(), target, escalated)
 
 
 class _StepTimes:

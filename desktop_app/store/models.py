@@ -43,6 +43,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+def storage_time(value: datetime | None) -> str | None:
+    """An aware time as UtcDateTime stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (the
+    text SQLAlchemy's DateTime writes; tests/unit/test_case_import.py reads such rows back)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use timezone-aware times")
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
