@@ -200,7 +200,7 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     return CaseRecord(
         row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,
         reason=reasons(reason_text), platform_reason=reason_text, platform_status=status_text, target=target,
-        escalated=bool(intervention) and status_key(intervention) in profile.escalated,
+        escalated=bool(intervention) and status_key(str(intervention)) in profile.escalated,
         amount_fen=v.get("amount"), requested_at=v.get("requested_at"), finished_at=v.get("finished_at"),
         platform_due_at=v.get("platform_due_at"), return_carrier=carrier, return_tracking_no=tracking,
         title=v.get("title"), spec=v.get("spec"), quantity=v.get("quantity") or None, sku_code=v.get("sku_code"),

@@ -201,7 +201,8 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
         events, status = _history(key, record, requested, who, source, times)
         histories[key] = events
         if record.kind is CaseKind.RESHIP:
-            reship_steps[key] = [(CaseAction(e["action"]), e["at"]) for e in events if e["action"]]  # type: ignore[misc]
+            reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
+                                 if e["action"]]
         refund, compensation, total = _amounts(record)
         rows.append({
             "order_id": orders[order_key(record.platform, record.order_no)], "platform": record.platform.value,

@@ -71,7 +71,7 @@ def case_facts_by_key(session: Session, keys: Iterable[str]) -> dict[str, CaseFa
     for chunk in _chunks(keys):
         rows = session.execute(select(Case.platform_case_key, *_FACT_COLUMNS).where(Case.platform_case_key.in_(chunk)))
         for key, *values in rows:
-            found[key] = CaseFacts(*values)
+            found[str(key)] = CaseFacts(*values)
     return found
 
 
@@ -79,7 +79,7 @@ def case_ids_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(keys):
         rows = session.execute(select(Case.platform_case_key, Case.id).where(Case.platform_case_key.in_(chunk)))
-        found.update({key: case_id for key, case_id in rows})
+        found.update({str(key): case_id for key, case_id in rows})
     return found
 
 
@@ -133,7 +133,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     """
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
+    table = Base.metadata.tables[model.__tablename__]
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         session.execute(insert(table), list(rows))
@@ -189,6 +189,8 @@ def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHis
             .where(AuditEvent.case_id.in_(chunk), AuditEvent.subject == "case")
         )
         for case_id, milestone, at in rows:
+            if case_id is None:
+                continue
             history = found.setdefault(case_id, CaseHistory())
             if milestone:
                 history.milestones.add(milestone)
@@ -206,5 +208,6 @@ def case_deadlines(session: Session, case_ids: Sequence[int]) -> dict[int, list[
             .where(Deadline.case_id.in_(chunk))
         )
         for case_id, timer_id, due_at, status in rows:
-            found.setdefault(case_id, []).append((timer_id, due_at, status))
+            if case_id is not None:
+                found.setdefault(case_id, []).append((timer_id, due_at, status))
     return found
