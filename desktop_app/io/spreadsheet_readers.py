@@ -23,7 +23,7 @@ from typing import Protocol
 import python_calamine
 
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx import chunked_table, worksheet_names_if_large
+from desktop_app.io.xlsx import check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -294,6 +294,8 @@ class CalamineSpreadsheet:
         cached = self._tables.get(name)
         if isinstance(cached, CalamineTable):
             return cached
+        if self.kind == "xlsx":
+            check_sheet(self.path, name)  # calamine allocates for the cells' whole rectangle
         try:
             sheet = self.workbook.get_sheet_by_name(name)
         except python_calamine.PasswordError:

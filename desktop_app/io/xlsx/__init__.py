@@ -21,7 +21,11 @@ calamine and parsing the shared strings again: 0.2-0.4 s apiece for a 100,000-ro
 Anything this reader does not expect makes `chunked_table` return None: the sheet is read whole.
 The one way in is io/spreadsheet_readers.open_spreadsheet (import and the column-mapping preview).
 
+Before calamine allocates for a sheet (whole, or a piece of it), the cell positions its XML gives are
+checked (extent): a file claiming cells at XFD1048576 is refused instead of aborting the process.
+
 Modules, by job:
+  extent      how far a sheet's cells reach, refused beyond MAX_SHEET_CELLS
   zip_parts   inflating a member in large steps, writing stored zips, a file over a list of parts
   members     the package: which member a sheet is, its opening, the copied parts, shared strings
   pieces      cutting the sheet XML between rows; rebuilt workbooks parsed a piece at a time
@@ -30,7 +34,9 @@ Modules, by job:
   table       ChunkedXlsxTable (the rows) and chunked_table (whether to read in pieces)
 """
 
+from desktop_app.io.xlsx.extent import MAX_SHEET_CELLS, check_sheet
 from desktop_app.io.xlsx.members import MIN_SHEET_BYTES, worksheet_names_if_large
 from desktop_app.io.xlsx.table import ChunkedXlsxTable, chunked_table
 
-__all__ = ["MIN_SHEET_BYTES", "ChunkedXlsxTable", "chunked_table", "worksheet_names_if_large"]
+__all__ = ["MAX_SHEET_CELLS", "MIN_SHEET_BYTES", "ChunkedXlsxTable", "check_sheet", "chunked_table",
+           "worksheet_names_if_large"]

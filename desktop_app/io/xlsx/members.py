@@ -77,6 +77,7 @@ class SheetXml:
     """How to stream one worksheet member and rebuild pieces of it."""
 
     path: Path
+    sheet: str  # its name in the workbook, for messages
     member: str
     info: zipfile.ZipInfo  # the member's entry in the zip directory, read once
     data_start: int  # offset just after the <sheetData> start tag
@@ -300,7 +301,7 @@ def locate_sheet(path: Path | str, name: str, min_sheet_bytes: int) -> SheetXml 
         raise
     sheets_prefix = sheets.group(1)
     return SheetXml(
-        path=path, member=member, info=info, data_start=data_start,
+        path=path, sheet=name, member=member, info=info, data_start=data_start,
         prefix=_DIMENSION.sub(b"", head), closing=b"</%ssheetData></%sworksheet>" % (data_prefix, root.group(1)),
         row_start=row_start, row_end=b"</%srow>" % data_prefix, data_end=b"</%ssheetData>" % data_prefix,
         copied=copied, workbook_xml=(workbook_xml[:sheets.start()], workbook_xml[sheets.end():]),

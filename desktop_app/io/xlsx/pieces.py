@@ -13,6 +13,7 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.io.xlsx.extent import BadPosition, refuse_bad_position, refuse_if_too_large, scan_positions
 from desktop_app.io.xlsx.members import (
     R_ATTRIBUTE,
     SHARED_STRINGS,
@@ -159,10 +160,19 @@ class Cutter:
         if cut < 0:
             cut = self._end
         piece = memoryview(self._buffer)[base:cut]
+        check_piece(self.xml, piece)
         self._position = cut
         start = self.offset
         self.offset += cut - base
         return piece, start, self.offset
+
+
+def check_piece(xml: SheetXml, piece: Part) -> None:
+    """Refuse a piece whose cells span more than calamine may allocate for (io/xlsx/extent)."""
+    try:
+        refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
+    except BadPosition as exc:
+        raise refuse_bad_position(xml.path, xml.sheet, exc) from None
 
 
 def highest_shared_index(pieces: Sequence[tuple[Part, int, int]]) -> int | None:
