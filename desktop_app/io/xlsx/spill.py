@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-import time
 from pathlib import Path
 
 import python_calamine
@@ -13,22 +11,13 @@ import python_calamine
 from desktop_app.io.xlsx.members import SHARED_STRINGS, Package, SheetXml
 from desktop_app.io.xlsx.pieces import READ_BYTES, Cutter, Workbook, piece_member, workbook_members
 from desktop_app.io.xlsx.zip_parts import ZipWriter, crc32
+from desktop_app.paths import temp_file
 
 # Inflated per step while writing the spill file: few, large calls (see Inflater).
 SPILL_STEP_BYTES = 16 * 1024 * 1024
 
 
-_SPILL_PREFIX = "aftersales-sheet-"
-# A spill file this old was left by an import that never finished (the app killed, the power cut).
-_STALE_SPILL_SECONDS = 24 * 3600
-
-
-def _remove_stale_spills(directory: Path, before: float) -> None:
-    with contextlib.suppress(OSError):
-        for old in directory.glob(f"{_SPILL_PREFIX}*.xlsx"):
-            with contextlib.suppress(OSError):  # gone meanwhile, or still open (Windows)
-                if old.stat().st_mtime < before:
-                    old.unlink()
+SPILL_PREFIX = "sheet-"  # in desktop_app.paths.temp_dir(), removed at the next start if left behind
 
 
 class SpillFailed(Exception):
@@ -56,11 +45,9 @@ class SpillFile:
     @classmethod
     def create(cls, xml: SheetXml, chunk_bytes: int) -> SpillFile | None:
         try:
-            handle, name = tempfile.mkstemp(prefix=_SPILL_PREFIX, suffix=".xlsx")
+            handle, path = temp_file(SPILL_PREFIX, ".xlsx")
         except OSError:
             return None
-        path = Path(name)
-        _remove_stale_spills(path.parent, time.time() - _STALE_SPILL_SECONDS)
         return cls(xml, chunk_bytes, handle, path)
 
     def step(self, cutter: Cutter) -> bool:
