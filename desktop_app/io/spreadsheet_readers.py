@@ -225,7 +225,7 @@ class CalamineTable:
     def first_column(self) -> int:
         # calamine trims empty columns on the left; a row as wide as the used range starts at its start.
         sheet = self.sheet
-        if not sheet.height or not sheet.start[1]:
+        if not sheet.height or sheet.start is None or not sheet.start[1]:
             return 0
         first = next(iter(sheet.iter_rows()), None)
         return int(sheet.start[1]) if first is not None and len(first) == sheet.width else 0
@@ -236,7 +236,7 @@ class CalamineTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         sheet = self.sheet
-        start = sheet.start[0] if sheet.height else 0
+        start = sheet.start[0] if sheet.height and sheet.start is not None else 0
         self._done = 0
         try:
             iterator = iter(sheet.iter_rows())

@@ -403,7 +403,7 @@ def check_columns(columns: Sequence[SheetColumn], chosen: Mapping[str, int | Non
         if index is None:
             continue
         label = FIELDS_BY_NAME[name].label if name in FIELDS_BY_NAME else name
-        column = by_index.get(index)
+        column = by_index.get(index)  # type: ignore[assignment]
         if column is None:
             problems.append(f"“{label}”选择的列不在表格里")
             continue

@@ -197,7 +197,7 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
         stmt = stmt.where(and_(*conds))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [ClaimRow(*r) for r in session.execute(stmt).all()]
+    return [ClaimRow(*tuple(r)) for r in session.execute(stmt).all()]
 
 
 @dataclass(frozen=True, slots=True)

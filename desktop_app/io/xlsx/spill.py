@@ -10,7 +10,7 @@ import python_calamine
 
 from desktop_app.io.xlsx.members import SHARED_STRINGS, Package, SheetXml
 from desktop_app.io.xlsx.pieces import READ_BYTES, Cutter, Workbook, piece_member, workbook_members
-from desktop_app.io.xlsx.zip_parts import ZipWriter, crc32
+from desktop_app.io.xlsx.zip_parts import Part, ZipWriter, crc32
 from desktop_app.paths import temp_file
 
 # Inflated per step while writing the spill file: few, large calls (see Inflater).
@@ -58,7 +58,7 @@ class SpillFile:
         if piece is None:
             return False
         data, start, end = piece
-        parts = [self.xml.prefix, data, self.xml.closing]
+        parts: list[Part] = [self.xml.prefix, data, self.xml.closing]
         crc = crc32(parts, keep_gil=False)
         try:
             self._zip.add(piece_member(len(self.spans)), parts, crc, sum(len(part) for part in parts))
