@@ -888,17 +888,6 @@ def reship_row(session: Session, case_id: int, context: RuleContext | None = Non
     return rows[0]
 
 
-def count_open(session: Session) -> int:
-    """How many reships wait for an answer or a shipment (for the tab's title)."""
-    statement = (
-        select(func.count(Case.id))
-        .select_from(Case)
-        .outerjoin(Reship, Reship.id == _LATEST_RESHIP)
-        .where(_scope_condition(QueueScope.OPEN))
-    )
-    return int(session.execute(statement).scalar_one())
-
-
 def total_items(rows: Iterable[ReshipRow]) -> list[ReshipItemRow]:
     """Everything to pick for these reships, one line per product and spec (the picking list's top)."""
     totals: dict[tuple[str, str | None], int] = {}

@@ -210,10 +210,6 @@ class ClaimSums:
     outstanding_fen: int = 0
 
     @property
-    def claimed_yuan(self) -> Decimal:
-        return fen_to_yuan(self.claimed_fen)
-
-    @property
     def received_yuan(self) -> Decimal:
         return fen_to_yuan(self.received_fen)
 
