@@ -255,7 +255,7 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
         reship.status = ReshipStatus.SHIPPED.value
         reship.shipped_at = when.at
         return
-    reship = _reship_of(session, case.id)
+    reship = _reship_of(session, case.id)  # type: ignore[assignment]
     if reship is None or reship.status == ReshipStatus.SHIPPED:
         return
     if action is CaseAction.REJECT:
@@ -772,6 +772,8 @@ def _gather(session: Session, chosen: ColumnElement[bool], platforms: Mapping[in
         .where(Deadline.case_id.in_(chosen_cases), Deadline.timer_id.in_(_reship_timer_ids(packs)))
         .order_by(Deadline.case_id, Deadline.due_at)
     ).all():
+        if case_id is None:  # (selected by case id: never)
+            continue
         timer = _timer_of(by_platform[platforms[case_id]], timer_id)
         if timer is None:
             continue
@@ -884,17 +886,6 @@ def reship_row(session: Session, case_id: int, context: RuleContext | None = Non
     if not rows:
         raise NotFound(f"售后单 #{case_id} 不是补发售后单，或不存在")
     return rows[0]
-
-
-def count_open(session: Session) -> int:
-    """How many reships wait for an answer or a shipment (for the tab's title)."""
-    statement = (
-        select(func.count(Case.id))
-        .select_from(Case)
-        .outerjoin(Reship, Reship.id == _LATEST_RESHIP)
-        .where(_scope_condition(QueueScope.OPEN))
-    )
-    return int(session.execute(statement).scalar_one())
 
 
 def total_items(rows: Iterable[ReshipRow]) -> list[ReshipItemRow]:

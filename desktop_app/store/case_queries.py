@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from desktop_app.core.errors import NotFound
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
@@ -47,7 +48,7 @@ class CaseSort(StrEnum):
     ID = "id"
 
 
-_SORT_COLUMNS: dict[CaseSort, ColumnElement[object]] = {
+_SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.PLATFORM: Case.platform,
     CaseSort.SHOP: Shop.name,
     CaseSort.ORDER_NO: Order.order_no,
@@ -118,7 +119,7 @@ def count_cases(session: Session, f: CaseFilter) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def _case_row_select() -> Select[tuple[object, ...]]:
+def _case_row_select() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
@@ -142,7 +143,7 @@ def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, li
     not thousands.
     """
     column = _SORT_COLUMNS[order.column]
-    ordering: list[ColumnElement[object]] = []
+    ordering: list[ColumnElement[Any]] = []
     if order.column is CaseSort.NEXT_DUE:  # cases without a timer go last either way
         ordering.append(column.is_(None).asc())
     ordering.append(column.desc() if order.descending else column.asc())
@@ -251,7 +252,7 @@ class OrderSort(StrEnum):
     TRACKING = "tracking"
 
 
-_ORDER_SORT: dict[OrderSort, ColumnElement[object]] = {
+_ORDER_SORT: dict[OrderSort, QueryableAttribute[Any]] = {
     OrderSort.PLATFORM: Order.platform,
     OrderSort.SHOP: Shop.name,
     OrderSort.ORDER_NO: Order.order_no,

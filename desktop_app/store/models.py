@@ -8,6 +8,7 @@ optimistic locking, so the same models serve a later PostgreSQL team mode.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -68,6 +70,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every model is mapped to a Table (SQLAlchemy types it as any FromClause): for insert()/delete().
+    __table__: ClassVar[Table]
 
 
 class Shop(Base):
