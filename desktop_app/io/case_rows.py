@@ -27,6 +27,8 @@ from desktop_app.io.case_profiles import (
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_errors import CellError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning
+from desktop_app.io.import_profiles import best_profile as best_order_profile
+from desktop_app.io.import_profiles import load_profiles as load_order_profiles
 from desktop_app.io.order_rows import HeaderMatch, RowError, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
@@ -89,6 +91,10 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
             profile = best_profile(header.names, candidates)
             assert profile is not None
             return profile, header
+    orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
+    if orders is not None:
+        raise UnknownLayout(spreadsheet.path, f"这是{orders.label}（订单导出），不是售后导出：请用“导入”按钮或 "
+                                              "import-orders 命令导入")
     labels = "、".join(p.label for p in candidates)
     message = f"无法识别的表格：前 10 行里找不到售后导出的表头。支持：{labels}"
     closest = max(((sum(1 for g in p.identify if any(h in headers for h in g)), p, headers)

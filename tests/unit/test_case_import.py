@@ -126,7 +126,7 @@ def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[st
     assert code == 2
     files = json.loads(out)["files"]
     assert all(f["inserted"] == 0 and f["errors"][0]["row"] is None for f in files)
-    assert "售后导出的表头" in files[0]["errors"][0]["message"]
+    assert "订单导出" in files[0]["errors"][0]["message"] and "import-orders" in files[0]["errors"][0]["message"]
     assert "pdd_orders.csv" in err
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from cases").fetchone()[0] == 0
