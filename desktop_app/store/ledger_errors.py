@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError
+from desktop_app.store import database
 from desktop_app.store.ledger_files import is_busy, is_damage
 
 BUSY_MESSAGE = ("数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 {seconds} 秒仍未完成。"
@@ -20,8 +21,9 @@ BUSY_MESSAGE = ("数据库正被另一个程序写入（另一个窗口、命令
 STALE_MESSAGE = "这条记录刚被另一个窗口或程序修改了，本次操作未保存。请刷新后重新操作。"
 
 
-def as_user_error(error: BaseException, db_path: Path | None, busy_seconds: int = 30) -> UserError | None:
+def as_user_error(error: BaseException, db_path: Path | None) -> UserError | None:
     """The user-facing error for a database failure, or None when `error` is not one (a bug)."""
+    busy_seconds = max(1, round(database.BUSY_TIMEOUT_MS / 1000))
     if isinstance(error, UserError):
         return error
     if isinstance(error, orm_exc.StaleDataError):
