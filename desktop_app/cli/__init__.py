@@ -85,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(argv))
+    try:
+        args = parser.parse_args(list(argv))
+    except UserError as exc:  # an argument type refused a value (cli/arguments.py)
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return 2
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
