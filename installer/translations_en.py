@@ -695,4 +695,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("LedgerCare", "已恢复备份；恢复前的数据库另存为 %1"):
         "Backup restored; the database before the restore was saved as %1",
     ("LedgerCare", "恢复未完成"): "Restore not completed",
+    ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
+        "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
+    ("SettingsDialog", "隐私"): "Privacy",
 }

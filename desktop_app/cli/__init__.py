@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import __version__
+from desktop_app.cli.terminal_text import visible_output
 from desktop_app.core.errors import LedgerDamaged, UserError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str]) -> int:
+    with visible_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))

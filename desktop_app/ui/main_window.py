@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.ledger_care import LedgerCare
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
+        self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
 
         self.tabs = QTabWidget()
@@ -387,7 +388,13 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_changed)
         dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.context.show_full_phones = full_phones(self.settings)
+        if self.tabs.count():
+            self.orders_tab.model.layoutChanged.emit()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

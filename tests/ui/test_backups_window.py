@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -96,3 +97,32 @@ def test_a_second_start_on_the_same_ledger_asks_the_first_to_come_forward(qtbot:
         other.release()
     assert second.claim()  # the first window closed: the ledger is free again
     second.release()
+
+
+def test_phones_are_masked_in_the_orders_list_until_the_setting_says_otherwise(qtbot: QtBot, db_path: Path) -> None:
+    from desktop_app.ui.settings_dialog import SettingsDialog
+    from tests.ui.test_cases_tab import seed_orders
+
+    seed_orders(db_path)
+    win = create_window(db_path)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.open_database()
+        qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
+        win.tabs.setCurrentWidget(win.orders_tab)
+        model = win.orders_tab.model
+        qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=10000)
+        column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "手机")
+        phones = {model.index(r, column).data() for r in range(3)}
+        assert phones == {"193****2174", "150****1015", "131****4875"}
+
+        win.open_settings()
+        dialog = win.findChild(SettingsDialog)
+        assert dialog is not None
+        dialog.full_phones.setChecked(True)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        assert {model.index(r, column).data() for r in range(3)} == {"19328792174", "15071611015", "13179674875"}
+    finally:
+        win.care.shutdown()
+        win.runner.shutdown()
