@@ -111,11 +111,13 @@ class Database:
             yield session
 
     def checkpoint(self) -> None:
-        """Copy the WAL into the file and truncate it (after a large write; readers are not blocked)."""
+        """After a large write: copy the WAL into the file now (PASSIVE: never waits for a reader), so
+        that the next write starts the WAL afresh, cut back to WAL_SIZE_LIMIT. Without it a long-running
+        window grew its WAL to 217 MB for 36 MB of data over 100 imports."""
         if self.engine.dialect.name != "sqlite":
             return
         with self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
