@@ -46,6 +46,8 @@ _MIGRATION_COPY = re.compile(r"\.bak-(?P<revision>.+)-(?P<stamp>\d{8}-\d{6})$")
 _STAMP = "%Y%m%d-%H%M%S"
 # A backup offered in place of a damaged ledger is checked in full, but a huge one not for ever.
 _GOOD_BACKUP_CHECK_SECONDS = 20.0
+_STALE_PARTIAL_SECONDS = 3600
+_SAFETY_CHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,10 @@ def rotate(db_path: Path, now: datetime | None = None) -> list[Path]:
             weeks.setdefault(backup.taken_at.isocalendar()[:2], backup)
     keep.update(b.path for b in list(weeks.values())[:KEEP_WEEKLY])
     removed = []
+    for partial in backup_folder().glob("*.partial") if backup_folder().is_dir() else ():
+        if partial.stat().st_mtime < (now or datetime.now()).timestamp() - _STALE_PARTIAL_SECONDS:
+            partial.unlink(missing_ok=True)  # a copy cut short by a crash or a kill
+            removed.append(partial)
     for backup in automatic:
         if backup.path not in keep:
             backup.path.unlink(missing_ok=True)
@@ -235,16 +241,22 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
 
 
 def _keep_current(target: Path) -> Path:
+    """The current ledger, kept before it is replaced: a backup, or (damaged) its bytes as they are,
+    with the WAL, for whoever tries to repair it."""
     if not target.exists() or target.stat().st_size == 0:
         return target
-    try:
-        return back_up(target, kind="restore")
-    except Exception:
-        folder = _prepared(backup_folder())
-        copy = folder / f"{target.stem}-{datetime.now().strftime(_STAMP)}-restore.sqlite3"
-        shutil.copyfile(target, copy)
-        wal = target.with_name(target.name + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        make_private(copy)
-        return copy
+    if check_integrity(target, _SAFETY_CHECK_SECONDS).outcome is not CheckOutcome.DAMAGED:
+        try:
+            return back_up(target, kind="restore")
+        except UserError:
+            raise
+        except Exception:  # a damaged page the bounded check did not reach
+            pass
+    folder = _prepared(backup_folder())
+    copy = folder / f"{target.stem}-{datetime.now().strftime(_STAMP)}-restore.sqlite3"
+    shutil.copyfile(target, copy)
+    wal = target.with_name(target.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    make_private(copy)
+    return copy
