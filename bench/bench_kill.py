@@ -63,7 +63,7 @@ def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
     return base, incoming
 
 
-def kill_once(folder: Path, base: Path, incoming: Path, delay: float, data_home: Path) -> KillOutcome:
+def _start_import(folder: Path, base: Path, incoming: Path, data_home: Path) -> tuple[Path, subprocess.Popen[bytes]]:
     ledger = folder / "ledger.sqlite3"
     for leftover in folder.glob("ledger.sqlite3*"):
         leftover.unlink()
@@ -71,6 +71,19 @@ def kill_once(folder: Path, base: Path, incoming: Path, delay: float, data_home:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AFTERSALES_LEDGER_HOME": str(data_home)}
     child = subprocess.Popen([sys.executable, "-m", "desktop_app", "import-orders", str(incoming), "--db", str(ledger)],
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return ledger, child
+
+
+def import_seconds(folder: Path, base: Path, incoming: Path, data_home: Path) -> float:
+    """How long one whole import takes here (process start to exit): the range of the kill delays."""
+    started = time.perf_counter()
+    _ledger, child = _start_import(folder, base, incoming, data_home)
+    child.wait()
+    return time.perf_counter() - started
+
+
+def kill_once(folder: Path, base: Path, incoming: Path, delay: float, data_home: Path) -> KillOutcome:
+    ledger, child = _start_import(folder, base, incoming, data_home)
     time.sleep(delay)
     finished = child.poll() is not None
     if not finished:
@@ -108,24 +121,25 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-delay", type=float, default=12.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "kill")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     home = args.out / "home"
     os.environ["AFTERSALES_LEDGER_HOME"] = str(home)
     base, incoming = prepare(args.out, args.rows)
+    whole = import_seconds(args.out, base, incoming, home)
+    print(f"one whole import: {whole:.1f} s; kills at random moments in 0.2 … {whole * 1.1:.1f} s")
     rng = random.Random(args.seed)
     killed = failures = 0
     for run in range(args.runs):
-        outcome = kill_once(args.out, base, incoming, rng.uniform(0.2, args.max_delay), home)
+        outcome = kill_once(args.out, base, incoming, rng.uniform(0.2, whole * 1.1), home)
         problems = check(outcome, args.rows, args.out / "ledger.sqlite3")
         killed += not outcome.finished
         failures += bool(problems)
         state = "finished" if outcome.finished else "killed"
         print(f"{run + 1:3} {outcome.delay:5.2f}s {state:8} orders={outcome.orders_after:6} "
               f"{'; '.join(problems) or 'ok'}", flush=True)
-    print(f"{args.runs} runs, {killed} killed mid-import, {failures} with a problem")
+    print(f"{args.runs} runs, {killed} killed before the import ended, {failures} with a problem")
     return 1 if failures else 0
 
 

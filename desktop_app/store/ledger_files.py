@@ -19,7 +19,7 @@ from pathlib import Path
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The check at every open stops after this long: on a small ledger (< ~100 MB) it covers the whole file,
 # on a big one it covers what fits and the window runs the complete check in the background.
-OPEN_CHECK_SECONDS = 0.5
+OPEN_CHECK_SECONDS = 0.3
 # How often (in SQLite VM steps) the time budget is looked at: ~0.1 ms of work between two looks.
 _PROGRESS_STEPS = 2000
 # SQLite error names (Python 3.11+ `sqlite_errorname`) that mean the file itself is damaged.
