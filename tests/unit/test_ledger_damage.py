@@ -131,3 +131,24 @@ def test_database_failures_become_messages(capsys: pytest.CaptureFixture[str], d
         monkeypatch.setattr(cases, "_list", fail)
         code, _, err = cli(capsys, "case", "list", "--db", str(db_path))
         assert code == code_expected and expected in err and "Traceback" not in err
+
+
+def test_the_check_command_checks_the_whole_file(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    make_ledger(capsys, db_path)
+    code, out, _ = cli(capsys, "check", "--db", str(db_path))
+    assert code == 0 and "数据库完好" in out
+    damage_table(db_path, "cases")
+    code, _, err = cli(capsys, "check", "--db", str(db_path))
+    assert code == 2 and "已损坏" in err and "没有找到可用的备份" in err
+
+
+def test_the_check_at_open_stops_within_its_budget(tmp_path: Path) -> None:
+    big = tmp_path / "big.sqlite3"
+    with sqlite3.connect(big) as conn:  # ~80 MB in 20,000 rows: a full check takes a good while
+        conn.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)")
+        conn.executemany("INSERT INTO filler (data) VALUES (randomblob(4000))", [()] * 20_000)
+        conn.execute("CREATE INDEX filler_data ON filler (substr(data, 1, 8))")
+    conn.close()
+    report = check_integrity(big, 0.02)
+    assert report.outcome is CheckOutcome.UNFINISHED and report.seconds < 1.0
+    assert check_integrity(big, None).outcome is CheckOutcome.HEALTHY
