@@ -1,7 +1,7 @@
 """Argument types of the command line with sane ranges: a mistyped number is a Chinese message naming
 the option, never a traceback from deep inside (an id of 2^70 overflowed SQLite, --within 1e9 the date).
 
-They raise `UserError`, which argparse lets through, so `run()` prints it like any other user error
+They raise `CommandError` (a `UserError`), which argparse lets through, so `run()` prints it like any other user error
 (argparse's own messages are English and come with the usage text).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from desktop_app.core.errors import UserError
+from desktop_app.cli import CommandError
 
 # Ids are SQLite integers: anything past 2^63 - 1 cannot exist.
 MAX_ID = 2**63 - 1
@@ -21,8 +21,8 @@ def _whole(text: str, what: str) -> int:
     raw = text.strip()
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
         if raw.isascii() and raw.isdigit():
-            raise UserError(f"{what}“{text}”太大")
-        raise UserError(f"{what}“{text}”不是有效的编号（应为正整数，例如 12）")
+            raise CommandError(f"{what}“{text}”太大")
+        raise CommandError(f"{what}“{text}”不是有效的编号（应为正整数，例如 12）")
     return int(raw)
 
 
@@ -30,16 +30,16 @@ def record_id(text: str) -> int:
     """A case, claim or reship number: 1 … 2^63 - 1."""
     value = _whole(text, "编号")
     if value < 1:
-        raise UserError(f"编号“{text}”应从 1 开始")
+        raise CommandError(f"编号“{text}”应从 1 开始")
     if value > MAX_ID:
-        raise UserError(f"编号“{text}”太大")
+        raise CommandError(f"编号“{text}”太大")
     return value
 
 
 def list_limit(text: str) -> int:
     value = _whole(text, "--limit ")
     if not 1 <= value <= MAX_LIMIT:
-        raise UserError(f"--limit 应在 1 到 {MAX_LIMIT:,} 之间，收到“{text}”")
+        raise CommandError(f"--limit 应在 1 到 {MAX_LIMIT:,} 之间，收到“{text}”")
     return value
 
 
@@ -49,10 +49,10 @@ def hours(text: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise UserError(f"小时数“{text}”不是数字（例如 24 或 1.5）") from None
+        raise CommandError(f"小时数“{text}”不是数字（例如 24 或 1.5）") from None
     if "e" in raw.lower() or not math.isfinite(value) or value < 0:
-        raise UserError(f"小时数“{text}”无效（应为 0 到 {MAX_HOURS:,} 之间的数，例如 24 或 1.5）")
+        raise CommandError(f"小时数“{text}”无效（应为 0 到 {MAX_HOURS:,} 之间的数，例如 24 或 1.5）")
     if value > MAX_HOURS:
-        raise UserError(f"小时数“{text}”太大（最多 {MAX_HOURS:,}，即十年）")
+        raise CommandError(f"小时数“{text}”太大（最多 {MAX_HOURS:,}，即十年）")
     return value
 

@@ -84,8 +84,8 @@ def _list(db_path: Path, as_json: bool) -> int:
         sys.stdout.write(f"还没有备份（备份文件夹：{backups.backup_folder()}）\n")
         return 0
     for row, backup in zip(rows, found, strict=True):
-        counts = "无法读取" if row["cases"] is None else f"售后单 {row['cases']}，订单 {row['orders']}"
-        sys.stdout.write(f"{backup.taken_at:%Y-%m-%d %H:%M}  {backup.kind_label:<4}  {counts}  {backup.path}\n")
+        shown = "无法读取" if row["cases"] is None else f"售后单 {row['cases']}，订单 {row['orders']}"
+        sys.stdout.write(f"{backup.taken_at:%Y-%m-%d %H:%M}  {backup.kind_label:<4}  {shown}  {backup.path}\n")
     return 0
 
 

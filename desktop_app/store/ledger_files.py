@@ -7,7 +7,6 @@ still be examined, and so that a backup never goes through the app's session mac
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import stat
@@ -120,13 +119,15 @@ def copy_online(source: Path, target: Path) -> None:
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
-        with _created_private(partial):
-            dest = sqlite3.connect(partial)
-            try:
-                src.backup(dest, pages=4096)
-                dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-            finally:
-                dest.close()
+        _create_private(partial)
+        dest = sqlite3.connect(partial)
+        try:
+            # All pages in one step: one read snapshot (WAL readers do not block the app's writers), so a
+            # write meanwhile never restarts the copy.
+            src.backup(dest, pages=-1)
+            dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        finally:
+            dest.close()
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -135,12 +136,9 @@ def copy_online(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-@contextlib.contextmanager
-def _created_private(path: Path):  # type: ignore[no-untyped-def]
+def _create_private(path: Path) -> None:
     """Create `path` empty with mode 0600 before SQLite opens it (SQLite keeps an existing mode)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    yield
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
 
 
 @dataclass(frozen=True, slots=True)

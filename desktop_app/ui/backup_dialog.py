@@ -9,6 +9,7 @@ check of a big ledger) uses the same `run_aside`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ class AsideRunner(QObject):
                 result, error = work(), None
             except Exception as failure:  # delivered to the callback, shown to the user there
                 result, error = None, failure
-            self._done.emit(callback, result, error)
+            with contextlib.suppress(RuntimeError):  # the window or dialog was deleted meanwhile
+                self._done.emit(callback, result, error)
 
         thread = threading.Thread(target=body, name="ledger-files", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]

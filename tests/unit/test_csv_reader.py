@@ -70,9 +70,10 @@ def test_written_rows_read_back_the_same(tmp_path: Path, rows: list[list[str]], 
     except OrderFileRefused as refused:  # e.g. text no encoding can tell apart
         assert refused.reason
         return
-    if encoding == "gb18030" and back != rows:
+    expected = [row for row in rows if any(row)]  # blank lines are skipped
+    if encoding == "gb18030" and back != expected:
         return  # bytes that are also valid UTF-8 are read as UTF-8 (the detector's documented choice)
-    assert back == rows
+    assert back == expected
 
 
 @FUZZ
