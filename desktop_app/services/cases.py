@@ -183,10 +183,16 @@ def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None
     """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = _load_case(session, case_id, expected_version)
-        status = _apply(session, case, action, note, at or Moment(now()), who)
-        recompute_case(session, case.id)
-        return status
+        return act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+
+
+def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
+                   expected_version: int | None = None) -> CaseStatus:
+    """`act_on_case` inside a transaction the caller owns (a use case that changes more than the state)."""
+    case = _load_case(session, case_id, expected_version)
+    status = _apply(session, case, action, note, when, who)
+    recompute_case(session, case.id)
+    return status
 
 
 def _apply(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,

@@ -388,3 +388,38 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ReturnInspection(Base):
+    """What the returns desk found in a returned parcel (良品/次品/错货/少件/空包), one row per scan."""
+
+    __tablename__ = "return_inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    tracking_no: Mapped[str | None] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(16))  # good | defective | wrong_item | missing | empty
+    note: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    inspected_by: Mapped[str] = mapped_column(String(60), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class UnmatchedParcel(Base):
+    """A returned parcel whose tracking number matched no case (无主件), kept until it is matched."""
+
+    __tablename__ = "unmatched_parcels"
+    __table_args__ = (Index("ix_unmatched_parcels_tracking_no", "tracking_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(80))
+    carrier_guess: Mapped[str | None] = mapped_column(String(60))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(60), default="")
+    matched_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
