@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -20,11 +21,12 @@ from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
-from desktop_app.store.rows import ShopRow
+from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes
 from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
@@ -119,10 +121,19 @@ class CasesTab(BaseTab):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
         left_layout.addWidget(self.table)
+        below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
-        left_layout.addWidget(self.count_label)
+        below.addWidget(self.count_label, 1)
+        self.bulk_button = QPushButton(self.tr("批量操作…"))
+        self.bulk_button.setObjectName("bulk_button")
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作"))
+        self.bulk_button.setEnabled(False)
+        self.bulk_button.clicked.connect(self.open_bulk)
+        below.addWidget(self.bulk_button)
+        left_layout.addLayout(below)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
         self.splitter.addWidget(left)
@@ -138,6 +149,7 @@ class CasesTab(BaseTab):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._open_current)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
@@ -281,3 +293,23 @@ class CasesTab(BaseTab):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    # --- bulk actions ------------------------------------------------------------------------
+    def selected_rows(self) -> list[CaseRow]:
+        rows = [index.data(ROW_ROLE) for index in self.table.selectionModel().selectedRows()]
+        return sorted((r for r in rows if r is not None), key=lambda r: r.id)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_button.setEnabled(count > 1)
+        self.bulk_button.setText(self.tr("批量操作（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量操作…"))
+
+    def open_bulk(self) -> BulkActionDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = BulkActionDialog(self.context, rows, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
