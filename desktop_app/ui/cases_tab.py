@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -19,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_export import export_cases
 from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
@@ -133,6 +138,11 @@ class CasesTab(BaseTab):
         self.bulk_button.setEnabled(False)
         self.bulk_button.clicked.connect(self.open_bulk)
         below.addWidget(self.bulk_button)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_cases")
+        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索、筛选和排序）中的售后单"))
+        self.export_button.clicked.connect(self.choose_export)
+        below.addWidget(self.export_button)
         left_layout.addLayout(below)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
@@ -293,6 +303,24 @@ class CasesTab(BaseTab):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    # --- export ------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出售后单"), str(Path.home() / "售后单导出.xlsx"),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        """Export the cases the list shows now (search, filters and sort as on screen)."""
+        f, order = self.model.filter, self.model.order
+
+        def work(db: Database) -> int:
+            return export_cases(db, path, f, order)
+
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
+            lambda error: QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error)))
 
     # --- bulk actions ------------------------------------------------------------------------
     def selected_rows(self) -> list[CaseRow]:

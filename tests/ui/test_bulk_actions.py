@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.lifecycle import CaseAction
@@ -86,3 +87,16 @@ def test_bulk_note(qtbot: QtBot, window: MainWindow) -> None:
     assert db is not None
     with db.reading() as session:
         assert all(case_events(session, i)[-1].note == "已统一联系买家" for i in range(1, 6))
+
+
+def test_export_what_the_list_shows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.kind_filter.setCurrentIndex(tab.kind_filter.findData("reship"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=5000)
+    target = tmp_path / "售后单.xlsx"
+    with qtbot.waitSignal(tab.message, timeout=5000) as said:
+        tab.export_to(target)
+    assert "已导出 4 张售后单" in said.args[0]
+    shown = [tab.model.row_object(r).id for r in range(4)]
+    assert [r[0] for r in load_workbook(target).active.iter_rows(min_row=2, values_only=True)] == shown
