@@ -423,3 +423,19 @@ class UnmatchedParcel(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PlaybookCheck(Base):
+    """A playbook step the shop ticked off on a case (the timeline also gets a note)."""
+
+    __tablename__ = "playbook_checks"
+    __table_args__ = (
+        UniqueConstraint("case_id", "playbook_id", "step_id", name="uq_playbook_checks_case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    playbook_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    checked_by: Mapped[str] = mapped_column(String(60), default="")

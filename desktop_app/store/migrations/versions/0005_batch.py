@@ -1,4 +1,4 @@
-"""the returns desk: inspection results of returned parcels, parcels that matched no case (无主件)
+"""the returns desk: inspection results, parcels that matched no case (无主件); playbook steps ticked off
 
 Revision ID: 0005_batch
 Revises: 0004_case_intake
@@ -7,7 +7,8 @@ Create Date: 2026-12-02
 Why: the returns desk (issue 16) scans a returned parcel's tracking number, finds the case by
 `cases.return_tracking_no` and records what was inside (良品/次品/错货/少件/空包). A parcel that
 matches no case is kept as an unmatched parcel with the courier guessed from its number, until the
-shop matches it to a case.
+shop matches it to a case. The steps of a case's playbook (resources/playbooks) the shop ticked off
+are kept per case, playbook and step.
 
 Migrations are frozen copies of the schema: they spell out columns and never import models.
 """
@@ -58,9 +59,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('unmatched_parcels', schema=None) as batch_op:
         batch_op.create_index('ix_unmatched_parcels_tracking_no', ['tracking_no'], unique=False)
+    op.create_table(
+        'playbook_checks',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('playbook_id', sa.String(length=64), nullable=False),
+        sa.Column('step_id', sa.String(length=64), nullable=False),
+        sa.Column('checked_at', sa.DateTime(), nullable=False),
+        sa.Column('checked_by', sa.String(length=60), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_playbook_checks_case_id_cases'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_checks')),
+        sa.UniqueConstraint('case_id', 'playbook_id', 'step_id', name='uq_playbook_checks_case_id'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('playbook_checks')
     with op.batch_alter_table('unmatched_parcels', schema=None) as batch_op:
         batch_op.drop_index('ix_unmatched_parcels_tracking_no')
     op.drop_table('unmatched_parcels')
