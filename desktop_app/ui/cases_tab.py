@@ -33,6 +33,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import ROW_ROLE
@@ -146,8 +147,16 @@ class CasesTab(BaseTab):
         left_layout.addLayout(below)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
+        self.guide = CaseGuidePanel(context)
+        self.guide.setObjectName("case_guide")
+        self.detail.case_loaded.connect(self.guide.show_case)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.detail)
+        right.addWidget(self.guide)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
