@@ -335,8 +335,8 @@ class ReturnsTab(BaseTab):
     def take_suggestion(self) -> None:
         case_id = int(self.suggest_button.property("case_id"))
         action = CaseAction(str(self.suggest_button.property("action")))
-        result = labels.label(self.outcome.result) if self.outcome else ""
-        note = self.tr("验货%1后").replace("%1", result)
+        # Stored on the timeline in the ledger's language, like every note the services write.
+        note = f"验货{self.outcome.result.label}后" if self.outcome else None
 
         def work(db: Database) -> object:
             return act_on_case(db, case_id, action, note=note)
