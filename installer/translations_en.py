@@ -681,6 +681,14 @@ EN: dict[str, str | tuple[str, str]] = {
         "When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform "
         "for you).",
     "备注：": "Note:",
+    "处理建议": "Guide",
+    "添加证据…": "Add evidence…",
+    "删除所选": "Remove selected",
+    "可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据":
+        "Drop files here; a carrier claim opened from this case takes this evidence along",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)",
+    "选择证据文件": "Choose evidence files",
     "良品": "Good",
     "次品": "Defective",
     "错货": "Wrong item",

@@ -439,3 +439,17 @@ class PlaybookCheck(Base):
     step_id: Mapped[str] = mapped_column(String(64))
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     checked_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class CaseEvidence(Base):
+    """A file on a case (photo of the box and label, weighing record, chat screenshot, PDF), copied into
+    the app's data folder; a claim opened from the case takes copies along."""
+
+    __tablename__ = "case_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stored_path: Mapped[str] = mapped_column(Text)  # relative to the data folder
+    original_name: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(60), default="")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.case_evidence_panel import CaseEvidencePanel
 from desktop_app.ui.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
@@ -149,10 +151,16 @@ class CasesTab(BaseTab):
         self.detail.message.connect(self.message)
         self.guide = CaseGuidePanel(context)
         self.guide.setObjectName("case_guide")
+        self.evidence = CaseEvidencePanel(context)
         self.detail.case_loaded.connect(self.guide.show_case)
+        self.detail.case_loaded.connect(self.evidence.show_case)
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.guide, self.tr("处理建议"))
+        self.extras.addTab(self.evidence, self.tr("证据"))
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.detail)
-        right.addWidget(self.guide)
+        right.addWidget(self.extras)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         self.splitter.addWidget(left)

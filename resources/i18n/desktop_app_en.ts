@@ -374,6 +374,34 @@
     </message>
 </context>
 <context>
+    <name>CaseEvidencePanel</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="54"/>
+        <source>添加证据…</source>
+        <translation>Add evidence…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="56"/>
+        <source>删除所选</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="58"/>
+        <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
+        <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="108"/>
+        <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
+        <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="109"/>
+        <source>选择证据文件</source>
+        <translation>Choose evidence files</translation>
+    </message>
+</context>
+<context>
     <name>CaseGuidePanel</name>
     <message>
         <location filename="../../desktop_app/ui/case_guide_panel.py" line="76"/>
@@ -512,95 +540,105 @@
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="96"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="98"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="98"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="211"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="219"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="101"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="103"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="107"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="107"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="108"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="136"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="351"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="140"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="144"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="146"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="159"/>
+        <source>处理建议</source>
+        <translation>Guide</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="160"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="244"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="261"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="269"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="318"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="326"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="340"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="327"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="339"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="350"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1549,24 +1587,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="56"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="60"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="67"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="69"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>

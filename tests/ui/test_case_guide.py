@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
@@ -59,3 +59,25 @@ def test_guide_checklist_scripts_and_policies(qtbot: QtBot, window: MainWindow) 
         assert enabled_policy_ids(session) == ["small_refund"]
     dialog.close()
     qtbot.waitUntil(lambda: "店铺策略：小额仅退款直接退" in guide.suggestion.text(), timeout=5000)
+
+
+def test_evidence_on_the_case(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    tab, panel = window.cases_tab, window.cases_tab.evidence
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=5000)
+    tab.select_case(1)
+    qtbot.waitUntil(lambda: panel.case_id == 1 and panel.add_button.isEnabled(), timeout=5000)
+    photo = tmp_path / "外箱面单.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#c62828"))
+    assert image.save(str(photo))
+    note = tmp_path / "聊天记录.pdf"
+    note.write_bytes(b"%PDF-1.4")
+    panel.add_files([photo, note])
+    qtbot.waitUntil(lambda: panel.files.count() == 2, timeout=5000)
+    assert [panel.files.item(i).text() for i in range(2)] == ["外箱面单.png", "聊天记录.pdf"]
+    assert not panel.files.item(0).icon().isNull()
+    panel.files.setCurrentRow(1)
+    panel.remove_selected()
+    qtbot.waitUntil(lambda: panel.files.count() == 1, timeout=5000)
+    tab.select_case(2)
+    qtbot.waitUntil(lambda: panel.case_id == 2 and panel.files.count() == 0, timeout=5000)
