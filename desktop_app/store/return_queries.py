@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.lifecycle import CaseStatus
@@ -80,7 +81,8 @@ def _shipped_at() -> ColumnElement[datetime | None]:
 def _select() -> Select[tuple[object, ...]]:
     return (
         select(
-            Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Order.phone, Case.kind, Case.reason,
+            Case.id, Case.platform, Shop.name.label("shop"), Order.order_no, Order.receiver, Order.phone, Case.kind,
+            Case.reason,
             Case.status, Case.is_open, Case.refund_fen, Case.return_carrier, Case.return_tracking_no,
             _shipped_at().label("return_shipped_at"), Case.next_due_at, Case.next_due_name, Case.order_id,
         )
@@ -89,12 +91,12 @@ def _select() -> Select[tuple[object, ...]]:
     )
 
 
-def _rows(session: Session, raw: Sequence[Sequence[object]]) -> list[ReturnCaseRow]:
-    order_ids = sorted({int(r[16]) for r in raw})  # type: ignore[call-overload]
-    case_ids = [int(r[0]) for r in raw]  # type: ignore[call-overload]
+def _rows(session: Session, raw: Sequence[Row[Any]]) -> list[ReturnCaseRow]:
+    order_ids = sorted({r.order_id for r in raw})
+    case_ids = [r.id for r in raw]
     items: dict[int, list[OrderItemRow]] = {}
     inspections: dict[int, list[InspectionRow]] = {}
-    if order_ids:
+    if raw:
         for i in session.execute(
             select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position, OrderItem.id)
         ).scalars():
@@ -106,8 +108,13 @@ def _rows(session: Session, raw: Sequence[Sequence[object]]) -> list[ReturnCaseR
             inspections.setdefault(x.case_id, []).append(InspectionRow(
                 x.id, x.case_id, x.tracking_no, x.result, x.note, x.received_at, x.inspected_by))
     return [
-        ReturnCaseRow(*r[:16], items=tuple(items.get(int(r[16]), ())),  # type: ignore[arg-type, call-overload]
-                      inspections=tuple(inspections.get(int(r[0]), ())))  # type: ignore[call-overload]
+        ReturnCaseRow(
+            id=r.id, platform=r.platform, shop=r.shop, order_no=r.order_no, receiver=r.receiver, phone=r.phone,
+            kind=r.kind, reason=r.reason, status=r.status, is_open=r.is_open, refund_fen=r.refund_fen,
+            return_carrier=r.return_carrier, return_tracking_no=r.return_tracking_no,
+            return_shipped_at=r.return_shipped_at, next_due_at=r.next_due_at, next_due_name=r.next_due_name,
+            items=tuple(items.get(r.order_id, ())), inspections=tuple(inspections.get(r.id, ())),
+        )
         for r in raw
     ]
 

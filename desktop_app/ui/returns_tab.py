@@ -312,8 +312,7 @@ class ReturnsTab(BaseTab):
                 .replace("%2", str(parcel.id)).replace("%3", parcel.carrier_guess or self.tr("快递未知"))
                 .replace("%4", result))
             self.suggest_button.setVisible(False)
-            self.lists.setCurrentIndex(1)
-            self.refresh()
+            self.lists.setCurrentIndex(1)  # the list reloads: the write announced changed cases
             return
         lines = []
         for c in outcome.cases:
@@ -330,7 +329,6 @@ class ReturnsTab(BaseTab):
             self.suggest_button.setProperty("case_id", first.case_id)
             self.suggest_button.setProperty("action", first.suggestion.action.value)
         self.suggest_button.setVisible(first is not None)
-        self.refresh()
 
     def take_suggestion(self) -> None:
         case_id = int(self.suggest_button.property("case_id"))
