@@ -18,6 +18,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.cases import act_in_session, add_note, current_author
+from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case
@@ -156,12 +157,13 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
     who = current_author() if author is None else author
     when = at or Moment(now())
+    rules = RuleContext.load()  # once for the batch
 
     def one(case_id: int) -> CaseStatus:
         with db.transaction() as session:
             if parcel is not None:
-                return record_return_parcel(session, case_id, parcel, note, when, who).status
-            return act_in_session(session, case_id, action, note, when, who)
+                return record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
+            return act_in_session(session, case_id, action, note, when, who, rules=rules)
 
     return _each(case_ids, one, progress)
 

@@ -28,6 +28,7 @@ from desktop_app.core.returns import (
 from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.paths import resource
 from desktop_app.services.cases import act_in_session, current_author
+from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.reships import clean_carrier, clean_tracking
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, ReturnInspection, UnmatchedParcel, utcnow
@@ -81,10 +82,12 @@ def guess_parcel_carrier(tracking_no: str) -> str | None:
 
 
 def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None, when: Moment,
-                         who: str, expected_version: int | None = None) -> ShippedReturn:
+                         who: str, expected_version: int | None = None,
+                         rules: RuleContext | None = None) -> ShippedReturn:
     """买家已寄回 with the parcel's carrier and number, inside the caller's transaction."""
     text = "；".join(part for part in (parcel.describe(), (note or "").strip()) if part)
-    status = act_in_session(session, case_id, CaseAction.BUYER_SHIPPED_RETURN, text, when, who, expected_version)
+    status = act_in_session(session, case_id, CaseAction.BUYER_SHIPPED_RETURN, text, when, who, expected_version,
+                            rules)
     case = session.get(Case, case_id)
     assert case is not None  # act_in_session loaded it
     case.return_tracking_no = parcel.tracking_no
@@ -134,10 +137,11 @@ def _inspection_note(result: InspectionResult, tracking_no: str, note: str | Non
 
 
 def _receive_case(session: Session, row: ReturnCaseRow, tracking_no: str, result: InspectionResult,
-                  note: str | None, when: Moment, who: str) -> ReceivedCase:
+                  note: str | None, when: Moment, who: str, rules: RuleContext | None = None) -> ReceivedCase:
     kind, before = CaseKind(row.kind), CaseStatus(row.status)
     received = find_transition(kind, before, CaseAction.RECEIVE_RETURN) is not None
-    status = act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, when, who) if received else before
+    status = (act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, when, who, rules=rules)
+              if received else before)
     inspection = ReturnInspection(case_id=row.id, tracking_no=tracking_no, result=result.value,
                                   note=(note or "").strip() or None, received_at=when.at, inspected_by=who)
     session.add(inspection)
@@ -162,7 +166,8 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     with db.transaction() as session:
         rows = cases_by_return_tracking(session, number)
         if rows:
-            done = tuple(_receive_case(session, row, number, result, note, when, who) for row in rows)
+            rules = RuleContext.load()
+            done = tuple(_receive_case(session, row, number, result, note, when, who, rules) for row in rows)
             return ReceiveOutcome(number, result, done)
         waiting = waiting_parcel(session, number)
         if waiting is not None:
