@@ -682,6 +682,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "for you).",
     "备注：": "Note:",
     "处理建议": "Guide",
+    "指定责任方": "Assign responsible party",
+    "（清空）": "(none)",
+    "责任方：": "Responsible:",
+    "将把 %1 张售后单的责任方设为所选": "The chosen responsible party will be set on %1 cases",
     "添加证据…": "Add evidence…",
     "删除所选": "Remove selected",
     "可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据":

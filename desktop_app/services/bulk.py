@@ -14,14 +14,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
-from desktop_app.core.vocabulary import CaseKind
+from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services.cases import act_in_session, add_note, current_author
 from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.database import Database
-from desktop_app.store.models import Case
+from desktop_app.store.models import AuditEvent, Case, utcnow
 
 MAX_BULK = 5000
 
@@ -164,6 +164,30 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
             if parcel is not None:
                 return record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
             return act_in_session(session, case_id, action, note, when, who, rules=rules)
+
+    return _each(case_ids, one, progress)
+
+
+def assign_responsible(db: Database, case_ids: Sequence[int], party: ResponsibleParty | None,
+                       author: str | None = None,
+                       progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """责任方 on each case (None clears it); the timeline records the change, unchanged cases write nothing."""
+    who = current_author() if author is None else author
+    value = party.value if party else None
+
+    def one(case_id: int) -> CaseStatus:
+        with db.transaction() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"找不到售后单 #{case_id}")
+            if case.responsible != value:
+                old = ResponsibleParty(case.responsible).label if case.responsible else "（空）"
+                case.responsible = value
+                case.updated_at = utcnow()
+                session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="edit", author=who,
+                                       note=f"责任方：{old} → {party.label if party else '（空）'}", at=utcnow(),
+                                       recorded_at=utcnow()))
+            return CaseStatus(case.status)
 
     return _each(case_ids, one, progress)
 

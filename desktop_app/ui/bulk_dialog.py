@@ -25,8 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions
-from desktop_app.core.vocabulary import CaseKind
-from desktop_app.services.bulk import BulkPlan, CaseResult, act_on_cases, note_on_cases, plan
+from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
+from desktop_app.services.bulk import (
+    BulkPlan,
+    CaseResult,
+    act_on_cases,
+    assign_responsible,
+    note_on_cases,
+    plan,
+)
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow
 from desktop_app.ui import labels
@@ -34,6 +41,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
 
 NOTE = "note"  # the combo's entry for "add the same note"
+RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
 FAILED = QColor("#c62828")
 
 
@@ -63,7 +71,15 @@ class BulkActionDialog(QDialog):
         for action in shared_actions(rows):
             self.action.addItem(labels.action(action), action.value)
         self.action.addItem(self.tr("添加备注"), NOTE)
+        self.action.addItem(self.tr("指定责任方"), RESPONSIBLE)
         form.addRow(self.tr("操作："), self.action)
+        self.party = QComboBox()
+        self.party.setObjectName("bulk_party")
+        for party in ResponsibleParty:
+            self.party.addItem(labels.label(party), party.value)
+        self.party.addItem(self.tr("（清空）"), None)
+        self.party.setEnabled(False)
+        form.addRow(self.tr("责任方："), self.party)
         self.note = QPlainTextEdit()
         self.note.setObjectName("bulk_note")
         self.note.setPlaceholderText(self.tr("备注（写入每张售后单的时间线）"))
@@ -88,11 +104,16 @@ class BulkActionDialog(QDialog):
 
     def chosen(self) -> CaseAction | None:
         value = self.action.currentData()
-        return None if value == NOTE else CaseAction(value)
+        return None if value in (NOTE, RESPONSIBLE) else CaseAction(value)
 
     def preview(self) -> None:
         """What will happen, from the cases as they are in the ledger now."""
         action = self.chosen()
+        self.party.setEnabled(self.action.currentData() == RESPONSIBLE)
+        self.note.setEnabled(self.action.currentData() != RESPONSIBLE)
+        if self.action.currentData() == RESPONSIBLE:
+            self.summary.setText(self.tr("将把 %1 张售后单的责任方设为所选").replace("%1", str(len(self.case_ids))))
+            return
         if action is None:
             self.summary.setText(self.tr("将给 %1 张售后单添加同一条备注").replace("%1", str(len(self.case_ids))))
             return
@@ -113,8 +134,12 @@ class BulkActionDialog(QDialog):
             self.accept()
             return
         action, note, ids = self.chosen(), self.note.toPlainText(), list(self.case_ids)
+        party_value = self.party.currentData() if self.action.currentData() == RESPONSIBLE else None
+        assign = self.action.currentData() == RESPONSIBLE
 
         def work(db: Database) -> list[CaseResult]:
+            if assign:
+                return assign_responsible(db, ids, ResponsibleParty(party_value) if party_value else None)
             if action is None:
                 return note_on_cases(db, ids, note)
             return act_on_cases(db, ids, action, note=note or None)
@@ -138,6 +163,7 @@ class BulkActionDialog(QDialog):
         self.summary.setText(self.tr("完成 %1 张，未执行 %2 张").replace("%1", str(len(results) - failed))
                              .replace("%2", str(failed)))
         self.action.setEnabled(False)
+        self.party.setEnabled(False)
         self.note.setReadOnly(True)
         self.run_button.setText(self.tr("关闭"))
         self.run_button.setEnabled(True)

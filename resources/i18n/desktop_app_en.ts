@@ -42,47 +42,67 @@
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="65"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="73"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="74"/>
+        <source>指定责任方</source>
+        <translation>Assign responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="75"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="80"/>
+        <source>（清空）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="82"/>
+        <source>责任方：</source>
+        <translation>Responsible:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="85"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="87"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="98"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="115"/>
+        <source>将把 %1 张售后单的责任方设为所选</source>
+        <translation>The chosen responsible party will be set on %1 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="118"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="163"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="168"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -3222,42 +3242,42 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="319"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="319"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="327"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="344"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="354"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="357"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="357"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="368"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="366"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>

@@ -39,7 +39,7 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     dialog = tab.open_bulk()
     assert dialog is not None
     offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
-    assert "agree_reship" not in offered and "close" in offered and offered[-1] == "note"
+    assert "agree_reship" not in offered and "close" in offered and offered[-2:] == ["note", "responsible"]
     dialog.close()
 
     tab.table.clearSelection()
@@ -100,3 +100,24 @@ def test_export_what_the_list_shows(qtbot: QtBot, window: MainWindow, tmp_path: 
     assert "已导出 4 张售后单" in said.args[0]
     shown = [tab.model.row_object(r).id for r in range(4)]
     assert [r[0] for r in load_workbook(target).active.iter_rows(min_row=2, values_only=True)] == shown
+
+
+def test_bulk_assign_responsible(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None and not dialog.party.isEnabled()
+    dialog.action.setCurrentIndex(dialog.action.findData("responsible"))
+    assert dialog.party.isEnabled() and not dialog.note.isEnabled()
+    dialog.party.setCurrentIndex(dialog.party.findData("carrier"))
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    assert all(r.ok for r in finished.args[0])
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        assert {case_row(session, i).responsible for i in range(1, 6)} == {"carrier"}
+        assert case_events(session, 2)[-1].note == "责任方：（空） → 快递"
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: {tab.model.row_object(r).responsible for r in range(5)} == {"carrier"}, timeout=5000)

@@ -10,8 +10,15 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
-from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.services.bulk import act_on_cases, common_actions, note_on_cases, parse_case_ids, plan
+from desktop_app.core.vocabulary import CaseKind, Platform, ResponsibleParty
+from desktop_app.services.bulk import (
+    act_on_cases,
+    assign_responsible,
+    common_actions,
+    note_on_cases,
+    parse_case_ids,
+    plan,
+)
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
@@ -93,3 +100,14 @@ def test_one_failing_case_does_not_stop_the_others_and_progress_is_reported(db: 
     assert [(r.ok, r.error) for r in notes] == [(True, None), (False, "找不到售后单 #404")]
     with pytest.raises(UserError):
         note_on_cases(db, ids, "  ")
+
+
+def test_assign_responsible_writes_only_changes(db: Database) -> None:
+    ids = reships(db, 2)
+    results = assign_responsible(db, [*ids, 404], ResponsibleParty.SUPPLIER, author="小林")
+    assert [(r.ok, r.error) for r in results] == [(True, None), (True, None), (False, "找不到售后单 #404")]
+    assign_responsible(db, ids[:1], ResponsibleParty.SUPPLIER, author="小林")  # unchanged: no new entry
+    assign_responsible(db, ids[1:], None, author="小林")
+    with db.reading() as session:
+        assert [e.note for e in case_events(session, ids[0])][1:] == ["责任方：（空） → 供应商/档口"]
+        assert case_events(session, ids[1])[-1].note == "责任方：供应商/档口 → （空）"
