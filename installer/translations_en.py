@@ -682,6 +682,13 @@ EN: dict[str, str | tuple[str, str]] = {
         "for you).",
     "备注：": "Note:",
     "处理建议": "Guide",
+    "添加验货照片…": "Add inspection photos…",
+    "开箱照片、称重照片作为证据加到这个包裹的售后单上":
+        "Unpacking and weighing photos go on this parcel's cases as evidence",
+    "选择验货照片": "Choose inspection photos",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)",
+    "已添加 %1 个文件到售后单 %2": "Added %1 files to case %2",
     "指定责任方": "Assign responsible party",
     "（清空）": "(none)",
     "责任方：": "Responsible:",

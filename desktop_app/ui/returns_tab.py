@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -31,6 +33,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
 from desktop_app.core.returns import InspectionResult
+from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import act_on_case
 from desktop_app.services.returns import ReceiveOutcome, clean_return_tracking, match_parcel, receive_return
 from desktop_app.store.database import Database
@@ -128,7 +131,13 @@ class ReturnsTab(BaseTab):
         self.open_button = QPushButton(self.tr("查看售后单"))
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open_found)
+        self.photo_button = QPushButton(self.tr("添加验货照片…"))
+        self.photo_button.setObjectName("inspection_photos")
+        self.photo_button.setToolTip(self.tr("开箱照片、称重照片作为证据加到这个包裹的售后单上"))
+        self.photo_button.setEnabled(False)
+        self.photo_button.clicked.connect(self.choose_photos)
         buttons.addWidget(self.suggest_button)
+        buttons.addWidget(self.photo_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         next_layout.addLayout(buttons)
@@ -304,6 +313,7 @@ class ReturnsTab(BaseTab):
         for button in self.result_buttons.values():
             button.setEnabled(False)
         result = labels.label(outcome.result)
+        self.photo_button.setEnabled(outcome.matched)
         if not outcome.matched:
             parcel = outcome.parcel
             assert parcel is not None
@@ -345,6 +355,27 @@ class ReturnsTab(BaseTab):
                 "%2", labels.action(action)))
 
         self.context.write(work, Changes(cases=True, deadlines=True, reships=True), done, self._failed)
+
+    def choose_photos(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择验货照片"), str(Path.home()),
+                                                self.tr("图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)"))
+        if paths:
+            self.add_photos([Path(p) for p in paths])
+
+    def add_photos(self, paths: list[Path]) -> None:
+        """The inspection's photos as evidence on every case of the parcel just received."""
+        case_ids = [c.case_id for c in self.outcome.cases] if self.outcome else []
+        if not case_ids or not paths:
+            return
+
+        def work(db: Database) -> int:
+            for case_id in case_ids:
+                add_case_evidence(db, case_id, paths)
+            return len(paths)
+
+        self.context.write(work, Changes(cases=True), lambda n: self._say(
+            self.tr("已添加 %1 个文件到售后单 %2").replace("%1", str(n)).replace(
+                "%2", "、".join(f"#{i}" for i in case_ids))), self._failed)
 
     # --- unmatched parcels and links ---------------------------------------------------------
     def match_selected(self) -> None:

@@ -3065,219 +3065,244 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="85"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="88"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="92"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="94"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="100"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="112"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="115"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="117"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="120"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="131"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="134"/>
+        <source>添加验货照片…</source>
+        <translation>Add inspection photos…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="136"/>
+        <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
+        <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="150"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="156"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="170"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="175"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="176"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="227"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="220"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="229"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="230"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="256"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="265"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="259"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="268"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="280"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="289"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="299"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="321"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="312"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="322"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="327"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="337"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="354"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="360"/>
+        <source>选择验货照片</source>
+        <translation>Choose inspection photos</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="361"/>
+        <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
+        <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="377"/>
+        <source>已添加 %1 个文件到售后单 %2</source>
+        <translation>Added %1 files to case %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="385"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="397"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
