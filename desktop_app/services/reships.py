@@ -229,7 +229,8 @@ def _sync_ship_by(session: Session, case: Case, reship: Reship, context: RuleCon
         reship.ship_by = min(dues)
 
 
-def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment) -> None:
+def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment,
+                      rules: RuleContext | None = None) -> None:
     """Keep the reship in step with its case; `services.cases.apply_action` calls this after every action.
 
     Agreeing creates the reship (items = the order's items) and records the promise and its ship-by;
@@ -246,7 +247,7 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
             reship = _new_reship(session, case, ReshipStatus.AGREED, same)
         reship.status = ReshipStatus.AGREED.value
         reship.promised_at = when.at
-        context = RuleContext.load()
+        context = rules or RuleContext.load()
         recompute_case(session, case.id, context)
         _sync_ship_by(session, case, reship, context)
         return

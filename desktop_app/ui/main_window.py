@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
+    from desktop_app.ui.returns_tab import ReturnsTab
     from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
     from desktop_app.ui.statement_dialog import StatementDialog
 
@@ -118,18 +119,21 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.claims_tab import ClaimsTab
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
+        from desktop_app.ui.returns_tab import ReturnsTab
 
         self.cases_tab: CasesTab = CasesTab(self.context)
         self.reship_tab: ReshipTab = ReshipTab(self.context)
         self.claims_tab: ClaimsTab = ClaimsTab(self.context)
         self.calendar_tab: CalendarTab = CalendarTab(self.context)
         self.orders_tab: OrdersTab = OrdersTab(self.context)
+        self.returns_tab: ReturnsTab = ReturnsTab(self.context)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
         self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
+        self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
         self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
         self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
         self.tabs.addTab(self.orders_tab, self.tr("订单"))
-        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
+        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
         self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
