@@ -28,7 +28,7 @@ from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.case_detail import CaseDetailPane
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -76,6 +76,7 @@ class CasesTab(BaseTab):
         super().__init__(context, parent)
         self.model = CaseTableModel(context.runner, self)
         self._pending_select: int | None = None
+        self._filter_changed = False  # the next load follows a new search/filter, not a refresh
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -199,6 +200,7 @@ class CasesTab(BaseTab):
         if self.context.db is None:
             return
         self.search_timer.stop()
+        self._filter_changed = True
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, total: int) -> None:
@@ -246,16 +248,23 @@ class CasesTab(BaseTab):
         self.apply_filter()
 
     def _restore_selection(self) -> None:
+        requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
         wanted = self._pending_select or self.detail.case_id
         self._pending_select = None
+        filter_changed, self._filter_changed = self._filter_changed, False
         if wanted is None:
             return
         # The wanted case is usually on the first page (newest first); never scan beyond it.
-        for row in range(min(self.model.rowCount(), 200)):
+        first_page = min(self.model.rowCount(), PAGE_SIZE)
+        for row in range(first_page):
             r = self.model.row_object(row)
             if r is not None and r.id == wanted:
                 self.table.selectRow(row)
                 return
+        # Not listed (or, after a new search, not on the first page): the pane must not keep showing
+        # it with live buttons that would act on a case the list hides.
+        if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
+            self.detail.show_case(None)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

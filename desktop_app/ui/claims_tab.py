@@ -646,6 +646,8 @@ class ClaimsTab(BaseTab):
             [current] if current is not None else [])
         self._pending_select = None
         self._select_ids(wanted)
+        if current is not None and self.model.row_of(current) is None:
+            self.detail.show_claim(None)  # filtered out: no live buttons on a claim the list hides
 
     def _fill_carriers(self, carriers: list[str]) -> None:
         current = self.carrier_filter.currentData()

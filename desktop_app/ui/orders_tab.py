@@ -109,6 +109,9 @@ class OrdersTab(BaseTab):
         self.model.loaded.connect(lambda n: self.count_label.setText(
             self.tr("共 %1 个订单").replace("%1", f"{n:,}")))
         self.model.load_failed.connect(self.message)
+        # A reload (search, filter) resets the selection without a currentRowChanged: the pane and
+        # its buttons must not stay on an order the list no longer shows.
+        self.model.modelReset.connect(lambda: self._row_changed(QModelIndex(), QModelIndex()))
         self._show_detail(None)
 
     def wants(self, changes: Changes) -> bool:
