@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -11,7 +10,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME
+from desktop_app.app_log import setup_logging
 from desktop_app.paths import data_dir, default_db_path
+from desktop_app.ui.app_icon import app_icon
+from desktop_app.ui.error_dialog import show_unexpected
 
 
 def app_settings() -> QSettings:
@@ -33,12 +35,14 @@ def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts f
 
 
 def run_gui(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
+    sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
     db_path, qt_args = parse_gui_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())  # the window, the tray and the task bar
     from desktop_app.ui.fonts import install_interface_fallback, register_fonts
 
     register_fonts()  # the shipped CJK font: Chinese renders even where the system has none

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
+from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
@@ -29,6 +29,7 @@ from desktop_app.ui.case_detail import CaseDetailPane
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
+from desktop_app.ui.scroll_pane import scrolling
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -120,6 +121,11 @@ class CasesTab(BaseTab):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
+        # (the user may drag it back; the window remembers the order).
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
+                           header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
         left_layout.addWidget(self.table)
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
@@ -127,7 +133,7 @@ class CasesTab(BaseTab):
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(scrolling(self.detail))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text

@@ -70,9 +70,10 @@ from desktop_app.ui.claim_dialogs import (
 )
 from desktop_app.ui.claim_table_model import ClaimTableModel
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.scroll_pane import scrolling
 
 THUMBNAIL = 96
-_COLUMN_WIDTHS = (50, 56, 160, 70, 80, 120, 70, 100, 72, 72, 72, 110, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 72, 72, 72, 90, 60)
 _EVIDENCE_PATH_ROLE = Qt.ItemDataRole.UserRole
 _EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -597,9 +598,10 @@ class ClaimsTab(BaseTab):
         self.detail.open_case.connect(self.open_case)
         self.detail.statement_requested.connect(self.statement_requested)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(scrolling(self.detail))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 500])  # the list through 申请金额 at the default size
         outer.addWidget(self.splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.app_icon import app_icon
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.error_dialog import ErrorDialog
+from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
@@ -49,7 +53,7 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.settings = settings
         self.setWindowTitle(self.tr("售后台账"))
-        self.resize(1280, 780)
+        self.setWindowIcon(app_icon())
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
         self._indexing = False  # a search-index chunk is queued on the worker
@@ -89,10 +93,11 @@ class MainWindow(QMainWindow):
         self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
-        find = QAction(self.tr("搜索"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
+        self.find_action = QAction(self.tr("搜索"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
+        self.menus = build_menus(self, self)
 
         self.busy_label = QLabel()
         self.db_label = QLabel(str(db_path))
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(self.show_error)
         self._set_enabled(False)
         self.setAcceptDrops(True)  # drop order exports anywhere on the window
+        restore_window(self, settings)  # first run: fits the screen (1366×768 laptops included)
 
     def _build_tabs(self) -> None:
         from desktop_app.ui.calendar_tab import CalendarTab
@@ -134,6 +140,9 @@ class MainWindow(QMainWindow):
         self.cases_tab.import_requested.connect(self.choose_import)
         self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
         self.setCentralWidget(self.tabs)
+        add_tab_actions(self.menus, self.tabs)
+        for tab in self.all_tabs():
+            restore_tab(tab, self.settings)
 
     def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
                 slot: object) -> QAction:
@@ -377,13 +386,20 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    def show_error(self, text: str) -> None:
-        QMessageBox.warning(self, self.tr("操作未完成"), text)
+    def show_error(self, text: str) -> ErrorDialog:
+        dialog = ErrorDialog(self.tr("操作未完成"), text, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
             notifier.stop()
+        save_window(self, self.settings)
+        for tab in self.all_tabs():
+            save_tab(tab, self.settings)
+        self.settings.sync()
         self.runner.shutdown()  # let a running write finish: never half a transaction
         if self.context.db is not None:
             self.context.db.close()

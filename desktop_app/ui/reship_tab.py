@@ -66,7 +66,8 @@ from desktop_app.ui.reship_table_model import ReshipTableModel, items_text, stat
 
 COUNTDOWN_REFRESH_MS = 60_000
 DialogT = TypeVar("DialogT", bound=QDialog)
-_COLUMN_WIDTHS = (60, 60, 170, 80, 220, 200, 80, 70, 120, 100, 220)
+# Address and goods are elided (full text in the tooltip) so that 逾期后果 fits a 1366 px screen.
+_COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
 
 
 # Rows listed at most, the most urgent first. A shop's queue is tens of rows; a ledger with a runaway
