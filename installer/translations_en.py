@@ -377,7 +377,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "跟进日期": "Follow-up",
     "运单号": "Tracking number",
     "共 %1 条 &nbsp; 已申请 %2 &nbsp; 已到账 %3 &nbsp; 待追回 %4":
-        "%1 claims &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
+        "Claims: %1 &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
     "为所选理赔生成货值说明（可多选，同一快递一次打印）":
         "Goods value statements for the selected claims (select several to print one carrier's at once)",
     "今天需跟进": "Follow up today",

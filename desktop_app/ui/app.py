@@ -21,11 +21,14 @@ def app_settings() -> QSettings:
     return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def parse_gui_args(argv: list[str]) -> tuple[Path, list[str]]:
+def parse_gui_args(argv: list[str]) -> tuple[Path, list[str], list[Path]]:
+    """The ledger file, Qt's own options, and order files to import ("open with" on the desktop)."""
     parser = argparse.ArgumentParser(prog="desktop-app", add_help=False)
     parser.add_argument("--db", type=Path)
-    known, qt_args = parser.parse_known_args(argv)
-    return (known.db or default_db_path()), qt_args
+    known, rest = parser.parse_known_args(argv)
+    files = [Path(a) for a in rest if not a.startswith("-") and Path(a).is_file()]
+    qt_args = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
+    return (known.db or default_db_path()), qt_args, files
 
 
 def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts fast
@@ -37,7 +40,7 @@ def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts f
 def run_gui(argv: list[str]) -> int:
     setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
-    db_path, qt_args = parse_gui_args(argv)
+    db_path, qt_args, files = parse_gui_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
@@ -53,6 +56,7 @@ def run_gui(argv: list[str]) -> int:
 
     install_translators(app, language(app_settings()))
     window = create_window(db_path)
+    window.import_when_open(files)
     window.show()
     QTimer.singleShot(0, window.open_database)
     return app.exec()

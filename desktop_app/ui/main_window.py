@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
         self._indexing = False  # a search-index chunk is queued on the worker
+        self._files_to_import: list[Path] = []  # given on the command line ("open with")
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -193,6 +194,13 @@ class MainWindow(QMainWindow):
         if db.backup_path is not None:
             message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
         self.statusBar().showMessage(message, 8000)
+        if self._files_to_import:
+            self.import_files(self._files_to_import)
+            self._files_to_import = []
+
+    def import_when_open(self, paths: list[Path]) -> None:
+        """Import these files as soon as the ledger is open (the desktop's "open with")."""
+        self._files_to_import = list(paths)
 
     def _orders_changed(self, changes: Changes) -> None:
         if changes.orders:

@@ -97,3 +97,24 @@ def test_error_dialog_copies_its_details_and_names_the_log(qtbot: QtBot, window:
     assert dialog.isVisible()  # copying does not close it
     assert "KeyError" in QApplication.clipboard().text()
     dialog.close()
+
+
+def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.ui.app import parse_gui_args
+    from desktop_app.ui.import_dialog import ImportDialog
+
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
+    db_path, qt_args, files = parse_gui_args(["--db", str(tmp_path / "l.sqlite3"), str(sample)])
+    assert (db_path, qt_args, files) == (tmp_path / "l.sqlite3", [], [sample])
+    win = create_window(db_path)
+    qtbot.addWidget(win)
+    win.import_when_open(files)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.findChild(ImportDialog) is not None, timeout=10000)
+    dialog = win.findChild(ImportDialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    wait_idle(qtbot, win)
+    assert dialog.result.inserted > 0
+    dialog.accept()
+    win.runner.shutdown()
