@@ -52,7 +52,7 @@ from desktop_app.store.rows import OrderItemRow, OrderRow
 
 FOLLOW_UP_TIMER = "claim_follow_up"
 FOLLOW_UP_NAME = "快递理赔跟进"
-FOLLOW_UP_ACTION = "chase_carrier"  # what the shop does when it comes due
+FOLLOW_UP_ACTION = "联系快递催办理赔"  # what the shop does when it comes due (shown as the consequence)
 EVIDENCE_FOLDER = "evidence"
 
 
@@ -609,6 +609,7 @@ def _sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None
             row.starts_at = at
             row.due_at = claim.follow_up_at
         row.case_id = claim.case_id
+        row.action = FOLLOW_UP_ACTION  # rows written before it was a Chinese text said "chase_carrier"
         row.status = "open"
         row.met_at = None
     elif row is not None:

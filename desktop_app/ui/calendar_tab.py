@@ -37,6 +37,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.month_bar import MonthBar
 
 LATER = QColor("#546e7a")  # neutral: open, more than 24 hours left
 URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
@@ -237,6 +238,8 @@ class CalendarTab(BaseTab):
         month = QWidget()
         month_layout = QVBoxLayout(month)
         month_layout.setContentsMargins(0, 0, 0, 0)
+        self.month_bar = MonthBar(self.calendar)
+        month_layout.addWidget(self.month_bar)
         month_layout.addWidget(self.calendar, 1)
         month_layout.addWidget(legend)
         left.addWidget(month)

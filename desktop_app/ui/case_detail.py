@@ -51,6 +51,17 @@ def china_now_qt() -> QDateTime:
     return QDateTime.currentDateTime().toTimeZone(QTimeZone(b"Asia/Shanghai"))
 
 
+def china_time_edit(value: QDateTime | None = None) -> QDateTimeEdit:
+    """A date-time field in China time whatever the PC's time zone: the zone is set before the value
+    (set after, the field kept showing the PC's wall clock under a China-time label)."""
+    edit = QDateTimeEdit()
+    edit.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+    edit.setDateTime(value if value is not None else china_now_qt())
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setCalendarPopup(True)
+    return edit
+
+
 def qt_to_moment(value: QDateTime) -> Moment:
     return Moment(datetime.fromtimestamp(value.toSecsSinceEpoch(), CHINA))
 
@@ -72,10 +83,7 @@ class ActionDialog(QDialog):
         self.note.setFixedHeight(80)
         form.addRow(self.tr("备注"), self.note)
         self._opened_at = china_now_qt()
-        self.at = QDateTimeEdit(self._opened_at)
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.at.setCalendarPopup(True)
-        self.at.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+        self.at = china_time_edit(self._opened_at)
         form.addRow(self.tr("发生时间"), self.at)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -311,7 +319,7 @@ class CaseDetailPane(QWidget):
             for item in d.order.items:
                 parts.append(
                     f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
-                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.paid_fen)}</td></tr>"
+                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.line_fen)}</td></tr>"
                 )
             parts.append("</table>")
         parts.append(f"<h4 style='margin:8px 0 0 0'>{escape(tr('售后单'))}</h4><table>")

@@ -34,8 +34,11 @@ def countdown(due: datetime | None, reference: datetime | None = None) -> str:
     delta = due - (reference or now())
     late = delta < timedelta(0)
     span = abs(delta)
-    if span >= timedelta(days=1):
+    # Under two days the hours matter (47 h is not "1 天"); from two days on, whole days left.
+    if span >= timedelta(days=2):
         amount = _tr("%n 天").replace("%n", str(span.days))
+    elif span >= timedelta(days=1):
+        amount = _tr("%n 小时").replace("%n", str(int(span.total_seconds() // 3600)))
     elif span >= timedelta(hours=1):
         amount = _tr("%n 小时").replace("%n", str(span.seconds // 3600))
     else:

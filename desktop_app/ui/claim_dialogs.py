@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,7 +40,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
+from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_search import OrderSearch
 
@@ -354,11 +353,8 @@ class ClaimActionDialog(QDialog):
             form.addRow(self.tr("到账金额（元）"), self.amount)
         self.amount.setVisible(self._rule is not AmountRule.NONE)
         self._opened_at = china_now_qt()
-        self.at = QDateTimeEdit(self._opened_at)
+        self.at = china_time_edit(self._opened_at)
         self.at.setObjectName("action_at")
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.at.setCalendarPopup(True)
-        self.at.setTimeZone(_CHINA_ZONE)
         form.addRow(self.tr("发生时间"), self.at)
         self.follow_up = QDateEdit()
         self.follow_up.setObjectName("action_follow_up")
@@ -436,11 +432,8 @@ class FollowUpDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         current = claim.follow_up_at or follow_up_for(ClaimStatus(claim.status), now()) or now()
-        self.when = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), _CHINA_ZONE))
+        self.when = china_time_edit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), _CHINA_ZONE))
         self.when.setObjectName("follow_up_when")
-        self.when.setTimeZone(_CHINA_ZONE)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.when.setCalendarPopup(True)
         form.addRow(self.tr("跟进时间"), self.when)
         self.clear = QCheckBox(self.tr("不再提醒（清除跟进时间）"))
         self.clear.setObjectName("follow_up_clear")

@@ -164,8 +164,9 @@ class OrdersTab(BaseTab):
             f"{escape(self.tr('物流'))} {escape(o.carrier or '')} {escape(o.tracking_no or '')}</p><ul>",
         ]
         for item in d.items:
-            lines.append(f"<li>{escape(item.title)} {escape(item.spec or '')} × {item.quantity}"
-                         f" ￥{format_yuan(item.paid_fen)}</li>")
+            # What the line cost: as paid, else unit price × quantity; no bare "￥" when neither is known.
+            price = f" ￥{format_yuan(item.line_fen)}" if item.line_fen is not None else ""
+            lines.append(f"<li>{escape(item.title)} {escape(item.spec or '')} × {item.quantity}{price}</li>")
         lines.append("</ul>")
         if o.case_count:
             lines.append(f"<p>{escape(self.tr('已有 %1 张售后单').replace('%1', str(o.case_count)))}</p>")

@@ -64,10 +64,11 @@ class _TimeField(QDateTimeEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._opened_at: QDateTime = china_now_qt()
-        super().__init__(self._opened_at, parent)
+        super().__init__(parent)
+        self.setTimeZone(self._opened_at.timeZone())  # before the value: shown in China time
+        self.setDateTime(self._opened_at)
         self.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.setCalendarPopup(True)
-        self.setTimeZone(self._opened_at.timeZone())
 
     def moment(self) -> Moment | None:
         if abs(self.dateTime().secsTo(self._opened_at)) < 60:
