@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import canonical_carrier, carrier_names, guess_carrier
 from desktop_app.core.claims import AmountRule, ClaimAction, ClaimIncident, ClaimStatus, follow_up_for, transition
 from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.errors import UserError
@@ -135,6 +137,7 @@ class NewClaimDialog(QDialog):
         form.addRow(self.tr("保价金额"), self.declared)
         self.carrier = QLineEdit()
         self.carrier.setObjectName("claim_carrier")
+        self.carrier.setCompleter(QCompleter(carrier_names(), self.carrier))  # one name per carrier
         form.addRow(self.tr("快递公司"), self.carrier)
         self.tracking = QLineEdit()
         self.tracking.setObjectName("claim_tracking")
@@ -212,7 +215,7 @@ class NewClaimDialog(QDialog):
         if draft.case_id is not None:
             parts.append(self.tr("售后单 #%1").replace("%1", str(draft.case_id)))
         self.order_label.setText(self.tr("已选订单：%1").replace("%1", "  ".join(p for p in parts if p)))
-        self.carrier.setText(o.carrier or "")
+        self.carrier.setText(canonical_carrier(o.carrier) or guess_carrier(o.tracking_no) or "")
         self.tracking.setText(o.tracking_no or "")
         self.items.blockSignals(True)
         self.items.setRowCount(0)
