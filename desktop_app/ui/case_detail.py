@@ -41,6 +41,7 @@ from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.table_menu import explain
 
 # Actions that end or refuse something: ask for a reason and confirm.
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
@@ -232,8 +233,9 @@ class CaseDetailPane(QWidget):
                                  + "</p>")
             self.timeline.clear()
             self._set_actions([])
-            self.edit_button.setEnabled(False)
-            self.claim_button.setEnabled(False)
+            why = self.tr("先在左侧列表中选择一张售后单")
+            explain(self.edit_button, False, why)
+            explain(self.claim_button, False, why)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -282,8 +284,8 @@ class CaseDetailPane(QWidget):
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
-        self.edit_button.setEnabled(True)
-        self.claim_button.setEnabled(True)
+        explain(self.edit_button, True, "")
+        explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)

@@ -30,6 +30,7 @@ from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.table_menu import install_row_menu
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -146,6 +147,7 @@ class CasesTab(BaseTab):
         self.search.returnPressed.connect(self._open_current)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(self._open_index)
+        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
 

@@ -71,6 +71,7 @@ from desktop_app.ui.claim_dialogs import (
 from desktop_app.ui.claim_table_model import ClaimTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.table_menu import explain, install_row_menu
 
 THUMBNAIL = 96
 _COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 72, 72, 72, 90, 60)
@@ -237,7 +238,7 @@ class ClaimDetailPane(QWidget):
     def _enable(self, enabled: bool) -> None:
         for widget in (self.statement_button, self.follow_up_button, self.edit_button, self.link_button,
                        self.add_evidence_button, self.remove_evidence_button):
-            widget.setEnabled(enabled)
+            explain(widget, enabled, self.tr("先在左侧列表中选择一条理赔"), widget.property("usual_tip") or "")
 
     def reload(self) -> None:
         claim_id = self._claim_id
@@ -606,6 +607,8 @@ class ClaimsTab(BaseTab):
 
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda index: self._show_row(index.row()))
+        install_row_menu(self.table, [self.statement_button],
+                         actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
 
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:

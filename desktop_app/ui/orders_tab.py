@@ -32,6 +32,7 @@ from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_table_model import OrderTableModel
 from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.table_menu import explain, install_row_menu
 
 _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
 
@@ -112,6 +113,7 @@ class OrdersTab(BaseTab):
         # A reload (search, filter) resets the selection without a currentRowChanged: the pane and
         # its buttons must not stay on an order the list no longer shows.
         self.model.modelReset.connect(lambda: self._row_changed(QModelIndex(), QModelIndex()))
+        install_row_menu(self.table, [self.new_case_button, self.new_claim_button, self.statement_button])
         self._show_detail(None)
 
     def wants(self, changes: Changes) -> bool:
@@ -138,7 +140,7 @@ class OrdersTab(BaseTab):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row: OrderRow | None = current.data(ROW_ROLE) if current.isValid() else None
         for button in (self.new_case_button, self.new_claim_button, self.statement_button):
-            button.setEnabled(row is not None)
+            explain(button, row is not None, self.tr("先在列表中选择一个订单"))
         if row is None:
             self._show_detail(None)
             return
