@@ -38,8 +38,9 @@ from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.month_bar import MonthBar
+from desktop_app.ui.status_colours import WAITING
 
-LATER = QColor("#546e7a")  # neutral: open, more than 24 hours left
+LATER = WAITING  # open, more than 24 hours left (ui/status_colours.py)
 URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's DeadlineRow
 

@@ -30,6 +30,7 @@ from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import install_row_menu
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
@@ -130,7 +131,10 @@ class CasesTab(BaseTab):
         left_layout.addWidget(self.table)
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
-        left_layout.addWidget(self.count_label)
+        status_line = QHBoxLayout()  # the count, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.count_label, 1)
+        status_line.addWidget(legend())
+        left_layout.addLayout(status_line)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
         self.splitter.addWidget(left)

@@ -71,6 +71,7 @@ from desktop_app.ui.claim_dialogs import (
 from desktop_app.ui.claim_table_model import ClaimTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import explain, install_row_menu
 
 THUMBNAIL = 96
@@ -586,7 +587,10 @@ class ClaimsTab(BaseTab):
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")
         self.totals_label.setTextFormat(Qt.TextFormat.RichText)
-        left_layout.addWidget(self.totals_label)
+        status_line = QHBoxLayout()  # the totals, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.totals_label, 1)
+        status_line.addWidget(legend())
+        left_layout.addLayout(status_line)
         self.subtotals = QTreeWidget()
         self.subtotals.setObjectName("carrier_subtotals")
         self.subtotals.setRootIsDecorated(False)

@@ -63,6 +63,7 @@ from desktop_app.ui.reship_dialogs import (
     ShipDialog,
 )
 from desktop_app.ui.reship_table_model import ReshipTableModel, items_text, status_text
+from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import explain, install_row_menu
 
 COUNTDOWN_REFRESH_MS = 60_000
@@ -180,7 +181,10 @@ class ReshipTab(BaseTab):
         outer.addWidget(self.table, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("reship_count")
-        outer.addWidget(self.count_label)
+        status_line = QHBoxLayout()  # the count, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.count_label, 1)
+        status_line.addWidget(legend())
+        outer.addLayout(status_line)
 
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         install_row_menu(self.table, [self.ship_button, self.agree_button, self.refuse_button, self.out_of_stock_button,
