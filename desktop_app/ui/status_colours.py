@@ -29,15 +29,17 @@ def urgency(due: datetime | None, now: datetime) -> QColor:
     return DUE_SOON if left < SOON_WINDOW else WAITING
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusColours", text)
+
+
 def legend_html() -> str:
-    tr = QCoreApplication.translate
-    parts = ((OVERDUE, tr("StatusColours", "已逾期")), (DUE_SOON, tr("StatusColours", "24小时内到期")),
-             (WAITING, tr("StatusColours", "等待中")), (DONE, tr("StatusColours", "已完成")))
+    parts = ((OVERDUE, _tr("已逾期")), (DUE_SOON, _tr("24小时内到期")), (WAITING, _tr("等待中")), (DONE, _tr("已完成")))
     return " &nbsp; ".join(f"<span style='color:{c.name()}'>■</span> {text}" for c, text in parts)
 
 
 def legend() -> QLabel:
     label = QLabel(legend_html())
     label.setObjectName("status_legend")
-    label.setToolTip(QCoreApplication.translate("StatusColours", "各标签页的颜色含义相同"))
+    label.setToolTip(_tr("各标签页的颜色含义相同"))
     return label
