@@ -46,10 +46,11 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())  # the window, the tray and the task bar
-    from desktop_app.ui.fonts import install_interface_fallback, register_fonts
+    from desktop_app.ui.fonts import install_interface_fallback, register_fonts, use_system_ui_font
 
     register_fonts()  # the shipped CJK font: Chinese renders even where the system has none
     install_interface_fallback(app)
+    use_system_ui_font(app)  # Microsoft YaHei UI on Windows, PingFang SC on macOS, the CJK font elsewhere
 
     from desktop_app.ui.settings_dialog import language
     from desktop_app.ui.translations import install_translators

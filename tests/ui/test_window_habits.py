@@ -118,3 +118,17 @@ def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qt
     assert dialog.result.inserted > 0
     dialog.accept()
     win.runner.shutdown()
+
+
+def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
+    from desktop_app.ui.fonts import FAMILY, register_fonts, use_system_ui_font
+
+    register_fonts()
+    before = qapp.font()
+    try:
+        assert use_system_ui_font(qapp, "win32") is None or qapp.font().families()[0].startswith("Microsoft")
+        chosen = use_system_ui_font(qapp, "linux")
+        assert chosen is not None and qapp.font().families()[0] == chosen  # the bundled font at least
+        assert FAMILY in {chosen, *qapp.font().families()}
+    finally:
+        qapp.setFont(before)
