@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -30,6 +30,17 @@ def test_two_days_or_less_counts_hours() -> None:
 
 
 def test_the_month_reads_year_first(qtbot: QtBot) -> None:
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    assert month_title(2026, 12) == "December 2026"
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # as install_translators sets it
+    try:
+        _check_month_bar(qtbot)
+    finally:
+        QLocale.setDefault(before)
+
+
+def _check_month_bar(qtbot: QtBot) -> None:
     assert month_title(2026, 12) == "2026年12月"
     calendar = DeadlineCalendar()
     qtbot.addWidget(calendar)
