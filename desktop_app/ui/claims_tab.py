@@ -528,6 +528,7 @@ class ClaimsTab(BaseTab):
 
     statement_requested = Signal(list)  # claim ids, for the goods value statement
     open_case = Signal(int)
+    count_changed = Signal(int)  # open claims (for the tab's title)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -643,6 +644,15 @@ class ClaimsTab(BaseTab):
 
         self.context.read(work, done, lambda error: self.message.emit(describe_error(error)))
         self.detail.reload()
+        self.refresh_hidden()
+
+    def refresh_hidden(self) -> None:
+        """The number of open claims, for the tab's title (kept current while the tab is hidden)."""
+        def count(db: Database) -> int:
+            with db.reading() as session:
+                return claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count
+
+        self.context.read(count, self.count_changed.emit)
 
     def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
         selected = self.selected_claim_ids()

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
+        self.claims_tab.count_changed.connect(lambda n: self._count_in_title(self.claims_tab, self.tr("快递理赔"), n))
         self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
         self.orders_tab.new_claim_for_order.connect(lambda order: self.new_claim(order=order))
         self.orders_tab.statement_for_order.connect(self.open_statement_for_order)
@@ -246,6 +247,10 @@ class MainWindow(QMainWindow):
         dialog.created.connect(self._case_created)
         dialog.open()
         return dialog
+
+    def _count_in_title(self, tab: QWidget, title: str, count: int) -> None:
+        """补发队列（3）: a tab's title with the number of things waiting in it."""
+        self.tabs.setTabText(self.tabs.indexOf(tab), f"{title}（{count:,}）" if count else title)
 
     def _reship_count(self, waiting: int) -> None:
         text = self.tr("补发队列（%1）").replace("%1", str(waiting)) if waiting else self.tr("补发队列")

@@ -880,93 +880,93 @@
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="544"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="665"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="545"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="675"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="547"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="548"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="552"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="553"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="552"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="553"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="553"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="554"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="555"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="556"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="563"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="564"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="566"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="567"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="568"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="569"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="597"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="597"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="597"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="597"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="599"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="615"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="616"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="674"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="684"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="683"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="693"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="754"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="764"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -1890,12 +1890,13 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="127"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="251"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="134"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
@@ -1910,62 +1911,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="193"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="194"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="195"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="196"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="229"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="230"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="230"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="231"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="251"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="281"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="286"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="310"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="315"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="316"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="317"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="322"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="344"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="349"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="345"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="350"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="398"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="403"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

@@ -31,3 +31,23 @@ def test_every_tab_uses_the_same_colours_and_shows_the_legend(qtbot: QtBot, wind
     for tab in (window.cases_tab, window.reship_tab, window.claims_tab):
         found = tab.findChild(QLabel, "status_legend")
         assert found is not None and found.text() == html
+
+
+def test_the_claims_tab_title_counts_open_claims(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.core.claims import ClaimIncident
+    from desktop_app.services.claims import NewClaim, open_claim
+    from desktop_app.store.models import Order
+    from desktop_app.ui.background import Changes
+
+    db = window.context.db
+    assert db is not None
+    index = window.tabs.indexOf(window.claims_tab)
+    assert window.tabs.tabText(index) == "快递理赔"
+    with db.transaction() as s:
+        order = Order(order_key="pdd:1", platform="pdd", order_no="1", paid_fen=1000)
+        s.add(order)
+        s.flush()
+        order_id = order.id
+    window.context.write(lambda d: open_claim(d, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林"),
+                         Changes(claims=True))
+    qtbot.waitUntil(lambda: window.tabs.tabText(index) == "快递理赔（1）", timeout=5000)
