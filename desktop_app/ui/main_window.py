@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.statement_dialog import StatementDialog
 
 log = logging.getLogger(__name__)
+LAST_IMPORT_FOLDER_KEY = "import/last_folder"
 
 
 class MainWindow(QMainWindow):
@@ -318,10 +319,19 @@ class MainWindow(QMainWindow):
         if self.context.db is None:
             return
         paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择各平台导出的订单文件（可多选）"), str(Path.home()),
+            self, self.tr("选择各平台导出的订单文件（可多选）"), self._import_folder(),
             self.tr("订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
         if paths:
+            self._remember_import_folder(Path(paths[0]))
             self.import_files([Path(p) for p in paths])
+
+    def _import_folder(self) -> str:
+        """Where the last import was chosen from (the shop's download folder, usually)."""
+        folder = self.settings.value(LAST_IMPORT_FOLDER_KEY)
+        return str(folder) if folder and Path(str(folder)).is_dir() else str(Path.home())
+
+    def _remember_import_folder(self, chosen: Path) -> None:
+        self.settings.setValue(LAST_IMPORT_FOLDER_KEY, str(chosen.parent))
 
     def import_files(self, paths: list[Path], profile_id: str | None = None) -> ImportDialog | None:
         """Import in the background; `profile_id` reads the files with that saved column mapping."""
@@ -346,9 +356,10 @@ class MainWindow(QMainWindow):
         if self.context.db is None:
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择要按列对应导入的表格"), str(Path.home()),
+            self, self.tr("选择要按列对应导入的表格"), self._import_folder(),
             self.tr("表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
         if path:
+            self._remember_import_folder(Path(path))
             self.map_columns(Path(path))
 
     def map_columns(self, path: Path) -> ColumnMappingDialog | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -132,3 +133,20 @@ def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
         assert FAMILY in {chosen, *qapp.font().families()}
     finally:
         qapp.setFont(before)
+
+
+def test_the_import_chooser_opens_where_the_last_import_came_from(qtbot: QtBot, window: MainWindow,
+                                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = tmp_path / "下载"
+    downloads.mkdir()
+    asked: list[str] = []
+
+    def choose(_parent: object, _title: str, folder: str, _filter: str) -> tuple[list[str], str]:
+        asked.append(folder)
+        return ([str(downloads / "missing.csv")] if len(asked) == 1 else []), ""
+
+    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames", choose)
+    monkeypatch.setattr(window, "import_files", lambda paths, profile_id=None: None)
+    window.choose_import()
+    window.choose_import()
+    assert asked[0] == str(Path.home()) and asked[1] == str(downloads)
