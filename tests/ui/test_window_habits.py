@@ -135,8 +135,8 @@ def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
         qapp.setFont(before)
 
 
-def test_the_import_chooser_opens_where_the_last_import_came_from(qtbot: QtBot, window: MainWindow,
-                                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_import_chooser_opens_where_the_last_import_came_from(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = tmp_path / "下载"
     downloads.mkdir()
     asked: list[str] = []
