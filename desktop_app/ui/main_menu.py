@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
@@ -97,5 +98,5 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
 def add_tab_actions(menus: Menus, tabs: QTabWidget) -> None:
     """视图 → one entry per tab, Ctrl+1 … Ctrl+9 (once the tabs exist, after the database opened)."""
     for index in range(min(tabs.count(), 9)):
-        _add(menus.view, tabs.tabText(index), lambda i=index: tabs.setCurrentIndex(i),
+        _add(menus.view, tabs.tabText(index), partial(tabs.setCurrentIndex, index),
              QKeySequence(f"Ctrl+{index + 1}"), name=f"show_tab_{index}")

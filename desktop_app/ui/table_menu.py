@@ -8,13 +8,14 @@ paste into the platforms' back-offices all day.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QTableView
 
 from desktop_app.ui.paged_model import ROW_ROLE
 
-RowAction = tuple[str, Callable[[object], None]]
+RowAction = tuple[str, Callable[[Any], None]]  # a frozen row of the table's model
 
 
 def _tr(text: str) -> str:
