@@ -393,7 +393,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "跟进日期": "Follow-up",
     "运单号": "Tracking number",
     "共 %1 条 &nbsp; 已申请 %2 &nbsp; 已到账 %3 &nbsp; 待追回 %4":
-        "%1 claims &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
+        "Claims: %1 &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
     "为所选理赔生成货值说明（可多选，同一快递一次打印）":
         "Goods value statements for the selected claims (select several to print one carrier's at once)",
     "今天需跟进": "Follow up today",
@@ -721,6 +721,55 @@ EN: dict[str, str | tuple[str, str]] = {
     "错货": "Wrong item",
     "少件": "Items missing",
     "空包": "Empty parcel",
+    # --- the window's habits (menus, about, errors, row menus, colours) ---------------------------
+    "关于 %1": "About %1",
+    "<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>":
+        "<p>A small shop's after-sales ledger: cases, reships, carrier claims and platform deadlines, "
+        "all on your own computer.</p>",
+    "许可证（MIT）": "Licence (MIT)",
+    "第三方软件（含 Qt 的 LGPL 声明）": "Third-party software (incl. Qt's LGPL notice)",
+    "数据文件夹：%1<br>日志文件夹：%2": "Data folder: %1<br>Log folder: %2",
+    "打开数据文件夹": "Open data folder",
+    "打开日志文件夹": "Open log folder",
+    "先在左侧列表中选择一张售后单": "Select a case in the list on the left first",
+    "为这张售后单的订单向快递公司理赔": "Claim against the carrier for this case's order",
+    "打开": "Open",
+    "先在左侧列表中选择一条理赔": "Select a claim in the list on the left first",
+    "日志文件：%1": "Log file: %1",
+    "复制详细信息": "Copy details",
+    "出错了": "Something went wrong",
+    "程序遇到意外错误（%1）。刚才的操作可能没有完成，已保存的数据不受影响。请把详细信息或日志文件发给开发者。":
+        "The program hit an unexpected error (%1). The last operation may not have finished; saved data is "
+        "unaffected. Please send the details or the log file to the developers.",
+    "文件(&F)": "&File",
+    "退出(&Q)": "&Quit",
+    "编辑(&E)": "&Edit",
+    "视图(&V)": "&View",
+    "帮助(&H)": "&Help",
+    "关于售后台账": "About Aftersales Ledger",
+    "关于 Qt": "About Qt",
+    "上个月": "Previous month",
+    "下个月": "Next month",
+    "今天": "Today",
+    "先在列表中选择一个订单": "Select an order in the list first",
+    "先在列表中选择一条补发": "Select a reship in the list first",
+    "一次只能对一条补发操作": "This works on one reship at a time",
+    "这条补发当前“%1”，不能这样操作": "This reship is “%1” and cannot do this now",
+    "数据库尚未打开": "The database is not open yet",
+    "没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出":
+        "Nothing to print: the selected reships' orders are not imported yet (no items), or they were sent",
+    "列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）":
+        "No reship in the list is waiting to be sent with items (a reship whose order is not imported has "
+        "nothing to pick)",
+    "全部店铺（默认）": "All shops (default)",
+    "为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认":
+        "Filled in for one shop, a statement uses it for that shop's orders; empty fields take the default",
+    "适用于": "Applies to",
+    "导入订单后，这里可以为各店铺分别填写": "After importing orders, each shop can have its own details here",
+    "各标签页的颜色含义相同": "The colours mean the same in every tab",
+    "等待中": "Waiting",
+    "复制订单号": "Copy order number",
+    "复制运单号": "Copy tracking number",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -7,11 +7,8 @@ saying what to do on the platform and why.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, register_labels
 
@@ -99,41 +96,3 @@ def _allowed(kind: CaseKind, status: CaseStatus, suggestion: Suggestion) -> Sugg
     if suggestion.action is not None and suggestion.action not in allowed_actions(kind, status):
         return Suggestion(None, suggestion.text, suggestion.reason)
     return suggestion
-
-
-# --- the carrier of a parcel nobody claims ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CarrierPattern:
-    carrier: str
-    pattern: re.Pattern[str]
-
-
-def carrier_patterns(table: Mapping[str, object]) -> tuple[CarrierPattern, ...]:
-    """Read `resources/carriers.toml`: [[carrier]] name = "...", patterns = ["^SF\\d{12}$", ...]."""
-    entries = table.get("carrier", [])
-    if not isinstance(entries, list):
-        raise UserError("快递单号规则文件格式不对：应为 [[carrier]] 列表")
-    found: list[CarrierPattern] = []
-    for position, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise UserError(f"快递单号规则第 {position} 条缺少 name")
-        patterns = entry.get("patterns", [])
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise UserError(f"快递单号规则“{entry['name']}”的 patterns 应为文字列表")
-        for text in patterns:
-            try:
-                found.append(CarrierPattern(entry["name"], re.compile(text)))
-            except re.error as exc:
-                raise UserError(f"快递单号规则“{entry['name']}”的格式“{text}”无效：{exc}") from None
-    return tuple(found)
-
-
-def guess_carrier(tracking_no: str, patterns: tuple[CarrierPattern, ...]) -> str | None:
-    """The courier a tracking number most likely belongs to (first matching pattern), or None."""
-    value = tracking_no.strip().upper()
-    for candidate in patterns:
-        if candidate.pattern.match(value):
-            return candidate.carrier
-    return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
     ClaimAction,
@@ -53,7 +54,7 @@ from desktop_app.store.rows import OrderItemRow, OrderRow
 
 FOLLOW_UP_TIMER = "claim_follow_up"
 FOLLOW_UP_NAME = "快递理赔跟进"
-FOLLOW_UP_ACTION = "chase_carrier"  # what the shop does when it comes due
+FOLLOW_UP_ACTION = "联系快递催办理赔"  # what the shop does when it comes due (shown as the consequence)
 EVIDENCE_FOLDER = "evidence"
 
 
@@ -227,7 +228,9 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
         stamp = utcnow()
         status = ClaimStatus.DRAFT
         claim = CarrierClaim(
-            order_id=order.id, case_id=new.case_id, carrier=_text(new.carrier) or order.carrier,
+            order_id=order.id, case_id=new.case_id,
+            carrier=canonical_carrier(_text(new.carrier) or order.carrier)
+            or guess_carrier(_text(new.tracking_no) or order.tracking_no),
             tracking_no=_text(new.tracking_no) or order.tracking_no, incident=new.incident.value,
             description=_text(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
@@ -413,7 +416,8 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
     with db.transaction() as session:
         claim = _load(session, claim_id, expected_version)
         values: dict[str, object] = {
-            "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen, "carrier": _text(edit.carrier),
+            "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
+            "carrier": canonical_carrier(_text(edit.carrier)),
             "tracking_no": _text(edit.tracking_no), "description": _text(edit.description),
             "incident": edit.incident.value,
         }
@@ -615,6 +619,7 @@ def _sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None
             row.starts_at = at
             row.due_at = claim.follow_up_at
         row.case_id = claim.case_id
+        row.action = FOLLOW_UP_ACTION  # rows written before it was a Chinese text said "chase_carrier"
         row.status = "open"
         row.met_at = None
     elif row is not None:

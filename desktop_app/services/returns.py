@@ -8,25 +8,16 @@ is the `receive_return` action whenever the case's state allows it, else the sta
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import guess_carrier
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
-from desktop_app.core.returns import (
-    CarrierPattern,
-    InspectionResult,
-    Suggestion,
-    carrier_patterns,
-    guess_carrier,
-    suggest_after_inspection,
-)
+from desktop_app.core.returns import InspectionResult, Suggestion, suggest_after_inspection
 from desktop_app.core.vocabulary import CaseKind, CaseReason
-from desktop_app.paths import resource
 from desktop_app.services.cases import act_in_session, current_author
 from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.reships import clean_carrier, clean_tracking
@@ -67,18 +58,9 @@ class ShippedReturn:
     waiting_parcel: UnmatchedParcelRow | None
 
 
-@lru_cache(maxsize=1)
-def carrier_table() -> tuple[CarrierPattern, ...]:
-    path = resource("carriers.toml")
-    try:
-        with path.open("rb") as handle:
-            return carrier_patterns(tomllib.load(handle))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"无法读取快递单号规则 {path}：{exc}") from None
-
-
 def guess_parcel_carrier(tracking_no: str) -> str | None:
-    return guess_carrier(tracking_no, carrier_table())
+    """The courier a parcel nobody claims most likely came with (the one carrier vocabulary's guess)."""
+    return guess_carrier(tracking_no)
 
 
 def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None, when: Moment,

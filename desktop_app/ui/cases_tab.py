@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_export import export_cases
-from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
+from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
@@ -38,7 +38,10 @@ from desktop_app.ui.case_evidence_panel import CaseEvidencePanel
 from desktop_app.ui.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
+from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.status_colours import legend
+from desktop_app.ui.table_menu import install_row_menu
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -86,6 +89,7 @@ class CasesTab(BaseTab):
         super().__init__(context, parent)
         self.model = CaseTableModel(context.runner, self)
         self._pending_select: int | None = None
+        self._filter_changed = False  # the next load follows a new search/filter, not a refresh
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -138,11 +142,17 @@ class CasesTab(BaseTab):
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
+        # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
+        # (the user may drag it back; the window remembers the order).
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
+                           header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
         left_layout.addWidget(self.table)
         below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
         below.addWidget(self.count_label, 1)
+        below.addWidget(legend())  # what the colours mean (the same in every tab)
         self.bulk_button = QPushButton(self.tr("批量操作…"))
         self.bulk_button.setObjectName("bulk_button")
         self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作"))
@@ -167,7 +177,7 @@ class CasesTab(BaseTab):
         self.extras.addTab(self.guide, self.tr("处理建议"))
         self.extras.addTab(self.evidence, self.tr("证据"))
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.detail)
+        right.addWidget(scrolling(self.detail))
         right.addWidget(self.extras)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -186,6 +196,7 @@ class CasesTab(BaseTab):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
+        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
 
@@ -262,6 +273,7 @@ class CasesTab(BaseTab):
         if self.context.db is None:
             return
         self.search_timer.stop()
+        self._filter_changed = True
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, total: int) -> None:
@@ -309,16 +321,23 @@ class CasesTab(BaseTab):
         self.apply_filter()
 
     def _restore_selection(self) -> None:
+        requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
         wanted = self._pending_select or self.detail.case_id
         self._pending_select = None
+        filter_changed, self._filter_changed = self._filter_changed, False
         if wanted is None:
             return
         # The wanted case is usually on the first page (newest first); never scan beyond it.
-        for row in range(min(self.model.rowCount(), 200)):
+        first_page = min(self.model.rowCount(), PAGE_SIZE)
+        for row in range(first_page):
             r = self.model.row_object(row)
             if r is not None and r.id == wanted:
                 self.table.selectRow(row)
                 return
+        # Not listed (or, after a new search, not on the first page): the pane must not keep showing
+        # it with live buttons that would act on a case the list hides.
+        if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
+            self.detail.show_case(None)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

@@ -242,6 +242,16 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ClaimDetailPane", "售后单")
     QCoreApplication.translate("ClaimDetailPane", "理赔款用于补发")
     QCoreApplication.translate("ClaimDetailPane", "说明")
+    # main_menu.py
+    QCoreApplication.translate("MainMenu", "文件(&F)")
+    QCoreApplication.translate("MainMenu", "打开数据文件夹")
+    QCoreApplication.translate("MainMenu", "打开日志文件夹")
+    QCoreApplication.translate("MainMenu", "退出(&Q)")
+    QCoreApplication.translate("MainMenu", "编辑(&E)")
+    QCoreApplication.translate("MainMenu", "视图(&V)")
+    QCoreApplication.translate("MainMenu", "帮助(&H)")
+    QCoreApplication.translate("MainMenu", "关于售后台账")
+    QCoreApplication.translate("MainMenu", "关于 Qt")
     # order_table_model.py
     QCoreApplication.translate("OrderTableModel", "平台")
     QCoreApplication.translate("OrderTableModel", "店铺")
@@ -309,3 +319,12 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReturnsTab", "应退回：")
     QCoreApplication.translate("ReturnsTab", "已验货：")
     QCoreApplication.translate("ReturnsTab", "建议：")
+    # status_colours.py
+    QCoreApplication.translate("StatusColours", "已逾期")
+    QCoreApplication.translate("StatusColours", "24小时内到期")
+    QCoreApplication.translate("StatusColours", "等待中")
+    QCoreApplication.translate("StatusColours", "已完成")
+    QCoreApplication.translate("StatusColours", "各标签页的颜色含义相同")
+    # table_menu.py
+    QCoreApplication.translate("TableMenu", "复制订单号")
+    QCoreApplication.translate("TableMenu", "复制运单号")
