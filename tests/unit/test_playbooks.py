@@ -104,7 +104,7 @@ def test_the_guide_of_a_real_case(db: Database) -> None:
     assert guide.suggestion.action is CaseAction.COMPLETE and "快递承担" in guide.postage
     reshipped = next(s for s in guide.scripts if s.id == "reshipped")
     assert reshipped.text.startswith("秦文红您好，订单4145384019161461003")
-    assert "顺丰运单号 SF1400123456789" in reshipped.text
+    assert "顺丰速运运单号 SF1400123456789" in reshipped.text  # the carrier vocabulary's name
     assert check_step(db, case_id, guide.playbook, "photos", author="小林")
     assert not check_step(db, case_id, guide.playbook, "photos", author="小林")  # already ticked
     with db.reading() as session:
