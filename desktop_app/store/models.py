@@ -193,6 +193,8 @@ class Case(Base):
         Index("ix_cases_order_id", "order_id"),
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
+        # The 统计 dashboard's period (migration 0005_money).
+        Index("ix_cases_requested_at", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,6 +218,15 @@ class Case(Base):
     # The buyer's return parcel (from the platform's export or typed in); the returns desk scans it.
     return_carrier: Mapped[str | None] = mapped_column(String(60))
     return_tracking_no: Mapped[str | None] = mapped_column(String(80))
+    # What the case cost the shop beyond refund and compensation (migration 0005_money), in fen:
+    # postage for the parcel sent out again (reship, exchange, repair), the return parcel's postage
+    # and who paid it (a ResponsibleParty id; only "merchant" is the shop's cost), the cost price of
+    # goods written off (reshipped or unsellable), and the platform's penalty.
+    postage_out_fen: Mapped[int | None] = mapped_column(Integer)
+    postage_back_fen: Mapped[int | None] = mapped_column(Integer)
+    postage_back_payer: Mapped[str | None] = mapped_column(String(16))
+    written_off_fen: Mapped[int | None] = mapped_column(Integer)
+    penalty_fen: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -318,7 +329,15 @@ class CarrierClaim(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     declared_fen: Mapped[int | None] = mapped_column(Integer)
     claimed_fen: Mapped[int | None] = mapped_column(Integer)
+    # The sum of the claim's payouts (kept in step by the claim services).
     received_fen: Mapped[int | None] = mapped_column(Integer)
+    # What the courier asks for (migration 0005_money): its ticket number, who at the courier the
+    # shop deals with (a core.claims.ClaimContactLevel id: outlet / service / hq) and how to reach
+    # them, and when the loss or damage was reported to the courier.
+    ticket_no: Mapped[str | None] = mapped_column(String(80))
+    contact_level: Mapped[str | None] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(String(120))
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -330,6 +349,9 @@ class CarrierClaim(Base):
     items: Mapped[list[ClaimItem]] = relationship(cascade="all, delete-orphan", order_by="ClaimItem.id")
     evidence: Mapped[list[ClaimEvidence]] = relationship(
         cascade="all, delete-orphan", order_by="ClaimEvidence.id"
+    )
+    payouts: Mapped[list[ClaimPayout]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimPayout.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -345,6 +367,21 @@ class ClaimItem(Base):
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     unit_price_fen: Mapped[int | None] = mapped_column(Integer)
     claimed_fen: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClaimPayout(Base):
+    """Money the courier paid on a claim: each partial payment with its date and channel
+    (a core.claims.PayoutChannel id: bank / freight_deduction / cash; None when not said)."""
+
+    __tablename__ = "claim_payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("carrier_claims.id", ondelete="CASCADE"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    paid_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ClaimEvidence(Base):
