@@ -32,6 +32,7 @@ from desktop_app.store.report_queries import (
     attention_claims,
     carrier_lines,
     case_groups,
+    case_money_sums,
     claim_groups,
     deadline_groups,
     product_lines,
@@ -202,22 +203,20 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
     groups = case_groups(session, scope)
+    sums = case_money_sums(session, scope)
     claims = claim_groups(session, scope)
     claimed = sum(c.claimed_fen for c in claims)
     received = sum(c.received_fen for c in claims)
     deadlines = deadline_groups(session, scope, at)
     hours = resolve_hours(session, scope)
     money = Money(
-        refunded=fen_to_yuan(_total(groups, "refund_fen")),
-        compensated=fen_to_yuan(_total(groups, "compensation_fen")),
-        postage=fen_to_yuan(_total(groups, "postage_fen")),
-        written_off=fen_to_yuan(_total(groups, "written_off_fen")),
-        penalties=fen_to_yuan(_total(groups, "penalty_fen")),
+        refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
+        postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
+        penalties=fen_to_yuan(sums.penalty_fen),
         claimed=fen_to_yuan(claimed), received=fen_to_yuan(received),
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
-        net_loss=fen_to_yuan(
-            sum(g.refund_lost_fen + g.compensation_fen + g.postage_fen + g.written_off_fen + g.penalty_fen
-                for g in groups) - received),
+        net_loss=fen_to_yuan(sums.refund_lost_fen + sums.compensation_fen + sums.postage_fen
+                             + sums.written_off_fen + sums.penalty_fen - received),
     )
     timeliness = _timeliness(None, deadlines, hours)
     platforms = sorted({d.platform for d in deadlines} | {p for p, _ in hours}, key=_platform_order)
@@ -230,7 +229,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         cases=sum(g.count for g in groups), open=sum(g.count for g in groups if g.is_open),
         by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
         by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
-        money=money, penalised_cases=sum(g.penalised for g in groups),
+        money=money, penalised_cases=sums.penalised,
         timeliness=timeliness,
         timeliness_by_platform=tuple(
             _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
@@ -243,10 +242,6 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
         old_claim_days=old_claim_days, notes=tuple(notes),
     )
-
-
-def _total(groups: Iterable[CaseGroup], field: str) -> int:
-    return sum(int(getattr(g, field)) for g in groups)
 
 
 def _counts(groups: Iterable[CaseGroup], field: str) -> dict[str, int]:

@@ -193,8 +193,10 @@ class Case(Base):
         Index("ix_cases_order_id", "order_id"),
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
-        # The 统计 dashboard's period (migration 0005_money).
-        Index("ix_cases_requested_at", "requested_at"),
+        # The 统计 dashboard's counts read this index alone, already in group order (migration 0005_money):
+        # 0.07 s instead of 0.46 s for 100,000 cases (bench/bench_report.py).
+        Index("ix_cases_report", "platform", "kind", "reason", "responsible", "is_open", "requested_at",
+              "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,7 +32,7 @@ class ReportScope:
 
 @dataclass(frozen=True, slots=True)
 class CaseGroup:
-    """The cases in scope sharing kind, platform, reason, responsible party and open state."""
+    """How many cases in scope share kind, platform, reason, responsible party and open state."""
 
     kind: str
     platform: str
@@ -40,13 +40,19 @@ class CaseGroup:
     responsible: str | None
     is_open: bool
     count: int
-    refund_fen: int
-    compensation_fen: int
-    refund_lost_fen: int  # refunds of cases whose goods did not come back
-    postage_fen: int  # postage the shop paid
-    written_off_fen: int
-    penalty_fen: int
-    penalised: int  # cases with a penalty recorded
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMoneySums:
+    """The money of the cases in scope, in fen."""
+
+    refund_fen: int = 0
+    compensation_fen: int = 0
+    refund_lost_fen: int = 0  # refunds of cases whose goods did not come back
+    postage_fen: int = 0  # postage the shop paid
+    written_off_fen: int = 0
+    penalty_fen: int = 0
+    penalised: int = 0  # cases with a penalty recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +107,10 @@ class CarrierLine:
 
 def case_conditions(scope: ReportScope) -> list[ColumnElement[bool]]:
     """The cases a scope covers (also what the dashboard hands the Cases tab)."""
-    conds: list[ColumnElement[bool]] = [or_(
-        and_(Case.requested_at >= scope.start, Case.requested_at < scope.end),
-        and_(Case.requested_at.is_(None), Case.created_at >= scope.start, Case.created_at < scope.end),
-    )]
+    # One scan of the cases table: faster than any index for a year (the dashboard's usual period) and
+    # fast enough for a month; an index on the request time was slower for a year (measured).
+    requested = func.coalesce(Case.requested_at, Case.created_at)
+    conds: list[ColumnElement[bool]] = [requested >= scope.start, requested < scope.end]
     if scope.platform:
         conds.append(Case.platform == scope.platform)
     if scope.shop_id is not None:
@@ -121,27 +127,29 @@ _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
 
 
 def case_groups(session: Session, scope: ReportScope) -> list[CaseGroup]:
-    """One scan of the cases in scope: counts and money per (kind, platform, reason, responsible, open)."""
+    """Counts per (platform, kind, reason, responsible, open), read from `ix_cases_report` alone."""
+    keys = (Case.platform, Case.kind, Case.reason, Case.responsible, Case.is_open)
+    stmt = select(*keys, func.count()).where(*case_conditions(scope)).group_by(*keys)
+    return [
+        CaseGroup(str(kind), str(platform), reason, responsible, bool(is_open), int(n))
+        for platform, kind, reason, responsible, is_open, n in session.execute(stmt).all()
+    ]
+
+
+def case_money_sums(session: Session, scope: ReportScope) -> CaseMoneySums:
+    """One pass over the cases in scope, no grouping (a GROUP BY's sort costs more than the scan)."""
     back_paid = case(
         (or_(Case.postage_back_payer.is_(None), Case.postage_back_payer == _MERCHANT),
          func.coalesce(Case.postage_back_fen, 0)),
         else_=0,
     )
-    keys = (Case.kind, Case.platform, Case.reason, Case.responsible, Case.is_open)
-    stmt = (
-        select(
-            *keys, func.count(Case.id), _sum(Case.refund_fen), _sum(Case.compensation_fen),
-            _sum(case((Case.kind.in_(_RETURNED), 0), else_=func.coalesce(Case.refund_fen, 0))),
-            _sum(func.coalesce(Case.postage_out_fen, 0) + back_paid), _sum(Case.written_off_fen),
-            _sum(Case.penalty_fen), func.count(Case.penalty_fen),
-        )
-        .where(*case_conditions(scope))
-        .group_by(*keys)
-    )
-    return [
-        CaseGroup(str(kind), str(platform), reason, responsible, bool(is_open), *(int(v) for v in values))
-        for kind, platform, reason, responsible, is_open, *values in session.execute(stmt).all()
-    ]
+    stmt = select(
+        _sum(Case.refund_fen), _sum(Case.compensation_fen),
+        _sum(case((Case.kind.in_(_RETURNED), 0), else_=func.coalesce(Case.refund_fen, 0))),
+        _sum(func.coalesce(Case.postage_out_fen, 0) + back_paid), _sum(Case.written_off_fen),
+        _sum(Case.penalty_fen), func.count(Case.penalty_fen),
+    ).where(*case_conditions(scope))
+    return CaseMoneySums(*(int(v) for v in session.execute(stmt).one()))
 
 
 # --- claims -------------------------------------------------------------------------------------
