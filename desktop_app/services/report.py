@@ -207,8 +207,9 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     claims = claim_groups(session, scope)
     claimed = sum(c.claimed_fen for c in claims)
     received = sum(c.received_fen for c in claims)
-    deadlines = deadline_groups(session, scope, at)
-    hours = resolve_hours(session, scope)
+    present = sorted({g.platform for g in groups}, key=_platform_order)
+    deadlines = deadline_groups(session, scope, at, present)
+    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)]
     money = Money(
         refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
         postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
@@ -219,7 +220,6 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
                              + sums.written_off_fen + sums.penalty_fen - received),
     )
     timeliness = _timeliness(None, deadlines, hours)
-    platforms = sorted({d.platform for d in deadlines} | {p for p, _ in hours}, key=_platform_order)
     missed = timeliness.missed
     notes = []
     if missed:
@@ -233,7 +233,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         timeliness=timeliness,
         timeliness_by_platform=tuple(
             _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
-            for p in platforms),
+            for p in present),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold))
             for p in product_lines(session, scope)),
