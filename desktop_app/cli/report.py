@@ -1,6 +1,7 @@
 """`report`: where the money goes in a period — the figures of the 统计 tab.
 
-    python -m desktop_app report --from YYYY-MM-DD --to YYYY-MM-DD [--platform P] [--shop S] [--json] [--db PATH]
+    python -m desktop_app report --from YYYY-MM-DD --to YYYY-MM-DD [--platform P] [--shop S] [--json]
+        [--xlsx FILE] [--claims-older-than DAYS] [--db PATH]
 
 The period is China-time days, both inclusive, and filters on when the buyer asked for the case
 (requested_at). `--platform taobao` is Taobao only (tmall is its own platform); Chinese names work.
@@ -13,6 +14,7 @@ import argparse
 import sys
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
@@ -28,6 +30,7 @@ from desktop_app.services.report import (
     build_report,
     parse_period,
 )
+from desktop_app.services.report_export import export_report
 
 
 def register(subparsers: Any) -> None:
@@ -44,6 +47,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--shop", metavar="S", help="只看一个店铺（店铺名或编号）")
     parser.add_argument("--claims-older-than", type=int, default=OLD_CLAIM_DAYS, metavar="DAYS",
                         help=f"列出超过这么多天仍未结束的理赔（默认 {OLD_CLAIM_DAYS}）")
+    parser.add_argument("--xlsx", metavar="FILE", type=Path, help="同时把这些数字导出为 Excel 文件")
     add_json_option(parser)
     add_db_option(parser)
     parser.set_defaults(handler=run)
@@ -59,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(db, period, platform, args.shop, old_claim_days=args.claims_older_than)
     finally:
         db.close()
+    if args.xlsx is not None:
+        export_report(report, args.xlsx)
     if args.json:
         print_json(as_json(report))
     else:

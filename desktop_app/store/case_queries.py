@@ -7,6 +7,7 @@ order, so a million cases cost one page of rows at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
@@ -73,6 +74,10 @@ class CaseFilter:
     reason: str | None = None
     open_state: OpenState = OpenState.ALL
     order_id: int | None = None
+    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)).
+    responsible: str | None = None
+    requested_from: datetime | None = None
+    requested_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,13 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Case.is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
+    if f.responsible:
+        conds.append(Case.responsible == f.responsible)
+    requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
+    if f.requested_from is not None:
+        conds.append(requested >= f.requested_from)
+    if f.requested_before is not None:
+        conds.append(requested < f.requested_before)
     return conds
 
 

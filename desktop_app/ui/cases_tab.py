@@ -102,6 +102,19 @@ class CasesTab(BaseTab):
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
         outer.addLayout(bar)
+        # A selection handed over by the 统计 tab (period, reason, responsible ...), until cleared.
+        self._from_report: CaseFilter | None = None
+        self.report_bar = QWidget()
+        report_layout = QHBoxLayout(self.report_bar)
+        report_layout.setContentsMargins(0, 0, 0, 0)
+        self.report_label = QLabel()
+        self.report_label.setObjectName("report_selection")
+        self.report_clear = QPushButton(self.tr("清除统计筛选"))
+        self.report_clear.clicked.connect(self.clear_report_selection)
+        report_layout.addWidget(self.report_label, 1)
+        report_layout.addWidget(self.report_clear)
+        self.report_bar.setVisible(False)
+        outer.addWidget(self.report_bar)
 
         self.stack = QStackedWidget()
         self.empty = EmptyState()
@@ -186,14 +199,41 @@ class CasesTab(BaseTab):
 
     def current_filter(self) -> CaseFilter:
         platform = self.platform_filter.currentData()
+        extra = self._from_report or CaseFilter()
         return CaseFilter(
             search=self.search.text(),
             platforms=frozenset({platform}) if platform else frozenset(),
-            shop_id=self.shop_filter.currentData(),
+            # The shop list loads in the background: a shop handed over before it arrived still counts.
+            shop_id=self.shop_filter.currentData() if self.shop_filter.currentData() is not None else extra.shop_id,
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
+            reason=extra.reason, responsible=extra.responsible, requested_from=extra.requested_from,
+            requested_before=extra.requested_before,
         )
+
+    def show_report_selection(self, selection: CaseFilter, description: str) -> None:
+        """List the cases behind a figure of the 统计 tab: its platform, shop and kind go into the
+        filter boxes, the rest (period, reason, responsible party) is shown above the table."""
+        self._from_report = selection
+        self.report_label.setText(self.tr("统计筛选：%1").replace("%1", description))
+        self.report_bar.setVisible(True)
+        boxes = ((self.platform_filter, next(iter(selection.platforms), None)), (self.shop_filter, selection.shop_id),
+                 (self.kind_filter, selection.kind), (self.status_filter, None),
+                 (self.open_filter, selection.open_state))
+        for combo, value in boxes:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def clear_report_selection(self) -> None:
+        self._from_report = None
+        self.report_bar.setVisible(False)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         if self.context.db is None:
