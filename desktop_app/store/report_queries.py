@@ -164,15 +164,18 @@ _OUTSTANDING = case(
 
 
 def _claims_in_scope(stmt: Select[tuple[object, ...]], scope: ReportScope) -> Select[tuple[object, ...]]:
-    """Claims of cases in scope, and claims without a case recorded in the period for an order in scope."""
+    """Claims of cases in scope; a claim recorded without a case belongs to its order's cases in scope,
+    or (an order without any case) to the day it was recorded, on the order's platform and shop."""
     in_cases = CarrierClaim.case_id.in_(select(Case.id).where(*case_conditions(scope)))
+    order_in_cases = and_(CarrierClaim.case_id.is_(None),
+                          CarrierClaim.order_id.in_(select(Case.order_id).where(*case_conditions(scope))))
     loose = [CarrierClaim.case_id.is_(None), CarrierClaim.created_at >= scope.start,
-             CarrierClaim.created_at < scope.end]
+             CarrierClaim.created_at < scope.end, ~exists().where(Case.order_id == CarrierClaim.order_id)]
     if scope.platform:
         loose.append(Order.platform == scope.platform)
     if scope.shop_id is not None:
         loose.append(Order.shop_id == scope.shop_id)
-    return stmt.join(Order, Order.id == CarrierClaim.order_id).where(or_(in_cases, and_(*loose)))
+    return stmt.join(Order, Order.id == CarrierClaim.order_id).where(or_(in_cases, order_in_cases, and_(*loose)))
 
 
 def claim_groups(session: Session, scope: ReportScope) -> list[ClaimGroup]:

@@ -85,6 +85,7 @@ class DashboardTab(BaseTab):
             self.tables[table.objectName()] = table
             grid.addWidget(self._box(self.tr(title), table), 0, n)
         self.money = self._table("report_money", (self.tr("费用"), self.tr("金额（元）")), clickable=False)
+        self.money.setMinimumHeight(24 * (len(MONEY_KEYS) + 1) + 8)  # every line without scrolling
         grid.addWidget(self._box(self.tr("费用"), self.money), 1, 0)
         self.timeliness = self._table("report_timeliness", (
             self.tr("平台"), self.tr("时限"), self.tr("按时"), self.tr("超时"), self.tr("按时率"), self.tr("当前逾期"),

@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
+from sqlalchemy import select
 
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
+from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period, build_report, parse_period
 from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
 
@@ -177,3 +182,22 @@ def test_parse_period_refuses_nonsense() -> None:
     with pytest.raises(UserError, match="不是有效日期"):
         parse_period("", "2026-11-30")
 
+
+
+def test_a_claim_recorded_for_the_order_counts_in_its_cases_period(db: Database, ledger: dict[str, int]) -> None:
+    with db.reading() as s:
+        order_id = s.get_one(Case, ledger["c2"]).order_id
+    open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id, claimed_fen=1500), author="测试")
+    money = build_report(db, NOVEMBER).money
+    assert (money.claimed, money.outstanding) == (Decimal("115.00"), Decimal("65.00"))
+    # A claim on an order without any case counts on the day it was recorded (today), not in November.
+    other = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=_order_without_case(db), claimed_fen=900),
+                       author="测试")
+    assert build_report(db, NOVEMBER).money.claimed == Decimal("115.00")
+    today = now().date()
+    assert other in [a.id for a in build_report(db, Period(today, today)).attention]
+
+
+def _order_without_case(db: Database) -> int:
+    with db.reading() as s:
+        return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
