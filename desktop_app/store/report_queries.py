@@ -325,6 +325,8 @@ def carrier_lines(session: Session, scope: ReportScope) -> list[CarrierLine]:
 
 
 def case_received_fen(session: Session, case_id: int) -> int:
-    """What couriers paid on the claims of one case."""
-    stmt = select(_sum(CarrierClaim.received_fen)).where(CarrierClaim.case_id == case_id)
+    """What couriers paid on the claims of one case, and on claims recorded for its order without a case."""
+    order_id = select(Case.order_id).where(Case.id == case_id).scalar_subquery()
+    stmt = select(_sum(CarrierClaim.received_fen)).where(or_(
+        CarrierClaim.case_id == case_id, and_(CarrierClaim.case_id.is_(None), CarrierClaim.order_id == order_id)))
     return int(session.execute(stmt).scalar_one())
