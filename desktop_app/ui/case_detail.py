@@ -40,6 +40,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.context import AppContext
 
 # Actions that end or refuse something: ask for a reason and confirm.
@@ -176,7 +177,12 @@ class CaseDetailPane(QWidget):
         self.claim_button.setObjectName("claim_for_case")
         self.claim_button.setToolTip(self.tr("包裹丢失或破损：向快递申请赔偿"))
         self.claim_button.clicked.connect(self._request_claim)
+        self.costs_button = QPushButton(self.tr("费用"))
+        self.costs_button.setObjectName("case_costs")
+        self.costs_button.setToolTip(self.tr("运费、货损、平台处罚和净损失"))
+        self.costs_button.clicked.connect(self.edit_costs)
         header.addWidget(self.title, 1)
+        header.addWidget(self.costs_button)
         header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
         layout.addLayout(header)
@@ -226,6 +232,7 @@ class CaseDetailPane(QWidget):
             self._set_actions([])
             self.edit_button.setEnabled(False)
             self.claim_button.setEnabled(False)
+            self.costs_button.setEnabled(False)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -276,6 +283,7 @@ class CaseDetailPane(QWidget):
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
         self.edit_button.setEnabled(True)
         self.claim_button.setEnabled(True)
+        self.costs_button.setEnabled(True)
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -378,6 +386,14 @@ class CaseDetailPane(QWidget):
     def _request_claim(self) -> None:
         if self._case_id is not None:
             self.claim_requested.emit(self._case_id)
+
+    def edit_costs(self) -> CaseCostsDialog | None:
+        if self._case_id is None:
+            return None
+        dialog = CaseCostsDialog(self._context, self._case_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def edit_case(self) -> None:
         d = self._detail
