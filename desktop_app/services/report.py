@@ -168,6 +168,7 @@ class Report:
     attention: tuple[AttentionClaim, ...]
     old_claim_days: int
     notes: tuple[str, ...]
+    detailed: bool = True  # False: timeliness, products and couriers were left out
 
     @property
     def scope(self) -> ReportScope:
@@ -191,13 +192,15 @@ def resolve_shop(session: Session, text: str, platform: Platform | None = None) 
 
 
 def build_report(db: Database, period: Period, platform: Platform | None = None, shop: str | int | None = None,
-                 moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS) -> Report:
+                 moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
     with db.reading() as session:
-        return report_in(session, period, platform, shop, moment, old_claim_days)
+        return report_in(session, period, platform, shop, moment, old_claim_days, detailed)
 
 
 def report_in(session: Session, period: Period, platform: Platform | None = None, shop: str | int | None = None,
-              moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS) -> Report:
+              moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
+    """Every figure; `detailed=False` leaves out timeliness, products and couriers (the slow part, which
+    joins the cases to their timers, events and orders), so the 统计 tab can show the rest at once."""
     at = moment or now()
     shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
@@ -208,8 +211,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     claimed = sum(c.claimed_fen for c in claims)
     received = sum(c.received_fen for c in claims)
     present = sorted({g.platform for g in groups}, key=_platform_order)
-    deadlines = deadline_groups(session, scope, at, present)
-    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)]
+    deadlines = deadline_groups(session, scope, at, present) if detailed else []
+    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)] if detailed else []
     money = Money(
         refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
         postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
@@ -233,14 +236,14 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         timeliness=timeliness,
         timeliness_by_platform=tuple(
             _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
-            for p in present),
+            for p in present) if detailed else (),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold))
-            for p in product_lines(session, scope)),
-        carriers=_carriers(session, scope, claims),
+            for p in product_lines(session, scope)) if detailed else (),
+        carriers=_carriers(session, scope, claims) if detailed else (),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
         attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
-        old_claim_days=old_claim_days, notes=tuple(notes),
+        old_claim_days=old_claim_days, notes=tuple(notes), detailed=detailed,
     )
 
 

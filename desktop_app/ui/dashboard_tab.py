@@ -4,6 +4,7 @@ row of cases lists them in the Cases tab; 导出 Excel writes the same tables to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -225,7 +226,8 @@ class DashboardTab(BaseTab):
         self.shop.blockSignals(False)
 
     def refresh(self) -> None:
-        """Load the figures; changes while a load runs are folded into one more load after it."""
+        """Load the figures in two reads: the counts and money first (fast), then timeliness, products and
+        couriers. Changes while a load runs are folded into one more load after it."""
         if self.context.db is None:
             return
         if self._loading:
@@ -235,19 +237,30 @@ class DashboardTab(BaseTab):
         period, shop = self.period(), self.shop.currentData()
         platform = Platform(self.platform.currentData()) if self.platform.currentData() else None
 
-        def work(db: Database) -> Report:
-            return build_report(db, period, platform, shop)
+        def work(detailed: bool) -> Callable[[Database], Report]:
+            return lambda db: build_report(db, period, platform, shop, detailed=detailed)
 
-        self.context.read(work, self._loaded, self._failed)
+        def overview(report: Report) -> None:
+            if self._restart():
+                return
+            self._show(report)
+            self.context.read(work(True), self._loaded, self._failed)
+
+        self.context.read(work(False), overview, self._failed)
+
+    def _restart(self) -> bool:
+        """True (and a new load started) when the filters changed during the load."""
+        if not self._again:
+            return False
+        self._again = False
+        self._loading = False
+        self.refresh()
+        return True
 
     def _loaded(self, report: Report) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
+        if self._restart():
             return
-        self.report = report
-        self.export_button.setEnabled(True)
+        self._loading = False
         self._show(report)
 
     def _failed(self, error: Exception) -> None:
@@ -264,6 +277,8 @@ class DashboardTab(BaseTab):
         )
 
     def _show(self, r: Report) -> None:
+        self.report = r
+        self.export_button.setEnabled(r.detailed)
         money = r.money
         text = self.tr("%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；"
                        "向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元")
@@ -271,7 +286,8 @@ class DashboardTab(BaseTab):
                   f"{money.claimed:,.2f}", f"{money.received:,.2f}", f"{money.outstanding:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", str(value))
-        self.summary.setText("\n".join((text, *r.notes)))
+        waiting = () if r.detailed else (self.tr("正在统计时效、商品和快递……"),)
+        self.summary.setText("\n".join((text, *r.notes, *waiting)))
         base = self._base(r)
         for key, _title, enum in _BREAKDOWNS:
             rows = []
@@ -301,7 +317,7 @@ class DashboardTab(BaseTab):
 
     # --- export --------------------------------------------------------------------------------
     def choose_export(self) -> None:
-        if self.report is None:
+        if self.report is None or not self.report.detailed:
             return
         name = f"售后统计_{self.report.period.first}_{self.report.period.last}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计"), str(Path.home() / name),
@@ -311,7 +327,7 @@ class DashboardTab(BaseTab):
 
     def export_to(self, path: Path) -> None:
         report = self.report
-        if report is None:
+        if report is None or not report.detailed:
             return
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")

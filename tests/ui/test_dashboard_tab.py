@@ -50,7 +50,8 @@ def show_november(qtbot: QtBot, window: MainWindow) -> None:
     window.tabs.setCurrentWidget(tab)
     tab.set_period(NOVEMBER)
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: tab.report is not None and tab.report.period == NOVEMBER, timeout=10000)
+    qtbot.waitUntil(lambda: tab.report is not None and tab.report.period == NOVEMBER and tab.report.detailed,
+                    timeout=10000)
 
 
 def rows_of(table: FigureTable) -> list[tuple[str, ...]]:

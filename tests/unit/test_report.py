@@ -201,3 +201,12 @@ def test_a_claim_recorded_for_the_order_counts_in_its_cases_period(db: Database,
 def _order_without_case(db: Database) -> int:
     with db.reading() as s:
         return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
+
+
+def test_the_quick_overview_has_the_same_counts_and_money_without_the_slow_parts(db: Database,
+                                                                                  ledger: dict[str, int]) -> None:
+    quick, full = build_report(db, NOVEMBER, detailed=False), build_report(db, NOVEMBER)
+    assert (quick.by_kind, quick.by_reason, quick.money, quick.attention) == \
+        (full.by_kind, full.by_reason, full.money, full.attention)
+    assert not quick.detailed and quick.products == () and quick.carriers == () and quick.timeliness.deadlines == 0
+    assert full.detailed and full.products and full.carriers
