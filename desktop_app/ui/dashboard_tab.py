@@ -29,7 +29,6 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.services.report import (
     MONEY_KEYS,
-    MONEY_LABELS,
     CarrierFigure,
     Period,
     ProductFigure,
@@ -47,9 +46,8 @@ from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.figure_table import FigureRow, FigureTable
 
-_BREAKDOWNS: tuple[tuple[str, str, type[LabelledEnum]], ...] = (
-    ("kind", "按类型", CaseKind), ("reason", "按原因", CaseReason), ("platform", "按平台", Platform),
-    ("responsible", "按责任方", ResponsibleParty),
+_BREAKDOWNS: tuple[tuple[str, type[LabelledEnum]], ...] = (
+    ("kind", CaseKind), ("reason", CaseReason), ("platform", Platform), ("responsible", ResponsibleParty),
 )
 
 
@@ -81,10 +79,20 @@ class DashboardTab(BaseTab):
         body = QWidget()
         grid = QGridLayout(body)
         self.tables: dict[str, FigureTable] = {}
-        for n, (key, title, _enum) in enumerate(_BREAKDOWNS):
-            table = self._table(f"report_by_{key}", (self.tr(title[1:]), self.tr("售后单")))
+        titles = {"kind": (self.tr("按类型"), self.tr("类型")), "reason": (self.tr("按原因"), self.tr("原因")),
+                  "platform": (self.tr("按平台"), self.tr("平台")),
+                  "responsible": (self.tr("按责任方"), self.tr("责任方"))}
+        for n, (key, _enum) in enumerate(_BREAKDOWNS):
+            title, column = titles[key]
+            table = self._table(f"report_by_{key}", (column, self.tr("售后单")))
             self.tables[table.objectName()] = table
-            grid.addWidget(self._box(self.tr(title), table), 0, n)
+            grid.addWidget(self._box(title, table), 0, n)
+        self.money_names = {
+            "refunded": self.tr("退款"), "compensated": self.tr("补偿买家"), "postage": self.tr("运费（本店承担）"),
+            "written_off": self.tr("货损（成本价）"), "penalties": self.tr("平台处罚"),
+            "claimed": self.tr("向快递索赔"), "received": self.tr("快递已赔付"), "outstanding": self.tr("待追回"),
+            "net_loss": self.tr("净损失"),
+        }
         self.money = self._table("report_money", (self.tr("费用"), self.tr("金额（元）")), clickable=False)
         self.money.setMinimumHeight(24 * (len(MONEY_KEYS) + 1) + 8)  # every line without scrolling
         grid.addWidget(self._box(self.tr("费用"), self.money), 1, 0)
@@ -289,7 +297,7 @@ class DashboardTab(BaseTab):
         waiting = () if r.detailed else (self.tr("正在统计时效、商品和快递……"),)
         self.summary.setText("\n".join((text, *r.notes, *waiting)))
         base = self._base(r)
-        for key, _title, enum in _BREAKDOWNS:
+        for key, enum in _BREAKDOWNS:
             rows = []
             for value, count in getattr(r, f"by_{key}").items():
                 name = labels.label_of(enum, value)
@@ -301,7 +309,7 @@ class DashboardTab(BaseTab):
                                       f"{r.period.first} 至 {r.period.last}，{name}"))
             self.tables[f"report_by_{key}"].set_rows(rows)
         self.money.set_rows([
-            FigureRow((labels.text(MONEY_LABELS[k]), f"{getattr(money, k):,.2f}"), int(getattr(money, k) * 100))
+            FigureRow((self.money_names[k], f"{getattr(money, k):,.2f}"), int(getattr(money, k) * 100))
             for k in MONEY_KEYS])
         total = self.tr("合计")
         self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
