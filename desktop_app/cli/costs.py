@@ -19,6 +19,8 @@ from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
+from desktop_app.services.product_costs import case_goods_cost
+from desktop_app.store.database import Database
 
 _MONEY_OPTIONS = (("postage_out", "寄出运费"), ("postage_back", "退回运费"), ("written_off", "货损（成本价）"),
                   ("penalty", "平台处罚"))
@@ -29,7 +31,8 @@ def register(subparsers: Any) -> None:
                                    description="查看或登记一张售后单的费用（元）。不带选项时只显示。")
     parser.add_argument("id", type=int, metavar="N", help="售后单编号")
     for name, what in _MONEY_OPTIONS:
-        parser.add_argument(f"--{name.replace('_', '-')}", metavar="YUAN", help=f"{what}（元；写 none 清除）")
+        extra = "；写 cost 按成本价表计算订单商品的成本" if name == "written_off" else ""
+        parser.add_argument(f"--{name.replace('_', '-')}", metavar="YUAN", help=f"{what}（元；写 none 清除{extra}）")
     payers = " ".join(f"{p.value}（{p.label}）" for p in ResponsibleParty)
     parser.add_argument("--back-payer", metavar="WHO", help=f"退回运费由谁承担：{payers}")
     add_json_option(parser)
@@ -47,6 +50,14 @@ def _fen(text: str | None, what: str, old: int | None) -> int | None:
     return None if _cleared(text) else yuan_to_fen(parse_yuan(text, what))
 
 
+def _cost_from_table(db: Database, case_id: int) -> str:
+    goods = case_goods_cost(db, case_id)
+    if goods.missing:
+        raise CommandError("成本价表中没有这些商品：" + "、".join(goods.missing)
+                           + "；请先用 product-costs import 导入成本价，或直接填写金额")
+    return f"{Decimal(goods.cost_fen) / 100:.2f}"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.id <= 0:
         raise CommandError("售后单编号必须是正整数")
@@ -54,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     payer = None if args.back_payer is None or _cleared(args.back_payer) else ResponsibleParty.parse(args.back_payer)
     db = open_db(args)
     try:
+        if args.written_off is not None and args.written_off.strip().lower() == "cost":
+            args.written_off = _cost_from_table(db, args.id)
         with db.reading() as session:
             money = case_money(session, args.id)
         if changing:

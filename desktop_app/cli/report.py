@@ -30,7 +30,6 @@ from desktop_app.services.report import (
     build_report,
     parse_period,
 )
-from desktop_app.services.report_export import export_report
 
 
 def register(subparsers: Any) -> None:
@@ -64,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.xlsx is not None:
+        # openpyxl (~0.3 s) only when a workbook is asked for: `--help` and plain reports stay fast.
+        from desktop_app.services.report_export import export_report
+
         export_report(report, args.xlsx)
     if args.json:
         print_json(as_json(report))

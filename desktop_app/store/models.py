@@ -420,6 +420,18 @@ class Deadline(Base):
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ProductCost(Base):
+    """The shop's cost price of a product by its 商家编码 (imported from a sheet): what goods written off
+    cost (migration 0005_money)."""
+
+    __tablename__ = "product_costs"
+
+    sku_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    cost_fen: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Setting(Base):
     """Key/value settings that belong to the shop's data (shop details for statements ...)."""
 

@@ -7,7 +7,7 @@ Create Date: 2026-12-02
 Why (issue 17): a case carries what it cost beyond refund and compensation (postage out and back
 and who paid the return, goods written off, the platform's penalty); a claim carries what the
 courier asks for (ticket number, contact level and contact, date reported) and every payout with
-its date and channel. `ix_cases_report` lets the dashboard count cases from an index alone.
+its date and channel; the shop's cost price per 商家编码 (`product_costs`). `ix_cases_report` lets the dashboard count cases from an index alone.
 
 Claims that already received money get one payout of that amount (dated when the claim was closed,
 or last changed), so the payouts of every claim add up to its `received_fen`.
@@ -53,6 +53,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('claim_payouts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_claim_payouts_claim_id'), ['claim_id'], unique=False)
+    op.create_table(
+        'product_costs',
+        sa.Column('sku_code', sa.String(length=100), nullable=False),
+        sa.Column('title', sa.Text(), nullable=True),
+        sa.Column('cost_fen', sa.Integer(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('sku_code', name=op.f('pk_product_costs')),
+    )
     op.execute(sa.text(
         "INSERT INTO claim_payouts (claim_id, amount_fen, paid_at, channel, note, recorded_at) "
         "SELECT id, received_fen, COALESCE(closed_at, updated_at), NULL, '升级前已记录的到账金额', updated_at "
@@ -61,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('product_costs')
     with op.batch_alter_table('claim_payouts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claim_payouts_claim_id'))
     op.drop_table('claim_payouts')
