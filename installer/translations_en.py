@@ -694,6 +694,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "银行转账": "Bank transfer",
     "运费抵扣": "Freight bill deduction",
     "现金": "Cash",
+    "按成本价表": "From the cost table",
+    "按商家编码的成本价表，计算订单商品的成本": "Price the order's goods with the cost table by merchant code",
+    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。":
+        "The cost table has no price for: %1. Import the cost table first (command product-costs import), "
+        "or type the amount.",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +23,9 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
+from desktop_app.services.product_costs import case_goods_cost
 from desktop_app.store.database import Database
+from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
@@ -52,7 +56,14 @@ class CaseCostsDialog(QDialog):
         form.addRow(self.tr("寄出运费（元）"), self.postage_out)
         form.addRow(self.tr("退回运费（元）"), self.postage_back)
         form.addRow(self.tr("退回运费承担方"), self.payer)
-        form.addRow(self.tr("货损（成本价，元）"), self.written_off)
+        written_off_row = QHBoxLayout()
+        written_off_row.addWidget(self.written_off, 1)
+        self.from_table = QPushButton(self.tr("按成本价表"))
+        self.from_table.setObjectName("costs_from_table")
+        self.from_table.setToolTip(self.tr("按商家编码的成本价表，计算订单商品的成本"))
+        self.from_table.clicked.connect(self.fill_from_cost_table)
+        written_off_row.addWidget(self.from_table)
+        form.addRow(self.tr("货损（成本价，元）"), written_off_row)
         form.addRow(self.tr("平台处罚（元）"), self.penalty)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -94,6 +105,20 @@ class CaseCostsDialog(QDialog):
             text = text.replace(f"%{n}", value)
         self.figures.setText(text)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def fill_from_cost_table(self) -> None:
+        case_id = self._case_id
+
+        def shown(goods: GoodsCost) -> None:
+            if goods.missing:
+                QMessageBox.information(self, self.windowTitle(), self.tr(
+                    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。"
+                ).replace("%1", "、".join(goods.missing)))
+                return
+            self.written_off.setText(format_yuan(goods.cost_fen).replace(",", ""))
+
+        self._context.read(lambda db: case_goods_cost(db, case_id), shown,
+                           lambda error: QMessageBox.warning(self, self.windowTitle(), describe_error(error)))
 
     def costs(self) -> CaseCosts:
         def fen(field: QLineEdit, what: str) -> int | None:

@@ -100,92 +100,107 @@
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="36"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="40"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="38"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="42"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="43"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="47"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="48"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="51"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="54"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="55"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="56"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="57"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="58"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="61"/>
+        <source>按成本价表</source>
+        <translation>From the cost table</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="63"/>
+        <source>按商家编码的成本价表，计算订单商品的成本</source>
+        <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="66"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="67"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="70"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="100"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="115"/>
+        <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
+        <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="130"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="131"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="133"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="134"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>

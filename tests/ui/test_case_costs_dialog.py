@@ -14,6 +14,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.models import Case, Order, OrderItem, ProductCost
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.case_detail import CaseDetailPane
 from desktop_app.ui.context import AppContext
@@ -65,4 +66,27 @@ def test_a_bad_amount_keeps_the_dialog_open(qtbot: QtBot, pane: tuple[CaseDetail
     dialog.penalty.setText("三块")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.isVisible() and "平台处罚" in warnings[0]
+    dialog.reject()
+
+
+def test_the_cost_table_fills_the_goods_written_off(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    widget, db, case_id = pane
+    with db.transaction() as s:
+        s.add(ProductCost(sku_code="CUP-01", title="陶瓷马克杯", cost_fen=1250))
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled(), timeout=10000)
+    dialog.from_table.click()
+    qtbot.waitUntil(lambda: dialog.written_off.text() == "25.00", timeout=10000)
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=1, title="赠品", sku_code="GIFT", quantity=1))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    dialog.from_table.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    assert "GIFT" in told[0]
     dialog.reject()
