@@ -314,20 +314,25 @@ _DAMAGED = CaseReason.DAMAGED.value
 
 def carrier_lines(session: Session, scope: ReportScope) -> list[CarrierLine]:
     """Per courier: parcels of the orders paid in the period, the cases in scope on its parcels, and
-    how many of those were lost or damaged. Most cases first."""
+    how many of those were lost or damaged (one pass over the cases and their orders). Most cases first."""
     carrier = func.coalesce(Order.carrier, "")
-
-    def per_carrier(ids: Select[tuple[int]]) -> dict[str, int]:
-        stmt = select(carrier, func.count(Order.id)).where(Order.id.in_(ids)).group_by(carrier)
-        return {str(c): int(n) for c, n in session.execute(stmt).all()}
-
-    cases = per_carrier(_case_orders(scope))
-    lost = per_carrier(_case_orders(scope, Case.reason.in_(_LOST)))
-    damaged = per_carrier(_case_orders(scope, Case.reason == _DAMAGED))
-    parcels = per_carrier(_orders_paid(scope).where(Order.carrier.is_not(None), Order.carrier != literal("")))
+    case_stmt = (
+        select(carrier, func.count(Case.id), _sum(case((Case.reason.in_(_LOST), 1), else_=0)),
+               _sum(case((Case.reason == _DAMAGED, 1), else_=0)))
+        .join(Order, Order.id == Case.order_id)
+        .where(*case_conditions(scope))
+        .group_by(carrier)
+    )
+    counts = {str(c): (int(n), int(lost), int(damaged)) for c, n, lost, damaged in session.execute(case_stmt).all()}
+    parcel_stmt = (
+        select(carrier, func.count(Order.id))
+        .where(Order.id.in_(_orders_paid(scope)), Order.carrier.is_not(None), Order.carrier != literal(""))
+        .group_by(carrier)
+    )
+    parcels = {str(c): int(n) for c, n in session.execute(parcel_stmt).all()}
     lines = [
-        CarrierLine(name, parcels.get(name, 0), cases.get(name, 0), lost.get(name, 0), damaged.get(name, 0))
-        for name in set(cases) | set(parcels)
+        CarrierLine(name, parcels.get(name, 0), *counts.get(name, (0, 0, 0)))
+        for name in set(counts) | set(parcels)
     ]
     lines.sort(key=lambda line: (-line.cases, -line.parcels, line.carrier))
     return lines
