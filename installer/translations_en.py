@@ -22,6 +22,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",
     "导入订单": "Import orders",
+    "导入": "Import",
     "刷新": "Refresh",
     "设置": "Settings",
     "搜索": "Search",
@@ -180,8 +181,23 @@ EN: dict[str, str | tuple[str, str]] = {
     "：已处理 %1 行，%2 行/秒": ": %1 rows done, %2 rows/s",
     "正在取消……已导入的部分会全部撤销": "Cancelling… everything imported so far will be undone",
     "导入已取消：被取消的文件没有保存任何数据。": "Import cancelled: nothing from the cancelled file was saved.",
-    "导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行":
-        "Import finished: %1 new, %2 updated, %3 unchanged, %4 rows failed",
+    "订单：新增 %1，更新 %2，未变 %3，失败 %4 行": "Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed",
+    "售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行":
+        "Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed",
+    "导入完成。": "Import finished.",
+    "售后文件": "After-sales file",
+    "推进": "Moved forward",
+    "冲突": "Conflicts",
+    "时限不一致": "Deadline differs",
+    "点击数字，在“售后单”页只列出这些售后单": "Click a number to list just those cases on the Cases tab",
+    "已取消": "Cancelled",
+    "%1 中“%2”的 %3 张": "%3 “%2” of %1",
+    "点击取消，显示全部售后单": "Click to show all cases again",
+    "仅显示：%1  ✕": "Only: %1  ✕",
+    "平台状态": "Platform status",
+    "平台原因": "Platform reason",
+    "退货物流": "Return parcel",
+    "平台时限": "Platform deadline",
     "用时 %1 秒": "Took %1 s",
     "导入失败：%1": "Import failed: %1",
     "保存导入报告": "Save import report",
@@ -655,8 +671,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "导出统计": "Export statistics",
     "已导出到 %1": "Exported to %1",
     "单击列出这些售后单": "Click to list these cases",
-    "清除统计筛选": "Clear the statistics filter",
-    "统计筛选：%1": "From statistics: %1",
+    "点击取消统计筛选": "Click to clear the statistics filter",
+    "统计：%1  ✕": "Statistics: %1  ✕",
     "售后单 #%1 的费用": "Costs of case #%1",
     "正在读取……": "Reading…",
     "补发/换货/返修寄出的运费": "Postage of the reship, exchange or repair parcel",
@@ -703,6 +719,7 @@ EN: dict[str, str | tuple[str, str]] = {
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
+    ("CaseImportSummary", "新建售后单"): "New cases",
     ("MainWindow", "店铺信息"): "Shop details",
     ("MainWindow", "已保存到 %1"): "Saved to %1",
     ("MainWindow", "售后单"): "After-sales cases",  # tab title

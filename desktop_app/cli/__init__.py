@@ -50,7 +50,8 @@ def _command_modules() -> list[Any]:
     from desktop_app.cli import cases
 
     modules: list[Any] = [cases]
-    for name in ("orders", "deadlines", "reships", "claims", "statements", "report", "costs", "product_costs"):
+    for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "report", "costs",
+                 "product_costs"):
         try:
             modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

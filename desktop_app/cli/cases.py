@@ -151,6 +151,10 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "next_due_at": row.next_due_at.astimezone(CHINA).isoformat() if row.next_due_at else None,
         "next_due": row.next_due_name,
         "updated_at": row.updated_at.astimezone(CHINA).isoformat(),
+        "platform_case": row.platform_case_no,
+        "requested_at": row.requested_at.astimezone(CHINA).isoformat() if row.requested_at else None,
+        "platform_status": row.platform_status,
+        "platform_due_at": row.platform_due_at.astimezone(CHINA).isoformat() if row.platform_due_at else None,
     }
 
 
@@ -193,6 +197,9 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
         "refund": str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else None,
         "compensation": str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else None,
         "platform_case": d.platform_case_no,
+        "platform_reason": d.platform_reason,
+        "return_carrier": d.return_carrier,
+        "return_tracking": d.return_tracking_no,
         "description": d.description,
         "requested_at": d.requested_at.astimezone(china).isoformat() if d.requested_at else None,
         "signed_at": d.signed_at.astimezone(china).isoformat() if d.signed_at else None,

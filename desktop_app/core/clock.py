@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from desktop_app.core.errors import UserError
@@ -53,10 +53,6 @@ def as_china(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return value.astimezone(CHINA)
-
-
-def start_of_next_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
 
 
 def format_china(value: datetime | None, with_seconds: bool = False) -> str:

@@ -304,16 +304,15 @@ class CellCleaner:
         if convert == self.count:
             return self._quantities
         if convert == self.tracking:
-            identifiers = self.many(self.identifier)
+            plain_identifiers = self.many(self.identifier)
             prefixes = self.tracking_prefixes
             without_prefix = self._without_tracking_prefix
 
             def trackings(values: Sequence[object]) -> list[object]:
-                found = identifiers(values)
+                found = plain_identifiers(values)
                 if not prefixes:
                     return found
-                return [without_prefix(t) if t is not None and t.startswith(prefixes) else t  # type: ignore[union-attr]
-                        for t in found]
+                return [without_prefix(t) if isinstance(t, str) and t.startswith(prefixes) else t for t in found]
             return trackings
         return lambda values: [convert(v) for v in values]
 

@@ -23,7 +23,7 @@ from typing import Protocol
 import python_calamine
 
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx_chunks import chunked_table, worksheet_names_if_large
+from desktop_app.io.xlsx import check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -47,7 +47,7 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
-# Large .xlsx sheets are read in pieces (io/xlsx_chunks) so checking rows overlaps parsing the rest;
+# Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
 
@@ -225,7 +225,7 @@ class CalamineTable:
     def first_column(self) -> int:
         # calamine trims empty columns on the left; a row as wide as the used range starts at its start.
         sheet = self.sheet
-        if not sheet.height or not sheet.start[1]:
+        if not sheet.height or sheet.start is None or not sheet.start[1]:
             return 0
         first = next(iter(sheet.iter_rows()), None)
         return int(sheet.start[1]) if first is not None and len(first) == sheet.width else 0
@@ -236,7 +236,7 @@ class CalamineTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         sheet = self.sheet
-        start = sheet.start[0] if sheet.height else 0
+        start = sheet.start[0] if sheet.height and sheet.start is not None else 0
         self._done = 0
         try:
             iterator = iter(sheet.iter_rows())
@@ -264,7 +264,7 @@ class CalamineSpreadsheet:
     _workbook: python_calamine.CalamineWorkbook | None
     kind: str
     # An .xlsx with a sheet large enough to be read in pieces is opened by calamine only if a sheet
-    # has to be read whole (see xlsx_chunks.worksheet_names_if_large); its sheet names are these.
+    # has to be read whole (see io.xlsx.worksheet_names_if_large); its sheet names are these.
     _names: list[str] | None = None
     # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
     _tables: dict[str, Table] = field(default_factory=dict)
@@ -283,7 +283,7 @@ class CalamineSpreadsheet:
         if cached is not None:
             return cached
         if self.kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
-            # A large sheet is handed out piece by piece while the rest is parsed (io/xlsx_chunks).
+            # A large sheet is handed out piece by piece while the rest is parsed (io/xlsx).
             pieces = chunked_table(self.path, name)
             if pieces is not None:
                 self._tables[name] = pieces
@@ -294,6 +294,8 @@ class CalamineSpreadsheet:
         cached = self._tables.get(name)
         if isinstance(cached, CalamineTable):
             return cached
+        if self.kind == "xlsx":
+            check_sheet(self.path, name)  # calamine allocates for the cells' whole rectangle
         try:
             sheet = self.workbook.get_sheet_by_name(name)
         except python_calamine.PasswordError:

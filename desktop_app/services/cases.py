@@ -33,7 +33,7 @@ from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
-_COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
+COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 
@@ -89,7 +89,7 @@ def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | No
     if amount_yuan is None:
         return None, None
     fen = yuan_to_fen(amount_yuan)
-    return (None, fen) if kind in _COMPENSATION_KINDS else (fen, None)
+    return (None, fen) if kind in COMPENSATION_KINDS else (fen, None)
 
 
 def _event(session: Session, case: Case, *, kind: str, author: str, at: datetime | None = None,
@@ -163,7 +163,7 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
             _event(session, case, kind="milestone", author=who, at=moment.at, milestone=name,
                    date_only=moment.date_only)
         for action, moment in new.actions:
-            _apply(session, case, action, None, moment, who)
+            apply_action(session, case, action, None, moment, who)
         recompute_case(session, case.id)
         return case.id
 
@@ -184,12 +184,12 @@ def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = _load_case(session, case_id, expected_version)
-        status = _apply(session, case, action, note, at or Moment(now()), who)
+        status = apply_action(session, case, action, note, at or Moment(now()), who)
         recompute_case(session, case.id)
         return status
 
 
-def _apply(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
+def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
            who: str) -> CaseStatus:
     before = CaseStatus(case.status)
     step = transition(CaseKind(case.kind), before, action)

@@ -8,6 +8,7 @@ optimistic locking, so the same models serve a later PostgreSQL team mode.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -43,6 +45,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+def storage_time(value: datetime | None) -> str | None:
+    """An aware time as UtcDateTime stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (the
+    text SQLAlchemy's DateTime writes; tests/unit/test_case_import.py reads such rows back)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use timezone-aware times")
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -58,6 +70,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every model is mapped to a Table (SQLAlchemy types it as any FromClause): for insert()/delete().
+    __table__: ClassVar[Table]
 
 
 class Shop(Base):

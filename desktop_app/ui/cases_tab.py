@@ -101,20 +101,23 @@ class CasesTab(BaseTab):
                       self.open_filter):
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
-        outer.addLayout(bar)
-        # A selection handed over by the 统计 tab (period, reason, responsible ...), until cleared.
+        # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
+        self.only_ids: frozenset[int] | None = None
+        self.only_button = QPushButton()
+        self.only_button.setObjectName("only_ids")
+        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
+        self.only_button.hide()
+        self.only_button.clicked.connect(self.clear_only)
+        bar.addWidget(self.only_button)
+        # A selection handed over by the 统计 tab (period, reason, responsible ...): a chip that clears it.
         self._from_report: CaseFilter | None = None
-        self.report_bar = QWidget()
-        report_layout = QHBoxLayout(self.report_bar)
-        report_layout.setContentsMargins(0, 0, 0, 0)
-        self.report_label = QLabel()
-        self.report_label.setObjectName("report_selection")
-        self.report_clear = QPushButton(self.tr("清除统计筛选"))
-        self.report_clear.clicked.connect(self.clear_report_selection)
-        report_layout.addWidget(self.report_label, 1)
-        report_layout.addWidget(self.report_clear)
-        self.report_bar.setVisible(False)
-        outer.addWidget(self.report_bar)
+        self.report_button = QPushButton()
+        self.report_button.setObjectName("report_selection")
+        self.report_button.setToolTip(self.tr("点击取消统计筛选"))
+        self.report_button.hide()
+        self.report_button.clicked.connect(self.clear_report_selection)
+        bar.addWidget(self.report_button)
+        outer.addLayout(bar)
 
         self.stack = QStackedWidget()
         self.empty = EmptyState()
@@ -209,15 +212,15 @@ class CasesTab(BaseTab):
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
             reason=extra.reason, responsible=extra.responsible, requested_from=extra.requested_from,
-            requested_before=extra.requested_before,
+            requested_before=extra.requested_before, case_ids=self.only_ids,
         )
 
     def show_report_selection(self, selection: CaseFilter, description: str) -> None:
         """List the cases behind a figure of the 统计 tab: its platform, shop and kind go into the
-        filter boxes, the rest (period, reason, responsible party) is shown above the table."""
+        filter boxes, the rest (period, reason, responsible party) is a chip in the filter bar."""
         self._from_report = selection
-        self.report_label.setText(self.tr("统计筛选：%1").replace("%1", description))
-        self.report_bar.setVisible(True)
+        self.report_button.setText(self.tr("统计：%1  ✕").replace("%1", description))
+        self.report_button.show()
         boxes = ((self.platform_filter, next(iter(selection.platforms), None)), (self.shop_filter, selection.shop_id),
                  (self.kind_filter, selection.kind), (self.status_filter, None),
                  (self.open_filter, selection.open_state))
@@ -232,7 +235,22 @@ class CasesTab(BaseTab):
 
     def clear_report_selection(self) -> None:
         self._from_report = None
-        self.report_bar.setVisible(False)
+        self.report_button.hide()
+        self.apply_filter()
+
+    def show_only(self, case_ids: frozenset[int], description: str) -> None:
+        """List exactly these cases (open and closed) until the chip is clicked."""
+        self.only_ids = frozenset(case_ids)
+        self.only_button.setText(self.tr("仅显示：%1  ✕").replace("%1", description))
+        self.only_button.show()
+        self.open_filter.blockSignals(True)
+        self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.open_filter.blockSignals(False)
+        self.apply_filter()
+
+    def clear_only(self) -> None:
+        self.only_ids = None
+        self.only_button.hide()
         self.apply_filter()
 
     def apply_filter(self) -> None:

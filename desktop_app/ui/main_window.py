@@ -27,7 +27,7 @@ from desktop_app.ui.settings_dialog import SettingsDialog
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
-    from desktop_app.io.import_results import ImportResult
+    from desktop_app.services.file_intake import IntakeResult
     from desktop_app.services.statements import StatementRequest
     from desktop_app.store.case_queries import CaseFilter
     from desktop_app.store.database import Database
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
                                             self.new_case)
-        self.import_action = self._action(toolbar, self.tr("导入订单"), QKeySequence("Ctrl+I"), self.choose_import)
+        self.import_action = self._action(toolbar, self.tr("导入"), QKeySequence("Ctrl+I"), self.choose_import)
         # Sheets no platform profile knows: map their columns once, recognised from then on.
         self.import_other_action = self._action(toolbar, self.tr("导入其他表格…"), QKeySequence(),
                                                 self.choose_import_other)
@@ -321,15 +321,24 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.context, paths, self, profile_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.map_columns_requested.connect(self.map_columns)
-        dialog.finished_import.connect(self._show_imported)
+        dialog.finished_intake.connect(self._show_imported)
+        dialog.cases_requested.connect(self.show_cases)
         dialog.open()
         dialog.start()
         return dialog
 
-    def _show_imported(self, result: ImportResult) -> None:
-        """The orders just imported, on screen (the Orders tab reloads as it is shown)."""
-        if result.inserted or result.updated:
+    def _show_imported(self, intake: IntakeResult) -> None:
+        """What was just imported, on screen: new or moved cases first, else the orders (tabs reload as
+        they are shown)."""
+        cases = intake.cases
+        if cases is not None and (cases.ids("inserted") or cases.ids("updated")):
+            self.tabs.setCurrentWidget(self.cases_tab)
+        elif intake.orders is not None and (intake.orders.inserted or intake.orders.updated):
             self.tabs.setCurrentWidget(self.orders_tab)
+
+    def show_cases(self, case_ids: frozenset[int], description: str) -> None:
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.show_only(case_ids, description)
 
     def choose_import_other(self) -> None:
         if self.context.db is None:

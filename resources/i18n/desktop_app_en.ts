@@ -288,12 +288,12 @@
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="381"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="390"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="424"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="433"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -409,119 +409,197 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <source>平台状态</source>
+        <translation>Platform status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <source>平台原因</source>
+        <translation>Platform reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <source>退货物流</source>
+        <translation>Return parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <source>平台时限</source>
+        <translation>Platform deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
 </context>
 <context>
-    <name>CaseTableModel</name>
+    <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
-        <source>%n 天</source>
-        <translation>%n d</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <source>新建售后单</source>
+        <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
-        <source>%n 小时</source>
-        <translation>%n h</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <source>推进</source>
+        <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
-        <source>%n 分钟</source>
-        <translation>%n min</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <source>未变</source>
+        <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
-        <source>已逾期 %1</source>
-        <translation>%1 overdue</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <source>冲突</source>
+        <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
-        <source>剩 %1</source>
-        <translation>%1 left</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <source>时限不一致</source>
+        <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
-        <source>编号</source>
-        <translation>ID</translation>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
+        <source>售后文件</source>
+        <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
+        <source>失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="32"/>
+        <source>点击数字，在“售后单”页只列出这些售后单</source>
+        <translation>Click a number to list just those cases on the Cases tab</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="52"/>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_import_summary.py" line="66"/>
+        <source>%1 中“%2”的 %3 张</source>
+        <translation>%3 “%2” of %1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <source>%n 天</source>
+        <translation>%n d</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <source>%n 小时</source>
+        <translation>%n h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <source>%n 分钟</source>
+        <translation>%n min</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <source>已逾期 %1</source>
+        <translation>%1 overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <source>剩 %1</source>
+        <translation>%1 left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -540,7 +618,7 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="193"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="196"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -570,22 +648,32 @@
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="112"/>
-        <source>清除统计筛选</source>
-        <translation>Clear the statistics filter</translation>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="108"/>
+        <source>点击取消，显示全部售后单</source>
+        <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="219"/>
-        <source>统计筛选：%1</source>
-        <translation>From statistics: %1</translation>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="116"/>
+        <source>点击取消统计筛选</source>
+        <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="222"/>
+        <source>统计：%1  ✕</source>
+        <translation>Statistics: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="244"/>
+        <source>仅显示：%1  ✕</source>
+        <translation>Only: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="263"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="270"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="288"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
@@ -692,7 +780,7 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims_tab.py" line="158"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -814,102 +902,102 @@
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -917,67 +1005,67 @@
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -1391,11 +1479,99 @@
 <context>
     <name>DashboardTab</name>
     <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>按类型</source>
+        <translation>By kind</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>按原因</source>
+        <translation>By reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
+        <source>按平台</source>
+        <translation>By platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <source>按责任方</source>
+        <translation>By responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <source>责任方</source>
+        <translation>Responsible party</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="87"/>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>退款</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>补偿买家</source>
+        <translation>Paid to buyers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>运费（本店承担）</source>
+        <translation>Postage (paid by the shop)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <source>货损（成本价）</source>
+        <translation>Goods written off (cost)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <source>平台处罚</source>
+        <translation>Platform penalties</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <source>向快递索赔</source>
+        <translation>Claimed from carriers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <source>快递已赔付</source>
+        <translation>Paid by carriers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="94"/>
+        <source>净损失</source>
+        <translation>Net loss</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
@@ -1407,12 +1583,6 @@
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
-        <source>平台</source>
-        <translation>Platform</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
@@ -1499,88 +1669,6 @@
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>已赔付</source>
         <translation>Paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
-        <source>待追回</source>
-        <translation>Outstanding</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
-        <source>按类型</source>
-        <translation>By kind</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
-        <source>类型</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
-        <source>按原因</source>
-        <translation>By reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
-        <source>按平台</source>
-        <translation>By platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
-        <source>按责任方</source>
-        <translation>By responsible party</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
-        <source>责任方</source>
-        <translation>Responsible party</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
-        <source>退款</source>
-        <translation>Refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
-        <source>补偿买家</source>
-        <translation>Paid to buyers</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
-        <source>运费（本店承担）</source>
-        <translation>Postage (paid by the shop)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
-        <source>货损（成本价）</source>
-        <translation>Goods written off (cost)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
-        <source>平台处罚</source>
-        <translation>Platform penalties</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
-        <source>向快递索赔</source>
-        <translation>Claimed from carriers</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
-        <source>快递已赔付</source>
-        <translation>Paid by carriers</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="94"/>
-        <source>净损失</source>
-        <translation>Net loss</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard_tab.py" line="110"/>
@@ -2004,153 +2092,163 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="62"/>
-        <source>导入订单</source>
-        <translation>Import orders</translation>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="68"/>
+        <source>导入</source>
+        <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="72"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="74"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="114"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="119"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="121"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="149"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="152"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="155"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="161"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="177"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="167"/>
-        <source>导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
-        <translation>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="181"/>
+        <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
+        <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="186"/>
+        <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
+        <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="191"/>
+        <source>导入完成。</source>
+        <translation>Import finished.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="192"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="263"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="270"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="271"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="251"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="278"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="253"/>
+        <location filename="../../desktop_app/ui/import_dialog.py" line="280"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -2246,8 +2344,8 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="73"/>
-        <source>导入订单</source>
-        <translation>Import orders</translation>
+        <source>导入</source>
+        <translation>Import</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="75"/>
@@ -2371,17 +2469,17 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="338"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="339"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="348"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="392"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="401"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2716,62 +2814,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -2840,22 +2938,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -3185,7 +3283,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reship_tab.py" line="521"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -3195,62 +3293,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -3258,137 +3356,137 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>

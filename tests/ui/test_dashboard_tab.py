@@ -80,10 +80,10 @@ def test_a_click_on_a_reason_lists_those_cases_in_the_cases_tab(qtbot: QtBot, wi
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: cases.model.rowCount() == 2, timeout=10000)
     assert {cases.model.row_object(r).reason for r in range(2)} == {"damaged"}
-    assert "破损" in cases.report_label.text() and cases.report_bar.isVisibleTo(cases)
-    cases.report_clear.click()
+    assert "破损" in cases.report_button.text() and cases.report_button.isVisibleTo(cases)
+    cases.report_button.click()
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: not cases.report_bar.isVisibleTo(cases), timeout=5000)
+    qtbot.waitUntil(lambda: not cases.report_button.isVisibleTo(cases), timeout=5000)
     cases.open_filter.setCurrentIndex(cases.open_filter.findData("all"))
     qtbot.waitUntil(lambda: cases.model.rowCount() == 5, timeout=10000)
 
