@@ -77,9 +77,9 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
     """Record the case's costs (None clears a field). A return postage without a payer gets the one
     the rule 谁过错谁承担 names for the case's reason. Returns what was stored."""
     who = current_author() if author is None else author
-    for name, value in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
-                        ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
-        if value is not None and value < 0:
+    for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
+                         ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
+        if amount is not None and amount < 0:
             raise UserError(f"{_FIELDS[name]}不能为负数")
     with db.transaction() as session:
         case = _load(session, case_id, expected_version)
@@ -91,7 +91,7 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
             "postage_back_payer": payer.value if payer else None, "written_off_fen": costs.written_off_fen,
             "penalty_fen": costs.penalty_fen,
         }
-        changes = []
+        changes: list[str] = []
         for column, value in values.items():
             old = getattr(case, column)
             if old != value:

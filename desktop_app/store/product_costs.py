@@ -39,10 +39,11 @@ def order_goods_cost(session: Session, order_id: int) -> GoodsCost:
         .where(OrderItem.order_id == order_id)
         .order_by(OrderItem.position, OrderItem.id)
     )
-    total, missing = 0, []
+    total = 0
+    missing: list[str] = []
     for title, sku, quantity, cost in session.execute(stmt).all():
         if cost is None:
-            missing.append(sku or title)
+            missing.append(str(sku or title))
         else:
             total += int(cost) * int(quantity)
     return GoodsCost(total, tuple(missing))

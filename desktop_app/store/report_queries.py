@@ -120,7 +120,7 @@ def case_conditions(scope: ReportScope, cases: type[Case] | Any = Case) -> list[
     return conds
 
 
-def _sum(column: ColumnElement[int] | ColumnElement[int | None]) -> ColumnElement[int]:
+def _sum(column: Any) -> ColumnElement[int]:
     return func.coalesce(func.sum(column), 0)
 
 
@@ -164,7 +164,7 @@ _OUTSTANDING = case(
 )
 
 
-def _claims_in_scope(stmt: Select[tuple[object, ...]], scope: ReportScope) -> Select[tuple[object, ...]]:
+def _claims_in_scope(stmt: Select[*tuple[Any, ...]], scope: ReportScope) -> Select[*tuple[Any, ...]]:
     """Claims of cases in scope; a claim recorded without a case belongs to its order's cases in scope,
     or (an order without any case) to the day it was recorded, on the order's platform and shop.
     Claims are few: each looks up its case (or its order's cases) by index."""
@@ -246,7 +246,7 @@ def deadline_groups(session: Session, scope: ReportScope, moment: datetime,
 
 
 def _hours(later: ColumnElement[datetime], earlier: ColumnElement[datetime],
-           dialect: str) -> ColumnElement[float]:
+           dialect: str) -> ColumnElement[Any]:
     """Hours between two stored (UTC) times, in SQL."""
     if dialect == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 24.0
@@ -270,7 +270,7 @@ def resolve_hours(session: Session, scope: ReportScope, platform: str) -> list[f
 # --- products and couriers ----------------------------------------------------------------------
 
 
-def _orders_paid(scope: ReportScope) -> Select[tuple[int]]:
+def _orders_paid(scope: ReportScope) -> Select[int]:
     """Ids of the orders paid in the period (only imports carry a payment time); with no platform or
     shop asked for, `ix_orders_paid_at` answers alone."""
     stmt = select(Order.id).where(Order.paid_at >= scope.start, Order.paid_at < scope.end)
@@ -281,7 +281,7 @@ def _orders_paid(scope: ReportScope) -> Select[tuple[int]]:
     return stmt
 
 
-def _case_orders(scope: ReportScope, *more: ColumnElement[bool]) -> Select[tuple[int]]:
+def _case_orders(scope: ReportScope, *more: ColumnElement[bool]) -> Select[int]:
     return select(Case.order_id).where(*case_conditions(scope), *more)
 
 
