@@ -20,7 +20,8 @@ def data_dir() -> Path:
     """The user's data folder; `AFTERSALES_LEDGER_HOME` redirects it (tests, portable installs)."""
     override = os.environ.get("AFTERSALES_LEDGER_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)  # buyers' data: the owner's eyes only
     return path
 
 

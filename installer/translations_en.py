@@ -775,4 +775,37 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("StatementDialog", "保存 Excel"): "Save Excel",
     ("StatementDialog", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
     ("StatementDialog", "已保存到 %1"): "Saved to %1",
+    # --- backups (恢复备份) ----------------------------------------------------------------------------
+    ("MainWindow", "备份与恢复"): "Backups",
+    ("BackupDialog", "恢复备份"): "Restore a backup",
+    ("BackupDialog", "正在读取备份……"): "Reading the backups…",
+    ("BackupDialog", "立即备份"): "Back up now",
+    ("BackupDialog", "更改备份文件夹…"): "Change backup folder…",
+    ("BackupDialog", "恢复所选备份…"): "Restore the selected backup…",
+    ("BackupDialog", "备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）"):
+        "Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)",
+    ("BackupDialog", "共 %1 个备份"): "%1 backups",
+    ("BackupDialog", "还没有备份。"): "No backups yet.",
+    ("BackupDialog", "正在备份……"): "Backing up…",
+    ("BackupDialog", "备份失败"): "Backup failed",
+    ("BackupDialog", "选择备份文件夹（例如同步盘中的文件夹）"): "Choose the backup folder (a synced cloud folder, say)",
+    ("BackupDialog", "无法使用这个文件夹"): "This folder cannot be used",
+    ("BackupDialog", "用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？\n\n当前数据库会先另存为一个“恢复前”备份，"
+                     "之后仍可在这里恢复它。"):
+        "Replace the current database with the backup of %1 (%2 cases, %3 orders)?\n\nThe current database is "
+        "saved first as a \"before restore\" backup, which you can restore here later.",
+    ("LedgerCare", "自动备份失败：%1"): "Automatic backup failed: %1",
+    ("LedgerCare", "数据库已损坏"): "The database is damaged",
+    ("LedgerCare", "最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。"):
+        "Newest intact backup: %1 (%2). Restore it? The current file is saved first.",
+    ("LedgerCare", "恢复这个备份"): "Restore this backup",
+    ("LedgerCare", "没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。"):
+        "No intact backup was found. Do not delete this file; copy it and contact support.",
+    ("LedgerCare", "查看所有备份…"): "All backups…",
+    ("LedgerCare", "已恢复备份；恢复前的数据库另存为 %1"):
+        "Backup restored; the database before the restore was saved as %1",
+    ("LedgerCare", "恢复未完成"): "Restore not completed",
+    ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
+        "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
+    ("SettingsDialog", "隐私"): "Privacy",
 }

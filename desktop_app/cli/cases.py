@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError
@@ -57,19 +58,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     state = lst.add_mutually_exclusive_group()
     state.add_argument("--open", action="store_true", help="只列未结束的")
     state.add_argument("--closed", action="store_true", help="只列已结束的")
-    lst.add_argument("--limit", type=int, default=1000, help="最多列出几条（默认 1000）")
+    lst.add_argument("--limit", type=list_limit, default=1000, help="最多列出几条（默认 1000）")
     add_db_option(lst)
     add_json_option(lst)
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一张售后单及其时间线")
-    show.add_argument("id", type=int, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
 
     act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction))
-    act.add_argument("id", type=int, metavar="N")
+    act.add_argument("id", type=record_id, metavar="N")
     act.add_argument("action", metavar="ACTION")
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
@@ -78,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.set_defaults(handler=_act)
 
     note = sub.add_parser("note", help="给售后单添加备注")
-    note.add_argument("id", type=int, metavar="N")
+    note.add_argument("id", type=record_id, metavar="N")
     note.add_argument("text")
     add_db_option(note)
     note.set_defaults(handler=_note)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import record_id
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
@@ -29,7 +30,7 @@ _MONEY_OPTIONS = (("postage_out", "寄出运费"), ("postage_back", "退回运�
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("costs", help="售后单的费用：运费、货损、平台处罚，以及净损失",
                                    description="查看或登记一张售后单的费用（元）。不带选项时只显示。")
-    parser.add_argument("id", type=int, metavar="N", help="售后单编号")
+    parser.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     for name, what in _MONEY_OPTIONS:
         extra = "；写 cost 按成本价表计算订单商品的成本" if name == "written_off" else ""
         parser.add_argument(f"--{name.replace('_', '-')}", metavar="YUAN", help=f"{what}（元；写 none 清除{extra}）")
@@ -59,8 +60,6 @@ def _cost_from_table(db: Database, case_id: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.id <= 0:
-        raise CommandError("售后单编号必须是正整数")
     changing = any(getattr(args, name) is not None for name, _ in _MONEY_OPTIONS) or args.back_payer is not None
     payer = None if args.back_payer is None or _cleared(args.back_payer) else ResponsibleParty.parse(args.back_payer)
     db = open_db(args)

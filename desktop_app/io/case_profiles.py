@@ -20,7 +20,7 @@ from desktop_app.core.case_intake import DONE, ReasonRule, StatusTarget
 from desktop_app.core.lifecycle import MILESTONE_LABELS, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.import_profiles import normalize_header
-from desktop_app.paths import resource
+from desktop_app.paths import data_dir, resource
 
 # The fields an after-sales profile maps to header aliases.
 CASE_FIELDS: tuple[str, ...] = (
@@ -30,6 +30,8 @@ CASE_FIELDS: tuple[str, ...] = (
     "sub_order_no",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("case_no", "order_no", "kind", "status")
+# Files in resources/aftersales that are shared tables, not profiles.
+_TABLES = frozenset({"reasons.toml", "words.toml"})
 
 
 class CaseProfileError(Exception):
@@ -97,7 +99,12 @@ def _target(value: object, where: str) -> StatusTarget:
     return StatusTarget(status, milestones, due_from)
 
 
-def parse_profile(data: Mapping[str, Any], source: Path) -> CaseProfile:
+Words = tuple[tuple[tuple[str, CaseKind], ...], Mapping[str, StatusTarget]]
+
+
+def parse_profile(data: Mapping[str, Any], source: Path, words: Words | None = None) -> CaseProfile:
+    """A profile from its TOML table; `words` stands in for [kinds] / [statuses] a file leaves out
+    (a profile the shop writes for its ERP or old 台账 may rely on the known words)."""
     name = source.name
     try:
         platforms = tuple(Platform(p) for p in _strings(data["platforms"], f"{name} platforms"))
@@ -110,8 +117,14 @@ def parse_profile(data: Mapping[str, Any], source: Path) -> CaseProfile:
             raise CaseProfileError(f"{name}：缺少字段 {', '.join(missing)}")
         columns = {field: tuple(normalize_header(a) for a in _strings(aliases, f"{name} {field}"))
                    for field, aliases in columns_raw.items()}
-        kinds = tuple((status_key(k), CaseKind(v)) for k, v in data["kinds"].items())
-        statuses = {status_key(k): _target(v, f"{name} statuses.{k}") for k, v in data["statuses"].items()}
+        if words is not None and "kinds" not in data:
+            kinds = words[0]
+        else:
+            kinds = tuple((status_key(k), CaseKind(v)) for k, v in data["kinds"].items())
+        if words is not None and "statuses" not in data:
+            statuses = dict(words[1])
+        else:
+            statuses = {status_key(k): _target(v, f"{name} statuses.{k}") for k, v in data["statuses"].items()}
         escalated = frozenset(status_key(v) for v in data.get("intervention", {}).get("escalated", []))
         identify = tuple(tuple(normalize_header(a) for a in group.split("|"))
                          for group in _strings(data["identify"], f"{name} identify"))
@@ -134,7 +147,48 @@ def case_profiles() -> tuple[CaseProfile, ...]:
     """The shipped after-sales profiles, one per platform family."""
     folder = resource("aftersales")
     return tuple(parse_profile(_read(path), path) for path in sorted(folder.glob("*.toml"))
-                 if path.name != "reasons.toml")
+                 if path.name not in _TABLES)
+
+
+@cache
+def known_words() -> Words:
+    """Every type and status word the shipped profiles know, and the ledger's own labels (待处理,
+    已退款, 补发 …): what a shop's own profile uses unless it says otherwise."""
+    kinds: dict[str, CaseKind] = {status_key(k.label): k for k in CaseKind}
+    statuses: dict[str, StatusTarget] = {status_key(s.label): StatusTarget(s.value) for s in CaseStatus}
+    path = resource("aftersales", "words.toml")
+    common = _read(path)
+    try:
+        kinds.update({status_key(k): CaseKind(v) for k, v in common["kinds"].items()})
+        statuses.update({status_key(k): _target(v, f"{path.name} statuses.{k}") for k, v in common["statuses"].items()})
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise CaseProfileError(f"{path.name} 有误：{exc}") from None
+    for profile in case_profiles():
+        for word, kind in profile.kinds:
+            kinds.setdefault(word, kind)
+        for word, target in profile.statuses.items():
+            statuses.setdefault(word, target)
+    return tuple(kinds.items()), statuses
+
+
+def user_profiles_dir() -> Path:
+    """Where the shop keeps profiles of its own (an ERP's 售后单 export, its old 台账), same format."""
+    return data_dir() / "aftersales_profiles"
+
+
+def user_case_profiles() -> tuple[tuple[CaseProfile, ...], tuple[str, ...]]:
+    """The shop's own profiles, and a Chinese warning for each file that cannot be used (skipped)."""
+    folder = user_profiles_dir()
+    if not folder.is_dir():
+        return (), ()
+    profiles: list[CaseProfile] = []
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            profiles.append(parse_profile(_read(path), path, known_words()))
+        except CaseProfileError as exc:
+            problems.append(f"自定义售后格式 {path.name} 无法使用，已跳过：{exc}")
+    return tuple(profiles), tuple(problems)
 
 
 @cache
@@ -147,12 +201,13 @@ def reason_rules() -> tuple[ReasonRule, ...]:
         raise CaseProfileError(f"售后原因对照表 {path.name} 有误：{exc}") from None
 
 
-def profiles_for(platform: str) -> tuple[CaseProfile, ...]:
-    """Profiles an import may use: all for 'auto', else those of the chosen platform."""
+def profiles_for(platform: str, extra: Sequence[CaseProfile] = ()) -> tuple[CaseProfile, ...]:
+    """Profiles an import may use, the shipped ones first: all for 'auto', else the chosen platform's."""
+    every = (*case_profiles(), *extra)
     if platform == "auto":
-        return case_profiles()
+        return every
     chosen = Platform.parse(platform)
-    return tuple(p for p in case_profiles() if chosen in p.platforms)
+    return tuple(p for p in every if chosen in p.platforms)
 
 
 def best_profile(headers: set[str], candidates: Sequence[CaseProfile]) -> CaseProfile | None:

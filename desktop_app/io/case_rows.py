@@ -19,10 +19,10 @@ from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
     best_profile,
-    case_profiles,
     profiles_for,
     reason_rules,
     status_key,
+    user_case_profiles,
 )
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_errors import CellError, UnknownLayout
@@ -62,11 +62,12 @@ def recognise(path: Path) -> CaseProfile | None:
     found: list[CaseProfile] = []
 
     def is_header(headers: set[str]) -> bool:
-        profile = best_profile(headers, case_profiles())
+        profile = best_profile(headers, profiles)
         if profile is not None:
             found.append(profile)
         return profile is not None
 
+    profiles = profiles_for("auto", user_case_profiles()[0])
     try:
         for name in spreadsheet.sheet_names():
             find_header(spreadsheet.table(name).rows(), is_header)
@@ -223,7 +224,8 @@ def _skipped(cells: Sequence[object]) -> bool:
 def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
     """Read one after-sales export; OrderFileRefused (or UnknownLayout) when it is not one."""
     path = Path(path)
-    candidates = profiles_for(platform)
+    own, problems = user_case_profiles()
+    candidates = profiles_for(platform, own)
     spreadsheet = open_spreadsheet(path)
     try:
         profile, header = _locate(spreadsheet, candidates)
@@ -236,7 +238,7 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
                     position = header.index[alias]
                     columns[field_name] = (position, str(raw_headers[position]).strip().lstrip("\ufeff"))
                     break
-        result = CaseFile(path, profile, chosen)
+        result = CaseFile(path, profile, chosen, warnings=list(problems))
         reader = _RowReader(columns)
         reasons = _Reasons()
         seen: dict[str, int] = {}

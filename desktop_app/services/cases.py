@@ -35,7 +35,7 @@ from desktop_app.store.search import build_search_text
 # Kinds whose money is a compensation rather than a refund of the order.
 COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
-_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 
 
 def current_author() -> str:
@@ -55,6 +55,8 @@ def clean_order_no(text: str) -> str:
         raise UserError(
             f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
         )
+    if len(value) > 64:
+        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
     if not _ORDER_NO.match(value):
         raise UserError(f"订单号“{text}”含有无效字符，只能包含数字、字母和“-”")
     return value

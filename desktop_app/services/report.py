@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.clock import CHINA, now
+from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import Platform
@@ -71,9 +71,12 @@ def parse_day(text: str, what: str) -> date:
     raw = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            day = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise UserError(f"{what}“{text}”不是合理的日期（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）")
+        return day
     raise UserError(f"{what}“{text}”不是有效日期，应为 YYYY-MM-DD（例如 2026-11-01）")
 
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.ledger_care import LedgerCare
+from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
+        self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
 
         self.tabs = QTabWidget()
@@ -91,6 +93,12 @@ class MainWindow(QMainWindow):
         self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
+        # Backups: the daily copy, the offer of one when the file is damaged, 恢复备份.
+        self.care = LedgerCare(db_path, self.runner, self)
+        self.care.message.connect(self.show_message)
+        self.care.reopen_requested.connect(self.open_database)
+        self.care.closing.connect(self._ledger_closing)
+        self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
         find = QAction(self.tr("搜索"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -175,6 +183,12 @@ class MainWindow(QMainWindow):
         from desktop_app.services.deadlines import recompute_changed_rules
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
+        self.care.opened(db)
+        if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
+            self.context.set_database(db)
+            self._set_enabled(True)
+            self.refresh()
+            return
         self._build_tabs()
         self.context.set_database(db)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
@@ -216,6 +230,8 @@ class MainWindow(QMainWindow):
 
     def _database_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("数据库未能打开"))
+        if self.care.open_failed(error):
+            return
         QMessageBox.critical(self, self.tr("无法打开数据库"), describe_error(error))
 
     # --- commands ------------------------------------------------------------------------------
@@ -392,7 +408,13 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_changed)
         dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.context.show_full_phones = full_phones(self.settings)
+        if self.tabs.count():
+            self.orders_tab.model.layoutChanged.emit()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -400,7 +422,18 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("操作未完成"), text)
 
+    def _ledger_closing(self) -> None:
+        self.context.db = None
+        self._set_enabled(False)
+
+    def bring_to_front(self) -> None:
+        """Another start on this ledger asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.care.shutdown()
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
             notifier.stop()

@@ -40,6 +40,109 @@
     </message>
 </context>
 <context>
+    <name>BackupDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="218"/>
+        <source>恢复备份</source>
+        <translation>Restore a backup</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="115"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="123"/>
+        <source>正在读取备份……</source>
+        <translation>Reading the backups…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="127"/>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="129"/>
+        <source>更改备份文件夹…</source>
+        <translation>Change backup folder…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="134"/>
+        <source>恢复所选备份…</source>
+        <translation>Restore the selected backup…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="145"/>
+        <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
+        <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="157"/>
+        <source>无法读取</source>
+        <translation>Cannot read</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="167"/>
+        <source>共 %1 个备份</source>
+        <translation>%1 backups</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="168"/>
+        <source>还没有备份。</source>
+        <translation>No backups yet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="184"/>
+        <source>正在备份……</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="191"/>
+        <source>备份失败</source>
+        <translation>Backup failed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="197"/>
+        <source>选择备份文件夹（例如同步盘中的文件夹）</source>
+        <translation>Choose the backup folder (a synced cloud folder, say)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="206"/>
+        <source>无法使用这个文件夹</source>
+        <translation>This folder cannot be used</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/backup_dialog.py" line="214"/>
+        <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
+
+当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
+        <translation>Replace the current database with the backup of %1 (%2 cases, %3 orders)?
+
+The current database is saved first as a &quot;before restore&quot; backup, which you can restore here later.</translation>
+    </message>
+</context>
+<context>
     <name>CalendarTab</name>
     <message>
         <location filename="../../desktop_app/ui/calendar_tab.py" line="369"/>
@@ -2292,6 +2395,49 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>LedgerCare</name>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="55"/>
+        <source>自动备份失败：%1</source>
+        <translation>Automatic backup failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="78"/>
+        <source>数据库已损坏</source>
+        <translation>The database is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="81"/>
+        <source>最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。</source>
+        <translation>Newest intact backup: %1 (%2). Restore it? The current file is saved first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="84"/>
+        <source>恢复这个备份</source>
+        <translation>Restore this backup</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="86"/>
+        <source>没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。</source>
+        <translation>No intact backup was found. Do not delete this file; copy it and contact support.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="87"/>
+        <source>查看所有备份…</source>
+        <translation>All backups…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="122"/>
+        <source>已恢复备份；恢复前的数据库另存为 %1</source>
+        <translation>Backup restored; the database before the restore was saved as %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="126"/>
+        <source>恢复未完成</source>
+        <translation>Restore not completed</translation>
+    </message>
+</context>
+<context>
     <name>LinkDialog</name>
     <message>
         <location filename="../../desktop_app/ui/claim_dialogs.py" line="536"/>
@@ -2323,163 +2469,168 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="53"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="54"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="61"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="66"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="68"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="71"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="77"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="77"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="79"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="78"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="93"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
+        <source>备份与恢复</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="102"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="112"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="132"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="133"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="126"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="134"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="127"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="136"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="189"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="203"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="191"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="205"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="218"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="232"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="219"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="235"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="270"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="286"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="320"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="310"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="326"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="311"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="327"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="363"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="348"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="364"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="401"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="423"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3741,17 +3892,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="21"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="27"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="29"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="35"/>
         <source>界面语言 / Language</source>
         <translation>Language / 界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="31"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="36"/>
+        <source>列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）</source>
+        <translation>Show full phone numbers in lists (by default only 138****5678; details always show them in full)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="39"/>
+        <source>隐私</source>
+        <translation>Privacy</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="41"/>
         <source>语言在重新启动程序后生效。</source>
         <translation>The new language applies after restarting the app.</translation>
     </message>

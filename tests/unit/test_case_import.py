@@ -201,3 +201,27 @@ def test_numeric_id_cells_in_a_workbook_are_refused_when_excel_rounded_them(tmp_
         detail = case_detail(session, entry.inserted[0])
     assert detail.platform_case_no == "730000000001" and detail.row.order_no == "6900000000001"
     assert detail.refund_fen == 990
+
+
+def test_a_shops_own_profile_in_the_data_folder_imports_its_old_ledger(tmp_path: Path, db: Database,
+                                                                       data_home: Path) -> None:
+    folder = data_home / "aftersales_profiles"
+    folder.mkdir(parents=True)
+    (folder / "old.toml").write_text(
+        'id = "old-ledger"\nplatforms = ["douyin"]\nlabel = "我们的旧售后台账"\n'
+        'identify = ["售后编号", "处理状态"]\n'
+        '[columns]\ncase_no = ["售后编号"]\norder_no = ["订单号"]\nkind = ["类型"]\nstatus = ["处理状态"]\n'
+        'reason = ["原因"]\namount = ["金额"]\nrequested_at = ["登记时间"]\n', encoding="utf-8")
+    (folder / "broken.toml").write_text("id = [", encoding="utf-8")
+    path = write_xlsx(tmp_path / "台账.xlsx", [
+        ["售后编号", "订单号", "类型", "处理状态", "原因", "金额", "登记时间"],
+        ["A-1", "6900000000000000001", "补发", "处理中", "少发一件", "", "2026-11-30 10:00"],
+        ["A-2", "6900000000000000002", "退货退款", "已完成", "质量问题", "59.00", "2026-11-20 10:00"],
+    ])
+    [entry] = import_cases(db, [path]).files
+    assert entry.profile == "我们的旧售后台账" and len(entry.inserted) == 2 and not entry.errors
+    assert any("broken.toml" in w for w in entry.warnings)
+    with db.reading() as session:
+        first, second = (case_detail(session, i) for i in entry.inserted)
+    assert (first.row.kind, first.row.status, first.row.reason) == ("reship", "processing", "missing_item")
+    assert (second.row.kind, second.row.status, second.refund_fen) == ("return_refund", "refunded", 5900)
