@@ -1,11 +1,26 @@
-"""`python -m desktop_app` opens the window; `python -m desktop_app <command>` runs the CLI."""
+"""`python -m desktop_app` opens the window; `python -m desktop_app <command>` runs the CLI.
+
+Files given without a command (a desktop's "open with", a file dropped on the program's icon) open
+the window and import them, as dropping them on the window does.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from desktop_app.paths import remove_leftover_temp_files
+
+
+def wants_window(args: list[str]) -> bool:
+    """No command: nothing, `--db PATH`, Qt's own options, or only files to open."""
+    rest = list(args)
+    if len(rest) >= 2 and rest[0] == "--db":
+        rest = rest[2:]
+    if not rest or rest[0].startswith("-platform"):
+        return True
+    return all(not a.startswith("-") and Path(a).is_file() for a in rest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(0o077)
     # A killed import leaves its spill file (buyers' names, phones, addresses): gone at the next start.
     remove_leftover_temp_files()
-    gui_args = [a for a in args if a not in ("--db",)]
-    # GUI when there is no command: nothing, or only `--db PATH` / Qt's own options.
-    if not args or (args[0] == "--db" and len(args) == 2) or (gui_args and gui_args[0].startswith("-platform")):
+    if wants_window(args):
         from desktop_app.ui.app import run_gui
 
         return run_gui(args)

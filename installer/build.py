@@ -32,15 +32,45 @@ def bundle_dir() -> Path:
     return ROOT / "dist" / f"AftersalesLedger-{version}"
 
 
+def write_windows_version(version: str) -> Path:
+    """The exe's version resource (Explorer → Properties → Details), read by the spec on Windows."""
+    parts = [*version.split("."), "0", "0", "0"][:3]
+    numbers = ", ".join([*parts, "0"])
+    text = f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers=({numbers}), prodvers=({numbers})),
+  kids=[StringFileInfo([StringTable('080404B0', [
+    StringStruct('CompanyName', 'Aftersales Ledger'),
+    StringStruct('FileDescription', '售后台账 Aftersales Ledger'),
+    StringStruct('FileVersion', '{version}'),
+    StringStruct('ProductName', '售后台账'),
+    StringStruct('ProductVersion', '{version}'),
+    StringStruct('LegalCopyright', 'MIT License')])]),
+    VarFileInfo([VarStruct('Translation', [2052, 1200])])]
+)
+"""
+    path = ROOT / "installer" / "windows-version.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def smoke(bundle: Path) -> None:
     exe = bundle / ("AftersalesLedger.exe" if os.name == "nt" else "AftersalesLedger")
+    cli = bundle / ("aftersales-cli.exe" if os.name == "nt" else "aftersales-cli")
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, AFTERSALES_LEDGER_HOME=tmp, QT_QPA_PLATFORM="offscreen")
         db = str(Path(tmp) / "smoke.sqlite3")
-        result = subprocess.run([str(exe), "case", "list", "--db", db, "--json"], capture_output=True, text=True,
+        result = subprocess.run([str(cli), "case", "list", "--db", db, "--json"], capture_output=True, text=True,
                                 env=env, timeout=120, check=False)
         if result.returncode != 0 or result.stdout.strip() != "[]":
             raise SystemExit(f"smoke test (CLI) failed: {result.returncode}\n{result.stdout}\n{result.stderr}")
+        sample = ROOT / "tests" / "fixtures" / "samples" / "pdd_orders.csv"
+        result = subprocess.run([str(cli), "import-orders", str(sample), "--db", db], capture_output=True,
+                                text=True, env=env, timeout=300, check=False)
+        if result.returncode != 0 or "Traceback" in result.stderr:
+            raise SystemExit(f"smoke test (CLI import) failed: {result.returncode}\n{result.stderr}")
+        if not (bundle / "_internal" / "resources" / "i18n" / "desktop_app_en.qm").exists() and not list(
+                bundle.rglob("desktop_app_en.qm")):
+            raise SystemExit("smoke test: the English translation (.qm) is not in the bundle")
         window = subprocess.Popen([str(exe), "--db", db], env=env, stderr=subprocess.PIPE, text=True)
         try:
             window.wait(timeout=4)
@@ -59,6 +89,7 @@ def main() -> None:
     parser.add_argument("--no-smoke", action="store_true")
     args = parser.parse_args()
     build_translations()
+    write_windows_version(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     str(ROOT / "installer" / "aftersales_ledger.spec")], check=True, cwd=ROOT)
     if not args.no_smoke:

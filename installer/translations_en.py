@@ -393,7 +393,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "跟进日期": "Follow-up",
     "运单号": "Tracking number",
     "共 %1 条 &nbsp; 已申请 %2 &nbsp; 已到账 %3 &nbsp; 待追回 %4":
-        "%1 claims &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
+        "Claims: %1 &nbsp; claimed %2 &nbsp; received %3 &nbsp; outstanding %4",
     "为所选理赔生成货值说明（可多选，同一快递一次打印）":
         "Goods value statements for the selected claims (select several to print one carrier's at once)",
     "今天需跟进": "Follow up today",
@@ -715,6 +715,153 @@ EN: dict[str, str | tuple[str, str]] = {
     "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。":
         "The cost table has no price for: %1. Import the cost table first (command product-costs import), "
         "or type the amount.",
+    # --- the returns desk (退货入库), bulk actions, case export, the case guide -------------------------
+    "退货入库": "Returns desk",
+    "扫描或输入退货运单号，回车查找": "Scan or type the return tracking number, then Enter",
+    "查找": "Find",
+    "包裹": "Parcel",
+    "扫描退货包裹上的运单号：找到售后单后显示应退回的商品。":
+        "Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.",
+    "验货结果：": "Inspection: ",
+    "例如：吊牌已剪、少一只袜子、箱内是别家商品":
+        "e.g. tag cut off, one sock missing, another shop's goods inside",
+    "下一步": "Next step",
+    "买家寄出超过": "Shipped by the buyer more than",
+    "天仍未收到的退货（在平台确认收货时限前催一催）":
+        "days ago and not received yet (chase them before the platform's confirmation timer runs out)",
+    "退货运单": "Return parcel",
+    "寄出时间": "Shipped",
+    "快递（推测）": "Carrier (guessed)",
+    "收到时间": "Received",
+    "验货": "Inspection",
+    "关联到售后单…": "Match to a case…",
+    "关联到售后单": "Match to a case",
+    "在途退货": "Returns on the way",
+    "无主件": "Unmatched parcels",
+    "未知": "Unknown",
+    "在途退货（%1）": "Returns on the way (%1)",
+    "无主件（%1）": "Unmatched parcels (%1)",
+    "没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。":
+        "No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, "
+        "to be matched to its case later.",
+    "（此包裹已于 %1 作为无主件 #%2 入库）": " (this parcel came in on %1 as unmatched parcel #%2)",
+    "应退回：（订单未导入，没有商品明细）": "Should contain: (order not imported, no items known)",
+    "应退回：": "Should contain:",
+    "已验货：": "Inspected: ",
+    "请先扫描或输入退货运单号": "Scan or type the return tracking number first",
+    "运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。":
+        "Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).",
+    "快递未知": "carrier unknown",
+    "已确认收货": "Receipt confirmed",
+    "状态未变": "Status unchanged",
+    "记为“%1”（#%2）": "Record “%1” (#%2)",
+    "售后单 #%1 已记为“%2”": "Case #%1 recorded as “%2”",
+    "请先在无主件列表中选一个包裹": "Choose a parcel in the unmatched list first",
+    "售后单编号：": "Case number:",
+    "无主件 #%1 已关联到售后单 #%2": "Unmatched parcel #%1 matched to case #%2",
+    "建议：": "Suggested: ",
+    "批量操作…": "Bulk action…",
+    "批量操作（%1）…": "Bulk action (%1)…",
+    "按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作":
+        "Hold Ctrl or Shift to select several cases and apply one action to all of them",
+    "导出当前列表（按当前搜索、筛选和排序）中的售后单":
+        "Export the cases in the list (current search, filters and sort)",
+    "导出售后单": "Export cases",
+    "已导出 %1 张售后单到 %2": "Exported %1 cases to %2",
+    "批量操作（%1 张售后单）": "Bulk action (%1 cases)",
+    "操作：": "Action:",
+    "备注（写入每张售后单的时间线）": "Note (written to each case's timeline)",
+    "执行": "Run",
+    "将给 %1 张售后单添加同一条备注": "The same note will be added to %1 cases",
+    "完成 %1 张，未执行 %2 张": "%1 done, %2 not done",
+    "已添加备注": "Note added",
+    "话术：": "Reply script:",
+    "复制": "Copy",
+    "编辑步骤和话术…": "Edit steps and scripts…",
+    "在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”":
+        "Saves the shop's own copy in the data folder and opens it in the system editor; click Refresh after saving",
+    "店铺策略…": "Shop policies…",
+    "店铺策略": "Shop policies",
+    "处理步骤（%1）": "Steps (%1)",
+    "运费：%1": "Postage: %1",
+    "时限：": "Deadline: ",
+    "开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。":
+        "When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform "
+        "for you).",
+    "备注：": "Note:",
+    "处理建议": "Guide",
+    "添加验货照片…": "Add inspection photos…",
+    "开箱照片、称重照片作为证据加到这个包裹的售后单上":
+        "Unpacking and weighing photos go on this parcel's cases as evidence",
+    "选择验货照片": "Choose inspection photos",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)",
+    "已添加 %1 个文件到售后单 %2": "Added %1 files to case %2",
+    "指定责任方": "Assign responsible party",
+    "（清空）": "(none)",
+    "责任方：": "Responsible:",
+    "将把 %1 张售后单的责任方设为所选": "The chosen responsible party will be set on %1 cases",
+    "添加证据…": "Add evidence…",
+    "删除所选": "Remove selected",
+    "可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据":
+        "Drop files here; a carrier claim opened from this case takes this evidence along",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)",
+    "选择证据文件": "Choose evidence files",
+    "良品": "Good",
+    "次品": "Defective",
+    "错货": "Wrong item",
+    "少件": "Items missing",
+    "空包": "Empty parcel",
+    # --- the window's habits (menus, about, errors, row menus, colours) ---------------------------
+    "关于 %1": "About %1",
+    "<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>":
+        "<p>A small shop's after-sales ledger: cases, reships, carrier claims and platform deadlines, "
+        "all on your own computer.</p>",
+    "许可证（MIT）": "Licence (MIT)",
+    "第三方软件（含 Qt 的 LGPL 声明）": "Third-party software (incl. Qt's LGPL notice)",
+    "数据文件夹：%1<br>日志文件夹：%2": "Data folder: %1<br>Log folder: %2",
+    "打开数据文件夹": "Open data folder",
+    "打开日志文件夹": "Open log folder",
+    "先在左侧列表中选择一张售后单": "Select a case in the list on the left first",
+    "为这张售后单的订单向快递公司理赔": "Claim against the carrier for this case's order",
+    "打开": "Open",
+    "先在左侧列表中选择一条理赔": "Select a claim in the list on the left first",
+    "日志文件：%1": "Log file: %1",
+    "复制详细信息": "Copy details",
+    "出错了": "Something went wrong",
+    "程序遇到意外错误（%1）。刚才的操作可能没有完成，已保存的数据不受影响。请把详细信息或日志文件发给开发者。":
+        "The program hit an unexpected error (%1). The last operation may not have finished; saved data is "
+        "unaffected. Please send the details or the log file to the developers.",
+    "文件(&F)": "&File",
+    "退出(&Q)": "&Quit",
+    "编辑(&E)": "&Edit",
+    "视图(&V)": "&View",
+    "帮助(&H)": "&Help",
+    "关于售后台账": "About Aftersales Ledger",
+    "关于 Qt": "About Qt",
+    "上个月": "Previous month",
+    "下个月": "Next month",
+    "今天": "Today",
+    "先在列表中选择一个订单": "Select an order in the list first",
+    "先在列表中选择一条补发": "Select a reship in the list first",
+    "一次只能对一条补发操作": "This works on one reship at a time",
+    "这条补发当前“%1”，不能这样操作": "This reship is “%1” and cannot do this now",
+    "数据库尚未打开": "The database is not open yet",
+    "没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出":
+        "Nothing to print: the selected reships' orders are not imported yet (no items), or they were sent",
+    "列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）":
+        "No reship in the list is waiting to be sent with items (a reship whose order is not imported has "
+        "nothing to pick)",
+    "全部店铺（默认）": "All shops (default)",
+    "为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认":
+        "Filled in for one shop, a statement uses it for that shop's orders; empty fields take the default",
+    "适用于": "Applies to",
+    "导入订单后，这里可以为各店铺分别填写": "After importing orders, each shop can have its own details here",
+    "各标签页的颜色含义相同": "The colours mean the same in every tab",
+    "等待中": "Waiting",
+    "复制订单号": "Copy order number",
+    "复制运单号": "Copy tracking number",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

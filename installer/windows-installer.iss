@@ -1,5 +1,7 @@
 ; Inno Setup script: wraps the PyInstaller folder into a per-user Windows installer.
 ; Build on Windows after `python installer/build.py`:  iscc /DVersion=0.1.0 installer\windows-installer.iss
+; Needs Inno Setup 6.1 or later (ChineseSimplified.isl ships with 6.1+; {localappdata}\Programs per user).
+; The uninstaller removes the program only: the ledger and settings in %LOCALAPPDATA%\AftersalesLedger stay.
 #ifndef Version
   #define Version "0.1.0"
 #endif
@@ -14,6 +16,8 @@ PrivilegesRequired=lowest
 OutputBaseFilename=AftersalesLedger-{#Version}-setup
 Compression=lzma2
 SolidCompression=yes
+SetupIconFile=..\resources\icons\aftersales-ledger.ico
+UninstallDisplayIcon={app}\AftersalesLedger.exe
 
 [Languages]
 Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
@@ -24,6 +28,7 @@ Source: "..\dist\AftersalesLedger-{#Version}\*"; DestDir: "{app}"; Flags: recurs
 
 [Icons]
 Name: "{group}\售后台账"; Filename: "{app}\AftersalesLedger.exe"
+Name: "{group}\售后台账 命令行"; Filename: "{cmd}"; Parameters: "/k ""{app}\aftersales-cli.exe"" --help"; WorkingDir: "{userdocs}"
 Name: "{userdesktop}\售后台账"; Filename: "{app}\AftersalesLedger.exe"; Tasks: desktopicon
 
 [Tasks]

@@ -63,8 +63,8 @@ def _command_modules() -> list[Any]:
     from desktop_app.cli import cases
 
     modules: list[Any] = [cases]
-    for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "report",
-                 "costs", "product_costs"):
+    for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "returns",
+                 "case_export", "playbooks", "evidence", "report", "costs", "product_costs"):
         try:
             modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

@@ -72,8 +72,13 @@ def _check_args(args: argparse.Namespace) -> str:
 
 
 def _statement(args: argparse.Namespace) -> int:
-    from desktop_app.services.shop_profile import get_shop_profile
-    from desktop_app.services.statements import StatementRequest, build_statements, carriers_of, find_order_id
+    from desktop_app.services.statements import (
+        StatementRequest,
+        build_statements,
+        carriers_of,
+        find_order_id,
+        missing_shop_details,
+    )
 
     suffix = _check_args(args)
     issued_on = _issued_on(args.date)
@@ -88,7 +93,7 @@ def _statement(args: argparse.Namespace) -> int:
                 request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
                                            description=args.description or "")
             statements = build_statements(session, request, issued_on)
-            missing = get_shop_profile(session).missing()
+            missing = missing_shop_details(statements)
     finally:
         db.close()
     if missing:

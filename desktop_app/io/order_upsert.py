@@ -140,6 +140,34 @@ def _titles(items: Sequence[ItemRecord]) -> list[str]:
     return list(dict.fromkeys(i.title for i in items if i.title))
 
 
+TITLE_SEPARATOR = "，"  # the Taobao order list joins an order's product titles with it
+
+
+def items_from_titles(title: str | None, item_count: int | None) -> tuple[ItemRecord, ...] | None:
+    """The goods of an order imported without its detail file, from the list's own title column
+    (宝贝标题/商品标题): only what the list says. One title: that item × the order's item count. Several:
+    one line each when the count says one of each; otherwise one line naming them all × the count."""
+    if not title or not title.strip():
+        return None
+    titles = [t.strip() for t in title.split(TITLE_SEPARATOR) if t.strip()]
+    count = item_count if item_count and item_count > 0 else None
+    if len(titles) == 1:
+        return (ItemRecord(None, titles[0], None, None, count or 1, None, None),)
+    if count == len(titles):
+        return tuple(ItemRecord(None, t, None, None, 1, None, None) for t in titles)
+    return (ItemRecord(None, TITLE_SEPARATOR.join(titles), None, None, count or len(titles), None, None),)
+
+
+def _items_from_list(batch: OrderColumns) -> list[tuple[ItemRecord, ...] | None] | None:
+    """Per order, the goods from the title column when the batch has no items of its own (None: it has
+    items, or no title column)."""
+    titles = batch.values.get("product_titles")
+    if batch.items is not None or titles is None:
+        return None
+    counts = batch.values.get("item_count") or [None] * len(batch)
+    return [items_from_titles(t, c) for t, c in zip(titles, counts, strict=True)]  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class StagedBatch:
     """What `apply_staged` has to move: orders always; items when the batch has any."""
@@ -392,7 +420,9 @@ class OrderUpserter:
             in zip(batch.order_nos, receivers, phones, trackings, titles, nicks, strict=True)
         ]
         items = batch.items
+        from_list = _items_from_list(batch)
         if not existing:
+            items = from_list if items is None else items  # new orders of a list without its detail file
             # The common case (new orders): every row is staged, built column-wise.
             self.counts.inserted += len(keys)
             self.seen.update(keys)
@@ -402,10 +432,11 @@ class OrderUpserter:
             return StagedBatch(batch.platform,
                                self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
                                replace_items=False)
-        return self._stage_mixed(batch, existing, data, titles, texts)  # type: ignore[arg-type]
+        return self._stage_mixed(batch, existing, data, titles, texts, from_list)  # type: ignore[arg-type]
 
     def _stage_mixed(self, batch: OrderColumns, existing: dict[str, tuple[Any, ...]], data: list[list[object]],
-                     titles: list[list[str] | None], texts: list[str]) -> StagedBatch | None:
+                     titles: list[list[str] | None], texts: list[str],
+                     from_list: list[tuple[ItemRecord, ...] | None] | None = None) -> StagedBatch | None:
         """`stage_batch` when some of the batch's orders are stored: those are compared and only staged
         when something changed."""
         stored_items: dict[int, list[tuple[object, ...]]] = {}
@@ -421,9 +452,15 @@ class OrderUpserter:
         last_compared = _FIRST_DATA_POSITION + len(self.provided)
         search_from = self._search_sources
         all_items = batch.items if batch.items is not None else repeat(None)
-        for key, order_no, row, order_items, found_titles, text in zip(
-                batch.keys, batch.order_nos, zip(*data, strict=True), all_items, titles, texts, strict=False):
+        list_items = from_list if from_list is not None else repeat(None)
+        for key, order_no, row, order_items, found_titles, text, titled_items in zip(
+                batch.keys, batch.order_nos, zip(*data, strict=True), all_items, titles, texts, list_items,
+                strict=False):
             stored = existing.get(key)
+            # Goods from the list's titles: for a new order, or a stored one that has none yet.
+            if order_items is None and titled_items is not None and (
+                    stored is None or not stored_items.get(stored[0])):
+                order_items = titled_items
             if stored is not None:
                 stored_item_rows = stored_items.get(stored[0], [])
                 # Product titles for search: this file's items; else the stored items (an order list

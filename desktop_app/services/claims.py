@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
     ClaimAction,
@@ -35,6 +36,7 @@ from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.paths import data_dir
+from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import clean_order_no, current_author
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.database import Database
@@ -54,7 +56,7 @@ from desktop_app.store.rows import OrderItemRow, OrderRow
 
 FOLLOW_UP_TIMER = "claim_follow_up"
 FOLLOW_UP_NAME = "快递理赔跟进"
-FOLLOW_UP_ACTION = "chase_carrier"  # what the shop does when it comes due
+FOLLOW_UP_ACTION = "联系快递催办理赔"  # what the shop does when it comes due (shown as the consequence)
 EVIDENCE_FOLDER = "evidence"
 
 
@@ -228,7 +230,9 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
         stamp = utcnow()
         status = ClaimStatus.DRAFT
         claim = CarrierClaim(
-            order_id=order.id, case_id=new.case_id, carrier=_text(new.carrier) or order.carrier,
+            order_id=order.id, case_id=new.case_id,
+            carrier=canonical_carrier(_text(new.carrier) or order.carrier)
+            or guess_carrier(_text(new.tracking_no) or order.tracking_no),
             tracking_no=_text(new.tracking_no) or order.tracking_no, incident=new.incident.value,
             description=_text(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
@@ -243,6 +247,11 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
         _event(session, claim, kind="created", author=who, at=when.at, to_state=status.value, note=summary,
                date_only=when.date_only)
         _sync_follow_up(session, claim, when.at)
+        if new.case_id is not None:  # the case's photos and weighing records go along
+            copies = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_dir(claim.id))
+            if copies:
+                _event(session, claim, kind="evidence", author=who,
+                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(p.name for p in copies))
         return claim.id
 
 
@@ -417,7 +426,8 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
     with db.transaction() as session:
         claim = _load(session, claim_id, expected_version)
         values: dict[str, object] = {
-            "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen, "carrier": _text(edit.carrier),
+            "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
+            "carrier": canonical_carrier(_text(edit.carrier)),
             "tracking_no": _text(edit.tracking_no), "description": _text(edit.description),
             "incident": edit.incident.value,
         }
@@ -619,6 +629,7 @@ def _sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None
             row.starts_at = at
             row.due_at = claim.follow_up_at
         row.case_id = claim.case_id
+        row.action = FOLLOW_UP_ACTION  # rows written before it was a Chinese text said "chase_carrier"
         row.status = "open"
         row.met_at = None
     elif row is not None:

@@ -27,6 +27,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.errors import ActionNotAllowed, NotFound, UserError
@@ -140,10 +141,11 @@ def clean_tracking(text: str) -> str:
 
 
 def clean_carrier(text: str | None) -> str | None:
+    """The vocabulary's name for a typed carrier (顺丰 → 顺丰速运); an unknown one as typed."""
     value = (text or "").strip()
     if len(value) > MAX_CARRIER:
         raise UserError(f"快递公司名称太长（最多 {MAX_CARRIER} 个字）")
-    return value or None
+    return canonical_carrier(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,8 @@ def _sync_ship_by(session: Session, case: Case, reship: Reship, context: RuleCon
         reship.ship_by = min(dues)
 
 
-def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment) -> None:
+def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment,
+                      rules: RuleContext | None = None) -> None:
     """Keep the reship in step with its case; `services.cases.apply_action` calls this after every action.
 
     Agreeing creates the reship (items = the order's items) and records the promise and its ship-by;
@@ -246,7 +249,7 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
             reship = _new_reship(session, case, ReshipStatus.AGREED, same)
         reship.status = ReshipStatus.AGREED.value
         reship.promised_at = when.at
-        context = RuleContext.load()
+        context = rules or RuleContext.load()
         recompute_case(session, case.id, context)
         _sync_ship_by(session, case, reship, context)
         return
@@ -318,7 +321,7 @@ def _ship_one(session: Session, case: Case, carrier: str | None, tracking: str, 
         raise UserError(f"发货时间 {format_china(when.at)} 早于同意补发的时间 {format_china(reship.promised_at)}")
     case_service.apply_action(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
     reship = _ensure_reship(session, case, ReshipStatus.SHIPPED)
-    reship.carrier = carrier
+    reship.carrier = carrier or guess_carrier(tracking)  # none typed: the one the number shows (YT… 圆通)
     reship.tracking_no = tracking
     recompute_case(session, case.id, context)
 

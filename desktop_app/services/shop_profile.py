@@ -1,4 +1,9 @@
-"""The shop's details for statements (店铺信息): one JSON value in the ledger's `settings` table.
+"""The shop's details for statements (店铺信息): JSON values in the ledger's `settings` table.
+
+One profile for every shop (key `shop_profile`), and optionally one per shop (`shop_profile:<shop id>`:
+a seller with a 淘宝 and an 抖店 store signs each store's statements with its own name, contact and
+seal). A statement takes the profile of its order's shop; a field left empty there comes from the
+all-shops profile, and an empty name from the shop's own name as the platform exported it.
 
 They live in the ledger, not in the per-machine QSettings, because they belong to the shop's data:
 a backup or a second seat carries them along. The optional seal image is copied into the data
@@ -20,7 +25,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.statement import ShopProfile
 from desktop_app.paths import data_dir
 from desktop_app.store.database import Database
-from desktop_app.store.models import Setting
+from desktop_app.store.models import Setting, Shop
 
 SETTING_KEY = "shop_profile"
 SEAL_FOLDER = "seals"
@@ -39,9 +44,14 @@ class BadSealImage(UserError):
     """The chosen seal file is not a PNG/JPEG image we can print."""
 
 
-def get_shop_profile(session: Session) -> ShopProfile:
-    """The saved profile, or an empty one; fields a newer version added are ignored."""
-    setting = session.get(Setting, SETTING_KEY)
+def setting_key(shop_id: int | None) -> str:
+    return SETTING_KEY if shop_id is None else f"{SETTING_KEY}:{shop_id}"
+
+
+def get_shop_profile(session: Session, shop_id: int | None = None) -> ShopProfile:
+    """The saved profile of one shop (None: of every shop) as stored, or an empty one; fields a
+    newer version added are ignored."""
+    setting = session.get(Setting, setting_key(shop_id))
     if setting is None:
         return ShopProfile()
     try:
@@ -58,6 +68,22 @@ def get_shop_profile(session: Session) -> ShopProfile:
         name=text("name"), contact=text("contact"), phone=text("phone"), address=text("address"),
         payout_account=text("payout_account"), seal_image=text("seal_image") or None,
     )
+
+
+def profile_for_shop(session: Session, shop_id: int | None) -> ShopProfile:
+    """What a statement for this shop's order prints: the shop's own profile, its empty fields from
+    the all-shops profile, an empty name from the shop's own name."""
+    default = get_shop_profile(session)
+    if shop_id is None:
+        return default
+    own = get_shop_profile(session, shop_id)
+    merged = ShopProfile(**{field: getattr(own, field) or getattr(default, field)
+                            for field in (*_TEXT_FIELDS, "seal_image")})
+    if not merged.name:
+        shop = session.get(Shop, shop_id)
+        if shop is not None:
+            merged = replace(merged, name=shop.name)
+    return merged
 
 
 def seal_path(profile: ShopProfile) -> Path | None:
@@ -106,8 +132,10 @@ def _cleaned(profile: ShopProfile) -> ShopProfile:
     return replace(profile, **values)
 
 
-def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | None = None) -> ShopProfile:
-    """Save the profile (one transaction); `seal_source` is a new seal image to copy in.
+def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | None = None,
+                      shop_id: int | None = None) -> ShopProfile:
+    """Save the profile of one shop (None: of every shop) in one transaction; `seal_source` is a new
+    seal image to copy in.
 
     To remove the seal, pass a profile whose `seal_image` is None. Returns what was stored.
     """
@@ -116,14 +144,16 @@ def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | No
         stored = replace(stored, seal_image=copy_seal(seal_source))
     value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)
     with db.transaction() as session:
-        setting = session.get(Setting, SETTING_KEY)
+        if shop_id is not None and session.get(Shop, shop_id) is None:
+            raise UserError(f"找不到店铺 {shop_id}")
+        setting = session.get(Setting, setting_key(shop_id))
         if setting is None:
-            session.add(Setting(key=SETTING_KEY, value=value))
+            session.add(Setting(key=setting_key(shop_id), value=value))
         else:
             setting.value = value
     return stored
 
 
-def load_shop_profile(db: Database) -> ShopProfile:
+def load_shop_profile(db: Database, shop_id: int | None = None) -> ShopProfile:
     with db.reading() as session:
-        return get_shop_profile(session)
+        return get_shop_profile(session, shop_id)

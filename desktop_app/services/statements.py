@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.statement import GoodsValueStatement, statement_for_claim, statement_for_order
+from desktop_app.core.statement import GoodsValueStatement, ShopProfile, statement_for_claim, statement_for_order
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.cases import clean_order_no
-from desktop_app.services.shop_profile import get_shop_profile, seal_path
+from desktop_app.services.shop_profile import profile_for_shop, seal_path
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database
-from desktop_app.store.models import Order
+from desktop_app.store.models import CarrierClaim, Order
 
 MAX_BATCH = 2000  # one PDF for a courier branch; more than this is a mistake, not a batch
 
@@ -75,16 +75,28 @@ def build_statements(session: Session, request: StatementRequest,
                      issued_on: date | None = None) -> list[GoodsValueStatement]:
     """The statements of `request` in its order: claims first, then orders."""
     day = issued_on or now().date()
-    shop = get_shop_profile(session)
-    seal = seal_path(shop)
-    seal_text = str(seal) if seal is not None else None
+    profiles: dict[int | None, tuple[ShopProfile, str | None]] = {}
+
+    def signed_by(shop_id: int | None) -> tuple[ShopProfile, str | None]:
+        """The profile of the order's shop (a shop with its own profile signs its own statements)."""
+        if shop_id not in profiles:
+            profile = profile_for_shop(session, shop_id)
+            seal = seal_path(profile)
+            profiles[shop_id] = (profile, str(seal) if seal is not None else None)
+        return profiles[shop_id]
+
     statements: list[GoodsValueStatement] = []
     for claim_id in request.claim_ids:
         claim = claim_detail(session, claim_id)
+        shop, seal_text = signed_by(session.execute(
+            select(Order.shop_id).join(CarrierClaim, CarrierClaim.order_id == Order.id)
+            .where(CarrierClaim.id == claim_id)).scalar_one_or_none())
         statements.append(statement_for_claim(
             claim, shop, issued_on=day, incident=incident_label(claim.incident), seal_image=seal_text))
     for order_id in request.order_ids:
         detail = order_detail(session, order_id)
+        shop, seal_text = signed_by(
+            session.execute(select(Order.shop_id).where(Order.id == order_id)).scalar_one_or_none())
         statements.append(statement_for_order(
             detail.order, detail.items, shop, issued_on=day, incident=request.incident,
             description=request.description, seal_image=seal_text))
@@ -100,3 +112,14 @@ def load_statements(db: Database, request: StatementRequest,
 def carriers_of(statements: Sequence[GoodsValueStatement]) -> list[str]:
     """The carriers a batch spans: a branch takes statements for its own parcels only."""
     return sorted({s.carrier for s in statements if s.carrier})
+
+
+def missing_shop_details(statements: Sequence[GoodsValueStatement]) -> list[str]:
+    """The shop details a courier's branch asks for that these statements leave empty (each statement
+    is signed by its own shop's profile), by their Chinese name."""
+    found: list[str] = []
+    for s in statements:
+        profile = ShopProfile(name=s.shop_name, contact=s.shop_contact, phone=s.shop_phone,
+                              payout_account=s.payout_account)
+        found.extend(label for label in profile.missing() if label not in found)
+    return found

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import vocabulary as carrier_vocabulary
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import NotFound
 from desktop_app.core.money import fen_to_yuan
@@ -166,8 +167,10 @@ def end_of_china_day(moment: datetime) -> datetime:
 
 def _conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
-    if f.carrier is not None:
-        conds.append(func.coalesce(CarrierClaim.carrier, "") == f.carrier)
+    if f.carrier == "":
+        conds.append(func.coalesce(CarrierClaim.carrier, "") == "")
+    elif f.carrier is not None:  # every spelling of the carrier (rows stored before the vocabulary)
+        conds.append(CarrierClaim.carrier.in_(carrier_vocabulary().spellings(f.carrier)))
     if f.status:
         conds.append(CarrierClaim.status == f.status)
     if f.open_state == OpenState.OPEN:
@@ -258,10 +261,13 @@ def claim_totals(session: Session, f: ClaimFilter) -> ClaimTotals:
     conds = _conditions(f)
     if conds:
         stmt = stmt.where(and_(*conds))
-    subtotals = [
-        CarrierSubtotal(str(name), ClaimSums(int(n), int(claimed), int(received), int(outstanding)))
-        for name, n, claimed, received, outstanding in session.execute(stmt).all()
-    ]
+    # One line per carrier, whatever spelling a row was stored with (顺丰 and 顺丰速运 are one carrier).
+    folded: dict[str, list[int]] = {}
+    for name, n, claimed, received, outstanding in session.execute(stmt).all():
+        sums = folded.setdefault(carrier_vocabulary().canonical(str(name)) or "", [0, 0, 0, 0])
+        for i, value in enumerate((n, claimed, received, outstanding)):
+            sums[i] += int(value)
+    subtotals = [CarrierSubtotal(name, ClaimSums(*sums)) for name, sums in folded.items()]
     subtotals.sort(key=lambda s: (-s.sums.outstanding_fen, -s.sums.claimed_fen, s.carrier))
     total = ClaimSums(
         sum(s.sums.count for s in subtotals), sum(s.sums.claimed_fen for s in subtotals),
@@ -272,6 +278,6 @@ def claim_totals(session: Session, f: ClaimFilter) -> ClaimTotals:
 
 def claim_carriers(session: Session) -> list[str]:
     """The carriers claims were made against, for the filter box."""
-    stmt = select(CarrierClaim.carrier).where(CarrierClaim.carrier.is_not(None)).distinct().order_by(
-        CarrierClaim.carrier)
-    return [str(c) for c in session.execute(stmt).scalars()]
+    stmt = select(CarrierClaim.carrier).where(CarrierClaim.carrier.is_not(None)).distinct()
+    names = {carrier_vocabulary().canonical(str(c)) for c in session.execute(stmt).scalars()}
+    return sorted(n for n in names if n)

@@ -23,6 +23,13 @@ class OrderItemRow:
     sku_code: str | None = None
     sub_order_no: str | None = None
 
+    @property
+    def line_fen(self) -> int | None:
+        """What the line cost: as paid, else unit price × quantity; None when neither is known."""
+        if self.paid_fen is not None:
+            return self.paid_fen
+        return self.unit_price_fen * self.quantity if self.unit_price_fen is not None else None
+
 
 @dataclass(frozen=True, slots=True)
 class OrderRow:

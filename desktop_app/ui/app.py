@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -11,7 +10,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME
+from desktop_app.app_log import setup_logging
 from desktop_app.paths import data_dir, default_db_path
+from desktop_app.ui.app_icon import app_icon
+from desktop_app.ui.error_dialog import show_unexpected
 
 
 def app_settings() -> QSettings:
@@ -19,11 +21,14 @@ def app_settings() -> QSettings:
     return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def parse_gui_args(argv: list[str]) -> tuple[Path, list[str]]:
+def parse_gui_args(argv: list[str]) -> tuple[Path, list[str], list[Path]]:
+    """The ledger file, Qt's own options, and order files to import ("open with" on the desktop)."""
     parser = argparse.ArgumentParser(prog="desktop-app", add_help=False)
     parser.add_argument("--db", type=Path)
-    known, qt_args = parser.parse_known_args(argv)
-    return (known.db or default_db_path()), qt_args
+    known, rest = parser.parse_known_args(argv)
+    files = [Path(a) for a in rest if not a.startswith("-") and Path(a).is_file()]
+    qt_args = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
+    return (known.db or default_db_path()), qt_args, files
 
 
 def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts fast
@@ -33,16 +38,19 @@ def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts f
 
 
 def run_gui(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    db_path, qt_args = parse_gui_args(argv)
+    setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
+    sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
+    db_path, qt_args, files = parse_gui_args(argv)
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
-    from desktop_app.ui.fonts import install_interface_fallback, register_fonts
+    app.setWindowIcon(app_icon())  # the window, the tray and the task bar
+    from desktop_app.ui.fonts import install_interface_fallback, register_fonts, use_system_ui_font
 
     register_fonts()  # the shipped CJK font: Chinese renders even where the system has none
     install_interface_fallback(app)
+    use_system_ui_font(app)  # Microsoft YaHei UI on Windows, PingFang SC on macOS, the CJK font elsewhere
 
     from desktop_app.ui.settings_dialog import language
     from desktop_app.ui.translations import install_translators
@@ -56,6 +64,7 @@ def run_gui(argv: list[str]) -> int:
         return 0
     window = create_window(db_path)
     instance.activate_requested.connect(window.bring_to_front)
+    window.import_when_open(files)
     window.show()
     QTimer.singleShot(0, window.open_database)
     try:

@@ -37,8 +37,10 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.month_bar import MonthBar
+from desktop_app.ui.status_colours import WAITING
 
-LATER = QColor("#546e7a")  # neutral: open, more than 24 hours left
+LATER = WAITING  # open, more than 24 hours left (ui/status_colours.py)
 URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's DeadlineRow
 
@@ -237,6 +239,8 @@ class CalendarTab(BaseTab):
         month = QWidget()
         month_layout = QVBoxLayout(month)
         month_layout.setContentsMargins(0, 0, 0, 0)
+        self.month_bar = MonthBar(self.calendar)
+        month_layout.addWidget(self.month_bar)
         month_layout.addWidget(self.calendar, 1)
         month_layout.addWidget(legend)
         left.addWidget(month)

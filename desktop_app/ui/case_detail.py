@@ -42,6 +42,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.table_menu import explain
 
 # Actions that end or refuse something: ask for a reason and confirm.
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
@@ -50,6 +51,17 @@ CASE_CHANGES = Changes(cases=True, deadlines=True)
 
 def china_now_qt() -> QDateTime:
     return QDateTime.currentDateTime().toTimeZone(QTimeZone(b"Asia/Shanghai"))
+
+
+def china_time_edit(value: QDateTime | None = None) -> QDateTimeEdit:
+    """A date-time field in China time whatever the PC's time zone: the zone is set before the value
+    (set after, the field kept showing the PC's wall clock under a China-time label)."""
+    edit = QDateTimeEdit()
+    edit.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+    edit.setDateTime(value if value is not None else china_now_qt())
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setCalendarPopup(True)
+    return edit
 
 
 def qt_to_moment(value: QDateTime) -> Moment:
@@ -73,10 +85,7 @@ class ActionDialog(QDialog):
         self.note.setFixedHeight(80)
         form.addRow(self.tr("备注"), self.note)
         self._opened_at = china_now_qt()
-        self.at = QDateTimeEdit(self._opened_at)
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.at.setCalendarPopup(True)
-        self.at.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+        self.at = china_time_edit(self._opened_at)
         form.addRow(self.tr("发生时间"), self.at)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -230,9 +239,10 @@ class CaseDetailPane(QWidget):
                                  + "</p>")
             self.timeline.clear()
             self._set_actions([])
-            self.edit_button.setEnabled(False)
-            self.claim_button.setEnabled(False)
-            self.costs_button.setEnabled(False)
+            why = self.tr("先在左侧列表中选择一张售后单")
+            explain(self.edit_button, False, why)
+            explain(self.claim_button, False, why)
+            explain(self.costs_button, False, why)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -281,9 +291,9 @@ class CaseDetailPane(QWidget):
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
-        self.edit_button.setEnabled(True)
-        self.claim_button.setEnabled(True)
-        self.costs_button.setEnabled(True)
+        explain(self.edit_button, True, "")
+        explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
+        explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -319,7 +329,7 @@ class CaseDetailPane(QWidget):
             for item in d.order.items:
                 parts.append(
                     f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
-                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.paid_fen)}</td></tr>"
+                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.line_fen)}</td></tr>"
                 )
             parts.append("</table>")
         parts.append(f"<h4 style='margin:8px 0 0 0'>{escape(tr('售后单'))}</h4><table>")

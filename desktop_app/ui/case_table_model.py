@@ -17,10 +17,10 @@ from desktop_app.store.rows import CaseRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.paged_model import Column, PagedTableModel
+from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, urgency
 
-OVERDUE = QColor("#c62828")
-SOON = QColor("#ef6c00")
-CLOSED_GREY = QColor("#8a8a8a")
+SOON = DUE_SOON
+CLOSED_GREY = QColor("#8a8a8a")  # the other cells of a finished row
 
 
 def _tr(text: str) -> str:
@@ -34,8 +34,11 @@ def countdown(due: datetime | None, reference: datetime | None = None) -> str:
     delta = due - (reference or now())
     late = delta < timedelta(0)
     span = abs(delta)
-    if span >= timedelta(days=1):
+    # Under two days the hours matter (47 h is not "1 天"); from two days on, whole days left.
+    if span >= timedelta(days=2):
         amount = _tr("%n 天").replace("%n", str(span.days))
+    elif span >= timedelta(days=1):
+        amount = _tr("%n 小时").replace("%n", str(int(span.total_seconds() // 3600)))
     elif span >= timedelta(hours=1):
         amount = _tr("%n 小时").replace("%n", str(span.seconds // 3600))
     else:
@@ -115,6 +118,8 @@ class CaseTableModel(PagedTableModel[CaseRow]):
 
     def decorate(self, row: CaseRow, column: Column[CaseRow], role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == CaseSort.STATUS:  # the one status-colour system (ui/status_colours.py)
+                return QBrush(DONE if not row.is_open else urgency(row.next_due_at, now()))
             if column.key == CaseSort.NEXT_DUE and row.is_open:
                 colour = urgency_colour(row.next_due_at)
                 return QBrush(colour) if colour else None

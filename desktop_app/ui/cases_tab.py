@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
+from desktop_app.services.case_export import export_cases
+from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
-from desktop_app.store.rows import ShopRow
+from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.case_evidence_panel import CaseEvidencePanel
+from desktop_app.ui.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.paged_model import PAGE_SIZE, ROW_ROLE
+from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.status_colours import legend
+from desktop_app.ui.table_menu import install_row_menu
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -76,6 +89,7 @@ class CasesTab(BaseTab):
         super().__init__(context, parent)
         self.model = CaseTableModel(context.runner, self)
         self._pending_select: int | None = None
+        self._filter_changed = False  # the next load follows a new search/filter, not a refresh
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -135,14 +149,48 @@ class CasesTab(BaseTab):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
+        # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
+        # (the user may drag it back; the window remembers the order).
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
+                           header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
         left_layout.addWidget(self.table)
+        below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
-        left_layout.addWidget(self.count_label)
+        below.addWidget(self.count_label, 1)
+        below.addWidget(legend())  # what the colours mean (the same in every tab)
+        self.bulk_button = QPushButton(self.tr("批量操作…"))
+        self.bulk_button.setObjectName("bulk_button")
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作"))
+        self.bulk_button.setEnabled(False)
+        self.bulk_button.clicked.connect(self.open_bulk)
+        below.addWidget(self.bulk_button)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_cases")
+        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索、筛选和排序）中的售后单"))
+        self.export_button.clicked.connect(self.choose_export)
+        below.addWidget(self.export_button)
+        left_layout.addLayout(below)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
+        self.guide = CaseGuidePanel(context)
+        self.guide.setObjectName("case_guide")
+        self.evidence = CaseEvidencePanel(context)
+        self.detail.case_loaded.connect(self.guide.show_case)
+        self.detail.case_loaded.connect(self.evidence.show_case)
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.guide, self.tr("处理建议"))
+        self.extras.addTab(self.evidence, self.tr("证据"))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(scrolling(self.detail))
+        right.addWidget(self.extras)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
@@ -154,7 +202,9 @@ class CasesTab(BaseTab):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._open_current)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
+        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
 
@@ -257,6 +307,7 @@ class CasesTab(BaseTab):
         if self.context.db is None:
             return
         self.search_timer.stop()
+        self._filter_changed = True
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, total: int) -> None:
@@ -304,16 +355,23 @@ class CasesTab(BaseTab):
         self.apply_filter()
 
     def _restore_selection(self) -> None:
+        requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
         wanted = self._pending_select or self.detail.case_id
         self._pending_select = None
+        filter_changed, self._filter_changed = self._filter_changed, False
         if wanted is None:
             return
         # The wanted case is usually on the first page (newest first); never scan beyond it.
-        for row in range(min(self.model.rowCount(), 200)):
+        first_page = min(self.model.rowCount(), PAGE_SIZE)
+        for row in range(first_page):
             r = self.model.row_object(row)
             if r is not None and r.id == wanted:
                 self.table.selectRow(row)
                 return
+        # Not listed (or, after a new search, not on the first page): the pane must not keep showing
+        # it with live buttons that would act on a case the list hides.
+        if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
+            self.detail.show_case(None)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None
@@ -339,3 +397,41 @@ class CasesTab(BaseTab):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    # --- export ------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出售后单"), str(Path.home() / "售后单导出.xlsx"),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        """Export the cases the list shows now (search, filters and sort as on screen)."""
+        f, order = self.model.filter, self.model.order
+
+        def work(db: Database) -> int:
+            return export_cases(db, path, f, order)
+
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
+            lambda error: QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error)))
+
+    # --- bulk actions ------------------------------------------------------------------------
+    def selected_rows(self) -> list[CaseRow]:
+        rows = [index.data(ROW_ROLE) for index in self.table.selectionModel().selectedRows()]
+        return sorted((r for r in rows if r is not None), key=lambda r: r.id)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_button.setEnabled(count > 1)
+        self.bulk_button.setText(self.tr("批量操作（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量操作…"))
+
+    def open_bulk(self) -> BulkActionDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = BulkActionDialog(self.context, rows, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

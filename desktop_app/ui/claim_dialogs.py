@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop_app.core.carriers import canonical_carrier, carrier_names, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
     ClaimAction,
@@ -49,7 +50,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
+from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_search import OrderSearch
 
@@ -144,6 +145,7 @@ class NewClaimDialog(QDialog):
         form.addRow(self.tr("保价金额"), self.declared)
         self.carrier = QLineEdit()
         self.carrier.setObjectName("claim_carrier")
+        self.carrier.setCompleter(QCompleter(carrier_names(), self.carrier))  # one name per carrier
         form.addRow(self.tr("快递公司"), self.carrier)
         self.tracking = QLineEdit()
         self.tracking.setObjectName("claim_tracking")
@@ -221,7 +223,7 @@ class NewClaimDialog(QDialog):
         if draft.case_id is not None:
             parts.append(self.tr("售后单 #%1").replace("%1", str(draft.case_id)))
         self.order_label.setText(self.tr("已选订单：%1").replace("%1", "  ".join(p for p in parts if p)))
-        self.carrier.setText(o.carrier or "")
+        self.carrier.setText(canonical_carrier(o.carrier) or guess_carrier(o.tracking_no) or "")
         self.tracking.setText(o.tracking_no or "")
         self.items.blockSignals(True)
         self.items.setRowCount(0)
@@ -369,11 +371,8 @@ class ClaimActionDialog(QDialog):
         self.amount.setVisible(self._rule is not AmountRule.NONE)
         self.channel.setVisible(self._rule is not AmountRule.NONE)
         self._opened_at = china_now_qt()
-        self.at = QDateTimeEdit(self._opened_at)
+        self.at = china_time_edit(self._opened_at)
         self.at.setObjectName("action_at")
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.at.setCalendarPopup(True)
-        self.at.setTimeZone(_CHINA_ZONE)
         form.addRow(self.tr("发生时间"), self.at)
         self.follow_up = QDateEdit()
         self.follow_up.setObjectName("action_follow_up")
@@ -457,11 +456,8 @@ class FollowUpDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         current = claim.follow_up_at or follow_up_for(ClaimStatus(claim.status), now()) or now()
-        self.when = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), _CHINA_ZONE))
+        self.when = china_time_edit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), _CHINA_ZONE))
         self.when.setObjectName("follow_up_when")
-        self.when.setTimeZone(_CHINA_ZONE)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.when.setCalendarPopup(True)
         form.addRow(self.tr("跟进时间"), self.when)
         self.clear = QCheckBox(self.tr("不再提醒（清除跟进时间）"))
         self.clear.setObjectName("follow_up_clear")

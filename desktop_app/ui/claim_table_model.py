@@ -19,9 +19,9 @@ from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimRow
 from desktop_app.ui import labels
 from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE, Column
+from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, urgency
 
-OVERDUE = QColor("#c62828")
-SOON = QColor("#ef6c00")
+SOON = DUE_SOON
 CLOSED_GREY = QColor("#8a8a8a")
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -114,6 +114,8 @@ class ClaimTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == "status":  # the one status-colour system (ui/status_colours.py)
+                return QBrush(DONE if not row.is_open else urgency(row.follow_up_at, now()))
             if not row.is_open:
                 return QBrush(CLOSED_GREY)
             if column.key == "follow_up" and row.follow_up_at is not None:

@@ -79,9 +79,12 @@ from desktop_app.ui.claim_dialogs import (
 from desktop_app.ui.claim_table_model import ClaimTableModel
 from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.scroll_pane import scrolling
+from desktop_app.ui.status_colours import legend
+from desktop_app.ui.table_menu import explain, install_row_menu
 
 THUMBNAIL = 96
-_COLUMN_WIDTHS = (50, 56, 160, 70, 80, 120, 70, 100, 72, 72, 72, 110, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 72, 72, 72, 90, 60)
 _EVIDENCE_PATH_ROLE = Qt.ItemDataRole.UserRole
 _EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -248,7 +251,7 @@ class ClaimDetailPane(QWidget):
     def _enable(self, enabled: bool) -> None:
         for widget in (self.statement_button, self.follow_up_button, self.edit_button, self.link_button,
                        self.ticket_button, self.add_evidence_button, self.remove_evidence_button):
-            widget.setEnabled(enabled)
+            explain(widget, enabled, self.tr("先在左侧列表中选择一条理赔"), widget.property("usual_tip") or "")
 
     def reload(self) -> None:
         claim_id = self._claim_id
@@ -565,6 +568,7 @@ class ClaimsTab(BaseTab):
 
     statement_requested = Signal(list)  # claim ids, for the goods value statement
     open_case = Signal(int)
+    count_changed = Signal(int)  # open claims (for the tab's title)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -624,7 +628,10 @@ class ClaimsTab(BaseTab):
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")
         self.totals_label.setTextFormat(Qt.TextFormat.RichText)
-        left_layout.addWidget(self.totals_label)
+        status_line = QHBoxLayout()  # the totals, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.totals_label, 1)
+        status_line.addWidget(legend())
+        left_layout.addLayout(status_line)
         self.subtotals = QTreeWidget()
         self.subtotals.setObjectName("carrier_subtotals")
         self.subtotals.setRootIsDecorated(False)
@@ -637,13 +644,16 @@ class ClaimsTab(BaseTab):
         self.detail.open_case.connect(self.open_case)
         self.detail.statement_requested.connect(self.statement_requested)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(scrolling(self.detail))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 500])  # the list through 申请金额 at the default size
         outer.addWidget(self.splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda index: self._show_row(index.row()))
+        install_row_menu(self.table, [self.statement_button],
+                         actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
 
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:
@@ -674,6 +684,15 @@ class ClaimsTab(BaseTab):
 
         self.context.read(work, done, lambda error: self.message.emit(describe_error(error)))
         self.detail.reload()
+        self.refresh_hidden()
+
+    def refresh_hidden(self) -> None:
+        """The number of open claims, for the tab's title (kept current while the tab is hidden)."""
+        def count(db: Database) -> int:
+            with db.reading() as session:
+                return claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count
+
+        self.context.read(count, self.count_changed.emit)
 
     def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
         selected = self.selected_claim_ids()
@@ -686,6 +705,8 @@ class ClaimsTab(BaseTab):
             [current] if current is not None else [])
         self._pending_select = None
         self._select_ids(wanted)
+        if current is not None and self.model.row_of(current) is None:
+            self.detail.show_claim(None)  # filtered out: no live buttons on a claim the list hides
 
     def _fill_carriers(self, carriers: list[str]) -> None:
         current = self.carrier_filter.currentData()

@@ -9,6 +9,7 @@ Windows keeps Microsoft YaHei and macOS PingFang for its widgets.
 from __future__ import annotations
 
 import logging
+import sys
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
@@ -71,3 +72,26 @@ def install_interface_fallback(app: QGuiApplication) -> bool:
         font.setFamilies([*families, FAMILY])
         app.setFont(font)
     return True
+
+
+# The interface font that fits each system: what its own Chinese UI uses, first one installed wins.
+UI_FONTS = {
+    "win32": ("Microsoft YaHei UI", "Microsoft YaHei"),
+    "darwin": ("PingFang SC", "Hiragino Sans GB"),
+    "linux": ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", FAMILY),
+}
+
+
+def use_system_ui_font(app: QGuiApplication, platform: str = sys.platform) -> str | None:
+    """Put the system's Chinese UI font first in the application font (Microsoft YaHei UI on Windows,
+    PingFang SC on macOS, Noto/Source Han Sans or the bundled font elsewhere); the chosen family or None."""
+    installed = set(QFontDatabase.families())
+    wanted = UI_FONTS.get(platform, UI_FONTS["linux"] if platform.startswith("linux") else ())
+    chosen = next((family for family in wanted if family in installed), None)
+    if chosen is None:
+        return None
+    font = app.font()
+    families = [f for f in (font.families() or [font.family()]) if f != chosen]
+    font.setFamilies([chosen, *families])
+    app.setFont(font)
+    return chosen

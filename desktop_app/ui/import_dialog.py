@@ -114,7 +114,7 @@ class ImportDialog(QDialog):
         self.report_button = QPushButton(self.tr("保存导入报告（xlsx）…"))
         self.report_button.setObjectName("save_report")
         self.report_button.hide()
-        self.report_button.clicked.connect(lambda: self.save_report())  # clicked(bool) is no path
+        self.report_button.clicked.connect(lambda: self.save_report())  # clicked(bool) is not a path
         buttons.addWidget(self.report_button)
         self.map_button = QPushButton(self.tr("按列对应导入…"))
         self.map_button.setObjectName("map_columns")

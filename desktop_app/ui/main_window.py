@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.app_icon import app_icon
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
+from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
+from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
@@ -40,10 +44,12 @@ if TYPE_CHECKING:
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
+    from desktop_app.ui.returns_tab import ReturnsTab
     from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
     from desktop_app.ui.statement_dialog import StatementDialog
 
 log = logging.getLogger(__name__)
+LAST_IMPORT_FOLDER_KEY = "import/last_folder"
 
 
 class MainWindow(QMainWindow):
@@ -52,11 +58,12 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.settings = settings
         self.setWindowTitle(self.tr("售后台账"))
-        self.resize(1280, 780)
+        self.setWindowIcon(app_icon())
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
         self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
+        self._files_to_import: list[Path] = []  # given on the command line ("open with")
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -99,10 +106,11 @@ class MainWindow(QMainWindow):
         self.care.reopen_requested.connect(self.open_database)
         self.care.closing.connect(self._ledger_closing)
         self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
-        find = QAction(self.tr("搜索"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
+        self.find_action = QAction(self.tr("搜索"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
+        self.menus = build_menus(self, self)
 
         self.busy_label = QLabel()
         self.db_label = QLabel(str(db_path))
@@ -113,6 +121,7 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(self.show_error)
         self._set_enabled(False)
         self.setAcceptDrops(True)  # drop order exports anywhere on the window
+        restore_window(self, settings)  # first run: fits the screen (1366×768 laptops included)
 
     def _build_tabs(self) -> None:
         from desktop_app.ui.calendar_tab import CalendarTab
@@ -121,23 +130,27 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.dashboard_tab import DashboardTab
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
+        from desktop_app.ui.returns_tab import ReturnsTab
 
         self.cases_tab: CasesTab = CasesTab(self.context)
         self.reship_tab: ReshipTab = ReshipTab(self.context)
         self.claims_tab: ClaimsTab = ClaimsTab(self.context)
         self.calendar_tab: CalendarTab = CalendarTab(self.context)
         self.orders_tab: OrdersTab = OrdersTab(self.context)
+        self.returns_tab: ReturnsTab = ReturnsTab(self.context)
         self.dashboard_tab: DashboardTab = DashboardTab(self.context)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
         self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
+        self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
         self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
         self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
         self.tabs.addTab(self.orders_tab, self.tr("订单"))
         self.tabs.addTab(self.dashboard_tab, self.tr("统计"))
         self.dashboard_tab.cases_requested.connect(self.show_cases_of_report)
-        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
+        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
+        self.claims_tab.count_changed.connect(lambda n: self._count_in_title(self.claims_tab, self.tr("快递理赔"), n))
         self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
         self.orders_tab.new_claim_for_order.connect(lambda order: self.new_claim(order=order))
         self.orders_tab.statement_for_order.connect(self.open_statement_for_order)
@@ -148,6 +161,9 @@ class MainWindow(QMainWindow):
         self.cases_tab.import_requested.connect(self.choose_import)
         self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
         self.setCentralWidget(self.tabs)
+        add_tab_actions(self.menus, self.tabs)
+        for tab in self.all_tabs():
+            restore_tab(tab, self.settings)
 
     def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
                 slot: object) -> QAction:
@@ -204,6 +220,13 @@ class MainWindow(QMainWindow):
         if db.backup_path is not None:
             message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
         self.statusBar().showMessage(message, 8000)
+        if self._files_to_import:
+            self.import_files(self._files_to_import)
+            self._files_to_import = []
+
+    def import_when_open(self, paths: list[Path]) -> None:
+        """Import these files as soon as the ledger is open (the desktop's "open with")."""
+        self._files_to_import = list(paths)
 
     def _orders_changed(self, changes: Changes) -> None:
         if changes.orders:
@@ -251,6 +274,10 @@ class MainWindow(QMainWindow):
         dialog.created.connect(self._case_created)
         dialog.open()
         return dialog
+
+    def _count_in_title(self, tab: QWidget, title: str, count: int) -> None:
+        """补发队列（3）: a tab's title with the number of things waiting in it."""
+        self.tabs.setTabText(self.tabs.indexOf(tab), f"{title}（{count:,}）" if count else title)
 
     def _reship_count(self, waiting: int) -> None:
         text = self.tr("补发队列（%1）").replace("%1", str(waiting)) if waiting else self.tr("补发队列")
@@ -323,10 +350,19 @@ class MainWindow(QMainWindow):
         if self.context.db is None:
             return
         paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择各平台导出的订单文件（可多选）"), str(Path.home()),
+            self, self.tr("选择各平台导出的订单文件（可多选）"), self._import_folder(),
             self.tr("订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
         if paths:
+            self._remember_import_folder(Path(paths[0]))
             self.import_files([Path(p) for p in paths])
+
+    def _import_folder(self) -> str:
+        """Where the last import was chosen from (the shop's download folder, usually)."""
+        folder = self.settings.value(LAST_IMPORT_FOLDER_KEY)
+        return str(folder) if folder and Path(str(folder)).is_dir() else str(Path.home())
+
+    def _remember_import_folder(self, chosen: Path) -> None:
+        self.settings.setValue(LAST_IMPORT_FOLDER_KEY, str(chosen.parent))
 
     def import_files(self, paths: list[Path], profile_id: str | None = None) -> ImportDialog | None:
         """Import in the background; `profile_id` reads the files with that saved column mapping."""
@@ -360,9 +396,10 @@ class MainWindow(QMainWindow):
         if self.context.db is None:
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择要按列对应导入的表格"), str(Path.home()),
+            self, self.tr("选择要按列对应导入的表格"), self._import_folder(),
             self.tr("表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
         if path:
+            self._remember_import_folder(Path(path))
             self.map_columns(Path(path))
 
     def map_columns(self, path: Path) -> ColumnMappingDialog | None:
@@ -419,8 +456,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    def show_error(self, text: str) -> None:
-        QMessageBox.warning(self, self.tr("操作未完成"), text)
+    def show_error(self, text: str) -> ErrorDialog:
+        dialog = ErrorDialog(self.tr("操作未完成"), text, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _ledger_closing(self) -> None:
         self.context.db = None
@@ -437,6 +477,10 @@ class MainWindow(QMainWindow):
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
             notifier.stop()
+        save_window(self, self.settings)
+        for tab in self.all_tabs():
+            save_tab(tab, self.settings)
+        self.settings.sync()
         self.runner.shutdown()  # let a running write finish: never half a transaction
         if self.context.db is not None:
             self.context.db.close()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,7 +33,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
+from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_search import OrderSearch
 
@@ -122,17 +121,13 @@ class NewCaseDialog(QDialog):
         self.platform_case_no.setPlaceholderText(self.tr("平台上的售后/退款编号（可选）"))
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
         self._opened_at = china_now_qt()
-        self.requested = QDateTimeEdit(self._opened_at)
-        self.requested.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.requested.setCalendarPopup(True)
+        self.requested = china_time_edit(self._opened_at)
         form.addRow(self.tr("买家申请时间"), self.requested)
         signed_row = QHBoxLayout()
         self.signed_known = QCheckBox(self.tr("已签收"))
-        self.signed_at = QDateTimeEdit(china_now_qt())
-        self.signed_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.signed_at.setCalendarPopup(True)
+        self.signed_at = china_time_edit()
         self.signed_date_only = QCheckBox(self.tr("只知道日期"))
-        self.signed_date = QDateEdit(QDate.currentDate())
+        self.signed_date = QDateEdit(self._opened_at.date())  # China's date, not the PC's
         self.signed_date.setDisplayFormat("yyyy-MM-dd")
         self.signed_date.setCalendarPopup(True)
         for w in (self.signed_known, self.signed_at, self.signed_date, self.signed_date_only):

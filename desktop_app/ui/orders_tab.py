@@ -32,6 +32,7 @@ from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_table_model import OrderTableModel
 from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.table_menu import explain, install_row_menu
 
 _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
 
@@ -109,6 +110,10 @@ class OrdersTab(BaseTab):
         self.model.loaded.connect(lambda n: self.count_label.setText(
             self.tr("共 %1 个订单").replace("%1", f"{n:,}")))
         self.model.load_failed.connect(self.message)
+        # A reload (search, filter) resets the selection without a currentRowChanged: the pane and
+        # its buttons must not stay on an order the list no longer shows.
+        self.model.modelReset.connect(lambda: self._row_changed(QModelIndex(), QModelIndex()))
+        install_row_menu(self.table, [self.new_case_button, self.new_claim_button, self.statement_button])
         self._show_detail(None)
 
     def wants(self, changes: Changes) -> bool:
@@ -135,7 +140,7 @@ class OrdersTab(BaseTab):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row: OrderRow | None = current.data(ROW_ROLE) if current.isValid() else None
         for button in (self.new_case_button, self.new_claim_button, self.statement_button):
-            button.setEnabled(row is not None)
+            explain(button, row is not None, self.tr("先在列表中选择一个订单"))
         if row is None:
             self._show_detail(None)
             return
@@ -161,8 +166,9 @@ class OrdersTab(BaseTab):
             f"{escape(self.tr('物流'))} {escape(o.carrier or '')} {escape(o.tracking_no or '')}</p><ul>",
         ]
         for item in d.items:
-            lines.append(f"<li>{escape(item.title)} {escape(item.spec or '')} × {item.quantity}"
-                         f" ￥{format_yuan(item.paid_fen)}</li>")
+            # What the line cost: as paid, else unit price × quantity; no bare "￥" when neither is known.
+            price = f" ￥{format_yuan(item.line_fen)}" if item.line_fen is not None else ""
+            lines.append(f"<li>{escape(item.title)} {escape(item.spec or '')} × {item.quantity}{price}</li>")
         lines.append("</ul>")
         if o.case_count:
             lines.append(f"<p>{escape(self.tr('已有 %1 张售后单').replace('%1', str(o.case_count)))}</p>")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.carriers import carrier_names, guess_carrier
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform
@@ -51,7 +52,6 @@ from desktop_app.ui.context import AppContext
 
 RESHIP_CHANGES = Changes(cases=True, reships=True, deadlines=True)
 # Couriers a Chinese shop uses most; the box stays editable for any other.
-CARRIERS = ("顺丰", "中通", "圆通", "申通", "韵达", "极兔", "邮政EMS", "京东", "德邦")
 CHECK_DELAY_MS = 200
 
 
@@ -64,10 +64,11 @@ class _TimeField(QDateTimeEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._opened_at: QDateTime = china_now_qt()
-        super().__init__(self._opened_at, parent)
+        super().__init__(parent)
+        self.setTimeZone(self._opened_at.timeZone())  # before the value: shown in China time
+        self.setDateTime(self._opened_at)
         self.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.setCalendarPopup(True)
-        self.setTimeZone(self._opened_at.timeZone())
 
     def moment(self) -> Moment | None:
         if abs(self.dateTime().secsTo(self._opened_at)) < 60:
@@ -146,7 +147,7 @@ class ShipDialog(QDialog):
         self.carrier = QComboBox()
         self.carrier.setObjectName("carrier")
         self.carrier.setEditable(True)
-        self.carrier.addItems(list(CARRIERS))
+        self.carrier.addItems(carrier_names())
         self.carrier.setCurrentText(carrier or "")
         form.addRow(self.tr("快递公司"), self.carrier)
         self.tracking = QLineEdit()
@@ -170,6 +171,15 @@ class ShipDialog(QDialog):
         layout.addWidget(buttons)
         self.tracking.setFocus()
         self.values: tuple[str, str, Moment | None, str] | None = None
+        # A scanned number names its carrier (YT… 圆通速递, SF… 顺丰速运): fill it in unless one was chosen.
+        self._last_guess = ""
+        self.tracking.textChanged.connect(self._guess_carrier)
+
+    def _guess_carrier(self, text: str) -> None:
+        if self.carrier.currentText().strip() not in ("", self._last_guess):
+            return  # the user's own choice stays
+        self._last_guess = guess_carrier(text) or ""
+        self.carrier.setCurrentText(self._last_guess)
 
     def _accept(self) -> None:
         try:
@@ -215,7 +225,7 @@ class PasteDialog(QDialog):
         self.carrier = QComboBox()
         self.carrier.setObjectName("carrier")
         self.carrier.setEditable(True)
-        self.carrier.addItems(list(CARRIERS))
+        self.carrier.addItems(carrier_names())
         self.carrier.setCurrentText(carrier or "")
         row.addWidget(self.carrier)
         row.addStretch(1)

@@ -63,10 +63,13 @@ from desktop_app.ui.reship_dialogs import (
     ShipDialog,
 )
 from desktop_app.ui.reship_table_model import ReshipTableModel, items_text, status_text
+from desktop_app.ui.status_colours import legend
+from desktop_app.ui.table_menu import explain, install_row_menu
 
 COUNTDOWN_REFRESH_MS = 60_000
 DialogT = TypeVar("DialogT", bound=QDialog)
-_COLUMN_WIDTHS = (60, 60, 170, 80, 220, 200, 80, 70, 120, 100, 220)
+# Address and goods are elided (full text in the tooltip) so that 逾期后果 fits a 1366 px screen.
+_COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
 
 
 # Rows listed at most, the most urgent first. A shop's queue is tens of rows; a ledger with a runaway
@@ -178,9 +181,14 @@ class ReshipTab(BaseTab):
         outer.addWidget(self.table, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("reship_count")
-        outer.addWidget(self.count_label)
+        status_line = QHBoxLayout()  # the count, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.count_label, 1)
+        status_line.addWidget(legend())
+        outer.addLayout(status_line)
 
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        install_row_menu(self.table, [self.ship_button, self.agree_button, self.refuse_button, self.out_of_stock_button,
+                                      self.items_button, self.open_button])
         self.table.activated.connect(self._activated)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(COUNTDOWN_REFRESH_MS)
@@ -274,17 +282,22 @@ class ReshipTab(BaseTab):
     def _update_buttons(self) -> None:
         row = self.current_row()
         has_db = self.context.db is not None
-        self.agree_button.setEnabled(row is not None and row.can(CaseAction.AGREE_RESHIP))
-        self.refuse_button.setEnabled(row is not None and row.can(CaseAction.REJECT))
-        self.ship_button.setEnabled(row is not None and row.can(CaseAction.SHIP_RESHIP))
-        self.out_of_stock_button.setEnabled(row is not None and row.can_mark_out_of_stock)
-        self.items_button.setEnabled(row is not None and row.can_edit_items)
-        self.open_button.setEnabled(row is not None)
-        self.paste_button.setEnabled(has_db)
-        self.promise_button.setEnabled(has_db)
+        choose = self.tr("先在列表中选择一条补发") if not self.selected_rows() else self.tr("一次只能对一条补发操作")
+        state = self.tr("这条补发当前“%1”，不能这样操作").replace("%1", status_text(row.status)) if row else choose
+        for button, allowed in ((self.agree_button, row is not None and row.can(CaseAction.AGREE_RESHIP)),
+                                (self.refuse_button, row is not None and row.can(CaseAction.REJECT)),
+                                (self.ship_button, row is not None and row.can(CaseAction.SHIP_RESHIP)),
+                                (self.out_of_stock_button, row is not None and row.can_mark_out_of_stock),
+                                (self.items_button, row is not None and row.can_edit_items)):
+            explain(button, allowed, state)
+        explain(self.open_button, row is not None, choose)
+        for button in (self.paste_button, self.promise_button):
+            explain(button, has_db, self.tr("数据库尚未打开"))
         printable = bool(self.picking_rows())
-        self.print_button.setEnabled(printable)
-        self.pdf_button.setEnabled(printable)
+        why = self.tr("没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出") if self.selected_rows() \
+            else self.tr("列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）")
+        explain(self.print_button, printable, why)
+        explain(self.pdf_button, printable, why)
 
     # --- acting ------------------------------------------------------------------------------
     def _write(self, work: Callable[[Database], object], done_message: str, select: list[int] | None = None) -> None:

@@ -19,6 +19,7 @@ from desktop_app.services.reships import ReshipRow, ReshipStatus
 from desktop_app.ui import labels
 from desktop_app.ui.case_table_model import CLOSED_GREY, OVERDUE, countdown, urgency_colour
 from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE
+from desktop_app.ui.status_colours import DONE, urgency
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 Clock = Callable[[], datetime]
@@ -168,6 +169,8 @@ class ReshipTableModel(QAbstractTableModel):
         return None
 
     def _foreground(self, row: ReshipRow, key: str) -> QBrush | None:
+        if key == "status":  # the one status-colour system (ui/status_colours.py)
+            return QBrush(DONE if not row.is_open else urgency(row.due_at, self._now))
         if not row.is_open:
             return QBrush(OVERDUE) if key == "due" and row.late else QBrush(CLOSED_GREY)
         if key in ("due", "penalty"):

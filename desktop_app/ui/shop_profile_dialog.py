@@ -1,4 +1,9 @@
-"""Shop details (店铺信息): who signs the goods value statements, and where the courier pays."""
+"""Shop details (店铺信息): who signs the goods value statements, and where the courier pays.
+
+One profile for every shop, and one per shop where a store signs with its own name, contact or seal
+(a 淘宝 and an 抖店 store of one seller): a statement uses its order's shop's profile, and a field
+left empty there comes from the all-shops profile (shown greyed as the field's placeholder).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -23,8 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.statement import ShopProfile
-from desktop_app.services.shop_profile import load_shop_profile, save_shop_profile, seal_path
+from desktop_app.services.shop_profile import get_shop_profile, load_shop_profile, save_shop_profile, seal_path
+from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
+from desktop_app.store.rows import ShopRow
+from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
 
@@ -51,6 +60,12 @@ class ShopProfileDialog(QDialog):
         layout.addWidget(intro)
 
         form = QFormLayout()
+        self.shop = QComboBox()
+        self.shop.setObjectName("profile_shop")
+        self.shop.addItem(self.tr("全部店铺（默认）"), None)
+        self.shop.setToolTip(self.tr("为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认"))
+        form.addRow(self.tr("适用于"), self.shop)
+        self._default = ShopProfile()
         self.name = QLineEdit()
         self.name.setObjectName("shop_name")
         self.name.setPlaceholderText(self.tr("例如：某某家纺旗舰店"))
@@ -103,12 +118,44 @@ class ShopProfileDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.setEnabled(False)
         self._show_seal(None)
-        context.read(_load, self._loaded)
+        self.shop.currentIndexChanged.connect(lambda _i: self._load_current())
+        context.read(_load_shops, self._fill_shops)
+
+    @property
+    def shop_id(self) -> int | None:
+        value = self.shop.currentData()
+        return int(value) if value is not None else None
+
+    def _fill_shops(self, result: tuple[list[ShopRow], ShopProfile]) -> None:
+        shops, self._default = result
+        self.shop.blockSignals(True)
+        for shop in shops:
+            self.shop.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+        self.shop.blockSignals(False)
+        self.shop.setEnabled(bool(shops))
+        if not shops:
+            self.shop.setToolTip(self.tr("导入订单后，这里可以为各店铺分别填写"))
+        self._load_current()
+
+    def _load_current(self) -> None:
+        shop_id = self.shop_id
+        self.buttons.setEnabled(False)
+        self._new_seal = None
+        self._context.read(lambda db: _load(db, shop_id), self._loaded)
 
     # --- loading -------------------------------------------------------------------------------
     def _loaded(self, result: tuple[ShopProfile, Path | None]) -> None:
         profile, seal = result
         self._profile = profile
+        # For one shop, what an empty field inherits shows as its placeholder.
+        inherited = self._default if self.shop_id is not None else ShopProfile()
+        for field, value in ((self.name, inherited.name), (self.contact, inherited.contact),
+                             (self.phone, inherited.phone), (self.address, inherited.address)):
+            original = field.property("own_placeholder")
+            if original is None:
+                original = field.placeholderText()
+                field.setProperty("own_placeholder", original)
+            field.setPlaceholderText(value or original)
         self.name.setText(profile.name)
         self.contact.setText(profile.contact)
         self.phone.setText(profile.phone)
@@ -156,7 +203,7 @@ class ShopProfileDialog(QDialog):
         )
 
     def submit(self) -> None:
-        profile, seal = self.profile(), self._new_seal
+        profile, seal, shop_id = self.profile(), self._new_seal, self.shop_id
         self.buttons.setEnabled(False)
 
         def done(stored: ShopProfile) -> None:
@@ -167,9 +214,15 @@ class ShopProfileDialog(QDialog):
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.write(lambda db: save_shop_profile(db, profile, seal), Changes(settings=True), done, failed)
+        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id), Changes(settings=True), done,
+                            failed)
 
 
-def _load(db: Database) -> tuple[ShopProfile, Path | None]:
-    profile = load_shop_profile(db)
+def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:
+    with db.reading() as session:
+        return list_shops(session), get_shop_profile(session)
+
+
+def _load(db: Database, shop_id: int | None = None) -> tuple[ShopProfile, Path | None]:
+    profile = load_shop_profile(db, shop_id)
     return profile, seal_path(profile)

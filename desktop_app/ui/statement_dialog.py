@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import GoodsValueStatement
-from desktop_app.services.shop_profile import load_shop_profile
-from desktop_app.services.statements import StatementRequest, carriers_of, load_statements
+from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
@@ -150,7 +149,7 @@ class StatementDialog(QDialog):
 
         def work(db: Database) -> tuple[list[GoodsValueStatement], list[str]]:
             statements = load_statements(db, request)
-            return statements, load_shop_profile(db).missing()
+            return statements, missing_shop_details(statements)
 
         self._context.read(work, self._loaded, self._failed)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -17,6 +18,11 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from desktop_app.paths import data_dir, resource
 
 log = logging.getLogger(__name__)
+
+
+def is_frozen() -> bool:
+    """Running from a PyInstaller bundle (its resources are read-only build output)."""
+    return bool(getattr(sys, "frozen", False))
 
 
 def ts_file(language: str) -> Path:
@@ -45,8 +51,10 @@ def compile_ts(ts: Path, qm: Path) -> bool:
 def qm_file(language: str) -> Path | None:
     ts = ts_file(language)
     shipped = ts.with_suffix(".qm")
-    # A frozen bundle ships the .qm without the .ts; a source tree may hold a .qm older than its .ts.
-    if shipped.exists() and (not ts.exists() or shipped.stat().st_mtime >= ts.stat().st_mtime):
+    # A frozen bundle's .qm was compiled from its .ts at build time; file times there say only in which
+    # order PyInstaller copied them (the .ts after the .qm made English fall back to Chinese). In a
+    # source tree a .qm older than its .ts is stale.
+    if shipped.exists() and (is_frozen() or not ts.exists() or shipped.stat().st_mtime >= ts.stat().st_mtime):
         return shipped
     if not ts.exists():
         return None

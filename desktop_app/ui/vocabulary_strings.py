@@ -79,6 +79,13 @@ QT_TRANSLATE_NOOP("Vocabulary", "拒绝")
 QT_TRANSLATE_NOOP("Vocabulary", "关闭")
 QT_TRANSLATE_NOOP("Vocabulary", "交易成功")
 
+# desktop_app.core.returns.InspectionResult
+QT_TRANSLATE_NOOP("Vocabulary", "良品")
+QT_TRANSLATE_NOOP("Vocabulary", "次品")
+QT_TRANSLATE_NOOP("Vocabulary", "错货")
+QT_TRANSLATE_NOOP("Vocabulary", "少件")
+QT_TRANSLATE_NOOP("Vocabulary", "空包")
+
 # desktop_app.core.vocabulary.Platform
 QT_TRANSLATE_NOOP("Vocabulary", "淘宝")
 QT_TRANSLATE_NOOP("Vocabulary", "天猫")
@@ -152,6 +159,8 @@ def _ui_texts_lupdate_misses() -> None:
     """Never called. Calls in desktop_app/ui that lupdate's Python parser misses or files under
     a wrong context: `self.tr` in f-strings, `tr = self.tr` aliases, `x.tr` on a parameter
     (under its annotated class) and module-level translate wrappers."""
+    # bulk_dialog.py
+    QCoreApplication.translate("BulkActionDialog", "已添加备注")
     # calendar_tab.py
     QCoreApplication.translate("CalendarTab", "已逾期")
     QCoreApplication.translate("CalendarTab", "24小时内到期")
@@ -190,6 +199,9 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseDetailPane", "平台时限")
     QCoreApplication.translate("CaseDetailPane", "登记")
     QCoreApplication.translate("CaseDetailPane", "说明")
+    # case_guide_panel.py
+    QCoreApplication.translate("CaseGuidePanel", "时限：")
+    QCoreApplication.translate("CaseGuidePanel", "建议：")
     # case_table_model.py
     QCoreApplication.translate("CaseTableModel", "%n 天")
     QCoreApplication.translate("CaseTableModel", "%n 小时")
@@ -244,6 +256,16 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ClaimDetailPane", "售后单")
     QCoreApplication.translate("ClaimDetailPane", "理赔款用于补发")
     QCoreApplication.translate("ClaimDetailPane", "说明")
+    # main_menu.py
+    QCoreApplication.translate("MainMenu", "文件(&F)")
+    QCoreApplication.translate("MainMenu", "打开数据文件夹")
+    QCoreApplication.translate("MainMenu", "打开日志文件夹")
+    QCoreApplication.translate("MainMenu", "退出(&Q)")
+    QCoreApplication.translate("MainMenu", "编辑(&E)")
+    QCoreApplication.translate("MainMenu", "视图(&V)")
+    QCoreApplication.translate("MainMenu", "帮助(&H)")
+    QCoreApplication.translate("MainMenu", "关于售后台账")
+    QCoreApplication.translate("MainMenu", "关于 Qt")
     # order_table_model.py
     QCoreApplication.translate("OrderTableModel", "平台")
     QCoreApplication.translate("OrderTableModel", "店铺")
@@ -304,3 +326,19 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "%1 前发出（%2）")
     QCoreApplication.translate("ReshipTableModel", "（按估算的节假日计算）")
     QCoreApplication.translate("ReshipTableModel", "发出时间：%1")
+    # returns_tab.py
+    QCoreApplication.translate("ReturnsTab", "订单")
+    QCoreApplication.translate("ReturnsTab", "买家")
+    QCoreApplication.translate("ReturnsTab", "退款")
+    QCoreApplication.translate("ReturnsTab", "应退回：")
+    QCoreApplication.translate("ReturnsTab", "已验货：")
+    QCoreApplication.translate("ReturnsTab", "建议：")
+    # status_colours.py
+    QCoreApplication.translate("StatusColours", "已逾期")
+    QCoreApplication.translate("StatusColours", "24小时内到期")
+    QCoreApplication.translate("StatusColours", "等待中")
+    QCoreApplication.translate("StatusColours", "已完成")
+    QCoreApplication.translate("StatusColours", "各标签页的颜色含义相同")
+    # table_menu.py
+    QCoreApplication.translate("TableMenu", "复制订单号")
+    QCoreApplication.translate("TableMenu", "复制运单号")

@@ -2,39 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="52"/>
+        <source>关于 %1</source>
+        <translation>About %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="61"/>
+        <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
+        <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="76"/>
+        <source>许可证（MIT）</source>
+        <translation>Licence (MIT)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="77"/>
+        <source>第三方软件（含 Qt 的 LGPL 声明）</source>
+        <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="80"/>
+        <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
+        <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="85"/>
+        <source>打开数据文件夹</source>
+        <translation>Open data folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/about_dialog.py" line="86"/>
+        <source>打开日志文件夹</source>
+        <translation>Open log folder</translation>
+    </message>
+</context>
+<context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="64"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="76"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="66"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="70"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="71"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="83"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="74"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="89"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="91"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="100"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -143,59 +181,132 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>BulkActionDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="65"/>
+        <source>批量操作（%1 张售后单）</source>
+        <translation>Bulk action (%1 cases)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="73"/>
+        <source>添加备注</source>
+        <translation>Add note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="74"/>
+        <source>指定责任方</source>
+        <translation>Assign responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="75"/>
+        <source>操作：</source>
+        <translation>Action:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="80"/>
+        <source>（清空）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="82"/>
+        <source>责任方：</source>
+        <translation>Responsible:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="85"/>
+        <source>备注（写入每张售后单的时间线）</source>
+        <translation>Note (written to each case&apos;s timeline)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="87"/>
+        <source>备注：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="98"/>
+        <source>执行</source>
+        <translation>Run</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="115"/>
+        <source>将把 %1 张售后单的责任方设为所选</source>
+        <translation>The chosen responsible party will be set on %1 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="118"/>
+        <source>将给 %1 张售后单添加同一条备注</source>
+        <translation>The same note will be added to %1 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="163"/>
+        <source>完成 %1 张，未执行 %2 张</source>
+        <translation>%1 done, %2 not done</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="168"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <source>已添加备注</source>
+        <translation>Note added</translation>
+    </message>
+</context>
+<context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="369"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="373"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="377"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="381"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="379"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="383"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="381"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="385"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="391"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="396"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="400"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="402"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -311,254 +422,341 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="172"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="181"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="176"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="185"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="178"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="187"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="189"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="296"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="195"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="204"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="199"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="208"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="203"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="203"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="203"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="203"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="209"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="218"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="211"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="228"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="237"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="229"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="238"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="277"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="242"/>
+        <source>先在左侧列表中选择一张售后单</source>
+        <translation>Select a case in the list on the left first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="287"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="390"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="295"/>
+        <source>为这张售后单的订单向快递公司理赔</source>
+        <translation>Claim against the carrier for this case&apos;s order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="433"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="443"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="174"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>说明</source>
         <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>CaseEvidencePanel</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="54"/>
+        <source>添加证据…</source>
+        <translation>Add evidence…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="56"/>
+        <source>删除所选</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="58"/>
+        <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
+        <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="108"/>
+        <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
+        <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="109"/>
+        <source>选择证据文件</source>
+        <translation>Choose evidence files</translation>
+    </message>
+</context>
+<context>
+    <name>CaseGuidePanel</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="76"/>
+        <source>话术：</source>
+        <translation>Reply script:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="80"/>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="91"/>
+        <source>编辑步骤和话术…</source>
+        <translation>Edit steps and scripts…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="92"/>
+        <source>在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”</source>
+        <translation>Saves the shop&apos;s own copy in the data folder and opens it in the system editor; click Refresh after saving</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="94"/>
+        <source>店铺策略…</source>
+        <translation>Shop policies…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="142"/>
+        <source>处理步骤（%1）</source>
+        <translation>Steps (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="150"/>
+        <source>运费：%1</source>
+        <translation>Postage: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <source>时限：</source>
+        <translation>Deadline: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <source>建议：</source>
+        <translation>Suggested: </translation>
     </message>
 </context>
 <context>
@@ -622,500 +820,44 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
-        <source>平台</source>
-        <translation>Platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
-        <source>店铺</source>
-        <translation>Shop</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
-        <source>买家/收货人</source>
-        <translation>Buyer / recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
-        <source>类型</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
-        <source>金额</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
-        <source>责任方</source>
-        <translation>Responsible party</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
-        <source>下一个时限</source>
-        <translation>Next deadline</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
-        <source>更新时间</source>
-        <translation>Updated</translation>
-    </message>
-</context>
-<context>
-    <name>CasesTab</name>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="86"/>
-        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
-        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="88"/>
-        <source>全部平台</source>
-        <translation>All platforms</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="196"/>
-        <source>全部店铺</source>
-        <translation>All shops</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="91"/>
-        <source>全部类型</source>
-        <translation>All types</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="93"/>
-        <source>全部状态</source>
-        <translation>All statuses</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="97"/>
-        <source>未结束</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="97"/>
-        <source>已结束</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="98"/>
-        <source>全部</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="108"/>
-        <source>点击取消，显示全部售后单</source>
-        <translation>Click to show all cases again</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="116"/>
-        <source>点击取消统计筛选</source>
-        <translation>Click to clear the statistics filter</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="222"/>
-        <source>统计：%1  ✕</source>
-        <translation>Statistics: %1  ✕</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="244"/>
-        <source>仅显示：%1  ✕</source>
-        <translation>Only: %1  ✕</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="263"/>
-        <source>共 %1 张售后单</source>
-        <translation>Cases: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="288"/>
-        <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
-        <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
-    </message>
-</context>
-<context>
-    <name>ClaimActionDialog</name>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="346"/>
-        <source>理赔操作：%1</source>
-        <translation>Claim action: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
-        <source>对理赔 #%1 执行“%2”</source>
-        <translation>“%2” on claim #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="355"/>
-        <source>默认 %1 元（剩余申请金额）</source>
-        <translation>Default %1 yuan (the rest of the claim)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="358"/>
-        <source>本次到账金额（必填）</source>
-        <translation>Amount received now (required)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="360"/>
-        <source>结案时又到账的金额；没有可留空</source>
-        <translation>Amount received on closing; leave empty if none</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="363"/>
-        <source>（不注明）</source>
-        <translation>(not said)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="367"/>
-        <source>到账金额（元）</source>
-        <translation>Amount received (yuan)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="368"/>
-        <source>赔付方式</source>
-        <translation>Paid by</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="377"/>
-        <source>发生时间</source>
-        <translation>Happened at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="387"/>
-        <source>下次跟进</source>
-        <translation>Next follow-up</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="394"/>
-        <source>网点、联系人、对方说法……（可选）</source>
-        <translation>Branch, contact, what they said… (optional)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="395"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="428"/>
-        <source>到账金额</source>
-        <translation>Amount received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="434"/>
-        <source>部分赔付请填写本次到账金额。</source>
-        <translation>For a partial payment, enter the amount received.</translation>
-    </message>
-</context>
-<context>
-    <name>ClaimDetailPane</name>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="141"/>
-        <source>货值说明</source>
-        <translation>Goods value statement</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="157"/>
-        <source>商品</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="157"/>
-        <source>规格</source>
-        <translation>Variant</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="157"/>
-        <source>数量</source>
-        <translation>Qty</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="157"/>
-        <source>单价</source>
-        <translation>Unit price</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="158"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
-        <source>申请金额</source>
-        <translation>Claimed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="162"/>
-        <source>操作</source>
-        <translation>Actions</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="167"/>
-        <source>修改跟进时间</source>
-        <translation>Change follow-up</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="170"/>
-        <source>编辑</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="173"/>
-        <source>关联售后单/补发</source>
-        <translation>Link case / reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="176"/>
-        <source>理赔单号/联系人</source>
-        <translation>Ticket / contact</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="185"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="364"/>
-        <source>证据</source>
-        <translation>Evidence</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="199"/>
-        <source>添加证据</source>
-        <translation>Add evidence</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="202"/>
-        <source>删除所选证据</source>
-        <translation>Remove selected evidence</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="205"/>
-        <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
-        <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="213"/>
-        <source>记录</source>
-        <translation>History</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
-        <source>操作人</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
-        <source>事件</source>
-        <translation>Event</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="363"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="237"/>
-        <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
-        <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="238"/>
-        <source>在左侧列表中选择一条理赔查看详情。</source>
-        <translation>Select a claim in the list on the left to see its details.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="363"/>
-        <source>新建理赔</source>
-        <translation>New claim</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="363"/>
-        <source>修改</source>
-        <translation>Edited</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="427"/>
-        <source>理赔 #%1 已%2，当前状态：%3</source>
-        <translation>Claim #%1: %2 done, now %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="518"/>
-        <source>选择证据文件（可多选）</source>
-        <translation>Choose evidence files (several allowed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="519"/>
-        <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
-        <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="530"/>
-        <source>已为理赔 #%1 添加 %2 个证据文件</source>
-        <translation>Added %2 evidence file(s) to claim #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="559"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
-        <source>订单</source>
-        <translation>Order</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
-        <source>收货人</source>
-        <translation>Recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
-        <source>收货地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
-        <source>订单实付</source>
-        <translation>Order paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
-        <source>￥%1</source>
-        <translation>¥%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
-        <source>快递</source>
-        <translation>Carrier</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
-        <source>发货时间</source>
-        <translation>Shipped at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
-        <source>保价金额</source>
-        <translation>Declared value</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
-        <source>已到账</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
-        <source>未注明方式</source>
-        <translation>channel not given</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
-        <source>理赔单号</source>
-        <translation>Ticket no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
-        <source>对接方</source>
-        <translation>Dealing with</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
-        <source>报案时间</source>
-        <translation>Reported on</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
-        <source>待追回</source>
-        <translation>Outstanding</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
-        <source>下次跟进</source>
-        <translation>Next follow-up</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
-        <source>结束时间</source>
-        <translation>Finished at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
-        <source>提交货值说明</source>
-        <translation>Submit goods value statement</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
-        <source>售后单</source>
-        <translation>After-sales case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
-        <source>理赔款用于补发</source>
-        <translation>Compensation funds reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
-        <source>说明</source>
-        <translation>Description</translation>
-    </message>
-</context>
-<context>
-    <name>ClaimTableModel</name>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
-        <source>编号</source>
-        <translation>ID</translation>
+        <source>平台</source>
+        <translation>Platform</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
-        <source>平台</source>
-        <translation>Platform</translation>
+        <source>店铺</source>
+        <translation>Shop</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
@@ -1124,51 +866,569 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
-        <source>收货人</source>
-        <translation>Recipient</translation>
+        <source>买家/收货人</source>
+        <translation>Buyer / recipient</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
-        <source>快递公司</source>
-        <translation>Carrier</translation>
+        <source>类型</source>
+        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
-        <source>运单号</source>
-        <translation>Tracking number</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <source>责任方</source>
+        <translation>Responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <source>下一个时限</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <source>更新时间</source>
+        <translation>Updated</translation>
+    </message>
+</context>
+<context>
+    <name>CasesTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="100"/>
+        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
+        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="102"/>
+        <source>全部平台</source>
+        <translation>All platforms</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="246"/>
+        <source>全部店铺</source>
+        <translation>All shops</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="105"/>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="107"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="111"/>
+        <source>未结束</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="111"/>
+        <source>已结束</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="112"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="122"/>
+        <source>点击取消，显示全部售后单</source>
+        <translation>Click to show all cases again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="130"/>
+        <source>点击取消统计筛选</source>
+        <translation>Click to clear the statistics filter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="428"/>
+        <source>批量操作…</source>
+        <translation>Bulk action…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="166"/>
+        <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
+        <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="170"/>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="172"/>
+        <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
+        <translation>Export the cases in the list (current search, filters and sort)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="185"/>
+        <source>处理建议</source>
+        <translation>Guide</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="186"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="207"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="272"/>
+        <source>统计：%1  ✕</source>
+        <translation>Statistics: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="294"/>
+        <source>仅显示：%1  ✕</source>
+        <translation>Only: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="314"/>
+        <source>共 %1 张售后单</source>
+        <translation>Cases: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="339"/>
+        <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
+        <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="417"/>
+        <source>导出售后单</source>
+        <translation>Export cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="404"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="416"/>
+        <source>已导出 %1 张售后单到 %2</source>
+        <translation>Exported %1 cases to %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="427"/>
+        <source>批量操作（%1）…</source>
+        <translation>Bulk action (%1)…</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimActionDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
+        <source>理赔操作：%1</source>
+        <translation>Claim action: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="350"/>
+        <source>对理赔 #%1 执行“%2”</source>
+        <translation>“%2” on claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
+        <source>默认 %1 元（剩余申请金额）</source>
+        <translation>Default %1 yuan (the rest of the claim)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="360"/>
+        <source>本次到账金额（必填）</source>
+        <translation>Amount received now (required)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="362"/>
+        <source>结案时又到账的金额；没有可留空</source>
+        <translation>Amount received on closing; leave empty if none</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="365"/>
+        <source>（不注明）</source>
+        <translation>(not said)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <source>到账金额（元）</source>
+        <translation>Amount received (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="370"/>
+        <source>赔付方式</source>
+        <translation>Paid by</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="376"/>
+        <source>发生时间</source>
+        <translation>Happened at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="386"/>
+        <source>下次跟进</source>
+        <translation>Next follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="393"/>
+        <source>网点、联系人、对方说法……（可选）</source>
+        <translation>Branch, contact, what they said… (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="394"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="427"/>
+        <source>到账金额</source>
+        <translation>Amount received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="433"/>
+        <source>部分赔付请填写本次到账金额。</source>
+        <translation>For a partial payment, enter the amount received.</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimDetailPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="144"/>
+        <source>货值说明</source>
+        <translation>Goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="165"/>
+        <source>操作</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="170"/>
+        <source>修改跟进时间</source>
+        <translation>Change follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="173"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="176"/>
+        <source>关联售后单/补发</source>
+        <translation>Link case / reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="179"/>
+        <source>理赔单号/联系人</source>
+        <translation>Ticket / contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="188"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="367"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="202"/>
+        <source>添加证据</source>
+        <translation>Add evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="205"/>
+        <source>删除所选证据</source>
+        <translation>Remove selected evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="208"/>
+        <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
+        <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="216"/>
+        <source>记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="240"/>
+        <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
+        <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="241"/>
+        <source>在左侧列表中选择一条理赔查看详情。</source>
+        <translation>Select a claim in the list on the left to see its details.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="254"/>
+        <source>先在左侧列表中选择一条理赔</source>
+        <translation>Select a claim in the list on the left first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <source>新建理赔</source>
+        <translation>New claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <source>修改</source>
+        <translation>Edited</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="430"/>
+        <source>理赔 #%1 已%2，当前状态：%3</source>
+        <translation>Claim #%1: %2 done, now %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="521"/>
+        <source>选择证据文件（可多选）</source>
+        <translation>Choose evidence files (several allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="522"/>
+        <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="533"/>
+        <source>已为理赔 #%1 添加 %2 个证据文件</source>
+        <translation>Added %2 evidence file(s) to claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="562"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <source>收货地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <source>订单实付</source>
+        <translation>Order paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <source>￥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <source>快递</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <source>发货时间</source>
+        <translation>Shipped at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <source>保价金额</source>
+        <translation>Declared value</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <source>未注明方式</source>
+        <translation>channel not given</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <source>理赔单号</source>
+        <translation>Ticket no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <source>对接方</source>
+        <translation>Dealing with</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <source>报案时间</source>
+        <translation>Reported on</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <source>下次跟进</source>
+        <translation>Next follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <source>结束时间</source>
+        <translation>Finished at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <source>提交货值说明</source>
+        <translation>Submit goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <source>理赔款用于补发</source>
+        <translation>Compensation funds reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <source>申请金额</source>
+        <translation>Claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <source>已到账</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -1224,88 +1484,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="581"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="694"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="585"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="715"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="584"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="588"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="589"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="593"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="589"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="593"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="590"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="594"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="592"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="596"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="600"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="604"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="603"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="607"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="605"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="609"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="631"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="631"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="631"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="631"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="632"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="639"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="703"/>
-        <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
-        <translation>%1 claims &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="656"/>
+        <source>打开</source>
+        <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="712"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="724"/>
+        <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
+        <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="733"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="783"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="804"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -1908,42 +2173,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="148"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="148"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="148"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="148"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="149"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="149"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="149"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="168"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2005,27 +2270,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="112"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="114"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="115"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="131"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2033,52 +2298,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="107"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="116"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="115"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="128"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="130"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="134"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="136"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="151"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="143"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="152"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2086,47 +2351,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="489"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="485"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="496"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="495"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="503"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="505"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="509"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="505"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="520"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="516"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="521"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="517"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2134,26 +2399,49 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="59"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="63"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="70"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="59"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="72"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/error_dialog.py" line="26"/>
+        <source>日志文件：%1</source>
+        <translation>Log file: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/error_dialog.py" line="30"/>
+        <source>复制详细信息</source>
+        <translation>Copy details</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/error_dialog.py" line="49"/>
+        <source>出错了</source>
+        <translation>Something went wrong</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/error_dialog.py" line="50"/>
+        <source>程序遇到意外错误（%1）。刚才的操作可能没有完成，已保存的数据不受影响。请把详细信息或日志文件发给开发者。</source>
+        <translation>The program hit an unexpected error (%1). The last operation may not have finished; saved data is unaffected. Please send the details or the log file to the developers.</translation>
     </message>
 </context>
 <context>
@@ -2167,27 +2455,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="456"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="455"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="465"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="461"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="466"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="462"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="470"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="466"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="471"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2359,37 +2647,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="333"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="343"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="338"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="348"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="344"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="353"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="363"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="356"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="366"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -2440,336 +2728,408 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="536"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="532"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="542"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="538"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="544"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="544"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="550"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="552"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
 </context>
 <context>
+    <name>MainMenu</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <source>打开数据文件夹</source>
+        <translation>Open data folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <source>打开日志文件夹</source>
+        <translation>Open log folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <source>退出(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <source>关于售后台账</source>
+        <translation>About Aftersales Ledger</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <source>关于 Qt</source>
+        <translation>About Qt</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="54"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="68"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="82"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="77"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="79"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="99"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="100"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="108"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="102"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="112"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="132"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="133"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="144"/>
+        <source>退货入库</source>
+        <translation>Returns desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="134"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="146"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="147"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="136"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="148"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="219"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="221"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="232"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="255"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="235"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="258"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="286"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="320"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="326"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="353"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="327"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="354"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="363"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="399"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="364"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="400"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="423"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="460"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
 </context>
 <context>
+    <name>MonthBar</name>
+    <message>
+        <location filename="../../desktop_app/ui/month_bar.py" line="29"/>
+        <source>上个月</source>
+        <translation>Previous month</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/month_bar.py" line="34"/>
+        <source>下个月</source>
+        <translation>Next month</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/month_bar.py" line="41"/>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="49"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="48"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="53"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="57"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="71"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="74"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="81"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="82"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="93"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="99"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="102"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="107"/>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="109"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="110"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="112"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="114"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="116"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="119"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="121"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="125"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="127"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="129"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="136"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="140"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="141"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="181"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -2777,32 +3137,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="182"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="194"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="206"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="237"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="241"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="242"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2810,154 +3170,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="93"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="96"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="97"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="100"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="107"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="108"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="114"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="119"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="131"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="136"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="140"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="140"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="311"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="313"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="312"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="314"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="155"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="157"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="156"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="158"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="160"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="162"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="195"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="220"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="222"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="224"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="223"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="225"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="239"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="241"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="253"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="255"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="255"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="257"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="305"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="307"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="308"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="310"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -2965,523 +3325,29 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
-        <source>收货人</source>
-        <translation>Recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
-        <source>手机</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
-        <source>实付金额</source>
-        <translation>Amount paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
-        <source>付款时间</source>
-        <translation>Paid at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
-        <source>物流公司</source>
-        <translation>Carrier</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
-        <source>物流单号</source>
-        <translation>Tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
-        <source>售后单</source>
-        <translation>Cases</translation>
-    </message>
-</context>
-<context>
-    <name>OrdersTab</name>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="53"/>
-        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
-        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="56"/>
-        <source>全部平台</source>
-        <translation>All platforms</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="60"/>
-        <source>为此订单新建售后单</source>
-        <translation>New case for this order</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="64"/>
-        <source>快递理赔</source>
-        <translation>Carrier claims</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="66"/>
-        <source>货值说明</source>
-        <translation>Goods value statement</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="73"/>
-        <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="75"/>
-        <source>导出当前列表（按当前搜索和筛选）中的订单</source>
-        <translation>Export the orders in the current list (search and filters as shown)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="110"/>
-        <source>共 %1 个订单</source>
-        <translation>Orders: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="152"/>
-        <source>选择一个订单查看商品和物流。</source>
-        <translation>Select an order to see its items and shipping.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="172"/>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="190"/>
-        <source>导出订单</source>
-        <translation>Export orders</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="173"/>
-        <source>Excel 工作簿 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="189"/>
-        <source>已导出 %1 个订单到 %2</source>
-        <translation>Exported %1 orders to %2</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
-        <source>实付</source>
-        <translation>Paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
-        <source>付款</source>
-        <translation>Paid at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
-        <source>物流</source>
-        <translation>Shipping</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
-        <source>已有 %1 张售后单</source>
-        <translation>After-sales cases: %1</translation>
-    </message>
-</context>
-<context>
-    <name>PasteDialog</name>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="204"/>
-        <source>批量录入补发运单号</source>
-        <translation>Enter many reship tracking nos.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="207"/>
-        <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
-        <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
-        <source>没有第三列时的快递公司</source>
-        <translation>Carrier when there is no third column</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
-        <source>行</source>
-        <translation>Row</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
-        <source>运单号</source>
-        <translation>Tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
-        <source>结果</source>
-        <translation>Result</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="226"/>
-        <source>说明</source>
-        <translation>Description</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="237"/>
-        <source>录入</source>
-        <translation>Enter</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="281"/>
-        <source>关闭</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="293"/>
-        <source>可录入</source>
-        <translation>Ready</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="294"/>
-        <source>已录入</source>
-        <translation>Entered</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="295"/>
-        <source>已录入过，跳过</source>
-        <translation>Already entered, skipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="296"/>
-        <source>表头，跳过</source>
-        <translation>Header, skipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="297"/>
-        <source>格式错误</source>
-        <translation>Bad format</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="298"/>
-        <source>未找到</source>
-        <translation>Not found</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="299"/>
-        <source>尚未同意补发</source>
-        <translation>Reship not approved yet</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="300"/>
-        <source>有多张待补发售后单</source>
-        <translation>Several reships waiting</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="301"/>
-        <source>已发出（另一运单号）</source>
-        <translation>Already sent (other tracking no.)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="302"/>
-        <source>重复</source>
-        <translation>Duplicate</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="319"/>
-        <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
-        <translation>Entered: %1, with problems: %2 (not entered).</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="322"/>
-        <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
-        <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="324"/>
-        <source>录入 %1 条</source>
-        <translation>Enter %1</translation>
-    </message>
-</context>
-<context>
-    <name>PromiseDialog</name>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="418"/>
-        <source>记录承诺补发</source>
-        <translation>Record promised reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="421"/>
-        <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
-        <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="428"/>
-        <source>平台</source>
-        <translation>Platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="431"/>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="432"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="437"/>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="440"/>
-        <source>承诺时间</source>
-        <translation>Promised at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="443"/>
-        <source>例如：少发一只袜子</source>
-        <translation>e.g. one sock missing</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="444"/>
-        <source>说明</source>
-        <translation>Description</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="450"/>
-        <source>记录</source>
-        <translation>Record</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="462"/>
-        <source>请填写订单号</source>
-        <translation>Please enter the order no.</translation>
-    </message>
-</context>
-<context>
-    <name>ReshipTab</name>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="143"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="314"/>
-        <source>同意补发</source>
-        <translation>Approve reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="144"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="335"/>
-        <source>拒绝</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="145"/>
-        <source>录入运单号</source>
-        <translation>Enter tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="146"/>
-        <source>批量粘贴运单号</source>
-        <translation>Paste tracking nos.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="147"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="382"/>
-        <source>缺货改退款</source>
-        <translation>Out of stock → refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
-        <source>编辑补发商品</source>
-        <translation>Edit reship items</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="151"/>
-        <source>打印拣货单</source>
-        <translation>Print picking list</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="505"/>
-        <source>拣货单存为PDF</source>
-        <translation>Save picking list as PDF</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="154"/>
-        <source>记录承诺补发</source>
-        <translation>Record promised reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
-        <source>查看售后单</source>
-        <translation>Open case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="160"/>
-        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
-        <translation>Filter: order no. / recipient / item / tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
-        <source>显示已发出</source>
-        <translation>Show shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="226"/>
-        <source>待处理 %1 条，其中已逾期 %2 条</source>
-        <translation>Waiting: %1, of which overdue: %2</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="229"/>
-        <source>（只列出最紧急的 %1 条）</source>
-        <translation> (only the %1 most urgent are listed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="299"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="323"/>
-        <source>#%1 已同意补发</source>
-        <translation>#%1: reship approved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="334"/>
-        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
-        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="335"/>
-        <source>拒绝补发</source>
-        <translation>Refuse reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="342"/>
-        <source>#%1 已拒绝补发</source>
-        <translation>#%1: reship refused</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="362"/>
-        <source>#%1 补发已发出：%2 %3</source>
-        <translation>#%1: reship sent: %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="373"/>
-        <source>已批量录入 %1 个运单号</source>
-        <translation>Tracking nos. entered: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="380"/>
-        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="382"/>
-        <source>改为退款</source>
-        <translation>Switch to refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="391"/>
-        <source>#%1 已改为仅退款，请在平台上退款</source>
-        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="408"/>
-        <source>#%1 补发商品已保存</source>
-        <translation>#%1: reship items saved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="429"/>
-        <source>已记录承诺补发 #%1</source>
-        <translation>Promised reship recorded: #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="499"/>
-        <source>拣货单预览</source>
-        <translation>Picking list preview</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="505"/>
-        <source>拣货单.pdf</source>
-        <translation>picking-list.pdf</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="506"/>
-        <source>PDF 文件 (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="521"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
-        <source>拣货单（补发）</source>
-        <translation>Picking list (reships)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="525"/>
-        <source>拣货单已保存到 %1</source>
-        <translation>Picking list saved to %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
-        <source>打印时间：%1，共 %2 个包裹</source>
-        <translation>Printed %1, %2 parcel(s)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
-        <source>拣货汇总</source>
-        <translation>Items to pick</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
-        <source>商品</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
-        <source>规格</source>
-        <translation>Variant</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
-        <source>数量</source>
-        <translation>Qty</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
-        <source>逐单明细</source>
-        <translation>Per parcel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
-        <source>售后单</source>
-        <translation>Case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
@@ -3490,16 +3356,558 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <source>手机</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <source>实付金额</source>
+        <translation>Amount paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <source>付款时间</source>
+        <translation>Paid at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <source>物流公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <source>物流单号</source>
+        <translation>Tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <source>售后单</source>
+        <translation>Cases</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="54"/>
+        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
+        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="57"/>
+        <source>全部平台</source>
+        <translation>All platforms</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="61"/>
+        <source>为此订单新建售后单</source>
+        <translation>New case for this order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="65"/>
+        <source>快递理赔</source>
+        <translation>Carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="67"/>
+        <source>货值说明</source>
+        <translation>Goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="74"/>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="76"/>
+        <source>导出当前列表（按当前搜索和筛选）中的订单</source>
+        <translation>Export the orders in the current list (search and filters as shown)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="111"/>
+        <source>共 %1 个订单</source>
+        <translation>Orders: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="143"/>
+        <source>先在列表中选择一个订单</source>
+        <translation>Select an order in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="157"/>
+        <source>选择一个订单查看商品和物流。</source>
+        <translation>Select an order to see its items and shipping.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="196"/>
+        <source>导出订单</source>
+        <translation>Export orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="179"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders_tab.py" line="195"/>
+        <source>已导出 %1 个订单到 %2</source>
+        <translation>Exported %1 orders to %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <source>实付</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <source>付款</source>
+        <translation>Paid at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <source>物流</source>
+        <translation>Shipping</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <source>已有 %1 张售后单</source>
+        <translation>After-sales cases: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PasteDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
+        <source>批量录入补发运单号</source>
+        <translation>Enter many reship tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="217"/>
+        <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
+        <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="224"/>
+        <source>没有第三列时的快递公司</source>
+        <translation>Carrier when there is no third column</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <source>运单号</source>
+        <translation>Tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="247"/>
+        <source>录入</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="291"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="303"/>
+        <source>可录入</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="304"/>
+        <source>已录入</source>
+        <translation>Entered</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="305"/>
+        <source>已录入过，跳过</source>
+        <translation>Already entered, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="306"/>
+        <source>表头，跳过</source>
+        <translation>Header, skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="307"/>
+        <source>格式错误</source>
+        <translation>Bad format</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="308"/>
+        <source>未找到</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="309"/>
+        <source>尚未同意补发</source>
+        <translation>Reship not approved yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="310"/>
+        <source>有多张待补发售后单</source>
+        <translation>Several reships waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="311"/>
+        <source>已发出（另一运单号）</source>
+        <translation>Already sent (other tracking no.)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="312"/>
+        <source>重复</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="329"/>
+        <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
+        <translation>Entered: %1, with problems: %2 (not entered).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="332"/>
+        <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
+        <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="334"/>
+        <source>录入 %1 条</source>
+        <translation>Enter %1</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="211"/>
+        <source>店铺策略</source>
+        <translation>Shop policies</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="214"/>
+        <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
+        <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
+    </message>
+</context>
+<context>
+    <name>PromiseDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="428"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="431"/>
+        <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
+        <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="438"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="441"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="442"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="447"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="450"/>
+        <source>承诺时间</source>
+        <translation>Promised at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="453"/>
+        <source>例如：少发一只袜子</source>
+        <translation>e.g. one sock missing</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="454"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="460"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="472"/>
+        <source>请填写订单号</source>
+        <translation>Please enter the order no.</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="327"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="348"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="148"/>
+        <source>录入运单号</source>
+        <translation>Enter tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
+        <source>批量粘贴运单号</source>
+        <translation>Paste tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
+        <source>编辑补发商品</source>
+        <translation>Edit reship items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="154"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="518"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="157"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="158"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
+        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
+        <translation>Filter: order no. / recipient / item / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="166"/>
+        <source>显示已发出</source>
+        <translation>Show shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="234"/>
+        <source>待处理 %1 条，其中已逾期 %2 条</source>
+        <translation>Waiting: %1, of which overdue: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="237"/>
+        <source>（只列出最紧急的 %1 条）</source>
+        <translation> (only the %1 most urgent are listed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="285"/>
+        <source>先在列表中选择一条补发</source>
+        <translation>Select a reship in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="285"/>
+        <source>一次只能对一条补发操作</source>
+        <translation>This works on one reship at a time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="286"/>
+        <source>这条补发当前“%1”，不能这样操作</source>
+        <translation>This reship is “%1” and cannot do this now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="295"/>
+        <source>数据库尚未打开</source>
+        <translation>The database is not open yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="297"/>
+        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
+        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="298"/>
+        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
+        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="312"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="347"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="348"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="355"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="375"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="386"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="393"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="421"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="442"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="512"/>
+        <source>拣货单预览</source>
+        <translation>Picking list preview</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="518"/>
+        <source>拣货单.pdf</source>
+        <translation>picking-list.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="519"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="534"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <source>拣货单（补发）</source>
+        <translation>Picking list (reships)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="538"/>
+        <source>拣货单已保存到 %1</source>
+        <translation>Picking list saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <source>打印时间：%1，共 %2 个包裹</source>
+        <translation>Printed %1, %2 parcel(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <source>拣货汇总</source>
+        <translation>Items to pick</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <source>逐单明细</source>
+        <translation>Per parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <source>售后单</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -3507,139 +3915,409 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="85"/>
+        <source>扫描或输入退货运单号，回车查找</source>
+        <translation>Scan or type the return tracking number, then Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="88"/>
+        <source>查找</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="92"/>
+        <source>包裹</source>
+        <translation>Parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="94"/>
+        <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
+        <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="100"/>
+        <source>验货结果：</source>
+        <translation>Inspection: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="112"/>
+        <source>备注：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="115"/>
+        <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
+        <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="120"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="131"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="134"/>
+        <source>添加验货照片…</source>
+        <translation>Add inspection photos…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="136"/>
+        <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
+        <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="150"/>
+        <source>买家寄出超过</source>
+        <translation>Shipped by the buyer more than</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="156"/>
+        <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
+        <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <source>买家</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <source>退货运单</source>
+        <translation>Return parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <source>寄出时间</source>
+        <translation>Shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <source>快递（推测）</source>
+        <translation>Carrier (guessed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <source>收到时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <source>验货</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="170"/>
+        <source>关联到售后单…</source>
+        <translation>Match to a case…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="175"/>
+        <source>在途退货</source>
+        <translation>Returns on the way</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="176"/>
+        <source>无主件</source>
+        <translation>Unmatched parcels</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="227"/>
+        <source>未知</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="229"/>
+        <source>在途退货（%1）</source>
+        <translation>Returns on the way (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="230"/>
+        <source>无主件（%1）</source>
+        <translation>Unmatched parcels (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="265"/>
+        <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
+        <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="268"/>
+        <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
+        <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="289"/>
+        <source>应退回：（订单未导入，没有商品明细）</source>
+        <translation>Should contain: (order not imported, no items known)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="299"/>
+        <source>请先扫描或输入退货运单号</source>
+        <translation>Scan or type the return tracking number first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="321"/>
+        <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
+        <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="322"/>
+        <source>快递未知</source>
+        <translation>carrier unknown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
+        <source>已确认收货</source>
+        <translation>Receipt confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
+        <source>状态未变</source>
+        <translation>Status unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="337"/>
+        <source>记为“%1”（#%2）</source>
+        <translation>Record “%1” (#%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="354"/>
+        <source>售后单 #%1 已记为“%2”</source>
+        <translation>Case #%1 recorded as “%2”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="360"/>
+        <source>选择验货照片</source>
+        <translation>Choose inspection photos</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="361"/>
+        <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
+        <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="377"/>
+        <source>已添加 %1 个文件到售后单 %2</source>
+        <translation>Added %1 files to case %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="385"/>
+        <source>请先在无主件列表中选一个包裹</source>
+        <translation>Choose a parcel in the unmatched list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
+        <source>关联到售后单</source>
+        <translation>Match to a case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
+        <source>售后单编号：</source>
+        <translation>Case number:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="397"/>
+        <source>无主件 #%1 已关联到售后单 #%2</source>
+        <translation>Unmatched parcel #%1 matched to case #%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <source>退款</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <source>应退回：</source>
+        <translation>Should contain:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <source>已验货：</source>
+        <translation>Inspected: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <source>建议：</source>
+        <translation>Suggested: </translation>
     </message>
 </context>
 <context>
@@ -3920,42 +4598,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="142"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="151"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="152"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="154"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="155"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="155"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="156"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="158"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="159"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="161"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="162"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="167"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="168"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="178"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="188"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -3963,92 +4641,112 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="45"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="54"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="57"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="65"/>
+        <source>全部店铺（默认）</source>
+        <translation>All shops (default)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="66"/>
+        <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
+        <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="67"/>
+        <source>适用于</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="71"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="78"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="83"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="84"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="85"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="86"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="87"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="88"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="96"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="98"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="107"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="109"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="115"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="137"/>
+        <source>导入订单后，这里可以为各店铺分别填写</source>
+        <translation>After importing orders, each shop can have its own details here</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="172"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="181"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="182"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
@@ -4056,52 +4754,52 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="100"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="208"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="110"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="123"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="134"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="136"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="233"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="232"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="257"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="137"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="239"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="238"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="279"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="172"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="176"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="180"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -4109,39 +4807,80 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="187"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="210"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="228"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="233"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="240"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="239"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="247"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/statement_dialog.py" line="284"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusColours</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <source>已逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <source>24小时内到期</source>
+        <translation>Due within 24 h</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <source>等待中</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <source>已完成</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <source>各标签页的颜色含义相同</source>
+        <translation>The colours mean the same in every tab</translation>
+    </message>
+</context>
+<context>
+    <name>TableMenu</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <source>复制订单号</source>
+        <translation>Copy order number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <source>复制运单号</source>
+        <translation>Copy tracking number</translation>
     </message>
 </context>
 <context>
@@ -4307,27 +5046,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Order completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
         <source>淘宝</source>
         <translation>Taobao</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
         <source>天猫</source>
         <translation>Tmall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
         <source>拼多多</source>
         <translation>Pinduoduo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
         <source>抖店</source>
         <translation>Douyin Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
         <source>京东</source>
         <translation>JD</translation>
     </message>
@@ -4337,52 +5076,52 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
         <source>仅退款</source>
         <translation>Refund only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
         <source>补发</source>
         <translation>Reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
         <source>部分退款/补偿</source>
         <translation>Partial refund / compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
         <source>返修</source>
         <translation>Repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
         <source>中差评</source>
         <translation>Negative review</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
         <source>维权/投诉</source>
         <translation>Dispute / complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
         <source>漏发少件</source>
         <translation>Missing items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
         <source>错发</source>
         <translation>Wrong item sent</translation>
     </message>
@@ -4492,197 +5231,222 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <source>良品</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <source>次品</source>
+        <translation>Defective</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
+        <source>错货</source>
+        <translation>Wrong item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
+        <source>少件</source>
+        <translation>Items missing</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
+        <source>空包</source>
+        <translation>Empty parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
         <source>超区</source>
         <translation>Outside delivery area</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
         <source>质量问题</source>
         <translation>Quality problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="111"/>
         <source>七天无理由</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
         <source>物流停滞</source>
         <translation>Shipment stuck</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
         <source>一直未收到货</source>
         <translation>Never received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
         <source>尺码/颜色不合适</source>
         <translation>Wrong size / colour</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
         <source>不想要了</source>
         <translation>Changed mind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
         <source>描述不符</source>
         <translation>Not as described</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
         <source>延迟发货</source>
         <translation>Late shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
         <source>虚假发货</source>
         <translation>Fake shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
         <source>违背承诺</source>
         <translation>Broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>商家</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
         <source>供应商/档口</source>
         <translation>Supplier / stall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="126"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>买家付款</source>
         <translation>Buyer paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>商家发货</source>
         <translation>Shop shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>买家签收</source>
         <translation>Delivered to buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
         <source>买家申请售后</source>
         <translation>Buyer requested after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
         <source>买家寄回退货</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
         <source>收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>新建售后单</source>
         <translation>Case created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>退款处理（72小时后买家可申请介入）</source>
         <translation>Handle refund (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>处理七天无理由退货申请</source>
         <translation>Handle 7-day no-reason return request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

@@ -74,7 +74,7 @@ def test_a_damaged_ledger_is_offered_its_newest_good_backup(qtbot: QtBot, db_pat
         restore.click()
         qtbot.waitUntil(lambda: win.context.db is not None, timeout=15000)
         wait_idle(qtbot, win)
-        assert win.tabs.indexOf(win.cases_tab) == 0  # the window built its tabs on the restored ledger
+        assert win.tabs.indexOf(win.cases_tab) == 0  # the window built its tabs over the restored file
         with win.context.db.reading() as session:
             assert session.execute(text("select count(*) from cases")).scalar_one() == 5
     finally:

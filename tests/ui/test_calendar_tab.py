@@ -137,7 +137,7 @@ def test_side_lists_hold_overdue_and_today_tomorrow(qtbot: QtBot, ledger: Ledger
     assert beyond not in case_ids(tab.upcoming_list)
     assert tab.overdue_title.text() == "已逾期（1）"
     assert tab.upcoming_title.text() == "今天/明天到期（2）"
-    assert tab.overdue_list.topLevelItem(0).text(1) == "已逾期 1 天"
+    assert tab.overdue_list.topLevelItem(0).text(1) == "已逾期 26 小时"  # under two days the hours are shown
 
 
 def test_activating_an_item_asks_to_open_its_case(qtbot: QtBot, ledger: Ledger) -> None:

@@ -137,13 +137,13 @@ def test_agree_then_enter_tracking_and_it_leaves_the_queue(qtbot: QtBot, queue: 
     assert tab.model.rowCount() == 0
     assert tab.count_label.text() == "待处理 0 条，其中已逾期 0 条"
     done = row_of(queue.db, case_id)
-    assert done.status is ReshipStatus.SHIPPED and (done.carrier, done.tracking_no) == ("顺丰", "SF1234567890")
+    assert done.status is ReshipStatus.SHIPPED and (done.carrier, done.tracking_no) == ("顺丰速运", "SF1234567890")
 
     # Shipped reships stay visible behind the filter, with their tracking number.
     tab.show_shipped.setChecked(True)
     queue.idle(qtbot)
     assert tab.model.rowCount() == 1
-    assert queue.cell(0, "tracking") == "顺丰 SF1234567890" and queue.cell(0, "status") == "已发出"
+    assert queue.cell(0, "tracking") == "顺丰速运 SF1234567890" and queue.cell(0, "status") == "已发出"
     tab.show_shipped.setChecked(False)
     queue.idle(qtbot)
     assert tab.model.rowCount() == 0
@@ -171,8 +171,8 @@ def test_paste_two_columns_ships_the_matching_lines(qtbot: QtBot, queue: Queue) 
     assert dialog.results.item(1, 3).text() == "已录入" and "已录入 2 条" in dialog.summary.text()
     assert [tab.model.row_object(r).case_id for r in range(tab.model.rowCount())] == [ids[2]]
     first, second = row_of(queue.db, ids[0]), row_of(queue.db, ids[1])
-    assert (first.carrier, first.tracking_no) == ("中通", "ZT1000000001")
-    assert (second.carrier, second.tracking_no) == ("圆通", "ZT2000000002")
+    assert (first.carrier, first.tracking_no) == ("中通快递", "ZT1000000001")  # the vocabulary's name
+    assert (second.carrier, second.tracking_no) == ("圆通速递", "ZT2000000002")
     dialog.ok_button.click()  # now 关闭
     assert not dialog.isVisible()
 

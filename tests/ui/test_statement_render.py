@@ -305,3 +305,41 @@ def test_the_shop_profile_dialog_loads_and_removes_the_seal(qtbot: QtBot, window
     wait_idle(qtbot, window)
     assert load_shop_profile(db).seal_image is None
     assert load_shop_profile(db).name == SHOP.name
+
+
+def test_each_shop_signs_its_own_statements(qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
+    from desktop_app.core.statement import ShopProfile
+    from desktop_app.services.statements import StatementRequest, load_statements
+    from desktop_app.store.models import Order, Shop
+
+    db = window.context.db
+    assert db is not None
+    with db.transaction() as s:
+        taobao, douyin = Shop(platform="taobao", name="小林家居旗舰店"), Shop(platform="douyin", name="小林抖店")
+        s.add_all([taobao, douyin])
+        s.flush()
+        ids = []
+        for number, shop in (("111", taobao), ("222", douyin), ("333", None)):
+            order = Order(order_key=f"taobao:{number}", platform="taobao", order_no=number, shop=shop,
+                          paid_fen=5000)
+            s.add(order)
+            s.flush()
+            ids.append(order.id)
+        douyin_id = douyin.id
+    save_shop_profile(db, ShopProfile(name="小林家居", contact="林女士", phone="13800000000", payout_account="支付宝"))
+    dialog = ShopProfileDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.open()
+    assert dialog.shop.count() == 3 and dialog.name.text() == "小林家居"
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.shop.setCurrentIndex(dialog.shop.findData(douyin_id))
+    assert dialog.name.text() == "" and dialog.name.placeholderText() == "小林家居"  # inherited, shown greyed
+    dialog.name.setText("小林抖店旗舰")
+    dialog.phone.setText("13911112222")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.submit()
+    taobao_s, douyin_s, no_shop = load_statements(db, StatementRequest(order_ids=tuple(ids)))
+    assert (douyin_s.shop_name, douyin_s.shop_phone, douyin_s.shop_contact) == ("小林抖店旗舰", "13911112222", "林女士")
+    assert (taobao_s.shop_name, taobao_s.shop_phone) == ("小林家居", "13800000000")
+    assert no_shop.shop_name == "小林家居"

@@ -95,10 +95,32 @@ def test_taobao_list_alone_into_an_empty_ledger(tmp_path: Path, db: Database) ->
     [lonely] = copy_sample(tmp_path, "taobao_ExportOrderList.csv")
     result = run_import(db, lonely)
     assert result.files[0].inserted == 40
-    assert count_rows(db, "order_items") == 0
     row = order_row(db, "taobao:3498574952529996689")
     assert row is not None and row["item_count"] == 4
     assert "无线蓝牙耳机" in row["search_text"]  # titles from the list's 宝贝标题 stay searchable
+    # Goods from 宝贝标题 (only what the list says): one title × the item count; several titles whose
+    # count is not one each stay one line naming them all.
+    assert item_rows(db, "taobao:4145384019161461003") == [("宠物猫砂 豆腐砂 6L*4包", None, 2, None, None)]
+    assert item_rows(db, "taobao:3498574952529996689") == [
+        ("加厚珊瑚绒毛毯 冬季午睡毯，手机壳 适用iPhone16 防摔透明，无线蓝牙耳机 降噪 长续航", None, 4, None, None)]
+    assert count_rows(db, "order_items") == 44  # 40 orders; four list one of each of their titles
+
+
+def test_the_detail_file_later_replaces_goods_taken_from_the_titles(tmp_path: Path, db: Database) -> None:
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    [lonely] = copy_sample(alone, "taobao_ExportOrderList.csv")
+    run_import(db, lonely)
+    order_list, _detail = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
+    result = run_import(db, order_list)
+    assert result.exit_code == 0
+    assert item_rows(db, "taobao:3773564363363953227") == [
+        ("纯棉短袖T恤 男女同款 宽松百搭", "颜色分类：白色;M", 3, 3990, None),
+        ("陶瓷马克杯 情侣款 带盖勺", "颜色分类：绿 350ml", 3, 2990, None),
+    ]
+    assert count_rows(db, "order_items") == 53
+    assert run_import(db, lonely).files[0].unchanged == 40  # and the list alone again keeps them
+    assert count_rows(db, "order_items") == 53
 
 
 def test_detail_file_alone_is_refused(tmp_path: Path, db: Database) -> None:

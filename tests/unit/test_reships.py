@@ -148,13 +148,13 @@ def test_ship_leaves_the_open_queue_meets_the_timer_and_keeps_the_tracking(db: D
     shipped = [r for r in rows(db, QueueScope.WITH_SHIPPED) if r.case_id == case_id]
     assert len(shipped) == 1
     row = shipped[0]
-    assert row.status is ReshipStatus.SHIPPED and row.carrier == "顺丰" and row.tracking_no == "SF1234567890"
+    assert row.status is ReshipStatus.SHIPPED and row.carrier == "顺丰速运" and row.tracking_no == "SF1234567890"
     assert row.shipped_at == at("2026-05-07 09:00") and not row.late
     with db.reading() as s:
         d = case_detail(s, case_id)
         assert d.row.status == "reshipped"
         last = d.events[-1]
-        assert last.action == "ship_reship" and last.author == "小林" and last.note == "顺丰 SF1234567890"
+        assert last.action == "ship_reship" and last.author == "小林" and last.note == "顺丰速运 SF1234567890"
         timers = {x.timer_id: x for x in case_deadlines(s, case_id)}
     assert timers["reship_ship"].status.value == "met" and timers["reship_ship"].met_at == at("2026-05-07 09:00")
 
@@ -254,8 +254,8 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert report.lines[4].case_id == ids["DY7004"] and "同意" in report.lines[4].message
     assert "科学计数法" in report.lines[7].message or "Excel" in report.lines[7].message
     first, second = row_of(db, ids["DY7001"]), row_of(db, ids["DY7002"])
-    assert (first.carrier, first.tracking_no, first.shipped_at) == ("顺丰", "SF1000000001", at("2026-05-07 10:00"))
-    assert (second.carrier, second.tracking_no) == ("圆通", "YT2000000002")
+    assert (first.carrier, first.tracking_no, first.shipped_at) == ("顺丰速运", "SF1000000001", at("2026-05-07 10:00"))
+    assert (second.carrier, second.tracking_no) == ("圆通速递", "YT2000000002")
     assert [r.case_id for r in rows(db)] == [ids["DY7004"]]
 
     again = reships.bulk_ship(db, "DY7001\tSF1000000001\nDY7002\tYT2000000099", "顺丰")
@@ -406,7 +406,7 @@ def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[st
     assert [r["case"] for r in json.loads(out)] == [pdd]
     _, out, _ = cli(capsys, "reship", "list", "--db", path, "--json", "--all")
     shipped = next(r for r in json.loads(out) if r["case"] == douyin)
-    assert (shipped["status"], shipped["carrier"], shipped["tracking"]) == ("shipped", "顺丰", "SF1234567890")
+    assert (shipped["status"], shipped["carrier"], shipped["tracking"]) == ("shipped", "顺丰速运", "SF1234567890")
     _, out, _ = cli(capsys, "reship", "list", "--db", path, "--all")
     assert "SF1234567890" in out and f"#{pdd}" in out
 

@@ -1,7 +1,7 @@
 """where the money goes: case costs, claim ticket and contact, claim payouts
 
 Revision ID: 0005_money
-Revises: 0004_case_intake
+Revises: 0005_batch
 Create Date: 2026-12-02
 
 Why (issue 17): a case carries what it cost beyond refund and compensation (postage out and back
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005_money'
-down_revision = '0004_case_intake'
+down_revision = '0005_batch'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,78 @@
+"""What the window remembers between runs (QSettings in the data folder): its geometry, and per tab
+the splitter positions and each table's column widths, order and sort.
+
+A first run (nothing saved) fits the window to the screen: at most 1280×720, never taller than
+the screen's free area, so the status bar stays visible on a 1366×768 laptop.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
+
+DEFAULT_WIDTH = 1280
+DEFAULT_HEIGHT = 720
+FRAME_ALLOWANCE = 40  # the window manager's title bar and borders around the client area
+
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+
+
+def fit_to_screen(window: QMainWindow) -> None:
+    """The default size, shrunk to the screen's free area (taskbar excluded)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, free.width())
+        height = min(height, free.height() - FRAME_ALLOWANCE)
+    window.resize(width, height)
+
+
+def restore_window(window: QMainWindow, settings: QSettings) -> None:
+    geometry = settings.value(GEOMETRY_KEY)
+    if not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)):
+        fit_to_screen(window)
+    state = settings.value(STATE_KEY)
+    if isinstance(state, QByteArray):
+        window.restoreState(state)
+
+
+def save_window(window: QMainWindow, settings: QSettings) -> None:
+    settings.setValue(GEOMETRY_KEY, window.saveGeometry())
+    settings.setValue(STATE_KEY, window.saveState())
+
+
+def _parts(tab: QWidget) -> tuple[list[QSplitter], list[QTableView]]:
+    return tab.findChildren(QSplitter), [t for t in tab.findChildren(QTableView) if t.objectName()]
+
+
+def restore_tab(tab: QWidget, settings: QSettings) -> bool:
+    """Splitters and table headers as the user left them; False when nothing was saved (first run)."""
+    prefix = f"tabs/{type(tab).__name__}"
+    splitters, tables = _parts(tab)
+    restored = False
+    for i, splitter in enumerate(splitters):
+        state = settings.value(f"{prefix}/splitter{i}")
+        if isinstance(state, QByteArray):
+            restored = splitter.restoreState(state) or restored
+    for table in tables:
+        key = f"{prefix}/{table.objectName()}"
+        state = settings.value(f"{key}/header")
+        columns = settings.value(f"{key}/columns")
+        # A version with other columns: keep the defaults rather than widths of the wrong columns.
+        if isinstance(state, QByteArray) and str(columns) == str(table.model().columnCount()):
+            restored = table.horizontalHeader().restoreState(state) or restored
+    return restored
+
+
+def save_tab(tab: QWidget, settings: QSettings) -> None:
+    prefix = f"tabs/{type(tab).__name__}"
+    splitters, tables = _parts(tab)
+    for i, splitter in enumerate(splitters):
+        settings.setValue(f"{prefix}/splitter{i}", splitter.saveState())
+    for table in tables:
+        key = f"{prefix}/{table.objectName()}"
+        settings.setValue(f"{key}/header", table.horizontalHeader().saveState())
+        settings.setValue(f"{key}/columns", table.model().columnCount())

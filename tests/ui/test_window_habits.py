@@ -1,0 +1,152 @@
+"""The habits of a good desktop window: it fits a laptop screen, remembers its layout, has menus with
+standard shortcuts, an About box with the licences, and an error dialog whose details can be copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
+
+from desktop_app import __version__
+from desktop_app.app_log import log_file
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.store.database import open_database
+from desktop_app.ui.about_dialog import AboutDialog
+from desktop_app.ui.app import create_window
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window_state import DEFAULT_HEIGHT, FRAME_ALLOWANCE
+from tests.ui.conftest import wait_idle
+from tests.ui.test_cases_tab import seeded_path  # noqa: F401  (fixture: three orders)
+
+
+def test_first_run_fits_the_screen_and_a_selected_claim_does_not_grow_it(
+        qtbot: QtBot, window: MainWindow, seeded_path: Path) -> None:  # noqa: F811
+    free = window.screen().availableGeometry()
+    assert window.height() <= min(DEFAULT_HEIGHT, free.height() - FRAME_ALLOWANCE)
+    # Nothing inside asks for more than a 1366×768 laptop has for the window's content.
+    assert window.minimumSizeHint().height() <= 650
+    db = open_database(seeded_path)
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=1), author="小林")
+    db.close()
+    window.tabs.setCurrentWidget(window.claims_tab)
+    window.claims_tab.select_claim(claim_id)
+    qtbot.waitUntil(lambda: bool(window.claims_tab.detail.action_buttons()), timeout=5000)
+    wait_idle(qtbot, window)
+    size = window.size()
+    QApplication.processEvents()
+    assert window.size() == size
+    assert window.minimumSizeHint().height() <= 650
+
+
+def test_geometry_splitters_and_columns_are_remembered(qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
+    window.resize(1000, 600)
+    window.cases_tab.splitter.setSizes([300, 600])
+    sizes = window.cases_tab.splitter.sizes()
+    window.cases_tab.table.setColumnWidth(3, 211)
+    window.close()
+    again = create_window(db_path)
+    qtbot.addWidget(again)
+    again.show()
+    again.open_database()
+    qtbot.waitUntil(lambda: again.context.db is not None, timeout=10000)
+    wait_idle(qtbot, again)
+    assert again.size() == window.size()
+    assert again.cases_tab.splitter.sizes() == sizes
+    assert again.cases_tab.table.columnWidth(3) == 211
+    again.runner.shutdown()
+
+
+def test_menus_and_standard_shortcuts(qtbot: QtBot, window: MainWindow) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    file_menu = window.findChild(QMenu, "menu_file")
+    assert file_menu is not None
+    texts = [a.text() for a in file_menu.actions()]
+    assert "新建售后单" in texts and "打开数据文件夹" in texts and "打开日志文件夹" in texts
+    assert window.new_case_action.shortcut().toString() == "Ctrl+N"
+    assert window.refresh_action.shortcut().toString() == "F5"
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 2
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.cases_tab.search
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
+
+
+def test_about_names_version_licences_and_folders(qtbot: QtBot, window: MainWindow) -> None:
+    about = next(a for a in window.findChild(QMenu, "menu_help").actions() if a.objectName() == "about")
+    about.trigger()
+    dialog = window.findChild(AboutDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert __version__ in dialog.summary.text()
+    assert "MIT" in dialog.licence.toPlainText()
+    notices = dialog.notices.toPlainText()
+    assert "LGPL" in notices and "PySide6" in notices and "WenQuanYi" in notices
+    dialog.reject()
+
+
+def test_error_dialog_copies_its_details_and_names_the_log(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = window.show_error("内部错误（KeyError）：'x'。数据未被修改；请把日志发给开发者。")
+    assert str(log_file()) in dialog.informativeText()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()  # copying does not close it
+    assert "KeyError" in QApplication.clipboard().text()
+    dialog.close()
+
+
+def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.ui.app import parse_gui_args
+    from desktop_app.ui.import_dialog import ImportDialog
+
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
+    db_path, qt_args, files = parse_gui_args(["--db", str(tmp_path / "l.sqlite3"), str(sample)])
+    assert (db_path, qt_args, files) == (tmp_path / "l.sqlite3", [], [sample])
+    win = create_window(db_path)
+    qtbot.addWidget(win)
+    win.import_when_open(files)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.findChild(ImportDialog) is not None, timeout=10000)
+    dialog = win.findChild(ImportDialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    wait_idle(qtbot, win)
+    assert dialog.result.inserted > 0
+    dialog.accept()
+    win.runner.shutdown()
+
+
+def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
+    from desktop_app.ui.fonts import FAMILY, register_fonts, use_system_ui_font
+
+    register_fonts()
+    before = qapp.font()
+    try:
+        assert use_system_ui_font(qapp, "win32") is None or qapp.font().families()[0].startswith("Microsoft")
+        chosen = use_system_ui_font(qapp, "linux")
+        assert chosen is not None and qapp.font().families()[0] == chosen  # the bundled font at least
+        assert FAMILY in {chosen, *qapp.font().families()}
+    finally:
+        qapp.setFont(before)
+
+
+def test_the_import_chooser_opens_where_the_last_import_came_from(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = tmp_path / "下载"
+    downloads.mkdir()
+    asked: list[str] = []
+
+    def choose(_parent: object, _title: str, folder: str, _filter: str) -> tuple[list[str], str]:
+        asked.append(folder)
+        return ([str(downloads / "missing.csv")] if len(asked) == 1 else []), ""
+
+    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames", choose)
+    monkeypatch.setattr(window, "import_files", lambda paths, profile_id=None: None)
+    window.choose_import()
+    window.choose_import()
+    assert asked[0] == str(Path.home()) and asked[1] == str(downloads)
