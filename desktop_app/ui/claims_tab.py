@@ -381,6 +381,8 @@ class ClaimDetailPane(QWidget):
         while self.actions_grid.count():
             widget = self.actions_grid.takeAt(0).widget()
             if widget is not None:
+                widget.setEnabled(False)  # gone at once, even before Qt deletes it
+                widget.setParent(None)
                 widget.deleteLater()
         for i, action in enumerate(actions):
             button = QPushButton(labels.label(action))
