@@ -64,7 +64,7 @@ def _command_modules() -> list[Any]:
 
     modules: list[Any] = [cases]
     for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "returns",
-                 "case_export", "playbooks", "evidence"):
+                 "case_export", "playbooks", "evidence", "report", "costs", "product_costs"):
         try:
             modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

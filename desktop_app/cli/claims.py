@@ -1,4 +1,4 @@
-"""`claim add | list | show | act | follow-up | link | evidence | note`: courier claims, headless."""
+"""`claim add | list | show | act | follow-up | link | evidence | ticket | note`: courier claims, headless."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
-from desktop_app.core.claims import ClaimAction, ClaimIncident, ClaimStatus, allowed_actions, claim_event_title
+from desktop_app.core.claims import (
+    ClaimAction,
+    ClaimContactLevel,
+    ClaimIncident,
+    ClaimStatus,
+    PayoutChannel,
+    allowed_actions,
+    claim_event_title,
+)
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform
@@ -62,6 +70,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--follow-up", metavar="T", help="下次跟进时间（默认按状态规则）")
     act.add_argument("--note", help="备注")
+    act.add_argument("--channel", metavar="HOW",
+                     help="赔付方式：" + " ".join(f"{c.value}（{c.label}）" for c in PayoutChannel))
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
@@ -86,6 +96,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(evidence)
     add_json_option(evidence)
     evidence.set_defaults(handler=_evidence)
+
+    ticket = sub.add_parser("ticket", help="登记快递的理赔单号、对接方（网点/客服/总部）、联系人、报案时间")
+    ticket.add_argument("id", type=record_id, metavar="N")
+    ticket.add_argument("--number", help="快递的理赔单号/工单号（写 none 清除）")
+    ticket.add_argument("--contact-level", metavar="WHO",
+                        help="对接方：" + " ".join(f"{c.value}（{c.label}）" for c in ClaimContactLevel)
+                        + "（写 none 清除）")
+    ticket.add_argument("--contact", help="联系人及电话（写 none 清除）")
+    ticket.add_argument("--reported-at", metavar="T", help="向快递报案的时间 YYYY-MM-DD[ HH:MM]（写 none 清除）")
+    add_db_option(ticket)
+    add_json_option(ticket)
+    ticket.set_defaults(handler=_ticket)
 
     note = sub.add_parser("note", help="给理赔添加备注")
     note.add_argument("id", type=record_id, metavar="N")
@@ -223,6 +245,12 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
         "received": _yuan(d.received_fen), "case": d.case_id, "reship": d.reship_id,
         "reship_case": d.reship_case_id, "submitted_at": _iso(d.submitted_at), "follow_up_at": _iso(d.follow_up_at),
         "closed_at": _iso(d.closed_at), "version": d.version,
+        "ticket": d.ticket_no, "contact_level": d.contact_level, "contact": d.contact,
+        "reported_at": _iso(d.reported_at),
+        "payouts": [
+            {"amount": _yuan(p.amount_fen), "paid_at": _iso(p.paid_at), "channel": p.channel, "note": p.note}
+            for p in d.payouts
+        ],
         "receiver": o.receiver, "phone": o.phone, "address": o.address, "paid": _yuan(o.paid_fen),
         "items": [
             {"title": i.title, "spec": i.spec, "quantity": i.quantity, "unit_price": _yuan(i.unit_price_fen),
@@ -264,6 +292,13 @@ def _show(args: argparse.Namespace) -> int:
         print(f"售后单：#{d.case_id or '—'}  补发售后单：#{d.reship_case_id or '—'}")
     if d.description:
         print(f"说明：{d.description}")
+    if d.ticket_no or d.contact_level or d.contact or d.reported_at:
+        level = ClaimContactLevel(d.contact_level).label if d.contact_level else "—"
+        print(f"理赔单号：{d.ticket_no or '—'}  对接方：{level}  联系人：{d.contact or '—'}"
+              f"  报案：{format_china(d.reported_at) or '—'}")
+    for p in d.payouts:
+        how = PayoutChannel(p.channel).label if p.channel else "未注明方式"
+        print(f"到账：{format_china(p.paid_at)}  {format_yuan(p.amount_fen)} 元（{how}）  {p.note or ''}".rstrip())
     print("商品：")
     for item in d.items:
         print(f"  · {item.title} {item.spec or ''} ×{item.quantity}  单价 {format_yuan(item.unit_price_fen) or '—'}"
@@ -287,11 +322,13 @@ def _act(args: argparse.Namespace) -> int:
 
     action = ClaimAction.parse(args.action)
     amount = _fen(args.amount, "金额")
+    channel = PayoutChannel.parse(args.channel) if args.channel else None
     at = _moment(args.at, "发生时间")
     follow_up = _follow_up_time(args.follow_up)
     db = open_db(args)
     try:
-        outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note)
+        outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note,
+                               channel=channel)
     finally:
         db.close()
     if args.json:
@@ -353,4 +390,44 @@ def _note(args: argparse.Namespace) -> int:
         add_claim_note(db, args.id, args.text)
     finally:
         db.close()
+    return 0
+
+
+def _cleared(text: str | None) -> bool:
+    return text is not None and text.strip().lower() in ("none", "无", "")
+
+
+def _ticket(args: argparse.Namespace) -> int:
+    from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
+    from desktop_app.store.claim_rows import claim_detail
+
+    given = (args.number, args.contact_level, args.contact, args.reported_at)
+    if all(value is None for value in given):
+        raise CommandError("请至少给出 --number、--contact-level、--contact、--reported-at 中的一项")
+    level = None if args.contact_level is None or _cleared(args.contact_level) else \
+        ClaimContactLevel.parse(args.contact_level)
+    reported = None if args.reported_at is None or _cleared(args.reported_at) else \
+        _moment(args.reported_at, "报案时间")
+    db = open_db(args)
+    try:
+        with db.reading() as session:
+            d = claim_detail(session, args.id)
+        ticket = ClaimTicket(
+            ticket_no=d.ticket_no if args.number is None else (None if _cleared(args.number) else args.number),
+            contact_level=(ClaimContactLevel(d.contact_level) if d.contact_level else None)
+            if args.contact_level is None else level,
+            contact=d.contact if args.contact is None else (None if _cleared(args.contact) else args.contact),
+            reported_at=d.reported_at if args.reported_at is None else (reported.at if reported else None),
+        )
+        set_claim_ticket(db, args.id, ticket, expected_version=d.version)
+        with db.reading() as session:
+            d = claim_detail(session, args.id)
+    finally:
+        db.close()
+    if args.json:
+        print_json(detail_json(d))
+    else:
+        level_text = ClaimContactLevel(d.contact_level).label if d.contact_level else "—"
+        print(f"#{d.id} 理赔单号：{d.ticket_no or '—'}  对接方：{level_text}  联系人：{d.contact or '—'}"
+              f"  报案：{format_china(d.reported_at) or '—'}")
     return 0

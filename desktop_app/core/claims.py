@@ -52,6 +52,24 @@ class ClaimAction(LabelledEnum):
     REOPEN = "reopen"
 
 
+class ClaimContactLevel(LabelledEnum):
+    """Who at the courier the shop deals with for a claim."""
+
+    OUTLET = "outlet"
+    SERVICE = "service"
+    HQ = "hq"
+
+
+class PayoutChannel(LabelledEnum):
+    """How the courier paid: bank transfer, a deduction from the shop's freight bill, cash."""
+
+    BANK = "bank"
+    FREIGHT_DEDUCTION = "freight_deduction"
+    CASH = "cash"
+
+
+register_labels("ClaimContactLevel", "对接方", {"outlet": "网点", "service": "客服", "hq": "总部"})
+register_labels("PayoutChannel", "赔付方式", {"bank": "银行转账", "freight_deduction": "运费抵扣", "cash": "现金"})
 register_labels("ClaimIncident", "理赔原因", {
     "lost": "丢件",
     "damaged": "破损",

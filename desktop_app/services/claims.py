@@ -23,6 +23,7 @@ from desktop_app.core.claims import (
     ClaimAction,
     ClaimIncident,
     ClaimStatus,
+    PayoutChannel,
     PricedLine,
     follow_up_for,
     is_open,
@@ -45,6 +46,7 @@ from desktop_app.store.models import (
     Case,
     ClaimEvidence,
     ClaimItem,
+    ClaimPayout,
     Deadline,
     Order,
     Reship,
@@ -304,9 +306,11 @@ class ClaimOutcome:
 
 def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen: int | None = None,
                  at: Moment | None = None, follow_up_at: datetime | None = None, note: str | None = None,
-                 author: str | None = None, expected_version: int | None = None) -> ClaimOutcome:
+                 author: str | None = None, expected_version: int | None = None,
+                 channel: PayoutChannel | None = None) -> ClaimOutcome:
     """Apply a lifecycle action. `amount_fen` is the money received with this action (赔付/部分赔付/
-    关闭); `follow_up_at` overrides the follow-up rule of the new state."""
+    关闭), recorded as a payout dated `at` paid through `channel`; `follow_up_at` overrides the
+    follow-up rule of the new state."""
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
@@ -326,7 +330,13 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
         claim.updated_at = utcnow()
         parts = [n for n in (_text(note),) if n]
         if received is not None and received != (received_before or 0):
-            parts.append(f"到账 {format_yuan(received - (received_before or 0))} 元，累计 {format_yuan(received)} 元")
+            paid = received - (received_before or 0)
+            session.add(ClaimPayout(claim_id=claim.id, amount_fen=paid, paid_at=when.at,
+                                    channel=channel.value if channel else None, note=_text(note), recorded_at=utcnow()))
+            how = f"（{channel.label}）" if channel else ""
+            parts.append(f"到账 {format_yuan(paid)} 元{how}，累计 {format_yuan(received)} 元")
+        elif channel is not None:
+            raise UserError("此操作没有到账金额，不需要赔付方式")
         if claim.follow_up_at is not None:
             parts.append(f"下次跟进 {format_china(claim.follow_up_at)}")
         _event(session, claim, kind="action", author=who, at=when.at, action=action.value,

@@ -7,6 +7,7 @@ order, so a million cases cost one page of rows at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -76,6 +77,10 @@ class CaseFilter:
     order_id: int | None = None
     # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
     case_ids: frozenset[int] | None = None
+    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)).
+    responsible: str | None = None
+    requested_from: datetime | None = None
+    requested_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,13 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Case.order_id == f.order_id)
     if f.case_ids is not None:
         conds.append(Case.id.in_(sorted(f.case_ids)))
+    if f.responsible:
+        conds.append(Case.responsible == f.responsible)
+    requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
+    if f.requested_from is not None:
+        conds.append(requested >= f.requested_from)
+    if f.requested_before is not None:
+        conds.append(requested < f.requested_before)
     return conds
 
 

@@ -41,6 +41,15 @@ class ClaimEvidenceRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimPayoutRow:
+    id: int
+    amount_fen: int
+    paid_at: datetime
+    channel: str | None  # a core.claims.PayoutChannel id
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimDetail:
     """Everything about one claim: what the claims tab's detail pane and the statement show."""
 
@@ -69,6 +78,12 @@ class ClaimDetail:
     order_items: tuple[OrderItemRow, ...] = ()
     evidence: tuple[ClaimEvidenceRow, ...] = ()
     events: tuple[EventRow, ...] = ()
+    # What the courier asks for (migration 0005_money); contact_level is a core.claims.ClaimContactLevel id.
+    ticket_no: str | None = None
+    contact_level: str | None = None
+    contact: str | None = None
+    reported_at: datetime | None = None
+    payouts: tuple[ClaimPayoutRow, ...] = ()
 
 
 def claim_events(session: Session, claim_id: int) -> tuple[EventRow, ...]:
@@ -100,6 +115,9 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
             ClaimEvidenceRow(e.id, e.stored_path, e.original_name, e.added_at) for e in claim.evidence
         ),
         events=claim_events(session, claim.id),
+        ticket_no=claim.ticket_no, contact_level=claim.contact_level, contact=claim.contact,
+        reported_at=claim.reported_at,
+        payouts=tuple(ClaimPayoutRow(p.id, p.amount_fen, p.paid_at, p.channel, p.note) for p in claim.payouts),
     )
 
 

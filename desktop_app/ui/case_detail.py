@@ -40,6 +40,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.table_menu import explain
 
@@ -185,7 +186,12 @@ class CaseDetailPane(QWidget):
         self.claim_button.setObjectName("claim_for_case")
         self.claim_button.setToolTip(self.tr("包裹丢失或破损：向快递申请赔偿"))
         self.claim_button.clicked.connect(self._request_claim)
+        self.costs_button = QPushButton(self.tr("费用"))
+        self.costs_button.setObjectName("case_costs")
+        self.costs_button.setToolTip(self.tr("运费、货损、平台处罚和净损失"))
+        self.costs_button.clicked.connect(self.edit_costs)
         header.addWidget(self.title, 1)
+        header.addWidget(self.costs_button)
         header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
         layout.addLayout(header)
@@ -236,6 +242,7 @@ class CaseDetailPane(QWidget):
             why = self.tr("先在左侧列表中选择一张售后单")
             explain(self.edit_button, False, why)
             explain(self.claim_button, False, why)
+            explain(self.costs_button, False, why)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -286,6 +293,7 @@ class CaseDetailPane(QWidget):
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
         explain(self.edit_button, True, "")
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
+        explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -397,6 +405,14 @@ class CaseDetailPane(QWidget):
     def _request_claim(self) -> None:
         if self._case_id is not None:
             self.claim_requested.emit(self._case_id)
+
+    def edit_costs(self) -> CaseCostsDialog | None:
+        if self._case_id is None:
+            return None
+        dialog = CaseCostsDialog(self._context, self._case_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def edit_case(self) -> None:
         d = self._detail

@@ -123,6 +123,14 @@ class CasesTab(BaseTab):
         self.only_button.hide()
         self.only_button.clicked.connect(self.clear_only)
         bar.addWidget(self.only_button)
+        # A selection handed over by the 统计 tab (period, reason, responsible ...): a chip that clears it.
+        self._from_report: CaseFilter | None = None
+        self.report_button = QPushButton()
+        self.report_button.setObjectName("report_selection")
+        self.report_button.setToolTip(self.tr("点击取消统计筛选"))
+        self.report_button.hide()
+        self.report_button.clicked.connect(self.clear_report_selection)
+        bar.addWidget(self.report_button)
         outer.addLayout(bar)
 
         self.stack = QStackedWidget()
@@ -244,15 +252,41 @@ class CasesTab(BaseTab):
 
     def current_filter(self) -> CaseFilter:
         platform = self.platform_filter.currentData()
+        extra = self._from_report or CaseFilter()
         return CaseFilter(
             search=self.search.text(),
             platforms=frozenset({platform}) if platform else frozenset(),
-            shop_id=self.shop_filter.currentData(),
+            # The shop list loads in the background: a shop handed over before it arrived still counts.
+            shop_id=self.shop_filter.currentData() if self.shop_filter.currentData() is not None else extra.shop_id,
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
-            case_ids=self.only_ids,
+            reason=extra.reason, responsible=extra.responsible, requested_from=extra.requested_from,
+            requested_before=extra.requested_before, case_ids=self.only_ids,
         )
+
+    def show_report_selection(self, selection: CaseFilter, description: str) -> None:
+        """List the cases behind a figure of the 统计 tab: its platform, shop and kind go into the
+        filter boxes, the rest (period, reason, responsible party) is a chip in the filter bar."""
+        self._from_report = selection
+        self.report_button.setText(self.tr("统计：%1  ✕").replace("%1", description))
+        self.report_button.show()
+        boxes = ((self.platform_filter, next(iter(selection.platforms), None)), (self.shop_filter, selection.shop_id),
+                 (self.kind_filter, selection.kind), (self.status_filter, None),
+                 (self.open_filter, selection.open_state))
+        for combo, value in boxes:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def clear_report_selection(self) -> None:
+        self._from_report = None
+        self.report_button.hide()
+        self.apply_filter()
 
     def show_only(self, case_ids: frozenset[int], description: str) -> None:
         """List exactly these cases (open and closed) until the chip is clicked."""

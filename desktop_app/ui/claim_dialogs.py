@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop_app.core.carriers import canonical_carrier, carrier_names, guess_carrier
-from desktop_app.core.claims import AmountRule, ClaimAction, ClaimIncident, ClaimStatus, follow_up_for, transition
+from desktop_app.core.claims import (
+    AmountRule,
+    ClaimAction,
+    ClaimIncident,
+    ClaimStatus,
+    PayoutChannel,
+    follow_up_for,
+    transition,
+)
 from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
@@ -352,9 +360,16 @@ class ClaimActionDialog(QDialog):
             self.amount.setPlaceholderText(self.tr("本次到账金额（必填）"))
         elif self._rule is AmountRule.FINAL:
             self.amount.setPlaceholderText(self.tr("结案时又到账的金额；没有可留空"))
+        self.channel = QComboBox()
+        self.channel.setObjectName("action_channel")
+        self.channel.addItem(self.tr("（不注明）"), None)
+        for channel in PayoutChannel:
+            self.channel.addItem(labels.label(channel), channel.value)
         if self._rule is not AmountRule.NONE:
             form.addRow(self.tr("到账金额（元）"), self.amount)
+            form.addRow(self.tr("赔付方式"), self.channel)
         self.amount.setVisible(self._rule is not AmountRule.NONE)
+        self.channel.setVisible(self._rule is not AmountRule.NONE)
         self._opened_at = china_now_qt()
         self.at = china_time_edit(self._opened_at)
         self.at.setObjectName("action_at")
@@ -388,6 +403,12 @@ class ClaimActionDialog(QDialog):
     @property
     def action(self) -> ClaimAction:
         return self._action
+
+    def payout_channel(self) -> PayoutChannel | None:
+        """How the money came; None when not said or when no money comes with this action."""
+        value = self.channel.currentData()
+        money_comes = self._rule is AmountRule.FULL or bool(self.amount_fen)
+        return PayoutChannel(value) if value and money_comes else None
 
     def _set_default_follow_up(self) -> None:
         if self._follow_up_touched:

@@ -38,10 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.claims import ClaimAction, ClaimIncident, ClaimStatus, allowed_actions
+from desktop_app.core.claims import (
+    ClaimAction,
+    ClaimContactLevel,
+    ClaimIncident,
+    ClaimStatus,
+    PayoutChannel,
+    allowed_actions,
+)
 from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.services import claims as claim_service
+from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.store.case_queries import OpenState
 from desktop_app.store.claim_rows import (
     ClaimDetail,
@@ -69,6 +77,7 @@ from desktop_app.ui.claim_dialogs import (
     NewClaimDialog,
 )
 from desktop_app.ui.claim_table_model import ClaimTableModel
+from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.scroll_pane import scrolling
 from desktop_app.ui.status_colours import legend
@@ -167,7 +176,10 @@ class ClaimDetailPane(QWidget):
         self.link_button = QPushButton(self.tr("关联售后单/补发"))
         self.link_button.setObjectName("claim_link")
         self.link_button.clicked.connect(self.link_claim)
-        for button in (self.follow_up_button, self.edit_button, self.link_button):
+        self.ticket_button = QPushButton(self.tr("理赔单号/联系人"))
+        self.ticket_button.setObjectName("claim_ticket")
+        self.ticket_button.clicked.connect(self.edit_ticket)
+        for button in (self.follow_up_button, self.edit_button, self.link_button, self.ticket_button):
             tools.addWidget(button)
         tools.addStretch(1)
         actions_layout.addLayout(tools)
@@ -238,7 +250,7 @@ class ClaimDetailPane(QWidget):
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.statement_button, self.follow_up_button, self.edit_button, self.link_button,
-                       self.add_evidence_button, self.remove_evidence_button):
+                       self.ticket_button, self.add_evidence_button, self.remove_evidence_button):
             explain(widget, enabled, self.tr("先在左侧列表中选择一条理赔"), widget.property("usual_tip") or "")
 
     def reload(self) -> None:
@@ -312,6 +324,14 @@ class ClaimDetailPane(QWidget):
         if d.declared_fen is not None:
             parts.append(row(tr("保价金额"), format_yuan(d.declared_fen)))
         parts.append(row(tr("已到账"), format_yuan(d.received_fen)))
+        for payout in d.payouts:
+            how = labels.label_of(PayoutChannel, payout.channel) or tr("未注明方式")
+            parts.append(row("", f"{labels.when(payout.paid_at)}  ￥{format_yuan(payout.amount_fen)}（{how}）"))
+        if d.ticket_no or d.contact_level or d.contact or d.reported_at:
+            parts.append(row(tr("理赔单号"), d.ticket_no))
+            parts.append(row(tr("对接方"), " ".join(
+                v for v in (labels.label_of(ClaimContactLevel, d.contact_level), d.contact or "") if v)))
+            parts.append(row(tr("报案时间"), labels.when(d.reported_at)))
         if d.is_open:
             parts.append(row(tr("待追回"), format_yuan(outstanding)))
             parts.append(row(tr("下次跟进"), labels.when(d.follow_up_at)))
@@ -361,6 +381,8 @@ class ClaimDetailPane(QWidget):
         while self.actions_grid.count():
             widget = self.actions_grid.takeAt(0).widget()
             if widget is not None:
+                widget.setEnabled(False)  # gone at once, even before Qt deletes it
+                widget.setParent(None)
                 widget.deleteLater()
         for i, action in enumerate(actions):
             button = QPushButton(labels.label(action))
@@ -390,19 +412,21 @@ class ClaimDetailPane(QWidget):
         dialog.setObjectName("claim_action_dialog")
         dialog.accepted.connect(lambda: self.perform_action(
             action, amount_fen=dialog.amount_fen, note=dialog.note.toPlainText(), at=dialog.moment(),
-            follow_up_at=dialog.follow_up_at()))
+            follow_up_at=dialog.follow_up_at(), channel=dialog.payout_channel()))
         dialog.open()
         return dialog
 
     def perform_action(self, action: ClaimAction, *, amount_fen: int | None = None, note: str = "",
-                       at: Moment | None = None, follow_up_at: datetime | None = None) -> None:
+                       at: Moment | None = None, follow_up_at: datetime | None = None,
+                       channel: PayoutChannel | None = None) -> None:
         d = self._detail
         if d is None:
             return
         claim_id, version = d.id, d.version
         self._context.write(
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,
-                                                  follow_up_at=follow_up_at, note=note, expected_version=version),
+                                                  follow_up_at=follow_up_at, note=note, expected_version=version,
+                                                  channel=channel),
             self._changes(),
             on_success=lambda outcome: self.message.emit(
                 self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
@@ -443,6 +467,24 @@ class ClaimDetailPane(QWidget):
             if edit is not None:
                 self._context.write(lambda db: claim_service.edit_claim(db, claim_id, edit, version),
                                     self._changes(), on_failure=self._failed)
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
+    def edit_ticket(self) -> ClaimTicketDialog | None:
+        d = self._detail
+        if d is None:
+            return None
+        dialog = ClaimTicketDialog(d, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setObjectName("claim_ticket_dialog")
+        claim_id, version = d.id, d.version
+
+        def save() -> None:
+            ticket = dialog.ticket()
+            self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
+                                self._changes(), on_failure=self._failed)
 
         dialog.accepted.connect(save)
         dialog.open()

@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
     from desktop_app.services.file_intake import IntakeResult
     from desktop_app.services.statements import StatementRequest
+    from desktop_app.store.case_queries import CaseFilter
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
     from desktop_app.ui.cases_tab import CasesTab
     from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog, SavedMappingsDialog
+    from desktop_app.ui.dashboard_tab import DashboardTab
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.calendar_tab import CalendarTab
         from desktop_app.ui.cases_tab import CasesTab
         from desktop_app.ui.claims_tab import ClaimsTab
+        from desktop_app.ui.dashboard_tab import DashboardTab
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
         from desktop_app.ui.returns_tab import ReturnsTab
@@ -135,12 +138,15 @@ class MainWindow(QMainWindow):
         self.calendar_tab: CalendarTab = CalendarTab(self.context)
         self.orders_tab: OrdersTab = OrdersTab(self.context)
         self.returns_tab: ReturnsTab = ReturnsTab(self.context)
+        self.dashboard_tab: DashboardTab = DashboardTab(self.context)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
         self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
         self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
         self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
         self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
         self.tabs.addTab(self.orders_tab, self.tr("订单"))
+        self.tabs.addTab(self.dashboard_tab, self.tr("统计"))
+        self.dashboard_tab.cases_requested.connect(self.show_cases_of_report)
         for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
@@ -326,6 +332,11 @@ class MainWindow(QMainWindow):
         dialog = RulesDialog(self.context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_cases_of_report(self, selection: CaseFilter, description: str) -> None:
+        """The cases behind a figure of the 统计 tab, listed in the Cases tab."""
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.show_report_selection(selection, description)
 
     def show_case(self, case_id: int) -> None:
         self.tabs.setCurrentWidget(self.cases_tab)

@@ -35,6 +35,16 @@ QT_TRANSLATE_NOOP("Vocabulary", "提交货值说明")
 QT_TRANSLATE_NOOP("Vocabulary", "关闭理赔")
 QT_TRANSLATE_NOOP("Vocabulary", "重新打开")
 
+# desktop_app.core.claims.ClaimContactLevel
+QT_TRANSLATE_NOOP("Vocabulary", "网点")
+QT_TRANSLATE_NOOP("Vocabulary", "客服")
+QT_TRANSLATE_NOOP("Vocabulary", "总部")
+
+# desktop_app.core.claims.PayoutChannel
+QT_TRANSLATE_NOOP("Vocabulary", "银行转账")
+QT_TRANSLATE_NOOP("Vocabulary", "运费抵扣")
+QT_TRANSLATE_NOOP("Vocabulary", "现金")
+
 # desktop_app.core.lifecycle.CaseStatus
 QT_TRANSLATE_NOOP("Vocabulary", "待处理")
 QT_TRANSLATE_NOOP("Vocabulary", "处理中")
@@ -235,6 +245,10 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ClaimDetailPane", "申请金额")
     QCoreApplication.translate("ClaimDetailPane", "保价金额")
     QCoreApplication.translate("ClaimDetailPane", "已到账")
+    QCoreApplication.translate("ClaimDetailPane", "未注明方式")
+    QCoreApplication.translate("ClaimDetailPane", "理赔单号")
+    QCoreApplication.translate("ClaimDetailPane", "对接方")
+    QCoreApplication.translate("ClaimDetailPane", "报案时间")
     QCoreApplication.translate("ClaimDetailPane", "待追回")
     QCoreApplication.translate("ClaimDetailPane", "下次跟进")
     QCoreApplication.translate("ClaimDetailPane", "结束时间")

@@ -42,37 +42,37 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="75"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="76"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="77"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="81"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="83"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="85"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="88"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="89"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="99"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="100"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -248,7 +248,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -291,275 +291,394 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
 </context>
 <context>
+    <name>CaseCostsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="40"/>
+        <source>售后单 #%1 的费用</source>
+        <translation>Costs of case #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="42"/>
+        <source>正在读取……</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="47"/>
+        <source>补发/换货/返修寄出的运费</source>
+        <translation>Postage of the reship, exchange or repair parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="48"/>
+        <source>买家退回包裹的运费</source>
+        <translation>Postage of the buyer&apos;s return parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="51"/>
+        <source>按“谁过错谁承担”自动判断</source>
+        <translation>By the rule: whoever is at fault pays</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="54"/>
+        <source>补发或退回后不能再卖的货，按成本价</source>
+        <translation>Goods reshipped or returned unsellable, at cost price</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="55"/>
+        <source>平台的罚款、赔付给买家的违约金</source>
+        <translation>Platform fines and compensation the platform made the shop pay</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="56"/>
+        <source>寄出运费（元）</source>
+        <translation>Postage out (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="57"/>
+        <source>退回运费（元）</source>
+        <translation>Return postage (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="58"/>
+        <source>退回运费承担方</source>
+        <translation>Return postage paid by</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="61"/>
+        <source>按成本价表</source>
+        <translation>From the cost table</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="63"/>
+        <source>按商家编码的成本价表，计算订单商品的成本</source>
+        <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="66"/>
+        <source>货损（成本价，元）</source>
+        <translation>Written off at cost (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="67"/>
+        <source>平台处罚（元）</source>
+        <translation>Platform penalty (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="70"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="100"/>
+        <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
+        <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="115"/>
+        <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
+        <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="130"/>
+        <source>寄出运费</source>
+        <translation>Postage out</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="131"/>
+        <source>退回运费</source>
+        <translation>Return postage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="133"/>
+        <source>货损</source>
+        <translation>Written off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="134"/>
+        <source>平台处罚</source>
+        <translation>Platform penalties</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="181"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="184"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="185"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="186"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="187"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="189"/>
+        <source>费用</source>
+        <translation>Costs</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="296"/>
+        <source>运费、货损、平台处罚和净损失</source>
+        <translation>Postage, goods written off, penalties and the net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="204"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="202"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="208"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="218"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="214"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="231"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="237"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="232"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="238"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="242"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="280"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="287"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="288"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="295"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="392"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="427"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="443"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="174"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -630,12 +749,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -701,87 +820,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
@@ -800,7 +919,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="246"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -835,74 +954,84 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="156"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="394"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="130"/>
+        <source>点击取消统计筛选</source>
+        <translation>Click to clear the statistics filter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="428"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="166"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="170"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="172"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="185"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="186"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="207"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="260"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="272"/>
+        <source>统计：%1  ✕</source>
+        <translation>Statistics: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="294"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="280"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="314"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="339"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="369"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="383"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="417"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="404"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="416"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="393"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="427"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -910,62 +1039,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="340"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="342"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="350"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="349"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="352"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="360"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="362"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="356"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="365"/>
+        <source>（不注明）</source>
+        <translation>(not said)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="361"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="370"/>
+        <source>赔付方式</source>
+        <translation>Paid by</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="376"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="371"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="386"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="378"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="393"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="379"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="394"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="406"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="427"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="412"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="433"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -973,230 +1112,255 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="144"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="152"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="165"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="170"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="173"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="176"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="176"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="179"/>
+        <source>理赔单号/联系人</source>
+        <translation>Ticket / contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="188"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="367"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="190"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="202"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="193"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="205"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="196"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="208"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="216"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="240"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="241"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="254"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="408"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="430"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="481"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="521"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="482"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="522"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="493"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="533"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="522"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="562"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <source>未注明方式</source>
+        <translation>channel not given</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <source>理赔单号</source>
+        <translation>Ticket no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <source>对接方</source>
+        <translation>Dealing with</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <source>报案时间</source>
+        <translation>Reported on</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1204,161 +1368,209 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
 </context>
 <context>
+    <name>ClaimTicketDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="31"/>
+        <source>理赔 #%1：理赔单号与联系人</source>
+        <translation>Claim #%1: ticket and contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="37"/>
+        <source>快递给的理赔单号/工单号</source>
+        <translation>The carrier&apos;s claim or ticket number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="38"/>
+        <source>理赔单号</source>
+        <translation>Ticket no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="41"/>
+        <source>（未填）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="45"/>
+        <source>对接方</source>
+        <translation>Dealing with</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="49"/>
+        <source>网点名称、联系人、电话</source>
+        <translation>Outlet, contact person, phone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="50"/>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="51"/>
+        <source>已向快递报案</source>
+        <translation>Reported to the carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="65"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="545"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="675"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="585"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="715"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="548"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="588"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="553"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="593"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="553"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="593"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="554"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="594"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="556"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="596"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="564"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="604"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="567"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="607"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="569"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="609"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="638"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="599"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="639"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="616"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="656"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="684"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="724"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="693"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="733"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="764"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="804"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -1633,6 +1845,332 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>DashboardTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>按类型</source>
+        <translation>By kind</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>按原因</source>
+        <translation>By reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
+        <source>按平台</source>
+        <translation>By platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <source>按责任方</source>
+        <translation>By responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <source>责任方</source>
+        <translation>Responsible party</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>退款</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>补偿买家</source>
+        <translation>Paid to buyers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <source>运费（本店承担）</source>
+        <translation>Postage (paid by the shop)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <source>货损（成本价）</source>
+        <translation>Goods written off (cost)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <source>平台处罚</source>
+        <translation>Platform penalties</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <source>向快递索赔</source>
+        <translation>Claimed from carriers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <source>快递已赔付</source>
+        <translation>Paid by carriers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>待追回</source>
+        <translation>Outstanding</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="94"/>
+        <source>净损失</source>
+        <translation>Net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="98"/>
+        <source>费用</source>
+        <translation>Costs</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>按时</source>
+        <translation>Met</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>超时</source>
+        <translation>Missed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>按时率</source>
+        <translation>Met share</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <source>当前逾期</source>
+        <translation>Overdue now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
+        <source>处理时长中位数</source>
+        <translation>Median time to resolve</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="103"/>
+        <source>时效</source>
+        <translation>Timeliness</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <source>售出件数</source>
+        <translation>Pieces sold</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <source>每百件售后</source>
+        <translation>Cases per 100 sold</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="106"/>
+        <source>按商品（售后最多的 20 个）</source>
+        <translation>By product (20 with most cases)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>快递</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <source>发货单数</source>
+        <translation>Parcels</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <source>丢件</source>
+        <translation>Lost in transit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <source>破损</source>
+        <translation>Damaged</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <source>每百单丢损</source>
+        <translation>Lost/damaged per 100</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <source>已赔付</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="110"/>
+        <source>按快递</source>
+        <translation>By carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>理赔</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <source>待跟进的理赔</source>
+        <translation>Claims to chase</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <source>上月</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <source>近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="127"/>
+        <source>今年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="127"/>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="137"/>
+        <source>全部平台</source>
+        <translation>All platforms</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="230"/>
+        <source>全部店铺</source>
+        <translation>All shops</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="143"/>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="148"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="277"/>
+        <source>统计失败：%1</source>
+        <translation>Statistics failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="291"/>
+        <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
+        <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="297"/>
+        <source>正在统计时效、商品和快递……</source>
+        <translation>Counting timeliness, products and carriers…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="314"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="317"/>
+        <source>（未填）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="318"/>
+        <source>超过 %1 天</source>
+        <translation>Older than %1 days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="318"/>
+        <source>缺少证据</source>
+        <translation>No evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="319"/>
+        <source>缺少理赔单号</source>
+        <translation>No ticket number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="324"/>
+        <source>待跟进的理赔（%1 件未结束）</source>
+        <translation>Claims to chase (%1 open)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="331"/>
+        <source>导出统计</source>
+        <translation>Export statistics</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="332"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="344"/>
+        <source>已导出到 %1</source>
+        <translation>Exported to %1</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineList</name>
     <message>
         <location filename="../../desktop_app/ui/calendar_tab.py" line="148"/>
@@ -1760,52 +2298,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="115"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="116"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="126"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="128"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="129"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="130"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="133"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="134"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="135"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="136"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="150"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="151"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="151"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="152"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -1813,47 +2351,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="464"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="485"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="471"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="474"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="495"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="476"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="478"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="480"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="484"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="505"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="495"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="516"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="496"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="517"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -1907,29 +2445,37 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>FigureModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/figure_table.py" line="77"/>
+        <source>单击列出这些售后单</source>
+        <translation>Click to list these cases</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="434"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="455"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="440"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="461"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="441"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="462"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="445"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="466"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="446"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2182,28 +2728,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="511"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="532"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="517"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="523"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="538"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="544"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="519"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="525"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="527"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -2211,47 +2757,47 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -2259,169 +2805,174 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="58"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="68"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="78"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="82"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="82"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="99"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="98"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="100"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="99"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="108"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="118"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="138"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="277"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="140"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="144"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="141"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="147"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="146"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="147"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="148"/>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="219"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="215"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="221"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="255"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="252"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="258"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="277"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="336"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="342"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="353"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="343"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="354"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="388"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="399"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="389"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="400"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="449"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="460"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2619,154 +3170,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="85"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="93"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="97"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="93"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="100"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="108"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="106"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="114"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="119"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="131"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="129"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="140"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="133"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="305"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="313"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="136"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="306"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="314"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="157"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="158"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="154"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="162"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="189"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="222"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="216"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="224"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="217"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="225"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="233"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="241"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="255"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="249"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="257"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="299"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="307"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="302"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="310"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -2774,62 +3325,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -2903,22 +3454,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -3291,7 +3842,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reship_tab.py" line="534"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -3301,62 +3852,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -3364,137 +3915,137 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -3584,7 +4135,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -3744,27 +4295,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -4294,27 +4845,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -4322,12 +4873,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -4335,72 +4886,72 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="39"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="49"/>
         <source>待处理</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="40"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="50"/>
         <source>处理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
         <source>等待买家退货</source>
         <translation>Awaiting buyer&apos;s return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="42"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
         <source>已收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="43"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="53"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="44"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
         <source>维修中</source>
         <translation>In repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="45"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
         <source>已退款</source>
         <translation>Refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
         <source>已补发</source>
         <translation>Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="47"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
         <source>已换货</source>
         <translation>Exchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="48"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
         <source>已修好寄回</source>
         <translation>Repaired &amp; sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="49"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
         <source>已补偿</source>
         <translation>Compensated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="50"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
         <source>平台介入中</source>
         <translation>Platform intervening</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
@@ -4410,77 +4961,77 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
         <source>开始处理</source>
         <translation>Start handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="66"/>
         <source>同意退货</source>
         <translation>Approve return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
         <source>买家已寄回</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
         <source>确认收到退货</source>
         <translation>Confirm return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
         <source>补发已发出</source>
         <translation>Reship sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
         <source>换货已发出</source>
         <translation>Exchange sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
         <source>开始维修</source>
         <translation>Start repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
         <source>修好寄回</source>
         <translation>Send back repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
         <source>平台介入</source>
         <translation>Platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="66"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
         <source>恢复处理</source>
         <translation>Resume handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
         <source>完成</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -4490,32 +5041,32 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
         <source>交易成功</source>
         <translation>Order completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
         <source>淘宝</source>
         <translation>Taobao</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
         <source>天猫</source>
         <translation>Tmall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
         <source>拼多多</source>
         <translation>Pinduoduo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
         <source>抖店</source>
         <translation>Douyin Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
         <source>京东</source>
         <translation>JD</translation>
     </message>
@@ -4525,52 +5076,52 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
         <source>仅退款</source>
         <translation>Refund only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
         <source>补发</source>
         <translation>Reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
         <source>部分退款/补偿</source>
         <translation>Partial refund / compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
         <source>返修</source>
         <translation>Repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
         <source>中差评</source>
         <translation>Negative review</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
         <source>维权/投诉</source>
         <translation>Dispute / complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
         <source>漏发少件</source>
         <translation>Missing items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
         <source>错发</source>
         <translation>Wrong item sent</translation>
     </message>
@@ -4650,222 +5201,252 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Close claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="39"/>
+        <source>网点</source>
+        <translation>Outlet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="40"/>
+        <source>客服</source>
+        <translation>Customer service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
+        <source>总部</source>
+        <translation>Head office</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="44"/>
+        <source>银行转账</source>
+        <translation>Bank transfer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="45"/>
+        <source>运费抵扣</source>
+        <translation>Freight bill deduction</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
+        <source>现金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
         <source>良品</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
         <source>次品</source>
         <translation>Defective</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
         <source>错货</source>
         <translation>Wrong item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
         <source>少件</source>
         <translation>Items missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
         <source>空包</source>
         <translation>Empty parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
         <source>超区</source>
         <translation>Outside delivery area</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
         <source>质量问题</source>
         <translation>Quality problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="111"/>
         <source>七天无理由</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
         <source>物流停滞</source>
         <translation>Shipment stuck</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
         <source>一直未收到货</source>
         <translation>Never received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
         <source>尺码/颜色不合适</source>
         <translation>Wrong size / colour</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
         <source>不想要了</source>
         <translation>Changed mind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
         <source>描述不符</source>
         <translation>Not as described</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
         <source>延迟发货</source>
         <translation>Late shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
         <source>虚假发货</source>
         <translation>Fake shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
         <source>违背承诺</source>
         <translation>Broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>商家</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
         <source>供应商/档口</source>
         <translation>Supplier / stall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="126"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>买家付款</source>
         <translation>Buyer paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>商家发货</source>
         <translation>Shop shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>买家签收</source>
         <translation>Delivered to buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
         <source>买家申请售后</source>
         <translation>Buyer requested after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
         <source>买家寄回退货</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
         <source>收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>新建售后单</source>
         <translation>Case created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>退款处理（72小时后买家可申请介入）</source>
         <translation>Handle refund (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>处理七天无理由退货申请</source>
         <translation>Handle 7-day no-reason return request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

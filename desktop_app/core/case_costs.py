@@ -1,0 +1,66 @@
+"""What a case costs the shop, and who pays the return postage (谁过错谁承担).
+
+Net loss of a case, in fen:
+
+    refund (unless the goods came back: 退货退款) + compensation to the buyer
+    + postage out (the parcel sent again) + return postage when the shop paid it
+    + cost price of goods written off + the platform's penalty
+    − what the courier paid on the case's claims
+
+A return & refund gives the goods back, so its refund is money exchanged for goods, not a loss;
+returned goods that cannot be sold again are a loss through `written_off`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+
+# Kinds whose goods come back to the shop: their refund is not counted as a loss.
+GOODS_RETURNED_KINDS = frozenset({CaseKind.RETURN_REFUND})
+
+# DOMAIN.md "Who pays postage": the buyer's own reason (7-day no-reason, size, changed mind) → the
+# buyer pays the return; the shop's fault (wrong, missing, damaged, quality ...) → the shop pays both
+# ways. Reasons not listed leave the payer to the user.
+_BUYER_REASONS = frozenset({CaseReason.NO_REASON_7D, CaseReason.SIZE_COLOUR, CaseReason.CHANGED_MIND})
+_MERCHANT_REASONS = frozenset({
+    CaseReason.MISSING_ITEM, CaseReason.WRONG_ITEM, CaseReason.DAMAGED, CaseReason.QUALITY,
+    CaseReason.NOT_AS_DESCRIBED, CaseReason.LATE_SHIPMENT, CaseReason.FAKE_SHIPMENT, CaseReason.BROKEN_PROMISE,
+})
+
+
+def default_return_postage_payer(reason: CaseReason | None) -> ResponsibleParty | None:
+    """Who pays the return parcel's postage by the rule 谁过错谁承担 (None: the rule does not say)."""
+    if reason in _BUYER_REASONS:
+        return ResponsibleParty.BUYER
+    if reason in _MERCHANT_REASONS:
+        return ResponsibleParty.MERCHANT
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCosts:
+    """The cost fields of a case, in fen (None: not recorded)."""
+
+    postage_out_fen: int | None = None
+    postage_back_fen: int | None = None
+    postage_back_payer: ResponsibleParty | None = None
+    written_off_fen: int | None = None
+    penalty_fen: int | None = None
+
+    @property
+    def postage_paid_fen(self) -> int:
+        """The postage the shop itself paid: out always; back unless someone else paid it (a return
+        postage recorded without a payer was, as far as the ledger knows, paid by the shop)."""
+        paid_by_shop = self.postage_back_payer in (None, ResponsibleParty.MERCHANT)
+        back = (self.postage_back_fen or 0) if paid_by_shop else 0
+        return (self.postage_out_fen or 0) + back
+
+
+def net_loss_fen(kind: CaseKind, refund_fen: int | None, compensation_fen: int | None, costs: CaseCosts,
+                 received_fen: int = 0) -> int:
+    """The case's net loss (see the module text); negative when the courier paid more than it cost."""
+    refund = 0 if kind in GOODS_RETURNED_KINDS else refund_fen or 0
+    return (refund + (compensation_fen or 0) + costs.postage_paid_fen + (costs.written_off_fen or 0)
+            + (costs.penalty_fen or 0) - received_fen)

@@ -1,0 +1,98 @@
+"""A sheet of cost prices by 商家编码 (the shop's own product list, a supplier's price list).
+
+The header row is found among the first 10 rows: a 商家编码 column (or 商品编码 / 货号 / SKU编码) and a
+cost column (成本价 / 成本 / 进价 / 采购价); a 商品名称 column is read when present. A row with a code
+but a bad cost is reported with its row number, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.money import parse_yuan, yuan_to_fen
+from desktop_app.io.import_errors import OrderFileRefused
+from desktop_app.io.spreadsheet_readers import open_spreadsheet
+
+CODE_HEADERS = ("商家编码", "商品编码", "货号", "SKU编码", "sku编码", "SKU", "sku")
+COST_HEADERS = ("成本价", "成本", "进价", "采购价", "成本单价")
+TITLE_HEADERS = ("商品名称", "商品", "名称", "宝贝名称")
+_HEADER_ROWS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCostLine:
+    sku_code: str
+    title: str | None
+    cost_fen: int
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCostSheet:
+    lines: tuple[ProductCostLine, ...]
+    problems: tuple[str, ...]  # "第 N 行：…"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a code Excel stored as a number
+    return str(value).strip()
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for name in names:
+        if name in header:
+            return header.index(name)
+    return None
+
+
+def read_product_costs(path: Path | str) -> ProductCostSheet:
+    """Read the first sheet that has the two columns; refuses a file without them."""
+    book = open_spreadsheet(path)
+    try:
+        for name in book.sheet_names():
+            table = book.whole_table(name)
+            rows = table.rows()
+            for row_no, cells in rows:
+                header = [_text(c) for c in cells]
+                code_at, cost_at = _column(header, CODE_HEADERS), _column(header, COST_HEADERS)
+                if code_at is not None and cost_at is not None:
+                    return _lines(rows, code_at, cost_at, _column(header, TITLE_HEADERS))
+                if row_no >= _HEADER_ROWS:
+                    break
+    finally:
+        book.close()
+    raise OrderFileRefused(path, "没有找到“商家编码”和“成本价”两列（表头须在前 10 行内）")
+
+
+def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_at: int, cost_at: int,
+           title_at: int | None) -> ProductCostSheet:
+    lines: dict[str, ProductCostLine] = {}
+    problems: list[str] = []
+    for row_no, cells in rows:
+        values = [_text(c) for c in cells]
+        code = values[code_at] if code_at < len(values) else ""
+        if not code:
+            continue
+        raw = cells[cost_at] if cost_at < len(cells) else None
+        if raw is None or _text(raw) == "":
+            problems.append(f"第 {row_no} 行：商家编码 {code} 没有成本价")
+            continue
+        try:
+            if len(code) > 100:
+                raise UserError("商家编码太长（最多 100 个字符）")
+            cost = parse_yuan(Decimal(repr(raw)) if isinstance(raw, float) else _text(raw), "成本价")
+        except UserError as error:
+            problems.append(f"第 {row_no} 行：{error.message}")
+            continue
+        title = values[title_at] if title_at is not None and title_at < len(values) else ""
+        if code in lines:
+            problems.append(f"第 {row_no} 行：商家编码 {code} 与第 {lines[code].row} 行重复，以本行为准")
+        lines[code] = ProductCostLine(code, title or None, yuan_to_fen(cost), row_no)
+    return ProductCostSheet(tuple(lines.values()), tuple(problems))

@@ -1,0 +1,56 @@
+"""The 统计 figures as an xlsx: one sheet per table, numbers as numbers, money with two places, and
+nothing a product title or shop name holds can become a formula (see `xlsx_cells`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from desktop_app.io.xlsx_cells import header_cells, set_widths, text_cell
+
+Cell = str | int | Decimal | None
+_MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSheet:
+    """A sheet: its title (31 characters at most), column headers and rows. Decimal cells are money."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Cell) -> WriteOnlyCell | str | int | None:
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = _MONEY_FORMAT
+        return cell
+    if isinstance(value, str):
+        return text_cell(sheet, value) if value else None
+    return value
+
+
+def write_figures_xlsx(sheets: Sequence[FigureSheet], path: Path | str) -> None:
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    for figure in sheets:
+        sheet = workbook.create_sheet(figure.title[:31])
+        set_widths(sheet, [max(12.0, min(40.0, 2.2 * len(h) + 4)) for h in figure.headers])
+        sheet.append(header_cells(sheet, list(figure.headers)))
+        for row in figure.rows:
+            sheet.append([_cell(sheet, value) for value in row])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written next to the target and renamed: never half a workbook under the user's name.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        workbook.save(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)

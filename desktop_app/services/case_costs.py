@@ -1,0 +1,106 @@
+"""The cost of a case: record postage, goods written off and the platform's penalty; read the case's
+money with what the courier paid back and the net loss (`core.case_costs`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
+from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.money import fen_to_yuan, format_yuan
+from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+from desktop_app.services.cases import current_author
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, utcnow
+from desktop_app.store.report_queries import case_received_fen
+
+_FIELDS = {
+    "postage_out_fen": "寄出运费", "postage_back_fen": "退回运费", "postage_back_payer": "退回运费承担方",
+    "written_off_fen": "货损（成本价）", "penalty_fen": "平台处罚",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMoney:
+    """A case's money in yuan: what went out, what came back from couriers, the net loss."""
+
+    case_id: int
+    version: int
+    refund: Decimal | None
+    compensation: Decimal | None
+    costs: CaseCosts
+    received: Decimal
+    net_loss: Decimal
+
+
+def _load(session: Session, case_id: int, expected_version: int | None = None) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    if expected_version is not None and case.version != expected_version:
+        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
+    return case
+
+
+def _costs_of(case: Case) -> CaseCosts:
+    payer = ResponsibleParty(case.postage_back_payer) if case.postage_back_payer else None
+    return CaseCosts(case.postage_out_fen, case.postage_back_fen, payer, case.written_off_fen, case.penalty_fen)
+
+
+def case_money(session: Session, case_id: int) -> CaseMoney:
+    case = _load(session, case_id)
+    costs = _costs_of(case)
+    received = case_received_fen(session, case_id)
+    loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received)
+    return CaseMoney(
+        case_id=case.id, version=case.version,
+        refund=None if case.refund_fen is None else fen_to_yuan(case.refund_fen),
+        compensation=None if case.compensation_fen is None else fen_to_yuan(case.compensation_fen),
+        costs=costs, received=fen_to_yuan(received), net_loss=fen_to_yuan(loss),
+    )
+
+
+def _show(column: str, value: object) -> str:
+    if value is None:
+        return "（空）"
+    if column == "postage_back_payer":
+        return ResponsibleParty(str(value)).label
+    assert isinstance(value, int)
+    return format_yuan(value)
+
+
+def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | None = None,
+                   expected_version: int | None = None) -> CaseCosts:
+    """Record the case's costs (None clears a field). A return postage without a payer gets the one
+    the rule 谁过错谁承担 names for the case's reason. Returns what was stored."""
+    who = current_author() if author is None else author
+    for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
+                         ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
+        if amount is not None and amount < 0:
+            raise UserError(f"{_FIELDS[name]}不能为负数")
+    with db.transaction() as session:
+        case = _load(session, case_id, expected_version)
+        payer = costs.postage_back_payer
+        if payer is None and costs.postage_back_fen:
+            payer = default_return_postage_payer(CaseReason(case.reason) if case.reason else None)
+        values: dict[str, int | str | None] = {
+            "postage_out_fen": costs.postage_out_fen, "postage_back_fen": costs.postage_back_fen,
+            "postage_back_payer": payer.value if payer else None, "written_off_fen": costs.written_off_fen,
+            "penalty_fen": costs.penalty_fen,
+        }
+        changes: list[str] = []
+        for column, value in values.items():
+            old = getattr(case, column)
+            if old != value:
+                changes.append(f"{_FIELDS[column]}：{_show(column, old)} → {_show(column, value)}")
+                setattr(case, column, value)
+        if changes:
+            case.updated_at = utcnow()
+            session.add(AuditEvent(
+                case_id=case.id, subject="case", subject_id=case.id, kind="edit", note="；".join(changes),
+                author=who, at=utcnow(), recorded_at=utcnow(),
+            ))
+        return _costs_of(case)

@@ -1,0 +1,309 @@
+"""Where the money goes: the 统计 figures of a period, for the dashboard tab and `report`.
+
+The period is a range of China-time days, both inclusive, and filters on when the buyer asked for
+the after-sales case (`requested_at`; a case without it counts by when it was recorded). A platform
+is one platform: `taobao` does not include `tmall` (their rules and back offices differ), and the
+Chinese names work too. Money is Decimal yuan; net loss is defined in `core.case_costs`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
+from desktop_app.core.errors import UserError
+from desktop_app.core.money import fen_to_yuan
+from desktop_app.core.vocabulary import Platform
+from desktop_app.store.case_queries import list_shops
+from desktop_app.store.database import Database
+from desktop_app.store.report_queries import (
+    AttentionClaim,
+    CaseGroup,
+    ClaimGroup,
+    DeadlineGroup,
+    ReportScope,
+    attention_claims,
+    carrier_lines,
+    case_groups,
+    case_money_sums,
+    claim_groups,
+    deadline_groups,
+    product_lines,
+    resolve_hours,
+)
+from desktop_app.store.rows import ShopRow
+
+# Open claims older than this many days are listed for chasing.
+OLD_CLAIM_DAYS = 14
+MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
+              "outstanding", "net_loss")
+MONEY_LABELS = {
+    "refunded": "退款", "compensated": "补偿买家", "postage": "运费（本店承担）", "written_off": "货损（成本价）",
+    "penalties": "平台处罚", "claimed": "向快递索赔", "received": "快递已赔付", "outstanding": "待追回",
+    "net_loss": "净损失",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """China-time days from `first` to `last`, both inclusive."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0, 0), tzinfo=CHINA)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(0, 0), tzinfo=CHINA)
+
+
+def parse_day(text: str, what: str) -> date:
+    raw = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            day = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise UserError(f"{what}“{text}”不是合理的日期（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）")
+        return day
+    raise UserError(f"{what}“{text}”不是有效日期，应为 YYYY-MM-DD（例如 2026-11-01）")
+
+
+def parse_period(first: str, last: str) -> Period:
+    period = Period(parse_day(first, "开始日期（--from）"), parse_day(last, "结束日期（--to）"))
+    if period.last < period.first:
+        raise UserError(f"结束日期 {period.last} 早于开始日期 {period.first}")
+    return period
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    refunded: Decimal
+    compensated: Decimal
+    postage: Decimal
+    written_off: Decimal
+    penalties: Decimal
+    claimed: Decimal
+    received: Decimal
+    outstanding: Decimal
+    net_loss: Decimal
+
+    def as_strings(self) -> dict[str, str]:
+        """Yuan with two places ("12.50"), under the stable keys."""
+        return {key: f"{getattr(self, key):.2f}" for key in MONEY_KEYS}
+
+
+@dataclass(frozen=True, slots=True)
+class Timeliness:
+    """The platform timers of the cases in scope, and how long finished cases took."""
+
+    platform: str | None  # None: all platforms together
+    deadlines: int
+    met: int
+    missed: int
+    open: int
+    overdue_now: int
+    resolved: int
+    median_resolve_hours: Decimal | None
+
+    @property
+    def met_share(self) -> Decimal | None:
+        """Share of decided timers that were met (0..1, two places); None when none was decided."""
+        decided = self.met + self.missed
+        if not decided:
+            return None
+        return (Decimal(self.met) / decided).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFigure:
+    key: str
+    title: str
+    cases: int
+    sold: int | None
+    per_100_sold: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierFigure:
+    carrier: str
+    parcels: int
+    cases: int
+    lost: int
+    damaged: int
+    per_100_parcels: Decimal | None  # lost + damaged per 100 parcels
+    claims: int
+    claimed: Decimal
+    received: Decimal
+    outstanding: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    platform: Platform | None
+    shop: ShopRow | None
+    cases: int
+    open: int
+    by_kind: dict[str, int]
+    by_platform: dict[str, int]
+    by_reason: dict[str, int]  # cases without a reason are left out
+    by_responsible: dict[str, int]
+    money: Money
+    penalised_cases: int
+    timeliness: Timeliness
+    timeliness_by_platform: tuple[Timeliness, ...]
+    products: tuple[ProductFigure, ...]
+    carriers: tuple[CarrierFigure, ...]
+    claims: int
+    open_claims: int
+    attention: tuple[AttentionClaim, ...]
+    old_claim_days: int
+    notes: tuple[str, ...]
+    detailed: bool = True  # False: timeliness, products and couriers were left out
+
+    @property
+    def scope(self) -> ReportScope:
+        return ReportScope(self.period.start, self.period.end, self.platform.value if self.platform else None,
+                           self.shop.id if self.shop else None)
+
+
+def resolve_shop(session: Session, text: str, platform: Platform | None = None) -> ShopRow:
+    """A shop by its name (or number); a name two platforms share needs the platform."""
+    key = text.strip()
+    shops = list_shops(session)
+    found = [s for s in shops if s.name == key or str(s.id) == key]
+    if platform is not None:
+        found = [s for s in found if s.platform == platform.value]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        known = "、".join(s.name for s in shops) or "（还没有店铺，导入订单后出现）"
+        raise UserError(f"找不到店铺“{text}”，已有店铺：{known}")
+    raise UserError(f"有多个店铺名为“{text}”，请再用 --platform 指定平台")
+
+
+def build_report(db: Database, period: Period, platform: Platform | None = None, shop: str | int | None = None,
+                 moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
+    with db.reading() as session:
+        return report_in(session, period, platform, shop, moment, old_claim_days, detailed)
+
+
+def report_in(session: Session, period: Period, platform: Platform | None = None, shop: str | int | None = None,
+              moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
+    """Every figure; `detailed=False` leaves out timeliness, products and couriers (the slow part, which
+    joins the cases to their timers, events and orders), so the 统计 tab can show the rest at once."""
+    at = moment or now()
+    shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
+    scope = ReportScope(period.start, period.end, platform.value if platform else None,
+                        shop_row.id if shop_row else None)
+    groups = case_groups(session, scope)
+    sums = case_money_sums(session, scope)
+    claims = claim_groups(session, scope)
+    claimed = sum(c.claimed_fen for c in claims)
+    received = sum(c.received_fen for c in claims)
+    present = sorted({g.platform for g in groups}, key=_platform_order)
+    deadlines = deadline_groups(session, scope, at, present) if detailed else []
+    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)] if detailed else []
+    money = Money(
+        refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
+        postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
+        penalties=fen_to_yuan(sums.penalty_fen),
+        claimed=fen_to_yuan(claimed), received=fen_to_yuan(received),
+        outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
+        net_loss=fen_to_yuan(sums.refund_lost_fen + sums.compensation_fen + sums.postage_fen
+                             + sums.written_off_fen + sums.penalty_fen - received),
+    )
+    timeliness = _timeliness(None, deadlines, hours)
+    missed = timeliness.missed
+    notes = []
+    if missed:
+        notes.append(f"错过平台时限 {missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
+    return Report(
+        period=period, platform=platform, shop=shop_row,
+        cases=sum(g.count for g in groups), open=sum(g.count for g in groups if g.is_open),
+        by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
+        by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
+        money=money, penalised_cases=sums.penalised,
+        timeliness=timeliness,
+        timeliness_by_platform=tuple(
+            _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
+            for p in present) if detailed else (),
+        products=tuple(
+            ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold))
+            for p in product_lines(session, scope)) if detailed else (),
+        carriers=_carriers(session, scope, claims) if detailed else (),
+        claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
+        attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
+        old_claim_days=old_claim_days, notes=tuple(notes), detailed=detailed,
+    )
+
+
+def _counts(groups: Iterable[CaseGroup], field: str) -> dict[str, int]:
+    counter: Counter[str] = Counter()
+    for g in groups:
+        value = getattr(g, field)
+        if value:
+            counter[str(value)] += g.count
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _platform_order(value: str) -> int:
+    ids = [p.value for p in Platform]
+    return ids.index(value) if value in ids else len(ids)
+
+
+def _per_100(count: int, of: int | None) -> Decimal | None:
+    if not of:
+        return None
+    return (Decimal(count) * 100 / of).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _timeliness(platform: str | None, deadlines: list[DeadlineGroup],
+                hours: list[tuple[str, float]]) -> Timeliness:
+    by_status: Counter[str] = Counter()
+    overdue = 0
+    for d in deadlines:
+        by_status[d.status] += d.count
+        overdue += d.count if d.overdue else 0
+    median = None
+    if hours:
+        median = Decimal(str(statistics.median(h for _, h in hours))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Timeliness(
+        platform=platform, deadlines=sum(by_status.values()), met=by_status["met"], missed=by_status["missed"],
+        open=by_status["open"], overdue_now=overdue, resolved=len(hours), median_resolve_hours=median,
+    )
+
+
+def _carriers(session: Session, scope: ReportScope, claims: list[ClaimGroup]) -> tuple[CarrierFigure, ...]:
+    by_carrier: dict[str, list[int]] = {}
+    for c in claims:
+        sums = by_carrier.setdefault(c.carrier, [0, 0, 0, 0])
+        sums[0] += c.count
+        sums[1] += c.claimed_fen
+        sums[2] += c.received_fen
+        sums[3] += c.outstanding_fen
+    figures = []
+    lines = {line.carrier: line for line in carrier_lines(session, scope)}
+    for name in sorted(set(lines) | set(by_carrier)):
+        line = lines.get(name)
+        n, claimed, received, outstanding = by_carrier.get(name, [0, 0, 0, 0])
+        parcels, cases, lost, damaged = (line.parcels, line.cases, line.lost, line.damaged) if line else (0, 0, 0, 0)
+        figures.append(CarrierFigure(
+            carrier=name, parcels=parcels, cases=cases, lost=lost, damaged=damaged,
+            per_100_parcels=_per_100(lost + damaged, parcels), claims=n, claimed=fen_to_yuan(claimed),
+            received=fen_to_yuan(received), outstanding=fen_to_yuan(outstanding),
+        ))
+    figures.sort(key=lambda f: (-(f.lost + f.damaged), -f.cases, -f.claims, f.carrier))
+    return tuple(figures)

@@ -1,0 +1,148 @@
+"""费用: what a case cost the shop beyond refund and compensation — postage out and back (and who paid
+the return), goods written off at cost price, the platform's penalty — with the net loss after what
+couriers paid back."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.case_costs import CaseCosts
+from desktop_app.core.errors import UserError
+from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.vocabulary import ResponsibleParty
+from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
+from desktop_app.services.product_costs import case_goods_cost
+from desktop_app.store.database import Database
+from desktop_app.store.product_costs import GoodsCost
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.context import AppContext
+
+
+class CaseCostsDialog(QDialog):
+    def __init__(self, context: AppContext, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._case_id = case_id
+        self._version: int | None = None
+        self.setWindowTitle(self.tr("售后单 #%1 的费用").replace("%1", str(case_id)))
+        layout = QVBoxLayout(self)
+        self.figures = QLabel(self.tr("正在读取……"))
+        self.figures.setObjectName("costs_figures")
+        self.figures.setWordWrap(True)
+        layout.addWidget(self.figures)
+        form = QFormLayout()
+        self.postage_out = self._money_field("costs_postage_out", self.tr("补发/换货/返修寄出的运费"))
+        self.postage_back = self._money_field("costs_postage_back", self.tr("买家退回包裹的运费"))
+        self.payer = QComboBox()
+        self.payer.setObjectName("costs_back_payer")
+        self.payer.addItem(self.tr("按“谁过错谁承担”自动判断"), None)
+        for party in ResponsibleParty:
+            self.payer.addItem(labels.label(party), party.value)
+        self.written_off = self._money_field("costs_written_off", self.tr("补发或退回后不能再卖的货，按成本价"))
+        self.penalty = self._money_field("costs_penalty", self.tr("平台的罚款、赔付给买家的违约金"))
+        form.addRow(self.tr("寄出运费（元）"), self.postage_out)
+        form.addRow(self.tr("退回运费（元）"), self.postage_back)
+        form.addRow(self.tr("退回运费承担方"), self.payer)
+        written_off_row = QHBoxLayout()
+        written_off_row.addWidget(self.written_off, 1)
+        self.from_table = QPushButton(self.tr("按成本价表"))
+        self.from_table.setObjectName("costs_from_table")
+        self.from_table.setToolTip(self.tr("按商家编码的成本价表，计算订单商品的成本"))
+        self.from_table.clicked.connect(self.fill_from_cost_table)
+        written_off_row.addWidget(self.from_table)
+        form.addRow(self.tr("货损（成本价，元）"), written_off_row)
+        form.addRow(self.tr("平台处罚（元）"), self.penalty)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._load()
+
+    def _money_field(self, name: str, hint: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setObjectName(name)
+        field.setPlaceholderText(hint)
+        return field
+
+    def _load(self) -> None:
+        case_id = self._case_id
+
+        def work(db: Database) -> CaseMoney:
+            with db.reading() as session:
+                return case_money(session, case_id)
+
+        self._context.read(work, self._show, lambda error: self.figures.setText(describe_error(error)))
+
+    def _show(self, money: CaseMoney) -> None:
+        self._version = money.version
+        c = money.costs
+        for field, fen in ((self.postage_out, c.postage_out_fen), (self.postage_back, c.postage_back_fen),
+                           (self.written_off, c.written_off_fen), (self.penalty, c.penalty_fen)):
+            field.setText(format_yuan(fen).replace(",", ""))
+        self.payer.setCurrentIndex(max(self.payer.findData(c.postage_back_payer.value if c.postage_back_payer
+                                                           else None), 0))
+        text = self.tr("退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元")
+        values = ("—" if money.refund is None else f"{money.refund:,.2f}",
+                  "—" if money.compensation is None else f"{money.compensation:,.2f}",
+                  format_yuan(c.postage_paid_fen), f"{money.received:,.2f}", f"{money.net_loss:,.2f}")
+        for n, value in enumerate(values, 1):
+            text = text.replace(f"%{n}", value)
+        self.figures.setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def fill_from_cost_table(self) -> None:
+        case_id = self._case_id
+
+        def shown(goods: GoodsCost) -> None:
+            if goods.missing:
+                QMessageBox.information(self, self.windowTitle(), self.tr(
+                    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。"
+                ).replace("%1", "、".join(goods.missing)))
+                return
+            self.written_off.setText(format_yuan(goods.cost_fen).replace(",", ""))
+
+        self._context.read(lambda db: case_goods_cost(db, case_id), shown,
+                           lambda error: QMessageBox.warning(self, self.windowTitle(), describe_error(error)))
+
+    def costs(self) -> CaseCosts:
+        def fen(field: QLineEdit, what: str) -> int | None:
+            text = field.text().strip()
+            return yuan_to_fen(parse_yuan(text, what)) if text else None
+
+        payer = self.payer.currentData()
+        return CaseCosts(
+            postage_out_fen=fen(self.postage_out, self.tr("寄出运费")),
+            postage_back_fen=fen(self.postage_back, self.tr("退回运费")),
+            postage_back_payer=ResponsibleParty(payer) if payer else None,
+            written_off_fen=fen(self.written_off, self.tr("货损")),
+            penalty_fen=fen(self.penalty, self.tr("平台处罚")),
+        )
+
+    def save(self) -> None:
+        try:
+            costs = self.costs()
+        except UserError as error:
+            QMessageBox.warning(self, self.windowTitle(), error.message)
+            return
+        # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
+        case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()
+        self._context.write(lambda db: set_case_costs(db, case_id, costs, expected_version=version),
+                            Changes(cases=True),
+                            on_failure=lambda error: QMessageBox.warning(parent, title, describe_error(error)))
+        self.accept()

@@ -1,0 +1,92 @@
+"""The 费用 dialog of the case detail pane: shows the case's money, saves its costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_costs import case_money
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.models import Case, Order, OrderItem, ProductCost
+from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.context import AppContext
+
+
+@pytest.fixture
+def pane(qtbot: QtBot, db_path: Path) -> Iterator[tuple[CaseDetailPane, Database, int]]:
+    db = open_database(db_path)
+    case_id = open_case(db, NewCase(platform=Platform.TAOBAO, order_no="4100000000000000321", kind=CaseKind.REFUND_ONLY,
+                                    reason=CaseReason.WRONG_ITEM, refund_fen=4990,
+                                    requested=parse_moment("2026-11-20 10:00")), author="测试")
+    runner = BackgroundRunner()
+    context = AppContext(runner)
+    widget = CaseDetailPane(context)
+    qtbot.addWidget(widget)
+    widget.show()
+    context.set_database(db)
+    widget.show_case(case_id)
+    qtbot.waitUntil(lambda: widget.costs_button.isEnabled(), timeout=10000)
+    yield widget, db, case_id
+    runner.shutdown()
+    db.close()
+
+
+def test_costs_are_saved_and_the_net_loss_follows(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
+    widget, db, case_id = pane
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "净损失 49.90 元" in dialog.figures.text(), timeout=10000)
+    dialog.postage_back.setText("8")
+    dialog.written_off.setText("12.5")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    def stored() -> str:
+        with db.reading() as s:
+            return str(case_money(s, case_id).net_loss)
+
+    qtbot.waitUntil(lambda: stored() == "70.40", timeout=10000)  # 49.90 + 8.00 (wrong item: the shop) + 12.50
+
+
+def test_a_bad_amount_keeps_the_dialog_open(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    widget, _db, _case_id = pane
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled(), timeout=10000)
+    dialog.penalty.setText("三块")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and "平台处罚" in warnings[0]
+    dialog.reject()
+
+
+def test_the_cost_table_fills_the_goods_written_off(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    widget, db, case_id = pane
+    with db.transaction() as s:
+        s.add(ProductCost(sku_code="CUP-01", title="陶瓷马克杯", cost_fen=1250))
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled(), timeout=10000)
+    dialog.from_table.click()
+    qtbot.waitUntil(lambda: dialog.written_off.text() == "25.00", timeout=10000)
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=1, title="赠品", sku_code="GIFT", quantity=1))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    dialog.from_table.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    assert "GIFT" in told[0]
+    dialog.reject()

@@ -1,0 +1,114 @@
+"""The 统计 tab in the real main window: figures of a period, a click on a row lists those cases in the
+Cases tab, export to xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.case_costs import CaseCosts
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_costs import set_case_costs
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.report import Period
+from desktop_app.store.database import open_database
+from desktop_app.ui.figure_table import FigureTable
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
+
+
+@pytest.fixture
+def seeded_path(db_path: Path) -> Path:
+    db = open_database(db_path)
+    cases = (
+        (Platform.TAOBAO, "4100000000000000001", CaseKind.RESHIP, CaseReason.DAMAGED, "2026-11-03 10:00", None),
+        (Platform.TAOBAO, "4100000000000000002", CaseKind.REFUND_ONLY, CaseReason.DAMAGED, "2026-11-20 10:00", 3000),
+        (Platform.PDD, "261110-000000000003", CaseKind.REFUND_ONLY, CaseReason.LOST, "2026-11-21 10:00", 4500),
+        # Damaged too, but in October: the click on 破损 for November must not list it.
+        (Platform.PDD, "261010-000000000004", CaseKind.RESHIP, CaseReason.DAMAGED, "2026-10-21 10:00", None),
+        (Platform.JD, "300000000005", CaseKind.EXCHANGE, CaseReason.SIZE_COLOUR, "2026-11-25 10:00", None),
+    )
+    ids = []
+    for platform, order_no, kind, reason, requested, refund in cases:
+        ids.append(open_case(db, NewCase(platform=platform, order_no=order_no, kind=kind, reason=reason,
+                                         refund_fen=refund, requested=parse_moment(requested)), author="测试"))
+    set_case_costs(db, ids[0], CaseCosts(postage_out_fen=1200, written_off_fen=2500), author="测试")
+    db.close()
+    return db_path
+
+
+def show_november(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.dashboard_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.set_period(NOVEMBER)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.report is not None and tab.report.period == NOVEMBER and tab.report.detailed,
+                    timeout=10000)
+
+
+def rows_of(table: FigureTable) -> list[tuple[str, ...]]:
+    return [row.cells for row in table.figures.rows]
+
+
+def test_the_tab_shows_the_figures_of_the_period(qtbot: QtBot, window: MainWindow) -> None:
+    show_november(qtbot, window)
+    tab = window.dashboard_tab
+    assert rows_of(tab.tables["report_by_reason"]) == [("破损", "2"), ("丢件", "1"), ("尺码/颜色不合适", "1")]
+    assert rows_of(tab.tables["report_by_platform"]) == [("淘宝", "2"), ("京东", "1"), ("拼多多", "1")]
+    money = dict(rows_of(tab.money))
+    # 30.00 + 45.00 refunded (goods not returned), postage 12.00, written off 25.00 → 112.00.
+    assert money["退款"] == "75.00" and money["运费（本店承担）"] == "12.00" and money["净损失"] == "112.00"
+    assert "售后单 4 张" in tab.summary.text()
+
+
+def test_a_click_on_a_reason_lists_those_cases_in_the_cases_tab(qtbot: QtBot, window: MainWindow) -> None:
+    show_november(qtbot, window)
+    table = window.dashboard_tab.tables["report_by_reason"]
+    row = [cells[0] for cells in rows_of(table)].index("破损")
+    index = table.model().index(row, 2)  # the bar
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    cases = window.cases_tab
+    assert window.tabs.currentWidget() is cases
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: cases.model.rowCount() == 2, timeout=10000)
+    assert {cases.model.row_object(r).reason for r in range(2)} == {"damaged"}
+    assert "破损" in cases.report_button.text() and cases.report_button.isVisibleTo(cases)
+    cases.report_button.click()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: not cases.report_button.isVisibleTo(cases), timeout=5000)
+    cases.open_filter.setCurrentIndex(cases.open_filter.findData("all"))
+    qtbot.waitUntil(lambda: cases.model.rowCount() == 5, timeout=10000)
+
+
+def test_a_click_on_a_platform_sets_the_platform_box(qtbot: QtBot, window: MainWindow) -> None:
+    show_november(qtbot, window)
+    table = window.dashboard_tab.tables["report_by_platform"]
+    row = [cells[0] for cells in rows_of(table)].index("拼多多")
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(table.model().index(row, 0)).center())
+    cases = window.cases_tab
+    qtbot.waitUntil(lambda: cases.model.rowCount() == 1, timeout=10000)  # the October pdd case stays out
+    assert cases.platform_filter.currentData() == "pdd"
+
+
+def test_export_writes_the_tables_to_xlsx(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    show_november(qtbot, window)
+    target = tmp_path / "统计.xlsx"
+    window.dashboard_tab.export_to(target)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    book = load_workbook(target, read_only=True)
+    assert book.sheetnames[:3] == ["概览", "按类型", "按原因"]
+    reasons = [tuple(r) for r in book["按原因"].iter_rows(values_only=True)]
+    assert reasons[1] == ("破损", 2)
+    overview = {r[0]: r[1] for r in book["概览"].iter_rows(values_only=True)}
+    assert str(overview["净损失"]) == "112"
+    book.close()

@@ -1,0 +1,117 @@
+"""A small ledger whose November 2026 figures are computed by hand (see EXPECTED_* below).
+
+Cases (requested at, China time):
+  #1 taobao  reship          missing_item         2026-11-01 00:00  postage out 8.00, written off 20.00, shop 小林家居,
+                                                                      closed 2026-11-02 00:00 (24 h)
+  #2 taobao  return_refund   no_reason_7d         2026-11-15 12:00  refund 59.90, return postage 10.00 (buyer pays)
+  #3 tmall   refund_only     lost                 2026-11-30 23:59  refund 100.00; claim 100.00 on 中通快递, two partial
+                                                                      payouts 30.00 (bank) + 20.00 (运费抵扣)
+  #4 pdd     partial_refund  damaged              2026-11-10 10:00  compensation 5.00, penalty 3.00, return postage
+                                                                      6.00 (shop pays), closed 2026-11-12 10:00 (48 h)
+  #5 taobao  refund_only     quality              2026-10-31 23:30  refund 999.00 — before the period
+  #6 douyin  reship          lost                 2026-12-01 00:00  refund 777.00 — after the period (16:00 UTC Nov 30)
+
+Net loss in November: 100.00 (#3's refund; #2's goods came back) + 5.00 + postage 14.00 + 20.00 + 3.00
+− 50.00 received = 92.00.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from desktop_app.core.case_costs import CaseCosts
+from desktop_app.core.claims import ClaimAction, ClaimIncident, PayoutChannel
+from desktop_app.core.clock import now, parse_moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.services.case_costs import set_case_costs
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Deadline, Order, OrderItem, Shop
+
+EXPECTED_MONEY = {
+    "refunded": "159.90", "compensated": "5.00", "postage": "14.00", "written_off": "20.00", "penalties": "3.00",
+    "claimed": "100.00", "received": "50.00", "outstanding": "50.00", "net_loss": "92.00",
+}
+EXPECTED_BY_KIND = {"reship": 1, "return_refund": 1, "refund_only": 1, "partial_refund": 1}
+EXPECTED_BY_PLATFORM = {"taobao": 2, "tmall": 1, "pdd": 1}
+EXPECTED_BY_REASON = {"missing_item": 1, "no_reason_7d": 1, "lost": 1, "damaged": 1}
+
+
+def _case(db: Database, platform: Platform, order_no: str, kind: CaseKind, reason: CaseReason, requested: str,
+          refund: int | None = None, compensation: int | None = None,
+          responsible: ResponsibleParty | None = None) -> int:
+    return open_case(db, NewCase(
+        platform=platform, order_no=order_no, kind=kind, reason=reason, refund_fen=refund,
+        compensation_fen=compensation, responsible=responsible, requested=parse_moment(requested),
+    ), author="测试")
+
+
+def build(db: Database) -> dict[str, int]:
+    """Build the ledger; returns the case and claim ids by name."""
+    ids: dict[str, int] = {}
+    ids["c1"] = _case(db, Platform.TAOBAO, "4100000000000000001", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                      "2026-11-01 00:00", responsible=ResponsibleParty.MERCHANT)
+    ids["c2"] = _case(db, Platform.TAOBAO, "4100000000000000002", CaseKind.RETURN_REFUND, CaseReason.NO_REASON_7D,
+                      "2026-11-15 12:00", refund=5990, responsible=ResponsibleParty.BUYER)
+    ids["c3"] = _case(db, Platform.TMALL, "4100000000000000003", CaseKind.REFUND_ONLY, CaseReason.LOST,
+                      "2026-11-30 23:59", refund=10000, responsible=ResponsibleParty.CARRIER)
+    ids["c4"] = _case(db, Platform.PDD, "261110-000000000004", CaseKind.PARTIAL_REFUND, CaseReason.DAMAGED,
+                      "2026-11-10 10:00", compensation=500, responsible=ResponsibleParty.MERCHANT)
+    ids["c5"] = _case(db, Platform.TAOBAO, "4100000000000000005", CaseKind.REFUND_ONLY, CaseReason.QUALITY,
+                      "2026-10-31 23:30", refund=99900)
+    ids["c6"] = _case(db, Platform.DOUYIN, "6900000000000000006", CaseKind.RESHIP, CaseReason.LOST,
+                      "2026-12-01 00:00", refund=77700)
+    set_case_costs(db, ids["c1"], CaseCosts(postage_out_fen=800, written_off_fen=2000), author="测试")
+    set_case_costs(db, ids["c2"], CaseCosts(postage_back_fen=1000), author="测试")  # the rule: buyer pays
+    set_case_costs(db, ids["c4"], CaseCosts(postage_back_fen=600, penalty_fen=300), author="测试")  # shop pays
+    act_on_case(db, ids["c1"], CaseAction.CLOSE, at=parse_moment("2026-11-02 00:00"), author="测试")
+    act_on_case(db, ids["c4"], CaseAction.CLOSE, at=parse_moment("2026-11-12 10:00"), author="测试")
+    with db.transaction() as s:
+        shop = Shop(platform="taobao", name="小林家居")
+        s.add(shop)
+        s.flush()
+        c1 = s.get_one(Case, ids["c1"])
+        s.get_one(Order, c1.order_id).shop_id = shop.id
+        c3 = s.get_one(Case, ids["c3"])
+        order3 = s.get_one(Order, c3.order_id)
+        order3.carrier = "中通快递"
+        order3.imported_at = parse_moment("2026-11-29").at
+        order3.paid_at = parse_moment("2026-11-28 10:00").at
+        order3.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
+        # An order without a case, paid in November on the same courier and product.
+        other = Order(order_key="taobao:4100000000000000099", platform="tmall", order_no="4100000000000000099",
+                      carrier="中通快递", paid_at=parse_moment("2026-11-20 09:00").at,
+                      imported_at=parse_moment("2026-11-21").at, search_text="")
+        other.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=3))
+        s.add(other)
+        ids["shop"] = shop.id
+    ids["claim"] = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=ids["c3"], claimed_fen=10000,
+                                           at=parse_moment("2026-12-01 09:00")), author="测试")
+    act_on_claim(db, ids["claim"], ClaimAction.SUBMIT_STATEMENT, at=parse_moment("2026-12-01 10:00"), author="测试")
+    act_on_claim(db, ids["claim"], ClaimAction.PAY_PARTIALLY, amount_fen=3000, channel=PayoutChannel.BANK,
+                 at=parse_moment("2026-12-03 10:00"), author="测试")
+    act_on_claim(db, ids["claim"], ClaimAction.PAY_PARTIALLY, amount_fen=2000,
+                 channel=PayoutChannel.FREIGHT_DEDUCTION, at=parse_moment("2026-12-05 10:00"), author="测试")
+    _deadlines(db, ids)
+    return ids
+
+
+def _deadlines(db: Database, ids: dict[str, int]) -> None:
+    """Platform timers by hand: #1 met, #2 missed, #3 open and overdue, #4 open and not yet due, #5 missed
+    (outside the period)."""
+    moment = now()
+    with db.transaction() as s:
+        s.execute(delete(Deadline).where(Deadline.claim_id.is_(None)))
+        timers = (
+            ("c1", "met", moment - timedelta(days=30)), ("c2", "missed", moment - timedelta(days=20)),
+            ("c3", "open", moment - timedelta(hours=1)), ("c4", "open", moment + timedelta(days=2)),
+            ("c5", "missed", moment - timedelta(days=40)),
+        )
+        for name, status, due in timers:
+            s.add(Deadline(case_id=ids[name], timer_id="test_timer", name="测试时限", starts_at=due - timedelta(days=2),
+                           due_at=due, action="auto_refund", status=status,
+                           met_at=due if status == "met" else None))

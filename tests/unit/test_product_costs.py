@@ -1,0 +1,76 @@
+"""The cost price table by 商家编码: import from a sheet, and `costs N --written-off cost`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from desktop_app.cli import run
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.io.product_cost_sheet import read_product_costs
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.product_costs import case_goods_cost
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order, OrderItem
+
+
+def cost_sheet(path: Path, rows: list[tuple[object, ...]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(("小林家居 成本价表 2026-11",))  # a title line above the header
+    sheet.append(("商家编码", "商品名称", "成本价"))
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_the_sheet_is_read_and_bad_lines_are_named(tmp_path: Path) -> None:
+    sheet = read_product_costs(cost_sheet(tmp_path / "成本.xlsx", [
+        ("CUP-01", "陶瓷马克杯", 12.5), (20261101, "汤碗", "8.80"), ("BAD-1", "坏价格", "十二"),
+        ("NONE-1", "没有价格", None), ("CUP-01", "陶瓷马克杯（新）", 13), ("", "空编码行", 1),
+        ("TOO-1", "三位小数", 1.234),
+    ]))
+    assert [(line.sku_code, line.cost_fen) for line in sheet.lines] == [("CUP-01", 1300), ("20261101", 880)]
+    assert sheet.problems == (
+        "第 5 行：成本价“十二”不是有效的金额（例如 12.50）", "第 6 行：商家编码 NONE-1 没有成本价",
+        "第 7 行：商家编码 CUP-01 与第 3 行重复，以本行为准", "第 9 行：成本价“1.234”最多只能有两位小数（精确到分）",
+    )
+
+
+def test_import_cli_then_price_a_case(db: Database, db_path: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = cost_sheet(tmp_path / "成本.xlsx", [("CUP-01", "陶瓷马克杯", 12.5), ("BOWL-2", "汤碗", "8.80"),
+                                               ("X", "坏", "abc")])
+    assert run(["product-costs", "import", str(path), "--db", str(db_path), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["added"] == 2
+    assert run(["product-costs", "import", str(path), "--db", str(db_path)]) == 1
+    assert "未变 2 个" in capsys.readouterr().out
+    case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000009", kind=CaseKind.RESHIP,
+                                    reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")), author="测试")
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
+        order.items.append(OrderItem(position=1, title="汤碗", sku_code="BOWL-2", quantity=1))
+    assert case_goods_cost(db, case_id).cost_fen == 3380
+    assert run(["costs", str(case_id), "--written-off", "cost", "--json", "--db", str(db_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["written_off"] == "33.80"
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=2, title="赠品勺子", sku_code="GIFT-9", quantity=1))
+    assert run(["costs", str(case_id), "--written-off", "cost", "--db", str(db_path)]) == 2
+    assert "GIFT-9" in capsys.readouterr().err
+
+
+def test_a_file_without_the_columns_is_refused(db_path: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "订单.csv"
+    path.write_text("订单号,金额\n1,2\n", encoding="utf-8")
+    assert run(["product-costs", "import", str(path), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "商家编码" in err and "Traceback" not in err

@@ -1,0 +1,213 @@
+"""The 统计 figures and the `report` command, against the hand-computed ledger of report_ledger.py."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
+from sqlalchemy import select
+
+from desktop_app.cli import run
+from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import now
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+from desktop_app.services.case_costs import case_money
+from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.services.report import Period, build_report, parse_period
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order
+
+NOVEMBER = parse_period("2026-11-01", "2026-11-30")
+
+
+@pytest.fixture
+def ledger(db: Database) -> dict[str, int]:
+    return build(db)
+
+
+def report_json(db_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
+    code = run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path), "--json", *extra])
+    out = capsys.readouterr().out
+    assert code == 0
+    return json.loads(out)
+
+
+def test_november_figures_match_the_hand_computed_ones(db: Database, ledger: dict[str, int]) -> None:
+    report = build_report(db, NOVEMBER)
+    assert report.cases == 4 and report.open == 2  # #1 and #4 were closed
+    assert report.by_kind == EXPECTED_BY_KIND
+    assert report.by_platform == EXPECTED_BY_PLATFORM
+    assert report.by_reason == EXPECTED_BY_REASON
+    assert report.by_responsible == {"merchant": 2, "buyer": 1, "carrier": 1}
+    assert report.money.as_strings() == EXPECTED_MONEY
+    assert report.money.net_loss == Decimal("92.00")
+    assert report.penalised_cases == 1
+    assert report.claims == 1 and report.open_claims == 1
+
+
+def test_the_cli_json_contract(db: Database, ledger: dict[str, int], db_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    data = report_json(db_path, capsys)
+    assert data["by_kind"] == EXPECTED_BY_KIND
+    assert data["by_platform"] == EXPECTED_BY_PLATFORM
+    assert data["by_reason"] == EXPECTED_BY_REASON
+    assert data["money"] == EXPECTED_MONEY
+    assert data["cases"] == 4 and data["from"] == "2026-11-01" and data["to"] == "2026-11-30"
+    assert data["date"] == "requested_at"
+
+
+def test_the_text_report_names_the_figures(db: Database, ledger: dict[str, int], db_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "售后单 4 张" in out
+    assert "净损失" in out and "92.00" in out
+    assert "漏发少件" in out and "天猫" in out and "中通快递" in out
+
+
+def test_the_period_is_china_days_both_inclusive(db: Database, ledger: dict[str, int]) -> None:
+    # #1 at 00:00 on the first day and #3 at 23:59 on the last are in; #5 (Oct 31 23:30) and #6 (Dec 1 00:00,
+    # still Nov 30 in UTC) are out.
+    assert build_report(db, parse_period("2026-11-01", "2026-11-01")).cases == 1
+    assert build_report(db, parse_period("2026-11-30", "2026-11-30")).by_platform == {"tmall": 1}
+    assert build_report(db, parse_period("2026-10-31", "2026-10-31")).money.refunded == Decimal("999.00")
+    assert build_report(db, parse_period("2026-12-01", "2026-12-01")).by_platform == {"douyin": 1}
+    assert build_report(db, parse_period("2026-10-01", "2026-12-31")).cases == 6
+
+
+def test_taobao_is_taobao_only_and_chinese_names_work(db: Database, ledger: dict[str, int], db_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    taobao = report_json(db_path, capsys, "--platform", "taobao")
+    assert taobao["by_platform"] == {"taobao": 2}
+    money = taobao["money"]
+    assert isinstance(money, dict)
+    # #1 postage 8.00 + written off 20.00; #2's refund bought its goods back and the buyer paid the return.
+    assert money["refunded"] == "59.90" and money["postage"] == "8.00" and money["net_loss"] == "28.00"
+    assert money["claimed"] == "0.00"
+    assert report_json(db_path, capsys, "--platform", "淘宝")["by_platform"] == {"taobao": 2}
+    tmall = report_json(db_path, capsys, "--platform", "天猫")
+    assert tmall["by_platform"] == {"tmall": 1}
+    assert tmall["money"] == {**{k: "0.00" for k in EXPECTED_MONEY}, "refunded": "100.00", "claimed": "100.00",
+                              "received": "50.00", "outstanding": "50.00", "net_loss": "50.00"}
+
+
+def test_shop_filter_by_name(db: Database, ledger: dict[str, int], db_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    data = report_json(db_path, capsys, "--shop", "小林家居")
+    assert data["cases"] == 1 and data["by_kind"] == {"reship": 1}
+    assert data["shop"] == {"id": ledger["shop"], "name": "小林家居", "platform": "taobao"}
+    assert report_json(db_path, capsys, "--shop", str(ledger["shop"]))["cases"] == 1
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--from", "2026-13-01", "--to", "2026-11-30"], "开始日期"),
+    (["--from", "2026-11-01", "--to", "明天"], "结束日期"),
+    (["--from", "2026-11-30", "--to", "2026-11-01"], "早于"),
+    (["--from", "0001-01-01", "--to", "9999-12-31"], "年份应在"),
+    (["--from", "2026-11-01", "--to", "2026-11-30", "--platform", "amazon"], "平台"),
+    (["--from", "2026-11-01", "--to", "2026-11-30", "--shop", "没有这家"], "找不到店铺"),
+])
+def test_bad_input_is_a_chinese_message_and_exit_2(db: Database, ledger: dict[str, int], db_path: Path,
+                                                   capsys: pytest.CaptureFixture[str], args: list[str],
+                                                   words: str) -> None:
+    assert run(["report", *args, "--db", str(db_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert words in captured.err and "Traceback" not in captured.err
+
+
+def test_an_empty_ledger_reports_zeros(db: Database, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = report_json(db_path, capsys)
+    assert data["cases"] == 0 and data["by_kind"] == {} and data["by_platform"] == {} and data["by_reason"] == {}
+    assert data["money"] == {k: "0.00" for k in EXPECTED_MONEY}
+
+
+def test_timeliness_counts_the_timers_of_the_cases_in_scope(db: Database, ledger: dict[str, int]) -> None:
+    t = build_report(db, NOVEMBER).timeliness
+    assert (t.deadlines, t.met, t.missed, t.open, t.overdue_now) == (4, 1, 1, 2, 1)
+    assert t.met_share == Decimal("0.50")
+    assert t.resolved == 2 and t.median_resolve_hours == Decimal("36.0")  # 24 h and 48 h
+    by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
+    assert by_platform["pdd"].median_resolve_hours == Decimal("48.0")
+    assert by_platform["taobao"].met_share == Decimal("0.50")
+
+
+def test_products_and_couriers(db: Database, ledger: dict[str, int]) -> None:
+    report = build_report(db, NOVEMBER)
+    cup = report.products[0]
+    assert (cup.key, cup.title, cup.cases, cup.sold, cup.per_100_sold) == ("CUP-01", "陶瓷马克杯", 1, 5,
+                                                                            Decimal("20.00"))
+    zto = next(c for c in report.carriers if c.carrier == "中通快递")
+    assert (zto.parcels, zto.cases, zto.lost, zto.damaged) == (2, 1, 1, 0)
+    assert zto.per_100_parcels == Decimal("50.00")
+    assert (zto.claims, zto.claimed, zto.received, zto.outstanding) == (1, Decimal("100.00"), Decimal("50.00"),
+                                                                       Decimal("50.00"))
+
+
+def test_open_claims_without_evidence_or_ticket_are_listed(db: Database, ledger: dict[str, int]) -> None:
+    attention = build_report(db, NOVEMBER).attention
+    assert [a.id for a in attention] == [ledger["claim"]]
+    assert attention[0].evidence_missing and attention[0].ticket_missing and not attention[0].is_old
+    assert attention[0].outstanding_fen == 5000
+    assert build_report(db, NOVEMBER, old_claim_days=-1).attention[0].is_old
+
+
+def test_the_money_of_one_case(db: Database, ledger: dict[str, int]) -> None:
+    with db.reading() as s:
+        three = case_money(s, ledger["c3"])
+        two = case_money(s, ledger["c2"])
+        four = case_money(s, ledger["c4"])
+    assert three.received == Decimal("50.00") and three.net_loss == Decimal("50.00")
+    assert two.costs.postage_back_payer is ResponsibleParty.BUYER and two.net_loss == Decimal("0.00")
+    assert four.costs.postage_back_payer is ResponsibleParty.MERCHANT and four.net_loss == Decimal("14.00")
+
+
+def test_who_pays_the_return_postage() -> None:
+    assert default_return_postage_payer(CaseReason.NO_REASON_7D) is ResponsibleParty.BUYER
+    assert default_return_postage_payer(CaseReason.WRONG_ITEM) is ResponsibleParty.MERCHANT
+    assert default_return_postage_payer(CaseReason.LOST) is None
+    costs = CaseCosts(postage_out_fen=100, postage_back_fen=200, postage_back_payer=ResponsibleParty.SUPPLIER)
+    assert costs.postage_paid_fen == 100
+    assert CaseCosts(postage_back_fen=200).postage_paid_fen == 200  # no payer recorded: the shop paid
+    assert net_loss_fen(CaseKind.RETURN_REFUND, 5000, None, CaseCosts()) == 0
+    assert net_loss_fen(CaseKind.REFUND_ONLY, 5000, 100, CaseCosts(penalty_fen=300), received_fen=1000) == 4400
+
+
+def test_parse_period_refuses_nonsense() -> None:
+    assert parse_period("2026/11/01", " 2026-11-30 ") == Period(NOVEMBER.first, NOVEMBER.last)
+    with pytest.raises(UserError, match="不是有效日期"):
+        parse_period("", "2026-11-30")
+
+
+
+def test_a_claim_recorded_for_the_order_counts_in_its_cases_period(db: Database, ledger: dict[str, int]) -> None:
+    with db.reading() as s:
+        order_id = s.get_one(Case, ledger["c2"]).order_id
+    open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id, claimed_fen=1500), author="测试")
+    money = build_report(db, NOVEMBER).money
+    assert (money.claimed, money.outstanding) == (Decimal("115.00"), Decimal("65.00"))
+    # A claim on an order without any case counts on the day it was recorded (today), not in November.
+    other = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=_order_without_case(db), claimed_fen=900),
+                       author="测试")
+    assert build_report(db, NOVEMBER).money.claimed == Decimal("115.00")
+    today = now().date()
+    assert other in [a.id for a in build_report(db, Period(today, today)).attention]
+
+
+def _order_without_case(db: Database) -> int:
+    with db.reading() as s:
+        return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
+
+
+def test_the_quick_overview_has_the_same_counts_and_money_without_the_slow_parts(db: Database,
+                                                                                  ledger: dict[str, int]) -> None:
+    quick, full = build_report(db, NOVEMBER, detailed=False), build_report(db, NOVEMBER)
+    assert (quick.by_kind, quick.by_reason, quick.money, quick.attention) == \
+        (full.by_kind, full.by_reason, full.money, full.attention)
+    assert not quick.detailed and quick.products == () and quick.carriers == () and quick.timeliness.deadlines == 0
+    assert full.detailed and full.products and full.carriers
