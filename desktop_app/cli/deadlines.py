@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json, workdays
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.vocabulary import Platform
@@ -43,6 +43,8 @@ def register(subparsers: Any) -> None:
     add_json_option(parser)
     add_db_option(parser)
     parser.set_defaults(handler=run)
+    # The working-day schedule belongs with the deadlines it counts (registered here, one module each).
+    workdays.register(subparsers)
 
 
 def run(args: argparse.Namespace) -> int:

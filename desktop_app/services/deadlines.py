@@ -24,7 +24,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from importlib import metadata
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -61,6 +60,7 @@ from desktop_app.core.deadlines import (
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
@@ -81,8 +81,9 @@ class RuleContext:
 
     @classmethod
     def load(cls) -> RuleContext:
-        """From the shipped packs and the user's data folder (raises RulePackError if broken)."""
-        return cls(load_packs(), WorkdayCalendar(load_workday_overrides()))
+        """From the shipped packs, the official holiday schedule and the user's data folder
+        (raises RulePackError / HolidayScheduleError if a file is broken)."""
+        return cls(load_packs(), WorkdayCalendar(load_workday_overrides(), load_schedule()))
 
 
 # --- recomputing ----------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def recompute_all(db: Database, context: RuleContext | None = None, include_clos
 def recompute_changed_rules(db: Database, context: RuleContext | None = None) -> int:
     """Recompute the open cases whose platform's rules changed since they were last computed.
 
-    Rules = the resolved pack, the working-day overrides, the holiday libraries' versions and the
+    Rules = the resolved pack, the working-day overrides, the official holiday schedule and the
     engine's revision. Every case event recomputes its case at once (`recompute_case`), so only a
     rule change can leave stored deadlines stale; with 100,000 open cases a full recompute takes
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
@@ -166,7 +167,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 1
+ENGINE_REVISION = 2
 _RULES_SETTING = "deadlines.rule_fingerprints"
 
 
@@ -174,8 +175,7 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
     """A digest per pack of everything the engine's results depend on besides the case itself."""
     shared = {
         "engine": ENGINE_REVISION,
-        "chinesecalendar": _version("chinesecalendar"),
-        "holidays": _version("holidays"),
+        "holiday_schedule": context.calendar.schedule.digest(),
         "extra_holidays": sorted(d.isoformat() for d in context.calendar.overrides.extra_holidays),
         "extra_workdays": sorted(d.isoformat() for d in context.calendar.overrides.extra_workdays),
     }
@@ -198,13 +198,6 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
         text = json.dumps(described, ensure_ascii=False, sort_keys=True)
         result[pack_id] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return result
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _remembered_rules(session: Session) -> dict[str, str]:

@@ -17,6 +17,10 @@ from desktop_app.core.deadlines import (
     urgency,
 )
 from desktop_app.core.rule_packs import RulePack, load_pack
+from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+
+CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
 
 OPEN = DeadlineStatus.OPEN
 MET = DeadlineStatus.MET
@@ -39,7 +43,8 @@ def ms(**events: str) -> dict[str, tuple[datetime, bool]]:
 def compute(pack: str | RulePack, kind: str, reason: str | None = None, case_open: bool = True,
             **events: str) -> dict[str, ComputedDeadline]:
     rules = load_pack(pack) if isinstance(pack, str) else pack
-    found = compute_deadlines(rules, kind=kind, reason=reason, case_open=case_open, milestones=ms(**events))
+    found = compute_deadlines(rules, kind=kind, reason=reason, case_open=case_open, milestones=ms(**events),
+                              calendar=CALENDAR)
     return {d.timer_id: d for d in found}
 
 
