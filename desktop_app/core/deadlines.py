@@ -8,10 +8,12 @@ has happened:
 - starts_at: the milestone's time; for a date-only milestone 00:00 of that day, or of the next day
   when the timer says `date_only_start = "next_day"` (the 7-day no-reason rule);
 - due_at: starts_at + the duration (hours, calendar days or working days), where the duration
-  comes from a date window of the pack when the starting event falls inside one;
-- met_at: the earliest `met_by` milestone at or after the starting event (an older one belongs to
-  an earlier round of the case). A closed case has met every timer that was still running, at its
-  closing time; timers that would start only after the closure are not produced.
+  comes from a date window of the pack when the event the window is keyed to (the request, by
+  default) falls inside one;
+- met_at: the earliest `met_by` milestone at or after the starting event and before the next
+  round (an older one belongs to an earlier round of the case). A closed case has met every timer
+  that was still running, at its closing time; timers that would start only after the closure are
+  not produced.
 
 Status (decided here, shown by the CLI and the UI):
 - `met`: met at or before due_at;
@@ -23,7 +25,7 @@ Status (decided here, shown by the CLI and the UI):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -32,6 +34,7 @@ from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import (
     CLOSING_MILESTONES,
     DateOnlyStart,
+    Rounds,
     RulePack,
     TimerRule,
 )
@@ -39,6 +42,8 @@ from desktop_app.core.working_days import WorkdayCalendar
 
 # name → (aware time, date_only). `clock.Moment` converts as (m.at, m.date_only).
 Milestones = Mapping[str, tuple[datetime, bool]]
+# name → every occurrence, in time order (the case's event log).
+History = Mapping[str, Sequence[tuple[datetime, bool]]]
 
 SOON = timedelta(hours=24)
 
@@ -115,6 +120,7 @@ _OPEN = DeadlineStatus.OPEN
 _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
 _NEXT_DAY = DateOnlyStart.NEXT_DAY
+_FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
 
@@ -135,7 +141,30 @@ def compute_deadlines(
     milestones: Milestones,
     calendar: WorkdayCalendar | None = None,
 ) -> list[ComputedDeadline]:
-    """The case's deadlines under `pack`, sorted by due time then timer id.
+    """The case's deadlines when each milestone happened once (see `compute_from_history`)."""
+    return compute_from_history(
+        pack, kind=kind, reason=reason, case_open=case_open,
+        history={name: (value,) for name, value in milestones.items()}, calendar=calendar,
+    )
+
+
+def compute_from_history(
+    pack: RulePack,
+    *,
+    kind: str,
+    reason: str | None,
+    case_open: bool,
+    history: History,
+    calendar: WorkdayCalendar | None = None,
+) -> list[ComputedDeadline]:
+    """The case's deadlines from its event log, sorted by due time then timer id.
+
+    `history`: milestone → its occurrences in time order. Each occurrence of a timer's starting event
+    starts a round (only the first with `rounds = "first"`); a round is met by the first `met_by`
+    event at or after its start and before the next round starts. A round the next one interrupted
+    before it ran out never ran out and is not shown; one that had run out stays `missed`, so agreeing
+    again after an escalation never turns a late answer into an on-time one, nor the reverse. The last
+    round keeps the timer's id; earlier ones are `<id>@<n>`.
 
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
@@ -143,50 +172,63 @@ def compute_deadlines(
     timers = pack.applicable(kind, reason)
     if not timers:
         return []
-    closed_at: datetime | None = None
-    if not case_open:
-        closings = [milestones[name][0].astimezone(UTC) for name in CLOSING_MILESTONES if name in milestones]
-        closed_at = max(closings) if closings else None
+    closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
+    closed_at: datetime | None = closings[-1] if closings and not case_open else None
     results: list[ComputedDeadline] = []
-    get = milestones.get
+    get = history.get
     for timer in timers:
-        started = get(timer.starts_from)
-        if started is None:
+        starts = get(timer.starts_from)
+        if not starts:
             continue
-        event_at = started[0].astimezone(UTC)
-        if closed_at is not None and event_at > closed_at:
-            continue  # it would start only after the case was closed: it never ran
-        starts_at = _date_only_start(timer, event_at) if started[1] else event_at
-        duration, window = pack.duration_for(timer, event_at)
-        delta = duration.delta
-        estimated = False
-        if delta is not None:
-            due_at = starts_at + delta
-        else:
-            if calendar is None:
-                calendar = WorkdayCalendar()
-            result = calendar.add_working_days(starts_at, duration.amount)
-            due_at, estimated = result.at.astimezone(UTC), result.estimated
-        met_at: datetime | None = None
-        for name in timer.met_by:
-            hit = get(name)
-            if hit is not None:
-                hit_at = hit[0].astimezone(UTC)
-                if hit_at >= event_at and (met_at is None or hit_at < met_at):
-                    met_at = hit_at
-        if met_at is None:
-            if case_open:
-                status = _OPEN
+        if timer.rounds is _FIRST:
+            starts = starts[:1]
+        keyed = pack.window_keys(timer)
+        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in get(name, ()))
+        last = len(starts) - 1
+        for index, (at, date_only) in enumerate(starts):
+            event_at = at.astimezone(UTC)
+            next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
+            if closed_at is not None and event_at > closed_at:
+                continue  # it would start only after the case was closed: it never ran
+            starts_at = _date_only_start(timer, event_at) if date_only else event_at
+            keys = None
+            if keyed:
+                keys = {name: [t for t in (o[0].astimezone(UTC) for o in get(name, ()))
+                               if next_at is None or t < next_at] for name in keyed}
+            duration, window = pack.duration_for(timer, event_at, kind, keys or {})
+            delta = duration.delta
+            estimated = False
+            if delta is not None:
+                due_at = starts_at + delta
             else:
-                met_at = closed_at
-                # Closed without a recorded closing time: nothing says it ran out, count it met.
-                status = _MET if met_at is None or met_at <= due_at else _MISSED
-        else:
-            status = _MET if met_at <= due_at else _MISSED
-        results.append(ComputedDeadline(
-            timer.id, timer.name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
-            timer.penalty, window.id if window is not None else None,
-        ))
+                if calendar is None:
+                    calendar = WorkdayCalendar()
+                result = calendar.add_working_days(starts_at, duration.amount)
+                due_at, estimated = result.at.astimezone(UTC), result.estimated
+            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)), None)
+            if next_at is not None and met_at is None:
+                # Interrupted by a new round: settled by a closing in between, else missed or void.
+                met_at = next((t for t in closings if event_at <= t < next_at), None)
+                if met_at is None:
+                    if next_at <= due_at:
+                        continue  # the new round started before this one ran out
+                    status = _MISSED
+                else:
+                    status = _MET if met_at <= due_at else _MISSED
+            elif met_at is None:
+                if case_open:
+                    status = _OPEN
+                else:
+                    met_at = closed_at
+                    # Closed without a recorded closing time: nothing says it ran out, count it met.
+                    status = _MET if met_at is None or met_at <= due_at else _MISSED
+            else:
+                status = _MET if met_at <= due_at else _MISSED
+            timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
+            results.append(ComputedDeadline(
+                timer_id, timer.display_name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
+                timer.penalty, window.id if window is not None else None,
+            ))
     if len(results) > 1:
         results.sort(key=_order)
     return results

@@ -54,6 +54,8 @@ class CaseAction(LabelledEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     TRADE_SUCCEEDED = "trade_succeeded"
+    SUBMIT_EVIDENCE = "submit_evidence"
+    BUYER_SUBMITTED_EVIDENCE = "buyer_submitted_evidence"
 
 
 register_labels("CaseStatus", "状态", {
@@ -92,6 +94,8 @@ register_labels("CaseAction", "操作", {
     "close": "关闭",
     "reopen": "重新打开",
     "trade_succeeded": "交易成功",
+    "submit_evidence": "已上传凭证",
+    "buyer_submitted_evidence": "买家已举证",
 })
 
 # Chinese names of the milestones (events the deadline engine reads), for timelines and rule packs.
@@ -118,6 +122,8 @@ MILESTONE_LABELS: dict[str, str] = {
     "rejected": "拒绝",
     "closed": "关闭",
     "reopened": "重新打开",
+    "evidence_submitted": "已上传凭证",
+    "buyer_evidence": "买家已举证",
 }
 
 S = CaseStatus
@@ -181,6 +187,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.REJECT, _ALL_KINDS, _EARLY | {S.AWAITING_RETURN}, S.REJECTED, "rejected"),
     _t(A.CLOSE, _ALL_KINDS, OPEN_STATUSES, S.CLOSED, "closed"),
     _t(A.REOPEN, _ALL_KINDS, CLOSED_STATUSES, S.PROCESSING, "reopened"),
+    # Evidence during the platform's intervention: milestones for the 举证 timers, no state change.
+    _t(A.SUBMIT_EVIDENCE, _ALL_KINDS, {S.PLATFORM_INTERVENTION}, None, "evidence_submitted"),
+    _t(A.BUYER_SUBMITTED_EVIDENCE, _ALL_KINDS, {S.PLATFORM_INTERVENTION}, None, "buyer_evidence"),
     # 交易成功 starts the 15-day after-sales clock; it never changes the case state.
     _t(A.TRADE_SUCCEEDED, _ALL_KINDS, frozenset(CaseStatus), None, "trade_succeeded"),
 )

@@ -27,15 +27,24 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     penalty = "..."                         # optional
     date_only_start = "day_start"           # or "next_day": a date-only start counts from 00:00
                                             # of the next day (the 7-day no-reason rule)
+    rounds = "each"                         # or "first": only the first starting event counts
+    assumed = false                         # true: the figure is an assumption (shown as such)
+    source = "seeds/002_….txt"              # optional: where the figure comes from
+    quote = "…"                             # optional: the sentence that says it
 
     [[overrides]]                            # a date window (China time, both ends inclusive)
     id = "spring_festival_2022"
     name = "2022年春节"
     start = 2022-01-25T00:00:00
     end = 2022-02-08T23:59:59
+    keyed_to = ["requested"]                 # default; "start" = the timer's own starting event
+    kinds = ["return_refund", "exchange"]    # optional: only cases of these kinds
     durations = { seller_confirm_return = { days = 20 } }
 
-A timer whose starting event falls inside a window runs for the window's duration instead.
+A timer runs for the window's duration instead when one of the events the window is keyed to (in
+the timer's round) falls inside the window: the seeds key the holiday rules to the buyer's request
+("期间申请/修改退换货的"), so a return shipped after the window for a request made inside it still
+gets the longer time, and one requested before the window does not.
 """
 
 from __future__ import annotations
@@ -65,7 +74,7 @@ CASE_MILESTONES: frozenset[str] = frozenset({
     "requested", "signed", "return_agreed", "return_shipped", "return_received", "refunded",
     "reship_agreed", "reship_shipped", "exchange_shipped", "repair_started", "repair_shipped",
     "compensated", "escalated", "resumed", "completed", "rejected", "closed", "reopened",
-    "trade_succeeded", "handling_started",
+    "trade_succeeded", "handling_started", "evidence_submitted", "buyer_evidence",
 })
 MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
 
@@ -84,7 +93,7 @@ _PACK_BY_PLATFORM: dict[str, str] = {
 WORKDAYS_FILE = "workdays.toml"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_MAX_ID = 64  # deadlines.timer_id is String(64)
+_MAX_ID = 60  # deadlines.timer_id is String(64); an earlier round is stored as "<id>@<n>"
 _MAX_NAME = 80  # deadlines.name is String(80)
 _MAX_ACTION = 64  # deadlines.action is String(64)
 # Sanity limits that catch a typo (720 days for 72 hours) without limiting real rules.
@@ -93,9 +102,13 @@ _MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}
 _PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
 _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
-    "met_by", "penalty", "date_only_start", "note",
+    "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds",
 }
-_OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note"}
+_OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote"}
+# What a window is keyed to when it does not say: the buyer's request ("期间申请/修改退换货的").
+DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
+# Shown after the name of a timer whose figure is not in the platform's published rules we have.
+ASSUMED_MARK = "（时长为估计）"
 _TOP_KEYS = {"pack", "timers", "overrides"}
 
 
@@ -106,6 +119,11 @@ class DurationUnit(StrEnum):
 
 
 _UNIT_LABEL = {DurationUnit.HOURS: "小时", DurationUnit.DAYS: "天", DurationUnit.WORKING_DAYS: "个工作日"}
+
+
+class Rounds(StrEnum):
+    EACH = "each"  # every occurrence of the starting event starts a new round (agree again → new clock)
+    FIRST = "first"  # only the first occurrence counts (a 7-day window from signing never restarts)
 
 
 class DateOnlyStart(StrEnum):
@@ -147,6 +165,15 @@ class TimerRule:
     penalty: str | None = None
     date_only_start: DateOnlyStart = DateOnlyStart.DAY_START
     note: str | None = None
+    assumed: bool = False  # the figure is our assumption, not quoted from the platform's rules
+    source: str | None = None  # where the figure comes from (a seed file, a rule page)
+    quote: str | None = None  # the sentence of the source that says it
+    rounds: Rounds = Rounds.EACH
+
+    @property
+    def display_name(self) -> str:
+        """The name shown on deadlines: an assumed figure says so."""
+        return f"{self.name}{ASSUMED_MARK}" if self.assumed else self.name
 
     def applies_to(self, kind: str, reason: str | None) -> bool:
         if self.kinds and kind not in self.kinds:
@@ -166,6 +193,12 @@ class OverrideWindow:
     end: datetime
     durations: Mapping[str, Duration]
     note: str | None = None
+    # The events whose time decides whether the window applies: any of them inside start..end.
+    # "requested" by default (the seeds: "期间申请/修改退换货的"); "start" = the timer's own start.
+    keyed_to: tuple[str, ...] = DEFAULT_KEYED_TO
+    kinds: frozenset[str] = frozenset()  # case kinds it applies to; empty = every kind
+    source: str | None = None
+    quote: str | None = None
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment <= self.end
@@ -224,21 +257,44 @@ class RulePack:
             for timer in self.applicable(kind, reason):
                 names.add(timer.starts_from)
                 names.update(timer.met_by)
+                names.update(self.window_keys(timer))
             if names:
                 names.update(CLOSING_MILESTONES)
             found = self._read[key] = frozenset(names)
         return found
 
-    def duration_for(self, timer: TimerRule, started: datetime) -> tuple[Duration, OverrideWindow | None]:
-        """The timer's duration for an event at `started`: the last matching window wins."""
+    def duration_for(self, timer: TimerRule, started: datetime, kind: str | None = None,
+                     keys: Mapping[str, Iterable[datetime]] | None = None) -> tuple[Duration, OverrideWindow | None]:
+        """The timer's duration for a round started at `started`: the last matching window wins.
+
+        A window applies when one of the events it is keyed to (`keys`: milestone → its times in this
+        round, UTC) falls inside it; "start" is the timer's own starting event. Without `keys`
+        every window is keyed to the start (the behaviour before `keyed_to` existed).
+        """
         chosen: tuple[Duration, OverrideWindow | None] = (timer.duration, None)
         windows = self._windows.get(timer.id)
         if windows:
             moment = started.astimezone(UTC)
             for window, duration, start, end in windows:
-                if start <= moment <= end:
+                if kind is not None and window.kinds and kind not in window.kinds:
+                    continue
+                if keys is None:
+                    hit = start <= moment <= end
+                else:
+                    hit = False
+                    for name in window.keyed_to:
+                        times: Iterable[datetime] = (moment,) if name == "start" else keys.get(name, ())
+                        if any(start <= t <= end for t in times):
+                            hit = True
+                            break
+                if hit:
                     chosen = (duration, window)
         return chosen
+
+    def window_keys(self, timer: TimerRule) -> frozenset[str]:
+        """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
+        return frozenset(name for window, *_ in self._windows.get(timer.id, ()) for name in window.keyed_to
+                         if name != "start")
 
 
 class RulePackError(UserError):
@@ -427,6 +483,18 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
     met_by = _id_list(problems, where, raw, "met_by", MILESTONES, "完成事件")
     penalty = _text(problems, where, raw, "penalty", required=False)
     note = _text(problems, where, raw, "note", required=False)
+    source = _text(problems, where, raw, "source", required=False)
+    quote = _text(problems, where, raw, "quote", required=False)
+    assumed = raw.get("assumed", False)
+    if not isinstance(assumed, bool):
+        problems.add(where, "“assumed”只能是 true（时长为估计）或 false")
+        assumed = False
+    rounds = Rounds.EACH
+    if "rounds" in raw:
+        try:
+            rounds = Rounds(raw["rounds"])
+        except ValueError:
+            problems.add(where, "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）")
     date_only_start = DateOnlyStart.DAY_START
     if "date_only_start" in raw:
         try:
@@ -443,6 +511,7 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
         id=timer_id, name=name, starts_from=starts_from, duration=duration, on_expiry=on_expiry,
         kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
         met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
+        assumed=assumed, source=source, quote=quote, rounds=rounds,
     )
 
 
@@ -481,6 +550,20 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
     window_id = _ident(problems, where, raw)
     name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
     note = _text(problems, where, raw, "note", required=False)
+    source = _text(problems, where, raw, "source", required=False)
+    quote = _text(problems, where, raw, "quote", required=False)
+    keyed_to = DEFAULT_KEYED_TO
+    if "keyed_to" in raw:
+        raw_keyed = raw["keyed_to"]
+        listed = [raw_keyed] if isinstance(raw_keyed, str) else raw_keyed
+        allowed = MILESTONES | {"start"}
+        if (not isinstance(listed, list) or not listed
+                or not all(isinstance(v, str) and v in allowed for v in listed)):
+            problems.add(where, f"“keyed_to”必须是一个或几个事件名（{'、'.join(sorted(allowed))}），"
+                                f"而不是 {raw_keyed!r}")
+        else:
+            keyed_to = tuple(dict.fromkeys(listed))
+    kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
     start = end = None
     for key in ("start", "end"):
         if key not in raw:
@@ -502,8 +585,8 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
                 durations[timer_id] = duration
     if len(problems.items) > before:
         return None
-    assert window_id and name and start and end
-    return OverrideWindow(window_id, name, start, end, durations, note)
+    assert window_id and name and start and end and kinds is not None
+    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote)
 
 
 def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:

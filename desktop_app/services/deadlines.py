@@ -54,7 +54,7 @@ from desktop_app.core.deadlines import (
     ComputedDeadline,
     DeadlineStatus,
     Urgency,
-    compute_deadlines,
+    compute_from_history,
     urgency,
 )
 from desktop_app.core.errors import NotFound
@@ -303,16 +303,22 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     if not cases:
         return 0
 
-    # Latest occurrence of each milestone per case: the events come in time order, later ones win.
+    # Every occurrence of each milestone per case, in time order: the engine evaluates rounds.
     # Values stay raw here; only the milestones a case's timers read get converted below.
-    events: dict[int, dict[str, tuple[Any, Any]]] = {
-        case_id: {milestone: (at, date_only) for _, milestone, at, date_only in group}
-        for case_id, group in groupby(_fetch(session, (
-            select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
-            .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids))
-            .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
-        )), key=itemgetter(0))
-    }
+    events: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
+    for case_id, group in groupby(_fetch(session, (
+        select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
+        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids))
+        .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
+    )), key=itemgetter(0)):
+        log: dict[str, list[tuple[Any, Any]]] = {}
+        for _, milestone, at, date_only in group:
+            found = log.get(milestone)
+            if found is None:
+                log[milestone] = [(at, date_only)]
+            else:
+                found.append((at, date_only))
+        events[case_id] = log
 
     # What is stored, in the order of ComputedDeadline's fields 1..7, to compare with a slice.
     stored: dict[_Key, tuple[int, _Compared]] = {}
@@ -351,27 +357,27 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             # The case's events first, then its own columns, then the order's times, each only
             # where nothing more specific gave the milestone. Only what this case's timers read
             # is converted (most cases read a handful of names).
-            milestones: dict[str, tuple[datetime, bool]] = {}
+            milestones: dict[str, list[tuple[datetime, bool]]] = {}
             case_events = events.get(case_id)
             if case_events:
-                for name, (raw_at, date_only) in case_events.items():
+                for name, occurrences in case_events.items():
                     if name in read:
-                        milestones[name] = (_stored(raw_at), bool(date_only))
+                        milestones[name] = [(_stored(raw_at), bool(date_only)) for raw_at, date_only in occurrences]
             if requested_at is not None and "requested" in read and "requested" not in milestones:
-                milestones["requested"] = (_stored(requested_at), False)
+                milestones["requested"] = [(_stored(requested_at), False)]
             if "signed" in read and "signed" not in milestones:
                 if signed_at is not None:
-                    milestones["signed"] = (_stored(signed_at), bool(signed_date_only))
+                    milestones["signed"] = [(_stored(signed_at), bool(signed_date_only))]
                 elif order_signed_at is not None:
-                    milestones["signed"] = (_stored(order_signed_at), False)
+                    milestones["signed"] = [(_stored(order_signed_at), False)]
             if paid_at is not None and "paid" in read and "paid" not in milestones:
-                milestones["paid"] = (_stored(paid_at), False)
+                milestones["paid"] = [(_stored(paid_at), False)]
             if shipped_at is not None and "shipped" in read and "shipped" not in milestones:
-                milestones["shipped"] = (_stored(shipped_at), False)
+                milestones["shipped"] = [(_stored(shipped_at), False)]
             if succeeded_at is not None and "trade_succeeded" in read and "trade_succeeded" not in milestones:
-                milestones["trade_succeeded"] = (_stored(succeeded_at), False)
-            computed = compute_deadlines(
-                pack, kind=kind, reason=reason, case_open=bool(is_open), milestones=milestones,
+                milestones["trade_succeeded"] = [(_stored(succeeded_at), False)]
+            computed = compute_from_history(
+                pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
                 calendar=calendar,
             )
         first: ComputedDeadline | None = None

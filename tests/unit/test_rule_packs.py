@@ -110,16 +110,23 @@ def test_taobao_windows_for_double11_and_both_spring_festivals() -> None:
     assert sf2020.start == datetime(2020, 1, 17, 0, 0, tzinfo=CHINA)
     assert sf2020.end == datetime(2020, 2, 2, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2020.durations) == {
-        "seller_answer_return": Duration(15, D), "seller_confirm_return": Duration(20, D),
-        "buyer_ship_return": Duration(25, D),
+        "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
+        "seller_confirm_return": Duration(20, D), "buyer_confirm_reship": Duration(20, D),
+        "buyer_confirm_exchange": Duration(30, D), "buyer_confirm_repair": Duration(30, D),
     }
+    assert sf2020.keyed_to == ("requested", "rejected")
+    assert dict(windows["spring_festival_2020_return_info"].durations) == {"buyer_ship_return": Duration(25, D)}
+    assert windows["spring_festival_2020_return_info"].keyed_to == ("return_agreed",)
+    assert dict(windows["spring_festival_2020_evidence"].durations) == {"evidence_upload": Duration(15, D)}
+    assert windows["spring_festival_2020_evidence"].keyed_to == ("escalated",)
     sf2022 = windows["spring_festival_2022"]
     assert sf2022.start == datetime(2022, 1, 25, 0, 0, tzinfo=CHINA)
     assert sf2022.end == datetime(2022, 2, 8, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2022.durations) == {
-        "seller_answer_return": Duration(15, D), "buyer_ship_return": Duration(20, D),
-        "seller_confirm_return": Duration(20, D),
+        "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
+        "buyer_ship_return": Duration(20, D), "seller_confirm_return": Duration(20, D),
     }
+    assert (sf2022.keyed_to, sf2022.kinds) == (("requested",), {"return_refund", "exchange"})
     assert dict(windows["double11_2025"].durations) == {"ship_by": Duration(7, D)}
 
 
@@ -127,8 +134,9 @@ def test_tmall_extends_taobao_and_adds_five_day_inaction() -> None:
     tmall = load_pack("tmall")
     taobao = load_pack("taobao")
     assert [t.id for t in taobao.timers] == [t.id for t in tmall.timers][: len(taobao.timers)]
-    assert tmall.timer("tmall_merchant_inaction").duration == Duration(5, D)
-    assert tmall.timer("tmall_merchant_inaction").on_expiry == "自动退款"
+    assert tmall.timer("seller_answer_request").duration == Duration(5, D)
+    assert tmall.timer("seller_answer_request").on_expiry == "自动退款"
+    assert not tmall.timer("seller_answer_request").assumed and taobao.timer("seller_answer_request").assumed
     assert {w.id for w in tmall.overrides} == {w.id for w in taobao.overrides}
     assert [p.name for p in tmall.sources] == ["tmall.toml", "taobao.toml"]
 
@@ -266,7 +274,7 @@ def test_user_copy_wins_survives_and_resets(dirs: tuple[Path, Path]) -> None:
     assert pack.user_edited and pack.sources == (path,)
     # An upgrade replaces the shipped files; the user's edit stays in force.
     (shipped / "douyin.toml").write_text(
-        (shipped / "douyin.toml").read_text(encoding="utf-8").replace("revision = 1", "revision = 2"), encoding="utf-8"
+        (shipped / "douyin.toml").read_text(encoding="utf-8").replace("revision = 2", "revision = 3"), encoding="utf-8"
     )
     assert load_pack("douyin", shipped_dir=shipped, user_dir=user).timer("reship_answer").duration == Duration(24, H)
     assert shipped_revision_is_newer("douyin", shipped_dir=shipped, user_dir=user)
