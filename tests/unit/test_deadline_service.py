@@ -439,3 +439,38 @@ def test_day_counts_match_the_urgency_of_each_deadline_at_every_edge(db: Databas
         counts = count_open_by_day(s, date(2026, 5, 1), date(2026, 5, 31), now)
     assert {d.isoformat(): [c.overdue, c.soon, c.later] for d, c in counts.items()} == expected
     assert sum(c.total for c in counts.values()) == len(dues) - 2
+
+
+def test_escalate_resume_agree_again_keeps_each_rounds_outcome(db: Database) -> None:
+    """Item 5: rounds from the event log. The first answer was on time, the first reship late;
+    agreeing again after the intervention must not turn either around."""
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-ROUNDS")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))  # answered in time (due 05-08 10:00)
+    add_event(db, case_id, "escalated", at("2026-05-10 09:00"))  # not shipped by 05-09 09:00: late
+    add_event(db, case_id, "resumed", at("2026-05-11 09:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-12 09:00"))  # agreed again
+    add_event(db, case_id, "reship_shipped", at("2026-05-13 09:00"))
+    rows = stored(db, case_id)
+    assert (rows["reship_answer"].status, rows["reship_answer"].met_at) == ("met", at("2026-05-07 09:00"))
+    first = rows["reship_ship@1"]
+    assert (first.status, first.due_at, first.met_at) == ("missed", at("2026-05-09 09:00"), None)
+    again = rows["reship_ship"]
+    assert (again.status, again.starts_at, again.met_at) == ("met", at("2026-05-12 09:00"), at("2026-05-13 09:00"))
+    # The lists show both rounds; the open list nothing.
+    with db.reading() as s:
+        assert [r.timer_id for r in case_deadlines(s, case_id) if r.timer_id.startswith("reship_ship")] == [
+            "reship_ship@1", "reship_ship"]
+        assert list_deadlines(s, case_id=case_id) == []
+
+
+def test_a_round_interrupted_before_it_ran_out_is_not_a_miss(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-ROUNDS2")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
+    add_event(db, case_id, "escalated", at("2026-05-08 09:00"))
+    add_event(db, case_id, "resumed", at("2026-05-08 12:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-08 13:00"))  # before 05-09 09:00
+    rows = stored(db, case_id)
+    assert "reship_ship@1" not in rows
+    assert (rows["reship_ship"].status, rows["reship_ship"].due_at) == ("open", at("2026-05-10 13:00"))

@@ -342,3 +342,38 @@ def test_format_remaining() -> None:
     assert format_remaining(at("2026-05-06 10:45"), now) == "剩45分钟"
     assert format_remaining(at("2026-05-06 05:00"), now) == "已逾期5小时"
     assert format_remaining(at("2026-05-09 10:00"), now) == "剩3天"
+
+
+# --- rounds from the event log ---------------------------------------------------------------
+
+
+def test_rounds_first_occurrence_where_the_rule_says_so() -> None:
+    from desktop_app.core.deadlines import compute_from_history
+
+    pack = load_pack("douyin")
+    assert pack.timer("reship_answer").rounds.value == "first"
+    history = {
+        "requested": [(at("2026-05-06 10:00"), False), (at("2026-05-12 10:00"), False)],  # edited again later
+        "reship_agreed": [(at("2026-05-09 10:00"), False)],
+    }
+    found = {d.timer_id: d for d in compute_from_history(
+        pack, kind="reship", reason="missing_item", case_open=True, history=history, calendar=CALENDAR)}
+    # The first request counts: answered after 48 h is a miss, not an on-time answer to the second.
+    assert (found["reship_answer"].status, found["reship_answer"].due_at) == (MISSED, at("2026-05-08 10:00"))
+    assert "reship_answer@1" not in found
+
+
+def test_a_closing_between_rounds_settles_the_earlier_round() -> None:
+    from desktop_app.core.deadlines import compute_from_history
+
+    history = {
+        "requested": [(at("2026-05-01 10:00"), False)],
+        "reship_agreed": [(at("2026-05-01 12:00"), False), (at("2026-05-10 12:00"), False)],
+        "closed": [(at("2026-05-02 12:00"), False)],
+        "reopened": [(at("2026-05-10 11:00"), False)],
+    }
+    found = {d.timer_id: d for d in compute_from_history(
+        load_pack("douyin"), kind="reship", reason="missing_item", case_open=True, history=history,
+        calendar=CALENDAR)}
+    assert (found["reship_ship@1"].status, found["reship_ship@1"].met_at) == (MET, at("2026-05-02 12:00"))
+    assert found["reship_ship"].status is OPEN
