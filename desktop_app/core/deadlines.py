@@ -34,6 +34,7 @@ from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import (
     CLOSING_MILESTONES,
     DateOnlyStart,
+    OverrideWindow,
     Rounds,
     RulePack,
     TimerRule,
@@ -46,6 +47,9 @@ Milestones = Mapping[str, tuple[datetime, bool]]
 History = Mapping[str, Sequence[tuple[datetime, bool]]]
 
 SOON = timedelta(hours=24)
+# After the name of a clock started by the platform's automatic agreement, until the shop records it
+# ("counted from the platform's automatic agreement": true before the answer runs out and after).
+AUTO_MARK = "（按平台自动同意起算）"
 
 
 class DeadlineStatus(StrEnum):
@@ -166,6 +170,14 @@ def compute_from_history(
     again after an escalation never turns a late answer into an on-time one, nor the reverse. The last
     round keeps the timer's id; earlier ones are `<id>@<n>`.
 
+    Automatic platform actions are chained: a timer with `auto_records` (抖店 agrees to a reship by
+    itself after 48 h, Taobao to a 7-day return after 72 h) that was not met in time records that
+    milestone at its due time, so the next clock (48 h to ship, the buyer's 7 days) starts from the
+    automatic agreement; its name says so (`AUTO_MARK`) until the shop records the agreement, and
+    the shop's later record does not restart it. The chained clock exists from the start (the engine
+    has no clock, so stored rows never go stale): while the answer is still possible it shows what
+    follows if the shop lets it run out.
+
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
     """
@@ -174,37 +186,105 @@ def compute_from_history(
         return []
     closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
-    results: list[ComputedDeadline] = []
-    get = history.get
+    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar)
+    automatic: dict[str, set[datetime]] = {}
+    chained = history
     for timer in timers:
-        starts = get(timer.starts_from)
+        if timer.auto_records is not None:
+            chained, marks = engine.automatic(timer, chained)
+            automatic.setdefault(timer.auto_records, set()).update(marks)
+    results: list[ComputedDeadline] = []
+    for timer in timers:
+        # The automatic timer itself is judged by what the shop did, not by what it set off.
+        engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
+    if len(results) > 1:
+        results.sort(key=_order)
+    return results
+
+
+class _Engine:
+    """One case's evaluation: the pieces every timer's rounds share."""
+
+    def __init__(self, pack: RulePack, kind: str, history: History, closings: list[datetime],
+                 closed_at: datetime | None, case_open: bool, calendar: WorkdayCalendar | None) -> None:
+        self.pack, self.kind, self.history = pack, kind, history
+        self.closings, self.closed_at, self.case_open = closings, closed_at, case_open
+        self.calendar = calendar
+
+    def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
+            next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
+        """(starts_at, due_at, estimated, window) of the round started at `event_at`."""
+        starts_at = _date_only_start(timer, event_at) if date_only else event_at
+        keyed = self.pack.window_keys(timer)
+        keys: dict[str, list[datetime]] = {}
+        if keyed:
+            keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
+                           if next_at is None or t < next_at] for name in keyed}
+        duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
+        delta = duration.delta
+        if delta is not None:
+            return starts_at, starts_at + delta, False, window
+        if self.calendar is None:
+            self.calendar = WorkdayCalendar()
+        result = self.calendar.add_working_days(starts_at, duration.amount)
+        return starts_at, result.at.astimezone(UTC), result.estimated, window
+
+    def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
+        starts = history.get(timer.starts_from) or ()
+        return starts[:1] if timer.rounds is _FIRST else starts
+
+    def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:
+        """`history` with the milestone the platform records when `timer` runs out unmet, and the
+        automatic times the shop has not recorded yet."""
+        name = timer.auto_records
+        assert name is not None
+        starts = self._starts(timer, history)
         if not starts:
-            continue
-        if timer.rounds is _FIRST:
-            starts = starts[:1]
-        keyed = pack.window_keys(timer)
-        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in get(name, ()))
+            return history, set()
+        met_times = sorted(at.astimezone(UTC) for m in timer.met_by for at, _ in history.get(m, ()))
+        occurrences = [(at.astimezone(UTC), date_only) for at, date_only in history.get(name, ())]
+        marks: set[datetime] = set()
+        last = len(starts) - 1
+        changed = False
+        for index, (at, date_only) in enumerate(starts):
+            event_at = at.astimezone(UTC)
+            next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
+            _, due_at, _, _ = self.due(timer, history, event_at, date_only, next_at)
+            if next_at is not None and next_at <= due_at:
+                continue
+            if any(event_at <= t <= due_at for t in met_times):
+                continue  # answered in time
+            if any(event_at <= t <= due_at for t in self.closings):
+                continue  # closed before it ran out
+            # The shop's first record of the same milestone after the automatic one is that one.
+            recorded = next((i for i, (t, _) in enumerate(occurrences)
+                             if t > due_at and (next_at is None or t < next_at)), None)
+            if recorded is not None:
+                del occurrences[recorded]
+            else:
+                marks.add(due_at)
+            occurrences.append((due_at, False))
+            changed = True
+        if not changed:
+            return history, marks
+        occurrences.sort(key=_first)
+        return {**history, name: occurrences}, marks
+
+    def rounds(self, timer: TimerRule, history: History, automatic: Mapping[str, set[datetime]],
+               results: list[ComputedDeadline]) -> None:
+        starts = self._starts(timer, history)
+        if not starts:
+            return
+        closed_at, closings = self.closed_at, self.closings
+        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in history.get(name, ()))
+        unrecorded = automatic.get(timer.starts_from, ())
         last = len(starts) - 1
         for index, (at, date_only) in enumerate(starts):
             event_at = at.astimezone(UTC)
             next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
-            starts_at = _date_only_start(timer, event_at) if date_only else event_at
-            keys = None
-            if keyed:
-                keys = {name: [t for t in (o[0].astimezone(UTC) for o in get(name, ()))
-                               if next_at is None or t < next_at] for name in keyed}
-            duration, window = pack.duration_for(timer, event_at, kind, keys or {})
-            delta = duration.delta
-            estimated = False
-            if delta is not None:
-                due_at = starts_at + delta
-            else:
-                if calendar is None:
-                    calendar = WorkdayCalendar()
-                result = calendar.add_working_days(starts_at, duration.amount)
-                due_at, estimated = result.at.astimezone(UTC), result.estimated
+            starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
             met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)), None)
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
@@ -216,7 +296,7 @@ def compute_from_history(
                 else:
                     status = _MET if met_at <= due_at else _MISSED
             elif met_at is None:
-                if case_open:
+                if self.case_open:
                     status = _OPEN
                 else:
                     met_at = closed_at
@@ -225,13 +305,17 @@ def compute_from_history(
             else:
                 status = _MET if met_at <= due_at else _MISSED
             timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
+            name = timer.display_name
+            if event_at in unrecorded:
+                name = f"{name}{AUTO_MARK}"
             results.append(ComputedDeadline(
-                timer_id, timer.display_name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
+                timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
                 timer.penalty, window.id if window is not None else None,
             ))
-    if len(results) > 1:
-        results.sort(key=_order)
-    return results
+
+
+def _first(item: tuple[datetime, bool]) -> datetime:
+    return item[0]
 
 
 def _order(deadline: ComputedDeadline) -> tuple[datetime, str]:

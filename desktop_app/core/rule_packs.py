@@ -29,6 +29,8 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
                                             # of the next day (the 7-day no-reason rule)
     rounds = "each"                         # or "first": only the first starting event counts
     assumed = false                         # true: the figure is an assumption (shown as such)
+    auto_records = "reship_agreed"          # optional: what the platform records itself when it
+                                            # runs out unmet; the next clock starts from it
     source = "seeds/002_….txt"              # optional: where the figure comes from
     quote = "…"                             # optional: the sentence that says it
 
@@ -102,7 +104,7 @@ _MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}
 _PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
 _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
-    "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds",
+    "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds", "auto_records",
 }
 _OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote"}
 # What a window is keyed to when it does not say: the buyer's request ("期间申请/修改退换货的").
@@ -169,6 +171,9 @@ class TimerRule:
     source: str | None = None  # where the figure comes from (a seed file, a rule page)
     quote: str | None = None  # the sentence of the source that says it
     rounds: Rounds = Rounds.EACH
+    # The milestone the platform records by itself when this timer runs out unmet (抖店's automatic
+    # agreement to a reship): the next clock starts from it.
+    auto_records: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -257,6 +262,8 @@ class RulePack:
             for timer in self.applicable(kind, reason):
                 names.add(timer.starts_from)
                 names.update(timer.met_by)
+                if timer.auto_records is not None:
+                    names.add(timer.auto_records)
                 names.update(self.window_keys(timer))
             if names:
                 names.update(CLOSING_MILESTONES)
@@ -489,6 +496,9 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
     if not isinstance(assumed, bool):
         problems.add(where, "“assumed”只能是 true（时长为估计）或 false")
         assumed = False
+    auto_records = _text(problems, where, raw, "auto_records", required=False)
+    if auto_records is not None and auto_records not in MILESTONES:
+        problems.add(where, f"“auto_records”事件“{auto_records}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
     rounds = Rounds.EACH
     if "rounds" in raw:
         try:
@@ -511,7 +521,7 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
         id=timer_id, name=name, starts_from=starts_from, duration=duration, on_expiry=on_expiry,
         kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
         met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
-        assumed=assumed, source=source, quote=quote, rounds=rounds,
+        assumed=assumed, source=source, quote=quote, rounds=rounds, auto_records=auto_records,
     )
 
 

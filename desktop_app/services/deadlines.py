@@ -36,6 +36,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     true,
     type_coerce,
@@ -50,6 +51,7 @@ from sqlalchemy.types import NullType
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import (
+    AUTO_MARK,
     SOON,
     ComputedDeadline,
     DeadlineStatus,
@@ -167,7 +169,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 2
+ENGINE_REVISION = 3
 _RULES_SETTING = "deadlines.rule_fingerprints"
 
 
@@ -186,12 +188,13 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
             "timers": [
                 [t.id, t.name, t.starts_from, t.duration.amount, t.duration.unit.value, t.on_expiry,
                  sorted(t.kinds), sorted(t.reasons), sorted(t.except_reasons), list(t.met_by), t.penalty,
-                 t.date_only_start.value]
+                 t.date_only_start.value, t.assumed, t.rounds.value, t.auto_records]
                 for t in pack.timers
             ],
             "windows": [
                 [w.id, w.start.isoformat(), w.end.isoformat(),
-                 sorted([k, d.amount, d.unit.value] for k, d in w.durations.items())]
+                 sorted([k, d.amount, d.unit.value] for k, d in w.durations.items()),
+                 list(w.keyed_to), sorted(w.kinds)]
                 for w in pack.overrides
             ],
         }
@@ -491,7 +494,8 @@ def list_deadlines(
 ) -> list[DeadlineRow]:
     """Stored deadlines sorted by due time. Filters combine (AND):
 
-    - default: open ones only; `include_all`: open, met and missed;
+    - default: open ones that have started (a clock chained to an automatic platform action starts
+      when it happens); `include_all`: open, met and missed, started or not;
     - `case_id`: one case;
     - `within_hours`: due no later than now + hours — overdue ones included, they need action first;
     - `overdue`: due time already passed;
@@ -501,6 +505,7 @@ def list_deadlines(
     conditions: list[ColumnElement[bool]] = []
     if not include_all:
         conditions.append(_DEADLINES.c.status == DeadlineStatus.OPEN.value)
+        conditions.append(_started(moment))
     if case_id is not None:
         conditions.append(_DEADLINES.c.case_id == case_id)
     if within_hours is not None:
@@ -541,6 +546,16 @@ def list_deadlines(
     ]
 
 
+def _started(moment: datetime) -> ColumnElement[bool]:
+    """Not a clock chained to an automatic platform action that has not happened yet.
+
+    抖店 agrees to a reship by itself when the 48 h answer time runs out; the 48 h ship clock that
+    follows is stored from the start (marked by `AUTO_MARK` in its name) but is no open work until
+    the automatic agreement has happened.
+    """
+    return or_(_DEADLINES.c.starts_at <= moment, _DEADLINES.c.name.not_like(f"%{AUTO_MARK}"))
+
+
 @dataclass(frozen=True, slots=True)
 class DayCount:
     """Open deadlines falling on one China-time day, by urgency (for the calendar's month view)."""
@@ -565,7 +580,7 @@ def count_open_by_day(session: Session, first_day: date, last_day: date,
     start = datetime.combine(first_day, time(0, 0), tzinfo=CHINA)
     end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
     due = _DEADLINES.c.due_at
-    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end)
+    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end, _started(moment))
     if session.get_bind().dialect.name == "sqlite":
         # Whole seconds only: SQLite's date() rounds 23:59:59.999999 up to the next day.
         day = func.date(func.substr(_raw(due), 1, 19), "+8 hours")

@@ -68,8 +68,11 @@ class Seeded:
 
 
 def seed(db: Database) -> Seeded:
+    # Overdue: agreed 05-04 10:00, not shipped within 48 h (answered, so no automatic agreement).
+    overdue = douyin_reship(db, "DY1001", at("2026-05-04 09:00"))
+    act_on_case(db, overdue, CaseAction.AGREE_RESHIP, at=Moment(at("2026-05-04 10:00")), author="测试")
     return Seeded(
-        overdue=douyin_reship(db, "DY1001", at("2026-05-04 10:00")),
+        overdue=overdue,
         soon=douyin_reship(db, "DY1002", at("2026-05-06 00:30")),
         later=douyin_reship(db, "DY1003", at("2026-05-06 20:00")),
     )

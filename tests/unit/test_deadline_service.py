@@ -77,7 +77,15 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     case_id = add_case(db, "douyin", "reship", "missing_item", "DY1001")
     add_event(db, case_id, "requested", at("2026-05-06 10:00"))
     rows = stored(db, case_id)
-    assert list(rows) == ["reship_answer"]
+    # The answer, and the ship clock that would follow 抖店's automatic agreement (not yet running).
+    assert list(rows) == ["reship_answer", "reship_ship"]
+    assert rows["reship_ship"].starts_at == at("2026-05-08 10:00")
+    assert rows["reship_ship"].name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
+    with db.reading() as s:
+        assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 09:59"))] == [
+            "reship_answer"]
+        assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 10:00"))] == [
+            "reship_answer", "reship_ship"]
     assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
     assert rows["reship_answer"].status == "open"
     assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
@@ -254,14 +262,16 @@ NOW = at("2026-05-07 09:00")
 def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         rows = list_deadlines(s, now=NOW)
+        # DY-A was never answered: 抖店 agreed by itself at 05-03 10:00, its ship clock ran out 05-05.
         assert [(r.order_no, r.timer_id) for r in rows] == [
-            ("DY-A", "reship_answer"), ("DY-B", "reship_answer"), ("TB-C", "buyer_ship_return"),
+            ("DY-A", "reship_answer"), ("DY-A", "reship_ship"), ("DY-B", "reship_answer"),
+            ("TB-C", "buyer_ship_return"),
         ]
-        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
-        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A"]
-        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-B"]
+        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
+        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A", "DY-A"]
+        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-A", "DY-B"]
         every = list_deadlines(s, include_all=True, now=NOW)
-        assert len(every) == 5  # TB-C: intervention and seller answer met, buyer's return open
+        assert len(every) == 7  # + DY-A's and DY-B's chained ship clocks; TB-C: 2 met, 1 open
         assert {r.status for r in every} == {DeadlineStatus.OPEN, DeadlineStatus.MET}
         one = case_deadlines(s, three_cases["later"])
         assert [(r.timer_id, r.status) for r in one] == [
@@ -269,7 +279,7 @@ def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> 
             ("buyer_ship_return", DeadlineStatus.OPEN),
         ]
         assert one[0].urgency(NOW) is None
-        assert summarise(rows, NOW) == {Urgency.OVERDUE: 1, Urgency.SOON: 1, Urgency.LATER: 1}
+        assert summarise(rows, NOW) == {Urgency.OVERDUE: 2, Urgency.SOON: 1, Urgency.LATER: 1}
         day = list_deadlines(s, due_from=at("2026-05-07 00:00"), due_before=at("2026-05-08 00:00"), now=NOW)
         assert [r.order_no for r in day] == ["DY-B"]
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -280,7 +290,7 @@ def test_count_open_by_day(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         counts = count_open_by_day(s, at("2026-05-01").date(), at("2026-05-31").date(), NOW)
     assert {d.isoformat(): (c.overdue, c.soon, c.later) for d, c in counts.items()} == {
-        "2026-05-03": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
+        "2026-05-03": (1, 0, 0), "2026-05-05": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
     }
 
 
@@ -306,7 +316,7 @@ def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int]
                         capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("--all", "--json", "--db", str(db_path)) == 0
     items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
-    assert len(items) == 5
+    assert len(items) == 7
     for item in items:
         assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status"]
         assert item["due_at"].endswith("+08:00")
@@ -329,8 +339,9 @@ def test_cli_recomputes_with_the_pack_in_force(db: Database, db_path: Path, thre
     assert cli("--case", str(three_cases["soon"]), "--json", "--db", str(db_path)) == 0
     assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
     assert cli("--json", "--db", str(db_path)) == 0
-    dues = {i["order"]: i["due_at"] for i in json.loads(capsys.readouterr().out)}
-    assert dues["DY-A"] == "2026-05-02T10:00:00+08:00"
+    dues = {(i["order"], i["timer"]): i["due_at"] for i in json.loads(capsys.readouterr().out)}
+    assert dues["DY-A", "reship_answer"] == "2026-05-02T10:00:00+08:00"
+    assert dues["DY-A", "reship_ship"] == "2026-05-04T10:00:00+08:00"  # from the earlier automatic agreement
 
 
 def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str, int],
@@ -339,7 +350,7 @@ def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str
     assert cli("--overdue", "--db", str(db_path)) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "已逾期" in out and "自动同意补寄" in out and "DY-B" not in out
-    assert "共 1 条" in out
+    assert "共 2 条" in out and "（按平台自动同意起算）" in out
     assert cli("--within", "24", "--db", str(db_path)) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out

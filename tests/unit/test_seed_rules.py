@@ -307,3 +307,39 @@ def test_2022_window_in_a_pdd_case_is_not_taobaos() -> None:
     d = compute("pdd", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_request"]
     assert d.window is None and (d.due_at - d.starts_at).days == 2
     assert d.status is OPEN
+
+
+# --- automatic platform actions, chained ------------------------------------------------------
+
+
+def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
+    cited("douyin", "004_e1a46d0aca1946af.txt", "系統(tǒng)超時(shí)自動(dòng)同意", timer="reship_answer")
+    assert load_pack("douyin").timer("reship_answer").auto_records == "reship_agreed"
+    found = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00")
+    ship = found["reship_ship"]
+    assert (ship.starts_at, ship.due_at) == (at("2026-11-30 10:00"), at("2026-12-02 10:00"))
+    assert ship.name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
+    assert found["reship_answer"].status is OPEN  # never answered: overdue in the list
+    # The shop records the agreement a day later: the clock keeps the platform's time, the mark goes.
+    recorded = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00",
+                       reship_agreed="2026-12-01 09:00")
+    assert (recorded["reship_ship"].starts_at, recorded["reship_ship"].name) == \
+        (at("2026-11-30 10:00"), "补寄发货并上传运单号（48小时）")
+    assert recorded["reship_answer"].status is MISSED
+    # Answered in time: the shop's own agreement starts the clock.
+    in_time = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00",
+                      reship_agreed="2026-11-30 10:00")
+    assert in_time["reship_ship"].starts_at == at("2026-11-30 10:00") and in_time["reship_answer"].status is MET
+    refused = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00", rejected="2026-11-29")
+    assert "reship_ship" not in refused
+
+
+def test_seed001_taobao_72_hour_auto_agreement_starts_the_buyers_7_days() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "系统会自动为双方达成退货协议", timer="seller_answer_return")
+    for pack in ("taobao", "tmall"):
+        found = compute(pack, "return_refund", "no_reason_7d", requested="2026-11-20 20:00")
+        ship = found["buyer_ship_return"]
+        assert (ship.starts_at, ship.due_at) == (at("2026-11-23 20:00"), at("2026-11-30 20:00"))
+        assert ship.name.endswith("（按平台自动同意起算）")
+    # Not a 7-day request: nothing is agreed automatically, no buyer clock.
+    assert "buyer_ship_return" not in compute("taobao", "return_refund", "quality", requested="2026-11-20 20:00")
