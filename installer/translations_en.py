@@ -191,6 +191,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "含明细：%1": "With item details from: %1",
     # --- the deadline calendar (时效日历) ---------------------------------------------------------
     "时效日历未能加载：%1": "The deadline calendar could not be loaded: %1",
+    "注意：%1": "Note: %1",
     "%1 到期": "Due on %1",
     "%1 没有未完成的时限": "Nothing open is due on %1",
     "%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）":

@@ -223,11 +223,13 @@ class _Engine:
         duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
         delta = duration.delta
         if delta is not None:
-            return starts_at, starts_at + delta, False, window
+            # A yearly window carried into a year nobody has entered yet: its dates are a guess.
+            return starts_at, starts_at + delta, window is not None and window.estimated, window
         if self.calendar is None:
             self.calendar = WorkdayCalendar()
         result = self.calendar.add_working_days(starts_at, duration.amount)
-        return starts_at, result.at.astimezone(UTC), result.estimated, window
+        estimated = result.estimated or (window is not None and window.estimated)
+        return starts_at, result.at.astimezone(UTC), estimated, window
 
     def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
         starts = history.get(timer.starts_from) or ()

@@ -56,7 +56,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -106,7 +106,11 @@ _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
     "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds", "auto_records",
 }
-_OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote"}
+_OVERRIDE_KEYS = {
+    "id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote", "event", "recurs",
+}
+# Years a yearly window is carried into when a year has no window of its own for the event.
+_RECURRING_YEARS = range(2020, 2036)
 # What a window is keyed to when it does not say: the buyer's request ("期间申请/修改退换货的").
 DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
 # Shown after the name of a timer whose figure is not in the platform's published rules we have.
@@ -204,6 +208,9 @@ class OverrideWindow:
     kinds: frozenset[str] = frozenset()  # case kinds it applies to; empty = every kind
     source: str | None = None
     quote: str | None = None
+    event: str | None = None  # the recurring event it belongs to ("double11"), if any
+    recurs_yearly: bool = False  # carried into every year without a window of its own for `event`
+    estimated: bool = False  # a carried copy: its deadlines are marked 估算
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment <= self.end
@@ -297,6 +304,15 @@ class RulePack:
                 if hit:
                     chosen = (duration, window)
         return chosen
+
+    def missing_yearly_windows(self, year: int) -> list[str]:
+        """The recurring events (双11 ...) with no window of their own in `year` (only estimated)."""
+        own = {w.event for w in self.overrides if w.event is not None and not w.estimated and w.start.year == year}
+        names: dict[str, str] = {}
+        for window in self.overrides:
+            if window.recurs_yearly and window.event is not None and window.event not in own:
+                names.setdefault(window.event, _event_name(window))
+        return sorted(names.values())
 
     def window_keys(self, timer: TimerRule) -> frozenset[str]:
         """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
@@ -574,6 +590,12 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
         else:
             keyed_to = tuple(dict.fromkeys(listed))
     kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    event = _ident(problems, where, raw, "event") if "event" in raw else None
+    recurs = raw.get("recurs")
+    if recurs is not None and recurs != "yearly":
+        problems.add(where, "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）")
+    if recurs is not None and "event" not in raw:
+        problems.add(where, "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口")
     start = end = None
     for key in ("start", "end"):
         if key not in raw:
@@ -596,7 +618,8 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
     if len(problems.items) > before:
         return None
     assert window_id and name and start and end and kinds is not None
-    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote)
+    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
+                          event, recurs == "yearly")
 
 
 def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:
@@ -682,9 +705,43 @@ def _merge(chain: list[_FilePack]) -> RulePack:
     head = chain[0]
     return RulePack(
         id=head.id, name=head.name, revision=head.revision, timers=tuple(timers.values()),
-        overrides=tuple(overrides.values()), sources=tuple(fp.source for fp in chain),
+        overrides=(*overrides.values(), *_carried_windows(tuple(overrides.values()))),
+        sources=tuple(fp.source for fp in chain),
         user_edited=any(fp.is_user for fp in chain),
     )
+
+
+def _carried_windows(windows: tuple[OverrideWindow, ...]) -> list[OverrideWindow]:
+    """Copies of each yearly window for the years that have no window of that event: same month,
+    day and time, marked estimated (the platform announces the real dates each year)."""
+    covered: dict[str, set[int]] = {}
+    for window in windows:
+        if window.event is not None:
+            covered.setdefault(window.event, set()).add(window.start.year)
+    carried: list[OverrideWindow] = []
+    for window in windows:
+        if not window.recurs_yearly or window.event is None:
+            continue
+        for year in _RECURRING_YEARS:
+            if year in covered[window.event]:
+                continue
+            shift = year - window.start.year
+            try:
+                start = window.start.replace(year=window.start.year + shift)
+                end = window.end.replace(year=window.end.year + shift)
+            except ValueError:  # 29 February in a year without one
+                continue
+            covered[window.event].add(year)
+            carried.append(replace(
+                window, id=f"{window.event}_{year}_estimated", name=f"{year}年{_event_name(window)}（估算）",
+                start=start, end=end, recurs_yearly=False, estimated=True,
+            ))
+    return carried
+
+
+def _event_name(window: OverrideWindow) -> str:
+    """The window's name without its year ("2025年双11发货时效" → "双11发货时效")."""
+    return re.sub(r"^\d{4}年", "", window.name)
 
 
 def _resolve(name: str, dirs: _Dirs, candidate: tuple[str, _FilePack] | None = None) -> RulePack:

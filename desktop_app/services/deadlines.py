@@ -61,7 +61,7 @@ from desktop_app.core.deadlines import (
 )
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
-from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
@@ -451,6 +451,22 @@ def _expire_loaded_deadlines(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Deadline):
             session.expire(obj)
+
+
+def rule_warnings(context: RuleContext, today: date) -> list[str]:
+    """What the shop should be told about the rules in force for `today` (calendar, start-up): a
+    year without an official holiday schedule, a recurring event (双11) without this year's window."""
+    warnings = schedule_warnings(context.calendar.schedule, today)
+    missing: dict[str, list[str]] = {}
+    for pack in context.packs.values():
+        for event in pack.missing_yearly_windows(today.year):
+            missing.setdefault(event, []).append(pack.name)
+    for event, packs in sorted(missing.items()):
+        warnings.append(
+            f"{'、'.join(packs)}还没有{today.year}年的“{event}”时间窗口：按往年的日期估算，相关时限标为“估算”。"
+            "活动公告出来后请在“时效规则”中添加当年的窗口。"
+        )
+    return warnings
 
 
 # --- listing --------------------------------------------------------------------------------

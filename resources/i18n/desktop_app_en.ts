@@ -42,37 +42,42 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="369"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="385"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="377"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="393"/>
+        <source>注意：%1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="401"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="379"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="403"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="381"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="405"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="411"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="396"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="420"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="422"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -1180,42 +1185,42 @@
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="154"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="154"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="154"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="154"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="155"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="155"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="155"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/calendar_tab.py" line="174"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）

@@ -343,3 +343,19 @@ def test_seed001_taobao_72_hour_auto_agreement_starts_the_buyers_7_days() -> Non
         assert ship.name.endswith("（按平台自动同意起算）")
     # Not a 7-day request: nothing is agreed automatically, no buyer clock.
     assert "buyer_ship_return" not in compute("taobao", "return_refund", "quality", requested="2026-11-20 20:00")
+
+
+# --- 双11: a yearly window --------------------------------------------------------------------
+
+
+def test_seed000_double11_ships_within_7_days_every_year_estimated_where_not_announced() -> None:
+    cited("taobao", "000_5ba98c4104da749e.txt", "双十一期间的发货时间是7天", window="double11_2025")
+    own = compute("taobao", "refund_only", "late_shipment", paid="2025-11-11 23:59:59")["ship_by"]
+    assert (own.due_at, own.window, own.estimated) == (at("2025-11-18 23:59:59"), "double11_2025", False)
+    for year in (2024, 2026):
+        d = compute("taobao", "refund_only", "late_shipment", paid=f"{year}-10-15 20:00:00")["ship_by"]
+        assert (d.due_at, d.window, d.estimated) == (at(f"{year}-10-22 20:00:00"), f"double11_{year}_estimated", True)
+        before = compute("taobao", "refund_only", "late_shipment", paid=f"{year}-10-15 19:59:59")["ship_by"]
+        assert (before.window, before.due_at) == (None, at(f"{year}-10-18 19:59:59"))
+    assert load_pack("taobao").missing_yearly_windows(2026) == ["双11发货时效"]
+    assert load_pack("taobao").missing_yearly_windows(2025) == []
