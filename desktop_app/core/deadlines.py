@@ -93,6 +93,9 @@ class ComputedDeadline(NamedTuple):
     estimated: bool  # working days counted on a holiday calendar that is not yet official
     penalty: str | None = None
     window: str | None = None  # id of the date window whose duration applied, if any
+    # Money at stake (open) or lost (missed) by the timer's `penalty_amount`, in fen; None when met,
+    # when the timer names no amount, or when it is a share of an order amount nobody imported.
+    penalty_fen: int | None = None
 
 
 def urgency(due_at: datetime, now: datetime) -> Urgency:
@@ -144,11 +147,12 @@ def compute_deadlines(
     case_open: bool,
     milestones: Milestones,
     calendar: WorkdayCalendar | None = None,
+    paid_fen: int | None = None,
 ) -> list[ComputedDeadline]:
     """The case's deadlines when each milestone happened once (see `compute_from_history`)."""
     return compute_from_history(
         pack, kind=kind, reason=reason, case_open=case_open,
-        history={name: (value,) for name, value in milestones.items()}, calendar=calendar,
+        history={name: (value,) for name, value in milestones.items()}, calendar=calendar, paid_fen=paid_fen,
     )
 
 
@@ -160,6 +164,7 @@ def compute_from_history(
     case_open: bool,
     history: History,
     calendar: WorkdayCalendar | None = None,
+    paid_fen: int | None = None,
 ) -> list[ComputedDeadline]:
     """The case's deadlines from its event log, sorted by due time then timer id.
 
@@ -186,7 +191,7 @@ def compute_from_history(
         return []
     closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
-    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar)
+    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen)
     automatic: dict[str, set[datetime]] = {}
     chained = history
     for timer in timers:
@@ -206,10 +211,12 @@ class _Engine:
     """One case's evaluation: the pieces every timer's rounds share."""
 
     def __init__(self, pack: RulePack, kind: str, history: History, closings: list[datetime],
-                 closed_at: datetime | None, case_open: bool, calendar: WorkdayCalendar | None) -> None:
+                 closed_at: datetime | None, case_open: bool, calendar: WorkdayCalendar | None,
+                 paid_fen: int | None) -> None:
         self.pack, self.kind, self.history = pack, kind, history
         self.closings, self.closed_at, self.case_open = closings, closed_at, case_open
         self.calendar = calendar
+        self.paid_fen = paid_fen
 
     def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
             next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
@@ -310,9 +317,11 @@ class _Engine:
             name = timer.display_name
             if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"
+            amount = timer.penalty_amount
             results.append(ComputedDeadline(
                 timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
                 timer.penalty, window.id if window is not None else None,
+                amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
             ))
 
 

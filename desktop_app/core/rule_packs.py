@@ -24,7 +24,9 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     reasons = []                            # case reasons; omitted or empty = every reason
     except_reasons = []                     # reasons it does not apply to
     met_by = ["return_received", "refunded"]
-    penalty = "..."                         # optional
+    penalty = "..."                         # optional: the consequence in words
+    penalty_amount = { percent = 5, max_yuan = 30 }   # optional: or { fixed_yuan = 3 }; the amount at
+                                            # stake is shown on the deadline (paid amount × percent)
     date_only_start = "day_start"           # or "next_day": a date-only start counts from 00:00
                                             # of the next day (the 7-day no-reason rule)
     rounds = "each"                         # or "first": only the first starting event counts
@@ -105,6 +107,7 @@ _PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
 _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
     "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds", "auto_records",
+    "penalty_amount",
 }
 _OVERRIDE_KEYS = {
     "id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote", "event", "recurs",
@@ -158,6 +161,25 @@ class Duration:
 
 
 @dataclass(frozen=True, slots=True)
+class PenaltyAmount:
+    """What missing the timer costs the shop: a fixed sum (抖店 3 元 per late reship) or a share of
+    the order's paid amount with a cap (淘宝 late shipment: 5 %, at most 30 元). Integer fen."""
+
+    fixed_fen: int | None = None
+    percent: int | None = None
+    max_fen: int | None = None
+
+    def of(self, paid_fen: int | None) -> int | None:
+        """The amount at stake for an order of `paid_fen`; None when it depends on an unknown amount."""
+        if self.fixed_fen is not None:
+            return self.fixed_fen
+        if self.percent is None or paid_fen is None:
+            return None
+        share = (paid_fen * self.percent * 2 + 100) // 200  # half up, in whole fen
+        return share if self.max_fen is None else min(share, self.max_fen)
+
+
+@dataclass(frozen=True, slots=True)
 class TimerRule:
     id: str
     name: str
@@ -178,6 +200,7 @@ class TimerRule:
     # The milestone the platform records by itself when this timer runs out unmet (抖店's automatic
     # agreement to a reship): the next clock starts from it.
     auto_records: str | None = None
+    penalty_amount: PenaltyAmount | None = None
 
     @property
     def display_name(self) -> str:
@@ -515,6 +538,7 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
     auto_records = _text(problems, where, raw, "auto_records", required=False)
     if auto_records is not None and auto_records not in MILESTONES:
         problems.add(where, f"“auto_records”事件“{auto_records}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
+    penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
     rounds = Rounds.EACH
     if "rounds" in raw:
         try:
@@ -538,7 +562,37 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
         kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
         met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
         assumed=assumed, source=source, quote=quote, rounds=rounds, auto_records=auto_records,
+        penalty_amount=penalty_amount,
     )
+
+
+_PENALTY_KEYS = {"fixed_yuan", "percent", "max_yuan"}
+
+
+def _parse_penalty_amount(problems: _Problems, where: str, value: Any) -> PenaltyAmount | None:
+    """{ fixed_yuan = 3 } or { percent = 5, max_yuan = 30 } (whole yuan and whole percent)."""
+    if value is None:
+        return None
+    example = "写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）"
+    if not isinstance(value, Mapping) or not value or set(value) - _PENALTY_KEYS:
+        problems.add(where, f"“penalty_amount”{example}")
+        return None
+    numbers: dict[str, int] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number <= 0 or number > 100_000:
+            problems.add(where, f"“penalty_amount”中的“{key}”必须是正整数，而不是 {number!r}")
+            return None
+        numbers[key] = number
+    if ("fixed_yuan" in numbers) == ("percent" in numbers):
+        problems.add(where, f"“penalty_amount”要么是固定金额，要么是百分比：{example}")
+        return None
+    if "percent" in numbers and numbers["percent"] > 100:
+        problems.add(where, "“penalty_amount”的百分比不能超过100")
+        return None
+    if "fixed_yuan" in numbers:
+        return PenaltyAmount(fixed_fen=numbers["fixed_yuan"] * 100)
+    cap = numbers.get("max_yuan")
+    return PenaltyAmount(percent=numbers["percent"], max_fen=cap * 100 if cap is not None else None)
 
 
 def _window_moment(problems: _Problems, where: str, value: Any, key: str) -> datetime | None:

@@ -169,7 +169,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 3
+ENGINE_REVISION = 4
 _RULES_SETTING = "deadlines.rule_fingerprints"
 
 
@@ -188,7 +188,9 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
             "timers": [
                 [t.id, t.name, t.starts_from, t.duration.amount, t.duration.unit.value, t.on_expiry,
                  sorted(t.kinds), sorted(t.reasons), sorted(t.except_reasons), list(t.met_by), t.penalty,
-                 t.date_only_start.value, t.assumed, t.rounds.value, t.auto_records]
+                 t.date_only_start.value, t.assumed, t.rounds.value, t.auto_records,
+                 None if t.penalty_amount is None else [t.penalty_amount.fixed_fen, t.penalty_amount.percent,
+                                                       t.penalty_amount.max_fen]]
                 for t in pack.timers
             ],
             "windows": [
@@ -299,6 +301,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
+            _ORDERS.c.paid_fen,
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition)
@@ -323,15 +326,16 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 found.append((at, date_only))
         events[case_id] = log
 
-    # What is stored, in the order of ComputedDeadline's fields 1..7, to compare with a slice.
+    # What is stored, in the order of ComputedDeadline's fields 1..7 and its penalty_fen, to compare.
     stored: dict[_Key, tuple[int, _Compared]] = {}
     duplicates: list[int] = []
-    for deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated in _fetch(
+    for (deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated,
+         penalty_fen) in _fetch(
         session,
         select(
             _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
-            _DEADLINES.c.met_at, _DEADLINES.c.estimated,
+            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
         ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
     ):
         key = (case_id, timer_id)
@@ -340,7 +344,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             continue
         # `estimated` stays as the driver gives it: 0/1 compares equal to False/True.
         stored[key] = (deadline_id, (name, _stored(starts_at), _stored(due_at), action, status,
-                                     None if met_at is None else _stored(met_at), estimated))
+                                     None if met_at is None else _stored(met_at), estimated, penalty_fen))
 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -349,7 +353,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at) in cases:
+         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -381,7 +385,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 milestones["trade_succeeded"] = [(_stored(succeeded_at), False)]
             computed = compute_from_history(
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
-                calendar=calendar,
+                calendar=calendar, paid_fen=paid_fen,
             )
         first: ComputedDeadline | None = None
         for deadline in computed:
@@ -389,8 +393,9 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             existing = stored.pop((case_id, deadline[0]), None)
             if existing is None:
                 inserts.append(_row_values(case_id, deadline))
-            elif existing[1] != deadline[1:8]:
-                updates.append(dict(zip(_UPDATED, deadline[1:8], strict=True), b_id=existing[0]))
+            elif existing[1] != (*deadline[1:8], deadline.penalty_fen):
+                updates.append(dict(zip(_UPDATED, (*deadline[1:8], deadline.penalty_fen), strict=True),
+                                    b_id=existing[0]))
             if first is None and deadline.status is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if first is None:
@@ -425,14 +430,14 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
 
 
 # Columns an update rewrites; case_id and timer_id are the row's identity and never change.
-_UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated")
+_UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
 
 
 def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
     return {
         "case_id": case_id, "timer_id": d.timer_id, "name": d.name, "starts_at": d.starts_at,
         "due_at": d.due_at, "action": d.action, "status": d.status.value, "met_at": d.met_at,
-        "estimated": d.estimated,
+        "estimated": d.estimated, "penalty_fen": d.penalty_fen,
     }
 
 
@@ -490,6 +495,7 @@ class DeadlineRow:
     status: DeadlineStatus
     met_at: datetime | None
     estimated: bool
+    penalty_fen: int | None = None  # money at stake (open) or lost (missed), see Deadline.penalty_fen
 
     def urgency(self, now: datetime) -> Urgency | None:
         """How urgent an open deadline is; None for met and missed ones."""
@@ -538,7 +544,7 @@ def list_deadlines(
             func.coalesce(_CASES.c.platform, _ORDERS.c.platform), _CASES.c.kind,
             _CASES.c.status.label("case_status"), _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _raw(_DEADLINES.c.starts_at), _raw(_DEADLINES.c.due_at), _DEADLINES.c.action, _DEADLINES.c.status,
-            _raw(_DEADLINES.c.met_at), _DEADLINES.c.estimated,
+            _raw(_DEADLINES.c.met_at), _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
         )
         .select_from(
             # A claim's follow-up may have no case: its order comes through the claim.
@@ -555,10 +561,10 @@ def list_deadlines(
     return [
         DeadlineRow(
             deadline_id, case, order_no, platform, kind, case_status, timer_id, name, _stored(starts_at),
-            _stored(due_at), action, statuses[status], _from_store(met_at), bool(estimated),
+            _stored(due_at), action, statuses[status], _from_store(met_at), bool(estimated), penalty_fen,
         )
         for (deadline_id, case, order_no, platform, kind, case_status, timer_id, name, starts_at, due_at,
-             action, status, met_at, estimated) in session.execute(statement).all()
+             action, status, met_at, estimated, penalty_fen) in session.execute(statement).all()
     ]
 
 

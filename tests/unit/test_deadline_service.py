@@ -318,15 +318,18 @@ def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int]
     items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
     assert len(items) == 7
     for item in items:
-        assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status"]
+        assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status",
+                              "penalty_yuan"]
         assert item["due_at"].endswith("+08:00")
         assert item["status"] in ("open", "met", "missed")
     first = items[0]
     assert first == {
         "case": three_cases["overdue"], "order": "DY-A", "platform": "douyin", "timer": "reship_answer",
         "name": "处理补寄申请（48小时）", "due_at": "2026-05-03T10:00:00+08:00", "action": "自动同意补寄",
-        "status": "open",
+        "status": "open", "penalty_yuan": None,
     }
+    # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
+    assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"
     assert cli("--case", str(three_cases["later"]), "--json", "--db", str(db_path)) == 0
     assert [i["timer"] for i in json.loads(capsys.readouterr().out)] == ["buyer_ship_return"]
 
@@ -485,3 +488,31 @@ def test_a_round_interrupted_before_it_ran_out_is_not_a_miss(db: Database) -> No
     rows = stored(db, case_id)
     assert "reship_ship@1" not in rows
     assert (rows["reship_ship"].status, rows["reship_ship"].due_at) == ("open", at("2026-05-10 13:00"))
+
+
+def test_penalty_amounts_on_the_rows(db: Database) -> None:
+    """Seed 001: "百分之五作为违约金,且金额最高不超过三十元"; seed 004: "每單3元"."""
+    small = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P1")
+    big = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P2")
+    unknown = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P3")
+    with db.transaction() as s:
+        for order_no, paid_fen in (("TB-P1", 12_345), ("TB-P2", 1_000_000), ("TB-P3", None)):
+            order = s.scalars(select(Order).where(Order.order_no == order_no)).one()
+            order.paid_at, order.paid_fen = at("2026-11-20 10:00"), paid_fen
+            recompute_for_orders(s, [order.id])
+    assert stored(db, small)["ship_by"].penalty_fen == 617  # 5 % of 123.45, half up
+    assert stored(db, big)["ship_by"].penalty_fen == 3000  # capped at 30 元
+    assert stored(db, unknown)["ship_by"].penalty_fen is None  # no amount imported: unknown
+    with db.transaction() as s:
+        order = s.scalars(select(Order).where(Order.order_no == "TB-P1")).one()
+        order.shipped_at = at("2026-11-22 10:00")  # in time: nothing at stake any more
+        recompute_for_orders(s, [order.id])
+    assert stored(db, small)["ship_by"].penalty_fen is None
+    douyin = add_case(db, "douyin", "reship", "missing_item", "DY-P")
+    add_event(db, douyin, "requested", at("2026-11-20 10:00"))
+    add_event(db, douyin, "reship_agreed", at("2026-11-20 11:00"))
+    add_event(db, douyin, "reship_shipped", at("2026-11-23 11:00"))  # late
+    row = stored(db, douyin)["reship_ship"]
+    assert (row.status, row.penalty_fen) == ("missed", 300)
+    with db.reading() as s:
+        assert [r.penalty_fen for r in case_deadlines(s, douyin) if r.timer_id == "reship_ship"] == [300]
