@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from desktop_app.core.clock import CHINA
-from desktop_app.core.rule_packs import (
+from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
     DateOnlyStart,
     OverrideWindow,
