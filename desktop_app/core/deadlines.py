@@ -195,11 +195,13 @@ def compute_from_history(
     automatic: dict[str, set[datetime]] = {}
     chained = history
     for timer in timers:
-        if timer.auto_records is not None:
+        if timer.auto_records is not None and timer.starts_from in history:
             chained, marks = engine.automatic(timer, chained)
             automatic.setdefault(timer.auto_records, set()).update(marks)
     results: list[ComputedDeadline] = []
     for timer in timers:
+        if timer.starts_from not in chained:
+            continue  # not started (the common case: most timers of a case never start)
         # The automatic timer itself is judged by what the shop did, not by what it set off.
         engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
     if len(results) > 1:

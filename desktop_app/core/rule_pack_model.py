@@ -148,6 +148,9 @@ class OverrideWindow:
         return self.start <= moment <= self.end
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class RulePack:
     id: str
@@ -159,6 +162,9 @@ class RulePack:
     user_edited: bool  # the file (or one it extends) is the user's copy
     # Lookups the engine repeats for every case, prepared once per pack.
     _windows: dict[str, tuple[tuple[OverrideWindow, Duration, datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _window_keys: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
     _applicable: dict[tuple[str, str | None], tuple[TimerRule, ...]] = field(
@@ -177,6 +183,9 @@ class RulePack:
             )
             if windows:
                 self._windows[timer.id] = windows
+                keys = frozenset(name for w, *_ in windows for name in w.keyed_to if name != "start")
+                if keys:
+                    self._window_keys[timer.id] = keys
 
     def timer(self, timer_id: str) -> TimerRule:
         for timer in self.timers:
@@ -248,8 +257,7 @@ class RulePack:
 
     def window_keys(self, timer: TimerRule) -> frozenset[str]:
         """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
-        return frozenset(name for window, *_ in self._windows.get(timer.id, ()) for name in window.keyed_to
-                         if name != "start")
+        return self._window_keys.get(timer.id, _NO_KEYS)
 
 
 def event_name(window: OverrideWindow) -> str:
