@@ -1,4 +1,4 @@
-"""Chunked xlsx reading (desktop_app/io/xlsx_chunks.py) against python-calamine's whole-sheet parse.
+"""Chunked xlsx reading (desktop_app/io/xlsx/) against python-calamine's whole-sheet parse.
 
     python bench/bench_xlsx_chunks.py [--file PATH] [--repeat 3] [--first MB] [--chunk MB] [--workbook MB]
                                       [--first-workbook MB] [--ahead MB] [--scenarios parse,plain,...] [--import]
@@ -72,10 +72,10 @@ def _sheet_name(path: Path) -> str:
 
 def _sizes(settings: dict[str, float]) -> dict[str, int]:
     """chunked_table() keywords from the MB settings; also sets how far the helper may parse ahead."""
-    from desktop_app.io import xlsx_chunks
+    from desktop_app.io.xlsx import producer
 
-    xlsx_chunks.PARSED_AHEAD_BYTES = int(settings["ahead"] * 2**20)
-    xlsx_chunks.PARSED_AHEAD_PIECES = max(2, int(settings["ahead"] / settings["chunk"]))
+    producer.PARSED_AHEAD_BYTES = int(settings["ahead"] * 2**20)
+    producer.PARSED_AHEAD_PIECES = max(2, int(settings["ahead"] / settings["chunk"]))
     return {"first_chunk_bytes": int(settings["first"] * 2**20), "chunk_bytes": int(settings["chunk"] * 2**20),
             "workbook_bytes": int(settings["workbook"] * 2**20),
             "first_workbook_bytes": int(settings["first_workbook"] * 2**20)}
@@ -85,7 +85,7 @@ def child(scenario: str, path: Path, settings: dict[str, float]) -> dict[str, ob
     import python_calamine
 
     from desktop_app.io.spreadsheet_readers import CalamineTable
-    from desktop_app.io.xlsx_chunks import chunked_table
+    from desktop_app.io.xlsx import chunked_table
 
     name = _sheet_name(path)
     loops = _calibrate() if scenario.endswith("+consumer") else 0
@@ -119,7 +119,7 @@ def child(scenario: str, path: Path, settings: dict[str, float]) -> dict[str, ob
 
 def child_import(db_path: Path, path: Path, chunked: bool, settings: dict[str, float]) -> dict[str, object]:
     from desktop_app.io import spreadsheet_readers
-    from desktop_app.io.xlsx_chunks import chunked_table
+    from desktop_app.io.xlsx import chunked_table
     from desktop_app.services.order_import import import_files
     from desktop_app.store.database import open_database
 
@@ -189,14 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out))
         return 0
 
-    from desktop_app.io import xlsx_chunks
+    from desktop_app.io.xlsx import producer, table
 
-    first = args.first if args.first is not None else xlsx_chunks.FIRST_CHUNK_BYTES / 2**20
-    chunk = args.chunk if args.chunk is not None else xlsx_chunks.CHUNK_BYTES / 2**20
-    workbook = args.workbook if args.workbook is not None else xlsx_chunks.WORKBOOK_BYTES / 2**20
+    first = args.first if args.first is not None else table.FIRST_CHUNK_BYTES / 2**20
+    chunk = args.chunk if args.chunk is not None else table.CHUNK_BYTES / 2**20
+    workbook = args.workbook if args.workbook is not None else table.WORKBOOK_BYTES / 2**20
     first_workbook = (args.first_workbook if args.first_workbook is not None
-                      else xlsx_chunks.FIRST_WORKBOOK_BYTES / 2**20)
-    ahead = args.ahead if args.ahead is not None else xlsx_chunks.PARSED_AHEAD_BYTES / 2**20
+                      else table.FIRST_WORKBOOK_BYTES / 2**20)
+    ahead = args.ahead if args.ahead is not None else producer.PARSED_AHEAD_BYTES / 2**20
     settings = json.dumps({"first": first, "chunk": chunk, "workbook": workbook, "first_workbook": first_workbook,
                            "ahead": ahead})
     if not args.file.exists():

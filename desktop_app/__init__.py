@@ -8,4 +8,3 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0"
 
 APP_NAME = "AftersalesLedger"
-APP_TITLE = "售后台账"

@@ -22,6 +22,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",
     "导入订单": "Import orders",
+    "导入": "Import",
     "刷新": "Refresh",
     "设置": "Settings",
     "搜索": "Search",
@@ -180,8 +181,23 @@ EN: dict[str, str | tuple[str, str]] = {
     "：已处理 %1 行，%2 行/秒": ": %1 rows done, %2 rows/s",
     "正在取消……已导入的部分会全部撤销": "Cancelling… everything imported so far will be undone",
     "导入已取消：被取消的文件没有保存任何数据。": "Import cancelled: nothing from the cancelled file was saved.",
-    "导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行":
-        "Import finished: %1 new, %2 updated, %3 unchanged, %4 rows failed",
+    "订单：新增 %1，更新 %2，未变 %3，失败 %4 行": "Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed",
+    "售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行":
+        "Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed",
+    "导入完成。": "Import finished.",
+    "售后文件": "After-sales file",
+    "推进": "Moved forward",
+    "冲突": "Conflicts",
+    "时限不一致": "Deadline differs",
+    "点击数字，在“售后单”页只列出这些售后单": "Click a number to list just those cases on the Cases tab",
+    "已取消": "Cancelled",
+    "%1 中“%2”的 %3 张": "%3 “%2” of %1",
+    "点击取消，显示全部售后单": "Click to show all cases again",
+    "仅显示：%1  ✕": "Only: %1  ✕",
+    "平台状态": "Platform status",
+    "平台原因": "Platform reason",
+    "退货物流": "Return parcel",
+    "平台时限": "Platform deadline",
     "用时 %1 秒": "Took %1 s",
     "导入失败：%1": "Import failed: %1",
     "保存导入报告": "Save import report",
@@ -621,10 +637,109 @@ EN: dict[str, str | tuple[str, str]] = {
     "删除列对应方案": "Delete column mapping",
     "删除方案“%1”？以后这种表格需要重新对应各列。":
         "Delete the mapping “%1”? Sheets like this will need their columns mapped again.",
+    # --- the returns desk (退货入库), bulk actions, case export, the case guide -------------------------
+    "退货入库": "Returns desk",
+    "扫描或输入退货运单号，回车查找": "Scan or type the return tracking number, then Enter",
+    "查找": "Find",
+    "包裹": "Parcel",
+    "扫描退货包裹上的运单号：找到售后单后显示应退回的商品。":
+        "Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.",
+    "验货结果：": "Inspection: ",
+    "例如：吊牌已剪、少一只袜子、箱内是别家商品":
+        "e.g. tag cut off, one sock missing, another shop's goods inside",
+    "下一步": "Next step",
+    "买家寄出超过": "Shipped by the buyer more than",
+    "天仍未收到的退货（在平台确认收货时限前催一催）":
+        "days ago and not received yet (chase them before the platform's confirmation timer runs out)",
+    "退货运单": "Return parcel",
+    "寄出时间": "Shipped",
+    "快递（推测）": "Carrier (guessed)",
+    "收到时间": "Received",
+    "验货": "Inspection",
+    "关联到售后单…": "Match to a case…",
+    "关联到售后单": "Match to a case",
+    "在途退货": "Returns on the way",
+    "无主件": "Unmatched parcels",
+    "未知": "Unknown",
+    "在途退货（%1）": "Returns on the way (%1)",
+    "无主件（%1）": "Unmatched parcels (%1)",
+    "没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。":
+        "No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, "
+        "to be matched to its case later.",
+    "（此包裹已于 %1 作为无主件 #%2 入库）": " (this parcel came in on %1 as unmatched parcel #%2)",
+    "应退回：（订单未导入，没有商品明细）": "Should contain: (order not imported, no items known)",
+    "应退回：": "Should contain:",
+    "已验货：": "Inspected: ",
+    "请先扫描或输入退货运单号": "Scan or type the return tracking number first",
+    "运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。":
+        "Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).",
+    "快递未知": "carrier unknown",
+    "已确认收货": "Receipt confirmed",
+    "状态未变": "Status unchanged",
+    "记为“%1”（#%2）": "Record “%1” (#%2)",
+    "售后单 #%1 已记为“%2”": "Case #%1 recorded as “%2”",
+    "请先在无主件列表中选一个包裹": "Choose a parcel in the unmatched list first",
+    "售后单编号：": "Case number:",
+    "无主件 #%1 已关联到售后单 #%2": "Unmatched parcel #%1 matched to case #%2",
+    "建议：": "Suggested: ",
+    "批量操作…": "Bulk action…",
+    "批量操作（%1）…": "Bulk action (%1)…",
+    "按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作":
+        "Hold Ctrl or Shift to select several cases and apply one action to all of them",
+    "导出当前列表（按当前搜索、筛选和排序）中的售后单":
+        "Export the cases in the list (current search, filters and sort)",
+    "导出售后单": "Export cases",
+    "已导出 %1 张售后单到 %2": "Exported %1 cases to %2",
+    "批量操作（%1 张售后单）": "Bulk action (%1 cases)",
+    "操作：": "Action:",
+    "备注（写入每张售后单的时间线）": "Note (written to each case's timeline)",
+    "执行": "Run",
+    "将给 %1 张售后单添加同一条备注": "The same note will be added to %1 cases",
+    "完成 %1 张，未执行 %2 张": "%1 done, %2 not done",
+    "已添加备注": "Note added",
+    "话术：": "Reply script:",
+    "复制": "Copy",
+    "编辑步骤和话术…": "Edit steps and scripts…",
+    "在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”":
+        "Saves the shop's own copy in the data folder and opens it in the system editor; click Refresh after saving",
+    "店铺策略…": "Shop policies…",
+    "店铺策略": "Shop policies",
+    "处理步骤（%1）": "Steps (%1)",
+    "运费：%1": "Postage: %1",
+    "时限：": "Deadline: ",
+    "开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。":
+        "When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform "
+        "for you).",
+    "备注：": "Note:",
+    "处理建议": "Guide",
+    "添加验货照片…": "Add inspection photos…",
+    "开箱照片、称重照片作为证据加到这个包裹的售后单上":
+        "Unpacking and weighing photos go on this parcel's cases as evidence",
+    "选择验货照片": "Choose inspection photos",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)",
+    "已添加 %1 个文件到售后单 %2": "Added %1 files to case %2",
+    "指定责任方": "Assign responsible party",
+    "（清空）": "(none)",
+    "责任方：": "Responsible:",
+    "将把 %1 张售后单的责任方设为所选": "The chosen responsible party will be set on %1 cases",
+    "添加证据…": "Add evidence…",
+    "删除所选": "Remove selected",
+    "可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据":
+        "Drop files here; a carrier claim opened from this case takes this evidence along",
+    "图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)":
+        "Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)",
+    "选择证据文件": "Choose evidence files",
+    "良品": "Good",
+    "次品": "Defective",
+    "错货": "Wrong item",
+    "少件": "Items missing",
+    "空包": "Empty parcel",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
+    ("CaseImportSummary", "新建售后单"): "New cases",
     ("MainWindow", "店铺信息"): "Shop details",
     ("MainWindow", "已保存到 %1"): "Saved to %1",
     ("MainWindow", "售后单"): "After-sales cases",  # tab title
@@ -679,4 +794,37 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("StatementDialog", "保存 Excel"): "Save Excel",
     ("StatementDialog", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
     ("StatementDialog", "已保存到 %1"): "Saved to %1",
+    # --- backups (恢复备份) ----------------------------------------------------------------------------
+    ("MainWindow", "备份与恢复"): "Backups",
+    ("BackupDialog", "恢复备份"): "Restore a backup",
+    ("BackupDialog", "正在读取备份……"): "Reading the backups…",
+    ("BackupDialog", "立即备份"): "Back up now",
+    ("BackupDialog", "更改备份文件夹…"): "Change backup folder…",
+    ("BackupDialog", "恢复所选备份…"): "Restore the selected backup…",
+    ("BackupDialog", "备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）"):
+        "Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)",
+    ("BackupDialog", "共 %1 个备份"): "%1 backups",
+    ("BackupDialog", "还没有备份。"): "No backups yet.",
+    ("BackupDialog", "正在备份……"): "Backing up…",
+    ("BackupDialog", "备份失败"): "Backup failed",
+    ("BackupDialog", "选择备份文件夹（例如同步盘中的文件夹）"): "Choose the backup folder (a synced cloud folder, say)",
+    ("BackupDialog", "无法使用这个文件夹"): "This folder cannot be used",
+    ("BackupDialog", "用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？\n\n当前数据库会先另存为一个“恢复前”备份，"
+                     "之后仍可在这里恢复它。"):
+        "Replace the current database with the backup of %1 (%2 cases, %3 orders)?\n\nThe current database is "
+        "saved first as a \"before restore\" backup, which you can restore here later.",
+    ("LedgerCare", "自动备份失败：%1"): "Automatic backup failed: %1",
+    ("LedgerCare", "数据库已损坏"): "The database is damaged",
+    ("LedgerCare", "最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。"):
+        "Newest intact backup: %1 (%2). Restore it? The current file is saved first.",
+    ("LedgerCare", "恢复这个备份"): "Restore this backup",
+    ("LedgerCare", "没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。"):
+        "No intact backup was found. Do not delete this file; copy it and contact support.",
+    ("LedgerCare", "查看所有备份…"): "All backups…",
+    ("LedgerCare", "已恢复备份；恢复前的数据库另存为 %1"):
+        "Backup restored; the database before the restore was saved as %1",
+    ("LedgerCare", "恢复未完成"): "Restore not completed",
+    ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
+        "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
+    ("SettingsDialog", "隐私"): "Privacy",
 }

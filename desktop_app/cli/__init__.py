@@ -1,7 +1,10 @@
 """The headless command line: `python -m desktop_app <command> ...`, in the spirit of calibredb.
 
 Each command module exposes `register(subparsers)`; handlers take the parsed arguments and return an
-exit code. A `UserError` becomes a Chinese message on stderr and exit code 2 (or the code it names).
+exit code. A `UserError` becomes a Chinese message on stderr and exit code 2 (or the code it names);
+a database failure (locked, damaged, full, a record changed by another program) is translated into
+one (a damaged ledger also names its newest good backup); any other exception is a bug: one Chinese
+line on stderr, the traceback in `<data folder>/logs/errors.log`, exit code 3.
 """
 
 from __future__ import annotations
@@ -9,14 +12,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from desktop_app import __version__
-from desktop_app.core.errors import UserError
+from desktop_app.cli.terminal_text import visible_output
+from desktop_app.core.errors import LedgerDamaged, UserError
 
 Handler = Callable[[argparse.Namespace], int]
+INTERNAL_ERROR_EXIT = 3
 
 
 class CommandError(UserError):
@@ -35,11 +42,17 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
-def open_db(args: argparse.Namespace):  # -> Database (imported lazily: keeps `--help` fast)
+def db_path_of(args: argparse.Namespace) -> Path:
     from desktop_app.paths import default_db_path
+
+    db = getattr(args, "db", None)
+    return Path(db) if db else default_db_path()
+
+
+def open_db(args: argparse.Namespace):  # -> Database (imported lazily: keeps `--help` fast)
     from desktop_app.store.database import open_database
 
-    return open_database(args.db if args.db else default_db_path())
+    return open_database(db_path_of(args))
 
 
 def print_json(value: Any) -> None:
@@ -50,7 +63,8 @@ def _command_modules() -> list[Any]:
     from desktop_app.cli import cases
 
     modules: list[Any] = [cases]
-    for name in ("orders", "deadlines", "reships", "claims", "statements"):
+    for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "returns",
+                 "case_export", "playbooks", "evidence"):
         try:
             modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:
@@ -72,20 +86,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str]) -> int:
+    with visible_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(argv))
+    try:
+        args = parser.parse_args(list(argv))
+    except UserError as exc:  # an argument type refused a value (cli/arguments.py)
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return 2
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
     try:
         return handler(args)
-    except CommandError as exc:
-        sys.stderr.write(f"错误：{exc.message}\n")
-        return exc.exit_code
-    except UserError as exc:
-        sys.stderr.write(f"错误：{exc.message}\n")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except Exception as exc:
+        return _report_failure(exc, args)
+
+
+def _report_failure(error: Exception, args: argparse.Namespace) -> int:
+    from desktop_app.store.ledger_errors import as_user_error
+
+    try:
+        known = as_user_error(error, db_path_of(args))
+    except Exception:
+        known = None
+    if isinstance(known, LedgerDamaged):
+        from desktop_app.services.backups import damaged_advice
+
+        sys.stderr.write(f"错误：{known.message}\n{damaged_advice(db_path_of(args))}\n")
+        return 2
+    if known is not None:
+        sys.stderr.write(f"错误：{known.message}\n")
+        return known.exit_code if isinstance(known, CommandError) else 2
+    where = _log_internal_error(error, args)
+    sys.stderr.write(f"内部错误（{type(error).__name__}）：程序出错，操作未完成。详细信息已记录到 {where}，"
+                     "请把它发给开发者。\n")
+    return INTERNAL_ERROR_EXIT
+
+
+def _log_internal_error(error: Exception, args: argparse.Namespace) -> str:
+    """Append the traceback to `<data folder>/logs/errors.log` (user-only); returns where it went."""
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        from desktop_app.paths import data_dir
+        from desktop_app.store.ledger_files import make_private
+
+        folder = data_dir() / "logs"
+        folder.mkdir(exist_ok=True)
+        make_private(folder)
+        log = folder / "errors.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {getattr(args, 'command', '')}\n{text}\n")
+        make_private(log)
+        return str(log)
+    except OSError:
+        return "（无法写入日志文件）"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError
@@ -14,6 +15,10 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, 
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.store.rows import CaseDetail, CaseRow
+
+if TYPE_CHECKING:
+    from desktop_app.services.returns import ReturnParcel
+    from desktop_app.store.database import Database
 
 # Milestones `case add` accepts as options: option name → milestone.
 _MILESTONE_OPTIONS = {
@@ -57,28 +62,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     state = lst.add_mutually_exclusive_group()
     state.add_argument("--open", action="store_true", help="只列未结束的")
     state.add_argument("--closed", action="store_true", help="只列已结束的")
-    lst.add_argument("--limit", type=int, default=1000, help="最多列出几条（默认 1000）")
+    lst.add_argument("--limit", type=list_limit, default=1000, help="最多列出几条（默认 1000）")
     add_db_option(lst)
     add_json_option(lst)
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一张售后单及其时间线")
-    show.add_argument("id", type=int, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
 
     act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction))
-    act.add_argument("id", type=int, metavar="N")
+    act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
     act.add_argument("action", metavar="ACTION")
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
+    act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")
+    act.add_argument("--tracking", help="买家退货的运单号（与 buyer_shipped_return 一起用）")
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
 
     note = sub.add_parser("note", help="给售后单添加备注")
-    note.add_argument("id", type=int, metavar="N")
+    note.add_argument("id", type=record_id, metavar="N")
     note.add_argument("text")
     add_db_option(note)
     note.set_defaults(handler=_note)
@@ -151,6 +158,10 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "next_due_at": row.next_due_at.astimezone(CHINA).isoformat() if row.next_due_at else None,
         "next_due": row.next_due_name,
         "updated_at": row.updated_at.astimezone(CHINA).isoformat(),
+        "platform_case": row.platform_case_no,
+        "requested_at": row.requested_at.astimezone(CHINA).isoformat() if row.requested_at else None,
+        "platform_status": row.platform_status,
+        "platform_due_at": row.platform_due_at.astimezone(CHINA).isoformat() if row.platform_due_at else None,
     }
 
 
@@ -193,6 +204,9 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
         "refund": str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else None,
         "compensation": str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else None,
         "platform_case": d.platform_case_no,
+        "platform_reason": d.platform_reason,
+        "return_carrier": d.return_carrier,
+        "return_tracking": d.return_tracking_no,
         "description": d.description,
         "requested_at": d.requested_at.astimezone(china).isoformat() if d.requested_at else None,
         "signed_at": d.signed_at.astimezone(china).isoformat() if d.signed_at else None,
@@ -247,20 +261,67 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _act(args: argparse.Namespace) -> int:
-    from desktop_app.services.cases import act_on_case
+    from desktop_app.services.bulk import act_on_cases, parse_case_ids
 
+    ids = parse_case_ids(args.id)
     action = CaseAction.parse(args.action)
     at = _moment(args.at, "发生时间")
+    parcel = _return_parcel(args, action)
     db = open_db(args)
     try:
-        status = act_on_case(db, args.id, action, note=args.note, at=at)
+        if len(ids) == 1:
+            status = _act_on_one(db, ids[0], action, args.note, at, parcel)
+        else:
+            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel)
     finally:
         db.close()
+    if len(ids) == 1:
+        if args.json:
+            extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
+            print_json({"id": ids[0], "action": action.value, "status": status.value, **extra})
+        else:
+            print(f"#{ids[0]} {action.label} → {status.label}")
+        return 0
+    failed = [r for r in results if not r.ok]
     if args.json:
-        print_json({"id": args.id, "action": action.value, "status": status.value})
+        print_json([r.as_json() for r in results])
     else:
-        print(f"#{args.id} {action.label} → {status.label}")
-    return 0
+        for r in results:
+            if r.ok and r.status is not None:
+                print(f"#{r.case_id} {action.label} → {r.status.label}")
+            else:
+                sys.stderr.write(f"#{r.case_id} 未执行：{r.error}\n")
+    if failed:
+        sys.stderr.write(f"{len(ids)} 张售后单中 {len(failed)} 张未执行“{action.label}”，其余已完成\n")
+    return 1 if failed else 0
+
+
+def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel | None:
+    from desktop_app.services.returns import ReturnParcel
+
+    if args.carrier is None and args.tracking is None:
+        return None
+    if action is not CaseAction.BUYER_SHIPPED_RETURN:
+        raise UserError("--carrier 和 --tracking 只能与 buyer_shipped_return"
+                        f"（{CaseAction.BUYER_SHIPPED_RETURN.label}）一起使用")
+    if not args.tracking:
+        raise UserError("登记买家退货需要 --tracking 运单号")
+    return ReturnParcel.of(args.carrier, args.tracking)
+
+
+def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None, at: Moment | None,
+                parcel: ReturnParcel | None) -> CaseStatus:
+    from desktop_app.services.cases import act_on_case
+    from desktop_app.services.returns import buyer_shipped_return
+
+    if parcel is None:
+        return act_on_case(db, case_id, action, note=note, at=at)
+    shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at)
+    if shipped.waiting_parcel is not None:
+        p = shipped.waiting_parcel
+        sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
+                         f"可用 returns match {p.id} {case_id} 关联到本单\n")
+    return shipped.status
 
 
 def _note(args: argparse.Namespace) -> int:

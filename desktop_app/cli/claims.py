@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import record_id
 from desktop_app.core.claims import ClaimAction, ClaimIncident, ClaimStatus, allowed_actions, claim_event_title
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add = sub.add_parser("add", help="为订单（或售后单的订单）新建快递理赔，按订单预填商品和金额")
     add.add_argument("--order", help="订单号（须已导入或已有售后单记录）")
     add.add_argument("--platform", help="平台（订单号在多个平台重复时必填）")
-    add.add_argument("--case", type=int, metavar="N", help="关联的售后单编号（不写 --order 时用它的订单）")
+    add.add_argument("--case", type=record_id, metavar="N", help="关联的售后单编号（不写 --order 时用它的订单）")
     add.add_argument("--incident", required=True, help="原因：" + " ".join(i.value for i in ClaimIncident))
     add.add_argument("--amount", help="申请金额（元）；默认为买家为受损商品实付的金额")
     add.add_argument("--declared", help="保价金额（元）")
@@ -49,13 +50,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一条理赔：商品、金额、证据、记录")
-    show.add_argument("id", type=int, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
 
     act = sub.add_parser("act", help="对理赔执行操作：" + " ".join(a.value for a in ClaimAction))
-    act.add_argument("id", type=int, metavar="N")
+    act.add_argument("id", type=record_id, metavar="N")
     act.add_argument("action", metavar="ACTION")
     act.add_argument("--amount", help="本次到账金额（元）：已赔付默认为剩余申请金额；部分赔付必填")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
@@ -66,28 +67,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.set_defaults(handler=_act)
 
     follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
-    follow.add_argument("id", type=int, metavar="N")
+    follow.add_argument("id", type=record_id, metavar="N")
     follow.add_argument("when", metavar="T", help="跟进时间 YYYY-MM-DD[ HH:MM]；写 none 清除")
     follow.add_argument("--note", help="备注")
     add_db_option(follow)
     follow.set_defaults(handler=_follow_up)
 
     link = sub.add_parser("link", help="关联售后单，或关联理赔款所支付的补发")
-    link.add_argument("id", type=int, metavar="N")
-    link.add_argument("--case", type=int, metavar="C", help="关联到售后单 C（同一订单）")
-    link.add_argument("--reship-case", type=int, metavar="C", help="理赔款用于售后单 C 的补发")
+    link.add_argument("id", type=record_id, metavar="N")
+    link.add_argument("--case", type=record_id, metavar="C", help="关联到售后单 C（同一订单）")
+    link.add_argument("--reship-case", type=record_id, metavar="C", help="理赔款用于售后单 C 的补发")
     add_db_option(link)
     link.set_defaults(handler=_link)
 
     evidence = sub.add_parser("evidence", help="给理赔添加证据文件（复制到数据目录）")
-    evidence.add_argument("id", type=int, metavar="N")
+    evidence.add_argument("id", type=record_id, metavar="N")
     evidence.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add_db_option(evidence)
     add_json_option(evidence)
     evidence.set_defaults(handler=_evidence)
 
     note = sub.add_parser("note", help="给理赔添加备注")
-    note.add_argument("id", type=int, metavar="N")
+    note.add_argument("id", type=record_id, metavar="N")
     note.add_argument("text")
     add_db_option(note)
     note.set_defaults(handler=_note)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json, workdays
+from desktop_app.cli.arguments import hours, record_id
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.money import fen_to_yuan, format_yuan
@@ -37,8 +38,8 @@ def register(subparsers: Any) -> None:
         description="列出售后单上正在计时的平台时限（自动退款、平台介入、补发赔付……），按到期时间排序。"
         "列出前会按当前规则重新计算。",
     )
-    parser.add_argument("--case", type=int, metavar="N", help="只看这个售后单")
-    parser.add_argument("--within", type=float, metavar="HOURS", help="只看这么多小时内到期的（含已逾期的）")
+    parser.add_argument("--case", type=record_id, metavar="N", help="只看这个售后单")
+    parser.add_argument("--within", type=hours, metavar="HOURS", help="只看这么多小时内到期的（含已逾期的）")
     parser.add_argument("--overdue", action="store_true", help="只看已逾期的")
     parser.add_argument("--all", action="store_true", help="包括已完成（met）和已超时（missed）的")
     add_json_option(parser)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import record_id
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
@@ -42,7 +43,7 @@ def register(subparsers: Any) -> None:
     lst.set_defaults(handler=_list)
 
     ship = sub.add_parser("ship", help="录入补发的快递公司和运单号")
-    ship.add_argument("id", type=int, metavar="N", help="售后单编号")
+    ship.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     ship.add_argument("--carrier", required=True, help="快递公司，例如 顺丰")
     ship.add_argument("--tracking", required=True, help="运单号")
     ship.add_argument("--at", metavar="T", help="发货时间 YYYY-MM-DD HH:MM（默认：现在）")
@@ -70,28 +71,28 @@ def register(subparsers: Any) -> None:
     promise.set_defaults(handler=_promise)
 
     agree = sub.add_parser("agree", help="同意补发")
-    agree.add_argument("id", type=int, metavar="N", help="售后单编号")
+    agree.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     agree.add_argument("--at", metavar="T", help="同意时间（默认：现在）")
     agree.add_argument("--note", help="备注")
     add_db_option(agree)
     agree.set_defaults(handler=_agree)
 
     refuse = sub.add_parser("refuse", help="拒绝补发（须写明原因）")
-    refuse.add_argument("id", type=int, metavar="N", help="售后单编号")
+    refuse.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     refuse.add_argument("--note", required=True, help="拒绝原因")
     refuse.add_argument("--at", metavar="T", help="拒绝时间（默认：现在）")
     add_db_option(refuse)
     refuse.set_defaults(handler=_refuse)
 
     stock = sub.add_parser("out-of-stock", help="缺货：补发改为仅退款（售后单变为“仅退款 / 处理中”）")
-    stock.add_argument("id", type=int, metavar="N", help="售后单编号")
+    stock.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     stock.add_argument("--note", help="说明")
     stock.add_argument("--at", metavar="T", help="时间（默认：现在）")
     add_db_option(stock)
     stock.set_defaults(handler=_out_of_stock)
 
     items = sub.add_parser("items", help="设置要补发的商品（替换原有的）")
-    items.add_argument("id", type=int, metavar="N", help="售后单编号")
+    items.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     items.add_argument("--item", action="append", required=True, metavar="标题|规格|数量",
                        help="一件商品，可重复；规格和数量可省略（数量默认 1），例如 --item '袜子|白色|1'")
     add_db_option(items)

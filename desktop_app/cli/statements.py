@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.arguments import record_id
 from desktop_app.core.vocabulary import Platform
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "店铺名称、联系人、收款账户等在程序的“店铺信息”中填写。",
     )
     source = cmd.add_mutually_exclusive_group(required=True)
-    source.add_argument("--claim", type=int, nargs="+", metavar="N", help="理赔编号（可多个：批量）")
+    source.add_argument("--claim", type=record_id, nargs="+", metavar="N", help="理赔编号（可多个：批量）")
     source.add_argument("--order", metavar="NO", help="订单号（没有登记理赔时，按整张订单写）")
     cmd.add_argument("--platform", metavar="P",
                      help="订单所属平台（同一订单号在多个平台都有时）：" + " ".join(p.value for p in Platform))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from desktop_app.core.errors import UserError
@@ -13,6 +13,8 @@ CHINA = ZoneInfo("Asia/Shanghai")
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
             "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+# Years a shop's after-sales times can have (the import's cells use the same range).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ def parse_moment(text: str, what: str = "时间") -> Moment:
     raw = text.strip()
     for fmt in _FORMATS:
         try:
-            return Moment(datetime.strptime(raw, fmt).replace(tzinfo=CHINA))
+            return _in_range(Moment(datetime.strptime(raw, fmt).replace(tzinfo=CHINA)), text, what)
         except ValueError:
             continue
     for fmt in _DATE_FORMATS:
@@ -44,8 +46,14 @@ def parse_moment(text: str, what: str = "时间") -> Moment:
             day = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-        return Moment(datetime.combine(day, time(0, 0), tzinfo=CHINA), date_only=True)
+        return _in_range(Moment(datetime.combine(day, time(0, 0), tzinfo=CHINA), date_only=True), text, what)
     raise UserError(f"{what}“{text}”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）")
+
+
+def _in_range(moment: Moment, text: str, what: str) -> Moment:
+    if not FIRST_YEAR <= moment.at.year <= LAST_YEAR:
+        raise UserError(f"{what}“{text}”不是合理的日期（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）")
+    return moment
 
 
 def as_china(value: datetime) -> datetime:
@@ -53,10 +61,6 @@ def as_china(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return value.astimezone(CHINA)
-
-
-def start_of_next_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
 
 
 def format_china(value: datetime | None, with_seconds: bool = False) -> str:

@@ -28,3 +28,16 @@ class StaleData(UserError):
 
 class DatabaseTooNew(UserError):
     """The database was written by a newer version of the app."""
+
+
+class LedgerDamaged(UserError):
+    """The ledger file fails SQLite's integrity check: it is not written to."""
+
+    def __init__(self, path: object, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(f"数据库文件 {path} 已损坏，为免损失扩大，程序不会再写入它。")
+        self.path = path
+        self.problems = problems
+
+
+class LedgerBusy(UserError):
+    """Another program kept the ledger locked for longer than the busy timeout."""

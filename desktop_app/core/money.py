@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from desktop_app.core.errors import UserError
 
 FEN = Decimal("0.01")
+# No after-sales amount of a small shop comes near: a larger one is a typo (or a pasted order number).
+MAX_YUAN = Decimal("99999999.99")
 _STRIP = str.maketrans("", "", " ,，￥¥元\t")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
     """Parse '12.5', '￥12.50元', '1,234.00' into Decimal yuan with two places.
 
-    Refuses negatives, more than two decimals and anything that is not a number.
+    Refuses negatives, more than two decimals, exponents ('1e3'), more than 99,999,999.99 and
+    anything that is not a number.
     """
     if isinstance(text, Decimal):
         value = text
@@ -21,14 +26,15 @@ def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
         value = Decimal(text)
     else:
         cleaned = text.translate(_STRIP)
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise UserError(f"{what}“{text}”不是有效的金额（例如 12.50）") from None
+        if not _PLAIN_NUMBER.match(cleaned):
+            raise UserError(f"{what}“{text}”不是有效的金额（例如 12.50）")
+        value = Decimal(cleaned)
     if not value.is_finite():
         raise UserError(f"{what}“{text}”不是有效的金额（例如 12.50）")
     if value < 0:
         raise UserError(f"{what}不能为负数：{text}")
+    if value > MAX_YUAN:
+        raise UserError(f"{what}“{text}”太大（最多 {MAX_YUAN:,} 元）")
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
         raise UserError(f"{what}“{text}”最多只能有两位小数（精确到分）")
     return value.quantize(FEN)

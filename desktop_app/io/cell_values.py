@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop_app.core.clock import CHINA
+from desktop_app.core.money import MAX_YUAN
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
 
@@ -24,7 +25,9 @@ _HUNDRED = Decimal(100)
 _FLOAT_NOISE = Decimal("0.000001")
 _MONEY_MARKS = str.maketrans("", "", " ,，￥¥元\t\u3000")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
-ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+# Platforms' order numbers are 15–25 characters; 64 leaves room for hand-made ones, not for a pasted text.
+ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
+MAX_QUANTITY = 1_000_000
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
@@ -125,6 +128,8 @@ class CellCleaner:
     def order_no(self, value: object) -> str | None:
         text = self.identifier(value)
         if text is not None and not ORDER_NO_PATTERN.match(text):
+            if len(text) > 64:
+                raise CellError(f"“{text[:30]}…”不是有效的订单号（最长 64 个字符）")
             raise CellError(f"“{text}”不是有效的订单号（只能包含数字、字母和“-”）")
         return text
 
@@ -155,6 +160,8 @@ class CellCleaner:
                 return None
             if text.startswith('="') and text.endswith('"'):
                 text = text[2:-1]
+            if len(text) > 40:
+                raise CellError(f"“{raw.strip()[:40]}…”不是有效的金额（应为数字，例如 12.50）")
             try:
                 amount = Decimal(text.translate(_MONEY_MARKS))
             except InvalidOperation:
@@ -172,6 +179,8 @@ class CellCleaner:
             raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
         if amount < 0:
             raise CellError(f"金额不能为负数：{value}")
+        if amount > MAX_YUAN:
+            raise CellError(f"金额“{value}”过大（最多 {MAX_YUAN:,} 元）")
         try:
             rounded = amount.quantize(FEN, rounding=ROUND_HALF_UP)
         except InvalidOperation:
@@ -187,6 +196,8 @@ class CellCleaner:
             text = raw.strip()
             if not text or text in self.empty:
                 return None
+            if len(text) > 20:
+                raise CellError(f"“{text[:20]}…”不是有效的数量（应为整数）")
             try:
                 number = int(text)
             except ValueError:
@@ -210,6 +221,8 @@ class CellCleaner:
             raise CellError(f"“{value}”不是有效的数量（应为整数）")
         if number < 0:
             raise CellError(f"数量不能为负数：{number}")
+        if number > MAX_QUANTITY:
+            raise CellError(f"数量“{number}”过大（最多 {MAX_QUANTITY:,}）")
         return number
 
     # -- times -------------------------------------------------------------------------------------
@@ -304,16 +317,15 @@ class CellCleaner:
         if convert == self.count:
             return self._quantities
         if convert == self.tracking:
-            identifiers = self.many(self.identifier)
+            plain_identifiers = self.many(self.identifier)
             prefixes = self.tracking_prefixes
             without_prefix = self._without_tracking_prefix
 
             def trackings(values: Sequence[object]) -> list[object]:
-                found = identifiers(values)
+                found = plain_identifiers(values)
                 if not prefixes:
                     return found
-                return [without_prefix(t) if t is not None and t.startswith(prefixes) else t  # type: ignore[union-attr]
-                        for t in found]
+                return [without_prefix(t) if isinstance(t, str) and t.startswith(prefixes) else t for t in found]
             return trackings
         return lambda values: [convert(v) for v in values]
 

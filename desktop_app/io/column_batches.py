@@ -144,7 +144,8 @@ class ColumnBatches:
     def _order_values(self, sheet: list[tuple[object, ...]]) -> dict[str, list[object]]:
         """The order fields of these rows (`sheet`: their columns), as OrderColumns.values holds them."""
         parser = self.parser
-        values = {name: convert(sheet[position]) for name, position, convert in self.order_columns}
+        values: dict[str, list[object]] = {name: convert(sheet[position])  # type: ignore[misc]
+                                           for name, position, convert in self.order_columns}
         for name, positions in parser.parts:
             pieces = [self.text_column(sheet[p]) for p in positions]
             values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None

@@ -38,16 +38,6 @@ ORDER_FIELDS: tuple[str, ...] = (
 )
 ITEM_FIELDS: tuple[str, ...] = ("sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price", "paid")
 
-# Names shown to the shop owner in row errors when a header is not at hand.
-FIELD_LABELS: Mapping[str, str] = {
-    "order_no": "订单号", "shop_name": "店铺", "status": "订单状态", "buyer_nick": "买家昵称",
-    "receiver": "收货人", "phone": "手机", "address": "收货地址", "goods": "商品金额", "postage": "邮费",
-    "paid": "实付金额", "item_count": "商品数量", "paid_at": "付款时间", "shipped_at": "发货时间",
-    "signed_at": "签收时间", "succeeded_at": "确认收货时间", "carrier": "物流公司", "tracking_no": "物流单号",
-    "buyer_note": "买家留言", "seller_note": "商家备注", "product_titles": "商品标题",
-    "sub_order_no": "子订单号", "title": "商品名称", "spec": "商品规格", "sku_code": "商家编码",
-    "quantity": "购买数量", "unit_price": "单价", "link": "订单号",
-}
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "\ufeff": ""})
 _SPACES = re.compile(r"\s+")

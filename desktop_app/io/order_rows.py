@@ -256,7 +256,7 @@ def _row_converter(specs: Sequence[ColumnSpec], cleaner: CellCleaner) -> Callabl
 def _by_kind_groups(specs: Sequence[ColumnSpec], cleaner: CellCleaner) -> list[list[ColumnSpec]]:
     groups: list[list[ColumnSpec]] = [[], [], [], []]
     for spec in specs:
-        kind = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}.get(spec.convert, 3)  # type: ignore[call-overload]
+        kind = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}.get(spec.convert, 3)  # type: ignore[arg-type]
         groups[kind].append(spec)
     return groups
 
@@ -453,9 +453,9 @@ def split_column(cells: Sequence[str | None], split: SplitColumn, cleaner: CellC
                 firsts.append(first)
                 seconds.append(second)
                 continue
-        found = split_values(cell, split, cleaner)
-        firsts.append(found[fields[0]])
-        seconds.append(found[fields[1]])
+        parts = split_values(cell, split, cleaner)
+        firsts.append(parts[fields[0]])
+        seconds.append(parts[fields[1]])
     return {fields[0]: firsts, fields[1]: seconds}
 
 
@@ -494,9 +494,9 @@ def finish_order(draft: OrderDraft, platform: str, table: str | None,
     items = tuple(draft.items) if draft.items is not None else None
     if items is not None and len(items) == 1 and items[0].unit_price_fen is None:
         # One-item orders (Pinduoduo) state the goods total only: the unit price follows when exact.
-        goods = values.get("goods_fen")
-        if isinstance(goods, int):
-            unit = split_yuan_to_fen(goods, items[0].quantity)
+        stated = values.get("goods_fen")
+        if isinstance(stated, int):
+            unit = split_yuan_to_fen(stated, items[0].quantity)
             if unit is not None:
                 only = items[0]
                 items = (ItemRecord(only.sub_order_no, only.title, only.spec, only.sku_code, only.quantity,
@@ -505,7 +505,7 @@ def finish_order(draft: OrderDraft, platform: str, table: str | None,
         goods: int | None = 0 if items else None
         pieces: int | None = 0 if items is not None else None
         for item in items or ():
-            pieces += item.quantity  # type: ignore[operator]
+            pieces = None if pieces is None else pieces + item.quantity
             if goods is not None:
                 goods = None if item.unit_price_fen is None else goods + item.unit_price_fen * item.quantity
         if goods_from_items:

@@ -171,7 +171,7 @@ class RowInserter:
         parameters = rows if self.positional else (dict(zip(self.names, r, strict=True)) for r in rows)
         cursor = self.conn.connection.cursor()
         try:
-            cursor.executemany(self.sql, parameters)
+            cursor.executemany(self.sql, parameters)  # type: ignore[arg-type]
         finally:
             cursor.close()
 
@@ -240,7 +240,7 @@ class OrderUpserter:
 
     def _build_statements(self, dialect: Any) -> None:
         metadata = MetaData()
-        time_type: Any = String if self.codec.text_times else ORDERS.c.paid_at.type.impl
+        time_type: Any = String if self.codec.text_times else ORDERS.c.paid_at.type.impl  # type: ignore[attr-defined]
         columns = []
         staged = ("order_key", "order_no", *self.provided, "search_text")
         for name in staged:
@@ -303,7 +303,7 @@ class OrderUpserter:
             lambda data: [data[i] for i in picks])
         self._compared: Callable[[tuple[object, ...]], tuple[object, ...]] = (
             (lambda data: ()) if not picks else
-            (lambda data, only=picks[0]: (data[only],)) if len(picks) == 1 else itemgetter(*picks))  # type: ignore[assignment]
+            (lambda data, only=picks[0]: (data[only],)) if len(picks) == 1 else itemgetter(*picks))  # type: ignore[assignment, misc]
         # For each search field: (position in the data tuple, -1) when this file has it, else
         # (-1, position in the stored row).
         self._search_sources = tuple(
@@ -333,7 +333,7 @@ class OrderUpserter:
         if shop_id is None:
             shop_id = self.conn.execute(
                 insert(SHOPS).values(platform=platform, name=name, created_at=datetime.now(UTC))
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         self._shops[cache_key] = int(shop_id)
         return int(shop_id)
 
@@ -367,8 +367,8 @@ class OrderUpserter:
         product = batch.values.get("product_titles")
         from_list = [[t] if t else [] for t in product] if product is not None else None  # type: ignore[list-item]
         if batch.items is None:
-            return from_list
-        return [_titles(items) if items is not None else from_list[i] if from_list is not None else []
+            return from_list  # type: ignore[return-value]
+        return [_titles(items) if items is not None else from_list[i] if from_list is not None else []  # type: ignore[misc]
                 for i, items in enumerate(batch.items)]
 
     def stage_batch(self, batch: OrderColumns) -> StagedBatch | None:
@@ -402,7 +402,7 @@ class OrderUpserter:
             return StagedBatch(batch.platform,
                                self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
                                replace_items=False)
-        return self._stage_mixed(batch, existing, data, titles, texts)
+        return self._stage_mixed(batch, existing, data, titles, texts)  # type: ignore[arg-type]
 
     def _stage_mixed(self, batch: OrderColumns, existing: dict[str, tuple[Any, ...]], data: list[list[object]],
                      titles: list[list[str] | None], texts: list[str]) -> StagedBatch | None:

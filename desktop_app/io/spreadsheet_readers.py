@@ -23,7 +23,7 @@ from typing import Protocol
 import python_calamine
 
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx_chunks import chunked_table, worksheet_names_if_large
+from desktop_app.io.xlsx import check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -47,7 +47,7 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
-# Large .xlsx sheets are read in pieces (io/xlsx_chunks) so checking rows overlaps parsing the rest;
+# Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
 
@@ -169,13 +169,22 @@ class CsvTable:
         self._raw = raw  # type: ignore[assignment]
         try:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
-            first = text.readline()
+            try:
+                first = text.readline()
+            except UnicodeDecodeError:
+                raise refuse(self.path, "第 1 行的文字编码无法识别，文件可能已损坏") from None
             delimiter = _sniff_delimiter(first)
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter)
             number = 0
+            width = 0
             try:
                 for number, record in enumerate(reader, start=1):
+                    if not any(record):
+                        continue  # a blank line (1,000,000 of them after the data took 26 s through the rows path)
+                    width = width or len(record)
+                    if any("\n" in cell or "\r" in cell for cell in record):
+                        _check_quotes_closed(self.path, number, record, delimiter, width)
                     yield number, record
             except UnicodeDecodeError:
                 raise refuse(self.path, f"第 {number + 1} 行附近的文字编码与文件开头不一致，文件可能已损坏") from None
@@ -183,6 +192,23 @@ class CsvTable:
                 raise refuse(self.path, f"第 {number + 1} 行不是有效的 CSV 内容（{exc}）") from None
         finally:
             raw.close()
+
+
+def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimiter: str, width: int) -> None:
+    """An opening quote never closed makes the reader take the following lines, delimiters and all, into
+    one cell (6 rows stored as 1, silently). A line break inside a cell is legal CSV (an address on two
+    lines), but a cell holding whole lines with many delimiters is swallowed rows: the file is refused."""
+    enough = max(2, width // 2)
+    for cell in record:
+        lines = cell.splitlines()
+        swallowed = [line for line in lines[1:] if line.count(delimiter) >= enough]
+        if swallowed:
+            raise refuse(path, f"第 {number} 行有一个没有配对的引号（\"），其后 {len(lines) - 1} 行被并进了同一个单元格"
+                               f"（从“{_shorten(lines[1])}”开始）。请在该行补上或删去引号后再导入")
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass
@@ -225,7 +251,7 @@ class CalamineTable:
     def first_column(self) -> int:
         # calamine trims empty columns on the left; a row as wide as the used range starts at its start.
         sheet = self.sheet
-        if not sheet.height or not sheet.start[1]:
+        if not sheet.height or sheet.start is None or not sheet.start[1]:
             return 0
         first = next(iter(sheet.iter_rows()), None)
         return int(sheet.start[1]) if first is not None and len(first) == sheet.width else 0
@@ -236,7 +262,7 @@ class CalamineTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         sheet = self.sheet
-        start = sheet.start[0] if sheet.height else 0
+        start = sheet.start[0] if sheet.height and sheet.start is not None else 0
         self._done = 0
         try:
             iterator = iter(sheet.iter_rows())
@@ -264,7 +290,7 @@ class CalamineSpreadsheet:
     _workbook: python_calamine.CalamineWorkbook | None
     kind: str
     # An .xlsx with a sheet large enough to be read in pieces is opened by calamine only if a sheet
-    # has to be read whole (see xlsx_chunks.worksheet_names_if_large); its sheet names are these.
+    # has to be read whole (see io.xlsx.worksheet_names_if_large); its sheet names are these.
     _names: list[str] | None = None
     # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
     _tables: dict[str, Table] = field(default_factory=dict)
@@ -283,7 +309,7 @@ class CalamineSpreadsheet:
         if cached is not None:
             return cached
         if self.kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
-            # A large sheet is handed out piece by piece while the rest is parsed (io/xlsx_chunks).
+            # A large sheet is handed out piece by piece while the rest is parsed (io/xlsx).
             pieces = chunked_table(self.path, name)
             if pieces is not None:
                 self._tables[name] = pieces
@@ -294,6 +320,8 @@ class CalamineSpreadsheet:
         cached = self._tables.get(name)
         if isinstance(cached, CalamineTable):
             return cached
+        if self.kind == "xlsx":
+            check_sheet(self.path, name)  # calamine allocates for the cells' whole rectangle
         try:
             sheet = self.workbook.get_sheet_by_name(name)
         except python_calamine.PasswordError:

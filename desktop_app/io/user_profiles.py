@@ -45,10 +45,6 @@ MAX_CELL_TEXT = 200
 ID_PREFIX = "user-"
 # The layouts a mapping can describe; ITEM_TABLE (items in another sheet or file) stays for platforms.
 MAPPABLE_LAYOUTS: tuple[Layout, ...] = (Layout.ORDER_ROWS, Layout.ITEM_ROWS)
-LAYOUT_LABELS: Mapping[Layout, str] = {
-    Layout.ORDER_ROWS: "一行一个订单",
-    Layout.ITEM_ROWS: "一行一个商品，同一订单号的行合并为一个订单",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +399,7 @@ def check_columns(columns: Sequence[SheetColumn], chosen: Mapping[str, int | Non
         if index is None:
             continue
         label = FIELDS_BY_NAME[name].label if name in FIELDS_BY_NAME else name
-        column = by_index.get(index)
+        column = by_index.get(index)  # type: ignore[assignment]
         if column is None:
             problems.append(f"“{label}”选择的列不在表格里")
             continue

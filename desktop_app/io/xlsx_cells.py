@@ -8,6 +8,8 @@ value stays exactly as it was, shown without a visible apostrophe, and is text f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -56,7 +58,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def set_widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
+def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     """Column widths must be set before the first row in write-only mode."""
     for index, width in enumerate(widths):
         sheet.column_dimensions[column_letter(index)].width = width

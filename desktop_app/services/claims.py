@@ -34,6 +34,7 @@ from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.paths import data_dir
+from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import clean_order_no, current_author
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.database import Database
@@ -241,6 +242,11 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
         _event(session, claim, kind="created", author=who, at=when.at, to_state=status.value, note=summary,
                date_only=when.date_only)
         _sync_follow_up(session, claim, when.at)
+        if new.case_id is not None:  # the case's photos and weighing records go along
+            copies = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_dir(claim.id))
+            if copies:
+                _event(session, claim, kind="evidence", author=who,
+                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(p.name for p in copies))
         return claim.id
 
 

@@ -53,7 +53,7 @@ _COLUMNS = (Order.id, Order.platform, Shop.name, Order.order_no, Order.status, O
             Order.tracking_no)
 
 
-def _rows(session: Session, page: Sequence[Row[Any]]) -> Iterator[OrderExportRow]:
+def _rows(session: Session, page: Sequence[Row[*tuple[Any, ...]]]) -> Iterator[OrderExportRow]:
     items: dict[int, list[tuple[str, str | None, int]]] = {}
     for order_id, title, spec, quantity in session.execute(
         select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)

@@ -21,6 +21,7 @@ from desktop_app.io.import_results import FileImportResult, ImportProgress, Impo
 from desktop_app.io.order_import import BATCH_SIZE, ImportRun, import_order_files
 from desktop_app.io.order_rows import RowError
 from desktop_app.io.user_profiles import available_profiles
+from desktop_app.services import backups
 from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.store.database import Database
 
@@ -63,19 +64,45 @@ def import_steps(db: Database, paths: Sequence[Path | str], platform: str = "aut
         profile = available_profiles().find(profile_id)
         if family != "auto" and platform_family(profile.platform) != family:
             raise UserError(f"列对应方案“{profile.label}”属于{profile.platform.label}，与所选平台“{platform}”不符")
-    return _then_deadlines(db, import_order_files(db, list(paths), family, cancel, batch_size, profile_id))
+    run = import_order_files(db, list(paths), family, cancel, batch_size, profile_id)
+    return _then_deadlines(db, run, [Path(p) for p in paths])
 
 
-def _then_deadlines(db: Database, run: ImportRun) -> ImportRun:
-    """After the files are in, cases whose orders gained paid/shipped/signed times get their timers.
+# An order export of about 1,000 rows: a csv of ~200 bytes a row, an xlsx of ~100 bytes a row (zipped).
+LARGE_IMPORT_BYTES = {".csv": 200_000, ".txt": 200_000}
+LARGE_IMPORT_BYTES_OTHER = 100_000
+# Orders written by one import after which the WAL is checkpointed.
+LARGE_WRITE_ORDERS = 1_000
+
+
+def is_large_import(paths: Sequence[Path]) -> bool:
+    """More than about 1,000 rows, judged by size (the rows are counted only while they are read)."""
+    total = 0.0
+    for path in paths:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        total += size / LARGE_IMPORT_BYTES.get(path.suffix.lower(), LARGE_IMPORT_BYTES_OTHER)
+    return total >= 1.0
+
+
+def _then_deadlines(db: Database, run: ImportRun, paths: Sequence[Path]) -> ImportRun:
+    """Around the files: a backup before a large import, then cases whose
+    orders gained paid/shipped/signed times get their timers, and a WAL checkpoint after a large write.
 
     Open cases only, in their own transaction: deadlines are derived data, recomputed in full here
     (a few milliseconds for a shop's few hundred open cases) rather than tracked order by order.
     """
+    if db.path is not None and is_large_import(paths):
+        backups.back_up(db.path, kind="import")
+        backups.rotate(db.path)
     result = yield from run
     if result.inserted or result.updated:
         with db.transaction() as session:
             recompute_open_cases(session)
+    if result.inserted + result.updated >= LARGE_WRITE_ORDERS:
+        db.checkpoint()
     return result
 
 

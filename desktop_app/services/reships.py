@@ -1,7 +1,7 @@
 """The reship queue (补发队列): promised reships, what to send, by when, and their tracking numbers.
 
 One reship row (`store.models.Reship` + its items) belongs to each reship case and is created when
-the reship is agreed (`CaseAction.AGREE_RESHIP`, from any caller: `services.cases._apply` calls
+the reship is agreed (`CaseAction.AGREE_RESHIP`, from any caller: `services.cases.apply_action` calls
 `after_case_action`), when a PDD-style chat promise is recorded, or when its items are edited
 before agreeing. Reships are known to people by their *case* number.
 
@@ -229,8 +229,9 @@ def _sync_ship_by(session: Session, case: Case, reship: Reship, context: RuleCon
         reship.ship_by = min(dues)
 
 
-def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment) -> None:
-    """Keep the reship in step with its case; `services.cases._apply` calls this after every action.
+def after_case_action(session: Session, case: Case, action: CaseAction, when: Moment,
+                      rules: RuleContext | None = None) -> None:
+    """Keep the reship in step with its case; `services.cases.apply_action` calls this after every action.
 
     Agreeing creates the reship (items = the order's items) and records the promise and its ship-by;
     shipping, refusing, refunding, closing or reopening the case moves the reship with it.
@@ -246,7 +247,7 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
             reship = _new_reship(session, case, ReshipStatus.AGREED, same)
         reship.status = ReshipStatus.AGREED.value
         reship.promised_at = when.at
-        context = RuleContext.load()
+        context = rules or RuleContext.load()
         recompute_case(session, case.id, context)
         _sync_ship_by(session, case, reship, context)
         return
@@ -255,7 +256,7 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
         reship.status = ReshipStatus.SHIPPED.value
         reship.shipped_at = when.at
         return
-    reship = _reship_of(session, case.id)
+    reship = _reship_of(session, case.id)  # type: ignore[assignment]
     if reship is None or reship.status == ReshipStatus.SHIPPED:
         return
     if action is CaseAction.REJECT:
@@ -289,7 +290,7 @@ def agree(db: Database, case_id: int, at: Moment | None = None, note: str | None
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        case_service._apply(session, case, CaseAction.AGREE_RESHIP, note, at or Moment(now()), who)
+        case_service.apply_action(session, case, CaseAction.AGREE_RESHIP, note, at or Moment(now()), who)
         recompute_case(session, case.id)
 
 
@@ -301,7 +302,7 @@ def refuse(db: Database, case_id: int, note: str, at: Moment | None = None, auth
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        case_service._apply(session, case, CaseAction.REJECT, note, at or Moment(now()), who)
+        case_service.apply_action(session, case, CaseAction.REJECT, note, at or Moment(now()), who)
         recompute_case(session, case.id)
 
 
@@ -316,7 +317,7 @@ def _ship_one(session: Session, case: Case, carrier: str | None, tracking: str, 
     reship = _reship_of(session, case.id)
     if reship is not None and reship.promised_at is not None and when.at < reship.promised_at:
         raise UserError(f"发货时间 {format_china(when.at)} 早于同意补发的时间 {format_china(reship.promised_at)}")
-    case_service._apply(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
+    case_service.apply_action(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
     reship = _ensure_reship(session, case, ReshipStatus.SHIPPED)
     reship.carrier = carrier
     reship.tracking_no = tracking
@@ -772,6 +773,8 @@ def _gather(session: Session, chosen: ColumnElement[bool], platforms: Mapping[in
         .where(Deadline.case_id.in_(chosen_cases), Deadline.timer_id.in_(_reship_timer_ids(packs)))
         .order_by(Deadline.case_id, Deadline.due_at)
     ).all():
+        if case_id is None:  # (selected by case id: never)
+            continue
         timer = _timer_of(by_platform[platforms[case_id]], timer_id)
         if timer is None:
             continue
@@ -884,17 +887,6 @@ def reship_row(session: Session, case_id: int, context: RuleContext | None = Non
     if not rows:
         raise NotFound(f"售后单 #{case_id} 不是补发售后单，或不存在")
     return rows[0]
-
-
-def count_open(session: Session) -> int:
-    """How many reships wait for an answer or a shipment (for the tab's title)."""
-    statement = (
-        select(func.count(Case.id))
-        .select_from(Case)
-        .outerjoin(Reship, Reship.id == _LATEST_RESHIP)
-        .where(_scope_condition(QueueScope.OPEN))
-    )
-    return int(session.execute(statement).scalar_one())
 
 
 def total_items(rows: Iterable[ReshipRow]) -> list[ReshipItemRow]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from desktop_app.core.errors import NotFound
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
@@ -47,7 +48,7 @@ class CaseSort(StrEnum):
     ID = "id"
 
 
-_SORT_COLUMNS: dict[CaseSort, ColumnElement[object]] = {
+_SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.PLATFORM: Case.platform,
     CaseSort.SHOP: Shop.name,
     CaseSort.ORDER_NO: Order.order_no,
@@ -73,6 +74,8 @@ class CaseFilter:
     reason: str | None = None
     open_state: OpenState = OpenState.ALL
     order_id: int | None = None
+    # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
+    case_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,8 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Case.is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
+    if f.case_ids is not None:
+        conds.append(Case.id.in_(sorted(f.case_ids)))
     return conds
 
 
@@ -114,12 +119,13 @@ def count_cases(session: Session, f: CaseFilter) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def _case_row_select() -> Select[tuple[object, ...]]:
+def _case_row_select() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
             Case.status, Case.amount_fen, Case.responsible, Case.next_due_at, Case.next_due_name,
-            Case.updated_at, Case.is_open,
+            Case.updated_at, Case.is_open, Case.platform_case_no, Case.requested_at, Case.platform_status,
+            Case.platform_due_at,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
@@ -137,7 +143,7 @@ def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, li
     not thousands.
     """
     column = _SORT_COLUMNS[order.column]
-    ordering: list[ColumnElement[object]] = []
+    ordering: list[ColumnElement[Any]] = []
     if order.column is CaseSort.NEXT_DUE:  # cases without a timer go last either way
         ordering.append(column.is_(None).asc())
     ordering.append(column.desc() if order.descending else column.asc())
@@ -212,6 +218,8 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         requested_at=case.requested_at, signed_at=case.signed_at, signed_date_only=case.signed_date_only,
         created_at=case.created_at, created_by=case.created_by, version=case.version,
         order=order_detail(session, case.order_id), events=case_events(session, case_id),
+        platform_reason=case.platform_reason, return_carrier=case.return_carrier,
+        return_tracking_no=case.return_tracking_no,
     )
 
 
@@ -244,7 +252,7 @@ class OrderSort(StrEnum):
     TRACKING = "tracking"
 
 
-_ORDER_SORT: dict[OrderSort, ColumnElement[object]] = {
+_ORDER_SORT: dict[OrderSort, QueryableAttribute[Any]] = {
     OrderSort.PLATFORM: Order.platform,
     OrderSort.SHOP: Shop.name,
     OrderSort.ORDER_NO: Order.order_no,

@@ -197,7 +197,7 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
         stmt = stmt.where(and_(*conds))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [ClaimRow(*r) for r in session.execute(stmt).all()]
+    return [ClaimRow(*tuple(r)) for r in session.execute(stmt).all()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +208,6 @@ class ClaimSums:
     claimed_fen: int = 0
     received_fen: int = 0
     outstanding_fen: int = 0
-
-    @property
-    def claimed_yuan(self) -> Decimal:
-        return fen_to_yuan(self.claimed_fen)
 
     @property
     def received_yuan(self) -> Decimal:

@@ -8,6 +8,7 @@ optimistic locking, so the same models serve a later PostgreSQL team mode.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -43,6 +45,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+def storage_time(value: datetime | None) -> str | None:
+    """An aware time as UtcDateTime stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (the
+    text SQLAlchemy's DateTime writes; tests/unit/test_case_import.py reads such rows back)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use timezone-aware times")
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -58,6 +70,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every model is mapped to a Table (SQLAlchemy types it as any FromClause): for insert()/delete().
+    __table__: ClassVar[Table]
 
 
 class Shop(Base):
@@ -390,3 +404,68 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ReturnInspection(Base):
+    """What the returns desk found in a returned parcel (良品/次品/错货/少件/空包), one row per scan."""
+
+    __tablename__ = "return_inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    tracking_no: Mapped[str | None] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(16))  # good | defective | wrong_item | missing | empty
+    note: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    inspected_by: Mapped[str] = mapped_column(String(60), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class UnmatchedParcel(Base):
+    """A returned parcel whose tracking number matched no case (无主件), kept until it is matched."""
+
+    __tablename__ = "unmatched_parcels"
+    __table_args__ = (Index("ix_unmatched_parcels_tracking_no", "tracking_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(80))
+    carrier_guess: Mapped[str | None] = mapped_column(String(60))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(60), default="")
+    matched_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlaybookCheck(Base):
+    """A playbook step the shop ticked off on a case (the timeline also gets a note)."""
+
+    __tablename__ = "playbook_checks"
+    __table_args__ = (
+        UniqueConstraint("case_id", "playbook_id", "step_id", name="uq_playbook_checks_case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    playbook_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    checked_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class CaseEvidence(Base):
+    """A file on a case (photo of the box and label, weighing record, chat screenshot, PDF), copied into
+    the app's data folder; a claim opened from the case takes copies along."""
+
+    __tablename__ = "case_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stored_path: Mapped[str] = mapped_column(Text)  # relative to the data folder
+    original_name: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(60), default="")

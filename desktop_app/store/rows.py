@@ -75,6 +75,10 @@ class CaseRow:
     next_due_name: str | None
     updated_at: datetime
     is_open: bool
+    platform_case_no: str | None = None
+    requested_at: datetime | None = None
+    platform_status: str | None = None
+    platform_due_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +112,6 @@ class CaseDetail:
     version: int
     order: OrderDetail
     events: tuple[EventRow, ...]
+    platform_reason: str | None = None
+    return_carrier: str | None = None
+    return_tracking_no: str | None = None

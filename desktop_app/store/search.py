@@ -43,7 +43,7 @@ def _mark() -> ScalarSelect[int]:
     return select(SearchState.indexed_upto).where(SearchState.id == 1).scalar_subquery()
 
 
-def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[tuple[int]]]:
+def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[int]]:
     """Ids of orders waiting for the index (new above the mark, or queued after an update) that meet
     `condition`: one select each, so each is driven by its own key (a rowid range, the small queue)."""
     return [
@@ -53,13 +53,13 @@ def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[tuple[in
     ]
 
 
-def _any_of(parts: list[Select[tuple[int]]], limit: int, distinct: bool) -> Select[tuple[int]]:
+def _any_of(parts: list[Select[int]], limit: int, distinct: bool) -> Select[int]:
     subqueries = [p.subquery().select() for p in parts]
     both = (union(*subqueries) if distinct else union_all(*subqueries)).subquery()
     return select(both.c[0]).limit(limit)
 
 
-def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[tuple[int]]:
+def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[int]:
     """Ids of orders matching the search box text, at most `limit` of them."""
     raw = query.strip()
     q = raw.lower()

@@ -48,7 +48,17 @@ def run_gui(argv: list[str]) -> int:
     from desktop_app.ui.translations import install_translators
 
     install_translators(app, language(app_settings()))
+    from desktop_app.ui.single_instance import SingleInstance
+
+    instance = SingleInstance(db_path, app)
+    if not instance.claim():
+        sys.stderr.write(f"售后台账已经打开了 {db_path}，已切换到那个窗口。\n")
+        return 0
     window = create_window(db_path)
+    instance.activate_requested.connect(window.bring_to_front)
     window.show()
     QTimer.singleShot(0, window.open_database)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        instance.release()

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import LedgerDamaged, UserError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,6 +121,20 @@ def _call_unless_closed(callback: Callable[[Any], None], value: Any) -> None:
 
 
 def describe_error(error: BaseException) -> str:
+    """A Chinese message: a user error's own, a database failure translated (locked, damaged, full,
+    changed by another window), else an internal error."""
     if isinstance(error, UserError):
-        return error.message
+        return _with_advice(error)
+    # Imported here: this module loads before the window paints, SQLAlchemy after (FACTS.md).
+    from desktop_app.store.ledger_errors import as_user_error
+
+    known = as_user_error(error, None)
+    if known is not None:
+        return _with_advice(known)
     return f"内部错误（{type(error).__name__}）：{error}。数据未被修改；请把日志发给开发者。"
+
+
+def _with_advice(error: UserError) -> str:
+    if isinstance(error, LedgerDamaged):
+        return error.message + "请在“备份与恢复”中恢复最新的完好备份。"
+    return error.message

@@ -322,6 +322,12 @@ class CaseDetailPane(QWidget):
             parts.append(row(tr("补偿金额"), format_yuan(d.compensation_fen)))
         parts.append(row(tr("责任方"), labels.responsible(r.responsible)))
         parts.append(row(tr("平台售后单号"), d.platform_case_no))
+        if r.platform_status:
+            parts.append(row(tr("平台状态"), r.platform_status))
+        if d.platform_reason and d.platform_reason != labels.reason(r.reason):
+            parts.append(row(tr("平台原因"), d.platform_reason))
+        if d.return_tracking_no:
+            parts.append(row(tr("退货物流"), f"{d.return_carrier or ''} {d.return_tracking_no}".strip()))
         parts.append(row(tr("申请时间"), labels.when(d.requested_at)))
         if d.signed_at is not None:
             signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
@@ -329,6 +335,9 @@ class CaseDetailPane(QWidget):
             parts.append(row(tr("签收时间"), signed))
         if r.next_due_at is not None and r.is_open:
             parts.append(row(tr("下一个时限"), f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
+        if r.platform_due_at is not None and r.is_open:
+            # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
+            parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))
         parts.append(row(tr("登记"), f"{labels.when(d.created_at)} {d.created_by}".strip()))
         if d.description:
             parts.append(row(tr("说明"), d.description))

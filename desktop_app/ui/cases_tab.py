@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_export import export_cases
 from desktop_app.store.case_queries import CaseFilter, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
-from desktop_app.store.rows import ShopRow
+from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.case_evidence_panel import CaseEvidencePanel
+from desktop_app.ui.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import ROW_ROLE
@@ -101,6 +111,14 @@ class CasesTab(BaseTab):
                       self.open_filter):
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
+        # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
+        self.only_ids: frozenset[int] | None = None
+        self.only_button = QPushButton()
+        self.only_button.setObjectName("only_ids")
+        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
+        self.only_button.hide()
+        self.only_button.clicked.connect(self.clear_only)
+        bar.addWidget(self.only_button)
         outer.addLayout(bar)
 
         self.stack = QStackedWidget()
@@ -119,14 +137,42 @@ class CasesTab(BaseTab):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
         left_layout.addWidget(self.table)
+        below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
-        left_layout.addWidget(self.count_label)
+        below.addWidget(self.count_label, 1)
+        self.bulk_button = QPushButton(self.tr("批量操作…"))
+        self.bulk_button.setObjectName("bulk_button")
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作"))
+        self.bulk_button.setEnabled(False)
+        self.bulk_button.clicked.connect(self.open_bulk)
+        below.addWidget(self.bulk_button)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_cases")
+        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索、筛选和排序）中的售后单"))
+        self.export_button.clicked.connect(self.choose_export)
+        below.addWidget(self.export_button)
+        left_layout.addLayout(below)
         self.detail = CaseDetailPane(context)
         self.detail.message.connect(self.message)
+        self.guide = CaseGuidePanel(context)
+        self.guide.setObjectName("case_guide")
+        self.evidence = CaseEvidencePanel(context)
+        self.detail.case_loaded.connect(self.guide.show_case)
+        self.detail.case_loaded.connect(self.evidence.show_case)
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.guide, self.tr("处理建议"))
+        self.extras.addTab(self.evidence, self.tr("证据"))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.detail)
+        right.addWidget(self.extras)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
@@ -138,6 +184,7 @@ class CasesTab(BaseTab):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._open_current)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
@@ -193,7 +240,23 @@ class CasesTab(BaseTab):
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
+            case_ids=self.only_ids,
         )
+
+    def show_only(self, case_ids: frozenset[int], description: str) -> None:
+        """List exactly these cases (open and closed) until the chip is clicked."""
+        self.only_ids = frozenset(case_ids)
+        self.only_button.setText(self.tr("仅显示：%1  ✕").replace("%1", description))
+        self.only_button.show()
+        self.open_filter.blockSignals(True)
+        self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.open_filter.blockSignals(False)
+        self.apply_filter()
+
+    def clear_only(self) -> None:
+        self.only_ids = None
+        self.only_button.hide()
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         if self.context.db is None:
@@ -281,3 +344,41 @@ class CasesTab(BaseTab):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    # --- export ------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出售后单"), str(Path.home() / "售后单导出.xlsx"),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        """Export the cases the list shows now (search, filters and sort as on screen)."""
+        f, order = self.model.filter, self.model.order
+
+        def work(db: Database) -> int:
+            return export_cases(db, path, f, order)
+
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
+            lambda error: QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error)))
+
+    # --- bulk actions ------------------------------------------------------------------------
+    def selected_rows(self) -> list[CaseRow]:
+        rows = [index.data(ROW_ROLE) for index in self.table.selectionModel().selectedRows()]
+        return sorted((r for r in rows if r is not None), key=lambda r: r.id)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_button.setEnabled(count > 1)
+        self.bulk_button.setText(self.tr("批量操作（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量操作…"))
+
+    def open_bulk(self) -> BulkActionDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = BulkActionDialog(self.context, rows, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

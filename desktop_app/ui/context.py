@@ -25,6 +25,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.runner = runner
         self.db: Database | None = None
+        self.show_full_phones = False  # lists mask phones (138****5678) unless 设置 says otherwise
 
     def set_database(self, db: Database) -> None:
         self.db = db

@@ -1,5 +1,6 @@
-"""导入订单: runs the order import on the worker thread with a progress bar, rows/second and cancel,
-then shows what happened per file (新增 / 更新 / 未变 / 失败) and offers the report as xlsx."""
+"""导入: runs the import of order and after-sales exports (mixed in one drop) on the worker thread
+with a progress bar, rows/second and cancel, then shows what happened per file — orders 新增 / 更新 /
+未变 / 失败, after-sales 新建售后单 / 推进 / 未变 / 冲突 / 时限不一致 / 失败 — and offers the report as xlsx."""
 
 from __future__ import annotations
 
@@ -25,14 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
-from desktop_app.services.order_import import import_steps
+from desktop_app.services.file_intake import IntakeResult, intake_steps
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.case_import_summary import CaseImportSummary
 from desktop_app.ui.context import AppContext
 
-IMPORT_CHANGES = Changes(orders=True, cases=True, deadlines=True)
+IMPORT_CHANGES = Changes(orders=True, cases=True, reships=True, deadlines=True)
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
 MAX_ERRORS_SHOWN = 200
 SUMMARY_ROWS_SHOWN = 8
@@ -45,8 +48,10 @@ class _ProgressRelay(QObject):
 
 
 class ImportDialog(QDialog):
-    finished_import = Signal(object)  # ImportResult
+    finished_import = Signal(object)  # ImportResult (the order files; empty when there were none)
+    finished_intake = Signal(object)  # IntakeResult (orders and after-sales)
     map_columns_requested = Signal(object)  # Path of a file refused for unknown headers
+    cases_requested = Signal(object, str)  # case ids clicked in the after-sales summary, what they are
 
     def __init__(self, context: AppContext, paths: list[Path], parent: QWidget | None = None,
                  profile_id: str | None = None) -> None:
@@ -59,7 +64,8 @@ class ImportDialog(QDialog):
         self._relay.progress.connect(self._show_progress)
         self._started = 0.0
         self.result: ImportResult | None = None
-        self.setWindowTitle(self.tr("导入订单"))
+        self.intake: IntakeResult | None = None
+        self.setWindowTitle(self.tr("导入"))
         self.setMinimumWidth(720)
 
         layout = QVBoxLayout(self)
@@ -85,6 +91,10 @@ class ImportDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.hide()
         layout.addWidget(self.table)
+        self.case_table = CaseImportSummary()
+        self.case_table.cases_requested.connect(self.cases_requested)
+        self.case_table.hide()
+        layout.addWidget(self.case_table)
         self.errors = QTableWidget(0, 4)
         self.errors.setObjectName("import_errors")
         self.errors.setHorizontalHeaderLabels([self.tr("文件"), self.tr("行"), self.tr("列"), self.tr("原因")])
@@ -104,7 +114,7 @@ class ImportDialog(QDialog):
         self.report_button = QPushButton(self.tr("保存导入报告（xlsx）…"))
         self.report_button.setObjectName("save_report")
         self.report_button.hide()
-        self.report_button.clicked.connect(self.save_report)
+        self.report_button.clicked.connect(lambda: self.save_report())  # clicked(bool) is no path
         buttons.addWidget(self.report_button)
         self.map_button = QPushButton(self.tr("按列对应导入…"))
         self.map_button.setObjectName("map_columns")
@@ -125,7 +135,7 @@ class ImportDialog(QDialog):
         self._started = time.perf_counter()
         paths, cancel, relay, profile_id = list(self._paths), self._cancel.is_set, self._relay, self._profile_id
 
-        def work() -> ImportResult:
+        def work() -> IntakeResult:
             return _drive(db, paths, cancel, relay, profile_id)
 
         self._context.runner.run(work, self._done, self._failed, IMPORT_CHANGES)
@@ -156,30 +166,48 @@ class ImportDialog(QDialog):
     def reject(self) -> None:  # Esc while running cancels instead of hiding a running import
         self.cancel_or_close()
 
-    def _done(self, result: ImportResult) -> None:
+    def _done(self, intake: IntakeResult) -> None:
+        self.intake = intake
+        result = intake.orders or ImportResult(())
         self.result = result
         self.bar.setRange(0, 1000)
         self.bar.setValue(1000)
         elapsed = time.perf_counter() - self._started
-        if result.cancelled:
+        if intake.cancelled:
             self.heading.setText(self.tr("导入已取消：被取消的文件没有保存任何数据。"))
         else:
-            self.heading.setText(self.tr("导入完成：新增 %1，更新 %2，未变 %3，失败 %4 行").replace(
-                "%1", f"{result.inserted:,}").replace("%2", f"{result.updated:,}").replace(
-                "%3", f"{result.unchanged:,}").replace("%4", f"{result.rejected:,}"))
+            lines = []
+            if intake.orders is not None:
+                lines.append(self.tr("订单：新增 %1，更新 %2，未变 %3，失败 %4 行").replace(
+                    "%1", f"{result.inserted:,}").replace("%2", f"{result.updated:,}").replace(
+                    "%3", f"{result.unchanged:,}").replace("%4", f"{result.rejected:,}"))
+            if intake.cases is not None:
+                cases = intake.cases
+                lines.append(self.tr("售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行").replace(
+                    "%1", f"{len(cases.ids('inserted')):,}").replace("%2", f"{len(cases.ids('updated')):,}").replace(
+                    "%3", f"{len(cases.ids('unchanged')):,}").replace("%4", f"{len(cases.ids('conflicts')):,}").replace(
+                    "%5", f"{len(cases.ids('deadline_mismatches')):,}").replace(
+                    "%6", f"{sum(f.rejected for f in cases.files):,}"))
+            self.heading.setText(self.tr("导入完成。") + "\n" + "\n".join(lines))
         self.rate.setText(self.tr("用时 %1 秒").replace("%1", f"{elapsed:.1f}"))
-        self._fill_summary(result)
+        self._fill_summary(intake)
         self.box.setEnabled(True)
         self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.finished_import.emit(result)
+        self.finished_intake.emit(intake)
 
     def _failed(self, error: Exception) -> None:
         self.result = ImportResult(())
+        self.intake = IntakeResult(self.result)
         self.heading.setText(self.tr("导入失败：%1").replace("%1", describe_error(error)))
         self.box.setEnabled(True)
         self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
 
-    def _fill_summary(self, result: ImportResult) -> None:
+    def _fill_summary(self, intake: IntakeResult) -> None:
+        result = intake.orders or ImportResult(())
+        if intake.cases is not None:
+            self.case_table.fill(intake.cases)
+            self.case_table.show()
         self.table.setRowCount(len(result.files))
         for row, f in enumerate(result.files):
             values = [Path(f.file).name, labels.platform(f.platform) if f.platform else "", f"{f.inserted:,}",
@@ -195,8 +223,9 @@ class ImportDialog(QDialog):
         shown_rows = min(len(result.files), SUMMARY_ROWS_SHOWN)
         self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                                     + shown_rows * self.table.verticalHeader().defaultSectionSize())
-        self.table.show()
-        errors = [(f, e) for f in result.files for e in f.errors]
+        self.table.setVisible(bool(result.files))
+        case_files = intake.cases.files if intake.cases is not None else ()
+        errors = [(f, e) for f in (*result.files, *case_files) for e in f.errors]
         if errors:
             shown = errors[:MAX_ERRORS_SHOWN]
             self.errors.setRowCount(len(shown))
@@ -205,7 +234,7 @@ class ImportDialog(QDialog):
                     self.errors.setItem(row, column, QTableWidgetItem(value))
             self.errors.resizeColumnsToContents()
             self.errors.show()
-        if errors or result.refused:
+        if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         if result.warnings:
             self.warnings.setText("\n".join(result.warnings))
@@ -235,7 +264,7 @@ class ImportDialog(QDialog):
         return "；".join(p for p in parts if p)
 
     def save_report(self, path: Path | None = None) -> Path | None:
-        if self.result is None:
+        if self.intake is None:
             return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存导入报告"), str(Path.home() / "导入报告.xlsx"),
@@ -243,10 +272,8 @@ class ImportDialog(QDialog):
             if not chosen:
                 return None
             path = Path(chosen)
-        from desktop_app.io.import_report import write_import_report
-
         try:
-            saved = write_import_report(self.result, path)
+            saved = write_import_report(self.intake.results, path)
         except OSError as error:
             QMessageBox.warning(self, self.windowTitle(), self.tr("无法保存报告：%1").replace("%1", str(error)))
             return None
@@ -255,9 +282,9 @@ class ImportDialog(QDialog):
 
 
 def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay,
-           profile_id: str | None = None) -> ImportResult:
+           profile_id: str | None = None) -> IntakeResult:
     """Run the import generator to its end on the worker thread, relaying throttled progress."""
-    run = import_steps(db, paths, cancel=cancel, profile_id=profile_id)  # type: ignore[arg-type]
+    run = intake_steps(db, paths, cancel=cancel, profile_id=profile_id)  # type: ignore[arg-type]
     last = 0.0
     while True:
         try:

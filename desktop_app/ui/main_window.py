@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.ledger_care import LedgerCare
+from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
-    from desktop_app.io.import_results import ImportResult
+    from desktop_app.services.file_intake import IntakeResult
     from desktop_app.services.statements import StatementRequest
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
+    from desktop_app.ui.returns_tab import ReturnsTab
     from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
     from desktop_app.ui.statement_dialog import StatementDialog
 
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
+        self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
 
         self.tabs = QTabWidget()
@@ -68,7 +71,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
                                             self.new_case)
-        self.import_action = self._action(toolbar, self.tr("导入订单"), QKeySequence("Ctrl+I"), self.choose_import)
+        self.import_action = self._action(toolbar, self.tr("导入"), QKeySequence("Ctrl+I"), self.choose_import)
         # Sheets no platform profile knows: map their columns once, recognised from then on.
         self.import_other_action = self._action(toolbar, self.tr("导入其他表格…"), QKeySequence(),
                                                 self.choose_import_other)
@@ -89,6 +92,12 @@ class MainWindow(QMainWindow):
         self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
+        # Backups: the daily copy, the offer of one when the file is damaged, 恢复备份.
+        self.care = LedgerCare(db_path, self.runner, self)
+        self.care.message.connect(self.show_message)
+        self.care.reopen_requested.connect(self.open_database)
+        self.care.closing.connect(self._ledger_closing)
+        self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
         find = QAction(self.tr("搜索"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -110,18 +119,21 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.claims_tab import ClaimsTab
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
+        from desktop_app.ui.returns_tab import ReturnsTab
 
         self.cases_tab: CasesTab = CasesTab(self.context)
         self.reship_tab: ReshipTab = ReshipTab(self.context)
         self.claims_tab: ClaimsTab = ClaimsTab(self.context)
         self.calendar_tab: CalendarTab = CalendarTab(self.context)
         self.orders_tab: OrdersTab = OrdersTab(self.context)
+        self.returns_tab: ReturnsTab = ReturnsTab(self.context)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
         self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
+        self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
         self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
         self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
         self.tabs.addTab(self.orders_tab, self.tr("订单"))
-        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab):
+        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
             tab.open_case.connect(self.show_case)
         self.reship_tab.count_changed.connect(self._reship_count)
         self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
@@ -169,6 +181,12 @@ class MainWindow(QMainWindow):
         from desktop_app.services.deadlines import recompute_changed_rules
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
+        self.care.opened(db)
+        if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
+            self.context.set_database(db)
+            self._set_enabled(True)
+            self.refresh()
+            return
         self._build_tabs()
         self.context.set_database(db)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
@@ -210,6 +228,8 @@ class MainWindow(QMainWindow):
 
     def _database_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("数据库未能打开"))
+        if self.care.open_failed(error):
+            return
         QMessageBox.critical(self, self.tr("无法打开数据库"), describe_error(error))
 
     # --- commands ------------------------------------------------------------------------------
@@ -310,15 +330,24 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.context, paths, self, profile_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.map_columns_requested.connect(self.map_columns)
-        dialog.finished_import.connect(self._show_imported)
+        dialog.finished_intake.connect(self._show_imported)
+        dialog.cases_requested.connect(self.show_cases)
         dialog.open()
         dialog.start()
         return dialog
 
-    def _show_imported(self, result: ImportResult) -> None:
-        """The orders just imported, on screen (the Orders tab reloads as it is shown)."""
-        if result.inserted or result.updated:
+    def _show_imported(self, intake: IntakeResult) -> None:
+        """What was just imported, on screen: new or moved cases first, else the orders (tabs reload as
+        they are shown)."""
+        cases = intake.cases
+        if cases is not None and (cases.ids("inserted") or cases.ids("updated")):
+            self.tabs.setCurrentWidget(self.cases_tab)
+        elif intake.orders is not None and (intake.orders.inserted or intake.orders.updated):
             self.tabs.setCurrentWidget(self.orders_tab)
+
+    def show_cases(self, case_ids: frozenset[int], description: str) -> None:
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.show_only(case_ids, description)
 
     def choose_import_other(self) -> None:
         if self.context.db is None:
@@ -372,7 +401,13 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_changed)
         dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.context.show_full_phones = full_phones(self.settings)
+        if self.tabs.count():
+            self.orders_tab.model.layoutChanged.emit()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -380,7 +415,18 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("操作未完成"), text)
 
+    def _ledger_closing(self) -> None:
+        self.context.db = None
+        self._set_enabled(False)
+
+    def bring_to_front(self) -> None:
+        """Another start on this ledger asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.care.shutdown()
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
             notifier.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
@@ -9,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from sqlalchemy.orm import Session
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.privacy import mask_phone
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import OrderFilter, OrderSort
 from desktop_app.store.rows import OrderRow
@@ -23,7 +25,8 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("OrderTableModel", text)
 
 
-def _columns() -> list[Column[OrderRow]]:
+def _columns(full_phones: Callable[[], bool]) -> list[Column[OrderRow]]:
+    """`full_phones()` says whether phones are shown in full (设置) or masked, as by default."""
     return [
         Column(OrderSort.PLATFORM, _tr("平台"), lambda r: labels.platform(r.platform), lambda r: r.platform),
         Column(OrderSort.SHOP, _tr("店铺"), lambda r: r.shop or "", lambda r: r.shop or ""),
@@ -31,7 +34,8 @@ def _columns() -> list[Column[OrderRow]]:
         Column(OrderSort.STATUS, _tr("订单状态"),
                lambda r: r.status or ("" if r.imported else _tr("（未导入）")), lambda r: r.status or ""),
         Column(OrderSort.RECEIVER, _tr("收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
-        Column(OrderSort.PHONE, _tr("手机"), lambda r: r.phone or "", lambda r: r.phone or ""),
+        Column(OrderSort.PHONE, _tr("手机"), lambda r: (r.phone or "") if full_phones() else mask_phone(r.phone),
+               lambda r: r.phone or ""),
         Column(OrderSort.PAID, _tr("实付金额"), lambda r: format_yuan(r.paid_fen), lambda r: r.paid_fen or 0,
                align_right=True),
         Column(OrderSort.PAID_AT, _tr("付款时间"), lambda r: labels.when(r.paid_at),
@@ -57,9 +61,10 @@ class OrderQuery:
 
 
 class OrderTableModel(PagedTableModel[OrderRow]):
-    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None,
+                 full_phones: Callable[[], bool] = lambda: False) -> None:
         self._query_state = OrderQuery(OrderFilter())
-        super().__init__(_columns(), runner, self._query_state, parent)
+        super().__init__(_columns(full_phones), runner, self._query_state, parent)
 
     @property
     def filter(self) -> OrderFilter:

@@ -43,7 +43,7 @@ class OrdersTab(BaseTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.model = OrderTableModel(context.runner, self)
+        self.model = OrderTableModel(context.runner, self, lambda: context.show_full_phones)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         bar = QHBoxLayout()

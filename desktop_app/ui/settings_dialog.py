@@ -1,12 +1,18 @@
-"""Settings (设置): the interface language (Simplified Chinese or English)."""
+"""Settings (设置): the interface language (Simplified Chinese or English), full phones in lists."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 LANGUAGES = (("zh_CN", "简体中文"), ("en", "English"))
 LANGUAGE_KEY = "ui/language"
+FULL_PHONES_KEY = "privacy/full_phones"
+
+
+def full_phones(settings: QSettings) -> bool:
+    """Whether lists show buyers' phones in full; masked (138****5678) unless the shop chose otherwise."""
+    return str(settings.value(FULL_PHONES_KEY, "false")).lower() == "true"
 
 
 def language(settings: QSettings) -> str:
@@ -27,6 +33,10 @@ class SettingsDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(language(settings)))
         form.addRow(self.tr("界面语言 / Language"), self.language)
+        self.full_phones = QCheckBox(self.tr("列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"))
+        self.full_phones.setObjectName("full_phones")
+        self.full_phones.setChecked(full_phones(settings))
+        form.addRow(self.tr("隐私"), self.full_phones)
         layout.addLayout(form)
         note = QLabel(self.tr("语言在重新启动程序后生效。"))
         note.setStyleSheet("color:#666")
@@ -38,5 +48,6 @@ class SettingsDialog(QDialog):
 
     def _save(self) -> None:
         self._settings.setValue(LANGUAGE_KEY, self.language.currentData())
+        self._settings.setValue(FULL_PHONES_KEY, "true" if self.full_phones.isChecked() else "false")
         self._settings.sync()
         self.accept()

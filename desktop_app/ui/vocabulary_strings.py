@@ -71,6 +71,13 @@ QT_TRANSLATE_NOOP("Vocabulary", "交易成功")
 QT_TRANSLATE_NOOP("Vocabulary", "已上传凭证")
 QT_TRANSLATE_NOOP("Vocabulary", "买家已举证")
 
+# desktop_app.core.returns.InspectionResult
+QT_TRANSLATE_NOOP("Vocabulary", "良品")
+QT_TRANSLATE_NOOP("Vocabulary", "次品")
+QT_TRANSLATE_NOOP("Vocabulary", "错货")
+QT_TRANSLATE_NOOP("Vocabulary", "少件")
+QT_TRANSLATE_NOOP("Vocabulary", "空包")
+
 # desktop_app.core.vocabulary.Platform
 QT_TRANSLATE_NOOP("Vocabulary", "淘宝")
 QT_TRANSLATE_NOOP("Vocabulary", "天猫")
@@ -154,6 +161,8 @@ def _ui_texts_lupdate_misses() -> None:
     """Never called. Calls in desktop_app/ui that lupdate's Python parser misses or files under
     a wrong context: `self.tr` in f-strings, `tr = self.tr` aliases, `x.tr` on a parameter
     (under its annotated class) and module-level translate wrappers."""
+    # bulk_dialog.py
+    QCoreApplication.translate("BulkActionDialog", "已添加备注")
     # calendar_tab.py
     QCoreApplication.translate("CalendarTab", "已逾期")
     QCoreApplication.translate("CalendarTab", "24小时内到期")
@@ -182,12 +191,19 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseDetailPane", "补偿金额")
     QCoreApplication.translate("CaseDetailPane", "责任方")
     QCoreApplication.translate("CaseDetailPane", "平台售后单号")
+    QCoreApplication.translate("CaseDetailPane", "平台状态")
+    QCoreApplication.translate("CaseDetailPane", "平台原因")
+    QCoreApplication.translate("CaseDetailPane", "退货物流")
     QCoreApplication.translate("CaseDetailPane", "申请时间")
     QCoreApplication.translate("CaseDetailPane", "（仅日期）")
     QCoreApplication.translate("CaseDetailPane", "签收时间")
     QCoreApplication.translate("CaseDetailPane", "下一个时限")
+    QCoreApplication.translate("CaseDetailPane", "平台时限")
     QCoreApplication.translate("CaseDetailPane", "登记")
     QCoreApplication.translate("CaseDetailPane", "说明")
+    # case_guide_panel.py
+    QCoreApplication.translate("CaseGuidePanel", "时限：")
+    QCoreApplication.translate("CaseGuidePanel", "建议：")
     # case_table_model.py
     QCoreApplication.translate("CaseTableModel", "%n 天")
     QCoreApplication.translate("CaseTableModel", "%n 小时")
@@ -298,3 +314,10 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "%1 前发出（%2）")
     QCoreApplication.translate("ReshipTableModel", "（按估算的节假日计算）")
     QCoreApplication.translate("ReshipTableModel", "发出时间：%1")
+    # returns_tab.py
+    QCoreApplication.translate("ReturnsTab", "订单")
+    QCoreApplication.translate("ReturnsTab", "买家")
+    QCoreApplication.translate("ReturnsTab", "退款")
+    QCoreApplication.translate("ReturnsTab", "应退回：")
+    QCoreApplication.translate("ReturnsTab", "已验货：")
+    QCoreApplication.translate("ReturnsTab", "建议：")

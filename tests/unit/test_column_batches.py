@@ -119,7 +119,8 @@ def test_nasty_pinduoduo_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     """Every kind of row the row path treats specially, each in a batch of otherwise clean rows."""
     rnd = random.Random(5)
     rows: list[list[str]] = [PDD_HEADER]
-    for n in range(6000):  # three batches of 2,000 rows, then the 合计 line alone
+    # three batches of 2,000 rows, then the 合计 line alone (the csv reader drops the blank line: 6,001 rows)
+    for n in range(6001):
         rows.append(pdd_row(f"261101-{n:015d}", goods=f"{rnd.randint(1, 500)}.{rnd.randint(0, 99):02d}",
                             quantity=f"{rnd.randint(1, 3)}\t", receiver=rnd.choice(["梁军桐", "王芳", "李四"])))
     rows[5] = pdd_row("6.92345678901235E+18")  # an id Excel rounded
@@ -211,11 +212,11 @@ def test_a_clean_douyin_file_takes_the_column_path(tmp_path: Path, monkeypatch: 
 @pytest.mark.parametrize("case", ["edges", "not together"])
 def test_a_douyin_sheet_read_in_pieces_imports_as_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               case: str) -> None:
-    """The importer on io/xlsx_chunks (small pieces, so a test-sized sheet is cut many times) stores
+    """The importer on io/xlsx (small pieces, so a test-sized sheet is cut many times) stores
     exactly what it stores from the whole sheet — also when orders are scattered and read again."""
     from functools import partial
 
-    from desktop_app.io import spreadsheet_readers, xlsx_chunks
+    from desktop_app.io import spreadsheet_readers, xlsx
 
     rows = _douyin_rows(1500, seed=5)
     if case == "edges":
@@ -225,7 +226,7 @@ def test_a_douyin_sheet_read_in_pieces_imports_as_read_whole(tmp_path: Path, mon
         rows.insert(2500, rows[10])  # an order's row again further down: read again by order
     path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [["抖店订单导出"], DOUYIN_HEADER, *rows]})
     read_in_pieces: list[bool] = []
-    real = partial(xlsx_chunks.chunked_table, first_chunk_bytes=20_000, chunk_bytes=30_000, workbook_bytes=90_000,
+    real = partial(xlsx.chunked_table, first_chunk_bytes=20_000, chunk_bytes=30_000, workbook_bytes=90_000,
                    first_workbook_bytes=40_000, min_sheet_bytes=0)
 
     def chunked(*args: object, **kwargs: object) -> object:

@@ -12,6 +12,8 @@ from desktop_app.core.errors import DatabaseTooNew, UserError
 from desktop_app.store.database import KNOWN_REVISIONS, alembic_config, head_revision, open_database
 from desktop_app.store.models import Base
 
+pytestmark = pytest.mark.real_migrations  # these test the migrations: no template copies
+
 
 def test_empty_database_is_migrated_to_head_and_matches_the_models(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"

@@ -24,10 +24,11 @@ import pytest
 import python_calamine
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from desktop_app.io import xlsx_chunks
+from desktop_app.io import xlsx
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.spreadsheet_readers import CalamineTable
-from desktop_app.io.xlsx_chunks import ChunkedXlsxTable, chunked_table
+from desktop_app.io.xlsx import ChunkedXlsxTable, chunked_table, members, spill, zip_parts
+from desktop_app.io.xlsx import pieces as xlsx_pieces
 
 Row = tuple[int, list[object]]
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -282,8 +283,8 @@ def test_inline_strings_namespace_prefix_and_rows_without_r(tmp_path: Path) -> N
 
 def test_shared_strings_out_of_first_use_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Later rows use the first strings: a workbook given too few shared strings is rebuilt with all."""
-    monkeypatch.setattr(xlsx_chunks, "_INDEX_SLACK", 0)
-    monkeypatch.setattr(xlsx_chunks, "_SAMPLE_BYTES", 60)  # the last cell of each piece: the lowest index
+    monkeypatch.setattr(xlsx_pieces, "_INDEX_SLACK", 0)
+    monkeypatch.setattr(xlsx_pieces, "_SAMPLE_BYTES", 60)  # the last cell of each piece: the lowest index
     count = 200
     shared = [f"文字{i}" for i in range(count)]
     rows = "".join(f'<row r="{n}"><c r="A{n}" t="s"><v>{count - n}</v></c><c r="B{n}"><v>{n}</v></c></row>'
@@ -300,7 +301,7 @@ def test_shared_strings_out_of_first_use_order(tmp_path: Path, monkeypatch: pyte
 def test_a_shared_string_index_out_of_range_is_an_error_not_a_blank() -> None:
     """The truncated shared strings rely on calamine refusing an index it does not have."""
     with pytest.raises(python_calamine.CalamineError, match="shared strings"):
-        workbook = python_calamine.CalamineWorkbook.from_filelike(xlsx_chunks._PartsReader(xlsx_chunks._zip([
+        workbook = python_calamine.CalamineWorkbook.from_filelike(zip_parts.PartsReader(zip_parts.zip_parts([
             ("[Content_Types].xml", [b"<Types/>"], None, None),
             ("_rels/.rels", [f'<Relationships xmlns="{PKG_NS}"><Relationship Id="rId1" Type="{REL_NS}/'
                              'officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode()], None, None),
@@ -320,7 +321,7 @@ def test_shared_strings_are_cut_after_whole_items() -> None:
     items = "".join(f"<si><t>{i}</t></si>" if i % 3 else f'<si><r><t xml:space="preserve">{i} </t></r></si>'
                     for i in range(5000))
     data = f'<?xml version="1.0"?><sst xmlns="{MAIN_NS}" count="5000">{items}</sst>'.encode()
-    shared = xlsx_chunks._SharedStrings(data, zlib.crc32(data))
+    shared = members.SharedStrings(data, zlib.crc32(data))
     assert shared.count == 5000
     for count in (0, 1, 2, 4999, 2500):
         parts, _, size = shared.first(count)
@@ -400,20 +401,20 @@ def test_a_reader_slower_than_the_parser_holds_a_bounded_number_of_pieces(tmp_pa
 # --- the rest of the sheet in a spill file --------------------------------------------------------
 
 def spill_files(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.glob("aftersales-sheet-*"))
+    return sorted(p.name for p in directory.glob(f"*-{spill.SPILL_PREFIX}*.xlsx"))
 
 
-def test_the_spill_file_is_deleted_after_reading_and_after_stopping(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    spill_dir = tmp_path / "temp"
-    spill_dir.mkdir()
-    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
+def test_the_spill_file_is_deleted_after_reading_and_after_stopping(tmp_path: Path, data_home: Path) -> None:
+    spill_dir = data_home / "tmp"  # the app's own folder, not the system's temporary directory
     path = write_orders(tmp_path / "orders.xlsx", rows=300)
     table = chunked_table(path, "订单", **SMALL)
     assert table is not None
     iterator = table.rows()
     rows = [next(iterator) for _ in range(250)]
     assert len(spill_files(spill_dir)) == 1  # rows from it are being read
+    if os.name == "posix":  # buyers' names, phones and addresses: the user's eyes only
+        assert spill_dir.stat().st_mode & 0o777 == 0o700
+        assert (spill_dir / spill_files(spill_dir)[0]).stat().st_mode & 0o777 == 0o600
     rows += list(iterator)
     assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
     shift, expected = plain_rows(path, "订单")
@@ -425,27 +426,14 @@ def test_the_spill_file_is_deleted_after_reading_and_after_stopping(tmp_path: Pa
     assert spill_files(spill_dir) == [] and no_helper_threads(timeout=0)
 
 
-def test_spill_files_left_by_an_import_that_never_finished_are_removed(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    spill_dir = tmp_path / "temp"
-    spill_dir.mkdir()
-    stale, recent, other = (spill_dir / "aftersales-sheet-old.xlsx", spill_dir / "aftersales-sheet-new.xlsx",
-                            spill_dir / "someone-else.xlsx")
-    for path in (stale, recent, other):
-        path.write_bytes(b"x")
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(stale, (two_days_ago, two_days_ago))
-    os.utime(other, (two_days_ago, two_days_ago))
-    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
-    path = write_orders(tmp_path / "orders.xlsx", rows=150)
-    assert_same_rows(path, "订单", SMALL)
-    assert spill_files(spill_dir) == [recent.name] and other.exists()  # a running import's file is kept
-
-
 def test_without_a_temporary_directory_the_rest_is_read_in_memory(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_orders(tmp_path / "orders.xlsx", rows=150)
-    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(tmp_path / "missing"))
+
+    def no_temporary_file(prefix: str, suffix: str) -> tuple[int, Path]:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(spill, "temp_file", no_temporary_file)
     assert_same_rows(path, "订单", SMALL)
     assert_same_rows(path, "订单", TINY)
 
@@ -473,13 +461,11 @@ class _FullDisk:
 @pytest.mark.parametrize("room", [0, 3000, 70_000], ids=["at-once", "after-a-few-pieces", "half-way"])
 @pytest.mark.parametrize("sizes", [SMALL, TINY], ids=["with-spare", "without-spare"])
 def test_a_spill_file_that_cannot_be_written_is_given_up_for_memory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int, sizes: dict[str, int]) -> None:
+        tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch, room: int, sizes: dict[str, int]) -> None:
     path = write_orders(tmp_path / "orders.xlsx", rows=150)
-    spill_dir = tmp_path / "temp"
-    spill_dir.mkdir()
-    monkeypatch.setattr(xlsx_chunks.tempfile, "tempdir", str(spill_dir))
+    spill_dir = data_home / "tmp"
     real_fdopen = os.fdopen
-    monkeypatch.setattr(xlsx_chunks.os, "fdopen", lambda handle, mode: _FullDisk(real_fdopen(handle, mode), room))
+    monkeypatch.setattr(spill.os, "fdopen", lambda handle, mode: _FullDisk(real_fdopen(handle, mode), room))
     monkeypatch.setattr(_FullDisk, "failures", 0)
     assert_same_rows(path, "订单", sizes)
     assert _FullDisk.failures == 1  # the disk filled up once, and that file was given up
@@ -621,7 +607,7 @@ def test_only_the_latest_table_keeps_its_first_workbook(tmp_path: Path) -> None:
 @pytest.mark.parametrize("read_bytes", [7, 100, 1 << 20])
 def test_pieces_put_together_are_the_sheet_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 compression: int, read_bytes: int) -> None:
-    monkeypatch.setattr(xlsx_chunks, "_READ_BYTES", read_bytes)  # the end tag straddles reads
+    monkeypatch.setattr(xlsx_pieces, "READ_BYTES", read_bytes)  # the end tag straddles reads
     rows = "\n".join(f'<row r="{n}" spans="1:2"><c r="A{n}"><v>{n}</v></c><c r="B{n}" t="inlineStr"><is><t>'
                      f"{'长' * (n % 50)}</t></is></c></row>" for n in range(1, 400))
     path = raw_xlsx(tmp_path / "rows.xlsx", rows)
@@ -632,12 +618,12 @@ def test_pieces_put_together_are_the_sheet_data(tmp_path: Path, monkeypatch: pyt
             out.writestr(name, data)
     table = chunked_table(path, "Sheet1", min_sheet_bytes=0)
     assert table is not None
-    xml = table._xml
+    xml = table.xml
     sheet = members["xl/worksheets/sheet1.xml"]
     expected = sheet[xml.data_start:sheet.index(b"</sheetData>")]
     for target in (1, 333, 5000, 10**6):
-        with zipfile.ZipFile(path) as archive, xlsx_chunks._Inflater(path, archive.getinfo(xml.member)) as stream:
-            cutter = xlsx_chunks._Cutter(xml, stream, xml.data_start)
+        with zipfile.ZipFile(path) as archive, zip_parts.Inflater(path, archive.getinfo(xml.member)) as stream:
+            cutter = xlsx_pieces.Cutter(xml, stream, xml.data_start)
             pieces = []
             while (piece := cutter.next(target)) is not None:
                 pieces.append(piece)
@@ -680,7 +666,7 @@ def test_a_workbook_read_in_pieces_is_opened_by_calamine_only_when_a_sheet_is_re
 
     monkeypatch.setattr(spreadsheet_readers, "_calamine_workbook", watched_open)
     monkeypatch.setattr(spreadsheet_readers, "worksheet_names_if_large",
-                        partial(xlsx_chunks.worksheet_names_if_large, min_sheet_bytes=1))
+                        partial(xlsx.worksheet_names_if_large, min_sheet_bytes=1))
     monkeypatch.setattr(spreadsheet_readers, "chunked_table", partial(chunked_table, **SMALL))
     spreadsheet = spreadsheet_readers.open_spreadsheet(path)
     try:
@@ -692,6 +678,6 @@ def test_a_workbook_read_in_pieces_is_opened_by_calamine_only_when_a_sheet_is_re
         assert spreadsheet.sheet_names() == list(spreadsheet.workbook.sheet_names)
     finally:
         spreadsheet.close()
-    monkeypatch.setattr(spreadsheet_readers, "worksheet_names_if_large", xlsx_chunks.worksheet_names_if_large)
+    monkeypatch.setattr(spreadsheet_readers, "worksheet_names_if_large", xlsx.worksheet_names_if_large)
     spreadsheet_readers.open_spreadsheet(path).close()  # a small workbook is opened at once, as before
     assert opened == [path, path]

@@ -1,7 +1,7 @@
 """deadlines keep the money at stake: penalty_fen
 
-Revision ID: 0005_timers
-Revises: 0004_case_intake
+Revision ID: 0006_timers
+Revises: 0005_batch
 Create Date: 2026-12-02
 
 Why: issue 13 item 9 — a late shipment costs 5 % of the paid amount (at most 30 元) on Taobao, a
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_timers'
-down_revision = '0004_case_intake'
+revision = '0006_timers'
+down_revision = '0005_batch'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,58 @@
+"""Argument types of the command line with sane ranges: a mistyped number is a Chinese message naming
+the option, never a traceback from deep inside (an id of 2^70 overflowed SQLite, --within 1e9 the date).
+
+They raise `CommandError` (a `UserError`), which argparse lets through, so `run()` prints it like any other user error
+(argparse's own messages are English and come with the usage text).
+"""
+
+from __future__ import annotations
+
+import math
+
+from desktop_app.cli import CommandError
+
+# Ids are SQLite integers: anything past 2^63 - 1 cannot exist.
+MAX_ID = 2**63 - 1
+MAX_LIMIT = 1_000_000
+MAX_HOURS = 24 * 366 * 10  # ten years
+
+
+def _whole(text: str, what: str) -> int:
+    raw = text.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        if raw.isascii() and raw.isdigit():
+            raise CommandError(f"{what}“{text}”太大")
+        raise CommandError(f"{what}“{text}”不是有效的编号（应为正整数，例如 12）")
+    return int(raw)
+
+
+def record_id(text: str) -> int:
+    """A case, claim or reship number: 1 … 2^63 - 1."""
+    value = _whole(text, "编号")
+    if value < 1:
+        raise CommandError(f"编号“{text}”应从 1 开始")
+    if value > MAX_ID:
+        raise CommandError(f"编号“{text}”太大")
+    return value
+
+
+def list_limit(text: str) -> int:
+    value = _whole(text, "--limit ")
+    if not 1 <= value <= MAX_LIMIT:
+        raise CommandError(f"--limit 应在 1 到 {MAX_LIMIT:,} 之间，收到“{text}”")
+    return value
+
+
+def hours(text: str) -> float:
+    """A number of hours, 0 … ten years; '1e9', 'nan', 'inf' are refused."""
+    raw = text.strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise CommandError(f"小时数“{text}”不是数字（例如 24 或 1.5）") from None
+    if "e" in raw.lower() or not math.isfinite(value) or value < 0:
+        raise CommandError(f"小时数“{text}”无效（应为 0 到 {MAX_HOURS:,} 之间的数，例如 24 或 1.5）")
+    if value > MAX_HOURS:
+        raise CommandError(f"小时数“{text}”太大（最多 {MAX_HOURS:,}，即十年）")
+    return value
+

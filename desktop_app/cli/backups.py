@@ -1,0 +1,107 @@
+"""`backup` and `restore`: copies of the ledger, headless.
+
+    backup [--to DIR]          a copy now (prints the file written); default: the backup folder
+    backup --list [--json]     the backups of this ledger, newest first, with their case/order counts
+    backup --folder DIR|default   remember another backup folder (a cloud-synced one, say)
+    restore FILE               replace the ledger with FILE (the current file is backed up first)
+    check                      the complete integrity check (each open checks at most 0.5 s of it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app.cli import add_db_option, add_json_option, db_path_of, print_json
+from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.services import backups
+from desktop_app.store.ledger_files import check_integrity
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = subparsers.add_parser(
+        "backup", help="备份数据库（打印写入的文件）；--list 列出备份",
+        description="用 SQLite 在线备份复制数据库（程序运行中也可以）。默认写到备份文件夹"
+                    "（用户数据目录下的 backups，可用 --folder 更改）。")
+    mode = backup.add_mutually_exclusive_group()
+    mode.add_argument("--to", metavar="DIR", type=Path, help="写到这个文件夹（不参与自动轮换）")
+    mode.add_argument("--list", action="store_true", help="列出这个数据库的备份（最新的在前）")
+    mode.add_argument("--folder", metavar="DIR",
+                      help="以后的备份写到这个文件夹（例如同步盘）；写 default 恢复默认")
+    add_db_option(backup)
+    add_json_option(backup)
+    backup.set_defaults(handler=_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="用一个备份替换数据库（先备份当前文件）",
+        description="用备份文件替换数据库。替换前检查备份是否完好，并把当前的数据库另存一份（恢复前）。"
+                    "请先关闭打开这个数据库的窗口。")
+    restore.add_argument("file", metavar="FILE", type=Path, help="备份文件（见 backup --list）")
+    add_db_option(restore)
+    restore.set_defaults(handler=_restore)
+
+    check = subparsers.add_parser(
+        "check", help="完整检查数据库文件是否损坏",
+        description="对整个数据库文件做 SQLite 完整性检查（quick_check）。每次打开数据库时只检查最多 0.5 秒，"
+                    "大的数据库可以用这个命令完整检查一遍。退出码：0 完好；2 已损坏（并给出最新的完好备份）。")
+    add_db_option(check)
+    check.set_defaults(handler=_check)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    db_path = db_path_of(args).expanduser().resolve()
+    if args.folder is not None:
+        chosen = None if args.folder.strip().lower() == "default" else Path(args.folder)
+        sys.stdout.write(f"{backups.set_backup_folder(chosen)}\n")
+        return 0
+    if args.list:
+        return _list(db_path, args.json)
+    written = backups.back_up(db_path, args.to, kind="manual")
+    if args.json:
+        print_json({"file": str(written)})
+    else:
+        sys.stdout.write(f"{written}\n")
+    return 0
+
+
+def _list(db_path: Path, as_json: bool) -> int:
+    found = backups.list_backups(db_path)
+    rows = []
+    for backup in found:
+        counts = backups.backup_counts(backup)
+        rows.append({
+            "file": str(backup.path),
+            "taken_at": backup.taken_at.isoformat(sep=" "),
+            "kind": backup.kind,
+            "cases": counts.cases if counts else None,
+            "orders": counts.orders if counts else None,
+        })
+    if as_json:
+        print_json(rows)
+        return 0
+    if not rows:
+        sys.stdout.write(f"还没有备份（备份文件夹：{backups.backup_folder()}）\n")
+        return 0
+    for row, backup in zip(rows, found, strict=True):
+        shown = "无法读取" if row["cases"] is None else f"售后单 {row['cases']}，订单 {row['orders']}"
+        sys.stdout.write(f"{backup.taken_at:%Y-%m-%d %H:%M}  {backup.kind_label:<4}  {shown}  {backup.path}\n")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    db_path = db_path_of(args).expanduser().resolve()
+    safety = backups.restore_backup(db_path, args.file)
+    sys.stdout.write(f"已用 {args.file} 恢复 {db_path}；恢复前的数据库已另存为 {safety}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    db_path = db_path_of(args).expanduser().resolve()
+    if not db_path.is_file():
+        raise UserError(f"找不到数据库文件：{db_path}")
+    report = check_integrity(db_path, None)
+    if report.damaged:
+        raise LedgerDamaged(db_path, report.problems)
+    sys.stdout.write(f"数据库完好：{db_path}（检查用时 {report.seconds:.1f} 秒）\n")
+    return 0

@@ -1,0 +1,46 @@
+"""`evidence N [FILE ...] [--remove ID]`: the evidence files of a case (copied into the data folder)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.clock import CHINA, format_china
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evidence = subparsers.add_parser("evidence", help="售后单的证据文件（照片、称重记录、聊天截图、PDF）",
+                                     description="列出售后单的证据；给出文件则先复制到数据文件夹并添加。"
+                                                 "从售后单新建的快递理赔会带上这些证据。")
+    evidence.add_argument("id", type=int, metavar="N", help="售后单编号")
+    evidence.add_argument("files", nargs="*", type=Path, metavar="FILE", help="要添加的文件")
+    evidence.add_argument("--remove", type=int, metavar="ID", help="删除这条证据（连同复制的文件）")
+    add_db_option(evidence)
+    add_json_option(evidence)
+    evidence.set_defaults(handler=_evidence)
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
+    from desktop_app.store.case_evidence_queries import case_evidence_rows
+    from desktop_app.store.case_queries import case_row
+
+    db = open_db(args)
+    try:
+        if args.remove is not None:
+            remove_case_evidence(db, args.remove)
+        if args.files:
+            add_case_evidence(db, args.id, args.files)
+        with db.reading() as session:
+            case_row(session, args.id)  # a clear message for a case that does not exist
+            rows = case_evidence_rows(session, args.id)
+    finally:
+        db.close()
+    if args.json:
+        print_json([{"id": r.id, "name": r.original_name, "path": str(stored_file(r.stored_path)),
+                     "added_at": r.added_at.astimezone(CHINA).isoformat(), "by": r.added_by} for r in rows])
+        return 0
+    for r in rows:
+        print(f"#{r.id}\t{r.original_name}\t{format_china(r.added_at)}\t{stored_file(r.stored_path)}")
+    return 0

@@ -1,0 +1,189 @@
+"""After-sales requests as the platforms export them, and how one moves a ledger case forward.
+
+A platform's after-sales list (淘宝 退款管理, 抖店 售后单, 拼多多 售后, 京东 服务单) says, per request,
+where the platform stands: "等待买家退货", "退款成功" … The import reads each row into a
+`CaseRecord`; `plan_progress` decides which lifecycle actions bring the ledger's case to the
+platform's state — forward only: a case is never moved backwards, and a case the shop already closed
+while the platform still shows it open is a conflict to show, not something to reopen silently.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop_app.core.lifecycle import (
+    CLOSED_STATUSES,
+    TRANSITIONS,
+    CaseAction,
+    CaseStatus,
+    find_transition,
+)
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+
+S = CaseStatus
+A = CaseAction
+
+# "done" in a status table: the kind's own successful end (京东 已完成: a return is refunded, a
+# reship reshipped, an exchange exchanged).
+DONE = "done"
+_DONE_BY_KIND: dict[CaseKind, CaseStatus] = {
+    CaseKind.REFUND_ONLY: S.REFUNDED,
+    CaseKind.RETURN_REFUND: S.REFUNDED,
+    CaseKind.EXCHANGE: S.EXCHANGED,
+    CaseKind.RESHIP: S.RESHIPPED,
+    CaseKind.PARTIAL_REFUND: S.COMPENSATED,
+    CaseKind.REPAIR: S.REPAIRED_SHIPPED,
+    CaseKind.BAD_REVIEW: S.COMPENSATED,
+    CaseKind.DISPUTE: S.REFUNDED,
+}
+
+# How far along a case is; the import only ever moves a case to a higher rank. Platform intervention
+# sits beside 处理中: the platform stepping in does not move the request forward.
+_RANK: dict[CaseStatus, int] = {
+    S.PENDING: 0,
+    S.PROCESSING: 1,
+    S.PLATFORM_INTERVENTION: 1,
+    S.AWAITING_RETURN: 2,
+    S.RESHIP_AGREED: 2,
+    S.RETURN_RECEIVED: 3,
+    S.REPAIRING: 4,
+    S.REFUNDED: 5,
+    S.RESHIPPED: 5,
+    S.EXCHANGED: 5,
+    S.REPAIRED_SHIPPED: 5,
+    S.COMPENSATED: 5,
+    S.COMPLETED: 6,
+    S.REJECTED: 6,
+    S.CLOSED: 6,
+}
+# Actions a path may take on the platform's behalf; escalation only when the platform says so,
+# reopening never (a closed case is the shop's decision).
+_PATH_ACTIONS = frozenset(CaseAction) - {A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.BUYER_SHIPPED_RETURN}
+# Milestone-only actions a status can imply, with the state they need.
+_MILESTONE_ACTIONS: dict[str, CaseAction] = {"return_shipped": A.BUYER_SHIPPED_RETURN}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTarget:
+    """Where a platform status puts a case: a state (or DONE), milestones it implies, and which of our
+    timers the platform's own deadline column corresponds to (the event that timer starts from)."""
+
+    status: str
+    milestones: tuple[str, ...] = ()
+    due_from: str | None = None
+
+    def resolve(self, kind: CaseKind) -> CaseStatus:
+        return _DONE_BY_KIND[kind] if self.status == DONE else CaseStatus(self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonRule:
+    keywords: tuple[str, ...]
+    reason: CaseReason
+
+
+def reason_for(text: str | None, rules: Sequence[ReasonRule]) -> CaseReason:
+    """The first rule whose keyword occurs in the platform's wording; anything else is 其他."""
+    if text:
+        for rule in rules:
+            if any(keyword in text for keyword in rule.keywords):
+                return rule.reason
+    return CaseReason.OTHER
+
+
+@dataclass(slots=True)
+class CaseRecord:
+    """One request of an after-sales export, checked and converted (times aware, money in fen)."""
+
+    row: int
+    platform: Platform
+    platform_case_no: str
+    order_no: str
+    kind: CaseKind
+    reason: CaseReason
+    platform_reason: str | None
+    platform_status: str | None
+    target: StatusTarget | None  # None: a status word the table does not know (kept as the platform's)
+    escalated: bool
+    amount_fen: int | None
+    requested_at: datetime | None
+    finished_at: datetime | None
+    platform_due_at: datetime | None
+    return_carrier: str | None
+    return_tracking_no: str | None
+    title: str | None
+    spec: str | None
+    quantity: int | None
+    sku_code: str | None
+    buyer_nick: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What to do with a case so it matches the platform: actions in order, or why nothing moves."""
+
+    actions: tuple[CaseAction, ...] = ()
+    conflict: bool = False  # the shop closed it; the platform still shows it open
+    unreachable: bool = False  # the lifecycle has no way from here to the platform's state
+
+
+def _path(kind: CaseKind, start: CaseStatus, goal: CaseStatus,
+          allowed: Iterable[CaseAction]) -> list[CaseAction] | None:
+    """The shortest run of state-changing actions from `start` to `goal` for this kind."""
+    if start == goal:
+        return []
+    usable = frozenset(allowed)
+    seen = {start}
+    queue: deque[tuple[CaseStatus, list[CaseAction]]] = deque([(start, [])])
+    while queue:
+        status, steps = queue.popleft()
+        for t in TRANSITIONS:
+            if t.action not in usable or t.target is None or kind not in t.kinds or status not in t.sources:
+                continue
+            if t.target in seen:
+                continue
+            if t.target == goal:
+                return [*steps, t.action]
+            seen.add(t.target)
+            queue.append((t.target, [*steps, t.action]))
+    return None
+
+
+def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str], target: StatusTarget,
+                  escalated: bool = False) -> Progress:
+    """The actions that bring a case from `current` to the platform's state, forward only."""
+    goal = target.resolve(kind)
+    if current in CLOSED_STATUSES:
+        return Progress(conflict=goal not in CLOSED_STATUSES and not _finished(goal))
+    # The platform stepping in (客服介入) decides a request the seller refused or has not settled.
+    if escalated and goal not in (S.CLOSED, S.COMPLETED) and not _finished(goal):
+        goal = S.PLATFORM_INTERVENTION
+    actions: list[CaseAction] = []
+    if goal == S.PLATFORM_INTERVENTION:
+        if current != S.PLATFORM_INTERVENTION and find_transition(kind, current, A.ESCALATE) is not None:
+            actions.append(A.ESCALATE)
+        return Progress(tuple(actions))
+    if _RANK[goal] > _RANK[current] or (goal in CLOSED_STATUSES and current not in CLOSED_STATUSES):
+        path = _path(kind, current, goal, _PATH_ACTIONS)
+        if path is None and current == S.PLATFORM_INTERVENTION:
+            path = _path(kind, S.PROCESSING, goal, _PATH_ACTIONS)
+            path = None if path is None else [A.RESUME, *path]
+        if path is None:
+            return Progress(unreachable=True)
+        actions.extend(path)
+        current = goal
+    if current == goal or _RANK[goal] == _RANK[current]:
+        for milestone in target.milestones:
+            action = _MILESTONE_ACTIONS.get(milestone)
+            if (milestone not in milestones and action is not None
+                    and find_transition(kind, current, action) is not None):
+                actions.append(action)
+    return Progress(tuple(actions))
+
+
+def _finished(status: CaseStatus) -> bool:
+    return _RANK[status] == _RANK[S.REFUNDED]

@@ -1,0 +1,100 @@
+"""The case list as an xlsx the shop can filter, sum or send on (write-only openpyxl: streams rows).
+
+Order, phone and tracking numbers are text cells; amounts are numbers; times are China time.
+Nothing a buyer or the user typed can become a formula (see `xlsx_cells`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from desktop_app.core.clock import as_china
+from desktop_app.io.xlsx_cells import column_letter, header_cells, set_widths, text_cell
+
+CASE_COLUMNS: tuple[str, ...] = (
+    "编号", "平台", "店铺", "订单号", "买家/收货人", "手机", "类型", "原因", "状态", "退款金额", "补偿金额",
+    "责任方", "平台售后单号", "平台状态", "退货快递", "退货运单号", "商品", "申请时间", "下一个时限", "时限到期",
+    "更新时间", "说明",
+)
+_WIDTHS = [7, 8, 18, 24, 11, 14, 10, 12, 12, 10, 10, 9, 22, 14, 10, 20, 40, 17, 22, 17, 17, 40]
+_TIME_FORMAT = "yyyy-mm-dd hh:mm"
+_MONEY_FORMAT = "#,##0.00"
+SHEET_TITLE = "售后单"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One exported case with every label already in words."""
+
+    id: int
+    texts_before_money: tuple[str | None, ...]  # 平台 … 状态
+    refund_fen: int | None
+    compensation_fen: int | None
+    texts_after_money: tuple[str | None, ...]  # 责任方 … 商品
+    requested_at: datetime | None
+    next_due: str | None
+    next_due_at: datetime | None
+    updated_at: datetime | None
+    description: str | None
+
+
+def _text(sheet: WriteOnlyWorksheet, value: str | None) -> WriteOnlyCell | str | None:
+    return text_cell(sheet, value) if value else None
+
+
+def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | None:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=as_china(value).replace(tzinfo=None))  # Excel has no time zones
+    cell.number_format = _TIME_FORMAT
+    return cell
+
+
+def _money(sheet: WriteOnlyWorksheet, fen: int | None) -> WriteOnlyCell | None:
+    if fen is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
+    cell.number_format = _MONEY_FORMAT
+    return cell
+
+
+def write_cases_xlsx(lines: Iterable[CaseLine], path: Path | str) -> int:
+    """Write the cases to `path` (.xlsx), next to it first and then renamed; returns how many."""
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    set_widths(sheet, _WIDTHS)
+    sheet.freeze_panes = "B2"
+    sheet.append(header_cells(sheet, list(CASE_COLUMNS)))
+    count = 0
+    try:
+        for line in lines:
+            sheet.append([
+                line.id, *(_text(sheet, t) for t in line.texts_before_money), _money(sheet, line.refund_fen),
+                _money(sheet, line.compensation_fen), *(_text(sheet, t) for t in line.texts_after_money),
+                _time(sheet, line.requested_at), _text(sheet, line.next_due), _time(sheet, line.next_due_at),
+                _time(sheet, line.updated_at), _text(sheet, line.description),
+            ])
+            count += 1
+    except BaseException:
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
+    sheet.auto_filter.ref = f"A1:{column_letter(len(CASE_COLUMNS) - 1)}{count + 1}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        workbook.save(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count

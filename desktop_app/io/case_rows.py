@@ -1,0 +1,267 @@
+"""Reading a platform's after-sales export into checked `CaseRecord`s.
+
+file → reader (`spreadsheet_readers`) → header row found and recognised by an after-sales profile →
+each data row's cells cleaned (`cell_values`) and mapped through the profile's tables → a record, or
+a row error naming the row (as the spreadsheet shows it), the column and the reason in Chinese.
+A file that is no after-sales export is refused whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.case_intake import CaseRecord, reason_for
+from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.io.case_profiles import (
+    CaseProfile,
+    best_profile,
+    profiles_for,
+    reason_rules,
+    status_key,
+    user_case_profiles,
+)
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.import_errors import CellError, UnknownLayout
+from desktop_app.io.import_profiles import Cleaning
+from desktop_app.io.import_profiles import best_profile as best_order_profile
+from desktop_app.io.import_profiles import load_profiles as load_order_profiles
+from desktop_app.io.order_rows import HeaderMatch, RowError, find_header
+from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
+
+# Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
+_MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason": 200, "carrier": 60,
+        "tracking": 80}
+_CLEANER = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:")))
+_CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
+_LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
+# Summary lines some exports end with (合计 / 总计): not requests.
+_TOTAL_MARKERS = ("合计", "总计", "汇总")
+
+
+@dataclass
+class CaseFile:
+    """One after-sales export read: its profile, the good records and the rejected rows."""
+
+    path: Path
+    profile: CaseProfile
+    platform: Platform
+    records: list[CaseRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def recognise(path: Path) -> CaseProfile | None:
+    """The after-sales profile a file's header matches, or None (an order export, or anything else).
+    Raises OrderFileRefused for files no reader can open."""
+    spreadsheet = open_spreadsheet(path)
+    found: list[CaseProfile] = []
+
+    def is_header(headers: set[str]) -> bool:
+        profile = best_profile(headers, profiles)
+        if profile is not None:
+            found.append(profile)
+        return profile is not None
+
+    profiles = profiles_for("auto", user_case_profiles()[0])
+    try:
+        for name in spreadsheet.sheet_names():
+            find_header(spreadsheet.table(name).rows(), is_header)
+            if found:
+                return found[0]
+        return None
+    finally:
+        spreadsheet.close()
+
+
+def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tuple[CaseProfile, HeaderMatch]:
+    seen: list[set[str]] = []
+    for name in spreadsheet.sheet_names():
+        table = spreadsheet.whole_table(name)
+
+        def is_header(headers: set[str]) -> bool:
+            seen.append(headers)
+            return best_profile(headers, candidates) is not None
+
+        header = find_header(table.rows(), is_header)
+        if header is not None:
+            profile = best_profile(header.names, candidates)
+            assert profile is not None
+            return profile, header
+    orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
+    if orders is not None:
+        raise UnknownLayout(spreadsheet.path, f"这是{orders.label}（订单导出），不是售后导出：请用“导入”按钮或 "
+                                              "import-orders 命令导入")
+    labels = "、".join(p.label for p in candidates)
+    message = f"无法识别的表格：前 10 行里找不到售后导出的表头。支持：{labels}"
+    closest = max(((sum(1 for g in p.identify if any(h in headers for h in g)), p, headers)
+                   for p in candidates for headers in seen), default=None, key=lambda t: t[0])
+    if closest is not None and closest[0] > 0:
+        message += f"（最接近“{closest[1].label}”，但缺少列：{'、'.join(closest[1].missing_identity(closest[2]))}）"
+    raise UnknownLayout(spreadsheet.path, message)
+
+
+class _RowFailed(Exception):
+    def __init__(self, column: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+# How each field's cell is cleaned (a method of CellCleaner).
+_CONVERTERS = {
+    "case_no": "identifier", "order_no": "order_no", "amount": "money", "requested_at": "moment",
+    "finished_at": "moment", "platform_due_at": "moment", "return_tracking_no": "tracking", "quantity": "count",
+    "sub_order_no": "identifier",
+}
+
+
+class _RowReader:
+    """The file's mapped columns, each with its cleaner, read from one row in a single pass."""
+
+    def __init__(self, columns: dict[str, tuple[int, str]]) -> None:
+        self.headers = {name: header for name, (_index, header) in columns.items()}
+        self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
+                      for name, (index, header) in columns.items()]
+
+    def values(self, cells: Sequence[object]) -> dict[str, Any]:
+        width = len(cells)
+        found: dict[str, Any] = {}
+        for name, index, header, convert in self.specs:
+            try:
+                found[name] = convert(cells[index]) if index < width else None
+            except CellError as exc:
+                raise _RowFailed(header, exc.message) from None
+        return found
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, name)
+
+
+def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise _RowFailed(reader.header(name), f"内容太长（最多 {limit} 个字符）")
+
+
+def _logistics(text: str | None) -> tuple[str | None, str | None]:
+    """"圆通速递,YT123…" → carrier and tracking number; a lone value with digits is the number."""
+    if not text:
+        return None, None
+    parts = [p for p in _LOGISTICS_SPLIT.split(text.strip()) if p]
+    carrier = next((p for p in parts if not any(c.isdigit() for c in p)), None)
+    number = next((p for p in parts if any(c.isdigit() for c in p)), None)
+    return carrier, number
+
+
+class _Reasons:
+    """Reason words → reason, each distinct wording looked up once (a file repeats a few dozen)."""
+
+    def __init__(self) -> None:
+        self.rules = reason_rules()
+        self.known: dict[str | None, CaseReason] = {}
+
+    def __call__(self, text: str | None) -> CaseReason:
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = reason_for(text, self.rules)
+        return found
+
+
+def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CaseProfile, platform: Platform,
+            reasons: _Reasons, warnings: list[str]) -> CaseRecord:
+    case_no: str | None = v.get("case_no")
+    if case_no is None:
+        raise _RowFailed(reader.header("case_no"), "缺少售后单号")
+    if not _CASE_NO.match(case_no):
+        raise _RowFailed(reader.header("case_no"), f"“{case_no}”不是有效的售后单号（只能包含数字、字母和“-”）")
+    _bounded(reader, "case_no", case_no, _MAX["case_no"])
+    order_no: str | None = v.get("order_no")
+    if order_no is None:
+        raise _RowFailed(reader.header("order_no"), "缺少订单号")
+    _bounded(reader, "order_no", order_no, _MAX["order_no"])
+    joined = "/".join(p for p in (v.get("kind"), v.get("refund_scope")) if p)
+    kind = profile.kind_of(joined.replace(" ", "")) if joined else None
+    if kind is None:
+        raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{joined or '（空）'}”（可在售后导出格式文件 "
+                                                f"{profile.source.name} 的 [kinds] 中添加）")
+    status_text: str | None = v.get("status")
+    _bounded(reader, "status", status_text, _MAX["platform_status"])
+    target = profile.target_of(status_text) if status_text else None
+    if target is None:
+        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{status_text or '（空）'}”，"
+                        "新建的售后单按“待处理”记录，已有的保持不变"
+                        f"（可在 {profile.source.name} 的 [statuses] 中添加）")
+    reason_text: str | None = v.get("reason")
+    _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
+    carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
+    if v.get("return_logistics"):
+        combined_carrier, combined_number = _logistics(v["return_logistics"])
+        carrier, tracking = carrier or combined_carrier, tracking or combined_number
+    _bounded(reader, "return_carrier", carrier, _MAX["carrier"])
+    _bounded(reader, "return_tracking_no", tracking, _MAX["tracking"])
+    intervention = v.get("intervention")
+    return CaseRecord(
+        row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,
+        reason=reasons(reason_text), platform_reason=reason_text, platform_status=status_text, target=target,
+        escalated=bool(intervention) and status_key(str(intervention)) in profile.escalated,
+        amount_fen=v.get("amount"), requested_at=v.get("requested_at"), finished_at=v.get("finished_at"),
+        platform_due_at=v.get("platform_due_at"), return_carrier=carrier, return_tracking_no=tracking,
+        title=v.get("title"), spec=v.get("spec"), quantity=v.get("quantity") or None, sku_code=v.get("sku_code"),
+        buyer_nick=v.get("buyer_nick"), description=v.get("description"),
+    )
+
+
+def _skipped(cells: Sequence[object]) -> bool:
+    """A blank line, or a summary line (合计 / 总计) some exports end with."""
+    first = next((c for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())), None)
+    return first is None or (isinstance(first, str) and first.strip().startswith(_TOTAL_MARKERS))
+
+
+def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
+    """Read one after-sales export; OrderFileRefused (or UnknownLayout) when it is not one."""
+    path = Path(path)
+    own, problems = user_case_profiles()
+    candidates = profiles_for(platform, own)
+    spreadsheet = open_spreadsheet(path)
+    try:
+        profile, header = _locate(spreadsheet, candidates)
+        chosen = profile.platform if platform == "auto" else Platform.parse(platform)
+        columns: dict[str, tuple[int, str]] = {}
+        raw_headers = header.cells
+        for field_name, aliases in profile.columns.items():
+            for alias in aliases:
+                if alias in header.index:
+                    position = header.index[alias]
+                    columns[field_name] = (position, str(raw_headers[position]).strip().lstrip("\ufeff"))
+                    break
+        result = CaseFile(path, profile, chosen, warnings=list(problems))
+        reader = _RowReader(columns)
+        reasons = _Reasons()
+        seen: dict[str, int] = {}
+        for number, cells in header.rows:
+            if _skipped(cells):
+                continue
+            result.rows += 1
+            try:
+                values = reader.values(cells)
+                if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
+                    result.rows -= 1  # a footer line (导出时间 …), not a request
+                    continue
+                record = _record(reader, values, number, profile, chosen, reasons, result.warnings)
+            except _RowFailed as failed:
+                result.errors.append(RowError(number, failed.column, failed.message))
+                continue
+            first = seen.get(record.platform_case_no)
+            if first is not None:
+                result.errors.append(RowError(number, reader.header("case_no"),
+                                              f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
+                continue
+            seen[record.platform_case_no] = number
+            result.records.append(record)
+        return result
+    finally:
+        spreadsheet.close()

@@ -1,0 +1,262 @@
+"""Backups of the ledger: taken, kept with rotation, listed, checked and restored.
+
+    back_up(db_path)                      # now, into the backup folder; returns the file written
+    daily_backup(db_path)                 # at start-up: at most one automatic backup a day
+    list_backups(db_path)                 # newest first, with the migration copies beside the ledger
+    newest_good_backup(db_path)           # what to offer when the ledger is damaged
+    restore_backup(db_path, backup)       # the current file is backed up first
+
+Copies go through SQLite's online backup API (consistent while the ledger is in use). They live in
+the backup folder: `<data folder>/backups` unless the user chose another (a cloud-synced folder is
+the common choice), remembered in `<data folder>/backups.json` — a file, not the ledger, so that a
+damaged ledger never hides where its backups are. Automatic backups keep 7 daily and 4 weekly copies;
+copies the user asked for (`backup`, before a restore) are never deleted by the rotation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.paths import data_dir
+from desktop_app.store.ledger_files import (
+    CheckOutcome,
+    LedgerCounts,
+    check_integrity,
+    copy_online,
+    count_rows,
+    make_ledger_private,
+    make_private,
+)
+
+SETTINGS_FILE = "backups.json"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+# Kinds of backup, in the file name: automatic ones are rotated, the others are kept.
+AUTO_KINDS = ("daily", "import")
+KINDS = {"daily": "每日自动", "import": "导入前", "manual": "手动", "restore": "恢复前", "migration": "升级前"}
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z]+\d*)\.sqlite3$")
+_MIGRATION_COPY = re.compile(r"\.bak-(?P<revision>.+)-(?P<stamp>\d{8}-\d{6})$")
+_STAMP = "%Y%m%d-%H%M%S"
+# A backup offered in place of a damaged ledger is checked in full, but a huge one not for ever.
+_GOOD_BACKUP_CHECK_SECONDS = 20.0
+_STALE_PARTIAL_SECONDS = 3600
+_SAFETY_CHECK_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    path: Path
+    taken_at: datetime
+    kind: str  # a key of KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+# --- where -------------------------------------------------------------------------------------
+
+def _settings_path() -> Path:
+    return data_dir() / SETTINGS_FILE
+
+
+def default_backup_folder() -> Path:
+    return data_dir() / "backups"
+
+
+def backup_folder() -> Path:
+    """The folder the user chose, or `<data folder>/backups`. An unreadable setting falls back."""
+    try:
+        saved = json.loads(_settings_path().read_text(encoding="utf-8")).get("folder")
+    except (OSError, ValueError, AttributeError):
+        saved = None
+    return Path(saved).expanduser() if isinstance(saved, str) and saved.strip() else default_backup_folder()
+
+
+def set_backup_folder(folder: Path | None) -> Path:
+    """Remember the backup folder (None: back to the default); returns the folder now in use."""
+    if folder is not None:
+        folder = Path(folder).expanduser().resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"无法使用备份文件夹 {folder}：{error.strerror or error}") from None
+    path = _settings_path()
+    path.write_text(json.dumps({"folder": str(folder) if folder else None}, ensure_ascii=False), encoding="utf-8")
+    make_private(path)
+    return backup_folder()
+
+
+def _prepared(folder: Path) -> Path:
+    """The folder, created user-only when it is new (a folder the user already has keeps its mode)."""
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(mode=0o700, parents=True)
+    except OSError as error:
+        raise UserError(f"无法创建备份文件夹 {folder}：{error.strerror or error}") from None
+    make_private(folder)
+    return folder
+
+
+# --- taking --------------------------------------------------------------------------------------
+
+def back_up(db_path: Path, folder: Path | None = None, kind: str = "manual",
+            now: datetime | None = None) -> Path:
+    """Copy the ledger into `folder` (default: the backup folder) as `<stem>-<time>-<kind>.sqlite3`."""
+    source = Path(db_path).expanduser().resolve()
+    if not source.is_file() or source.stat().st_size == 0:
+        raise UserError(f"没有可备份的数据库：{source}")
+    target_folder = _prepared(Path(folder).expanduser().resolve() if folder else backup_folder())
+    when = now or datetime.now()
+    stamp = when.strftime(_STAMP)
+    target = target_folder / f"{source.stem}-{stamp}-{kind}.sqlite3"
+    suffix = 1
+    while target.exists():  # two backups in one second
+        suffix += 1
+        target = target_folder / f"{source.stem}-{stamp}-{kind}{suffix}.sqlite3"
+    try:
+        copy_online(source, target)
+    except OSError as error:
+        raise UserError(f"备份失败，无法写入 {target}：{error.strerror or error}") from None
+    make_private(target)
+    return target
+
+
+def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
+    """The automatic backup at start-up: none when one was taken today already; then the rotation."""
+    when = now or datetime.now()
+    source = Path(db_path).expanduser().resolve()
+    if not source.is_file() or source.stat().st_size == 0:
+        return None
+    if any(b.kind in AUTO_KINDS and b.taken_at.date() == when.date() for b in list_backups(source)):
+        return None
+    written = back_up(source, kind="daily", now=when)
+    rotate(source, now=when)
+    return written
+
+
+def rotate(db_path: Path, now: datetime | None = None) -> list[Path]:
+    """Delete automatic backups beyond the newest of each of the last 7 days that have one and the
+    newest of each of the 4 weeks before those; returns the files deleted."""
+    automatic = [b for b in list_backups(db_path) if b.kind in AUTO_KINDS and b.path.parent == backup_folder()]
+    keep: set[Path] = set()
+    days: dict[object, BackupFile] = {}
+    for backup in automatic:  # newest first: the first seen of a day is its newest
+        days.setdefault(backup.taken_at.date(), backup)
+    daily = list(days.values())[:KEEP_DAILY]
+    keep.update(b.path for b in daily)
+    oldest_daily = min((b.taken_at for b in daily), default=now or datetime.now())
+    weeks: dict[object, BackupFile] = {}
+    for backup in automatic:
+        if backup.taken_at < oldest_daily:
+            weeks.setdefault(backup.taken_at.isocalendar()[:2], backup)
+    keep.update(b.path for b in list(weeks.values())[:KEEP_WEEKLY])
+    removed = []
+    for partial in backup_folder().glob("*.partial") if backup_folder().is_dir() else ():
+        if partial.stat().st_mtime < (now or datetime.now()).timestamp() - _STALE_PARTIAL_SECONDS:
+            partial.unlink(missing_ok=True)  # a copy cut short by a crash or a kill
+            removed.append(partial)
+    for backup in automatic:
+        if backup.path not in keep:
+            backup.path.unlink(missing_ok=True)
+            removed.append(backup.path)
+    return removed
+
+
+# --- finding -------------------------------------------------------------------------------------
+
+def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
+    """Backups of this ledger, newest first: in the backup folder and the migration copies beside it."""
+    source = Path(db_path).expanduser().resolve()
+    found: list[BackupFile] = []
+    search = Path(folder) if folder else backup_folder()
+    if search.is_dir():
+        for path in search.iterdir():
+            match = _NAME.match(path.name)
+            if match and match["stem"] == source.stem and path.is_file():
+                kind = match["kind"].rstrip("0123456789")
+                found.append(BackupFile(path, datetime.strptime(match["stamp"], _STAMP), kind))
+    if source.parent.is_dir():
+        for path in source.parent.glob(f"{source.name}.bak-*"):
+            match = _MIGRATION_COPY.search(path.name)
+            if match and path.is_file():
+                found.append(BackupFile(path, datetime.strptime(match["stamp"], _STAMP), "migration"))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def backup_counts(backup: BackupFile) -> LedgerCounts | None:
+    """Cases and orders in a backup (None: it cannot be read)."""
+    return count_rows(backup.path)
+
+
+def newest_good_backup(db_path: Path) -> BackupFile | None:
+    """The newest backup that passes the integrity check in full."""
+    for backup in list_backups(db_path):
+        if check_integrity(backup.path, _GOOD_BACKUP_CHECK_SECONDS).outcome is CheckOutcome.HEALTHY:
+            return backup
+    return None
+
+
+def damaged_advice(db_path: Path) -> str:
+    """What to do about a damaged ledger: the newest good backup by name, or how to find one."""
+    good = newest_good_backup(db_path)
+    if good is None:
+        return (f"没有找到可用的备份（备份文件夹：{backup_folder()}）。请不要删除这个文件，"
+                "把它复制一份后联系技术支持尝试修复。")
+    return (f"最新的完好备份是 {good.path}（{good.taken_at:%Y-%m-%d %H:%M}，{good.kind_label}）。"
+            f"在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"{good.path}\"")
+
+
+# --- restoring -----------------------------------------------------------------------------------
+
+def restore_backup(db_path: Path, backup: Path) -> Path:
+    """Replace the ledger with `backup`; the current file is copied first (kind `restore`), returned.
+
+    The ledger must not be open in this process (close its Database first). The backup is checked
+    before anything is touched; a damaged current file is copied byte for byte (with its WAL).
+    """
+    target = Path(db_path).expanduser().resolve()
+    source = Path(backup).expanduser().resolve()
+    report = check_integrity(source, None)
+    if report.outcome is not CheckOutcome.HEALTHY:
+        raise UserError(f"备份 {source} 已损坏，不能用来恢复")
+    if count_rows(source) is None:
+        raise UserError(f"{source} 不是售后台账的备份")
+    safety = _keep_current(target)
+    staged = target.with_name(target.name + ".restoring")
+    copy_online(source, staged)
+    for suffix in ("-wal", "-shm", "-journal"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    os.replace(staged, target)
+    make_ledger_private(target)
+    return safety
+
+
+def _keep_current(target: Path) -> Path:
+    """The current ledger, kept before it is replaced: a backup, or (damaged) its bytes as they are,
+    with the WAL, for whoever tries to repair it."""
+    if not target.exists() or target.stat().st_size == 0:
+        return target
+    if check_integrity(target, _SAFETY_CHECK_SECONDS).outcome is not CheckOutcome.DAMAGED:
+        try:
+            return back_up(target, kind="restore")
+        except UserError:
+            raise
+        except Exception:  # a damaged page the bounded check did not reach
+            pass
+    folder = _prepared(backup_folder())
+    copy = folder / f"{target.stem}-{datetime.now().strftime(_STAMP)}-restore.sqlite3"
+    shutil.copyfile(target, copy)
+    wal = target.with_name(target.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    make_private(copy)
+    return copy

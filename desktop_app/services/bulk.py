@@ -1,0 +1,204 @@
+"""Acting on many cases at once (the 双11 morning): one transaction per case, a result per case.
+
+One case failing (its state moved on, someone else changed it) never stops the others; the caller
+gets every case's outcome in the order it gave the ids. The plan shows beforehand what will happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import Moment, now
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
+from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
+from desktop_app.services.cases import act_in_session, add_note, current_author
+from desktop_app.services.deadlines import RuleContext
+from desktop_app.services.returns import ReturnParcel, record_return_parcel
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, utcnow
+
+MAX_BULK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """What happened to one case: its new status, or why it was refused."""
+
+    case_id: int
+    ok: bool
+    status: CaseStatus | None = None
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        if self.ok:
+            return {"id": self.case_id, "ok": True, "status": self.status.value if self.status else None}
+        return {"id": self.case_id, "ok": False, "error": self.error}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    case_id: int
+    before: CaseStatus | None  # None: no such case
+    after: CaseStatus | None  # None: the action is refused for this case
+
+    @property
+    def possible(self) -> bool:
+        return self.after is not None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkPlan:
+    action: CaseAction
+    steps: tuple[PlannedStep, ...]
+
+    @property
+    def possible(self) -> tuple[PlannedStep, ...]:
+        return tuple(s for s in self.steps if s.possible)
+
+    @property
+    def refused(self) -> tuple[PlannedStep, ...]:
+        return tuple(s for s in self.steps if not s.possible)
+
+    def summary(self) -> str:
+        """'3 张售后单将执行“同意补发”：待处理 → 待补发 ×3；1 张不能执行（#7 已关闭）'."""
+        moves: dict[tuple[CaseStatus | None, CaseStatus | None], int] = {}
+        for step in self.possible:
+            moves[(step.before, step.after)] = moves.get((step.before, step.after), 0) + 1
+        parts = [f"{len(self.possible)} 张售后单将执行“{self.action.label}”"]
+        parts += [f"{a.label if a else ''} → {b.label if b else ''} ×{n}" for (a, b), n in moves.items()]
+        text = "：".join(parts[:1]) + ("：" + "，".join(parts[1:]) if len(parts) > 1 else "")
+        if self.refused:
+            why = "，".join(f"#{s.case_id}（{s.before.label if s.before else '不存在'}）" for s in self.refused[:10])
+            more = " 等" if len(self.refused) > 10 else ""
+            text += f"；{len(self.refused)} 张不能执行：{why}{more}"
+        return text
+
+
+def parse_case_ids(text: str) -> list[int]:
+    """'3,5,8' → [3, 5, 8] (spaces and Chinese commas allowed, duplicates dropped, order kept)."""
+    ids: list[int] = []
+    for part in text.replace("，", ",").split(","):
+        piece = part.strip().lstrip("#")
+        if not piece:
+            continue
+        if not piece.isdigit() or int(piece) <= 0:
+            raise UserError(f"售后单编号“{part.strip()}”不对：应为正整数，多个用逗号分隔，例如 3,5,8")
+        if int(piece) not in ids:
+            ids.append(int(piece))
+    if not ids:
+        raise UserError("请给出售后单编号，多个用逗号分隔，例如 3,5,8")
+    if len(ids) > MAX_BULK:
+        raise UserError(f"一次最多处理 {MAX_BULK} 张售后单（给出了 {len(ids)} 张）")
+    return ids
+
+
+def _states(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[CaseKind, CaseStatus]]:
+    found: dict[int, tuple[CaseKind, CaseStatus]] = {}
+    for start in range(0, len(case_ids), 500):
+        chunk = list(case_ids[start:start + 500])
+        for case_id, kind, status in session.execute(
+            select(Case.id, Case.kind, Case.status).where(Case.id.in_(chunk))
+        ):
+            found[case_id] = (CaseKind(kind), CaseStatus(status))
+    return found
+
+
+def common_actions(session: Session, case_ids: Sequence[int]) -> list[CaseAction]:
+    """The actions every one of the cases allows now, in the usual order."""
+    states = _states(session, case_ids)
+    if not states or len(states) < len(set(case_ids)):
+        return []
+    allowed = [set(allowed_actions(kind, status)) for kind, status in states.values()]
+    shared = set.intersection(*allowed)
+    return [a for a in CaseAction if a in shared]
+
+
+def plan(session: Session, case_ids: Sequence[int], action: CaseAction) -> BulkPlan:
+    states = _states(session, case_ids)
+    steps = []
+    for case_id in case_ids:
+        if case_id not in states:
+            steps.append(PlannedStep(case_id, None, None))
+            continue
+        kind, status = states[case_id]
+        found = find_transition(kind, status, action)
+        steps.append(PlannedStep(case_id, status, (found.target or status) if found else None))
+    return BulkPlan(action, tuple(steps))
+
+
+def _each(case_ids: Sequence[int], one: Callable[[int], CaseStatus | None],
+          progress: Callable[[int], None] | None) -> list[CaseResult]:
+    results: list[CaseResult] = []
+    for done, case_id in enumerate(case_ids, start=1):
+        try:
+            status = one(case_id)
+        except UserError as exc:
+            results.append(CaseResult(case_id, False, error=exc.message))
+        except SQLAlchemyError as exc:  # e.g. the file is locked by another seat: this case only
+            results.append(CaseResult(case_id, False, error=f"数据库错误（{type(exc).__name__}），此单未修改"))
+        else:
+            results.append(CaseResult(case_id, True, status))
+        if progress is not None:
+            progress(done)
+    return results
+
+
+def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note: str | None = None,
+                 at: Moment | None = None, author: str | None = None, parcel: ReturnParcel | None = None,
+                 progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回."""
+    if parcel is not None and action is not CaseAction.BUYER_SHIPPED_RETURN:
+        raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
+    who = current_author() if author is None else author
+    when = at or Moment(now())
+    rules = RuleContext.load()  # once for the batch
+
+    def one(case_id: int) -> CaseStatus:
+        with db.transaction() as session:
+            if parcel is not None:
+                return record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
+            return act_in_session(session, case_id, action, note, when, who, rules=rules)
+
+    return _each(case_ids, one, progress)
+
+
+def assign_responsible(db: Database, case_ids: Sequence[int], party: ResponsibleParty | None,
+                       author: str | None = None,
+                       progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """责任方 on each case (None clears it); the timeline records the change, unchanged cases write nothing."""
+    who = current_author() if author is None else author
+    value = party.value if party else None
+
+    def one(case_id: int) -> CaseStatus:
+        with db.transaction() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"找不到售后单 #{case_id}")
+            if case.responsible != value:
+                old = ResponsibleParty(case.responsible).label if case.responsible else "（空）"
+                case.responsible = value
+                case.updated_at = utcnow()
+                session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="edit", author=who,
+                                       note=f"责任方：{old} → {party.label if party else '（空）'}", at=utcnow(),
+                                       recorded_at=utcnow()))
+            return CaseStatus(case.status)
+
+    return _each(case_ids, one, progress)
+
+
+def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """The same note on each case (e.g. '已统一联系，等待买家回复')."""
+    if not text.strip():
+        raise UserError("备注内容不能为空")
+
+    def one(case_id: int) -> None:
+        add_note(db, case_id, text, author)
+
+    return _each(case_ids, one, progress)

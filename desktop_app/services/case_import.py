@@ -1,0 +1,397 @@
+"""Bringing the platforms' after-sales exports into the ledger as cases (the use case the GUI and the
+CLI both call).
+
+    result = import_cases(db, ["tb_refunds.csv", "dy_aftersales.xlsx"], platform="auto")
+
+Each file is one transaction: a refused file stores nothing, a cancelled one is rolled back. A
+request is found again by (platform family, after-sales number); a later export moves its case
+forward with timeline events at the times the file gives, never backwards, and never touches what
+the shop added itself (notes, responsible party, claims, reships, evidence). The new and moved
+cases' deadlines are computed in the same transaction, and the platform's own deadline is compared
+with ours for the same timer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.case_intake import CaseRecord, Progress, StatusTarget, plan_progress
+from desktop_app.core.clock import Moment, now
+from desktop_app.core.errors import UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
+from desktop_app.core.rule_packs import pack_for_platform
+from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
+from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
+from desktop_app.io.case_profiles import PLATFORM_CHOICES
+from desktop_app.io.case_rows import CaseFile, read_case_file
+from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
+from desktop_app.io.import_results import ImportProgress
+from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
+from desktop_app.services.deadlines import RuleContext, recompute_cases
+from desktop_app.services.reships import ReshipStatus
+from desktop_app.store.database import Database
+from desktop_app.store.intake_queries import (
+    CaseFacts,
+    CaseHistory,
+    case_deadlines,
+    case_facts_by_key,
+    case_history,
+    case_ids_by_key,
+    insert_returning_keys,
+    insert_rows,
+    order_items_by_order,
+    order_refs_by_key,
+    orders_with_items,
+)
+from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship, ReshipItem, utcnow
+from desktop_app.store.search import build_search_text
+
+CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
+PROGRESS_EVERY = 500
+MISMATCH_TOLERANCE = timedelta(hours=1)
+
+
+def _check_platform(platform: str) -> str:
+    value = platform.strip().lower()
+    if value not in PLATFORM_CHOICES:
+        raise UserError(f"无法识别的平台“{platform}”，可用：{'、'.join(PLATFORM_CHOICES)}")
+    return value
+
+
+def import_case_steps(db: Database, paths: Sequence[Path | str], platform: str = "auto",
+                      cancel: Callable[[], bool] | None = None) -> CaseImportRun:
+    """The import as a generator of progress returning the result; closing it rolls back the file
+    in progress."""
+    if not paths:
+        raise UserError("没有选择要导入的文件")
+    chosen = _check_platform(platform)
+    files: list[CaseFileResult] = []
+    for index, path in enumerate(Path(p) for p in paths):
+        yield ImportProgress(path.name, index, len(paths), "reading")
+        try:
+            parsed = read_case_file(path, chosen)
+        except OrderFileRefused as refused:
+            files.append(CaseFileResult(str(path), refused=refused.reason))
+            continue
+        try:
+            result = yield from _store(db, parsed, index, len(paths), cancel)
+        except ImportCancelled:
+            files.append(CaseFileResult(str(path), parsed.platform.value, parsed.profile.label, cancelled=True))
+            return CaseImportResult(tuple(files), cancelled=True)
+        files.append(result)
+    return CaseImportResult(tuple(files))
+
+
+def import_cases(db: Database, paths: Sequence[Path | str], platform: str = "auto",
+                 progress: Callable[[ImportProgress], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> CaseImportResult:
+    steps = import_case_steps(db, paths, platform, cancel)
+    while True:
+        try:
+            step = next(steps)
+        except StopIteration as finished:
+            result: CaseImportResult = finished.value
+            return result
+        if progress is not None:
+            progress(step)
+
+
+@dataclass
+class _Outcome:
+    """Case ids by what the file did to them."""
+
+    inserted: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
+
+
+def _store(db: Database, parsed: CaseFile, index: int, count: int,
+           cancel: Callable[[], bool] | None) -> Generator[ImportProgress, None, CaseFileResult]:
+    name = parsed.path.name
+    who = current_author()
+    context = RuleContext.load()
+    outcome = _Outcome()
+    times = _StepTimes(context)
+    records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
+
+    def check_cancel() -> None:
+        if cancel is not None and cancel():
+            raise ImportCancelled(parsed.path)  # the transaction rolls back
+
+    with db.transaction() as session:
+        facts = case_facts_by_key(session, records)
+        check_cancel()
+        yield ImportProgress(name, index, count, "importing", 0, 0.0)
+        fresh = {key: record for key, record in records.items() if key not in facts}
+        orders = _order_ids(session, list(fresh.values()))
+        outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
+        check_cancel()
+        yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
+        known = [(key, record) for key, record in records.items() if key in facts]
+        history = case_history(session, [facts[k].id for k, r in known if _may_move(facts[k], r)])
+        for done, (key, record) in enumerate(known, start=len(fresh)):
+            if done % PROGRESS_EVERY == 0:
+                check_cancel()
+                yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
+            fact = facts[key]
+            _update_case(session, fact, record, history.get(fact.id), who, outcome, times)
+        check_cancel()
+        recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
+        mismatches = _mismatches(session, records, context, times.inferred)
+    return CaseFileResult(
+        str(parsed.path), parsed.platform.value, parsed.profile.label,
+        inserted=tuple(outcome.inserted), updated=tuple(outcome.updated), unchanged=tuple(outcome.unchanged),
+        conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
+        warnings=tuple(parsed.warnings), rows=parsed.rows,
+    )
+
+
+def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, int]:
+    """Each request's order id: the imported order, else a placeholder known by its number (filled in
+    when its order export arrives), given the request's goods when it has none."""
+    wanted = {order_key(r.platform, r.order_no): r for r in records}
+    refs = order_refs_by_key(session, wanted)
+    # No times on a placeholder: the order's paid/shipped times come with its order export (a paid
+    # time alone would start a ship-by timer for an order long shipped).
+    placeholders = [
+        {"order_key": key, "platform": r.platform.value, "order_no": r.order_no, "buyer_nick": r.buyer_nick,
+         "imported_at": None, "search_text": build_search_text([r.order_no, r.buyer_nick, r.title]),
+         "created_at": utcnow(), "updated_at": utcnow(), "version": 1}
+        for key, r in wanted.items() if key not in refs
+    ]
+    ids = {key: ref.id for key, ref in refs.items()}
+    ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
+    waiting = [ids[key] for key in wanted if key not in refs or not refs[key].imported]
+    has_items = orders_with_items(session, waiting)
+    insert_rows(session, OrderItem, [
+        {"order_id": ids[key], "position": 0, "title": r.title, "spec": r.spec, "sku_code": r.sku_code,
+         "quantity": r.quantity or 1}
+        for key, r in wanted.items()
+        if r.title and ids[key] in waiting and ids[key] not in has_items
+    ])
+    return ids
+
+
+def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
+    """refund, compensation, total (fen) of the request's amount for its kind."""
+    if not record.amount_fen:  # 0.00: an exchange or reship asks for no money
+        return None, None, None
+    if record.kind in COMPENSATION_KINDS:
+        return None, record.amount_fen, record.amount_fen
+    return record.amount_fen, None, record.amount_fen
+
+
+def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], who: str, source: str,
+                times: _StepTimes) -> dict[str, int]:
+    """New cases with their timelines: the request, then the steps the platform has taken, at the
+    times the file gives (see `_StepTimes`). Returns key → case id."""
+    stamp = utcnow()
+    rows: list[dict[str, object]] = []
+    histories: dict[str, list[dict[str, object]]] = {}
+    reship_steps: dict[str, list[tuple[CaseAction, datetime]]] = {}
+    for key, record in fresh.items():
+        requested = record.requested_at or now()
+        events, status = _history(key, record, requested, who, source, times)
+        histories[key] = events
+        if record.kind is CaseKind.RESHIP:
+            reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
+                                 if e["action"]]
+        refund, compensation, total = _amounts(record)
+        rows.append({
+            "order_id": orders[order_key(record.platform, record.order_no)], "platform": record.platform.value,
+            "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
+            "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
+            "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
+            "platform_case_key": key, "platform_status": record.platform_status,
+            "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,
+            "return_carrier": record.return_carrier, "return_tracking_no": record.return_tracking_no,
+            "description": record.description, "requested_at": requested, "signed_at": None,
+            "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
+        })
+    ids = insert_returning_keys(session, Case, "platform_case_key", rows)
+    insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
+                                      for key, events in histories.items() for event in events])
+    _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
+                           for key, steps in reship_steps.items()}, stamp)
+    return ids
+
+
+def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAction, datetime]]]],
+                 stamp: datetime) -> None:
+    """The reship queue's rows of new reship cases the platform already agreed (or shipped): as
+    agreeing in the app makes them (services/reships.after_case_action), with the order's goods."""
+    rows = []
+    for case_id, (_order_id, actions) in steps.items():
+        agreed = [when for action, when in actions if action is CaseAction.AGREE_RESHIP]
+        shipped = [when for action, when in actions if action is CaseAction.SHIP_RESHIP]
+        if agreed or shipped:
+            status = ReshipStatus.SHIPPED if shipped else ReshipStatus.AGREED
+            rows.append({"case_id": case_id, "status": status.value, "promised_at": agreed[-1] if agreed else None,
+                         "ship_by": None, "carrier": None, "tracking_no": None,
+                         "shipped_at": shipped[-1] if shipped else None, "note": None, "created_at": stamp,
+                         "updated_at": stamp, "version": 1})
+    reship_ids = insert_returning_keys(session, Reship, "case_id", rows)
+    goods = order_items_by_order(session, {steps[case_id][0] for case_id in reship_ids})
+    insert_rows(session, ReshipItem, [
+        {"reship_id": reship_id, "title": title, "spec": spec, "quantity": quantity}
+        for case_id, reship_id in reship_ids.items() for title, spec, quantity in goods.get(steps[case_id][0], [])
+    ])
+
+
+def _history(key: str, record: CaseRecord, requested: datetime, who: str, source: str,
+             times: _StepTimes) -> tuple[list[dict[str, object]], CaseStatus]:
+    """A new case's events (without its id) and the state they leave it in."""
+    recorded = utcnow()
+
+    def event(at: datetime, **values: object) -> dict[str, object]:
+        base: dict[str, object] = {"subject": "case", "action": None, "milestone": None, "from_state": None,
+                                   "to_state": None, "note": None, "author": who, "at": at, "date_only": False,
+                                   "recorded_at": recorded}
+        return {**base, **values}
+
+    note = f"从 {source} 导入" + (f"：{record.description}" if record.description else "")
+    events = [event(requested, kind="created", milestone="requested", to_state=CaseStatus.PENDING.value, note=note)]
+    status = CaseStatus.PENDING
+    if record.target is None:
+        return events, status
+    progress = _plan_new(record.kind, record.target, record.escalated)
+    for position, action in enumerate(progress.actions):
+        step = transition(record.kind, status, action)
+        after = step.target or status
+        when = times.when(key, record, record.kind.value, record.reason.value, step.milestone,
+                          position == len(progress.actions) - 1, requested)
+        events.append(event(when, kind="action", action=action.value, milestone=step.milestone,
+                            from_state=status.value, to_state=after.value, note=_platform_note(record)))
+        status = after
+    return events, status
+
+
+@cache
+def _plan_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> Progress:
+    """The steps from 待处理 to the platform's state (a file has a few dozen distinct ones)."""
+    return plan_progress(kind, CaseStatus.PENDING, frozenset(), target, escalated)
+
+
+class _StepTimes:
+    """When a step the platform took happened. The file gives the request and the end (退款完结时间);
+    a step in between is dated by the platform's own deadline for the timer it starts where that
+    timer runs plain hours or days (due − duration), else at the earliest it can have been (after
+    everything already on the case's timeline), so no timer it starts shows later than the
+    platform counts it."""
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.inferred: set[str] = set()  # keys of cases with a step dated from the platform's deadline
+
+    def when(self, key: str, record: CaseRecord, kind: str, reason: str | None, milestone: str | None, last: bool,
+             earliest: datetime) -> datetime:
+        if last and record.finished_at is not None:
+            return record.finished_at
+        target = record.target
+        if (milestone is not None and milestone != "requested" and target is not None
+                and target.due_from == milestone and record.platform_due_at is not None):
+            pack = pack_for_platform(self.context.packs, record.platform.value)
+            for timer in pack.applicable(kind, reason):
+                if timer.starts_from == milestone and timer.duration.delta is not None:
+                    start = record.platform_due_at - timer.duration.delta
+                    if start >= earliest:
+                        self.inferred.add(key)
+                        return start
+        return earliest
+
+
+def _platform_note(record: CaseRecord) -> str:
+    return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
+
+
+def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:
+    """Whether the platform's row may move the case (its timeline is then needed)."""
+    target = record.target
+    if target is None:
+        return False
+    return bool(target.milestones) or record.escalated or target.resolve(CaseKind(fact.kind)).value != fact.status
+
+
+def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, history: CaseHistory | None, who: str,
+                 outcome: _Outcome, times: _StepTimes) -> None:
+    """Bring an existing case up to what the platform shows: facts first, then the state, forward only."""
+    changes = _fact_changes(fact, record)
+    actions: tuple[CaseAction, ...] = ()
+    if record.target is not None and (_may_move(fact, record)):
+        milestones = frozenset(history.milestones) if history else frozenset()
+        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
+                                 record.escalated)
+        if progress.conflict:
+            outcome.conflicts.append(fact.id)
+        actions = progress.actions
+    if not changes and not actions:
+        outcome.unchanged.append(fact.id)
+        return
+    case = session.get(Case, fact.id)
+    assert case is not None
+    for column, value in changes.items():
+        setattr(case, column, value)
+    # A step seen only now happened after everything on the case's timeline: its earliest time.
+    earliest = max(t for t in (case.requested_at, history.latest if history else None) if t is not None)
+    for position, action in enumerate(actions):
+        step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
+        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
+                          position == len(actions) - 1, earliest)
+        apply_action(session, case, action, _platform_note(record), Moment(when), who)
+    case.updated_at = utcnow()
+    outcome.updated.append(fact.id)
+
+
+def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:
+    """The platform's facts of the request that differ from the stored ones; the shop's own fields
+    (reason once set, responsible party, description, notes) are left alone."""
+    refund, compensation, total = _amounts(record)
+    values: dict[str, object] = {
+        "platform_status": record.platform_status, "platform_reason": record.platform_reason,
+        "platform_due_at": record.platform_due_at,
+    }
+    if total is not None:
+        values.update(refund_fen=refund, compensation_fen=compensation, amount_fen=total)
+    if record.return_tracking_no:
+        values.update(return_carrier=record.return_carrier, return_tracking_no=record.return_tracking_no)
+    if fact.reason is None:
+        values["reason"] = record.reason.value
+    if fact.requested_at is None and record.requested_at is not None:
+        values["requested_at"] = record.requested_at
+    return {column: value for column, value in values.items() if fact.get(column) != value}
+
+
+def _mismatches(session: Session, records: dict[str, CaseRecord], context: RuleContext,
+                inferred: set[str]) -> list[int]:
+    """Cases whose platform deadline differs from ours for the same timer by more than an hour (not
+    those whose step time was inferred from that very deadline)."""
+    checks = {key: record for key, record in records.items()
+              if record.platform_due_at is not None and record.target is not None
+              and record.target.due_from is not None and key not in inferred}
+    ids = case_ids_by_key(session, checks)
+    ours = case_deadlines(session, list(ids.values()))
+    found: list[int] = []
+    for key, record in checks.items():
+        case_id = ids.get(key)
+        if case_id is None:
+            continue
+        pack = pack_for_platform(context.packs, record.platform.value)
+        dues = []
+        for timer_id, due_at, _status in ours.get(case_id, []):
+            try:
+                timer = pack.timer(timer_id)
+            except KeyError:
+                continue
+            if timer.starts_from == record.target.due_from:  # type: ignore[union-attr]
+                dues.append(due_at)
+        assert record.platform_due_at is not None
+        if dues and min(abs(d - record.platform_due_at) for d in dues) > MISMATCH_TOLERANCE:
+            found.append(case_id)
+    return found

@@ -1,0 +1,223 @@
+"""The case guide: the playbook for a case with its ticked steps, the suggested next action with its
+reason and deadline, the postage rule, and the reply scripts filled from the case; shop policies on/off.
+
+Playbooks are read from `resources/playbooks/*.toml` and the user's `<data folder>/playbooks/*.toml`
+(same id: the user's wins; a broken user file is skipped with a warning, as saved import profiles are).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import as_china
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.money import format_yuan
+from desktop_app.core.playbooks import (
+    Playbook,
+    ShopPolicy,
+    best_playbook,
+    fill_script,
+    parse_playbook,
+    parse_policies,
+    suggest_next,
+)
+from desktop_app.core.returns import Suggestion
+from desktop_app.core.vocabulary import CaseKind, CaseReason
+from desktop_app.paths import data_dir, resource
+from desktop_app.services.cases import current_author
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Reship, Setting, utcnow
+
+POLICY_SETTING = "policies.enabled"
+
+
+def shipped_playbooks_dir() -> Path:
+    return resource("playbooks")
+
+
+def user_playbooks_dir() -> Path:
+    return data_dir() / "playbooks"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookLibrary:
+    playbooks: tuple[Playbook, ...]
+    problems: tuple[str, ...] = ()  # user files skipped, in words
+
+    def get(self, playbook_id: str) -> Playbook:
+        for p in self.playbooks:
+            if p.id == playbook_id:
+                return p
+        raise NotFound(f"找不到处理步骤“{playbook_id}”，可用：{'、'.join(p.id for p in self.playbooks)}")
+
+
+def _read(path: Path) -> Playbook:
+    try:
+        with path.open("rb") as handle:
+            return parse_playbook(tomllib.load(handle), path.name)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path.name}：格式错误（{exc}）") from None
+    except OSError as exc:
+        raise UserError(f"无法读取 {path}：{exc}") from None
+
+
+def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> PlaybookLibrary:
+    found: dict[str, Playbook] = {}
+    for path in sorted((shipped or shipped_playbooks_dir()).glob("*.toml")):
+        playbook = _read(path)  # a broken shipped file is a bug of the release: say so loudly
+        found[playbook.id] = playbook
+    problems = []
+    folder = user or user_playbooks_dir()
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            playbook = _read(path)
+        except UserError as exc:
+            problems.append(f"已跳过自定义处理步骤 {exc.message}")
+            continue
+        found[playbook.id] = playbook
+    return PlaybookLibrary(tuple(found.values()), tuple(problems))
+
+
+def load_policies(path: Path | None = None) -> tuple[ShopPolicy, ...]:
+    source = path or resource("policies.toml")
+    try:
+        with source.open("rb") as handle:
+            return parse_policies(tomllib.load(handle), source.name)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"无法读取店铺策略 {source}：{exc}") from None
+
+
+def enabled_policy_ids(session: Session) -> list[str]:
+    value = session.get(Setting, POLICY_SETTING)
+    return [p for p in (value.value.split(",") if value else []) if p]
+
+
+def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str, enabled: bool) -> list[str]:
+    """Switch a shop policy on or off; returns the ids switched on."""
+    if policy_id not in {p.id for p in policies}:
+        raise NotFound(f"找不到店铺策略“{policy_id}”，可用：{'、'.join(p.id for p in policies)}")
+    with db.transaction() as session:
+        ids = [p for p in enabled_policy_ids(session) if p != policy_id] + ([policy_id] if enabled else [])
+        ids = [p.id for p in policies if p.id in ids]  # file order, unknown ids dropped
+        setting = session.get(Setting, POLICY_SETTING)
+        if setting is None:
+            session.add(Setting(key=POLICY_SETTING, value=",".join(ids)))
+        else:
+            setting.value = ",".join(ids)
+        return ids
+
+
+@dataclass(frozen=True, slots=True)
+class FilledScript:
+    id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseGuide:
+    case_id: int
+    playbook: Playbook | None
+    checked: frozenset[str]
+    suggestion: Suggestion
+    deadline_name: str | None
+    deadline_at: datetime | None
+    scripts: tuple[FilledScript, ...]
+
+    @property
+    def postage(self) -> str:
+        return self.playbook.postage if self.playbook else ""
+
+
+def _script_values(session: Session, case: Case) -> dict[str, str | None]:
+    order = case.order
+    reship = session.execute(
+        select(Reship.carrier, Reship.tracking_no).where(Reship.case_id == case.id, Reship.tracking_no.is_not(None))
+        .order_by(Reship.id.desc()).limit(1)
+    ).first()
+    amount = case.refund_fen if case.refund_fen is not None else case.compensation_fen
+    return {
+        "buyer": order.receiver or order.buyer_nick,
+        "order_no": order.order_no,
+        "tracking": reship[1] if reship else None,
+        "carrier": reship[0] if reship else None,
+        "amount": format_yuan(amount) if amount is not None else None,
+        "deadline": as_china(case.next_due_at).strftime("%m月%d日 %H:%M") if case.next_due_at else None,
+        "shop": order.shop.name if order.shop else None,
+    }
+
+
+def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
+               policies: tuple[ShopPolicy, ...] = ()) -> CaseGuide:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    kind, status = CaseKind(case.kind), CaseStatus(case.status)
+    reason = CaseReason(case.reason) if case.reason else None
+    playbook = best_playbook(library.playbooks, kind, reason)
+    on = set(enabled_policy_ids(session))
+    suggestion = suggest_next(kind, reason, status, case.amount_fen, [p for p in policies if p.id in on])
+    checked: frozenset[str] = frozenset()
+    scripts: tuple[FilledScript, ...] = ()
+    if playbook is not None:
+        checked = frozenset(session.execute(
+            select(PlaybookCheck.step_id).where(PlaybookCheck.case_id == case_id,
+                                                PlaybookCheck.playbook_id == playbook.id)
+        ).scalars())
+        values = _script_values(session, case)
+        scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
+    return CaseGuide(case_id, playbook, checked, suggestion, case.next_due_name if case.is_open else None,
+                     case.next_due_at if case.is_open else None, scripts)
+
+
+def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, done: bool = True,
+               author: str | None = None) -> bool:
+    """Tick a step off (or untick it); the timeline says so. Returns False when nothing changed."""
+    step = next((s for s in playbook.steps if s.id == step_id), None)
+    if step is None:
+        raise NotFound(f"“{playbook.title}”没有步骤“{step_id}”，可用：{'、'.join(s.id for s in playbook.steps)}")
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"找不到售后单 #{case_id}")
+        row = session.execute(select(PlaybookCheck).where(
+            PlaybookCheck.case_id == case_id, PlaybookCheck.playbook_id == playbook.id,
+            PlaybookCheck.step_id == step_id)).scalar_one_or_none()
+        if (row is not None) == done:
+            return False
+        if done:
+            session.add(PlaybookCheck(case_id=case_id, playbook_id=playbook.id, step_id=step_id, checked_by=who))
+        else:
+            session.delete(row)
+        case.updated_at = utcnow()
+        note = f"{'已完成' if done else '取消勾选'}（{playbook.title}）：{step.text}"
+        session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="note", author=who,
+                               note=note, at=utcnow(), recorded_at=utcnow()))
+        return True
+
+
+def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path | None = None) -> Path:
+    """The user's own copy of a playbook (made from the shipped file if there is none yet), to edit."""
+    folder = user or user_playbooks_dir()
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            if _read(path).id == playbook_id:
+                return path
+        except UserError:
+            continue
+    for path in sorted((shipped or shipped_playbooks_dir()).glob("*.toml")):
+        if _read(path).id == playbook_id:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / path.name
+            shutil.copyfile(path, target)
+            return target
+    raise NotFound(f"找不到处理步骤“{playbook_id}”")

@@ -1,0 +1,176 @@
+"""Read-only queries of the returns desk: cases by the buyer's return parcel, returns still on the way,
+parcels that matched no case (无主件). Plain frozen rows out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, ScalarSelect, Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, ReturnInspection, Shop, UnmatchedParcel
+from desktop_app.store.rows import OrderItemRow
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    id: int
+    case_id: int
+    tracking_no: str | None
+    result: str
+    note: str | None
+    received_at: datetime
+    inspected_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnCaseRow:
+    """A case as the returns desk shows it: the buyer, what should be inside, the parcel and its timer."""
+
+    id: int
+    platform: str
+    shop: str | None
+    order_no: str
+    receiver: str | None
+    phone: str | None
+    kind: str
+    reason: str | None
+    status: str
+    is_open: bool
+    refund_fen: int | None
+    return_carrier: str | None
+    return_tracking_no: str | None
+    return_shipped_at: datetime | None
+    next_due_at: datetime | None
+    next_due_name: str | None
+    items: tuple[OrderItemRow, ...] = ()
+    inspections: tuple[InspectionRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedParcelRow:
+    id: int
+    tracking_no: str
+    carrier_guess: str | None
+    result: str
+    note: str | None
+    received_at: datetime
+    recorded_by: str
+    matched_case_id: int | None
+    matched_at: datetime | None
+
+
+def tracking_variants(tracking_no: str) -> list[str]:
+    """A scanner may send upper or lower case letters; imports keep the platform's spelling."""
+    return sorted({tracking_no, tracking_no.upper(), tracking_no.lower()})
+
+
+def _shipped_at() -> ScalarSelect[datetime]:
+    return (
+        select(func.max(AuditEvent.at))
+        .where(AuditEvent.case_id == Case.id, AuditEvent.milestone == "return_shipped")
+        .correlate(Case)
+        .scalar_subquery()
+    )
+
+
+def _select() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Case.id, Case.platform, Shop.name.label("shop"), Order.order_no, Order.receiver, Order.phone, Case.kind,
+            Case.reason,
+            Case.status, Case.is_open, Case.refund_fen, Case.return_carrier, Case.return_tracking_no,
+            _shipped_at().label("return_shipped_at"), Case.next_due_at, Case.next_due_name, Case.order_id,
+        )
+        .join(Order, Order.id == Case.order_id)
+        .outerjoin(Shop, Shop.id == Order.shop_id)
+    )
+
+
+def _rows(session: Session, raw: Sequence[Row[Any]]) -> list[ReturnCaseRow]:
+    order_ids = sorted({r.order_id for r in raw})
+    case_ids = [r.id for r in raw]
+    items: dict[int, list[OrderItemRow]] = {}
+    inspections: dict[int, list[InspectionRow]] = {}
+    if raw:
+        for i in session.execute(
+            select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position, OrderItem.id)
+        ).scalars():
+            items.setdefault(i.order_id, []).append(OrderItemRow(
+                i.title, i.spec, i.quantity, i.unit_price_fen, i.paid_fen, i.sku_code, i.sub_order_no))
+        for x in session.execute(
+            select(ReturnInspection).where(ReturnInspection.case_id.in_(case_ids)).order_by(ReturnInspection.id)
+        ).scalars():
+            inspections.setdefault(x.case_id, []).append(InspectionRow(
+                x.id, x.case_id, x.tracking_no, x.result, x.note, x.received_at, x.inspected_by))
+    return [
+        ReturnCaseRow(
+            id=r.id, platform=r.platform, shop=r.shop, order_no=r.order_no, receiver=r.receiver, phone=r.phone,
+            kind=r.kind, reason=r.reason, status=r.status, is_open=r.is_open, refund_fen=r.refund_fen,
+            return_carrier=r.return_carrier, return_tracking_no=r.return_tracking_no,
+            return_shipped_at=r.return_shipped_at, next_due_at=r.next_due_at, next_due_name=r.next_due_name,
+            items=tuple(items.get(r.order_id, ())), inspections=tuple(inspections.get(r.id, ())),
+        )
+        for r in raw
+    ]
+
+
+def cases_by_return_tracking(session: Session, tracking_no: str) -> list[ReturnCaseRow]:
+    """Every case whose buyer's return parcel has this number: open ones first, then the newest.
+
+    One parcel can hold the returns of several cases (two items of one order, each with its own
+    platform after-sales number).
+    """
+    stmt = (
+        _select()
+        .where(Case.return_tracking_no.in_(tracking_variants(tracking_no)))
+        .order_by(Case.is_open.desc(), Case.updated_at.desc(), Case.id.desc())
+    )
+    return _rows(session, session.execute(stmt).all())
+
+
+def returns_in_transit(session: Session, shipped_before: datetime, limit: int = 500) -> list[ReturnCaseRow]:
+    """Cases still waiting for the buyer's return that the buyer shipped before `shipped_before`,
+    the longest on the way first."""
+    shipped = _shipped_at()
+    stmt = (
+        _select()
+        .where(and_(Case.status == CaseStatus.AWAITING_RETURN.value, shipped.is_not(None), shipped < shipped_before))
+        .order_by(shipped.asc(), Case.id.asc())
+        .limit(limit)
+    )
+    return _rows(session, session.execute(stmt).all())
+
+
+def return_case(session: Session, case_id: int) -> ReturnCaseRow | None:
+    return next(iter(_rows(session, session.execute(_select().where(Case.id == case_id)).all())), None)
+
+
+def _parcel_row(p: UnmatchedParcel) -> UnmatchedParcelRow:
+    return UnmatchedParcelRow(p.id, p.tracking_no, p.carrier_guess, p.result, p.note, p.received_at,
+                              p.recorded_by, p.matched_case_id, p.matched_at)
+
+
+def unmatched_parcels(session: Session, include_matched: bool = False, limit: int = 1000) -> list[UnmatchedParcelRow]:
+    """Parcels that matched no case, newest first (also those matched later, if asked)."""
+    stmt = select(UnmatchedParcel)
+    if not include_matched:
+        stmt = stmt.where(UnmatchedParcel.matched_case_id.is_(None), UnmatchedParcel.matched_at.is_(None))
+    stmt = stmt.order_by(UnmatchedParcel.received_at.desc(), UnmatchedParcel.id.desc()).limit(limit)
+    return [_parcel_row(p) for p in session.execute(stmt).scalars()]
+
+
+def waiting_parcel(session: Session, tracking_no: str) -> UnmatchedParcelRow | None:
+    """The unmatched parcel with this number still waiting to be matched, if any."""
+    stmt = (
+        select(UnmatchedParcel)
+        .where(UnmatchedParcel.tracking_no.in_(tracking_variants(tracking_no)), UnmatchedParcel.matched_at.is_(None))
+        .order_by(UnmatchedParcel.id.desc())
+        .limit(1)
+    )
+    parcel = session.execute(stmt).scalar_one_or_none()
+    return _parcel_row(parcel) if parcel is not None else None

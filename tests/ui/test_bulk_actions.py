@@ -1,0 +1,123 @@
+"""Bulk actions in the Cases tab: only what every selected case allows, a summary before, a result per
+case after, and one case that fails (changed meanwhile) does not stop the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.store.case_queries import case_events, case_row
+from desktop_app.store.database import open_database
+from desktop_app.ui.bulk_dialog import BulkActionDialog
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+
+@pytest.fixture
+def seeded_path(db_path: Path) -> Path:
+    db = open_database(db_path)
+    for n in range(4):
+        open_case(db, NewCase(Platform.DOUYIN, f"69234567890123456{n}", CaseKind.RESHIP), author="小林")
+    open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RETURN_REFUND), author="小林")
+    db.close()
+    return db_path
+
+
+def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    assert not tab.bulk_button.isEnabled()
+    tab.table.selectAll()
+    assert tab.bulk_button.isEnabled() and "5" in tab.bulk_button.text()
+    # A return & refund among the reships: only what all five allow is offered.
+    dialog = tab.open_bulk()
+    assert dialog is not None
+    offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
+    assert "agree_reship" not in offered and "close" in offered and offered[-2:] == ["note", "responsible"]
+    dialog.close()
+
+    tab.table.clearSelection()
+    reships = [r for r in range(5) if tab.model.row_object(r).kind == "reship"]
+    for row in reships:
+        tab.table.selectionModel().select(tab.model.index(row, 0), tab.table.selectionModel().SelectionFlag.Select
+                                          | tab.table.selectionModel().SelectionFlag.Rows)
+    dialog = tab.open_bulk()
+    assert isinstance(dialog, BulkActionDialog) and dialog.case_ids == [1, 2, 3, 4]
+    dialog.action.setCurrentIndex(dialog.action.findData("agree_reship"))
+    qtbot.waitUntil(lambda: dialog.summary.text().startswith("4 张售后单将执行“同意补发”"), timeout=5000)
+    assert "待处理 → 待补发 ×4" in dialog.summary.text()
+    db = window.context.db
+    assert db is not None
+    act_on_case(db, 3, CaseAction.CLOSE, note="买家撤销", author="客服")  # meanwhile, on another seat
+    dialog.note.setPlainText("统一补发")
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    results = finished.args[0]
+    assert [(r.case_id, r.ok) for r in results] == [(1, True), (2, True), (3, False), (4, True)]
+    assert dialog.result_list.count() == 4 and "已关闭" in dialog.result_list.item(2).text()
+    assert dialog.summary.text() == "完成 3 张，未执行 1 张"
+    with db.reading() as session:
+        assert [case_row(session, i).status for i in (1, 2, 3, 4)] == [
+            "reship_agreed", "reship_agreed", "closed", "reship_agreed"]
+        assert case_events(session, 4)[-1].note == "统一补发"
+    dialog.run_button.click()  # 关闭
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=5000)  # the closed one left the open list
+
+
+def test_bulk_note(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None
+    dialog.action.setCurrentIndex(dialog.action.findData("note"))
+    assert "5 张售后单添加同一条备注" in dialog.summary.text()
+    dialog.note.setPlainText("已统一联系买家")
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    assert all(r.ok for r in finished.args[0])
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        assert all(case_events(session, i)[-1].note == "已统一联系买家" for i in range(1, 6))
+
+
+def test_export_what_the_list_shows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.kind_filter.setCurrentIndex(tab.kind_filter.findData("reship"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=5000)
+    target = tmp_path / "售后单.xlsx"
+    with qtbot.waitSignal(tab.message, timeout=5000) as said:
+        tab.export_to(target)
+    assert "已导出 4 张售后单" in said.args[0]
+    shown = [tab.model.row_object(r).id for r in range(4)]
+    assert [r[0] for r in load_workbook(target).active.iter_rows(min_row=2, values_only=True)] == shown
+
+
+def test_bulk_assign_responsible(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None and not dialog.party.isEnabled()
+    dialog.action.setCurrentIndex(dialog.action.findData("responsible"))
+    assert dialog.party.isEnabled() and not dialog.note.isEnabled()
+    dialog.party.setCurrentIndex(dialog.party.findData("carrier"))
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    assert all(r.ok for r in finished.args[0])
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        assert {case_row(session, i).responsible for i in range(1, 6)} == {"carrier"}
+        assert case_events(session, 2)[-1].note == "责任方：（空） → 快递"
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: {tab.model.row_object(r).responsible for r in range(5)} == {"carrier"}, timeout=5000)

@@ -1,0 +1,45 @@
+"""After-sales exports dropped on the window with an order export: both imported, the after-sales
+summary's numbers filter the Cases tab, the calendar shows the new cases' deadlines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+from tests.ui.test_import_dialog import drop_files
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_drop_orders_and_after_sales_mixed(qtbot: QtBot, window: MainWindow) -> None:
+    files = [FIXTURES / "aftersales" / "dy_aftersales.xlsx", FIXTURES / "samples" / "pdd_orders.csv",
+             FIXTURES / "aftersales" / "tb_refunds.csv"]
+    drop_files(window, files)
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    intake = dialog.intake
+    assert intake is not None and intake.orders is not None and intake.cases is not None
+    assert [f.platform for f in intake.orders.files] == ["pdd"]
+    assert [len(f.inserted) for f in intake.cases.files] == [20, 20]
+    assert dialog.case_table.isVisible() and dialog.case_table.rowCount() == 2
+    assert "售后单：新建 40" in dialog.heading.text()
+    assert window.tabs.currentWidget() is window.cases_tab
+    # A click on 新建售后单 of the Taobao file lists exactly its 20 cases (closed ones too).
+    dialog.case_table.cellClicked.emit(1, 2)
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 20, timeout=10000)
+    assert tab.only_button.isVisible() and "tb_refunds.csv" in tab.only_button.text()
+    assert {tab.model.row_object(r).platform for r in range(20)} == {"taobao"}  # type: ignore[union-attr]
+    tab.only_button.click()
+    qtbot.waitUntil(lambda: not tab.only_button.isVisible(), timeout=5000)
+    dialog.accept()
+    # The calendar lists the imported open cases' timers (November requests: overdue by now).
+    window.tabs.setCurrentWidget(window.calendar_tab)
+    calendar = window.calendar_tab
+    qtbot.waitUntil(lambda: calendar.overdue_list.topLevelItemCount() > 0, timeout=10000)

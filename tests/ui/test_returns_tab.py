@@ -1,0 +1,97 @@
+"""The returns desk end to end: scan → what should be inside → inspection → the suggested next step;
+a parcel without a case becomes 无主件 and is matched later; returns on the way too long are listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.returns import InspectionResult
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
+from desktop_app.store.case_queries import case_row
+from desktop_app.store.database import open_database
+from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.search import build_search_text
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+
+@pytest.fixture
+def seeded_path(db_path: Path) -> Path:
+    db = open_database(db_path)
+    with db.transaction() as s:
+        order = Order(order_key="taobao:4145384019161461003", platform="taobao", order_no="4145384019161461003",
+                      receiver="秦文红", imported_at=parse_moment("2026-11-20").at,
+                      search_text=build_search_text(["4145384019161461003", "秦文红"]))
+        order.items.append(OrderItem(title="宠物猫砂 豆腐砂 6L", spec="原味", quantity=4, paid_fen=7900))
+        s.add(order)
+    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
+    fresh = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND,
+                                  CaseReason.NO_REASON_7D, refund_fen=7900, actions=agreed), author="小林")
+    buyer_shipped_return(db, fresh, ReturnParcel.of("中通快递", "75123456789012"), author="小林")
+    late = open_case(db, NewCase(Platform.PDD, "261111-755306313554903", CaseKind.RETURN_REFUND, actions=agreed),
+                     author="小林")
+    buyer_shipped_return(db, late, ReturnParcel.of(None, "YT7500000000001"), at=parse_moment("2026-11-22 09:00"),
+                         author="小林")
+    db.close()
+    return db_path
+
+
+def test_scan_inspect_and_take_the_next_step(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    # The parcel shipped on 11-22 is long on the way; the one shipped today is not.
+    qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 1, timeout=5000)
+    assert tab.transit_table.item(0, 2).text() == "261111-755306313554903"
+    assert not tab.result_buttons[InspectionResult.GOOD].isEnabled()
+
+    qtbot.keyClicks(tab.scan, "75123456789012")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
+    assert "×4" in tab.found_label.text() and "等待买家退货" in tab.found_label.text()
+    tab.note.setText("吊牌完好")
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.suggest_button.isVisible(), timeout=5000)
+    assert "已确认收货" in tab.outcome_label.text() and "退款" in tab.suggest_button.text()
+    assert tab.scan.text() == "" and tab.note.text() == ""
+    qtbot.waitUntil(lambda: "已验货" in tab.found_label.text() and "已收到退货" in tab.found_label.text(),
+                    timeout=5000)
+    qtbot.mouseClick(tab.suggest_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: not tab.suggest_button.isVisible(), timeout=5000)
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        assert case_row(session, 1).status == "refunded"
+
+
+def test_a_parcel_without_a_case_is_kept_and_matched_later(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "SF1400123456789")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    empty = tab.result_buttons[InspectionResult.EMPTY]
+    qtbot.mouseClick(empty, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "无主件 #1" in tab.outcome_label.text(), timeout=5000)
+    assert "顺丰速运" in tab.outcome_label.text() and not tab.suggest_button.isVisible()
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 1, timeout=5000)
+    assert tab.unmatched_table.item(0, 1).text() == "SF1400123456789"
+    assert tab.unmatched_table.item(0, 4).text() == "空包"
+    tab.match_parcel(1, 2)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 0, timeout=5000)  # case 2 is received now
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        assert case_row(session, 2).status == "return_received"

@@ -1,0 +1,120 @@
+"""Backups: taken through SQLite's backup API, one a day at most, rotated (7 daily + 4 weekly), in a
+folder the user can change, listed with counts, restored after a safety copy; the `backup` and
+`restore` commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli import run
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services import backups
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.ledger_files import count_rows
+from tests.unit.test_ledger_damage import damage_table
+
+
+def add_cases(db: Database, count: int) -> None:
+    for n in range(count):
+        open_case(db, NewCase(Platform.PDD, f"2611{n:08d}", CaseKind.RESHIP))
+
+
+def test_a_backup_is_a_consistent_user_only_copy_while_the_ledger_is_open(db: Database, data_home: Path) -> None:
+    assert db.path is not None
+    add_cases(db, 3)
+    written = backups.back_up(db.path)
+    assert written.parent == data_home / "backups" and written.name.endswith("-manual.sqlite3")
+    counts = count_rows(written)
+    assert counts is not None and counts.cases == 3
+    if os.name == "posix":
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+        assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(db.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(data_home.stat().st_mode) == 0o700
+
+
+def test_one_automatic_backup_a_day_and_the_rotation_keeps_7_daily_and_4_weekly(db: Database) -> None:
+    assert db.path is not None
+    start = datetime(2026, 9, 1, 9, 0)
+    for day in range(60):
+        when = start + timedelta(days=day)
+        assert backups.daily_backup(db.path, now=when) is not None
+        assert backups.daily_backup(db.path, now=when + timedelta(hours=3)) is None  # same day: none
+    backups.back_up(db.path, kind="manual", now=start)  # the user's own copies are never rotated away
+    kept = backups.list_backups(db.path)
+    daily = [b for b in kept if b.kind == "daily"]
+    assert len(daily) == 7 + 4
+    newest = start + timedelta(days=59)
+    assert [b.taken_at.date() for b in daily[:7]] == [(newest - timedelta(days=d)).date() for d in range(7)]
+    weeks = {b.taken_at.isocalendar()[:2] for b in daily[7:]}
+    assert len(weeks) == 4 and all(b.taken_at < daily[6].taken_at for b in daily[7:])
+    assert any(b.kind == "manual" for b in kept)
+
+
+def test_the_backup_folder_can_be_changed_and_back(db: Database, tmp_path: Path, data_home: Path) -> None:
+    assert db.path is not None
+    synced = tmp_path / "云盘" / "台账备份"
+    assert backups.set_backup_folder(synced) == synced.resolve()
+    assert backups.back_up(db.path).parent == synced.resolve()
+    assert backups.set_backup_folder(None) == data_home / "backups"
+    (data_home / backups.SETTINGS_FILE).write_text("{not json", encoding="utf-8")
+    assert backups.backup_folder() == data_home / "backups"  # a broken setting falls back
+
+
+def test_restore_replaces_the_ledger_after_a_safety_copy(db_path: Path) -> None:
+    db = open_database(db_path)
+    add_cases(db, 2)
+    old = backups.back_up(db_path)
+    add_cases(db, 5)
+    db.close()
+    safety = backups.restore_backup(db_path, old)
+    assert count_rows(db_path).cases == 2  # type: ignore[union-attr]
+    assert count_rows(safety).cases == 7  # type: ignore[union-attr]
+    assert sorted(b.kind for b in backups.list_backups(db_path)) == ["manual", "restore"]
+
+
+def test_a_damaged_ledger_is_kept_byte_for_byte_and_a_damaged_backup_is_refused(db_path: Path) -> None:
+    db = open_database(db_path)
+    add_cases(db, 2)
+    db.close()
+    good = backups.back_up(db_path)
+    bad = backups.back_up(db_path)
+    damage_table(bad, "cases")
+    with pytest.raises(UserError, match="已损坏"):
+        backups.restore_backup(db_path, bad)
+    damage_table(db_path, "cases")
+    damaged = db_path.read_bytes()
+    safety = backups.restore_backup(db_path, good)
+    assert safety.read_bytes() == damaged
+    open_database(db_path).close()  # healthy again
+
+
+def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path) -> None:
+    db = open_database(db_path)
+    add_cases(db, 4)
+    db.close()
+    assert run(["backup", "--db", str(db_path)]) == 0
+    written = Path(capsys.readouterr().out.strip())
+    assert written.is_file()
+    assert run(["backup", "--to", str(tmp_path / "u盘"), "--db", str(db_path), "--json"]) == 0
+    elsewhere = Path(json.loads(capsys.readouterr().out)["file"])
+    assert elsewhere.parent == (tmp_path / "u盘").resolve() and elsewhere.is_file()
+    assert run(["backup", "--list", "--json", "--db", str(db_path)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["file"], r["cases"], r["kind"]) for r in listed] == [(str(written), 4, "manual")]
+    assert run(["backup", "--list", "--db", str(db_path)]) == 0
+    assert "售后单 4，订单 4" in capsys.readouterr().out
+    assert run(["restore", str(elsewhere), "--db", str(db_path)]) == 0
+    assert "已用" in capsys.readouterr().out
+    assert run(["restore", str(tmp_path / "nothing.sqlite3"), "--db", str(db_path)]) == 2
+    assert "错误：" in capsys.readouterr().err
+    assert run(["backup", "--db", str(tmp_path / "none.sqlite3")]) == 2
+    assert "没有可备份的数据库" in capsys.readouterr().err

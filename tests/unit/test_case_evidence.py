@@ -1,0 +1,78 @@
+"""Evidence on a case: copied into the data folder, listed, removed, and taken along by a claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli import run
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.claims import NewClaim, open_claim, remove_evidence
+from desktop_app.store.case_evidence_queries import case_evidence_rows
+from desktop_app.store.case_queries import case_events
+from desktop_app.store.claim_rows import claim_detail
+from desktop_app.store.database import Database
+
+
+def photos(tmp_path: Path) -> list[Path]:
+    files = [tmp_path / "外箱面单.jpg", tmp_path / "称重.pdf"]
+    for n, f in enumerate(files):
+        f.write_bytes(b"evidence %d" % n)
+    return files
+
+
+def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Database, tmp_path: Path,
+                                                                      data_home: Path) -> None:
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED),
+                        author="小林")
+    files = photos(tmp_path)
+    ids = add_case_evidence(db, case_id, files, author="小林")
+    with db.reading() as session:
+        rows = case_evidence_rows(session, case_id)
+        assert case_events(session, case_id)[-1].note == "添加证据：外箱面单.jpg、称重.pdf"
+    assert [r.id for r in rows] == ids and [r.original_name for r in rows] == ["外箱面单.jpg", "称重.pdf"]
+    copied = stored_file(rows[0].stored_path)
+    assert copied.is_relative_to(data_home) and copied.read_bytes() == b"evidence 0"
+    files[0].unlink()  # the original may go: the ledger keeps its copy
+    assert copied.is_file()
+    add_case_evidence(db, case_id, [files[1]], author="小林")  # the same name again gets its own file
+    with db.reading() as session:
+        names = [stored_file(r.stored_path).name for r in case_evidence_rows(session, case_id)]
+    assert names == ["外箱面单.jpg", "称重.pdf", "称重-2.pdf"]
+
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, case_id=case_id))
+    with db.reading() as session:
+        detail = claim_detail(session, claim_id)
+    taken = list(detail.evidence)
+    assert [e.original_name for e in taken] == ["外箱面单.jpg", "称重.pdf", "称重.pdf"]
+    remove_evidence(db, taken[0].id)  # removing the claim's copy leaves the case's file alone
+    assert copied.is_file()
+
+    remove_case_evidence(db, ids[0], author="小林")
+    assert not copied.exists()
+    with db.reading() as session:
+        assert len(case_evidence_rows(session, case_id)) == 2
+    with pytest.raises(UserError, match="找不到文件"):
+        add_case_evidence(db, case_id, [tmp_path / "nope.jpg", files[1]])
+    with pytest.raises(UserError, match="找不到售后单"):
+        add_case_evidence(db, 99, [files[1]])
+    assert not (data_home / "evidence" / "case-99").exists()
+
+
+def test_evidence_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path,
+                                      tmp_path: Path) -> None:
+    case_id = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RESHIP), author="小林")
+    files = photos(tmp_path)
+    assert run(["evidence", str(case_id), *map(str, files), "--db", str(db_path), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [e["name"] for e in listed] == ["外箱面单.jpg", "称重.pdf"] and Path(listed[0]["path"]).is_file()
+    assert run(["evidence", str(case_id), "--remove", str(listed[0]["id"]), "--db", str(db_path)]) == 0
+    assert "称重.pdf" in capsys.readouterr().out
+    assert run(["evidence", "42", "--db", str(db_path)]) == 2
+    assert "找不到售后单 #42" in capsys.readouterr().err

@@ -1,0 +1,46 @@
+"""Large imports: a backup first, a WAL checkpoint after, and the WAL kept small in a long-running process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_app.services import backups, order_import
+from desktop_app.store import database
+from desktop_app.store.database import Database, open_database
+from tests.unit.order_files import PDD_HEADER, pdd_row, run_import, write_csv
+
+
+def pdd_file(path: Path, rows: int, start: int = 0) -> Path:
+    return write_csv(path, [PDD_HEADER] + [pdd_row(f"261101-{n:015d}") for n in range(start, start + rows)])
+
+
+def test_a_large_import_is_backed_up_first(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert db.path is not None
+    small = pdd_file(tmp_path / "small.csv", 5)
+    run_import(db, small)
+    assert backups.list_backups(db.path) == []
+    monkeypatch.setitem(order_import.LARGE_IMPORT_BYTES, ".csv", 2_000)  # ~10 rows count as large
+    run_import(db, pdd_file(tmp_path / "large.csv", 40, start=100))
+    taken = backups.list_backups(db.path)
+    assert [b.kind for b in taken] == ["import"]
+    counts = backups.backup_counts(taken[0])
+    assert counts is not None and counts.orders == 5  # the ledger as it was before the import
+
+
+def test_the_wal_is_cut_back_after_large_writes(db_path: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(database, "WAL_SIZE_LIMIT", 64 * 1024)
+    monkeypatch.setattr(order_import, "LARGE_WRITE_ORDERS", 10)
+    db = open_database(db_path)
+    wal = db_path.with_name(db_path.name + "-wal")
+    try:
+        sizes = []
+        for round_ in range(4):
+            run_import(db, pdd_file(tmp_path / f"r{round_}.csv", 300, start=round_ * 1000))
+            run_import(db, pdd_file(tmp_path / "one.csv", 1, start=900_000 + round_))  # the next small write
+            sizes.append(wal.stat().st_size)
+        assert max(sizes) <= 64 * 1024 + 2 * 4096 * 20, sizes
+    finally:
+        db.close()

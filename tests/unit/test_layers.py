@@ -1,0 +1,36 @@
+"""The layers keep to themselves: ruff refuses Qt and SQL in core/ (desktop_app/core/ruff.toml) and Qt
+outside ui/ (pyproject.toml), checked here on a file that would break the rule."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RUFF = shutil.which("ruff")
+
+
+def banned(path: str, source: str) -> list[str]:
+    """The TID251 messages ruff gives for `source` as if it were the file at `path`."""
+    assert RUFF is not None
+    done = subprocess.run([RUFF, "check", "--no-cache", "--output-format", "concise", "--select", "TID251",
+                           "--stdin-filename", path, "-"], input=source, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    return [line for line in done.stdout.splitlines() if "TID251" in line]
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+@pytest.mark.parametrize("source", ["import sqlalchemy\n", "from sqlalchemy.orm import Session\n",
+                                    "from alembic import command\n", "from PySide6.QtCore import QObject\n"])
+def test_core_may_not_import_sql_or_qt(source: str) -> None:
+    assert banned("desktop_app/core/probe.py", source)
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+def test_store_may_import_sql_but_not_qt() -> None:
+    assert banned("desktop_app/store/probe.py", "import sqlalchemy\nfrom alembic import command\n") == []
+    assert banned("desktop_app/store/probe.py", "from PySide6.QtCore import QObject\n")
+    assert banned("desktop_app/ui/probe.py", "from PySide6.QtCore import QObject\n") == []
