@@ -539,6 +539,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "平台介入后上传凭证": "Upload evidence after the platform steps in",
     "买家举证后处理（3日）": "Answer the buyer's evidence (3 days)",
     "已上传凭证": "Evidence uploaded",
+    "退货途中退款": "Refund while the return is on its way",
     "买家已举证": "Buyer submitted evidence",
     "买家寄回退货（同意后7天）": "Buyer ships return (7 days after approval)",
     "确认收到退货（买家寄回后10天）": "Confirm return received (10 days after buyer ships)",

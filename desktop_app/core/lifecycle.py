@@ -54,6 +54,7 @@ class CaseAction(LabelledEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     TRADE_SUCCEEDED = "trade_succeeded"
+    REFUND_IN_TRANSIT = "refund_in_transit"
     SUBMIT_EVIDENCE = "submit_evidence"
     BUYER_SUBMITTED_EVIDENCE = "buyer_submitted_evidence"
 
@@ -94,6 +95,7 @@ register_labels("CaseAction", "操作", {
     "close": "关闭",
     "reopen": "重新打开",
     "trade_succeeded": "交易成功",
+    "refund_in_transit": "退货途中退款",
     "submit_evidence": "已上传凭证",
     "buyer_submitted_evidence": "买家已举证",
 })
@@ -161,10 +163,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.RECEIVE_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, S.RETURN_RECEIVED, "return_received"),
     _t(A.REFUND, frozenset({K.REFUND_ONLY, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
-    # A return & refund is refunded once received, or while the parcel is still on its way (the
-    # platform's automatic refund, the shop's fast refund).
-    _t(A.REFUND, frozenset({K.RETURN_REFUND}), {S.AWAITING_RETURN, S.RETURN_RECEIVED, S.PLATFORM_INTERVENTION},
+    _t(A.REFUND, frozenset({K.RETURN_REFUND}), {S.RETURN_RECEIVED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
+    # ... or while the parcel is still on its way (the platform's automatic or the shop's fast
+    # refund): an action of its own, so nothing implies the return arrived.
+    _t(A.REFUND_IN_TRANSIT, frozenset({K.RETURN_REFUND}), {S.AWAITING_RETURN}, S.REFUNDED, "refunded"),
     # An out-of-stock reship or an exchange that cannot be fulfilled ends as a refund.
     _t(A.REFUND, frozenset({K.RESHIP}), _EARLY | {S.RESHIP_AGREED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),

@@ -68,6 +68,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "完成")
 QT_TRANSLATE_NOOP("Vocabulary", "拒绝")
 QT_TRANSLATE_NOOP("Vocabulary", "关闭")
 QT_TRANSLATE_NOOP("Vocabulary", "交易成功")
+QT_TRANSLATE_NOOP("Vocabulary", "退货途中退款")
 QT_TRANSLATE_NOOP("Vocabulary", "已上传凭证")
 QT_TRANSLATE_NOOP("Vocabulary", "买家已举证")
 

@@ -105,9 +105,11 @@ def test_a_return_that_fails_inspection_can_be_refused() -> None:
 
 
 def test_refund_while_the_return_is_in_transit() -> None:
-    assert walk(K.RETURN_REFUND, A.AGREE_RETURN, A.BUYER_SHIPPED_RETURN, A.REFUND) is S.REFUNDED
-    # An exchange still needs the parcel back before anything is sent or refunded.
-    assert A.REFUND not in allowed_actions(K.EXCHANGE, S.AWAITING_RETURN)
+    assert walk(K.RETURN_REFUND, A.AGREE_RETURN, A.BUYER_SHIPPED_RETURN, A.REFUND_IN_TRANSIT) is S.REFUNDED
+    assert transition(K.RETURN_REFUND, S.AWAITING_RETURN, A.REFUND_IN_TRANSIT).milestone == "refunded"
+    # The plain refund still waits for the parcel; an exchange needs it back before anything else.
+    assert A.REFUND not in allowed_actions(K.RETURN_REFUND, S.AWAITING_RETURN)
+    assert A.REFUND_IN_TRANSIT not in allowed_actions(K.EXCHANGE, S.AWAITING_RETURN)
 
 
 def test_a_repair_can_end_in_a_refund() -> None:

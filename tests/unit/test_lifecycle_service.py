@@ -48,7 +48,7 @@ def open_timers(db: Database, case_id: int) -> set[str]:
 def test_refund_while_the_return_is_in_transit(db: Database, platform: Platform) -> None:
     case_id = new_case(db, platform, CaseKind.RETURN_REFUND, CaseReason.QUALITY, f"T-{platform.value}",
                        (A.AGREE_RETURN, "2026-11-20 12:00"), (A.BUYER_SHIPPED_RETURN, "2026-11-21 09:00"),
-                       (A.REFUND, "2026-11-21 10:00"))
+                       (A.REFUND_IN_TRANSIT, "2026-11-21 10:00"))
     assert status_of(db, case_id)[:2] == ("refunded", True)
     assert not {"buyer_ship_return", "seller_confirm_return"} & open_timers(db, case_id)
 
