@@ -1,6 +1,6 @@
 """deadlines keep the money at stake: penalty_fen
 
-Revision ID: 0006_timers
+Revision ID: 0005_timers
 Revises: 0005_batch
 Create Date: 2026-12-02
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_timers'
+revision = '0005_timers'
 down_revision = '0005_batch'
 branch_labels = None
 depends_on = None
