@@ -36,7 +36,6 @@ from sqlalchemy import func, insert, select
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack, load_packs
-from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.services.deadlines import (
     RuleContext,
     count_open_by_day,
@@ -159,7 +158,7 @@ def run(db_path: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
     with db.reading() as session:
         event_count = session.scalar(select(func.count()).select_from(AuditEvent))
     packs = load_packs()
-    calendar = WorkdayCalendar()
+    calendar = RuleContext.load().calendar
     context = RuleContext(packs, calendar)
 
     timed("recompute_all, first run (every row inserted)", rows, lambda: recompute_all(db, context),

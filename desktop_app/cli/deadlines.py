@@ -14,10 +14,11 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json, workdays
 from desktop_app.cli.arguments import hours, record_id
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
+from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.deadlines import (
     DeadlineRow,
@@ -44,6 +45,8 @@ def register(subparsers: Any) -> None:
     add_json_option(parser)
     add_db_option(parser)
     parser.set_defaults(handler=run)
+    # The working-day schedule belongs with the deadlines it counts (registered here, one module each).
+    workdays.register(subparsers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,6 +91,8 @@ def as_json(row: DeadlineRow) -> dict[str, Any]:
         "due_at": as_china(row.due_at).isoformat(timespec="seconds"),
         "action": row.action,
         "status": row.status.value,
+        # Money at stake (open) or lost (missed) by the platform's penalty, "3.00" yuan; null if none.
+        "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
     }
 
 
@@ -120,7 +125,9 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
         lines.append((
             format_china(row.due_at) + ("（估算）" if row.estimated else ""), remaining,
             str(row.case_id) if row.case_id is not None else "—",
-            row.order_no or "", _platform_label(row.platform), row.name, row.action, row.status.label,
+            row.order_no or "", _platform_label(row.platform), row.name,
+            row.action if row.penalty_fen is None else f"{row.action}（{format_yuan(row.penalty_fen)}元）",
+            row.status.label,
         ))
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]

@@ -61,7 +61,9 @@ _RANK: dict[CaseStatus, int] = {
 }
 # Actions a path may take on the platform's behalf; escalation only when the platform says so,
 # reopening never (a closed case is the shop's decision).
-_PATH_ACTIONS = frozenset(CaseAction) - {A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.BUYER_SHIPPED_RETURN}
+_PATH_ACTIONS = frozenset(CaseAction) - {
+    A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.BUYER_SHIPPED_RETURN, A.REFUND_IN_TRANSIT,
+}
 # Milestone-only actions a status can imply, with the state they need.
 _MILESTONE_ACTIONS: dict[str, CaseAction] = {"return_shipped": A.BUYER_SHIPPED_RETURN}
 

@@ -8,10 +8,12 @@ has happened:
 - starts_at: the milestone's time; for a date-only milestone 00:00 of that day, or of the next day
   when the timer says `date_only_start = "next_day"` (the 7-day no-reason rule);
 - due_at: starts_at + the duration (hours, calendar days or working days), where the duration
-  comes from a date window of the pack when the starting event falls inside one;
-- met_at: the earliest `met_by` milestone at or after the starting event (an older one belongs to
-  an earlier round of the case). A closed case has met every timer that was still running, at its
-  closing time; timers that would start only after the closure are not produced.
+  comes from a date window of the pack when the event the window is keyed to (the request, by
+  default) falls inside one;
+- met_at: the earliest `met_by` milestone at or after the starting event and before the next
+  round (an older one belongs to an earlier round of the case). A closed case has met every timer
+  that was still running, at its closing time; timers that would start only after the closure are
+  not produced.
 
 Status (decided here, shown by the CLI and the UI):
 - `met`: met at or before due_at;
@@ -23,15 +25,17 @@ Status (decided here, shown by the CLI and the UI):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
 from desktop_app.core.clock import CHINA
-from desktop_app.core.rule_packs import (
+from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
     DateOnlyStart,
+    OverrideWindow,
+    Rounds,
     RulePack,
     TimerRule,
 )
@@ -39,8 +43,13 @@ from desktop_app.core.working_days import WorkdayCalendar
 
 # name → (aware time, date_only). `clock.Moment` converts as (m.at, m.date_only).
 Milestones = Mapping[str, tuple[datetime, bool]]
+# name → every occurrence, in time order (the case's event log).
+History = Mapping[str, Sequence[tuple[datetime, bool]]]
 
 SOON = timedelta(hours=24)
+# After the name of a clock started by the platform's automatic agreement, until the shop records it
+# ("counted from the platform's automatic agreement": true before the answer runs out and after).
+AUTO_MARK = "（按平台自动同意起算）"
 
 
 class DeadlineStatus(StrEnum):
@@ -84,6 +93,9 @@ class ComputedDeadline(NamedTuple):
     estimated: bool  # working days counted on a holiday calendar that is not yet official
     penalty: str | None = None
     window: str | None = None  # id of the date window whose duration applied, if any
+    # Money at stake (open) or lost (missed) by the timer's `penalty_amount`, in fen; None when met,
+    # when the timer names no amount, or when it is a share of an order amount nobody imported.
+    penalty_fen: int | None = None
 
 
 def urgency(due_at: datetime, now: datetime) -> Urgency:
@@ -115,6 +127,7 @@ _OPEN = DeadlineStatus.OPEN
 _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
 _NEXT_DAY = DateOnlyStart.NEXT_DAY
+_FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
 
@@ -134,8 +147,41 @@ def compute_deadlines(
     case_open: bool,
     milestones: Milestones,
     calendar: WorkdayCalendar | None = None,
+    paid_fen: int | None = None,
 ) -> list[ComputedDeadline]:
-    """The case's deadlines under `pack`, sorted by due time then timer id.
+    """The case's deadlines when each milestone happened once (see `compute_from_history`)."""
+    return compute_from_history(
+        pack, kind=kind, reason=reason, case_open=case_open,
+        history={name: (value,) for name, value in milestones.items()}, calendar=calendar, paid_fen=paid_fen,
+    )
+
+
+def compute_from_history(
+    pack: RulePack,
+    *,
+    kind: str,
+    reason: str | None,
+    case_open: bool,
+    history: History,
+    calendar: WorkdayCalendar | None = None,
+    paid_fen: int | None = None,
+) -> list[ComputedDeadline]:
+    """The case's deadlines from its event log, sorted by due time then timer id.
+
+    `history`: milestone → its occurrences in time order. Each occurrence of a timer's starting event
+    starts a round (only the first with `rounds = "first"`); a round is met by the first `met_by`
+    event at or after its start and before the next round starts. A round the next one interrupted
+    before it ran out never ran out and is not shown; one that had run out stays `missed`, so agreeing
+    again after an escalation never turns a late answer into an on-time one, nor the reverse. The last
+    round keeps the timer's id; earlier ones are `<id>@<n>`.
+
+    Automatic platform actions are chained: a timer with `auto_records` (抖店 agrees to a reship by
+    itself after 48 h, Taobao to a 7-day return after 72 h) that was not met in time records that
+    milestone at its due time, so the next clock (48 h to ship, the buyer's 7 days) starts from the
+    automatic agreement; its name says so (`AUTO_MARK`) until the shop records the agreement, and
+    the shop's later record does not restart it. The chained clock exists from the start (the engine
+    has no clock, so stored rows never go stale): while the answer is still possible it shows what
+    follows if the shop lets it run out.
 
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
@@ -143,53 +189,146 @@ def compute_deadlines(
     timers = pack.applicable(kind, reason)
     if not timers:
         return []
-    closed_at: datetime | None = None
-    if not case_open:
-        closings = [milestones[name][0].astimezone(UTC) for name in CLOSING_MILESTONES if name in milestones]
-        closed_at = max(closings) if closings else None
-    results: list[ComputedDeadline] = []
-    get = milestones.get
+    closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
+    closed_at: datetime | None = closings[-1] if closings and not case_open else None
+    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen)
+    automatic: dict[str, set[datetime]] = {}
+    chained = history
     for timer in timers:
-        started = get(timer.starts_from)
-        if started is None:
-            continue
-        event_at = started[0].astimezone(UTC)
-        if closed_at is not None and event_at > closed_at:
-            continue  # it would start only after the case was closed: it never ran
-        starts_at = _date_only_start(timer, event_at) if started[1] else event_at
-        duration, window = pack.duration_for(timer, event_at)
-        delta = duration.delta
-        estimated = False
-        if delta is not None:
-            due_at = starts_at + delta
-        else:
-            if calendar is None:
-                calendar = WorkdayCalendar()
-            result = calendar.add_working_days(starts_at, duration.amount)
-            due_at, estimated = result.at.astimezone(UTC), result.estimated
-        met_at: datetime | None = None
-        for name in timer.met_by:
-            hit = get(name)
-            if hit is not None:
-                hit_at = hit[0].astimezone(UTC)
-                if hit_at >= event_at and (met_at is None or hit_at < met_at):
-                    met_at = hit_at
-        if met_at is None:
-            if case_open:
-                status = _OPEN
-            else:
-                met_at = closed_at
-                # Closed without a recorded closing time: nothing says it ran out, count it met.
-                status = _MET if met_at is None or met_at <= due_at else _MISSED
-        else:
-            status = _MET if met_at <= due_at else _MISSED
-        results.append(ComputedDeadline(
-            timer.id, timer.name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
-            timer.penalty, window.id if window is not None else None,
-        ))
+        if timer.auto_records is not None and timer.starts_from in history:
+            chained, marks = engine.automatic(timer, chained)
+            automatic.setdefault(timer.auto_records, set()).update(marks)
+    results: list[ComputedDeadline] = []
+    for timer in timers:
+        if timer.starts_from not in chained:
+            continue  # not started (the common case: most timers of a case never start)
+        # The automatic timer itself is judged by what the shop did, not by what it set off.
+        engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
     if len(results) > 1:
         results.sort(key=_order)
     return results
+
+
+class _Engine:
+    """One case's evaluation: the pieces every timer's rounds share."""
+
+    def __init__(self, pack: RulePack, kind: str, history: History, closings: list[datetime],
+                 closed_at: datetime | None, case_open: bool, calendar: WorkdayCalendar | None,
+                 paid_fen: int | None) -> None:
+        self.pack, self.kind, self.history = pack, kind, history
+        self.closings, self.closed_at, self.case_open = closings, closed_at, case_open
+        self.calendar = calendar
+        self.paid_fen = paid_fen
+
+    def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
+            next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
+        """(starts_at, due_at, estimated, window) of the round started at `event_at`."""
+        starts_at = _date_only_start(timer, event_at) if date_only else event_at
+        keyed = self.pack.window_keys(timer)
+        keys: dict[str, list[datetime]] = {}
+        if keyed:
+            keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
+                           if next_at is None or t < next_at] for name in keyed}
+        duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
+        delta = duration.delta
+        if delta is not None:
+            # A yearly window carried into a year nobody has entered yet: its dates are a guess.
+            return starts_at, starts_at + delta, window is not None and window.estimated, window
+        if self.calendar is None:
+            self.calendar = WorkdayCalendar()
+        result = self.calendar.add_working_days(starts_at, duration.amount)
+        estimated = result.estimated or (window is not None and window.estimated)
+        return starts_at, result.at.astimezone(UTC), estimated, window
+
+    def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
+        starts = history.get(timer.starts_from) or ()
+        return starts[:1] if timer.rounds is _FIRST else starts
+
+    def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:
+        """`history` with the milestone the platform records when `timer` runs out unmet, and the
+        automatic times the shop has not recorded yet."""
+        name = timer.auto_records
+        assert name is not None
+        starts = self._starts(timer, history)
+        if not starts:
+            return history, set()
+        met_times = sorted(at.astimezone(UTC) for m in timer.met_by for at, _ in history.get(m, ()))
+        occurrences = [(at.astimezone(UTC), date_only) for at, date_only in history.get(name, ())]
+        marks: set[datetime] = set()
+        last = len(starts) - 1
+        changed = False
+        for index, (at, date_only) in enumerate(starts):
+            event_at = at.astimezone(UTC)
+            next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
+            _, due_at, _, _ = self.due(timer, history, event_at, date_only, next_at)
+            if next_at is not None and next_at <= due_at:
+                continue
+            if any(event_at <= t <= due_at for t in met_times):
+                continue  # answered in time
+            if any(event_at <= t <= due_at for t in self.closings):
+                continue  # closed before it ran out
+            # The shop's first record of the same milestone after the automatic one is that one.
+            recorded = next((i for i, (t, _) in enumerate(occurrences)
+                             if t > due_at and (next_at is None or t < next_at)), None)
+            if recorded is not None:
+                del occurrences[recorded]
+            else:
+                marks.add(due_at)
+            occurrences.append((due_at, False))
+            changed = True
+        if not changed:
+            return history, marks
+        occurrences.sort(key=_first)
+        return {**history, name: occurrences}, marks
+
+    def rounds(self, timer: TimerRule, history: History, automatic: Mapping[str, set[datetime]],
+               results: list[ComputedDeadline]) -> None:
+        starts = self._starts(timer, history)
+        if not starts:
+            return
+        closed_at, closings = self.closed_at, self.closings
+        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in history.get(name, ()))
+        unrecorded = automatic.get(timer.starts_from, ())
+        last = len(starts) - 1
+        for index, (at, date_only) in enumerate(starts):
+            event_at = at.astimezone(UTC)
+            next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
+            if closed_at is not None and event_at > closed_at:
+                continue  # it would start only after the case was closed: it never ran
+            starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
+            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)), None)
+            if next_at is not None and met_at is None:
+                # Interrupted by a new round: settled by a closing in between, else missed or void.
+                met_at = next((t for t in closings if event_at <= t < next_at), None)
+                if met_at is None:
+                    if next_at <= due_at:
+                        continue  # the new round started before this one ran out
+                    status = _MISSED
+                else:
+                    status = _MET if met_at <= due_at else _MISSED
+            elif met_at is None:
+                if self.case_open:
+                    status = _OPEN
+                else:
+                    met_at = closed_at
+                    # Closed without a recorded closing time: nothing says it ran out, count it met.
+                    status = _MET if met_at is None or met_at <= due_at else _MISSED
+            else:
+                status = _MET if met_at <= due_at else _MISSED
+            timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
+            name = timer.display_name
+            if event_at in unrecorded:
+                name = f"{name}{AUTO_MARK}"
+            amount = timer.penalty_amount
+            results.append(ComputedDeadline(
+                timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
+                timer.penalty, window.id if window is not None else None,
+                amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
+            ))
+
+
+def _first(item: tuple[datetime, bool]) -> datetime:
+    return item[0]
 
 
 def _order(deadline: ComputedDeadline) -> tuple[datetime, str]:

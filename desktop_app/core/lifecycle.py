@@ -54,6 +54,9 @@ class CaseAction(LabelledEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     TRADE_SUCCEEDED = "trade_succeeded"
+    REFUND_IN_TRANSIT = "refund_in_transit"
+    SUBMIT_EVIDENCE = "submit_evidence"
+    BUYER_SUBMITTED_EVIDENCE = "buyer_submitted_evidence"
 
 
 register_labels("CaseStatus", "状态", {
@@ -92,6 +95,9 @@ register_labels("CaseAction", "操作", {
     "close": "关闭",
     "reopen": "重新打开",
     "trade_succeeded": "交易成功",
+    "refund_in_transit": "退货途中退款",
+    "submit_evidence": "已上传凭证",
+    "buyer_submitted_evidence": "买家已举证",
 })
 
 # Chinese names of the milestones (events the deadline engine reads), for timelines and rule packs.
@@ -118,6 +124,8 @@ MILESTONE_LABELS: dict[str, str] = {
     "rejected": "拒绝",
     "closed": "关闭",
     "reopened": "重新打开",
+    "evidence_submitted": "已上传凭证",
+    "buyer_evidence": "买家已举证",
 }
 
 S = CaseStatus
@@ -157,10 +165,16 @@ TRANSITIONS: tuple[Transition, ...] = (
        S.REFUNDED, "refunded"),
     _t(A.REFUND, frozenset({K.RETURN_REFUND}), {S.RETURN_RECEIVED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
+    # ... or while the parcel is still on its way (the platform's automatic or the shop's fast
+    # refund): an action of its own, so nothing implies the return arrived.
+    _t(A.REFUND_IN_TRANSIT, frozenset({K.RETURN_REFUND}), {S.AWAITING_RETURN}, S.REFUNDED, "refunded"),
     # An out-of-stock reship or an exchange that cannot be fulfilled ends as a refund.
     _t(A.REFUND, frozenset({K.RESHIP}), _EARLY | {S.RESHIP_AGREED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
     _t(A.REFUND, frozenset({K.EXCHANGE}), {S.RETURN_RECEIVED, S.PLATFORM_INTERVENTION}, S.REFUNDED, "refunded"),
+    # A repair that cannot be done (no parts, beyond repair) ends as a refund.
+    _t(A.REFUND, frozenset({K.REPAIR}), {S.RETURN_RECEIVED, S.REPAIRING, S.PLATFORM_INTERVENTION},
+       S.REFUNDED, "refunded"),
     # Reships: promise → ship with a tracking number.
     _t(A.AGREE_RESHIP, frozenset({K.RESHIP}), _EARLY, S.RESHIP_AGREED, "reship_agreed"),
     _t(A.SHIP_RESHIP, frozenset({K.RESHIP}), {S.RESHIP_AGREED}, S.RESHIPPED, "reship_shipped"),
@@ -171,16 +185,24 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Money or a gift settles partial refunds, bad reviews and many disputes.
     _t(A.COMPENSATE, frozenset({K.PARTIAL_REFUND, K.BAD_REVIEW, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
        S.COMPENSATED, "compensated"),
-    _t(A.ESCALATE, _ALL_KINDS, OPEN_STATUSES - _FINISHED - {S.PLATFORM_INTERVENTION},
+    # After a refusal the buyer may still ask the platform (抖店: a refused 一直未收到货 reship goes
+    # straight to arbitration): the case reopens into the intervention.
+    _t(A.ESCALATE, _ALL_KINDS, (OPEN_STATUSES - _FINISHED - {S.PLATFORM_INTERVENTION}) | {S.REJECTED},
        S.PLATFORM_INTERVENTION, "escalated"),
+    # Back to where the case was before the intervention (`resume_target`); PROCESSING if unknown.
     _t(A.RESUME, _ALL_KINDS, {S.PLATFORM_INTERVENTION}, S.PROCESSING, "resumed"),
     _t(A.COMPLETE, _ALL_KINDS, _FINISHED, S.COMPLETED, "completed"),
     # A bad review or dispute can end without money (buyer changed the review, platform ruled for us).
     _t(A.COMPLETE, frozenset({K.BAD_REVIEW, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
        S.COMPLETED, "completed"),
     _t(A.REJECT, _ALL_KINDS, _EARLY | {S.AWAITING_RETURN}, S.REJECTED, "rejected"),
+    # The return arrived but fails inspection (seed 002: "貨品不符合退貨要求的可拒絕退款申請").
+    _t(A.REJECT, _RETURN_KINDS, {S.RETURN_RECEIVED}, S.REJECTED, "rejected"),
     _t(A.CLOSE, _ALL_KINDS, OPEN_STATUSES, S.CLOSED, "closed"),
     _t(A.REOPEN, _ALL_KINDS, CLOSED_STATUSES, S.PROCESSING, "reopened"),
+    # Evidence during the platform's intervention: milestones for the 举证 timers, no state change.
+    _t(A.SUBMIT_EVIDENCE, _ALL_KINDS, {S.PLATFORM_INTERVENTION}, None, "evidence_submitted"),
+    _t(A.BUYER_SUBMITTED_EVIDENCE, _ALL_KINDS, {S.PLATFORM_INTERVENTION}, None, "buyer_evidence"),
     # 交易成功 starts the 15-day after-sales clock; it never changes the case state.
     _t(A.TRADE_SUCCEEDED, _ALL_KINDS, frozenset(CaseStatus), None, "trade_succeeded"),
 )
@@ -215,6 +237,35 @@ def transition(kind: CaseKind, status: CaseStatus, action: CaseAction) -> Transi
 
 def is_open(status: CaseStatus) -> bool:
     return status in OPEN_STATUSES
+
+
+def _states_of(kind: CaseKind) -> frozenset[CaseStatus]:
+    """The states a case of `kind` can be in: where it starts and where its transitions lead."""
+    return frozenset({S.PENDING} | {t.target for t in TRANSITIONS if kind in t.kinds and t.target is not None})
+
+
+_STATES_OF_KIND: dict[CaseKind, frozenset[CaseStatus]] = {kind: _states_of(kind) for kind in CaseKind}
+
+
+def resume_target(kind: CaseKind, before_intervention: CaseStatus | None) -> CaseStatus:
+    """Where `resume` leads: the open state the case was in when it was escalated, if a case of
+    this kind can be in it; else PROCESSING (escalated after a refusal, or no record)."""
+    if (before_intervention is not None and before_intervention in OPEN_STATUSES
+            and before_intervention is not S.PLATFORM_INTERVENTION
+            and before_intervention in _STATES_OF_KIND[kind]):
+        return before_intervention
+    return S.PROCESSING
+
+
+def change_kind(kind: CaseKind, status: CaseStatus, new_kind: CaseKind) -> CaseStatus:
+    """Correct a case's kind (a return & refund the buyer turned into refund-only, a kind picked
+    wrongly): the state it lands in — the same where the new kind has it, else PROCESSING.
+    A closed case is reopened first."""
+    if new_kind is kind:
+        raise ActionNotAllowed(f"售后单已经是“{kind.label}”")
+    if status in CLOSED_STATUSES:
+        raise ActionNotAllowed(f"售后单已{status.label}，请先重新打开再修改售后类型")
+    return status if status in _STATES_OF_KIND[new_kind] else S.PROCESSING
 
 
 _EVENT_KIND_LABELS = {"created": "新建售后单", "note": "备注", "edit": "修改"}

@@ -24,18 +24,31 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     reasons = []                            # case reasons; omitted or empty = every reason
     except_reasons = []                     # reasons it does not apply to
     met_by = ["return_received", "refunded"]
-    penalty = "..."                         # optional
+    penalty = "..."                         # optional: the consequence in words
+    penalty_amount = { percent = 5, max_yuan = 30 }   # optional: or { fixed_yuan = 3 }; the amount at
+                                            # stake is shown on the deadline (paid amount × percent)
     date_only_start = "day_start"           # or "next_day": a date-only start counts from 00:00
                                             # of the next day (the 7-day no-reason rule)
+    rounds = "each"                         # or "first": only the first starting event counts
+    assumed = false                         # true: the figure is an assumption (shown as such)
+    auto_records = "reship_agreed"          # optional: what the platform records itself when it
+                                            # runs out unmet; the next clock starts from it
+    source = "seeds/002_….txt"              # optional: where the figure comes from
+    quote = "…"                             # optional: the sentence that says it
 
     [[overrides]]                            # a date window (China time, both ends inclusive)
     id = "spring_festival_2022"
     name = "2022年春节"
     start = 2022-01-25T00:00:00
     end = 2022-02-08T23:59:59
+    keyed_to = ["requested"]                 # default; "start" = the timer's own starting event
+    kinds = ["return_refund", "exchange"]    # optional: only cases of these kinds
     durations = { seller_confirm_return = { days = 20 } }
 
-A timer whose starting event falls inside a window runs for the window's duration instead.
+A timer runs for the window's duration instead when one of the events the window is keyed to (in
+the timer's round) falls inside the window: the seeds key the holiday rules to the buyer's request
+("期间申请/修改退换货的"), so a return shipped after the window for a request made inside it still
+gets the longer time, and one requested before the window does not.
 """
 
 from __future__ import annotations
@@ -45,9 +58,8 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,22 +67,35 @@ import tomli_w
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import UserError
+from desktop_app.core.rule_pack_model import (
+    ASSUMED_MARK,
+    CASE_MILESTONES,
+    CLOSING_MILESTONES,
+    DEFAULT_KEYED_TO,
+    MILESTONES,
+    ORDER_MILESTONES,
+    DateOnlyStart,
+    Duration,
+    DurationUnit,
+    OverrideWindow,
+    PenaltyAmount,
+    Rounds,
+    RulePack,
+    TimerRule,
+    event_name,
+)
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.core.working_days import WorkdayOverrides
 
-# Event names a timer may start from or be met by: the order's own times and the case's milestones
-# (desktop_app.core.lifecycle writes the latter into AuditEvent.milestone).
-ORDER_MILESTONES: frozenset[str] = frozenset({"paid", "shipped", "signed", "trade_succeeded"})
-CASE_MILESTONES: frozenset[str] = frozenset({
-    "requested", "signed", "return_agreed", "return_shipped", "return_received", "refunded",
-    "reship_agreed", "reship_shipped", "exchange_shipped", "repair_started", "repair_shipped",
-    "compensated", "escalated", "resumed", "completed", "rejected", "closed", "reopened",
-    "trade_succeeded", "handling_started",
-})
-MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
-
-# A closed case no longer needs any timer: the engine treats its closure as meeting them all.
-CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
+# The data classes live in `rule_pack_model`; importing them from here keeps working.
+__all__ = [
+    "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "MILESTONES", "ORDER_MILESTONES",
+    "PACK_NAMES", "WORKDAYS_FILE", "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount",
+    "Rounds", "RulePack", "RulePackError", "TimerRule", "has_user_pack", "load_pack", "load_packs",
+    "load_workday_overrides", "pack_for_platform", "pack_name_for", "parse_workday_overrides", "read_pack_data",
+    "read_pack_text", "reset_user_pack", "save_user_pack", "save_user_pack_text", "save_workday_overrides",
+    "shipped_revision_is_newer", "shipped_rules_dir", "user_rules_dir", "validate_pack", "validate_pack_text",
+]
 
 PACK_NAMES: tuple[str, ...] = ("taobao", "tmall", "pdd", "douyin", "jd", "generic")
 _PACK_BY_PLATFORM: dict[str, str] = {
@@ -84,7 +109,7 @@ _PACK_BY_PLATFORM: dict[str, str] = {
 WORKDAYS_FILE = "workdays.toml"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_MAX_ID = 64  # deadlines.timer_id is String(64)
+_MAX_ID = 60  # deadlines.timer_id is String(64); an earlier round is stored as "<id>@<n>"
 _MAX_NAME = 80  # deadlines.name is String(80)
 _MAX_ACTION = 64  # deadlines.action is String(64)
 # Sanity limits that catch a typo (720 days for 72 hours) without limiting real rules.
@@ -93,152 +118,15 @@ _MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}
 _PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
 _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
-    "met_by", "penalty", "date_only_start", "note",
+    "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds", "auto_records",
+    "penalty_amount",
 }
-_OVERRIDE_KEYS = {"id", "name", "start", "end", "durations", "note"}
+_OVERRIDE_KEYS = {
+    "id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote", "event", "recurs",
+}
+# Years a yearly window is carried into when a year has no window of its own for the event.
+_RECURRING_YEARS = range(2020, 2036)
 _TOP_KEYS = {"pack", "timers", "overrides"}
-
-
-class DurationUnit(StrEnum):
-    HOURS = "hours"
-    DAYS = "days"
-    WORKING_DAYS = "working_days"
-
-
-_UNIT_LABEL = {DurationUnit.HOURS: "小时", DurationUnit.DAYS: "天", DurationUnit.WORKING_DAYS: "个工作日"}
-
-
-class DateOnlyStart(StrEnum):
-    DAY_START = "day_start"  # a date-only start counts from 00:00 of that day (earliest; safe)
-    NEXT_DAY = "next_day"  # from 00:00 of the next day (the 7-day no-reason rule)
-
-
-@dataclass(frozen=True, slots=True)
-class Duration:
-    amount: int
-    unit: DurationUnit
-    # Hours and calendar days as a ready timedelta: building one per deadline is measurable when
-    # 100,000 cases are recomputed. None for working days (they need the holiday calendar).
-    delta: timedelta | None = field(default=None, init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.unit is DurationUnit.HOURS:
-            object.__setattr__(self, "delta", timedelta(hours=self.amount))
-        elif self.unit is DurationUnit.DAYS:
-            # China has had no daylight saving since 1991: a calendar day is 24 hours.
-            object.__setattr__(self, "delta", timedelta(days=self.amount))
-
-    @property
-    def label(self) -> str:
-        return f"{self.amount}{_UNIT_LABEL[self.unit]}"
-
-
-@dataclass(frozen=True, slots=True)
-class TimerRule:
-    id: str
-    name: str
-    starts_from: str
-    duration: Duration
-    on_expiry: str
-    kinds: frozenset[str]  # empty: every kind
-    reasons: frozenset[str]  # empty: every reason
-    except_reasons: frozenset[str]
-    met_by: tuple[str, ...]
-    penalty: str | None = None
-    date_only_start: DateOnlyStart = DateOnlyStart.DAY_START
-    note: str | None = None
-
-    def applies_to(self, kind: str, reason: str | None) -> bool:
-        if self.kinds and kind not in self.kinds:
-            return False
-        if self.reasons and reason not in self.reasons:
-            return False
-        return reason is None or reason not in self.except_reasons
-
-
-@dataclass(frozen=True, slots=True)
-class OverrideWindow:
-    """Timers whose starting event falls in start..end (inclusive, China time) run longer."""
-
-    id: str
-    name: str
-    start: datetime
-    end: datetime
-    durations: Mapping[str, Duration]
-    note: str | None = None
-
-    def contains(self, moment: datetime) -> bool:
-        return self.start <= moment <= self.end
-
-
-@dataclass(frozen=True, slots=True)
-class RulePack:
-    id: str
-    name: str
-    revision: int
-    timers: tuple[TimerRule, ...]
-    overrides: tuple[OverrideWindow, ...]
-    sources: tuple[Path, ...]  # the file and the files it extends, child first
-    user_edited: bool  # the file (or one it extends) is the user's copy
-    # Lookups the engine repeats for every case, prepared once per pack.
-    _windows: dict[str, tuple[tuple[OverrideWindow, Duration, datetime, datetime], ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-    _applicable: dict[tuple[str, str | None], tuple[TimerRule, ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-    _read: dict[tuple[str, str | None], frozenset[str]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-
-    def __post_init__(self) -> None:
-        for timer in self.timers:
-            # Window ends in UTC too: comparing datetimes of one tzinfo skips two utcoffset() calls.
-            windows = tuple(
-                (w, w.durations[timer.id], w.start.astimezone(UTC), w.end.astimezone(UTC))
-                for w in self.overrides if timer.id in w.durations
-            )
-            if windows:
-                self._windows[timer.id] = windows
-
-    def timer(self, timer_id: str) -> TimerRule:
-        for timer in self.timers:
-            if timer.id == timer_id:
-                return timer
-        raise KeyError(timer_id)
-
-    def applicable(self, kind: str, reason: str | None) -> tuple[TimerRule, ...]:
-        """The timers that apply to a case of this kind and reason, in pack order."""
-        key = (kind, reason)
-        found = self._applicable.get(key)
-        if found is None:
-            found = self._applicable[key] = tuple(t for t in self.timers if t.applies_to(kind, reason))
-        return found
-
-    def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
-        """Every milestone the engine may look at for such a case (so callers convert only those)."""
-        key = (kind, reason)
-        found = self._read.get(key)
-        if found is None:
-            names: set[str] = set()
-            for timer in self.applicable(kind, reason):
-                names.add(timer.starts_from)
-                names.update(timer.met_by)
-            if names:
-                names.update(CLOSING_MILESTONES)
-            found = self._read[key] = frozenset(names)
-        return found
-
-    def duration_for(self, timer: TimerRule, started: datetime) -> tuple[Duration, OverrideWindow | None]:
-        """The timer's duration for an event at `started`: the last matching window wins."""
-        chosen: tuple[Duration, OverrideWindow | None] = (timer.duration, None)
-        windows = self._windows.get(timer.id)
-        if windows:
-            moment = started.astimezone(UTC)
-            for window, duration, start, end in windows:
-                if start <= moment <= end:
-                    chosen = (duration, window)
-        return chosen
 
 
 class RulePackError(UserError):
@@ -427,6 +315,22 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
     met_by = _id_list(problems, where, raw, "met_by", MILESTONES, "完成事件")
     penalty = _text(problems, where, raw, "penalty", required=False)
     note = _text(problems, where, raw, "note", required=False)
+    source = _text(problems, where, raw, "source", required=False)
+    quote = _text(problems, where, raw, "quote", required=False)
+    assumed = raw.get("assumed", False)
+    if not isinstance(assumed, bool):
+        problems.add(where, "“assumed”只能是 true（时长为估计）或 false")
+        assumed = False
+    auto_records = _text(problems, where, raw, "auto_records", required=False)
+    if auto_records is not None and auto_records not in MILESTONES:
+        problems.add(where, f"“auto_records”事件“{auto_records}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
+    penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
+    rounds = Rounds.EACH
+    if "rounds" in raw:
+        try:
+            rounds = Rounds(raw["rounds"])
+        except ValueError:
+            problems.add(where, "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）")
     date_only_start = DateOnlyStart.DAY_START
     if "date_only_start" in raw:
         try:
@@ -443,7 +347,38 @@ def _parse_timer(problems: _Problems, index: int, raw: Any) -> TimerRule | None:
         id=timer_id, name=name, starts_from=starts_from, duration=duration, on_expiry=on_expiry,
         kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
         met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
+        assumed=assumed, source=source, quote=quote, rounds=rounds, auto_records=auto_records,
+        penalty_amount=penalty_amount,
     )
+
+
+_PENALTY_KEYS = {"fixed_yuan", "percent", "max_yuan"}
+
+
+def _parse_penalty_amount(problems: _Problems, where: str, value: Any) -> PenaltyAmount | None:
+    """{ fixed_yuan = 3 } or { percent = 5, max_yuan = 30 } (whole yuan and whole percent)."""
+    if value is None:
+        return None
+    example = "写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）"
+    if not isinstance(value, Mapping) or not value or set(value) - _PENALTY_KEYS:
+        problems.add(where, f"“penalty_amount”{example}")
+        return None
+    numbers: dict[str, int] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number <= 0 or number > 100_000:
+            problems.add(where, f"“penalty_amount”中的“{key}”必须是正整数，而不是 {number!r}")
+            return None
+        numbers[key] = number
+    if ("fixed_yuan" in numbers) == ("percent" in numbers):
+        problems.add(where, f"“penalty_amount”要么是固定金额，要么是百分比：{example}")
+        return None
+    if "percent" in numbers and numbers["percent"] > 100:
+        problems.add(where, "“penalty_amount”的百分比不能超过100")
+        return None
+    if "fixed_yuan" in numbers:
+        return PenaltyAmount(fixed_fen=numbers["fixed_yuan"] * 100)
+    cap = numbers.get("max_yuan")
+    return PenaltyAmount(percent=numbers["percent"], max_fen=cap * 100 if cap is not None else None)
 
 
 def _window_moment(problems: _Problems, where: str, value: Any, key: str) -> datetime | None:
@@ -481,6 +416,26 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
     window_id = _ident(problems, where, raw)
     name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
     note = _text(problems, where, raw, "note", required=False)
+    source = _text(problems, where, raw, "source", required=False)
+    quote = _text(problems, where, raw, "quote", required=False)
+    keyed_to = DEFAULT_KEYED_TO
+    if "keyed_to" in raw:
+        raw_keyed = raw["keyed_to"]
+        listed = [raw_keyed] if isinstance(raw_keyed, str) else raw_keyed
+        allowed = MILESTONES | {"start"}
+        if (not isinstance(listed, list) or not listed
+                or not all(isinstance(v, str) and v in allowed for v in listed)):
+            problems.add(where, f"“keyed_to”必须是一个或几个事件名（{'、'.join(sorted(allowed))}），"
+                                f"而不是 {raw_keyed!r}")
+        else:
+            keyed_to = tuple(dict.fromkeys(listed))
+    kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    event = _ident(problems, where, raw, "event") if "event" in raw else None
+    recurs = raw.get("recurs")
+    if recurs is not None and recurs != "yearly":
+        problems.add(where, "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）")
+    if recurs is not None and "event" not in raw:
+        problems.add(where, "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口")
     start = end = None
     for key in ("start", "end"):
         if key not in raw:
@@ -502,8 +457,9 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
                 durations[timer_id] = duration
     if len(problems.items) > before:
         return None
-    assert window_id and name and start and end
-    return OverrideWindow(window_id, name, start, end, durations, note)
+    assert window_id and name and start and end and kinds is not None
+    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
+                          event, recurs == "yearly")
 
 
 def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:
@@ -589,9 +545,38 @@ def _merge(chain: list[_FilePack]) -> RulePack:
     head = chain[0]
     return RulePack(
         id=head.id, name=head.name, revision=head.revision, timers=tuple(timers.values()),
-        overrides=tuple(overrides.values()), sources=tuple(fp.source for fp in chain),
+        overrides=(*overrides.values(), *_carried_windows(tuple(overrides.values()))),
+        sources=tuple(fp.source for fp in chain),
         user_edited=any(fp.is_user for fp in chain),
     )
+
+
+def _carried_windows(windows: tuple[OverrideWindow, ...]) -> list[OverrideWindow]:
+    """Copies of each yearly window for the years that have no window of that event: same month,
+    day and time, marked estimated (the platform announces the real dates each year)."""
+    covered: dict[str, set[int]] = {}
+    for window in windows:
+        if window.event is not None:
+            covered.setdefault(window.event, set()).add(window.start.year)
+    carried: list[OverrideWindow] = []
+    for window in windows:
+        if not window.recurs_yearly or window.event is None:
+            continue
+        for year in _RECURRING_YEARS:
+            if year in covered[window.event]:
+                continue
+            shift = year - window.start.year
+            try:
+                start = window.start.replace(year=window.start.year + shift)
+                end = window.end.replace(year=window.end.year + shift)
+            except ValueError:  # 29 February in a year without one
+                continue
+            covered[window.event].add(year)
+            carried.append(replace(
+                window, id=f"{window.event}_{year}_estimated", name=f"{year}年{event_name(window)}（估算）",
+                start=start, end=end, recurs_yearly=False, estimated=True,
+            ))
+    return carried
 
 
 def _resolve(name: str, dirs: _Dirs, candidate: tuple[str, _FilePack] | None = None) -> RulePack:

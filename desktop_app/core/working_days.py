@@ -2,11 +2,12 @@
 
 Sources, in order of authority:
 1. the shop's overrides (an extra day off for the warehouse, an extra working Sunday) — always win;
-2. `chinesecalendar`, which knows the State Council's announced calendar including 调休 (it covers
-   2004–2026 and raises NotImplementedError outside);
-3. `holidays.China` for other years. It silently *estimates* future years (no make-up working
-   weekends are announced yet), so any result that needed it carries `estimated=True` and the UI
-   can say so instead of pretending to know.
+2. the official schedule (`HolidaySchedule`): per year the State Council's days off and 调休 make-up
+   working days, shipped as data (`resources/workdays/china_holidays.toml`, 2020–2026 generated from
+   `chinesecalendar`) plus the years the shop pasted into its own copy (`io.holiday_schedule_file`);
+3. for a year nobody has entered yet: Monday–Friday are working days, and every result that needed
+   such a year carries `estimated=True` (shown as 估算) instead of pretending to know. Counting an
+   unknown holiday as a working day makes a deadline earlier, never later.
 
 "N working days" is counted as working *time*: the clock runs only on working days. Started on a
 working day at 15:00, three working days end at 15:00 on the third working day after it. Started on
@@ -17,11 +18,11 @@ shop is warned early rather than late.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-
-import chinese_calendar
-import holidays
+from types import MappingProxyType
 
 from desktop_app.core.clock import CHINA
 
@@ -45,6 +46,50 @@ class WorkdayOverrides:
 
 
 @dataclass(frozen=True, slots=True)
+class YearSchedule:
+    """One year's official arrangement: the days off (weekends inside a holiday included) and the
+    调休 weekend days that are working days."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    source: str | None = None
+    # The holidays' names by first day ("国庆节"), only for writing the file back; never compared.
+    names: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    def __post_init__(self) -> None:
+        both = self.holidays & self.workdays
+        if both:
+            days = "、".join(d.isoformat() for d in sorted(both))
+            raise ValueError(f"{self.year}年：同一天不能既放假又调休上班：{days}")
+        strays = sorted(d for d in self.holidays | self.workdays if d.year != self.year)
+        if strays:
+            raise ValueError(f"{self.year}年的安排中有别的年份的日期：{'、'.join(d.isoformat() for d in strays)}")
+
+
+@dataclass(frozen=True, slots=True)
+class HolidaySchedule:
+    """The official schedule of every year entered so far; other years are estimated."""
+
+    years: Mapping[int, YearSchedule] = field(default_factory=lambda: MappingProxyType({}))
+
+    def covers(self, year: int) -> bool:
+        return year in self.years
+
+    def digest(self) -> str:
+        """Changes whenever any day of any year changes (stored deadlines then need a recompute)."""
+        text = ";".join(
+            f"{y}:{sorted(d.isoformat() for d in s.holidays)}|{sorted(d.isoformat() for d in s.workdays)}"
+            for y, s in sorted(self.years.items())
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def merged_with(self, newer: HolidaySchedule) -> HolidaySchedule:
+        """This schedule with `newer`'s years replacing (or adding) whole years."""
+        return HolidaySchedule(MappingProxyType({**self.years, **newer.years}))
+
+
+@dataclass(frozen=True, slots=True)
 class WorkingDaysResult:
     """A due time and whether it rests on an estimated (not yet announced) holiday calendar."""
 
@@ -57,8 +102,8 @@ class WorkdayCalendar:
     """Answers "is this a working day?" with a per-day cache (recomputing 100,000 cases asks often)."""
 
     overrides: WorkdayOverrides = field(default_factory=WorkdayOverrides)
+    schedule: HolidaySchedule = field(default_factory=HolidaySchedule)
     _cache: dict[date, tuple[bool, bool]] = field(default_factory=dict, init=False, repr=False)
-    _fallback: dict[int, holidays.HolidayBase] = field(default_factory=dict, init=False, repr=False)
     # (start day, working days) → (end day, estimated, start day is a working day): recomputing
     # many cases asks the same spans again and again.
     _spans: dict[tuple[date, int], tuple[date, bool, bool]] = field(default_factory=dict, init=False, repr=False)
@@ -76,15 +121,12 @@ class WorkdayCalendar:
             return False, False
         if day in self.overrides.extra_workdays:
             return True, False
-        try:
-            return bool(chinese_calendar.is_workday(day)), False
-        except NotImplementedError:
-            pass
-        calendar = self._fallback.get(day.year)
-        if calendar is None:
-            calendar = holidays.China(years=day.year)
-            self._fallback[day.year] = calendar
-        return bool(calendar.is_working_day(day)), True
+        year = self.schedule.years.get(day.year)
+        if year is None:
+            return day.weekday() < 5, True
+        if day in year.workdays:
+            return True, False
+        return day.weekday() < 5 and day not in year.holidays, False
 
     def add_working_days(self, start: datetime, days: int) -> WorkingDaysResult:
         """`start` plus `days` working days (see the module docstring for how they are counted)."""
@@ -144,10 +186,28 @@ class WorkdayCalendar:
         return count, estimated
 
 
-def add_working_days(start: datetime, days: int, overrides: WorkdayOverrides | None = None) -> WorkingDaysResult:
+# From this day of the year on, deadlines counted in working days reach into next year.
+_LOOK_AHEAD_FROM = (11, 1)
+
+
+def schedule_warnings(schedule: HolidaySchedule, today: date) -> list[str]:
+    """What the shop should be told about missing years: this year, and from November next year."""
+    missing = [today.year] if not schedule.covers(today.year) else []
+    if (today.month, today.day) >= _LOOK_AHEAD_FROM and not schedule.covers(today.year + 1):
+        missing.append(today.year + 1)
+    return [
+        f"还没有{year}年的官方节假日与调休安排：落在{year}年的工作日时限按周一至周五估算（标为“估算”）。"
+        f"安排公布后请导入（python -m desktop_app workdays import 文件）。"
+        for year in missing
+    ]
+
+
+def add_working_days(start: datetime, days: int, overrides: WorkdayOverrides | None = None,
+                     schedule: HolidaySchedule | None = None) -> WorkingDaysResult:
     """One-off convenience; for many calls build one `WorkdayCalendar` and reuse its cache."""
-    return WorkdayCalendar(overrides or WorkdayOverrides()).add_working_days(start, days)
+    return WorkdayCalendar(overrides or WorkdayOverrides(), schedule or HolidaySchedule()).add_working_days(start, days)
 
 
-def is_working_day(day: date, overrides: WorkdayOverrides | None = None) -> tuple[bool, bool]:
-    return WorkdayCalendar(overrides or WorkdayOverrides()).is_working_day(day)
+def is_working_day(day: date, overrides: WorkdayOverrides | None = None,
+                   schedule: HolidaySchedule | None = None) -> tuple[bool, bool]:
+    return WorkdayCalendar(overrides or WorkdayOverrides(), schedule or HolidaySchedule()).is_working_day(day)

@@ -24,7 +24,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from importlib import metadata
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -37,6 +36,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     true,
     type_coerce,
@@ -51,16 +51,18 @@ from sqlalchemy.types import NullType
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import (
+    AUTO_MARK,
     SOON,
     ComputedDeadline,
     DeadlineStatus,
     Urgency,
-    compute_deadlines,
+    compute_from_history,
     urgency,
 )
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
-from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
+from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
@@ -81,8 +83,9 @@ class RuleContext:
 
     @classmethod
     def load(cls) -> RuleContext:
-        """From the shipped packs and the user's data folder (raises RulePackError if broken)."""
-        return cls(load_packs(), WorkdayCalendar(load_workday_overrides()))
+        """From the shipped packs, the official holiday schedule and the user's data folder
+        (raises RulePackError / HolidayScheduleError if a file is broken)."""
+        return cls(load_packs(), WorkdayCalendar(load_workday_overrides(), load_schedule()))
 
 
 # --- recomputing ----------------------------------------------------------------------------
@@ -140,7 +143,7 @@ def recompute_all(db: Database, context: RuleContext | None = None, include_clos
 def recompute_changed_rules(db: Database, context: RuleContext | None = None) -> int:
     """Recompute the open cases whose platform's rules changed since they were last computed.
 
-    Rules = the resolved pack, the working-day overrides, the holiday libraries' versions and the
+    Rules = the resolved pack, the working-day overrides, the official holiday schedule and the
     engine's revision. Every case event recomputes its case at once (`recompute_case`), so only a
     rule change can leave stored deadlines stale; with 100,000 open cases a full recompute takes
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
@@ -166,7 +169,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 1
+ENGINE_REVISION = 4
 _RULES_SETTING = "deadlines.rule_fingerprints"
 
 
@@ -174,8 +177,7 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
     """A digest per pack of everything the engine's results depend on besides the case itself."""
     shared = {
         "engine": ENGINE_REVISION,
-        "chinesecalendar": _version("chinesecalendar"),
-        "holidays": _version("holidays"),
+        "holiday_schedule": context.calendar.schedule.digest(),
         "extra_holidays": sorted(d.isoformat() for d in context.calendar.overrides.extra_holidays),
         "extra_workdays": sorted(d.isoformat() for d in context.calendar.overrides.extra_workdays),
     }
@@ -186,25 +188,21 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
             "timers": [
                 [t.id, t.name, t.starts_from, t.duration.amount, t.duration.unit.value, t.on_expiry,
                  sorted(t.kinds), sorted(t.reasons), sorted(t.except_reasons), list(t.met_by), t.penalty,
-                 t.date_only_start.value]
+                 t.date_only_start.value, t.assumed, t.rounds.value, t.auto_records,
+                 None if t.penalty_amount is None else [t.penalty_amount.fixed_fen, t.penalty_amount.percent,
+                                                       t.penalty_amount.max_fen]]
                 for t in pack.timers
             ],
             "windows": [
                 [w.id, w.start.isoformat(), w.end.isoformat(),
-                 sorted([k, d.amount, d.unit.value] for k, d in w.durations.items())]
+                 sorted([k, d.amount, d.unit.value] for k, d in w.durations.items()),
+                 list(w.keyed_to), sorted(w.kinds)]
                 for w in pack.overrides
             ],
         }
         text = json.dumps(described, ensure_ascii=False, sort_keys=True)
         result[pack_id] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return result
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _remembered_rules(session: Session) -> dict[str, str]:
@@ -303,6 +301,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
+            _ORDERS.c.paid_fen,
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition)
@@ -310,26 +309,33 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     if not cases:
         return 0
 
-    # Latest occurrence of each milestone per case: the events come in time order, later ones win.
+    # Every occurrence of each milestone per case, in time order: the engine evaluates rounds.
     # Values stay raw here; only the milestones a case's timers read get converted below.
-    events: dict[int, dict[str, tuple[Any, Any]]] = {
-        case_id: {milestone: (at, date_only) for _, milestone, at, date_only in group}
-        for case_id, group in groupby(_fetch(session, (
-            select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
-            .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids))
-            .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
-        )), key=itemgetter(0))
-    }
+    events: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
+    for case_id, group in groupby(_fetch(session, (
+        select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
+        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids))
+        .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
+    )), key=itemgetter(0)):
+        log: dict[str, list[tuple[Any, Any]]] = {}
+        for _, milestone, at, date_only in group:
+            found = log.get(milestone)
+            if found is None:
+                log[milestone] = [(at, date_only)]
+            else:
+                found.append((at, date_only))
+        events[case_id] = log
 
-    # What is stored, in the order of ComputedDeadline's fields 1..7, to compare with a slice.
+    # What is stored, in the order of ComputedDeadline's fields 1..7 and its penalty_fen, to compare.
     stored: dict[_Key, tuple[int, _Compared]] = {}
     duplicates: list[int] = []
-    for deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated in _fetch(
+    for (deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated,
+         penalty_fen) in _fetch(
         session,
         select(
             _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
-            _DEADLINES.c.met_at, _DEADLINES.c.estimated,
+            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
         ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
     ):
         key = (case_id, timer_id)
@@ -338,7 +344,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             continue
         # `estimated` stays as the driver gives it: 0/1 compares equal to False/True.
         stored[key] = (deadline_id, (name, _stored(starts_at), _stored(due_at), action, status,
-                                     None if met_at is None else _stored(met_at), estimated))
+                                     None if met_at is None else _stored(met_at), estimated, penalty_fen))
 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -347,7 +353,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at) in cases:
+         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -358,28 +364,28 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             # The case's events first, then its own columns, then the order's times, each only
             # where nothing more specific gave the milestone. Only what this case's timers read
             # is converted (most cases read a handful of names).
-            milestones: dict[str, tuple[datetime, bool]] = {}
+            milestones: dict[str, list[tuple[datetime, bool]]] = {}
             case_events = events.get(case_id)
             if case_events:
-                for name, (raw_at, date_only) in case_events.items():
+                for name, occurrences in case_events.items():
                     if name in read:
-                        milestones[name] = (_stored(raw_at), bool(date_only))
+                        milestones[name] = [(_stored(raw_at), bool(date_only)) for raw_at, date_only in occurrences]
             if requested_at is not None and "requested" in read and "requested" not in milestones:
-                milestones["requested"] = (_stored(requested_at), False)
+                milestones["requested"] = [(_stored(requested_at), False)]
             if "signed" in read and "signed" not in milestones:
                 if signed_at is not None:
-                    milestones["signed"] = (_stored(signed_at), bool(signed_date_only))
+                    milestones["signed"] = [(_stored(signed_at), bool(signed_date_only))]
                 elif order_signed_at is not None:
-                    milestones["signed"] = (_stored(order_signed_at), False)
+                    milestones["signed"] = [(_stored(order_signed_at), False)]
             if paid_at is not None and "paid" in read and "paid" not in milestones:
-                milestones["paid"] = (_stored(paid_at), False)
+                milestones["paid"] = [(_stored(paid_at), False)]
             if shipped_at is not None and "shipped" in read and "shipped" not in milestones:
-                milestones["shipped"] = (_stored(shipped_at), False)
+                milestones["shipped"] = [(_stored(shipped_at), False)]
             if succeeded_at is not None and "trade_succeeded" in read and "trade_succeeded" not in milestones:
-                milestones["trade_succeeded"] = (_stored(succeeded_at), False)
-            computed = compute_deadlines(
-                pack, kind=kind, reason=reason, case_open=bool(is_open), milestones=milestones,
-                calendar=calendar,
+                milestones["trade_succeeded"] = [(_stored(succeeded_at), False)]
+            computed = compute_from_history(
+                pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
+                calendar=calendar, paid_fen=paid_fen,
             )
         first: ComputedDeadline | None = None
         for deadline in computed:
@@ -387,8 +393,9 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             existing = stored.pop((case_id, deadline[0]), None)
             if existing is None:
                 inserts.append(_row_values(case_id, deadline))
-            elif existing[1] != deadline[1:8]:
-                updates.append(dict(zip(_UPDATED, deadline[1:8], strict=True), b_id=existing[0]))
+            elif existing[1] != (*deadline[1:8], deadline.penalty_fen):
+                updates.append(dict(zip(_UPDATED, (*deadline[1:8], deadline.penalty_fen), strict=True),
+                                    b_id=existing[0]))
             if first is None and deadline.status is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if first is None:
@@ -423,14 +430,14 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
 
 
 # Columns an update rewrites; case_id and timer_id are the row's identity and never change.
-_UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated")
+_UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
 
 
 def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
     return {
         "case_id": case_id, "timer_id": d.timer_id, "name": d.name, "starts_at": d.starts_at,
         "due_at": d.due_at, "action": d.action, "status": d.status.value, "met_at": d.met_at,
-        "estimated": d.estimated,
+        "estimated": d.estimated, "penalty_fen": d.penalty_fen,
     }
 
 
@@ -449,6 +456,22 @@ def _expire_loaded_deadlines(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Deadline):
             session.expire(obj)
+
+
+def rule_warnings(context: RuleContext, today: date) -> list[str]:
+    """What the shop should be told about the rules in force for `today` (calendar, start-up): a
+    year without an official holiday schedule, a recurring event (双11) without this year's window."""
+    warnings = schedule_warnings(context.calendar.schedule, today)
+    missing: dict[str, list[str]] = {}
+    for pack in context.packs.values():
+        for event in pack.missing_yearly_windows(today.year):
+            missing.setdefault(event, []).append(pack.name)
+    for event, packs in sorted(missing.items()):
+        warnings.append(
+            f"{'、'.join(packs)}还没有{today.year}年的“{event}”时间窗口：按往年的日期估算，相关时限标为“估算”。"
+            "活动公告出来后请在“时效规则”中添加当年的窗口。"
+        )
+    return warnings
 
 
 # --- listing --------------------------------------------------------------------------------
@@ -472,6 +495,7 @@ class DeadlineRow:
     status: DeadlineStatus
     met_at: datetime | None
     estimated: bool
+    penalty_fen: int | None = None  # money at stake (open) or lost (missed), see Deadline.penalty_fen
 
     def urgency(self, now: datetime) -> Urgency | None:
         """How urgent an open deadline is; None for met and missed ones."""
@@ -492,7 +516,8 @@ def list_deadlines(
 ) -> list[DeadlineRow]:
     """Stored deadlines sorted by due time. Filters combine (AND):
 
-    - default: open ones only; `include_all`: open, met and missed;
+    - default: open ones that have started (a clock chained to an automatic platform action starts
+      when it happens); `include_all`: open, met and missed, started or not;
     - `case_id`: one case;
     - `within_hours`: due no later than now + hours — overdue ones included, they need action first;
     - `overdue`: due time already passed;
@@ -502,6 +527,7 @@ def list_deadlines(
     conditions: list[ColumnElement[bool]] = []
     if not include_all:
         conditions.append(_DEADLINES.c.status == DeadlineStatus.OPEN.value)
+        conditions.append(_started(moment))
     if case_id is not None:
         conditions.append(_DEADLINES.c.case_id == case_id)
     if within_hours is not None:
@@ -518,7 +544,7 @@ def list_deadlines(
             func.coalesce(_CASES.c.platform, _ORDERS.c.platform), _CASES.c.kind,
             _CASES.c.status.label("case_status"), _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _raw(_DEADLINES.c.starts_at), _raw(_DEADLINES.c.due_at), _DEADLINES.c.action, _DEADLINES.c.status,
-            _raw(_DEADLINES.c.met_at), _DEADLINES.c.estimated,
+            _raw(_DEADLINES.c.met_at), _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
         )
         .select_from(
             # A claim's follow-up may have no case: its order comes through the claim.
@@ -535,11 +561,21 @@ def list_deadlines(
     return [
         DeadlineRow(
             deadline_id, case, order_no, platform, kind, case_status, timer_id, name, _stored(starts_at),
-            _stored(due_at), action, statuses[status], _from_store(met_at), bool(estimated),
+            _stored(due_at), action, statuses[status], _from_store(met_at), bool(estimated), penalty_fen,
         )
         for (deadline_id, case, order_no, platform, kind, case_status, timer_id, name, starts_at, due_at,
-             action, status, met_at, estimated) in session.execute(statement).all()
+             action, status, met_at, estimated, penalty_fen) in session.execute(statement).all()
     ]
+
+
+def _started(moment: datetime) -> ColumnElement[bool]:
+    """Not a clock chained to an automatic platform action that has not happened yet.
+
+    抖店 agrees to a reship by itself when the 48 h answer time runs out; the 48 h ship clock that
+    follows is stored from the start (marked by `AUTO_MARK` in its name) but is no open work until
+    the automatic agreement has happened.
+    """
+    return or_(_DEADLINES.c.starts_at <= moment, _DEADLINES.c.name.not_like(f"%{AUTO_MARK}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +602,7 @@ def count_open_by_day(session: Session, first_day: date, last_day: date,
     start = datetime.combine(first_day, time(0, 0), tzinfo=CHINA)
     end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
     due = _DEADLINES.c.due_at
-    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end)
+    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end, _started(moment))
     if session.get_bind().dialect.name == "sqlite":
         # Whole seconds only: SQLite's date() rounds 23:59:59.999999 up to the next day.
         day = func.date(func.substr(_raw(due), 1, 19), "+8 hours")

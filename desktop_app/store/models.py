@@ -432,6 +432,8 @@ class Deadline(Base):
     status: Mapped[str] = mapped_column(String(8))  # open | met | missed
     met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Money at stake (open) or lost (missed) by the platform's penalty, in fen; NULL if none/unknown.
+    penalty_fen: Mapped[int | None] = mapped_column(Integer)
 
 
 class ProductCost(Base):

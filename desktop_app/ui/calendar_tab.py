@@ -30,7 +30,15 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import Urgency
-from desktop_app.services.deadlines import DayCount, DeadlineRow, count_open_by_day, list_deadlines
+from desktop_app.core.errors import UserError
+from desktop_app.services.deadlines import (
+    DayCount,
+    DeadlineRow,
+    RuleContext,
+    count_open_by_day,
+    list_deadlines,
+    rule_warnings,
+)
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
@@ -222,6 +230,12 @@ class CalendarTab(BaseTab):
             f"<span style='color:#777'>{self.tr('数字为当天未完成的时限数')}</span>"
         )
         legend.setObjectName("calendar_legend")
+        # Missing official holiday schedule / this year's 双11 window: deadlines marked 估算.
+        self.rule_warning = QLabel()
+        self.rule_warning.setObjectName("rule_warning")
+        self.rule_warning.setWordWrap(True)
+        self.rule_warning.setStyleSheet(f"color:{SOON.name()}")
+        self.rule_warning.hide()
         self.day_title = QLabel()
         self.day_title.setObjectName("day_title")
         self.day_title.setStyleSheet("font-weight:bold")
@@ -243,6 +257,7 @@ class CalendarTab(BaseTab):
         month_layout.addWidget(self.month_bar)
         month_layout.addWidget(self.calendar, 1)
         month_layout.addWidget(legend)
+        month_layout.addWidget(self.rule_warning)
         left.addWidget(month)
         left.addWidget(self._titled(self.day_title, self.day_list))
         left.setStretchFactor(0, 3)
@@ -288,6 +303,7 @@ class CalendarTab(BaseTab):
     def refresh(self) -> None:
         if self.context.db is None:
             return
+        self._show_rule_warnings()
         self._load_counts()
         self._load_day()
         self._load_side()
@@ -373,6 +389,14 @@ class CalendarTab(BaseTab):
         self.message.emit(self.tr("时效日历未能加载：%1").replace("%1", describe_error(error)))
 
     # --- titles ------------------------------------------------------------------------------
+    def _show_rule_warnings(self) -> None:
+        try:
+            warnings = rule_warnings(RuleContext.load(), self._clock().astimezone(CHINA).date())
+        except UserError as error:  # a broken rule file: say so here too
+            warnings = [error.message]
+        self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))
+        self.rule_warning.setVisible(bool(warnings))
+
     def _show_day_title(self) -> None:
         day = self.selected_day()
         listed = self._day_listed

@@ -68,8 +68,11 @@ class Seeded:
 
 
 def seed(db: Database) -> Seeded:
+    # Overdue: agreed 05-04 10:00, not shipped within 48 h (answered, so no automatic agreement).
+    overdue = douyin_reship(db, "DY1001", at("2026-05-04 09:00"))
+    act_on_case(db, overdue, CaseAction.AGREE_RESHIP, at=Moment(at("2026-05-04 10:00")), author="测试")
     return Seeded(
-        overdue=douyin_reship(db, "DY1001", at("2026-05-04 10:00")),
+        overdue=overdue,
         soon=douyin_reship(db, "DY1002", at("2026-05-06 00:30")),
         later=douyin_reship(db, "DY1003", at("2026-05-06 20:00")),
     )
@@ -203,3 +206,19 @@ def test_visible_range_is_the_grid_qt_paints(qtbot: QtBot, ledger: Ledger, year:
     assert (last - first) == timedelta(days=41)
     assert first <= date(year, month, 1) - timedelta(days=1)  # Qt always shows a day of the month before
     assert shown_days(tab) == (first.day, last.day)
+
+
+def test_missing_rules_for_this_year_are_pointed_out(qtbot: QtBot, ledger: Ledger) -> None:
+    """No 2027 holiday schedule in December 2026, no own 双11 window for 2026: the tab says so."""
+    tab = CalendarTab(ledger.context, clock=lambda: datetime(2026, 12, 2, 12, 0, tzinfo=CHINA))
+    qtbot.addWidget(tab)
+    ledger.context.set_database(ledger.db)
+    tab.refresh()
+    ledger.idle(qtbot)
+    text = tab.rule_warning.text()
+    assert not tab.rule_warning.isHidden()
+    assert "2027年" in text and "估算" in text and "淘宝、天猫" in text and "双11" in text
+    may = CalendarTab(ledger.context, clock=lambda: datetime(2025, 5, 7, 12, 0, tzinfo=CHINA))
+    qtbot.addWidget(may)
+    may.refresh()
+    assert may.rule_warning.isHidden()  # 2025 has its schedule and its own 双11 window

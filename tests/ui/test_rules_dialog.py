@@ -143,7 +143,7 @@ def test_reset_asks_then_removes_the_users_copy(qtbot: QtBot, ledger: Ledger, da
 
 
 def test_a_newer_shipped_revision_is_pointed_out(qtbot: QtBot, ledger: Ledger) -> None:
-    save_user_pack_text("pdd", read_pack_text("pdd").replace("revision = 1", "revision = 0", 1))
+    save_user_pack_text("pdd", read_pack_text("pdd").replace("revision = 2", "revision = 0", 1))
     dialog = make_dialog(qtbot, ledger)
     dialog.select_pack("pdd")
     assert not dialog.revision_note.isHidden()

@@ -77,7 +77,15 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     case_id = add_case(db, "douyin", "reship", "missing_item", "DY1001")
     add_event(db, case_id, "requested", at("2026-05-06 10:00"))
     rows = stored(db, case_id)
-    assert list(rows) == ["reship_answer"]
+    # The answer, and the ship clock that would follow 抖店's automatic agreement (not yet running).
+    assert list(rows) == ["reship_answer", "reship_ship"]
+    assert rows["reship_ship"].starts_at == at("2026-05-08 10:00")
+    assert rows["reship_ship"].name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
+    with db.reading() as s:
+        assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 09:59"))] == [
+            "reship_answer"]
+        assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 10:00"))] == [
+            "reship_answer", "reship_ship"]
     assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
     assert rows["reship_answer"].status == "open"
     assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
@@ -106,7 +114,9 @@ def test_closing_the_case_settles_everything(db: Database) -> None:
                          at=at("2026-04-02 10:00")))
         recompute_case(s, case_id)
     rows = stored(db, case_id)
-    assert {(t, d.status) for t, d in rows.items()} == {("refund_intervention", "met")}
+    assert {(t, d.status) for t, d in rows.items()} == {
+        ("refund_intervention", "met"), ("seller_answer_request", "met"),
+    }
     assert rows["refund_intervention"].met_at == at("2026-04-02 10:00")
     assert next_due(db, case_id) == (None, None)
 
@@ -161,7 +171,8 @@ def test_request_inside_the_spring_festival_window_in_the_store(db: Database) ->
     add_event(db, case_id, "requested", at("2022-01-30 10:00"))
     rows = stored(db, case_id)
     assert rows["seller_answer_return"].due_at == at("2022-02-14 10:00")
-    assert rows["tmall_merchant_inaction"].due_at == at("2022-02-04 10:00")
+    # Tmall's 5-day answer: 15 days for a return requested inside the 2022 window (seed 002).
+    assert rows["seller_answer_request"].due_at == at("2022-02-14 10:00")
     assert rows["refund_intervention"].due_at == at("2022-02-02 10:00")
 
 
@@ -251,21 +262,24 @@ NOW = at("2026-05-07 09:00")
 def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         rows = list_deadlines(s, now=NOW)
+        # DY-A was never answered: 抖店 agreed by itself at 05-03 10:00, its ship clock ran out 05-05.
         assert [(r.order_no, r.timer_id) for r in rows] == [
-            ("DY-A", "reship_answer"), ("DY-B", "reship_answer"), ("TB-C", "buyer_ship_return"),
+            ("DY-A", "reship_answer"), ("DY-A", "reship_ship"), ("DY-B", "reship_answer"),
+            ("TB-C", "buyer_ship_return"),
         ]
-        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
-        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A"]
-        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-B"]
+        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
+        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A", "DY-A"]
+        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-A", "DY-B"]
         every = list_deadlines(s, include_all=True, now=NOW)
-        assert len(every) == 4
+        assert len(every) == 7  # + DY-A's and DY-B's chained ship clocks; TB-C: 2 met, 1 open
         assert {r.status for r in every} == {DeadlineStatus.OPEN, DeadlineStatus.MET}
         one = case_deadlines(s, three_cases["later"])
         assert [(r.timer_id, r.status) for r in one] == [
-            ("refund_intervention", DeadlineStatus.MET), ("buyer_ship_return", DeadlineStatus.OPEN),
+            ("refund_intervention", DeadlineStatus.MET), ("seller_answer_request", DeadlineStatus.MET),
+            ("buyer_ship_return", DeadlineStatus.OPEN),
         ]
         assert one[0].urgency(NOW) is None
-        assert summarise(rows, NOW) == {Urgency.OVERDUE: 1, Urgency.SOON: 1, Urgency.LATER: 1}
+        assert summarise(rows, NOW) == {Urgency.OVERDUE: 2, Urgency.SOON: 1, Urgency.LATER: 1}
         day = list_deadlines(s, due_from=at("2026-05-07 00:00"), due_before=at("2026-05-08 00:00"), now=NOW)
         assert [r.order_no for r in day] == ["DY-B"]
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -276,7 +290,7 @@ def test_count_open_by_day(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         counts = count_open_by_day(s, at("2026-05-01").date(), at("2026-05-31").date(), NOW)
     assert {d.isoformat(): (c.overdue, c.soon, c.later) for d, c in counts.items()} == {
-        "2026-05-03": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
+        "2026-05-03": (1, 0, 0), "2026-05-05": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
     }
 
 
@@ -302,17 +316,20 @@ def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int]
                         capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("--all", "--json", "--db", str(db_path)) == 0
     items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
-    assert len(items) == 4
+    assert len(items) == 7
     for item in items:
-        assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status"]
+        assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status",
+                              "penalty_yuan"]
         assert item["due_at"].endswith("+08:00")
         assert item["status"] in ("open", "met", "missed")
     first = items[0]
     assert first == {
         "case": three_cases["overdue"], "order": "DY-A", "platform": "douyin", "timer": "reship_answer",
         "name": "处理补寄申请（48小时）", "due_at": "2026-05-03T10:00:00+08:00", "action": "自动同意补寄",
-        "status": "open",
+        "status": "open", "penalty_yuan": None,
     }
+    # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
+    assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"
     assert cli("--case", str(three_cases["later"]), "--json", "--db", str(db_path)) == 0
     assert [i["timer"] for i in json.loads(capsys.readouterr().out)] == ["buyer_ship_return"]
 
@@ -325,8 +342,9 @@ def test_cli_recomputes_with_the_pack_in_force(db: Database, db_path: Path, thre
     assert cli("--case", str(three_cases["soon"]), "--json", "--db", str(db_path)) == 0
     assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
     assert cli("--json", "--db", str(db_path)) == 0
-    dues = {i["order"]: i["due_at"] for i in json.loads(capsys.readouterr().out)}
-    assert dues["DY-A"] == "2026-05-02T10:00:00+08:00"
+    dues = {(i["order"], i["timer"]): i["due_at"] for i in json.loads(capsys.readouterr().out)}
+    assert dues["DY-A", "reship_answer"] == "2026-05-02T10:00:00+08:00"
+    assert dues["DY-A", "reship_ship"] == "2026-05-04T10:00:00+08:00"  # from the earlier automatic agreement
 
 
 def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str, int],
@@ -335,7 +353,7 @@ def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str
     assert cli("--overdue", "--db", str(db_path)) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "已逾期" in out and "自动同意补寄" in out and "DY-B" not in out
-    assert "共 1 条" in out
+    assert "共 2 条" in out and "（按平台自动同意起算）" in out
     assert cli("--within", "24", "--db", str(db_path)) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out
@@ -435,3 +453,66 @@ def test_day_counts_match_the_urgency_of_each_deadline_at_every_edge(db: Databas
         counts = count_open_by_day(s, date(2026, 5, 1), date(2026, 5, 31), now)
     assert {d.isoformat(): [c.overdue, c.soon, c.later] for d, c in counts.items()} == expected
     assert sum(c.total for c in counts.values()) == len(dues) - 2
+
+
+def test_escalate_resume_agree_again_keeps_each_rounds_outcome(db: Database) -> None:
+    """Item 5: rounds from the event log. The first answer was on time, the first reship late;
+    agreeing again after the intervention must not turn either around."""
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-ROUNDS")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))  # answered in time (due 05-08 10:00)
+    add_event(db, case_id, "escalated", at("2026-05-10 09:00"))  # not shipped by 05-09 09:00: late
+    add_event(db, case_id, "resumed", at("2026-05-11 09:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-12 09:00"))  # agreed again
+    add_event(db, case_id, "reship_shipped", at("2026-05-13 09:00"))
+    rows = stored(db, case_id)
+    assert (rows["reship_answer"].status, rows["reship_answer"].met_at) == ("met", at("2026-05-07 09:00"))
+    first = rows["reship_ship@1"]
+    assert (first.status, first.due_at, first.met_at) == ("missed", at("2026-05-09 09:00"), None)
+    again = rows["reship_ship"]
+    assert (again.status, again.starts_at, again.met_at) == ("met", at("2026-05-12 09:00"), at("2026-05-13 09:00"))
+    # The lists show both rounds; the open list nothing.
+    with db.reading() as s:
+        assert [r.timer_id for r in case_deadlines(s, case_id) if r.timer_id.startswith("reship_ship")] == [
+            "reship_ship@1", "reship_ship"]
+        assert list_deadlines(s, case_id=case_id) == []
+
+
+def test_a_round_interrupted_before_it_ran_out_is_not_a_miss(db: Database) -> None:
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-ROUNDS2")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
+    add_event(db, case_id, "escalated", at("2026-05-08 09:00"))
+    add_event(db, case_id, "resumed", at("2026-05-08 12:00"))
+    add_event(db, case_id, "reship_agreed", at("2026-05-08 13:00"))  # before 05-09 09:00
+    rows = stored(db, case_id)
+    assert "reship_ship@1" not in rows
+    assert (rows["reship_ship"].status, rows["reship_ship"].due_at) == ("open", at("2026-05-10 13:00"))
+
+
+def test_penalty_amounts_on_the_rows(db: Database) -> None:
+    """Seed 001: "百分之五作为违约金,且金额最高不超过三十元"; seed 004: "每單3元"."""
+    small = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P1")
+    big = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P2")
+    unknown = add_case(db, "taobao", "refund_only", "late_shipment", "TB-P3")
+    with db.transaction() as s:
+        for order_no, paid_fen in (("TB-P1", 12_345), ("TB-P2", 1_000_000), ("TB-P3", None)):
+            order = s.scalars(select(Order).where(Order.order_no == order_no)).one()
+            order.paid_at, order.paid_fen = at("2026-11-20 10:00"), paid_fen
+            recompute_for_orders(s, [order.id])
+    assert stored(db, small)["ship_by"].penalty_fen == 617  # 5 % of 123.45, half up
+    assert stored(db, big)["ship_by"].penalty_fen == 3000  # capped at 30 元
+    assert stored(db, unknown)["ship_by"].penalty_fen is None  # no amount imported: unknown
+    with db.transaction() as s:
+        order = s.scalars(select(Order).where(Order.order_no == "TB-P1")).one()
+        order.shipped_at = at("2026-11-22 10:00")  # in time: nothing at stake any more
+        recompute_for_orders(s, [order.id])
+    assert stored(db, small)["ship_by"].penalty_fen is None
+    douyin = add_case(db, "douyin", "reship", "missing_item", "DY-P")
+    add_event(db, douyin, "requested", at("2026-11-20 10:00"))
+    add_event(db, douyin, "reship_agreed", at("2026-11-20 11:00"))
+    add_event(db, douyin, "reship_shipped", at("2026-11-23 11:00"))  # late
+    row = stored(db, douyin)["reship_ship"]
+    assert (row.status, row.penalty_fen) == ("missed", 300)
+    with db.reading() as s:
+        assert [r.penalty_fen for r in case_deadlines(s, douyin) if r.timer_id == "reship_ship"] == [300]

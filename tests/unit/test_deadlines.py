@@ -17,6 +17,10 @@ from desktop_app.core.deadlines import (
     urgency,
 )
 from desktop_app.core.rule_packs import RulePack, load_pack
+from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+
+CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
 
 OPEN = DeadlineStatus.OPEN
 MET = DeadlineStatus.MET
@@ -39,7 +43,8 @@ def ms(**events: str) -> dict[str, tuple[datetime, bool]]:
 def compute(pack: str | RulePack, kind: str, reason: str | None = None, case_open: bool = True,
             **events: str) -> dict[str, ComputedDeadline]:
     rules = load_pack(pack) if isinstance(pack, str) else pack
-    found = compute_deadlines(rules, kind=kind, reason=reason, case_open=case_open, milestones=ms(**events))
+    found = compute_deadlines(rules, kind=kind, reason=reason, case_open=case_open, milestones=ms(**events),
+                              calendar=CALENDAR)
     return {d.timer_id: d for d in found}
 
 
@@ -147,10 +152,12 @@ def test_taobao_seller_confirms_the_returned_parcel_within_10_days_else_auto_ref
 
 def test_tmall_merchant_inaction_5_days_refunds_automatically() -> None:
     found = compute("tmall", "refund_only", "changed_mind", requested="2026-04-01 20:15")
-    d = found["tmall_merchant_inaction"]
-    assert (d.due_at, d.action) == (at("2026-04-06 20:15"), "自动退款")
+    d = found["seller_answer_request"]
+    assert (d.due_at, d.action, d.name) == (at("2026-04-06 20:15"), "自动退款", "商家处理退款申请（5天）")
     assert "refund_intervention" in found  # Taobao's timers apply to Tmall too
-    assert "tmall_merchant_inaction" not in compute("taobao", "refund_only", requested="2026-04-01 20:15")
+    # Taobao's own answer timer has the same id, an assumed figure, and says so in its name.
+    taobao = compute("taobao", "refund_only", requested="2026-04-01 20:15")["seller_answer_request"]
+    assert taobao.name.endswith("（时长为估计）") and taobao.action == "自动同意退款或退货"
 
 
 def test_after_sales_period_15_days_after_trade_succeeded() -> None:
@@ -208,17 +215,24 @@ def test_2020_window_seller_15_buyer_25_confirm_20_days() -> None:
     assert found["seller_answer_return"].due_at == at("2020-02-01 00:00")
     assert found["buyer_ship_return"].due_at == at("2020-02-14 10:00")
     assert found["seller_confirm_return"].due_at == at("2020-02-22 23:00")
-    assert {found[t].window for t in ("seller_answer_return", "buyer_ship_return", "seller_confirm_return")} == {
-        "spring_festival_2020"
-    }
+    assert {found[t].window for t in ("seller_answer_return", "seller_confirm_return")} == {"spring_festival_2020"}
+    # Rule 2 is keyed to the seller's agreement, not to the request.
+    assert found["buyer_ship_return"].window == "spring_festival_2020_return_info"
 
 
-def test_the_starting_event_decides_the_window() -> None:
-    # Agreed inside the 2022 window, buyer shipped after it: the confirm timer runs 10 days.
+def test_the_request_decides_the_window_not_each_timers_start() -> None:
+    # Requested inside the 2022 window, buyer shipped after it: the confirm timer still runs 20 days.
     found = compute("taobao", "return_refund", "quality", requested="2022-02-01 09:00",
                     return_agreed="2022-02-08 09:00", return_shipped="2022-02-10 09:00")
     assert found["buyer_ship_return"].due_at == at("2022-02-28 09:00")
-    assert found["seller_confirm_return"].due_at == at("2022-02-20 09:00")
+    assert found["seller_confirm_return"].due_at == at("2022-03-02 09:00")
+    # Requested before the window, the return shipped inside it: the normal 10 days (the platform
+    # refunds after 10; showing 20 would be the dangerous direction).
+    before = compute("taobao", "return_refund", "quality", requested="2022-01-24 23:59:59",
+                     return_agreed="2022-01-25 09:00", return_shipped="2022-01-28 09:00")
+    assert (before["seller_confirm_return"].due_at, before["seller_confirm_return"].window) == \
+        (at("2022-02-07 09:00"), None)
+    assert before["buyer_ship_return"].due_at == at("2022-02-01 09:00")
 
 
 # --- working days ----------------------------------------------------------------------------
@@ -328,3 +342,38 @@ def test_format_remaining() -> None:
     assert format_remaining(at("2026-05-06 10:45"), now) == "剩45分钟"
     assert format_remaining(at("2026-05-06 05:00"), now) == "已逾期5小时"
     assert format_remaining(at("2026-05-09 10:00"), now) == "剩3天"
+
+
+# --- rounds from the event log ---------------------------------------------------------------
+
+
+def test_rounds_first_occurrence_where_the_rule_says_so() -> None:
+    from desktop_app.core.deadlines import compute_from_history
+
+    pack = load_pack("douyin")
+    assert pack.timer("reship_answer").rounds.value == "first"
+    history = {
+        "requested": [(at("2026-05-06 10:00"), False), (at("2026-05-12 10:00"), False)],  # edited again later
+        "reship_agreed": [(at("2026-05-09 10:00"), False)],
+    }
+    found = {d.timer_id: d for d in compute_from_history(
+        pack, kind="reship", reason="missing_item", case_open=True, history=history, calendar=CALENDAR)}
+    # The first request counts: answered after 48 h is a miss, not an on-time answer to the second.
+    assert (found["reship_answer"].status, found["reship_answer"].due_at) == (MISSED, at("2026-05-08 10:00"))
+    assert "reship_answer@1" not in found
+
+
+def test_a_closing_between_rounds_settles_the_earlier_round() -> None:
+    from desktop_app.core.deadlines import compute_from_history
+
+    history = {
+        "requested": [(at("2026-05-01 10:00"), False)],
+        "reship_agreed": [(at("2026-05-01 12:00"), False), (at("2026-05-10 12:00"), False)],
+        "closed": [(at("2026-05-02 12:00"), False)],
+        "reopened": [(at("2026-05-10 11:00"), False)],
+    }
+    found = {d.timer_id: d for d in compute_from_history(
+        load_pack("douyin"), kind="reship", reason="missing_item", case_open=True, history=history,
+        calendar=CALENDAR)}
+    assert (found["reship_ship@1"].status, found["reship_ship@1"].met_at) == (MET, at("2026-05-02 12:00"))
+    assert found["reship_ship"].status is OPEN

@@ -110,16 +110,23 @@ def test_taobao_windows_for_double11_and_both_spring_festivals() -> None:
     assert sf2020.start == datetime(2020, 1, 17, 0, 0, tzinfo=CHINA)
     assert sf2020.end == datetime(2020, 2, 2, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2020.durations) == {
-        "seller_answer_return": Duration(15, D), "seller_confirm_return": Duration(20, D),
-        "buyer_ship_return": Duration(25, D),
+        "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
+        "seller_confirm_return": Duration(20, D), "buyer_confirm_reship": Duration(20, D),
+        "buyer_confirm_exchange": Duration(30, D), "buyer_confirm_repair": Duration(30, D),
     }
+    assert sf2020.keyed_to == ("requested", "rejected")
+    assert dict(windows["spring_festival_2020_return_info"].durations) == {"buyer_ship_return": Duration(25, D)}
+    assert windows["spring_festival_2020_return_info"].keyed_to == ("return_agreed",)
+    assert dict(windows["spring_festival_2020_evidence"].durations) == {"evidence_upload": Duration(15, D)}
+    assert windows["spring_festival_2020_evidence"].keyed_to == ("escalated",)
     sf2022 = windows["spring_festival_2022"]
     assert sf2022.start == datetime(2022, 1, 25, 0, 0, tzinfo=CHINA)
     assert sf2022.end == datetime(2022, 2, 8, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2022.durations) == {
-        "seller_answer_return": Duration(15, D), "buyer_ship_return": Duration(20, D),
-        "seller_confirm_return": Duration(20, D),
+        "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
+        "buyer_ship_return": Duration(20, D), "seller_confirm_return": Duration(20, D),
     }
+    assert (sf2022.keyed_to, sf2022.kinds) == (("requested",), {"return_refund", "exchange"})
     assert dict(windows["double11_2025"].durations) == {"ship_by": Duration(7, D)}
 
 
@@ -127,8 +134,9 @@ def test_tmall_extends_taobao_and_adds_five_day_inaction() -> None:
     tmall = load_pack("tmall")
     taobao = load_pack("taobao")
     assert [t.id for t in taobao.timers] == [t.id for t in tmall.timers][: len(taobao.timers)]
-    assert tmall.timer("tmall_merchant_inaction").duration == Duration(5, D)
-    assert tmall.timer("tmall_merchant_inaction").on_expiry == "自动退款"
+    assert tmall.timer("seller_answer_request").duration == Duration(5, D)
+    assert tmall.timer("seller_answer_request").on_expiry == "自动退款"
+    assert not tmall.timer("seller_answer_request").assumed and taobao.timer("seller_answer_request").assumed
     assert {w.id for w in tmall.overrides} == {w.id for w in taobao.overrides}
     assert [p.name for p in tmall.sources] == ["tmall.toml", "taobao.toml"]
 
@@ -266,7 +274,7 @@ def test_user_copy_wins_survives_and_resets(dirs: tuple[Path, Path]) -> None:
     assert pack.user_edited and pack.sources == (path,)
     # An upgrade replaces the shipped files; the user's edit stays in force.
     (shipped / "douyin.toml").write_text(
-        (shipped / "douyin.toml").read_text(encoding="utf-8").replace("revision = 1", "revision = 2"), encoding="utf-8"
+        (shipped / "douyin.toml").read_text(encoding="utf-8").replace("revision = 2", "revision = 3"), encoding="utf-8"
     )
     assert load_pack("douyin", shipped_dir=shipped, user_dir=user).timer("reship_answer").duration == Duration(24, H)
     assert shipped_revision_is_newer("douyin", shipped_dir=shipped, user_dir=user)
@@ -373,3 +381,70 @@ def test_window_contains_uses_the_whole_end_second() -> None:
     window = {w.id: w for w in load_pack("taobao").overrides}["spring_festival_2022"]
     assert window.contains(datetime(2022, 2, 8, 23, 59, 59, tzinfo=CHINA))
     assert not window.contains(datetime(2022, 2, 8, 23, 59, 59, tzinfo=CHINA) + timedelta(seconds=1))
+
+
+# --- issue 13: new timer and window settings ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"fixed_yuan": 3}, (300, None, None)),
+    ({"percent": 5, "max_yuan": 30}, (None, 5, 3000)),
+    ({"percent": 5}, (None, 5, None)),
+])
+def test_penalty_amounts_parse(dirs: tuple[Path, Path], value: dict[str, int], expected: tuple[Any, ...]) -> None:
+    shipped, user = dirs
+    pack = validate_pack("generic", minimal(penalty_amount=value), shipped_dir=shipped, user_dir=user)
+    amount = pack.timer("reship_within").penalty_amount
+    assert amount is not None and (amount.fixed_fen, amount.percent, amount.max_fen) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"fixed_yuan": 3, "percent": 5}, "要么是固定金额，要么是百分比"),
+    ({"percent": 0}, "必须是正整数"),
+    ({"percent": 150}, "不能超过100"),
+    ({"fixed_yuan": 2.5}, "必须是正整数"),
+    ({"yuan": 3}, "penalty_amount"),
+    ("3元", "penalty_amount"),
+])
+def test_bad_penalty_amounts_are_refused(dirs: tuple[Path, Path], value: Any, expected: str) -> None:
+    shipped, user = dirs
+    with pytest.raises(RulePackError) as caught:
+        validate_pack("generic", minimal(penalty_amount=value), shipped_dir=shipped, user_dir=user)
+    assert expected in errors_of(caught)
+
+
+def test_penalty_amount_of_an_order() -> None:
+    from desktop_app.core.rule_packs import PenaltyAmount
+
+    rate = PenaltyAmount(percent=5, max_fen=3000)
+    assert [rate.of(f) for f in (None, 0, 10, 12_345, 60_000, 60_020)] == [None, 0, 1, 617, 3000, 3000]
+    assert PenaltyAmount(fixed_fen=300).of(None) == 300
+
+
+@pytest.mark.parametrize(("timer", "expected"), [
+    ({"rounds": "sometimes"}, "“rounds”只能是"),
+    ({"assumed": "yes"}, "“assumed”只能是"),
+    ({"auto_records": "agreed"}, "“auto_records”事件“agreed”未知"),
+])
+def test_bad_new_timer_settings_are_refused(dirs: tuple[Path, Path], timer: dict[str, Any], expected: str) -> None:
+    shipped, user = dirs
+    with pytest.raises(RulePackError) as caught:
+        validate_pack("generic", minimal(**timer), shipped_dir=shipped, user_dir=user)
+    assert expected in errors_of(caught)
+
+
+@pytest.mark.parametrize(("window", "expected"), [
+    ({"keyed_to": "asked"}, "“keyed_to”必须是一个或几个事件名"),
+    ({"keyed_to": []}, "“keyed_to”必须是一个或几个事件名"),
+    ({"recurs": "yearly"}, "需要“event”"),
+    ({"recurs": "monthly", "event": "double11"}, "“recurs”只能是"),
+    ({"kinds": ["returns"]}, "未知的售后类型"),
+])
+def test_bad_window_settings_are_refused(dirs: tuple[Path, Path], window: dict[str, Any], expected: str) -> None:
+    shipped, user = dirs
+    data = minimal()
+    data["overrides"] = [{"id": "w", "name": "窗口", "start": "2026-01-01", "end": "2026-01-02",
+                          "durations": {"reship_within": {"days": 5}}, **window}]
+    with pytest.raises(RulePackError) as caught:
+        validate_pack("generic", data, shipped_dir=shipped, user_dir=user)
+    assert expected in errors_of(caught)

@@ -1,19 +1,32 @@
-"""Working days in China: 2026's official calendar (FACTS.md), the 2027 estimate, the shop's overrides."""
+"""Working days in China: 2026's official calendar (FACTS.md) from the shipped schedule file, the
+estimate for years without one, the shop's overrides."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-import chinese_calendar
 import pytest
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.working_days import (
+    HolidaySchedule,
     WorkdayCalendar,
     WorkdayOverrides,
-    add_working_days,
-    is_working_day,
+    WorkingDaysResult,
 )
+from desktop_app.core.working_days import add_working_days as add_with
+from desktop_app.core.working_days import is_working_day as is_working_with
+from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+
+SHIPPED: HolidaySchedule = read_schedule(shipped_schedule_path())
+
+
+def add_working_days(start: datetime, days: int, overrides: WorkdayOverrides | None = None) -> WorkingDaysResult:
+    return add_with(start, days, overrides, SHIPPED)
+
+
+def is_working_day(day: date, overrides: WorkdayOverrides | None = None) -> tuple[bool, bool]:
+    return is_working_with(day, overrides, SHIPPED)
 
 
 def at(text: str) -> datetime:
@@ -21,7 +34,7 @@ def at(text: str) -> datetime:
 
 
 def test_official_2026_calendar_as_in_facts() -> None:
-    calendar = WorkdayCalendar()
+    calendar = WorkdayCalendar(schedule=SHIPPED)
     for day in range(1, 8):  # National Day holiday 10-01 … 10-07
         assert calendar.is_working_day(date(2026, 10, day)) == (False, False)
     # Make-up working weekends (调休): 10-10 is a Saturday, 09-20 and 01-04 are Sundays.
@@ -56,7 +69,7 @@ def test_start_inside_a_holiday_counts_whole_working_days() -> None:
 
 
 def test_count_working_days_over_national_day() -> None:
-    count, estimated = WorkdayCalendar().count_working_days(date(2026, 10, 1), date(2026, 10, 11))
+    count, estimated = WorkdayCalendar(schedule=SHIPPED).count_working_days(date(2026, 10, 1), date(2026, 10, 11))
     assert (count, estimated) == (3, False)  # 10-08, 10-09 and the 调休 Saturday 10-10
 
 
@@ -65,19 +78,21 @@ def test_zero_days_is_the_start_itself() -> None:
     assert add_working_days(at("2026-10-09 14:00"), 0).at == at("2026-10-09 14:00")
 
 
-def test_after_2026_chinesecalendar_gives_up_and_the_result_is_estimated() -> None:
-    with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(2027, 3, 1))
+def test_a_year_without_a_schedule_counts_weekdays_and_is_estimated() -> None:
+    assert not SHIPPED.covers(2027)
     result = add_working_days(at("2027-03-01 09:00"), 1)  # a Monday
     assert result.at == at("2027-03-02 09:00")
     assert result.estimated
-    assert is_working_day(date(2027, 10, 1)) == (False, True)  # National Day, from holidays.China
+    # National Day 2027 is unknown: a Friday counts as a working day (earlier, never later), flagged.
+    assert is_working_day(date(2027, 10, 1)) == (True, True)
+    assert is_working_day(date(2027, 10, 2)) == (False, True)  # a Saturday
 
 
 def test_estimate_only_when_the_span_needs_it() -> None:
-    # 2026-12-30 + 2 working days ends on 2027-01-04 (Jan 1 holiday, weekend): it looked at 2027.
+    # 2026-12-30 + 2 working days: 12-31, then Fri 2027-01-01 — 2027 has no schedule yet, so 元旦 is
+    # counted as a working day (the due time comes early, never late) and the result says 估算.
     result = add_working_days(at("2026-12-30 10:00"), 2)
-    assert result.at == at("2027-01-04 10:00")
+    assert result.at == at("2027-01-01 10:00")
     assert result.estimated
     assert not add_working_days(at("2026-12-21 10:00"), 2).estimated
 
@@ -111,3 +126,22 @@ def test_result_keeps_china_clock_time_for_other_zones() -> None:
     # 02:00 UTC is 10:00 in China: the working day is China's, the clock time is kept.
     start = datetime.fromisoformat("2026-09-30T02:00:00+00:00")
     assert add_working_days(start, 3).at == at("2026-10-10 10:00")
+
+
+def test_a_pasted_2027_schedule_replaces_the_estimate(tmp_path) -> None:
+    from desktop_app.io.holiday_schedule_file import import_years, load_schedule
+
+    user = tmp_path / "china_holidays.toml"
+    text = """
+[[years]]
+year = 2027
+source = "测试用的2027年安排"
+holidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-03 }]
+workdays = ["2027-01-09"]
+"""
+    assert import_years(text, source="粘贴", user=user) == (2027,)
+    schedule = load_schedule(shipped=shipped_schedule_path(), user=user)
+    assert schedule.covers(2026) and schedule.covers(2027)
+    result = add_with(at("2026-12-30 10:00"), 2, None, schedule)
+    assert result == WorkingDaysResult(at("2027-01-04 10:00"), False)
+    assert WorkdayCalendar(schedule=schedule).is_working_day(date(2027, 1, 9)) == (True, False)

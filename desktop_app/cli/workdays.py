@@ -1,0 +1,93 @@
+"""`workdays`: the official holiday + 调休 schedule the working-day timers count with.
+
+    python -m desktop_app workdays status [--json]
+    python -m desktop_app workdays import FILE [--db PATH]
+
+The schedule ships for 2020–2026 (`resources/workdays/china_holidays.toml`). When the State Council
+publishes next year's arrangement, write it in the same format (see that file) and `import` it: it is
+validated, stored in the shop's own copy (`<data folder>/rules/china_holidays.toml`, the same year
+replaces the shipped one) and the open cases' deadlines are recomputed. A year without a schedule is
+counted Monday–Friday and its deadlines are marked 估算.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.clock import now
+from desktop_app.core.working_days import schedule_warnings
+from desktop_app.io.holiday_schedule_file import (
+    import_years,
+    load_schedule,
+    read_schedule,
+    shipped_schedule_path,
+    user_schedule_path,
+)
+from desktop_app.services.deadlines import recompute_changed_rules
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "workdays",
+        help="官方节假日与调休安排（计算工作日时限用）：查看、导入新一年的安排",
+        description="计算“N个工作日”时限所用的官方节假日与调休安排。程序自带 2020–2026 年；"
+        "新一年的安排公布后用 import 导入（格式见 resources/workdays/china_holidays.toml）。"
+        "没有安排的年份按周一至周五估算，时限标为“估算”。",
+    )
+    actions = parser.add_subparsers(dest="workdays_action", required=True, metavar="{status,import}")
+    status = actions.add_parser("status", help="列出已有安排的年份，并提示缺少的年份")
+    add_json_option(status)
+    status.set_defaults(handler=run_status)
+    imported = actions.add_parser("import", help="导入一个或几个年份的安排（TOML），同一年份覆盖原有安排")
+    imported.add_argument("file", type=Path, metavar="FILE")
+    add_db_option(imported)
+    imported.set_defaults(handler=run_import)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    schedule = load_schedule()
+    user_file = user_schedule_path()
+    user_years = set(read_schedule(user_file).years) if user_file.is_file() else set()
+    warnings = schedule_warnings(schedule, now().date())
+    if args.json:
+        print_json({
+            "years": [{"year": y, "from_user_file": y in user_years, "source": s.source,
+                       "holidays": len(s.holidays), "workdays": len(s.workdays)}
+                      for y, s in sorted(schedule.years.items())],
+            "warnings": warnings,
+            "shipped_file": str(shipped_schedule_path()),
+            "user_file": str(user_schedule_path()),
+        })
+        return 0
+    for year, entry in sorted(schedule.years.items()):
+        origin = "本店文件" if year in user_years else "程序自带"
+        sys.stdout.write(f"{year}年：放假 {len(entry.holidays)} 天，调休上班 {len(entry.workdays)} 天（{origin}）\n")
+    for warning in warnings:
+        sys.stdout.write(f"注意：{warning}\n")
+    sys.stdout.write(f"本店的安排文件：{user_schedule_path()}\n")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"找不到文件：{path}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"文件 {path} 不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise CommandError(f"读不了文件 {path}：{exc.strerror}") from None
+    years = import_years(text, source=str(path))
+    db = open_db(args)
+    try:
+        count = recompute_changed_rules(db)
+    finally:
+        db.close()
+    listed = "、".join(str(y) for y in years)
+    sys.stdout.write(f"已导入 {listed} 年的节假日安排（{user_schedule_path()}），重新计算了 {count} 个售后单的时限。\n")
+    return 0

@@ -1,0 +1,265 @@
+"""The rule packs' data: timers, date windows and the pack they make (see `rule_packs` for the
+file format, loading and validation). Pure data and lookups, no files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+# Event names a timer may start from or be met by: the order's own times and the case's milestones
+# (desktop_app.core.lifecycle writes the latter into AuditEvent.milestone).
+ORDER_MILESTONES: frozenset[str] = frozenset({"paid", "shipped", "signed", "trade_succeeded"})
+CASE_MILESTONES: frozenset[str] = frozenset({
+    "requested", "signed", "return_agreed", "return_shipped", "return_received", "refunded",
+    "reship_agreed", "reship_shipped", "exchange_shipped", "repair_started", "repair_shipped",
+    "compensated", "escalated", "resumed", "completed", "rejected", "closed", "reopened",
+    "trade_succeeded", "handling_started", "evidence_submitted", "buyer_evidence",
+})
+MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
+
+# A closed case no longer needs any timer: the engine treats its closure as meeting them all.
+CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
+
+# What a window is keyed to when it does not say: the buyer's request ("期间申请/修改退换货的").
+DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
+# Shown after the name of a timer whose figure is not in the platform's published rules we have.
+ASSUMED_MARK = "（时长为估计）"
+
+
+class DurationUnit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+
+
+_UNIT_LABEL = {DurationUnit.HOURS: "小时", DurationUnit.DAYS: "天", DurationUnit.WORKING_DAYS: "个工作日"}
+
+
+class Rounds(StrEnum):
+    EACH = "each"  # every occurrence of the starting event starts a new round (agree again → new clock)
+    FIRST = "first"  # only the first occurrence counts (a 7-day window from signing never restarts)
+
+
+class DateOnlyStart(StrEnum):
+    DAY_START = "day_start"  # a date-only start counts from 00:00 of that day (earliest; safe)
+    NEXT_DAY = "next_day"  # from 00:00 of the next day (the 7-day no-reason rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    amount: int
+    unit: DurationUnit
+    # Hours and calendar days as a ready timedelta: building one per deadline is measurable when
+    # 100,000 cases are recomputed. None for working days (they need the holiday calendar).
+    delta: timedelta | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.unit is DurationUnit.HOURS:
+            object.__setattr__(self, "delta", timedelta(hours=self.amount))
+        elif self.unit is DurationUnit.DAYS:
+            # China has had no daylight saving since 1991: a calendar day is 24 hours.
+            object.__setattr__(self, "delta", timedelta(days=self.amount))
+
+    @property
+    def label(self) -> str:
+        return f"{self.amount}{_UNIT_LABEL[self.unit]}"
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyAmount:
+    """What missing the timer costs the shop: a fixed sum (抖店 3 元 per late reship) or a share of
+    the order's paid amount with a cap (淘宝 late shipment: 5 %, at most 30 元). Integer fen."""
+
+    fixed_fen: int | None = None
+    percent: int | None = None
+    max_fen: int | None = None
+
+    def of(self, paid_fen: int | None) -> int | None:
+        """The amount at stake for an order of `paid_fen`; None when it depends on an unknown amount."""
+        if self.fixed_fen is not None:
+            return self.fixed_fen
+        if self.percent is None or paid_fen is None:
+            return None
+        share = (paid_fen * self.percent * 2 + 100) // 200  # half up, in whole fen
+        return share if self.max_fen is None else min(share, self.max_fen)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRule:
+    id: str
+    name: str
+    starts_from: str
+    duration: Duration
+    on_expiry: str
+    kinds: frozenset[str]  # empty: every kind
+    reasons: frozenset[str]  # empty: every reason
+    except_reasons: frozenset[str]
+    met_by: tuple[str, ...]
+    penalty: str | None = None
+    date_only_start: DateOnlyStart = DateOnlyStart.DAY_START
+    note: str | None = None
+    assumed: bool = False  # the figure is our assumption, not quoted from the platform's rules
+    source: str | None = None  # where the figure comes from (a seed file, a rule page)
+    quote: str | None = None  # the sentence of the source that says it
+    rounds: Rounds = Rounds.EACH
+    # The milestone the platform records by itself when this timer runs out unmet (抖店's automatic
+    # agreement to a reship): the next clock starts from it.
+    auto_records: str | None = None
+    penalty_amount: PenaltyAmount | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name shown on deadlines: an assumed figure says so."""
+        return f"{self.name}{ASSUMED_MARK}" if self.assumed else self.name
+
+    def applies_to(self, kind: str, reason: str | None) -> bool:
+        if self.kinds and kind not in self.kinds:
+            return False
+        if self.reasons and reason not in self.reasons:
+            return False
+        return reason is None or reason not in self.except_reasons
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideWindow:
+    """Timers whose starting event falls in start..end (inclusive, China time) run longer."""
+
+    id: str
+    name: str
+    start: datetime
+    end: datetime
+    durations: Mapping[str, Duration]
+    note: str | None = None
+    # The events whose time decides whether the window applies: any of them inside start..end.
+    # "requested" by default (the seeds: "期间申请/修改退换货的"); "start" = the timer's own start.
+    keyed_to: tuple[str, ...] = DEFAULT_KEYED_TO
+    kinds: frozenset[str] = frozenset()  # case kinds it applies to; empty = every kind
+    source: str | None = None
+    quote: str | None = None
+    event: str | None = None  # the recurring event it belongs to ("double11"), if any
+    recurs_yearly: bool = False  # carried into every year without a window of its own for `event`
+    estimated: bool = False  # a carried copy: its deadlines are marked 估算
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment <= self.end
+
+
+_NO_KEYS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RulePack:
+    id: str
+    name: str
+    revision: int
+    timers: tuple[TimerRule, ...]
+    overrides: tuple[OverrideWindow, ...]
+    sources: tuple[Path, ...]  # the file and the files it extends, child first
+    user_edited: bool  # the file (or one it extends) is the user's copy
+    # Lookups the engine repeats for every case, prepared once per pack.
+    _windows: dict[str, tuple[tuple[OverrideWindow, Duration, datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _window_keys: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _applicable: dict[tuple[str, str | None], tuple[TimerRule, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _read: dict[tuple[str, str | None], frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for timer in self.timers:
+            # Window ends in UTC too: comparing datetimes of one tzinfo skips two utcoffset() calls.
+            windows = tuple(
+                (w, w.durations[timer.id], w.start.astimezone(UTC), w.end.astimezone(UTC))
+                for w in self.overrides if timer.id in w.durations
+            )
+            if windows:
+                self._windows[timer.id] = windows
+                keys = frozenset(name for w, *_ in windows for name in w.keyed_to if name != "start")
+                if keys:
+                    self._window_keys[timer.id] = keys
+
+    def timer(self, timer_id: str) -> TimerRule:
+        for timer in self.timers:
+            if timer.id == timer_id:
+                return timer
+        raise KeyError(timer_id)
+
+    def applicable(self, kind: str, reason: str | None) -> tuple[TimerRule, ...]:
+        """The timers that apply to a case of this kind and reason, in pack order."""
+        key = (kind, reason)
+        found = self._applicable.get(key)
+        if found is None:
+            found = self._applicable[key] = tuple(t for t in self.timers if t.applies_to(kind, reason))
+        return found
+
+    def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
+        """Every milestone the engine may look at for such a case (so callers convert only those)."""
+        key = (kind, reason)
+        found = self._read.get(key)
+        if found is None:
+            names: set[str] = set()
+            for timer in self.applicable(kind, reason):
+                names.add(timer.starts_from)
+                names.update(timer.met_by)
+                if timer.auto_records is not None:
+                    names.add(timer.auto_records)
+                names.update(self.window_keys(timer))
+            if names:
+                names.update(CLOSING_MILESTONES)
+            found = self._read[key] = frozenset(names)
+        return found
+
+    def duration_for(self, timer: TimerRule, started: datetime, kind: str | None = None,
+                     keys: Mapping[str, Iterable[datetime]] | None = None) -> tuple[Duration, OverrideWindow | None]:
+        """The timer's duration for a round started at `started`: the last matching window wins.
+
+        A window applies when one of the events it is keyed to (`keys`: milestone → its times in this
+        round, UTC) falls inside it; "start" is the timer's own starting event. Without `keys`
+        every window is keyed to the start (the behaviour before `keyed_to` existed).
+        """
+        chosen: tuple[Duration, OverrideWindow | None] = (timer.duration, None)
+        windows = self._windows.get(timer.id)
+        if windows:
+            moment = started.astimezone(UTC)
+            for window, duration, start, end in windows:
+                if kind is not None and window.kinds and kind not in window.kinds:
+                    continue
+                if keys is None:
+                    hit = start <= moment <= end
+                else:
+                    hit = False
+                    for name in window.keyed_to:
+                        times: Iterable[datetime] = (moment,) if name == "start" else keys.get(name, ())
+                        if any(start <= t <= end for t in times):
+                            hit = True
+                            break
+                if hit:
+                    chosen = (duration, window)
+        return chosen
+
+    def missing_yearly_windows(self, year: int) -> list[str]:
+        """The recurring events (双11 ...) with no window of their own in `year` (only estimated)."""
+        own = {w.event for w in self.overrides if w.event is not None and not w.estimated and w.start.year == year}
+        names: dict[str, str] = {}
+        for window in self.overrides:
+            if window.recurs_yearly and window.event is not None and window.event not in own:
+                names.setdefault(window.event, event_name(window))
+        return sorted(names.values())
+
+    def window_keys(self, timer: TimerRule) -> frozenset[str]:
+        """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
+        return self._window_keys.get(timer.id, _NO_KEYS)
+
+
+def event_name(window: OverrideWindow) -> str:
+    """The window's name without its year ("2025年双11发货时效" → "双11发货时效")."""
+    return re.sub(r"^\d{4}年", "", window.name)

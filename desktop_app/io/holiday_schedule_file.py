@@ -1,0 +1,255 @@
+"""The official holiday + 调休 schedule as a TOML file: read, validate, and add a year the shop pasted.
+
+Two files, same format; a year in the user's file replaces the same year of the shipped one:
+- shipped: `resources/workdays/china_holidays.toml` (2020–2026 generated from `chinesecalendar` by
+  `installer/generate_holiday_schedule.py`, committed as data);
+- the shop's: `<data folder>/rules/china_holidays.toml` — where next year's schedule goes as soon as
+  the State Council publishes it (`python -m desktop_app workdays import FILE`, or edit by hand).
+
+    [[years]]
+    year = 2027
+    source = "国务院办公厅关于2027年部分节假日安排的通知"      # optional
+    holidays = [                                             # days off, weekends inside them included
+      { name = "元旦", from = 2027-01-01, to = 2027-01-03 },  # `to` omitted = one day
+    ]
+    workdays = [2027-01-04]                                  # 调休：weekend days that are working days
+
+Dates may be TOML dates or "YYYY-MM-DD" text. A broken file raises `HolidayScheduleError` naming the
+file, the year and the entry; nothing half-read ever reaches the calendar.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.working_days import HolidaySchedule, YearSchedule
+
+SCHEDULE_FILE = "china_holidays.toml"
+_YEAR_KEYS = {"year", "source", "holidays", "workdays", "note"}
+_RANGE_KEYS = {"name", "from", "to"}
+_MAX_RANGE_DAYS = 31  # the longest official break is 8–10 days; 31 catches a typo'd year or month
+
+
+class HolidayScheduleError(UserError):
+    """A schedule file that cannot be used; `problems` lists every fault, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("节假日安排文件有错误：\n" + "\n".join(problems))
+        self.problems = problems
+
+
+def shipped_schedule_path() -> Path:
+    from desktop_app.paths import resource
+
+    return resource("workdays", SCHEDULE_FILE)
+
+
+def user_schedule_path() -> Path:
+    from desktop_app.paths import data_dir
+
+    return data_dir() / "rules" / SCHEDULE_FILE
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def parse_schedule(data: Mapping[str, Any], source: Path | str) -> HolidaySchedule:
+    """Validate `data` (a parsed schedule file) into a schedule, or raise with every problem."""
+    problems: list[str] = []
+
+    def add(where: str, problem: str) -> None:
+        problems.append(f"节假日安排文件 {source}{('：' + where) if where else ''}：{problem}")
+
+    for key in data:
+        if key != "years":
+            add("", f"不认识的设置项“{key}”（只能有 [[years]]）")
+    raw_years = data.get("years", [])
+    if not isinstance(raw_years, list):
+        add("", "years 必须写成 [[years]] 表数组")
+        raw_years = []
+    years: dict[int, YearSchedule] = {}
+    for index, raw in enumerate(raw_years, start=1):
+        where = f"第 {index} 个年份"
+        if not isinstance(raw, Mapping):
+            add(where, "必须是一个表（[[years]]）")
+            continue
+        year = raw.get("year")
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+            add(where, f"“year”必须是 2000–2100 之间的年份，而不是 {year!r}")
+            continue
+        where = f"{year}年"
+        before = len(problems)
+        for key in raw:
+            if key not in _YEAR_KEYS:
+                add(where, f"不认识的设置项“{key}”（可用：{'、'.join(sorted(_YEAR_KEYS))}）")
+        if year in years:
+            add(where, "这一年写了两次")
+        source_text = raw.get("source")
+        if source_text is not None and not isinstance(source_text, str):
+            add(where, "“source”必须是文字")
+            source_text = None
+        holidays: set[date] = set()
+        names: dict[date, str] = {}
+        raw_holidays = raw.get("holidays", [])
+        if not isinstance(raw_holidays, list):
+            add(where, "“holidays”必须是列表，例如 [{ name = \"元旦\", from = 2027-01-01, to = 2027-01-03 }]")
+            raw_holidays = []
+        for item in raw_holidays:
+            days = _holiday_range(add, where, item, year)
+            if days:
+                holidays.update(days)
+                names[min(days)] = str(item.get("name", "放假"))
+        workdays: set[date] = set()
+        raw_workdays = raw.get("workdays", [])
+        if not isinstance(raw_workdays, list):
+            add(where, "“workdays”必须是日期列表，例如 [2027-01-04]")
+            raw_workdays = []
+        for item in raw_workdays:
+            day = _day(item)
+            if day is None:
+                add(where, f"调休上班日“{item}”不是日期（YYYY-MM-DD）")
+            elif day.year != year:
+                add(where, f"调休上班日 {day.isoformat()} 不在 {year} 年")
+            elif day.weekday() < 5:
+                add(where, f"调休上班日 {day.isoformat()} 本来就是周一至周五的工作日，只需列出周末上班的日子")
+            else:
+                workdays.add(day)
+        both = holidays & workdays
+        if both:
+            add(where, f"同一天不能既放假又调休上班：{'、'.join(d.isoformat() for d in sorted(both))}")
+        if len(problems) == before:
+            years[year] = YearSchedule(year, frozenset(holidays), frozenset(workdays), source_text,
+                                       MappingProxyType(names))
+    if problems:
+        raise HolidayScheduleError(problems)
+    return HolidaySchedule(MappingProxyType(dict(sorted(years.items()))))
+
+
+def _holiday_range(add: Any, where: str, item: Any, year: int) -> set[date]:
+    if not isinstance(item, Mapping):
+        add(where, f"放假安排“{item}”必须写成 {{ name = \"国庆节\", from = {year}-10-01, to = {year}-10-07 }}")
+        return set()
+    for key in item:
+        if key not in _RANGE_KEYS:
+            add(where, f"放假安排中不认识的设置项“{key}”（可用：name、from、to）")
+    name = item.get("name", "放假")
+    first = _day(item.get("from"))
+    last = _day(item.get("to", item.get("from")))
+    if first is None or last is None:
+        bad = item.get("from") if first is None else item.get("to")
+        add(where, f"“{name}”的 from/to 必须是日期（YYYY-MM-DD），而不是 {bad!r}")
+        return set()
+    if last < first:
+        add(where, f"“{name}”的结束日期 {last.isoformat()} 早于开始日期 {first.isoformat()}")
+        return set()
+    if (last - first).days >= _MAX_RANGE_DAYS:
+        add(where, f"“{name}”放假 {(last - first).days + 1} 天，超过 {_MAX_RANGE_DAYS} 天，请检查日期")
+        return set()
+    if first.year != year or last.year != year:
+        add(where, f"“{name}”的日期 {first.isoformat()}–{last.isoformat()} 不在 {year} 年（跨年的假期分开写在两年里）")
+        return set()
+    return {first + timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HolidayScheduleError([f"找不到节假日安排文件 {path}"]) from None
+    except UnicodeDecodeError:
+        raise HolidayScheduleError([f"节假日安排文件 {path} 不是 UTF-8 编码的文本"]) from None
+    return loads(text, path)
+
+
+def loads(text: str, source: Path | str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise HolidayScheduleError([f"节假日安排文件 {source} 不是有效的 TOML：{exc}"]) from None
+
+
+def read_schedule(path: Path) -> HolidaySchedule:
+    return parse_schedule(_read(path), path)
+
+
+def load_schedule(*, shipped: Path | None = None, user: Path | None = None) -> HolidaySchedule:
+    """The schedule in force: the shipped years, with the shop's years added or replacing them."""
+    schedule = read_schedule(shipped or shipped_schedule_path())
+    user_path = user or user_schedule_path()
+    if user_path.is_file():
+        schedule = schedule.merged_with(read_schedule(user_path))
+    return schedule
+
+
+def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[int, ...]:
+    """Add the years in `text` (schedule TOML, e.g. pasted from next year's notice) to the shop's
+    file, replacing those years if present. Validates first; returns the years written."""
+    incoming = parse_schedule(loads(text, source), source)
+    if not incoming.years:
+        raise HolidayScheduleError([f"{source} 中没有任何年份（需要 [[years]] 和 year = ...）"])
+    path = user or user_schedule_path()
+    existing = read_schedule(path) if path.is_file() else HolidaySchedule()
+    merged = existing.merged_with(incoming)
+    _write_atomically(path, render_schedule(merged, header="# 本店补充的官方节假日安排（覆盖程序自带的同一年份）\n"))
+    return tuple(sorted(incoming.years))
+
+
+def _ranges(days: frozenset[date]) -> list[tuple[date, date]]:
+    ordered = sorted(days)
+    ranges: list[tuple[date, date]] = []
+    for day in ordered:
+        if ranges and ranges[-1][1] + timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def render_schedule(schedule: HolidaySchedule, *, header: str = "",
+                    names: Mapping[date, str] | None = None) -> str:
+    """The schedule as file text (consecutive days off as one range), readable by `parse_schedule`."""
+    lines = [header.rstrip("\n")] if header else []
+    for year, entry in sorted(schedule.years.items()):
+        lines += ["", "[[years]]", f"year = {year}"]
+        if entry.source:
+            lines.append(f"source = {_quote(entry.source)}")
+        lines.append("holidays = [")
+        for first, last in _ranges(entry.holidays):
+            name = (names or entry.names).get(first, "放假")
+            lines.append(f"  {{ name = {_quote(name)}, from = {first.isoformat()}, to = {last.isoformat()} }},")
+        lines.append("]")
+        workdays = ", ".join(d.isoformat() for d in sorted(entry.workdays))
+        lines.append(f"workdays = [{workdays}]")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,361 @@
+"""Every rule the seeds state, as a scenario: the seed file, the sentence, the timer it becomes.
+
+Seeds live in the project's shared folder (`seeds/<file>`); each pack cites its file and quotes the
+sentence beside the rule (`source`, `quote`), and each test here names the same file and sentence.
+Where the shared folder is present the quote is also checked against the seed itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.clock import CHINA, parse_moment
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
+from desktop_app.core.rule_packs import load_pack, load_packs
+from desktop_app.core.working_days import WorkdayCalendar
+from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+
+SEEDS = Path("/work/shared/seeds")
+CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
+OPEN, MET, MISSED = DeadlineStatus.OPEN, DeadlineStatus.MET, DeadlineStatus.MISSED
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CHINA)
+
+
+def compute(pack: str, kind: str, reason: str | None = None, case_open: bool = True,
+            **events: str | list[str]) -> dict[str, ComputedDeadline]:
+    history = {}
+    for name, value in events.items():
+        texts = value if isinstance(value, list) else [value]
+        history[name] = [(m.at, m.date_only) for m in map(parse_moment, texts)]
+    found = compute_from_history(load_pack(pack), kind=kind, reason=reason, case_open=case_open,
+                                 history=history, calendar=CALENDAR)
+    return {d.timer_id: d for d in found}
+
+
+def cited(pack: str, seed: str, sentence: str, *, timer: str | None = None, window: str | None = None) -> None:
+    """The pack cites `seed` beside the rule and quotes `sentence`; the seed really says it."""
+    rules = load_pack(pack)
+    rule = rules.timer(timer) if timer else next(w for w in rules.overrides if w.id == window)
+    assert rule.source is not None and seed in rule.source
+    assert rule.quote is not None and sentence in rule.quote
+    path = SEEDS / seed
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        for piece in rule.quote.split("……"):
+            assert piece in text, piece
+
+
+def test_every_quote_in_every_pack_is_in_its_seed() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("the shared seeds folder is not on this machine")
+    for pack in load_packs().values():
+        for rule in (*pack.timers, *pack.overrides):
+            if rule.quote is None:
+                continue
+            assert rule.source is not None, rule.id
+            seed = next(p for p in SEEDS.iterdir() if p.name in rule.source)
+            text = seed.read_text(encoding="utf-8")
+            for piece in rule.quote.split("……"):
+                assert piece in text, (pack.id, rule.id, piece)
+
+
+def test_assumed_figures_say_so_in_the_name_and_cite_no_seed_sentence() -> None:
+    for pack in load_packs().values():
+        for timer in pack.timers:
+            if timer.assumed:
+                assert timer.display_name.endswith("（时长为估计）")
+    d = compute("pdd", "return_refund", "quality", requested="2026-11-30 10:00")["seller_answer_request"]
+    assert d.name == "处理售后申请（48小时）（时长为估计）"
+
+
+# --- seed 001: Taobao -------------------------------------------------------------------------
+
+
+def test_seed001_seven_day_no_reason_request_auto_agreed_after_72_hours() -> None:
+    cited("taobao", "001_7891156e224716f9.txt",
+          "从用户申请退款之日起72小时内卖家未响应退款,系统会自动为双方达成退货协议",
+          timer="seller_answer_return")
+    for kind in ("return_refund", "exchange"):  # 七天无理由退换货: returns and exchanges
+        d = compute("taobao", kind, "no_reason_7d", requested="2026-11-01 00:00:00")["seller_answer_return"]
+        assert (d.due_at, d.action) == (at("2026-11-04 00:00:00"), "自动同意退货")
+
+
+def test_seed001_buyer_returns_within_7_days_of_the_agreement() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "退货协议达成用户需要在7天内退货,逾期未退货,退款会被关闭",
+          timer="buyer_ship_return")
+    for kind in ("return_refund", "exchange"):  # the exchange's return leg too
+        d = compute("taobao", kind, "quality", requested="2026-11-01 09:00",
+                    return_agreed="2026-11-02 23:59:59")["buyer_ship_return"]
+        assert d.due_at == at("2026-11-09 23:59:59")
+
+
+def test_seed001_seller_confirms_the_return_within_10_days_or_it_is_refunded() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "卖家会有10天的时间来进行确认,逾期卖家没有处理,系统会自动退款给用户",
+          timer="seller_confirm_return")
+    d = compute("taobao", "exchange", "wrong_item", requested="2026-11-01 09:00", return_agreed="2026-11-01 10:00",
+                return_shipped="2026-11-03")["seller_confirm_return"]  # date only: from 00:00 that day
+    assert (d.starts_at, d.due_at, d.action) == (at("2026-11-03 00:00"), at("2026-11-13 00:00"), "自动退款")
+
+
+def test_seed001_late_shipment_72_hours() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "实际未在七十二小时内发货", timer="ship_by")
+    d = compute("taobao", "refund_only", "late_shipment", paid="2026-11-20 08:00", shipped="2026-11-23 08:00")
+    assert (d["ship_by"].due_at, d["ship_by"].status) == (at("2026-11-23 08:00"), MET)  # the edge is inclusive
+
+
+def test_seed001_seven_days_from_signing() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "应在确认签收商品之日起7天内(以物流签收时间为准)",
+          timer="no_reason_window")
+    d = compute("taobao", "exchange", "no_reason_7d", signed="2026-11-24")["no_reason_window"]
+    assert (d.starts_at, d.due_at) == (at("2026-11-25 00:00"), at("2026-12-02 00:00"))
+
+
+# --- seed 002: Taobao / Tmall -----------------------------------------------------------------
+
+
+def test_seed002_intervention_after_72_hours_also_for_exchanges() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "售後超時機制和售中保持一致,申請客服介入的時間也是72小時後",
+          timer="refund_intervention")
+    d = compute("taobao", "exchange", "size_colour", requested="2026-11-10 12:00")["refund_intervention"]
+    assert d.due_at == at("2026-11-13 12:00")
+
+
+def test_seed002_tmall_merchant_has_5_days_then_automatic_refund() -> None:
+    cited("tmall", "002_4d944ba41a3c78c9.txt", "「等待商家處理退款申請」回的期限是5天", timer="seller_answer_request")
+    d = compute("tmall", "return_refund", "quality", requested="2026-11-10 12:00")["seller_answer_request"]
+    assert (d.due_at, d.action) == (at("2026-11-15 12:00"), "自动退款")
+
+
+def test_seed002_after_sales_within_15_days_of_trade_success() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "交易成功,之日起15日之內「申請售後」", timer="aftersales_window")
+    d = compute("taobao", "return_refund", "quality", trade_succeeded="2026-11-01 10:00")["aftersales_window"]
+    assert d.due_at == at("2026-11-16 10:00")
+
+
+SF2022 = "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的"
+
+
+@pytest.mark.parametrize("requested", ["2022-01-25 00:00:00", "2022-02-08 23:59:59", "2022-02-01"])
+@pytest.mark.parametrize(("pack", "kind", "reason", "timer", "normal_days"), [
+    ("taobao", "return_refund", "no_reason_7d", "seller_answer_return", None),
+    ("taobao", "return_refund", "quality", "seller_answer_request", 5),
+    ("taobao", "exchange", "wrong_item", "seller_answer_request", 5),
+    ("tmall", "return_refund", "quality", "seller_answer_request", 5),
+])
+def test_seed002_2022_any_return_or_exchange_request_in_the_window_gets_15_days(
+        requested: str, pack: str, kind: str, reason: str, timer: str, normal_days: int | None) -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", SF2022, window="spring_festival_2022")
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果", window="spring_festival_2022")
+    d = compute(pack, kind, reason, requested=requested)[timer]
+    assert d.starts_at == parse_moment(requested).at  # a date-only request counts from 00:00 that day
+    assert (d.window, (d.due_at - d.starts_at).days) == ("spring_festival_2022", 15)
+
+
+@pytest.mark.parametrize("requested", ["2022-01-24 23:59:59", "2022-02-09 00:00:00"])
+def test_seed002_2022_window_edges_exclusive_outside(requested: str) -> None:
+    d = compute("taobao", "return_refund", "quality", requested=requested)["seller_answer_request"]
+    assert d.window is None and (d.due_at - d.starts_at).days == 5
+
+
+def test_seed002_2022_refund_only_is_not_a_return_or_exchange() -> None:
+    d = compute("taobao", "refund_only", "not_received", requested="2022-02-01 10:00")["seller_answer_request"]
+    assert d.window is None and (d.due_at - d.starts_at).days == 5
+
+
+def test_seed002_2022_buyer_ships_within_20_days_and_seller_confirms_within_20() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "消費者應在自商家通過審核後20日內商品寄回並提交運單信息",
+          window="spring_festival_2022")
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "商家應在20日內完成確認收貨並處理,如超時未處理的,系統將自動退款",
+          window="spring_festival_2022")
+    # The return is shipped long after the window: the request inside it still decides.
+    found = compute("taobao", "exchange", "size_colour", requested="2022-02-08 23:59:59",
+                    return_agreed="2022-02-12 10:00", return_shipped="2022-02-25 10:00")
+    assert found["buyer_ship_return"].due_at == at("2022-03-04 10:00")
+    assert found["seller_confirm_return"].due_at == at("2022-03-17 10:00")
+
+
+SF2020 = ("1、買家在2020年1月17日 00:00:00至2020年2月2日23:59:59期間申請/修改退款的,"
+          "或賣家在2020年1月17日 00:00:00至2020年2月2日23:59:59期間拒絕退款的")
+
+
+def test_seed002_2020_a_every_confirmation_or_modification_15_days() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", SF2020, window="spring_festival_2020")
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "a.等待賣家或買家確認、修改的超時統一調整至15天",
+          window="spring_festival_2020")
+    for pack, kind, timer in (("taobao", "refund_only", "seller_answer_request"),
+                              ("tmall", "refund_only", "seller_answer_request"),
+                              ("taobao", "return_refund", "seller_answer_request")):
+        d = compute(pack, kind, "quality", requested="2020-01-17 00:00:00")[timer]
+        assert (d.due_at, d.window) == (at("2020-02-01 00:00:00"), "spring_festival_2020")
+
+
+def test_seed002_2020_a_a_refusal_inside_the_window_counts_too() -> None:
+    # Requested before the window, refused inside it: the seller's refusal keys the window.
+    found = compute("taobao", "return_refund", "quality", requested="2020-01-16 10:00",
+                    rejected="2020-02-02 23:59:59", return_shipped="2020-01-16 12:00")
+    assert found["seller_confirm_return"].window == "spring_festival_2020"
+
+
+def test_seed002_2020_b_seller_confirms_the_return_in_20_days() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "b.買家已退貨,等待賣家確認收貨的超時統一調整至20天",
+          window="spring_festival_2020")
+    d = compute("taobao", "return_refund", "quality", requested="2020-01-20 10:00",
+                return_shipped="2020-02-10 10:00")["seller_confirm_return"]
+    assert d.due_at == at("2020-03-01 10:00")
+
+
+def test_seed002_2020_c_buyer_confirms_a_reshipped_item_in_20_days() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "c.買家確認收到補寄商品超時統一調整為20天",
+          window="spring_festival_2020")
+    d = compute("taobao", "reship", "missing_item", requested="2020-01-20 10:00",
+                reship_shipped="2020-01-21 10:00")["buyer_confirm_reship"]
+    assert d.due_at == at("2020-02-10 10:00")
+    normal = compute("taobao", "reship", "missing_item", requested="2026-11-20 10:00",
+                     reship_shipped="2026-11-21 10:00")["buyer_confirm_reship"]
+    assert normal.window is None and normal.name.endswith("（时长为估计）")
+
+
+def test_seed002_2020_d_exchange_and_repair_confirmation_30_days() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "d.換貨維修待買家確認完成超時統一調整至30天",
+          window="spring_festival_2020")
+    ex = compute("taobao", "exchange", "size_colour", requested="2020-01-18", exchange_shipped="2020-02-05 10:00")
+    assert ex["buyer_confirm_exchange"].due_at == at("2020-03-06 10:00")
+    rep = compute("taobao", "repair", "quality", requested="2020-01-18", repair_shipped="2020-02-05 10:00")
+    assert rep["buyer_confirm_repair"].due_at == at("2020-03-06 10:00")
+
+
+def test_seed002_2020_rule2_keyed_to_the_sellers_agreement() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "等待買家填寫退貨信息的超時時間調整至25天",
+          window="spring_festival_2020_return_info")
+    # Requested before the window, agreed inside it: 25 days.
+    inside = compute("taobao", "return_refund", "quality", requested="2020-01-10 10:00",
+                     return_agreed="2020-02-02 23:59:59")["buyer_ship_return"]
+    assert inside.due_at == at("2020-02-27 23:59:59")
+    # Requested inside the window, agreed after it: the normal 7 days.
+    after = compute("taobao", "return_refund", "quality", requested="2020-02-01 10:00",
+                    return_agreed="2020-02-03 00:00:00")["buyer_ship_return"]
+    assert after.due_at == at("2020-02-10 00:00:00")
+
+
+def test_seed002_2020_rule3_evidence_within_15_days_and_seller_3_days_after_the_buyer() -> None:
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "則買家/賣家應在申請介入的15日內上傳憑證",
+          window="spring_festival_2020_evidence")
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "賣家應在買家完成舉證後3日內進行處理", timer="seller_answer_evidence")
+    found = compute("taobao", "refund_only", "quality", requested="2020-01-10 10:00",
+                    escalated="2020-01-17 00:00:00", buyer_evidence="2020-01-25 09:00")
+    assert found["evidence_upload"].due_at == at("2020-02-01 00:00:00")
+    assert found["seller_answer_evidence"].due_at == at("2020-01-28 09:00")
+    done = compute("taobao", "refund_only", "quality", requested="2020-01-10 10:00", escalated="2020-01-17 00:00",
+                   buyer_evidence="2020-01-25 09:00", evidence_submitted="2020-01-27 09:00")
+    assert done["seller_answer_evidence"].status is MET
+
+
+# --- seed 004: Douyin -------------------------------------------------------------------------
+
+
+def test_seed004_douyin_answers_a_reship_request_within_48_hours() -> None:
+    cited("douyin", "004_e1a46d0aca1946af.txt", "商家需在48小時(shí)內(nèi)進(jìn)行處理", timer="reship_answer")
+    d = compute("douyin", "reship", "missing_item", requested="2026-11-30")["reship_answer"]
+    assert (d.starts_at, d.due_at) == (at("2026-11-30 00:00"), at("2026-12-02 00:00"))
+
+
+def test_seed004_douyin_late_reship_3_yuan_or_full_refund_for_never_received() -> None:
+    cited("douyin", "004_e1a46d0aca1946af.txt", "按照每單3元的標(biāo)準(zhǔn)向用戶進(jìn)行賠付", timer="reship_ship")
+    cited("douyin", "004_e1a46d0aca1946af.txt", "系統(tǒng)會(huì)自動(dòng)全額退款", timer="reship_ship_not_received")
+    for reason in ("not_received", "lost", "signed_not_received", "stalled"):
+        found = compute("douyin", "reship", reason, requested="2026-11-30 10:00", reship_agreed="2026-11-30 12:00")
+        assert found["reship_ship_not_received"].action == "自动全额退款" and "reship_ship" not in found
+    found = compute("douyin", "reship", "missing_item", requested="2026-11-30 10:00", reship_agreed="2026-11-30 12:00")
+    assert found["reship_ship"].due_at == at("2026-12-02 12:00")
+
+
+def test_seed004_douyin_reship_within_15_days_of_confirming_receipt() -> None:
+    cited("douyin", "004_e1a46d0aca1946af.txt", "確認(rèn)收貨后的15天內(nèi)可以申請(qǐng)補(bǔ)寄",
+          timer="aftersales_window")
+    d = compute("douyin", "reship", "missing_item", trade_succeeded="2026-11-20 23:59:59")["aftersales_window"]
+    assert d.due_at == at("2026-12-05 23:59:59")
+
+
+# --- seller answers on every platform (assumed where no seed has a figure) --------------------
+
+
+@pytest.mark.parametrize(("pack", "kind", "timer", "hours", "action"), [
+    ("douyin", "refund_only", "refund_answer", 48, "自动退款"),
+    ("douyin", "return_refund", "return_answer", 48, "自动同意退货"),
+    ("douyin", "exchange", "return_answer", 48, "自动同意退货"),
+    ("pdd", "refund_only", "seller_answer_request", 48, "自动同意退款或退货"),
+    ("pdd", "return_refund", "seller_answer_request", 48, "自动同意退款或退货"),
+    ("taobao", "refund_only", "seller_answer_request", 120, "自动同意退款或退货"),
+])
+def test_every_platform_has_a_seller_answer_timer(pack: str, kind: str, timer: str, hours: int, action: str) -> None:
+    rule = load_pack(pack).timer(timer)
+    assert rule.assumed and rule.source and "资料中没有" in rule.source
+    d = compute(pack, kind, "quality", requested="2026-12-01 09:00")[timer]
+    assert ((d.due_at - d.starts_at).total_seconds() / 3600, d.action) == (hours, action)
+    assert d.name.endswith("（时长为估计）")
+    answered = compute(pack, kind, "quality", requested="2026-12-01 09:00", rejected="2026-12-01 10:00")[timer]
+    assert answered.status is MET
+
+
+def test_2022_window_in_a_pdd_case_is_not_taobaos() -> None:
+    d = compute("pdd", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_request"]
+    assert d.window is None and (d.due_at - d.starts_at).days == 2
+    assert d.status is OPEN
+
+
+# --- automatic platform actions, chained ------------------------------------------------------
+
+
+def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
+    cited("douyin", "004_e1a46d0aca1946af.txt", "系統(tǒng)超時(shí)自動(dòng)同意", timer="reship_answer")
+    assert load_pack("douyin").timer("reship_answer").auto_records == "reship_agreed"
+    found = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00")
+    ship = found["reship_ship"]
+    assert (ship.starts_at, ship.due_at) == (at("2026-11-30 10:00"), at("2026-12-02 10:00"))
+    assert ship.name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
+    assert found["reship_answer"].status is OPEN  # never answered: overdue in the list
+    # The shop records the agreement a day later: the clock keeps the platform's time, the mark goes.
+    recorded = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00",
+                       reship_agreed="2026-12-01 09:00")
+    assert (recorded["reship_ship"].starts_at, recorded["reship_ship"].name) == \
+        (at("2026-11-30 10:00"), "补寄发货并上传运单号（48小时）")
+    assert recorded["reship_answer"].status is MISSED
+    # Answered in time: the shop's own agreement starts the clock.
+    in_time = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00",
+                      reship_agreed="2026-11-30 10:00")
+    assert in_time["reship_ship"].starts_at == at("2026-11-30 10:00") and in_time["reship_answer"].status is MET
+    refused = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00", rejected="2026-11-29")
+    assert "reship_ship" not in refused
+
+
+def test_seed001_taobao_72_hour_auto_agreement_starts_the_buyers_7_days() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "系统会自动为双方达成退货协议", timer="seller_answer_return")
+    for pack in ("taobao", "tmall"):
+        found = compute(pack, "return_refund", "no_reason_7d", requested="2026-11-20 20:00")
+        ship = found["buyer_ship_return"]
+        assert (ship.starts_at, ship.due_at) == (at("2026-11-23 20:00"), at("2026-11-30 20:00"))
+        assert ship.name.endswith("（按平台自动同意起算）")
+    # Not a 7-day request: nothing is agreed automatically, no buyer clock.
+    assert "buyer_ship_return" not in compute("taobao", "return_refund", "quality", requested="2026-11-20 20:00")
+
+
+# --- 双11: a yearly window --------------------------------------------------------------------
+
+
+def test_seed000_double11_ships_within_7_days_every_year_estimated_where_not_announced() -> None:
+    cited("taobao", "000_5ba98c4104da749e.txt", "双十一期间的发货时间是7天", window="double11_2025")
+    own = compute("taobao", "refund_only", "late_shipment", paid="2025-11-11 23:59:59")["ship_by"]
+    assert (own.due_at, own.window, own.estimated) == (at("2025-11-18 23:59:59"), "double11_2025", False)
+    for year in (2024, 2026):
+        d = compute("taobao", "refund_only", "late_shipment", paid=f"{year}-10-15 20:00:00")["ship_by"]
+        assert (d.due_at, d.window, d.estimated) == (at(f"{year}-10-22 20:00:00"), f"double11_{year}_estimated", True)
+        before = compute("taobao", "refund_only", "late_shipment", paid=f"{year}-10-15 19:59:59")["ship_by"]
+        assert (before.window, before.due_at) == (None, at(f"{year}-10-18 19:59:59"))
+    assert load_pack("taobao").missing_yearly_windows(2026) == ["双11发货时效"]
+    assert load_pack("taobao").missing_yearly_windows(2025) == []
