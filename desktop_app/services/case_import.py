@@ -35,6 +35,7 @@ from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
 from desktop_app.services.deadlines import RuleContext, recompute_cases
 from desktop_app.services.reships import ReshipStatus
+from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -92,14 +93,7 @@ def import_cases(db: Database, paths: Sequence[Path | str], platform: str = "aut
                  progress: Callable[[ImportProgress], None] | None = None,
                  cancel: Callable[[], bool] | None = None) -> CaseImportResult:
     steps = import_case_steps(db, paths, platform, cancel)
-    while True:
-        try:
-            step = next(steps)
-        except StopIteration as finished:
-            result: CaseImportResult = finished.value
-            return result
-        if progress is not None:
-            progress(step)
+    return run_to_end(steps, progress)
 
 
 @dataclass

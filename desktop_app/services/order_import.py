@@ -23,6 +23,7 @@ from desktop_app.io.order_rows import RowError
 from desktop_app.io.user_profiles import available_profiles
 from desktop_app.services import backups
 from desktop_app.services.deadlines import recompute_open_cases
+from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.database import Database
 
 __all__ = [
@@ -116,14 +117,7 @@ def import_files(db: Database, paths: Sequence[Path | str], platform: str = "aut
     stay imported: one transaction per file).
     """
     steps = import_steps(db, paths, platform, cancel, profile_id=profile_id)
-    while True:
-        try:
-            step = next(steps)
-        except StopIteration as finished:
-            result: ImportResult = finished.value
-            return result
-        if progress is not None:
-            progress(step)
+    return run_to_end(steps, progress)
 
 
 def save_import_report(result: ImportResult | FileImportResult, path: Path | str) -> Path:
