@@ -10,15 +10,20 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from desktop_app.core.clock import as_china
-from desktop_app.io.xlsx_cells import column_letter, header_cells, set_widths, text_cell
+from desktop_app.io.xlsx_cells import (
+    column_letter,
+    header_cells,
+    set_widths,
+    time_cell,
+)
+from desktop_app.io.xlsx_cells import money_cell as _money
+from desktop_app.io.xlsx_cells import optional_text_cell as _text
 
 CASE_COLUMNS: tuple[str, ...] = (
     "编号", "平台", "店铺", "订单号", "买家/收货人", "手机", "类型", "原因", "状态", "退款金额", "补偿金额",
@@ -27,7 +32,6 @@ CASE_COLUMNS: tuple[str, ...] = (
 )
 _WIDTHS = [7, 8, 18, 24, 11, 14, 10, 12, 12, 10, 10, 9, 22, 14, 10, 20, 40, 17, 22, 17, 17, 40]
 _TIME_FORMAT = "yyyy-mm-dd hh:mm"
-_MONEY_FORMAT = "#,##0.00"
 SHEET_TITLE = "售后单"
 
 
@@ -47,24 +51,8 @@ class CaseLine:
     description: str | None
 
 
-def _text(sheet: WriteOnlyWorksheet, value: str | None) -> WriteOnlyCell | str | None:
-    return text_cell(sheet, value) if value else None
-
-
 def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | None:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=as_china(value).replace(tzinfo=None))  # Excel has no time zones
-    cell.number_format = _TIME_FORMAT
-    return cell
-
-
-def _money(sheet: WriteOnlyWorksheet, fen: int | None) -> WriteOnlyCell | None:
-    if fen is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
-    cell.number_format = _MONEY_FORMAT
-    return cell
+    return time_cell(sheet, value, _TIME_FORMAT)
 
 
 def write_cases_xlsx(lines: Iterable[CaseLine], path: Path | str) -> int:

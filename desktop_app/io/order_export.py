@@ -10,15 +10,20 @@ import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from desktop_app.core.clock import as_china
-from desktop_app.io.xlsx_cells import column_letter, header_cells, set_widths, text_cell
+from desktop_app.io.xlsx_cells import (
+    column_letter,
+    header_cells,
+    set_widths,
+    time_cell,
+)
+from desktop_app.io.xlsx_cells import money_cell as _money
+from desktop_app.io.xlsx_cells import optional_text_cell as _text
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "平台", "店铺", "订单号", "订单状态", "收货人", "手机", "收货地址", "商品", "商品数量", "实付金额",
@@ -26,7 +31,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 )
 _WIDTHS = [8, 18, 24, 22, 10, 15, 44, 48, 9, 11, 19, 19, 12, 20]
 _TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-_MONEY_FORMAT = "#,##0.00"
 SHEET_TITLE = "订单"
 
 
@@ -50,25 +54,8 @@ class OrderExportRow:
     tracking_no: str | None
 
 
-def _text(sheet: WriteOnlyWorksheet, value: str | None) -> WriteOnlyCell | str | None:
-    return text_cell(sheet, value) if value else None
-
-
 def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | None:
-    if value is None:
-        return None
-    # Excel has no time zones: write the China wall-clock time the shop works in.
-    cell = WriteOnlyCell(sheet, value=as_china(value).replace(tzinfo=None))
-    cell.number_format = _TIME_FORMAT
-    return cell
-
-
-def _money(sheet: WriteOnlyWorksheet, fen: int | None) -> WriteOnlyCell | None:
-    if fen is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
-    cell.number_format = _MONEY_FORMAT
-    return cell
+    return time_cell(sheet, value, _TIME_FORMAT)
 
 
 def write_orders_xlsx(rows: Iterable[OrderExportRow], path: Path | str,

@@ -9,16 +9,21 @@ value stays exactly as it was, shown without a visible apostrophe, and is text f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from desktop_app.core.clock import as_china
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color="305496", end_color="305496")
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_BORDER = Border(bottom=Side(style="thin", color="1F3864"))
+MONEY_FORMAT = "#,##0.00"
 
 
 def could_be_formula(text: str) -> bool:
@@ -32,6 +37,29 @@ def text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell | str:
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     cell.quotePrefix = True
+    return cell
+
+
+def optional_text_cell(sheet: WriteOnlyWorksheet, value: str | None) -> WriteOnlyCell | str | None:
+    """`text_cell`, or an empty cell for no text."""
+    return text_cell(sheet, value) if value else None
+
+
+def time_cell(sheet: WriteOnlyWorksheet, value: datetime | None, number_format: str) -> WriteOnlyCell | None:
+    """A time as the China wall-clock time the shop works in (Excel has no time zones)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=as_china(value).replace(tzinfo=None))
+    cell.number_format = number_format
+    return cell
+
+
+def money_cell(sheet: WriteOnlyWorksheet, fen: int | None) -> WriteOnlyCell | None:
+    """Yuan as an exact number Excel can add up (never a float from fen / 100)."""
+    if fen is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
+    cell.number_format = MONEY_FORMAT
     return cell
 
 
