@@ -6,39 +6,28 @@ Each function is one transaction with its timeline note; a failed write leaves n
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound
 from desktop_app.paths import data_dir
 from desktop_app.services.cases import current_author
+from desktop_app.services.evidence_files import (
+    EVIDENCE_FOLDER,
+    EvidenceCopies,
+    checked_sources,
+    evidence_copies,
+    stored_file,
+)
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, CaseEvidence, ClaimEvidence, utcnow
 
-EVIDENCE_FOLDER = "evidence"
-
 
 def case_evidence_dir(case_id: int) -> Path:
     return data_dir() / EVIDENCE_FOLDER / f"case-{case_id}"
-
-
-def stored_file(stored_path: str) -> Path:
-    """The absolute path of an evidence file from its stored (data-folder-relative) path."""
-    return data_dir() / Path(stored_path)
-
-
-def free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return target
 
 
 def _note(session: Session, case: Case, who: str, text: str) -> None:
@@ -50,35 +39,18 @@ def _note(session: Session, case: Case, who: str, text: str) -> None:
 def add_case_evidence(db: Database, case_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
     """Copy the files into the data folder and attach them to the case; the whole batch or nothing."""
     who = current_author() if author is None else author
-    sources = [Path(f) for f in files]
-    if not sources:
-        raise UserError("请选择要添加的证据文件")
-    missing = [str(p) for p in sources if not p.is_file()]
-    if missing:
-        raise NotFound("找不到文件：" + "、".join(missing))
-    copied: list[Path] = []
-    try:
-        with db.transaction() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"找不到售后单 #{case_id}")
-            folder = case_evidence_dir(case_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            rows = []
-            for source in sources:
-                target = free_name(folder, source.name)
-                shutil.copy2(source, target)
-                copied.append(target)
-                rows.append(CaseEvidence(case_id=case_id, stored_path=target.relative_to(data_dir()).as_posix(),
-                                         original_name=source.name, added_by=who))
-            session.add_all(rows)
-            _note(session, case, who, "添加证据：" + "、".join(p.name for p in sources))
-            session.flush()
-            return [row.id for row in rows]
-    except BaseException:
-        for path in copied:
-            path.unlink(missing_ok=True)
-        raise
+    sources = checked_sources(files)
+    with evidence_copies() as copies, db.transaction() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"找不到售后单 #{case_id}")
+        folder = case_evidence_dir(case_id)
+        rows = [CaseEvidence(case_id=case_id, stored_path=copies.copy(source, folder), original_name=source.name,
+                             added_by=who) for source in sources]
+        session.add_all(rows)
+        _note(session, case, who, "添加证据：" + "、".join(p.name for p in sources))
+        session.flush()
+        return [row.id for row in rows]
 
 
 def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
@@ -95,19 +67,16 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
     path.unlink(missing_ok=True)
 
 
-def copy_case_evidence_to_claim(session: Session, case_id: int, claim_id: int, claim_folder: Path) -> list[Path]:
-    """Inside the caller's transaction: copies of the case's evidence files for a new claim (its own
-    files, so removing one from the claim never removes it from the case). Returns the copies made,
-    for the caller to delete if its transaction fails."""
-    copies: list[Path] = []
-    rows = [r for r in case_evidence_rows(session, case_id) if stored_file(r.stored_path).is_file()]
-    if not rows:
-        return copies
-    claim_folder.mkdir(parents=True, exist_ok=True)
-    for r in rows:
-        target = free_name(claim_folder, r.original_name)
-        shutil.copy2(stored_file(r.stored_path), target)
-        copies.append(target)
-        session.add(ClaimEvidence(claim_id=claim_id, stored_path=target.relative_to(data_dir()).as_posix(),
-                                  original_name=r.original_name, added_at=utcnow()))
-    return copies
+def copy_case_evidence_to_claim(session: Session, case_id: int, claim_id: int, claim_folder: Path,
+                                copies: EvidenceCopies) -> list[str]:
+    """Inside the caller's transaction (and its `evidence_copies()` block): copies of the case's evidence
+    files for a new claim (its own files, so removing one from the claim never removes it from the
+    case). Returns the names copied."""
+    names: list[str] = []
+    for r in case_evidence_rows(session, case_id):
+        if stored_file(r.stored_path).is_file():
+            stored = copies.copy(stored_file(r.stored_path), claim_folder, r.original_name)
+            session.add(ClaimEvidence(claim_id=claim_id, stored_path=stored, original_name=r.original_name,
+                                      added_at=utcnow()))
+            names.append(Path(stored).name)
+    return names

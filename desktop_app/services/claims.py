@@ -8,7 +8,6 @@ which actions are allowed.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +37,7 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.paths import data_dir
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import clean_order_no, current_author
+from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, stored_file
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
@@ -57,7 +57,6 @@ from desktop_app.store.rows import OrderItemRow, OrderRow
 FOLLOW_UP_TIMER = "claim_follow_up"
 FOLLOW_UP_NAME = "快递理赔跟进"
 FOLLOW_UP_ACTION = "联系快递催办理赔"  # what the shop does when it comes due (shown as the consequence)
-EVIDENCE_FOLDER = "evidence"
 
 
 # --- prefilling -------------------------------------------------------------------------------
@@ -215,7 +214,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
     """Record a claim for an order (or a case's order), prefilled from the order; returns its number."""
     who = current_author() if author is None else author
     when = new.at or Moment(now())
-    with db.transaction() as session:
+    with evidence_copies() as copies, db.transaction() as session:
         if new.case_id is not None:
             draft = draft_for_case(session, new.case_id)
             if new.order_id is not None and new.order_id != draft.order.id:
@@ -248,10 +247,10 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
                date_only=when.date_only)
         _sync_follow_up(session, claim, when.at)
         if new.case_id is not None:  # the case's photos and weighing records go along
-            copies = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_dir(claim.id))
-            if copies:
+            names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_dir(claim.id), copies)
+            if names:
                 _event(session, claim, kind="evidence", author=who,
-                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(p.name for p in copies))
+                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
         return claim.id
 
 
@@ -537,57 +536,25 @@ def evidence_dir(claim_id: int) -> Path:
     return data_dir() / EVIDENCE_FOLDER / str(claim_id)
 
 
-def evidence_path(stored_path: str) -> Path:
-    """The absolute path of an evidence file from its stored (data-folder-relative) path."""
-    return data_dir() / Path(stored_path)
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return target
+# The stored path of a claim's evidence file, as an absolute path (the claims tab opens it).
+evidence_path = stored_file
 
 
 def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
     """Copy files (photos of the box and label, weighing records, chat screenshots) into the data
     folder and attach them; refuses the whole batch if any file is missing. Returns the new ids."""
     who = current_author() if author is None else author
-    sources = [Path(f) for f in files]
-    if not sources:
-        raise UserError("请选择要添加的证据文件")
-    missing = [str(p) for p in sources if not p.is_file()]
-    if missing:
-        raise NotFound("找不到文件：" + "、".join(missing))
-    copied: list[Path] = []
-    try:
-        with db.transaction() as session:
-            claim = _load(session, claim_id)
-            folder = evidence_dir(claim_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            rows: list[ClaimEvidence] = []
-            for source in sources:
-                target = _free_name(folder, source.name)
-                shutil.copy2(source, target)
-                copied.append(target)
-                rows.append(ClaimEvidence(
-                    claim_id=claim.id, stored_path=target.relative_to(data_dir()).as_posix(),
-                    original_name=source.name, added_at=utcnow(),
-                ))
-            session.add_all(rows)
-            claim.updated_at = utcnow()
-            _event(session, claim, kind="evidence", author=who,
-                   note="添加证据：" + "、".join(p.name for p in sources))
-            session.flush()
-            return [row.id for row in rows]
-    except BaseException:
-        # The database refused: do not leave orphan copies behind.
-        for path in copied:
-            path.unlink(missing_ok=True)
-        raise
+    sources = checked_sources(files)
+    with evidence_copies() as copies, db.transaction() as session:
+        claim = _load(session, claim_id)
+        folder = evidence_dir(claim_id)
+        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(source, folder),
+                              original_name=source.name, added_at=utcnow()) for source in sources]
+        session.add_all(rows)
+        claim.updated_at = utcnow()
+        _event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
+        session.flush()
+        return [row.id for row in rows]
 
 
 def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
