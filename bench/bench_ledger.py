@@ -47,7 +47,8 @@ class PaintWatch(QObject):
             QTimer.singleShot(0, lambda: result.setdefault(self.key, time.time() - self.t0_getter()))
         return False
 
-window = create_window(Path(sys.argv[1]))
+from desktop_app.store.locations import parse_location
+window = create_window(parse_location(sys.argv[1]))  # a file, or a team server's URL (bench_team.py)
 watch = PaintWatch("launch_to_window_s", lambda: t_start)
 window.installEventFilter(watch)
 window.show()
@@ -103,7 +104,7 @@ app.exec()
 """
 
 
-def measure(db: Path) -> dict[str, object]:
+def measure(db: Path | str) -> dict[str, object]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AFTERSALES_LEDGER_HOME=str(HERE / "out" / "home"))
     t0 = time.time()
     proc = subprocess.run([sys.executable, "-c", CHILD, str(db), repr(t0)], capture_output=True, text=True,

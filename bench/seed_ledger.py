@@ -24,8 +24,9 @@ STATUSES = ["pending", "processing", "awaiting_return", "reship_agreed", "refund
 REASONS = ["missing_item", "wrong_item", "damaged", "lost", "quality", "no_reason_7d", "stalled", "other"]
 
 
-def seed(path: Path, n: int, seed_value: int = 7) -> float:
-    """Create `path` with n orders and n cases unless it already holds them; returns seconds spent."""
+def seed(path: Path | str, n: int, seed_value: int = 7) -> float:
+    """Create `path` (a file, or a PostgreSQL URL: bench_team.py) with n orders and n cases unless it
+    already holds them; returns seconds spent."""
     db = open_database(path)
     try:
         with db.reading() as s:
@@ -80,7 +81,8 @@ def seed(path: Path, n: int, seed_value: int = 7) -> float:
         catch_up(db, limit=100_000)  # the app indexes new orders for search after each import
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.commit()
         return time.perf_counter() - started
     finally:

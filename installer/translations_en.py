@@ -877,6 +877,56 @@ EN: dict[str, str | tuple[str, str]] = {
     "等待中": "Waiting",
     "复制订单号": "Copy order number",
     "复制运单号": "Copy tracking number",
+    # --- team mode (连接团队数据库) ----------------------------------------------------------------
+    "连接团队数据库": "Connect to a team database",
+    "连接团队数据库…": "Connect to a team database…",
+    ("几个人在几台电脑上共用一个台账：把台账放在店里的一台电脑、NAS 或云数据库的 PostgreSQL 上。"
+     "每条修改都记下席位名，其他席位的窗口几秒内自动刷新。"):
+        "Several people on several computers share one ledger: keep it in PostgreSQL on a PC in the shop, a NAS or a "
+        "cloud database. Every change records the seat name; the other seats' windows refresh by themselves "
+        "within seconds.",
+    "例如 192.168.1.20 或 db.example.com": "e.g. 192.168.1.20 or db.example.com",
+    "保存在系统钥匙串中，不写入任何文件": "Kept in the system keyring, never written to a file",
+    "服务器": "Server",
+    "端口": "Port",
+    "数据库名": "Database",
+    "用户名": "User",
+    "密码": "Password",
+    "席位名（你的名字）": "Seat name (your name)",
+    "现在使用：%1": "Now using: %1",
+    "测试连接": "Test connection",
+    "保存并连接": "Save and connect",
+    "迁移本机数据到服务器…": "Move this computer's data to the server…",
+    "把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）":
+        ("Copy this computer's whole ledger file into the empty database above, then connect to it "
+         "(the file stays as it is)"),
+    "改用本机文件": "Use the local file",
+    "请填写：%1": "Please fill in: %1",
+    "正在连接 %1 …": "Connecting to %1 …",
+    "连接失败：%1": "Connection failed: %1",
+    "数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。":
+        "The database is empty: connecting creates the ledger, or use “Move this computer's data to the server” "
+        "to bring the existing data.",
+    "数据库里是旧版本的台账，连接时会升级（请先备份）。":
+        "The database holds a ledger of an older version; connecting upgrades it (back it up first).",
+    "数据库里已有台账：%1 条售后单。": "The database already holds a ledger: %1 after-sales cases.",
+    "连接成功（PostgreSQL %1）。": "Connected (PostgreSQL %1). ",
+    "迁移本机数据": "Move local data",
+    "把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。":
+        "Copy all data in %1 to %2? The target database must be empty; the local file is not changed.",
+    "正在迁移，请稍候……": "Moving, please wait…",
+    "迁移未完成，服务器未改动：%1": "The move did not complete; the server is unchanged: %1",
+    "迁移完成": "Move complete",
+    "已迁移并核对：%1。现在连接团队数据库。": "Moved and checked: %1. Now connecting to the team database.",
+    "团队": "Team",
+    "备份团队数据库": "Back up the team database",
+    ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
+     "恢复请在服务器上用 pg_restore。现在备份吗？"):
+        "The team database is on a server: it is backed up with PostgreSQL's pg_dump into the backup folder %1. "
+        "Restore it on the server with pg_restore. Back up now?",
+    "团队数据库已备份到 %1": "Team database backed up to %1",
+    "备份未完成": "Backup not completed",
+    "文件不在这台电脑上（由另一个席位添加）：%1": "The file is not on this computer (another seat added it): %1",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

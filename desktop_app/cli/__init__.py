@@ -16,11 +16,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import __version__
 from desktop_app.cli.terminal_text import visible_output
 from desktop_app.core.errors import LedgerDamaged, UserError
+
+if TYPE_CHECKING:
+    from desktop_app.store.locations import LedgerLocation
 
 Handler = Callable[[argparse.Namespace], int]
 INTERNAL_ERROR_EXIT = 3
@@ -35,24 +38,37 @@ class CommandError(UserError):
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, help="数据库文件（默认：用户数据目录中的 ledger.sqlite3）")
+    parser.add_argument(
+        "--db", metavar="PATH|URL",
+        help="数据库文件，或团队数据库地址 postgresql+psycopg://用户:密码@主机:端口/库名"
+             "（默认：环境变量 AFTERSALES_LEDGER_DB、设置中保存的团队数据库，或用户数据目录中的 ledger.sqlite3）")
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
-def db_path_of(args: argparse.Namespace) -> Path:
-    from desktop_app.paths import default_db_path
+def location_of(args: argparse.Namespace) -> LedgerLocation:
+    """The ledger this command works on: `--db`, else AFTERSALES_LEDGER_DB, the saved team server or
+    the local file (services/team.py)."""
+    from desktop_app.services.team import ledger_location
 
-    db = getattr(args, "db", None)
-    return Path(db) if db else default_db_path()
+    return ledger_location(getattr(args, "db", None))
+
+
+def db_path_of(args: argparse.Namespace) -> Path:
+    """The SQLite file of a command that works on the file itself (backups, restore, check)."""
+    location = location_of(args)
+    if location.path is None:
+        raise CommandError(f"这个命令只用于本机的数据库文件；{location.display()} 是团队数据库服务器。", 2)
+    return location.path
 
 
 def open_db(args: argparse.Namespace):  # -> Database (imported lazily: keeps `--help` fast)
+    from desktop_app.services.team import seat_name
     from desktop_app.store.database import open_database
 
-    return open_database(db_path_of(args))
+    return open_database(location_of(args), seat=seat_name())
 
 
 def print_json(value: Any) -> None:
@@ -64,7 +80,7 @@ def _command_modules() -> list[Any]:
 
     modules: list[Any] = [cases]
     for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "returns",
-                 "case_export", "playbooks", "evidence", "report", "costs", "product_costs"):
+                 "case_export", "playbooks", "evidence", "report", "costs", "product_costs", "team"):
         try:
             modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:
@@ -113,14 +129,19 @@ def _run(argv: Sequence[str]) -> int:
 def _report_failure(error: Exception, args: argparse.Namespace) -> int:
     from desktop_app.store.ledger_errors import as_user_error
 
+    location: LedgerLocation | None = None
     try:
-        known = as_user_error(error, db_path_of(args))
+        location = location_of(args)
+    except Exception:  # the --db value itself is what failed: the message below says so
+        location = None
+    try:
+        known = as_user_error(error, location)
     except Exception:
         known = None
-    if isinstance(known, LedgerDamaged):
+    if isinstance(known, LedgerDamaged) and location is not None and location.path is not None:
         from desktop_app.services.backups import damaged_advice
 
-        sys.stderr.write(f"错误：{known.message}\n{damaged_advice(db_path_of(args))}\n")
+        sys.stderr.write(f"错误：{known.message}\n{damaged_advice(location.path)}\n")
         return 2
     if known is not None:
         sys.stderr.write(f"错误：{known.message}\n")

@@ -1,6 +1,7 @@
 """`backup` and `restore`: copies of the ledger, headless.
 
     backup [--to DIR]          a copy now (prints the file written); default: the backup folder
+                               (a team ledger on PostgreSQL: a pg_dump file, where pg_dump is installed)
     backup --list [--json]     the backups of this ledger, newest first, with their case/order counts
     backup --folder DIR|default   remember another backup folder (a cloud-synced one, say)
     restore FILE               replace the ledger with FILE (the current file is backed up first)
@@ -13,9 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, add_json_option, db_path_of, print_json
+from desktop_app.cli import CommandError, add_db_option, add_json_option, db_path_of, location_of, print_json
 from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.services import backups
+from desktop_app.services.server_backups import dump_server
 from desktop_app.store.ledger_files import check_integrity
 
 
@@ -23,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     backup = subparsers.add_parser(
         "backup", help="备份数据库（打印写入的文件）；--list 列出备份",
         description="用 SQLite 在线备份复制数据库（程序运行中也可以）。默认写到备份文件夹"
-                    "（用户数据目录下的 backups，可用 --folder 更改）。")
+                    "（用户数据目录下的 backups，可用 --folder 更改）。团队数据库（PostgreSQL）用 pg_dump 备份"
+                    "（需要安装 PostgreSQL 客户端工具）。")
     mode = backup.add_mutually_exclusive_group()
     mode.add_argument("--to", metavar="DIR", type=Path, help="写到这个文件夹（不参与自动轮换）")
     mode.add_argument("--list", action="store_true", help="列出这个数据库的备份（最新的在前）")
@@ -50,6 +53,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _backup(args: argparse.Namespace) -> int:
+    location = location_of(args)
+    if location.url is not None and args.folder is None:
+        if args.list:
+            raise CommandError("团队数据库的备份是 pg_dump 文件，请在备份文件夹中查看："
+                               f"{args.to or backups.backup_folder()}")
+        written = dump_server(location, args.to)
+        if args.json:
+            print_json({"file": str(written)})
+        else:
+            sys.stdout.write(f"{written}\n")
+        return 0
     db_path = db_path_of(args).expanduser().resolve()
     if args.folder is not None:
         chosen = None if args.folder.strip().lower() == "default" else Path(args.folder)

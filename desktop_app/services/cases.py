@@ -6,7 +6,6 @@ Each function is one transaction and writes its audit events; the state machine 
 
 from __future__ import annotations
 
-import getpass
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from desktop_app.core.vocabulary import (
     platform_case_key,
 )
 from desktop_app.services.deadlines import RuleContext, recompute_case
+from desktop_app.services.team import seat_name
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
@@ -39,10 +39,8 @@ _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 
 
 def current_author() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers) or no login name
-        return ""
+    """The seat name every change is recorded under (services/team.py)."""
+    return seat_name()
 
 
 def clean_order_no(text: str) -> str:

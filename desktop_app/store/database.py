@@ -1,19 +1,20 @@
-"""Opening the ledger file: engine, SQLite pragmas, migrations after a backup, sessions.
+"""Opening the ledger: engine, SQLite pragmas, migrations after a backup, sessions.
 
-SQLite-specific settings live here and in `search.py` only, so the same models can later run on
-PostgreSQL.
+A ledger is a SQLite file or a PostgreSQL database a team shares (`locations.py`); the dialect
+differences of opening one live here, those of searching in `search.py`, of bulk writes in the
+upsert modules. Everything else runs the same SQLAlchemy on both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
@@ -26,6 +27,7 @@ from desktop_app.store.ledger_files import (
     has_sqlite_header,
     make_ledger_private,
 )
+from desktop_app.store.locations import LedgerLocation, parse_location
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 # Every schema revision this version knows, oldest first; the last is the head. Kept in step with
 # migrations/versions by a test, so opening an up-to-date file never imports Alembic (~0.4 s).
 KNOWN_REVISIONS = ("0001_initial", "0002_search_queue", "0003_search_watermark", "0004_case_intake",
-                   "0005_batch", "0005_money", "0005_timers")
+                   "0005_batch", "0005_money", "0005_timers", "0006_team")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # A second writer (another window, a CLI import) waits this long for the first to commit, then fails
 # with a message; one large import holds the write lock for a few seconds.
@@ -69,18 +71,22 @@ def head_revision() -> str:
 
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has_table = conn.execute(
-            text("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-        ).scalar_one()
-        if not has_table:
+        if not inspect(conn).has_table("alembic_version"):
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one_or_none()
+
+
+# Two seats starting a new version at once: the second waits for the first one's migration
+# (a transaction-scoped advisory lock), then finds the schema at head.
+_MIGRATION_LOCK = 0x5A1E_5001
 
 
 def _upgrade(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         command.upgrade(alembic_config(conn), "head")
 
 
@@ -91,13 +97,30 @@ def backup_file(src: Path, dest: Path) -> None:
 
 @dataclass
 class Database:
-    """An open ledger: the engine and a session factory. One per file per process."""
+    """An open ledger: the engine and a session factory. One per ledger per process.
+
+    `path` is the SQLite file (None on a server); `location` says where the ledger is either way.
+    """
 
     path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
     backup_path: Path | None = None
     integrity: IntegrityReport | None = None
+    location: LedgerLocation | None = None
+    # On a server: the connections (backend pids) this process writes through; change notices from
+    # them are our own (store/change_notices.py).
+    own_backends: set[int] = field(default_factory=set)
+
+    @property
+    def is_server(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
+
+    def display_name(self) -> str:
+        """The file, or the server URL without its password."""
+        if self.location is not None:
+            return self.location.display()
+        return str(self.path)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -129,11 +152,76 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, migrate: bool = True,
-                  check_seconds: float | None = OPEN_CHECK_SECONDS) -> Database:
-    """Open (and create or upgrade) the ledger at `path`.
+def open_database(target: Path | str | LedgerLocation, migrate: bool = True,
+                  check_seconds: float | None = OPEN_CHECK_SECONDS, seat: str = "") -> Database:
+    """Open (and create or upgrade) the ledger at `target`: a SQLite file path, or a PostgreSQL URL
+    or location. A ledger written by a newer app is refused. On a server, `seat` (who works at this
+    window or command) goes with every change notice the other seats receive."""
+    location = target if isinstance(target, LedgerLocation) else parse_location(target)
+    if location.url is not None:
+        return _open_server(location, migrate, seat)
+    assert location.path is not None
+    return _open_file(location.path, migrate, check_seconds)
 
-    A file written by a newer app is refused. An existing file first passes `PRAGMA quick_check`
+
+# A server that does not answer within this is reported as unreachable instead of hanging a window.
+CONNECT_TIMEOUT_SECONDS = 10
+# Seats wait at most this long for a row another seat has locked (one import holds rows for seconds).
+SERVER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
+
+
+def server_engine(location: LedgerLocation, seat: str = "", own_backends: set[int] | None = None) -> Engine:
+    """An engine on the team's PostgreSQL: connections checked before use (a server restart or a
+    dropped Wi-Fi is survived), bounded waits for the server and for locks; each connection carries
+    the seat name that the change notices report (migration 0006_team)."""
+    assert location.url is not None
+    engine = create_engine(
+        location.url,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "application_name": "aftersales-ledger",
+            "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c timezone=UTC",
+        },
+    )
+
+    def name_the_seat(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('ledger.seat', %s, false), pg_backend_pid()", (seat,))
+            row = cursor.fetchone()
+        dbapi_conn.commit()
+        if own_backends is not None:
+            own_backends.add(int(row[1]))
+
+    event.listen(engine, "connect", name_the_seat)
+    return engine
+
+
+def _open_server(location: LedgerLocation, migrate: bool, seat: str) -> Database:
+    own_backends: set[int] = set()
+    engine = server_engine(location, seat, own_backends)
+    try:
+        _check_revision(engine, location.display())
+        if migrate and _current_revision(engine) != head_revision():
+            _upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(None, engine, sessionmaker(engine, expire_on_commit=False), location=location,
+                    own_backends=own_backends)
+
+
+def _check_revision(engine: Engine, where: str) -> str | None:
+    current = _current_revision(engine)
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise DatabaseTooNew(
+            f"数据库 {where} 由更新版本的售后台账创建（版本 {current}），本程序无法打开。请升级程序后再试。"
+        )
+    return current
+
+
+def _open_file(path: Path, migrate: bool, check_seconds: float | None) -> Database:
+    """Open the SQLite ledger at `path`. An existing file first passes `PRAGMA quick_check`
     within `check_seconds` (None: the whole file, 0: skipped); a damaged one raises `LedgerDamaged`
     and is not written to. Before an existing file is migrated it is copied next to itself as
     `<name>.bak-<old revision>-<time>`. A new file is created readable by its owner only.
@@ -160,13 +248,8 @@ def open_database(path: Path | str, migrate: bool = True,
     event.listen(engine, "connect", _sqlite_pragmas)
     backup_path = None
     try:
-        current = _current_revision(engine)
-        head = head_revision()
-        if current is not None and current not in KNOWN_REVISIONS:
-            raise DatabaseTooNew(
-                f"数据库 {db_path} 由更新版本的售后台账创建（版本 {current}），本程序无法打开。请升级程序后再试。"
-            )
-        if migrate and current != head:
+        current = _check_revision(engine, str(db_path))
+        if migrate and current != head_revision():
             if existed:
                 stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
                 backup_path = db_path.with_name(f"{db_path.name}.bak-{current or 'none'}-{stamp}")
@@ -176,9 +259,35 @@ def open_database(path: Path | str, migrate: bool = True,
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(db_path, engine, sessions, backup_path, integrity)
+    return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path))
 
 
 def _check_is_sqlite(db_path: Path) -> None:
     if not has_sqlite_header(db_path):
         raise UserError(f"文件 {db_path} 不是售后台账数据库（不是 SQLite 文件）")
+
+
+@dataclass(frozen=True)
+class ServerProbe:
+    """What 测试连接 found on a server: its version, and the ledger in the database if there is one."""
+
+    version: str
+    revision: str | None  # None: an empty database (a ledger is created at the first open)
+    cases: int | None  # None when there is no ledger yet or it is of another schema version
+
+
+def probe_server(location: LedgerLocation) -> ServerProbe:
+    """Connect without changing anything (no migration): answers 测试连接."""
+    engine = server_engine(location)
+    try:
+        version = ""
+        with engine.connect() as conn:
+            version = str(conn.exec_driver_sql("SHOW server_version").scalar_one())
+        revision = _check_revision(engine, location.display())
+        cases = None
+        if revision == head_revision():
+            with engine.connect() as conn:
+                cases = int(conn.exec_driver_sql("SELECT count(*) FROM cases").scalar_one())
+        return ServerProbe(version, revision, cases)
+    finally:
+        engine.dispose()

@@ -9,21 +9,27 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
+from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError
 from desktop_app.store import database
 from desktop_app.store.ledger_files import is_busy, is_damage
+from desktop_app.store.locations import LedgerLocation
 
 BUSY_MESSAGE = ("数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 {seconds} 秒仍未完成。"
                 "数据未被修改；请等它结束后再试。")
 STALE_MESSAGE = "这条记录刚被另一个窗口或程序修改了，本次操作未保存。请刷新后重新操作。"
+SERVER_BUSY_MESSAGE = ("另一个席位正在修改同一批记录（例如一次大的导入），等了 {seconds} 秒仍未完成。"
+                       "数据未被修改；请等它结束后再试。")
 
 
-def as_user_error(error: BaseException, db_path: Path | None) -> UserError | None:
+def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> UserError | None:
     """The user-facing error for a database failure, or None when `error` is not one (a bug)."""
     busy_seconds = max(1, round(database.BUSY_TIMEOUT_MS / 1000))
+    db_path = where.path if isinstance(where, LedgerLocation) else where
     if isinstance(error, UserError):
         return error
     if isinstance(error, orm_exc.StaleDataError):
@@ -33,6 +39,9 @@ def as_user_error(error: BaseException, db_path: Path | None) -> UserError | Non
         original = error.orig
     if isinstance(original, sqlite3.Error):
         return _from_sqlite(original, db_path, busy_seconds)
+    if isinstance(original, psycopg.Error):
+        server = where.display() if isinstance(where, LedgerLocation) else "团队数据库"
+        return _from_server(original, server, busy_seconds)
     if isinstance(error, OverflowError) and "SQLite INTEGER" in str(error):
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     return None
@@ -54,3 +63,37 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) 
     if name.startswith("SQLITE_IOERR"):
         return UserError(f"读写数据库文件{where}时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。")
     return None
+
+
+def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserError | None:
+    """PostgreSQL's failures a seat meets: the server unreachable or refusing, another seat holding
+    the rows, a conflict the server resolved by failing one side, no permission, no space."""
+    if isinstance(error, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
+        return LedgerBusy(SERVER_BUSY_MESSAGE.format(seconds=busy_seconds))
+    if isinstance(error, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
+        return StaleData("另一个席位同时修改了同一条记录，本次操作未保存。请刷新后重新操作。")
+    if isinstance(error, pg_errors.NumericValueOutOfRange):
+        return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
+    if isinstance(error, pg_errors.StringDataRightTruncation):
+        return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return UserError(f"团队数据库 {server} 的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
+    if isinstance(error, pg_errors.DiskFull):
+        return UserError(f"团队数据库 {server} 的磁盘已满，无法写入。数据未被修改。")
+    if isinstance(error, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification):
+        return UserError(f"无法登录团队数据库 {server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+    if isinstance(error, pg_errors.InvalidCatalogName):
+        return UserError(f"团队数据库 {server} 不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+    if isinstance(error, psycopg.OperationalError) and "password authentication failed" in str(error):
+        return UserError(f"无法登录团队数据库 {server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+    if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
+        return UserError(f"团队数据库 {server} 不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+    if isinstance(error, psycopg.OperationalError):
+        return UserError(f"无法连接团队数据库 {server}：{_first_line(error)}。请检查网络、服务器地址和端口，"
+                         "以及服务器是否已启动。")
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

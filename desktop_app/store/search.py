@@ -3,8 +3,9 @@
 Every order carries `search_text` (order number, receiver, phone, tracking numbers, product titles,
 lower-cased). On SQLite an FTS5 trigram index over it answers substring queries of three or more
 characters in about a millisecond; shorter queries (a two-character Chinese name) use indexed
-prefix matches on the receiver (`search_receivers`) and the order number. Other databases fall back
-to LIKE.
+prefix matches on the receiver (`search_receivers`) and the order number. On PostgreSQL a `pg_trgm`
+index answers the same substring LIKE and `text_pattern_ops` indexes the prefixes (migration
+0006_team), always up to date, so nothing waits for an index there.
 
 The index is not kept up to date inside write transactions (for an import of 100,000 orders that
 cost more than storing the orders): new orders wait above a high-water mark (`search_state`), an
@@ -59,6 +60,11 @@ def _any_of(parts: list[Select[int]], limit: int, distinct: bool) -> Select[int]
     return select(both.c[0]).limit(limit)
 
 
+def _escaped(text: str) -> str:
+    """`text` taken literally inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[int]:
     """Ids of orders matching the search box text, at most `limit` of them."""
     raw = query.strip()
@@ -66,21 +72,22 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     if len(q) < 3:
         # Too short for trigrams: prefix matches on what people type first — a surname or a two-character
         # name (one character: nothing else), the start of an order number (two).
-        receivers = Order.receiver.between(raw, raw + _TOP)
         if dialect == "sqlite":
+            receivers = Order.receiver.between(raw, raw + _TOP)
             parts = [
                 select(SearchReceiver.order_id).where(
                     SearchReceiver.receiver.between(raw, raw + _TOP),
                     SearchReceiver.order_id.not_in(select(SearchPending.order_id))).limit(limit),
                 *_waiting(receivers, limit),
             ]
-        else:
-            parts = [select(Order.id).where(receivers).limit(limit)]
-        if len(q) == 2:
-            parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit))
+            if len(q) == 2:
+                parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit))
+        else:  # a LIKE prefix is exact under every collation and uses the text_pattern_ops indexes
+            parts = [select(Order.id).where(Order.receiver.like(f"{_escaped(raw)}%", escape="\\")).limit(limit)]
+            if len(q) == 2:
+                parts.append(select(Order.id).where(Order.order_no.like(f"{_escaped(q)}%", escape="\\")).limit(limit))
         return _any_of(parts, limit, distinct=True)
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    contains = Order.search_text.like(f"%{escaped}%", escape="\\")
+    contains = Order.search_text.like(f"%{_escaped(q)}%", escape="\\")
     if dialect == "sqlite":
         phrase = '"' + q.replace('"', '""') + '"'
         fts = table(FTS_TABLE, column("rowid"))

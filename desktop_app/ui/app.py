@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME
 from desktop_app.app_log import setup_logging
-from desktop_app.paths import data_dir, default_db_path
+from desktop_app.core.errors import UserError
+from desktop_app.paths import data_dir
+from desktop_app.services.team import ledger_location
+from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app_icon import app_icon
 from desktop_app.ui.error_dialog import show_unexpected
 
@@ -21,26 +24,31 @@ def app_settings() -> QSettings:
     return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def parse_gui_args(argv: list[str]) -> tuple[Path, list[str], list[Path]]:
-    """The ledger file, Qt's own options, and order files to import ("open with" on the desktop)."""
+def parse_gui_args(argv: list[str]) -> tuple[LedgerLocation, list[str], list[Path]]:
+    """The ledger (`--db` file or URL, else AFTERSALES_LEDGER_DB, the saved team server, the local
+    file), Qt's own options, and order files to import ("open with" on the desktop)."""
     parser = argparse.ArgumentParser(prog="desktop-app", add_help=False)
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db")
     known, rest = parser.parse_known_args(argv)
     files = [Path(a) for a in rest if not a.startswith("-") and Path(a).is_file()]
     qt_args = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
-    return (known.db or default_db_path()), qt_args, files
+    return ledger_location(known.db), qt_args, files
 
 
-def create_window(db_path: Path):  # -> MainWindow; imported late so Qt starts fast
+def create_window(target: Path | LedgerLocation):  # -> MainWindow; imported late so Qt starts fast
     from desktop_app.ui.main_window import MainWindow
 
-    return MainWindow(db_path, app_settings())
+    return MainWindow(target, app_settings())
 
 
 def run_gui(argv: list[str]) -> int:
     setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
-    db_path, qt_args, files = parse_gui_args(argv)
+    try:
+        location, qt_args, files = parse_gui_args(argv)
+    except UserError as exc:  # a --db or AFTERSALES_LEDGER_DB the app cannot use
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return 2
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
@@ -58,11 +66,11 @@ def run_gui(argv: list[str]) -> int:
     install_translators(app, language(app_settings()))
     from desktop_app.ui.single_instance import SingleInstance
 
-    instance = SingleInstance(db_path, app)
+    instance = SingleInstance(location.path or location.display(), app)
     if not instance.claim():
-        sys.stderr.write(f"售后台账已经打开了 {db_path}，已切换到那个窗口。\n")
+        sys.stderr.write(f"售后台账已经打开了 {location.display()}，已切换到那个窗口。\n")
         return 0
-    window = create_window(db_path)
+    window = create_window(location)
     instance.activate_requested.connect(window.bring_to_front)
     window.import_when_open(files)
     window.show()

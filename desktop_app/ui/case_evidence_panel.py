@@ -99,7 +99,9 @@ class CaseEvidencePanel(QWidget):
             else:
                 icon = QIcon(QPixmap.fromImage(thumb.image))
             item = QListWidgetItem(icon, thumb.name)
-            item.setToolTip(str(thumb.path))
+            # On a team ledger a file stays on the computer that added it (README, team mode).
+            item.setToolTip(str(thumb.path) if thumb.path.is_file()
+                            else self.tr("文件不在这台电脑上（由另一个席位添加）：%1").replace("%1", thumb.name))
             item.setData(_PATH_ROLE, str(thumb.path))
             item.setData(_ID_ROLE, thumb.evidence_id)
             self.files.addItem(item)

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import LedgerDamaged
 from desktop_app.services import backups
+from desktop_app.services.server_backups import dump_server
 from desktop_app.store.ledger_files import CheckOutcome, IntegrityReport, check_integrity
+from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.backup_dialog import AsideRunner, BackupDialog
 
@@ -32,20 +34,27 @@ class LedgerCare(QObject):
     reopen_requested = Signal()
     message = Signal(str)
 
-    def __init__(self, db_path: Path, runner: BackgroundRunner, window: QWidget) -> None:
+    def __init__(self, location: LedgerLocation, runner: BackgroundRunner, window: QWidget) -> None:
         super().__init__(window)
-        self.db_path = db_path
+        self.location = location
+        self.db_path = location.path  # None: a team ledger on a server, backed up with pg_dump
         self.runner = runner
         self.window = window
         self.aside = AsideRunner(self)
         self.current: Database | None = None
         self.dialog: BackupDialog | None = None
 
+    def set_location(self, location: LedgerLocation) -> None:
+        self.location = location
+        self.db_path = location.path
+
     # --- after open ---------------------------------------------------------------------------
     def opened(self, db: Database) -> None:
         """The daily backup, then (on a file too big for the check at open) the complete check."""
         self.current = db
         path = self.db_path
+        if path is None:  # the server's own backups (pg_dump) are taken by hand: 备份与恢复
+            return
         self.aside.run(lambda: backups.daily_backup(path), self._backed_up)
         if db.integrity is not None and db.integrity.outcome is CheckOutcome.UNFINISHED:
             self.aside.run(lambda: check_integrity(path, None), self._checked)
@@ -57,7 +66,7 @@ class LedgerCare(QObject):
             log.info("daily backup written to %s", written)
 
     def _checked(self, report: IntegrityReport | None, error: BaseException | None) -> None:
-        if report is not None and report.damaged:
+        if report is not None and report.damaged and self.db_path is not None:
             self.offer_backup(LedgerDamaged(self.db_path, report.problems))
 
     # --- damage ------------------------------------------------------------------------------
@@ -71,6 +80,8 @@ class LedgerCare(QObject):
     def offer_backup(self, damaged: LedgerDamaged) -> None:
         """Look for the newest good backup off the GUI thread, then offer it."""
         path = self.db_path
+        if path is None:
+            return
         self.aside.run(lambda: backups.newest_good_backup(path),
                        lambda good, _error: self._offer(damaged, good))
 
@@ -98,7 +109,10 @@ class LedgerCare(QObject):
             self.open_backups()
 
     # --- the dialog and the restore ----------------------------------------------------------------
-    def open_backups(self) -> BackupDialog:
+    def open_backups(self) -> BackupDialog | None:
+        if self.db_path is None:
+            self.dump_server()
+            return None
         dialog = BackupDialog(self.db_path, self.window)
         dialog.restore_requested.connect(self.restore)
         dialog.open()
@@ -109,6 +123,7 @@ class LedgerCare(QObject):
         """Close the ledger on the worker (after queued work), replace it, and ask for a reopen."""
         db, self.current = self.current, None
         path = self.db_path
+        assert path is not None  # restoring is for files; a server is restored with pg_restore
         self.closing.emit()
 
         def work() -> Path:
@@ -125,6 +140,28 @@ class LedgerCare(QObject):
     def _restore_failed(self, error: Exception) -> None:
         QMessageBox.warning(self.window, self.tr("恢复未完成"), describe_error(error))
         self.reopen_requested.emit()
+
+    # --- a team ledger on a server -------------------------------------------------------------
+    def dump_server(self) -> None:
+        """备份与恢复 on a team ledger: a pg_dump copy into the backup folder, off the GUI thread."""
+        location = self.location
+        text = self.tr("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
+                       "恢复请在服务器上用 pg_restore。现在备份吗？").replace("%1", str(backups.backup_folder()))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("备份团队数据库"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)
+        box.setObjectName("server_backup")
+        box.finished.connect(lambda code: self._dump_answered(code, location))
+        box.open()
+
+    def _dump_answered(self, code: int, location: LedgerLocation) -> None:
+        if code == QMessageBox.StandardButton.Yes:
+            self.aside.run(lambda: dump_server(location), self._dumped)
+
+    def _dumped(self, written: Path | None, error: BaseException | None) -> None:
+        if error is not None:
+            QMessageBox.warning(self.window, self.tr("备份未完成"), describe_error(error))
+        elif written is not None:
+            self.message.emit(self.tr("团队数据库已备份到 %1").replace("%1", str(written)))
 
     def shutdown(self) -> None:
         self.aside.wait()

@@ -40,6 +40,7 @@ class MenuHost(Protocol):
     rules_action: QAction
     shop_action: QAction
     settings_action: QAction
+    team_action: QAction
     find_action: QAction
 
 
@@ -64,6 +65,7 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
     for action in (host.new_case_action, host.import_action, host.import_other_action, host.mappings_action):
         file_menu.addAction(action)
     file_menu.addSeparator()
+    file_menu.addAction(host.team_action)
     _add(file_menu, _tr("打开数据文件夹"), lambda: open_folder(data_dir()), name="open_data_folder")
     _add(file_menu, _tr("打开日志文件夹"), lambda: open_folder(log_dir()), name="open_log_folder")
     file_menu.addSeparator()

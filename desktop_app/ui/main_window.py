@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.services.team import seat_name
+from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app_icon import app_icon
 from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
 from desktop_app.ui.context import AppContext
@@ -27,6 +29,8 @@ from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
 from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
+from desktop_app.ui.team_changes import TeamChanges
+from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
@@ -53,9 +57,10 @@ LAST_IMPORT_FOLDER_KEY = "import/last_folder"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_path: Path, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, target: Path | LedgerLocation, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db_path = db_path
+        self.location = target if isinstance(target, LedgerLocation) else LedgerLocation(path=target)
+        self.db_path = self.location.path  # None on a team server
         self.settings = settings
         self.setWindowTitle(self.tr("售后台账"))
         self.setWindowIcon(app_icon())
@@ -100,12 +105,18 @@ class MainWindow(QMainWindow):
         self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
                                             self.open_settings)
+        self.team_action = QAction(self.tr("连接团队数据库…"), self)
+        self.team_action.setObjectName("team_database")
+        self.team_action.triggered.connect(lambda _checked=False: self.open_team_database())
         # Backups: the daily copy, the offer of one when the file is damaged, 恢复备份.
-        self.care = LedgerCare(db_path, self.runner, self)
+        self.care = LedgerCare(self.location, self.runner, self)
         self.care.message.connect(self.show_message)
         self.care.reopen_requested.connect(self.open_database)
         self.care.closing.connect(self._ledger_closing)
         self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
+        # Team mode: other seats' changes reload the tabs by themselves and say who made them.
+        self.team_changes = TeamChanges(self.runner, self)
+        self.team_changes.message.connect(self.show_message)
         self.find_action = QAction(self.tr("搜索"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
@@ -113,7 +124,7 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self, self)
 
         self.busy_label = QLabel()
-        self.db_label = QLabel(str(db_path))
+        self.db_label = QLabel(self.location.display())
         self.db_label.setStyleSheet("color:#666")
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -186,12 +197,12 @@ class MainWindow(QMainWindow):
     # --- database ----------------------------------------------------------------------------
     def open_database(self) -> None:
         """Open (create, migrate) the ledger on the worker thread, after the window is painted."""
-        path = self.db_path
+        location = self.location
 
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            return open_database(path)
+            return open_database(location, seat=seat_name())
 
         self.runner.run(work, self._database_opened, self._database_failed)
 
@@ -200,6 +211,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
         self.care.opened(db)
+        self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
             self.context.set_database(db)
             self._set_enabled(True)
@@ -216,7 +228,7 @@ class MainWindow(QMainWindow):
         self.notifier.open_requested.connect(self.show_calendar)
         self.notifier.start()
         self._set_enabled(True)
-        message = self.tr("已打开 %1").replace("%1", str(db.path))
+        message = self.tr("已打开 %1").replace("%1", db.display_name())
         if db.backup_path is not None:
             message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
         self.statusBar().showMessage(message, 8000)
@@ -446,7 +458,32 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._settings_changed)
+        dialog.team_requested.connect(self.open_team_database)
         dialog.open()
+
+    def open_team_database(self) -> TeamDatabaseDialog:
+        dialog = TeamDatabaseDialog(self.location, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.switch_requested.connect(self.switch_ledger)
+        dialog.open()
+        return dialog
+
+    def switch_ledger(self, location: LedgerLocation) -> None:
+        """Close this ledger (after the queued work) and open `location` in the same window."""
+        old = self.context.db
+        self._ledger_closing()
+        self.location, self.db_path = location, location.path
+        self.care.set_location(location)
+        self.db_label.setText(location.display())
+
+        def work() -> Database:
+            from desktop_app.store.database import open_database
+
+            if old is not None:
+                old.close()
+            return open_database(location, seat=seat_name())
+
+        self.runner.run(work, self._database_opened, self._database_failed)
 
     def _settings_changed(self) -> None:
         self.context.show_full_phones = full_phones(self.settings)
@@ -463,6 +500,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _ledger_closing(self) -> None:
+        self.team_changes.stop()
         self.context.db = None
         self._set_enabled(False)
 
@@ -473,6 +511,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.team_changes.stop()
         self.care.shutdown()
         notifier = getattr(self, "notifier", None)
         if notifier is not None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 LANGUAGES = (("zh_CN", "简体中文"), ("en", "English"))
 LANGUAGE_KEY = "ui/language"
@@ -21,6 +31,8 @@ def language(settings: QSettings) -> str:
 
 
 class SettingsDialog(QDialog):
+    team_requested = Signal()  # 连接团队数据库… (its own dialog: ui/team_db_dialog.py)
+
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -37,6 +49,10 @@ class SettingsDialog(QDialog):
         self.full_phones.setObjectName("full_phones")
         self.full_phones.setChecked(full_phones(settings))
         form.addRow(self.tr("隐私"), self.full_phones)
+        team_button = QPushButton(self.tr("连接团队数据库…"))
+        team_button.setObjectName("team_database")
+        team_button.clicked.connect(lambda _checked=False: (self.team_requested.emit(), self.reject()))
+        form.addRow(self.tr("团队"), team_button)
         layout.addLayout(form)
         note = QLabel(self.tr("语言在重新启动程序后生效。"))
         note.setStyleSheet("color:#666")

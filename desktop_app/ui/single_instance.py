@@ -18,8 +18,11 @@ from desktop_app.paths import data_dir
 _WAIT_MS = 1000
 
 
-def instance_key(db_path: Path) -> str:
-    digest = hashlib.sha256(str(Path(db_path).expanduser().resolve()).encode("utf-8")).hexdigest()[:20]
+def instance_key(ledger: Path | str) -> str:
+    """One window per ledger file on this computer; a team server (its URL without the password) may
+    be open in one window per computer too."""
+    name = str(Path(ledger).expanduser().resolve()) if isinstance(ledger, Path) else ledger
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:20]
     return f"aftersales-ledger-{digest}"
 
 
@@ -29,9 +32,9 @@ class SingleInstance(QObject):
 
     activate_requested = Signal()
 
-    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, ledger: Path | str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.key = instance_key(db_path)
+        self.key = instance_key(ledger)
         folder = data_dir() / "locks"
         folder.mkdir(mode=0o700, exist_ok=True)
         self._lock = QLockFile(str(folder / f"{self.key}.lock"))

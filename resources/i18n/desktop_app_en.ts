@@ -706,12 +706,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="108"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="104"/>
+        <source>文件不在这台电脑上（由另一个席位添加）：%1</source>
+        <translation>The file is not on this computer (another seat added it): %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="110"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="109"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="111"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -2690,44 +2695,64 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LedgerCare</name>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="55"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="64"/>
         <source>自动备份失败：%1</source>
         <translation>Automatic backup failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="78"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="89"/>
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="81"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="92"/>
         <source>最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。</source>
         <translation>Newest intact backup: %1 (%2). Restore it? The current file is saved first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="84"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="95"/>
         <source>恢复这个备份</source>
         <translation>Restore this backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="86"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="97"/>
         <source>没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。</source>
         <translation>No intact backup was found. Do not delete this file; copy it and contact support.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="87"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="98"/>
         <source>查看所有备份…</source>
         <translation>All backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="122"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="137"/>
         <source>已恢复备份；恢复前的数据库另存为 %1</source>
         <translation>Backup restored; the database before the restore was saved as %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="126"/>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="141"/>
         <source>恢复未完成</source>
         <translation>Restore not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="148"/>
+        <source>团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。恢复请在服务器上用 pg_restore。现在备份吗？</source>
+        <translation>The team database is on a server: it is backed up with PostgreSQL&apos;s pg_dump into the backup folder %1. Restore it on the server with pg_restore. Back up now?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="150"/>
+        <source>备份团队数据库</source>
+        <translation>Back up the team database</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="162"/>
+        <source>备份未完成</source>
+        <translation>Backup not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/ledger_care.py" line="164"/>
+        <source>团队数据库已备份到 %1</source>
+        <translation>Team database backed up to %1</translation>
     </message>
 </context>
 <context>
@@ -2810,174 +2835,179 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="65"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="82"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="86"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="102"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="99"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="100"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="105"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="108"/>
+        <source>连接团队数据库…</source>
+        <translation>Connect to a team database…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="116"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="143"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="154"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="295"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="144"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="156"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="146"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="147"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="148"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="219"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="231"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="221"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="233"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="255"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="267"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="258"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="270"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="295"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="325"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="347"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="359"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="353"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="365"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="354"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="366"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="399"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="411"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="400"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="412"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="460"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="497"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -4575,27 +4605,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="27"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="39"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="35"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="47"/>
         <source>界面语言 / Language</source>
         <translation>Language / 界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="36"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="48"/>
         <source>列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）</source>
         <translation>Show full phone numbers in lists (by default only 138****5678; details always show them in full)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="39"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="51"/>
         <source>隐私</source>
         <translation>Privacy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="52"/>
+        <source>连接团队数据库…</source>
+        <translation>Connect to a team database…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="55"/>
+        <source>团队</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="57"/>
         <source>语言在重新启动程序后生效。</source>
         <translation>The new language applies after restarting the app.</translation>
     </message>
@@ -4886,6 +4926,162 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
+    </message>
+</context>
+<context>
+    <name>TeamDatabaseDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="46"/>
+        <source>连接团队数据库</source>
+        <translation>Connect to a team database</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="55"/>
+        <source>几个人在几台电脑上共用一个台账：把台账放在店里的一台电脑、NAS 或云数据库的 PostgreSQL 上。每条修改都记下席位名，其他席位的窗口几秒内自动刷新。</source>
+        <translation>Several people on several computers share one ledger: keep it in PostgreSQL on a PC in the shop, a NAS or a cloud database. Every change records the seat name; the other seats&apos; windows refresh by themselves within seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="61"/>
+        <source>例如 192.168.1.20 或 db.example.com</source>
+        <translation>e.g. 192.168.1.20 or db.example.com</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="69"/>
+        <source>保存在系统钥匙串中，不写入任何文件</source>
+        <translation>Kept in the system keyring, never written to a file</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="108"/>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="76"/>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="108"/>
+        <source>数据库名</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="109"/>
+        <source>用户名</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="79"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="80"/>
+        <source>席位名（你的名字）</source>
+        <translation>Seat name (your name)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="82"/>
+        <source>现在使用：%1</source>
+        <translation>Now using: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="88"/>
+        <source>测试连接</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="89"/>
+        <source>保存并连接</source>
+        <translation>Save and connect</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="90"/>
+        <source>迁移本机数据到服务器…</source>
+        <translation>Move this computer&apos;s data to the server…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="91"/>
+        <source>把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）</source>
+        <translation>Copy this computer&apos;s whole ledger file into the empty database above, then connect to it (the file stays as it is)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="92"/>
+        <source>改用本机文件</source>
+        <translation>Use the local file</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="94"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="111"/>
+        <source>请填写：%1</source>
+        <translation>Please fill in: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="138"/>
+        <source>正在连接 %1 …</source>
+        <translation>Connecting to %1 …</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="144"/>
+        <source>连接失败：%1</source>
+        <translation>Connection failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="147"/>
+        <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
+        <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="149"/>
+        <source>数据库里是旧版本的台账，连接时会升级（请先备份）。</source>
+        <translation>The database holds a ledger of an older version; connecting upgrades it (back it up first).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="151"/>
+        <source>数据库里已有台账：%1 条售后单。</source>
+        <translation>The database already holds a ledger: %1 after-sales cases.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="152"/>
+        <source>连接成功（PostgreSQL %1）。</source>
+        <translation>Connected (PostgreSQL %1). </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="180"/>
+        <source>迁移本机数据</source>
+        <translation>Move local data</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="181"/>
+        <source>把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。</source>
+        <translation>Copy all data in %1 to %2? The target database must be empty; the local file is not changed.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="186"/>
+        <source>正在迁移，请稍候……</source>
+        <translation>Moving, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="193"/>
+        <source>迁移未完成，服务器未改动：%1</source>
+        <translation>The move did not complete; the server is unchanged: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="197"/>
+        <source>迁移完成</source>
+        <translation>Move complete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="198"/>
+        <source>已迁移并核对：%1。现在连接团队数据库。</source>
+        <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>
 </context>
 <context>

@@ -106,7 +106,7 @@ def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qt
 
     sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
     db_path, qt_args, files = parse_gui_args(["--db", str(tmp_path / "l.sqlite3"), str(sample)])
-    assert (db_path, qt_args, files) == (tmp_path / "l.sqlite3", [], [sample])
+    assert (db_path.path, qt_args, files) == (tmp_path / "l.sqlite3", [], [sample])
     win = create_window(db_path)
     qtbot.addWidget(win)
     win.import_when_open(files)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy import text
 
 from desktop_app.io.import_results import ImportResult
 from desktop_app.services.order_import import import_files
@@ -77,25 +78,37 @@ def run_import(db: Database, *paths: Path, platform: str = "auto") -> ImportResu
 
 
 def count_rows(db: Database, table: str = "orders") -> int:
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        return int(conn.execute(f"select count(*) from {table}").fetchone()[0])
+    with db.engine.connect() as conn:
+        return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())
 
 
-def order_row(db: Database, key: str, columns: str = "*") -> sqlite3.Row | None:
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        conn.row_factory = sqlite3.Row
-        row: sqlite3.Row | None = conn.execute(f"select {columns} from orders where order_key = ?", (key,)).fetchone()
-        return row
+def rows_of(db: Database, sql: str, **params: object) -> list[tuple[object, ...]]:
+    """Rows of a plain SQL query (named :params), on SQLite or PostgreSQL."""
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def _as_stored_by_sqlite(value: object) -> object:
+    """Values as SQLite's own driver returns them, whichever database the test runs on: times as
+    naive UTC text, booleans as 0/1 (the assertions were written against the SQLite file)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def order_row(db: Database, key: str, columns: str = "*") -> dict[str, object] | None:
+    with db.engine.connect() as conn:
+        row = conn.execute(text(f"select {columns} from orders where order_key = :key"), {"key": key}).first()
+    return None if row is None else {k: _as_stored_by_sqlite(v) for k, v in row._mapping.items()}
 
 
 def item_rows(db: Database, key: str) -> list[tuple[object, ...]]:
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        return [tuple(r) for r in conn.execute(
+    with db.engine.connect() as conn:
+        return [tuple(_as_stored_by_sqlite(v) for v in r) for r in conn.execute(text(
             "select i.title, i.spec, i.quantity, i.unit_price_fen, i.sub_order_no from order_items i "
-            "join orders o on o.id = i.order_id where o.order_key = ? order by i.position", (key,))]
+            "join orders o on o.id = i.order_id where o.order_key = :key order by i.position"), {"key": key})]
 
 
 def zip_bomb(path: Path, megabytes: int = 64) -> Path:

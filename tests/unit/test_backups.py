@@ -21,6 +21,9 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.ledger_files import count_rows
 from tests.unit.test_ledger_damage import damage_table
 
+# About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
+pytestmark = pytest.mark.sqlite_only
+
 
 def add_cases(db: Database, count: int) -> None:
     for n in range(count):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -35,11 +34,11 @@ def reships(db: Database, count: int) -> list[int]:
 
 
 def test_case_act_with_several_ids_reports_each_and_exits_1_if_any_failed(
-        capsys: pytest.CaptureFixture[str], db: Database, db_path: Path) -> None:
+        capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str) -> None:
     ids = reships(db, 3)
     act_on_case(db, ids[1], CaseAction.CLOSE, author="小林")
     code, out, err = cli(capsys, "case", "act", f"{ids[0]},{ids[1]},{ids[2]},99", "agree_reship", "--db",
-                         str(db_path), "--json")
+                         ledger_target, "--json")
     assert code == 1
     assert json.loads(out) == [
         {"id": ids[0], "ok": True, "status": "reship_agreed"},
@@ -48,18 +47,18 @@ def test_case_act_with_several_ids_reports_each_and_exits_1_if_any_failed(
         {"id": 99, "ok": False, "error": "找不到售后单 #99"},
     ]
     assert "已关闭" in json.loads(out)[1]["error"] and "不能执行“同意补发”" in json.loads(out)[1]["error"]
-    code, out, err = cli(capsys, "case", "act", f"{ids[0]}, {ids[2]}", "ship_reship", "--db", str(db_path))
+    code, out, err = cli(capsys, "case", "act", f"{ids[0]}, {ids[2]}", "ship_reship", "--db", ledger_target)
     assert code == 0 and out.splitlines() == [f"#{ids[0]} 补发已发出 → 已补发", f"#{ids[2]} 补发已发出 → 已补发"]
     assert err == ""
-    code, out, err = cli(capsys, "case", "act", f"{ids[0]},{ids[1]}", "complete", "--db", str(db_path))
+    code, out, err = cli(capsys, "case", "act", f"{ids[0]},{ids[1]}", "complete", "--db", ledger_target)
     assert code == 1 and out.strip() == f"#{ids[0]} 完成 → 已完成"
     assert f"#{ids[1]} 未执行" in err and "2 张售后单中 1 张未执行" in err
 
 
 def test_ids_are_checked_before_anything_is_done(capsys: pytest.CaptureFixture[str], db: Database,
-                                                db_path: Path) -> None:
+                                                ledger_target: str) -> None:
     ids = reships(db, 2)
-    code, out, err = cli(capsys, "case", "act", f"{ids[0]},abc", "agree_reship", "--db", str(db_path))
+    code, out, err = cli(capsys, "case", "act", f"{ids[0]},abc", "agree_reship", "--db", ledger_target)
     assert code == 2 and out == "" and "“abc”" in err
     with db.reading() as session:
         assert [e.action for e in case_events(session, ids[0])] == [None]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -53,9 +52,9 @@ def test_the_courier_payout_lowers_the_net_loss(db: Database) -> None:
 
 
 def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
-        db: Database, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
     case_id = a_case(db, CaseKind.RETURN_REFUND, CaseReason.NO_REASON_7D, refund=5990)
-    base = [str(case_id), "--db", str(db_path)]
+    base = [str(case_id), "--db", ledger_target]
     assert run(["costs", *base, "--postage-back", "10", "--written-off", "12.5"]) == 0
     assert run(["costs", *base, "--penalty", "3", "--json"]) == 0
     out = capsys.readouterr().out
@@ -71,5 +70,5 @@ def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
         assert run(["costs", *base, *bad]) == 2
         err = capsys.readouterr().err
         assert words in err and "Traceback" not in err
-    assert run(["costs", "999", "--db", str(db_path)]) == 2
+    assert run(["costs", "999", "--db", ledger_target]) == 2
     assert "找不到售后单" in capsys.readouterr().err

@@ -65,6 +65,7 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
     assert not (data_home / "evidence" / "case-99").exists()
 
 
+@pytest.mark.sqlite_only
 def test_evidence_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path,
                                       tmp_path: Path) -> None:
     case_id = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RESHIP), author="小林")

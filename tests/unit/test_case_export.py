@@ -32,11 +32,11 @@ def seed(db: Database) -> list[int]:
     return [first, second, third]
 
 
-def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path,
+def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str,
                                    tmp_path: Path) -> None:
     ids = seed(db)
     out = tmp_path / "售后单.xlsx"
-    assert run(["export-cases", str(out), "--db", str(db_path)]) == 0
+    assert run(["export-cases", str(out), "--db", ledger_target]) == 0
     assert "已导出 3 张售后单" in capsys.readouterr().out
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -51,10 +51,10 @@ def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Datab
     assert first["说明"] == '=HYPERLINK("http://x")' and first["买家/收货人"] == "+86 秦文红"
     raw = load_workbook(out).active
     assert all(c.data_type != "f" for row in raw.iter_rows() for c in row)
-    assert run(["export-cases", str(out), "--db", str(db_path), "--open", "--platform", "拼多多"]) == 0
+    assert run(["export-cases", str(out), "--db", ledger_target, "--open", "--platform", "拼多多"]) == 0
     assert [r[0] for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)] == [ids[1]]
-    assert run(["export-cases", str(out), "--db", str(db_path), "--closed"]) == 0
+    assert run(["export-cases", str(out), "--db", ledger_target, "--closed"]) == 0
     assert [r[0] for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)] == [ids[2]]
     capsys.readouterr()
-    assert run(["export-cases", str(tmp_path / "x.csv"), "--db", str(db_path)]) == 2
+    assert run(["export-cases", str(tmp_path / "x.csv"), "--db", ledger_target]) == 2
     assert ".xlsx" in capsys.readouterr().err

@@ -29,8 +29,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def listed(capsys: pytest.CaptureFixture[str], db_path: Path) -> dict[str, dict[str, object]]:
-    code, out, err = cli(capsys, "case", "list", "--json", "--limit", "100000", "--db", str(db_path))
+def listed(capsys: pytest.CaptureFixture[str], ledger_target: str) -> dict[str, dict[str, object]]:
+    code, out, err = cli(capsys, "case", "list", "--json", "--limit", "100000", "--db", ledger_target)
     assert code == 0, err
     return {str(row["platform_case"]): row for row in json.loads(out)}
 
@@ -51,23 +51,24 @@ def check_against_expected(rows: dict[str, dict[str, object]], name: str) -> Non
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_each_platform_layout_imports_as_expected(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                  db_path: Path) -> None:
+                                                  ledger_target: str) -> None:
     [path] = copy_fixture(tmp_path, name)
-    code, out, err = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", str(db_path),
+    code, out, err = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", ledger_target,
                          "--json")
     assert code == 0, err
     [entry] = json.loads(out)["files"]
     assert set(entry) == FILE_KEYS
     assert (entry["inserted"], entry["updated"], entry["unchanged"], entry["rejected"]) == (20, 0, 0, 0)
     assert entry["platform"] == expected(name)["platform"][0]
-    check_against_expected(listed(capsys, db_path), name)
+    check_against_expected(listed(capsys, ledger_target), name)
     # The same file again changes nothing.
-    code, out, _ = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", str(db_path),
+    code, out, _ = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", ledger_target,
                        "--json")
     [again] = json.loads(out)["files"]
     assert code == 0 and (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 20)
 
 
+@pytest.mark.sqlite_only
 def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_conflicts(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Database, db_path: Path) -> None:
     first, later = copy_fixture(tmp_path, "tb_refunds.csv", "tb_refunds_later.csv")
@@ -116,6 +117,7 @@ def test_platform_deadlines_that_differ_from_ours_are_counted(tmp_path: Path, db
         assert case_detail(session, entry.deadline_mismatches[0]).platform_case_no == "100000000000000002"
 
 
+@pytest.mark.sqlite_only
 def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                 db_path: Path) -> None:
     orders = tmp_path / "pdd_orders.csv"
@@ -133,7 +135,7 @@ def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[st
 
 
 def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
     # GB18030, a title line above the header, an Excel-mangled order number, an unknown type and a 合计 line.
     rows = [["淘宝退款导出 2026-11-30"], TB_HEADER,
             tb_row("100000000000000001", "2000000000000000001"),
@@ -142,7 +144,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
             tb_row("100000000000000001", "2000000000000000009"),
             ["合计", "", "", "", "", "", "177.00"]]
     path = write_csv(tmp_path / "退款.csv", rows)
-    code, out, err = cli(capsys, "import-cases", str(path), "--db", str(db_path), "--json")
+    code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
     assert code == 1, err
     [entry] = json.loads(out)["files"]
     assert (entry["inserted"], entry["rejected"]) == (1, 3)
@@ -174,6 +176,7 @@ def test_unknown_status_words_are_kept_and_warned(tmp_path: Path, db: Database) 
     assert detail.row.status == "pending" and detail.row.platform_status == "平台新状态"
 
 
+@pytest.mark.sqlite_only
 def test_cancel_rolls_the_file_back(tmp_path: Path, db: Database, db_path: Path) -> None:
     rows = [TB_HEADER, *(tb_row(f"1000000000000{n:05d}", f"2000000000000{n:06d}") for n in range(1200))]
     path = write_csv(tmp_path / "tb.csv", rows)

@@ -150,9 +150,10 @@ def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Data
     add_order(db, "pdd", "261118-961877507213020", "廖华雨", "15071611015", "儿童保温杯 316不锈钢")
     for platform, number in ((Platform.TAOBAO, "4145384019161461003"), (Platform.PDD, "261118-961877507213020")):
         open_case(db, NewCase(platform, number, CaseKind.RESHIP))
-    assert waiting(db) == 2
+    queued = 2 if db.engine.dialect.name == "sqlite" else 0  # PostgreSQL's trigram index is never behind
+    assert waiting(db) == queued
     if indexed:
-        assert catch_up(db) == 2
+        assert catch_up(db) == queued
         assert waiting(db) == 0
     with db.reading() as s:
         def hits(q: str) -> list[str]:
@@ -169,6 +170,7 @@ def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Data
         assert [o.order_no for o in find_orders(s, "1015")] == ["261118-961877507213020"]
 
 
+@pytest.mark.sqlite_only  # the FTS5 index and its queue; PostgreSQL's index is never behind
 def test_search_never_finds_the_old_text_of_an_order_changed_after_indexing(db: Database) -> None:
     order_id = add_order(db, "pdd", "261118-961877507213020", "廖华雨", "15071611015", "儿童保温杯 316不锈钢")
     open_case(db, NewCase(Platform.PDD, "261118-961877507213020", CaseKind.RESHIP))
@@ -223,6 +225,7 @@ def test_filters_and_sorting(db: Database) -> None:
             assert len({r.id for r in first + rest}) == 3
 
 
+@pytest.mark.sqlite_only
 def test_database_is_wal_with_foreign_keys(db: Database, db_path: Path) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -91,10 +91,10 @@ def test_the_dashboard_no_longer_lists_a_claim_with_its_ticket_and_evidence(db: 
     assert build_report(db, november).attention == ()
 
 
-def test_cli_ticket_changes_only_what_is_given_and_act_takes_a_channel(db: Database, db_path: Path,
+def test_cli_ticket_changes_only_what_is_given_and_act_takes_a_channel(db: Database, ledger_target: str,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     claim_id = new_claim(db)
-    base = ["--db", str(db_path)]
+    base = ["--db", ledger_target]
     assert run(["claim", "ticket", str(claim_id), "--number", "YT-889", "--contact-level", "客服", *base]) == 0
     assert run(["claim", "ticket", str(claim_id), "--contact", "圆通客服 95554", "--reported-at", "2026-11-21",
                 *base]) == 0
@@ -116,10 +116,10 @@ def test_cli_ticket_changes_only_what_is_given_and_act_takes_a_channel(db: Datab
     (["--reported-at", "昨天"], "报案时间"),
     ([], "至少给出"),
 ])
-def test_cli_ticket_refuses_bad_input(db: Database, db_path: Path, capsys: pytest.CaptureFixture[str],
+def test_cli_ticket_refuses_bad_input(db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str],
                                       args: list[str], words: str) -> None:
     claim_id = new_claim(db)
-    assert run(["claim", "ticket", str(claim_id), *args, "--db", str(db_path)]) == 2
+    assert run(["claim", "ticket", str(claim_id), *args, "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
 

@@ -511,9 +511,9 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_cli_add_list_act_show(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path) -> None:
+def test_cli_add_list_act_show(capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str) -> None:
     add_order(db)
-    path = str(db_path)
+    path = ledger_target
     code, out, err = cli(capsys, "claim", "add", "--db", path, "--order", "261101-555", "--incident", "lost",
                          "--note", "网点失火", "--at", "2026-11-04 18:00")
     assert (code, out.strip(), err) == (0, "1", "")
@@ -554,10 +554,10 @@ def test_cli_add_list_act_show(capsys: pytest.CaptureFixture[str], db: Database,
 
 
 def test_cli_errors_are_chinese_with_exit_code_2(capsys: pytest.CaptureFixture[str], db: Database,
-                                                  db_path: Path) -> None:
+                                                  ledger_target: str) -> None:
     add_order(db, "12345", platform="pdd")
     add_order(db, "12345", platform="douyin")
-    path = str(db_path)
+    path = ledger_target
     code, out, err = cli(capsys, "claim", "add", "--db", path, "--order", "12345", "--incident", "lost")
     assert code == 2 and out == "" and "--platform" in err and "多个平台" in err
     code, _, err = cli(capsys, "claim", "add", "--db", path, "--order", "404", "--incident", "lost")
@@ -582,6 +582,7 @@ def test_cli_errors_are_chinese_with_exit_code_2(capsys: pytest.CaptureFixture[s
         assert s.execute(select(func.count(CarrierClaim.id))).scalar_one() == 1
 
 
+@pytest.mark.sqlite_only
 def test_cli_case_evidence_follow_up_and_link(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path,
                                               tmp_path: Path, data_home: Path) -> None:
     add_order(db, "555")

@@ -18,8 +18,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_add_prints_the_new_number_and_json(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_add_prints_the_new_number_and_json(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461003",
                        "--kind", "reship", "--reason", "missing_item", "--amount", "12.50",
                        "--signed-at", "2026-11-10", "--note", "少发一双袜子")
@@ -31,8 +31,8 @@ def test_add_prints_the_new_number_and_json(capsys: pytest.CaptureFixture[str], 
     assert data["reason"] == "no_reason_7d" and data["status"] == "pending"
 
 
-def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     for platform, order, kind in (("pdd", "1", "reship"), ("douyin", "2", "refund_only"), ("jd", "3", "reship")):
         assert cli(capsys, "case", "add", "--db", db, "--platform", platform, "--order", order, "--kind", kind)[0] == 0
     cli(capsys, "case", "act", "3", "close", "--db", db, "--note", "买家撤销")
@@ -48,8 +48,8 @@ def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], db_path: Path
     assert "补发" in out and "#1" in out
 
 
-def test_act_and_show(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_act_and_show(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "6923456789012345678",
         "--kind", "reship", "--requested-at", "2026-11-20 09:00")
     code, out, _ = cli(capsys, "case", "act", "1", "agree_reship", "--db", db, "--at", "2026-11-20 10:00",
@@ -66,8 +66,8 @@ def test_act_and_show(capsys: pytest.CaptureFixture[str], db_path: Path) -> None
     assert "时间线" in out and "同意补发" in out
 
 
-def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     cli(capsys, "case", "add", "--db", db, "--platform", "pdd", "--order", "9", "--kind", "return_refund")
     code, out, err = cli(capsys, "case", "act", "1", "refund", "--db", db)
     assert code != 0 and out == "" and "不能执行“退款”" in err
@@ -86,8 +86,8 @@ def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFi
     assert code != 0 and "科学计数法" in err
 
 
-def test_agreed_at_takes_the_agree_step(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_agreed_at_takes_the_agree_step(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     _, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "5", "--kind", "reship",
                     "--requested-at", "2026-11-01 08:00", "--agreed-at", "2026-11-01 09:00", "--json")
     assert json.loads(out)["status"] == "reship_agreed"

@@ -312,9 +312,9 @@ def cli(*argv: str) -> int:
     return args.handler(args)
 
 
-def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int],
+def test_cli_json_shape(db: Database, ledger_target: str, three_cases: dict[str, int],
                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli("--all", "--json", "--db", str(db_path)) == 0
+    assert cli("--all", "--json", "--db", ledger_target) == 0
     items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
     assert len(items) == 7
     for item in items:
@@ -330,45 +330,45 @@ def test_cli_json_shape(db: Database, db_path: Path, three_cases: dict[str, int]
     }
     # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
     assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"
-    assert cli("--case", str(three_cases["later"]), "--json", "--db", str(db_path)) == 0
+    assert cli("--case", str(three_cases["later"]), "--json", "--db", ledger_target) == 0
     assert [i["timer"] for i in json.loads(capsys.readouterr().out)] == ["buyer_ship_return"]
 
 
-def test_cli_recomputes_with_the_pack_in_force(db: Database, db_path: Path, three_cases: dict[str, int],
+def test_cli_recomputes_with_the_pack_in_force(db: Database, ledger_target: str, three_cases: dict[str, int],
                                                capsys: pytest.CaptureFixture[str]) -> None:
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
     save_user_pack("douyin", data)
-    assert cli("--case", str(three_cases["soon"]), "--json", "--db", str(db_path)) == 0
+    assert cli("--case", str(three_cases["soon"]), "--json", "--db", ledger_target) == 0
     assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
-    assert cli("--json", "--db", str(db_path)) == 0
+    assert cli("--json", "--db", ledger_target) == 0
     dues = {(i["order"], i["timer"]): i["due_at"] for i in json.loads(capsys.readouterr().out)}
     assert dues["DY-A", "reship_answer"] == "2026-05-02T10:00:00+08:00"
     assert dues["DY-A", "reship_ship"] == "2026-05-04T10:00:00+08:00"  # from the earlier automatic agreement
 
 
-def test_cli_table_and_errors(db: Database, db_path: Path, three_cases: dict[str, int],
+def test_cli_table_and_errors(db: Database, ledger_target: str, three_cases: dict[str, int],
                               capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(deadlines_cli, "now", lambda: NOW)
-    assert cli("--overdue", "--db", str(db_path)) == 0
+    assert cli("--overdue", "--db", ledger_target) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "已逾期" in out and "自动同意补寄" in out and "DY-B" not in out
     assert "共 2 条" in out and "（按平台自动同意起算）" in out
-    assert cli("--within", "24", "--db", str(db_path)) == 0
+    assert cli("--within", "24", "--db", ledger_target) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out
-    assert cli("--all", "--case", str(three_cases["later"]), "--db", str(db_path)) == 0
+    assert cli("--all", "--case", str(three_cases["later"]), "--db", ledger_target) == 0
     assert "已完成 2026-05-06 11:00" in capsys.readouterr().out
     with pytest.raises(NotFound):
-        cli("--case", "999", "--db", str(db_path))
+        cli("--case", "999", "--db", ledger_target)
     with pytest.raises(CommandError):
-        cli("--within", "-3", "--db", str(db_path))
+        cli("--within", "-3", "--db", ledger_target)
 
 
-def test_cli_empty_ledger(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli("--db", str(db_path)) == 0
+def test_cli_empty_ledger(ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--db", ledger_target) == 0
     assert capsys.readouterr().out == "没有符合条件的时限。\n"
-    assert cli("--json", "--db", str(db_path)) == 0
+    assert cli("--json", "--db", ledger_target) == 0
     assert json.loads(capsys.readouterr().out) == []
 
 

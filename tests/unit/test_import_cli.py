@@ -25,6 +25,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.sqlite_only
 def test_all_rows_in_exit_0_and_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
     paths = copy_sample(tmp_path, "pdd_orders.csv", "douyin_orders.xlsx")
     code, out, err = cli(capsys, "import-orders", *map(str, paths), "--db", str(db_path), "--json")
@@ -43,10 +44,10 @@ def test_all_rows_in_exit_0_and_json_shape(capsys: pytest.CaptureFixture[str], t
 
 
 def test_rejected_rows_exit_1_good_rows_stored(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                               db_path: Path) -> None:
+                                               ledger_target: str) -> None:
     path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row("261101-000000000000001"),
                                             pdd_row("6.92345678901235E+18")])
-    code, out, err = cli(capsys, "import-orders", str(path), "--db", str(db_path), "--json")
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", ledger_target, "--json")
     assert code == 1
     [entry] = json.loads(out)["files"]
     assert (entry["inserted"], entry["rejected"]) == (1, 1)
@@ -54,10 +55,11 @@ def test_rejected_rows_exit_1_good_rows_stored(capsys: pytest.CaptureFixture[str
     assert set(error) == {"row", "column", "message"}
     assert (error["row"], error["column"]) == (3, "订单号") and "科学计数法" in error["message"]
     assert "第 3 行" in err
-    code, out, err = cli(capsys, "import-orders", str(path), "--db", str(db_path))
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", ledger_target)
     assert code == 1 and "未变 1" in out and "失败 1 行" in out
 
 
+@pytest.mark.sqlite_only
 def test_refused_file_exit_2_nothing_stored(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                             db_path: Path) -> None:
     bad = tmp_path / "photo.xlsx"
@@ -77,23 +79,23 @@ def test_refused_file_exit_2_nothing_stored(capsys: pytest.CaptureFixture[str], 
         db.close()
 
 
-def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
     [path] = copy_sample(tmp_path, "jd_orders.csv")
-    code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", str(db_path))
+    code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", ledger_target)
     assert code == 2 and "不符" in err
-    assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", str(db_path))[0] == 0
+    assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", ledger_target)[0] == 0
     with pytest.raises(SystemExit):
-        run(["import-orders", str(path), "--platform", "amazon", "--db", str(db_path)])
+        run(["import-orders", str(path), "--platform", "amazon", "--db", ledger_target])
 
 
-def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path) -> None:
+def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
     from openpyxl import load_workbook
 
     paths = copy_sample(tmp_path, "pdd_orders.csv", "jd_orders.csv")
-    cli(capsys, "import-orders", *map(str, paths), "--db", str(db_path))
-    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "all.xlsx"), "--db", str(db_path))
+    cli(capsys, "import-orders", *map(str, paths), "--db", ledger_target)
+    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "all.xlsx"), "--db", ledger_target)
     assert code == 0 and "80" in out
-    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "jd.xlsx"), "--platform", "京东", "--db", str(db_path))
+    code, out, _ = cli(capsys, "export-orders", str(tmp_path / "jd.xlsx"), "--platform", "京东", "--db", ledger_target)
     assert code == 0
     workbook = load_workbook(tmp_path / "jd.xlsx", read_only=True)
     try:
@@ -103,10 +105,11 @@ def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, db_pa
     finally:
         workbook.close()
     assert len(rows) == 41 and {r[0] for r in rows[1:]} == {"京东"}
-    code, _, err = cli(capsys, "export-orders", str(tmp_path / "out.csv"), "--db", str(db_path))
+    code, _, err = cli(capsys, "export-orders", str(tmp_path / "out.csv"), "--db", ledger_target)
     assert code == 2 and ".xlsx" in err
 
 
+@pytest.mark.sqlite_only
 def test_a_search_index_that_cannot_catch_up_does_not_fail_the_import(capsys: pytest.CaptureFixture[str],
                                                                        tmp_path: Path, db_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:

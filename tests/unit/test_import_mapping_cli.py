@@ -42,6 +42,7 @@ def save_from_preview(path: Path, label: str = "档口发货表", platform: str 
     return save_profile(mapping).id
 
 
+@pytest.mark.sqlite_only
 def test_refused_then_mapped_then_recognised(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                             db_path: Path) -> None:
     first = write_csv(tmp_path / "档口发货表1101.csv", [HEADER, *ROWS], encoding="gbk")
@@ -88,25 +89,25 @@ def test_refused_then_mapped_then_recognised(capsys: pytest.CaptureFixture[str],
 
 
 def test_platform_option_and_profile_option(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                            db_path: Path) -> None:
+                                            ledger_target: str) -> None:
     path = write_csv(tmp_path / "回单.csv", [HEADER, *ROWS])
     save_from_preview(path, label="淘宝回单", platform="tmall")
     # --platform limits to that family's profiles: the saved one is Taobao/Tmall.
-    code, _, err = cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", str(db_path))
+    code, _, err = cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", ledger_target)
     assert code == 2 and "不符" in err
-    code, out, err = cli(capsys, "import-orders", str(path), "--platform", "taobao", "--db", str(db_path), "--json")
+    code, out, err = cli(capsys, "import-orders", str(path), "--platform", "taobao", "--db", ledger_target, "--json")
     assert code == 0, err
     assert json.loads(out)["files"][0]["platform"] == "tmall"
     # --profile names the mapping (by id or name); an unknown one, or one of another family, is an error.
-    code, out, err = cli(capsys, "import-orders", str(path), "--profile", "淘宝回单", "--db", str(db_path), "--json")
+    code, out, err = cli(capsys, "import-orders", str(path), "--profile", "淘宝回单", "--db", ledger_target, "--json")
     assert code == 0 and json.loads(out)["files"][0]["unchanged"] == 2
-    code, _, err = cli(capsys, "import-orders", str(path), "--profile", "nope", "--db", str(db_path))
+    code, _, err = cli(capsys, "import-orders", str(path), "--profile", "nope", "--db", ledger_target)
     assert code == 2 and "找不到列对应方案“nope”" in err
     code, _, err = cli(capsys, "import-orders", str(path), "--profile", "user-淘宝回单", "--platform", "pdd",
-                       "--db", str(db_path))
+                       "--db", ledger_target)
     assert code == 2 and "不符" in err
     other = write_csv(tmp_path / "别的.csv", [["编号", "姓名"], ["1", "张三"]])
-    code, _, err = cli(capsys, "import-orders", str(other), "--profile", "user-淘宝回单", "--db", str(db_path))
+    code, _, err = cli(capsys, "import-orders", str(other), "--profile", "user-淘宝回单", "--db", ledger_target)
     assert code == 2 and "表头与列对应方案“淘宝回单”不符" in err and "单号" in err
 
 
@@ -129,11 +130,11 @@ def test_import_profiles_command_lists_and_deletes(capsys: pytest.CaptureFixture
 
 
 def test_a_broken_saved_mapping_is_a_warning_not_a_failure(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                          data_home: Path, db_path: Path) -> None:
+                                                          data_home: Path, ledger_target: str) -> None:
     folder = data_home / "import_profiles"
     folder.mkdir(parents=True)
     (folder / "半截.toml").write_text('id = "user-x"\nplatform = "other"\n[order', encoding="utf-8")
     path = write_csv(tmp_path / "回单.csv", [HEADER, *ROWS])
-    code, out, err = cli(capsys, "import-orders", str(path), "--db", str(db_path), "--json")
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", ledger_target, "--json")
     assert code == 2 and set(json.loads(out)) == {"files"}
     assert "警告：自定义列对应方案“半截.toml”无法使用，已跳过" in err

@@ -130,6 +130,7 @@ def test_no_files_and_unknown_platform_are_user_errors(db: Database, tmp_path: P
     assert import_files(db, [_pdd_file(tmp_path)], platform="tmall").files[0].refused is not None
 
 
+@pytest.mark.sqlite_only  # SQLite's page cache and checkpoint settings
 def test_the_import_settings_and_the_collector_are_put_back_after_a_file_stored_or_failed(tmp_path: Path, db: Database,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     def settings() -> tuple[int, int]:

@@ -14,6 +14,7 @@ from order_files import (
     item_rows,
     order_row,
     pdd_row,
+    rows_of,
     run_import,
     write_csv,
     write_xlsx,
@@ -24,10 +25,13 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import Database
+from desktop_app.store.search import matching_order_ids
 
 
 def _fts_hits(db: Database, text: str) -> list[int]:
-    assert db.path is not None
+    if db.path is None:  # PostgreSQL: its trigram-indexed search is never behind
+        with db.reading() as s:
+            return list(s.scalars(matching_order_ids(text, db.engine.dialect.name)))
     catch_up(db)  # the index itself, not the queued-orders fallback
     with sqlite3.connect(db.path) as conn:
         return [r[0] for r in conn.execute("select rowid from order_search where order_search match ?",
@@ -103,19 +107,15 @@ def test_a_placeholder_from_a_hand_typed_case_is_filled_in(tmp_path: Path, db: D
     assert (filled["receiver"], filled["paid_fen"], filled["tracking_no"]) == ("秦文红", 15800, "4793834701746")
     assert item_rows(db, "taobao:4145384019161461003")[0][0] == "宠物猫砂 豆腐砂 6L*4包"
     assert count_rows(db) == 40
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        assert conn.execute("select order_id from cases where id = ?", (case_id,)).fetchone()[0] == filled["id"]
+    assert rows_of(db, "select order_id from cases where id = :id", id=case_id) == [(filled["id"],)]
 
 
 def test_shops_are_created_once(tmp_path: Path, db: Database) -> None:
     order_list, _ = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
     run_import(db, order_list)
     run_import(db, order_list)
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        assert conn.execute("select platform, name from shops").fetchall() == [("taobao", "小林家居旗舰店")]
-        assert conn.execute("select count(distinct shop_id), count(*) from orders").fetchone() == (1, 40)
+    assert rows_of(db, "select platform, name from shops") == [("taobao", "小林家居旗舰店")]
+    assert rows_of(db, "select count(distinct shop_id), count(*) from orders") == [(1, 40)]
 
 
 def test_a_column_missing_from_a_later_export_keeps_the_stored_value(tmp_path: Path, db: Database) -> None:

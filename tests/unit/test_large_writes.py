@@ -11,6 +11,9 @@ from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
 from tests.unit.order_files import PDD_HEADER, pdd_row, run_import, write_csv
 
+# About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
+pytestmark = pytest.mark.sqlite_only
+
 
 def pdd_file(path: Path, rows: int, start: int = 0) -> Path:
     return write_csv(path, [PDD_HEADER] + [pdd_row(f"261101-{n:015d}") for n in range(start, start + rows)])
@@ -29,6 +32,7 @@ def test_a_large_import_is_backed_up_first(db: Database, tmp_path: Path, monkeyp
     assert counts is not None and counts.orders == 5  # the ledger as it was before the import
 
 
+@pytest.mark.sqlite_only
 def test_the_wal_is_cut_back_after_large_writes(db_path: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(database, "WAL_SIZE_LIMIT", 64 * 1024)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from order_files import PDD_HEADER, copy_sample, pdd_row, run_import, write_csv
+from sqlalchemy import text
 
 from desktop_app.core.errors import UserError
 from desktop_app.io.order_export import EXPORT_COLUMNS
@@ -84,17 +84,17 @@ def test_nothing_becomes_a_formula(tmp_path: Path, db: Database) -> None:
 def test_platform_filter_and_ids_in_screen_order(tmp_path: Path, db: Database) -> None:
     paths = copy_sample(tmp_path, "pdd_orders.csv", "tmall_orders.xlsx", "jd_orders.csv")
     run_import(db, *paths)
-    assert db.path is not None
-    with sqlite3.connect(db.path) as conn:
-        conn.execute("update orders set platform = 'tmall' where order_no = '4923097606167913379'")
-        ids = [r[0] for r in conn.execute("select id from orders where platform = 'jd' order by receiver")]
+    with db.engine.begin() as conn:
+        conn.execute(text("update orders set platform = 'tmall' where order_no = '4923097606167913379'"))
+        ids = [r[0] for r in conn.execute(text("select id from orders where platform = 'jd' order by id"))]
     assert export_orders(db, tmp_path / "taobao.xlsx", platform="taobao") == 40  # Taobao includes Tmall
     assert export_orders(db, tmp_path / "tmall.xlsx", platform="tmall") == 1
     assert export_orders(db, tmp_path / "pdd.xlsx", platform="拼多多") == 40
     chosen = ids[5:0:-1]
     assert export_orders(db, tmp_path / "chosen.xlsx", order_ids=chosen) == 5
-    with sqlite3.connect(db.path) as conn:
-        numbers = [conn.execute("select order_no from orders where id = ?", (i,)).fetchone()[0] for i in chosen]
+    with db.engine.connect() as conn:
+        numbers = [conn.execute(text("select order_no from orders where id = :i"), {"i": i}).scalar_one()
+                   for i in chosen]
     assert [r[2].value for r in _sheet(tmp_path / "chosen.xlsx").iter_rows(min_row=2)] == numbers
 
 

@@ -120,9 +120,9 @@ def test_the_guide_of_a_real_case(db: Database) -> None:
 
 
 def test_guide_reply_and_policies_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Database,
-                                                     db_path: Path) -> None:
+                                                     ledger_target: str) -> None:
     case_id = open_case(db, NewCase(Platform.PDD, "261111-1", K.REFUND_ONLY, refund_fen=850), author="小林")
-    path = str(db_path)
+    path = ledger_target
     code, out, _ = cli(capsys, "guide", str(case_id), "--db", path, "--json")
     data = json.loads(out)
     assert code == 0 and data["playbook"] == "general" and data["suggestion"]["action"] == "refund"

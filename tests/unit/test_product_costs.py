@@ -42,14 +42,14 @@ def test_the_sheet_is_read_and_bad_lines_are_named(tmp_path: Path) -> None:
     )
 
 
-def test_import_cli_then_price_a_case(db: Database, db_path: Path, tmp_path: Path,
+def test_import_cli_then_price_a_case(db: Database, ledger_target: str, tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = cost_sheet(tmp_path / "成本.xlsx", [("CUP-01", "陶瓷马克杯", 12.5), ("BOWL-2", "汤碗", "8.80"),
                                                ("X", "坏", "abc")])
-    assert run(["product-costs", "import", str(path), "--db", str(db_path), "--json"]) == 1
+    assert run(["product-costs", "import", str(path), "--db", ledger_target, "--json"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["added"] == 2
-    assert run(["product-costs", "import", str(path), "--db", str(db_path)]) == 1
+    assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 1
     assert "未变 2 个" in capsys.readouterr().out
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000009", kind=CaseKind.RESHIP,
                                     reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")), author="测试")
@@ -58,19 +58,19 @@ def test_import_cli_then_price_a_case(db: Database, db_path: Path, tmp_path: Pat
         order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
         order.items.append(OrderItem(position=1, title="汤碗", sku_code="BOWL-2", quantity=1))
     assert case_goods_cost(db, case_id).cost_fen == 3380
-    assert run(["costs", str(case_id), "--written-off", "cost", "--json", "--db", str(db_path)]) == 0
+    assert run(["costs", str(case_id), "--written-off", "cost", "--json", "--db", ledger_target]) == 0
     assert json.loads(capsys.readouterr().out)["written_off"] == "33.80"
     with db.transaction() as s:
         order = s.get_one(Order, s.get_one(Case, case_id).order_id)
         order.items.append(OrderItem(position=2, title="赠品勺子", sku_code="GIFT-9", quantity=1))
-    assert run(["costs", str(case_id), "--written-off", "cost", "--db", str(db_path)]) == 2
+    assert run(["costs", str(case_id), "--written-off", "cost", "--db", ledger_target]) == 2
     assert "GIFT-9" in capsys.readouterr().err
 
 
-def test_a_file_without_the_columns_is_refused(db_path: Path, tmp_path: Path,
+def test_a_file_without_the_columns_is_refused(ledger_target: str, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "订单.csv"
     path.write_text("订单号,金额\n1,2\n", encoding="utf-8")
-    assert run(["product-costs", "import", str(path), "--db", str(db_path)]) == 2
+    assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert "商家编码" in err and "Traceback" not in err

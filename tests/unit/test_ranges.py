@@ -53,9 +53,9 @@ def test_dates_out_of_range_are_refused(text: str) -> None:
     (("deadlines", "--within", "1000000000"), "太大"),
     (("deadlines", "--within", "nan"), "小时数"),
 ])
-def test_cli_values_out_of_range_are_one_chinese_line(capsys: pytest.CaptureFixture[str], db_path: Path,
+def test_cli_values_out_of_range_are_one_chinese_line(capsys: pytest.CaptureFixture[str], ledger_target: str,
                                                       args: tuple[str, ...], expected: str) -> None:
-    code = run([*args, "--db", str(db_path)])
+    code = run([*args, "--db", ledger_target])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("错误：") and expected in err and "Traceback" not in err, err
 

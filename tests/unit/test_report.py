@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
@@ -30,8 +29,8 @@ def ledger(db: Database) -> dict[str, int]:
     return build(db)
 
 
-def report_json(db_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
-    code = run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path), "--json", *extra])
+def report_json(ledger_target: str, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
+    code = run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target, "--json", *extra])
     out = capsys.readouterr().out
     assert code == 0
     return json.loads(out)
@@ -50,9 +49,9 @@ def test_november_figures_match_the_hand_computed_ones(db: Database, ledger: dic
     assert report.claims == 1 and report.open_claims == 1
 
 
-def test_the_cli_json_contract(db: Database, ledger: dict[str, int], db_path: Path,
+def test_the_cli_json_contract(db: Database, ledger: dict[str, int], ledger_target: str,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    data = report_json(db_path, capsys)
+    data = report_json(ledger_target, capsys)
     assert data["by_kind"] == EXPECTED_BY_KIND
     assert data["by_platform"] == EXPECTED_BY_PLATFORM
     assert data["by_reason"] == EXPECTED_BY_REASON
@@ -61,9 +60,9 @@ def test_the_cli_json_contract(db: Database, ledger: dict[str, int], db_path: Pa
     assert data["date"] == "requested_at"
 
 
-def test_the_text_report_names_the_figures(db: Database, ledger: dict[str, int], db_path: Path,
+def test_the_text_report_names_the_figures(db: Database, ledger: dict[str, int], ledger_target: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path)]) == 0
+    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target]) == 0
     out = capsys.readouterr().out
     assert "售后单 4 张" in out
     assert "净损失" in out and "92.00" in out
@@ -80,28 +79,28 @@ def test_the_period_is_china_days_both_inclusive(db: Database, ledger: dict[str,
     assert build_report(db, parse_period("2026-10-01", "2026-12-31")).cases == 6
 
 
-def test_taobao_is_taobao_only_and_chinese_names_work(db: Database, ledger: dict[str, int], db_path: Path,
+def test_taobao_is_taobao_only_and_chinese_names_work(db: Database, ledger: dict[str, int], ledger_target: str,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    taobao = report_json(db_path, capsys, "--platform", "taobao")
+    taobao = report_json(ledger_target, capsys, "--platform", "taobao")
     assert taobao["by_platform"] == {"taobao": 2}
     money = taobao["money"]
     assert isinstance(money, dict)
     # #1 postage 8.00 + written off 20.00; #2's refund bought its goods back and the buyer paid the return.
     assert money["refunded"] == "59.90" and money["postage"] == "8.00" and money["net_loss"] == "28.00"
     assert money["claimed"] == "0.00"
-    assert report_json(db_path, capsys, "--platform", "淘宝")["by_platform"] == {"taobao": 2}
-    tmall = report_json(db_path, capsys, "--platform", "天猫")
+    assert report_json(ledger_target, capsys, "--platform", "淘宝")["by_platform"] == {"taobao": 2}
+    tmall = report_json(ledger_target, capsys, "--platform", "天猫")
     assert tmall["by_platform"] == {"tmall": 1}
     assert tmall["money"] == {**{k: "0.00" for k in EXPECTED_MONEY}, "refunded": "100.00", "claimed": "100.00",
                               "received": "50.00", "outstanding": "50.00", "net_loss": "50.00"}
 
 
-def test_shop_filter_by_name(db: Database, ledger: dict[str, int], db_path: Path,
+def test_shop_filter_by_name(db: Database, ledger: dict[str, int], ledger_target: str,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    data = report_json(db_path, capsys, "--shop", "小林家居")
+    data = report_json(ledger_target, capsys, "--shop", "小林家居")
     assert data["cases"] == 1 and data["by_kind"] == {"reship": 1}
     assert data["shop"] == {"id": ledger["shop"], "name": "小林家居", "platform": "taobao"}
-    assert report_json(db_path, capsys, "--shop", str(ledger["shop"]))["cases"] == 1
+    assert report_json(ledger_target, capsys, "--shop", str(ledger["shop"]))["cases"] == 1
 
 
 @pytest.mark.parametrize(("args", "words"), [
@@ -112,17 +111,17 @@ def test_shop_filter_by_name(db: Database, ledger: dict[str, int], db_path: Path
     (["--from", "2026-11-01", "--to", "2026-11-30", "--platform", "amazon"], "平台"),
     (["--from", "2026-11-01", "--to", "2026-11-30", "--shop", "没有这家"], "找不到店铺"),
 ])
-def test_bad_input_is_a_chinese_message_and_exit_2(db: Database, ledger: dict[str, int], db_path: Path,
+def test_bad_input_is_a_chinese_message_and_exit_2(db: Database, ledger: dict[str, int], ledger_target: str,
                                                    capsys: pytest.CaptureFixture[str], args: list[str],
                                                    words: str) -> None:
-    assert run(["report", *args, "--db", str(db_path)]) == 2
+    assert run(["report", *args, "--db", ledger_target]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert words in captured.err and "Traceback" not in captured.err
 
 
-def test_an_empty_ledger_reports_zeros(db: Database, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = report_json(db_path, capsys)
+def test_an_empty_ledger_reports_zeros(db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    data = report_json(ledger_target, capsys)
     assert data["cases"] == 0 and data["by_kind"] == {} and data["by_platform"] == {} and data["by_reason"] == {}
     assert data["money"] == {k: "0.00" for k in EXPECTED_MONEY}
 

@@ -374,9 +374,9 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[str], db: Database,
-                                                db_path: Path) -> None:
+                                                ledger_target: str) -> None:
     add_order(db, "douyin", "DY9001", [("纯棉袜子", "白色", 2)])
-    path = str(db_path)
+    path = ledger_target
     code, out, _ = cli(capsys, "case", "add", "--db", path, "--platform", "douyin", "--order", "DY9001",
                        "--kind", "reship", "--reason", "missing_item", "--requested-at", "2026-05-06 10:00",
                        "--agreed-at", "2026-05-06 12:00")
@@ -419,8 +419,8 @@ def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[st
     assert "空" in out
 
 
-def test_cli_errors_are_chinese_and_non_zero(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    path = str(db_path)
+def test_cli_errors_are_chinese_and_non_zero(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    path = ledger_target
     code, out, err = cli(capsys, "reship", "ship", "99", "--db", path, "--carrier", "顺丰", "--tracking", "SF123456789")
     assert code != 0 and out == "" and "售后单 #99" in err
     _, out, _ = cli(capsys, "reship", "promise", "--db", path, "--platform", "douyin", "--order", "DY1")
@@ -436,8 +436,9 @@ def test_cli_errors_are_chinese_and_non_zero(capsys: pytest.CaptureFixture[str],
     assert code != 0 and "原因" in err
 
 
-def test_cli_paste_items_agree_and_refuse(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path) -> None:
-    path = str(db_path)
+def test_cli_paste_items_agree_and_refuse(capsys: pytest.CaptureFixture[str], ledger_target: str,
+                                          tmp_path: Path) -> None:
+    path = ledger_target
     ids = []
     for no in ("DY1", "DY2", "DY3"):
         _, out, _ = cli(capsys, "case", "add", "--db", path, "--platform", "douyin", "--order", no, "--kind",
@@ -469,7 +470,7 @@ def test_cli_paste_items_agree_and_refuse(capsys: pytest.CaptureFixture[str], db
 
 
 def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str], db: Database,
-                                             db_path: Path) -> None:
+                                             ledger_target: str) -> None:
     """Figures live in the pack: editing it changes the queue's ship-by and penalty, no release needed."""
     from desktop_app.core.rule_packs import read_pack_data, save_user_pack
 
@@ -481,7 +482,7 @@ def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str],
             timer["duration"] = {"hours": 24}
             timer["penalty"] = "超时每单赔付买家5元"
     save_user_pack("douyin", data)
-    _, out, _ = cli(capsys, "reship", "list", "--db", str(db_path), "--json")
+    _, out, _ = cli(capsys, "reship", "list", "--db", ledger_target, "--json")
     row = json.loads(out)[0]
     assert row["ship_by"] == "2026-05-07T12:00:00+08:00" and row["penalty"] == "超时每单赔付买家5元"
     assert row_of(db, case_id).ship_by == at("2026-05-06 12:00") + timedelta(hours=24)

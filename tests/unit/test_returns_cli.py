@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def seed_order(db_path: Path) -> None:
+def seed_order(db_path: str) -> None:
     db = open_database(db_path)
     with db.transaction() as s:
         order = Order(order_key="taobao:4145384019161461003", platform="taobao", order_no="4145384019161461003",
@@ -42,9 +41,9 @@ def return_case(capsys: pytest.CaptureFixture[str], db: str, order: str = "41453
 
 
 def test_buyer_shipped_return_records_the_parcel_and_find_shows_what_should_be_inside(
-        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    seed_order(db_path)
-    db = str(db_path)
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    seed_order(ledger_target)
+    db = ledger_target
     case_id = return_case(capsys, db)
     code, out, _ = cli(capsys, "case", "act", str(case_id), "buyer_shipped_return", "--carrier", "中通快递",
                        "--tracking", " 7512 3456 7890 12 ", "--at", "2026-11-22 15:00", "--db", db)
@@ -65,8 +64,8 @@ def test_buyer_shipped_return_records_the_parcel_and_find_shows_what_should_be_i
 
 
 def test_the_parcel_options_need_the_right_action_and_a_clean_number(
-        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     case_id = return_case(capsys, db)
     code, out, err = cli(capsys, "case", "act", str(case_id), "refund", "--tracking", "75123456789012", "--db", db)
     assert code == 2 and out == "" and "buyer_shipped_return" in err
@@ -78,9 +77,9 @@ def test_the_parcel_options_need_the_right_action_and_a_clean_number(
 
 
 def test_receive_records_receipt_inspection_and_suggests_the_next_step(
-        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    seed_order(db_path)
-    db = str(db_path)
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    seed_order(ledger_target)
+    db = ledger_target
     case_id = return_case(capsys, db)
     cli(capsys, "case", "act", str(case_id), "buyer_shipped_return", "--tracking", "SF1400123456789", "--db", db)
     code, out, _ = cli(capsys, "returns", "receive", "sf1400123456789", "--result", "good", "--note", "吊牌完好",
@@ -103,8 +102,8 @@ def test_receive_records_receipt_inspection_and_suggests_the_next_step(
     assert code == 2 and "验货结果" in err and "良品" in err
 
 
-def test_one_parcel_for_two_cases_is_received_on_both(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_one_parcel_for_two_cases_is_received_on_both(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     first, second = return_case(capsys, db, "100"), return_case(capsys, db, "100", reason="quality")
     code, _, _ = cli(capsys, "case", "act", f"{first},{second}", "buyer_shipped_return", "--tracking",
                      "YT7500000000001", "--db", db)
@@ -122,8 +121,8 @@ def test_one_parcel_for_two_cases_is_received_on_both(capsys: pytest.CaptureFixt
 
 
 def test_a_parcel_without_a_case_is_kept_as_unmatched_and_matched_later(
-        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     code, out, err = cli(capsys, "returns", "receive", "JT0001234567890", "--result", "wrong_item", "--note",
                          "里面是别家的杯子", "--at", "2026-11-25 11:00", "--db", db, "--json")
     data = json.loads(out)
@@ -153,8 +152,8 @@ def test_a_parcel_without_a_case_is_kept_as_unmatched_and_matched_later(
 
 
 def test_transit_lists_returns_on_the_way_longer_than_n_days(capsys: pytest.CaptureFixture[str],
-                                                             db_path: Path) -> None:
-    db = str(db_path)
+                                                             ledger_target: str) -> None:
+    db = ledger_target
     old, new = return_case(capsys, db, "1"), return_case(capsys, db, "2")
     cli(capsys, "case", "act", str(old), "buyer_shipped_return", "--tracking", "75000000000001", "--at",
         "2026-01-02 10:00", "--db", db)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import Connection
 
 from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.search import matching_order_ids, pending_count
+
+# About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _add(conn: Connection, number: str, receiver: str, text: str) -> int:

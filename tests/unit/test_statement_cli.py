@@ -23,7 +23,7 @@ Run = Callable[..., int]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> Run:
+def run(monkeypatch: pytest.MonkeyPatch, ledger_target: str) -> Run:
     """`cli.run` with the statement command registered (also before cli/__init__ lists it)."""
     listed = cli._command_modules
 
@@ -32,7 +32,7 @@ def run(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> Run:
         return found if statement_cli in found else [*found, statement_cli]
 
     monkeypatch.setattr(cli, "_command_modules", modules)
-    return lambda *argv: cli.run([*map(str, argv), "--db", str(db_path)])
+    return lambda *argv: cli.run([*map(str, argv), "--db", ledger_target])
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_claim_and_order_exclude_each_other(run: Run, capsys: pytest.CaptureFixt
     assert "not allowed with argument" in capsys.readouterr().err
 
 
-def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, ledger_target: str, tmp_path: Path) -> None:
     """No display and no QT_QPA_PLATFORM (a server, cron): the command picks offscreen itself."""
     save_shop(db)
     add_claim(db, add_order(db))
@@ -168,7 +168,7 @@ def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, db_path: P
         "sys.exit(cli.run(sys.argv[1:]))\n"
     )
     done = subprocess.run([sys.executable, "-c", program, "statement", "--claim", "1", "--out", str(out),
-                           "--db", str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                           "--db", ledger_target], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "货物价值说明" in pdf_text(out) and TRACKING_NO in pdf_text(out)
 

@@ -1,0 +1,71 @@
+"""Team mode on the command line: moving the ledger to a server, and who sits at this computer.
+
+    migrate-to URL [--db FILE] [--json]   copy the whole ledger file into an empty PostgreSQL database
+    seat [NAME]                           show (or set) this computer's seat name, written into every change
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import Any
+
+from desktop_app.cli import CommandError, add_json_option, print_json
+from desktop_app.services import team
+from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
+from desktop_app.store.locations import parse_location
+
+
+def register(subparsers: Any) -> None:
+    move = subparsers.add_parser(
+        "migrate-to", help="把本机的数据库文件整体迁移到团队数据库（PostgreSQL）",
+        description="把数据库文件里的全部数据复制到一个新建的空 PostgreSQL 数据库，核对每张表的条数后一次提交"
+                    "（要么全部迁入，要么什么都不改）。数据库文件本身不会被改动。")
+    move.add_argument("url", metavar="URL", help="postgresql+psycopg://用户:密码@主机:端口/库名（库需已建好且为空）")
+    move.add_argument("--db", metavar="FILE",
+                      help="要迁移的数据库文件（默认：用户数据目录中的 ledger.sqlite3）")
+    add_json_option(move)
+    move.set_defaults(handler=_migrate_to)
+
+    seat = subparsers.add_parser(
+        "seat", help="查看或设置这台电脑的席位名（每次修改都记下是谁做的）",
+        description="团队共用一个数据库时，每条修改都记下席位名，其他席位的窗口会显示“谁改了什么”。"
+                    f"不设置时用登录名；环境变量 {team.ENV_SEAT} 优先。")
+    seat.add_argument("name", nargs="?", metavar="NAME", help="新的席位名，例如 小王")
+    seat.set_defaults(handler=_seat)
+
+
+def _migrate_to(args: argparse.Namespace) -> int:
+    target = team.ledger_location(args.url)  # a password saved in the keyring is used if the URL has none
+    if target.url is None:
+        raise CommandError("迁移目标必须是团队数据库地址：postgresql+psycopg://用户:密码@主机:端口/库名")
+    source = parse_location(args.db).path if args.db else team.ledger_location(None).path
+    if source is None:
+        raise CommandError("--db 必须是本机的数据库文件")
+
+    def progress(table: str, rows: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            sys.stderr.write(f"\r{TABLE_LABELS.get(table, table)}：{rows} 行…\033[K")
+
+    result = move_ledger(source, target, seat=team.seat_name(), progress=progress)
+    if args.json:
+        print_json({"source": str(result.source), "target": result.target, "counts": result.counts})
+        return 0
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    sys.stdout.write(f"已把 {result.source} 迁移到 {result.target}，每张表的条数都已核对：\n")
+    for table, label in TABLE_LABELS.items():
+        sys.stdout.write(f"  {label}：{result.counts.get(table, 0)}\n")
+    sys.stdout.write("数据库文件未改动。以后用 --db 加这个地址（或在 设置 → 团队数据库 中连接）使用团队数据库。\n")
+    return 0
+
+
+def _seat(args: argparse.Namespace) -> int:
+    if args.name is None:
+        sys.stdout.write(f"{team.seat_name()}\n")
+        return 0
+    name = team.clean_seat_name(args.name)
+    team.save_team_settings(replace(team.load_team_settings(), seat=name))
+    sys.stdout.write(f"这台电脑的席位名已设为：{name}\n")
+    return 0

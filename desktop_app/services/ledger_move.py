@@ -1,0 +1,81 @@
+"""Moving a shop's ledger from its SQLite file to the team's PostgreSQL server (`migrate-to`).
+
+The file is left exactly as it was: the copy is read from a snapshot of it (SQLite's online backup,
+upgraded to this version's schema if it is older). The server's database must be empty; everything
+is written in one transaction and the row counts of every table are compared before it commits, so
+the server ends up with the whole ledger or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.paths import temp_file
+from desktop_app.store.database import open_database
+from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
+from desktop_app.store.ledger_files import copy_online, has_sqlite_header
+from desktop_app.store.locations import LedgerLocation
+
+# What the summary names, in the order a shop owner thinks of them.
+TABLE_LABELS = {
+    "orders": "订单", "order_items": "订单商品", "cases": "售后单", "audit_events": "时间线记录",
+    "reships": "补发", "carrier_claims": "快递理赔", "deadlines": "时限", "case_evidence": "售后凭证",
+    "claim_evidence": "理赔凭证",
+}
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    source: Path
+    target: str  # the server, password hidden
+    counts: dict[str, int]  # rows per table, equal on both sides
+
+
+def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
+                progress: Progress | None = None) -> MoveResult:
+    """Copy the ledger file `source` into the empty database at `target`."""
+    source = source.expanduser().resolve()
+    if not source.is_file() or not has_sqlite_header(source):
+        raise UserError(f"找不到要迁移的数据库文件：{source}")
+    if target.path is not None and target.path.expanduser().resolve() == source:
+        raise UserError("迁移的目标就是源文件本身")
+    handle, snapshot = temp_file("move-", ".sqlite3")
+    os.close(handle)
+    try:
+        copy_online(source, snapshot)
+        origin = open_database(snapshot, check_seconds=None)
+        try:
+            destination = open_database(target, seat=seat)
+            try:
+                with origin.engine.connect() as reading, destination.engine.begin() as writing:
+                    already = {name: n for name, n in row_counts(writing).items() if n}
+                    if already:
+                        raise UserError(f"目标数据库 {target.display()} 已经有数据（{_describe(already)}），"
+                                        "不能迁入：请用一个新建的空数据库。")
+                    expected = row_counts(reading)
+                    copy_rows(reading, writing, progress)
+                    arrived = row_counts(writing)
+                    if arrived != expected:
+                        raise UserError(f"迁移后核对条数不一致（{_differences(expected, arrived)}），已全部撤销，"
+                                        "目标数据库未改动。")
+            finally:
+                destination.close()
+        finally:
+            origin.close()
+    finally:
+        for leftover in (snapshot, snapshot.with_name(snapshot.name + "-wal"),
+                         snapshot.with_name(snapshot.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return MoveResult(source, target.display(), expected)
+
+
+def _describe(counts: dict[str, int]) -> str:
+    named = [f"{TABLE_LABELS[t]} {n} 条" for t, n in counts.items() if t in TABLE_LABELS]
+    return "，".join(named) or "，".join(f"{t} {n} 行" for t, n in counts.items())
+
+
+def _differences(expected: dict[str, int], arrived: dict[str, int]) -> str:
+    return "，".join(f"{t}：应有 {n}，实有 {arrived.get(t, 0)}" for t, n in expected.items() if arrived.get(t) != n)

@@ -1,0 +1,136 @@
+"""Team mode: which ledger this computer opens, who sits at it, and the server's password.
+
+A shop of one keeps its ledger in a SQLite file in the data folder. A team shares one on a
+PostgreSQL server; this computer remembers the server (without the password) and its seat name in
+`<data folder>/team.json`, and the password in the system keyring (Windows Credential Manager, macOS
+Keychain, Secret Service on Linux) — never in a file. What opens, first match wins: `--db`, the
+environment variable `AFTERSALES_LEDGER_DB`, the saved team server, the default SQLite file.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.paths import data_dir, default_db_path
+from desktop_app.store.locations import LedgerLocation, parse_location
+
+ENV_DB = "AFTERSALES_LEDGER_DB"
+ENV_SEAT = "AFTERSALES_LEDGER_SEAT"
+SETTINGS_FILE = "team.json"
+KEYRING_SERVICE = "AftersalesLedger"
+MAX_SEAT_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    server: str = ""  # the server URL without its password; "" = none saved
+    use_server: bool = False  # open the server instead of the local file
+    seat: str = ""  # who works at this computer, written into every change
+
+
+def _settings_path() -> Path:
+    return data_dir() / SETTINGS_FILE
+
+
+def load_team_settings() -> TeamSettings:
+    """The saved settings; a missing or unreadable file means none (the local file opens)."""
+    try:
+        stored = json.loads(_settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return TeamSettings()
+    if not isinstance(stored, dict):
+        return TeamSettings()
+    return TeamSettings(server=str(stored.get("server") or ""), use_server=bool(stored.get("use_server")),
+                        seat=str(stored.get("seat") or ""))
+
+
+def save_team_settings(settings: TeamSettings) -> None:
+    if settings.server and parse_location(settings.server).url is None:
+        raise UserError("团队数据库地址必须是 postgresql+psycopg://… 形式")
+    if settings.server and parse_location(settings.server).url.password:  # type: ignore[union-attr]
+        raise UserError("密码不能写进设置文件，请单独保存到系统钥匙串")
+    path = _settings_path()
+    path.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+    if os.name == "posix":
+        path.chmod(0o600)
+
+
+def clean_seat_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise UserError("席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”")
+    if len(name) > MAX_SEAT_LENGTH:
+        raise UserError(f"席位名太长（最多 {MAX_SEAT_LENGTH} 个字）")
+    if any(ord(c) < 32 or c in "|\\" for c in name):
+        raise UserError("席位名不能含有控制字符、“|”或“\\”")
+    return name
+
+
+def seat_name() -> str:
+    """Who works here: `AFTERSALES_LEDGER_SEAT`, the seat saved in 设置, else the login name."""
+    from_env = os.environ.get(ENV_SEAT, "").strip()
+    if from_env:
+        return from_env[:MAX_SEAT_LENGTH]
+    saved = load_team_settings().seat
+    if saved:
+        return saved
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers) or no login name
+        return ""
+
+
+def ledger_location(explicit: str | Path | None = None) -> LedgerLocation:
+    """The ledger this command or window opens (first match wins: `--db`, `AFTERSALES_LEDGER_DB`,
+    the team server saved in 设置, the local file). A server URL without a password gets the one
+    saved in the keyring, if any."""
+    if explicit:
+        location = parse_location(explicit)
+    elif os.environ.get(ENV_DB, "").strip():
+        location = parse_location(os.environ[ENV_DB].strip())
+    else:
+        saved = load_team_settings()
+        if not (saved.use_server and saved.server):
+            return LedgerLocation(path=default_db_path())
+        location = parse_location(saved.server)
+    if location.url is not None and not location.url.password:
+        location = location.with_password(saved_password(location))
+    return location
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    # Imported on demand: loading the keyring backends costs start-up time every SQLite user would pay.
+    import keyring
+    import keyring.errors
+
+    return keyring, keyring.errors
+
+
+def saved_password(location: LedgerLocation) -> str | None:
+    """The password saved for this server, or None (no keyring on this computer counts as none)."""
+    keyring, errors = _keyring()
+    try:
+        return keyring.get_password(KEYRING_SERVICE, location.server_key())
+    except (errors.KeyringError, RuntimeError):
+        return None
+
+
+def save_password(location: LedgerLocation, password: str) -> None:
+    """File the password in the system keyring; refused (never written to a file instead) when the
+    computer has none."""
+    keyring, errors = _keyring()
+    try:
+        if password:
+            keyring.set_password(KEYRING_SERVICE, location.server_key(), password)
+        else:
+            keyring.delete_password(KEYRING_SERVICE, location.server_key())
+    except errors.PasswordDeleteError:
+        return
+    except (errors.KeyringError, RuntimeError) as exc:
+        raise UserError(f"这台电脑没有可用的系统钥匙串，无法保存密码（{exc}）。可以每次在地址里写上密码，"
+                        f"或设置环境变量 {ENV_DB}。") from None

@@ -1,0 +1,67 @@
+"""What other seats changed, as PostgreSQL tells it (`LISTEN ledger_changes`, migration 0006_team).
+
+Every write to a ledger table sends one notice per table per transaction, carrying the table and the
+writer's seat name; the server adds the writer's connection (backend pid), so a window can leave out
+the notices of its own writes, which it has already shown. The listener has a connection of its own,
+outside the engine's pool, in autocommit mode (a LISTEN inside an open transaction would hold
+notices back until it ends).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+from desktop_app.store.locations import LedgerLocation
+
+CHANNEL = "ledger_changes"
+
+# Which part of the app shows each table (the areas a window refreshes).
+AREA_OF_TABLE = {
+    "orders": "orders", "order_items": "orders", "shops": "orders",
+    "cases": "cases", "audit_events": "cases", "case_evidence": "cases", "playbook_checks": "cases",
+    "return_inspections": "cases", "unmatched_parcels": "cases",
+    "reships": "reships", "reship_items": "reships",
+    "carrier_claims": "claims", "claim_items": "claims", "claim_payouts": "claims", "claim_evidence": "claims",
+    "deadlines": "deadlines",
+    "settings": "settings", "product_costs": "settings",
+}
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    table: str
+    seat: str
+    backend_pid: int
+
+    @property
+    def area(self) -> str | None:
+        return AREA_OF_TABLE.get(self.table)
+
+
+def parse_notice(payload: str, pid: int) -> ChangeNotice:
+    table, _, seat = payload.partition("|")
+    return ChangeNotice(table, seat, pid)
+
+
+class ChangeListener:
+    """Listens for change notices on the ledger at `location` (a PostgreSQL server)."""
+
+    def __init__(self, location: LedgerLocation, connect_timeout: int = 10) -> None:
+        assert location.url is not None
+        url = location.url
+        self._conn = psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
+            connect_timeout=connect_timeout, autocommit=True, application_name="aftersales-ledger-listener")
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def wait(self, timeout: float) -> list[ChangeNotice]:
+        """The notices that arrive within `timeout` seconds (all that are waiting, once one came)."""
+        notices = [parse_notice(n.payload, n.pid) for n in self._conn.notifies(timeout=timeout, stop_after=1)]
+        if notices:  # take what else is already queued without waiting again
+            notices += [parse_notice(n.payload, n.pid) for n in self._conn.notifies(timeout=0.01)]
+        return notices
+
+    def close(self) -> None:
+        self._conn.close()

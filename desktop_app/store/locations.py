@@ -1,0 +1,94 @@
+"""Where a ledger lives: a SQLite file on this computer, or a PostgreSQL server a team shares.
+
+Every command's `--db`, the environment variable `AFTERSALES_LEDGER_DB` and the team connection
+saved in 设置 all name a ledger the same way: a file path, or a URL
+`postgresql+psycopg://USER:PASS@HOST:PORT/DBNAME` (`postgresql://` and `postgres://` are accepted and
+mean the same driver). The password is kept out of everything shown or logged (`display`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from desktop_app.core.errors import UserError
+
+SERVER_DRIVER = "postgresql+psycopg"
+_SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+DEFAULT_PORT = 5432
+
+
+@dataclass(frozen=True)
+class LedgerLocation:
+    """A SQLite file (`path`) or a PostgreSQL server (`url`, with its password if one was given)."""
+
+    path: Path | None = None
+    url: URL | None = None
+
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
+    def display(self) -> str:
+        """For titles, messages and logs: the file, or the URL with the password masked."""
+        if self.url is not None:
+            return self.url.render_as_string(hide_password=True)
+        return str(self.path)
+
+    def with_password(self, password: str | None) -> LedgerLocation:
+        if self.url is None or not password:
+            return self
+        return LedgerLocation(url=self.url.set(password=password))
+
+    def server_key(self) -> str:
+        """`user@host:port/db`: what a saved password is filed under in the system keyring."""
+        assert self.url is not None
+        return f"{self.url.username or ''}@{self.url.host or 'localhost'}:{self.url.port or DEFAULT_PORT}/" \
+               f"{self.url.database or ''}"
+
+
+def looks_like_url(text: str) -> bool:
+    return "://" in text
+
+
+def parse_location(value: str | Path) -> LedgerLocation:
+    """A `--db` value (path or URL) as a location; an unknown scheme or a URL without a database name
+    is refused with a message that says what to write instead."""
+    if isinstance(value, Path) or not looks_like_url(value):
+        return LedgerLocation(path=Path(value).expanduser())
+    text = value.strip()
+    scheme = text.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        file = text.split("://", 1)[1].lstrip("/")
+        return LedgerLocation(path=Path("/" + file if text.startswith("sqlite:////") else file))
+    if scheme not in _SERVER_SCHEMES:
+        raise UserError(f"不支持的数据库地址“{_masked(text)}”：请写 SQLite 文件路径，或 "
+                        "postgresql+psycopg://用户名:密码@主机:端口/数据库名")
+    try:
+        url = make_url(SERVER_DRIVER + "://" + text.split("://", 1)[1])
+    except (ArgumentError, ValueError) as exc:
+        raise UserError(f"数据库地址“{_masked(text)}”写法不对：{exc}") from None
+    if not url.database:
+        raise UserError(f"数据库地址“{_masked(text)}”缺少数据库名（…@主机:端口/数据库名）")
+    if not url.host:
+        url = url.set(host="localhost")
+    return LedgerLocation(url=url)
+
+
+def server_location(host: str, port: int, database: str, user: str, password: str | None = None) -> LedgerLocation:
+    url = URL.create(SERVER_DRIVER, username=user or None, password=password or None, host=host.strip(),
+                     port=port, database=database.strip())
+    return LedgerLocation(url=url)
+
+
+def _masked(text: str) -> str:
+    """A URL as typed, with anything between `user:` and `@` hidden."""
+    head, sep, rest = text.partition("://")
+    if not sep or "@" not in rest:
+        return text
+    credentials, _, tail = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{head}://{user}:***@{tail}" if ":" in credentials else text

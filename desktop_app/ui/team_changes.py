@@ -1,0 +1,131 @@
+"""Other seats' changes reach this window by themselves (team mode on PostgreSQL).
+
+A thread of its own waits on the server's change notices (store/change_notices.py) and hands them to
+the GUI thread; notices of this window's own writes are left out (it has shown those already). They
+are gathered for half a second, then the tabs that show what changed reload (the same `Changes` a
+local write announces) and the status bar says who changed what. A lost connection is retried every
+few seconds; the window keeps working meanwhile and says the live updates are paused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_app.store.change_notices import ChangeListener, ChangeNotice
+from desktop_app.store.database import Database
+from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.background import BackgroundRunner, Changes
+
+log = logging.getLogger(__name__)
+
+GATHER_MS = 500  # notices of one import or bulk action arrive together: one reload for all of them
+RETRY_SECONDS = 5.0
+_WAIT_SECONDS = 1.0  # how often the listening thread looks whether it should stop
+
+AREA_NAMES = {"cases": "售后单", "orders": "订单", "reships": "补发", "claims": "快递理赔",
+              "deadlines": "时限", "settings": "设置"}
+
+
+def changes_of(notices: list[ChangeNotice]) -> Changes:
+    areas = {n.area for n in notices}
+    return Changes(cases="cases" in areas or "orders" in areas, orders="orders" in areas,
+                   reships="reships" in areas, claims="claims" in areas,
+                   deadlines="deadlines" in areas or "cases" in areas, settings="settings" in areas)
+
+
+def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -> str:
+    """`小王 修改了 售后单、补发；小李 修改了 订单`, in the order the seats wrote."""
+    by_seat: dict[str, list[str]] = {}
+    for notice in notices:
+        names = by_seat.setdefault(notice.seat or tr_unknown, [])
+        name = AREA_NAMES.get(notice.area or "")
+        if name and name not in names:
+            names.append(name)
+    return "；".join(f"{seat} 修改了 {'、'.join(names)}" for seat, names in by_seat.items() if names)
+
+
+class TeamChanges(QObject):
+    """Listens while a team ledger is open; announces other seats' changes through `runner.changed`."""
+
+    arrived = Signal(object)  # list[ChangeNotice], from the listening thread
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._own: frozenset[int] | set[int] = frozenset()
+        self._pending: list[ChangeNotice] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(GATHER_MS)
+        self._timer.timeout.connect(self._announce)
+        self.arrived.connect(self._gather)
+
+    def watch(self, db: Database) -> None:
+        """Start listening on `db` if it is a team ledger (a SQLite file has one seat: nothing to hear)."""
+        self.stop()
+        if not db.is_server or db.location is None:
+            return
+        self._own = db.own_backends  # the live set: connections the pool opens later are ours too
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._listen, args=(db.location,), name="team-changes",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=_WAIT_SECONDS * 3)
+            self._thread = None
+
+    def _listen(self, location: LedgerLocation) -> None:
+        paused = False
+        while not self._stop.is_set():
+            try:
+                listener = ChangeListener(location)
+            except Exception as exc:  # the server is away: try again shortly, the window works on
+                if not paused:
+                    log.warning("live updates paused: %s", exc)
+                    self.message.emit("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看")
+                    paused = True
+                self._stop.wait(RETRY_SECONDS)
+                continue
+            if paused:
+                self.message.emit("已恢复与团队数据库的实时连接")
+                self.arrived.emit([ChangeNotice("", "", 0)])  # missed meanwhile: reload everything once
+                paused = False
+            try:
+                while not self._stop.is_set():
+                    notices = listener.wait(_WAIT_SECONDS)
+                    if notices:
+                        self.arrived.emit(notices)
+            except Exception as exc:
+                log.warning("change notices interrupted: %s", exc)
+            finally:
+                with contextlib.suppress(Exception):  # already broken
+                    listener.close()
+
+    def _gather(self, notices: list[ChangeNotice]) -> None:
+        theirs = [n for n in notices if n.backend_pid not in self._own]
+        if theirs:
+            self._pending.extend(theirs)
+            if not self._timer.isActive():
+                self._timer.start()
+
+    def _announce(self) -> None:
+        notices, self._pending = self._pending, []
+        if any(n.table == "" for n in notices):  # after a reconnect: everything may have changed
+            self.runner.changed.emit(Changes(True, True, True, True, True, True))
+            return
+        changes = changes_of(notices)
+        if changes.any:
+            self.runner.changed.emit(changes)
+        text = describe(notices)
+        if text:
+            self.message.emit(text)

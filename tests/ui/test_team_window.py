@@ -1,0 +1,82 @@
+"""连接团队数据库 in the window: what was typed is checked, a failed connection is said in Chinese, and
+on a real PostgreSQL the window switches to the server and shows another seat's change by itself."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
+
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services import team
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.database import open_database
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
+from tests.ui.conftest import wait_idle
+from tests.unit.test_team import MemoryKeyring
+
+PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)
+
+
+def test_the_dialog_checks_what_was_typed_and_reports_a_failed_connection(
+        qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring) -> None:
+    dialog = window.open_team_database()
+    assert isinstance(dialog, TeamDatabaseDialog)
+    dialog.host.setText("")
+    dialog.test_button.click()
+    assert "请填写：服务器" in dialog.result.text()
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setValue(9)  # nothing listens there
+    dialog.user.setText("kf")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "连接失败" in dialog.result.text(), timeout=15000)
+    assert "Traceback" not in dialog.result.text()
+    dialog.seat.setText("")
+    dialog.connect_button.click()
+    assert "席位名不能为空" in dialog.result.text()
+    assert not team.load_team_settings().use_server  # nothing saved
+    dialog.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_the_window_moves_to_the_server_and_shows_other_seats_changes(
+        qtbot: QtBot, window: MainWindow, pg_url: str, memory_keyring: MemoryKeyring) -> None:
+    url = make_url(pg_url)
+    dialog = window.open_team_database()
+    dialog.host.setText(url.host or "")
+    dialog.port.setValue(url.port or 5432)
+    dialog.database.setText(url.database or "")
+    dialog.user.setText(url.username or "")
+    dialog.seat.setText("小王")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "连接成功" in dialog.result.text(), timeout=15000)
+    dialog.connect_button.click()
+    qtbot.waitUntil(lambda: window.context.db is not None and window.context.db.is_server, timeout=15000)
+    wait_idle(qtbot, window)
+    assert team.load_team_settings().use_server and team.load_team_settings().seat == "小王"
+    assert "127.0.0.1" in window.db_label.text() or (url.host or "") in window.db_label.text()
+    assert window.cases_tab.model.rowCount() == 0
+
+    other = open_database(pg_url, seat="小李")  # another seat, on another computer
+    try:
+        open_case(other, NewCase(Platform.PDD, "261118-000000000000001", CaseKind.RESHIP))
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() == 1, timeout=15000)
+    qtbot.waitUntil(lambda: "小李 修改了" in window.statusBar().currentMessage(), timeout=5000)
+    assert "售后单" in window.statusBar().currentMessage()
+    window.team_changes.stop()

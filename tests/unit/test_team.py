@@ -1,0 +1,124 @@
+"""Team mode without a server: where the ledger is (`--db`, AFTERSALES_LEDGER_DB, the saved server),
+the seat name, the password in the keyring (never in a file), and the messages for bad addresses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import pytest
+
+from desktop_app.cli import run
+from desktop_app.core.errors import UserError
+from desktop_app.paths import default_db_path
+from desktop_app.services import team
+from desktop_app.store.locations import parse_location, server_location
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.saved.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.saved[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.saved.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
+def no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(team.ENV_DB, raising=False)
+    monkeypatch.delenv(team.ENV_SEAT, raising=False)
+
+
+def test_urls_and_paths_are_told_apart_and_passwords_never_shown() -> None:
+    url = parse_location("postgresql://小王:s3cret@192.168.1.20:5433/shop")
+    assert url.is_server and url.url is not None
+    assert url.url.drivername == "postgresql+psycopg" and url.url.port == 5433 and url.url.database == "shop"
+    assert "s3cret" not in url.display() and "***" in url.display()
+    assert parse_location("postgres://u@h/db").url is not None
+    assert parse_location("postgresql+psycopg://u@h/db").server_key() == "u@h:5432/db"
+    assert parse_location("D:/账本/ledger.sqlite3").path == Path("D:/账本/ledger.sqlite3")
+    assert parse_location("sqlite:////tmp/x.sqlite3").path == Path("/tmp/x.sqlite3")
+    with pytest.raises(UserError, match="不支持的数据库地址"):
+        parse_location("mysql://root:pw@h/db")
+    with pytest.raises(UserError, match="缺少数据库名") as refused:
+        parse_location("postgresql://root:topsecret@h")
+    assert "topsecret" not in refused.value.message
+
+
+def test_which_ledger_opens_first_match_wins(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
+    assert team.ledger_location(None).path == default_db_path()
+    team.save_team_settings(team.TeamSettings(server="postgresql+psycopg://kf@db.local:5432/shop", use_server=True))
+    memory_keyring.set_password(team.KEYRING_SERVICE, "kf@db.local:5432/shop", "pw1")
+    saved = team.ledger_location(None)
+    assert saved.url is not None and saved.url.host == "db.local" and saved.url.password == "pw1"
+    monkeypatch.setenv(team.ENV_DB, "postgresql://boss:pw2@nas:5432/shop")
+    from_env = team.ledger_location(None)
+    assert from_env.url is not None and from_env.url.host == "nas" and from_env.url.password == "pw2"
+    assert team.ledger_location("/tmp/own.sqlite3").path == Path("/tmp/own.sqlite3")
+
+
+def test_the_password_goes_to_the_keyring_never_to_the_settings_file(memory_keyring: MemoryKeyring) -> None:
+    location = server_location("db.local", 5432, "shop", "kf")
+    team.save_password(location, "s3cret")
+    assert team.saved_password(location) == "s3cret"
+    with pytest.raises(UserError, match="密码不能写进设置文件"):
+        team.save_team_settings(team.TeamSettings(server="postgresql://kf:s3cret@db.local/shop"))
+    team.save_team_settings(team.TeamSettings(server=location.display(), use_server=True, seat="小王"))
+    stored = (team._settings_path()).read_text(encoding="utf-8")
+    assert "s3cret" not in stored and json.loads(stored)["seat"] == "小王"
+
+
+def test_without_a_keyring_the_password_is_refused_not_written_elsewhere(tmp_path: Path) -> None:
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        with pytest.raises(UserError, match="系统钥匙串"):
+            team.save_password(server_location("h", 5432, "d", "u"), "pw")
+        assert team.saved_password(server_location("h", 5432, "d", "u")) is None
+    finally:
+        keyring.set_keyring(before)
+
+
+def test_seat_name_from_env_then_settings_then_login(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["seat", "  小 王 "]) == 0
+    assert team.seat_name() == "小 王"
+    assert run(["seat"]) == 0 and capsys.readouterr().out.strip().endswith("小 王")
+    monkeypatch.setenv(team.ENV_SEAT, "夜班")
+    assert team.seat_name() == "夜班"
+    assert run(["seat", "a|b"]) == 2
+    assert "席位名不能" in capsys.readouterr().err
+
+
+def test_cli_messages_for_bad_addresses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["case", "list", "--db", "mysql://root:pw@h/db"]) == 2
+    err = capsys.readouterr().err
+    assert "不支持的数据库地址" in err and "Traceback" not in err and "pw@" not in err
+    # Nothing listens on port 9 of this machine: refused at once, in Chinese, exit 2.
+    assert run(["case", "list", "--db", "postgresql://u:pw@127.0.0.1:9/shop"]) == 2
+    err = capsys.readouterr().err
+    assert "无法连接团队数据库" in err and ":pw@" not in err and "Traceback" not in err
+    assert run(["migrate-to", "/tmp/not-a-server.sqlite3"]) == 2
+    assert "团队数据库地址" in capsys.readouterr().err

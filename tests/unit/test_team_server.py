@@ -1,0 +1,152 @@
+"""Team mode on a real PostgreSQL (`.ci/run` starts one; skipped without AFTERSALES_TEST_PG_URL):
+moving a ledger file to the server, change notices with the seat, two processes racing on one case,
+every ledger table announcing its changes, backups with pg_dump."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
+
+from desktop_app.cli import run
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.store.change_notices import ChangeListener
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.ledger_copy import SEARCH_BOOKKEEPING
+from desktop_app.store.locations import parse_location
+from desktop_app.store.models import AuditEvent, Base
+
+PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
+pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "tests" / "fixtures" / "samples"
+
+
+@pytest.fixture
+def empty_server_db() -> Iterator[str]:
+    """A new, empty database on the test server (what a shop creates before `migrate-to`)."""
+    name = f"ledger_move_{os.getpid()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_migrate_to_copies_everything_checks_counts_and_leaves_the_file_untouched(
+        capsys: pytest.CaptureFixture[str], db_path: Path, empty_server_db: str) -> None:
+    assert cli(capsys, "import-orders", str(SAMPLES / "pdd_orders.csv"), str(SAMPLES / "jd_orders.csv"),
+               "--db", str(db_path))[0] == 0
+    for order, kind in (("260918-183047296511738", "reship"), ("260916-402581739624105", "return_refund")):
+        code, out, err = cli(capsys, "case", "add", "--db", str(db_path), "--platform", "pdd", "--order", order,
+                             "--kind", kind, "--reason", "damaged", "--amount", "35.5", "--json")
+        assert code == 0, err
+    assert cli(capsys, "case", "act", "1", "agree_reship", "--db", str(db_path))[0] == 0
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    local_list = cli(capsys, "case", "list", "--json", "--db", str(db_path))[1]
+
+    code, out, err = cli(capsys, "migrate-to", empty_server_db, "--db", str(db_path), "--json")
+    assert code == 0, err
+    counts = json.loads(out)["counts"]
+    assert counts["orders"] > 0 and counts["cases"] == 2 and counts["audit_events"] >= 3
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert ":" not in json.loads(out)["target"].split("@")[0].split("//")[1]  # no password shown
+    # The same cases, the same way, on the server; new rows continue after the copied ids.
+    assert cli(capsys, "case", "list", "--json", "--db", empty_server_db)[1] == local_list
+    code, out, _ = cli(capsys, "case", "add", "--db", empty_server_db, "--platform", "pdd", "--order", "1",
+                       "--kind", "reship", "--json")
+    assert code == 0 and json.loads(out)["id"] == 3
+    hits = json.loads(cli(capsys, "case", "list", "--json", "--search", "183047", "--db", empty_server_db)[1])
+    assert [c["order"] for c in hits] == ["260918-183047296511738"]
+    # A second move into a database that has data is refused and changes nothing.
+    code, _, err = cli(capsys, "migrate-to", empty_server_db, "--db", str(db_path))
+    assert code == 2 and "已经有数据" in err
+
+
+def test_other_seats_changes_are_announced_with_the_seat(pg_url: str) -> None:
+    a = open_database(pg_url, seat="小王")
+    b = open_database(pg_url, seat="小李")
+    listener = ChangeListener(parse_location(pg_url))
+    try:
+        case_id = open_case(a, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP))
+        notices = listener.wait(5)
+        assert {n.table for n in notices} >= {"cases", "audit_events"}
+        assert {n.seat for n in notices} == {"小王"}
+        assert {n.backend_pid for n in notices} <= a.own_backends
+        act_on_case(b, case_id, CaseAction.AGREE_RESHIP)
+        notices = listener.wait(5)
+        assert "小李" in {n.seat for n in notices} and {n.area for n in notices} >= {"cases", "reships"}
+        assert not {n.backend_pid for n in notices} & a.own_backends
+    finally:
+        listener.close()
+        a.close()
+        b.close()
+
+
+def test_two_processes_acting_on_one_case_one_wins_the_other_is_told(pg_url: str) -> None:
+    db = open_database(pg_url)
+    rounds = 3
+    try:
+        ids = [open_case(db, NewCase(Platform.PDD, f"26110000{n}", CaseKind.RESHIP)) for n in range(rounds)]
+    finally:
+        db.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for case_id in ids:
+        command = [sys.executable, "-m", "desktop_app", "case", "act", str(case_id), "agree_reship", "--db", pg_url]
+        racers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                  for _ in range(2)]
+        results = [(p.returncode, out, err) for p in racers for out, err in [p.communicate(timeout=120)]]
+        assert sorted(code for code, _, _ in results) == [0, 2], results
+        loser = next(err for code, _, err in results if code == 2)
+        assert loser.startswith("错误：") and "Traceback" not in loser, loser
+    db = open_database(pg_url)
+    with db.reading() as s:
+        agreed = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "agree_reship"))
+    db.close()
+    assert agreed == rounds  # each case agreed exactly once: no lost update, no double step
+
+
+def test_every_ledger_table_announces_its_changes(db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("change notices are PostgreSQL's")
+    with db.engine.connect() as conn:
+        triggered = {r[0] for r in conn.exec_driver_sql(
+            "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE '%%\\_notify'")}
+    expected = {t.name for t in Base.metadata.sorted_tables} - SEARCH_BOOKKEEPING
+    assert triggered == expected
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None and not os.environ.get("AFTERSALES_TEST_PG_BIN"),
+                    reason="pg_dump not installed")
+def test_backup_of_a_team_ledger_is_a_pg_dump_file(capsys: pytest.CaptureFixture[str], pg_url: str,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("pg_dump") is None:
+        monkeypatch.setenv("AFTERSALES_PG_DUMP", str(Path(os.environ["AFTERSALES_TEST_PG_BIN"]) / "pg_dump"))
+    code, out, err = cli(capsys, "backup", "--db", pg_url, "--to", str(tmp_path), "--json")
+    assert code == 0, err
+    written = Path(json.loads(out)["file"])
+    assert written.parent == tmp_path and written.suffix == ".dump" and written.read_bytes()[:5] == b"PGDMP"
+    monkeypatch.setenv("AFTERSALES_PG_DUMP", str(tmp_path / "no-such-pg_dump"))
+    code, _, err = cli(capsys, "backup", "--db", pg_url, "--to", str(tmp_path))
+    assert code == 2 and "pg_dump" in err and "Traceback" not in err
