@@ -53,11 +53,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _backup(args: argparse.Namespace) -> int:
+    if args.folder is not None:
+        chosen = None if args.folder.strip().lower() == "default" else Path(args.folder)
+        sys.stdout.write(f"{backups.set_backup_folder(chosen)}\n")
+        return 0
     location = location_of(args)
-    if location.url is not None and args.folder is None:
+    if location.url is not None:
         if args.list:
             raise CommandError("团队数据库的备份是 pg_dump 文件，请在备份文件夹中查看："
-                               f"{args.to or backups.backup_folder()}")
+                               f"{backups.backup_folder()}")
         written = dump_server(location, args.to)
         if args.json:
             print_json({"file": str(written)})
@@ -65,10 +69,6 @@ def _backup(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{written}\n")
         return 0
     db_path = db_path_of(args).expanduser().resolve()
-    if args.folder is not None:
-        chosen = None if args.folder.strip().lower() == "default" else Path(args.folder)
-        sys.stdout.write(f"{backups.set_backup_folder(chosen)}\n")
-        return 0
     if args.list:
         return _list(db_path, args.json)
     written = backups.back_up(db_path, args.to, kind="manual")

@@ -85,6 +85,11 @@ def seat_name() -> str:
         return ""
 
 
+def seat_is_chosen() -> bool:
+    """Whether someone named this computer's seat (the window asks once on a team ledger)."""
+    return bool(os.environ.get(ENV_SEAT, "").strip() or load_team_settings().seat)
+
+
 def ledger_location(explicit: str | Path | None = None) -> LedgerLocation:
     """The ledger this command or window opens (first match wins: `--db`, `AFTERSALES_LEDGER_DB`,
     the team server saved in 设置, the local file). A server URL without a password gets the one

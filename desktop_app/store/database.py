@@ -7,7 +7,7 @@ upsert modules. Everything else runs the same SQLAlchemy on both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -153,10 +153,11 @@ class Database:
 
 
 def open_database(target: Path | str | LedgerLocation, migrate: bool = True,
-                  check_seconds: float | None = OPEN_CHECK_SECONDS, seat: str = "") -> Database:
+                  check_seconds: float | None = OPEN_CHECK_SECONDS, seat: Seat = "") -> Database:
     """Open (and create or upgrade) the ledger at `target`: a SQLite file path, or a PostgreSQL URL
     or location. A ledger written by a newer app is refused. On a server, `seat` (who works at this
-    window or command) goes with every change notice the other seats receive."""
+    window or command; a function is asked at each new connection) goes with every change notice the
+    other seats receive."""
     location = target if isinstance(target, LedgerLocation) else parse_location(target)
     if location.url is not None:
         return _open_server(location, migrate, seat)
@@ -170,7 +171,10 @@ CONNECT_TIMEOUT_SECONDS = 10
 SERVER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
 
 
-def server_engine(location: LedgerLocation, seat: str = "", own_backends: set[int] | None = None) -> Engine:
+Seat = str | Callable[[], str]
+
+
+def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[int] | None = None) -> Engine:
     """An engine on the team's PostgreSQL: connections checked before use (a server restart or a
     dropped Wi-Fi is survived), bounded waits for the server and for locks; each connection carries
     the seat name that the change notices report (migration 0006_team)."""
@@ -187,7 +191,8 @@ def server_engine(location: LedgerLocation, seat: str = "", own_backends: set[in
 
     def name_the_seat(dbapi_conn: Any, _record: Any) -> None:
         with dbapi_conn.cursor() as cursor:
-            cursor.execute("SELECT set_config('ledger.seat', %s, false), pg_backend_pid()", (seat,))
+            name = seat() if callable(seat) else seat
+            cursor.execute("SELECT set_config('ledger.seat', %s, false), pg_backend_pid()", (name,))
             row = cursor.fetchone()
         dbapi_conn.commit()
         if own_backends is not None:
@@ -197,7 +202,7 @@ def server_engine(location: LedgerLocation, seat: str = "", own_backends: set[in
     return engine
 
 
-def _open_server(location: LedgerLocation, migrate: bool, seat: str) -> Database:
+def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Database:
     own_backends: set[int] = set()
     engine = server_engine(location, seat, own_backends)
     try:

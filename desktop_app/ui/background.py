@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.core.errors import LedgerDamaged, StaleData, UserError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -92,7 +92,11 @@ class BackgroundRunner(QObject):
             if changes is not None and changes.any:
                 self.changed.emit(changes)
             return
-        if not isinstance(error, UserError):
+        if changes is not None and changes.any and is_conflict(error):
+            # Another seat or window changed the record first: what it shows now is stale, so the tabs
+            # reload it — the loser sees the fresh state beside the message.
+            self.changed.emit(changes)
+        if not isinstance(error, UserError) and not is_conflict(error):
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))
         if on_failure is not None and isinstance(error, Exception):
@@ -118,6 +122,13 @@ def _call_unless_closed(callback: Callable[[Any], None], value: Any) -> None:
         if "already deleted" not in str(error):
             raise
         log.debug("result dropped: its widget was closed (%s)", error)
+
+
+def is_conflict(error: BaseException) -> bool:
+    """True when a write lost to another seat's or window's change of the same record."""
+    from desktop_app.store.ledger_errors import as_user_error  # loaded after the window paints, as below
+
+    return isinstance(as_user_error(error, None), StaleData)
 
 
 def describe_error(error: BaseException) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -20,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.errors import UserError
+from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app_icon import app_icon
@@ -202,7 +206,7 @@ class MainWindow(QMainWindow):
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            return open_database(location, seat=seat_name())
+            return open_database(location, seat=seat_name)
 
         self.runner.run(work, self._database_opened, self._database_failed)
 
@@ -212,6 +216,8 @@ class MainWindow(QMainWindow):
 
         self.care.opened(db)
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
+        if db.is_server and not team.seat_is_chosen():
+            QTimer.singleShot(0, lambda: self.ask_seat_name(db))
         if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
             self.context.set_database(db)
             self._set_enabled(True)
@@ -468,6 +474,25 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def ask_seat_name(self, db: Database) -> None:
+        """The first start on a team ledger: who works at this computer (recorded with every change)."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("seat_name")
+        dialog.setWindowTitle(self.tr("席位名"))
+        dialog.setLabelText(self.tr("团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）："))
+        dialog.setTextValue(team.seat_name())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda name: self._seat_named(db, name))
+        dialog.open()
+
+    def _seat_named(self, db: Database, name: str) -> None:
+        try:
+            team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("席位名"), exc.message)
+            return
+        db.engine.dispose()  # the pool's next connections carry the new name to the other seats
+
     def switch_ledger(self, location: LedgerLocation) -> None:
         """Close this ledger (after the queued work) and open `location` in the same window."""
         old = self.context.db
@@ -481,7 +506,7 @@ class MainWindow(QMainWindow):
 
             if old is not None:
                 old.close()
-            return open_database(location, seat=seat_name())
+            return open_database(location, seat=seat_name)
 
         self.runner.run(work, self._database_opened, self._database_failed)
 

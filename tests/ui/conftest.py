@@ -27,7 +27,10 @@ def window(qtbot: QtBot, seeded_path: Path) -> Iterator[MainWindow]:
     qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
     wait_idle(qtbot, win)
     yield win
+    win.team_changes.stop()
     win.runner.shutdown()
+    if win.context.db is not None:
+        win.context.db.close()
 
 
 def wait_idle(qtbot: QtBot, win: MainWindow) -> None:

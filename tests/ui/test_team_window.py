@@ -80,3 +80,53 @@ def test_the_window_moves_to_the_server_and_shows_other_seats_changes(
     qtbot.waitUntil(lambda: "小李 修改了" in window.statusBar().currentMessage(), timeout=5000)
     assert "售后单" in window.statusBar().currentMessage()
     window.team_changes.stop()
+
+
+def test_a_write_that_lost_to_another_seat_reloads_what_it_touched(qtbot: QtBot) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from desktop_app.ui.background import BackgroundRunner, Changes
+
+    runner = BackgroundRunner()
+    announced: list[Changes] = []
+    failures: list[Exception] = []
+    runner.changed.connect(announced.append)
+
+    def lose() -> None:
+        raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s); 0 were matched.")
+
+    runner.run(lose, None, failures.append, Changes(cases=True))
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert announced == [Changes(cases=True)]  # the tabs reload the fresh state
+
+    def bug() -> None:
+        raise ValueError("a bug, not a conflict")
+
+    runner.run(bug, None, failures.append, Changes(cases=True))
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    assert announced == [Changes(cases=True)]  # nothing changed: nothing to reload
+    runner.shutdown()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_the_first_start_on_a_team_ledger_asks_for_the_seat_name(qtbot: QtBot, pg_url: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.store.locations import parse_location
+    from desktop_app.ui.app import create_window
+
+    monkeypatch.delenv(team.ENV_SEAT, raising=False)
+    win = create_window(parse_location(pg_url))
+    qtbot.addWidget(win)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.findChild(QInputDialog, "seat_name") is not None, timeout=15000)
+    dialog = win.findChild(QInputDialog, "seat_name")
+    dialog.setTextValue("  夜班 小张 ")
+    dialog.accept()
+    assert team.load_team_settings().seat == "夜班 小张"
+    wait_idle(qtbot, win)
+    win.team_changes.stop()
+    win.runner.shutdown()
+    win.context.db.close()
