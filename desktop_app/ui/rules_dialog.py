@@ -1,8 +1,10 @@
 """时效规则: edit the platforms' rule packs and the shop's working-day overrides.
 
-Page 平台规则 shows a pack's TOML (the user's copy if there is one, else the shipped defaults) in
-an editor. 校验 lists every problem the validator finds (file and timer named); 保存 validates
-first and refuses a broken pack; 恢复默认 deletes the user's copy after a confirmation. The user's
+Page 平台规则 shows a pack (the user's copy if there is one, else the shipped defaults) as a form per
+timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows) and, for experts,
+as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
+timer named, the file's keys named in Chinese too); 保存 validates first and refuses a broken pack;
+恢复默认 deletes the user's copy after a confirmation. The user's
 copy lives in the data folder, so upgrades never overwrite it; when the shipped defaults carry a
 newer revision than the copy was based on, a note says so.
 
@@ -59,6 +61,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.rule_form import RuleForm, in_words
 
 RULE_CHANGES = Changes(deadlines=True, cases=True)
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -132,7 +135,7 @@ class RulesDialog(QDialog):
         page = QWidget()
         self.pack_list = QListWidget()
         self.pack_list.setObjectName("pack_list")
-        self.pack_list.setMaximumWidth(220)
+        self.pack_list.setMaximumWidth(150)
         self.state_label = QLabel()
         self.state_label.setObjectName("pack_state")
         self.state_label.setWordWrap(True)
@@ -146,6 +149,14 @@ class RulesDialog(QDialog):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.textChanged.connect(self._edited)
+        self.form = RuleForm()
+        self.form.setObjectName("pack_form")
+        self.form.edited.connect(self._form_edited)
+        self.views = QTabWidget()
+        self.views.setObjectName("pack_views")
+        self.views.addTab(self.form, self.tr("表单"))
+        self.views.addTab(self.editor, self.tr("TOML（高级）"))
+        self.views.currentChanged.connect(lambda _index: self._load_form())
         self.problems = QListWidget()
         self.problems.setObjectName("pack_problems")
         self.problems.setWordWrap(True)
@@ -170,7 +181,7 @@ class RulesDialog(QDialog):
         right_layout.addWidget(self.state_label)
         right_layout.addWidget(self.revision_note)
         editor_split = QSplitter(Qt.Orientation.Vertical)
-        editor_split.addWidget(self.editor)
+        editor_split.addWidget(self.views)
         editor_split.addWidget(self.problems)
         editor_split.setStretchFactor(0, 4)
         editor_split.setStretchFactor(1, 1)
@@ -282,6 +293,7 @@ class RulesDialog(QDialog):
         self.editor.blockSignals(True)
         self.editor.setPlainText(self._drafts.get(name, self._texts[name]))
         self.editor.blockSignals(False)
+        self._load_form()
         self._show_state(name)
         for pack in PACK_NAMES:
             self._refresh_item(pack)
@@ -302,6 +314,16 @@ class RulesDialog(QDialog):
             self.revision_note.setText(self.tr(
                 "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
                 "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
+
+    def _load_form(self) -> None:
+        """The form shows the text as it is now (after typing in the TOML view, another pack ...)."""
+        if self._current is not None and self.views.currentWidget() is self.form:
+            self.form.load(self.editor.toPlainText(), str(user_rules_dir() / f"{self._current}.toml"),
+                           self.pack_title)
+
+    def _form_edited(self, text: str) -> None:
+        """A change in the form: the same text the TOML view shows and 保存 writes."""
+        self.editor.setPlainText(text)
 
     def _edited(self) -> None:
         if self._current is not None:
@@ -324,7 +346,7 @@ class RulesDialog(QDialog):
         try:
             pack = validate_pack_text(name, self.editor.toPlainText())
         except RulePackError as error:
-            self._show_problems(error.problems)
+            self._show_problems([in_words(problem) for problem in error.problems])
             self.status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(error.problems))))
             return False
         except UserError as error:
@@ -408,7 +430,7 @@ class RulesDialog(QDialog):
 
     def _pack_failed(self, error: Exception) -> None:
         if isinstance(error, RulePackError):
-            self._show_problems(error.problems)
+            self._show_problems([in_words(problem) for problem in error.problems])
         self.status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
 
     # --- working days ------------------------------------------------------------------------
