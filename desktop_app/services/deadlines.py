@@ -314,7 +314,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     events: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
     for case_id, group in groupby(_fetch(session, (
         select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
-        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids))
+        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids), _EVENTS.c.undone_by.is_(None))
         .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
     )), key=itemgetter(0)):
         log: dict[str, list[tuple[Any, Any]]] = {}

@@ -211,7 +211,7 @@ def event_rows(session: Session, *conditions: ColumnElement[bool]) -> tuple[Even
     stmt = select(AuditEvent).where(*conditions).order_by(AuditEvent.at, AuditEvent.id)
     return tuple(
         EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
-                 e.from_state, e.to_state, e.note, e.date_only)
+                 e.from_state, e.to_state, e.note, e.date_only, e.undone_by)
         for e in session.execute(stmt).scalars()
     )
 

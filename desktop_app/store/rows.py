@@ -102,6 +102,7 @@ class EventRow:
     to_state: str | None
     note: str | None
     date_only: bool
+    undone_by: int | None = None  # the undo event that took this one back (编辑 → 撤销)
 
 
 @dataclass(frozen=True, slots=True)

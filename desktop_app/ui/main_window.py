@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         from desktop_app.ui.calendar_tab import CalendarTab
+        from desktop_app.ui.case_undo import CaseUndo
         from desktop_app.ui.cases_tab import CasesTab
         from desktop_app.ui.claims_tab import ClaimsTab
         from desktop_app.ui.dashboard_tab import DashboardTab
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
         self.setCentralWidget(self.tabs)
         add_tab_actions(self.menus, self.tabs)
+        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
         for tab in self.all_tabs():
             restore_tab(tab, self.settings)
 
