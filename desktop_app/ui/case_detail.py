@@ -283,7 +283,8 @@ class CaseDetailPane(QWidget):
         r = d.row
         self.title.setText(
             f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>"
-            f" &nbsp; <span style='background:#e3f2fd;padding:2px'>{escape(labels.status(r.status))}</span>"
+            f" &nbsp; <span style='background:#e3f2fd;color:#0d47a1;padding:2px'>"
+            f"{escape(labels.status(r.status))}</span>"
         )
         self.summary.setHtml(self._summary_html(d))
         self.timeline.clear()
