@@ -86,6 +86,7 @@ class CaseRow:
     requested_at: datetime | None = None
     platform_status: str | None = None
     platform_due_at: datetime | None = None
+    phone: str | None = None  # the order's, to show which phone a last-four search matched
 
 
 @dataclass(frozen=True, slots=True)

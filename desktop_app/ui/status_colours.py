@@ -33,6 +33,11 @@ def use_dark(dark: bool) -> None:
         _BY_NAME[name].setRgba(QColor(shade).rgba())
 
 
+def search_match() -> QColor:
+    """The background of the cell a search matched (a phone's last four), readable in either theme."""
+    return QColor("#5c4a00") if OVERDUE.name() == DARK["overdue"] else QColor("#fff59d")
+
+
 def urgency(due: datetime | None, now: datetime) -> QColor:
     """The colour of an open item by its next deadline."""
     if due is None:
