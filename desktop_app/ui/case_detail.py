@@ -258,7 +258,7 @@ class CaseDetailPane(QWidget):
             explain(self.claim_button, False, why)
             explain(self.costs_button, False, why)
             self.note_edit.setEnabled(False)
-            self.note_button.setEnabled(False)
+            explain(self.note_button, False, why)
             return
         self.reload()
 
@@ -312,7 +312,7 @@ class CaseDetailPane(QWidget):
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
         explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
         self.note_edit.setEnabled(True)
-        self.note_button.setEnabled(True)
+        explain(self.note_button, True, "")
         self.case_loaded.emit(r.id)
 
     def _summary_html(self, d: CaseDetail) -> str:

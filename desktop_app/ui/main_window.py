@@ -181,9 +181,15 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
+        """The commands that need the ledger; while it is not open their tooltips say so."""
         for action in (self.new_case_action, self.import_action, self.import_other_action, self.mappings_action,
                        self.refresh_action, self.rules_action, self.shop_action):
+            usual = action.property("usual_tip")
+            if usual is None:
+                usual = action.toolTip()
+                action.setProperty("usual_tip", usual)
             action.setEnabled(enabled)
+            action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
 
     # --- database ----------------------------------------------------------------------------
     def open_database(self) -> None:

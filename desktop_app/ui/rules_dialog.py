@@ -62,6 +62,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.rule_form import RuleForm, in_words
+from desktop_app.ui.table_menu import explain
 
 RULE_CHANGES = Changes(deadlines=True, cases=True)
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -516,7 +517,7 @@ class RulesDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         for button in (self.save_button, self.reset_button, self.validate_button, self.save_workdays_button):
-            button.setEnabled(not busy)
+            explain(button, not busy, self.tr("正在保存并重新计算时限，请稍候"))
 
     @property
     def busy(self) -> bool:
