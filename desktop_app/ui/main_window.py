@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
         from desktop_app.ui.returns_tab import ReturnsTab
+        from desktop_app.ui.tab_titles import TabTitles
 
         self.cases_tab: CasesTab = CasesTab(self.context)
         self.reship_tab: ReshipTab = ReshipTab(self.context)
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         add_tab_actions(self.menus, self.tabs)
         self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
+        self.tab_titles = TabTitles(self.tabs, self.context, {
+            "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
+            "orders": self.orders_tab}, self.returns_tab.days.value)
         for tab in self.all_tabs():
             restore_tab(tab, self.settings)
 
