@@ -44,7 +44,6 @@ from desktop_app.ui.scroll_pane import scrolling
 from desktop_app.ui.status_colours import OVERDUE
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
-UNIT_LABELS = {"hours": "小时", "days": "天", "working_days": "个工作日"}
 # The file's keys in the form's words, so the validator's messages read in Chinese too.
 KEY_WORDS = {
     "name": "名称", "starts_from": "起算事件", "duration": "时长", "on_expiry": "到期后果", "kinds": "适用售后类型",
@@ -102,8 +101,9 @@ class DurationEdit(QWidget):
         self.amount.setObjectName("duration_amount")
         self.unit = QComboBox()
         self.unit.setObjectName("duration_unit")
+        names = {"hours": self.tr("小时"), "days": self.tr("天"), "working_days": self.tr("个工作日")}
         for code in DURATION_UNITS:
-            self.unit.addItem(self.tr(UNIT_LABELS[code]), code)
+            self.unit.addItem(names[code], code)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.amount)

@@ -64,8 +64,9 @@ class SettingsDialog(QDialog):
     def _add_theme_row(self, form: QFormLayout) -> None:
         self.theme = QComboBox()
         self.theme.setObjectName("theme")
-        for code, name in THEMES:
-            self.theme.addItem(self.tr(name), code)
+        names = {"system": self.tr("跟随系统"), "light": self.tr("浅色"), "dark": self.tr("深色")}
+        for code in THEMES:
+            self.theme.addItem(names[code], code)
         self.theme.setCurrentIndex(self.theme.findData(theme(self._settings)))
         self.theme.setToolTip(self.tr("跟随系统：系统切换浅色/深色模式时，窗口随之切换"))
         form.addRow(self.tr("外观"), self.theme)

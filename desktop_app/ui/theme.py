@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleF
 
 from desktop_app.ui import status_colours
 
-THEMES = (("system", "跟随系统"), ("light", "浅色"), ("dark", "深色"))
+THEMES = ("system", "light", "dark")  # 跟随系统 / 浅色 / 深色 in 设置
 THEME_KEY = "ui/theme"
 _SCHEMES = {"system": Qt.ColorScheme.Unknown, "light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
 _following: list[QApplication] = []  # apps whose system-scheme signal is connected

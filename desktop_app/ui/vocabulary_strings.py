@@ -234,6 +234,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "责任方")
     QCoreApplication.translate("CaseTableModel", "下一个时限")
     QCoreApplication.translate("CaseTableModel", "更新时间")
+    QCoreApplication.translate("CaseTableModel", "手机尾号%1")
+    QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
     # claim_table_model.py
     QCoreApplication.translate("ClaimTableModel", "编号")
     QCoreApplication.translate("ClaimTableModel", "平台")
@@ -295,6 +297,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("OrderTableModel", "物流公司")
     QCoreApplication.translate("OrderTableModel", "物流单号")
     QCoreApplication.translate("OrderTableModel", "售后单")
+    QCoreApplication.translate("OrderTableModel", "按手机号后四位匹配")
     # orders_tab.py
     QCoreApplication.translate("OrdersTab", "实付")
     QCoreApplication.translate("OrdersTab", "付款")
