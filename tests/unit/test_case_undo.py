@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+from desktop_app.cli import run
 from desktop_app.core.case_undo import IRREVERSIBLE, UNDO_KIND, undo_choice
 from desktop_app.core.errors import ActionNotAllowed, StaleData
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, transition
@@ -135,3 +139,18 @@ def test_which_actions_can_be_undone(kind: CaseKind) -> None:
     step = row(2, "action", A.START, S.PROCESSING)
     assert not undo_choice(kind, S.PROCESSING, [created, step, row(3, "action", None, None, "claim")]).possible
     assert not undo_choice(kind, S.CLOSED, [created, step]).possible
+
+
+def test_case_undo_on_the_command_line(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert cli("case", "add", "--db", str(db_path), "--platform", "taobao", "--order", "123456",
+               "--kind", "return_refund")[0] == 0
+    assert cli("case", "act", "--db", str(db_path), "1", "agree_return")[0] == 0
+    code, out, _ = cli("case", "undo", "--db", str(db_path), "1", "--json")
+    assert code == 0 and json.loads(out) == {"id": 1, "undone": "同意退货", "status": "pending"}
+    code, out, err = cli("case", "undo", "--db", str(db_path), "1")
+    assert code == 2 and out == "" and "新建的售后单不能撤销" in err
