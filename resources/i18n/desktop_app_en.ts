@@ -4623,182 +4623,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="76"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="86"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="89"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="127"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="128"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="138"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="171"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="140"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="173"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="390"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="321"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="203"/>
-        <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
-        <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="208"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="211"/>
-        <source>例如：</source>
-        <translation>For example:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="224"/>
-        <source>额外休息日（不算工作日）</source>
-        <translation>Extra days off (not working days)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="225"/>
-        <source>额外工作日（算作工作日）</source>
-        <translation>Extra working days</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="183"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="192"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="293"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="224"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="305"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="236"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="239"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="247"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="351"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="472"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="282"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="355"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="286"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="358"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="289"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="377"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="308"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="319"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="391"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="322"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="419"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="350"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="435"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="494"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="366"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="459"/>
-        <source>额外休息日</source>
-        <translation>Extra days off</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="460"/>
-        <source>额外工作日</source>
-        <translation>Extra working days</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="464"/>
-        <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
-        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="468"/>
-        <source>同一天不能既是休息日又是工作日：%1</source>
-        <translation>A day cannot be both a day off and a working day: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="489"/>
-        <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
-        <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="520"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="390"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="533"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="403"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="539"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="409"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="540"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="410"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5882,6 +5833,70 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkdayPage</name>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="78"/>
+        <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
+        <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="83"/>
+        <location filename="../../desktop_app/ui/workday_page.py" line="86"/>
+        <source>例如：</source>
+        <translation>For example:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="95"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="99"/>
+        <source>额外休息日（不算工作日）</source>
+        <translation>Extra days off (not working days)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="100"/>
+        <source>额外工作日（算作工作日）</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="134"/>
+        <source>额外休息日</source>
+        <translation>Extra days off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="135"/>
+        <source>额外工作日</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="139"/>
+        <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
+        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="143"/>
+        <source>同一天不能既是休息日又是工作日：%1</source>
+        <translation>A day cannot be both a day off and a working day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="147"/>
+        <source>有 %1 处问题，未保存</source>
+        <translation>%1 problem(s), not saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="164"/>
+        <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
+        <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="169"/>
+        <source>未完成：%1</source>
+        <translation>Not done: %1</translation>
     </message>
 </context>
 </TS>
