@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from desktop_app.core.clock import CHINA, now
-from desktop_app.services.deadlines import count_open_by_day
+from desktop_app.core.clock import now
+from desktop_app.services.deadlines import count_overdue
 from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
 from desktop_app.store.database import Database
 from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
 from desktop_app.ui.background import Changes
 from desktop_app.ui.context import AppContext
 
-DEBOUNCE_MS = 800
-_LONG_AGO = date(2000, 1, 1)  # before any ledger: the overdue count's first day
+DEBOUNCE_MS = 1500  # a burst of writes (an import, a batch) is counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +40,9 @@ def read_counts(db: Database, transit_days: int) -> TabCounts:
         open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
         returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
                    + len(unmatched_parcels(session)))
-        by_day = count_open_by_day(session, _LONG_AGO, moment.astimezone(CHINA).date(), now=moment)
+        overdue = count_overdue(session, moment)
         orders = count_orders(session, OrderFilter())
-    return TabCounts(open_cases, returns, sum(c.overdue for c in by_day.values()), orders)
+    return TabCounts(open_cases, returns, overdue, orders)
 
 
 def titled(title: str, count: int) -> str:
