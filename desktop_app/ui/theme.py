@@ -86,11 +86,19 @@ class DarkFusion(QProxyStyle):
 def apply_theme(app: QApplication, choice: str) -> bool:
     """Use the theme `choice` (system / light / dark) now; True when the result is dark."""
     app.styleHints().setColorScheme(_SCHEMES.get(choice, Qt.ColorScheme.Unknown))
-    dark = wants_dark(app, choice)
-    if is_dark(app.palette()) != dark:  # the style did not follow the request: Fusion does
-        style = DarkFusion() if dark else QStyleFactory.create("Fusion")
-        app.setStyle(style)
-        app.setPalette(dark_palette() if dark else style.standardPalette())
+    if choice == "system" and app.styleHints().colorScheme() == Qt.ColorScheme.Unknown:
+        # The platform does not say (an older desktop): its own palette is the system's choice.
+        if app.property("theme_forced"):
+            app.setPalette(app.style().standardPalette())
+            app.setProperty("theme_forced", False)
+        dark = is_dark(app.palette())
+    else:
+        dark = wants_dark(app, choice)
+        if is_dark(app.palette()) != dark:  # the style did not follow the request: Fusion does
+            style = DarkFusion() if dark else QStyleFactory.create("Fusion")
+            app.setStyle(style)
+            app.setPalette(dark_palette() if dark else style.standardPalette())
+            app.setProperty("theme_forced", True)
     status_colours.use_dark(dark)
     for widget in app.allWidgets():
         if isinstance(widget, QLabel) and widget.objectName() == "status_legend":

@@ -74,3 +74,12 @@ def test_the_theme_is_chosen_in_settings_and_applies_at_once(qtbot: QtBot, app: 
     again.theme.setCurrentIndex(again.theme.findData("light"))
     again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert not is_dark(app.palette()) and OVERDUE.name() == status_colours.LIGHT["overdue"]
+
+
+def test_following_a_silent_system_keeps_its_palette(app: QApplication) -> None:
+    """Where the platform reports no scheme, 跟随系统 leaves its palette alone (dark or light) and
+    undoes a palette the app forced before."""
+    assert app.styleHints().colorScheme() == Qt.ColorScheme.Unknown  # offscreen says nothing
+    assert apply_theme(app, "dark") and is_dark(app.palette())
+    assert not apply_theme(app, "system") and not is_dark(app.palette())
+    assert OVERDUE.name() == status_colours.LIGHT["overdue"]
