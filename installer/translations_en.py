@@ -16,6 +16,80 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- 时效规则 form, undo, theme, phone-tail search, tab counts (issue 15) -----------------------
+    "记录后无法撤销：%1。请确认已在平台上完成。":
+        "This cannot be undone once recorded: %1. Make sure it is done on the platform.",
+    "（已撤销）": " (undone)",
+    "复制话术，粘贴给买家": "Copy the reply and paste it to the buyer",
+    "手机尾号%1": "phone ending %1",
+    "按手机号后四位匹配：%1": "Matched by the phone's last four digits: %1",
+    "按手机号后四位匹配": "Matched by the phone's last four digits",
+    "撤销": "Undo",
+    "撤销只用于“售后单”标签页中正在查看的售后单": "Undo applies to the case shown in the After-sales cases tab",
+    "先在“售后单”标签页中选择一张售后单": "First select a case in the After-sales cases tab",
+    "#%1：%2": "#%1: %2",
+    "撤销“%1”": "Undo “%1”",
+    "撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）":
+        "Undo the last step of #%1, “%2” (the timeline records the undo)",
+    "已撤销 #%1 的“%2”，当前状态：%3": "Undid “%2” of #%1; status now: %3",
+    "未能撤销：%1": "Could not undo: %1",
+    "按手机尾号“%1”查找（只查手机号）：共 %2 张售后单": "Phone ending “%1” (phones only): %2 cases",
+    "数据库打开后，可撤销正在查看的售后单的最后一步": "Once the database is open: undo the last step of the case shown",
+    "数据库打开后可用（%1）": "Available once the database is open (%1)",
+    "先扫描或输入退货包裹的运单号": "First scan or type the return parcel's tracking number",
+    "先记录一个有售后单的包裹的验货结果": "First record the inspection of a parcel that has a case",
+    "没有售后单登记这个运单号": "No case has this tracking number",
+    "已记录验货结果；扫描下一个包裹": "Inspection recorded; scan the next parcel",
+    "这个包裹没有对应的售后单（已作为无主件入库）": "This parcel has no case (received as an unmatched parcel)",
+    "不写金额": "No amount",
+    "每次固定金额": "Fixed amount each time",
+    "按实付金额的百分比": "Percent of the amount paid",
+    "不封顶": "no cap",
+    "最多 ": "at most ",
+    " 元": " yuan",
+    "时间窗口": "Date windows",
+    "开始（北京时间）": "Start (China time)",
+    "结束": "End",
+    "窗口内的时长": "Duration in the window",
+    "名称": "Name",
+    "起算事件": "Starts from",
+    "时长": "Duration",
+    "适用售后类型\n（不勾 = 全部）": "Case kinds\n(none ticked = all)",
+    "适用原因\n（不勾 = 全部）": "Reasons\n(none ticked = all)",
+    "处罚说明": "Penalty",
+    "处罚金额": "Penalty amount",
+    "时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。":
+        "During a date window (Spring Festival, Double 11) the window's duration applies; add or remove windows "
+        "and change other settings (met by, sources …) in “TOML (advanced)”.",
+    "表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。\n":
+        "The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.\n",
+    "这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。":
+        "Only this pack's own timers are listed; the others are inherited from “%1”: change them there.",
+    "（未命名）": "(unnamed)",
+    "未知事件：%1": "Unknown event: %1",
+    "计时器“%1”：": "Timer “%1”: ",
+    "名称不能为空": "the name cannot be empty",
+    "到期后果不能为空（例如：自动退款）": "the consequence cannot be empty (for example: automatic refund)",
+    "时长必须是一个正整数，并选择小时、天或工作日":
+        "the duration must be a whole number of hours, days or working days",
+    "时间窗口“%1”：结束时间早于开始时间": "Date window “%1”: the end is before the start",
+    "表单": "Form",
+    "TOML（高级）": "TOML (advanced)",
+    "正在保存并重新计算时限，请稍候": "Saving and recomputing deadlines, please wait",
+    "跟随系统：系统切换浅色/深色模式时，窗口随之切换":
+        "Follow the system: the window switches when the system switches between light and dark",
+    "外观": "Appearance",
+    "跟随系统": "Follow the system",
+    "浅色": "Light",
+    "深色": "Dark",
+    "小时": "hours",
+    "天": "days",
+    "个工作日": "working days",
+    "括号中是未结束的售后单数": "In brackets: open cases",
+    "括号中是寄出多日仍未收到的退货和无主件数": "In brackets: returns on the way too long, and parcels without a case",
+    "括号中是已逾期的时限数": "In brackets: overdue deadlines",
+    "括号中是订单总数": "In brackets: all orders",
+    "先在列表中选择一张售后单": "First select a case in the list",
     # --- the main window ------------------------------------------------------------------------
     "售后台账": "Aftersales Ledger",
     "正在打开数据库……": "Opening the database…",
@@ -919,6 +993,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "迁移完成": "Move complete",
     "已迁移并核对：%1。现在连接团队数据库。": "Moved and checked: %1. Now connecting to the team database.",
     "团队": "Team",
+    "席位名": "Seat name",
+    "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
+        "Your team shares this ledger: every change records who made it. Please enter your name (seat name):",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):

@@ -1,4 +1,4 @@
-"""`case add | list | show | act | note`: the Cases tab, headless."""
+"""`case add | list | show | act | note | undo`: the Cases tab, headless."""
 
 from __future__ import annotations
 
@@ -89,6 +89,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     note.add_argument("text")
     add_db_option(note)
     note.set_defaults(handler=_note)
+
+    undo = sub.add_parser("undo", help="撤销售后单的最后一步（退款、补偿、已寄出的包裹不能撤销）")
+    undo.add_argument("id", type=record_id, metavar="N")
+    add_db_option(undo)
+    add_json_option(undo)
+    undo.set_defaults(handler=_undo)
 
     case.set_defaults(handler=lambda _args: (case.print_help(), 2)[1])
 
@@ -221,7 +227,8 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
         },
         "events": [
             {"at": e.at.astimezone(china).isoformat(), "author": e.author, "kind": e.kind, "action": e.action,
-             "milestone": e.milestone, "from": e.from_state, "to": e.to_state, "note": e.note}
+             "milestone": e.milestone, "from": e.from_state, "to": e.to_state, "note": e.note,
+             "undone": e.undone_by is not None}
             for e in d.events
         ],
     }
@@ -251,7 +258,7 @@ def _show(args: argparse.Namespace) -> int:
         print(f"  · {item.title} {item.spec or ''} ×{item.quantity}")
     print("时间线：")
     for e in d.events:
-        what = event_title(e)
+        what = event_title(e) + ("（已撤销）" if e.undone_by is not None else "")
         states = ClaimStatus if e.subject == "claim" else CaseStatus
         change = f" {states(e.from_state).label}→{states(e.to_state).label}" if e.from_state and e.to_state else ""
         print(f"  {format_china(e.at)}  {e.author or '—'}  {what}{change}  {e.note or ''}".rstrip())
@@ -322,6 +329,21 @@ def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None
         sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
                          f"可用 returns match {p.id} {case_id} 关联到本单\n")
     return shipped.status
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from desktop_app.services.cases import undo_last_step
+
+    db = open_db(args)
+    try:
+        title, status = undo_last_step(db, args.id)
+    finally:
+        db.close()
+    if args.json:
+        print_json({"id": args.id, "undone": title, "status": status.value})
+    else:
+        print(f"#{args.id} 已撤销“{title}” → {status.label}")
+    return 0
 
 
 def _note(args: argparse.Namespace) -> int:

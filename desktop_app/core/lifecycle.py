@@ -268,7 +268,7 @@ def change_kind(kind: CaseKind, status: CaseStatus, new_kind: CaseKind) -> CaseS
     return status if status in _STATES_OF_KIND[new_kind] else S.PROCESSING
 
 
-_EVENT_KIND_LABELS = {"created": "新建售后单", "note": "备注", "edit": "修改"}
+_EVENT_KIND_LABELS = {"created": "新建售后单", "note": "备注", "edit": "修改", "undo": "撤销"}
 
 
 def event_title(event: object) -> str:

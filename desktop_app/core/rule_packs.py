@@ -89,12 +89,13 @@ from desktop_app.core.working_days import WorkdayOverrides
 
 # The data classes live in `rule_pack_model`; importing them from here keeps working.
 __all__ = [
-    "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "MILESTONES", "ORDER_MILESTONES",
-    "PACK_NAMES", "WORKDAYS_FILE", "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount",
-    "Rounds", "RulePack", "RulePackError", "TimerRule", "has_user_pack", "load_pack", "load_packs",
-    "load_workday_overrides", "pack_for_platform", "pack_name_for", "parse_workday_overrides", "read_pack_data",
-    "read_pack_text", "reset_user_pack", "save_user_pack", "save_user_pack_text", "save_workday_overrides",
-    "shipped_revision_is_newer", "shipped_rules_dir", "user_rules_dir", "validate_pack", "validate_pack_text",
+    "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "MAX_ACTION_LENGTH", "MAX_DURATION",
+    "MAX_NAME_LENGTH", "MILESTONES", "ORDER_MILESTONES", "PACK_NAMES", "WORKDAYS_FILE", "DateOnlyStart", "Duration",
+    "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack", "RulePackError", "TimerRule",
+    "has_user_pack", "load_pack", "load_packs", "load_workday_overrides", "pack_for_platform", "pack_name_for",
+    "parse_toml_text", "parse_workday_overrides", "read_pack_data", "read_pack_text", "reset_user_pack",
+    "save_user_pack", "save_user_pack_text", "save_workday_overrides", "shipped_revision_is_newer",
+    "shipped_rules_dir", "toml_problem", "user_rules_dir", "validate_pack", "validate_pack_text",
 ]
 
 PACK_NAMES: tuple[str, ...] = ("taobao", "tmall", "pdd", "douyin", "jd", "generic")
@@ -114,6 +115,10 @@ _MAX_NAME = 80  # deadlines.name is String(80)
 _MAX_ACTION = 64  # deadlines.action is String(64)
 # Sanity limits that catch a typo (720 days for 72 hours) without limiting real rules.
 _MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}
+# What a form may offer: the longest duration per unit and the longest name and consequence.
+MAX_DURATION: dict[str, int] = dict(_MAX_AMOUNT)
+MAX_NAME_LENGTH = _MAX_NAME
+MAX_ACTION_LENGTH = _MAX_ACTION
 
 _PACK_KEYS = {"id", "name", "revision", "extends", "note", "source"}
 _TIMER_KEYS = {
@@ -218,11 +223,51 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return _loads(text, path)
 
 
+# The TOML parser's messages (English) in the shop's words; anything else is shown as it is.
+_TOML_MESSAGES = {
+    "Expected '=' after a key in a key/value pair": "设置项名称后面应是“=”和值（名称中不能有空格）",
+    "Expected ']' at the end of a table declaration": "方括号没有闭合，应写成 [名称]",
+    "Expected ']]' at the end of an array declaration": "双方括号没有闭合，应写成 [[名称]]",
+    "Invalid value": "值的写法无效（文字要加英文双引号，数字不加，日期写成 2026-01-31T00:00:00）",
+    "Invalid initial character for a key part": "设置项名称的写法无效（只能用英文字母、数字、下划线）",
+    "Cannot overwrite a value": "同一个设置项写了两次",
+    "Cannot declare": "同一个表写了两次",
+    "Unterminated string": "文字缺少结尾的英文双引号",
+    "Unclosed array": "列表缺少结尾的“]”",
+    "Unclosed inline table": "花括号缺少结尾的“}”",
+    "Expected newline or end of document after a statement": "一行只能写一个设置项（多余的内容要换行或删除）",
+    "Illegal character": "含有不允许的字符（可能是中文标点，请改用英文的引号、逗号、等号）",
+    "Invalid date or datetime": "日期时间无效，应写成 2026-01-31T00:00:00",
+    "Invalid statement": "这一行不是“名称 = 值”的写法",
+}
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+
+
+def toml_problem(source: Path | str, message: str) -> str:
+    """A TOML syntax error as a Chinese line: the file, where (line and column) and what is wrong."""
+    found = _TOML_WHERE.search(message)
+    english = message[:found.start()] if found else message
+    if found is None:
+        where = ""
+    elif found.group(1):
+        where = f"第 {found.group(1)} 行第 {found.group(2)} 列："
+    else:
+        where = "文件末尾："
+    said = next((chinese for prefix, chinese in _TOML_MESSAGES.items() if english.startswith(prefix)), None)
+    what = f"{said}（{english}）" if said else english
+    return f"规则文件 {source} 不是有效的 TOML：{where}{what}"
+
+
 def _loads(text: str, source: Path | str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulePackError([f"规则文件 {source} 不是有效的 TOML：{exc}"]) from None
+        raise RulePackError([toml_problem(source, str(exc))]) from None
+
+
+def parse_toml_text(text: str, source: Path | str) -> dict[str, Any]:
+    """TOML text as data, or `RulePackError` with the problem in Chinese (line and column)."""
+    return _loads(text, source)
 
 
 def _unknown_keys(problems: _Problems, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:

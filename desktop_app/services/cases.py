@@ -1,4 +1,4 @@
-"""Case use cases in the shop's words: open a case, act on it, add a note.
+"""Case use cases in the shop's words: open a case, act on it, add a note, undo its last step.
 
 Each function is one transaction and writes its audit events; the state machine in
 `core.lifecycle` decides what is allowed.
@@ -14,8 +14,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.errors import ActionNotAllowed, NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, change_kind, is_open, resume_target, transition
 from desktop_app.core.money import format_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import (
@@ -28,6 +29,7 @@ from desktop_app.core.vocabulary import (
 )
 from desktop_app.services.deadlines import RuleContext, recompute_case
 from desktop_app.services.team import seat_name
+from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
@@ -94,12 +96,14 @@ def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | No
 
 def _event(session: Session, case: Case, *, kind: str, author: str, at: datetime | None = None,
            action: str | None = None, milestone: str | None = None, from_state: str | None = None,
-           to_state: str | None = None, note: str | None = None, date_only: bool = False) -> None:
-    session.add(AuditEvent(
+           to_state: str | None = None, note: str | None = None, date_only: bool = False) -> AuditEvent:
+    event = AuditEvent(
         case_id=case.id, subject="case", subject_id=case.id, kind=kind, action=action, milestone=milestone,
         from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
         date_only=date_only, recorded_at=utcnow(),
-    ))
+    )
+    session.add(event)
+    return event
 
 
 def find_or_create_order(session: Session, platform: Platform, order_no: str,
@@ -221,7 +225,7 @@ def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | N
     before = session.scalars(
         select(AuditEvent.from_state)
         .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
-               AuditEvent.action == CaseAction.ESCALATE.value)
+               AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
     try:
@@ -260,6 +264,40 @@ def add_note(db: Database, case_id: int, text: str, author: str | None = None) -
         case = _load_case(session, case_id, None)
         case.updated_at = utcnow()
         _event(session, case, kind="note", author=who, note=body)
+
+
+def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
+                   author: str | None = None) -> tuple[str, CaseStatus]:
+    """Take back the newest step of a case (编辑 → 撤销): (what was undone, the state now), or
+    ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
+
+    The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
+    the timeline shows both and the deadline engine stops reading the step's milestone."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = _load_case(session, case_id, expected_version)
+        before = CaseStatus(case.status)
+        choice = undo_choice(CaseKind(case.kind), before, case_events(session, case_id))
+        step = session.get(AuditEvent, choice.event_id) if choice.possible else None
+        if step is None:
+            raise ActionNotAllowed(choice.refused or "没有可以撤销的操作")
+        after = CaseStatus(step.from_state) if step.kind == "action" and step.from_state else before
+        case.status = after.value
+        case.is_open = is_open(after)
+        case.updated_at = utcnow()
+        undo = _event(session, case, kind=UNDO_KIND, author=who, from_state=before.value, to_state=after.value,
+                      note=f"撤销“{choice.title}”" + (f"：{step.note}" if step.note else ""))
+        session.flush()
+        step.undone_by = undo.id
+        recompute_case(session, case.id)
+        return choice.title, after
+
+
+def undo_offer(db: Database, case_id: int) -> UndoChoice:
+    """What 撤销 would take back for this case now, or why nothing (the menu's text and tooltip)."""
+    with db.reading() as session:
+        case = _load_case(session, case_id, None)
+        return undo_choice(CaseKind(case.kind), CaseStatus(case.status), case_events(session, case_id))
 
 
 @dataclass(frozen=True, slots=True)

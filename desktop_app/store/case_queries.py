@@ -137,7 +137,7 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
             Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
             Case.status, Case.amount_fen, Case.responsible, Case.next_due_at, Case.next_due_name,
             Case.updated_at, Case.is_open, Case.platform_case_no, Case.requested_at, Case.platform_status,
-            Case.platform_due_at,
+            Case.platform_due_at, Order.phone,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
@@ -211,7 +211,7 @@ def event_rows(session: Session, *conditions: ColumnElement[bool]) -> tuple[Even
     stmt = select(AuditEvent).where(*conditions).order_by(AuditEvent.at, AuditEvent.id)
     return tuple(
         EventRow(e.id, e.at, e.recorded_at, e.author, e.subject, e.kind, e.action, e.milestone,
-                 e.from_state, e.to_state, e.note, e.date_only)
+                 e.from_state, e.to_state, e.note, e.date_only, e.undone_by)
         for e in session.execute(stmt).scalars()
     )
 

@@ -186,7 +186,7 @@ def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHis
     for chunk in _chunks(case_ids):
         rows = session.execute(
             select(AuditEvent.case_id, AuditEvent.milestone, AuditEvent.at)
-            .where(AuditEvent.case_id.in_(chunk), AuditEvent.subject == "case")
+            .where(AuditEvent.case_id.in_(chunk), AuditEvent.subject == "case", AuditEvent.undone_by.is_(None))
         )
         for case_id, milestone, at in rows:
             if case_id is None:

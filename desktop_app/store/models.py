@@ -277,7 +277,7 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(String(16))  # case | reship | claim | order
     subject_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # created | action | note | edit
+    kind: Mapped[str] = mapped_column(String(16))  # created | action | note | edit | undo ...
     action: Mapped[str | None] = mapped_column(String(32))
     milestone: Mapped[str | None] = mapped_column(String(32))
     from_state: Mapped[str | None] = mapped_column(String(32))
@@ -287,6 +287,9 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     date_only: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The "undo" event that took this one back (编辑 → 撤销); NULL while it is in force. Milestones
+    # of an undone event are not read by the deadline engine; the timeline shows both.
+    undone_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class Reship(Base):

@@ -72,7 +72,7 @@ def tracking_variants(tracking_no: str) -> list[str]:
 def _shipped_at() -> ScalarSelect[datetime]:
     return (
         select(func.max(AuditEvent.at))
-        .where(AuditEvent.case_id == Case.id, AuditEvent.milestone == "return_shipped")
+        .where(AuditEvent.case_id == Case.id, AuditEvent.milestone == "return_shipped", AuditEvent.undone_by.is_(None))
         .correlate(Case)
         .scalar_subquery()
     )

@@ -86,6 +86,7 @@ class CaseRow:
     requested_at: datetime | None = None
     platform_status: str | None = None
     platform_due_at: datetime | None = None
+    phone: str | None = None  # the order's, to show which phone a last-four search matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class EventRow:
     to_state: str | None
     note: str | None
     date_only: bool
+    undone_by: int | None = None  # the undo event that took this one back (编辑 → 撤销)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,22 @@ is found the moment its transaction commits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Connection, ScalarSelect, Select, column, select, table, text, union, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    Select,
+    column,
+    or_,
+    select,
+    table,
+    text,
+    union,
+    union_all,
+)
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 
@@ -65,10 +78,43 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# Four digits alone are a phone's last four (what a buyer says on the phone): they match phones only,
+# not the many order and tracking numbers that contain them somewhere.
+_PHONE_TAIL = re.compile(r"^[0-9]{4}$")
+
+
+def is_phone_tail(query: str) -> bool:
+    """True when the search box holds the last four digits of a phone (and nothing else)."""
+    return bool(_PHONE_TAIL.match(query.strip()))
+
+
+def _ends_phone(digits: str) -> ColumnElement[bool]:
+    """The phone ends with `digits`, also before an extension (a platform's privacy number 170…-1234)."""
+    return or_(Order.phone.like(f"%{digits}"), Order.phone.like(f"%{digits}-%"), Order.phone.like(f"%{digits}转%"))
+
+
+def _fts_ids(q: str) -> Select[int]:
+    """Indexed orders whose search text contains `q` (SQLite FTS5 trigram), without stale entries."""
+    phrase = '"' + q.replace('"', '""') + '"'
+    fts = table(FTS_TABLE, column("rowid"))
+    return (
+        select(fts.c.rowid.label("id"))
+        .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=phrase))
+        .where(fts.c.rowid.not_in(select(SearchPending.order_id)))  # stale entries
+    )
+
+
 def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[int]:
     """Ids of orders matching the search box text, at most `limit` of them."""
     raw = query.strip()
     q = raw.lower()
+    if is_phone_tail(q):
+        on_phone = _ends_phone(q)
+        if dialect != "sqlite":  # the trigram index narrows (the phone is in the search text), the phone decides
+            return select(Order.id).where(Order.search_text.like(f"%{q}%"), on_phone).limit(limit)
+        # The trigram index narrows to orders containing the digits anywhere; the phone decides.
+        indexed = select(Order.id).where(Order.id.in_(_fts_ids(q)), on_phone).limit(limit)
+        return _any_of([indexed, *_waiting(on_phone, limit)], limit, distinct=False)
     if len(q) < 3:
         # Too short for trigrams: prefix matches on what people type first — a surname or a two-character
         # name (one character: nothing else), the start of an order number (two).
@@ -89,15 +135,7 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
         return _any_of(parts, limit, distinct=True)
     contains = Order.search_text.like(f"%{_escaped(q)}%", escape="\\")
     if dialect == "sqlite":
-        phrase = '"' + q.replace('"', '""') + '"'
-        fts = table(FTS_TABLE, column("rowid"))
-        indexed = (
-            select(fts.c.rowid.label("id"))
-            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=phrase))
-            .where(fts.c.rowid.not_in(select(SearchPending.order_id)))  # stale entries
-            .limit(limit)
-        )
-        return _any_of([indexed, *_waiting(contains, limit)], limit, distinct=False)
+        return _any_of([_fts_ids(q).limit(limit), *_waiting(contains, limit)], limit, distinct=False)
     return select(Order.id).where(contains).limit(limit)
 
 

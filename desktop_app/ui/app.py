@@ -64,6 +64,9 @@ def run_gui(argv: list[str]) -> int:
     from desktop_app.ui.translations import install_translators
 
     install_translators(app, language(app_settings()))
+    from desktop_app.ui.theme import follow_system
+
+    follow_system(app, app_settings())  # light or dark as the system is, or as chosen in 设置
     from desktop_app.ui.single_instance import SingleInstance
 
     instance = SingleInstance(location.path or location.display(), app)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.case_undo import IRREVERSIBLE
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
@@ -42,6 +43,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.status_colours import OVERDUE
 from desktop_app.ui.table_menu import explain
 
 # Actions that end or refuse something: ask for a reason and confirm.
@@ -88,6 +90,13 @@ class ActionDialog(QDialog):
         self.at = china_time_edit(self._opened_at)
         form.addRow(self.tr("发生时间"), self.at)
         layout.addLayout(form)
+        if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
+            warning = QLabel(self.tr("记录后无法撤销：%1。请确认已在平台上完成。").replace(
+                "%1", labels.text(IRREVERSIBLE[action])))
+            warning.setObjectName("irreversible")
+            warning.setWordWrap(True)
+            warning.setStyleSheet(f"color:{OVERDUE.name()}")
+            layout.addWidget(warning)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(labels.action(action))
         buttons.accepted.connect(self._accept)
@@ -230,6 +239,11 @@ class CaseDetailPane(QWidget):
     def case_id(self) -> int | None:
         return self._case_id
 
+    @property
+    def current_detail(self) -> CaseDetail | None:
+        """The case as shown (None while none is), for 编辑 → 撤销."""
+        return self._detail
+
     def show_case(self, case_id: int | None) -> None:
         self._case_id = case_id
         if case_id is None:
@@ -244,7 +258,7 @@ class CaseDetailPane(QWidget):
             explain(self.claim_button, False, why)
             explain(self.costs_button, False, why)
             self.note_edit.setEnabled(False)
-            self.note_button.setEnabled(False)
+            explain(self.note_button, False, why)
             return
         self.reload()
 
@@ -269,7 +283,8 @@ class CaseDetailPane(QWidget):
         r = d.row
         self.title.setText(
             f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>"
-            f" &nbsp; <span style='background:#e3f2fd;padding:2px'>{escape(labels.status(r.status))}</span>"
+            f" &nbsp; <span style='background:#e3f2fd;color:#0d47a1;padding:2px'>"
+            f"{escape(labels.status(r.status))}</span>"
         )
         self.summary.setHtml(self._summary_html(d))
         self.timeline.clear()
@@ -282,6 +297,8 @@ class CaseDetailPane(QWidget):
                     before, after = labels.status(e.from_state), labels.status(e.to_state)
                 title += f"（{before} → {after}）"
             when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
+            if e.undone_by is not None:
+                title += self.tr("（已撤销）")
             item = QTreeWidgetItem([when, e.author, title, e.note or ""])
             item.setToolTip(3, e.note or "")
             item.setToolTip(0, self.tr("记录于 %1").replace("%1", labels.when(e.recorded_at, seconds=True)))
@@ -295,7 +312,7 @@ class CaseDetailPane(QWidget):
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
         explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
         self.note_edit.setEnabled(True)
-        self.note_button.setEnabled(True)
+        explain(self.note_button, True, "")
         self.case_loaded.emit(r.id)
 
     def _summary_html(self, d: CaseDetail) -> str:

@@ -39,6 +39,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.table_menu import explain
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
 
@@ -102,8 +103,12 @@ class CaseGuidePanel(QWidget):
         self._enable(False)
 
     def _enable(self, enabled: bool) -> None:
-        for widget in (self.steps, self.script_choice, self.copy_button, self.edit_button):
+        for widget in (self.steps, self.script_choice):
             widget.setEnabled(enabled)
+        why = self.tr("先在列表中选择一张售后单")
+        explain(self.copy_button, enabled, why, self.tr("复制话术，粘贴给买家"))
+        explain(self.edit_button, enabled, why,
+                self.tr("在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”"))
 
     def show_case(self, case_id: int | None) -> None:
         self.case_id = case_id

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
+from desktop_app.core.privacy import mask_phone
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort
 from desktop_app.store.rows import CaseRow
+from desktop_app.store.search import is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.paged_model import Column, PagedTableModel
-from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, urgency
+from desktop_app.ui.paged_model import ROW_ROLE, Column, PagedTableModel
+from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, search_match, urgency
 
 SOON = DUE_SOON
 CLOSED_GREY = QColor("#8a8a8a")  # the other cells of a finished row
@@ -116,7 +119,25 @@ class CaseTableModel(PagedTableModel[CaseRow]):
         self._query_state = replace(self._query_state, order=CaseOrder(sort, descending))
         self.set_query(self._query_state)
 
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A phone's last four found the case: the 买家/收货人 cell says so, with the phone's tail."""
+        if (role == Qt.ItemDataRole.DisplayRole and index.isValid() and is_phone_tail(self.filter.search)
+                and self.column_key(index.column()) == CaseSort.RECEIVER):
+            row = self.data(index, ROW_ROLE)
+            if isinstance(row, CaseRow) and row.phone:
+                tail = _tr("手机尾号%1").replace("%1", self.filter.search.strip())
+                return f"{row.receiver} · {tail}" if row.receiver else tail
+        return super().data(index, role)
+
     def decorate(self, row: CaseRow, column: Column[CaseRow], role: int) -> object:
+        if column.key == CaseSort.RECEIVER and is_phone_tail(self.filter.search):
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(search_match())
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#f5f5f5" if search_match().lightness() < 128 else "#202020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tr("按手机号后四位匹配：%1").replace("%1", mask_phone(row.phone))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == CaseSort.STATUS:  # the one status-colour system (ui/status_colours.py)
                 return QBrush(DONE if not row.is_open else urgency(row.next_due_at, now()))

@@ -28,7 +28,7 @@ from desktop_app.services.case_export import export_cases
 from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops, search_is_cut
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
-from desktop_app.store.search import SEARCH_LIMIT
+from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
@@ -313,6 +313,9 @@ class CasesTab(BaseTab):
     def _loaded(self, total: int) -> None:
         self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
         f = self.current_filter()
+        if is_phone_tail(f.search):  # which field matched: said here, highlighted in the table
+            self.count_label.setText(self.tr("按手机尾号“%1”查找（只查手机号）：共 %2 张售后单").replace(
+                "%1", f.search.strip()).replace("%2", f"{total:,}"))
         if f.search.strip():
             query = f.search
 

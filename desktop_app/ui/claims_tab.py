@@ -281,7 +281,7 @@ class ClaimDetailPane(QWidget):
         self._detail = d
         self.title.setText(
             f"<span style='font-size:14pt'><b>#{d.id} {escape(labels.label_of(ClaimIncident, d.incident))}</b></span>"
-            f" &nbsp; <span style='background:#e3f2fd;padding:2px'>"
+            f" &nbsp; <span style='background:#e3f2fd;color:#0d47a1;padding:2px'>"
             f"{escape(labels.label_of(ClaimStatus, d.status))}</span>"
         )
         self.summary.setHtml(self._summary_html(d))

@@ -26,6 +26,7 @@ class Menus:
     edit: QMenu
     view: QMenu
     help: QMenu
+    undo: QAction  # 编辑 → 撤销 (Ctrl+Z); `ui.case_undo.CaseUndo` keeps it in step with the case shown
 
 
 class MenuHost(Protocol):
@@ -74,6 +75,13 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
 
     edit_menu = bar.addMenu(_tr("编辑(&E)"))
     edit_menu.setObjectName("menu_edit")
+    edit_menu.setToolTipsVisible(True)  # a disabled 撤销 says why
+    undo = edit_menu.addAction(_tr("撤销"))
+    undo.setObjectName("undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    undo.setEnabled(False)
+    undo.setToolTip(_tr("数据库打开后，可撤销正在查看的售后单的最后一步"))
+    edit_menu.addSeparator()
     edit_menu.addAction(host.find_action)
     edit_menu.addSeparator()
     for action in (host.rules_action, host.shop_action, host.settings_action):
@@ -94,7 +102,7 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
 
     _add(help_menu, _tr("关于售后台账"), about, name="about")
     _add(help_menu, _tr("关于 Qt"), QApplication.aboutQt, name="about_qt")
-    return Menus(file_menu, edit_menu, view_menu, help_menu)
+    return Menus(file_menu, edit_menu, view_menu, help_menu, undo)
 
 
 def add_tab_actions(menus: Menus, tabs: QTabWidget) -> None:

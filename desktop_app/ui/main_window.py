@@ -140,12 +140,14 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         from desktop_app.ui.calendar_tab import CalendarTab
+        from desktop_app.ui.case_undo import CaseUndo
         from desktop_app.ui.cases_tab import CasesTab
         from desktop_app.ui.claims_tab import ClaimsTab
         from desktop_app.ui.dashboard_tab import DashboardTab
         from desktop_app.ui.orders_tab import OrdersTab
         from desktop_app.ui.reship_tab import ReshipTab
         from desktop_app.ui.returns_tab import ReturnsTab
+        from desktop_app.ui.tab_titles import TabTitles
 
         self.cases_tab: CasesTab = CasesTab(self.context)
         self.reship_tab: ReshipTab = ReshipTab(self.context)
@@ -177,6 +179,10 @@ class MainWindow(QMainWindow):
         self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
         self.setCentralWidget(self.tabs)
         add_tab_actions(self.menus, self.tabs)
+        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
+        self.tab_titles = TabTitles(self.tabs, self.context, {
+            "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
+            "orders": self.orders_tab}, self.returns_tab.days.value)
         for tab in self.all_tabs():
             restore_tab(tab, self.settings)
 
@@ -194,9 +200,15 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
 
     def _set_enabled(self, enabled: bool) -> None:
+        """The commands that need the ledger; while it is not open their tooltips say so."""
         for action in (self.new_case_action, self.import_action, self.import_other_action, self.mappings_action,
                        self.refresh_action, self.rules_action, self.shop_action):
+            usual = action.property("usual_tip")
+            if usual is None:
+                usual = action.toolTip()
+                action.setProperty("usual_tip", usual)
             action.setEnabled(enabled)
+            action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
 
     # --- database ----------------------------------------------------------------------------
     def open_database(self) -> None:

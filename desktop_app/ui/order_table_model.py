@@ -14,9 +14,11 @@ from desktop_app.core.privacy import mask_phone
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import OrderFilter, OrderSort
 from desktop_app.store.rows import OrderRow
+from desktop_app.store.search import is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.paged_model import Column, PagedTableModel
+from desktop_app.ui.status_colours import search_match
 
 PLACEHOLDER_GREY = QColor("#8a8a8a")
 
@@ -87,6 +89,13 @@ class OrderTableModel(PagedTableModel[OrderRow]):
         self.set_query(self._query_state)
 
     def decorate(self, row: OrderRow, column: Column[OrderRow], role: int) -> object:
+        if column.key == OrderSort.PHONE and is_phone_tail(self.filter.search):  # the field that matched
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(search_match())
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#f5f5f5" if search_match().lightness() < 128 else "#202020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tr("按手机号后四位匹配")
         if role == Qt.ItemDataRole.ForegroundRole and not row.imported:
             return QBrush(PLACEHOLDER_GREY)
         return None

@@ -49,6 +49,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.table_menu import explain
 
 # Receipt changes the case's state and stops the seller's confirmation timer.
 RECEIPT_CHANGES = Changes(cases=True, deadlines=True)
@@ -103,7 +104,7 @@ class ReturnsTab(BaseTab):
             button = QPushButton(f"{labels.label(result)} (Ctrl+{position})")
             button.setObjectName(f"inspect_{result.value}")
             button.setShortcut(QKeySequence(f"Ctrl+{position}"))
-            button.setEnabled(False)
+            explain(button, False, self.tr("先扫描或输入退货包裹的运单号"))
             button.clicked.connect(lambda _checked=False, r=result: self.record(r))
             self.result_buttons[result] = button
             results.addWidget(button)
@@ -129,12 +130,12 @@ class ReturnsTab(BaseTab):
         self.suggest_button.setVisible(False)
         self.suggest_button.clicked.connect(self.take_suggestion)
         self.open_button = QPushButton(self.tr("查看售后单"))
-        self.open_button.setEnabled(False)
+        self.open_button.setObjectName("open_found_case")
+        explain(self.open_button, False, self.tr("先扫描或输入退货包裹的运单号"))
         self.open_button.clicked.connect(self._open_found)
         self.photo_button = QPushButton(self.tr("添加验货照片…"))
         self.photo_button.setObjectName("inspection_photos")
-        self.photo_button.setToolTip(self.tr("开箱照片、称重照片作为证据加到这个包裹的售后单上"))
-        self.photo_button.setEnabled(False)
+        explain(self.photo_button, False, self.tr("先记录一个有售后单的包裹的验货结果"))
         self.photo_button.clicked.connect(self.choose_photos)
         buttons.addWidget(self.suggest_button)
         buttons.addWidget(self.photo_button)
@@ -259,8 +260,8 @@ class ReturnsTab(BaseTab):
         self.suggest_button.setVisible(False)
         self.outcome_label.clear()
         for button in self.result_buttons.values():
-            button.setEnabled(True)
-        self.open_button.setEnabled(bool(found.cases))
+            explain(button, True, "")
+        explain(self.open_button, bool(found.cases), self.tr("没有售后单登记这个运单号"))
         if not found.cases:
             text = self.tr("没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。").replace(
                 "%1", found.tracking_no)
@@ -311,9 +312,10 @@ class ReturnsTab(BaseTab):
         self.scan.clear()
         self.scan.setFocus()
         for button in self.result_buttons.values():
-            button.setEnabled(False)
+            explain(button, False, self.tr("已记录验货结果；扫描下一个包裹"))
         result = labels.label(outcome.result)
-        self.photo_button.setEnabled(outcome.matched)
+        explain(self.photo_button, outcome.matched, self.tr("这个包裹没有对应的售后单（已作为无主件入库）"),
+                self.tr("开箱照片、称重照片作为证据加到这个包裹的售后单上"))
         if not outcome.matched:
             parcel = outcome.parcel
             assert parcel is not None

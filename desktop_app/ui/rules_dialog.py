@@ -1,8 +1,10 @@
 """时效规则: edit the platforms' rule packs and the shop's working-day overrides.
 
-Page 平台规则 shows a pack's TOML (the user's copy if there is one, else the shipped defaults) in
-an editor. 校验 lists every problem the validator finds (file and timer named); 保存 validates
-first and refuses a broken pack; 恢复默认 deletes the user's copy after a confirmation. The user's
+Page 平台规则 shows a pack (the user's copy if there is one, else the shipped defaults) as a form per
+timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows) and, for experts,
+as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
+timer named, the file's keys named in Chinese too); 保存 validates first and refuses a broken pack;
+恢复默认 deletes the user's copy after a confirmation. The user's
 copy lives in the data folder, so upgrades never overwrite it; when the shipped defaults carry a
 newer revision than the copy was based on, a note says so.
 
@@ -15,8 +17,6 @@ Every save or reset then recomputes, on the worker thread, the open cases whose 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +24,6 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -43,54 +42,27 @@ from desktop_app.core.rule_packs import (
     PACK_NAMES,
     RulePackError,
     has_user_pack,
-    load_workday_overrides,
     read_pack_text,
     reset_user_pack,
     save_user_pack_text,
-    save_workday_overrides,
     shipped_revision_is_newer,
     user_rules_dir,
     validate_pack_text,
 )
 from desktop_app.core.vocabulary import Platform
-from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.services.deadlines import recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.rule_form import RuleForm, in_words
+from desktop_app.ui.table_menu import explain
+from desktop_app.ui.workday_page import WorkdayPage
 
 RULE_CHANGES = Changes(deadlines=True, cases=True)
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
 _PACK_PLATFORM = {"taobao": Platform.TAOBAO, "tmall": Platform.TMALL, "pdd": Platform.PDD,
                   "douyin": Platform.DOUYIN, "jd": Platform.JD}
-
-
-@dataclass(frozen=True, slots=True)
-class DateLines:
-    """Dates typed one per line, and what could not be read (line number, text)."""
-
-    days: frozenset[date]
-    bad: tuple[tuple[int, str], ...]
-
-
-def parse_date_lines(text: str) -> DateLines:
-    """One YYYY-MM-DD per line; blank lines and text after '#' are ignored."""
-    days: set[date] = set()
-    bad: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        value = line.split("#", 1)[0].strip()
-        if not value:
-            continue
-        try:
-            days.add(date.fromisoformat(value.replace("/", "-")))
-        except ValueError:
-            bad.append((number, value))
-    return DateLines(frozenset(days), tuple(bad))
-
-
-def date_lines(days: frozenset[date]) -> str:
-    return "".join(f"{d.isoformat()}\n" for d in sorted(days))
 
 
 class RulesDialog(QDialog):
@@ -112,7 +84,9 @@ class RulesDialog(QDialog):
 
         self.pages = QTabWidget()
         self.pages.addTab(self._build_pack_page(), self.tr("平台规则"))
-        self.pages.addTab(self._build_workday_page(), self.tr("工作日调整"))
+        self.workdays = WorkdayPage(self._run, lambda: self._busy)
+        self.workdays.saved.connect(lambda: self.rules_saved.emit("workdays"))
+        self.pages.addTab(self.workdays, self.tr("工作日调整"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -125,14 +99,13 @@ class RulesDialog(QDialog):
             self.pack_list.addItem(item)
         self.pack_list.currentItemChanged.connect(self._pack_chosen)
         self.pack_list.setCurrentRow(0)
-        self._load_workdays()
 
     # --- building ----------------------------------------------------------------------------
     def _build_pack_page(self) -> QWidget:
         page = QWidget()
         self.pack_list = QListWidget()
         self.pack_list.setObjectName("pack_list")
-        self.pack_list.setMaximumWidth(220)
+        self.pack_list.setMaximumWidth(150)
         self.state_label = QLabel()
         self.state_label.setObjectName("pack_state")
         self.state_label.setWordWrap(True)
@@ -146,6 +119,14 @@ class RulesDialog(QDialog):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.textChanged.connect(self._edited)
+        self.form = RuleForm()
+        self.form.setObjectName("pack_form")
+        self.form.edited.connect(self._form_edited)
+        self.views = QTabWidget()
+        self.views.setObjectName("pack_views")
+        self.views.addTab(self.form, self.tr("表单"))
+        self.views.addTab(self.editor, self.tr("TOML（高级）"))
+        self.views.currentChanged.connect(lambda _index: self._load_form())
         self.problems = QListWidget()
         self.problems.setObjectName("pack_problems")
         self.problems.setWordWrap(True)
@@ -170,7 +151,7 @@ class RulesDialog(QDialog):
         right_layout.addWidget(self.state_label)
         right_layout.addWidget(self.revision_note)
         editor_split = QSplitter(Qt.Orientation.Vertical)
-        editor_split.addWidget(self.editor)
+        editor_split.addWidget(self.views)
         editor_split.addWidget(self.problems)
         editor_split.setStretchFactor(0, 4)
         editor_split.setStretchFactor(1, 1)
@@ -183,44 +164,6 @@ class RulesDialog(QDialog):
         layout = QHBoxLayout(page)
         layout.addWidget(self.pack_list)
         layout.addWidget(right, 1)
-        return page
-
-    def _build_workday_page(self) -> QWidget:
-        page = QWidget()
-        hint = QLabel(self.tr(
-            "“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），"
-            "它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。"))
-        hint.setWordWrap(True)
-        self.holidays_edit = QPlainTextEdit()
-        self.holidays_edit.setObjectName("extra_holidays")
-        self.holidays_edit.setPlaceholderText(self.tr("例如：") + "\n2026-10-08")
-        self.workdays_edit = QPlainTextEdit()
-        self.workdays_edit.setObjectName("extra_workdays")
-        self.workdays_edit.setPlaceholderText(self.tr("例如：") + "\n2026-10-11")
-        self.workday_problems = QListWidget()
-        self.workday_problems.setObjectName("workday_problems")
-        self.workday_problems.setStyleSheet("color:#c62828")
-        self.workday_problems.setMaximumHeight(120)
-        self.workday_problems.hide()
-        self.workday_status = QLabel()
-        self.workday_status.setObjectName("workday_status")
-        self.workday_status.setWordWrap(True)
-        self.save_workdays_button = QPushButton(self.tr("保存"))
-        self.save_workdays_button.setObjectName("save_workdays")
-        self.save_workdays_button.clicked.connect(self.save_workdays)
-        grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("额外休息日（不算工作日）")), 0, 0)
-        grid.addWidget(QLabel(self.tr("额外工作日（算作工作日）")), 0, 1)
-        grid.addWidget(self.holidays_edit, 1, 0)
-        grid.addWidget(self.workdays_edit, 1, 1)
-        bar = QHBoxLayout()
-        bar.addWidget(self.workday_status, 1)
-        bar.addWidget(self.save_workdays_button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(hint)
-        layout.addLayout(grid, 1)
-        layout.addWidget(self.workday_problems)
-        layout.addLayout(bar)
         return page
 
     # --- packs -------------------------------------------------------------------------------
@@ -282,6 +225,7 @@ class RulesDialog(QDialog):
         self.editor.blockSignals(True)
         self.editor.setPlainText(self._drafts.get(name, self._texts[name]))
         self.editor.blockSignals(False)
+        self._load_form()
         self._show_state(name)
         for pack in PACK_NAMES:
             self._refresh_item(pack)
@@ -302,6 +246,16 @@ class RulesDialog(QDialog):
             self.revision_note.setText(self.tr(
                 "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
                 "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
+
+    def _load_form(self) -> None:
+        """The form shows the text as it is now (after typing in the TOML view, another pack ...)."""
+        if self._current is not None and self.views.currentWidget() is self.form:
+            self.form.load(self.editor.toPlainText(), str(user_rules_dir() / f"{self._current}.toml"),
+                           self.pack_title)
+
+    def _form_edited(self, text: str) -> None:
+        """A change in the form: the same text the TOML view shows and 保存 writes."""
+        self.editor.setPlainText(text)
 
     def _edited(self) -> None:
         if self._current is not None:
@@ -324,7 +278,7 @@ class RulesDialog(QDialog):
         try:
             pack = validate_pack_text(name, self.editor.toPlainText())
         except RulePackError as error:
-            self._show_problems(error.problems)
+            self._show_problems([in_words(problem) for problem in error.problems])
             self.status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(error.problems))))
             return False
         except UserError as error:
@@ -408,69 +362,8 @@ class RulesDialog(QDialog):
 
     def _pack_failed(self, error: Exception) -> None:
         if isinstance(error, RulePackError):
-            self._show_problems(error.problems)
+            self._show_problems([in_words(problem) for problem in error.problems])
         self.status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
-
-    # --- working days ------------------------------------------------------------------------
-    def _load_workdays(self) -> None:
-        try:
-            overrides = load_workday_overrides()
-        except RulePackError as error:
-            overrides = WorkdayOverrides()
-            self._show_workday_problems(error.problems)
-        self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
-        self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
-
-    def _show_workday_problems(self, problems: list[str]) -> None:
-        self.workday_problems.clear()
-        self.workday_problems.addItems(problems)
-        self.workday_problems.setVisible(bool(problems))
-
-    def workday_problem_texts(self) -> list[str]:
-        return [self.workday_problems.item(i).text() for i in range(self.workday_problems.count())]
-
-    def typed_workdays(self) -> WorkdayOverrides | None:
-        """The two lists as typed, or None after listing what is wrong with them."""
-        problems: list[str] = []
-        parsed: dict[str, DateLines] = {}
-        for key, title, edit in (("holidays", self.tr("额外休息日"), self.holidays_edit),
-                                 ("workdays", self.tr("额外工作日"), self.workdays_edit)):
-            lines = parse_date_lines(edit.toPlainText())
-            parsed[key] = lines
-            for number, text in lines.bad:
-                problems.append(self.tr("%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD").replace(
-                    "%1", title).replace("%2", str(number)).replace("%3", text))
-        both = parsed["holidays"].days & parsed["workdays"].days
-        if both:
-            problems.append(self.tr("同一天不能既是休息日又是工作日：%1").replace(
-                "%1", "、".join(d.isoformat() for d in sorted(both))))
-        self._show_workday_problems(problems)
-        if problems:
-            self.workday_status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(problems))))
-            return None
-        return WorkdayOverrides(parsed["holidays"].days, parsed["workdays"].days)
-
-    def save_workdays(self) -> None:
-        overrides = self.typed_workdays()
-        if overrides is None or self._busy:
-            return
-
-        def work(db: Database) -> tuple[Path, int]:
-            path = save_workday_overrides(overrides)
-            return path, recompute_changed_rules(db)
-
-        def done(result: tuple[Path, int]) -> None:
-            path, cases = result
-            self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
-            self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
-            self.workday_status.setText(self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
-                "%1", str(path)).replace("%2", str(cases)))
-            self.rules_saved.emit("workdays")
-
-        def failed(error: Exception) -> None:
-            self.workday_status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
-
-        self._run(work, done, failed)
 
     # --- plumbing ----------------------------------------------------------------------------
     def _run(self, work: Callable[[Database], object], done: Callable[..., None],
@@ -493,8 +386,8 @@ class RulesDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for button in (self.save_button, self.reset_button, self.validate_button, self.save_workdays_button):
-            button.setEnabled(not busy)
+        for button in (self.save_button, self.reset_button, self.validate_button, self.workdays.save_button):
+            explain(button, not busy, self.tr("正在保存并重新计算时限，请稍候"))
 
     @property
     def busy(self) -> bool:

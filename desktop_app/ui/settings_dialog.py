@@ -1,9 +1,11 @@
-"""Settings (设置): the interface language (Simplified Chinese or English), full phones in lists."""
+"""Settings (设置): the interface language (Simplified Chinese or English), the theme (跟随系统 / 浅色 /
+深色, `ui.theme`), full phones in lists."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop_app.ui.theme import THEME_KEY, THEMES, apply_theme, theme
 
 LANGUAGES = (("zh_CN", "简体中文"), ("en", "English"))
 LANGUAGE_KEY = "ui/language"
@@ -45,6 +49,7 @@ class SettingsDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(language(settings)))
         form.addRow(self.tr("界面语言 / Language"), self.language)
+        self._add_theme_row(form)
         self.full_phones = QCheckBox(self.tr("列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"))
         self.full_phones.setObjectName("full_phones")
         self.full_phones.setChecked(full_phones(settings))
@@ -62,7 +67,27 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    # --- theme (its own section: the row, and its saving in `_save_theme`) -------------------
+    def _add_theme_row(self, form: QFormLayout) -> None:
+        self.theme = QComboBox()
+        self.theme.setObjectName("theme")
+        names = {"system": self.tr("跟随系统"), "light": self.tr("浅色"), "dark": self.tr("深色")}
+        for code in THEMES:
+            self.theme.addItem(names[code], code)
+        self.theme.setCurrentIndex(self.theme.findData(theme(self._settings)))
+        self.theme.setToolTip(self.tr("跟随系统：系统切换浅色/深色模式时，窗口随之切换"))
+        form.addRow(self.tr("外观"), self.theme)
+
+    def _save_theme(self) -> None:
+        """Saved and applied at once (no restart)."""
+        choice = str(self.theme.currentData())
+        self._settings.setValue(THEME_KEY, choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+
     def _save(self) -> None:
+        self._save_theme()
         self._settings.setValue(LANGUAGE_KEY, self.language.currentData())
         self._settings.setValue(FULL_PHONES_KEY, "true" if self.full_phones.isChecked() else "false")
         self._settings.sync()

@@ -1,7 +1,8 @@
 """One status-colour system for every tab: overdue red, due within 24 h orange, waiting grey, done green.
 
 The cases, reship, claims and calendar tabs colour the same states the same way, and each shows the
-same legend, so a colour means one thing across the window.
+same legend, so a colour means one thing across the window. The dark theme uses lighter shades of
+the same four (`use_dark`, called by `ui.theme`), each readable on its background.
 """
 
 from __future__ import annotations
@@ -12,11 +13,29 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
-OVERDUE = QColor("#c62828")  # red: the deadline has passed
-DUE_SOON = QColor("#ef6c00")  # orange: due within 24 hours
-WAITING = QColor("#607d8b")  # grey: open, more than a day left (or no deadline)
-DONE = QColor("#2e7d32")  # green: finished (shipped, paid, closed)
+# Text colours that keep a contrast of at least 4.5:1 on the table background of each theme (WCAG AA;
+# tests/ui/test_theme.py measures them against the palette in force).
+LIGHT = {"overdue": "#c62828", "due_soon": "#a84300", "waiting": "#546e7a", "done": "#2a7030"}
+DARK = {"overdue": "#ff7961", "due_soon": "#ffb74d", "waiting": "#b0bec5", "done": "#81c784"}
+
+OVERDUE = QColor(LIGHT["overdue"])  # red: the deadline has passed
+DUE_SOON = QColor(LIGHT["due_soon"])  # orange: due within 24 hours
+WAITING = QColor(LIGHT["waiting"])  # grey: open, more than a day left (or no deadline)
+DONE = QColor(LIGHT["done"])  # green: finished (shipped, paid, closed)
 SOON_WINDOW = timedelta(hours=24)
+_BY_NAME = {"overdue": OVERDUE, "due_soon": DUE_SOON, "waiting": WAITING, "done": DONE}
+
+
+def use_dark(dark: bool) -> None:
+    """Switch the four colours to the light or dark theme's shades. The same QColor objects change in
+    place, so every module that imported them (and the aliases SOON, LATER …) paints the new shade."""
+    for name, shade in (DARK if dark else LIGHT).items():
+        _BY_NAME[name].setRgba(QColor(shade).rgba())
+
+
+def search_match() -> QColor:
+    """The background of the cell a search matched (a phone's last four), readable in either theme."""
+    return QColor("#5c4a00") if OVERDUE.name() == DARK["overdue"] else QColor("#fff59d")
 
 
 def urgency(due: datetime | None, now: datetime) -> QColor:

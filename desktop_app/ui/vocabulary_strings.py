@@ -140,6 +140,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "收到退货")
 QT_TRANSLATE_NOOP("Vocabulary", "新建售后单")
 QT_TRANSLATE_NOOP("Vocabulary", "备注")
 QT_TRANSLATE_NOOP("Vocabulary", "修改")
+QT_TRANSLATE_NOOP("Vocabulary", "撤销")
 
 # timer names of the shipped rule packs (resources/rules/*.toml)
 QT_TRANSLATE_NOOP("Vocabulary", "处理补寄申请（48小时）")
@@ -233,6 +234,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "责任方")
     QCoreApplication.translate("CaseTableModel", "下一个时限")
     QCoreApplication.translate("CaseTableModel", "更新时间")
+    QCoreApplication.translate("CaseTableModel", "手机尾号%1")
+    QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
     # claim_table_model.py
     QCoreApplication.translate("ClaimTableModel", "编号")
     QCoreApplication.translate("ClaimTableModel", "平台")
@@ -275,6 +278,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("MainMenu", "打开日志文件夹")
     QCoreApplication.translate("MainMenu", "退出(&Q)")
     QCoreApplication.translate("MainMenu", "编辑(&E)")
+    QCoreApplication.translate("MainMenu", "撤销")
+    QCoreApplication.translate("MainMenu", "数据库打开后，可撤销正在查看的售后单的最后一步")
     QCoreApplication.translate("MainMenu", "视图(&V)")
     QCoreApplication.translate("MainMenu", "帮助(&H)")
     QCoreApplication.translate("MainMenu", "关于售后台账")
@@ -292,6 +297,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("OrderTableModel", "物流公司")
     QCoreApplication.translate("OrderTableModel", "物流单号")
     QCoreApplication.translate("OrderTableModel", "售后单")
+    QCoreApplication.translate("OrderTableModel", "按手机号后四位匹配")
     # orders_tab.py
     QCoreApplication.translate("OrdersTab", "实付")
     QCoreApplication.translate("OrdersTab", "付款")

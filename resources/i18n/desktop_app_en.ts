@@ -42,37 +42,42 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="76"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="84"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="83"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="85"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="88"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="89"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="91"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="100"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="94"/>
+        <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
+        <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="109"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -248,7 +253,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -296,22 +301,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -427,263 +432,268 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="185"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="194"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="189"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="191"/>
-        <location filename="../../desktop_app/ui/case_detail.py" line="296"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="200"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="313"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="204"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="213"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="208"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="217"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="212"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="218"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="227"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="229"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="251"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="238"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="252"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="256"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="287"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="301"/>
+        <source>（已撤销）</source>
+        <translation> (undone)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="304"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="295"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="312"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="417"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="443"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="460"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -724,47 +734,58 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="76"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="77"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="80"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="81"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="91"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="92"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="92"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="93"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="111"/>
         <source>在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”</source>
         <translation>Saves the shop&apos;s own copy in the data folder and opens it in the system editor; click Refresh after saving</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="94"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="95"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="142"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="108"/>
+        <source>先在列表中选择一张售后单</source>
+        <translation>First select a case in the list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="109"/>
+        <source>复制话术，粘贴给买家</source>
+        <translation>Copy the reply and paste it to the buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="147"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="150"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="155"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -830,89 +851,142 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>更新时间</source>
         <translation>Updated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <source>手机尾号%1</source>
+        <translation>phone ending %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <source>按手机号后四位匹配：%1</source>
+        <translation>Matched by the phone&apos;s last four digits: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseUndo</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="50"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="53"/>
+        <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
+        <translation>Undo applies to the case shown in the After-sales cases tab</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="56"/>
+        <source>先在“售后单”标签页中选择一张售后单</source>
+        <translation>First select a case in the After-sales cases tab</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="61"/>
+        <source>#%1：%2</source>
+        <translation>#%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="65"/>
+        <source>撤销“%1”</source>
+        <translation>Undo “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="66"/>
+        <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
+        <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="82"/>
+        <source>已撤销 #%1 的“%2”，当前状态：%3</source>
+        <translation>Undid “%2” of #%1; status now: %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_undo.py" line="86"/>
+        <source>未能撤销：%1</source>
+        <translation>Could not undo: %1</translation>
     </message>
 </context>
 <context>
@@ -970,7 +1044,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="428"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="431"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
@@ -1020,28 +1094,33 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="317"/>
+        <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
+        <translation>Phone ending “%1” (phones only): %2 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="342"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="403"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="417"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="420"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="407"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="416"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="419"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="427"/>
+        <location filename="../../desktop_app/ui/cases_tab.py" line="430"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1148,7 +1227,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1275,102 +1354,102 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1378,67 +1457,67 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2306,54 +2385,72 @@ When it runs out: %7</translation>
     </message>
 </context>
 <context>
+    <name>DurationEdit</name>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <source>小时</source>
+        <translation>hours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <source>天</source>
+        <translation>days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <source>个工作日</source>
+        <translation>working days</translation>
+    </message>
+</context>
+<context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="125"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="129"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="133"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="136"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="128"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="137"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="130"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="139"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="134"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="143"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="145"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="151"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="160"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="152"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="161"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2787,47 +2884,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
+        <translation>Once the database is open: undo the last step of the case shown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -2835,179 +2942,195 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="65"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="69"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="75"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="79"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="93"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="95"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="102"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="108"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="105"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="110"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="108"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="112"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="116"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="131"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="154"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="295"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="161"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="156"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="170"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="163"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="231"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
+        <source>数据库打开后可用（%1）</source>
+        <translation>Available once the database is open (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="233"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="251"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="267"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="285"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="270"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="288"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="295"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="325"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="343"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="359"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="377"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="365"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="383"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="366"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="411"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="429"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="412"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="430"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="497"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="493"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="504"/>
+        <source>席位名</source>
+        <translation>Seat name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="494"/>
+        <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
+        <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="534"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3360,64 +3483,69 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>售后单</source>
         <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <source>按手机号后四位匹配</source>
+        <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
 </context>
 <context>
@@ -3489,22 +3617,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -3630,12 +3758,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="211"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="216"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="214"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="219"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -3877,7 +4005,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reship_tab.py" line="534"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -3887,62 +4015,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -3950,137 +4078,137 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4088,437 +4216,581 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="86"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="89"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="93"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="95"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="101"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="113"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="116"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="121"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="132"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="136"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="318"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="134"/>
+        <source>先扫描或输入退货包裹的运单号</source>
+        <translation>First scan or type the return parcel&apos;s tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="138"/>
+        <source>先记录一个有售后单的包裹的验货结果</source>
+        <translation>First record the inspection of a parcel that has a case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="162"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="162"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="168"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="171"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="175"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="176"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="177"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="228"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="230"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="231"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="265"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="264"/>
+        <source>没有售后单登记这个运单号</source>
+        <translation>No case has this tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="266"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="268"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="269"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="290"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="299"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="300"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="315"/>
+        <source>已记录验货结果；扫描下一个包裹</source>
+        <translation>Inspection recorded; scan the next parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="317"/>
+        <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
+        <translation>This parcel has no case (received as an unmatched parcel)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="323"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="322"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="324"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="331"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="331"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="339"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="356"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="362"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="363"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="377"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="379"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="387"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="390"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="390"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/returns_tab.py" line="399"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
 </context>
 <context>
+    <name>RuleForm</name>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="178"/>
+        <source>不写金额</source>
+        <translation>No amount</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="178"/>
+        <source>每次固定金额</source>
+        <translation>Fixed amount each time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="179"/>
+        <source>按实付金额的百分比</source>
+        <translation>Percent of the amount paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="186"/>
+        <source>不封顶</source>
+        <translation>no cap</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="187"/>
+        <source>最多 </source>
+        <translation>at most </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="188"/>
+        <location filename="../../desktop_app/ui/rule_form.py" line="387"/>
+        <source> 元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rule_form.py" line="211"/>
+        <source>时间窗口</source>
+        <translation>Date windows</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
+        <source>开始（北京时间）</source>
+        <translation>Start (China time)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="196"/>
+        <source>窗口内的时长</source>
+        <translation>Duration in the window</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="203"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="204"/>
+        <source>起算事件</source>
+        <translation>Starts from</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="205"/>
+        <source>时长</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="206"/>
+        <source>到期后果</source>
+        <translation>When it runs out</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="207"/>
+        <source>适用售后类型
+（不勾 = 全部）</source>
+        <translation>Case kinds
+(none ticked = all)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="208"/>
+        <source>适用原因
+（不勾 = 全部）</source>
+        <translation>Reasons
+(none ticked = all)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="209"/>
+        <source>处罚说明</source>
+        <translation>Penalty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="210"/>
+        <source>处罚金额</source>
+        <translation>Penalty amount</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="212"/>
+        <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
+        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="253"/>
+        <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
+</source>
+        <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
+</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="264"/>
+        <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
+        <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="270"/>
+        <location filename="../../desktop_app/ui/rule_form.py" line="347"/>
+        <source>（未命名）</source>
+        <translation>(unnamed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="298"/>
+        <source>未知事件：%1</source>
+        <translation>Unknown event: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="434"/>
+        <source>计时器“%1”：</source>
+        <translation>Timer “%1”: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="437"/>
+        <source>名称不能为空</source>
+        <translation>the name cannot be empty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="439"/>
+        <source>到期后果不能为空（例如：自动退款）</source>
+        <translation>the consequence cannot be empty (for example: automatic refund)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="441"/>
+        <source>时长必须是一个正整数，并选择小时、天或工作日</source>
+        <translation>the duration must be a whole number of hours, days or working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rule_form.py" line="444"/>
+        <source>时间窗口“%1”：结束时间早于开始时间</source>
+        <translation>Date window “%1”: the end is before the start</translation>
+    </message>
+</context>
+<context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="76"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="86"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="89"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="127"/>
+        <source>表单</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="128"/>
+        <source>TOML（高级）</source>
+        <translation>TOML (advanced)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="138"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="159"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="140"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="161"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="367"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="321"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="191"/>
-        <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
-        <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="196"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="199"/>
-        <source>例如：</source>
-        <translation>For example:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="212"/>
-        <source>额外休息日（不算工作日）</source>
-        <translation>Extra days off (not working days)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="213"/>
-        <source>额外工作日（算作工作日）</source>
-        <translation>Extra working days</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="240"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="183"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="192"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="224"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="292"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="236"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="239"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="247"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="328"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="449"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="282"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="332"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="286"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="335"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="289"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="354"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="308"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="365"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="319"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="368"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="322"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="396"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="350"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="412"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="471"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="366"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="436"/>
-        <source>额外休息日</source>
-        <translation>Extra days off</translation>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="390"/>
+        <source>正在保存并重新计算时限，请稍候</source>
+        <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="437"/>
-        <source>额外工作日</source>
-        <translation>Extra working days</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="441"/>
-        <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
-        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="445"/>
-        <source>同一天不能既是休息日又是工作日：%1</source>
-        <translation>A day cannot be both a day off and a working day: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="466"/>
-        <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
-        <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="510"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="403"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="516"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="409"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="517"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="410"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -4605,39 +4877,64 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="39"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="43"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="51"/>
         <source>界面语言 / Language</source>
         <translation>Language / 界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="53"/>
         <source>列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）</source>
         <translation>Show full phone numbers in lists (by default only 138****5678; details always show them in full)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="56"/>
         <source>隐私</source>
         <translation>Privacy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="57"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="60"/>
         <source>团队</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="62"/>
         <source>语言在重新启动程序后生效。</source>
         <translation>The new language applies after restarting the app.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <source>跟随系统</source>
+        <translation>Follow the system</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <source>浅色</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <source>深色</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="78"/>
+        <source>跟随系统：系统切换浅色/深色模式时，窗口随之切换</source>
+        <translation>Follow the system: the window switches when the system switches between light and dark</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings_dialog.py" line="79"/>
+        <source>外观</source>
+        <translation>Appearance</translation>
     </message>
 </context>
 <context>
@@ -4890,40 +5187,63 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
 </context>
 <context>
+    <name>TabTitles</name>
+    <message>
+        <location filename="../../desktop_app/ui/tab_titles.py" line="69"/>
+        <source>括号中是未结束的售后单数</source>
+        <translation>In brackets: open cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/tab_titles.py" line="70"/>
+        <source>括号中是寄出多日仍未收到的退货和无主件数</source>
+        <translation>In brackets: returns on the way too long, and parcels without a case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/tab_titles.py" line="71"/>
+        <source>括号中是已逾期的时限数</source>
+        <translation>In brackets: overdue deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/tab_titles.py" line="71"/>
+        <source>括号中是订单总数</source>
+        <translation>In brackets: all orders</translation>
+    </message>
+</context>
+<context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -5597,124 +5917,193 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>处理仅退款申请（48小时）</source>
         <translation>Handle refund-only request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>处理退货退款/换货申请（48小时）</source>
         <translation>Handle return/exchange request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
         <source>处理售后申请（48小时）</source>
         <translation>Handle after-sales request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
         <source>处理售后申请（72小时后买家可申请介入）</source>
         <translation>Handle after-sales request (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
         <source>处理七天无理由退换货申请</source>
         <translation>Handle 7-day no-reason return/exchange request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
         <source>处理退款/退换货申请（5天）</source>
         <translation>Handle refund/return/exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
         <source>买家确认收到补寄商品</source>
         <translation>Buyer confirms the reshipped item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>买家确认换货完成</source>
         <translation>Buyer confirms the exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>买家确认维修完成</source>
         <translation>Buyer confirms the repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>平台介入后上传凭证</source>
         <translation>Upload evidence after the platform steps in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>买家举证后处理（3日）</source>
         <translation>Answer the buyer&apos;s evidence (3 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkdayPage</name>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="78"/>
+        <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
+        <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="83"/>
+        <location filename="../../desktop_app/ui/workday_page.py" line="86"/>
+        <source>例如：</source>
+        <translation>For example:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="95"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="99"/>
+        <source>额外休息日（不算工作日）</source>
+        <translation>Extra days off (not working days)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="100"/>
+        <source>额外工作日（算作工作日）</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="134"/>
+        <source>额外休息日</source>
+        <translation>Extra days off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="135"/>
+        <source>额外工作日</source>
+        <translation>Extra working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="139"/>
+        <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
+        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="143"/>
+        <source>同一天不能既是休息日又是工作日：%1</source>
+        <translation>A day cannot be both a day off and a working day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="147"/>
+        <source>有 %1 处问题，未保存</source>
+        <translation>%1 problem(s), not saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="164"/>
+        <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
+        <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/workday_page.py" line="169"/>
+        <source>未完成：%1</source>
+        <translation>Not done: %1</translation>
     </message>
 </context>
 </TS>

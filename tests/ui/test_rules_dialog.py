@@ -24,7 +24,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.deadlines import case_deadlines
-from desktop_app.ui.rules_dialog import RulesDialog, parse_date_lines
+from desktop_app.ui.rules_dialog import RulesDialog
+from desktop_app.ui.workday_page import parse_date_lines
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
 
 ANSWER_48H = "duration = { hours = 48 }"  # the first timer of douyin.toml: reship_answer
@@ -186,38 +187,38 @@ def test_working_day_overrides_are_validated_saved_and_used(qtbot: QtBot, ledger
     dialog = make_dialog(qtbot, ledger)
     dialog.pages.setCurrentIndex(1)
 
-    dialog.holidays_edit.setPlainText("2026-10-12\n2026-13-01\n")
-    dialog.workdays_edit.setPlainText("2026-10-12\n")
-    dialog.save_workdays_button.click()
+    dialog.workdays.holidays_edit.setPlainText("2026-10-12\n2026-13-01\n")
+    dialog.workdays.workdays_edit.setPlainText("2026-10-12\n")
+    dialog.workdays.save_button.click()
     wait_saved(qtbot, ledger, dialog)
-    problems = dialog.workday_problem_texts()
+    problems = dialog.workdays.workday_problem_texts()
     assert any("第 2 行" in p and "2026-13-01" in p for p in problems)
     assert any("同一天不能既是休息日又是工作日：2026-10-12" in p for p in problems)
     assert not (data_home / "rules" / "workdays.toml").exists()
 
-    dialog.holidays_edit.setPlainText("2026-10-12  # 仓库盘点\n\n")
-    dialog.workdays_edit.setPlainText("")
+    dialog.workdays.holidays_edit.setPlainText("2026-10-12  # 仓库盘点\n\n")
+    dialog.workdays.workdays_edit.setPlainText("")
     with qtbot.waitSignal(dialog.rules_saved, timeout=10000) as blocker:
-        dialog.save_workdays_button.click()
+        dialog.workdays.save_button.click()
     wait_saved(qtbot, ledger, dialog)
     assert blocker.args == ["workdays"]
-    assert dialog.workday_problems.isHidden()
+    assert dialog.workdays.workday_problems.isHidden()
     assert load_workday_overrides() == WorkdayOverrides(frozenset({date(2026, 10, 12)}))
     assert due_of(ledger, case_id, "reship_within") == at("2026-10-14 10:00")  # Sat, Tue, Wed
-    assert dialog.holidays_edit.toPlainText() == "2026-10-12\n"
+    assert dialog.workdays.holidays_edit.toPlainText() == "2026-10-12\n"
 
     # An extra working Sunday (written with slashes) brings it back a day: Sat, Sun, Tue.
-    dialog.workdays_edit.setPlainText("2026/10/11\n")
-    dialog.save_workdays()
+    dialog.workdays.workdays_edit.setPlainText("2026/10/11\n")
+    dialog.workdays.save_workdays()
     wait_saved(qtbot, ledger, dialog)
     assert load_workday_overrides() == WorkdayOverrides(frozenset({date(2026, 10, 12)}),
                                                         frozenset({date(2026, 10, 11)}))
     assert due_of(ledger, case_id, "reship_within") == at("2026-10-13 10:00")
-    assert dialog.workdays_edit.toPlainText() == "2026-10-11\n"
+    assert dialog.workdays.workdays_edit.toPlainText() == "2026-10-11\n"
 
     # The saved lists come back in a new dialog.
     again = make_dialog(qtbot, ledger)
-    assert again.holidays_edit.toPlainText() == "2026-10-12\n"
+    assert again.workdays.holidays_edit.toPlainText() == "2026-10-12\n"
 
 
 @pytest.mark.parametrize(("text", "days", "bad"), [

@@ -168,6 +168,23 @@ def test_search_matches_number_receiver_phone_tail_tracking_and_product(db: Data
         assert hits("不存在的") == []
         assert count_cases(s, CaseFilter(search="2174")) == 1
         assert [o.order_no for o in find_orders(s, "1015")] == ["261118-961877507213020"]
+        # Four digits are a phone's tail only: "3840" is inside 秦文红's order number, "4793" inside a
+        # tracking number, "9879" inside a phone but not at its end — none of them is a phone tail.
+        assert hits("3840") == [] and hits("4793") == [] and hits("8792") == []
+        assert hits("38401") == ["4145384019161461003"]  # five digits: any field again
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "queued for the index"])
+def test_a_phone_tail_also_matches_before_an_extension(db: Database, indexed: bool) -> None:
+    add_order(db, "taobao", "4145384019161461003", "秦文红", "17012345678-2174", "宠物猫砂")
+    add_order(db, "pdd", "261118-961877507213020", "廖华雨", "150****2174", "保温杯")
+    for platform, number in ((Platform.TAOBAO, "4145384019161461003"), (Platform.PDD, "261118-961877507213020")):
+        open_case(db, NewCase(platform, number, CaseKind.RESHIP))
+    if indexed:
+        catch_up(db)
+    with db.reading() as s:
+        found = {o.order_no for o in find_orders(s, "5678")} | {o.order_no for o in find_orders(s, "2174")}
+    assert found == {"4145384019161461003", "261118-961877507213020"}
 
 
 @pytest.mark.sqlite_only  # the FTS5 index and its queue; PostgreSQL's index is never behind

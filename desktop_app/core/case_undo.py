@@ -1,0 +1,90 @@
+"""Which step of a case can be taken back (编辑 → 撤销) and why another cannot.
+
+Only the newest step still in force can be undone, and only when nothing left the ledger with it:
+money paid to a buyer or a parcel sent cannot be called back by a click, so those actions are asked
+for with a warning instead (`IRREVERSIBLE`) and never offered for undo. A reship case's agreement,
+refusal, closing and reopening also moved its reship record; those are corrected with the next
+action rather than undone. An undo is itself recorded (kind "undo"), so it is never undone again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.vocabulary import CaseKind
+
+UNDO_KIND = "undo"  # AuditEvent.kind of an undo
+
+# What leaves the ledger with the action: said in the confirmation, and why undo is refused.
+IRREVERSIBLE: dict[CaseAction, str] = {
+    CaseAction.REFUND: "钱已经退给买家，台账里撤销不能把钱收回",
+    CaseAction.REFUND_IN_TRANSIT: "钱已经退给买家，台账里撤销不能把钱收回",
+    CaseAction.COMPENSATE: "补偿已经付给买家，台账里撤销不能把钱收回",
+    CaseAction.SHIP_RESHIP: "补发的包裹已经寄出",
+    CaseAction.SHIP_EXCHANGE: "换货的包裹已经寄出",
+    CaseAction.SHIP_REPAIRED: "修好的商品已经寄回",
+}
+# On a reship case these also moved the reship record (`services.reships.after_case_action`).
+_MOVES_RESHIP = frozenset({CaseAction.AGREE_RESHIP, CaseAction.REJECT, CaseAction.CLOSE, CaseAction.REOPEN,
+                           CaseAction.RESUME})
+
+
+class EventLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def action(self) -> str | None: ...
+    @property
+    def to_state(self) -> str | None: ...
+    @property
+    def undone_by(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UndoChoice:
+    """The step an undo would take back (`event_id`), or why there is none (`refused`)."""
+
+    event_id: int | None
+    title: str  # the step in the shop's words (同意退货, 备注 …); empty when there is no step
+    refused: str | None = None
+
+    @property
+    def possible(self) -> bool:
+        return self.refused is None and self.event_id is not None
+
+
+def undo_choice(kind: CaseKind, status: CaseStatus, events: Iterable[EventLike]) -> UndoChoice:
+    """The newest step of a case still in force, and whether undoing it is allowed."""
+    live = [e for e in events if e.kind != UNDO_KIND and e.undone_by is None]
+    if not live:
+        return UndoChoice(None, "", "这张售后单没有可以撤销的操作")
+    last = max(live, key=lambda e: e.id)
+    if last.subject != "case":
+        return UndoChoice(last.id, "", "最后一步是补发或理赔的记录，请在对应的标签页中更正")
+    if last.kind == "note":
+        return UndoChoice(last.id, "备注")
+    if last.kind == "created":
+        return UndoChoice(last.id, "新建售后单", "新建的售后单不能撤销；不需要时请“关闭”它")
+    if last.kind == "edit":
+        return UndoChoice(last.id, "修改", "修改不能撤销，请再点“编辑”改回去")
+    if last.kind != "action" or last.action is None:
+        return UndoChoice(last.id, "", "最后一步不是可以撤销的操作")
+    try:
+        action = CaseAction(last.action)
+    except ValueError:
+        return UndoChoice(last.id, last.action, "最后一步是新版本软件记录的操作，无法撤销")
+    title = action.label
+    if action in IRREVERSIBLE:
+        return UndoChoice(last.id, title, f"“{title}”无法撤销：{IRREVERSIBLE[action]}")
+    if kind is CaseKind.RESHIP and action in _MOVES_RESHIP:
+        return UndoChoice(last.id, title, f"“{title}”同时改了补发记录，无法撤销；请用下一步操作更正")
+    if last.to_state != status.value:
+        return UndoChoice(last.id, title, "售后单的状态在这一步之后又变了，无法撤销")
+    return UndoChoice(last.id, title)

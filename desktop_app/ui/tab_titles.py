@@ -1,0 +1,102 @@
+"""Counts in the tab titles: 售后单（12） open cases, 退货入库（3） returns waiting too long and parcels
+without a case, 时效日历（5） overdue deadlines, 订单（1,204） orders. (补发队列 and 快递理赔 count their
+own, kept current by their tabs.) Each title's tooltip says what its number counts.
+
+One read on the worker thread after the ledger opens and after each change, debounced so a burst of
+writes (an import, a batch) is counted once; the titles change only when a number does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from desktop_app.core.clock import now
+from desktop_app.services.deadlines import count_overdue
+from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
+from desktop_app.store.database import Database
+from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
+from desktop_app.ui.background import Changes
+from desktop_app.ui.context import AppContext
+
+DEBOUNCE_MS = 1500  # a burst of writes (an import, a batch) is counted once
+
+
+@dataclass(frozen=True, slots=True)
+class TabCounts:
+    open_cases: int
+    returns: int  # on the way longer than the returns desk's limit, plus parcels without a case
+    overdue: int
+    orders: int
+
+
+def read_counts(db: Database, transit_days: int) -> TabCounts:
+    moment = now()
+    with db.reading() as session:
+        open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
+        returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
+                   + len(unmatched_parcels(session)))
+        overdue = count_overdue(session, moment)
+        orders = count_orders(session, OrderFilter())
+    return TabCounts(open_cases, returns, overdue, orders)
+
+
+def titled(title: str, count: int) -> str:
+    """补发队列（3）: the title with the number of things in it (none: the title alone)."""
+    return f"{title}（{count:,}）" if count else title
+
+
+class TabTitles(QObject):
+    """Keeps the counts in the titles of the cases, returns, calendar and orders tabs."""
+
+    def __init__(self, tabs: QTabWidget, context: AppContext, pages: dict[str, QWidget],
+                 transit_days: Callable[[], int]) -> None:
+        super().__init__(tabs)
+        self._tabs = tabs
+        self._context = context
+        self._pages = pages  # "cases" / "returns" / "calendar" / "orders" → the tab's widget
+        self._titles = {key: tabs.tabText(tabs.indexOf(page)) for key, page in pages.items()}
+        self._transit_days = transit_days
+        self._reading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.read)
+        tips = {"cases": self.tr("括号中是未结束的售后单数"),
+                "returns": self.tr("括号中是寄出多日仍未收到的退货和无主件数"),
+                "calendar": self.tr("括号中是已逾期的时限数"), "orders": self.tr("括号中是订单总数")}
+        for key, page in pages.items():
+            tabs.setTabToolTip(tabs.indexOf(page), tips[key])
+        context.runner.changed.connect(self._changed)
+        context.database_opened.connect(lambda _db: self._timer.start())
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.any:
+            self._timer.start()
+
+    def read(self) -> None:
+        if self._context.db is None or self._reading:
+            if self._reading:
+                self._timer.start()  # count again after the read under way
+            return
+        days = self._transit_days()
+        self._reading = True
+
+        def failed(_error: Exception) -> None:
+            self._reading = False  # the titles keep their last numbers; the next change retries
+
+        self._context.read(lambda db: read_counts(db, days), self._show, failed)
+
+    def _show(self, counts: TabCounts) -> None:
+        self._reading = False
+        numbers = {"cases": counts.open_cases, "returns": counts.returns, "calendar": counts.overdue,
+                   "orders": counts.orders}
+        for key, page in self._pages.items():
+            index = self._tabs.indexOf(page)
+            text = titled(self._titles[key], numbers[key])
+            if index >= 0 and self._tabs.tabText(index) != text:
+                self._tabs.setTabText(index, text)

@@ -1,0 +1,159 @@
+"""The 时效规则 form: a timer edited in Chinese fields is saved as the same TOML and drives deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QDateTimeEdit
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.rule_packs import has_user_pack, load_pack, read_pack_text, toml_problem
+from desktop_app.io.rule_pack_document import RulePackDocument
+from desktop_app.ui.rule_form import DurationEdit, in_words
+from desktop_app.ui.rules_dialog import RulesDialog
+from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
+from tests.ui.test_rules_dialog import due_of, make_dialog, wait_saved
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    yield from open_ledger(db_path)
+
+
+def douyin_form(qtbot: QtBot, ledger: Ledger) -> RulesDialog:
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("douyin")
+    assert dialog.views.currentWidget() is dialog.form  # the form is what a shop owner sees first
+    dialog.form.select_timer("reship_answer")
+    return dialog
+
+
+def test_a_duration_changed_in_the_form_is_saved_as_toml_and_used(qtbot: QtBot, ledger: Ledger,
+                                                                   data_home: Path) -> None:
+    case_id = douyin_reship(ledger.db, "DY1001", at("2026-05-06 20:00"))
+    assert due_of(ledger, case_id, "reship_answer") == at("2026-05-08 20:00")
+    dialog = douyin_form(qtbot, ledger)
+    form = dialog.form
+    assert form.name.text() == "处理补寄申请（48小时）"
+    assert form.starts_from.currentData() == "requested" and form.starts_from.currentText() == "买家申请售后"
+    assert (form.duration.amount.value(), form.duration.unit_code()) == (48, "hours")
+    assert form.kinds.codes() == ["reship"]
+
+    form.duration.amount.setValue(24)
+    # The TOML view shows the same change, everything else (comments included) as it was.
+    shipped = read_pack_text("douyin")
+    assert dialog.editor.toPlainText() == shipped.replace("duration = { hours = 48 }", "duration = { hours = 24 }", 1)
+    assert dialog.pack_list.currentItem().text().endswith(" *")
+
+    with qtbot.waitSignal(dialog.rules_saved, timeout=10000):
+        dialog.save_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert load_pack("douyin").timer("reship_answer").duration.amount == 24
+    assert (data_home / "rules" / "douyin.toml").read_text(encoding="utf-8").startswith(shipped.split("\n", 1)[0])
+    assert due_of(ledger, case_id, "reship_answer") == at("2026-05-07 20:00")
+
+    # Working days instead of hours: the unit is a choice, its range the validator's.
+    form.select_timer("reship_answer")
+    form.duration.unit.setCurrentIndex(form.duration.unit.findData("working_days"))
+    assert form.duration.amount.maximum() == 250
+    assert "duration = { working_days = 24 }" in dialog.editor.toPlainText()
+
+
+def test_a_bad_value_is_named_in_chinese_and_not_saved(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = douyin_form(qtbot, ledger)
+    form = dialog.form
+    form.name.setText("  ")
+    form.name.editingFinished.emit()
+    assert not form.local_problems.isHidden()
+    assert "名称不能为空" in form.local_problems.text()
+
+    dialog.save_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert not has_user_pack("douyin")
+    problems = dialog.problem_texts()
+    assert problems and "“名称（name）”必须是非空文字" in problems[0]
+    assert "未保存" in dialog.status.text()
+
+    # Fixed back in the form: the message goes, the pack validates.
+    form.name.setText("处理补寄申请")
+    form.name.editingFinished.emit()
+    assert form.local_problems.isHidden()
+    assert dialog.validate_current()
+
+
+def test_kinds_reasons_and_penalty_are_written_as_the_validator_reads_them(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = douyin_form(qtbot, ledger)
+    form = dialog.form
+    reasons = {form.reasons.item(r).text(): r for r in range(form.reasons.count())}
+    form.reasons.item(reasons["漏发少件"]).setCheckState(Qt.CheckState.Checked)
+    form.penalty_kind.setCurrentIndex(form.penalty_kind.findData("percent"))
+    form.penalty_number.setValue(5)
+    form.penalty_cap.setValue(30)
+    assert dialog.validate_current(), dialog.problem_texts()
+    text = dialog.editor.toPlainText()
+    assert 'reasons = ["missing_item"]' in text
+    assert "penalty_amount = { percent = 5, max_yuan = 30 }" in text
+    form.penalty_kind.setCurrentIndex(form.penalty_kind.findData("none"))
+    assert "penalty_amount" not in dialog.editor.toPlainText().split("[[timers]]")[1]
+
+    # No kind ticked = every kind: the key goes (the file's way of saying it).
+    form.kinds.item(next(r for r in range(form.kinds.count()) if form.kinds.item(r).text() == "补发")).setCheckState(
+        Qt.CheckState.Unchecked)
+    assert "kinds" not in dialog.editor.toPlainText().split("[[timers]]")[1]
+
+
+def test_windows_of_a_timer_are_edited_in_the_form(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("taobao")
+    form = dialog.form
+    form.select_timer("seller_confirm_return")
+    names = [form.windows.item(r, 0).text() for r in range(form.windows.rowCount())]
+    assert "2020年春节售后时效" in names
+    row = names.index("2020年春节售后时效")
+    duration = form.windows.cellWidget(row, 3)
+    assert isinstance(duration, DurationEdit) and duration.amount.value() == 20
+    duration.amount.setValue(25)
+    assert "seller_confirm_return = { days = 25 }" in dialog.editor.toPlainText()
+
+    end = form.windows.cellWidget(row, 2)
+    assert isinstance(end, QDateTimeEdit)
+    end.setDateTime(QDateTime.fromString("2019-12-31 00:00:00", "yyyy-MM-dd HH:mm:ss"))  # before its start
+    assert "结束时间早于开始时间" in form.local_problems.text()
+    assert not dialog.validate_current()
+    assert any("结束时间早于开始时间" in p for p in dialog.problem_texts())
+
+
+def test_a_syntax_error_keeps_the_form_away_and_says_where(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = make_dialog(qtbot, ledger)
+    dialog.select_pack("douyin")
+    dialog.views.setCurrentWidget(dialog.editor)
+    dialog.editor.setPlainText("[pack]\nid = douyin\n")
+    dialog.views.setCurrentWidget(dialog.form)
+    assert not dialog.form.unreadable.isHidden()
+    assert "第 2 行第 6 列" in dialog.form.unreadable.text() and "值的写法无效" in dialog.form.unreadable.text()
+    assert not dialog.form.fields.isEnabled()
+    assert not dialog.validate_current()
+    assert "第 2 行第 6 列" in dialog.problem_texts()[0]
+
+
+def test_toml_problems_in_chinese() -> None:
+    said = toml_problem("a.toml", "Expected '=' after a key in a key/value pair (at line 3, column 5)")
+    assert said.startswith("规则文件 a.toml 不是有效的 TOML：第 3 行第 5 列：设置项名称后面应是“=”")
+    assert toml_problem("a.toml", "Unclosed array (at end of document)").endswith(
+        "文件末尾：列表缺少结尾的“]”（Unclosed array）")
+    assert toml_problem("a.toml", "Something new").endswith("TOML：Something new")
+    assert in_words("计时器“x”：“on_expiry”必须是非空文字") == "计时器“x”：“到期后果（on_expiry）”必须是非空文字"
+
+
+def test_the_document_keeps_what_it_does_not_touch() -> None:
+    text = read_pack_text("taobao")
+    document = RulePackDocument(text, "taobao.toml")
+    assert document.text() == text
+    assert document.extends() is None
+    assert RulePackDocument(read_pack_text("tmall")).extends() == "taobao"
+    first = document.timers()[0]
+    document.set_text(first.index, "penalty", "")
+    assert "penalty =" not in document.text().split("[[timers]]")[1]
