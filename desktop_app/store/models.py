@@ -99,6 +99,8 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
         Index("ix_orders_paid_at", "paid_at"),
+        # The 统计 dashboard counts parcels per courier from this index alone (migration 0006_money).
+        Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +177,8 @@ class SearchReceiver(Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
+    # The 统计 dashboard's products read this index alone (migration 0006_money).
+    __table_args__ = (Index("ix_order_items_report", "order_id", "sku_code", "title", "quantity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -270,6 +274,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_case_id_at", "case_id", "at"),
+        # The 统计 dashboard's time to resolve reads this index alone (migration 0006_money).
+        Index("ix_audit_events_case_report", "case_id", "subject", "kind", "at"),
         Index("ix_audit_events_subject", "subject", "subject_id"),
     )
 
@@ -419,6 +425,8 @@ class Deadline(Base):
     __table_args__ = (
         Index("ix_deadlines_status_due_at", "status", "due_at"),
         Index("ix_deadlines_case_id", "case_id"),
+        # The 统计 dashboard's timeliness reads this index alone (migration 0006_money).
+        Index("ix_deadlines_case_report", "case_id", "claim_id", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

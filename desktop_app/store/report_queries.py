@@ -270,28 +270,25 @@ def resolve_hours(session: Session, scope: ReportScope, platform: str) -> list[f
 # --- products and couriers ----------------------------------------------------------------------
 
 
-def _orders_paid(scope: ReportScope) -> Select[int]:
-    """Ids of the orders paid in the period (only imports carry a payment time); with no platform or
-    shop asked for, `ix_orders_paid_at` answers alone."""
-    stmt = select(Order.id).where(Order.paid_at >= scope.start, Order.paid_at < scope.end)
+def _paid_in(scope: ReportScope) -> list[ColumnElement[bool]]:
+    """The orders paid in the period (only imports carry a payment time), on the platform and in the
+    shop asked for: `ix_orders_paid_report` answers alone."""
+    conds: list[ColumnElement[bool]] = [Order.paid_at >= scope.start, Order.paid_at < scope.end]
     if scope.platform:
-        stmt = stmt.where(Order.platform == scope.platform)
+        conds.append(Order.platform == scope.platform)
     if scope.shop_id is not None:
-        stmt = stmt.where(Order.shop_id == scope.shop_id)
-    return stmt
-
-
-def _case_orders(scope: ReportScope, *more: ColumnElement[bool]) -> Select[int]:
-    return select(Case.order_id).where(*case_conditions(scope), *more)
+        conds.append(Order.shop_id == scope.shop_id)
+    return conds
 
 
 def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list[ProductLine]:
     """The products whose orders had the most cases (a case counts once for each line of its order)."""
     key = func.coalesce(func.nullif(OrderItem.sku_code, ""), OrderItem.title)
-    count = func.count(OrderItem.id)
+    count = func.count()
     stmt = (
         select(key, func.min(OrderItem.title), count)
-        .where(OrderItem.order_id.in_(_case_orders(scope)))
+        .join(Case, Case.order_id == OrderItem.order_id)
+        .where(*case_conditions(scope))
         .group_by(key)
         .order_by(count.desc(), key)
         .limit(limit)
@@ -301,7 +298,7 @@ def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list
         return []
     sold_stmt = (
         select(key, _sum(OrderItem.quantity))
-        .where(OrderItem.order_id.in_(_orders_paid(scope)), key.in_([k for k, _, _ in top]))
+        .where(OrderItem.order_id.in_(select(Order.id).where(*_paid_in(scope))), key.in_([k for k, _, _ in top]))
         .group_by(key)
     )
     sold = {str(k): int(q) for k, q in session.execute(sold_stmt).all()}
@@ -325,8 +322,8 @@ def carrier_lines(session: Session, scope: ReportScope) -> list[CarrierLine]:
     )
     counts = {str(c): (int(n), int(lost), int(damaged)) for c, n, lost, damaged in session.execute(case_stmt).all()}
     parcel_stmt = (
-        select(carrier, func.count(Order.id))
-        .where(Order.id.in_(_orders_paid(scope)), Order.carrier.is_not(None), Order.carrier != literal(""))
+        select(carrier, func.count())
+        .where(*_paid_in(scope), Order.carrier.is_not(None), Order.carrier != literal(""))
         .group_by(carrier)
     )
     parcels = {str(c): int(n) for c, n in session.execute(parcel_stmt).all()}
