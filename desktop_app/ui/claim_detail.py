@@ -33,13 +33,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.claims import (
     ClaimAction,
-    ClaimContactLevel,
     ClaimIncident,
     ClaimStatus,
     PayoutChannel,
     allowed_actions,
 )
-from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
@@ -48,7 +47,6 @@ from desktop_app.store.claim_rows import (
     claim_detail,
 )
 from desktop_app.store.database import Database
-from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.claim_dialogs import (
@@ -58,6 +56,7 @@ from desktop_app.ui.claim_dialogs import (
     FollowUpDialog,
     LinkDialog,
 )
+from desktop_app.ui.claim_summary import next_step_html, summary_html
 from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.table_menu import explain
@@ -262,7 +261,7 @@ class ClaimDetailPane(QWidget):
             f" &nbsp; <span style='background:#e3f2fd;padding:2px'>"
             f"{escape(labels.label_of(ClaimStatus, d.status))}</span>"
         )
-        self.summary.setHtml(self._summary_html(d))
+        self.summary.setHtml(next_step_html(d, now()) + summary_html(d))
         self.items.clear()
         for item in d.items:
             row = QTreeWidgetItem([item.title, item.spec or "", str(item.quantity), format_yuan(item.unit_price_fen),
@@ -277,53 +276,6 @@ class ClaimDetailPane(QWidget):
         self._enable(True)
         self.follow_up_button.setEnabled(d.is_open)
         self.loaded.emit(d.id)
-
-    def _summary_html(self, d: ClaimDetail) -> str:
-        o: OrderRow = d.order
-        tr = self.tr
-
-        def row(name: str, value: str | None, html: bool = False) -> str:
-            shown = (value or "—") if html else escape(value or "—")
-            return f"<tr><td style='color:#666;padding-right:8px'>{escape(name)}</td><td>{shown}</td></tr>"
-
-        def case_link(case_id: int | None) -> str | None:
-            return f"<a href='case:{case_id}'>#{case_id}</a>" if case_id is not None else None
-
-        outstanding = max((d.claimed_fen or 0) - (d.received_fen or 0), 0) if d.is_open else 0
-        parts = ["<table>"]
-        parts.append(row(tr("订单"), f"{labels.platform(o.platform)} {o.order_no}"))
-        parts.append(row(tr("收货人"), f"{o.receiver or ''} {o.phone or ''}".strip()))
-        parts.append(row(tr("收货地址"), o.address))
-        if o.paid_fen is not None:
-            parts.append(row(tr("订单实付"), tr("￥%1").replace("%1", format_yuan(o.paid_fen))))
-        parts.append(row(tr("快递"), f"{d.carrier or ''} {d.tracking_no or ''}".strip()))
-        parts.append(row(tr("发货时间"), labels.when(d.shipped_at)))
-        parts.append(row(tr("申请金额"), format_yuan(d.claimed_fen)))
-        if d.declared_fen is not None:
-            parts.append(row(tr("保价金额"), format_yuan(d.declared_fen)))
-        parts.append(row(tr("已到账"), format_yuan(d.received_fen)))
-        for payout in d.payouts:
-            how = labels.label_of(PayoutChannel, payout.channel) or tr("未注明方式")
-            parts.append(row("", f"{labels.when(payout.paid_at)}  ￥{format_yuan(payout.amount_fen)}（{how}）"))
-        if d.ticket_no or d.contact_level or d.contact or d.reported_at:
-            parts.append(row(tr("理赔单号"), d.ticket_no))
-            parts.append(row(tr("对接方"), " ".join(
-                v for v in (labels.label_of(ClaimContactLevel, d.contact_level), d.contact or "") if v)))
-            parts.append(row(tr("报案时间"), labels.when(d.reported_at)))
-        if d.is_open:
-            parts.append(row(tr("待追回"), format_yuan(outstanding)))
-            parts.append(row(tr("下次跟进"), labels.when(d.follow_up_at)))
-        else:
-            parts.append(row(tr("结束时间"), labels.when(d.closed_at)))
-        if d.submitted_at is not None:
-            parts.append(row(tr("提交货值说明"), labels.when(d.submitted_at)))
-        parts.append(row(tr("售后单"), case_link(d.case_id), html=True))
-        if d.reship_id is not None:
-            parts.append(row(tr("理赔款用于补发"), case_link(d.reship_case_id), html=True))
-        if d.description:
-            parts.append(row(tr("说明"), d.description))
-        parts.append("</table>")
-        return "".join(parts)
 
     def _show_evidence(self, thumbnails: tuple[Thumbnail, ...]) -> None:
         self.evidence.clear()

@@ -54,7 +54,7 @@ from desktop_app.ui.scroll_pane import scrolling
 from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import install_row_menu
 
-_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 72, 72, 72, 90, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 130, 72, 72, 72, 90, 60)
 
 
 class ClaimsTab(BaseTab):
@@ -141,7 +141,7 @@ class ClaimsTab(BaseTab):
         self.splitter.addWidget(scrolling(self.detail))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 500])  # the list through 申请金额 at the default size
+        self.splitter.setSizes([760, 500])  # the list through 下一步 at the default size
         outer.addWidget(self.splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
