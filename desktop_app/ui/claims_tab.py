@@ -54,7 +54,7 @@ from desktop_app.ui.scroll_pane import scrolling
 from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import install_row_menu
 
-_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 130, 72, 72, 72, 90, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 165, 72, 72, 72, 90, 60)
 
 
 class ClaimsTab(BaseTab):

@@ -102,7 +102,10 @@ class DashboardTab(BaseTab):
         ), clickable=False, bar=False)
         grid.addWidget(self._box(self.tr("时效"), self.timeliness), 1, 1, 1, 3)
         self.products = self._table("report_products", (
-            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后")), clickable=False)
+            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后"), self.tr("净损失")),
+            clickable=False)
+        self.products.setToolTip(self.tr("净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；"
+                                         "一张订单有多个商品时，每个商品都计入"))
         grid.addWidget(self._box(self.tr("按商品（售后最多的 20 个）"), self.products), 2, 0, 1, 2)
         self.carriers = self._table("report_carriers", (
             self.tr("快递"), self.tr("发货单数"), self.tr("售后单"), self.tr("丢件"), self.tr("破损"),
@@ -352,7 +355,7 @@ def _dash(value: object) -> str:
 
 def _product_row(p: ProductFigure) -> FigureRow:
     name = p.title if p.key == p.title else f"{p.title}（{p.key}）"
-    return FigureRow((name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold)), p.cases)
+    return FigureRow((name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases)
 
 
 def _carrier_row(c: CarrierFigure, unnamed: str) -> FigureRow:
