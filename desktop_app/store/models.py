@@ -98,8 +98,7 @@ class Order(Base):
     # by it and by `SearchReceiver` (both filled after the write, see store/search.py).
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
-        Index("ix_orders_paid_at", "paid_at"),
-        # The 统计 dashboard counts parcels per courier from this index alone (migration 0006_money).
+        # By payment time; the 统计 dashboard counts parcels per courier from it alone (migration 0006_money).
         Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id"),
     )
 
@@ -177,11 +176,11 @@ class SearchReceiver(Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
-    # The 统计 dashboard's products read this index alone (migration 0006_money).
+    # By order; the 统计 dashboard's products read it alone (migration 0006_money).
     __table_args__ = (Index("ix_order_items_report", "order_id", "sku_code", "title", "quantity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     sub_order_no: Mapped[str | None] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)
@@ -274,8 +273,6 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_case_id_at", "case_id", "at"),
-        # The 统计 dashboard's time to resolve reads this index alone (migration 0006_money).
-        Index("ix_audit_events_case_report", "case_id", "subject", "kind", "at"),
         Index("ix_audit_events_subject", "subject", "subject_id"),
     )
 
@@ -425,8 +422,6 @@ class Deadline(Base):
     __table_args__ = (
         Index("ix_deadlines_status_due_at", "status", "due_at"),
         Index("ix_deadlines_case_id", "case_id"),
-        # The 统计 dashboard's timeliness reads this index alone (migration 0006_money).
-        Index("ix_deadlines_case_report", "case_id", "claim_id", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
