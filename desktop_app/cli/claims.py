@@ -326,8 +326,8 @@ def _show(args: argparse.Namespace) -> int:
               f"  申请 {format_yuan(item.claimed_fen) or '—'}")
     if d.evidence:
         print("证据：")
-        for e in d.evidence:
-            print(f"  · {e.original_name}  ({e.stored_path})")
+        for file in d.evidence:
+            print(f"  · {file.original_name}  ({file.stored_path})")
     print("记录：")
     for e in d.events:
         change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \

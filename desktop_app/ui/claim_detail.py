@@ -309,7 +309,8 @@ class ClaimDetailPane(QWidget):
 
     def _set_actions(self, actions: list[ClaimAction]) -> None:
         while self.actions_grid.count():
-            widget = self.actions_grid.takeAt(0).widget()
+            taken = self.actions_grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.setEnabled(False)  # gone at once, even before Qt deletes it
                 widget.setParent(None)
