@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from desktop_app.core.claims import ClaimAction, ClaimStatus, find_transition
+from desktop_app.core.errors import UserError
 from desktop_app.paths import resource
 
 
@@ -206,6 +207,11 @@ def parse_escalation(text: str, source: str = "claim_escalation.toml") -> Escala
 
 @cache
 def escalation_rules(path: Path | None = None) -> EscalationRules:
-    """The shipped rules (read once per process)."""
+    """The shipped rules (read once per process); a damaged file is the user's to fix, said in Chinese."""
     source = path or resource("claim_escalation.toml")
-    return parse_escalation(source.read_text(encoding="utf-8"), source.name)
+    try:
+        return parse_escalation(source.read_text(encoding="utf-8"), source.name)
+    except OSError as error:
+        raise UserError(f"无法读取理赔升级规则 {source}：{error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UserError(f"理赔升级规则有误（{source}）：{error}") from None

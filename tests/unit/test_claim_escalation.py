@@ -18,6 +18,7 @@ from desktop_app.core.claim_escalation import (
 )
 from desktop_app.core.claims import ClaimAction, ClaimIncident, ClaimStatus, find_transition
 from desktop_app.core.clock import parse_moment
+from desktop_app.core.errors import UserError
 from desktop_app.paths import resource
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
@@ -92,6 +93,15 @@ def test_the_shipped_file_and_bad_rules_are_refused_with_where() -> None:
         parse_escalation(text.replace("days = 1\n", "days = -1\n", 1))
     with pytest.raises(ValueError, match="have"):
         parse_escalation(text.replace('have = "statement"', 'have = "photo"', 1))
+
+
+def test_a_damaged_rules_file_is_a_clear_message(tmp_path: Path) -> None:
+    broken = tmp_path / "claim_escalation.toml"
+    broken.write_text('[[step]]\nstatuses = ["draft"]\naction = "pay"\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"理赔升级规则有误.*不能执行“已赔付”"):
+        escalation_rules(broken)
+    with pytest.raises(UserError, match="无法读取理赔升级规则"):
+        escalation_rules(tmp_path / "missing.toml")
 
 
 def test_detail_and_list_carry_the_next_step(db: Database) -> None:
