@@ -180,7 +180,7 @@ def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, 
         ("claims per carrier", lambda s: claim_groups(s, scope)),
         ("claims to chase", lambda s: attention_claims(s, scope, moment - timedelta(days=14))),
         ("platform timers per platform", lambda s: deadline_groups(s, scope, moment, present)),
-        ("time to resolve (from the audit events)", lambda s: [resolve_hours(s, scope, p) for p in present]),
+        ("time to resolve (from the audit events)", lambda s: resolve_hours(s, scope)),
         ("top 20 products and pieces sold", lambda s: product_lines(s, scope)),
         ("couriers: cases, lost/damaged, parcels", lambda s: carrier_lines(s, scope)),
     ]

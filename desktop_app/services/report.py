@@ -218,7 +218,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     received = sum(c.received_fen for c in claims)
     present = sorted({g.platform for g in groups}, key=_platform_order)
     deadlines = deadline_groups(session, scope, at, present) if detailed else []
-    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)] if detailed else []
+    hours = resolve_hours(session, scope) if detailed else []
     money = Money(
         refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
         postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
