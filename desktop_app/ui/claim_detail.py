@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QFileInfo, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QImageReader, QPixmap
+from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFileIconProvider,
@@ -59,35 +59,11 @@ from desktop_app.ui.claim_dialogs import (
 from desktop_app.ui.claim_summary import next_step_html, summary_html
 from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.table_menu import explain
 
-THUMBNAIL = 96
 _EVIDENCE_PATH_ROLE = Qt.ItemDataRole.UserRole
 _EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Thumbnail:
-    """An evidence file as the pane shows it; `image` is null for files that are not pictures."""
-
-    evidence_id: int
-    path: Path
-    name: str
-    image: QImage
-
-
-def load_thumbnail(path: Path, size: int = THUMBNAIL) -> QImage:
-    """A small copy of a picture, decoded at that size (cheap for large phone photos); a null
-    image for anything Qt cannot read as a picture. QImage is safe off the GUI thread."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)  # phone photos carry their rotation in EXIF
-    if not path.is_file() or not reader.canRead():
-        return QImage()
-    full = reader.size()
-    if full.isValid():
-        reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    return image if not image.isNull() else QImage()
 
 
 @dataclass(frozen=True, slots=True)
