@@ -58,7 +58,6 @@ def next_step_html(d: ClaimDetail, moment: datetime) -> str:
 def summary_html(d: ClaimDetail) -> str:
     """The order, amounts, payouts, ticket and links of one claim, as a two-column table."""
     o: OrderRow = d.order
-    tr = _tr
 
     def row(name: str, value: str | None, html: bool = False) -> str:
         shown = (value or "—") if html else escape(value or "—")
@@ -69,36 +68,36 @@ def summary_html(d: ClaimDetail) -> str:
 
     outstanding = max((d.claimed_fen or 0) - (d.received_fen or 0), 0) if d.is_open else 0
     parts = ["<table>"]
-    parts.append(row(tr("订单"), f"{labels.platform(o.platform)} {o.order_no}"))
-    parts.append(row(tr("收货人"), f"{o.receiver or ''} {o.phone or ''}".strip()))
-    parts.append(row(tr("收货地址"), o.address))
+    parts.append(row(_tr("订单"), f"{labels.platform(o.platform)} {o.order_no}"))
+    parts.append(row(_tr("收货人"), f"{o.receiver or ''} {o.phone or ''}".strip()))
+    parts.append(row(_tr("收货地址"), o.address))
     if o.paid_fen is not None:
-        parts.append(row(tr("订单实付"), tr("￥%1").replace("%1", format_yuan(o.paid_fen))))
-    parts.append(row(tr("快递"), f"{d.carrier or ''} {d.tracking_no or ''}".strip()))
-    parts.append(row(tr("发货时间"), labels.when(d.shipped_at)))
-    parts.append(row(tr("申请金额"), format_yuan(d.claimed_fen)))
+        parts.append(row(_tr("订单实付"), _tr("￥%1").replace("%1", format_yuan(o.paid_fen))))
+    parts.append(row(_tr("快递"), f"{d.carrier or ''} {d.tracking_no or ''}".strip()))
+    parts.append(row(_tr("发货时间"), labels.when(d.shipped_at)))
+    parts.append(row(_tr("申请金额"), format_yuan(d.claimed_fen)))
     if d.declared_fen is not None:
-        parts.append(row(tr("保价金额"), format_yuan(d.declared_fen)))
-    parts.append(row(tr("已到账"), format_yuan(d.received_fen)))
+        parts.append(row(_tr("保价金额"), format_yuan(d.declared_fen)))
+    parts.append(row(_tr("已到账"), format_yuan(d.received_fen)))
     for payout in d.payouts:
-        how = labels.label_of(PayoutChannel, payout.channel) or tr("未注明方式")
+        how = labels.label_of(PayoutChannel, payout.channel) or _tr("未注明方式")
         parts.append(row("", f"{labels.when(payout.paid_at)}  ￥{format_yuan(payout.amount_fen)}（{how}）"))
     if d.ticket_no or d.contact_level or d.contact or d.reported_at:
-        parts.append(row(tr("理赔单号"), d.ticket_no))
-        parts.append(row(tr("对接方"), " ".join(
+        parts.append(row(_tr("理赔单号"), d.ticket_no))
+        parts.append(row(_tr("对接方"), " ".join(
             v for v in (labels.label_of(ClaimContactLevel, d.contact_level), d.contact or "") if v)))
-        parts.append(row(tr("报案时间"), labels.when(d.reported_at)))
+        parts.append(row(_tr("报案时间"), labels.when(d.reported_at)))
     if d.is_open:
-        parts.append(row(tr("待追回"), format_yuan(outstanding)))
-        parts.append(row(tr("下次跟进"), labels.when(d.follow_up_at)))
+        parts.append(row(_tr("待追回"), format_yuan(outstanding)))
+        parts.append(row(_tr("下次跟进"), labels.when(d.follow_up_at)))
     else:
-        parts.append(row(tr("结束时间"), labels.when(d.closed_at)))
+        parts.append(row(_tr("结束时间"), labels.when(d.closed_at)))
     if d.submitted_at is not None:
-        parts.append(row(tr("提交货值说明"), labels.when(d.submitted_at)))
-    parts.append(row(tr("售后单"), case_link(d.case_id), html=True))
+        parts.append(row(_tr("提交货值说明"), labels.when(d.submitted_at)))
+    parts.append(row(_tr("售后单"), case_link(d.case_id), html=True))
     if d.reship_id is not None:
-        parts.append(row(tr("理赔款用于补发"), case_link(d.reship_case_id), html=True))
+        parts.append(row(_tr("理赔款用于补发"), case_link(d.reship_case_id), html=True))
     if d.description:
-        parts.append(row(tr("说明"), d.description))
+        parts.append(row(_tr("说明"), d.description))
     parts.append("</table>")
     return "".join(parts)
