@@ -1004,6 +1004,22 @@ EN: dict[str, str | tuple[str, str]] = {
     "团队数据库已备份到 %1": "Team database backed up to %1",
     "备份未完成": "Backup not completed",
     "文件不在这台电脑上（由另一个席位添加）：%1": "The file is not on this computer (another seat added it): %1",
+    # --- claim escalation, net loss per order and product (issue 17) ----------------------------
+    "订单 %1 共 %2 张售后单，合计净损失 %3 元": "Order %1 has %2 after-sales cases, net loss %3 yuan in all",
+    "（已到期）": " (overdue)",
+    "（现在可以办理）": " (can be done now)",
+    "找": "Contact",
+    "需要的材料": "Documents needed",
+    "截止%1": "by %1",
+    "%1起": "from %1",
+    "还缺：%1": "Still missing: %1",
+    " 天": " days",
+    "净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入":
+        "Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid "
+        "on those orders; an order with several products counts for each of them",
+    "列出登记超过": "List claims recorded more than",
+    "仍未结束的理赔，以及缺少证据或理赔单号的理赔":
+        "ago and still open, and claims missing evidence or a ticket number",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
+from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,
     ClaimContactLevel,
@@ -186,7 +187,26 @@ def row_json(r: ClaimRow) -> dict[str, Any]:
         "claimed": _yuan(r.claimed_fen), "received": _yuan(r.received_fen), "outstanding": _yuan(r.outstanding_fen),
         "follow_up_at": _iso(r.follow_up_at), "case": r.case_id, "reship": r.reship_id,
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+        "next_step": next_step_json(r.escalation, r.holding),
     }
+
+
+def next_step_json(step: NextStep | None, holding: frozenset[Holding]) -> dict[str, Any] | None:
+    """The claim's next step on the escalation path (None when it is finished)."""
+    if step is None:
+        return None
+    return {
+        "title": step.title, "action": step.step.action.value, "contact": step.step.contact,
+        "contact_label": step.step.contact_label, "kind": step.step.kind.value, "due_at": _iso(step.due_at),
+        "explain": step.step.explain,
+        "documents": [{"name": line.name, "checkable": line.checkable, "present": line.present}
+                      for line in step.checklist(holding)],
+        "missing": step.missing(holding),
+    }
+
+
+def _next_step_text(step: NextStep | None) -> str:
+    return "" if step is None else f"{step.title}（{step.deadline_text(format_china(step.due_at))}）"
 
 
 def _sums_text(sums: ClaimSums) -> str:
@@ -226,7 +246,7 @@ def _list(args: argparse.Namespace) -> int:
             f"#{r.id}", Platform(r.platform).label if r.platform in Platform._value2member_map_ else r.platform,
             r.order_no, r.carrier or "", r.tracking_no or "", ClaimIncident(r.incident).label,
             ClaimStatus(r.status).label, format_yuan(r.claimed_fen), format_yuan(r.received_fen),
-            format_yuan(r.outstanding_fen), format_china(r.follow_up_at),
+            format_yuan(r.outstanding_fen), format_china(r.follow_up_at), _next_step_text(r.escalation),
         ]))
     if not rows:
         sys.stderr.write("没有符合条件的快递理赔\n")
@@ -262,6 +282,7 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
             for e in d.evidence
         ],
         "allowed_actions": [a.value for a in allowed_actions(ClaimStatus(d.status))],
+        "next_step": next_step_json(d.escalation, d.holding),
         "events": [
             {"at": _iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
              "to": e.to_state, "note": e.note}
@@ -305,13 +326,21 @@ def _show(args: argparse.Namespace) -> int:
               f"  申请 {format_yuan(item.claimed_fen) or '—'}")
     if d.evidence:
         print("证据：")
-        for e in d.evidence:
-            print(f"  · {e.original_name}  ({e.stored_path})")
+        for file in d.evidence:
+            print(f"  · {file.original_name}  ({file.stored_path})")
     print("记录：")
     for e in d.events:
         change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \
             if e.from_state and e.to_state else ""
         print(f"  {format_china(e.at)}  {e.author or '—'}  {claim_event_title(e)}{change}  {e.note or ''}".rstrip())
+    if d.escalation is not None:
+        step = d.escalation
+        print(f"下一步：{_next_step_text(step)}  找：{step.step.contact_label}")
+        if step.step.explain:
+            print(f"  {step.step.explain}")
+        for line in step.checklist(d.holding):
+            mark = ("✓" if line.present else "✗") if line.checkable else "□"
+            print(f"  {mark} {line.name}")
     actions = allowed_actions(ClaimStatus(d.status))
     print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))
     return 0

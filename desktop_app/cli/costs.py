@@ -103,6 +103,7 @@ def as_json(m: CaseMoney) -> dict[str, Any]:
         "back_payer": c.postage_back_payer.value if c.postage_back_payer else None,
         "postage_paid": _yuan(c.postage_paid_fen), "written_off": _yuan(c.written_off_fen),
         "penalty": _yuan(c.penalty_fen), "received": f"{m.received:.2f}", "net_loss": f"{m.net_loss:.2f}",
+        "order": {"order": m.order_no, "cases": m.order_cases, "net_loss": f"{m.order_net_loss:.2f}"},
     }
 
 
@@ -116,5 +117,6 @@ def render(m: CaseMoney) -> str:
         f"  本店承担运费 {data['postage_paid']}",
         f"货损（成本价） {data['written_off'] or '—'}  平台处罚 {data['penalty'] or '—'}",
         f"快递已赔付 {data['received']}  净损失 {data['net_loss']}",
+        f"订单 {m.order_no}：售后单 {m.order_cases} 张，合计净损失 {m.order_net_loss:.2f}",
     ]
     return "\n".join(lines)

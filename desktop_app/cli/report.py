@@ -100,7 +100,8 @@ def as_json(r: Report) -> dict[str, Any]:
         "timeliness": {**_timeliness_json(r.timeliness),
                        "by_platform": {t.platform: _timeliness_json(t) for t in r.timeliness_by_platform}},
         "by_product": [
-            {"key": p.key, "title": p.title, "cases": p.cases, "sold": p.sold, "per_100_sold": _share(p.per_100_sold)}
+            {"key": p.key, "title": p.title, "cases": p.cases, "sold": p.sold, "per_100_sold": _share(p.per_100_sold),
+             "net_loss": f"{p.net_loss:.2f}"}
             for p in r.products
         ],
         "by_carrier": [
@@ -167,9 +168,9 @@ def render(r: Report) -> str:
     out += ["", f"时效：平台时限 {t.deadlines} 个，按时 {t.met}，超时 {t.missed}（按时率 {share}），"
                 f"当前已逾期 {t.overdue_now}；已结束 {t.resolved} 张，处理时长中位数 {median}"]
     if r.products:
-        rows = [("商品", "售后单", "售出件数", "每百件售后")]
+        rows: list[tuple[str, ...]] = [("商品", "售后单", "售出件数", "每百件售后", "净损失")]
         rows += [(p.title[:24], str(p.cases), "—" if p.sold is None else str(p.sold),
-                  "—" if p.per_100_sold is None else str(p.per_100_sold)) for p in r.products]
+                  "—" if p.per_100_sold is None else str(p.per_100_sold), f"{p.net_loss:.2f}") for p in r.products]
         out += ["", "按商品：", *("  " + line for line in _table(rows))]
     if r.carriers:
         rows = [("快递", "发货单数", "售后单", "丢件", "破损", "每百单丢损", "理赔", "已赔付", "待追回")]

@@ -14,8 +14,8 @@ from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.cases import current_author
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, Case, utcnow
-from desktop_app.store.report_queries import case_received_fen
+from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+from desktop_app.store.report_queries import case_received_fen, order_loss
 
 _FIELDS = {
     "postage_out_fen": "寄出运费", "postage_back_fen": "退回运费", "postage_back_payer": "退回运费承担方",
@@ -34,6 +34,11 @@ class CaseMoney:
     costs: CaseCosts
     received: Decimal
     net_loss: Decimal
+    # Its order: the order number, how many cases the order has, and their net loss together (less
+    # what couriers paid on all of the order's claims).
+    order_no: str = ""
+    order_cases: int = 1
+    order_net_loss: Decimal = Decimal("0.00")
 
 
 def _load(session: Session, case_id: int, expected_version: int | None = None) -> Case:
@@ -55,11 +60,15 @@ def case_money(session: Session, case_id: int) -> CaseMoney:
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
     loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received)
+    order = session.get(Order, case.order_id)
+    of_order = order_loss(session, case.order_id)
     return CaseMoney(
         case_id=case.id, version=case.version,
         refund=None if case.refund_fen is None else fen_to_yuan(case.refund_fen),
         compensation=None if case.compensation_fen is None else fen_to_yuan(case.compensation_fen),
         costs=costs, received=fen_to_yuan(received), net_loss=fen_to_yuan(loss),
+        order_no=order.order_no if order is not None else "", order_cases=of_order.cases,
+        order_net_loss=fen_to_yuan(of_order.net_loss_fen),
     )
 
 

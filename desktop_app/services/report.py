@@ -133,6 +133,9 @@ class ProductFigure:
     cases: int
     sold: int | None
     per_100_sold: Decimal | None
+    # The net loss of the cases of orders holding the product, less what couriers paid on those orders'
+    # claims; a case of an order with two products counts for both (as in `cases`).
+    net_loss: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +218,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     received = sum(c.received_fen for c in claims)
     present = sorted({g.platform for g in groups}, key=_platform_order)
     deadlines = deadline_groups(session, scope, at, present) if detailed else []
-    hours = [(p, h) for p in present for h in resolve_hours(session, scope, p)] if detailed else []
+    hours = resolve_hours(session, scope) if detailed else []
     money = Money(
         refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
         postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
@@ -241,7 +244,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
             _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
             for p in present) if detailed else (),
         products=tuple(
-            ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold))
+            ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
             for p in product_lines(session, scope)) if detailed else (),
         carriers=_carriers(session, scope, claims) if detailed else (),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),

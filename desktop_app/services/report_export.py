@@ -50,8 +50,9 @@ def report_sheets(r: Report) -> list[FigureSheet]:
     sheets.append(FigureSheet("时效", ("平台", "平台时限", "按时", "超时", "按时率", "当前逾期", "已结束",
                                      "处理时长中位数（小时）"),
                               tuple(_timeliness_row(t) for t in (r.timeliness, *r.timeliness_by_platform))))
-    sheets.append(FigureSheet("按商品", ("商家编码/商品", "商品名称", "售后单", "期间售出件数", "每百件售后"), tuple(
-        (p.key, p.title, p.cases, p.sold, None if p.per_100_sold is None else str(p.per_100_sold))
+    sheets.append(FigureSheet("按商品", ("商家编码/商品", "商品名称", "售后单", "期间售出件数", "每百件售后",
+                                       "净损失（元）"), tuple(
+        (p.key, p.title, p.cases, p.sold, None if p.per_100_sold is None else str(p.per_100_sold), p.net_loss)
         for p in r.products)))
     sheets.append(FigureSheet("按快递", ("快递", "期间发货单数", "售后单", "丢件", "破损", "每百单丢损", "理赔",
                                        "申请金额", "已赔付", "待追回"), tuple(

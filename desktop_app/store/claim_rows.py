@@ -7,19 +7,22 @@ Chinese name); money is integer fen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.carriers import vocabulary as carrier_vocabulary
+from desktop_app.core.claim_escalation import ClaimFacts, Holding, NextStep, escalation_rules
+from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import NotFound
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.store.case_queries import OpenState, event_rows, order_detail
-from desktop_app.store.models import AuditEvent, CarrierClaim, Order, Reship
+from desktop_app.store.models import AuditEvent, CarrierClaim, ClaimEvidence, ClaimItem, Order, Reship
 from desktop_app.store.rows import EventRow, OrderItemRow, OrderRow
 
 
@@ -84,6 +87,10 @@ class ClaimDetail:
     contact: str | None = None
     reported_at: datetime | None = None
     payouts: tuple[ClaimPayoutRow, ...] = ()
+    # The next step on the escalation path (resources/claim_escalation.toml) and what the ledger holds
+    # of the documents steps ask for; None when the claim is finished.
+    escalation: NextStep | None = None
+    holding: frozenset[Holding] = frozenset()
 
 
 def claim_events(session: Session, claim_id: int) -> tuple[EventRow, ...]:
@@ -100,6 +107,15 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
         reship = session.get(Reship, claim.reship_id)
         reship_case_id = reship.case_id if reship is not None else None
     order = order_detail(session, claim.order_id)
+    events = claim_events(session, claim.id)
+    holding = _holding(claim.ticket_no, claim.reported_at, claim.contact, bool(claim.evidence), claim.tracking_no,
+                       bool(claim.items) and bool(claim.claimed_fen))
+    entered = [e.at for e in events if e.to_state == claim.status]
+    facts = None if claim.status not in _KNOWN else ClaimFacts(
+        status=ClaimStatus(claim.status), created_at=claim.created_at, entered_at=max(entered) if entered else None,
+        reached=_statuses(e.to_state for e in events), reported_at=claim.reported_at,
+        submitted_at=claim.submitted_at, holding=holding,
+    )
     return ClaimDetail(
         id=claim.id, status=claim.status, incident=claim.incident, description=claim.description,
         carrier=claim.carrier, tracking_no=claim.tracking_no, shipped_at=claim.shipped_at,
@@ -114,11 +130,31 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
         evidence=tuple(
             ClaimEvidenceRow(e.id, e.stored_path, e.original_name, e.added_at) for e in claim.evidence
         ),
-        events=claim_events(session, claim.id),
+        events=events,
         ticket_no=claim.ticket_no, contact_level=claim.contact_level, contact=claim.contact,
         reported_at=claim.reported_at,
         payouts=tuple(ClaimPayoutRow(p.id, p.amount_fen, p.paid_at, p.channel, p.note) for p in claim.payouts),
+        escalation=escalation_rules().next_step(facts) if facts and claim.is_open else None, holding=holding,
     )
+
+
+def _holding(ticket_no: str | None, reported_at: datetime | None, contact: str | None, evidence: bool,
+             tracking_no: str | None, statement: bool) -> frozenset[Holding]:
+    """What the claim already holds of the documents escalation steps ask for."""
+    present = {
+        Holding.TICKET_NO: bool((ticket_no or "").strip()), Holding.REPORTED_AT: reported_at is not None,
+        Holding.CONTACT: bool((contact or "").strip()), Holding.EVIDENCE: evidence,
+        Holding.TRACKING_NO: bool((tracking_no or "").strip()), Holding.STATEMENT: statement,
+    }
+    return frozenset(h for h, there in present.items() if there)
+
+
+_KNOWN = frozenset(s.value for s in ClaimStatus)
+
+
+def _statuses(values: Iterable[str | None]) -> frozenset[ClaimStatus]:
+    """Claim statuses among stored ids (one written by a newer version is left out)."""
+    return frozenset(ClaimStatus(v) for v in values if v in _KNOWN)
 
 
 # --- the claims table -------------------------------------------------------------------------
@@ -145,6 +181,9 @@ class ClaimRow:
     reship_id: int | None
     created_at: datetime
     updated_at: datetime
+    # Filled by `list_claims` from the claim's history and details (see ClaimDetail).
+    escalation: NextStep | None = None
+    holding: frozenset[Holding] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +245,9 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
             CarrierClaim.tracking_no, CarrierClaim.incident, CarrierClaim.status, CarrierClaim.is_open,
             CarrierClaim.claimed_fen, CarrierClaim.received_fen, _OUTSTANDING, CarrierClaim.follow_up_at,
             CarrierClaim.case_id, CarrierClaim.reship_id, CarrierClaim.created_at, CarrierClaim.updated_at,
+            CarrierClaim.ticket_no, CarrierClaim.reported_at, CarrierClaim.contact, CarrierClaim.submitted_at,
+            exists().where(ClaimEvidence.claim_id == CarrierClaim.id),
+            exists().where(ClaimItem.claim_id == CarrierClaim.id),
         )
         .join(Order, Order.id == CarrierClaim.order_id)
         .order_by(
@@ -218,7 +260,46 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
         stmt = stmt.where(and_(*conds))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [ClaimRow(*tuple(r)) for r in session.execute(stmt).all()]
+    rows: list[ClaimRow] = []
+    facts: dict[int, ClaimFacts] = {}
+    for r in session.execute(stmt).all():
+        ticket_no, reported_at, contact, submitted_at, evidence, items = tuple(r)[17:]
+        row = ClaimRow(*tuple(r)[:17])
+        holding = _holding(ticket_no, reported_at, contact, bool(evidence), row.tracking_no,
+                           bool(items) and bool(row.claimed_fen))
+        rows.append(replace(row, holding=holding))
+        if row.is_open and row.status in _KNOWN:
+            facts[row.id] = ClaimFacts(
+                status=ClaimStatus(row.status), created_at=row.created_at, entered_at=None,
+                reported_at=reported_at, submitted_at=submitted_at, holding=holding)
+    return _with_escalation(session, rows, facts)
+
+
+def _with_escalation(session: Session, rows: list[ClaimRow], facts: dict[int, ClaimFacts]) -> list[ClaimRow]:
+    """Each open row's next step: when it entered its status and which statuses it reached come from
+    its history (one grouped read of the claims' events; claims are hundreds, not millions)."""
+    history: dict[int, dict[str, datetime]] = {}
+    ids = sorted(facts)
+    for start in range(0, len(ids), 500):
+        stmt = (
+            select(AuditEvent.subject_id, AuditEvent.to_state, func.max(AuditEvent.at))
+            .where(AuditEvent.subject == "claim", AuditEvent.subject_id.in_(ids[start:start + 500]),
+                   AuditEvent.to_state.is_not(None))
+            .group_by(AuditEvent.subject_id, AuditEvent.to_state)
+        )
+        for claim_id, state, at in session.execute(stmt).all():
+            history.setdefault(int(claim_id), {})[str(state)] = at
+    rules = escalation_rules()
+    out = []
+    for row in rows:
+        known = facts.get(row.id)
+        if known is None:
+            out.append(row)
+            continue
+        seen = history.get(row.id, {})
+        step = rules.next_step(replace(known, entered_at=seen.get(row.status), reached=_statuses(seen)))
+        out.append(replace(row, escalation=step))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

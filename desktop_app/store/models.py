@@ -98,7 +98,8 @@ class Order(Base):
     # by it and by `SearchReceiver` (both filled after the write, see store/search.py).
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
-        Index("ix_orders_paid_at", "paid_at"),
+        # By payment time; the 统计 dashboard counts parcels per courier from it alone (migration 0006_money).
+        Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,9 +176,11 @@ class SearchReceiver(Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
+    # By order; the 统计 dashboard's products read it alone (migration 0006_money).
+    __table_args__ = (Index("ix_order_items_report", "order_id", "sku_code", "title", "quantity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     sub_order_no: Mapped[str | None] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)

@@ -103,7 +103,9 @@ class CaseCostsDialog(QDialog):
                   format_yuan(c.postage_paid_fen), f"{money.received:,.2f}", f"{money.net_loss:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", value)
-        self.figures.setText(text)
+        order = self.tr("订单 %1 共 %2 张售后单，合计净损失 %3 元").replace("%1", money.order_no).replace(
+            "%2", str(money.order_cases)).replace("%3", f"{money.order_net_loss:,.2f}")
+        self.figures.setText(text + "\n" + order)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
     def fill_from_cost_table(self) -> None:

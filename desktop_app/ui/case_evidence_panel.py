@@ -24,8 +24,8 @@ from desktop_app.services.case_evidence import add_case_evidence, remove_case_ev
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.claims_tab import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -13,8 +13,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app.core.claim_escalation import DeadlineKind
 from desktop_app.core.claims import ClaimIncident, ClaimStatus
-from desktop_app.core.clock import now
+from desktop_app.core.clock import CHINA, now
 from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimRow
 from desktop_app.ui import labels
@@ -38,6 +39,29 @@ def _day(value: datetime | None) -> str:
     return labels.when(value)
 
 
+def _next_step(row: ClaimRow) -> str:
+    """The next step's action and its day: "升级快递总部 11-12起" / "提交货值说明 截止11-05"."""
+    step = row.escalation
+    if step is None or not row.is_open:
+        return ""
+    day = step.due_at.astimezone(CHINA).strftime("%m-%d")
+    when = _tr("截止%1").replace("%1", day) if step.step.kind is DeadlineKind.BY else _tr("%1起").replace("%1", day)
+    return f"{labels.label(step.step.action)} {when}"
+
+
+def _next_step_tip(row: ClaimRow) -> str | None:
+    step = row.escalation
+    if step is None or not row.is_open:
+        return None
+    lines = [step.title, step.deadline_text(labels.when(step.due_at))]
+    if step.step.explain:
+        lines.append(step.step.explain)
+    missing = step.missing(row.holding)
+    if missing:
+        lines.append(_tr("还缺：%1").replace("%1", "、".join(missing)))
+    return "\n".join(lines)
+
+
 def _columns() -> list[Column[ClaimRow]]:
     return [
         Column("id", _tr("编号"), lambda r: str(r.id), lambda r: r.id, align_right=True),
@@ -48,6 +72,8 @@ def _columns() -> list[Column[ClaimRow]]:
         Column("tracking", _tr("运单号"), lambda r: r.tracking_no or "", lambda r: r.tracking_no or ""),
         Column("incident", _tr("原因"), lambda r: labels.label_of(ClaimIncident, r.incident), lambda r: r.incident),
         Column("status", _tr("状态"), lambda r: labels.label_of(ClaimStatus, r.status), lambda r: r.status),
+        Column("next_step", _tr("下一步"), _next_step,
+               lambda r: r.escalation.due_at.timestamp() if r.escalation and r.is_open else float("inf")),
         Column("claimed", _tr("申请金额"), lambda r: format_yuan(r.claimed_fen), lambda r: r.claimed_fen or 0,
                align_right=True),
         Column("received", _tr("已到账"), lambda r: format_yuan(r.received_fen), lambda r: r.received_fen or 0,
@@ -111,6 +137,8 @@ class ClaimTableModel(QAbstractTableModel):
             return row
         if role == SORT_ROLE:
             return column.sort_value(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == "next_step":
+            return _next_step_tip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -124,6 +152,8 @@ class ClaimTableModel(QAbstractTableModel):
                     return QBrush(OVERDUE)
                 if left < timedelta(hours=24):
                     return QBrush(SOON)
+            if column.key == "next_step" and row.escalation is not None:
+                return QBrush(urgency(row.escalation.due_at, now()))
             if column.key == "outstanding" and row.outstanding_fen > 0:
                 return QBrush(OVERDUE)
         return None

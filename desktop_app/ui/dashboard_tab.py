@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.services.report import (
     MONEY_KEYS,
+    OLD_CLAIM_DAYS,
     CarrierFigure,
     Period,
     ProductFigure,
@@ -67,6 +69,13 @@ class DashboardTab(BaseTab):
         self.report: Report | None = None
         self._loading = False
         self._again = False
+        # Which open claims count as old: the user's own patience, 14 days unless changed.
+        self.old_days = QSpinBox()
+        self.old_days.setObjectName("report_old_claim_days")
+        self.old_days.setRange(1, 365)
+        self.old_days.setValue(OLD_CLAIM_DAYS)
+        self.old_days.setSuffix(self.tr(" 天"))
+        self.old_days.valueChanged.connect(lambda _n: self.refresh())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addLayout(self._filter_bar())
@@ -102,7 +111,10 @@ class DashboardTab(BaseTab):
         ), clickable=False, bar=False)
         grid.addWidget(self._box(self.tr("时效"), self.timeliness), 1, 1, 1, 3)
         self.products = self._table("report_products", (
-            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后")), clickable=False)
+            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后"), self.tr("净损失")),
+            clickable=False)
+        self.products.setToolTip(self.tr("净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；"
+                                         "一张订单有多个商品时，每个商品都计入"))
         grid.addWidget(self._box(self.tr("按商品（售后最多的 20 个）"), self.products), 2, 0, 1, 2)
         self.carriers = self._table("report_carriers", (
             self.tr("快递"), self.tr("发货单数"), self.tr("售后单"), self.tr("丢件"), self.tr("破损"),
@@ -112,6 +124,14 @@ class DashboardTab(BaseTab):
             self.tr("理赔"), self.tr("快递"), self.tr("订单号"), self.tr("待追回"), self.tr("问题")),
             clickable=False, bar=False)
         self.claims_box = self._box(self.tr("待跟进的理赔"), self.claims)
+        old_line = QHBoxLayout()
+        old_line.addWidget(QLabel(self.tr("列出登记超过")))
+        old_line.addWidget(self.old_days)
+        old_line.addWidget(QLabel(self.tr("仍未结束的理赔，以及缺少证据或理赔单号的理赔")))
+        old_line.addStretch(1)
+        box_layout = self.claims_box.layout()
+        assert isinstance(box_layout, QVBoxLayout)
+        box_layout.insertLayout(0, old_line)
         grid.addWidget(self.claims_box, 3, 0, 1, 4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -242,11 +262,11 @@ class DashboardTab(BaseTab):
             self._again = True
             return
         self._loading = True
-        period, shop = self.period(), self.shop.currentData()
+        period, shop, old_days = self.period(), self.shop.currentData(), self.old_days.value()
         platform = Platform(self.platform.currentData()) if self.platform.currentData() else None
 
         def work(detailed: bool) -> Callable[[Database], Report]:
-            return lambda db: build_report(db, period, platform, shop, detailed=detailed)
+            return lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=detailed)
 
         def overview(report: Report) -> None:
             if self._restart():
@@ -352,7 +372,7 @@ def _dash(value: object) -> str:
 
 def _product_row(p: ProductFigure) -> FigureRow:
     name = p.title if p.key == p.title else f"{p.title}（{p.key}）"
-    return FigureRow((name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold)), p.cases)
+    return FigureRow((name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases)
 
 
 def _carrier_row(c: CarrierFigure, unnamed: str) -> FigureRow:

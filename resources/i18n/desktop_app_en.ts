@@ -404,27 +404,32 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="106"/>
+        <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
+        <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="117"/>
         <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="132"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="133"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="135"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="136"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -1201,255 +1206,280 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="97"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="118"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="123"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="126"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="129"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="132"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="188"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="273"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="158"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="161"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="169"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="221"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="240"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="193"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="194"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="254"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="207"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="339"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="523"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="430"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="524"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="431"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="535"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="442"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="564"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="471"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <source>（已到期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <source>（现在可以办理）</source>
+        <translation> (can be done now)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <source>找</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <source>需要的材料</source>
+        <translation>Documents needed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1457,67 +1487,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <source>截止%1</source>
+        <translation>by %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <source>%1起</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <source>还缺：%1</source>
+        <translation>Still missing: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -1573,93 +1623,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="587"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="717"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="590"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="82"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="595"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="595"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="596"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="88"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="598"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="90"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="606"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="98"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="609"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="101"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="611"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="103"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="640"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="640"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="640"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="640"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="641"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="133"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="658"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="150"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="726"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="735"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="227"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="806"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="298"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -1936,325 +1986,346 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="77"/>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="83"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="107"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="110"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="116"/>
+        <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
+        <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="118"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="122"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="128"/>
+        <source>列出登记超过</source>
+        <translation>List claims recorded more than</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="130"/>
+        <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
+        <translation>ago and still open, and claims missing evidence or a ticket number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="147"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="147"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="157"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="142"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="250"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="163"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="168"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="277"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="297"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="311"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="317"/>
         <source>正在统计时效、商品和快递……</source>
         <translation>Counting timeliness, products and carriers…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="334"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="337"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="338"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="338"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="339"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="344"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="351"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="352"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/dashboard_tab.py" line="364"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2884,57 +2955,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3483,67 +3554,67 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -3617,22 +3688,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4005,7 +4076,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reship_tab.py" line="534"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4015,62 +4086,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4078,137 +4149,137 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4309,7 +4380,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -4484,27 +4555,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5187,27 +5258,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -5238,12 +5309,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>

@@ -3,21 +3,25 @@ Cases tab, export to xlsx."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from desktop_app.core.case_costs import CaseCosts
-from desktop_app.core.clock import parse_moment
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import set_case_costs
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
+from desktop_app.store.models import CarrierClaim, Case
 from desktop_app.ui.figure_table import FigureTable
 from desktop_app.ui.main_window import MainWindow
 from tests.ui.conftest import wait_idle
@@ -112,3 +116,23 @@ def test_export_writes_the_tables_to_xlsx(qtbot: QtBot, window: MainWindow, tmp_
     overview = {r[0]: r[1] for r in book["概览"].iter_rows(values_only=True)}
     assert str(overview["净损失"]) == "112"
     book.close()
+
+
+def test_claims_older_than_the_days_chosen_are_listed(qtbot: QtBot, window: MainWindow) -> None:
+    db = window.context.db
+    assert db is not None
+    with db.reading() as s:
+        order_id = s.scalars(select(Case.order_id).where(Case.reason == CaseReason.LOST.value)).one()
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id, claimed_fen=4500,
+                                       at=parse_moment("2026-11-22 10:00")), author="测试")
+    with db.transaction() as s:  # recorded five days ago
+        s.get_one(CarrierClaim, claim_id).created_at = now() - timedelta(days=5)
+    show_november(qtbot, window)
+    tab = window.dashboard_tab
+    # A draft has no ticket number yet, so only the evidence is missing; five days is not old at 14.
+    assert rows_of(tab.claims) == [(f"#{claim_id}", "", "261110-000000000003", "45.00", "缺少证据")]
+    tab.old_days.setValue(3)
+    qtbot.waitUntil(lambda: tab.report is not None and tab.report.old_claim_days == 3 and tab.report.detailed,
+                    timeout=10000)
+    wait_idle(qtbot, window)
+    assert rows_of(tab.claims)[0][4] == "超过 3 天、缺少证据"
