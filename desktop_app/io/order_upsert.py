@@ -188,6 +188,10 @@ class RowInserter:
     def __init__(self, conn: Connection, statement: Any, names: Sequence[str]) -> None:
         self.conn = conn
         self.names = tuple(names)
+        # PostgreSQL: a plain insert into a staging table goes through COPY, its bulk path (an
+        # executemany is one statement per row there, even pipelined).
+        self.copy_sql = (f"COPY {statement.table.name} ({', '.join(self.names)}) FROM STDIN"
+                         if conn.dialect.name == "postgresql" else None)
         compiled = statement.compile(dialect=conn.dialect, column_keys=list(names))
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
@@ -196,8 +200,16 @@ class RowInserter:
 
     def insert(self, rows: Iterable[tuple[object, ...]]) -> None:
         """`rows` may be an iterator (the driver's executemany takes one: no list of 100,000 tuples)."""
-        parameters = rows if self.positional else (dict(zip(self.names, r, strict=True)) for r in rows)
         cursor = self.conn.connection.cursor()
+        if self.copy_sql is not None:
+            try:
+                with cursor.copy(self.copy_sql) as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                cursor.close()
+            return
+        parameters = rows if self.positional else (dict(zip(self.names, r, strict=True)) for r in rows)
         try:
             cursor.executemany(self.sql, parameters)  # type: ignore[arg-type]
         finally:
