@@ -17,6 +17,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
+from desktop_app.services.case_kind import change_kind_in_session
 from desktop_app.services.cases import act_in_session, add_note, current_author
 from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
@@ -200,5 +201,19 @@ def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str 
 
     def one(case_id: int) -> None:
         add_note(db, case_id, text, author)
+
+    return _each(case_ids, one, progress)
+
+
+def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKind, note: str | None = None,
+                         author: str | None = None,
+                         progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """Correct the kind of each case (services.case_kind); a closed case or one of that kind already is refused."""
+    who = current_author() if author is None else author
+    rules = RuleContext.load()
+
+    def one(case_id: int) -> CaseStatus:
+        with db.transaction() as session:
+            return change_kind_in_session(session, case_id, new_kind, note, who, rules=rules)
 
     return _each(case_ids, one, progress)
