@@ -345,14 +345,16 @@ def _ship_one(session: Session, case: Case, carrier: str | None, tracking: str, 
 
 
 def ship(db: Database, case_id: int, carrier: str | None, tracking: str, at: Moment | None = None,
-         note: str | None = None, author: str | None = None, expected_version: int | None = None) -> None:
-    """补发已发出: the case action, the carrier and tracking number on the reship, the timer met."""
+         note: str | None = None, author: str | None = None, expected_version: int | None = None,
+         rules: RuleContext | None = None) -> None:
+    """补发已发出: the case action, the carrier and tracking number on the reship, the timer met
+    (`rules` loaded once serves a batch)."""
     number = clean_tracking(tracking)
     company = clean_carrier(carrier)
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        _ship_one(session, case, company, number, at or Moment(now()), note, who, RuleContext.load())
+        _ship_one(session, case, company, number, at or Moment(now()), note, who, rules or RuleContext.load())
 
 
 def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: Moment | None = None,
