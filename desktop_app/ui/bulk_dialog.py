@@ -92,7 +92,7 @@ class BulkActionDialog(QDialog):
         self.statement_dialog: StatementDialog | None = None
         self.setWindowTitle(self.tr("批量操作（%1 张售后单）").replace("%1", str(len(selected))))
         self.resize(560, 480)
-        layout = QVBoxLayout(self)
+        self.body = layout = QVBoxLayout(self)
         self.form = QFormLayout()
         self.action = QComboBox()
         self.action.setObjectName("bulk_action")

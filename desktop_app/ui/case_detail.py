@@ -196,10 +196,7 @@ class CaseDetailPane(QWidget):
         header.addWidget(self.costs_button)
         header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
-        self.kind_button = QPushButton(self.tr("更改类型"))
-        self.kind_button.setObjectName("change_kind")
-        self.kind_button.clicked.connect(self.change_kind)
-        header.addWidget(self.kind_button)
+        self.kind_button: QPushButton | None = None  # 更改类型, rebuilt with the action buttons
         layout.addLayout(header)
 
         self.summary = QTextBrowser()
@@ -249,7 +246,6 @@ class CaseDetailPane(QWidget):
             explain(self.edit_button, False, why)
             explain(self.claim_button, False, why)
             explain(self.costs_button, False, why)
-            explain(self.kind_button, False, why)
             self.note_edit.setEnabled(False)
             self.note_button.setEnabled(False)
             return
@@ -297,12 +293,13 @@ class CaseDetailPane(QWidget):
             self.timeline.resizeColumnToContents(column)
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
-        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
+        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
         explain(self.edit_button, True, "")
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
         explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
-        explain(self.kind_button, is_open(CaseStatus(r.status)), self.tr("售后单已结束，请先重新打开再更改类型"),
-                self.tr("更正售后类型（如退货退款改为仅退款）"))
+        if self.kind_button is not None:
+            explain(self.kind_button, is_open(CaseStatus(r.status)), self.tr("售后单已结束，请先重新打开再更改类型"),
+                    self.tr("更正售后类型（如退货退款改为仅退款）"))
         self.note_edit.setEnabled(True)
         self.note_button.setEnabled(True)
         self.case_loaded.emit(r.id)
@@ -371,7 +368,8 @@ class CaseDetailPane(QWidget):
         parts.append("</table>")
         return "".join(parts)
 
-    def _set_actions(self, actions: list[CaseAction]) -> None:
+    def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
+        """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
         while self.actions_grid.count():
             widget = self.actions_grid.takeAt(0).widget()
             if widget is not None:
@@ -381,7 +379,12 @@ class CaseDetailPane(QWidget):
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
             self.actions_grid.addWidget(button, i // 4, i % 4)
-        self.actions_box.setVisible(bool(actions))
+        if with_kind:
+            self.kind_button = QPushButton(self.tr("更改类型…"))
+            self.kind_button.setObjectName("change_kind")
+            self.kind_button.clicked.connect(lambda _checked=False: self.change_kind())
+            self.actions_grid.addWidget(self.kind_button, len(actions) // 4, len(actions) % 4)
+        self.actions_box.setVisible(bool(actions) or with_kind)
 
     def action_buttons(self) -> dict[str, QPushButton]:
         found = self.actions_box.findChildren(QPushButton)
@@ -443,7 +446,8 @@ class CaseDetailPane(QWidget):
         d = self._detail
         if d is None:
             return None
-        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), self)
+        has_amount = d.refund_fen is not None or d.compensation_fen is not None
+        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self)
         dialog.setObjectName("kind_dialog")
         case_id, version = d.row.id, d.version
 

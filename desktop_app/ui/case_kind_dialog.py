@@ -23,9 +23,10 @@ from desktop_app.ui import labels
 
 
 class ChangeKindDialog(QDialog):
-    def __init__(self, case_id: int, kind: CaseKind, status: CaseStatus, parent: QWidget | None = None) -> None:
+    def __init__(self, case_id: int, kind: CaseKind, status: CaseStatus, has_amount: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._kind, self._status = kind, status
+        self._kind, self._status, self._has_amount = kind, status, has_amount
         self.setWindowTitle(self.tr("更改售后类型 #%1").replace("%1", str(case_id)))
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
@@ -73,7 +74,7 @@ class ChangeKindDialog(QDialog):
             self.ok_button.setEnabled(False)
             return
         lines = [self.tr("状态：%1 → %2").replace("%1", labels.label(self._status)).replace("%2", labels.label(after))]
-        if (self._kind in COMPENSATION_KINDS) != (new in COMPENSATION_KINDS):
+        if self._has_amount and (self._kind in COMPENSATION_KINDS) != (new in COMPENSATION_KINDS):
             lines.append(self.tr("金额将按新类型记为补偿金额") if new in COMPENSATION_KINDS
                          else self.tr("金额将按新类型记为退款金额"))
         if self._kind is CaseKind.RESHIP:

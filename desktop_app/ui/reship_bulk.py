@@ -89,7 +89,8 @@ class ReshipBulkDialog(BulkActionDialog):
                 if c != TRACKING_COLUMN:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.tracking.setItem(r, c, item)
-        self.extra.addWidget(self.tracking, 2)
+        self.extra.addWidget(self.tracking, 1)
+        self.body.setStretchFactor(self.extra, 2)  # the table takes the height, not the form
 
     # --- the hooks -----------------------------------------------------------------------------
     def _choices(self) -> list[tuple[str, object]]:
