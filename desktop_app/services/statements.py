@@ -97,7 +97,7 @@ def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
         orders: dict[int, int] = {
             case_id: order_id
             for case_id, order_id in session.execute(select(Case.id, Case.order_id).where(Case.id.in_(chunk)))}
-        claims: dict[int, int] = {
+        claims: dict[int | None, int] = {
             case_id: claim_id
             for case_id, claim_id in session.execute(
                 select(CarrierClaim.case_id, func.max(CarrierClaim.id)).where(CarrierClaim.case_id.in_(chunk))

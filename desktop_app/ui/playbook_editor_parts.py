@@ -87,8 +87,8 @@ class StepList(QWidget):
         buttons = QVBoxLayout()
         self.add_button = self._button(self.tr("添加"), self.add_step, buttons)
         self.remove_button = self._button(self.tr("删除"), self.remove_step, buttons)
-        self.up_button = self._button(self.tr("上移"), lambda: self.move(-1), buttons)
-        self.down_button = self._button(self.tr("下移"), lambda: self.move(1), buttons)
+        self.up_button = self._button(self.tr("上移"), lambda: self.move_step(-1), buttons)
+        self.down_button = self._button(self.tr("下移"), lambda: self.move_step(1), buttons)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
@@ -130,7 +130,7 @@ class StepList(QWidget):
             self.list.takeItem(row)
             self.changed.emit()
 
-    def move(self, by: int) -> None:
+    def move_step(self, by: int) -> None:
         row = self.list.currentRow()
         target = row + by
         if row < 0 or not 0 <= target < self.list.count():

@@ -67,7 +67,9 @@ class ReshipBulkDialog(BulkActionDialog):
         self.carrier.setEditable(True)
         self.carrier.addItems(carrier_names())
         self.carrier.setCurrentText(carrier or "")
-        self.carrier.lineEdit().setPlaceholderText(self.tr("不填则按运单号识别"))
+        typed = self.carrier.lineEdit()
+        if typed is not None:
+            typed.setPlaceholderText(self.tr("不填则按运单号识别"))
         ship_layout.addWidget(self.carrier, 1)
         self.extra.addWidget(self.ship_box)
         self.tracking = QTableWidget(len(self.rows), 4)
