@@ -878,6 +878,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "复制订单号": "Copy order number",
     "复制运单号": "Copy tracking number",
     # --- batch: bulk reships, statements, change kind, playbook editor ---
+    "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
     "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":
         "Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders",

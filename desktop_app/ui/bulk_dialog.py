@@ -11,6 +11,7 @@ The Reship queue's dialog (ui/reship_bulk.py) adds its own choices through the h
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -55,7 +56,8 @@ FAILED = QColor("#c62828")
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 BULK_CHANGES = Changes(cases=True, deadlines=True, reships=True)
 
-BulkWork = Callable[[Database], list[CaseResult]]
+Progress = Callable[[int], None]  # cases done so far, called on the worker thread
+BulkWork = Callable[[Database, Progress], list[CaseResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ def shared_actions(selected: Sequence[SelectedCase]) -> list[CaseAction]:
 
 class BulkActionDialog(QDialog):
     finished_bulk = Signal(list)  # list[CaseResult]
+    progressed = Signal(int)  # cases done so far (emitted on the worker thread, shown on the GUI thread)
 
     def __init__(self, context: AppContext, selected: Sequence[SelectedCase], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +131,7 @@ class BulkActionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.action.currentIndexChanged.connect(self.preview)
+        self.progressed.connect(self._show_progress)
 
     def open(self) -> None:
         """Shown with the summary of the first choice (read once every field exists)."""
@@ -158,16 +162,17 @@ class BulkActionDialog(QDialog):
         ids, note = list(self.case_ids), self.note.toPlainText()
         if key == RESPONSIBLE:
             party = self.party.currentData()
-            return lambda db: assign_responsible(db, ids, ResponsibleParty(party) if party else None)
+            return lambda db, done: assign_responsible(db, ids, ResponsibleParty(party) if party else None,
+                                                       progress=done)
         if key == NOTE:
-            return lambda db: note_on_cases(db, ids, note)
+            return lambda db, done: note_on_cases(db, ids, note, progress=done)
         action = self.chosen()
         if action is None:
             return None
         if action in _NEEDS_REASON and not note.strip():
             self.summary.setText(self.tr("“%1”请在备注中写明原因").replace("%1", labels.action(action)))
             return None
-        return lambda db: act_on_cases(db, ids, action, note=note or None)
+        return lambda db, done: act_on_cases(db, ids, action, note=note or None, progress=done)
 
     def _run_other(self, key: object) -> bool:
         """A choice that is not a write (printing, exporting); True when handled."""
@@ -223,7 +228,18 @@ class BulkActionDialog(QDialog):
         if work is None:
             return
         self.run_button.setEnabled(False)
-        self.context.write(work, BULK_CHANGES, self._show_results, self._failed)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)  # it runs to the end
+        self.context.write(lambda db: work(db, self._progress), BULK_CHANGES, self._show_results, self._failed)
+
+    def _progress(self, done: int) -> None:
+        """On the worker thread: tell the dialog (a signal crosses threads safely)."""
+        with contextlib.suppress(RuntimeError):  # the dialog is gone: the work goes on, nobody is watching
+            self.progressed.emit(done)
+
+    def _show_progress(self, done: int) -> None:
+        if not self.results:
+            self.summary.setText(self.tr("正在处理 %1 / %2 …").replace("%1", str(done))
+                                 .replace("%2", str(len(self.case_ids))))
 
     def _result_text(self, result: CaseResult) -> str:
         if result.ok:
@@ -258,6 +274,7 @@ class BulkActionDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.run_button.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(True)
         self.summary.setText(describe_error(error))
 
     # --- goods value statements ------------------------------------------------------------------

@@ -150,10 +150,10 @@ class ReshipBulkDialog(BulkActionDialog):
                 return None
             self.tracking.setEnabled(False)
             self.carrier.setEnabled(False)
-            return lambda db: ship_reships(db, lines, note=note)
+            return lambda db, done: ship_reships(db, lines, note=note, progress=done)
         if key == OUT_OF_STOCK:
             ids = list(self.case_ids)
-            return lambda db: reships_out_of_stock(db, ids, note=note)
+            return lambda db, done: reships_out_of_stock(db, ids, note=note, progress=done)
         return super()._work(key)
 
     def _run_other(self, key: object) -> bool:

@@ -183,112 +183,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="96"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="145"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="145"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="104"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="109"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="111"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="114"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="116"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="129"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="146"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="152"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="154"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="173"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="236"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="241"/>
+        <source>正在处理 %1 / %2 …</source>
+        <translation>Working: %1 / %2 …</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="252"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="271"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="291"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="295"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="312"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="312"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="301"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="318"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="320"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="230"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="246"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -3924,97 +3929,97 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="70"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="72"/>
         <source>不填则按运单号识别</source>
         <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="76"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="76"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>订单号 / 收货人</source>
         <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="76"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="76"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>运单号（扫入或粘贴）</source>
         <translation>Tracking no. (scan or paste)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="100"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="102"/>
         <source>录入运单号（补发已发出）</source>
         <translation>Enter tracking numbers (reship sent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="102"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="104"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="105"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="107"/>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="107"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="109"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="113"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="115"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="116"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="118"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="119"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="121"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="121"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="123"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="147"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="149"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="163"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="165"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="164"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="166"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="173"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="175"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="187"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="189"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="188"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="190"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>

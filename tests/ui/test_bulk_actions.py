@@ -67,9 +67,12 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     assert db is not None
     act_on_case(db, 3, CaseAction.CLOSE, note="买家撤销", author="客服")  # meanwhile, on another seat
     dialog.note.setPlainText("统一补发")
+    seen: list[int] = []
+    dialog.progressed.connect(seen.append)
     with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
         dialog.run_button.click()
     results = finished.args[0]
+    assert seen == [1, 2, 3, 4]  # "正在处理 n / 4" while it runs
     assert [(r.case_id, r.ok) for r in results] == [(1, True), (2, True), (3, False), (4, True)]
     assert dialog.result_list.count() == 4 and "已关闭" in dialog.result_list.item(2).text()
     assert dialog.summary.text() == "完成 3 张，未执行 1 张"
