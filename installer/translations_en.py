@@ -878,6 +878,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "复制订单号": "Copy order number",
     "复制运单号": "Copy tracking number",
     # --- batch: bulk reships, statements, change kind, playbook editor ---
+    "新类型：": "New type:",
+    "更改售后类型": "Change case type",
+    "%1 张售后单将改为“%2”": "%1 cases will become “%2”",
+    "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
     "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":

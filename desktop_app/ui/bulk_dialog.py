@@ -30,13 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions
+from desktop_app.core.errors import UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, change_kind
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services.bulk import (
     BulkPlan,
     CaseResult,
     act_on_cases,
     assign_responsible,
+    change_kind_of_cases,
     note_on_cases,
     plan,
 )
@@ -51,6 +53,7 @@ from desktop_app.ui.statement_dialog import StatementDialog
 NOTE = "note"  # the combo's entry for "add the same note"
 RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
 STATEMENTS = "statements"  # ... for "print goods value statements"
+KIND = "kind"  # ... for "correct the kind"
 FAILED = QColor("#c62828")
 # Actions that end or refuse something: the note says why (as in the detail pane).
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
@@ -109,6 +112,13 @@ class BulkActionDialog(QDialog):
         self.party.addItem(self.tr("（清空）"), None)
         self.party.setEnabled(False)
         self.form.addRow(self.tr("责任方："), self.party)
+        self.kind = QComboBox()
+        self.kind.setObjectName("bulk_kind")
+        for kind in CaseKind:
+            self.kind.addItem(labels.label(kind), kind.value)
+        self.kind.setEnabled(False)
+        self.kind.currentIndexChanged.connect(lambda _i: self.preview())
+        self.form.addRow(self.tr("新类型："), self.kind)
         self.note = QPlainTextEdit()
         self.note.setObjectName("bulk_note")
         self.note.setPlaceholderText(self.tr("备注（写入每张售后单的时间线）"))
@@ -143,7 +153,7 @@ class BulkActionDialog(QDialog):
         """The combo's entries: (text, data)."""
         choices: list[tuple[str, object]] = [(labels.action(a), a.value) for a in shared_actions(self.selected)]
         return [*choices, (self.tr("添加备注"), NOTE), (self.tr("指定责任方"), RESPONSIBLE),
-                (self.tr("打印货值说明"), STATEMENTS)]
+                (self.tr("更改售后类型"), KIND), (self.tr("打印货值说明"), STATEMENTS)]
 
     def _describe(self, key: object) -> str | None:
         """The summary of a choice that needs no reading; None: read a plan from the ledger."""
@@ -152,7 +162,29 @@ class BulkActionDialog(QDialog):
             return self.tr("将把 %1 张售后单的责任方设为所选").replace("%1", count)
         if key == NOTE:
             return self.tr("将给 %1 张售后单添加同一条备注").replace("%1", count)
+        if key == KIND:
+            return self._kind_plan(CaseKind(self.kind.currentData()))
         return None
+
+    def _kind_plan(self, new: CaseKind) -> str:
+        """Where each case lands (core.lifecycle.change_kind), as the table last showed them."""
+        moves: dict[tuple[CaseStatus, CaseStatus], int] = {}
+        refused: list[str] = []
+        for s in self.selected:
+            try:
+                after = change_kind(s.kind, s.status, new)
+            except UserError:
+                refused.append(f"#{s.case_id}（{labels.label(s.kind) if s.kind is new else labels.label(s.status)}）")
+                continue
+            moves[(s.status, after)] = moves.get((s.status, after), 0) + 1
+        text = self.tr("%1 张售后单将改为“%2”").replace("%1", str(sum(moves.values()))).replace(
+            "%2", labels.label(new))
+        if moves:
+            text += "：" + "，".join(f"{labels.label(a)} → {labels.label(b)} ×{n}" for (a, b), n in moves.items())
+        if refused:
+            text += self.tr("；%1 张不能更改：%2").replace("%1", str(len(refused))).replace(
+                "%2", "，".join(refused[:10]) + (" …" if len(refused) > 10 else ""))
+        return text
 
     def _uses_note(self, key: object) -> bool:
         return key not in (RESPONSIBLE, STATEMENTS)
@@ -166,6 +198,9 @@ class BulkActionDialog(QDialog):
                                                        progress=done)
         if key == NOTE:
             return lambda db, done: note_on_cases(db, ids, note, progress=done)
+        if key == KIND:
+            kind = CaseKind(self.kind.currentData())
+            return lambda db, done: change_kind_of_cases(db, ids, kind, note=note or None, progress=done)
         action = self.chosen()
         if action is None:
             return None
@@ -193,6 +228,7 @@ class BulkActionDialog(QDialog):
         """What will happen, from the cases as they are in the ledger now."""
         key = self.action.currentData()
         self.party.setEnabled(key == RESPONSIBLE)
+        self.kind.setEnabled(key == KIND)
         self.note.setEnabled(self._uses_note(key))
         described = self._describe(key)
         if described is not None:
@@ -267,6 +303,7 @@ class BulkActionDialog(QDialog):
         """After running: the choices are frozen, the button closes."""
         self.action.setEnabled(False)
         self.party.setEnabled(False)
+        self.kind.setEnabled(False)
         self.note.setReadOnly(True)
         self.run_button.setText(self.tr("关闭"))
         self.run_button.setEnabled(True)

@@ -183,117 +183,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="99"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="107"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="112"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="114"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="121"/>
+        <source>新类型：</source>
+        <translation>New type:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="124"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="126"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="139"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
+        <source>更改售后类型</source>
+        <translation>Change case type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="162"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="164"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="180"/>
+        <source>%1 张售后单将改为“%2”</source>
+        <translation>%1 cases will become “%2”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="185"/>
+        <source>；%1 张不能更改：%2</source>
+        <translation>; %1 cannot be changed: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="208"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="277"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="288"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="308"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="291"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="328"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="332"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="318"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="355"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="357"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="282"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>

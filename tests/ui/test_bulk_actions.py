@@ -50,7 +50,7 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     assert dialog is not None
     offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
     assert "agree_reship" not in offered and "close" in offered
-    assert offered[-3:] == ["note", "responsible", "statements"]
+    assert offered[-4:] == ["note", "responsible", "kind", "statements"]
     dialog.close()
 
     tab.table.clearSelection()
@@ -101,6 +101,34 @@ def test_bulk_note(qtbot: QtBot, window: MainWindow) -> None:
     assert db is not None
     with db.reading() as session:
         assert all(case_events(session, i)[-1].note == "已统一联系买家" for i in range(1, 6))
+
+
+def test_bulk_change_kind_with_a_closed_case_refused(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    db = window.context.db
+    assert db is not None
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None and not dialog.kind.isEnabled()
+    dialog.action.setCurrentIndex(dialog.action.findData("kind"))
+    assert dialog.kind.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("partial_refund"))
+    assert dialog.summary.text() == "5 张售后单将改为“部分退款/补偿”：待处理 → 待处理 ×5"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("reship"))
+    assert dialog.summary.text() == ("1 张售后单将改为“补发”：待处理 → 待处理 ×1；"
+                                     "4 张不能更改：#1（补发），#2（补发），#3（补发），#4（补发）")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("refund_only"))
+    act_on_case(db, 2, CaseAction.CLOSE, note="买家撤销", author="客服")  # meanwhile, on another seat
+    dialog.note.setPlainText("平台上买家改为仅退款")
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    assert [(r.case_id, r.ok) for r in finished.args[0]] == [(1, True), (2, False), (3, True), (4, True), (5, True)]
+    assert "请先重新打开" in dialog.result_list.item(1).text()
+    with db.reading() as session:
+        assert [case_row(session, i).kind for i in range(1, 6)] == [
+            "refund_only", "reship", "refund_only", "refund_only", "refund_only"]
+        assert case_events(session, 5)[-1].note == "售后类型：退货退款 → 仅退款；平台上买家改为仅退款"
 
 
 def test_export_what_the_list_shows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
