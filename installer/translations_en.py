@@ -867,8 +867,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "话术：": "Reply script:",
     "复制": "Copy",
     "编辑步骤和话术…": "Edit steps and scripts…",
-    "在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”":
-        "Saves the shop's own copy in the data folder and opens it in the system editor; click Refresh after saving",
+    "修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本":
+        "Change the steps, postage rule and reply scripts, or add your own; saved as the shop's own version",
     "店铺策略…": "Shop policies…",
     "店铺策略": "Shop policies",
     "处理步骤（%1）": "Steps (%1)",
@@ -1020,6 +1020,99 @@ EN: dict[str, str | tuple[str, str]] = {
     "列出登记超过": "List claims recorded more than",
     "仍未结束的理赔，以及缺少证据或理赔单号的理赔":
         "ago and still open, and claims missing evidence or a ticket number",
+    # --- batch: bulk reships, statements, change kind, playbook editor ---
+    "新类型：": "New type:",
+    "更改售后类型": "Change case type",
+    "%1 张售后单将改为“%2”": "%1 cases will become “%2”",
+    "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
+    "正在处理 %1 / %2 …": "Working: %1 / %2 …",
+    "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
+    "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":
+        "Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders",
+    "；%1 张不能生成：%2": "; %1 cannot have one: %2",
+    "按理赔 #%1": "From claim #%1",
+    "按订单": "From the order",
+    "所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）":
+        "None of the selected cases has anything to state (order not imported, no claim)",
+    "已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel":
+        "%1 goods value statements opened: print preview, save as PDF or Excel",
+    "售后单已结束，请先重新打开再更改类型": "The case is closed: reopen it before changing its type",
+    "更正售后类型（如退货退款改为仅退款）": "Correct the case type (e.g. return & refund → refund only)",
+    "更改类型…": "Change type…",
+    "#%1 已改为“%2”，当前状态：%3": "#%1 changed to “%2”, status now: %3",
+    "更改售后类型 #%1": "Change the type of case #%1",
+    "当前：%1，%2": "Now: %1, %2",
+    "改为": "Change to",
+    "原因（可选），例如：买家改为仅退款，不退货了":
+        "Reason (optional), e.g. the buyer now wants a refund only, no return",
+    "更改": "Change",
+    "状态：%1 → %2": "Status: %1 → %2",
+    "金额将按新类型记为补偿金额": "The amount will be recorded as compensation for the new type",
+    "金额将按新类型记为退款金额": "The amount will be recorded as a refund for the new type",
+    "尚未发出的补发将取消，离开补发队列": "A reship not yet sent is cancelled and leaves the reship queue",
+    "将进入补发队列，等待答复": "It joins the reship queue, waiting for your answer",
+    "时限按新类型重新计算；时间线记录这次更改":
+        "Deadlines are recomputed for the new type; the timeline records the change",
+    "编辑处理步骤和话术": "Edit steps and reply scripts",
+    "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。":
+        "Changes are saved as the shop's own version (in the data folder, used instead of the built-in one); "
+        "“Restore default” deletes the shop's version. Steps are matched by case type and reason, the most "
+        "specific first.",
+    "新建": "New",
+    "适用类型": "Case types",
+    "适用原因": "Reasons",
+    "都不勾选：适用于所有类型（或原因）": "None ticked: fits every type (or reason)",
+    "谁出运费，例如：谁过错谁承担": "Who pays the postage, e.g. whoever is at fault",
+    "运费规则": "Postage rule",
+    "处理步骤": "Steps",
+    "话术": "Reply scripts",
+    "撤销修改": "Undo changes",
+    "（本店修改）": " (changed by the shop)",
+    "（本店）": " (the shop's own)",
+    "“%1”有未保存的修改：请先保存，或点“撤销修改”":
+        "“%1” has unsaved changes: save them first, or click “Undo changes”",
+    "删除本店的版本，改用程序自带的": "Delete the shop's version and use the built-in one",
+    "删除这个本店自己添加的处理步骤": "Delete this playbook the shop added",
+    "已保存到 %1": "Saved to %1",
+    "新的处理步骤": "New playbook",
+    "（未保存）": " (not saved)",
+    "批量处理补发（%1 条）": "Bulk reship actions (%1)",
+    "快递公司：": "Courier:",
+    "不填则按运单号识别": "Empty: recognised from the tracking number",
+    "订单号 / 收货人": "Order no. / receiver",
+    "运单号（扫入或粘贴）": "Tracking no. (scan or paste)",
+    "录入运单号（补发已发出）": "Enter tracking numbers (reship sent)",
+    "导出 Excel": "Export to Excel",
+    "将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入":
+        "Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped",
+    "%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款":
+        "%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform",
+    "将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）":
+        "A picking list for %1 reships (those shipped or without items are left out)",
+    "将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel":
+        "%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel",
+    "请在表格中填写运单号（可用扫码枪逐条扫入）": "Fill in the tracking numbers in the table (a scanner can type them)",
+    "导出补发": "Export reships",
+    "已补发，运单号 %1": "Reshipped, tracking no. %1",
+    "已导出": "Exported",
+    "已导出 %1 条补发到 %2": "Exported %1 reships to %2",
+    "批量处理…": "Bulk actions…",
+    "按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出":
+        "Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once",
+    "按住 Ctrl 或 Shift 选择多条补发后批量处理": "Hold Ctrl or Shift to select several reships first",
+    "批量处理（%1）…": "Bulk actions (%1)…",
+    "批量处理完成 %1 条，未执行 %2 条": "Bulk actions: %1 done, %2 not done",
+    "添加话术": "Add script",
+    "话术标题，例如：已补发": "Script title, e.g. Reshipped",
+    "发给买家的话；点下面的按钮插入占位符，显示时自动填入售后单的信息":
+        "What to send the buyer; the buttons below insert placeholders, filled from the case when shown",
+    "插入：": "Insert:",
+    "新话术": "New script",
+    "双击一个步骤修改文字": "Double-click a step to change its text",
+    "添加": "Add",
+    "上移": "Move up",
+    "下移": "Move down",
+    "新步骤": "New step",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

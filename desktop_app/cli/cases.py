@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
@@ -17,8 +18,13 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, Responsi
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
+    from desktop_app.services.bulk import CaseResult
     from desktop_app.services.returns import ReturnParcel
     from desktop_app.store.database import Database
+
+# Not a lifecycle action but used like one: `case act N change_kind --kind K` corrects a case's kind.
+CHANGE_KIND = "change_kind"
+_CHANGE_KIND_NAMES = frozenset({CHANGE_KIND, "更改类型", "更改售后类型"})
 
 # Milestones `case add` accepts as options: option name → milestone.
 _MILESTONE_OPTIONS = {
@@ -73,9 +79,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(show)
     show.set_defaults(handler=_show)
 
-    act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction))
+    act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction)
+                         + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）")
     act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
     act.add_argument("action", metavar="ACTION")
+    act.add_argument("--kind", help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")
@@ -271,6 +279,10 @@ def _act(args: argparse.Namespace) -> int:
     from desktop_app.services.bulk import act_on_cases, parse_case_ids
 
     ids = parse_case_ids(args.id)
+    if args.action.strip() in _CHANGE_KIND_NAMES:
+        return _change_kind(args, ids)
+    if args.kind is not None:
+        raise UserError(f"--kind 只能与 {CHANGE_KIND}（更改售后类型）一起使用")
     action = CaseAction.parse(args.action)
     at = _moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
@@ -289,18 +301,50 @@ def _act(args: argparse.Namespace) -> int:
         else:
             print(f"#{ids[0]} {action.label} → {status.label}")
         return 0
+    return _report(results, args.json, lambda s: f"{action.label} → {s.label}", f"未执行“{action.label}”")
+
+
+def _report(results: list[CaseResult], as_json: bool, done: Callable[[CaseStatus], str], refused: str) -> int:
+    """Several cases: a line (or a JSON object) per case; exit 1 when any was refused."""
     failed = [r for r in results if not r.ok]
-    if args.json:
+    if as_json:
         print_json([r.as_json() for r in results])
     else:
         for r in results:
             if r.ok and r.status is not None:
-                print(f"#{r.case_id} {action.label} → {r.status.label}")
+                print(f"#{r.case_id} {done(r.status)}")
             else:
-                sys.stderr.write(f"#{r.case_id} 未执行：{r.error}\n")
+                sys.stderr.write(f"#{r.case_id} {refused}：{r.error}\n")
     if failed:
-        sys.stderr.write(f"{len(ids)} 张售后单中 {len(failed)} 张未执行“{action.label}”，其余已完成\n")
+        sys.stderr.write(f"{len(results)} 张售后单中 {len(failed)} 张{refused}，其余已完成\n")
     return 1 if failed else 0
+
+
+def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
+    """`case act N[,N...] change_kind --kind K`: the same contract as the other actions."""
+    from desktop_app.services.bulk import change_kind_of_cases
+    from desktop_app.services.case_kind import change_case_kind
+
+    if not args.kind:
+        raise UserError(f"{CHANGE_KIND} 需要 --kind 新的售后类型：" + " ".join(k.value for k in CaseKind))
+    if args.at or args.carrier or args.tracking:
+        raise UserError(f"{CHANGE_KIND} 只接受 --kind 和 --note")
+    kind = CaseKind.parse(args.kind)
+    db = open_db(args)
+    try:
+        if len(ids) == 1:
+            status = change_case_kind(db, ids[0], kind, note=args.note)
+        else:
+            results = change_kind_of_cases(db, ids, kind, note=args.note)
+    finally:
+        db.close()
+    if len(ids) == 1:
+        if args.json:
+            print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})
+        else:
+            print(f"#{ids[0]} 售后类型 → {kind.label}，状态：{status.label}")
+        return 0
+    return _report(results, args.json, lambda s: f"售后类型 → {kind.label}，状态：{s.label}", "未更改售后类型")
 
 
 def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel | None:

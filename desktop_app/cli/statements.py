@@ -2,6 +2,7 @@
 
     python -m desktop_app statement --claim 12 13 14 --out 中通-理赔.pdf
     python -m desktop_app statement --order 3712345678901234567 --platform taobao --out 货值说明.xlsx
+    python -m desktop_app statement --case 3 5 8 --out 双11-货值说明.pdf
 
 Several claims make one file: one PDF page, or one sheet, per claim. The PDF is drawn by Qt
 (ui/statement_render.py), so this command starts an offscreen QGuiApplication when it has to;
@@ -37,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source = cmd.add_mutually_exclusive_group(required=True)
     source.add_argument("--claim", type=record_id, nargs="+", metavar="N", help="理赔编号（可多个：批量）")
     source.add_argument("--order", metavar="NO", help="订单号（没有登记理赔时，按整张订单写）")
+    source.add_argument("--case", type=record_id, nargs="+", metavar="N",
+                        help="售后单编号（可多个）：有理赔的按理赔写，否则按订单写；订单未导入的跳过并提示")
     cmd.add_argument("--platform", metavar="P",
                      help="订单所属平台（同一订单号在多个平台都有时）：" + " ".join(p.value for p in Platform))
     cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
@@ -62,8 +65,8 @@ def _check_args(args: argparse.Namespace) -> str:
     suffix = args.out.suffix.lower()
     if suffix not in FORMATS:
         raise CommandError(f"输出文件应以 .pdf 或 .xlsx 结尾：{args.out.name}")
-    if args.claim and (args.platform or args.incident or args.description):
-        raise CommandError("--platform、--incident、--description 只用于 --order（理赔自带这些信息）")
+    if (args.claim or args.case) and (args.platform or args.incident or args.description):
+        raise CommandError("--platform、--incident、--description 只用于 --order（理赔和售后单自带这些信息）")
     if args.out.exists() and args.out.is_dir():
         raise CommandError(f"输出路径是一个文件夹：{args.out}")
     if not args.out.resolve().parent.is_dir():
@@ -76,6 +79,7 @@ def _statement(args: argparse.Namespace) -> int:
         StatementRequest,
         build_statements,
         carriers_of,
+        case_sources,
         find_order_id,
         missing_shop_details,
     )
@@ -87,6 +91,15 @@ def _statement(args: argparse.Namespace) -> int:
         with db.reading() as session:
             if args.claim:
                 request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)))
+            elif args.case:
+                sources = case_sources(session, list(dict.fromkeys(args.case)))
+                for source in sources:
+                    if not source.possible:
+                        sys.stderr.write(f"跳过售后单 #{source.case_id}：{source.why_not}\n")
+                possible = tuple(s.case_id for s in sources if s.possible)
+                if not possible:
+                    raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
+                request = StatementRequest(case_ids=possible)
             else:
                 platform = Platform.parse(args.platform) if args.platform else None
                 order_id = find_order_id(session, args.order, platform)

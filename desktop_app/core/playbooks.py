@@ -45,6 +45,11 @@ PLACEHOLDERS: dict[str, str] = {
     "deadline": "【时限】",
     "shop": "本店",
 }
+# ... and what each stands for, in the editor's insert buttons.
+PLACEHOLDER_NAMES: dict[str, str] = {
+    "buyer": "买家称呼", "order_no": "订单号", "tracking": "新运单号", "carrier": "快递公司", "amount": "金额",
+    "deadline": "时限", "shop": "店铺名",
+}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ID = re.compile(r"^[a-z0-9_\-]+$")
 
@@ -136,6 +141,36 @@ def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UserError(f"{where}：“{key}”应为文字列表")
     return value
+
+
+def playbook_data(playbook: Playbook) -> dict[str, Any]:
+    """The playbook as the plain data of its file (what `parse_playbook` reads back), for saving."""
+    data: dict[str, Any] = {"id": playbook.id, "title": playbook.title}
+    if playbook.kinds:
+        data["kinds"] = [k.value for k in CaseKind if k in playbook.kinds]
+    if playbook.reasons:
+        data["reasons"] = [r.value for r in CaseReason if r in playbook.reasons]
+    if playbook.postage:
+        data["postage"] = playbook.postage
+    data["steps"] = [{"id": s.id, "text": s.text} for s in playbook.steps]
+    data["scripts"] = [{"id": s.id, "title": s.title, "text": s.text} for s in playbook.scripts]
+    return data
+
+
+def check_for_saving(playbook: Playbook) -> Playbook:
+    """What the editor built, checked as its file will be read back: a clear Chinese message naming
+    the step or script that is wrong (empty texts, unknown placeholders, repeated ids)."""
+    if not playbook.title.strip():
+        raise UserError("请填写处理步骤的名称")
+    for number, step in enumerate(playbook.steps, start=1):
+        if not step.text.strip():
+            raise UserError(f"第 {number} 个步骤是空的：请填写内容或删除它")
+    for number, script in enumerate(playbook.scripts, start=1):
+        if not script.title.strip():
+            raise UserError(f"第 {number} 条话术没有标题")
+        if not script.text.strip():
+            raise UserError(f"话术“{script.title.strip()}”的内容是空的")
+    return parse_playbook(playbook_data(playbook), f"处理步骤“{playbook.title.strip()}”")
 
 
 def best_playbook(playbooks: Iterable[Playbook], kind: CaseKind, reason: CaseReason | None) -> Playbook | None:

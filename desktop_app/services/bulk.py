@@ -1,5 +1,8 @@
 """Acting on many cases at once (the 双11 morning): one transaction per case, a result per case.
 
+Used by the Cases tab and the Reship queue (ship many reships with their own tracking numbers,
+switch many to a refund) alike, and by `case act 3,5,8`.
+
 One case failing (its state moved on, someone else changed it) never stops the others; the caller
 gets every case's outcome in the order it gave the ids. The plan shows beforehand what will happen.
 """
@@ -17,6 +20,8 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
+from desktop_app.services import reships as reship_service
+from desktop_app.services.case_kind import change_kind_in_session
 from desktop_app.services.cases import act_in_session, add_note, current_author
 from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
@@ -200,5 +205,58 @@ def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str 
 
     def one(case_id: int) -> None:
         add_note(db, case_id, text, author)
+
+    return _each(case_ids, one, progress)
+
+
+def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKind, note: str | None = None,
+                         author: str | None = None,
+                         progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """Correct the kind of each case (services.case_kind); a closed case or one of that kind already is refused."""
+    who = current_author() if author is None else author
+    rules = RuleContext.load()
+
+    def one(case_id: int) -> CaseStatus:
+        with db.transaction() as session:
+            return change_kind_in_session(session, case_id, new_kind, note, who, rules=rules)
+
+    return _each(case_ids, one, progress)
+
+
+@dataclass(frozen=True, slots=True)
+class ShipLine:
+    """One reship to mark shipped: its case, the courier (None: the one its number shows), the number."""
+
+    case_id: int
+    carrier: str | None
+    tracking: str
+
+
+def ship_reships(db: Database, lines: Sequence[ShipLine], note: str | None = None, author: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """补发已发出 for each reship with its own tracking number; a line without a number, or with a bad
+    one, is refused on its own line."""
+    who = current_author() if author is None else author
+    rules = RuleContext.load()
+    by_case = {line.case_id: line for line in lines}
+
+    def one(case_id: int) -> CaseStatus:
+        line = by_case[case_id]
+        if not line.tracking.strip():
+            raise UserError("未填写运单号，未录入")
+        reship_service.ship(db, case_id, line.carrier, line.tracking, note=note, author=who, rules=rules)
+        return CaseStatus.RESHIPPED
+
+    return _each([line.case_id for line in lines], one, progress)
+
+
+def reships_out_of_stock(db: Database, case_ids: Sequence[int], note: str | None = None, author: str | None = None,
+                         progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+    """缺货改退款 for each reship: it becomes a refund-only case (处理中) for the shop to pay."""
+    who = current_author() if author is None else author
+
+    def one(case_id: int) -> CaseStatus:
+        reship_service.mark_out_of_stock(db, case_id, note, author=who)
+        return CaseStatus.PROCESSING
 
     return _each(case_ids, one, progress)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, NotFound, StaleData, UserError
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, change_kind, is_open, resume_target, transition
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
 from desktop_app.core.money import format_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import (
     CaseKind,
@@ -232,27 +232,6 @@ def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | N
         return CaseStatus(before) if before else None
     except ValueError:
         return None
-
-
-def change_case_kind(db: Database, case_id: int, new_kind: CaseKind, note: str | None = None,
-                     author: str | None = None, expected_version: int | None = None) -> CaseStatus:
-    """Correct the kind of a case (return & refund → refund-only, a wrongly picked kind ...):
-    the timeline records it, the state moves where the new kind has it, deadlines follow the kind."""
-    who = current_author() if author is None else author
-    with db.transaction() as session:
-        case = _load_case(session, case_id, expected_version)
-        old_kind = CaseKind(case.kind)
-        before = CaseStatus(case.status)
-        after = change_kind(old_kind, before, new_kind)
-        case.kind = new_kind.value
-        case.status = after.value
-        case.is_open = is_open(after)
-        case.updated_at = utcnow()
-        text = f"售后类型：{old_kind.label} → {new_kind.label}"
-        _event(session, case, kind="edit", author=who, from_state=before.value, to_state=after.value,
-               note=f"{text}；{note.strip()}" if note and note.strip() else text)
-        recompute_case(session, case.id)
-        return after
 
 
 def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> None:

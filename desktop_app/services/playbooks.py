@@ -3,16 +3,21 @@ reason and deadline, the postage rule, and the reply scripts filled from the cas
 
 Playbooks are read from `resources/playbooks/*.toml` and the user's `<data folder>/playbooks/*.toml`
 (same id: the user's wins; a broken user file is skipped with a warning, as saved import profiles are).
+The in-app editor saves the shop's own copy there (`save_playbook`) and can drop it again
+(`remove_own_copy`: the shipped one counts again).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import tomli_w
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,9 +29,11 @@ from desktop_app.core.playbooks import (
     Playbook,
     ShopPolicy,
     best_playbook,
+    check_for_saving,
     fill_script,
     parse_playbook,
     parse_policies,
+    playbook_data,
     suggest_next,
 )
 from desktop_app.core.returns import Suggestion
@@ -51,6 +58,8 @@ def user_playbooks_dir() -> Path:
 class PlaybookLibrary:
     playbooks: tuple[Playbook, ...]
     problems: tuple[str, ...] = ()  # user files skipped, in words
+    own: frozenset[str] = field(default_factory=frozenset)  # ids read from the shop's own files
+    shipped: frozenset[str] = field(default_factory=frozenset)  # ids the release ships
 
     def get(self, playbook_id: str) -> Playbook:
         for p in self.playbooks:
@@ -74,7 +83,9 @@ def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> Pla
     for path in sorted((shipped or shipped_playbooks_dir()).glob("*.toml")):
         playbook = _read(path)  # a broken shipped file is a bug of the release: say so loudly
         found[playbook.id] = playbook
+    released = frozenset(found)
     problems = []
+    own: set[str] = set()
     folder = user or user_playbooks_dir()
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         try:
@@ -83,7 +94,8 @@ def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> Pla
             problems.append(f"已跳过自定义处理步骤 {exc.message}")
             continue
         found[playbook.id] = playbook
-    return PlaybookLibrary(tuple(found.values()), tuple(problems))
+        own.add(playbook.id)
+    return PlaybookLibrary(tuple(found.values()), tuple(problems), frozenset(own), released)
 
 
 def load_policies(path: Path | None = None) -> tuple[ShopPolicy, ...]:
@@ -208,12 +220,9 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
 def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path | None = None) -> Path:
     """The user's own copy of a playbook (made from the shipped file if there is none yet), to edit."""
     folder = user or user_playbooks_dir()
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        try:
-            if _read(path).id == playbook_id:
-                return path
-        except UserError:
-            continue
+    existing = _own_file(playbook_id, folder)
+    if existing is not None:
+        return existing
     for path in sorted((shipped or shipped_playbooks_dir()).glob("*.toml")):
         if _read(path).id == playbook_id:
             folder.mkdir(parents=True, exist_ok=True)
@@ -221,3 +230,54 @@ def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path |
             shutil.copyfile(path, target)
             return target
     raise NotFound(f"找不到处理步骤“{playbook_id}”")
+
+def _own_file(playbook_id: str, folder: Path) -> Path | None:
+    """The shop's file holding this id (whatever its name), if any."""
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            if _read(path).id == playbook_id:
+                return path
+        except UserError:
+            continue
+    return None
+
+
+def save_playbook(playbook: Playbook, user: Path | None = None) -> Path:
+    """Save the shop's own copy of a playbook (a shipped one edited, or a new one) into the data
+    folder, checked first as it will be read back; written beside and renamed, never half a file."""
+    checked = check_for_saving(playbook)
+    folder = user or user_playbooks_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _own_file(checked.id, folder) or folder / f"{checked.id}.toml"
+        handle, partial = tempfile.mkstemp(prefix=f".{checked.id}.", suffix=".partial", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                tomli_w.dump(playbook_data(checked), out)
+            os.replace(partial, target)
+        finally:
+            Path(partial).unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法保存处理步骤到 {folder}：{exc.strerror or exc}") from None
+    return target
+
+
+def remove_own_copy(playbook_id: str, user: Path | None = None) -> Path:
+    """Delete the shop's own copy: a shipped playbook counts as shipped again, an own one is gone."""
+    path = _own_file(playbook_id, user or user_playbooks_dir())
+    if path is None:
+        raise NotFound(f"处理步骤“{playbook_id}”没有本店自己的版本")
+    try:
+        path.unlink()
+    except OSError as exc:
+        raise UserError(f"无法删除 {path}：{exc.strerror or exc}") from None
+    return path
+
+
+def new_playbook_id(library: PlaybookLibrary) -> str:
+    """A free id for a playbook the shop adds (own_1, own_2 …)."""
+    taken = {p.id for p in library.playbooks}
+    number = 1
+    while f"own_{number}" in taken:
+        number += 1
+    return f"own_{number}"

@@ -272,6 +272,24 @@ def after_case_action(session: Session, case: Case, action: CaseAction, when: Mo
         reship.status = ReshipStatus.REQUESTED.value
 
 
+def after_kind_change(session: Session, case: Case, old_kind: CaseKind, who: str) -> None:
+    """Keep the reship in step when a case's kind is corrected (services.case_kind).
+
+    No longer a reship: a reship still waiting is cancelled (it leaves the queue). A reship again,
+    still to be answered: a reship cancelled or refused earlier is asked again (back in the queue).
+    A shipped reship stays as history either way."""
+    reship = _reship_of(session, case.id)
+    if reship is None:
+        return
+    if old_kind.value == _RESHIP and case.kind != _RESHIP and reship.status in OPEN_STATUSES:
+        reship.status = ReshipStatus.CANCELLED.value
+        _reship_event(session, case, reship, "售后类型已更改，补发取消", who)
+    elif (case.kind == _RESHIP and case.status in _EARLY_CASE
+          and reship.status in (ReshipStatus.CANCELLED.value, ReshipStatus.REFUSED.value)):
+        reship.status = ReshipStatus.REQUESTED.value
+        _reship_event(session, case, reship, "售后类型改为补发，等待答复", who)
+
+
 # --- use cases -----------------------------------------------------------------------------
 
 
@@ -327,14 +345,16 @@ def _ship_one(session: Session, case: Case, carrier: str | None, tracking: str, 
 
 
 def ship(db: Database, case_id: int, carrier: str | None, tracking: str, at: Moment | None = None,
-         note: str | None = None, author: str | None = None, expected_version: int | None = None) -> None:
-    """补发已发出: the case action, the carrier and tracking number on the reship, the timer met."""
+         note: str | None = None, author: str | None = None, expected_version: int | None = None,
+         rules: RuleContext | None = None) -> None:
+    """补发已发出: the case action, the carrier and tracking number on the reship, the timer met
+    (`rules` loaded once serves a batch)."""
     number = clean_tracking(tracking)
     company = clean_carrier(carrier)
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        _ship_one(session, case, company, number, at or Moment(now()), note, who, RuleContext.load())
+        _ship_one(session, case, company, number, at or Moment(now()), note, who, rules or RuleContext.load())
 
 
 def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: Moment | None = None,

@@ -1,4 +1,5 @@
-"""Goods value statements read from the ledger: for claims (a batch) or for one order.
+"""Goods value statements read from the ledger: for claims (a batch), for one order, or for the cases
+selected in the Cases or Reship tab (each case's claim if it has one, else its order).
 
 Shared by the statement dialog and the `statement` command: the shop profile, the claim or order,
 the seal's file, today's date in China — turned into `GoodsValueStatement`s ready to render.
@@ -7,41 +8,43 @@ the seal's file, today's date in China — turned into `GoodsValueStatement`s re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.statement import GoodsValueStatement, ShopProfile, statement_for_claim, statement_for_order
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services.cases import clean_order_no
 from desktop_app.services.shop_profile import profile_for_shop, seal_path
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database
-from desktop_app.store.models import CarrierClaim, Order
+from desktop_app.store.models import CarrierClaim, Case, Order, OrderItem
 
 MAX_BATCH = 2000  # one PDF for a courier branch; more than this is a mistake, not a batch
 
 
 @dataclass(frozen=True, slots=True)
 class StatementRequest:
-    """Which statements to make: claims (one page each), or orders without a claim."""
+    """Which statements to make: claims (one page each), orders without a claim, or cases (each by
+    its latest claim, else by its order, what happened taken from the case: see `case_sources`)."""
 
     claim_ids: tuple[int, ...] = ()
     order_ids: tuple[int, ...] = ()
+    case_ids: tuple[int, ...] = ()
     # For order statements only: what happened, typed by the user (a claim carries its own).
     incident: str = ""
     description: str = ""
 
     def __post_init__(self) -> None:
-        if not self.claim_ids and not self.order_ids:
-            raise UserError("请选择要生成货值说明的理赔或订单")
-        if len(self.claim_ids) + len(self.order_ids) > MAX_BATCH:
+        if not self.claim_ids and not self.order_ids and not self.case_ids:
+            raise UserError("请选择要生成货值说明的理赔、订单或售后单")
+        if len(self.claim_ids) + len(self.order_ids) + len(self.case_ids) > MAX_BATCH:
             raise UserError(f"一次最多生成 {MAX_BATCH} 份货值说明")
 
 
@@ -71,9 +74,53 @@ def find_order_id(session: Session, order_no: str, platform: Platform | None = N
     return int(rows[0][0])
 
 
+@dataclass(frozen=True, slots=True)
+class CaseSource:
+    """What a case's statement is made from: its latest carrier claim, else its order; or why none."""
+
+    case_id: int
+    claim_id: int | None = None
+    order_id: int | None = None
+    why_not: str | None = None
+
+    @property
+    def possible(self) -> bool:
+        return self.why_not is None
+
+
+def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
+    """For each case in the order given: the claim or order its statement states, or why it has none
+    (no such case; its order not imported, so there are no goods to state)."""
+    found: list[CaseSource] = []
+    for start in range(0, len(case_ids), 500):
+        chunk = list(case_ids[start:start + 500])
+        orders: dict[int, int] = {
+            case_id: order_id
+            for case_id, order_id in session.execute(select(Case.id, Case.order_id).where(Case.id.in_(chunk)))}
+        claims: dict[int | None, int] = {
+            case_id: claim_id
+            for case_id, claim_id in session.execute(
+                select(CarrierClaim.case_id, func.max(CarrierClaim.id)).where(CarrierClaim.case_id.in_(chunk))
+                .group_by(CarrierClaim.case_id))}
+        with_items = set(session.scalars(
+            select(OrderItem.order_id).where(OrderItem.order_id.in_(sorted(set(orders.values())))).distinct()))
+        for case_id in chunk:
+            if case_id not in orders:
+                found.append(CaseSource(case_id, why_not=f"找不到售后单 #{case_id}"))
+            elif case_id in claims:
+                found.append(CaseSource(case_id, claim_id=claims[case_id], order_id=orders[case_id]))
+            elif orders[case_id] in with_items:
+                found.append(CaseSource(case_id, order_id=orders[case_id]))
+            else:
+                found.append(CaseSource(case_id, order_id=orders[case_id],
+                                        why_not="订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成"))
+    return found
+
+
 def build_statements(session: Session, request: StatementRequest,
                      issued_on: date | None = None) -> list[GoodsValueStatement]:
-    """The statements of `request` in its order: claims first, then orders."""
+    """The statements of `request` in its order: claims first, then orders, then cases (a case with
+    nothing to state is left out; `case_sources` says which and why)."""
     day = issued_on or now().date()
     profiles: dict[int | None, tuple[ShopProfile, str | None]] = {}
 
@@ -100,6 +147,17 @@ def build_statements(session: Session, request: StatementRequest,
         statements.append(statement_for_order(
             detail.order, detail.items, shop, issued_on=day, incident=request.incident,
             description=request.description, seal_image=seal_text))
+    for source in case_sources(session, request.case_ids):
+        if source.claim_id is not None:
+            statements.extend(build_statements(session, StatementRequest(claim_ids=(source.claim_id,)), day))
+        elif source.possible and source.order_id is not None:
+            case = session.get(Case, source.case_id)
+            assert case is not None  # case_sources found it in this transaction
+            incident = CaseReason(case.reason).label if case.reason else ""
+            by_order = StatementRequest(order_ids=(source.order_id,), incident=incident,
+                                        description=case.description or "")
+            statements.extend(replace(s, reference=f"售后单 #{source.case_id}")
+                              for s in build_statements(session, by_order, day))
     return statements
 
 

@@ -31,10 +31,11 @@ from desktop_app.core.case_undo import IRREVERSIBLE
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title, is_open
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services import cases as case_service
+from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
@@ -42,6 +43,7 @@ from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_costs_dialog import CaseCostsDialog
+from desktop_app.ui.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.status_colours import OVERDUE
 from desktop_app.ui.table_menu import explain
@@ -203,6 +205,7 @@ class CaseDetailPane(QWidget):
         header.addWidget(self.costs_button)
         header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
+        self.kind_button: QPushButton | None = None  # 更改类型, rebuilt with the action buttons
         layout.addLayout(header)
 
         self.summary = QTextBrowser()
@@ -307,10 +310,13 @@ class CaseDetailPane(QWidget):
             self.timeline.resizeColumnToContents(column)
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
-        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)))
+        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
         explain(self.edit_button, True, "")
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
         explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
+        if self.kind_button is not None:
+            explain(self.kind_button, is_open(CaseStatus(r.status)), self.tr("售后单已结束，请先重新打开再更改类型"),
+                    self.tr("更正售后类型（如退货退款改为仅退款）"))
         self.note_edit.setEnabled(True)
         explain(self.note_button, True, "")
         self.case_loaded.emit(r.id)
@@ -379,7 +385,8 @@ class CaseDetailPane(QWidget):
         parts.append("</table>")
         return "".join(parts)
 
-    def _set_actions(self, actions: list[CaseAction]) -> None:
+    def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
+        """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
         while self.actions_grid.count():
             widget = self.actions_grid.takeAt(0).widget()
             if widget is not None:
@@ -389,7 +396,12 @@ class CaseDetailPane(QWidget):
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
             self.actions_grid.addWidget(button, i // 4, i % 4)
-        self.actions_box.setVisible(bool(actions))
+        if with_kind:
+            self.kind_button = QPushButton(self.tr("更改类型…"))
+            self.kind_button.setObjectName("change_kind")
+            self.kind_button.clicked.connect(lambda _checked=False: self.change_kind())
+            self.actions_grid.addWidget(self.kind_button, len(actions) // 4, len(actions) % 4)
+        self.actions_box.setVisible(bool(actions) or with_kind)
 
     def action_buttons(self) -> dict[str, QPushButton]:
         found = self.actions_box.findChildren(QPushButton)
@@ -446,6 +458,29 @@ class CaseDetailPane(QWidget):
         case_id, version = d.row.id, d.version
         self._context.write(lambda db: case_service.edit_case(db, case_id, edit, expected_version=version),
                             Changes(cases=True), on_failure=self._failed)
+
+    def change_kind(self) -> ChangeKindDialog | None:
+        d = self._detail
+        if d is None:
+            return None
+        has_amount = d.refund_fen is not None or d.compensation_fen is not None
+        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self)
+        dialog.setObjectName("kind_dialog")
+        case_id, version = d.row.id, d.version
+
+        def save() -> None:
+            kind, note = dialog.chosen(), dialog.note_text()
+            self._context.write(
+                lambda db: change_case_kind(db, case_id, kind, note=note, expected_version=version),
+                Changes(cases=True, deadlines=True, reships=True),
+                on_success=lambda status: self.message.emit(
+                    self.tr("#%1 已改为“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
+                        "%2", labels.label(kind)).replace("%3", labels.status(status.value))),
+                on_failure=self._failed)
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
 
     def _add_note(self) -> None:
         text = self.note_edit.text().strip()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,14 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import UserError
 from desktop_app.core.playbooks import ShopPolicy
 from desktop_app.services.playbooks import (
     CaseGuide,
     PlaybookLibrary,
     case_guide,
     check_step,
-    copy_for_editing,
     enabled_policy_ids,
     load_playbooks,
     load_policies,
@@ -39,6 +37,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.playbook_editor import PlaybookEditor
 from desktop_app.ui.table_menu import explain
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -90,7 +89,8 @@ class CaseGuidePanel(QWidget):
         layout.addWidget(self.script_text)
         buttons = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("编辑步骤和话术…"))
-        self.edit_button.setToolTip(self.tr("在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”"))
+        self.edit_button.setObjectName("edit_playbooks")
+        self.edit_button.setToolTip(self.tr("修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本"))
         self.edit_button.clicked.connect(self.edit_playbook)
         self.policy_button = QPushButton(self.tr("店铺策略…"))
         self.policy_button.clicked.connect(self.open_policies)
@@ -108,7 +108,7 @@ class CaseGuidePanel(QWidget):
         why = self.tr("先在列表中选择一张售后单")
         explain(self.copy_button, enabled, why, self.tr("复制话术，粘贴给买家"))
         explain(self.edit_button, enabled, why,
-                self.tr("在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”"))
+                self.tr("修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本"))
 
     def show_case(self, case_id: int | None) -> None:
         self.case_id = case_id
@@ -185,15 +185,14 @@ class CaseGuidePanel(QWidget):
 
         self.context.write(work, Changes(cases=True), None, self._failed)
 
-    def edit_playbook(self) -> None:
-        if self.loaded is None or self.loaded.guide.playbook is None:
-            return
-        try:
-            path = copy_for_editing(self.loaded.guide.playbook.id)
-        except (OSError, UserError) as error:
-            self._failed(error)
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    def edit_playbook(self) -> PlaybookEditor:
+        """The editor, on this case's playbook; the guide is read again after each save."""
+        playbook = self.loaded.guide.playbook if self.loaded is not None else None
+        dialog = PlaybookEditor(playbook.id if playbook is not None else None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _playbook_id: self.reload())
+        dialog.open()
+        return dialog
 
     def open_policies(self) -> PolicyDialog:
         dialog = PolicyDialog(self.context, self)

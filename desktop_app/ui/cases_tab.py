@@ -32,7 +32,7 @@ from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
-from desktop_app.ui.bulk_dialog import BulkActionDialog
+from desktop_app.ui.bulk_dialog import BulkActionDialog, selected_cases
 from desktop_app.ui.case_detail import CaseDetailPane
 from desktop_app.ui.case_evidence_panel import CaseEvidencePanel
 from desktop_app.ui.case_guide_panel import CaseGuidePanel
@@ -434,7 +434,7 @@ class CasesTab(BaseTab):
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
             return None
-        dialog = BulkActionDialog(self.context, rows, self)
+        dialog = BulkActionDialog(self.context, selected_cases(rows), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

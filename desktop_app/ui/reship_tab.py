@@ -2,7 +2,9 @@
 
 Actions: 同意补发 / 拒绝 (with what the platform's rules say follows), enter a tracking number or
 paste many from Excel, 缺货改退款, edit what to send, record a chat promise, and print a picking
-list (拣货单) for the selected reships. Double-clicking a row asks the window to show its case.
+list (拣货单) for the selected reships. Several selected: 批量处理 (ui/reship_bulk.py) — tracking
+numbers for each, 缺货改退款, the shared case actions, statements, picking list, export.
+Double-clicking a row asks the window to show its case.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE
+from desktop_app.ui.reship_bulk import ReshipBulkDialog, can_pick
 from desktop_app.ui.reship_dialogs import (
     RESHIP_CHANGES,
     DecisionDialog,
@@ -156,6 +159,8 @@ class ReshipTab(BaseTab):
         bar.addSpacing(12)
         self.promise_button = self._button("promise", self.tr("记录承诺补发"), self.record_promise, bar)
         self.open_button = self._button("open_case", self.tr("查看售后单"), self._open_selected, bar)
+        self.bulk_button = self._button("bulk", self.tr("批量处理…"), self.open_bulk, bar)
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出"))
         bar.addStretch(1)
         self.search = QLineEdit()
         self.search.setObjectName("reship_search")
@@ -291,6 +296,10 @@ class ReshipTab(BaseTab):
                                 (self.items_button, row is not None and row.can_edit_items)):
             explain(button, allowed, state)
         explain(self.open_button, row is not None, choose)
+        count = len(self.selected_rows())
+        explain(self.bulk_button, count > 1, self.tr("按住 Ctrl 或 Shift 选择多条补发后批量处理"))
+        self.bulk_button.setText(self.tr("批量处理（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量处理…"))
         for button in (self.paste_button, self.promise_button):
             explain(button, has_db, self.tr("数据库尚未打开"))
         printable = bool(self.picking_rows())
@@ -445,6 +454,18 @@ class ReshipTab(BaseTab):
             lambda db: reship_service.record_promise(db, platform, order_no, at, note or None, reason),
             RESHIP_CHANGES, done, self._failed)
 
+    def open_bulk(self) -> ReshipBulkDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = ReshipBulkDialog(self.context, rows, self._carrier, self)
+        dialog.setObjectName("reship_bulk_dialog")
+        dialog.picking_requested.connect(self.print_picking_list)
+        dialog.finished_bulk.connect(lambda results: self.message.emit(
+            self.tr("批量处理完成 %1 条，未执行 %2 条").replace("%1", str(sum(1 for r in results if r.ok)))
+            .replace("%2", str(sum(1 for r in results if not r.ok)))))
+        return self._open(dialog)
+
     def _open(self, dialog: DialogT) -> DialogT:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
@@ -467,7 +488,7 @@ class ReshipTab(BaseTab):
         selected = self.selected_rows()
         shown = (self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount()))
         rows = selected or [r for r in shown if r is not None and r.status is ReshipStatus.AGREED]
-        return [r for r in rows if r.items and r.status in (ReshipStatus.AGREED, ReshipStatus.REQUESTED)]
+        return [r for r in rows if can_pick(r)]
 
     def picking_list_html(self, rows: list[ReshipRow], printed_at: datetime | None = None) -> str:
         tr = self.tr

@@ -173,8 +173,6 @@ def _ui_texts_lupdate_misses() -> None:
     """Never called. Calls in desktop_app/ui that lupdate's Python parser misses or files under
     a wrong context: `self.tr` in f-strings, `tr = self.tr` aliases, `x.tr` on a parameter
     (under its annotated class) and module-level translate wrappers."""
-    # bulk_dialog.py
-    QCoreApplication.translate("BulkActionDialog", "已添加备注")
     # calendar_tab.py
     QCoreApplication.translate("CalendarTab", "已逾期")
     QCoreApplication.translate("CalendarTab", "24小时内到期")

@@ -42,42 +42,42 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="78"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="84"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="85"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="87"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="88"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="91"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="93"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="94"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="96"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="109"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="111"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -188,72 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="99"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="107"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="112"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="114"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="121"/>
+        <source>新类型：</source>
+        <translation>New type:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="124"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="126"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="139"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
+        <source>打印货值说明</source>
+        <translation>Print goods value statement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
+        <source>更改售后类型</source>
+        <translation>Change case type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="162"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="164"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="180"/>
+        <source>%1 张售后单将改为“%2”</source>
+        <translation>%1 cases will become “%2”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="185"/>
+        <source>；%1 张不能更改：%2</source>
+        <translation>; %1 cannot be changed: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="208"/>
+        <source>“%1”请在备注中写明原因</source>
+        <translation>“%1”: write the reason in the note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="277"/>
+        <source>正在处理 %1 / %2 …</source>
+        <translation>Working: %1 / %2 …</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="288"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="308"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="328"/>
+        <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
+        <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="332"/>
+        <source>；%1 张不能生成：%2</source>
+        <translation>; %1 cannot have one: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
+        <source>按理赔 #%1</source>
+        <translation>From claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
+        <source>按订单</source>
+        <translation>From the order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="355"/>
+        <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
+        <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="357"/>
+        <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
+        <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/bulk_dialog.py" line="282"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -301,22 +366,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -437,268 +502,288 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="192"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="194"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="200"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="200"/>
-        <location filename="../../desktop_app/ui/case_detail.py" line="313"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="202"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="316"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="213"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="217"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="221"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="227"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="230"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="229"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="232"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="251"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="254"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="252"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="255"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="256"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="259"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="301"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="304"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="304"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="307"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="312"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="315"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="417"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="318"/>
+        <source>售后单已结束，请先重新打开再更改类型</source>
+        <translation>The case is closed: reopen it before changing its type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="319"/>
+        <source>更正售后类型（如退货退款改为仅退款）</source>
+        <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
+        <source>更改类型…</source>
+        <translation>Change type…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="429"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="460"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="477"/>
+        <source>#%1 已改为“%2”，当前状态：%3</source>
+        <translation>#%1 changed to “%2”, status now: %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_detail.py" line="495"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -739,25 +824,25 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="77"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="76"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="81"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="80"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="92"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="91"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/case_guide_panel.py" line="93"/>
         <location filename="../../desktop_app/ui/case_guide_panel.py" line="111"/>
-        <source>在数据文件夹中保存本店的副本并用系统编辑器打开；保存后点“刷新”</source>
-        <translation>Saves the shop&apos;s own copy in the data folder and opens it in the system editor; click Refresh after saving</translation>
+        <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
+        <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/case_guide_panel.py" line="95"/>
@@ -785,12 +870,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -856,97 +941,97 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
@@ -1131,6 +1216,69 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>ChangeKindDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="30"/>
+        <source>更改售后类型 #%1</source>
+        <translation>Change the type of case #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="33"/>
+        <source>当前：%1，%2</source>
+        <translation>Now: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="41"/>
+        <source>改为</source>
+        <translation>Change to</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="44"/>
+        <source>原因（可选），例如：买家改为仅退款，不退货了</source>
+        <translation>Reason (optional), e.g. the buyer now wants a refund only, no return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="47"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="55"/>
+        <source>更改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="76"/>
+        <source>状态：%1 → %2</source>
+        <translation>Status: %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="78"/>
+        <source>金额将按新类型记为补偿金额</source>
+        <translation>The amount will be recorded as compensation for the new type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="79"/>
+        <source>金额将按新类型记为退款金额</source>
+        <translation>The amount will be recorded as a refund for the new type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="81"/>
+        <source>尚未发出的补发将取消，离开补发队列</source>
+        <translation>A reship not yet sent is cancelled and leaves the reship queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="83"/>
+        <source>将进入补发队列，等待答复</source>
+        <translation>It joins the reship queue, waiting for your answer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="84"/>
+        <source>时限按新类型重新计算；时间线记录这次更改</source>
+        <translation>Deadlines are recomputed for the new type; the timeline records the change</translation>
+    </message>
+</context>
+<context>
     <name>ClaimActionDialog</name>
     <message>
         <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
@@ -1232,7 +1380,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1359,127 +1507,127 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>找</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>需要的材料</source>
         <translation>Documents needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1487,87 +1635,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2476,52 +2624,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="129"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="131"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="133"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="135"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="138"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="137"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="139"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="143"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="145"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="147"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="160"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="162"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="161"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="163"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2955,57 +3103,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3554,67 +3702,67 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -3688,22 +3836,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -3827,14 +3975,138 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>PlaybookEditor</name>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="50"/>
+        <source>编辑处理步骤和话术</source>
+        <translation>Edit steps and reply scripts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="56"/>
+        <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
+        <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="69"/>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="72"/>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="194"/>
+        <source>恢复默认</source>
+        <translation>Restore defaults</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="84"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="87"/>
+        <source>适用类型</source>
+        <translation>Case types</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="90"/>
+        <source>适用原因</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="91"/>
+        <source>都不勾选：适用于所有类型（或原因）</source>
+        <translation>None ticked: fits every type (or reason)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="97"/>
+        <source>谁出运费，例如：谁过错谁承担</source>
+        <translation>Who pays the postage, e.g. whoever is at fault</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="98"/>
+        <source>运费规则</source>
+        <translation>Postage rule</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="100"/>
+        <source>处理步骤</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="102"/>
+        <source>话术</source>
+        <translation>Reply scripts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="116"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="117"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="118"/>
+        <source>撤销修改</source>
+        <translation>Undo changes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="154"/>
+        <source>（本店修改）</source>
+        <translation> (changed by the shop)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="154"/>
+        <source>（本店）</source>
+        <translation> (the shop&apos;s own)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="167"/>
+        <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
+        <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="194"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="196"/>
+        <source>删除本店的版本，改用程序自带的</source>
+        <translation>Delete the shop&apos;s version and use the built-in one</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="197"/>
+        <source>删除这个本店自己添加的处理步骤</source>
+        <translation>Delete this playbook the shop added</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="236"/>
+        <source>已保存到 %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="256"/>
+        <source>新的处理步骤</source>
+        <translation>New playbook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor.py" line="258"/>
+        <source>（未保存）</source>
+        <translation> (not saved)</translation>
+    </message>
+</context>
+<context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="216"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="215"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="219"/>
+        <location filename="../../desktop_app/ui/case_guide_panel.py" line="218"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -3894,254 +4166,388 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
-    <name>ReshipTab</name>
+    <name>ReshipBulkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="146"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="327"/>
-        <source>同意补发</source>
-        <translation>Approve reship</translation>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="59"/>
+        <source>批量处理补发（%1 条）</source>
+        <translation>Bulk reship actions (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="147"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="348"/>
-        <source>拒绝</source>
-        <translation>Reject</translation>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="64"/>
+        <source>快递公司：</source>
+        <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="148"/>
-        <source>录入运单号</source>
-        <translation>Enter tracking no.</translation>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="72"/>
+        <source>不填则按运单号识别</source>
+        <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
-        <source>批量粘贴运单号</source>
-        <translation>Paste tracking nos.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="150"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
-        <source>缺货改退款</source>
-        <translation>Out of stock → refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
-        <source>编辑补发商品</source>
-        <translation>Edit reship items</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="154"/>
-        <source>打印拣货单</source>
-        <translation>Print picking list</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="518"/>
-        <source>拣货单存为PDF</source>
-        <translation>Save picking list as PDF</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="157"/>
-        <source>记录承诺补发</source>
-        <translation>Record promised reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="158"/>
-        <source>查看售后单</source>
-        <translation>Open case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
-        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
-        <translation>Filter: order no. / recipient / item / tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="166"/>
-        <source>显示已发出</source>
-        <translation>Show shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="234"/>
-        <source>待处理 %1 条，其中已逾期 %2 条</source>
-        <translation>Waiting: %1, of which overdue: %2</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="237"/>
-        <source>（只列出最紧急的 %1 条）</source>
-        <translation> (only the %1 most urgent are listed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="285"/>
-        <source>先在列表中选择一条补发</source>
-        <translation>Select a reship in the list first</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="285"/>
-        <source>一次只能对一条补发操作</source>
-        <translation>This works on one reship at a time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="286"/>
-        <source>这条补发当前“%1”，不能这样操作</source>
-        <translation>This reship is “%1” and cannot do this now</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="295"/>
-        <source>数据库尚未打开</source>
-        <translation>The database is not open yet</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="297"/>
-        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
-        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="298"/>
-        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
-        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="312"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
-        <source>#%1 已同意补发</source>
-        <translation>#%1: reship approved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="347"/>
-        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
-        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="348"/>
-        <source>拒绝补发</source>
-        <translation>Refuse reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="355"/>
-        <source>#%1 已拒绝补发</source>
-        <translation>#%1: reship refused</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="375"/>
-        <source>#%1 补发已发出：%2 %3</source>
-        <translation>#%1: reship sent: %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="386"/>
-        <source>已批量录入 %1 个运单号</source>
-        <translation>Tracking nos. entered: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="393"/>
-        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
-        <source>改为退款</source>
-        <translation>Switch to refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
-        <source>#%1 已改为仅退款，请在平台上退款</source>
-        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="421"/>
-        <source>#%1 补发商品已保存</source>
-        <translation>#%1: reship items saved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="442"/>
-        <source>已记录承诺补发 #%1</source>
-        <translation>Promised reship recorded: #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="512"/>
-        <source>拣货单预览</source>
-        <translation>Picking list preview</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="518"/>
-        <source>拣货单.pdf</source>
-        <translation>picking-list.pdf</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="519"/>
-        <source>PDF 文件 (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="534"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
-        <source>拣货单（补发）</source>
-        <translation>Picking list (reships)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="538"/>
-        <source>拣货单已保存到 %1</source>
-        <translation>Picking list saved to %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
-        <source>打印时间：%1，共 %2 个包裹</source>
-        <translation>Printed %1, %2 parcel(s)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
-        <source>拣货汇总</source>
-        <translation>Items to pick</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
-        <source>商品</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
-        <source>规格</source>
-        <translation>Variant</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
-        <source>数量</source>
-        <translation>Qty</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
-        <source>逐单明细</source>
-        <translation>Per parcel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>售后单</source>
-        <translation>Case</translation>
+        <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <source>订单号 / 收货人</source>
+        <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
-        <source>收货人</source>
-        <translation>Recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
-        <source>地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <source>运单号（扫入或粘贴）</source>
+        <translation>Tracking no. (scan or paste)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="102"/>
+        <source>录入运单号（补发已发出）</source>
+        <translation>Enter tracking numbers (reship sent)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="104"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="107"/>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="109"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="115"/>
+        <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
+        <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="118"/>
+        <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
+        <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="121"/>
+        <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
+        <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="123"/>
+        <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
+        <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="149"/>
+        <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
+        <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="165"/>
+        <source>导出补发</source>
+        <translation>Export reships</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="166"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="175"/>
+        <source>已补发，运单号 %1</source>
+        <translation>Reshipped, tracking no. %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="189"/>
+        <source>已导出</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_bulk.py" line="190"/>
+        <source>已导出 %1 条补发到 %2</source>
+        <translation>Exported %1 reships to %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="151"/>
+        <source>录入运单号</source>
+        <translation>Enter tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
+        <source>批量粘贴运单号</source>
+        <translation>Paste tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
+        <source>编辑补发商品</source>
+        <translation>Edit reship items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="157"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="160"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="161"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="302"/>
+        <source>批量处理…</source>
+        <translation>Bulk actions…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
+        <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="168"/>
+        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
+        <translation>Filter: order no. / recipient / item / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="171"/>
+        <source>显示已发出</source>
+        <translation>Show shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="239"/>
+        <source>待处理 %1 条，其中已逾期 %2 条</source>
+        <translation>Waiting: %1, of which overdue: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="242"/>
+        <source>（只列出最紧急的 %1 条）</source>
+        <translation> (only the %1 most urgent are listed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
+        <source>先在列表中选择一条补发</source>
+        <translation>Select a reship in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
+        <source>一次只能对一条补发操作</source>
+        <translation>This works on one reship at a time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="291"/>
+        <source>这条补发当前“%1”，不能这样操作</source>
+        <translation>This reship is “%1” and cannot do this now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="300"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
+        <translation>Hold Ctrl or Shift to select several reships first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="301"/>
+        <source>批量处理（%1）…</source>
+        <translation>Bulk actions (%1)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="304"/>
+        <source>数据库尚未打开</source>
+        <translation>The database is not open yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="306"/>
+        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
+        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="307"/>
+        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
+        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="321"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="345"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="356"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="364"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="384"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="402"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="413"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="430"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="451"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="465"/>
+        <source>批量处理完成 %1 条，未执行 %2 条</source>
+        <translation>Bulk actions: %1 done, %2 not done</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="533"/>
+        <source>拣货单预览</source>
+        <translation>Picking list preview</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
+        <source>拣货单.pdf</source>
+        <translation>picking-list.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="540"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="555"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <source>拣货单（补发）</source>
+        <translation>Picking list (reships)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="559"/>
+        <source>拣货单已保存到 %1</source>
+        <translation>Picking list saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <source>打印时间：%1，共 %2 个包裹</source>
+        <translation>Printed %1, %2 parcel(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <source>拣货汇总</source>
+        <translation>Items to pick</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <source>规格</source>
+        <translation>Variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <source>逐单明细</source>
+        <translation>Per parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <source>售后单</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <source>补发商品</source>
+        <translation>Items to reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4149,137 +4555,137 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4380,7 +4786,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -4555,27 +4961,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -4946,6 +5352,39 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>ScriptEditor</name>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="162"/>
+        <source>添加话术</source>
+        <translation>Add script</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="164"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="173"/>
+        <source>话术标题，例如：已补发</source>
+        <translation>Script title, e.g. Reshipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="177"/>
+        <source>发给买家的话；点下面的按钮插入占位符，显示时自动填入售后单的信息</source>
+        <translation>What to send the buyer; the buttons below insert placeholders, filled from the case when shown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="180"/>
+        <source>插入：</source>
+        <translation>Insert:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="234"/>
+        <source>新话术</source>
+        <translation>New script</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop_app/ui/settings_dialog.py" line="43"/>
@@ -5258,29 +5697,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
+    </message>
+</context>
+<context>
+    <name>StepList</name>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="85"/>
+        <source>双击一个步骤修改文字</source>
+        <translation>Double-click a step to change its text</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="88"/>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="89"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="90"/>
+        <source>上移</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="91"/>
+        <source>下移</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="121"/>
+        <source>新步骤</source>
+        <translation>New step</translation>
     </message>
 </context>
 <context>
@@ -5309,12 +5781,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>

@@ -1,21 +1,31 @@
 """Bulk actions in the Cases tab: only what every selected case allows, a summary before, a result per
-case after, and one case that fails (changed meanwhile) does not stop the others."""
+case after, and one case that fails (changed meanwhile) does not stop the others; goods value statements
+for every selected case that has a claim or an order to state, one PDF page each."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
-from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.case_queries import case_events, case_row
 from desktop_app.store.database import open_database
+from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.search import build_search_text
+from desktop_app.ui.app import create_window
 from desktop_app.ui.bulk_dialog import BulkActionDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.statement_render import prepare_a4, render_statements
 from tests.ui.conftest import wait_idle
 
 
@@ -39,7 +49,8 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     dialog = tab.open_bulk()
     assert dialog is not None
     offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
-    assert "agree_reship" not in offered and "close" in offered and offered[-2:] == ["note", "responsible"]
+    assert "agree_reship" not in offered and "close" in offered
+    assert offered[-4:] == ["note", "responsible", "kind", "statements"]
     dialog.close()
 
     tab.table.clearSelection()
@@ -56,9 +67,12 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     assert db is not None
     act_on_case(db, 3, CaseAction.CLOSE, note="买家撤销", author="客服")  # meanwhile, on another seat
     dialog.note.setPlainText("统一补发")
+    seen: list[int] = []
+    dialog.progressed.connect(seen.append)
     with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
         dialog.run_button.click()
     results = finished.args[0]
+    assert seen == [1, 2, 3, 4]  # "正在处理 n / 4" while it runs
     assert [(r.case_id, r.ok) for r in results] == [(1, True), (2, True), (3, False), (4, True)]
     assert dialog.result_list.count() == 4 and "已关闭" in dialog.result_list.item(2).text()
     assert dialog.summary.text() == "完成 3 张，未执行 1 张"
@@ -87,6 +101,34 @@ def test_bulk_note(qtbot: QtBot, window: MainWindow) -> None:
     assert db is not None
     with db.reading() as session:
         assert all(case_events(session, i)[-1].note == "已统一联系买家" for i in range(1, 6))
+
+
+def test_bulk_change_kind_with_a_closed_case_refused(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    db = window.context.db
+    assert db is not None
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None and not dialog.kind.isEnabled()
+    dialog.action.setCurrentIndex(dialog.action.findData("kind"))
+    assert dialog.kind.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("partial_refund"))
+    assert dialog.summary.text() == "5 张售后单将改为“部分退款/补偿”：待处理 → 待处理 ×5"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("reship"))
+    assert dialog.summary.text() == ("1 张售后单将改为“补发”：待处理 → 待处理 ×1；"
+                                     "4 张不能更改：#1（补发），#2（补发），#3（补发），#4（补发）")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("refund_only"))
+    act_on_case(db, 2, CaseAction.CLOSE, note="买家撤销", author="客服")  # meanwhile, on another seat
+    dialog.note.setPlainText("平台上买家改为仅退款")
+    with qtbot.waitSignal(dialog.finished_bulk, timeout=5000) as finished:
+        dialog.run_button.click()
+    assert [(r.case_id, r.ok) for r in finished.args[0]] == [(1, True), (2, False), (3, True), (4, True), (5, True)]
+    assert "请先重新打开" in dialog.result_list.item(1).text()
+    with db.reading() as session:
+        assert [case_row(session, i).kind for i in range(1, 6)] == [
+            "refund_only", "reship", "refund_only", "refund_only", "refund_only"]
+        assert case_events(session, 5)[-1].note == "售后类型：退货退款 → 仅退款；平台上买家改为仅退款"
 
 
 def test_export_what_the_list_shows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
@@ -121,3 +163,79 @@ def test_bulk_assign_responsible(qtbot: QtBot, window: MainWindow) -> None:
         assert case_events(session, 2)[-1].note == "责任方：（空） → 快递"
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: {tab.model.row_object(r).responsible for r in range(5)} == {"carrier"}, timeout=5000)
+
+
+def seed_orders_and_cases(path: Path) -> None:
+    """Three cases on imported orders (one with a carrier claim) and one on an order never imported."""
+    db = open_database(path)
+    with db.transaction() as s:
+        for n, (receiver, title) in enumerate((("秦文红", "宠物猫砂 6L*4包"), ("廖华雨", "儿童保温杯"),
+                                                ("魏桐建", "陶瓷马克杯"))):
+            number = f"414538401916146100{n}"
+            order = Order(order_key=f"taobao:{number}", platform="taobao", order_no=number, receiver=receiver,
+                          phone="19328792174", tracking_no=f"YT98765432{n}", carrier="圆通速递", paid_fen=7900,
+                          address="广东省 深圳市 宝安区", imported_at=parse_moment("2026-11-20").at,
+                          search_text=build_search_text([number, receiver]))
+            order.items.append(OrderItem(title=title, spec="灰色", quantity=1, paid_fen=7900))
+            s.add(order)
+    for n in range(3):
+        open_case(db, NewCase(Platform.TAOBAO, f"414538401916146100{n}", CaseKind.RESHIP, CaseReason.DAMAGED,
+                              note="外箱压坏"), author="小林")
+    open_case(db, NewCase(Platform.PDD, "261111-9", CaseKind.REFUND_ONLY), author="小林")  # order not imported
+    open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=2, description="外箱破损，内件碎裂"), author="小林")
+    db.close()
+
+
+@pytest.fixture
+def statements_path(db_path: Path) -> Path:
+    seed_orders_and_cases(db_path)
+    return db_path
+
+
+def test_print_statements_for_the_selected_cases(qtbot: QtBot, statements_path: Path, tmp_path: Path) -> None:
+    win = create_window(statements_path)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
+    try:
+        tab = win.cases_tab
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=5000)
+        tab.table.selectAll()
+        dialog = tab.open_bulk()
+        assert dialog is not None
+        dialog.action.setCurrentIndex(dialog.action.findData("statements"))
+        qtbot.waitUntil(lambda: dialog.summary.text().startswith("将为 3 张售后单生成货值说明"), timeout=5000)
+        assert "1 份按理赔，2 份按订单" in dialog.summary.text() and "1 张不能生成：#4" in dialog.summary.text()
+        assert not dialog.note.isEnabled()
+        dialog.run_button.click()
+        qtbot.waitUntil(lambda: dialog.statement_dialog is not None, timeout=5000)
+        results = [dialog.result_list.item(i).text() for i in range(dialog.result_list.count())]
+        assert results[1] == "#2  ✓  按理赔 #1" and results[0] == "#1  ✓  按订单"
+        assert results[3].startswith("#4  ✗  订单尚未导入")
+        statements = dialog.statement_dialog
+        assert statements is not None
+        qtbot.waitUntil(lambda: len(statements.statements) == 3, timeout=10000)
+        assert [s.reference for s in statements.statements] == ["售后单 #1", "理赔编号 1", "售后单 #3"]
+        assert statements.statements[0].incident == "破损" and statements.statements[0].description == "外箱压坏"
+        pdf = tmp_path / "货值说明.pdf"
+        assert statements.save_pdf(pdf)
+        assert pdf_pages(pdf) == 3
+        # ... and as a printer job: the same pages through QPrinter (here printing to a file).
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printed = tmp_path / "打印.pdf"
+        printer.setOutputFileName(str(printed))
+        prepare_a4(printer)
+        assert render_statements(printer, statements.statements) == 3
+        assert pdf_pages(printed) == 3
+        statements.close()
+        dialog.run_button.click()
+    finally:
+        wait_idle(qtbot, win)
+        win.runner.shutdown()
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

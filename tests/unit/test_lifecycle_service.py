@@ -10,7 +10,8 @@ from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import ActionNotAllowed
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services.cases import NewCase, act_on_case, change_case_kind, open_case
+from desktop_app.services.case_kind import change_case_kind
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadlines import case_deadlines
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case

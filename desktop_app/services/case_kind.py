@@ -1,0 +1,67 @@
+"""Correcting the kind of a case (#13 item 8): a return & refund the buyer turned into refund-only,
+a reship that became a partial refund, a kind picked wrongly when the case was recorded.
+
+One transaction: the state moves where the new kind has it (core.lifecycle.change_kind), the amount
+moves between refund and compensation when the new kind counts money the other way, the reship
+follows (cancelled, or asked again), the deadlines are recomputed for the new kind, and the
+timeline says what changed from what.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
+from desktop_app.core.money import format_yuan
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services import cases as case_service
+from desktop_app.services.cases import COMPENSATION_KINDS, current_author
+from desktop_app.services.deadlines import RuleContext, recompute_case
+from desktop_app.services.reships import after_kind_change
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, utcnow
+
+
+def _move_amount(case: Case, old_kind: CaseKind, new_kind: CaseKind) -> str | None:
+    """A refund becomes a compensation (or back) when the new kind counts it so; what moved, in words."""
+    was, becomes = old_kind in COMPENSATION_KINDS, new_kind in COMPENSATION_KINDS
+    if was == becomes:
+        return None
+    if becomes and case.refund_fen is not None and case.compensation_fen is None:
+        case.compensation_fen, case.refund_fen = case.refund_fen, None
+        return f"退款金额 {format_yuan(case.compensation_fen)} 元改记为补偿金额"
+    if was and case.compensation_fen is not None and case.refund_fen is None:
+        case.refund_fen, case.compensation_fen = case.compensation_fen, None
+        return f"补偿金额 {format_yuan(case.refund_fen)} 元改记为退款金额"
+    return None
+
+
+def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, note: str | None, who: str,
+                           expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
+    case = case_service._load_case(session, case_id, expected_version)
+    old_kind, before = CaseKind(case.kind), CaseStatus(case.status)
+    after = change_kind(old_kind, before, new_kind)
+    case.kind = new_kind.value
+    case.status = after.value
+    case.is_open = is_open(after)
+    case.updated_at = utcnow()
+    parts = [f"售后类型：{old_kind.label} → {new_kind.label}"]
+    moved = _move_amount(case, old_kind, new_kind)
+    if moved:
+        parts.append(moved)
+    if note and note.strip():
+        parts.append(note.strip())
+    case_service._event(session, case, kind="edit", author=who, from_state=before.value, to_state=after.value,
+                        note="；".join(parts))
+    session.flush()
+    after_kind_change(session, case, old_kind, who)
+    recompute_case(session, case.id, rules)
+    return after
+
+
+def change_case_kind(db: Database, case_id: int, new_kind: CaseKind, note: str | None = None,
+                     author: str | None = None, expected_version: int | None = None) -> CaseStatus:
+    """Correct the kind of one case; refused (ActionNotAllowed) for a closed case or the same kind."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        return change_kind_in_session(session, case_id, new_kind, note, who, expected_version)

@@ -1,0 +1,41 @@
+"""Exporting reships (the ones selected in the 补发队列) to Excel, in the order given.
+
+    count = export_reships(db, "补发.xlsx", [3, 5, 8])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.io.reship_export import ReshipLine, write_reships_xlsx
+from desktop_app.services.reships import QueueScope, ReshipRow, format_items, reship_rows, status_label
+from desktop_app.store.database import Database
+
+
+def _line(r: ReshipRow) -> ReshipLine:
+    reason = CaseReason(r.reason).label if r.reason else None
+    return ReshipLine(
+        case_id=r.case_id,
+        texts=(Platform(r.platform).label, r.order_no, r.receiver, r.phone, r.address, format_items(r.items), reason,
+               status_label(r.status)),
+        ship_by=r.ship_by, penalty=r.penalty, carrier=r.carrier, tracking_no=r.tracking_no, shipped_at=r.shipped_at,
+        note=r.note,
+    )
+
+
+def export_reships(db: Database, path: Path | str, case_ids: Sequence[int]) -> int:
+    """Write the reships of these cases to an .xlsx file; returns how many."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise UserError(f"导出文件名应以 .xlsx 结尾：{target.name}")
+    if target.exists() and target.is_dir():
+        raise UserError(f"导出路径是一个文件夹：{target}")
+    with db.reading() as session:
+        rows = {r.case_id: r for r in reship_rows(session, QueueScope.ALL, case_ids=case_ids)}
+    try:
+        return write_reships_xlsx((_line(rows[i]) for i in case_ids if i in rows), target)
+    except PermissionError:
+        raise UserError(f"无法写入 {target}（文件可能正在被 Excel 打开）") from None
