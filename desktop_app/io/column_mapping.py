@@ -46,7 +46,8 @@ def _converters(cleaner: CellCleaner, name: str) -> tuple[int, Callable[[object]
         "item_count": cleaner.count, "quantity": cleaner.count,
     }
     one = kinds.get(name, cleaner.text)
-    rank = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}.get(one, 3)  # type: ignore[call-overload]
+    ranks: dict[object, int] = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}
+    rank = ranks.get(one, 3)
     return rank, one, cleaner.many(one)
 
 

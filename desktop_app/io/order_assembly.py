@@ -120,7 +120,10 @@ class OrderAssembler:
         self.rows_read = 0
         self.orders_rejected = 0
         self._finished: set[str] = set()  # one row per item: the orders already complete
-        self._seen: dict[str, tuple[int, int]] = {}  # one row per order: key → (first row, hash of its values)
+        # One row per order: key → hash of what its first row says, and that row (two dicts of ints: a
+        # tuple per order made the collector walk 100,000 of them, 0.3 s measured).
+        self._said: dict[str, int] = {}
+        self._first_rows: dict[str, int] = {}
         if self.layout is Layout.ITEM_ROWS:
             self.items_known = True
         elif self.layout is Layout.ITEM_TABLE:
@@ -216,22 +219,29 @@ class OrderAssembler:
             order_items = [(item,) if item.title else None for item in checker.items(sheet, numbers, problems)]
         elif self.layout is Layout.ITEM_TABLE and self.item_index is not None:
             order_items = self._table_items(keyed, problems)
+        seen, first_rows = self._said, self._first_rows
+        keys = keyed.keys
+        # What each row says, to tell the same row twice from two rows that disagree.
+        stated = [*values.values(), *([order_items] if order_items is not None else [])]
+        said = list(map(hash, zip(*stated, strict=True))) if stated else [0] * len(keys)
+        if not problems and seen.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+            seen.update(zip(keys, said, strict=True))  # the common batch
+            first_rows.update(zip(keys, numbers, strict=True))
+            return self._columns(range(len(keys)), len(keys), keys, keyed.order_nos, values, order_items)
         accepted: list[int] = []
-        seen = self._seen
-        # What a row says, to tell the same row twice from two rows that disagree.
-        said = list(zip(*values.values(), *([order_items] if order_items is not None else []), strict=True))
-        for i, key in enumerate(keyed.keys):
+        for i, key in enumerate(keys):
             wrong = problems.get(i)
             if wrong:
                 self._reject(keyed.order_nos[i], wrong, [numbers[i]])
                 continue
-            fingerprint = hash(said[i]) if said else 0
-            first = seen.get(key)
-            if first is None:
-                seen[key] = (numbers[i], fingerprint)
+            before = seen.get(key)
+            if before is None:
+                seen[key] = said[i]
+                first_rows[key] = numbers[i]
                 accepted.append(i)
-            elif first[1] != fingerprint:
-                self._reports.append((numbers[i], [self._duplicate(numbers[i], keyed.order_nos[i], first[0])]))
+            elif before != said[i]:
+                first = first_rows[key]
+                self._reports.append((numbers[i], [self._duplicate(numbers[i], keyed.order_nos[i], first)]))
                 self.orders_rejected += 1
             # else: the same row again, counted once
         return self._columns(accepted, len(keyed), keyed.keys, keyed.order_nos, values, order_items)

@@ -140,14 +140,15 @@ class RowChecker:
         """The order fields of these rows (`sheet`: their columns) by record attribute (goods_fen, paid_at …)."""
         mapping = self.mapping
         values = {spec.field: self._spec(spec, sheet, numbers, errors) for spec in mapping.order_specs}
-        text, texts_of = self.cleaner.text, self._text_column
+        one_text, texts_of = self.cleaner.text, self._text_column
         for name, positions in mapping.parts:
-            pieces = [self._convert(texts_of, text, mapping.headers[p], sheet[p], numbers, errors) for p in positions]
+            pieces = [self._convert(texts_of, one_text, mapping.headers[p], sheet[p], numbers, errors)
+                      for p in positions]
             values[name] = [" ".join(ps) if (ps := [t for t in parts if t is not None]) else None  # type: ignore[misc]
                             for parts in zip(*pieces, strict=True)]
         for position, header, split in mapping.splits:
-            texts: list[str | None] = self._convert(texts_of, text, header, sheet[position], numbers,  # type: ignore[assignment]
-                                                    errors)
+            texts: list[str | None] = self._convert(texts_of, one_text, header, sheet[position],  # type: ignore[assignment]
+                                                    numbers, errors)
             try:
                 values.update(split_column(texts, split, self.cleaner))
             except CellError:

@@ -24,7 +24,7 @@ from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database
 
-FUZZ = settings(max_examples=40, deadline=None, database=None,
+FUZZ = settings(max_examples=30, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 SECONDS = 20  # per example: a bound against hangs, not a speed target
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
