@@ -300,10 +300,12 @@ def child_import(db_path: Path, files: list[Path]) -> dict[str, object]:
 def child_breakdown(db_path: Path, file: Path) -> dict[str, object]:
     """Where an import's time goes: reading, checking rows, storing them (each step alone, one thread)."""
     from desktop_app.io.cell_values import CellCleaner
+    from desktop_app.io.column_mapping import ColumnMap
     from desktop_app.io.import_profiles import load_profiles
+    from desktop_app.io.order_assembly import OrderAssembler
     from desktop_app.io.order_import import _locate_orders, import_pragmas
-    from desktop_app.io.order_rows import OrderAssembler, RowParser
     from desktop_app.io.order_upsert import OrderUpserter
+    from desktop_app.io.row_checks import RowChecker
     from desktop_app.io.spreadsheet_readers import open_spreadsheet
     from desktop_app.store.database import open_database
 
@@ -314,9 +316,9 @@ def child_breakdown(db_path: Path, file: Path) -> dict[str, object]:
     rows = list(located.header.rows)
     loaded = time.process_time()
     profile = located.profile
-    parser = RowParser(profile, located.header, CellCleaner(profile.cleaning), profile.order_fields["order_no"],
-                       profile.order_fields, profile.item_fields)
-    assembler = OrderAssembler(parser, profile, batch_size=2000)
+    mapping = ColumnMap(profile, located.header, CellCleaner(profile.cleaning), profile.order_fields["order_no"],
+                        profile.order_fields, profile.item_fields)
+    assembler = OrderAssembler(RowChecker(mapping, profile.platform.value), profile, batch_size=2000)
     batches = list(assembler.batches(iter(rows)))
     checked = time.process_time()
     spreadsheet.close()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.io.import_errors import RowError
 from desktop_app.io.import_results import EXIT_FILE_REFUSED, EXIT_OK, EXIT_ROWS_REJECTED
-from desktop_app.io.order_rows import RowError
 
 
 @dataclass(frozen=True, slots=True)

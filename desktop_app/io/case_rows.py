@@ -25,11 +25,11 @@ from desktop_app.io.case_profiles import (
     user_case_profiles,
 )
 from desktop_app.io.cell_values import CellCleaner
-from desktop_app.io.import_errors import CellError, UnknownLayout
+from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.import_profiles import best_profile as best_order_profile
 from desktop_app.io.import_profiles import load_profiles as load_order_profiles
-from desktop_app.io.order_rows import HeaderMatch, RowError, find_header
+from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.

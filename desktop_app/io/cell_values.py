@@ -54,6 +54,31 @@ _MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(6
 _HOUR_CACHE_SIZE = 65536
 
 
+class UncalculatedFormula:
+    """A formula cell saved without its result (io/xlsx/formulas): every converter refuses it, so the
+    row is reported instead of storing a blank where the sheet shows a value."""
+
+    __slots__ = ("formula", "where")
+
+    def __init__(self, where: str, formula: str) -> None:
+        self.where = where
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"UncalculatedFormula({self.where!r}, {self.formula!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UncalculatedFormula) and (self.where, self.formula) == (other.where, other.formula)
+
+    def __hash__(self) -> int:
+        return hash((self.where, self.formula))
+
+    def refused(self) -> CellError:
+        shown = f"“={self.formula[:40]}”" if self.formula else ""
+        return CellError(f"是公式{shown}（单元格 {self.where}），但文件里没有保存它的计算结果，不能当作空白导入。"
+                         "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
+
+
 def utc_text(moment: datetime) -> str:
     """An aware time as the ledger stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (what
     SQLAlchemy's DateTime writes; `order_upsert.StorageCodec` relies on it)."""
@@ -103,6 +128,8 @@ class CellCleaner:
             return value.strftime("%Y-%m-%d %H:%M:%S")
         if isinstance(value, date):
             return value.isoformat()
+        if value.__class__ is UncalculatedFormula:
+            raise value.refused()  # type: ignore[attr-defined]
         text = str(value).strip()
         return text or None
 
@@ -123,6 +150,8 @@ class CellCleaner:
             raise CellError(_FLOAT_ID.format(shown=excel_shows(number)))
         if value.__class__ is int:
             return str(value)
+        if value.__class__ is UncalculatedFormula:
+            raise value.refused()  # type: ignore[attr-defined]
         raise CellError(f"“{value}”不是有效的编号")
 
     def order_no(self, value: object) -> str | None:
@@ -173,6 +202,8 @@ class CellCleaner:
             from_float = True
         elif value.__class__ is int:
             amount = Decimal(value)  # type: ignore[arg-type]
+        elif value.__class__ is UncalculatedFormula:
+            raise value.refused()  # type: ignore[attr-defined]
         else:
             raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
         if not amount.is_finite():
@@ -217,6 +248,8 @@ class CellCleaner:
             number = int(real)
         elif value.__class__ is int:
             number = value  # type: ignore[assignment]
+        elif value.__class__ is UncalculatedFormula:
+            raise value.refused()  # type: ignore[attr-defined]
         else:
             raise CellError(f"“{value}”不是有效的数量（应为整数）")
         if number < 0:
@@ -251,6 +284,8 @@ class CellCleaner:
             if not 0 < serial <= _EXCEL_MAX_SERIAL:
                 raise CellError(f"“{value}”不是有效的日期时间")
             parsed = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
+        elif value.__class__ is UncalculatedFormula:
+            raise value.refused()  # type: ignore[attr-defined]
         else:
             raise CellError(f"“{value}”不是有效的日期时间")
         if not 1990 <= parsed.year <= 2100:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
@@ -35,3 +36,13 @@ class CellError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A rejected row: spreadsheet row number (header = 1 without a title line), column, reason."""
+
+    row: int | None
+    column: str | None
+    message: str
+    table: str | None = None  # the sheet or companion file, when not the main table

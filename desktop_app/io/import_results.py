@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.io.order_rows import RowError
+from desktop_app.io.import_errors import RowError
 
 EXIT_OK = 0
 EXIT_ROWS_REJECTED = 1

@@ -19,7 +19,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop_app.io.cell_values import CellCleaner
-from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, UnknownLayout
+from desktop_app.io.column_mapping import ColumnMap
+from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError, UnknownLayout
 from desktop_app.io.import_profiles import (
     ImportProfile,
     Layout,
@@ -27,18 +28,17 @@ from desktop_app.io.import_profiles import (
     profiles_for,
 )
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
-from desktop_app.io.order_rows import (
-    HeaderMatch,
+from desktop_app.io.order_assembly import (
     ItemIndex,
     NotGrouped,
     OrderAssembler,
-    RowError,
-    RowParser,
-    find_header,
     last_row_of_each_order,
     read_item_table,
+    rows_by_order,
 )
 from desktop_app.io.order_upsert import OrderUpserter, UpsertCounts
+from desktop_app.io.row_checks import RowChecker
+from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
 from desktop_app.io.user_profiles import available_profiles
 from desktop_app.store.database import Database
@@ -195,28 +195,31 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
                 item_sheet, item_header, detail = found
                 assert profile.item_table is not None
                 source = detail.path.name if detail is not None else item_sheet.name
-                item_parser = RowParser(profile, item_header, cleaner, profile.item_table.link, {},
-                                        profile.item_table.fields, table=source)
-                item_index = read_item_table(item_header.rows, item_parser, profile.platform.value)
+                item_map = ColumnMap(profile, item_header, cleaner, profile.item_table.link, {},
+                                     profile.item_table.fields, table=source)
+                item_index = read_item_table(item_header.rows, RowChecker(item_map, profile.platform.value))
                 if detail is not None:
                     companions = (str(detail.path),)
                 else:
                     spreadsheet.release(item_sheet.name)
-        parser = RowParser(profile, located.header, cleaner, profile.order_fields["order_no"],
-                           profile.order_fields, profile.item_fields)
+        mapping = ColumnMap(profile, located.header, cleaner, profile.order_fields["order_no"],
+                            profile.order_fields, profile.item_fields)
+        checker = RowChecker(mapping, profile.platform.value)
         rows: Iterator[tuple[int, Sequence[object]]] = located.header.rows
-        last_rows: dict[str, int] | None = None
+        by_order = False
         while True:
-            assembler = OrderAssembler(parser, profile, batch_size=batch_size, item_index=item_index,
-                                       last_rows=last_rows)
+            assembler = OrderAssembler(checker, profile, batch_size=batch_size, item_index=item_index)
             try:
                 counts = yield from _store(db, job, assembler, rows, located.table, index, count, cancel)
             except NotGrouped:
-                # Orders are scattered over the file: find each order's last row, then read again.
+                if by_order:
+                    raise
+                by_order = True
+                # Orders are scattered over the file: find each order's last row, then read it by order.
                 whole = spreadsheet.whole_table(located.table.name)  # read twice more: parsed once
-                last_rows = last_row_of_each_order(_rows_after_header(whole, located.header.row_number),
-                                                   parser, profile.platform.value)
-                rows = _rows_after_header(whole, located.header.row_number)
+                header_row = located.header.row_number
+                last_rows = last_row_of_each_order(_rows_after_header(whole, header_row), checker)
+                rows = rows_by_order(_rows_after_header(whole, header_row), checker, last_rows)
                 continue
             break
         errors: list[RowError] = [*(item_index.errors if item_index else ()), *assembler.errors]

@@ -49,8 +49,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord
 from desktop_app.io.cell_values import utc_text
-from desktop_app.io.order_rows import ItemRecord, OrderColumns, OrderRecord
 from desktop_app.store.models import Order, OrderItem, Shop
 
 ORDERS = Order.__table__

@@ -22,8 +22,10 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx import check_sheet, chunked_table, worksheet_names_if_large
+from desktop_app.io.merged_cells import MergedCells
+from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -240,6 +242,8 @@ class CalamineTable:
     name: str
     sheet: python_calamine.CalamineSheet
     path: Path
+    # Formula cells saved without their result, (row, column) 1-based: handed out as such, not as blanks.
+    formulas: dict[tuple[int, int], UncalculatedFormula] = field(default_factory=dict)
     _done: int = 0
     _total: int = 0
 
@@ -276,6 +280,29 @@ class CalamineTable:
             first = 1 if absolute else start + 1
             self._total = sheet.height + (start if absolute else 0)
             self._done = 1
+            merged = MergedCells.of(sheet)
+            if merged is not None or self.formulas:
+                left = int(sheet.start[1]) if sheet.height and sheet.start is not None else 0
+                by_row: dict[int, list[tuple[int, UncalculatedFormula]]] = {}
+                for (number, column), formula in self.formulas.items():
+                    by_row.setdefault(number, []).append((column - 1 - left, formula))
+
+                def mended(number: int, cells: Sequence[Cell]) -> Sequence[Cell]:
+                    if merged is not None:
+                        cells = merged.filled(number, cells)
+                    found = by_row.get(number)
+                    if found:
+                        cells = list(cells)
+                        for position, formula in found:
+                            if 0 <= position < len(cells) and cells[position] in (None, ""):
+                                cells[position] = formula
+                    return cells
+
+                yield first, mended(first, top)
+                for index, row in enumerate(iterator, start=1):
+                    self._done = index + 1
+                    yield first + index, mended(first + index, row)
+                return
             yield first, top
             for index, row in enumerate(iterator, start=1):
                 self._done = index + 1
@@ -332,7 +359,8 @@ class CalamineSpreadsheet:
             if not type(exc).__name__ == "PanicException":
                 raise
             raise refuse(self.path, f"工作表“{name}”无法读取，文件已损坏") from None
-        loaded = self._tables[name] = CalamineTable(name, sheet, self.path)
+        formulas = uncalculated_in_sheet(self.path, name) if self.kind == "xlsx" else {}
+        loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas)
         return loaded
 
     def release(self, name: str) -> None:

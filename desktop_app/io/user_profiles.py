@@ -37,7 +37,7 @@ from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 from desktop_app.paths import data_dir
 
 PREVIEW_ROWS = 20
-# The importer looks for the header within the first rows (order_rows.HEADER_SEARCH_ROWS): a header
+# The importer looks for the header within the first rows (sheet_header.HEADER_SEARCH_ROWS): a header
 # chosen further down could never be found again.
 HEADER_ROWS_SEARCHED = 10
 MAX_LABEL_LENGTH = 30
@@ -183,7 +183,7 @@ def cell_text(value: object) -> str:
 
 
 def _header_text(value: object) -> str:
-    # The same text `order_rows.header_index` normalises: what a profile's alias must spell.
+    # The same text `sheet_header.header_index` normalises: what a profile's alias must spell.
     return "" if value is None else str(value).strip().lstrip("\ufeff")
 
 

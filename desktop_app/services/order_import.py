@@ -14,12 +14,11 @@ from pathlib import Path
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import platform_family
-from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
+from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError
 from desktop_app.io.import_profiles import PLATFORM_CHOICES
 from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
 from desktop_app.io.order_import import BATCH_SIZE, ImportRun, import_order_files
-from desktop_app.io.order_rows import RowError
 from desktop_app.io.user_profiles import available_profiles
 from desktop_app.services import backups
 from desktop_app.services.deadlines import recompute_open_cases

@@ -22,7 +22,7 @@ from desktop_app.io.import_profiles import (
     profiles_dir,
     profiles_for,
 )
-from desktop_app.io.order_rows import header_index
+from desktop_app.io.sheet_header import header_index
 
 SAMPLE_PROFILE = {
     "taobao_ExportOrderList.csv": "taobao", "tmall_orders.xlsx": "tmall", "pdd_orders.csv": "pdd",

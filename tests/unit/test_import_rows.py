@@ -176,16 +176,37 @@ def test_orders_whose_rows_are_scattered_are_still_whole(tmp_path: Path, db: Dat
     assert count_rows(db, "order_items") == 5
 
 
-def test_duplicate_order_rows_count_once_and_the_last_wins(tmp_path: Path, db: Database) -> None:
+def test_the_same_order_row_twice_counts_once(tmp_path: Path, db: Database) -> None:
     path = write_csv(tmp_path / "pdd.csv", [
         PDD_HEADER,
-        pdd_row("261101-000000000000001", status="待发货"),
+        pdd_row("261101-000000000000001", status="已发货，待收货"),
         pdd_row("261101-000000000000001", status="已发货，待收货"),
     ])
     result = run_import(db, path)
-    assert (result.inserted, result.updated, result.unchanged) == (1, 0, 0)
+    assert (result.inserted, result.updated, result.unchanged, result.rejected) == (1, 0, 0, 0)
     row = order_row(db, "pdd:261101-000000000000001")
     assert row is not None and row["status"] == "已发货，待收货" and row["version"] == 1
+
+
+def test_duplicate_order_rows_with_different_values_are_reported_not_last_one_wins(tmp_path: Path,
+                                                                                   db: Database) -> None:
+    """Issue 14: the second row is reported with its row, the order-number column and the first row's number;
+    the first row is kept (the orders of a file are stored as they come)."""
+    path = write_csv(tmp_path / "pdd.csv", [
+        PDD_HEADER,
+        pdd_row("261101-000000000000001", status="待发货"),
+        pdd_row("261101-000000000000002"),
+        pdd_row("261101-000000000000001", status="已发货，待收货"),
+    ])
+    result = run_import(db, path)
+    assert result.exit_code == 1
+    [file] = result.files
+    assert (file.inserted, file.rejected) == (2, 1)
+    [(row, column, message)] = _errors(result)
+    assert (row, column) == (4, "订单号")
+    assert "第 2 行已经出现过" in message and "内容与第 2 行不同" in message and "261101-000000000000001" in message
+    stored = order_row(db, "pdd:261101-000000000000001")
+    assert stored is not None and stored["status"] == "待发货"
 
 
 def test_qianniu_sheets_in_any_order(tmp_path: Path, db: Database) -> None:

@@ -214,7 +214,7 @@ def check_sheet(path: Path, sheet: str) -> None:
             if member is None or not member.endswith(".xml"):
                 return
             info = archive.getinfo(member)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
         return
     except Exception as exc:  # defusedxml refusing entities or a DTD: calamine decides
         if type(exc).__module__.startswith("defusedxml"):

@@ -201,7 +201,7 @@ def worksheet_names_if_large(path: Path | str, min_sheet_bytes: int = MIN_SHEET_
                     return None  # a chart sheet, a dangling entry: let calamine list the sheets
                 sheets.append(name)
                 large = large or archive.getinfo(member).file_size >= min_sheet_bytes
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
         return None
     except Exception as exc:  # defusedxml refusing entities or a DTD: calamine decides
         if type(exc).__module__.startswith("defusedxml"):

@@ -13,7 +13,9 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.extent import BadPosition, refuse_bad_position, refuse_if_too_large, scan_positions
+from desktop_app.io.xlsx.formulas import uncalculated_cells
 from desktop_app.io.xlsx.members import (
     R_ATTRIBUTE,
     SHARED_STRINGS,
@@ -33,6 +35,10 @@ _INDEX_SLACK = 1024
 _SHARED_INDEX = re.compile(rb"""\st\s*=\s*["']s["'][^>]*>\s*<""" + XML_NAME + rb"""v>\s*(\d+)\s*<""")
 _RELATIONSHIPS_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS_NS = b"http://schemas.openxmlformats.org/package/2006/relationships"
+# What follows the sheet data (merged cells, page setup …) is read up to this much.
+MAX_TAIL_BYTES = 64 * 1024 * 1024
+_MERGED = re.compile(rb"""<(?:\w+:)?mergeCell\s[^>]*?ref\s*=\s*["']"""
+                     rb"""\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
 
 
 class PieceSource(Protocol):
@@ -84,6 +90,7 @@ class Cutter:
         if end >= 0:
             self._end = end
             self.finished = True
+            refuse_merged_rows(self.xml, data[end:] + self._stream.read(MAX_TAIL_BYTES))
         elif short:
             raise EOFError(f"工作表数据缺少结束标记 {tag.decode()}")
         else:
@@ -168,11 +175,33 @@ class Cutter:
 
 
 def check_piece(xml: SheetXml, piece: Part) -> None:
-    """Refuse a piece whose cells span more than calamine may allocate for (io/xlsx/extent)."""
+    """Refuse a piece whose cells span more than calamine may allocate for (io/xlsx/extent), or that
+    holds a formula saved without its result (io/xlsx/formulas: a whole-sheet read reports such cells
+    by row; read in pieces the sheet is refused rather than stored with blanks)."""
     try:
         refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
     except BadPosition as exc:
         raise refuse_bad_position(xml.path, xml.sheet, exc) from None
+    uncalculated = uncalculated_cells(piece)
+    if uncalculated:
+        first = uncalculated[min(uncalculated)]
+        raise OrderFileRefused(xml.path, f"工作表“{xml.sheet}”的单元格 {first.where} 等 {len(uncalculated)} 处是公式，"
+                                         "但文件里没有保存计算结果，不能当作空白导入。"
+                                         "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
+
+
+def refuse_merged_rows(xml: SheetXml, tail: bytes) -> None:
+    """Refuse a sheet read in pieces whose cells are merged over several rows (the `<mergeCells>` after
+    its data). The rows have been handed out by then, without the merged values: a whole-sheet read
+    fills them (spreadsheet_readers.MergedCells), a piecewise one cannot, and storing orders without
+    the items of their unnumbered rows would be silent loss. The import's transaction is rolled back."""
+    for match in _MERGED.finditer(tail):
+        first, last = int(match.group(2)), int(match.group(4))
+        if last != first:
+            span = b"%s%s:%s%s" % match.group(1, 2, 3, 4)
+            raise OrderFileRefused(xml.path, f"工作表“{xml.sheet}”有跨行合并的单元格（如 {span.decode()}），"
+                                             "表格较大时无法按合并单元格补全各行。"
+                                             "请在 Excel 中取消合并并把值填到每一行后再导入")
 
 
 def highest_shared_index(pieces: Sequence[tuple[Part, int, int]]) -> int | None:

@@ -1,22 +1,18 @@
-"""The column-wise check (io/column_batches) stores exactly what the row-by-row check stores.
-
-Every file is imported twice, into two ledgers: once as the app does (batches checked column-wise,
-falling back to rows when a batch needs it) and once with the column path switched off. The orders,
-their items, the counts and every row error must be the same.
+"""Checking order rows (io/row_checks) and grouping them into orders (io/order_assembly), end to end:
+every kind of row the check treats specially, in batches of otherwise clean rows, orders cut by the
+batches' edges, orders scattered over a file, and a sheet read in pieces against the same sheet read whole.
 """
 
 from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from order_files import (
     DOUYIN_HEADER,
     PDD_HEADER,
-    SAMPLES,
     copy_sample,
     douyin_row,
     pdd_row,
@@ -24,12 +20,11 @@ from order_files import (
     write_xlsx,
 )
 
-from desktop_app.io import column_batches
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import load_profiles
 from desktop_app.io.import_results import ImportResult
-from desktop_app.io.order_rows import split_column, split_values
+from desktop_app.io.row_checks import split_column, split_values
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
 
@@ -61,62 +56,44 @@ def _summary(result: ImportResult) -> list[tuple[object, ...]]:
              [(e.row, e.column, e.message, e.table) for e in f.errors]) for f in result.files]
 
 
-def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[Path],
-              expect_columns: bool = True) -> ImportResult:
-    """Import `paths` both ways and compare; returns the column-wise result."""
-    used: list[bool] = []
-    for method in ("records", "grouped"):
-        real = getattr(column_batches.ColumnBatches, method)
-
-        def watched(self: column_batches.ColumnBatches, batch: object,
-                    real: Callable[..., object] = real) -> object:
-            try:
-                converted = real(self, batch)
-            except column_batches.NeedsRows:
-                used.append(False)
-                raise
-            used.append(True)
-            return converted
-
-        monkeypatch.setattr(column_batches.ColumnBatches, method, watched)
-    fast = _import(tmp_path / "columns.sqlite3", paths)
-    monkeypatch.setattr(column_batches, "ENABLED", False)
-    slow = _import(tmp_path / "rows.sqlite3", paths)
-    assert _summary(fast[0]) == _summary(slow[0])
-    assert fast[1] == slow[1]
-    assert fast[2] == slow[2]
-    if expect_columns:
-        assert any(used), "the column path never ran"
-    return fast[0]
+def _places(result: ImportResult) -> list[tuple[int | None, str | None]]:
+    [file] = result.files
+    return [(e.row, e.column) for e in file.errors]
 
 
 @pytest.mark.parametrize("sample", ["pdd_orders.csv", "taobao_ExportOrderList.csv", "tmall_orders.xlsx",
                                     "jd_orders.csv", "douyin_orders.xlsx"])
-def test_every_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str) -> None:
-    paths = copy_sample(tmp_path, sample)
-    result = both_ways(tmp_path, monkeypatch, paths)
-    assert result.inserted == 40
+def test_every_sample(tmp_path: Path, sample: str) -> None:
+    result, orders, _ = _import(tmp_path / "ledger.sqlite3", copy_sample(tmp_path, sample))
+    assert result.inserted == 40 and not result.rejected and len(orders) == 40
 
 
-def test_taobao_list_with_its_detail_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_taobao_list_with_its_detail_file(tmp_path: Path) -> None:
     paths = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
-    both_ways(tmp_path, monkeypatch, paths)
+    result, orders, items = _import(tmp_path / "ledger.sqlite3", paths)
+    assert result.inserted == 40 and not result.rejected
+    assert {key for key, *_ in items} <= {key for key, *_ in orders} and items
 
 
-def test_a_detail_file_with_a_bad_item_rejects_that_order_the_same_way(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_detail_file_with_a_bad_item_rejects_that_order(tmp_path: Path) -> None:
     [listing, detail] = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
     text = detail.read_bytes().decode("gb18030").splitlines()
     cells = text[3].split(",")
     cells[3] = "两件"  # 购买数量 that is not a number
     text[3] = ",".join(cells)
     detail.write_bytes("\r\n".join(text).encode("gb18030"))
-    result = both_ways(tmp_path, monkeypatch, [listing, detail], expect_columns=False)
+    result, _, _ = _import(tmp_path / "ledger.sqlite3", [listing, detail])
     assert result.rejected >= 1
+    [file] = result.files
+    assert [(e.row, e.column, e.table) for e in file.errors] == [
+        (4, "购买数量", detail.name), (4, None, None)]
+    assert "两件" in file.errors[0].message
+    assert file.errors[1].message == f"本订单在“{detail.name}”第 4 行的商品有错误，整单未导入"
+    assert file.inserted == 39
 
 
-def test_nasty_pinduoduo_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every kind of row the row path treats specially, each in a batch of otherwise clean rows."""
+def test_nasty_pinduoduo_rows(tmp_path: Path) -> None:
+    """Every kind of row the check treats specially, each in a batch of otherwise clean rows."""
     rnd = random.Random(5)
     rows: list[list[str]] = [PDD_HEADER]
     # three batches of 2,000 rows, then the 合计 line alone (the csv reader drops the blank line: 6,001 rows)
@@ -128,41 +105,25 @@ def test_nasty_pinduoduo_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     rows[400][3] = "七十九"  # an amount that is not a number
     rows[600] = pdd_row("261101-000000000000010", paid_at="2026-02-30 10:00:00")  # an impossible date
     rows[800][2] = "-"  # an empty marker
-    rows[900][1] = '="261101-000000000000900"'  # decorated number
+    rows[900][1] = '="261101-000000000000900"'  # decorated number (the same as the next row's, other values)
     rows[1000][0] = ""  # no product title: the order has no item
     rows[2100] = rows[2100][:5]  # a short row
     rows[4500] = pdd_row("261101-000000000000007", status="已签收")  # the same order again, in a clean batch
     rows.append(["合计", "", "", "100.00"] + [""] * (len(PDD_HEADER) - 4))
     path = write_csv(tmp_path / "pdd.csv", rows)
-    result = both_ways(tmp_path, monkeypatch, [path])
+    result, orders, items = _import(tmp_path / "ledger.sqlite3", [path])
     assert result.rejected >= 3
-
-
-def test_clean_batches_take_the_column_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [PDD_HEADER, *(pdd_row(f"261101-{n:015d}") for n in range(50))]
-    path = write_xlsx(tmp_path / "pdd.xlsx", {"订单": rows})
-    result = both_ways(tmp_path, monkeypatch, [path])
-    assert result.inserted == 50 and not result.files[0].errors
-
-
-def test_pinduoduo_without_a_full_address_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The address is joined from 省/市/区/街道 (profile order_parts) on both paths."""
-    rows = [PDD_HEADER, *(pdd_row(f"261101-{n:015d}") for n in range(30))]
-    rows[3][PDD_HEADER.index("区")] = ""
-    path = write_csv(tmp_path / "pdd.csv", rows)
-    both_ways(tmp_path, monkeypatch, [path])
-    assert (SAMPLES / "pdd_orders.csv").exists()
-
-
-def test_a_detail_file_with_blank_and_total_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    [listing, detail] = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")
-    lines = detail.read_bytes().decode("gb18030").splitlines()
-    width = lines[0].count(",")
-    lines[10:10] = ["," * width]  # a blank line among the items
-    lines.append("合计" + "," * width)
-    detail.write_bytes("\r\n".join(lines).encode("gb18030"))
-    result = both_ways(tmp_path, monkeypatch, [listing, detail])
-    assert not result.rejected
+    assert _places(result) == [(6, "订单号"), (401, "商品总价(元)"), (601, "支付时间"), (902, "订单号"),
+                               (4501, "订单号")]
+    [file] = result.files
+    assert "第 901 行已经出现过" in file.errors[3].message and "第 9 行已经出现过" in file.errors[4].message
+    assert result.inserted == 5995 == len(orders)
+    by_key = {row[0]: row for row in orders}
+    assert by_key["pdd:261101-000000000000799"][4] is None  # 订单状态 "-": empty
+    assert by_key["pdd:261101-000000000002099"][9] is not None  # the short row: its cells there are stored
+    assert "pdd:261101-000000000000999" in by_key
+    assert not [item for item in items if item[0] == "pdd:261101-000000000000999"]  # no title: no item
+    assert len(items) == 5994
 
 
 def _douyin_rows(orders: int, seed: int) -> list[list[object]]:
@@ -180,33 +141,48 @@ def _douyin_rows(orders: int, seed: int) -> list[list[object]]:
     return rows
 
 
-def test_douyin_orders_across_batches_with_rows_that_need_the_row_path(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_douyin_orders_across_batches_with_bad_rows(tmp_path: Path) -> None:
     rows = _douyin_rows(3600, seed=9)  # ≈ 7,200 rows: four batches of 2,000
     for last in (1999, 5999):  # orders cut by the batches' edges
         rows[last + 1][0], rows[last + 1][1] = rows[last][0], f"{rows[last][0]}-{last}"
     rows[1999][4] = "两件"  # a bad quantity on the last row of batch 1 (its order goes on in batch 2)
     rows[3000] = [None] * len(DOUYIN_HEADER)  # a blank line in batch 2
     rows[3500][1] = 6.92345678901235e18  # a sub-order number Excel rounded, batch 2
-    # batch 3 is clean (its first order began in batch 2, read row by row); batch 4 ends with 合计 and goes
-    # row by row, continuing the order batch 3 left open.
-    rows.append(["合计"] + [None] * (len(DOUYIN_HEADER) - 1))
+    rows.append(["合计"] + [None] * (len(DOUYIN_HEADER) - 1))  # batch 4 ends with 合计
     path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *rows]})
-    result = both_ways(tmp_path, monkeypatch, [path])
+    result, orders, items = _import(tmp_path / "ledger.sqlite3", [path])
     assert result.rejected >= 2
+    assert _places(result) == [(2001, "商品数量"), (2002, None), (3502, "子订单编号"), (3501, None)]
+    [file] = result.files
+    assert file.errors[1].message == "同一订单（6900000000000001028）的其他行有错误，本订单整单未导入"
+    assert result.inserted == 3598 == len(orders)
+    stored = {key for key, *_ in orders}
+    assert "douyin:6900000000000001028" not in stored and "douyin:6900000000000001774" not in stored
+    # the order cut by the edge of batch 3 keeps the row that begins batch 4
+    edge_order = rows[5999][0]
+    assert sum(1 for key, *_ in items if key == f"douyin:{edge_order}") == sum(
+        1 for row in rows if row[0] == edge_order)
+    rejected = {"6900000000000001028", "6900000000000001774"}
+    assert len(items) == sum(1 for row in rows if row[0] and row[0] != "合计" and row[0] not in rejected)
 
 
-def test_douyin_orders_that_are_not_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_douyin_orders_that_are_not_together(tmp_path: Path) -> None:
     rows = _douyin_rows(1500, seed=4)
     rows.insert(2500, rows[10])  # an order's row again, two thousand rows later: read again by order
     path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *rows]})
-    both_ways(tmp_path, monkeypatch, [path], expect_columns=True)
+    result, orders, items = _import(tmp_path / "ledger.sqlite3", [path])
+    assert result.inserted == 1500 == len(orders) and not result.rejected
+    moved = rows[10][0]
+    assert sum(1 for key, *_ in items if key == f"douyin:{moved}") == sum(1 for row in rows if row[0] == moved)
+    assert len(items) == len(rows)
 
 
-def test_a_clean_douyin_file_takes_the_column_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *_douyin_rows(1200, seed=2)]})
-    result = both_ways(tmp_path, monkeypatch, [path])
-    assert result.inserted == 1200 and not result.files[0].errors
+def test_a_clean_douyin_file(tmp_path: Path) -> None:
+    rows = _douyin_rows(1200, seed=2)
+    path = write_xlsx(tmp_path / "douyin.xlsx", {"Sheet1": [DOUYIN_HEADER, *rows]})
+    result, orders, items = _import(tmp_path / "ledger.sqlite3", [path])
+    assert result.inserted == 1200 == len(orders) and not result.files[0].errors
+    assert len(items) == len(rows)
 
 
 @pytest.mark.parametrize("case", ["edges", "not together"])
