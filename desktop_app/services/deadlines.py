@@ -32,15 +32,12 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    bindparam,
     delete,
     func,
-    insert,
     or_,
     select,
     true,
     type_coerce,
-    update,
 )
 from sqlalchemy import case as when_then
 from sqlalchemy.orm import Session
@@ -63,6 +60,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
+from desktop_app.store.bulk_rows import insert_rows, update_rows
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
@@ -102,14 +100,15 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, _CASES.c.id.in_(chunk), ctx) for chunk in _chunks(case_ids))
+    return sum(_recompute(session, condition, ctx) for condition in _id_conditions(_CASES.c.id, case_ids))
 
 
 def recompute_for_orders(session: Session, order_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute every case of these orders (call after an import changed their times)."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, _CASES.c.order_id.in_(chunk), ctx) for chunk in _chunks(order_ids))
+    return sum(_recompute(session, condition, ctx)
+               for condition in _id_conditions(_CASES.c.order_id, order_ids))
 
 
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
@@ -234,10 +233,27 @@ def _remember_rules(session: Session, context: RuleContext, platforms: set[str] 
         setting.value = value
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+_RUN = 5000  # consecutive ids recomputed together (an import's new cases): a range needs no parameters
+_MIN_RUN = 50
+
+
+def _id_conditions(column: Any, ids: Iterable[int]) -> Iterator[ColumnElement[bool]]:
+    """Conditions that together select exactly these ids: a range per run of consecutive ids (what
+    an import creates; one query per 5,000 cases instead of per 500), IN lists for the rest."""
     unique = sorted(set(ids))
-    for start in range(0, len(unique), _CHUNK):
-        yield unique[start:start + _CHUNK]
+    scattered: list[int] = []
+    start = 0
+    while start < len(unique):
+        end = start
+        while end + 1 < len(unique) and unique[end + 1] == unique[end] + 1 and end + 1 - start < _RUN:
+            end += 1
+        if end - start + 1 >= _MIN_RUN:
+            yield column.between(unique[start], unique[end])
+        else:
+            scattered.extend(unique[start:end + 1])
+        start = end + 1
+    for first in range(0, len(scattered), _CHUNK):
+        yield column.in_(scattered[first:first + _CHUNK])
 
 
 _Key = tuple[int, str]
@@ -393,36 +409,28 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             existing = stored.pop((case_id, deadline[0]), None)
             if existing is None:
                 inserts.append(_row_values(case_id, deadline))
-            elif existing[1] != (*deadline[1:8], deadline.penalty_fen):
-                updates.append(dict(zip(_UPDATED, (*deadline[1:8], deadline.penalty_fen), strict=True),
-                                    b_id=existing[0]))
-            if first is None and deadline.status is _OPEN:
+            else:
+                compared = (*deadline[1:8], deadline[10])
+                if existing[1] != compared:
+                    updates.append({"id": existing[0], **dict(zip(_UPDATED, compared, strict=True)),
+                                    "status": deadline[5].value})
+            if first is None and deadline[5] is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if first is None:
             if next_due_at is not None or next_due_name is not None:
-                case_updates.append({"b_id": case_id, "next_due_at": None, "next_due_name": None})
+                case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or _stored(next_due_at) != first.due_at:
-            case_updates.append({"b_id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
+            case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
 
     stale = [deadline_id for deadline_id, _ in stored.values()] + duplicates
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
-    if updates:
-        session.execute(
-            update(_DEADLINES).where(_DEADLINES.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in _UPDATED}),
-            updates,
-        )
-    if inserts:
-        session.execute(insert(_DEADLINES), inserts)
+    update_rows(session, Deadline, "id", updates)
+    insert_rows(session, Deadline, inserts)
     if case_updates:
         # next_due_* is derived data: written without bumping the case's version, so a recompute
         # never makes someone's open edit of the case fail as "changed by someone else".
-        session.execute(
-            update(_CASES).where(_CASES.c.id == bindparam("b_id"))
-            .values(next_due_at=bindparam("next_due_at"), next_due_name=bindparam("next_due_name")),
-            case_updates,
-        )
+        update_rows(session, Case, "id", case_updates)
         _refresh_identity_map(session, case_updates)
     if stale or updates or inserts:
         _expire_loaded_deadlines(session)
@@ -446,7 +454,7 @@ def _refresh_identity_map(session: Session, case_updates: list[dict[str, Any]]) 
     if not session.identity_map:
         return
     for values in case_updates:
-        loaded = session.identity_map.get(identity_key(Case, values["b_id"]))
+        loaded = session.identity_map.get(identity_key(Case, values["id"]))
         if loaded is not None:
             set_committed_value(loaded, "next_due_at", values["next_due_at"])
             set_committed_value(loaded, "next_due_name", values["next_due_name"])
