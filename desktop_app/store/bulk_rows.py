@@ -22,7 +22,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     table = Base.metadata.tables[model.__tablename__]
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        session.execute(insert(table), list(rows))
+        portable_insert(session, table, rows)
         return
     names = list(rows[0])
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
@@ -38,14 +38,25 @@ def update_rows(session: Session, model: type[Base], key: str, rows: Sequence[Ma
     names = [name for name in rows[0] if name != key]
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        session.execute(
-            update(table).where(table.c[key] == bindparam(f"b_{key}"))
-            .values({name: bindparam(f"b_{name}") for name in names}),
-            [{f"b_{name}": value for name, value in row.items()} for row in rows],
-        )
+        portable_update(session, table, key, rows)
         return
     statement = f"UPDATE {table.name} SET {', '.join(f'{name} = ?' for name in names)} WHERE {key} = ?"
     _execute_many(session, statement, _driver_values(table, [*names, key], rows))
+
+
+def portable_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`insert_rows` as a Core executemany (every database; what runs on PostgreSQL)."""
+    session.execute(insert(table), list(rows))
+
+
+def portable_update(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`update_rows` as a Core executemany (every database; what runs on PostgreSQL)."""
+    names = [name for name in rows[0] if name != key]
+    session.execute(
+        update(table).where(table.c[key] == bindparam(f"b_{key}"))
+        .values({name: bindparam(f"b_{name}") for name in names}),
+        [{f"b_{name}": value for name, value in row.items()} for row in rows],
+    )
 
 
 def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
