@@ -189,14 +189,7 @@ def compute_from_history(
     timers = pack.applicable(kind, reason)
     if not timers:
         return []
-    get = history.get
-    closings: list[datetime] = []
-    for name in CLOSING_MILESTONES:
-        occurrences = get(name)
-        if occurrences:
-            closings.extend([at.astimezone(UTC) for at, _ in occurrences])
-    if len(closings) > 1:
-        closings.sort()
+    closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen)
     automatic: dict[str, set[datetime]] = {}
@@ -231,16 +224,12 @@ class _Engine:
             next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
         """(starts_at, due_at, estimated, window) of the round started at `event_at`."""
         starts_at = _date_only_start(timer, event_at) if date_only else event_at
-        window: OverrideWindow | None = None
-        if self.pack.has_windows(timer.id):
-            keyed = self.pack.window_keys(timer)
-            keys: dict[str, list[datetime]] = {}
-            if keyed:
-                keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
-                               if next_at is None or t < next_at] for name in keyed}
-            duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
-        else:
-            duration = timer.duration
+        keyed = self.pack.window_keys(timer)
+        keys: dict[str, list[datetime]] = {}
+        if keyed:
+            keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
+                           if next_at is None or t < next_at] for name in keyed}
+        duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
         delta = duration.delta
         if delta is not None:
             # A yearly window carried into a year nobody has entered yet: its dates are a guess.
@@ -294,13 +283,11 @@ class _Engine:
 
     def rounds(self, timer: TimerRule, history: History, automatic: Mapping[str, set[datetime]],
                results: list[ComputedDeadline]) -> None:
-        starts = history.get(timer.starts_from)
+        starts = self._starts(timer, history)
         if not starts:
             return
-        if timer.rounds is _FIRST:
-            starts = starts[:1]
         closed_at, closings = self.closed_at, self.closings
-        met_times = _times(history, timer.met_by)
+        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in history.get(name, ()))
         unrecorded = automatic.get(timer.starts_from, ())
         last = len(starts) - 1
         for index, (at, date_only) in enumerate(starts):
@@ -309,12 +296,7 @@ class _Engine:
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
-            met_at = None
-            for t in met_times:
-                if t >= event_at:
-                    if next_at is None or t < next_at:
-                        met_at = t
-                    break
+            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)), None)
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
                 met_at = next((t for t in closings if event_at <= t < next_at), None)
@@ -333,30 +315,16 @@ class _Engine:
                     status = _MET if met_at is None or met_at <= due_at else _MISSED
             else:
                 status = _MET if met_at <= due_at else _MISSED
-            name = timer.name
-            if timer.assumed:
-                name = timer.display_name
-            if unrecorded and event_at in unrecorded:
+            timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
+            name = timer.display_name
+            if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"
             amount = timer.penalty_amount
             results.append(ComputedDeadline(
-                timer.id if next_at is None else f"{timer.id}@{index + 1}", name, starts_at, due_at,
-                timer.on_expiry, status, met_at, estimated, timer.penalty, window.id if window is not None else None,
+                timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
+                timer.penalty, window.id if window is not None else None,
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
             ))
-
-
-def _times(history: History, names: Sequence[str]) -> list[datetime]:
-    """Every occurrence of these milestones, in UTC and in time order."""
-    found: list[datetime] = []
-    get = history.get
-    for name in names:
-        occurrences = get(name)
-        if occurrences:
-            found.extend([at.astimezone(UTC) for at, _ in occurrences])
-    if len(found) > 1:
-        found.sort()
-    return found
 
 
 def _first(item: tuple[datetime, bool]) -> datetime:

@@ -255,10 +255,6 @@ class RulePack:
                 names.setdefault(window.event, event_name(window))
         return sorted(names.values())
 
-    def has_windows(self, timer_id: str) -> bool:
-        """Whether any date window changes this timer's duration (else it is always the timer's own)."""
-        return timer_id in self._windows
-
     def window_keys(self, timer: TimerRule) -> frozenset[str]:
         """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
         return self._window_keys.get(timer.id, _NO_KEYS)

@@ -100,15 +100,14 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, condition, ctx) for condition in _id_conditions(_CASES.c.id, case_ids))
+    return sum(_recompute(session, _CASES.c.id.in_(chunk), ctx) for chunk in _chunks(case_ids))
 
 
 def recompute_for_orders(session: Session, order_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute every case of these orders (call after an import changed their times)."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, condition, ctx)
-               for condition in _id_conditions(_CASES.c.order_id, order_ids))
+    return sum(_recompute(session, _CASES.c.order_id.in_(chunk), ctx) for chunk in _chunks(order_ids))
 
 
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
@@ -233,27 +232,10 @@ def _remember_rules(session: Session, context: RuleContext, platforms: set[str] 
         setting.value = value
 
 
-_RUN = 5000  # consecutive ids recomputed together (an import's new cases): a range needs no parameters
-_MIN_RUN = 50
-
-
-def _id_conditions(column: Any, ids: Iterable[int]) -> Iterator[ColumnElement[bool]]:
-    """Conditions that together select exactly these ids: a range per run of consecutive ids (what
-    an import creates; one query per 5,000 cases instead of per 500), IN lists for the rest."""
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     unique = sorted(set(ids))
-    scattered: list[int] = []
-    start = 0
-    while start < len(unique):
-        end = start
-        while end + 1 < len(unique) and unique[end + 1] == unique[end] + 1 and end + 1 - start < _RUN:
-            end += 1
-        if end - start + 1 >= _MIN_RUN:
-            yield column.between(unique[start], unique[end])
-        else:
-            scattered.extend(unique[start:end + 1])
-        start = end + 1
-    for first in range(0, len(scattered), _CHUNK):
-        yield column.in_(scattered[first:first + _CHUNK])
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start:start + _CHUNK]
 
 
 _Key = tuple[int, str]
