@@ -36,6 +36,7 @@ from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current
 from desktop_app.services.deadlines import RuleContext, recompute_cases
 from desktop_app.services.reships import ReshipStatus
 from desktop_app.services.stepwise import run_to_end
+from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -45,7 +46,6 @@ from desktop_app.store.intake_queries import (
     case_history,
     case_ids_by_key,
     insert_returning_keys,
-    insert_rows,
     order_items_by_order,
     order_refs_by_key,
     orders_with_items,
@@ -128,14 +128,14 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
         check_cancel()
         yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
-        known = [(key, record) for key, record in records.items() if key in facts]
-        history = case_history(session, [facts[k].id for k, r in known if _may_move(facts[k], r)])
-        for done, (key, record) in enumerate(known, start=len(fresh)):
+        known = [(facts[key], record) for key, record in records.items() if key in facts]
+        moving = {fact.id for fact, record in known if _may_move(fact, record)}
+        history = case_history(session, moving)
+        for done, (fact, record) in enumerate(known, start=len(fresh)):
             if done % PROGRESS_EVERY == 0:
                 check_cancel()
                 yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
-            fact = facts[key]
-            _update_case(session, fact, record, history.get(fact.id), who, outcome, times)
+            _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
         check_cancel()
         recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
@@ -313,12 +313,13 @@ def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:
     return bool(target.milestones) or record.escalated or target.resolve(CaseKind(fact.kind)).value != fact.status
 
 
-def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, history: CaseHistory | None, who: str,
-                 outcome: _Outcome, times: _StepTimes) -> None:
-    """Bring an existing case up to what the platform shows: facts first, then the state, forward only."""
+def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
+                 who: str, outcome: _Outcome, times: _StepTimes) -> None:
+    """Bring an existing case up to what the platform shows: facts first, then the state, forward only
+    (`may_move`: see `_may_move`)."""
     changes = _fact_changes(fact, record)
     actions: tuple[CaseAction, ...] = ()
-    if record.target is not None and (_may_move(fact, record)):
+    if record.target is not None and may_move:
         milestones = frozenset(history.milestones) if history else frozenset()
         progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
                                  record.escalated)

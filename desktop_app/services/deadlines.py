@@ -32,15 +32,12 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    bindparam,
     delete,
     func,
-    insert,
     or_,
     select,
     true,
     type_coerce,
-    update,
 )
 from sqlalchemy import case as when_then
 from sqlalchemy.orm import Session
@@ -63,6 +60,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
+from desktop_app.store.bulk_rows import insert_rows, update_rows
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
@@ -125,7 +123,7 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
     condition: ColumnElement[bool] = _CASES.c.id.is_not(None) if include_closed else _CASES.c.is_open.is_(True)
     if platforms is not None:
         condition = and_(condition, _CASES.c.platform.in_(sorted(set(platforms))))
-    count = _recompute(session, condition, ctx)
+    count = _recompute_in_slices(session, condition, ctx)
     _remember_rules(session, ctx, None if platforms is None else set(platforms))
     return count
 
@@ -161,7 +159,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         count = 0
         if stale:
             session.flush()
-            count = _recompute(session, and_(_CASES.c.is_open.is_(True), _CASES.c.platform.in_(stale)), ctx)
+            count = _recompute_in_slices(session, and_(_CASES.c.is_open.is_(True), _CASES.c.platform.in_(stale)), ctx)
         # Every platform whose rules changed is now computed with them; the others already were.
         _remember_rules(session, ctx, None)
         return count
@@ -293,9 +291,25 @@ def _fetch(session: Session, statement: Select[Any]) -> list[Any]:
         cursor.close()
 
 
-def _recompute(session: Session, condition: ColumnElement[bool], context: RuleContext) -> int:
+_SLICE = 20_000  # case ids per pass of a full recompute: bounds its memory, costs a few queries
+
+
+def _recompute_in_slices(session: Session, condition: ColumnElement[bool], context: RuleContext) -> int:
+    """`_recompute` over consecutive id ranges: every open case of a large ledger at once held all their
+    rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases)."""
+    low, high = session.execute(select(func.min(_CASES.c.id), func.max(_CASES.c.id)).where(condition)).one()
+    if low is None:
+        return 0
+    return sum(_recompute(session, and_(condition, _CASES.c.id.between(start, start + _SLICE - 1)), context)
+               for start in range(low, high + 1, _SLICE))
+
+
+def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """What a recompute of the cases matching `condition` reads: the cases with their orders' times,
+    their milestone events in time order, their stored deadlines (the benchmark times these alone as
+    the floor)."""
     case_ids = select(_CASES.c.id).where(condition)
-    cases = _fetch(session, (
+    return (
         select(
             _CASES.c.id, _CASES.c.platform, _CASES.c.kind, _CASES.c.reason, _CASES.c.is_open,
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
@@ -304,19 +318,28 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             _ORDERS.c.paid_fen,
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
-        .where(condition)
-    ))
+        .where(condition),
+        select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
+        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids), _EVENTS.c.undone_by.is_(None))
+        .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id),
+        select(
+            _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
+            _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
+            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
+        ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
+    )
+
+
+def _recompute(session: Session, condition: ColumnElement[bool], context: RuleContext) -> int:
+    read_cases, read_events, read_deadlines = recompute_reads(condition)
+    cases = _fetch(session, read_cases)
     if not cases:
         return 0
 
     # Every occurrence of each milestone per case, in time order: the engine evaluates rounds.
     # Values stay raw here; only the milestones a case's timers read get converted below.
     events: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
-    for case_id, group in groupby(_fetch(session, (
-        select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
-        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids), _EVENTS.c.undone_by.is_(None))
-        .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id)
-    )), key=itemgetter(0)):
+    for case_id, group in groupby(_fetch(session, read_events), key=itemgetter(0)):
         log: dict[str, list[tuple[Any, Any]]] = {}
         for _, milestone, at, date_only in group:
             found = log.get(milestone)
@@ -330,14 +353,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     stored: dict[_Key, tuple[int, _Compared]] = {}
     duplicates: list[int] = []
     for (deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated,
-         penalty_fen) in _fetch(
-        session,
-        select(
-            _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
-            _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
-            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
-        ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
-    ):
+         penalty_fen) in _fetch(session, read_deadlines):
         key = (case_id, timer_id)
         if key in stored:
             duplicates.append(deadline_id)
@@ -393,36 +409,28 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             existing = stored.pop((case_id, deadline[0]), None)
             if existing is None:
                 inserts.append(_row_values(case_id, deadline))
-            elif existing[1] != (*deadline[1:8], deadline.penalty_fen):
-                updates.append(dict(zip(_UPDATED, (*deadline[1:8], deadline.penalty_fen), strict=True),
-                                    b_id=existing[0]))
-            if first is None and deadline.status is _OPEN:
+            else:
+                compared = (*deadline[1:8], deadline[10])
+                if existing[1] != compared:
+                    updates.append({"id": existing[0], **dict(zip(_UPDATED, compared, strict=True)),
+                                    "status": deadline[5].value})
+            if first is None and deadline[5] is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if first is None:
             if next_due_at is not None or next_due_name is not None:
-                case_updates.append({"b_id": case_id, "next_due_at": None, "next_due_name": None})
+                case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or _stored(next_due_at) != first.due_at:
-            case_updates.append({"b_id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
+            case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
 
     stale = [deadline_id for deadline_id, _ in stored.values()] + duplicates
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
-    if updates:
-        session.execute(
-            update(_DEADLINES).where(_DEADLINES.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in _UPDATED}),
-            updates,
-        )
-    if inserts:
-        session.execute(insert(_DEADLINES), inserts)
+    update_rows(session, Deadline, "id", updates)
+    insert_rows(session, Deadline, inserts)
     if case_updates:
         # next_due_* is derived data: written without bumping the case's version, so a recompute
         # never makes someone's open edit of the case fail as "changed by someone else".
-        session.execute(
-            update(_CASES).where(_CASES.c.id == bindparam("b_id"))
-            .values(next_due_at=bindparam("next_due_at"), next_due_name=bindparam("next_due_name")),
-            case_updates,
-        )
+        update_rows(session, Case, "id", case_updates)
         _refresh_identity_map(session, case_updates)
     if stale or updates or inserts:
         _expire_loaded_deadlines(session)
@@ -446,7 +454,7 @@ def _refresh_identity_map(session: Session, case_updates: list[dict[str, Any]]) 
     if not session.identity_map:
         return
     for values in case_updates:
-        loaded = session.identity_map.get(identity_key(Case, values["b_id"]))
+        loaded = session.identity_map.get(identity_key(Case, values["id"]))
         if loaded is not None:
             set_committed_value(loaded, "next_due_at", values["next_due_at"])
             set_committed_value(loaded, "next_due_name", values["next_due_name"])

@@ -1,7 +1,7 @@
 """What an after-sales import reads and writes in bulk: cases by platform number, orders by number,
 each case's timeline milestones, the deadlines computed for them, and the inserts of new cases,
 placeholder orders, their goods and the new cases' events. Chunked IN lists keep every query far
-below the database's parameter limit; inserts go as one executemany each."""
+below the database's parameter limit; inserts go as one executemany each (`bulk_rows`)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.store.models import (
-    AuditEvent,
-    Base,
-    Case,
-    Deadline,
-    Order,
-    OrderItem,
-    Reship,
-    UtcDateTime,
-    storage_time,
-)
+from desktop_app.store.bulk_rows import insert_rows
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship
 
 _CHUNK = 500
 T = TypeVar("T")
@@ -63,13 +54,17 @@ class CaseFacts:
         return getattr(self, column)
 
 
-_FACT_COLUMNS = [getattr(Case, name) for name in CaseFacts.__slots__]  # type: ignore[attr-defined]
+# Core columns, not the ORM's attributes: a re-import reads 50,000 cases and the ORM's row loading
+# cost three times the query (measured).
+_CASES = Case.__table__
+_FACT_COLUMNS = [_CASES.c[name] for name in CaseFacts.__slots__]  # type: ignore[attr-defined]
 
 
 def case_facts_by_key(session: Session, keys: Iterable[str]) -> dict[str, CaseFacts]:
     found: dict[str, CaseFacts] = {}
+    key_column = _CASES.c.platform_case_key
     for chunk in _chunks(keys):
-        rows = session.execute(select(Case.platform_case_key, *_FACT_COLUMNS).where(Case.platform_case_key.in_(chunk)))
+        rows = session.execute(select(key_column, *_FACT_COLUMNS).where(key_column.in_(chunk)))
         for key, *values in rows:
             found[str(key)] = CaseFacts(*values)
     return found
@@ -77,10 +72,14 @@ def case_facts_by_key(session: Session, keys: Iterable[str]) -> dict[str, CaseFa
 
 def case_ids_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
+    key_column = _CASES.c.platform_case_key
     for chunk in _chunks(keys):
-        rows = session.execute(select(Case.platform_case_key, Case.id).where(Case.platform_case_key.in_(chunk)))
+        rows = session.execute(select(key_column, _CASES.c.id).where(key_column.in_(chunk)))
         found.update({str(key): case_id for key, case_id in rows})
     return found
+
+
+_ORDERS = Order.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +91,8 @@ class OrderRef:
 def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
     found: dict[str, OrderRef] = {}
     for chunk in _chunks(keys):
-        rows = session.execute(select(Order.order_key, Order.id, Order.imported_at.is_not(None))
-                               .where(Order.order_key.in_(chunk)))
+        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None))
+                               .where(_ORDERS.c.order_key.in_(chunk)))
         for key, order_id, imported in rows:
             found[key] = OrderRef(order_id, bool(imported))
     return found
@@ -117,50 +116,12 @@ def insert_returning_keys(session: Session, model: Keyed, key_column: str,
     if not rows:
         return {}
     insert_rows(session, model, rows)
-    key = getattr(model, key_column)
+    table = model.__table__
+    key = table.c[key_column]
     found: dict[Any, int] = {}
     for chunk in _chunks(row[key_column] for row in rows):
-        found.update({k: i for k, i in session.execute(select(key, model.id).where(key.in_(chunk)))})
+        found.update({k: i for k, i in session.execute(select(key, table.c.id).where(key.in_(chunk)))})
     return found
-
-
-def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows that spell out every column they set (the models' Python defaults are not applied).
-
-    On SQLite straight through the driver's executemany with times in the column's storage form (naive
-    UTC text, as SQLAlchemy's DateTime writes it): SQLAlchemy's per-value processing cost twice the
-    insert itself for 50,000 cases and their events (measured). Elsewhere a Core executemany.
-    """
-    if not rows:
-        return
-    table = Base.metadata.tables[model.__tablename__]
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        session.execute(insert(table), list(rows))
-        return
-    names = list(rows[0])
-    times = {name for name in names if isinstance(table.c[name].type, UtcDateTime)}
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    stored: dict[object, str | None] = {}  # a batch repeats its stamps: each distinct time converted once
-
-    def store(value: Any) -> str | None:
-        text = stored.get(value)
-        if text is None and value is not None:
-            text = stored[value] = storage_time(value)
-        return text
-
-    positions = [i for i, n in enumerate(names) if n in times]
-    values = []
-    for row in rows:
-        cells = [row[n] for n in names]
-        for i in positions:
-            cells[i] = store(cells[i])
-        values.append(cells)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(statement, values)
-    finally:
-        cursor.close()
 
 
 def order_items_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, int]]]:
@@ -174,6 +135,9 @@ def order_items_by_order(session: Session, order_ids: Iterable[int]) -> dict[int
     return found
 
 
+_EVENTS = AuditEvent.__table__
+
+
 @dataclass
 class CaseHistory:
     milestones: set[str] = field(default_factory=set)
@@ -181,21 +145,18 @@ class CaseHistory:
 
 
 def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHistory]:
-    """What each case's timeline holds: its milestones and the time of its latest event."""
+    """What each case's timeline holds: its milestones and the time of its latest event (grouped in
+    the database: a re-import asks this of tens of thousands of cases)."""
     found: dict[int, CaseHistory] = {}
+    case_id, at, milestone = _EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.milestone
     for chunk in _chunks(case_ids):
-        rows = session.execute(
-            select(AuditEvent.case_id, AuditEvent.milestone, AuditEvent.at)
-            .where(AuditEvent.case_id.in_(chunk), AuditEvent.subject == "case", AuditEvent.undone_by.is_(None))
-        )
-        for case_id, milestone, at in rows:
-            if case_id is None:
-                continue
-            history = found.setdefault(case_id, CaseHistory())
-            if milestone:
-                history.milestones.add(milestone)
-            if history.latest is None or at > history.latest:
-                history.latest = at
+        of_cases = and_(case_id.in_(chunk), _EVENTS.c.subject == "case", _EVENTS.c.undone_by.is_(None))
+        for found_id, latest in session.execute(select(case_id, func.max(at)).where(of_cases).group_by(case_id)):
+            found[found_id] = CaseHistory(latest=latest)
+        for found_id, name in session.execute(
+            select(case_id, milestone).where(of_cases, milestone.is_not(None)).distinct()
+        ):
+            found[found_id].milestones.add(name)
     return found
 
 
