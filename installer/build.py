@@ -1,7 +1,9 @@
 """Build the installable app: translations, PyInstaller bundle, then a smoke test of the bundle.
 
     python installer/build.py            # dist/AftersalesLedger-<version>/
+    python installer/build.py --dist /tmp/al-dist --work /tmp/al-build   # build outside the tree
     python installer/build.py --no-smoke
+    python installer/build.py --smoke-only --dist /tmp/al-dist           # test a bundle built before
 
 The smoke test (as qutebrowser's release script does) runs the frozen program once headless
 (`case list --json` against a fresh database) and once as a window for a second, and fails on
@@ -27,9 +29,12 @@ def build_translations() -> None:
         subprocess.run([sys.executable, str(tool), "--release"], check=True, cwd=ROOT)
 
 
-def bundle_dir() -> Path:
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    return ROOT / "dist" / f"AftersalesLedger-{version}"
+def project_version() -> str:
+    return str(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+
+
+def bundle_dir(dist: Path) -> Path:
+    return dist / f"AftersalesLedger-{project_version()}"
 
 
 def write_windows_version(version: str) -> Path:
@@ -86,14 +91,19 @@ def smoke(bundle: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--no-smoke", action="store_true")
+    parser.add_argument("--no-smoke", action="store_true", help="build only")
+    parser.add_argument("--smoke-only", action="store_true", help="test the bundle already in --dist")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="where the bundle goes (default: dist/)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's work folder (default: build/)")
     args = parser.parse_args()
-    build_translations()
-    write_windows_version(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-                    str(ROOT / "installer" / "aftersales_ledger.spec")], check=True, cwd=ROOT)
+    if not args.smoke_only:
+        build_translations()
+        write_windows_version(project_version())
+        subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                        "--distpath", str(args.dist), "--workpath", str(args.work),
+                        str(ROOT / "installer" / "aftersales_ledger.spec")], check=True, cwd=ROOT)
     if not args.no_smoke:
-        smoke(bundle_dir())
+        smoke(bundle_dir(args.dist))
 
 
 if __name__ == "__main__":

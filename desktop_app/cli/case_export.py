@@ -8,14 +8,14 @@ from pathlib import Path
 
 from desktop_app.cli import CommandError, add_db_option, open_db
 from desktop_app.core.lifecycle import CaseStatus
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, platform_ids
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp = subparsers.add_parser("export-cases", help="把售后单列表导出为 Excel（.xlsx），可按条件筛选",
                                 description="导出售后单列表（最近更新的在前），筛选条件与 case list 相同。")
     exp.add_argument("out", metavar="OUT.xlsx", type=Path, help="导出到的文件")
-    exp.add_argument("--platform", help="平台：" + " ".join(p.value for p in Platform) + "（或中文名）")
+    exp.add_argument("--platform", help="平台：" + platform_ids() + "（或中文名）")
     exp.add_argument("--kind", help="类型")
     exp.add_argument("--status", help="状态：" + " ".join(s.value for s in CaseStatus))
     exp.add_argument("--reason", help="原因")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseImportResult
 
 SHOWN_ERRORS = 20
@@ -18,10 +19,13 @@ SHOWN_ERRORS = 20
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # Imported here, not at module level: `--help` must stay fast (the profiles read TOML files).
-    from desktop_app.io.case_profiles import PLATFORM_CHOICES
+    from desktop_app.io.case_profiles import PLATFORM_CHOICES, case_profiles
 
+    order = list(Platform)
+    shipped = sorted(case_profiles(), key=lambda profile: min(order.index(p) for p in profile.platforms))
+    exports = "、".join(profile.label for profile in shipped)
     imp = subparsers.add_parser(
-        "import-cases", help="导入平台导出的售后/退款列表（淘宝/天猫退款管理、抖店售后单、拼多多售后、京东服务单）",
+        "import-cases", help=f"导入平台导出的售后/退款列表（{exports}）",
         description="把平台的售后导出文件导入为售后单：按“平台 + 售后单号”查找，已有的向前推进（不会倒退），"
                     "店铺自己记录的备注、责任方、理赔、补发不会被改动。淘宝和天猫的退款导出格式相同，"
                     "天猫店请用 --platform tmall。退出码：0 全部导入；1 有行未导入（其余已保存）；2 有文件被拒绝。",

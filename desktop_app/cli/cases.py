@@ -14,7 +14,7 @@ from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = case.add_subparsers(dest="case_command", metavar="SUBCOMMAND", title="子命令")
 
     add = sub.add_parser("add", help="新建售后单（订单未导入也可以）")
-    add.add_argument("--platform", required=True, help="平台：taobao tmall pdd douyin jd other（或中文名）")
+    add.add_argument("--platform", required=True, help=f"平台：{platform_ids()}（或中文名）")
     add.add_argument("--order", required=True, help="订单号")
     add.add_argument("--kind", required=True, help="类型：" + " ".join(k.value for k in CaseKind))
     add.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import family_label, platform_ids
 
 if TYPE_CHECKING:
     from desktop_app.io.import_results import ImportResult
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from desktop_app.io.import_profiles import PLATFORM_CHOICES
 
     imp = subparsers.add_parser(
-        "import-orders", help="导入平台导出的订单文件（淘宝/天猫、拼多多、抖店、京东）",
+        "import-orders", help=f"导入平台导出的订单文件（{'、'.join(family_label(p) for p in PLATFORM_CHOICES[1:])}）",
         description="导入订单导出文件（.xlsx/.xls/.csv）。淘宝经典版的 ExportOrderDetailList 明细文件"
                     "会与同名的 ExportOrderList 一起导入。退出码：0 全部导入；1 有行未导入（其余已保存）；"
                     "2 有文件被拒绝（该文件未保存）。",
@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                             "商品数量、实付金额、付款时间、发货时间、物流公司、物流单号。")
     exp.add_argument("out", metavar="OUT.xlsx", type=Path, help="导出到的文件")
     exp.add_argument("--platform", metavar="P",
-                     help="只导出一个平台：" + " ".join(p.value for p in Platform) + "（或中文名；taobao 含天猫）")
+                     help="只导出一个平台：" + platform_ids() + "（或中文名；taobao 含天猫）")
     add_db_option(exp)
     exp.set_defaults(handler=_export_orders)
 

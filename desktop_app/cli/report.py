@@ -20,7 +20,7 @@ from typing import Any
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
-from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
+from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty, platform_ids
 from desktop_app.services.report import (
     MONEY_KEYS,
     MONEY_LABELS,
@@ -33,7 +33,7 @@ from desktop_app.services.report import (
 
 
 def register(subparsers: Any) -> None:
-    platforms = " ".join(p.value for p in Platform)
+    platforms = platform_ids()
     parser = subparsers.add_parser(
         "report",
         help="统计：一段时间内的售后单、费用、理赔和时效",

@@ -17,7 +17,7 @@ from desktop_app.cli.arguments import record_id
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
-from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
 from desktop_app.services.reships import (
     BulkShipReport,
     QueueScope,
@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
     paste.set_defaults(handler=_paste)
 
     promise = sub.add_parser("promise", help="记录在聊天中承诺的补发（拼多多承诺履约），输出新售后单编号")
-    promise.add_argument("--platform", required=True, help="平台：taobao tmall pdd douyin jd other（或中文名）")
+    promise.add_argument("--platform", required=True, help=f"平台：{platform_ids()}（或中文名）")
     promise.add_argument("--order", required=True, help="订单号")
     promise.add_argument("--at", metavar="T", help="承诺时间（默认：现在）")
     promise.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, platform_ids
 
 if TYPE_CHECKING:
     from desktop_app.core.statement import GoodsValueStatement
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--case", type=record_id, nargs="+", metavar="N",
                         help="售后单编号（可多个）：有理赔的按理赔写，否则按订单写；订单未导入的跳过并提示")
     cmd.add_argument("--platform", metavar="P",
-                     help="订单所属平台（同一订单号在多个平台都有时）：" + " ".join(p.value for p in Platform))
+                     help="订单所属平台（同一订单号在多个平台都有时）：" + platform_ids())
     cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
     cmd.add_argument("--description", metavar="TEXT", help="仅 --order：情况说明")
     cmd.add_argument("--date", metavar="YYYY-MM-DD", help="落款日期（默认：今天）")

@@ -89,24 +89,19 @@ from desktop_app.core.working_days import WorkdayOverrides
 
 # The data classes live in `rule_pack_model`; importing them from here keeps working.
 __all__ = [
-    "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "MAX_ACTION_LENGTH", "MAX_DURATION",
-    "MAX_NAME_LENGTH", "MILESTONES", "ORDER_MILESTONES", "PACK_NAMES", "WORKDAYS_FILE", "DateOnlyStart", "Duration",
-    "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack", "RulePackError", "TimerRule",
-    "has_user_pack", "load_pack", "load_packs", "load_workday_overrides", "pack_for_platform", "pack_name_for",
-    "parse_toml_text", "parse_workday_overrides", "read_pack_data", "read_pack_text", "reset_user_pack",
-    "save_user_pack", "save_user_pack_text", "save_workday_overrides", "shipped_revision_is_newer",
-    "shipped_rules_dir", "toml_problem", "user_rules_dir", "validate_pack", "validate_pack_text",
+    "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "GENERIC_PACK", "MAX_ACTION_LENGTH",
+    "MAX_DURATION", "MAX_NAME_LENGTH", "MILESTONES", "ORDER_MILESTONES", "PACK_NAMES", "WORKDAYS_FILE",
+    "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack",
+    "RulePackError", "TimerRule", "has_user_pack", "load_pack", "load_packs", "load_workday_overrides",
+    "pack_for_platform", "pack_name_for", "parse_toml_text", "parse_workday_overrides", "platform_of_pack",
+    "read_pack_data", "read_pack_text", "reset_user_pack", "save_user_pack", "save_user_pack_text",
+    "save_workday_overrides", "shipped_revision_is_newer", "shipped_rules_dir", "toml_problem", "user_rules_dir",
+    "validate_pack", "validate_pack_text",
 ]
 
-PACK_NAMES: tuple[str, ...] = ("taobao", "tmall", "pdd", "douyin", "jd", "generic")
-_PACK_BY_PLATFORM: dict[str, str] = {
-    Platform.TAOBAO: "taobao",
-    Platform.TMALL: "tmall",
-    Platform.PDD: "pdd",
-    Platform.DOUYIN: "douyin",
-    Platform.JD: "jd",
-    Platform.OTHER: "generic",
-}
+# Every platform has its own pack, `resources/rules/<platform id>.toml`; `other` uses the generic one.
+GENERIC_PACK = "generic"
+PACK_NAMES: tuple[str, ...] = (*(p.value for p in Platform if p is not Platform.OTHER), GENERIC_PACK)
 WORKDAYS_FILE = "workdays.toml"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -158,11 +153,13 @@ def user_rules_dir() -> Path:
 
 
 def pack_name_for(platform: str) -> str:
-    """The pack a platform's cases use (Tmall has its own, `other` uses the generic pack)."""
-    try:
-        return _PACK_BY_PLATFORM[Platform(platform)]
-    except ValueError:
-        return "generic"
+    """The pack a platform's cases use (Tmall has its own, `other` or an unknown id the generic pack)."""
+    return platform if platform in PACK_NAMES and platform != GENERIC_PACK else GENERIC_PACK
+
+
+def platform_of_pack(name: str) -> Platform | None:
+    """The platform whose cases a pack serves; None for the generic pack."""
+    return Platform(name) if name != GENERIC_PACK and name in PACK_NAMES else None
 
 
 def _check_name(name: str) -> None:

@@ -145,10 +145,31 @@ _ALIASES: dict[str, dict[str, str]] = {
     "ResponsibleParty": {"供应商": "supplier", "档口": "supplier", "快递公司": "carrier"},
 }
 
+# Platforms that share another's order numbering (an order of one may be met under the other), by
+# the platform whose id names the family. Taobao and Tmall shops get the same exports and numbers.
+_FAMILY_OF: dict[str, str] = {"tmall": "taobao"}
+
+
 def platform_family(platform: Platform | str) -> str:
-    """Taobao and Tmall share one order numbering, so they are one family for the order key."""
+    """The order-numbering family of a platform (Tmall is in Taobao's): the prefix of the order key."""
     value = platform.value if isinstance(platform, Platform) else platform
-    return "taobao" if value in ("taobao", "tmall") else value
+    return _FAMILY_OF.get(value, value)
+
+
+def family_members(platform: Platform | str) -> tuple[str, ...]:
+    """Every platform id in `platform`'s family, in vocabulary order: taobao and tmall for either."""
+    family = platform_family(platform)
+    return tuple(p.value for p in Platform if platform_family(p) == family)
+
+
+def family_label(platform: Platform | str) -> str:
+    """The Chinese name of a platform's family: "淘宝/天猫" for taobao or tmall, "拼多多" for pdd."""
+    return "/".join(Platform(p).label for p in family_members(platform))
+
+
+def platform_ids() -> str:
+    """The platform ids for help texts: "taobao tmall pdd douyin jd other"."""
+    return " ".join(p.value for p in Platform)
 
 
 def order_key(platform: Platform | str, order_no: str) -> str:

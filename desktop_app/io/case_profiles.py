@@ -214,5 +214,6 @@ def best_profile(headers: set[str], candidates: Sequence[CaseProfile]) -> CasePr
     return next((p for p in candidates if p.matches(headers)), None)
 
 
-PLATFORM_CHOICES: tuple[str, ...] = ("auto", *dict.fromkeys(
-    p.value for profile in case_profiles() for p in profile.platforms))
+# --platform values: "auto" and every platform a shipped profile reads, in vocabulary order.
+PLATFORM_CHOICES: tuple[str, ...] = ("auto", *(
+    p.value for p in Platform if any(p in profile.platforms for profile in case_profiles())))

@@ -235,16 +235,21 @@ def load_profiles(directory: Path | None = None) -> tuple[ImportProfile, ...]:
     return _load((directory or profiles_dir()).resolve())
 
 
-# --platform values: a platform family, so "taobao" covers both the classic and the 千牛 export.
-PLATFORM_CHOICES: tuple[str, ...] = ("auto", "taobao", "pdd", "douyin", "jd")
+def platform_choices(profiles: Sequence[ImportProfile]) -> tuple[str, ...]:
+    """--platform values: "auto" and each platform family a profile reads, in vocabulary order ("taobao"
+    covers the classic and the 千牛 export of Taobao and Tmall shops)."""
+    families = {platform_family(p.platform) for p in profiles}
+    return ("auto", *(p.value for p in Platform if p.value in families))
+
+
+PLATFORM_CHOICES: tuple[str, ...] = platform_choices(load_profiles())
 
 
 def profiles_for(platform: str, profiles: Sequence[ImportProfile]) -> tuple[ImportProfile, ...]:
     """The profiles allowed for a --platform value ('auto' allows all)."""
     if platform == "auto":
         return tuple(profiles)
-    family = "taobao" if platform in ("taobao", "tmall") else platform
-    return tuple(p for p in profiles if platform_family(p.platform) == family)
+    return tuple(p for p in profiles if platform_family(p.platform) == platform_family(platform))
 
 
 def best_profile(headers: set[str], candidates: Sequence[ImportProfile]) -> ImportProfile | None:

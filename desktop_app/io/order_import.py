@@ -48,7 +48,6 @@ IMPORT_PAGE_CACHE_KIB = -32768  # negative: KiB, SQLite's convention
 CancelCheck = Callable[[], bool]
 ImportRun = Generator[ImportProgress, None, ImportResult]
 
-_PLATFORM_NAMES = "淘宝/天猫（经典版 CSV、千牛 xlsx）、拼多多、抖店、京东"
 _MAPPING_HINT = "。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入"
 
 
@@ -107,7 +106,8 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
                       key=lambda h: sum(1 for group in wanted.identify if any(a in h for a in group)))
         raise UnknownLayout(path, f"表头与列对应方案“{wanted.label}”不符：前 10 行里找不到这些列："
                                   f"{'、'.join(wanted.missing_identity(nearest))}")
-    message = f"无法识别的表格：前 10 行里找不到订单导出的表头。支持：{_PLATFORM_NAMES}的订单导出文件"
+    shipped = "、".join(p.label for p in all_profiles if not p.user)
+    message = f"无法识别的表格：前 10 行里找不到订单导出的表头。支持：{shipped}"
     if len(candidates) < len(all_profiles):
         message = f"表头与所选平台的订单导出不符。可选平台的格式：{'、'.join(p.label for p in candidates)}"
     if closest is not None:

@@ -33,7 +33,7 @@ from desktop_app.core.claims import (
 from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.money import format_yuan
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, family_members
 from desktop_app.paths import data_dir
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import clean_order_no, current_author
@@ -144,9 +144,7 @@ def find_order(session: Session, order_no: str, platform: Platform | None = None
     number = clean_order_no(order_no)
     stmt = select(Order.id, Order.platform).where(Order.order_no == number)
     if platform is not None:
-        family = {Platform.TAOBAO.value, Platform.TMALL.value} \
-            if platform in (Platform.TAOBAO, Platform.TMALL) else {platform.value}
-        stmt = stmt.where(Order.platform.in_(sorted(family)))
+        stmt = stmt.where(Order.platform.in_(family_members(platform)))
     found = session.execute(stmt.order_by(Order.id)).all()
     if not found:
         where = f"{platform.label}上" if platform is not None else ""

@@ -18,7 +18,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, family_members, platform_family
 from desktop_app.io.order_export import OrderExportRow, write_orders_xlsx
 from desktop_app.store.database import Database
 from desktop_app.store.models import Order, OrderItem, Shop
@@ -31,8 +31,8 @@ def platform_values(platform: str | Platform | None) -> list[str] | None:
     if platform is None or platform == "":
         return None
     chosen = platform if isinstance(platform, Platform) else Platform.parse(str(platform))
-    if chosen is Platform.TAOBAO:
-        return [Platform.TAOBAO.value, Platform.TMALL.value]
+    if platform_family(chosen) == chosen.value:
+        return list(family_members(chosen))
     return [chosen.value]
 
 

@@ -40,9 +40,7 @@ __all__ = [
 
 
 def _check_platform(platform: str) -> str:
-    value = platform.strip().lower()
-    if value == "tmall":
-        value = "taobao"
+    value = platform_family(platform.strip().lower())
     if value not in PLATFORM_CHOICES:
         raise UserError(f"无法识别的平台“{platform}”，可用：{'、'.join(PLATFORM_CHOICES)}")
     return value

@@ -18,7 +18,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.statement import GoodsValueStatement, ShopProfile, statement_for_claim, statement_for_order
-from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.core.vocabulary import CaseReason, Platform, family_members
 from desktop_app.services.cases import clean_order_no
 from desktop_app.services.shop_profile import profile_for_shop, seal_path
 from desktop_app.store.case_queries import order_detail
@@ -61,9 +61,7 @@ def find_order_id(session: Session, order_no: str, platform: Platform | None = N
     stmt = select(Order.id, Order.platform).where(Order.order_no == number)
     if platform is not None:
         # Taobao and Tmall share one numbering (services.cases.order_key): either finds the other.
-        family = {Platform.TAOBAO.value, Platform.TMALL.value} if platform in (Platform.TAOBAO, Platform.TMALL) \
-            else {platform.value}
-        stmt = stmt.where(Order.platform.in_(sorted(family)))
+        stmt = stmt.where(Order.platform.in_(family_members(platform)))
     rows = session.execute(stmt.order_by(Order.id)).all()
     if not rows:
         where = f"{platform.label}的" if platform is not None else ""

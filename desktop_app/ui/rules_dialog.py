@@ -42,6 +42,7 @@ from desktop_app.core.rule_packs import (
     PACK_NAMES,
     RulePackError,
     has_user_pack,
+    platform_of_pack,
     read_pack_text,
     reset_user_pack,
     save_user_pack_text,
@@ -49,7 +50,6 @@ from desktop_app.core.rule_packs import (
     user_rules_dir,
     validate_pack_text,
 )
-from desktop_app.core.vocabulary import Platform
 from desktop_app.services.deadlines import recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
@@ -61,8 +61,6 @@ from desktop_app.ui.workday_page import WorkdayPage
 
 RULE_CHANGES = Changes(deadlines=True, cases=True)
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
-_PACK_PLATFORM = {"taobao": Platform.TAOBAO, "tmall": Platform.TMALL, "pdd": Platform.PDD,
-                  "douyin": Platform.DOUYIN, "jd": Platform.JD}
 
 
 class RulesDialog(QDialog):
@@ -179,7 +177,7 @@ class RulesDialog(QDialog):
         raise KeyError(name)
 
     def pack_title(self, name: str) -> str:
-        platform = _PACK_PLATFORM.get(name)
+        platform = platform_of_pack(name)
         return labels.label(platform) if platform is not None else self.tr("通用（其他平台）")
 
     def _refresh_item(self, name: str) -> None:
