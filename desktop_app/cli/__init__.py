@@ -10,15 +10,22 @@ line on stderr, the traceback in `<data folder>/logs/errors.log`, exit code 3.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import __version__
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    db_path_of,
+    location_of,
+    open_db,
+    print_json,
+)
 from desktop_app.cli.terminal_text import visible_output
 from desktop_app.core.errors import LedgerDamaged, UserError
 
@@ -27,52 +34,10 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 INTERNAL_ERROR_EXIT = 3
-
-
-class CommandError(UserError):
-    """A user error with a specific exit code."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="PATH|URL",
-        help="数据库文件，或团队数据库地址 postgresql+psycopg://用户:密码@主机:端口/库名"
-             "（默认：环境变量 AFTERSALES_LEDGER_DB、设置中保存的团队数据库，或用户数据目录中的 ledger.sqlite3）")
-
-
-def add_json_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="以 JSON 输出")
-
-
-def location_of(args: argparse.Namespace) -> LedgerLocation:
-    """The ledger this command works on: `--db`, else AFTERSALES_LEDGER_DB, the saved team server or
-    the local file (services/team.py)."""
-    from desktop_app.services.team import ledger_location
-
-    return ledger_location(getattr(args, "db", None))
-
-
-def db_path_of(args: argparse.Namespace) -> Path:
-    """The SQLite file of a command that works on the file itself (backups, restore, check)."""
-    location = location_of(args)
-    if location.path is None:
-        raise CommandError(f"这个命令只用于本机的数据库文件；{location.display()} 是团队数据库服务器。", 2)
-    return location.path
-
-
-def open_db(args: argparse.Namespace):  # -> Database (imported lazily: keeps `--help` fast)
-    from desktop_app.services.team import seat_name
-    from desktop_app.store.database import open_database
-
-    return open_database(location_of(args), seat=seat_name())
-
-
-def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+# The helpers every command module uses live in cli/common.py (the command modules import that, not
+# this package, which imports them); they stay importable from here.
+__all__ = ["CommandError", "add_db_option", "add_json_option", "build_parser", "db_path_of", "location_of",
+           "open_db", "print_json", "run"]
 
 
 def _command_modules() -> list[Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from desktop_app.cli import CommandError
+from desktop_app.cli.common import CommandError
 
 # Ids are SQLite integers: anything past 2^63 - 1 cannot exist.
 MAX_ID = 2**63 - 1

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, db_path_of, location_of, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, db_path_of, location_of, print_json
 from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.services import backups
 from desktop_app.services.server_backups import dump_server

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import CommandError, add_db_option, open_db
+from desktop_app.cli.common import CommandError, add_db_option, open_db
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, platform_ids
 

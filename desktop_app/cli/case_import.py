@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseImportResult
 

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import list_limit, record_id
+from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,

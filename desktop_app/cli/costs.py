@@ -14,8 +14,8 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty

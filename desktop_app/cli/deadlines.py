@@ -14,8 +14,9 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json, workdays
+from desktop_app.cli import workdays
 from desktop_app.cli.arguments import hours, record_id
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.money import fen_to_yuan, format_yuan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import CHINA, format_china
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.vocabulary import family_label, platform_ids
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import CHINA, format_china
 from desktop_app.core.errors import NotFound, UserError
 

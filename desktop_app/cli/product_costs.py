@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.money import format_yuan
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.store.product_costs import list_product_costs

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError

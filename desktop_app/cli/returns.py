@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import CHINA, format_china, now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus

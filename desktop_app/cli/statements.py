@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.cli.arguments import record_id
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.vocabulary import Platform, platform_ids
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from desktop_app.cli import CommandError, add_json_option, print_json
+from desktop_app.cli.common import CommandError, add_json_option, print_json
 from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
 from desktop_app.store.locations import parse_location

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
 from desktop_app.core.clock import now
 from desktop_app.core.working_days import schedule_warnings
 from desktop_app.io.holiday_schedule_file import (
