@@ -139,23 +139,6 @@ def _date_only_start(timer: TimerRule, at: datetime) -> datetime:
     return datetime.combine(day, _MIDNIGHT, tzinfo=CHINA).astimezone(UTC)
 
 
-def compute_deadlines(
-    pack: RulePack,
-    *,
-    kind: str,
-    reason: str | None,
-    case_open: bool,
-    milestones: Milestones,
-    calendar: WorkdayCalendar | None = None,
-    paid_fen: int | None = None,
-) -> list[ComputedDeadline]:
-    """The case's deadlines when each milestone happened once (see `compute_from_history`)."""
-    return compute_from_history(
-        pack, kind=kind, reason=reason, case_open=case_open,
-        history={name: (value,) for name, value in milestones.items()}, calendar=calendar, paid_fen=paid_fen,
-    )
-
-
 def compute_from_history(
     pack: RulePack,
     *,
@@ -333,9 +316,3 @@ def _first(item: tuple[datetime, bool]) -> datetime:
 
 def _order(deadline: ComputedDeadline) -> tuple[datetime, str]:
     return deadline.due_at, deadline.timer_id
-
-
-def next_open(deadlines: list[ComputedDeadline]) -> ComputedDeadline | None:
-    """The earliest open deadline (overdue ones included): what the 下一个时限 column shows."""
-    open_ones = [d for d in deadlines if d.status is DeadlineStatus.OPEN]
-    return min(open_ones, key=lambda d: (d.due_at, d.timer_id)) if open_ones else None

@@ -173,18 +173,6 @@ class WorkdayCalendar:
                 return day, estimated
         raise ValueError(f"{after.isoformat()} 之后十年内找不到工作日，请检查自定义休息日设置")
 
-    def count_working_days(self, first: date, last: date) -> tuple[int, bool]:
-        """Working days in first..last inclusive, and whether any of them was estimated."""
-        count = 0
-        estimated = False
-        day = first
-        while day <= last:
-            working, est = self.is_working_day(day)
-            estimated = estimated or est
-            count += working
-            day += timedelta(days=1)
-        return count, estimated
-
 
 # From this day of the year on, deadlines counted in working days reach into next year.
 _LOOK_AHEAD_FROM = (11, 1)

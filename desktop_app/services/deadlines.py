@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
@@ -101,13 +101,6 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     session.flush()
     ctx = context or RuleContext.load()
     return sum(_recompute(session, _CASES.c.id.in_(chunk), ctx) for chunk in _chunks(case_ids))
-
-
-def recompute_for_orders(session: Session, order_ids: Iterable[int], context: RuleContext | None = None) -> int:
-    """Recompute every case of these orders (call after an import changed their times)."""
-    session.flush()
-    ctx = context or RuleContext.load()
-    return sum(_recompute(session, _CASES.c.order_id.in_(chunk), ctx) for chunk in _chunks(order_ids))
 
 
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
@@ -645,13 +638,3 @@ def count_overdue(session: Session, now: datetime | None = None) -> int:
 def case_deadlines(session: Session, case_id: int) -> list[DeadlineRow]:
     """All deadlines of one case (open, met and missed), for the case's detail view."""
     return list_deadlines(session, case_id=case_id, include_all=True)
-
-
-def summarise(rows: Sequence[DeadlineRow], now: datetime) -> dict[Urgency, int]:
-    """How many open rows are overdue / due within 24 h / later (status bar, tray)."""
-    counts = dict.fromkeys(Urgency, 0)
-    for row in rows:
-        level = row.urgency(now)
-        if level is not None:
-            counts[level] += 1
-    return counts

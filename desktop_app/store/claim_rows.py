@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +19,6 @@ from desktop_app.core.claim_escalation import ClaimFacts, Holding, NextStep, esc
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import NotFound
-from desktop_app.core.money import fen_to_yuan
 from desktop_app.store.case_queries import OpenState, event_rows, order_detail
 from desktop_app.store.models import AuditEvent, CarrierClaim, ClaimEvidence, ClaimItem, Order, Reship
 from desktop_app.store.rows import EventRow, OrderItemRow, OrderRow
@@ -310,14 +308,6 @@ class ClaimSums:
     claimed_fen: int = 0
     received_fen: int = 0
     outstanding_fen: int = 0
-
-    @property
-    def received_yuan(self) -> Decimal:
-        return fen_to_yuan(self.received_fen)
-
-    @property
-    def outstanding_yuan(self) -> Decimal:
-        return fen_to_yuan(self.outstanding_fen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -418,7 +418,7 @@ def test_filters_totals_and_carrier_subtotals(db: Database) -> None:
         totals = claim_totals(s, ClaimFilter())
         assert (totals.total.count, totals.total.claimed_fen, totals.total.received_fen,
                 totals.total.outstanding_fen) == (4, 36000, 10000, 25000)
-        assert str(totals.total.outstanding_yuan) == "250.00"
+        assert totals.total.outstanding_fen == 25000
         assert [(t.carrier, t.sums.count, t.sums.claimed_fen, t.sums.received_fen, t.sums.outstanding_fen)
                 for t in totals.by_carrier] == [
             ("顺丰速运", 1, 20000, 5000, 15000), ("中通快递", 2, 15000, 5000, 10000), ("", 1, 1000, 0, 0)]

@@ -10,10 +10,10 @@ from desktop_app.core.clock import CHINA, Moment, parse_moment
 from desktop_app.core.deadlines import (
     ComputedDeadline,
     DeadlineStatus,
+    Milestones,
     Urgency,
-    compute_deadlines,
+    compute_from_history,
     format_remaining,
-    next_open,
     urgency,
 )
 from desktop_app.core.rule_packs import RulePack, load_pack
@@ -38,6 +38,13 @@ def ms(**events: str) -> dict[str, tuple[datetime, bool]]:
         moment: Moment = parse_moment(text)
         result[name] = (moment.at, moment.date_only)
     return result
+
+
+def compute_deadlines(pack: RulePack, *, kind: str, reason: str | None, case_open: bool, milestones: Milestones,
+                      calendar: WorkdayCalendar | None = None) -> list[ComputedDeadline]:
+    """The deadlines when each milestone happened once."""
+    return compute_from_history(pack, kind=kind, reason=reason, case_open=case_open, calendar=calendar,
+                                history={name: (value,) for name, value in milestones.items()})
 
 
 def compute(pack: str | RulePack, kind: str, reason: str | None = None, case_open: bool = True,
@@ -301,16 +308,16 @@ def test_no_timer_for_kinds_the_pack_does_not_cover() -> None:
     assert compute("douyin", "reship", "missing_item") == {}  # nothing has started yet
 
 
-def test_results_sorted_in_utc_and_next_open() -> None:
+def test_results_sorted_in_utc_and_the_next_open_one() -> None:
     found = compute_deadlines(
         load_pack("taobao"), kind="return_refund", reason="no_reason_7d", case_open=True,
         milestones=ms(signed="2026-04-01 08:00", requested="2026-04-01 20:15", return_agreed="2026-04-02 09:30"),
     )
     assert [d.due_at for d in found] == sorted(d.due_at for d in found)
     assert all(d.due_at.tzinfo is UTC and d.starts_at.tzinfo is UTC for d in found)
-    first = next_open(found)
+    first = min((d for d in found if d.status is OPEN), key=lambda d: (d.due_at, d.timer_id))
     # Agreeing to the return answered the request and settled the intervention clock.
-    assert first is not None and first.timer_id == "buyer_ship_return"
+    assert first.timer_id == "buyer_ship_return"
     assert first.due_at == at("2026-04-09 09:30")
     assert [d.timer_id for d in found if d.status is MET] == [
         "refund_intervention", "seller_answer_return", "no_reason_window",
