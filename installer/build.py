@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,35 +61,77 @@ def write_windows_version(version: str) -> Path:
     return path
 
 
+SAMPLE = ROOT / "tests" / "fixtures" / "samples" / "pdd_orders.csv"
+SAMPLE_ORDER = "261101-103283030276851"  # the sample's first order
+
+
+def _run(argv: list[str], env: dict[str, str], what: str, timeout: float = 300) -> str:
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    if result.returncode != 0 or "Traceback" in result.stderr:
+        raise SystemExit(f"smoke test ({what}) failed: exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _orders(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute("SELECT count(*) FROM orders").fetchone()[0])
+    except sqlite3.Error:  # not created yet, or being migrated by the window
+        return 0
+
+
+def _window(exe: Path, args: list[str], env: dict[str, str], until: Callable[[], bool], what: str,
+            seconds: float = 90) -> None:
+    """Start the windowed program, wait until `until()` holds (or `seconds` pass), close it, and fail on
+    an early exit, a traceback, a Qt warning or an error in its output."""
+    window = subprocess.Popen([str(exe), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and window.poll() is None and not until():
+        time.sleep(0.5)
+    early = window.poll() is not None
+    window.terminate()
+    output, _ = window.communicate(timeout=30)
+    if early:
+        raise SystemExit(f"smoke test ({what}) exited early:\n{output}")
+    if not until():
+        raise SystemExit(f"smoke test ({what}): not done within {seconds:.0f} s\n{output}")
+    bad = [line for line in output.splitlines() if any(w in line for w in ("Traceback", "Error", "Warning", "警告"))]
+    if bad:
+        raise SystemExit(f"smoke test ({what}) printed errors:\n{output}")
+
+
 def smoke(bundle: Path) -> None:
-    exe = bundle / ("AftersalesLedger.exe" if os.name == "nt" else "AftersalesLedger")
-    cli = bundle / ("aftersales-cli.exe" if os.name == "nt" else "aftersales-cli")
+    """The frozen programs, as a user runs them: the CLI (version, list, an import, a statement PDF)
+    and the window in Chinese, in English, and opening a file the desktop passed ("open with")."""
+    suffix = ".exe" if os.name == "nt" else ""
+    exe, cli = bundle / f"AftersalesLedger{suffix}", bundle / f"aftersales-cli{suffix}"
+    if not list(bundle.rglob("desktop_app_en.qm")):
+        raise SystemExit("smoke test: the English translation (.qm) is not in the bundle")
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, AFTERSALES_LEDGER_HOME=tmp, QT_QPA_PLATFORM="offscreen")
-        db = str(Path(tmp) / "smoke.sqlite3")
-        result = subprocess.run([str(cli), "case", "list", "--db", db, "--json"], capture_output=True, text=True,
-                                env=env, timeout=120, check=False)
-        if result.returncode != 0 or result.stdout.strip() != "[]":
-            raise SystemExit(f"smoke test (CLI) failed: {result.returncode}\n{result.stdout}\n{result.stderr}")
-        sample = ROOT / "tests" / "fixtures" / "samples" / "pdd_orders.csv"
-        result = subprocess.run([str(cli), "import-orders", str(sample), "--db", db], capture_output=True,
-                                text=True, env=env, timeout=300, check=False)
-        if result.returncode != 0 or "Traceback" in result.stderr:
-            raise SystemExit(f"smoke test (CLI import) failed: {result.returncode}\n{result.stderr}")
-        if not (bundle / "_internal" / "resources" / "i18n" / "desktop_app_en.qm").exists() and not list(
-                bundle.rglob("desktop_app_en.qm")):
-            raise SystemExit("smoke test: the English translation (.qm) is not in the bundle")
-        window = subprocess.Popen([str(exe), "--db", db], env=env, stderr=subprocess.PIPE, text=True)
-        try:
-            window.wait(timeout=4)
-            raise SystemExit(f"smoke test (window) exited early:\n{window.stderr.read() if window.stderr else ''}")
-        except subprocess.TimeoutExpired:
-            window.terminate()
-            _, err = window.communicate(timeout=10)
-        bad = [line for line in err.splitlines() if "Traceback" in line or "Error" in line]
-        if bad:
-            raise SystemExit("smoke test (window) printed errors:\n" + err)
-    print(f"smoke test passed: {exe}")
+        home = Path(tmp) / "home"
+        env = dict(os.environ, AFTERSALES_LEDGER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+        db = Path(tmp) / "smoke.sqlite3"
+        if project_version() not in _run([str(cli), "--version"], env, "CLI --version"):
+            raise SystemExit("smoke test (CLI --version): the version is not printed")
+        if _run([str(cli), "case", "list", "--db", str(db), "--json"], env, "CLI case list").strip() != "[]":
+            raise SystemExit("smoke test (CLI case list): a new ledger is not empty")
+        _run([str(cli), "import-orders", str(SAMPLE), "--db", str(db)], env, "CLI import")
+        pdf = Path(tmp) / "货值说明.pdf"
+        _run([str(cli), "statement", "--order", SAMPLE_ORDER, "--platform", "pdd", "--out", str(pdf), "--db", str(db)],
+             env, "CLI statement PDF")
+        if not pdf.read_bytes().startswith(b"%PDF"):
+            raise SystemExit("smoke test (CLI statement PDF): no PDF written")
+        log = home / "logs" / "ledger.log"
+        _window(exe, ["--db", str(db)], env, log.exists, "window, Chinese")
+        settings = home / "settings.ini"
+        settings.write_text("[ui]\nlanguage=en\n", encoding="utf-8")
+        started = log.stat().st_size
+        _window(exe, ["--db", str(db)], env, lambda: log.stat().st_size > started, "window, English")
+        if "no translation for en" in log.read_text(encoding="utf-8", errors="replace")[started:]:
+            raise SystemExit("smoke test (window, English): the English translation did not load")
+        opened = Path(tmp) / "opened.sqlite3"  # "open with": the desktop passes only the file
+        _window(exe, ["--db", str(opened), str(SAMPLE)], env, lambda: _orders(opened) > 0, "window, open with")
+    print(f"smoke test passed: {exe} and {cli}")
 
 
 def main() -> None:
