@@ -16,7 +16,7 @@ from desktop_app.core.deadlines import (
     format_remaining,
     urgency,
 )
-from desktop_app.core.rule_packs import RulePack, load_pack
+from desktop_app.core.rule_packs import PACK_NAMES, RulePack, load_pack
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
 
@@ -58,7 +58,7 @@ def compute(pack: str | RulePack, kind: str, reason: str | None = None, case_ope
 # --- 7-day no-reason return ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pack", ["taobao", "tmall", "pdd", "douyin", "jd", "generic"])
+@pytest.mark.parametrize("pack", PACK_NAMES)
 def test_seven_day_window_from_an_exact_signing_time(pack: str) -> None:
     d = compute(pack, "return_refund", "no_reason_7d", signed="2026-03-10 14:23:05")["no_reason_window"]
     assert d.starts_at == at("2026-03-10 14:23:05")
