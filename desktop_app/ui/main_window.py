@@ -27,6 +27,7 @@ from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
 from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
+from desktop_app.ui.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules
 from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
@@ -185,13 +186,18 @@ class MainWindow(QMainWindow):
 
     # --- database ----------------------------------------------------------------------------
     def open_database(self) -> None:
-        """Open (create, migrate) the ledger on the worker thread, after the window is painted."""
+        """Open (create, migrate) the ledger on the worker thread, after the window is painted, while
+        the reading thread imports the tabs' code (ui/startup.py): the GUI thread only builds them."""
         path = self.db_path
+        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
 
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            return open_database(path)
+            db = open_database(path)
+            if preloaded is not None:
+                preloaded.result()  # load_modules never raises
+            return db
 
         self.runner.run(work, self._database_opened, self._database_failed)
 
@@ -206,7 +212,7 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._build_tabs()
-        self.context.set_database(db)
+        self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
         self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
         self.runner.changed.connect(self._orders_changed)
@@ -215,6 +221,8 @@ class MainWindow(QMainWindow):
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
         self.notifier.start()
+        # The import code after the start-up jobs, on the worker: the first import opens at once.
+        self.runner.run(lambda: load_modules(IMPORT_MODULES))
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", str(db.path))
         if db.backup_path is not None:
