@@ -1,6 +1,10 @@
 """Does the window ever freeze? (issue 15) — measured end to end in a fresh GUI process each time.
 
     python bench/bench_freeze.py [--cases 1000000] [--db PATH] [--runs 3] [--only NAME ...]
+                                 [--sorts receiver,order_no,next_due] [--code DIR]
+
+`--code DIR` runs the GUI children on another checkout (e.g. main, before this change) for a side by
+side; its schema must be able to open the ledger (run the older code first: this one migrates it).
 
 Each measurement launches the app the way a user does (`desktop_app.ui.app.run_gui`, offscreen Qt),
 with an event-loop gap probe on the GUI thread: a 5 ms timer whose late ticks are the freezes a user
@@ -248,13 +252,16 @@ app.exec()
 """
 
 
+CODE = ROOT  # the checkout whose app the GUI children run (--code)
+
+
 def run(script: str, *args: str) -> dict[str, object]:
     home = tempfile.mkdtemp(prefix="bench-freeze-home-")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AFTERSALES_LEDGER_HOME=home, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AFTERSALES_LEDGER_HOME=home, PYTHONPATH=str(CODE))
     try:
         t0 = time.time()
         proc = subprocess.run([sys.executable, "-c", script, repr(t0), *args], capture_output=True, text=True,
-                              env=env, cwd=ROOT, check=False, timeout=900)
+                              env=env, cwd=CODE, check=False, timeout=3600)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -309,7 +316,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=["floor", "launch", "first_search", "first_import",
                                                       "sort_scroll", "queries"])
+    parser.add_argument("--sorts", default=",".join(SORTS))
+    parser.add_argument("--code", type=Path, default=ROOT)
     args = parser.parse_args()
+    global CODE
+    CODE = args.code.resolve()
+    print(f"app code: {CODE}")
     from bench.seed_ledger import seed
 
     big = args.db or HERE / "out" / f"ledger-{args.cases}.sqlite3"
@@ -347,7 +359,7 @@ def main() -> None:
                   f"{max(float(r['first_import_gap_ms']) for r in runs):.0f}), import_files() call "  # type: ignore[arg-type]
                   f"{median([float(r['import_call_ms']) for r in runs]):.0f} ms; target gap {TARGETS['gap_ms']} ms")  # type: ignore[arg-type]
         if "sort_scroll" in args.only:
-            result = run(CHILD, "sort_scroll", str(big), ",".join(SORTS))
+            result = run(CHILD, "sort_scroll", str(big), args.sorts)
             print(f"\nsort and scroll (1M): longest gap {result['sort_scroll_gap_ms']} ms; target "
                   f"{TARGETS['gap_ms']} ms\n")
             print("| column | order | step | longest gap (ms) | rows shown after (ms) |")

@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
 from desktop_app.store import case_queries
-from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter
+from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, OrderFilter
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, Order
 from desktop_app.store.rows import CaseRow
@@ -148,3 +150,33 @@ def test_countdown_reads_like_a_person() -> None:
     assert countdown(ref - timedelta(days=2, hours=1), ref) == "已逾期 2 天"
     assert countdown(ref + timedelta(minutes=20), ref) == "剩 20 分钟"
     assert countdown(None, ref) == ""
+
+
+def test_sorting_then_scrolling_shows_the_right_rows(qtbot: QtBot, db_path: Path) -> None:
+    """A table view sorted by receiver and scrolled deep lists what the database lists at that offset,
+    filled in by the reading thread (the rows show "…" until their page arrives)."""
+    n = PAGE_SIZE * 6
+    bulk_seed(db_path, n)
+    db = open_database(db_path)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 400)
+    view.show()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        view.sortByColumn(model.column_index(CaseSort.RECEIVER), Qt.SortOrder.DescendingOrder)
+    view.scrollTo(model.index(PAGE_SIZE * 4 + 50, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    top = view.rowAt(0)
+    assert top >= PAGE_SIZE * 4
+    qtbot.waitUntil(lambda: model.is_loaded(top), timeout=5000)
+    shown = [model.index(row, model.column_index(CaseSort.RECEIVER)).data() for row in range(top, top + 10)]
+    with db.reading() as session:
+        expected = case_queries.case_rows(session, CaseFilter(), CaseOrder(CaseSort.RECEIVER, True), top, 10)
+    assert shown == [r.receiver for r in expected]
+    assert shown == sorted(shown, reverse=True)
+    runner.shutdown()
+    db.close()
