@@ -202,7 +202,6 @@ class MainWindow(QMainWindow):
         self.runner.run(work, self._database_opened, self._database_failed)
 
     def _database_opened(self, db: Database) -> None:
-        from desktop_app.services.deadlines import recompute_changed_rules
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
         self.care.opened(db)
@@ -212,17 +211,15 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._build_tabs()
+        # The start-up jobs wait for the Cases table's first page: they would otherwise take the CPU
+        # (and Python's lock) from it — a first deadline recompute of a million cases runs for minutes.
+        self.cases_tab.model.loaded.connect(self._start_jobs)
+        self.cases_tab.model.load_failed.connect(self._start_jobs)
         self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
-        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
-        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
         self.runner.changed.connect(self._orders_changed)
-        self.catch_up_search()
         self.notifier = DeadlineNotifier(self.context, self)
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
-        self.notifier.start()
-        # The import code after the start-up jobs, on the worker: the first import opens at once.
-        self.runner.run(lambda: load_modules(IMPORT_MODULES))
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", str(db.path))
         if db.backup_path is not None:
@@ -231,6 +228,19 @@ class MainWindow(QMainWindow):
         if self._files_to_import:
             self.import_files(self._files_to_import)
             self._files_to_import = []
+
+    def _start_jobs(self, *_first_load: object) -> None:
+        """Once, after the Cases table's first page: what keeps the ledger current in the background."""
+        from desktop_app.services.deadlines import recompute_changed_rules
+
+        self.cases_tab.model.loaded.disconnect(self._start_jobs)
+        self.cases_tab.model.load_failed.disconnect(self._start_jobs)
+        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
+        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.catch_up_search()
+        self.notifier.start()
+        # The import code after the start-up jobs, on the worker: the first import opens at once.
+        self.runner.run(lambda: load_modules(IMPORT_MODULES))
 
     def import_when_open(self, paths: list[Path]) -> None:
         """Import these files as soon as the ledger is open (the desktop's "open with")."""
