@@ -336,7 +336,7 @@ def main() -> None:
         empty = work / "empty.sqlite3"
         created = subprocess.run([sys.executable, "-c", "import sys; from desktop_app.store.database import "
                                   "open_database; open_database(sys.argv[1]).close()", str(empty)],
-                                 env=dict(os.environ, PYTHONPATH=str(CODE)), check=False)
+                                 env=dict(os.environ, PYTHONPATH=str(CODE)), cwd=CODE, check=False)
         if created.returncode:
             raise SystemExit("could not create the empty ledger")
         if "floor" in args.only:
