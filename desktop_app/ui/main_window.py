@@ -27,7 +27,7 @@ from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
 from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
-from desktop_app.ui.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules
+from desktop_app.ui.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules, preload_in_background
 from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
@@ -239,8 +239,9 @@ class MainWindow(QMainWindow):
         self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
         self.catch_up_search()
         self.notifier.start()
-        # The import code after the start-up jobs, on the worker: the first import opens at once.
-        self.runner.run(lambda: load_modules(IMPORT_MODULES))
+        # The import code, on a thread of its own (neither the worker nor the reading thread waits
+        # for it): an import started right after launch no longer imports it on the GUI thread.
+        preload_in_background(IMPORT_MODULES)
 
     def import_when_open(self, paths: list[Path]) -> None:
         """Import these files as soon as the ledger is open (the desktop's "open with")."""

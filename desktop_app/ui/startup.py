@@ -6,14 +6,15 @@ then building them, so the painted window froze and the Cases table became usabl
 launch; the first import then spent 215–272 ms importing the import code and openpyxl on the GUI
 thread (issue 15). Now, while the worker thread opens the ledger (its integrity check runs in
 SQLite, without the GIL), the reading thread imports `WINDOW_MODULES`; the GUI thread only builds
-the tabs. After the start-up jobs, the worker imports `IMPORT_MODULES`, so the first import opens at
-once.
+the tabs. Once the Cases table shows its first page, a thread of its own imports `IMPORT_MODULES`,
+so the first import opens at once.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,10 @@ def load_modules(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:  # logged; the GUI imports it again and shows the error there
             log.exception("preloading %s failed", name)
+
+
+def preload_in_background(names: Iterable[str]) -> threading.Thread:
+    """Import these modules on a daemon thread of their own (it never holds up the worker or reads)."""
+    thread = threading.Thread(target=load_modules, args=(tuple(names),), name="ledger-preload", daemon=True)
+    thread.start()
+    return thread
