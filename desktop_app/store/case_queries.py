@@ -89,8 +89,13 @@ class CaseOrder:
     descending: bool = True
 
 
-def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms. `drive_from_orders`: the open state is tested on an expression, so
+    that no planner walks the cases' `is_open` indexes and sorts what it found (SQLite, without
+    statistics, takes `is_open = 1` for a few rows); the orders' sort index then drives the query and
+    each order's cases are checked in `ix_cases_order_id_is_open` (portable: no index hint)."""
     conds: list[ColumnElement[bool]] = []
+    is_open: ColumnElement[Any] = func.coalesce(Case.is_open, False) if drive_from_orders else Case.is_open
     if f.search.strip():
         conds.append(Case.order_id.in_(matching_order_ids(f.search, dialect)))
     if f.platforms:
@@ -104,9 +109,9 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     if f.reason:
         conds.append(Case.reason == f.reason)
     if f.open_state == OpenState.OPEN:
-        conds.append(Case.is_open.is_(True))
+        conds.append(is_open.is_(True))
     elif f.open_state == OpenState.CLOSED:
-        conds.append(Case.is_open.is_(False))
+        conds.append(is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
     if f.case_ids is not None:
@@ -160,7 +165,7 @@ def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[t
         stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
     if order.column in _ORDER_SIDE_SORTS:
         ties = [Order.id, Case.id]
-    conds = _conditions(f, dialect)
+    conds = _conditions(f, dialect, drive_from_orders=order.column in _ORDER_SIDE_SORTS)
     if conds:
         stmt = stmt.where(and_(*conds))
     return stmt, ties
