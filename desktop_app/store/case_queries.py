@@ -95,7 +95,8 @@ def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False) ->
     statistics, takes `is_open = 1` for a few rows); the orders' sort index then drives the query and
     each order's cases are checked in `ix_cases_order_id_is_open` (portable: no index hint)."""
     conds: list[ColumnElement[bool]] = []
-    is_open: ColumnElement[Any] = func.coalesce(Case.is_open, False) if drive_from_orders else Case.is_open
+    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
+                                   else Case.is_open.expression)
     if f.search.strip():
         conds.append(Case.order_id.in_(matching_order_ids(f.search, dialect)))
     if f.platforms:
@@ -152,7 +153,7 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
 _ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
 
 
-def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[tuple[int]], list[Any]]:
+def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[int], list[Any]]:
     """The filtered case ids, and the sort keys after the sorted column (ties: by order, then case).
 
     Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
