@@ -211,15 +211,15 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._build_tabs()
+        self.runner.changed.connect(self._orders_changed)
+        self.notifier = DeadlineNotifier(self.context, self)
+        self.notifier.message.connect(self.show_message)
+        self.notifier.open_requested.connect(self.show_calendar)
         # The start-up jobs wait for the Cases table's first page: they would otherwise take the CPU
         # (and Python's lock) from it — a first deadline recompute of a million cases runs for minutes.
         self.cases_tab.model.loaded.connect(self._start_jobs)
         self.cases_tab.model.load_failed.connect(self._start_jobs)
         self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
-        self.runner.changed.connect(self._orders_changed)
-        self.notifier = DeadlineNotifier(self.context, self)
-        self.notifier.message.connect(self.show_message)
-        self.notifier.open_requested.connect(self.show_calendar)
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", str(db.path))
         if db.backup_path is not None:
