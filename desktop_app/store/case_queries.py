@@ -89,8 +89,14 @@ class CaseOrder:
     descending: bool = True
 
 
-def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms. `drive_from_orders`: the open state is tested on an expression, so
+    that no planner walks the cases' `is_open` indexes and sorts what it found (SQLite, without
+    statistics, takes `is_open = 1` for a few rows); the orders' sort index then drives the query and
+    each order's cases are checked in `ix_cases_order_id_is_open` (portable: no index hint)."""
     conds: list[ColumnElement[bool]] = []
+    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
+                                   else Case.is_open.expression)
     if f.search.strip():
         conds.append(Case.order_id.in_(matching_order_ids(f.search, dialect)))
     if f.platforms:
@@ -104,9 +110,9 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     if f.reason:
         conds.append(Case.reason == f.reason)
     if f.open_state == OpenState.OPEN:
-        conds.append(Case.is_open.is_(True))
+        conds.append(is_open.is_(True))
     elif f.open_state == OpenState.CLOSED:
-        conds.append(Case.is_open.is_(False))
+        conds.append(is_open.is_(False))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
     if f.case_ids is not None:
@@ -147,27 +153,56 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
 _ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
 
 
-def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
-    """A page of the Cases table; ties broken by id so paging is stable.
+def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[int], list[Any]]:
+    """The filtered case ids, and the sort keys after the sorted column (ties: by order, then case).
 
-    The page's case ids are chosen on the cases table alone (its indexes), and only those rows are
-    joined to orders and shops: a search matching thousands of orders then reads 200 order rows,
-    not thousands.
-    """
-    column = _SORT_COLUMNS[order.column]
-    ordering: list[ColumnElement[Any]] = []
-    if order.column is CaseSort.NEXT_DUE:  # cases without a timer go last either way
-        ordering.append(column.is_(None).asc())
-    ordering.append(column.desc() if order.descending else column.asc())
-    ordering.append(Case.id.desc() if order.descending else Case.id.asc())
-    conds = _conditions(f, session.get_bind().dialect.name)
+    Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
+    (`ix_cases_order_id_is_open`), so no page sorts every listed case (issue 15)."""
+    stmt = select(Case.id)
+    ties: list[Any] = [Case.id]
     if order.column in _ORDER_SIDE_SORTS or f.shop_id is not None:
-        ids_stmt = select(Case.id).join(Order, Order.id == Case.order_id).outerjoin(Shop, Shop.id == Order.shop_id)
-    else:
-        ids_stmt = select(Case.id)
+        stmt = stmt.join(Order, Order.id == Case.order_id)
+    if order.column is CaseSort.SHOP:
+        stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
+    if order.column in _ORDER_SIDE_SORTS:
+        ties = [Order.id, Case.id]
+    conds = _conditions(f, dialect, drive_from_orders=order.column in _ORDER_SIDE_SORTS)
     if conds:
-        ids_stmt = ids_stmt.where(and_(*conds))
-    ids = list(session.execute(ids_stmt.order_by(*ordering).offset(offset).limit(limit)).scalars())
+        stmt = stmt.where(and_(*conds))
+    return stmt, ties
+
+
+def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[int]:
+    stmt, ties = _ids_select(f, order, session.get_bind().dialect.name)
+    column = _SORT_COLUMNS[order.column]
+
+    def sorted_by(*keys: Any) -> list[Any]:
+        return [k.desc() if order.descending else k.asc() for k in keys]
+
+    if order.column is not CaseSort.NEXT_DUE:
+        return list(session.execute(stmt.order_by(*sorted_by(column, *ties)).offset(offset).limit(limit)).scalars())
+    # Cases without a timer go last either way: two ranges, each read in index order (an ORDER BY on
+    # `next_due_at IS NULL` sorted every listed case for each page). The undated range starts after
+    # the dated one; its offset needs the dated count only for pages that start inside it.
+    dated = stmt.where(Case.next_due_at.is_not(None))
+    ids = list(session.execute(dated.order_by(*sorted_by(column, *ties)).offset(offset).limit(limit)).scalars())
+    if len(ids) == limit:
+        return ids
+    skip = 0
+    if not ids:
+        dated_count = session.execute(select(func.count()).select_from(dated.subquery())).scalar_one()
+        skip = max(0, offset - int(dated_count))
+    undated = stmt.where(Case.next_due_at.is_(None)).order_by(*sorted_by(*ties))
+    return ids + list(session.execute(undated.offset(skip).limit(limit - len(ids))).scalars())
+
+
+def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
+    """A page of the Cases table; ties broken by order and case id so paging is stable.
+
+    The page's case ids are chosen from indexes alone (`_page_ids`), and only those rows are joined to
+    orders and shops: a search matching thousands of orders then reads 200 order rows, not thousands.
+    """
+    ids = _page_ids(session, f, order, offset, limit)
     if not ids:
         return []
     rows = {r[0]: CaseRow(*r) for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}

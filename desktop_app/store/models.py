@@ -95,11 +95,13 @@ class Order(Base):
     # Every index on a random key costs ~0.3-0.6 s per 100,000 imported orders (measured): only what
     # lookups by number (and the search box's two-character prefix of one) and the Orders tab's default
     # sort need. Tracking numbers are found by the search index from three characters on, receivers
-    # by it and by `SearchReceiver` (both filled after the write, see store/search.py).
+    # by it and by `SearchReceiver` (both filled after the write, see store/search.py). The receiver
+    # index is the Cases table's receiver sort (migration 0006_freeze: a million cases, no page sort).
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
         # By payment time; the 统计 dashboard counts parcels per courier from it alone (migration 0006_money).
         Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id"),
+        Index("ix_orders_receiver", "receiver"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,7 +209,10 @@ class Case(Base):
         Index("ix_cases_responsible", "responsible"),
         Index("ix_cases_amount_fen", "amount_fen"),
         Index("ix_cases_next_due_at", "next_due_at"),
-        Index("ix_cases_order_id", "order_id"),
+        # Sorts of the default "open" list (migration 0006_freeze): by next due, and by order-side
+        # columns walking the orders' index and joining their open cases from this one alone.
+        Index("ix_cases_is_open_next_due_at", "is_open", "next_due_at"),
+        Index("ix_cases_order_id_is_open", "order_id", "is_open"),
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
         # The 统计 dashboard's counts read this index alone, already in group order (migration 0005_money):

@@ -237,7 +237,7 @@ class CasesTab(BaseTab):
             with db.reading() as session:
                 return list_shops(session)
 
-        self.context.read(work, self._fill_shops)
+        self.context.query(work, self._fill_shops)
 
     def _fill_shops(self, shops: list[ShopRow]) -> None:
         current = self.shop_filter.currentData()
@@ -323,7 +323,7 @@ class CasesTab(BaseTab):
                 with db.reading() as session:
                     return search_is_cut(session, query)
 
-            self.context.read(cut, lambda is_cut: self._show_cut(query, total, is_cut))
+            self.context.query(cut, lambda is_cut: self._show_cut(query, total, is_cut))
         narrowed = f != CaseFilter(open_state=f.open_state)
         if total > 0 or narrowed:
             self.stack.setCurrentWidget(self.splitter)
@@ -333,7 +333,7 @@ class CasesTab(BaseTab):
                 with db.reading() as session:
                     return count_cases(session, CaseFilter()) > 0
 
-            self.context.read(work, lambda any_case: self.stack.setCurrentWidget(
+            self.context.query(work, lambda any_case: self.stack.setCurrentWidget(
                 self.splitter if any_case else self.empty))
         self._restore_selection()
 

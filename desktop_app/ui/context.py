@@ -46,3 +46,12 @@ class AppContext(QObject):
         if db is None:
             return
         self.runner.run(lambda: work(db), on_success, on_failure)
+
+    def query(self, work: Callable[[Database], T], on_success: Callable[[T], None],
+              on_failure: Callable[[Exception], None] | None = None) -> None:
+        """A read-only look-up the user is waiting for (what a list shows): on the reading thread, so
+        it never queues behind an import or the start-up jobs. `work` must not write."""
+        db = self.db
+        if db is None:
+            return
+        self.runner.read(lambda: work(db), on_success, on_failure)

@@ -33,6 +33,7 @@ from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
 from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
+from desktop_app.ui.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules, preload_in_background
 from desktop_app.ui.team_changes import TeamChanges
 from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
@@ -212,18 +213,22 @@ class MainWindow(QMainWindow):
 
     # --- database ----------------------------------------------------------------------------
     def open_database(self) -> None:
-        """Open (create, migrate) the ledger on the worker thread, after the window is painted."""
+        """Open (create, migrate) the ledger on the worker thread, after the window is painted, while
+        the reading thread imports the tabs' code (ui/startup.py): the GUI thread only builds them."""
         location = self.location
+        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
 
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            return open_database(location, seat=seat_name)
+            db = open_database(location, seat=seat_name)
+            if preloaded is not None:
+                preloaded.result()  # load_modules never raises
+            return db
 
         self.runner.run(work, self._database_opened, self._database_failed)
 
     def _database_opened(self, db: Database) -> None:
-        from desktop_app.services.deadlines import recompute_changed_rules
         from desktop_app.ui.deadline_notifier import DeadlineNotifier
 
         self.care.opened(db)
@@ -236,15 +241,15 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._build_tabs()
-        self.context.set_database(db)
-        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
-        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
         self.runner.changed.connect(self._orders_changed)
-        self.catch_up_search()
         self.notifier = DeadlineNotifier(self.context, self)
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
-        self.notifier.start()
+        # The start-up jobs wait for the Cases table's first page: they would otherwise take the CPU
+        # (and Python's lock) from it — a first deadline recompute of a million cases runs for minutes.
+        self.cases_tab.model.loaded.connect(self._start_jobs)
+        self.cases_tab.model.load_failed.connect(self._start_jobs)
+        self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", db.display_name())
         if db.backup_path is not None:
@@ -253,6 +258,20 @@ class MainWindow(QMainWindow):
         if self._files_to_import:
             self.import_files(self._files_to_import)
             self._files_to_import = []
+
+    def _start_jobs(self, *_first_load: object) -> None:
+        """Once, after the Cases table's first page: what keeps the ledger current in the background."""
+        from desktop_app.services.deadlines import recompute_changed_rules
+
+        self.cases_tab.model.loaded.disconnect(self._start_jobs)
+        self.cases_tab.model.load_failed.disconnect(self._start_jobs)
+        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
+        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.catch_up_search()
+        self.notifier.start()
+        # The import code, on a thread of its own (neither the worker nor the reading thread waits
+        # for it): an import started right after launch no longer imports it on the GUI thread.
+        preload_in_background(IMPORT_MODULES)
 
     def import_when_open(self, paths: list[Path]) -> None:
         """Import these files as soon as the ledger is open (the desktop's "open with")."""

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
-from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter
+from desktop_app.store import case_queries
+from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, OrderFilter
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, Order
+from desktop_app.store.rows import CaseRow
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.case_table_model import CaseTableModel, countdown
 from desktop_app.ui.order_table_model import OrderTableModel
-from desktop_app.ui.paged_model import MAX_PAGES, PAGE_SIZE, ROW_ROLE
+from desktop_app.ui.paged_model import LOADING, MAX_PAGES, PAGE_SIZE, ROW_ROLE, WANTED_PAGES, PagedTableModel
 
 
 def bulk_seed(path: Path, n: int) -> None:
@@ -48,6 +55,17 @@ def test_case_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTe
     db.close()
 
 
+def read_row(qtbot: QtBot, model: PagedTableModel[CaseRow], row: int) -> CaseRow:
+    """The row as the view gets it: asked for, then delivered by the reading thread."""
+    if not model.is_loaded(row):
+        with qtbot.waitSignal(model.dataChanged, timeout=5000):
+            assert model.index(row, 0).data(ROW_ROLE) is None
+            assert model.index(row, 0).data() == LOADING
+    found = model.index(row, 0).data(ROW_ROLE)
+    assert found is not None
+    return found
+
+
 def test_case_model_fetches_pages_on_demand_and_keeps_few(qtbot: QtBot, db_path: Path) -> None:
     n = PAGE_SIZE * (MAX_PAGES + 5)
     bulk_seed(db_path, n)
@@ -57,11 +75,52 @@ def test_case_model_fetches_pages_on_demand_and_keeps_few(qtbot: QtBot, db_path:
     with qtbot.waitSignal(model.loaded, timeout=5000):
         model.set_database(db)
     assert model.rowCount() == n and model.cached_pages() == 1
-    last = model.index(n - 1, 0).data(ROW_ROLE)
-    assert last.id == 1  # newest first by default (updated_at then id descending)
+    assert read_row(qtbot, model, n - 1).id == 1  # newest first by default (updated_at then id descending)
     for row in range(0, n, PAGE_SIZE):
-        model.index(row, 0).data()
+        read_row(qtbot, model, row)
     assert model.cached_pages() == MAX_PAGES
+    runner.shutdown()
+    db.close()
+
+
+def test_page_reads_run_off_the_gui_thread(qtbot: QtBot, db_path: Path) -> None:
+    bulk_seed(db_path, PAGE_SIZE * 3)
+    db = open_database(db_path)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    threads: list[threading.Thread] = []
+    original = case_queries.case_rows
+
+    def spy(*args: Any, **kwargs: Any) -> list[CaseRow]:
+        threads.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    with patch.object(case_queries, "case_rows", spy):
+        with qtbot.waitSignal(model.loaded, timeout=5000):
+            model.set_database(db)
+        read_row(qtbot, model, PAGE_SIZE * 2 + 5)
+    assert len(threads) == 2  # the first page with the count, then the third page
+    assert all(t is not threading.main_thread() for t in threads)
+    runner.shutdown()
+    db.close()
+
+
+def test_only_the_latest_pages_asked_for_are_read(qtbot: QtBot, db_path: Path) -> None:
+    """Dragging the scroll bar asks for many pages while one is read; only where it stops is read."""
+    bulk_seed(db_path, PAGE_SIZE * 40)
+    db = open_database(db_path)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    gate = threading.Event()
+    runner.read(gate.wait)  # the reading thread is busy: the pages below queue up
+    for page in range(1, 31):
+        model.index(page * PAGE_SIZE, 0).data()
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+    read = {row // PAGE_SIZE for row in range(model.rowCount()) if model.is_loaded(row)}
+    assert read == {0, 1, *range(31 - WANTED_PAGES, 31)}
     runner.shutdown()
     db.close()
 
@@ -91,3 +150,33 @@ def test_countdown_reads_like_a_person() -> None:
     assert countdown(ref - timedelta(days=2, hours=1), ref) == "已逾期 2 天"
     assert countdown(ref + timedelta(minutes=20), ref) == "剩 20 分钟"
     assert countdown(None, ref) == ""
+
+
+def test_sorting_then_scrolling_shows_the_right_rows(qtbot: QtBot, db_path: Path) -> None:
+    """A table view sorted by receiver and scrolled deep lists what the database lists at that offset,
+    filled in by the reading thread (the rows show "…" until their page arrives)."""
+    n = PAGE_SIZE * 6
+    bulk_seed(db_path, n)
+    db = open_database(db_path)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 400)
+    view.show()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        view.sortByColumn(model.column_index(CaseSort.RECEIVER), Qt.SortOrder.DescendingOrder)
+    view.scrollTo(model.index(PAGE_SIZE * 4 + 50, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    top = view.rowAt(0)
+    assert top >= PAGE_SIZE * 4
+    qtbot.waitUntil(lambda: model.is_loaded(top), timeout=5000)
+    shown = [model.index(row, model.column_index(CaseSort.RECEIVER)).data() for row in range(top, top + 10)]
+    with db.reading() as session:
+        expected = case_queries.case_rows(session, CaseFilter(), CaseOrder(CaseSort.RECEIVER, True), top, 10)
+    assert shown == [r.receiver for r in expected]
+    assert shown == sorted(shown, reverse=True)
+    runner.shutdown()
+    db.close()
