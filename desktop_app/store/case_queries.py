@@ -176,8 +176,14 @@ def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, li
     stmt, ties = _ids_select(f, order, session.get_bind().dialect.name)
     column = _SORT_COLUMNS[order.column]
 
+    # Empty values (an order not imported yet has no receiver) sort first ascending and last
+    # descending, as SQLite does; PostgreSQL's default is the other way round, so it is told.
+    nulls = session.get_bind().dialect.name == "postgresql"
+
     def sorted_by(*keys: Any) -> list[Any]:
-        return [k.desc() if order.descending else k.asc() for k in keys]
+        if order.descending:
+            return [k.desc().nulls_last() if nulls else k.desc() for k in keys]
+        return [k.asc().nulls_first() if nulls else k.asc() for k in keys]
 
     if order.column is not CaseSort.NEXT_DUE:
         return list(session.execute(stmt.order_by(*sorted_by(column, *ties)).offset(offset).limit(limit)).scalars())

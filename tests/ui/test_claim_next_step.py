@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import Moment, now, parse_moment
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
+from desktop_app.ui import status_colours
 from desktop_app.ui.paged_model import ROW_ROLE
 from tests.ui.test_claims_tab import Env, add_order, env  # noqa: F401  (the fixture)
 
@@ -35,9 +36,9 @@ def test_next_step_column_and_detail_checklist(qtbot: QtBot, env: Env) -> None: 
     assert model.headerData(column, Qt.Orientation.Horizontal) == "下一步"
     cells = {model.index(r, 0).data(ROW_ROLE).id: model.index(r, column) for r in range(model.rowCount())}
     assert cells[escalated].data().startswith("国家邮政局申诉 ") and cells[escalated].data().endswith("起")
-    assert QColor(cells[escalated].data(Qt.ItemDataRole.ForegroundRole).color()) == QColor("#c62828")
+    assert QColor(cells[escalated].data(Qt.ItemDataRole.ForegroundRole).color()) == status_colours.OVERDUE
     assert cells[draft].data().startswith("提交货值说明 截止")
-    assert QColor(cells[draft].data(Qt.ItemDataRole.ForegroundRole).color()) == QColor("#ef6c00")
+    assert QColor(cells[draft].data(Qt.ItemDataRole.ForegroundRole).color()) == status_colours.DUE_SOON
     tip = cells[escalated].data(Qt.ItemDataRole.ToolTipRole)
     assert "12305" in tip and "快递企业收到投诉后有 7 天处理期" in tip
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from pathlib import Path
+
+from peak_child import own_peak_kb
 
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
@@ -17,7 +18,7 @@ def main(ledger: str, path: str) -> None:
         result = import_files(db, [Path(path)]).files[0]
     finally:
         db.close()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = own_peak_kb()  # not ru_maxrss: it carries the parent test process's size across the exec
     print(json.dumps({"refused": result.refused, "inserted": result.inserted, "rejected": result.rejected,
                       "errors": [e.message for e in result.errors][:20], "peak_mb": peak_kb / 1024}))
 

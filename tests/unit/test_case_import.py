@@ -73,7 +73,7 @@ def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_con
         capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Database, db_path: Path) -> None:
     first, later = copy_fixture(tmp_path, "tb_refunds.csv", "tb_refunds_later.csv")
     result = import_cases(db, [first])
-    ids = {r["platform_case"]: r["id"] for r in listed(capsys, db_path).values()}
+    ids = {r["platform_case"]: r["id"] for r in listed(capsys, str(db_path)).values()}
     closed_by_shop = int(ids["145084187031508437"])  # 等待卖家同意 in both files
     act_on_case(db, closed_by_shop, CaseAction.CLOSE)
     moved = int(ids["210536232259794564"])  # 等待买家退货 → 买家已退货
@@ -83,7 +83,7 @@ def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_con
     result = import_cases(db, [later])
     [entry] = result.files
     assert len(entry.inserted) == 3 and len(entry.updated) == 6 and entry.conflicts == (closed_by_shop,)
-    rows = listed(capsys, db_path)
+    rows = listed(capsys, str(db_path))
     check_against_expected(rows, "tb_refunds_later.csv")
     assert rows["145084187031508437"]["status"] == "closed"  # never reopened silently
     with db.reading() as session:

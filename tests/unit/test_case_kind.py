@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -75,19 +74,19 @@ def test_closed_cases_and_the_same_kind_are_refused_and_nothing_changes(db: Data
         assert len(case_events(session, case_id)) == 2
 
 
-def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path) -> None:
+def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str) -> None:
     ids = [open_case(db, NewCase(Platform.TAOBAO, f"41453840191614610{n}", CaseKind.RETURN_REFUND), author="小林")
            for n in range(3)]
     act_on_case(db, ids[0], CaseAction.AGREE_RETURN, author="小林")
-    code, out, err = cli(capsys, "case", "act", str(ids[0]), "change_kind", "--kind", "仅退款", "--db", str(db_path),
+    code, out, err = cli(capsys, "case", "act", str(ids[0]), "change_kind", "--kind", "仅退款", "--db", ledger_target,
                          "--json", "--note", "买家不退货了")
     assert code == 0 and err == ""
     assert json.loads(out) == {"id": ids[0], "action": "change_kind", "kind": "refund_only", "status": "processing"}
-    code, out, _ = cli(capsys, "case", "act", str(ids[1]), "change_kind", "--kind", "exchange", "--db", str(db_path))
+    code, out, _ = cli(capsys, "case", "act", str(ids[1]), "change_kind", "--kind", "exchange", "--db", ledger_target)
     assert code == 0 and out.strip() == f"#{ids[1]} 售后类型 → 换货，状态：待处理"
     # Several: the one already refund-only is refused, the others done; exit 1.
     code, out, err = cli(capsys, "case", "act", f"{ids[0]},{ids[2]},99", "change_kind", "--kind", "refund_only",
-                         "--db", str(db_path), "--json")
+                         "--db", ledger_target, "--json")
     assert code == 1
     results = json.loads(out)
     assert [(r["id"], r["ok"]) for r in results] == [(ids[0], False), (ids[2], True), (99, False)]
@@ -102,9 +101,9 @@ def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db:
     (("change_kind", "--kind", "refund_only", "--tracking", "SF1234567"), "只接受 --kind 和 --note"),
 ])
 def test_cli_change_kind_mistakes_are_told_in_chinese(capsys: pytest.CaptureFixture[str], db: Database,
-                                                     db_path: Path, args: tuple[str, ...], said: str) -> None:
+                                                     ledger_target: str, args: tuple[str, ...], said: str) -> None:
     case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND), author="小林")
-    code, out, err = cli(capsys, "case", "act", str(case_id), *args, "--db", str(db_path))
+    code, out, err = cli(capsys, "case", "act", str(case_id), *args, "--db", ledger_target)
     assert code != 0 and out == "" and said in err and "Traceback" not in err
     with db.reading() as session:
         assert case_detail(session, case_id).row.kind == "return_refund"

@@ -22,8 +22,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_sources_and_statements_of_cases(db_path: Path, db: Database) -> None:
-    seed_orders_and_cases(db_path)
+def test_sources_and_statements_of_cases(ledger_target: str, db: Database) -> None:
+    seed_orders_and_cases(ledger_target)
     with db.reading() as session:
         sources = case_sources(session, [4, 2, 1, 99])
     assert [(s.case_id, s.claim_id, s.possible) for s in sources] == [
@@ -34,23 +34,23 @@ def test_sources_and_statements_of_cases(db_path: Path, db: Database) -> None:
     assert (statements[1].incident, statements[1].description, statements[1].total_fen) == ("破损", "外箱压坏", 7900)
 
 
-def test_statement_command_for_cases(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path,
+def test_statement_command_for_cases(capsys: pytest.CaptureFixture[str], ledger_target: str, tmp_path: Path,
                                      qapp: object) -> None:
     # The PDF is drawn by Qt: the session's QApplication (a bare QGuiApplication made by the command
     # would stop the widget tests that run later in this process).
-    seed_orders_and_cases(db_path)
+    seed_orders_and_cases(ledger_target)
     out_file = tmp_path / "货值说明.xlsx"
     code, out, err = cli(capsys, "statement", "--case", "1", "2", "3", "4", "--out", str(out_file), "--db",
-                         str(db_path), "--json")
+                         ledger_target, "--json")
     assert code == 0 and json.loads(out)["count"] == 3
     assert "跳过售后单 #4：订单尚未导入" in err
     pdf = tmp_path / "货值说明.pdf"
-    code, out, _ = cli(capsys, "statement", "--case", "1", "3", "--out", str(pdf), "--db", str(db_path))
+    code, out, _ = cli(capsys, "statement", "--case", "1", "3", "--out", str(pdf), "--db", ledger_target)
     assert code == 0 and "已生成 2 份" in out
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))) == 2
-    code, out, err = cli(capsys, "statement", "--case", "4", "--out", str(tmp_path / "x.pdf"), "--db", str(db_path))
+    code, out, err = cli(capsys, "statement", "--case", "4", "--out", str(tmp_path / "x.pdf"), "--db", ledger_target)
     assert code == 1 and out == "" and "都没有可写的货值说明" in err and not (tmp_path / "x.pdf").exists()
     code, _, err = cli(capsys, "statement", "--case", "1", "--incident", "丢件", "--out", str(pdf), "--db",
-                       str(db_path))
+                       ledger_target)
     assert code == 2 and "只用于 --order" in err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -141,16 +140,16 @@ def test_which_actions_can_be_undone(kind: CaseKind) -> None:
     assert not undo_choice(kind, S.CLOSED, [created, step]).possible
 
 
-def test_case_undo_on_the_command_line(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+def test_case_undo_on_the_command_line(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
     def cli(*args: str) -> tuple[int, str, str]:
         code = run(list(args))
         out, err = capsys.readouterr()
         return code, out, err
 
-    assert cli("case", "add", "--db", str(db_path), "--platform", "taobao", "--order", "123456",
+    assert cli("case", "add", "--db", ledger_target, "--platform", "taobao", "--order", "123456",
                "--kind", "return_refund")[0] == 0
-    assert cli("case", "act", "--db", str(db_path), "1", "agree_return")[0] == 0
-    code, out, _ = cli("case", "undo", "--db", str(db_path), "1", "--json")
+    assert cli("case", "act", "--db", ledger_target, "1", "agree_return")[0] == 0
+    code, out, _ = cli("case", "undo", "--db", ledger_target, "1", "--json")
     assert code == 0 and json.loads(out) == {"id": 1, "undone": "同意退货", "status": "pending"}
-    code, out, err = cli("case", "undo", "--db", str(db_path), "1")
+    code, out, err = cli("case", "undo", "--db", ledger_target, "1")
     assert code == 2 and out == "" and "新建的售后单不能撤销" in err

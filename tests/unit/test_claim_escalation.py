@@ -127,13 +127,13 @@ def test_detail_and_list_carry_the_next_step(db: Database) -> None:
 
 
 def test_cli_show_and_list_print_the_next_step(capsys: pytest.CaptureFixture[str], db: Database,
-                                               db_path: Path) -> None:
+                                               ledger_target: str) -> None:
     order_id = add_order(db)
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id,
                                        at=parse_moment("2026-11-04 18:00")))
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, at=parse_moment("2026-11-05 10:00"))
     set_claim_ticket(db, claim_id, ClaimTicket("ZT-LP-889", None, None, parse_moment("2026-11-05 11:30").at))
-    path = str(db_path)
+    path = ledger_target
     code, out, _ = cli(capsys, "claim", "show", str(claim_id), "--db", path)
     assert code == 0
     assert "下一步：网点逾期未赔付则升级快递总部（2026-11-12 11:30 起可办理）  找：快递总部" in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from report_ledger import build
@@ -56,20 +55,20 @@ def test_net_loss_of_the_order_beside_the_case(db: Database, ledger: dict[str, i
     assert (one.order_cases, one.order_net_loss) == (1, Decimal("28.00"))
 
 
-def test_cli_report_and_costs_carry_the_net_loss(db: Database, db_path: Path, ledger: dict[str, int],
+def test_cli_report_and_costs_carry_the_net_loss(db: Database, ledger_target: str, ledger: dict[str, int],
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path), "--json"]) == 0
+    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     cup = next(p for p in data["by_product"] if p["key"] == "CUP-01")  # #1's order was not imported: not sold
     assert cup == {"key": "CUP-01", "title": "陶瓷马克杯", "cases": 3, "sold": 5, "per_100_sold": "60.00",
                    "net_loss": "83.00"}
     assert {"by_kind", "by_platform", "by_reason", "money"} <= set(data)
-    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", str(db_path)]) == 0
+    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target]) == 0
     text = capsys.readouterr().out
     assert "净损失" in text.split("按商品：")[1].splitlines()[1] and "83.00" in text.split("按商品：")[1]
-    assert run(["costs", str(ledger["c3"]), "--db", str(db_path), "--json"]) == 0
+    assert run(["costs", str(ledger["c3"]), "--db", ledger_target, "--json"]) == 0
     costs = json.loads(capsys.readouterr().out)
     assert costs["order"] == {"order": "4100000000000000003", "cases": 2, "net_loss": "55.00"}
     assert costs["net_loss"] == "50.00"
-    assert run(["costs", str(ledger["c3"]), "--db", str(db_path)]) == 0
+    assert run(["costs", str(ledger["c3"]), "--db", ledger_target]) == 0
     assert "订单 4100000000000000003：售后单 2 张，合计净损失 55.00" in capsys.readouterr().out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from desktop_app.cli import run
@@ -18,8 +16,8 @@ def test_controls_become_visible_and_text_stays() -> None:
     assert "␛]0;pwned␇" in shown and shown.endswith("\n\ttab") and "red" in shown
 
 
-def test_a_note_with_escape_codes_is_printed_harmless(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    db = str(db_path)
+def test_a_note_with_escape_codes_is_printed_harmless(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
     assert run(["case", "add", "--db", db, "--platform", "pdd", "--order", "1", "--kind", "reship",
                 "--receiver", "\x1b[2J王", "--note", HOSTILE]) == 0
     capsys.readouterr()

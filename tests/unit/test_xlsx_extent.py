@@ -38,12 +38,15 @@ class Outcome:
 
 def run_child(args: list[str], tmp_path: Path, timeout: float = 120) -> Outcome:
     """Run a Python child with the repository on its path; its exit code, output, time and peak memory."""
+    peak_path = tmp_path / "child.peak"
+    peak_path.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AFTERSALES_LEDGER_HOME": str(tmp_path / "home"),
-           "QT_QPA_PLATFORM": "offscreen"}
+           "QT_QPA_PLATFORM": "offscreen", "PEAK_FILE": str(peak_path)}
     out_path, err_path = tmp_path / "child.out", tmp_path / "child.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         started = time.monotonic()
-        child = subprocess.Popen([sys.executable, *args], stdout=out, stderr=err, env=env, cwd=tmp_path)
+        child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("peak_child.py")), *args],
+                                 stdout=out, stderr=err, env=env, cwd=tmp_path)
         watchdog = threading.Timer(timeout, child.kill)
         watchdog.start()
         try:
@@ -52,7 +55,9 @@ def run_child(args: list[str], tmp_path: Path, timeout: float = 120) -> Outcome:
             watchdog.cancel()
         child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
-    return Outcome(child.returncode, out_path.read_text(), err_path.read_text(), seconds, usage.ru_maxrss / 1024)
+    # The child's own peak (tests/unit/peak_child.py); ru_maxrss would include this big test process's.
+    peak_kb = int(peak_path.read_text()) if peak_path.exists() else usage.ru_maxrss
+    return Outcome(child.returncode, out_path.read_text(), err_path.read_text(), seconds, peak_kb / 1024)
 
 
 def douyin_cells(orders: int = 2) -> list[tuple[str, object]]:
