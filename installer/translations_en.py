@@ -975,6 +975,9 @@ EN: dict[str, str | tuple[str, str]] = {
         ("Copy this computer's whole ledger file into the empty database above, then connect to it "
          "(the file stays as it is)"),
     "改用本机文件": "Use the local file",
+    "不再使用团队数据库，改回这台电脑上的台账文件":
+        "Stop using the team database and go back to this computer's ledger file",
+    "现在用的就是这台电脑上的台账文件": "This computer's ledger file is already in use",
     "请填写：%1": "Please fill in: %1",
     "正在连接 %1 …": "Connecting to %1 …",
     "连接失败：%1": "Connection failed: %1",

@@ -91,6 +91,8 @@ class TeamDatabaseDialog(QDialog):
         self.move_button.setToolTip(self.tr("把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）"))
         self.local_button = self._button(buttons, self.tr("改用本机文件"), self.use_local_file, "local")
         self.local_button.setEnabled(current.url is not None or saved.use_server)
+        self.local_button.setToolTip(self.tr("不再使用团队数据库，改回这台电脑上的台账文件")
+                                     if self.local_button.isEnabled() else self.tr("现在用的就是这台电脑上的台账文件"))
         close = self._button(buttons, self.tr("关闭"), self.reject, "close")
         close.setAutoDefault(False)
         layout.addLayout(buttons)

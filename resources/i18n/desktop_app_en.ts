@@ -3161,195 +3161,195 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="69"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="79"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="107"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="108"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="110"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="110"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="111"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="112"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="113"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="124"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="136"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="161"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="161"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="170"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="163"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="163"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="166"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="251"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="285"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="288"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="343"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="362"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="377"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="396"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="383"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="402"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="403"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="429"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="448"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="430"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="449"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="493"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="504"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="512"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="523"/>
         <source>席位名</source>
         <translation>Seat name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="494"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="513"/>
         <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
         <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="534"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="553"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -5141,133 +5141,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="74"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="84"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="87"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="125"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="126"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="136"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="138"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="142"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="321"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="319"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="181"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="190"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="224"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="222"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="236"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="234"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="239"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="237"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="245"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="280"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="284"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="289"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="287"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="306"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="317"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="322"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="320"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="350"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="348"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="364"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="390"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="388"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="403"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="401"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="409"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="407"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="410"/>
+        <location filename="../../desktop_app/ui/rules_dialog.py" line="408"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5815,7 +5815,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="75"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="110"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
@@ -5826,13 +5826,13 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="77"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="110"/>
         <source>数据库名</source>
         <translation>Database</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="78"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="111"/>
         <source>用户名</source>
         <translation>User</translation>
     </message>
@@ -5878,71 +5878,81 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="94"/>
+        <source>不再使用团队数据库，改回这台电脑上的台账文件</source>
+        <translation>Stop using the team database and go back to this computer&apos;s ledger file</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="95"/>
+        <source>现在用的就是这台电脑上的台账文件</source>
+        <translation>This computer&apos;s ledger file is already in use</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="96"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="113"/>
         <source>请填写：%1</source>
         <translation>Please fill in: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="140"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="146"/>
         <source>连接失败：%1</source>
         <translation>Connection failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="149"/>
         <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
         <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="151"/>
         <source>数据库里是旧版本的台账，连接时会升级（请先备份）。</source>
         <translation>The database holds a ledger of an older version; connecting upgrades it (back it up first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="153"/>
         <source>数据库里已有台账：%1 条售后单。</source>
         <translation>The database already holds a ledger: %1 after-sales cases.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="154"/>
         <source>连接成功（PostgreSQL %1）。</source>
         <translation>Connected (PostgreSQL %1). </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="182"/>
         <source>迁移本机数据</source>
         <translation>Move local data</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="183"/>
         <source>把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。</source>
         <translation>Copy all data in %1 to %2? The target database must be empty; the local file is not changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="188"/>
         <source>正在迁移，请稍候……</source>
         <translation>Moving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="195"/>
         <source>迁移未完成，服务器未改动：%1</source>
         <translation>The move did not complete; the server is unchanged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="199"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="200"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>
