@@ -34,12 +34,13 @@ def seed(path: Path | str, n: int, seed_value: int = 7) -> float:
         if have >= n:
             return 0.0
         started = time.perf_counter()
-        rng = random.Random(seed_value)
+        rng = random.Random(seed_value * 1_000_003 + have)  # resumed: other numbers than the rows already in
         base = datetime(2026, 1, 1, tzinfo=UTC)
-        with db.transaction() as s:
+        with db.transaction() as s:  # the shops of an earlier, interrupted seeding are reused
+            known = {(shop.platform, shop.name): shop for shop in s.query(Shop)}
             shop_ids = []
             for platform in PLATFORMS:
-                shop = Shop(platform=platform, name=f"小林家居{platform}店")
+                shop = known.get((platform, f"小林家居{platform}店")) or Shop(platform=platform, name=f"小林家居{platform}店")
                 s.add(shop)
                 s.flush()
                 shop_ids.append(shop.id)
