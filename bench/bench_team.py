@@ -48,26 +48,16 @@ def child_import(target: str, file: Path) -> dict[str, object]:
     return {"seconds": seconds, "inserted": result.inserted, "peak_mb": child_process.peak_mb()}
 
 
-def recreate(admin_url: str, name: str) -> str:
+def database_url(admin_url: str, name: str, fresh: bool) -> str:
+    """The URL of database `name` on the server: created if missing, or dropped and created if `fresh`."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    admin.dispose()
-    return make_url(admin_url).set(drivername="postgresql+psycopg", database=name) \
-        .render_as_string(hide_password=False)
-
-
-def existing(admin_url: str, name: str) -> str:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": name}).first():
+        if fresh:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if fresh or not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": name}).first():
             conn.exec_driver_sql(f"CREATE DATABASE {name}")
     admin.dispose()
     return make_url(admin_url).set(drivername="postgresql+psycopg", database=name) \
@@ -98,7 +88,7 @@ def import_rows(admin_url: str, orders: int, runs: int) -> list[tuple[str, dict[
         for old in work.glob("import.sqlite3*"):
             old.unlink()
         lite.append(child_process.run_child(__file__, "import", str(target), str(csv_file)))
-        server.append(child_process.run_child(__file__, "import", recreate(admin_url, "bench_import"), str(csv_file)))
+        server.append(child_process.run_child(__file__, "import", database_url(admin_url, "bench_import", fresh=True), str(csv_file)))
     for result in (*lite, *server):
         if result["inserted"] != orders:  # the csv has `orders` rows: each one a new order
             raise SystemExit(f"import stored {result['inserted']} orders, expected {orders}")
@@ -142,7 +132,7 @@ def main() -> int:
         if args.only == "import":
             return 0
         lite_path = OUT / f"ledger-{args.cases}.sqlite3"
-        server_url = existing(admin_url, f"bench_{args.cases}")
+        server_url = database_url(admin_url, f"bench_{args.cases}", fresh=False)
         for target in (str(lite_path), server_url):
             spent = seed(target, args.cases)
             if spent:

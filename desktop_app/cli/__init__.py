@@ -28,6 +28,9 @@ from desktop_app.cli.common import (
 )
 from desktop_app.cli.terminal_text import visible_output
 from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.paths import data_dir
+from desktop_app.services.backups import damaged_advice
+from desktop_app.store.ledger_files import make_private
 
 if TYPE_CHECKING:
     from desktop_app.store.locations import LedgerLocation
@@ -104,8 +107,6 @@ def _report_failure(error: Exception, args: argparse.Namespace) -> int:
     except Exception:
         known = None
     if isinstance(known, LedgerDamaged) and location is not None and location.path is not None:
-        from desktop_app.services.backups import damaged_advice
-
         sys.stderr.write(f"错误：{known.message}\n{damaged_advice(location.path)}\n")
         return 2
     if known is not None:
@@ -121,9 +122,6 @@ def _log_internal_error(error: Exception, args: argparse.Namespace) -> str:
     """Append the traceback to `<data folder>/logs/errors.log` (user-only); returns where it went."""
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     try:
-        from desktop_app.paths import data_dir
-        from desktop_app.store.ledger_files import make_private
-
         folder = data_dir() / "logs"
         folder.mkdir(exist_ok=True)
         make_private(folder)

@@ -4,9 +4,7 @@ on a real PostgreSQL the window switches to the server and shows another seat's 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
-import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
@@ -17,19 +15,10 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
+from tests.conftest import MemoryKeyring
 from tests.ui.conftest import wait_idle
-from tests.unit.test_team import MemoryKeyring
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
 
 
 def test_the_dialog_checks_what_was_typed_and_reports_a_failed_connection(
