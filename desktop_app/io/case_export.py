@@ -6,24 +6,17 @@ Nothing a buyer or the user typed can become a formula (see `xlsx_cells`).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from desktop_app.io.xlsx_cells import (
-    column_letter,
-    header_cells,
-    set_widths,
-    time_cell,
-)
 from desktop_app.io.xlsx_cells import money_cell as _money
 from desktop_app.io.xlsx_cells import optional_text_cell as _text
+from desktop_app.io.xlsx_cells import time_cell, write_list_sheet
 
 CASE_COLUMNS: tuple[str, ...] = (
     "编号", "平台", "店铺", "订单号", "买家/收货人", "手机", "类型", "原因", "状态", "退款金额", "补偿金额",
@@ -57,32 +50,9 @@ def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | 
 
 def write_cases_xlsx(lines: Iterable[CaseLine], path: Path | str) -> int:
     """Write the cases to `path` (.xlsx), next to it first and then renamed; returns how many."""
-    target = Path(path)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    set_widths(sheet, _WIDTHS)
-    sheet.freeze_panes = "B2"
-    sheet.append(header_cells(sheet, list(CASE_COLUMNS)))
-    count = 0
-    try:
-        for line in lines:
-            sheet.append([
-                line.id, *(_text(sheet, t) for t in line.texts_before_money), _money(sheet, line.refund_fen),
-                _money(sheet, line.compensation_fen), *(_text(sheet, t) for t in line.texts_after_money),
-                _time(sheet, line.requested_at), _text(sheet, line.next_due), _time(sheet, line.next_due_at),
-                _time(sheet, line.updated_at), _text(sheet, line.description),
-            ])
-            count += 1
-    except BaseException:
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise
-    sheet.auto_filter.ref = f"A1:{column_letter(len(CASE_COLUMNS) - 1)}{count + 1}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    return write_list_sheet(path, SHEET_TITLE, CASE_COLUMNS, _WIDTHS, "B2", lambda sheet: (
+        [line.id, *(_text(sheet, t) for t in line.texts_before_money), _money(sheet, line.refund_fen),
+         _money(sheet, line.compensation_fen), *(_text(sheet, t) for t in line.texts_after_money),
+         _time(sheet, line.requested_at), _text(sheet, line.next_due), _time(sheet, line.next_due_at),
+         _time(sheet, line.updated_at), _text(sheet, line.description)]
+        for line in lines))

@@ -6,24 +6,18 @@ numbers; times are China time. Nothing the user typed can become a formula (see 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from desktop_app.io.xlsx_cells import (
-    column_letter,
-    header_cells,
-    set_widths,
-    time_cell,
-)
 from desktop_app.io.xlsx_cells import money_cell as _money
 from desktop_app.io.xlsx_cells import optional_text_cell as _text
+from desktop_app.io.xlsx_cells import time_cell, write_list_sheet
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "平台", "店铺", "订单号", "订单状态", "收货人", "手机", "收货地址", "商品", "商品数量", "实付金额",
@@ -61,43 +55,18 @@ def _time(sheet: WriteOnlyWorksheet, value: datetime | None) -> WriteOnlyCell | 
 def write_orders_xlsx(rows: Iterable[OrderExportRow], path: Path | str,
                       progress: Callable[[int], None] | None = None) -> int:
     """Write the rows to `path` (.xlsx); returns how many orders were written."""
-    target = Path(path)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    set_widths(sheet, _WIDTHS)
-    sheet.freeze_panes = "A2"
-    sheet.append(header_cells(sheet, list(EXPORT_COLUMNS)))
-    count = 0
-    try:
-        count = _append_rows(sheet, rows, progress)
-    except BaseException:
-        # Finish the half-written sheet stream so it is not left to the garbage collector.
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise
-    sheet.auto_filter.ref = f"A1:{column_letter(len(EXPORT_COLUMNS) - 1)}{count + 1}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write next to the target and rename: a crash never leaves half a workbook under the user's name.
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    return write_list_sheet(path, SHEET_TITLE, EXPORT_COLUMNS, _WIDTHS, "A2",
+                            lambda sheet: _cells(sheet, rows, progress))
 
 
-def _append_rows(sheet: WriteOnlyWorksheet, rows: Iterable[OrderExportRow],
-                 progress: Callable[[int], None] | None) -> int:
-    count = 0
-    for row in rows:
-        sheet.append([
+def _cells(sheet: WriteOnlyWorksheet, rows: Iterable[OrderExportRow],
+           progress: Callable[[int], None] | None) -> Iterator[list[Any]]:
+    for count, row in enumerate(rows, start=1):
+        yield [
             _text(sheet, row.platform), _text(sheet, row.shop), _text(sheet, row.order_no), _text(sheet, row.status),
             _text(sheet, row.receiver), _text(sheet, row.phone), _text(sheet, row.address), _text(sheet, row.goods),
             row.item_count, _money(sheet, row.paid_fen), _time(sheet, row.paid_at), _time(sheet, row.shipped_at),
             _text(sheet, row.carrier), _text(sheet, row.tracking_no),
-        ])
-        count += 1
+        ]
         if progress is not None and not count % 5000:
             progress(count)
-    return count

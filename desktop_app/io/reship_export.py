@@ -3,16 +3,13 @@ send, by when, and the tracking number once shipped (write-only openpyxl, text c
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from desktop_app.io.xlsx_cells import column_letter, header_cells, set_widths, time_cell
 from desktop_app.io.xlsx_cells import optional_text_cell as _text
+from desktop_app.io.xlsx_cells import time_cell, write_list_sheet
 
 RESHIP_COLUMNS: tuple[str, ...] = (
     "售后单", "平台", "订单号", "收货人", "手机", "地址", "补发商品", "原因", "状态", "发货时限", "逾期后果",
@@ -39,31 +36,8 @@ class ReshipLine:
 
 def write_reships_xlsx(lines: Iterable[ReshipLine], path: Path | str) -> int:
     """Write the reships to `path` (.xlsx), next to it first and then renamed; returns how many."""
-    target = Path(path)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    set_widths(sheet, _WIDTHS)
-    sheet.freeze_panes = "B2"
-    sheet.append(header_cells(sheet, list(RESHIP_COLUMNS)))
-    count = 0
-    try:
-        for line in lines:
-            sheet.append([
-                line.case_id, *(_text(sheet, t) for t in line.texts), time_cell(sheet, line.ship_by, _TIME_FORMAT),
-                _text(sheet, line.penalty), _text(sheet, line.carrier), _text(sheet, line.tracking_no),
-                time_cell(sheet, line.shipped_at, _TIME_FORMAT), _text(sheet, line.note),
-            ])
-            count += 1
-    except BaseException:
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise
-    sheet.auto_filter.ref = f"A1:{column_letter(len(RESHIP_COLUMNS) - 1)}{count + 1}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    return write_list_sheet(path, SHEET_TITLE, RESHIP_COLUMNS, _WIDTHS, "B2", lambda sheet: (
+        [line.case_id, *(_text(sheet, t) for t in line.texts), time_cell(sheet, line.ship_by, _TIME_FORMAT),
+         _text(sheet, line.penalty), _text(sheet, line.carrier), _text(sheet, line.tracking_no),
+         time_cell(sheet, line.shipped_at, _TIME_FORMAT), _text(sheet, line.note)]
+        for line in lines))

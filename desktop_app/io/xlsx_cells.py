@@ -8,10 +8,14 @@ value stays exactly as it was, shown without a visible apostrophe, and is text f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -90,3 +94,35 @@ def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     """Column widths must be set before the first row in write-only mode."""
     for index, width in enumerate(widths):
         sheet.column_dimensions[column_letter(index)].width = width
+
+
+def write_list_sheet(path: Path | str, title: str, columns: Sequence[str], widths: Sequence[float], freeze: str,
+                     rows: Callable[[WriteOnlyWorksheet], Iterable[list[Any]]]) -> int:
+    """A one-sheet list workbook (the order, case and reship exports): header, frozen panes, the rows
+    `rows(sheet)` yields, a filter over them; written next to `path` and renamed, so a crash never leaves
+    half a workbook under the user's name. Returns how many rows were written."""
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    set_widths(sheet, widths)
+    sheet.freeze_panes = freeze
+    sheet.append(header_cells(sheet, list(columns)))
+    count = 0
+    try:
+        for row in rows(sheet):
+            sheet.append(row)
+            count += 1
+    except BaseException:
+        # Finish the half-written sheet stream so it is not left to the garbage collector.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
+    sheet.auto_filter.ref = f"A1:{column_letter(len(columns) - 1)}{count + 1}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        workbook.save(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
