@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 
@@ -137,6 +139,26 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     if dialect == "sqlite":
         return _any_of([_fts_ids(q).limit(limit), *_waiting(contains, limit)], limit, distinct=False)
     return select(Order.id).where(contains).limit(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHits:
+    """The orders a search box matches, read once: at most SEARCH_LIMIT of them, and whether more
+    matched (`cut`). A list counted and paged over these agrees with itself, and the search runs once
+    per keystroke instead of once for the count, once per page and once for "is it cut"."""
+
+    order_ids: tuple[int, ...]
+    cut: bool
+
+
+def search_hits(session: Session, query: str) -> SearchHits:
+    ids = list(session.execute(matching_order_ids(query, session.get_bind().dialect.name, SEARCH_LIMIT + 1)).scalars())
+    return SearchHits(tuple(ids[:SEARCH_LIMIT]), len(ids) > SEARCH_LIMIT)
+
+
+def searched_order_ids(query: str, dialect: str, hits: SearchHits | None) -> tuple[int, ...] | Select[int]:
+    """What an `IN` of the matching orders reads: the hits read already, or the search as a subquery."""
+    return hits.order_ids if hits is not None else matching_order_ids(query, dialect)
 
 
 def pending_count(conn: Connection) -> int:
