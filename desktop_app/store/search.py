@@ -5,7 +5,8 @@ lower-cased). On SQLite an FTS5 trigram index over it answers substring queries 
 characters in about a millisecond; shorter queries (a two-character Chinese name) use indexed
 prefix matches on the receiver (`search_receivers`) and the order number. On PostgreSQL a `pg_trgm`
 index answers the same substring LIKE and `text_pattern_ops` indexes the prefixes (migration
-0006_team), always up to date, so nothing waits for an index there.
+0006_team), and a GIN index lists each phone's last fours (0007_search), always up to date, so nothing
+waits for an index there.
 
 The index is not kept up to date inside write transactions (for an import of 100,000 orders that
 cost more than storing the orders): new orders wait above a high-water mark (`search_state`), an
@@ -25,7 +26,10 @@ from sqlalchemy import (
     Connection,
     ScalarSelect,
     Select,
+    Text,
+    cast,
     column,
+    func,
     or_,
     select,
     table,
@@ -33,6 +37,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
@@ -112,8 +117,9 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     q = raw.lower()
     if is_phone_tail(q):
         on_phone = _ends_phone(q)
-        if dialect != "sqlite":  # the trigram index narrows (the phone is in the search text), the phone decides
-            return select(Order.id).where(Order.search_text.like(f"%{q}%"), on_phone).limit(limit)
+        if dialect != "sqlite":  # the phone's last fours are indexed (0007_search), the phone decides
+            tails = func.ledger_phone_tails(Order.phone, type_=ARRAY(Text))
+            return select(Order.id).where(tails.contains(cast(array([q]), ARRAY(Text))), on_phone).limit(limit)
         # The trigram index narrows to orders containing the digits anywhere; the phone decides.
         indexed = select(Order.id).where(Order.id.in_(_fts_ids(q)), on_phone).limit(limit)
         return _any_of([indexed, *_waiting(on_phone, limit)], limit, distinct=False)

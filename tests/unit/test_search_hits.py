@@ -77,3 +77,18 @@ def test_rows_of_cases_leaves_out_a_case_gone_meanwhile(db: Database, cases: lis
     with db.reading() as s:
         assert [r.id for r in rows_of_cases(s, [cases[1], 999_999, cases[0]])] == [cases[1], cases[0]]
         assert rows_of_cases(s, []) == []
+
+
+PHONES = ["19328792174", "17012345678-2174", "170 1234 5678转1381", "138-1381-5678", "150****2174", "2174",
+          "021-5555-1234-", "(0755)2174 8888", "+86 13800002174", "21741", None]
+
+
+def test_four_digits_find_exactly_the_phones_ending_with_them(db: Database) -> None:
+    """The phone-tail search (an index of each phone's last fours on PostgreSQL, the FTS5 index then the
+    phone on SQLite) finds what testing every phone would: at the end, or before a `-` or `转`."""
+    ids = {add_order(db, "pdd", f"261120-{n}", "客户", phone or "", "保温杯"): phone for n, phone in enumerate(PHONES)}
+    for digits in ("2174", "5678", "1381", "1234", "8888", "0000", "1741"):
+        expected = {i for i, phone in ids.items() if phone and (
+            phone.endswith(digits) or f"{digits}-" in phone or f"{digits}转" in phone)}
+        with db.reading() as s:
+            assert set(search_hits(s, digits).order_ids) == expected, digits
