@@ -995,6 +995,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "迁移未完成，服务器未改动：%1": "The move did not complete; the server is unchanged: %1",
     "迁移完成": "Move complete",
     "已迁移并核对：%1。现在连接团队数据库。": "Moved and checked: %1. Now connecting to the team database.",
+    "证据文件和印章 %1 个": "%1 evidence files and seal images",
+    "（另有 %1 个在本机找不到，只迁移了记录）": " (%1 more were not found on this computer; only their records moved)",
     "团队": "Team",
     "席位名": "Seat name",
     "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
@@ -1006,7 +1008,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Restore it on the server with pg_restore. Back up now?",
     "团队数据库已备份到 %1": "Team database backed up to %1",
     "备份未完成": "Backup not completed",
-    "文件不在这台电脑上（由另一个席位添加）：%1": "The file is not on this computer (another seat added it): %1",
+    "找不到文件：%1": "File not found: %1",
     # --- claim escalation, net loss per order and product (issue 17) ----------------------------
     "订单 %1 共 %2 张售后单，合计净损失 %3 元": "Order %1 has %2 after-sales cases, net loss %3 yuan in all",
     "（已到期）": " (overdue)",

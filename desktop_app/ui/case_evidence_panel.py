@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
+from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
+from desktop_app.services.evidence_files import local_file
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
 from desktop_app.ui.background import Changes, describe_error
@@ -81,9 +82,8 @@ class CaseEvidencePanel(QWidget):
 
         def work(db: Database) -> tuple[int, list[Thumbnail]]:
             with db.reading() as session:
-                rows = case_evidence_rows(session, case_id)
-            return case_id, [Thumbnail(r.id, stored_file(r.stored_path), r.original_name,
-                                       load_thumbnail(stored_file(r.stored_path))) for r in rows]
+                rows = [(r, local_file(session, r.stored_path)) for r in case_evidence_rows(session, case_id)]
+            return case_id, [Thumbnail(r.id, path, r.original_name, load_thumbnail(path)) for r, path in rows]
 
         self.context.read(work, self._show, self._failed)
 
@@ -99,9 +99,8 @@ class CaseEvidencePanel(QWidget):
             else:
                 icon = QIcon(QPixmap.fromImage(thumb.image))
             item = QListWidgetItem(icon, thumb.name)
-            # On a team ledger a file stays on the computer that added it (README, team mode).
             item.setToolTip(str(thumb.path) if thumb.path.is_file()
-                            else self.tr("文件不在这台电脑上（由另一个席位添加）：%1").replace("%1", thumb.name))
+                            else self.tr("找不到文件：%1").replace("%1", str(thumb.path)))
             item.setData(_PATH_ROLE, str(thumb.path))
             item.setData(_ID_ROLE, thumb.evidence_id)
             self.files.addItem(item)

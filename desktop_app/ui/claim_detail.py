@@ -42,6 +42,7 @@ from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
+from desktop_app.services.evidence_files import local_file
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -214,11 +215,9 @@ class ClaimDetailPane(QWidget):
         def work(db: Database) -> _Loaded:
             with db.reading() as session:
                 detail = claim_detail(session, claim_id)
-            thumbnails = tuple(
-                Thumbnail(e.id, path, e.original_name, load_thumbnail(path))
-                for e in detail.evidence
-                for path in (claim_service.evidence_path(e.stored_path),)
-            )
+                paths = [local_file(session, e.stored_path) for e in detail.evidence]
+            thumbnails = tuple(Thumbnail(e.id, path, e.original_name, load_thumbnail(path))
+                               for e, path in zip(detail.evidence, paths, strict=True))
             return _Loaded(detail, thumbnails)
 
         def failed(error: Exception) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.statement import ShopProfile
-from desktop_app.services.shop_profile import get_shop_profile, load_shop_profile, save_shop_profile, seal_path
+from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
@@ -224,5 +224,6 @@ def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:
 
 
 def _load(db: Database, shop_id: int | None = None) -> tuple[ShopProfile, Path | None]:
-    profile = load_shop_profile(db, shop_id)
-    return profile, seal_path(profile)
+    with db.reading() as session:
+        profile = get_shop_profile(session, shop_id)
+        return profile, seal_path(session, profile)

@@ -196,8 +196,12 @@ class TeamDatabaseDialog(QDialog):
             return
         counts = "，".join(f"{label} {result.counts.get(table, 0)}" for table, label in TABLE_LABELS.items()
                           if result.counts.get(table))
+        files = self.tr("证据文件和印章 %1 个").replace("%1", str(result.files))
+        if result.missing_files:
+            files += self.tr("（另有 %1 个在本机找不到，只迁移了记录）").replace("%1", str(len(result.missing_files)))
+        summary = f"{counts or '0'}，{files}"
         QMessageBox.information(self, self.tr("迁移完成"),
-                                self.tr("已迁移并核对：%1。现在连接团队数据库。").replace("%1", counts or "0"))
+                                self.tr("已迁移并核对：%1。现在连接团队数据库。").replace("%1", summary))
         self.save_and_connect()
 
     def use_local_file(self) -> None:

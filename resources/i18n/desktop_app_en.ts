@@ -791,32 +791,32 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEvidencePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="54"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="55"/>
         <source>添加证据…</source>
         <translation>Add evidence…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="56"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="57"/>
         <source>删除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="58"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="59"/>
         <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="104"/>
-        <source>文件不在这台电脑上（由另一个席位添加）：%1</source>
-        <translation>The file is not on this computer (another seat added it): %1</translation>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="103"/>
+        <source>找不到文件：%1</source>
+        <translation>File not found: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="109"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="110"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -1354,155 +1354,155 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="97"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="98"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="115"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="119"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="124"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="126"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="127"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="129"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="130"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="132"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="133"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="273"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="156"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="158"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="159"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="161"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="162"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="169"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="170"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="175"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="175"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="175"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="271"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="193"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="194"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="194"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="195"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="207"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="208"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="271"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="271"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="338"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="430"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="429"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="431"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="430"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="442"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="441"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="471"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="470"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -5948,11 +5948,21 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="199"/>
+        <source>证据文件和印章 %1 个</source>
+        <translation>%1 evidence files and seal images</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="201"/>
+        <source>（另有 %1 个在本机找不到，只迁移了记录）</source>
+        <translation> (%1 more were not found on this computer; only their records moved)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="203"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/team_db_dialog.py" line="204"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>

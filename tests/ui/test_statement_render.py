@@ -280,7 +280,8 @@ def test_shop_details_filled_from_the_statement_dialog(qtbot: QtBot, window: Mai
     assert db is not None
     stored = load_shop_profile(db)
     assert stored.payout_account == SHOP.payout_account
-    assert seal_path(stored) is not None
+    with db.reading() as session:
+        assert seal_path(session, stored) is not None
 
 
 def test_the_shop_profile_dialog_loads_and_removes_the_seal(qtbot: QtBot, window: MainWindow,
