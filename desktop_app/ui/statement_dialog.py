@@ -1,6 +1,6 @@
 """Goods value statements (货物价值说明) for the selected claims or an order: preview, print, PDF, Excel.
 
-The statements are read on the worker thread; the page is drawn by ui/statement_render.py for the
+The statements are read on the worker thread; the page is drawn by printing/statement_render.py for the
 thumbnail, the print preview and the PDF alike. The workbook is written on the worker thread (no Qt
 there); the PDF is drawn on the GUI thread because Qt's text drawing belongs there.
 """
@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import GoodsValueStatement
+from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image, write_pdf
 from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
-from desktop_app.ui.statement_render import prepare_a4, render_statements, statement_image, write_pdf
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 `render_statements` paints one statement per page onto any A4 `QPagedPaintDevice` (a `QPrinter`
 from `QPrintPreviewDialog`, a `QPdfWriter`); `statement_image` paints the same page onto an image for
-the dialog's thumbnail. Text is drawn as text in the shipped Chinese font (ui/fonts.py), so a PDF
+the dialog's thumbnail. Text is drawn as text in the shipped Chinese font (printing/fonts.py), so a PDF
 embeds the font and `pdftotext` reads the statement back.
 
 The page is a bordered form, like the paper forms courier branches hand out: label cells shaded,
@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement, StatementLine
-from desktop_app.ui.fonts import document_family, register_fonts
+from desktop_app.printing.fonts import document_family, register_fonts
 
 A4_MARGINS_MM = QMarginsF(16, 14, 16, 12)
 PDF_RESOLUTION = 300  # dpi: text and lines are vectors anyway; this sets the seal image's sampling
