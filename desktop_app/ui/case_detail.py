@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,8 +19,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +35,7 @@ from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
-from desktop_app.store.rows import CaseDetail
+from desktop_app.store.rows import CaseDetail, EventRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.case_costs_dialog import CaseCostsDialog
@@ -47,29 +43,12 @@ from desktop_app.ui.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.status_colours import OVERDUE
 from desktop_app.ui.table_menu import explain
+from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
 # Actions that end or refuse something: ask for a reason and confirm.
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 CASE_CHANGES = Changes(cases=True, deadlines=True)
-
-
-def china_now_qt() -> QDateTime:
-    return QDateTime.currentDateTime().toTimeZone(QTimeZone(b"Asia/Shanghai"))
-
-
-def china_time_edit(value: QDateTime | None = None) -> QDateTimeEdit:
-    """A date-time field in China time whatever the PC's time zone: the zone is set before the value
-    (set after, the field kept showing the PC's wall clock under a China-time label)."""
-    edit = QDateTimeEdit()
-    edit.setTimeZone(QTimeZone(b"Asia/Shanghai"))
-    edit.setDateTime(value if value is not None else china_now_qt())
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-def qt_to_moment(value: QDateTime) -> Moment:
-    return Moment(datetime.fromtimestamp(value.toSecsSinceEpoch(), CHINA))
 
 
 class ActionDialog(QDialog):
@@ -219,11 +198,8 @@ class CaseDetailPane(QWidget):
 
         timeline_box = QGroupBox(self.tr("时间线"))
         timeline_layout = QVBoxLayout(timeline_box)
-        self.timeline = QTreeWidget()
-        self.timeline.setRootIsDecorated(False)
-        self.timeline.setHeaderLabels([self.tr("时间"), self.tr("操作人"), self.tr("事件"), self.tr("备注")])
+        self.timeline = TimelineView()
         self.timeline.setAlternatingRowColors(True)
-        self.timeline.setWordWrap(True)
         timeline_layout.addWidget(self.timeline)
         note_row = QHBoxLayout()
         self.note_edit = QLineEdit()
@@ -290,26 +266,7 @@ class CaseDetailPane(QWidget):
             f"{escape(labels.status(r.status))}</span>"
         )
         self.summary.setHtml(self._summary_html(d))
-        self.timeline.clear()
-        for e in d.events:
-            title = labels.text(event_title(e))
-            if e.from_state and e.to_state and e.from_state != e.to_state:
-                if e.subject == "claim":
-                    before, after = labels.label_of(ClaimStatus, e.from_state), labels.label_of(ClaimStatus, e.to_state)
-                else:
-                    before, after = labels.status(e.from_state), labels.status(e.to_state)
-                title += f"（{before} → {after}）"
-            when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
-            if e.undone_by is not None:
-                title += self.tr("（已撤销）")
-            item = QTreeWidgetItem([when, e.author, title, e.note or ""])
-            item.setToolTip(3, e.note or "")
-            item.setToolTip(0, self.tr("记录于 %1").replace("%1", labels.when(e.recorded_at, seconds=True)))
-            self.timeline.addTopLevelItem(item)
-        for column in range(3):
-            self.timeline.resizeColumnToContents(column)
-        if self.timeline.topLevelItemCount():
-            self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
+        self.timeline.show_entries((self._timeline_entry(e) for e in d.events), scroll_to_end=True)
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
         explain(self.edit_button, True, "")
         explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
@@ -320,6 +277,18 @@ class CaseDetailPane(QWidget):
         self.note_edit.setEnabled(True)
         explain(self.note_button, True, "")
         self.case_loaded.emit(r.id)
+
+    def _timeline_entry(self, e: EventRow) -> TimelineEntry:
+        title = labels.text(event_title(e))
+        if e.from_state and e.to_state and e.from_state != e.to_state:
+            if e.subject == "claim":
+                title = transition(title, labels.label_of(ClaimStatus, e.from_state),
+                                   labels.label_of(ClaimStatus, e.to_state))
+            else:
+                title = transition(title, labels.status(e.from_state), labels.status(e.to_state))
+        if e.undone_by is not None:
+            title += self.tr("（已撤销）")
+        return TimelineEntry(e.at, e.date_only, e.author, title, e.note, recorded_at=e.recorded_at)
 
     def _summary_html(self, d: CaseDetail) -> str:
         r, o = d.row, d.order.order

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFileIconProvider,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,10 +20,8 @@ from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
-
-_PATH_ROLE = Qt.ItemDataRole.UserRole
-_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+from desktop_app.ui.evidence_thumbnails import Thumbnail, load_thumbnail
+from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 
 
 class CaseEvidencePanel(QWidget):
@@ -36,19 +29,11 @@ class CaseEvidencePanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.case_id: int | None = None
-        self._icons = QFileIconProvider()
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.files = QListWidget()
+        self.files = EvidenceStrip()
         self.files.setObjectName("case_evidence")
-        self.files.setViewMode(QListView.ViewMode.IconMode)
-        self.files.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.files.setGridSize(QSize(THUMBNAIL + 24, THUMBNAIL + 36))
-        self.files.setResizeMode(QListView.ResizeMode.Adjust)
-        self.files.setMovement(QListView.Movement.Static)
-        self.files.setWordWrap(True)
-        self.files.itemActivated.connect(self._open)
         layout.addWidget(self.files, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加证据…"))
@@ -91,20 +76,7 @@ class CaseEvidencePanel(QWidget):
         case_id, thumbnails = loaded
         if case_id != self.case_id:
             return
-        self.files.clear()
-        for thumb in thumbnails:
-            if thumb.image.isNull():
-                icon = self._icons.icon(QFileInfo(str(thumb.path))) if thumb.path.is_file() \
-                    else self._icons.icon(QFileIconProvider.IconType.File)
-            else:
-                icon = QIcon(QPixmap.fromImage(thumb.image))
-            item = QListWidgetItem(icon, thumb.name)
-            # On a team ledger a file stays on the computer that added it (README, team mode).
-            item.setToolTip(str(thumb.path) if thumb.path.is_file()
-                            else self.tr("文件不在这台电脑上（由另一个席位添加）：%1").replace("%1", thumb.name))
-            item.setData(_PATH_ROLE, str(thumb.path))
-            item.setData(_ID_ROLE, thumb.evidence_id)
-            self.files.addItem(item)
+        self.files.show_thumbnails(thumbnails)
 
     def choose_files(self) -> None:
         kinds = self.tr("图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)")
@@ -123,18 +95,14 @@ class CaseEvidencePanel(QWidget):
         self.context.write(work, Changes(cases=True), lambda _ids: self.reload(), self._failed)
 
     def remove_selected(self) -> None:
-        item = self.files.currentItem()
-        if item is None:
+        evidence_id = self.files.current_id()
+        if evidence_id is None:
             return
-        evidence_id = int(item.data(_ID_ROLE))
 
         def work(db: Database) -> None:
             remove_case_evidence(db, evidence_id)
 
         self.context.write(work, Changes(cases=True), lambda _none: self.reload(), self._failed)
-
-    def _open(self, item: QListWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(_PATH_ROLE))))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.case_id is not None and any(u.isLocalFile() for u in event.mimeData().urls()):

@@ -10,18 +10,13 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFileIconProvider,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTextBrowser,
@@ -38,7 +33,7 @@ from desktop_app.core.claims import (
     PayoutChannel,
     allowed_actions,
 )
-from desktop_app.core.clock import CHINA, Moment, now
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
@@ -61,9 +56,8 @@ from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.table_menu import explain
-
-_EVIDENCE_PATH_ROLE = Qt.ItemDataRole.UserRole
-_EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
+from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +79,6 @@ class ClaimDetailPane(QWidget):
         self._context = context
         self._claim_id: int | None = None
         self._detail: ClaimDetail | None = None
-        self._icons = QFileIconProvider()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
@@ -140,16 +133,9 @@ class ClaimDetailPane(QWidget):
 
         evidence_box = QGroupBox(self.tr("证据"))
         evidence_layout = QVBoxLayout(evidence_box)
-        self.evidence = QListWidget()
+        self.evidence = EvidenceStrip()
         self.evidence.setObjectName("claim_evidence")
-        self.evidence.setViewMode(QListView.ViewMode.IconMode)
-        self.evidence.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.evidence.setGridSize(QSize(THUMBNAIL + 24, THUMBNAIL + 36))
-        self.evidence.setResizeMode(QListView.ResizeMode.Adjust)
-        self.evidence.setMovement(QListView.Movement.Static)
-        self.evidence.setWordWrap(True)
         self.evidence.setMinimumHeight(THUMBNAIL + 44)
-        self.evidence.itemActivated.connect(self._open_evidence)
         evidence_layout.addWidget(self.evidence)
         evidence_buttons = QHBoxLayout()
         self.add_evidence_button = QPushButton(self.tr("添加证据"))
@@ -168,11 +154,8 @@ class ClaimDetailPane(QWidget):
 
         history_box = QGroupBox(self.tr("记录"))
         history_layout = QVBoxLayout(history_box)
-        self.history = QTreeWidget()
+        self.history = TimelineView()
         self.history.setObjectName("claim_history")
-        self.history.setRootIsDecorated(False)
-        self.history.setHeaderLabels([self.tr("时间"), self.tr("操作人"), self.tr("事件"), self.tr("备注")])
-        self.history.setWordWrap(True)
         history_layout.addWidget(self.history)
         layout.addWidget(history_box, 2)
         self.show_claim(None)
@@ -246,42 +229,24 @@ class ClaimDetailPane(QWidget):
                 row.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.items.addTopLevelItem(row)
         self.items.resizeColumnToContents(0)
-        self._show_evidence(loaded.thumbnails)
+        self.evidence.show_thumbnails(loaded.thumbnails)
         self._show_history(d)
         self._set_actions(allowed_actions(ClaimStatus(d.status)))
         self._enable(True)
         self.follow_up_button.setEnabled(d.is_open)
         self.loaded.emit(d.id)
 
-    def _show_evidence(self, thumbnails: tuple[Thumbnail, ...]) -> None:
-        self.evidence.clear()
-        for thumb in thumbnails:
-            if thumb.image.isNull():
-                icon = self._icons.icon(QFileInfo(str(thumb.path))) if thumb.path.is_file() \
-                    else self._icons.icon(QFileIconProvider.IconType.File)
-            else:
-                icon = QIcon(QPixmap.fromImage(thumb.image))
-            item = QListWidgetItem(icon, thumb.name)
-            item.setToolTip(str(thumb.path))
-            item.setData(_EVIDENCE_PATH_ROLE, str(thumb.path))
-            item.setData(_EVIDENCE_ID_ROLE, thumb.evidence_id)
-            self.evidence.addItem(item)
-
     def _show_history(self, d: ClaimDetail) -> None:
-        self.history.clear()
         kinds = {"created": self.tr("新建理赔"), "note": self.tr("备注"), "edit": self.tr("修改"),
                  "evidence": self.tr("证据")}
+        entries = []
         for e in d.events:
             title = labels.label_of(ClaimAction, e.action) if e.action else kinds.get(e.kind, e.kind)
             if e.from_state and e.to_state and e.from_state != e.to_state:
-                before, after = labels.label_of(ClaimStatus, e.from_state), labels.label_of(ClaimStatus, e.to_state)
-                title += f"（{before} → {after}）"
-            when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
-            item = QTreeWidgetItem([when, e.author, title, e.note or ""])
-            item.setToolTip(3, e.note or "")
-            self.history.addTopLevelItem(item)
-        for column in range(3):
-            self.history.resizeColumnToContents(column)
+                title = transition(title, labels.label_of(ClaimStatus, e.from_state),
+                                   labels.label_of(ClaimStatus, e.to_state))
+            entries.append(TimelineEntry(e.at, e.date_only, e.author, title, e.note))
+        self.history.show_entries(entries)
 
     def _set_actions(self, actions: list[ClaimAction]) -> None:
         while self.actions_grid.count():
@@ -444,19 +409,15 @@ class ClaimDetailPane(QWidget):
         )
 
     def remove_selected_evidence(self) -> None:
-        items = self.evidence.selectedItems()
-        if not items:
+        ids = self.evidence.selected_ids()
+        if not ids:
             return
-        ids = [int(item.data(_EVIDENCE_ID_ROLE)) for item in items]
 
         def work(db: Database) -> None:
             for evidence_id in ids:
                 claim_service.remove_evidence(db, evidence_id)
 
         self._context.write(work, self._changes(), on_failure=self._failed)
-
-    def _open_evidence(self, item: QListWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(_EVIDENCE_PATH_ROLE))))
 
     def _request_statement(self) -> None:
         if self._claim_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QSpinBox,
@@ -50,12 +48,11 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.order_search import OrderSearch
+from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.order_picker import OrderPicker
 
 CLAIM_CHANGES = Changes(claims=True, deadlines=True)
-_CHINA_ZONE = QTimeZone(b"Asia/Shanghai")
 
 # Columns of the item table in the New Claim dialog.
 ITEM_COLUMN, SPEC_COLUMN, QUANTITY_COLUMN, PAID_COLUMN, VALUE_COLUMN = range(5)
@@ -96,15 +93,10 @@ class NewClaimDialog(QDialog):
 
         order_box = QGroupBox(self.tr("订单"))
         order_layout = QVBoxLayout(order_box)
-        self.search = QLineEdit()
-        self.search.setObjectName("claim_order_search")
-        self.search.setPlaceholderText(self.tr("搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号"))
-        self.search.setClearButtonEnabled(True)
-        order_layout.addWidget(self.search)
-        self.results = QListWidget()
-        self.results.setObjectName("claim_order_results")
-        self.results.setMaximumHeight(110)
-        order_layout.addWidget(self.results)
+        self.picker = OrderPicker(context, search_name="claim_order_search", results_name="claim_order_results",
+                                  results_height=110)
+        self.search, self.results = self.picker.search, self.picker.results
+        order_layout.addWidget(self.picker)
         self.order_label = QLabel(self.tr("尚未选择订单"))
         self.order_label.setObjectName("claim_order_label")
         self.order_label.setWordWrap(True)
@@ -164,10 +156,8 @@ class NewClaimDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._order_search = OrderSearch(context, self.search, self)
-        self._order_search.found.connect(self._show_results)
-        self._order_search.cleared.connect(self._clear_results)
-        self.results.currentItemChanged.connect(self._result_chosen)
+        self.picker.found.connect(self._show_results)
+        self.picker.chosen.connect(self.choose_order)
         self.items.itemChanged.connect(lambda _item: self._update_values())
         self.amount.textEdited.connect(self._amount_edited)
 
@@ -181,24 +171,9 @@ class NewClaimDialog(QDialog):
             self.search.setFocus()
 
     # --- choosing the order ------------------------------------------------------------------
-    def _clear_results(self) -> None:
-        self.results.clear()
-
     def _show_results(self, rows: list[OrderRow]) -> None:
-        self.results.clear()
-        for row in rows:
-            text = "  ".join(filter(None, [
-                labels.platform(row.platform), row.order_no, row.receiver, row.phone, row.carrier, row.tracking_no,
-            ]))
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, row)
-            self.results.addItem(item)
         if not rows:
             self.order_label.setText(self.tr("没有找到订单。快递理赔需要订单信息，请先导入该订单。"))
-
-    def _result_chosen(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.choose_order(item.data(Qt.ItemDataRole.UserRole))
 
     def choose_order(self, row: OrderRow) -> None:
         order_id = row.id
@@ -456,7 +431,7 @@ class FollowUpDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         current = claim.follow_up_at or follow_up_for(ClaimStatus(claim.status), now()) or now()
-        self.when = china_time_edit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), _CHINA_ZONE))
+        self.when = china_time_edit(QDateTime.fromSecsSinceEpoch(int(current.timestamp()), CHINA_ZONE))
         self.when.setObjectName("follow_up_when")
         form.addRow(self.tr("跟进时间"), self.when)
         self.clear = QCheckBox(self.tr("不再提醒（清除跟进时间）"))

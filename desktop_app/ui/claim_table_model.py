@@ -6,11 +6,10 @@ the totals, in one read) and this model sorts them without going back to the dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.claim_escalation import DeadlineKind
@@ -19,12 +18,11 @@ from desktop_app.core.clock import CHINA, now
 from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimRow
 from desktop_app.ui import labels
-from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE, Column
+from desktop_app.ui.row_table_model import Column, ListTableModel
 from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, urgency
 
 SOON = DUE_SOON
 CLOSED_GREY = QColor("#8a8a8a")
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def _tr(text: str) -> str:
@@ -86,61 +84,21 @@ def _columns() -> list[Column[ClaimRow]]:
     ]
 
 
-class ClaimTableModel(QAbstractTableModel):
+class ClaimTableModel(ListTableModel[ClaimRow]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._columns = _columns()
-        self._rows: list[ClaimRow] = []
+        super().__init__(_columns(), parent)
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
-    def set_rows(self, rows: Sequence[ClaimRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def rows_replaced(self) -> None:
         if self._sort is not None:
             self._sort_rows(*self._sort)
-        self.endResetModel()
-
-    def rows(self) -> list[ClaimRow]:
-        return list(self._rows)
-
-    def row_object(self, row: int) -> ClaimRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, claim_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == claim_id), None)
 
-    def column_index(self, key: str) -> int:
-        return next(i for i, c in enumerate(self._columns) if c.key == key)
-
-    # --- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self._columns):
-            return self._columns[section].title
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() >= len(self._columns):
-            return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == ROW_ROLE:
-            return row
-        if role == SORT_ROLE:
-            return column.sort_value(row)
+    def decorate(self, row: ClaimRow, column: Column[ClaimRow], role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column.key == "next_step":
             return _next_step_tip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == "status":  # the one status-colour system (ui/status_colours.py)
                 return QBrush(DONE if not row.is_open else urgency(row.follow_up_at, now()))

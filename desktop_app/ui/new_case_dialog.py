@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QStackedWidget,
@@ -27,15 +25,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
-from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.order_search import OrderSearch
+from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.order_picker import OrderPicker
 
 
 class NewCaseDialog(QDialog):
@@ -52,15 +50,10 @@ class NewCaseDialog(QDialog):
         # --- the order -------------------------------------------------------------------
         order_box = QGroupBox(self.tr("订单"))
         order_layout = QVBoxLayout(order_box)
-        self.search = QLineEdit()
-        self.search.setObjectName("order_search")
-        self.search.setPlaceholderText(self.tr("搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号"))
-        self.search.setClearButtonEnabled(True)
-        order_layout.addWidget(self.search)
-        self.results = QListWidget()
-        self.results.setObjectName("order_results")
-        self.results.setMaximumHeight(130)
-        order_layout.addWidget(self.results)
+        self.picker = OrderPicker(context, search_name="order_search", results_name="order_results",
+                                  results_height=130)
+        self.search, self.results = self.picker.search, self.picker.results
+        order_layout.addWidget(self.picker)
         self.results_hint = QLabel()
         self.results_hint.setStyleSheet("color:#777")
         order_layout.addWidget(self.results_hint)
@@ -147,10 +140,9 @@ class NewCaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._order_search = OrderSearch(context, self.search, self)
-        self._order_search.found.connect(self._show_results)
-        self._order_search.cleared.connect(self._clear_results)
-        self.results.currentItemChanged.connect(self._result_chosen)
+        self.picker.found.connect(self._show_results)
+        self.picker.cleared.connect(self.results_hint.clear)
+        self.picker.chosen.connect(self.choose_order)
         self.order_no.textEdited.connect(self._typed_by_hand)
         self.kind.currentIndexChanged.connect(self._fill_reasons)
         self.signed_known.toggled.connect(self._update_signed)
@@ -164,26 +156,9 @@ class NewCaseDialog(QDialog):
             self.search.setFocus()
 
     # --- order search ----------------------------------------------------------------------
-    def _clear_results(self) -> None:
-        self.results.clear()
-        self.results_hint.clear()
-
     def _show_results(self, rows: list[OrderRow]) -> None:
-        self.results.clear()
-        for row in rows:
-            text = "  ".join(filter(None, [
-                labels.platform(row.platform), row.order_no, row.receiver, row.phone,
-                f"￥{format_yuan(row.paid_fen)}" if row.paid_fen is not None else None,
-            ]))
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, row)
-            self.results.addItem(item)
         self.results_hint.setText(self.tr("找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。", "",
                                           len(rows)) if rows else self.tr("没有找到订单，可在下方直接输入订单号。"))
-
-    def _result_chosen(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.choose_order(item.data(Qt.ItemDataRole.UserRole))
 
     def choose_order(self, row: OrderRow) -> None:
         self._chosen = row

@@ -17,34 +17,24 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from sqlalchemy.orm import Session
 
 from desktop_app.store.database import Database
 from desktop_app.ui.background import BackgroundRunner, describe_error
+from desktop_app.ui.row_table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
 RowT = TypeVar("RowT")
 RowT_co = TypeVar("RowT_co", covariant=True)
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row object
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value behind a display text
 PAGE_SIZE = 200
 MAX_PAGES = 32
 WANTED_PAGES = 4  # pages asked for while a read runs that are still read afterwards (the latest ones)
 LOADING = "…"  # shown in the cells of a row whose page is being read
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True, slots=True)
-class Column(Generic[RowT]):
-    key: str
-    title: str
-    display: Callable[[RowT], str]
-    sort_value: Callable[[RowT], Any]
-    align_right: bool = False
+__all__ = ["LOADING", "MAX_PAGES", "PAGE_SIZE", "ROW_ROLE", "SORT_ROLE", "WANTED_PAGES", "Column", "PageQuery",
+           "PagedTableModel"]
 
 
 class PageQuery(Protocol[RowT_co]):
@@ -55,7 +45,7 @@ class PageQuery(Protocol[RowT_co]):
     def page(self, session: Session, offset: int, limit: int) -> list[RowT_co]: ...
 
 
-class PagedTableModel(QAbstractTableModel, Generic[RowT]):
+class PagedTableModel(RowTableModel[RowT]):
     """Columns plus a `PageQuery`; subclasses build the query from their filter and sort."""
 
     loaded = Signal(int)  # total row count after a (re)load
@@ -63,8 +53,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
 
     def __init__(self, columns: Sequence[Column[RowT]], runner: BackgroundRunner, query: PageQuery[RowT],
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._columns = list(columns)
+        super().__init__(columns, parent)
         self._runner = runner
         self._db: Database | None = None
         self._total = 0
@@ -73,10 +62,6 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._reading_page: int | None = None  # the page whose read is under way
         self._generation = 0
         self._query = query
-
-    def decorate(self, row: RowT, column: Column[RowT], role: int) -> Any:
-        """Colours, fonts and tooltips per cell; None for the default look."""
-        return None
 
     # --- loading ---------------------------------------------------------------------------
     def set_database(self, db: Database | None, load: bool = True) -> None:
@@ -201,39 +186,8 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
     def cached_pages(self) -> int:
         return len(self._pages)
 
-    # --- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
+    def row_count(self) -> int:
+        return self._total
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
-            return self._columns[section].title
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() >= len(self._columns):
-            return None
-        row = self._row(index.row())
-        if row is None:
-            return LOADING if role == Qt.ItemDataRole.DisplayRole else None
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == ROW_ROLE:
-            return row
-        if role == SORT_ROLE:
-            return column.sort_value(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.decorate(row, column, role)
-
-    def column_key(self, section: int) -> str:
-        return self._columns[section].key
-
-    def column_index(self, key: str) -> int:
-        return next(i for i, c in enumerate(self._columns) if c.key == key)
+    def missing(self, role: int) -> Any:
+        return LOADING if role == Qt.ItemDataRole.DisplayRole else None

@@ -47,8 +47,8 @@ from desktop_app.services.reships import (
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.china_time import china_now_qt, qt_to_moment
 
 RESHIP_CHANGES = Changes(cases=True, reships=True, deadlines=True)
 # Couriers a Chinese shop uses most; the box stays editable for any other.

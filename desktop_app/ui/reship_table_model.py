@@ -6,22 +6,20 @@ rows are loaded whole and sorted by a proxy; the paged model is for the million-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush
 
 from desktop_app.core.clock import now
 from desktop_app.services.reships import ReshipRow, ReshipStatus
 from desktop_app.ui import labels
 from desktop_app.ui.case_table_model import CLOSED_GREY, OVERDUE, countdown, urgency_colour
-from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE
+from desktop_app.ui.row_table_model import Column, ListTableModel
 from desktop_app.ui.status_colours import DONE, urgency
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 Clock = Callable[[], datetime]
 
 
@@ -73,61 +71,40 @@ def tracking_text(row: ReshipRow) -> str:
     return f"{row.carrier or ''} {row.tracking_no or ''}".strip()
 
 
-@dataclass(frozen=True, slots=True)
-class ReshipColumn:
-    key: str
-    title: str
-    display: Callable[[ReshipRow, datetime], str]
-    sort_value: Callable[[ReshipRow], Any]
-
-
-def _columns() -> list[ReshipColumn]:
+def _columns(now_of: Clock) -> list[Column[ReshipRow]]:
+    """`now_of` is the model's clock reading: the countdowns move with `refresh_time()`."""
     never = float("inf")
     return [
-        ReshipColumn("case", _tr("售后单"), lambda r, _t: f"#{r.case_id}", lambda r: r.case_id),
-        ReshipColumn("platform", _tr("平台"), lambda r, _t: labels.platform(r.platform), lambda r: r.platform),
-        ReshipColumn("order", _tr("订单号"), lambda r, _t: r.order_no, lambda r: r.order_no),
-        ReshipColumn("receiver", _tr("收货人"), lambda r, _t: r.receiver or "", lambda r: r.receiver or ""),
-        ReshipColumn("address", _tr("地址"), lambda r, _t: r.address or "", lambda r: r.address or ""),
-        ReshipColumn("items", _tr("补发商品"), lambda r, _t: items_text(r), lambda r: items_text(r)),
-        ReshipColumn("reason", _tr("原因"), lambda r, _t: labels.reason(r.reason), lambda r: r.reason or ""),
-        ReshipColumn("status", _tr("状态"), lambda r, _t: status_text(r.status), lambda r: r.status.value),
-        ReshipColumn("promised", _tr("承诺时间"), lambda r, _t: labels.when(r.promised_at),
-                     lambda r: r.promised_at.timestamp() if r.promised_at else never),
-        ReshipColumn("due", _tr("发货时限"), lambda r, t: due_text(r, t),
-                     lambda r: r.due_at.timestamp() if r.due_at else never),
-        ReshipColumn("penalty", _tr("逾期后果"), lambda r, _t: penalty_text(r), lambda r: r.penalty or ""),
-        ReshipColumn("tracking", _tr("快递 / 运单号"), lambda r, _t: tracking_text(r), lambda r: r.tracking_no or ""),
+        Column("case", _tr("售后单"), lambda r: f"#{r.case_id}", lambda r: r.case_id),
+        Column("platform", _tr("平台"), lambda r: labels.platform(r.platform), lambda r: r.platform),
+        Column("order", _tr("订单号"), lambda r: r.order_no, lambda r: r.order_no),
+        Column("receiver", _tr("收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
+        Column("address", _tr("地址"), lambda r: r.address or "", lambda r: r.address or ""),
+        Column("items", _tr("补发商品"), items_text, items_text),
+        Column("reason", _tr("原因"), lambda r: labels.reason(r.reason), lambda r: r.reason or ""),
+        Column("status", _tr("状态"), lambda r: status_text(r.status), lambda r: r.status.value),
+        Column("promised", _tr("承诺时间"), lambda r: labels.when(r.promised_at),
+               lambda r: r.promised_at.timestamp() if r.promised_at else never),
+        Column("due", _tr("发货时限"), lambda r: due_text(r, now_of()),
+               lambda r: r.due_at.timestamp() if r.due_at else never),
+        Column("penalty", _tr("逾期后果"), penalty_text, lambda r: r.penalty or ""),
+        Column("tracking", _tr("快递 / 运单号"), tracking_text, lambda r: r.tracking_no or ""),
     ]
 
 
-class ReshipTableModel(QAbstractTableModel):
+class ReshipTableModel(ListTableModel[ReshipRow]):
     """Rows of the queue; `refresh_time()` re-reads the clock so countdowns move without a reload."""
 
     def __init__(self, parent: QObject | None = None, clock: Clock = now) -> None:
-        super().__init__(parent)
-        self._columns = _columns()
-        self._rows: list[ReshipRow] = []
+        super().__init__(_columns(lambda: self._now), parent)
         self._clock = clock
         self._now = clock()
 
-    def set_rows(self, rows: Sequence[ReshipRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def rows_replaced(self) -> None:
         self._now = self._clock()
-        self.endResetModel()
-
-    def rows(self) -> list[ReshipRow]:
-        return list(self._rows)
-
-    def row_object(self, row: int) -> ReshipRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of_case(self, case_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.case_id == case_id), None)
-
-    def column_index(self, key: str) -> int:
-        return next(i for i, c in enumerate(self._columns) if c.key == key)
 
     def refresh_time(self) -> None:
         self._now = self._clock()
@@ -135,33 +112,7 @@ class ReshipTableModel(QAbstractTableModel):
             column = self.column_index("due")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column + 1))
 
-    # --- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
-            return self._columns[section].title
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.row_object(index.row())
-        if row is None or index.column() >= len(self._columns):
-            return None
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row, self._now)
-        if role == ROW_ROLE:
-            return row
-        if role == SORT_ROLE:
-            return column.sort_value(row)
+    def decorate(self, row: ReshipRow, column: Column[ReshipRow], role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(row, column.key)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -188,7 +139,7 @@ class ReshipTableModel(QAbstractTableModel):
                     "%2", labels.text(row.ship_timer or ""))
                 return tip + (_tr("（按估算的节假日计算）") if row.ship_estimated else "")
         if key in ("address", "items", "penalty"):
-            return self._columns[self.column_index(key)].display(row, self._now) or None
+            return self._columns[self.column_index(key)].display(row) or None
         if key == "tracking" and row.shipped_at is not None:
             return _tr("发出时间：%1").replace("%1", labels.when(row.shipped_at))
         return None

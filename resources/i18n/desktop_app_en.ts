@@ -42,42 +42,42 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="59"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="61"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="65"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="87"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="66"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="69"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="93"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="72"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="96"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="75"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -502,128 +502,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="192"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="171"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="175"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="177"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="200"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="179"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="202"/>
-        <location filename="../../desktop_app/ui/case_detail.py" line="316"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="273"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="195"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="199"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>操作人</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>事件</source>
-        <translation>Event</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="230"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="232"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="208"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="254"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="230"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="255"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="231"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="259"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="235"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="304"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="290"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="307"/>
-        <source>记录于 %1</source>
-        <translation>Recorded at %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="315"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="272"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="275"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="319"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="276"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="369"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="429"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="398"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="477"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="446"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="495"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="464"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -791,32 +766,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEvidencePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="54"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="39"/>
         <source>添加证据…</source>
         <translation>Add evidence…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="56"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="41"/>
         <source>删除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="58"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="43"/>
         <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="104"/>
-        <source>文件不在这台电脑上（由另一个席位添加）：%1</source>
-        <translation>The file is not on this computer (another seat added it): %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="82"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="83"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -1281,72 +1251,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="323"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="350"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="325"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="332"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="360"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="335"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="362"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="337"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="365"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="340"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="344"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="370"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="345"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="376"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="351"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="386"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="361"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="393"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="368"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="394"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="427"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="402"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="433"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="408"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1354,155 +1324,139 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="97"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="90"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="107"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="111"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="116"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="126"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="119"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="129"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="122"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="132"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="125"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="273"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="134"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="241"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="158"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="144"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="161"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="147"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="169"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>操作人</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>事件</source>
-        <translation>Event</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="193"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="176"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="194"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="177"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="207"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="190"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="304"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="430"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="395"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="431"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="396"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="442"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="407"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="471"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="432"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2624,52 +2578,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="106"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="131"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="110"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="135"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="114"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="117"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="118"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="147"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="126"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="162"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="163"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="142"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2677,47 +2631,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="485"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="460"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="495"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="470"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="472"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="474"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="476"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="505"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="480"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="516"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="491"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="517"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2771,6 +2725,14 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>EvidenceStrip</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/evidence_strip.py" line="41"/>
+        <source>文件不在这台电脑上（由另一个席位添加）：%1</source>
+        <translation>The file is not on this computer (another seat added it): %1</translation>
+    </message>
+</context>
+<context>
     <name>FigureModel</name>
     <message>
         <location filename="../../desktop_app/ui/figure_table.py" line="77"/>
@@ -2781,27 +2743,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="455"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="430"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="461"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="436"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="462"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="437"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="466"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="441"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="442"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3074,28 +3036,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="532"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="507"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="538"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="544"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="513"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="519"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="515"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="521"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="523"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3375,138 +3337,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="46"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="51"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="57"/>
-        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
-        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="64"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="67"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="68"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="74"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="86"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="92"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="95"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="106"/>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="102"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="103"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="105"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="107"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="109"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="112"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="114"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="115"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="118"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="120"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="129"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="134"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="138"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="160"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3514,32 +3471,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="161"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="169"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="181"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="212"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="216"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="217"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3547,156 +3504,159 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="93"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="90"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="97"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="94"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
-        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
-        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="108"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="100"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="114"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="106"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="119"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="123"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="129"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="140"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="132"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="313"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="288"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="136"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="145"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="314"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="289"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="158"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="162"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="154"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="176"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="199"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="225"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="200"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="241"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="216"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="255"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="230"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="257"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="232"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="307"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="282"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="310"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="285"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPicker</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="77"/>
+        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
+        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
 </context>
 <context>
@@ -5955,6 +5915,34 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="200"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="46"/>
+        <source>记录于 %1</source>
+        <translation>Recorded at %1</translation>
     </message>
 </context>
 <context>
