@@ -36,7 +36,6 @@ from desktop_app.core.claims import (
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.services import claims as claim_service
-from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -47,12 +46,9 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.claim_dialogs import (
     CLAIM_CHANGES,
     ClaimActionDialog,
-    EditClaimDialog,
-    FollowUpDialog,
-    LinkDialog,
 )
+from desktop_app.ui.claim_edits import ClaimEdits
 from desktop_app.ui.claim_summary import next_step_html, summary_html
-from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.table_menu import explain
@@ -66,7 +62,7 @@ class _Loaded:
     thumbnails: tuple[Thumbnail, ...]
 
 
-class ClaimDetailPane(QWidget):
+class ClaimDetailPane(ClaimEdits, QWidget):
     """One claim: order, items, amounts, actions, evidence and history; acts through the services."""
 
     message = Signal(str)
@@ -305,88 +301,6 @@ class ClaimDetailPane(QWidget):
                     "%2", labels.label(action)).replace("%3", labels.label(outcome.status))),
             on_failure=self._failed,
         )
-
-    def change_follow_up(self) -> FollowUpDialog | None:
-        d = self._detail
-        if d is None:
-            return None
-        dialog = FollowUpDialog(d, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setObjectName("claim_follow_up_dialog")
-        claim_id = d.id
-
-        def save() -> None:
-            # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
-            when, note = dialog.value(), dialog.note.text()
-            self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note),
-                                self._changes(), on_failure=self._failed)
-
-        dialog.accepted.connect(save)
-        dialog.open()
-        return dialog
-
-    def edit_claim(self) -> EditClaimDialog | None:
-        d = self._detail
-        if d is None:
-            return None
-        dialog = EditClaimDialog(d, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setObjectName("claim_edit_dialog")
-        claim_id, version = d.id, d.version
-
-        def save() -> None:
-            edit = dialog.edit
-            if edit is not None:
-                self._context.write(lambda db: claim_service.edit_claim(db, claim_id, edit, version),
-                                    self._changes(), on_failure=self._failed)
-
-        dialog.accepted.connect(save)
-        dialog.open()
-        return dialog
-
-    def edit_ticket(self) -> ClaimTicketDialog | None:
-        d = self._detail
-        if d is None:
-            return None
-        dialog = ClaimTicketDialog(d, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setObjectName("claim_ticket_dialog")
-        claim_id, version = d.id, d.version
-
-        def save() -> None:
-            ticket = dialog.ticket()
-            self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
-                                self._changes(), on_failure=self._failed)
-
-        dialog.accepted.connect(save)
-        dialog.open()
-        return dialog
-
-    def link_claim(self) -> LinkDialog | None:
-        d = self._detail
-        if d is None:
-            return None
-        dialog = LinkDialog(d, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setObjectName("claim_link_dialog")
-        claim_id, old_reship_case = d.id, d.reship_case_id
-
-        def save() -> None:
-            case_id, reship_case = dialog.case_id(), dialog.reship_case_id()
-
-            def work(db: Database) -> None:
-                claim_service.link_case(db, claim_id, case_id)
-                if reship_case != old_reship_case:
-                    if reship_case is None:
-                        claim_service.link_reship(db, claim_id, None)
-                    else:
-                        claim_service.link_reship_case(db, claim_id, reship_case)
-
-            self._context.write(work, CLAIM_CHANGES | Changes(cases=True, reships=True), on_failure=self._failed)
-
-        dialog.accepted.connect(save)
-        dialog.open()
-        return dialog
 
     def choose_evidence(self) -> None:
         if self._claim_id is None:

@@ -45,11 +45,9 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.claim_detail import ClaimDetailPane
-from desktop_app.ui.claim_dialogs import (
-    NewClaimDialog,
-)
 from desktop_app.ui.claim_table_model import ClaimTableModel
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.new_claim_dialog import NewClaimDialog
 from desktop_app.ui.scroll_pane import scrolling
 from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import install_row_menu

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -22,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import UserError
 from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
@@ -35,33 +31,30 @@ from desktop_app.ui.main_menu import add_tab_actions, build_menus
 from desktop_app.ui.settings_dialog import SettingsDialog, full_phones
 from desktop_app.ui.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules, preload_in_background
 from desktop_app.ui.team_changes import TeamChanges
-from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
+from desktop_app.ui.team_mode import TeamMode
+from desktop_app.ui.window_dialogs import WindowDialogs
+from desktop_app.ui.window_imports import WindowImports
 from desktop_app.ui.window_state import restore_tab, restore_window, save_tab, save_window
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
-    from desktop_app.services.file_intake import IntakeResult
-    from desktop_app.services.statements import StatementRequest
     from desktop_app.store.case_queries import CaseFilter
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
     from desktop_app.ui.cases_tab import CasesTab
-    from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog, SavedMappingsDialog
     from desktop_app.ui.dashboard_tab import DashboardTab
-    from desktop_app.ui.import_dialog import ImportDialog
-    from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
     from desktop_app.ui.returns_tab import ReturnsTab
-    from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
-    from desktop_app.ui.statement_dialog import StatementDialog
 
 log = logging.getLogger(__name__)
-LAST_IMPORT_FOLDER_KEY = "import/last_folder"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
+    """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
+    ui/window_imports.py, the dialogs it opens in ui/window_dialogs.py, team mode in ui/team_mode.py."""
+
     def __init__(self, target: Path | LedgerLocation, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.location = target if isinstance(target, LedgerLocation) else LedgerLocation(path=target)
@@ -273,10 +266,6 @@ class MainWindow(QMainWindow):
         # for it): an import started right after launch no longer imports it on the GUI thread.
         preload_in_background(IMPORT_MODULES)
 
-    def import_when_open(self, paths: list[Path]) -> None:
-        """Import these files as soon as the ledger is open (the desktop's "open with")."""
-        self._files_to_import = list(paths)
-
     def _orders_changed(self, changes: Changes) -> None:
         if changes.orders:
             self.catch_up_search()
@@ -307,23 +296,6 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, self.tr("无法打开数据库"), describe_error(error))
 
     # --- commands ------------------------------------------------------------------------------
-    def new_case(self) -> NewCaseDialog | None:
-        return self._open_new_case(None)
-
-    def new_case_for_order(self, order: OrderRow) -> NewCaseDialog | None:
-        return self._open_new_case(order)
-
-    def _open_new_case(self, order: OrderRow | None) -> NewCaseDialog | None:
-        if self.context.db is None:
-            return None
-        from desktop_app.ui.new_case_dialog import NewCaseDialog
-
-        dialog = NewCaseDialog(self.context, order, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.created.connect(self._case_created)
-        dialog.open()
-        return dialog
-
     def _count_in_title(self, tab: QWidget, title: str, count: int) -> None:
         """补发队列（3）: a tab's title with the number of things waiting in it."""
         self.tabs.setTabText(self.tabs.indexOf(tab), f"{title}（{count:,}）" if count else title)
@@ -342,46 +314,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.claims_tab)
         self.claims_tab.new_claim(order=order, case_id=case_id)
 
-    def open_statements_for_claims(self, claim_ids: list[int]) -> StatementDialog | None:
-        from desktop_app.services.statements import StatementRequest
-
-        return self._open_statements(StatementRequest(claim_ids=tuple(claim_ids)))
-
-    def open_statement_for_order(self, order: OrderRow) -> StatementDialog | None:
-        from desktop_app.services.statements import StatementRequest
-
-        return self._open_statements(StatementRequest(order_ids=(order.id,)))
-
-    def _open_statements(self, request: StatementRequest) -> StatementDialog | None:
-        if self.context.db is None:
-            return None
-        from desktop_app.ui.statement_dialog import StatementDialog
-
-        dialog = StatementDialog(self.context, request, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda path: self.show_message(self.tr("已保存到 %1").replace("%1", path)))
-        dialog.open()
-        return dialog
-
-    def open_shop_profile(self) -> ShopProfileDialog | None:
-        if self.context.db is None:
-            return None
-        from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
-
-        dialog = ShopProfileDialog(self.context, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def open_rules(self) -> None:
-        if self.context.db is None:
-            return
-        from desktop_app.ui.rules_dialog import RulesDialog
-
-        dialog = RulesDialog(self.context, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
     def show_cases_of_report(self, selection: CaseFilter, description: str) -> None:
         """The cases behind a figure of the 统计 tab, listed in the Cases tab."""
         self.tabs.setCurrentWidget(self.cases_tab)
@@ -391,96 +323,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.cases_tab)
         self.cases_tab.select_case(case_id)
 
-    def _case_created(self, case_id: int) -> None:
-        self.show_case(case_id)
-        self.show_message(self.tr("已新建售后单 #%1").replace("%1", str(case_id)))
-
-    def choose_import(self) -> None:
-        if self.context.db is None:
-            return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择各平台导出的订单文件（可多选）"), self._import_folder(),
-            self.tr("订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
-        if paths:
-            self._remember_import_folder(Path(paths[0]))
-            self.import_files([Path(p) for p in paths])
-
-    def _import_folder(self) -> str:
-        """Where the last import was chosen from (the shop's download folder, usually)."""
-        folder = self.settings.value(LAST_IMPORT_FOLDER_KEY)
-        return str(folder) if folder and Path(str(folder)).is_dir() else str(Path.home())
-
-    def _remember_import_folder(self, chosen: Path) -> None:
-        self.settings.setValue(LAST_IMPORT_FOLDER_KEY, str(chosen.parent))
-
-    def import_files(self, paths: list[Path], profile_id: str | None = None) -> ImportDialog | None:
-        """Import in the background; `profile_id` reads the files with that saved column mapping."""
-        if self.context.db is None or not paths:
-            return None
-        from desktop_app.ui.import_dialog import ImportDialog
-
-        dialog = ImportDialog(self.context, paths, self, profile_id)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.map_columns_requested.connect(self.map_columns)
-        dialog.finished_intake.connect(self._show_imported)
-        dialog.cases_requested.connect(self.show_cases)
-        dialog.open()
-        dialog.start()
-        return dialog
-
-    def _show_imported(self, intake: IntakeResult) -> None:
-        """What was just imported, on screen: new or moved cases first, else the orders (tabs reload as
-        they are shown)."""
-        cases = intake.cases
-        if cases is not None and (cases.ids("inserted") or cases.ids("updated")):
-            self.tabs.setCurrentWidget(self.cases_tab)
-        elif intake.orders is not None and (intake.orders.inserted or intake.orders.updated):
-            self.tabs.setCurrentWidget(self.orders_tab)
-
     def show_cases(self, case_ids: frozenset[int], description: str) -> None:
         self.tabs.setCurrentWidget(self.cases_tab)
         self.cases_tab.show_only(case_ids, description)
-
-    def choose_import_other(self) -> None:
-        if self.context.db is None:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择要按列对应导入的表格"), self._import_folder(),
-            self.tr("表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
-        if path:
-            self._remember_import_folder(Path(path))
-            self.map_columns(Path(path))
-
-    def map_columns(self, path: Path) -> ColumnMappingDialog | None:
-        """The column mapping dialog for one file; saving it imports the file with the new mapping."""
-        if self.context.db is None:
-            return None
-        from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog
-
-        dialog = ColumnMappingDialog(self.context, path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.import_requested.connect(self.import_files)
-        dialog.open()
-        return dialog
-
-    def open_saved_mappings(self) -> SavedMappingsDialog:
-        from desktop_app.ui.column_mapping_dialog import SavedMappingsDialog
-
-        dialog = SavedMappingsDialog(self.context, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.context.db is not None and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        files = [p for p in paths if p.is_file()]
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
 
     def refresh(self) -> None:
         for tab in self.all_tabs():
@@ -497,49 +342,6 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self._settings_changed)
         dialog.team_requested.connect(self.open_team_database)
         dialog.open()
-
-    def open_team_database(self) -> TeamDatabaseDialog:
-        dialog = TeamDatabaseDialog(self.location, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.switch_requested.connect(self.switch_ledger)
-        dialog.open()
-        return dialog
-
-    def ask_seat_name(self, db: Database) -> None:
-        """The first start on a team ledger: who works at this computer (recorded with every change)."""
-        dialog = QInputDialog(self)
-        dialog.setObjectName("seat_name")
-        dialog.setWindowTitle(self.tr("席位名"))
-        dialog.setLabelText(self.tr("团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）："))
-        dialog.setTextValue(team.seat_name())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.textValueSelected.connect(lambda name: self._seat_named(db, name))
-        dialog.open()
-
-    def _seat_named(self, db: Database, name: str) -> None:
-        try:
-            team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("席位名"), exc.message)
-            return
-        db.engine.dispose()  # the pool's next connections carry the new name to the other seats
-
-    def switch_ledger(self, location: LedgerLocation) -> None:
-        """Close this ledger (after the queued work) and open `location` in the same window."""
-        old = self.context.db
-        self._ledger_closing()
-        self.location, self.db_path = location, location.path
-        self.care.set_location(location)
-        self.db_label.setText(location.display())
-
-        def work() -> Database:
-            from desktop_app.store.database import open_database
-
-            if old is not None:
-                old.close()
-            return open_database(location, seat=seat_name)
-
-        self.runner.run(work, self._database_opened, self._database_failed)
 
     def _settings_changed(self) -> None:
         self.context.show_full_phones = full_phones(self.settings)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
-from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.rows import OrderRow
@@ -34,6 +33,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.order_picker import OrderPicker
+from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
 class NewCaseDialog(QDialog):
@@ -192,10 +192,6 @@ class NewCaseDialog(QDialog):
         self.signed_date.setVisible(known and date_only)
 
     # --- saving ----------------------------------------------------------------------------
-    def _amount(self, field: QLineEdit, what: str) -> int | None:
-        text = field.text().strip()
-        return yuan_to_fen(parse_yuan(text, what)) if text else None
-
     def collect(self) -> NewCase:
         """The form as a NewCase; UserError with what is wrong."""
         kind = CaseKind(self.kind.currentData())
@@ -213,8 +209,8 @@ class NewCaseDialog(QDialog):
         return NewCase(
             platform=Platform(self.platform.currentData()), order_no=self.order_no.text(), kind=kind,
             reason=CaseReason(reason) if reason else None,
-            refund_fen=self._amount(self.refund, self.tr("退款金额")),
-            compensation_fen=self._amount(self.compensation, self.tr("补偿金额")),
+            refund_fen=fen_or_none(self.refund, self.tr("退款金额")),
+            compensation_fen=fen_or_none(self.compensation, self.tr("补偿金额")),
             responsible=ResponsibleParty(party) if party else None,
             platform_case_no=self.platform_case_no.text(), note=self.note.toPlainText(),
             requested=self._requested(), signed=signed,

@@ -31,7 +31,7 @@ from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_table_model import OrderTableModel
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.row_table_model import ROW_ROLE
 from desktop_app.ui.table_menu import explain, install_row_menu
 
 _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)

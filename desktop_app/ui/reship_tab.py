@@ -10,20 +10,13 @@ Double-clicking a row asks the window to show its case.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from html import escape
-from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,38 +27,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.clock import Moment, now
+from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships as reship_service
-from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.reships import (
     Consequences,
     QueueScope,
     ReshipItemRow,
     ReshipRow,
-    ReshipStatus,
-    consequences,
     count_reship_rows,
-    reship_rows,
-    total_items,
 )
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.paged_model import ROW_ROLE, SORT_ROLE
-from desktop_app.ui.reship_bulk import ReshipBulkDialog, can_pick
+from desktop_app.ui.reship_bulk import ReshipBulkDialog
 from desktop_app.ui.reship_dialogs import (
     RESHIP_CHANGES,
     DecisionDialog,
     ItemsDialog,
-    PasteDialog,
     PromiseDialog,
     ShipDialog,
 )
-from desktop_app.ui.reship_table_model import ReshipTableModel, items_text, status_text
+from desktop_app.ui.reship_paste_dialog import PasteDialog
+from desktop_app.ui.reship_picking import ReshipPicking
+from desktop_app.ui.reship_queue import QueueView, load_queue
+from desktop_app.ui.reship_table_model import ReshipTableModel, status_text
+from desktop_app.ui.row_table_model import ROW_ROLE, SORT_ROLE
 from desktop_app.ui.status_colours import legend
 from desktop_app.ui.table_menu import explain, install_row_menu
 
@@ -75,56 +65,7 @@ DialogT = TypeVar("DialogT", bound=QDialog)
 _COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
 
 
-# Rows listed at most, the most urgent first. A shop's queue is tens of rows; a ledger with a runaway
-# backlog (the 1,000,000-case benchmark has ~100,000 open reships) would otherwise have the table's
-# sorting proxy block the window for seconds on every refresh (measured: 3 s).
-QUEUE_SHOWN = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class QueueView:
-    """One background read: the rows (the first QUEUE_SHOWN), counts over all of them, and what the
-    rules say about agreeing/refusing each kind of them."""
-
-    rows: list[ReshipRow]
-    consequences: dict[tuple[str, str | None], Consequences]
-    waiting: int = 0
-    overdue: int = 0
-    total: int = 0
-
-
-def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
-    context = RuleContext.load()
-    moment = now()
-    with db.reading() as session:
-        rows = reship_rows(session, scope, context=context, limit=shown + 1)
-        waiting = sum(1 for r in rows if r.is_open)
-        overdue = sum(1 for r in rows if r.is_open and r.due_at is not None and r.due_at <= moment)
-        total = len(rows)
-        if total > shown:
-            # A cut queue: count the rest in SQL (the cut rows' own deadlines are not read).
-            rows = rows[:shown]
-            total = count_reship_rows(session, scope)
-            waiting = count_reship_rows(session, QueueScope.OPEN)
-            overdue = count_reship_rows(session, QueueScope.OPEN, overdue_at=moment)
-    said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
-    return QueueView(rows, said, waiting, overdue, total)
-
-
-class PickingListPreview(QPrintPreviewDialog):
-    """The print preview of a picking list; it keeps its printer and document alive while open."""
-
-    def __init__(self, document: QTextDocument, parent: QWidget | None = None) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        super().__init__(printer, parent)
-        self.printer = printer
-        self.document = document
-        document.setParent(self)
-        self.paintRequested.connect(document.print_)
-
-
-class ReshipTab(BaseTab):
+class ReshipTab(ReshipPicking, BaseTab):
     open_case = Signal(int)  # the lead shows this case in the Cases tab
     count_changed = Signal(int)  # reships waiting for an answer or a shipment (for the tab's title)
 
@@ -482,79 +423,3 @@ class ReshipTab(BaseTab):
         if row is not None:
             self.open_case.emit(row.case_id)
 
-    # --- the picking list (拣货单) ---------------------------------------------------------------
-    def picking_rows(self) -> list[ReshipRow]:
-        """The selected reships still to send; with nothing selected, every listed one waiting to be sent."""
-        selected = self.selected_rows()
-        shown = (self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount()))
-        rows = selected or [r for r in shown if r is not None and r.status is ReshipStatus.AGREED]
-        return [r for r in rows if can_pick(r)]
-
-    def picking_list_html(self, rows: list[ReshipRow], printed_at: datetime | None = None) -> str:
-        tr = self.tr
-        when = labels.when(printed_at or now())
-        parts = [
-            "<html><body style='font-size:10pt'>",
-            f"<h2>{escape(tr('拣货单（补发）'))}</h2>",
-            f"<p>{escape(tr('打印时间：%1，共 %2 个包裹').replace('%1', when).replace('%2', str(len(rows))))}</p>",
-            f"<h3>{escape(tr('拣货汇总'))}</h3>",
-            "<table border='1' cellspacing='0' cellpadding='4' width='100%'>",
-            f"<tr><th align='left'>{escape(tr('商品'))}</th><th align='left'>{escape(tr('规格'))}</th>"
-            f"<th align='right'>{escape(tr('数量'))}</th></tr>",
-        ]
-        for item in total_items(rows):
-            parts.append(f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
-                         f"<td align='right'>{item.quantity}</td></tr>")
-        parts.append("</table>")
-        parts.append(f"<h3>{escape(tr('逐单明细'))}</h3>")
-        parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
-        headers = (tr("售后单"), tr("订单号"), tr("收货人"), tr("地址"), tr("补发商品"), tr("发货时限"))
-        parts.append("<tr>" + "".join(f"<th align='left'>{escape(h)}</th>" for h in headers) + "</tr>")
-        for row in rows:
-            receiver = f"{row.receiver or ''} {row.phone or ''}".strip()
-            cells = (f"#{row.case_id}", f"{labels.platform(row.platform)} {row.order_no}", receiver,
-                     row.address or "", items_text(row), labels.when(row.ship_by) or status_text(row.status))
-            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-        parts.append("</table></body></html>")
-        return "".join(parts)
-
-    def picking_document(self, rows: list[ReshipRow]) -> QTextDocument:
-        document = QTextDocument(self)
-        document.setHtml(self.picking_list_html(rows))
-        return document
-
-    def print_picking_list(self) -> PickingListPreview | None:
-        """Preview (and from there print) the picking list of the selected reships."""
-        rows = self.picking_rows()
-        if not rows:
-            return None
-        dialog = PickingListPreview(self.picking_document(rows), self)
-        dialog.setObjectName("picking_preview")
-        dialog.setWindowTitle(self.tr("拣货单预览"))
-        return self._open(dialog)
-
-    def choose_pdf_file(self) -> QFileDialog | None:
-        if not self.picking_rows():
-            return None
-        dialog = QFileDialog(self, self.tr("拣货单存为PDF"), str(Path.home() / self.tr("拣货单.pdf")),
-                             self.tr("PDF 文件 (*.pdf)"))
-        dialog.setObjectName("pdf_file_dialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(lambda name: self.save_picking_list_pdf(Path(name)))
-        return self._open(dialog)
-
-    def save_picking_list_pdf(self, path: Path) -> bool:
-        rows = self.picking_rows()
-        if not rows:
-            return False
-        writer = QPdfWriter(str(path))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        writer.setResolution(300)
-        writer.setTitle(self.tr("拣货单（补发）"))
-        document = self.picking_document(rows)
-        document.print_(writer)
-        del writer  # finishes the file
-        self.message.emit(self.tr("拣货单已保存到 %1").replace("%1", str(path)))
-        return path.exists()

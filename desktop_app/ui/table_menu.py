@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QTableView
 
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.row_table_model import ROW_ROLE
 
 RowAction = tuple[str, Callable[[Any], None]]  # a frozen row of the table's model
 

@@ -42,42 +42,42 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="59"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="40"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="61"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="42"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="65"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="46"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="66"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="47"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="69"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="50"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="72"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="53"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="75"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="56"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="71"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -502,103 +502,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="171"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="63"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="67"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="69"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="71"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="181"/>
-        <location filename="../../desktop_app/ui/case_detail.py" line="273"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="73"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="165"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="195"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="87"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="199"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="91"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="206"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="98"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="208"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="100"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="230"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="122"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="231"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="123"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="290"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="182"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="164"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="275"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="167"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="276"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="168"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="369"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="261"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="398"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="290"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="446"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="338"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="464"/>
+        <location filename="../../desktop_app/ui/case_detail.py" line="356"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1251,72 +1251,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="323"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="67"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="325"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="69"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="332"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="76"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="335"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="79"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="337"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="81"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="340"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="84"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="344"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="88"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="345"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="89"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="351"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="95"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="361"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="105"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="368"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="112"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="113"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="402"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="146"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="408"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1324,139 +1324,139 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="90"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="86"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="102"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="102"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="102"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="102"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="107"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="103"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="107"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="112"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="115"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="118"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="121"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="134"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="241"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="130"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="237"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="137"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="140"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="147"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="143"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="151"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="236"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="176"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="172"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="173"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="186"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="236"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="240"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="236"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="304"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="300"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="395"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="309"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="396"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="310"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="407"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="321"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="432"/>
+        <location filename="../../desktop_app/ui/claim_detail.py" line="346"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1725,93 +1725,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="79"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="207"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="80"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="85"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="85"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="86"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="88"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="96"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="99"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="101"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="130"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="130"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="130"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="130"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="131"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="148"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="216"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="225"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/claims_tab.py" line="296"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2532,27 +2532,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="102"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="102"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="103"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="115"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="106"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="122"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2578,52 +2578,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="87"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="110"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="91"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="95"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="117"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="98"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="99"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="120"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="101"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="124"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="105"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="126"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="107"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="122"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/case_dialogs.py" line="123"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2631,47 +2631,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="460"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="204"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="211"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="470"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="214"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="472"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="216"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="474"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="218"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="476"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="220"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="480"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="224"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="491"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="235"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="236"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2743,27 +2743,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="430"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="174"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="436"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="180"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="437"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="181"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="441"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="185"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="442"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="186"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2935,37 +2935,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="343"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="194"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="348"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="199"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="205"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="205"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="205"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="363"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="366"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="217"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3036,28 +3036,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="507"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="251"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="513"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="519"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="257"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="263"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="515"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="259"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="521"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="265"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="523"/>
+        <location filename="../../desktop_app/ui/claim_dialogs.py" line="267"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3123,195 +3123,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="73"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="78"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="83"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="87"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="89"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="100"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="102"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="110"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="103"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="111"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="104"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="113"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="106"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="114"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="118"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="136"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="129"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="153"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="161"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="154"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="155"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="163"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="156"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="166"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="205"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="247"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="293"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="296"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="362"/>
-        <source>已保存到 %1</source>
-        <translation>Saved to %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="396"/>
-        <source>已新建售后单 #%1</source>
-        <translation>Created after-sales case #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="402"/>
-        <source>选择各平台导出的订单文件（可多选）</source>
-        <translation>Choose order files exported from the platforms (several allowed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="403"/>
-        <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
-        <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="448"/>
-        <source>选择要按列对应导入的表格</source>
-        <translation>Choose the sheet to import by mapping its columns</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="449"/>
-        <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
-        <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="512"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="523"/>
-        <source>席位名</source>
-        <translation>Seat name</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="513"/>
-        <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
-        <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="553"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="355"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3486,17 +3445,17 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="208"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="216"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="212"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/new_case_dialog.py" line="213"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3504,149 +3463,149 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="90"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="61"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="65"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="100"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="71"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="106"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="77"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="81"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="81"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="81"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="81"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="82"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="94"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="129"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="100"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="103"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="133"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="288"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="259"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="136"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="107"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="289"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="260"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="112"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="115"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="120"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="121"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="154"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="125"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="147"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="168"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="199"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="170"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="200"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="171"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="216"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="187"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="230"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="201"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="232"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="203"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="282"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="253"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="285"/>
+        <location filename="../../desktop_app/ui/new_claim_dialog.py" line="256"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -3819,117 +3778,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="53"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="217"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="56"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="63"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="75"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="75"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="75"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="75"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="75"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="86"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="291"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="130"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="303"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="142"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="304"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="143"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="305"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="144"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="306"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="145"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="307"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="146"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="308"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="147"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="309"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="148"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="310"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="149"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="311"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="150"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="312"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="151"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="329"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="168"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="332"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="171"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="334"/>
+        <location filename="../../desktop_app/ui/reship_paste_dialog.py" line="173"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4074,53 +4033,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="428"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="279"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="431"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="282"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="438"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="289"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="441"/>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="442"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="292"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="293"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="447"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="298"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="450"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="301"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="453"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="304"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="454"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="305"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="460"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="311"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="472"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="323"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4234,220 +4193,35 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
-    <name>ReshipTab</name>
+    <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
-        <source>同意补发</source>
-        <translation>Approve reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="150"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
-        <source>拒绝</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="151"/>
-        <source>录入运单号</source>
-        <translation>Enter tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
-        <source>批量粘贴运单号</source>
-        <translation>Paste tracking nos.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="153"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
-        <source>缺货改退款</source>
-        <translation>Out of stock → refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
-        <source>编辑补发商品</source>
-        <translation>Edit reship items</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="157"/>
-        <source>打印拣货单</source>
-        <translation>Print picking list</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="158"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
-        <source>拣货单存为PDF</source>
-        <translation>Save picking list as PDF</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="160"/>
-        <source>记录承诺补发</source>
-        <translation>Record promised reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="161"/>
-        <source>查看售后单</source>
-        <translation>Open case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="302"/>
-        <source>批量处理…</source>
-        <translation>Bulk actions…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
-        <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
-        <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="168"/>
-        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
-        <translation>Filter: order no. / recipient / item / tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="171"/>
-        <source>显示已发出</source>
-        <translation>Show shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="239"/>
-        <source>待处理 %1 条，其中已逾期 %2 条</source>
-        <translation>Waiting: %1, of which overdue: %2</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="242"/>
-        <source>（只列出最紧急的 %1 条）</source>
-        <translation> (only the %1 most urgent are listed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
-        <source>先在列表中选择一条补发</source>
-        <translation>Select a reship in the list first</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
-        <source>一次只能对一条补发操作</source>
-        <translation>This works on one reship at a time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="291"/>
-        <source>这条补发当前“%1”，不能这样操作</source>
-        <translation>This reship is “%1” and cannot do this now</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="300"/>
-        <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
-        <translation>Hold Ctrl or Shift to select several reships first</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="301"/>
-        <source>批量处理（%1）…</source>
-        <translation>Bulk actions (%1)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="304"/>
-        <source>数据库尚未打开</source>
-        <translation>The database is not open yet</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="306"/>
-        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
-        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="307"/>
-        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
-        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="321"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="345"/>
-        <source>#%1 已同意补发</source>
-        <translation>#%1: reship approved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="356"/>
-        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
-        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
-        <source>拒绝补发</source>
-        <translation>Refuse reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="364"/>
-        <source>#%1 已拒绝补发</source>
-        <translation>#%1: reship refused</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="384"/>
-        <source>#%1 补发已发出：%2 %3</source>
-        <translation>#%1: reship sent: %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
-        <source>已批量录入 %1 个运单号</source>
-        <translation>Tracking nos. entered: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="402"/>
-        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
-        <source>改为退款</source>
-        <translation>Switch to refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="413"/>
-        <source>#%1 已改为仅退款，请在平台上退款</source>
-        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="430"/>
-        <source>#%1 补发商品已保存</source>
-        <translation>#%1: reship items saved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="451"/>
-        <source>已记录承诺补发 #%1</source>
-        <translation>Promised reship recorded: #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="465"/>
-        <source>批量处理完成 %1 条，未执行 %2 条</source>
-        <translation>Bulk actions: %1 done, %2 not done</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="533"/>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="97"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="103"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="103"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="540"/>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="104"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="555"/>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="119"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="559"/>
+        <location filename="../../desktop_app/ui/reship_picking.py" line="123"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
@@ -4510,6 +4284,198 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="277"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="298"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="92"/>
+        <source>录入运单号</source>
+        <translation>Enter tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="93"/>
+        <source>批量粘贴运单号</source>
+        <translation>Paste tracking nos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="345"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="96"/>
+        <source>编辑补发商品</source>
+        <translation>Edit reship items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="98"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="99"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="101"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="102"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="243"/>
+        <source>批量处理…</source>
+        <translation>Bulk actions…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="104"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
+        <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="109"/>
+        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
+        <translation>Filter: order no. / recipient / item / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="112"/>
+        <source>显示已发出</source>
+        <translation>Show shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="180"/>
+        <source>待处理 %1 条，其中已逾期 %2 条</source>
+        <translation>Waiting: %1, of which overdue: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="183"/>
+        <source>（只列出最紧急的 %1 条）</source>
+        <translation> (only the %1 most urgent are listed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="231"/>
+        <source>先在列表中选择一条补发</source>
+        <translation>Select a reship in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="231"/>
+        <source>一次只能对一条补发操作</source>
+        <translation>This works on one reship at a time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="232"/>
+        <source>这条补发当前“%1”，不能这样操作</source>
+        <translation>This reship is “%1” and cannot do this now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="241"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
+        <translation>Hold Ctrl or Shift to select several reships first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="242"/>
+        <source>批量处理（%1）…</source>
+        <translation>Bulk actions (%1)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="245"/>
+        <source>数据库尚未打开</source>
+        <translation>The database is not open yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="247"/>
+        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
+        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="248"/>
+        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
+        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="262"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="286"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="297"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="298"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="305"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="325"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="343"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="345"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="354"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="371"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="392"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reship_tab.py" line="406"/>
+        <source>批量处理完成 %1 条，未执行 %2 条</source>
+        <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
 </context>
 <context>
@@ -5410,42 +5376,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="142"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="133"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="143"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="155"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="146"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="156"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="147"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="150"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="162"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="153"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="168"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="159"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="188"/>
+        <location filename="../../desktop_app/ui/reship_dialogs.py" line="179"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5915,6 +5881,20 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/team_db_dialog.py" line="200"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamMode</name>
+    <message>
+        <location filename="../../desktop_app/ui/team_mode.py" line="55"/>
+        <location filename="../../desktop_app/ui/team_mode.py" line="66"/>
+        <source>席位名</source>
+        <translation>Seat name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team_mode.py" line="56"/>
+        <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
+        <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
     </message>
 </context>
 <context>
@@ -6581,6 +6561,42 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowDialogs</name>
+    <message>
+        <location filename="../../desktop_app/ui/window_dialogs.py" line="65"/>
+        <source>已保存到 %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window_dialogs.py" line="90"/>
+        <source>已新建售后单 #%1</source>
+        <translation>Created after-sales case #%1</translation>
+    </message>
+</context>
+<context>
+    <name>WindowImports</name>
+    <message>
+        <location filename="../../desktop_app/ui/window_imports.py" line="47"/>
+        <source>选择各平台导出的订单文件（可多选）</source>
+        <translation>Choose order files exported from the platforms (several allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window_imports.py" line="48"/>
+        <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
+        <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window_imports.py" line="89"/>
+        <source>选择要按列对应导入的表格</source>
+        <translation>Choose the sheet to import by mapping its columns</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window_imports.py" line="90"/>
+        <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
 </context>
 <context>

@@ -16,10 +16,10 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem, Shop
 from desktop_app.store.search import build_search_text
-from desktop_app.ui.case_detail import ActionDialog
+from desktop_app.ui.case_dialogs import ActionDialog
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.new_case_dialog import NewCaseDialog
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.row_table_model import ROW_ROLE
 from tests.ui.conftest import wait_idle
 
 ORDERS = [
@@ -247,7 +247,7 @@ def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWin
 
 
 def test_claim_and_statement_entry_points(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
-    from desktop_app.ui.claim_dialogs import NewClaimDialog
+    from desktop_app.ui.new_claim_dialog import NewClaimDialog
     from desktop_app.ui.statement_dialog import StatementDialog
 
     tab = window.cases_tab

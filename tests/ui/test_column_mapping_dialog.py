@@ -171,7 +171,7 @@ def test_an_unreadable_file_is_explained(qtbot: QtBot, window: MainWindow, tmp_p
 def test_toolbar_entry_and_saved_mappings(qtbot: QtBot, window: MainWindow, tmp_path: Path, data_home: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = supplier_sheet(tmp_path / "发货.xlsx")
-    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("desktop_app.ui.window_imports.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     window.import_other_action.trigger()
     dialog = window.findChild(ColumnMappingDialog)
     assert dialog is not None and dialog.path == path

@@ -29,8 +29,10 @@ from desktop_app.ui.background import BackgroundRunner, Changes
 from desktop_app.ui.case_table_model import OVERDUE
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.reship_dialogs import DecisionDialog, ItemsDialog, PasteDialog, PromiseDialog, ShipDialog
-from desktop_app.ui.reship_tab import PickingListPreview, ReshipTab
+from desktop_app.ui.reship_dialogs import DecisionDialog, ItemsDialog, PromiseDialog, ShipDialog
+from desktop_app.ui.reship_paste_dialog import PasteDialog
+from desktop_app.ui.reship_picking import PickingListPreview
+from desktop_app.ui.reship_tab import ReshipTab
 from desktop_app.ui.reship_table_model import ReshipTableModel
 from tests.ui.conftest import wait_idle
 

@@ -145,7 +145,7 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
         asked.append(folder)
         return ([str(downloads / "missing.csv")] if len(asked) == 1 else []), ""
 
-    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames", choose)
+    monkeypatch.setattr("desktop_app.ui.window_imports.QFileDialog.getOpenFileNames", choose)
     monkeypatch.setattr(window, "import_files", lambda paths, profile_id=None: None)
     window.choose_import()
     window.choose_import()
