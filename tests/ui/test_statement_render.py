@@ -26,9 +26,9 @@ from desktop_app.services.shop_profile import load_shop_profile, save_shop_profi
 from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Order, OrderItem, utcnow
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
-from desktop_app.ui.statement_dialog import StatementDialog
+from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
+from desktop_app.ui.statements.statement_dialog import StatementDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 ORDER_NO = "3712345678901234567"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QFileInfo, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import QFileIconProvider, QListView, QListWidget, QListWidgetItem, QWidget
 
-from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail
+from desktop_app.ui.widgets.evidence_thumbnails import THUMBNAIL, Thumbnail
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
