@@ -1124,7 +1124,7 @@ EN: dict[str, str | tuple[str, str]] = {
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("CaseImportSummary", "新建售后单"): "New cases",
     ("MainWindow", "店铺信息"): "Shop details",
-    ("MainWindow", "已保存到 %1"): "Saved to %1",
+    ("WindowDialogs", "已保存到 %1"): "Saved to %1",
     ("MainWindow", "售后单"): "After-sales cases",  # tab title
     ("MainWindow", "订单"): "Orders",  # tab title
     ("MainWindow", "统计"): "Statistics",  # tab title
@@ -1133,14 +1133,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results
     ("DeadlineList", "售后单"): "Case",  # column of the calendar's lists
     # the reship queue: short words other screens may translate differently
-    ("ReshipTab", "售后单"): "Case",
+    ("ReshipPicking", "售后单"): "Case",
     ("ReshipTableModel", "售后单"): "Case",
-    ("ReshipTab", "地址"): "Address",
+    ("ReshipPicking", "地址"): "Address",
     ("ReshipTableModel", "地址"): "Address",
     ("ReshipTableModel", "；"): "; ",
     ("ReshipTableModel", "已发出"): "Sent",
     ("ReshipTableModel", "已取消"): "Cancelled",
-    ("ReshipTab", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
+    ("ReshipPicking", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
     ("ShipDialog", "快递公司"): "Carrier",
     ("ShipDialog", "运单号"): "Tracking no.",
     ("ShipDialog", "发货时间"): "Sent at",
