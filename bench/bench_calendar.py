@@ -56,7 +56,7 @@ from desktop_app.services.deadlines import count_open_by_day
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Deadline, Order
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.calendar_tab import CalendarTab
+from desktop_app.ui.calendar.calendar_tab import CalendarTab
 from desktop_app.ui.context import AppContext
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=CHINA)

@@ -137,8 +137,8 @@ def main() -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         os.environ["AFTERSALES_LEDGER_HOME"] = str(folder / "home")
-        from desktop_app.ui.fonts import register_fonts
-        from desktop_app.ui.statement_render import write_pdf
+        from desktop_app.printing.fonts import register_fonts
+        from desktop_app.printing.statement_render import write_pdf
 
         rows: list[tuple[str, str, str]] = []
         font_s, family = timed(register_fonts)

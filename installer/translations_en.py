@@ -995,6 +995,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "迁移未完成，服务器未改动：%1": "The move did not complete; the server is unchanged: %1",
     "迁移完成": "Move complete",
     "已迁移并核对：%1。现在连接团队数据库。": "Moved and checked: %1. Now connecting to the team database.",
+    "证据文件和印章 %1 个": "%1 evidence files and seal images",
+    "（另有 %1 个在本机找不到，只迁移了记录）": " (%1 more were not found on this computer; only their records moved)",
     "团队": "Team",
     "席位名": "Seat name",
     "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
@@ -1006,7 +1008,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Restore it on the server with pg_restore. Back up now?",
     "团队数据库已备份到 %1": "Team database backed up to %1",
     "备份未完成": "Backup not completed",
-    "文件不在这台电脑上（由另一个席位添加）：%1": "The file is not on this computer (another seat added it): %1",
+    "找不到文件：%1": "File not found: %1",
     # --- claim escalation, net loss per order and product (issue 17) ----------------------------
     "订单 %1 共 %2 张售后单，合计净损失 %3 元": "Order %1 has %2 after-sales cases, net loss %3 yuan in all",
     "（已到期）": " (overdue)",
@@ -1122,7 +1124,7 @@ EN: dict[str, str | tuple[str, str]] = {
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("CaseImportSummary", "新建售后单"): "New cases",
     ("MainWindow", "店铺信息"): "Shop details",
-    ("MainWindow", "已保存到 %1"): "Saved to %1",
+    ("WindowDialogs", "已保存到 %1"): "Saved to %1",
     ("MainWindow", "售后单"): "After-sales cases",  # tab title
     ("MainWindow", "订单"): "Orders",  # tab title
     ("MainWindow", "统计"): "Statistics",  # tab title
@@ -1131,14 +1133,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results
     ("DeadlineList", "售后单"): "Case",  # column of the calendar's lists
     # the reship queue: short words other screens may translate differently
-    ("ReshipTab", "售后单"): "Case",
+    ("ReshipPicking", "售后单"): "Case",
     ("ReshipTableModel", "售后单"): "Case",
-    ("ReshipTab", "地址"): "Address",
+    ("ReshipPicking", "地址"): "Address",
     ("ReshipTableModel", "地址"): "Address",
     ("ReshipTableModel", "；"): "; ",
     ("ReshipTableModel", "已发出"): "Sent",
     ("ReshipTableModel", "已取消"): "Cancelled",
-    ("ReshipTab", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
+    ("ReshipPicking", "PDF 文件 (*.pdf)"): "PDF files (*.pdf)",
     ("ShipDialog", "快递公司"): "Carrier",
     ("ShipDialog", "运单号"): "Tracking no.",
     ("ShipDialog", "发货时间"): "Sent at",

@@ -17,7 +17,7 @@ their content changes, so the .ts keeps its mtime for the cached .qm in translat
      a parameter `dialog: QDialog` (filed under "dialog"; PySide looks up the class names of the
      object's type, so it goes under the annotated class), and module-level wrappers such as
      `def _tr(text): return QCoreApplication.translate("CaseTableModel", text)`.
-2. Run pyside6-lupdate over desktop_app/ui/*.py into the .ts (existing translations kept,
+2. Run pyside6-lupdate over desktop_app/ui/**/*.py into the .ts (existing translations kept,
    `-no-obsolete`, source language zh_CN, target en), then drop the contexts no lookup uses (the
    wrong ones above; the generated module carries their texts under the right context).
 3. Fill in English from the glossary `installer/translations_en.py` (the glossary wins for the
@@ -150,8 +150,8 @@ def ui_texts(ui_dir: Path = UI_DIR, unknown: list[str] | None = None) -> list[Ui
     translate: lupdate files them under the context "x", which no class has).
     """
     texts: list[UiText] = []
-    for path in sorted(ui_dir.glob("*.py")):
-        if path.name == GENERATED.name:
+    for path in sorted(ui_dir.rglob("*.py")):
+        if path == GENERATED:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         scan = _Scan(path.name, _wrappers(tree))
@@ -363,7 +363,7 @@ def lupdate_command() -> list[str]:
 
 
 def run_lupdate(ts: Path) -> None:
-    sources = [p.relative_to(ROOT).as_posix() for p in sorted(UI_DIR.glob("*.py"))]
+    sources = [p.relative_to(ROOT).as_posix() for p in sorted(UI_DIR.rglob("*.py"))]
     command = [*lupdate_command(), *sources, "-no-obsolete", "-locations", "absolute",
                "-source-language", SOURCE_LANGUAGE, "-target-language", TARGET_LANGUAGE,
                "-ts", os.path.relpath(ts, ROOT)]

@@ -10,6 +10,7 @@ line on stderr, the traceback in `<data folder>/logs/errors.log`, exit code 3.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -90,6 +91,11 @@ def _run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`): what was asked is done; stop printing, quietly, and keep
+        # the interpreter's last flush from failing again (the recipe of Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except Exception as exc:
         return _report_failure(exc, args)
 

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _evidence(args: argparse.Namespace) -> int:
-    from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
+    from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
+    from desktop_app.services.evidence_files import local_file
     from desktop_app.store.case_evidence_queries import case_evidence_rows
     from desktop_app.store.case_queries import case_row
 
@@ -34,13 +35,13 @@ def _evidence(args: argparse.Namespace) -> int:
             add_case_evidence(db, args.id, args.files)
         with db.reading() as session:
             case_row(session, args.id)  # a clear message for a case that does not exist
-            rows = case_evidence_rows(session, args.id)
+            rows = [(r, local_file(session, r.stored_path)) for r in case_evidence_rows(session, args.id)]
     finally:
         db.close()
     if args.json:
-        print_json([{"id": r.id, "name": r.original_name, "path": str(stored_file(r.stored_path)),
-                     "added_at": r.added_at.astimezone(CHINA).isoformat(), "by": r.added_by} for r in rows])
+        print_json([{"id": r.id, "name": r.original_name, "path": str(path),
+                     "added_at": r.added_at.astimezone(CHINA).isoformat(), "by": r.added_by} for r, path in rows])
         return 0
-    for r in rows:
-        print(f"#{r.id}\t{r.original_name}\t{format_china(r.added_at)}\t{stored_file(r.stored_path)}")
+    for r, path in rows:
+        print(f"#{r.id}\t{r.original_name}\t{format_china(r.added_at)}\t{path}")
     return 0

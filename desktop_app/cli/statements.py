@@ -4,9 +4,10 @@
     python -m desktop_app statement --order 3712345678901234567 --platform taobao --out 货值说明.xlsx
     python -m desktop_app statement --case 3 5 8 --out 双11-货值说明.pdf
 
-Several claims make one file: one PDF page, or one sheet, per claim. The PDF is drawn by Qt
-(ui/statement_render.py), so this command starts an offscreen QGuiApplication when it has to;
-only the ui package imports Qt, so that import happens inside the handler.
+Several claims make one file: one PDF page, or one sheet, per claim. The PDF is painted by Qt's QtGui
+(desktop_app/printing, shared with the window; no widget and no `desktop_app.ui` module is loaded), so
+this command starts an offscreen QGuiApplication when it has to. Qt is imported only when a PDF is
+asked for: the other commands and the xlsx output start without it.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def _write(statements: list[GoodsValueStatement], out: Path, suffix: str) -> int
 
         return write_statements_xlsx(statements, out)
     ensure_offscreen_when_headless()
-    from desktop_app.ui.statement_render import ensure_gui_application, write_pdf
+    from desktop_app.printing.statement_render import ensure_gui_application, write_pdf
 
     ensure_gui_application()
     return write_pdf(statements, out)

@@ -50,13 +50,19 @@ def _migrate_to(args: argparse.Namespace) -> int:
 
     result = move_ledger(source, target, seat=team.seat_name(), progress=progress)
     if args.json:
-        print_json({"source": str(result.source), "target": result.target, "counts": result.counts})
+        print_json({"source": str(result.source), "target": result.target, "counts": result.counts,
+                    "files": result.files, "missing_files": list(result.missing_files)})
         return 0
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     sys.stdout.write(f"已把 {result.source} 迁移到 {result.target}，每张表的条数都已核对：\n")
     for table, label in TABLE_LABELS.items():
         sys.stdout.write(f"  {label}：{result.counts.get(table, 0)}\n")
+    sys.stdout.write(f"  证据文件和印章：{result.files} 个（各席位都能查看和打印）\n")
+    if result.missing_files:
+        named = "、".join(result.missing_files[:10]) + ("…" if len(result.missing_files) > 10 else "")
+        sys.stdout.write(f"注意：数据文件夹中找不到 {len(result.missing_files)} 个证据文件，"
+                         f"服务器上只有它们的记录：{named}\n")
     sys.stdout.write("数据库文件未改动。以后用 --db 加这个地址（或在 设置 → 团队数据库 中连接）使用团队数据库。\n")
     return 0
 

@@ -1,6 +1,6 @@
 """The goods value statement as an xlsx laid out for printing: one sheet per statement.
 
-Same content and order as the printed page (ui/statement_render.py): a merged title, bordered
+Same content and order as the printed page (printing/statement_render.py): a merged title, bordered
 label/value grids, the item table, totals in figures and in 大写, the declaration and the signature
 lines. Each sheet prints on A4 portrait, fitted to one page wide, within its print area. Text the
 buyer or the shop typed can never become a formula (see `xlsx_cells`). The seal image is not placed

@@ -12,22 +12,23 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound
-from desktop_app.paths import data_dir
 from desktop_app.services.cases import current_author
 from desktop_app.services.evidence_files import (
     EVIDENCE_FOLDER,
     EvidenceCopies,
     checked_sources,
     evidence_copies,
-    stored_file,
+    forget_file,
+    local_file,
 )
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, CaseEvidence, ClaimEvidence, utcnow
 
 
-def case_evidence_dir(case_id: int) -> Path:
-    return data_dir() / EVIDENCE_FOLDER / f"case-{case_id}"
+def case_evidence_folder(case_id: int) -> str:
+    """The case's files, relative to the files home."""
+    return f"{EVIDENCE_FOLDER}/case-{case_id}"
 
 
 def _note(session: Session, case: Case, who: str, text: str) -> None:
@@ -44,9 +45,9 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path], author:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
-        folder = case_evidence_dir(case_id)
-        rows = [CaseEvidence(case_id=case_id, stored_path=copies.copy(source, folder), original_name=source.name,
-                             added_by=who) for source in sources]
+        folder = case_evidence_folder(case_id)
+        rows = [CaseEvidence(case_id=case_id, stored_path=copies.copy(session, source, folder),
+                             original_name=source.name, added_by=who) for source in sources]
         session.add_all(rows)
         _note(session, case, who, "添加证据：" + "、".join(p.name for p in sources))
         session.flush()
@@ -61,21 +62,23 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
             raise NotFound(f"找不到证据 #{evidence_id}")
         case = session.get(Case, row.case_id)
         assert case is not None  # the foreign key
-        path = stored_file(row.stored_path)
+        path = forget_file(session, row.stored_path)
         session.delete(row)
         _note(session, case, who, f"删除证据：{row.original_name}")
-    path.unlink(missing_ok=True)
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
-def copy_case_evidence_to_claim(session: Session, case_id: int, claim_id: int, claim_folder: Path,
+def copy_case_evidence_to_claim(session: Session, case_id: int, claim_id: int, claim_folder: str,
                                 copies: EvidenceCopies) -> list[str]:
     """Inside the caller's transaction (and its `evidence_copies()` block): copies of the case's evidence
     files for a new claim (its own files, so removing one from the claim never removes it from the
     case). Returns the names copied."""
     names: list[str] = []
     for r in case_evidence_rows(session, case_id):
-        if stored_file(r.stored_path).is_file():
-            stored = copies.copy(stored_file(r.stored_path), claim_folder, r.original_name)
+        source = local_file(session, r.stored_path)
+        if source.is_file():
+            stored = copies.copy(session, source, claim_folder, r.original_name)
             session.add(ClaimEvidence(claim_id=claim_id, stored_path=stored, original_name=r.original_name,
                                       added_at=utcnow()))
             names.append(Path(stored).name)

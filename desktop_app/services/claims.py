@@ -34,10 +34,9 @@ from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform, family_members
-from desktop_app.paths import data_dir
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import clean_order_no, current_author
-from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, stored_file
+from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, forget_file
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
@@ -245,7 +244,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
                date_only=when.date_only)
         _sync_follow_up(session, claim, when.at)
         if new.case_id is not None:  # the case's photos and weighing records go along
-            names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_dir(claim.id), copies)
+            names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_folder(claim.id), copies)
             if names:
                 _event(session, claim, kind="evidence", author=who,
                        note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
@@ -530,12 +529,9 @@ def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | No
 # --- evidence ---------------------------------------------------------------------------------
 
 
-def evidence_dir(claim_id: int) -> Path:
-    return data_dir() / EVIDENCE_FOLDER / str(claim_id)
-
-
-# The stored path of a claim's evidence file, as an absolute path (the claims tab opens it).
-evidence_path = stored_file
+def evidence_folder(claim_id: int) -> str:
+    """The claim's files, relative to the files home."""
+    return f"{EVIDENCE_FOLDER}/{claim_id}"
 
 
 def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
@@ -545,8 +541,8 @@ def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str
     sources = checked_sources(files)
     with evidence_copies() as copies, db.transaction() as session:
         claim = _load(session, claim_id)
-        folder = evidence_dir(claim_id)
-        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(source, folder),
+        folder = evidence_folder(claim_id)
+        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(session, source, folder),
                               original_name=source.name, added_at=utcnow()) for source in sources]
         session.add_all(rows)
         claim.updated_at = utcnow()
@@ -562,13 +558,14 @@ def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -
         if row is None:
             raise NotFound(f"找不到证据 #{evidence_id}")
         claim = _load(session, row.claim_id)
-        path = evidence_path(row.stored_path)
+        path = forget_file(session, row.stored_path)
         name = row.original_name
         claim.evidence.remove(row)
         claim.updated_at = utcnow()
         _event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
         session.flush()
-    path.unlink(missing_ok=True)
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 # --- the follow-up deadline -------------------------------------------------------------------

@@ -1,23 +1,73 @@
 """Evidence files (photos, weighing records, chat screenshots, PDFs) as claims and cases keep them:
-copied into `<data folder>/evidence/…`, named so that no copy overwrites another, and removed again
-when the write that would have listed them fails (no orphan copies of buyers' pictures)."""
+copied into `<files home>/evidence/…`, named so that no copy overwrites another, and removed again
+when the write that would have listed them fails (no orphan copies of buyers' pictures).
+
+The files home is the data folder for a ledger file. For a team ledger on a server it is a cache
+folder per server (`<data folder>/team-files/<server>/`): the seat that adds a file also stores its
+bytes in the ledger (`store/shared_files`), and `local_file` writes another seat's file into the
+cache the first time it is shown, opened or printed.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.paths import data_dir
+from desktop_app.store.shared_files import drop_file, file_content, files_are_shared, keep_file, ledger_files_key
 
 EVIDENCE_FOLDER = "evidence"
+TEAM_FILES_FOLDER = "team-files"
+# A team ledger carries the bytes to every seat; a 200 MB screen recording would stall them all.
+MAX_SHARED_BYTES = 50 * 1024 * 1024
 
 
-def stored_file(stored_path: str) -> Path:
-    """The absolute path of an evidence file from its stored (data-folder-relative) path."""
-    return data_dir() / Path(stored_path)
+def files_home(session: Session) -> Path:
+    """Where this ledger's evidence files and seals are on this computer."""
+    key = ledger_files_key(session)
+    home = data_dir() if key is None else data_dir() / TEAM_FILES_FOLDER / key
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return home
+
+
+def _inside(home: Path, stored_path: str) -> Path | None:
+    """The file's place under `home`; None for a stored path that points elsewhere (a hand-edited or
+    hostile row must not make us read or write outside the files home)."""
+    path = (home / Path(stored_path)).resolve()
+    return path if path.is_relative_to(home.resolve()) else None
+
+
+def local_file(session: Session, stored_path: str) -> Path:
+    """The file on this computer; on a team ledger another seat's file is fetched into the cache first.
+    The path may not exist (a file deleted by hand, or a row from before files were shared)."""
+    home = files_home(session)
+    path = _inside(home, stored_path)
+    if path is None:
+        return home / "missing" / Path(stored_path).name
+    if not path.is_file() and files_are_shared(session):
+        content = file_content(session, stored_path)
+        if content is not None:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial = path.with_name(path.name + f".{os.getpid()}.part")
+            partial.write_bytes(content)
+            partial.chmod(0o600)
+            partial.replace(path)
+    return path
+
+
+def forget_file(session: Session, stored_path: str) -> Path | None:
+    """Inside the transaction that deletes the row: the ledger's copy goes with it. Returns this
+    computer's copy, to delete once the transaction has committed."""
+    if files_are_shared(session):
+        drop_file(session, stored_path)
+    return _inside(files_home(session), stored_path)
 
 
 def free_name(folder: Path, name: str) -> Path:
@@ -48,13 +98,29 @@ class EvidenceCopies:
     def __init__(self) -> None:
         self.made: list[Path] = []
 
-    def copy(self, source: Path, folder: Path, name: str | None = None) -> str:
-        """Copy `source` into `folder`; returns its stored (data-folder-relative) path."""
-        folder.mkdir(parents=True, exist_ok=True)
-        target = free_name(folder, name or source.name)
+    def copy(self, session: Session, source: Path, folder: str, name: str | None = None) -> str:
+        """Copy `source` into `folder` (relative to the files home) inside the caller's transaction;
+        returns its stored path. On a team ledger the name carries a random tag, because another
+        seat may be adding a file of the same name to the same case at this moment, and the bytes
+        are stored in the ledger."""
+        home = files_home(session)
+        shared = files_are_shared(session)
+        target_folder = home / folder
+        target_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        wanted = name or source.name
+        if shared:
+            size = source.stat().st_size
+            if size > MAX_SHARED_BYTES:
+                raise UserError(f"文件太大（{size // (1024 * 1024)} MB）：{source.name}。团队数据库中每个证据文件"
+                                f"最大 {MAX_SHARED_BYTES // (1024 * 1024)} MB，请压缩后再添加")
+            wanted = f"{Path(wanted).stem}-{uuid.uuid4().hex[:10]}{Path(wanted).suffix}"
+        target = free_name(target_folder, wanted)
         shutil.copy2(source, target)
         self.made.append(target)
-        return target.relative_to(data_dir()).as_posix()
+        stored = target.relative_to(home).as_posix()
+        if shared:
+            keep_file(session, stored, target.read_bytes())
+        return stored
 
 
 @contextmanager

@@ -8,16 +8,22 @@ the server ends up with the whole ledger or nothing.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from desktop_app.core.errors import UserError
-from desktop_app.paths import temp_file
+from desktop_app.paths import data_dir, temp_file
+from desktop_app.services.shop_profile import SETTING_KEY
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
 from desktop_app.store.locations import LedgerLocation
+from desktop_app.store.shared_files import evidence_paths, keep_file, setting_values
 
 # What the summary names, in the order a shop owner thinks of them.
 TABLE_LABELS = {
@@ -32,6 +38,8 @@ class MoveResult:
     source: Path
     target: str  # the server, password hidden
     counts: dict[str, int]  # rows per table, equal on both sides
+    files: int = 0  # evidence files and seal images now kept on the server for every seat
+    missing_files: tuple[str, ...] = ()  # listed in the ledger but not in this computer's data folder
 
 
 def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
@@ -61,6 +69,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                     if arrived != expected:
                         raise UserError(f"迁移后核对条数不一致（{_differences(expected, arrived)}），已全部撤销，"
                                         "目标数据库未改动。")
+                    files, missing = _share_files(reading, writing)
             finally:
                 destination.close()
         finally:
@@ -69,7 +78,28 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
         for leftover in (snapshot, snapshot.with_name(snapshot.name + "-wal"),
                          snapshot.with_name(snapshot.name + "-shm")):
             leftover.unlink(missing_ok=True)
-    return MoveResult(source, target.display(), expected)
+    return MoveResult(source, target.display(), expected, files, tuple(missing))
+
+
+def _share_files(reading: Connection, writing: Connection) -> tuple[int, list[str]]:
+    """The evidence files and seals of the file ledger (in this computer's data folder) into the
+    server, so that every seat can show and print them. Returns how many, and those not found."""
+    paths = evidence_paths(reading)
+    for value in setting_values(reading, SETTING_KEY):
+        with contextlib.suppress(json.JSONDecodeError, AttributeError, TypeError):
+            seal = json.loads(value).get("seal_image")
+            if seal:
+                paths.append(str(seal))
+    home = data_dir().resolve()
+    shared, missing = 0, []
+    for stored in dict.fromkeys(paths):
+        path = (home / stored).resolve()
+        if not path.is_relative_to(home) or not path.is_file():
+            missing.append(stored)
+            continue
+        keep_file(writing, stored, path.read_bytes())
+        shared += 1
+    return shared, missing
 
 
 def _describe(counts: dict[str, int]) -> str:

@@ -6,16 +6,16 @@ seal). A statement takes the profile of its order's shop; a field left empty the
 all-shops profile, and an empty name from the shop's own name as the platform exported it.
 
 They live in the ledger, not in the per-machine QSettings, because they belong to the shop's data:
-a backup or a second seat carries them along. The optional seal image is copied into the data
-folder (`seals/`), named by its content, and stored as a path relative to that folder, so moving
-the data folder keeps it.
+a backup or a second seat carries them along. The optional seal image is copied into the files home
+(`seals/`; see `evidence_files`), named by its content, and stored as a path relative to it, so
+moving the data folder keeps it; on a team ledger its bytes are kept in the ledger for every seat.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import ShopProfile
-from desktop_app.paths import data_dir
+from desktop_app.services.evidence_files import files_home, local_file
 from desktop_app.store.database import Database
 from desktop_app.store.models import Setting, Shop
+from desktop_app.store.shared_files import files_are_shared, keep_file
 
 SETTING_KEY = "shop_profile"
 SEAL_FOLDER = "seals"
@@ -86,19 +87,17 @@ def profile_for_shop(session: Session, shop_id: int | None) -> ShopProfile:
     return merged
 
 
-def seal_path(profile: ShopProfile) -> Path | None:
-    """The seal image's absolute path, if the profile has one and the file is still there."""
+def seal_path(session: Session, profile: ShopProfile) -> Path | None:
+    """The seal image on this computer, if the profile has one and the file is there (on a team
+    ledger fetched from the ledger the first time)."""
     if not profile.seal_image:
         return None
-    home = data_dir().resolve()
-    path = (home / profile.seal_image).resolve()
-    if not path.is_relative_to(home):  # a hand-edited setting must not point the printer elsewhere
-        return None
+    path = local_file(session, profile.seal_image)
     return path if path.is_file() else None
 
 
-def copy_seal(source: Path) -> str:
-    """Copy a PNG/JPEG seal into the data folder; returns its path relative to the data folder."""
+def read_seal(source: Path) -> tuple[str, bytes]:
+    """A PNG/JPEG seal's stored name (by its content) and bytes; anything else is refused."""
     suffix = source.suffix.lower()
     if suffix not in _IMAGE_MAGIC:
         raise BadSealImage(f"印章图片只能是 PNG 或 JPG 文件：{source.name}")
@@ -112,14 +111,21 @@ def copy_seal(source: Path) -> str:
     if not data.startswith(_IMAGE_MAGIC[suffix]):
         raise BadSealImage(f"{source.name} 不是有效的 {suffix[1:].upper()} 图片")
     name = f"seal-{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
-    folder = data_dir() / SEAL_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    if not target.exists():  # same content, same name: choosing the same file twice copies once
-        partial = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(source, partial)
+    return f"{SEAL_FOLDER}/{name}", data
+
+
+def place_seal(session: Session, stored: str, data: bytes) -> str:
+    """Inside the transaction that saves the profile: the seal into the files home (and the ledger,
+    on a team ledger). Same content, same name: choosing the same file twice copies once."""
+    target = files_home(session) / stored
+    if not target.exists():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = target.with_name(target.name + f".{os.getpid()}.part")
+        partial.write_bytes(data)
         partial.replace(target)
-    return f"{SEAL_FOLDER}/{name}"
+    if files_are_shared(session):
+        keep_file(session, stored, data)
+    return stored
 
 
 def _cleaned(profile: ShopProfile) -> ShopProfile:
@@ -140,12 +146,13 @@ def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | No
     To remove the seal, pass a profile whose `seal_image` is None. Returns what was stored.
     """
     stored = _cleaned(profile)
-    if seal_source is not None:
-        stored = replace(stored, seal_image=copy_seal(seal_source))
-    value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)
+    seal = read_seal(seal_source) if seal_source is not None else None
     with db.transaction() as session:
         if shop_id is not None and session.get(Shop, shop_id) is None:
             raise UserError(f"找不到店铺 {shop_id}")
+        if seal is not None:
+            stored = replace(stored, seal_image=place_seal(session, *seal))
+        value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)
         setting = session.get(Setting, setting_key(shop_id))
         if setting is None:
             session.add(Setting(key=setting_key(shop_id), value=value))

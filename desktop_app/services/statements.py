@@ -126,7 +126,7 @@ def build_statements(session: Session, request: StatementRequest,
         """The profile of the order's shop (a shop with its own profile signs its own statements)."""
         if shop_id not in profiles:
             profile = profile_for_shop(session, shop_id)
-            seal = seal_path(profile)
+            seal = seal_path(session, profile)
             profiles[shop_id] = (profile, str(seal) if seal is not None else None)
         return profiles[shop_id]
 

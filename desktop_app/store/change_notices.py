@@ -54,7 +54,11 @@ class ChangeListener:
         self._conn = psycopg.connect(
             host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
             connect_timeout=connect_timeout, autocommit=True, application_name="aftersales-ledger-listener")
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        except BaseException:  # ended by the server meanwhile: close it here, nobody else holds it
+            self._conn.close()
+            raise
 
     def wait(self, timeout: float) -> list[ChangeNotice]:
         """The notices that arrive within `timeout` seconds (all that are waiting, once one came)."""

@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -531,3 +533,15 @@ class CaseEvidence(Base):
     original_name: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     added_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class SharedFile(Base):
+    """The bytes of an evidence file or seal image on a team ledger, under the data-folder-relative
+    path its row stores, so every seat can show and print it (a ledger file leaves this empty)."""
+
+    __tablename__ = "shared_files"
+
+    stored_path: Mapped[str] = mapped_column(String(400), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -15,8 +15,8 @@ from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir
 from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
-from desktop_app.ui.app_icon import app_icon
-from desktop_app.ui.error_dialog import show_unexpected
+from desktop_app.ui.window.app_icon import app_icon
+from desktop_app.ui.window.error_dialog import show_unexpected
 
 
 def app_settings() -> QSettings:
@@ -36,7 +36,7 @@ def parse_gui_args(argv: list[str]) -> tuple[LedgerLocation, list[str], list[Pat
 
 
 def create_window(target: Path | LedgerLocation):  # -> MainWindow; imported late so Qt starts fast
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.window.main_window import MainWindow
 
     return MainWindow(target, app_settings())
 
@@ -54,20 +54,20 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())  # the window, the tray and the task bar
-    from desktop_app.ui.fonts import install_interface_fallback, register_fonts, use_system_ui_font
+    from desktop_app.printing.fonts import install_interface_fallback, register_fonts, use_system_ui_font
 
     register_fonts()  # the shipped CJK font: Chinese renders even where the system has none
     install_interface_fallback(app)
     use_system_ui_font(app)  # Microsoft YaHei UI on Windows, PingFang SC on macOS, the CJK font elsewhere
 
-    from desktop_app.ui.settings_dialog import language
+    from desktop_app.ui.settings.settings_dialog import language
     from desktop_app.ui.translations import install_translators
 
     install_translators(app, language(app_settings()))
-    from desktop_app.ui.theme import follow_system
+    from desktop_app.ui.settings.theme import follow_system
 
     follow_system(app, app_settings())  # light or dark as the system is, or as chosen in 设置
-    from desktop_app.ui.single_instance import SingleInstance
+    from desktop_app.ui.window.single_instance import SingleInstance
 
     instance = SingleInstance(location.path or location.display(), app)
     if not instance.claim():

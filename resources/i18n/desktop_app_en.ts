@@ -4,37 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="52"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="61"/>
         <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
         <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="76"/>
         <source>许可证（MIT）</source>
         <translation>Licence (MIT)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="77"/>
         <source>第三方软件（含 Qt 的 LGPL 声明）</source>
         <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="80"/>
         <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
         <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="85"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/about_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="86"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
@@ -42,42 +42,42 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="40"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="42"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -85,98 +85,98 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="102"/>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="218"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="123"/>
         <source>正在读取备份……</source>
         <translation>Reading the backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="127"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="129"/>
         <source>更改备份文件夹…</source>
         <translation>Change backup folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="134"/>
         <source>恢复所选备份…</source>
         <translation>Restore the selected backup…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="145"/>
         <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
         <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="157"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="167"/>
         <source>共 %1 个备份</source>
         <translation>%1 backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="168"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="184"/>
         <source>正在备份……</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="191"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="197"/>
         <source>选择备份文件夹（例如同步盘中的文件夹）</source>
         <translation>Choose the backup folder (a synced cloud folder, say)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="206"/>
         <source>无法使用这个文件夹</source>
         <translation>This folder cannot be used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/backup_dialog.py" line="214"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="214"/>
         <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
 
 当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
@@ -188,137 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="99"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="107"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="112"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="124"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="139"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="156"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="156"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="162"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="164"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="180"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="185"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="208"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="308"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="328"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="328"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="332"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="332"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="355"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="355"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="357"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/bulk_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="282"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -326,42 +326,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="389"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="389"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="397"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="405"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="415"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="426"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -389,112 +389,112 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="40"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="42"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="51"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="58"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
         <source>按成本价表</source>
         <translation>From the cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
         <source>按商家编码的成本价表，计算订单商品的成本</source>
         <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="70"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="100"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="106"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="117"/>
         <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="132"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="133"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="135"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_costs_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -502,128 +502,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="63"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="196"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="67"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="200"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="202"/>
-        <location filename="../../desktop_app/ui/case_detail.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="216"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="87"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="220"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="91"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>操作人</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>事件</source>
-        <translation>Event</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="224"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="230"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="232"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="254"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="122"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="255"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="259"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="127"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="307"/>
-        <source>记录于 %1</source>
-        <translation>Recorded at %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="315"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="167"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="168"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="400"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="261"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="429"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="290"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="477"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="338"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="495"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="356"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -791,32 +766,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEvidencePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="40"/>
         <source>添加证据…</source>
         <translation>Add evidence…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="42"/>
         <source>删除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="44"/>
         <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="104"/>
-        <source>文件不在这台电脑上（由另一个席位添加）：%1</source>
-        <translation>The file is not on this computer (another seat added it): %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="82"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_evidence_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="83"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -824,48 +794,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="76"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="80"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="91"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="93"/>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
         <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
         <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="95"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="108"/>
         <source>先在列表中选择一张售后单</source>
         <translation>First select a case in the list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="109"/>
         <source>复制话术，粘贴给买家</source>
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="147"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="155"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
@@ -883,57 +853,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>新建售后单</source>
         <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>推进</source>
         <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>冲突</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>时限不一致</source>
         <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>售后文件</source>
         <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="32"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="32"/>
         <source>点击数字，在“售后单”页只列出这些售后单</source>
         <translation>Click a number to list just those cases on the Cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="52"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="52"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_import_summary.py" line="66"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="66"/>
         <source>%1 中“%2”的 %3 张</source>
         <translation>%3 “%2” of %1</translation>
     </message>
@@ -1039,42 +1009,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="50"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="53"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="53"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="56"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="61"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="65"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="82"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_undo.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="86"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1082,135 +1052,135 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="102"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="246"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="111"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="111"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="122"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="130"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="431"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="431"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="166"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="170"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="172"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="185"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="186"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="186"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="207"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="272"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="294"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="314"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="317"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="342"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="406"/>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="407"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="419"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="430"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="430"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1218,62 +1188,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChangeKindDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="30"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="30"/>
         <source>更改售后类型 #%1</source>
         <translation>Change the type of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="33"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="33"/>
         <source>当前：%1，%2</source>
         <translation>Now: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="41"/>
         <source>改为</source>
         <translation>Change to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="44"/>
         <source>原因（可选），例如：买家改为仅退款，不退货了</source>
         <translation>Reason (optional), e.g. the buyer now wants a refund only, no return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="47"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="55"/>
         <source>更改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="76"/>
         <source>状态：%1 → %2</source>
         <translation>Status: %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="78"/>
         <source>金额将按新类型记为补偿金额</source>
         <translation>The amount will be recorded as compensation for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="79"/>
         <source>金额将按新类型记为退款金额</source>
         <translation>The amount will be recorded as a refund for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="81"/>
         <source>尚未发出的补发将取消，离开补发队列</source>
         <translation>A reship not yet sent is cancelled and leaves the reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="83"/>
         <source>将进入补发队列，等待答复</source>
         <translation>It joins the reship queue, waiting for your answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_kind_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="84"/>
         <source>时限按新类型重新计算；时间线记录这次更改</source>
         <translation>Deadlines are recomputed for the new type; the timeline records the change</translation>
     </message>
@@ -1281,72 +1251,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="348"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="350"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="69"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="357"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="360"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="362"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="365"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="84"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="369"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="370"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="89"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="376"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="95"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="386"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="105"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="393"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="112"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="394"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="113"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="427"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="146"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="433"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="152"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1354,155 +1324,139 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="87"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="113"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="129"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="141"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="273"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="155"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="138"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="158"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="141"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="161"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>操作人</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <source>事件</source>
-        <translation>Event</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="174"/>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="193"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="194"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="207"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="187"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="430"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="308"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="431"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="309"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="442"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="320"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_detail.py" line="471"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="345"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1723,47 +1677,47 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTicketDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="31"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="31"/>
         <source>理赔 #%1：理赔单号与联系人</source>
         <translation>Claim #%1: ticket and contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="37"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="37"/>
         <source>快递给的理赔单号/工单号</source>
         <translation>The carrier&apos;s claim or ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="38"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="38"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="41"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="45"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="45"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="49"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="49"/>
         <source>网点名称、联系人、电话</source>
         <translation>Outlet, contact person, phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="50"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="51"/>
         <source>已向快递报案</source>
         <translation>Reported to the carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_ticket_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="65"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1771,93 +1725,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="79"/>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="207"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="216"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="225"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="296"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -1865,268 +1819,268 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="182"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="187"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="192"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="210"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="212"/>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="332"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="332"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="235"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="250"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="250"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="253"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="253"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
         <source>收货与物流</source>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="295"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="296"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="296"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="314"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="314"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="362"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="362"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="364"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="364"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="371"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="371"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="433"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="433"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="436"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="436"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="437"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="437"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="496"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="496"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="505"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="505"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="510"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="510"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="522"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="522"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="533"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="533"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -2134,346 +2088,346 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="77"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="157"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="250"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="250"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="297"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="311"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="317"/>
         <source>正在统计时效、商品和快递……</source>
         <translation>Counting timeliness, products and carriers…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="344"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="351"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="364"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2481,42 +2435,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="176"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2530,47 +2484,47 @@ When it runs out: %7</translation>
 <context>
     <name>DeadlineNotifier</name>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="74"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="74"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="122"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="122"/>
         <source>售后台账：%1 小时内到期 %2 个</source>
         <translation>Aftersales Ledger: %2 due within %1 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="130"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="130"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="136"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="136"/>
         <source>未能检查即将到期的时限：%1</source>
         <translation>Could not check for deadlines due soon: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="142"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="142"/>
         <source>售后单 #%1 %2 %3：%4 到期（%5），%6</source>
         <translation>Case #%1 %2 %3: due %4 (%5), then: %6</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="151"/>
         <source>……另有 %1 个</source>
         <translation>…and %1 more</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="153"/>
         <source>已有 %1 个时限逾期，请在“时效日历”中查看</source>
         <translation>%1 deadline(s) already overdue: see the deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="155"/>
         <source>%1 个时限将在 %2 小时内到期</source>
         <translation>%1 deadline(s) due within %2 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/deadline_notifier.py" line="158"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="158"/>
         <source>有逾期的时限</source>
         <translation>Overdue deadlines</translation>
     </message>
@@ -2578,27 +2532,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="102"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="102"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="103"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="115"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="106"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="122"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2606,17 +2560,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -2624,52 +2578,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="87"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="98"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="99"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="101"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="105"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="107"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_detail.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="123"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2677,47 +2631,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="485"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="492"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="495"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="497"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="216"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="499"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="218"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="501"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="505"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="224"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="516"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="235"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="517"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="236"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2725,24 +2679,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="59"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="59"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="63"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="70"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases_tab.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="72"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
@@ -2750,30 +2704,38 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/error_dialog.py" line="26"/>
+        <location filename="../../desktop_app/ui/window/error_dialog.py" line="26"/>
         <source>日志文件：%1</source>
         <translation>Log file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/error_dialog.py" line="30"/>
+        <location filename="../../desktop_app/ui/window/error_dialog.py" line="30"/>
         <source>复制详细信息</source>
         <translation>Copy details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/error_dialog.py" line="49"/>
+        <location filename="../../desktop_app/ui/window/error_dialog.py" line="49"/>
         <source>出错了</source>
         <translation>Something went wrong</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/error_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/window/error_dialog.py" line="50"/>
         <source>程序遇到意外错误（%1）。刚才的操作可能没有完成，已保存的数据不受影响。请把详细信息或日志文件发给开发者。</source>
         <translation>The program hit an unexpected error (%1). The last operation may not have finished; saved data is unaffected. Please send the details or the log file to the developers.</translation>
     </message>
 </context>
 <context>
+    <name>EvidenceStrip</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/evidence_strip.py" line="40"/>
+        <source>找不到文件：%1</source>
+        <translation>File not found: %1</translation>
+    </message>
+</context>
+<context>
     <name>FigureModel</name>
     <message>
-        <location filename="../../desktop_app/ui/figure_table.py" line="77"/>
+        <location filename="../../desktop_app/ui/dashboard/figure_table.py" line="77"/>
         <source>单击列出这些售后单</source>
         <translation>Click to list these cases</translation>
     </message>
@@ -2781,27 +2743,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="455"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="461"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="180"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="462"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="181"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="466"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="185"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="467"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="186"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2809,163 +2771,163 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="68"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="72"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="114"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="149"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="152"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="155"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="161"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="177"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="186"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="263"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="270"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="271"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="278"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/import_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="280"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -2973,37 +2935,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="343"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="194"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="348"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="199"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="354"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="363"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="214"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="366"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="217"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3011,62 +2973,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LedgerCare</name>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="64"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="64"/>
         <source>自动备份失败：%1</source>
         <translation>Automatic backup failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="89"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="89"/>
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="92"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="92"/>
         <source>最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。</source>
         <translation>Newest intact backup: %1 (%2). Restore it? The current file is saved first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="95"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="95"/>
         <source>恢复这个备份</source>
         <translation>Restore this backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="97"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="97"/>
         <source>没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。</source>
         <translation>No intact backup was found. Do not delete this file; copy it and contact support.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="98"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="98"/>
         <source>查看所有备份…</source>
         <translation>All backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="137"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="137"/>
         <source>已恢复备份；恢复前的数据库另存为 %1</source>
         <translation>Backup restored; the database before the restore was saved as %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="141"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="141"/>
         <source>恢复未完成</source>
         <translation>Restore not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="148"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="148"/>
         <source>团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。恢复请在服务器上用 pg_restore。现在备份吗？</source>
         <translation>The team database is on a server: it is backed up with PostgreSQL&apos;s pg_dump into the backup folder %1. Restore it on the server with pg_restore. Back up now?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="150"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="150"/>
         <source>备份团队数据库</source>
         <translation>Back up the team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="162"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="162"/>
         <source>备份未完成</source>
         <translation>Backup not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/ledger_care.py" line="164"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="164"/>
         <source>团队数据库已备份到 %1</source>
         <translation>Team database backed up to %1</translation>
     </message>
@@ -3074,28 +3036,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="532"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="538"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="544"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="257"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="263"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="540"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="259"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="546"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="265"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="548"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="267"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3103,57 +3065,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3161,195 +3123,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="70"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="64"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="80"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="74"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="85"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="79"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="84"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="86"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="90"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="110"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="111"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="113"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="125"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="136"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="130"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="154"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="161"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="155"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="305"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="156"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="163"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="171"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="157"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="165"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="158"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="165"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="159"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="166"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="160"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="248"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="256"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="250"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="304"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="305"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="362"/>
-        <source>已保存到 %1</source>
-        <translation>Saved to %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="396"/>
-        <source>已新建售后单 #%1</source>
-        <translation>Created after-sales case #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="402"/>
-        <source>选择各平台导出的订单文件（可多选）</source>
-        <translation>Choose order files exported from the platforms (several allowed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="403"/>
-        <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
-        <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="448"/>
-        <source>选择要按列对应导入的表格</source>
-        <translation>Choose the sheet to import by mapping its columns</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="449"/>
-        <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
-        <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="512"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="523"/>
-        <source>席位名</source>
-        <translation>Seat name</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="513"/>
-        <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
-        <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="553"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="356"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3357,17 +3278,17 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MonthBar</name>
     <message>
-        <location filename="../../desktop_app/ui/month_bar.py" line="29"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="29"/>
         <source>上个月</source>
         <translation>Previous month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/month_bar.py" line="34"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="34"/>
         <source>下个月</source>
         <translation>Next month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/month_bar.py" line="41"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="41"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>
@@ -3375,138 +3296,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="46"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="51"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="57"/>
-        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
-        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="64"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="86"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="92"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="95"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="106"/>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="109"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="122"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="129"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="138"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="160"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3514,32 +3430,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="161"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="169"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="181"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="212"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/new_case_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="213"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3547,222 +3463,225 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="93"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="61"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="65"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="101"/>
-        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
-        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="71"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="77"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="82"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="94"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="137"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="100"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="140"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="141"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="313"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="145"/>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="314"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="115"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="158"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="162"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="125"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="147"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="168"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="225"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="241"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="187"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="201"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="257"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="203"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="307"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="253"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claim_dialogs.py" line="310"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="256"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
 </context>
 <context>
+    <name>OrderPicker</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="77"/>
+        <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
+        <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
+    </message>
+</context>
+<context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -3770,88 +3689,88 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="54"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="54"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="57"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="61"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="65"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="67"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="67"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="74"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="74"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="76"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="76"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="111"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="143"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="157"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="178"/>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="196"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="196"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="179"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders_tab.py" line="195"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="195"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -3859,117 +3778,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="217"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="130"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="303"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="304"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="305"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="306"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="307"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="308"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="309"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="310"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="149"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="311"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="150"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="312"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="151"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="329"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="332"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="171"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="334"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="173"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -3977,123 +3896,123 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PlaybookEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="50"/>
         <source>编辑处理步骤和话术</source>
         <translation>Edit steps and reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="56"/>
         <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
         <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="69"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="72"/>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="84"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="87"/>
         <source>适用类型</source>
         <translation>Case types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="90"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="91"/>
         <source>都不勾选：适用于所有类型（或原因）</source>
         <translation>None ticked: fits every type (or reason)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="97"/>
         <source>谁出运费，例如：谁过错谁承担</source>
         <translation>Who pays the postage, e.g. whoever is at fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="98"/>
         <source>运费规则</source>
         <translation>Postage rule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="100"/>
         <source>处理步骤</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="102"/>
         <source>话术</source>
         <translation>Reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="117"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="118"/>
         <source>撤销修改</source>
         <translation>Undo changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="154"/>
         <source>（本店修改）</source>
         <translation> (changed by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="154"/>
         <source>（本店）</source>
         <translation> (the shop&apos;s own)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="167"/>
         <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
         <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="196"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="196"/>
         <source>删除本店的版本，改用程序自带的</source>
         <translation>Delete the shop&apos;s version and use the built-in one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="197"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="197"/>
         <source>删除这个本店自己添加的处理步骤</source>
         <translation>Delete this playbook the shop added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="236"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="236"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="256"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="256"/>
         <source>新的处理步骤</source>
         <translation>New playbook</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor.py" line="258"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="258"/>
         <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
@@ -4101,12 +4020,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="215"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="215"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/case_guide_panel.py" line="218"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="218"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -4114,53 +4033,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="428"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="279"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="431"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="282"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="438"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="289"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="441"/>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="442"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="292"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="293"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="447"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="298"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="450"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="301"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="453"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="304"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="454"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="305"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="460"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="311"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="472"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="323"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4168,524 +4087,531 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipBulkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="59"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="59"/>
         <source>批量处理补发（%1 条）</source>
         <translation>Bulk reship actions (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="64"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="64"/>
         <source>快递公司：</source>
         <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="72"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="72"/>
         <source>不填则按运单号识别</source>
         <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
         <source>订单号 / 收货人</source>
         <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
         <source>运单号（扫入或粘贴）</source>
         <translation>Tracking no. (scan or paste)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="102"/>
         <source>录入运单号（补发已发出）</source>
         <translation>Enter tracking numbers (reship sent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="104"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="107"/>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="109"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="109"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="115"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="115"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="118"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="118"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="121"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="121"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="149"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="165"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="166"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="175"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="189"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="189"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_bulk.py" line="190"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="190"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>
 </context>
 <context>
-    <name>ReshipTab</name>
+    <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="149"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="336"/>
-        <source>同意补发</source>
-        <translation>Approve reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="150"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
-        <source>拒绝</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="151"/>
-        <source>录入运单号</source>
-        <translation>Enter tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="152"/>
-        <source>批量粘贴运单号</source>
-        <translation>Paste tracking nos.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="153"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
-        <source>缺货改退款</source>
-        <translation>Out of stock → refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="155"/>
-        <source>编辑补发商品</source>
-        <translation>Edit reship items</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="157"/>
-        <source>打印拣货单</source>
-        <translation>Print picking list</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="158"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
-        <source>拣货单存为PDF</source>
-        <translation>Save picking list as PDF</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="160"/>
-        <source>记录承诺补发</source>
-        <translation>Record promised reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="161"/>
-        <source>查看售后单</source>
-        <translation>Open case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="302"/>
-        <source>批量处理…</source>
-        <translation>Bulk actions…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="163"/>
-        <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
-        <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="168"/>
-        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
-        <translation>Filter: order no. / recipient / item / tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="171"/>
-        <source>显示已发出</source>
-        <translation>Show shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="239"/>
-        <source>待处理 %1 条，其中已逾期 %2 条</source>
-        <translation>Waiting: %1, of which overdue: %2</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="242"/>
-        <source>（只列出最紧急的 %1 条）</source>
-        <translation> (only the %1 most urgent are listed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
-        <source>先在列表中选择一条补发</source>
-        <translation>Select a reship in the list first</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="290"/>
-        <source>一次只能对一条补发操作</source>
-        <translation>This works on one reship at a time</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="291"/>
-        <source>这条补发当前“%1”，不能这样操作</source>
-        <translation>This reship is “%1” and cannot do this now</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="300"/>
-        <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
-        <translation>Hold Ctrl or Shift to select several reships first</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="301"/>
-        <source>批量处理（%1）…</source>
-        <translation>Bulk actions (%1)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="304"/>
-        <source>数据库尚未打开</source>
-        <translation>The database is not open yet</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="306"/>
-        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
-        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="307"/>
-        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
-        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="321"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="345"/>
-        <source>#%1 已同意补发</source>
-        <translation>#%1: reship approved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="356"/>
-        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
-        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="357"/>
-        <source>拒绝补发</source>
-        <translation>Refuse reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="364"/>
-        <source>#%1 已拒绝补发</source>
-        <translation>#%1: reship refused</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="384"/>
-        <source>#%1 补发已发出：%2 %3</source>
-        <translation>#%1: reship sent: %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="395"/>
-        <source>已批量录入 %1 个运单号</source>
-        <translation>Tracking nos. entered: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="402"/>
-        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="404"/>
-        <source>改为退款</source>
-        <translation>Switch to refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="413"/>
-        <source>#%1 已改为仅退款，请在平台上退款</source>
-        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="430"/>
-        <source>#%1 补发商品已保存</source>
-        <translation>#%1: reship items saved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="451"/>
-        <source>已记录承诺补发 #%1</source>
-        <translation>Promised reship recorded: #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="465"/>
-        <source>批量处理完成 %1 条，未执行 %2 条</source>
-        <translation>Bulk actions: %1 done, %2 not done</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="533"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="97"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="539"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="103"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="103"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="540"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="555"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_tab.py" line="559"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="123"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
 </context>
 <context>
-    <name>ReshipTableModel</name>
+    <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
-        <source>待答复</source>
-        <translation>Awaiting answer</translation>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="277"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
-        <source>待补发</source>
-        <translation>Reship pending</translation>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
-        <source>已发出</source>
-        <translation>Sent</translation>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <source>录入运单号</source>
+        <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
-        <source>已拒绝</source>
-        <translation>Rejected</translation>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <source>批量粘贴运单号</source>
+        <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="345"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <source>编辑补发商品</source>
+        <translation>Edit reship items</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <source>打印拣货单</source>
+        <translation>Print picking list</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <source>拣货单存为PDF</source>
+        <translation>Save picking list as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <source>记录承诺补发</source>
+        <translation>Record promised reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
+        <source>批量处理…</source>
+        <translation>Bulk actions…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
+        <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
+        <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
+        <translation>Filter: order no. / recipient / item / tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
+        <source>显示已发出</source>
+        <translation>Show shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
+        <source>待处理 %1 条，其中已逾期 %2 条</source>
+        <translation>Waiting: %1, of which overdue: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="183"/>
+        <source>（只列出最紧急的 %1 条）</source>
+        <translation> (only the %1 most urgent are listed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <source>先在列表中选择一条补发</source>
+        <translation>Select a reship in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <source>一次只能对一条补发操作</source>
+        <translation>This works on one reship at a time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
+        <source>这条补发当前“%1”，不能这样操作</source>
+        <translation>This reship is “%1” and cannot do this now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
+        <translation>Hold Ctrl or Shift to select several reships first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
+        <source>批量处理（%1）…</source>
+        <translation>Bulk actions (%1)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
+        <source>数据库尚未打开</source>
+        <translation>The database is not open yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
+        <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
+        <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
+        <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="262"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="286"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="297"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="305"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="325"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="343"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="345"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="354"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="371"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="392"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="406"/>
+        <source>批量处理完成 %1 条，未执行 %2 条</source>
+        <translation>Bulk actions: %1 done, %2 not done</translation>
+    </message>
+</context>
+<context>
+    <name>ReshipTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <source>待答复</source>
+        <translation>Awaiting answer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <source>待补发</source>
+        <translation>Reship pending</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <source>已发出</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <source>已拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4693,295 +4619,295 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="86"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="93"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="121"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="132"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="136"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="318"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="151"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="134"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="228"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="230"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="231"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="264"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="264"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="266"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="266"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="269"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="269"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="290"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="300"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="300"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="315"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="323"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="323"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="324"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="362"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="363"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="379"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="379"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="399"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -4989,151 +4915,151 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="179"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="187"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="188"/>
-        <location filename="../../desktop_app/ui/rule_form.py" line="387"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="188"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="387"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
-        <location filename="../../desktop_app/ui/rule_form.py" line="211"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="209"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="210"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="212"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="212"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="253"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="253"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="264"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="264"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="270"/>
-        <location filename="../../desktop_app/ui/rule_form.py" line="347"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="270"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="347"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="298"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="298"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="434"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="434"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="437"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="437"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="439"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="439"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="441"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="441"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rule_form.py" line="444"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="444"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
@@ -5141,133 +5067,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="74"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="84"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="87"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="125"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="126"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="140"/>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="181"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="190"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="222"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="222"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="234"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="237"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="245"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="280"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="284"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="287"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="306"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="306"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="320"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="348"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="348"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="364"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="364"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="388"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="401"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="401"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="407"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="407"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules_dialog.py" line="408"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5275,78 +5201,78 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SavedMappingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="548"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="548"/>
         <source>已保存的列对应方案</source>
         <translation>Saved column mappings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="551"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="551"/>
         <source>表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。</source>
         <translation>A sheet whose header has every column of a mapping is read with that mapping when imported (the built-in platform formats come first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="558"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="558"/>
         <source>识别的列</source>
         <translation>Columns recognised</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="567"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="567"/>
         <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
         <translation>No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="573"/>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="640"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="573"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="640"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="577"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="577"/>
         <source>打开所在文件夹</source>
         <translation>Open the folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="583"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="583"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="597"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="597"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="597"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="597"/>
         <source>一行一个商品</source>
         <translation>One row per item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="637"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="637"/>
         <source>删除列对应方案</source>
         <translation>Delete column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="638"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="638"/>
         <source>删除方案“%1”？以后这种表格需要重新对应各列。</source>
         <translation>Delete the mapping “%1”? Sheets like this will need their columns mapped again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/column_mapping_dialog.py" line="641"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="641"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -5354,32 +5280,32 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ScriptEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="162"/>
         <source>添加话术</source>
         <translation>Add script</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="164"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="173"/>
         <source>话术标题，例如：已补发</source>
         <translation>Script title, e.g. Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="177"/>
         <source>发给买家的话；点下面的按钮插入占位符，显示时自动填入售后单的信息</source>
         <translation>What to send the buyer; the buttons below insert placeholders, filled from the case when shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="180"/>
         <source>插入：</source>
         <translation>Insert:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="234"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="234"/>
         <source>新话术</source>
         <translation>New script</translation>
     </message>
@@ -5387,62 +5313,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="43"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="43"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="51"/>
         <source>界面语言 / Language</source>
         <translation>Language / 界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="53"/>
         <source>列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）</source>
         <translation>Show full phone numbers in lists (by default only 138****5678; details always show them in full)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="56"/>
         <source>隐私</source>
         <translation>Privacy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="57"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="60"/>
         <source>团队</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="62"/>
         <source>语言在重新启动程序后生效。</source>
         <translation>The new language applies after restarting the app.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
         <source>跟随系统</source>
         <translation>Follow the system</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
         <source>浅色</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
         <source>深色</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="78"/>
         <source>跟随系统：系统切换浅色/深色模式时，窗口随之切换</source>
         <translation>Follow the system: the window switches when the system switches between light and dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="79"/>
         <source>外观</source>
         <translation>Appearance</translation>
     </message>
@@ -5450,42 +5376,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="143"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="155"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="146"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="156"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="147"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="150"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="162"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="153"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="159"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reship_dialogs.py" line="188"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="179"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5493,112 +5419,112 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="54"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="65"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="66"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="71"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="78"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="83"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="84"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="96"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="98"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="107"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="109"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="115"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="137"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="172"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="181"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/shop_profile_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
@@ -5606,52 +5532,52 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="99"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="208"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="110"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="123"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="134"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="135"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="232"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="232"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="257"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="136"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="238"/>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="238"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="279"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="172"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="176"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="180"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -5659,37 +5585,37 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="210"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="228"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="239"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="239"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="247"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statement_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="284"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
@@ -5697,27 +5623,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -5725,32 +5651,32 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StepList</name>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="85"/>
         <source>双击一个步骤修改文字</source>
         <translation>Double-click a step to change its text</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="88"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="89"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="90"/>
         <source>上移</source>
         <translation>Move up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="91"/>
         <source>下移</source>
         <translation>Move down</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/playbook_editor_parts.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="121"/>
         <source>新步骤</source>
         <translation>New step</translation>
     </message>
@@ -5758,22 +5684,22 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TabTitles</name>
     <message>
-        <location filename="../../desktop_app/ui/tab_titles.py" line="69"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="69"/>
         <source>括号中是未结束的售后单数</source>
         <translation>In brackets: open cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/tab_titles.py" line="70"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="70"/>
         <source>括号中是寄出多日仍未收到的退货和无主件数</source>
         <translation>In brackets: returns on the way too long, and parcels without a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/tab_titles.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
         <source>括号中是已逾期的时限数</source>
         <translation>In brackets: overdue deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/tab_titles.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
         <source>括号中是订单总数</source>
         <translation>In brackets: all orders</translation>
     </message>
@@ -5781,12 +5707,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -5794,167 +5720,219 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TeamDatabaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="46"/>
         <source>连接团队数据库</source>
         <translation>Connect to a team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="55"/>
         <source>几个人在几台电脑上共用一个台账：把台账放在店里的一台电脑、NAS 或云数据库的 PostgreSQL 上。每条修改都记下席位名，其他席位的窗口几秒内自动刷新。</source>
         <translation>Several people on several computers share one ledger: keep it in PostgreSQL on a PC in the shop, a NAS or a cloud database. Every change records the seat name; the other seats&apos; windows refresh by themselves within seconds.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="61"/>
         <source>例如 192.168.1.20 或 db.example.com</source>
         <translation>e.g. 192.168.1.20 or db.example.com</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="69"/>
         <source>保存在系统钥匙串中，不写入任何文件</source>
         <translation>Kept in the system keyring, never written to a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="75"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="110"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="76"/>
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="77"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="110"/>
         <source>数据库名</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="78"/>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="111"/>
         <source>用户名</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="79"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="80"/>
         <source>席位名（你的名字）</source>
         <translation>Seat name (your name)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="82"/>
         <source>现在使用：%1</source>
         <translation>Now using: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="88"/>
         <source>测试连接</source>
         <translation>Test connection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="89"/>
         <source>保存并连接</source>
         <translation>Save and connect</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="90"/>
         <source>迁移本机数据到服务器…</source>
         <translation>Move this computer&apos;s data to the server…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="91"/>
         <source>把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）</source>
         <translation>Copy this computer&apos;s whole ledger file into the empty database above, then connect to it (the file stays as it is)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="92"/>
         <source>改用本机文件</source>
         <translation>Use the local file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="94"/>
         <source>不再使用团队数据库，改回这台电脑上的台账文件</source>
         <translation>Stop using the team database and go back to this computer&apos;s ledger file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="95"/>
         <source>现在用的就是这台电脑上的台账文件</source>
         <translation>This computer&apos;s ledger file is already in use</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="96"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="113"/>
         <source>请填写：%1</source>
         <translation>Please fill in: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="140"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="146"/>
         <source>连接失败：%1</source>
         <translation>Connection failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="149"/>
         <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
         <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="151"/>
         <source>数据库里是旧版本的台账，连接时会升级（请先备份）。</source>
         <translation>The database holds a ledger of an older version; connecting upgrades it (back it up first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="153"/>
         <source>数据库里已有台账：%1 条售后单。</source>
         <translation>The database already holds a ledger: %1 after-sales cases.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="154"/>
         <source>连接成功（PostgreSQL %1）。</source>
         <translation>Connected (PostgreSQL %1). </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="182"/>
         <source>迁移本机数据</source>
         <translation>Move local data</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="183"/>
         <source>把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。</source>
         <translation>Copy all data in %1 to %2? The target database must be empty; the local file is not changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="188"/>
         <source>正在迁移，请稍候……</source>
         <translation>Moving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="195"/>
         <source>迁移未完成，服务器未改动：%1</source>
         <translation>The move did not complete; the server is unchanged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="199"/>
+        <source>证据文件和印章 %1 个</source>
+        <translation>%1 evidence files and seal images</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="201"/>
+        <source>（另有 %1 个在本机找不到，只迁移了记录）</source>
+        <translation> (%1 more were not found on this computer; only their records moved)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="203"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team_db_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="204"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamMode</name>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="55"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="66"/>
+        <source>席位名</source>
+        <translation>Seat name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="56"/>
+        <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
+        <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="36"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/timeline.py" line="46"/>
+        <source>记录于 %1</source>
+        <translation>Recorded at %1</translation>
     </message>
 </context>
 <context>
@@ -6596,65 +6574,101 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>WindowDialogs</name>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="65"/>
+        <source>已保存到 %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="90"/>
+        <source>已新建售后单 #%1</source>
+        <translation>Created after-sales case #%1</translation>
+    </message>
+</context>
+<context>
+    <name>WindowImports</name>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="47"/>
+        <source>选择各平台导出的订单文件（可多选）</source>
+        <translation>Choose order files exported from the platforms (several allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="48"/>
+        <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
+        <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="89"/>
+        <source>选择要按列对应导入的表格</source>
+        <translation>Choose the sheet to import by mapping its columns</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="90"/>
+        <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
+    </message>
+</context>
+<context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="78"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="78"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="83"/>
-        <location filename="../../desktop_app/ui/workday_page.py" line="86"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="83"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="86"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="95"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="95"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="99"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="134"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="135"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="135"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="139"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="139"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="143"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="143"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="147"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="147"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="164"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="164"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/workday_page.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="169"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>

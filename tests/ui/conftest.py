@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.store.database import Database, open_database
 from desktop_app.ui.app import create_window
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from desktop_app.services import backups
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.ui.app import create_window
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.single_instance import SingleInstance
+from desktop_app.ui.window.main_window import MainWindow
+from desktop_app.ui.window.single_instance import SingleInstance
 from tests.ui.conftest import wait_idle
 from tests.unit.test_ledger_damage import damage_table
 
@@ -100,7 +100,7 @@ def test_a_second_start_on_the_same_ledger_asks_the_first_to_come_forward(qtbot:
 
 
 def test_phones_are_masked_in_the_orders_list_until_the_setting_says_otherwise(qtbot: QtBot, db_path: Path) -> None:
-    from desktop_app.ui.settings_dialog import SettingsDialog
+    from desktop_app.ui.settings.settings_dialog import SettingsDialog
     from tests.ui.test_cases_tab import seed_orders
 
     seed_orders(db_path)

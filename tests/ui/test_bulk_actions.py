@@ -16,6 +16,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.printing.statement_render import prepare_a4, render_statements
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.case_queries import case_events, case_row
@@ -23,9 +24,8 @@ from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.app import create_window
-from desktop_app.ui.bulk_dialog import BulkActionDialog
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.statement_render import prepare_a4, render_statements
+from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 

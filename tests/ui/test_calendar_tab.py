@@ -19,8 +19,8 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadlines import DayCount
 from desktop_app.store.database import Database, open_database
 from desktop_app.ui.background import BackgroundRunner, Changes
-from desktop_app.ui.calendar_tab import CalendarTab, DeadlineList
-from desktop_app.ui.case_table_model import OVERDUE, SOON
+from desktop_app.ui.calendar.calendar_tab import CalendarTab, DeadlineList
+from desktop_app.ui.cases.case_table_model import OVERDUE, SOON
 from desktop_app.ui.context import AppContext
 
 NOW = datetime(2026, 5, 7, 12, 0, tzinfo=CHINA)  # a Thursday

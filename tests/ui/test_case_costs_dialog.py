@@ -16,7 +16,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem, ProductCost
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.case_detail import CaseDetailPane
+from desktop_app.ui.cases.case_detail import CaseDetailPane
 from desktop_app.ui.context import AppContext
 
 

@@ -15,7 +15,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.playbooks import enabled_policy_ids
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import open_database
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.imports.import_dialog import ImportDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_import_dialog import drop_files
 

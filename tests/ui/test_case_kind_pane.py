@@ -14,8 +14,8 @@ from desktop_app.services import reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.case_queries import case_row
 from desktop_app.store.database import open_database
-from desktop_app.ui.case_kind_dialog import ChangeKindDialog
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 

@@ -13,8 +13,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import open_database
-from desktop_app.ui.case_detail import ActionDialog
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.cases.case_dialogs import ActionDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 

@@ -16,10 +16,10 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem, Shop
 from desktop_app.store.search import build_search_text
-from desktop_app.ui.case_detail import ActionDialog
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.new_case_dialog import NewCaseDialog
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.cases.case_dialogs import ActionDialog
+from desktop_app.ui.cases.new_case_dialog import NewCaseDialog
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 ORDERS = [
@@ -119,7 +119,7 @@ def test_a_case_for_an_order_not_yet_imported(qtbot: QtBot, window: MainWindow) 
 
 def test_bad_amount_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     warnings: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.new_case_dialog.QMessageBox.warning",
+    monkeypatch.setattr("desktop_app.ui.cases.new_case_dialog.QMessageBox.warning",
                         lambda _parent, _title, text: warnings.append(text))
     dialog = window.new_case()
     assert dialog is not None
@@ -218,7 +218,7 @@ def test_act_on_a_case_and_see_the_timeline(qtbot: QtBot, window: MainWindow, ca
 def test_reject_needs_a_reason(qtbot: QtBot, window: MainWindow, case_ids: list[int],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     warnings: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.case_detail.QMessageBox.warning",
+    monkeypatch.setattr("desktop_app.ui.cases.case_detail.QMessageBox.warning",
                         lambda _parent, _title, text: warnings.append(text))
     tab = window.cases_tab
     tab.select_case(case_ids[1])
@@ -247,8 +247,8 @@ def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWin
 
 
 def test_claim_and_statement_entry_points(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
-    from desktop_app.ui.claim_dialogs import NewClaimDialog
-    from desktop_app.ui.statement_dialog import StatementDialog
+    from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
+    from desktop_app.ui.statements.statement_dialog import StatementDialog
 
     tab = window.cases_tab
     tab.select_case(case_ids[0])

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import Moment, now, parse_moment
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
-from desktop_app.ui import status_colours
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.widgets import status_colours
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 from tests.ui.test_claims_tab import Env, add_order, env  # noqa: F401  (the fixture)
 
 

@@ -17,9 +17,9 @@ from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.claim_rows import ClaimDetail, claim_detail
 from desktop_app.store.database import Database, open_database
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.claim_dialogs import ClaimActionDialog
-from desktop_app.ui.claim_ticket_dialog import ClaimTicketDialog
-from desktop_app.ui.claims_tab import ClaimsTab
+from desktop_app.ui.claims.claim_dialogs import ClaimActionDialog
+from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
+from desktop_app.ui.claims.claims_tab import ClaimsTab
 from desktop_app.ui.context import AppContext
 
 

@@ -24,11 +24,12 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.claim_dialogs import ClaimActionDialog, EditClaimDialog, FollowUpDialog, NewClaimDialog
-from desktop_app.ui.claim_table_model import ClaimTableModel
-from desktop_app.ui.claims_tab import ClaimsTab
+from desktop_app.ui.claims.claim_dialogs import ClaimActionDialog, EditClaimDialog, FollowUpDialog
+from desktop_app.ui.claims.claim_table_model import ClaimTableModel
+from desktop_app.ui.claims.claims_tab import ClaimsTab
+from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 
 
 def add_order(db: Database, order_no: str, carrier: str, tracking: str) -> int:
@@ -154,7 +155,7 @@ def test_action_dialog_refuses_a_partial_payment_without_amount(qtbot: QtBot, en
     env.idle(qtbot)
     qtbot.waitUntil(lambda: "pay_partially" in env.tab.detail.action_buttons(), timeout=5000)
     warnings: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.claim_dialogs.QMessageBox.warning",
+    monkeypatch.setattr("desktop_app.ui.claims.claim_dialogs.QMessageBox.warning",
                         lambda _parent, _title, text: warnings.append(text))
     dialog = open_action(qtbot, env, ClaimAction.PAY_PARTIALLY)
     accept(dialog)

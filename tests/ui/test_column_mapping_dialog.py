@@ -14,9 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.user_profiles import MAPPABLE_FIELDS, ColumnMapping, save_profile
-from desktop_app.ui.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog, PreviewModel, SavedMappingsDialog
-from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.imports.column_mapping_dialog import (
+    FIELD_GROUPS,
+    ColumnMappingDialog,
+    PreviewModel,
+    SavedMappingsDialog,
+)
+from desktop_app.ui.imports.import_dialog import ImportDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 HEADER = ["单号", "客户", "电话", "地址", "品名", "颜色尺码", "件数", "单价", "快递", "快递单号", "发货日期", "对账"]
@@ -171,7 +176,8 @@ def test_an_unreadable_file_is_explained(qtbot: QtBot, window: MainWindow, tmp_p
 def test_toolbar_entry_and_saved_mappings(qtbot: QtBot, window: MainWindow, tmp_path: Path, data_home: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = supplier_sheet(tmp_path / "发货.xlsx")
-    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("desktop_app.ui.window.window_imports.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (str(path), ""))
     window.import_other_action.trigger()
     dialog = window.findChild(ColumnMappingDialog)
     assert dialog is not None and dialog.path == path

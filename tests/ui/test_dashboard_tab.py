@@ -22,8 +22,8 @@ from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.models import CarrierClaim, Case
-from desktop_app.ui.figure_table import FigureTable
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.dashboard.figure_table import FigureTable
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))

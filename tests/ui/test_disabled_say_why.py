@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.app import create_window
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
 

@@ -15,7 +15,7 @@ from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
-from desktop_app.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
+from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import compile_ts, install_translators, ts_file
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")

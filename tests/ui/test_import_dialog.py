@@ -11,8 +11,8 @@ from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
 from desktop_app.services.search_index import waiting
-from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.imports.import_dialog import ImportDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
@@ -67,7 +67,7 @@ def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window:
 def test_empty_state_import_button_opens_the_file_chooser(qtbot: QtBot, window: MainWindow,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     chosen: list[bool] = []
-    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames",
+    monkeypatch.setattr("desktop_app.ui.window.window_imports.QFileDialog.getOpenFileNames",
                         lambda *a, **k: (chosen.append(True), ([], ""))[1])
     qtbot.waitUntil(lambda: window.cases_tab.is_showing_empty_state(), timeout=5000)
     qtbot.mouseClick(window.cases_tab.empty.import_button, Qt.MouseButton.LeftButton)

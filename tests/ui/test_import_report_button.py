@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
@@ -19,7 +19,7 @@ def test_clicking_save_report_asks_for_a_path_and_saves(qtbot: QtBot, window: Ma
     bad = tmp_path / "订单.xlsx"
     bad.write_text("这不是表格", encoding="utf-8")
     target = tmp_path / "报告.xlsx"
-    monkeypatch.setattr("desktop_app.ui.import_dialog.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("desktop_app.ui.imports.import_dialog.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
     dialog = window.import_files([bad])
     assert dialog is not None

@@ -15,10 +15,10 @@ from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Deadline, Order, OrderItem
 from desktop_app.store.rows import OrderItemRow
-from desktop_app.ui.calendar_tab import DeadlineCalendar
-from desktop_app.ui.case_detail import china_time_edit
-from desktop_app.ui.case_table_model import countdown
-from desktop_app.ui.month_bar import MonthBar, month_title
+from desktop_app.ui.calendar.calendar_tab import DeadlineCalendar
+from desktop_app.ui.calendar.month_bar import MonthBar, month_title
+from desktop_app.ui.cases.case_table_model import countdown
+from desktop_app.ui.widgets.china_time import china_time_edit
 
 
 def test_two_days_or_less_counts_hours() -> None:

@@ -9,8 +9,8 @@ from PySide6.QtGui import QBrush
 from pytestqt.qtbot import QtBot
 
 from desktop_app.store.case_queries import CaseSort, OrderSort
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.status_colours import search_match
+from desktop_app.ui.widgets.status_colours import search_match
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import case_ids, seeded_path, visible_case_ids  # noqa: F401  (fixtures)
 

@@ -18,9 +18,9 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.playbooks import load_playbooks, remove_own_copy, save_playbook
 from desktop_app.store.database import open_database
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.playbook_editor import PlaybookEditor
-from desktop_app.ui.playbook_editor_parts import ID_ROLE
+from desktop_app.ui.cases.playbook_editor import PlaybookEditor
+from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE
+from desktop_app.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -26,12 +26,14 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.background import BackgroundRunner, Changes
-from desktop_app.ui.case_table_model import OVERDUE
+from desktop_app.ui.cases.case_table_model import OVERDUE
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.reship_dialogs import DecisionDialog, ItemsDialog, PasteDialog, PromiseDialog, ShipDialog
-from desktop_app.ui.reship_tab import PickingListPreview, ReshipTab
-from desktop_app.ui.reship_table_model import ReshipTableModel
+from desktop_app.ui.reships.reship_dialogs import DecisionDialog, ItemsDialog, PromiseDialog, ShipDialog
+from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
+from desktop_app.ui.reships.reship_picking import PickingListPreview
+from desktop_app.ui.reships.reship_tab import ReshipTab
+from desktop_app.ui.reships.reship_table_model import ReshipTableModel
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 
@@ -330,7 +332,7 @@ def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester, db: Datab
 
 def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBot, queue: Queue,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.ui import reship_tab
+    from desktop_app.ui.reships import reship_tab
 
     for n, requested in enumerate(["2026-05-06 10:00", "2026-05-04 10:00", "2026-05-05 10:00"]):
         add_order(queue.db, "douyin", f"DY-{n}", [("猫砂", None, 1)])

@@ -19,7 +19,7 @@ from desktop_app.store.case_queries import case_row
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.search import build_search_text
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.paged_model import ROW_ROLE
-from desktop_app.ui.table_menu import row_menu
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.widgets.table_menu import row_menu
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import case_ids, seeded_path, visible_case_ids  # noqa: F401  (fixtures)
 

@@ -24,8 +24,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.deadlines import case_deadlines
-from desktop_app.ui.rules_dialog import RulesDialog
-from desktop_app.ui.workday_page import parse_date_lines
+from desktop_app.ui.rules.rules_dialog import RulesDialog
+from desktop_app.ui.rules.workday_page import parse_date_lines
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
 
 ANSWER_48H = "duration = { hours = 48 }"  # the first timer of douyin.toml: reship_answer

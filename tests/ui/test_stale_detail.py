@@ -10,8 +10,8 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.case_queries import OpenState
 from desktop_app.store.database import open_database
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.paged_model import ROW_ROLE
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import case_ids, seeded_path, visible_case_ids  # noqa: F401  (fixtures)
 

@@ -19,16 +19,16 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.statement import DECLARATION, STATEMENT_TITLE, GoodsValueStatement, ShopProfile, StatementLine
 from desktop_app.core.vocabulary import Platform, order_key
+from desktop_app.printing import fonts
+from desktop_app.printing.statement_render import statement_image, write_pdf
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.shop_profile import load_shop_profile, save_shop_profile, seal_path
 from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Order, OrderItem, utcnow
-from desktop_app.ui import fonts
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
-from desktop_app.ui.statement_dialog import StatementDialog
-from desktop_app.ui.statement_render import statement_image, write_pdf
+from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
+from desktop_app.ui.statements.statement_dialog import StatementDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 ORDER_NO = "3712345678901234567"
@@ -280,7 +280,8 @@ def test_shop_details_filled_from_the_statement_dialog(qtbot: QtBot, window: Mai
     assert db is not None
     stored = load_shop_profile(db)
     assert stored.payout_account == SHOP.payout_account
-    assert seal_path(stored) is not None
+    with db.reading() as session:
+        assert seal_path(session, stored) is not None
 
 
 def test_the_shop_profile_dialog_loads_and_removes_the_seal(qtbot: QtBot, window: MainWindow,

@@ -8,9 +8,11 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA
-from desktop_app.ui import calendar_tab, case_table_model, claim_table_model
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, WAITING, legend_html, urgency
+from desktop_app.ui.calendar import calendar_tab
+from desktop_app.ui.cases import case_table_model
+from desktop_app.ui.claims import claim_table_model
+from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, WAITING, legend_html, urgency
+from desktop_app.ui.window.main_window import MainWindow
 
 
 def test_urgency_by_the_next_deadline() -> None:

@@ -7,8 +7,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.services.cases import act_on_case
 from desktop_app.ui.background import Changes
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.tab_titles import titled
+from desktop_app.ui.window.main_window import MainWindow
+from desktop_app.ui.window.tab_titles import titled
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
 

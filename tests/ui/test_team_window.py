@@ -13,8 +13,8 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import team
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.team_db_dialog import TeamDatabaseDialog
+from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
+from desktop_app.ui.window.main_window import MainWindow
 from tests.conftest import MemoryKeyring
 from tests.ui.conftest import wait_idle
 

@@ -11,11 +11,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui import status_colours
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.settings_dialog import SettingsDialog
-from desktop_app.ui.status_colours import DONE, DUE_SOON, OVERDUE, WAITING
-from desktop_app.ui.theme import THEME_KEY, apply_theme, is_dark, theme
+from desktop_app.ui.settings.settings_dialog import SettingsDialog
+from desktop_app.ui.settings.theme import THEME_KEY, apply_theme, is_dark, theme
+from desktop_app.ui.widgets import status_colours
+from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, WAITING
+from desktop_app.ui.window.main_window import MainWindow
 
 
 def contrast(a: QColor, b: QColor) -> float:

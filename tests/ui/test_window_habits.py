@@ -15,10 +15,10 @@ from desktop_app.app_log import log_file
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.database import open_database
-from desktop_app.ui.about_dialog import AboutDialog
 from desktop_app.ui.app import create_window
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.window_state import DEFAULT_HEIGHT, FRAME_ALLOWANCE
+from desktop_app.ui.window.about_dialog import AboutDialog
+from desktop_app.ui.window.main_window import MainWindow
+from desktop_app.ui.window.window_state import DEFAULT_HEIGHT, FRAME_ALLOWANCE
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import seeded_path  # noqa: F401  (fixture: three orders)
 
@@ -102,7 +102,7 @@ def test_error_dialog_copies_its_details_and_names_the_log(qtbot: QtBot, window:
 
 def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_app.ui.app import parse_gui_args
-    from desktop_app.ui.import_dialog import ImportDialog
+    from desktop_app.ui.imports.import_dialog import ImportDialog
 
     sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
     db_path, qt_args, files = parse_gui_args(["--db", str(tmp_path / "l.sqlite3"), str(sample)])
@@ -122,7 +122,7 @@ def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qt
 
 
 def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
-    from desktop_app.ui.fonts import FAMILY, register_fonts, use_system_ui_font
+    from desktop_app.printing.fonts import FAMILY, register_fonts, use_system_ui_font
 
     register_fonts()
     before = qapp.font()
@@ -145,7 +145,7 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
         asked.append(folder)
         return ([str(downloads / "missing.csv")] if len(asked) == 1 else []), ""
 
-    monkeypatch.setattr("desktop_app.ui.main_window.QFileDialog.getOpenFileNames", choose)
+    monkeypatch.setattr("desktop_app.ui.window.window_imports.QFileDialog.getOpenFileNames", choose)
     monkeypatch.setattr(window, "import_files", lambda paths, profile_id=None: None)
     window.choose_import()
     window.choose_import()

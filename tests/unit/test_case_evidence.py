@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from desktop_app.cli import run
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
+from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, open_claim, remove_evidence
+from desktop_app.services.evidence_files import local_file
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.claim_rows import claim_detail
@@ -36,15 +38,19 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
     with db.reading() as session:
         rows = case_evidence_rows(session, case_id)
         assert case_events(session, case_id)[-1].note == "添加证据：外箱面单.jpg、称重.pdf"
+        copied = local_file(session, rows[0].stored_path)
     assert [r.id for r in rows] == ids and [r.original_name for r in rows] == ["外箱面单.jpg", "称重.pdf"]
-    copied = stored_file(rows[0].stored_path)
     assert copied.is_relative_to(data_home) and copied.read_bytes() == b"evidence 0"
     files[0].unlink()  # the original may go: the ledger keeps its copy
     assert copied.is_file()
     add_case_evidence(db, case_id, [files[1]], author="小林")  # the same name again gets its own file
     with db.reading() as session:
-        names = [stored_file(r.stored_path).name for r in case_evidence_rows(session, case_id)]
-    assert names == ["外箱面单.jpg", "称重.pdf", "称重-2.pdf"]
+        names = [local_file(session, r.stored_path).name for r in case_evidence_rows(session, case_id)]
+    if db.engine.dialect.name == "sqlite":
+        assert names == ["外箱面单.jpg", "称重.pdf", "称重-2.pdf"]
+    else:  # a team ledger tags each name: another seat may add a file of the same name at once
+        assert [re.sub(r"-[0-9a-f]{10}(?=\.)", "", n) for n in names] == ["外箱面单.jpg", "称重.pdf", "称重.pdf"]
+        assert len(set(names)) == 3
 
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, case_id=case_id))
     with db.reading() as session:

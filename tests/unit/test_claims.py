@@ -446,6 +446,7 @@ def test_end_of_china_day() -> None:
 # --- evidence ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # names on a team ledger: tests/unit/test_team_files.py
 def test_evidence_is_copied_into_the_data_folder(db: Database, tmp_path: Path, data_home: Path) -> None:
     claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db)))
     photo = tmp_path / "外箱面单.jpg"

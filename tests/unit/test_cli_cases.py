@@ -103,3 +103,19 @@ def test_module_entry_point_lists_commands(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "desktop_app", "case", "list", "--db", str(tmp_path / "x.db"),
                              "--json"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.sqlite_only
+def test_a_reader_that_goes_away_ends_the_listing_quietly(tmp_path: Path, ledger_target: str) -> None:
+    """`… | head`: the reader closes the pipe early; no 内部错误, no traceback, SIGPIPE's exit code."""
+    for n in range(3):
+        assert run(["case", "add", "--platform", "pdd", "--order", f"26110{n}", "--kind", "refund_only",
+                    "--db", ledger_target]) == 0
+    child = subprocess.Popen([sys.executable, "-m", "desktop_app", "case", "list", "--json", "--db", ledger_target],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the child writes a byte
+    with child.stderr:
+        err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141, err
+    assert err == ""

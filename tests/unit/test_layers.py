@@ -34,3 +34,20 @@ def test_store_may_import_sql_but_not_qt() -> None:
     assert banned("desktop_app/store/probe.py", "import sqlalchemy\nfrom alembic import command\n") == []
     assert banned("desktop_app/store/probe.py", "from PySide6.QtCore import QObject\n")
     assert banned("desktop_app/ui/probe.py", "from PySide6.QtCore import QObject\n") == []
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+def test_printing_may_paint_but_not_use_widgets_or_ui() -> None:
+    """desktop_app/printing is shared by the window and the CLI (desktop_app/printing/ruff.toml)."""
+    assert banned("desktop_app/printing/probe.py",
+                  "from PySide6.QtGui import QPainter\nfrom PySide6.QtPrintSupport import QPrinter\n") == []
+    assert banned("desktop_app/printing/probe.py", "from PySide6.QtWidgets import QWidget\n")
+    assert banned("desktop_app/printing/probe.py", "from desktop_app.ui.context import AppContext\n")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+@pytest.mark.parametrize("source", ["from PySide6.QtGui import QPainter\n", "from desktop_app.ui import theme\n",
+                                    "import desktop_app.ui.context\n"])
+def test_cli_may_not_import_qt_or_ui(source: str) -> None:
+    assert banned("desktop_app/cli/probe.py", source)
+    assert banned("desktop_app/cli/probe.py", "from desktop_app.printing.statement_render import write_pdf\n") == []

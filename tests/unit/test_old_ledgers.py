@@ -13,6 +13,7 @@ import pytest
 
 from desktop_app.cli import run
 from desktop_app.store.database import KNOWN_REVISIONS, head_revision, open_database
+from tests.fixtures.ledgers.make_ledgers import RELEASES
 
 pytestmark = pytest.mark.real_migrations  # the point is to run them
 
@@ -21,9 +22,12 @@ PDD_ORDER = "261101-103283030276851"
 
 
 def test_there_is_a_ledger_of_every_released_revision() -> None:
-    revisions = [r for r in KNOWN_REVISIONS if not r.startswith(("0005", "0006", "0007"))]  # still on branches
+    """Each revision that was head at the end of a wave (make_ledgers.RELEASES) has its ledger, and the
+    newest release is no older than the wave before this one (a release forgotten would fail here)."""
     assert sorted(p.name for p in LEDGERS.glob("ledger_*.sqlite3")) == [
-        f"ledger_{r.split('_', 1)[0]}.sqlite3" for r in revisions]
+        f"ledger_{r.split('_', 1)[0]}.sqlite3" for r in RELEASES]
+    assert all(r in KNOWN_REVISIONS for r in RELEASES)
+    assert KNOWN_REVISIONS.index(list(RELEASES)[-1]) >= KNOWN_REVISIONS.index("0006_freeze")
 
 
 def snapshot(path: Path) -> dict[str, object]:

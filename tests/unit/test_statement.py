@@ -220,8 +220,9 @@ def test_the_seal_is_copied_into_the_data_folder(db: Database, tmp_path: Path, d
     source.write_bytes(PNG)
     stored = save_shop_profile(db, SHOP, seal_source=source)
     assert stored.seal_image is not None and stored.seal_image.startswith("seals/seal-")
-    copied = seal_path(load_shop_profile(db))
-    assert copied is not None and copied.parent == data_home / "seals"
+    with db.reading() as session:
+        copied = seal_path(session, load_shop_profile(db))
+    assert copied is not None and copied.parent.name == "seals" and copied.is_relative_to(data_home)
     assert copied.read_bytes() == PNG
     source.unlink()  # the ledger keeps its own copy
     s = one(db, StatementRequest(order_ids=(add_order(db),)))
@@ -244,10 +245,12 @@ def test_a_bad_seal_file_is_refused(db: Database, tmp_path: Path, name: str, dat
     assert load_shop_profile(db) == ShopProfile()  # nothing saved
 
 
-def test_a_seal_path_outside_the_data_folder_is_ignored(data_home: Path, tmp_path: Path) -> None:
+def test_a_seal_path_outside_the_data_folder_is_ignored(db: Database, data_home: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.png"
     outside.write_bytes(PNG)
-    assert seal_path(ShopProfile(seal_image="../elsewhere.png")) is None
+    with db.reading() as session:
+        assert seal_path(session, ShopProfile(seal_image="../elsewhere.png")) is None
+        assert seal_path(session, ShopProfile(seal_image=str(outside))) is None
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -186,3 +186,28 @@ def test_offscreen_is_chosen_only_without_a_display(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # the user's choice stands
     statement_cli.ensure_offscreen_when_headless()
     assert os.environ["QT_QPA_PLATFORM"] == "xcb"
+
+
+def test_a_pdf_statement_loads_no_widget_and_no_ui_module(db: Database, ledger_target: str, tmp_path: Path) -> None:
+    """The headless CLI paints through desktop_app/printing: a PDF run in a fresh process loads QtGui
+    but never PySide6.QtWidgets nor any desktop_app.ui module (DESIGN.md: the CLI never imports ui/)."""
+    save_shop(db)
+    add_claim(db, add_order(db))
+    db.close()
+    out = tmp_path / "no-widgets.pdf"
+    program = (
+        "import json, sys\n"
+        "from desktop_app.__main__ import main\n"
+        "code = main(sys.argv[1:])\n"
+        "sys.stderr.write('LOADED ' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program, "statement", "--claim", "1", "--out", str(out),
+                           "--db", ledger_target], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))[7:])
+    assert "PySide6.QtGui" in loaded and "desktop_app.printing.statement_render" in loaded  # it did paint
+    assert [m for m in loaded if m == "desktop_app.ui" or m.startswith("desktop_app.ui.")] == []
+    assert "PySide6.QtWidgets" not in loaded
+    assert TRACKING_NO in pdf_text(out)

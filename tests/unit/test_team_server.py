@@ -19,8 +19,14 @@ from sqlalchemy.engine import make_url
 
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.evidence_files import local_file
+from desktop_app.services.ledger_move import move_ledger
+from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
+from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_notices import ChangeListener
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.ledger_copy import SEARCH_BOOKKEEPING
@@ -82,6 +88,38 @@ def test_migrate_to_copies_everything_checks_counts_and_leaves_the_file_untouche
     # A second move into a database that has data is refused and changes nothing.
     code, _, err = cli(capsys, "migrate-to", empty_server_db, "--db", str(db_path))
     assert code == 2 and "已经有数据" in err
+
+
+def test_migrate_to_carries_evidence_files_and_the_seal_for_every_seat(
+        tmp_path: Path, db_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch,
+        empty_server_db: str) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    photo, seal = tmp_path / "称重.png", tmp_path / "章.png"
+    photo.write_bytes(png + b"weight")
+    seal.write_bytes(png)
+    local = open_database(db_path)
+    try:
+        case_id = open_case(local, NewCase(Platform.PDD, "2", CaseKind.RESHIP), author="店主")
+        add_case_evidence(local, case_id, [photo, photo], author="店主")
+        save_shop_profile(local, ShopProfile(name="好物小店"), seal_source=seal)
+        with local.reading() as session:
+            lost = case_evidence_rows(session, case_id)[1]
+            local_file(session, lost.stored_path).unlink()  # deleted by hand before the move
+    finally:
+        local.close()
+    result = move_ledger(db_path, parse_location(empty_server_db))
+    assert result.files == 2 and result.missing_files == (lost.stored_path,)
+
+    monkeypatch.setenv("AFTERSALES_LEDGER_HOME", str(tmp_path / "another computer"))
+    server = open_database(empty_server_db)
+    try:
+        with server.reading() as session:
+            first, second = [local_file(session, r.stored_path) for r in case_evidence_rows(session, case_id)]
+            printed = seal_path(session, get_shop_profile(session))
+        assert first.read_bytes() == png + b"weight" and not second.exists()
+        assert printed is not None and printed.read_bytes() == png
+    finally:
+        server.close()
 
 
 def test_other_seats_changes_are_announced_with_the_seat(pg_url: str) -> None:

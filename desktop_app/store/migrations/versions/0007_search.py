@@ -1,7 +1,7 @@
 """the phone's last four digits indexed on PostgreSQL
 
 Revision ID: 0007_search
-Revises: 0006_freeze
+Revises: 0007_files
 Create Date: 2026-12-02
 
 Why: issue 18 — every search keystroke under 100 ms at a million cases on both backends. Four digits
@@ -25,7 +25,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0007_search'
-down_revision = '0006_freeze'
+down_revision = '0007_files'
 branch_labels = None
 depends_on = None
 

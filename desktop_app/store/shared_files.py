@@ -1,0 +1,62 @@
+"""The bytes of evidence files and seal images a team ledger keeps for every seat (`shared_files`).
+
+A ledger file (SQLite) is used on one computer, whose data folder holds its files; it never writes
+here. A server ledger is used from several computers: the seat that adds a file stores its bytes in
+the same transaction as the row that lists it, and every seat writes a copy into its own cache the
+first time it shows or prints it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, delete, select, union
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desktop_app.store.models import CaseEvidence, ClaimEvidence, Setting, SharedFile, utcnow
+
+
+def files_are_shared(session: Session) -> bool:
+    """Whether this ledger is a server that keeps its files' bytes for the other seats."""
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def ledger_files_key(session: Session) -> str | None:
+    """None for a ledger file; for a server ledger a folder-safe name of server, port and database,
+    under which a seat caches that ledger's files (two servers never mix their files)."""
+    if not files_are_shared(session):
+        return None
+    url = session.get_bind().engine.url
+    raw = f"{url.host or 'localhost'}-{url.port or 5432}-{url.database or ''}"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", raw)
+
+
+def keep_file(where: Session | Connection, stored_path: str, content: bytes) -> None:
+    """Store a file's bytes under its path; a path already kept (the same seal chosen twice) stays."""
+    values = {"stored_path": stored_path, "size": len(content), "content": content, "added_at": utcnow()}
+    dialect = where.get_bind().dialect.name if isinstance(where, Session) else where.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    where.execute(insert(SharedFile).values(**values).on_conflict_do_nothing(index_elements=["stored_path"]))
+
+
+def drop_file(session: Session, stored_path: str) -> None:
+    session.execute(delete(SharedFile).where(SharedFile.stored_path == stored_path))
+
+
+def file_content(session: Session, stored_path: str) -> bytes | None:
+    return session.execute(select(SharedFile.content).where(SharedFile.stored_path == stored_path)).scalar()
+
+
+def kept_paths(session: Session) -> set[str]:
+    return set(session.execute(select(SharedFile.stored_path)).scalars())
+
+
+def evidence_paths(conn: Connection) -> list[str]:
+    """Every evidence file the ledger lists, cases' and claims' (a ledger moving to a server)."""
+    query = union(select(CaseEvidence.stored_path), select(ClaimEvidence.stored_path))
+    return sorted(conn.execute(query).scalars())
+
+
+def setting_values(conn: Connection, key_prefix: str) -> list[str]:
+    return list(conn.execute(select(Setting.value).where(Setting.key.startswith(key_prefix))).scalars())

@@ -1,0 +1,1 @@
+"""The 时效日历 tab and the tray notice of deadlines coming due."""

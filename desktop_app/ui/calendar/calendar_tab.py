@@ -1,0 +1,426 @@
+"""The 时效日历 tab: open deadlines per day of a month, the chosen day's list, overdue and due-soon lists.
+
+The month grid is a `QCalendarWidget` whose cells carry a badge (how many open deadlines fall on
+the day, coloured by the most urgent one) and a thin strip (the share of overdue / within 24 h /
+later). Counts come from `count_open_by_day` for exactly the 42 days the grid shows, one query per
+page on the worker thread; painting only looks them up in a dict, so the grid paints in the same
+time with 100 or 100,000 deadlines stored (bench/bench_calendar.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QDate, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QTextCharFormat
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.clock import CHINA
+from desktop_app.core.clock import now as china_now
+from desktop_app.core.deadlines import Urgency
+from desktop_app.core.errors import UserError
+from desktop_app.services.deadlines import (
+    DayCount,
+    DeadlineRow,
+    RuleContext,
+    count_open_by_day,
+    list_deadlines,
+    rule_warnings,
+)
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.base_tab import BaseTab
+from desktop_app.ui.calendar.month_bar import MonthBar
+from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.status_colours import WAITING
+
+LATER = WAITING  # open, more than 24 hours left (ui/widgets/status_colours.py)
+URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's DeadlineRow
+
+GRID_DAYS = 42  # QCalendarWidget always shows six weeks
+DAY_LIMIT = 1000  # rows listed for one day (a peak day may hold thousands; the count says so)
+SIDE_LIMIT = 500  # rows in each side list
+REFRESH_MS = 5 * 60 * 1000  # recolour as time passes: a deadline turns orange, then red
+
+Clock = Callable[[], datetime]
+
+
+def day_start(day: date) -> datetime:
+    """00:00 China time: the platforms' days, whatever the computer's time zone."""
+    return datetime.combine(day, time(0, 0), tzinfo=CHINA)
+
+
+def badge_colour(count: DayCount) -> QColor:
+    """The colour of a day's badge: its most urgent deadline's."""
+    if count.overdue:
+        return OVERDUE
+    if count.soon:
+        return SOON
+    return LATER
+
+
+class DeadlineCalendar(QCalendarWidget):
+    """A month grid that paints each day's open-deadline count over the usual day number."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deadline_calendar")
+        self._counts: dict[date, DayCount] = {}
+        self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)  # as Chinese wall calendars do
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.setGridVisible(True)
+        self.setMinimumSize(460, 340)  # cells big enough for the number and a badge
+        # Weekends in the default red would read as "overdue": give them the ordinary text colour.
+        plain = QTextCharFormat()
+        plain.setForeground(self.palette().color(QPalette.ColorRole.Text))
+        for weekend in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.setWeekdayTextFormat(weekend, plain)
+
+    def visible_range(self) -> tuple[date, date]:
+        """First and last day of the six weeks shown (Qt's own rule for where the month starts)."""
+        first = date(self.yearShown(), self.monthShown(), 1)
+        offset = (first.isoweekday() - self.firstDayOfWeek().value) % 7
+        if offset < 1:  # QCalendarWidget always shows at least one day of the previous month
+            offset += 7
+        start = first - timedelta(days=offset)
+        return start, start + timedelta(days=GRID_DAYS - 1)
+
+    def set_counts(self, counts: dict[date, DayCount]) -> None:
+        self._counts = counts
+        self.updateCells()
+
+    def count_for(self, day: date) -> DayCount:
+        return self._counts.get(day) or DayCount()
+
+    def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:
+        super().paintCell(painter, rect, qdate)
+        count = self._counts.get(qdate.toPython())
+        if count is None or count.total == 0:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = painter.font()
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        text = str(count.total) if count.total < 10000 else "9999+"
+        metrics = painter.fontMetrics()
+        height = metrics.height() + 2
+        width = max(height, metrics.horizontalAdvance(text) + 10)
+        badge = QRectF(rect.right() - width - 2, rect.top() + 2, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(badge_colour(count))
+        painter.drawRoundedRect(badge, height / 2, height / 2)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        # The strip along the bottom: how the day's deadlines split by urgency.
+        x = float(rect.left() + 2)
+        span = float(rect.width() - 4)
+        top = float(rect.bottom() - 4)
+        for part, colour in ((count.overdue, OVERDUE), (count.soon, SOON), (count.later, LATER)):
+            if part:
+                piece = span * part / count.total
+                painter.fillRect(QRectF(x, top, piece, 3.0), colour)
+                x += piece
+        painter.restore()
+
+
+class DeadlineList(QTreeWidget):
+    """Deadlines as rows; double-click or Enter on one asks to open its case."""
+
+    case_activated = Signal(int)
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHeaderLabels([self.tr("到期时间"), self.tr("剩余"), self.tr("售后单"), self.tr("订单号"),
+                              self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
+        for column, width in enumerate((120, 90, 60, 150, 60, 220)):
+            self.setColumnWidth(column, width)
+        self.itemActivated.connect(self._activated)
+
+    def set_rows(self, rows: Sequence[DeadlineRow], now: datetime) -> None:
+        self.clear()
+        items: list[QTreeWidgetItem] = []
+        for row in rows:
+            item = QTreeWidgetItem([
+                labels.when(row.due_at), countdown(row.due_at, now), _owner(row), row.order_no or "",
+                labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
+            ])
+            item.setData(0, ROW_ROLE, row)
+            colour = URGENCY_COLOURS.get(row.urgency(now) or Urgency.LATER)
+            if colour is not LATER:
+                for column in (0, 1):
+                    item.setForeground(column, colour)
+            # The side lists are narrow: every cell's tooltip tells the whole item.
+            tip = self.tr("售后单 #%1 · %2 · 订单 %3\n%4\n%5 到期（%6）\n到期后果：%7")
+            for placeholder, value in (
+                ("%1", _owner(row).lstrip("#")), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
+                ("%4", labels.text(row.name)), ("%5", labels.when(row.due_at)), ("%6", countdown(row.due_at, now)),
+                ("%7", labels.text(row.action)),
+            ):
+                tip = tip.replace(placeholder, value)
+            for column in range(self.columnCount()):
+                item.setToolTip(column, tip)
+            items.append(item)
+        self.addTopLevelItems(items)
+
+    def rows(self) -> list[DeadlineRow]:
+        return [self.topLevelItem(i).data(0, ROW_ROLE) for i in range(self.topLevelItemCount())]
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        row = item.data(0, ROW_ROLE)
+        if isinstance(row, DeadlineRow) and row.case_id is not None:
+            self.case_activated.emit(row.case_id)
+
+
+def _owner(row: DeadlineRow) -> str:
+    """'#12' for a case; a claim follow-up without a case names the claim's timer instead."""
+    return f"#{row.case_id}" if row.case_id is not None else "—"
+
+
+@dataclass(frozen=True, slots=True)
+class SideLists:
+    overdue: list[DeadlineRow]
+    upcoming: list[DeadlineRow]  # due later today or tomorrow, not yet overdue
+    now: datetime
+
+
+class CalendarTab(BaseTab):
+    """时效日历. `open_case(case_id)` asks the window to show a case in the 售后单 tab."""
+
+    open_case = Signal(int)
+    counts_loaded = Signal()  # the month's badges are painted from fresh counts
+    day_loaded = Signal()
+    side_loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, clock: Clock = china_now) -> None:
+        super().__init__(context, parent)
+        self._clock = clock
+        # Each load takes a ticket; a reply for a page or day the user has left is dropped.
+        self._tickets = {"counts": 0, "day": 0, "side": 0}
+        self._day_listed: int | None = None  # rows listed for the selected day, None while loading
+
+        self.calendar = DeadlineCalendar()
+        self.calendar.setSelectedDate(QDate(clock().astimezone(CHINA).date()))
+        legend = QLabel(
+            f"<span style='color:{OVERDUE.name()}'>■</span> {self.tr('已逾期')} &nbsp; "
+            f"<span style='color:{SOON.name()}'>■</span> {self.tr('24小时内到期')} &nbsp; "
+            f"<span style='color:{LATER.name()}'>■</span> {self.tr('以后到期')} &nbsp; "
+            f"<span style='color:#777'>{self.tr('数字为当天未完成的时限数')}</span>"
+        )
+        legend.setObjectName("calendar_legend")
+        # Missing official holiday schedule / this year's 双11 window: deadlines marked 估算.
+        self.rule_warning = QLabel()
+        self.rule_warning.setObjectName("rule_warning")
+        self.rule_warning.setWordWrap(True)
+        self.rule_warning.setStyleSheet(f"color:{SOON.name()}")
+        self.rule_warning.hide()
+        self.day_title = QLabel()
+        self.day_title.setObjectName("day_title")
+        self.day_title.setStyleSheet("font-weight:bold")
+        self.day_list = DeadlineList("day_list")
+        self.overdue_title = QLabel()
+        self.overdue_title.setObjectName("overdue_title")
+        self.overdue_title.setStyleSheet(f"font-weight:bold; color:{OVERDUE.name()}")
+        self.overdue_list = DeadlineList("overdue_list")
+        self.upcoming_title = QLabel()
+        self.upcoming_title.setObjectName("upcoming_title")
+        self.upcoming_title.setStyleSheet(f"font-weight:bold; color:{SOON.name()}")
+        self.upcoming_list = DeadlineList("upcoming_list")
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        month = QWidget()
+        month_layout = QVBoxLayout(month)
+        month_layout.setContentsMargins(0, 0, 0, 0)
+        self.month_bar = MonthBar(self.calendar)
+        month_layout.addWidget(self.month_bar)
+        month_layout.addWidget(self.calendar, 1)
+        month_layout.addWidget(legend)
+        month_layout.addWidget(self.rule_warning)
+        left.addWidget(month)
+        left.addWidget(self._titled(self.day_title, self.day_list))
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self._titled(self.overdue_title, self.overdue_list))
+        right.addWidget(self._titled(self.upcoming_title, self.upcoming_list))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.addWidget(splitter)
+
+        self.calendar.currentPageChanged.connect(lambda _y, _m: self._load_counts())
+        self.calendar.selectionChanged.connect(self._load_day)
+        self.calendar.activated.connect(lambda _d: self.day_list.setFocus())
+        for deadline_list in (self.day_list, self.overdue_list, self.upcoming_list):
+            deadline_list.case_activated.connect(self.open_case)
+        self._show_day_title()
+        self._show_side_titles(None)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.start()
+
+    @staticmethod
+    def _titled(title: QLabel, body: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(body, 1)
+        return box
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        # An import can move paid/shipped/signed times, and with them deadlines.
+        return changes.deadlines or changes.cases or changes.orders
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        self._show_rule_warnings()
+        self._load_counts()
+        self._load_day()
+        self._load_side()
+
+    def selected_day(self) -> date:
+        return self.calendar.selectedDate().toPython()
+
+    def _ticket(self, kind: str) -> int:
+        self._tickets[kind] += 1
+        return self._tickets[kind]
+
+    def _current(self, kind: str, ticket: int) -> bool:
+        return self._tickets[kind] == ticket
+
+    def _load_counts(self) -> None:
+        if self.context.db is None:
+            return
+        first, last = self.calendar.visible_range()
+        moment = self._clock()
+        ticket = self._ticket("counts")
+
+        def work(db: Database) -> dict[date, DayCount]:
+            with db.reading() as session:
+                return count_open_by_day(session, first, last, now=moment)
+
+        def done(counts: dict[date, DayCount]) -> None:
+            if self._current("counts", ticket):
+                self.calendar.set_counts(counts)
+                self._show_day_title()
+                self.counts_loaded.emit()
+
+        self.context.read(work, done, self._failed)
+
+    def _load_day(self) -> None:
+        if self.context.db is None:
+            return
+        day = self.selected_day()
+        moment = self._clock()
+        ticket = self._ticket("day")
+        start = day_start(day)
+        self._day_listed = None
+        self._show_day_title()
+
+        def work(db: Database) -> list[DeadlineRow]:
+            with db.reading() as session:
+                return list_deadlines(session, due_from=start, due_before=start + timedelta(days=1), now=moment,
+                                      limit=DAY_LIMIT)
+
+        def done(rows: list[DeadlineRow]) -> None:
+            if self._current("day", ticket):
+                self.day_list.set_rows(rows, moment)
+                self._day_listed = len(rows)
+                self._show_day_title()
+                self.day_loaded.emit()
+
+        self.context.read(work, done, self._failed)
+
+    def _load_side(self) -> None:
+        if self.context.db is None:
+            return
+        moment = self._clock()
+        ticket = self._ticket("side")
+        after_tomorrow = day_start(moment.astimezone(CHINA).date() + timedelta(days=2))
+
+        def work(db: Database) -> SideLists:
+            with db.reading() as session:
+                overdue = list_deadlines(session, overdue=True, now=moment, limit=SIDE_LIMIT + 1)
+                upcoming = list_deadlines(session, due_from=moment, due_before=after_tomorrow, now=moment,
+                                          limit=SIDE_LIMIT + 1)
+            # `due_from` is inclusive and a deadline due this very instant counts as overdue.
+            return SideLists(overdue, [r for r in upcoming if r.due_at > moment], moment)
+
+        def done(lists: SideLists) -> None:
+            if self._current("side", ticket):
+                self.overdue_list.set_rows(lists.overdue[:SIDE_LIMIT], lists.now)
+                self.upcoming_list.set_rows(lists.upcoming[:SIDE_LIMIT], lists.now)
+                self._show_side_titles(lists)
+                self.side_loaded.emit()
+
+        self.context.read(work, done, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        self.message.emit(self.tr("时效日历未能加载：%1").replace("%1", describe_error(error)))
+
+    # --- titles ------------------------------------------------------------------------------
+    def _show_rule_warnings(self) -> None:
+        try:
+            warnings = rule_warnings(RuleContext.load(), self._clock().astimezone(CHINA).date())
+        except UserError as error:  # a broken rule file: say so here too
+            warnings = [error.message]
+        self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))
+        self.rule_warning.setVisible(bool(warnings))
+
+    def _show_day_title(self) -> None:
+        day = self.selected_day()
+        listed = self._day_listed
+        count = self.calendar.count_for(day)
+        if listed is None:
+            title = self.tr("%1 到期").replace("%1", day.isoformat())
+        elif listed == 0:
+            title = self.tr("%1 没有未完成的时限").replace("%1", day.isoformat())
+        else:
+            title = self.tr("%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）")
+            for placeholder, value in (("%1", day.isoformat()), ("%2", str(max(listed, count.total))),
+                                       ("%3", str(count.overdue)), ("%4", str(count.soon)),
+                                       ("%5", str(count.later))):
+                title = title.replace(placeholder, value)
+            if listed >= DAY_LIMIT:
+                title += self.tr("，只列出前 %1 条").replace("%1", str(DAY_LIMIT))
+        self.day_title.setText(title)
+
+    def _show_side_titles(self, lists: SideLists | None) -> None:
+        def amount(rows: list[DeadlineRow] | None) -> str:
+            if rows is None:
+                return "…"
+            return f"{SIDE_LIMIT}+" if len(rows) > SIDE_LIMIT else str(len(rows))
+
+        self.overdue_title.setText(self.tr("已逾期（%1）").replace("%1", amount(lists.overdue if lists else None)))
+        self.upcoming_title.setText(
+            self.tr("今天/明天到期（%1）").replace("%1", amount(lists.upcoming if lists else None)))

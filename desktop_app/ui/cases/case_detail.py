@@ -1,0 +1,357 @@
+"""The detail pane of the Cases tab: the order, the case, its timeline, notes and actions."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.claims import ClaimStatus
+from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title, is_open
+from desktop_app.core.money import format_yuan
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services import cases as case_service
+from desktop_app.services.case_kind import change_case_kind
+from desktop_app.services.cases import CaseEdit
+from desktop_app.store.case_queries import case_detail
+from desktop_app.store.database import Database
+from desktop_app.store.rows import CaseDetail, EventRow
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
+from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
+from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.table_menu import explain
+from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
+
+CASE_CHANGES = Changes(cases=True, deadlines=True)
+
+
+class CaseDetailPane(QWidget):
+    """Shows one case; acts on it through the services, off the GUI thread."""
+
+    case_loaded = Signal(int)
+    message = Signal(str)
+    claim_requested = Signal(int)  # case id: open a carrier claim for this case's order
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._case_id: int | None = None
+        self._detail: CaseDetail | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.setObjectName("edit_case")
+        self.edit_button.clicked.connect(self.edit_case)
+        header = QHBoxLayout()
+        self.claim_button = QPushButton(self.tr("快递理赔"))
+        self.claim_button.setObjectName("claim_for_case")
+        self.claim_button.setToolTip(self.tr("包裹丢失或破损：向快递申请赔偿"))
+        self.claim_button.clicked.connect(self._request_claim)
+        self.costs_button = QPushButton(self.tr("费用"))
+        self.costs_button.setObjectName("case_costs")
+        self.costs_button.setToolTip(self.tr("运费、货损、平台处罚和净损失"))
+        self.costs_button.clicked.connect(self.edit_costs)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.costs_button)
+        header.addWidget(self.claim_button)
+        header.addWidget(self.edit_button)
+        self.kind_button: QPushButton | None = None  # 更改类型, rebuilt with the action buttons
+        layout.addLayout(header)
+
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        self.summary.setMinimumHeight(160)
+        layout.addWidget(self.summary, 3)
+
+        self.actions_box = QGroupBox(self.tr("操作"))
+        self.actions_grid = QGridLayout(self.actions_box)
+        layout.addWidget(self.actions_box)
+
+        timeline_box = QGroupBox(self.tr("时间线"))
+        timeline_layout = QVBoxLayout(timeline_box)
+        self.timeline = TimelineView()
+        self.timeline.setAlternatingRowColors(True)
+        timeline_layout.addWidget(self.timeline)
+        note_row = QHBoxLayout()
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(self.tr("添加跟进备注，回车保存"))
+        self.note_edit.returnPressed.connect(self._add_note)
+        self.note_button = QPushButton(self.tr("添加备注"))
+        self.note_button.clicked.connect(self._add_note)
+        note_row.addWidget(self.note_edit, 1)
+        note_row.addWidget(self.note_button)
+        timeline_layout.addLayout(note_row)
+        layout.addWidget(timeline_box, 3)
+        self.show_case(None)
+
+    # --- loading ---------------------------------------------------------------------------
+    @property
+    def case_id(self) -> int | None:
+        return self._case_id
+
+    @property
+    def current_detail(self) -> CaseDetail | None:
+        """The case as shown (None while none is), for 编辑 → 撤销."""
+        return self._detail
+
+    def show_case(self, case_id: int | None) -> None:
+        self._case_id = case_id
+        if case_id is None:
+            self._detail = None
+            self.title.setText(self.tr("<b>未选择售后单</b>"))
+            self.summary.setHtml("<p style='color:#777'>" + escape(self.tr("在左侧列表中选择一张售后单查看详情。"))
+                                 + "</p>")
+            self.timeline.clear()
+            self._set_actions([])
+            why = self.tr("先在左侧列表中选择一张售后单")
+            explain(self.edit_button, False, why)
+            explain(self.claim_button, False, why)
+            explain(self.costs_button, False, why)
+            self.note_edit.setEnabled(False)
+            explain(self.note_button, False, why)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        case_id = self._case_id
+        if case_id is None:
+            return
+
+        def work(db: Database) -> CaseDetail:
+            with db.reading() as session:
+                return case_detail(session, case_id)
+
+        def failed(error: Exception) -> None:
+            if self._case_id == case_id:
+                self.message.emit(describe_error(error))
+                self.show_case(None)
+
+        self._context.read(work, lambda d: self._show(d) if self._case_id == d.row.id else None, failed)
+
+    def _show(self, d: CaseDetail) -> None:
+        self._detail = d
+        r = d.row
+        self.title.setText(
+            f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>"
+            f" &nbsp; <span style='background:#e3f2fd;color:#0d47a1;padding:2px'>"
+            f"{escape(labels.status(r.status))}</span>"
+        )
+        self.summary.setHtml(self._summary_html(d))
+        self.timeline.show_entries((self._timeline_entry(e) for e in d.events), scroll_to_end=True)
+        self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
+        explain(self.edit_button, True, "")
+        explain(self.claim_button, True, "", self.tr("为这张售后单的订单向快递公司理赔"))
+        explain(self.costs_button, True, "", self.tr("运费、货损、平台处罚和净损失"))
+        if self.kind_button is not None:
+            explain(self.kind_button, is_open(CaseStatus(r.status)), self.tr("售后单已结束，请先重新打开再更改类型"),
+                    self.tr("更正售后类型（如退货退款改为仅退款）"))
+        self.note_edit.setEnabled(True)
+        explain(self.note_button, True, "")
+        self.case_loaded.emit(r.id)
+
+    def _timeline_entry(self, e: EventRow) -> TimelineEntry:
+        title = labels.text(event_title(e))
+        if e.from_state and e.to_state and e.from_state != e.to_state:
+            if e.subject == "claim":
+                title = transition(title, labels.label_of(ClaimStatus, e.from_state),
+                                   labels.label_of(ClaimStatus, e.to_state))
+            else:
+                title = transition(title, labels.status(e.from_state), labels.status(e.to_state))
+        if e.undone_by is not None:
+            title += self.tr("（已撤销）")
+        return TimelineEntry(e.at, e.date_only, e.author, title, e.note, recorded_at=e.recorded_at)
+
+    def _summary_html(self, d: CaseDetail) -> str:
+        r, o = d.row, d.order.order
+        tr = self.tr
+
+        def row(name: str, value: str | None) -> str:
+            return f"<tr><td style='color:#666;padding-right:8px'>{escape(name)}</td>" \
+                   f"<td>{escape(value or '—')}</td></tr>"
+
+        parts = [f"<h4 style='margin:0'>{escape(tr('订单'))}</h4><table>"]
+        parts.append(row(tr("平台 / 店铺"), f"{labels.platform(o.platform)} {o.shop or ''}".strip()))
+        parts.append(row(tr("订单号"), o.order_no))
+        if not o.imported:
+            parts.append(row(tr("订单状态"), tr("尚未导入（导入订单后自动补全）")))
+        else:
+            parts.append(row(tr("订单状态"), o.status))
+        parts.append(row(tr("收货人"), f"{o.receiver or ''} {o.phone or ''}".strip()))
+        parts.append(row(tr("收货地址"), o.address))
+        if o.paid_fen is not None:
+            parts.append(row(tr("实付金额"), tr("￥%1").replace("%1", format_yuan(o.paid_fen))))
+        parts.append(row(tr("付款 / 发货"), f"{labels.when(o.paid_at) or '—'} / {labels.when(o.shipped_at) or '—'}"))
+        parts.append(row(tr("物流"), f"{o.carrier or ''} {o.tracking_no or ''}".strip()))
+        if o.buyer_note:
+            parts.append(row(tr("买家留言"), o.buyer_note))
+        parts.append("</table>")
+        if d.order.items:
+            parts.append("<table border='0' cellspacing='0' cellpadding='2' style='margin-top:4px'>")
+            parts.append(f"<tr style='color:#666'><td>{escape(tr('商品'))}</td><td>{escape(tr('规格'))}</td>"
+                         f"<td align='right'>{escape(tr('数量'))}</td><td align='right'>{escape(tr('金额'))}</td></tr>")
+            for item in d.order.items:
+                parts.append(
+                    f"<tr><td>{escape(item.title)}</td><td>{escape(item.spec or '')}</td>"
+                    f"<td align='right'>{item.quantity}</td><td align='right'>{format_yuan(item.line_fen)}</td></tr>"
+                )
+            parts.append("</table>")
+        parts.append(f"<h4 style='margin:8px 0 0 0'>{escape(tr('售后单'))}</h4><table>")
+        parts.append(row(tr("原因"), labels.reason(r.reason)))
+        if d.refund_fen is not None:
+            parts.append(row(tr("退款金额"), format_yuan(d.refund_fen)))
+        if d.compensation_fen is not None:
+            parts.append(row(tr("补偿金额"), format_yuan(d.compensation_fen)))
+        parts.append(row(tr("责任方"), labels.responsible(r.responsible)))
+        parts.append(row(tr("平台售后单号"), d.platform_case_no))
+        if r.platform_status:
+            parts.append(row(tr("平台状态"), r.platform_status))
+        if d.platform_reason and d.platform_reason != labels.reason(r.reason):
+            parts.append(row(tr("平台原因"), d.platform_reason))
+        if d.return_tracking_no:
+            parts.append(row(tr("退货物流"), f"{d.return_carrier or ''} {d.return_tracking_no}".strip()))
+        parts.append(row(tr("申请时间"), labels.when(d.requested_at)))
+        if d.signed_at is not None:
+            signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
+                else labels.when(d.signed_at)
+            parts.append(row(tr("签收时间"), signed))
+        if r.next_due_at is not None and r.is_open:
+            parts.append(row(tr("下一个时限"), f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
+        if r.platform_due_at is not None and r.is_open:
+            # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
+            parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))
+        parts.append(row(tr("登记"), f"{labels.when(d.created_at)} {d.created_by}".strip()))
+        if d.description:
+            parts.append(row(tr("说明"), d.description))
+        parts.append("</table>")
+        return "".join(parts)
+
+    def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
+        """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
+        while self.actions_grid.count():
+            widget = self.actions_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for i, action in enumerate(actions):
+            button = QPushButton(labels.action(action))
+            button.setObjectName(f"action_{action.value}")
+            button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
+            self.actions_grid.addWidget(button, i // 4, i % 4)
+        if with_kind:
+            self.kind_button = QPushButton(self.tr("更改类型…"))
+            self.kind_button.setObjectName("change_kind")
+            self.kind_button.clicked.connect(lambda _checked=False: self.change_kind())
+            self.actions_grid.addWidget(self.kind_button, len(actions) // 4, len(actions) % 4)
+        self.actions_box.setVisible(bool(actions) or with_kind)
+
+    def action_buttons(self) -> dict[str, QPushButton]:
+        found = self.actions_box.findChildren(QPushButton)
+        return {b.objectName().removeprefix("action_"): b for b in found if b.objectName().startswith("action_")}
+
+    # --- acting ----------------------------------------------------------------------------
+    def request_action(self, action: CaseAction) -> None:
+        d = self._detail
+        if d is None:
+            return
+        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self)
+        dialog.setObjectName("action_dialog")
+        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment()))
+        dialog.open()
+
+    def perform_action(self, action: CaseAction, note: str, at: Moment | None = None) -> None:
+        d = self._detail
+        if d is None:
+            return
+        case_id, version = d.row.id, d.version
+        self._context.write(
+            lambda db: case_service.act_on_case(db, case_id, action, note=note, at=at, expected_version=version),
+            CASE_CHANGES,
+            on_success=lambda status: self.message.emit(
+                self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
+                    "%2", labels.action(action)).replace("%3", labels.status(status.value))),
+            on_failure=self._failed,
+        )
+
+    def _request_claim(self) -> None:
+        if self._case_id is not None:
+            self.claim_requested.emit(self._case_id)
+
+    def edit_costs(self) -> CaseCostsDialog | None:
+        if self._case_id is None:
+            return None
+        dialog = CaseCostsDialog(self._context, self._case_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_case(self) -> None:
+        d = self._detail
+        if d is None:
+            return
+        dialog = EditCaseDialog(d, self)
+        dialog.setObjectName("edit_dialog")
+        dialog.accepted.connect(lambda: self._save_edit(d, dialog.edit))
+        dialog.open()
+
+    def _save_edit(self, d: CaseDetail, edit: CaseEdit | None) -> None:
+        if edit is None:
+            return
+        case_id, version = d.row.id, d.version
+        self._context.write(lambda db: case_service.edit_case(db, case_id, edit, expected_version=version),
+                            Changes(cases=True), on_failure=self._failed)
+
+    def change_kind(self) -> ChangeKindDialog | None:
+        d = self._detail
+        if d is None:
+            return None
+        has_amount = d.refund_fen is not None or d.compensation_fen is not None
+        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self)
+        dialog.setObjectName("kind_dialog")
+        case_id, version = d.row.id, d.version
+
+        def save() -> None:
+            kind, note = dialog.chosen(), dialog.note_text()
+            self._context.write(
+                lambda db: change_case_kind(db, case_id, kind, note=note, expected_version=version),
+                Changes(cases=True, deadlines=True, reships=True),
+                on_success=lambda status: self.message.emit(
+                    self.tr("#%1 已改为“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
+                        "%2", labels.label(kind)).replace("%3", labels.status(status.value))),
+                on_failure=self._failed)
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
+    def _add_note(self) -> None:
+        text = self.note_edit.text().strip()
+        case_id = self._case_id
+        if not text or case_id is None:
+            return
+        self.note_edit.clear()
+        self._context.write(lambda db: case_service.add_note(db, case_id, text), Changes(cases=True),
+                            on_failure=self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        QMessageBox.warning(self, self.tr("操作未完成"), describe_error(error))
+        self.reload()

@@ -1,0 +1,130 @@
+"""Dialogs on one case in the 售后单 tab: confirm an action (with a note and the time it happened), edit the
+case's reason, amounts, responsible party and platform case number."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.case_undo import IRREVERSIBLE
+from desktop_app.core.clock import Moment
+from desktop_app.core.errors import UserError
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
+from desktop_app.services.cases import CaseEdit
+from desktop_app.store.rows import CaseDetail
+from desktop_app.ui import labels
+from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.status_colours import OVERDUE
+
+# Actions that end or refuse something: ask for a reason and confirm.
+_NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
+
+
+class ActionDialog(QDialog):
+    """Confirm an action, with an optional note and the time it happened (default: now)."""
+
+    def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("执行操作：%1").replace("%1", labels.action(action)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("对 %1 执行“%2”").replace("%1", case_label).replace(
+            "%2", labels.action(action))))
+        form = QFormLayout()
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("原因或说明（可选）") if action not in _NEEDS_REASON
+                                     else self.tr("请写明原因"))
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(80)
+        form.addRow(self.tr("备注"), self.note)
+        self._opened_at = china_now_qt()
+        self.at = china_time_edit(self._opened_at)
+        form.addRow(self.tr("发生时间"), self.at)
+        layout.addLayout(form)
+        if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
+            warning = QLabel(self.tr("记录后无法撤销：%1。请确认已在平台上完成。").replace(
+                "%1", labels.text(IRREVERSIBLE[action])))
+            warning.setObjectName("irreversible")
+            warning.setWordWrap(True)
+            warning.setStyleSheet(f"color:{OVERDUE.name()}")
+            layout.addWidget(warning)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(labels.action(action))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._action = action
+
+    def _accept(self) -> None:
+        if self._action in _NEEDS_REASON and not self.note.toPlainText().strip():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("请填写原因。"))
+            return
+        self.accept()
+
+    def moment(self) -> Moment | None:
+        """None when the user left the time alone: the service stamps the exact moment."""
+        if abs(self.at.dateTime().secsTo(self._opened_at)) < 60:
+            return None
+        return qt_to_moment(self.at.dateTime())
+
+
+class EditCaseDialog(QDialog):
+    """Change reason, amounts, responsible party and the platform's case number."""
+
+    def __init__(self, d: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("编辑售后单 #%1").replace("%1", str(d.row.id)))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.reason = QComboBox()
+        self.reason.addItem(self.tr("（未选）"), None)
+        for reason in CaseReason:
+            self.reason.addItem(labels.label(reason), reason.value)
+        self.reason.setCurrentIndex(max(self.reason.findData(d.row.reason), 0))
+        form.addRow(self.tr("原因"), self.reason)
+        self.refund = QLineEdit(str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else "")
+        self.compensation = QLineEdit(str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else "")
+        form.addRow(self.tr("退款金额（元）"), self.refund)
+        form.addRow(self.tr("补偿金额（元）"), self.compensation)
+        self.responsible = QComboBox()
+        self.responsible.addItem(self.tr("（未定）"), None)
+        for party in ResponsibleParty:
+            self.responsible.addItem(labels.label(party), party.value)
+        self.responsible.setCurrentIndex(max(self.responsible.findData(d.row.responsible), 0))
+        form.addRow(self.tr("责任方"), self.responsible)
+        self.platform_case_no = QLineEdit(d.platform_case_no or "")
+        form.addRow(self.tr("平台售后单号"), self.platform_case_no)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.edit: CaseEdit | None = None
+
+    def _accept(self) -> None:
+        try:
+            refund = self.refund.text().strip()
+            compensation = self.compensation.text().strip()
+            reason, party = self.reason.currentData(), self.responsible.currentData()
+            self.edit = CaseEdit(
+                reason=CaseReason(reason) if reason else None,
+                refund_fen=yuan_to_fen(parse_yuan(refund, self.tr("退款金额"))) if refund else None,
+                compensation_fen=yuan_to_fen(parse_yuan(compensation, self.tr("补偿金额"))) if compensation else None,
+                responsible=ResponsibleParty(party) if party else None,
+                platform_case_no=self.platform_case_no.text(),
+            )
+        except UserError as error:
+            QMessageBox.warning(self, self.windowTitle(), error.message)
+            return
+        self.accept()

@@ -1,0 +1,182 @@
+"""The Cases table: columns over `CaseRow`, filtered and sorted by the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import now
+from desktop_app.core.money import format_yuan
+from desktop_app.core.privacy import mask_phone
+from desktop_app.store import case_queries
+from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort
+from desktop_app.store.rows import CaseRow
+from desktop_app.store.search import is_phone_tail, search_hits
+from desktop_app.ui import labels
+from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.widgets.paged_model import ROW_ROLE, Column, PagedTableModel
+from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, search_match, urgency
+
+SOON = DUE_SOON
+CLOSED_GREY = QColor("#8a8a8a")  # the other cells of a finished row
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CaseTableModel", text)
+
+
+def countdown(due: datetime | None, reference: datetime | None = None) -> str:
+    """'剩 5 小时' / '已逾期 2 天' — how a shop owner reads a timer."""
+    if due is None:
+        return ""
+    delta = due - (reference or now())
+    late = delta < timedelta(0)
+    span = abs(delta)
+    # Under two days the hours matter (47 h is not "1 天"); from two days on, whole days left.
+    if span >= timedelta(days=2):
+        amount = _tr("%n 天").replace("%n", str(span.days))
+    elif span >= timedelta(days=1):
+        amount = _tr("%n 小时").replace("%n", str(int(span.total_seconds() // 3600)))
+    elif span >= timedelta(hours=1):
+        amount = _tr("%n 小时").replace("%n", str(span.seconds // 3600))
+    else:
+        amount = _tr("%n 分钟").replace("%n", str(max(1, span.seconds // 60)))
+    return (_tr("已逾期 %1") if late else _tr("剩 %1")).replace("%1", amount)
+
+
+def urgency_colour(due: datetime | None, reference: datetime | None = None) -> QColor | None:
+    if due is None:
+        return None
+    left = due - (reference or now())
+    if left < timedelta(0):
+        return OVERDUE
+    if left < timedelta(hours=24):
+        return SOON
+    return None
+
+
+def _columns() -> list[Column[CaseRow]]:
+    return [
+        Column("id", _tr("编号"), lambda r: str(r.id), lambda r: r.id, align_right=True),
+        Column(CaseSort.PLATFORM, _tr("平台"), lambda r: labels.platform(r.platform), lambda r: r.platform),
+        Column(CaseSort.SHOP, _tr("店铺"), lambda r: r.shop or "", lambda r: r.shop or ""),
+        Column(CaseSort.ORDER_NO, _tr("订单号"), lambda r: r.order_no, lambda r: r.order_no),
+        Column(CaseSort.RECEIVER, _tr("买家/收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
+        Column(CaseSort.KIND, _tr("类型"), lambda r: labels.kind(r.kind), lambda r: r.kind),
+        Column(CaseSort.REASON, _tr("原因"), lambda r: labels.reason(r.reason), lambda r: r.reason or ""),
+        Column(CaseSort.STATUS, _tr("状态"), lambda r: labels.status(r.status), lambda r: r.status),
+        Column(CaseSort.AMOUNT, _tr("金额"), lambda r: format_yuan(r.amount_fen), lambda r: r.amount_fen or 0,
+               align_right=True),
+        Column(CaseSort.RESPONSIBLE, _tr("责任方"), lambda r: labels.responsible(r.responsible),
+               lambda r: r.responsible or ""),
+        Column(CaseSort.NEXT_DUE, _tr("下一个时限"),
+               lambda r: f"{countdown(r.next_due_at)} {labels.text(r.next_due_name or '')}".strip()
+               if r.is_open else "",
+               lambda r: r.next_due_at.timestamp() if r.next_due_at else float("inf")),
+        Column(CaseSort.UPDATED, _tr("更新时间"), lambda r: labels.when(r.updated_at),
+               lambda r: r.updated_at.timestamp()),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuery:
+    filter: CaseFilter
+    order: CaseOrder
+
+    def prepare(self, session: Session) -> CaseQuery | SearchedCases:
+        """A search lists the cases of at most SEARCH_LIMIT orders: they are found once, in screen order."""
+        if not self.filter.search.strip():
+            return self
+        hits = search_hits(session, self.filter.search)
+        ids = case_queries.listed_case_ids(session, self.filter, self.order, hits)
+        return SearchedCases(tuple(ids), hits.cut)
+
+    def count(self, session: Session) -> int:
+        return case_queries.count_cases(session, self.filter)
+
+    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        return case_queries.case_rows(session, self.filter, self.order, offset, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchedCases:
+    """The cases a search lists, in screen order; `cut`: more orders matched than are listed."""
+
+    ids: tuple[int, ...]
+    cut: bool
+
+    def prepare(self, session: Session) -> SearchedCases:
+        return self
+
+    def count(self, session: Session) -> int:
+        return len(self.ids)
+
+    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        return case_queries.rows_of_cases(session, self.ids[offset:offset + limit])
+
+
+class CaseTableModel(PagedTableModel[CaseRow]):
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
+        self._query_state = CaseQuery(CaseFilter(), CaseOrder())
+        super().__init__(_columns(), runner, self._query_state, parent)
+
+    @property
+    def filter(self) -> CaseFilter:
+        return self._query_state.filter
+
+    @property
+    def order(self) -> CaseOrder:
+        return self._query_state.order
+
+    @property
+    def search_cut(self) -> bool:
+        """The rows shown are a search's first SEARCH_LIMIT orders' cases: more orders matched."""
+        listing = self.listing
+        return isinstance(listing, SearchedCases) and listing.cut
+
+    def set_filter(self, f: CaseFilter) -> None:
+        self._query_state = replace(self._query_state, filter=f)
+        self.set_query(self._query_state)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.column_key(column)
+        sort = CaseSort(key) if key in CaseSort._value2member_map_ else CaseSort.ID
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._query_state = replace(self._query_state, order=CaseOrder(sort, descending))
+        self.set_query(self._query_state)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A phone's last four found the case: the 买家/收货人 cell says so, with the phone's tail."""
+        if (role == Qt.ItemDataRole.DisplayRole and index.isValid() and is_phone_tail(self.filter.search)
+                and self.column_key(index.column()) == CaseSort.RECEIVER):
+            row = self.data(index, ROW_ROLE)
+            if isinstance(row, CaseRow) and row.phone:
+                tail = _tr("手机尾号%1").replace("%1", self.filter.search.strip())
+                return f"{row.receiver} · {tail}" if row.receiver else tail
+        return super().data(index, role)
+
+    def decorate(self, row: CaseRow, column: Column[CaseRow], role: int) -> object:
+        if column.key == CaseSort.RECEIVER and is_phone_tail(self.filter.search):
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(search_match())
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#f5f5f5" if search_match().lightness() < 128 else "#202020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tr("按手机号后四位匹配：%1").replace("%1", mask_phone(row.phone))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == CaseSort.STATUS:  # the one status-colour system (ui/widgets/status_colours.py)
+                return QBrush(DONE if not row.is_open else urgency(row.next_due_at, now()))
+            if column.key == CaseSort.NEXT_DUE and row.is_open:
+                colour = urgency_colour(row.next_due_at)
+                return QBrush(colour) if colour else None
+            if not row.is_open:
+                return QBrush(CLOSED_GREY)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == CaseSort.NEXT_DUE and row.next_due_at:
+            return labels.when(row.next_due_at)
+        return None

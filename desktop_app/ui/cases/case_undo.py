@@ -1,0 +1,89 @@
+"""编辑 → 撤销 (Ctrl+Z): take back the last step of the case shown in the 售后单 tab.
+
+The menu entry names the step it would undo (撤销“同意退货”) and, when there is none, says why in
+its tooltip and status tip (no case shown, money already paid, a parcel already sent …). The undo
+runs through `services.cases.undo_last_step` on the worker thread with the version the pane shows,
+so a case changed meanwhile is refused rather than undone blindly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from desktop_app.core.case_undo import undo_choice
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services import cases as case_service
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import describe_error
+from desktop_app.ui.cases.case_detail import CASE_CHANGES, CaseDetailPane
+from desktop_app.ui.context import AppContext
+
+
+class CaseUndo(QObject):
+    """Keeps the undo action in step with the case shown and performs it."""
+
+    def __init__(self, action: QAction, tabs: QTabWidget, cases_tab: QWidget, pane: CaseDetailPane,
+                 context: AppContext) -> None:
+        super().__init__(action)
+        self.action = action
+        self._tabs = tabs
+        self._cases_tab = cases_tab
+        self._pane = pane
+        self._context = context
+        pane.case_loaded.connect(lambda _case_id: self.update())
+        tabs.currentChanged.connect(lambda _index: self.update())
+        action.triggered.connect(self.undo)
+        self.update()
+
+    def _explain(self, enabled: bool, text: str, tip: str) -> None:
+        self.action.setEnabled(enabled)
+        self.action.setText(text)
+        self.action.setToolTip(tip)
+        self.action.setStatusTip(tip)
+
+    def update(self) -> None:
+        """Text, enabled state and tooltip for the case on screen now."""
+        plain = self.tr("撤销")
+        shown = self._pane.current_detail
+        if self._tabs.currentWidget() is not self._cases_tab:
+            self._explain(False, plain, self.tr("撤销只用于“售后单”标签页中正在查看的售后单"))
+            return
+        if shown is None:
+            self._explain(False, plain, self.tr("先在“售后单”标签页中选择一张售后单"))
+            return
+        row = shown.row
+        choice = undo_choice(CaseKind(row.kind), CaseStatus(row.status), shown.events)
+        if not choice.possible:
+            self._explain(False, plain, self.tr("#%1：%2").replace("%1", str(row.id)).replace(
+                "%2", labels.text(choice.refused or "")))
+            return
+        title = labels.text(choice.title)
+        self._explain(True, self.tr("撤销“%1”").replace("%1", title),
+                      self.tr("撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）").replace("%1", str(row.id)).replace(
+                          "%2", title))
+
+    def undo(self) -> None:
+        shown = self._pane.current_detail
+        self.update()
+        if shown is None or not self.action.isEnabled():
+            self._pane.message.emit(self.action.toolTip())
+            return
+        case_id, version = shown.row.id, shown.version
+
+        def work(db: Database) -> tuple[str, CaseStatus]:
+            return case_service.undo_last_step(db, case_id, expected_version=version)
+
+        def done(result: tuple[str, CaseStatus]) -> None:
+            title, status = result
+            self._pane.message.emit(self.tr("已撤销 #%1 的“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
+                "%2", labels.text(title)).replace("%3", labels.status(status.value)))
+
+        def failed(error: Exception) -> None:
+            self._pane.message.emit(self.tr("未能撤销：%1").replace("%1", describe_error(error)))
+            self._pane.reload()
+
+        self._context.write(work, CASE_CHANGES, done, failed)

@@ -1,0 +1,430 @@
+"""The 售后单 tab: every case across platforms and shops, searchable, filterable, with a detail pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_export import export_cases
+from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops
+from desktop_app.store.database import Database
+from desktop_app.store.rows import CaseRow, ShopRow
+from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases
+from desktop_app.ui.cases.case_detail import CaseDetailPane
+from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
+from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
+from desktop_app.ui.cases.case_table_model import CaseTableModel
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.paged_model import PAGE_SIZE, ROW_ROLE
+from desktop_app.ui.widgets.scroll_pane import scrolling
+from desktop_app.ui.widgets.status_colours import legend
+from desktop_app.ui.widgets.table_menu import install_row_menu
+
+_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
+
+
+class EmptyState(QWidget):
+    """First start: say what to do instead of showing an empty grid."""
+
+    import_requested = Signal()
+    new_case_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = QLabel(self.tr("还没有售后单"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size:18pt; font-weight:bold")
+        layout.addWidget(title)
+        hint = QLabel(self.tr("先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n"
+                              "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。"))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color:#555")
+        layout.addWidget(hint)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton(self.tr("导入订单"))
+        self.import_button.setObjectName("empty_import")
+        self.new_button = QPushButton(self.tr("新建售后单"))
+        self.new_button.setObjectName("empty_new_case")
+        for button in (self.import_button, self.new_button):
+            button.setMinimumSize(QSize(140, 40))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(3)
+        self.import_button.clicked.connect(self.import_requested)
+        self.new_button.clicked.connect(self.new_case_requested)
+
+
+class CasesTab(BaseTab):
+    new_case_requested = Signal()
+    import_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = CaseTableModel(context.runner, self)
+        self._pending_select: int | None = None
+        self._filter_changed = False  # the next load follows a new search/filter, not a refresh
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("case_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)"))
+        bar.addWidget(self.search, 3)
+        self.platform_filter = self._combo("platform_filter", self.tr("全部平台"),
+                                           [(labels.label(p), p.value) for p in Platform])
+        self.shop_filter = self._combo("shop_filter", self.tr("全部店铺"), [])
+        self.kind_filter = self._combo("kind_filter", self.tr("全部类型"),
+                                       [(labels.label(k), k.value) for k in CaseKind])
+        self.status_filter = self._combo("status_filter", self.tr("全部状态"),
+                                         [(labels.label(s), s.value) for s in CaseStatus])
+        self.open_filter = QComboBox()
+        self.open_filter.setObjectName("open_filter")
+        for text, value in ((self.tr("未结束"), OpenState.OPEN), (self.tr("已结束"), OpenState.CLOSED),
+                            (self.tr("全部"), OpenState.ALL)):
+            self.open_filter.addItem(text, value)
+        for combo in (self.platform_filter, self.shop_filter, self.kind_filter, self.status_filter,
+                      self.open_filter):
+            bar.addWidget(combo)
+            combo.currentIndexChanged.connect(self.apply_filter)
+        # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
+        self.only_ids: frozenset[int] | None = None
+        self.only_button = QPushButton()
+        self.only_button.setObjectName("only_ids")
+        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
+        self.only_button.hide()
+        self.only_button.clicked.connect(self.clear_only)
+        bar.addWidget(self.only_button)
+        # A selection handed over by the 统计 tab (period, reason, responsible ...): a chip that clears it.
+        self._from_report: CaseFilter | None = None
+        self.report_button = QPushButton()
+        self.report_button.setObjectName("report_selection")
+        self.report_button.setToolTip(self.tr("点击取消统计筛选"))
+        self.report_button.hide()
+        self.report_button.clicked.connect(self.clear_report_selection)
+        bar.addWidget(self.report_button)
+        outer.addLayout(bar)
+
+        self.stack = QStackedWidget()
+        self.empty = EmptyState()
+        self.empty.import_requested.connect(self.import_requested)
+        self.empty.new_case_requested.connect(self.new_case_requested)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setObjectName("case_table")
+        configure_table(self.table)
+        self.table.setModel(self.model)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
+        # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
+        # (the user may drag it back; the window remembers the order).
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
+                           header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
+        left_layout.addWidget(self.table)
+        below = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("case_count")
+        below.addWidget(self.count_label, 1)
+        below.addWidget(legend())  # what the colours mean (the same in every tab)
+        self.bulk_button = QPushButton(self.tr("批量操作…"))
+        self.bulk_button.setObjectName("bulk_button")
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作"))
+        self.bulk_button.setEnabled(False)
+        self.bulk_button.clicked.connect(self.open_bulk)
+        below.addWidget(self.bulk_button)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_cases")
+        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索、筛选和排序）中的售后单"))
+        self.export_button.clicked.connect(self.choose_export)
+        below.addWidget(self.export_button)
+        left_layout.addLayout(below)
+        self.detail = CaseDetailPane(context)
+        self.detail.message.connect(self.message)
+        self.guide = CaseGuidePanel(context)
+        self.guide.setObjectName("case_guide")
+        self.evidence = CaseEvidencePanel(context)
+        self.detail.case_loaded.connect(self.guide.show_case)
+        self.detail.case_loaded.connect(self.evidence.show_case)
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.guide, self.tr("处理建议"))
+        self.extras.addTab(self.evidence, self.tr("证据"))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(scrolling(self.detail))
+        right.addWidget(self.extras)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.empty)
+        outer.addWidget(self.stack, 1)
+
+        self.search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._open_current)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
+        self.table.activated.connect(self._open_index)
+        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
+        self.model.loaded.connect(self._loaded)
+        self.model.load_failed.connect(self.message)
+
+    def _combo(self, name: str, all_text: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(all_text, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return changes.cases or changes.orders or changes.deadlines
+
+    def on_database(self, db: Database) -> None:
+        self.model.set_database(db)
+        self._load_shops()
+        self.apply_filter()
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        self._load_shops()
+        self.model.reload()
+        self.detail.reload()
+
+    def _load_shops(self) -> None:
+        def work(db: Database) -> list[ShopRow]:
+            with db.reading() as session:
+                return list_shops(session)
+
+        self.context.query(work, self._fill_shops)
+
+    def _fill_shops(self, shops: list[ShopRow]) -> None:
+        current = self.shop_filter.currentData()
+        self.shop_filter.blockSignals(True)
+        self.shop_filter.clear()
+        self.shop_filter.addItem(self.tr("全部店铺"), None)
+        for shop in shops:
+            self.shop_filter.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+        index = self.shop_filter.findData(current)
+        self.shop_filter.setCurrentIndex(max(index, 0))
+        self.shop_filter.blockSignals(False)
+
+    def current_filter(self) -> CaseFilter:
+        platform = self.platform_filter.currentData()
+        extra = self._from_report or CaseFilter()
+        return CaseFilter(
+            search=self.search.text(),
+            platforms=frozenset({platform}) if platform else frozenset(),
+            # The shop list loads in the background: a shop handed over before it arrived still counts.
+            shop_id=self.shop_filter.currentData() if self.shop_filter.currentData() is not None else extra.shop_id,
+            kind=self.kind_filter.currentData(),
+            status=self.status_filter.currentData(),
+            open_state=OpenState(self.open_filter.currentData()),
+            reason=extra.reason, responsible=extra.responsible, requested_from=extra.requested_from,
+            requested_before=extra.requested_before, case_ids=self.only_ids,
+        )
+
+    def show_report_selection(self, selection: CaseFilter, description: str) -> None:
+        """List the cases behind a figure of the 统计 tab: its platform, shop and kind go into the
+        filter boxes, the rest (period, reason, responsible party) is a chip in the filter bar."""
+        self._from_report = selection
+        self.report_button.setText(self.tr("统计：%1  ✕").replace("%1", description))
+        self.report_button.show()
+        boxes = ((self.platform_filter, next(iter(selection.platforms), None)), (self.shop_filter, selection.shop_id),
+                 (self.kind_filter, selection.kind), (self.status_filter, None),
+                 (self.open_filter, selection.open_state))
+        for combo, value in boxes:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def clear_report_selection(self) -> None:
+        self._from_report = None
+        self.report_button.hide()
+        self.apply_filter()
+
+    def show_only(self, case_ids: frozenset[int], description: str) -> None:
+        """List exactly these cases (open and closed) until the chip is clicked."""
+        self.only_ids = frozenset(case_ids)
+        self.only_button.setText(self.tr("仅显示：%1  ✕").replace("%1", description))
+        self.only_button.show()
+        self.open_filter.blockSignals(True)
+        self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.open_filter.blockSignals(False)
+        self.apply_filter()
+
+    def clear_only(self) -> None:
+        self.only_ids = None
+        self.only_button.hide()
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        if self.context.db is None:
+            return
+        self.search_timer.stop()
+        self._filter_changed = True
+        self.model.set_filter(self.current_filter())
+
+    def _loaded(self, total: int) -> None:
+        self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
+        f = self.current_filter()
+        if is_phone_tail(f.search):  # which field matched: said here, highlighted in the table
+            self.count_label.setText(self.tr("按手机尾号“%1”查找（只查手机号）：共 %2 张售后单").replace(
+                "%1", f.search.strip()).replace("%2", f"{total:,}"))
+        if self.model.search_cut:
+            text = self.tr("匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字")
+            self.count_label.setText(text.replace("%1", f"{SEARCH_LIMIT:,}").replace("%2", f"{total:,}"))
+        narrowed = f != CaseFilter(open_state=f.open_state)
+        if total > 0 or narrowed:
+            self.stack.setCurrentWidget(self.splitter)
+        else:
+            # Nothing listed and no filter typed: an empty ledger, or only closed cases hidden?
+            def work(db: Database) -> bool:
+                with db.reading() as session:
+                    return count_cases(session, CaseFilter()) > 0
+
+            self.context.query(work, lambda any_case: self.stack.setCurrentWidget(
+                self.splitter if any_case else self.empty))
+        self._restore_selection()
+
+    def is_showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    # --- selection ---------------------------------------------------------------------------
+    def select_case(self, case_id: int) -> None:
+        """Show a case (after creating it, or from the calendar): clear filters that would hide it."""
+        self._pending_select = case_id
+        self.detail.show_case(case_id)
+        if self.search.text() or self.open_filter.currentData() == OpenState.CLOSED:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
+        self.apply_filter()
+
+    def _restore_selection(self) -> None:
+        requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
+        wanted = self._pending_select or self.detail.case_id
+        self._pending_select = None
+        filter_changed, self._filter_changed = self._filter_changed, False
+        if wanted is None:
+            return
+        # The wanted case is usually on the first page (newest first); never scan beyond it.
+        first_page = min(self.model.rowCount(), PAGE_SIZE)
+        for row in range(first_page):
+            r = self.model.row_object(row)
+            if r is not None and r.id == wanted:
+                self.table.selectRow(row)
+                return
+        # Not listed (or, after a new search, not on the first page): the pane must not keep showing
+        # it with live buttons that would act on a case the list hides.
+        if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
+            self.detail.show_case(None)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if row is not None and row.id != self.detail.case_id:
+            self.detail.show_case(row.id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.detail.show_case(row.id)
+            self.detail.note_edit.setFocus()
+
+    def _open_current(self) -> None:
+        if self.model.rowCount() == 0:
+            return
+        index = self.table.currentIndex()
+        if not index.isValid():
+            index = self.model.index(0, 0)
+            self.table.setCurrentIndex(index)
+        self.table.setFocus()
+        self._open_index(index)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- export ------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出售后单"), str(Path.home() / "售后单导出.xlsx"),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        """Export the cases the list shows now (search, filters and sort as on screen)."""
+        f, order = self.model.filter, self.model.order
+
+        def work(db: Database) -> int:
+            return export_cases(db, path, f, order)
+
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
+            lambda error: QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error)))
+
+    # --- bulk actions ------------------------------------------------------------------------
+    def selected_rows(self) -> list[CaseRow]:
+        rows = [index.data(ROW_ROLE) for index in self.table.selectionModel().selectedRows()]
+        return sorted((r for r in rows if r is not None), key=lambda r: r.id)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_button.setEnabled(count > 1)
+        self.bulk_button.setText(self.tr("批量操作（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量操作…"))
+
+    def open_bulk(self) -> BulkActionDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = BulkActionDialog(self.context, selected_cases(rows), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

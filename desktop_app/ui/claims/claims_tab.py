@@ -1,0 +1,297 @@
+"""The 快递理赔 tab: every courier claim, what was claimed, received and is still owed, per carrier.
+
+Left: the claims table with its filters, the totals and the per-carrier subtotals. Right: one claim
+in full (`ui.claim_detail.ClaimDetailPane`). Selected claims can be handed to the goods value
+statement (`statement_requested`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.claims import (
+    ClaimStatus,
+)
+from desktop_app.core.clock import now
+from desktop_app.core.money import format_yuan
+from desktop_app.store.case_queries import OpenState
+from desktop_app.store.claim_rows import (
+    ClaimFilter,
+    ClaimRow,
+    ClaimSums,
+    ClaimTotals,
+    claim_carriers,
+    claim_totals,
+    end_of_china_day,
+    list_claims,
+)
+from desktop_app.store.database import Database
+from desktop_app.store.rows import OrderRow
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.claims.claim_detail import ClaimDetailPane
+from desktop_app.ui.claims.claim_table_model import ClaimTableModel
+from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.scroll_pane import scrolling
+from desktop_app.ui.widgets.status_colours import legend
+from desktop_app.ui.widgets.table_menu import install_row_menu
+
+_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 165, 72, 72, 72, 90, 60)
+
+
+class ClaimsTab(BaseTab):
+    """快递理赔: the claims, filtered, with totals; the lead connects `statement_requested`."""
+
+    statement_requested = Signal(list)  # claim ids, for the goods value statement
+    open_case = Signal(int)
+    count_changed = Signal(int)  # open claims (for the tab's title)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = ClaimTableModel(self)
+        self._generation = 0
+        self._pending_select: int | None = None
+        self._totals = ClaimTotals(ClaimSums(), ())
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.carrier_filter = QComboBox()
+        self.carrier_filter.setObjectName("claim_carrier_filter")
+        self.carrier_filter.addItem(self.tr("全部快递"), None)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("claim_status_filter")
+        self.status_filter.addItem(self.tr("全部状态"), None)
+        for status in ClaimStatus:
+            self.status_filter.addItem(labels.label(status), status.value)
+        self.open_filter = QComboBox()
+        self.open_filter.setObjectName("claim_open_filter")
+        for text, value in ((self.tr("全部"), OpenState.ALL), (self.tr("未结束"), OpenState.OPEN),
+                            (self.tr("已结束"), OpenState.CLOSED)):
+            self.open_filter.addItem(text, value)
+        self.due_filter = QCheckBox(self.tr("今天需跟进"))
+        self.due_filter.setObjectName("claim_due_filter")
+        for combo in (self.carrier_filter, self.status_filter, self.open_filter):
+            bar.addWidget(combo)
+            combo.currentIndexChanged.connect(self.refresh)
+        bar.addWidget(self.due_filter)
+        self.due_filter.toggled.connect(self.refresh)
+        bar.addStretch(1)
+        self.new_button = QPushButton(self.tr("新建理赔"))
+        self.new_button.setObjectName("new_claim")
+        self.new_button.clicked.connect(lambda: self.new_claim())
+        self.statement_button = QPushButton(self.tr("打印货值说明"))
+        self.statement_button.setObjectName("claims_statement")
+        self.statement_button.setToolTip(self.tr("为所选理赔生成货值说明（可多选，同一快递一次打印）"))
+        self.statement_button.setEnabled(False)
+        self.statement_button.clicked.connect(self._request_statement)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.statement_button)
+        outer.addLayout(bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setObjectName("claim_table")
+        configure_table(self.table)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setModel(self.model)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        left_layout.addWidget(self.table, 1)
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("claim_totals")
+        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        status_line = QHBoxLayout()  # the totals, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.totals_label, 1)
+        status_line.addWidget(legend())
+        left_layout.addLayout(status_line)
+        self.subtotals = QTreeWidget()
+        self.subtotals.setObjectName("carrier_subtotals")
+        self.subtotals.setRootIsDecorated(False)
+        self.subtotals.setHeaderLabels([self.tr("快递公司"), self.tr("条数"), self.tr("已申请"), self.tr("已到账"),
+                                        self.tr("待追回")])
+        self.subtotals.setMaximumHeight(120)
+        left_layout.addWidget(self.subtotals)
+        self.detail = ClaimDetailPane(context)
+        self.detail.message.connect(self.message)
+        self.detail.open_case.connect(self.open_case)
+        self.detail.statement_requested.connect(self.statement_requested)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scrolling(self.detail))
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 500])  # the list through 下一步 at the default size
+        outer.addWidget(self.splitter, 1)
+
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda index: self._show_row(index.row()))
+        install_row_menu(self.table, [self.statement_button],
+                         actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return changes.claims or changes.orders or changes.cases or changes.reships
+
+    def current_filter(self) -> ClaimFilter:
+        return ClaimFilter(
+            carrier=self.carrier_filter.currentData(),
+            status=self.status_filter.currentData(),
+            open_state=OpenState(self.open_filter.currentData()),
+            follow_up_by=end_of_china_day(now()) if self.due_filter.isChecked() else None,
+        )
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        f = self.current_filter()
+
+        def work(db: Database) -> tuple[list[ClaimRow], ClaimTotals, list[str]]:
+            with db.reading() as session:
+                return list_claims(session, f), claim_totals(session, f), claim_carriers(session)
+
+        def done(result: tuple[list[ClaimRow], ClaimTotals, list[str]]) -> None:
+            if generation == self._generation:
+                self._apply(*result)
+
+        self.context.read(work, done, lambda error: self.message.emit(describe_error(error)))
+        self.detail.reload()
+        self.refresh_hidden()
+
+    def refresh_hidden(self) -> None:
+        """The number of open claims, for the tab's title (kept current while the tab is hidden)."""
+        def count(db: Database) -> int:
+            with db.reading() as session:
+                return claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count
+
+        self.context.read(count, self.count_changed.emit)
+
+    def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
+        selected = self.selected_claim_ids()
+        current = self.detail.claim_id
+        self._fill_carriers(carriers)
+        self.model.set_rows(rows)
+        self._totals = totals
+        self._show_totals(totals)
+        wanted = [self._pending_select] if self._pending_select is not None else selected or (
+            [current] if current is not None else [])
+        self._pending_select = None
+        self._select_ids(wanted)
+        if current is not None and self.model.row_of(current) is None:
+            self.detail.show_claim(None)  # filtered out: no live buttons on a claim the list hides
+
+    def _fill_carriers(self, carriers: list[str]) -> None:
+        current = self.carrier_filter.currentData()
+        self.carrier_filter.blockSignals(True)
+        self.carrier_filter.clear()
+        self.carrier_filter.addItem(self.tr("全部快递"), None)
+        for carrier in carriers:
+            self.carrier_filter.addItem(carrier, carrier)
+        index = self.carrier_filter.findData(current)
+        self.carrier_filter.setCurrentIndex(max(index, 0))
+        self.carrier_filter.blockSignals(False)
+
+    def _show_totals(self, totals: ClaimTotals) -> None:
+        t = totals.total
+        text = self.tr("共 %1 条 &nbsp; 已申请 %2 &nbsp; 已到账 %3 &nbsp; 待追回 %4")
+        money = "<b>￥{}</b>"
+        self.totals_label.setText(
+            text.replace("%1", str(t.count)).replace("%2", money.format(format_yuan(t.claimed_fen)))
+            .replace("%3", money.format(format_yuan(t.received_fen)))
+            .replace("%4", f"<b style='color:#c62828'>￥{format_yuan(t.outstanding_fen)}</b>"))
+        self.subtotals.clear()
+        for subtotal in totals.by_carrier:
+            s = subtotal.sums
+            item = QTreeWidgetItem([subtotal.carrier or self.tr("（未填快递）"), str(s.count),
+                                    format_yuan(s.claimed_fen), format_yuan(s.received_fen),
+                                    format_yuan(s.outstanding_fen)])
+            for column in range(1, 5):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.subtotals.addTopLevelItem(item)
+        self.subtotals.resizeColumnToContents(0)
+
+    @property
+    def totals(self) -> ClaimTotals:
+        return self._totals
+
+    # --- selection ---------------------------------------------------------------------------
+    def selected_claim_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [r.id for row in rows if (r := self.model.row_object(row)) is not None]
+
+    def _select_ids(self, ids: list[int]) -> None:
+        selection = QItemSelection()
+        for claim_id in ids:
+            row = self.model.row_of(claim_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+        model = self.table.selectionModel()
+        model.select(selection, model.SelectionFlag.ClearAndSelect)
+        if ids and (row := self.model.row_of(ids[0])) is not None:
+            model.setCurrentIndex(self.model.index(row, 0), model.SelectionFlag.NoUpdate)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        ids = self.selected_claim_ids()
+        self.statement_button.setEnabled(bool(ids))
+        if len(ids) == 1 and ids[0] != self.detail.claim_id:
+            self.detail.show_claim(ids[0])
+
+    def _show_row(self, row: int) -> None:
+        r = self.model.row_object(row)
+        if r is not None:
+            self.detail.show_claim(r.id)
+
+    def select_claim(self, claim_id: int) -> None:
+        """Show a claim (after creating it): clear the filters that would hide it."""
+        self._pending_select = claim_id
+        self.detail.show_claim(claim_id)
+        for combo in (self.carrier_filter, self.status_filter, self.open_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.due_filter.blockSignals(True)
+        self.due_filter.setChecked(False)
+        self.due_filter.blockSignals(False)
+        self.refresh()
+
+    def _request_statement(self) -> None:
+        ids = self.selected_claim_ids()
+        if ids:
+            self.statement_requested.emit(ids)
+
+    # --- new claims --------------------------------------------------------------------------
+    def new_claim(self, order: OrderRow | None = None, case_id: int | None = None) -> NewClaimDialog | None:
+        """新建理赔 from an order (searched in the dialog or given) or from a case."""
+        if self.context.db is None:
+            return None
+        dialog = NewClaimDialog(self.context, order, case_id, self)
+        dialog.setObjectName("new_claim_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._claim_created)
+        dialog.open()
+        return dialog
+
+    def _claim_created(self, claim_id: int) -> None:
+        self.select_claim(claim_id)
+        self.message.emit(self.tr("已新建快递理赔 #%1").replace("%1", str(claim_id)))
+

@@ -1,0 +1,1 @@
+"""The 统计 tab: figures per period, platform and shop."""

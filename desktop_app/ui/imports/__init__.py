@@ -1,0 +1,1 @@
+"""Importing files: the import dialog, its summaries, the column mapping dialog."""

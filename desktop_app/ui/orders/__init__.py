@@ -1,0 +1,1 @@
+"""The 订单 tab: imported orders, searched and exported."""

@@ -1,0 +1,425 @@
+"""The 补发队列 tab: everything promised and not yet shipped, across platforms, soonest ship-by first.
+
+Actions: 同意补发 / 拒绝 (with what the platform's rules say follows), enter a tracking number or
+paste many from Excel, 缺货改退款, edit what to send, record a chat promise, and print a picking
+list (拣货单) for the selected reships. Several selected: 批量处理 (ui/reships/reship_bulk.py) — tracking
+numbers for each, 缺货改退款, the shared case actions, statements, picking list, export.
+Double-clicking a row asks the window to show its case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.clock import Moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.services import reships as reship_service
+from desktop_app.services.reships import (
+    Consequences,
+    QueueScope,
+    ReshipItemRow,
+    ReshipRow,
+    count_reship_rows,
+)
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.reships.reship_bulk import ReshipBulkDialog
+from desktop_app.ui.reships.reship_dialogs import (
+    RESHIP_CHANGES,
+    DecisionDialog,
+    ItemsDialog,
+    PromiseDialog,
+    ShipDialog,
+)
+from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
+from desktop_app.ui.reships.reship_picking import ReshipPicking
+from desktop_app.ui.reships.reship_queue import QueueView, load_queue
+from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE
+from desktop_app.ui.widgets.status_colours import legend
+from desktop_app.ui.widgets.table_menu import explain, install_row_menu
+
+COUNTDOWN_REFRESH_MS = 60_000
+DialogT = TypeVar("DialogT", bound=QDialog)
+# Address and goods are elided (full text in the tooltip) so that 逾期后果 fits a 1366 px screen.
+_COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
+
+
+class ReshipTab(ReshipPicking, BaseTab):
+    open_case = Signal(int)  # the lead shows this case in the Cases tab
+    count_changed = Signal(int)  # reships waiting for an answer or a shipment (for the tab's title)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._consequences: dict[tuple[str, str | None], Consequences] = {}
+        self._carrier: str | None = None  # the last courier used: most days it is the same one
+        self._pending_select: list[int] = []
+        self.dialog: QDialog | None = None  # the dialog opened last (tests and the lead may look at it)
+        self.error_box: QMessageBox | None = None
+
+        self.model = ReshipTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)  # any column: order no., receiver, items, tracking no.
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.agree_button = self._button("agree", self.tr("同意补发"), self.agree_selected, bar)
+        self.refuse_button = self._button("refuse", self.tr("拒绝"), self.refuse_selected, bar)
+        self.ship_button = self._button("ship", self.tr("录入运单号"), self.ship_selected, bar)
+        self.paste_button = self._button("paste", self.tr("批量粘贴运单号"), self.paste_many, bar)
+        self.out_of_stock_button = self._button("out_of_stock", self.tr("缺货改退款"), self.out_of_stock_selected,
+                                                bar)
+        self.items_button = self._button("edit_items", self.tr("编辑补发商品"), self.edit_items_selected, bar)
+        bar.addSpacing(12)
+        self.print_button = self._button("print", self.tr("打印拣货单"), self.print_picking_list, bar)
+        self.pdf_button = self._button("pdf", self.tr("拣货单存为PDF"), self.choose_pdf_file, bar)
+        bar.addSpacing(12)
+        self.promise_button = self._button("promise", self.tr("记录承诺补发"), self.record_promise, bar)
+        self.open_button = self._button("open_case", self.tr("查看售后单"), self._open_selected, bar)
+        self.bulk_button = self._button("bulk", self.tr("批量处理…"), self.open_bulk, bar)
+        self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出"))
+        bar.addStretch(1)
+        self.search = QLineEdit()
+        self.search.setObjectName("reship_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("筛选 订单号 / 收货人 / 商品 / 运单号"))
+        self.search.textChanged.connect(self._filter)
+        bar.addWidget(self.search)
+        self.show_shipped = QCheckBox(self.tr("显示已发出"))
+        self.show_shipped.setObjectName("show_shipped")
+        self.show_shipped.toggled.connect(lambda _on: self.refresh())
+        bar.addWidget(self.show_shipped)
+        outer.addLayout(bar)
+
+        self.table = QTableView()
+        self.table.setObjectName("reship_table")
+        configure_table(self.table)
+        # Several rows at once: the picking list is printed for a morning's reships together.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setModel(self.proxy)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
+        outer.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reship_count")
+        status_line = QHBoxLayout()  # the count, and what the colours mean (the same in every tab)
+        status_line.addWidget(self.count_label, 1)
+        status_line.addWidget(legend())
+        outer.addLayout(status_line)
+
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        install_row_menu(self.table, [self.ship_button, self.agree_button, self.refuse_button, self.out_of_stock_button,
+                                      self.items_button, self.open_button])
+        self.table.activated.connect(self._activated)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(COUNTDOWN_REFRESH_MS)
+        self._clock_timer.timeout.connect(self.model.refresh_time)
+        self._clock_timer.start()
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot: Callable[[], object], bar: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(f"reship_{name}")
+        button.clicked.connect(lambda _checked=False: slot())
+        bar.addWidget(button)
+        return button
+
+    # --- data --------------------------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return changes.reships or changes.cases or changes.orders or changes.deadlines or changes.settings
+
+    def scope(self) -> QueueScope:
+        return QueueScope.WITH_SHIPPED if self.show_shipped.isChecked() else QueueScope.OPEN
+
+    def refresh_hidden(self) -> None:
+        """Off screen, only the count in the tab's title is kept current (one indexed count)."""
+        def waiting(db: Database) -> int:
+            with db.reading() as session:
+                return count_reship_rows(session, QueueScope.OPEN)
+
+        self.context.read(waiting, self.count_changed.emit)
+
+    def refresh(self) -> None:
+        if self.context.db is None:
+            return
+        scope = self.scope()
+        self._pending_select = self._pending_select or [r.case_id for r in self.selected_rows()]
+        self.context.read(lambda db: load_queue(db, scope), lambda view: self._loaded(scope, view),
+                          lambda error: self.message.emit(describe_error(error)))
+
+    def _loaded(self, scope: QueueScope, view: QueueView) -> None:
+        if scope is not self.scope():
+            return  # the filter changed meanwhile; a newer read is on its way
+        self._consequences = view.consequences
+        self.model.set_rows(view.rows)
+        text = self.tr("待处理 %1 条，其中已逾期 %2 条").replace("%1", str(view.waiting)).replace(
+            "%2", str(view.overdue))
+        if view.total > len(view.rows):
+            text += self.tr("（只列出最紧急的 %1 条）").replace("%1", str(len(view.rows)))
+        self.count_label.setText(text)
+        self.count_changed.emit(view.waiting)
+        wanted, self._pending_select = self._pending_select, []
+        self._select_cases(wanted)
+        self._update_buttons()
+
+    def _select_cases(self, case_ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = True
+        for case_id in case_ids:
+            source_row = self.model.row_of_case(case_id)
+            if source_row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            if first:
+                selection.setCurrentIndex(index, flags)
+                first = False
+            else:
+                selection.select(index, flags)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_buttons()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select_case(self, case_id: int) -> None:
+        """Select one reship by its case number (after recording a promise, or from elsewhere)."""
+        self._select_cases([case_id])
+        self._update_buttons()
+
+    def selected_rows(self) -> list[ReshipRow]:
+        """The selected reships in the order shown."""
+        indexes = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [row for i in indexes if (row := i.data(ROW_ROLE)) is not None]
+
+    def current_row(self) -> ReshipRow | None:
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def _update_buttons(self) -> None:
+        row = self.current_row()
+        has_db = self.context.db is not None
+        choose = self.tr("先在列表中选择一条补发") if not self.selected_rows() else self.tr("一次只能对一条补发操作")
+        state = self.tr("这条补发当前“%1”，不能这样操作").replace("%1", status_text(row.status)) if row else choose
+        for button, allowed in ((self.agree_button, row is not None and row.can(CaseAction.AGREE_RESHIP)),
+                                (self.refuse_button, row is not None and row.can(CaseAction.REJECT)),
+                                (self.ship_button, row is not None and row.can(CaseAction.SHIP_RESHIP)),
+                                (self.out_of_stock_button, row is not None and row.can_mark_out_of_stock),
+                                (self.items_button, row is not None and row.can_edit_items)):
+            explain(button, allowed, state)
+        explain(self.open_button, row is not None, choose)
+        count = len(self.selected_rows())
+        explain(self.bulk_button, count > 1, self.tr("按住 Ctrl 或 Shift 选择多条补发后批量处理"))
+        self.bulk_button.setText(self.tr("批量处理（%1）…").replace("%1", str(count)) if count > 1
+                                 else self.tr("批量处理…"))
+        for button in (self.paste_button, self.promise_button):
+            explain(button, has_db, self.tr("数据库尚未打开"))
+        printable = bool(self.picking_rows())
+        why = self.tr("没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出") if self.selected_rows() \
+            else self.tr("列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）")
+        explain(self.print_button, printable, why)
+        explain(self.pdf_button, printable, why)
+
+    # --- acting ------------------------------------------------------------------------------
+    def _write(self, work: Callable[[Database], object], done_message: str, select: list[int] | None = None) -> None:
+        self._pending_select = list(select or [])
+
+        def succeeded(_result: object) -> None:
+            self.message.emit(done_message)
+
+        self.context.write(work, RESHIP_CHANGES, succeeded, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("操作未完成"), describe_error(error),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("reship_error")
+        self.error_box = box
+        box.open()
+        self.refresh()
+
+    def _rules_for(self, row: ReshipRow) -> Consequences:
+        return self._consequences.get((row.platform, row.reason), Consequences((), ()))
+
+    def agree_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        said = self._rules_for(row)
+        dialog = DecisionDialog(self.tr("同意补发"), row, [labels.text(t) for t in said.agree], self.tr("同意补发"),
+                                note_required=False, parent=self)
+        dialog.setObjectName("agree_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def agree() -> None:
+            # Read the dialog here, on the GUI thread: it is deleted once closed.
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(lambda db: reship_service.agree(db, case_id, at, note, expected_version=version),
+                        self.tr("#%1 已同意补发").replace("%1", str(case_id)), [case_id])
+
+        dialog.accepted.connect(agree)
+        return self._open(dialog)
+
+    def refuse_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        said = self._rules_for(row)
+        lines = [labels.text(t) for t in said.refuse] or [
+            self.tr("平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。")]
+        dialog = DecisionDialog(self.tr("拒绝补发"), row, lines, self.tr("拒绝"), note_required=True, parent=self)
+        dialog.setObjectName("refuse_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def refuse() -> None:
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(lambda db: reship_service.refuse(db, case_id, note, at, expected_version=version),
+                        self.tr("#%1 已拒绝补发").replace("%1", str(case_id)))
+
+        dialog.accepted.connect(refuse)
+        return self._open(dialog)
+
+    def ship_selected(self) -> ShipDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        dialog = ShipDialog(row, self._carrier, self)
+        dialog.setObjectName("ship_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def ship() -> None:
+            if dialog.values is None:
+                return
+            carrier, tracking, at, note = dialog.values
+            self._carrier = carrier
+            self._write(
+                lambda db: reship_service.ship(db, case_id, carrier, tracking, at, note, expected_version=version),
+                self.tr("#%1 补发已发出：%2 %3").replace("%1", str(case_id)).replace("%2", carrier).replace(
+                    "%3", tracking))
+
+        dialog.accepted.connect(ship)
+        return self._open(dialog)
+
+    def paste_many(self) -> PasteDialog | None:
+        if self.context.db is None:
+            return None
+        dialog = PasteDialog(self.context, self._carrier, self)
+        dialog.setObjectName("paste_dialog")
+        dialog.shipped.connect(lambda n: self.message.emit(self.tr("已批量录入 %1 个运单号").replace("%1", str(n))))
+        return self._open(dialog)
+
+    def out_of_stock_selected(self) -> DecisionDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        lines = [self.tr("缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。")]
+        lines += [labels.text(t) for t in self._rules_for(row).refuse]
+        dialog = DecisionDialog(self.tr("缺货改退款"), row, lines, self.tr("改为退款"), note_required=False,
+                                parent=self)
+        dialog.setObjectName("out_of_stock_dialog")
+        case_id, version = row.case_id, row.case_version
+
+        def switch() -> None:
+            at, note = dialog.at.moment(), dialog.note_text()
+            self._write(
+                lambda db: reship_service.mark_out_of_stock(db, case_id, note, at, expected_version=version),
+                self.tr("#%1 已改为仅退款，请在平台上退款").replace("%1", str(case_id)))
+
+        dialog.accepted.connect(switch)
+        return self._open(dialog)
+
+    def edit_items_selected(self) -> ItemsDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        dialog = ItemsDialog(row, self)
+        dialog.setObjectName("items_dialog")
+        case_id = row.case_id
+
+        def save() -> None:
+            items: list[ReshipItemRow] | None = dialog.items
+            if items is not None:
+                self._write(lambda db: reship_service.update_items(db, case_id, items),
+                            self.tr("#%1 补发商品已保存").replace("%1", str(case_id)), [case_id])
+
+        dialog.accepted.connect(save)
+        return self._open(dialog)
+
+    def record_promise(self) -> PromiseDialog | None:
+        if self.context.db is None:
+            return None
+        dialog = PromiseDialog(self)
+        dialog.setObjectName("promise_dialog")
+
+        def save() -> None:
+            platform, order_no, reason, at, note = dialog.values()
+            self._promise(platform, order_no, reason, at, note)
+
+        dialog.accepted.connect(save)
+        return self._open(dialog)
+
+    def _promise(self, platform: Platform, order_no: str, reason: CaseReason, at: Moment | None, note: str) -> None:
+        def done(case_id: int) -> None:
+            self._pending_select = [case_id]
+            self.message.emit(self.tr("已记录承诺补发 #%1").replace("%1", str(case_id)))
+
+        self.context.write(
+            lambda db: reship_service.record_promise(db, platform, order_no, at, note or None, reason),
+            RESHIP_CHANGES, done, self._failed)
+
+    def open_bulk(self) -> ReshipBulkDialog | None:
+        rows = self.selected_rows()
+        if len(rows) < 2 or self.context.db is None:
+            return None
+        dialog = ReshipBulkDialog(self.context, rows, self._carrier, self)
+        dialog.setObjectName("reship_bulk_dialog")
+        dialog.picking_requested.connect(self.print_picking_list)
+        dialog.finished_bulk.connect(lambda results: self.message.emit(
+            self.tr("批量处理完成 %1 条，未执行 %2 条").replace("%1", str(sum(1 for r in results if r.ok)))
+            .replace("%2", str(sum(1 for r in results if not r.ok)))))
+        return self._open(dialog)
+
+    def _open(self, dialog: DialogT) -> DialogT:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.open_case.emit(row.case_id)
+
+    def _open_selected(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.open_case.emit(row.case_id)
+

@@ -1,0 +1,1 @@
+"""时效规则: the rule packs as forms (or TOML), the shop's working-day schedule."""

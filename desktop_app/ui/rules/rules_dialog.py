@@ -1,0 +1,421 @@
+"""时效规则: edit the platforms' rule packs and the shop's working-day overrides.
+
+Page 平台规则 shows a pack (the user's copy if there is one, else the shipped defaults) as a form per
+timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows) and, for experts,
+as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
+timer named, the file's keys named in Chinese too); 保存 validates first and refuses a broken pack;
+恢复默认 deletes the user's copy after a confirmation. The user's
+copy lives in the data folder, so upgrades never overwrite it; when the shipped defaults carry a
+newer revision than the copy was based on, a note says so.
+
+Page 工作日调整 holds the shop's extra days off and extra working days (one date per line).
+
+Every save or reset then recomputes, on the worker thread, the open cases whose rules changed
+(`recompute_changed_rules`) and announces Changes(deadlines, cases) so the tabs refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.rule_packs import (
+    PACK_NAMES,
+    RulePackError,
+    has_user_pack,
+    platform_of_pack,
+    read_pack_text,
+    reset_user_pack,
+    save_user_pack_text,
+    shipped_revision_is_newer,
+    user_rules_dir,
+    validate_pack_text,
+)
+from desktop_app.services.deadlines import recompute_changed_rules
+from desktop_app.store.database import Database
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.rules.rule_form import RuleForm, in_words
+from desktop_app.ui.rules.workday_page import WorkdayPage
+from desktop_app.ui.widgets.table_menu import explain
+
+RULE_CHANGES = Changes(deadlines=True, cases=True)
+PACK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RulesDialog(QDialog):
+    """Non-modal settings window; `rules_saved(pack or "workdays")` after a save/reset and recompute."""
+
+    rules_saved = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("时效规则"))
+        self.resize(1000, 680)
+        self._texts: dict[str, str] = {}  # each pack's text as last loaded or saved
+        self._drafts: dict[str, str] = {}  # unsaved edits, kept while switching between packs
+        self._current: str | None = None
+        self._busy = False
+        self.confirm_box: QMessageBox | None = None
+        self._discard_confirmed = False
+
+        self.pages = QTabWidget()
+        self.pages.addTab(self._build_pack_page(), self.tr("平台规则"))
+        self.workdays = WorkdayPage(self._run, lambda: self._busy)
+        self.workdays.saved.connect(lambda: self.rules_saved.emit("workdays"))
+        self.pages.addTab(self.workdays, self.tr("工作日调整"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(buttons)
+
+        for name in PACK_NAMES:
+            item = QListWidgetItem()
+            item.setData(PACK_ROLE, name)
+            self.pack_list.addItem(item)
+        self.pack_list.currentItemChanged.connect(self._pack_chosen)
+        self.pack_list.setCurrentRow(0)
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_pack_page(self) -> QWidget:
+        page = QWidget()
+        self.pack_list = QListWidget()
+        self.pack_list.setObjectName("pack_list")
+        self.pack_list.setMaximumWidth(150)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("pack_state")
+        self.state_label.setWordWrap(True)
+        self.revision_note = QLabel()
+        self.revision_note.setObjectName("revision_note")
+        self.revision_note.setWordWrap(True)
+        self.revision_note.setStyleSheet("background:#fff3e0; color:#8a4b00; padding:4px")
+        self.revision_note.hide()
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("pack_editor")
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editor.textChanged.connect(self._edited)
+        self.form = RuleForm()
+        self.form.setObjectName("pack_form")
+        self.form.edited.connect(self._form_edited)
+        self.views = QTabWidget()
+        self.views.setObjectName("pack_views")
+        self.views.addTab(self.form, self.tr("表单"))
+        self.views.addTab(self.editor, self.tr("TOML（高级）"))
+        self.views.currentChanged.connect(lambda _index: self._load_form())
+        self.problems = QListWidget()
+        self.problems.setObjectName("pack_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color:#c62828")
+        self.problems.hide()
+        self.status = QLabel()
+        self.status.setObjectName("pack_status")
+        self.status.setWordWrap(True)
+        self.validate_button = QPushButton(self.tr("校验"))
+        self.validate_button.setObjectName("validate_pack")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.setObjectName("save_pack")
+        self.reset_button = QPushButton(self.tr("恢复默认"))
+        self.reset_button.setObjectName("reset_pack")
+        self.validate_button.clicked.connect(self.validate_current)
+        self.save_button.clicked.connect(self.save_current)
+        self.reset_button.clicked.connect(self.ask_reset)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.state_label)
+        right_layout.addWidget(self.revision_note)
+        editor_split = QSplitter(Qt.Orientation.Vertical)
+        editor_split.addWidget(self.views)
+        editor_split.addWidget(self.problems)
+        editor_split.setStretchFactor(0, 4)
+        editor_split.setStretchFactor(1, 1)
+        right_layout.addWidget(editor_split, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.status, 1)
+        for button in (self.validate_button, self.save_button, self.reset_button):
+            bar.addWidget(button)
+        right_layout.addLayout(bar)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.pack_list)
+        layout.addWidget(right, 1)
+        return page
+
+    # --- packs -------------------------------------------------------------------------------
+    @property
+    def current_pack(self) -> str | None:
+        return self._current
+
+    def select_pack(self, name: str) -> None:
+        for row in range(self.pack_list.count()):
+            if self.pack_list.item(row).data(PACK_ROLE) == name:
+                self.pack_list.setCurrentRow(row)
+                return
+        raise KeyError(name)
+
+    def pack_title(self, name: str) -> str:
+        platform = platform_of_pack(name)
+        return labels.label(platform) if platform is not None else self.tr("通用（其他平台）")
+
+    def _refresh_item(self, name: str) -> None:
+        for row in range(self.pack_list.count()):
+            item = self.pack_list.item(row)
+            if item.data(PACK_ROLE) != name:
+                continue
+            text = self.pack_title(name)
+            if has_user_pack(name):
+                text = self.tr("%1（已修改）").replace("%1", text)
+            if name in self._drafts:
+                text += " *"  # unsaved edits, as editors mark them
+            item.setText(text)
+
+    def _pack_chosen(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
+        if previous is not None and self._current is not None:
+            self._keep_draft()
+        if current is None:
+            return
+        self._current = current.data(PACK_ROLE)
+        self._show_pack(self._current)
+
+    def _keep_draft(self) -> None:
+        name = self._current
+        if name is None:
+            return
+        text = self.editor.toPlainText()
+        if text != self._texts.get(name):
+            self._drafts[name] = text
+        else:
+            self._drafts.pop(name, None)
+        self._refresh_item(name)
+
+    def _show_pack(self, name: str) -> None:
+        self.problems.clear()
+        self.problems.hide()
+        self.status.clear()
+        try:
+            self._texts[name] = read_pack_text(name)
+        except OSError as error:
+            self._texts[name] = ""
+            self._show_problems([self.tr("无法读取规则文件：%1").replace("%1", str(error))])
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(self._drafts.get(name, self._texts[name]))
+        self.editor.blockSignals(False)
+        self._load_form()
+        self._show_state(name)
+        for pack in PACK_NAMES:
+            self._refresh_item(pack)
+
+    def _show_state(self, name: str) -> None:
+        if has_user_pack(name):
+            path = user_rules_dir() / f"{name}.toml"
+            self.state_label.setText(self.tr("正在使用你修改过的规则（%1）。软件升级不会覆盖它。").replace(
+                "%1", str(path)))
+        else:
+            self.state_label.setText(self.tr("正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。"))
+        try:
+            newer = shipped_revision_is_newer(name)
+        except RulePackError:
+            newer = False  # a broken file: the problems list says why when it is validated
+        self.revision_note.setVisible(newer)
+        if newer:
+            self.revision_note.setText(self.tr(
+                "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
+                "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
+
+    def _load_form(self) -> None:
+        """The form shows the text as it is now (after typing in the TOML view, another pack ...)."""
+        if self._current is not None and self.views.currentWidget() is self.form:
+            self.form.load(self.editor.toPlainText(), str(user_rules_dir() / f"{self._current}.toml"),
+                           self.pack_title)
+
+    def _form_edited(self, text: str) -> None:
+        """A change in the form: the same text the TOML view shows and 保存 writes."""
+        self.editor.setPlainText(text)
+
+    def _edited(self) -> None:
+        if self._current is not None:
+            self._keep_draft()
+            self.status.clear()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.clear()
+        self.problems.addItems(problems)
+        self.problems.setVisible(bool(problems))
+
+    def problem_texts(self) -> list[str]:
+        return [self.problems.item(i).text() for i in range(self.problems.count())]
+
+    def validate_current(self) -> bool:
+        """Check the editor's text as the pack's new content; show every problem found."""
+        name = self._current
+        if name is None:
+            return False
+        try:
+            pack = validate_pack_text(name, self.editor.toPlainText())
+        except RulePackError as error:
+            self._show_problems([in_words(problem) for problem in error.problems])
+            self.status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(error.problems))))
+            return False
+        except UserError as error:
+            self._show_problems([error.message])
+            self.status.setText(self.tr("有 1 处问题，未保存"))
+            return False
+        self._show_problems([])
+        self.status.setText(self.tr("规则有效：%1 个计时器，%2 个时间窗口").replace(
+            "%1", str(len(pack.timers))).replace("%2", str(len(pack.overrides))))
+        return True
+
+    def save_current(self) -> None:
+        """Validate, then save the user's copy and recompute the affected deadlines."""
+        name = self._current
+        if name is None or self._busy or not self.validate_current():
+            return
+        text = self.editor.toPlainText()
+
+        def work(db: Database) -> tuple[Path, int]:
+            path = save_user_pack_text(name, text)
+            return path, recompute_changed_rules(db)
+
+        def done(result: tuple[Path, int]) -> None:
+            path, cases = result
+            self._texts[name] = text
+            self._drafts.pop(name, None)
+            self._after_write(name, self.tr("已保存到 %1；已按新规则重新计算 %2 张售后单的时限").replace(
+                "%1", str(path)).replace("%2", str(cases)))
+
+        self._run(work, done, self._pack_failed)
+
+    def ask_reset(self) -> QMessageBox | None:
+        """Ask before deleting the user's copy; answered asynchronously (never exec())."""
+        name = self._current
+        if name is None or self._busy:
+            return None
+        if not has_user_pack(name) and name not in self._drafts:
+            self.status.setText(self.tr("已经是默认规则"))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复默认"),
+                          self.tr("把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。").replace(
+                              "%1", self.pack_title(name)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self._reset_answered(name, result))
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def _reset_answered(self, name: str, result: int) -> None:
+        self.confirm_box = None
+        if result == QMessageBox.StandardButton.Yes.value:
+            self.reset_pack(name)
+
+    def reset_pack(self, name: str) -> None:
+        """Delete the user's copy of `name` (no question asked) and recompute."""
+        if self._busy:
+            return
+
+        def work(db: Database) -> tuple[bool, int]:
+            removed = reset_user_pack(name)
+            return removed, recompute_changed_rules(db)
+
+        def done(result: tuple[bool, int]) -> None:
+            _removed, cases = result
+            self._drafts.pop(name, None)
+            self._texts.pop(name, None)
+            message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(cases))
+            self._after_write(name, message)
+
+        self._run(work, done, self._pack_failed)
+
+    def _after_write(self, name: str, message: str) -> None:
+        if self._current == name:
+            self._show_pack(name)
+        else:
+            self._refresh_item(name)
+        self.status.setText(message)
+        self.rules_saved.emit(name)
+
+    def _pack_failed(self, error: Exception) -> None:
+        if isinstance(error, RulePackError):
+            self._show_problems([in_words(problem) for problem in error.problems])
+        self.status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
+
+    # --- plumbing ----------------------------------------------------------------------------
+    def _run(self, work: Callable[[Database], object], done: Callable[..., None],
+             failed: Callable[[Exception], None]) -> None:
+        """One write at a time; buttons wait until the worker has saved and recomputed."""
+        self._set_busy(True)
+
+        def finish(result: object) -> None:
+            self._set_busy(False)
+            done(result)
+
+        def fail(error: Exception) -> None:
+            self._set_busy(False)
+            failed(error)
+
+        try:
+            self.context.write(work, RULE_CHANGES, finish, fail)
+        except UserError as error:  # no ledger open
+            fail(error)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for button in (self.save_button, self.reset_button, self.validate_button, self.workdays.save_button):
+            explain(button, not busy, self.tr("正在保存并重新计算时限，请稍候"))
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def has_unsaved_edits(self) -> bool:
+        self._keep_draft()
+        return bool(self._drafts)
+
+    def reject(self) -> None:
+        """Close (Esc, 关闭, the title bar); asks first when edits are unsaved, waits for a save."""
+        if self._busy:
+            self.status.setText(self.tr("正在保存，请稍候……"))
+            return
+        if self._discard_confirmed or not self.has_unsaved_edits():
+            super().reject()
+            return
+        names = "、".join(self.pack_title(name) for name in PACK_NAMES if name in self._drafts)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("未保存的修改"),
+                          self.tr("“%1”的规则改了还没有保存。放弃这些修改并关闭？").replace("%1", names),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self._close_answered)
+        self.confirm_box = box
+        box.open()
+
+    def _close_answered(self, result: int) -> None:
+        self.confirm_box = None
+        if result == QMessageBox.StandardButton.Discard.value:
+            self._discard_confirmed = True
+            self._drafts.clear()
+            self.reject()

@@ -1,0 +1,171 @@
+"""时效规则 → 工作日调整: the shop's extra days off and extra working days, one date per line.
+
+They win over the official holiday calendar (a warehouse closed on a weekday, a Saturday of
+shipping); saving writes `<data>/rules/workdays.toml` and recomputes the open cases' deadlines on
+the worker thread, through the dialog's one-write-at-a-time runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.rule_packs import RulePackError, load_workday_overrides, save_workday_overrides
+from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.services.deadlines import recompute_changed_rules
+from desktop_app.store.database import Database
+from desktop_app.ui.background import describe_error
+from desktop_app.ui.widgets.status_colours import OVERDUE
+
+Run = Callable[[Callable[[Database], object], Callable[..., None], Callable[[Exception], None]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DateLines:
+    """Dates typed one per line, and what could not be read (line number, text)."""
+
+    days: frozenset[date]
+    bad: tuple[tuple[int, str], ...]
+
+
+def parse_date_lines(text: str) -> DateLines:
+    """One YYYY-MM-DD per line; blank lines and text after '#' are ignored."""
+    days: set[date] = set()
+    bad: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.split("#", 1)[0].strip()
+        if not value:
+            continue
+        try:
+            days.add(date.fromisoformat(value.replace("/", "-")))
+        except ValueError:
+            bad.append((number, value))
+    return DateLines(frozenset(days), tuple(bad))
+
+
+def date_lines(days: frozenset[date]) -> str:
+    return "".join(f"{d.isoformat()}\n" for d in sorted(days))
+
+
+class WorkdayPage(QWidget):
+    """The page; `saved` after a save and recompute. `run` is the dialog's writer, `is_busy` its state."""
+
+    saved = Signal()
+
+    def __init__(self, run: Run, is_busy: Callable[[], bool], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._run = run
+        self._is_busy = is_busy
+        self._build()
+        self.load()
+
+    def _build(self) -> None:
+        hint = QLabel(self.tr(
+            "“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），"
+            "它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。"))
+        hint.setWordWrap(True)
+        self.holidays_edit = QPlainTextEdit()
+        self.holidays_edit.setObjectName("extra_holidays")
+        self.holidays_edit.setPlaceholderText(self.tr("例如：") + "\n2026-10-08")
+        self.workdays_edit = QPlainTextEdit()
+        self.workdays_edit.setObjectName("extra_workdays")
+        self.workdays_edit.setPlaceholderText(self.tr("例如：") + "\n2026-10-11")
+        self.workday_problems = QListWidget()
+        self.workday_problems.setObjectName("workday_problems")
+        self.workday_problems.setStyleSheet(f"color:{OVERDUE.name()}")
+        self.workday_problems.setMaximumHeight(120)
+        self.workday_problems.hide()
+        self.workday_status = QLabel()
+        self.workday_status.setObjectName("workday_status")
+        self.workday_status.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.setObjectName("save_workdays")
+        self.save_button.clicked.connect(self.save_workdays)
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("额外休息日（不算工作日）")), 0, 0)
+        grid.addWidget(QLabel(self.tr("额外工作日（算作工作日）")), 0, 1)
+        grid.addWidget(self.holidays_edit, 1, 0)
+        grid.addWidget(self.workdays_edit, 1, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.workday_status, 1)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.workday_problems)
+        layout.addLayout(bar)
+
+
+    def load(self) -> None:
+        try:
+            overrides = load_workday_overrides()
+        except RulePackError as error:
+            overrides = WorkdayOverrides()
+            self._show_workday_problems(error.problems)
+        self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
+        self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
+
+    def _show_workday_problems(self, problems: list[str]) -> None:
+        self.workday_problems.clear()
+        self.workday_problems.addItems(problems)
+        self.workday_problems.setVisible(bool(problems))
+
+    def workday_problem_texts(self) -> list[str]:
+        return [self.workday_problems.item(i).text() for i in range(self.workday_problems.count())]
+
+    def typed_workdays(self) -> WorkdayOverrides | None:
+        """The two lists as typed, or None after listing what is wrong with them."""
+        problems: list[str] = []
+        parsed: dict[str, DateLines] = {}
+        for key, title, edit in (("holidays", self.tr("额外休息日"), self.holidays_edit),
+                                 ("workdays", self.tr("额外工作日"), self.workdays_edit)):
+            lines = parse_date_lines(edit.toPlainText())
+            parsed[key] = lines
+            for number, text in lines.bad:
+                problems.append(self.tr("%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD").replace(
+                    "%1", title).replace("%2", str(number)).replace("%3", text))
+        both = parsed["holidays"].days & parsed["workdays"].days
+        if both:
+            problems.append(self.tr("同一天不能既是休息日又是工作日：%1").replace(
+                "%1", "、".join(d.isoformat() for d in sorted(both))))
+        self._show_workday_problems(problems)
+        if problems:
+            self.workday_status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(problems))))
+            return None
+        return WorkdayOverrides(parsed["holidays"].days, parsed["workdays"].days)
+
+    def save_workdays(self) -> None:
+        overrides = self.typed_workdays()
+        if overrides is None or self._is_busy():
+            return
+
+        def work(db: Database) -> tuple[Path, int]:
+            path = save_workday_overrides(overrides)
+            return path, recompute_changed_rules(db)
+
+        def done(result: tuple[Path, int]) -> None:
+            path, cases = result
+            self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
+            self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
+            self.workday_status.setText(self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
+                "%1", str(path)).replace("%2", str(cases)))
+            self.saved.emit()
+
+        def failed(error: Exception) -> None:
+            self.workday_status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
+
+        self._run(work, done, failed)

@@ -1,0 +1,229 @@
+"""Shop details (店铺信息): who signs the goods value statements, and where the courier pays.
+
+One profile for every shop, and one per shop where a store signs with its own name, contact or seal
+(a 淘宝 and an 抖店 store of one seller): a statement uses its order's shop's profile, and a field
+left empty there comes from the all-shops profile (shown greyed as the field's placeholder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.statement import ShopProfile
+from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
+from desktop_app.store.case_queries import list_shops
+from desktop_app.store.database import Database
+from desktop_app.store.rows import ShopRow
+from desktop_app.ui import labels
+from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.context import AppContext
+
+SEAL_PREVIEW_PX = 96
+
+
+class ShopProfileDialog(QDialog):
+    """Edit the profile stored in the ledger; `saved` carries the stored ShopProfile."""
+
+    saved = Signal(object)
+    loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._profile = ShopProfile()
+        self._new_seal: Path | None = None
+        self.setWindowTitle(self.tr("店铺信息"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("这些信息印在货物价值说明上，交给快递网点理赔时使用。"))
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color:#666")
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.shop = QComboBox()
+        self.shop.setObjectName("profile_shop")
+        self.shop.addItem(self.tr("全部店铺（默认）"), None)
+        self.shop.setToolTip(self.tr("为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认"))
+        form.addRow(self.tr("适用于"), self.shop)
+        self._default = ShopProfile()
+        self.name = QLineEdit()
+        self.name.setObjectName("shop_name")
+        self.name.setPlaceholderText(self.tr("例如：某某家纺旗舰店"))
+        self.contact = QLineEdit()
+        self.contact.setObjectName("shop_contact")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("shop_phone")
+        self.address = QLineEdit()
+        self.address.setObjectName("shop_address")
+        self.address.setPlaceholderText(self.tr("发货地址或店铺地址"))
+        self.payout = QPlainTextEdit()
+        self.payout.setObjectName("payout_account")
+        self.payout.setTabChangesFocus(True)
+        self.payout.setFixedHeight(56)
+        self.payout.setPlaceholderText(self.tr("开户行、账号、户名，或支付宝账号和姓名"))
+        form.addRow(self.tr("店铺名称"), self.name)
+        form.addRow(self.tr("联系人"), self.contact)
+        form.addRow(self.tr("联系电话"), self.phone)
+        form.addRow(self.tr("地址"), self.address)
+        form.addRow(self.tr("赔款收款账户"), self.payout)
+
+        seal_row = QHBoxLayout()
+        self.seal_preview = QLabel()
+        self.seal_preview.setObjectName("seal_preview")
+        self.seal_preview.setFixedSize(SEAL_PREVIEW_PX, SEAL_PREVIEW_PX)
+        self.seal_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.seal_preview.setStyleSheet("border:1px dashed #bbb; color:#999")
+        choose = QPushButton(self.tr("选择图片…"))
+        choose.clicked.connect(self._ask_for_seal)
+        self.remove_seal_button = QPushButton(self.tr("移除"))
+        self.remove_seal_button.clicked.connect(self.remove_seal)
+        seal_buttons = QVBoxLayout()
+        seal_buttons.addWidget(choose)
+        seal_buttons.addWidget(self.remove_seal_button)
+        seal_buttons.addStretch(1)
+        seal_row.addWidget(self.seal_preview)
+        seal_row.addLayout(seal_buttons)
+        seal_row.addStretch(1)
+        form.addRow(self.tr("印章图片（可选）"), seal_row)
+        layout.addLayout(form)
+        hint = QLabel(self.tr("印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:#777")
+        layout.addWidget(hint)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.buttons.setEnabled(False)
+        self._show_seal(None)
+        self.shop.currentIndexChanged.connect(lambda _i: self._load_current())
+        context.read(_load_shops, self._fill_shops)
+
+    @property
+    def shop_id(self) -> int | None:
+        value = self.shop.currentData()
+        return int(value) if value is not None else None
+
+    def _fill_shops(self, result: tuple[list[ShopRow], ShopProfile]) -> None:
+        shops, self._default = result
+        self.shop.blockSignals(True)
+        for shop in shops:
+            self.shop.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+        self.shop.blockSignals(False)
+        self.shop.setEnabled(bool(shops))
+        if not shops:
+            self.shop.setToolTip(self.tr("导入订单后，这里可以为各店铺分别填写"))
+        self._load_current()
+
+    def _load_current(self) -> None:
+        shop_id = self.shop_id
+        self.buttons.setEnabled(False)
+        self._new_seal = None
+        self._context.read(lambda db: _load(db, shop_id), self._loaded)
+
+    # --- loading -------------------------------------------------------------------------------
+    def _loaded(self, result: tuple[ShopProfile, Path | None]) -> None:
+        profile, seal = result
+        self._profile = profile
+        # For one shop, what an empty field inherits shows as its placeholder.
+        inherited = self._default if self.shop_id is not None else ShopProfile()
+        for field, value in ((self.name, inherited.name), (self.contact, inherited.contact),
+                             (self.phone, inherited.phone), (self.address, inherited.address)):
+            original = field.property("own_placeholder")
+            if original is None:
+                original = field.placeholderText()
+                field.setProperty("own_placeholder", original)
+            field.setPlaceholderText(value or original)
+        self.name.setText(profile.name)
+        self.contact.setText(profile.contact)
+        self.phone.setText(profile.phone)
+        self.address.setText(profile.address)
+        self.payout.setPlainText(profile.payout_account)
+        self._show_seal(seal)
+        self.buttons.setEnabled(True)
+        self.loaded.emit()
+
+    def _show_seal(self, path: Path | None) -> None:
+        pixmap = QPixmap(str(path)) if path is not None else QPixmap()
+        if pixmap.isNull():
+            self.seal_preview.setPixmap(QPixmap())
+            self.seal_preview.setText(self.tr("无印章"))
+        else:
+            self.seal_preview.setPixmap(pixmap.scaled(SEAL_PREVIEW_PX - 4, SEAL_PREVIEW_PX - 4,
+                                                      Qt.AspectRatioMode.KeepAspectRatio,
+                                                      Qt.TransformationMode.SmoothTransformation))
+        self.remove_seal_button.setEnabled(not pixmap.isNull())
+
+    # --- the seal ------------------------------------------------------------------------------
+    def _ask_for_seal(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择印章图片"), str(Path.home()),
+                                              self.tr("图片 (*.png *.jpg *.jpeg)"))
+        if path:
+            self.choose_seal(Path(path))
+
+    def choose_seal(self, path: Path) -> None:
+        """Use `path` as the new seal (copied into the data folder when saved)."""
+        self._new_seal = path
+        self._show_seal(path)
+
+    def remove_seal(self) -> None:
+        self._new_seal = None
+        self._profile = replace(self._profile, seal_image=None)
+        self._show_seal(None)
+
+    # --- saving --------------------------------------------------------------------------------
+    def profile(self) -> ShopProfile:
+        """The form as a profile (the seal as it was, unless a new one was chosen)."""
+        return ShopProfile(
+            name=self.name.text(), contact=self.contact.text(), phone=self.phone.text(),
+            address=self.address.text(), payout_account=self.payout.toPlainText(),
+            seal_image=self._profile.seal_image,
+        )
+
+    def submit(self) -> None:
+        profile, seal, shop_id = self.profile(), self._new_seal, self.shop_id
+        self.buttons.setEnabled(False)
+
+        def done(stored: ShopProfile) -> None:
+            self.saved.emit(stored)
+            self.accept()
+
+        def failed(error: Exception) -> None:
+            self.buttons.setEnabled(True)
+            QMessageBox.warning(self, self.windowTitle(), describe_error(error))
+
+        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id), Changes(settings=True), done,
+                            failed)
+
+
+def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:
+    with db.reading() as session:
+        return list_shops(session), get_shop_profile(session)
+
+
+def _load(db: Database, shop_id: int | None = None) -> tuple[ShopProfile, Path | None]:
+    with db.reading() as session:
+        profile = get_shop_profile(session, shop_id)
+        return profile, seal_path(session, profile)

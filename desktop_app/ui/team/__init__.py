@@ -1,0 +1,1 @@
+"""Team mode: connecting to the shared PostgreSQL ledger, the seat name, other seats' changes."""

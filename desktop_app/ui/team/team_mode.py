@@ -1,0 +1,85 @@
+"""Team mode in the window: 连接团队数据库… (choose a PostgreSQL ledger, or go back to the file), the
+seat-name prompt at the first start on a team ledger, and switching the window to another ledger."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
+
+from desktop_app.core.errors import UserError
+from desktop_app.services import team
+from desktop_app.services.team import seat_name
+from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.settings.ledger_care import LedgerCare
+from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop_app.store.database import Database
+
+
+class TeamMode:
+    """Mixed into `MainWindow` (a QMainWindow): what it uses of the window is declared here. Its texts
+    translate under this class's name: PySide's `tr` looks up every class of the object's type."""
+
+    location: LedgerLocation
+    db_path: Path | None
+    context: AppContext
+    runner: BackgroundRunner
+    care: LedgerCare
+    db_label: QLabel
+
+    def _ledger_closing(self) -> None: ...
+
+    def _database_opened(self, db: Database) -> None: ...
+
+    def _database_failed(self, error: Exception) -> None: ...
+
+    def open_team_database(self) -> TeamDatabaseDialog:
+        dialog = TeamDatabaseDialog(self.location, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.switch_requested.connect(self.switch_ledger)
+        dialog.open()
+        return dialog
+
+    def ask_seat_name(self, db: Database) -> None:
+        """The first start on a team ledger: who works at this computer (recorded with every change)."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("seat_name")
+        dialog.setWindowTitle(self.tr("席位名"))
+        dialog.setLabelText(self.tr("团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）："))
+        dialog.setTextValue(team.seat_name())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda name: self._seat_named(db, name))
+        dialog.open()
+
+    def _seat_named(self, db: Database, name: str) -> None:
+        try:
+            team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("席位名"), exc.message)
+            return
+        db.engine.dispose()  # the pool's next connections carry the new name to the other seats
+
+    def switch_ledger(self, location: LedgerLocation) -> None:
+        """Close this ledger (after the queued work) and open `location` in the same window."""
+        old = self.context.db
+        self._ledger_closing()
+        self.location, self.db_path = location, location.path
+        self.care.set_location(location)
+        self.db_label.setText(location.display())
+
+        def work() -> Database:
+            from desktop_app.store.database import open_database
+
+            if old is not None:
+                old.close()
+            return open_database(location, seat=seat_name)
+
+        self.runner.run(work, self._database_opened, self._database_failed)

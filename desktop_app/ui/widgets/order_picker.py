@@ -1,0 +1,103 @@
+"""Pick an imported order in a dialog (new case, new claim): a search box that searches as you type
+(debounced, off the GUI thread, only the answer to the latest text is shown) over a list of matches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop_app.core.money import format_yuan
+from desktop_app.store.case_queries import find_orders
+from desktop_app.store.database import Database
+from desktop_app.store.rows import OrderRow
+from desktop_app.ui import labels
+from desktop_app.ui.context import AppContext
+
+SEARCH_DELAY_MS = 150
+RESULT_LIMIT = 30
+_ROW_ROLE = Qt.ItemDataRole.UserRole
+
+
+class OrderSearch(QObject):
+    found = Signal(list)  # list[OrderRow] for the current text
+    cleared = Signal()  # the box was emptied
+
+    def __init__(self, context: AppContext, box: QLineEdit, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._box = box
+        self._generation = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run)
+        box.textChanged.connect(lambda _text: self._timer.start())
+
+    def run(self) -> None:
+        query = self._box.text().strip()
+        self._generation += 1
+        generation = self._generation
+        if not query:
+            self.cleared.emit()
+            return
+
+        def work(db: Database) -> list[OrderRow]:
+            with db.reading() as session:
+                return find_orders(session, query, limit=RESULT_LIMIT)
+
+        def done(rows: list[OrderRow]) -> None:
+            if generation == self._generation:
+                self.found.emit(rows)
+
+        self._context.read(work, done)
+
+
+def order_line(row: OrderRow) -> str:
+    """One match as the list shows it: platform, number, receiver, phone, parcel, amount paid."""
+    return "  ".join(filter(None, [
+        labels.platform(row.platform), row.order_no, row.receiver, row.phone, row.carrier, row.tracking_no,
+        f"￥{format_yuan(row.paid_fen)}" if row.paid_fen is not None else None,
+    ]))
+
+
+class OrderPicker(QWidget):
+    """`search` and `results` stay reachable for the dialogs (and the tests that type into them)."""
+
+    chosen = Signal(object)  # the OrderRow picked in the list
+    found = Signal(list)  # list[OrderRow] now shown (possibly empty)
+    cleared = Signal()  # the search box was emptied
+
+    def __init__(self, context: AppContext, *, search_name: str, results_name: str, results_height: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setObjectName(search_name)
+        self.search.setPlaceholderText(self.tr("搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号"))
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.results = QListWidget()
+        self.results.setObjectName(results_name)
+        self.results.setMaximumHeight(results_height)
+        layout.addWidget(self.results)
+        self._order_search = OrderSearch(context, self.search, self)
+        self._order_search.found.connect(self._show)
+        self._order_search.cleared.connect(self._clear)
+        self.results.currentItemChanged.connect(self._picked)
+
+    def _clear(self) -> None:
+        self.results.clear()
+        self.cleared.emit()
+
+    def _show(self, rows: list[OrderRow]) -> None:
+        self.results.clear()
+        for row in rows:
+            item = QListWidgetItem(order_line(row))
+            item.setData(_ROW_ROLE, row)
+            self.results.addItem(item)
+        self.found.emit(rows)
+
+    def _picked(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.chosen.emit(item.data(_ROW_ROLE))

@@ -1,0 +1,385 @@
+"""The main window: title 售后台账, a toolbar, the tabs and a status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from desktop_app.services import team
+from desktop_app.services.team import seat_name
+from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.settings.ledger_care import LedgerCare
+from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
+from desktop_app.ui.team.team_changes import TeamChanges
+from desktop_app.ui.team.team_mode import TeamMode
+from desktop_app.ui.window.app_icon import app_icon
+from desktop_app.ui.window.error_dialog import ErrorDialog
+from desktop_app.ui.window.main_menu import add_tab_actions, build_menus
+from desktop_app.ui.window.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules, preload_in_background
+from desktop_app.ui.window.window_dialogs import WindowDialogs
+from desktop_app.ui.window.window_imports import WindowImports
+from desktop_app.ui.window.window_state import restore_tab, restore_window, save_tab, save_window
+
+if TYPE_CHECKING:
+    # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
+    # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
+    from desktop_app.store.case_queries import CaseFilter
+    from desktop_app.store.database import Database
+    from desktop_app.store.rows import OrderRow
+    from desktop_app.ui.base_tab import BaseTab
+    from desktop_app.ui.cases.cases_tab import CasesTab
+    from desktop_app.ui.dashboard.dashboard_tab import DashboardTab
+    from desktop_app.ui.orders.orders_tab import OrdersTab
+    from desktop_app.ui.returns.returns_tab import ReturnsTab
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
+    """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
+    ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, team mode in
+    ui/team/team_mode.py."""
+
+    def __init__(self, target: Path | LedgerLocation, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.location = target if isinstance(target, LedgerLocation) else LedgerLocation(path=target)
+        self.db_path = self.location.path  # None on a team server
+        self.settings = settings
+        self.setWindowTitle(self.tr("售后台账"))
+        self.setWindowIcon(app_icon())
+        self.runner = BackgroundRunner(self)
+        self.context = AppContext(self.runner, self)
+        self.context.show_full_phones = full_phones(settings)
+        self._indexing = False  # a search-index chunk is queued on the worker
+        self._files_to_import: list[Path] = []  # given on the command line ("open with")
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.loading = QLabel(self.tr("正在打开数据库……"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet("color:#777; font-size:14pt")
+        self.setCentralWidget(self.loading)
+
+        toolbar = QToolBar(self.tr("工具栏"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        self.new_case_action = self._action(toolbar, self.tr("新建售后单"), QKeySequence.StandardKey.New,
+                                            self.new_case)
+        self.import_action = self._action(toolbar, self.tr("导入"), QKeySequence("Ctrl+I"), self.choose_import)
+        # Sheets no platform profile knows: map their columns once, recognised from then on.
+        self.import_other_action = self._action(toolbar, self.tr("导入其他表格…"), QKeySequence(),
+                                                self.choose_import_other)
+        self.import_other_action.setToolTip(self.tr("供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入"))
+        self.mappings_action = QAction(self.tr("已保存的列对应方案…"), self)
+        self.mappings_action.triggered.connect(self.open_saved_mappings)
+        other_menu = QMenu(self)
+        other_menu.addAction(self.import_other_action)
+        other_menu.addAction(self.mappings_action)
+        other_button = toolbar.widgetForAction(self.import_other_action)
+        if isinstance(other_button, QToolButton):
+            other_button.setMenu(other_menu)
+            other_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        toolbar.addSeparator()
+        self.refresh_action = self._action(toolbar, self.tr("刷新"), QKeySequence.StandardKey.Refresh,
+                                           self.refresh)
+        self.rules_action = self._action(toolbar, self.tr("时效规则"), QKeySequence(), self.open_rules)
+        self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
+        self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
+                                            self.open_settings)
+        self.team_action = QAction(self.tr("连接团队数据库…"), self)
+        self.team_action.setObjectName("team_database")
+        self.team_action.triggered.connect(lambda _checked=False: self.open_team_database())
+        # Backups: the daily copy, the offer of one when the file is damaged, 恢复备份.
+        self.care = LedgerCare(self.location, self.runner, self)
+        self.care.message.connect(self.show_message)
+        self.care.reopen_requested.connect(self.open_database)
+        self.care.closing.connect(self._ledger_closing)
+        self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
+        # Team mode: other seats' changes reload the tabs by themselves and say who made them.
+        self.team_changes = TeamChanges(self.runner, self)
+        self.team_changes.message.connect(self.show_message)
+        self.find_action = QAction(self.tr("搜索"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
+        self.menus = build_menus(self, self)
+
+        self.busy_label = QLabel()
+        self.db_label = QLabel(self.location.display())
+        self.db_label.setStyleSheet("color:#666")
+        self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.runner.busy_changed.connect(lambda busy: self.busy_label.setText(self.tr("正在处理……") if busy else ""))
+        self.runner.failed.connect(self.show_error)
+        self._set_enabled(False)
+        self.setAcceptDrops(True)  # drop order exports anywhere on the window
+        restore_window(self, settings)  # first run: fits the screen (1366×768 laptops included)
+
+    def _build_tabs(self) -> None:
+        from desktop_app.ui.calendar.calendar_tab import CalendarTab
+        from desktop_app.ui.cases.case_undo import CaseUndo
+        from desktop_app.ui.cases.cases_tab import CasesTab
+        from desktop_app.ui.claims.claims_tab import ClaimsTab
+        from desktop_app.ui.dashboard.dashboard_tab import DashboardTab
+        from desktop_app.ui.orders.orders_tab import OrdersTab
+        from desktop_app.ui.reships.reship_tab import ReshipTab
+        from desktop_app.ui.returns.returns_tab import ReturnsTab
+        from desktop_app.ui.window.tab_titles import TabTitles
+
+        self.cases_tab: CasesTab = CasesTab(self.context)
+        self.reship_tab: ReshipTab = ReshipTab(self.context)
+        self.claims_tab: ClaimsTab = ClaimsTab(self.context)
+        self.calendar_tab: CalendarTab = CalendarTab(self.context)
+        self.orders_tab: OrdersTab = OrdersTab(self.context)
+        self.returns_tab: ReturnsTab = ReturnsTab(self.context)
+        self.dashboard_tab: DashboardTab = DashboardTab(self.context)
+        self.tabs.addTab(self.cases_tab, self.tr("售后单"))
+        self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
+        self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
+        self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
+        self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
+        self.tabs.addTab(self.orders_tab, self.tr("订单"))
+        self.tabs.addTab(self.dashboard_tab, self.tr("统计"))
+        self.dashboard_tab.cases_requested.connect(self.show_cases_of_report)
+        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
+            tab.open_case.connect(self.show_case)
+        self.reship_tab.count_changed.connect(self._reship_count)
+        self.claims_tab.count_changed.connect(lambda n: self._count_in_title(self.claims_tab, self.tr("快递理赔"), n))
+        self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
+        self.orders_tab.new_claim_for_order.connect(lambda order: self.new_claim(order=order))
+        self.orders_tab.statement_for_order.connect(self.open_statement_for_order)
+        self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
+        for tab in self.all_tabs():
+            tab.message.connect(self.show_message)
+        self.cases_tab.new_case_requested.connect(self.new_case)
+        self.cases_tab.import_requested.connect(self.choose_import)
+        self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
+        self.setCentralWidget(self.tabs)
+        add_tab_actions(self.menus, self.tabs)
+        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
+        self.tab_titles = TabTitles(self.tabs, self.context, {
+            "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
+            "orders": self.orders_tab}, self.returns_tab.days.value)
+        for tab in self.all_tabs():
+            restore_tab(tab, self.settings)
+
+    def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
+                slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        toolbar.addAction(action)
+        return action
+
+    def all_tabs(self) -> list[BaseTab]:
+        from desktop_app.ui.base_tab import BaseTab
+
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), BaseTab)]
+
+    def _set_enabled(self, enabled: bool) -> None:
+        """The commands that need the ledger; while it is not open their tooltips say so."""
+        for action in (self.new_case_action, self.import_action, self.import_other_action, self.mappings_action,
+                       self.refresh_action, self.rules_action, self.shop_action):
+            usual = action.property("usual_tip")
+            if usual is None:
+                usual = action.toolTip()
+                action.setProperty("usual_tip", usual)
+            action.setEnabled(enabled)
+            action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
+
+    # --- database ----------------------------------------------------------------------------
+    def open_database(self) -> None:
+        """Open (create, migrate) the ledger on the worker thread, after the window is painted, while
+        the reading thread imports the tabs' code (ui/window/startup.py): the GUI thread only builds them."""
+        location = self.location
+        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
+
+        def work() -> Database:
+            from desktop_app.store.database import open_database
+
+            db = open_database(location, seat=seat_name)
+            if preloaded is not None:
+                preloaded.result()  # load_modules never raises
+            return db
+
+        self.runner.run(work, self._database_opened, self._database_failed)
+
+    def _database_opened(self, db: Database) -> None:
+        from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
+
+        self.care.opened(db)
+        self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
+        if db.is_server and not team.seat_is_chosen():
+            QTimer.singleShot(0, lambda: self.ask_seat_name(db))
+        if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
+            self.context.set_database(db)
+            self._set_enabled(True)
+            self.refresh()
+            return
+        self._build_tabs()
+        self.runner.changed.connect(self._orders_changed)
+        self.notifier = DeadlineNotifier(self.context, self)
+        self.notifier.message.connect(self.show_message)
+        self.notifier.open_requested.connect(self.show_calendar)
+        # The start-up jobs wait for the Cases table's first page: they would otherwise take the CPU
+        # (and Python's lock) from it — a first deadline recompute of a million cases runs for minutes.
+        self.cases_tab.model.loaded.connect(self._start_jobs)
+        self.cases_tab.model.load_failed.connect(self._start_jobs)
+        self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
+        self._set_enabled(True)
+        message = self.tr("已打开 %1").replace("%1", db.display_name())
+        if db.backup_path is not None:
+            message += self.tr("（升级前已备份到 %1）").replace("%1", str(db.backup_path))
+        self.statusBar().showMessage(message, 8000)
+        if self._files_to_import:
+            self.import_files(self._files_to_import)
+            self._files_to_import = []
+
+    def _start_jobs(self, *_first_load: object) -> None:
+        """Once, after the Cases table's first page: what keeps the ledger current in the background."""
+        from desktop_app.services.deadlines import recompute_changed_rules
+
+        self.cases_tab.model.loaded.disconnect(self._start_jobs)
+        self.cases_tab.model.load_failed.disconnect(self._start_jobs)
+        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
+        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.catch_up_search()
+        self.notifier.start()
+        # The import code, on a thread of its own (neither the worker nor the reading thread waits
+        # for it): an import started right after launch no longer imports it on the GUI thread.
+        preload_in_background(IMPORT_MODULES)
+
+    def _orders_changed(self, changes: Changes) -> None:
+        if changes.orders:
+            self.catch_up_search()
+
+    def catch_up_search(self) -> None:
+        """Index orders queued for search (after an import: ~1.5 s per 100,000), one chunk per job on
+        the worker thread so that the user's own work is never queued behind all of it."""
+        if self._indexing or self.context.db is None:
+            return
+        from desktop_app.services.search_index import index_some
+
+        def done(count: int) -> None:
+            self._indexing = False
+            if count:
+                self.catch_up_search()
+
+        def failed(error: Exception) -> None:
+            self._indexing = False  # searches still find queued orders; the next change retries
+            log.warning("search index catch-up failed: %s", error)
+
+        self._indexing = True
+        self.context.read(index_some, done, failed)
+
+    def _database_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(self.tr("数据库未能打开"))
+        if self.care.open_failed(error):
+            return
+        QMessageBox.critical(self, self.tr("无法打开数据库"), describe_error(error))
+
+    # --- commands ------------------------------------------------------------------------------
+    def _count_in_title(self, tab: QWidget, title: str, count: int) -> None:
+        """补发队列（3）: a tab's title with the number of things waiting in it."""
+        self.tabs.setTabText(self.tabs.indexOf(tab), f"{title}（{count:,}）" if count else title)
+
+    def _reship_count(self, waiting: int) -> None:
+        text = self.tr("补发队列（%1）").replace("%1", str(waiting)) if waiting else self.tr("补发队列")
+        self.tabs.setTabText(self.tabs.indexOf(self.reship_tab), text)
+
+    def show_calendar(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.tabs.setCurrentWidget(self.calendar_tab)
+
+    def new_claim(self, order: OrderRow | None = None, case_id: int | None = None) -> None:
+        self.tabs.setCurrentWidget(self.claims_tab)
+        self.claims_tab.new_claim(order=order, case_id=case_id)
+
+    def show_cases_of_report(self, selection: CaseFilter, description: str) -> None:
+        """The cases behind a figure of the 统计 tab, listed in the Cases tab."""
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.show_report_selection(selection, description)
+
+    def show_case(self, case_id: int) -> None:
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.select_case(case_id)
+
+    def show_cases(self, case_ids: frozenset[int], description: str) -> None:
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.show_only(case_ids, description)
+
+    def refresh(self) -> None:
+        for tab in self.all_tabs():
+            tab.refresh()
+
+    def focus_search(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab in self.all_tabs():
+            tab.focus_search()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_changed)
+        dialog.team_requested.connect(self.open_team_database)
+        dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.context.show_full_phones = full_phones(self.settings)
+        if self.tabs.count():
+            self.orders_tab.model.layoutChanged.emit()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, text: str) -> ErrorDialog:
+        dialog = ErrorDialog(self.tr("操作未完成"), text, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _ledger_closing(self) -> None:
+        self.team_changes.stop()
+        self.context.db = None
+        self._set_enabled(False)
+
+    def bring_to_front(self) -> None:
+        """Another start on this ledger asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.team_changes.stop()
+        self.care.shutdown()
+        notifier = getattr(self, "notifier", None)
+        if notifier is not None:
+            notifier.stop()
+        save_window(self, self.settings)
+        for tab in self.all_tabs():
+            save_tab(tab, self.settings)
+        self.settings.sync()
+        self.runner.shutdown()  # let a running write finish: never half a transaction
+        if self.context.db is not None:
+            self.context.db.close()
+        super().closeEvent(event)

@@ -1,0 +1,54 @@
+"""Start-up order: the code the window needs next is read off the GUI thread, ahead of use.
+
+The window paints before SQLAlchemy is imported (FACTS.md). What comes next used to run on the GUI
+thread once the ledger was open: importing the tabs (SQLAlchemy models, the services, openpyxl ...),
+then building them, so the painted window froze and the Cases table became usable 1.24–1.37 s after
+launch; the first import then spent 215–272 ms importing the import code and openpyxl on the GUI
+thread (issue 15). Now, while the worker thread opens the ledger (its integrity check runs in
+SQLite, without the GIL), the reading thread imports `WINDOW_MODULES`; the GUI thread only builds
+the tabs. Once the Cases table shows its first page, a thread of its own imports `IMPORT_MODULES`,
+so the first import opens at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Iterable
+
+log = logging.getLogger(__name__)
+
+# Everything `MainWindow` imports once the ledger is open (its tabs and start-up jobs).
+WINDOW_MODULES = (
+    "desktop_app.store.database",
+    "desktop_app.ui.cases.cases_tab",
+    "desktop_app.ui.reships.reship_tab",
+    "desktop_app.ui.claims.claims_tab",
+    "desktop_app.ui.calendar.calendar_tab",
+    "desktop_app.ui.orders.orders_tab",
+    "desktop_app.ui.returns.returns_tab",
+    "desktop_app.ui.dashboard.dashboard_tab",
+    "desktop_app.services.deadlines",
+    "desktop_app.services.search_index",
+    "desktop_app.ui.calendar.deadline_notifier",
+)
+# The import dialog and everything it reads files with (openpyxl, calamine, the profiles).
+IMPORT_MODULES = ("desktop_app.ui.imports.import_dialog",)
+
+
+def load_modules(names: Iterable[str]) -> None:
+    """Import these modules now (on whichever thread calls this); a failure is left for the real use
+    to report, where the user sees it."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # logged; the GUI imports it again and shows the error there
+            log.exception("preloading %s failed", name)
+
+
+def preload_in_background(names: Iterable[str]) -> threading.Thread:
+    """Import these modules on a daemon thread of their own (it never holds up the worker or reads)."""
+    thread = threading.Thread(target=load_modules, args=(tuple(names),), name="ledger-preload", daemon=True)
+    thread.start()
+    return thread
