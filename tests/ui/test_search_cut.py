@@ -16,7 +16,7 @@ def test_a_cut_search_says_so_and_a_narrower_one_does_not(qtbot: QtBot, window: 
     window.refresh()
     wait_idle(qtbot, window)
     monkeypatch.setattr("desktop_app.store.search.SEARCH_LIMIT", 1)
-    monkeypatch.setattr("desktop_app.ui.cases_tab.SEARCH_LIMIT", 1)
+    monkeypatch.setattr("desktop_app.ui.cases.cases_tab.SEARCH_LIMIT", 1)
     # "161" is inside 秦文红's order number and 廖华雨's phone: two orders match, one is listed.
     tab.search.setText("161")
     qtbot.waitUntil(lambda: "匹配的订单太多" in tab.count_label.text(), timeout=5000)
