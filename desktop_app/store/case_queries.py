@@ -6,6 +6,7 @@ order, so a million cases cost one page of rows at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -25,7 +26,7 @@ from desktop_app.store.rows import (
     OrderRow,
     ShopRow,
 )
-from desktop_app.store.search import SEARCH_LIMIT, matching_order_ids
+from desktop_app.store.search import SearchHits, searched_order_ids
 
 
 class OpenState(StrEnum):
@@ -89,16 +90,18 @@ class CaseOrder:
     descending: bool = True
 
 
-def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False) -> list[ColumnElement[bool]]:
-    """The filter as WHERE terms. `drive_from_orders`: the open state is tested on an expression, so
-    that no planner walks the cases' `is_open` indexes and sorts what it found (SQLite, without
-    statistics, takes `is_open = 1` for a few rows); the orders' sort index then drives the query and
-    each order's cases are checked in `ix_cases_order_id_is_open` (portable: no index hint)."""
+def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
+                hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms (`hits`: the search's orders, read already). `drive_from_orders`: the
+    open state is tested on an expression, so that no planner walks the cases' `is_open` indexes and
+    sorts what it found (SQLite, without statistics, takes `is_open = 1` for a few rows); the orders'
+    sort index then drives the query and each order's cases are checked in `ix_cases_order_id_is_open`
+    (portable: no index hint)."""
     conds: list[ColumnElement[bool]] = []
     is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
                                    else Case.is_open.expression)
     if f.search.strip():
-        conds.append(Case.order_id.in_(matching_order_ids(f.search, dialect)))
+        conds.append(Case.order_id.in_(searched_order_ids(f.search, dialect, hits)))
     if f.platforms:
         conds.append(Case.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:
@@ -153,7 +156,8 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
 _ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
 
 
-def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[int], list[Any]]:
+def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str,
+                hits: SearchHits | None = None) -> tuple[Select[int], list[Any]]:
     """The filtered case ids, and the sort keys after the sorted column (ties: by order, then case).
 
     Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
@@ -166,14 +170,18 @@ def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str) -> tuple[Select[i
         stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
     if order.column in _ORDER_SIDE_SORTS:
         ties = [Order.id, Case.id]
-    conds = _conditions(f, dialect, drive_from_orders=order.column in _ORDER_SIDE_SORTS)
+    # A search's few thousand cases are found through their orders and sorted, not walked in sort order.
+    drive = order.column in _ORDER_SIDE_SORTS and not f.search.strip()
+    conds = _conditions(f, dialect, drive_from_orders=drive, hits=hits)
     if conds:
         stmt = stmt.where(and_(*conds))
     return stmt, ties
 
 
-def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[int]:
-    stmt, ties = _ids_select(f, order, session.get_bind().dialect.name)
+def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int | None,
+              hits: SearchHits | None = None) -> list[int]:
+    """Case ids in screen order from `offset`, `limit` of them (None: all)."""
+    stmt, ties = _ids_select(f, order, session.get_bind().dialect.name, hits)
     column = _SORT_COLUMNS[order.column]
 
     # Empty values (an order not imported yet has no receiver) sort first ascending and last
@@ -195,11 +203,12 @@ def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, li
     if len(ids) == limit:
         return ids
     skip = 0
-    if not ids:
+    if not ids and offset:
         dated_count = session.execute(select(func.count()).select_from(dated.subquery())).scalar_one()
         skip = max(0, offset - int(dated_count))
     undated = stmt.where(Case.next_due_at.is_(None)).order_by(*sorted_by(*ties))
-    return ids + list(session.execute(undated.offset(skip).limit(limit - len(ids))).scalars())
+    rest = None if limit is None else limit - len(ids)
+    return ids + list(session.execute(undated.offset(skip).limit(rest)).scalars())
 
 
 def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
@@ -208,7 +217,17 @@ def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, li
     The page's case ids are chosen from indexes alone (`_page_ids`), and only those rows are joined to
     orders and shops: a search matching thousands of orders then reads 200 order rows, not thousands.
     """
-    ids = _page_ids(session, f, order, offset, limit)
+    return rows_of_cases(session, _page_ids(session, f, order, offset, limit))
+
+
+def listed_case_ids(session: Session, f: CaseFilter, order: CaseOrder, hits: SearchHits) -> list[int]:
+    """Every case the filter lists when its search matched `hits`, in screen order: a search lists the
+    cases of at most SEARCH_LIMIT orders, so the Cases table counts and pages over this list."""
+    return _page_ids(session, f, order, 0, None, hits)
+
+
+def rows_of_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
+    """The rows of these cases, in this order (cases deleted meanwhile left out)."""
     if not ids:
         return []
     rows = {r[0]: CaseRow(*r) for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}
@@ -276,14 +295,6 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     )
 
 
-def search_is_cut(session: Session, query: str) -> bool:
-    """True when the search matched more orders than are listed (SEARCH_LIMIT)."""
-    if not query.strip():
-        return False
-    ids = matching_order_ids(query, session.get_bind().dialect.name, SEARCH_LIMIT + 1).subquery()
-    return int(session.execute(select(func.count()).select_from(ids)).scalar_one()) > SEARCH_LIMIT
-
-
 def list_shops(session: Session) -> list[ShopRow]:
     rows = session.execute(select(Shop.id, Shop.platform, Shop.name).order_by(Shop.platform, Shop.name)).all()
     return [ShopRow(*r) for r in rows]
@@ -326,10 +337,10 @@ class OrderFilter:
     shop_id: int | None = None
 
 
-def _order_conditions(f: OrderFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _order_conditions(f: OrderFilter, dialect: str, hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.search.strip():
-        conds.append(Order.id.in_(matching_order_ids(f.search, dialect)))
+        conds.append(Order.id.in_(searched_order_ids(f.search, dialect, hits)))
     if f.platforms:
         conds.append(Order.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:
@@ -337,16 +348,17 @@ def _order_conditions(f: OrderFilter, dialect: str) -> list[ColumnElement[bool]]
     return conds
 
 
-def count_orders(session: Session, f: OrderFilter) -> int:
+def count_orders(session: Session, f: OrderFilter, hits: SearchHits | None = None) -> int:
+    """Orders the filter lists (`hits`: its search's orders, read already)."""
     stmt = select(func.count(Order.id))
-    conds = _order_conditions(f, session.get_bind().dialect.name)
+    conds = _order_conditions(f, session.get_bind().dialect.name, hits)
     if conds:
         stmt = stmt.where(and_(*conds))
     return int(session.execute(stmt).scalar_one())
 
 
 def order_rows(session: Session, f: OrderFilter, sort: OrderSort = OrderSort.PAID_AT, descending: bool = True,
-               offset: int = 0, limit: int = 100) -> list[OrderRow]:
+               offset: int = 0, limit: int = 100, hits: SearchHits | None = None) -> list[OrderRow]:
     column = _ORDER_SORT[sort]
     case_count = (
         select(func.count(Case.id)).where(Case.order_id == Order.id).correlate(Order).scalar_subquery()
@@ -356,7 +368,7 @@ def order_rows(session: Session, f: OrderFilter, sort: OrderSort = OrderSort.PAI
         .outerjoin(Shop, Shop.id == Order.shop_id)
         .options(contains_eager(Order.shop))
     )
-    conds = _order_conditions(f, session.get_bind().dialect.name)
+    conds = _order_conditions(f, session.get_bind().dialect.name, hits)
     if conds:
         stmt = stmt.where(and_(*conds))
     stmt = stmt.order_by(

@@ -5,7 +5,8 @@ lower-cased). On SQLite an FTS5 trigram index over it answers substring queries 
 characters in about a millisecond; shorter queries (a two-character Chinese name) use indexed
 prefix matches on the receiver (`search_receivers`) and the order number. On PostgreSQL a `pg_trgm`
 index answers the same substring LIKE and `text_pattern_ops` indexes the prefixes (migration
-0006_team), always up to date, so nothing waits for an index there.
+0006_team), and a GIN index lists each phone's last fours (0007_search), always up to date, so nothing
+waits for an index there.
 
 The index is not kept up to date inside write transactions (for an import of 100,000 orders that
 cost more than storing the orders): new orders wait above a high-water mark (`search_state`), an
@@ -18,13 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     ScalarSelect,
     Select,
+    Text,
+    cast,
     column,
+    func,
     or_,
     select,
     table,
@@ -32,6 +37,8 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 
@@ -110,8 +117,9 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     q = raw.lower()
     if is_phone_tail(q):
         on_phone = _ends_phone(q)
-        if dialect != "sqlite":  # the trigram index narrows (the phone is in the search text), the phone decides
-            return select(Order.id).where(Order.search_text.like(f"%{q}%"), on_phone).limit(limit)
+        if dialect != "sqlite":  # the phone's last fours are indexed (0007_search), the phone decides
+            tails = func.ledger_phone_tails(Order.phone, type_=ARRAY(Text))
+            return select(Order.id).where(tails.contains(cast(array([q]), ARRAY(Text))), on_phone).limit(limit)
         # The trigram index narrows to orders containing the digits anywhere; the phone decides.
         indexed = select(Order.id).where(Order.id.in_(_fts_ids(q)), on_phone).limit(limit)
         return _any_of([indexed, *_waiting(on_phone, limit)], limit, distinct=False)
@@ -137,6 +145,26 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     if dialect == "sqlite":
         return _any_of([_fts_ids(q).limit(limit), *_waiting(contains, limit)], limit, distinct=False)
     return select(Order.id).where(contains).limit(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHits:
+    """The orders a search box matches, read once: at most SEARCH_LIMIT of them, and whether more
+    matched (`cut`). A list counted and paged over these agrees with itself, and the search runs once
+    per keystroke instead of once for the count, once per page and once for "is it cut"."""
+
+    order_ids: tuple[int, ...]
+    cut: bool
+
+
+def search_hits(session: Session, query: str) -> SearchHits:
+    ids = list(session.execute(matching_order_ids(query, session.get_bind().dialect.name, SEARCH_LIMIT + 1)).scalars())
+    return SearchHits(tuple(ids[:SEARCH_LIMIT]), len(ids) > SEARCH_LIMIT)
+
+
+def searched_order_ids(query: str, dialect: str, hits: SearchHits | None) -> tuple[int, ...] | Select[int]:
+    """What an `IN` of the matching orders reads: the hits read already, or the search as a subquery."""
+    return hits.order_ids if hits is not None else matching_order_ids(query, dialect)
 
 
 def pending_count(conn: Connection) -> int:

@@ -16,7 +16,7 @@ from desktop_app.core.privacy import mask_phone
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort
 from desktop_app.store.rows import CaseRow
-from desktop_app.store.search import is_phone_tail
+from desktop_app.store.search import is_phone_tail, search_hits
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.widgets.paged_model import ROW_ROLE, Column, PagedTableModel
@@ -88,11 +88,36 @@ class CaseQuery:
     filter: CaseFilter
     order: CaseOrder
 
+    def prepare(self, session: Session) -> CaseQuery | SearchedCases:
+        """A search lists the cases of at most SEARCH_LIMIT orders: they are found once, in screen order."""
+        if not self.filter.search.strip():
+            return self
+        hits = search_hits(session, self.filter.search)
+        ids = case_queries.listed_case_ids(session, self.filter, self.order, hits)
+        return SearchedCases(tuple(ids), hits.cut)
+
     def count(self, session: Session) -> int:
         return case_queries.count_cases(session, self.filter)
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
         return case_queries.case_rows(session, self.filter, self.order, offset, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchedCases:
+    """The cases a search lists, in screen order; `cut`: more orders matched than are listed."""
+
+    ids: tuple[int, ...]
+    cut: bool
+
+    def prepare(self, session: Session) -> SearchedCases:
+        return self
+
+    def count(self, session: Session) -> int:
+        return len(self.ids)
+
+    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        return case_queries.rows_of_cases(session, self.ids[offset:offset + limit])
 
 
 class CaseTableModel(PagedTableModel[CaseRow]):
@@ -107,6 +132,12 @@ class CaseTableModel(PagedTableModel[CaseRow]):
     @property
     def order(self) -> CaseOrder:
         return self._query_state.order
+
+    @property
+    def search_cut(self) -> bool:
+        """The rows shown are a search's first SEARCH_LIMIT orders' cases: more orders matched."""
+        listing = self.listing
+        return isinstance(listing, SearchedCases) and listing.cut
 
     def set_filter(self, f: CaseFilter) -> None:
         self._query_state = replace(self._query_state, filter=f)

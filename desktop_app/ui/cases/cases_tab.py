@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_export import export_cases
-from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops, search_is_cut
+from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
@@ -316,14 +316,9 @@ class CasesTab(BaseTab):
         if is_phone_tail(f.search):  # which field matched: said here, highlighted in the table
             self.count_label.setText(self.tr("按手机尾号“%1”查找（只查手机号）：共 %2 张售后单").replace(
                 "%1", f.search.strip()).replace("%2", f"{total:,}"))
-        if f.search.strip():
-            query = f.search
-
-            def cut(db: Database) -> bool:
-                with db.reading() as session:
-                    return search_is_cut(session, query)
-
-            self.context.query(cut, lambda is_cut: self._show_cut(query, total, is_cut))
+        if self.model.search_cut:
+            text = self.tr("匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字")
+            self.count_label.setText(text.replace("%1", f"{SEARCH_LIMIT:,}").replace("%2", f"{total:,}"))
         narrowed = f != CaseFilter(open_state=f.open_state)
         if total > 0 or narrowed:
             self.stack.setCurrentWidget(self.splitter)
@@ -336,11 +331,6 @@ class CasesTab(BaseTab):
             self.context.query(work, lambda any_case: self.stack.setCurrentWidget(
                 self.splitter if any_case else self.empty))
         self._restore_selection()
-
-    def _show_cut(self, query: str, total: int, is_cut: bool) -> None:
-        if is_cut and query == self.search.text():
-            text = self.tr("匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字")
-            self.count_label.setText(text.replace("%1", f"{SEARCH_LIMIT:,}").replace("%2", f"{total:,}"))
 
     def is_showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty

@@ -14,7 +14,7 @@ from desktop_app.core.privacy import mask_phone
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import OrderFilter, OrderSort
 from desktop_app.store.rows import OrderRow
-from desktop_app.store.search import is_phone_tail
+from desktop_app.store.search import SearchHits, is_phone_tail, search_hits
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.widgets.paged_model import Column, PagedTableModel
@@ -54,12 +54,18 @@ class OrderQuery:
     filter: OrderFilter
     sort: OrderSort = OrderSort.PAID_AT
     descending: bool = True
+    hits: SearchHits | None = None  # the search's orders, read once per load (`prepare`)
+
+    def prepare(self, session: Session) -> OrderQuery:
+        if not self.filter.search.strip():
+            return self
+        return replace(self, hits=search_hits(session, self.filter.search))
 
     def count(self, session: Session) -> int:
-        return case_queries.count_orders(session, self.filter)
+        return case_queries.count_orders(session, self.filter, self.hits)
 
     def page(self, session: Session, offset: int, limit: int) -> list[OrderRow]:
-        return case_queries.order_rows(session, self.filter, self.sort, self.descending, offset, limit)
+        return case_queries.order_rows(session, self.filter, self.sort, self.descending, offset, limit, self.hits)
 
 
 class OrderTableModel(PagedTableModel[OrderRow]):

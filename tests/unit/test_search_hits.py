@@ -1,0 +1,94 @@
+"""A search box's matches are read once per load: at most SEARCH_LIMIT orders, said to be cut when more
+matched, and the Cases list counted and paged over exactly those (both backends)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.case_queries import (
+    CaseFilter,
+    CaseOrder,
+    CaseSort,
+    OrderFilter,
+    case_rows,
+    count_cases,
+    count_orders,
+    listed_case_ids,
+    order_rows,
+    rows_of_cases,
+)
+from desktop_app.store.database import Database
+from desktop_app.store.search import search_hits
+from tests.unit.test_case_service import add_order
+
+
+@pytest.fixture
+def cases(db: Database) -> list[int]:
+    """Five orders whose product is 保温杯 (the fourth has two cases), one 马克杯."""
+    ids = []
+    for n in range(5):
+        number = f"26111{n}-1"
+        add_order(db, "pdd", number, f"客户{n}", f"1507161{n:04d}", "儿童保温杯")
+        ids.append(open_case(db, NewCase(Platform.PDD, number, CaseKind.RESHIP, refund_fen=100 * (5 - n))))
+    ids.append(open_case(db, NewCase(Platform.PDD, "261113-1", CaseKind.REFUND_ONLY, refund_fen=50)))
+    add_order(db, "pdd", "261119-1", "别人", "13900000000", "陶瓷马克杯")
+    open_case(db, NewCase(Platform.PDD, "261119-1", CaseKind.RESHIP))
+    return ids
+
+
+def test_hits_are_cut_at_the_limit_and_say_so(db: Database, cases: list[int],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.reading() as s:
+        everything = search_hits(s, "保温杯")
+        assert len(everything.order_ids) == 5 and not everything.cut
+        monkeypatch.setattr("desktop_app.store.search.SEARCH_LIMIT", 3)
+        cut = search_hits(s, "保温杯")
+        assert len(cut.order_ids) == 3 and cut.cut and set(cut.order_ids) <= set(everything.order_ids)
+        assert not search_hits(s, "马克杯").cut and len(search_hits(s, "马克杯").order_ids) == 1
+
+
+@pytest.mark.parametrize("sort", list(CaseSort))
+def test_the_listed_cases_are_the_list_the_filter_shows(db: Database, cases: list[int], sort: CaseSort) -> None:
+    """Counted and paged over the hits read once, the Cases list is the one the search subquery gives."""
+    f = CaseFilter(search="保温杯")
+    for descending in (False, True):
+        order = CaseOrder(sort, descending)
+        with db.reading() as s:
+            listed = listed_case_ids(s, f, order, search_hits(s, f.search))
+            assert listed == [r.id for r in case_rows(s, f, order, 0, 50)]
+            assert len(listed) == count_cases(s, f) == 6
+            assert [r.id for r in rows_of_cases(s, listed[2:4])] == listed[2:4]
+    with db.reading() as s:  # the amount sort: the refunds typed above, largest first
+        by_amount = listed_case_ids(s, f, CaseOrder(CaseSort.AMOUNT, True), search_hits(s, f.search))
+        assert by_amount == cases
+
+
+def test_orders_count_and_page_over_the_hits(db: Database, cases: list[int]) -> None:
+    f = OrderFilter(search="保温杯")
+    with db.reading() as s:
+        hits = search_hits(s, f.search)
+        assert count_orders(s, f, hits) == count_orders(s, f) == 5
+        assert [o.id for o in order_rows(s, f, hits=hits)] == [o.id for o in order_rows(s, f)]
+
+
+def test_rows_of_cases_leaves_out_a_case_gone_meanwhile(db: Database, cases: list[int]) -> None:
+    with db.reading() as s:
+        assert [r.id for r in rows_of_cases(s, [cases[1], 999_999, cases[0]])] == [cases[1], cases[0]]
+        assert rows_of_cases(s, []) == []
+
+
+PHONES = ["19328792174", "17012345678-2174", "170 1234 5678转1381", "138-1381-5678", "150****2174", "2174",
+          "021-5555-1234-", "(0755)2174 8888", "+86 13800002174", "21741", None]
+
+
+def test_four_digits_find_exactly_the_phones_ending_with_them(db: Database) -> None:
+    """The phone-tail search (an index of each phone's last fours on PostgreSQL, the FTS5 index then the
+    phone on SQLite) finds what testing every phone would: at the end, or before a `-` or `转`."""
+    ids = {add_order(db, "pdd", f"261120-{n}", "客户", phone or "", "保温杯"): phone for n, phone in enumerate(PHONES)}
+    for digits in ("2174", "5678", "1381", "1234", "8888", "0000", "1741"):
+        expected = {i for i, phone in ids.items() if phone and (
+            phone.endswith(digits) or f"{digits}-" in phone or f"{digits}转" in phone)}
+        with db.reading() as s:
+            assert set(search_hits(s, digits).order_ids) == expected, digits
