@@ -6,6 +6,7 @@ below the database's parameter limit; inserts go as one executemany each (`bulk_
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -18,6 +19,27 @@ from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderIte
 
 _CHUNK = 500
 T = TypeVar("T")
+# SQLite's page cache during an import (KiB; SQLite's default is 2,000). A new case touches a page of
+# each of the cases table's 14 indexes: with the default cache those pages were written to the WAL and
+# read back again and again (50,000 new cases: their insert 13.0 s → 5.9 s wall, 3.4 → 2.4 s CPU).
+IMPORT_CACHE_KIB = 32_768
+_DEFAULT_CACHE_KIB = 2_000
+
+
+@contextmanager
+def import_cache(session: Session) -> Iterator[None]:
+    """A larger page cache on SQLite for the import's transaction, the default again after it (the
+    connection goes back to the pool). Other databases size their cache themselves."""
+    if session.connection().dialect.name != "sqlite":
+        yield
+        return
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size=-{_DEFAULT_CACHE_KIB}")
+        cursor.close()
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
@@ -83,18 +105,37 @@ _ORDERS = Order.__table__
 
 
 @dataclass(frozen=True, slots=True)
+class OrderTimes:
+    """What a case's deadlines read from its order (aware times; None where the order has none)."""
+
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    signed_at: datetime | None = None
+    succeeded_at: datetime | None = None
+    paid_fen: int | None = None
+
+
+NO_ORDER_TIMES = OrderTimes()
+
+
+@dataclass(frozen=True, slots=True)
 class OrderRef:
     id: int
     imported: bool
+    times: OrderTimes = NO_ORDER_TIMES
+
+
+_TIME_COLUMNS = [_ORDERS.c[name] for name in OrderTimes.__slots__]  # type: ignore[attr-defined]
 
 
 def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
+    """Orders by key, with the times a new case's deadlines read from its order."""
     found: dict[str, OrderRef] = {}
     for chunk in _chunks(keys):
-        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None))
-                               .where(_ORDERS.c.order_key.in_(chunk)))
-        for key, order_id, imported in rows:
-            found[key] = OrderRef(order_id, bool(imported))
+        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None),
+                                      *_TIME_COLUMNS).where(_ORDERS.c.order_key.in_(chunk)))
+        for key, order_id, imported, *times in rows:
+            found[key] = OrderRef(order_id, bool(imported), OrderTimes(*times))
     return found
 
 
