@@ -48,12 +48,13 @@ if TYPE_CHECKING:
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
     from desktop_app.ui.cases_tab import CasesTab
-    from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog, SavedMappingsDialog
+    from desktop_app.ui.column_mapping_dialog import ColumnMappingDialog
     from desktop_app.ui.dashboard_tab import DashboardTab
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.new_case_dialog import NewCaseDialog
     from desktop_app.ui.orders_tab import OrdersTab
     from desktop_app.ui.returns_tab import ReturnsTab
+    from desktop_app.ui.saved_mappings_dialog import SavedMappingsDialog
     from desktop_app.ui.shop_profile_dialog import ShopProfileDialog
     from desktop_app.ui.statement_dialog import StatementDialog
 
@@ -460,11 +461,12 @@ class MainWindow(QMainWindow):
         dialog = ColumnMappingDialog(self.context, path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_requested.connect(self.import_files)
+        dialog.cases_import_requested.connect(self.import_files)
         dialog.open()
         return dialog
 
     def open_saved_mappings(self) -> SavedMappingsDialog:
-        from desktop_app.ui.column_mapping_dialog import SavedMappingsDialog
+        from desktop_app.ui.saved_mappings_dialog import SavedMappingsDialog
 
         dialog = SavedMappingsDialog(self.context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -14,9 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.user_profiles import MAPPABLE_FIELDS, ColumnMapping, save_profile
-from desktop_app.ui.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog, PreviewModel, SavedMappingsDialog
+from desktop_app.ui.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.mapping_preview import PreviewModel
+from desktop_app.ui.saved_mappings_dialog import SavedMappingsDialog
 from tests.ui.conftest import wait_idle
 
 HEADER = ["单号", "客户", "电话", "地址", "品名", "颜色尺码", "件数", "单价", "快递", "快递单号", "发货日期", "对账"]
