@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.case_intake import CaseRecord, Progress, StatusTarget, plan_progress
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.deadlines import ComputedDeadline
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.rule_packs import pack_for_platform
@@ -33,7 +32,6 @@ from desktop_app.io.case_profiles import PLATFORM_CHOICES
 from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.case_import_deadlines import NewCaseDeadlines, deadline_row, next_due
 from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
 from desktop_app.services.deadlines import RuleContext, recompute_cases
 from desktop_app.services.reships import ReshipStatus
@@ -43,7 +41,6 @@ from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
     CaseHistory,
-    OrderTimes,
     case_deadlines,
     case_facts_by_key,
     case_history,
@@ -54,7 +51,7 @@ from desktop_app.store.intake_queries import (
     order_refs_by_key,
     orders_with_items,
 )
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, ReshipItem, utcnow
+from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
@@ -129,8 +126,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         fresh = {key: record for key, record in records.items() if key not in facts}
         orders = _order_ids(session, list(fresh.values()))
-        outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times,
-                                            NewCaseDeadlines(context)).values())
+        outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
         check_cancel()
         yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
         known = [(facts[key], record) for key, record in records.items() if key in facts]
@@ -142,7 +138,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                 yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
             _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
         check_cancel()
-        recompute_cases(session, outcome.updated, context)  # the new cases' came with them
+        recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
@@ -152,9 +148,9 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     )
 
 
-def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, tuple[int, OrderTimes]]:
-    """Each request's order id and times: the imported order, else a placeholder known by its number
-    (filled in when its order export arrives; no times), given the request's goods when it has none."""
+def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, int]:
+    """Each request's order id: the imported order, else a placeholder known by its number (filled in
+    when its order export arrives), given the request's goods when it has none."""
     wanted = {order_key(r.platform, r.order_no): r for r in records}
     refs = order_refs_by_key(session, wanted)
     # No times on a placeholder: the order's paid/shipped times come with its order export (a paid
@@ -167,7 +163,6 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, tup
     ]
     ids = {key: ref.id for key, ref in refs.items()}
     ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
-    no_times = OrderTimes()
     waiting = [ids[key] for key in wanted if key not in refs or not refs[key].imported]
     has_items = orders_with_items(session, waiting)
     insert_rows(session, OrderItem, [
@@ -176,7 +171,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, tup
         for key, r in wanted.items()
         if r.title and ids[key] in waiting and ids[key] not in has_items
     ])
-    return {key: (order_id, refs[key].times if key in refs else no_times) for key, order_id in ids.items()}
+    return ids
 
 
 def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
@@ -188,29 +183,24 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
     return record.amount_fen, None, record.amount_fen
 
 
-def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, tuple[int, OrderTimes]],
-                who: str, source: str, times: _StepTimes, deadlines: NewCaseDeadlines) -> dict[str, int]:
+def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], who: str, source: str,
+                times: _StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
-    times the file gives (see `_StepTimes`), and their deadlines. Returns key → case id."""
+    times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
     rows: list[dict[str, object]] = []
     histories: dict[str, list[dict[str, object]]] = {}
     reship_steps: dict[str, list[tuple[CaseAction, datetime]]] = {}
-    computed: dict[str, list[ComputedDeadline]] = {}
     for key, record in fresh.items():
         requested = record.requested_at or now()
         events, status = _history(key, record, requested, who, source, times)
-        order_id, order_times = orders[order_key(record.platform, record.order_no)]
-        computed[key] = found = deadlines.compute(record.platform.value, record.kind.value, record.reason.value,
-                                                  is_open(status), events, order_times)
-        due_at, due_name = next_due(found)
         histories[key] = events
         if record.kind is CaseKind.RESHIP:
             reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
                                  if e["action"]]
         refund, compensation, total = _amounts(record)
         rows.append({
-            "order_id": order_id, "platform": record.platform.value,
+            "order_id": orders[order_key(record.platform, record.order_no)], "platform": record.platform.value,
             "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
             "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
             "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
@@ -218,16 +208,14 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,
             "return_carrier": record.return_carrier, "return_tracking_no": record.return_tracking_no,
             "description": record.description, "requested_at": requested, "signed_at": None,
-            "signed_date_only": False, "next_due_at": due_at, "next_due_name": due_name,
-            "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
+            "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
         })
     ids = insert_returning_keys(session, Case, "platform_case_key", rows)
     rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
     insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
                                       for key, events in histories.items() for event in events])
     histories.clear()
-    insert_rows(session, Deadline, [deadline_row(ids[key], d) for key, found in computed.items() for d in found])
-    _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)][0], steps)
+    _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
                            for key, steps in reship_steps.items()}, stamp)
     return ids
 

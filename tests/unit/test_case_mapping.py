@@ -84,3 +84,4 @@ def test_a_saved_mapping_is_found_by_its_headers_in_the_data_folder(data_home: P
     assert parsed.records[0].amount_fen == 5900
     assert parsed.records[1].reason.value == "no_reason_7d"
     assert [(e.row, e.column) for e in parsed.errors] == [(4, "处理方式")]
+
