@@ -18,7 +18,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -68,12 +66,11 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.mapping_fields import FieldPanel
-from desktop_app.ui.mapping_preview import PreviewModel
+from desktop_app.ui.mapping_preview import PreviewModel, PreviewTable
 
 PROBLEM_COLOR = "#c62828"
 MAX_PROBLEMS_SHOWN = 4
 MAX_ROW_ERRORS_SHOWN = 5
-MAX_COLUMN_WIDTH = 220
 ORDERS, CASES = "orders", "cases"  # the targets
 # How the fields are grouped on screen (names as in user_profiles.MAPPABLE_FIELDS).
 FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -152,15 +149,7 @@ class ColumnMappingDialog(QDialog):
         layout.addLayout(where)
 
         self.model = PreviewModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("mapping_preview")
-        self.table.setModel(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setMinimumHeight(150)
+        self.table = PreviewTable(self.model)
         layout.addWidget(self.table, 1)
 
         settings = QHBoxLayout()
@@ -347,24 +336,8 @@ class ColumnMappingDialog(QDialog):
         self._fill_columns(guess=False)  # the platform and layout chosen stay
 
     def _arrange_preview(self) -> None:
-        """Size columns to the header and the data (not to a long title line above them, which
-        spans the whole width instead)."""
-        preview = self.preview
-        if preview is None:
-            return
-        header_row = self.header_spin.value()
-        self.table.clearSpans()
-        metrics = self.table.fontMetrics()
-        widths = [metrics.horizontalAdvance(c.letter) + 24 for c in preview.columns(header_row)]
-        for row, (number, cells) in enumerate(preview.rows):
-            if number < header_row and sum(1 for c in cells if c) <= 1 and len(widths) > 1:
-                self.table.setSpan(row, 0, 1, len(widths))
-                continue
-            for column, text in enumerate(cells[:len(widths)]):
-                extra = 28 if number == header_row else 16  # bold header text is wider
-                widths[column] = max(widths[column], metrics.horizontalAdvance(text) + extra)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, min(width, MAX_COLUMN_WIDTH))
+        if self.preview is not None:
+            self.table.arrange(self.preview, self.header_spin.value())
 
     def _layout_chosen(self) -> None:
         self._label_fields()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from desktop_app.io.user_profiles import SheetPreview
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 HEADER_BACKGROUND = QColor("#fff1c2")
 ABOVE_HEADER_FOREGROUND = QColor("#9a9a9a")
+MAX_COLUMN_WIDTH = 220
 
 
 class PreviewModel(QAbstractTableModel):
@@ -90,3 +92,34 @@ class PreviewModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class PreviewTable(QTableView):
+    """The preview's view: read-only, no selection, columns sized to the header and the data."""
+
+    def __init__(self, model: PreviewModel) -> None:
+        super().__init__()
+        self.setObjectName("mapping_preview")
+        self.setModel(model)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.setMinimumHeight(150)
+
+    def arrange(self, preview: SheetPreview, header_row: int) -> None:
+        """Size columns to the header and the data (not to a long title line above them, which
+        spans the whole width instead)."""
+        self.clearSpans()
+        metrics = self.fontMetrics()
+        widths = [metrics.horizontalAdvance(c.letter) + 24 for c in preview.columns(header_row)]
+        for row, (number, cells) in enumerate(preview.rows):
+            if number < header_row and sum(1 for c in cells if c) <= 1 and len(widths) > 1:
+                self.setSpan(row, 0, 1, len(widths))
+                continue
+            for column, text in enumerate(cells[:len(widths)]):
+                extra = 28 if number == header_row else 16  # bold header text is wider
+                widths[column] = max(widths[column], metrics.horizontalAdvance(text) + extra)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, min(width, MAX_COLUMN_WIDTH))
