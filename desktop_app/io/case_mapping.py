@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
@@ -23,6 +24,7 @@ from desktop_app.io.case_profiles import (
     case_profiles,
     known_words,
     parse_profile,
+    user_case_profiles,
     user_profiles_dir,
 )
 from desktop_app.io.case_rows import CaseFile, read_rows
@@ -222,3 +224,15 @@ def check_preview_rows(mapping: CaseMapping, header: Sequence[str],
     result = CaseFile(profile.source, profile, profile.platform)
     read_rows(result, list(header), header_index(header), rows)
     return PreviewCheck(len(result.records), tuple(result.errors), tuple(result.warnings))
+
+
+def delete_case_profile(profile_id: str) -> Path:
+    """Delete a saved after-sales profile by id; returns the path removed."""
+    target = next((p.source for p in user_case_profiles()[0] if p.id == profile_id), None)
+    if target is None:
+        raise NotFound(f"找不到售后单的列对应方案“{profile_id}”")
+    try:
+        target.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法删除“{target}”：{exc.strerror or exc}") from None
+    return target

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.io.case_mapping import delete_case_profile
+from desktop_app.io.case_profiles import CaseProfile, user_case_profiles
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.user_profiles import SavedProfiles, delete_profile, load_saved_profiles, user_profiles_dir
 from desktop_app.ui import labels
@@ -27,6 +29,11 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 
 PROBLEM_COLOR = "#c62828"
+CASE_KEY = "cases:"  # row keys of after-sales mappings (kept in their own folder)
+
+
+def _load_all() -> tuple[SavedProfiles, tuple[CaseProfile, ...]]:
+    return load_saved_profiles(), user_case_profiles()[0]
 
 
 class SavedMappingsDialog(QDialog):
@@ -81,12 +88,13 @@ class SavedMappingsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self._context.runner.run(load_saved_profiles, self._show, self._failed)
+        self._context.runner.run(_load_all, self._show, self._failed)
 
     def _failed(self, error: Exception) -> None:
         QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-    def _show(self, saved: SavedProfiles) -> None:
+    def _show(self, loaded: tuple[SavedProfiles, tuple[CaseProfile, ...]]) -> None:
+        saved, case_profiles = loaded
         self._saved = saved
         layout_names = {Layout.ORDER_ROWS: self.tr("一行一个订单"), Layout.ITEM_ROWS: self.tr("一行一个商品")}
         rows: list[tuple[str, list[str], str | None]] = []
@@ -94,6 +102,10 @@ class SavedMappingsDialog(QDialog):
             columns = "、".join(group[0] for group in profile.identify)
             rows.append((profile.id, [profile.label, labels.platform(profile.platform.value),
                                       layout_names.get(profile.layout, profile.layout.value), columns], None))
+        for case_profile in case_profiles:
+            columns = "、".join(group[0] for group in case_profile.identify)
+            rows.append((CASE_KEY + case_profile.id, [case_profile.label, labels.platform(case_profile.platform.value),
+                                                      self.tr("一行一个售后单"), columns], None))
         for problem in saved.problems:
             rows.append((problem.path.name, [problem.path.name, "", "", problem.message], problem.message))
         self.table.setRowCount(len(rows))
@@ -141,6 +153,10 @@ class SavedMappingsDialog(QDialog):
         box.open()
 
     def delete(self, key: str) -> None:
+        if key.startswith(CASE_KEY):
+            case_id = key[len(CASE_KEY):]
+            self._context.runner.run(lambda: delete_case_profile(case_id), lambda _path: self.refresh(), self._failed)
+            return
         self._context.runner.run(lambda: delete_profile(key), lambda _path: self.refresh(), self._failed)
 
     def open_folder(self) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.column_mapping_dialog import CASES, ColumnMappingDialog
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.saved_mappings_dialog import SavedMappingsDialog
 from tests.ui.conftest import wait_idle
 
 HEADER = ["登记日期", "网店订单号", "售后ID", "处理方式", "进度", "问题", "退款", "寄回单号", "经手人"]
@@ -106,3 +108,17 @@ def test_an_own_ledger_of_cases_is_mapped_saved_imported_and_recognised_next_tim
     assert (file.profile, len(file.inserted), file.rejected) == ("售后台账", 1, 0)
     assert window.findChild(ColumnMappingDialog) is None or not window.findChild(ColumnMappingDialog).isVisible()
     again.accept()
+
+    # 已保存的列对应方案 lists the after-sales mapping beside the order ones, and deletes it.
+    window.mappings_action.trigger()
+    listing = window.findChild(SavedMappingsDialog)
+    assert listing is not None
+    qtbot.waitUntil(lambda: listing.table.rowCount() == 1, timeout=10000)
+    assert [listing.table.item(0, c).text() for c in range(3)] == ["售后台账", "淘宝", "一行一个售后单"]
+    listing.table.selectRow(0)
+    listing.ask_to_delete()
+    assert listing.confirmation is not None
+    qtbot.mouseClick(listing.confirmation.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: listing.table.rowCount() == 0, timeout=10000)
+    assert not saved.exists()
+    listing.reject()
