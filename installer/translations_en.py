@@ -688,6 +688,34 @@ EN: dict[str, str | tuple[str, str]] = {
     "这个工作表是空的": "This sheet is empty",
     "没有认出表头行：请选择表头在第几行": "No header row recognised: choose the row the header is in",
     "预览前 %1 行；表头行以黄色标出": "First %1 rows; the header row is highlighted in yellow",
+    # --- 导入其他表格 for after-sales sheets (issue 12) ------------------------------------------------
+    "订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）":
+        "An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)",
+    "导入为": "Import as",
+    "时间与退货": "Times and return",
+    "商品与买家": "Goods and buyer",
+    "售后单号": "After-sales no.",
+    "售后类型": "After-sales type",
+    "售后状态": "After-sales status",
+    "售后原因": "After-sales reason",
+    "问题描述": "Problem description",
+    "完结时间": "Finished at",
+    "平台处理时限": "Platform deadline",
+    "退货物流公司": "Return carrier",
+    "退货物流单号": "Return tracking no.",
+    "说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。"
+    "保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。":
+        "Say what each column holds: cases are imported by platform + after-sales no. and move forward when "
+        "imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, "
+        "sheets with the same headers are recognised automatically (by the window and by import-cases).",
+    "售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单":
+        "The platform the after-sales numbers belong to: an import finds the same case again by platform and number",
+    "预览的数据行中 %1 行可以导入，%2 行有问题：": "Of the preview's data rows %1 can be imported, %2 have problems:",
+    "“%1”列：": "column “%1”: ",
+    "第 %1 行": "Row %1 ",
+    "这个表格的表头已能被“%1”自动识别，直接用“导入”即可。":
+        "These headers are already recognised as “%1”: just use Import.",
+    "一行一个售后单": "One row per case",
     "无法读取": "Cannot read",
     "（不导入）": "(not imported)",
     "%1（%2 列）": "%1 (column %2)",

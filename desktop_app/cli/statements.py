@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.core.errors import UserError
+from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform, platform_ids
 
 if TYPE_CHECKING:
@@ -46,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
     cmd.add_argument("--description", metavar="TEXT", help="仅 --order：情况说明")
     cmd.add_argument("--date", metavar="YYYY-MM-DD", help="落款日期（默认：今天）")
+    cmd.add_argument("--unit-price", action="append", default=[], metavar="[商品名=]元",
+                     help="订单里没有单价的商品按此单价写（只用于这份说明，不保存）：59.00 用于所有没有单价的商品，"
+                          "“商品名=59.00”只用于这件商品；可重复")
     cmd.add_argument("--out", required=True, type=Path, metavar="FILE",
                      help="输出文件：.pdf 或 .xlsx")
     add_db_option(cmd)
@@ -60,6 +65,21 @@ def _issued_on(text: str | None) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(f"日期“{text}”格式不对，应为 YYYY-MM-DD") from None
+
+
+def _unit_prices(values: list[str]) -> tuple[tuple[str, int], ...]:
+    """--unit-price values: "59.00" (every unpriced item) or "title=59.00"."""
+    prices: dict[str, int] = {}
+    for value in values:
+        title, _, amount = value.rpartition("=")
+        try:
+            fen = yuan_to_fen(parse_yuan(amount.strip(), "单价"))
+        except UserError as exc:
+            raise CommandError(f"--unit-price {value}：{exc}") from None
+        if fen <= 0:
+            raise CommandError(f"--unit-price {value}：单价应大于 0")
+        prices[title.strip()] = fen
+    return tuple(prices.items())
 
 
 def _check_args(args: argparse.Namespace) -> str:
@@ -87,6 +107,7 @@ def _statement(args: argparse.Namespace) -> int:
 
     suffix = _check_args(args)
     issued_on = _issued_on(args.date)
+    prices = _unit_prices(args.unit_price)
     db = open_db(args)
     try:
         with db.reading() as session:
@@ -100,12 +121,12 @@ def _statement(args: argparse.Namespace) -> int:
                 possible = tuple(s.case_id for s in sources if s.possible)
                 if not possible:
                     raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
-                request = StatementRequest(case_ids=possible)
+                request = StatementRequest(case_ids=possible, unit_prices=prices)
             else:
                 platform = Platform.parse(args.platform) if args.platform else None
                 order_id = find_order_id(session, args.order, platform)
                 request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
-                                           description=args.description or "")
+                                           description=args.description or "", unit_prices=prices)
             statements = build_statements(session, request, issued_on)
             missing = missing_shop_details(statements)
     finally:

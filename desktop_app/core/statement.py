@@ -245,7 +245,8 @@ def order_lines(order: OrderFacts, items: Sequence[OrderItemFacts]) -> tuple[tup
     unpriced = [item.title for item, value in zip(items, paid, strict=True) if value is None]
     if unpriced:
         raise StatementIncomplete(
-            f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}；请补全后再写货值说明"
+            f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}。请先导入这张订单的订单导出，"
+            "或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）"
         )
     lines = tuple(StatementLine(item.title, item.spec or "", item.quantity, item.unit_price_fen, value or 0)
                   for item, value in zip(items, paid, strict=True))

@@ -9,7 +9,7 @@ A file that is no after-sales export is refused whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,38 +230,46 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
     try:
         profile, header = _locate(spreadsheet, candidates)
         chosen = profile.platform if platform == "auto" else Platform.parse(platform)
-        columns: dict[str, tuple[int, str]] = {}
-        raw_headers = header.cells
-        for field_name, aliases in profile.columns.items():
-            for alias in aliases:
-                if alias in header.index:
-                    position = header.index[alias]
-                    columns[field_name] = (position, str(raw_headers[position]).strip().lstrip("\ufeff"))
-                    break
         result = CaseFile(path, profile, chosen, warnings=list(problems))
-        reader = _RowReader(columns)
-        reasons = _Reasons()
-        seen: dict[str, int] = {}
-        for number, cells in header.rows:
-            if _skipped(cells):
-                continue
-            result.rows += 1
-            try:
-                values = reader.values(cells)
-                if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
-                    result.rows -= 1  # a footer line (导出时间 …), not a request
-                    continue
-                record = _record(reader, values, number, profile, chosen, reasons, result.warnings)
-            except _RowFailed as failed:
-                result.errors.append(RowError(number, failed.column, failed.message))
-                continue
-            first = seen.get(record.platform_case_no)
-            if first is not None:
-                result.errors.append(RowError(number, reader.header("case_no"),
-                                              f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
-                continue
-            seen[record.platform_case_no] = number
-            result.records.append(record)
+        read_rows(result, header.cells, header.index, header.rows)
         return result
     finally:
         spreadsheet.close()
+
+
+def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[str, int],
+              rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+    """Read the data rows under a header (`index`: normalised header → position) with the file's
+    profile into `result`: records, row errors, warnings (the column-mapping dialog's preview checks
+    its first rows the same way)."""
+    profile, chosen = result.profile, result.platform
+    columns: dict[str, tuple[int, str]] = {}
+    for field_name, aliases in profile.columns.items():
+        for alias in aliases:
+            if alias in index:
+                position = index[alias]
+                columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
+                break
+    reader = _RowReader(columns)
+    reasons = _Reasons()
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        if _skipped(cells):
+            continue
+        result.rows += 1
+        try:
+            values = reader.values(cells)
+            if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
+                result.rows -= 1  # a footer line (导出时间 …), not a request
+                continue
+            record = _record(reader, values, number, profile, chosen, reasons, result.warnings)
+        except _RowFailed as failed:
+            result.errors.append(RowError(number, failed.column, failed.message))
+            continue
+        first = seen.get(record.platform_case_no)
+        if first is not None:
+            result.errors.append(RowError(number, reader.header("case_no"),
+                                          f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
+            continue
+        seen[record.platform_case_no] = number
+        result.records.append(record)

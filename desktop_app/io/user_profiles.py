@@ -479,9 +479,9 @@ def _toml_value(value: str | list[str]) -> str:
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()  # tomli_w does the escaping
 
 
-def profile_toml(data: Mapping[str, Any]) -> str:
+def profile_toml(data: Mapping[str, Any], target: str = "订单") -> str:
     """The profile as the shipped files are written (one line per field), with a note for the reader."""
-    lines = [f"# 列对应方案“{data['label']}”：在“导入其他表格”中保存。",
+    lines = [f"# 列对应方案“{data['label']}”（导入为{target}）：在“导入其他表格”中保存。",
              "# 表头含有 identify 中全部列名的表格会按它导入（程序自带的平台格式优先）。",
              "# 可以用文本编辑器修改，或在“已保存的列对应方案”里删除。", ""]
     tables = {k: v for k, v in data.items() if isinstance(v, dict)}
@@ -501,23 +501,27 @@ def user_profiles_dir() -> Path:
 def save_profile(mapping: ColumnMapping, directory: Path | None = None) -> ImportProfile:
     """Write the mapping as `<id>.toml` (replacing a saved one of the same name) and return it parsed.
 
-    Written to a temporary file first and renamed, so a crash never leaves half a profile behind.
+    Written to a temporary file first and renamed (`write_profile_file`).
     """
     data = profile_table(mapping)
     profile = replace(parse_profile(data), user=True)  # the same check an import will make
     folder = directory or user_profiles_dir()
     path = folder / f"{profile.id}.toml"
-    text = profile_toml(data)
+    write_profile_file(path, profile_toml(data))
+    forget_saved_profiles()
+    return replace(profile, source=path)
+
+
+def write_profile_file(path: Path, text: str) -> None:
+    """Write a profile through a temporary file and a rename: a crash never leaves half a profile."""
     temporary = path.with_suffix(".toml.tmp")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError(f"无法保存列对应方案到“{path}”：{exc.strerror or exc}") from None
-    forget_saved_profiles()
-    return replace(profile, source=path)
 
 
 # --- loading ------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from desktop_app.store.intake_queries import (
     case_facts_by_key,
     case_history,
     case_ids_by_key,
+    import_cache,
     insert_returning_keys,
     order_items_by_order,
     order_refs_by_key,
@@ -119,7 +120,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         if cancel is not None and cancel():
             raise ImportCancelled(parsed.path)  # the transaction rolls back
 
-    with db.transaction() as session:
+    with db.transaction() as session, import_cache(session):
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
@@ -210,8 +211,10 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
         })
     ids = insert_returning_keys(session, Case, "platform_case_key", rows)
+    rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
     insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
                                       for key, events in histories.items() for event in events])
+    histories.clear()
     _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
                            for key, steps in reship_steps.items()}, stamp)
     return ids

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.statement import GoodsValueStatement, ShopProfile, statement_for_claim, statement_for_order
+from desktop_app.core.statement import (
+    GoodsValueStatement,
+    OrderItemFacts,
+    ShopProfile,
+    statement_for_claim,
+    statement_for_order,
+)
 from desktop_app.core.vocabulary import CaseReason, Platform, family_members
 from desktop_app.services.cases import clean_order_no
 from desktop_app.services.shop_profile import profile_for_shop, seal_path
@@ -40,6 +46,9 @@ class StatementRequest:
     # For order statements only: what happened, typed by the user (a claim carries its own).
     incident: str = ""
     description: str = ""
+    # Unit prices (fen) the user gives for this statement to goods the ledger has no price for (an order
+    # known only from an after-sales export): by title, "" for every such item. Never stored.
+    unit_prices: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.claim_ids and not self.order_ids and not self.case_ids:
@@ -115,6 +124,32 @@ def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class TypedPriceItem:
+    """An order item valued at the unit price the user typed for this statement."""
+
+    title: str
+    spec: str | None
+    quantity: int
+    unit_price_fen: int | None
+    paid_fen: int | None = None
+
+
+def with_typed_prices(items: Sequence[OrderItemFacts],
+                      prices: tuple[tuple[str, int], ...]) -> list[OrderItemFacts]:
+    """The items, those without a price or paid amount valued at the typed price for their title (or
+    the one for every item, keyed ""); a stored price is never replaced."""
+    by_title = dict(prices)
+    found: list[OrderItemFacts] = []
+    for item in items:
+        price = by_title.get(item.title, by_title.get("")) if prices else None
+        if price is not None and item.unit_price_fen is None and item.paid_fen is None:
+            found.append(TypedPriceItem(item.title, item.spec, item.quantity, price))
+        else:
+            found.append(item)
+    return found
+
+
 def build_statements(session: Session, request: StatementRequest,
                      issued_on: date | None = None) -> list[GoodsValueStatement]:
     """The statements of `request` in its order: claims first, then orders, then cases (a case with
@@ -142,8 +177,9 @@ def build_statements(session: Session, request: StatementRequest,
         detail = order_detail(session, order_id)
         shop, seal_text = signed_by(
             session.execute(select(Order.shop_id).where(Order.id == order_id)).scalar_one_or_none())
+        items = with_typed_prices(detail.items, request.unit_prices)
         statements.append(statement_for_order(
-            detail.order, detail.items, shop, issued_on=day, incident=request.incident,
+            detail.order, items, shop, issued_on=day, incident=request.incident,
             description=request.description, seal_image=seal_text))
     for source in case_sources(session, request.case_ids):
         if source.claim_id is not None:
@@ -153,7 +189,7 @@ def build_statements(session: Session, request: StatementRequest,
             assert case is not None  # case_sources found it in this transaction
             incident = CaseReason(case.reason).label if case.reason else ""
             by_order = StatementRequest(order_ids=(source.order_id,), incident=incident,
-                                        description=case.description or "")
+                                        description=case.description or "", unit_prices=request.unit_prices)
             statements.extend(replace(s, reference=f"售后单 #{source.case_id}")
                               for s in build_statements(session, by_order, day))
     return statements

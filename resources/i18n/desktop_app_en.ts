@@ -1104,7 +1104,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="431"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="421"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
@@ -1159,28 +1159,28 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="320"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="406"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="396"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="410"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="397"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="409"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="430"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1819,268 +1819,387 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="114"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="119"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="356"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="139"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="142"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="212"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="332"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="273"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="159"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="367"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="170"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="250"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="183"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="253"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="186"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="189"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="178"/>
+        <source>订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）</source>
+        <translation>An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="180"/>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>收货与物流</source>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <source>时间与退货</source>
+        <translation>Times and return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <source>商品与买家</source>
+        <translation>Goods and buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="228"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="296"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="229"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="313"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="362"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
+        <source>售后单号</source>
+        <translation>After-sales no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
+        <source>售后类型</source>
+        <translation>After-sales type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <source>售后状态</source>
+        <translation>After-sales status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <source>售后原因</source>
+        <translation>After-sales reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <source>问题描述</source>
+        <translation>Problem description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <source>退款金额</source>
+        <translation>Refund amount</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <source>申请时间</source>
+        <translation>Requested at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <source>完结时间</source>
+        <translation>Finished at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <source>平台处理时限</source>
+        <translation>Platform deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <source>退货物流公司</source>
+        <translation>Return carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
+        <source>退货物流单号</source>
+        <translation>Return tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="303"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="364"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="305"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="307"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="371"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="433"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="354"/>
+        <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
+        <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
+        <source>售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单</source>
+        <translation>The platform the after-sales numbers belong to: an import finds the same case again by platform and number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="436"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="437"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="496"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="456"/>
+        <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
+        <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="459"/>
+        <source>“%1”列：</source>
+        <translation>column “%1”: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="460"/>
+        <source>第 %1 行</source>
+        <translation>Row %1 </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="477"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="505"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="489"/>
+        <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
+        <translation>These headers are already recognised as “%1”: just use Import.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="495"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="510"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="500"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="522"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="511"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="533"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="530"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -5201,78 +5320,83 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SavedMappingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="548"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="49"/>
         <source>已保存的列对应方案</source>
         <translation>Saved column mappings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="551"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="52"/>
         <source>表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。</source>
         <translation>A sheet whose header has every column of a mapping is read with that mapping when imported (the built-in platform formats come first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="58"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="58"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="557"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="58"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="558"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="59"/>
         <source>识别的列</source>
         <translation>Columns recognised</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="567"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="68"/>
         <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
         <translation>No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="573"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="640"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="146"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="577"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="78"/>
         <source>打开所在文件夹</source>
         <translation>Open the folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="583"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="84"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="597"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="99"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="597"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="99"/>
         <source>一行一个商品</source>
         <translation>One row per item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="637"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="108"/>
+        <source>一行一个售后单</source>
+        <translation>One row per case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="143"/>
         <source>删除列对应方案</source>
         <translation>Delete column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="638"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="144"/>
         <source>删除方案“%1”？以后这种表格需要重新对应各列。</source>
         <translation>Delete the mapping “%1”? Sheets like this will need their columns mapped again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="641"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="147"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -6589,22 +6713,22 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="47"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="48"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="48"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="49"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="90"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="91"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>

@@ -14,13 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.user_profiles import MAPPABLE_FIELDS, ColumnMapping, save_profile
-from desktop_app.ui.imports.column_mapping_dialog import (
-    FIELD_GROUPS,
-    ColumnMappingDialog,
-    PreviewModel,
-    SavedMappingsDialog,
-)
+from desktop_app.ui.imports.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog
 from desktop_app.ui.imports.import_dialog import ImportDialog
+from desktop_app.ui.imports.mapping_preview import PreviewModel
+from desktop_app.ui.imports.saved_mappings_dialog import SavedMappingsDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 

@@ -1,10 +1,14 @@
 """导入其他表格: map the columns of a sheet no platform profile knows (a supplier's 发货单, the shop's
-own old 台账) to the ledger's fields, save that as a reusable profile and import with it.
+own old 台账, an ERP's 售后单 export) to the ledger's order fields or case fields, save that as a
+reusable profile and import with it.
 
 The file is read on the worker thread (io/user_profiles.preview_sheet); the dialog shows its first
-rows, proposes a column for each field and checks the choices as they change. "保存并导入" saves
-the profile and hands the file to the normal import (ImportDialog) through `import_requested`.
-`SavedMappingsDialog` lists the saved profiles and deletes them.
+rows, proposes a column for each field and checks the choices as they change. "导入为" chooses the
+target: 订单 (an order profile, io/user_profiles) or 售后单 (an after-sales profile, io/case_mapping,
+whose preview rows are read as the import will, with row errors in Chinese). "保存并导入" saves the
+profile and hands the file to the normal import (ImportDialog): order sheets through
+`import_requested` with the profile's id, after-sales sheets through `cases_import_requested` (the
+import finds the saved profile by the file's headers, as every later import will).
 """
 
 from __future__ import annotations
@@ -12,30 +16,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.vocabulary import Platform
+from desktop_app.io.case_mapping import (
+    CASE_MAPPABLE_FIELDS,
+    CaseMapping,
+    PreviewCheck,
+    check_case_mapping,
+    check_preview_rows,
+    save_case_profile,
+    shipped_case_profile_for,
+    suggest_case_columns,
+)
+from desktop_app.io.case_profiles import CaseProfile
 from desktop_app.io.import_profiles import ImportProfile, Layout
 from desktop_app.io.user_profiles import (
     HEADER_ROWS_SEARCHED,
@@ -47,7 +53,6 @@ from desktop_app.io.user_profiles import (
     SheetPreview,
     check_columns,
     check_mapping,
-    delete_profile,
     guess_layout,
     guess_platform,
     load_saved_profiles,
@@ -56,18 +61,17 @@ from desktop_app.io.user_profiles import (
     shipped_profile_for,
     suggest_columns,
     suggest_label,
-    user_profiles_dir,
 )
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.imports.mapping_fields import FieldPanel
+from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-HEADER_BACKGROUND = QColor("#fff1c2")
-ABOVE_HEADER_FOREGROUND = QColor("#9a9a9a")
 PROBLEM_COLOR = "#c62828"
 MAX_PROBLEMS_SHOWN = 4
-MAX_COLUMN_WIDTH = 220
+MAX_ROW_ERRORS_SHOWN = 5
+ORDERS, CASES = "orders", "cases"  # the targets
 # How the fields are grouped on screen (names as in user_profiles.MAPPABLE_FIELDS).
 FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("order", ("order_no", "status", "shop_name", "buyer_nick", "paid", "goods", "postage", "paid_at",
@@ -76,85 +80,12 @@ FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "succeeded_at")),
     ("item", ("title", "spec", "sku_code", "quantity", "unit_price")),
 )
-
-
-class PreviewModel(QAbstractTableModel):
-    """The first rows of the sheet as text; the header row highlighted, rows above it greyed.
-
-    Column headings show the letter Excel shows and, once mapped, the field the column feeds.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[tuple[int, tuple[str, ...]], ...] = ()
-        self._letters: list[str] = []
-        self._header_row: int | None = None
-        self._mapped: dict[int, str] = {}
-
-    def set_preview(self, preview: SheetPreview | None, header_row: int | None) -> None:
-        self.beginResetModel()
-        self._rows = preview.rows if preview is not None else ()
-        self._letters = [c.letter for c in preview.columns(header_row or 0)] if preview is not None else []
-        self._header_row = header_row
-        self._mapped = {}
-        self.endResetModel()
-
-    def set_header_row(self, header_row: int | None) -> None:
-        self._header_row = header_row
-        if self._rows and self._letters:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._letters) - 1))
-
-    def set_mapped(self, mapped: dict[int, str]) -> None:
-        """Column index → the field label shown under the column letter."""
-        self._mapped = dict(mapped)
-        if self._letters:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._letters) - 1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._letters)
-
-    def row_number(self, row: int) -> int:
-        return self._rows[row][0]
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        number, cells = self._rows[index.row()]
-        text = cells[index.column()] if index.column() < len(cells) else ""
-        is_header = number == self._header_row
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return text
-        if role == Qt.ItemDataRole.BackgroundRole and is_header:
-            return QBrush(HEADER_BACKGROUND)
-        if role == Qt.ItemDataRole.FontRole and is_header:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if (role == Qt.ItemDataRole.ForegroundRole and self._header_row is not None
-                and number < self._header_row):
-            return QBrush(ABOVE_HEADER_FOREGROUND)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            if not 0 <= section < len(self._letters):
-                return None
-            field = self._mapped.get(section)
-            return f"{self._letters[section]}\n{field}" if field else self._letters[section]
-        if not 0 <= section < len(self._rows):
-            return None
-        return str(self._rows[section][0])
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+# The case fields (io/case_mapping.CASE_MAPPABLE_FIELDS) on screen.
+CASE_FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("case", ("case_no", "order_no", "kind", "status", "reason", "description", "amount")),
+    ("times", ("requested_at", "finished_at", "platform_due_at", "return_carrier", "return_tracking_no")),
+    ("goods", ("title", "spec", "quantity", "sku_code", "buyer_nick")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +98,9 @@ class ColumnMappingDialog(QDialog):
     """Map one file's columns to fields, save the mapping as a profile, then import the file with it."""
 
     import_requested = Signal(object, str)  # list[Path], the saved profile's id
+    cases_import_requested = Signal(object)  # list[Path]: an after-sales sheet, its profile saved
     preview_loaded = Signal()
-    saved = Signal(object)  # ImportProfile
+    saved = Signal(object)  # ImportProfile, or CaseProfile for an after-sales sheet
 
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,8 +121,8 @@ class ColumnMappingDialog(QDialog):
         self.file_label.setToolTip(str(path))
         self.file_label.setStyleSheet("font-weight:bold")
         layout.addWidget(self.file_label)
-        intro = QLabel(self.tr("说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，"
-                               "表头相同的表格以后会自动识别。"))
+        self.intro = intro = QLabel(self._intro_text(ORDERS))
+        intro.setObjectName("mapping_intro")
         intro.setWordWrap(True)
         intro.setStyleSheet("color:#666")
         layout.addWidget(intro)
@@ -217,15 +149,7 @@ class ColumnMappingDialog(QDialog):
         layout.addLayout(where)
 
         self.model = PreviewModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("mapping_preview")
-        self.table.setModel(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setMinimumHeight(150)
+        self.table = PreviewTable(self.model)
         layout.addWidget(self.table, 1)
 
         settings = QHBoxLayout()
@@ -247,36 +171,39 @@ class ColumnMappingDialog(QDialog):
         for value in MAPPABLE_LAYOUTS:
             self.layout_combo.addItem(layout_names[value], value.value)
         self.layout_combo.currentIndexChanged.connect(self._layout_chosen)
+        self.target_combo = QComboBox()
+        self.target_combo.setObjectName("mapping_target")
+        self.target_combo.addItem(self.tr("订单"), ORDERS)
+        self.target_combo.addItem(self.tr("售后单"), CASES)
+        self.target_combo.setToolTip(self.tr("订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）"))
+        self.target_combo.currentIndexChanged.connect(self._target_chosen)
+        settings.addWidget(QLabel(self.tr("导入为")))
+        settings.addWidget(self.target_combo)
+        settings.addSpacing(12)
         settings.addWidget(QLabel(self.tr("方案名称")))
         settings.addWidget(self.name_edit, 2)
         settings.addSpacing(12)
         settings.addWidget(QLabel(self.tr("平台")))
         settings.addWidget(self.platform_combo)
         settings.addSpacing(12)
-        settings.addWidget(QLabel(self.tr("每行是")))
+        self.layout_label = QLabel(self.tr("每行是"))
+        settings.addWidget(self.layout_label)
         settings.addWidget(self.layout_combo, 2)
         layout.addLayout(settings)
 
-        self.field_combos: dict[str, QComboBox] = {}
-        self._field_labels: dict[str, QLabel] = {}
-        groups = QHBoxLayout()
-        titles = {"order": self.tr("订单"), "delivery": self.tr("收货与物流"), "item": self.tr("商品")}
-        for group, names in FIELD_GROUPS:
-            box = QGroupBox(titles[group])
-            form = QFormLayout(box)
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            for name in names:
-                combo = QComboBox()
-                combo.setObjectName(f"field_{name}")
-                combo.setMinimumContentsLength(10)
-                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                combo.currentIndexChanged.connect(self._validate)
-                label = QLabel()
-                self._field_labels[name] = label
-                self.field_combos[name] = combo
-                form.addRow(label, combo)
-            groups.addWidget(box, 1)
-        layout.addLayout(groups)
+        titles = {"order": self.tr("订单"), "delivery": self.tr("收货与物流"), "item": self.tr("商品"),
+                  "case": self.tr("售后单"), "times": self.tr("时间与退货"), "goods": self.tr("商品与买家")}
+        self.order_fields = FieldPanel(tuple((titles[g], names) for g, names in FIELD_GROUPS),
+                                       {name: self.field_label(name) for _, names in FIELD_GROUPS for name in names},
+                                       "field_")
+        self.case_fields = FieldPanel(tuple((titles[g], names) for g, names in CASE_FIELD_GROUPS),
+                                      self._case_labels(), "case_field_")
+        self.field_combos = self.order_fields.combos
+        self.case_combos = self.case_fields.combos
+        for panel in (self.order_fields, self.case_fields):
+            panel.changed.connect(self._validate)
+            layout.addWidget(panel)
+        self.case_fields.hide()
         self._label_fields()
 
         self.notice = QLabel()
@@ -290,6 +217,12 @@ class ColumnMappingDialog(QDialog):
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(f"color:{PROBLEM_COLOR}")
         layout.addWidget(self.problems)
+        self.row_errors = QLabel()
+        self.row_errors.setObjectName("mapping_row_errors")
+        self.row_errors.setWordWrap(True)
+        self.row_errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.row_errors.hide()
+        layout.addWidget(self.row_errors)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -317,15 +250,23 @@ class ColumnMappingDialog(QDialog):
         }
         return names.get(name, name)
 
+    def _case_labels(self) -> dict[str, str]:
+        names = {
+            "case_no": self.tr("售后单号"), "order_no": self.tr("订单号"), "kind": self.tr("售后类型"),
+            "status": self.tr("售后状态"), "reason": self.tr("售后原因"), "description": self.tr("问题描述"),
+            "amount": self.tr("退款金额"), "requested_at": self.tr("申请时间"), "finished_at": self.tr("完结时间"),
+            "platform_due_at": self.tr("平台处理时限"), "return_carrier": self.tr("退货物流公司"),
+            "return_tracking_no": self.tr("退货物流单号"), "title": self.tr("商品名称"), "spec": self.tr("商品规格"),
+            "quantity": self.tr("数量"), "sku_code": self.tr("商家编码"), "buyer_nick": self.tr("买家昵称"),
+        }
+        return {spec.name: names.get(spec.name, spec.label) for spec in CASE_MAPPABLE_FIELDS}
+
     def _required(self) -> set[str]:
         return {"order_no", "title"} if self.chosen_layout() is Layout.ITEM_ROWS else {"order_no"}
 
     def _label_fields(self) -> None:
-        required = self._required()
-        for name, label in self._field_labels.items():
-            text = self.field_label(name)
-            label.setText(text + (" *" if name in required else ""))
-            label.setStyleSheet("font-weight:bold" if name in required else "")
+        self.order_fields.mark_required(self._required())
+        self.case_fields.mark_required({spec.name for spec in CASE_MAPPABLE_FIELDS if spec.required})
 
     # --- reading ------------------------------------------------------------------------------
     def _load(self, sheet: str | None) -> None:
@@ -374,9 +315,10 @@ class ColumnMappingDialog(QDialog):
         self.preview_loaded.emit()
 
     def _set_form_enabled(self, enabled: bool) -> None:
-        for widget in (self.header_spin, self.name_edit, self.platform_combo, self.layout_combo,
-                       *self.field_combos.values()):
+        for widget in (self.header_spin, self.name_edit, self.platform_combo, self.layout_combo, self.target_combo):
             widget.setEnabled(enabled)
+        self.order_fields.set_choices_enabled(enabled)
+        self.case_fields.set_choices_enabled(enabled)
         self.save_button.setEnabled(enabled)
 
     def _sheet_chosen(self) -> None:
@@ -394,27 +336,35 @@ class ColumnMappingDialog(QDialog):
         self._fill_columns(guess=False)  # the platform and layout chosen stay
 
     def _arrange_preview(self) -> None:
-        """Size columns to the header and the data (not to a long title line above them, which
-        spans the whole width instead)."""
-        preview = self.preview
-        if preview is None:
-            return
-        header_row = self.header_spin.value()
-        self.table.clearSpans()
-        metrics = self.table.fontMetrics()
-        widths = [metrics.horizontalAdvance(c.letter) + 24 for c in preview.columns(header_row)]
-        for row, (number, cells) in enumerate(preview.rows):
-            if number < header_row and sum(1 for c in cells if c) <= 1 and len(widths) > 1:
-                self.table.setSpan(row, 0, 1, len(widths))
-                continue
-            for column, text in enumerate(cells[:len(widths)]):
-                extra = 28 if number == header_row else 16  # bold header text is wider
-                widths[column] = max(widths[column], metrics.horizontalAdvance(text) + extra)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, min(width, MAX_COLUMN_WIDTH))
+        if self.preview is not None:
+            self.table.arrange(self.preview, self.header_spin.value())
 
     def _layout_chosen(self) -> None:
         self._label_fields()
+        self._validate()
+
+    def target(self) -> str:
+        return str(self.target_combo.currentData() or ORDERS)
+
+    def set_target(self, target: str) -> None:
+        self.target_combo.setCurrentIndex(max(self.target_combo.findData(target), 0))
+
+    def _intro_text(self, target: str) -> str:
+        if target == CASES:
+            return self.tr("说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；"
+                           "只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。")
+        return self.tr("说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，"
+                       "表头相同的表格以后会自动识别。")
+
+    def _target_chosen(self) -> None:
+        cases = self.target() == CASES
+        self.intro.setText(self._intro_text(self.target()))
+        self.order_fields.setVisible(not cases)
+        self.case_fields.setVisible(cases)
+        self.layout_label.setVisible(not cases)
+        self.layout_combo.setVisible(not cases)
+        self.platform_combo.setToolTip(self.tr("售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单")
+                                       if cases else self.tr("订单号属于哪个平台：与已导入的同平台订单按订单号合并"))
         self._validate()
 
     # --- columns ------------------------------------------------------------------------------
@@ -425,27 +375,25 @@ class ColumnMappingDialog(QDialog):
             return
         header_row = self.header_spin.value()
         self._columns = self.preview.columns(header_row)
-        proposal = suggest_columns([c.header for c in self._columns])
+        headers = [c.header for c in self._columns]
+        proposal = suggest_columns(headers)
+        case_proposal = suggest_case_columns(headers)
+        texts = (self.tr("（不导入）"), self.tr("%1（%2 列）"), self.tr("（%1 列，无表头）"))
         self._filling = True
         try:
-            for name, combo in self.field_combos.items():
-                combo.clear()
-                combo.addItem(self.tr("（不导入）"), None)
-                for column in self._columns:
-                    header = " ".join(column.header.split())  # a header cell may hold line breaks
-                    text = (self.tr("%1（%2 列）").replace("%1", header).replace("%2", column.letter)
-                            if header else self.tr("（%1 列，无表头）").replace("%1", column.letter))
-                    combo.addItem(text, column.index)
-                wanted = proposal.get(name)
-                position = combo.findData(wanted) if wanted is not None else 0
-                combo.setCurrentIndex(max(position, 0))
+            self.order_fields.fill(self._columns, proposal, *texts)
+            self.case_fields.fill(self._columns, case_proposal, *texts)
             if guess:
                 order_no = proposal.get("order_no")
                 self.set_layout(guess_layout(self.preview, header_row, order_no))
                 platform = guess_platform(self.preview, header_row, order_no)
                 self.platform_combo.setCurrentIndex(max(self.platform_combo.findData(platform.value), 0))
+                # A sheet with an after-sales number, a type and a status is a list of cases.
+                is_cases = all(name in case_proposal for name in ("case_no", "kind", "status"))
+                self.set_target(CASES if is_cases else ORDERS)
         finally:
             self._filling = False
+        self._target_chosen()
         self._label_fields()
         self._validate()
 
@@ -453,26 +401,29 @@ class ColumnMappingDialog(QDialog):
         self.layout_combo.setCurrentIndex(max(self.layout_combo.findData(layout.value), 0))
 
     def choose_column(self, field: str, header: str | None) -> None:
-        """Point a field at the column with this header text (None: not imported)."""
-        combo = self.field_combos[field]
-        if header is None:
-            combo.setCurrentIndex(0)
-            return
-        column = next((c for c in self._columns if c.header == header), None)
-        if column is None:
+        """Point a field of the current target at the column with this header text (None: not imported)."""
+        column = None if header is None else next((c for c in self._columns if c.header == header), None)
+        if header is not None and column is None:
             raise KeyError(header)
-        combo.setCurrentIndex(combo.findData(column.index))
+        (self.case_fields if self.target() == CASES else self.order_fields).choose(field, column)
 
     def chosen_columns(self) -> dict[str, int | None]:
-        return {name: combo.currentData() for name, combo in self.field_combos.items()}
+        return (self.case_fields if self.target() == CASES else self.order_fields).chosen()
+
+    def _headers_of(self, chosen: dict[str, int | None]) -> dict[str, str]:
+        by_index = {c.index: c for c in self._columns}
+        return {name: by_index[index].header for name, index in chosen.items()
+                if index is not None and index in by_index}
+
+    def case_mapping(self) -> CaseMapping:
+        return CaseMapping(self.name_edit.text(), self.platform_combo.currentData() or Platform.OTHER.value,
+                           self._headers_of(self.case_fields.chosen()))
 
     def chosen_layout(self) -> Layout:
         return Layout(self.layout_combo.currentData() or Layout.ORDER_ROWS.value)
 
     def mapping(self) -> ColumnMapping:
-        by_index = {c.index: c for c in self._columns}
-        columns = {name: by_index[index].header for name, index in self.chosen_columns().items()
-                   if index is not None and index in by_index}
+        columns = self._headers_of(self.order_fields.chosen())
         sheet = self.preview.sheet if self.preview is not None and len(self.preview.sheet_names) > 1 else None
         return ColumnMapping(self.name_edit.text(), self.platform_combo.currentData() or Platform.OTHER.value,
                              self.chosen_layout(), columns, sheet)
@@ -481,12 +432,42 @@ class ColumnMappingDialog(QDialog):
     def current_problems(self) -> list[str]:
         if self.preview is None or not self.preview.rows:
             return []
+        if self.target() == CASES:
+            labelled = {self.case_fields.labels[name]: index for name, index in self.case_fields.chosen().items()}
+            return [*check_columns(self._columns, labelled), *check_case_mapping(self.case_mapping())]
         return [*check_columns(self._columns, self.chosen_columns()), *check_mapping(self.mapping())]
+
+    def preview_check(self) -> PreviewCheck | None:
+        """The preview's rows under the header read with the current after-sales mapping (None for
+        order sheets)."""
+        if self.preview is None or self.target() != CASES:
+            return None
+        header_row = self.header_spin.value()
+        header = next((h for (number, _), h in zip(self.preview.rows, self.preview.headers, strict=True)
+                       if number == header_row), ())
+        below = [(number, cells) for number, cells in self.preview.rows if number > header_row]
+        return check_preview_rows(self.case_mapping(), header, below)
+
+    def _show_row_errors(self, problems: list[str]) -> None:
+        check = None if problems else self.preview_check()
+        if check is None:
+            self.row_errors.hide()
+            return
+        lines = [self.tr("预览的数据行中 %1 行可以导入，%2 行有问题：").replace("%1", str(check.good))
+                 .replace("%2", str(len(check.errors)))]
+        for error in check.errors[:MAX_ROW_ERRORS_SHOWN]:
+            column = self.tr("“%1”列：").replace("%1", error.column) if error.column else ""
+            lines.append(self.tr("第 %1 行").replace("%1", str(error.row)) + column + error.message)
+        lines += check.warnings[:MAX_ROW_ERRORS_SHOWN]
+        self.row_errors.setText("\n".join(lines) if check.errors or check.warnings else lines[0].split("，")[0])
+        self.row_errors.setStyleSheet(f"color:{PROBLEM_COLOR}" if check.errors else "color:#2e7d32")
+        self.row_errors.show()
 
     def _validate(self) -> None:
         if self._filling or self.preview is None:
             return
-        mapped = {index: self.field_label(name) for name, index in self.chosen_columns().items() if index is not None}
+        panel = self.case_fields if self.target() == CASES else self.order_fields
+        mapped = {index: panel.labels[name] for name, index in panel.chosen().items() if index is not None}
         self.model.set_mapped(mapped)
         problems = self.current_problems()
         shown = problems[:MAX_PROBLEMS_SHOWN]
@@ -496,11 +477,20 @@ class ColumnMappingDialog(QDialog):
             text += "\n" + self.tr("……另有 %1 个问题").replace("%1", str(more))
         self.problems.setText(text)
         self.save_button.setEnabled(not problems and not self._saving and bool(self.preview.rows))
+        self._show_row_errors(problems)
         self._show_notice()
 
     def _show_notice(self) -> None:
         notes: list[str] = []
-        shipped = shipped_profile_for([c.header for c in self._columns])
+        headers = [c.header for c in self._columns]
+        if self.target() == CASES:
+            known = shipped_case_profile_for(headers)
+            if known is not None:
+                notes.append(self.tr("这个表格的表头已能被“%1”自动识别，直接用“导入”即可。").replace("%1", known.label))
+            self.notice.setText("\n".join(notes))
+            self.notice.setVisible(bool(notes))
+            return
+        shipped = shipped_profile_for(headers)
         if shipped is not None:
             notes.append(self.tr("这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。")
                          .replace("%1", shipped.label))
@@ -516,16 +506,23 @@ class ColumnMappingDialog(QDialog):
         self._validate()
         if self.preview is None or self.current_problems() or self._saving:
             return
-        mapping = self.mapping()
         self._saving = True
         self.save_button.setEnabled(False)
         self.status.setText(self.tr("正在保存……"))
+        if self.target() == CASES:
+            cases = self.case_mapping()
+            self._context.runner.run(lambda: save_case_profile(cases), self._saved_profile, self._save_failed)
+            return
+        mapping = self.mapping()
         self._context.runner.run(lambda: save_profile(mapping), self._saved_profile, self._save_failed)
 
-    def _saved_profile(self, profile: ImportProfile) -> None:
+    def _saved_profile(self, profile: ImportProfile | CaseProfile) -> None:
         self._saving = False
         self.saved.emit(profile)
-        self.import_requested.emit([self.path], profile.id)
+        if isinstance(profile, CaseProfile):
+            self.cases_import_requested.emit([self.path])
+        else:
+            self.import_requested.emit([self.path], profile.id)
         self.accept()
 
     def _save_failed(self, error: Exception) -> None:
@@ -533,123 +530,3 @@ class ColumnMappingDialog(QDialog):
         self.status.setText(self.tr("未能保存"))
         self.problems.setText(describe_error(error))
         self._validate()
-
-
-class SavedMappingsDialog(QDialog):
-    """The saved column mappings: what each recognises, deleting one, and their folder."""
-
-    loaded = Signal()
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._context = context
-        self._saved = SavedProfiles()
-        self.confirmation: QMessageBox | None = None
-        self.setWindowTitle(self.tr("已保存的列对应方案"))
-        self.setMinimumSize(760, 360)
-        layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。"))
-        intro.setWordWrap(True)
-        intro.setStyleSheet("color:#666")
-        layout.addWidget(intro)
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("saved_mappings")
-        self.table.setHorizontalHeaderLabels([self.tr("方案名称"), self.tr("平台"), self.tr("每行是"),
-                                              self.tr("识别的列")])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        layout.addWidget(self.table, 1)
-        self.empty = QLabel(self.tr("还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。"))
-        self.empty.setObjectName("saved_mappings_empty")
-        self.empty.setStyleSheet("color:#777")
-        self.empty.hide()
-        layout.addWidget(self.empty)
-        buttons = QHBoxLayout()
-        self.delete_button = QPushButton(self.tr("删除"))
-        self.delete_button.setObjectName("delete_mapping")
-        self.delete_button.setEnabled(False)
-        self.delete_button.clicked.connect(self.ask_to_delete)
-        folder = QPushButton(self.tr("打开所在文件夹"))
-        folder.clicked.connect(self.open_folder)
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(folder)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        close.rejected.connect(self.reject)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.refresh()
-
-    def refresh(self) -> None:
-        self._context.runner.run(load_saved_profiles, self._show, self._failed)
-
-    def _failed(self, error: Exception) -> None:
-        QMessageBox.warning(self, self.windowTitle(), describe_error(error))
-
-    def _show(self, saved: SavedProfiles) -> None:
-        self._saved = saved
-        layout_names = {Layout.ORDER_ROWS: self.tr("一行一个订单"), Layout.ITEM_ROWS: self.tr("一行一个商品")}
-        rows: list[tuple[str, list[str], str | None]] = []
-        for profile in saved.profiles:
-            columns = "、".join(group[0] for group in profile.identify)
-            rows.append((profile.id, [profile.label, labels.platform(profile.platform.value),
-                                      layout_names.get(profile.layout, profile.layout.value), columns], None))
-        for problem in saved.problems:
-            rows.append((problem.path.name, [problem.path.name, "", "", problem.message], problem.message))
-        self.table.setRowCount(len(rows))
-        for row, (key, values, error) in enumerate(rows):
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, key)
-                item.setToolTip(value)
-                if error is not None:
-                    item.setForeground(QBrush(QColor(PROBLEM_COLOR)))
-                self.table.setItem(row, column, item)
-        self.table.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
-        self._selection_changed()
-        self.loaded.emit()
-
-    def keys(self) -> list[str]:
-        """The id (or, for a broken file, the file name) of each row."""
-        return [str(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)) for row in range(self.table.rowCount())]
-
-    def selected_key(self) -> str | None:
-        rows = {index.row() for index in self.table.selectedIndexes()}
-        if len(rows) != 1:
-            return None
-        return str(self.table.item(rows.pop(), 0).data(Qt.ItemDataRole.UserRole))
-
-    def _selection_changed(self) -> None:
-        self.delete_button.setEnabled(self.selected_key() is not None)
-
-    def ask_to_delete(self) -> None:
-        key = self.selected_key()
-        if key is None:
-            return
-        name = self.table.item(self.table.currentRow(), 0).text()
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("删除列对应方案"),
-                          self.tr("删除方案“%1”？以后这种表格需要重新对应各列。").replace("%1", name),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("删除"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        yes = box.button(QMessageBox.StandardButton.Yes)
-        box.buttonClicked.connect(lambda button: self.delete(key) if button is yes else None)
-        self.confirmation = box
-        box.open()
-
-    def delete(self, key: str) -> None:
-        self._context.runner.run(lambda: delete_profile(key), lambda _path: self.refresh(), self._failed)
-
-    def open_folder(self) -> None:
-        folder = user_profiles_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     # The import code is loaded in the background after start (ui/window/startup.py), not with the window.
     from desktop_app.services.file_intake import IntakeResult
     from desktop_app.ui.cases.cases_tab import CasesTab
-    from desktop_app.ui.imports.column_mapping_dialog import ColumnMappingDialog, SavedMappingsDialog
+    from desktop_app.ui.imports.column_mapping_dialog import ColumnMappingDialog
     from desktop_app.ui.imports.import_dialog import ImportDialog
+    from desktop_app.ui.imports.saved_mappings_dialog import SavedMappingsDialog
     from desktop_app.ui.orders.orders_tab import OrdersTab
 
 LAST_IMPORT_FOLDER_KEY = "import/last_folder"
@@ -101,11 +102,12 @@ class WindowImports:
         dialog = ColumnMappingDialog(self.context, path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_requested.connect(self.import_files)
+        dialog.cases_import_requested.connect(self.import_files)
         dialog.open()
         return dialog
 
     def open_saved_mappings(self) -> SavedMappingsDialog:
-        from desktop_app.ui.imports.column_mapping_dialog import SavedMappingsDialog
+        from desktop_app.ui.imports.saved_mappings_dialog import SavedMappingsDialog
 
         dialog = SavedMappingsDialog(self.context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
