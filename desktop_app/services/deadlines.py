@@ -24,8 +24,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -231,8 +229,6 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield unique[start:start + _CHUNK]
 
 
-_Key = tuple[int, str]
-_Compared = tuple[Any, ...]
 _OPEN = DeadlineStatus.OPEN
 _from_iso = datetime.fromisoformat
 
@@ -311,7 +307,8 @@ def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select
             _ORDERS.c.paid_fen,
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
-        .where(condition),
+        .where(condition)
+        .order_by(_CASES.c.id),
         select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
         .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids), _EVENTS.c.undone_by.is_(None))
         .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id),
@@ -319,7 +316,9 @@ def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select
             _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
             _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
             _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
-        ).where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None)),  # not claim follow-ups
+        )
+        .where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None))  # not claim follow-ups
+        .order_by(_DEADLINES.c.case_id),
     )
 
 
@@ -328,36 +327,16 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     cases = _fetch(session, read_cases)
     if not cases:
         return 0
-
-    # Every occurrence of each milestone per case, in time order: the engine evaluates rounds.
-    # Values stay raw here; only the milestones a case's timers read get converted below.
-    events: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
-    for case_id, group in groupby(_fetch(session, read_events), key=itemgetter(0)):
-        log: dict[str, list[tuple[Any, Any]]] = {}
-        for _, milestone, at, date_only in group:
-            found = log.get(milestone)
-            if found is None:
-                log[milestone] = [(at, date_only)]
-            else:
-                found.append((at, date_only))
-        events[case_id] = log
-
-    # What is stored, in the order of ComputedDeadline's fields 1..7 and its penalty_fen, to compare.
-    stored: dict[_Key, tuple[int, _Compared]] = {}
-    duplicates: list[int] = []
-    for (deadline_id, case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated,
-         penalty_fen) in _fetch(session, read_deadlines):
-        key = (case_id, timer_id)
-        if key in stored:
-            duplicates.append(deadline_id)
-            continue
-        # `estimated` stays as the driver gives it: 0/1 compares equal to False/True.
-        stored[key] = (deadline_id, (name, _stored(starts_at), _stored(due_at), action, status,
-                                     None if met_at is None else _stored(met_at), estimated, penalty_fen))
-
+    # The three reads come sorted by case id: each case takes its run of events and of stored rows
+    # as the walk reaches it (no per-slice dictionaries of every event and every stored row).
+    events = _fetch(session, read_events)
+    rows = _fetch(session, read_deadlines)
+    event_count, row_count = len(events), len(rows)
+    e = r = 0
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     case_updates: list[dict[str, Any]] = []
+    stale: list[int] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
@@ -368,17 +347,22 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             pack = pack_for_platform(packs, platform)
             plan = plans[(platform, kind, reason)] = (pack, pack.milestones_read(kind, reason))
         pack, read = plan
+        # The case's events first, then its own columns, then the order's times, each only where
+        # nothing more specific gave the milestone. Only what this case's timers read is converted.
+        milestones: dict[str, list[tuple[datetime, bool]]] = {}
+        while e < event_count and events[e][0] < case_id:
+            e += 1  # a case created between the reads (PostgreSQL reads each statement afresh)
+        while e < event_count and events[e][0] == case_id:
+            _, name, raw_at, date_only = events[e]
+            e += 1
+            if name in read:
+                found = milestones.get(name)
+                if found is None:
+                    milestones[name] = [(_stored(raw_at), bool(date_only))]
+                else:
+                    found.append((_stored(raw_at), bool(date_only)))
         computed: list[ComputedDeadline] = []
         if read:
-            # The case's events first, then its own columns, then the order's times, each only
-            # where nothing more specific gave the milestone. Only what this case's timers read
-            # is converted (most cases read a handful of names).
-            milestones: dict[str, list[tuple[datetime, bool]]] = {}
-            case_events = events.get(case_id)
-            if case_events:
-                for name, occurrences in case_events.items():
-                    if name in read:
-                        milestones[name] = [(_stored(raw_at), bool(date_only)) for raw_at, date_only in occurrences]
             if requested_at is not None and "requested" in read and "requested" not in milestones:
                 milestones["requested"] = [(_stored(requested_at), False)]
             if "signed" in read and "signed" not in milestones:
@@ -396,26 +380,36 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
                 calendar=calendar, paid_fen=paid_fen,
             )
+        # The case's stored rows by timer; a second row of one timer is a duplicate to delete.
+        stored: dict[str, Any] = {}
+        while r < row_count and rows[r][1] < case_id:
+            r += 1
+        while r < row_count and rows[r][1] == case_id:
+            row = rows[r]
+            r += 1
+            if row[2] in stored:
+                stale.append(row[0])
+            else:
+                stored[row[2]] = row
         first: ComputedDeadline | None = None
         for deadline in computed:
             # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
-            existing = stored.pop((case_id, deadline[0]), None)
-            if existing is None:
+            row = stored.pop(deadline[0], None)
+            if row is None:
                 inserts.append(_row_values(case_id, deadline))
-            else:
-                compared = (*deadline[1:8], deadline[10])
-                if existing[1] != compared:
-                    updates.append({"id": existing[0], **dict(zip(_UPDATED, compared, strict=True)),
-                                    "status": deadline[5].value})
+            elif _differs(row, deadline):
+                updates.append({"id": row[0], **dict(zip(_UPDATED, (*deadline[1:8], deadline[10]), strict=True)),
+                                "status": deadline[5].value})
             if first is None and deadline[5] is _OPEN:
                 first = deadline  # `computed` is sorted by due time
+        if stored:
+            stale.extend(row[0] for row in stored.values())
         if first is None:
             if next_due_at is not None or next_due_name is not None:
                 case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or _stored(next_due_at) != first.due_at:
             case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
 
-    stale = [deadline_id for deadline_id, _ in stored.values()] + duplicates
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
     update_rows(session, Deadline, "id", updates)
@@ -428,6 +422,17 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     if stale or updates or inserts:
         _expire_loaded_deadlines(session)
     return len(cases)
+
+
+def _differs(row: Any, d: ComputedDeadline) -> bool:
+    """Whether a stored row (as `recompute_reads` reads it) differs from the computed deadline: the
+    cheap columns first, the times (parsed from their stored form) only when those agree. The driver's
+    0/1 for `estimated` compares equal to False/True, the stored status text to the StrEnum."""
+    met_at = row[8]
+    return (row[3] != d[1] or row[6] != d[4] or row[7] != d[5] or row[9] != d[7] or row[10] != d[10]
+            or _stored(row[5]) != d[3] or _stored(row[4]) != d[2]
+            or (d[6] is None if met_at is not None else d[6] is not None)
+            or (met_at is not None and _stored(met_at) != d[6]))
 
 
 # Columns an update rewrites; case_id and timer_id are the row's identity and never change.
