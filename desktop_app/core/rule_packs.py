@@ -45,6 +45,12 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     kinds = ["return_refund", "exchange"]    # optional: only cases of these kinds
     durations = { seller_confirm_return = { days = 20 } }
 
+    [[campaigns]]                            # a platform campaign an order is sold in, at any time
+    id = "juhuasuan"                         # what `orders.campaign` holds (set by the shop)
+    name = "聚划算"
+    durations = { ship_by = { days = 7 } }   # the timers of its orders that run longer
+    kinds = ["refund_only"]                  # optional: only cases of these kinds
+
 A timer runs for the window's duration instead when one of the events the window is keyed to (in
 the timer's round) falls inside the window: the seeds key the holiday rules to the buyer's request
 ("期间申请/修改退换货的"), so a return shipped after the window for a request made inside it still
@@ -74,6 +80,7 @@ from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
     MILESTONES,
     ORDER_MILESTONES,
+    Campaign,
     DateOnlyStart,
     Duration,
     DurationUnit,
@@ -91,7 +98,7 @@ from desktop_app.core.working_days import WorkdayOverrides
 __all__ = [
     "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "GENERIC_PACK", "MAX_ACTION_LENGTH",
     "MAX_DURATION", "MAX_NAME_LENGTH", "MILESTONES", "ORDER_MILESTONES", "PACK_NAMES", "WORKDAYS_FILE",
-    "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack",
+    "Campaign", "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack",
     "RulePackError", "TimerRule", "has_user_pack", "load_pack", "load_packs", "load_workday_overrides",
     "pack_for_platform", "pack_name_for", "parse_toml_text", "parse_workday_overrides", "platform_of_pack",
     "read_pack_data", "read_pack_text", "reset_user_pack", "save_user_pack", "save_user_pack_text",
@@ -126,7 +133,9 @@ _OVERRIDE_KEYS = {
 }
 # Years a yearly window is carried into when a year has no window of its own for the event.
 _RECURRING_YEARS = range(2020, 2036)
-_TOP_KEYS = {"pack", "timers", "overrides"}
+_CAMPAIGN_KEYS = {"id", "name", "durations", "note", "kinds", "source", "quote"}
+_MAX_CAMPAIGN_NAME = 12  # shown after the timer's name, which deadlines.name (String(80)) must hold
+_TOP_KEYS = {"pack", "timers", "overrides", "campaigns"}
 
 
 class RulePackError(UserError):
@@ -198,6 +207,7 @@ class _FilePack:
     overrides: tuple[OverrideWindow, ...]  # timer ids in their durations are checked on merge
     source: Path
     is_user: bool
+    campaigns: tuple[Campaign, ...] = ()
 
 
 class _Problems:
@@ -488,6 +498,16 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
         end = _window_moment(problems, where, raw["end"], "end")
     if start is not None and end is not None and end < start:
         problems.add(where, "结束时间早于开始时间")
+    durations = _parse_durations(problems, where, raw)
+    if len(problems.items) > before:
+        return None
+    assert window_id and name and start and end and kinds is not None
+    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
+                          event, recurs == "yearly")
+
+
+def _parse_durations(problems: _Problems, where: str, raw: Mapping[str, Any]) -> dict[str, Duration]:
+    """A window's or a campaign's `durations`: timer id → its new duration."""
     durations: dict[str, Duration] = {}
     raw_durations = raw.get("durations")
     if not isinstance(raw_durations, Mapping) or not raw_durations:
@@ -497,11 +517,28 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
             duration = _parse_duration(problems, f"{where}中计时器“{timer_id}”", value)
             if duration is not None:
                 durations[timer_id] = duration
+    return durations
+
+
+def _parse_campaign(problems: _Problems, index: int, raw: Any) -> Campaign | None:
+    if not isinstance(raw, Mapping):
+        problems.add(f"第 {index} 个活动", "必须是一个表（[[campaigns]]）")
+        return None
+    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
+    where = f"活动“{label}”"
+    before = len(problems.items)
+    _unknown_keys(problems, where, raw, _CAMPAIGN_KEYS)
+    campaign_id = _ident(problems, where, raw)
+    name = _text(problems, where, raw, "name", required=True, limit=_MAX_CAMPAIGN_NAME)
+    note = _text(problems, where, raw, "note", required=False)
+    source = _text(problems, where, raw, "source", required=False)
+    quote = _text(problems, where, raw, "quote", required=False)
+    kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    durations = _parse_durations(problems, where, raw)
     if len(problems.items) > before:
         return None
-    assert window_id and name and start and end and kinds is not None
-    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
-                          event, recurs == "yearly")
+    assert campaign_id and name and kinds is not None
+    return Campaign(campaign_id, name, durations, note, frozenset(kinds), source, quote)
 
 
 def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:
@@ -558,22 +595,43 @@ def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool)
             continue
         seen_windows.add(window.id)
         overrides.append(window)
+    campaigns: list[Campaign] = []
+    raw_campaigns = data.get("campaigns", [])
+    if not isinstance(raw_campaigns, list):
+        problems.add("", "campaigns 必须写成 [[campaigns]] 表数组")
+        raw_campaigns = []
+    for index, raw in enumerate(raw_campaigns, start=1):
+        campaign = _parse_campaign(problems, index, raw)
+        if campaign is None:
+            continue
+        if any(c.id == campaign.id for c in campaigns):
+            problems.add(f"活动“{campaign.id}”", "id 重复")
+            continue
+        campaigns.append(campaign)
     if problems.items:
         raise RulePackError(problems.items)
     assert pack_name is not None
-    return _FilePack(name, pack_name, revision, extends, tuple(timers), tuple(overrides), source, is_user)
+    return _FilePack(name, pack_name, revision, extends, tuple(timers), tuple(overrides), source, is_user,
+                     tuple(campaigns))
 
 
 def _merge(chain: list[_FilePack]) -> RulePack:
     """chain[0] is the requested pack, then its parent ...; a child's timer/window replaces by id."""
     timers: dict[str, TimerRule] = {}
     overrides: dict[str, OverrideWindow] = {}
+    campaigns: dict[str, Campaign] = {}
     for file_pack in reversed(chain):
         for timer in file_pack.timers:
             timers[timer.id] = timer
         for window in file_pack.overrides:
             overrides[window.id] = window
+        for campaign in file_pack.campaigns:
+            campaigns[campaign.id] = campaign
     problems: list[str] = []
+    for campaign in campaigns.values():
+        owner = next(fp for fp in chain if campaign.id in {c.id for c in fp.campaigns})
+        problems.extend(f"规则文件 {owner.source}：活动“{campaign.id}”：引用了不存在的计时器“{timer_id}”"
+                        for timer_id in campaign.durations if timer_id not in timers)
     for window in overrides.values():
         owner = next(fp for fp in chain if window.id in {w.id for w in fp.overrides})
         for timer_id in window.durations:
@@ -590,6 +648,7 @@ def _merge(chain: list[_FilePack]) -> RulePack:
         overrides=(*overrides.values(), *_carried_windows(tuple(overrides.values()))),
         sources=tuple(fp.source for fp in chain),
         user_edited=any(fp.is_user for fp in chain),
+        campaigns=tuple(campaigns.values()),
     )
 
 

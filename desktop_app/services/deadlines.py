@@ -188,6 +188,10 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
                  list(w.keyed_to), sorted(w.kinds)]
                 for w in pack.overrides
             ],
+            "campaigns": [
+                [c.id, c.name, sorted([k, d.amount, d.unit.value] for k, d in c.durations.items()), sorted(c.kinds)]
+                for c in pack.campaigns
+            ],
         }
         text = json.dumps(described, ensure_ascii=False, sort_keys=True)
         result[pack_id] = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -304,7 +308,7 @@ def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen,
+            _ORDERS.c.paid_fen, _ORDERS.c.campaign,
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition)
@@ -341,7 +345,8 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen) in cases:
+         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen,
+         campaign) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -378,7 +383,7 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 milestones["trade_succeeded"] = [(_stored(succeeded_at), False)]
             computed = compute_from_history(
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
-                calendar=calendar, paid_fen=paid_fen,
+                calendar=calendar, paid_fen=paid_fen, campaign=campaign,
             )
         # The case's stored rows by timer; a second row of one timer is a duplicate to delete.
         stored: dict[str, Any] = {}

@@ -55,7 +55,7 @@ def test_every_quote_in_every_pack_is_in_its_seed() -> None:
     if not SEEDS.is_dir():
         pytest.skip("the shared seeds folder is not on this machine")
     for pack in load_packs().values():
-        for rule in (*pack.timers, *pack.overrides):
+        for rule in (*pack.timers, *pack.overrides, *pack.campaigns):
             if rule.quote is None:
                 continue
             assert rule.source is not None, rule.id
