@@ -43,19 +43,12 @@ from sqlalchemy import delete, func, insert, select
 from bench.child_process import peak_mb, run_child
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack, load_packs
-from desktop_app.services.deadlines import (
-    _RULES_SETTING,
-    RuleContext,
-    _fetch,
-    count_open_by_day,
-    list_deadlines,
-    recompute_all,
-    recompute_case,
-    recompute_changed_rules,
-    recompute_reads,
-)
+from desktop_app.services.deadline_lists import count_open_by_day, list_deadlines
+from desktop_app.services.deadline_rules import _RULES_SETTING, RuleContext
+from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_changed_rules, recompute_reads
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
+from desktop_app.store.raw_reads import fetch_raw as _fetch
 
 PLATFORMS = ("taobao", "tmall", "pdd", "douyin", "jd", "other")
 # kind, weight, possible milestone chains after `requested` (each chain is a valid lifecycle path).

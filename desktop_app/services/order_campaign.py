@@ -16,7 +16,8 @@ from sqlalchemy import select
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.cases import current_author
-from desktop_app.services.deadlines import RuleContext, recompute_cases
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_cases
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 

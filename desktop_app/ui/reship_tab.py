@@ -38,7 +38,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships as reship_service
-from desktop_app.services.deadlines import RuleContext
+from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reships import (
     Consequences,
     QueueScope,

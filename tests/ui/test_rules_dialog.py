@@ -23,7 +23,7 @@ from desktop_app.core.rule_packs import (
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadlines import case_deadlines
+from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.ui.rules_dialog import RulesDialog
 from desktop_app.ui.workday_page import parse_date_lines
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger

@@ -29,16 +29,9 @@ from desktop_app.core.rule_packs import (
     save_workday_overrides,
 )
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.services.deadlines import (
-    RuleContext,
-    case_deadlines,
-    count_open_by_day,
-    list_deadlines,
-    recompute_all,
-    recompute_case,
-    recompute_cases,
-    recompute_changed_rules,
-)
+from desktop_app.services.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_cases, recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order
 
@@ -424,7 +417,7 @@ def test_recompute_all_records_the_rules_too(db: Database) -> None:
 
 
 def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:
-    code = ("import json; from desktop_app.services.deadlines import RuleContext, rule_fingerprints; "
+    code = ("import json; from desktop_app.services.deadline_rules import RuleContext, rule_fingerprints; "
             "print(json.dumps(rule_fingerprints(RuleContext.load()), sort_keys=True))")
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

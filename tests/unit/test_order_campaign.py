@@ -17,7 +17,7 @@ from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.rule_packs import RulePackError, load_pack, load_packs
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadlines import case_deadlines
+from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.order_campaign import campaign_names, find_order, set_order_campaign
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Order

@@ -18,7 +18,7 @@ from desktop_app.core.rule_packs import load_pack
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.deadlines import case_deadlines
+from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.reships import (
     LineOutcome,
     QueueScope,
