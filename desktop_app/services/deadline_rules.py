@@ -13,9 +13,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overrides, pack_for_platform
+from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
+from desktop_app.io.rule_pack_files import load_packs, load_workday_overrides
 from desktop_app.store.models import Setting
 
 

@@ -21,14 +21,9 @@ from desktop_app.cli import deadlines as deadlines_cli
 from desktop_app.core.clock import CHINA
 from desktop_app.core.deadlines import DeadlineStatus, Urgency
 from desktop_app.core.errors import NotFound
-from desktop_app.core.rule_packs import (
-    PACK_NAMES,
-    read_pack_data,
-    reset_user_pack,
-    save_user_pack,
-    save_workday_overrides,
-)
+from desktop_app.core.rule_packs import PACK_NAMES
 from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.io.rule_pack_files import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
 from desktop_app.services.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_cases, recompute_changed_rules

@@ -14,8 +14,9 @@ from desktop_app.cli import run
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.deadlines import DeadlineStatus, compute_from_history
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.rule_packs import RulePackError, load_pack, load_packs
+from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.io.rule_pack_files import load_pack, load_packs
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.order_campaign import campaign_names, find_order, set_order_campaign

@@ -14,9 +14,9 @@ import pytest
 
 from desktop_app.core.clock import CHINA, parse_moment
 from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
-from desktop_app.core.rule_packs import load_pack, load_packs
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+from desktop_app.io.rule_pack_files import load_pack, load_packs
 
 SEEDS = Path("/work/shared/seeds")
 CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
