@@ -414,19 +414,40 @@ def _window_moment(problems: _Problems, where: str, value: Any, key: str) -> dat
     return None
 
 
-def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow | None:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """What a window's and a campaign's table start with."""
+
+    where: str
+    before: int  # problems found before this table: more afterwards means it is refused
+    id: str | None
+    name: str | None
+    note: str | None
+    source: str | None
+    quote: str | None
+
+
+def _head(problems: _Problems, index: int, raw: Any, what: str, table: str, keys: set[str],
+          name_limit: int) -> _Head | None:
     if not isinstance(raw, Mapping):
-        problems.add(f"第 {index} 个时间窗口", "必须是一个表（[[overrides]]）")
+        problems.add(f"第 {index} 个{what}", f"必须是一个表（[[{table}]]）")
         return None
     label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
-    where = f"时间窗口“{label}”"
+    where = f"{what}“{label}”"
     before = len(problems.items)
-    _unknown_keys(problems, where, raw, _OVERRIDE_KEYS)
-    window_id = _ident(problems, where, raw)
-    name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
-    note = _text(problems, where, raw, "note", required=False)
-    source = _text(problems, where, raw, "source", required=False)
-    quote = _text(problems, where, raw, "quote", required=False)
+    _unknown_keys(problems, where, raw, keys)
+    return _Head(where, before, _ident(problems, where, raw),
+                 _text(problems, where, raw, "name", required=True, limit=name_limit),
+                 _text(problems, where, raw, "note", required=False),
+                 _text(problems, where, raw, "source", required=False),
+                 _text(problems, where, raw, "quote", required=False))
+
+
+def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow | None:
+    head = _head(problems, index, raw, "时间窗口", "overrides", _OVERRIDE_KEYS, _MAX_NAME)
+    if head is None:
+        return None
+    where = head.where
     keyed_to = DEFAULT_KEYED_TO
     if "keyed_to" in raw:
         raw_keyed = raw["keyed_to"]
@@ -456,11 +477,11 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
     if start is not None and end is not None and end < start:
         problems.add(where, "结束时间早于开始时间")
     durations = _parse_durations(problems, where, raw)
-    if len(problems.items) > before:
+    if len(problems.items) > head.before:
         return None
-    assert window_id and name and start and end and kinds is not None
-    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
-                          event, recurs == "yearly")
+    assert head.id and head.name and start and end and kinds is not None
+    return OverrideWindow(head.id, head.name, start, end, durations, head.note, keyed_to, frozenset(kinds),
+                          head.source, head.quote, event, recurs == "yearly")
 
 
 def _parse_durations(problems: _Problems, where: str, raw: Mapping[str, Any]) -> dict[str, Duration]:
@@ -478,24 +499,15 @@ def _parse_durations(problems: _Problems, where: str, raw: Mapping[str, Any]) ->
 
 
 def _parse_campaign(problems: _Problems, index: int, raw: Any) -> Campaign | None:
-    if not isinstance(raw, Mapping):
-        problems.add(f"第 {index} 个活动", "必须是一个表（[[campaigns]]）")
+    head = _head(problems, index, raw, "活动", "campaigns", _CAMPAIGN_KEYS, _MAX_CAMPAIGN_NAME)
+    if head is None:
         return None
-    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
-    where = f"活动“{label}”"
-    before = len(problems.items)
-    _unknown_keys(problems, where, raw, _CAMPAIGN_KEYS)
-    campaign_id = _ident(problems, where, raw)
-    name = _text(problems, where, raw, "name", required=True, limit=_MAX_CAMPAIGN_NAME)
-    note = _text(problems, where, raw, "note", required=False)
-    source = _text(problems, where, raw, "source", required=False)
-    quote = _text(problems, where, raw, "quote", required=False)
-    kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
-    durations = _parse_durations(problems, where, raw)
-    if len(problems.items) > before:
+    kinds = _id_list(problems, head.where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    durations = _parse_durations(problems, head.where, raw)
+    if len(problems.items) > head.before:
         return None
-    assert campaign_id and name and kinds is not None
-    return Campaign(campaign_id, name, durations, note, frozenset(kinds), source, quote)
+    assert head.id and head.name and kinds is not None
+    return Campaign(head.id, head.name, durations, head.note, frozenset(kinds), head.source, head.quote)
 
 
 _Parsed = TypeVar("_Parsed", TimerRule, OverrideWindow, Campaign)
