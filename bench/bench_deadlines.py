@@ -42,20 +42,14 @@ from sqlalchemy import delete, func, insert, select
 
 from bench.child_process import peak_mb, run_child
 from desktop_app.core.clock import CHINA
-from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack, load_packs
-from desktop_app.services.deadlines import (
-    _RULES_SETTING,
-    RuleContext,
-    _fetch,
-    count_open_by_day,
-    list_deadlines,
-    recompute_all,
-    recompute_case,
-    recompute_changed_rules,
-    recompute_reads,
-)
+from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack
+from desktop_app.io.rule_pack_files import load_packs
+from desktop_app.services.deadline_lists import count_open_by_day, list_deadlines
+from desktop_app.services.deadline_rules import _RULES_SETTING, RuleContext
+from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_changed_rules, recompute_reads
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
+from desktop_app.store.raw_reads import fetch_raw
 
 PLATFORMS = ("taobao", "tmall", "pdd", "douyin", "jd", "other")
 # kind, weight, possible milestone chains after `requested` (each chain is a valid lifecycle path).
@@ -135,7 +129,7 @@ def timed(label: str, rows: list[tuple[str, str, str]], work: Callable[[], Any],
 def floor(db: Database) -> int:
     """The reads of a full recompute alone: what no recompute can go below."""
     with db.reading() as session:
-        return sum(len(_fetch(session, statement)) for statement in recompute_reads(Case.__table__.c.is_open.is_(True)))
+        return sum(len(fetch_raw(session, statement)) for statement in recompute_reads(Case.__table__.c.is_open.is_(True)))
 
 
 EVERY_PACK = (("taobao", "refund_intervention"), ("tmall", "refund_intervention"), ("pdd", "reship_promise"),

@@ -1039,6 +1039,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "找不到文件：%1": "File not found: %1",
     # --- claim escalation, net loss per order and product (issue 17) ----------------------------
     "订单 %1 共 %2 张售后单，合计净损失 %3 元": "Order %1 has %2 after-sales cases, net loss %3 yuan in all",
+    "聚划算订单（付款后7天内发货）": "Juhuasuan order (ship within 7 days of payment)",
+    "导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志":
+        "No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan's 7 days (logged)",
+    "订单 %1 已标记为聚划算订单": "Order %1 is marked as a Juhuasuan order",
+    "订单 %1 已改回普通订单": "Order %1 is an ordinary order again",
+    "聚划算订单": "Juhuasuan order",
     "（已到期）": " (overdue)",
     "（现在可以办理）": " (can be done now)",
     "找": "Contact",

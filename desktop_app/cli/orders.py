@@ -1,4 +1,5 @@
-"""`import-orders` and `export-orders`: the order import and export, headless.
+"""`import-orders` and `export-orders`: the order import and export, headless; `order-campaign`: mark an
+order as a 聚划算 order (or an ordinary one again).
 
 Exit codes of import-orders: 0 every row went in; 1 some rows were rejected (the good ones are
 stored); 2 a file was refused (nothing from it is stored) or the import was interrupted.
@@ -56,6 +57,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                      help="只导出一个平台：" + platform_ids() + "（或中文名；taobao 含天猫）")
     add_db_option(exp)
     exp.set_defaults(handler=_export_orders)
+
+    campaign = subparsers.add_parser(
+        "order-campaign", help="把订单标记为聚划算订单（发货时效7天），或改回普通订单",
+        description="标记订单参加的平台活动。聚划算订单付款后7天内发货（普通订单72小时），订单的未结束售后单"
+                    "时限随即重新计算，修改记入操作日志。导出文件里没有聚划算这一列，需要手工标记。",
+    )
+    campaign.add_argument("order_no", metavar="ORDER_NO", help="订单号")
+    campaign.add_argument("campaign", metavar="CAMPAIGN",
+                          help="活动编号：juhuasuan（聚划算，淘宝/天猫）；none = 普通订单")
+    campaign.add_argument("--platform", metavar="P", help="订单号在几个平台都有时指明平台：" + platform_ids())
+    add_db_option(campaign)
+    add_json_option(campaign)
+    campaign.set_defaults(handler=_order_campaign)
 
 
 def _import_orders(args: argparse.Namespace) -> int:
@@ -141,4 +155,27 @@ def _export_orders(args: argparse.Namespace) -> int:
     finally:
         db.close()
     sys.stdout.write(f"已导出 {count} 个订单到 {args.out}\n")
+    return 0
+
+
+def _order_campaign(args: argparse.Namespace) -> int:
+    from desktop_app.services.order_campaign import find_order, set_order_campaign
+
+    wanted = None if args.campaign.strip().lower() in {"none", "无", "普通"} else args.campaign.strip().lower()
+    db = open_db(args)
+    try:
+        change = set_order_campaign(db, find_order(db, args.order_no, args.platform), wanted)
+    finally:
+        db.close()
+    if args.json:
+        print_json({"order_id": change.order_id, "order_no": change.order_no, "platform": change.platform,
+                    "before": change.before, "after": change.after, "changed": change.changed,
+                    "cases_recomputed": change.cases_recomputed})
+        return 0
+    after = "普通订单" if change.after is None else f"活动 {change.after}"
+    if not change.changed:
+        sys.stdout.write(f"订单 {change.order_no} 已经是{after}，未修改\n")
+    else:
+        sys.stdout.write(f"订单 {change.order_no} 已标记为{after}；"
+                         f"重新计算了 {change.cases_recomputed} 张售后单的时限\n")
     return 0

@@ -181,7 +181,8 @@ def render_table(rows: list[ReshipRow], moment: datetime) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from desktop_app.services.deadlines import RuleContext, recompute_changed_rules
+    from desktop_app.services.deadline_rules import RuleContext
+    from desktop_app.services.deadlines import recompute_changed_rules
     from desktop_app.services.reships import reship_rows
 
     context = RuleContext.load()

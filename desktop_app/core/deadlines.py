@@ -33,6 +33,7 @@ from typing import NamedTuple
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
+    Campaign,
     DateOnlyStart,
     OverrideWindow,
     Rounds,
@@ -148,6 +149,7 @@ def compute_from_history(
     history: History,
     calendar: WorkdayCalendar | None = None,
     paid_fen: int | None = None,
+    campaign: str | None = None,
 ) -> list[ComputedDeadline]:
     """The case's deadlines from its event log, sorted by due time then timer id.
 
@@ -157,6 +159,10 @@ def compute_from_history(
     before it ran out never ran out and is not shown; one that had run out stays `missed`, so agreeing
     again after an escalation never turns a late answer into an on-time one, nor the reverse. The last
     round keeps the timer's id; earlier ones are `<id>@<n>`.
+
+    `campaign`: the order's campaign (`orders.campaign`, "juhuasuan" for 聚划算); a campaign of the pack
+    gives its timers their campaign duration (date windows still apply on top) and its name after the
+    timer's ("发货时效（付款后72小时）（聚划算7天）").
 
     Automatic platform actions are chained: a timer with `auto_records` (抖店 agrees to a reship by
     itself after 48 h, Taobao to a 7-day return after 72 h) that was not met in time records that
@@ -174,7 +180,8 @@ def compute_from_history(
         return []
     closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
-    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen)
+    engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
+                     pack.campaign(campaign))
     automatic: dict[str, set[datetime]] = {}
     chained = history
     for timer in timers:
@@ -197,11 +204,21 @@ class _Engine:
 
     def __init__(self, pack: RulePack, kind: str, history: History, closings: list[datetime],
                  closed_at: datetime | None, case_open: bool, calendar: WorkdayCalendar | None,
-                 paid_fen: int | None) -> None:
+                 paid_fen: int | None, campaign: Campaign | None) -> None:
         self.pack, self.kind, self.history = pack, kind, history
         self.closings, self.closed_at, self.case_open = closings, closed_at, case_open
         self.calendar = calendar
         self.paid_fen = paid_fen
+        self.campaign = campaign
+
+    def campaign_label(self, timer: TimerRule) -> str | None:
+        """"（聚划算7天）" when the order's campaign changes this timer's duration."""
+        campaign = self.campaign
+        if campaign is None or timer.id not in campaign.durations:
+            return None
+        if campaign.kinds and self.kind not in campaign.kinds:
+            return None
+        return f"（{campaign.name}{campaign.durations[timer.id].label}）"
 
     def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
             next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
@@ -212,7 +229,8 @@ class _Engine:
         if keyed:
             keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
                            if next_at is None or t < next_at] for name in keyed}
-        duration, window = self.pack.duration_for(timer, event_at, self.kind, keys)
+        base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
+        duration, window = self.pack.duration_for(timer, event_at, self.kind, keys, base)
         delta = duration.delta
         if delta is not None:
             # A yearly window carried into a year nobody has entered yet: its dates are a guess.
@@ -300,6 +318,8 @@ class _Engine:
                 status = _MET if met_at <= due_at else _MISSED
             timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
             name = timer.display_name
+            if self.campaign is not None:
+                name = f"{name}{self.campaign_label(timer) or ''}"
             if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"
             amount = timer.penalty_amount

@@ -148,6 +148,20 @@ class OverrideWindow:
         return self.start <= moment <= self.end
 
 
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A platform campaign an order can be sold in (聚划算): its orders' timers run longer, whenever
+    they were paid. The order says which campaign (`orders.campaign`, set by the shop)."""
+
+    id: str
+    name: str
+    durations: Mapping[str, Duration]
+    note: str | None = None
+    kinds: frozenset[str] = frozenset()  # case kinds it applies to; empty = every kind
+    source: str | None = None
+    quote: str | None = None
+
+
 _NO_KEYS: frozenset[str] = frozenset()
 
 
@@ -160,6 +174,7 @@ class RulePack:
     overrides: tuple[OverrideWindow, ...]
     sources: tuple[Path, ...]  # the file and the files it extends, child first
     user_edited: bool  # the file (or one it extends) is the user's copy
+    campaigns: tuple[Campaign, ...] = ()
     # Lookups the engine repeats for every case, prepared once per pack.
     _windows: dict[str, tuple[tuple[OverrideWindow, Duration, datetime, datetime], ...]] = field(
         default_factory=dict, init=False, compare=False, repr=False
@@ -218,15 +233,30 @@ class RulePack:
             found = self._read[key] = frozenset(names)
         return found
 
+    def campaign(self, campaign_id: str | None) -> Campaign | None:
+        """The pack's campaign of that id (None for an ordinary order or a campaign it does not know)."""
+        if campaign_id is None:
+            return None
+        return next((c for c in self.campaigns if c.id == campaign_id), None)
+
+    def campaign_duration(self, timer: TimerRule, kind: str, campaign: Campaign | None) -> Duration:
+        """The timer's duration for an order of `campaign` (its own duration when the campaign does
+        not change it); date windows still apply on top (`duration_for`)."""
+        if campaign is None or (campaign.kinds and kind not in campaign.kinds):
+            return timer.duration
+        return campaign.durations.get(timer.id, timer.duration)
+
     def duration_for(self, timer: TimerRule, started: datetime, kind: str | None = None,
-                     keys: Mapping[str, Iterable[datetime]] | None = None) -> tuple[Duration, OverrideWindow | None]:
-        """The timer's duration for a round started at `started`: the last matching window wins.
+                     keys: Mapping[str, Iterable[datetime]] | None = None,
+                     base: Duration | None = None) -> tuple[Duration, OverrideWindow | None]:
+        """The timer's duration for a round started at `started`: the last matching window wins,
+        else `base` (the campaign's duration, `campaign_duration`), else the timer's own.
 
         A window applies when one of the events it is keyed to (`keys`: milestone → its times in this
         round, UTC) falls inside it; "start" is the timer's own starting event. Without `keys`
         every window is keyed to the start (the behaviour before `keyed_to` existed).
         """
-        chosen: tuple[Duration, OverrideWindow | None] = (timer.duration, None)
+        chosen: tuple[Duration, OverrideWindow | None] = (base or timer.duration, None)
         windows = self._windows.get(timer.id)
         if windows:
             moment = started.astimezone(UTC)

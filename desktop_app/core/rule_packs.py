@@ -1,4 +1,5 @@
-"""Platform rule packs: the platforms' timers as TOML data, never as code.
+"""Platform rule packs: the platforms' timers as TOML data, never as code — parsed, validated and merged
+here, without touching a file (reading, saving and resetting the files is `io.rule_pack_files`).
 
 Platforms change their timers, so every figure lives in `resources/rules/<pack>.toml` (shipped with
 the app) and the shop may edit a copy in its data folder (`<data>/rules/<pack>.toml`). The user's
@@ -45,6 +46,12 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     kinds = ["return_refund", "exchange"]    # optional: only cases of these kinds
     durations = { seller_confirm_return = { days = 20 } }
 
+    [[campaigns]]                            # a platform campaign an order is sold in, at any time
+    id = "juhuasuan"                         # what `orders.campaign` holds (set by the shop)
+    name = "聚划算"
+    durations = { ship_by = { days = 7 } }   # the timers of its orders that run longer
+    kinds = ["refund_only"]                  # optional: only cases of these kinds
+
 A timer runs for the window's duration instead when one of the events the window is keyed to (in
 the timer's round) falls inside the window: the seeds key the holiday rules to the buyer's request
 ("期间申请/修改退换货的"), so a return shipped after the window for a request made inside it still
@@ -53,17 +60,13 @@ gets the longer time, and one requested before the window does not.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
-
-import tomli_w
+from typing import Any, TypeVar
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import UserError
@@ -74,6 +77,7 @@ from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
     MILESTONES,
     ORDER_MILESTONES,
+    Campaign,
     DateOnlyStart,
     Duration,
     DurationUnit,
@@ -91,12 +95,10 @@ from desktop_app.core.working_days import WorkdayOverrides
 __all__ = [
     "ASSUMED_MARK", "CASE_MILESTONES", "CLOSING_MILESTONES", "DEFAULT_KEYED_TO", "GENERIC_PACK", "MAX_ACTION_LENGTH",
     "MAX_DURATION", "MAX_NAME_LENGTH", "MILESTONES", "ORDER_MILESTONES", "PACK_NAMES", "WORKDAYS_FILE",
-    "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PenaltyAmount", "Rounds", "RulePack",
-    "RulePackError", "TimerRule", "has_user_pack", "load_pack", "load_packs", "load_workday_overrides",
-    "pack_for_platform", "pack_name_for", "parse_toml_text", "parse_workday_overrides", "platform_of_pack",
-    "read_pack_data", "read_pack_text", "reset_user_pack", "save_user_pack", "save_user_pack_text",
-    "save_workday_overrides", "shipped_revision_is_newer", "shipped_rules_dir", "toml_problem", "user_rules_dir",
-    "validate_pack", "validate_pack_text",
+    "Campaign", "DateOnlyStart", "Duration", "DurationUnit", "OverrideWindow", "PackFile", "PenaltyAmount", "Rounds",
+    "RulePack", "RulePackError", "TimerRule", "check_pack_name", "pack_for_platform", "pack_name_for",
+    "parse_pack_file", "parse_toml_text", "parse_workday_overrides", "plain_toml_data", "platform_of_pack",
+    "resolve_pack", "toml_problem",
 ]
 
 # Every platform has its own pack, `resources/rules/<platform id>.toml`; `other` uses the generic one.
@@ -126,7 +128,9 @@ _OVERRIDE_KEYS = {
 }
 # Years a yearly window is carried into when a year has no window of its own for the event.
 _RECURRING_YEARS = range(2020, 2036)
-_TOP_KEYS = {"pack", "timers", "overrides"}
+_CAMPAIGN_KEYS = {"id", "name", "durations", "note", "kinds", "source", "quote"}
+_MAX_CAMPAIGN_NAME = 12  # shown after the timer's name, which deadlines.name (String(80)) must hold
+_TOP_KEYS = {"pack", "timers", "overrides", "campaigns"}
 
 
 class RulePackError(UserError):
@@ -140,18 +144,6 @@ class RulePackError(UserError):
 # --- where packs live -----------------------------------------------------------------------
 
 
-def shipped_rules_dir() -> Path:
-    from desktop_app.paths import resource
-
-    return resource("rules")
-
-
-def user_rules_dir() -> Path:
-    from desktop_app.paths import data_dir
-
-    return data_dir() / "rules"
-
-
 def pack_name_for(platform: str) -> str:
     """The pack a platform's cases use (Tmall has its own, `other` or an unknown id the generic pack)."""
     return platform if platform in PACK_NAMES and platform != GENERIC_PACK else GENERIC_PACK
@@ -162,32 +154,16 @@ def platform_of_pack(name: str) -> Platform | None:
     return Platform(name) if name != GENERIC_PACK and name in PACK_NAMES else None
 
 
-def _check_name(name: str) -> None:
+def check_pack_name(name: str) -> None:
     if name not in PACK_NAMES:
         raise UserError(f"没有名为“{name}”的规则包，可用：{'、'.join(PACK_NAMES)}")
-
-
-@dataclass(frozen=True, slots=True)
-class _Dirs:
-    shipped: Path
-    user: Path
-
-    @staticmethod
-    def of(shipped_dir: Path | None, user_dir: Path | None) -> _Dirs:
-        return _Dirs(shipped_dir or shipped_rules_dir(), user_dir or user_rules_dir())
-
-    def path_of(self, name: str) -> tuple[Path, bool]:
-        user = self.user / f"{name}.toml"
-        if user.is_file():
-            return user, True
-        return self.shipped / f"{name}.toml", False
 
 
 # --- parsing and validation -----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _FilePack:
+class PackFile:
     """One file's content, validated on its own (references across files are checked on merge)."""
 
     id: str
@@ -198,6 +174,7 @@ class _FilePack:
     overrides: tuple[OverrideWindow, ...]  # timer ids in their durations are checked on merge
     source: Path
     is_user: bool
+    campaigns: tuple[Campaign, ...] = ()
 
 
 class _Problems:
@@ -208,16 +185,6 @@ class _Problems:
     def add(self, where: str, problem: str) -> None:
         prefix = f"规则文件 {self.source}"
         self.items.append(f"{prefix}{('：' + where) if where else ''}：{problem}")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RulePackError([f"找不到规则文件 {path}"]) from None
-    except UnicodeDecodeError:
-        raise RulePackError([f"规则文件 {path} 不是 UTF-8 编码的文本"]) from None
-    return _loads(text, path)
 
 
 # The TOML parser's messages (English) in the shop's words; anything else is shown as it is.
@@ -240,7 +207,7 @@ _TOML_MESSAGES = {
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
 
 
-def toml_problem(source: Path | str, message: str) -> str:
+def toml_problem(source: Path | str, message: str, what: str = "规则文件") -> str:
     """A TOML syntax error as a Chinese line: the file, where (line and column) and what is wrong."""
     found = _TOML_WHERE.search(message)
     english = message[:found.start()] if found else message
@@ -251,8 +218,8 @@ def toml_problem(source: Path | str, message: str) -> str:
     else:
         where = "文件末尾："
     said = next((chinese for prefix, chinese in _TOML_MESSAGES.items() if english.startswith(prefix)), None)
-    what = f"{said}（{english}）" if said else english
-    return f"规则文件 {source} 不是有效的 TOML：{where}{what}"
+    fault = f"{said}（{english}）" if said else english
+    return f"{what} {source} 不是有效的 TOML：{where}{fault}"
 
 
 def _loads(text: str, source: Path | str) -> dict[str, Any]:
@@ -447,19 +414,40 @@ def _window_moment(problems: _Problems, where: str, value: Any, key: str) -> dat
     return None
 
 
-def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow | None:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """What a window's and a campaign's table start with."""
+
+    where: str
+    before: int  # problems found before this table: more afterwards means it is refused
+    id: str | None
+    name: str | None
+    note: str | None
+    source: str | None
+    quote: str | None
+
+
+def _head(problems: _Problems, index: int, raw: Any, what: str, table: str, keys: set[str],
+          name_limit: int) -> _Head | None:
     if not isinstance(raw, Mapping):
-        problems.add(f"第 {index} 个时间窗口", "必须是一个表（[[overrides]]）")
+        problems.add(f"第 {index} 个{what}", f"必须是一个表（[[{table}]]）")
         return None
     label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
-    where = f"时间窗口“{label}”"
+    where = f"{what}“{label}”"
     before = len(problems.items)
-    _unknown_keys(problems, where, raw, _OVERRIDE_KEYS)
-    window_id = _ident(problems, where, raw)
-    name = _text(problems, where, raw, "name", required=True, limit=_MAX_NAME)
-    note = _text(problems, where, raw, "note", required=False)
-    source = _text(problems, where, raw, "source", required=False)
-    quote = _text(problems, where, raw, "quote", required=False)
+    _unknown_keys(problems, where, raw, keys)
+    return _Head(where, before, _ident(problems, where, raw),
+                 _text(problems, where, raw, "name", required=True, limit=name_limit),
+                 _text(problems, where, raw, "note", required=False),
+                 _text(problems, where, raw, "source", required=False),
+                 _text(problems, where, raw, "quote", required=False))
+
+
+def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow | None:
+    head = _head(problems, index, raw, "时间窗口", "overrides", _OVERRIDE_KEYS, _MAX_NAME)
+    if head is None:
+        return None
+    where = head.where
     keyed_to = DEFAULT_KEYED_TO
     if "keyed_to" in raw:
         raw_keyed = raw["keyed_to"]
@@ -488,6 +476,16 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
         end = _window_moment(problems, where, raw["end"], "end")
     if start is not None and end is not None and end < start:
         problems.add(where, "结束时间早于开始时间")
+    durations = _parse_durations(problems, where, raw)
+    if len(problems.items) > head.before:
+        return None
+    assert head.id and head.name and start and end and kinds is not None
+    return OverrideWindow(head.id, head.name, start, end, durations, head.note, keyed_to, frozenset(kinds),
+                          head.source, head.quote, event, recurs == "yearly")
+
+
+def _parse_durations(problems: _Problems, where: str, raw: Mapping[str, Any]) -> dict[str, Duration]:
+    """A window's or a campaign's `durations`: timer id → its new duration."""
     durations: dict[str, Duration] = {}
     raw_durations = raw.get("durations")
     if not isinstance(raw_durations, Mapping) or not raw_durations:
@@ -497,14 +495,44 @@ def _parse_override(problems: _Problems, index: int, raw: Any) -> OverrideWindow
             duration = _parse_duration(problems, f"{where}中计时器“{timer_id}”", value)
             if duration is not None:
                 durations[timer_id] = duration
-    if len(problems.items) > before:
+    return durations
+
+
+def _parse_campaign(problems: _Problems, index: int, raw: Any) -> Campaign | None:
+    head = _head(problems, index, raw, "活动", "campaigns", _CAMPAIGN_KEYS, _MAX_CAMPAIGN_NAME)
+    if head is None:
         return None
-    assert window_id and name and start and end and kinds is not None
-    return OverrideWindow(window_id, name, start, end, durations, note, keyed_to, frozenset(kinds), source, quote,
-                          event, recurs == "yearly")
+    kinds = _id_list(problems, head.where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
+    durations = _parse_durations(problems, head.where, raw)
+    if len(problems.items) > head.before:
+        return None
+    assert head.id and head.name and kinds is not None
+    return Campaign(head.id, head.name, durations, head.note, frozenset(kinds), head.source, head.quote)
 
 
-def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> _FilePack:
+_Parsed = TypeVar("_Parsed", TimerRule, OverrideWindow, Campaign)
+
+
+def _parse_tables(problems: _Problems, data: Mapping[str, Any], key: str, label: str,
+                  parse: Callable[[_Problems, int, Any], _Parsed | None]) -> list[_Parsed]:
+    """Every `[[key]]` table of the file parsed by `parse`; a repeated id is a problem."""
+    raw_tables = data.get(key, [])
+    if not isinstance(raw_tables, list):
+        problems.add("", f"{key} 必须写成 [[{key}]] 表数组")
+        return []
+    found: dict[str, _Parsed] = {}
+    for index, raw in enumerate(raw_tables, start=1):
+        item = parse(problems, index, raw)
+        if item is None:
+            continue
+        if item.id in found:
+            problems.add(f"{label}“{item.id}”", "id 重复")
+            continue
+        found[item.id] = item
+    return list(found.values())
+
+
+def parse_pack_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool) -> PackFile:
     problems = _Problems(source)
     _unknown_keys(problems, "", data, _TOP_KEYS)
     header = data.get("pack")
@@ -528,52 +556,33 @@ def _parse_file(name: str, data: Mapping[str, Any], source: Path, is_user: bool)
             problems.add("[pack]", f"extends 指向未知的规则包“{extends}”（可用：{'、'.join(PACK_NAMES)}）")
         if extends == name:
             problems.add("[pack]", "规则包不能 extends 自己")
-    timers: list[TimerRule] = []
-    raw_timers = data.get("timers", [])
-    if not isinstance(raw_timers, list):
-        problems.add("", "timers 必须写成 [[timers]] 表数组")
-        raw_timers = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_timers, start=1):
-        timer = _parse_timer(problems, index, raw)
-        if timer is None:
-            continue
-        if timer.id in seen:
-            problems.add(f"计时器“{timer.id}”", "id 重复")
-            continue
-        seen.add(timer.id)
-        timers.append(timer)
-    overrides: list[OverrideWindow] = []
-    raw_overrides = data.get("overrides", [])
-    if not isinstance(raw_overrides, list):
-        problems.add("", "overrides 必须写成 [[overrides]] 表数组")
-        raw_overrides = []
-    seen_windows: set[str] = set()
-    for index, raw in enumerate(raw_overrides, start=1):
-        window = _parse_override(problems, index, raw)
-        if window is None:
-            continue
-        if window.id in seen_windows:
-            problems.add(f"时间窗口“{window.id}”", "id 重复")
-            continue
-        seen_windows.add(window.id)
-        overrides.append(window)
+    timers = _parse_tables(problems, data, "timers", "计时器", _parse_timer)
+    overrides = _parse_tables(problems, data, "overrides", "时间窗口", _parse_override)
+    campaigns = _parse_tables(problems, data, "campaigns", "活动", _parse_campaign)
     if problems.items:
         raise RulePackError(problems.items)
     assert pack_name is not None
-    return _FilePack(name, pack_name, revision, extends, tuple(timers), tuple(overrides), source, is_user)
+    return PackFile(name, pack_name, revision, extends, tuple(timers), tuple(overrides), source, is_user,
+                     tuple(campaigns))
 
 
-def _merge(chain: list[_FilePack]) -> RulePack:
+def _merge(chain: list[PackFile]) -> RulePack:
     """chain[0] is the requested pack, then its parent ...; a child's timer/window replaces by id."""
     timers: dict[str, TimerRule] = {}
     overrides: dict[str, OverrideWindow] = {}
+    campaigns: dict[str, Campaign] = {}
     for file_pack in reversed(chain):
         for timer in file_pack.timers:
             timers[timer.id] = timer
         for window in file_pack.overrides:
             overrides[window.id] = window
+        for campaign in file_pack.campaigns:
+            campaigns[campaign.id] = campaign
     problems: list[str] = []
+    for campaign in campaigns.values():
+        owner = next(fp for fp in chain if campaign.id in {c.id for c in fp.campaigns})
+        problems.extend(f"规则文件 {owner.source}：活动“{campaign.id}”：引用了不存在的计时器“{timer_id}”"
+                        for timer_id in campaign.durations if timer_id not in timers)
     for window in overrides.values():
         owner = next(fp for fp in chain if window.id in {w.id for w in fp.overrides})
         for timer_id in window.durations:
@@ -590,6 +599,7 @@ def _merge(chain: list[_FilePack]) -> RulePack:
         overrides=(*overrides.values(), *_carried_windows(tuple(overrides.values()))),
         sources=tuple(fp.source for fp in chain),
         user_edited=any(fp.is_user for fp in chain),
+        campaigns=tuple(campaigns.values()),
     )
 
 
@@ -621,8 +631,24 @@ def _carried_windows(windows: tuple[OverrideWindow, ...]) -> list[OverrideWindow
     return carried
 
 
-def _resolve(name: str, dirs: _Dirs, candidate: tuple[str, _FilePack] | None = None) -> RulePack:
-    chain: list[_FilePack] = []
+def plain_toml_data(value: Any) -> Any:
+    """Data for tomli_w: tuples/frozensets become lists, aware China datetimes become local ones."""
+    if isinstance(value, Mapping):
+        return {str(k): plain_toml_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_toml_data(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(plain_toml_data(v) for v in value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(CHINA).replace(tzinfo=None)
+    return value
+
+
+def resolve_pack(name: str, file_of: Callable[[str], PackFile],
+                 candidate: tuple[str, PackFile] | None = None) -> RulePack:
+    """Pack `name` with the packs it extends, each read by `file_of(name)` (the user's copy or the
+    shipped file, `io.rule_pack_files`); `candidate` stands in for one of them (an edit being checked)."""
+    chain: list[PackFile] = []
     current: str | None = name
     while current is not None:
         if any(fp.id == current for fp in chain):
@@ -631,149 +657,14 @@ def _resolve(name: str, dirs: _Dirs, candidate: tuple[str, _FilePack] | None = N
         if candidate is not None and candidate[0] == current:
             file_pack = candidate[1]
         else:
-            path, is_user = dirs.path_of(current)
-            file_pack = _parse_file(current, _read_toml(path), path, is_user)
+            file_pack = file_of(current)
         chain.append(file_pack)
         current = file_pack.extends
     return _merge(chain)
 
 
-# --- public API ------------------------------------------------------------------------------
-
-
-def load_pack(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> RulePack:
-    """The pack in force: the user's copy if there is one, else the shipped defaults."""
-    _check_name(name)
-    return _resolve(name, _Dirs.of(shipped_dir, user_dir))
-
-
-def load_packs(*, shipped_dir: Path | None = None, user_dir: Path | None = None) -> dict[str, RulePack]:
-    """Every pack by name; one broken file reports all its problems at once."""
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    packs: dict[str, RulePack] = {}
-    problems: list[str] = []
-    for name in PACK_NAMES:
-        try:
-            packs[name] = _resolve(name, dirs)
-        except RulePackError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-    if problems:
-        raise RulePackError(problems)
-    return packs
-
-
 def pack_for_platform(packs: Mapping[str, RulePack], platform: str) -> RulePack:
     return packs[pack_name_for(platform)]
-
-
-def validate_pack(name: str, data: Mapping[str, Any], *, shipped_dir: Path | None = None,
-                  user_dir: Path | None = None, source: Path | None = None) -> RulePack:
-    """Validate `data` as the user's version of pack `name`, together with the packs extending it."""
-    _check_name(name)
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    target = source or dirs.user / f"{name}.toml"
-    candidate = (name, _parse_file(name, data, target, True))
-    pack = _resolve(name, dirs, candidate)
-    # A parent's edit must not break a child (Tmall's windows may refer to Taobao's timers).
-    for other in PACK_NAMES:
-        if other != name:
-            _resolve(other, dirs, candidate)
-    return pack
-
-
-def validate_pack_text(name: str, text: str, *, shipped_dir: Path | None = None,
-                       user_dir: Path | None = None) -> RulePack:
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    target = dirs.user / f"{name}.toml"
-    return validate_pack(name, _loads(text, target), shipped_dir=dirs.shipped, user_dir=dirs.user,
-                         source=target)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename: a crash mid-save never leaves half a rule file.
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def save_user_pack(name: str, data: Mapping[str, Any], *, shipped_dir: Path | None = None,
-                   user_dir: Path | None = None) -> Path:
-    """Validate, then write `data` as the user's copy of pack `name` (TOML via tomli_w)."""
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    validate_pack(name, data, shipped_dir=dirs.shipped, user_dir=dirs.user)
-    target = dirs.user / f"{name}.toml"
-    _write_atomically(target, tomli_w.dumps(_plain(data)))
-    return target
-
-
-def save_user_pack_text(name: str, text: str, *, shipped_dir: Path | None = None,
-                        user_dir: Path | None = None) -> Path:
-    """Validate, then write TOML text as typed in an editor (its comments are kept)."""
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    validate_pack_text(name, text, shipped_dir=dirs.shipped, user_dir=dirs.user)
-    target = dirs.user / f"{name}.toml"
-    _write_atomically(target, text)
-    return target
-
-
-def reset_user_pack(name: str, *, user_dir: Path | None = None) -> bool:
-    """Back to the shipped defaults: delete the user's copy. True if there was one."""
-    _check_name(name)
-    path = (user_dir or user_rules_dir()) / f"{name}.toml"
-    if path.is_file():
-        path.unlink()
-        return True
-    return False
-
-
-def has_user_pack(name: str, *, user_dir: Path | None = None) -> bool:
-    _check_name(name)
-    return ((user_dir or user_rules_dir()) / f"{name}.toml").is_file()
-
-
-def read_pack_text(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> str:
-    """The text a settings editor should show: the user's copy if any, else the shipped file."""
-    _check_name(name)
-    path, _ = _Dirs.of(shipped_dir, user_dir).path_of(name)
-    return path.read_text(encoding="utf-8")
-
-
-def read_pack_data(name: str, *, shipped_dir: Path | None = None, user_dir: Path | None = None) -> dict[str, Any]:
-    """The in-force file of pack `name` as plain data (for a form-style editor; save it back)."""
-    _check_name(name)
-    path, _ = _Dirs.of(shipped_dir, user_dir).path_of(name)
-    return _read_toml(path)
-
-
-def shipped_revision_is_newer(name: str, *, shipped_dir: Path | None = None,
-                              user_dir: Path | None = None) -> bool:
-    """True when the user's copy is based on older defaults than the ones now shipped."""
-    dirs = _Dirs.of(shipped_dir, user_dir)
-    user = dirs.user / f"{name}.toml"
-    if not user.is_file():
-        return False
-    user_rev = _read_toml(user).get("pack", {}).get("revision", 0)
-    shipped_rev = _read_toml(dirs.shipped / f"{name}.toml").get("pack", {}).get("revision", 0)
-    return isinstance(user_rev, int) and isinstance(shipped_rev, int) and shipped_rev > user_rev
-
-
-def _plain(value: Any) -> Any:
-    """Data for tomli_w: tuples/frozensets become lists, aware China datetimes become local ones."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(CHINA).replace(tzinfo=None)
-    return value
 
 
 # --- the shop's working-day calendar ---------------------------------------------------------
@@ -810,21 +701,3 @@ def parse_workday_overrides(data: Mapping[str, Any], source: Path | str) -> Work
     if problems.items:
         raise RulePackError(problems.items)
     return WorkdayOverrides(holidays_, workdays)
-
-
-def load_workday_overrides(*, user_dir: Path | None = None) -> WorkdayOverrides:
-    """The shop's extra days off / extra working days (`<data>/rules/workdays.toml`), if any."""
-    path = (user_dir or user_rules_dir()) / WORKDAYS_FILE
-    if not path.is_file():
-        return WorkdayOverrides()
-    return parse_workday_overrides(_read_toml(path), path)
-
-
-def save_workday_overrides(overrides: WorkdayOverrides, *, user_dir: Path | None = None) -> Path:
-    path = (user_dir or user_rules_dir()) / WORKDAYS_FILE
-    data = {
-        "extra_holidays": sorted(overrides.extra_holidays),
-        "extra_workdays": sorted(overrides.extra_workdays),
-    }
-    _write_atomically(path, tomli_w.dumps(data))
-    return path

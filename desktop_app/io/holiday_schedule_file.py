@@ -20,9 +20,6 @@ file, the year and the entry; nothing half-read ever reaches the calendar.
 
 from __future__ import annotations
 
-import os
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,6 +28,7 @@ from typing import Any
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
+from desktop_app.io.toml_files import parse_toml, read_toml_file, write_atomically
 
 SCHEDULE_FILE = "china_holidays.toml"
 _YEAR_KEYS = {"year", "source", "holidays", "workdays", "note"}
@@ -167,21 +165,15 @@ def _holiday_range(add: Any, where: str, item: Any, year: int) -> set[date]:
     return {first + timedelta(days=n) for n in range((last - first).days + 1)}
 
 
+_WHAT = "节假日安排文件"
+
+
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HolidayScheduleError([f"找不到节假日安排文件 {path}"]) from None
-    except UnicodeDecodeError:
-        raise HolidayScheduleError([f"节假日安排文件 {path} 不是 UTF-8 编码的文本"]) from None
-    return loads(text, path)
+    return read_toml_file(path, _WHAT, HolidayScheduleError)
 
 
 def loads(text: str, source: Path | str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise HolidayScheduleError([f"节假日安排文件 {source} 不是有效的 TOML：{exc}"]) from None
+    return parse_toml(text, source, _WHAT, HolidayScheduleError)
 
 
 def read_schedule(path: Path) -> HolidaySchedule:
@@ -206,7 +198,7 @@ def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[i
     path = user or user_schedule_path()
     existing = read_schedule(path) if path.is_file() else HolidaySchedule()
     merged = existing.merged_with(incoming)
-    _write_atomically(path, render_schedule(merged, header="# 本店补充的官方节假日安排（覆盖程序自带的同一年份）\n"))
+    write_atomically(path, render_schedule(merged, header="# 本店补充的官方节假日安排（覆盖程序自带的同一年份）\n"))
     return tuple(sorted(incoming.years))
 
 
@@ -241,15 +233,3 @@ def render_schedule(schedule: HolidaySchedule, *, header: str = "",
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

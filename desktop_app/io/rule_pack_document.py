@@ -2,7 +2,7 @@
 gets the same text back with every comment, key order and untouched line kept (tomlkit).
 
 This module only reads and writes values; whether the result is a valid pack is decided by the one
-validator, `core.rule_packs.validate_pack_text`, on the text this document produces.
+validator, `io.rule_pack_files.validate_pack_text`, on the text this document produces.
 """
 
 from __future__ import annotations

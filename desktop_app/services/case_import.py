@@ -33,7 +33,8 @@ from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
-from desktop_app.services.deadlines import RuleContext, recompute_cases
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_cases
 from desktop_app.services.reships import ReshipStatus
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows

@@ -16,7 +16,8 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
 from desktop_app.services.cases import COMPENSATION_KINDS, current_author
-from desktop_app.services.deadlines import RuleContext, recompute_case
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_case
 from desktop_app.services.reships import after_kind_change
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, utcnow

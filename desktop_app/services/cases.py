@@ -27,7 +27,8 @@ from desktop_app.core.vocabulary import (
     order_key,
     platform_case_key,
 )
-from desktop_app.services.deadlines import RuleContext, recompute_case
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_case
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database

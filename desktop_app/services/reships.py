@@ -35,7 +35,8 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.rule_packs import RulePack, TimerRule, pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import cases as case_service
-from desktop_app.services.deadlines import RuleContext, recompute_case
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_case
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, ReshipItem, utcnow
 

@@ -250,7 +250,7 @@ def _order_row(order: Order, case_count: int = 0) -> OrderRow:
         paid_at=order.paid_at, shipped_at=order.shipped_at, signed_at=order.signed_at,
         succeeded_at=order.succeeded_at, carrier=order.carrier, tracking_no=order.tracking_no,
         buyer_note=order.buyer_note, seller_note=order.seller_note, imported=order.imported_at is not None,
-        case_count=case_count,
+        case_count=case_count, campaign=order.campaign,
     )
 
 

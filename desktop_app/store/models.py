@@ -124,6 +124,8 @@ class Order(Base):
     shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     succeeded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The rule packs' [[campaigns]] id the order was sold in ("juhuasuan" = 聚划算), set by the shop.
+    campaign: Mapped[str | None] = mapped_column(String(32))
     carrier: Mapped[str | None] = mapped_column(String(60))
     tracking_no: Mapped[str | None] = mapped_column(String(80))
     buyer_note: Mapped[str | None] = mapped_column(Text)

@@ -56,6 +56,7 @@ class OrderRow:
     seller_note: str | None
     imported: bool
     case_count: int = 0
+    campaign: str | None = None  # the rule packs' campaign id the shop marked it with ("juhuasuan")
 
 
 @dataclass(frozen=True, slots=True)

@@ -326,42 +326,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="389"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="383"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="391"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="399"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="403"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="418"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="420"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -2554,42 +2554,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="170"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2679,17 +2679,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -3808,68 +3808,93 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="54"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="60"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="64"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="68"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="67"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="74"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="77"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="76"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="106"/>
+        <source>聚划算订单（付款后7天内发货）</source>
+        <translation>Juhuasuan order (ship within 7 days of payment)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="108"/>
+        <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
+        <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="126"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="158"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="177"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="178"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="196"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="204"/>
+        <source>订单 %1 已标记为聚划算订单</source>
+        <translation>Order %1 is marked as a Juhuasuan order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="204"/>
+        <source>订单 %1 已改回普通订单</source>
+        <translation>Order %1 is an ordinary order again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="208"/>
+        <source>聚划算订单</source>
+        <translation>Juhuasuan order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="215"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="216"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="195"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="232"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -5034,151 +5059,151 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="172"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="172"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="180"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="181"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="188"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="387"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="182"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="197"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="198"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="199"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="212"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="253"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="247"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="264"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="258"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="270"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="347"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="264"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="341"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="298"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="292"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="434"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="428"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="437"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="431"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="439"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="433"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="441"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="435"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="444"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="438"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
@@ -5186,133 +5211,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="72"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="82"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="85"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="134"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="140"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="179"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="188"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="222"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="220"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="232"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="235"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="243"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="278"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="282"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="306"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="304"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="315"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="318"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="348"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="346"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="364"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="362"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="401"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="399"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="407"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="405"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="406"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -6736,63 +6761,63 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="78"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="79"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="83"/>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="86"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="84"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="87"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="95"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="96"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="101"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="135"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="135"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="136"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="139"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="140"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="143"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="144"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="147"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="148"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="164"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="165"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="170"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>

@@ -10,8 +10,9 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QDateTimeEdit
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.rule_packs import has_user_pack, load_pack, read_pack_text, toml_problem
+from desktop_app.core.rule_packs import toml_problem
 from desktop_app.io.rule_pack_document import RulePackDocument
+from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_text
 from desktop_app.ui.rules.rule_form import DurationEdit, in_words
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger

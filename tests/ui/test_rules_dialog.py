@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.lifecycle import CaseAction
-from desktop_app.core.rule_packs import (
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.io.rule_pack_files import (
     has_user_pack,
     load_pack,
     load_workday_overrides,
@@ -20,10 +22,8 @@ from desktop_app.core.rule_packs import (
     save_user_pack_text,
     shipped_rules_dir,
 )
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadlines import case_deadlines
+from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from desktop_app.ui.rules.workday_page import parse_date_lines
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger

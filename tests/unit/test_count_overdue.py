@@ -9,7 +9,7 @@ import pytest
 
 from bench.bench_calendar import build
 from desktop_app.core.clock import CHINA
-from desktop_app.services.deadlines import count_open_by_day, count_overdue
+from desktop_app.services.deadline_lists import count_open_by_day, count_overdue
 from desktop_app.store.database import open_database
 
 

@@ -21,24 +21,12 @@ from desktop_app.cli import deadlines as deadlines_cli
 from desktop_app.core.clock import CHINA
 from desktop_app.core.deadlines import DeadlineStatus, Urgency
 from desktop_app.core.errors import NotFound
-from desktop_app.core.rule_packs import (
-    PACK_NAMES,
-    read_pack_data,
-    reset_user_pack,
-    save_user_pack,
-    save_workday_overrides,
-)
+from desktop_app.core.rule_packs import PACK_NAMES
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.services.deadlines import (
-    RuleContext,
-    case_deadlines,
-    count_open_by_day,
-    list_deadlines,
-    recompute_all,
-    recompute_case,
-    recompute_cases,
-    recompute_changed_rules,
-)
+from desktop_app.io.rule_pack_files import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
+from desktop_app.services.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_cases, recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order
 
@@ -424,7 +412,7 @@ def test_recompute_all_records_the_rules_too(db: Database) -> None:
 
 
 def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:
-    code = ("import json; from desktop_app.services.deadlines import RuleContext, rule_fingerprints; "
+    code = ("import json; from desktop_app.services.deadline_rules import RuleContext, rule_fingerprints; "
             "print(json.dumps(rule_fingerprints(RuleContext.load()), sort_keys=True))")
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -16,9 +16,10 @@ from desktop_app.core.deadlines import (
     format_remaining,
     urgency,
 )
-from desktop_app.core.rule_packs import PACK_NAMES, RulePack, load_pack
+from desktop_app.core.rule_packs import PACK_NAMES, RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+from desktop_app.io.rule_pack_files import load_pack
 
 CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
 

@@ -22,7 +22,7 @@ from desktop_app.io.holiday_schedule_file import (
     shipped_schedule_path,
     user_schedule_path,
 )
-from desktop_app.services.deadlines import RuleContext, rule_fingerprints
+from desktop_app.services.deadline_rules import RuleContext, rule_fingerprints
 
 SHIPPED = read_schedule(shipped_schedule_path())
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.rule_packs import GENERIC_PACK, PACK_NAMES, load_packs, pack_name_for, platform_of_pack
+from desktop_app.core.rule_packs import GENERIC_PACK, PACK_NAMES, pack_name_for, platform_of_pack
 from desktop_app.core.vocabulary import Platform, family_label, family_members, platform_family
 from desktop_app.io.case_profiles import PLATFORM_CHOICES as CASE_IMPORT_CHOICES
 from desktop_app.io.case_profiles import case_profiles
 from desktop_app.io.import_profiles import PLATFORM_CHOICES as ORDER_IMPORT_CHOICES
 from desktop_app.io.import_profiles import load_profiles
+from desktop_app.io.rule_pack_files import load_packs
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "desktop_app"

@@ -14,11 +14,11 @@ from desktop_app.cli import run
 from desktop_app.core.clock import CHINA, Moment, parse_moment
 from desktop_app.core.errors import ActionNotAllowed, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction
-from desktop_app.core.rule_packs import load_pack
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.io.rule_pack_files import load_pack
 from desktop_app.services import reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.deadlines import case_deadlines
+from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.reships import (
     LineOutcome,
     QueueScope,
@@ -472,7 +472,7 @@ def test_cli_paste_items_agree_and_refuse(capsys: pytest.CaptureFixture[str], le
 def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str], db: Database,
                                              ledger_target: str) -> None:
     """Figures live in the pack: editing it changes the queue's ship-by and penalty, no release needed."""
-    from desktop_app.core.rule_packs import read_pack_data, save_user_pack
+    from desktop_app.io.rule_pack_files import read_pack_data, save_user_pack
 
     case_id = reship_case(db, Platform.DOUYIN, "DY9100", "2026-05-06 10:00")
     reships.agree(db, case_id, at=moment("2026-05-06 12:00"))

@@ -20,12 +20,16 @@ from desktop_app.core.rule_packs import (
     Duration,
     DurationUnit,
     RulePackError,
+    pack_for_platform,
+    pack_name_for,
+)
+from desktop_app.core.vocabulary import Platform
+from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.io.rule_pack_files import (
     has_user_pack,
     load_pack,
     load_packs,
     load_workday_overrides,
-    pack_for_platform,
-    pack_name_for,
     read_pack_data,
     read_pack_text,
     reset_user_pack,
@@ -37,8 +41,6 @@ from desktop_app.core.rule_packs import (
     user_rules_dir,
     validate_pack,
 )
-from desktop_app.core.vocabulary import Platform
-from desktop_app.core.working_days import WorkdayOverrides
 
 H = DurationUnit.HOURS
 D = DurationUnit.DAYS

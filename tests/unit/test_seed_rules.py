@@ -14,9 +14,9 @@ import pytest
 
 from desktop_app.core.clock import CHINA, parse_moment
 from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
-from desktop_app.core.rule_packs import load_pack, load_packs
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+from desktop_app.io.rule_pack_files import load_pack, load_packs
 
 SEEDS = Path("/work/shared/seeds")
 CALENDAR = WorkdayCalendar(schedule=read_schedule(shipped_schedule_path()))
@@ -55,7 +55,7 @@ def test_every_quote_in_every_pack_is_in_its_seed() -> None:
     if not SEEDS.is_dir():
         pytest.skip("the shared seeds folder is not on this machine")
     for pack in load_packs().values():
-        for rule in (*pack.timers, *pack.overrides):
+        for rule in (*pack.timers, *pack.overrides, *pack.campaigns):
             if rule.quote is None:
                 continue
             assert rule.source is not None, rule.id

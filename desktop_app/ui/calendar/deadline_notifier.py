@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.services.deadlines import DeadlineRow, count_open_by_day, list_deadlines
+from desktop_app.services.deadline_lists import DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error

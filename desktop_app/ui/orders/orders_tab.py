@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform
+from desktop_app.services.order_campaign import CampaignChange, campaign_names, set_order_campaign
 from desktop_app.store.case_queries import OrderFilter, order_detail, order_ids
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderDetail, OrderRow
@@ -35,6 +37,7 @@ from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 from desktop_app.ui.widgets.table_menu import explain, install_row_menu
 
 _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
+JUHUASUAN = "juhuasuan"  # the campaign id of 聚划算 in the 淘宝/天猫 rule packs
 
 
 class OrdersTab(BaseTab):
@@ -95,8 +98,20 @@ class OrdersTab(BaseTab):
         left_layout.addWidget(self.count_label)
         self.detail = QTextBrowser()
         self.detail.setObjectName("order_detail")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        # 聚划算 orders ship within 7 days (seed 002); no export says which orders they are.
+        self.juhuasuan_box = QCheckBox(self.tr("聚划算订单（付款后7天内发货）"))
+        self.juhuasuan_box.setObjectName("order_juhuasuan")
+        self.juhuasuan_box.setToolTip(self.tr("导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志"))
+        self.juhuasuan_box.setVisible(False)
+        self.juhuasuan_box.clicked.connect(self._mark_juhuasuan)
+        right_layout.addWidget(self.juhuasuan_box)
+        self._shown_order: OrderRow | None = None
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         outer.addWidget(splitter, 1)
@@ -146,13 +161,18 @@ class OrdersTab(BaseTab):
             return
         order_id = row.id
 
-        def work(db: Database) -> OrderDetail:
+        def work(db: Database) -> tuple[OrderDetail, dict[str, str]]:
             with db.reading() as session:
-                return order_detail(session, order_id)
+                detail = order_detail(session, order_id)
+            return detail, campaign_names(detail.order.platform)
 
-        self.context.read(work, self._show_detail)
+        self.context.read(work, lambda found: self._show_detail(*found))
 
-    def _show_detail(self, d: OrderDetail | None) -> None:
+    def _show_detail(self, d: OrderDetail | None, campaigns: dict[str, str] | None = None) -> None:
+        self._shown_order = d.order if d is not None else None
+        self.juhuasuan_box.setVisible(d is not None and JUHUASUAN in (campaigns or {}))
+        if d is not None:
+            self.juhuasuan_box.setChecked(d.order.campaign == JUHUASUAN)
         if d is None:
             self.detail.setHtml("<p style='color:#777'>" + escape(self.tr("选择一个订单查看商品和物流。")) + "</p>")
             return
@@ -173,6 +193,23 @@ class OrdersTab(BaseTab):
         if o.case_count:
             lines.append(f"<p>{escape(self.tr('已有 %1 张售后单').replace('%1', str(o.case_count)))}</p>")
         self.detail.setHtml("".join(lines))
+
+    def _mark_juhuasuan(self, checked: bool) -> None:
+        order = self._shown_order
+        if order is None:
+            return
+        order_id = order.id
+
+        def done(change: CampaignChange) -> None:
+            text = self.tr("订单 %1 已标记为聚划算订单") if change.after else self.tr("订单 %1 已改回普通订单")
+            self.message.emit(text.replace("%1", change.order_no))
+
+        def failed(error: Exception) -> None:
+            QMessageBox.warning(self, self.tr("聚划算订单"), describe_error(error))
+            self.juhuasuan_box.setChecked(order.campaign == JUHUASUAN)
+
+        self.context.write(lambda db: set_order_campaign(db, order_id, JUHUASUAN if checked else None),
+                           Changes(orders=True, cases=True, deadlines=True), done, failed)
 
     def choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出订单"), str(Path.home() / "订单导出.xlsx"),

@@ -38,11 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.rule_packs import (
-    PACK_NAMES,
-    RulePackError,
+from desktop_app.core.rule_packs import PACK_NAMES, RulePackError, platform_of_pack
+from desktop_app.io.rule_pack_files import (
     has_user_pack,
-    platform_of_pack,
     read_pack_text,
     reset_user_pack,
     save_user_pack_text,

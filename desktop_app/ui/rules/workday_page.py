@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.rule_packs import RulePackError, load_workday_overrides, save_workday_overrides
+from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.io.rule_pack_files import load_workday_overrides, save_workday_overrides
 from desktop_app.services.deadlines import recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error

@@ -1,0 +1,47 @@
+"""Reading and writing the app's TOML data files (rule packs, the shop's working days, the holiday
+schedule): one reader that names the file and says in Chinese what is wrong, one atomic writer."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.errors import UserError
+from desktop_app.core.rule_packs import toml_problem
+
+
+def read_toml_file(path: Path, what: str, error: Callable[[list[str]], UserError]) -> dict[str, Any]:
+    """The file's data; `error([problem])` when it is missing, not UTF-8 or not valid TOML. `what` names
+    the kind of file in the messages ("规则文件", "节假日安排文件")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error([f"找不到{what} {path}"]) from None
+    except UnicodeDecodeError:
+        raise error([f"{what} {path} 不是 UTF-8 编码的文本"]) from None
+    return parse_toml(text, path, what, error)
+
+
+def parse_toml(text: str, source: Path | str, what: str, error: Callable[[list[str]], UserError]) -> dict[str, Any]:
+    """TOML text as data, or `error([problem])` with the line, column and fault in Chinese."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error([toml_problem(source, str(exc), what)]) from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target and rename: a crash mid-save never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,87 @@
+"""Mark an order as sold in a platform campaign (聚划算) or as an ordinary order again.
+
+The order exports the app reads have no column saying an order was a 聚划算 order (the samples of
+every platform checked, `/work/shared/samples`), so the shop marks it: from the order pane or
+`python -m desktop_app order-campaign`. The rule packs' `[[campaigns]]` say what the campaign changes
+(聚划算: ship within 7 days instead of 72 hours, seed 002); the order's open cases are recomputed in
+the same transaction, and the change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.rule_packs import pack_for_platform
+from desktop_app.services.cases import current_author
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_cases
+from desktop_app.store.database import Database
+from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignChange:
+    """What `set_order_campaign` did: the order, its campaign before and after, cases recomputed."""
+
+    order_id: int
+    order_no: str
+    platform: str
+    before: str | None
+    after: str | None
+    cases_recomputed: int
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def campaign_names(platform: str, context: RuleContext | None = None) -> dict[str, str]:
+    """The campaigns an order of `platform` can be marked with: id → name (聚划算 for 淘宝/天猫)."""
+    pack = pack_for_platform((context or RuleContext.load()).packs, platform)
+    return {c.id: c.name for c in pack.campaigns}
+
+
+def find_order(db: Database, order_no: str, platform: str | None = None) -> int:
+    """The id of the order with this number (on `platform`, when given)."""
+    with db.reading() as session:
+        statement = select(Order.id, Order.platform).where(Order.order_no == order_no.strip())
+        if platform is not None:
+            statement = statement.where(Order.platform == platform)
+        found = session.execute(statement).all()
+    if not found:
+        raise NotFound(f"没有订单号为 {order_no.strip()} 的订单" + (f"（平台 {platform}）" if platform else ""))
+    if len(found) > 1:
+        platforms = "、".join(sorted(p for _, p in found))
+        raise UserError(f"订单号 {order_no.strip()} 在几个平台都有（{platforms}）：请用 --platform 指明")
+    return int(found[0][0])
+
+
+def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, author: str | None = None,
+                       context: RuleContext | None = None) -> CampaignChange:
+    """Mark the order as sold in `campaign` (an id of its platform's `[[campaigns]]`), or as an ordinary
+    order with None; recompute its open cases' deadlines. Marking it as it already is changes nothing."""
+    ctx = context or RuleContext.load()
+    with db.transaction() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"找不到订单 #{order_id}")
+        known = {c.id: c.name for c in pack_for_platform(ctx.packs, order.platform).campaigns}
+        if campaign is not None and campaign not in known:
+            offered = "、".join(f"{cid}（{name}）" for cid, name in known.items()) or "无"
+            raise UserError(f"订单 {order.order_no} 的平台没有活动“{campaign}”。可用的活动：{offered}")
+        before = order.campaign
+        if before == campaign:
+            return CampaignChange(order.id, order.order_no, order.platform, before, campaign, 0)
+        order.campaign = campaign
+        order.updated_at = utcnow()
+        session.add(AuditEvent(
+            subject="order", subject_id=order.id, kind="edit", action="campaign",
+            from_state=before, to_state=campaign, author=author or current_author(),
+            note=f"标记为{known[campaign]}订单" if campaign is not None else "取消活动标记（普通订单）",
+        ))
+        case_ids = session.scalars(select(Case.id).where(Case.order_id == order.id, Case.is_open.is_(True))).all()
+        count = recompute_cases(session, case_ids, ctx) if case_ids else 0
+        return CampaignChange(order.id, order.order_no, order.platform, before, campaign, count)
