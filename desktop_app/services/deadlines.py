@@ -61,6 +61,7 @@ from desktop_app.core.rule_packs import RulePack, load_packs, load_workday_overr
 from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.store.bulk_rows import insert_rows, update_rows
+from desktop_app.store.case_facts import timer_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Deadline, Order, Setting
 
@@ -308,7 +309,7 @@ def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen,
+            _ORDERS.c.paid_fen, *(_CASES.c[name] for name in _TIMER_FACTS),
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition),
@@ -358,11 +359,12 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     case_updates: list[dict[str, Any]] = []
+    fact_updates: list[dict[str, Any]] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen) in cases:
+         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen, *facts) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -414,6 +416,10 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or _stored(next_due_at) != first.due_at:
             case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
+        # The dashboard's copy of the timers on the case row (store/case_facts.py).
+        counted = timer_facts((d.status.value, d.due_at) for d in computed)
+        if counted != (*facts[:3], *(None if f is None else _stored(f) for f in facts[3:])):
+            fact_updates.append({"id": case_id, **dict(zip(_TIMER_FACTS, counted, strict=True))})
 
     stale = [deadline_id for deadline_id, _ in stored.values()] + duplicates
     for start in range(0, len(stale), _CHUNK):
@@ -425,11 +431,16 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
         # never makes someone's open edit of the case fail as "changed by someone else".
         update_rows(session, Case, "id", case_updates)
         _refresh_identity_map(session, case_updates)
+    if fact_updates:
+        update_rows(session, Case, "id", fact_updates)
+        _refresh_identity_map(session, fact_updates)
     if stale or updates or inserts:
         _expire_loaded_deadlines(session)
     return len(cases)
 
 
+# The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
+_TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns an update rewrites; case_id and timer_id are the row's identity and never change.
 _UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
 
@@ -449,8 +460,9 @@ def _refresh_identity_map(session: Session, case_updates: list[dict[str, Any]]) 
     for values in case_updates:
         loaded = session.identity_map.get(identity_key(Case, values["id"]))
         if loaded is not None:
-            set_committed_value(loaded, "next_due_at", values["next_due_at"])
-            set_committed_value(loaded, "next_due_name", values["next_due_name"])
+            for name, value in values.items():
+                if name != "id":
+                    set_committed_value(loaded, name, value)
 
 
 def _expire_loaded_deadlines(session: Session) -> None:
