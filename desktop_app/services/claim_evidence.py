@@ -1,0 +1,56 @@
+"""A courier claim's evidence files (photos of the box and label, weighing records, chat screenshots),
+copied into the data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_app.core.errors import NotFound
+from desktop_app.paths import data_dir
+from desktop_app.services.cases import current_author
+from desktop_app.services.claim_upkeep import claim_event, load_claim
+from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, stored_file
+from desktop_app.store.database import Database
+from desktop_app.store.models import ClaimEvidence, utcnow
+
+
+def evidence_dir(claim_id: int) -> Path:
+    return data_dir() / EVIDENCE_FOLDER / str(claim_id)
+
+
+# The stored path of a claim's evidence file, as an absolute path (the claims tab opens it).
+evidence_path = stored_file
+
+
+def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
+    """Copy files (photos of the box and label, weighing records, chat screenshots) into the data
+    folder and attach them; refuses the whole batch if any file is missing. Returns the new ids."""
+    who = current_author() if author is None else author
+    sources = checked_sources(files)
+    with evidence_copies() as copies, db.transaction() as session:
+        claim = load_claim(session, claim_id)
+        folder = evidence_dir(claim_id)
+        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(source, folder),
+                              original_name=source.name, added_at=utcnow()) for source in sources]
+        session.add_all(rows)
+        claim.updated_at = utcnow()
+        claim_event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
+        session.flush()
+        return [row.id for row in rows]
+
+
+def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        row = session.get(ClaimEvidence, evidence_id)
+        if row is None:
+            raise NotFound(f"找不到证据 #{evidence_id}")
+        claim = load_claim(session, row.claim_id)
+        path = evidence_path(row.stored_path)
+        name = row.original_name
+        claim.evidence.remove(row)
+        claim.updated_at = utcnow()
+        claim_event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
+        session.flush()
+    path.unlink(missing_ok=True)
