@@ -21,7 +21,7 @@ from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
-from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.core.vocabulary import Platform
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.report_queries import (
@@ -30,6 +30,7 @@ from desktop_app.store.report_queries import (
     ClaimGroup,
     ReportScope,
     attention_claims,
+    carrier_cases,
     case_groups,
     claim_groups,
     parcels_by_carrier,
@@ -42,8 +43,6 @@ from desktop_app.store.rows import ShopRow
 # Open claims older than this many days are listed for chasing.
 OLD_CLAIM_DAYS = 14
 _RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
-_LOST = frozenset({CaseReason.LOST.value, CaseReason.SIGNED_NOT_RECEIVED.value})
-_DAMAGED = CaseReason.DAMAGED.value
 MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
               "outstanding", "net_loss")
 MONEY_LABELS = {
@@ -233,8 +232,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
         seconds: dict[str | None, list[int]] = {None: []}
         for name, value in resolve_times(session, scope):
-            seconds.setdefault(name, []).append(value)
-            seconds[None].append(value)
+            seconds.setdefault(str(name), []).append(int(value))
+        seconds[None] = [value for values in seconds.values() for value in values]
         for p in (None, *present):
             mine = [g for g in groups if p is None or g.platform == p]
             overdue = sum(straddling.values()) if p is None else straddling.get(p, 0)
@@ -254,7 +253,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
             for p in product_lines(session, scope)) if detailed else (),
-        carriers=_carriers(groups, parcels_by_carrier(session, scope), claims) if detailed else (),
+        carriers=_carriers(carrier_cases(session, scope), parcels_by_carrier(session, scope), claims)
+        if detailed else (),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
         attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
         old_claim_days=old_claim_days, notes=tuple(notes), detailed=detailed,
@@ -296,15 +296,10 @@ def _timeliness(platform: str | None, groups: list[CaseGroup], straddling_overdu
     )
 
 
-def _carriers(groups: list[CaseGroup], parcels: dict[str, int], claims: list[ClaimGroup]) -> tuple[CarrierFigure, ...]:
+def _carriers(cases: dict[str, tuple[int, int, int]], parcels: dict[str, int],
+              claims: list[ClaimGroup]) -> tuple[CarrierFigure, ...]:
     """Per courier: parcels of the orders paid in the period, the cases in scope on its parcels (lost or
     signed for but not received; damaged) and its claims. Most lost and damaged first."""
-    cases: dict[str, list[int]] = {}
-    for g in groups:
-        sums = cases.setdefault(g.carrier, [0, 0, 0])
-        sums[0] += g.count
-        sums[1] += g.count if g.reason in _LOST else 0
-        sums[2] += g.count if g.reason == _DAMAGED else 0
     by_carrier: dict[str, list[int]] = {}
     for c in claims:
         sums = by_carrier.setdefault(c.carrier, [0, 0, 0, 0])
@@ -315,7 +310,7 @@ def _carriers(groups: list[CaseGroup], parcels: dict[str, int], claims: list[Cla
     figures = []
     for name in sorted(set(cases) | set(parcels) | set(by_carrier)):
         n, claimed, received, outstanding = by_carrier.get(name, [0, 0, 0, 0])
-        count, lost, damaged = cases.get(name, [0, 0, 0])
+        count, lost, damaged = cases.get(name, (0, 0, 0))
         shipped = parcels.get(name, 0)
         figures.append(CarrierFigure(
             carrier=name, parcels=shipped, cases=count, lost=lost, damaged=damaged,

@@ -68,15 +68,15 @@ def _seconds(start: datetime, end: datetime) -> int:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('carrier', sa.String(length=60), nullable=True))
-        batch_op.add_column(sa.Column('met_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
-        batch_op.add_column(sa.Column('missed_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
-        batch_op.add_column(sa.Column('open_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
-        batch_op.add_column(sa.Column('open_due_first', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('open_due_last', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('resolve_seconds', sa.Integer(), nullable=True))
-        batch_op.drop_index('ix_cases_report')
+    # Plain ADD COLUMN on both databases (a batch would copy the whole cases table on SQLite).
+    op.add_column('cases', sa.Column('carrier', sa.String(length=60), nullable=True))
+    op.add_column('cases', sa.Column('met_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
+    op.add_column('cases', sa.Column('missed_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
+    op.add_column('cases', sa.Column('open_timers', sa.Integer(), server_default=sa.text('0'), nullable=False))
+    op.add_column('cases', sa.Column('open_due_first', sa.DateTime(), nullable=True))
+    op.add_column('cases', sa.Column('open_due_last', sa.DateTime(), nullable=True))
+    op.add_column('cases', sa.Column('resolve_seconds', sa.Integer(), nullable=True))
+    op.drop_index('ix_cases_report', table_name='cases')  # rebuilt wider after the fill
     bind = op.get_bind()
     count = sa.func.count()
     bind.execute(sa.update(cases).values(
@@ -103,12 +103,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_cases_report', table_name='cases')
+    op.create_index('ix_cases_report', 'cases', _OLD_REPORT, unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_report', _OLD_REPORT, unique=False)
-        batch_op.drop_column('resolve_seconds')
-        batch_op.drop_column('open_due_last')
-        batch_op.drop_column('open_due_first')
-        batch_op.drop_column('open_timers')
-        batch_op.drop_column('missed_timers')
-        batch_op.drop_column('met_timers')
-        batch_op.drop_column('carrier')
+        for name in ('resolve_seconds', 'open_due_last', 'open_due_first', 'open_timers', 'missed_timers',
+                     'met_timers', 'carrier'):
+            batch_op.drop_column(name)
