@@ -335,7 +335,10 @@ def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list
     stmt = (
         select(key, func.min(OrderItem.title), count, _sum(case_cost()))
         .join(Case, Case.order_id == OrderItem.order_id)
-        .where(*case_conditions(scope))
+        # `status` is not in `ix_cases_report`: SQLite then walks the cases table in id order and looks
+        # up their order lines in order-id order, not at random as from the index (100,000 cases:
+        # 47 ms instead of 125 for the join, measured). Always true; PostgreSQL hash-joins either way.
+        .where(*case_conditions(scope), Case.status.is_not(None))
         .group_by(key)
         .order_by(count.desc(), key)
         .limit(limit)
