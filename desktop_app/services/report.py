@@ -212,7 +212,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
-    groups = case_groups(session, scope, at)
+    groups = case_groups(session, scope, at, timers=detailed)
     claims = claim_groups(session, scope)
     received = sum(c.received_fen for c in claims)
     present = sorted({g.platform for g in groups}, key=_platform_order)

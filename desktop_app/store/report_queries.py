@@ -153,9 +153,10 @@ def _driver_rows(session: Session, statement: ClauseElement) -> list[Any]:
         cursor.close()
 
 
-def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[CaseGroup]:
+def case_groups(session: Session, scope: ReportScope, moment: datetime, timers: bool = True) -> list[CaseGroup]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
-    responsible, open), read from `ix_cases_report` alone, already in group order."""
+    responsible, open), read from `ix_cases_report` alone, already in group order. `timers=False`
+    leaves the timers out (zero): the dashboard's first, quick overview does not show them."""
     keys = (Case.platform, Case.kind, Case.reason, Case.responsible, Case.is_open)
     back_paid = case(
         (or_(Case.postage_back_payer.is_(None), Case.postage_back_payer == _MERCHANT), Case.postage_back_fen),
@@ -164,10 +165,11 @@ def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[
     stmt = select(
         *keys, func.count(), _sum(Case.refund_fen), _sum(Case.compensation_fen),
         _sum(Case.postage_out_fen) + _sum(back_paid), _sum(Case.written_off_fen), _sum(Case.penalty_fen),
-        func.count(Case.penalty_fen), _sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
-        _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
-        func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
-        func.count(Case.resolve_seconds),
+        func.count(Case.penalty_fen),
+        *((_sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
+           _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
+           func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
+           func.count(Case.resolve_seconds)) if timers else ()),
     ).where(*case_conditions(scope)).group_by(*keys)
     return [
         CaseGroup(str(kind), str(platform), reason, responsible, bool(is_open), *(int(v) for v in rest))
