@@ -21,7 +21,7 @@ PDD_ORDER = "261101-103283030276851"
 
 
 def test_there_is_a_ledger_of_every_released_revision() -> None:
-    revisions = [r for r in KNOWN_REVISIONS if not r.startswith(("0005", "0006"))]  # migrations still on branches
+    revisions = [r for r in KNOWN_REVISIONS if not r.startswith(("0005", "0006", "0007"))]  # still on branches
     assert sorted(p.name for p in LEDGERS.glob("ledger_*.sqlite3")) == [
         f"ledger_{r.split('_', 1)[0]}.sqlite3" for r in revisions]
 
