@@ -51,6 +51,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord
 from desktop_app.io.cell_values import utc_text
+from desktop_app.store.case_facts import carrier_copy
 from desktop_app.store.models import Order, OrderItem, Shop
 
 ORDERS = Order.__table__
@@ -308,6 +309,8 @@ class OrderUpserter:
         staged_ids = select(ORDERS.c.id).join_from(self.stage, ORDERS, ORDERS.c.order_key == self.stage.c.order_key)
         self._delete_replaced_items = delete(ITEMS).where(
             ITEMS.c.order_id.in_(staged_ids.where(self.stage.c.replace_items == 1)))
+        # The cases of written orders keep their order's courier (the 统计 dashboard reads it there).
+        self._copy_carrier = carrier_copy(staged_ids) if "carrier" in self.provided_set else None
         item_stage = self.item_stage
         self._move_items = insert(ITEMS).from_select(list(ITEM_COLUMNS), select(
             ORDERS.c.id, *[item_stage.c[n] for n in ITEM_COLUMNS[1:]]
@@ -530,6 +533,8 @@ class OrderUpserter:
         thread while the next rows are read; nothing else may use the connection meanwhile."""
         conn = self.conn
         conn.execute(self._upsert, {"platform": batch.platform})
+        if self._copy_carrier is not None:
+            conn.execute(self._copy_carrier)
         if batch.replace_items:
             conn.execute(self._delete_replaced_items)
         if batch.items:

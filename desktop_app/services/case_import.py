@@ -38,6 +38,7 @@ from desktop_app.services.deadlines import recompute_cases
 from desktop_app.services.reships import ReshipStatus
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
+from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -126,8 +127,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         fresh = {key: record for key, record in records.items() if key not in facts}
-        orders = _order_ids(session, list(fresh.values()))
-        outcome.inserted.extend(_insert_new(session, fresh, orders, who, name, times).values())
+        orders, carriers = _order_ids(session, list(fresh.values()))
+        outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
         check_cancel()
         yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
         known = [(facts[key], record) for key, record in records.items() if key in facts]
@@ -149,9 +150,10 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     )
 
 
-def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, int]:
+def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[str, int], dict[int, str]]:
     """Each request's order id: the imported order, else a placeholder known by its number (filled in
-    when its order export arrives), given the request's goods when it has none."""
+    when its order export arrives), given the request's goods when it has none; and the couriers of
+    the orders that have one."""
     wanted = {order_key(r.platform, r.order_no): r for r in records}
     refs = order_refs_by_key(session, wanted)
     # No times on a placeholder: the order's paid/shipped times come with its order export (a paid
@@ -172,7 +174,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> dict[str, int
         for key, r in wanted.items()
         if r.title and ids[key] in waiting and ids[key] not in has_items
     ])
-    return ids
+    return ids, {ref.id: ref.carrier for ref in refs.values() if ref.carrier}
 
 
 def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
@@ -184,8 +186,8 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
     return record.amount_fen, None, record.amount_fen
 
 
-def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], who: str, source: str,
-                times: _StepTimes) -> dict[str, int]:
+def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
+                who: str, source: str, times: _StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
     times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
@@ -200,8 +202,11 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
                                  if e["action"]]
         refund, compensation, total = _amounts(record)
+        order_id = orders[order_key(record.platform, record.order_no)]
+        acted = [e["at"] for e in events if e["kind"] == "action"]
         rows.append({
-            "order_id": orders[order_key(record.platform, record.order_no)], "platform": record.platform.value,
+            "order_id": order_id, "platform": record.platform.value, "carrier": carriers.get(order_id),
+            "resolve_seconds": resolve_seconds(requested, max(acted)) if acted else None,  # type: ignore[type-var,arg-type]
             "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
             "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
             "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,

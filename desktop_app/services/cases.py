@@ -30,6 +30,7 @@ from desktop_app.core.vocabulary import (
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
 from desktop_app.services.team import seat_name
+from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
@@ -150,7 +151,7 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
             reason=new.reason.value if new.reason else None, status=CaseStatus.PENDING.value, is_open=True,
             refund_fen=new.refund_fen, compensation_fen=new.compensation_fen,
             amount_fen=amount if (new.refund_fen is not None or new.compensation_fen is not None) else None,
-            responsible=new.responsible.value if new.responsible else None,
+            responsible=new.responsible.value if new.responsible else None, carrier=order.carrier,
             description=(new.note or "").strip() or None,
             requested_at=requested.at, signed_at=new.signed.at if new.signed else None,
             signed_date_only=bool(new.signed and new.signed.date_only),
@@ -211,6 +212,7 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     case.status = after.value
     case.is_open = is_open(after)
     case.updated_at = utcnow()
+    case.resolve_seconds = later_resolve(case.resolve_seconds, case.requested_at or case.created_at, when.at)
     _event(session, case, kind="action", author=who, at=when.at, action=action.value,
            milestone=step.milestone, from_state=before.value, to_state=after.value,
            note=(note or "").strip() or None, date_only=when.date_only)

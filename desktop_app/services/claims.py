@@ -1,4 +1,6 @@
-"""Courier claim use cases (快递理赔): open from a case or an order, act, follow up, link, attach evidence.
+"""Courier claim use cases (快递理赔): open from a case or an order, act, follow up, edit, note. Prefilling
+from the order is in `claim_drafts`, links to a case or reship in `claim_links`, evidence files in
+`claim_evidence`, what they all share in `claim_upkeep`; their public names are importable from here.
 
 Each function is one transaction. Every change writes an AuditEvent (subject "claim", the case id
 when the claim belongs to a case, so the case's timeline shows it) and refreshes the claim's
@@ -8,13 +10,8 @@ which actions are allowed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
@@ -23,158 +20,48 @@ from desktop_app.core.claims import (
     ClaimIncident,
     ClaimStatus,
     PayoutChannel,
-    PricedLine,
     follow_up_for,
     is_open,
-    paid_per_line,
-    part_of,
     transition,
 )
 from desktop_app.core.clock import Moment, format_china, now
-from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan
-from desktop_app.core.vocabulary import Platform, family_members
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
-from desktop_app.services.cases import clean_order_no, current_author
-from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, forget_file
-from desktop_app.store.case_queries import order_detail
-from desktop_app.store.database import Database
-from desktop_app.store.models import (
-    AuditEvent,
-    CarrierClaim,
-    Case,
-    ClaimEvidence,
-    ClaimItem,
-    ClaimPayout,
-    Deadline,
-    Order,
-    Reship,
-    utcnow,
+from desktop_app.services.cases import current_author
+from desktop_app.services.claim_drafts import (
+    ChosenLine,
+    ClaimDraft,
+    DraftLine,
+    claim_items,
+    draft_for_case,
+    draft_for_order,
+    find_order,
+    parse_items,
+    whole_lines,
 )
-from desktop_app.store.rows import OrderItemRow, OrderRow
+from desktop_app.services.claim_evidence import add_evidence, evidence_folder, remove_evidence
+from desktop_app.services.claim_links import link_case, link_reship, link_reship_case
+from desktop_app.services.claim_upkeep import (
+    FOLLOW_UP_ACTION,
+    FOLLOW_UP_NAME,
+    FOLLOW_UP_TIMER,
+    claim_event,
+    load_claim,
+    sync_follow_up,
+    text_or_none,
+)
+from desktop_app.services.evidence_files import evidence_copies
+from desktop_app.store.database import Database
+from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
 
-FOLLOW_UP_TIMER = "claim_follow_up"
-FOLLOW_UP_NAME = "快递理赔跟进"
-FOLLOW_UP_ACTION = "联系快递催办理赔"  # what the shop does when it comes due (shown as the consequence)
-
-
-# --- prefilling -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DraftLine:
-    """An order line offered for the claim, with what the buyer paid for the whole line."""
-
-    position: int  # 1-based, as `claim add --items` counts
-    title: str
-    spec: str | None
-    quantity: int
-    unit_price_fen: int | None
-    paid_fen: int | None
-
-    def value_of(self, quantity: int) -> int | None:
-        """What the buyer paid for `quantity` pieces of this line."""
-        if self.paid_fen is None:
-            return None
-        return part_of(self.paid_fen, quantity, self.quantity)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimDraft:
-    """A claim prefilled from an order: what the New Claim dialog and `claim add` start from."""
-
-    order: OrderRow
-    lines: tuple[DraftLine, ...]
-    case_id: int | None = None
-
-    def value(self, chosen: Sequence[ChosenLine] | None) -> int | None:
-        """The default claimed value: what the buyer paid for the affected items."""
-        if not self.lines:
-            return self._goods_paid() if chosen is None else None
-        picked = [(line, line.quantity) for line in self.lines] if chosen is None else \
-            [(self.line(c.position), c.quantity) for c in chosen]
-        values = [line.value_of(quantity) for line, quantity in picked]
-        if any(v is None for v in values):
-            return None
-        return sum(v for v in values if v is not None)
-
-    def line(self, position: int) -> DraftLine:
-        for line in self.lines:
-            if line.position == position:
-                return line
-        raise UserError(f"订单 {self.order.order_no} 没有第 {position} 件商品（共 {len(self.lines)} 行）")
-
-    def _goods_paid(self) -> int | None:
-        paid = self.order.paid_fen
-        return None if paid is None else max(paid - (self.order.postage_fen or 0), 0)
-
-
-@dataclass(frozen=True, slots=True)
-class ChosenLine:
-    """An affected order line and how many of its pieces were lost or damaged."""
-
-    position: int
-    quantity: int
-
-
-def _draft_lines(order: OrderRow, items: Sequence[OrderItemRow]) -> tuple[DraftLine, ...]:
-    priced = [PricedLine(i.quantity, i.unit_price_fen, i.paid_fen) for i in items]
-    paid = paid_per_line(priced, order.paid_fen, order.postage_fen)
-    return tuple(
-        DraftLine(n, i.title, i.spec, i.quantity, i.unit_price_fen, line_paid)
-        for n, (i, line_paid) in enumerate(zip(items, paid, strict=True), start=1)
-    )
-
-
-def draft_for_order(session: Session, order_id: int, case_id: int | None = None) -> ClaimDraft:
-    detail = order_detail(session, order_id)
-    return ClaimDraft(detail.order, _draft_lines(detail.order, detail.items), case_id)
-
-
-def draft_for_case(session: Session, case_id: int) -> ClaimDraft:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
-    return draft_for_order(session, case.order_id, case_id)
-
-
-def find_order(session: Session, order_no: str, platform: Platform | None = None) -> OrderRow:
-    """The order with this number (on this platform if given); refuses none and ambiguity."""
-    number = clean_order_no(order_no)
-    stmt = select(Order.id, Order.platform).where(Order.order_no == number)
-    if platform is not None:
-        stmt = stmt.where(Order.platform.in_(family_members(platform)))
-    found = session.execute(stmt.order_by(Order.id)).all()
-    if not found:
-        where = f"{platform.label}上" if platform is not None else ""
-        raise NotFound(f"找不到{where}订单号为 {number} 的订单；请先导入该平台的订单")
-    if len(found) > 1:
-        platforms = "、".join(Platform(p).label if p in Platform._value2member_map_ else p for _, p in found)
-        raise UserError(f"订单号 {number} 在多个平台都有（{platforms}），请用 --platform 指定平台")
-    return order_detail(session, found[0][0]).order
-
-
-def parse_items(text: str) -> tuple[ChosenLine, ...]:
-    """'1,3' or '1,3:2' (line 3, two pieces) → the chosen lines; lines count from 1."""
-    chosen: dict[int, int] = {}
-    for part in text.replace("，", ",").split(","):
-        piece = part.strip()
-        if not piece:
-            continue
-        position_text, _, quantity_text = piece.replace("x", ":").replace("×", ":").replace("*", ":").partition(":")
-        try:
-            position = int(position_text)
-            quantity = int(quantity_text) if quantity_text else 0
-        except ValueError:
-            raise UserError(f"商品选择“{text}”格式不对，应为行号列表，如 1,3 或 1,3:2（第 3 行 2 件）") from None
-        if position < 1 or (quantity_text and quantity < 1):
-            raise UserError(f"商品选择“{text}”中的行号和件数必须是正整数")
-        if position in chosen:
-            raise UserError(f"商品选择“{text}”中第 {position} 行重复")
-        chosen[position] = quantity
-    if not chosen:
-        raise UserError("请至少选择一件商品")
-    return tuple(ChosenLine(p, q) for p, q in chosen.items())
+# Moved to modules of their own by job; named here too, so callers keep importing them from here.
+__all__ = [
+    "FOLLOW_UP_ACTION", "FOLLOW_UP_NAME", "FOLLOW_UP_TIMER", "ChosenLine", "ClaimDraft", "ClaimEdit", "ClaimOutcome",
+    "DraftLine", "NewClaim", "act_on_claim", "add_claim_note", "add_evidence", "draft_for_case", "draft_for_order",
+    "edit_claim", "evidence_folder", "find_order", "link_case", "link_reship", "link_reship_case",
+    "open_claim", "parse_items", "remove_evidence", "set_follow_up",
+]
 
 
 # --- opening ----------------------------------------------------------------------------------
@@ -197,16 +84,6 @@ class NewClaim:
     follow_up_at: datetime | None = None  # None: the rule for 待提交
 
 
-def _event(session: Session, claim: CarrierClaim, *, kind: str, author: str, at: datetime | None = None,
-           action: str | None = None, from_state: str | None = None, to_state: str | None = None,
-           note: str | None = None, date_only: bool = False, case_id: int | None = None) -> None:
-    session.add(AuditEvent(
-        case_id=claim.case_id if case_id is None else case_id, subject="claim", subject_id=claim.id, kind=kind,
-        action=action, from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
-        date_only=date_only, recorded_at=utcnow(),
-    ))
-
-
 def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
     """Record a claim for an order (or a case's order), prefilled from the order; returns its number."""
     who = current_author() if author is None else author
@@ -220,17 +97,17 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
             draft = draft_for_order(session, new.order_id)
         else:
             raise UserError("请选择订单或售后单")
-        items = _claim_items(draft, new.lines)
-        claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(_whole(draft, new.lines))
+        items = claim_items(draft, new.lines)
+        claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(whole_lines(draft, new.lines))
         order = draft.order
         stamp = utcnow()
         status = ClaimStatus.DRAFT
         claim = CarrierClaim(
             order_id=order.id, case_id=new.case_id,
-            carrier=canonical_carrier(_text(new.carrier) or order.carrier)
-            or guess_carrier(_text(new.tracking_no) or order.tracking_no),
-            tracking_no=_text(new.tracking_no) or order.tracking_no, incident=new.incident.value,
-            description=_text(new.description), status=status.value, is_open=True,
+            carrier=canonical_carrier(text_or_none(new.carrier) or order.carrier)
+            or guess_carrier(text_or_none(new.tracking_no) or order.tracking_no),
+            tracking_no=text_or_none(new.tracking_no) or order.tracking_no, incident=new.incident.value,
+            description=text_or_none(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
             follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=stamp, updated_at=stamp,
             items=items,
@@ -240,54 +117,15 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
         summary = f"{new.incident.label}，申请 {format_yuan(claimed) or '—'} 元"
         if new.description and new.description.strip():
             summary += f"：{new.description.strip()}"
-        _event(session, claim, kind="created", author=who, at=when.at, to_state=status.value, note=summary,
+        claim_event(session, claim, kind="created", author=who, at=when.at, to_state=status.value, note=summary,
                date_only=when.date_only)
-        _sync_follow_up(session, claim, when.at)
+        sync_follow_up(session, claim, when.at)
         if new.case_id is not None:  # the case's photos and weighing records go along
             names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_folder(claim.id), copies)
             if names:
-                _event(session, claim, kind="evidence", author=who,
+                claim_event(session, claim, kind="evidence", author=who,
                        note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
         return claim.id
-
-
-def _whole(draft: ClaimDraft, lines: tuple[ChosenLine, ...] | None) -> tuple[ChosenLine, ...] | None:
-    if lines is None:
-        return None
-    return tuple(ChosenLine(c.position, c.quantity or draft.line(c.position).quantity) for c in lines)
-
-
-def _claim_items(draft: ClaimDraft, lines: tuple[ChosenLine, ...] | None) -> list[ClaimItem]:
-    if lines is not None and not draft.lines:
-        raise UserError(f"订单 {draft.order.order_no} 没有商品明细，不能按商品选择；可直接填写申请金额")
-    chosen = _whole(draft, lines)
-    if chosen is None:
-        picked = [(line, line.quantity) for line in draft.lines]
-    else:
-        picked = []
-        for c in chosen:
-            line = draft.line(c.position)
-            if c.quantity > line.quantity:
-                raise UserError(f"第 {c.position} 行“{line.title}”只有 {line.quantity} 件，不能理赔 {c.quantity} 件")
-            picked.append((line, c.quantity))
-    return [
-        ClaimItem(title=line.title, spec=line.spec, quantity=quantity, unit_price_fen=line.unit_price_fen,
-                  claimed_fen=line.value_of(quantity))
-        for line, quantity in picked
-    ]
-
-
-def _text(value: str | None) -> str | None:
-    return (value or "").strip() or None
-
-
-def _load(session: Session, claim_id: int, expected_version: int | None = None) -> CarrierClaim:
-    claim = session.get(CarrierClaim, claim_id)
-    if claim is None:
-        raise NotFound(f"找不到理赔 #{claim_id}")
-    if expected_version is not None and claim.version != expected_version:
-        raise StaleData(f"理赔 #{claim_id} 已被他人修改，请刷新后再操作")
-    return claim
 
 
 # --- acting -----------------------------------------------------------------------------------
@@ -310,7 +148,7 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
-        claim = _load(session, claim_id, expected_version)
+        claim = load_claim(session, claim_id, expected_version)
         before = ClaimStatus(claim.status)
         step = transition(before, action)
         received_before = claim.received_fen
@@ -324,21 +162,22 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
         claim.closed_at = None if claim.is_open else when.at
         claim.follow_up_at = (follow_up_at or follow_up_for(after, when.at)) if claim.is_open else None
         claim.updated_at = utcnow()
-        parts = [n for n in (_text(note),) if n]
+        parts = [n for n in (text_or_none(note),) if n]
         if received is not None and received != (received_before or 0):
             paid = received - (received_before or 0)
             session.add(ClaimPayout(claim_id=claim.id, amount_fen=paid, paid_at=when.at,
-                                    channel=channel.value if channel else None, note=_text(note), recorded_at=utcnow()))
+                                    channel=channel.value if channel else None, note=text_or_none(note),
+                                    recorded_at=utcnow()))
             how = f"（{channel.label}）" if channel else ""
             parts.append(f"到账 {format_yuan(paid)} 元{how}，累计 {format_yuan(received)} 元")
         elif channel is not None:
             raise UserError("此操作没有到账金额，不需要赔付方式")
         if claim.follow_up_at is not None:
             parts.append(f"下次跟进 {format_china(claim.follow_up_at)}")
-        _event(session, claim, kind="action", author=who, at=when.at, action=action.value,
+        claim_event(session, claim, kind="action", author=who, at=when.at, action=action.value,
                from_state=before.value, to_state=after.value, note="；".join(parts) or None,
                date_only=when.date_only)
-        _sync_follow_up(session, claim, when.at)
+        sync_follow_up(session, claim, when.at)
         return ClaimOutcome(after, claim.received_fen, claim.follow_up_at)
 
 
@@ -384,7 +223,7 @@ def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, no
     if follow_up_at is not None and follow_up_at.tzinfo is None:
         raise UserError("跟进时间缺少时区")
     with db.transaction() as session:
-        claim = _load(session, claim_id)
+        claim = load_claim(session, claim_id)
         if not claim.is_open:
             raise UserError(f"理赔 #{claim_id} 已结束，不需要跟进")
         old = claim.follow_up_at
@@ -393,9 +232,9 @@ def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, no
         claim.follow_up_at = follow_up_at
         claim.updated_at = utcnow()
         change = f"跟进日期：{format_china(old) or '（无）'} → {format_china(follow_up_at) or '（无）'}"
-        _event(session, claim, kind="edit", author=who,
-               note="；".join(p for p in (change, _text(note)) if p))
-        _sync_follow_up(session, claim, utcnow())
+        claim_event(session, claim, kind="edit", author=who,
+               note="；".join(p for p in (change, text_or_none(note)) if p))
+        sync_follow_up(session, claim, utcnow())
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,11 +259,11 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
                author: str | None = None) -> None:
     who = current_author() if author is None else author
     with db.transaction() as session:
-        claim = _load(session, claim_id, expected_version)
+        claim = load_claim(session, claim_id, expected_version)
         values: dict[str, object] = {
             "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
-            "carrier": canonical_carrier(_text(edit.carrier)),
-            "tracking_no": _text(edit.tracking_no), "description": _text(edit.description),
+            "carrier": canonical_carrier(text_or_none(edit.carrier)),
+            "tracking_no": text_or_none(edit.tracking_no), "description": text_or_none(edit.description),
             "incident": edit.incident.value,
         }
         changes: list[str] = []
@@ -436,7 +275,7 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
         if not changes:
             return
         claim.updated_at = utcnow()
-        _event(session, claim, kind="edit", author=who, note="；".join(changes))
+        claim_event(session, claim, kind="edit", author=who, note="；".join(changes))
 
 
 def _show(column: str, value: object) -> str:
@@ -455,150 +294,8 @@ def add_claim_note(db: Database, claim_id: int, text: str, author: str | None = 
         raise UserError("备注内容不能为空")
     who = current_author() if author is None else author
     with db.transaction() as session:
-        claim = _load(session, claim_id)
+        claim = load_claim(session, claim_id)
         claim.updated_at = utcnow()
-        _event(session, claim, kind="note", author=who, note=body)
+        claim_event(session, claim, kind="note", author=who, note=body)
 
-
-# --- links: the case, and the reship the compensation funds -----------------------------------
-
-
-def link_case(db: Database, claim_id: int, case_id: int | None, author: str | None = None) -> None:
-    """Attach the claim to a case of the same order (its events then show on the case's timeline)."""
-    who = current_author() if author is None else author
-    with db.transaction() as session:
-        claim = _load(session, claim_id)
-        if claim.case_id == case_id:
-            return
-        if case_id is not None:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"找不到售后单 #{case_id}")
-            if case.order_id != claim.order_id:
-                raise UserError(f"售后单 #{case_id} 与理赔 #{claim_id} 不是同一个订单")
-        old = claim.case_id
-        claim.case_id = case_id
-        claim.updated_at = utcnow()
-        note = f"关联售后单 #{case_id}" if case_id is not None else f"取消关联售后单 #{old}"
-        # Said on both timelines: the one it leaves and the one it joins.
-        if old is not None and case_id is not None:
-            _event(session, claim, kind="edit", author=who, note=note, case_id=old)
-        _event(session, claim, kind="edit", author=who, note=note, case_id=case_id if case_id is not None else old)
-        _sync_follow_up(session, claim, utcnow())
-
-
-def link_reship(db: Database, claim_id: int, reship_id: int | None, author: str | None = None) -> int | None:
-    """Record which reship the compensation pays for (courier pays → shop reships).
-
-    Returns the reship's case id. The event goes on the reship case's timeline as well.
-    """
-    who = current_author() if author is None else author
-    with db.transaction() as session:
-        claim = _load(session, claim_id)
-        reship_case: int | None = None
-        if reship_id is not None:
-            reship = session.get(Reship, reship_id)
-            if reship is None:
-                raise NotFound(f"找不到补发 #{reship_id}")
-            reship_case = reship.case_id
-        if claim.reship_id == reship_id:
-            return reship_case
-        claim.reship_id = reship_id
-        claim.updated_at = utcnow()
-        note = f"理赔款用于补发 #{reship_id}（售后单 #{reship_case}）" if reship_id is not None else "取消关联补发"
-        _event(session, claim, kind="edit", author=who, note=note)
-        if reship_case is not None and reship_case != claim.case_id:
-            _event(session, claim, kind="edit", author=who, note=note, case_id=reship_case)
-        return reship_case
-
-
-def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | None = None) -> int:
-    """Link the claim to the latest reship of a case; returns the reship's id."""
-    with db.reading() as session:
-        if session.get(Case, case_id) is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
-        reship_id = session.execute(
-            select(Reship.id).where(Reship.case_id == case_id).order_by(Reship.id.desc()).limit(1)
-        ).scalar_one_or_none()
-    if reship_id is None:
-        raise UserError(f"售后单 #{case_id} 还没有补发记录，请先登记补发")
-    link_reship(db, claim_id, reship_id, author)
-    return reship_id
-
-
-# --- evidence ---------------------------------------------------------------------------------
-
-
-def evidence_folder(claim_id: int) -> str:
-    """The claim's files, relative to the files home."""
-    return f"{EVIDENCE_FOLDER}/{claim_id}"
-
-
-def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
-    """Copy files (photos of the box and label, weighing records, chat screenshots) into the data
-    folder and attach them; refuses the whole batch if any file is missing. Returns the new ids."""
-    who = current_author() if author is None else author
-    sources = checked_sources(files)
-    with evidence_copies() as copies, db.transaction() as session:
-        claim = _load(session, claim_id)
-        folder = evidence_folder(claim_id)
-        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(session, source, folder),
-                              original_name=source.name, added_at=utcnow()) for source in sources]
-        session.add_all(rows)
-        claim.updated_at = utcnow()
-        _event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
-        session.flush()
-        return [row.id for row in rows]
-
-
-def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
-    who = current_author() if author is None else author
-    with db.transaction() as session:
-        row = session.get(ClaimEvidence, evidence_id)
-        if row is None:
-            raise NotFound(f"找不到证据 #{evidence_id}")
-        claim = _load(session, row.claim_id)
-        path = forget_file(session, row.stored_path)
-        name = row.original_name
-        claim.evidence.remove(row)
-        claim.updated_at = utcnow()
-        _event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
-        session.flush()
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-# --- the follow-up deadline -------------------------------------------------------------------
-
-
-def _sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None:
-    """Keep the claim's row in the deadlines table in step with its follow-up date.
-
-    Open with a date: an open deadline due then. Finished: the deadline is met (kept, so the
-    calendar's history shows when the claim ended). Open without a date: no deadline.
-    """
-    session.flush()
-    row = session.execute(
-        select(Deadline).where(Deadline.claim_id == claim.id, Deadline.timer_id == FOLLOW_UP_TIMER)
-    ).scalars().first()
-    if claim.is_open and claim.follow_up_at is not None:
-        if row is None:
-            row = Deadline(claim_id=claim.id, timer_id=FOLLOW_UP_TIMER, name=FOLLOW_UP_NAME,
-                           action=FOLLOW_UP_ACTION, starts_at=at, due_at=claim.follow_up_at,
-                           estimated=False, status="open")
-            session.add(row)
-        elif row.status != "open" or row.due_at != claim.follow_up_at:
-            row.starts_at = at
-            row.due_at = claim.follow_up_at
-        row.case_id = claim.case_id
-        row.action = FOLLOW_UP_ACTION  # rows written before it was a Chinese text said "chase_carrier"
-        row.status = "open"
-        row.met_at = None
-    elif row is not None:
-        if claim.is_open:
-            session.delete(row)
-        else:
-            row.case_id = claim.case_id
-            row.status = "met"
-            row.met_at = claim.closed_at or at
 

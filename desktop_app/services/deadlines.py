@@ -36,6 +36,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
 from desktop_app.store.bulk_rows import insert_rows, update_rows
+from desktop_app.store.case_facts import timer_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order
 from desktop_app.store.raw_reads import fetch_raw, stored_time
@@ -150,7 +151,7 @@ def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen, _ORDERS.c.campaign,
+            _ORDERS.c.paid_fen, _ORDERS.c.campaign, *(_CASES.c[name] for name in _TIMER_FACTS),
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition)
@@ -182,13 +183,14 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     case_updates: list[dict[str, Any]] = []
+    fact_updates: list[dict[str, Any]] = []
     stale: list[int] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
          next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen,
-         campaign) in cases:
+         campaign, *facts) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -256,6 +258,10 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
                 case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or stored_time(next_due_at) != first.due_at:
             case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
+        # The dashboard's copy of the timers on the case row (store/case_facts.py).
+        counted = timer_facts((d.status.value, d.due_at) for d in computed)
+        if counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:])):
+            fact_updates.append({"id": case_id, **dict(zip(_TIMER_FACTS, counted, strict=True))})
 
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
@@ -266,6 +272,9 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
         # never makes someone's open edit of the case fail as "changed by someone else".
         update_rows(session, Case, "id", case_updates)
         _refresh_identity_map(session, case_updates)
+    if fact_updates:
+        update_rows(session, Case, "id", fact_updates)
+        _refresh_identity_map(session, fact_updates)
     if stale or updates or inserts:
         _expire_loaded_deadlines(session)
     return len(cases)
@@ -282,6 +291,8 @@ def _differs(row: Any, d: ComputedDeadline) -> bool:
             or (met_at is not None and stored_time(met_at) != d[6]))
 
 
+# The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
+_TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns an update rewrites; case_id and timer_id are the row's identity and never change.
 _UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
 
@@ -301,8 +312,9 @@ def _refresh_identity_map(session: Session, case_updates: list[dict[str, Any]]) 
     for values in case_updates:
         loaded = session.identity_map.get(identity_key(Case, values["id"]))
         if loaded is not None:
-            set_committed_value(loaded, "next_due_at", values["next_due_at"])
-            set_committed_value(loaded, "next_due_name", values["next_due_name"])
+            for name, value in values.items():
+                if name != "id":
+                    set_committed_value(loaded, name, value)
 
 
 def _expire_loaded_deadlines(session: Session) -> None:

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
@@ -27,21 +28,21 @@ from desktop_app.store.report_queries import (
     AttentionClaim,
     CaseGroup,
     ClaimGroup,
-    DeadlineGroup,
     ReportScope,
     attention_claims,
-    carrier_lines,
+    carrier_cases,
     case_groups,
-    case_money_sums,
     claim_groups,
-    deadline_groups,
+    parcels_by_carrier,
     product_lines,
-    resolve_hours,
+    resolve_times,
+    straddling_overdue,
 )
 from desktop_app.store.rows import ShopRow
 
 # Open claims older than this many days are listed for chasing.
 OLD_CLAIM_DAYS = 14
+_RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
 MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
               "outstanding", "net_loss")
 MONEY_LABELS = {
@@ -211,42 +212,49 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
-    groups = case_groups(session, scope)
-    sums = case_money_sums(session, scope)
+    groups = case_groups(session, scope, at, timers=detailed)
     claims = claim_groups(session, scope)
-    claimed = sum(c.claimed_fen for c in claims)
     received = sum(c.received_fen for c in claims)
     present = sorted({g.platform for g in groups}, key=_platform_order)
-    deadlines = deadline_groups(session, scope, at, present) if detailed else []
-    hours = resolve_hours(session, scope) if detailed else []
+    refunded = sum(g.refund_fen for g in groups)
+    refund_lost = sum(g.refund_fen for g in groups if g.kind not in _RETURNED)
+    compensated, postage = sum(g.compensation_fen for g in groups), sum(g.postage_fen for g in groups)
+    written_off, penalties = sum(g.written_off_fen for g in groups), sum(g.penalty_fen for g in groups)
     money = Money(
-        refunded=fen_to_yuan(sums.refund_fen), compensated=fen_to_yuan(sums.compensation_fen),
-        postage=fen_to_yuan(sums.postage_fen), written_off=fen_to_yuan(sums.written_off_fen),
-        penalties=fen_to_yuan(sums.penalty_fen),
-        claimed=fen_to_yuan(claimed), received=fen_to_yuan(received),
+        refunded=fen_to_yuan(refunded), compensated=fen_to_yuan(compensated), postage=fen_to_yuan(postage),
+        written_off=fen_to_yuan(written_off), penalties=fen_to_yuan(penalties),
+        claimed=fen_to_yuan(sum(c.claimed_fen for c in claims)), received=fen_to_yuan(received),
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
-        net_loss=fen_to_yuan(sums.refund_lost_fen + sums.compensation_fen + sums.postage_fen
-                             + sums.written_off_fen + sums.penalty_fen - received),
+        net_loss=fen_to_yuan(refund_lost + compensated + postage + written_off + penalties - received),
     )
-    timeliness = _timeliness(None, deadlines, hours)
-    missed = timeliness.missed
+    by_platform: dict[str | None, Timeliness] = {}
+    if detailed:
+        straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
+        seconds: dict[str | None, list[int]] = {None: []}
+        for name, value in resolve_times(session, scope):
+            seconds.setdefault(str(name), []).append(int(value))
+        seconds[None] = [value for values in seconds.values() for value in values]
+        for p in (None, *present):
+            mine = [g for g in groups if p is None or g.platform == p]
+            overdue = sum(straddling.values()) if p is None else straddling.get(p, 0)
+            by_platform[p] = _timeliness(p, mine, overdue, seconds.get(p, []))
+    timeliness = by_platform.get(None) or _timeliness(None, [], 0, [])
     notes = []
-    if missed:
-        notes.append(f"错过平台时限 {missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
+    if timeliness.missed:
+        notes.append(f"错过平台时限 {timeliness.missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
     return Report(
         period=period, platform=platform, shop=shop_row,
         cases=sum(g.count for g in groups), open=sum(g.count for g in groups if g.is_open),
         by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
         by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
-        money=money, penalised_cases=sums.penalised,
+        money=money, penalised_cases=sum(g.penalised for g in groups),
         timeliness=timeliness,
-        timeliness_by_platform=tuple(
-            _timeliness(p, [d for d in deadlines if d.platform == p], [h for h in hours if h[0] == p])
-            for p in present) if detailed else (),
+        timeliness_by_platform=tuple(by_platform[p] for p in present) if detailed else (),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
             for p in product_lines(session, scope)) if detailed else (),
-        carriers=_carriers(session, scope, claims) if detailed else (),
+        carriers=_carriers(carrier_cases(session, scope), parcels_by_carrier(session, scope), claims)
+        if detailed else (),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
         attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
         old_claim_days=old_claim_days, notes=tuple(notes), detailed=detailed,
@@ -273,23 +281,25 @@ def _per_100(count: int, of: int | None) -> Decimal | None:
     return (Decimal(count) * 100 / of).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _timeliness(platform: str | None, deadlines: list[DeadlineGroup],
-                hours: list[tuple[str, float]]) -> Timeliness:
-    by_status: Counter[str] = Counter()
-    overdue = 0
-    for d in deadlines:
-        by_status[d.status] += d.count
-        overdue += d.count if d.overdue else 0
+def _timeliness(platform: str | None, groups: list[CaseGroup], straddling_overdue: int,
+                seconds: list[int]) -> Timeliness:
     median = None
-    if hours:
-        median = Decimal(str(statistics.median(h for _, h in hours))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if seconds:
+        middle = Decimal(str(statistics.median(seconds))) / 3600
+        median = middle.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    met, missed = sum(g.met for g in groups), sum(g.missed for g in groups)
+    opened = sum(g.open_timers for g in groups)
     return Timeliness(
-        platform=platform, deadlines=sum(by_status.values()), met=by_status["met"], missed=by_status["missed"],
-        open=by_status["open"], overdue_now=overdue, resolved=len(hours), median_resolve_hours=median,
+        platform=platform, deadlines=met + missed + opened, met=met, missed=missed, open=opened,
+        overdue_now=sum(g.overdue for g in groups) + straddling_overdue, resolved=len(seconds),
+        median_resolve_hours=median,
     )
 
 
-def _carriers(session: Session, scope: ReportScope, claims: list[ClaimGroup]) -> tuple[CarrierFigure, ...]:
+def _carriers(cases: dict[str, tuple[int, int, int]], parcels: dict[str, int],
+              claims: list[ClaimGroup]) -> tuple[CarrierFigure, ...]:
+    """Per courier: parcels of the orders paid in the period, the cases in scope on its parcels (lost or
+    signed for but not received; damaged) and its claims. Most lost and damaged first."""
     by_carrier: dict[str, list[int]] = {}
     for c in claims:
         sums = by_carrier.setdefault(c.carrier, [0, 0, 0, 0])
@@ -298,14 +308,13 @@ def _carriers(session: Session, scope: ReportScope, claims: list[ClaimGroup]) ->
         sums[2] += c.received_fen
         sums[3] += c.outstanding_fen
     figures = []
-    lines = {line.carrier: line for line in carrier_lines(session, scope)}
-    for name in sorted(set(lines) | set(by_carrier)):
-        line = lines.get(name)
+    for name in sorted(set(cases) | set(parcels) | set(by_carrier)):
         n, claimed, received, outstanding = by_carrier.get(name, [0, 0, 0, 0])
-        parcels, cases, lost, damaged = (line.parcels, line.cases, line.lost, line.damaged) if line else (0, 0, 0, 0)
+        count, lost, damaged = cases.get(name, (0, 0, 0))
+        shipped = parcels.get(name, 0)
         figures.append(CarrierFigure(
-            carrier=name, parcels=parcels, cases=cases, lost=lost, damaged=damaged,
-            per_100_parcels=_per_100(lost + damaged, parcels), claims=n, claimed=fen_to_yuan(claimed),
+            carrier=name, parcels=shipped, cases=count, lost=lost, damaged=damaged,
+            per_100_parcels=_per_100(lost + damaged, shipped), claims=n, claimed=fen_to_yuan(claimed),
             received=fen_to_yuan(received), outstanding=fen_to_yuan(outstanding),
         ))
     figures.sort(key=lambda f: (-(f.lost + f.damaged), -f.cases, -f.claims, f.carrier))

@@ -111,15 +111,16 @@ _ORDERS = Order.__table__
 class OrderRef:
     id: int
     imported: bool
+    carrier: str | None = None
 
 
 def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
     found: dict[str, OrderRef] = {}
     for chunk in _chunks(keys):
-        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None))
-                               .where(_ORDERS.c.order_key.in_(chunk)))
-        for key, order_id, imported in rows:
-            found[key] = OrderRef(order_id, bool(imported))
+        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None),
+                                      _ORDERS.c.carrier).where(_ORDERS.c.order_key.in_(chunk)))
+        for key, order_id, imported, carrier in rows:
+            found[key] = OrderRef(order_id, bool(imported), carrier)
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,8 +19,9 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period, build_report, parse_period
+from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
-from desktop_app.store.models import Case, Order
+from desktop_app.store.models import Case, Deadline, Order
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
 
@@ -134,6 +136,19 @@ def test_timeliness_counts_the_timers_of_the_cases_in_scope(db: Database, ledger
     by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
     assert by_platform["pdd"].median_resolve_hours == Decimal("48.0")
     assert by_platform["taobao"].met_share == Decimal("0.50")
+
+
+def test_overdue_counts_each_timer_of_a_case_with_timers_on_both_sides_of_now(db: Database,
+                                                                                ledger: dict[str, int]) -> None:
+    # #4 has an open timer due in two days; a second one, overdue since an hour, puts it on both sides.
+    with db.transaction() as s:
+        s.add(Deadline(case_id=ledger["c4"], timer_id="second", name="第二个时限", starts_at=now() - timedelta(days=2),
+                       due_at=now() - timedelta(hours=1), action="auto_refund", status="open"))
+        s.flush()
+        recompute_case_facts(s, [ledger["c4"]])
+    t = build_report(db, NOVEMBER).timeliness
+    assert (t.deadlines, t.open, t.overdue_now) == (5, 3, 2)
+    assert sum(x.overdue_now for x in build_report(db, NOVEMBER).timeliness_by_platform) == 2
 
 
 def test_products_and_couriers(db: Database, ledger: dict[str, int]) -> None:

@@ -1,0 +1,175 @@
+"""Benchmark: the 统计 dashboard of two checkouts side by side, alternating, on the same ledger.
+
+    python bench/bench_report_ab.py --old-code DIR --old-db PATH --new-db PATH [--rounds 3] [--repeat 3]
+
+What the user waits for, each measurement in a fresh process of the checkout it measures (its code on
+PYTHONPATH): `service` — `services.report.build_report` for the whole of 2026, every figure, from the
+call to the data ready (the first call after opening the ledger, then the best and median of
+`--repeat` more); `tab` — the real `DashboardTab` offscreen: from `refresh()` to the overview shown
+and to every figure shown. Old and new alternate `--rounds` times (the machine is shared: only
+figures of the same run compare). CPU seconds (user + sys of the process during the measurement) and
+wall seconds are printed. The full `report --json` output of both must be equal (the moment is
+fixed, 2026-12-02 12:00 China time), or the benchmark fails.
+
+The ledgers: `bench_report.py --keep PATH` builds one; the new checkout's copy is the same file opened
+once by the new code (its migration fills the new columns).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+MOMENT = "2026-12-02T12:00:00+08:00"
+
+
+def _times(work: Any) -> tuple[float, float, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, value
+
+
+def child_service(db_path: Path, repeat: int, out: Path) -> dict[str, Any]:
+    from desktop_app.cli.report import as_json
+    from desktop_app.services.report import Period, build_report
+    from desktop_app.store.database import open_database
+
+    db = open_database(db_path)
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    moment = datetime.fromisoformat(MOMENT)
+    try:
+        first = _times(lambda: build_report(db, year, moment=moment))
+        runs = [_times(lambda: build_report(db, year, moment=moment)) for _ in range(repeat)]
+    finally:
+        db.close()
+    out.write_text(json.dumps(as_json(first[2]), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return {"first": first[:2], "runs": [r[:2] for r in runs]}
+
+
+def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.services import report as report_service
+    from desktop_app.services.report import Period
+    from desktop_app.store.database import open_database
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.dashboard_tab import DashboardTab
+
+    app = QApplication([])
+    runner = BackgroundRunner()
+    context = AppContext(runner)
+    context.db = open_database(db_path)
+    tab = DashboardTab(context)
+    tab.resize(1200, 800)
+    tab.show()
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    fixed = datetime.fromisoformat(MOMENT)
+    report_service.now = lambda: fixed  # type: ignore[attr-defined]  # overdue counted at the same moment
+
+    def load() -> tuple[float, float, float, float]:
+        tab.report = None
+        wall, cpu = time.perf_counter(), time.process_time()
+        overview = None
+        tab.set_period(year)
+        while not (tab.report is not None and tab.report.detailed and not tab._loading):
+            app.processEvents()
+            if overview is None and tab.report is not None:
+                overview = (time.perf_counter() - wall, time.process_time() - cpu)
+            time.sleep(0.0005)
+        app.processEvents()
+        done = (time.perf_counter() - wall, time.process_time() - cpu)
+        assert overview is not None
+        return (*overview, *done)
+
+    try:
+        runs = [load() for _ in range(repeat + 1)]
+    finally:
+        tab.close()
+        runner.shutdown()
+        context.db.close()
+    return {"first": runs[0], "runs": runs[1:]}
+
+
+def _child(code: Path, kind: str, db: Path, repeat: int, out: Path) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": "offscreen"}
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--db", str(db), "--repeat", str(repeat), "--out", str(out)],
+        capture_output=True, text=True, check=False, env=env, cwd=str(code))
+    if completed.returncode != 0:
+        raise SystemExit(f"{kind} on {code} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _ms(values: list[float]) -> str:
+    return f"{min(values) * 1000:.0f} (median {statistics.median(values) * 1000:.0f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=("service", "tab"))
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("/dev/null"))
+    parser.add_argument("--old-code", type=Path)
+    parser.add_argument("--new-code", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--old-db", type=Path)
+    parser.add_argument("--new-db", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("service", "tab"))
+    args = parser.parse_args()
+    if args.child == "service":
+        print(json.dumps(child_service(args.db, args.repeat, args.out)))
+        return
+    if args.child == "tab":
+        print(json.dumps(child_tab(args.db, args.repeat)))
+        return
+    sides = {"old": (args.old_code, args.old_db), "new": (args.new_code, args.new_db)}
+    results: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    outputs = {name: Path(f"/tmp/report-ab-{name}-{os.getpid()}.json") for name in sides}
+    kinds = [args.only] if args.only else ["service", "tab"]
+    for round_no in range(args.rounds):
+        for kind in kinds:
+            for name, (code, db) in sides.items():
+                load = os.getloadavg()[0]
+                result = _child(code, kind, db, args.repeat, outputs[name])
+                result["load"] = load
+                results.setdefault((kind, name), []).append(result)
+                print(f"round {round_no + 1} {kind} {name}: first {result['first']}, load {load:.1f}", flush=True)
+    if "service" in kinds:
+        same = outputs["old"].read_text(encoding="utf-8") == outputs["new"].read_text(encoding="utf-8")
+        print(f"\nreport --json equal old/new: {same} ({outputs['old']}, {outputs['new']})")
+    print("\n| measure | side | wall ms best (median) | CPU ms best (median) | first call wall / CPU ms | load |")
+    print("|---|---|---|---|---|---|")
+    for (kind, name), runs in results.items():
+        loads = [r["load"] for r in runs]
+        if kind == "service":
+            walls = [w for r in runs for w, _ in r["runs"]]
+            cpus = [c for r in runs for _, c in r["runs"]]
+            firsts = [r["first"] for r in runs]
+            print(f"| service: year, every figure | {name} | {_ms(walls)} | {_ms(cpus)} | "
+                  f"{min(f[0] for f in firsts) * 1000:.0f} / {min(f[1] for f in firsts) * 1000:.0f} | "
+                  f"{min(loads):.1f}–{max(loads):.1f} |")
+        else:
+            for label, offset in (("tab: refresh → overview shown", 0), ("tab: refresh → every figure shown", 2)):
+                walls = [r[offset] for one in runs for r in one["runs"]]
+                cpus = [r[offset + 1] for one in runs for r in one["runs"]]
+                firsts = [one["first"] for one in runs]
+                print(f"| {label} | {name} | {_ms(walls)} | {_ms(cpus)} | "
+                      f"{min(f[offset] for f in firsts) * 1000:.0f} / {min(f[offset + 1] for f in firsts) * 1000:.0f}"
+                      f" | {min(loads):.1f}–{max(loads):.1f} |")
+    if "service" in kinds and not same:
+        raise SystemExit("the figures differ")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""A courier claim's evidence files (photos of the box and label, weighing records, chat screenshots),
+copied into the files home (on a team ledger also kept in the ledger: services/evidence_files)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_app.core.errors import NotFound
+from desktop_app.services.cases import current_author
+from desktop_app.services.claim_upkeep import claim_event, load_claim
+from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, forget_file
+from desktop_app.store.database import Database
+from desktop_app.store.models import ClaimEvidence, utcnow
+
+
+def evidence_folder(claim_id: int) -> str:
+    """The claim's files, relative to the files home."""
+    return f"{EVIDENCE_FOLDER}/{claim_id}"
+
+
+def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
+    """Copy files (photos of the box and label, weighing records, chat screenshots) into the data
+    folder and attach them; refuses the whole batch if any file is missing. Returns the new ids."""
+    who = current_author() if author is None else author
+    sources = checked_sources(files)
+    with evidence_copies() as copies, db.transaction() as session:
+        claim = load_claim(session, claim_id)
+        folder = evidence_folder(claim_id)
+        rows = [ClaimEvidence(claim_id=claim.id, stored_path=copies.copy(session, source, folder),
+                              original_name=source.name, added_at=utcnow()) for source in sources]
+        session.add_all(rows)
+        claim.updated_at = utcnow()
+        claim_event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
+        session.flush()
+        return [row.id for row in rows]
+
+
+def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        row = session.get(ClaimEvidence, evidence_id)
+        if row is None:
+            raise NotFound(f"找不到证据 #{evidence_id}")
+        claim = load_claim(session, row.claim_id)
+        path = forget_file(session, row.stored_path)
+        name = row.original_name
+        claim.evidence.remove(row)
+        claim.updated_at = utcnow()
+        claim_event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
+        session.flush()
+    if path is not None:
+        path.unlink(missing_ok=True)

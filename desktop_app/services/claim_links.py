@@ -1,0 +1,75 @@
+"""Linking a courier claim: to a case of the same order (its events then show on the case's
+timeline), and to the reship its compensation pays for (courier pays → shop reships)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.services.cases import current_author
+from desktop_app.services.claim_upkeep import claim_event, load_claim, sync_follow_up
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Reship, utcnow
+
+
+def link_case(db: Database, claim_id: int, case_id: int | None, author: str | None = None) -> None:
+    """Attach the claim to a case of the same order (its events then show on the case's timeline)."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        claim = load_claim(session, claim_id)
+        if claim.case_id == case_id:
+            return
+        if case_id is not None:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"找不到售后单 #{case_id}")
+            if case.order_id != claim.order_id:
+                raise UserError(f"售后单 #{case_id} 与理赔 #{claim_id} 不是同一个订单")
+        old = claim.case_id
+        claim.case_id = case_id
+        claim.updated_at = utcnow()
+        note = f"关联售后单 #{case_id}" if case_id is not None else f"取消关联售后单 #{old}"
+        # Said on both timelines: the one it leaves and the one it joins.
+        if old is not None and case_id is not None:
+            claim_event(session, claim, kind="edit", author=who, note=note, case_id=old)
+        claim_event(session, claim, kind="edit", author=who, note=note, case_id=case_id if case_id is not None else old)
+        sync_follow_up(session, claim, utcnow())
+
+
+def link_reship(db: Database, claim_id: int, reship_id: int | None, author: str | None = None) -> int | None:
+    """Record which reship the compensation pays for (courier pays → shop reships).
+
+    Returns the reship's case id. The event goes on the reship case's timeline as well.
+    """
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        claim = load_claim(session, claim_id)
+        reship_case: int | None = None
+        if reship_id is not None:
+            reship = session.get(Reship, reship_id)
+            if reship is None:
+                raise NotFound(f"找不到补发 #{reship_id}")
+            reship_case = reship.case_id
+        if claim.reship_id == reship_id:
+            return reship_case
+        claim.reship_id = reship_id
+        claim.updated_at = utcnow()
+        note = f"理赔款用于补发 #{reship_id}（售后单 #{reship_case}）" if reship_id is not None else "取消关联补发"
+        claim_event(session, claim, kind="edit", author=who, note=note)
+        if reship_case is not None and reship_case != claim.case_id:
+            claim_event(session, claim, kind="edit", author=who, note=note, case_id=reship_case)
+        return reship_case
+
+
+def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | None = None) -> int:
+    """Link the claim to the latest reship of a case; returns the reship's id."""
+    with db.reading() as session:
+        if session.get(Case, case_id) is None:
+            raise NotFound(f"找不到售后单 #{case_id}")
+        reship_id = session.execute(
+            select(Reship.id).where(Reship.case_id == case_id).order_by(Reship.id.desc()).limit(1)
+        ).scalar_one_or_none()
+    if reship_id is None:
+        raise UserError(f"售后单 #{case_id} 还没有补发记录，请先登记补发")
+    link_reship(db, claim_id, reship_id, author)
+    return reship_id
