@@ -92,10 +92,18 @@ def import_seconds(folder: Path, base: Path, incoming: Path, data_home: Path) ->
     return time.perf_counter() - started
 
 
+def _ends_within(child: subprocess.Popen[bytes], delay: float) -> bool:
+    """Whether the child exits by itself within `delay` seconds (a run that ends early is not slept on)."""
+    try:
+        child.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def kill_once(folder: Path, base: Path, incoming: Path, delay: float, data_home: Path) -> KillOutcome:
     ledger, child = _start_import(folder, base, incoming, data_home)
-    time.sleep(delay)
-    finished = child.poll() is not None
+    finished = _ends_within(child, delay)
     if not finished:
         os.kill(child.pid, signal.SIGKILL)
     child.wait()
@@ -202,8 +210,7 @@ def _case_consistency(conn: sqlite3.Connection, cases: int) -> tuple[set[int], l
 
 def kill_bulk_once(folder: Path, base: Path, cases: int, delay: float, data_home: Path) -> BulkOutcome:
     ledger, child = _start_bulk(folder, base, cases, data_home)
-    time.sleep(delay)
-    finished = child.poll() is not None
+    finished = _ends_within(child, delay)
     if not finished:
         os.kill(child.pid, signal.SIGKILL)
     child.wait()

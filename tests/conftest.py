@@ -9,6 +9,10 @@ The `db` fixture (the store and service tests) runs each test on SQLite and, whe
 `AFTERSALES_TEST_PG_URL` names a PostgreSQL server (`.ci/run` starts one: `.ci/pg_server`), again on
 PostgreSQL: one database migrated once per run, emptied before each test.
 Tests that are about the SQLite file itself are marked `sqlite_only`.
+
+The suite runs in several processes (pytest-xdist, `-n auto` in pyproject.toml): each worker has its
+own template, tmp folders (so data folders, settings files and single-instance locks) and PostgreSQL
+database (named after the worker's pid). Session fixtures are per worker, not per run.
 """
 
 from __future__ import annotations

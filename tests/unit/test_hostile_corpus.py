@@ -92,7 +92,8 @@ def check(refused: str | None, inserted: int, rejected: int, errors: list[str], 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CORPUS.LARGE))
 def test_each_large_hostile_file_in_bounded_time_and_memory(name: str, template: Path, tmp_path: Path) -> None:
-    path = CORPUS.write_large(tmp_path)[list(CORPUS.LARGE).index(name)]
+    path = tmp_path / name
+    CORPUS.LARGE[name](path)  # only this file (the zip bomb alone takes seconds to make)
     ledger = tmp_path / "ledger.sqlite3"
     shutil.copy(template, ledger)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
