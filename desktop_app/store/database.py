@@ -190,16 +190,24 @@ def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[i
         },
     )
 
-    def name_the_seat(dbapi_conn: Any, _record: Any) -> None:
+    def name_the_seat(dbapi_conn: Any, record: Any) -> None:
+        name = seat() if callable(seat) else seat
         with dbapi_conn.cursor() as cursor:
-            name = seat() if callable(seat) else seat
             cursor.execute("SELECT set_config('ledger.seat', %s, false), pg_backend_pid()", (name,))
             row = cursor.fetchone()
         dbapi_conn.commit()
+        record.info["seat"] = name
         if own_backends is not None:
             own_backends.add(int(row[1]))
 
+    def rename_the_seat(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        """A seat renamed while the window runs: each pooled connection takes the new name when next
+        used (a Python comparison per checkout; the server is asked only after a rename)."""
+        if callable(seat) and record.info.get("seat") != seat():
+            name_the_seat(dbapi_conn, record)
+
     event.listen(engine, "connect", name_the_seat)
+    event.listen(engine, "checkout", rename_the_seat)
     return engine
 
 

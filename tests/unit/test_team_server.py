@@ -142,6 +142,21 @@ def test_other_seats_changes_are_announced_with_the_seat(pg_url: str) -> None:
         b.close()
 
 
+def test_a_seat_renamed_while_running_is_announced_under_its_new_name(pg_url: str) -> None:
+    name = ["小王"]
+    db = open_database(pg_url, seat=lambda: name[0])
+    listener = ChangeListener(parse_location(pg_url))
+    try:
+        case_id = open_case(db, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP))
+        assert {n.seat for n in listener.wait(5)} == {"小王"}
+        name[0] = "夜班 小张"  # the same pooled connection, renamed
+        act_on_case(db, case_id, CaseAction.AGREE_RESHIP)
+        assert {n.seat for n in listener.wait(5)} == {"夜班 小张"}
+    finally:
+        listener.close()
+        db.close()
+
+
 def test_two_processes_acting_on_one_case_one_wins_the_other_is_told(pg_url: str) -> None:
     db = open_database(pg_url)
     rounds = 3

@@ -48,7 +48,7 @@ class TeamMode:
         dialog.open()
         return dialog
 
-    def ask_seat_name(self, db: Database) -> None:
+    def ask_seat_name(self) -> None:
         """The first start on a team ledger: who works at this computer (recorded with every change)."""
         dialog = QInputDialog(self)
         dialog.setObjectName("seat_name")
@@ -56,16 +56,16 @@ class TeamMode:
         dialog.setLabelText(self.tr("团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）："))
         dialog.setTextValue(team.seat_name())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.textValueSelected.connect(lambda name: self._seat_named(db, name))
+        dialog.textValueSelected.connect(self._seat_named)
         dialog.open()
 
-    def _seat_named(self, db: Database, name: str) -> None:
+    def _seat_named(self, name: str) -> None:
+        """Saved for this computer; each pooled connection takes the new name when next used
+        (store/database.server_engine), so the other seats see it from the next change on."""
         try:
             team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("席位名"), exc.message)
-            return
-        db.engine.dispose()  # the pool's next connections carry the new name to the other seats
 
     def switch_ledger(self, location: LedgerLocation) -> None:
         """Close this ledger (after the queued work) and open `location` in the same window."""

@@ -228,7 +228,7 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
         self.care.opened(db)
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if db.is_server and not team.seat_is_chosen():
-            QTimer.singleShot(0, lambda: self.ask_seat_name(db))
+            QTimer.singleShot(0, self.ask_seat_name)
         if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
             self.context.set_database(db)
             self._set_enabled(True)
