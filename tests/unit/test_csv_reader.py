@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.io.import_errors import OrderFileRefused
@@ -60,6 +60,10 @@ cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blackli
 def test_written_rows_read_back_the_same(tmp_path: Path, rows: list[list[str]], encoding: str) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    first = next((line for line in buffer.getvalue().split("\r\n") if line.strip()), "")
+    # A first line with more tabs than commas is a tab-separated file by the reader's rule (cells
+    # made only of tabs, as Hypothesis once wrote: "\t,\t,\t,\t"); no export looks like that.
+    assume(first.count("\t") <= first.count(","))
     path = tmp_path / "fuzz.csv"
     try:
         path.write_bytes(buffer.getvalue().encode(encoding))
