@@ -39,17 +39,15 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships as reship_service
 from desktop_app.services.deadlines import RuleContext
-from desktop_app.services.reships import (
-    Consequences,
+from desktop_app.services.reship_queue import (
     QueueScope,
-    ReshipItemRow,
     ReshipRow,
-    ReshipStatus,
-    consequences,
     count_reship_rows,
     reship_rows,
     total_items,
 )
+from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
+from desktop_app.services.reship_rules import Consequences, consequences
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import Changes, describe_error

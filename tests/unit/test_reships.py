@@ -15,20 +15,14 @@ from desktop_app.core.clock import CHINA, Moment, parse_moment
 from desktop_app.core.errors import ActionNotAllowed, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.rule_packs import load_pack
+from desktop_app.core.tracking_numbers import clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import reships
+from desktop_app.services import reship_paste, reship_queue, reship_rules, reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadlines import case_deadlines
-from desktop_app.services.reships import (
-    LineOutcome,
-    QueueScope,
-    ReshipItemRow,
-    ReshipStatus,
-    check_bulk_ship,
-    clean_tracking,
-    reship_row,
-    reship_rows,
-)
+from desktop_app.services.reship_paste import LineOutcome, check_bulk_ship
+from desktop_app.services.reship_queue import QueueScope, reship_row, reship_rows
+from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship
@@ -61,12 +55,12 @@ def reship_case(db: Database, platform: Platform, order_no: str, requested: str,
                      author="小林")
 
 
-def rows(db: Database, scope: QueueScope = QueueScope.OPEN) -> list[reships.ReshipRow]:
+def rows(db: Database, scope: QueueScope = QueueScope.OPEN) -> list[reship_queue.ReshipRow]:
     with db.reading() as s:
         return reship_rows(s, scope)
 
 
-def row_of(db: Database, case_id: int) -> reships.ReshipRow:
+def row_of(db: Database, case_id: int) -> reship_queue.ReshipRow:
     with db.reading() as s:
         return reship_row(s, case_id)
 
@@ -105,7 +99,7 @@ def test_douyin_not_received_reason_has_its_own_consequence(db: Database) -> Non
     row = row_of(db, case_id)
     assert row.ship_by == at("2026-05-08 11:00")
     assert row.penalty == load_pack("douyin").timer("reship_ship_not_received").penalty
-    said = reships.consequences("douyin", "not_received")
+    said = reship_rules.consequences("douyin", "not_received")
     assert any("仲裁" in text for text in said.refuse)
     assert any("48小时" in text for text in said.agree)
 
@@ -243,7 +237,7 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert not checked.applied and checked.ready == 2
     assert rows(db)[0].status is not ReshipStatus.SHIPPED  # a check writes nothing
 
-    report = reships.bulk_ship(db, pasted, "顺丰", at=moment("2026-05-07 10:00"), author="小林")
+    report = reship_paste.bulk_ship(db, pasted, "顺丰", at=moment("2026-05-07 10:00"), author="小林")
     outcomes = [(line.line, line.outcome) for line in report.lines]
     assert outcomes == [
         (1, LineOutcome.HEADER), (2, LineOutcome.SHIPPED), (3, LineOutcome.SHIPPED), (4, LineOutcome.ALREADY),
@@ -258,7 +252,7 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert (second.carrier, second.tracking_no) == ("圆通速递", "YT2000000002")
     assert [r.case_id for r in rows(db)] == [ids["DY7004"]]
 
-    again = reships.bulk_ship(db, "DY7001\tSF1000000001\nDY7002\tYT2000000099", "顺丰")
+    again = reship_paste.bulk_ship(db, "DY7001\tSF1000000001\nDY7002\tYT2000000099", "顺丰")
     assert [line.outcome for line in again.lines] == [LineOutcome.ALREADY, LineOutcome.CONFLICT]
     assert "YT2000000002" in again.lines[1].message
 
@@ -266,7 +260,7 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
 def test_bulk_ship_refuses_two_agreed_reships_on_one_order(db: Database) -> None:
     one = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:00"))
     two = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:30"))
-    report = reships.bulk_ship(db, "260507-1\tYT1234567890")
+    report = reship_paste.bulk_ship(db, "260507-1\tYT1234567890")
     assert report.lines[0].outcome is LineOutcome.AMBIGUOUS
     assert f"#{one}" in report.lines[0].message and f"#{two}" in report.lines[0].message
     assert len(rows(db)) == 2
