@@ -270,7 +270,7 @@ def _promise(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
-                                 receiver=args.receiver)
+                                 receiver=args.receiver).case_id
     finally:
         db.close()
     print(case_id)

@@ -12,7 +12,7 @@ from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer,
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
-from desktop_app.services.cases import current_author
+from desktop_app.services.case_writes import current_author
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.report_queries import case_received_fen, order_loss

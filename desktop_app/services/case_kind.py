@@ -15,9 +15,10 @@ from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.case_writes import current_author, load_case, record_event
-from desktop_app.services.cases import COMPENSATION_KINDS
+from desktop_app.services.cases import COMPENSATION_KINDS, CaseStep
 from desktop_app.services.deadlines import RuleContext, recompute_case
 from desktop_app.services.reship_records import follow_kind_change
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, utcnow
 
@@ -60,8 +61,9 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
 
 
 def change_case_kind(db: Database, case_id: int, new_kind: CaseKind, note: str | None = None,
-                     author: str | None = None, expected_version: int | None = None) -> CaseStatus:
+                     author: str | None = None, expected_version: int | None = None) -> CaseStep:
     """Correct the kind of one case; refused (ActionNotAllowed) for a closed case or the same kind."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        return change_kind_in_session(session, case_id, new_kind, note, who, expected_version)
+        status = change_kind_in_session(session, case_id, new_kind, note, who, expected_version)
+        return CaseStep(status, changes_in(session))

@@ -1,7 +1,8 @@
 """Case use cases in the shop's words: open a case, act on it, add a note, undo its last step.
 
 Each function is one transaction and writes its audit events; the state machine in
-`core.lifecycle` decides what is allowed.
+`core.lifecycle` decides what is allowed. Each returns what it changed (core.op_changes), read off
+the rows its transaction wrote: an action on a reship case that moves its reship says `reships`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open
 from desktop_app.core.money import format_yuan, yuan_to_fen
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import (
     CaseKind,
     CaseReason,
@@ -34,6 +36,7 @@ from desktop_app.services.case_writes import (
 )
 from desktop_app.services.deadlines import RuleContext, recompute_case
 from desktop_app.store.case_queries import case_events
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
@@ -64,6 +67,31 @@ class NewCase:
     # Order fields for an order typed by hand (ignored when the order is already imported).
     receiver: str | None = None
     phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedCase:
+    """A case recorded: its number, and what recording it changed."""
+
+    case_id: int
+    changes: OpChanges
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    """A case moved (an action, a change of kind): the state it is in now, and what moving it changed."""
+
+    status: CaseStatus
+    changes: OpChanges
+
+
+@dataclass(frozen=True, slots=True)
+class UndoneStep:
+    """What 撤销 took back (its title), the state the case is in now, and what undoing it changed."""
+
+    title: str
+    status: CaseStatus
+    changes: OpChanges
 
 
 def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | None, int | None]:
@@ -103,7 +131,7 @@ def _claim_platform_case_no(session: Session, case: Case, number: str | None) ->
     case.platform_case_key = key
 
 
-def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
+def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCase:
     """Record a new case; the order is linked if imported, else kept as a placeholder by number."""
     who = current_author() if author is None else author
     order_no = clean_order_no(new.order_no)
@@ -137,16 +165,17 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
         for action, moment in new.actions:
             apply_action(session, case, action, None, moment, who)
         recompute_case(session, case.id)
-        return case.id
+        return OpenedCase(case.id, changes_in(session))
 
 
 def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,
                 at: Moment | None = None, author: str | None = None,
-                expected_version: int | None = None) -> CaseStatus:
+                expected_version: int | None = None) -> CaseStep:
     """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        return act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        return CaseStep(status, changes_in(session))
 
 
 def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
@@ -159,7 +188,7 @@ def act_in_session(session: Session, case_id: int, action: CaseAction, note: str
     return status
 
 
-def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> None:
+def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> OpChanges:
     body = text.strip()
     if not body:
         raise UserError("备注内容不能为空")
@@ -168,11 +197,12 @@ def add_note(db: Database, case_id: int, text: str, author: str | None = None) -
         case = load_case(session, case_id, None)
         case.updated_at = utcnow()
         record_event(session, case, kind="note", author=who, note=body)
+        return changes_in(session)
 
 
 def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
-                   author: str | None = None) -> tuple[str, CaseStatus]:
-    """Take back the newest step of a case (编辑 → 撤销): (what was undone, the state now), or
+                   author: str | None = None) -> UndoneStep:
+    """Take back the newest step of a case (编辑 → 撤销): what was undone and the state now, or
     ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
 
     The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
@@ -194,7 +224,7 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         session.flush()
         step.undone_by = undo.id
         recompute_case(session, case.id)
-        return choice.title, after
+        return UndoneStep(choice.title, after, changes_in(session))
 
 
 def undo_offer(db: Database, case_id: int) -> UndoChoice:
@@ -214,7 +244,7 @@ class CaseEdit:
 
 
 def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
-              author: str | None = None) -> None:
+              author: str | None = None) -> OpChanges:
     """Change the descriptive fields; the timeline records what changed from what."""
     who = current_author() if author is None else author
     with db.transaction() as session:
@@ -236,11 +266,12 @@ def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
                 else:
                     setattr(case, column, value)
         if not changes:
-            return
+            return OpChanges()
         has_amount = case.refund_fen is not None or case.compensation_fen is not None
         case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0) if has_amount else None
         case.updated_at = utcnow()
         record_event(session, case, kind="edit", author=who, note="；".join(changes))
+        return changes_in(session)
 
 
 _FIELD_NAMES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import or_, select
@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.case_writes import clean_order_no, current_author, load_case
 from desktop_app.services.deadlines import RuleContext
 from desktop_app.services.reship_records import LATEST_RESHIP, ReshipStatus, derive_status, in_chunks, status_label
 from desktop_app.services.reships import ship_in_session
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, Reship
 
@@ -86,6 +88,7 @@ class BulkShipLine:
 class BulkShipReport:
     lines: tuple[BulkShipLine, ...]
     applied: bool  # False for a check (nothing written)
+    changes: OpChanges = field(default_factory=OpChanges)
 
     @property
     def shipped(self) -> int:
@@ -239,5 +242,5 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
                 continue
             done.append(BulkShipLine(line.line, line.text, LineOutcome.SHIPPED, line.order_no, line.tracking,
                                      line.carrier, line.case_id, line.message))
-        return BulkShipReport(tuple(done), applied=True)
+        return BulkShipReport(tuple(done), applied=True, changes=changes_in(session))
 

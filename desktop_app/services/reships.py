@@ -14,10 +14,12 @@ from desktop_app.core.carriers import guess_carrier
 from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import cases as case_service
 from desktop_app.services.case_writes import apply_action, current_author, load_case, record_event
+from desktop_app.services.cases import OpenedCase
 from desktop_app.services.deadlines import RuleContext, recompute_case
 from desktop_app.services.reship_records import (
     EARLY_CASE,
@@ -31,6 +33,7 @@ from desktop_app.services.reship_records import (
     reship_of,
     status_label,
 )
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, ReshipItem, utcnow
 
@@ -49,17 +52,18 @@ def _author(author: str | None) -> str:
 
 
 def agree(db: Database, case_id: int, at: Moment | None = None, note: str | None = None,
-          author: str | None = None, expected_version: int | None = None) -> None:
+          author: str | None = None, expected_version: int | None = None) -> OpChanges:
     """同意补发: the reship joins the queue with its ship-by from the platform's rules."""
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
         apply_action(session, case, CaseAction.AGREE_RESHIP, note, at or Moment(now()), who)
         recompute_case(session, case.id)
+        return changes_in(session)
 
 
 def refuse(db: Database, case_id: int, note: str, at: Moment | None = None, author: str | None = None,
-           expected_version: int | None = None) -> None:
+           expected_version: int | None = None) -> OpChanges:
     """拒绝补发 (with a reason: the platform or the buyer will ask for it)."""
     if not note.strip():
         raise UserError("拒绝补发请写明原因")
@@ -68,6 +72,7 @@ def refuse(db: Database, case_id: int, note: str, at: Moment | None = None, auth
         case = _load_reship_case(session, case_id, expected_version)
         apply_action(session, case, CaseAction.REJECT, note, at or Moment(now()), who)
         recompute_case(session, case.id)
+        return changes_in(session)
 
 
 def _ship_note(carrier: str | None, tracking: str, note: str | None) -> str:
@@ -91,7 +96,7 @@ def ship_in_session(session: Session, case: Case, carrier: str | None, tracking:
 
 def ship(db: Database, case_id: int, carrier: str | None, tracking: str, at: Moment | None = None,
          note: str | None = None, author: str | None = None, expected_version: int | None = None,
-         rules: RuleContext | None = None) -> None:
+         rules: RuleContext | None = None) -> OpChanges:
     """补发已发出: the case action, the carrier and tracking number on the reship, the timer met
     (`rules` loaded once serves a batch)."""
     number = clean_tracking(tracking)
@@ -100,10 +105,11 @@ def ship(db: Database, case_id: int, carrier: str | None, tracking: str, at: Mom
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
         ship_in_session(session, case, company, number, at or Moment(now()), note, who, rules or RuleContext.load())
+        return changes_in(session)
 
 
 def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: Moment | None = None,
-                      author: str | None = None, expected_version: int | None = None) -> None:
+                      author: str | None = None, expected_version: int | None = None) -> OpChanges:
     """缺货: the reship cannot be sent, so the case becomes a refund (仅退款, 处理中) for the shop to pay.
 
     The switch counts as the buyer's new refund request (milestone `requested` at `at`): the
@@ -129,11 +135,12 @@ def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: M
         record_event(session, case, kind="edit", author=who, at=when.at, milestone="requested",
                      from_state=before, to_state=case.status, note=text, date_only=when.date_only)
         recompute_case(session, case.id)
+        return changes_in(session)
 
 
 def record_promise(db: Database, platform: Platform, order_no: str, at: Moment | None = None,
                    note: str | None = None, reason: CaseReason | None = None, receiver: str | None = None,
-                   author: str | None = None) -> int:
+                   author: str | None = None) -> OpenedCase:
     """A reship promised in chat (PDD 承诺履约): a reship case, agreed at the promise; its case number."""
     when = at or Moment(now())
     new = case_service.NewCase(
@@ -143,7 +150,7 @@ def record_promise(db: Database, platform: Platform, order_no: str, at: Moment |
     return case_service.open_case(db, new, author)
 
 
-def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], author: str | None = None) -> None:
+def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], author: str | None = None) -> OpChanges:
     """What to send (a missing sock is one sock, not the whole order)."""
     cleaned = clean_items(items)
     who = _author(author)
@@ -157,10 +164,11 @@ def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], aut
             reship = ensure_reship(session, case, ReshipStatus.REQUESTED)
         before = [ReshipItemRow(i.title, i.spec, i.quantity) for i in reship.items]
         if before == cleaned:
-            return
+            return OpChanges()
         reship.items = [ReshipItem(title=i.title, spec=i.spec, quantity=i.quantity) for i in cleaned]
         reship.updated_at = utcnow()
         record_reship_event(session, case, reship,
                             f"补发商品：{format_items(before) or '（无）'} → {format_items(cleaned)}", who)
         recompute_case(session, case.id)
+        return changes_in(session)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence, stored_file
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 
@@ -120,7 +120,7 @@ class CaseEvidencePanel(QWidget):
         def work(db: Database) -> list[int]:
             return add_case_evidence(db, case_id, paths)
 
-        self.context.write(work, Changes(cases=True), lambda _ids: self.reload(), self._failed)
+        self.context.write(work, lambda _ids: self.reload(), self._failed, origin=self)
 
     def remove_selected(self) -> None:
         item = self.files.currentItem()
@@ -131,7 +131,7 @@ class CaseEvidencePanel(QWidget):
         def work(db: Database) -> None:
             remove_case_evidence(db, evidence_id)
 
-        self.context.write(work, Changes(cases=True), lambda _none: self.reload(), self._failed)
+        self.context.write(work, lambda _none: self.reload(), self._failed, origin=self)
 
     def _open(self, item: QListWidgetItem) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(_PATH_ROLE))))

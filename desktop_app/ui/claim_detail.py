@@ -48,9 +48,8 @@ from desktop_app.store.claim_rows import (
 )
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.claim_dialogs import (
-    CLAIM_CHANGES,
     ClaimActionDialog,
     EditClaimDialog,
     FollowUpDialog,
@@ -305,11 +304,6 @@ class ClaimDetailPane(QWidget):
                 if b.objectName().startswith(prefix) and b.parent() is not None}
 
     # --- acting ------------------------------------------------------------------------------
-    def _changes(self) -> Changes:
-        d = self._detail
-        linked = d is not None and (d.case_id is not None or d.reship_case_id is not None)
-        return CLAIM_CHANGES | Changes(cases=linked)
-
     def request_action(self, action: ClaimAction) -> ClaimActionDialog | None:
         d = self._detail
         if d is None:
@@ -334,11 +328,11 @@ class ClaimDetailPane(QWidget):
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,
                                                   follow_up_at=follow_up_at, note=note, expected_version=version,
                                                   channel=channel),
-            self._changes(),
             on_success=lambda outcome: self.message.emit(
                 self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
                     "%2", labels.label(action)).replace("%3", labels.label(outcome.status))),
             on_failure=self._failed,
+        origin=self,
         )
 
     def change_follow_up(self) -> FollowUpDialog | None:
@@ -354,7 +348,7 @@ class ClaimDetailPane(QWidget):
             # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
             when, note = dialog.value(), dialog.note.text()
             self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note),
-                                self._changes(), on_failure=self._failed)
+                                on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -373,7 +367,7 @@ class ClaimDetailPane(QWidget):
             edit = dialog.edit
             if edit is not None:
                 self._context.write(lambda db: claim_service.edit_claim(db, claim_id, edit, version),
-                                    self._changes(), on_failure=self._failed)
+                                    on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -391,7 +385,7 @@ class ClaimDetailPane(QWidget):
         def save() -> None:
             ticket = dialog.ticket()
             self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
-                                self._changes(), on_failure=self._failed)
+                                on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -417,7 +411,7 @@ class ClaimDetailPane(QWidget):
                     else:
                         claim_service.link_reship_case(db, claim_id, reship_case)
 
-            self._context.write(work, CLAIM_CHANGES | Changes(cases=True, reships=True), on_failure=self._failed)
+            self._context.write(work, on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -437,10 +431,11 @@ class ClaimDetailPane(QWidget):
         if claim_id is None or not paths:
             return
         self._context.write(
-            lambda db: claim_service.add_evidence(db, claim_id, paths), self._changes(),
+            lambda db: claim_service.add_evidence(db, claim_id, paths),
             on_success=lambda ids: self.message.emit(
                 self.tr("已为理赔 #%1 添加 %2 个证据文件").replace("%1", str(claim_id)).replace("%2", str(len(ids)))),
             on_failure=self._failed,
+        origin=self,
         )
 
     def remove_selected_evidence(self) -> None:
@@ -453,7 +448,7 @@ class ClaimDetailPane(QWidget):
             for evidence_id in ids:
                 claim_service.remove_evidence(db, evidence_id)
 
-        self._context.write(work, self._changes(), on_failure=self._failed)
+        self._context.write(work, on_failure=self._failed, origin=self)
 
     def _open_evidence(self, item: QListWidgetItem) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(_EVIDENCE_PATH_ROLE))))

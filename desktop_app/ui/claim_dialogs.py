@@ -46,15 +46,13 @@ from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to
 from desktop_app.services.claims import ChosenLine, ClaimDraft, ClaimEdit, NewClaim, draft_for_case, draft_for_order
 from desktop_app.services.claims import open_claim as open_claim_service
 from desktop_app.store.claim_rows import ClaimDetail
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.case_detail import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_search import OrderSearch
 
-CLAIM_CHANGES = Changes(claims=True, deadlines=True)
 _CHINA_ZONE = QTimeZone(b"Asia/Shanghai")
 
 # Columns of the item table in the New Claim dialog.
@@ -205,14 +203,13 @@ class NewClaimDialog(QDialog):
         self._load(lambda session: draft_for_order(session, order_id))
 
     def _load(self, build: Callable[[Session], ClaimDraft]) -> None:
-        def work(db: Database) -> ClaimDraft:
-            with db.reading() as session:
-                return build(session)
+        def work(session: Session) -> ClaimDraft:
+            return build(session)
 
         def failed(error: Exception) -> None:
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.read(work, self._show_draft, failed)
+        self._context.look_up(work, self._show_draft, failed)
 
     def _show_draft(self, draft: ClaimDraft) -> None:
         self._draft = draft
@@ -331,8 +328,7 @@ class NewClaimDialog(QDialog):
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        changes = CLAIM_CHANGES | Changes(cases=new.case_id is not None)
-        self._context.write(lambda db: open_claim_service(db, new), changes, done, failed)
+        self._context.write(lambda db: open_claim_service(db, new), done, failed, origin=self)
 
 
 class ClaimActionDialog(QDialog):

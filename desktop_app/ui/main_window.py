@@ -27,7 +27,7 @@ from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app_icon import app_icon
-from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
+from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.error_dialog import ErrorDialog
 from desktop_app.ui.ledger_care import LedgerCare
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
         self.cases_tab.model.loaded.disconnect(self._start_jobs)
         self.cases_tab.model.load_failed.disconnect(self._start_jobs)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
-        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.context.write(recompute_changed_rules, origin=self)
         self.catch_up_search()
         self.notifier.start()
         # The import code, on a thread of its own (neither the worker nor the reading thread waits
@@ -277,8 +277,8 @@ class MainWindow(QMainWindow):
         """Import these files as soon as the ledger is open (the desktop's "open with")."""
         self._files_to_import = list(paths)
 
-    def _orders_changed(self, changes: Changes) -> None:
-        if changes.orders:
+    def _orders_changed(self, announced: Announcement) -> None:
+        if announced.changes.orders:
             self.catch_up_search()
 
     def catch_up_search(self) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit
+from sqlalchemy.orm import Session
 
 from desktop_app.store.case_queries import find_orders
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui.context import AppContext
 
@@ -38,12 +38,11 @@ class OrderSearch(QObject):
             self.cleared.emit()
             return
 
-        def work(db: Database) -> list[OrderRow]:
-            with db.reading() as session:
-                return find_orders(session, query, limit=RESULT_LIMIT)
+        def work(session: Session) -> list[OrderRow]:
+            return find_orders(session, query, limit=RESULT_LIMIT)
 
         def done(rows: list[OrderRow]) -> None:
             if generation == self._generation:
                 self.found.emit(rows)
 
-        self._context.read(work, done)
+        self._context.look_up(work, done)

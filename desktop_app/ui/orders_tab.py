@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.case_queries import OrderFilter, order_detail, order_ids
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderDetail, OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.order_table_model import OrderTableModel
@@ -116,7 +117,7 @@ class OrdersTab(BaseTab):
         install_row_menu(self.table, [self.new_case_button, self.new_claim_button, self.statement_button])
         self._show_detail(None)
 
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.orders or changes.cases
 
     def on_database(self, db: Database) -> None:
@@ -146,11 +147,7 @@ class OrdersTab(BaseTab):
             return
         order_id = row.id
 
-        def work(db: Database) -> OrderDetail:
-            with db.reading() as session:
-                return order_detail(session, order_id)
-
-        self.context.read(work, self._show_detail)
+        self.context.look_up(lambda session: order_detail(session, order_id), self._show_detail)
 
     def _show_detail(self, d: OrderDetail | None) -> None:
         if d is None:

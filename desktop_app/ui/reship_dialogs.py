@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.core.carriers import carrier_names, guess_carrier
 from desktop_app.core.clock import Moment
@@ -36,13 +37,11 @@ from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, P
 from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_ship, check_bulk_ship
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.services.reship_records import MAX_QUANTITY, ReshipItemRow, clean_items
-from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.case_detail import china_now_qt, qt_to_moment
 from desktop_app.ui.context import AppContext
 
-RESHIP_CHANGES = Changes(cases=True, reships=True, deadlines=True)
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
 
@@ -255,15 +254,14 @@ class PasteDialog(QDialog):
         generation = self._generation
         text, carrier = self.text.toPlainText(), self.carrier.currentText()
 
-        def work(db: Database) -> BulkShipReport:
-            with db.reading() as session:
-                return check_bulk_ship(session, text, carrier)
+        def work(session: Session) -> BulkShipReport:
+            return check_bulk_ship(session, text, carrier)
 
         def done(report: BulkShipReport) -> None:
             if generation == self._generation and not (self.report is not None and self.report.applied):
                 self._show(report)
 
-        self._context.read(work, done, self._failed)
+        self._context.look_up(work, done, self._failed)
 
     def apply(self) -> None:
         if self.report is not None and self.report.applied:
@@ -273,7 +271,7 @@ class PasteDialog(QDialog):
         self._generation += 1  # a check still under way must not overwrite the result
         self.busy = True
         self.ok_button.setEnabled(False)
-        self._context.write(lambda db: bulk_ship(db, text, carrier), RESHIP_CHANGES, self._applied, self._failed)
+        self._context.write(lambda db: bulk_ship(db, text, carrier), self._applied, self._failed, origin=self)
 
     def _applied(self, report: BulkShipReport) -> None:
         self.busy = False
