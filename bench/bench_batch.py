@@ -45,7 +45,7 @@ def seed(path: Path, count: int) -> Database:
     agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
     for n in range(20):
         case_id = open_case(db, NewCase(Platform.TAOBAO, f"41{n:017d}", CaseKind.RETURN_REFUND, actions=agreed),
-                            author="bench")
+                            author="bench").case_id
         buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", f"75{n:012d}"), author="bench")
     return db
 

@@ -142,7 +142,7 @@ def _add(args: argparse.Namespace) -> int:
     )
     db = open_db(args)
     try:
-        case_id = open_case(db, new)
+        case_id = open_case(db, new).case_id
         if args.json:
             from desktop_app.store.case_queries import case_row
 
@@ -333,7 +333,7 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
     db = open_db(args)
     try:
         if len(ids) == 1:
-            status = change_case_kind(db, ids[0], kind, note=args.note)
+            status = change_case_kind(db, ids[0], kind, note=args.note).status
         else:
             results = change_kind_of_cases(db, ids, kind, note=args.note)
     finally:
@@ -366,7 +366,7 @@ def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None
     from desktop_app.services.returns import buyer_shipped_return
 
     if parcel is None:
-        return act_on_case(db, case_id, action, note=note, at=at)
+        return act_on_case(db, case_id, action, note=note, at=at).status
     shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at)
     if shipped.waiting_parcel is not None:
         p = shipped.waiting_parcel
@@ -380,13 +380,13 @@ def _undo(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        title, status = undo_last_step(db, args.id)
+        undone = undo_last_step(db, args.id)
     finally:
         db.close()
     if args.json:
-        print_json({"id": args.id, "undone": title, "status": status.value})
+        print_json({"id": args.id, "undone": undone.title, "status": undone.status.value})
     else:
-        print(f"#{args.id} 已撤销“{title}” → {status.label}")
+        print(f"#{args.id} 已撤销“{undone.title}” → {undone.status.label}")
     return 0
 
 

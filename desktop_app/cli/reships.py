@@ -18,15 +18,9 @@ from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_momen
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
-from desktop_app.services.reships import (
-    BulkShipReport,
-    QueueScope,
-    ReshipItemRow,
-    ReshipRow,
-    format_items,
-    outcome_label,
-    status_label,
-)
+from desktop_app.services.reship_paste import BulkShipReport, outcome_label
+from desktop_app.services.reship_queue import QueueScope, ReshipRow
+from desktop_app.services.reship_records import ReshipItemRow, format_items, status_label
 
 
 def register(subparsers: Any) -> None:
@@ -183,7 +177,7 @@ def render_table(rows: list[ReshipRow], moment: datetime) -> str:
 def _list(args: argparse.Namespace) -> int:
     from desktop_app.services.deadline_rules import RuleContext
     from desktop_app.services.deadlines import recompute_changed_rules
-    from desktop_app.services.reships import reship_rows
+    from desktop_app.services.reship_queue import reship_rows
 
     context = RuleContext.load()
     db = open_db(args)
@@ -245,7 +239,7 @@ def report_json(report: BulkShipReport) -> dict[str, Any]:
 
 
 def _paste(args: argparse.Namespace) -> int:
-    from desktop_app.services.reships import bulk_ship, check_bulk_ship
+    from desktop_app.services.reship_paste import bulk_ship, check_bulk_ship
 
     text = _read_text(args.file)
     at = _moment(args.at, "发货时间")
@@ -277,7 +271,7 @@ def _promise(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
-                                 receiver=args.receiver)
+                                 receiver=args.receiver).case_id
     finally:
         db.close()
     print(case_id)

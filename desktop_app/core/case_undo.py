@@ -27,7 +27,7 @@ IRREVERSIBLE: dict[CaseAction, str] = {
     CaseAction.SHIP_EXCHANGE: "换货的包裹已经寄出",
     CaseAction.SHIP_REPAIRED: "修好的商品已经寄回",
 }
-# On a reship case these also moved the reship record (`services.reships.after_case_action`).
+# On a reship case these also moved the reship record (`services.reship_records.follow_case_action`).
 _MOVES_RESHIP = frozenset({CaseAction.AGREE_RESHIP, CaseAction.REJECT, CaseAction.CLOSE, CaseAction.REOPEN,
                            CaseAction.RESUME})
 

@@ -22,7 +22,8 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, 
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services import reships as reship_service
 from desktop_app.services.case_kind import change_kind_in_session
-from desktop_app.services.cases import act_in_session, add_note, current_author
+from desktop_app.services.case_writes import current_author
+from desktop_app.services.cases import act_in_session, add_note
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.database import Database

@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
-from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
-from desktop_app.services.cases import current_author
+from desktop_app.services.case_writes import current_author, load_case
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.report_queries import case_received_fen, order_loss
@@ -41,22 +41,13 @@ class CaseMoney:
     order_net_loss: Decimal = Decimal("0.00")
 
 
-def _load(session: Session, case_id: int, expected_version: int | None = None) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
-    if expected_version is not None and case.version != expected_version:
-        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
-    return case
-
-
 def _costs_of(case: Case) -> CaseCosts:
     payer = ResponsibleParty(case.postage_back_payer) if case.postage_back_payer else None
     return CaseCosts(case.postage_out_fen, case.postage_back_fen, payer, case.written_off_fen, case.penalty_fen)
 
 
 def case_money(session: Session, case_id: int) -> CaseMoney:
-    case = _load(session, case_id)
+    case = load_case(session, case_id, None)
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
     loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received)
@@ -91,7 +82,7 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
         if amount is not None and amount < 0:
             raise UserError(f"{_FIELDS[name]}不能为负数")
     with db.transaction() as session:
-        case = _load(session, case_id, expected_version)
+        case = load_case(session, case_id, expected_version)
         payer = costs.postage_back_payer
         if payer is None and costs.postage_back_fen:
             payer = default_return_postage_payer(CaseReason(case.reason) if case.reason else None)

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound
-from desktop_app.services.cases import current_author
+from desktop_app.core.op_changes import OpChanges
+from desktop_app.services.case_writes import current_author
 from desktop_app.services.evidence_files import (
     EVIDENCE_FOLDER,
     EvidenceCopies,
@@ -22,6 +23,7 @@ from desktop_app.services.evidence_files import (
     local_file,
 )
 from desktop_app.store.case_evidence_queries import case_evidence_rows
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, CaseEvidence, ClaimEvidence, utcnow
 
@@ -54,7 +56,7 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path], author:
         return [row.id for row in rows]
 
 
-def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
+def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:
     who = current_author() if author is None else author
     with db.transaction() as session:
         row = session.get(CaseEvidence, evidence_id)
@@ -65,8 +67,10 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
         path = forget_file(session, row.stored_path)
         session.delete(row)
         _note(session, case, who, f"删除证据：{row.original_name}")
+        changes = changes_in(session)
     if path is not None:
         path.unlink(missing_ok=True)
+    return changes
 
 
 def copy_case_evidence_to_claim(session: Session, case_id: int, claim_id: int, claim_folder: str,

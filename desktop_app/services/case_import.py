@@ -32,10 +32,11 @@ from desktop_app.io.case_profiles import PLATFORM_CHOICES
 from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.cases import COMPENSATION_KINDS, apply_action, current_author
+from desktop_app.services.case_writes import apply_action, current_author
+from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases
-from desktop_app.services.reships import ReshipStatus
+from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
@@ -229,7 +230,7 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
 def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAction, datetime]]]],
                  stamp: datetime) -> None:
     """The reship queue's rows of new reship cases the platform already agreed (or shipped): as
-    agreeing in the app makes them (services/reships.after_case_action), with the order's goods."""
+    agreeing in the app makes them (services/reship_records.follow_case_action), with the order's goods."""
     rows = []
     for case_id, (_order_id, actions) in steps.items():
         agreed = [when for action, when in actions if action is CaseAction.AGREE_RESHIP]

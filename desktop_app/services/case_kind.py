@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
-from desktop_app.services import cases as case_service
-from desktop_app.services.cases import COMPENSATION_KINDS, current_author
+from desktop_app.services.case_writes import current_author, load_case, record_event
+from desktop_app.services.cases import COMPENSATION_KINDS, CaseStep
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
-from desktop_app.services.reships import after_kind_change
+from desktop_app.services.reship_records import follow_kind_change
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, utcnow
 
@@ -39,7 +40,7 @@ def _move_amount(case: Case, old_kind: CaseKind, new_kind: CaseKind) -> str | No
 
 def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, note: str | None, who: str,
                            expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
-    case = case_service._load_case(session, case_id, expected_version)
+    case = load_case(session, case_id, expected_version)
     old_kind, before = CaseKind(case.kind), CaseStatus(case.status)
     after = change_kind(old_kind, before, new_kind)
     case.kind = new_kind.value
@@ -52,17 +53,18 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
         parts.append(moved)
     if note and note.strip():
         parts.append(note.strip())
-    case_service._event(session, case, kind="edit", author=who, from_state=before.value, to_state=after.value,
-                        note="；".join(parts))
+    record_event(session, case, kind="edit", author=who, from_state=before.value, to_state=after.value,
+                 note="；".join(parts))
     session.flush()
-    after_kind_change(session, case, old_kind, who)
+    follow_kind_change(session, case, old_kind, who)
     recompute_case(session, case.id, rules)
     return after
 
 
 def change_case_kind(db: Database, case_id: int, new_kind: CaseKind, note: str | None = None,
-                     author: str | None = None, expected_version: int | None = None) -> CaseStatus:
+                     author: str | None = None, expected_version: int | None = None) -> CaseStep:
     """Correct the kind of one case; refused (ActionNotAllowed) for a closed case or the same kind."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        return change_kind_in_session(session, case_id, new_kind, note, who, expected_version)
+        status = change_kind_in_session(session, case_id, new_kind, note, who, expected_version)
+        return CaseStep(status, changes_in(session))

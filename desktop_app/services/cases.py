@@ -1,14 +1,13 @@
 """Case use cases in the shop's words: open a case, act on it, add a note, undo its last step.
 
 Each function is one transaction and writes its audit events; the state machine in
-`core.lifecycle` decides what is allowed.
+`core.lifecycle` decides what is allowed. Each returns what it changed (core.op_changes), read off
+the rows its transaction wrote: an action on a reship case that moves its reship says `reships`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.errors import ActionNotAllowed, NotFound, StaleData, UserError
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
+from desktop_app.core.errors import ActionNotAllowed, UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open
 from desktop_app.core.money import format_yuan, yuan_to_fen
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import (
     CaseKind,
     CaseReason,
@@ -27,41 +27,23 @@ from desktop_app.core.vocabulary import (
     order_key,
     platform_case_key,
 )
+from desktop_app.services.case_writes import (
+    apply_action,
+    clean_order_no,
+    current_author,
+    load_case,
+    record_event,
+)
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
-from desktop_app.services.team import seat_name
-from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_queries import case_events
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
 COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
-_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
-_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
-
-
-def current_author() -> str:
-    """The seat name every change is recorded under (services/team.py)."""
-    return seat_name()
-
-
-def clean_order_no(text: str) -> str:
-    value = text.strip().strip("\t").lstrip("'").strip()
-    if value.startswith('="') and value.endswith('"'):
-        value = value[2:-1]
-    if not value:
-        raise UserError("订单号不能为空")
-    if _SCIENTIFIC.match(value):
-        raise UserError(
-            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
-        )
-    if len(value) > 64:
-        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
-    if not _ORDER_NO.match(value):
-        raise UserError(f"订单号“{text}”含有无效字符，只能包含数字、字母和“-”")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,24 +70,37 @@ class NewCase:
     phone: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenedCase:
+    """A case recorded: its number, and what recording it changed."""
+
+    case_id: int
+    changes: OpChanges
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    """A case moved (an action, a change of kind): the state it is in now, and what moving it changed."""
+
+    status: CaseStatus
+    changes: OpChanges
+
+
+@dataclass(frozen=True, slots=True)
+class UndoneStep:
+    """What 撤销 took back (its title), the state the case is in now, and what undoing it changed."""
+
+    title: str
+    status: CaseStatus
+    changes: OpChanges
+
+
 def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | None, int | None]:
     """Split one 'amount' into (refund_fen, compensation_fen) by kind."""
     if amount_yuan is None:
         return None, None
     fen = yuan_to_fen(amount_yuan)
     return (None, fen) if kind in COMPENSATION_KINDS else (fen, None)
-
-
-def _event(session: Session, case: Case, *, kind: str, author: str, at: datetime | None = None,
-           action: str | None = None, milestone: str | None = None, from_state: str | None = None,
-           to_state: str | None = None, note: str | None = None, date_only: bool = False) -> AuditEvent:
-    event = AuditEvent(
-        case_id=case.id, subject="case", subject_id=case.id, kind=kind, action=action, milestone=milestone,
-        from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
-        date_only=date_only, recorded_at=utcnow(),
-    )
-    session.add(event)
-    return event
 
 
 def find_or_create_order(session: Session, platform: Platform, order_no: str,
@@ -137,7 +132,7 @@ def _claim_platform_case_no(session: Session, case: Case, number: str | None) ->
     case.platform_case_key = key
 
 
-def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
+def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCase:
     """Record a new case; the order is linked if imported, else kept as a placeholder by number."""
     who = current_author() if author is None else author
     order_no = clean_order_no(new.order_no)
@@ -160,104 +155,62 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> int:
         _claim_platform_case_no(session, case, (new.platform_case_no or "").strip() or None)
         session.add(case)
         session.flush()
-        _event(session, case, kind="created", author=who, at=requested.at, milestone="requested",
+        record_event(session, case, kind="created", author=who, at=requested.at, milestone="requested",
                to_state=case.status, note=case.description, date_only=requested.date_only)
         if new.signed is not None:
-            _event(session, case, kind="milestone", author=who, at=new.signed.at, milestone="signed",
+            record_event(session, case, kind="milestone", author=who, at=new.signed.at, milestone="signed",
                    date_only=new.signed.date_only)
         for name, moment in new.milestones.items():
-            _event(session, case, kind="milestone", author=who, at=moment.at, milestone=name,
+            record_event(session, case, kind="milestone", author=who, at=moment.at, milestone=name,
                    date_only=moment.date_only)
         for action, moment in new.actions:
             apply_action(session, case, action, None, moment, who)
         recompute_case(session, case.id)
-        return case.id
-
-
-def _load_case(session: Session, case_id: int, expected_version: int | None) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
-    if expected_version is not None and case.version != expected_version:
-        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
-    return case
+        return OpenedCase(case.id, changes_in(session))
 
 
 def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,
                 at: Moment | None = None, author: str | None = None,
-                expected_version: int | None = None) -> CaseStatus:
+                expected_version: int | None = None) -> CaseStep:
     """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        return act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        return CaseStep(status, changes_in(session))
 
 
 def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
                    expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
     """`act_on_case` inside a transaction the caller owns (a use case that changes more than the state);
     `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured)."""
-    case = _load_case(session, case_id, expected_version)
+    case = load_case(session, case_id, expected_version)
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
     return status
 
 
-def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
-           who: str, rules: RuleContext | None = None) -> CaseStatus:
-    before = CaseStatus(case.status)
-    step = transition(CaseKind(case.kind), before, action)
-    after = step.target or before
-    if action is CaseAction.RESUME:
-        after = resume_target(CaseKind(case.kind), _state_before_intervention(session, case.id))
-    case.status = after.value
-    case.is_open = is_open(after)
-    case.updated_at = utcnow()
-    case.resolve_seconds = later_resolve(case.resolve_seconds, case.requested_at or case.created_at, when.at)
-    _event(session, case, kind="action", author=who, at=when.at, action=action.value,
-           milestone=step.milestone, from_state=before.value, to_state=after.value,
-           note=(note or "").strip() or None, date_only=when.date_only)
-    session.flush()
-    from desktop_app.services.reships import after_case_action  # reships imports this module
-
-    after_case_action(session, case, action, when, rules)
-    return after
-
-
-def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | None:
-    """The state the case left when it was last escalated (from its timeline)."""
-    before = session.scalars(
-        select(AuditEvent.from_state)
-        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
-               AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
-        .order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    try:
-        return CaseStatus(before) if before else None
-    except ValueError:
-        return None
-
-
-def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> None:
+def add_note(db: Database, case_id: int, text: str, author: str | None = None) -> OpChanges:
     body = text.strip()
     if not body:
         raise UserError("备注内容不能为空")
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = _load_case(session, case_id, None)
+        case = load_case(session, case_id, None)
         case.updated_at = utcnow()
-        _event(session, case, kind="note", author=who, note=body)
+        record_event(session, case, kind="note", author=who, note=body)
+        return changes_in(session)
 
 
 def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
-                   author: str | None = None) -> tuple[str, CaseStatus]:
-    """Take back the newest step of a case (编辑 → 撤销): (what was undone, the state now), or
+                   author: str | None = None) -> UndoneStep:
+    """Take back the newest step of a case (编辑 → 撤销): what was undone and the state now, or
     ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
 
     The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
     the timeline shows both and the deadline engine stops reading the step's milestone."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = _load_case(session, case_id, expected_version)
+        case = load_case(session, case_id, expected_version)
         before = CaseStatus(case.status)
         choice = undo_choice(CaseKind(case.kind), before, case_events(session, case_id))
         step = session.get(AuditEvent, choice.event_id) if choice.possible else None
@@ -267,18 +220,18 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         case.status = after.value
         case.is_open = is_open(after)
         case.updated_at = utcnow()
-        undo = _event(session, case, kind=UNDO_KIND, author=who, from_state=before.value, to_state=after.value,
+        undo = record_event(session, case, kind=UNDO_KIND, author=who, from_state=before.value, to_state=after.value,
                       note=f"撤销“{choice.title}”" + (f"：{step.note}" if step.note else ""))
         session.flush()
         step.undone_by = undo.id
         recompute_case(session, case.id)
-        return choice.title, after
+        return UndoneStep(choice.title, after, changes_in(session))
 
 
 def undo_offer(db: Database, case_id: int) -> UndoChoice:
     """What 撤销 would take back for this case now, or why nothing (the menu's text and tooltip)."""
     with db.reading() as session:
-        case = _load_case(session, case_id, None)
+        case = load_case(session, case_id, None)
         return undo_choice(CaseKind(case.kind), CaseStatus(case.status), case_events(session, case_id))
 
 
@@ -292,11 +245,11 @@ class CaseEdit:
 
 
 def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
-              author: str | None = None) -> None:
+              author: str | None = None) -> OpChanges:
     """Change the descriptive fields; the timeline records what changed from what."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = _load_case(session, case_id, expected_version)
+        case = load_case(session, case_id, expected_version)
         changes: list[str] = []
         new_values = {
             "reason": edit.reason.value if edit.reason else None,
@@ -314,11 +267,12 @@ def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
                 else:
                     setattr(case, column, value)
         if not changes:
-            return
+            return OpChanges()
         has_amount = case.refund_fen is not None or case.compensation_fen is not None
         case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0) if has_amount else None
         case.updated_at = utcnow()
-        _event(session, case, kind="edit", author=who, note="；".join(changes))
+        record_event(session, case, kind="edit", author=who, note="；".join(changes))
+        return changes_in(session)
 
 
 _FIELD_NAMES = {

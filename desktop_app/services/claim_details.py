@@ -10,7 +10,9 @@ from datetime import datetime
 from desktop_app.core.claims import ClaimContactLevel
 from desktop_app.core.clock import format_china
 from desktop_app.core.errors import NotFound, StaleData, UserError
-from desktop_app.services.cases import current_author
+from desktop_app.core.op_changes import OpChanges
+from desktop_app.services.case_writes import current_author
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, utcnow
 
@@ -37,7 +39,7 @@ def _show(column: str, value: object) -> str:
 
 
 def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: str | None = None,
-                     expected_version: int | None = None) -> None:
+                     expected_version: int | None = None) -> OpChanges:
     """Record the courier's ticket details (None clears a field); the claim's timeline says what changed."""
     who = current_author() if author is None else author
     if ticket.reported_at is not None and ticket.reported_at.tzinfo is None:
@@ -67,9 +69,10 @@ def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: s
                 changes.append(f"{_FIELDS[column]}：{_show(column, old)} → {_show(column, value)}")
                 setattr(claim, column, value)
         if not changes:
-            return
+            return OpChanges()
         claim.updated_at = utcnow()
         session.add(AuditEvent(
             case_id=claim.case_id, subject="claim", subject_id=claim.id, kind="edit", note="；".join(changes),
             author=who, at=utcnow(), recorded_at=utcnow(),
         ))
+        return changes_in(session)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.op_changes import Area
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError
 from desktop_app.io.import_profiles import PLATFORM_CHOICES
@@ -23,6 +24,7 @@ from desktop_app.io.user_profiles import available_profiles
 from desktop_app.services import backups
 from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.services.stepwise import run_to_end
+from desktop_app.store.change_tracking import mark_changed
 from desktop_app.store.database import Database
 
 __all__ = [
@@ -98,6 +100,8 @@ def _then_deadlines(db: Database, run: ImportRun, paths: Sequence[Path]) -> Impo
     result = yield from run
     if result.inserted or result.updated:
         with db.transaction() as session:
+            # The orders went in on the import's own connection (io/order_import), beside the session.
+            mark_changed(session, Area.ORDERS)
             recompute_open_cases(session)
     if result.inserted + result.updated >= LARGE_WRITE_ORDERS:
         db.checkpoint()

@@ -39,7 +39,7 @@ from desktop_app.core.playbooks import (
 from desktop_app.core.returns import Suggestion
 from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.paths import data_dir, resource
-from desktop_app.services.cases import current_author
+from desktop_app.services.case_writes import current_author
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Reship, Setting, utcnow
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.reship_export import ReshipLine, write_reships_xlsx
-from desktop_app.services.reships import QueueScope, ReshipRow, format_items, reship_rows, status_label
+from desktop_app.services.reship_queue import QueueScope, ReshipRow, reship_rows
+from desktop_app.services.reship_records import format_items, status_label
 from desktop_app.store.database import Database
 
 

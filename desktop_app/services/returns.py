@@ -17,10 +17,11 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.returns import InspectionResult, Suggestion, suggest_after_inspection
+from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason
-from desktop_app.services.cases import act_in_session, current_author
+from desktop_app.services.case_writes import current_author
+from desktop_app.services.cases import act_in_session
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.reships import clean_carrier, clean_tracking
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, ReturnInspection, UnmatchedParcel, utcnow
 from desktop_app.store.return_queries import (

@@ -25,7 +25,7 @@ from desktop_app.core.statement import (
     statement_for_order,
 )
 from desktop_app.core.vocabulary import CaseReason, Platform, family_members
-from desktop_app.services.cases import clean_order_no
+from desktop_app.services.case_writes import clean_order_no
 from desktop_app.services.shop_profile import profile_for_shop, seal_path
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.claim_rows import claim_detail

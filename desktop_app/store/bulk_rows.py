@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.models import Base, UtcDateTime, storage_time
 
 
@@ -20,6 +21,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     if not rows:
         return
     table = Base.metadata.tables[model.__tablename__]
+    mark_tables_written(session, table.name)
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         portable_insert(session, table, rows)
@@ -36,6 +38,7 @@ def update_rows(session: Session, model: type[Base], key: str, rows: Sequence[Ma
         return
     table = Base.metadata.tables[model.__tablename__]
     names = [name for name in rows[0] if name != key]
+    mark_tables_written(session, table.name)
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         portable_update(session, table, key, rows)

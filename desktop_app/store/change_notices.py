@@ -13,21 +13,11 @@ from dataclasses import dataclass
 
 import psycopg
 
+from desktop_app.core.op_changes import Area
+from desktop_app.store.change_tracking import AREA_OF_TABLE
 from desktop_app.store.locations import LedgerLocation
 
 CHANNEL = "ledger_changes"
-
-# Which part of the app shows each table (the areas a window refreshes).
-AREA_OF_TABLE = {
-    "orders": "orders", "order_items": "orders", "shops": "orders",
-    "cases": "cases", "audit_events": "cases", "case_evidence": "cases", "playbook_checks": "cases",
-    "return_inspections": "cases", "unmatched_parcels": "cases",
-    "reships": "reships", "reship_items": "reships",
-    "carrier_claims": "claims", "claim_items": "claims", "claim_payouts": "claims", "claim_evidence": "claims",
-    "deadlines": "deadlines",
-    "settings": "settings", "product_costs": "settings",
-}
-
 
 @dataclass(frozen=True)
 class ChangeNotice:
@@ -36,7 +26,7 @@ class ChangeNotice:
     backend_pid: int
 
     @property
-    def area(self) -> str | None:
+    def area(self) -> Area | None:
         return AREA_OF_TABLE.get(self.table)
 
 

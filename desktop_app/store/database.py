@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
+from desktop_app.store.change_tracking import tracked
 from desktop_app.store.ledger_files import (
     OPEN_CHECK_SECONDS,
     CheckOutcome,
@@ -221,7 +222,7 @@ def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Databas
     except Exception:
         engine.dispose()
         raise
-    return Database(None, engine, sessionmaker(engine, expire_on_commit=False), location=location,
+    return Database(None, engine, tracked(sessionmaker(engine, expire_on_commit=False)), location=location,
                     own_backends=own_backends)
 
 
@@ -272,7 +273,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None) -> Databa
     except Exception:
         engine.dispose()
         raise
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    sessions = tracked(sessionmaker(engine, expire_on_commit=False))
     return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path))
 
 

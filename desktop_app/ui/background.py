@@ -1,8 +1,11 @@
 """Database work off the GUI thread, in order (after Anki's CollectionOp/QueryOp).
 
 All operations run one after another on a single worker thread, so writes never race each other;
-results come back to the GUI thread through a queued signal. A write names what it changed, and
-`changed` tells every tab, which decides for itself whether to refresh.
+results come back to the GUI thread through a queued signal. A write (`write()`) says what it changed
+itself: the service returns it (core.op_changes.OpChanges, read off the rows its transaction wrote) and
+the runner records the same for every transaction the work ran (store/change_tracking), so a widget
+never names it. `changed` announces it with who started the write, and every tab decides from that
+alone whether to refresh.
 
 What the user is looking at — a table's count and pages, a search — goes through `read()` instead:
 a second thread with its own database connection, so it never waits behind an import, the search
@@ -22,41 +25,44 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_app.core.errors import LedgerDamaged, StaleData, UserError
+from desktop_app.core.op_changes import OpChanges, recording
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class Changes:
-    """What a write touched (like Anki's OpChanges)."""
+class Announcement:
+    """What a write changed, and who started it: the tab or dialog that asked (`origin`), or None for
+    what came from elsewhere (another seat's write, rows seeded behind the window's back)."""
 
-    cases: bool = False
-    orders: bool = False
-    reships: bool = False
-    claims: bool = False
-    deadlines: bool = False
-    settings: bool = False
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(*(a or b for a, b in zip(self._values(), other._values(), strict=True)))
-
-    def _values(self) -> tuple[bool, ...]:
-        return (self.cases, self.orders, self.reships, self.claims, self.deadlines, self.settings)
-
-    @property
-    def any(self) -> bool:
-        return any(self._values())
+    changes: OpChanges
+    origin: object | None = None
 
 
-READ = Changes()  # marks a delivery from the reading thread (compared by identity)
+@dataclass(frozen=True, slots=True)
+class _Job:
+    kind: str  # "read" (the reading thread), "work" (the worker, nothing announced) or "write"
+    origin: object | None = None
+
+
+_READ = _Job("read")
+_WORK = _Job("work")
+
+
+def returned_changes(value: object) -> OpChanges:
+    """What a service's result says it changed: an OpChanges, or a result carrying one as `changes`."""
+    if isinstance(value, OpChanges):
+        return value
+    changes = getattr(value, "changes", None)
+    return changes if isinstance(changes, OpChanges) else OpChanges()
 
 
 class BackgroundRunner(QObject):
     """Runs callables on one worker thread; success/failure callbacks run on the GUI thread."""
 
-    _finished = Signal(object, object, object, object)  # future, on_success, on_failure, changes
-    changed = Signal(object)  # Changes
+    _finished = Signal(object, object, object, object)  # future, on_success, on_failure, _Job
+    changed = Signal(object)  # Announcement
     busy_changed = Signal(bool)
     failed = Signal(str)  # a message for the status bar / a dialog when no failure callback was given
 
@@ -74,20 +80,50 @@ class BackgroundRunner(QObject):
         work: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
-        changes: Changes | None = None,
     ) -> Future[T] | None:
-        """Queue `work`; after it ends, call back on the GUI thread and announce `changes`.
+        """Queue `work` on the worker thread (opening a ledger, a look-up behind the writes); call back on
+        the GUI thread after it ends. Nothing is announced: a write goes through `write()`.
 
         After `shutdown()` (the window is closing) nothing new starts.
         """
+        return self._submit(self._executor, work, on_success, on_failure, _WORK)
+
+    def write(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        origin: object | None = None,
+    ) -> Future[tuple[T, OpChanges]] | None:
+        """Queue a write on the worker thread; after it ends, call back on the GUI thread and announce
+        what it changed (what the service returned, and what its transactions were seen to write)
+        with `origin`, the widget that started it."""
+
+        def recorded() -> tuple[T, OpChanges]:
+            with recording() as seen:
+                value = work()
+            return value, returned_changes(value) | seen.changes
+
+        return self._submit(self._executor, recorded, on_success, on_failure, _Job("write", origin))
+
+    def announce(self, changes: OpChanges, origin: object | None = None) -> None:
+        """Tell the tabs about changes made elsewhere (another seat; rows written behind the window)."""
+        if changes.any:
+            self.changed.emit(Announcement(changes, origin))
+
+    def _submit(self, executor: ThreadPoolExecutor, work: Callable[[], Any], on_success: Any, on_failure: Any,
+                job: _Job) -> Future[Any] | None:
         if self._closed:
             return None
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
-        future = self._executor.submit(work)
+        if job is _READ:
+            self._reading += 1
+        else:
+            self._pending += 1
+            if self._pending == 1:
+                self.busy_changed.emit(True)
+        future = executor.submit(work)
         # The done-callback runs on the worker thread; the signal hops to the GUI thread.
-        future.add_done_callback(lambda f: self._finished.emit(f, on_success, on_failure, changes))
+        future.add_done_callback(lambda f: self._finished.emit(f, on_success, on_failure, job))
         return future
 
     def read(
@@ -101,18 +137,12 @@ class BackgroundRunner(QObject):
         `work` must not write: it runs beside the writes of `run()`, on a connection of its own.
         Reads do not light the "busy" status (scrolling would make it flicker) but count in `busy`.
         """
-        if self._closed:
-            return None
-        self._reading += 1
-        future = self._reader.submit(work)
-        future.add_done_callback(lambda f: self._finished.emit(f, on_success, on_failure, READ))
-        return future
+        return self._submit(self._reader, work, on_success, on_failure, _READ)
 
     @Slot(object, object, object, object)
-    def _deliver(self, future: Future[Any], on_success: Any, on_failure: Any, changes: Changes | None) -> None:
-        if changes is READ:
+    def _deliver(self, future: Future[Any], on_success: Any, on_failure: Any, job: _Job) -> None:
+        if job is _READ:
             self._reading -= 1
-            changes = None
         else:
             self._pending -= 1
             if self._pending == 0:
@@ -121,15 +151,18 @@ class BackgroundRunner(QObject):
             return  # a read dropped at shutdown
         error = future.exception()
         if error is None:
+            result = future.result()
+            if job.kind == "write":
+                result, changes = result
             if on_success is not None:
-                _call_unless_closed(on_success, future.result())
-            if changes is not None and changes.any:
-                self.changed.emit(changes)
+                _call_unless_closed(on_success, result)
+            if job.kind == "write":
+                self.announce(changes, job.origin)
             return
-        if changes is not None and changes.any and is_conflict(error):
-            # Another seat or window changed the record first: what it shows now is stale, so the tabs
-            # reload it — the loser sees the fresh state beside the message.
-            self.changed.emit(changes)
+        if job.kind == "write" and is_conflict(error):
+            # Another seat or window changed the record first: what the window shows is stale, so the
+            # tabs reload — the loser sees the fresh state beside the message.
+            self.announce(OpChanges.everything(), job.origin)
         if not isinstance(error, UserError) and not is_conflict(error):
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))

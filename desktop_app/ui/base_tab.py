@@ -6,8 +6,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.store.database import Database
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
 
 # Zero: keystrokes queued in one event-loop pass coalesce, and a query superseded while waiting for
@@ -35,11 +36,12 @@ class BaseTab(QWidget):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
 
-    def _on_changed(self, changes: Changes) -> None:
-        if self.wants(changes):
+    def _on_changed(self, announced: Announcement) -> None:
+        if self.wants(announced.changes):
             self.request_refresh()
 
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
+        """Whether a write that changed these areas changes what this tab shows (whoever wrote it)."""
         return changes.any
 
     def refresh(self) -> None:

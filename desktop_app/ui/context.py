@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import UserError
-from desktop_app.ui.background import BackgroundRunner, Changes
+from desktop_app.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from desktop_app.store.database import Database
 
 T = TypeVar("T")
@@ -31,14 +33,32 @@ class AppContext(QObject):
         self.db = db
         self.database_opened.emit(db)
 
-    def write(self, work: Callable[[Database], T], changes: Changes,
-              on_success: Callable[[T], None] | None = None,
-              on_failure: Callable[[Exception], None] | None = None) -> None:
-        """Run a service call on the worker thread and announce what it changed."""
+    def write(self, work: Callable[[Database], T], on_success: Callable[[T], None] | None = None,
+              on_failure: Callable[[Exception], None] | None = None, *, origin: object | None = None) -> None:
+        """Run a service call on the worker thread; the runner announces what it changed, with `origin`
+        (the widget that started it)."""
         db = self.db
         if db is None:
             raise UserError("数据库尚未打开")
-        self.runner.run(lambda: work(db), on_success, on_failure, changes)
+        self.runner.write(lambda: work(db), on_success, on_failure, origin)
+
+    def look_up(self, query: Callable[[Session], T], on_success: Callable[[T], None],
+                on_failure: Callable[[Exception], None] | None = None, *, waiting: bool = False) -> None:
+        """Run a read-only `query` of a session off the GUI thread and hand its result to `on_success`:
+        by default on the worker, after the writes queued before it (it sees what they changed); with
+        `waiting=True` on the reading thread, beside the writes (a list or count the user waits for)."""
+        db = self.db
+        if db is None:
+            return
+
+        def work() -> T:
+            with db.reading() as session:
+                return query(session)
+
+        if waiting:
+            self.runner.read(work, on_success, on_failure)
+        else:
+            self.runner.run(work, on_success, on_failure)
 
     def read(self, work: Callable[[Database], T], on_success: Callable[[T], None],
              on_failure: Callable[[Exception], None] | None = None) -> None:

@@ -188,137 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="98"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="106"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="111"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="123"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="125"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="138"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="179"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="184"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="207"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="273"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="328"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="324"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="332"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="328"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="345"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="345"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="355"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -326,42 +326,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="383"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="382"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="391"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="390"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="398"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="400"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="402"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="408"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="418"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="417"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -389,112 +389,112 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="39"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="41"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="46"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="50"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="53"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="60"/>
         <source>按成本价表</source>
         <translation>From the cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="62"/>
         <source>按商家编码的成本价表，计算订单商品的成本</source>
         <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="65"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="96"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="102"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="113"/>
         <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="129"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="131"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="132"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -502,103 +502,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="61"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="65"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="67"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="162"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="85"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="89"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="96"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="120"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="121"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="125"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="161"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="168"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="261"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="258"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="290"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="286"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="338"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="332"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="356"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="350"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1009,42 +1009,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="51"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="53"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="54"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="57"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="62"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="67"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="83"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="87"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1052,135 +1052,135 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="101"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="103"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="243"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="106"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="123"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="131"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="421"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="415"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="167"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="171"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="173"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="186"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="186"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="187"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="269"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="311"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="314"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="317"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="396"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="404"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="391"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="403"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="414"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1251,72 +1251,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="64"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="69"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="73"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="78"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="85"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="86"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="92"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="102"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="143"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="149"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1324,139 +1324,139 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="86"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="112"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="115"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="121"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="131"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="140"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="143"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="151"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="172"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="186"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="292"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="308"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="302"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="309"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="303"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="320"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="314"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="345"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="340"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1725,93 +1725,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="77"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="204"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="132"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="149"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="213"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="296"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="293"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2207,346 +2207,346 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="78"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="108"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="113"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="119"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="131"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="158"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="250"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="247"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="169"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="294"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="308"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="314"/>
         <source>正在统计时效、商品和快递……</source>
         <translation>Counting timeliness, products and carriers…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="331"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="341"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="348"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="361"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2554,42 +2554,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="171"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2651,27 +2651,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="98"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="122"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="114"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2750,47 +2750,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="216"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="213"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="218"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="215"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="217"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="232"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="233"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2798,24 +2798,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="59"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="60"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="64"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="71"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
@@ -2862,27 +2862,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="180"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="181"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="185"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="182"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="186"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="183"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2890,163 +2890,163 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="67"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="71"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="73"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="79"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="113"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="118"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="120"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="148"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="151"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="160"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="176"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="180"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="185"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="190"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="262"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="269"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3054,37 +3054,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="194"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="199"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="191"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="206"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="217"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="209"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3155,28 +3155,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="248"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="257"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="263"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="260"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="256"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="262"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="267"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="264"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3582,149 +3582,149 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="60"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="64"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="76"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="93"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="99"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="104"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="108"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="146"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="167"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="186"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="200"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="253"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="252"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -3808,93 +3808,93 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="58"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="60"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="64"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="68"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="69"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="71"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="78"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="80"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="107"/>
         <source>聚划算订单（付款后7天内发货）</source>
         <translation>Juhuasuan order (ship within 7 days of payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="109"/>
         <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
         <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="127"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="159"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="178"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="209"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="215"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="234"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="217"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -3922,117 +3922,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="129"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="149"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="150"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4177,53 +4177,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="279"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="282"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="274"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="289"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="281"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="292"/>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="293"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="284"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="285"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="298"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="290"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="301"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="293"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="304"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="296"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="305"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="297"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="311"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="303"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="323"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="315"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4231,107 +4231,107 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipBulkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="59"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="60"/>
         <source>批量处理补发（%1 条）</source>
         <translation>Bulk reship actions (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="64"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="65"/>
         <source>快递公司：</source>
         <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="72"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="73"/>
         <source>不填则按运单号识别</source>
         <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
         <source>订单号 / 收货人</source>
         <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
         <source>运单号（扫入或粘贴）</source>
         <translation>Tracking no. (scan or paste)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="103"/>
         <source>录入运单号（补发已发出）</source>
         <translation>Enter tracking numbers (reship sent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="105"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="108"/>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="109"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="110"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="115"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="116"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="118"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="119"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="121"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="122"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="124"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="150"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="166"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="167"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="176"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="189"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="190"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="190"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="191"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>
@@ -4339,33 +4339,33 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="98"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="105"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="120"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="124"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
@@ -4433,191 +4433,191 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="277"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="270"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="183"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="262"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="279"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="318"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="347"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="371"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="364"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="392"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="385"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="399"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -4763,270 +4763,270 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="87"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="90"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="94"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="102"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="114"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="117"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="133"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="137"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="315"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="152"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="135"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="139"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="158"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="161"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="226"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="228"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="229"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="264"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="261"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="266"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="263"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="269"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="266"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="287"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="300"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="297"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="312"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="314"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="323"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="320"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="360"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="379"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="376"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="384"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="396"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
@@ -5211,133 +5211,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="71"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="81"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="84"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="122"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="133"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="135"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="316"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="178"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="187"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="219"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="232"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="231"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="234"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="242"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="277"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="281"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="284"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="303"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="315"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="314"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="318"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="346"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="345"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="362"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="361"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="399"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="398"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="405"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="404"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="406"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="405"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5525,42 +5525,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="125"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="135"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="146"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="138"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="139"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="142"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="145"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="151"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="179"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="171"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -6046,7 +6046,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <name>TeamMode</name>
     <message>
         <location filename="../../desktop_app/ui/team/team_mode.py" line="55"/>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="66"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="68"/>
         <source>席位名</source>
         <translation>Seat name</translation>
     </message>

@@ -18,7 +18,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadline_lists import DayCount
 from desktop_app.store.database import Database, open_database
-from desktop_app.ui.background import BackgroundRunner, Changes
+from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.calendar.calendar_tab import CalendarTab, DeadlineList
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON
 from desktop_app.ui.context import AppContext
@@ -57,7 +57,7 @@ def ledger(db_path: Path) -> Iterator[Ledger]:
 def douyin_reship(db: Database, order_no: str, requested: datetime) -> int:
     """A 抖店 reship request: the shop must answer within 48 h of `requested` (reship_answer)."""
     return open_case(db, NewCase(Platform.DOUYIN, order_no, CaseKind.RESHIP, CaseReason.MISSING_ITEM,
-                                 requested=Moment(requested)), author="测试")
+                                 requested=Moment(requested)), author="测试").case_id
 
 
 @dataclass
@@ -170,8 +170,7 @@ def test_a_case_event_refreshes_the_calendar(qtbot: QtBot, ledger: Ledger) -> No
     # Agreeing meets the 48 h answer timer and starts the 48 h ship timer (due 05-09 12:00).
     with qtbot.waitSignal(tab.counts_loaded, timeout=5000):
         ledger.context.write(lambda db: act_on_case(db, cases.later, CaseAction.AGREE_RESHIP, at=Moment(NOW),
-                                                    author="测试"),
-                             Changes(cases=True, deadlines=True))
+                                                    author="测试"))
     ledger.idle(qtbot)
     assert tab.calendar.count_for(date(2026, 5, 8)) == DayCount(soon=1)
     assert tab.calendar.count_for(date(2026, 5, 9)) == DayCount(later=1)

@@ -25,7 +25,7 @@ def pane(qtbot: QtBot, db_path: Path) -> Iterator[tuple[CaseDetailPane, Database
     db = open_database(db_path)
     case_id = open_case(db, NewCase(platform=Platform.TAOBAO, order_no="4100000000000000321", kind=CaseKind.REFUND_ONLY,
                                     reason=CaseReason.WRONG_ITEM, refund_fen=4990,
-                                    requested=parse_moment("2026-11-20 10:00")), author="测试")
+                                    requested=parse_moment("2026-11-20 10:00")), author="测试").case_id
     runner = BackgroundRunner()
     context = AppContext(runner)
     widget = CaseDetailPane(context)

@@ -23,9 +23,9 @@ from tests.ui.conftest import wait_idle
 def seeded_path(db_path: Path) -> Path:
     db = open_database(db_path)
     reship = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345678", CaseKind.RESHIP, refund_fen=1500),
-                       author="小林")
+                       author="小林").case_id
     reships.agree(db, reship, author="小林")
-    closed = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RETURN_REFUND), author="小林")
+    closed = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RETURN_REFUND), author="小林").case_id
     act_on_case(db, closed, CaseAction.CLOSE, author="小林")
     db.close()
     return db_path

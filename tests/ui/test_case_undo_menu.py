@@ -22,9 +22,10 @@ from tests.ui.conftest import wait_idle
 def seeded_path(db_path: Path) -> Path:
     db = open_database(db_path)
     returned = open_case(db, NewCase(Platform.TAOBAO, "41453840191", CaseKind.RETURN_REFUND, CaseReason.QUALITY),
-                         author="小林")
+                         author="小林").case_id
     act_on_case(db, returned, CaseAction.AGREE_RETURN, author="小林")
-    refunded = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.REFUND_ONLY, refund_fen=800), author="小林")
+    refunded = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.REFUND_ONLY, refund_fen=800),
+                         author="小林").case_id
     act_on_case(db, refunded, CaseAction.REFUND, author="小林")
     db.close()
     return db_path

@@ -137,9 +137,9 @@ def test_bad_amount_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow, monk
 def make_cases(path: Path) -> list[int]:
     db = open_database(path)
     ids = [
-        open_case(db, NewCase(Platform.TAOBAO, ORDERS[0][1], CaseKind.RESHIP), author="小林"),
-        open_case(db, NewCase(Platform.PDD, ORDERS[1][1], CaseKind.RETURN_REFUND), author="小林"),
-        open_case(db, NewCase(Platform.DOUYIN, ORDERS[2][1], CaseKind.REFUND_ONLY), author="小林"),
+        open_case(db, NewCase(Platform.TAOBAO, ORDERS[0][1], CaseKind.RESHIP), author="小林").case_id,
+        open_case(db, NewCase(Platform.PDD, ORDERS[1][1], CaseKind.RETURN_REFUND), author="小林").case_id,
+        open_case(db, NewCase(Platform.DOUYIN, ORDERS[2][1], CaseKind.REFUND_ONLY), author="小林").case_id,
     ]
     act_on_case(db, ids[2], CaseAction.CLOSE, note="买家撤销")
     db.close()

@@ -224,7 +224,7 @@ def test_filters_subtotals_and_statement_request(qtbot: QtBot, env: Env) -> None
 
 
 def test_case_link_in_the_detail_opens_the_case(qtbot: QtBot, env: Env) -> None:
-    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP)).case_id
     claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
     env.tab.select_claim(claim_id)
     env.idle(qtbot)
@@ -253,7 +253,7 @@ def test_claim_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelT
 
 
 def test_new_claim_from_a_case_then_move_the_follow_up_and_edit(qtbot: QtBot, env: Env) -> None:
-    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP)).case_id
     dialog = env.tab.new_claim(case_id=case_id)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
@@ -304,7 +304,7 @@ def test_a_follow_up_is_saved_when_its_dialog_is_gone_before_the_write_runs(qtbo
 
     warnings: list[object] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: warnings.append(args))
-    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP))
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP)).case_id
     claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
     env.tab.select_claim(claim_id)
     env.idle(qtbot)

@@ -43,7 +43,7 @@ def seeded_path(db_path: Path) -> Path:
     ids = []
     for platform, order_no, kind, reason, requested, refund in cases:
         ids.append(open_case(db, NewCase(platform=platform, order_no=order_no, kind=kind, reason=reason,
-                                         refund_fen=refund, requested=parse_moment(requested)), author="测试"))
+                                         refund_fen=refund, requested=parse_moment(requested)), author="测试").case_id)
     set_case_costs(db, ids[0], CaseCosts(postage_out_fen=1200, written_off_fen=2500), author="测试")
     db.close()
     return db_path

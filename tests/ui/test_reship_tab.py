@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,14 +18,17 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop_app.core.clock import CHINA, parse_moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import reships
+from desktop_app.services import reship_queue, reships
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.reships import QueueScope, ReshipItemRow, ReshipStatus, reship_row
+from desktop_app.services.reship_queue import QueueScope, reship_row
+from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
-from desktop_app.ui.background import BackgroundRunner, Changes
+from desktop_app.ui.background import Announcement, BackgroundRunner
 from desktop_app.ui.cases.case_table_model import OVERDUE
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_dialogs import DecisionDialog, ItemsDialog, PromiseDialog, ShipDialog
@@ -92,10 +95,10 @@ def add_order(db: Database, platform: str, order_no: str, items: list[tuple[str,
 
 def douyin_request(db: Database, order_no: str, requested: str = "2026-05-06 10:00") -> int:
     return open_case(db, NewCase(Platform.DOUYIN, order_no, CaseKind.RESHIP, CaseReason.MISSING_ITEM,
-                                 requested=parse_moment(requested)))
+                                 requested=parse_moment(requested))).case_id
 
 
-def row_of(db: Database, case_id: int) -> reships.ReshipRow:
+def row_of(db: Database, case_id: int) -> reship_queue.ReshipRow:
     with db.reading() as s:
         return reship_row(s, case_id)
 
@@ -152,7 +155,7 @@ def test_agree_then_enter_tracking_and_it_leaves_the_queue(qtbot: QtBot, queue: 
 
 
 def test_paste_two_columns_ships_the_matching_lines(qtbot: QtBot, queue: Queue) -> None:
-    ids = [reships.record_promise(queue.db, Platform.PDD, no, at=parse_moment("2026-05-06 09:00"))
+    ids = [reships.record_promise(queue.db, Platform.PDD, no, at=parse_moment("2026-05-06 09:00")).case_id
            for no in ("260506-1", "260506-2", "260506-3")]
     queue.open(qtbot)
     tab = queue.tab
@@ -275,7 +278,7 @@ def test_queue_actions_from_the_tab(qtbot: QtBot, queue: Queue) -> None:
         assert case is not None and (case.kind, case.status) == ("refund_only", "processing")
 
     # Double-click (activate) asks the window to show the case.
-    case_id = reships.record_promise(queue.db, Platform.PDD, "260507-1", at=parse_moment("2026-05-07 09:00"))
+    case_id = reships.record_promise(queue.db, Platform.PDD, "260507-1", at=parse_moment("2026-05-07 09:00")).case_id
     tab.refresh()
     queue.idle(qtbot)
     with qtbot.waitSignal(tab.open_case, timeout=2000) as opened:
@@ -325,7 +328,7 @@ def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester, db: Datab
     reships.record_promise(db, Platform.PDD, "260509-1", at=parse_moment("2026-05-06 09:00"))
     model = ReshipTableModel()
     with db.reading() as s:
-        model.set_rows(reships.reship_rows(s, QueueScope.ALL))
+        model.set_rows(reship_queue.reship_rows(s, QueueScope.ALL))
     assert model.rowCount() == 3
     qtmodeltester.check(model, force_py=True)
 
@@ -337,10 +340,10 @@ def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBo
     for n, requested in enumerate(["2026-05-06 10:00", "2026-05-04 10:00", "2026-05-05 10:00"]):
         add_order(queue.db, "douyin", f"DY-{n}", [("猫砂", None, 1)])
         douyin_request(queue.db, f"DY-{n}", requested)
-    view = reship_tab.load_queue(queue.db, reships.QueueScope.OPEN, shown=2)
+    view = reship_tab.load_queue(queue.db, reship_queue.QueueScope.OPEN, shown=2)
     assert (view.total, view.waiting, len(view.rows)) == (3, 3, 2)
     assert [r.order_no for r in view.rows] == ["DY-1", "DY-2"]  # answer-by soonest first
-    view = reship_tab.load_queue(queue.db, reships.QueueScope.OPEN, shown=1)  # the cut made in SQL
+    view = reship_tab.load_queue(queue.db, reship_queue.QueueScope.OPEN, shown=1)  # the cut made in SQL
     assert (view.total, view.waiting, [r.order_no for r in view.rows]) == (3, 3, ["DY-1"])
     monkeypatch.setattr(reship_tab.load_queue, "__defaults__", (2,))
     queue.context.set_database(queue.db)
@@ -357,7 +360,7 @@ def test_a_hidden_queue_loads_when_shown_and_its_title_count_stays_current(qtbot
     assert db is not None
     add_order(db, "douyin", "DY-LAZY", [("猫砂", None, 1)])
     douyin_request(db, "DY-LAZY")
-    window.runner.changed.emit(Changes(cases=True))  # what a write announces
+    window.runner.announce(OpChanges.of(Area.CASES))  # what a write announces
     wait_idle(qtbot, window)
     tab = window.reship_tab
     assert not tab.isVisible() and tab.model.rowCount() == 0  # nothing read for a tab off screen
@@ -365,3 +368,36 @@ def test_a_hidden_queue_loads_when_shown_and_its_title_count_stays_current(qtbot
     window.tabs.setCurrentWidget(tab)
     wait_idle(qtbot, window)
     assert [r.order_no for r in tab.model.rows()] == ["DY-LAZY"]
+
+
+def test_agreeing_a_reship_from_the_cases_tab_refreshes_the_reship_queue(qtbot: QtBot, window: MainWindow) -> None:
+    db = window.context.db
+    assert db is not None
+    add_order(db, "douyin", "DY-CASE", [("猫砂", None, 1)])
+    asked = (datetime.now(CHINA) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    case_id = douyin_request(db, "DY-CASE", asked)
+    tab = window.reship_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.refresh()
+    wait_idle(qtbot, window)
+    assert [r.status for r in tab.model.rows()] == [ReshipStatus.REQUESTED]
+    assert tab.count_label.text().startswith("待处理 1 条，其中已逾期 0 条")
+
+    announced: list[Announcement] = []
+    window.runner.changed.connect(announced.append)
+    cases = window.cases_tab
+    window.tabs.setCurrentWidget(cases)
+    with qtbot.waitSignal(cases.detail.case_loaded, timeout=5000):
+        cases.detail.show_case(case_id)
+    cases.detail.perform_action(CaseAction.AGREE_RESHIP, "同意补发")
+    wait_idle(qtbot, window)
+    # The write says it changed the reships (not guessed by the pane), and who started it.
+    assert [a.origin for a in announced] == [cases.detail]
+    assert {Area.CASES, Area.RESHIPS, Area.DEADLINES} <= announced[0].changes.areas
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "补发队列（1）"  # still to send
+
+    window.tabs.setCurrentWidget(tab)  # the queue was off screen: it reloads now
+    wait_idle(qtbot, window)
+    [row] = tab.model.rows()
+    assert row.status is ReshipStatus.AGREED and row.ship_by is not None and row.ship_by > datetime.now(CHINA)
+    assert tab.count_label.text().startswith("待处理 1 条，其中已逾期 0 条")

@@ -34,10 +34,10 @@ def seeded_path(db_path: Path) -> Path:
         s.add(order)
     agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
     fresh = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND,
-                                  CaseReason.NO_REASON_7D, refund_fen=7900, actions=agreed), author="小林")
+                                  CaseReason.NO_REASON_7D, refund_fen=7900, actions=agreed), author="小林").case_id
     buyer_shipped_return(db, fresh, ReturnParcel.of("中通快递", "75123456789012"), author="小林")
     late = open_case(db, NewCase(Platform.PDD, "261111-755306313554903", CaseKind.RETURN_REFUND, actions=agreed),
-                     author="小林")
+                     author="小林").case_id
     buyer_shipped_return(db, late, ReturnParcel.of(None, "YT7500000000001"), at=parse_moment("2026-11-22 09:00"),
                          author="小林")
     db.close()

@@ -177,7 +177,7 @@ def generic_reship_agreed(ledger: Ledger, when: datetime) -> int:
     """A reship on an 'other' platform: the generic pack's 3-working-day timer starts when agreed."""
     return open_case(ledger.db, NewCase(Platform.OTHER, "G1001", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
                                         requested=Moment(when), actions=((CaseAction.AGREE_RESHIP, Moment(when)),)),
-                     author="测试")
+                     author="测试").case_id
 
 
 def test_working_day_overrides_are_validated_saved_and_used(qtbot: QtBot, ledger: Ledger, data_home: Path) -> None:

@@ -39,7 +39,6 @@ def test_the_claims_tab_title_counts_open_claims(qtbot: QtBot, window: MainWindo
     from desktop_app.core.claims import ClaimIncident
     from desktop_app.services.claims import NewClaim, open_claim
     from desktop_app.store.models import Order
-    from desktop_app.ui.background import Changes
 
     db = window.context.db
     assert db is not None
@@ -50,6 +49,5 @@ def test_the_claims_tab_title_counts_open_claims(qtbot: QtBot, window: MainWindo
         s.add(order)
         s.flush()
         order_id = order.id
-    window.context.write(lambda d: open_claim(d, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林"),
-                         Changes(claims=True))
+    window.context.write(lambda d: open_claim(d, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林"))
     qtbot.waitUntil(lambda: window.tabs.tabText(index) == "快递理赔（1）", timeout=5000)

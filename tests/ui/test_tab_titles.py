@@ -5,8 +5,8 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.services.cases import act_on_case
-from desktop_app.ui.background import Changes
 from desktop_app.ui.window.main_window import MainWindow
 from desktop_app.ui.window.tab_titles import titled
 from tests.ui.conftest import wait_idle
@@ -19,7 +19,7 @@ def title(window: MainWindow, page: object) -> str:
 
 def test_every_list_counts_in_its_title(qtbot: QtBot, window: MainWindow,
                                         case_ids: list[int]) -> None:  # noqa: F811
-    window.context.write(lambda db: None, Changes(cases=True))  # the seeded cases came in behind its back
+    window.runner.announce(OpChanges.of(Area.CASES))  # the seeded cases came in behind its back
     qtbot.waitUntil(lambda: title(window, window.cases_tab) == "售后单（2）", timeout=5000)
     assert title(window, window.orders_tab) == "订单（3）"
     assert title(window, window.tabs.widget(window.tabs.count() - 1)) == "统计"  # a report counts nothing
@@ -28,7 +28,7 @@ def test_every_list_counts_in_its_title(qtbot: QtBot, window: MainWindow,
     assert overdue == "时效日历" or overdue.startswith("时效日历（")
 
     # A case closed: the number follows (after one debounced read).
-    window.context.write(lambda db: act_on_case(db, case_ids[0], CaseAction.CLOSE, note="重复"), Changes(cases=True))
+    window.context.write(lambda db: act_on_case(db, case_ids[0], CaseAction.CLOSE, note="重复"))
     qtbot.waitUntil(lambda: title(window, window.cases_tab) == "售后单（1）", timeout=5000)
     wait_idle(qtbot, window)
 

@@ -74,26 +74,29 @@ def test_the_window_moves_to_the_server_and_shows_other_seats_changes(
 def test_a_write_that_lost_to_another_seat_reloads_what_it_touched(qtbot: QtBot) -> None:
     from sqlalchemy.orm.exc import StaleDataError
 
-    from desktop_app.ui.background import BackgroundRunner, Changes
+    from desktop_app.core.op_changes import OpChanges
+    from desktop_app.ui.background import Announcement, BackgroundRunner
 
     runner = BackgroundRunner()
-    announced: list[Changes] = []
+    announced: list[Announcement] = []
     failures: list[Exception] = []
     runner.changed.connect(announced.append)
 
     def lose() -> None:
         raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s); 0 were matched.")
 
-    runner.run(lose, None, failures.append, Changes(cases=True))
+    origin = object()
+    runner.write(lose, None, failures.append, origin)
     qtbot.waitUntil(lambda: bool(failures), timeout=5000)
-    assert announced == [Changes(cases=True)]  # the tabs reload the fresh state
+    # The tabs reload the fresh state (what the other seat changed is not known: every area).
+    assert announced == [Announcement(OpChanges.everything(), origin)]
 
     def bug() -> None:
         raise ValueError("a bug, not a conflict")
 
-    runner.run(bug, None, failures.append, Changes(cases=True))
+    runner.write(bug, None, failures.append, origin)
     qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
-    assert announced == [Changes(cases=True)]  # nothing changed: nothing to reload
+    assert announced == [Announcement(OpChanges.everything(), origin)]  # nothing changed: nothing to reload
     runner.shutdown()
 
 

@@ -48,7 +48,7 @@ def _case(db: Database, platform: Platform, order_no: str, kind: CaseKind, reaso
     return open_case(db, NewCase(
         platform=platform, order_no=order_no, kind=kind, reason=reason, refund_fen=refund,
         compensation_fen=compensation, responsible=responsible, requested=parse_moment(requested),
-    ), author="测试")
+    ), author="测试").case_id
 
 
 def build(db: Database) -> dict[str, int]:

@@ -30,7 +30,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def reships(db: Database, count: int) -> list[int]:
-    return [open_case(db, NewCase(Platform.PDD, f"26111{n}-1", CaseKind.RESHIP), author="小林") for n in range(count)]
+    return [open_case(db, NewCase(Platform.PDD, f"26111{n}-1", CaseKind.RESHIP),
+                      author="小林").case_id for n in range(count)]
 
 
 def test_case_act_with_several_ids_reports_each_and_exits_1_if_any_failed(

@@ -22,7 +22,7 @@ from desktop_app.store.database import Database
 def a_case(db: Database, kind: CaseKind = CaseKind.RESHIP, reason: CaseReason = CaseReason.WRONG_ITEM,
            refund: int | None = None) -> int:
     return open_case(db, NewCase(platform=Platform.TAOBAO, order_no="4100000000000000777", kind=kind, reason=reason,
-                                 refund_fen=refund, requested=parse_moment("2026-11-20 10:00")), author="测试")
+                                 refund_fen=refund, requested=parse_moment("2026-11-20 10:00")), author="测试").case_id
 
 
 def test_costs_are_recorded_with_the_postage_rule_and_audited(db: Database) -> None:

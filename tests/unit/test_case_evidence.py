@@ -32,7 +32,7 @@ def photos(tmp_path: Path) -> list[Path]:
 def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Database, tmp_path: Path,
                                                                       data_home: Path) -> None:
     case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED),
-                        author="小林")
+                        author="小林").case_id
     files = photos(tmp_path)
     ids = add_case_evidence(db, case_id, files, author="小林")
     with db.reading() as session:
@@ -74,7 +74,7 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
 @pytest.mark.sqlite_only
 def test_evidence_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Database, db_path: Path,
                                       tmp_path: Path) -> None:
-    case_id = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RESHIP), author="小林")
+    case_id = open_case(db, NewCase(Platform.PDD, "261111-1", CaseKind.RESHIP), author="小林").case_id
     files = photos(tmp_path)
     assert run(["evidence", str(case_id), *map(str, files), "--db", str(db_path), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

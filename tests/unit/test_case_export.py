@@ -23,11 +23,11 @@ def seed(db: Database) -> list[int]:
     first = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND,
                                   CaseReason.NO_REASON_7D, refund_fen=7950, note="=HYPERLINK(\"http://x\")",
                                   receiver="+86 秦文红", phone="19328792174", actions=agreed,
-                                  requested=parse_moment("2026-11-21 09:00")), author="小林")
+                                  requested=parse_moment("2026-11-21 09:00")), author="小林").case_id
     buyer_shipped_return(db, first, ReturnParcel.of("中通快递", "75123456789012"), author="小林")
     second = open_case(db, NewCase(Platform.PDD, "261111-755306313554903", CaseKind.BAD_REVIEW,
-                                   compensation_fen=500), author="小林")
-    third = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345678", CaseKind.RESHIP), author="小林")
+                                   compensation_fen=500), author="小林").case_id
+    third = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345678", CaseKind.RESHIP), author="小林").case_id
     act_on_case(db, third, CaseAction.CLOSE, author="小林")
     return [first, second, third]
 

@@ -14,7 +14,8 @@ from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import act_on_case, add_note
-from desktop_app.services.reships import QueueScope, format_items, reship_rows
+from desktop_app.services.reship_queue import QueueScope, reship_rows
+from desktop_app.services.reship_records import format_items
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
 

@@ -14,7 +14,8 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import reships
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.reships import QueueScope, ReshipStatus, reship_row, reship_rows
+from desktop_app.services.reship_queue import QueueScope, reship_row, reship_rows
+from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.store.case_queries import case_detail, case_events
 from desktop_app.store.database import Database
 
@@ -31,11 +32,11 @@ def queued(db: Database) -> list[int]:
 
 
 def test_an_agreed_reship_turned_partial_refund_leaves_the_queue(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345678", CaseKind.RESHIP), author="小林")
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345678", CaseKind.RESHIP), author="小林").case_id
     reships.agree(db, case_id, note="明天发", author="小林")
     assert queued(db) == [case_id]
     # Agreed, then the buyer settles for money: 待补发 is no state of a partial refund → 处理中.
-    assert change_case_kind(db, case_id, CaseKind.PARTIAL_REFUND, note="买家要补偿", author="小林") \
+    assert change_case_kind(db, case_id, CaseKind.PARTIAL_REFUND, note="买家要补偿", author="小林").status \
         is CaseStatus.PROCESSING
     assert queued(db) == []
     with db.reading() as session:
@@ -49,7 +50,7 @@ def test_an_agreed_reship_turned_partial_refund_leaves_the_queue(db: Database) -
 
 def test_back_to_a_reship_asks_again_and_the_amount_moves(db: Database) -> None:
     new = NewCase(Platform.PDD, "261111-1", CaseKind.RESHIP, refund_fen=1250)
-    case_id = open_case(db, new, author="小林")
+    case_id = open_case(db, new, author="小林").case_id
     reships.agree(db, case_id, author="小林")
     change_case_kind(db, case_id, CaseKind.BAD_REVIEW, author="小林")
     with db.reading() as session:
@@ -65,7 +66,7 @@ def test_back_to_a_reship_asks_again_and_the_amount_moves(db: Database) -> None:
 
 
 def test_closed_cases_and_the_same_kind_are_refused_and_nothing_changes(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.JD, "J1", CaseKind.RETURN_REFUND), author="小林")
+    case_id = open_case(db, NewCase(Platform.JD, "J1", CaseKind.RETURN_REFUND), author="小林").case_id
     act_on_case(db, case_id, CaseAction.CLOSE, author="小林")
     with pytest.raises(ActionNotAllowed, match="请先重新打开"):
         change_case_kind(db, case_id, CaseKind.REFUND_ONLY)
@@ -75,7 +76,8 @@ def test_closed_cases_and_the_same_kind_are_refused_and_nothing_changes(db: Data
 
 
 def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str) -> None:
-    ids = [open_case(db, NewCase(Platform.TAOBAO, f"41453840191614610{n}", CaseKind.RETURN_REFUND), author="小林")
+    ids = [open_case(db, NewCase(Platform.TAOBAO, f"41453840191614610{n}", CaseKind.RETURN_REFUND),
+                     author="小林").case_id
            for n in range(3)]
     act_on_case(db, ids[0], CaseAction.AGREE_RETURN, author="小林")
     code, out, err = cli(capsys, "case", "act", str(ids[0]), "change_kind", "--kind", "仅退款", "--db", ledger_target,
@@ -102,7 +104,8 @@ def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db:
 ])
 def test_cli_change_kind_mistakes_are_told_in_chinese(capsys: pytest.CaptureFixture[str], db: Database,
                                                      ledger_target: str, args: tuple[str, ...], said: str) -> None:
-    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND), author="小林")
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND),
+                        author="小林").case_id
     code, out, err = cli(capsys, "case", "act", str(case_id), *args, "--db", ledger_target)
     assert code != 0 and out == "" and said in err and "Traceback" not in err
     with db.reading() as session:

@@ -45,7 +45,7 @@ def add_order(db: Database, platform: str, order_no: str, receiver: str, phone: 
 
 def test_case_for_an_unimported_order_keeps_a_placeholder(db: Database) -> None:
     case_id = open_case(db, NewCase(Platform.TMALL, " 4145384019161461003 ", CaseKind.RESHIP,
-                                    CaseReason.MISSING_ITEM, refund_fen=None, note="少发袜子"), author="小林")
+                                    CaseReason.MISSING_ITEM, refund_fen=None, note="少发袜子"), author="小林").case_id
     with db.reading() as s:
         d = case_detail(s, case_id)
         assert d.order.order.order_no == "4145384019161461003"
@@ -54,7 +54,7 @@ def test_case_for_an_unimported_order_keeps_a_placeholder(db: Database) -> None:
         assert [e.kind for e in d.events] == ["created"]
         assert d.events[0].author == "小林" and d.events[0].note == "少发袜子"
         # Taobao and Tmall share a numbering: a second case on the Taobao side finds the same order.
-    second = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.PARTIAL_REFUND))
+    second = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.PARTIAL_REFUND)).case_id
     with db.reading() as s:
         assert s.get(Case, second).order_id == s.get(Case, case_id).order_id
         assert s.execute(select(func.count(Order.id))).scalar_one() == 1
@@ -63,7 +63,7 @@ def test_case_for_an_unimported_order_keeps_a_placeholder(db: Database) -> None:
 def test_case_links_to_an_imported_order(db: Database) -> None:
     order_id = add_order(db, "pdd", "261111-755306313554903", "梁军桐", "18252435900", "宠物猫砂")
     case_id = open_case(db, NewCase(Platform.PDD, "261111-755306313554903", CaseKind.REFUND_ONLY,
-                                    refund_fen=7900, responsible=ResponsibleParty.CARRIER))
+                                    refund_fen=7900, responsible=ResponsibleParty.CARRIER)).case_id
     with db.reading() as s:
         d = case_detail(s, case_id)
     assert d.order.order.id == order_id and d.order.order.imported
@@ -72,14 +72,14 @@ def test_case_links_to_an_imported_order(db: Database) -> None:
 
 
 def test_actions_follow_the_state_machine_and_write_audit_events(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.TAOBAO, "100", CaseKind.RETURN_REFUND), author="a")
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "100", CaseKind.RETURN_REFUND), author="a").case_id
     with pytest.raises(ActionNotAllowed, match="不能执行“退款”"):
         act_on_case(db, case_id, CaseAction.REFUND, author="a")
-    assert act_on_case(db, case_id, CaseAction.AGREE_RETURN, author="a") is CaseStatus.AWAITING_RETURN
+    assert act_on_case(db, case_id, CaseAction.AGREE_RETURN, author="a").status is CaseStatus.AWAITING_RETURN
     at = parse_moment("2026-11-12 10:00")
     act_on_case(db, case_id, CaseAction.BUYER_SHIPPED_RETURN, note="SF123", at=at, author="b")
     act_on_case(db, case_id, CaseAction.RECEIVE_RETURN, author="b")
-    assert act_on_case(db, case_id, CaseAction.REFUND, author="b") is CaseStatus.REFUNDED
+    assert act_on_case(db, case_id, CaseAction.REFUND, author="b").status is CaseStatus.REFUNDED
     act_on_case(db, case_id, CaseAction.COMPLETE, author="b")
     with db.reading() as s:
         d = case_detail(s, case_id)
@@ -98,7 +98,7 @@ def test_actions_follow_the_state_machine_and_write_audit_events(db: Database) -
 
 
 def test_refused_action_changes_nothing(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.PDD, "200", CaseKind.RESHIP))
+    case_id = open_case(db, NewCase(Platform.PDD, "200", CaseKind.RESHIP)).case_id
     with pytest.raises(ActionNotAllowed):
         act_on_case(db, case_id, CaseAction.SHIP_RESHIP)
     with db.reading() as s:
@@ -107,14 +107,14 @@ def test_refused_action_changes_nothing(db: Database) -> None:
 
 
 def test_stale_version_is_refused(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.PDD, "300", CaseKind.RESHIP))
+    case_id = open_case(db, NewCase(Platform.PDD, "300", CaseKind.RESHIP)).case_id
     act_on_case(db, case_id, CaseAction.START, expected_version=1)
     with pytest.raises(StaleData):
         act_on_case(db, case_id, CaseAction.AGREE_RESHIP, expected_version=1)
 
 
 def test_notes_and_edits_appear_in_the_timeline(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.DOUYIN, "400", CaseKind.PARTIAL_REFUND))
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "400", CaseKind.PARTIAL_REFUND)).case_id
     add_note(db, case_id, "  买家要求补偿 5 元  ", author="客服")
     with pytest.raises(UserError):
         add_note(db, case_id, "   ")
@@ -220,9 +220,9 @@ def test_search_never_finds_the_old_text_of_an_order_changed_after_indexing(db: 
 
 
 def test_filters_and_sorting(db: Database) -> None:
-    a = open_case(db, NewCase(Platform.TAOBAO, "1", CaseKind.RESHIP, refund_fen=300))
-    b = open_case(db, NewCase(Platform.PDD, "2", CaseKind.REFUND_ONLY, refund_fen=100))
-    c = open_case(db, NewCase(Platform.PDD, "3", CaseKind.REFUND_ONLY, refund_fen=200))
+    a = open_case(db, NewCase(Platform.TAOBAO, "1", CaseKind.RESHIP, refund_fen=300)).case_id
+    b = open_case(db, NewCase(Platform.PDD, "2", CaseKind.REFUND_ONLY, refund_fen=100)).case_id
+    c = open_case(db, NewCase(Platform.PDD, "3", CaseKind.REFUND_ONLY, refund_fen=200)).case_id
     act_on_case(db, c, CaseAction.CLOSE)
     with db.reading() as s:
         def ids(f: CaseFilter, order: CaseOrder = CaseOrder(CaseSort.ID, False)) -> list[int]:  # noqa: B008
@@ -258,7 +258,7 @@ def test_importing_the_order_later_fills_the_placeholder(db: Database) -> None:
     from desktop_app.services.order_import import import_files
 
     samples = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
-    case_id = open_case(db, NewCase(Platform.TAOBAO, "4910237409546111393", CaseKind.RESHIP), author="a")
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4910237409546111393", CaseKind.RESHIP), author="a").case_id
     with db.reading() as s:
         assert case_detail(s, case_id).order.order.receiver is None
     result = import_files(db, [samples / "taobao_ExportOrderList.csv"])

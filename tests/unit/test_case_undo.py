@@ -12,13 +12,25 @@ from desktop_app.core.case_undo import IRREVERSIBLE, UNDO_KIND, undo_choice
 from desktop_app.core.errors import ActionNotAllowed, StaleData
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, transition
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services.cases import CaseEdit, act_on_case, add_note, edit_case, undo_last_step, undo_offer
+from desktop_app.services.cases import (
+    CaseEdit,
+    UndoneStep,
+    act_on_case,
+    add_note,
+    edit_case,
+    undo_last_step,
+    undo_offer,
+)
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case
 from desktop_app.store.rows import EventRow
 from tests.unit.test_lifecycle_service import at, new_case, open_timers, status_of
 
 A, S = CaseAction, CaseStatus
+
+
+def undone(step: UndoneStep) -> tuple[str, S]:
+    return step.title, step.status
 
 
 def events(db: Database, case_id: int) -> list[AuditEvent]:
@@ -42,11 +54,11 @@ def test_an_agreement_is_taken_back_with_its_deadlines(db: Database) -> None:
     offer = undo_offer(db, case_id)
     assert offer.possible and offer.title == "买家已寄回"
 
-    assert undo_last_step(db, case_id, version(db, case_id), author="店主") == ("买家已寄回", S.AWAITING_RETURN)
+    assert undone(undo_last_step(db, case_id, version(db, case_id), author="店主")) == ("买家已寄回", S.AWAITING_RETURN)
     assert "seller_confirm_return" not in open_timers(db, case_id)  # its milestone is no longer read
     assert "buyer_ship_return" in open_timers(db, case_id)
 
-    title, status = undo_last_step(db, case_id, author="店主")
+    title, status = undone(undo_last_step(db, case_id, author="店主"))
     assert (title, status) == ("同意退货", S.PENDING)
     assert status_of(db, case_id)[:2] == ("pending", True)
     assert "buyer_ship_return" not in open_timers(db, case_id)
@@ -95,7 +107,7 @@ def test_a_reship_agreement_moved_its_reship_and_is_not_undone(db: Database) -> 
     # On other kinds the same closing is undone.
     other = new_case(db, Platform.DOUYIN, CaseKind.REFUND_ONLY, CaseReason.DAMAGED, "R2",
                      (A.START, "2026-11-20 12:00"), (A.CLOSE, "2026-11-20 13:00"))
-    assert undo_last_step(db, other) == ("关闭", S.PROCESSING)
+    assert undone(undo_last_step(db, other)) == ("关闭", S.PROCESSING)
     assert status_of(db, other)[:2] == ("processing", True)
 
 
@@ -107,7 +119,7 @@ def test_notes_are_undone_edits_are_not_and_a_stale_window_is_refused(db: Databa
     add_note(db, case_id, "第二条", author="店主")
     with pytest.raises(StaleData):
         undo_last_step(db, case_id, expected_version=old)
-    assert undo_last_step(db, case_id) == ("备注", S.PROCESSING)
+    assert undone(undo_last_step(db, case_id)) == ("备注", S.PROCESSING)
     assert [e.note for e in events(db, case_id) if e.kind == "note" and e.undone_by is None] == ["买家说周五前处理"]
 
     edit_case(db, case_id, CaseEdit(CaseReason.DAMAGED, None, None, None, None), version(db, case_id))

@@ -26,7 +26,7 @@ from desktop_app.store.database import Database, alembic_config, open_database
 def new_claim(db: Database, claimed: int = 10000) -> int:
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000001", kind=CaseKind.REFUND_ONLY,
                                     reason=CaseReason.LOST, refund_fen=claimed,
-                                    requested=parse_moment("2026-11-20 10:00")), author="测试")
+                                    requested=parse_moment("2026-11-20 10:00")), author="测试").case_id
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=claimed),
                           author="测试")
     act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, author="测试")

@@ -227,7 +227,7 @@ def test_an_order_without_items_claims_its_goods_payment(db: Database) -> None:
 
 def test_open_from_a_case_shows_on_the_case_timeline(db: Database) -> None:
     add_order(db, "4145384019161461003", platform="taobao")
-    case_id = open_case(db, NewCase(Platform.TMALL, "4145384019161461003", CaseKind.RESHIP))
+    case_id = open_case(db, NewCase(Platform.TMALL, "4145384019161461003", CaseKind.RESHIP)).case_id
     claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, case_id=case_id))
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT)
     d = detail(db, claim_id)
@@ -364,7 +364,7 @@ def test_edit_and_note_write_events(db: Database) -> None:
 
 def test_links_to_the_case_and_the_reship_it_funds(db: Database) -> None:
     add_order(db, "555")
-    case_id = open_case(db, NewCase(Platform.PDD, "555", CaseKind.RESHIP))
+    case_id = open_case(db, NewCase(Platform.PDD, "555", CaseKind.RESHIP)).case_id
     claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=draft_order_id(db, "555")))
     with pytest.raises(UserError, match="还没有补发记录"):
         link_reship_case(db, claim_id, case_id)
@@ -383,7 +383,7 @@ def test_links_to_the_case_and_the_reship_it_funds(db: Database) -> None:
     assert detail(db, claim_id).case_id == case_id
     assert follow_up_rows(db, claim_id)[0].case_id == case_id  # the calendar names the case too
     add_order(db, "556")
-    other_case = open_case(db, NewCase(Platform.PDD, "556", CaseKind.RESHIP))
+    other_case = open_case(db, NewCase(Platform.PDD, "556", CaseKind.RESHIP)).case_id
     with pytest.raises(UserError, match="不是同一个订单"):
         link_case(db, claim_id, other_case)
     link_reship(db, claim_id, None)
@@ -588,7 +588,7 @@ def test_cli_case_evidence_follow_up_and_link(capsys: pytest.CaptureFixture[str]
                                               tmp_path: Path, data_home: Path) -> None:
     add_order(db, "555")
     path = str(db_path)
-    case_id = open_case(db, NewCase(Platform.PDD, "555", CaseKind.RESHIP))
+    case_id = open_case(db, NewCase(Platform.PDD, "555", CaseKind.RESHIP)).case_id
     code, out, _ = cli(capsys, "claim", "add", "--db", path, "--case", str(case_id), "--incident", "丢件", "--json")
     assert code == 0 and json.loads(out)["case"] == case_id and json.loads(out)["order"] == "555"
     photo = tmp_path / "damage.png"

@@ -94,7 +94,8 @@ def test_items_are_replaced_as_a_set(tmp_path: Path, db: Database) -> None:
 
 def test_a_placeholder_from_a_hand_typed_case_is_filled_in(tmp_path: Path, db: Database) -> None:
     case_id = open_case(db, NewCase(platform=Platform.TMALL, order_no="4145384019161461003", kind=CaseKind.RESHIP,
-                                    requested=parse_moment("2026-11-10 10:00"), receiver="秦文红"), author="test")
+                                    requested=parse_moment("2026-11-10 10:00"), receiver="秦文红"),
+                        author="test").case_id
     placeholder = order_row(db, "taobao:4145384019161461003")
     assert placeholder is not None and placeholder["imported_at"] is None
     order_list, _ = copy_sample(tmp_path, "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv")

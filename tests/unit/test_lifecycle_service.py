@@ -27,7 +27,7 @@ def at(text: str) -> datetime:
 def new_case(db: Database, platform: Platform, kind: CaseKind, reason: CaseReason, order: str,
              *steps: tuple[CaseAction, str]) -> int:
     case_id = open_case(db, NewCase(platform, order, kind, reason, requested=Moment(at("2026-11-20 10:00"))),
-                        author="测试")
+                        author="测试").case_id
     for action, when in steps:
         act_on_case(db, case_id, action, at=Moment(at(when)), author="测试")
     return case_id
@@ -96,7 +96,8 @@ def test_return_and_refund_becomes_refund_only(db: Database, platform: Platform)
     case_id = new_case(db, platform, CaseKind.RETURN_REFUND, CaseReason.QUALITY, f"K-{platform.value}",
                        (A.AGREE_RETURN, "2026-11-20 12:00"))
     before = open_timers(db, case_id)
-    assert change_case_kind(db, case_id, CaseKind.REFUND_ONLY, note="买家不退货了", author="测试") is S.PROCESSING
+    assert change_case_kind(db, case_id, CaseKind.REFUND_ONLY, note="买家不退货了",
+                            author="测试").status is S.PROCESSING
     assert status_of(db, case_id) == ("processing", True, "refund_only")
     assert "buyer_ship_return" not in open_timers(db, case_id)
     if "buyer_ship_return" in before:

@@ -33,7 +33,7 @@ def ledger(db: Database) -> dict[str, int]:
     ids["c7"] = open_case(db, NewCase(
         platform=Platform.TMALL, order_no="4100000000000000003", kind=CaseKind.PARTIAL_REFUND,
         reason=CaseReason.QUALITY, compensation_fen=500, requested=parse_moment("2026-11-30 10:00"),
-    ), author="测试")
+    ), author="测试").case_id
     return ids
 
 

@@ -94,7 +94,7 @@ def test_suggested_next_action() -> None:
 
 def test_the_guide_of_a_real_case(db: Database) -> None:
     case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", K.RESHIP, R.DAMAGED, receiver="秦文红"),
-                        author="小林")
+                        author="小林").case_id
     act_on_case(db, case_id, CaseAction.AGREE_RESHIP, author="小林")
     reships.ship(db, case_id, "顺丰", "SF1400123456789", author="小林")
     library, policies = load_playbooks(), load_policies()
@@ -121,7 +121,7 @@ def test_the_guide_of_a_real_case(db: Database) -> None:
 
 def test_guide_reply_and_policies_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Database,
                                                      ledger_target: str) -> None:
-    case_id = open_case(db, NewCase(Platform.PDD, "261111-1", K.REFUND_ONLY, refund_fen=850), author="小林")
+    case_id = open_case(db, NewCase(Platform.PDD, "261111-1", K.REFUND_ONLY, refund_fen=850), author="小林").case_id
     path = ledger_target
     code, out, _ = cli(capsys, "guide", str(case_id), "--db", path, "--json")
     data = json.loads(out)

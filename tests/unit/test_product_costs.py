@@ -52,7 +52,8 @@ def test_import_cli_then_price_a_case(db: Database, ledger_target: str, tmp_path
     assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 1
     assert "未变 2 个" in capsys.readouterr().out
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000009", kind=CaseKind.RESHIP,
-                                    reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")), author="测试")
+                                    reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")),
+                        author="测试").case_id
     with db.transaction() as s:
         order = s.get_one(Order, s.get_one(Case, case_id).order_id)
         order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))

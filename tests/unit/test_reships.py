@@ -14,21 +14,15 @@ from desktop_app.cli import run
 from desktop_app.core.clock import CHINA, Moment, parse_moment
 from desktop_app.core.errors import ActionNotAllowed, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.tracking_numbers import clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
-from desktop_app.services import reships
+from desktop_app.services import reship_paste, reship_queue, reship_rules, reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadline_lists import case_deadlines
-from desktop_app.services.reships import (
-    LineOutcome,
-    QueueScope,
-    ReshipItemRow,
-    ReshipStatus,
-    check_bulk_ship,
-    clean_tracking,
-    reship_row,
-    reship_rows,
-)
+from desktop_app.services.reship_paste import LineOutcome, check_bulk_ship
+from desktop_app.services.reship_queue import QueueScope, reship_row, reship_rows
+from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship
@@ -58,15 +52,15 @@ def add_order(db: Database, platform: str, order_no: str, items: list[tuple[str,
 def reship_case(db: Database, platform: Platform, order_no: str, requested: str,
                 reason: CaseReason = CaseReason.MISSING_ITEM) -> int:
     return open_case(db, NewCase(platform, order_no, CaseKind.RESHIP, reason, requested=moment(requested)),
-                     author="小林")
+                     author="小林").case_id
 
 
-def rows(db: Database, scope: QueueScope = QueueScope.OPEN) -> list[reships.ReshipRow]:
+def rows(db: Database, scope: QueueScope = QueueScope.OPEN) -> list[reship_queue.ReshipRow]:
     with db.reading() as s:
         return reship_rows(s, scope)
 
 
-def row_of(db: Database, case_id: int) -> reships.ReshipRow:
+def row_of(db: Database, case_id: int) -> reship_queue.ReshipRow:
     with db.reading() as s:
         return reship_row(s, case_id)
 
@@ -105,7 +99,7 @@ def test_douyin_not_received_reason_has_its_own_consequence(db: Database) -> Non
     row = row_of(db, case_id)
     assert row.ship_by == at("2026-05-08 11:00")
     assert row.penalty == load_pack("douyin").timer("reship_ship_not_received").penalty
-    said = reships.consequences("douyin", "not_received")
+    said = reship_rules.consequences("douyin", "not_received")
     assert any("仲裁" in text for text in said.refuse)
     assert any("48小时" in text for text in said.agree)
 
@@ -122,7 +116,7 @@ def test_agreeing_through_the_case_action_also_creates_the_reship(db: Database) 
 
 
 def test_the_open_queue_is_sorted_by_ship_by_across_platforms(db: Database) -> None:
-    pdd = reships.record_promise(db, Platform.PDD, "260506-111", at=moment("2026-05-06 09:00"))
+    pdd = reships.record_promise(db, Platform.PDD, "260506-111", at=moment("2026-05-06 09:00")).case_id
     douyin = reship_case(db, Platform.DOUYIN, "DY5003", "2026-05-06 08:00")
     reships.agree(db, douyin, at=moment("2026-05-06 10:00"))
     generic = reship_case(db, Platform.OTHER, "X-1", "2026-05-05 08:00")
@@ -211,7 +205,7 @@ def test_ship_needs_an_agreed_reship_a_time_after_the_promise_and_the_current_ve
     reships.ship(db, case_id, "顺丰", "SF1234567890", at=moment("2026-05-06 13:00"), expected_version=version)
     with pytest.raises(ActionNotAllowed):
         reships.ship(db, case_id, "顺丰", "SF0000000000")
-    other = open_case(db, NewCase(Platform.DOUYIN, "DY6005", CaseKind.REFUND_ONLY))
+    other = open_case(db, NewCase(Platform.DOUYIN, "DY6005", CaseKind.REFUND_ONLY)).case_id
     with pytest.raises(ActionNotAllowed, match="不是补发"):
         reships.ship(db, other, "顺丰", "SF1234567890")
 
@@ -243,7 +237,7 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert not checked.applied and checked.ready == 2
     assert rows(db)[0].status is not ReshipStatus.SHIPPED  # a check writes nothing
 
-    report = reships.bulk_ship(db, pasted, "顺丰", at=moment("2026-05-07 10:00"), author="小林")
+    report = reship_paste.bulk_ship(db, pasted, "顺丰", at=moment("2026-05-07 10:00"), author="小林")
     outcomes = [(line.line, line.outcome) for line in report.lines]
     assert outcomes == [
         (1, LineOutcome.HEADER), (2, LineOutcome.SHIPPED), (3, LineOutcome.SHIPPED), (4, LineOutcome.ALREADY),
@@ -258,15 +252,15 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert (second.carrier, second.tracking_no) == ("圆通速递", "YT2000000002")
     assert [r.case_id for r in rows(db)] == [ids["DY7004"]]
 
-    again = reships.bulk_ship(db, "DY7001\tSF1000000001\nDY7002\tYT2000000099", "顺丰")
+    again = reship_paste.bulk_ship(db, "DY7001\tSF1000000001\nDY7002\tYT2000000099", "顺丰")
     assert [line.outcome for line in again.lines] == [LineOutcome.ALREADY, LineOutcome.CONFLICT]
     assert "YT2000000002" in again.lines[1].message
 
 
 def test_bulk_ship_refuses_two_agreed_reships_on_one_order(db: Database) -> None:
-    one = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:00"))
-    two = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:30"))
-    report = reships.bulk_ship(db, "260507-1\tYT1234567890")
+    one = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:00")).case_id
+    two = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:30")).case_id
+    report = reship_paste.bulk_ship(db, "260507-1\tYT1234567890")
     assert report.lines[0].outcome is LineOutcome.AMBIGUOUS
     assert f"#{one}" in report.lines[0].message and f"#{two}" in report.lines[0].message
     assert len(rows(db)) == 2
@@ -295,7 +289,7 @@ def test_out_of_stock_switches_the_case_to_a_refund(db: Database) -> None:
     ended = row_of(db, case_id)
     assert ended.status is ReshipStatus.OUT_OF_STOCK and ended.note == "白色断码"
     # The shop can now refund the case.
-    assert act_on_case(db, case_id, CaseAction.REFUND).value == "refunded"
+    assert act_on_case(db, case_id, CaseAction.REFUND).status.value == "refunded"
     assert row_of(db, case_id).status is ReshipStatus.OUT_OF_STOCK
     with pytest.raises(ActionNotAllowed):
         reships.mark_out_of_stock(db, case_id)
@@ -320,7 +314,7 @@ def test_refusing_needs_a_reason_and_ends_the_reship(db: Database) -> None:
 def test_a_chat_promise_is_one_call(db: Database) -> None:
     add_order(db, "pdd", "260508-755306313554903", [("拖鞋", "42", 1)], receiver="李四")
     case_id = reships.record_promise(db, Platform.PDD, "260508-755306313554903", at=moment("2026-10-09 15:00"),
-                                     note="聊天中承诺补发", author="小林")
+                                     note="聊天中承诺补发", author="小林").case_id
     row = row_of(db, case_id)
     assert row.status is ReshipStatus.AGREED and row.case_kind == "reship" and row.receiver == "李四"
     assert row.promised_at == at("2026-10-09 15:00")
@@ -354,7 +348,7 @@ def test_items_are_editable_one_sock_is_one_sock(db: Database) -> None:
 
 
 def test_unimported_order_shows_its_items_once_imported(db: Database) -> None:
-    case_id = reships.record_promise(db, Platform.PDD, "260509-1", at=moment("2026-05-06 09:00"))
+    case_id = reships.record_promise(db, Platform.PDD, "260509-1", at=moment("2026-05-06 09:00")).case_id
     assert row_of(db, case_id).items == ()
     with db.transaction() as s:
         order = s.scalars(select(Order).where(Order.order_no == "260509-1")).one()

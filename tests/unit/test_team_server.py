@@ -127,7 +127,7 @@ def test_other_seats_changes_are_announced_with_the_seat(pg_url: str) -> None:
     b = open_database(pg_url, seat="小李")
     listener = ChangeListener(parse_location(pg_url))
     try:
-        case_id = open_case(a, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP))
+        case_id = open_case(a, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP)).case_id
         notices = listener.wait(5)
         assert {n.table for n in notices} >= {"cases", "audit_events"}
         assert {n.seat for n in notices} == {"小王"}
@@ -161,7 +161,7 @@ def test_two_processes_acting_on_one_case_one_wins_the_other_is_told(pg_url: str
     db = open_database(pg_url)
     rounds = 3
     try:
-        ids = [open_case(db, NewCase(Platform.PDD, f"26110000{n}", CaseKind.RESHIP)) for n in range(rounds)]
+        ids = [open_case(db, NewCase(Platform.PDD, f"26110000{n}", CaseKind.RESHIP)).case_id for n in range(rounds)]
     finally:
         db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -24,7 +24,7 @@ def test_two_processes_acting_on_one_case_one_wins_the_other_is_told(db_path: Pa
     db = open_database(db_path)
     rounds = 3
     try:
-        ids = [open_case(db, NewCase(Platform.PDD, f"26110000{n}", CaseKind.RESHIP)) for n in range(rounds)]
+        ids = [open_case(db, NewCase(Platform.PDD, f"26110000{n}", CaseKind.RESHIP)).case_id for n in range(rounds)]
     finally:
         db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -26,16 +26,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import Urgency
 from desktop_app.core.errors import UserError
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.deadline_lists import DayCount, DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.services.deadline_rules import RuleContext, rule_warnings
-from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
@@ -290,9 +291,10 @@ class CalendarTab(BaseTab):
         return box
 
     # --- data --------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
-        # An import can move paid/shipped/signed times, and with them deadlines.
-        return changes.deadlines or changes.cases or changes.orders
+    def wants(self, changes: OpChanges) -> bool:
+        # An import can move paid/shipped/signed times, and with them deadlines; a rule change (settings:
+        # the rules' fingerprints) can change the warnings about estimated holiday calendars.
+        return changes.deadlines or changes.cases or changes.orders or changes.settings
 
     def refresh(self) -> None:
         if self.context.db is None:
@@ -319,9 +321,8 @@ class CalendarTab(BaseTab):
         moment = self._clock()
         ticket = self._ticket("counts")
 
-        def work(db: Database) -> dict[date, DayCount]:
-            with db.reading() as session:
-                return count_open_by_day(session, first, last, now=moment)
+        def work(session: Session) -> dict[date, DayCount]:
+            return count_open_by_day(session, first, last, now=moment)
 
         def done(counts: dict[date, DayCount]) -> None:
             if self._current("counts", ticket):
@@ -329,7 +330,7 @@ class CalendarTab(BaseTab):
                 self._show_day_title()
                 self.counts_loaded.emit()
 
-        self.context.read(work, done, self._failed)
+        self.context.look_up(work, done, self._failed)
 
     def _load_day(self) -> None:
         if self.context.db is None:
@@ -341,10 +342,9 @@ class CalendarTab(BaseTab):
         self._day_listed = None
         self._show_day_title()
 
-        def work(db: Database) -> list[DeadlineRow]:
-            with db.reading() as session:
-                return list_deadlines(session, due_from=start, due_before=start + timedelta(days=1), now=moment,
-                                      limit=DAY_LIMIT)
+        def work(session: Session) -> list[DeadlineRow]:
+            return list_deadlines(session, due_from=start, due_before=start + timedelta(days=1), now=moment,
+                                  limit=DAY_LIMIT)
 
         def done(rows: list[DeadlineRow]) -> None:
             if self._current("day", ticket):
@@ -353,7 +353,7 @@ class CalendarTab(BaseTab):
                 self._show_day_title()
                 self.day_loaded.emit()
 
-        self.context.read(work, done, self._failed)
+        self.context.look_up(work, done, self._failed)
 
     def _load_side(self) -> None:
         if self.context.db is None:
@@ -362,11 +362,10 @@ class CalendarTab(BaseTab):
         ticket = self._ticket("side")
         after_tomorrow = day_start(moment.astimezone(CHINA).date() + timedelta(days=2))
 
-        def work(db: Database) -> SideLists:
-            with db.reading() as session:
-                overdue = list_deadlines(session, overdue=True, now=moment, limit=SIDE_LIMIT + 1)
-                upcoming = list_deadlines(session, due_from=moment, due_before=after_tomorrow, now=moment,
-                                          limit=SIDE_LIMIT + 1)
+        def work(session: Session) -> SideLists:
+            overdue = list_deadlines(session, overdue=True, now=moment, limit=SIDE_LIMIT + 1)
+            upcoming = list_deadlines(session, due_from=moment, due_before=after_tomorrow, now=moment,
+                                      limit=SIDE_LIMIT + 1)
             # `due_from` is inclusive and a deadline due this very instant counts as overdue.
             return SideLists(overdue, [r for r in upcoming if r.due_at > moment], moment)
 
@@ -377,7 +376,7 @@ class CalendarTab(BaseTab):
                 self._show_side_titles(lists)
                 self.side_loaded.emit()
 
-        self.context.read(work, done, self._failed)
+        self.context.look_up(work, done, self._failed)
 
     def _failed(self, error: Exception) -> None:
         self.message.emit(self.tr("时效日历未能加载：%1").replace("%1", describe_error(error)))

@@ -46,7 +46,7 @@ from desktop_app.services.statements import CaseSource, StatementRequest, case_s
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 
@@ -57,7 +57,6 @@ KIND = "kind"  # ... for "correct the kind"
 FAILED = QColor("#c62828")
 # Actions that end or refuse something: the note says why (as in the detail pane).
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
-BULK_CHANGES = Changes(cases=True, deadlines=True, reships=True)
 
 Progress = Callable[[int], None]  # cases done so far, called on the worker thread
 BulkWork = Callable[[Database, Progress], list[CaseResult]]
@@ -243,11 +242,8 @@ class BulkActionDialog(QDialog):
         if action is None:
             return
 
-        def work(db: Database) -> BulkPlan:
-            with db.reading() as session:
-                return plan(session, ids, action)
-
-        self.context.read(work, self._show_plan, lambda error: self.summary.setText(describe_error(error)))
+        self.context.look_up(lambda session: plan(session, ids, action), self._show_plan,
+                             lambda error: self.summary.setText(describe_error(error)))
 
     def _show_plan(self, bulk: BulkPlan) -> None:
         if self.chosen() is bulk.action and not self.results:
@@ -265,7 +261,7 @@ class BulkActionDialog(QDialog):
             return
         self.run_button.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)  # it runs to the end
-        self.context.write(lambda db: work(db, self._progress), BULK_CHANGES, self._show_results, self._failed)
+        self.context.write(lambda db: work(db, self._progress), self._show_results, self._failed, origin=self)
 
     def _progress(self, done: int) -> None:
         """On the worker thread: tell the dialog (a signal crosses threads safely)."""

@@ -24,10 +24,9 @@ from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
 from desktop_app.services.product_costs import case_goods_cost
-from desktop_app.store.database import Database
 from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 
 
@@ -83,11 +82,8 @@ class CaseCostsDialog(QDialog):
     def _load(self) -> None:
         case_id = self._case_id
 
-        def work(db: Database) -> CaseMoney:
-            with db.reading() as session:
-                return case_money(session, case_id)
-
-        self._context.read(work, self._show, lambda error: self.figures.setText(describe_error(error)))
+        self._context.look_up(lambda session: case_money(session, case_id), self._show,
+                              lambda error: self.figures.setText(describe_error(error)))
 
     def _show(self, money: CaseMoney) -> None:
         self._version = money.version
@@ -145,6 +141,6 @@ class CaseCostsDialog(QDialog):
         # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
         case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()
         self._context.write(lambda db: set_case_costs(db, case_id, costs, expected_version=version),
-                            Changes(cases=True),
-                            on_failure=lambda error: QMessageBox.warning(parent, title, describe_error(error)))
+                            on_failure=lambda error: QMessageBox.warning(parent, title, describe_error(error)),
+                            origin=self)
         self.accept()

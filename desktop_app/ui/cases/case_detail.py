@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment
@@ -27,18 +28,15 @@ from desktop_app.services import cases as case_service
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
 from desktop_app.store.case_queries import case_detail
-from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseDetail, EventRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
-
-CASE_CHANGES = Changes(cases=True, deadlines=True)
 
 
 class CaseDetailPane(QWidget):
@@ -138,16 +136,15 @@ class CaseDetailPane(QWidget):
         if case_id is None:
             return
 
-        def work(db: Database) -> CaseDetail:
-            with db.reading() as session:
-                return case_detail(session, case_id)
+        def work(session: Session) -> CaseDetail:
+            return case_detail(session, case_id)
 
         def failed(error: Exception) -> None:
             if self._case_id == case_id:
                 self.message.emit(describe_error(error))
                 self.show_case(None)
 
-        self._context.read(work, lambda d: self._show(d) if self._case_id == d.row.id else None, failed)
+        self._context.look_up(work, lambda d: self._show(d) if self._case_id == d.row.id else None, failed)
 
     def _show(self, d: CaseDetail) -> None:
         self._detail = d
@@ -285,12 +282,10 @@ class CaseDetailPane(QWidget):
         case_id, version = d.row.id, d.version
         self._context.write(
             lambda db: case_service.act_on_case(db, case_id, action, note=note, at=at, expected_version=version),
-            CASE_CHANGES,
-            on_success=lambda status: self.message.emit(
+            on_success=lambda step: self.message.emit(
                 self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
-                    "%2", labels.action(action)).replace("%3", labels.status(status.value))),
-            on_failure=self._failed,
-        )
+                    "%2", labels.action(action)).replace("%3", labels.status(step.status.value))),
+            on_failure=self._failed, origin=self)
 
     def _request_claim(self) -> None:
         if self._case_id is not None:
@@ -318,7 +313,7 @@ class CaseDetailPane(QWidget):
             return
         case_id, version = d.row.id, d.version
         self._context.write(lambda db: case_service.edit_case(db, case_id, edit, expected_version=version),
-                            Changes(cases=True), on_failure=self._failed)
+                            on_failure=self._failed, origin=self)
 
     def change_kind(self) -> ChangeKindDialog | None:
         d = self._detail
@@ -333,11 +328,10 @@ class CaseDetailPane(QWidget):
             kind, note = dialog.chosen(), dialog.note_text()
             self._context.write(
                 lambda db: change_case_kind(db, case_id, kind, note=note, expected_version=version),
-                Changes(cases=True, deadlines=True, reships=True),
-                on_success=lambda status: self.message.emit(
+                on_success=lambda step: self.message.emit(
                     self.tr("#%1 已改为“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
-                        "%2", labels.label(kind)).replace("%3", labels.status(status.value))),
-                on_failure=self._failed)
+                        "%2", labels.label(kind)).replace("%3", labels.status(step.status.value))),
+                on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -349,8 +343,8 @@ class CaseDetailPane(QWidget):
         if not text or case_id is None:
             return
         self.note_edit.clear()
-        self._context.write(lambda db: case_service.add_note(db, case_id, text), Changes(cases=True),
-                            on_failure=self._failed)
+        self._context.write(lambda db: case_service.add_note(db, case_id, text),
+                            on_failure=self._failed, origin=self)
 
     def _failed(self, error: Exception) -> None:
         QMessageBox.warning(self, self.tr("操作未完成"), describe_error(error))

@@ -19,7 +19,7 @@ from desktop_app.services.case_evidence import add_case_evidence, remove_case_ev
 from desktop_app.services.evidence_files import local_file
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import Thumbnail, load_thumbnail
@@ -92,7 +92,7 @@ class CaseEvidencePanel(QWidget):
         def work(db: Database) -> list[int]:
             return add_case_evidence(db, case_id, paths)
 
-        self.context.write(work, Changes(cases=True), lambda _ids: self.reload(), self._failed)
+        self.context.write(work, lambda _ids: self.reload(), self._failed, origin=self)
 
     def remove_selected(self) -> None:
         evidence_id = self.files.current_id()
@@ -102,7 +102,7 @@ class CaseEvidencePanel(QWidget):
         def work(db: Database) -> None:
             remove_case_evidence(db, evidence_id)
 
-        self.context.write(work, Changes(cases=True), lambda _none: self.reload(), self._failed)
+        self.context.write(work, lambda _none: self.reload(), self._failed, origin=self)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.case_id is not None and any(u.isLocalFile() for u in event.mimeData().urls()):

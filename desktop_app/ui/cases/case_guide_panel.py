@@ -35,7 +35,7 @@ from desktop_app.services.playbooks import (
 )
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.table_menu import explain
@@ -183,7 +183,7 @@ class CaseGuidePanel(QWidget):
         def work(db: Database) -> bool:
             return check_step(db, case_id, playbook, step_id, done)
 
-        self.context.write(work, Changes(cases=True), None, self._failed)
+        self.context.write(work, None, self._failed, origin=self)
 
     def edit_playbook(self) -> PlaybookEditor:
         """The editor, on this case's playbook; the guide is read again after each save."""
@@ -226,11 +226,8 @@ class PolicyDialog(QDialog):
         layout.addWidget(buttons)
         self.list.itemChanged.connect(self._toggled)
 
-        def work(db: Database) -> tuple[tuple[ShopPolicy, ...], list[str]]:
-            with db.reading() as session:
-                return load_policies(), enabled_policy_ids(session)
-
-        context.read(work, self._fill, lambda error: hint.setText(describe_error(error)))
+        context.look_up(lambda session: (load_policies(), enabled_policy_ids(session)), self._fill,
+                        lambda error: hint.setText(describe_error(error)))
 
     def _fill(self, loaded: tuple[tuple[ShopPolicy, ...], list[str]]) -> None:
         self.policies, on = loaded
@@ -250,4 +247,4 @@ class PolicyDialog(QDialog):
         def work(db: Database) -> list[str]:
             return set_policy(db, policies, policy_id, enabled)
 
-        self.context.write(work, Changes(settings=True, cases=True))
+        self.context.write(work, origin=self)

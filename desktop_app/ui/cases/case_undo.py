@@ -16,10 +16,11 @@ from desktop_app.core.case_undo import undo_choice
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
+from desktop_app.services.cases import UndoneStep
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.cases.case_detail import CASE_CHANGES, CaseDetailPane
+from desktop_app.ui.cases.case_detail import CaseDetailPane
 from desktop_app.ui.context import AppContext
 
 
@@ -74,11 +75,11 @@ class CaseUndo(QObject):
             return
         case_id, version = shown.row.id, shown.version
 
-        def work(db: Database) -> tuple[str, CaseStatus]:
+        def work(db: Database) -> UndoneStep:
             return case_service.undo_last_step(db, case_id, expected_version=version)
 
-        def done(result: tuple[str, CaseStatus]) -> None:
-            title, status = result
+        def done(undone: UndoneStep) -> None:
+            title, status = undone.title, undone.status
             self._pane.message.emit(self.tr("已撤销 #%1 的“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
                 "%2", labels.text(title)).replace("%3", labels.status(status.value)))
 
@@ -86,4 +87,4 @@ class CaseUndo(QObject):
             self._pane.message.emit(self.tr("未能撤销：%1").replace("%1", describe_error(error)))
             self._pane.reload()
 
-        self._context.write(work, CASE_CHANGES, done, failed)
+        self._context.write(work, done, failed, origin=self)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_export import export_cases
 from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops
@@ -30,7 +31,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases
 from desktop_app.ui.cases.case_detail import CaseDetailPane
@@ -217,7 +218,7 @@ class CasesTab(BaseTab):
         return combo
 
     # --- data --------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.cases or changes.orders or changes.deadlines
 
     def on_database(self, db: Database) -> None:
@@ -233,11 +234,7 @@ class CasesTab(BaseTab):
         self.detail.reload()
 
     def _load_shops(self) -> None:
-        def work(db: Database) -> list[ShopRow]:
-            with db.reading() as session:
-                return list_shops(session)
-
-        self.context.query(work, self._fill_shops)
+        self.context.look_up(lambda session: list_shops(session), self._fill_shops, waiting=True)
 
     def _fill_shops(self, shops: list[ShopRow]) -> None:
         current = self.shop_filter.currentData()
@@ -324,12 +321,9 @@ class CasesTab(BaseTab):
             self.stack.setCurrentWidget(self.splitter)
         else:
             # Nothing listed and no filter typed: an empty ledger, or only closed cases hidden?
-            def work(db: Database) -> bool:
-                with db.reading() as session:
-                    return count_cases(session, CaseFilter()) > 0
-
-            self.context.query(work, lambda any_case: self.stack.setCurrentWidget(
-                self.splitter if any_case else self.empty))
+            self.context.look_up(lambda session: count_cases(session, CaseFilter()) > 0,
+                                 lambda known: self.stack.setCurrentWidget(self.splitter if known else self.empty),
+                                 waiting=True)
         self._restore_selection()
 
     def is_showing_empty_state(self) -> bool:

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform, ResponsibleParty
-from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.cases import NewCase, OpenedCase, open_case
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.order_picker import OrderPicker
@@ -232,13 +232,12 @@ class NewCaseDialog(QDialog):
             return
         self.buttons.setEnabled(False)
 
-        def done(case_id: int) -> None:
-            self.created.emit(case_id)
+        def done(opened: OpenedCase) -> None:
+            self.created.emit(opened.case_id)
             self.accept()
 
         def failed(error: Exception) -> None:
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.write(lambda db: open_case(db, new), Changes(cases=True, orders=True, deadlines=True),
-                            done, failed)
+        self._context.write(lambda db: open_case(db, new), done, failed, origin=self)

@@ -43,9 +43,8 @@ from desktop_app.store.claim_rows import (
 )
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import (
-    CLAIM_CHANGES,
     ClaimActionDialog,
 )
 from desktop_app.ui.claims.claim_edits import ClaimEdits
@@ -265,11 +264,6 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                 if b.objectName().startswith(prefix) and b.parent() is not None}
 
     # --- acting ------------------------------------------------------------------------------
-    def _changes(self) -> Changes:
-        d = self._detail
-        linked = d is not None and (d.case_id is not None or d.reship_case_id is not None)
-        return CLAIM_CHANGES | Changes(cases=linked)
-
     def request_action(self, action: ClaimAction) -> ClaimActionDialog | None:
         d = self._detail
         if d is None:
@@ -294,11 +288,11 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,
                                                   follow_up_at=follow_up_at, note=note, expected_version=version,
                                                   channel=channel),
-            self._changes(),
             on_success=lambda outcome: self.message.emit(
                 self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
                     "%2", labels.label(action)).replace("%3", labels.label(outcome.status))),
             on_failure=self._failed,
+        origin=self,
         )
 
     def choose_evidence(self) -> None:
@@ -315,10 +309,11 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         if claim_id is None or not paths:
             return
         self._context.write(
-            lambda db: claim_service.add_evidence(db, claim_id, paths), self._changes(),
+            lambda db: claim_service.add_evidence(db, claim_id, paths),
             on_success=lambda ids: self.message.emit(
                 self.tr("已为理赔 #%1 添加 %2 个证据文件").replace("%1", str(claim_id)).replace("%2", str(len(ids)))),
             on_failure=self._failed,
+        origin=self,
         )
 
     def remove_selected_evidence(self) -> None:
@@ -330,7 +325,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             for evidence_id in ids:
                 claim_service.remove_evidence(db, evidence_id)
 
-        self._context.write(work, self._changes(), on_failure=self._failed)
+        self._context.write(work, on_failure=self._failed, origin=self)
 
     def _request_statement(self) -> None:
         if self._claim_id is not None:

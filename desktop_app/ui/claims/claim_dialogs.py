@@ -37,11 +37,8 @@ from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.services.claims import ClaimEdit
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
 from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_now_qt, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.yuan_field import fen_or_none
-
-CLAIM_CHANGES = Changes(claims=True, deadlines=True)
 
 
 def _morning(day: QDate) -> datetime:

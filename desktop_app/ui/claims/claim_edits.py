@@ -9,8 +9,7 @@ from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
-from desktop_app.ui.background import Changes
-from desktop_app.ui.claims.claim_dialogs import CLAIM_CHANGES, EditClaimDialog, FollowUpDialog, LinkDialog
+from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.context import AppContext
 
@@ -21,8 +20,6 @@ class ClaimEdits:
 
     _detail: ClaimDetail | None
     _context: AppContext
-
-    def _changes(self) -> Changes: ...
 
     def _failed(self, error: Exception) -> None: ...
 
@@ -39,7 +36,7 @@ class ClaimEdits:
             # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
             when, note = dialog.value(), dialog.note.text()
             self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note),
-                                self._changes(), on_failure=self._failed)
+                                on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -58,7 +55,7 @@ class ClaimEdits:
             edit = dialog.edit
             if edit is not None:
                 self._context.write(lambda db: claim_service.edit_claim(db, claim_id, edit, version),
-                                    self._changes(), on_failure=self._failed)
+                                    on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -76,7 +73,7 @@ class ClaimEdits:
         def save() -> None:
             ticket = dialog.ticket()
             self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
-                                self._changes(), on_failure=self._failed)
+                                on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -102,7 +99,7 @@ class ClaimEdits:
                     else:
                         claim_service.link_reship_case(db, claim_id, reship_case)
 
-            self._context.write(work, CLAIM_CHANGES | Changes(cases=True, reships=True), on_failure=self._failed)
+            self._context.write(work, on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
         dialog.open()

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import (
     ClaimStatus,
 )
 from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.store.case_queries import OpenState
 from desktop_app.store.claim_rows import (
     ClaimFilter,
@@ -39,10 +41,9 @@ from desktop_app.store.claim_rows import (
     end_of_china_day,
     list_claims,
 )
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.claims.claim_detail import ClaimDetailPane
 from desktop_app.ui.claims.claim_table_model import ClaimTableModel
@@ -148,7 +149,7 @@ class ClaimsTab(BaseTab):
                          actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
 
     # --- data --------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.claims or changes.orders or changes.cases or changes.reships
 
     def current_filter(self) -> ClaimFilter:
@@ -166,25 +167,21 @@ class ClaimsTab(BaseTab):
         generation = self._generation
         f = self.current_filter()
 
-        def work(db: Database) -> tuple[list[ClaimRow], ClaimTotals, list[str]]:
-            with db.reading() as session:
-                return list_claims(session, f), claim_totals(session, f), claim_carriers(session)
+        def work(session: Session) -> tuple[list[ClaimRow], ClaimTotals, list[str]]:
+            return list_claims(session, f), claim_totals(session, f), claim_carriers(session)
 
         def done(result: tuple[list[ClaimRow], ClaimTotals, list[str]]) -> None:
             if generation == self._generation:
                 self._apply(*result)
 
-        self.context.read(work, done, lambda error: self.message.emit(describe_error(error)))
+        self.context.look_up(work, done, lambda error: self.message.emit(describe_error(error)))
         self.detail.reload()
         self.refresh_hidden()
 
     def refresh_hidden(self) -> None:
         """The number of open claims, for the tab's title (kept current while the tab is hidden)."""
-        def count(db: Database) -> int:
-            with db.reading() as session:
-                return claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count
-
-        self.context.read(count, self.count_changed.emit)
+        self.context.look_up(lambda session: claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count,
+                             self.count_changed.emit)
 
     def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
         selected = self.selected_claim_ids()

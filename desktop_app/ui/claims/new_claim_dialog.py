@@ -34,8 +34,7 @@ from desktop_app.services.claims import open_claim as open_claim_service
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
-from desktop_app.ui.claims.claim_dialogs import CLAIM_CHANGES
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.yuan_field import fen_or_none
@@ -277,5 +276,4 @@ class NewClaimDialog(QDialog):
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        changes = CLAIM_CHANGES | Changes(cases=new.case_id is not None)
-        self._context.write(lambda db: open_claim_service(db, new), changes, done, failed)
+        self._context.write(lambda db: open_claim_service(db, new), done, failed, origin=self)

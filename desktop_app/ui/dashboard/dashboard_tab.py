@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.services.report import (
     MONEY_KEYS,
@@ -43,7 +44,7 @@ from desktop_app.store.case_queries import CaseFilter, OpenState, list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dashboard.figure_table import FigureRow, FigureTable
@@ -229,7 +230,7 @@ class DashboardTab(BaseTab):
         return Period(min(first, last), max(first, last))
 
     # --- data ----------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.cases or changes.claims or changes.deadlines or changes.orders
 
     def on_database(self, db: Database) -> None:
@@ -237,11 +238,7 @@ class DashboardTab(BaseTab):
         self.request_refresh()
 
     def _load_shops(self) -> None:
-        def work(db: Database) -> list[ShopRow]:
-            with db.reading() as session:
-                return list_shops(session)
-
-        self.context.read(work, self._fill_shops)
+        self.context.look_up(lambda session: list_shops(session), self._fill_shops)
 
     def _fill_shops(self, shops: list[ShopRow]) -> None:
         current = self.shop.currentData()
@@ -255,7 +252,7 @@ class DashboardTab(BaseTab):
 
     def refresh(self) -> None:
         """Load the figures in two reads: the counts and money first (fast), then timeliness, products and
-        couriers. Changes while a load runs are folded into one more load after it."""
+        couriers. OpChanges while a load runs are folded into one more load after it."""
         if self.context.db is None:
             return
         if self._loading:

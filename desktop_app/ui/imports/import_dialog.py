@@ -31,11 +31,10 @@ from desktop_app.io.import_results import FileImportResult, ImportProgress, Impo
 from desktop_app.services.file_intake import IntakeResult, intake_steps
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
 
-IMPORT_CHANGES = Changes(orders=True, cases=True, reships=True, deadlines=True)
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
 MAX_ERRORS_SHOWN = 200
 SUMMARY_ROWS_SHOWN = 8
@@ -138,7 +137,7 @@ class ImportDialog(QDialog):
         def work() -> IntakeResult:
             return _drive(db, paths, cancel, relay, profile_id)
 
-        self._context.runner.run(work, self._done, self._failed, IMPORT_CHANGES)
+        self._context.runner.write(work, self._done, self._failed, origin=self)
 
     def _show_progress(self, p: ImportProgress) -> None:
         if p.overall is not None:

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.order_campaign import CampaignChange, campaign_names, set_order_campaign
 from desktop_app.store.case_queries import OrderFilter, order_detail, order_ids
 from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderDetail, OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.orders.order_table_model import OrderTableModel
@@ -131,7 +132,7 @@ class OrdersTab(BaseTab):
         install_row_menu(self.table, [self.new_case_button, self.new_claim_button, self.statement_button])
         self._show_detail(None)
 
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.orders or changes.cases
 
     def on_database(self, db: Database) -> None:
@@ -209,7 +210,7 @@ class OrdersTab(BaseTab):
             self.juhuasuan_box.setChecked(order.campaign == JUHUASUAN)
 
         self.context.write(lambda db: set_order_campaign(db, order_id, JUHUASUAN if checked else None),
-                           Changes(orders=True, cases=True, deadlines=True), done, failed)
+                           done, failed, origin=self)
 
     def choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出订单"), str(Path.home() / "订单导出.xlsx"),

@@ -30,20 +30,12 @@ from PySide6.QtWidgets import (
 from desktop_app.core.carriers import carrier_names, guess_carrier
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import UserError
+from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform
-from desktop_app.services.reships import (
-    MAX_QUANTITY,
-    ReshipItemRow,
-    ReshipRow,
-    clean_carrier,
-    clean_items,
-    clean_tracking,
-)
+from desktop_app.services.reship_queue import ReshipRow
+from desktop_app.services.reship_records import MAX_QUANTITY, ReshipItemRow, clean_items
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes
 from desktop_app.ui.widgets.china_time import china_now_qt, qt_to_moment
-
-RESHIP_CHANGES = Changes(cases=True, reships=True, deadlines=True)
 
 
 def case_title(row: ReshipRow) -> str:

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.carriers import carrier_names
-from desktop_app.services.reships import BulkShipReport, LineOutcome, bulk_ship, check_bulk_ship
+from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_ship, check_bulk_ship
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.reships.reship_dialogs import RESHIP_CHANGES
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
@@ -120,7 +119,7 @@ class PasteDialog(QDialog):
         self._generation += 1  # a check still under way must not overwrite the result
         self.busy = True
         self.ok_button.setEnabled(False)
-        self._context.write(lambda db: bulk_ship(db, text, carrier), RESHIP_CHANGES, self._applied, self._failed)
+        self._context.write(lambda db: bulk_ship(db, text, carrier), self._applied, self._failed, origin=self)
 
     def _applied(self, report: BulkShipReport) -> None:
         self.busy = False

@@ -6,15 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.clock import now
-from desktop_app.services.deadlines import RuleContext
-from desktop_app.services.reships import (
-    Consequences,
-    QueueScope,
-    ReshipRow,
-    consequences,
-    count_reship_rows,
-    reship_rows,
-)
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.reship_queue import QueueScope, ReshipRow, count_reship_rows, reship_rows
+from desktop_app.services.reship_rules import Consequences, consequences
 from desktop_app.store.database import Database
 
 # Rows listed at most, the most urgent first. A shop's queue is tens of rows; a ledger with a runaway

@@ -29,23 +29,20 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships as reship_service
-from desktop_app.services.reships import (
-    Consequences,
-    QueueScope,
-    ReshipItemRow,
-    ReshipRow,
-    count_reship_rows,
-)
+from desktop_app.services.cases import OpenedCase
+from desktop_app.services.reship_queue import QueueScope, ReshipRow, count_reship_rows
+from desktop_app.services.reship_records import ReshipItemRow
+from desktop_app.services.reship_rules import Consequences
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_bulk import ReshipBulkDialog
 from desktop_app.ui.reships.reship_dialogs import (
-    RESHIP_CHANGES,
     DecisionDialog,
     ItemsDialog,
     PromiseDialog,
@@ -150,7 +147,7 @@ class ReshipTab(ReshipPicking, BaseTab):
         return button
 
     # --- data --------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.reships or changes.cases or changes.orders or changes.deadlines or changes.settings
 
     def scope(self) -> QueueScope:
@@ -158,11 +155,7 @@ class ReshipTab(ReshipPicking, BaseTab):
 
     def refresh_hidden(self) -> None:
         """Off screen, only the count in the tab's title is kept current (one indexed count)."""
-        def waiting(db: Database) -> int:
-            with db.reading() as session:
-                return count_reship_rows(session, QueueScope.OPEN)
-
-        self.context.read(waiting, self.count_changed.emit)
+        self.context.look_up(lambda session: count_reship_rows(session, QueueScope.OPEN), self.count_changed.emit)
 
     def refresh(self) -> None:
         if self.context.db is None:
@@ -256,7 +249,7 @@ class ReshipTab(ReshipPicking, BaseTab):
         def succeeded(_result: object) -> None:
             self.message.emit(done_message)
 
-        self.context.write(work, RESHIP_CHANGES, succeeded, self._failed)
+        self.context.write(work, succeeded, self._failed, origin=self)
 
     def _failed(self, error: Exception) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("操作未完成"), describe_error(error),
@@ -387,13 +380,13 @@ class ReshipTab(ReshipPicking, BaseTab):
         return self._open(dialog)
 
     def _promise(self, platform: Platform, order_no: str, reason: CaseReason, at: Moment | None, note: str) -> None:
-        def done(case_id: int) -> None:
-            self._pending_select = [case_id]
-            self.message.emit(self.tr("已记录承诺补发 #%1").replace("%1", str(case_id)))
+        def done(opened: OpenedCase) -> None:
+            self._pending_select = [opened.case_id]
+            self.message.emit(self.tr("已记录承诺补发 #%1").replace("%1", str(opened.case_id)))
 
         self.context.write(
             lambda db: reship_service.record_promise(db, platform, order_no, at, note or None, reason),
-            RESHIP_CHANGES, done, self._failed)
+            done, self._failed, origin=self)
 
     def open_bulk(self) -> ReshipBulkDialog | None:
         rows = self.selected_rows()

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.returns import InspectionResult
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import act_on_case
@@ -46,13 +48,12 @@ from desktop_app.store.return_queries import (
     waiting_parcel,
 )
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.table_menu import explain
 
 # Receipt changes the case's state and stops the seller's confirmation timer.
-RECEIPT_CHANGES = Changes(cases=True, deadlines=True)
 DEFAULT_TRANSIT_DAYS = 5
 
 
@@ -198,7 +199,7 @@ class ReturnsTab(BaseTab):
         return table
 
     # --- data --------------------------------------------------------------------------------
-    def wants(self, changes: Changes) -> bool:
+    def wants(self, changes: OpChanges) -> bool:
         return changes.cases
 
     def focus_search(self) -> None:
@@ -208,11 +209,8 @@ class ReturnsTab(BaseTab):
     def refresh(self) -> None:
         days = self.days.value()
 
-        def work(db: Database) -> Lists:
-            with db.reading() as session:
-                return Lists(returns_in_transit(session, now() - timedelta(days=days)), unmatched_parcels(session))
-
-        self.context.read(work, self._fill_lists, self._failed)
+        self.context.look_up(lambda session: Lists(returns_in_transit(session, now() - timedelta(days=days)),
+                                                   unmatched_parcels(session)), self._fill_lists, self._failed)
 
     def _fill_lists(self, lists: Lists) -> None:
         self.transit_table.setRowCount(len(lists.in_transit))
@@ -247,12 +245,11 @@ class ReturnsTab(BaseTab):
 
     def _find(self, number: str, show: Callable[[Found], None]) -> None:
 
-        def work(db: Database) -> Found:
-            with db.reading() as session:
-                rows = cases_by_return_tracking(session, number)
-                return Found(number, rows, None if rows else waiting_parcel(session, number))
+        def work(session: Session) -> Found:
+            rows = cases_by_return_tracking(session, number)
+            return Found(number, rows, None if rows else waiting_parcel(session, number))
 
-        self.context.read(work, show, self._failed)
+        self.context.look_up(work, show, self._failed)
 
     def _show_found(self, found: Found) -> None:
         self.found = found
@@ -304,7 +301,7 @@ class ReturnsTab(BaseTab):
         def work(db: Database) -> ReceiveOutcome:
             return receive_return(db, text, result, note=note)
 
-        self.context.write(work, RECEIPT_CHANGES, self._received, self._failed)
+        self.context.write(work, self._received, self._failed, origin=self)
 
     def _received(self, outcome: ReceiveOutcome) -> None:
         self.outcome = outcome
@@ -356,7 +353,7 @@ class ReturnsTab(BaseTab):
             self._say(self.tr("售后单 #%1 已记为“%2”").replace("%1", str(case_id)).replace(
                 "%2", labels.action(action)))
 
-        self.context.write(work, Changes(cases=True, deadlines=True, reships=True), done, self._failed)
+        self.context.write(work, done, self._failed, origin=self)
 
     def choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择验货照片"), str(Path.home()),
@@ -375,9 +372,9 @@ class ReturnsTab(BaseTab):
                 add_case_evidence(db, case_id, paths)
             return len(paths)
 
-        self.context.write(work, Changes(cases=True), lambda n: self._say(
+        self.context.write(work, lambda n: self._say(
             self.tr("已添加 %1 个文件到售后单 %2").replace("%1", str(n)).replace(
-                "%2", "、".join(f"#{i}" for i in case_ids))), self._failed)
+                "%2", "、".join(f"#{i}" for i in case_ids))), self._failed, origin=self)
 
     # --- unmatched parcels and links ---------------------------------------------------------
     def match_selected(self) -> None:
@@ -399,7 +396,7 @@ class ReturnsTab(BaseTab):
             self._say(self.tr("无主件 #%1 已关联到售后单 #%2").replace("%1", str(parcel_id)).replace(
                 "%2", str(case_id)))
 
-        self.context.write(work, RECEIPT_CHANGES, done, self._failed)
+        self.context.write(work, done, self._failed, origin=self)
 
     def _open_found(self) -> None:
         if self.found and self.found.cases:

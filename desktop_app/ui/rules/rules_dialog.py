@@ -11,7 +11,7 @@ newer revision than the copy was based on, a note says so.
 Page 工作日调整 holds the shop's extra days off and extra working days (one date per line).
 
 Every save or reset then recomputes, on the worker thread, the open cases whose rules changed
-(`recompute_changed_rules`) and announces Changes(deadlines, cases) so the tabs refresh.
+(`recompute_changed_rules`) and the runner announces what it changed (deadlines, cases) so the tabs refresh.
 """
 
 from __future__ import annotations
@@ -51,13 +51,12 @@ from desktop_app.io.rule_pack_files import (
 from desktop_app.services.deadlines import recompute_changed_rules
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
 from desktop_app.ui.widgets.table_menu import explain
 
-RULE_CHANGES = Changes(deadlines=True, cases=True)
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -376,7 +375,7 @@ class RulesDialog(QDialog):
             failed(error)
 
         try:
-            self.context.write(work, RULE_CHANGES, finish, fail)
+            self.context.write(work, finish, fail, origin=self)
         except UserError as error:  # no ledger open
             fail(error)
 

@@ -34,7 +34,7 @@ from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import Changes, describe_error
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 
 SEAL_PREVIEW_PX = 96
@@ -214,8 +214,8 @@ class ShopProfileDialog(QDialog):
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id), Changes(settings=True), done,
-                            failed)
+        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id), done,
+                            failed, origin=self)
 
 
 def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:

@@ -2,7 +2,7 @@
 
 A thread of its own waits on the server's change notices (store/change_notices.py) and hands them to
 the GUI thread; notices of this window's own writes are left out (it has shown those already). They
-are gathered for half a second, then the tabs that show what changed reload (the same `Changes` a
+are gathered for half a second, then the tabs that show what changed reload (the same `OpChanges` a
 local write announces) and the status bar says who changed what. A lost connection is retried every
 few seconds; the window keeps working meanwhile and says the live updates are paused.
 """
@@ -15,10 +15,11 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.store.change_notices import ChangeListener, ChangeNotice
 from desktop_app.store.database import Database
 from desktop_app.store.locations import LedgerLocation
-from desktop_app.ui.background import BackgroundRunner, Changes
+from desktop_app.ui.background import BackgroundRunner
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,14 @@ AREA_NAMES = {"cases": "售后单", "orders": "订单", "reships": "补发", "cl
               "deadlines": "时限", "settings": "设置"}
 
 
-def changes_of(notices: list[ChangeNotice]) -> Changes:
-    areas = {n.area for n in notices}
-    return Changes(cases="cases" in areas or "orders" in areas, orders="orders" in areas,
-                   reships="reships" in areas, claims="claims" in areas,
-                   deadlines="deadlines" in areas or "cases" in areas, settings="settings" in areas)
+def changes_of(notices: list[ChangeNotice]) -> OpChanges:
+    areas = {n.area for n in notices if n.area is not None}
+    # Orders show in the cases' list; a case's deadlines follow it (recomputed by its writer).
+    if Area.ORDERS in areas:
+        areas.add(Area.CASES)
+    if Area.CASES in areas:
+        areas.add(Area.DEADLINES)
+    return OpChanges(frozenset(areas))
 
 
 def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -> str:
@@ -121,11 +125,9 @@ class TeamChanges(QObject):
     def _announce(self) -> None:
         notices, self._pending = self._pending, []
         if any(n.table == "" for n in notices):  # after a reconnect: everything may have changed
-            self.runner.changed.emit(Changes(True, True, True, True, True, True))
+            self.runner.announce(OpChanges.everything())
             return
-        changes = changes_of(notices)
-        if changes.any:
-            self.runner.changed.emit(changes)
+        self.runner.announce(changes_of(notices))
         text = describe(notices)
         if text:
             self.message.emit(text)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
-from desktop_app.ui.background import BackgroundRunner, Changes, describe_error
+from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.settings.ledger_care import LedgerCare
 from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
@@ -260,15 +260,15 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
         self.cases_tab.model.loaded.disconnect(self._start_jobs)
         self.cases_tab.model.load_failed.disconnect(self._start_jobs)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
-        self.context.write(recompute_changed_rules, Changes(deadlines=True, cases=True))
+        self.context.write(recompute_changed_rules, origin=self)
         self.catch_up_search()
         self.notifier.start()
         # The import code, on a thread of its own (neither the worker nor the reading thread waits
         # for it): an import started right after launch no longer imports it on the GUI thread.
         preload_in_background(IMPORT_MODULES)
 
-    def _orders_changed(self, changes: Changes) -> None:
-        if changes.orders:
+    def _orders_changed(self, announced: Announcement) -> None:
+        if announced.changes.orders:
             self.catch_up_search()
 
     def catch_up_search(self) -> None:

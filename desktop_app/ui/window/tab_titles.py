@@ -20,7 +20,7 @@ from desktop_app.services.deadline_lists import count_overdue
 from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
 from desktop_app.store.database import Database
 from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
-from desktop_app.ui.background import Changes
+from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
 
 DEBOUNCE_MS = 1500  # a burst of writes (an import, a batch) is counted once
@@ -74,8 +74,8 @@ class TabTitles(QObject):
         context.runner.changed.connect(self._changed)
         context.database_opened.connect(lambda _db: self._timer.start())
 
-    def _changed(self, changes: Changes) -> None:
-        if changes.any:
+    def _changed(self, announced: Announcement) -> None:
+        if announced.changes.any:
             self._timer.start()
 
     def read(self) -> None:

@@ -1,0 +1,106 @@
+"""What a write changed, by area of the app (after Anki's OpChanges): orders, cases, reships, claims,
+deadlines, settings. Every write use case in `services/` returns one, computed from the rows its unit
+of work wrote (store/change_tracking), never guessed by the caller; the window announces it and each
+tab decides from it alone whether to reload. Team mode's notices of other seats' writes come in the
+same areas (store/change_notices)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Area(StrEnum):
+    ORDERS = "orders"
+    CASES = "cases"
+    RESHIPS = "reships"
+    CLAIMS = "claims"
+    DEADLINES = "deadlines"
+    SETTINGS = "settings"
+
+
+@dataclass(frozen=True, slots=True)
+class OpChanges:
+    """The areas a write touched; `OpChanges()` when it wrote nothing."""
+
+    areas: frozenset[Area] = frozenset()
+
+    @classmethod
+    def of(cls, *areas: Area) -> OpChanges:
+        return cls(frozenset(areas))
+
+    @classmethod
+    def everything(cls) -> OpChanges:
+        """Whatever may have changed (another seat's write that lost a conflict, a restored backup)."""
+        return cls(frozenset(Area))
+
+    def __or__(self, other: OpChanges) -> OpChanges:
+        return OpChanges(self.areas | other.areas)
+
+    def __contains__(self, area: Area) -> bool:
+        return area in self.areas
+
+    @property
+    def any(self) -> bool:
+        return bool(self.areas)
+
+    @property
+    def orders(self) -> bool:
+        return Area.ORDERS in self.areas
+
+    @property
+    def cases(self) -> bool:
+        return Area.CASES in self.areas
+
+    @property
+    def reships(self) -> bool:
+        return Area.RESHIPS in self.areas
+
+    @property
+    def claims(self) -> bool:
+        return Area.CLAIMS in self.areas
+
+    @property
+    def deadlines(self) -> bool:
+        return Area.DEADLINES in self.areas
+
+    @property
+    def settings(self) -> bool:
+        return Area.SETTINGS in self.areas
+
+    def __str__(self) -> str:
+        return ",".join(sorted(self.areas)) or "-"
+
+
+@dataclass
+class Recording:
+    """The areas written on this thread while `recording()` was open."""
+
+    areas: set[Area] = field(default_factory=set)
+
+    @property
+    def changes(self) -> OpChanges:
+        return OpChanges(frozenset(self.areas))
+
+
+_recording: ContextVar[Recording | None] = ContextVar("op_changes_recording", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[Recording]:
+    """Gather what every unit of work run inside writes (store/change_tracking notes it here)."""
+    got = Recording()
+    token = _recording.set(got)
+    try:
+        yield got
+    finally:
+        _recording.reset(token)
+
+
+def note_recorded(areas: Iterable[Area]) -> None:
+    got = _recording.get()
+    if got is not None:
+        got.areas.update(areas)

@@ -1,0 +1,116 @@
+"""The case write primitives every case-changing use case shares: who writes, the order number typed,
+loading a case for writing, its timeline entries and applying a lifecycle action.
+
+What else a case action changes is registered here explicitly, in ACTION_EFFECTS: today the reship
+row of a reship case (services/reship_records.follow_case_action). `services.cases` (open, act, note,
+edit, undo), `services.case_kind` and `services.reships` (agree, refuse, ship ...) all build on this
+module; none of them imports another for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import Moment
+from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.reship_records import follow_case_action
+from desktop_app.services.team import seat_name
+from desktop_app.store.case_facts import later_resolve
+from desktop_app.store.models import AuditEvent, Case, utcnow
+
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
+
+# What follows a case action beyond the case row and its timeline, in this order; each gets the
+# session, the case (already moved), the action, its time and the rules loaded for a batch (or None).
+ActionEffect = Callable[[Session, Case, CaseAction, Moment, RuleContext | None], None]
+ACTION_EFFECTS: tuple[ActionEffect, ...] = (follow_case_action,)
+
+
+def current_author() -> str:
+    """The seat name every change is recorded under (services/team.py)."""
+    return seat_name()
+
+
+def clean_order_no(text: str) -> str:
+    value = text.strip().strip("\t").lstrip("'").strip()
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]
+    if not value:
+        raise UserError("订单号不能为空")
+    if _SCIENTIFIC.match(value):
+        raise UserError(
+            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
+        )
+    if len(value) > 64:
+        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
+    if not _ORDER_NO.match(value):
+        raise UserError(f"订单号“{text}”含有无效字符，只能包含数字、字母和“-”")
+    return value
+
+
+def record_event(session: Session, case: Case, *, kind: str, author: str, at: datetime | None = None,
+                 action: str | None = None, milestone: str | None = None, from_state: str | None = None,
+                 to_state: str | None = None, note: str | None = None, date_only: bool = False) -> AuditEvent:
+    """One entry on the case's own timeline (subject 'case'): created, action, milestone, edit, note."""
+    event = AuditEvent(
+        case_id=case.id, subject="case", subject_id=case.id, kind=kind, action=action, milestone=milestone,
+        from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
+        date_only=date_only, recorded_at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def load_case(session: Session, case_id: int, expected_version: int | None) -> Case:
+    """The case, refused when missing or when `expected_version` says someone changed it meanwhile."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到售后单 #{case_id}")
+    if expected_version is not None and case.version != expected_version:
+        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
+    return case
+
+
+def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
+                 who: str, rules: RuleContext | None = None) -> CaseStatus:
+    """Move the case by `action` (refused if its state does not allow it), write the timeline entry, then
+    let every effect in ACTION_EFFECTS follow (the reship row of a reship case)."""
+    before = CaseStatus(case.status)
+    step = transition(CaseKind(case.kind), before, action)
+    after = step.target or before
+    if action is CaseAction.RESUME:
+        after = resume_target(CaseKind(case.kind), _state_before_intervention(session, case.id))
+    case.status = after.value
+    case.is_open = is_open(after)
+    case.updated_at = utcnow()
+    case.resolve_seconds = later_resolve(case.resolve_seconds, case.requested_at or case.created_at, when.at)
+    record_event(session, case, kind="action", author=who, at=when.at, action=action.value,
+                 milestone=step.milestone, from_state=before.value, to_state=after.value,
+                 note=(note or "").strip() or None, date_only=when.date_only)
+    session.flush()
+    for effect in ACTION_EFFECTS:
+        effect(session, case, action, when, rules)
+    return after
+
+
+def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | None:
+    """The state the case left when it was last escalated (from its timeline)."""
+    before = session.scalars(
+        select(AuditEvent.from_state)
+        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
+               AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    try:
+        return CaseStatus(before) if before else None
+    except ValueError:
+        return None

@@ -1,0 +1,246 @@
+"""Shipping reships from a pasted Excel selection (批量录入运单号): order number, tracking number and
+optionally the carrier per line; a check that writes nothing (the dialog's preview), then one
+transaction that ships every line matching one agreed reship and reports every line."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.clock import Moment, now
+from desktop_app.core.errors import UserError
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services.case_writes import clean_order_no, current_author, load_case
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.reship_records import LATEST_RESHIP, ReshipStatus, derive_status, in_chunks, status_label
+from desktop_app.services.reships import ship_in_session
+from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order, Reship
+
+_RESHIP = CaseKind.RESHIP.value
+
+
+class LineOutcome(StrEnum):
+    READY = "ready"  # matched; would be shipped (a check) or is about to be
+    SHIPPED = "shipped"
+    ALREADY = "already"  # already shipped with this very tracking number: nothing to do
+    HEADER = "header"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    NOT_AGREED = "not_agreed"
+    AMBIGUOUS = "ambiguous"
+    CONFLICT = "conflict"  # already shipped with another tracking number
+    DUPLICATE = "duplicate"  # the order appears twice in the paste
+
+
+_OUTCOME_LABELS = {
+    LineOutcome.READY: "可录入",
+    LineOutcome.SHIPPED: "已录入",
+    LineOutcome.ALREADY: "已录入过，跳过",
+    LineOutcome.HEADER: "表头，跳过",
+    LineOutcome.INVALID: "格式错误",
+    LineOutcome.NOT_FOUND: "未找到",
+    LineOutcome.NOT_AGREED: "尚未同意补发",
+    LineOutcome.AMBIGUOUS: "有多张待补发售后单",
+    LineOutcome.CONFLICT: "已发出（另一运单号）",
+    LineOutcome.DUPLICATE: "重复",
+}
+_FINE = frozenset({LineOutcome.READY, LineOutcome.SHIPPED, LineOutcome.ALREADY, LineOutcome.HEADER})
+
+
+def outcome_label(outcome: LineOutcome) -> str:
+    return _OUTCOME_LABELS[outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class PastedLine:
+    line: int  # 1-based line number in the pasted text
+    text: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkShipLine:
+    line: int
+    text: str
+    outcome: LineOutcome
+    order_no: str | None = None
+    tracking: str | None = None
+    carrier: str | None = None
+    case_id: int | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in _FINE
+
+
+@dataclass(frozen=True, slots=True)
+class BulkShipReport:
+    lines: tuple[BulkShipLine, ...]
+    applied: bool  # False for a check (nothing written)
+    changes: OpChanges = field(default_factory=OpChanges)
+
+    @property
+    def shipped(self) -> int:
+        return sum(1 for line in self.lines if line.outcome is LineOutcome.SHIPPED)
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for line in self.lines if line.outcome is LineOutcome.READY)
+
+    @property
+    def problems(self) -> tuple[BulkShipLine, ...]:
+        return tuple(line for line in self.lines if not line.ok)
+
+
+def split_pasted(text: str) -> list[PastedLine]:
+    """Excel pastes tab-separated cells; a CSV or a chat message uses commas (also '，')."""
+    lines: list[PastedLine] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if "\t" in raw:
+            delimiter = "\t"
+        elif "," in raw:
+            delimiter = ","
+        else:
+            delimiter = "，"
+        cells = next(csv.reader([raw.replace("，", ",") if delimiter == "，" else raw],
+                                delimiter="," if delimiter == "，" else delimiter))
+        lines.append(PastedLine(number, raw, tuple(c.strip() for c in cells)))
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    case_id: int
+    status: ReshipStatus
+    case_status: str
+    tracking: str | None
+
+
+def _candidates(session: Session, order_nos: Iterable[str]) -> dict[str, list[_Candidate]]:
+    found: dict[str, list[_Candidate]] = {}
+    for chunk in in_chunks(sorted(set(order_nos))):
+        rows = session.execute(
+            select(Case.id, Case.kind, Case.status, Order.order_no, Reship.id, Reship.status, Reship.tracking_no)
+            .join(Order, Order.id == Case.order_id)
+            .outerjoin(Reship, Reship.id == LATEST_RESHIP)
+            .where(Order.order_no.in_(chunk), or_(Case.kind == _RESHIP, Reship.id.is_not(None)))
+            .order_by(Case.id)
+        ).all()
+        for case_id, kind, case_status, order_no, reship_id, reship_status, tracking in rows:
+            status = derive_status(kind, case_status, reship_status if reship_id is not None else None)
+            found.setdefault(order_no, []).append(_Candidate(case_id, status, case_status, tracking))
+    return found
+
+
+def _match(order_no: str, tracking: str, candidates: list[_Candidate]) -> tuple[LineOutcome, int | None, str]:
+    ready = [c for c in candidates if c.status is ReshipStatus.AGREED
+             and c.case_status == CaseStatus.RESHIP_AGREED.value]
+    if len(ready) == 1:
+        return LineOutcome.READY, ready[0].case_id, f"售后单 #{ready[0].case_id}"
+    if len(ready) > 1:
+        numbers = "、".join(f"#{c.case_id}" for c in ready)
+        return LineOutcome.AMBIGUOUS, None, f"订单 {order_no} 有多张待补发售后单（{numbers}），请逐个录入"
+    shipped = [c for c in candidates if c.status is ReshipStatus.SHIPPED]
+    same = [c for c in shipped if c.tracking == tracking]
+    if same:
+        return LineOutcome.ALREADY, same[0].case_id, f"售后单 #{same[0].case_id} 已用此运单号发出"
+    if shipped:
+        c = shipped[-1]
+        return LineOutcome.CONFLICT, c.case_id, f"售后单 #{c.case_id} 已发出，运单号为 {c.tracking or '（无）'}"
+    asking = [c for c in candidates if c.status is ReshipStatus.REQUESTED]
+    if asking:
+        return LineOutcome.NOT_AGREED, asking[0].case_id, f"售后单 #{asking[0].case_id} 尚未同意补发，请先同意"
+    if candidates:
+        c = candidates[-1]
+        return LineOutcome.NOT_FOUND, c.case_id, f"售后单 #{c.case_id} 的补发已结束（{status_label(c.status)}）"
+    return LineOutcome.NOT_FOUND, None, f"没有订单号为 {order_no} 的补发售后单"
+
+
+def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkShipLine]:
+    default_carrier = clean_carrier(carrier)
+    pasted = split_pasted(text)
+    parsed: list[BulkShipLine] = []
+    for index, p in enumerate(pasted):
+        cells = list(p.cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        if index == 0 and cells and not any(ch.isdigit() for ch in cells[0]):
+            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.HEADER, message="第一行没有订单号，按表头跳过"))
+            continue
+        if len(cells) < 2:
+            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.INVALID,
+                                       message="每行需要两列：订单号、运单号（第三列可写快递公司）"))
+            continue
+        try:
+            order_no = clean_order_no(cells[0])
+            tracking = clean_tracking(cells[1])
+            company = clean_carrier(cells[2]) if len(cells) > 2 and cells[2] else default_carrier
+        except UserError as error:
+            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.INVALID, message=error.message))
+            continue
+        parsed.append(BulkShipLine(p.line, p.text, LineOutcome.READY, order_no, tracking, company))
+    candidates = _candidates(session, (line.order_no for line in parsed if line.order_no))
+    seen: dict[str, int] = {}
+    checked: list[BulkShipLine] = []
+    for line in parsed:
+        if line.outcome is not LineOutcome.READY or line.order_no is None or line.tracking is None:
+            checked.append(line)
+            continue
+        if line.order_no in seen:
+            first = seen[line.order_no]
+            checked.append(BulkShipLine(line.line, line.text, LineOutcome.DUPLICATE, line.order_no, line.tracking,
+                                        line.carrier, message=f"订单 {line.order_no} 在第 {first} 行已出现"))
+            continue
+        seen[line.order_no] = line.line
+        outcome, case_id, message = _match(line.order_no, line.tracking, candidates.get(line.order_no, []))
+        checked.append(BulkShipLine(line.line, line.text, outcome, line.order_no, line.tracking, line.carrier,
+                                    case_id, message))
+    return checked
+
+
+def check_bulk_ship(session: Session, text: str, carrier: str | None = None) -> BulkShipReport:
+    """What a paste would do, line by line, without writing anything (the dialog's preview)."""
+    return BulkShipReport(tuple(_check_lines(session, text, carrier)), applied=False)
+
+
+def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | None = None,
+              author: str | None = None) -> BulkShipReport:
+    """Ship every line that matches one agreed reship, in one transaction; report every line.
+
+    Lines: order number, tracking number, optionally the carrier (else `carrier`). Lines that do
+    not match (or are malformed) are reported and skipped; the others are shipped together.
+    """
+    who = current_author() if author is None else author
+    when = at or Moment(now())
+    with db.transaction() as session:
+        lines = _check_lines(session, text, carrier)
+        context = RuleContext.load()
+        done: list[BulkShipLine] = []
+        for line in lines:
+            if line.outcome is not LineOutcome.READY or line.case_id is None or line.tracking is None:
+                done.append(line)
+                continue
+            case = load_case(session, line.case_id, None)
+            try:
+                ship_in_session(session, case, line.carrier, line.tracking, when, None, who, context)
+            except UserError as error:  # checked before any write of this line: nothing to undo
+                done.append(BulkShipLine(line.line, line.text, LineOutcome.INVALID, line.order_no, line.tracking,
+                                         line.carrier, line.case_id, error.message))
+                continue
+            done.append(BulkShipLine(line.line, line.text, LineOutcome.SHIPPED, line.order_no, line.tracking,
+                                     line.carrier, line.case_id, line.message))
+        return BulkShipReport(tuple(done), applied=True, changes=changes_in(session))
+

@@ -1,0 +1,80 @@
+"""What a unit of work wrote, by area of the app (core.op_changes), read off the rows it flushed.
+
+Listeners on the ledger's sessions (`tracked`, applied where store/database makes its session factory)
+note the tables of the objects each flush inserts, updates or deletes, and of the INSERT/UPDATE/DELETE
+statements run through the session; `changes_in(session)` gives the areas so far. Writes that bypass the
+session (a bulk upsert on the session's connection) say so with `mark_changed`. Every area noted also
+goes to the record a piece of work may have open on this thread (core.op_changes.recording: the
+window's runner learns what an operation changed, whoever wrote it). The table → area map is the one
+team mode's notices use too (store/change_notices), so one's own writes and other seats' refresh alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+
+from desktop_app.core.op_changes import Area, OpChanges, note_recorded
+
+# Which part of the app shows each table (the areas a window refreshes).
+AREA_OF_TABLE: dict[str, Area] = {
+    "orders": Area.ORDERS, "order_items": Area.ORDERS, "shops": Area.ORDERS,
+    "cases": Area.CASES, "audit_events": Area.CASES, "case_evidence": Area.CASES, "playbook_checks": Area.CASES,
+    "return_inspections": Area.CASES, "unmatched_parcels": Area.CASES,
+    "reships": Area.RESHIPS, "reship_items": Area.RESHIPS,
+    "carrier_claims": Area.CLAIMS, "claim_items": Area.CLAIMS, "claim_payouts": Area.CLAIMS,
+    "claim_evidence": Area.CLAIMS,
+    "deadlines": Area.DEADLINES,
+    "settings": Area.SETTINGS, "product_costs": Area.SETTINGS,
+}
+_KEY = "op_changes"
+
+
+def mark_changed(session: Session, *areas: Area) -> None:
+    """Note areas written beside the ORM (bulk statements on the session's connection)."""
+    session.info.setdefault(_KEY, set()).update(areas)
+    note_recorded(areas)
+
+
+def mark_tables_written(session: Session, *tables: str) -> None:
+    """Note tables written by statements the session's listeners do not see (a driver executemany)."""
+    areas = _areas_of_tables(tables)
+    if areas:
+        mark_changed(session, *areas)
+
+
+def changes_in(session: Session) -> OpChanges:
+    """The areas this session has written so far (flushed, or marked)."""
+    session.flush()
+    return OpChanges(frozenset(session.info.get(_KEY, ())))
+
+
+def tracked(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The session factory, its sessions noting what they write."""
+    event.listen(sessions, "after_flush", _note_flushed)
+    event.listen(sessions, "do_orm_execute", _note_statement)
+    return sessions
+
+
+def _areas_of_tables(names: Iterable[str]) -> list[Area]:
+    return [area for name in names if (area := AREA_OF_TABLE.get(name)) is not None]
+
+
+def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
+    tables = {getattr(type(row), "__tablename__", "") for row in chain(session.new, session.deleted)}
+    tables |= {getattr(type(row), "__tablename__", "") for row in session.dirty if session.is_modified(row)}
+    areas = _areas_of_tables(tables)
+    if areas:
+        mark_changed(session, *areas)
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table: Any = getattr(state.statement, "table", None)
+        areas = _areas_of_tables([getattr(table, "name", "")])
+        if areas:
+            mark_changed(state.session, *areas)
