@@ -34,7 +34,8 @@ def select_order(qtbot: QtBot, tab: OrdersTab, ledger: Ledger, order_no: str) ->
 def test_the_checkbox_marks_a_taobao_order_as_juhuasuan(qtbot: QtBot, ledger: Ledger) -> None:  # noqa: F811
     case_id = open_case(ledger.db, NewCase(
         Platform.TAOBAO, "3100000000000000002", CaseKind.REFUND_ONLY, CaseReason.LATE_SHIPMENT,
-        requested=Moment(at("2026-11-21 10:00")), milestones={"paid": Moment(at("2026-11-20 08:00"))}), author="测试")
+        requested=Moment(at("2026-11-21 10:00")), milestones={"paid": Moment(at("2026-11-20 08:00"))}),
+        author="测试").case_id
     open_case(ledger.db, NewCase(Platform.PDD, "250101-123456789012345", CaseKind.REFUND_ONLY), author="测试")
     tab = OrdersTab(ledger.context)
     qtbot.addWidget(tab)

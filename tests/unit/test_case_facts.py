@@ -41,19 +41,19 @@ def test_the_copies_equal_a_recompute_from_scratch_after_a_mixed_history(db: Dat
     day = now() - timedelta(days=6)
     # Typed before its order is imported: a placeholder without a courier; the import brings one.
     early = open_case(db, NewCase(Platform.TAOBAO, TAOBAO_ORDER, CaseKind.RESHIP, CaseReason.DAMAGED,
-                                  requested=Moment(day)), author="测")
+                                  requested=Moment(day)), author="测").case_id
     assert not import_files(db, [SAMPLES / "taobao_ExportOrderList.csv"]).refused
     reships.agree(db, early, at=Moment(day + timedelta(hours=3)), author="测")
     reships.ship(db, early, "中通快递", "78912345678901", at=Moment(day + timedelta(hours=20)), author="测")
 
     refund = open_case(db, NewCase(Platform.PDD, "261101-000000000001", CaseKind.REFUND_ONLY, CaseReason.LOST,
-                                   refund_fen=4500, requested=Moment(day)), author="测")
+                                   refund_fen=4500, requested=Moment(day)), author="测").case_id
     act_on_case(db, refund, CaseAction.REFUND, at=Moment(day + timedelta(hours=30)), author="测")
     act_on_case(db, refund, CaseAction.COMPLETE, at=Moment(day + timedelta(hours=5)), author="测")  # back-dated
     undo_last_step(db, refund, author="测")  # taken back: the latest action still counts, as before
 
     kind = open_case(db, NewCase(Platform.JD, "300000000005", CaseKind.RETURN_REFUND, CaseReason.QUALITY,
-                                 refund_fen=3000, requested=Moment(day)), author="测")
+                                 refund_fen=3000, requested=Moment(day)), author="测").case_id
     act_on_case(db, kind, CaseAction.AGREE_RETURN, at=Moment(day + timedelta(hours=2)), author="测")
     change_case_kind(db, kind, CaseKind.REFUND_ONLY, author="测")
     set_case_costs(db, kind, CaseCosts(postage_back_fen=800, written_off_fen=1200), author="测")

@@ -95,7 +95,7 @@ def test_a_campaign_that_names_an_unknown_timer_or_key_is_refused(tmp_path: Path
 def a_taobao_case(db: Database, order_no: str = "3100000000000000001") -> int:
     return open_case(db, NewCase(Platform.TAOBAO, order_no, CaseKind.REFUND_ONLY, CaseReason.LATE_SHIPMENT,
                                  requested=Moment(at("2026-11-21 10:00")),
-                                 milestones={"paid": Moment(at("2026-11-20 08:00"))}), author="测试")
+                                 milestones={"paid": Moment(at("2026-11-20 08:00"))}), author="测试").case_id
 
 
 def test_marking_an_order_recomputes_its_cases_and_writes_the_audit_log(db: Database) -> None:

@@ -31,8 +31,8 @@ def cases(db: Database) -> list[int]:
     for n in range(5):
         number = f"26111{n}-1"
         add_order(db, "pdd", number, f"客户{n}", f"1507161{n:04d}", "儿童保温杯")
-        ids.append(open_case(db, NewCase(Platform.PDD, number, CaseKind.RESHIP, refund_fen=100 * (5 - n))))
-    ids.append(open_case(db, NewCase(Platform.PDD, "261113-1", CaseKind.REFUND_ONLY, refund_fen=50)))
+        ids.append(open_case(db, NewCase(Platform.PDD, number, CaseKind.RESHIP, refund_fen=100 * (5 - n))).case_id)
+    ids.append(open_case(db, NewCase(Platform.PDD, "261113-1", CaseKind.REFUND_ONLY, refund_fen=50)).case_id)
     add_order(db, "pdd", "261119-1", "别人", "13900000000", "陶瓷马克杯")
     open_case(db, NewCase(Platform.PDD, "261119-1", CaseKind.RESHIP))
     return ids

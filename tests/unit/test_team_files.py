@@ -45,7 +45,7 @@ def test_another_seat_sees_opens_and_prints_the_files_one_seat_added(
         seal = tmp_path / "公章.png"
         seal.write_bytes(PNG)
         case_id = open_case(db, NewCase(Platform.PDD, "261101-555", CaseKind.RESHIP, CaseReason.DAMAGED),
-                            author="小李")
+                            author="小李").case_id
         add_case_evidence(db, case_id, [photo, photo], author="小李")  # the same file twice: two entries
         save_shop_profile(db, ShopProfile(name="好物小店"), seal_source=seal)
         with db.reading() as session:
@@ -91,7 +91,7 @@ def test_a_file_too_large_for_the_team_ledger_is_refused_and_nothing_is_kept(
         home = seat(monkeypatch, tmp_path / "home")
         big = tmp_path / "录屏.mp4"
         big.write_bytes(b"x" * 11)
-        case_id = open_case(db, NewCase(Platform.PDD, "1", CaseKind.RESHIP, CaseReason.DAMAGED), author="小李")
+        case_id = open_case(db, NewCase(Platform.PDD, "1", CaseKind.RESHIP, CaseReason.DAMAGED), author="小李").case_id
         with pytest.raises(Exception, match="文件太大"):
             add_case_evidence(db, case_id, [big], author="小李")
         with db.reading() as session:

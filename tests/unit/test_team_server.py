@@ -99,7 +99,7 @@ def test_migrate_to_carries_evidence_files_and_the_seal_for_every_seat(
     seal.write_bytes(png)
     local = open_database(db_path)
     try:
-        case_id = open_case(local, NewCase(Platform.PDD, "2", CaseKind.RESHIP), author="店主")
+        case_id = open_case(local, NewCase(Platform.PDD, "2", CaseKind.RESHIP), author="店主").case_id
         add_case_evidence(local, case_id, [photo, photo], author="店主")
         save_shop_profile(local, ShopProfile(name="好物小店"), seal_source=seal)
         with local.reading() as session:
@@ -147,7 +147,7 @@ def test_a_seat_renamed_while_running_is_announced_under_its_new_name(pg_url: st
     db = open_database(pg_url, seat=lambda: name[0])
     listener = ChangeListener(parse_location(pg_url))
     try:
-        case_id = open_case(db, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP))
+        case_id = open_case(db, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP)).case_id
         assert {n.seat for n in listener.wait(5)} == {"小王"}
         name[0] = "夜班 小张"  # the same pooled connection, renamed
         act_on_case(db, case_id, CaseAction.AGREE_RESHIP)
