@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, type_coerce
+from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
 
 _from_iso = datetime.fromisoformat
@@ -38,20 +39,23 @@ def stored_time(value: Any) -> datetime:
     return value.astimezone(UTC)
 
 
-def fetch_raw(session: Session, statement: Select[Any]) -> list[Any]:
+def fetch_raw(session: Session, statement: ClauseElement) -> list[Any]:
     """All rows of `statement` as the DBAPI driver returns them, in the session's transaction.
 
-    A recompute's bulk reads move a few hundred thousand rows; building SQLAlchemy Row objects and
-    running per-value type processing for them costs about as much as SQLite's own work, so the
-    statement (still built with Core, still dialect-neutral) runs on the session's own DBAPI
-    connection. Values come back raw: text or native datetimes, 0/1 or booleans.
+    A recompute's bulk reads move a few hundred thousand rows, the dashboard's tens of thousands;
+    building SQLAlchemy Row objects and running per-value type processing for them costs about as
+    much as SQLite's own work, so the statement (still built with Core, still dialect-neutral) runs on
+    the session's own DBAPI connection. Parameters are converted by their types (a time as the
+    column stores it); values come back raw: text or native datetimes, 0/1 or booleans.
     """
     connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params: Any = compiled.params
-    if any(isinstance(value, datetime) for value in params.values()):
-        # Parameters skip the column types here; a datetime would reach the driver unconverted.
-        raise TypeError("fetch_raw is for statements filtered by ids and flags, not by times")
+    dialect = connection.dialect
+    compiled: Any = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = dict(compiled.params)
+    for name, bind in compiled.binds.items():
+        process = bind.type.bind_processor(dialect)
+        if process is not None and name in params:
+            params[name] = process(params[name])
     if compiled.positiontup is not None:
         params = tuple(params[name] for name in compiled.positiontup)
     cursor = connection.connection.cursor()

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ClauseElement, ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, OrderItem
+from desktop_app.store.raw_reads import fetch_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,28 +132,6 @@ _MERCHANT = ResponsibleParty.MERCHANT.value
 _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
 
 
-def _driver_rows(session: Session, statement: ClauseElement) -> list[Any]:
-    """The rows of `statement` as the DBAPI driver returns them (ints, text; 0/1 for booleans on SQLite),
-    parameters converted by their types. Building a SQLAlchemy Row per row cost more than SQLite's own
-    work for the 59,000 times to resolve of a year (measured)."""
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled: Any = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params: Any = dict(compiled.params)
-    for name, bind in compiled.binds.items():
-        process = bind.type.bind_processor(dialect)
-        if process is not None and name in params:
-            params[name] = process(params[name])
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def case_groups(session: Session, scope: ReportScope, moment: datetime, timers: bool = True) -> list[CaseGroup]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
     responsible, open), read from `ix_cases_report` alone, already in group order. `timers=False`
@@ -173,7 +152,7 @@ def case_groups(session: Session, scope: ReportScope, moment: datetime, timers: 
     ).where(*case_conditions(scope)).group_by(*keys)
     return [
         CaseGroup(str(kind), str(platform), reason, responsible, bool(is_open), *(int(v) for v in rest))
-        for platform, kind, reason, responsible, is_open, *rest in _driver_rows(session, stmt)
+        for platform, kind, reason, responsible, is_open, *rest in fetch_raw(session, stmt)
     ]
 
 
@@ -190,7 +169,7 @@ def carrier_cases(session: Session, scope: ReportScope) -> dict[str, tuple[int, 
                func.count(case((Case.reason == _DAMAGED, 1), else_=None)))
         .where(*case_conditions(scope)).group_by(carrier)
     )
-    return {str(c): (int(n), int(lost), int(damaged)) for c, n, lost, damaged in _driver_rows(session, stmt)}
+    return {str(c): (int(n), int(lost), int(damaged)) for c, n, lost, damaged in fetch_raw(session, stmt)}
 
 
 def case_cost(cases: type[Case] | Any = Case) -> ColumnElement[int]:
@@ -291,7 +270,7 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
     """Per platform, the overdue open timers of the cases in scope whose open timers fall on both sides
     of the moment (the case row's counts cannot tell how many of theirs are past it): those cases from
     `ix_cases_report`, then their deadlines by case."""
-    platforms = dict(_driver_rows(session, select(Case.id, Case.platform).where(
+    platforms = dict(fetch_raw(session, select(Case.id, Case.platform).where(
         *case_conditions(scope), Case.open_due_first < moment, Case.open_due_last >= moment)))
     found: dict[str, int] = {}
     ids = sorted(platforms)
@@ -313,7 +292,7 @@ def resolve_times(session: Session, scope: ReportScope) -> list[tuple[str, int]]
     medians need the values; read from `ix_cases_report` alone."""
     stmt = select(Case.platform, Case.resolve_seconds).where(
         *case_conditions(scope), Case.is_open.is_(False), Case.resolve_seconds.is_not(None))
-    return _driver_rows(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 # --- products and couriers ----------------------------------------------------------------------
