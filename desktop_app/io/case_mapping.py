@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
     CaseProfileError,
@@ -32,9 +31,9 @@ from desktop_app.io.import_errors import RowError
 from desktop_app.io.import_profiles import normalize_header
 from desktop_app.io.sheet_header import header_index
 from desktop_app.io.user_profiles import (
-    MAX_LABEL_LENGTH,
     MappingInvalid,
     clean_label,
+    name_and_platform_problems,
     profile_id_for,
     profile_toml,
     write_profile_file,
@@ -141,16 +140,7 @@ def shipped_case_profile_for(headers: Sequence[str]) -> CaseProfile | None:
 
 def check_case_mapping(mapping: CaseMapping) -> list[str]:
     """Everything wrong with a mapping, in Chinese; empty when it can be saved."""
-    problems: list[str] = []
-    label = clean_label(mapping.label)
-    if not label:
-        problems.append("请填写方案名称（例如“ERP售后单”）")
-    elif len(label) > MAX_LABEL_LENGTH:
-        problems.append(f"方案名称太长：最多 {MAX_LABEL_LENGTH} 个字")
-    try:
-        Platform(mapping.platform)
-    except ValueError:
-        problems.append(f"无法识别的平台“{mapping.platform}”")
+    problems = name_and_platform_problems(mapping.label, mapping.platform, "ERP售后单")
     unknown = [name for name in mapping.columns if name not in CASE_FIELDS_BY_NAME]
     if unknown:
         problems.append(f"未知的字段：{'、'.join(unknown)}")

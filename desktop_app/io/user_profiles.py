@@ -420,18 +420,24 @@ def check_columns(columns: Sequence[SheetColumn], chosen: Mapping[str, int | Non
     return problems
 
 
-def check_mapping(mapping: ColumnMapping) -> list[str]:
-    """Everything wrong with a mapping, in Chinese; empty when it can be saved."""
+def name_and_platform_problems(label: str, platform: str, example: str) -> list[str]:
+    """What is wrong with a saved mapping's name and platform (orders' and after-sales' alike)."""
     problems: list[str] = []
-    label = clean_label(mapping.label)
-    if not label:
-        problems.append("请填写方案名称（例如“某某供应商发货表”）")
-    elif len(label) > MAX_LABEL_LENGTH:
+    cleaned = clean_label(label)
+    if not cleaned:
+        problems.append(f"请填写方案名称（例如“{example}”）")
+    elif len(cleaned) > MAX_LABEL_LENGTH:
         problems.append(f"方案名称太长：最多 {MAX_LABEL_LENGTH} 个字")
     try:
-        Platform(mapping.platform)
+        Platform(platform)
     except ValueError:
-        problems.append(f"无法识别的平台“{mapping.platform}”")
+        problems.append(f"无法识别的平台“{platform}”")
+    return problems
+
+
+def check_mapping(mapping: ColumnMapping) -> list[str]:
+    """Everything wrong with a mapping, in Chinese; empty when it can be saved."""
+    problems = name_and_platform_problems(mapping.label, mapping.platform, "某某供应商发货表")
     if mapping.layout not in MAPPABLE_LAYOUTS:
         problems.append("请选择每行是一个订单还是一个商品")
     unknown = [name for name in mapping.columns if name not in FIELDS_BY_NAME]
