@@ -63,7 +63,10 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     from desktop_app.store.database import open_database
     from desktop_app.ui.background import BackgroundRunner
     from desktop_app.ui.context import AppContext
-    from desktop_app.ui.dashboard_tab import DashboardTab
+    try:  # the ui rooms (this code) or the flat ui/ of an older checkout
+        from desktop_app.ui.dashboard.dashboard_tab import DashboardTab
+    except ImportError:
+        from desktop_app.ui.dashboard_tab import DashboardTab  # type: ignore[no-redef]
 
     app = QApplication([])
     runner = BackgroundRunner()
