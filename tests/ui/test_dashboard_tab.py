@@ -136,3 +136,11 @@ def test_claims_older_than_the_days_chosen_are_listed(qtbot: QtBot, window: Main
                     timeout=10000)
     wait_idle(qtbot, window)
     assert rows_of(tab.claims)[0][4] == "超过 3 天、缺少证据"
+
+
+def test_the_dashboard_opens_on_the_last_30_days(window: MainWindow) -> None:
+    """Early in a month 本月 would show almost nothing: the tab opens on the last 30 days."""
+    tab = window.dashboard_tab
+    today = now().date()
+    assert tab.quick.currentData() == "30d"
+    assert tab.first.date().toPython() == today - timedelta(days=29) and tab.last.date().toPython() == today

@@ -172,7 +172,8 @@ class DashboardTab(BaseTab):
         bar.addWidget(self.shop)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
-        self._set_quick("month")
+        # The last 30 days, not this month: early in a month 本月 shows almost nothing.
+        self._set_quick("30d")
         self.quick.currentIndexChanged.connect(lambda _i: self._set_quick(self.quick.currentData()))
         for edit in (self.first, self.last):
             edit.dateChanged.connect(self._dates_edited)
