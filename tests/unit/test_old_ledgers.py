@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import run
+from desktop_app.store.case_facts import recompute_case_facts, stored_case_facts
 from desktop_app.store.database import KNOWN_REVISIONS, head_revision, open_database
 from tests.fixtures.ledgers.make_ledgers import RELEASES
 
@@ -64,6 +65,14 @@ def test_an_old_ledger_upgrades_with_its_data(ledger: Path, tmp_path: Path, caps
     assert after.pop("revision") == head_revision()
     before.pop("revision")
     assert after == before
+
+    # What 0007_dash filled in for the dashboard equals a recompute of those columns from scratch.
+    db = open_database(path)
+    with db.transaction() as session:
+        filled = stored_case_facts(session)
+        recompute_case_facts(session)
+        assert stored_case_facts(session) == filled and any(f[0] for f in filled.values())  # timers met
+    db.close()
 
     # The upgraded file is used as usual: found by the receiver's name, shown, acted on.
     assert run(["case", "list", "--search", "梁军桐", "--json", "--db", str(path)]) == 0

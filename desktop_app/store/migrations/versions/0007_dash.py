@@ -20,8 +20,8 @@ by the writers (see `store/case_facts.py` for which writer keeps which):
 `ix_cases_report` grows into a covering index for the dashboard's one pass over the cases of a period
 (group keys first, then what the pass reads), so that pass never reads a table row nor sorts.
 
-Existing rows are filled in: counts and due times by correlated subqueries, the courier from the
-order, the seconds in Python (no dialect's date arithmetic). Migrations are frozen copies of the
+Existing rows are filled in: counts and due times from one grouped read of the deadlines, the
+courier from the order, the seconds in Python (no dialect's date arithmetic). Migrations are frozen copies of the
 schema: they spell out columns and never import models.
 """
 
@@ -58,11 +58,6 @@ events = sa.table('audit_events', sa.column('case_id', sa.Integer), sa.column('s
                   sa.column('kind', sa.String), sa.column('at', sa.DateTime))
 
 
-def _timers(value: sa.ColumnElement[Any], status: str) -> sa.ScalarSelect[Any]:
-    return (sa.select(value).where(deadlines.c.case_id == cases.c.id, deadlines.c.claim_id.is_(None),
-                                   deadlines.c.status == status).scalar_subquery())
-
-
 def _seconds(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds())
 
@@ -78,13 +73,29 @@ def upgrade() -> None:
     op.add_column('cases', sa.Column('resolve_seconds', sa.Integer(), nullable=True))
     op.drop_index('ix_cases_report', table_name='cases')  # rebuilt wider after the fill
     bind = op.get_bind()
-    count = sa.func.count()
     bind.execute(sa.update(cases).values(
-        carrier=sa.select(orders.c.carrier).where(orders.c.id == cases.c.order_id).scalar_subquery(),
-        met_timers=_timers(count, 'met'), missed_timers=_timers(count, 'missed'),
-        open_timers=_timers(count, 'open'), open_due_first=_timers(sa.func.min(deadlines.c.due_at), 'open'),
-        open_due_last=_timers(sa.func.max(deadlines.c.due_at), 'open'),
-    ))
+        carrier=sa.select(orders.c.carrier).where(orders.c.id == cases.c.order_id).scalar_subquery()))
+    # The timers of every case in one grouped read, written back by executemany: five correlated
+    # subqueries per case ran for more than eight minutes on a million cases.
+    grouped = bind.execute(
+        sa.select(deadlines.c.case_id, deadlines.c.status, sa.func.count(),
+                  sa.func.min(deadlines.c.due_at), sa.func.max(deadlines.c.due_at))
+        .where(deadlines.c.case_id.is_not(None), deadlines.c.claim_id.is_(None),
+               deadlines.c.status.in_(('met', 'missed', 'open')))
+        .group_by(deadlines.c.case_id, deadlines.c.status)
+    )
+    facts: dict[int, dict[str, Any]] = {}
+    for case_id, status, number, first, last in grouped:
+        fact = facts.setdefault(case_id, {'cid': case_id, 'met': 0, 'missed': 0, 'open': 0, 'first': None,
+                                          'last': None})
+        fact[status] = number
+        if status == 'open':
+            fact['first'], fact['last'] = first, last
+    if facts:
+        bind.execute(sa.update(cases).where(cases.c.id == sa.bindparam('cid')).values(
+            met_timers=sa.bindparam('met'), missed_timers=sa.bindparam('missed'), open_timers=sa.bindparam('open'),
+            open_due_first=sa.bindparam('first'), open_due_last=sa.bindparam('last'),
+        ), list(facts.values()))
     last_action = (
         sa.select(events.c.case_id, sa.func.max(events.c.at).label('at'))
         .where(events.c.subject == 'case', events.c.kind == 'action', events.c.case_id.is_not(None))
