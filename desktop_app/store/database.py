@@ -89,6 +89,11 @@ def _upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+        else:
+            # Python's sqlite3 opens a transaction before DML only: without this the DDL of each step
+            # committed by itself, and an upgrade stopped half-way (killed, a step failing) left a
+            # ledger no version can open. All steps are now one transaction, as on PostgreSQL.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(alembic_config(conn), "head")
 
 

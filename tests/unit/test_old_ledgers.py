@@ -86,3 +86,24 @@ def test_an_old_ledger_upgrades_with_its_data(ledger: Path, tmp_path: Path, caps
     assert run(["case", "act", "1", "complete", "--db", str(path)]) == 0
     assert run(["claim", "list", "--json", "--db", str(path)]) == 0
     capsys.readouterr()
+
+
+def test_an_upgrade_that_fails_half_way_leaves_the_ledger_as_it_was(tmp_path: Path) -> None:
+    """Every step of an upgrade is one transaction: here 0007_timers fails (its column is already
+    there) after 0007_files and 0007_search ran; the file is left exactly at 0006 and still opens
+    once the obstacle is gone."""
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copy(LEDGERS / "ledger_0006.sqlite3", path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE orders ADD COLUMN campaign VARCHAR(32)")
+    before = snapshot(path)
+    with pytest.raises(Exception, match="campaign"):
+        open_database(path)
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "shared_files" not in tables  # 0007_files rolled back with the rest
+    assert snapshot(path) == before
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE orders DROP COLUMN campaign")
+    open_database(path).close()
+    assert snapshot(path)["revision"] == head_revision()
