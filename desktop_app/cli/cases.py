@@ -15,6 +15,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
+from desktop_app.store.case_queries import case_row
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
@@ -144,8 +145,6 @@ def _add(args: argparse.Namespace) -> int:
     try:
         case_id = open_case(db, new).case_id
         if args.json:
-            from desktop_app.store.case_queries import case_row
-
             with db.reading() as session:
                 print_json(case_json(case_row(session, case_id)))
         else:

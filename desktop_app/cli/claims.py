@@ -23,7 +23,7 @@ from desktop_app.core.claims import (
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform
-from desktop_app.store.claim_rows import ClaimDetail, ClaimRow, ClaimSums, ClaimTotals
+from desktop_app.store.claim_rows import ClaimDetail, ClaimRow, ClaimSums, ClaimTotals, claim_detail
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -168,8 +168,6 @@ def _add(args: argparse.Namespace) -> int:
             follow_up_at=follow_up,
         ))
         if args.json:
-            from desktop_app.store.claim_rows import claim_detail
-
             with db.reading() as session:
                 print_json(detail_json(claim_detail(session, claim_id)))
         else:
@@ -292,8 +290,6 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from desktop_app.store.claim_rows import claim_detail
-
     db = open_db(args)
     try:
         with db.reading() as session:
@@ -428,8 +424,6 @@ def _cleared(text: str | None) -> bool:
 
 def _ticket(args: argparse.Namespace) -> int:
     from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
-    from desktop_app.store.claim_rows import claim_detail
-
     given = (args.number, args.contact_level, args.contact, args.reported_at)
     if all(value is None for value in given):
         raise CommandError("请至少给出 --number、--contact-level、--contact、--reported-at 中的一项")

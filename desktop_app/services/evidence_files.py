@@ -54,12 +54,18 @@ def local_file(session: Session, stored_path: str) -> Path:
     if not path.is_file() and files_are_shared(session):
         content = file_content(session, stored_path)
         if content is not None:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            partial = path.with_name(path.name + f".{os.getpid()}.part")
-            partial.write_bytes(content)
-            partial.chmod(0o600)
-            partial.replace(path)
+            write_whole(path, content)
     return path
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write a file the owner alone can read, whole or not at all (another process may be reading
+    the same cache: it sees the old state or the new file, never half of it)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = path.with_name(path.name + f".{os.getpid()}.part")
+    partial.write_bytes(content)
+    partial.chmod(0o600)
+    partial.replace(path)
 
 
 def forget_file(session: Session, stored_path: str) -> Path | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import ShopProfile
-from desktop_app.services.evidence_files import files_home, local_file
+from desktop_app.services.evidence_files import files_home, local_file, write_whole
 from desktop_app.store.database import Database
 from desktop_app.store.models import Setting, Shop
 from desktop_app.store.shared_files import files_are_shared, keep_file
@@ -119,10 +118,7 @@ def place_seal(session: Session, stored: str, data: bytes) -> str:
     on a team ledger). Same content, same name: choosing the same file twice copies once."""
     target = files_home(session) / stored
     if not target.exists():
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = target.with_name(target.name + f".{os.getpid()}.part")
-        partial.write_bytes(data)
-        partial.replace(target)
+        write_whole(target, data)
     if files_are_shared(session):
         keep_file(session, stored, data)
     return stored

@@ -31,17 +31,15 @@ class Column(Generic[RowT]):
 
 
 class RowTableModel(QAbstractTableModel, Generic[RowT]):
-    """Columns over rows; subclasses say how many rows there are and hand one out."""
+    """Columns over rows; each kind of rows (ListTableModel, PagedTableModel) defines how many rows
+    there are (`row_count()`) and hands one out (`row_object(n)`, None while its page is read)."""
+
+    row_count: Callable[[], int]
+    row_object: Callable[[int], RowT | None]
 
     def __init__(self, columns: Sequence[Column[RowT]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-
-    def row_count(self) -> int:
-        raise NotImplementedError
-
-    def row_object(self, row: int) -> RowT | None:
-        raise NotImplementedError
 
     def missing(self, role: int) -> Any:
         """What a cell shows while its row is not here (a page being read)."""
