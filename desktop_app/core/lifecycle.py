@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core.claims import claim_event_title
 from desktop_app.core.errors import ActionNotAllowed
 from desktop_app.core.vocabulary import CaseKind, LabelledEnum, register_labels
 
@@ -274,8 +275,6 @@ _EVENT_KIND_LABELS = {"created": "新建售后单", "note": "备注", "edit": "�
 def event_title(event: object) -> str:
     """What a timeline line says happened: the action, the milestone, or the kind of entry."""
     if getattr(event, "subject", "case") == "claim":
-        from desktop_app.core.claims import claim_event_title
-
         return claim_event_title(event)
     action = getattr(event, "action", None)
     if action:

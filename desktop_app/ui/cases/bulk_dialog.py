@@ -49,6 +49,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 NOTE = "note"  # the combo's entry for "add the same note"
 RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
@@ -133,12 +134,9 @@ class BulkActionDialog(QDialog):
         self.result_list = QListWidget()
         self.result_list.setObjectName("bulk_results")
         layout.addWidget(self.result_list, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = add_ok_cancel(self, layout, self.run)
         self.run_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.run_button.setText(self.tr("执行"))
-        self.buttons.accepted.connect(self.run)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self.action.currentIndexChanged.connect(self.preview)
         self.progressed.connect(self._show_progress)
 

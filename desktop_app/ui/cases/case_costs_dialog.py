@@ -28,6 +28,7 @@ from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 
 class CaseCostsDialog(QDialog):
@@ -65,12 +66,8 @@ class CaseCostsDialog(QDialog):
         form.addRow(self.tr("货损（成本价，元）"), written_off_row)
         form.addRow(self.tr("平台处罚（元）"), self.penalty)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        self.buttons = add_ok_cancel(self, layout, self.save, self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self._load()
 
     def _money_field(self, name: str, hint: str) -> QLineEdit:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from desktop_app.services.cases import CaseEdit
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
 # Actions that end or refuse something: ask for a reason and confirm.
@@ -59,11 +59,7 @@ class ActionDialog(QDialog):
             warning.setWordWrap(True)
             warning.setStyleSheet(f"color:{OVERDUE.name()}")
             layout.addWidget(warning)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(labels.action(action))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self._accept, labels.action(action))
         self._action = action
 
     def _accept(self) -> None:
@@ -106,10 +102,7 @@ class EditCaseDialog(QDialog):
         self.platform_case_no = QLineEdit(d.platform_case_no or "")
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self._accept)
         self.edit: CaseEdit | None = None
 
     def _accept(self) -> None:

@@ -20,6 +20,7 @@ from desktop_app.core.lifecycle import CaseStatus, change_kind
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.ui import labels
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 
 class ChangeKindDialog(QDialog):
@@ -50,12 +51,9 @@ class ChangeKindDialog(QDialog):
         self.outcome.setObjectName("kind_outcome")
         self.outcome.setWordWrap(True)
         layout.addWidget(self.outcome)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = add_ok_cancel(self, layout, self.accept)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("更改"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self.kind.currentIndexChanged.connect(self._preview)
         self._preview()
 

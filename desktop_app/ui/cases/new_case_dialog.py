@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -134,11 +134,7 @@ class NewCaseDialog(QDialog):
         form.addRow(self.tr("说明"), self.note)
         layout.addWidget(case_box)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = add_ok_cancel(self, layout, self.submit, self.tr("保存"))
 
         self.picker.found.connect(self._show_results)
         self.picker.cleared.connect(self.results_hint.clear)

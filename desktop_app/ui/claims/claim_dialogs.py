@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from desktop_app.services.claims import ClaimEdit
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -109,11 +109,7 @@ class ClaimActionDialog(QDialog):
         self.note.setPlaceholderText(self.tr("网点、联系人、对方说法……（可选）"))
         form.addRow(self.tr("备注"), self.note)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(labels.label(action))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self._accept, labels.label(action))
         self.amount_fen: int | None = None
 
     @property
@@ -182,10 +178,7 @@ class FollowUpDialog(QDialog):
         self.note.setPlaceholderText(self.tr("原因（可选）"))
         form.addRow(self.tr("备注"), self.note)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self.accept)
 
     def value(self) -> datetime | None:
         if self.clear.isChecked():
@@ -220,10 +213,7 @@ class EditClaimDialog(QDialog):
         self.description.setFixedHeight(70)
         form.addRow(self.tr("说明"), self.description)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self._accept)
         self.edit: ClaimEdit | None = None
 
     def _accept(self) -> None:
@@ -265,10 +255,7 @@ class LinkDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#777")
         layout.addWidget(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self.accept)
 
     def case_id(self) -> int | None:
         return self.case.value() or None

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from desktop_app.core.clock import CHINA, now
 from desktop_app.services.claim_details import ClaimTicket
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 
 class ClaimTicketDialog(QDialog):
@@ -61,11 +61,7 @@ class ClaimTicketDialog(QDialog):
         self.reported_known.toggled.connect(self.reported.setEnabled)
         form.addRow(self.reported_known, self.reported)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self.accept, self.tr("保存"))
 
     def ticket(self) -> ClaimTicket:
         level = self.level.currentData()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
@@ -36,6 +35,7 @@ from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -120,11 +120,7 @@ class NewClaimDialog(QDialog):
         form.addRow(self.tr("说明"), self.description)
         layout.addWidget(claim_box)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = add_ok_cancel(self, layout, self.submit, self.tr("保存"))
 
         self.picker.found.connect(self._show_results)
         self.picker.chosen.connect(self.choose_order)

@@ -36,6 +36,7 @@ from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.services.reship_records import MAX_QUANTITY, ReshipItemRow, clean_items
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_now_qt, qt_to_moment
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 
 def case_title(row: ReshipRow) -> str:
@@ -99,12 +100,9 @@ class DecisionDialog(QDialog):
         layout.addLayout(form)
         self.error = _error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = add_ok_cancel(self, layout, self._accept)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
     def note_text(self) -> str:
         return self.note.toPlainText().strip()
@@ -146,12 +144,9 @@ class ShipDialog(QDialog):
         layout.addLayout(form)
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = add_ok_cancel(self, layout, self._accept)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("已发出"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.tracking.setFocus()
         self.values: tuple[str, str, Moment | None, str] | None = None
         # A scanned number names its carrier (YT… 圆通速递, SF… 顺丰速运): fill it in unless one was chosen.
@@ -215,11 +210,8 @@ class ItemsDialog(QDialog):
         layout.addLayout(tools)
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = add_ok_cancel(self, layout, self._accept)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.items: list[ReshipItemRow] | None = None
 
     def add_row(self, item: ReshipItemRow | None = None) -> int:
@@ -298,12 +290,9 @@ class PromiseDialog(QDialog):
         layout.addLayout(form)
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = add_ok_cancel(self, layout, self._accept)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("记录"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.order_no.setFocus()
 
     def values(self) -> tuple[Platform, str, CaseReason, Moment | None, str]:

@@ -26,6 +26,7 @@ from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
@@ -80,13 +81,10 @@ class PasteDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         layout.addWidget(self.summary)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = add_ok_cancel(self, layout, self.apply)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("录入"))
         self.ok_button.setEnabled(False)
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)

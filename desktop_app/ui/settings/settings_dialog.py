@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPushButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.settings.theme import THEME_KEY, THEMES, apply_theme, theme
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 LANGUAGES = (("zh_CN", "简体中文"), ("en", "English"))
 LANGUAGE_KEY = "ui/language"
@@ -62,10 +62,7 @@ class SettingsDialog(QDialog):
         note = QLabel(self.tr("语言在重新启动程序后生效。"))
         note.setStyleSheet("color:#666")
         layout.addWidget(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_ok_cancel(self, layout, self._save)
 
     # --- theme (its own section: the row, and its saving in `_save_theme`) -------------------
     def _add_theme_row(self, form: QFormLayout) -> None:
