@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseImportResult
 
@@ -41,11 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _import_cases(args: argparse.Namespace) -> int:
     from desktop_app.services.case_import import import_cases
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         result = import_cases(db, args.files, platform=args.platform)
-    finally:
-        db.close()
     _print(args, result)
     return result.exit_code
 

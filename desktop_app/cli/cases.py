@@ -8,14 +8,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.arguments import list_limit, record_id
-from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.case_filters import add_case_filter_options, case_filter
+from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
-from desktop_app.store.case_queries import case_row
+from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
@@ -61,14 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.set_defaults(handler=_add)
 
     lst = sub.add_parser("list", help="列出售后单")
-    lst.add_argument("--platform", help="平台")
-    lst.add_argument("--kind", help="类型")
-    lst.add_argument("--status", help="状态：" + " ".join(s.value for s in CaseStatus))
-    lst.add_argument("--reason", help="原因")
-    lst.add_argument("--search", help="搜索订单号、收货人、手机（含后四位）、物流单号、商品")
-    state = lst.add_mutually_exclusive_group()
-    state.add_argument("--open", action="store_true", help="只列未结束的")
-    state.add_argument("--closed", action="store_true", help="只列已结束的")
+    add_case_filter_options(lst, "列")
     lst.add_argument("--limit", type=list_limit, default=1000, help="最多列出几条（默认 1000）")
     add_db_option(lst)
     add_json_option(lst)
@@ -141,16 +135,13 @@ def _add(args: argparse.Namespace) -> int:
         requested=_moment(args.requested_at, "申请时间"), signed=_moment(args.signed_at, "签收时间"),
         milestones=milestones, actions=actions, receiver=args.receiver, phone=args.phone,
     )
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         case_id = open_case(db, new).case_id
         if args.json:
             with db.reading() as session:
                 print_json(case_json(case_row(session, case_id)))
         else:
             print(case_id)
-    finally:
-        db.close()
     return 0
 
 
@@ -179,22 +170,9 @@ def case_json(row: CaseRow) -> dict[str, Any]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from desktop_app.store.case_queries import CaseFilter, CaseOrder, OpenState, case_rows
-
-    f = CaseFilter(
-        search=args.search or "",
-        platforms=frozenset({Platform.parse(args.platform).value}) if args.platform else frozenset(),
-        kind=CaseKind.parse(args.kind).value if args.kind else None,
-        status=CaseStatus.parse(args.status).value if args.status else None,
-        reason=CaseReason.parse(args.reason).value if args.reason else None,
-        open_state=OpenState.OPEN if args.open else OpenState.CLOSED if args.closed else OpenState.ALL,
-    )
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
-    finally:
-        db.close()
+    f = case_filter(args)
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
     if args.json:
         print_json([case_json(r) for r in rows])
         return 0
@@ -242,14 +220,8 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from desktop_app.store.case_queries import case_detail
-
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            d = case_detail(session, args.id)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        d = case_detail(session, args.id)
     if args.json:
         print_json(detail_json(d))
         return 0
@@ -285,14 +257,11 @@ def _act(args: argparse.Namespace) -> int:
     action = CaseAction.parse(args.action)
     at = _moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if len(ids) == 1:
             status = _act_on_one(db, ids[0], action, args.note, at, parcel)
         else:
             results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel)
-    finally:
-        db.close()
     if len(ids) == 1:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
@@ -329,14 +298,11 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
     if args.at or args.carrier or args.tracking:
         raise UserError(f"{CHANGE_KIND} 只接受 --kind 和 --note")
     kind = CaseKind.parse(args.kind)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if len(ids) == 1:
             status = change_case_kind(db, ids[0], kind, note=args.note).status
         else:
             results = change_kind_of_cases(db, ids, kind, note=args.note)
-    finally:
-        db.close()
     if len(ids) == 1:
         if args.json:
             print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})
@@ -377,11 +343,8 @@ def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None
 def _undo(args: argparse.Namespace) -> int:
     from desktop_app.services.cases import undo_last_step
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         undone = undo_last_step(db, args.id)
-    finally:
-        db.close()
     if args.json:
         print_json({"id": args.id, "undone": undone.title, "status": undone.status.value})
     else:
@@ -392,9 +355,6 @@ def _undo(args: argparse.Namespace) -> int:
 def _note(args: argparse.Namespace) -> int:
     from desktop_app.services.cases import add_note
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         add_note(db, args.id, args.text)
-    finally:
-        db.close()
     return 0

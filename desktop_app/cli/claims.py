@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,
@@ -155,8 +155,7 @@ def _add(args: argparse.Namespace) -> int:
     declared = _fen(args.declared, "保价金额")
     at = _moment(args.at, "登记时间")
     follow_up = _follow_up_time(args.follow_up)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         with db.reading() as session:
             if args.order:
                 order_id = find_order(session, args.order, platform).id
@@ -172,8 +171,6 @@ def _add(args: argparse.Namespace) -> int:
                 print_json(detail_json(claim_detail(session, claim_id)))
         else:
             print(claim_id)
-    finally:
-        db.close()
     return 0
 
 
@@ -229,13 +226,9 @@ def _list(args: argparse.Namespace) -> int:
         open_state=OpenState.OPEN if args.open else OpenState.CLOSED if args.closed else OpenState.ALL,
         follow_up_by=end_of_china_day(now()) if args.due else None,
     )
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = list_claims(session, f)
-            totals = claim_totals(session, f)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = list_claims(session, f)
+        totals = claim_totals(session, f)
     if args.json:
         print_json([row_json(r) for r in rows])
         return 0
@@ -290,12 +283,8 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            d = claim_detail(session, args.id)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        d = claim_detail(session, args.id)
     if args.json:
         print_json(detail_json(d))
         return 0
@@ -350,12 +339,9 @@ def _act(args: argparse.Namespace) -> int:
     channel = PayoutChannel.parse(args.channel) if args.channel else None
     at = _moment(args.at, "发生时间")
     follow_up = _follow_up_time(args.follow_up)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note,
                                channel=channel)
-    finally:
-        db.close()
     if args.json:
         print_json({"id": args.id, "action": action.value, "status": outcome.status.value,
                     "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})
@@ -368,11 +354,8 @@ def _follow_up(args: argparse.Namespace) -> int:
     from desktop_app.services.claims import set_follow_up
 
     when = None if args.when.strip().lower() in ("none", "无", "") else _follow_up_time(args.when)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         set_follow_up(db, args.id, when, note=args.note)
-    finally:
-        db.close()
     return 0
 
 
@@ -381,25 +364,19 @@ def _link(args: argparse.Namespace) -> int:
 
     if args.case is None and args.reship_case is None:
         raise CommandError("请用 --case 或 --reship-case 指定要关联的售后单")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.case is not None:
             link_case(db, args.id, args.case)
         if args.reship_case is not None:
             link_reship_case(db, args.id, args.reship_case)
-    finally:
-        db.close()
     return 0
 
 
 def _evidence(args: argparse.Namespace) -> int:
     from desktop_app.services.claims import add_evidence
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         ids = add_evidence(db, args.id, list(args.files))
-    finally:
-        db.close()
     if args.json:
         print_json({"id": args.id, "evidence": ids})
     else:
@@ -410,11 +387,8 @@ def _evidence(args: argparse.Namespace) -> int:
 def _note(args: argparse.Namespace) -> int:
     from desktop_app.services.claims import add_claim_note
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         add_claim_note(db, args.id, args.text)
-    finally:
-        db.close()
     return 0
 
 
@@ -431,8 +405,7 @@ def _ticket(args: argparse.Namespace) -> int:
         ClaimContactLevel.parse(args.contact_level)
     reported = None if args.reported_at is None or _cleared(args.reported_at) else \
         _moment(args.reported_at, "报案时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         with db.reading() as session:
             d = claim_detail(session, args.id)
         ticket = ClaimTicket(
@@ -445,8 +418,6 @@ def _ticket(args: argparse.Namespace) -> int:
         set_claim_ticket(db, args.id, ticket, expected_version=d.version)
         with db.reading() as session:
             d = claim_detail(session, args.id)
-    finally:
-        db.close()
     if args.json:
         print_json(detail_json(d))
     else:

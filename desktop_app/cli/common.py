@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.errors import UserError
 
 if TYPE_CHECKING:
+    from desktop_app.store.database import Database
     from desktop_app.store.locations import LedgerLocation
 
 
@@ -52,11 +55,21 @@ def db_path_of(args: argparse.Namespace) -> Path:
     return location.path
 
 
-def open_db(args: argparse.Namespace):  # -> Database (imported lazily: keeps `--help` fast)
+def open_db(args: argparse.Namespace) -> Database:  # the store is imported lazily: keeps `--help` fast
     from desktop_app.services.team import seat_name
     from desktop_app.store.database import open_database
 
     return open_database(location_of(args), seat=seat_name())
+
+
+@contextmanager
+def opened_ledger(args: argparse.Namespace) -> Iterator[Database]:
+    """The ledger the command names, closed when the block ends (also on errors)."""
+    db = open_db(args)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def print_json(value: Any) -> None:

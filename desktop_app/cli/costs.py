@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
@@ -62,8 +62,7 @@ def _cost_from_table(db: Database, case_id: int) -> str:
 def run(args: argparse.Namespace) -> int:
     changing = any(getattr(args, name) is not None for name, _ in _MONEY_OPTIONS) or args.back_payer is not None
     payer = None if args.back_payer is None or _cleared(args.back_payer) else ResponsibleParty.parse(args.back_payer)
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.written_off is not None and args.written_off.strip().lower() == "cost":
             args.written_off = _cost_from_table(db, args.id)
         with db.reading() as session:
@@ -80,8 +79,6 @@ def run(args: argparse.Namespace) -> int:
             set_case_costs(db, args.id, costs, expected_version=money.version)
             with db.reading() as session:
                 money = case_money(session, args.id)
-    finally:
-        db.close()
     if args.json:
         print_json(as_json(money))
     else:

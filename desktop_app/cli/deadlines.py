@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop_app.cli import workdays
 from desktop_app.cli.arguments import hours, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.money import fen_to_yuan, format_yuan
@@ -52,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.case is not None and args.case <= 0:
         raise CommandError("--case 必须是正整数（售后单编号）")
     context = RuleContext.load()
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.case is not None:
             with db.transaction() as session:
                 recompute_case(session, args.case, context)
@@ -68,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
                 session, case_id=args.case, within_hours=args.within, overdue=args.overdue,
                 include_all=args.all, now=moment,
             )
-    finally:
-        db.close()
     if args.json:
         print_json([as_json(row) for row in rows])
     else:

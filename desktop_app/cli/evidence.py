@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 
 
@@ -27,8 +27,7 @@ def _evidence(args: argparse.Namespace) -> int:
     from desktop_app.store.case_evidence_queries import case_evidence_rows
     from desktop_app.store.case_queries import case_row
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.remove is not None:
             remove_case_evidence(db, args.remove)
         if args.files:
@@ -36,8 +35,6 @@ def _evidence(args: argparse.Namespace) -> int:
         with db.reading() as session:
             case_row(session, args.id)  # a clear message for a case that does not exist
             rows = [(r, local_file(session, r.stored_path)) for r in case_evidence_rows(session, args.id)]
-    finally:
-        db.close()
     if args.json:
         print_json([{"id": r.id, "name": r.original_name, "path": str(path),
                      "added_at": r.added_at.astimezone(CHINA).isoformat(), "by": r.added_by} for r, path in rows])

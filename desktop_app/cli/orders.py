@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, opened_ledger, print_json
 from desktop_app.core.vocabulary import family_label, platform_ids
 
 if TYPE_CHECKING:
@@ -149,11 +149,8 @@ def _export_orders(args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".xlsx":
         raise CommandError(f"导出文件名应以 .xlsx 结尾：{args.out.name}")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         count = export_orders(db, args.out, platform=args.platform)
-    finally:
-        db.close()
     sys.stdout.write(f"已导出 {count} 个订单到 {args.out}\n")
     return 0
 
@@ -162,11 +159,8 @@ def _order_campaign(args: argparse.Namespace) -> int:
     from desktop_app.services.order_campaign import find_order, set_order_campaign
 
     wanted = None if args.campaign.strip().lower() in {"none", "无", "普通"} else args.campaign.strip().lower()
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         change = set_order_campaign(db, find_order(db, args.order_no, args.platform), wanted)
-    finally:
-        db.close()
     if args.json:
         print_json({"order_id": change.order_id, "order_no": change.order_no, "platform": change.platform,
                     "before": change.before, "after": change.after, "changed": change.changed,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 from desktop_app.core.errors import NotFound, UserError
 
@@ -59,8 +59,7 @@ def _guide(args: argparse.Namespace) -> int:
     for problem in library.problems:
         sys.stderr.write(f"警告：{problem}\n")
     policies = load_policies()
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         step = args.check or args.uncheck
         if step:
             with db.reading() as session:
@@ -70,8 +69,6 @@ def _guide(args: argparse.Namespace) -> int:
             check_step(db, args.id, playbook, step, done=bool(args.check))
         with db.reading() as session:
             guide = case_guide(session, args.id, library, policies)
-    finally:
-        db.close()
     if args.json:
         print_json(guide_json(guide))
         return 0
@@ -94,12 +91,8 @@ def _guide(args: argparse.Namespace) -> int:
 def _reply(args: argparse.Namespace) -> int:
     from desktop_app.services.playbooks import case_guide, load_playbooks
 
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            guide = case_guide(session, args.id, load_playbooks())
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        guide = case_guide(session, args.id, load_playbooks())
     for script in guide.scripts:
         if script.id == args.script:
             print(script.text)
@@ -112,15 +105,12 @@ def _policies(args: argparse.Namespace) -> int:
     from desktop_app.services.playbooks import enabled_policy_ids, load_policies, set_policy
 
     policies = load_policies()
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.enable or args.disable:
             on = set(set_policy(db, policies, args.enable or args.disable, bool(args.enable)))
         else:
             with db.reading() as session:
                 on = set(enabled_policy_ids(session))
-    finally:
-        db.close()
     if args.json:
         print_json([{"id": p.id, "title": p.title, "description": p.description, "enabled": p.id in on}
                     for p in policies])

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.money import format_yuan
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.store.product_costs import list_product_costs
@@ -37,11 +37,8 @@ def register(subparsers: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         result = import_product_costs(db, args.file)
-    finally:
-        db.close()
     if args.json:
         print_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged,
                     "problems": list(result.problems)})
@@ -53,12 +50,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = list_product_costs(session)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = list_product_costs(session)
     if args.json:
         print_json([{"sku": r.sku_code, "title": r.title, "cost": format_yuan(r.cost_fen).replace(",", "")}
                     for r in rows])

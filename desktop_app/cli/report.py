@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty, platform_ids
@@ -57,11 +57,8 @@ def run(args: argparse.Namespace) -> int:
     platform = Platform.parse(args.platform) if args.platform else None
     if args.claims_older_than < 0:
         raise CommandError("--claims-older-than 必须是不小于 0 的天数")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         report = build_report(db, period, platform, args.shop, old_claim_days=args.claims_older_than)
-    finally:
-        db.close()
     if args.xlsx is not None:
         # openpyxl (~0.3 s) only when a workbook is asked for: `--help` and plain reports stay fast.
         from desktop_app.services.report_export import export_report

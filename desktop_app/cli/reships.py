@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
@@ -180,14 +180,11 @@ def _list(args: argparse.Namespace) -> int:
     from desktop_app.services.reship_queue import reship_rows
 
     context = RuleContext.load()
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         # Ship-bys come from the stored deadlines: bring them in line with edited rule packs first.
         recompute_changed_rules(db, context)
         with db.reading() as session:
             rows = reship_rows(session, QueueScope.ALL if args.all else QueueScope.OPEN, context=context)
-    finally:
-        db.close()
     if args.json:
         print_json([as_json(r) for r in rows])
     else:
@@ -199,11 +196,8 @@ def _ship(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import ship
 
     at = _moment(args.at, "发货时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         ship(db, args.id, args.carrier, args.tracking, at=at, note=args.note)
-    finally:
-        db.close()
     print(f"#{args.id} 补发已发出：{args.carrier.strip()} {args.tracking.strip()}")
     return 0
 
@@ -243,15 +237,12 @@ def _paste(args: argparse.Namespace) -> int:
 
     text = _read_text(args.file)
     at = _moment(args.at, "发货时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         if args.check:
             with db.reading() as session:
                 report = check_bulk_ship(session, text, args.carrier)
         else:
             report = bulk_ship(db, text, args.carrier, at)
-    finally:
-        db.close()
     if args.json:
         print_json(report_json(report))
     else:
@@ -268,12 +259,9 @@ def _promise(args: argparse.Namespace) -> int:
     platform = Platform.parse(args.platform)
     reason = CaseReason.parse(args.reason) if args.reason else None
     at = _moment(args.at, "承诺时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
                                  receiver=args.receiver).case_id
-    finally:
-        db.close()
     print(case_id)
     return 0
 
@@ -282,11 +270,8 @@ def _agree(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import agree
 
     at = _moment(args.at, "同意时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         agree(db, args.id, at=at, note=args.note)
-    finally:
-        db.close()
     print(f"#{args.id} 已同意补发")
     return 0
 
@@ -295,11 +280,8 @@ def _refuse(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import refuse
 
     at = _moment(args.at, "拒绝时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         refuse(db, args.id, args.note, at=at)
-    finally:
-        db.close()
     print(f"#{args.id} 已拒绝补发")
     return 0
 
@@ -308,11 +290,8 @@ def _out_of_stock(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import mark_out_of_stock
 
     at = _moment(args.at, "时间")
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         mark_out_of_stock(db, args.id, args.note, at=at)
-    finally:
-        db.close()
     print(f"#{args.id} 缺货，已改为仅退款，请在平台上给买家退款")
     return 0
 
@@ -334,10 +313,7 @@ def _items(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import update_items
 
     items = [parse_item(text) for text in args.item]
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         update_items(db, args.id, items)
-    finally:
-        db.close()
     print(f"#{args.id} 补发商品：{format_items(items)}")
     return 0

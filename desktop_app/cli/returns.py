@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
@@ -130,13 +130,9 @@ def _find(args: argparse.Namespace) -> int:
         number = clean_return_tracking(args.tracking)
     except UserError as exc:  # no case can have a number that is not one: "not found" too
         raise CommandError(f"{exc.message}；没有找到对应的售后单", 1) from None
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = cases_by_return_tracking(session, number)
-            waiting = waiting_parcel(session, number) if not rows else None
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = cases_by_return_tracking(session, number)
+        waiting = waiting_parcel(session, number) if not rows else None
     if not rows:
         hint = f"（该包裹已作为无主件 #{waiting.id} 入库）" if waiting else ""
         raise CommandError(f"没有售后单登记了退货运单号 {number}{hint}", 1)
@@ -155,11 +151,8 @@ def _receive(args: argparse.Namespace) -> int:
 
     result = InspectionResult.parse(args.result)
     at = parse_moment(args.at, "收到时间") if args.at else None
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         outcome = receive_return(db, args.tracking, result, note=args.note, at=at)
-    finally:
-        db.close()
     if not outcome.matched:
         parcel = outcome.parcel
         assert parcel is not None
@@ -196,12 +189,8 @@ def _transit(args: argparse.Namespace) -> int:
 
     if args.days < 0:
         raise CommandError("--days 不能为负数")
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = returns_in_transit(session, now() - timedelta(days=args.days))
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = returns_in_transit(session, now() - timedelta(days=args.days))
     if args.json:
         print_json([case_json(r) for r in rows])
         return 0
@@ -218,12 +207,8 @@ def _transit(args: argparse.Namespace) -> int:
 def _unmatched(args: argparse.Namespace) -> int:
     from desktop_app.store.return_queries import unmatched_parcels
 
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            rows = unmatched_parcels(session, include_matched=args.all)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        rows = unmatched_parcels(session, include_matched=args.all)
     if args.json:
         print_json([parcel_json(p) for p in rows])
         return 0
@@ -239,11 +224,8 @@ def _unmatched(args: argparse.Namespace) -> int:
 def _match(args: argparse.Namespace) -> int:
     from desktop_app.services.returns import match_parcel
 
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         done = match_parcel(db, args.parcel, args.case)
-    finally:
-        db.close()
     if args.json:
         print_json({"parcel": args.parcel, "case": done.case_id, "status": done.status.value,
                     "received": done.received})

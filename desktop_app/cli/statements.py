@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform, platform_ids
@@ -108,29 +108,25 @@ def _statement(args: argparse.Namespace) -> int:
     suffix = _check_args(args)
     issued_on = _issued_on(args.date)
     prices = _unit_prices(args.unit_price)
-    db = open_db(args)
-    try:
-        with db.reading() as session:
-            if args.claim:
-                request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)))
-            elif args.case:
-                sources = case_sources(session, list(dict.fromkeys(args.case)))
-                for source in sources:
-                    if not source.possible:
-                        sys.stderr.write(f"跳过售后单 #{source.case_id}：{source.why_not}\n")
-                possible = tuple(s.case_id for s in sources if s.possible)
-                if not possible:
-                    raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
-                request = StatementRequest(case_ids=possible, unit_prices=prices)
-            else:
-                platform = Platform.parse(args.platform) if args.platform else None
-                order_id = find_order_id(session, args.order, platform)
-                request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
-                                           description=args.description or "", unit_prices=prices)
-            statements = build_statements(session, request, issued_on)
-            missing = missing_shop_details(statements)
-    finally:
-        db.close()
+    with opened_ledger(args) as db, db.reading() as session:
+        if args.claim:
+            request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)))
+        elif args.case:
+            sources = case_sources(session, list(dict.fromkeys(args.case)))
+            for source in sources:
+                if not source.possible:
+                    sys.stderr.write(f"跳过售后单 #{source.case_id}：{source.why_not}\n")
+            possible = tuple(s.case_id for s in sources if s.possible)
+            if not possible:
+                raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
+            request = StatementRequest(case_ids=possible, unit_prices=prices)
+        else:
+            platform = Platform.parse(args.platform) if args.platform else None
+            order_id = find_order_id(session, args.order, platform)
+            request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
+                                       description=args.description or "", unit_prices=prices)
+        statements = build_statements(session, request, issued_on)
+        missing = missing_shop_details(statements)
     if missing:
         sys.stderr.write(f"提示：店铺信息未填写（{'、'.join(missing)}），这些格子将留空，可打印后手写；"
                          "在程序的“店铺信息”中填写后即可自动带出\n")

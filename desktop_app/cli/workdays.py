@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import now
 from desktop_app.core.working_days import schedule_warnings
 from desktop_app.io.holiday_schedule_file import (
@@ -83,11 +83,8 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"读不了文件 {path}：{exc.strerror}") from None
     years = import_years(text, source=str(path))
-    db = open_db(args)
-    try:
+    with opened_ledger(args) as db:
         count = recompute_changed_rules(db)
-    finally:
-        db.close()
     listed = "、".join(str(y) for y in years)
     sys.stdout.write(f"已导入 {listed} 年的节假日安排（{user_schedule_path()}），重新计算了 {count} 个售后单的时限。\n")
     return 0
