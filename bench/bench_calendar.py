@@ -52,8 +52,8 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
 from desktop_app.core.clock import CHINA
-from desktop_app.services.deadline_lists import count_open_by_day
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.deadline_lists import count_open_by_day
 from desktop_app.store.models import Case, Deadline, Order
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.calendar.calendar_tab import CalendarTab

@@ -44,10 +44,10 @@ from bench.child_process import peak_mb, run_child
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack
 from desktop_app.io.rule_pack_files import load_packs
-from desktop_app.services.deadline_lists import count_open_by_day, list_deadlines
 from desktop_app.services.deadline_rules import _RULES_SETTING, RuleContext
 from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_changed_rules, recompute_reads
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.deadline_lists import count_open_by_day, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.raw_reads import fetch_raw
 

@@ -303,11 +303,12 @@ def child_breakdown(db_path: Path, file: Path) -> dict[str, object]:
     from desktop_app.io.column_mapping import ColumnMap
     from desktop_app.io.import_profiles import load_profiles
     from desktop_app.io.order_assembly import OrderAssembler
-    from desktop_app.io.order_import import _locate_orders, import_pragmas
-    from desktop_app.io.order_upsert import OrderUpserter
+    from desktop_app.io.order_import import _locate_orders
     from desktop_app.io.row_checks import RowChecker
     from desktop_app.io.spreadsheet_readers import open_spreadsheet
     from desktop_app.store.database import open_database
+    from desktop_app.store.order_file_writes import import_pragmas
+    from desktop_app.store.order_upsert import OrderUpserter
 
     start = time.process_time()
     spreadsheet = open_spreadsheet(file)

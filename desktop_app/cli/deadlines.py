@@ -21,9 +21,9 @@ from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import Platform
-from desktop_app.services.deadline_lists import DeadlineRow, list_deadlines
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_all, recompute_case
+from desktop_app.store.deadline_lists import DeadlineRow, list_deadlines
 
 _URGENCY_MARK = {Urgency.OVERDUE: "！", Urgency.SOON: "●", Urgency.LATER: ""}
 

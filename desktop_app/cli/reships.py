@@ -17,10 +17,11 @@ from desktop_app.cli.common import CommandError, add_db_option, add_json_option,
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
+from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
-from desktop_app.services.reship_queue import QueueScope, ReshipRow
-from desktop_app.services.reship_records import ReshipItemRow, format_items, status_label
+from desktop_app.services.reship_queue import ReshipRow
+from desktop_app.store.reship_queue_rows import QueueScope
 
 
 def register(subparsers: Any) -> None:

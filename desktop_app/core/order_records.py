@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+
+def utc_text(moment: datetime) -> str:
+    """An aware time as the ledger stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (what
+    SQLAlchemy's DateTime writes; `store.order_upsert.StorageCodec` relies on it)."""
+    return moment.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
 
 
 # Records are not frozen: a frozen dataclass sets each of its fields through object.__setattr__,
@@ -111,3 +117,38 @@ class OrderColumns:
         return OrderColumns(self.platform, taken(self.keys), taken(self.order_nos),
                             {name: taken(column) for name, column in self.values.items()},
                             taken(self.items) if self.items is not None else None)
+
+
+TITLE_SEPARATOR = "，"  # the Taobao order list joins an order's product titles with it
+
+
+def items_from_titles(title: str | None, item_count: int | None) -> tuple[ItemRecord, ...] | None:
+    """The goods of an order imported without its detail file, from the list's own title column
+    (宝贝标题/商品标题): only what the list says. One title: that item × the order's item count. Several:
+    one line each when the count says one of each; otherwise one line naming them all × the count."""
+    if not title or not title.strip():
+        return None
+    titles = [t.strip() for t in title.split(TITLE_SEPARATOR) if t.strip()]
+    count = item_count if item_count and item_count > 0 else None
+    if len(titles) == 1:
+        return (ItemRecord(None, titles[0], None, None, count or 1, None, None),)
+    if count == len(titles):
+        return tuple(ItemRecord(None, t, None, None, 1, None, None) for t in titles)
+    return (ItemRecord(None, TITLE_SEPARATOR.join(titles), None, None, count or len(titles), None, None),)
+
+
+def items_from_list(batch: OrderColumns) -> list[tuple[ItemRecord, ...] | None] | None:
+    """Per order, the goods from the title column when the batch has no items of its own (None: it has
+    items, or no title column)."""
+    titles = batch.values.get("product_titles")
+    if batch.items is not None or titles is None:
+        return None
+    counts = batch.values.get("item_count") or [None] * len(batch)
+    return [items_from_titles(t, c) for t, c in zip(titles, counts, strict=True)]  # type: ignore[arg-type]
+
+
+def item_titles(items: Sequence[ItemRecord]) -> list[str]:
+    """An order's distinct product titles, in item order."""
+    if len(items) == 1:
+        return [items[0].title] if items[0].title else []
+    return list(dict.fromkeys(i.title for i in items if i.title))

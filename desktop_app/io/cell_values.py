@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.money import MAX_YUAN
+from desktop_app.core.order_records import utc_text
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
 
@@ -77,12 +78,6 @@ class UncalculatedFormula:
         shown = f"“={self.formula[:40]}”" if self.formula else ""
         return CellError(f"是公式{shown}（单元格 {self.where}），但文件里没有保存它的计算结果，不能当作空白导入。"
                          "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
-
-
-def utc_text(moment: datetime) -> str:
-    """An aware time as the ledger stores it on SQLite: naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (what
-    SQLAlchemy's DateTime writes; `order_upsert.StorageCodec` relies on it)."""
-    return moment.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
 
 
 def excel_shows(value: float) -> str:

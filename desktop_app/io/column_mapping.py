@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from desktop_app.io.cell_values import CellCleaner, utc_text
+from desktop_app.core.order_records import utc_text
+from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_profiles import ImportProfile, SplitColumn, normalize_header
 from desktop_app.io.sheet_header import HeaderMatch, find_column, header_text
 

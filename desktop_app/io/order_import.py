@@ -11,12 +11,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import Connection
 
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.column_mapping import ColumnMap
@@ -36,15 +32,15 @@ from desktop_app.io.order_assembly import (
     read_item_table,
     rows_by_order,
 )
-from desktop_app.io.order_upsert import OrderUpserter, UpsertCounts
 from desktop_app.io.row_checks import RowChecker
 from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
 from desktop_app.io.user_profiles import available_profiles
 from desktop_app.store.database import Database
+from desktop_app.store.order_file_writes import order_file_writer
+from desktop_app.store.order_upsert import UpsertCounts
 
 BATCH_SIZE = 2000
-IMPORT_PAGE_CACHE_KIB = -32768  # negative: KiB, SQLite's convention
 CancelCheck = Callable[[], bool]
 ImportRun = Generator[ImportProgress, None, ImportResult]
 
@@ -239,35 +235,6 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
 
 
 @contextlib.contextmanager
-def import_pragmas(conn: Connection) -> Iterator[None]:
-    """SQLite settings for the length of an import, restored afterwards: enter it on a connection
-    outside a transaction and begin the import's transaction inside it.
-
-    - A bigger page cache: with the default 2 MB the orders indexes and the search index of a 100 MB
-      ledger spill dirty pages to the WAL over and over; 32 MB made the store step about 40 % faster.
-    - No automatic checkpoint when the import commits: copying the import's pages from the WAL into
-      the database file took 0.17 s of a 0.26 s commit (100,000 orders, measured). The next commit on
-      any connection (the search index catching up, in the background) does it instead.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    previous_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    previous_checkpoint = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_PAGE_CACHE_KIB}")
-    conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-    conn.commit()  # (SQLAlchemy began a transaction for the pragmas; the import's own comes next)
-    try:
-        yield
-    finally:
-        if conn.in_transaction():
-            conn.rollback()
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous_cache or -2000)}")
-        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(previous_checkpoint or 1000)}")
-        conn.commit()
-
-
-@contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a file is stored.
 
@@ -288,48 +255,23 @@ def collector_paused() -> Iterator[None]:
 def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator[tuple[int, Sequence[object]]],
            table: Table, index: int, count: int,
            cancel: CancelCheck | None) -> Generator[ImportProgress, None, UpsertCounts]:
-    """One transaction for the whole file; any exception (cancel and GeneratorExit included) rolls it back.
-
-    Overlap without sharing the connection: while one batch's `apply_staged` statement runs on a
-    helper thread (SQLite does the index and FTS5 upkeep without the GIL — the largest part of
-    storing), this thread reads and checks the next batch. The connection is only touched again
-    after that statement has finished. Per-row work (`executemany`) stays on this thread: on a
-    helper it would wait for the GIL after every row.
-    """
+    """One transaction for the whole file (store/order_file_writes); any exception (cancel and
+    GeneratorExit included) rolls it back. Each batch is stored while the next is read and checked."""
     name = str(job.path)
-    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
-    pending: Future[None] | None = None
-    try:
-        with collector_paused(), db.engine.connect() as conn, import_pragmas(conn), conn.begin():
-            upserter = OrderUpserter(conn, provided=assembler.provided, items_known=assembler.items_known,
-                                     source_file=str(job.path.resolve()), imported_at=datetime.now(UTC))
-            done = 0
-            yield ImportProgress(name, index, count, "importing", 0, table.fraction_read())
-            try:
-                for batch in assembler.batches(rows):
-                    if cancel is not None and cancel():
-                        raise ImportCancelled(job.path)
-                    if pending is not None:
-                        pending.result()
-                        pending = None
-                    staged = upserter.stage_batch(batch)
-                    if staged is not None:
-                        pending = helper.submit(upserter.apply_staged, staged)
-                    done += len(batch)
-                    yield ImportProgress(name, index, count, "importing", assembler.rows_read,
-                                         table.fraction_read(), done)
-                if pending is not None:
-                    pending.result()
-                    pending = None
-            finally:
-                if pending is not None:  # never roll back under a running statement
-                    wait([pending])
+    with collector_paused(), order_file_writer(db, provided=assembler.provided, items_known=assembler.items_known,
+                                               source_file=str(job.path.resolve())) as writer:
+        done = 0
+        yield ImportProgress(name, index, count, "importing", 0, table.fraction_read())
+        for batch in assembler.batches(rows):
             if cancel is not None and cancel():
                 raise ImportCancelled(job.path)
-            upserter.close()
-            return upserter.counts
-    finally:
-        helper.shutdown(wait=True)
+            writer.write(batch)
+            done += len(batch)
+            yield ImportProgress(name, index, count, "importing", assembler.rows_read, table.fraction_read(), done)
+        writer.finish()
+        if cancel is not None and cancel():
+            raise ImportCancelled(job.path)
+    return writer.counts
 
 
 def plan_jobs(paths: Sequence[Path | str], profiles: Sequence[ImportProfile]) -> list[FileJob]:

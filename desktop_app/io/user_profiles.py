@@ -1,7 +1,7 @@
 """Column mappings the shop owner saves for "anything else": a supplier's sheet, the shop's own old 台账.
 
-The mapping dialog previews a file (`preview_sheet`), proposes which column holds which field
-(`suggest_columns`) and saves the user's choices (`save_profile`) as a profile file in the user's
+The mapping dialog previews a file (io/sheet_preview), proposes which column holds which field
+(io/column_suggestions) and saves the user's choices (`save_profile`) as a profile file in the user's
 data folder, in exactly the shipped profile format (`import_profiles.parse_profile` reads it), so
 the next file with the same headers is recognised by the GUI and the CLI alike
 (`available_profiles`). Shipped profiles always win over saved ones when both match a file.
@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 import threading
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import tomli_w
 
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.vocabulary import Platform
+from desktop_app.io.column_suggestions import FIELDS_BY_NAME, MAPPABLE_FIELDS, MAX_LABEL_LENGTH
 from desktop_app.io.import_profiles import (
     ImportProfile,
     Layout,
@@ -33,323 +33,13 @@ from desktop_app.io.import_profiles import (
     normalize_header,
     parse_profile,
 )
-from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
+from desktop_app.io.sheet_preview import SheetColumn
 from desktop_app.paths import data_dir
 
-PREVIEW_ROWS = 20
-# The importer looks for the header within the first rows (sheet_header.HEADER_SEARCH_ROWS): a header
-# chosen further down could never be found again.
-HEADER_ROWS_SEARCHED = 10
-MAX_LABEL_LENGTH = 30
-MAX_CELL_TEXT = 200
 ID_PREFIX = "user-"
 # The layouts a mapping can describe; ITEM_TABLE (items in another sheet or file) stays for platforms.
 MAPPABLE_LAYOUTS: tuple[Layout, ...] = (Layout.ORDER_ROWS, Layout.ITEM_ROWS)
 
-
-@dataclass(frozen=True, slots=True)
-class MappableField:
-    """A field the user can point a column at; `section` says where the profile keeps it."""
-
-    name: str
-    section: Literal["order", "item"]
-    label: str
-
-
-# In the order the dialog lists them. Left out on purpose: product_titles (商品名称 covers it),
-# item_count (derived from the items' quantities, which a mapped 数量 column gives) and the item's
-# own paid amount (rare, and it would share the name `paid` with the order's).
-MAPPABLE_FIELDS: tuple[MappableField, ...] = (
-    MappableField("order_no", "order", "订单号"),
-    MappableField("status", "order", "订单状态"),
-    MappableField("shop_name", "order", "店铺"),
-    MappableField("buyer_nick", "order", "买家昵称"),
-    MappableField("paid", "order", "实付金额"),
-    MappableField("goods", "order", "商品总价"),
-    MappableField("postage", "order", "邮费"),
-    MappableField("paid_at", "order", "付款时间"),
-    MappableField("buyer_note", "order", "买家留言"),
-    MappableField("seller_note", "order", "商家备注"),
-    MappableField("receiver", "order", "收货人"),
-    MappableField("phone", "order", "手机"),
-    MappableField("address", "order", "收货地址"),
-    MappableField("carrier", "order", "物流公司"),
-    MappableField("tracking_no", "order", "物流单号"),
-    MappableField("shipped_at", "order", "发货时间"),
-    MappableField("signed_at", "order", "签收时间"),
-    MappableField("succeeded_at", "order", "确认收货时间"),
-    MappableField("title", "item", "商品名称"),
-    MappableField("spec", "item", "商品规格"),
-    MappableField("sku_code", "item", "商家编码"),
-    MappableField("quantity", "item", "数量"),
-    MappableField("unit_price", "item", "单价"),
-)
-FIELDS_BY_NAME: Mapping[str, MappableField] = {f.name: f for f in MAPPABLE_FIELDS}
-
-# Words suppliers and home-made 台账 use, beyond the platforms' own headers (which are read from the
-# shipped profiles). Only suggestions: the user sees and corrects every one.
-EXTRA_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "order_no": ("订单号", "订单编号", "单号", "平台单号", "平台订单号", "原始单号", "网店订单号", "客户订单号"),
-    "status": ("状态", "订单状态"),
-    "shop_name": ("店铺", "店铺名称", "店名"),
-    "buyer_nick": ("买家昵称", "买家", "买家ID", "旺旺", "旺旺名"),
-    "paid": ("实付金额", "实付", "实收金额", "付款金额", "金额", "订单金额"),
-    "goods": ("商品总价", "货款", "商品金额"),
-    "postage": ("邮费", "运费"),
-    "paid_at": ("付款时间", "支付时间", "付款日期"),
-    "buyer_note": ("买家留言", "留言"),
-    "seller_note": ("商家备注", "备注", "卖家备注"),
-    "receiver": ("收货人", "收件人", "姓名", "客户", "客户姓名", "联系人", "收货人姓名", "收件人姓名"),
-    "phone": ("手机", "手机号", "电话", "联系电话", "联系方式", "收件人电话", "收件人手机", "收货人电话"),
-    "address": ("收货地址", "地址", "详细地址", "收件地址", "收件人地址"),
-    "carrier": ("物流公司", "快递", "快递公司", "承运商"),
-    "tracking_no": ("物流单号", "快递单号", "运单号", "运单编号", "快递单号码"),
-    "shipped_at": ("发货时间", "发货日期", "出库时间"),
-    "signed_at": ("签收时间", "签收日期"),
-    "succeeded_at": ("确认收货时间", "完成时间", "成交时间"),
-    "title": ("商品名称", "商品", "品名", "货品名称", "产品名称", "宝贝名称", "商品标题", "宝贝标题"),
-    "spec": ("商品规格", "规格", "款式", "颜色", "颜色尺码", "型号", "sku"),
-    "sku_code": ("商家编码", "货号", "编码", "商品编码", "款号"),
-    "quantity": ("数量", "件数", "购买数量", "商品数量", "发货数量"),
-    "unit_price": ("单价", "价格", "商品单价"),
-}
-_PDD_ORDER_NO = re.compile(r"^\d{6}-\d{15}$")
-
-
-# --- preview ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class SheetColumn:
-    """One column under the chosen header row."""
-
-    index: int  # position in the row's cells
-    letter: str  # as Excel shows it (A, B, ... AA)
-    header: str  # the header cell's text, "" when the cell is blank
-
-
-@dataclass(frozen=True, slots=True)
-class SheetPreview:
-    """The first rows of one sheet as text, and what the dialog proposes for it."""
-
-    path: Path
-    sheet_names: tuple[str, ...]
-    sheet: str
-    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (spreadsheet row number, cell texts)
-    headers: tuple[tuple[str, ...], ...]  # each row's cells as header text (for matching by name)
-    first_column: int  # 0-based sheet column of the first cell
-    header_row: int | None  # the guessed header's row number
-    width: int
-
-    @property
-    def row_numbers(self) -> tuple[int, ...]:
-        return tuple(number for number, _ in self.rows)
-
-    def columns(self, header_row: int) -> tuple[SheetColumn, ...]:
-        """The columns as seen from a header row (every column, also those with a blank header)."""
-        cells = next((h for (number, _), h in zip(self.rows, self.headers, strict=True) if number == header_row), ())
-        return tuple(SheetColumn(i, column_letter(self.first_column + i), cells[i] if i < len(cells) else "")
-                     for i in range(self.width))
-
-    def values_below(self, header_row: int, column: int) -> list[str]:
-        return [cells[column] for number, cells in self.rows if number > header_row and column < len(cells)]
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def cell_text(value: object) -> str:
-    """A cell as the spreadsheet program shows it, roughly: 12.0 → 12, a date without 00:00:00."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    elif isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d") if value.time() == time() else value.strftime("%Y-%m-%d %H:%M:%S")
-    elif isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ").strip()
-    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT] + "…"
-
-
-def _header_text(value: object) -> str:
-    # The same text `sheet_header.header_index` normalises: what a profile's alias must spell.
-    return "" if value is None else str(value).strip().lstrip("\ufeff")
-
-
-def _is_label(text: str) -> bool:
-    """Header-like text: not empty and not a number or a date."""
-    if not text:
-        return False
-    stripped = text.replace(",", "").replace("-", "").replace(":", "").replace(".", "").replace(" ", "")
-    return not stripped.isdigit()
-
-
-def guess_header_row(rows: Sequence[tuple[int, Sequence[str]]],
-                     known: set[str] | None = None) -> int | None:
-    """The first row (of the first HEADER_ROWS_SEARCHED) that looks like a header.
-
-    Two known header names (any profile's alias) settle it; otherwise the first row with several
-    text cells — at least half as many as the widest row — so a title line above is skipped.
-    """
-    searched = rows[:HEADER_ROWS_SEARCHED]
-    if known:
-        for number, cells in searched:
-            if sum(1 for c in cells if normalize_header(c) in known) >= 2:
-                return number
-    widest = max((sum(1 for c in cells if c) for _, cells in searched), default=0)
-    needed = max(2, (widest + 1) // 2)
-    for number, cells in searched:
-        if sum(1 for c in cells if _is_label(c)) >= needed:
-            return number
-    return None
-
-
-def _read_rows(spreadsheet: Spreadsheet, sheet: str, limit: int) -> tuple[list[tuple[int, list[object]]], int]:
-    table = spreadsheet.table(sheet)
-    rows: list[tuple[int, list[object]]] = []
-    iterator: Iterator[tuple[int, Sequence[object]]] = table.rows()
-    try:
-        for number, cells in iterator:
-            rows.append((number, list(cells)))
-            if len(rows) >= limit:
-                break
-    finally:
-        close = getattr(iterator, "close", None)
-        if close is not None:
-            close()  # a CSV reader holds its file open until closed
-    return rows, table.first_column
-
-
-def preview_sheet(path: Path | str, sheet: str | None = None, limit: int = PREVIEW_ROWS) -> SheetPreview:
-    """Read the first rows of a sheet (the first one unless named) for the mapping dialog.
-
-    Raises OrderFileRefused (a UserError) for a file that cannot be read as a spreadsheet.
-    """
-    path = Path(path)
-    spreadsheet = open_spreadsheet(path)
-    try:
-        names = tuple(spreadsheet.sheet_names())
-        chosen = sheet if sheet is not None else _first_filled_sheet(spreadsheet, names)
-        if chosen not in names:
-            raise UserError(f"文件“{path.name}”里没有名为“{chosen}”的工作表")
-        raw, first_column = _read_rows(spreadsheet, chosen, limit)
-    finally:
-        spreadsheet.close()
-    # Trailing blank cells are noise; the width is that of the widest row with content.
-    width = max((_filled_width(cells) for _, cells in raw), default=0)
-    rows = tuple((number, tuple(cell_text(c) for c in cells[:width])) for number, cells in raw)
-    headers = tuple(tuple(_header_text(c) for c in cells[:width]) for _, cells in raw)
-    header_row = guess_header_row([(n, h) for (n, _), h in zip(rows, headers, strict=True)], known_headers())
-    return SheetPreview(path, names, chosen, rows, headers, first_column, header_row, width)
-
-
-def _filled_width(cells: Sequence[object]) -> int:
-    for position in range(len(cells) - 1, -1, -1):
-        if cell_text(cells[position]):
-            return position + 1
-    return 0
-
-
-def _first_filled_sheet(spreadsheet: Spreadsheet, names: Sequence[str]) -> str:
-    """The first sheet with anything in it (workbooks often start with an empty or a notes sheet)."""
-    for name in names:
-        rows, _ = _read_rows(spreadsheet, name, HEADER_ROWS_SEARCHED)
-        if any(_filled_width(cells) >= 2 for _, cells in rows):
-            return name
-    return names[0]
-
-
-# --- suggestions --------------------------------------------------------------------------------
-
-def field_aliases(profiles: Sequence[ImportProfile] | None = None) -> dict[str, list[str]]:
-    """Per mappable field, the header spellings that suggest it (normalised, best first)."""
-    profiles = load_profiles() if profiles is None else profiles
-    aliases: dict[str, list[str]] = {}
-    for spec in MAPPABLE_FIELDS:
-        names = [spec.label, *EXTRA_ALIASES.get(spec.name, ())]
-        for profile in profiles:
-            tables: list[Mapping[str, tuple[str, ...]]] = (
-                [profile.order_fields] if spec.section == "order"
-                else [profile.item_fields, *([profile.item_table.fields] if profile.item_table else [])])
-            for table in tables:
-                names.extend(table.get(spec.name, ()))
-        aliases[spec.name] = list(dict.fromkeys(normalize_header(n) for n in names))
-    return aliases
-
-
-def known_headers() -> set[str]:
-    return {alias for names in field_aliases().values() for alias in names}
-
-
-def suggest_columns(headers: Sequence[str], profiles: Sequence[ImportProfile] | None = None) -> dict[str, int]:
-    """Field → column index proposed for a header row; each column proposed for one field at most.
-
-    A header that several fields use (商品金额 is a unit price for Douyin, a total elsewhere) only
-    counts once its unambiguous rivals are placed.
-    """
-    aliases = field_aliases(profiles)
-    owners: dict[str, int] = {}
-    for names in aliases.values():
-        for name in names:
-            owners[name] = owners.get(name, 0) + 1
-    normalized = [normalize_header(h) for h in headers]
-    candidates: list[tuple[int, int, int, str]] = []
-    for order, spec in enumerate(MAPPABLE_FIELDS):
-        for column, header in enumerate(normalized):
-            if header and header in aliases[spec.name]:
-                rank = aliases[spec.name].index(header) + (100 if owners[header] > 1 else 0)
-                candidates.append((rank, order, column, spec.name))
-    chosen: dict[str, int] = {}
-    used: set[int] = set()
-    for _, _, column, name in sorted(candidates):
-        if name not in chosen and column not in used:
-            chosen[name] = column
-            used.add(column)
-    return chosen
-
-
-def guess_layout(preview: SheetPreview, header_row: int, order_no_column: int | None) -> Layout:
-    """Item rows when an order number repeats under the header, else one row per order."""
-    if order_no_column is None:
-        return Layout.ORDER_ROWS
-    values = [v for v in preview.values_below(header_row, order_no_column) if v]
-    return Layout.ITEM_ROWS if len(set(values)) < len(values) else Layout.ORDER_ROWS
-
-
-def guess_platform(preview: SheetPreview, header_row: int, order_no_column: int | None) -> Platform:
-    """Pinduoduo numbers have their own shape (261101-103283030276851); other numbers do not tell."""
-    if order_no_column is not None:
-        values = [v for v in preview.values_below(header_row, order_no_column) if v]
-        if values and all(_PDD_ORDER_NO.match(v) for v in values):
-            return Platform.PDD
-    return Platform.OTHER
-
-
-def suggest_label(path: Path | str) -> str:
-    """A name from the file name without its trailing date or number: 供应商发货表20261101 → 供应商发货表."""
-    stem = Path(path).stem.strip()
-    label = re.sub(r"[\s_\-（(]*\d[\d\s_\-.:：)）]*$", "", stem).strip(" _-") or stem
-    return label[:MAX_LABEL_LENGTH]
-
-
-def shipped_profile_for(headers: Sequence[str]) -> ImportProfile | None:
-    """The shipped profile that already recognises this header row, if any (no mapping needed)."""
-    names = {normalize_header(h) for h in headers if h}
-    return next((p for p in load_profiles() if p.matches(names)), None)
-
-
-# --- building and saving ------------------------------------------------------------------------
 
 class MappingInvalid(UserError):
     """The user's choices do not make a usable profile; `problems` lists each reason in Chinese."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from desktop_app.services.case_writes import current_author
 from desktop_app.services.cases import act_in_session, add_note
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
+from desktop_app.store.case_lookups import case_states
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, utcnow
 
@@ -105,14 +105,8 @@ def parse_case_ids(text: str) -> list[int]:
 
 
 def _states(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[CaseKind, CaseStatus]]:
-    found: dict[int, tuple[CaseKind, CaseStatus]] = {}
-    for start in range(0, len(case_ids), 500):
-        chunk = list(case_ids[start:start + 500])
-        for case_id, kind, status in session.execute(
-            select(Case.id, Case.kind, Case.status).where(Case.id.in_(chunk))
-        ):
-            found[case_id] = (CaseKind(kind), CaseStatus(status))
-    return found
+    return {case_id: (CaseKind(kind), CaseStatus(status))
+            for case_id, (kind, status) in case_states(session, case_ids).items()}
 
 
 def common_actions(session: Session, case_ids: Sequence[int]) -> list[CaseAction]:

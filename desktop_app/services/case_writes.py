@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Moment
@@ -24,6 +23,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
+from desktop_app.store.case_lookups import state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
@@ -104,12 +104,7 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
 
 def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | None:
     """The state the case left when it was last escalated (from its timeline)."""
-    before = session.scalars(
-        select(AuditEvent.from_state)
-        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
-               AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
-        .order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    before = state_before_escalation(session, case_id)
     try:
         return CaseStatus(before) if before else None
     except ValueError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
@@ -36,10 +35,12 @@ from desktop_app.services.case_writes import (
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
+from desktop_app.store.case_lookups import platform_case_holder
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+from desktop_app.store.order_lookups import order_by_key
 from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
@@ -106,7 +107,7 @@ def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | No
 def find_or_create_order(session: Session, platform: Platform, order_no: str,
                          receiver: str | None = None, phone: str | None = None) -> Order:
     key = order_key(platform, order_no)
-    order = session.execute(select(Order).where(Order.order_key == key)).scalar_one_or_none()
+    order = order_by_key(session, key)
     if order is not None:
         return order
     order = Order(
@@ -123,9 +124,7 @@ def _claim_platform_case_no(session: Session, case: Case, number: str | None) ->
     """Set the case's platform after-sales number, refusing one another case of the family holds."""
     key = platform_case_key(case.platform, number)
     if key is not None:
-        holder = session.execute(
-            select(Case.id).where(Case.platform_case_key == key, Case.id != case.id)
-        ).scalar_one_or_none()
+        holder = platform_case_holder(session, key, case.id)
         if holder is not None:
             raise UserError(f"平台售后单号“{number}”已记录在售后单 #{holder}，请打开那一单")
     case.platform_case_no = number

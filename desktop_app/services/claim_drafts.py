@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import PricedLine, paid_per_line, part_of
@@ -14,7 +13,8 @@ from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.vocabulary import Platform, family_members
 from desktop_app.services.cases import clean_order_no
 from desktop_app.store.case_queries import order_detail
-from desktop_app.store.models import Case, ClaimItem, Order
+from desktop_app.store.models import Case, ClaimItem
+from desktop_app.store.order_lookups import orders_numbered
 from desktop_app.store.rows import OrderItemRow, OrderRow
 
 
@@ -98,10 +98,7 @@ def draft_for_case(session: Session, case_id: int) -> ClaimDraft:
 def find_order(session: Session, order_no: str, platform: Platform | None = None) -> OrderRow:
     """The order with this number (on this platform if given); refuses none and ambiguity."""
     number = clean_order_no(order_no)
-    stmt = select(Order.id, Order.platform).where(Order.order_no == number)
-    if platform is not None:
-        stmt = stmt.where(Order.platform.in_(family_members(platform)))
-    found = session.execute(stmt.order_by(Order.id)).all()
+    found = orders_numbered(session, number, family_members(platform) if platform is not None else None)
     if not found:
         where = f"{platform.label}上" if platform is not None else ""
         raise NotFound(f"找不到{where}订单号为 {number} 的订单；请先导入该平台的订单")

@@ -3,13 +3,12 @@ timeline), and to the reship its compensation pays for (courier pays → shop re
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_upkeep import claim_event, load_claim, sync_follow_up
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Reship, utcnow
+from desktop_app.store.reship_queries import latest_reship_id
 
 
 def link_case(db: Database, claim_id: int, case_id: int | None, author: str | None = None) -> None:
@@ -66,9 +65,7 @@ def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | No
     with db.reading() as session:
         if session.get(Case, case_id) is None:
             raise NotFound(f"找不到售后单 #{case_id}")
-        reship_id = session.execute(
-            select(Reship.id).where(Reship.case_id == case_id).order_by(Reship.id.desc()).limit(1)
-        ).scalar_one_or_none()
+        reship_id = latest_reship_id(session, case_id)
     if reship_id is None:
         raise UserError(f"售后单 #{case_id} 还没有补发记录，请先登记补发")
     link_reship(db, claim_id, reship_id, author)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound, StaleData
+from desktop_app.store.case_lookups import claim_follow_up
 from desktop_app.store.models import AuditEvent, CarrierClaim, Deadline, utcnow
 
 FOLLOW_UP_TIMER = "claim_follow_up"
@@ -47,9 +47,7 @@ def sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None:
     calendar's history shows when the claim ended). Open without a date: no deadline.
     """
     session.flush()
-    row = session.execute(
-        select(Deadline).where(Deadline.claim_id == claim.id, Deadline.timer_id == FOLLOW_UP_TIMER)
-    ).scalars().first()
+    row = claim_follow_up(session, claim.id, FOLLOW_UP_TIMER)
     if claim.is_open and claim.follow_up_at is not None:
         if row is None:
             row = Deadline(claim_id=claim.id, timer_id=FOLLOW_UP_TIMER, name=FOLLOW_UP_NAME,

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.cases import current_author
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+from desktop_app.store.models import AuditEvent, Order, utcnow
+from desktop_app.store.order_lookups import open_case_ids_of_order, orders_numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,7 @@ def campaign_names(platform: str, context: RuleContext | None = None) -> dict[st
 def find_order(db: Database, order_no: str, platform: str | None = None) -> int:
     """The id of the order with this number (on `platform`, when given)."""
     with db.reading() as session:
-        statement = select(Order.id, Order.platform).where(Order.order_no == order_no.strip())
-        if platform is not None:
-            statement = statement.where(Order.platform == platform)
-        found = session.execute(statement).all()
+        found = orders_numbered(session, order_no.strip(), None if platform is None else [platform])
     if not found:
         raise NotFound(f"没有订单号为 {order_no.strip()} 的订单" + (f"（平台 {platform}）" if platform else ""))
     if len(found) > 1:
@@ -82,6 +78,6 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
             from_state=before, to_state=campaign, author=author or current_author(),
             note=f"标记为{known[campaign]}订单" if campaign is not None else "取消活动标记（普通订单）",
         ))
-        case_ids = session.scalars(select(Case.id).where(Case.order_id == order.id, Case.is_open.is_(True))).all()
+        case_ids = open_case_ids_of_order(session, order.id)
         count = recompute_cases(session, case_ids, ctx) if case_ids else 0
         return CampaignChange(order.id, order.order_no, order.platform, before, campaign, count)

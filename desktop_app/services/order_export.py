@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import Platform, family_members, platform_family
 from desktop_app.io.order_export import OrderExportRow, write_orders_xlsx
 from desktop_app.store.database import Database
-from desktop_app.store.models import Order, OrderItem, Shop
+from desktop_app.store.order_export_rows import ExportedOrder, exported_order_pages, item_lines
 
 PAGE = 2000
 
@@ -48,19 +46,8 @@ def _label(platform: str) -> str:
         return platform
 
 
-_COLUMNS = (Order.id, Order.platform, Shop.name, Order.order_no, Order.status, Order.receiver, Order.phone,
-            Order.address, Order.item_count, Order.paid_fen, Order.paid_at, Order.shipped_at, Order.carrier,
-            Order.tracking_no)
-
-
-def _rows(session: Session, page: Sequence[Row[*tuple[Any, ...]]]) -> Iterator[OrderExportRow]:
-    items: dict[int, list[tuple[str, str | None, int]]] = {}
-    for order_id, title, spec, quantity in session.execute(
-        select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)
-        .where(OrderItem.order_id.in_([row[0] for row in page]))
-        .order_by(OrderItem.order_id, OrderItem.position)
-    ):
-        items.setdefault(order_id, []).append((title, spec, quantity))
+def _rows(session: Session, page: Sequence[ExportedOrder]) -> Iterator[OrderExportRow]:
+    items = item_lines(session, [row.order_id for row in page])
     for (order_id, platform_id, shop, order_no, status, receiver, phone, address, item_count, paid_fen,
          paid_at, shipped_at, carrier, tracking_no) in page:
         yield OrderExportRow(
@@ -76,17 +63,7 @@ def iter_export_rows(db: Database, platform: str | Platform | None = None,
     platform) newest payment first, orders never paid last."""
     values = platform_values(platform)
     with db.reading() as session:
-        base = select(*_COLUMNS).outerjoin(Shop, Shop.id == Order.shop_id)
-        if values is not None:
-            base = base.where(Order.platform.in_(values))
-        if order_ids is not None:
-            for start in range(0, len(order_ids), PAGE):
-                wanted = list(order_ids[start:start + PAGE])
-                found = {row[0]: row for row in session.execute(base.where(Order.id.in_(wanted)))}
-                yield from _rows(session, [found[i] for i in wanted if i in found])
-            return
-        ordered = base.order_by(Order.paid_at.is_(None), Order.paid_at.desc(), Order.id.desc())
-        for page in session.execute(ordered.execution_options(yield_per=PAGE)).partitions():
+        for page in exported_order_pages(session, values, order_ids, PAGE):
             yield from _rows(session, page)
 
 

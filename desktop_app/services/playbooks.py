@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 import tomli_w
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import as_china
@@ -40,8 +39,9 @@ from desktop_app.core.returns import Suggestion
 from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
+from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Reship, Setting, utcnow
+from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
 
 POLICY_SETTING = "policies.enabled"
 
@@ -151,10 +151,7 @@ class CaseGuide:
 
 def _script_values(session: Session, case: Case) -> dict[str, str | None]:
     order = case.order
-    reship = session.execute(
-        select(Reship.carrier, Reship.tracking_no).where(Reship.case_id == case.id, Reship.tracking_no.is_not(None))
-        .order_by(Reship.id.desc()).limit(1)
-    ).first()
+    reship = latest_shipped_reship(session, case.id)
     amount = case.refund_fen if case.refund_fen is not None else case.compensation_fen
     return {
         "buyer": order.receiver or order.buyer_nick,
@@ -180,10 +177,7 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
     checked: frozenset[str] = frozenset()
     scripts: tuple[FilledScript, ...] = ()
     if playbook is not None:
-        checked = frozenset(session.execute(
-            select(PlaybookCheck.step_id).where(PlaybookCheck.case_id == case_id,
-                                                PlaybookCheck.playbook_id == playbook.id)
-        ).scalars())
+        checked = checked_steps(session, case_id, playbook.id)
         values = _script_values(session, case)
         scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
     return CaseGuide(case_id, playbook, checked, suggestion, case.next_due_name if case.is_open else None,
@@ -201,9 +195,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
-        row = session.execute(select(PlaybookCheck).where(
-            PlaybookCheck.case_id == case_id, PlaybookCheck.playbook_id == playbook.id,
-            PlaybookCheck.step_id == step_id)).scalar_one_or_none()
+        row = playbook_check(session, case_id, playbook.id, step_id)
         if (row is not None) == done:
             return False
         if done:

@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.reship_states import format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.reship_export import ReshipLine, write_reships_xlsx
-from desktop_app.services.reship_queue import QueueScope, ReshipRow, reship_rows
-from desktop_app.services.reship_records import format_items, status_label
+from desktop_app.services.reship_queue import ReshipRow, reship_rows
 from desktop_app.store.database import Database
+from desktop_app.store.reship_queue_rows import QueueScope
 
 
 def _line(r: ReshipRow) -> ReshipLine:

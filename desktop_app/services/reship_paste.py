@@ -9,22 +9,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.reship_states import ReshipStatus, derive_status, status_label
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.case_writes import clean_order_no, current_author, load_case
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.reship_records import LATEST_RESHIP, ReshipStatus, derive_status, in_chunks, status_label
 from desktop_app.services.reships import ship_in_session
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
-from desktop_app.store.models import Case, Order, Reship
+from desktop_app.store.reship_queries import reship_cases_of_orders
 
 _RESHIP = CaseKind.RESHIP.value
 
@@ -131,17 +130,9 @@ class _Candidate:
 
 def _candidates(session: Session, order_nos: Iterable[str]) -> dict[str, list[_Candidate]]:
     found: dict[str, list[_Candidate]] = {}
-    for chunk in in_chunks(sorted(set(order_nos))):
-        rows = session.execute(
-            select(Case.id, Case.kind, Case.status, Order.order_no, Reship.id, Reship.status, Reship.tracking_no)
-            .join(Order, Order.id == Case.order_id)
-            .outerjoin(Reship, Reship.id == LATEST_RESHIP)
-            .where(Order.order_no.in_(chunk), or_(Case.kind == _RESHIP, Reship.id.is_not(None)))
-            .order_by(Case.id)
-        ).all()
-        for case_id, kind, case_status, order_no, reship_id, reship_status, tracking in rows:
-            status = derive_status(kind, case_status, reship_status if reship_id is not None else None)
-            found.setdefault(order_no, []).append(_Candidate(case_id, status, case_status, tracking))
+    for row in reship_cases_of_orders(session, order_nos):
+        status = derive_status(row.kind, row.case_status, row.reship_status if row.reship_id is not None else None)
+        found.setdefault(row.order_no, []).append(_Candidate(row.case_id, status, row.case_status, row.tracking_no))
     return found
 
 

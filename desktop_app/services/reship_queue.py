@@ -6,41 +6,36 @@ The ship-by and answer-by are the stored deadlines the engine computed from the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.errors import NotFound
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
-from desktop_app.core.rule_packs import RulePack, pack_for_platform
-from desktop_app.core.vocabulary import CaseKind
-from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.reship_records import (
-    ASKING_CASE,
+from desktop_app.core.reship_states import (
     EARLY_CASE,
     ENDED_STATUSES,
-    LATEST_RESHIP,
     OPEN_STATUSES,
     ReshipItemRow,
     ReshipStatus,
     derive_status,
-    in_chunks,
 )
+from desktop_app.core.rule_packs import RulePack, pack_for_platform
+from desktop_app.core.vocabulary import CaseKind
+from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_rules import is_answer_timer, is_ship_timer, penalty_of, ship_rule, timer_of
-from desktop_app.store.models import Case, Deadline, Order, OrderItem, Reship, ReshipItem
+from desktop_app.store.reship_queue_rows import (
+    QueueScope,
+    chosen_reship_items,
+    order_item_rows,
+    queue_cases,
+    queue_deadlines,
+)
 
 _RESHIP = CaseKind.RESHIP.value
-
-
-class QueueScope(StrEnum):
-    OPEN = "open"  # agreed (or asked) and not shipped: the work to do
-    WITH_SHIPPED = "with_shipped"  # ... and the shipped ones, with their tracking numbers
-    ALL = "all"  # ... and refused, out of stock, cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +97,6 @@ class ReshipRow:
         return self.case_kind == _RESHIP and self.status not in ENDED_STATUSES
 
 
-def _scope_condition(scope: QueueScope) -> ColumnElement[bool]:
-    is_reship_case = or_(Case.kind == _RESHIP, Reship.id.is_not(None))
-    open_condition = and_(
-        Case.is_open.is_(True), Case.kind == _RESHIP,
-        or_(and_(Reship.id.is_(None), Case.status.in_(sorted(ASKING_CASE))),
-            Reship.status.in_(sorted(OPEN_STATUSES))),
-    )
-    if scope is QueueScope.OPEN:
-        return open_condition
-    if scope is QueueScope.WITH_SHIPPED:
-        return or_(open_condition, Reship.status == ReshipStatus.SHIPPED.value,
-                   and_(Reship.id.is_(None), Case.kind == _RESHIP, Case.status == CaseStatus.RESHIPPED.value))
-    return is_reship_case
-
-
 @dataclass
 class _Due:
     ship: tuple[datetime, str, bool, DeadlineStatus] | None = None
@@ -134,25 +114,14 @@ def _reship_timer_ids(packs: Mapping[str, RulePack]) -> list[str]:
     return sorted({t.id for pack in packs.values() for t in pack.timers if is_ship_timer(t) or is_answer_timer(t)})
 
 
-def _gather(session: Session, chosen: ColumnElement[bool], platforms: Mapping[int, str],
+def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | None, platforms: Mapping[int, str],
             packs: Mapping[str, RulePack]) -> _Gathered:
     """Items and reship deadlines of the chosen cases: one query each, however long the queue."""
-    got = _Gathered()
-    chosen_cases = select(Case.id).outerjoin(Reship, Reship.id == LATEST_RESHIP).where(chosen)
-    chosen_reships = select(Reship.id).select_from(Case).join(Reship, Reship.id == LATEST_RESHIP).where(chosen)
-    for reship_id, title, spec, quantity in session.execute(
-        select(ReshipItem.reship_id, ReshipItem.title, ReshipItem.spec, ReshipItem.quantity)
-        .where(ReshipItem.reship_id.in_(chosen_reships)).order_by(ReshipItem.reship_id, ReshipItem.id)
-    ).all():
-        got.items.setdefault(reship_id, []).append(ReshipItemRow(title, spec, quantity))
+    got = _Gathered(chosen_reship_items(session, scope, case_ids))
     by_platform = {platform: pack_for_platform(packs, platform) for platform in set(platforms.values())}
     open_status = DeadlineStatus.OPEN.value
-    for case_id, timer_id, name, due_at, action, status, estimated in session.execute(
-        select(Deadline.case_id, Deadline.timer_id, Deadline.name, Deadline.due_at, Deadline.action,
-               Deadline.status, Deadline.estimated)
-        .where(Deadline.case_id.in_(chosen_cases), Deadline.timer_id.in_(_reship_timer_ids(packs)))
-        .order_by(Deadline.case_id, Deadline.due_at)
-    ).all():
+    for case_id, timer_id, name, due_at, action, status, estimated in queue_deadlines(
+            session, scope, case_ids, _reship_timer_ids(packs)):
         if case_id is None:  # (selected by case id: never)
             continue
         timer = timer_of(by_platform[platforms[case_id]], timer_id)
@@ -166,28 +135,6 @@ def _gather(session: Session, chosen: ColumnElement[bool], platforms: Mapping[in
     return got
 
 
-def _gatherorder_items(session: Session, order_ids: list[int]) -> dict[int, list[ReshipItemRow]]:
-    found: dict[int, list[ReshipItemRow]] = {}
-    for chunk in in_chunks(order_ids):
-        for order_id, title, spec, quantity in session.execute(
-            select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)
-            .where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.order_id, OrderItem.position, OrderItem.id)
-        ).all():
-            found.setdefault(order_id, []).append(ReshipItemRow(title, spec, quantity))
-    return found
-
-
-def count_reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN,
-                      overdue_at: datetime | None = None) -> int:
-    """How many rows `reship_rows` would list; with `overdue_at`, only those whose case's next deadline
-    is due by then (what a cut queue says about the rows it does not list)."""
-    stmt = (select(func.count()).select_from(Case).outerjoin(Reship, Reship.id == LATEST_RESHIP)
-            .where(_scope_condition(scope)))
-    if overdue_at is not None:
-        stmt = stmt.where(Case.next_due_at <= overdue_at)
-    return int(session.execute(stmt).scalar_one())
-
-
 def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids: Iterable[int] | None = None,
                 context: RuleContext | None = None, limit: int | None = None) -> list[ReshipRow]:
     """The queue, soonest due first (ship-by, or answer-by for requests); those without one last.
@@ -195,35 +142,19 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
     With `limit`, only that many rows: the cases whose next deadline comes first (an indexed read),
     then in queue order.
     """
-    chosen = _scope_condition(scope)
-    if case_ids is not None:
-        chosen = and_(chosen, Case.id.in_(sorted(set(case_ids))))
-    stmt = (
-        select(
-            Case.id, Case.version, Case.platform, Case.kind, Case.reason, Case.status, Case.is_open,
-            Case.requested_at, Order.id, Order.order_no, Order.receiver, Order.phone, Order.address,
-            Reship.id, Reship.status, Reship.promised_at, Reship.ship_by, Reship.carrier, Reship.tracking_no,
-            Reship.shipped_at, Reship.note,
-        )
-        .join(Order, Order.id == Case.order_id)
-        .outerjoin(Reship, Reship.id == LATEST_RESHIP)
-        .where(chosen)
-    )
-    if limit is not None:
-        stmt = stmt.order_by(Case.is_open.desc(), Case.next_due_at.is_(None), Case.next_due_at, Case.id).limit(limit)
-    found = session.execute(stmt).all()
+    found = queue_cases(session, scope, None if case_ids is None else set(case_ids), limit)
     if not found:
         return []
-    if limit is not None:  # what follows gathers items and deadlines for the listed cases only
-        chosen = and_(chosen, Case.id.in_([r[0] for r in found]))
+    # With a limit, what follows gathers items and deadlines for the listed cases only.
+    chosen_ids = [r.case_id for r in found] if limit is not None else (None if case_ids is None else set(case_ids))
     packs = (context or RuleContext.load()).packs
-    platforms = {r[0]: r[2] for r in found}
-    got = _gather(session, chosen, platforms, packs)
+    platforms = {r.case_id: r.platform for r in found}
+    got = _gather(session, scope, chosen_ids, platforms, packs)
     # The order's items stand in where no items were chosen: fetched only for those.
-    missing = sorted({r[8] for r in found if r[13] is None or r[13] not in got.items})
-    order_items = _gatherorder_items(session, missing)
+    missing = sorted({r.order_id for r in found if r.reship_id is None or r.reship_id not in got.items})
+    order_items = order_item_rows(session, missing)
     rules = {(platform, reason): ship_rule(pack_for_platform(packs, platform), reason)
-             for platform, reason in {(r[2], r[4]) for r in found}}
+             for platform, reason in {(r.platform, r.reason) for r in found}}
     rows: list[ReshipRow] = []
     for (case_id, version, platform, kind, reason, case_status, case_open, requested_at, order_id, order_no,
          receiver, phone, address, reship_id, reship_status, promised_at, stored_ship_by, carrier, tracking,

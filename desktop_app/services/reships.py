@@ -15,6 +15,15 @@ from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.reship_states import (
+    EARLY_CASE,
+    ENDED_STATUSES,
+    ReshipItemRow,
+    ReshipStatus,
+    clean_items,
+    format_items,
+    status_label,
+)
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import cases as case_service
@@ -22,21 +31,11 @@ from desktop_app.services.case_writes import apply_action, current_author, load_
 from desktop_app.services.cases import OpenedCase
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
-from desktop_app.services.reship_records import (
-    EARLY_CASE,
-    ENDED_STATUSES,
-    ReshipItemRow,
-    ReshipStatus,
-    clean_items,
-    ensure_reship,
-    format_items,
-    record_reship_event,
-    reship_of,
-    status_label,
-)
+from desktop_app.services.reship_records import ensure_reship, record_reship_event
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, ReshipItem, utcnow
+from desktop_app.store.reship_queries import reship_of
 
 _RESHIP = CaseKind.RESHIP.value
 

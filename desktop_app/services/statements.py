@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import ClaimIncident
@@ -30,7 +29,9 @@ from desktop_app.services.shop_profile import profile_for_shop, seal_path
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database
-from desktop_app.store.models import CarrierClaim, Case, Order, OrderItem
+from desktop_app.store.models import Case
+from desktop_app.store.order_lookups import orders_numbered
+from desktop_app.store.statement_sources import case_statement_facts, shop_of_claim, shop_of_order
 
 MAX_BATCH = 2000  # one PDF for a courier branch; more than this is a mistake, not a batch
 
@@ -67,11 +68,8 @@ def incident_label(value: str) -> str:
 def find_order_id(session: Session, order_no: str, platform: Platform | None = None) -> int:
     """The order with this number; with several platforms sharing it, `platform` must choose."""
     number = clean_order_no(order_no)
-    stmt = select(Order.id, Order.platform).where(Order.order_no == number)
-    if platform is not None:
-        # Taobao and Tmall share one numbering (services.cases.order_key): either finds the other.
-        stmt = stmt.where(Order.platform.in_(family_members(platform)))
-    rows = session.execute(stmt.order_by(Order.id)).all()
+    # Taobao and Tmall share one numbering (services.cases.order_key): either finds the other.
+    rows = orders_numbered(session, number, family_members(platform) if platform is not None else None)
     if not rows:
         where = f"{platform.label}的" if platform is not None else ""
         raise NotFound(f"找不到{where}订单 {number}；请先导入该订单")
@@ -101,16 +99,8 @@ def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
     found: list[CaseSource] = []
     for start in range(0, len(case_ids), 500):
         chunk = list(case_ids[start:start + 500])
-        orders: dict[int, int] = {
-            case_id: order_id
-            for case_id, order_id in session.execute(select(Case.id, Case.order_id).where(Case.id.in_(chunk)))}
-        claims: dict[int | None, int] = {
-            case_id: claim_id
-            for case_id, claim_id in session.execute(
-                select(CarrierClaim.case_id, func.max(CarrierClaim.id)).where(CarrierClaim.case_id.in_(chunk))
-                .group_by(CarrierClaim.case_id))}
-        with_items = set(session.scalars(
-            select(OrderItem.order_id).where(OrderItem.order_id.in_(sorted(set(orders.values())))).distinct()))
+        facts = case_statement_facts(session, chunk)
+        orders, claims, with_items = facts.orders, facts.claims, facts.orders_with_items
         for case_id in chunk:
             if case_id not in orders:
                 found.append(CaseSource(case_id, why_not=f"找不到售后单 #{case_id}"))
@@ -168,15 +158,12 @@ def build_statements(session: Session, request: StatementRequest,
     statements: list[GoodsValueStatement] = []
     for claim_id in request.claim_ids:
         claim = claim_detail(session, claim_id)
-        shop, seal_text = signed_by(session.execute(
-            select(Order.shop_id).join(CarrierClaim, CarrierClaim.order_id == Order.id)
-            .where(CarrierClaim.id == claim_id)).scalar_one_or_none())
+        shop, seal_text = signed_by(shop_of_claim(session, claim_id))
         statements.append(statement_for_claim(
             claim, shop, issued_on=day, incident=incident_label(claim.incident), seal_image=seal_text))
     for order_id in request.order_ids:
         detail = order_detail(session, order_id)
-        shop, seal_text = signed_by(
-            session.execute(select(Order.shop_id).where(Order.id == order_id)).scalar_one_or_none())
+        shop, seal_text = signed_by(shop_of_order(session, order_id))
         items = with_typed_prices(detail.items, request.unit_prices)
         statements.append(statement_for_order(
             detail.order, items, shop, issued_on=day, incident=request.incident,

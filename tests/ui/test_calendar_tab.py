@@ -16,8 +16,8 @@ from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.deadline_lists import DayCount
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.deadline_lists import DayCount
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.calendar.calendar_tab import CalendarTab, DeadlineList
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from desktop_app.io.column_suggestions import MAPPABLE_FIELDS
 from desktop_app.io.import_profiles import Layout
-from desktop_app.io.user_profiles import MAPPABLE_FIELDS, ColumnMapping, save_profile
+from desktop_app.io.user_profiles import ColumnMapping, save_profile
 from desktop_app.ui.imports.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog
 from desktop_app.ui.imports.import_dialog import ImportDialog
 from desktop_app.ui.imports.mapping_preview import PreviewModel

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA
 from desktop_app.io.rule_pack_files import read_pack_text, save_user_pack_text
-from desktop_app.services.deadline_lists import DeadlineRow
 from desktop_app.services.deadlines import recompute_changed_rules
+from desktop_app.store.deadline_lists import DeadlineRow
 from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadline_lists import case_deadlines
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Order
 from desktop_app.ui.orders.orders_tab import OrdersTab
 from desktop_app.ui.widgets.paged_model import ROW_ROLE

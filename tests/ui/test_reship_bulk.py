@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.services import reships
 from desktop_app.services.cases import act_on_case
-from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.store.case_queries import case_row
 from desktop_app.ui.reships.reship_bulk import EXPORT, OUT_OF_STOCK, PICKING, SHIP, TRACKING_COLUMN, ReshipBulkDialog
 from tests.ui.test_reship_tab import Queue, add_order, douyin_request, queue, row_of

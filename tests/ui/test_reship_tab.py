@@ -20,13 +20,14 @@ from sqlalchemy import select
 from desktop_app.core.clock import CHINA, parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.op_changes import Area, OpChanges
+from desktop_app.core.reship_states import ReshipItemRow, ReshipStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reship_queue, reships
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.reship_queue import QueueScope, reship_row
-from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
+from desktop_app.services.reship_queue import reship_row
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem
+from desktop_app.store.reship_queue_rows import QueueScope
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.background import Announcement, BackgroundRunner
 from desktop_app.ui.cases.case_table_model import OVERDUE
@@ -340,10 +341,10 @@ def test_a_runaway_backlog_lists_the_most_urgent_and_counts_them_all(qtbot: QtBo
     for n, requested in enumerate(["2026-05-06 10:00", "2026-05-04 10:00", "2026-05-05 10:00"]):
         add_order(queue.db, "douyin", f"DY-{n}", [("猫砂", None, 1)])
         douyin_request(queue.db, f"DY-{n}", requested)
-    view = reship_tab.load_queue(queue.db, reship_queue.QueueScope.OPEN, shown=2)
+    view = reship_tab.load_queue(queue.db, QueueScope.OPEN, shown=2)
     assert (view.total, view.waiting, len(view.rows)) == (3, 3, 2)
     assert [r.order_no for r in view.rows] == ["DY-1", "DY-2"]  # answer-by soonest first
-    view = reship_tab.load_queue(queue.db, reship_queue.QueueScope.OPEN, shown=1)  # the cut made in SQL
+    view = reship_tab.load_queue(queue.db, QueueScope.OPEN, shown=1)  # the cut made in SQL
     assert (view.total, view.waiting, [r.order_no for r in view.rows]) == (3, 3, ["DY-1"])
     monkeypatch.setattr(reship_tab.load_queue, "__defaults__", (2,))
     queue.context.set_database(queue.db)

@@ -23,7 +23,7 @@ from desktop_app.io.rule_pack_files import (
     shipped_rules_dir,
 )
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadline_lists import case_deadlines
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from desktop_app.ui.rules.workday_page import parse_date_lines
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger

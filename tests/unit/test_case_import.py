@@ -12,12 +12,13 @@ from aftersales_files import DY_HEADER, TB_HEADER, copy_fixture, expected, tb_ro
 
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.reship_states import format_items
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import act_on_case, add_note
-from desktop_app.services.reship_queue import QueueScope, reship_rows
-from desktop_app.services.reship_records import format_items
+from desktop_app.services.reship_queue import reship_rows
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
+from desktop_app.store.reship_queue_rows import QueueScope
 
 SAMPLES = ["tb_refunds.csv", "tm_refunds.xlsx", "dy_aftersales.xlsx", "pdd_aftersales.csv", "jd_service.csv"]
 FILE_KEYS = {"file", "platform", "inserted", "updated", "unchanged", "rejected", "conflicts",

@@ -10,14 +10,15 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.core.errors import ActionNotAllowed
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import reships
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.reship_queue import QueueScope, reship_row, reship_rows
-from desktop_app.services.reship_records import ReshipStatus
+from desktop_app.services.reship_queue import reship_row, reship_rows
 from desktop_app.store.case_queries import case_detail, case_events
 from desktop_app.store.database import Database
+from desktop_app.store.reship_queue_rows import QueueScope
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -608,7 +608,7 @@ def test_cli_case_evidence_follow_up_and_link(capsys: pytest.CaptureFixture[str]
 
 
 def test_follow_up_of_a_claim_without_a_case_is_listed_with_its_order(db: Database) -> None:
-    from desktop_app.services.deadline_lists import count_open_by_day, list_deadlines
+    from desktop_app.store.deadline_lists import count_open_by_day, list_deadlines
 
     order_id = add_order(db)
     open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id, at=T0), author="小林")

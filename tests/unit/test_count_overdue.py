@@ -9,8 +9,8 @@ import pytest
 
 from bench.bench_calendar import build
 from desktop_app.core.clock import CHINA
-from desktop_app.services.deadline_lists import count_open_by_day, count_overdue
 from desktop_app.store.database import open_database
+from desktop_app.store.deadline_lists import count_open_by_day, count_overdue
 
 
 @pytest.mark.parametrize("moment", ["2026-03-01 08:00", "2026-07-15 23:59", "2027-01-01 00:00"])

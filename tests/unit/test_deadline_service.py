@@ -24,10 +24,10 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import PACK_NAMES
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.rule_pack_files import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
-from desktop_app.services.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_cases, recompute_changed_rules
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order
 
 

@@ -10,8 +10,10 @@ import pytest
 from order_files import count_rows, item_rows, order_row, write_csv, write_xlsx
 
 from desktop_app.cli import run
+from desktop_app.io.column_suggestions import suggest_columns
 from desktop_app.io.import_profiles import Layout
-from desktop_app.io.user_profiles import ColumnMapping, preview_sheet, save_profile, suggest_columns
+from desktop_app.io.sheet_preview import preview_sheet
+from desktop_app.io.user_profiles import ColumnMapping, save_profile
 from desktop_app.store.database import open_database
 
 HEADER = ["序号", "单号", "客户", "电话", "收货地址", "品名", "颜色尺码", "件数", "单价", "快递", "快递单号",

@@ -10,9 +10,9 @@ import pytest
 from order_files import DOUYIN_HEADER, PDD_HEADER, count_rows, douyin_row, pdd_row, write_csv, write_xlsx
 
 from desktop_app.core.errors import UserError
-from desktop_app.io import order_upsert
 from desktop_app.io.import_results import ImportProgress, ImportResult
 from desktop_app.services.order_import import import_files, import_steps
+from desktop_app.store import order_upsert
 from desktop_app.store.database import Database
 
 

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from desktop_app.core.clock import CHINA
-from desktop_app.io.cell_values import CellCleaner, excel_shows, utc_text
+from desktop_app.core.order_records import utc_text
+from desktop_app.io.cell_values import CellCleaner, excel_shows
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
-from desktop_app.io.order_upsert import StorageCodec, cleaned_search_text, search_text_of
 from desktop_app.store.models import Order
+from desktop_app.store.order_upsert import cleaned_search_text, search_text_of
+from desktop_app.store.order_upsert_statements import StorageCodec
 from desktop_app.store.search import build_search_text
 
 CLEAN = CellCleaner(Cleaning(tracking_prefixes=("No:",)))

@@ -16,8 +16,9 @@ from order_files import SAMPLES, copy_sample, count_rows, item_rows, order_row
 
 from desktop_app.cli import run
 from desktop_app.io.import_profiles import Layout
+from desktop_app.io.sheet_preview import preview_sheet
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
-from desktop_app.io.user_profiles import ColumnMapping, preview_sheet, save_profile
+from desktop_app.io.user_profiles import ColumnMapping, save_profile
 from desktop_app.store.database import open_database
 
 XLS = Path(__file__).resolve().parent.parent / "fixtures" / "xls"

@@ -1,5 +1,6 @@
-"""The layers keep to themselves: ruff refuses Qt and SQL in core/ (desktop_app/core/ruff.toml) and Qt
-outside ui/ (pyproject.toml), checked here on a file that would break the rule."""
+"""The layers keep to themselves: ruff refuses Qt and SQL in core/ (desktop_app/core/ruff.toml), query building in
+services/ and io/ (their ruff.toml) and Qt outside ui/ (pyproject.toml), checked here on a file that would break
+the rule."""
 
 from __future__ import annotations
 
@@ -51,3 +52,25 @@ def test_printing_may_paint_but_not_use_widgets_or_ui() -> None:
 def test_cli_may_not_import_qt_or_ui(source: str) -> None:
     assert banned("desktop_app/cli/probe.py", source)
     assert banned("desktop_app/cli/probe.py", "from desktop_app.printing.statement_render import write_pdf\n") == []
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+@pytest.mark.parametrize("layer", ["services", "io"])
+@pytest.mark.parametrize("source", [
+    "from sqlalchemy import select\n", "from sqlalchemy import func, or_\n", "from sqlalchemy import and_\n",
+    "from sqlalchemy import insert\n", "from sqlalchemy import update\n", "from sqlalchemy import delete\n",
+    "from sqlalchemy import text\n", "from sqlalchemy.dialects.sqlite import insert\n",
+    "from sqlalchemy.dialects import postgresql\n", "import sqlalchemy\nsqlalchemy.select()\n",
+])
+def test_services_and_io_build_no_queries(layer: str, source: str) -> None:
+    """SQL lives in store/ (desktop_app/services/ruff.toml, desktop_app/io/ruff.toml)."""
+    assert banned(f"desktop_app/{layer}/probe.py", source)
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+@pytest.mark.parametrize("layer", ["services", "io"])
+def test_services_and_io_may_take_a_unit_of_work(layer: str) -> None:
+    source = ("from sqlalchemy import Connection\nfrom sqlalchemy.exc import SQLAlchemyError\n"
+              "from sqlalchemy.orm import Session\n")
+    assert banned(f"desktop_app/{layer}/probe.py", source) == []
+    assert banned(f"desktop_app/{layer}/probe.py", "from PySide6.QtCore import QObject\n")

@@ -12,8 +12,8 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import Case
 
 A, S = CaseAction, CaseStatus

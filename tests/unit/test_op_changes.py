@@ -13,6 +13,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.op_changes import Area, OpChanges, recording
+from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
 from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
@@ -21,7 +22,6 @@ from desktop_app.services.cases import CaseEdit, NewCase, act_on_case, add_note,
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.reship_paste import bulk_ship
-from desktop_app.services.reship_records import ReshipItemRow
 from desktop_app.store.change_tracking import AREA_OF_TABLE
 from desktop_app.store.database import Database
 from desktop_app.store.models import Base, Case, Order, OrderItem

@@ -18,9 +18,9 @@ from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack, load_packs
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.order_campaign import campaign_names, find_order, set_order_campaign
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Order
 
 SEEDS = Path("/work/shared/seeds")

@@ -14,18 +14,19 @@ from desktop_app.cli import run
 from desktop_app.core.clock import CHINA, Moment, parse_moment
 from desktop_app.core.errors import ActionNotAllowed, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipItemRow, ReshipStatus
 from desktop_app.core.tracking_numbers import clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
 from desktop_app.services import reship_paste, reship_queue, reship_rules, reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.deadline_lists import case_deadlines
 from desktop_app.services.reship_paste import LineOutcome, check_bulk_ship
-from desktop_app.services.reship_queue import QueueScope, reship_row, reship_rows
-from desktop_app.services.reship_records import ReshipItemRow, ReshipStatus
+from desktop_app.services.reship_queue import reship_row, reship_rows
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship
+from desktop_app.store.reship_queue_rows import QueueScope
 from desktop_app.store.search import build_search_text
 
 

@@ -12,27 +12,20 @@ from order_files import PDD_HEADER, SAMPLES, copy_sample, pdd_row, run_import, w
 
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.vocabulary import Platform
+from desktop_app.io.column_suggestions import MAPPABLE_FIELDS, shipped_profile_for, suggest_columns, suggest_label
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.import_profiles import Layout, best_profile, load_profiles, normalize_header, parse_profile
+from desktop_app.io.sheet_preview import column_letter, guess_header_row, guess_layout, guess_platform, preview_sheet
 from desktop_app.io.user_profiles import (
-    MAPPABLE_FIELDS,
     ColumnMapping,
     MappingInvalid,
     available_profiles,
     check_columns,
     check_mapping,
-    column_letter,
     delete_profile,
-    guess_header_row,
-    guess_layout,
-    guess_platform,
     load_saved_profiles,
-    preview_sheet,
     profile_id_for,
     save_profile,
-    shipped_profile_for,
-    suggest_columns,
-    suggest_label,
     user_profiles_dir,
 )
 from desktop_app.store.database import Database

@@ -113,7 +113,7 @@ def test_a_dimension_that_lies_is_harmless(tmp_path: Path) -> None:
 
 def test_the_column_mapping_preview_refuses_too(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "preview.xlsx", {"Sheet1": sheet_xml([("A1", "单号"), ("XFD1048576", "x")])})
-    code = ("from desktop_app.io.user_profiles import preview_sheet\n"
+    code = ("from desktop_app.io.sheet_preview import preview_sheet\n"
             "from desktop_app.core.errors import UserError\n"
             f"try:\n    preview_sheet(r'{path}')\nexcept UserError as exc:\n    print(exc)\n    raise SystemExit(2)\n")
     outcome = run_child(["-c", code], tmp_path)

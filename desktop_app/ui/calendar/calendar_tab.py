@@ -33,8 +33,8 @@ from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import Urgency
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.deadline_lists import DayCount, DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.services.deadline_rules import RuleContext, rule_warnings
+from desktop_app.store.deadline_lists import DayCount, DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.services.deadline_lists import DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.case_table_model import countdown

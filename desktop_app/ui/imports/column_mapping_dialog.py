@@ -2,7 +2,7 @@
 own old 台账, an ERP's 售后单 export) to the ledger's order fields or case fields, save that as a
 reusable profile and import with it.
 
-The file is read on the worker thread (io/user_profiles.preview_sheet); the dialog shows its first
+The file is read on the worker thread (io/sheet_preview.preview_sheet); the dialog shows its first
 rows, proposes a column for each field and checks the choices as they change. "导入为" chooses the
 target: 订单 (an order profile, io/user_profiles) or 售后单 (an after-sales profile, io/case_mapping,
 whose preview rows are read as the import will, with row errors in Chinese). "保存并导入" saves the
@@ -42,25 +42,24 @@ from desktop_app.io.case_mapping import (
     suggest_case_columns,
 )
 from desktop_app.io.case_profiles import CaseProfile
+from desktop_app.io.column_suggestions import MAX_LABEL_LENGTH, shipped_profile_for, suggest_columns, suggest_label
 from desktop_app.io.import_profiles import ImportProfile, Layout
-from desktop_app.io.user_profiles import (
+from desktop_app.io.sheet_preview import (
     HEADER_ROWS_SEARCHED,
-    MAPPABLE_LAYOUTS,
-    MAX_LABEL_LENGTH,
-    ColumnMapping,
-    SavedProfiles,
     SheetColumn,
     SheetPreview,
-    check_columns,
-    check_mapping,
     guess_layout,
     guess_platform,
-    load_saved_profiles,
     preview_sheet,
+)
+from desktop_app.io.user_profiles import (
+    MAPPABLE_LAYOUTS,
+    ColumnMapping,
+    SavedProfiles,
+    check_columns,
+    check_mapping,
+    load_saved_profiles,
     save_profile,
-    shipped_profile_for,
-    suggest_columns,
-    suggest_label,
 )
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
@@ -72,7 +71,7 @@ PROBLEM_COLOR = "#c62828"
 MAX_PROBLEMS_SHOWN = 4
 MAX_ROW_ERRORS_SHOWN = 5
 ORDERS, CASES = "orders", "cases"  # the targets
-# How the fields are grouped on screen (names as in user_profiles.MAPPABLE_FIELDS).
+# How the fields are grouped on screen (names as in io/column_suggestions.MAPPABLE_FIELDS).
 FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("order", ("order_no", "status", "shop_name", "buyer_nick", "paid", "goods", "postage", "paid_at",
                "buyer_note", "seller_note")),

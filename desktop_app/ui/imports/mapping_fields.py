@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
-from desktop_app.io.user_profiles import SheetColumn
+from desktop_app.io.sheet_preview import SheetColumn
 
 Groups = tuple[tuple[str, tuple[str, ...]], ...]  # (group title, field names)
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from desktop_app.io.user_profiles import SheetPreview
+from desktop_app.io.sheet_preview import SheetPreview
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 HEADER_BACKGROUND = QColor("#fff1c2")

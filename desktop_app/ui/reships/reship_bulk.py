@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.carriers import carrier_names
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.bulk import CaseResult, ShipLine, reships_out_of_stock, ship_reships
 from desktop_app.services.reship_export import export_reships
 from desktop_app.services.reship_queue import ReshipRow
-from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, BulkWork, SelectedCase
 from desktop_app.ui.context import AppContext

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from desktop_app.core.carriers import carrier_names, guess_carrier
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import UserError
+from desktop_app.core.reship_states import MAX_QUANTITY, ReshipItemRow, clean_items
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform
 from desktop_app.services.reship_queue import ReshipRow
-from desktop_app.services.reship_records import MAX_QUANTITY, ReshipItemRow, clean_items
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_now_qt, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel

@@ -14,8 +14,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from desktop_app.core.clock import now
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.services.reship_queue import ReshipRow, total_items
-from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.ui import labels
 from desktop_app.ui.reships.reship_bulk import can_pick
 from desktop_app.ui.reships.reship_table_model import items_text, status_text

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from desktop_app.core.clock import now
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.reship_queue import QueueScope, ReshipRow, count_reship_rows, reship_rows
+from desktop_app.services.reship_queue import ReshipRow, reship_rows
 from desktop_app.services.reship_rules import Consequences, consequences
 from desktop_app.store.database import Database
+from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
 
 # Rows listed at most, the most urgent first. A shop's queue is tens of rows; a ledger with a runaway
 # backlog (the 1,000,000-case benchmark has ~100,000 open reships) would otherwise have the table's

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships as reship_service
 from desktop_app.services.cases import OpenedCase
-from desktop_app.services.reship_queue import QueueScope, ReshipRow, count_reship_rows
-from desktop_app.services.reship_records import ReshipItemRow
+from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.services.reship_rules import Consequences
 from desktop_app.store.database import Database
+from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table

@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush
 
 from desktop_app.core.clock import now
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.services.reship_queue import ReshipRow
-from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.ui import labels
 from desktop_app.ui.cases.case_table_model import CLOSED_GREY, OVERDUE, countdown, urgency_colour
 from desktop_app.ui.widgets.row_table_model import Column, ListTableModel

@@ -30,7 +30,7 @@ WINDOW_MODULES = (
     "desktop_app.ui.returns.returns_tab",
     "desktop_app.ui.dashboard.dashboard_tab",
     "desktop_app.services.deadlines",
-    "desktop_app.services.deadline_lists",
+    "desktop_app.store.deadline_lists",
     "desktop_app.services.search_index",
     "desktop_app.ui.calendar.deadline_notifier",
 )

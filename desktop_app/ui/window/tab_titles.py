@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.core.clock import now
-from desktop_app.services.deadline_lists import count_overdue
 from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import count_overdue
 from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext

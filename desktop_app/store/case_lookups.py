@@ -1,0 +1,73 @@
+"""Case facts a write use case reads inside its unit of work: the kind and state of cases, a case's state
+before its last escalation, the holder of a platform after-sales number, a claim's follow-up deadline,
+a case's latest shipped reship and a playbook's ticked steps. Plain values, or the one mapped row the
+use case changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.store.models import AuditEvent, Case, Deadline, PlaybookCheck, Reship
+
+_CHUNK = 500  # ids per IN (...) list
+
+
+def case_states(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Kind and status of each of these cases that exists, by id."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(case_ids), _CHUNK):
+        chunk = list(case_ids[start:start + _CHUNK])
+        for case_id, kind, status in session.execute(
+            select(Case.id, Case.kind, Case.status).where(Case.id.in_(chunk))
+        ):
+            found[case_id] = (kind, status)
+    return found
+
+
+def state_before_escalation(session: Session, case_id: int) -> str | None:
+    """The state the case left when it was last escalated (from its timeline, undone steps skipped)."""
+    return session.scalars(
+        select(AuditEvent.from_state)
+        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
+               AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+
+
+def platform_case_holder(session: Session, key: str, other_than: int) -> int | None:
+    """The case (other than `other_than`) holding this platform after-sales number key."""
+    return session.execute(
+        select(Case.id).where(Case.platform_case_key == key, Case.id != other_than)
+    ).scalar_one_or_none()
+
+
+def claim_follow_up(session: Session, claim_id: int, timer_id: str) -> Deadline | None:
+    """The claim's follow-up row in the deadlines table, if any."""
+    return session.execute(
+        select(Deadline).where(Deadline.claim_id == claim_id, Deadline.timer_id == timer_id)
+    ).scalars().first()
+
+
+def latest_shipped_reship(session: Session, case_id: int) -> tuple[str | None, str | None] | None:
+    """(carrier, tracking number) of the case's latest reship with a tracking number."""
+    row = session.execute(
+        select(Reship.carrier, Reship.tracking_no).where(Reship.case_id == case_id, Reship.tracking_no.is_not(None))
+        .order_by(Reship.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def checked_steps(session: Session, case_id: int, playbook_id: str) -> frozenset[str]:
+    return frozenset(session.execute(
+        select(PlaybookCheck.step_id).where(PlaybookCheck.case_id == case_id, PlaybookCheck.playbook_id == playbook_id)
+    ).scalars())
+
+
+def playbook_check(session: Session, case_id: int, playbook_id: str, step_id: str) -> PlaybookCheck | None:
+    return session.execute(select(PlaybookCheck).where(
+        PlaybookCheck.case_id == case_id, PlaybookCheck.playbook_id == playbook_id,
+        PlaybookCheck.step_id == step_id)).scalar_one_or_none()
