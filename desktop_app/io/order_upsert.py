@@ -51,7 +51,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord
 from desktop_app.io.cell_values import utc_text
-from desktop_app.store.case_facts import carrier_copy
+from desktop_app.store.case_facts import carrier_copy, goods_refresh
 from desktop_app.store.models import Order, OrderItem, Shop
 
 ORDERS = Order.__table__
@@ -312,6 +312,10 @@ class OrderUpserter:
         # The cases of written orders keep their order's courier (the 统计 dashboard reads it there).
         self._copy_carrier = carrier_copy(staged_ids) if "carrier" in self.provided_set else None
         item_stage = self.item_stage
+        # Orders whose lines this batch writes or replaces: their goods, and their cases' copies (统计).
+        self._refresh_goods = goods_refresh(
+            select(ORDERS.c.id).join_from(item_stage, ORDERS, ORDERS.c.order_key == item_stage.c.order_key)
+            .union(staged_ids.where(self.stage.c.replace_items == 1)))
         self._move_items = insert(ITEMS).from_select(list(ITEM_COLUMNS), select(
             ORDERS.c.id, *[item_stage.c[n] for n in ITEM_COLUMNS[1:]]
         ).join_from(item_stage, ORDERS, ORDERS.c.order_key == item_stage.c.order_key))
@@ -539,6 +543,10 @@ class OrderUpserter:
             conn.execute(self._delete_replaced_items)
         if batch.items:
             conn.execute(self._move_items)
+        if batch.items or batch.replace_items:
+            for statement in self._refresh_goods:
+                conn.execute(statement)
+        if batch.items:
             conn.execute(self.item_stage.delete())
         conn.execute(self.stage.delete())
 
