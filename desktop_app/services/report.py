@@ -24,15 +24,12 @@ from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
+from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures
 from desktop_app.store.report_queries import (
-    AttentionClaim,
     CaseGroup,
-    ClaimGroup,
     ReportScope,
-    attention_claims,
     carrier_cases,
     case_groups,
-    claim_groups,
     parcels_by_carrier,
     product_lines,
     resolve_times,
@@ -179,7 +176,7 @@ class Report:
     # What `add_details` builds on: the moment overdue is counted at and the grouped reads of the overview.
     moment: datetime | None = field(default=None, repr=False, compare=False)
     case_groups: tuple[CaseGroup, ...] = field(default=(), repr=False, compare=False)
-    claim_groups: tuple[ClaimGroup, ...] = field(default=(), repr=False, compare=False)
+    claim_figures: ClaimFigures | None = field(default=None, repr=False, compare=False)
 
     @property
     def scope(self) -> ReportScope:
@@ -224,7 +221,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
     groups = case_groups(session, scope, at)
-    claims = claim_groups(session, scope)
+    claim_reads = claim_figures(session, scope, at - timedelta(days=old_claim_days))
+    claims = claim_reads.groups
     received = sum(c.received_fen for c in claims)
     refunded = sum(g.refund_fen for g in groups)
     refund_lost = sum(g.refund_fen for g in groups if g.kind not in _RETURNED)
@@ -245,9 +243,9 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         money=money, penalised_cases=sum(g.penalised for g in groups),
         timeliness=_timeliness(None, [], 0, []), timeliness_by_platform=(), products=(), carriers=(),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
-        attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
+        attention=claim_reads.attention,
         old_claim_days=old_claim_days, notes=(), detailed=False,
-        moment=at, case_groups=tuple(groups), claim_groups=tuple(claims),
+        moment=at, case_groups=tuple(groups), claim_figures=claim_reads,
     )
     return details_in(session, overview) if detailed else overview
 
@@ -255,6 +253,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
 def details_in(session: Session, overview: Report) -> Report:
     """Timeliness, products and couriers of the overview's scope, at its moment, from its case groups."""
     scope, at, groups = overview.scope, overview.moment or now(), list(overview.case_groups)
+    claims = overview.claim_figures or claim_figures(session, scope, at - timedelta(days=overview.old_claim_days))
     present = sorted({g.platform for g in groups}, key=_platform_order)
     straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
     seconds: dict[str | None, list[int]] = {None: []}
@@ -274,9 +273,9 @@ def details_in(session: Session, overview: Report) -> Report:
         overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
-            for p in product_lines(session, scope)),
+            for p in product_lines(session, scope, claims.received_by_goods)),
         carriers=_carriers(carrier_cases(session, scope), parcels_by_carrier(session, scope),
-                           list(overview.claim_groups)),
+                           list(claims.groups)),
         notes=tuple(notes), detailed=True,
     )
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.store.case_facts import goods_lines
-from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, OrderItem
+from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.raw_reads import fetch_raw
 
 
@@ -56,31 +56,6 @@ class CaseGroup:
     overdue: int = 0  # open timers of cases whose every open timer is past the moment
     straddling: int = 0  # cases with open timers both before and after the moment (counted apart)
     resolved: int = 0  # cases with an action (their time to resolve is known)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimGroup:
-    carrier: str  # "" when the claim names none
-    is_open: bool
-    count: int
-    claimed_fen: int
-    received_fen: int
-    outstanding_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class AttentionClaim:
-    """An open claim the dashboard lists: old, or missing what the courier will ask for."""
-
-    id: int
-    carrier: str | None
-    order_no: str
-    status: str
-    created_at: datetime
-    outstanding_fen: int
-    is_old: bool
-    evidence_missing: bool
-    ticket_missing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,75 +171,6 @@ def order_loss(session: Session, order_id: int) -> OrderLoss:
     return OrderLoss(int(cases), int(cost), int(received))
 
 
-# --- claims -------------------------------------------------------------------------------------
-
-_OUTSTANDING = case(
-    (and_(CarrierClaim.is_open.is_(True),
-          func.coalesce(CarrierClaim.claimed_fen, 0) > func.coalesce(CarrierClaim.received_fen, 0)),
-     func.coalesce(CarrierClaim.claimed_fen, 0) - func.coalesce(CarrierClaim.received_fen, 0)),
-    else_=0,
-)
-
-
-def _claims_in_scope(stmt: Select[*tuple[Any, ...]], scope: ReportScope) -> Select[*tuple[Any, ...]]:
-    """Claims of cases in scope; a claim recorded without a case belongs to its order's cases in scope,
-    or (an order without any case) to the day it was recorded, on the order's platform and shop.
-    Claims are few: each looks up its case (or its order's cases) by index."""
-    own = aliased(Case)
-    of_order = aliased(Case)
-    order_in_scope = exists().where(of_order.order_id == CarrierClaim.order_id, *case_conditions(scope, of_order))
-    loose = [CarrierClaim.created_at >= scope.start, CarrierClaim.created_at < scope.end,
-             ~exists().where(of_order.order_id == CarrierClaim.order_id)]
-    if scope.platform:
-        loose.append(Order.platform == scope.platform)
-    if scope.shop_id is not None:
-        loose.append(Order.shop_id == scope.shop_id)
-    return (
-        stmt.join(Order, Order.id == CarrierClaim.order_id)
-        .outerjoin(own, own.id == CarrierClaim.case_id)
-        .where(or_(
-            and_(CarrierClaim.case_id.is_not(None), *case_conditions(scope, own)),
-            and_(CarrierClaim.case_id.is_(None), or_(order_in_scope, and_(*loose))),
-        ))
-    )
-
-
-def claim_groups(session: Session, scope: ReportScope) -> list[ClaimGroup]:
-    carrier = func.coalesce(CarrierClaim.carrier, "")
-    stmt = select(
-        carrier, CarrierClaim.is_open, func.count(CarrierClaim.id), _sum(CarrierClaim.claimed_fen),
-        _sum(CarrierClaim.received_fen), _sum(_OUTSTANDING),
-    ).group_by(carrier, CarrierClaim.is_open)
-    return [
-        ClaimGroup(str(name), bool(is_open), int(n), int(claimed), int(received), int(outstanding))
-        for name, is_open, n, claimed, received, outstanding in session.execute(_claims_in_scope(stmt, scope)).all()
-    ]
-
-
-def attention_claims(session: Session, scope: ReportScope, older_than: datetime,
-                     limit: int = 200) -> list[AttentionClaim]:
-    """Open claims recorded before `older_than`, or without evidence files, or sent to the courier
-    without its ticket number: oldest first."""
-    no_evidence = ~exists().where(ClaimEvidence.claim_id == CarrierClaim.id)
-    no_ticket = and_(CarrierClaim.status != "draft", func.coalesce(CarrierClaim.ticket_no, "") == "")
-    is_old = CarrierClaim.created_at < older_than
-    stmt = (
-        select(
-            CarrierClaim.id, CarrierClaim.carrier, Order.order_no, CarrierClaim.status, CarrierClaim.created_at,
-            _OUTSTANDING, is_old, no_evidence, no_ticket,
-        )
-        .where(CarrierClaim.is_open.is_(True), or_(is_old, no_evidence, no_ticket))
-        .order_by(CarrierClaim.created_at, CarrierClaim.id)
-        .limit(limit)
-    )
-    return [
-        AttentionClaim(int(i), carrier, str(order_no), str(status), created, int(outstanding), bool(old),
-                       bool(evidence), bool(ticket))
-        for i, carrier, order_no, status, created, outstanding, old, evidence, ticket
-        in session.execute(_claims_in_scope(stmt, scope)).all()
-    ]
-
-
 # --- timeliness ---------------------------------------------------------------------------------
 
 
@@ -311,8 +217,11 @@ def _paid_in(scope: ReportScope) -> list[ColumnElement[bool]]:
     return conds
 
 
-def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list[ProductLine]:
-    """The products whose orders had the most cases (a case counts once for each line of its order).
+def product_lines(session: Session, scope: ReportScope, received_by_goods: dict[str, int],
+                  limit: int = 20) -> list[ProductLine]:
+    """The products whose orders had the most cases (a case counts once for each line of its order), and
+    what couriers paid on them (`received_by_goods`: the claims in scope by their order's goods, each
+    line of the order counting the claim's payout, as the cases do).
 
     The cases of the period grouped by their order's `goods` (`ix_cases_goods` alone, in index order),
     each distinct string split into its lines here: a few thousand groups instead of a join of every
@@ -334,16 +243,13 @@ def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list
     top = sorted(cases, key=lambda k: (-cases[k], k))[:limit]
     if not top:
         return []
-    key = func.coalesce(func.nullif(OrderItem.sku_code, ""), OrderItem.title)
-    # Claims are few: those in scope, on the lines of their orders.
-    paid_stmt = _claims_in_scope(
-        select(key, _sum(CarrierClaim.received_fen))
-        .select_from(CarrierClaim)
-        .join(OrderItem, OrderItem.order_id == CarrierClaim.order_id)
-        .where(key.in_(top))
-        .group_by(key), scope)
-    received = {str(k): int(v) for k, v in session.execute(paid_stmt).all()}
-    sold = pieces_sold(session, scope, set(top))
+    wanted = set(top)
+    received: dict[str, int] = {}
+    for goods, fen in received_by_goods.items():
+        for product, _title, _quantity in goods_lines(goods):
+            if product in wanted:
+                received[product] = received.get(product, 0) + fen
+    sold = pieces_sold(session, scope, wanted)
     return [ProductLine(k, titles[k], cases[k], sold.get(k), cost[k], received.get(k, 0)) for k in top]
 
 
