@@ -51,7 +51,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord
 from desktop_app.io.cell_values import utc_text
-from desktop_app.store.case_facts import carrier_copy, goods_refresh
+from desktop_app.store.case_facts import carrier_copy, goods_refresh, goods_text
 from desktop_app.store.models import Order, OrderItem, Shop
 
 ORDERS = Order.__table__
@@ -121,6 +121,10 @@ def _dialect_insert(dialect_name: str) -> Any:
 def _item_tuple(item: ItemRecord) -> tuple[object, ...]:
     return (item.sub_order_no, item.title, item.spec, item.sku_code, item.quantity, item.unit_price_fen,
             item.paid_fen)
+
+
+def _goods(items: Sequence[ItemRecord] | None) -> str | None:
+    return None if not items else goods_text((i.sku_code, i.title, i.quantity) for i in items)
 
 
 def search_text_of(parts: Sequence[object]) -> str:
@@ -294,7 +298,8 @@ class OrderUpserter:
                 kind = Text
             columns.append(Column(name, kind))
         # replace_items: 1 for a stored order whose items this file restates (deleted before the new set).
-        self.stage = Table(_STAGE_NAME, metadata, *columns, Column("replace_items", Integer),
+        # goods: a new order's lines as `orders.goods` holds them (统计), written with the order itself.
+        self.stage = Table(_STAGE_NAME, metadata, *columns, Column("goods", Text), Column("replace_items", Integer),
                            prefixes=["TEMPORARY"])
         # Items are staged by order key: their order's id is looked up by the statement that moves them.
         self.item_stage = Table(_ITEM_STAGE_NAME, metadata, Column("order_key", Text),
@@ -303,7 +308,7 @@ class OrderUpserter:
         for staging in (self.stage, self.item_stage):
             staging.drop(self.conn, checkfirst=True)
             staging.create(self.conn)
-        self._stage_insert = RowInserter(self.conn, insert(self.stage), (*staged, "replace_items"))
+        self._stage_insert = RowInserter(self.conn, insert(self.stage), (*staged, "goods", "replace_items"))
         self._item_stage_insert = RowInserter(self.conn, insert(self.item_stage),
                                               ("order_key", *ITEM_COLUMNS[1:]))
         staged_ids = select(ORDERS.c.id).join_from(self.stage, ORDERS, ORDERS.c.order_key == self.stage.c.order_key)
@@ -312,10 +317,8 @@ class OrderUpserter:
         # The cases of written orders keep their order's courier (the 统计 dashboard reads it there).
         self._copy_carrier = carrier_copy(staged_ids) if "carrier" in self.provided_set else None
         item_stage = self.item_stage
-        # Orders whose lines this batch writes or replaces: their goods, and their cases' copies (统计).
-        self._refresh_goods = goods_refresh(
-            select(ORDERS.c.id).join_from(item_stage, ORDERS, ORDERS.c.order_key == item_stage.c.order_key)
-            .union(staged_ids.where(self.stage.c.replace_items == 1)))
+        # Stored orders whose lines this batch replaces: their goods, and their cases' copies (统计).
+        self._refresh_goods = goods_refresh(staged_ids.where(self.stage.c.replace_items == 1))
         self._move_items = insert(ITEMS).from_select(list(ITEM_COLUMNS), select(
             ORDERS.c.id, *[item_stage.c[n] for n in ITEM_COLUMNS[1:]]
         ).join_from(item_stage, ORDERS, ORDERS.c.order_key == item_stage.c.order_key))
@@ -326,8 +329,8 @@ class OrderUpserter:
             bindparam(f"file_{name}", value=constants[name], type_=time_type if name.endswith("_at") else None)
             for name in FILE_COLUMNS[1:]]
         upsert = _dialect_insert(dialect.name)(ORDERS).from_select(
-            [*staged, *FILE_COLUMNS],
-            select(*[self.stage.c[n] for n in staged], *file_values).where(true())
+            [*staged, "goods", *FILE_COLUMNS],
+            select(*[self.stage.c[n] for n in staged], self.stage.c.goods, *file_values).where(true())
         )
         updates: dict[str, Any] = {name: upsert.excluded[name] for name in self.provided}
         for name in ("search_text", "imported_at", "source_file", "updated_at"):
@@ -445,8 +448,9 @@ class OrderUpserter:
             # The common case (new orders): every row is staged, built column-wise.
             self.counts.inserted += len(keys)
             self.seen.update(keys)
+            goods = repeat(None) if items is None else (_goods(i) for i in items)
             staged: Iterable[tuple[object, ...]] = zip(keys, batch.order_nos, *self._provided_of(data), texts,
-                                                       repeat(0))
+                                                       goods, repeat(0))
             self._stage_insert.insert(staged)
             return StagedBatch(batch.platform,
                                self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
@@ -515,7 +519,8 @@ class OrderUpserter:
             replaces = stored is not None and order_items is not None
             replace = replace or replaces
             staged_items.append((key, order_items))
-            staged.append((key, order_no, *compared(row), text, int(replaces)))
+            goods = _goods(order_items) if stored is None else None  # a stored order's: `_refresh_goods`
+            staged.append((key, order_no, *compared(row), text, goods, int(replaces)))
         if not staged:
             return None
         self._stage_insert.insert(staged)
@@ -543,11 +548,10 @@ class OrderUpserter:
             conn.execute(self._delete_replaced_items)
         if batch.items:
             conn.execute(self._move_items)
-        if batch.items or batch.replace_items:
+            conn.execute(self.item_stage.delete())
+        if batch.replace_items:
             for statement in self._refresh_goods:
                 conn.execute(statement)
-        if batch.items:
-            conn.execute(self.item_stage.delete())
         conn.execute(self.stage.delete())
 
     def write(self, orders: OrderColumns | Sequence[OrderRecord]) -> None:

@@ -66,9 +66,19 @@ def _goods_line() -> ColumnElement[str]:
 
 
 def order_goods() -> ScalarSelect[Any]:
-    """The goods string of the order of the row being updated (NULL for an order without lines)."""
-    return (select(func.aggregate_strings(_goods_line(), "")).where(OrderItem.order_id == Order.__table__.c.id)
-            .scalar_subquery())
+    """The goods string of the order of the row being updated, its lines in order (NULL without lines)."""
+    orders = Order.__table__
+    lines = (select(_goods_line().label("line")).where(OrderItem.order_id == orders.c.id)
+             .order_by(OrderItem.position, OrderItem.id).correlate(orders).subquery())
+    return select(func.aggregate_strings(lines.c.line, "")).correlate(orders).scalar_subquery()
+
+
+def goods_text(lines: Iterable[tuple[str | None, str, int]]) -> str | None:
+    """`order_goods` of lines given as (商家编码, title, quantity) in their order, in Python (the order import
+    writes a new order's goods with the order itself)."""
+    text = "".join(f"{len(key)}:{key}{len(title)}:{title}{quantity};"
+                   for sku, title, quantity in lines for key in (sku or title,))
+    return text or None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -123,13 +133,12 @@ def _goods_flushed(session: Session, _flush: UOWTransaction) -> None:
 
 def goods_refresh(order_ids: Any) -> list[Update]:
     """The statements giving these orders (ids or a SELECT of ids) the goods of their lines as stored
-    now, then their cases their order's; rows already holding it are not rewritten."""
+    now, then their cases their order's. The orders are rewritten (their lines were just written: comparing
+    first cost an import more than the write), cases only where their copy differs."""
     orders, cases = Order.__table__, Case.__table__
-    goods = order_goods()
     own = select(orders.c.goods).where(orders.c.id == cases.c.order_id).scalar_subquery()
     return [
-        update(orders).where(orders.c.id.in_(order_ids), func.coalesce(orders.c.goods, "") != func.coalesce(goods, ""))
-        .values(goods=goods),
+        update(orders).where(orders.c.id.in_(order_ids)).values(goods=order_goods(), updated_at=orders.c.updated_at),
         update(cases).where(cases.c.order_id.in_(order_ids), func.coalesce(cases.c.goods, "") != func.coalesce(own, ""))
         .values(goods=own),
     ]
@@ -185,7 +194,7 @@ def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None
     where = [] if ids is None else [Case.id.in_(ids)]
     count = func.count()
     order_where = [] if ids is None else [Order.id.in_(select(Case.order_id).where(*where))]
-    session.execute(update(Order).where(*order_where).values(goods=order_goods())
+    session.execute(update(Order).where(*order_where).values(goods=order_goods(), updated_at=Order.updated_at)
                     .execution_options(synchronize_session=False))
     session.execute(update(Case).where(*where).values(
         goods=select(Order.goods).where(Order.id == Case.order_id).scalar_subquery(),

@@ -117,3 +117,16 @@ def test_order_lines_written_through_the_orm_reach_the_order_and_its_cases(db: D
         kept = stored_case_facts(s)
         recompute_case_facts(s)
         assert stored_case_facts(s) == kept
+
+
+def test_an_order_import_writes_the_goods_a_recompute_gives(db: Database) -> None:
+    """New orders get their goods from the import itself (Python), a re-import restating lines from SQL:
+    both equal what `recompute_case_facts` computes from the lines (multi-line orders too)."""
+    files = [SAMPLES / "taobao_ExportOrderList.csv", SAMPLES / "taobao_ExportOrderDetailList.csv",
+             SAMPLES / "douyin_orders.xlsx", SAMPLES / "pdd_orders.csv", SAMPLES / "jd_orders.csv"]
+    assert not any(f.refused for f in import_files(db, files).files)
+    with db.transaction() as s:
+        kept = {i: g for i, g in s.execute(select(Order.id, Order.goods))}
+        recompute_case_facts(s)
+        assert {i: g for i, g in s.execute(select(Order.id, Order.goods))} == kept
+    assert any(g and len(goods_lines(g)) > 1 for g in kept.values())

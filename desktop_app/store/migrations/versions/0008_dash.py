@@ -42,12 +42,14 @@ items = sa.table('order_items', sa.column('id', sa.Integer), sa.column('order_id
 
 
 def _goods() -> Any:
-    """The order's lines as `store.case_facts.order_goods` builds them (the same SQL, so the strings equal
-    what the writers keep)."""
+    """The order's lines in order, as `store.case_facts.order_goods` builds them (the same SQL, so the
+    strings equal what the writers keep)."""
     key = sa.func.coalesce(sa.func.nullif(items.c.sku_code, ''), items.c.title)
     line = (sa.cast(sa.func.length(key), sa.String) + ':' + key + sa.cast(sa.func.length(items.c.title), sa.String)
             + ':' + items.c.title + sa.cast(items.c.quantity, sa.String) + ';')
-    return sa.select(sa.func.aggregate_strings(line, '')).where(items.c.order_id == orders.c.id).scalar_subquery()
+    lines = (sa.select(line.label('line')).where(items.c.order_id == orders.c.id)
+             .order_by(items.c.position, items.c.id).correlate(orders).subquery())
+    return sa.select(sa.func.aggregate_strings(lines.c.line, '')).correlate(orders).scalar_subquery()
 
 
 def upgrade() -> None:
