@@ -106,12 +106,13 @@ def claim_figures(session: Session, scope: ReportScope, older_than: datetime, li
             received_by_goods[goods] = received_by_goods.get(goods, 0) + int(received)
         if is_open and (old or evidence or ticket):
             chase.append(row)
-    attention = [
+    # Oldest first by the stored time as read (text in one fixed format, or a naive UTC datetime).
+    chase.sort(key=lambda row: (row[6], row[0]))
+    attention = tuple(
         AttentionClaim(int(claim_id), carrier, str(order_no), str(status), stored_time(created), int(outstanding),
                        bool(old), bool(evidence), bool(ticket))
-        for claim_id, carrier, _open, _c, _r, outstanding, created, old, evidence, ticket, status, order_no, _g in chase
-    ]
-    attention.sort(key=lambda a: (a.created_at, a.id))
+        for claim_id, carrier, _open, _c, _r, outstanding, created, old, evidence, ticket, status, order_no, _g
+        in chase[:limit])
     return ClaimFigures(
         tuple(ClaimGroup(carrier, is_open, *sums) for (carrier, is_open), sums in groups.items()),
-        tuple(attention[:limit]), received_by_goods)
+        attention, received_by_goods)
