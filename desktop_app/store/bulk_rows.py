@@ -31,7 +31,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
         statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         _execute_many(session, statement, _driver_values(table, names, rows))
     if table.name in ("order_items", "cases"):  # their orders' goods, for the 统计 dashboard
-        refresh_goods(connection, (row["order_id"] for row in rows))
+        refresh_goods(connection, (row["order_id"] for row in rows), lines=table.name == "order_items")
 
 
 def update_rows(session: Session, model: type[Base], key: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -100,11 +100,12 @@ def goods_lines(goods: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(lines)
 
 
-def refresh_goods(connection: Connection, order_ids: Iterable[int | None]) -> None:
-    """Bring the goods of these orders and of their cases up to date (after their lines or cases were written)."""
+def refresh_goods(connection: Connection, order_ids: Iterable[int | None], lines: bool = True) -> None:
+    """Bring the goods of these orders (after their lines were written; `lines=False`: only new cases
+    were) and of their cases up to date."""
     ids = sorted({i for i in order_ids if i is not None})
     for start in range(0, len(ids), 500):
-        for statement in goods_refresh(ids[start:start + 500]):
+        for statement in goods_refresh(ids[start:start + 500])[0 if lines else 1:]:
             connection.execute(statement)
 
 
@@ -116,19 +117,25 @@ def keep_goods(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 
 
 def _goods_flushed(session: Session, _flush: UOWTransaction) -> None:
-    orders: set[int | None] = set()
+    lines: set[int | None] = set()  # orders whose lines changed
+    cases: set[int | None] = set()  # orders with a new case, or a case moved to them
     for row in chain(session.new, session.deleted):
-        if isinstance(row, OrderItem | Case):
-            orders.add(row.order_id)
+        if isinstance(row, OrderItem):
+            lines.add(row.order_id)
+        elif isinstance(row, Case) and row in session.new:
+            cases.add(row.order_id)
     for row in session.dirty:
         if isinstance(row, OrderItem | Case):
             state: InstanceState[Any] = inspect(row)
             history = state.attrs.order_id.history
-            if (isinstance(row, OrderItem) and session.is_modified(row)) or history.has_changes():
-                orders.add(row.order_id)
-                orders.update(history.deleted or ())
-    if orders - {None}:
-        refresh_goods(session.connection(), orders)
+            if isinstance(row, OrderItem) and session.is_modified(row):
+                lines.update((row.order_id, *(history.deleted or ())))
+            elif isinstance(row, Case) and history.has_changes():
+                cases.add(row.order_id)
+    if lines - {None}:
+        refresh_goods(session.connection(), lines)
+    if cases - lines - {None}:
+        refresh_goods(session.connection(), cases - lines, lines=False)
 
 
 def goods_refresh(order_ids: Any) -> list[Update]:
