@@ -47,14 +47,14 @@ from desktop_app.store.models import (
     OrderItem,
     Shop,
 )
+from desktop_app.store.report_claims import claim_figures
 from desktop_app.store.report_queries import (
     ReportScope,
-    attention_claims,
     carrier_cases,
     case_conditions,
     case_groups,
-    claim_groups,
     parcels_by_carrier,
+    pieces_sold,
     product_lines,
     resolve_times,
     straddling_overdue,
@@ -177,15 +177,17 @@ def _floor(session: Session, scope: ReportScope) -> int:
 def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, float]]:
     scope = ReportScope(period.start, period.end)
     moment = datetime(2026, 12, 31, 12, tzinfo=UTC)
+    products = {f"SKU-{n:02d}" for n in range(20)}
     parts: list[tuple[str, Callable[[Session], object]]] = [
         ("floor: count(*) of the same cases", lambda s: _floor(s, scope)),
         ("counts, money and timers per kind/platform/reason/responsible/open (one pass)",
          lambda s: case_groups(s, scope, moment)),
-        ("claims per carrier", lambda s: claim_groups(s, scope)),
-        ("claims to chase", lambda s: attention_claims(s, scope, moment - timedelta(days=14))),
+        ("claims: per carrier, to chase, paid per goods (one read)",
+         lambda s: claim_figures(s, scope, moment - timedelta(days=14))),
         ("open timers on both sides of now (when any case has them)", lambda s: straddling_overdue(s, scope, moment)),
         ("times to resolve (for the medians)", lambda s: resolve_times(s, scope)),
-        ("top 20 products and pieces sold", lambda s: product_lines(s, scope)),
+        ("top 20 products and pieces sold", lambda s: product_lines(s, scope, {})),
+        ("  of which pieces sold (orders paid in the period by goods)", lambda s: pieces_sold(s, scope, products)),
         ("couriers: cases, lost/damaged", lambda s: carrier_cases(s, scope)),
         ("couriers: parcels", lambda s: parcels_by_carrier(s, scope)),
     ]

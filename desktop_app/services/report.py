@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,15 +24,12 @@ from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
+from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures
 from desktop_app.store.report_queries import (
-    AttentionClaim,
     CaseGroup,
-    ClaimGroup,
     ReportScope,
-    attention_claims,
     carrier_cases,
     case_groups,
-    claim_groups,
     parcels_by_carrier,
     product_lines,
     resolve_times,
@@ -176,6 +173,10 @@ class Report:
     old_claim_days: int
     notes: tuple[str, ...]
     detailed: bool = True  # False: timeliness, products and couriers were left out
+    # What `add_details` builds on: the moment overdue is counted at and the grouped reads of the overview.
+    moment: datetime | None = field(default=None, repr=False, compare=False)
+    case_groups: tuple[CaseGroup, ...] = field(default=(), repr=False, compare=False)
+    claim_figures: ClaimFigures | None = field(default=None, repr=False, compare=False)
 
     @property
     def scope(self) -> ReportScope:
@@ -204,18 +205,25 @@ def build_report(db: Database, period: Period, platform: Platform | None = None,
         return report_in(session, period, platform, shop, moment, old_claim_days, detailed)
 
 
+def build_details(db: Database, overview: Report) -> Report:
+    """The overview (`detailed=False`) completed with timeliness, products and couriers: the 统计 tab's
+    second read, which does not read the counts, money and claims again."""
+    with db.reading() as session:
+        return details_in(session, overview)
+
+
 def report_in(session: Session, period: Period, platform: Platform | None = None, shop: str | int | None = None,
               moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
-    """Every figure; `detailed=False` leaves out timeliness, products and couriers (the slow part, which
-    joins the cases to their timers, events and orders), so the 统计 tab can show the rest at once."""
+    """Every figure; `detailed=False` leaves out timeliness, products and couriers (the slower part), so
+    the 统计 tab can show the rest at once and complete it with `build_details`."""
     at = moment or now()
     shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
-    groups = case_groups(session, scope, at, timers=detailed)
-    claims = claim_groups(session, scope)
+    groups = case_groups(session, scope, at)
+    claim_reads = claim_figures(session, scope, at - timedelta(days=old_claim_days))
+    claims = claim_reads.groups
     received = sum(c.received_fen for c in claims)
-    present = sorted({g.platform for g in groups}, key=_platform_order)
     refunded = sum(g.refund_fen for g in groups)
     refund_lost = sum(g.refund_fen for g in groups if g.kind not in _RETURNED)
     compensated, postage = sum(g.compensation_fen for g in groups), sum(g.postage_fen for g in groups)
@@ -227,37 +235,48 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
         net_loss=fen_to_yuan(refund_lost + compensated + postage + written_off + penalties - received),
     )
-    by_platform: dict[str | None, Timeliness] = {}
-    if detailed:
-        straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
-        seconds: dict[str | None, list[int]] = {None: []}
-        for name, value in resolve_times(session, scope):
-            seconds.setdefault(str(name), []).append(int(value))
-        seconds[None] = [value for values in seconds.values() for value in values]
-        for p in (None, *present):
-            mine = [g for g in groups if p is None or g.platform == p]
-            overdue = sum(straddling.values()) if p is None else straddling.get(p, 0)
-            by_platform[p] = _timeliness(p, mine, overdue, seconds.get(p, []))
-    timeliness = by_platform.get(None) or _timeliness(None, [], 0, [])
-    notes = []
-    if timeliness.missed:
-        notes.append(f"错过平台时限 {timeliness.missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
-    return Report(
+    overview = Report(
         period=period, platform=platform, shop=shop_row,
-        cases=sum(g.count for g in groups), open=sum(g.count for g in groups if g.is_open),
+        cases=sum(g.count for g in groups), open=sum(g.open for g in groups),
         by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
         by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
         money=money, penalised_cases=sum(g.penalised for g in groups),
-        timeliness=timeliness,
-        timeliness_by_platform=tuple(by_platform[p] for p in present) if detailed else (),
+        timeliness=_timeliness(None, [], 0, []), timeliness_by_platform=(), products=(), carriers=(),
+        claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
+        attention=claim_reads.attention,
+        old_claim_days=old_claim_days, notes=(), detailed=False,
+        moment=at, case_groups=tuple(groups), claim_figures=claim_reads,
+    )
+    return details_in(session, overview) if detailed else overview
+
+
+def details_in(session: Session, overview: Report) -> Report:
+    """Timeliness, products and couriers of the overview's scope, at its moment, from its case groups."""
+    scope, at, groups = overview.scope, overview.moment or now(), list(overview.case_groups)
+    claims = overview.claim_figures or claim_figures(session, scope, at - timedelta(days=overview.old_claim_days))
+    present = sorted({g.platform for g in groups}, key=_platform_order)
+    straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
+    seconds: dict[str | None, list[int]] = {None: []}
+    for name, value in resolve_times(session, scope):
+        seconds.setdefault(str(name), []).append(int(value))
+    seconds[None] = [value for values in seconds.values() for value in values]
+    by_platform: dict[str | None, Timeliness] = {}
+    for p in (None, *present):
+        mine = [g for g in groups if p is None or g.platform == p]
+        overdue = sum(straddling.values()) if p is None else straddling.get(p, 0)
+        by_platform[p] = _timeliness(p, mine, overdue, seconds.get(p, []))
+    timeliness = by_platform[None]
+    notes = []
+    if timeliness.missed:
+        notes.append(f"错过平台时限 {timeliness.missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
+    return replace(
+        overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
-            for p in product_lines(session, scope)) if detailed else (),
-        carriers=_carriers(carrier_cases(session, scope), parcels_by_carrier(session, scope), claims)
-        if detailed else (),
-        claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
-        attention=tuple(attention_claims(session, scope, at - timedelta(days=old_claim_days))),
-        old_claim_days=old_claim_days, notes=tuple(notes), detailed=detailed,
+            for p in product_lines(session, scope, claims.received_by_goods)),
+        carriers=_carriers(carrier_cases(session, scope), parcels_by_carrier(session, scope),
+                           list(claims.groups)),
+        notes=tuple(notes), detailed=True,
     )
 
 

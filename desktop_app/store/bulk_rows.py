@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from desktop_app.store.case_facts import refresh_goods
 from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.models import Base, UtcDateTime, storage_time
 
@@ -25,10 +26,12 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         portable_insert(session, table, rows)
-        return
-    names = list(rows[0])
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    _execute_many(session, statement, _driver_values(table, names, rows))
+    else:
+        names = list(rows[0])
+        statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        _execute_many(session, statement, _driver_values(table, names, rows))
+    if table.name in ("order_items", "cases"):  # their orders' goods, for the 统计 dashboard
+        refresh_goods(connection, (row["order_id"] for row in rows), lines=table.name == "order_items")
 
 
 def update_rows(session: Session, model: type[Base], key: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -11,6 +11,13 @@ who keeps each column right, and how to compute them all again from the tables t
   (`services.case_import`).
 - `carrier`: the courier of the case's order. Kept by a new case (`services.cases.open_case`,
   `services.case_import`) and by every order import that writes an order (`io.order_upsert`).
+- `goods` (migration 0008_dash), on the order and copied onto its cases: the order's lines as one
+  string (`GOODS_LINE`: product key, title and quantity of each line), so the products figure groups
+  the cases of a period, and pieces sold groups the orders paid in it, by this column instead of
+  joining every case and order to its lines. Kept by the store for every writer of order lines and
+  cases: the order import (`io.order_upsert`, after it wrote an order's lines), the bulk inserts of
+  `store.bulk_rows` (an after-sales import's lines and cases) and, for the ORM, a listener on every
+  flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched.
 
 An undo keeps `resolve_seconds`: the dashboard counts the latest action, taken back or not, as it
 did when it read the events. A change of kind, a cost edit, a claim or reship write changes none of
@@ -23,15 +30,125 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Update, bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    String,
+    Update,
+    bindparam,
+    cast,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.orm import InstanceState, Session, UOWTransaction, sessionmaker
 
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem
 
 FACT_COLUMNS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last", "resolve_seconds",
-                "carrier")
+                "carrier", "goods")
+
+
+def _goods_line() -> ColumnElement[str]:
+    """One order line as `goods` holds it: `<n>:<key><m>:<title><quantity>;` with n and m the lengths
+    in characters of the product key (商家编码, else the title) and the title — unambiguous whatever the
+    texts hold, and the same on both databases (`length` counts characters on each)."""
+    key = func.coalesce(func.nullif(OrderItem.sku_code, ""), OrderItem.title)
+    return (cast(func.length(key), String) + ":" + key + cast(func.length(OrderItem.title), String) + ":"
+            + OrderItem.title + cast(OrderItem.quantity, String) + ";")
+
+
+def order_goods() -> ScalarSelect[Any]:
+    """The goods string of the order of the row being updated, its lines in order (NULL without lines)."""
+    orders = Order.__table__
+    lines = (select(_goods_line().label("line")).where(OrderItem.order_id == orders.c.id)
+             .order_by(OrderItem.position, OrderItem.id).correlate(orders).subquery())
+    return select(func.aggregate_strings(lines.c.line, "")).correlate(orders).scalar_subquery()
+
+
+def goods_text(lines: Iterable[tuple[str | None, str, int]]) -> str | None:
+    """`order_goods` of lines given as (商家编码, title, quantity) in their order, in Python (the order import
+    writes a new order's goods with the order itself)."""
+    text = "".join(f"{len(key)}:{key}{len(title)}:{title}{quantity};"
+                   for sku, title, quantity in lines for key in (sku or title,))
+    return text or None
+
+
+@lru_cache(maxsize=1 << 16)
+def goods_lines(goods: str) -> tuple[tuple[str, str, int], ...]:
+    """(product key, title, quantity) of each line of a `goods` string. Cached: a dashboard reads the
+    same few thousand strings from the cases and from the orders, and again at each refresh."""
+    lines = []
+    at = 0
+    while at < len(goods):
+        colon = goods.index(":", at)
+        end = colon + 1 + int(goods[at:colon])
+        key = goods[colon + 1:end]
+        colon = goods.index(":", end)
+        at = colon + 1 + int(goods[end:colon])
+        title = goods[colon + 1:at]
+        close = goods.index(";", at)
+        lines.append((key, title, int(goods[at:close])))
+        at = close + 1
+    return tuple(lines)
+
+
+def refresh_goods(connection: Connection, order_ids: Iterable[int | None], lines: bool = True) -> None:
+    """Bring the goods of these orders (after their lines were written; `lines=False`: only new cases
+    were) and of their cases up to date."""
+    ids = sorted({i for i in order_ids if i is not None})
+    for start in range(0, len(ids), 500):
+        for statement in goods_refresh(ids[start:start + 500])[0 if lines else 1:]:
+            connection.execute(statement)
+
+
+def keep_goods(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The session factory, its flushes keeping `goods` right: order lines added, changed or deleted, and
+    cases added or moved to another order, through the ORM (bulk writers call `refresh_goods`)."""
+    event.listen(sessions, "after_flush", _goods_flushed)
+    return sessions
+
+
+def _goods_flushed(session: Session, _flush: UOWTransaction) -> None:
+    lines: set[int | None] = set()  # orders whose lines changed
+    cases: set[int | None] = set()  # orders with a new case, or a case moved to them
+    for row in chain(session.new, session.deleted):
+        if isinstance(row, OrderItem):
+            lines.add(row.order_id)
+        elif isinstance(row, Case) and row in session.new:
+            cases.add(row.order_id)
+    for row in session.dirty:
+        if isinstance(row, OrderItem | Case):
+            state: InstanceState[Any] = inspect(row)
+            history = state.attrs.order_id.history
+            if isinstance(row, OrderItem) and session.is_modified(row):
+                lines.update((row.order_id, *(history.deleted or ())))
+            elif isinstance(row, Case) and history.has_changes():
+                cases.add(row.order_id)
+    if lines - {None}:
+        refresh_goods(session.connection(), lines)
+    if cases - lines - {None}:
+        refresh_goods(session.connection(), cases - lines, lines=False)
+
+
+def goods_refresh(order_ids: Any) -> list[Update]:
+    """The statements giving these orders (ids or a SELECT of ids) the goods of their lines as stored
+    now, then their cases their order's. The orders are rewritten (their lines were just written: comparing
+    first cost an import more than the write), cases only where their copy differs."""
+    orders, cases = Order.__table__, Case.__table__
+    own = select(orders.c.goods).where(orders.c.id == cases.c.order_id).scalar_subquery()
+    return [
+        update(orders).where(orders.c.id.in_(order_ids)).values(goods=order_goods(), updated_at=orders.c.updated_at),
+        update(cases).where(cases.c.order_id.in_(order_ids), func.coalesce(cases.c.goods, "") != func.coalesce(own, ""))
+        .values(goods=own),
+    ]
 
 
 def resolve_seconds(requested: datetime, acted: datetime) -> int:
@@ -83,7 +200,11 @@ def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None
     ids = None if case_ids is None else list(case_ids)
     where = [] if ids is None else [Case.id.in_(ids)]
     count = func.count()
+    order_where = [] if ids is None else [Order.id.in_(select(Case.order_id).where(*where))]
+    session.execute(update(Order).where(*order_where).values(goods=order_goods(), updated_at=Order.updated_at)
+                    .execution_options(synchronize_session=False))
     session.execute(update(Case).where(*where).values(
+        goods=select(Order.goods).where(Order.id == Case.order_id).scalar_subquery(),
         carrier=select(Order.carrier).where(Order.id == Case.order_id).scalar_subquery(),
         met_timers=_timers(count, "met"), missed_timers=_timers(count, "missed"), open_timers=_timers(count, "open"),
         open_due_first=_timers(func.min(Deadline.due_at), "open"),

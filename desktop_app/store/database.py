@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
+from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
 from desktop_app.store.ledger_files import (
     OPEN_CHECK_SECONDS,
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 # migrations/versions by a test, so opening an up-to-date file never imports Alembic (~0.4 s).
 KNOWN_REVISIONS = ("0001_initial", "0002_search_queue", "0003_search_watermark", "0004_case_intake",
                    "0005_batch", "0005_money", "0005_timers", "0006_team", "0006_looks", "0006_money",
-                   "0006_freeze", "0007_files", "0007_search", "0007_timers", "0007_dash")
+                   "0006_freeze", "0007_files", "0007_search", "0007_timers", "0007_dash",
+                   "0008_dash")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # A second writer (another window, a CLI import) waits this long for the first to commit, then fails
 # with a message; one large import holds the write lock for a few seconds.
@@ -227,7 +229,7 @@ def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Databas
     except Exception:
         engine.dispose()
         raise
-    return Database(None, engine, tracked(sessionmaker(engine, expire_on_commit=False)), location=location,
+    return Database(None, engine, keep_goods(tracked(sessionmaker(engine, expire_on_commit=False))), location=location,
                     own_backends=own_backends)
 
 
@@ -278,7 +280,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None) -> Databa
     except Exception:
         engine.dispose()
         raise
-    sessions = tracked(sessionmaker(engine, expire_on_commit=False))
+    sessions = keep_goods(tracked(sessionmaker(engine, expire_on_commit=False)))
     return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path))
 
 

@@ -102,8 +102,9 @@ class Order(Base):
     # index is the Cases table's receiver sort (migration 0006_freeze: a million cases, no page sort).
     __table_args__ = (
         Index("ix_orders_order_no", "order_no"),
-        # By payment time; the 统计 dashboard counts parcels per courier from it alone (migration 0006_money).
-        Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id"),
+        # By payment time; the 统计 dashboard counts parcels per courier and pieces sold per product from it
+        # alone (migrations 0006_money, 0008_dash).
+        Index("ix_orders_paid_report", "paid_at", "carrier", "platform", "shop_id", "goods"),
         Index("ix_orders_receiver", "receiver"),
     )
 
@@ -129,6 +130,9 @@ class Order(Base):
     campaign: Mapped[str | None] = mapped_column(String(32))
     carrier: Mapped[str | None] = mapped_column(String(60))
     tracking_no: Mapped[str | None] = mapped_column(String(80))
+    # The order's lines in one string for the 统计 dashboard (product key, title, quantity of each; NULL
+    # without lines): kept by the writers of order lines (store/case_facts.py, migration 0008_dash).
+    goods: Mapped[str | None] = mapped_column(Text)
     buyer_note: Mapped[str | None] = mapped_column(Text)
     seller_note: Mapped[str | None] = mapped_column(Text)
     # None while the order is only a placeholder created by a case typed by hand.
@@ -208,6 +212,12 @@ REPORT_INDEX_COLUMNS = (
     "open_due_last", "resolve_seconds",
 )
 
+# `ix_cases_goods` (migration 0008_dash): the goods, the period and shop filters, what a case costs.
+GOODS_INDEX_COLUMNS = (
+    "goods", "requested_at", "created_at", "platform", "order_id", "kind", "refund_fen", "compensation_fen",
+    "postage_out_fen", "postage_back_fen", "postage_back_payer", "written_off_fen", "penalty_fen",
+)
+
 
 class Case(Base):
     """An after-sales case (售后单). `amount_fen` is refund + compensation, kept for sorting."""
@@ -232,6 +242,8 @@ class Case(Base):
         # The 统计 dashboard's one pass over the cases of a period reads this index alone, already in group
         # order (migrations 0005_money, 0007_dash; bench/bench_report.py): group keys, then what it sums.
         Index("ix_cases_report", *REPORT_INDEX_COLUMNS),
+        # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
+        Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -282,6 +294,7 @@ class Case(Base):
     open_due_last: Mapped[datetime | None] = mapped_column(UtcDateTime)
     resolve_seconds: Mapped[int | None] = mapped_column(Integer)
     carrier: Mapped[str | None] = mapped_column(String(60))
+    goods: Mapped[str | None] = mapped_column(Text)  # its order's `goods` (migration 0008_dash)
     created_by: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord, item_titles, items_from_list
+from desktop_app.store.case_facts import goods_text
 from desktop_app.store.order_upsert_statements import (
     DATA_COLUMNS,
     FIRST_DATA_POSITION,
@@ -48,6 +49,10 @@ class UpsertCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+def _goods(items: Sequence[ItemRecord] | None) -> str | None:
+    return None if not items else goods_text((i.sku_code, i.title, i.quantity) for i in items)
 
 
 def _item_tuple(item: ItemRecord) -> tuple[object, ...]:
@@ -182,8 +187,9 @@ class OrderUpserter:
             # The common case (new orders): every row is staged, built column-wise.
             self.counts.inserted += len(keys)
             self.seen.update(keys)
+            goods = repeat(None) if items is None else (_goods(i) for i in items)
             staged: Iterable[tuple[object, ...]] = zip(keys, batch.order_nos, *self.sql.provided_of(data), texts,
-                                                       repeat(0))
+                                                       goods, repeat(0))
             self.sql.stage_insert.insert(staged)
             return StagedBatch(batch.platform,
                                self._stage_items(zip(keys, items, strict=True)) if items is not None else False,
@@ -252,7 +258,8 @@ class OrderUpserter:
             replaces = stored is not None and order_items is not None
             replace = replace or replaces
             staged_items.append((key, order_items))
-            staged.append((key, order_no, *compared(row), text, int(replaces)))
+            goods = _goods(order_items) if stored is None else None  # a stored order's: `refresh_goods`
+            staged.append((key, order_no, *compared(row), text, goods, int(replaces)))
         if not staged:
             return None
         self.sql.stage_insert.insert(staged)
@@ -281,6 +288,9 @@ class OrderUpserter:
         if batch.items:
             conn.execute(self.sql.move_items)
             conn.execute(self.sql.item_stage.delete())
+        if batch.replace_items:
+            for statement in self.sql.refresh_goods:
+                conn.execute(statement)
         conn.execute(self.sql.stage.delete())
 
     def write(self, orders: OrderColumns | Sequence[OrderRecord]) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from desktop_app.core.order_records import utc_text
-from desktop_app.store.case_facts import carrier_copy
+from desktop_app.store.case_facts import carrier_copy, goods_refresh
 from desktop_app.store.driver_statements import InLookup, RowInserter
 from desktop_app.store.models import Order, OrderItem, Shop
 
@@ -124,7 +124,8 @@ class UpsertStatements:
                 kind = Text
             columns.append(Column(name, kind))
         # replace_items: 1 for a stored order whose items this file restates (deleted before the new set).
-        self.stage = Table(_STAGE_NAME, metadata, *columns, Column("replace_items", Integer),
+        # goods: a new order's lines as `orders.goods` holds them (统计), written with the order itself.
+        self.stage = Table(_STAGE_NAME, metadata, *columns, Column("goods", Text), Column("replace_items", Integer),
                            prefixes=["TEMPORARY"])
         # Items are staged by order key: their order's id is looked up by the statement that moves them.
         self.item_stage = Table(_ITEM_STAGE_NAME, metadata, Column("order_key", Text),
@@ -133,7 +134,7 @@ class UpsertStatements:
         for staging in (self.stage, self.item_stage):
             staging.drop(self.conn, checkfirst=True)
             staging.create(self.conn)
-        self.stage_insert = RowInserter(self.conn, insert(self.stage), (*staged, "replace_items"))
+        self.stage_insert = RowInserter(self.conn, insert(self.stage), (*staged, "goods", "replace_items"))
         self.item_stage_insert = RowInserter(self.conn, insert(self.item_stage),
                                              ("order_key", *ITEM_COLUMNS[1:]))
         staged_ids = select(ORDERS.c.id).join_from(self.stage, ORDERS, ORDERS.c.order_key == self.stage.c.order_key)
@@ -141,6 +142,8 @@ class UpsertStatements:
             ITEMS.c.order_id.in_(staged_ids.where(self.stage.c.replace_items == 1)))
         # The cases of written orders keep their order's courier (the 统计 dashboard reads it there).
         self.copy_carrier = carrier_copy(staged_ids) if "carrier" in self.provided_set else None
+        # Stored orders whose lines this batch replaces: their goods, and their cases' copies (统计).
+        self.refresh_goods = goods_refresh(staged_ids.where(self.stage.c.replace_items == 1))
         item_stage = self.item_stage
         self.move_items = insert(ITEMS).from_select(list(ITEM_COLUMNS), select(
             ORDERS.c.id, *[item_stage.c[n] for n in ITEM_COLUMNS[1:]]
@@ -152,8 +155,8 @@ class UpsertStatements:
             bindparam(f"file_{name}", value=constants[name], type_=time_type if name.endswith("_at") else None)
             for name in FILE_COLUMNS[1:]]
         upsert = _dialect_insert(dialect.name)(ORDERS).from_select(
-            [*staged, *FILE_COLUMNS],
-            select(*[self.stage.c[n] for n in staged], *file_values).where(true())
+            [*staged, "goods", *FILE_COLUMNS],
+            select(*[self.stage.c[n] for n in staged], self.stage.c.goods, *file_values).where(true())
         )
         updates: dict[str, Any] = {name: upsert.excluded[name] for name in self.provided}
         for name in ("search_text", "imported_at", "source_file", "updated_at"):

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
-from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, OrderItem
+from desktop_app.store.case_facts import goods_lines
+from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.raw_reads import fetch_raw
 
 
@@ -34,15 +35,15 @@ class ReportScope:
 
 @dataclass(frozen=True, slots=True)
 class CaseGroup:
-    """The cases in scope sharing kind, platform, reason, responsible party and open state: how many,
-    their money in fen and their platform timers (from the copies on the case row)."""
+    """The cases in scope sharing kind, platform, reason and responsible party: how many, how many of
+    them are open, their money in fen and their platform timers (from the copies on the case row)."""
 
     kind: str
     platform: str
     reason: str | None
     responsible: str | None
-    is_open: bool
     count: int
+    open: int = 0
     refund_fen: int = 0
     compensation_fen: int = 0
     postage_fen: int = 0  # postage the shop paid
@@ -55,31 +56,6 @@ class CaseGroup:
     overdue: int = 0  # open timers of cases whose every open timer is past the moment
     straddling: int = 0  # cases with open timers both before and after the moment (counted apart)
     resolved: int = 0  # cases with an action (their time to resolve is known)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimGroup:
-    carrier: str  # "" when the claim names none
-    is_open: bool
-    count: int
-    claimed_fen: int
-    received_fen: int
-    outstanding_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class AttentionClaim:
-    """An open claim the dashboard lists: old, or missing what the courier will ask for."""
-
-    id: int
-    carrier: str | None
-    order_no: str
-    status: str
-    created_at: datetime
-    outstanding_fen: int
-    is_old: bool
-    evidence_missing: bool
-    ticket_missing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,27 +108,28 @@ _MERCHANT = ResponsibleParty.MERCHANT.value
 _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
 
 
-def case_groups(session: Session, scope: ReportScope, moment: datetime, timers: bool = True) -> list[CaseGroup]:
+def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[CaseGroup]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
-    responsible, open), read from `ix_cases_report` alone, already in group order. `timers=False`
-    leaves the timers out (zero): the dashboard's first, quick overview does not show them."""
-    keys = (Case.platform, Case.kind, Case.reason, Case.responsible, Case.is_open)
+    responsible), read from `ix_cases_report` alone, already in group order. (Open and closed cases in
+    one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark.)"""
+    keys = (Case.platform, Case.kind, Case.reason, Case.responsible)
     back_paid = case(
         (or_(Case.postage_back_payer.is_(None), Case.postage_back_payer == _MERCHANT), Case.postage_back_fen),
         else_=None,
     )
     stmt = select(
-        *keys, func.count(), _sum(Case.refund_fen), _sum(Case.compensation_fen),
+        *keys, func.count(), func.count(case((Case.is_open.is_(True), 1), else_=None)),
+        _sum(Case.refund_fen), _sum(Case.compensation_fen),
         _sum(Case.postage_out_fen) + _sum(back_paid), _sum(Case.written_off_fen), _sum(Case.penalty_fen),
         func.count(Case.penalty_fen),
-        *((_sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
-           _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
-           func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
-           func.count(Case.resolve_seconds)) if timers else ()),
+        _sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
+        _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
+        func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
+        func.count(Case.resolve_seconds),
     ).where(*case_conditions(scope)).group_by(*keys)
     return [
-        CaseGroup(str(kind), str(platform), reason, responsible, bool(is_open), *(int(v) for v in rest))
-        for platform, kind, reason, responsible, is_open, *rest in fetch_raw(session, stmt)
+        CaseGroup(str(kind), str(platform), reason, responsible, *(int(v) for v in rest))
+        for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)
     ]
 
 
@@ -192,75 +169,6 @@ def order_loss(session: Session, order_id: int) -> OrderLoss:
     received = session.execute(
         select(_sum(CarrierClaim.received_fen)).where(CarrierClaim.order_id == order_id)).scalar_one()
     return OrderLoss(int(cases), int(cost), int(received))
-
-
-# --- claims -------------------------------------------------------------------------------------
-
-_OUTSTANDING = case(
-    (and_(CarrierClaim.is_open.is_(True),
-          func.coalesce(CarrierClaim.claimed_fen, 0) > func.coalesce(CarrierClaim.received_fen, 0)),
-     func.coalesce(CarrierClaim.claimed_fen, 0) - func.coalesce(CarrierClaim.received_fen, 0)),
-    else_=0,
-)
-
-
-def _claims_in_scope(stmt: Select[*tuple[Any, ...]], scope: ReportScope) -> Select[*tuple[Any, ...]]:
-    """Claims of cases in scope; a claim recorded without a case belongs to its order's cases in scope,
-    or (an order without any case) to the day it was recorded, on the order's platform and shop.
-    Claims are few: each looks up its case (or its order's cases) by index."""
-    own = aliased(Case)
-    of_order = aliased(Case)
-    order_in_scope = exists().where(of_order.order_id == CarrierClaim.order_id, *case_conditions(scope, of_order))
-    loose = [CarrierClaim.created_at >= scope.start, CarrierClaim.created_at < scope.end,
-             ~exists().where(of_order.order_id == CarrierClaim.order_id)]
-    if scope.platform:
-        loose.append(Order.platform == scope.platform)
-    if scope.shop_id is not None:
-        loose.append(Order.shop_id == scope.shop_id)
-    return (
-        stmt.join(Order, Order.id == CarrierClaim.order_id)
-        .outerjoin(own, own.id == CarrierClaim.case_id)
-        .where(or_(
-            and_(CarrierClaim.case_id.is_not(None), *case_conditions(scope, own)),
-            and_(CarrierClaim.case_id.is_(None), or_(order_in_scope, and_(*loose))),
-        ))
-    )
-
-
-def claim_groups(session: Session, scope: ReportScope) -> list[ClaimGroup]:
-    carrier = func.coalesce(CarrierClaim.carrier, "")
-    stmt = select(
-        carrier, CarrierClaim.is_open, func.count(CarrierClaim.id), _sum(CarrierClaim.claimed_fen),
-        _sum(CarrierClaim.received_fen), _sum(_OUTSTANDING),
-    ).group_by(carrier, CarrierClaim.is_open)
-    return [
-        ClaimGroup(str(name), bool(is_open), int(n), int(claimed), int(received), int(outstanding))
-        for name, is_open, n, claimed, received, outstanding in session.execute(_claims_in_scope(stmt, scope)).all()
-    ]
-
-
-def attention_claims(session: Session, scope: ReportScope, older_than: datetime,
-                     limit: int = 200) -> list[AttentionClaim]:
-    """Open claims recorded before `older_than`, or without evidence files, or sent to the courier
-    without its ticket number: oldest first."""
-    no_evidence = ~exists().where(ClaimEvidence.claim_id == CarrierClaim.id)
-    no_ticket = and_(CarrierClaim.status != "draft", func.coalesce(CarrierClaim.ticket_no, "") == "")
-    is_old = CarrierClaim.created_at < older_than
-    stmt = (
-        select(
-            CarrierClaim.id, CarrierClaim.carrier, Order.order_no, CarrierClaim.status, CarrierClaim.created_at,
-            _OUTSTANDING, is_old, no_evidence, no_ticket,
-        )
-        .where(CarrierClaim.is_open.is_(True), or_(is_old, no_evidence, no_ticket))
-        .order_by(CarrierClaim.created_at, CarrierClaim.id)
-        .limit(limit)
-    )
-    return [
-        AttentionClaim(int(i), carrier, str(order_no), str(status), created, int(outstanding), bool(old),
-                       bool(evidence), bool(ticket))
-        for i, carrier, order_no, status, created, outstanding, old, evidence, ticket
-        in session.execute(_claims_in_scope(stmt, scope)).all()
-    ]
 
 
 # --- timeliness ---------------------------------------------------------------------------------
@@ -309,41 +217,52 @@ def _paid_in(scope: ReportScope) -> list[ColumnElement[bool]]:
     return conds
 
 
-def product_lines(session: Session, scope: ReportScope, limit: int = 20) -> list[ProductLine]:
-    """The products whose orders had the most cases (a case counts once for each line of its order)."""
-    key = func.coalesce(func.nullif(OrderItem.sku_code, ""), OrderItem.title)
-    count = func.count()
+def product_lines(session: Session, scope: ReportScope, received_by_goods: dict[str, int],
+                  limit: int = 20) -> list[ProductLine]:
+    """The products whose orders had the most cases (a case counts once for each line of its order), and
+    what couriers paid on them (`received_by_goods`: the claims in scope by their order's goods, each
+    line of the order counting the claim's payout, as the cases do).
+
+    The cases of the period grouped by their order's `goods` (`ix_cases_goods` alone, in index order),
+    each distinct string split into its lines here: a few thousand groups instead of a join of every
+    case to its order lines and a sort of those."""
     stmt = (
-        select(key, func.min(OrderItem.title), count, _sum(case_cost()))
-        .join(Case, Case.order_id == OrderItem.order_id)
-        # `status` is not in `ix_cases_report`: SQLite then walks the cases table in id order and looks
-        # up their order lines in order-id order, not at random as from the index (100,000 cases:
-        # 47 ms instead of 125 for the join, measured). Always true; PostgreSQL hash-joins either way.
-        .where(*case_conditions(scope), Case.status.is_not(None))
-        .group_by(key)
-        .order_by(count.desc(), key)
-        .limit(limit)
+        select(Case.goods, func.count(), _sum(case_cost()))
+        .where(*case_conditions(scope), Case.goods.is_not(None), Case.goods != literal(""))
+        .group_by(Case.goods)
     )
-    rows = session.execute(stmt).all()
-    top = [(str(k), str(title), int(n)) for k, title, n, _ in rows]
+    cases: dict[str, int] = {}
+    cost: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for goods, n, fen in fetch_raw(session, stmt):
+        for product, title, _quantity in goods_lines(goods):
+            cases[product] = cases.get(product, 0) + n
+            cost[product] = cost.get(product, 0) + fen
+            if product not in titles or title < titles[product]:
+                titles[product] = title
+    top = sorted(cases, key=lambda k: (-cases[k], k))[:limit]
     if not top:
         return []
-    cost = {str(k): int(c) for k, _, _, c in rows}
-    # Claims are few: those in scope, on the lines of their orders.
-    paid_stmt = _claims_in_scope(
-        select(key, _sum(CarrierClaim.received_fen))
-        .select_from(CarrierClaim)
-        .join(OrderItem, OrderItem.order_id == CarrierClaim.order_id)
-        .where(key.in_([k for k, _, _ in top]))
-        .group_by(key), scope)
-    received = {str(k): int(v) for k, v in session.execute(paid_stmt).all()}
-    sold_stmt = (
-        select(key, _sum(OrderItem.quantity))
-        .where(OrderItem.order_id.in_(select(Order.id).where(*_paid_in(scope))), key.in_([k for k, _, _ in top]))
-        .group_by(key)
-    )
-    sold = {str(k): int(q) for k, q in session.execute(sold_stmt).all()}
-    return [ProductLine(k, title, n, sold.get(k), cost[k], received.get(k, 0)) for k, title, n in top]
+    wanted = set(top)
+    received: dict[str, int] = {}
+    for goods, fen in received_by_goods.items():
+        for product, _title, _quantity in goods_lines(goods):
+            if product in wanted:
+                received[product] = received.get(product, 0) + fen
+    sold = pieces_sold(session, scope, wanted)
+    return [ProductLine(k, titles[k], cases[k], sold.get(k), cost[k], received.get(k, 0)) for k in top]
+
+
+def pieces_sold(session: Session, scope: ReportScope, keys: set[str]) -> dict[str, int]:
+    """Pieces of these products in the orders paid in the period: those orders grouped by `goods`
+    (`ix_orders_paid_report` alone); a product no such order holds is left out."""
+    stmt = select(Order.goods, func.count()).where(*_paid_in(scope), Order.goods.is_not(None)).group_by(Order.goods)
+    sold: dict[str, int] = {}
+    for goods, n in fetch_raw(session, stmt):
+        for key, _title, quantity in goods_lines(goods):
+            if key in keys:
+                sold[key] = sold.get(key, 0) + n * quantity
+    return sold
 
 
 def parcels_by_carrier(session: Session, scope: ReportScope) -> dict[str, int]:

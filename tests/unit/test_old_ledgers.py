@@ -10,10 +10,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from desktop_app.cli import run
-from desktop_app.store.case_facts import recompute_case_facts, stored_case_facts
+from desktop_app.store.case_facts import FACT_COLUMNS, recompute_case_facts, stored_case_facts
 from desktop_app.store.database import KNOWN_REVISIONS, head_revision, open_database
+from desktop_app.store.models import Order
 from tests.fixtures.ledgers.make_ledgers import RELEASES
 
 pytestmark = pytest.mark.real_migrations  # the point is to run them
@@ -66,12 +68,16 @@ def test_an_old_ledger_upgrades_with_its_data(ledger: Path, tmp_path: Path, caps
     before.pop("revision")
     assert after == before
 
-    # What 0007_dash filled in for the dashboard equals a recompute of those columns from scratch.
+    # What 0007_dash and 0008_dash filled in for the dashboard equals a recompute of those columns from
+    # scratch (the goods of orders too), and the products figure reads the cases' goods.
     db = open_database(path)
     with db.transaction() as session:
         filled = stored_case_facts(session)
+        orders_goods = {i: g for i, g in session.execute(select(Order.id, Order.goods))}
         recompute_case_facts(session)
         assert stored_case_facts(session) == filled and any(f[0] for f in filled.values())  # timers met
+        assert {i: g for i, g in session.execute(select(Order.id, Order.goods))} == orders_goods
+        assert any(f[FACT_COLUMNS.index("goods")] for f in filled.values())  # cases of orders with lines
     db.close()
 
     # The upgraded file is used as usual: found by the receiver's name, shown, acted on.

@@ -37,6 +37,7 @@ from desktop_app.services.report import (
     ProductFigure,
     Report,
     Timeliness,
+    build_details,
     build_report,
 )
 from desktop_app.services.report_export import export_report
@@ -253,7 +254,7 @@ class DashboardTab(BaseTab):
 
     def refresh(self) -> None:
         """Load the figures in two reads: the counts and money first (fast), then timeliness, products and
-        couriers. OpChanges while a load runs are folded into one more load after it."""
+        couriers added to them. OpChanges while a load runs are folded into one more load after it."""
         if self.context.db is None:
             return
         if self._loading:
@@ -263,16 +264,18 @@ class DashboardTab(BaseTab):
         period, shop, old_days = self.period(), self.shop.currentData(), self.old_days.value()
         platform = Platform(self.platform.currentData()) if self.platform.currentData() else None
 
-        def work(detailed: bool) -> Callable[[Database], Report]:
-            return lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=detailed)
+        def details(report: Report) -> Callable[[Database], Report]:
+            return lambda db: build_details(db, report)
 
         def overview(report: Report) -> None:
             if self._restart():
                 return
             self._show(report)
-            self.context.read(work(True), self._loaded, self._failed)
+            self.context.read(details(report), self._loaded, self._failed)
 
-        self.context.read(work(False), overview, self._failed)
+        self.context.read(
+            lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=False),
+            overview, self._failed)
 
     def _restart(self) -> bool:
         """True (and a new load started) when the filters changed during the load."""
