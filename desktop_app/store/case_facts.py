@@ -10,12 +10,12 @@ who keeps each column right, and how to compute them all again from the tables t
   act on the case, imports moving a case) and by an after-sales import's new cases
   (`services.case_import`).
 - `carrier`: the courier of the case's order. Kept by a new case (`services.cases.open_case`,
-  `services.case_import`) and by every order import that writes an order (`io.order_upsert`).
+  `services.case_import`) and by every order import that writes an order (`store.order_upsert`).
 - `goods` (migration 0008_dash), on the order and copied onto its cases: the order's lines as one
   string (`GOODS_LINE`: product key, title and quantity of each line), so the products figure groups
   the cases of a period, and pieces sold groups the orders paid in it, by this column instead of
   joining every case and order to its lines. Kept by the store for every writer of order lines and
-  cases: the order import (`io.order_upsert`, after it wrote an order's lines), the bulk inserts of
+  cases: the order import (`store.order_upsert`, after it wrote an order's lines), the bulk inserts of
   `store.bulk_rows` (an after-sales import's lines and cases) and, for the ORM, a listener on every
   flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched.
 
