@@ -33,6 +33,7 @@ from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
+from desktop_app.store.case_facts import timer_facts
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import (
     TIMER_FACTS,
@@ -117,7 +118,6 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
 
 
 _OPEN = DeadlineStatus.OPEN
-_MET = DeadlineStatus.MET
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
@@ -196,11 +196,6 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
             else:
                 stored[row[2]] = row
         first: ComputedDeadline | None = None
-        # The dashboard's copy of the timers on the case row (store/case_facts.py): what
-        # `case_facts.timer_facts` counts, counted here on the way (`computed` is sorted by due time,
-        # so the first open deadline has the earliest due time and the last one the latest).
-        met = missed = opened = 0
-        last_due: datetime | None = None
         for deadline in computed:
             # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
             row = stored.pop(deadline[0], None)
@@ -209,16 +204,8 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
             elif _differs(row, deadline):
                 updates.append({"id": row[0], **dict(zip(UPDATED, (*deadline[1:8], deadline[10]), strict=True)),
                                 "status": deadline[5].value})
-            status = deadline[5]
-            if status is _OPEN:
-                opened += 1
-                last_due = deadline[3]
-                if first is None:
-                    first = deadline
-            elif status is _MET:
-                met += 1
-            else:
-                missed += 1
+            if first is None and deadline[5] is _OPEN:
+                first = deadline  # `computed` is sorted by due time
         if stored:
             stale.extend(row[0] for row in stored.values())
         if first is None:
@@ -226,12 +213,10 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
                 case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
         elif next_due_name != first.name or next_due_at is None or stored_time(next_due_at) != first.due_at:
             case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
-        first_due = None if first is None else first.due_at
-        met_timers, missed_timers, open_timers, open_due_first, open_due_last = facts
-        if (met_timers != met or missed_timers != missed or open_timers != opened
-                or _time_differs(open_due_first, first_due) or _time_differs(open_due_last, last_due)):
-            fact_updates.append({"id": case_id, **dict(zip(TIMER_FACTS, (met, missed, opened, first_due, last_due),
-                                                           strict=True))})
+        # The dashboard's copy of the timers on the case row (store/case_facts.py).
+        counted = timer_facts((d.status.value, d.due_at) for d in computed)
+        if counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:])):
+            fact_updates.append({"id": case_id, **dict(zip(TIMER_FACTS, counted, strict=True))})
 
     write_changes(session, DeadlineChanges(stale, updates, inserts, case_updates, fact_updates))
     return len(cases)
@@ -246,11 +231,6 @@ def _differs(row: Any, d: ComputedDeadline) -> bool:
             or stored_time(row[5]) != d[3] or stored_time(row[4]) != d[2]
             or (d[6] is None if met_at is not None else d[6] is not None)
             or (met_at is not None and stored_time(met_at) != d[6]))
-
-
-def _time_differs(stored: Any, value: datetime | None) -> bool:
-    """Whether a stored time (raw, or None) differs from `value`."""
-    return value is not None if stored is None else value is None or stored_time(stored) != value
 
 
 def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
