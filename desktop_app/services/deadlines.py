@@ -138,7 +138,6 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     case_updates: list[dict[str, Any]] = []
-    fact_updates: list[dict[str, Any]] = []
     stale: list[int] = []
     packs = context.packs
     calendar = context.calendar
@@ -208,17 +207,17 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
                 first = deadline  # `computed` is sorted by due time
         if stored:
             stale.extend(row[0] for row in stored.values())
-        if first is None:
-            if next_due_at is not None or next_due_name is not None:
-                case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
-        elif next_due_name != first.name or next_due_at is None or stored_time(next_due_at) != first.due_at:
-            case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
-        # The dashboard's copy of the timers on the case row (store/case_facts.py).
+        # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
+        # (store/case_facts.py), written together in one row update when either changed.
+        due, name = (None, None) if first is None else (first.due_at, first.name)
         counted = timer_facts((d.status.value, d.due_at) for d in computed)
-        if counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:])):
-            fact_updates.append({"id": case_id, **dict(zip(TIMER_FACTS, counted, strict=True))})
+        if (next_due_name != name or (due is None) != (next_due_at is None)
+                or (due is not None and stored_time(next_due_at) != due)
+                or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
+            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
+                                 **dict(zip(TIMER_FACTS, counted, strict=True))})
 
-    write_changes(session, DeadlineChanges(stale, updates, inserts, case_updates, fact_updates))
+    write_changes(session, DeadlineChanges(stale, updates, inserts, case_updates))
     return len(cases)
 
 

@@ -150,13 +150,12 @@ def open_platforms(session: Session) -> list[str]:
 @dataclass
 class DeadlineChanges:
     """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, and the cases' `next_due_*` and `TIMER_FACTS` (by id)."""
+    inserted, and the cases' `next_due_*` with their `TIMER_FACTS` (by id)."""
 
     stale: list[int]
     updates: list[dict[str, Any]]
     inserts: list[dict[str, Any]]
     case_updates: list[dict[str, Any]]
-    fact_updates: list[dict[str, Any]]
 
 
 def write_changes(session: Session, changes: DeadlineChanges) -> None:
@@ -166,13 +165,12 @@ def write_changes(session: Session, changes: DeadlineChanges) -> None:
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
     update_rows(session, Deadline, "id", changes.updates)
     insert_rows(session, Deadline, changes.inserts)
-    for case_updates in (changes.case_updates, changes.fact_updates):
-        if case_updates:
-            # next_due_* and the timer counts are derived data: written without bumping the case's
-            # version, so a recompute never makes someone's open edit of the case fail as "changed
-            # by someone else".
-            update_rows(session, Case, "id", case_updates)
-            _refresh_identity_map(session, case_updates)
+    if changes.case_updates:
+        # next_due_* and the timer counts are derived data: written without bumping the case's
+        # version, so a recompute never makes someone's open edit of the case fail as "changed by
+        # someone else".
+        update_rows(session, Case, "id", changes.case_updates)
+        _refresh_identity_map(session, changes.case_updates)
     if stale or changes.updates or changes.inserts:
         _expire_loaded_deadlines(session)
 
