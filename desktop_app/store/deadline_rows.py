@@ -78,7 +78,8 @@ def chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
 
 def case_ranges(session: Session, cases: CaseSet, size: int) -> list[tuple[int, int]]:
     """(first id, last id) of consecutive runs of `size` matching cases (one read of their ids)."""
-    ids = session.scalars(select(_CASES.c.id).where(cases.condition(indexed=True)).order_by(_CASES.c.id)).all()
+    ids = [row[0] for row in fetch_raw(session, select(_CASES.c.id).where(cases.condition(indexed=True))
+                                        .order_by(_CASES.c.id))]
     return [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
 
 
