@@ -107,11 +107,14 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         changed = {pack_id for pack_id, digest in current.items() if known.get(pack_id) != digest}
         if not changed:
             return 0
-        stale = tuple(sorted(p for p in open_platforms(session) if pack_for_platform(ctx.packs, p).id in changed))
+        platforms = open_platforms(session)
+        stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
         count = 0
         if stale:
             session.flush()
-            count = _recompute_in_slices(session, CaseSet(platforms=stale), ctx)
+            # Every platform (an engine or holiday-schedule change, the first start): all open cases.
+            count = _recompute_in_slices(session, CaseSet(platforms=None if len(stale) == len(platforms) else stale),
+                                         ctx)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return count

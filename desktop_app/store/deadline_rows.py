@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, literal, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -52,17 +52,19 @@ class CaseSet:
     platforms: tuple[str, ...] | None = None
 
     def condition(self, indexed: bool) -> ColumnElement[bool]:
-        """The WHERE of the cases. `indexed=False` spells it so SQLite's planner does not pick an index
-        for it (`is_open IS NOT 0`, `platform || ''`): the reads bound their slice by id range, and
-        the rowid range is the way to read it."""
+        """The WHERE of the cases. `indexed=False` spells `is_open` so SQLite's planner does not read
+        the slice through `ix_cases_is_open_next_due_at` (`is_open IS NOT 0`): the reads bound their
+        slice by id range, and the rowid range is the way to read every open case of it. The
+        platforms stay indexable: `ix_cases_platform` holds (platform, id), a range of ids per
+        platform, which beats reading every platform's cases of the range (one platform of six:
+        0.31 instead of 0.48 s CPU for the three reads)."""
         if self.ids is not None:
             return _CASES.c.id.in_(self.ids)
         parts: list[ColumnElement[bool]] = []
         if not self.include_closed:
             parts.append(_CASES.c.is_open.is_(True) if indexed else _CASES.c.is_open.is_not(False))
         if self.platforms is not None:
-            platform = _CASES.c.platform if indexed else _CASES.c.platform.concat(literal(""))
-            parts.append(platform.in_(sorted(set(self.platforms))))
+            parts.append(_CASES.c.platform.in_(sorted(set(self.platforms))))
         return and_(true(), *parts)
 
 
