@@ -45,9 +45,10 @@ from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack
 from desktop_app.io.rule_pack_files import load_packs
 from desktop_app.services.deadline_rules import _RULES_SETTING, RuleContext
-from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_changed_rules, recompute_reads
+from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_changed_rules
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_lists import count_open_by_day, list_deadlines
+from desktop_app.store.deadline_rows import CaseSet, case_ranges, recompute_reads
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.raw_reads import fetch_raw
 
@@ -127,9 +128,11 @@ def timed(label: str, rows: list[tuple[str, str, str]], work: Callable[[], Any],
 
 
 def floor(db: Database) -> int:
-    """The reads of a full recompute alone: what no recompute can go below."""
+    """The reads of a full recompute alone, slice by slice as it reads them: what no recompute can go below."""
+    every_open = CaseSet()
     with db.reading() as session:
-        return sum(len(fetch_raw(session, statement)) for statement in recompute_reads(Case.__table__.c.is_open.is_(True)))
+        return sum(len(fetch_raw(session, statement)) for bounds in case_ranges(session, every_open, 20_000)
+                   for statement in recompute_reads(every_open, bounds))
 
 
 EVERY_PACK = (("taobao", "refund_intervention"), ("tmall", "refund_intervention"), ("pdd", "reship_promise"),

@@ -175,23 +175,65 @@ def compute_from_history(
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
     """
-    timers = pack.applicable(kind, reason)
-    if not timers:
+    plans, has_automatic = pack.plan(kind, reason)
+    if not plans:
         return []
-    closings = sorted(at.astimezone(UTC) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
+    closings: list[datetime] = []
+    for name in CLOSING_MILESTONES:
+        occurrences = history.get(name)
+        if occurrences:
+            closings.extend(at.astimezone(UTC) for at, _ in occurrences)
+    if len(closings) > 1:
+        closings.sort()
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
     automatic: dict[str, set[datetime]] = {}
     chained = history
-    for timer in timers:
-        if timer.auto_records is not None and timer.starts_from in history:
-            chained, marks = engine.automatic(timer, chained)
-            automatic.setdefault(timer.auto_records, set()).update(marks)
+    if has_automatic:
+        for plan in plans:
+            timer = plan.timer
+            if timer.auto_records is not None and timer.starts_from in history:
+                chained, marks = engine.automatic(timer, chained)
+                automatic.setdefault(timer.auto_records, set()).update(marks)
+    # The common round takes a shorter way, giving what `_Engine.rounds` gives: a single round (no
+    # restart), no automatic action in play, no campaign, a fixed span no window can change.
+    simple = chained is history and engine.campaign is None
     results: list[ComputedDeadline] = []
-    for timer in timers:
-        if timer.starts_from not in chained:
+    for plan in plans:
+        starts = chained.get(plan.starts_from)
+        if not starts:
             continue  # not started (the common case: most timers of a case never start)
+        delta = plan.delta
+        if simple and delta is not None and (len(starts) == 1 or plan.first_only):
+            at, date_only = starts[0]
+            event_at = at.astimezone(UTC)
+            if closed_at is not None and event_at > closed_at:
+                continue  # it would start only after the case was closed: it never ran
+            if plan.spans is None or pack.outside_windows(plan.timer, _moments(event_at, plan.keyed, history)):
+                starts_at = _date_only_start(plan.timer, event_at) if date_only else event_at
+                due_at = starts_at + delta
+                met_at = None
+                for name in plan.met_by:
+                    for t, _ in history.get(name, ()):
+                        t = t.astimezone(UTC)
+                        if t >= event_at and (met_at is None or t < met_at):
+                            met_at = t
+                if met_at is None:
+                    if case_open:
+                        status = _OPEN
+                    else:
+                        met_at = closed_at
+                        status = _MET if met_at is None or met_at <= due_at else _MISSED
+                else:
+                    status = _MET if met_at <= due_at else _MISSED
+                amount = plan.penalty_amount
+                results.append(ComputedDeadline(
+                    plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
+                    plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
+                ))
+                continue
+        timer = plan.timer
         # The automatic timer itself is judged by what the shop did, not by what it set off.
         engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
     if len(results) > 1:
@@ -328,6 +370,17 @@ class _Engine:
                 timer.penalty, window.id if window is not None else None,
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
             ))
+
+
+def _moments(event_at: datetime, keyed: frozenset[str], history: History) -> list[datetime]:
+    """A round's start and every occurrence of the milestones its windows are keyed to (UTC): a
+    superset of the times `RulePack.duration_for` tests, for `RulePack.outside_windows`."""
+    moments = [event_at]
+    for name in keyed:
+        occurrences = history.get(name)
+        if occurrences:
+            moments.extend(at.astimezone(UTC) for at, _ in occurrences)
+    return moments
 
 
 def _first(item: tuple[datetime, bool]) -> datetime:

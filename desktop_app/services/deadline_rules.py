@@ -17,7 +17,7 @@ from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.io.rule_pack_files import load_packs, load_workday_overrides
-from desktop_app.store.models import Setting
+from desktop_app.store.deadline_rows import set_setting_text, setting_text
 
 
 @dataclass
@@ -77,11 +77,11 @@ def rule_fingerprints(context: RuleContext) -> dict[str, str]:
 
 
 def remembered_rules(session: Session) -> dict[str, str]:
-    setting = session.get(Setting, _RULES_SETTING)
-    if setting is None:
+    text = setting_text(session, _RULES_SETTING)
+    if text is None:
         return {}
     try:
-        value = json.loads(setting.value)
+        value = json.loads(text)
     except ValueError:
         return {}
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
@@ -97,12 +97,7 @@ def remember_rules(session: Session, context: RuleContext, platforms: set[str] |
         for platform in platforms:
             pack_id = pack_for_platform(context.packs, platform).id
             remembered[pack_id] = current[pack_id]
-    value = json.dumps(remembered, sort_keys=True)
-    setting = session.get(Setting, _RULES_SETTING)
-    if setting is None:
-        session.add(Setting(key=_RULES_SETTING, value=value))
-    elif setting.value != value:
-        setting.value = value
+    set_setting_text(session, _RULES_SETTING, json.dumps(remembered, sort_keys=True))
 
 
 def rule_warnings(context: RuleContext, today: date) -> list[str]:

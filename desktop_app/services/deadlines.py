@@ -12,41 +12,41 @@ When to recompute (the callers' side of the contract):
   `recompute_changed_rules` (only the platforms whose rules changed since the stored deadlines
   were computed; milliseconds when nothing changed). `recompute_all` forces every open case.
 
-Everything is bulk: one query for the cases, one for their milestone events, one for the stored
-deadlines, then only the differences are written with Core statements. Recomputing all open cases
-when nothing changed writes nothing. `next_due_*` is written without bumping the case's version.
+Everything is bulk: one read for the cases, one for their milestone events, one for the stored
+deadlines (`store.deadline_rows`, which holds the SQL), then only the differences are written.
+Recomputing all open cases when nothing changed writes nothing. `next_due_*` is written without
+bumping the case's version.
 
 The rules in force and their fingerprints are `services.deadline_rules`; listing the stored deadlines
-is `services.deadline_lists`.
+is `store.deadline_lists`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
-from desktop_app.store.bulk_rows import insert_rows, update_rows
 from desktop_app.store.case_facts import timer_facts
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order
-from desktop_app.store.raw_reads import fetch_raw, stored_time
-
-_CASES = Case.__table__
-_ORDERS = Order.__table__
-_EVENTS = AuditEvent.__table__
-_DEADLINES = Deadline.__table__
-_CHUNK = 500  # ids per IN (...) list: far below every database's parameter limit
-
+from desktop_app.store.deadline_rows import (
+    TIMER_FACTS,
+    UPDATED,
+    CaseSet,
+    DeadlineChanges,
+    case_ranges,
+    chunks,
+    open_platforms,
+    read_for_recompute,
+    write_changes,
+)
+from desktop_app.store.raw_reads import stored_time
 
 # --- recomputing ----------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ _CHUNK = 500  # ids per IN (...) list: far below every database's parameter limi
 def recompute_case(session: Session, case_id: int, context: RuleContext | None = None) -> None:
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
-    if _recompute(session, _CASES.c.id == case_id, context or RuleContext.load()) == 0:
+    if _recompute(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load()) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
 
 
@@ -62,7 +62,7 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, _CASES.c.id.in_(chunk), ctx) for chunk in _chunks(case_ids))
+    return sum(_recompute(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
 
 
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
@@ -75,11 +75,9 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
     """
     session.flush()
     ctx = context or RuleContext.load()
-    condition: ColumnElement[bool] = _CASES.c.id.is_not(None) if include_closed else _CASES.c.is_open.is_(True)
-    if platforms is not None:
-        condition = and_(condition, _CASES.c.platform.in_(sorted(set(platforms))))
-    count = _recompute_in_slices(session, condition, ctx)
-    remember_rules(session, ctx, None if platforms is None else set(platforms))
+    chosen = None if platforms is None else tuple(sorted(set(platforms)))
+    count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx)
+    remember_rules(session, ctx, None if chosen is None else set(chosen))
     return count
 
 
@@ -109,81 +107,40 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         changed = {pack_id for pack_id, digest in current.items() if known.get(pack_id) != digest}
         if not changed:
             return 0
-        platforms = session.scalars(select(_CASES.c.platform).where(_CASES.c.is_open.is_(True)).distinct()).all()
-        stale = sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed)
+        platforms = open_platforms(session)
+        stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
         count = 0
         if stale:
             session.flush()
-            count = _recompute_in_slices(session, and_(_CASES.c.is_open.is_(True), _CASES.c.platform.in_(stale)), ctx)
+            # Every platform (an engine or holiday-schedule change, the first start): all open cases.
+            count = _recompute_in_slices(session, CaseSet(platforms=None if len(stale) == len(platforms) else stale),
+                                         ctx)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return count
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), _CHUNK):
-        yield unique[start:start + _CHUNK]
-
-
 _OPEN = DeadlineStatus.OPEN
-_SLICE = 20_000  # case ids per pass of a full recompute: bounds its memory, costs a few queries
+_SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
-def _recompute_in_slices(session: Session, condition: ColumnElement[bool], context: RuleContext) -> int:
-    """`_recompute` over consecutive id ranges: every open case of a large ledger at once held all their
-    rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases)."""
-    low, high = session.execute(select(func.min(_CASES.c.id), func.max(_CASES.c.id)).where(condition)).one()
-    if low is None:
-        return 0
-    return sum(_recompute(session, and_(condition, _CASES.c.id.between(start, start + _SLICE - 1)), context)
-               for start in range(low, high + 1, _SLICE))
+def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext) -> int:
+    """`_recompute` over runs of consecutive cases: every open case of a large ledger at once held all
+    their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases)."""
+    return sum(_recompute(session, cases, bounds, context) for bounds in case_ranges(session, cases, _SLICE))
 
 
-def recompute_reads(condition: ColumnElement[bool]) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """What a recompute of the cases matching `condition` reads: the cases with their orders' times,
-    their milestone events in time order, their stored deadlines (the benchmark times these alone as
-    the floor)."""
-    case_ids = select(_CASES.c.id).where(condition)
-    return (
-        select(
-            _CASES.c.id, _CASES.c.platform, _CASES.c.kind, _CASES.c.reason, _CASES.c.is_open,
-            _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
-            _CASES.c.next_due_at, _CASES.c.next_due_name,
-            _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen, _ORDERS.c.campaign, *(_CASES.c[name] for name in _TIMER_FACTS),
-        )
-        .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
-        .where(condition)
-        .order_by(_CASES.c.id),
-        select(_EVENTS.c.case_id, _EVENTS.c.milestone, _EVENTS.c.at, _EVENTS.c.date_only)
-        .where(_EVENTS.c.milestone.is_not(None), _EVENTS.c.case_id.in_(case_ids), _EVENTS.c.undone_by.is_(None))
-        .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id),
-        select(
-            _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
-            _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
-            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
-        )
-        .where(_DEADLINES.c.case_id.in_(case_ids), _DEADLINES.c.claim_id.is_(None))  # not claim follow-ups
-        .order_by(_DEADLINES.c.case_id),
-    )
-
-
-def _recompute(session: Session, condition: ColumnElement[bool], context: RuleContext) -> int:
-    read_cases, read_events, read_deadlines = recompute_reads(condition)
-    cases = fetch_raw(session, read_cases)
+def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | None, context: RuleContext) -> int:
+    cases, events, rows = read_for_recompute(session, selection, bounds)
     if not cases:
         return 0
     # The three reads come sorted by case id: each case takes its run of events and of stored rows
     # as the walk reaches it (no per-slice dictionaries of every event and every stored row).
-    events = fetch_raw(session, read_events)
-    rows = fetch_raw(session, read_deadlines)
     event_count, row_count = len(events), len(rows)
     e = r = 0
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     case_updates: list[dict[str, Any]] = []
-    fact_updates: list[dict[str, Any]] = []
     stale: list[int] = []
     packs = context.packs
     calendar = context.calendar
@@ -247,36 +204,23 @@ def _recompute(session: Session, condition: ColumnElement[bool], context: RuleCo
             if row is None:
                 inserts.append(_row_values(case_id, deadline))
             elif _differs(row, deadline):
-                updates.append({"id": row[0], **dict(zip(_UPDATED, (*deadline[1:8], deadline[10]), strict=True)),
+                updates.append({"id": row[0], **dict(zip(UPDATED, (*deadline[1:8], deadline[10]), strict=True)),
                                 "status": deadline[5].value})
             if first is None and deadline[5] is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if stored:
             stale.extend(row[0] for row in stored.values())
-        if first is None:
-            if next_due_at is not None or next_due_name is not None:
-                case_updates.append({"id": case_id, "next_due_at": None, "next_due_name": None})
-        elif next_due_name != first.name or next_due_at is None or stored_time(next_due_at) != first.due_at:
-            case_updates.append({"id": case_id, "next_due_at": first.due_at, "next_due_name": first.name})
-        # The dashboard's copy of the timers on the case row (store/case_facts.py).
+        # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
+        # (store/case_facts.py), written together in one row update when either changed.
+        due, name = (None, None) if first is None else (first.due_at, first.name)
         counted = timer_facts((d.status.value, d.due_at) for d in computed)
-        if counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:])):
-            fact_updates.append({"id": case_id, **dict(zip(_TIMER_FACTS, counted, strict=True))})
+        if (next_due_name != name or (due is None) != (next_due_at is None)
+                or (due is not None and stored_time(next_due_at) != due)
+                or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
+            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
+                                 **dict(zip(TIMER_FACTS, counted, strict=True))})
 
-    for start in range(0, len(stale), _CHUNK):
-        session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
-    update_rows(session, Deadline, "id", updates)
-    insert_rows(session, Deadline, inserts)
-    if case_updates:
-        # next_due_* is derived data: written without bumping the case's version, so a recompute
-        # never makes someone's open edit of the case fail as "changed by someone else".
-        update_rows(session, Case, "id", case_updates)
-        _refresh_identity_map(session, case_updates)
-    if fact_updates:
-        update_rows(session, Case, "id", fact_updates)
-        _refresh_identity_map(session, fact_updates)
-    if stale or updates or inserts:
-        _expire_loaded_deadlines(session)
+    write_changes(session, DeadlineChanges(stale, updates, inserts, case_updates))
     return len(cases)
 
 
@@ -291,33 +235,9 @@ def _differs(row: Any, d: ComputedDeadline) -> bool:
             or (met_at is not None and stored_time(met_at) != d[6]))
 
 
-# The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
-_TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
-# Columns an update rewrites; case_id and timer_id are the row's identity and never change.
-_UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
-
-
 def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
     return {
         "case_id": case_id, "timer_id": d.timer_id, "name": d.name, "starts_at": d.starts_at,
         "due_at": d.due_at, "action": d.action, "status": d.status.value, "met_at": d.met_at,
         "estimated": d.estimated, "penalty_fen": d.penalty_fen,
     }
-
-
-def _refresh_identity_map(session: Session, case_updates: list[dict[str, Any]]) -> None:
-    """Cases already loaded in this session see the new values, without a pending change."""
-    if not session.identity_map:
-        return
-    for values in case_updates:
-        loaded = session.identity_map.get(identity_key(Case, values["id"]))
-        if loaded is not None:
-            for name, value in values.items():
-                if name != "id":
-                    set_committed_value(loaded, name, value)
-
-
-def _expire_loaded_deadlines(session: Session) -> None:
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Deadline):
-            session.expire(obj)
