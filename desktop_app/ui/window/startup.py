@@ -19,18 +19,16 @@ from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 
-# Everything `MainWindow` imports once the ledger is open (its tabs and start-up jobs).
+# What `MainWindow` imports once the ledger is open, for the first screen (the Cases tab alone).
 WINDOW_MODULES = (
     "desktop_app.store.database",
     "desktop_app.ui.cases.cases_tab",
-    "desktop_app.ui.reships.reship_tab",
-    "desktop_app.ui.claims.claims_tab",
-    "desktop_app.ui.calendar.calendar_tab",
-    "desktop_app.ui.orders.orders_tab",
-    "desktop_app.ui.returns.returns_tab",
-    "desktop_app.ui.dashboard.dashboard_tab",
+    "desktop_app.ui.cases.case_undo",
+)
+# The start-up jobs, imported once the Cases table shows its first page (ui/window/window_tabs.py
+# lists the other tabs' modules, imported after these).
+JOB_MODULES = (
     "desktop_app.services.deadlines",
-    "desktop_app.services.deadline_lists",
     "desktop_app.services.search_index",
     "desktop_app.ui.calendar.deadline_notifier",
 )
