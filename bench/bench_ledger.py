@@ -82,9 +82,9 @@ def all_rows(total):
 
 import threading
 def settled():
-    # Start-up over: the runner idle (the other tabs built, their first reads and the start-up jobs
-    # done) and the import code loaded (its own thread). A keystroke is measured on its own; the first
-    # search during start-up is bench_freeze.py's `first_search`.
+    # Start-up over: the runner idle (the import code loaded, the other tabs built, their first reads
+    # and the start-up jobs done; older code: its preload thread ended). A keystroke is measured on
+    # its own; the first search during start-up is bench_freeze.py's `first_search`.
     loading = any(t.name == "ledger-preload" for t in threading.enumerate())
     if window.runner.busy or loading:
         QTimer.singleShot(50, settled)

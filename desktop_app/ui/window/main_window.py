@@ -36,7 +36,6 @@ from desktop_app.ui.window.startup import (
     JOB_MODULES,
     WINDOW_MODULES,
     load_modules,
-    preload_in_background,
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
@@ -210,6 +209,10 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         thread, then they start and the other tabs are built."""
         self.cases_tab.model.loaded.disconnect(self._first_page_shown)
         self.cases_tab.model.load_failed.disconnect(self._first_page_shown)
+        # One after the other on the preparing thread: the import code first (导入 is on the first
+        # screen, and on an empty ledger the one thing to do: the dialog then opens without importing
+        # openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
+        self.runner.prepare(lambda: load_modules(IMPORT_MODULES))
         self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
 
     def _start_jobs(self, _loaded: object = None) -> None:
@@ -228,10 +231,7 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
         self.notifier.start()
-        # The import code, on a thread of its own (neither the worker nor the reading thread waits
-        # for it), once the tabs are built: an import started right after launch does not import it
-        # on the GUI thread.
-        self._build_later_tabs(lambda: preload_in_background(IMPORT_MODULES))
+        self._build_later_tabs()
 
     def _orders_changed(self, announced: Announcement) -> None:
         if announced.changes.orders:

@@ -10,7 +10,6 @@ built at once froze the window for 190 ms under load). A tab asked for before it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
@@ -93,16 +92,15 @@ class WindowTabs:
             self._later_tab(LATER_TABS[index - 1][0])
 
     # --- the other tabs ------------------------------------------------------------------------
-    def _build_later_tabs(self, done: Callable[[], None]) -> None:
-        """The other tabs, one per event-loop turn, each one's code imported off the GUI thread
-        first; `done` runs after the last. Counted in the runner's `busy` until then."""
+    def _build_later_tabs(self) -> None:
+        """The other tabs, one per event-loop turn, their code imported off the GUI thread first.
+        Counted in the runner's `busy` until the last is built."""
         names = [name for name, _module in LATER_TABS]
 
         def step(_loaded: object = None) -> None:
             while names and names[0] in self._later:  # built already (asked for before its turn)
                 names.pop(0)
             if not names:
-                done()
                 return
             self._build_tab(names.pop(0))
             self.context.runner.prepare(lambda: None, step)  # the next one in a turn of its own
