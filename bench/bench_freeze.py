@@ -175,7 +175,18 @@ def first_import(window, probe):
         result["import_s"] = round(time.perf_counter() - t0, 3)
         result["first_import_gap_ms"] = probe.take()
         finish()
-    dialog.finished_intake.connect(done)
+    def opened():
+        # None: the import code was still loading and the dialog opens once it is loaded.
+        from PySide6.QtWidgets import QDialog
+        found = [d for d in window.findChildren(QDialog) if type(d).__name__ == "ImportDialog"]
+        if found:
+            result["dialog_s"] = round(time.perf_counter() - t0, 3)
+            found[0].finished_intake.connect(done)
+        return bool(found)
+    if dialog is not None:
+        dialog.finished_intake.connect(done)
+    else:
+        wait_until(opened, lambda: None)
 
 def sort_scroll(window, probe):
     tab = window.cases_tab

@@ -70,6 +70,8 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
         self._files_to_import: list[Path] = []  # given on the command line ("open with")
+        self._import_code_ready = False  # until the preparing thread loaded it (after the first page)
+        self._imports_waiting: list[tuple[list[Path], str | None]] = []
         self._later: dict[str, BaseTab] = {}  # the tabs after 售后单, once built (ui/window/window_tabs.py)
 
         self.tabs = QTabWidget()
@@ -212,7 +214,7 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         # One after the other on the preparing thread: the import code first (导入 is on the first
         # screen, and on an empty ledger the one thing to do: the dialog then opens without importing
         # openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
-        self.runner.prepare(lambda: load_modules(IMPORT_MODULES))
+        self.runner.prepare(lambda: load_modules(IMPORT_MODULES), self._import_code_loaded)
         self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
 
     def _start_jobs(self, _loaded: object = None) -> None:
