@@ -1052,135 +1052,135 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="69"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="71"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="257"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="223"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="74"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="76"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="99"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="167"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="398"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="175"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="188"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="154"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="189"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="213"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="283"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="249"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="271"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="294"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="297"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="404"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="421"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="387"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="405"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="371"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="386"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="431"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="397"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2798,24 +2798,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="62"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="19"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="23"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="30"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="32"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
@@ -3242,122 +3242,122 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="67"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="66"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="78"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="79"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="83"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="84"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="89"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="109"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="111"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="134"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="271"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="163"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="200"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="201"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="203"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="260"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="262"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="263"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="265"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="271"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="323"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="325"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -6706,22 +6706,22 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="48"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="49"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="51"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="91"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="106"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
@@ -6729,43 +6729,43 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowTabs</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="69"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="68"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="77"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="76"/>
         <source>正在加载……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="183"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="181"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
