@@ -93,6 +93,7 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- the main window ------------------------------------------------------------------------
     "售后台账": "Aftersales Ledger",
     "正在打开数据库……": "Opening the database…",
+    "正在加载……": "Loading…",
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",
     "导入订单": "Import orders",
@@ -1159,9 +1160,9 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("CaseImportSummary", "新建售后单"): "New cases",
     ("MainWindow", "店铺信息"): "Shop details",
     ("WindowDialogs", "已保存到 %1"): "Saved to %1",
-    ("MainWindow", "售后单"): "After-sales cases",  # tab title
-    ("MainWindow", "订单"): "Orders",  # tab title
-    ("MainWindow", "统计"): "Statistics",  # tab title
+    ("WindowTabs", "售后单"): "After-sales cases",  # tab title
+    ("WindowTabs", "订单"): "Orders",  # tab title
+    ("WindowTabs", "统计"): "Statistics",  # tab title
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from desktop_app.core.errors import UserError
+
+if TYPE_CHECKING:
+    # SQLAlchemy is imported where a server URL is parsed: the window parses its file ledger's
+    # location before it paints, and SQLAlchemy costs ~0.2 s (issue 15; FACTS.md).
+    from sqlalchemy.engine import URL
 
 SERVER_DRIVER = "postgresql+psycopg"
 _SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
@@ -67,6 +70,9 @@ def parse_location(value: str | Path) -> LedgerLocation:
     if scheme not in _SERVER_SCHEMES:
         raise UserError(f"不支持的数据库地址“{_masked(text)}”：请写 SQLite 文件路径，或 "
                         "postgresql+psycopg://用户名:密码@主机:端口/数据库名")
+    from sqlalchemy.engine import make_url  # a server ledger only (see the top)
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(SERVER_DRIVER + "://" + text.split("://", 1)[1])
     except (ArgumentError, ValueError) as exc:
@@ -79,6 +85,8 @@ def parse_location(value: str | Path) -> LedgerLocation:
 
 
 def server_location(host: str, port: int, database: str, user: str, password: str | None = None) -> LedgerLocation:
+    from sqlalchemy.engine import URL  # a server ledger only (see the top)
+
     url = URL.create(SERVER_DRIVER, username=user or None, password=password or None, host=host.strip(),
                      port=port, database=database.strip())
     return LedgerLocation(url=url)

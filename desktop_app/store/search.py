@@ -37,7 +37,6 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
@@ -118,6 +117,9 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
     if is_phone_tail(q):
         on_phone = _ends_phone(q)
         if dialect != "sqlite":  # the phone's last fours are indexed (0007_search), the phone decides
+            # Imported here: the PostgreSQL dialect costs the window's start-up on a file ledger ~40 ms.
+            from sqlalchemy.dialects.postgresql import ARRAY, array
+
             tails = func.ledger_phone_tails(Order.phone, type_=ARRAY(Text))
             return select(Order.id).where(tails.contains(cast(array([q]), ARRAY(Text))), on_phone).limit(limit)
         # The trigram index narrows to orders containing the digits anywhere; the phone decides.

@@ -70,6 +70,7 @@ class BackgroundRunner(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-db")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-read")
+        self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-prepare")
         self._pending = 0
         self._reading = 0
         self._closed = False
@@ -139,6 +140,12 @@ class BackgroundRunner(QObject):
         """
         return self._submit(self._reader, work, on_success, on_failure, _READ)
 
+    def prepare(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None) -> Future[T] | None:
+        """Get code ready ahead of use (importing the tabs not yet built) on a thread of its own, which
+        neither the worker nor the reading thread waits for; `on_success` runs on the GUI thread.
+        Counts in `busy` like a read."""
+        return self._submit(self._preparer, work, on_success, None, _READ)
+
     @Slot(object, object, object, object)
     def _deliver(self, future: Future[Any], on_success: Any, on_failure: Any, job: _Job) -> None:
         if job is _READ:
@@ -175,6 +182,7 @@ class BackgroundRunner(QObject):
         """Wait for queued work (a write must never be cut in half), then stop the thread."""
         self._closed = True
         self._reader.shutdown(wait=True, cancel_futures=True)
+        self._preparer.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
 
     @property

@@ -4,37 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="53"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="62"/>
         <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
         <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="77"/>
         <source>许可证（MIT）</source>
         <translation>Licence (MIT)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="78"/>
         <source>第三方软件（含 Qt 的 LGPL 声明）</source>
         <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="81"/>
         <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
         <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="86"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="87"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
@@ -502,103 +502,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="64"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="68"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="72"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="88"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="92"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="99"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="101"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="124"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="128"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="167"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="168"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="258"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="261"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="289"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="332"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="338"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="350"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="356"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1052,135 +1052,135 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="69"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="71"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="223"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="74"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="76"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="99"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="165"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="398"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="186"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="154"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="187"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="269"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="249"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="271"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="294"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="297"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="390"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="387"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="391"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="371"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="386"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="414"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="397"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2476,7 +2476,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="248"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -2491,62 +2491,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="295"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="308"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="309"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="315"/>
         <source>正在统计时效、商品和快递……</source>
         <translation>Counting timeliness, products and carriers…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="332"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="342"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="362"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2798,24 +2798,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="19"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="23"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="30"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="32"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
@@ -3242,154 +3242,122 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="64"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="66"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="74"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="79"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="79"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="84"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="89"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="86"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="109"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="130"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="154"/>
-        <source>售后单</source>
-        <translation>After-sales cases</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="155"/>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="305"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="156"/>
-        <source>退货入库</source>
-        <translation>Returns desk</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="157"/>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="165"/>
-        <source>快递理赔</source>
-        <translation>Carrier claims</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="158"/>
-        <source>时效日历</source>
-        <translation>Deadline calendar</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="159"/>
-        <source>订单</source>
-        <translation>Orders</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="160"/>
-        <source>统计</source>
-        <translation>Statistics</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="163"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="248"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="201"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="250"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="203"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="262"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="265"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="305"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="356"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="325"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -6045,13 +6013,13 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TeamMode</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="55"/>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="68"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="58"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="71"/>
         <source>席位名</source>
         <translation>Seat name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="56"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="59"/>
         <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
         <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
     </message>
@@ -6738,24 +6706,68 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="48"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="49"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="51"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="91"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="106"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTabs</name>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="68"/>
+        <source>售后单</source>
+        <translation>After-sales cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="76"/>
+        <source>正在加载……</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <source>补发队列</source>
+        <translation>Reship queue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <source>退货入库</source>
+        <translation>Returns desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="181"/>
+        <source>快递理赔</source>
+        <translation>Carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <source>时效日历</source>
+        <translation>Deadline calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <source>订单</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <source>统计</source>
+        <translation>Statistics</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,12 +32,14 @@ from desktop_app.store.case_queries import case_detail
 from desktop_app.store.rows import CaseDetail, EventRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
 from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
+
+if TYPE_CHECKING:
+    from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
 
 
 class CaseDetailPane(QWidget):
@@ -292,6 +295,9 @@ class CaseDetailPane(QWidget):
             self.claim_requested.emit(self._case_id)
 
     def edit_costs(self) -> CaseCostsDialog | None:
+        # Imported when used: the costs dialog reads cost sheets (the spreadsheet readers), not needed at start-up.
+        from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
+
         if self._case_id is None:
             return None
         dialog = CaseCostsDialog(self._context, self._case_id, self)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.services.case_export import export_cases
 from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow, ShopRow
@@ -33,53 +33,21 @@ from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, configure_table
-from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases
 from desktop_app.ui.cases.case_detail import CaseDetailPane
 from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
 from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.cases.case_table_model import CaseTableModel
+from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
+if TYPE_CHECKING:
+    from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
+
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
-
-
-class EmptyState(QWidget):
-    """First start: say what to do instead of showing an empty grid."""
-
-    import_requested = Signal()
-    new_case_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
-        title = QLabel(self.tr("还没有售后单"))
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size:18pt; font-weight:bold")
-        layout.addWidget(title)
-        hint = QLabel(self.tr("先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n"
-                              "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。"))
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color:#555")
-        layout.addWidget(hint)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.import_button = QPushButton(self.tr("导入订单"))
-        self.import_button.setObjectName("empty_import")
-        self.new_button = QPushButton(self.tr("新建售后单"))
-        self.new_button.setObjectName("empty_new_case")
-        for button in (self.import_button, self.new_button):
-            button.setMinimumSize(QSize(140, 40))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addStretch(3)
-        self.import_button.clicked.connect(self.import_requested)
-        self.new_button.clicked.connect(self.new_case_requested)
 
 
 class CasesTab(BaseTab):
@@ -194,9 +162,12 @@ class CasesTab(BaseTab):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([820, 440])  # the table first: the detail pane wraps its text
+        self.reset_panes()
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.empty)
+        # A stack resizes only the page it shows: the table's page keeps the window's width while the
+        # empty-ledger page is up (the window can widen then: the tabs after this one come later).
+        self.stack.installEventFilter(self)
         outer.addWidget(self.stack, 1)
 
         self.search_timer.timeout.connect(self.apply_filter)
@@ -208,6 +179,15 @@ class CasesTab(BaseTab):
         install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
+
+    def reset_panes(self) -> None:
+        """The table first: the detail pane wraps its text."""
+        self.splitter.setSizes([820, 440])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.stack and event.type() == QEvent.Type.Resize:
+            self.splitter.resize(self.stack.size())
+        return super().eventFilter(watched, event)
 
     def _combo(self, name: str, all_text: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
@@ -394,6 +374,9 @@ class CasesTab(BaseTab):
 
     def export_to(self, path: Path) -> None:
         """Export the cases the list shows now (search, filters and sort as on screen)."""
+        # Imported when used: the export pulls in openpyxl (and numpy), which the table does not need to show.
+        from desktop_app.services.case_export import export_cases
+
         f, order = self.model.filter, self.model.order
 
         def work(db: Database) -> int:
@@ -415,6 +398,8 @@ class CasesTab(BaseTab):
                                  else self.tr("批量操作…"))
 
     def open_bulk(self) -> BulkActionDialog | None:
+        from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases  # when used (start-up)
+
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
             return None

@@ -12,14 +12,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.op_changes import Area, OpChanges
-from desktop_app.store.change_notices import ChangeListener, ChangeNotice
-from desktop_app.store.database import Database
-from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import BackgroundRunner
+
+if TYPE_CHECKING:
+    # Imported by the listening thread of a team ledger: psycopg costs the window's start-up ~0.1 s.
+    from desktop_app.store.change_notices import ChangeNotice
+    from desktop_app.store.database import Database
+    from desktop_app.store.locations import LedgerLocation
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,8 @@ class TeamChanges(QObject):
             self._thread = None
 
     def _listen(self, location: LedgerLocation) -> None:
+        from desktop_app.store.change_notices import ChangeListener, ChangeNotice  # a team ledger only
+
         paused = False
         while not self._stop.is_set():
             try:

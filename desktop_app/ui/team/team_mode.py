@@ -16,12 +16,12 @@ from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.settings.ledger_care import LedgerCare
-from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from desktop_app.store.database import Database
+    from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 
 
 class TeamMode:
@@ -42,6 +42,9 @@ class TeamMode:
     def _database_failed(self, error: Exception) -> None: ...
 
     def open_team_database(self) -> TeamDatabaseDialog:
+        # Imported when used: the dialog's ledger move pulls in most of the services (start-up, issue 15).
+        from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
+
         dialog = TeamDatabaseDialog(self.location, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.switch_requested.connect(self.switch_ledger)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_TITLE, __version__
+import desktop_app
+from desktop_app import APP_TITLE
 from desktop_app.app_log import log_dir
 from desktop_app.paths import data_dir, resource
 from desktop_app.ui.window.app_icon import app_icon
@@ -57,7 +58,7 @@ class AboutDialog(QDialog):
         logo.setPixmap(app_icon().pixmap(64, 64))
         header.addWidget(logo)
         self.summary = QLabel(
-            f"<h2>{APP_TITLE} {__version__}</h2>"
+            f"<h2>{APP_TITLE} {desktop_app.__version__}</h2>"
             + self.tr("<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>")
             + f"<p style='color:#666'>Qt {qVersion()} · PySide6 {pyside_version} · Python "
               f"{sys.version.split()[0]}</p>")

@@ -30,11 +30,17 @@ from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.team.team_mode import TeamMode
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import ErrorDialog
-from desktop_app.ui.window.main_menu import add_tab_actions, build_menus
-from desktop_app.ui.window.startup import IMPORT_MODULES, WINDOW_MODULES, load_modules, preload_in_background
+from desktop_app.ui.window.main_menu import build_menus
+from desktop_app.ui.window.startup import (
+    IMPORT_MODULES,
+    JOB_MODULES,
+    WINDOW_MODULES,
+    load_modules,
+)
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
-from desktop_app.ui.window.window_state import restore_tab, restore_window, save_tab, save_window
+from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
+from desktop_app.ui.window.window_tabs import WindowTabs
 
 if TYPE_CHECKING:
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
@@ -43,18 +49,14 @@ if TYPE_CHECKING:
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
-    from desktop_app.ui.cases.cases_tab import CasesTab
-    from desktop_app.ui.dashboard.dashboard_tab import DashboardTab
-    from desktop_app.ui.orders.orders_tab import OrdersTab
-    from desktop_app.ui.returns.returns_tab import ReturnsTab
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
+class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
     """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
-    ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, team mode in
-    ui/team/team_mode.py."""
+    ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, its tabs in
+    ui/window/window_tabs.py, team mode in ui/team/team_mode.py."""
 
     def __init__(self, target: Path | LedgerLocation, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,9 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
         self.context.show_full_phones = full_phones(settings)
         self._indexing = False  # a search-index chunk is queued on the worker
         self._files_to_import: list[Path] = []  # given on the command line ("open with")
+        self._import_code_ready = False  # until the preparing thread loaded it (after the first page)
+        self._imports_waiting: list[tuple[list[Path], str | None]] = []
+        self._later: dict[str, BaseTab] = {}  # the tabs after 售后单, once built (ui/window/window_tabs.py)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -133,54 +138,6 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
         self.setAcceptDrops(True)  # drop order exports anywhere on the window
         restore_window(self, settings)  # first run: fits the screen (1366×768 laptops included)
 
-    def _build_tabs(self) -> None:
-        from desktop_app.ui.calendar.calendar_tab import CalendarTab
-        from desktop_app.ui.cases.case_undo import CaseUndo
-        from desktop_app.ui.cases.cases_tab import CasesTab
-        from desktop_app.ui.claims.claims_tab import ClaimsTab
-        from desktop_app.ui.dashboard.dashboard_tab import DashboardTab
-        from desktop_app.ui.orders.orders_tab import OrdersTab
-        from desktop_app.ui.reships.reship_tab import ReshipTab
-        from desktop_app.ui.returns.returns_tab import ReturnsTab
-        from desktop_app.ui.window.tab_titles import TabTitles
-
-        self.cases_tab: CasesTab = CasesTab(self.context)
-        self.reship_tab: ReshipTab = ReshipTab(self.context)
-        self.claims_tab: ClaimsTab = ClaimsTab(self.context)
-        self.calendar_tab: CalendarTab = CalendarTab(self.context)
-        self.orders_tab: OrdersTab = OrdersTab(self.context)
-        self.returns_tab: ReturnsTab = ReturnsTab(self.context)
-        self.dashboard_tab: DashboardTab = DashboardTab(self.context)
-        self.tabs.addTab(self.cases_tab, self.tr("售后单"))
-        self.tabs.addTab(self.reship_tab, self.tr("补发队列"))
-        self.tabs.addTab(self.returns_tab, self.tr("退货入库"))
-        self.tabs.addTab(self.claims_tab, self.tr("快递理赔"))
-        self.tabs.addTab(self.calendar_tab, self.tr("时效日历"))
-        self.tabs.addTab(self.orders_tab, self.tr("订单"))
-        self.tabs.addTab(self.dashboard_tab, self.tr("统计"))
-        self.dashboard_tab.cases_requested.connect(self.show_cases_of_report)
-        for tab in (self.reship_tab, self.claims_tab, self.calendar_tab, self.returns_tab):
-            tab.open_case.connect(self.show_case)
-        self.reship_tab.count_changed.connect(self._reship_count)
-        self.claims_tab.count_changed.connect(lambda n: self._count_in_title(self.claims_tab, self.tr("快递理赔"), n))
-        self.claims_tab.statement_requested.connect(self.open_statements_for_claims)
-        self.orders_tab.new_claim_for_order.connect(lambda order: self.new_claim(order=order))
-        self.orders_tab.statement_for_order.connect(self.open_statement_for_order)
-        self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
-        for tab in self.all_tabs():
-            tab.message.connect(self.show_message)
-        self.cases_tab.new_case_requested.connect(self.new_case)
-        self.cases_tab.import_requested.connect(self.choose_import)
-        self.orders_tab.new_case_for_order.connect(self.new_case_for_order)
-        self.setCentralWidget(self.tabs)
-        add_tab_actions(self.menus, self.tabs)
-        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
-        self.tab_titles = TabTitles(self.tabs, self.context, {
-            "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
-            "orders": self.orders_tab}, self.returns_tab.days.value)
-        for tab in self.all_tabs():
-            restore_tab(tab, self.settings)
-
     def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
                 slot: object) -> QAction:
         action = QAction(text, self)
@@ -223,26 +180,22 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
         self.runner.run(work, self._database_opened, self._database_failed)
 
     def _database_opened(self, db: Database) -> None:
-        from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
-
-        self.care.opened(db)
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if db.is_server and not team.seat_is_chosen():
             QTimer.singleShot(0, self.ask_seat_name)
         if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
+            self.care.opened(db)
             self.context.set_database(db)
             self._set_enabled(True)
             self.refresh()
             return
-        self._build_tabs()
+        self._build_first_tab()  # 售后单 alone: the other tabs come once its first page is shown
         self.runner.changed.connect(self._orders_changed)
-        self.notifier = DeadlineNotifier(self.context, self)
-        self.notifier.message.connect(self.show_message)
-        self.notifier.open_requested.connect(self.show_calendar)
-        # The start-up jobs wait for the Cases table's first page: they would otherwise take the CPU
-        # (and Python's lock) from it — a first deadline recompute of a million cases runs for minutes.
-        self.cases_tab.model.loaded.connect(self._start_jobs)
-        self.cases_tab.model.load_failed.connect(self._start_jobs)
+        # The start-up jobs and the other tabs wait for the Cases table's first page: they would
+        # otherwise take the CPU (and Python's lock) from it — a first deadline recompute of a million
+        # cases runs for minutes.
+        self.cases_tab.model.loaded.connect(self._first_page_shown)
+        self.cases_tab.model.load_failed.connect(self._first_page_shown)
         self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", db.display_name())
@@ -253,19 +206,34 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
             self.import_files(self._files_to_import)
             self._files_to_import = []
 
-    def _start_jobs(self, *_first_load: object) -> None:
-        """Once, after the Cases table's first page: what keeps the ledger current in the background."""
-        from desktop_app.services.deadlines import recompute_changed_rules
+    def _first_page_shown(self, *_first_load: object) -> None:
+        """Once, after the Cases table's first page: the start-up jobs' code is imported off the GUI
+        thread, then they start and the other tabs are built."""
+        self.cases_tab.model.loaded.disconnect(self._first_page_shown)
+        self.cases_tab.model.load_failed.disconnect(self._first_page_shown)
+        # One after the other on the preparing thread: the import code first (导入 is on the first
+        # screen, and on an empty ledger the one thing to do: the dialog then opens without importing
+        # openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
+        self.runner.prepare(lambda: load_modules(IMPORT_MODULES), self._import_code_loaded)
+        self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
 
-        self.cases_tab.model.loaded.disconnect(self._start_jobs)
-        self.cases_tab.model.load_failed.disconnect(self._start_jobs)
+    def _start_jobs(self, _loaded: object = None) -> None:
+        """What keeps the ledger current in the background, then the other tabs (ui/window/window_tabs.py)."""
+        from desktop_app.services.deadlines import recompute_changed_rules
+        from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
+
+        if self.context.db is not None:
+            # The daily backup (a copy of the whole file: 1.35 GB at a million cases) and a deferred
+            # integrity check, on a thread of their own.
+            self.care.opened(self.context.db)
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
         self.context.write(recompute_changed_rules, origin=self)
         self.catch_up_search()
+        self.notifier = DeadlineNotifier(self.context, self)
+        self.notifier.message.connect(self.show_message)
+        self.notifier.open_requested.connect(self.show_calendar)
         self.notifier.start()
-        # The import code, on a thread of its own (neither the worker nor the reading thread waits
-        # for it): an import started right after launch no longer imports it on the GUI thread.
-        preload_in_background(IMPORT_MODULES)
+        self._build_later_tabs()
 
     def _orders_changed(self, announced: Announcement) -> None:
         if announced.changes.orders:
@@ -346,8 +314,9 @@ class MainWindow(WindowImports, WindowDialogs, TeamMode, QMainWindow):
 
     def _settings_changed(self) -> None:
         self.context.show_full_phones = full_phones(self.settings)
-        if self.tabs.count():
-            self.orders_tab.model.layoutChanged.emit()
+        orders = self._later.get("orders") if self.tabs.count() else None
+        if orders is not None:  # not built yet: it shows the setting when it is
+            orders.model.layoutChanged.emit()  # type: ignore[attr-defined]
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -5,30 +5,29 @@ thread once the ledger was open: importing the tabs (SQLAlchemy models, the serv
 then building them, so the painted window froze and the Cases table became usable 1.24–1.37 s after
 launch; the first import then spent 215–272 ms importing the import code and openpyxl on the GUI
 thread (issue 15). Now, while the worker thread opens the ledger (its integrity check runs in
-SQLite, without the GIL), the reading thread imports `WINDOW_MODULES`; the GUI thread only builds
-the tabs. Once the Cases table shows its first page, a thread of its own imports `IMPORT_MODULES`,
-so the first import opens at once.
+SQLite, without the GIL), the reading thread imports `WINDOW_MODULES` (the Cases tab alone: the
+first screen) and the GUI thread builds that tab. Once the Cases table shows its first page, the
+runner's preparing thread imports `IMPORT_MODULES` (the first import opens at once), then
+`JOB_MODULES`, then the other tabs' code (ui/window/window_tabs.py builds them as it arrives).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import threading
 from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 
-# Everything `MainWindow` imports once the ledger is open (its tabs and start-up jobs).
+# What `MainWindow` imports once the ledger is open, for the first screen (the Cases tab alone).
 WINDOW_MODULES = (
     "desktop_app.store.database",
     "desktop_app.ui.cases.cases_tab",
-    "desktop_app.ui.reships.reship_tab",
-    "desktop_app.ui.claims.claims_tab",
-    "desktop_app.ui.calendar.calendar_tab",
-    "desktop_app.ui.orders.orders_tab",
-    "desktop_app.ui.returns.returns_tab",
-    "desktop_app.ui.dashboard.dashboard_tab",
+    "desktop_app.ui.cases.case_undo",
+)
+# The start-up jobs, imported once the Cases table shows its first page (ui/window/window_tabs.py
+# lists the other tabs' modules, imported after these).
+JOB_MODULES = (
     "desktop_app.services.deadlines",
     "desktop_app.store.deadline_lists",
     "desktop_app.services.search_index",
@@ -46,10 +45,3 @@ def load_modules(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:  # logged; the GUI imports it again and shows the error there
             log.exception("preloading %s failed", name)
-
-
-def preload_in_background(names: Iterable[str]) -> threading.Thread:
-    """Import these modules on a daemon thread of their own (it never holds up the worker or reads)."""
-    thread = threading.Thread(target=load_modules, args=(tuple(names),), name="ledger-preload", daemon=True)
-    thread.start()
-    return thread

@@ -73,6 +73,8 @@ class TabTitles(QObject):
             tabs.setTabToolTip(tabs.indexOf(page), tips[key])
         context.runner.changed.connect(self._changed)
         context.database_opened.connect(lambda _db: self._timer.start())
+        if context.db is not None:  # made after the ledger opened (the tabs after 售后单 come later)
+            self._timer.start()
 
     def _changed(self, announced: Announcement) -> None:
         if announced.changes.any:

@@ -34,6 +34,8 @@ class WindowImports:
     cases_tab: CasesTab
     orders_tab: OrdersTab
     _files_to_import: list[Path]
+    _import_code_ready: bool  # the import dialog's code is loaded (ui/window/startup.py)
+    _imports_waiting: list[tuple[list[Path], str | None]]
 
     def show_cases(self, case_ids: frozenset[int], description: str) -> None: ...
 
@@ -60,8 +62,15 @@ class WindowImports:
         self.settings.setValue(LAST_IMPORT_FOLDER_KEY, str(chosen.parent))
 
     def import_files(self, paths: list[Path], profile_id: str | None = None) -> ImportDialog | None:
-        """Import in the background; `profile_id` reads the files with that saved column mapping."""
+        """Import in the background; `profile_id` reads the files with that saved column mapping.
+
+        Right after launch the import code may still be loading on the preparing thread (openpyxl and
+        the readers: ~0.3 s): the dialog then opens once it is loaded (None is returned), instead of
+        the GUI thread waiting for it."""
         if self.context.db is None or not paths:
+            return None
+        if not self._import_code_ready:
+            self._imports_waiting.append((list(paths), profile_id))
             return None
         from desktop_app.ui.imports.import_dialog import ImportDialog
 
@@ -73,6 +82,12 @@ class WindowImports:
         dialog.open()
         dialog.start()
         return dialog
+
+    def _import_code_loaded(self, _loaded: object = None) -> None:
+        self._import_code_ready = True
+        waiting, self._imports_waiting = self._imports_waiting, []
+        for paths, profile_id in waiting:
+            self.import_files(paths, profile_id)
 
     def _show_imported(self, intake: IntakeResult) -> None:
         """What was just imported, on screen: new or moved cases first, else the orders (tabs reload as
