@@ -77,7 +77,7 @@
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -188,137 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="99"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="152"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="152"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="107"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="112"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="124"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="139"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="177"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="182"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="205"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="273"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="271"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="282"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="302"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="324"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="322"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="328"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="345"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="345"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -389,72 +389,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="39"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="40"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="42"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="51"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="58"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
         <source>按成本价表</source>
         <translation>From the cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
         <source>按商家编码的成本价表，计算订单商品的成本</source>
         <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
@@ -464,37 +464,37 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="93"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="99"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="110"/>
         <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="125"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="126"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="129"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -1188,62 +1188,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChangeKindDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="30"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="31"/>
         <source>更改售后类型 #%1</source>
         <translation>Change the type of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="33"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="34"/>
         <source>当前：%1，%2</source>
         <translation>Now: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="42"/>
         <source>改为</source>
         <translation>Change to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="45"/>
         <source>原因（可选），例如：买家改为仅退款，不退货了</source>
         <translation>Reason (optional), e.g. the buyer now wants a refund only, no return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="48"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="56"/>
         <source>更改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="74"/>
         <source>状态：%1 → %2</source>
         <translation>Status: %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="76"/>
         <source>金额将按新类型记为补偿金额</source>
         <translation>The amount will be recorded as compensation for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="77"/>
         <source>金额将按新类型记为退款金额</source>
         <translation>The amount will be recorded as a refund for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="79"/>
         <source>尚未发出的补发将取消，离开补发队列</source>
         <translation>A reship not yet sent is cancelled and leaves the reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="81"/>
         <source>将进入补发队列，等待答复</source>
         <translation>It joins the reship queue, waiting for your answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="82"/>
         <source>时限按新类型重新计算；时间线记录这次更改</source>
         <translation>Deadlines are recomputed for the new type; the timeline records the change</translation>
     </message>
@@ -1311,12 +1311,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="139"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="145"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1717,7 +1717,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Reported to the carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="64"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1819,387 +1819,387 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="113"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="118"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="356"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="355"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="138"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="141"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="144"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="273"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="272"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="158"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="165"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="367"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="168"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="182"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="185"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="189"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="188"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="175"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="177"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="177"/>
         <source>订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）</source>
         <translation>An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="179"/>
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
         <source>收货与物流</source>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>时间与退货</source>
         <translation>Times and return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
         <source>商品与买家</source>
         <translation>Goods and buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="227"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="228"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
         <source>售后单号</source>
         <translation>After-sales no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
         <source>售后类型</source>
         <translation>After-sales type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
         <source>售后状态</source>
         <translation>After-sales status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
         <source>售后原因</source>
         <translation>After-sales reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
         <source>问题描述</source>
         <translation>Problem description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
         <source>完结时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
         <source>平台处理时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
         <source>退货物流公司</source>
         <translation>Return carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
         <source>退货物流单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="302"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="305"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="304"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="306"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="354"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="353"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="365"/>
         <source>售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>The platform the after-sales numbers belong to: an import finds the same case again by platform and number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="381"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="456"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="455"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="459"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="458"/>
         <source>“%1”列：</source>
         <translation>column “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="460"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="459"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="477"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="476"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="489"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="488"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as “%1”: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="495"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="494"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="500"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="499"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="511"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="510"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="530"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="529"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -2207,346 +2207,346 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="79"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="119"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="132"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="249"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="165"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="170"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="295"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="298"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="309"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="312"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="318"/>
         <source>正在统计时效、商品和快递……</source>
         <translation>Counting timeliness, products and carriers…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="345"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="365"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2651,27 +2651,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="96"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="99"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="114"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="112"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2697,52 +2697,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="83"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="87"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="97"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="101"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="103"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="115"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="116"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2750,47 +2750,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="194"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="213"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="215"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="217"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="210"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="232"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="233"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2862,27 +2862,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="167"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="182"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="183"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3054,37 +3054,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="181"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="191"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="197"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="206"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="201"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="209"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="204"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3155,28 +3155,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="248"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="238"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="256"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="246"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="262"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="264"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3504,12 +3504,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="137"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3517,32 +3517,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="157"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="165"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="177"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="204"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="213"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="209"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3611,7 +3611,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -3622,7 +3622,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -3647,52 +3647,52 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="123"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="142"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="163"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="165"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="166"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="182"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="196"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="198"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="248"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="251"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -3890,117 +3890,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="127"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4145,53 +4145,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="263"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="274"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="266"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="281"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="273"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="284"/>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="285"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="276"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="277"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="290"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="282"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="293"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="285"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="296"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="288"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="297"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="289"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="303"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="295"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="315"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="304"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4401,191 +4401,191 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="270"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="271"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="174"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="226"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="256"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="280"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="299"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="319"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="330"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="348"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="365"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="386"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="400"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5465,27 +5465,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>The new language applies after restarting the app.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
         <source>跟随系统</source>
         <translation>Follow the system</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
         <source>浅色</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
         <source>深色</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
         <source>跟随系统：系统切换浅色/深色模式时，窗口随之切换</source>
         <translation>Follow the system: the window switches when the system switches between light and dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="76"/>
         <source>外观</source>
         <translation>Appearance</translation>
     </message>
@@ -5493,42 +5493,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="125"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="123"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="135"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="136"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="137"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="140"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="143"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="151"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="149"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="166"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
