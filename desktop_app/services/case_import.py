@@ -35,11 +35,12 @@ from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.case_writes import apply_action, current_author
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_cases
+from desktop_app.services.deadlines import _recompute_in_slices, recompute_cases
 from desktop_app.services.reship_records import ReshipStatus
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
+from desktop_app.store.case_upsert import case_id_spans, insert_new_cases
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -141,7 +142,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                 yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
             _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
         check_cancel()
-        recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
+        _recompute(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
@@ -149,6 +150,19 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
         warnings=tuple(parsed.warnings), rows=parsed.rows,
     )
+
+
+def _recompute(session: Session, case_ids: list[int], context: RuleContext) -> None:
+    """The deadlines of the new and moved cases. The new cases' ids are one run: recomputed by id
+    range (slices of the engine's full recompute) instead of IN lists of 500 ids, whose statements
+    were rendered with every id for each of the recompute's three reads; the moved cases' ids stay
+    lists. In ascending id order either way, as `recompute_cases` goes."""
+    session.flush()  # the moved cases' events added through the ORM
+    for part in case_id_spans(case_ids):
+        if isinstance(part, list):
+            recompute_cases(session, part, context)
+        else:
+            _recompute_in_slices(session, part, context)
 
 
 def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[str, int], dict[int, str]]:
@@ -188,16 +202,17 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
 
 
 def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
-                who: str, source: str, times: _StepTimes) -> dict[str, int]:
+                who: str, source: str, step_times: _StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
     times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
+    times: dict[object, str | None] = {}  # stored text of each time, shared by the cases and their events
     rows: list[dict[str, object]] = []
     histories: dict[str, list[dict[str, object]]] = {}
     reship_steps: dict[str, list[tuple[CaseAction, datetime]]] = {}
     for key, record in fresh.items():
         requested = record.requested_at or now()
-        events, status = _history(key, record, requested, who, source, times)
+        events, status = _history(key, record, requested, who, source, step_times, stamp)
         histories[key] = events
         if record.kind is CaseKind.RESHIP:
             reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
@@ -217,10 +232,10 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "description": record.description, "requested_at": requested, "signed_at": None,
             "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
         })
-    ids = insert_returning_keys(session, Case, "platform_case_key", rows)
+    ids = insert_new_cases(session, rows, times)
     rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
     insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
-                                      for key, events in histories.items() for event in events])
+                                      for key, events in histories.items() for event in events], times)
     histories.clear()
     _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
                            for key, steps in reship_steps.items()}, stamp)
@@ -250,9 +265,9 @@ def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAc
 
 
 def _history(key: str, record: CaseRecord, requested: datetime, who: str, source: str,
-             times: _StepTimes) -> tuple[list[dict[str, object]], CaseStatus]:
-    """A new case's events (without its id) and the state they leave it in."""
-    recorded = utcnow()
+             times: _StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
+    """A new case's events (without its id) and the state they leave it in, recorded at the import's
+    stamp (the new case's created_at)."""
 
     def event(at: datetime, **values: object) -> dict[str, object]:
         base: dict[str, object] = {"subject": "case", "action": None, "milestone": None, "from_state": None,

@@ -16,8 +16,11 @@ from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.models import Base, UtcDateTime, storage_time
 
 
-def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows that spell out every column they set (the models' Python defaults are not applied)."""
+def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]],
+                times: dict[Any, str | None] | None = None) -> None:
+    """Insert rows that spell out every column they set (the models' Python defaults are not applied).
+    `times`: a cache of times already converted to their stored text, shared by several inserts of
+    one write (an import's cases and their events carry the same times)."""
     if not rows:
         return
     table = Base.metadata.tables[model.__tablename__]
@@ -28,7 +31,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
         return
     names = list(rows[0])
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    _execute_many(session, statement, _driver_values(table, names, rows))
+    _execute_many(session, statement, _driver_values(table, names, rows, times))
 
 
 def update_rows(session: Session, model: type[Base], key: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -62,10 +65,12 @@ def portable_update(session: Session, table: Table, key: str, rows: Sequence[Map
     )
 
 
-def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, Any]],
+                   times: dict[Any, str | None] | None = None) -> list[list[Any]]:
     """The rows' values in `names` order as SQLite's driver takes them: times as stored text."""
     positions = [i for i, name in enumerate(names) if isinstance(table.c[name].type, UtcDateTime)]
-    stored: dict[object, str | None] = {}  # a batch repeats its stamps: each distinct time converted once
+    # A batch repeats its stamps: each distinct time converted once.
+    stored: dict[Any, str | None] = {} if times is None else times
     values = []
     for row in rows:
         cells = [row[name] for name in names]
