@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_intake import CaseRecord, Progress, StatusTarget, plan_progress
+from desktop_app.core.case_intake import CaseRecord, StatusTarget, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
@@ -181,7 +181,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
     ]
     ids = {key: ref.id for key, ref in refs.items()}
     ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
-    waiting = [ids[key] for key in wanted if key not in refs or not refs[key].imported]
+    waiting = {ids[key] for key in wanted if key not in refs or not refs[key].imported}  # a set: tested per row
     has_items = orders_with_items(session, waiting)
     insert_rows(session, OrderItem, [
         {"order_id": ids[key], "position": 0, "title": r.title, "spec": r.spec, "sku_code": r.sku_code,
@@ -234,8 +234,10 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
         })
     ids = insert_new_cases(session, rows, times)
     rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
-    insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
-                                      for key, events in histories.items() for event in events], times)
+    for key, events in histories.items():
+        for event in events:
+            event["case_id"] = event["subject_id"] = ids[key]
+    insert_rows(session, AuditEvent, [event for events in histories.values() for event in events], times)
     histories.clear()
     _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
                            for key, steps in reship_steps.items()}, stamp)
@@ -268,34 +270,42 @@ def _history(key: str, record: CaseRecord, requested: datetime, who: str, source
              times: _StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
     """A new case's events (without its id) and the state they leave it in, recorded at the import's
     stamp (the new case's created_at)."""
-
-    def event(at: datetime, **values: object) -> dict[str, object]:
-        base: dict[str, object] = {"subject": "case", "action": None, "milestone": None, "from_state": None,
-                                   "to_state": None, "note": None, "author": who, "at": at, "date_only": False,
-                                   "recorded_at": recorded}
-        return {**base, **values}
-
     note = f"从 {source} 导入" + (f"：{record.description}" if record.description else "")
-    events = [event(requested, kind="created", milestone="requested", to_state=CaseStatus.PENDING.value, note=note)]
-    status = CaseStatus.PENDING
+    events: list[dict[str, object]] = [{
+        "subject": "case", "kind": "created", "action": None, "milestone": "requested", "from_state": None,
+        "to_state": _PENDING, "note": note, "author": who, "at": requested, "date_only": False, "recorded_at": recorded,
+    }]
     if record.target is None:
-        return events, status
-    progress = _plan_new(record.kind, record.target, record.escalated)
-    for position, action in enumerate(progress.actions):
-        step = transition(record.kind, status, action)
-        after = step.target or status
-        when = times.when(key, record, record.kind.value, record.reason.value, step.milestone,
-                          position == len(progress.actions) - 1, requested)
-        events.append(event(when, kind="action", action=action.value, milestone=step.milestone,
-                            from_state=status.value, to_state=after.value, note=_platform_note(record)))
-        status = after
+        return events, CaseStatus.PENDING
+    steps, status = _steps_new(record.kind, record.target, record.escalated)
+    kind, reason, last = record.kind.value, record.reason.value, len(steps) - 1
+    platform_note = _platform_note(record)
+    for position, (action, milestone, before, after) in enumerate(steps):
+        when = times.when(key, record, kind, reason, milestone, position == last, requested)
+        events.append({
+            "subject": "case", "kind": "action", "action": action, "milestone": milestone, "from_state": before,
+            "to_state": after, "note": platform_note, "author": who, "at": when, "date_only": False,
+            "recorded_at": recorded,
+        })
     return events, status
 
 
+_PENDING = CaseStatus.PENDING.value
+NewSteps = tuple[tuple[tuple[str, str | None, str, str], ...], CaseStatus]
+
+
 @cache
-def _plan_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> Progress:
-    """The steps from 待处理 to the platform's state (a file has a few dozen distinct ones)."""
-    return plan_progress(kind, CaseStatus.PENDING, frozenset(), target, escalated)
+def _steps_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> NewSteps:
+    """The steps from 待处理 to the platform's state as (action, milestone, from state, to state) of
+    their events, and the state they end in (a file has a few dozen distinct ones)."""
+    status = CaseStatus.PENDING
+    steps = []
+    for action in plan_progress(kind, status, frozenset(), target, escalated).actions:
+        step = transition(kind, status, action)
+        after = step.target or status
+        steps.append((action.value, step.milestone, status.value, after.value))
+        status = after
+    return tuple(steps), status
 
 
 class _StepTimes:

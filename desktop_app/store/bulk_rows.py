@@ -7,6 +7,7 @@ runs unchanged on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -72,8 +73,9 @@ def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, A
     # A batch repeats its stamps: each distinct time converted once.
     stored: dict[Any, str | None] = {} if times is None else times
     values = []
+    cells_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     for row in rows:
-        cells = [row[name] for name in names]
+        cells = list(cells_of(row))
         for i in positions:
             value = cells[i]
             if value is not None:
