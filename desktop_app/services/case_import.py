@@ -21,10 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_intake import CaseRecord, Progress, StatusTarget, plan_progress
+from desktop_app.core.case_intake import CaseRecord, StatusTarget, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
+from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
@@ -35,11 +36,11 @@ from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.case_writes import apply_action, current_author
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_cases
-from desktop_app.services.reship_records import ReshipStatus
+from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
+from desktop_app.store.case_upsert import case_id_spans, insert_new_cases
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -141,7 +142,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                 yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
             _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
         check_cancel()
-        recompute_cases(session, [*outcome.inserted, *outcome.updated], context)
+        _recompute(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
@@ -149,6 +150,19 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
         warnings=tuple(parsed.warnings), rows=parsed.rows,
     )
+
+
+def _recompute(session: Session, case_ids: list[int], context: RuleContext) -> None:
+    """The deadlines of the new and moved cases. The new cases' ids are one run: recomputed by id
+    range (slices of the engine's full recompute) instead of IN lists of 500 ids, whose statements
+    were rendered with every id for each of the recompute's three reads; the moved cases' ids stay
+    lists. In ascending id order either way, as `recompute_cases` goes."""
+    session.flush()  # the moved cases' events added through the ORM
+    for part in case_id_spans(case_ids):
+        if isinstance(part, list):
+            recompute_cases(session, part, context)
+        else:
+            recompute_id_range(session, *part, context)
 
 
 def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[str, int], dict[int, str]]:
@@ -167,7 +181,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
     ]
     ids = {key: ref.id for key, ref in refs.items()}
     ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
-    waiting = [ids[key] for key in wanted if key not in refs or not refs[key].imported]
+    waiting = {ids[key] for key in wanted if key not in refs or not refs[key].imported}  # a set: tested per row
     has_items = orders_with_items(session, waiting)
     insert_rows(session, OrderItem, [
         {"order_id": ids[key], "position": 0, "title": r.title, "spec": r.spec, "sku_code": r.sku_code,
@@ -188,16 +202,17 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
 
 
 def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
-                who: str, source: str, times: _StepTimes) -> dict[str, int]:
+                who: str, source: str, step_times: _StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
     times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
+    times: dict[object, str | None] = {}  # stored text of each time, shared by the cases and their events
     rows: list[dict[str, object]] = []
     histories: dict[str, list[dict[str, object]]] = {}
     reship_steps: dict[str, list[tuple[CaseAction, datetime]]] = {}
     for key, record in fresh.items():
         requested = record.requested_at or now()
-        events, status = _history(key, record, requested, who, source, times)
+        events, status = _history(key, record, requested, who, source, step_times, stamp)
         histories[key] = events
         if record.kind is CaseKind.RESHIP:
             reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
@@ -217,10 +232,12 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "description": record.description, "requested_at": requested, "signed_at": None,
             "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
         })
-    ids = insert_returning_keys(session, Case, "platform_case_key", rows)
+    ids = insert_new_cases(session, rows, times)
     rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
-    insert_rows(session, AuditEvent, [{**event, "case_id": ids[key], "subject_id": ids[key]}
-                                      for key, events in histories.items() for event in events])
+    for key, events in histories.items():
+        for event in events:
+            event["case_id"] = event["subject_id"] = ids[key]
+    insert_rows(session, AuditEvent, [event for events in histories.values() for event in events], times)
     histories.clear()
     _add_reships(session, {ids[key]: (orders[order_key(fresh[key].platform, fresh[key].order_no)], steps)
                            for key, steps in reship_steps.items()}, stamp)
@@ -250,37 +267,45 @@ def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAc
 
 
 def _history(key: str, record: CaseRecord, requested: datetime, who: str, source: str,
-             times: _StepTimes) -> tuple[list[dict[str, object]], CaseStatus]:
-    """A new case's events (without its id) and the state they leave it in."""
-    recorded = utcnow()
-
-    def event(at: datetime, **values: object) -> dict[str, object]:
-        base: dict[str, object] = {"subject": "case", "action": None, "milestone": None, "from_state": None,
-                                   "to_state": None, "note": None, "author": who, "at": at, "date_only": False,
-                                   "recorded_at": recorded}
-        return {**base, **values}
-
+             times: _StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
+    """A new case's events (without its id) and the state they leave it in, recorded at the import's
+    stamp (the new case's created_at)."""
     note = f"从 {source} 导入" + (f"：{record.description}" if record.description else "")
-    events = [event(requested, kind="created", milestone="requested", to_state=CaseStatus.PENDING.value, note=note)]
-    status = CaseStatus.PENDING
+    events: list[dict[str, object]] = [{
+        "subject": "case", "kind": "created", "action": None, "milestone": "requested", "from_state": None,
+        "to_state": _PENDING, "note": note, "author": who, "at": requested, "date_only": False, "recorded_at": recorded,
+    }]
     if record.target is None:
-        return events, status
-    progress = _plan_new(record.kind, record.target, record.escalated)
-    for position, action in enumerate(progress.actions):
-        step = transition(record.kind, status, action)
-        after = step.target or status
-        when = times.when(key, record, record.kind.value, record.reason.value, step.milestone,
-                          position == len(progress.actions) - 1, requested)
-        events.append(event(when, kind="action", action=action.value, milestone=step.milestone,
-                            from_state=status.value, to_state=after.value, note=_platform_note(record)))
-        status = after
+        return events, CaseStatus.PENDING
+    steps, status = _steps_new(record.kind, record.target, record.escalated)
+    kind, reason, last = record.kind.value, record.reason.value, len(steps) - 1
+    platform_note = _platform_note(record)
+    for position, (action, milestone, before, after) in enumerate(steps):
+        when = times.when(key, record, kind, reason, milestone, position == last, requested)
+        events.append({
+            "subject": "case", "kind": "action", "action": action, "milestone": milestone, "from_state": before,
+            "to_state": after, "note": platform_note, "author": who, "at": when, "date_only": False,
+            "recorded_at": recorded,
+        })
     return events, status
 
 
+_PENDING = CaseStatus.PENDING.value
+NewSteps = tuple[tuple[tuple[str, str | None, str, str], ...], CaseStatus]
+
+
 @cache
-def _plan_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> Progress:
-    """The steps from 待处理 to the platform's state (a file has a few dozen distinct ones)."""
-    return plan_progress(kind, CaseStatus.PENDING, frozenset(), target, escalated)
+def _steps_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> NewSteps:
+    """The steps from 待处理 to the platform's state as (action, milestone, from state, to state) of
+    their events, and the state they end in (a file has a few dozen distinct ones)."""
+    status = CaseStatus.PENDING
+    steps = []
+    for action in plan_progress(kind, status, frozenset(), target, escalated).actions:
+        step = transition(kind, status, action)
+        after = step.target or status
+        steps.append((action.value, step.milestone, status.value, after.value))
+        status = after
+    return tuple(steps), status
 
 
 class _StepTimes:

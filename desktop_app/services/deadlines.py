@@ -65,6 +65,16 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     return sum(_recompute(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
 
 
+def recompute_id_range(session: Session, first: int, last: int, context: RuleContext | None = None) -> int:
+    """Recompute the cases whose ids run from `first` to `last` (open or not: an import's new cases),
+    in slices of the full recompute, without IN lists; returns how many were found."""
+    session.flush()
+    ctx = context or RuleContext.load()
+    everything = CaseSet(include_closed=True)
+    return sum(_recompute(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
+               for start in range(first, last + 1, _SLICE))
+
+
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
                          include_closed: bool = False, platforms: Iterable[str] | None = None) -> int:
     """Recompute every open case (every case with `include_closed`; only these platforms' cases

@@ -7,6 +7,7 @@ runs unchanged on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -17,8 +18,11 @@ from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.models import Base, UtcDateTime, storage_time
 
 
-def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows that spell out every column they set (the models' Python defaults are not applied)."""
+def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]],
+                times: dict[Any, str | None] | None = None) -> None:
+    """Insert rows that spell out every column they set (the models' Python defaults are not applied).
+    `times`: a cache of times already converted to their stored text, shared by several inserts of
+    one write (an import's cases and their events carry the same times)."""
     if not rows:
         return
     table = Base.metadata.tables[model.__tablename__]
@@ -29,7 +33,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     else:
         names = list(rows[0])
         statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-        _execute_many(session, statement, _driver_values(table, names, rows))
+        _execute_many(session, statement, _driver_values(table, names, rows, times))
     if table.name in ("order_items", "cases"):  # their orders' goods, for the 统计 dashboard
         refresh_goods(connection, (row["order_id"] for row in rows), lines=table.name == "order_items")
 
@@ -65,13 +69,16 @@ def portable_update(session: Session, table: Table, key: str, rows: Sequence[Map
     )
 
 
-def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, Any]],
+                   times: dict[Any, str | None] | None = None) -> list[list[Any]]:
     """The rows' values in `names` order as SQLite's driver takes them: times as stored text."""
     positions = [i for i, name in enumerate(names) if isinstance(table.c[name].type, UtcDateTime)]
-    stored: dict[object, str | None] = {}  # a batch repeats its stamps: each distinct time converted once
+    # A batch repeats its stamps: each distinct time converted once.
+    stored: dict[Any, str | None] = {} if times is None else times
     values = []
+    cells_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     for row in rows:
-        cells = [row[name] for name in names]
+        cells = list(cells_of(row))
         for i in positions:
             value = cells[i]
             if value is not None:

@@ -16,7 +16,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.bulk_rows import insert_rows
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship
+from desktop_app.store.case_upsert import fetch_in
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, UtcDateTime
+from desktop_app.store.raw_reads import stored_time_or_none
 
 _CHUNK = 500
 T = TypeVar("T")
@@ -83,25 +85,22 @@ class CaseFacts:
 # cost three times the query (measured).
 _CASES = Case.__table__
 _FACT_COLUMNS = [_CASES.c[name] for name in CaseFacts.__slots__]  # type: ignore[attr-defined]
+_FACT_TIMES = [i for i, column in enumerate(_FACT_COLUMNS) if isinstance(column.type, UtcDateTime)]  # read as stored
 
 
 def case_facts_by_key(session: Session, keys: Iterable[str]) -> dict[str, CaseFacts]:
     found: dict[str, CaseFacts] = {}
     key_column = _CASES.c.platform_case_key
-    for chunk in _chunks(keys):
-        rows = session.execute(select(key_column, *_FACT_COLUMNS).where(key_column.in_(chunk)))
-        for key, *values in rows:
-            found[str(key)] = CaseFacts(*values)
+    for key, *values in fetch_in(session, [key_column, *_FACT_COLUMNS], key_column, keys):
+        for position in _FACT_TIMES:
+            values[position] = stored_time_or_none(values[position])
+        found[str(key)] = CaseFacts(*values)
     return found
 
 
 def case_ids_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
     key_column = _CASES.c.platform_case_key
-    for chunk in _chunks(keys):
-        rows = session.execute(select(key_column, _CASES.c.id).where(key_column.in_(chunk)))
-        found.update({str(key): case_id for key, case_id in rows})
-    return found
+    return {str(key): case_id for key, case_id in fetch_in(session, [key_column, _CASES.c.id], key_column, keys)}
 
 
 _ORDERS = Order.__table__
@@ -115,13 +114,9 @@ class OrderRef:
 
 
 def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
-    found: dict[str, OrderRef] = {}
-    for chunk in _chunks(keys):
-        rows = session.execute(select(_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None),
-                                      _ORDERS.c.carrier).where(_ORDERS.c.order_key.in_(chunk)))
-        for key, order_id, imported, carrier in rows:
-            found[key] = OrderRef(order_id, bool(imported), carrier)
-    return found
+    columns = [_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None), _ORDERS.c.carrier]
+    return {key: OrderRef(order_id, bool(imported), carrier)
+            for key, order_id, imported, carrier in fetch_in(session, columns, _ORDERS.c.order_key, keys)}
 
 
 def orders_with_items(session: Session, order_ids: Iterable[int]) -> set[int]:
