@@ -28,13 +28,24 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     table = Base.metadata.tables[model.__tablename__]
     mark_tables_written(session, table.name)
     connection = session.connection()
+    names = list(rows[0])
+    # New cases copy their order's goods (统计) in the insert itself on SQLite: one lookup by key per
+    # row, where updating them afterwards cost an import of 50,000 cases 1.4 s.
+    copy_goods = table.name == "cases" and "goods" not in names and connection.dialect.name == "sqlite"
     if connection.dialect.name != "sqlite":
         portable_insert(session, table, rows)
+    elif copy_goods:
+        statement = (f"INSERT INTO cases ({', '.join(names)}, goods) VALUES ({', '.join('?' for _ in names)}, "
+                     "(SELECT goods FROM orders WHERE id = ?))")
+        order_at = names.index("order_id")
+        values = _driver_values(table, names, rows, times)
+        for row in values:
+            row.append(row[order_at])
+        _execute_many(session, statement, values)
     else:
-        names = list(rows[0])
         statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         _execute_many(session, statement, _driver_values(table, names, rows, times))
-    if table.name in ("order_items", "cases"):  # their orders' goods, for the 统计 dashboard
+    if table.name == "order_items" or (table.name == "cases" and not copy_goods):  # orders' goods (统计)
         refresh_goods(connection, (row["order_id"] for row in rows), lines=table.name == "order_items")
 
 
