@@ -147,6 +147,11 @@ def rotate(db_path: Path, now: datetime | None = None) -> list[Path]:
     """Delete automatic backups beyond the newest of each of the last 7 days that have one and the
     newest of each of the 4 weeks before those; returns the files deleted."""
     automatic = [b for b in list_backups(db_path) if b.kind in AUTO_KINDS and b.path.parent == backup_folder()]
+    return rotate_automatic(automatic, now)
+
+
+def rotate_automatic(automatic: list[BackupFile], now: datetime | None = None) -> list[Path]:
+    """`rotate` over these automatic backups of one ledger (newest first), also the team ledger's dumps."""
     keep: set[Path] = set()
     days: dict[object, BackupFile] = {}
     for backup in automatic:  # newest first: the first seen of a day is its newest

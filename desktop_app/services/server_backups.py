@@ -10,15 +10,19 @@ computer can read command lines).
 from __future__ import annotations
 
 import glob
+import logging
 import os
+import re
 import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
-from desktop_app.services.backups import backup_folder
+from desktop_app.services.backups import AUTO_KINDS, BackupFile, backup_folder, rotate_automatic
 from desktop_app.store.locations import LedgerLocation
+
+log = logging.getLogger(__name__)
 
 ENV_PG_DUMP = "AFTERSALES_PG_DUMP"  # where pg_dump is, if not on PATH
 DUMP_TIMEOUT_SECONDS = 3600
@@ -45,7 +49,41 @@ def _version_key(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.replace("postgresql@", "").split(".") if part.isdigit())
 
 
-def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str = "manual") -> Path:
+_DUMP_NAME = re.compile(r"^(?P<database>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z]+\d*)\.dump$")
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+def daily_server_backup(location: LedgerLocation, now: datetime | None = None) -> Path | None:
+    """The team ledger's automatic backup at start-up, as the file ledger has its own: at most one dump
+    a day into this computer's backup folder, rotated like the file backups (7 daily, 4 weekly). None
+    when one was taken today, or when this computer has no pg_dump (备份与恢复 says how to get it; a
+    message at every start of every seat without it would only be noise)."""
+    when = now or datetime.now()
+    assert location.url is not None
+    if find_pg_dump() is None:
+        log.info("no pg_dump on this computer: no automatic backup of the team ledger")
+        return None
+    dumps = server_dumps(str(location.url.database))
+    if any(d.kind in AUTO_KINDS and d.taken_at.date() == when.date() for d in dumps):
+        return None
+    written = dump_server(location, kind="daily", now=when)
+    rotate_automatic([d for d in server_dumps(str(location.url.database)) if d.kind in AUTO_KINDS], when)
+    return written
+
+
+def server_dumps(database: str) -> list[BackupFile]:
+    """The dumps of this database in the backup folder, newest first."""
+    folder = backup_folder()
+    found = []
+    for path in folder.glob("*.dump") if folder.is_dir() else ():
+        match = _DUMP_NAME.match(path.name)
+        if match and match["database"] == database:
+            found.append(BackupFile(path, datetime.strptime(match["stamp"], _STAMP), match["kind"]))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str = "manual",
+                now: datetime | None = None) -> Path:
     """Write `<database>-<time>-<kind>.dump` (pg_dump's custom format, for pg_restore) into `folder`
     (default: the backup folder); returns the file."""
     url = location.url
@@ -58,7 +96,7 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
             f"pg_dump -Fc -f 备份文件.dump {url.database}")
     target_folder = (folder or backup_folder()).expanduser()
     target_folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = (now or datetime.now()).strftime(_STAMP)
     target = target_folder / f"{url.database}-{stamp}-{kind}.dump"
     partial = target.with_name(target.name + ".partial")
     plain = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)

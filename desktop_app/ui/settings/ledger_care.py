@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import LedgerDamaged
 from desktop_app.services import backups
-from desktop_app.services.server_backups import dump_server
+from desktop_app.services.server_backups import daily_server_backup, dump_server
 from desktop_app.store.ledger_files import CheckOutcome, IntegrityReport, check_integrity
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import BackgroundRunner, describe_error
@@ -53,7 +53,9 @@ class LedgerCare(QObject):
         """The daily backup, then (on a file too big for the check at open) the complete check."""
         self.current = db
         path = self.db_path
-        if path is None:  # the server's own backups (pg_dump) are taken by hand: 备份与恢复
+        if path is None:  # a team ledger: a pg_dump a day where this computer has pg_dump
+            location = self.location
+            self.aside.run(lambda: daily_server_backup(location), self._backed_up)
             return
         self.aside.run(lambda: backups.daily_backup(path), self._backed_up)
         if db.integrity is not None and db.integrity.outcome is CheckOutcome.UNFINISHED:
