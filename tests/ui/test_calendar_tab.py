@@ -221,3 +221,16 @@ def test_missing_rules_for_this_year_are_pointed_out(qtbot: QtBot, ledger: Ledge
     qtbot.addWidget(may)
     may.refresh()
     assert may.rule_warning.isHidden()  # 2025 has its schedule and its own 双11 window
+
+
+def test_the_side_lists_show_whole_order_numbers_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:
+    """On the tab's width in a 1366 px window the side lists show when, how long, whose case and the
+    whole order number — a 拼多多 one too — without scrolling sideways."""
+    tab = make_tab(qtbot, ledger)
+    tab.resize(1354, 680)  # the tab in a 1366×768 window
+    ledger.idle(qtbot)
+    side = tab.overdue_list
+    order_column = 3
+    needed = side.fontMetrics().horizontalAdvance("261110-420211703585184") + 12  # cell margins
+    assert side.columnWidth(order_column) >= needed
+    assert side.columnViewportPosition(order_column) + side.columnWidth(order_column) <= side.viewport().width()

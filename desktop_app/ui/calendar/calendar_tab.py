@@ -150,7 +150,7 @@ class DeadlineList(QTreeWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHeaderLabels([self.tr("到期时间"), self.tr("剩余"), self.tr("售后单"), self.tr("订单号"),
                               self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
-        for column, width in enumerate((120, 90, 60, 150, 60, 220)):
+        for column, width in enumerate((120, 90, 60, 190, 60, 220)):  # 订单号: a 拼多多 number whole
             self.setColumnWidth(column, width)
         self.itemActivated.connect(self._activated)
 
@@ -265,6 +265,9 @@ class CalendarTab(BaseTab):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # 3:2 from the start (the month's size hint alone left the side lists ~360 px at 1366 px, which
+        # cut their 订单号); a saved layout replaces this.
+        splitter.setSizes([600, 400])
         outer = QHBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addWidget(splitter)
