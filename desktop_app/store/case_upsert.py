@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.bulk_rows import insert_rows
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import Case
 from desktop_app.store.raw_reads import fetch_raw
 
 _CASES = Case.__table__
-IN_LIST = 500  # values per IN (...) list: far below every database's parameter limit
 # Shorter runs of consecutive ids stay in IN lists: a range's statements cost more than a short list.
 SHORTEST_SPAN = 1_000
 
@@ -77,7 +77,7 @@ def fetch_in(session: Session, columns: Sequence[Any], column: Any, values: Iter
     texts: dict[int, str] = {}
     cursor = connection.connection.cursor() if sqlite else None
     try:
-        for chunk in _chunks(values):
+        for chunk in in_lists(values):
             if cursor is None:
                 yield from fetch_raw(session, select(*columns).where(column.in_(chunk)))
                 continue
@@ -93,14 +93,3 @@ def fetch_in(session: Session, columns: Sequence[Any], column: Any, values: Iter
     finally:
         if cursor is not None:
             cursor.close()
-
-
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == IN_LIST:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from desktop_app.store.bulk_rows import insert_rows, update_rows
+from desktop_app.store.in_lists import IN_LIST, in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.raw_reads import fetch_raw
 
@@ -34,7 +35,7 @@ _CASES = Case.__table__
 _ORDERS = Order.__table__
 _EVENTS = AuditEvent.__table__
 _DEADLINES = Deadline.__table__
-_CHUNK = 500  # ids per IN (...) list: far below every database's parameter limit
+_CHUNK = IN_LIST
 
 # The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
@@ -73,9 +74,8 @@ CHUNK = _CHUNK
 
 def chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
     """The distinct ids in ascending runs of at most `CHUNK` (one `CaseSet` each)."""
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), _CHUNK):
-        yield tuple(unique[start:start + _CHUNK])
+    for chunk in in_lists(sorted(set(ids))):
+        yield tuple(chunk)
 
 
 def case_ranges(session: Session, cases: CaseSet, size: int) -> list[tuple[int, int]]:

@@ -10,18 +10,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_upsert import fetch_in
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, UtcDateTime
 from desktop_app.store.raw_reads import stored_time_or_none
 
-_CHUNK = 500
-T = TypeVar("T")
 # SQLite's page cache during an import (KiB; SQLite's default is 2,000). A new case touches a page of
 # each of the cases table's 14 indexes: with the default cache those pages were spilled to the WAL and
 # read back again and again (50,000 new cases into 20,000: their insert 9.8–13.3 s → 5.0–6.4 s wall,
@@ -45,17 +44,6 @@ def import_cache(session: Session) -> Iterator[None]:
         with suppress(sqlite3.Error):  # a broken connection: the import's own error is the one to see
             cursor.execute(f"PRAGMA cache_size=-{_DEFAULT_CACHE_KIB}")
         cursor.close()
-
-
-def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +109,7 @@ def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderR
 
 def orders_with_items(session: Session, order_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
-    for chunk in _chunks(order_ids):
+    for chunk in in_lists(order_ids):
         found.update(session.scalars(select(OrderItem.order_id).where(OrderItem.order_id.in_(chunk)).distinct()))
     return found
 
@@ -140,7 +128,7 @@ def insert_returning_keys(session: Session, model: Keyed, key_column: str,
     table = model.__table__
     key = table.c[key_column]
     found: dict[Any, int] = {}
-    for chunk in _chunks(row[key_column] for row in rows):
+    for chunk in in_lists(row[key_column] for row in rows):
         found.update({k: i for k, i in session.execute(select(key, table.c.id).where(key.in_(chunk)))})
     return found
 
@@ -148,7 +136,7 @@ def insert_returning_keys(session: Session, model: Keyed, key_column: str,
 def order_items_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, int]]]:
     """order id → its goods (title, spec, quantity) in order."""
     found: dict[int, list[tuple[str, str | None, int]]] = {}
-    for chunk in _chunks(order_ids):
+    for chunk in in_lists(order_ids):
         rows = session.execute(select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)
                                .where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.position, OrderItem.id))
         for order_id, title, spec, quantity in rows:
@@ -170,7 +158,7 @@ def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHis
     the database: a re-import asks this of tens of thousands of cases)."""
     found: dict[int, CaseHistory] = {}
     case_id, at, milestone = _EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.milestone
-    for chunk in _chunks(case_ids):
+    for chunk in in_lists(case_ids):
         of_cases = and_(case_id.in_(chunk), _EVENTS.c.subject == "case", _EVENTS.c.undone_by.is_(None))
         for found_id, latest in session.execute(select(case_id, func.max(at)).where(of_cases).group_by(case_id)):
             found[found_id] = CaseHistory(latest=latest)
@@ -184,7 +172,7 @@ def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHis
 def case_deadlines(session: Session, case_ids: Sequence[int]) -> dict[int, list[tuple[str, datetime, str]]]:
     """case id → (timer id, due, status) of every deadline computed for it."""
     found: dict[int, list[tuple[str, datetime, str]]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in in_lists(case_ids):
         rows = session.execute(
             select(Deadline.case_id, Deadline.timer_id, Deadline.due_at, Deadline.status)
             .where(Deadline.case_id.in_(chunk))

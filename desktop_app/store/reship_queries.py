@@ -3,32 +3,25 @@ and the reship cases of pasted order numbers. The queue's list is `store.reship_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import Case, Deadline, Order, OrderItem, Reship
 
 _RESHIP = CaseKind.RESHIP.value
-_CHUNK = 500  # ids per IN (...) list: far below every database's parameter limit
-T = TypeVar("T")
 
 # The id of a case's latest reship row (correlated to `Case`): one per case; should an old database
 # hold several, the latest counts.
 LATEST_RESHIP = (
     select(func.max(Reship.id)).where(Reship.case_id == Case.id).correlate(Case).scalar_subquery()
 )
-
-
-def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
-    for start in range(0, len(values), _CHUNK):
-        yield list(values[start:start + _CHUNK])
 
 
 def reship_of(session: Session, case_id: int) -> Reship | None:
@@ -77,7 +70,7 @@ class PastedReshipCase:
 def reship_cases_of_orders(session: Session, order_nos: Iterable[str]) -> list[PastedReshipCase]:
     """The reship cases of these order numbers, by case id within each chunk of numbers."""
     found: list[PastedReshipCase] = []
-    for chunk in in_chunks(sorted(set(order_nos))):
+    for chunk in in_lists(sorted(set(order_nos))):
         found.extend(PastedReshipCase(*row) for row in session.execute(
             select(Case.id, Case.kind, Case.status, Order.order_no, Reship.id, Reship.status, Reship.tracking_no)
             .join(Order, Order.id == Case.order_id)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.reship_states import ASKING_CASE, OPEN_STATUSES, ReshipItemRow, ReshipStatus
 from desktop_app.core.vocabulary import CaseKind
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import Case, Deadline, Order, OrderItem, Reship, ReshipItem
-from desktop_app.store.reship_queries import LATEST_RESHIP, in_chunks
+from desktop_app.store.reship_queries import LATEST_RESHIP
 
 _RESHIP = CaseKind.RESHIP.value
 
@@ -146,7 +147,7 @@ def queue_deadlines(session: Session, scope: QueueScope, case_ids: Collection[in
 def order_item_rows(session: Session, order_ids: list[int]) -> dict[int, list[ReshipItemRow]]:
     """The items of these orders, by order id, in the order's own order."""
     found: dict[int, list[ReshipItemRow]] = {}
-    for chunk in in_chunks(order_ids):
+    for chunk in in_lists(order_ids):
         for order_id, title, spec, quantity in session.execute(
             select(OrderItem.order_id, OrderItem.title, OrderItem.spec, OrderItem.quantity)
             .where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.order_id, OrderItem.position, OrderItem.id)
