@@ -30,6 +30,7 @@ from desktop_app.services.report import (
     build_report,
     parse_period,
 )
+from desktop_app.services.report_export import export_report
 
 
 def register(subparsers: Any) -> None:
@@ -60,9 +61,6 @@ def run(args: argparse.Namespace) -> int:
     with opened_ledger(args) as db:
         report = build_report(db, period, platform, args.shop, old_claim_days=args.claims_older_than)
     if args.xlsx is not None:
-        # openpyxl (~0.3 s) only when a workbook is asked for: `--help` and plain reports stay fast.
-        from desktop_app.services.report_export import export_report
-
         export_report(report, args.xlsx)
     if args.json:
         print_json(as_json(report))

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.errors import UserError
-from desktop_app.core.money import parse_yuan, yuan_to_fen
+from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform, platform_ids
+from desktop_app.io.statement_xlsx import write_statements_xlsx
 
 if TYPE_CHECKING:
     from desktop_app.core.statement import GoodsValueStatement
@@ -150,15 +151,11 @@ def _statement(args: argparse.Namespace) -> int:
 
 
 def _yuan_text(fen: int) -> str:
-    from desktop_app.core.money import fen_to_yuan
-
     return str(fen_to_yuan(fen))
 
 
 def _write(statements: list[GoodsValueStatement], out: Path, suffix: str) -> int:
     if suffix == ".xlsx":
-        from desktop_app.io.statement_xlsx import write_statements_xlsx
-
         return write_statements_xlsx(statements, out)
     ensure_offscreen_when_headless()
     from desktop_app.printing.statement_render import ensure_gui_application, write_pdf
