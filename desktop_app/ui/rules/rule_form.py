@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.lifecycle import MILESTONE_LABELS
-from desktop_app.core.rule_packs import MAX_ACTION_LENGTH, MAX_DURATION, MAX_NAME_LENGTH, MILESTONES, RulePackError
+from desktop_app.core.rule_pack_tables import MAX_ACTION_LENGTH, MAX_DURATION, MAX_NAME_LENGTH
+from desktop_app.core.rule_packs import MILESTONES, RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum
 from desktop_app.io.rule_pack_document import DURATION_UNITS, RulePackDocument, TimerFields, WindowFields
 from desktop_app.ui import labels
