@@ -69,6 +69,15 @@ VALUE_FIELDS: tuple[str, ...] = tuple(OrderRecord.__dataclass_fields__)[4:-1]
 assert tuple(OrderRecord.__dataclass_fields__)[:4] == ("key", "platform", "order_no", "first_row")
 
 
+@dataclass
+class UpsertCounts:
+    """What storing an order file did: orders inserted, updated, left unchanged."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
 @dataclass(slots=True)
 class OrderColumns:
     """A batch of validated orders of one platform, column by column: what the store takes.

@@ -1,9 +1,11 @@
 """The order import pipeline: read → recognise the layout → validate rows → upsert, as a generator.
 
 `import_order_files` yields `ImportProgress` and returns an `ImportResult` (through StopIteration);
-it knows nothing of Qt. The GUI drives it from a worker thread, the CLI and the service from a plain
-loop. Each file is one transaction: a refused file, an error, `cancel()` returning True or the
-generator being closed leaves nothing of that file in the database.
+it knows nothing of Qt nor of the database: the import service hands it `open_writer`, which opens the
+store's writer of one file (store/order_file_writes.order_file_writer bound to a ledger). The GUI
+drives it from a worker thread, the CLI and the service from a plain loop. Each file is one
+transaction: a refused file, an error, `cancel()` returning True or the generator being closed leaves
+nothing of that file in the database.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
+from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.column_mapping import ColumnMap
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError, UnknownLayout
@@ -36,13 +41,31 @@ from desktop_app.io.row_checks import RowChecker
 from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, Table, open_spreadsheet
 from desktop_app.io.user_profiles import available_profiles
-from desktop_app.store.database import Database
-from desktop_app.store.order_file_writes import order_file_writer
-from desktop_app.store.order_upsert import UpsertCounts
 
 BATCH_SIZE = 2000
 CancelCheck = Callable[[], bool]
 ImportRun = Generator[ImportProgress, None, ImportResult]
+
+
+
+class OrderSink(Protocol):
+    """Where one file's checked orders go, batch by batch (the store's order_file_writer)."""
+
+    @property
+    def counts(self) -> UpsertCounts: ...
+
+    def write(self, batch: OrderColumns) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class OpenOrderSink(Protocol):
+    """Opens one file's sink: its transaction commits when the block ends normally and rolls back on
+    any exception (a cancel, GeneratorExit, an error)."""
+
+    def __call__(self, *, provided: frozenset[str], items_known: bool,
+                 source_file: str) -> AbstractContextManager[OrderSink]: ...
+
 
 _MAPPING_HINT = "。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入"
 
@@ -172,7 +195,7 @@ def _rows_after_header(table: Table, header_row: int) -> Iterator[tuple[int, Seq
             yield number, cells
 
 
-def _import_file(db: Database, job: FileJob, index: int, count: int, candidates: Sequence[ImportProfile],
+def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: int, candidates: Sequence[ImportProfile],
                  all_profiles: Sequence[ImportProfile], cancel: CancelCheck | None,
                  batch_size: int) -> Generator[ImportProgress, None, FileImportResult]:
     name = str(job.path)
@@ -206,7 +229,7 @@ def _import_file(db: Database, job: FileJob, index: int, count: int, candidates:
         while True:
             assembler = OrderAssembler(checker, profile, batch_size=batch_size, item_index=item_index)
             try:
-                counts = yield from _store(db, job, assembler, rows, located.table, index, count, cancel)
+                counts = yield from _store(open_writer, job, assembler, rows, located.table, index, count, cancel)
             except NotGrouped:
                 if by_order:
                     raise
@@ -252,14 +275,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _store(db: Database, job: FileJob, assembler: OrderAssembler, rows: Iterator[tuple[int, Sequence[object]]],
-           table: Table, index: int, count: int,
+def _store(open_writer: OpenOrderSink, job: FileJob, assembler: OrderAssembler,
+           rows: Iterator[tuple[int, Sequence[object]]], table: Table, index: int, count: int,
            cancel: CancelCheck | None) -> Generator[ImportProgress, None, UpsertCounts]:
-    """One transaction for the whole file (store/order_file_writes); any exception (cancel and
+    """One transaction for the whole file (`open_writer`); any exception (cancel and
     GeneratorExit included) rolls it back. Each batch is stored while the next is read and checked."""
     name = str(job.path)
-    with collector_paused(), order_file_writer(db, provided=assembler.provided, items_known=assembler.items_known,
-                                               source_file=str(job.path.resolve())) as writer:
+    with collector_paused(), open_writer(provided=assembler.provided, items_known=assembler.items_known,
+                                         source_file=str(job.path.resolve())) as writer:
         done = 0
         yield ImportProgress(name, index, count, "importing", 0, table.fraction_read())
         for batch in assembler.batches(rows):
@@ -310,7 +333,7 @@ def plan_jobs(paths: Sequence[Path | str], profiles: Sequence[ImportProfile]) ->
     return jobs
 
 
-def import_order_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",
+def import_order_files(open_writer: OpenOrderSink, paths: Sequence[Path | str], platform: str = "auto",
                        cancel: CancelCheck | None = None, batch_size: int = BATCH_SIZE,
                        profile_id: str | None = None) -> ImportRun:
     """Import order exports; yields progress, returns the result. See the module docstring.
@@ -329,7 +352,8 @@ def import_order_files(db: Database, paths: Sequence[Path | str], platform: str 
     warnings = available.warnings
     for index, job in enumerate(jobs):
         try:
-            result = yield from _import_file(db, job, index, len(jobs), candidates, all_profiles, cancel, batch_size)
+            result = yield from _import_file(open_writer, job, index, len(jobs), candidates, all_profiles, cancel,
+                                             batch_size)
         except OrderFileRefused as exc:
             result = FileImportResult(file=str(job.path), refused=exc.reason,
                                       unknown_layout=isinstance(exc, UnknownLayout))

@@ -10,6 +10,7 @@ good rows go in. `save_import_report` writes those errors to an xlsx the shop ow
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
@@ -26,6 +27,7 @@ from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.change_tracking import mark_changed
 from desktop_app.store.database import Database
+from desktop_app.store.order_file_writes import order_file_writer
 
 __all__ = [
     "PLATFORM_CHOICES",
@@ -64,7 +66,8 @@ def import_steps(db: Database, paths: Sequence[Path | str], platform: str = "aut
         profile = available_profiles().find(profile_id)
         if family != "auto" and platform_family(profile.platform) != family:
             raise UserError(f"列对应方案“{profile.label}”属于{profile.platform.label}，与所选平台“{platform}”不符")
-    run = import_order_files(db, list(paths), family, cancel, batch_size, profile_id)
+    # The pipeline reads and checks (io); each file's orders go to the store's writer on this ledger.
+    run = import_order_files(partial(order_file_writer, db), list(paths), family, cancel, batch_size, profile_id)
     return _then_deadlines(db, run, [Path(p) for p in paths])
 
 

@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from desktop_app.core.order_records import OrderColumns
+from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.store.database import Database
-from desktop_app.store.order_upsert import OrderUpserter, UpsertCounts
+from desktop_app.store.order_upsert import OrderUpserter
 
 IMPORT_PAGE_CACHE_KIB = -32768  # negative: KiB, SQLite's convention
 

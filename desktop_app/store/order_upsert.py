@@ -32,7 +32,14 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from desktop_app.core.order_records import ItemRecord, OrderColumns, OrderRecord, item_titles, items_from_list
+from desktop_app.core.order_records import (
+    ItemRecord,
+    OrderColumns,
+    OrderRecord,
+    UpsertCounts,
+    item_titles,
+    items_from_list,
+)
 from desktop_app.store.case_facts import goods_text
 from desktop_app.store.order_upsert_statements import (
     DATA_COLUMNS,
@@ -42,13 +49,6 @@ from desktop_app.store.order_upsert_statements import (
     StorageCodec,
     UpsertStatements,
 )
-
-
-@dataclass
-class UpsertCounts:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 def _goods(items: Sequence[ItemRecord] | None) -> str | None:
