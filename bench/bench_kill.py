@@ -224,7 +224,7 @@ def kill_bulk_once(folder: Path, base: Path, cases: int, delay: float, data_home
     db = open_database(ledger)  # opens (quick check) and agrees the rest
     try:
         rest = [n for n in range(1, cases + 1) if n not in agreed]
-        failed = [r for r in act_on_cases(db, rest, CaseAction.AGREE_RESHIP, author="bench") if not r.ok]
+        failed = list(act_on_cases(db, rest, CaseAction.AGREE_RESHIP, author="bench").failed)
         if failed:
             problems.append(f"agreeing the rest failed: {failed[:2]}")
     finally:

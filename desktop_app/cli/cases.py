@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.arguments import list_limit, record_id
@@ -261,7 +261,7 @@ def _act(args: argparse.Namespace) -> int:
         if len(ids) == 1:
             status = _act_on_one(db, ids[0], action, args.note, at, parcel)
         else:
-            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel)
+            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel).results
     if len(ids) == 1:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
@@ -272,7 +272,7 @@ def _act(args: argparse.Namespace) -> int:
     return _report(results, args.json, lambda s: f"{action.label} → {s.label}", f"未执行“{action.label}”")
 
 
-def _report(results: list[CaseResult], as_json: bool, done: Callable[[CaseStatus], str], refused: str) -> int:
+def _report(results: Sequence[CaseResult], as_json: bool, done: Callable[[CaseStatus], str], refused: str) -> int:
     """Several cases: a line (or a JSON object) per case; exit 1 when any was refused."""
     failed = [r for r in results if not r.ok]
     if as_json:
@@ -302,7 +302,7 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
         if len(ids) == 1:
             status = change_case_kind(db, ids[0], kind, note=args.note).status
         else:
-            results = change_kind_of_cases(db, ids, kind, note=args.note)
+            results = change_kind_of_cases(db, ids, kind, note=args.note).results
     if len(ids) == 1:
         if args.json:
             print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})

@@ -4,7 +4,8 @@ Used by the Cases tab and the Reship queue (ship many reships with their own tra
 switch many to a refund) alike, and by `case act 3,5,8`.
 
 One case failing (its state moved on, someone else changed it) never stops the others; the caller
-gets every case's outcome in the order it gave the ids. The plan shows beforehand what will happen.
+gets every case's outcome in the order it gave the ids, and what the batch changed (`BulkOutcome`).
+The plan shows beforehand what will happen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services import reships as reship_service
 from desktop_app.services.case_kind import change_kind_in_session
@@ -26,6 +28,7 @@ from desktop_app.services.cases import act_in_session, add_note
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.case_lookups import case_states
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, utcnow
 
@@ -45,6 +48,22 @@ class CaseResult:
         if self.ok:
             return {"id": self.case_id, "ok": True, "status": self.status.value if self.status else None}
         return {"id": self.case_id, "ok": False, "error": self.error}
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """Every case's outcome in the order the ids were given, and what the cases that went through changed."""
+
+    results: tuple[CaseResult, ...]
+    changes: OpChanges
+
+    @property
+    def failed(self) -> tuple[CaseResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+
+# One case's step: its status afterwards (None: not reported) and what its transaction changed.
+Step = tuple[CaseStatus | None, OpChanges]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,26 +151,28 @@ def plan(session: Session, case_ids: Sequence[int], action: CaseAction) -> BulkP
     return BulkPlan(action, tuple(steps))
 
 
-def _each(case_ids: Sequence[int], one: Callable[[int], CaseStatus | None],
-          progress: Callable[[int], None] | None) -> list[CaseResult]:
+def _each(case_ids: Sequence[int], one: Callable[[int], Step],
+          progress: Callable[[int], None] | None) -> BulkOutcome:
     results: list[CaseResult] = []
+    changes = OpChanges()
     for done, case_id in enumerate(case_ids, start=1):
         try:
-            status = one(case_id)
+            status, changed = one(case_id)
         except UserError as exc:
             results.append(CaseResult(case_id, False, error=exc.message))
         except SQLAlchemyError as exc:  # e.g. the file is locked by another seat: this case only
             results.append(CaseResult(case_id, False, error=f"数据库错误（{type(exc).__name__}），此单未修改"))
         else:
             results.append(CaseResult(case_id, True, status))
+            changes |= changed
         if progress is not None:
             progress(done)
-    return results
+    return BulkOutcome(tuple(results), changes)
 
 
 def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note: str | None = None,
                  at: Moment | None = None, author: str | None = None, parcel: ReturnParcel | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                 progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回."""
     if parcel is not None and action is not CaseAction.BUYER_SHIPPED_RETURN:
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
@@ -159,23 +180,25 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
     when = at or Moment(now())
     rules = RuleContext.load()  # once for the batch
 
-    def one(case_id: int) -> CaseStatus:
+    def one(case_id: int) -> Step:
         with db.transaction() as session:
             if parcel is not None:
-                return record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
-            return act_in_session(session, case_id, action, note, when, who, rules=rules)
+                status = record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
+            else:
+                status = act_in_session(session, case_id, action, note, when, who, rules=rules)
+            return status, changes_in(session)
 
     return _each(case_ids, one, progress)
 
 
 def assign_responsible(db: Database, case_ids: Sequence[int], party: ResponsibleParty | None,
                        author: str | None = None,
-                       progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                       progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """责任方 on each case (None clears it); the timeline records the change, unchanged cases write nothing."""
     who = current_author() if author is None else author
     value = party.value if party else None
 
-    def one(case_id: int) -> CaseStatus:
+    def one(case_id: int) -> Step:
         with db.transaction() as session:
             case = session.get(Case, case_id)
             if case is None:
@@ -187,33 +210,33 @@ def assign_responsible(db: Database, case_ids: Sequence[int], party: Responsible
                 session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="edit", author=who,
                                        note=f"责任方：{old} → {party.label if party else '（空）'}", at=utcnow(),
                                        recorded_at=utcnow()))
-            return CaseStatus(case.status)
+            return CaseStatus(case.status), changes_in(session)
 
     return _each(case_ids, one, progress)
 
 
 def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                  progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """The same note on each case (e.g. '已统一联系，等待买家回复')."""
     if not text.strip():
         raise UserError("备注内容不能为空")
 
-    def one(case_id: int) -> None:
-        add_note(db, case_id, text, author)
+    def one(case_id: int) -> Step:
+        return None, add_note(db, case_id, text, author)
 
     return _each(case_ids, one, progress)
 
 
 def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKind, note: str | None = None,
                          author: str | None = None,
-                         progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                         progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """Correct the kind of each case (services.case_kind); a closed case or one of that kind already is refused."""
     who = current_author() if author is None else author
     rules = RuleContext.load()
 
-    def one(case_id: int) -> CaseStatus:
+    def one(case_id: int) -> Step:
         with db.transaction() as session:
-            return change_kind_in_session(session, case_id, new_kind, note, who, rules=rules)
+            return change_kind_in_session(session, case_id, new_kind, note, who, rules=rules), changes_in(session)
 
     return _each(case_ids, one, progress)
 
@@ -228,30 +251,29 @@ class ShipLine:
 
 
 def ship_reships(db: Database, lines: Sequence[ShipLine], note: str | None = None, author: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                 progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """补发已发出 for each reship with its own tracking number; a line without a number, or with a bad
     one, is refused on its own line."""
     who = current_author() if author is None else author
     rules = RuleContext.load()
     by_case = {line.case_id: line for line in lines}
 
-    def one(case_id: int) -> CaseStatus:
+    def one(case_id: int) -> Step:
         line = by_case[case_id]
         if not line.tracking.strip():
             raise UserError("未填写运单号，未录入")
-        reship_service.ship(db, case_id, line.carrier, line.tracking, note=note, author=who, rules=rules)
-        return CaseStatus.RESHIPPED
+        return CaseStatus.RESHIPPED, reship_service.ship(db, case_id, line.carrier, line.tracking, note=note,
+                                                          author=who, rules=rules)
 
     return _each([line.case_id for line in lines], one, progress)
 
 
 def reships_out_of_stock(db: Database, case_ids: Sequence[int], note: str | None = None, author: str | None = None,
-                         progress: Callable[[int], None] | None = None) -> list[CaseResult]:
+                         progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """缺货改退款 for each reship: it becomes a refund-only case (处理中) for the shop to pay."""
     who = current_author() if author is None else author
 
-    def one(case_id: int) -> CaseStatus:
-        reship_service.mark_out_of_stock(db, case_id, note, author=who)
-        return CaseStatus.PROCESSING
+    def one(case_id: int) -> Step:
+        return CaseStatus.PROCESSING, reship_service.mark_out_of_stock(db, case_id, note, author=who)
 
     return _each(case_ids, one, progress)

@@ -9,6 +9,7 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.core.vocabulary import CaseKind, Platform, ResponsibleParty
 from desktop_app.services.bulk import (
     act_on_cases,
@@ -89,24 +90,31 @@ def test_one_failing_case_does_not_stop_the_others_and_progress_is_reported(db: 
     ids = reships(db, 5)
     act_on_case(db, ids[2], CaseAction.CLOSE, author="小林")
     seen: list[int] = []
-    results = act_on_cases(db, ids, CaseAction.AGREE_RESHIP, note="统一补发", author="小林", progress=seen.append)
+    outcome = act_on_cases(db, ids, CaseAction.AGREE_RESHIP, note="统一补发", author="小林", progress=seen.append)
+    results = outcome.results
     assert [r.ok for r in results] == [True, True, False, True, True]
+    assert outcome.changes.cases and outcome.changes.reships and outcome.changes.deadlines
+    assert [r.case_id for r in outcome.failed] == [ids[2]]
     assert seen == [1, 2, 3, 4, 5]
     assert results[2].status is None and results[2].error and "已关闭" in results[2].error
     with db.reading() as session:
         assert case_events(session, ids[4])[-1].note == "统一补发"
         assert case_events(session, ids[2])[-1].action == "close"  # untouched
     notes = note_on_cases(db, [ids[0], 404], "已统一联系买家", author="小林")
-    assert [(r.ok, r.error) for r in notes] == [(True, None), (False, "找不到售后单 #404")]
+    assert [(r.ok, r.error) for r in notes.results] == [(True, None), (False, "找不到售后单 #404")]
+    assert notes.changes == OpChanges.of(Area.CASES)
+    assert not note_on_cases(db, [404], "已统一联系买家", author="小林").changes.any
     with pytest.raises(UserError):
         note_on_cases(db, ids, "  ")
 
 
 def test_assign_responsible_writes_only_changes(db: Database) -> None:
     ids = reships(db, 2)
-    results = assign_responsible(db, [*ids, 404], ResponsibleParty.SUPPLIER, author="小林")
-    assert [(r.ok, r.error) for r in results] == [(True, None), (True, None), (False, "找不到售后单 #404")]
-    assign_responsible(db, ids[:1], ResponsibleParty.SUPPLIER, author="小林")  # unchanged: no new entry
+    outcome = assign_responsible(db, [*ids, 404], ResponsibleParty.SUPPLIER, author="小林")
+    assert [(r.ok, r.error) for r in outcome.results] == [(True, None), (True, None), (False, "找不到售后单 #404")]
+    assert outcome.changes.cases
+    # unchanged: no new entry, nothing changed
+    assert not assign_responsible(db, ids[:1], ResponsibleParty.SUPPLIER, author="小林").changes.any
     assign_responsible(db, ids[1:], None, author="小林")
     with db.reading() as session:
         assert [e.note for e in case_events(session, ids[0])][1:] == ["责任方：（空） → 供应商/档口"]

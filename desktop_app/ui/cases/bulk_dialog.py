@@ -34,6 +34,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, change_kind
 from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services.bulk import (
+    BulkOutcome,
     BulkPlan,
     CaseResult,
     act_on_cases,
@@ -60,7 +61,7 @@ FAILED = QColor("#c62828")
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 
 Progress = Callable[[int], None]  # cases done so far, called on the worker thread
-BulkWork = Callable[[Database, Progress], list[CaseResult]]
+BulkWork = Callable[[Database, Progress], BulkOutcome]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +277,8 @@ class BulkActionDialog(QDialog):
             return labels.status(result.status.value) if result.status else self.tr("已添加备注")
         return result.error or ""
 
-    def _show_results(self, results: list[CaseResult]) -> None:
+    def _show_results(self, outcome: BulkOutcome) -> None:
+        results = list(outcome.results)
         self._list(results, self._result_text)
         failed = sum(1 for r in results if not r.ok)
         self.summary.setText(self.tr("完成 %1 张，未执行 %2 张").replace("%1", str(len(results) - failed))

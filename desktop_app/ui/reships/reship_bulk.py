@@ -29,7 +29,7 @@ from desktop_app.core.carriers import carrier_names
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind
-from desktop_app.services.bulk import CaseResult, ShipLine, reships_out_of_stock, ship_reships
+from desktop_app.services.bulk import BulkOutcome, CaseResult, ShipLine, reships_out_of_stock, ship_reships
 from desktop_app.services.reship_export import export_reships
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui.background import describe_error
@@ -176,9 +176,9 @@ class ReshipBulkDialog(BulkActionDialog):
             return self.tr("已补发，运单号 %1").replace("%1", line.tracking.strip())
         return super()._result_text(result)
 
-    def _show_results(self, results: list[CaseResult]) -> None:
+    def _show_results(self, outcome: BulkOutcome) -> None:
         self.result_list.setVisible(True)
-        super()._show_results(results)
+        super()._show_results(outcome)
 
     # --- export --------------------------------------------------------------------------------
     def export_to(self, path: Path) -> None:
