@@ -332,7 +332,7 @@ def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None
 
     if parcel is None:
         return act_on_case(db, case_id, action, note=note, at=at).status
-    shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at)
+    shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
     if shipped.waiting_parcel is not None:
         p = shipped.waiting_parcel
         sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"

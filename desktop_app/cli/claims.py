@@ -165,7 +165,7 @@ def _add(args: argparse.Namespace) -> int:
             incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
             declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
             follow_up_at=follow_up,
-        ))
+        )).claim_id
         if args.json:
             with db.reading() as session:
                 print_json(detail_json(claim_detail(session, claim_id)))
@@ -376,7 +376,7 @@ def _evidence(args: argparse.Namespace) -> int:
     from desktop_app.services.claims import add_evidence
 
     with opened_ledger(args) as db:
-        ids = add_evidence(db, args.id, list(args.files))
+        ids = add_evidence(db, args.id, list(args.files)).value
     if args.json:
         print_json({"id": args.id, "evidence": ids})
     else:

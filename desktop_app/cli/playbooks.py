@@ -107,7 +107,7 @@ def _policies(args: argparse.Namespace) -> int:
     policies = load_policies()
     with opened_ledger(args) as db:
         if args.enable or args.disable:
-            on = set(set_policy(db, policies, args.enable or args.disable, bool(args.enable)))
+            on = set(set_policy(db, policies, args.enable or args.disable, bool(args.enable)).value)
         else:
             with db.reading() as session:
                 on = set(enabled_policy_ids(session))

@@ -225,7 +225,7 @@ def _match(args: argparse.Namespace) -> int:
     from desktop_app.services.returns import match_parcel
 
     with opened_ledger(args) as db:
-        done = match_parcel(db, args.parcel, args.case)
+        done = match_parcel(db, args.parcel, args.case).value
     if args.json:
         print_json({"parcel": args.parcel, "case": done.case_id, "status": done.status.value,
                     "received": done.received})

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 
 class Area(StrEnum):
@@ -73,6 +74,18 @@ class OpChanges:
 
     def __str__(self) -> str:
         return ",".join(sorted(self.areas)) or "-"
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Written(Generic[T]):
+    """A write's own answer (a new claim's number, the evidence ids added, the profile as saved) beside
+    what it changed; use cases whose result is already an outcome record carry `changes` in it."""
+
+    value: T
+    changes: OpChanges
 
 
 @dataclass

@@ -164,7 +164,9 @@ class OrderFacts(Protocol):
     def tracking_no(self) -> str | None: ...
 
 
-class OrderItemFacts(Protocol):
+class ItemFacts(Protocol):
+    """A goods line as an order or a claim holds it."""
+
     @property
     def title(self) -> str: ...
     @property
@@ -173,19 +175,14 @@ class OrderItemFacts(Protocol):
     def quantity(self) -> int: ...
     @property
     def unit_price_fen(self) -> int | None: ...
+
+
+class OrderItemFacts(ItemFacts, Protocol):
     @property
     def paid_fen(self) -> int | None: ...
 
 
-class ClaimItemFacts(Protocol):
-    @property
-    def title(self) -> str: ...
-    @property
-    def spec(self) -> str | None: ...
-    @property
-    def quantity(self) -> int: ...
-    @property
-    def unit_price_fen(self) -> int | None: ...
+class ClaimItemFacts(ItemFacts, Protocol):
     @property
     def claimed_fen(self) -> int | None: ...
 

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
+from desktop_app.core.op_changes import Written
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_writes import current_author, load_case
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.report_queries import case_received_fen, order_loss
@@ -73,9 +75,9 @@ def _show(column: str, value: object) -> str:
 
 
 def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | None = None,
-                   expected_version: int | None = None) -> CaseCosts:
+                   expected_version: int | None = None) -> Written[CaseCosts]:
     """Record the case's costs (None clears a field). A return postage without a payer gets the one
-    the rule 谁过错谁承担 names for the case's reason. Returns what was stored."""
+    the rule 谁过错谁承担 names for the case's reason. Its value is what was stored."""
     who = current_author() if author is None else author
     for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
                          ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
@@ -103,4 +105,4 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
                 case_id=case.id, subject="case", subject_id=case.id, kind="edit", note="；".join(changes),
                 author=who, at=utcnow(), recorded_at=utcnow(),
             ))
-        return _costs_of(case)
+        return Written(_costs_of(case), changes_in(session))

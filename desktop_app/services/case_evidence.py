@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound
-from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.case_writes import current_author
 from desktop_app.services.evidence_files import (
     EVIDENCE_FOLDER,
@@ -39,7 +39,8 @@ def _note(session: Session, case: Case, who: str, text: str) -> None:
                            at=utcnow(), recorded_at=utcnow()))
 
 
-def add_case_evidence(db: Database, case_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
+def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
+                      author: str | None = None) -> Written[list[int]]:
     """Copy the files into the data folder and attach them to the case; the whole batch or nothing."""
     who = current_author() if author is None else author
     sources = checked_sources(files)
@@ -52,8 +53,8 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path], author:
                              original_name=source.name, added_by=who) for source in sources]
         session.add_all(rows)
         _note(session, case, who, "添加证据：" + "、".join(p.name for p in sources))
-        session.flush()
-        return [row.id for row in rows]
+        changes = changes_in(session)  # (flushes: the rows get their ids)
+        return Written([row.id for row in rows], changes)
 
 
 def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:

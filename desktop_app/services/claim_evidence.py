@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app.core.errors import NotFound
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_upkeep import claim_event, load_claim
 from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, forget_file
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import ClaimEvidence, utcnow
 
@@ -19,7 +21,8 @@ def evidence_folder(claim_id: int) -> str:
     return f"{EVIDENCE_FOLDER}/{claim_id}"
 
 
-def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str | None = None) -> list[int]:
+def add_evidence(db: Database, claim_id: int, files: Sequence[Path],
+                 author: str | None = None) -> Written[list[int]]:
     """Copy files (photos of the box and label, weighing records, chat screenshots) into the data
     folder and attach them; refuses the whole batch if any file is missing. Returns the new ids."""
     who = current_author() if author is None else author
@@ -33,10 +36,10 @@ def add_evidence(db: Database, claim_id: int, files: Sequence[Path], author: str
         claim.updated_at = utcnow()
         claim_event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
         session.flush()
-        return [row.id for row in rows]
+        return Written([row.id for row in rows], changes_in(session))
 
 
-def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> None:
+def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:
     who = current_author() if author is None else author
     with db.transaction() as session:
         row = session.get(ClaimEvidence, evidence_id)
@@ -48,6 +51,7 @@ def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -
         claim.evidence.remove(row)
         claim.updated_at = utcnow()
         claim_event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
-        session.flush()
+        changes = changes_in(session)
     if path is not None:
         path.unlink(missing_ok=True)
+    return changes

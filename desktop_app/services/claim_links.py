@@ -4,20 +4,22 @@ timeline), and to the reship its compensation pays for (courier pays → shop re
 from __future__ import annotations
 
 from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_upkeep import claim_event, load_claim, sync_follow_up
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Reship, utcnow
 from desktop_app.store.reship_queries import latest_reship_id
 
 
-def link_case(db: Database, claim_id: int, case_id: int | None, author: str | None = None) -> None:
+def link_case(db: Database, claim_id: int, case_id: int | None, author: str | None = None) -> OpChanges:
     """Attach the claim to a case of the same order (its events then show on the case's timeline)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id)
         if claim.case_id == case_id:
-            return
+            return OpChanges()
         if case_id is not None:
             case = session.get(Case, case_id)
             if case is None:
@@ -33,12 +35,14 @@ def link_case(db: Database, claim_id: int, case_id: int | None, author: str | No
             claim_event(session, claim, kind="edit", author=who, note=note, case_id=old)
         claim_event(session, claim, kind="edit", author=who, note=note, case_id=case_id if case_id is not None else old)
         sync_follow_up(session, claim, utcnow())
+        return changes_in(session)
 
 
-def link_reship(db: Database, claim_id: int, reship_id: int | None, author: str | None = None) -> int | None:
+def link_reship(db: Database, claim_id: int, reship_id: int | None,
+                author: str | None = None) -> Written[int | None]:
     """Record which reship the compensation pays for (courier pays → shop reships).
 
-    Returns the reship's case id. The event goes on the reship case's timeline as well.
+    Its value is the reship's case id. The event goes on the reship case's timeline as well.
     """
     who = current_author() if author is None else author
     with db.transaction() as session:
@@ -50,23 +54,22 @@ def link_reship(db: Database, claim_id: int, reship_id: int | None, author: str 
                 raise NotFound(f"找不到补发 #{reship_id}")
             reship_case = reship.case_id
         if claim.reship_id == reship_id:
-            return reship_case
+            return Written(reship_case, OpChanges())
         claim.reship_id = reship_id
         claim.updated_at = utcnow()
         note = f"理赔款用于补发 #{reship_id}（售后单 #{reship_case}）" if reship_id is not None else "取消关联补发"
         claim_event(session, claim, kind="edit", author=who, note=note)
         if reship_case is not None and reship_case != claim.case_id:
             claim_event(session, claim, kind="edit", author=who, note=note, case_id=reship_case)
-        return reship_case
+        return Written(reship_case, changes_in(session))
 
 
-def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | None = None) -> int:
-    """Link the claim to the latest reship of a case; returns the reship's id."""
+def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | None = None) -> Written[int]:
+    """Link the claim to the latest reship of a case; its value is the reship's id."""
     with db.reading() as session:
         if session.get(Case, case_id) is None:
             raise NotFound(f"找不到售后单 #{case_id}")
         reship_id = latest_reship_id(session, case_id)
     if reship_id is None:
         raise UserError(f"售后单 #{case_id} 还没有补发记录，请先登记补发")
-    link_reship(db, claim_id, reship_id, author)
-    return reship_id
+    return Written(reship_id, link_reship(db, claim_id, reship_id, author).changes)

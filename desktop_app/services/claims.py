@@ -27,6 +27,7 @@ from desktop_app.core.claims import (
 from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_drafts import (
@@ -52,14 +53,15 @@ from desktop_app.services.claim_upkeep import (
     text_or_none,
 )
 from desktop_app.services.evidence_files import evidence_copies
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
 
 # Moved to modules of their own by job; named here too, so callers keep importing them from here.
 __all__ = [
     "FOLLOW_UP_ACTION", "FOLLOW_UP_NAME", "FOLLOW_UP_TIMER", "ChosenLine", "ClaimDraft", "ClaimEdit", "ClaimOutcome",
-    "DraftLine", "NewClaim", "act_on_claim", "add_claim_note", "add_evidence", "draft_for_case", "draft_for_order",
-    "edit_claim", "evidence_folder", "find_order", "link_case", "link_reship", "link_reship_case",
+    "DraftLine", "NewClaim", "OpenedClaim", "act_on_claim", "add_claim_note", "add_evidence", "draft_for_case",
+    "draft_for_order", "edit_claim", "evidence_folder", "find_order", "link_case", "link_reship", "link_reship_case",
     "open_claim", "parse_items", "remove_evidence", "set_follow_up",
 ]
 
@@ -84,8 +86,16 @@ class NewClaim:
     follow_up_at: datetime | None = None  # None: the rule for 待提交
 
 
-def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
-    """Record a claim for an order (or a case's order), prefilled from the order; returns its number."""
+@dataclass(frozen=True, slots=True)
+class OpenedClaim:
+    """A claim recorded: its number, and what recording it changed."""
+
+    claim_id: int
+    changes: OpChanges
+
+
+def open_claim(db: Database, new: NewClaim, author: str | None = None) -> OpenedClaim:
+    """Record a claim for an order (or a case's order), prefilled from the order."""
     who = current_author() if author is None else author
     when = new.at or Moment(now())
     with evidence_copies() as copies, db.transaction() as session:
@@ -125,7 +135,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> int:
             if names:
                 claim_event(session, claim, kind="evidence", author=who,
                        note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
-        return claim.id
+        return OpenedClaim(claim.id, changes_in(session))
 
 
 # --- acting -----------------------------------------------------------------------------------
@@ -136,6 +146,7 @@ class ClaimOutcome:
     status: ClaimStatus
     received_fen: int | None
     follow_up_at: datetime | None
+    changes: OpChanges
 
 
 def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen: int | None = None,
@@ -178,7 +189,7 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
                from_state=before.value, to_state=after.value, note="；".join(parts) or None,
                date_only=when.date_only)
         sync_follow_up(session, claim, when.at)
-        return ClaimOutcome(after, claim.received_fen, claim.follow_up_at)
+        return ClaimOutcome(after, claim.received_fen, claim.follow_up_at, changes_in(session))
 
 
 def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | None) -> int | None:
@@ -217,7 +228,7 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
 
 
 def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, note: str | None = None,
-                  author: str | None = None) -> None:
+                  author: str | None = None) -> OpChanges:
     """Move (or clear) the date the shop should chase the courier next."""
     who = current_author() if author is None else author
     if follow_up_at is not None and follow_up_at.tzinfo is None:
@@ -228,13 +239,14 @@ def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, no
             raise UserError(f"理赔 #{claim_id} 已结束，不需要跟进")
         old = claim.follow_up_at
         if old == follow_up_at:
-            return
+            return OpChanges()
         claim.follow_up_at = follow_up_at
         claim.updated_at = utcnow()
         change = f"跟进日期：{format_china(old) or '（无）'} → {format_china(follow_up_at) or '（无）'}"
         claim_event(session, claim, kind="edit", author=who,
                note="；".join(p for p in (change, text_or_none(note)) if p))
         sync_follow_up(session, claim, utcnow())
+        return changes_in(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +268,7 @@ _FIELD_NAMES = {
 
 
 def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: int | None = None,
-               author: str | None = None) -> None:
+               author: str | None = None) -> OpChanges:
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
@@ -273,9 +285,10 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
                 changes.append(f"{_FIELD_NAMES[column]}：{_show(column, old)} → {_show(column, value)}")
                 setattr(claim, column, value)
         if not changes:
-            return
+            return OpChanges()
         claim.updated_at = utcnow()
         claim_event(session, claim, kind="edit", author=who, note="；".join(changes))
+        return changes_in(session)
 
 
 def _show(column: str, value: object) -> str:
@@ -288,7 +301,7 @@ def _show(column: str, value: object) -> str:
     return str(value)
 
 
-def add_claim_note(db: Database, claim_id: int, text: str, author: str | None = None) -> None:
+def add_claim_note(db: Database, claim_id: int, text: str, author: str | None = None) -> OpChanges:
     body = text.strip()
     if not body:
         raise UserError("备注内容不能为空")
@@ -297,5 +310,6 @@ def add_claim_note(db: Database, claim_id: int, text: str, author: str | None = 
         claim = load_claim(session, claim_id)
         claim.updated_at = utcnow()
         claim_event(session, claim, kind="note", author=who, note=body)
+        return changes_in(session)
 
 

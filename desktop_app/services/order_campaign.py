@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.cases import current_author
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Order, utcnow
 from desktop_app.store.order_lookups import open_case_ids_of_order, orders_numbered
@@ -31,6 +33,7 @@ class CampaignChange:
     before: str | None
     after: str | None
     cases_recomputed: int
+    changes: OpChanges
 
     @property
     def changed(self) -> bool:
@@ -70,7 +73,7 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
             raise UserError(f"订单 {order.order_no} 的平台没有活动“{campaign}”。可用的活动：{offered}")
         before = order.campaign
         if before == campaign:
-            return CampaignChange(order.id, order.order_no, order.platform, before, campaign, 0)
+            return CampaignChange(order.id, order.order_no, order.platform, before, campaign, 0, OpChanges())
         order.campaign = campaign
         order.updated_at = utcnow()
         session.add(AuditEvent(
@@ -80,4 +83,5 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
         ))
         case_ids = open_case_ids_of_order(session, order.id)
         count = recompute_cases(session, case_ids, ctx) if case_ids else 0
-        return CampaignChange(order.id, order.order_no, order.platform, before, campaign, count)
+        return CampaignChange(order.id, order.order_no, order.platform, before, campaign, count,
+                              changes_in(session))

@@ -24,6 +24,7 @@ from desktop_app.core.clock import as_china
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import Written
 from desktop_app.core.playbooks import (
     Playbook,
     ShopPolicy,
@@ -40,6 +41,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
 from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
 
@@ -112,8 +114,9 @@ def enabled_policy_ids(session: Session) -> list[str]:
     return [p for p in (value.value.split(",") if value else []) if p]
 
 
-def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str, enabled: bool) -> list[str]:
-    """Switch a shop policy on or off; returns the ids switched on."""
+def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str,
+               enabled: bool) -> Written[list[str]]:
+    """Switch a shop policy on or off; its value is the ids switched on."""
     if policy_id not in {p.id for p in policies}:
         raise NotFound(f"找不到店铺策略“{policy_id}”，可用：{'、'.join(p.id for p in policies)}")
     with db.transaction() as session:
@@ -124,7 +127,7 @@ def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str, e
             session.add(Setting(key=POLICY_SETTING, value=",".join(ids)))
         else:
             setting.value = ",".join(ids)
-        return ids
+        return Written(ids, changes_in(session))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +188,8 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
 
 
 def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, done: bool = True,
-               author: str | None = None) -> bool:
-    """Tick a step off (or untick it); the timeline says so. Returns False when nothing changed."""
+               author: str | None = None) -> Written[bool]:
+    """Tick a step off (or untick it); the timeline says so. Its value is False when nothing changed."""
     step = next((s for s in playbook.steps if s.id == step_id), None)
     if step is None:
         raise NotFound(f"“{playbook.title}”没有步骤“{step_id}”，可用：{'、'.join(s.id for s in playbook.steps)}")
@@ -197,7 +200,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
             raise NotFound(f"找不到售后单 #{case_id}")
         row = playbook_check(session, case_id, playbook.id, step_id)
         if (row is not None) == done:
-            return False
+            return Written(False, changes_in(session))
         if done:
             session.add(PlaybookCheck(case_id=case_id, playbook_id=playbook.id, step_id=step_id, checked_by=who))
         else:
@@ -206,7 +209,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
         note = f"{'已完成' if done else '取消勾选'}（{playbook.title}）：{step.text}"
         session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="note", author=who,
                                note=note, at=utcnow(), recorded_at=utcnow()))
-        return True
+        return Written(True, changes_in(session))
 
 
 def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path | None = None) -> Path:

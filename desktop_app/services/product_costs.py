@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.errors import NotFound
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.io.product_cost_sheet import read_product_costs
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, ProductCost, utcnow
 from desktop_app.store.product_costs import GoodsCost, order_goods_cost
@@ -19,6 +21,7 @@ class CostImport:
     updated: int
     unchanged: int
     problems: tuple[str, ...]
+    changes: OpChanges
 
 
 def import_product_costs(db: Database, path: Path | str) -> CostImport:
@@ -38,7 +41,8 @@ def import_product_costs(db: Database, path: Path | str) -> CostImport:
                 updated += 1
             else:
                 unchanged += 1
-    return CostImport(added, updated, unchanged, sheet.problems)
+        changes = changes_in(session)
+    return CostImport(added, updated, unchanged, sheet.problems, changes)
 
 
 def case_goods_cost(db: Database, case_id: int) -> GoodsCost:

@@ -16,12 +16,14 @@ from desktop_app.core.carriers import guess_carrier
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult, Suggestion, suggest_after_inspection
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.services.case_writes import current_author
 from desktop_app.services.cases import act_in_session
 from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, ReturnInspection, UnmatchedParcel, utcnow
 from desktop_app.store.return_queries import (
@@ -81,10 +83,11 @@ def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, n
 
 def buyer_shipped_return(db: Database, case_id: int, parcel: ReturnParcel, note: str | None = None,
                          at: Moment | None = None, author: str | None = None,
-                         expected_version: int | None = None) -> ShippedReturn:
+                         expected_version: int | None = None) -> Written[ShippedReturn]:
     who = current_author() if author is None else author
     with db.transaction() as session:
-        return record_return_parcel(session, case_id, parcel, note, at or Moment(now()), who, expected_version)
+        shipped = record_return_parcel(session, case_id, parcel, note, at or Moment(now()), who, expected_version)
+        return Written(shipped, changes_in(session))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,7 @@ class ReceiveOutcome:
     tracking_no: str
     result: InspectionResult
     cases: tuple[ReceivedCase, ...]
+    changes: OpChanges
     parcel: UnmatchedParcelRow | None = None  # set when nothing matched: the 无主件 record
     repeated: bool = False  # the same unmatched parcel was scanned before
 
@@ -151,7 +155,7 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
         if rows:
             rules = RuleContext.load()
             done = tuple(_receive_case(session, row, number, result, note, when, who, rules) for row in rows)
-            return ReceiveOutcome(number, result, done)
+            return ReceiveOutcome(number, result, done, changes_in(session))
         waiting = waiting_parcel(session, number)
         if waiting is not None:
             parcel = session.get(UnmatchedParcel, waiting.id)
@@ -163,11 +167,11 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
                                      result=result.value, note=(note or "").strip() or None, received_at=when.at,
                                      recorded_by=who)
             session.add(parcel)
-        session.flush()
-        return ReceiveOutcome(number, result, (), waiting_parcel(session, number), repeated=waiting is not None)
+        return ReceiveOutcome(number, result, (), changes_in(session), waiting_parcel(session, number),
+                              repeated=waiting is not None)
 
 
-def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None = None) -> ReceivedCase:
+def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None = None) -> Written[ReceivedCase]:
     """An unmatched parcel belongs to this case after all: the case takes its number, receipt (at the time
     the parcel arrived) and inspection; the parcel leaves the unmatched list."""
     who = current_author() if author is None else author
@@ -188,4 +192,4 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
                              Moment(parcel.received_at), who)
         parcel.matched_case_id = case_id
         parcel.matched_at = utcnow()
-        return done
+        return Written(done, changes_in(session))

@@ -21,8 +21,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.services.evidence_files import files_home, local_file, write_whole
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Setting, Shop
 from desktop_app.store.shared_files import files_are_shared, keep_file
@@ -135,11 +137,11 @@ def _cleaned(profile: ShopProfile) -> ShopProfile:
 
 
 def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | None = None,
-                      shop_id: int | None = None) -> ShopProfile:
+                      shop_id: int | None = None) -> Written[ShopProfile]:
     """Save the profile of one shop (None: of every shop) in one transaction; `seal_source` is a new
     seal image to copy in.
 
-    To remove the seal, pass a profile whose `seal_image` is None. Returns what was stored.
+    To remove the seal, pass a profile whose `seal_image` is None. Its value is what was stored.
     """
     stored = _cleaned(profile)
     seal = read_seal(seal_source) if seal_source is not None else None
@@ -154,7 +156,8 @@ def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | No
             session.add(Setting(key=setting_key(shop_id), value=value))
         else:
             setting.value = value
-    return stored
+        changes = changes_in(session)
+    return Written(stored, changes)
 
 
 def load_shop_profile(db: Database, shop_id: int | None = None) -> ShopProfile:

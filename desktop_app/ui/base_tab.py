@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -68,6 +70,20 @@ class BaseTab(QWidget):
 
     def focus_search(self) -> None:
         """Ctrl+F: subclasses put the cursor in their search box."""
+
+
+def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, several: bool = False) -> QTableView:
+    """A tab's list: rows selected whole (`several`: more than one, for bulk actions), sortable, its
+    columns at `widths` until the user (or the window's remembered layout) changes them."""
+    view = QTableView()
+    view.setObjectName(name)
+    configure_table(view)
+    if several:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setModel(model)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    return view
 
 
 def configure_table(view: QTableView) -> None:

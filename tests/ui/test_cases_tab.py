@@ -119,7 +119,7 @@ def test_a_case_for_an_order_not_yet_imported(qtbot: QtBot, window: MainWindow) 
 
 def test_bad_amount_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     warnings: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.cases.new_case_dialog.QMessageBox.warning",
+    monkeypatch.setattr("desktop_app.ui.widgets.dialog_buttons.QMessageBox.warning",
                         lambda _parent, _title, text: warnings.append(text))
     dialog = window.new_case()
     assert dialog is not None

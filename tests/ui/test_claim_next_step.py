@@ -22,12 +22,12 @@ def test_next_step_column_and_detail_checklist(qtbot: QtBot, env: Env) -> None: 
     order_id = add_order(env.db, "261101-555", "圆通速递", "YT9001")
     # Escalated to the head office ten days ago: the courier's 7 days are over, 12305 is open now.
     long_ago = Moment(now() - timedelta(days=10))
-    escalated = open_claim(env.db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id, at=long_ago))
+    escalated = open_claim(env.db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id, at=long_ago)).claim_id
     act_on_claim(env.db, escalated, ClaimAction.SUBMIT_STATEMENT, at=long_ago)
     act_on_claim(env.db, escalated, ClaimAction.ESCALATE_HQ, at=long_ago)
     # A draft recorded just now: report to the outlet by tomorrow.
     draft = open_claim(env.db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id,
-                                        at=parse_moment(now().strftime("%Y-%m-%d %H:%M"))))
+                                        at=parse_moment(now().strftime("%Y-%m-%d %H:%M")))).claim_id
     env.tab.refresh()
     env.idle(qtbot)
     model = env.tab.model

@@ -29,7 +29,8 @@ def tab(qtbot: QtBot, db_path: Path) -> Iterator[tuple[ClaimsTab, Database, int]
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000001", kind=CaseKind.REFUND_ONLY,
                                     reason=CaseReason.LOST, requested=parse_moment("2026-11-20 10:00")),
                         author="测试").case_id
-    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=8000), author="测试")
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=8000),
+                          author="测试").claim_id
     act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, author="测试")
     runner = BackgroundRunner()
     context = AppContext(runner)

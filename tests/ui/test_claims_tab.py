@@ -149,7 +149,7 @@ def test_action_dialog_refuses_a_partial_payment_without_amount(qtbot: QtBot, en
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     with env.db.reading() as s:
         order_id = s.query(Order.id).scalar()
-    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
     act_on_claim(env.db, claim_id, ClaimAction.SUBMIT_STATEMENT)
     env.tab.select_claim(claim_id)
     env.idle(qtbot)
@@ -173,7 +173,7 @@ def write_png(path: Path, colour: str) -> Path:
 def test_evidence_thumbnails(qtbot: QtBot, env: Env, tmp_path: Path, data_home: Path) -> None:
     with env.db.reading() as s:
         order_id = s.query(Order.id).scalar()
-    claim_id = open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id)).claim_id
     env.tab.select_claim(claim_id)
     env.idle(qtbot)
     qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)
@@ -200,8 +200,8 @@ def test_filters_subtotals_and_statement_request(qtbot: QtBot, env: Env) -> None
     second = add_order(env.db, "261102-2", "顺丰速运", "SF1001")
     with env.db.reading() as s:
         first = s.query(Order.id).filter(Order.order_no == "261101-103283030276851").scalar()
-    a = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=first))
-    b = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=second))
+    a = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=first)).claim_id
+    b = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=second)).claim_id
     env.tab.refresh()
     env.idle(qtbot)
     assert env.tab.model.rowCount() == 2 and env.tab.subtotals.topLevelItemCount() == 2
@@ -225,7 +225,7 @@ def test_filters_subtotals_and_statement_request(qtbot: QtBot, env: Env) -> None
 
 def test_case_link_in_the_detail_opens_the_case(qtbot: QtBot, env: Env) -> None:
     case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP)).case_id
-    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id)).claim_id
     env.tab.select_claim(claim_id)
     env.idle(qtbot)
     qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)
@@ -305,7 +305,7 @@ def test_a_follow_up_is_saved_when_its_dialog_is_gone_before_the_write_runs(qtbo
     warnings: list[object] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: warnings.append(args))
     case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP)).case_id
-    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id))
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, case_id=case_id)).claim_id
     env.tab.select_claim(claim_id)
     env.idle(qtbot)
     qtbot.waitUntil(lambda: env.tab.detail.detail is not None, timeout=5000)

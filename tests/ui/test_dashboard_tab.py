@@ -124,7 +124,7 @@ def test_claims_older_than_the_days_chosen_are_listed(qtbot: QtBot, window: Main
     with db.reading() as s:
         order_id = s.scalars(select(Case.order_id).where(Case.reason == CaseReason.LOST.value)).one()
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id, claimed_fen=4500,
-                                       at=parse_moment("2026-11-22 10:00")), author="测试")
+                                       at=parse_moment("2026-11-22 10:00")), author="测试").claim_id
     with db.transaction() as s:  # recorded five days ago
         s.get_one(CarrierClaim, claim_id).created_at = now() - timedelta(days=5)
     show_november(qtbot, window)

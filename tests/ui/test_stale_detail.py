@@ -58,7 +58,7 @@ def test_orders_search_clears_the_order_detail_and_its_buttons(qtbot: QtBot, win
 def test_claims_filter_clears_a_claim_the_list_hides(qtbot: QtBot, window: MainWindow,
                                                      seeded_path: Path) -> None:  # noqa: F811
     db = open_database(seeded_path)
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=1), author="小林")
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=1), author="小林").claim_id
     db.close()
     tab = window.claims_tab
     window.tabs.setCurrentWidget(tab)

@@ -30,7 +30,7 @@ def test_first_run_fits_the_screen_and_a_selected_claim_does_not_grow_it(
     # Nothing inside asks for more than a 1366×768 laptop has for the window's content.
     assert window.minimumSizeHint().height() <= 650
     db = open_database(seeded_path)
-    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=1), author="小林")
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=1), author="小林").claim_id
     db.close()
     window.tabs.setCurrentWidget(window.claims_tab)
     window.claims_tab.select_claim(claim_id)

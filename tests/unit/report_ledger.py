@@ -91,7 +91,7 @@ def build(db: Database) -> dict[str, int]:
         s.add(other)
         ids["shop"] = shop.id
     ids["claim"] = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=ids["c3"], claimed_fen=10000,
-                                           at=parse_moment("2026-12-01 09:00")), author="测试")
+                                           at=parse_moment("2026-12-01 09:00")), author="测试").claim_id
     act_on_claim(db, ids["claim"], ClaimAction.SUBMIT_STATEMENT, at=parse_moment("2026-12-01 10:00"), author="测试")
     act_on_claim(db, ids["claim"], ClaimAction.PAY_PARTIALLY, amount_fen=3000, channel=PayoutChannel.BANK,
                  at=parse_moment("2026-12-03 10:00"), author="测试")

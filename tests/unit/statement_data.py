@@ -63,8 +63,8 @@ def add_claim(db: Database, order_id: int, *, incident: ClaimIncident = ClaimInc
               lines: tuple[ChosenLine, ...] | None = None, claimed_fen: int | None = None,
               declared_fen: int | None = None, description: str | None = "中转站失火，包裹烧毁") -> int:
     return open_claim(db, NewClaim(incident=incident, order_id=order_id, lines=lines, claimed_fen=claimed_fen,
-                                   declared_fen=declared_fen, description=description), author="test")
+                                   declared_fen=declared_fen, description=description), author="test").claim_id
 
 
 def save_shop(db: Database, profile: ShopProfile = SHOP) -> ShopProfile:
-    return save_shop_profile(db, profile)
+    return save_shop_profile(db, profile).value

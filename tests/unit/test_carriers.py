@@ -64,14 +64,16 @@ def _order(db: Database, number: str, carrier: str | None, tracking: str | None)
 
 
 def test_claims_store_one_name_and_totals_do_not_split(db: Database, tmp_path: Path) -> None:
-    first = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=_order(db, "1", "顺丰", "SF100000000001")), "小林")
-    second = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=_order(db, "2", None, "SF100000000002")), "小林")
+    first = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=_order(db, "1", "顺丰", "SF100000000001")),
+                       "小林").claim_id
+    second = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=_order(db, "2", None, "SF100000000002")),
+                        "小林").claim_id
     third = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=_order(db, "3", "邮政EMS", "1180123456789")),
-                       "小林")
+                       "小林").claim_id
     with db.transaction() as s:  # a claim stored before the vocabulary, under another spelling
         s.get(CarrierClaim, third).carrier = "邮政快递包裹"
     fourth = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=_order(db, "4", "邮政EMS", "1180123456780")),
-                        "小林")
+                        "小林").claim_id
     with db.reading() as s:
         carriers = {c.id: c.carrier for c in list_claims(s, ClaimFilter())}
         assert carriers[first] == carriers[second] == "顺丰速运"  # typed alias; guessed from SF…

@@ -28,7 +28,7 @@ def a_case(db: Database, kind: CaseKind = CaseKind.RESHIP, reason: CaseReason = 
 def test_costs_are_recorded_with_the_postage_rule_and_audited(db: Database) -> None:
     case_id = a_case(db)
     stored = set_case_costs(db, case_id, CaseCosts(postage_out_fen=800, postage_back_fen=1000, written_off_fen=3500),
-                            author="测试")
+                            author="测试").value
     assert stored.postage_back_payer is ResponsibleParty.MERCHANT  # wrong item: the shop pays both ways
     with db.reading() as s:
         money = case_money(s, case_id)
@@ -43,7 +43,8 @@ def test_costs_are_recorded_with_the_postage_rule_and_audited(db: Database) -> N
 
 def test_the_courier_payout_lowers_the_net_loss(db: Database) -> None:
     case_id = a_case(db, CaseKind.REFUND_ONLY, CaseReason.LOST, refund=6000)
-    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=6000), author="测试")
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=6000),
+                          author="测试").claim_id
     act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, author="测试")
     act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=2500, author="测试")
     with db.reading() as s:

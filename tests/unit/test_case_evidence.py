@@ -34,7 +34,7 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
     case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED),
                         author="小林").case_id
     files = photos(tmp_path)
-    ids = add_case_evidence(db, case_id, files, author="小林")
+    ids = add_case_evidence(db, case_id, files, author="小林").value
     with db.reading() as session:
         rows = case_evidence_rows(session, case_id)
         assert case_events(session, case_id)[-1].note == "添加证据：外箱面单.jpg、称重.pdf"
@@ -52,7 +52,7 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
         assert [re.sub(r"-[0-9a-f]{10}(?=\.)", "", n) for n in names] == ["外箱面单.jpg", "称重.pdf", "称重.pdf"]
         assert len(set(names)) == 3
 
-    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, case_id=case_id))
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, case_id=case_id)).claim_id
     with db.reading() as session:
         detail = claim_detail(session, claim_id)
     taken = list(detail.evidence)

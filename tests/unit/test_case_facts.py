@@ -65,7 +65,7 @@ def test_the_copies_equal_a_recompute_from_scratch_after_a_mixed_history(db: Dat
     change_case_kind(db, kind, CaseKind.REFUND_ONLY, author="测")
     set_case_costs(db, kind, CaseCosts(postage_back_fen=800, written_off_fen=1200), author="测")
 
-    claim = open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=early, claimed_fen=5000), author="测")
+    claim = open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=early, claimed_fen=5000), author="测").claim_id
     act_on_claim(db, claim, ClaimAction.SUBMIT_STATEMENT, author="测")
     act_on_claim(db, claim, ClaimAction.PAY_PARTIALLY, amount_fen=2000, channel=PayoutChannel.BANK, author="测")
 

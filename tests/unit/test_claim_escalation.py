@@ -107,7 +107,7 @@ def test_a_damaged_rules_file_is_a_clear_message(tmp_path: Path) -> None:
 def test_detail_and_list_carry_the_next_step(db: Database) -> None:
     order_id = add_order(db)
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id,
-                                       at=parse_moment("2026-11-04 18:00")))
+                                       at=parse_moment("2026-11-04 18:00"))).claim_id
     d = detail(db, claim_id)
     assert d.escalation is not None and d.escalation.step.action is A.SUBMIT_STATEMENT
     assert d.escalation.due_at == parse_moment("2026-11-05 18:00").at
@@ -130,7 +130,7 @@ def test_cli_show_and_list_print_the_next_step(capsys: pytest.CaptureFixture[str
                                                ledger_target: str) -> None:
     order_id = add_order(db)
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id,
-                                       at=parse_moment("2026-11-04 18:00")))
+                                       at=parse_moment("2026-11-04 18:00"))).claim_id
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, at=parse_moment("2026-11-05 10:00"))
     set_claim_ticket(db, claim_id, ClaimTicket("ZT-LP-889", None, None, parse_moment("2026-11-05 11:30").at))
     path = ledger_target

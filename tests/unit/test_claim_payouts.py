@@ -28,7 +28,7 @@ def new_claim(db: Database, claimed: int = 10000) -> int:
                                     reason=CaseReason.LOST, refund_fen=claimed,
                                     requested=parse_moment("2026-11-20 10:00")), author="测试").case_id
     claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=case_id, claimed_fen=claimed),
-                          author="测试")
+                          author="测试").claim_id
     act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, author="测试")
     return claim_id
 

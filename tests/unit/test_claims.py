@@ -175,7 +175,7 @@ def test_what_the_buyer_paid_per_line() -> None:
 def test_open_from_an_order_is_prefilled(db: Database) -> None:
     order_id = add_order(db)
     claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id, at=T0, description="网点失火"),
-                          author="小林")
+                          author="小林").claim_id
     d = detail(db, claim_id)
     assert (d.carrier, d.tracking_no, d.status, d.incident) == ("中通快递", "ZT7788", "draft", "lost")
     assert d.shipped_at == parse_moment("2026-11-01 16:26").at
@@ -191,13 +191,13 @@ def test_open_from_an_order_is_prefilled(db: Database) -> None:
 
 def test_partial_claim_of_one_damaged_piece(db: Database) -> None:
     order_id = add_order(db)
-    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id, lines=(ChosenLine(1, 1),)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id, lines=(ChosenLine(1, 1),))).claim_id
     d = detail(db, claim_id)
     assert [(i.title, i.quantity, i.claimed_fen) for i in d.items] == [("陶瓷马克杯", 1, 2500)]
     assert d.claimed_fen == 2500
     # The value is editable (a courier may pay cost price): the items keep what the buyer paid.
     other = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id, lines=parse_items("2"),
-                                    claimed_fen=3800, declared_fen=5000))
+                                    claimed_fen=3800, declared_fen=5000)).claim_id
     d = detail(db, other)
     assert d.claimed_fen == 3800 and d.declared_fen == 5000 and d.items[0].claimed_fen == 5000
 
@@ -219,7 +219,7 @@ def test_bad_item_choices_are_refused(db: Database) -> None:
 
 def test_an_order_without_items_claims_its_goods_payment(db: Database) -> None:
     order_id = add_order(db, items=())
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
     assert detail(db, claim_id).claimed_fen == 10000 and detail(db, claim_id).items == ()
     with pytest.raises(UserError, match="没有商品明细"):
         open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id, lines=(ChosenLine(1, 0),)))
@@ -228,7 +228,7 @@ def test_an_order_without_items_claims_its_goods_payment(db: Database) -> None:
 def test_open_from_a_case_shows_on_the_case_timeline(db: Database) -> None:
     add_order(db, "4145384019161461003", platform="taobao")
     case_id = open_case(db, NewCase(Platform.TMALL, "4145384019161461003", CaseKind.RESHIP)).case_id
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, case_id=case_id))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, case_id=case_id)).claim_id
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT)
     d = detail(db, claim_id)
     assert d.case_id == case_id and d.order.order_no == "4145384019161461003"
@@ -261,7 +261,7 @@ def test_find_order_by_number_refuses_ambiguity(db: Database) -> None:
 
 
 def test_amount_rules_of_payments(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db))).claim_id
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, at=T0)
     with pytest.raises(UserError, match="请填写本次到账金额"):
         act_on_claim(db, claim_id, A.PAY_PARTIALLY)
@@ -282,7 +282,7 @@ def test_amount_rules_of_payments(db: Database) -> None:
 
 
 def test_close_with_what_arrived_and_reopen(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db))).claim_id
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT)
     act_on_claim(db, claim_id, A.REFUSE, note="网点称包装不合格")
     act_on_claim(db, claim_id, A.ESCALATE_HQ)
@@ -302,7 +302,7 @@ def test_close_with_what_arrived_and_reopen(db: Database) -> None:
 
 
 def test_stale_version_is_refused(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db))).claim_id
     version = detail(db, claim_id).version
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, expected_version=version)
     with pytest.raises(StaleData):
@@ -310,7 +310,7 @@ def test_stale_version_is_refused(db: Database) -> None:
 
 
 def test_follow_up_is_a_deadline_in_the_calendar(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db), at=T0))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db), at=T0)).claim_id
     [row] = follow_up_rows(db, claim_id)
     assert (row.timer_id, row.status, row.case_id) == (FOLLOW_UP_TIMER, "open", None)
     assert row.due_at == datetime(2026, 11, 6, 10, 0, tzinfo=CHINA)
@@ -334,7 +334,7 @@ def test_follow_up_is_a_deadline_in_the_calendar(db: Database) -> None:
 
 
 def test_finishing_meets_the_follow_up(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db), at=T0))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db), at=T0)).claim_id
     act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, at=T0)
     act_on_claim(db, claim_id, A.PAY, at=parse_moment("2026-11-08 11:00"))
     [row] = follow_up_rows(db, claim_id)
@@ -345,7 +345,7 @@ def test_finishing_meets_the_follow_up(db: Database) -> None:
 
 
 def test_edit_and_note_write_events(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db))).claim_id
     edit_claim(db, claim_id, ClaimEdit(claimed_fen=8800, declared_fen=None, carrier="中通快递",
                                        tracking_no="ZT7788", description="按成本价申请",
                                        incident=ClaimIncident.DAMAGED), author="阿May")
@@ -365,7 +365,7 @@ def test_edit_and_note_write_events(db: Database) -> None:
 def test_links_to_the_case_and_the_reship_it_funds(db: Database) -> None:
     add_order(db, "555")
     case_id = open_case(db, NewCase(Platform.PDD, "555", CaseKind.RESHIP)).case_id
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=draft_order_id(db, "555")))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=draft_order_id(db, "555"))).claim_id
     with pytest.raises(UserError, match="还没有补发记录"):
         link_reship_case(db, claim_id, case_id)
     with db.transaction() as s:
@@ -373,7 +373,7 @@ def test_links_to_the_case_and_the_reship_it_funds(db: Database) -> None:
         s.add(reship)
         s.flush()
         reship_id = reship.id
-    assert link_reship_case(db, claim_id, case_id) == reship_id
+    assert link_reship_case(db, claim_id, case_id).value == reship_id
     d = detail(db, claim_id)
     assert d.reship_id == reship_id and d.reship_case_id == case_id and d.case_id is None
     with db.reading() as s:
@@ -405,10 +405,10 @@ def test_filters_totals_and_carrier_subtotals(db: Database) -> None:
     sf = add_order(db, "2", carrier="顺丰速运", tracking="SF100", paid_fen=20000, postage_fen=0,
                    items=(("蓝牙耳机", 1, 20000, None),))
     nobody = add_order(db, "3", carrier=None, tracking=None)
-    a = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, at=T0))  # 100.00, stays open
-    b = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=sf, at=T0))  # 200.00, partially paid 50
-    c = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, lines=parse_items("2"), at=T0))  # 50.00 paid
-    d = open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=nobody, claimed_fen=1000, at=T0))  # closed, 0
+    a = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, at=T0)).claim_id  # 100.00, stays open
+    b = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=sf, at=T0)).claim_id  # 200.00, partially paid 50
+    c = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, lines=parse_items("2"), at=T0)).claim_id  # 50.00 paid
+    d = open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=nobody, claimed_fen=1000, at=T0)).claim_id  # closed, 0
     act_on_claim(db, b, A.SUBMIT_STATEMENT, at=T0)
     act_on_claim(db, b, A.PAY_PARTIALLY, amount_fen=5000, at=T0)
     act_on_claim(db, c, A.SUBMIT_STATEMENT)
@@ -448,13 +448,13 @@ def test_end_of_china_day() -> None:
 
 @pytest.mark.sqlite_only  # names on a team ledger: tests/unit/test_team_files.py
 def test_evidence_is_copied_into_the_data_folder(db: Database, tmp_path: Path, data_home: Path) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db))).claim_id
     photo = tmp_path / "外箱面单.jpg"
     photo.write_bytes(b"\xff\xd8jpeg")
     other = tmp_path / "other"
     other.mkdir()
     (other / "外箱面单.jpg").write_bytes(b"second")
-    ids = add_evidence(db, claim_id, [photo, other / "外箱面单.jpg"])
+    ids = add_evidence(db, claim_id, [photo, other / "外箱面单.jpg"]).value
     folder = data_home / "evidence" / str(claim_id)
     assert sorted(p.name for p in folder.iterdir()) == ["外箱面单-2.jpg", "外箱面单.jpg"]
     assert (folder / "外箱面单.jpg").read_bytes() == b"\xff\xd8jpeg"
@@ -470,7 +470,7 @@ def test_evidence_is_copied_into_the_data_folder(db: Database, tmp_path: Path, d
 
 
 def test_missing_evidence_is_refused_and_nothing_is_copied(db: Database, tmp_path: Path, data_home: Path) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=add_order(db))).claim_id
     real = tmp_path / "称重.png"
     real.write_bytes(b"png")
     with pytest.raises(NotFound, match="找不到文件"):
@@ -487,7 +487,7 @@ def test_missing_evidence_is_refused_and_nothing_is_copied(db: Database, tmp_pat
 
 
 def test_claim_detail_keeps_the_fields_the_statement_reads(db: Database) -> None:
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db)))
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db))).claim_id
     d = detail(db, claim_id)
     names = {f.name for f in dataclasses.fields(ClaimDetail)}
     assert {"id", "status", "incident", "description", "carrier", "tracking_no", "shipped_at", "claimed_fen",

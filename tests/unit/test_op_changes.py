@@ -9,19 +9,42 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.case_costs import CaseCosts
+from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.op_changes import Area, OpChanges, recording
 from desktop_app.core.reship_states import ReshipItemRow
+from desktop_app.core.returns import InspectionResult
+from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
+from desktop_app.services.bulk import act_on_cases
+from desktop_app.services.case_costs import set_case_costs
 from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit, NewCase, act_on_case, add_note, edit_case, open_case, undo_last_step
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
-from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.services.claims import (
+    ClaimEdit,
+    NewClaim,
+    act_on_claim,
+    add_claim_note,
+    add_evidence,
+    edit_claim,
+    link_case,
+    link_reship,
+    link_reship_case,
+    open_claim,
+    remove_evidence,
+    set_follow_up,
+)
+from desktop_app.services.order_campaign import set_order_campaign
+from desktop_app.services.playbooks import check_step, load_playbooks, load_policies, set_policy
+from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.reship_paste import bulk_ship
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, match_parcel, receive_return
+from desktop_app.services.shop_profile import save_shop_profile
 from desktop_app.store.change_tracking import AREA_OF_TABLE
 from desktop_app.store.database import Database
 from desktop_app.store.models import Base, Case, Order, OrderItem
@@ -150,18 +173,91 @@ def test_changing_the_kind_of_an_agreed_reship_says_reships(db: Database) -> Non
 
 def test_claims_and_evidence_say_what_they_changed(db: Database, tmp_path: Path) -> None:
     order_id = add_order(db, "DY-4")
-    # open_claim returns the claim's number only: the window still learns what it wrote (the record).
-    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林")
+    claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林").claim_id
     ticket = ClaimTicket(ticket_no="ZT-778899", contact_level=None, contact="网点王经理", reported_at=None)
     # (its timeline entry is an audit event: `cases` too, as team mode's notices count it)
     assert Area.CLAIMS in check(db, lambda: set_claim_ticket(db, claim_id, ticket, author="测试"))
     assert check(db, lambda: set_claim_ticket(db, claim_id, ticket, author="测试")) == OpChanges()
-    written = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id), "小林"),
-                    returns=False)
+    written = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id), "小林"))
     assert Area.CLAIMS in written
 
     case_id = open_case(db, NewCase(Platform.PDD, "261101-5", CaseKind.REFUND_ONLY), author="测试").case_id
     photo = tmp_path / "破损.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
-    [evidence_id] = add_case_evidence(db, case_id, [photo], author="测试")
+    [evidence_id] = add_case_evidence(db, case_id, [photo], author="测试").value
     assert check(db, lambda: remove_case_evidence(db, evidence_id, author="测试")) == OpChanges.of(Area.CASES)
+
+
+def test_claim_use_cases_say_claims_and_nothing_when_nothing_changed(db: Database, tmp_path: Path) -> None:
+    order_id = add_order(db, "DY-5")
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "DY-5", CaseKind.RESHIP, CaseReason.LOST), author="测试").case_id
+    opened = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林"))
+    assert Area.CLAIMS in opened
+    with db.reading() as session:
+        claim_id = max(row.id for row in session.execute(select(Base.metadata.tables["carrier_claims"])).all())
+    assert Area.CLAIMS in check(db, lambda: act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, author="测"))
+    when = parse_moment("2026-06-01 10:00").at
+    assert Area.CLAIMS in check(db, lambda: set_follow_up(db, claim_id, when, author="测"))
+    assert check(db, lambda: set_follow_up(db, claim_id, when, author="测")) == OpChanges()
+    edit = ClaimEdit(claimed_fen=5000, declared_fen=None, carrier="顺丰", tracking_no="SF1234567890",
+                     description=None, incident=ClaimIncident.LOST)
+    assert Area.CLAIMS in check(db, lambda: edit_claim(db, claim_id, edit, author="测"))
+    assert check(db, lambda: edit_claim(db, claim_id, edit, author="测")) == OpChanges()
+    assert Area.CLAIMS in check(db, lambda: add_claim_note(db, claim_id, "网点说周五回复", author="测"))
+    assert Area.CLAIMS in check(db, lambda: link_case(db, claim_id, case_id, author="测"))
+    assert check(db, lambda: link_case(db, claim_id, case_id, author="测")) == OpChanges()
+    reships.agree(db, case_id, parse_moment("2026-05-06 12:00"), author="测试")
+    assert Area.CLAIMS in check(db, lambda: link_reship_case(db, claim_id, case_id, author="测"))
+    assert check(db, lambda: link_reship(db, claim_id, None, author="测")).claims
+    photo = tmp_path / "面单.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    added = add_evidence(db, claim_id, [photo], author="测")
+    assert added.changes.claims and len(added.value) == 1
+    assert Area.CLAIMS in check(db, lambda: remove_evidence(db, added.value[0], author="测"))
+    paid = check(db, lambda: act_on_claim(db, claim_id, ClaimAction.PAY, amount_fen=5000, author="测"))
+    assert Area.CLAIMS in paid
+
+
+def test_returns_costs_campaigns_playbooks_and_profiles_say_what_they_changed(db: Database, tmp_path: Path) -> None:
+    order_id = add_order(db, "DY-6")
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "DY-6", CaseKind.RETURN_REFUND, CaseReason.QUALITY),
+                        author="测试").case_id
+    act_on_case(db, case_id, CaseAction.AGREE_RETURN, author="测试")
+    parcel = ReturnParcel("圆通", "YT1234567890123")
+    assert Area.CASES in check(db, lambda: buyer_shipped_return(db, case_id, parcel, author="测"))
+    received = check(db, lambda: receive_return(db, "YT1234567890123", InspectionResult.GOOD, author="测"))
+    assert Area.CASES in received
+    stray = check(db, lambda: receive_return(db, "SF9999999999", InspectionResult.DEFECTIVE, author="测"))
+    assert stray == OpChanges.of(Area.CASES)  # the unmatched parcel (无主件) is shown with the returns
+    other = open_case(db, NewCase(Platform.DOUYIN, "DY-6", CaseKind.RETURN_REFUND), author="测试").case_id
+    with db.reading() as session:
+        parcel_id = max(r.id for r in session.execute(select(Base.metadata.tables["unmatched_parcels"])).all())
+    assert Area.CASES in check(db, lambda: match_parcel(db, parcel_id, other, author="测"))
+
+    costs = CaseCosts(postage_out_fen=800)
+    assert check(db, lambda: set_case_costs(db, case_id, costs, author="测")) == OpChanges.of(Area.CASES)
+    assert check(db, lambda: set_case_costs(db, case_id, costs, author="测")) == OpChanges()
+
+    marked = check(db, lambda: set_order_campaign(db, order_id, None))
+    assert marked == OpChanges()
+
+    library = load_playbooks()
+    playbook = library.playbooks[0]
+    step = playbook.steps[0].id
+    assert check(db, lambda: check_step(db, case_id, playbook, step, author="测")) == OpChanges.of(Area.CASES)
+    assert check(db, lambda: check_step(db, case_id, playbook, step, author="测")) == OpChanges()
+    policies = load_policies()
+    assert check(db, lambda: set_policy(db, policies, policies[0].id, True)) == OpChanges.of(Area.SETTINGS)
+    assert check(db, lambda: save_shop_profile(db, ShopProfile(name="好物小店"))) == OpChanges.of(Area.SETTINGS)
+    sheet = tmp_path / "成本.csv"
+    sheet.write_text("商家编码,成本价\nSKU-1,12.50\n", encoding="utf-8")
+    imported = check(db, lambda: import_product_costs(db, sheet))
+    assert imported == OpChanges.of(Area.SETTINGS)
+    assert check(db, lambda: import_product_costs(db, sheet)) == OpChanges()
+
+
+def test_bulk_actions_say_what_their_cases_changed(db: Database) -> None:
+    ids = [reship_case(db, f"DY-B{n}") for n in range(3)]
+    outcome = check(db, lambda: act_on_cases(db, [*ids, 404], CaseAction.AGREE_RESHIP, author="测"))
+    assert {Area.CASES, Area.RESHIPS, Area.DEADLINES} <= outcome.areas
+    assert check(db, lambda: act_on_cases(db, [404], CaseAction.AGREE_RESHIP, author="测")) == OpChanges()

@@ -105,12 +105,12 @@ def test_the_guide_of_a_real_case(db: Database) -> None:
     reshipped = next(s for s in guide.scripts if s.id == "reshipped")
     assert reshipped.text.startswith("秦文红您好，订单4145384019161461003")
     assert "顺丰速运运单号 SF1400123456789" in reshipped.text  # the carrier vocabulary's name
-    assert check_step(db, case_id, guide.playbook, "photos", author="小林")
-    assert not check_step(db, case_id, guide.playbook, "photos", author="小林")  # already ticked
+    assert check_step(db, case_id, guide.playbook, "photos", author="小林").value
+    assert not check_step(db, case_id, guide.playbook, "photos", author="小林").value  # already ticked
     with db.reading() as session:
         assert case_guide(session, case_id, library).checked == {"photos"}
         assert case_events(session, case_id)[-1].note == "已完成（破损）：请买家拍外箱（带快递面单）和破损处的照片"
-    assert check_step(db, case_id, guide.playbook, "photos", done=False, author="小林")
+    assert check_step(db, case_id, guide.playbook, "photos", done=False, author="小林").value
     with db.reading() as session:
         assert case_guide(session, case_id, library).checked == frozenset()
     with pytest.raises(UserError, match="没有步骤"):

@@ -207,7 +207,7 @@ def test_a_claim_recorded_for_the_order_counts_in_its_cases_period(db: Database,
     assert (money.claimed, money.outstanding) == (Decimal("115.00"), Decimal("65.00"))
     # A claim on an order without any case counts on the day it was recorded (today), not in November.
     other = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=_order_without_case(db), claimed_fen=900),
-                       author="测试")
+                       author="测试").claim_id
     assert build_report(db, NOVEMBER).money.claimed == Decimal("115.00")
     today = now().date()
     assert other in [a.id for a in build_report(db, Period(today, today)).attention]

@@ -201,7 +201,7 @@ def test_finding_orders_by_number(db: Database) -> None:
 def test_the_profile_round_trips_through_the_settings_table(db: Database) -> None:
     assert load_shop_profile(db) == ShopProfile()
     stored = save_shop_profile(db, ShopProfile(name="  暖居家纺 ", contact="李娜", phone="0571-1",
-                                               payout_account="支付宝 a@b.cn"))
+                                               payout_account="支付宝 a@b.cn")).value
     assert stored.name == "暖居家纺"
     assert load_shop_profile(db) == stored
     save_shop_profile(db, ShopProfile(name="新名字"))
@@ -218,7 +218,7 @@ def test_overlong_fields_are_refused(db: Database) -> None:
 def test_the_seal_is_copied_into_the_data_folder(db: Database, tmp_path: Path, data_home: Path) -> None:
     source = tmp_path / "我的公章.PNG"
     source.write_bytes(PNG)
-    stored = save_shop_profile(db, SHOP, seal_source=source)
+    stored = save_shop_profile(db, SHOP, seal_source=source).value
     assert stored.seal_image is not None and stored.seal_image.startswith("seals/seal-")
     with db.reading() as session:
         copied = seal_path(session, load_shop_profile(db))

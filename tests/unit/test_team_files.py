@@ -68,7 +68,7 @@ def test_another_seat_sees_opens_and_prints_the_files_one_seat_added(
         assert statement.seal_image == str(printed_seal)
 
         # a claim opened on the second computer takes the case's files along, also for the first
-        claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=case_id))
+        claim_id = open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=case_id)).claim_id
         seat(monkeypatch, first)
         with db.reading() as session:
             taken = [local_file(session, e.stored_path) for e in claim_detail(session, claim_id).evidence]

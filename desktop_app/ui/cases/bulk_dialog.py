@@ -234,7 +234,7 @@ class BulkActionDialog(QDialog):
             return
         ids = list(self.case_ids)
         if key == STATEMENTS:
-            self.context.read(lambda db: self._read_sources(db, ids), self._show_sources,
+            self.context.look_up(lambda session: case_sources(session, ids), self._show_sources,
                               lambda error: self.summary.setText(describe_error(error)))
             return
         action = self.chosen()
@@ -311,11 +311,6 @@ class BulkActionDialog(QDialog):
         self.summary.setText(describe_error(error))
 
     # --- goods value statements ------------------------------------------------------------------
-    @staticmethod
-    def _read_sources(db: Database, ids: list[int]) -> list[CaseSource]:
-        with db.reading() as session:
-            return case_sources(session, ids)
-
     def _show_sources(self, sources: list[CaseSource]) -> None:
         if self.action.currentData() != STATEMENTS or self.results:
             return
@@ -332,7 +327,7 @@ class BulkActionDialog(QDialog):
     def _statements(self) -> None:
         ids = list(self.case_ids)
         self.run_button.setEnabled(False)
-        self.context.read(lambda db: self._read_sources(db, ids), self._open_statements, self._failed)
+        self.context.look_up(lambda session: case_sources(session, ids), self._open_statements, self._failed)
 
     def _open_statements(self, sources: list[CaseSource]) -> None:
         results = [CaseResult(s.case_id, s.possible, error=s.why_not) for s in sources]

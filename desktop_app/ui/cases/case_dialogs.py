@@ -24,7 +24,7 @@ from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.services.cases import CaseEdit
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.china_time import china_time_edit
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -48,8 +48,7 @@ class ActionDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
         form.addRow(self.tr("备注"), self.note)
-        self._opened_at = china_now_qt()
-        self.at = china_time_edit(self._opened_at)
+        self.at = china_time_edit()
         form.addRow(self.tr("发生时间"), self.at)
         layout.addLayout(form)
         if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
@@ -70,9 +69,7 @@ class ActionDialog(QDialog):
 
     def moment(self) -> Moment | None:
         """None when the user left the time alone: the service stamps the exact moment."""
-        if abs(self.at.dateTime().secsTo(self._opened_at)) < 60:
-            return None
-        return qt_to_moment(self.at.dateTime())
+        return self.at.moment()
 
 
 class EditCaseDialog(QDialog):

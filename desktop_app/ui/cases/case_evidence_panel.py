@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.op_changes import Written
 from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
 from desktop_app.services.evidence_files import local_file
 from desktop_app.store.case_evidence_queries import case_evidence_rows
@@ -89,7 +90,7 @@ class CaseEvidencePanel(QWidget):
         if case_id is None or not paths:
             return
 
-        def work(db: Database) -> list[int]:
+        def work(db: Database) -> Written[list[int]]:
             return add_case_evidence(db, case_id, paths)
 
         self.context.write(work, lambda _ids: self.reload(), self._failed, origin=self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.op_changes import Written
 from desktop_app.core.playbooks import ShopPolicy
 from desktop_app.services.playbooks import (
     CaseGuide,
@@ -180,7 +181,7 @@ class CaseGuidePanel(QWidget):
         playbook, case_id = self.loaded.guide.playbook, self.case_id
         step_id, done = str(item.data(STEP_ROLE)), item.checkState() == Qt.CheckState.Checked
 
-        def work(db: Database) -> bool:
+        def work(db: Database) -> Written[bool]:
             return check_step(db, case_id, playbook, step_id, done)
 
         self.context.write(work, None, self._failed, origin=self)
@@ -244,7 +245,7 @@ class PolicyDialog(QDialog):
         policies, policy_id = self.policies, str(item.data(STEP_ROLE))
         enabled = item.checkState() == Qt.CheckState.Checked
 
-        def work(db: Database) -> list[str]:
+        def work(db: Database) -> Written[list[str]]:
             return set_policy(db, policies, policy_id, enabled)
 
         self.context.write(work, origin=self)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,7 +30,7 @@ from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.cases.case_detail import CaseDetailPane
 from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
 from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
@@ -110,15 +108,9 @@ class CasesTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableView()
-        self.table.setObjectName("case_table")
-        configure_table(self.table)
-        self.table.setModel(self.model)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = data_table("case_table", self.model, _COLUMN_WIDTHS, several=True)  # bulk actions
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
         # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
         # (the user may drag it back; the window remembers the order).
         header = self.table.horizontalHeader()

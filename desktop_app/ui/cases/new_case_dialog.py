@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QStackedWidget,
     QVBoxLayout,
@@ -25,13 +24,12 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import CHINA, Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform, ResponsibleParty
-from desktop_app.services.cases import NewCase, OpenedCase, open_case
+from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets.china_time import china_now_qt, china_time_edit, qt_to_moment
-from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.china_time import china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -113,14 +111,13 @@ class NewCaseDialog(QDialog):
         self.platform_case_no = QLineEdit()
         self.platform_case_no.setPlaceholderText(self.tr("平台上的售后/退款编号（可选）"))
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
-        self._opened_at = china_now_qt()
-        self.requested = china_time_edit(self._opened_at)
+        self.requested = china_time_edit()
         form.addRow(self.tr("买家申请时间"), self.requested)
         signed_row = QHBoxLayout()
         self.signed_known = QCheckBox(self.tr("已签收"))
         self.signed_at = china_time_edit()
         self.signed_date_only = QCheckBox(self.tr("只知道日期"))
-        self.signed_date = QDateEdit(self._opened_at.date())  # China's date, not the PC's
+        self.signed_date = QDateEdit(self.requested.started_at.date())  # China's date, not the PC's
         self.signed_date.setDisplayFormat("yyyy-MM-dd")
         self.signed_date.setCalendarPopup(True)
         for w in (self.signed_known, self.signed_at, self.signed_date, self.signed_date_only):
@@ -209,31 +206,11 @@ class NewCaseDialog(QDialog):
             compensation_fen=fen_or_none(self.compensation, self.tr("补偿金额")),
             responsible=ResponsibleParty(party) if party else None,
             platform_case_no=self.platform_case_no.text(), note=self.note.toPlainText(),
-            requested=self._requested(), signed=signed,
+            requested=self.requested.moment(), signed=signed,
             receiver=self.receiver.text().strip() or None if self._chosen is None else None,
             phone=self.phone.text().strip() or None if self._chosen is None else None,
         )
 
-    def _requested(self) -> Moment | None:
-        """Left at its default, the request is 'now', stamped exactly by the service."""
-        if abs(self.requested.dateTime().secsTo(self._opened_at)) < 60:
-            return None
-        return qt_to_moment(self.requested.dateTime())
-
     def submit(self) -> None:
-        try:
-            new = self.collect()
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
-            return
-        self.buttons.setEnabled(False)
-
-        def done(opened: OpenedCase) -> None:
-            self.created.emit(opened.case_id)
-            self.accept()
-
-        def failed(error: Exception) -> None:
-            self.buttons.setEnabled(True)
-            QMessageBox.warning(self, self.windowTitle(), describe_error(error))
-
-        self._context.write(lambda db: open_case(db, new), done, failed, origin=self)
+        submit_write(self, self.buttons, self._context, self.collect, open_case,
+                     lambda opened: self.created.emit(opened.case_id))

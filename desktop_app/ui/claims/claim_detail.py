@@ -35,6 +35,7 @@ from desktop_app.core.claims import (
 )
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.money import format_yuan
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.evidence_files import local_file
 from desktop_app.store.claim_rows import (
@@ -310,8 +311,8 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             return
         self._context.write(
             lambda db: claim_service.add_evidence(db, claim_id, paths),
-            on_success=lambda ids: self.message.emit(
-                self.tr("已为理赔 #%1 添加 %2 个证据文件").replace("%1", str(claim_id)).replace("%2", str(len(ids)))),
+            on_success=lambda added: self.message.emit(self.tr("已为理赔 #%1 添加 %2 个证据文件").replace(
+                "%1", str(claim_id)).replace("%2", str(len(added.value)))),
             on_failure=self._failed,
         origin=self,
         )
@@ -321,9 +322,11 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         if not ids:
             return
 
-        def work(db: Database) -> None:
+        def work(db: Database) -> OpChanges:
+            changes = OpChanges()
             for evidence_id in ids:
-                claim_service.remove_evidence(db, evidence_id)
+                changes |= claim_service.remove_evidence(db, evidence_id)
+            return changes
 
         self._context.write(work, on_failure=self._failed, origin=self)
 

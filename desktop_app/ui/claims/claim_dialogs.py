@@ -36,7 +36,7 @@ from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.services.claims import ClaimEdit
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_now_qt, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -86,8 +86,7 @@ class ClaimActionDialog(QDialog):
             form.addRow(self.tr("赔付方式"), self.channel)
         self.amount.setVisible(self._rule is not AmountRule.NONE)
         self.channel.setVisible(self._rule is not AmountRule.NONE)
-        self._opened_at = china_now_qt()
-        self.at = china_time_edit(self._opened_at)
+        self.at = china_time_edit()
         self.at.setObjectName("action_at")
         form.addRow(self.tr("发生时间"), self.at)
         self.follow_up = QDateEdit()
@@ -148,9 +147,7 @@ class ClaimActionDialog(QDialog):
 
     def moment(self) -> Moment | None:
         """None when the time was left alone: the service stamps the exact moment."""
-        if abs(self.at.dateTime().secsTo(self._opened_at)) < 60:
-            return None
-        return qt_to_moment(self.at.dateTime())
+        return self.at.moment()
 
     def follow_up_at(self) -> datetime | None:
         """The chosen follow-up (10:00 that day); None for finished claims."""

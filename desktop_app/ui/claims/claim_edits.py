@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.store.claim_rows import ClaimDetail
@@ -91,13 +92,14 @@ class ClaimEdits:
         def save() -> None:
             case_id, reship_case = dialog.case_id(), dialog.reship_case_id()
 
-            def work(db: Database) -> None:
-                claim_service.link_case(db, claim_id, case_id)
+            def work(db: Database) -> OpChanges:
+                changes = claim_service.link_case(db, claim_id, case_id)
                 if reship_case != old_reship_case:
                     if reship_case is None:
-                        claim_service.link_reship(db, claim_id, None)
+                        changes |= claim_service.link_reship(db, claim_id, None).changes
                     else:
-                        claim_service.link_reship_case(db, claim_id, reship_case)
+                        changes |= claim_service.link_reship_case(db, claim_id, reship_case).changes
+                return changes
 
             self._context.write(work, on_failure=self._failed, origin=self)
 

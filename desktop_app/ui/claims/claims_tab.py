@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -44,7 +42,7 @@ from desktop_app.store.claim_rows import (
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.claims.claim_detail import ClaimDetailPane
 from desktop_app.ui.claims.claim_table_model import ClaimTableModel
 from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
@@ -110,13 +108,7 @@ class ClaimsTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableView()
-        self.table.setObjectName("claim_table")
-        configure_table(self.table)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setModel(self.model)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = data_table("claim_table", self.model, _COLUMN_WIDTHS, several=True)
         left_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")

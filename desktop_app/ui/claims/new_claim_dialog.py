@@ -30,12 +30,11 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.services.claims import ChosenLine, ClaimDraft, NewClaim, draft_for_case, draft_for_order
 from desktop_app.services.claims import open_claim as open_claim_service
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -146,14 +145,10 @@ class NewClaimDialog(QDialog):
         self._load(lambda session: draft_for_order(session, order_id))
 
     def _load(self, build: Callable[[Session], ClaimDraft]) -> None:
-        def work(db: Database) -> ClaimDraft:
-            with db.reading() as session:
-                return build(session)
-
         def failed(error: Exception) -> None:
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.read(work, self._show_draft, failed)
+        self._context.look_up(build, self._show_draft, failed)
 
     def _show_draft(self, draft: ClaimDraft) -> None:
         self._draft = draft
@@ -257,19 +252,5 @@ class NewClaimDialog(QDialog):
         )
 
     def submit(self) -> None:
-        try:
-            new = self.collect()
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
-            return
-        self.buttons.setEnabled(False)
-
-        def done(claim_id: int) -> None:
-            self.created.emit(claim_id)
-            self.accept()
-
-        def failed(error: Exception) -> None:
-            self.buttons.setEnabled(True)
-            QMessageBox.warning(self, self.windowTitle(), describe_error(error))
-
-        self._context.write(lambda db: open_claim_service(db, new), done, failed, origin=self)
+        submit_write(self, self.buttons, self._context, self.collect, open_claim_service,
+                     lambda opened: self.created.emit(opened.claim_id))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderDetail, OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.orders.order_table_model import OrderTableModel
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
@@ -86,12 +85,7 @@ class OrdersTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableView()
-        self.table.setObjectName("order_table")
-        configure_table(self.table)
-        self.table.setModel(self.model)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = data_table("order_table", self.model, _COLUMN_WIDTHS)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("paid_at"), Qt.SortOrder.DescendingOrder)
         left_layout.addWidget(self.table)

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,29 +34,12 @@ from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import china_now_qt, qt_to_moment
+from desktop_app.ui.widgets.china_time import china_time_edit
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 
 
 def case_title(row: ReshipRow) -> str:
     return f"#{row.case_id} {labels.platform(row.platform)} {row.order_no} {row.receiver or ''}".rstrip()
-
-
-class _TimeField(QDateTimeEdit):
-    """A China-time field defaulting to now; `moment()` is None when left alone (the service stamps)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        self._opened_at: QDateTime = china_now_qt()
-        super().__init__(parent)
-        self.setTimeZone(self._opened_at.timeZone())  # before the value: shown in China time
-        self.setDateTime(self._opened_at)
-        self.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.setCalendarPopup(True)
-
-    def moment(self) -> Moment | None:
-        if abs(self.dateTime().secsTo(self._opened_at)) < 60:
-            return None
-        return qt_to_moment(self.dateTime())
 
 
 def _error_label() -> QLabel:
@@ -94,7 +76,7 @@ class DecisionDialog(QDialog):
         self.note.setFixedHeight(70)
         self.note.setPlaceholderText(self.tr("请写明原因") if note_required else self.tr("说明（可选）"))
         form.addRow(self.tr("备注"), self.note)
-        self.at = _TimeField()
+        self.at = china_time_edit()
         self.at.setObjectName("at")
         form.addRow(self.tr("时间"), self.at)
         layout.addLayout(form)
@@ -135,7 +117,7 @@ class ShipDialog(QDialog):
         self.tracking.setObjectName("tracking")
         self.tracking.setPlaceholderText(self.tr("运单号（扫码枪可直接扫入）"))
         form.addRow(self.tr("运单号"), self.tracking)
-        self.at = _TimeField()
+        self.at = china_time_edit()
         self.at.setObjectName("at")
         form.addRow(self.tr("发货时间"), self.at)
         self.note = QLineEdit()
@@ -280,7 +262,7 @@ class PromiseDialog(QDialog):
         for reason in REASONS_BY_KIND[CaseKind.RESHIP]:
             self.reason.addItem(labels.label(reason), reason.value)
         form.addRow(self.tr("原因"), self.reason)
-        self.at = _TimeField()
+        self.at = china_time_edit()
         self.at.setObjectName("at")
         form.addRow(self.tr("承诺时间"), self.at)
         self.note = QLineEdit()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.carriers import carrier_names
 from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_ship, check_bulk_ship
-from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
@@ -99,15 +98,11 @@ class PasteDialog(QDialog):
         generation = self._generation
         text, carrier = self.text.toPlainText(), self.carrier.currentText()
 
-        def work(db: Database) -> BulkShipReport:
-            with db.reading() as session:
-                return check_bulk_ship(session, text, carrier)
-
         def done(report: BulkShipReport) -> None:
             if generation == self._generation and not (self.report is not None and self.report.applied):
                 self._show(report)
 
-        self._context.read(work, done, self._failed)
+        self._context.look_up(lambda session: check_bulk_ship(session, text, carrier), done, self._failed)
 
     def apply(self) -> None:
         if self.report is not None and self.report.applied:

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.base_tab import BaseTab, configure_table
+from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_bulk import ReshipBulkDialog
 from desktop_app.ui.reships.reship_dialogs import (
@@ -113,14 +111,8 @@ class ReshipTab(ReshipPicking, BaseTab):
         bar.addWidget(self.show_shipped)
         outer.addLayout(bar)
 
-        self.table = QTableView()
-        self.table.setObjectName("reship_table")
-        configure_table(self.table)
         # Several rows at once: the picking list is printed for a morning's reships together.
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setModel(self.proxy)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = data_table("reship_table", self.proxy, _COLUMN_WIDTHS, several=True)
         self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
         outer.addWidget(self.table, 1)
         self.count_label = QLabel()

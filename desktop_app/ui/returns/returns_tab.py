@@ -33,7 +33,7 @@ from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
-from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import act_on_case
@@ -367,13 +367,14 @@ class ReturnsTab(BaseTab):
         if not case_ids or not paths:
             return
 
-        def work(db: Database) -> int:
+        def work(db: Database) -> Written[int]:
+            changes = OpChanges()
             for case_id in case_ids:
-                add_case_evidence(db, case_id, paths)
-            return len(paths)
+                changes |= add_case_evidence(db, case_id, paths).changes
+            return Written(len(paths), changes)
 
-        self.context.write(work, lambda n: self._say(
-            self.tr("已添加 %1 个文件到售后单 %2").replace("%1", str(n)).replace(
+        self.context.write(work, lambda added: self._say(
+            self.tr("已添加 %1 个文件到售后单 %2").replace("%1", str(added.value)).replace(
                 "%2", "、".join(f"#{i}" for i in case_ids))), self._failed, origin=self)
 
     # --- unmatched parcels and links ---------------------------------------------------------

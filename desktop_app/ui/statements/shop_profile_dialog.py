@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
 from desktop_app.store.case_queries import list_shops
@@ -206,8 +207,8 @@ class ShopProfileDialog(QDialog):
         profile, seal, shop_id = self.profile(), self._new_seal, self.shop_id
         self.buttons.setEnabled(False)
 
-        def done(stored: ShopProfile) -> None:
-            self.saved.emit(stored)
+        def done(stored: Written[ShopProfile]) -> None:
+            self.saved.emit(stored.value)
             self.accept()
 
         def failed(error: Exception) -> None:

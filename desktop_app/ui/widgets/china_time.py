@@ -17,15 +17,28 @@ def china_now_qt() -> QDateTime:
     return QDateTime.currentDateTime().toTimeZone(CHINA_ZONE)
 
 
-def china_time_edit(value: QDateTime | None = None) -> QDateTimeEdit:
-    """A date-time field in China time whatever the PC's time zone: the zone is set before the value
-    (set after, the field kept showing the PC's wall clock under a China-time label)."""
-    edit = QDateTimeEdit()
-    edit.setTimeZone(CHINA_ZONE)
-    edit.setDateTime(value if value is not None else china_now_qt())
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    edit.setCalendarPopup(True)
-    return edit
+class ChinaTimeEdit(QDateTimeEdit):
+    """A date-time field in China time whatever the PC's time zone, starting at `value` (now by
+    default); `moment()` is None while it is left (within a minute) at that start, so the service
+    stamps the exact moment of the write."""
+
+    def __init__(self, value: QDateTime | None = None) -> None:
+        super().__init__()
+        self.started_at = value if value is not None else china_now_qt()
+        # The zone before the value: set after, the field kept showing the PC's wall clock.
+        self.setTimeZone(CHINA_ZONE)
+        self.setDateTime(self.started_at)
+        self.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.setCalendarPopup(True)
+
+    def moment(self) -> Moment | None:
+        if abs(self.dateTime().secsTo(self.started_at)) < 60:
+            return None
+        return qt_to_moment(self.dateTime())
+
+
+def china_time_edit(value: QDateTime | None = None) -> ChinaTimeEdit:
+    return ChinaTimeEdit(value)
 
 
 def qt_to_moment(value: QDateTime) -> Moment:

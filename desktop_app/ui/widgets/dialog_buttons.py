@@ -1,10 +1,19 @@
-"""The 确定/取消 row every dialog ends with."""
+"""The 确定/取消 row every dialog ends with, and the OK of a dialog that records something."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QMessageBox, QWidget
+
+from desktop_app.core.errors import UserError
+from desktop_app.store.database import Database
+from desktop_app.ui.background import describe_error
+from desktop_app.ui.context import AppContext
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def add_ok_cancel(dialog: QDialog, layout: QLayout, on_ok: Callable[[], object],
@@ -18,3 +27,26 @@ def add_ok_cancel(dialog: QDialog, layout: QLayout, on_ok: Callable[[], object],
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     return buttons
+
+
+def submit_write(dialog: QDialog, buttons: QWidget, context: AppContext, collect: Callable[[], T],
+                 write: Callable[[Database, T], R], done: Callable[[R], None]) -> None:
+    """The OK of a dialog that records something: `collect` the form (a UserError is shown over the
+    dialog, which stays open), run `write` on the worker with the buttons off, then `done` with its
+    result and close; a failed write gives the buttons back and says why over the dialog."""
+    try:
+        value = collect()
+    except UserError as error:
+        QMessageBox.warning(dialog, dialog.windowTitle(), error.message)
+        return
+    buttons.setEnabled(False)
+
+    def finished(result: R) -> None:
+        done(result)
+        dialog.accept()
+
+    def failed(error: Exception) -> None:
+        buttons.setEnabled(True)
+        QMessageBox.warning(dialog, dialog.windowTitle(), describe_error(error))
+
+    context.write(lambda db: write(db, value), finished, failed, origin=dialog)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayo
 
 from desktop_app.core.money import format_yuan
 from desktop_app.store.case_queries import find_orders
-from desktop_app.store.database import Database
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
 from desktop_app.ui.context import AppContext
@@ -41,15 +40,11 @@ class OrderSearch(QObject):
             self.cleared.emit()
             return
 
-        def work(db: Database) -> list[OrderRow]:
-            with db.reading() as session:
-                return find_orders(session, query, limit=RESULT_LIMIT)
-
         def done(rows: list[OrderRow]) -> None:
             if generation == self._generation:
                 self.found.emit(rows)
 
-        self._context.read(work, done)
+        self._context.look_up(lambda session: find_orders(session, query, limit=RESULT_LIMIT), done)
 
 
 def order_line(row: OrderRow) -> str:
