@@ -71,11 +71,13 @@ assert tuple(OrderRecord.__dataclass_fields__)[:4] == ("key", "platform", "order
 
 @dataclass
 class UpsertCounts:
-    """What storing an order file did: orders inserted, updated, left unchanged."""
+    """What storing an order file did: orders inserted, updated, left unchanged, and the cases whose
+    copies of their order's facts (courier, goods) it rewrote."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    cases_updated: int = 0
 
 
 @dataclass(slots=True)

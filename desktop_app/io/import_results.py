@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.io.import_errors import RowError
 
 EXIT_OK = 0
@@ -29,6 +30,7 @@ class FileImportResult:
     companions: tuple[str, ...] = ()  # e.g. the ExportOrderDetailList file read with this list
     rows: int = 0  # data rows read
     unknown_layout: bool = False  # refused for its headers only: the user can map its columns
+    cases_updated: int = 0  # cases given their order's new courier or goods
 
     @property
     def stored(self) -> bool:
@@ -52,6 +54,8 @@ class ImportResult:
     cancelled: bool = False
     # Problems beside the files, e.g. a saved column mapping that could not be read and was skipped.
     warnings: tuple[str, ...] = ()
+    # What the import wrote, set by the import service once the files and their deadlines are stored.
+    changes: OpChanges = field(default_factory=OpChanges)
 
     @property
     def inserted(self) -> int:
@@ -68,6 +72,10 @@ class ImportResult:
     @property
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
+
+    @property
+    def cases_updated(self) -> int:
+        return sum(f.cases_updated for f in self.files)
 
     @property
     def refused(self) -> tuple[FileImportResult, ...]:

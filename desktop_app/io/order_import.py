@@ -247,6 +247,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
             file=name, platform=profile.platform.value, profile=profile.label,
             inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
             rejected=rejected, errors=tuple(errors), companions=companions, rows=assembler.rows_read,
+            cases_updated=counts.cases_updated,
         )
         yield ImportProgress(name, index, count, "done", assembler.rows_read, 1.0,
                              counts.inserted + counts.updated + counts.unchanged)

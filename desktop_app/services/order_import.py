@@ -10,11 +10,12 @@ good rows go in. `save_import_report` writes those errors to an xlsx the shop ow
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.op_changes import Area
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError
 from desktop_app.io.import_profiles import PLATFORM_CHOICES
@@ -25,7 +26,7 @@ from desktop_app.io.user_profiles import available_profiles
 from desktop_app.services import backups
 from desktop_app.services.deadlines import recompute_open_cases
 from desktop_app.services.stepwise import run_to_end
-from desktop_app.store.change_tracking import mark_changed
+from desktop_app.store.change_tracking import changes_in, mark_changed
 from desktop_app.store.database import Database
 from desktop_app.store.order_file_writes import order_file_writer
 
@@ -101,14 +102,16 @@ def _then_deadlines(db: Database, run: ImportRun, paths: Sequence[Path]) -> Impo
         backups.back_up(db.path, kind="import")
         backups.rotate(db.path)
     result = yield from run
+    changes = OpChanges()
     if result.inserted or result.updated:
         with db.transaction() as session:
-            # The orders went in on the import's own connection (io/order_import), beside the session.
-            mark_changed(session, Area.ORDERS)
+            # The orders went in on the import's own connection (store/order_file_writes), beside the session.
+            mark_changed(session, Area.ORDERS, *([Area.CASES] if result.cases_updated else []))
             recompute_open_cases(session)
+            changes = changes_in(session)
     if result.inserted + result.updated >= LARGE_WRITE_ORDERS:
         db.checkpoint()
-    return result
+    return replace(result, changes=changes)
 
 
 def import_files(db: Database, paths: Sequence[Path | str], platform: str = "auto",

@@ -282,15 +282,16 @@ class OrderUpserter:
         conn = self.conn
         conn.execute(self.sql.upsert, {"platform": batch.platform})
         if self.sql.copy_carrier is not None:
-            conn.execute(self.sql.copy_carrier)
+            self.counts.cases_updated += conn.execute(self.sql.copy_carrier).rowcount
         if batch.replace_items:
             conn.execute(self.sql.delete_replaced_items)
         if batch.items:
             conn.execute(self.sql.move_items)
             conn.execute(self.sql.item_stage.delete())
         if batch.replace_items:
-            for statement in self.sql.refresh_goods:
-                conn.execute(statement)
+            refresh_orders, refresh_cases = self.sql.refresh_goods
+            conn.execute(refresh_orders)
+            self.counts.cases_updated += conn.execute(refresh_cases).rowcount
         conn.execute(self.sql.stage.delete())
 
     def write(self, orders: OrderColumns | Sequence[OrderRecord]) -> None:

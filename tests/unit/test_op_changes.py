@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from order_files import PDD_HEADER, pdd_row, write_csv
 from sqlalchemy import select
 
 from desktop_app.core.case_costs import CaseCosts
@@ -40,6 +41,7 @@ from desktop_app.services.claims import (
     set_follow_up,
 )
 from desktop_app.services.order_campaign import set_order_campaign
+from desktop_app.services.order_import import import_files
 from desktop_app.services.playbooks import check_step, load_playbooks, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.reship_paste import bulk_ship
@@ -261,3 +263,13 @@ def test_bulk_actions_say_what_their_cases_changed(db: Database) -> None:
     outcome = check(db, lambda: act_on_cases(db, [*ids, 404], CaseAction.AGREE_RESHIP, author="测"))
     assert {Area.CASES, Area.RESHIPS, Area.DEADLINES} <= outcome.areas
     assert check(db, lambda: act_on_cases(db, [404], CaseAction.AGREE_RESHIP, author="测")) == OpChanges()
+
+
+def test_an_order_import_says_orders_and_the_cases_it_gave_their_order_facts(db: Database, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row("261101-000000000000002")])
+    assert Area.CASES not in check(db, lambda: import_files(db, [sheet]))  # no case of these orders
+    sheet = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row("261101-000000000000001")])
+    open_case(db, NewCase(Platform.PDD, "261101-000000000000001", CaseKind.REFUND_ONLY), author="测试")
+    written = check(db, lambda: import_files(db, [sheet]))  # the placeholder's case gets courier and goods
+    assert Area.ORDERS in written and Area.CASES in written
+    assert check(db, lambda: import_files(db, [sheet])) == OpChanges()  # the same file again: nothing
