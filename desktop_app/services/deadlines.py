@@ -12,10 +12,14 @@ When to recompute (the callers' side of the contract):
   `recompute_changed_rules` (only the platforms whose rules changed since the stored deadlines
   were computed; milliseconds when nothing changed). `recompute_all` forces every open case.
 
-Everything is bulk: one read for the cases, one for their milestone events, one for the stored
-deadlines (`store.deadline_rows`, which holds the SQL), then only the differences are written.
-Recomputing all open cases when nothing changed writes nothing. `next_due_*` is written without
-bumping the case's version.
+Everything is bulk: one read for the cases, one for their milestone events (`store.deadline_rows`,
+which holds the SQL); each case's computed deadlines are digested (`core.deadlines.deadline_digest`)
+and a case whose digest equals the one stored on its row (`cases.deadline_digest`, migration
+0009_engine) is done. Only for the others are the stored deadlines read and compared, and only the
+differences written, with the new digest. Recomputing all open cases when nothing changed reads no
+stored deadline and writes nothing. `next_due_*` and the digest are written without bumping the
+case's version. Whoever writes a case's platform deadlines, `next_due_*` or timer counts other than
+through this module must set its digest to NULL (unknown: compared in full next time).
 
 The rules in force and their fingerprints are `services.deadline_rules`; listing the stored deadlines
 is `store.deadline_lists`.

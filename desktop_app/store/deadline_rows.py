@@ -4,7 +4,8 @@ back (deadline rows, the case's `next_due_*` and its timer counts). `services.de
 engine from these and decides what changed; the SQL is here.
 
 Reads run on the session's DBAPI connection (`raw_reads.fetch_raw`): values as the driver returns
-them, all three sorted by case id so the caller walks them together. A large set of cases is read
+them, all three sorted by case id so the caller walks them together (the stored deadlines are read
+only for the cases whose digest differs: `read_stored`). A large set of cases is read
 in slices of consecutive open ids (`case_ranges`), which bounds the memory of a full recompute.
 
 How the reads are written matters on SQLite (measured on 100,000 open cases, 5 slices): the case

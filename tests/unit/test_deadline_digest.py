@@ -21,8 +21,9 @@ from desktop_app.store.models import AuditEvent, Case, Deadline, Order
 _ANSWER = ComputedDeadline("reship_answer", "答复", datetime(2026, 5, 6, 2, tzinfo=UTC),
                            datetime(2026, 5, 8, 2, tzinfo=UTC), "auto_agree", DeadlineStatus.OPEN, None, False,
                            None, None, 300)
-_SHIP = ComputedDeadline("reship_ship", "发货", datetime(2026, 5, 8, 2, tzinfo=UTC), datetime(2026, 5, 10, 2, tzinfo=UTC),
-                         "penalty", DeadlineStatus.MET, datetime(2026, 5, 9, 2, tzinfo=UTC), True)
+_SHIP = ComputedDeadline("reship_ship", "发货", datetime(2026, 5, 8, 2, tzinfo=UTC),
+                         datetime(2026, 5, 10, 2, tzinfo=UTC), "penalty", DeadlineStatus.MET,
+                         datetime(2026, 5, 9, 2, tzinfo=UTC), True)
 
 
 def test_the_digest_is_the_same_in_every_process() -> None:
