@@ -17,8 +17,8 @@ exercised. Then times:
 6. in a fresh process each, the first start after an engine change (every case recomputed, nothing
    written) and after a rule change of every pack (rows rewritten): time and peak memory.
 
-The floor printed beside the full recomputes: the same three reads (cases with their orders, milestone
-events, stored deadlines) through the same driver path, fetched and nothing else done with them.
+The floor printed beside the full recomputes: the reads of a recompute that finds nothing changed (cases
+with their orders, milestone events) through the same driver path, fetched and nothing else done with them.
 """
 
 from __future__ import annotations
@@ -128,11 +128,13 @@ def timed(label: str, rows: list[tuple[str, str, str]], work: Callable[[], Any],
 
 
 def floor(db: Database) -> int:
-    """The reads of a full recompute alone, slice by slice as it reads them: what no recompute can go below."""
+    """The reads of a full recompute that finds nothing changed, slice by slice as it reads them: the cases
+    and their events (the stored deadlines are read only for cases whose digest differs, migration
+    0009_engine). What no recompute can go below."""
     every_open = CaseSet()
     with db.reading() as session:
         return sum(len(fetch_raw(session, statement)) for bounds in case_ranges(session, every_open, 20_000)
-                   for statement in recompute_reads(every_open, bounds))
+                   for statement in recompute_reads(every_open, bounds)[:2])
 
 
 EVERY_PACK = (("taobao", "refund_intervention"), ("tmall", "refund_intervention"), ("pdd", "reship_promise"),

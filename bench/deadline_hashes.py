@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack
 from desktop_app.services.deadline_rules import RuleContext
@@ -114,6 +114,8 @@ def main() -> int:
             session.execute(text("DELETE FROM deadlines WHERE claim_id IS NULL"))
             session.execute(text("UPDATE cases SET next_due_at = NULL, next_due_name = NULL, met_timers = 0, "
                                  "missed_timers = 0, open_timers = 0, open_due_first = NULL, open_due_last = NULL"))
+            if "deadline_digest" in {c["name"] for c in inspect(session.connection()).get_columns("cases")}:
+                session.execute(text("UPDATE cases SET deadline_digest = NULL"))  # 0009_engine: rows unknown
         every = RuleContext(every_pack_edited(dict(context.packs)), context.calendar)
         for label, ctx in (("fresh fill", context), ("nothing changed", context), ("every pack edited", every),
                            ("back to the shipped packs", context)):

@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from hashlib import blake2b
+from marshal import dumps as _marshal
 from typing import NamedTuple
 
 from desktop_app.core.clock import CHINA
@@ -370,6 +372,21 @@ class _Engine:
                 timer.penalty, window.id if window is not None else None,
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
             ))
+
+
+_STATUS_CODES = {_OPEN: 0, _MET: 1, _MISSED: 2}
+
+
+def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
+    """A 64-bit digest (signed, as SQL's BIGINT holds it) of what the store keeps of these deadlines:
+    the timer, fields 1..7 and the amount, in order. The same deadlines give the same digest in every
+    process and on every platform (no per-process string hashing); different ones a different digest
+    but for a chance of 2**-64. Stored on the case with its rows, so a recompute that computes the
+    same digest knows the rows, `next_due_*` and timer counts are what it would write."""
+    codes = _STATUS_CODES
+    payload = [(d[0], d[1], d[2].timestamp(), d[3].timestamp(), d[4], codes[d[5]],
+                None if d[6] is None else d[6].timestamp(), d[7], d[10]) for d in deadlines]
+    return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
 
 
 def _moments(event_at: datetime, keyed: frozenset[str], history: History) -> list[datetime]:

@@ -12,10 +12,14 @@ When to recompute (the callers' side of the contract):
   `recompute_changed_rules` (only the platforms whose rules changed since the stored deadlines
   were computed; milliseconds when nothing changed). `recompute_all` forces every open case.
 
-Everything is bulk: one read for the cases, one for their milestone events, one for the stored
-deadlines (`store.deadline_rows`, which holds the SQL), then only the differences are written.
-Recomputing all open cases when nothing changed writes nothing. `next_due_*` is written without
-bumping the case's version.
+Everything is bulk: one read for the cases, one for their milestone events (`store.deadline_rows`,
+which holds the SQL); each case's computed deadlines are digested (`core.deadlines.deadline_digest`)
+and a case whose digest equals the one stored on its row (`cases.deadline_digest`, migration
+0009_engine) is done. Only for the others are the stored deadlines read and compared, and only the
+differences written, with the new digest. Recomputing all open cases when nothing changed reads no
+stored deadline and writes nothing. `next_due_*` and the digest are written without bumping the
+case's version. Whoever writes a case's platform deadlines, `next_due_*` or timer counts other than
+through this module must set its digest to NULL (unknown: compared in full next time).
 
 The rules in force and their fingerprints are `services.deadline_rules`; listing the stored deadlines
 is `store.deadline_lists`.
@@ -29,7 +33,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, deadline_digest
 from desktop_app.core.errors import NotFound
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
@@ -44,6 +48,7 @@ from desktop_app.store.deadline_rows import (
     chunks,
     open_platforms,
     read_for_recompute,
+    read_stored,
     write_changes,
 )
 from desktop_app.store.raw_reads import stored_time
@@ -141,23 +146,22 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext)
 
 
 def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | None, context: RuleContext) -> int:
-    cases, events, rows = read_for_recompute(session, selection, bounds)
+    cases, events = read_for_recompute(session, selection, bounds)
     if not cases:
         return 0
-    # The three reads come sorted by case id: each case takes its run of events and of stored rows
-    # as the walk reaches it (no per-slice dictionaries of every event and every stored row).
-    event_count, row_count = len(events), len(rows)
-    e = r = 0
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    case_updates: list[dict[str, Any]] = []
-    stale: list[int] = []
+    # The two reads come sorted by case id: each case takes its run of events as the walk reaches it
+    # (no per-slice dictionary of every event).
+    event_count = len(events)
+    e = 0
+    # Cases whose computed deadlines differ from what their digest says is stored (or whose digest is
+    # unknown): (case id, computed, digest, next_due_at, next_due_name, timer facts), in id order.
+    pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tuple[Any, ...]]] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
          next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen,
-         campaign, *facts) in cases:
+         campaign, stored_digest, *facts) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -196,6 +200,25 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
                 calendar=calendar, paid_fen=paid_fen, campaign=campaign,
             )
+        digest = deadline_digest(computed)
+        if digest != stored_digest:
+            pending.append((case_id, computed, digest, next_due_at, next_due_name, facts))
+    if pending:
+        write_changes(session, _changes(pending, read_stored(session, selection, (pending[0][0], pending[-1][0]))))
+    return len(cases)
+
+
+def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tuple[Any, ...]]],
+             rows: list[Any]) -> DeadlineChanges:
+    """What to write for the pending cases, given their stored rows (sorted by case id, like them)."""
+    row_count = len(rows)
+    r = 0
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    case_updates: list[dict[str, Any]] = []
+    digests: list[dict[str, Any]] = []
+    stale: list[int] = []
+    for case_id, computed, digest, next_due_at, next_due_name, facts in pending:
         # The case's stored rows by timer; a second row of one timer is a duplicate to delete.
         stored: dict[str, Any] = {}
         while r < row_count and rows[r][1] < case_id:
@@ -221,17 +244,19 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
         if stored:
             stale.extend(row[0] for row in stored.values())
         # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
-        # (store/case_facts.py), written together in one row update when either changed.
+        # (store/case_facts.py), written together with the digest in one row update when either
+        # changed; else the digest alone (it differs, or the case would not be pending), which leaves
+        # the indexes on the other columns alone.
         due, name = (None, None) if first is None else (first.due_at, first.name)
         counted = timer_facts((d.status.value, d.due_at) for d in computed)
         if (next_due_name != name or (due is None) != (next_due_at is None)
                 or (due is not None and stored_time(next_due_at) != due)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
             case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
-                                 **dict(zip(TIMER_FACTS, counted, strict=True))})
-
-    write_changes(session, DeadlineChanges(stale, updates, inserts, case_updates))
-    return len(cases)
+                                 **dict(zip(TIMER_FACTS, counted, strict=True)), "deadline_digest": digest})
+        else:
+            digests.append({"id": case_id, "deadline_digest": digest})
+    return DeadlineChanges(stale, updates, inserts, case_updates, digests)
 
 
 def _differs(row: Any, d: ComputedDeadline) -> bool:

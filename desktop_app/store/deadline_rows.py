@@ -4,7 +4,8 @@ back (deadline rows, the case's `next_due_*` and its timer counts). `services.de
 engine from these and decides what changed; the SQL is here.
 
 Reads run on the session's DBAPI connection (`raw_reads.fetch_raw`): values as the driver returns
-them, all three sorted by case id so the caller walks them together. A large set of cases is read
+them, all three sorted by case id so the caller walks them together (the stored deadlines are read
+only for the cases whose digest differs: `read_stored`). A large set of cases is read
 in slices of consecutive open ids (`case_ranges`), which bounds the memory of a full recompute.
 
 How the reads are written matters on SQLite (measured on 100,000 open cases, 5 slices): the case
@@ -99,7 +100,8 @@ def recompute_reads(cases: CaseSet,
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen, _ORDERS.c.campaign, *(_CASES.c[name] for name in TIMER_FACTS),
+            _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.deadline_digest,
+            *(_CASES.c[name] for name in TIMER_FACTS),
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))
         .where(condition)
@@ -120,14 +122,20 @@ def recompute_reads(cases: CaseSet,
 
 
 def read_for_recompute(session: Session, cases: CaseSet,
-                       bounds: tuple[int, int] | None = None) -> tuple[list[Any], list[Any], list[Any]]:
-    """The rows of `recompute_reads`, as the driver returns them (no events or deadlines read when no
-    case matched)."""
-    read_cases, read_events, read_deadlines = recompute_reads(cases, bounds)
+                       bounds: tuple[int, int] | None = None) -> tuple[list[Any], list[Any]]:
+    """The cases and events of `recompute_reads`, as the driver returns them (no events read when no
+    case matched). Their stored deadlines are read afterwards, for the cases whose computed deadlines
+    differ from what the case's digest says is stored (`read_stored`)."""
+    read_cases, read_events, _ = recompute_reads(cases, bounds)
     found = fetch_raw(session, read_cases)
     if not found:
-        return [], [], []
-    return found, fetch_raw(session, read_events), fetch_raw(session, read_deadlines)
+        return [], []
+    return found, fetch_raw(session, read_events)
+
+
+def read_stored(session: Session, cases: CaseSet, bounds: tuple[int, int]) -> list[Any]:
+    """The stored platform deadlines of `recompute_reads` of these cases between these ids."""
+    return fetch_raw(session, recompute_reads(cases, bounds)[2])
 
 
 def setting_text(session: Session, key: str) -> str | None:
@@ -153,12 +161,14 @@ def open_platforms(session: Session) -> list[str]:
 @dataclass
 class DeadlineChanges:
     """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, and the cases' `next_due_*` with their `TIMER_FACTS` (by id)."""
+    inserted, the cases' `next_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
+    digests of cases whose other columns stay as they are."""
 
     stale: list[int]
     updates: list[dict[str, Any]]
     inserts: list[dict[str, Any]]
     case_updates: list[dict[str, Any]]
+    digests: list[dict[str, Any]]
 
 
 def write_changes(session: Session, changes: DeadlineChanges) -> None:
@@ -174,6 +184,9 @@ def write_changes(session: Session, changes: DeadlineChanges) -> None:
         # someone else".
         update_rows(session, Case, "id", changes.case_updates)
         _refresh_identity_map(session, changes.case_updates)
+    if changes.digests:
+        update_rows(session, Case, "id", changes.digests)
+        _refresh_identity_map(session, changes.digests)
     if stale or changes.updates or changes.inserts:
         _expire_loaded_deadlines(session)
 

@@ -292,6 +292,10 @@ class Case(Base):
     open_timers: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     open_due_first: Mapped[datetime | None] = mapped_column(UtcDateTime)
     open_due_last: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The deadline engine's digest of the case's platform deadlines as last written with the columns
+    # above (migration 0009_engine): a recompute whose result has the same digest skips the case.
+    # NULL = unknown. Whoever writes those rows or columns otherwise must set it to NULL.
+    deadline_digest: Mapped[int | None] = mapped_column(BigInteger)
     resolve_seconds: Mapped[int | None] = mapped_column(Integer)
     carrier: Mapped[str | None] = mapped_column(String(60))
     goods: Mapped[str | None] = mapped_column(Text)  # its order's `goods` (migration 0008_dash)
