@@ -171,7 +171,7 @@ def child_first_start(db_path: Path, change: str) -> dict[str, float]:
     context = RuleContext.load()
     if change == "rules":
         context = RuleContext(every_pack_edited(dict(context.packs)), context.calendar)
-    count = recompute_changed_rules(db, context)
+    count = recompute_changed_rules(db, context).value
     result = {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "cases": count,
               "peak_mb": own_peak_mb()}
     if change == "rules":
@@ -223,7 +223,7 @@ def run(db_path: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
     calendar = RuleContext.load().calendar
     context = RuleContext(packs, calendar)
 
-    timed("recompute_all, first run (every row inserted)", rows, lambda: recompute_all(db, context),
+    timed("recompute_all, first run (every row inserted)", rows, lambda: recompute_all(db, context).value,
           "{result:,} cases")
     with db.reading() as session:
         stored = session.scalar(select(func.count()).select_from(Deadline))
@@ -231,23 +231,23 @@ def run(db_path: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
     rows.append(("  deadlines stored / open", "", f"{stored:,} / {open_count:,} ({event_count:,} events)"))
     timed("floor: the recompute's reads alone (fetched, nothing computed)", rows, lambda: floor(db),
           "{result:,} rows", repeat=args.repeat)
-    timed("recompute_all, nothing changed (nothing written)", rows, lambda: recompute_all(db, context),
+    timed("recompute_all, nothing changed (nothing written)", rows, lambda: recompute_all(db, context).value,
           "{result:,} cases", repeat=args.repeat)
-    timed("recompute_all incl. RuleContext.load()", rows, lambda: recompute_all(db), "{result:,} cases")
-    timed("recompute_changed_rules, nothing changed", rows, lambda: recompute_changed_rules(db, context),
+    timed("recompute_all incl. RuleContext.load()", rows, lambda: recompute_all(db).value, "{result:,} cases")
+    timed("recompute_changed_rules, nothing changed", rows, lambda: recompute_changed_rules(db, context).value,
           "{result:,} cases recomputed", repeat=args.repeat)
     one = RuleContext(edited(packs, "douyin", "reship_ship", 72), calendar)
     timed("recompute_changed_rules after editing 1 抖店 timer", rows,
-          lambda: recompute_changed_rules(db, one), "{result:,} cases recomputed")
-    timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context), "{result:,} cases")
-    timed("recompute_all after editing 1 抖店 timer", rows, lambda: recompute_all(db, one), "{result:,} cases")
+          lambda: recompute_changed_rules(db, one).value, "{result:,} cases recomputed")
+    timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context).value, "{result:,} cases")
+    timed("recompute_all after editing 1 抖店 timer", rows, lambda: recompute_all(db, one).value, "{result:,} cases")
     every = RuleContext(every_pack_edited(packs), calendar)
 
     # Rows rewritten both ways: each pass is the "rows change" case.
     for _ in range(max(1, args.repeat // 2)):
-        timed("recompute_all after editing a timer of every pack", rows, lambda: recompute_all(db, every),
+        timed("recompute_all after editing a timer of every pack", rows, lambda: recompute_all(db, every).value,
               "{result:,} cases")
-        timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context), "{result:,} cases")
+        timed("recompute_all back to the shipped packs", rows, lambda: recompute_all(db, context).value, "{result:,} cases")
 
     def one_case_events() -> int:
         # What each recorded case event costs: one case recomputed inside the caller's transaction.

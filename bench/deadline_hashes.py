@@ -120,7 +120,7 @@ def main() -> int:
         for label, ctx in (("fresh fill", context), ("nothing changed", context), ("every pack edited", every),
                            ("back to the shipped packs", context)):
             start = time.process_time()
-            count = recompute_all(db, ctx, include_closed=args.vary)
+            count = recompute_all(db, ctx, include_closed=args.vary).value
             print(f"{label:26} {count:,} cases  {digest(db)}  (cpu {time.process_time() - start:.2f} s)", flush=True)
         db.close()
     return 0

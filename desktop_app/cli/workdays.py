@@ -84,7 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise CommandError(f"读不了文件 {path}：{exc.strerror}") from None
     years = import_years(text, source=str(path))
     with opened_ledger(args) as db:
-        count = recompute_changed_rules(db)
+        count = recompute_changed_rules(db).value
     listed = "、".join(str(y) for y in years)
     sys.stdout.write(f"已导入 {listed} 年的节假日安排（{user_schedule_path()}），重新计算了 {count} 个售后单的时限。\n")
     return 0

@@ -35,9 +35,11 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, deadline_digest
 from desktop_app.core.errors import NotFound
+from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
 from desktop_app.store.case_facts import timer_facts
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import (
     TIMER_FACTS,
@@ -96,24 +98,25 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
     return count
 
 
-def recompute_all(db: Database, context: RuleContext | None = None, include_closed: bool = False) -> int:
-    """Recompute every open case in one transaction of its own; returns the number of cases.
+def recompute_all(db: Database, context: RuleContext | None = None, include_closed: bool = False) -> Written[int]:
+    """Recompute every open case in one transaction of its own; its value is the number of cases.
 
     Use after a change the rule fingerprint cannot see, or from a "重新计算全部时限" command;
     after pack edits and at start-up `recompute_changed_rules` does the same work for less.
     """
     with db.transaction() as session:
-        return recompute_open_cases(session, context, include_closed)
+        count = recompute_open_cases(session, context, include_closed)
+        return Written(count, changes_in(session))
 
 
-def recompute_changed_rules(db: Database, context: RuleContext | None = None) -> int:
+def recompute_changed_rules(db: Database, context: RuleContext | None = None) -> Written[int]:
     """Recompute the open cases whose platform's rules changed since they were last computed.
 
     Rules = the resolved pack, the working-day overrides, the official holiday schedule and the
     engine's revision. Every case event recomputes its case at once (`recompute_case`), so only a
     rule change can leave stored deadlines stale; with 100,000 open cases a full recompute takes
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
-    Returns the number of cases recomputed.
+    Its value is the number of cases recomputed.
     """
     ctx = context or RuleContext.load()
     with db.transaction() as session:
@@ -121,7 +124,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         current = rule_fingerprints(ctx)
         changed = {pack_id for pack_id, digest in current.items() if known.get(pack_id) != digest}
         if not changed:
-            return 0
+            return Written(0, OpChanges())
         platforms = open_platforms(session)
         stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
         count = 0
@@ -132,7 +135,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
                                          ctx)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
-        return count
+        return Written(count, changes_in(session))
 
 
 _OPEN = DeadlineStatus.OPEN

@@ -96,7 +96,7 @@ def test_a_moved_due_time_is_announced_again(qtbot: QtBot, ledger: Ledger) -> No
     # The shop edits the 抖店 pack: 50 h to answer. The deadline moves to 16:00, still within 4 h.
     text = read_pack_text("douyin").replace("duration = { hours = 48 }", "duration = { hours = 50 }", 1)
     save_user_pack_text("douyin", text)
-    assert recompute_changed_rules(ledger.db) == 1
+    assert recompute_changed_rules(ledger.db).value == 1
     with qtbot.waitSignal(notifier.due_soon, timeout=5000) as blocker:
         notifier.check_now()
     ledger.idle(qtbot)

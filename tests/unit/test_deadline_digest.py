@@ -88,18 +88,18 @@ def test_a_case_whose_digest_matches_is_skipped_and_an_unknown_digest_compares_i
     # (this is the contract: whoever writes these rows otherwise sets the digest to NULL).
     with db.transaction() as s:
         s.execute(update(Deadline).where(Deadline.case_id == case_id).values(name="改过"))
-    assert recompute_all(db) == 1
+    assert recompute_all(db).value == 1
     assert _names(db, case_id) == ["改过", "改过"]
     # Digest unknown: the rows are compared and repaired, and the digest written again.
     with db.transaction() as s:
         s.execute(update(Case).where(Case.id == case_id).values(deadline_digest=None))
-    assert recompute_all(db) == 1
+    assert recompute_all(db).value == 1
     assert _names(db, case_id) == names
     assert _digest_and_next(db, case_id) == (digest, next_name, 2)
     # Unknown digest, rows already right (a ledger just migrated): only the digest is written.
     with db.transaction() as s:
         s.execute(update(Case).where(Case.id == case_id).values(deadline_digest=None))
-    assert recompute_all(db) == 1
+    assert recompute_all(db).value == 1
     assert _digest_and_next(db, case_id) == (digest, next_name, 2)
 
 

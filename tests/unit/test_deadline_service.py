@@ -180,7 +180,7 @@ def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
     save_user_pack("douyin", data)
-    assert recompute_all(db) == 1
+    assert recompute_all(db).value == 1
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
     assert next_due(db, case_id)[0] == at("2026-05-07 10:00")
     reset_user_pack("douyin")
@@ -195,9 +195,9 @@ def test_recompute_all_leaves_closed_cases_alone_unless_asked(db: Database) -> N
         for case_id in (open_id, closed_id):
             s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
                              milestone="requested", at=at("2026-05-06 10:00")))
-    assert recompute_all(db) == 1
+    assert recompute_all(db).value == 1
     assert stored(db, closed_id) == {}
-    assert recompute_all(db, include_closed=True) == 2
+    assert recompute_all(db, include_closed=True).value == 2
     assert stored(db, closed_id)["reship_answer"].status == "met"
 
 
@@ -390,25 +390,25 @@ def test_recompute_changed_rules_touches_only_the_edited_platform(db: Database) 
     pdd = add_case(db, "pdd", "reship", "missing_item", "PDD-R1")
     add_event(db, douyin, "requested", at("2026-05-06 10:00"))
     add_event(db, pdd, "reship_agreed", at("2026-09-30 10:00"))
-    assert recompute_changed_rules(db) == 2  # never recorded: everything is recomputed once
-    assert recompute_changed_rules(db) == 0
+    assert recompute_changed_rules(db).value == 2  # never recorded: everything is recomputed once
+    assert recompute_changed_rules(db).value == 0
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
     save_user_pack("douyin", data)
-    assert recompute_changed_rules(db) == 1
+    assert recompute_changed_rules(db).value == 1
     assert stored(db, douyin)["reship_answer"].due_at == at("2026-05-07 10:00")
-    assert recompute_changed_rules(db) == 0
+    assert recompute_changed_rules(db).value == 0
     # The shop's own calendar changes every pack's working days.
     save_workday_overrides(WorkdayOverrides(extra_holidays=frozenset({at("2026-10-08").date()})))
-    assert recompute_changed_rules(db) == 2
+    assert recompute_changed_rules(db).value == 2
     assert stored(db, pdd)["reship_promise"].due_at == at("2026-10-12 10:00")
 
 
 def test_recompute_all_records_the_rules_too(db: Database) -> None:
     case_id = add_case(db, "jd", "reship", "missing_item", "JD-R1")
     add_event(db, case_id, "reship_agreed", at("2026-09-30 10:00"))
-    assert recompute_all(db) == 1
-    assert recompute_changed_rules(db) == 0
+    assert recompute_all(db).value == 1
+    assert recompute_changed_rules(db).value == 0
 
 
 def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:

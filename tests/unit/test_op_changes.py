@@ -40,6 +40,7 @@ from desktop_app.services.claims import (
     remove_evidence,
     set_follow_up,
 )
+from desktop_app.services.deadlines import recompute_all, recompute_changed_rules
 from desktop_app.services.order_campaign import set_order_campaign
 from desktop_app.services.order_import import import_files
 from desktop_app.services.playbooks import check_step, load_playbooks, load_policies, set_policy
@@ -273,3 +274,10 @@ def test_an_order_import_says_orders_and_the_cases_it_gave_their_order_facts(db:
     written = check(db, lambda: import_files(db, [sheet]))  # the placeholder's case gets courier and goods
     assert Area.ORDERS in written and Area.CASES in written
     assert check(db, lambda: import_files(db, [sheet])) == OpChanges()  # the same file again: nothing
+
+
+def test_recomputes_say_what_they_rewrote_and_nothing_when_nothing_changed(db: Database) -> None:
+    reship_case(db, "DY-R")
+    check(db, lambda: recompute_all(db))  # (may store digests the case event did not)
+    assert check(db, lambda: recompute_all(db)) == OpChanges()
+    assert check(db, lambda: recompute_changed_rules(db)) == OpChanges()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserError
+from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import PACK_NAMES, RulePackError, platform_of_pack
 from desktop_app.io.rule_pack_files import (
     has_user_pack,
@@ -292,12 +293,13 @@ class RulesDialog(QDialog):
             return
         text = self.editor.toPlainText()
 
-        def work(db: Database) -> tuple[Path, int]:
+        def work(db: Database) -> Written[tuple[Path, int]]:
             path = save_user_pack_text(name, text)
-            return path, recompute_changed_rules(db)
+            recomputed = recompute_changed_rules(db)
+            return Written((path, recomputed.value), recomputed.changes)
 
-        def done(result: tuple[Path, int]) -> None:
-            path, cases = result
+        def done(result: Written[tuple[Path, int]]) -> None:
+            path, cases = result.value
             self._texts[name] = text
             self._drafts.pop(name, None)
             self._after_write(name, self.tr("已保存到 %1；已按新规则重新计算 %2 张售后单的时限").replace(
@@ -334,12 +336,13 @@ class RulesDialog(QDialog):
         if self._busy:
             return
 
-        def work(db: Database) -> tuple[bool, int]:
+        def work(db: Database) -> Written[tuple[bool, int]]:
             removed = reset_user_pack(name)
-            return removed, recompute_changed_rules(db)
+            recomputed = recompute_changed_rules(db)
+            return Written((removed, recomputed.value), recomputed.changes)
 
-        def done(result: tuple[bool, int]) -> None:
-            _removed, cases = result
+        def done(result: Written[tuple[bool, int]]) -> None:
+            _removed, cases = result.value
             self._drafts.pop(name, None)
             self._texts.pop(name, None)
             message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(cases))

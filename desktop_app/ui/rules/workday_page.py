@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.rule_pack_files import load_workday_overrides, save_workday_overrides
@@ -154,12 +155,13 @@ class WorkdayPage(QWidget):
         if overrides is None or self._is_busy():
             return
 
-        def work(db: Database) -> tuple[Path, int]:
+        def work(db: Database) -> Written[tuple[Path, int]]:
             path = save_workday_overrides(overrides)
-            return path, recompute_changed_rules(db)
+            recomputed = recompute_changed_rules(db)
+            return Written((path, recomputed.value), recomputed.changes)
 
-        def done(result: tuple[Path, int]) -> None:
-            path, cases = result
+        def done(result: Written[tuple[Path, int]]) -> None:
+            path, cases = result.value
             self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
             self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
             self.workday_status.setText(self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
