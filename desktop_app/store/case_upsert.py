@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,6 +27,42 @@ from desktop_app.store.raw_reads import fetch_raw
 _CASES = Case.__table__
 # Shorter runs of consecutive ids stay in IN lists: a range's statements cost more than a short list.
 SHORTEST_SPAN = 1_000
+# The dashboard's covering indexes: each holds a dozen or more of a case's columns, so every new case
+# writes most of its row into each of them again, and the recompute's timer facts move it in
+# `ix_cases_report` once more. A file that brings many new cases against those stored builds them
+# afresh after its writes instead (see `wide_indexes_set_aside`).
+WIDE_INDEXES = ("ix_cases_report", "ix_cases_goods")
+# Set aside when the new cases are at least this share of the cases already stored: building an
+# index anew costs in proportion to all the cases, keeping it up to date per new case (measured).
+SET_ASIDE_SHARE = 0.5
+
+
+@contextmanager
+def wide_indexes_set_aside(session: Session, new_cases: int) -> Iterator[None]:
+    """On SQLite, when `new_cases` is a large share of the stored cases, drop the cases table's wide
+    covering indexes for the block and create them again, as they were, at its end. Inside the
+    import's transaction: a cancel or a failure rolls the drop back with everything else. Other
+    databases keep them (dropping one there would lock other seats out of the table)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or new_cases == 0:
+        yield
+        return
+    stored = session.execute(select(func.count()).select_from(_CASES)).scalar_one()
+    if new_cases < stored * SET_ASIDE_SHARE:
+        yield
+        return
+    cursor = connection.connection.cursor()
+    try:
+        marks = ", ".join("?" for _ in WIDE_INDEXES)
+        definitions = cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' "
+                                     f"AND name IN ({marks})", WIDE_INDEXES).fetchall()
+        for name, _sql in definitions:
+            cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in definitions:
+            cursor.execute(sql)
+    finally:
+        cursor.close()
 
 
 def insert_new_cases(session: Session, rows: Sequence[Mapping[str, Any]],
