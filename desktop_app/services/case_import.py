@@ -40,7 +40,7 @@ from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
-from desktop_app.store.case_upsert import case_id_spans, insert_new_cases, wide_indexes_set_aside
+from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -129,7 +129,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         fresh = {key: record for key, record in records.items() if key not in facts}
-        with wide_indexes_set_aside(session, len(fresh)):
+        with indexes_set_aside(session, len(fresh)):
             orders, carriers = _order_ids(session, list(fresh.values()))
             outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
             check_cancel()
