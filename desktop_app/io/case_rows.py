@@ -9,13 +9,13 @@ A file that is no after-sales export is refused whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.case_intake import CaseRecord, StatusTarget, reason_for
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.case_intake import CaseRecord, reason_for
+from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
     best_profile,
@@ -120,34 +120,13 @@ _CONVERTERS = {
 }
 
 
-# Distinct cells of one text column remembered (a file repeats a few dozen types, states, reasons,
-# titles); a column of unique texts starts its memory afresh when it is full.
-_TEXT_MEMORY = 4_096
-
-
-def _remembering(convert: Callable[[object], str | None]) -> Callable[[object], str | None]:
-    """`CellCleaner.text` for one column, each distinct string cell cleaned once (a string's cleaned
-    text depends on the string alone)."""
-    memory: dict[str, str | None] = {}
-
-    def text(value: object) -> str | None:
-        if value.__class__ is not str:
-            return convert(value)
-        found = memory.get(value, memory)  # type: ignore[call-overload]
-        if found is memory:
-            if len(memory) >= _TEXT_MEMORY:
-                memory.clear()
-            found = memory[value] = convert(value)  # type: ignore[index]
-        return found  # type: ignore[return-value]
-    return text
-
-
 class _RowReader:
     """The file's mapped columns, each with its cleaner, read from one row in a single pass."""
 
     def __init__(self, columns: dict[str, tuple[int, str]]) -> None:
         self.headers = {name: header for name, (_index, header) in columns.items()}
-        self.specs = [(name, index, header, _converter(name)) for name, (index, header) in columns.items()]
+        self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
+                      for name, (index, header) in columns.items()]
 
     def values(self, cells: Sequence[object]) -> dict[str, Any]:
         width = len(cells)
@@ -161,12 +140,6 @@ class _RowReader:
 
     def header(self, name: str) -> str:
         return self.headers.get(name, name)
-
-
-def _converter(name: str) -> Callable[[object], Any]:
-    method = _CONVERTERS.get(name, "text")
-    convert: Callable[[object], Any] = getattr(_CLEANER, method)
-    return _remembering(convert) if method == "text" else convert
 
 
 def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> None:
@@ -184,36 +157,22 @@ def _logistics(text: str | None) -> tuple[str | None, str | None]:
     return carrier, number
 
 
-class _Lookups:
-    """The profile's tables for one file's cells, each distinct wording looked up once (a file repeats
-    a few dozen types, states and reasons): reason words → reason, type → kind, state → target."""
+class _Reasons:
+    """Reason words → reason, each distinct wording looked up once (a file repeats a few dozen)."""
 
-    def __init__(self, profile: CaseProfile) -> None:
-        self.profile = profile
+    def __init__(self) -> None:
         self.rules = reason_rules()
-        self.reasons: dict[str | None, CaseReason] = {}
-        self.kinds: dict[str, CaseKind | None] = {}
-        self.targets: dict[str, StatusTarget | None] = {}
+        self.known: dict[str | None, CaseReason] = {}
 
-    def reason(self, text: str | None) -> CaseReason:
-        found = self.reasons.get(text)
+    def __call__(self, text: str | None) -> CaseReason:
+        found = self.known.get(text)
         if found is None:
-            found = self.reasons[text] = reason_for(text, self.rules)
+            found = self.known[text] = reason_for(text, self.rules)
         return found
-
-    def kind(self, text: str) -> CaseKind | None:
-        if text not in self.kinds:
-            self.kinds[text] = self.profile.kind_of(text.replace(" ", ""))
-        return self.kinds[text]
-
-    def target(self, text: str) -> StatusTarget | None:
-        if text not in self.targets:
-            self.targets[text] = self.profile.target_of(text)
-        return self.targets[text]
 
 
 def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CaseProfile, platform: Platform,
-            lookups: _Lookups, warnings: list[str]) -> CaseRecord:
+            reasons: _Reasons, warnings: list[str]) -> CaseRecord:
     case_no: str | None = v.get("case_no")
     if case_no is None:
         raise _RowFailed(reader.header("case_no"), "缺少售后单号")
@@ -225,13 +184,13 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
         raise _RowFailed(reader.header("order_no"), "缺少订单号")
     _bounded(reader, "order_no", order_no, _MAX["order_no"])
     joined = "/".join(p for p in (v.get("kind"), v.get("refund_scope")) if p)
-    kind = lookups.kind(joined) if joined else None
+    kind = profile.kind_of(joined.replace(" ", "")) if joined else None
     if kind is None:
         raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{joined or '（空）'}”（可在售后导出格式文件 "
                                                 f"{profile.source.name} 的 [kinds] 中添加）")
     status_text: str | None = v.get("status")
     _bounded(reader, "status", status_text, _MAX["platform_status"])
-    target = lookups.target(status_text) if status_text else None
+    target = profile.target_of(status_text) if status_text else None
     if target is None:
         warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{status_text or '（空）'}”，"
                         "新建的售后单按“待处理”记录，已有的保持不变"
@@ -247,7 +206,7 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     intervention = v.get("intervention")
     return CaseRecord(
         row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,
-        reason=lookups.reason(reason_text), platform_reason=reason_text, platform_status=status_text, target=target,
+        reason=reasons(reason_text), platform_reason=reason_text, platform_status=status_text, target=target,
         escalated=bool(intervention) and status_key(str(intervention)) in profile.escalated,
         amount_fen=v.get("amount"), requested_at=v.get("requested_at"), finished_at=v.get("finished_at"),
         platform_due_at=v.get("platform_due_at"), return_carrier=carrier, return_tracking_no=tracking,
@@ -292,7 +251,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
                 break
     reader = _RowReader(columns)
-    lookups = _Lookups(profile)
+    reasons = _Reasons()
     seen: dict[str, int] = {}
     for number, cells in rows:
         if _skipped(cells):
@@ -303,7 +262,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
                 result.rows -= 1  # a footer line (导出时间 …), not a request
                 continue
-            record = _record(reader, values, number, profile, chosen, lookups, result.warnings)
+            record = _record(reader, values, number, profile, chosen, reasons, result.warnings)
         except _RowFailed as failed:
             result.errors.append(RowError(number, failed.column, failed.message))
             continue
