@@ -40,7 +40,7 @@ from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
-from desktop_app.store.case_upsert import case_id_spans, insert_new_cases
+from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -129,20 +129,21 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         fresh = {key: record for key, record in records.items() if key not in facts}
-        orders, carriers = _order_ids(session, list(fresh.values()))
-        outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
-        check_cancel()
-        yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
-        known = [(facts[key], record) for key, record in records.items() if key in facts]
-        moving = {fact.id for fact, record in known if _may_move(fact, record)}
-        history = case_history(session, moving)
-        for done, (fact, record) in enumerate(known, start=len(fresh)):
-            if done % PROGRESS_EVERY == 0:
-                check_cancel()
-                yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
-            _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
-        check_cancel()
-        _recompute(session, [*outcome.inserted, *outcome.updated], context)
+        with indexes_set_aside(session, len(fresh)):
+            orders, carriers = _order_ids(session, list(fresh.values()))
+            outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
+            check_cancel()
+            yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
+            known = [(facts[key], record) for key, record in records.items() if key in facts]
+            moving = {fact.id for fact, record in known if _may_move(fact, record)}
+            history = case_history(session, moving)
+            for done, (fact, record) in enumerate(known, start=len(fresh)):
+                if done % PROGRESS_EVERY == 0:
+                    check_cancel()
+                    yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
+                _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
+            check_cancel()
+            _recompute(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,

@@ -8,11 +8,14 @@
 - Lookups by many values (orders by number, cases by platform number) in IN lists whose statement
   is rendered once per list length and run on SQLite's driver: rendering and SQLAlchemy's rows cost
   as much as SQLite's own work (39,397 orders by number: 0.55 s → 0.31 s CPU, measured).
+- The cases table's secondary indexes set aside while a file brings many new cases (SQLite), built
+  again before the commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,6 +29,44 @@ from desktop_app.store.raw_reads import fetch_raw
 _CASES = Case.__table__
 # Shorter runs of consecutive ids stay in IN lists: a range's statements cost more than a short list.
 SHORTEST_SPAN = 1_000
+# A file that brings many new cases against those stored builds the cases table's secondary indexes
+# afresh after its writes instead of keeping them up to date row by row (`indexes_set_aside`): each
+# new case goes into every one of them, the two covering dashboard indexes hold a dozen or more of its
+# columns, and the recompute's `next_due_*` and timer facts move it in three of them once more.
+# Set aside when the new cases are at least this share of the cases already stored: building an index
+# costs in proportion to all the cases, keeping it per new case (50,000 new into 20,000: the cases'
+# insert 2.0–2.3 → 0.9–1.3 s CPU, their update 0.7–0.9 → 0.4–0.5 s, the rebuild included in the
+# import's −10 %, measured).
+SET_ASIDE_SHARE = 0.5
+
+
+@contextmanager
+def indexes_set_aside(session: Session, new_cases: int) -> Iterator[None]:
+    """On SQLite, when `new_cases` is a large share of the stored cases, drop the cases table's
+    secondary indexes for the block and create them again, as they were, at its end. Unique indexes
+    stay (they keep the platform numbers unique and find cases by them during the import). Inside the
+    import's transaction: a cancel or a failure rolls the drop back with everything else. Other
+    databases keep them (dropping one there would lock other seats out of the table)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or new_cases == 0:
+        yield
+        return
+    stored = session.execute(select(func.count()).select_from(_CASES)).scalar_one()
+    if new_cases < stored * SET_ASIDE_SHARE:
+        yield
+        return
+    cursor = connection.connection.cursor()
+    try:
+        definitions = [(name, sql) for name, sql in cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL")
+            if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+        for name, _sql in definitions:
+            cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in definitions:
+            cursor.execute(sql)
+    finally:
+        cursor.close()
 
 
 def insert_new_cases(session: Session, rows: Sequence[Mapping[str, Any]],

@@ -1,0 +1,60 @@
+"""A command named first on the command line is parsed by a parser of its own module only
+(cli.COMMAND_MODULES): the table must name the module that registers each command, and such a
+parser must take and refuse the command's arguments exactly as the whole command line does."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_app import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _registered() -> dict[str, str]:
+    """command → the module that registers it, found by registering each module on its own."""
+    found: dict[str, str] = {}
+    for module in cli._command_modules():
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        module.register(subparsers)
+        found.update({name: module.__name__.rsplit(".", 1)[1] for name in subparsers.choices})
+    return found
+
+
+def test_the_table_names_each_commands_own_module_and_every_command() -> None:
+    assert _registered() == cli.COMMAND_MODULES
+
+
+def _help(parser: argparse.ArgumentParser, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    with pytest.raises(SystemExit):
+        parser.parse_args(argv)
+    out, err = capsys.readouterr()
+    return out, err
+
+
+@pytest.mark.parametrize("command", sorted(cli.COMMAND_MODULES))
+def test_a_commands_own_parser_helps_as_the_whole_one(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _help(cli.build_parser(command), [command, "--help"], capsys) == \
+        _help(cli.build_parser(), [command, "--help"], capsys)
+
+
+@pytest.mark.parametrize("argv", [["import-cases"], ["import-cases", "x.csv", "--platform", "nope"],
+                                  ["import-cases", "x.csv", "--bogus"], ["case", "frobnicate"]])
+def test_a_commands_own_parser_refuses_as_the_whole_one(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert _help(cli.build_parser(argv[0]), argv, capsys) == _help(cli.build_parser(), argv, capsys)
+
+
+def test_import_cases_starts_without_the_other_commands_modules() -> None:
+    program = ("import sys\nfrom desktop_app import cli\ncli.build_parser('import-cases')\n"
+               "print(sorted(m for m in sys.modules if m.startswith('desktop_app.cli.')))\n"
+               "print('openpyxl' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=True)
+    modules, openpyxl = done.stdout.splitlines()
+    assert "desktop_app.cli.case_import" in modules and "desktop_app.cli.statements" not in modules
+    assert openpyxl == "False"
