@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.io.import_errors import RowError
 from desktop_app.io.import_results import EXIT_FILE_REFUSED, EXIT_OK, EXIT_ROWS_REJECTED
 
@@ -27,6 +28,7 @@ class CaseFileResult:
     refused: str | None = None
     cancelled: bool = False
     rows: int = 0
+    changes: OpChanges = field(default_factory=OpChanges)  # what storing the file wrote
 
     @property
     def stored(self) -> bool:
@@ -53,6 +55,14 @@ class CaseImportResult:
     files: tuple[CaseFileResult, ...]
     cancelled: bool = False
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changes(self) -> OpChanges:
+        """What the import wrote: each stored file's transaction."""
+        changes = OpChanges()
+        for f in self.files:
+            changes |= f.changes
+        return changes
 
     def ids(self, what: str) -> tuple[int, ...]:
         """Case ids of one kind of outcome over all files: inserted, updated, unchanged, conflicts,

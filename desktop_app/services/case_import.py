@@ -41,6 +41,7 @@ from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
+from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
     CaseFacts,
@@ -145,11 +146,12 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
         mismatches = _mismatches(session, records, context, times.inferred)
+        changes = changes_in(session)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
         inserted=tuple(outcome.inserted), updated=tuple(outcome.updated), unchanged=tuple(outcome.unchanged),
         conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
-        warnings=tuple(parsed.warnings), rows=parsed.rows,
+        warnings=tuple(parsed.warnings), rows=parsed.rows, changes=changes,
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from aftersales_files import TB_HEADER, tb_row
+from aftersales_files import write_csv as as_csv
 from order_files import PDD_HEADER, pdd_row, write_csv
 from sqlalchemy import select
 
@@ -23,6 +25,7 @@ from desktop_app.services import reships
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_costs import set_case_costs
 from desktop_app.services.case_evidence import add_case_evidence, remove_case_evidence
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit, NewCase, act_on_case, add_note, edit_case, open_case, undo_last_step
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
@@ -281,3 +284,13 @@ def test_recomputes_say_what_they_rewrote_and_nothing_when_nothing_changed(db: D
     check(db, lambda: recompute_all(db))  # (may store digests the case event did not)
     assert check(db, lambda: recompute_all(db)) == OpChanges()
     assert check(db, lambda: recompute_changed_rules(db)) == OpChanges()
+
+
+def test_an_after_sales_import_says_what_it_wrote(db: Database, tmp_path: Path) -> None:
+    sheet = as_csv(tmp_path / "tb.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001", returns="是")])
+    written = check(db, lambda: import_cases(db, [sheet]))
+    assert {Area.ORDERS, Area.CASES, Area.DEADLINES} <= written.areas  # a placeholder order for the request
+    assert check(db, lambda: import_cases(db, [sheet])) == OpChanges()  # the same export again
+    later = as_csv(tmp_path / "tb2.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001", returns="是",
+                                                            status="卖家已经同意退款，等待买家退货")])
+    assert Area.CASES in check(db, lambda: import_cases(db, [later]))
