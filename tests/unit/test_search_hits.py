@@ -100,7 +100,8 @@ def test_four_digits_find_exactly_the_phones_ending_with_them(db: Database) -> N
 def test_a_substring_search_on_postgresql_reads_the_trigram_index(db: Database, cases: list[int]) -> None:
     """A sequential scan stopped at the limit lists other orders each time (synchronised scans start
     where the last one stopped): the search runs with sequential scans off, over the trigram index, and
-    the rest of the reading transaction plans as before."""
+    the rest of the reading transaction plans as before. A search without a trigram is left to the
+    planner (the whole index would be read)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the trigram index is PostgreSQL's")
     seen: list[tuple[str, object, str]] = []
@@ -121,5 +122,9 @@ def test_a_substring_search_on_postgresql_reads_the_trigram_index(db: Database, 
             s.execute(text("SET LOCAL enable_seqscan = off"))
             plan = "\n".join(r[0] for r in s.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters))  # type: ignore[arg-type]
             assert "ix_orders_search_trgm" in plan, plan
+        seen.clear()
+        with db.reading() as s:  # no three letters or digits in a row: the index has nothing to narrow by
+            assert len(search_hits(s, "0-1").order_ids) == 1
+            assert [setting for _statement, _parameters, setting in seen] == ["on"]
     finally:
         event.remove(db.engine, "after_cursor_execute", after)
