@@ -154,7 +154,7 @@ def main() -> int:
         for key in ("cases_first_paint_s", "db_open_s", "peak_rss_mb"):
             a = statistics.median(float(r[key]) for r in lite)  # type: ignore[arg-type]
             b = statistics.median(float(r[key]) for r in server)  # type: ignore[arg-type]
-            print(f"| {key:>16} | {a:>8.3f} | {b:>10.3f} | {'':>11} |")
+            print(f"| {key:>16} | {a:>8.3f} | {b:>10.3f} | {'':>10} | {'':>7} | {'':>11} |")
     finally:
         if started_here is not None:
             subprocess.run([str(HERE.parent / ".ci" / "pg_server"), "stop", str(started_here)], check=False)
