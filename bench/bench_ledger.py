@@ -90,7 +90,29 @@ def settled():
         QTimer.singleShot(50, settled)
         return
     result["settled_s"] = time.perf_counter() - marks["rows"]
+    window.cases_tab.table.viewport().installEventFilter(viewport_paints)
     QTimer.singleShot(500, run_searches)
+
+class Paints(QObject):
+    count = 0
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+viewport_paints = Paints()
+
+def painted():
+    # What the model's reset left is done as the window does it: the posted layout (scroll bars, the
+    # viewport's size) first, then the paint, until nothing more is painted. (A repaint forced here
+    # painted before that layout, and the real paint then ran in the next keystroke's time.)
+    start = viewport_paints.count
+    for _ in range(10):
+        before = viewport_paints.count
+        app.processEvents()
+        if viewport_paints.count > start and viewport_paints.count == before:
+            break
+    if viewport_paints.count == start:
+        window.cases_tab.table.viewport().repaint()
 
 queries = ["1", "13", "138", "1381", "王", "王伟", "yt1234", "猫砂", "4793834701746", "27"]
 timings = []
@@ -111,7 +133,7 @@ def run_searches(i=0):
     t0, c0 = time.perf_counter(), keystroke_cpu()
     def done(total):
         window.cases_tab.model.loaded.disconnect(done)
-        window.cases_tab.table.viewport().repaint()
+        painted()
         timings.append((q, time.perf_counter() - t0, total))
         cpu_ms.append((keystroke_cpu() - c0) * 1000)
         QTimer.singleShot(20, lambda: run_searches(i + 1))

@@ -26,7 +26,7 @@ from desktop_app.store.rows import (
     OrderRow,
     ShopRow,
 )
-from desktop_app.store.search import SearchHits, searched_order_ids
+from desktop_app.store.search import SearchHits, in_searched_orders
 
 
 class OpenState(StrEnum):
@@ -101,7 +101,7 @@ def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
     is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
                                    else Case.is_open.expression)
     if f.search.strip():
-        conds.append(Case.order_id.in_(searched_order_ids(f.search, dialect, hits)))
+        conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
     if f.platforms:
         conds.append(Case.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:
@@ -340,7 +340,7 @@ class OrderFilter:
 def _order_conditions(f: OrderFilter, dialect: str, hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.search.strip():
-        conds.append(Order.id.in_(searched_order_ids(f.search, dialect, hits)))
+        conds.append(in_searched_orders(Order.id, f.search, dialect, hits))
     if f.platforms:
         conds.append(Order.platform.in_(sorted(f.platforms)))
     if f.shop_id is not None:

@@ -3,7 +3,10 @@ matched, and the Cases list counted and paged over exactly those (both backends)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sqlalchemy import event, text
 
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
@@ -92,3 +95,36 @@ def test_four_digits_find_exactly_the_phones_ending_with_them(db: Database) -> N
             phone.endswith(digits) or f"{digits}-" in phone or f"{digits}转" in phone)}
         with db.reading() as s:
             assert set(search_hits(s, digits).order_ids) == expected, digits
+
+
+def test_a_substring_search_on_postgresql_reads_the_trigram_index(db: Database, cases: list[int]) -> None:
+    """A sequential scan stopped at the limit lists other orders each time (synchronised scans start
+    where the last one stopped): the search runs with sequential scans off, over the trigram index, and
+    the rest of the reading transaction plans as before. A search without a trigram is left to the
+    planner (the whole index would be read)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    seen: list[tuple[str, object, str]] = []
+
+    def after(conn: Any, cursor: Any, statement: str, parameters: object, _context: Any, _many: bool) -> None:
+        if "search_text" in statement:
+            with conn.connection.dbapi_connection.cursor() as raw:
+                raw.execute("SHOW enable_seqscan")
+                seen.append((statement, parameters, raw.fetchone()[0]))
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        with db.reading() as s:
+            assert len(search_hits(s, "保温杯").order_ids) == 5
+            assert s.execute(text("SHOW enable_seqscan")).scalar_one() == "on"
+            [(statement, parameters, setting)] = seen
+            assert setting == "off"
+            s.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(r[0] for r in s.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters))  # type: ignore[arg-type]
+            assert "ix_orders_search_trgm" in plan, plan
+        seen.clear()
+        with db.reading() as s:  # no three letters or digits in a row: the index has nothing to narrow by
+            assert len(search_hits(s, "0-1").order_ids) == 1
+            assert [setting for _statement, _parameters, setting in seen] == ["on"]
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)

@@ -19,7 +19,7 @@ from desktop_app.store.rows import CaseRow
 from desktop_app.store.search import is_phone_tail, search_hits
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.widgets.paged_model import ROW_ROLE, Column, PagedTableModel
+from desktop_app.ui.widgets.paged_model import ROW_ROLE, SORT_ROLE, Column, PagedTableModel
 from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, search_match, urgency
 
 SOON = DUE_SOON
@@ -120,9 +120,16 @@ class SearchedCases:
         return case_queries.rows_of_cases(session, self.ids[offset:offset + limit])
 
 
+# The roles this model answers; a view asks each cell for more (font, check state, icon) on every paint.
+_ANSWERED_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, ROW_ROLE, SORT_ROLE, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole))
+
+
 class CaseTableModel(PagedTableModel[CaseRow]):
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         self._query_state = CaseQuery(CaseFilter(), CaseOrder())
+        self._phone_tail = False  # the search is a phone's last four: asked by every cell painted
         super().__init__(_columns(), runner, self._query_state, parent)
 
     @property
@@ -141,6 +148,7 @@ class CaseTableModel(PagedTableModel[CaseRow]):
 
     def set_filter(self, f: CaseFilter) -> None:
         self._query_state = replace(self._query_state, filter=f)
+        self._phone_tail = is_phone_tail(f.search)
         self.set_query(self._query_state)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -153,7 +161,9 @@ class CaseTableModel(PagedTableModel[CaseRow]):
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A phone's last four found the case: the 买家/收货人 cell says so, with the phone's tail."""
-        if (role == Qt.ItemDataRole.DisplayRole and index.isValid() and is_phone_tail(self.filter.search)
+        if role not in _ANSWERED_ROLES:
+            return None
+        if (role == Qt.ItemDataRole.DisplayRole and self._phone_tail and index.isValid()
                 and self.column_key(index.column()) == CaseSort.RECEIVER):
             row = self.data(index, ROW_ROLE)
             if isinstance(row, CaseRow) and row.phone:
@@ -162,7 +172,7 @@ class CaseTableModel(PagedTableModel[CaseRow]):
         return super().data(index, role)
 
     def decorate(self, row: CaseRow, column: Column[CaseRow], role: int) -> object:
-        if column.key == CaseSort.RECEIVER and is_phone_tail(self.filter.search):
+        if column.key == CaseSort.RECEIVER and self._phone_tail:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(search_match())
             if role == Qt.ItemDataRole.ForegroundRole:
