@@ -37,7 +37,6 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.services.report import Period, parse_period, report_in
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.order_sales import recompute_sales
 from desktop_app.store.models import (
     AuditEvent,
     CarrierClaim,
@@ -48,6 +47,7 @@ from desktop_app.store.models import (
     OrderItem,
     Shop,
 )
+from desktop_app.store.order_sales import recompute_sales
 from desktop_app.store.report_claims import claim_figures
 from desktop_app.store.report_queries import (
     ReportScope,

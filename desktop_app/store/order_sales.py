@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, String, delete, func, insert, literal, literal_column, select
+from sqlalchemy import ColumnElement, Connection, String, delete, func, insert, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
@@ -98,7 +98,7 @@ def recompute_sales(connection: Session | Connection, first: Any = None, last: A
     (two grouped INSERT … SELECT: ~20,000 orders of a month a few tens of ms)."""
     conn = connection.connection() if isinstance(connection, Session) else connection
     paid = _ORDERS.c.paid_at
-    where = [paid.is_not(None)]
+    where: list[ColumnElement[bool]] = [paid.is_not(None)]
     clear = delete(_SALES)
     if first is not None and last is not None:
         low, high = stored_time(first).astimezone(CHINA), stored_time(last).astimezone(CHINA)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
-from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
+from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
 from desktop_app.store.raw_reads import fetch_raw
 
 

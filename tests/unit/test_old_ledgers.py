@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from desktop_app.cli import run
 from desktop_app.store.case_facts import FACT_COLUMNS, recompute_case_facts, stored_case_facts
-from desktop_app.store.order_sales import PARCELS, PIECES, recompute_sales, stored_sales
 from desktop_app.store.database import KNOWN_REVISIONS, head_revision, open_database
 from desktop_app.store.models import Order
+from desktop_app.store.order_sales import PARCELS, PIECES, recompute_sales, stored_sales
 from tests.fixtures.ledgers.make_ledgers import RELEASES
 
 pytestmark = pytest.mark.real_migrations  # the point is to run them
