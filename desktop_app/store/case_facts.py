@@ -17,7 +17,8 @@ who keeps each column right, and how to compute them all again from the tables t
   joining every case and order to its lines. Kept by the store for every writer of order lines and
   cases: the order import (`store.order_upsert`, after it wrote an order's lines), the bulk inserts of
   `store.bulk_rows` (an after-sales import's lines and cases) and, for the ORM, a listener on every
-  flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched.
+  flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched,
+  which also recomputes what the months those orders were paid in sold (`store.order_sales`).
 
 An undo keeps `resolve_seconds`: the dashboard counts the latest action, taken back or not, as it
 did when it read the events. A change of kind, a cost edit, a claim or reship write changes none of
