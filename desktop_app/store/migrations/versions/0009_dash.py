@@ -72,6 +72,10 @@ def upgrade() -> None:
     op.create_index('ix_order_sales_report', 'order_sales', ['day', 'platform', 'shop_id', 'kind', 'name', 'amount'],
                     unique=False)
     bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        # as 0006_team does for every table a seat sees (the function exists since then)
+        op.execute("CREATE TRIGGER order_sales_notify AFTER INSERT OR UPDATE OR DELETE ON order_sales "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION ledger_notify()")
     counted = Counter(
         (_month(paid), platform, shop, carrier or '', goods or '')
         for paid, carrier, platform, shop, goods in bind.execute(
