@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, type_coerce
+from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
@@ -39,8 +39,8 @@ def stored_time(value: Any) -> datetime:
     return value.astimezone(UTC)
 
 
-def fetch_raw(session: Session | Connection, statement: ClauseElement) -> list[Any]:
-    """All rows of `statement` as the DBAPI driver returns them, in the session's (or connection's) transaction.
+def fetch_raw(session: Session, statement: ClauseElement) -> list[Any]:
+    """All rows of `statement` as the DBAPI driver returns them, in the session's transaction.
 
     A recompute's bulk reads move a few hundred thousand rows, the dashboard's tens of thousands;
     building SQLAlchemy Row objects and running per-value type processing for them costs about as
@@ -48,7 +48,7 @@ def fetch_raw(session: Session | Connection, statement: ClauseElement) -> list[A
     the session's own DBAPI connection. Parameters are converted by their types (a time as the
     column stores it); values come back raw: text or native datetimes, 0/1 or booleans.
     """
-    connection = session.connection() if isinstance(session, Session) else session
+    connection = session.connection()
     dialect = connection.dialect
     compiled: Any = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params: Any = dict(compiled.params)
