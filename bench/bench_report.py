@@ -47,6 +47,7 @@ from desktop_app.store.models import (
     OrderItem,
     Shop,
 )
+from desktop_app.store.order_sales import recompute_sales
 from desktop_app.store.report_claims import claim_figures
 from desktop_app.store.report_queries import (
     ReportScope,
@@ -158,10 +159,11 @@ def build(path: Path, n: int, seed: int = 17) -> Database:
                 s.execute(insert(CarrierClaim), claims)
             if payouts:
                 s.execute(insert(ClaimPayout), payouts)
-    # Inserted without the writers: the case rows' copies for the dashboard are filled as the migration
-    # fills them on an existing ledger.
+    # Inserted without the writers: the case rows' copies for the dashboard and what the months sold are
+    # filled as the migrations fill them on an existing ledger.
     with db.transaction() as s:
         recompute_case_facts(s)
+        recompute_sales(s)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

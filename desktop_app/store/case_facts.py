@@ -17,7 +17,8 @@ who keeps each column right, and how to compute them all again from the tables t
   joining every case and order to its lines. Kept by the store for every writer of order lines and
   cases: the order import (`store.order_upsert`, after it wrote an order's lines), the bulk inserts of
   `store.bulk_rows` (an after-sales import's lines and cases) and, for the ORM, a listener on every
-  flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched.
+  flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched,
+  which also recomputes what the months those orders were paid in sold (`store.order_sales`).
 
 An undo keeps `resolve_seconds`: the dashboard counts the latest action, taken back or not, as it
 did when it read the events. A change of kind, a cost edit, a claim or reship write changes none of
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction, sessionmaker
 
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem
+from desktop_app.store.order_sales import paid_span, recompute_sales, widen
 
 FACT_COLUMNS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last", "resolve_seconds",
                 "carrier", "goods")
@@ -81,32 +82,18 @@ def goods_text(lines: Iterable[tuple[str | None, str, int]]) -> str | None:
     return text or None
 
 
-@lru_cache(maxsize=1 << 16)
-def goods_lines(goods: str) -> tuple[tuple[str, str, int], ...]:
-    """(product key, title, quantity) of each line of a `goods` string. Cached: a dashboard reads the
-    same few thousand strings from the cases and from the orders, and again at each refresh."""
-    lines = []
-    at = 0
-    while at < len(goods):
-        colon = goods.index(":", at)
-        end = colon + 1 + int(goods[at:colon])
-        key = goods[colon + 1:end]
-        colon = goods.index(":", end)
-        at = colon + 1 + int(goods[end:colon])
-        title = goods[colon + 1:at]
-        close = goods.index(";", at)
-        lines.append((key, title, int(goods[at:close])))
-        at = close + 1
-    return tuple(lines)
-
-
 def refresh_goods(connection: Connection, order_ids: Iterable[int | None], lines: bool = True) -> None:
     """Bring the goods of these orders (after their lines were written; `lines=False`: only new cases
     were) and of their cases up to date."""
     ids = sorted({i for i in order_ids if i is not None})
+    span: tuple[Any, Any] = (None, None)
     for start in range(0, len(ids), 500):
         for statement in goods_refresh(ids[start:start + 500])[0 if lines else 1:]:
             connection.execute(statement)
+        if lines:
+            span = widen(span, *paid_span(connection, ids[start:start + 500]))
+    if span[0] is not None:
+        recompute_sales(connection, *span)  # what the months of paid orders sold
 
 
 def keep_goods(sessions: sessionmaker[Session]) -> sessionmaker[Session]:

@@ -22,7 +22,7 @@ from desktop_app.core.op_changes import Area, OpChanges, note_recorded
 
 # Which part of the app shows each table (the areas a window refreshes).
 AREA_OF_TABLE: dict[str, Area] = {
-    "orders": Area.ORDERS, "order_items": Area.ORDERS, "shops": Area.ORDERS,
+    "orders": Area.ORDERS, "order_items": Area.ORDERS, "shops": Area.ORDERS, "order_sales": Area.ORDERS,
     "cases": Area.CASES, "audit_events": Area.CASES, "case_evidence": Area.CASES, "playbook_checks": Area.CASES,
     "return_inspections": Area.CASES, "unmatched_parcels": Area.CASES,
     "reships": Area.RESHIPS, "reship_items": Area.RESHIPS,

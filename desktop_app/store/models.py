@@ -204,6 +204,25 @@ class OrderItem(Base):
     order: Mapped[Order] = relationship(back_populates="items")
 
 
+class OrderSale(Base):
+    """What the imported orders paid on a China day — or in a whole China month — sold, per platform and
+    shop (migration 0010_dash): pieces per product (`kind` "p", `name` the product key as `orders.goods`
+    has it) and parcels per courier (`kind` "c"). The 统计 dashboard's denominators read these few rows
+    instead of every order paid in the period; `store.order_sales` keeps them (the order import, the
+    writers of order lines) and computes them again."""
+
+    __tablename__ = "order_sales"
+    __table_args__ = (Index("ix_order_sales_report", "day", "platform", "shop_id", "kind", "name", "amount"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))  # 'YYYY-MM-DD', or 'YYYY-MM' for the whole month
+    platform: Mapped[str] = mapped_column(String(16))
+    shop_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(1))
+    name: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
 # `ix_cases_report`: the dashboard's group keys, the period and shop filters, then the figures it sums.
 REPORT_INDEX_COLUMNS = (
     "platform", "kind", "reason", "responsible", "is_open", "carrier", "requested_at", "created_at", "order_id",

@@ -41,6 +41,7 @@ from desktop_app.core.order_records import (
     items_from_list,
 )
 from desktop_app.store.case_facts import goods_text
+from desktop_app.store.order_sales import recompute_sales, widen
 from desktop_app.store.order_upsert_statements import (
     DATA_COLUMNS,
     FIRST_DATA_POSITION,
@@ -102,9 +103,13 @@ class OrderUpserter:
         self.seen: set[str] = set()
         self._shops: dict[tuple[str, str], int] = {}
         self.sql = UpsertStatements(conn, self.codec, self.provided, self.stamp, source_file)
+        self.paid_span: tuple[Any, Any] = (None, None)  # stored payment times written or replaced
 
     def close(self) -> None:
-        """Drop the staging tables (after the last batch, before the commit)."""
+        """After the last batch, before the commit: what the months paid in sold (`order_sales`, for
+        the orders written), and the staging tables dropped."""
+        if self.paid_span[0] is not None:
+            recompute_sales(self.conn, *self.paid_span)
         self.sql.close()
 
     # -- shops -------------------------------------------------------------------------------------
@@ -280,6 +285,7 @@ class OrderUpserter:
         SQLite runs these statements without holding the GIL, so the import runs them on a helper
         thread while the next rows are read; nothing else may use the connection meanwhile."""
         conn = self.conn
+        self.paid_span = widen(self.paid_span, *conn.execute(self.sql.paid_span).one())
         conn.execute(self.sql.upsert, {"platform": batch.platform})
         if self.sql.copy_carrier is not None:
             self.counts.cases_updated += conn.execute(self.sql.copy_carrier).rowcount

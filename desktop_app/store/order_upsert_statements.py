@@ -26,12 +26,16 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    func,
     insert,
     select,
     table,
     true,
+    type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import NullType
 
 from desktop_app.core.order_records import utc_text
 from desktop_app.store.case_facts import carrier_copy, goods_refresh
@@ -142,6 +146,13 @@ class UpsertStatements:
             ITEMS.c.order_id.in_(staged_ids.where(self.stage.c.replace_items == 1)))
         # The cases of written orders keep their order's courier (the 统计 dashboard reads it there).
         self.copy_carrier = carrier_copy(staged_ids) if "carrier" in self.provided_set else None
+        # The payment times this batch writes or replaces, earliest and latest: the months of `order_sales`
+        # the import computes again before it commits (统计).
+        stored_paid = select(type_coerce(ORDERS.c.paid_at, NullType()).label("paid")).where(
+            ORDERS.c.order_key.in_(select(self.stage.c.order_key)))
+        paid = (union_all(stored_paid, select(self.stage.c.paid_at)) if "paid_at" in self.provided_set
+                else stored_paid).subquery()
+        self.paid_span = select(func.min(paid.c.paid), func.max(paid.c.paid))
         # Stored orders whose lines this batch replaces: their goods, and their cases' copies (统计).
         self.refresh_goods = goods_refresh(staged_ids.where(self.stage.c.replace_items == 1))
         item_stage = self.item_stage

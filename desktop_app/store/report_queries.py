@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
-from desktop_app.store.case_facts import goods_lines
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
+from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
 from desktop_app.store.raw_reads import fetch_raw
 
 
@@ -206,10 +206,10 @@ def resolve_times(session: Session, scope: ReportScope) -> list[tuple[str, int]]
 # --- products and couriers ----------------------------------------------------------------------
 
 
-def _paid_in(scope: ReportScope) -> list[ColumnElement[bool]]:
-    """The orders paid in the period (only imports carry a payment time), on the platform and in the
+def _paid_in(scope: ReportScope, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """The orders paid in [start, end) (only imports carry a payment time), on the platform and in the
     shop asked for: `ix_orders_paid_report` answers alone."""
-    conds: list[ColumnElement[bool]] = [Order.paid_at >= scope.start, Order.paid_at < scope.end]
+    conds: list[ColumnElement[bool]] = [Order.paid_at >= start, Order.paid_at < end]
     if scope.platform:
         conds.append(Order.platform == scope.platform)
     if scope.shop_id is not None:
@@ -254,26 +254,35 @@ def product_lines(session: Session, scope: ReportScope, received_by_goods: dict[
 
 
 def pieces_sold(session: Session, scope: ReportScope, keys: set[str]) -> dict[str, int]:
-    """Pieces of these products in the orders paid in the period: those orders grouped by `goods`
-    (`ix_orders_paid_report` alone); a product no such order holds is left out."""
-    stmt = select(Order.goods, func.count()).where(*_paid_in(scope), Order.goods.is_not(None)).group_by(Order.goods)
-    sold: dict[str, int] = {}
-    for goods, n in fetch_raw(session, stmt):
-        for key, _title, quantity in goods_lines(goods):
-            if key in keys:
-                sold[key] = sold.get(key, 0) + n * quantity
+    """Pieces of these products in the orders paid in the period (a product no such order holds is left
+    out): the whole China months from `order_sales`, the rest of the period from the orders paid in it
+    grouped by `goods` (`ix_orders_paid_report` alone)."""
+    months, edges = whole_months(scope.start, scope.end)
+    sold = {k: n for k, n in month_sales(session, months, PIECES, scope.platform, scope.shop_id).items() if k in keys}
+    for start, end in edges:
+        stmt = (select(Order.goods, func.count()).where(*_paid_in(scope, start, end), Order.goods.is_not(None))
+                .group_by(Order.goods))
+        for goods, n in fetch_raw(session, stmt):
+            for key, _title, quantity in goods_lines(goods):
+                if key in keys:
+                    sold[key] = sold.get(key, 0) + n * quantity
     return sold
 
 
 def parcels_by_carrier(session: Session, scope: ReportScope) -> dict[str, int]:
-    """Per courier, the orders paid in the period shipped with it (`ix_orders_paid_report` alone)."""
-    carrier = func.coalesce(Order.carrier, "")
-    stmt = (
-        select(carrier, func.count())
-        .where(*_paid_in(scope), Order.carrier.is_not(None), Order.carrier != literal(""))
-        .group_by(carrier)
-    )
-    return {str(c): int(n) for c, n in session.execute(stmt).all()}
+    """Per courier, the orders paid in the period shipped with it: the whole China months from
+    `order_sales`, the rest from the orders (`ix_orders_paid_report` alone)."""
+    months, edges = whole_months(scope.start, scope.end)
+    parcels = month_sales(session, months, PARCELS, scope.platform, scope.shop_id)
+    for start, end in edges:
+        stmt = (
+            select(Order.carrier, func.count())
+            .where(*_paid_in(scope, start, end), Order.carrier.is_not(None), Order.carrier != literal(""))
+            .group_by(Order.carrier)
+        )
+        for carrier, n in fetch_raw(session, stmt):
+            parcels[str(carrier)] = parcels.get(str(carrier), 0) + int(n)
+    return parcels
 
 
 def case_received_fen(session: Session, case_id: int) -> int:

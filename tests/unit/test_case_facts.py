@@ -23,7 +23,6 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_las
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.services.order_import import import_files
 from desktop_app.store.case_facts import (
-    goods_lines,
     recompute_case_facts,
     resolve_seconds,
     stored_case_facts,
@@ -31,6 +30,7 @@ from desktop_app.store.case_facts import (
 )
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem
+from desktop_app.store.order_sales import goods_lines
 from tests.unit.aftersales_files import copy_fixture
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"

@@ -16,6 +16,7 @@ from desktop_app.cli import run
 from desktop_app.store.case_facts import FACT_COLUMNS, recompute_case_facts, stored_case_facts
 from desktop_app.store.database import KNOWN_REVISIONS, head_revision, open_database
 from desktop_app.store.models import Order
+from desktop_app.store.order_sales import PARCELS, PIECES, recompute_sales, stored_sales
 from tests.fixtures.ledgers.make_ledgers import RELEASES
 
 pytestmark = pytest.mark.real_migrations  # the point is to run them
@@ -78,6 +79,11 @@ def test_an_old_ledger_upgrades_with_its_data(ledger: Path, tmp_path: Path, caps
         assert stored_case_facts(session) == filled and any(f[0] for f in filled.values())  # timers met
         assert {i: g for i, g in session.execute(select(Order.id, Order.goods))} == orders_goods
         assert any(f[FACT_COLUMNS.index("goods")] for f in filled.values())  # cases of orders with lines
+        # What 0010_dash filled in per month equals `recompute_sales`, and holds pieces and parcels.
+        sales = stored_sales(session)
+        recompute_sales(session)
+        assert stored_sales(session) == sales
+        assert {row[3] for row in sales} == {PIECES, PARCELS}
     db.close()
 
     # The upgraded file is used as usual: found by the receiver's name, shown, acted on.
