@@ -108,23 +108,21 @@ def visible_rows_filled(window):
     return True
 
 def usable(window, empty):
+    # The table shows real rows (the model starts with none: rows come from a read of the ledger) or the
+    # empty ledger's page, and the toolbar takes commands. The window may show the first page before the
+    # ledger has opened (store/first_page): commands, searches and sorts chosen then run once it is open
+    # ("opened_s" says when), which first_search measures.
     tab = getattr(window, "cases_tab", None)
     if tab is None or not tab.isVisible() or not window.import_action.isEnabled():
-        return False
-    if getattr(tab, "_bench_loads", 0) == 0:
         return False
     if empty:
         return tab.is_showing_empty_state()
     return tab.model.rowCount() > 0 and visible_rows_filled(window)
 
-def watch_loads(window):
-    def hook(_db):
-        tab = window.cases_tab
-        tab._bench_loads = 0
-        def count(_total):
-            tab._bench_loads += 1
-        tab.model.loaded.connect(count)
-    window.context.database_opened.connect(hook)
+def watch_open(window):
+    def opened(_db):
+        result.setdefault("opened_s", round(time.time() - T0, 3))
+    window.context.database_opened.connect(opened)
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
@@ -134,7 +132,7 @@ class FirstPaint(QObject):
 
 def started(window):
     probe = GapProbe()
-    watch_loads(window)
+    watch_open(window)
     painter = FirstPaint(window)
     window.installEventFilter(painter)
     empty = SCENARIO == "launch_empty"
@@ -367,7 +365,8 @@ def main() -> None:
                         for _ in range(args.runs)]
                 print(f"launch ({name}): painted {median([float(r['paint_s']) for r in runs]):.3f} s, usable "  # type: ignore[arg-type]
                       f"{median([float(r['usable_s']) for r in runs]):.3f} s (worst "  # type: ignore[arg-type]
-                      f"{max(float(r['usable_s']) for r in runs):.3f}), longest gap "  # type: ignore[arg-type]
+                      f"{max(float(r['usable_s']) for r in runs):.3f}), ledger open "  # type: ignore[arg-type]
+                      f"{median([float(r.get('opened_s', r['usable_s'])) for r in runs]):.3f} s, longest gap "  # type: ignore[arg-type]
                       f"{median([float(r['launch_gap_ms']) for r in runs]):.0f} ms, process CPU to usable "  # type: ignore[arg-type]
                       f"{median([float(r['cpu_s']) for r in runs]):.2f} s; target usable "  # type: ignore[arg-type]
                       f"{TARGETS['usable_s']} s")
