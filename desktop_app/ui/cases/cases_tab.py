@@ -153,6 +153,7 @@ class CasesTab(BaseTab):
         below.addWidget(self.export_button)
         left_layout.addLayout(below)
         self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(QWidget())  # where the detail pane goes (`build_panes`): the panes keep their sizes
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)
@@ -198,7 +199,9 @@ class CasesTab(BaseTab):
         self.extras.setDocumentMode(True)
         self.extras.addTab(self.guide, self.tr("处理建议"))
         self.extras.addTab(self.evidence, self.tr("证据"))
-        self.right.addWidget(scrolling(self.detail))
+        # Kept: PySide's replaceWidget leaves the new widget's ownership with Python.
+        self.detail_area = scrolling(self.detail)
+        self.right.replaceWidget(0, self.detail_area).deleteLater()
         self.right.addWidget(self.extras)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
