@@ -154,11 +154,14 @@ class WindowTabs:
         from desktop_app.ui.window.tab_titles import TabTitles
 
         self.layout().activate()  # the later tabs' minimum sizes apply now
-        if self.size() != self._first_size and not restore_tab(self.cases_tab, self.settings):
-            # A later tab needs a wider window (the reship tab's buttons ~1150 px) and the window grew:
-            # the Cases tab's panes are set (as saved, or as on a first run) for the width it has now,
-            # as if it had been built with the others.
-            self.cases_tab.reset_panes()
+        if self.size() != self._first_size:
+            if not restore_tab(self.cases_tab, self.settings):
+                # A later tab needs a wider window (the reship tab's buttons ~1150 px) and the window grew:
+                # the Cases tab's panes are set (as saved, or as on a first run) for the width it has now,
+                # as if it had been built with the others.
+                self.cases_tab.reset_panes()
+        else:  # its detail panes were built after the tab: their sizes as saved, now all is laid out
+            restore_splitters(self.cases_tab, self.settings)
         self.tab_titles = TabTitles(self.tabs, self.context, {
             "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
             "orders": self.orders_tab}, self.returns_tab.days.value)
