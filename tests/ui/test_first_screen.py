@@ -49,7 +49,7 @@ def test_the_first_page_shows_before_the_ledger_opens_and_what_is_asked_meanwhil
     qtbot.addWidget(window)
     window.show()
     window.open_database()
-    qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.cases_tab_built and window.cases_tab.model.rowCount() > 0, timeout=10000)
     assert window.context.db is None  # still opening
     assert shown_ids(window) == newest
     assert window.import_action.isEnabled() and window.new_case_action.isEnabled()

@@ -153,7 +153,10 @@ class CasesTab(BaseTab):
         below.addWidget(self.export_button)
         left_layout.addLayout(below)
         self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(QWidget())  # where the detail pane goes (`build_panes`): the panes keep their sizes
+        waiting = QLabel(self.tr("正在打开数据库……"))  # where the detail pane goes (`build_panes`)
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        waiting.setStyleSheet("color:#777")
+        self.right.addWidget(waiting)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)

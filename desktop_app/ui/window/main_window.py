@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -34,6 +34,7 @@ from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import ErrorDialog
 from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
+    FIRST_MODULES,
     IMPORT_MODULES,
     JOB_MODULES,
     WINDOW_MODULES,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.base_tab import BaseTab
 
 log = logging.getLogger(__name__)
+PAINT_WAIT_MS = 300
 
 
 class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
@@ -79,6 +81,7 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self._imports_waiting: list[tuple[list[Path], str | None]] = []
         self._later: dict[str, BaseTab] = {}  # the tabs after 售后单, once built (ui/window/window_tabs.py)
         self._opening = False  # the ledger is being opened: commands wait for it (`_when_open`)
+        self._open_on_paint = False  # `open_when_painted`
         self._after_open: list[Callable[[], object]] = []
 
         self.tabs = QTabWidget()
@@ -186,6 +189,22 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
             action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
 
     # --- database ----------------------------------------------------------------------------
+    def open_when_painted(self) -> None:
+        """Open the ledger once the window has painted (it shows at once; the Cases tab is built then),
+        or after PAINT_WAIT_MS if no paint comes (a window started minimised)."""
+        self._open_on_paint = True
+        QTimer.singleShot(PAINT_WAIT_MS, self._painted)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._open_on_paint:
+            QTimer.singleShot(0, self._painted)
+
+    def _painted(self) -> None:
+        if self._open_on_paint:
+            self._open_on_paint = False
+            self.open_database()
+
     def open_database(self) -> None:
         """After the window is painted: the Cases tab, and on a ledger file its first page read on the
         reading thread with the sqlite3 driver alone (store/first_page), shown before SQLAlchemy is
@@ -195,15 +214,20 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         if self.tabs.count() or path is None:  # reopened after a restore, or a team server
             self._open_ledger()
             return
-        self._build_first_tab()
-        order = self.cases_tab.model.order  # as restored (the saved sort)
-
         def shown(page: FirstPage | None) -> None:
             if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
                 self._set_enabled(True)  # commands chosen now run once the ledger is open
             self._open_ledger()
 
-        self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown, lambda _error: self._open_ledger())
+        def build(_loaded: object = None) -> None:
+            if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
+                self._build_first_tab()
+            order = self.cases_tab.model.order  # as restored (the saved sort)
+            self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown, lambda _e: self._open_ledger())
+
+        # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
+        if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
+            build()
 
     def _open_ledger(self) -> None:
         """Open (create, migrate) the ledger on the worker thread while the reading thread imports the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel, QTabWidget
 
 from desktop_app.ui.context import AppContext
@@ -90,8 +90,6 @@ class WindowTabs:
         assert self.cases_tab.detail is not None
         self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
         self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
-        # The panes' sizes as saved, once they are laid out (restored before that, they come out wrong).
-        QTimer.singleShot(0, lambda: restore_splitters(self.cases_tab, self.settings))
 
     def _later_titles(self) -> dict[str, str]:
         return {"reship": self.tr("补发队列"), "returns": self.tr("退货入库"), "claims": self.tr("快递理赔"),
