@@ -166,10 +166,11 @@ class CaseTableModel(PagedTableModel[CaseRow]):
         super().reload(on_done)
 
     def set_database(self, db: Database | None, load: bool = True) -> None:
-        """The ledger is open: an early first page still current stays (its other pages are read from
-        now on), anything asked for meanwhile is read now."""
+        """The ledger is open: an early first page still current stays when `load` is False (its other
+        pages are read from now on); otherwise what the table lists now is read (`kept_first_page`
+        says which: the window starts the start-up jobs only after that read)."""
         early, self._early = self.showing_first_page, None
-        self.kept_first_page = early and db is not None
+        self.kept_first_page = early and db is not None and not load
         if not self.kept_first_page:
             super().set_database(db, load)
             return
