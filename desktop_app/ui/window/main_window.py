@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.first_page import read_first_page
+from desktop_app.store.ledger_files import check_integrity
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
@@ -47,12 +48,14 @@ from desktop_app.ui.window.window_tabs import WindowTabs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from concurrent.futures import Future
 
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
     from desktop_app.store.case_queries import CaseFilter
     from desktop_app.store.database import Database
     from desktop_app.store.first_page import FirstPage
+    from desktop_app.store.ledger_files import IntegrityReport
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
 
@@ -214,31 +217,37 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         if self.tabs.count() or path is None:  # reopened after a restore, or a team server
             self._open_ledger()
             return
+        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker meanwhile.
+        checked = self.runner.run(lambda: check_integrity(path))
+
         def shown(page: FirstPage | None) -> None:
             if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
                 self._set_enabled(True)  # commands chosen now run once the ledger is open
-            self._open_ledger()
+            self._open_ledger(checked)
 
         def build(_loaded: object = None) -> None:
             if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
                 self._build_first_tab()
             order = self.cases_tab.model.order  # as restored (the saved sort)
-            self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown, lambda _e: self._open_ledger())
+            self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown,
+                             lambda _e: self._open_ledger(checked))
 
         # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
         if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
             build()
 
-    def _open_ledger(self) -> None:
+    def _open_ledger(self, checked: Future[IntegrityReport] | None = None) -> None:
         """Open (create, migrate) the ledger on the worker thread while the reading thread imports the
-        tabs' code (ui/window/startup.py): the GUI thread only builds them."""
+        tabs' code (ui/window/startup.py): the GUI thread only builds them. `checked`: the file's
+        integrity check, queued on the worker before."""
         location = self.location
         preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
 
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            db = open_database(location, seat=seat_name)
+            report = checked.result() if checked is not None and checked.done() else None
+            db = open_database(location, seat=seat_name, checked=report)
             if preloaded is not None:
                 preloaded.result()  # load_modules never raises
             return db
