@@ -3247,127 +3247,122 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="73"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="67"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="83"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="97"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="113"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="114"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="122"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="130"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="129"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="146"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="140"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="166"/>
-        <source>正在打开数据库，打开后继续……</source>
-        <translation>Opening the database; this continues once it is open…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="353"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="189"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="172"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="200"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="275"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="202"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="342"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="269"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="345"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="272"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="353"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="405"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="332"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -6734,6 +6729,14 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/window/window_imports.py" line="106"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowOpening</name>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_opening.py" line="53"/>
+        <source>正在打开数据库，打开后继续……</source>
+        <translation>Opening the database; this continues once it is open…</translation>
     </message>
 </context>
 <context>

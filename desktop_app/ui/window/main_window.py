@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -20,9 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import team
-from desktop_app.services.team import seat_name
-from desktop_app.store.first_page import read_first_page
-from desktop_app.store.ledger_files import check_integrity
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
@@ -30,40 +27,34 @@ from desktop_app.ui.settings.ledger_care import LedgerCare
 from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
 from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.team.team_mode import TeamMode
-from desktop_app.ui.widgets.paged_model import PAGE_SIZE
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import ErrorDialog
 from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
-    FIRST_MODULES,
     IMPORT_MODULES,
     JOB_MODULES,
-    WINDOW_MODULES,
     load_modules,
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
+from desktop_app.ui.window.window_opening import WindowOpening
 from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
 from desktop_app.ui.window.window_tabs import WindowTabs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future
 
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
     from desktop_app.store.case_queries import CaseFilter
     from desktop_app.store.database import Database
-    from desktop_app.store.first_page import FirstPage
-    from desktop_app.store.ledger_files import IntegrityReport
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
 
 log = logging.getLogger(__name__)
-PAINT_WAIT_MS = 300
 
 
-class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
+class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
     """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
     ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, its tabs in
     ui/window/window_tabs.py, team mode in ui/team/team_mode.py."""
@@ -160,17 +151,6 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         toolbar.addAction(action)
         return action
 
-    def _when_open(self, slot: Callable[[], object]) -> Callable[..., None]:
-        """A command chosen while the ledger is still opening (the Cases table shows its first page
-        before, store/first_page) runs once it is open, instead of being lost."""
-        def run(*_checked: object) -> None:
-            if self.context.db is None and self._opening:
-                self._after_open.append(slot)
-                self.statusBar().showMessage(self.tr("正在打开数据库，打开后继续……"), 3000)
-                return
-            slot()
-        return run
-
     @property
     def cases_tab_built(self) -> bool:
         return self.tabs.count() > 0
@@ -192,68 +172,6 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
             action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
 
     # --- database ----------------------------------------------------------------------------
-    def open_when_painted(self) -> None:
-        """Open the ledger once the window has painted (it shows at once; the Cases tab is built then),
-        or after PAINT_WAIT_MS if no paint comes (a window started minimised)."""
-        self._open_on_paint = True
-        QTimer.singleShot(PAINT_WAIT_MS, self._painted)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._open_on_paint:
-            QTimer.singleShot(0, self._painted)
-
-    def _painted(self) -> None:
-        if self._open_on_paint:
-            self._open_on_paint = False
-            self.open_database()
-
-    def open_database(self) -> None:
-        """After the window is painted: the Cases tab, and on a ledger file its first page read on the
-        reading thread with the sqlite3 driver alone (store/first_page), shown before SQLAlchemy is
-        imported; then the ledger opens (`_open_ledger`)."""
-        self._opening = True
-        path = self.location.path
-        if self.tabs.count() or path is None:  # reopened after a restore, or a team server
-            self._open_ledger()
-            return
-        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker meanwhile.
-        checked = self.runner.run(lambda: check_integrity(path))
-
-        def shown(page: FirstPage | None) -> None:
-            if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
-                self._set_enabled(True)  # commands chosen now run once the ledger is open
-            self._open_ledger(checked)
-
-        def build(_loaded: object = None) -> None:
-            if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
-                self._build_first_tab()
-            order = self.cases_tab.model.order  # as restored (the saved sort)
-            self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown,
-                             lambda _e: self._open_ledger(checked))
-
-        # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
-        if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
-            build()
-
-    def _open_ledger(self, checked: Future[IntegrityReport] | None = None) -> None:
-        """Open (create, migrate) the ledger on the worker thread while the reading thread imports the
-        tabs' code (ui/window/startup.py): the GUI thread only builds them. `checked`: the file's
-        integrity check, queued on the worker before."""
-        location = self.location
-        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
-
-        def work() -> Database:
-            from desktop_app.store.database import open_database
-
-            report = checked.result() if checked is not None and checked.done() else None
-            db = open_database(location, seat=seat_name, checked=report)
-            if preloaded is not None:
-                preloaded.result()  # load_modules never raises
-            return db
-
-        self.runner.run(work, self._database_opened, self._database_failed)
-
     def _database_opened(self, db: Database) -> None:
         self._opening = False
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
