@@ -93,6 +93,7 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- the main window ------------------------------------------------------------------------
     "售后台账": "Aftersales Ledger",
     "正在打开数据库……": "Opening the database…",
+    "正在打开数据库，打开后继续……": "Opening the database; this continues once it is open…",
     "正在加载……": "Loading…",
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",

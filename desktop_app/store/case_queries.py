@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from desktop_app.core.errors import NotFound
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
 from desktop_app.store.rows import (
     CaseDetail,
@@ -27,28 +27,6 @@ from desktop_app.store.rows import (
     ShopRow,
 )
 from desktop_app.store.search import SearchHits, in_searched_orders
-
-
-class OpenState(StrEnum):
-    ALL = "all"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class CaseSort(StrEnum):
-    PLATFORM = "platform"
-    SHOP = "shop"
-    ORDER_NO = "order_no"
-    RECEIVER = "receiver"
-    KIND = "kind"
-    REASON = "reason"
-    STATUS = "status"
-    AMOUNT = "amount"
-    RESPONSIBLE = "responsible"
-    NEXT_DUE = "next_due"
-    UPDATED = "updated"
-    ID = "id"
-
 
 _SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.PLATFORM: Case.platform,
@@ -64,30 +42,6 @@ _SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.UPDATED: Case.updated_at,
     CaseSort.ID: Case.id,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilter:
-    search: str = ""
-    platforms: frozenset[str] = field(default_factory=frozenset)
-    shop_id: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    reason: str | None = None
-    open_state: OpenState = OpenState.ALL
-    order_id: int | None = None
-    # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
-    case_ids: frozenset[int] | None = None
-    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)).
-    responsible: str | None = None
-    requested_from: datetime | None = None
-    requested_before: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CaseOrder:
-    column: CaseSort = CaseSort.UPDATED
-    descending: bool = True
 
 
 def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,

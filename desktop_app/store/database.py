@@ -162,16 +162,18 @@ class Database:
 
 
 def open_database(target: Path | str | LedgerLocation, migrate: bool = True,
-                  check_seconds: float | None = OPEN_CHECK_SECONDS, seat: Seat = "") -> Database:
+                  check_seconds: float | None = OPEN_CHECK_SECONDS, seat: Seat = "",
+                  checked: IntegrityReport | None = None) -> Database:
     """Open (and create or upgrade) the ledger at `target`: a SQLite file path, or a PostgreSQL URL
     or location. A ledger written by a newer app is refused. On a server, `seat` (who works at this
     window or command; a function is asked at each new connection) goes with every change notice the
-    other seats receive."""
+    other seats receive. `checked`: the file's integrity check, run already (the window runs it
+    before SQLAlchemy is imported), instead of one within `check_seconds`."""
     location = target if isinstance(target, LedgerLocation) else parse_location(target)
     if location.url is not None:
         return _open_server(location, migrate, seat)
     assert location.path is not None
-    return _open_file(location.path, migrate, check_seconds)
+    return _open_file(location.path, migrate, check_seconds, checked)
 
 
 # A server that does not answer within this is reported as unreachable instead of hanging a window.
@@ -242,7 +244,8 @@ def _check_revision(engine: Engine, where: str) -> str | None:
     return current
 
 
-def _open_file(path: Path, migrate: bool, check_seconds: float | None) -> Database:
+def _open_file(path: Path, migrate: bool, check_seconds: float | None,
+               checked: IntegrityReport | None = None) -> Database:
     """Open the SQLite ledger at `path`. An existing file first passes `PRAGMA quick_check`
     within `check_seconds` (None: the whole file, 0: skipped); a damaged one raises `LedgerDamaged`
     and is not written to. Before an existing file is migrated it is copied next to itself as
@@ -256,8 +259,8 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None) -> Databa
     integrity = None
     if existed:
         _check_is_sqlite(db_path)
-        if check_seconds != 0:
-            integrity = check_integrity(db_path, check_seconds)
+        if checked is not None or check_seconds != 0:
+            integrity = checked or check_integrity(db_path, check_seconds)
             if integrity.outcome is CheckOutcome.DAMAGED:
                 raise LedgerDamaged(db_path, integrity.problems)
     elif not db_path.exists():

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
+from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
 
 # Created by the migrations (0002_search_queue, 0003_search_watermark).
 FTS_TABLE = "order_search"
@@ -56,10 +57,6 @@ def build_search_text(parts: Iterable[str | None]) -> str:
 
 
 _TOP = "\U0010ffff"  # sorts after every character: `x <= value <= x + _TOP` is a prefix match on an index
-
-# A search box that matches more orders than this is not finding anything yet; listing the first
-# SEARCH_LIMIT keeps every keystroke fast on a million cases (the UI says the list is cut).
-SEARCH_LIMIT = 2000
 
 
 def _mark() -> ScalarSelect[int]:
@@ -89,18 +86,12 @@ def _escaped(text: str) -> str:
 
 
 # Four digits alone are a phone's last four (what a buyer says on the phone): they match phones only,
-# not the many order and tracking numbers that contain them somewhere.
-_PHONE_TAIL = re.compile(r"^[0-9]{4}$")
+# not the many order and tracking numbers that contain them somewhere (is_phone_tail, store/search_terms).
 
 
 # Three letters or digits in a row: pg_trgm takes at least one trigram from the search (its words are
 # runs of letters and digits), so its index narrows the orders down.
 _TRIGRAM = re.compile(r"[^\W_]{3}")
-
-
-def is_phone_tail(query: str) -> bool:
-    """True when the search box holds the last four digits of a phone (and nothing else)."""
-    return bool(_PHONE_TAIL.match(query.strip()))
 
 
 def _ends_phone(digits: str) -> ColumnElement[bool]:

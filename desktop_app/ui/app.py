@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME
@@ -77,7 +77,7 @@ def run_gui(argv: list[str]) -> int:
     instance.activate_requested.connect(window.bring_to_front)
     window.import_when_open(files)
     window.show()
-    QTimer.singleShot(0, window.open_database)
+    window.open_when_painted()  # the ledger's first page is read right after the window has painted
     try:
         return app.exec()
     finally:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.store.database import Database
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database  # SQLAlchemy: the Cases tab is built before it
 
 # Zero: keystrokes queued in one event-loop pass coalesce, and a query superseded while waiting for
 # the worker is skipped (PagedTableModel.reload), so no delay is needed to stay responsive.

@@ -326,42 +326,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="385"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="400"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="403"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="402"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="408"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="411"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="417"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="420"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -1052,135 +1052,140 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="79"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="73"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="223"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="279"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="86"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="101"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="109"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="133"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="456"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="156"/>
+        <source>正在打开数据库……</source>
+        <translation>Opening the database…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="203"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="204"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="178"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="305"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="271"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="327"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="347"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="350"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="353"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="370"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="428"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="371"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="429"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="386"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="444"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="455"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2679,17 +2684,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -3242,122 +3247,122 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="66"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="67"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="79"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="83"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="84"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="89"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="97"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="109"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="113"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="114"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="129"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="140"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="163"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="172"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="201"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="200"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="202"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="262"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="269"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="265"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="272"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="273"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="325"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="332"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -5027,151 +5032,151 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="172"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="172"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="174"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="180"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="181"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="181"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="182"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="182"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="183"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="382"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="191"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="197"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="198"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="198"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="199"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="199"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="247"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="248"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="258"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="259"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="264"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="341"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="265"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="342"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="292"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="293"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="428"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="429"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="431"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="432"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="433"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="434"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="435"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="436"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="438"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="439"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
@@ -6727,9 +6732,17 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>WindowOpening</name>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_opening.py" line="53"/>
+        <source>正在打开数据库，打开后继续……</source>
+        <translation>Opening the database; this continues once it is open…</translation>
+    </message>
+</context>
+<context>
     <name>WindowTabs</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="68"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="69"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
@@ -6739,33 +6752,33 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="87"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="181"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="192"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>

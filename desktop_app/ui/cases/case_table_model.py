@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
 from desktop_app.core.privacy import mask_phone
-from desktop_app.store import case_queries
-from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort
 from desktop_app.store.rows import CaseRow
-from desktop_app.store.search import is_phone_tail, search_hits
+from desktop_app.store.search_terms import is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.widgets.paged_model import ROW_ROLE, SORT_ROLE, Column, PagedTableModel
 from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, search_match, urgency
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_app.store.database import Database
+    from desktop_app.store.first_page import FirstPage
 
 SOON = DUE_SOON
 CLOSED_GREY = QColor("#8a8a8a")  # the other cells of a finished row
@@ -92,15 +98,17 @@ class CaseQuery:
         """A search lists the cases of at most SEARCH_LIMIT orders: they are found once, in screen order."""
         if not self.filter.search.strip():
             return self
+        from desktop_app.store.search import search_hits  # on the reading thread (see _queries)
+
         hits = search_hits(session, self.filter.search)
-        ids = case_queries.listed_case_ids(session, self.filter, self.order, hits)
+        ids = _queries().listed_case_ids(session, self.filter, self.order, hits)
         return SearchedCases(tuple(ids), hits.cut)
 
     def count(self, session: Session) -> int:
-        return case_queries.count_cases(session, self.filter)
+        return _queries().count_cases(session, self.filter)
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
-        return case_queries.case_rows(session, self.filter, self.order, offset, limit)
+        return _queries().case_rows(session, self.filter, self.order, offset, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +125,15 @@ class SearchedCases:
         return len(self.ids)
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
-        return case_queries.rows_of_cases(session, self.ids[offset:offset + limit])
+        return _queries().rows_of_cases(session, self.ids[offset:offset + limit])
+
+
+def _queries() -> ModuleType:
+    """store.case_queries, imported by the first read that needs it — on the reading thread: the
+    table's first screen comes from store/first_page before SQLAlchemy is imported (issue 15)."""
+    from desktop_app.store import case_queries
+
+    return case_queries
 
 
 # The roles this model answers; a view asks each cell for more (font, check state, icon) on every paint.
@@ -131,6 +147,43 @@ class CaseTableModel(PagedTableModel[CaseRow]):
         self._query_state = CaseQuery(CaseFilter(), CaseOrder())
         self._phone_tail = False  # the search is a phone's last four: asked by every cell painted
         super().__init__(_columns(), runner, self._query_state, parent)
+        self._early: int | None = None  # the generation of a first page read before the ledger opened
+        self.kept_first_page = False  # the ledger opened on that page: no load followed
+
+    # --- the first screen, before the ledger is open (issue 15) ----------------------------------
+    def show_first_page(self, f: CaseFilter, page: FirstPage) -> None:
+        """Rows read by store/first_page while the ledger opens: shown as a load of (`f`, its order).
+        A search, filter or sort asked for meanwhile waits for the ledger (the rows stay until then)."""
+        self._query_state = CaseQuery(f, page.order)
+        self._query = self._query_state
+        self._generation += 1
+        self._early = self._generation
+        self._listing, self._listed = self._query, self._generation
+        self._apply(page.total, list(page.rows))
+
+    @property
+    def showing_first_page(self) -> bool:
+        """The rows shown are still the early first page of what the table lists now."""
+        return self._early is not None and self._early == self._generation
+
+    def reload(self, on_done: Callable[[], None] | None = None) -> None:
+        if self._db is None and self._early is not None:
+            self._generation += 1  # asked for before the ledger opened: `set_database` reads it
+            return
+        super().reload(on_done)
+
+    def set_database(self, db: Database | None, load: bool = True) -> None:
+        """The ledger is open: an early first page still current stays when `load` is False (its other
+        pages are read from now on); otherwise what the table lists now is read (`kept_first_page`
+        says which: the window starts the start-up jobs only after that read)."""
+        early, self._early = self.showing_first_page, None
+        self.kept_first_page = early and db is not None and not load
+        if not self.kept_first_page:
+            super().set_database(db, load)
+            return
+        self._db = db
+        if self._total:  # rows scrolled to meanwhile show "…": the view asks for them again
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, self.columnCount() - 1))
 
     @property
     def filter(self) -> CaseFilter:

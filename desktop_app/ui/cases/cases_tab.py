@@ -24,16 +24,12 @@ from PySide6.QtWidgets import (
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.store.case_queries import CaseFilter, CaseSort, OpenState, count_cases, list_shops
-from desktop_app.store.database import Database
+from desktop_app.store.case_filters import CaseFilter, CaseSort, OpenState
 from desktop_app.store.rows import CaseRow, ShopRow
-from desktop_app.store.search import SEARCH_LIMIT, is_phone_tail
+from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, data_table
-from desktop_app.ui.cases.case_detail import CaseDetailPane
-from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
-from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 from desktop_app.ui.cases.case_table_model import CaseTableModel
 from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
@@ -43,7 +39,14 @@ from desktop_app.ui.widgets.status_colours import legend
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_app.store.database import Database
+    from desktop_app.store.first_page import FirstPage
     from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
+    from desktop_app.ui.cases.case_detail import CaseDetailPane
+    from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
+    from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 
 _COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
 
@@ -52,9 +55,16 @@ class CasesTab(BaseTab):
     new_case_requested = Signal()
     import_requested = Signal()
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, panes: bool = True) -> None:
+        """`panes=False`: the detail pane and its neighbours come with `build_panes()` — the window shows
+        the table's first page before their code (the services, SQLAlchemy) is imported (issue 15)."""
         super().__init__(context, parent)
         self.model = CaseTableModel(context.runner, self)
+        self.detail: CaseDetailPane | None = None
+        self.guide: CaseGuidePanel | None = None
+        self.evidence: CaseEvidencePanel | None = None
+        self._wanted_case: int | None = None  # chosen before the detail pane was built
+        self._first_any_case = True  # from the early first page: whether the ledger has any case
         self._pending_select: int | None = None
         self._filter_changed = False  # the next load follows a new search/filter, not a refresh
 
@@ -134,24 +144,13 @@ class CasesTab(BaseTab):
         self.export_button.clicked.connect(self.choose_export)
         below.addWidget(self.export_button)
         left_layout.addLayout(below)
-        self.detail = CaseDetailPane(context)
-        self.detail.message.connect(self.message)
-        self.guide = CaseGuidePanel(context)
-        self.guide.setObjectName("case_guide")
-        self.evidence = CaseEvidencePanel(context)
-        self.detail.case_loaded.connect(self.guide.show_case)
-        self.detail.case_loaded.connect(self.evidence.show_case)
-        self.extras = QTabWidget()
-        self.extras.setDocumentMode(True)
-        self.extras.addTab(self.guide, self.tr("处理建议"))
-        self.extras.addTab(self.evidence, self.tr("证据"))
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(scrolling(self.detail))
-        right.addWidget(self.extras)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        waiting = QLabel(self.tr("正在打开数据库……"))  # where the detail pane goes (`build_panes`)
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        waiting.setStyleSheet("color:#777")
+        self.right.addWidget(waiting)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.reset_panes()
@@ -168,9 +167,51 @@ class CasesTab(BaseTab):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
-        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self.detail.show_case(row.id))])
+        install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self._show_case(row.id))])
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
+        if panes:
+            self.build_panes()
+
+    def build_panes(self) -> None:
+        """The detail pane, 处理建议 and 证据 beside the table; a case chosen before shows in them."""
+        # Imported here: with panes=False the table is shown before their code (see __init__).
+        from desktop_app.ui.cases.case_detail import CaseDetailPane
+        from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
+        from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
+
+        if self.detail is not None:
+            return
+        context = self.context
+        self.detail = CaseDetailPane(context)
+        self.detail.message.connect(self.message)
+        self.guide = CaseGuidePanel(context)
+        self.guide.setObjectName("case_guide")
+        self.evidence = CaseEvidencePanel(context)
+        self.detail.case_loaded.connect(self.guide.show_case)
+        self.detail.case_loaded.connect(self.evidence.show_case)
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.guide, self.tr("处理建议"))
+        self.extras.addTab(self.evidence, self.tr("证据"))
+        # Kept: PySide's replaceWidget leaves the new widget's ownership with Python.
+        self.detail_area = scrolling(self.detail)
+        self.right.replaceWidget(0, self.detail_area).deleteLater()
+        self.right.addWidget(self.extras)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        wanted, self._wanted_case = self._wanted_case, None
+        if wanted is not None:
+            self.detail.show_case(wanted)
+
+    def _show_case(self, case_id: int | None) -> None:
+        if self.detail is None:
+            self._wanted_case = case_id
+        else:
+            self.detail.show_case(case_id)
+
+    def _shown_case(self) -> int | None:
+        return self._wanted_case if self.detail is None else self.detail.case_id
 
     def reset_panes(self) -> None:
         """The table first: the detail pane wraps its text."""
@@ -194,19 +235,34 @@ class CasesTab(BaseTab):
         return changes.cases or changes.orders or changes.deadlines
 
     def on_database(self, db: Database) -> None:
-        self.model.set_database(db)
+        # The early first page (show_first_page) stays if nothing else was asked for meanwhile.
+        keep = self.model.showing_first_page and self.model.filter == self.current_filter()
+        self.model.set_database(db, load=not keep)
         self._load_shops()
-        self.apply_filter()
+        if not keep:
+            self.apply_filter()
+
+    def show_first_page(self, page: FirstPage) -> bool:
+        """Before the ledger opens: its first screen as store/first_page read it, if the table still
+        starts as it was read (no search, filter or other sort chosen meanwhile)."""
+        f = self.current_filter()
+        if self.context.db is not None or f != CaseFilter(open_state=OpenState.OPEN) or page.order != self.model.order:
+            return False
+        self._first_any_case = page.any_case
+        self._filter_changed = True
+        self.model.show_first_page(f, page)
+        return True
 
     def refresh(self) -> None:
         if self.context.db is None:
             return
         self._load_shops()
         self.model.reload()
-        self.detail.reload()
+        if self.detail is not None:
+            self.detail.reload()
 
     def _load_shops(self) -> None:
-        self.context.look_up(lambda session: list_shops(session), self._fill_shops, waiting=True)
+        self.context.look_up(_shops, self._fill_shops, waiting=True)
 
     def _fill_shops(self, shops: list[ShopRow]) -> None:
         current = self.shop_filter.currentData()
@@ -293,9 +349,10 @@ class CasesTab(BaseTab):
             self.stack.setCurrentWidget(self.splitter)
         else:
             # Nothing listed and no filter typed: an empty ledger, or only closed cases hidden?
-            self.context.look_up(lambda session: count_cases(session, CaseFilter()) > 0,
-                                 lambda known: self.stack.setCurrentWidget(self.splitter if known else self.empty),
-                                 waiting=True)
+            if self.context.db is None:  # the early first page said whether there is any case
+                self.stack.setCurrentWidget(self.splitter if self._first_any_case else self.empty)
+            self.context.look_up(_any_case, lambda known: self.stack.setCurrentWidget(
+                self.splitter if known else self.empty), waiting=True)
         self._restore_selection()
 
     def is_showing_empty_state(self) -> bool:
@@ -305,7 +362,7 @@ class CasesTab(BaseTab):
     def select_case(self, case_id: int) -> None:
         """Show a case (after creating it, or from the calendar): clear filters that would hide it."""
         self._pending_select = case_id
-        self.detail.show_case(case_id)
+        self._show_case(case_id)
         if self.search.text() or self.open_filter.currentData() == OpenState.CLOSED:
             self.search.blockSignals(True)
             self.search.clear()
@@ -315,7 +372,7 @@ class CasesTab(BaseTab):
 
     def _restore_selection(self) -> None:
         requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
-        wanted = self._pending_select or self.detail.case_id
+        wanted = self._pending_select or self._shown_case()
         self._pending_select = None
         filter_changed, self._filter_changed = self._filter_changed, False
         if wanted is None:
@@ -330,18 +387,19 @@ class CasesTab(BaseTab):
         # Not listed (or, after a new search, not on the first page): the pane must not keep showing
         # it with live buttons that would act on a case the list hides.
         if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
-            self.detail.show_case(None)
+            self._show_case(None)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None
-        if row is not None and row.id != self.detail.case_id:
-            self.detail.show_case(row.id)
+        if row is not None and row.id != self._shown_case():
+            self._show_case(row.id)
 
     def _open_index(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
-            self.detail.show_case(row.id)
-            self.detail.note_edit.setFocus()
+            self._show_case(row.id)
+            if self.detail is not None:
+                self.detail.note_edit.setFocus()
 
     def _open_current(self) -> None:
         if self.model.rowCount() == 0:
@@ -399,3 +457,17 @@ class CasesTab(BaseTab):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+
+# Imported by the reads that need them, on the reading thread: the tab is built before SQLAlchemy is
+# imported (store/first_page shows its first screen).
+def _shops(session: Session) -> list[ShopRow]:
+    from desktop_app.store.case_queries import list_shops
+
+    return list_shops(session)
+
+
+def _any_case(session: Session) -> bool:
+    from desktop_app.store.case_queries import count_cases
+
+    return count_cases(session, CaseFilter()) > 0

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QMessageBox, QWidget
 
 from desktop_app.core.errors import UserError
-from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database  # SQLAlchemy: dialogs may be built before it
 
 T = TypeVar("T")
 R = TypeVar("R")

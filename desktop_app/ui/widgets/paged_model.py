@@ -21,14 +21,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
-from sqlalchemy.orm import Session
 
-from desktop_app.store.database import Database
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+
+if TYPE_CHECKING:  # SQLAlchemy: the Cases table is shown before it is imported (store/first_page)
+    from sqlalchemy.orm import Session
+
+    from desktop_app.store.database import Database
 
 RowT = TypeVar("RowT")
 RowT_co = TypeVar("RowT_co", covariant=True)

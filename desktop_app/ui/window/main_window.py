@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import team
-from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
@@ -34,15 +33,17 @@ from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
     IMPORT_MODULES,
     JOB_MODULES,
-    WINDOW_MODULES,
     load_modules,
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
+from desktop_app.ui.window.window_opening import WindowOpening
 from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
 from desktop_app.ui.window.window_tabs import WindowTabs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     # The tabs pull in SQLAlchemy: they are imported once the database is open, so the window
     # paints first (FACTS.md: importing the ORM before showing costs ~0.3 s, Alembic more).
     from desktop_app.store.case_queries import CaseFilter
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
+class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
     """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
     ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, its tabs in
     ui/window/window_tabs.py, team mode in ui/team/team_mode.py."""
@@ -73,6 +74,9 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self._import_code_ready = False  # until the preparing thread loaded it (after the first page)
         self._imports_waiting: list[tuple[list[Path], str | None]] = []
         self._later: dict[str, BaseTab] = {}  # the tabs after 售后单, once built (ui/window/window_tabs.py)
+        self._opening = False  # the ledger is being opened: commands wait for it (`_when_open`)
+        self._open_on_paint = False  # `open_when_painted`
+        self._after_open: list[Callable[[], object]] = []
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -94,7 +98,7 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
                                                 self.choose_import_other)
         self.import_other_action.setToolTip(self.tr("供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入"))
         self.mappings_action = QAction(self.tr("已保存的列对应方案…"), self)
-        self.mappings_action.triggered.connect(self.open_saved_mappings)
+        self.mappings_action.triggered.connect(self._when_open(self.open_saved_mappings))
         other_menu = QMenu(self)
         other_menu.addAction(self.import_other_action)
         other_menu.addAction(self.mappings_action)
@@ -108,7 +112,7 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.rules_action = self._action(toolbar, self.tr("时效规则"), QKeySequence(), self.open_rules)
         self.shop_action = self._action(toolbar, self.tr("店铺信息"), QKeySequence(), self.open_shop_profile)
         self.settings_action = self._action(toolbar, self.tr("设置"), QKeySequence.StandardKey.Preferences,
-                                            self.open_settings)
+                                            self.open_settings, needs_ledger=False)
         self.team_action = QAction(self.tr("连接团队数据库…"), self)
         self.team_action.setObjectName("team_database")
         self.team_action.triggered.connect(lambda _checked=False: self.open_team_database())
@@ -117,7 +121,8 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.care.message.connect(self.show_message)
         self.care.reopen_requested.connect(self.open_database)
         self.care.closing.connect(self._ledger_closing)
-        self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups)
+        self.backups_action = self._action(toolbar, self.tr("备份与恢复"), QKeySequence(), self.care.open_backups,
+                                           needs_ledger=False)
         # Team mode: other seats' changes reload the tabs by themselves and say who made them.
         self.team_changes = TeamChanges(self.runner, self)
         self.team_changes.message.connect(self.show_message)
@@ -139,12 +144,16 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         restore_window(self, settings)  # first run: fits the screen (1366×768 laptops included)
 
     def _action(self, toolbar: QToolBar, text: str, shortcut: QKeySequence.StandardKey | QKeySequence,
-                slot: object) -> QAction:
+                slot: Callable[[], object], needs_ledger: bool = True) -> QAction:
         action = QAction(text, self)
         action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(self._when_open(slot) if needs_ledger else slot)
         toolbar.addAction(action)
         return action
+
+    @property
+    def cases_tab_built(self) -> bool:
+        return self.tabs.count() > 0
 
     def all_tabs(self) -> list[BaseTab]:
         from desktop_app.ui.base_tab import BaseTab
@@ -163,33 +172,21 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
             action.setToolTip(usual if enabled else self.tr("数据库打开后可用（%1）").replace("%1", str(self.db_path)))
 
     # --- database ----------------------------------------------------------------------------
-    def open_database(self) -> None:
-        """Open (create, migrate) the ledger on the worker thread, after the window is painted, while
-        the reading thread imports the tabs' code (ui/window/startup.py): the GUI thread only builds them."""
-        location = self.location
-        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
-
-        def work() -> Database:
-            from desktop_app.store.database import open_database
-
-            db = open_database(location, seat=seat_name)
-            if preloaded is not None:
-                preloaded.result()  # load_modules never raises
-            return db
-
-        self.runner.run(work, self._database_opened, self._database_failed)
-
     def _database_opened(self, db: Database) -> None:
+        self._opening = False
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if db.is_server and not team.seat_is_chosen():
             QTimer.singleShot(0, self.ask_seat_name)
-        if self.tabs.count():  # reopened after a restore: the tabs stay, their data reloads
+        if self.cases_tab_built and self.cases_tab.detail is not None:
+            # Reopened after a restore: the tabs stay, their data reloads.
             self.care.opened(db)
             self.context.set_database(db)
             self._set_enabled(True)
             self.refresh()
             return
-        self._build_first_tab()  # 售后单 alone: the other tabs come once its first page is shown
+        if not self.cases_tab_built:
+            self._build_first_tab()  # 售后单 alone: the other tabs come once its first page is shown
+        self._build_panes()
         self.runner.changed.connect(self._orders_changed)
         # The start-up jobs and the other tabs wait for the Cases table's first page: they would
         # otherwise take the CPU (and Python's lock) from it — a first deadline recompute of a million
@@ -197,6 +194,8 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.cases_tab.model.loaded.connect(self._first_page_shown)
         self.cases_tab.model.load_failed.connect(self._first_page_shown)
         self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
+        if self.cases_tab.model.kept_first_page:  # shown before the ledger opened, and still current
+            self._first_page_shown()
         self._set_enabled(True)
         message = self.tr("已打开 %1").replace("%1", db.display_name())
         if db.backup_path is not None:
@@ -205,6 +204,9 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         if self._files_to_import:
             self.import_files(self._files_to_import)
             self._files_to_import = []
+        waiting, self._after_open = self._after_open, []
+        for command in waiting:  # chosen while the ledger was opening
+            command()
 
     def _first_page_shown(self, *_first_load: object) -> None:
         """Once, after the Cases table's first page: the start-up jobs' code is imported off the GUI
@@ -259,6 +261,11 @@ class MainWindow(WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow
         self.context.read(index_some, done, failed)
 
     def _database_failed(self, error: Exception) -> None:
+        self._opening = False
+        self._after_open = []
+        self._set_enabled(False)
+        if self.cases_tab_built and self.context.db is None:  # no rows of a ledger that did not open
+            self.cases_tab.model.set_database(None)
         self.statusBar().showMessage(self.tr("数据库未能打开"))
         if self.care.open_failed(error):
             return

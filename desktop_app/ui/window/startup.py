@@ -4,7 +4,9 @@ The window paints before SQLAlchemy is imported (FACTS.md). What comes next used
 thread once the ledger was open: importing the tabs (SQLAlchemy models, the services, openpyxl ...),
 then building them, so the painted window froze and the Cases table became usable 1.24–1.37 s after
 launch; the first import then spent 215–272 ms importing the import code and openpyxl on the GUI
-thread (issue 15). Now, while the worker thread opens the ledger (its integrity check runs in
+thread (issue 15). Now the Cases tab's own code (`FIRST_MODULES`) needs no SQLAlchemy: it is imported
+off the GUI thread once the window has painted, the tab is built and its first page read with the sqlite3
+driver (store/first_page) and shown; then, while the worker thread opens the ledger (its integrity check runs in
 SQLite, without the GIL), the reading thread imports `WINDOW_MODULES` (the Cases tab alone: the
 first screen) and the GUI thread builds that tab. Once the Cases table shows its first page, the
 runner's preparing thread imports `IMPORT_MODULES` (the first import opens at once), then
@@ -19,10 +21,17 @@ from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 
-# What `MainWindow` imports once the ledger is open, for the first screen (the Cases tab alone).
+# The Cases tab and its table (no SQLAlchemy): imported off the GUI thread right after the window has
+# painted; the GUI thread then builds the tab and store/first_page reads its first page.
+FIRST_MODULES = ("desktop_app.ui.cases.cases_tab",)
+# What `MainWindow` needs once the ledger is open: the ledger's code, the table's queries and the
+# Cases tab's detail panes (built then), imported on the reading thread while the ledger opens.
 WINDOW_MODULES = (
     "desktop_app.store.database",
-    "desktop_app.ui.cases.cases_tab",
+    "desktop_app.store.case_queries",
+    "desktop_app.ui.cases.case_detail",
+    "desktop_app.ui.cases.case_guide_panel",
+    "desktop_app.ui.cases.case_evidence_panel",
     "desktop_app.ui.cases.case_undo",
 )
 # The start-up jobs, imported once the Cases table shows its first page (ui/window/window_tabs.py

@@ -48,15 +48,22 @@ def _parts(tab: QWidget) -> tuple[list[QSplitter], list[QTableView]]:
     return tab.findChildren(QSplitter), [t for t in tab.findChildren(QTableView) if t.objectName()]
 
 
-def restore_tab(tab: QWidget, settings: QSettings) -> bool:
-    """Splitters and table headers as the user left them; False when nothing was saved (first run)."""
+def restore_splitters(tab: QWidget, settings: QSettings) -> bool:
+    """The splitters alone (a tab that builds some of its panes later restores them again then)."""
     prefix = f"tabs/{type(tab).__name__}"
-    splitters, tables = _parts(tab)
     restored = False
-    for i, splitter in enumerate(splitters):
+    for i, splitter in enumerate(_parts(tab)[0]):
         state = settings.value(f"{prefix}/splitter{i}")
         if isinstance(state, QByteArray):
             restored = splitter.restoreState(state) or restored
+    return restored
+
+
+def restore_tab(tab: QWidget, settings: QSettings) -> bool:
+    """Splitters and table headers as the user left them; False when nothing was saved (first run)."""
+    prefix = f"tabs/{type(tab).__name__}"
+    _splitters, tables = _parts(tab)
+    restored = restore_splitters(tab, settings)
     for table in tables:
         key = f"{prefix}/{table.objectName()}"
         state = settings.value(f"{key}/header")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.window.main_menu import Menus, add_tab_actions
 from desktop_app.ui.window.startup import load_modules
-from desktop_app.ui.window.window_state import restore_tab
+from desktop_app.ui.window.window_state import restore_splitters, restore_tab
 
 if TYPE_CHECKING:
     from desktop_app.ui.base_tab import BaseTab
@@ -61,12 +61,12 @@ class WindowTabs:
         """The Cases tab, and a placeholder with its title for each of the others: the tab bar (and
         视图's Ctrl+1 … Ctrl+7) is complete from the start; a placeholder chosen before its tab was
         built builds it at once."""
-        from desktop_app.ui.cases.case_undo import CaseUndo
         from desktop_app.ui.cases.cases_tab import CasesTab
 
-        self.cases_tab = CasesTab(self.context)
+        # Its detail panes come once the ledger is open (`_build_panes`): their code imports SQLAlchemy,
+        # and the table shows its first page before that (store/first_page).
+        self.cases_tab = CasesTab(self.context, panes=False)
         self.tabs.addTab(self.cases_tab, self.tr("售后单"))
-        self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
         self.cases_tab.message.connect(self.show_message)
         self.cases_tab.new_case_requested.connect(self.new_case)
         self.cases_tab.import_requested.connect(self.choose_import)
@@ -79,9 +79,17 @@ class WindowTabs:
         self.tabs.currentChanged.connect(self._tab_chosen)
         self.setCentralWidget(self.tabs)
         add_tab_actions(self.menus, self.tabs)
-        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
         restore_tab(self.cases_tab, self.settings)
         self._first_size = self.size()
+
+    def _build_panes(self) -> None:
+        """The Cases tab's detail pane and neighbours, and what hangs on them (undo, 新建理赔)."""
+        from desktop_app.ui.cases.case_undo import CaseUndo
+
+        self.cases_tab.build_panes()
+        assert self.cases_tab.detail is not None
+        self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
+        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
 
     def _later_titles(self) -> dict[str, str]:
         return {"reship": self.tr("补发队列"), "returns": self.tr("退货入库"), "claims": self.tr("快递理赔"),
@@ -144,11 +152,14 @@ class WindowTabs:
         from desktop_app.ui.window.tab_titles import TabTitles
 
         self.layout().activate()  # the later tabs' minimum sizes apply now
-        if self.size() != self._first_size and not restore_tab(self.cases_tab, self.settings):
-            # A later tab needs a wider window (the reship tab's buttons ~1150 px) and the window grew:
-            # the Cases tab's panes are set (as saved, or as on a first run) for the width it has now,
-            # as if it had been built with the others.
-            self.cases_tab.reset_panes()
+        if self.size() != self._first_size:
+            if not restore_tab(self.cases_tab, self.settings):
+                # A later tab needs a wider window (the reship tab's buttons ~1150 px) and the window grew:
+                # the Cases tab's panes are set (as saved, or as on a first run) for the width it has now,
+                # as if it had been built with the others.
+                self.cases_tab.reset_panes()
+        else:  # its detail panes were built after the tab: their sizes as saved, now all is laid out
+            restore_splitters(self.cases_tab, self.settings)
         self.tab_titles = TabTitles(self.tabs, self.context, {
             "cases": self.cases_tab, "returns": self.returns_tab, "calendar": self.calendar_tab,
             "orders": self.orders_tab}, self.returns_tab.days.value)

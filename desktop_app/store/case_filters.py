@@ -1,0 +1,56 @@
+"""What the Cases table lists: its filter and sort, as plain values (no SQL, no SQLAlchemy).
+
+Apart from case_queries, which turns them into queries, so that the table and its first page
+(store/first_page.py) can be set up before SQLAlchemy is imported (issue 15).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class OpenState(StrEnum):
+    ALL = "all"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseSort(StrEnum):
+    PLATFORM = "platform"
+    SHOP = "shop"
+    ORDER_NO = "order_no"
+    RECEIVER = "receiver"
+    KIND = "kind"
+    REASON = "reason"
+    STATUS = "status"
+    AMOUNT = "amount"
+    RESPONSIBLE = "responsible"
+    NEXT_DUE = "next_due"
+    UPDATED = "updated"
+    ID = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    search: str = ""
+    platforms: frozenset[str] = field(default_factory=frozenset)
+    shop_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    reason: str | None = None
+    open_state: OpenState = OpenState.ALL
+    order_id: int | None = None
+    # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
+    case_ids: frozenset[int] | None = None
+    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)).
+    responsible: str | None = None
+    requested_from: datetime | None = None
+    requested_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOrder:
+    column: CaseSort = CaseSort.UPDATED
+    descending: bool = True

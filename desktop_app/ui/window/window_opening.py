@@ -1,0 +1,118 @@
+"""Opening the ledger at start-up (issue 15), mixed into `MainWindow`.
+
+The window paints; the Cases tab's code (no SQLAlchemy) is imported on the preparing thread and the
+tab built; on a ledger file its first page is read on the sqlite3 driver alone (store/first_page) while
+the worker runs the file's integrity check, and shown; then the ledger opens the usual way (SQLAlchemy,
+migrations) with the tabs' code imported beside it. Commands chosen before it has opened run once it
+has (`_when_open`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent
+
+from desktop_app.services.team import seat_name
+from desktop_app.store.first_page import FirstPage, read_first_page
+from desktop_app.store.ledger_files import IntegrityReport, check_integrity
+from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.paged_model import PAGE_SIZE
+from desktop_app.ui.window.startup import FIRST_MODULES, WINDOW_MODULES, load_modules
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database
+
+PAINT_WAIT_MS = 300
+
+
+class WindowOpening:
+    """Mixed into `MainWindow` (a QMainWindow): `self` is the window."""
+
+    context: AppContext
+    runner: BackgroundRunner
+    location: LedgerLocation
+    _opening: bool
+    _open_on_paint: bool
+    _after_open: list[Callable[[], object]]
+
+    # Also used, from MainWindow and its other mixins: tabs, cases_tab, cases_tab_built, _build_first_tab,
+    # _set_enabled, _database_opened, _database_failed, statusBar, tr.
+
+    def _when_open(self, slot: Callable[[], object]) -> Callable[..., None]:
+        """A command chosen while the ledger is still opening (the Cases table shows its first page
+        before, store/first_page) runs once it is open, instead of being lost."""
+        def run(*_checked: object) -> None:
+            if self.context.db is None and self._opening:
+                self._after_open.append(slot)
+                self.statusBar().showMessage(self.tr("正在打开数据库，打开后继续……"), 3000)
+                return
+            slot()
+        return run
+
+    def open_when_painted(self) -> None:
+        """Open the ledger once the window has painted (it shows at once; the Cases tab is built then),
+        or after PAINT_WAIT_MS if no paint comes (a window started minimised)."""
+        self._open_on_paint = True
+        QTimer.singleShot(PAINT_WAIT_MS, self._painted)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._open_on_paint:
+            QTimer.singleShot(0, self._painted)
+
+    def _painted(self) -> None:
+        if self._open_on_paint:
+            self._open_on_paint = False
+            self.open_database()
+
+    def open_database(self) -> None:
+        """After the window is painted: the Cases tab, and on a ledger file its first page read on the
+        reading thread with the sqlite3 driver alone (store/first_page), shown before SQLAlchemy is
+        imported; then the ledger opens (`_open_ledger`)."""
+        self._opening = True
+        path = self.location.path
+        if self.tabs.count() or path is None:  # reopened after a restore, or a team server
+            self._open_ledger()
+            return
+        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker meanwhile.
+        checked = self.runner.run(lambda: check_integrity(path))
+
+        def shown(page: FirstPage | None) -> None:
+            if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
+                self._set_enabled(True)  # commands chosen now run once the ledger is open
+            self._open_ledger(checked)
+
+        def build(_loaded: object = None) -> None:
+            if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
+                self._build_first_tab()
+            order = self.cases_tab.model.order  # as restored (the saved sort)
+            self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE), shown,
+                             lambda _e: self._open_ledger(checked))
+
+        # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
+        if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
+            build()
+
+    def _open_ledger(self, checked: Future[IntegrityReport] | None = None) -> None:
+        """Open (create, migrate) the ledger on the worker thread while the reading thread imports the
+        tabs' code (ui/window/startup.py): the GUI thread only builds them. `checked`: the file's
+        integrity check, queued on the worker before."""
+        location = self.location
+        preloaded = self.runner.read(lambda: load_modules(WINDOW_MODULES))
+
+        def work() -> Database:
+            from desktop_app.store.database import open_database
+
+            report = checked.result() if checked is not None and checked.done() else None
+            db = open_database(location, seat=seat_name, checked=report)
+            if preloaded is not None:
+                preloaded.result()  # load_modules never raises
+            return db
+
+        self.runner.run(work, self._database_opened, self._database_failed)

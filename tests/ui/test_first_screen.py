@@ -1,0 +1,95 @@
+"""The Cases table's first page is shown before the ledger has opened (store/first_page, issue 15),
+and what the user does meanwhile — a sort, a click on a row, a toolbar command — is served once it has."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+import desktop_app.store.database as database
+from bench.seed_ledger import seed
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
+from desktop_app.store.case_queries import case_rows
+from desktop_app.ui.cases.new_case_dialog import NewCaseDialog
+from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from tests.ui.conftest import wait_idle
+
+
+def shown_ids(window: object) -> list[int]:
+    model = window.cases_tab.model  # type: ignore[attr-defined]
+    return [model.index(r, 0).data(ROW_ROLE).id for r in range(min(model.rowCount(), 200))]
+
+
+@pytest.mark.sqlite_only
+def test_the_first_page_shows_before_the_ledger_opens_and_what_is_asked_meanwhile_follows(
+        qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ui.app import create_window
+
+    seed(db_path, 300)
+    release = threading.Event()
+    real_open = database.open_database
+
+    def held_open(*args: object, **kwargs: object) -> database.Database:
+        release.wait(20)  # the ledger "opens" only when the test says so
+        return real_open(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database, "open_database", held_open)
+    db = real_open(db_path)
+    with db.reading() as session:
+        newest = [r.id for r in case_rows(session, CaseFilter(open_state=OpenState.OPEN), CaseOrder(), 0, 200)]
+        by_receiver = [r.id for r in case_rows(session, CaseFilter(open_state=OpenState.OPEN),
+                                               CaseOrder(CaseSort.RECEIVER, False), 0, 200)]
+    db.close()
+
+    window = create_window(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_database()
+    qtbot.waitUntil(lambda: window.cases_tab_built and window.cases_tab.model.rowCount() > 0, timeout=10000)
+    assert window.context.db is None  # still opening
+    assert shown_ids(window) == newest
+    assert window.import_action.isEnabled() and window.new_case_action.isEnabled()
+    assert window.cases_tab.detail is None  # the panes come with the ledger
+
+    window.cases_tab.table.selectRow(2)  # a click on a row: its case shows once the pane is there
+    chosen = shown_ids(window)[2]
+    window.new_case_action.trigger()  # waits for the ledger instead of being lost
+    window.cases_tab.table.sortByColumn(window.cases_tab.model.column_index(CaseSort.RECEIVER),
+                                        Qt.SortOrder.AscendingOrder)
+    assert shown_ids(window) == newest  # the rows stay until the new order is read
+    assert window.findChild(NewCaseDialog) is None
+
+    release.set()
+    qtbot.waitUntil(lambda: window.context.db is not None, timeout=20000)
+    qtbot.waitUntil(lambda: shown_ids(window) == by_receiver, timeout=10000)
+    assert window.cases_tab.detail is not None
+    qtbot.waitUntil(lambda: window.cases_tab.detail.case_id == chosen, timeout=10000)
+    dialog = window.findChild(NewCaseDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    wait_idle(qtbot, window)
+    window.runner.shutdown()
+
+
+@pytest.mark.sqlite_only
+def test_the_first_page_kept_when_the_ledger_opens_reads_the_next_pages(qtbot: QtBot, db_path: Path) -> None:
+    from desktop_app.ui.app import create_window
+
+    seed(db_path, 900)
+    window = create_window(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_database()
+    qtbot.waitUntil(lambda: window.context.db is not None, timeout=20000)
+    wait_idle(qtbot, window)
+    model = window.cases_tab.model
+    assert model.rowCount() > 400
+    window.cases_tab.table.scrollToBottom()  # beyond the first page: read through the open ledger
+    last = model.rowCount() - 1
+    qtbot.waitUntil(lambda: model.is_loaded(last), timeout=10000)
+    assert model.index(last, 0).data(ROW_ROLE) is not None
+    window.runner.shutdown()
