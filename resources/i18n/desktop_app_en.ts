@@ -67,17 +67,17 @@
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -188,137 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="100"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="108"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="115"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="122"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="125"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="140"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="162"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="178"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="183"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="206"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="302"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="322"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="323"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="348"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -766,27 +766,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEvidencePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="41"/>
         <source>添加证据…</source>
         <translation>Add evidence…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="43"/>
         <source>删除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="45"/>
         <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="83"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="84"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -794,48 +794,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="77"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="81"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="92"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="93"/>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="112"/>
         <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
         <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="96"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="109"/>
         <source>先在列表中选择一张售后单</source>
         <translation>First select a case in the list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="110"/>
         <source>复制话术，粘贴给买家</source>
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="148"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="156"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
@@ -1052,140 +1052,140 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="77"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="79"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="271"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="99"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="456"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="448"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="137"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="195"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="196"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="170"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="297"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="327"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="319"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="339"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="342"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="345"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="428"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="437"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="429"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="421"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="444"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="436"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="455"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1296,32 +1296,32 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="91"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="101"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="108"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="138"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="144"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1329,129 +1329,129 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="87"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="113"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="115"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="130"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="138"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="140"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="141"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="143"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="172"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="186"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="187"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="234"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="292"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="293"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="302"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="303"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="303"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="304"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
@@ -1461,7 +1461,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="340"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="343"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1730,93 +1730,93 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="196"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="79"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="95"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="124"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="141"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="213"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="205"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="214"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="285"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2656,27 +2656,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="77"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="77"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="81"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2702,52 +2702,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="84"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="88"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="92"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="98"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="100"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="112"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="113"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2755,47 +2755,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="194"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="191"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="198"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="203"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="210"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="219"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2867,27 +2867,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="164"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="170"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="175"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="176"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3059,37 +3059,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="181"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="163"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="168"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="192"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="201"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="183"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="204"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3160,28 +3160,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="238"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="235"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="241"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="247"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="246"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="243"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="249"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3388,133 +3388,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="44"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="49"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="62"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="65"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="66"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="72"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="73"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="84"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="90"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="93"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="99"/>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="100"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="101"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="110"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="117"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="119"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="126"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="130"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="131"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="153"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3522,32 +3522,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="154"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="162"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="174"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="201"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="205"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="206"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3555,149 +3555,149 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="59"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="63"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="69"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="75"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="92"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="98"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="101"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="249"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="105"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="250"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="141"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="158"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="160"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="161"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="177"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="196"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="191"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="193"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="243"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="246"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -3705,7 +3705,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderPicker</name>
     <message>
-        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="77"/>
+        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="72"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
@@ -3781,93 +3781,93 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="58"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="60"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="64"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="69"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="68"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="71"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="77"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="101"/>
         <source>聚划算订单（付款后7天内发货）</source>
         <translation>Juhuasuan order (ship within 7 days of payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="103"/>
         <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
         <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="121"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="153"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="172"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="199"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="199"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="216"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="210"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="228"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="217"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="211"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="227"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -3895,117 +3895,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="122"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="160"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="163"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4137,12 +4137,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="215"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="216"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="218"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="219"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -4150,53 +4150,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="263"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="245"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="266"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="248"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="273"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="255"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="276"/>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="277"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="258"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="259"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="282"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="264"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="285"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="267"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="288"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="270"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="289"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="295"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="277"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="304"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="286"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4406,191 +4406,191 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="271"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="263"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="284"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="229"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="166"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="169"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="217"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="217"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="226"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="218"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="228"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="256"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="280"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="272"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="283"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="284"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="299"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="311"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="322"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="340"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="365"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="357"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="386"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="378"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="400"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="392"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -4979,27 +4979,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="376"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="377"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="384"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="385"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="388"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="388"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="396"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="397"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
@@ -5184,133 +5184,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="72"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="82"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="85"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="134"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="137"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="318"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="179"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="188"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="219"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="220"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="231"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="232"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="235"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="243"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="278"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="282"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="305"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="316"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="345"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="348"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="361"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="364"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="388"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="398"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="401"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="404"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="407"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="405"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5498,42 +5498,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="105"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="115"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="118"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="119"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="122"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="125"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="131"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="148"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5541,112 +5541,112 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="55"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="58"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="66"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="72"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="79"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="84"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="97"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="108"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="116"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="138"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="173"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
@@ -6786,63 +6786,63 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="79"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="80"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="84"/>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="87"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="85"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="88"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="96"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="97"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="101"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="101"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="102"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="135"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="136"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="137"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="140"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="141"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="144"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="145"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="148"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="149"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="165"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="167"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="170"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="172"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
