@@ -88,6 +88,21 @@ def _ident(problems: Problems, where: str, table: Mapping[str, Any], key: str = 
     return value
 
 
+_Choice = TypeVar("_Choice", Rounds, DateOnlyStart)
+
+
+def _choice(problems: Problems, where: str, table: Mapping[str, Any], key: str, default: _Choice,
+            message: str) -> _Choice:
+    """One of an enum's values under `key` (its `default` when absent; `message` when not one of them)."""
+    if key not in table:
+        return default
+    try:
+        return type(default)(table[key])
+    except ValueError:
+        problems.add(where, message)
+        return default
+
+
 def _parse_duration(problems: Problems, where: str, value: Any) -> Duration | None:
     if not isinstance(value, Mapping) or len(value) != 1:
         problems.add(where, "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }")
@@ -158,18 +173,10 @@ def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     if auto_records is not None and auto_records not in MILESTONES:
         problems.add(where, f"“auto_records”事件“{auto_records}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
     penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
-    rounds = Rounds.EACH
-    if "rounds" in raw:
-        try:
-            rounds = Rounds(raw["rounds"])
-        except ValueError:
-            problems.add(where, "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）")
-    date_only_start = DateOnlyStart.DAY_START
-    if "date_only_start" in raw:
-        try:
-            date_only_start = DateOnlyStart(raw["date_only_start"])
-        except ValueError:
-            problems.add(where, "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
+    rounds = _choice(problems, where, raw, "rounds", Rounds.EACH,
+                     "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）")
+    date_only_start = _choice(problems, where, raw, "date_only_start", DateOnlyStart.DAY_START,
+                              "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
     if reasons and except_reasons and set(reasons) & set(except_reasons):
         problems.add(where, "同一个原因不能同时出现在 reasons 和 except_reasons 中")
     if len(problems.items) > before:
