@@ -792,6 +792,109 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>CaseFields</name>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <source>售后单</source>
+        <translation>After-sales case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <source>时间与退货</source>
+        <translation>Times and return</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <source>商品与买家</source>
+        <translation>Goods and buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <source>售后单号</source>
+        <translation>After-sales no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <source>售后类型</source>
+        <translation>After-sales type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <source>售后状态</source>
+        <translation>After-sales status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <source>售后原因</source>
+        <translation>After-sales reason</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <source>问题描述</source>
+        <translation>Problem description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <source>退款金额</source>
+        <translation>Refund amount</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <source>申请时间</source>
+        <translation>Requested at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <source>完结时间</source>
+        <translation>Finished at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="138"/>
+        <source>平台处理时限</source>
+        <translation>Platform deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="138"/>
+        <source>退货物流公司</source>
+        <translation>Return carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <source>退货物流单号</source>
+        <translation>Return tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <source>商品名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <source>商品规格</source>
+        <translation>Item variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <source>商家编码</source>
+        <translation>SKU code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <source>买家昵称</source>
+        <translation>Buyer nickname</translation>
+    </message>
+</context>
+<context>
     <name>CaseGuidePanel</name>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="77"/>
@@ -1824,387 +1927,189 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="97"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="102"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="355"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="122"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="125"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="143"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="226"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="142"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="164"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="320"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="152"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="153"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="166"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="172"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="175"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="159"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="160"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="161"/>
         <source>订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）</source>
         <translation>An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="163"/>
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
-        <source>收货与物流</source>
-        <translation>Delivery</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="193"/>
-        <source>商品</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
-        <source>时间与退货</source>
-        <translation>Times and return</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="194"/>
-        <source>商品与买家</source>
-        <translation>Goods and buyer</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="227"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="206"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
-        <source>订单状态</source>
-        <translation>Order status</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="241"/>
-        <source>店铺</source>
-        <translation>Shop</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
-        <source>买家昵称</source>
-        <translation>Buyer nickname</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
-        <source>实付金额</source>
-        <translation>Amount paid</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="242"/>
-        <source>商品总价</source>
-        <translation>Goods total</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
-        <source>邮费</source>
-        <translation>Postage</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
-        <source>付款时间</source>
-        <translation>Paid at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="243"/>
-        <source>买家留言</source>
-        <translation>Buyer&apos;s message</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
-        <source>商家备注</source>
-        <translation>Seller note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
-        <source>收货人</source>
-        <translation>Recipient</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="244"/>
-        <source>手机</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
-        <source>收货地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
-        <source>物流公司</source>
-        <translation>Carrier</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="245"/>
-        <source>物流单号</source>
-        <translation>Tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
-        <source>发货时间</source>
-        <translation>Shipped at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="246"/>
-        <source>签收时间</source>
-        <translation>Delivered at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
-        <source>确认收货时间</source>
-        <translation>Receipt confirmed at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
-        <source>商品名称</source>
-        <translation>Item name</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="247"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
-        <source>商品规格</source>
-        <translation>Item variant</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
-        <source>商家编码</source>
-        <translation>SKU code</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
-        <source>数量</source>
-        <translation>Qty</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="248"/>
-        <source>单价</source>
-        <translation>Unit price</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
-        <source>售后单号</source>
-        <translation>After-sales no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="254"/>
-        <source>售后类型</source>
-        <translation>After-sales type</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
-        <source>售后状态</source>
-        <translation>After-sales status</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
-        <source>售后原因</source>
-        <translation>After-sales reason</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="255"/>
-        <source>问题描述</source>
-        <translation>Problem description</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
-        <source>退款金额</source>
-        <translation>Refund amount</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
-        <source>申请时间</source>
-        <translation>Requested at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
-        <source>完结时间</source>
-        <translation>Finished at</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
-        <source>平台处理时限</source>
-        <translation>Platform deadline</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
-        <source>退货物流公司</source>
-        <translation>Return carrier</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
-        <source>退货物流单号</source>
-        <translation>Return tracking no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="302"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="306"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="265"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="353"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="307"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="365"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="319"/>
         <source>售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>The platform the after-sales numbers belong to: an import finds the same case again by platform and number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="380"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="455"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="409"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="458"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="412"/>
         <source>“%1”列：</source>
         <translation>column “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="459"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="413"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="476"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="430"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="488"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="442"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as “%1”: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="494"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="448"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="499"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="453"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="510"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="464"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="529"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="483"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -3700,6 +3605,139 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="246"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderFields</name>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <source>订单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <source>收货与物流</source>
+        <translation>Delivery</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <source>商品</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <source>订单状态</source>
+        <translation>Order status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <source>店铺</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <source>买家昵称</source>
+        <translation>Buyer nickname</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <source>实付金额</source>
+        <translation>Amount paid</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <source>商品总价</source>
+        <translation>Goods total</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <source>邮费</source>
+        <translation>Postage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <source>付款时间</source>
+        <translation>Paid at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <source>买家留言</source>
+        <translation>Buyer&apos;s message</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <source>商家备注</source>
+        <translation>Seller note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <source>收货人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <source>手机</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <source>收货地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <source>物流公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <source>物流单号</source>
+        <translation>Tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="117"/>
+        <source>发货时间</source>
+        <translation>Shipped at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="117"/>
+        <source>签收时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <source>确认收货时间</source>
+        <translation>Receipt confirmed at</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <source>商品名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <source>商品规格</source>
+        <translation>Item variant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <source>商家编码</source>
+        <translation>SKU code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <source>单价</source>
+        <translation>Unit price</translation>
     </message>
 </context>
 <context>

@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.io.column_suggestions import MAPPABLE_FIELDS
 from desktop_app.io.import_profiles import Layout
 from desktop_app.io.user_profiles import ColumnMapping, save_profile
-from desktop_app.ui.imports.column_mapping_dialog import FIELD_GROUPS, ColumnMappingDialog
+from desktop_app.ui.imports.column_mapping_dialog import ColumnMappingDialog
 from desktop_app.ui.imports.import_dialog import ImportDialog
+from desktop_app.ui.imports.mapping_fields import FIELD_GROUPS
 from desktop_app.ui.imports.mapping_preview import PreviewModel
 from desktop_app.ui.imports.saved_mappings_dialog import SavedMappingsDialog
 from desktop_app.ui.window.main_window import MainWindow

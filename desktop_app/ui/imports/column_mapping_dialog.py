@@ -64,29 +64,13 @@ from desktop_app.io.user_profiles import (
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.imports.mapping_fields import FieldPanel
+from desktop_app.ui.imports.mapping_fields import CaseFields, OrderFields
 from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
 
 PROBLEM_COLOR = "#c62828"
 MAX_PROBLEMS_SHOWN = 4
 MAX_ROW_ERRORS_SHOWN = 5
 ORDERS, CASES = "orders", "cases"  # the targets
-# How the fields are grouped on screen (names as in io/column_suggestions.MAPPABLE_FIELDS).
-FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("order", ("order_no", "status", "shop_name", "buyer_nick", "paid", "goods", "postage", "paid_at",
-               "buyer_note", "seller_note")),
-    ("delivery", ("receiver", "phone", "address", "carrier", "tracking_no", "shipped_at", "signed_at",
-                  "succeeded_at")),
-    ("item", ("title", "spec", "sku_code", "quantity", "unit_price")),
-)
-# The case fields (io/case_mapping.CASE_MAPPABLE_FIELDS) on screen.
-CASE_FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("case", ("case_no", "order_no", "kind", "status", "reason", "description", "amount")),
-    ("times", ("requested_at", "finished_at", "platform_due_at", "return_carrier", "return_tracking_no")),
-    ("goods", ("title", "spec", "quantity", "sku_code", "buyer_nick")),
-)
-
-
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     preview: SheetPreview
@@ -190,13 +174,8 @@ class ColumnMappingDialog(QDialog):
         settings.addWidget(self.layout_combo, 2)
         layout.addLayout(settings)
 
-        titles = {"order": self.tr("订单"), "delivery": self.tr("收货与物流"), "item": self.tr("商品"),
-                  "case": self.tr("售后单"), "times": self.tr("时间与退货"), "goods": self.tr("商品与买家")}
-        self.order_fields = FieldPanel(tuple((titles[g], names) for g, names in FIELD_GROUPS),
-                                       {name: self.field_label(name) for _, names in FIELD_GROUPS for name in names},
-                                       "field_")
-        self.case_fields = FieldPanel(tuple((titles[g], names) for g, names in CASE_FIELD_GROUPS),
-                                      self._case_labels(), "case_field_")
+        self.order_fields = OrderFields()
+        self.case_fields = CaseFields()
         self.field_combos = self.order_fields.combos
         self.case_combos = self.case_fields.combos
         for panel in (self.order_fields, self.case_fields):
@@ -234,31 +213,6 @@ class ColumnMappingDialog(QDialog):
         layout.addWidget(self.buttons)
         self._set_form_enabled(False)
         self._load(None)
-
-    # --- field names --------------------------------------------------------------------------
-    def field_label(self, name: str) -> str:
-        names = {
-            "order_no": self.tr("订单号"), "status": self.tr("订单状态"), "shop_name": self.tr("店铺"),
-            "buyer_nick": self.tr("买家昵称"), "paid": self.tr("实付金额"), "goods": self.tr("商品总价"),
-            "postage": self.tr("邮费"), "paid_at": self.tr("付款时间"), "buyer_note": self.tr("买家留言"),
-            "seller_note": self.tr("商家备注"), "receiver": self.tr("收货人"), "phone": self.tr("手机"),
-            "address": self.tr("收货地址"), "carrier": self.tr("物流公司"), "tracking_no": self.tr("物流单号"),
-            "shipped_at": self.tr("发货时间"), "signed_at": self.tr("签收时间"),
-            "succeeded_at": self.tr("确认收货时间"), "title": self.tr("商品名称"), "spec": self.tr("商品规格"),
-            "sku_code": self.tr("商家编码"), "quantity": self.tr("数量"), "unit_price": self.tr("单价"),
-        }
-        return names.get(name, name)
-
-    def _case_labels(self) -> dict[str, str]:
-        names = {
-            "case_no": self.tr("售后单号"), "order_no": self.tr("订单号"), "kind": self.tr("售后类型"),
-            "status": self.tr("售后状态"), "reason": self.tr("售后原因"), "description": self.tr("问题描述"),
-            "amount": self.tr("退款金额"), "requested_at": self.tr("申请时间"), "finished_at": self.tr("完结时间"),
-            "platform_due_at": self.tr("平台处理时限"), "return_carrier": self.tr("退货物流公司"),
-            "return_tracking_no": self.tr("退货物流单号"), "title": self.tr("商品名称"), "spec": self.tr("商品规格"),
-            "quantity": self.tr("数量"), "sku_code": self.tr("商家编码"), "buyer_nick": self.tr("买家昵称"),
-        }
-        return {spec.name: names.get(spec.name, spec.label) for spec in CASE_MAPPABLE_FIELDS}
 
     def _required(self) -> set[str]:
         return {"order_no", "title"} if self.chosen_layout() is Layout.ITEM_ROWS else {"order_no"}
