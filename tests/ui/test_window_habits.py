@@ -152,3 +152,14 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
     window.choose_import()
     window.choose_import()
     assert asked[0] == str(Path.home()) and asked[1] == str(downloads)
+
+
+def test_on_a_first_run_the_case_detail_gets_most_of_the_right_hand_side(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """The detail pane is built after the table, into a placeholder's slot: it must not keep the
+    placeholder's few pixels (seen at 1366×768: a two-line detail above a tall, empty 处理建议)."""
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.cases_tab.detail is not None, timeout=10000)
+    wait_idle(qtbot, window)
+    detail, extras = window.cases_tab.right.sizes()
+    assert extras > 0 and detail >= extras * 3 // 4  # (3:2 by the stretch factors; the bug gave ~1:8)

@@ -200,6 +200,11 @@ class CasesTab(BaseTab):
         self.right.addWidget(self.extras)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
+        # The detail takes the placeholder's slot, and with it the placeholder's small size: share the
+        # height 3:2 as the stretch factors would have (a saved layout is restored over it afterwards).
+        height = sum(self.right.sizes())
+        if height > 0:
+            self.right.setSizes([height * 3 // 5, height - height * 3 // 5])
         wanted, self._wanted_case = self._wanted_case, None
         if wanted is not None:
             self.detail.show_case(wanted)
