@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app import __version__
 from desktop_app.app_log import log_file
 from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.database import open_database
 from desktop_app.ui.app import create_window
@@ -20,7 +22,7 @@ from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.main_window import MainWindow
 from desktop_app.ui.window.window_state import DEFAULT_HEIGHT, FRAME_ALLOWANCE
 from tests.ui.conftest import wait_idle
-from tests.ui.test_cases_tab import seeded_path  # noqa: F401  (fixture: three orders)
+from tests.ui.test_cases_tab import seed_orders, seeded_path  # noqa: F401  (fixture: three orders)
 
 
 def test_first_run_fits_the_screen_and_a_selected_claim_does_not_grow_it(
@@ -154,12 +156,60 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
     assert asked[0] == str(Path.home()) and asked[1] == str(downloads)
 
 
+def _right_hand_side_shares(qtbot: QtBot, window: MainWindow) -> tuple[int, int]:
+    """The detail and 处理建议/证据 heights once the table page is on screen and laid out."""
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.right.isVisible(), timeout=10000)
+    wait_idle(qtbot, window)
+    QApplication.processEvents()
+    detail, extras = tab.right.sizes()
+    return detail, extras
+
+
 def test_on_a_first_run_the_case_detail_gets_most_of_the_right_hand_side(
-        qtbot: QtBot, window: MainWindow) -> None:
+        qtbot: QtBot, window: MainWindow, seeded_path: Path) -> None:  # noqa: F811
     """The detail pane is built after the table, into a placeholder's slot: it must not keep the
     placeholder's few pixels (seen at 1366×768: a two-line detail above a tall, empty 处理建议)."""
+    db = open_database(seeded_path)
+    open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP), author="小林")
+    db.close()
     window.resize(1366, 768)
-    qtbot.waitUntil(lambda: window.cases_tab.detail is not None, timeout=10000)
-    wait_idle(qtbot, window)
-    detail, extras = window.cases_tab.right.sizes()
+    window.refresh()
+    detail, extras = _right_hand_side_shares(qtbot, window)
     assert extras > 0 and detail >= extras * 3 // 4  # (3:2 by the stretch factors; the bug gave ~1:8)
+
+
+def test_the_first_case_of_an_empty_ledger_shows_the_detail_pane_with_its_full_share(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty ledger shows its welcome page, and when that page is up before the table page was
+    ever laid out (the early first page came quickly) the panes are built into a splitter of height
+    0: when the first case arrives the detail must still get its share, not 0 pixels (seen in CI)."""
+    path = tmp_path / "empty.sqlite3"
+    seed_orders(path)  # orders, no case yet
+    build_first_tab = MainWindow._build_first_tab
+
+    def quick_first_page(self: MainWindow) -> None:  # the welcome page before any layout pass
+        build_first_tab(self)
+        self.cases_tab.stack.setCurrentWidget(self.cases_tab.empty)
+
+    monkeypatch.setattr(MainWindow, "_build_first_tab", quick_first_page)
+    win = create_window(path)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.context.db is not None and win.cases_tab.detail is not None, timeout=10000)
+    wait_idle(qtbot, win)
+    assert win.cases_tab.is_showing_empty_state()
+    db = open_database(path)
+    open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP), author="小林")
+    db.close()
+    try:
+        win.refresh()
+        detail, extras = _right_hand_side_shares(qtbot, win)
+        assert extras > 0 and detail >= extras * 3 // 4
+    finally:
+        win.team_changes.stop()
+        win.runner.shutdown()
+        if win.context.db is not None:
+            win.context.db.close()
