@@ -206,6 +206,7 @@ def test_act_on_a_case_and_see_the_timeline(qtbot: QtBot, window: MainWindow, ca
     assert tab.detail.timeline.topLevelItem(1).text(3) == "明天一早补发"
     row = tab.model.index(visible_case_ids(window).index(case_ids[0]), 0).data(ROW_ROLE)
     assert row.status == "reship_agreed"
+    assert tab.detail.state.text() == "待补发" and not tab.detail.state.isHidden()  # the state, whole
     # A note, typed and saved with Enter.
     tab.detail.note_edit.setText("已联系买家")
     qtbot.keyClick(tab.detail.note_edit, Qt.Key.Key_Return)

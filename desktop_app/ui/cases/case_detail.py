@@ -73,7 +73,17 @@ class CaseDetailPane(QWidget):
         self.costs_button.setObjectName("case_costs")
         self.costs_button.setToolTip(self.tr("运费、货损、平台处罚和净损失"))
         self.costs_button.clicked.connect(self.edit_costs)
-        header.addWidget(self.title, 1)
+        # The state under the title, in a label of its own: beside it in the title's rich text a pane
+        # of a 1366-px window broke it mid-word ("等待买/家退货").
+        self.state = QLabel()
+        self.state.setObjectName("case_state")
+        self.state.setStyleSheet("background:#e3f2fd;color:#0d47a1;padding:2px 4px")
+        self.state.hide()
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.state, 0, Qt.AlignmentFlag.AlignLeft)
+        header.addLayout(heading, 1)
         header.addWidget(self.costs_button)
         header.addWidget(self.claim_button)
         header.addWidget(self.edit_button)
@@ -121,6 +131,7 @@ class CaseDetailPane(QWidget):
         if case_id is None:
             self._detail = None
             self.title.setText(self.tr("<b>未选择售后单</b>"))
+            self.state.hide()
             self.summary.setHtml("<p style='color:#777'>" + escape(self.tr("在左侧列表中选择一张售后单查看详情。"))
                                  + "</p>")
             self.timeline.clear()
@@ -152,11 +163,9 @@ class CaseDetailPane(QWidget):
     def _show(self, d: CaseDetail) -> None:
         self._detail = d
         r = d.row
-        self.title.setText(
-            f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>"
-            f" &nbsp; <span style='background:#e3f2fd;color:#0d47a1;padding:2px'>"
-            f"{escape(labels.status(r.status))}</span>"
-        )
+        self.title.setText(f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>")
+        self.state.setText(labels.status(r.status))
+        self.state.show()
         self.summary.setHtml(self._summary_html(d))
         self.timeline.show_entries((self._timeline_entry(e) for e in d.events), scroll_to_end=True)
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
