@@ -129,6 +129,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "共 %1 张售后单": "Cases: %1",
     "时效日历": "Deadline calendar",
     "补发队列（%1）": "Reship queue (%1)",
+    "%1（%2）": "%1 (%2)",
     "补发队列": "Reship queue",
     "快递理赔": "Carrier claims",
     "包裹丢失或破损：向快递申请赔偿": "Parcel lost or damaged: claim compensation from the courier",

@@ -523,82 +523,82 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="174"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="102"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="109"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="111"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="133"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="135"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="139"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="191"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="173"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="176"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="168"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="261"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="270"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="298"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="338"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="347"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="356"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1166,7 +1166,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="271"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="276"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1207,7 +1207,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="448"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="453"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
@@ -1247,48 +1247,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="302"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="324"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="344"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="347"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="350"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="420"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="437"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="425"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="442"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="421"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="426"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="441"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="452"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -3232,7 +3232,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="277"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="281"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -3262,12 +3267,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="280"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="281"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="333"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -4444,191 +4449,191 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="86"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="263"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="266"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="284"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="334"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="111"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="169"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="172"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="217"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="220"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="217"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="220"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="230"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="272"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="275"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="283"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="286"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="284"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="314"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="322"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="325"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="332"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="334"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="343"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="360"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="378"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="381"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="392"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="395"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5844,22 +5849,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TabTitles</name>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="69"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="50"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="70"/>
         <source>括号中是未结束的售后单数</source>
         <translation>In brackets: open cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="70"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
         <source>括号中是寄出多日仍未收到的退货和无主件数</source>
         <translation>In brackets: returns on the way too long, and parcels without a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="72"/>
         <source>括号中是已逾期的时限数</source>
         <translation>In brackets: overdue deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="72"/>
         <source>括号中是订单总数</source>
         <translation>In brackets: all orders</translation>
     </message>

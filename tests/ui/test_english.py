@@ -17,6 +17,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import compile_ts, install_translators, ts_file
+from desktop_app.ui.window.tab_titles import titled
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
 
@@ -55,6 +56,12 @@ def test_the_main_window_speaks_english(qtbot: QtBot, tmp_path: Path, english: Q
         assert labels.status(CaseStatus.PLATFORM_INTERVENTION.value) == "Platform intervening"
         assert labels.platform(Platform.PDD.value) == "Pinduoduo"
         assert labels.text("买家签收") == "Delivered to buyer"
+        assert titled("Orders", 1204) == "Orders (1,204)"  # no full-width brackets in English
+        # English words are longer: every tab still fits a 1366×768 laptop (the reship queue's commands
+        # asked for 1,540 px on one line before they wrapped).
+        qtbot.waitUntil(lambda: getattr(win, "tab_titles", None) is not None, timeout=10000)
+        widths = {win.tabs.tabText(i): win.tabs.widget(i).minimumSizeHint().width() for i in range(win.tabs.count())}
+        assert max(widths.values()) <= 1300 and win.minimumSizeHint().width() <= 1300, widths
     finally:
         win.runner.shutdown()
 

@@ -51,6 +51,7 @@ from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
 from desktop_app.ui.reships.reship_picking import ReshipPicking
 from desktop_app.ui.reships.reship_queue import QueueView, load_queue
 from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
+from desktop_app.ui.widgets.flow_layout import FlowLayout, flow_row
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE
 from desktop_app.ui.widgets.status_colours import legend
 from desktop_app.ui.widgets.table_menu import explain, install_row_menu
@@ -82,23 +83,25 @@ class ReshipTab(ReshipPicking, BaseTab):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
+        # The commands wrap onto a second line in a window too narrow for them (English: 1,540 px).
+        commands, row = flow_row()
         bar = QHBoxLayout()
-        self.agree_button = self._button("agree", self.tr("同意补发"), self.agree_selected, bar)
-        self.refuse_button = self._button("refuse", self.tr("拒绝"), self.refuse_selected, bar)
-        self.ship_button = self._button("ship", self.tr("录入运单号"), self.ship_selected, bar)
-        self.paste_button = self._button("paste", self.tr("批量粘贴运单号"), self.paste_many, bar)
+        bar.addWidget(commands, 1)
+        self.agree_button = self._button("agree", self.tr("同意补发"), self.agree_selected, row)
+        self.refuse_button = self._button("refuse", self.tr("拒绝"), self.refuse_selected, row)
+        self.ship_button = self._button("ship", self.tr("录入运单号"), self.ship_selected, row)
+        self.paste_button = self._button("paste", self.tr("批量粘贴运单号"), self.paste_many, row)
         self.out_of_stock_button = self._button("out_of_stock", self.tr("缺货改退款"), self.out_of_stock_selected,
-                                                bar)
-        self.items_button = self._button("edit_items", self.tr("编辑补发商品"), self.edit_items_selected, bar)
-        bar.addSpacing(12)
-        self.print_button = self._button("print", self.tr("打印拣货单"), self.print_picking_list, bar)
-        self.pdf_button = self._button("pdf", self.tr("拣货单存为PDF"), self.choose_pdf_file, bar)
-        bar.addSpacing(12)
-        self.promise_button = self._button("promise", self.tr("记录承诺补发"), self.record_promise, bar)
-        self.open_button = self._button("open_case", self.tr("查看售后单"), self._open_selected, bar)
-        self.bulk_button = self._button("bulk", self.tr("批量处理…"), self.open_bulk, bar)
+                                                row)
+        self.items_button = self._button("edit_items", self.tr("编辑补发商品"), self.edit_items_selected, row)
+        row.add_gap(12)
+        self.print_button = self._button("print", self.tr("打印拣货单"), self.print_picking_list, row)
+        self.pdf_button = self._button("pdf", self.tr("拣货单存为PDF"), self.choose_pdf_file, row)
+        row.add_gap(12)
+        self.promise_button = self._button("promise", self.tr("记录承诺补发"), self.record_promise, row)
+        self.open_button = self._button("open_case", self.tr("查看售后单"), self._open_selected, row)
+        self.bulk_button = self._button("bulk", self.tr("批量处理…"), self.open_bulk, row)
         self.bulk_button.setToolTip(self.tr("按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出"))
-        bar.addStretch(1)
         self.search = QLineEdit()
         self.search.setObjectName("reship_search")
         self.search.setClearButtonEnabled(True)
@@ -132,11 +135,11 @@ class ReshipTab(ReshipPicking, BaseTab):
         self._clock_timer.start()
         self._update_buttons()
 
-    def _button(self, name: str, text: str, slot: Callable[[], object], bar: QHBoxLayout) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object], row: FlowLayout) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(f"reship_{name}")
         button.clicked.connect(lambda _checked=False: slot())
-        bar.addWidget(button)
+        row.add_widget(button)
         return button
 
     # --- data --------------------------------------------------------------------------------

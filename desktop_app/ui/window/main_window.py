@@ -274,7 +274,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
     # --- commands ------------------------------------------------------------------------------
     def _count_in_title(self, tab: QWidget, title: str, count: int) -> None:
         """补发队列（3）: a tab's title with the number of things waiting in it."""
-        self.tabs.setTabText(self.tabs.indexOf(tab), f"{title}（{count:,}）" if count else title)
+        text = self.tr("%1（%2）").replace("%1", title).replace("%2", f"{count:,}")  # English: "Claims (3)"
+        self.tabs.setTabText(self.tabs.indexOf(tab), text if count else title)
 
     def _reship_count(self, waiting: int) -> None:
         text = self.tr("补发队列（%1）").replace("%1", str(waiting)) if waiting else self.tr("补发队列")

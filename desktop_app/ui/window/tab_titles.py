@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.core.clock import now
@@ -47,7 +47,8 @@ def read_counts(db: Database, transit_days: int) -> TabCounts:
 
 def titled(title: str, count: int) -> str:
     """补发队列（3）: the title with the number of things in it (none: the title alone)."""
-    return f"{title}（{count:,}）" if count else title
+    text = QCoreApplication.translate("TabTitles", "%1（%2）")  # English: "Orders (1,204)"
+    return text.replace("%1", title).replace("%2", f"{count:,}") if count else title
 
 
 class TabTitles(QObject):
