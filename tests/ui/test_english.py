@@ -62,6 +62,8 @@ def test_the_main_window_speaks_english(qtbot: QtBot, tmp_path: Path, english: Q
         qtbot.waitUntil(lambda: getattr(win, "tab_titles", None) is not None, timeout=10000)
         widths = {win.tabs.tabText(i): win.tabs.widget(i).minimumSizeHint().width() for i in range(win.tabs.count())}
         assert max(widths.values()) <= 1300 and win.minimumSizeHint().width() <= 1300, widths
+        # ... and a claim's detail fits its pane there (~460 px) without a sideways scroll bar.
+        assert win.claims_tab.detail.minimumSizeHint().width() <= 460
     finally:
         win.runner.shutdown()
 

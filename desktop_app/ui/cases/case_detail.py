@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.flow_layout import FlowLayout
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
@@ -96,7 +96,8 @@ class CaseDetailPane(QWidget):
         layout.addWidget(self.summary, 3)
 
         self.actions_box = QGroupBox(self.tr("操作"))
-        self.actions_grid = QGridLayout(self.actions_box)
+        # Wrapping, not a grid of four columns: in English four buttons asked for 680 px of a 460-px pane.
+        self.actions_flow = FlowLayout(self.actions_box, margin=6)
         layout.addWidget(self.actions_box)
 
         timeline_box = QGroupBox(self.tr("时间线"))
@@ -257,20 +258,17 @@ class CaseDetailPane(QWidget):
 
     def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
         """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
-        while self.actions_grid.count():
-            widget = self.actions_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        for i, action in enumerate(actions):
+        self.actions_flow.clear()
+        for action in actions:
             button = QPushButton(labels.action(action))
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
-            self.actions_grid.addWidget(button, i // 4, i % 4)
+            self.actions_flow.add_widget(button)
         if with_kind:
             self.kind_button = QPushButton(self.tr("更改类型…"))
             self.kind_button.setObjectName("change_kind")
             self.kind_button.clicked.connect(lambda _checked=False: self.change_kind())
-            self.actions_grid.addWidget(self.kind_button, len(actions) // 4, len(actions) % 4)
+            self.actions_flow.add_widget(self.kind_button)
         self.actions_box.setVisible(bool(actions) or with_kind)
 
     def action_buttons(self) -> dict[str, QPushButton]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -53,6 +52,7 @@ from desktop_app.ui.claims.claim_summary import next_step_html, summary_html
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
+from desktop_app.ui.widgets.flow_layout import flow_row
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
@@ -107,9 +107,10 @@ class ClaimDetailPane(ClaimEdits, QWidget):
 
         self.actions_box = QGroupBox(self.tr("操作"))
         actions_layout = QVBoxLayout(self.actions_box)
-        self.actions_grid = QGridLayout()
-        actions_layout.addLayout(self.actions_grid)
-        tools = QHBoxLayout()
+        # Both rows wrap: in English they asked for more than the pane's 460 px (buttons cut off).
+        steps, self.actions_flow = flow_row()
+        actions_layout.addWidget(steps)
+        more, tools = flow_row()
         self.follow_up_button = QPushButton(self.tr("修改跟进时间"))
         self.follow_up_button.setObjectName("claim_follow_up")
         self.follow_up_button.clicked.connect(self.change_follow_up)
@@ -123,9 +124,8 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.ticket_button.setObjectName("claim_ticket")
         self.ticket_button.clicked.connect(self.edit_ticket)
         for button in (self.follow_up_button, self.edit_button, self.link_button, self.ticket_button):
-            tools.addWidget(button)
-        tools.addStretch(1)
-        actions_layout.addLayout(tools)
+            tools.add_widget(button)
+        actions_layout.addWidget(more)
         layout.addWidget(self.actions_box)
 
         evidence_box = QGroupBox(self.tr("证据"))
@@ -143,6 +143,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.remove_evidence_button.clicked.connect(self.remove_selected_evidence)
         hint = QLabel(self.tr("外箱和面单照片、破损照片、称重记录、聊天截图"))
         hint.setStyleSheet("color:#777")
+        hint.setWordWrap(True)  # English: one line asked for 790 px of a 460-px pane
         evidence_buttons.addWidget(self.add_evidence_button)
         evidence_buttons.addWidget(self.remove_evidence_button)
         evidence_buttons.addWidget(hint, 1)
@@ -244,18 +245,12 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.history.show_entries(entries)
 
     def _set_actions(self, actions: list[ClaimAction]) -> None:
-        while self.actions_grid.count():
-            taken = self.actions_grid.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.setEnabled(False)  # gone at once, even before Qt deletes it
-                widget.setParent(None)
-                widget.deleteLater()
-        for i, action in enumerate(actions):
+        self.actions_flow.clear()
+        for action in actions:
             button = QPushButton(labels.label(action))
             button.setObjectName(f"claim_action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
-            self.actions_grid.addWidget(button, i // 4, i % 4)
+            self.actions_flow.add_widget(button)
         self.actions_box.setVisible(self._claim_id is not None)
 
     def action_buttons(self) -> dict[str, QPushButton]:

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QSpacerItem, QW
 class FlowLayout(QLayout):
     """Items left to right, wrapping; as tall as the width it is given needs (height for width)."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, margin: int = 0) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self.setContentsMargins(QMargins(0, 0, 0, 0))
+        self.setContentsMargins(QMargins(margin, margin, margin, margin))
         self.setSpacing(spacing)
 
     def addItem(self, item: QLayoutItem) -> None:  # (Qt names its methods in camelCase)
@@ -27,6 +27,17 @@ class FlowLayout(QLayout):
     def add_gap(self, width: int) -> None:
         """Space between two groups of commands (none at the start of a line)."""
         self.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum))
+
+    def clear(self) -> None:
+        """Take every widget out and delete it (disabled and unparented at once: gone before Qt deletes
+        it, so a quick second click cannot reach a button of the case shown before)."""
+        while self._items:
+            widget = self._items.pop().widget()
+            if widget is not None:
+                widget.setEnabled(False)
+                widget.setParent(None)
+                widget.deleteLater()
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -44,25 +55,32 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        margins = self.contentsMargins()
+        inner = QRect(0, 0, width - margins.left() - margins.right(), 0)
+        return self._arrange(inner, move=False) + margins.top() + margins.bottom()
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._arrange(rect, move=True)
+        self._arrange(self.contentsRect(), move=True)
 
     def sizeHint(self) -> QSize:
         """All on one line: what it asks for when there is room."""
         shown = [item.sizeHint() for item in self._items if not item.isEmpty()]
         gaps = sum(item.sizeHint().width() for item in self._items if item.spacerItem() is not None)
         width = sum(s.width() for s in shown) + self.spacing() * max(0, len(shown) - 1) + gaps
-        return QSize(width, max((s.height() for s in shown), default=0))
+        return self._with_margins(QSize(width, max((s.height() for s in shown), default=0)))
 
     def minimumSize(self) -> QSize:
         """The widest item: everything else can go onto further lines."""
-        size = QSize()
+        size = QSize(0, 0)
         for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        return self._with_margins(size)
+
+    def _with_margins(self, size: QSize) -> QSize:
+        m = self.contentsMargins()
+        return QSize(size.width() + m.left() + m.right(), size.height() + m.top() + m.bottom())
 
     def _arrange(self, rect: QRect, move: bool) -> int:
         x, y, line_height = rect.x(), rect.y(), 0
