@@ -3,26 +3,37 @@ the courier's ticket, the links to cases and reships."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
-from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
-from desktop_app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.store.claim_rows import ClaimDetail
+    from desktop_app.ui.context import AppContext
+
+    class _Pane(QWidget):
+        """What the mixin uses of `ClaimDetailPane`, for mypy only: at run time the mixin is a plain class."""
+
+        _detail: ClaimDetail | None
+        _context: AppContext
+
+        def _failed(self, error: Exception) -> None: ...
+else:
+    _Pane = object
 
 
-class ClaimEdits:
-    """Mixed into `ClaimDetailPane` (a QWidget): what it uses of the pane is declared here. Its texts
+class ClaimEdits(_Pane):
+    """Mixed into `ClaimDetailPane` (a QWidget): what it uses of the pane is declared in `_Pane`. Its texts
     translate under this class's name: PySide's `tr` looks up every class of the object's type."""
-
-    _detail: ClaimDetail | None
-    _context: AppContext
-
-    def _failed(self, error: Exception) -> None: ...
 
     def change_follow_up(self) -> FollowUpDialog | None:
         d = self._detail

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSortFilterProxyModel, SignalInstance
+from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
@@ -23,6 +23,20 @@ from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 
 DialogT = TypeVar("DialogT", bound=QDialog)
 
+if TYPE_CHECKING:
+    from desktop_app.ui.base_tab import BaseTab
+
+    class _Tab(BaseTab):
+        """What the mixin uses of `ReshipTab`, for mypy only: at run time the mixin is a plain class."""
+
+        proxy: QSortFilterProxyModel
+
+        def selected_rows(self) -> list[ReshipRow]: ...
+
+        def _open(self, dialog: DialogT) -> DialogT: ...
+else:
+    _Tab = object
+
 
 class PickingListPreview(QPrintPreviewDialog):
     """The print preview of a picking list; it keeps its printer and document alive while open."""
@@ -31,22 +45,15 @@ class PickingListPreview(QPrintPreviewDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         super().__init__(printer, parent)
-        self.printer = printer
+        self._printer = printer  # the dialog does not own it (and `printer()` is its own method)
         self.document = document
         document.setParent(self)
         self.paintRequested.connect(document.print_)
 
 
-class ReshipPicking:
-    """Mixed into `ReshipTab` (a BaseTab): what it uses of the tab is declared here. Its texts translate
+class ReshipPicking(_Tab):
+    """Mixed into `ReshipTab` (a BaseTab): what it uses of the tab is declared in `_Tab`. Its texts translate
     under this class's name: PySide's `tr` looks up every class of the object's type."""
-
-    proxy: QSortFilterProxyModel
-    message: SignalInstance
-
-    def selected_rows(self) -> list[ReshipRow]: ...
-
-    def _open(self, dialog: DialogT) -> DialogT: ...
 
     def picking_rows(self) -> list[ReshipRow]:
         """The selected reships still to send; with nothing selected, every listed one waiting to be sent."""

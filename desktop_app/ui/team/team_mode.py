@@ -7,39 +7,46 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop_app.core.errors import UserError
 from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
-from desktop_app.ui.background import BackgroundRunner
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.settings.ledger_care import LedgerCare
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
     from desktop_app.store.database import Database
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.settings.ledger_care import LedgerCare
     from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 
+    class _Window(QMainWindow):
+        """What the mixin uses of `MainWindow`, for mypy only: at run time the mixin is a plain class."""
 
-class TeamMode:
-    """Mixed into `MainWindow` (a QMainWindow): what it uses of the window is declared here. Its texts
-    translate under this class's name: PySide's `tr` looks up every class of the object's type."""
+        location: LedgerLocation
+        db_path: Path | None
+        context: AppContext
+        runner: BackgroundRunner
+        care: LedgerCare
+        db_label: QLabel
 
-    location: LedgerLocation
-    db_path: Path | None
-    context: AppContext
-    runner: BackgroundRunner
-    care: LedgerCare
-    db_label: QLabel
+        def _ledger_closing(self) -> None: ...
 
-    def _ledger_closing(self) -> None: ...
+        def _database_opened(self, db: Database) -> None: ...
 
-    def _database_opened(self, db: Database) -> None: ...
+        def _database_failed(self, error: Exception) -> None: ...
+else:
+    _Window = object
 
-    def _database_failed(self, error: Exception) -> None: ...
+
+class TeamMode(_Window):
+    """Mixed into `MainWindow` (a QMainWindow): what it uses of the window is declared in `_Window`. Its
+    texts translate under this class's name: PySide's `tr` looks up every class of the object's type."""
 
     def open_team_database(self) -> TeamDatabaseDialog:
         # Imported when used: the dialog's ledger move pulls in most of the services (start-up, issue 15).
