@@ -57,9 +57,9 @@ def test_a_refused_sheet_is_mapped_saved_and_imported(qtbot: QtBot, window: Main
     path = supplier_sheet(tmp_path / "档口发货表.xlsx")
     summary = window.import_files([path])
     assert summary is not None
-    qtbot.waitUntil(lambda: summary.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: summary.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
-    assert summary.result is not None and summary.result.files[0].unknown_layout
+    assert summary.import_result is not None and summary.import_result.files[0].unknown_layout
     assert summary.map_button.isVisible()
     qtbot.mouseClick(summary.map_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(ColumnMappingDialog)
@@ -93,10 +93,10 @@ def test_a_refused_sheet_is_mapped_saved_and_imported(qtbot: QtBot, window: Main
     assert dialog.platform_combo.currentData() == "other"
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: any(d.result is not None for d in window.findChildren(ImportDialog)), timeout=30000)
+    qtbot.waitUntil(lambda: any(d.import_result is not None for d in window.findChildren(ImportDialog)), timeout=30000)
     wait_idle(qtbot, window)
-    imported = next(d for d in window.findChildren(ImportDialog) if d.result is not None)
-    result = imported.result
+    imported = next(d for d in window.findChildren(ImportDialog) if d.import_result is not None)
+    result = imported.import_result
     assert result is not None and not result.refused
     [file] = result.files
     assert (file.platform, file.profile, file.inserted) == ("other", "服饰档口", 2)
@@ -111,10 +111,10 @@ def test_a_refused_sheet_is_mapped_saved_and_imported(qtbot: QtBot, window: Main
     # The next file with these headers is recognised by 导入订单 itself.
     again = window.import_files([path])
     assert again is not None
-    qtbot.waitUntil(lambda: again.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: again.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
-    assert again.result is not None and again.result.files[0].profile == "服饰档口"
-    assert again.result.unchanged == 2 and not again.map_button.isVisible()
+    assert again.import_result is not None and again.import_result.files[0].profile == "服饰档口"
+    assert again.import_result.unchanged == 2 and not again.map_button.isVisible()
     again.accept()
 
 
@@ -232,7 +232,7 @@ def test_several_refused_sheets_and_a_broken_mapping_in_the_summary(qtbot: QtBot
     second = supplier_sheet(tmp_path / "二号档口.xlsx")
     summary = window.import_files([first, second])
     assert summary is not None
-    qtbot.waitUntil(lambda: summary.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: summary.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
     assert summary.warnings.isVisible() and "坏的.toml" in summary.warnings.text()
     menu = summary.map_button.menu()

@@ -32,9 +32,9 @@ def test_drop_two_exports_and_see_the_orders(qtbot: QtBot, window: MainWindow, t
     drop_files(window, files)
     dialog = window.findChild(ImportDialog)
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
-    result = dialog.result
+    result = dialog.import_result
     assert result is not None and not result.refused and result.inserted > 0
     assert dialog.table.rowCount() == 2
     assert dialog.table.item(0, 2).text() == str(result.files[0].inserted)
@@ -53,9 +53,9 @@ def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window:
     shutil.copy(SAMPLES / "pdd_orders.csv", good)
     dialog = window.import_files([bad, good])
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
-    assert dialog.result is not None and len(dialog.result.refused) == 1
+    assert dialog.import_result is not None and len(dialog.import_result.refused) == 1
     assert dialog.report_button.isVisible()
     explanation = dialog.table.item(0, 6).text()
     assert explanation and "订单.xlsx" in dialog.table.item(0, 0).text()
@@ -79,7 +79,7 @@ def test_export_what_the_orders_tab_shows(qtbot: QtBot, window: MainWindow, tmp_
 
     dialog = window.import_files([SAMPLES / "pdd_orders.csv"])
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     dialog.accept()
     wait_idle(qtbot, window)
     tab = window.orders_tab

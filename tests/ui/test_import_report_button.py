@@ -23,7 +23,7 @@ def test_clicking_save_report_asks_for_a_path_and_saves(qtbot: QtBot, window: Ma
                         lambda *a, **k: (str(target), ""))
     dialog = window.import_files([bad])
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
     assert dialog.report_button.isVisible()
     qtbot.mouseClick(dialog.report_button, Qt.MouseButton.LeftButton)

@@ -120,9 +120,9 @@ def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qt
     win.open_database()
     qtbot.waitUntil(lambda: win.findChild(ImportDialog) is not None, timeout=10000)
     dialog = win.findChild(ImportDialog)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     wait_idle(qtbot, win)
-    assert dialog.result.inserted > 0
+    assert dialog.import_result.inserted > 0
     dialog.accept()
     win.runner.shutdown()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
 from desktop_app.services.file_intake import IntakeResult, intake_steps
@@ -62,7 +63,7 @@ class ImportDialog(QDialog):
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._show_progress)
         self._started = 0.0
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.intake: IntakeResult | None = None
         self.setWindowTitle(self.tr("导入"))
         self.setMinimumWidth(720)
@@ -155,7 +156,7 @@ class ImportDialog(QDialog):
                 "%1", f"{p.rows_done:,}").replace("%2", f"{p.rows_done / elapsed:,.0f}"))
 
     def cancel_or_close(self) -> None:
-        if self.result is None:
+        if self.import_result is None:
             self._cancel.set()
             self.rate.setText(self.tr("正在取消……已导入的部分会全部撤销"))
             self.box.setEnabled(False)
@@ -168,7 +169,7 @@ class ImportDialog(QDialog):
     def _done(self, intake: IntakeResult) -> None:
         self.intake = intake
         result = intake.orders or ImportResult(())
-        self.result = result
+        self.import_result = result
         self.bar.setRange(0, 1000)
         self.bar.setValue(1000)
         elapsed = time.perf_counter() - self._started
@@ -196,8 +197,8 @@ class ImportDialog(QDialog):
         self.finished_intake.emit(intake)
 
     def _failed(self, error: Exception) -> None:
-        self.result = ImportResult(())
-        self.intake = IntakeResult(self.result)
+        self.import_result = ImportResult(())
+        self.intake = IntakeResult(self.import_result)
         self.heading.setText(self.tr("导入失败：%1").replace("%1", describe_error(error)))
         self.box.setEnabled(True)
         self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
@@ -224,12 +225,13 @@ class ImportDialog(QDialog):
                                     + shown_rows * self.table.verticalHeader().defaultSectionSize())
         self.table.setVisible(bool(result.files))
         case_files = intake.cases.files if intake.cases is not None else ()
-        errors = [(f, e) for f in (*result.files, *case_files) for e in f.errors]
+        files: list[FileImportResult | CaseFileResult] = [*result.files, *case_files]
+        errors = [(f.file, e) for f in files for e in f.errors]
         if errors:
             shown = errors[:MAX_ERRORS_SHOWN]
             self.errors.setRowCount(len(shown))
-            for row, (f, e) in enumerate(shown):
-                for column, value in enumerate([Path(f.file).name, str(e.row or ""), e.column or "", e.message]):
+            for row, (file, e) in enumerate(shown):
+                for column, value in enumerate([Path(file).name, str(e.row or ""), e.column or "", e.message]):
                     self.errors.setItem(row, column, QTableWidgetItem(value))
             self.errors.resizeColumnsToContents()
             self.errors.show()

@@ -79,10 +79,10 @@ class TeamDatabaseDialog(QDialog):
         form.addRow(self.tr("密码"), self.password)
         form.addRow(self.tr("席位名（你的名字）"), self.seat)
         layout.addLayout(form)
-        self.result = QLabel(self.tr("现在使用：%1").replace("%1", current.display()))
-        self.result.setObjectName("result")
-        self.result.setWordWrap(True)
-        layout.addWidget(self.result)
+        self.status = QLabel(self.tr("现在使用：%1").replace("%1", current.display()))
+        self.status.setObjectName("result")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
 
         buttons = QHBoxLayout()
         self.test_button = self._button(buttons, self.tr("测试连接"), self.test_connection, "test")
@@ -123,8 +123,8 @@ class TeamDatabaseDialog(QDialog):
             return None
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet("color:#b00020" if error else "")
+        self.status.setText(text)
+        self.status.setStyleSheet("color:#b00020" if error else "")
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for button in (self.test_button, self.connect_button, self.move_button, self.local_button):
@@ -142,8 +142,9 @@ class TeamDatabaseDialog(QDialog):
 
     def _tested(self, probe: ServerProbe | None, error: BaseException | None) -> None:
         self._busy(False)
-        if error is not None or probe is None:
-            self._say(self.tr("连接失败：%1").replace("%1", describe_error(error)), error=True)
+        if error is not None or probe is None:  # probe_server returns a probe or raises
+            reason = describe_error(error) if error is not None else ""
+            self._say(self.tr("连接失败：%1").replace("%1", reason), error=True)
             return
         if probe.revision is None:
             state = self.tr("数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。")
@@ -191,8 +192,9 @@ class TeamDatabaseDialog(QDialog):
 
     def _moved(self, location: LedgerLocation, result: MoveResult | None, error: BaseException | None) -> None:
         self._busy(False)
-        if error is not None or result is None:
-            self._say(self.tr("迁移未完成，服务器未改动：%1").replace("%1", describe_error(error)), error=True)
+        if error is not None or result is None:  # move_ledger returns its result or raises
+            reason = describe_error(error) if error is not None else ""
+            self._say(self.tr("迁移未完成，服务器未改动：%1").replace("%1", reason), error=True)
             return
         counts = "，".join(f"{label} {result.counts.get(table, 0)}" for table, label in TABLE_LABELS.items()
                           if result.counts.get(table))
