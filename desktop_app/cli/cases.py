@@ -99,7 +99,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(undo)
     undo.set_defaults(handler=_undo)
 
-    case.set_defaults(handler=lambda _args: (case.print_help(), 2)[1])
+    def usage(_args: argparse.Namespace) -> int:
+        case.print_help()
+        return 2
+
+    case.set_defaults(handler=usage)
 
 
 def _moment(value: str | None, what: str) -> Moment | None:

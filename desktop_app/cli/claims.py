@@ -116,7 +116,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(note)
     note.set_defaults(handler=_note)
 
-    claim.set_defaults(handler=lambda _args: (claim.print_help(), 2)[1])
+    def usage(_args: argparse.Namespace) -> int:
+        claim.print_help()
+        return 2
+
+    claim.set_defaults(handler=usage)
 
 
 def _fen(text: str | None, what: str) -> int | None:

@@ -65,7 +65,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(match)
     match.set_defaults(handler=_match)
 
-    returns.set_defaults(handler=lambda _args: (returns.print_help(), 2)[1])
+    def usage(_args: argparse.Namespace) -> int:
+        returns.print_help()
+        return 2
+
+    returns.set_defaults(handler=usage)
 
 
 def _iso(value: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -17,6 +18,9 @@ from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import show_unexpected
+
+if TYPE_CHECKING:
+    from desktop_app.ui.window.main_window import MainWindow
 
 
 def app_settings() -> QSettings:
@@ -35,7 +39,7 @@ def parse_gui_args(argv: list[str]) -> tuple[LedgerLocation, list[str], list[Pat
     return ledger_location(known.db), qt_args, files
 
 
-def create_window(target: Path | LedgerLocation):  # -> MainWindow; imported late so Qt starts fast
+def create_window(target: Path | LedgerLocation) -> MainWindow:  # MainWindow is imported late: Qt starts fast
     from desktop_app.ui.window.main_window import MainWindow
 
     return MainWindow(target, app_settings())

@@ -41,6 +41,7 @@ from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.qt_dates import to_date, to_qdate
 from desktop_app.ui.widgets.status_colours import WAITING
 
 LATER = WAITING  # open, more than 24 hours left (ui/widgets/status_colours.py)
@@ -104,7 +105,7 @@ class DeadlineCalendar(QCalendarWidget):
 
     def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:
         super().paintCell(painter, rect, qdate)
-        count = self._counts.get(qdate.toPython())
+        count = self._counts.get(to_date(qdate))
         if count is None or count.total == 0:
             return
         painter.save()
@@ -163,7 +164,7 @@ class DeadlineList(QTreeWidget):
                 labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
             ])
             item.setData(0, ROW_ROLE, row)
-            colour = URGENCY_COLOURS.get(row.urgency(now) or Urgency.LATER)
+            colour = URGENCY_COLOURS[row.urgency(now) or Urgency.LATER]
             if colour is not LATER:
                 for column in (0, 1):
                     item.setForeground(column, colour)
@@ -181,7 +182,8 @@ class DeadlineList(QTreeWidget):
         self.addTopLevelItems(items)
 
     def rows(self) -> list[DeadlineRow]:
-        return [self.topLevelItem(i).data(0, ROW_ROLE) for i in range(self.topLevelItemCount())]
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [item.data(0, ROW_ROLE) for item in items if item is not None]
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         row = item.data(0, ROW_ROLE)
@@ -217,7 +219,7 @@ class CalendarTab(BaseTab):
         self._day_listed: int | None = None  # rows listed for the selected day, None while loading
 
         self.calendar = DeadlineCalendar()
-        self.calendar.setSelectedDate(QDate(clock().astimezone(CHINA).date()))
+        self.calendar.setSelectedDate(to_qdate(clock().astimezone(CHINA).date()))
         legend = QLabel(
             f"<span style='color:{OVERDUE.name()}'>■</span> {self.tr('已逾期')} &nbsp; "
             f"<span style='color:{SOON.name()}'>■</span> {self.tr('24小时内到期')} &nbsp; "
@@ -308,7 +310,7 @@ class CalendarTab(BaseTab):
         self._load_side()
 
     def selected_day(self) -> date:
-        return self.calendar.selectedDate().toPython()
+        return to_date(self.calendar.selectedDate())
 
     def _ticket(self, kind: str) -> int:
         self._tickets[kind] += 1

@@ -112,8 +112,10 @@ class CaseCostsDialog(QDialog):
                 return
             self.written_off.setText(format_yuan(goods.cost_fen).replace(",", ""))
 
-        self._context.read(lambda db: case_goods_cost(db, case_id), shown,
-                           lambda error: QMessageBox.warning(self, self.windowTitle(), describe_error(error)))
+        def failed(error: Exception) -> None:
+            QMessageBox.warning(self, self.windowTitle(), describe_error(error))
+
+        self._context.read(lambda db: case_goods_cost(db, case_id), shown, failed)
 
     def costs(self) -> CaseCosts:
         def fen(field: QLineEdit, what: str) -> int | None:
@@ -137,7 +139,10 @@ class CaseCostsDialog(QDialog):
             return
         # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
         case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()
+
+        def failed(error: Exception) -> None:
+            QMessageBox.warning(parent, title, describe_error(error))
+
         self._context.write(lambda db: set_case_costs(db, case_id, costs, expected_version=version),
-                            on_failure=lambda error: QMessageBox.warning(parent, title, describe_error(error)),
-                            origin=self)
+                            on_failure=failed, origin=self)
         self.accept()

@@ -31,6 +31,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.china_time import china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
+from desktop_app.ui.widgets.qt_dates import to_date
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -193,7 +194,7 @@ class NewCaseDialog(QDialog):
         signed: Moment | None = None
         if self.signed_known.isChecked():
             if self.signed_date_only.isChecked():
-                day = self.signed_date.date().toPython()
+                day = to_date(self.signed_date.date())
                 signed = Moment(datetime.combine(day, time(0, 0), tzinfo=CHINA), date_only=True)
             else:
                 signed = qt_to_moment(self.signed_at.dateTime())

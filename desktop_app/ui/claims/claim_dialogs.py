@@ -38,12 +38,13 @@ from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.qt_dates import to_date
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
 def _morning(day: QDate) -> datetime:
     """A follow-up day means 10:00 China time, like the automatic ones."""
-    return datetime.combine(day.toPython(), time(10, 0), tzinfo=CHINA)
+    return datetime.combine(to_date(day), time(10, 0), tzinfo=CHINA)
 
 
 def _qdate(value: datetime) -> QDate:

@@ -124,13 +124,17 @@ class SavedMappingsDialog(QDialog):
 
     def keys(self) -> list[str]:
         """The id (or, for a broken file, the file name) of each row."""
-        return [str(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)) for row in range(self.table.rowCount())]
+        return [key for row in range(self.table.rowCount()) if (key := self._key(row)) is not None]
 
     def selected_key(self) -> str | None:
         rows = {index.row() for index in self.table.selectedIndexes()}
         if len(rows) != 1:
             return None
-        return str(self.table.item(rows.pop(), 0).data(Qt.ItemDataRole.UserRole))
+        return self._key(rows.pop())
+
+    def _key(self, row: int) -> str | None:
+        item = self.table.item(row, 0)  # every listed row has one
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def _selection_changed(self) -> None:
         self.delete_button.setEnabled(self.selected_key() is not None)
@@ -139,7 +143,8 @@ class SavedMappingsDialog(QDialog):
         key = self.selected_key()
         if key is None:
             return
-        name = self.table.item(self.table.currentRow(), 0).text()
+        item = self.table.item(self.table.currentRow(), 0)
+        name = item.text() if item is not None else key
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("删除列对应方案"),
                           self.tr("删除方案“%1”？以后这种表格需要重新对应各列。").replace("%1", name),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -223,11 +223,13 @@ class OrdersTab(BaseTab):
                 ids = order_ids(session, query.filter, query.sort, query.descending)
             return export_orders(db, path, order_ids=ids)
 
-        self.context.read(work, lambda n: self.message.emit(
-            self.tr("已导出 %1 个订单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
-            lambda error: QMessageBox.warning(self, self.tr("导出订单"), describe_error(error)))
+        def failed(error: Exception) -> None:
+            QMessageBox.warning(self, self.tr("导出订单"), describe_error(error))
 
-    def _emit_for_current(self, signal: Signal) -> None:
+        self.context.read(work, lambda n: self.message.emit(
+            self.tr("已导出 %1 个订单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))), failed)
+
+    def _emit_for_current(self, signal: SignalInstance) -> None:
         index = self.table.currentIndex()
         row = index.data(ROW_ROLE) if index.isValid() else None
         if row is not None:

@@ -56,13 +56,17 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("隐私"), self.full_phones)
         team_button = QPushButton(self.tr("连接团队数据库…"))
         team_button.setObjectName("team_database")
-        team_button.clicked.connect(lambda _checked=False: (self.team_requested.emit(), self.reject()))
+        team_button.clicked.connect(lambda _checked=False: self._ask_for_team())
         form.addRow(self.tr("团队"), team_button)
         layout.addLayout(form)
         note = QLabel(self.tr("语言在重新启动程序后生效。"))
         note.setStyleSheet("color:#666")
         layout.addWidget(note)
         add_ok_cancel(self, layout, self._save)
+
+    def _ask_for_team(self) -> None:
+        self.team_requested.emit()
+        self.reject()
 
     # --- theme (its own section: the row, and its saving in `_save_theme`) -------------------
     def _add_theme_row(self, form: QFormLayout) -> None:

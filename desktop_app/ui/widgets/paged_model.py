@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # SQLAlchemy: the Cases table is shown before it is imported 
     from desktop_app.store.database import Database
 
 RowT = TypeVar("RowT")
-RowT_co = TypeVar("RowT_co", covariant=True)
 PAGE_SIZE = 200
 MAX_PAGES = 32
 WANTED_PAGES = 4  # pages asked for while a read runs that are still read afterwards (the latest ones)
@@ -44,16 +43,17 @@ __all__ = ["LOADING", "MAX_PAGES", "PAGE_SIZE", "ROW_ROLE", "SORT_ROLE", "WANTED
            "PagedTableModel"]
 
 
-class PageQuery(Protocol[RowT_co]):
-    """The current query: how many rows match, and a page of them in order."""
+class PageQuery(Protocol[RowT]):
+    """The current query: how many rows match, and a page of them in order. Invariant in its rows: a page
+    is a `list`, which the model keeps."""
 
-    def prepare(self, session: Session) -> PageQuery[RowT_co]:
+    def prepare(self, session: Session) -> PageQuery[RowT]:
         """The query that one load counts and pages with: itself, or with a search's matches read."""
         ...
 
     def count(self, session: Session) -> int: ...
 
-    def page(self, session: Session, offset: int, limit: int) -> list[RowT_co]: ...
+    def page(self, session: Session, offset: int, limit: int) -> list[RowT]: ...
 
 
 class PagedTableModel(RowTableModel[RowT]):

@@ -47,5 +47,7 @@ class TimelineView(QTreeWidget):
             self.addTopLevelItem(item)
         for column in range(NOTE_COLUMN):
             self.resizeColumnToContents(column)
-        if scroll_to_end and self.topLevelItemCount():
-            self.scrollToItem(self.topLevelItem(self.topLevelItemCount() - 1))
+        if scroll_to_end:
+            last = self.topLevelItem(self.topLevelItemCount() - 1)  # None when the timeline is empty
+            if last is not None:
+                self.scrollToItem(last)
