@@ -7,8 +7,8 @@ launch; the first import then spent 215–272 ms importing the import code and o
 thread (issue 15). Now the Cases tab's own code (`FIRST_MODULES`) needs no SQLAlchemy: it is imported
 off the GUI thread once the window has painted, the tab is built and its first page read with the sqlite3
 driver (store/first_page) and shown; then, while the worker thread opens the ledger (its integrity check runs in
-SQLite, without the GIL), the reading thread imports `WINDOW_MODULES` (the Cases tab alone: the
-first screen) and the GUI thread builds that tab. Once the Cases table shows its first page, the
+SQLite, without the GIL), the reading thread imports `OPEN_MODULES`, then the preparing thread
+`PANE_MODULES`, and the GUI thread builds the tab's detail panes. Once the Cases table shows its first page, the
 runner's preparing thread imports `IMPORT_MODULES` (the first import opens at once), then
 `JOB_MODULES`, then the other tabs' code (ui/window/window_tabs.py builds them as it arrives).
 """
@@ -24,11 +24,17 @@ log = logging.getLogger(__name__)
 # The Cases tab and its table (no SQLAlchemy): imported off the GUI thread right after the window has
 # painted; the GUI thread then builds the tab and store/first_page reads its first page.
 FIRST_MODULES = ("desktop_app.ui.cases.cases_tab",)
-# What `MainWindow` needs once the ledger is open: the ledger's code, the table's queries and the
-# Cases tab's detail panes (built then), imported on the reading thread while the ledger opens.
-WINDOW_MODULES = (
+# What opening the ledger and the table's reads need (and, for a team server, where the tab is built
+# after opening, the tab itself): imported on the reading thread while the worker opens the ledger.
+OPEN_MODULES = (
     "desktop_app.store.database",
     "desktop_app.store.case_queries",
+    "desktop_app.ui.cases.cases_tab",
+)
+# The Cases tab's detail panes (the services behind them): imported on the preparing thread after
+# OPEN_MODULES, so that the ledger opens (and a search typed meanwhile is read) without waiting for them;
+# the panes are built once both are here.
+PANE_MODULES = (
     "desktop_app.ui.cases.case_detail",
     "desktop_app.ui.cases.case_guide_panel",
     "desktop_app.ui.cases.case_evidence_panel",
