@@ -27,7 +27,6 @@ from desktop_app.ui.settings.ledger_care import LedgerCare
 from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
 from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.team.team_mode import TeamMode
-from desktop_app.ui.widgets.after_paint import after_paint
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import ErrorDialog
 from desktop_app.ui.window.main_menu import build_menus
@@ -226,7 +225,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
 
         if first_load:  # read now: wait for its paint
-            after_paint(self.cases_tab.shown_page(), prepare)
+            self.after_rows_painted(prepare)
         else:  # the early first page, painted before the ledger opened
             prepare()
 

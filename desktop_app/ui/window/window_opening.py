@@ -115,7 +115,7 @@ class WindowOpening:
                 self._set_enabled(True)  # commands chosen now run once the ledger is open
                 # The opening imports SQLAlchemy and the panes' code on other threads: after the rows
                 # are painted, which would otherwise share Python's lock with it (ui/widgets/after_paint).
-                after_paint(self.cases_tab.shown_page(), lambda: self._open_ledger(checked))
+                self.after_rows_painted(lambda: self._open_ledger(checked))
                 return
             self._open_ledger(checked)
 
@@ -137,6 +137,17 @@ class WindowOpening:
         # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
         if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
             build()
+
+    def after_rows_painted(self, work: Callable[[], object]) -> None:
+        """`work` (which queues imports on other threads) once the Cases tab's rows (or its empty
+        page) are painted: the imports would share Python's lock with that paint (ui/widgets/after_paint).
+        Counted in the runner's `busy` meanwhile."""
+        release = self.runner.hold()
+
+        def run() -> None:
+            release()
+            work()
+        after_paint(self.cases_tab.shown_page(), run)
 
     def _open_ledger(self, checked: Future[IntegrityReport] | None = None) -> None:
         """Open (create, migrate) the ledger on the worker thread while the reading thread imports the
