@@ -16,7 +16,6 @@ from desktop_app.paths import data_dir
 from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.window.app_icon import app_icon
-from desktop_app.ui.window.early_reads import start_early_reads
 from desktop_app.ui.window.error_dialog import show_unexpected
 
 
@@ -43,10 +42,6 @@ def create_window(target: Path | LedgerLocation):  # -> MainWindow; imported lat
 
 
 def run_gui(argv: list[str]) -> int:
-    # Python's lock goes to a waiting thread after this long: the GUI thread waits for it after calls
-    # into Qt while another thread imports or reads (5 ms by default; measured: a table's repaint beside
-    # a busy thread took ~105 ms at 5 ms, ~45 ms at 1 ms).
-    sys.setswitchinterval(0.001)
     setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
     try:
@@ -54,8 +49,6 @@ def run_gui(argv: list[str]) -> int:
     except UserError as exc:  # a --db or AFTERSALES_LEDGER_DB the app cannot use
         sys.stderr.write(f"错误：{exc.message}\n")
         return 2
-    # A ledger file's first page and integrity check, read while the window's code loads and paints.
-    early = start_early_reads(location, app_settings())
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("售后台账")
@@ -84,7 +77,7 @@ def run_gui(argv: list[str]) -> int:
     instance.activate_requested.connect(window.bring_to_front)
     window.import_when_open(files)
     window.show()
-    window.open_when_painted(early)  # the ledger's first page is read right after the window has painted
+    window.open_when_painted()  # the ledger's first page is read right after the window has painted
     try:
         return app.exec()
     finally:

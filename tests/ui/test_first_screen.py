@@ -16,7 +16,7 @@ from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, Open
 from desktop_app.store.case_queries import case_rows
 from desktop_app.ui.cases.new_case_dialog import NewCaseDialog
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
-from desktop_app.ui.window.early_reads import ORDER_KEY, remember_order, remembered_order
+from desktop_app.ui.window.window_opening import ORDER_KEY, remember_order, remembered_order
 from tests.ui.conftest import wait_idle
 
 

@@ -28,7 +28,6 @@ from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
 from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.team.team_mode import TeamMode
 from desktop_app.ui.window.app_icon import app_icon
-from desktop_app.ui.window.early_reads import EarlyReads, remember_order
 from desktop_app.ui.window.error_dialog import ErrorDialog
 from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
@@ -38,7 +37,7 @@ from desktop_app.ui.window.startup import (
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
-from desktop_app.ui.window.window_opening import WindowOpening
+from desktop_app.ui.window.window_opening import WindowOpening, remember_order
 from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
 from desktop_app.ui.window.window_tabs import WindowTabs
 
@@ -79,7 +78,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self._open_on_paint = False  # `open_when_painted`
         self._after_open: list[Callable[[], object]] = []
         self._pane_code_ready = False  # the Cases tab's detail panes' code is imported (ui/window/startup.py)
-        self._early: EarlyReads | None = None  # read before the paint (`open_when_painted`)
+        self._early_page = None  # the Cases table's first page read before the paint (`open_when_painted`)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

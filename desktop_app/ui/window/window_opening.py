@@ -17,7 +17,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QPaintEvent
 
 from desktop_app.services.team import seat_name
-from desktop_app.store.case_filters import CaseOrder
+from desktop_app.store.case_filters import CaseOrder, CaseSort
 from desktop_app.store.first_page import FirstPage, read_first_page
 from desktop_app.store.ledger_files import IntegrityReport, check_integrity
 from desktop_app.store.locations import LedgerLocation
@@ -25,13 +25,26 @@ from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.after_paint import after_paint
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE
-from desktop_app.ui.window.early_reads import EarlyReads, remembered_order
 from desktop_app.ui.window.startup import FIRST_MODULES, OPEN_MODULES, PANE_MODULES, load_modules
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
 
 PAINT_WAIT_MS = 300
+ORDER_KEY = "tabs/CasesTab/first_sort"  # the Cases table's sort at the last close: "<column> asc|desc"
+
+
+def remembered_order(settings: QSettings) -> CaseOrder:
+    """The Cases table's sort when the window was last closed (its header state says the same, but
+    only once the tab is built): the early first page is read in it."""
+    column, _, direction = str(settings.value(ORDER_KEY, "")).partition(" ")
+    if column not in CaseSort._value2member_map_ or direction not in ("asc", "desc"):
+        return CaseOrder()
+    return CaseOrder(CaseSort(column), direction == "desc")
+
+
+def remember_order(settings: QSettings, order: CaseOrder) -> None:
+    settings.setValue(ORDER_KEY, f"{order.column.value} {'desc' if order.descending else 'asc'}")
 
 
 class WindowOpening:
@@ -44,7 +57,7 @@ class WindowOpening:
     _open_on_paint: bool
     _after_open: list[Callable[[], object]]
     _pane_code_ready: bool
-    _early: EarlyReads | None
+    _early_page: tuple[CaseOrder, Future[FirstPage | None]] | None
     settings: QSettings
 
     # Also used, from MainWindow and its other mixins: tabs, cases_tab, cases_tab_built, _build_first_tab,
@@ -61,20 +74,18 @@ class WindowOpening:
             slot()
         return run
 
-    def open_when_painted(self, early: EarlyReads | None = None) -> None:
+    def open_when_painted(self) -> None:
         """Open the ledger once the window has painted (it shows at once; the Cases tab is built then),
         or after PAINT_WAIT_MS if no paint comes (a window started minimised). Meanwhile, off the GUI
-        thread, the Cases tab's code is imported and a ledger file's first page read (`early`, started
-        before the window was built: ui/window/early_reads.py; else on the reading thread now)."""
+        thread, the Cases tab's code is imported and a ledger file's first page read in the sort the
+        table had last time (`remember_order`): the window paints in C++, beside them."""
         self._open_on_paint = True
         path = self.location.path
         if not self.tabs.count() and path is not None:
             self.runner.prepare(lambda: load_modules(FIRST_MODULES))
-            if early is None:
-                order = remembered_order(self.settings)
-                page = self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE))
-                early = None if page is None else EarlyReads(order, page, None)
-            self._early = early
+            order = remembered_order(self.settings)
+            early = self.runner.read(lambda: read_first_page(path, order, PAGE_SIZE))
+            self._early_page = None if early is None else (order, early)
         QTimer.singleShot(PAINT_WAIT_MS, self._painted)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -96,11 +107,8 @@ class WindowOpening:
         if self.tabs.count() or path is None:  # reopened after a restore, or a team server
             self._open_ledger()
             return
-        early, self._early = self._early, None
-        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most): begun before the window
-        # was built, or on the worker now.
-        checked = early.checked if early is not None and early.checked is not None else self.runner.run(
-            lambda: check_integrity(path))
+        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker meanwhile.
+        checked = self.runner.run(lambda: check_integrity(path))
 
         def shown(page: FirstPage | None) -> None:
             if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
@@ -111,11 +119,13 @@ class WindowOpening:
                 return
             self._open_ledger(checked)
 
+        early, self._early_page = self._early_page, None
+
         def first_page(order: CaseOrder) -> FirstPage | None:
-            # On the reading thread: the early read's page when the table's restored sort is the one it
-            # was read in.
-            if early is not None and early.order == order:
-                return early.first_page.result()
+            # On the reading thread, after the early read queued there (if any): its page when the
+            # table's restored sort is the one it was read in.
+            if early is not None and early[0] == order:
+                return early[1].result()
             return read_first_page(path, order, PAGE_SIZE)
 
         def build(_loaded: object = None) -> None:
@@ -155,7 +165,7 @@ class WindowOpening:
         def work() -> Database:
             from desktop_app.store.database import open_database
 
-            report = checked.result() if checked is not None else None  # (begun before: it is done, or soon)
+            report = checked.result() if checked is not None and checked.done() else None
             return open_database(location, seat=seat_name, checked=report)
 
         self.runner.run(work, self._database_opened, self._database_failed)
