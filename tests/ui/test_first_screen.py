@@ -67,7 +67,8 @@ def test_the_first_page_shows_before_the_ledger_opens_and_what_is_asked_meanwhil
     release.set()
     qtbot.waitUntil(lambda: window.context.db is not None, timeout=20000)
     qtbot.waitUntil(lambda: shown_ids(window) == by_receiver, timeout=10000)
-    assert window.cases_tab.detail is not None
+    # The panes' code is imported once those rows are painted (ui/window/startup.py), then they come.
+    qtbot.waitUntil(lambda: window.cases_tab.detail is not None, timeout=10000)
     qtbot.waitUntil(lambda: window.cases_tab.detail.case_id == chosen, timeout=10000)
     dialog = window.findChild(NewCaseDialog)
     assert dialog is not None and dialog.isVisible()

@@ -33,6 +33,7 @@ from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
     IMPORT_MODULES,
     JOB_MODULES,
+    PANE_MODULES,
     load_modules,
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
@@ -212,15 +213,17 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             command()
 
     def _first_page_shown(self, *first_load: object) -> None:
-        """Once, after the Cases table's first page: the start-up jobs' code is imported off the GUI
-        thread, then they start and the other tabs are built."""
+        """Once, after the Cases table's first page on the open ledger: the detail panes' and the
+        start-up jobs' code is imported off the GUI thread, then they start and the other tabs are built."""
         self.cases_tab.model.loaded.disconnect(self._first_page_shown)
         self.cases_tab.model.load_failed.disconnect(self._first_page_shown)
         # After those rows are painted (the imports would share Python's lock with that paint), one
-        # after the other on the preparing thread: the import code first (导入 is on the first screen,
-        # and on an empty ledger the one thing to do: the dialog then opens without importing openpyxl
-        # on the GUI thread), then the start-up jobs' code, then the other tabs'.
+        # after the other on the preparing thread: the detail panes' code, the import code (导入 is on
+        # the first screen, and on an empty ledger the one thing to do: the dialog then opens without
+        # importing openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
         def prepare() -> None:
+            if not self._pane_code_ready:  # the Cases tab's detail panes first: they are on screen
+                self.runner.prepare(lambda: load_modules(PANE_MODULES), self._pane_code_loaded)
             self.runner.prepare(lambda: load_modules(IMPORT_MODULES), self._import_code_loaded)
             self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
 

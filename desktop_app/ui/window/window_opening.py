@@ -25,7 +25,7 @@ from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.after_paint import after_paint
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE
-from desktop_app.ui.window.startup import FIRST_MODULES, OPEN_MODULES, PANE_MODULES, load_modules
+from desktop_app.ui.window.startup import FIRST_MODULES, OPEN_MODULES, load_modules
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
@@ -151,16 +151,12 @@ class WindowOpening:
 
     def _open_ledger(self, checked: Future[IntegrityReport] | None = None) -> None:
         """Open (create, migrate) the ledger on the worker thread while the reading thread imports the
-        ledger's and the table's code (the worker's import waits for the same modules), then the
-        preparing thread the detail panes' (ui/window/startup.py): the ledger is delivered, and a search
-        typed meanwhile read, without waiting for the panes, which the GUI thread builds when their
-        code is here. `checked`: the file's integrity check, queued on the worker before."""
+        ledger's and the table's code (the worker's import waits for the same modules). The detail
+        panes' code comes after the table's first read on the open ledger (`_first_page_shown`): the
+        ledger is delivered, and a search typed meanwhile read and painted, without waiting for it or
+        sharing Python's lock with it. `checked`: the file's integrity check, queued on the worker before."""
         location = self.location
-
-        def panes_next(_loaded: object) -> None:
-            self.runner.prepare(lambda: load_modules(PANE_MODULES), self._pane_code_loaded)
-
-        self.runner.read(lambda: load_modules(OPEN_MODULES), panes_next)
+        self.runner.read(lambda: load_modules(OPEN_MODULES))
 
         def work() -> Database:
             from desktop_app.store.database import open_database
