@@ -132,7 +132,17 @@ class WindowOpening:
             if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
                 self._build_first_tab()
             order = self.cases_tab.model.order  # as restored (the saved sort)
-            self.runner.read(lambda: first_page(order), shown, lambda _e: self._open_ledger(checked))
+            self.runner.read(lambda: first_page(order), show_later, lambda _e: self._open_ledger(checked))
+
+        def show_later(page: FirstPage | None) -> None:
+            # Read while the tab was built, the page arrives in the same event-loop pass: a turn of the
+            # loop between building and showing (painting) it, instead of one long freeze.
+            release = self.runner.hold()
+
+            def show() -> None:
+                release()
+                shown(page)
+            QTimer.singleShot(1, self, show)
 
         # The tab's code is imported off the GUI thread (the window stays responsive), then built here.
         if self.runner.prepare(lambda: load_modules(FIRST_MODULES), build) is None:
