@@ -46,6 +46,10 @@ def create_window(target: Path | LedgerLocation) -> MainWindow:  # MainWindow is
 
 
 def run_gui(argv: list[str]) -> int:
+    # Python's lock goes to a waiting thread after this long: the GUI thread waits for it after calls
+    # into Qt while another thread imports or reads (5 ms by default; measured: a table's repaint beside
+    # a busy thread took ~105 ms at 5 ms, ~45 ms at 1 ms).
+    sys.setswitchinterval(0.001)
     setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
     try:

@@ -73,6 +73,7 @@ class BackgroundRunner(QObject):
         self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-prepare")
         self._pending = 0
         self._reading = 0
+        self._held = 0  # work the GUI thread starts soon (after a paint): `hold`
         self._closed = False
         self._finished.connect(self._deliver)
 
@@ -185,10 +186,23 @@ class BackgroundRunner(QObject):
         self._preparer.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
 
+    def hold(self) -> Callable[[], None]:
+        """Count in `busy` work the GUI thread will queue a little later (once the rows are painted);
+        call the returned function when it has (once)."""
+        self._held += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._held -= 1
+        return release
+
     @property
     def busy(self) -> bool:
-        """Work or reads still under way (tests wait for this to be False)."""
-        return self._pending > 0 or self._reading > 0
+        """Work or reads still under way, or about to be queued (tests wait for this to be False)."""
+        return self._pending > 0 or self._reading > 0 or self._held > 0
 
 
 def _call_unless_closed(callback: Callable[[Any], None], value: Any) -> None:

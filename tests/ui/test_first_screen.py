@@ -16,6 +16,7 @@ from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, Open
 from desktop_app.store.case_queries import case_rows
 from desktop_app.ui.cases.new_case_dialog import NewCaseDialog
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.window.window_opening import ORDER_KEY, remember_order, remembered_order
 from tests.ui.conftest import wait_idle
 
 
@@ -66,7 +67,8 @@ def test_the_first_page_shows_before_the_ledger_opens_and_what_is_asked_meanwhil
     release.set()
     qtbot.waitUntil(lambda: window.context.db is not None, timeout=20000)
     qtbot.waitUntil(lambda: shown_ids(window) == by_receiver, timeout=10000)
-    assert window.cases_tab.detail is not None
+    # The panes' code is imported once those rows are painted (ui/window/startup.py), then they come.
+    qtbot.waitUntil(lambda: window.cases_tab.detail is not None, timeout=10000)
     qtbot.waitUntil(lambda: window.cases_tab.detail.case_id == chosen, timeout=10000)
     dialog = window.findChild(NewCaseDialog)
     assert dialog is not None and dialog.isVisible()
@@ -93,3 +95,76 @@ def test_the_first_page_kept_when_the_ledger_opens_reads_the_next_pages(qtbot: Q
     qtbot.waitUntil(lambda: model.is_loaded(last), timeout=10000)
     assert model.index(last, 0).data(ROW_ROLE) is not None
     window.runner.shutdown()
+
+
+def _newest_and_by_receiver(db_path: Path) -> tuple[list[int], list[int]]:
+    db = database.open_database(db_path)
+    with db.reading() as session:
+        shown = CaseFilter(open_state=OpenState.OPEN)
+        newest = [r.id for r in case_rows(session, shown, CaseOrder(), 0, 200)]
+        by_receiver = [r.id for r in case_rows(session, shown, CaseOrder(CaseSort.RECEIVER, False), 0, 200)]
+    db.close()
+    return newest, by_receiver
+
+
+@pytest.mark.sqlite_only
+def test_the_sort_of_the_last_close_is_the_next_launchs_first_page(qtbot: QtBot, db_path: Path) -> None:
+    """The first page is read while the window paints, in the sort the table had when it was closed
+    (its saved header restores the same sort once the tab is built)."""
+    from desktop_app.ui.app import create_window
+
+    seed(db_path, 300)
+    _newest, by_receiver = _newest_and_by_receiver(db_path)
+    first = create_window(db_path)
+    qtbot.addWidget(first)
+    first.show()
+    first.open_when_painted()
+    qtbot.waitUntil(lambda: first.context.db is not None, timeout=20000)
+    wait_idle(qtbot, first)
+    first.cases_tab.table.sortByColumn(first.cases_tab.model.column_index(CaseSort.RECEIVER),
+                                       Qt.SortOrder.AscendingOrder)
+    wait_idle(qtbot, first)
+    first.close()
+    assert remembered_order(first.settings) == CaseOrder(CaseSort.RECEIVER, False)
+
+    second = create_window(db_path)
+    qtbot.addWidget(second)
+    second.show()
+    second.open_when_painted()
+    qtbot.waitUntil(lambda: second.cases_tab_built and second.cases_tab.model.rowCount() > 0, timeout=10000)
+    assert second.cases_tab.model.order == CaseOrder(CaseSort.RECEIVER, False)
+    assert shown_ids(second) == by_receiver
+    qtbot.waitUntil(lambda: second.context.db is not None, timeout=20000)
+    wait_idle(qtbot, second)
+    second.runner.shutdown()
+
+
+@pytest.mark.sqlite_only
+def test_a_first_page_read_in_another_sort_than_the_table_restored_is_read_again(
+        qtbot: QtBot, db_path: Path) -> None:
+    from desktop_app.ui.app import app_settings, create_window
+
+    seed(db_path, 300)
+    newest, _by_receiver = _newest_and_by_receiver(db_path)
+    remember_order(app_settings(), CaseOrder(CaseSort.RECEIVER, False))  # but no saved header: newest first
+    window = create_window(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_when_painted()
+    qtbot.waitUntil(lambda: window.cases_tab_built and window.cases_tab.model.rowCount() > 0, timeout=10000)
+    assert window.cases_tab.model.order == CaseOrder()
+    assert shown_ids(window) == newest
+    qtbot.waitUntil(lambda: window.context.db is not None, timeout=20000)
+    wait_idle(qtbot, window)
+    window.runner.shutdown()
+
+
+def test_a_remembered_sort_the_app_does_not_know_is_the_usual_one(tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for stored in ("", "gone desc", "receiver sideways", 3):
+        settings.setValue(ORDER_KEY, stored)
+        assert remembered_order(settings) == CaseOrder()
+    remember_order(settings, CaseOrder(CaseSort.NEXT_DUE, True))
+    assert remembered_order(settings) == CaseOrder(CaseSort.NEXT_DUE, True)

@@ -363,6 +363,10 @@ class CasesTab(BaseTab):
     def is_showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
+    def shown_page(self) -> QWidget:
+        """What paints the list now: the table's rows, or the empty ledger's page."""
+        return self.empty if self.is_showing_empty_state() else self.table.viewport()
+
     # --- selection ---------------------------------------------------------------------------
     def select_case(self, case_id: int) -> None:
         """Show a case (after creating it, or from the calendar): clear filters that would hide it."""

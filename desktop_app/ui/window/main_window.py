@@ -33,11 +33,12 @@ from desktop_app.ui.window.main_menu import build_menus
 from desktop_app.ui.window.startup import (
     IMPORT_MODULES,
     JOB_MODULES,
+    PANE_MODULES,
     load_modules,
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
-from desktop_app.ui.window.window_opening import WindowOpening
+from desktop_app.ui.window.window_opening import WindowOpening, remember_order
 from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
 from desktop_app.ui.window.window_tabs import WindowTabs
 
@@ -77,6 +78,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self._opening = False  # the ledger is being opened: commands wait for it (`_when_open`)
         self._open_on_paint = False  # `open_when_painted`
         self._after_open: list[Callable[[], object]] = []
+        self._pane_code_ready = False  # the Cases tab's detail panes' code is imported (ui/window/startup.py)
+        self._early_page = None  # the Cases table's first page read before the paint (`open_when_painted`)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -186,7 +189,6 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             return
         if not self.cases_tab_built:
             self._build_first_tab()  # 售后单 alone: the other tabs come once its first page is shown
-        self._build_panes()
         self.runner.changed.connect(self._orders_changed)
         # The start-up jobs and the other tabs wait for the Cases table's first page: they would
         # otherwise take the CPU (and Python's lock) from it — a first deadline recompute of a million
@@ -194,6 +196,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.cases_tab.model.loaded.connect(self._first_page_shown)
         self.cases_tab.model.load_failed.connect(self._first_page_shown)
         self.context.set_database(db)  # the Cases tab's count and first page: on the reading thread
+        if self._pane_code_ready:  # else once their code is here (`_pane_code_loaded`)
+            self._build_panes()  # (after the table's read is asked for: it runs meanwhile)
         if self.cases_tab.model.kept_first_page:  # shown before the ledger opened, and still current
             self._first_page_shown()
         self._set_enabled(True)
@@ -208,16 +212,25 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         for command in waiting:  # chosen while the ledger was opening
             command()
 
-    def _first_page_shown(self, *_first_load: object) -> None:
-        """Once, after the Cases table's first page: the start-up jobs' code is imported off the GUI
-        thread, then they start and the other tabs are built."""
+    def _first_page_shown(self, *first_load: object) -> None:
+        """Once, after the Cases table's first page on the open ledger: the detail panes' and the
+        start-up jobs' code is imported off the GUI thread, then they start and the other tabs are built."""
         self.cases_tab.model.loaded.disconnect(self._first_page_shown)
         self.cases_tab.model.load_failed.disconnect(self._first_page_shown)
-        # One after the other on the preparing thread: the import code first (导入 is on the first
-        # screen, and on an empty ledger the one thing to do: the dialog then opens without importing
-        # openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
-        self.runner.prepare(lambda: load_modules(IMPORT_MODULES), self._import_code_loaded)
-        self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
+        # After those rows are painted (the imports would share Python's lock with that paint), one
+        # after the other on the preparing thread: the detail panes' code, the import code (导入 is on
+        # the first screen, and on an empty ledger the one thing to do: the dialog then opens without
+        # importing openpyxl on the GUI thread), then the start-up jobs' code, then the other tabs'.
+        def prepare() -> None:
+            if not self._pane_code_ready:  # the Cases tab's detail panes first: they are on screen
+                self.runner.prepare(lambda: load_modules(PANE_MODULES), self._pane_code_loaded)
+            self.runner.prepare(lambda: load_modules(IMPORT_MODULES), self._import_code_loaded)
+            self.runner.prepare(lambda: load_modules(JOB_MODULES), self._start_jobs)
+
+        if first_load:  # read now: wait for its paint
+            self.after_rows_painted(prepare)
+        else:  # the early first page, painted before the ledger opened
+            prepare()
 
     def _start_jobs(self, _loaded: object = None) -> None:
         """What keeps the ledger current in the background, then the other tabs (ui/window/window_tabs.py)."""
@@ -355,6 +368,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         save_window(self, self.settings)
         for tab in self.all_tabs():
             save_tab(tab, self.settings)
+        if self.cases_tab_built:
+            remember_order(self.settings, self.cases_tab.model.order)
         self.settings.sync()
         self.runner.shutdown()  # let a running write finish: never half a transaction
         if self.context.db is not None:

@@ -5,12 +5,14 @@ thread once the ledger was open: importing the tabs (SQLAlchemy models, the serv
 then building them, so the painted window froze and the Cases table became usable 1.24–1.37 s after
 launch; the first import then spent 215–272 ms importing the import code and openpyxl on the GUI
 thread (issue 15). Now the Cases tab's own code (`FIRST_MODULES`) needs no SQLAlchemy: it is imported
-off the GUI thread once the window has painted, the tab is built and its first page read with the sqlite3
-driver (store/first_page) and shown; then, while the worker thread opens the ledger (its integrity check runs in
-SQLite, without the GIL), the reading thread imports `WINDOW_MODULES` (the Cases tab alone: the
-first screen) and the GUI thread builds that tab. Once the Cases table shows its first page, the
-runner's preparing thread imports `IMPORT_MODULES` (the first import opens at once), then
-`JOB_MODULES`, then the other tabs' code (ui/window/window_tabs.py builds them as it arrives).
+off the GUI thread while the window paints, the tab is built and its first page (read meanwhile with the
+sqlite3 driver, store/first_page) shown; once those rows are painted, while the worker thread opens the
+ledger (its integrity check runs in SQLite, without the GIL), the reading thread imports
+`OPEN_MODULES`. After the table's first read on the open ledger is painted, the runner's preparing
+thread imports `PANE_MODULES` (the GUI thread then builds the detail panes), `IMPORT_MODULES` (the first
+import opens at once), then `JOB_MODULES`, then the other tabs' code (ui/window/window_tabs.py builds
+them as it arrives). Imports on another thread wait for the rows' paint: they would share Python's lock
+with it (ui/widgets/after_paint.py).
 """
 
 from __future__ import annotations
@@ -24,11 +26,17 @@ log = logging.getLogger(__name__)
 # The Cases tab and its table (no SQLAlchemy): imported off the GUI thread right after the window has
 # painted; the GUI thread then builds the tab and store/first_page reads its first page.
 FIRST_MODULES = ("desktop_app.ui.cases.cases_tab",)
-# What `MainWindow` needs once the ledger is open: the ledger's code, the table's queries and the
-# Cases tab's detail panes (built then), imported on the reading thread while the ledger opens.
-WINDOW_MODULES = (
+# What opening the ledger and the table's reads need (and, for a team server, where the tab is built
+# after opening, the tab itself): imported on the reading thread while the worker opens the ledger.
+OPEN_MODULES = (
     "desktop_app.store.database",
     "desktop_app.store.case_queries",
+    "desktop_app.ui.cases.cases_tab",
+)
+# The Cases tab's detail panes (the services behind them): imported on the preparing thread once the
+# table's first read on the open ledger is painted, so that a search typed before the ledger opened is
+# read and painted without waiting for them; the panes are built when they are here.
+PANE_MODULES = (
     "desktop_app.ui.cases.case_detail",
     "desktop_app.ui.cases.case_guide_panel",
     "desktop_app.ui.cases.case_evidence_panel",
