@@ -326,42 +326,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="387"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="395"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="403"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="411"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="413"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -479,22 +479,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="127"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="130"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="131"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -523,7 +523,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="175"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
@@ -533,72 +533,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="103"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="110"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="112"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="134"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="136"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="140"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="192"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="174"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="176"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="270"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="268"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="298"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="296"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="347"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="345"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="363"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1166,7 +1166,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="278"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1207,7 +1207,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="453"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
@@ -1247,48 +1247,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="302"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="304"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="326"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="346"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="349"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="352"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="425"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="431"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="426"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="432"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="441"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="450"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="452"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="460"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1359,72 +1359,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="65"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="74"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="77"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="82"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="86"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="87"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="92"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="102"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="139"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="145"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1468,28 +1468,28 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="114"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="117"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="120"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="123"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="131"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
@@ -1509,62 +1509,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="153"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="175"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="188"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="293"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="288"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="303"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="298"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="304"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="314"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="309"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="343"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="338"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2464,42 +2464,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="172"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2660,47 +2660,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="191"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="192"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="198"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="199"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="202"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="203"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="212"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="219"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2772,27 +2772,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="164"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="165"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="170"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="172"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="176"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2800,163 +2800,163 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="68"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="72"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="114"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="149"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="152"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="155"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="161"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="177"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="186"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="190"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="262"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="264"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="269"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="271"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="272"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="281"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3065,28 +3065,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="235"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="236"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="241"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="248"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="249"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3152,127 +3152,127 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="67"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="68"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="83"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="86"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="98"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="110"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="113"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="112"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="113"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="114"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="127"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="129"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="132"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="140"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="143"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="277"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="290"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="281"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="172"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="175"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="200"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="204"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="269"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="282"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="272"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="285"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="281"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="333"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="346"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3298,133 +3298,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="45"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="49"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="50"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="63"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="66"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="73"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="85"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="91"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="94"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="97"/>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="101"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="104"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="106"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="108"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="111"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="116"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="127"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="131"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="132"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="135"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="154"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3432,32 +3432,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="155"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="163"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="175"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="202"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="206"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3900,7 +3900,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/orders/orders_tab.py" line="210"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="227"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
@@ -3910,7 +3910,7 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="230"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -4355,33 +4355,33 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="105"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="112"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="120"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="127"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="124"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="131"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
@@ -5397,7 +5397,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="74"/>
-        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="151"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
@@ -5427,17 +5427,17 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>One row per case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="148"/>
         <source>删除列对应方案</source>
         <translation>Delete column mapping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="149"/>
         <source>删除方案“%1”？以后这种表格需要重新对应各列。</source>
         <translation>Delete the mapping “%1”? Sheets like this will need their columns mapped again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="152"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -5513,27 +5513,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>The new language applies after restarting the app.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
         <source>跟随系统</source>
         <translation>Follow the system</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
         <source>浅色</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
         <source>深色</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="79"/>
         <source>跟随系统：系统切换浅色/深色模式时，窗口随之切换</source>
         <translation>Follow the system: the window switches when the system switches between light and dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="80"/>
         <source>外观</source>
         <translation>Appearance</translation>
     </message>
@@ -5998,67 +5998,67 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Connecting to %1 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="147"/>
         <source>连接失败：%1</source>
         <translation>Connection failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="150"/>
         <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
         <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="152"/>
         <source>数据库里是旧版本的台账，连接时会升级（请先备份）。</source>
         <translation>The database holds a ledger of an older version; connecting upgrades it (back it up first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="154"/>
         <source>数据库里已有台账：%1 条售后单。</source>
         <translation>The database already holds a ledger: %1 after-sales cases.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="155"/>
         <source>连接成功（PostgreSQL %1）。</source>
         <translation>Connected (PostgreSQL %1). </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="183"/>
         <source>迁移本机数据</source>
         <translation>Move local data</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="184"/>
         <source>把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。</source>
         <translation>Copy all data in %1 to %2? The target database must be empty; the local file is not changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="189"/>
         <source>正在迁移，请稍候……</source>
         <translation>Moving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="197"/>
         <source>迁移未完成，服务器未改动：%1</source>
         <translation>The move did not complete; the server is unchanged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="201"/>
         <source>证据文件和印章 %1 个</source>
         <translation>%1 evidence files and seal images</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="203"/>
         <source>（另有 %1 个在本机找不到，只迁移了记录）</source>
         <translation> (%1 more were not found on this computer; only their records moved)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="205"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="206"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>
@@ -6066,13 +6066,13 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TeamMode</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="58"/>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="71"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="65"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="78"/>
         <source>席位名</source>
         <translation>Seat name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="59"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="66"/>
         <source>团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：</source>
         <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
     </message>
@@ -6746,12 +6746,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowDialogs</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="62"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="87"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>
@@ -6759,22 +6759,22 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="49"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="51"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="104"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="106"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
@@ -6782,7 +6782,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowOpening</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_opening.py" line="53"/>
+        <location filename="../../desktop_app/ui/window/window_opening.py" line="72"/>
         <source>正在打开数据库，打开后继续……</source>
         <translation>Opening the database; this continues once it is open…</translation>
     </message>
@@ -6790,43 +6790,43 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowTabs</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="69"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="67"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="76"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="74"/>
         <source>正在加载……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="192"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="193"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>

@@ -196,7 +196,9 @@ class CasesTab(BaseTab):
         self.extras.addTab(self.evidence, self.tr("证据"))
         # Kept: PySide's replaceWidget leaves the new widget's ownership with Python.
         self.detail_area = scrolling(self.detail)
-        self.right.replaceWidget(0, self.detail_area).deleteLater()
+        waiting = self.right.replaceWidget(0, self.detail_area)
+        if waiting is not None:
+            waiting.deleteLater()
         self.right.addWidget(self.extras)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
@@ -441,9 +443,11 @@ class CasesTab(BaseTab):
         def work(db: Database) -> int:
             return export_cases(db, path, f, order)
 
+        def failed(error: Exception) -> None:
+            QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error))
+
         self.context.read(work, lambda n: self.message.emit(
-            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))),
-            lambda error: QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error)))
+            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))), failed)
 
     # --- bulk actions ------------------------------------------------------------------------
     def selected_rows(self) -> list[CaseRow]:

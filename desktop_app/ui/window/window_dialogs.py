@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.window.window_host import WindowHost
 
 if TYPE_CHECKING:
     # Loaded with the tabs, once the database is open (ui/window/startup.py), not with the window.
@@ -18,15 +19,11 @@ if TYPE_CHECKING:
     from desktop_app.ui.statements.statement_dialog import StatementDialog
 
 
-class WindowDialogs:
+class WindowDialogs(WindowHost):
     """Mixed into `MainWindow` (a QMainWindow): what it uses of the window is declared here. Its texts
     translate under this class's name: PySide's `tr` looks up every class of the object's type."""
 
     context: AppContext
-
-    def show_case(self, case_id: int) -> None: ...
-
-    def show_message(self, text: str) -> None: ...
 
     def new_case(self) -> NewCaseDialog | None:
         return self._open_new_case(None)

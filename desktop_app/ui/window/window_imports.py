@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QTabWidget
 
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.window.window_host import WindowHost
 
 if TYPE_CHECKING:
     # The import code is loaded in the background after start (ui/window/startup.py), not with the window.
@@ -19,12 +20,11 @@ if TYPE_CHECKING:
     from desktop_app.ui.imports.column_mapping_dialog import ColumnMappingDialog
     from desktop_app.ui.imports.import_dialog import ImportDialog
     from desktop_app.ui.imports.saved_mappings_dialog import SavedMappingsDialog
-    from desktop_app.ui.orders.orders_tab import OrdersTab
 
 LAST_IMPORT_FOLDER_KEY = "import/last_folder"
 
 
-class WindowImports:
+class WindowImports(WindowHost):
     """Mixed into `MainWindow` (a QMainWindow): what it uses of the window is declared here. Its texts
     translate under this class's name: PySide's `tr` looks up every class of the object's type."""
 
@@ -32,7 +32,6 @@ class WindowImports:
     settings: QSettings
     tabs: QTabWidget
     cases_tab: CasesTab
-    orders_tab: OrdersTab
     _files_to_import: list[Path]
     _import_code_ready: bool  # the import dialog's code is loaded (ui/window/startup.py)
     _imports_waiting: list[tuple[list[Path], str | None]]

@@ -26,6 +26,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.after_paint import after_paint
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE
 from desktop_app.ui.window.startup import FIRST_MODULES, OPEN_MODULES, load_modules
+from desktop_app.ui.window.window_host import WindowHost
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
@@ -47,7 +48,7 @@ def remember_order(settings: QSettings, order: CaseOrder) -> None:
     settings.setValue(ORDER_KEY, f"{order.column.value} {'desc' if order.descending else 'asc'}")
 
 
-class WindowOpening:
+class WindowOpening(WindowHost):
     """Mixed into `MainWindow` (a QMainWindow): `self` is the window."""
 
     context: AppContext
@@ -60,8 +61,7 @@ class WindowOpening:
     _early_page: tuple[CaseOrder, Future[FirstPage | None]] | None
     settings: QSettings
 
-    # Also used, from MainWindow and its other mixins: tabs, cases_tab, cases_tab_built, _build_first_tab,
-    # _set_enabled, _database_opened, _database_failed, statusBar, tr.
+    # What it uses of MainWindow and the other mixins is declared in window_host.
 
     def _when_open(self, slot: Callable[[], object]) -> Callable[..., None]:
         """A command chosen while the ledger is still opening (the Cases table shows its first page

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.window.main_menu import Menus, add_tab_actions
 from desktop_app.ui.window.startup import load_modules
+from desktop_app.ui.window.window_host import WindowHost
 from desktop_app.ui.window.window_state import restore_splitters, restore_tab
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ LATER_TABS = (
 )
 
 
-class WindowTabs:
+class WindowTabs(WindowHost):
     """Mixed into `MainWindow` (a QMainWindow): `self` is the window."""
 
     context: AppContext
@@ -51,10 +52,7 @@ class WindowTabs:
     cases_tab: CasesTab
     _later: dict[str, BaseTab]
 
-    # Also used, from MainWindow and its other mixins (not declared here: a stub in this mixin would
-    # hide theirs, and Qt's `tr`/`setCentralWidget`): show_message, show_case, show_cases_of_report,
-    # new_case, new_case_for_order, new_claim, choose_import, open_statements_for_claims,
-    # open_statement_for_order, _count_in_title, _reship_count.
+    # What it uses of MainWindow and the other mixins is declared in window_host.
 
     # --- the first screen ----------------------------------------------------------------------
     def _build_first_tab(self) -> None:
@@ -140,7 +138,8 @@ class WindowTabs:
         if chosen:
             self.tabs.setCurrentIndex(index)
         self._swapping = False
-        placeholder.deleteLater()
+        if placeholder is not None:
+            placeholder.deleteLater()
         tab.message.connect(self.show_message)
         restore_tab(tab, self.settings)
         if self.context.db is not None:  # built after the ledger opened: it did not hear of it
@@ -151,7 +150,9 @@ class WindowTabs:
     def _all_tabs_built(self) -> None:
         from desktop_app.ui.window.tab_titles import TabTitles
 
-        self.layout().activate()  # the later tabs' minimum sizes apply now
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the later tabs' minimum sizes apply now
         if self.size() != self._first_size:
             if not restore_tab(self.cases_tab, self.settings):
                 # A later tab needs a wider window (the reship tab's buttons ~1150 px) and the window grew:
