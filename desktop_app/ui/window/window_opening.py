@@ -39,9 +39,10 @@ def remembered_order(settings: QSettings) -> CaseOrder:
     """The Cases table's sort when the window was last closed (its header state says the same, but
     only once the tab is built): the early first page is read in it."""
     column, _, direction = str(settings.value(ORDER_KEY, "")).partition(" ")
-    if column not in CaseSort._value2member_map_ or direction not in ("asc", "desc"):
+    known = {sort.value: sort for sort in CaseSort}
+    if column not in known or direction not in ("asc", "desc"):
         return CaseOrder()
-    return CaseOrder(CaseSort(column), direction == "desc")
+    return CaseOrder(known[column], direction == "desc")
 
 
 def remember_order(settings: QSettings, order: CaseOrder) -> None:
