@@ -19,7 +19,8 @@ The report reads on two connections at once (claims beside the case groups; prod
 beside couriers and resolve times: `store.side_reads`), so its wall time is under the sum of the parts
 below (each timed alone, one after another) and its CPU column adds both threads. The ledger is
 inserted through Core tables, one executemany per table and batch, then `recompute_case_facts`
-(100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; it stalled for more than 15 minutes before).
+(100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; before, the build
+stalled for more than 15 minutes).
 """
 
 from __future__ import annotations
