@@ -177,26 +177,39 @@ def carrier_copy(order_ids: Any) -> Update:
             .values(carrier=carrier))
 
 
-def _timers(value: ColumnElement[Any], status: str) -> ScalarSelect[Any]:
-    return (select(value).where(Deadline.case_id == Case.id, Deadline.claim_id.is_(None), Deadline.status == status)
-            .scalar_subquery())
-
-
 def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None) -> None:
     """Every fact column of these cases (all when None) computed again from the tables it copies."""
     ids = None if case_ids is None else list(case_ids)
     where = [] if ids is None else [Case.id.in_(ids)]
-    count = func.count()
     order_where = [] if ids is None else [Order.id.in_(select(Case.order_id).where(*where))]
     session.execute(update(Order).where(*order_where).values(goods=order_goods(), updated_at=Order.updated_at)
                     .execution_options(synchronize_session=False))
     session.execute(update(Case).where(*where).values(
         goods=select(Order.goods).where(Order.id == Case.order_id).scalar_subquery(),
         carrier=select(Order.carrier).where(Order.id == Case.order_id).scalar_subquery(),
-        met_timers=_timers(count, "met"), missed_timers=_timers(count, "missed"), open_timers=_timers(count, "open"),
-        open_due_first=_timers(func.min(Deadline.due_at), "open"),
-        open_due_last=_timers(func.max(Deadline.due_at), "open"), resolve_seconds=None,
+        met_timers=0, missed_timers=0, open_timers=0, open_due_first=None, open_due_last=None, resolve_seconds=None,
     ).execution_options(synchronize_session=False))
+    # The timers in one grouped read, as migration 0007_dash fills them: min/max(due_at) per case as
+    # correlated subqueries made SQLite walk ix_deadlines_status_due_at through every open deadline for
+    # each case on a ledger not yet ANALYZEd (quadratic: 4 minutes for 10,000 cases).
+    case_where = [] if ids is None else [Deadline.case_id.in_(ids)]
+    grouped = session.execute(
+        select(Deadline.case_id, Deadline.status, func.count(), func.min(Deadline.due_at), func.max(Deadline.due_at))
+        .where(Deadline.case_id.is_not(None), Deadline.claim_id.is_(None),
+               Deadline.status.in_(("met", "missed", "open")), *case_where)
+        .group_by(Deadline.case_id, Deadline.status))
+    facts: dict[int | None, dict[str, Any]] = {}
+    for case_id, status, number, earliest, latest in grouped:
+        fact = facts.setdefault(case_id, {"b_id": case_id, "b_met": 0, "b_missed": 0, "b_open": 0, "b_first": None,
+                                          "b_last": None})
+        fact[f"b_{status}"] = number
+        if status == "open":
+            fact["b_first"], fact["b_last"] = earliest, latest
+    cases = Case.__table__
+    if facts:
+        session.execute(update(cases).where(cases.c.id == bindparam("b_id")).values(
+            met_timers=bindparam("b_met"), missed_timers=bindparam("b_missed"), open_timers=bindparam("b_open"),
+            open_due_first=bindparam("b_first"), open_due_last=bindparam("b_last")), list(facts.values()))
     last = (
         select(AuditEvent.case_id, func.max(AuditEvent.at).label("at"))
         .where(AuditEvent.subject == "case", AuditEvent.kind == "action", AuditEvent.case_id.is_not(None))
@@ -210,7 +223,7 @@ def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None
               for case_id, requested, created, at in rows]
     if values:
         session.execute(
-            update(Case.__table__).where(Case.__table__.c.id == bindparam("b_id"))
+            update(cases).where(cases.c.id == bindparam("b_id"))
             .values(resolve_seconds=bindparam("b_seconds")), values)
     session.expire_all()
 
