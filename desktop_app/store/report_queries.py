@@ -199,9 +199,12 @@ def resolve_times(session: Session, scope: ReportScope) -> list[tuple[str, int]]
     """(platform, seconds from the request to the last action) of every finished case in scope: the
     medians need the values; read from `ix_cases_report` alone. (`IS NOT true`, not `IS false`: SQLite
     took `ix_cases_is_open_next_due_at` for the latter and looked every closed case up in the table, 1.5×
-    the time of the covering scan.)"""
+    the time of the covering scan.) A case whose last step is dated at its request has no known time to
+    resolve: an after-sales export that says a request was closed or refused without its end time
+    (退款完结时间) has that step dated at the request (`case_import._StepTimes`); counted, those made
+    the median of a platform's exports 0.0 h."""
     stmt = select(Case.platform, Case.resolve_seconds).where(
-        *case_conditions(scope), Case.is_open.is_not(True), Case.resolve_seconds.is_not(None))
+        *case_conditions(scope), Case.is_open.is_not(True), Case.resolve_seconds > 0)
     return fetch_raw(session, stmt)
 
 

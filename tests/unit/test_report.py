@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from aftersales_files import TB_HEADER, tb_row, write_csv
 from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period, build_report, parse_period
 from desktop_app.store.case_facts import recompute_case_facts
@@ -136,6 +139,22 @@ def test_timeliness_counts_the_timers_of_the_cases_in_scope(db: Database, ledger
     by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
     assert by_platform["pdd"].median_resolve_hours == Decimal("48.0")
     assert by_platform["taobao"].met_share == Decimal("0.50")
+
+
+def test_an_imported_request_closed_without_its_end_time_has_no_time_to_resolve(
+        db: Database, ledger: dict[str, int], tmp_path: Path) -> None:
+    """A refund export row 卖家拒绝退款 / 退款关闭 with no 退款完结时间: the import dates the step at the
+    request, which is not a time to resolve of 0 h (the dashboard showed 0.0 h for such a platform)."""
+    rows = [TB_HEADER,
+            tb_row("R-1", "T-9001", status="卖家拒绝退款", requested="2026-11-20 10:00:00"),
+            tb_row("R-2", "T-9002", status="退款关闭", requested="2026-11-21 10:00:00"),
+            tb_row("R-3", "T-9003", status="退款关闭", requested="2026-11-22 10:00:00",
+                   finished="2026-11-23 22:00:00")]
+    import_cases(db, [write_csv(tmp_path / "refunds.csv", rows)], platform="tmall")
+    by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
+    assert by_platform["tmall"].resolved == 1 and by_platform["tmall"].median_resolve_hours == Decimal("36.0")
+    t = build_report(db, NOVEMBER).timeliness
+    assert t.resolved == 3 and t.median_resolve_hours == Decimal("36.0")  # 24 h, 36 h, 48 h
 
 
 def test_overdue_counts_each_timer_of_a_case_with_timers_on_both_sides_of_now(db: Database,
