@@ -9,6 +9,7 @@ computer can read command lines).
 
 from __future__ import annotations
 
+import atexit
 import glob
 import logging
 import os
@@ -104,16 +105,41 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     try:
-        done = subprocess.run([tool, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={plain}"],
-                              env=env, capture_output=True, text=True, timeout=DUMP_TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        process = subprocess.Popen([tool, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={plain}"],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        raise UserError(f"运行 pg_dump 失败：{exc}") from None
+    _running[process] = partial
+    try:
+        _out, err = process.communicate(timeout=DUMP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
         partial.unlink(missing_ok=True)
         raise UserError(f"运行 pg_dump 失败：{exc}") from None
-    if done.returncode != 0:
+    finally:
+        _running.pop(process, None)
+    if process.returncode != 0:
         partial.unlink(missing_ok=True)
-        reason = (done.stderr.strip().splitlines() or ["未知原因"])[-1]
+        reason = (err.strip().splitlines() or ["未知原因"])[-1]
         raise UserError(f"pg_dump 备份团队数据库失败：{reason}")
     if os.name == "posix":
         partial.chmod(0o600)
     os.replace(partial, target)
     return target
+
+
+# Dumps under way, and their files. pg_dump outlives the app (a window closed during its start-up
+# dump): it went on alone and left a full-size `.partial` that no later start counted, so every start
+# dumped again. At exit they are stopped and their files removed.
+_running: dict[subprocess.Popen[str], Path] = {}
+
+
+def _stop_running_dumps() -> None:
+    for process, partial in list(_running.items()):
+        process.kill()
+        process.wait(timeout=10)
+        partial.unlink(missing_ok=True)
+
+
+atexit.register(_stop_running_dumps)

@@ -15,9 +15,10 @@ from sqlalchemy import insert
 
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, OrderFilter
-from desktop_app.store.database import open_database
+from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order
 from desktop_app.store.rows import CaseRow
+from desktop_app.store.search import SearchHits
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.cases.case_table_model import CaseTableModel, countdown
 from desktop_app.ui.orders.order_table_model import OrderTableModel
@@ -53,6 +54,33 @@ def test_case_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTe
     qtmodeltester.check(model, force_py=True)
     runner.shutdown()
     db.close()
+
+
+def test_warming_the_searches_matches_nothing_and_keeps_the_rows(qtbot: QtBot, db: Database) -> None:
+    """The start-up warm-up runs each kind of search once on the reading thread (one character, two, a
+    trigram): its probes match no order, and the table keeps listing what it listed."""
+    with db.transaction() as s:
+        s.execute(insert(Order), [{"id": i, "order_key": f"pdd:{i:08d}", "platform": "pdd", "order_no": f"{i:08d}",
+                                   "receiver": f"买家{i}", "search_text": f"{i:08d} 买家{i}"} for i in range(1, 31)])
+        s.execute(insert(Case), [{"id": i, "order_id": i, "platform": "pdd", "kind": "reship", "status": "pending",
+                                  "is_open": True} for i in range(1, 31)])
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    searched: list[tuple[SearchHits, threading.Thread]] = []
+    original = case_queries.listed_case_ids
+
+    def spy(session: Any, f: CaseFilter, order: CaseOrder, hits: SearchHits) -> list[int]:
+        searched.append((hits, threading.current_thread()))
+        return original(session, f, order, hits)
+
+    with patch.object(case_queries, "listed_case_ids", spy):
+        model.warm_searches()
+        qtbot.waitUntil(lambda: len(searched) == 3, timeout=5000)
+    assert all(hits.order_ids == () and thread is not threading.main_thread() for hits, thread in searched)
+    assert model.rowCount() == 30 and model.filter == CaseFilter()
+    runner.shutdown()
 
 
 def read_row(qtbot: QtBot, model: PagedTableModel[CaseRow], row: int) -> CaseRow:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -52,3 +55,35 @@ def test_no_pg_dump_means_no_backup_and_no_error(pg_url: str, tmp_path: Path,
     monkeypatch.setenv("AFTERSALES_PG_DUMP", str(tmp_path / "no-such-pg_dump"))
     assert daily_server_backup(parse_location(pg_url)) is None
     assert not backup_folder().is_dir() or not list(backup_folder().glob("*.dump"))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for pg_dump")
+def test_a_dump_under_way_when_the_app_exits_is_stopped_and_its_file_removed(tmp_path: Path) -> None:
+    """pg_dump outlived a window closed during its start-up dump and left a full-size `.partial` that no
+    later start counted (each start then dumped again): at exit it is stopped and the file removed."""
+    fake = tmp_path / "pg_dump"
+    fake.write_text('#!/bin/sh\nfor a in "$@"; do case "$a" in --file=*) f="${a#--file=}";; esac; done\n'
+                    'echo $$ > "$f"\necho $$ > "$0.pid"\nexec sleep 60\n')
+    fake.chmod(0o755)
+    app = (
+        "import sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from desktop_app.services.server_backups import dump_server\n"
+        "from desktop_app.store.locations import parse_location\n"
+        "location = parse_location('postgresql+psycopg://ledger@127.0.0.1:9/ledger')\n"
+        "threading.Thread(target=lambda: dump_server(location, kind='daily'), daemon=True).start()\n"
+        "while not list(Path(sys.argv[1]).glob('*.partial')): time.sleep(0.05)\n"
+        "time.sleep(0.2)\n"  # the script has written its pid
+    )
+    folder = Path(os.environ["AFTERSALES_LEDGER_HOME"]) / "backups"
+    env = {**os.environ, "AFTERSALES_PG_DUMP": str(fake)}
+    done = subprocess.run([sys.executable, "-c", app, str(folder)], env=env, timeout=60, check=False)
+    assert done.returncode == 0
+    assert not list(folder.glob("*.partial")) and not list(folder.glob("*.dump"))
+    pid = int((tmp_path / "pg_dump.pid").read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("pg_dump still runs after the app exited")

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
@@ -28,7 +30,7 @@ from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_notices import ChangeListener
-from desktop_app.store.database import Database, open_database
+from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.ledger_copy import SEARCH_BOOKKEEPING
 from desktop_app.store.locations import parse_location
 from desktop_app.store.models import AuditEvent, Base
@@ -178,6 +180,27 @@ def test_two_processes_acting_on_one_case_one_wins_the_other_is_told(pg_url: str
         agreed = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "agree_reship"))
     db.close()
     assert agreed == rounds  # each case agreed exactly once: no lost update, no double step
+
+
+def test_an_upgraded_team_ledger_is_analysed(empty_server_db: str) -> None:
+    """The planner has statistics right after an upgrade: without them PostgreSQL planned the searches of
+    a freshly migrated million-case ledger badly (96–190 ms a keystroke) until autovacuum got to it."""
+    db = open_database(empty_server_db)
+    open_case(db, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP))  # ANALYZE skips empty tables
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0009_engine")
+    db.close()
+
+    def statistics() -> int:
+        engine = create_engine(empty_server_db, poolclass=NullPool)
+        with engine.connect() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM pg_stats WHERE tablename = 'cases'").scalar_one()
+        engine.dispose()
+        return int(count)
+
+    assert statistics() == 0
+    open_database(empty_server_db).close()  # upgraded to head again
+    assert statistics() > 0
 
 
 def test_every_ledger_table_announces_its_changes(db: Database) -> None:

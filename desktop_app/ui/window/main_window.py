@@ -244,6 +244,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
         self.context.write(recompute_changed_rules, origin=self)
         self.catch_up_search()
+        self.cases_tab.model.warm_searches()
         self.notifier = DeadlineNotifier(self.context, self)
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
