@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -37,20 +37,20 @@ from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.case_writes import apply_action, current_author
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.intake_deadlines import NewCaseDeadlines, deadline_mismatches, recompute_moved
+from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
-from desktop_app.store.case_upsert import indexes_set_aside, insert_new_cases
+from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.intake_queries import (
-    NO_ORDER_TIMES,
     CaseFacts,
     CaseHistory,
-    OrderRef,
+    case_deadlines,
     case_facts_by_key,
     case_history,
+    case_ids_by_key,
     import_cache,
     insert_returning_keys,
     order_items_by_order,
@@ -62,6 +62,7 @@ from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
 PROGRESS_EVERY = 500
+MISMATCH_TOLERANCE = timedelta(hours=1)
 
 
 def _check_platform(platform: str) -> str:
@@ -132,10 +133,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
         fresh = {key: record for key, record in records.items() if key not in facts}
         with indexes_set_aside(session, len(fresh)):
-            orders, refs = _order_ids(session, list(fresh.values()))
-            deadlines = NewCaseDeadlines(context)
-            new_ids = _insert_new(session, fresh, orders, refs, who, name, times, deadlines)
-            outcome.inserted.extend(new_ids.values())
+            orders, carriers = _order_ids(session, list(fresh.values()))
+            outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
             check_cancel()
             yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
             known = [(facts[key], record) for key, record in records.items() if key in facts]
@@ -147,9 +146,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                     yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
                 _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
             check_cancel()
-            recompute_moved(session, outcome.updated, context)
-            deadlines.insert(session, new_ids)  # after the moved cases': numbered in case id order
-        mismatches = deadline_mismatches(session, records, context, times.inferred)
+            _recompute(session, [*outcome.inserted, *outcome.updated], context)
+        mismatches = _mismatches(session, records, context, times.inferred)
         changes = changes_in(session)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
@@ -159,10 +157,23 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     )
 
 
-def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[str, int], dict[int, OrderRef]]:
+def _recompute(session: Session, case_ids: list[int], context: RuleContext) -> None:
+    """The deadlines of the new and moved cases. The new cases' ids are one run: recomputed by id
+    range (slices of the engine's full recompute) instead of IN lists of 500 ids, whose statements
+    were rendered with every id for each of the recompute's three reads; the moved cases' ids stay
+    lists. In ascending id order either way, as `recompute_cases` goes."""
+    session.flush()  # the moved cases' events added through the ORM
+    for part in case_id_spans(case_ids):
+        if isinstance(part, list):
+            recompute_cases(session, part, context)
+        else:
+            recompute_id_range(session, *part, context)
+
+
+def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[str, int], dict[int, str]]:
     """Each request's order id: the imported order, else a placeholder known by its number (filled in
-    when its order export arrives), given the request's goods when it has none; and the orders found
-    (courier, times) by id."""
+    when its order export arrives), given the request's goods when it has none; and the couriers of
+    the orders that have one."""
     wanted = {order_key(r.platform, r.order_no): r for r in records}
     refs = order_refs_by_key(session, wanted)
     # No times on a placeholder: the order's paid/shipped times come with its order export (a paid
@@ -183,7 +194,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
         for key, r in wanted.items()
         if r.title and ids[key] in waiting and ids[key] not in has_items
     ])
-    return ids, {ref.id: ref for ref in refs.values()}
+    return ids, {ref.id: ref.carrier for ref in refs.values() if ref.carrier}
 
 
 def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
@@ -195,10 +206,10 @@ def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
     return record.amount_fen, None, record.amount_fen
 
 
-def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], refs: dict[int, OrderRef],
-                who: str, source: str, step_times: _StepTimes, deadlines: NewCaseDeadlines) -> dict[str, int]:
+def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
+                who: str, source: str, step_times: _StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
-    times the file gives (see `_StepTimes`), and their deadlines' columns. Returns key → case id."""
+    times the file gives (see `_StepTimes`). Returns key → case id."""
     stamp = utcnow()
     times: dict[object, str | None] = {}  # stored text of each time, shared by the cases and their events
     rows: list[dict[str, object]] = []
@@ -213,22 +224,18 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
                                  if e["action"]]
         refund, compensation, total = _amounts(record)
         order_id = orders[order_key(record.platform, record.order_no)]
-        ref = refs.get(order_id)
         acted = [e["at"] for e in events if e["kind"] == "action"]
-        case_open = is_open(status)
         rows.append({
-            "order_id": order_id, "platform": record.platform.value, "carrier": ref.carrier if ref else None,
+            "order_id": order_id, "platform": record.platform.value, "carrier": carriers.get(order_id),
             "resolve_seconds": resolve_seconds(requested, max(acted)) if acted else None,  # type: ignore[type-var,arg-type]
             "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
-            "is_open": case_open, "refund_fen": refund, "compensation_fen": compensation,
+            "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
             "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
             "platform_case_key": key, "platform_status": record.platform_status,
             "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,
             "return_carrier": record.return_carrier, "return_tracking_no": record.return_tracking_no,
             "description": record.description, "requested_at": requested, "signed_at": None,
             "signed_date_only": False, "created_by": who, "created_at": stamp, "updated_at": stamp, "version": 1,
-            **deadlines.columns(key, record.platform.value, record.kind.value, record.reason.value, case_open, events,
-                                requested, ref.times if ref else NO_ORDER_TIMES),
         })
     ids = insert_new_cases(session, rows, times)
     rows.clear()  # each step's rows go before the next step's are built: the peak stays one step's
@@ -394,3 +401,32 @@ def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:
     if fact.requested_at is None and record.requested_at is not None:
         values["requested_at"] = record.requested_at
     return {column: value for column, value in values.items() if fact.get(column) != value}
+
+
+def _mismatches(session: Session, records: dict[str, CaseRecord], context: RuleContext,
+                inferred: set[str]) -> list[int]:
+    """Cases whose platform deadline differs from ours for the same timer by more than an hour (not
+    those whose step time was inferred from that very deadline)."""
+    checks = {key: record for key, record in records.items()
+              if record.platform_due_at is not None and record.target is not None
+              and record.target.due_from is not None and key not in inferred}
+    ids = case_ids_by_key(session, checks)
+    ours = case_deadlines(session, list(ids.values()))
+    found: list[int] = []
+    for key, record in checks.items():
+        case_id = ids.get(key)
+        if case_id is None:
+            continue
+        pack = pack_for_platform(context.packs, record.platform.value)
+        dues = []
+        for timer_id, due_at, _status in ours.get(case_id, []):
+            try:
+                timer = pack.timer(timer_id)
+            except KeyError:
+                continue
+            if timer.starts_from == record.target.due_from:  # type: ignore[union-attr]
+                dues.append(due_at)
+        assert record.platform_due_at is not None
+        if dues and min(abs(d - record.platform_due_at) for d in dues) > MISMATCH_TOLERANCE:
+            found.append(case_id)
+    return found

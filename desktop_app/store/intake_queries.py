@@ -95,43 +95,16 @@ _ORDERS = Order.__table__
 
 
 @dataclass(frozen=True, slots=True)
-class OrderTimes:
-    """What the deadlines of a case read from its order (None throughout for a placeholder)."""
-
-    paid_at: datetime | None = None
-    shipped_at: datetime | None = None
-    signed_at: datetime | None = None
-    succeeded_at: datetime | None = None
-    paid_fen: int | None = None
-    campaign: str | None = None
-
-
-NO_ORDER_TIMES = OrderTimes()
-
-
-@dataclass(frozen=True, slots=True)
 class OrderRef:
     id: int
     imported: bool
     carrier: str | None = None
-    times: OrderTimes = NO_ORDER_TIMES
 
 
 def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderRef]:
-    """The orders by key, with the times their new cases' deadlines read."""
-    columns = [_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None), _ORDERS.c.carrier,
-               _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-               _ORDERS.c.paid_fen, _ORDERS.c.campaign]
-    found: dict[str, OrderRef] = {}
-    for key, order_id, imported, carrier, paid, shipped, signed, succeeded, paid_fen, campaign in fetch_in(
-            session, columns, _ORDERS.c.order_key, keys):
-        times = NO_ORDER_TIMES
-        if paid is not None or shipped is not None or signed is not None or succeeded is not None \
-                or paid_fen is not None or campaign is not None:
-            times = OrderTimes(stored_time_or_none(paid), stored_time_or_none(shipped), stored_time_or_none(signed),
-                               stored_time_or_none(succeeded), paid_fen, campaign)
-        found[key] = OrderRef(order_id, bool(imported), carrier, times)
-    return found
+    columns = [_ORDERS.c.order_key, _ORDERS.c.id, _ORDERS.c.imported_at.is_not(None), _ORDERS.c.carrier]
+    return {key: OrderRef(order_id, bool(imported), carrier)
+            for key, order_id, imported, carrier in fetch_in(session, columns, _ORDERS.c.order_key, keys)}
 
 
 def orders_with_items(session: Session, order_ids: Iterable[int]) -> set[int]:
