@@ -31,6 +31,7 @@ from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.io.case_profiles import PLATFORM_CHOICES
 from desktop_app.io.case_rows import CaseFile, read_case_file
+from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.case_writes import apply_action, current_author
@@ -81,16 +82,17 @@ def import_case_steps(db: Database, paths: Sequence[Path | str], platform: str =
     files: list[CaseFileResult] = []
     for index, path in enumerate(Path(p) for p in paths):
         yield ImportProgress(path.name, index, len(paths), "reading")
-        try:
-            parsed = read_case_file(path, chosen)
-        except OrderFileRefused as refused:
-            files.append(CaseFileResult(str(path), refused=refused.reason))
-            continue
-        try:
-            result = yield from _store(db, parsed, index, len(paths), cancel)
-        except ImportCancelled:
-            files.append(CaseFileResult(str(path), parsed.platform.value, parsed.profile.label, cancelled=True))
-            return CaseImportResult(tuple(files), cancelled=True)
+        with collector_paused():
+            try:
+                parsed = read_case_file(path, chosen)
+            except OrderFileRefused as refused:
+                files.append(CaseFileResult(str(path), refused=refused.reason))
+                continue
+            try:
+                result = yield from _store(db, parsed, index, len(paths), cancel)
+            except ImportCancelled:
+                files.append(CaseFileResult(str(path), parsed.platform.value, parsed.profile.label, cancelled=True))
+                return CaseImportResult(tuple(files), cancelled=True)
         files.append(result)
     return CaseImportResult(tuple(files))
 
