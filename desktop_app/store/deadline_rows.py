@@ -42,6 +42,7 @@ _CHUNK = IN_LIST
 # `cases` and their indexes; with SQLite's default 2,000 KiB these were spilled to the WAL and read back
 # over and over (every pack edited, 100,000 cases: the write statements 1.7 → 0.9 s CPU, as for an import).
 RECOMPUTE_CACHE_KIB = 32_768
+_CACHE_KEY = "deadline_recompute_cache"
 
 # The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
@@ -160,26 +161,30 @@ def set_setting_text(session: Session, key: str, value: str) -> None:
 
 @contextmanager
 def recompute_cache(session: Session) -> Iterator[None]:
-    """SQLite's page cache raised to `RECOMPUTE_CACHE_KIB` for a full recompute, then set back to what it
-    was (never lowered: an import may have raised it already). Other databases size their cache themselves."""
+    """Within it, the first `write_changes` raises SQLite's page cache to `RECOMPUTE_CACHE_KIB`; set back to
+    what it was at the end. A recompute that writes nothing keeps the default (the pages it reads would
+    fill the larger cache: +30 MB at a first start after an engine change, for nothing)."""
+    session.info[_CACHE_KEY] = None  # the size to set back, once raised
+    try:
+        yield
+    finally:
+        previous = session.info.pop(_CACHE_KEY, None)
+        if previous is not None:
+            session.connection().exec_driver_sql(f"PRAGMA cache_size={previous}")
+
+
+def _raise_cache(session: Session) -> None:
+    """Never lowered (an import may have raised it already); other databases size their cache themselves."""
+    if _CACHE_KEY not in session.info or session.info[_CACHE_KEY] is not None:
+        return
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        yield
         return
-    cursor = connection.connection.cursor()
-    try:
-        previous = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
-        # Negative sizes are KiB, positive ones pages (4 KiB here).
-        raise_it = (-previous if previous < 0 else previous * 4) < RECOMPUTE_CACHE_KIB
-        if raise_it:
-            cursor.execute(f"PRAGMA cache_size=-{RECOMPUTE_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            if raise_it:
-                cursor.execute(f"PRAGMA cache_size={previous}")
-    finally:
-        cursor.close()
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    # Negative sizes are KiB, positive ones pages (4 KiB here).
+    if (-previous if previous < 0 else previous * 4) < RECOMPUTE_CACHE_KIB:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{RECOMPUTE_CACHE_KIB}")
+        session.info[_CACHE_KEY] = previous
 
 
 def open_platforms(session: Session) -> list[str]:
@@ -202,6 +207,7 @@ class DeadlineChanges:
 
 def write_changes(session: Session, changes: DeadlineChanges) -> None:
     """Write a recompute's differences with Core statements; objects loaded in the session see them."""
+    _raise_cache(session)
     stale = changes.stale
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
