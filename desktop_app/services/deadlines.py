@@ -51,6 +51,7 @@ from desktop_app.store.deadline_rows import (
     open_platforms,
     read_for_recompute,
     read_stored,
+    recompute_cache,
     write_changes,
 )
 from desktop_app.store.raw_reads import stored_time
@@ -145,7 +146,8 @@ _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs 
 def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext) -> int:
     """`_recompute` over runs of consecutive cases: every open case of a large ledger at once held all
     their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases)."""
-    return sum(_recompute(session, cases, bounds, context) for bounds in case_ranges(session, cases, _SLICE))
+    with recompute_cache(session):
+        return sum(_recompute(session, cases, bounds, context) for bounds in case_ranges(session, cases, _SLICE))
 
 
 def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | None, context: RuleContext) -> int:
