@@ -794,102 +794,102 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseFields</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="123"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="123"/>
         <source>时间与退货</source>
         <translation>Times and return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="123"/>
         <source>商品与买家</source>
         <translation>Goods and buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="129"/>
         <source>售后单号</source>
         <translation>After-sales no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="129"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="135"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="129"/>
         <source>售后类型</source>
         <translation>After-sales type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
         <source>售后状态</source>
         <translation>After-sales status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
         <source>售后原因</source>
         <translation>After-sales reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="136"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="130"/>
         <source>问题描述</source>
         <translation>Problem description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="131"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="131"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="137"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="131"/>
         <source>完结时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="138"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="132"/>
         <source>平台处理时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="138"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="132"/>
         <source>退货物流公司</source>
         <translation>Return carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="133"/>
         <source>退货物流单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="133"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="139"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="133"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="134"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="134"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="140"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="134"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
@@ -3232,12 +3232,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="290"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="291"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="295"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -3257,22 +3257,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="282"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="283"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="285"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="286"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="295"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="346"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="347"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3615,132 +3615,132 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderFields</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="102"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="102"/>
         <source>收货与物流</source>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="102"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="107"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="108"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="108"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="108"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="109"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="109"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="109"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="110"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="110"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="115"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="110"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="111"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="111"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="116"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="111"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="117"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="117"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="112"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="118"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="113"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="114"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
@@ -6782,7 +6782,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowOpening</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_opening.py" line="72"/>
+        <location filename="../../desktop_app/ui/window/window_opening.py" line="73"/>
         <source>正在打开数据库，打开后继续……</source>
         <translation>Opening the database; this continues once it is open…</translation>
     </message>

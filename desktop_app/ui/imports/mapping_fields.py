@@ -31,15 +31,18 @@ CASE_FIELD_GROUPS: Groups = (
 
 
 class FieldPanel(QWidget):
-    """Group boxes of field → column choices; `changed` when any choice changes."""
+    """Group boxes of field → column choices; `changed` when any choice changes. A subclass builds
+    its boxes with `build` once it can translate their titles and labels."""
 
     changed = Signal()
 
-    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        groups = self.field_groups()
-        self.labels = self.field_labels()
-        self.combos: dict[str, QComboBox] = {}
+    labels: dict[str, str]
+    combos: dict[str, QComboBox]
+
+    def build(self, prefix: str, groups: Groups, labels: dict[str, str]) -> None:
+        """The boxes (once, from the subclass's init: its `tr` names the groups and labels)."""
+        self.labels = labels
+        self.combos = {}
         self._label_widgets: dict[str, QLabel] = {}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -58,12 +61,6 @@ class FieldPanel(QWidget):
                 self.combos[name] = combo
                 form.addRow(label, combo)
             row.addWidget(box, 1)
-
-    def field_groups(self) -> Groups:
-        raise NotImplementedError
-
-    def field_labels(self) -> dict[str, str]:
-        raise NotImplementedError
 
     def mark_required(self, required: set[str]) -> None:
         for name, label in self._label_widgets.items():
@@ -101,13 +98,11 @@ class OrderFields(FieldPanel):
     """The order fields (导入为 订单)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("field_", parent)
-
-    def field_groups(self) -> Groups:
+        super().__init__(parent)
         titles = {"order": self.tr("订单"), "delivery": self.tr("收货与物流"), "item": self.tr("商品")}
-        return tuple((titles[group], names) for group, names in FIELD_GROUPS)
+        self.build("field_", tuple((titles[group], names) for group, names in FIELD_GROUPS), self._labels())
 
-    def field_labels(self) -> dict[str, str]:
+    def _labels(self) -> dict[str, str]:
         return {
             "order_no": self.tr("订单号"), "status": self.tr("订单状态"), "shop_name": self.tr("店铺"),
             "buyer_nick": self.tr("买家昵称"), "paid": self.tr("实付金额"), "goods": self.tr("商品总价"),
@@ -124,13 +119,12 @@ class CaseFields(FieldPanel):
     """The after-sales fields (导入为 售后单)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("case_field_", parent)
-
-    def field_groups(self) -> Groups:
+        super().__init__(parent)
         titles = {"case": self.tr("售后单"), "times": self.tr("时间与退货"), "goods": self.tr("商品与买家")}
-        return tuple((titles[group], names) for group, names in CASE_FIELD_GROUPS)
+        self.build("case_field_", tuple((titles[group], names) for group, names in CASE_FIELD_GROUPS),
+                   self._labels())
 
-    def field_labels(self) -> dict[str, str]:
+    def _labels(self) -> dict[str, str]:
         names = {
             "case_no": self.tr("售后单号"), "order_no": self.tr("订单号"), "kind": self.tr("售后类型"),
             "status": self.tr("售后状态"), "reason": self.tr("售后原因"), "description": self.tr("问题描述"),
