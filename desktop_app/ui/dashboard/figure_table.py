@@ -114,7 +114,8 @@ class FigureTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(22)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The bar takes what is left; without one a right-aligned figure would drift to the far edge.
+        header.setStretchLastSection(bar)
         if bar:
             self.setItemDelegateForColumn(self.figures.bar_column(), BarDelegate(self))
         self.clicked.connect(self._clicked)
