@@ -621,6 +621,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家寄回退货（同意后7天）": "Buyer ships return (7 days after approval)",
     "确认收到退货（买家寄回后10天）": "Confirm return received (10 days after buyer ships)",
     "商家处理退款申请（5天）": "Shop handles refund request (5 days)",
+    "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
     # carrier claims: incidents, statuses, actions
     "关闭理赔": "Close claim",
     "升级快递总部": "Escalated to carrier HQ",

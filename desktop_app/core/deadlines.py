@@ -362,7 +362,11 @@ class _Engine:
                 status = _MET if met_at <= due_at else _MISSED
             timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
             name = timer.display_name
-            if self.campaign is not None:
+            if window is not None:
+                # The name's own figure ("（5天）") is not the one that applies: say which does (a
+                # window wins over the order's campaign).
+                name = f"{name}（{window.name}：{window.durations[timer.id].label}）"
+            elif self.campaign is not None:
                 name = f"{name}{self.campaign_label(timer) or ''}"
             if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"

@@ -167,6 +167,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "买家确认维修完成")
 QT_TRANSLATE_NOOP("Vocabulary", "平台介入后上传凭证")
 QT_TRANSLATE_NOOP("Vocabulary", "买家举证后处理（3日）")
 QT_TRANSLATE_NOOP("Vocabulary", "商家处理退款申请（5天）")
+QT_TRANSLATE_NOOP("Vocabulary", "商家处理换货申请（5天）")
 
 
 def _ui_texts_lupdate_misses() -> None:

@@ -64,7 +64,8 @@ def test_seed002_juhuasuan_ships_within_7_days_on_taobao_and_tmall() -> None:
 
 def test_juhuasuan_and_the_double11_window_both_give_7_days() -> None:
     due, _, name = ship_by("taobao", "juhuasuan", paid="2025-11-11 23:59:59")
-    assert due == at("2025-11-18 23:59:59") and name.endswith("（聚划算7天）")
+    # The window is what applies (it wins over the campaign), and the name says so.
+    assert due == at("2025-11-18 23:59:59") and name.endswith("（2025年双11发货时效：7天）")
 
 
 def test_platforms_without_the_campaign_ignore_the_mark() -> None:

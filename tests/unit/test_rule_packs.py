@@ -139,7 +139,12 @@ def test_tmall_extends_taobao_and_adds_five_day_inaction() -> None:
     assert tmall.timer("seller_answer_request").duration == Duration(5, D)
     assert tmall.timer("seller_answer_request").on_expiry == "自动退款"
     assert not tmall.timer("seller_answer_request").assumed and taobao.timer("seller_answer_request").assumed
-    assert {w.id for w in tmall.overrides} == {w.id for w in taobao.overrides}
+    # Taobao's windows, and the two spring windows again for 天猫's own exchange timer.
+    assert {w.id for w in tmall.overrides} - {w.id for w in taobao.overrides} == {
+        "spring_festival_2020_exchange", "spring_festival_2022_exchange"}
+    assert {w.id for w in taobao.overrides} <= {w.id for w in tmall.overrides}
+    assert tmall.timer("seller_answer_exchange").applies_to("exchange", "size_colour")
+    assert not tmall.timer("seller_answer_request").applies_to("exchange", "size_colour")
     assert [p.name for p in tmall.sources] == ["tmall.toml", "taobao.toml"]
 
 

@@ -157,6 +157,23 @@ def test_seed002_2022_any_return_or_exchange_request_in_the_window_gets_15_days(
     assert (d.window, (d.due_at - d.starts_at).days) == ("spring_festival_2022", 15)
 
 
+@pytest.mark.parametrize(("requested", "window"), [
+    ("2022-01-25 00:00:00", "spring_festival_2022_exchange"), ("2022-02-08 23:59:59", "spring_festival_2022_exchange"),
+    ("2020-01-17 00:00:00", "spring_festival_2020_exchange"), ("2020-02-02 23:59:59", "spring_festival_2020_exchange"),
+])
+def test_seed002_a_tmall_exchange_request_in_a_spring_window_gets_15_days(requested: str, window: str) -> None:
+    """天猫's own 5-day timer is for refunds only; its exchanges have theirs, which the windows reach too."""
+    cited("tmall", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果",
+          window="spring_festival_2022_exchange")
+    cited("tmall", "002_4d944ba41a3c78c9.txt", "統一調整至15天", window="spring_festival_2020_exchange")
+    d = compute("tmall", "exchange", "size_colour", requested=requested)["seller_answer_exchange"]
+    assert (d.window, (d.due_at - d.starts_at).days) == (window, 15)
+    assert d.name.endswith("：15天）") and "春节售后时效" in d.name  # the name says which figure applies
+    outside = compute("tmall", "exchange", "size_colour", requested="2022-02-09 00:00:00")["seller_answer_exchange"]
+    assert (outside.window, (outside.due_at - outside.starts_at).days) == (None, 5)
+    assert "春节" not in outside.name
+
+
 @pytest.mark.parametrize("requested", ["2022-01-24 23:59:59", "2022-02-09 00:00:00"])
 def test_seed002_2022_window_edges_exclusive_outside(requested: str) -> None:
     d = compute("taobao", "return_refund", "quality", requested=requested)["seller_answer_request"]
