@@ -622,6 +622,17 @@ EN: dict[str, str | tuple[str, str]] = {
     "确认收到退货（买家寄回后10天）": "Confirm return received (10 days after buyer ships)",
     "商家处理退款申请（5天）": "Shop handles refund request (5 days)",
     "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
+    "双11发货时效": "Double 11 shipping time",
+    "时效规则需要更新（%1 条提醒），详见“时效日历”":
+        "The deadline rules need updating (%1 notes): see Deadline calendar",
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
+        "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
+        "as Monday to Friday (marked “estimated”). Once it is published, enter that year's holidays and make-up "
+        "workdays under Deadline rules → Working days.",
+    "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
+        "%1 have no “%3” window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
+        "“estimated”. Add this year's window under Deadline rules once the campaign is announced.",
+    "、": ", ",
     # carrier claims: incidents, statuses, actions
     "关闭理赔": "Close claim",
     "升级快递总部": "Escalated to carrier HQ",

@@ -93,6 +93,15 @@ def _rule_timer_names(rules_dir: Path = RULES_DIR) -> list[str]:
     return names
 
 
+def _recurring_event_names() -> list[str]:
+    """The names of the yearly events (双11 …) the calendar warns about (`RuleWarning.event`)."""
+    from desktop_app.core.rule_packs import event_name
+    from desktop_app.io.rule_pack_files import load_packs
+
+    names = {event_name(w) for pack in load_packs().values() for w in pack.overrides if w.recurs_yearly}
+    return sorted(names)
+
+
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
     from desktop_app.core import lifecycle
@@ -102,6 +111,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("timeline entry kinds of desktop_app.core.lifecycle.event_title",
                    list(lifecycle._EVENT_KIND_LABELS.values())))
     groups.append(("timer names of the shipped rule packs (resources/rules/*.toml)", _rule_timer_names()))
+    groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
     return groups
 
 

@@ -178,16 +178,23 @@ class WorkdayCalendar:
 _LOOK_AHEAD_FROM = (11, 1)
 
 
-def schedule_warnings(schedule: HolidaySchedule, today: date) -> list[str]:
-    """What the shop should be told about missing years: this year, and from November next year."""
+def missing_schedule_years(schedule: HolidaySchedule, today: date) -> list[int]:
+    """The years the shop should be told have no official schedule: this year, and from November next year."""
     missing = [today.year] if not schedule.covers(today.year) else []
     if (today.month, today.day) >= _LOOK_AHEAD_FROM and not schedule.covers(today.year + 1):
         missing.append(today.year + 1)
-    return [
-        f"还没有{year}年的官方节假日与调休安排：落在{year}年的工作日时限按周一至周五估算（标为“估算”）。"
-        f"安排公布后请导入（python -m desktop_app workdays import 文件）。"
-        for year in missing
-    ]
+    return missing
+
+
+def schedule_warning(year: int) -> str:
+    """The command line's words for a year without an official schedule."""
+    return (f"还没有{year}年的官方节假日与调休安排：落在{year}年的工作日时限按周一至周五估算（标为“估算”）。"
+            f"安排公布后请导入（python -m desktop_app workdays import 文件）。")
+
+
+def schedule_warnings(schedule: HolidaySchedule, today: date) -> list[str]:
+    """`missing_schedule_years` in words, for the command line."""
+    return [schedule_warning(year) for year in missing_schedule_years(schedule, today)]
 
 
 def add_working_days(start: datetime, days: int, overrides: WorkdayOverrides | None = None,

@@ -10,11 +10,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
-from desktop_app.core.working_days import WorkdayCalendar, schedule_warnings
+from desktop_app.core.working_days import WorkdayCalendar, missing_schedule_years, schedule_warning
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.io.rule_pack_files import load_packs, load_workday_overrides
 from desktop_app.store.deadline_rows import set_setting_text, setting_text
@@ -100,17 +101,33 @@ def remember_rules(session: Session, context: RuleContext, platforms: set[str] |
     set_setting_text(session, _RULES_SETTING, json.dumps(remembered, sort_keys=True))
 
 
-def rule_warnings(context: RuleContext, today: date) -> list[str]:
+class RuleWarning(NamedTuple):
+    """Something about the rules in force the shop should be told: a year without an official holiday
+    schedule (`event` None), or a recurring event (双11) without this year's window in these packs.
+    Data, so the window says it in its own language and points at its own pages; `text` is the
+    command line's Chinese."""
+
+    year: int
+    event: str | None = None
+    packs: tuple[str, ...] = ()  # pack ids
+    pack_names: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        if self.event is None:
+            return schedule_warning(self.year)
+        return (f"{'、'.join(self.pack_names)}还没有{self.year}年的“{self.event}”时间窗口：按往年的日期估算，"
+                "相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。")
+
+
+def rule_warnings(context: RuleContext, today: date) -> list[RuleWarning]:
     """What the shop should be told about the rules in force for `today` (calendar, start-up): a
     year without an official holiday schedule, a recurring event (双11) without this year's window."""
-    warnings = schedule_warnings(context.calendar.schedule, today)
-    missing: dict[str, list[str]] = {}
+    warnings = [RuleWarning(year) for year in missing_schedule_years(context.calendar.schedule, today)]
+    missing: dict[str, list[RulePack]] = {}
     for pack in context.packs.values():
         for event in pack.missing_yearly_windows(today.year):
-            missing.setdefault(event, []).append(pack.name)
+            missing.setdefault(event, []).append(pack)
     for event, packs in sorted(missing.items()):
-        warnings.append(
-            f"{'、'.join(packs)}还没有{today.year}年的“{event}”时间窗口：按往年的日期估算，相关时限标为“估算”。"
-            "活动公告出来后请在“时效规则”中添加当年的窗口。"
-        )
+        warnings.append(RuleWarning(today.year, event, tuple(p.id for p in packs), tuple(p.name for p in packs)))
     return warnings

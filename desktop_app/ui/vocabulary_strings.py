@@ -169,6 +169,9 @@ QT_TRANSLATE_NOOP("Vocabulary", "买家举证后处理（3日）")
 QT_TRANSLATE_NOOP("Vocabulary", "商家处理退款申请（5天）")
 QT_TRANSLATE_NOOP("Vocabulary", "商家处理换货申请（5天）")
 
+# recurring events of the shipped rule packs (RuleWarning.event)
+QT_TRANSLATE_NOOP("Vocabulary", "双11发货时效")
+
 
 def _ui_texts_lupdate_misses() -> None:
     """Never called. Calls in desktop_app/ui that lupdate's Python parser misses or files under

@@ -33,7 +33,7 @@ from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import Urgency
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.deadline_rules import RuleContext, rule_warnings
+from desktop_app.services.deadline_rules import RuleContext, RuleWarning, rule_warnings
 from desktop_app.store.deadline_lists import DayCount, DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
@@ -214,6 +214,7 @@ class CalendarTab(BaseTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None, clock: Clock = china_now) -> None:
         super().__init__(context, parent)
         self._clock = clock
+        self._warned = False  # the missing rules were told in the status bar once
         # Each load takes a ticket; a reply for a page or day the user has left is dropped.
         self._tickets = {"counts": 0, "day": 0, "side": 0}
         self._day_listed: int | None = None  # rows listed for the selected day, None while loading
@@ -389,11 +390,27 @@ class CalendarTab(BaseTab):
     # --- titles ------------------------------------------------------------------------------
     def _show_rule_warnings(self) -> None:
         try:
-            warnings = rule_warnings(RuleContext.load(), self._clock().astimezone(CHINA).date())
+            warnings = [self._warning_text(w) for w in
+                        rule_warnings(RuleContext.load(), self._clock().astimezone(CHINA).date())]
         except UserError as error:  # a broken rule file: say so here too
             warnings = [error.message]
         self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))
         self.rule_warning.setVisible(bool(warnings))
+        if warnings and not self._warned:
+            # Told once at start too: the calendar may not be the tab the shop looks at.
+            self._warned = True
+            told = self.tr("时效规则需要更新（%1 条提醒），详见“时效日历”")
+            self.message.emit(told.replace("%1", str(len(warnings))))
+
+    def _warning_text(self, warning: RuleWarning) -> str:
+        if warning.event is None:
+            return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。"
+                           "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(
+                "%1", str(warning.year))
+        return self.tr("%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。"
+                       "活动公告出来后请在“时效规则”中添加当年的窗口。").replace(
+            "%1", self.tr("、").join(labels.platform(p) for p in warning.packs)).replace(
+            "%2", str(warning.year)).replace("%3", labels.text(warning.event))
 
     def _show_day_title(self) -> None:
         day = self.selected_day()
