@@ -623,6 +623,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "商家处理退款申请（5天）": "Shop handles refund request (5 days)",
     "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
     "双11发货时效": "Double 11 shipping time",
+    "（时长为估计）": " (duration assumed)",
+    "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
     "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":

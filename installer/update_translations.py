@@ -104,7 +104,7 @@ def _recurring_event_names() -> list[str]:
 
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
-    from desktop_app.core import lifecycle
+    from desktop_app.core import deadlines, lifecycle, rule_pack_model
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
     groups.append(("desktop_app.core.lifecycle.MILESTONE_LABELS", list(lifecycle.MILESTONE_LABELS.values())))
@@ -112,6 +112,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(lifecycle._EVENT_KIND_LABELS.values())))
     groups.append(("timer names of the shipped rule packs (resources/rules/*.toml)", _rule_timer_names()))
     groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
+    groups.append(("what the deadline engine adds after a timer's name (labels.text)",
+                   [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
     return groups
 
 

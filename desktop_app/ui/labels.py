@@ -22,8 +22,39 @@ def label(member: LabelledEnum) -> str:
 
 
 def text(chinese: str) -> str:
-    """Translate a Chinese core text (milestone name, timer name) if the translator knows it."""
-    return QCoreApplication.translate(CONTEXT, chinese)
+    """Translate a Chinese core text (milestone name, timer name) if the translator knows it.
+
+    A deadline's name is its timer's name with what the engine added after it ("（时长为估计）",
+    "（按平台自动同意起算）", a campaign's or a date window's figure): the longest known name at the
+    front is translated, then each known addition; an unknown one stays as it is."""
+    translated = QCoreApplication.translate(CONTEXT, chinese)
+    if translated != chinese or "（" not in chinese:
+        return translated
+    cut = chinese.rfind("（")
+    while cut > 0:
+        base = chinese[:cut]
+        known = QCoreApplication.translate(CONTEXT, base)
+        if known != base:
+            return known + "".join(QCoreApplication.translate(CONTEXT, piece) for piece in _pieces(chinese[cut:]))
+        cut = chinese.rfind("（", 0, cut)
+    return translated
+
+
+def _pieces(additions: str) -> list[str]:
+    """"（a）（b：c）" → ["（a）", "（b：c）"] (an addition may hold brackets of its own)."""
+    pieces: list[str] = []
+    depth = start = 0
+    for index, char in enumerate(additions):
+        if char == "（":
+            depth += 1
+        elif char == "）":
+            depth -= 1
+            if depth == 0:
+                pieces.append(additions[start:index + 1])
+                start = index + 1
+    if start < len(additions):
+        pieces.append(additions[start:])
+    return pieces
 
 
 def label_of(enum: type[LabelledEnum], value: str | None) -> str:

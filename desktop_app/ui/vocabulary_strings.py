@@ -172,6 +172,10 @@ QT_TRANSLATE_NOOP("Vocabulary", "商家处理换货申请（5天）")
 # recurring events of the shipped rule packs (RuleWarning.event)
 QT_TRANSLATE_NOOP("Vocabulary", "双11发货时效")
 
+# what the deadline engine adds after a timer's name (labels.text)
+QT_TRANSLATE_NOOP("Vocabulary", "（时长为估计）")
+QT_TRANSLATE_NOOP("Vocabulary", "（按平台自动同意起算）")
+
 
 def _ui_texts_lupdate_misses() -> None:
     """Never called. Calls in desktop_app/ui that lupdate's Python parser misses or files under
