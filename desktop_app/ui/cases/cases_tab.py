@@ -130,9 +130,8 @@ class CasesTab(BaseTab):
         below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
-        # Room for a million's count from the start: the first count shown would otherwise widen the
-        # pane's minimum, move the splitter and repaint the whole table right after its first rows,
-        # beside the ledger's opening on other threads (issue 15: a 60–170 ms freeze in a narrow window).
+        # Room for a million's count from the start: the first count would widen the pane and repaint the
+        # whole table beside the ledger's opening imports (issue 15).
         self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
             self.tr("共 %1 张售后单").replace("%1", "1,000,000")))
         below.addWidget(self.count_label, 1)
@@ -348,10 +347,7 @@ class CasesTab(BaseTab):
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, total: int) -> None:
-        # The scroll bar and header for the new row count now, not in Qt's delayed layout after the
-        # first paint: that would paint the whole table twice, the second time beside the imports that
-        # start once the rows are painted (ui/widgets/after_paint).
-        self.table.doItemsLayout()
+        self.table.doItemsLayout()  # the scroll bar now, not after the paint: one full paint, not two
         self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
         f = self.current_filter()
         if is_phone_tail(f.search):  # which field matched: said here, highlighted in the table
