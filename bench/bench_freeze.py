@@ -134,8 +134,12 @@ class FirstPaint(QObject):
             result["paint_s"] = round(time.time() - T0, 3)
         return False
 
+PROBES = []  # kept: a probe left to Python's cyclic GC is destroyed on whichever thread collects, and Qt
+# then fires its timer into freed memory (a crash seen when a scenario keeps running after its measure)
+
 def started(window):
     probe = GapProbe()
+    PROBES.append(probe)
     watch_open(window)
     painter = FirstPaint(window)
     window.installEventFilter(painter)

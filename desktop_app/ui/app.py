@@ -18,6 +18,7 @@ from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import show_unexpected
+from desktop_app.ui.window.startup import skip_pyside_source_scan
 
 if TYPE_CHECKING:
     from desktop_app.ui.window.main_window import MainWindow
@@ -50,6 +51,7 @@ def run_gui(argv: list[str]) -> int:
     # into Qt while another thread imports or reads (5 ms by default; measured: a table's repaint beside
     # a busy thread took ~105 ms at 5 ms, ~45 ms at 1 ms).
     sys.setswitchinterval(0.001)
+    skip_pyside_source_scan()  # before the imports on other threads (ui/window/startup.py)
     setup_logging()  # <data folder>/logs/ledger.log, rotated; hard crashes to crash.log (faulthandler)
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
     try:

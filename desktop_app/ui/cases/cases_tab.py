@@ -130,6 +130,10 @@ class CasesTab(BaseTab):
         below = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("case_count")
+        # Room for a million's count from the start: the first count would widen the pane and repaint the
+        # whole table beside the ledger's opening imports (issue 15).
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
+            self.tr("共 %1 张售后单").replace("%1", "1,000,000")))
         below.addWidget(self.count_label, 1)
         below.addWidget(legend())  # what the colours mean (the same in every tab)
         self.bulk_button = QPushButton(self.tr("批量操作…"))
@@ -343,6 +347,7 @@ class CasesTab(BaseTab):
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, total: int) -> None:
+        self.table.doItemsLayout()  # the scroll bar now, not after the paint: one full paint, not two
         self.count_label.setText(self.tr("共 %1 张售后单").replace("%1", f"{total:,}"))
         f = self.current_filter()
         if is_phone_tail(f.search):  # which field matched: said here, highlighted in the table

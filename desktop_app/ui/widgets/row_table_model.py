@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 RowT = TypeVar("RowT")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row object
@@ -56,6 +64,22 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         return next(i for i, c in enumerate(self._columns) if c.key == key)
 
     # --- Qt model API ----------------------------------------------------------------------
+    # A paint enters Python once per call below, and each entry waits for Python's lock while another
+    # thread runs Python (an import, a read): Qt's defaults would enter ~10 times per cell (index()
+    # through rowCount and columnCount, data() per role); these take one each (issue 15).
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < self.row_count() and 0 <= column < len(self._columns)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def multiData(self, index: ModelIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a view asks of a cell (a paint asks seven), in one call."""
+        # A span is a sequence at run time (PySide's stubs do not say so).
+        roles = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else cast(
+            "Sequence[QModelRoleData]", roleDataSpan)
+        for role_data in roles:
+            role_data.setData(self.data(index, role_data.role()))
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.row_count()
 

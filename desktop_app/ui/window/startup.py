@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Iterable
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -62,3 +64,19 @@ def load_modules(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:  # logged; the GUI imports it again and shows the error there
             log.exception("preloading %s failed", name)
+
+
+def skip_pyside_source_scan() -> None:
+    """PySide checks every module imported after it for `from __feature__ import ...` by reading the
+    module's whole source (shibokensupport/feature.py `_mod_uses_pyside`, kept in linecache): for
+    SQLAlchemy, openpyxl and the app's own code ≈ 0.1–0.2 s of CPU on the threads that import them,
+    holding Python's lock beside the GUI thread, and ≈ 10 MB of source text kept. The app uses no
+    PySide feature; its own modules keep PySide's default, every other module is ignored as PySide
+    ignores a module that does not mention it."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and hasattr(feature, "_mod_uses_pyside"):  # else a PySide without the scan
+        vars(feature)["_mod_uses_pyside"] = _uses_pyside
+
+
+def _uses_pyside(module: ModuleType) -> bool:
+    return str(getattr(module, "__name__", "")).partition(".")[0] == "desktop_app"
