@@ -255,7 +255,9 @@ class Case(Base):
         # Sorts of the default "open" list (migration 0006_freeze): by next due, and by order-side
         # columns walking the orders' index and joining their open cases from this one alone.
         Index("ix_cases_is_open_next_due_at", "is_open", "next_due_at"),
-        Index("ix_cases_order_id_is_open", "order_id", "is_open"),
+        # On PostgreSQL it carries the default sort key and the id too (0011_team): a search's cases are
+        # listed from the index alone.
+        Index("ix_cases_order_id_is_open", "order_id", "is_open", postgresql_include=["updated_at", "id"]),
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
         # The 统计 dashboard's one pass over the cases of a period reads this index alone, already in group

@@ -74,10 +74,11 @@ def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[int]]:
     ]
 
 
-def _any_of(parts: list[Select[int]], limit: int, distinct: bool) -> Select[int]:
+def _any_of(parts: list[Select[int]], limit: int, distinct: bool, oldest_first: bool = False) -> Select[int]:
     subqueries = [p.subquery().select() for p in parts]
     both = (union(*subqueries) if distinct else union_all(*subqueries)).subquery()
-    return select(both.c[0]).limit(limit)
+    ids = select(both.c[0])
+    return (ids.order_by(both.c[0]) if oldest_first else ids).limit(limit)
 
 
 def _escaped(text: str) -> str:
@@ -138,10 +139,17 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
             ]
             if len(q) == 2:
                 parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit))
-        else:  # a LIKE prefix is exact under every collation and uses the text_pattern_ops indexes
-            parts = [select(Order.id).where(Order.receiver.like(f"{_escaped(raw)}%", escape="\\")).limit(limit)]
+        else:
+            # A LIKE prefix is exact under every collation and uses the text_pattern_ops indexes, which
+            # carry the order id (0011_team): the ids come from the index alone, never from the table.
+            # The oldest orders first, as the trigram search lists them (the table's order): their
+            # cases lie together in the table and its indexes, so a broad search reads fewer pages.
+            parts = [select(Order.id).where(Order.receiver.like(f"{_escaped(raw)}%", escape="\\"))
+                     .order_by(Order.id).limit(limit)]
             if len(q) == 2:
-                parts.append(select(Order.id).where(Order.order_no.like(f"{_escaped(q)}%", escape="\\")).limit(limit))
+                parts.append(select(Order.id).where(Order.order_no.like(f"{_escaped(q)}%", escape="\\"))
+                             .order_by(Order.id).limit(limit))
+            return _any_of(parts, limit, distinct=True, oldest_first=True)
         return _any_of(parts, limit, distinct=True)
     contains = Order.search_text.like(f"%{_escaped(q)}%", escape="\\")
     if dialect == "sqlite":

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Executable, event, select, text
+from sqlalchemy.dialects import postgresql
 
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
@@ -23,8 +24,15 @@ from desktop_app.store.case_queries import (
     rows_of_cases,
 )
 from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order
 from desktop_app.store.search import search_hits
 from tests.unit.test_case_service import add_order
+
+
+def explain(statement: Executable) -> Any:
+    """`EXPLAIN` of a statement, its parameters rendered in (PostgreSQL)."""
+    rendered = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    return text(f"EXPLAIN {rendered}")
 
 
 @pytest.fixture
@@ -128,3 +136,28 @@ def test_a_substring_search_on_postgresql_reads_the_trigram_index(db: Database, 
             assert [setting for _statement, _parameters, setting in seen] == ["on"]
     finally:
         event.remove(db.engine, "after_cursor_execute", after)
+
+
+def test_a_short_search_on_postgresql_lists_the_oldest_orders_from_the_indexes(
+        db: Database, cases: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prefix search cut at the limit lists the oldest matching orders (as the trigram search lists
+    the table's first), their ids read from the prefix indexes and their cases' ids and default sort
+    key from `ix_cases_order_id_is_open` alone (0011_team), never from the tables."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the covering indexes are PostgreSQL's")
+    with db.reading() as s:
+        oldest = list(s.execute(text("SELECT id FROM orders WHERE receiver LIKE '客户%' ORDER BY id")).scalars())
+        monkeypatch.setattr("desktop_app.store.search.SEARCH_LIMIT", 3)
+        hits = search_hits(s, "客户")
+        assert hits.cut and sorted(hits.order_ids) == oldest[:3]
+        # The planner takes these small tables whole (and may walk the primary key for the oldest
+        # few): the prefix match alone, without those choices, shows what the index answers.
+        s.execute(text("SET LOCAL enable_seqscan = off"))
+        s.execute(text("SET LOCAL enable_bitmapscan = off"))
+        plans = []
+        for statement in (select(Order.id).where(Order.receiver.like("客户%")),
+                          select(Case.id).where(Case.order_id.in_(oldest))
+                          .order_by(Case.updated_at.desc().nulls_last(), Case.id.desc())):
+            plans.append("\n".join(r[0] for r in s.execute(explain(statement))))
+        assert "Index Only Scan using ix_orders_receiver_prefix" in plans[0], plans[0]
+        assert "Index Only Scan using ix_cases_order_id_is_open" in plans[1], plans[1]

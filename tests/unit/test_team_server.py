@@ -203,6 +203,15 @@ def test_an_upgraded_team_ledger_is_analysed(empty_server_db: str) -> None:
     assert statistics() > 0
 
 
+def test_a_seat_reads_without_jit(db: Database) -> None:
+    """JIT compilation costs a read more than it saves (store/database.py): each seat's connection is
+    without it, whatever the server's default."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with db.reading() as session:
+        assert session.connection().exec_driver_sql("SHOW jit").scalar_one() == "off"
+
+
 def test_every_ledger_table_announces_its_changes(db: Database) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("change notices are PostgreSQL's")
