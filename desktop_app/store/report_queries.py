@@ -9,11 +9,13 @@ parcels shipped are the imported orders paid in the period. Money is integer fen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
@@ -56,6 +58,11 @@ class CaseGroup:
     overdue: int = 0  # open timers of cases whose every open timer is past the moment
     straddling: int = 0  # cases with open timers both before and after the moment (counted apart)
     resolved: int = 0  # cases with an action (their time to resolve is known)
+    # With `case_groups(..., lists=True)`: the courier of each case (`CARRIER_SEPARATOR` between them, ""
+    # for none) and the seconds to resolve of its finished cases ("," between; None when it has none).
+    _: KW_ONLY
+    carriers: str | None = None
+    resolve_seconds: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +112,30 @@ def _sum(column: Any) -> ColumnElement[int]:
 
 
 _MERCHANT = ResponsibleParty.MERCHANT.value
+# Between the couriers' names a group lists (a control character no name should hold; `carriers_of` checks).
+CARRIER_SEPARATOR = "\x1f"
+# A finished case with a known time to resolve (see `resolve_times`).
+_finished = and_(Case.is_open.is_not(True), Case.resolve_seconds > 0)
 _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
 
 
-def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[CaseGroup]:
+def case_groups(session: Session, scope: ReportScope, moment: datetime, lists: bool = False) -> list[CaseGroup]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
     responsible), read from `ix_cases_report` alone, already in group order. (Open and closed cases in
-    one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark.)"""
+    one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark.)
+
+    `lists`: each group also lists its cases' couriers and times to resolve, joined in SQL, so the same
+    pass answers `carriers_of` and `resolve_times_of` (two more scans of the cases and a sort of them by
+    courier cost twice what joining the lists adds, bench/bench_report.py)."""
     keys = (Case.platform, Case.kind, Case.reason, Case.responsible)
     back_paid = case(
         (or_(Case.postage_back_payer.is_(None), Case.postage_back_payer == _MERCHANT), Case.postage_back_fen),
         else_=None,
     )
+    listed = (
+        func.aggregate_strings(func.coalesce(Case.carrier, ""), CARRIER_SEPARATOR),
+        func.aggregate_strings(cast(case((_finished, Case.resolve_seconds), else_=None), String), ","),
+    ) if lists else ()
     stmt = select(
         *keys, func.count(), func.count(case((Case.is_open.is_(True), 1), else_=None)),
         _sum(Case.refund_fen), _sum(Case.compensation_fen),
@@ -125,16 +144,46 @@ def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[
         _sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
         _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
         func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
-        func.count(Case.resolve_seconds),
+        func.count(Case.resolve_seconds), *listed,
     ).where(*case_conditions(scope)).group_by(*keys)
-    return [
-        CaseGroup(str(kind), str(platform), reason, responsible, *(int(v) for v in rest))
-        for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)
-    ]
+    if not lists:
+        return [CaseGroup(str(kind), str(platform), reason, responsible, *map(int, rest))
+                for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)]
+    return [CaseGroup(str(kind), str(platform), reason, responsible, *map(int, rest[:-2]),
+                      carriers=rest[-2], resolve_seconds=rest[-1])
+            for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)]
 
 
 _LOST = sorted(r.value for r in (CaseReason.LOST, CaseReason.SIGNED_NOT_RECEIVED))
 _DAMAGED = CaseReason.DAMAGED.value
+
+
+def carriers_of(groups: Sequence[CaseGroup]) -> dict[str, tuple[int, int, int]] | None:
+    """`carrier_cases` from the groups' lists of couriers (`case_groups(..., lists=True)`); None when the
+    groups have no lists, or a courier's name holds the separator (more names than cases)."""
+    if not groups:
+        return {}
+    lists = [g.carriers for g in groups if g.carriers is not None]
+    names = CARRIER_SEPARATOR.join(lists).split(CARRIER_SEPARATOR)
+    if len(lists) != len(groups) or len(names) != sum(g.count for g in groups):
+        return None
+    lost = _names(g for g in groups if g.reason in _LOST)
+    damaged = _names(g for g in groups if g.reason == _DAMAGED)
+    return {name: (n, lost[name], damaged[name]) for name, n in Counter(names).items()}
+
+
+def _names(groups: Iterable[CaseGroup]) -> Counter[str]:
+    lists = [g.carriers for g in groups if g.carriers is not None]
+    return Counter(CARRIER_SEPARATOR.join(lists).split(CARRIER_SEPARATOR)) if lists else Counter()
+
+
+def resolve_times_of(groups: Iterable[CaseGroup]) -> dict[str, list[int]]:
+    """`resolve_times` from the groups' lists of seconds (`case_groups(..., lists=True)`)."""
+    by_platform: dict[str, list[str]] = {}
+    for g in groups:
+        if g.resolve_seconds:
+            by_platform.setdefault(g.platform, []).append(g.resolve_seconds)
+    return {platform: sorted(map(int, ",".join(values).split(","))) for platform, values in by_platform.items()}
 
 
 def carrier_cases(session: Session, scope: ReportScope) -> dict[str, tuple[int, int, int]]:
@@ -195,17 +244,18 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
     return found
 
 
-def resolve_times(session: Session, scope: ReportScope) -> list[tuple[str, int]]:
-    """(platform, seconds from the request to the last action) of every finished case in scope: the
-    medians need the values; read from `ix_cases_report` alone. (`IS NOT true`, not `IS false`: SQLite
-    took `ix_cases_is_open_next_due_at` for the latter and looked every closed case up in the table, 1.5×
-    the time of the covering scan.) A case whose last step is dated at its request has no known time to
-    resolve: an after-sales export that says a request was closed or refused without its end time
-    (退款完结时间) has that step dated at the request (`case_import._StepTimes`); counted, those made
-    the median of a platform's exports 0.0 h."""
-    stmt = select(Case.platform, Case.resolve_seconds).where(
-        *case_conditions(scope), Case.is_open.is_not(True), Case.resolve_seconds > 0)
-    return fetch_raw(session, stmt)
+def resolve_times(session: Session, scope: ReportScope) -> dict[str, list[int]]:
+    """Per platform, the seconds from the request to the last action of every finished case in scope,
+    sorted: the medians need the values. Read from `ix_cases_report` alone, one row per platform (the
+    values joined in SQL, split here: 59,000 rows fetched one by one cost twice the time). (`IS NOT
+    true`, not `IS false`: SQLite took `ix_cases_is_open_next_due_at` for the latter and looked every
+    closed case up in the table, 1.5× the time of the covering scan.) A case whose last step is dated at
+    its request has no known time to resolve: an after-sales export that says a request was closed or
+    refused without its end time (退款完结时间) has that step dated at the request
+    (`case_import._StepTimes`); counted, those made the median of a platform's exports 0.0 h."""
+    stmt = select(Case.platform, func.aggregate_strings(cast(Case.resolve_seconds, String), ",")).where(
+        *case_conditions(scope), _finished).group_by(Case.platform)
+    return {str(platform): sorted(map(int, str(values).split(","))) for platform, values in fetch_raw(session, stmt)}
 
 
 # --- products and couriers ----------------------------------------------------------------------
@@ -224,9 +274,15 @@ def _paid_in(scope: ReportScope, start: datetime, end: datetime) -> list[ColumnE
 
 def product_lines(session: Session, scope: ReportScope, received_by_goods: dict[str, int],
                   limit: int = 20) -> list[ProductLine]:
-    """The products whose orders had the most cases (a case counts once for each line of its order), and
-    what couriers paid on them (`received_by_goods`: the claims in scope by their order's goods, each
-    line of the order counting the claim's payout, as the cases do).
+    """The products whose orders had the most cases, and what couriers paid on them (see `top_products`
+    and `with_received`)."""
+    return with_received(top_products(session, scope, limit), received_by_goods)
+
+
+def top_products(session: Session, scope: ReportScope, limit: int = 20) -> list[ProductLine]:
+    """The products whose orders had the most cases (a case counts once for each line of its order),
+    their cost and pieces sold; nothing yet of what couriers paid (`with_received`: the claims are read
+    beside this).
 
     The cases of the period grouped by their order's `goods` (`ix_cases_goods` alone, in index order),
     each distinct string split into its lines here: a few thousand groups instead of a join of every
@@ -236,26 +292,34 @@ def product_lines(session: Session, scope: ReportScope, received_by_goods: dict[
         .where(*case_conditions(scope), Case.goods.is_not(None), Case.goods != literal(""))
         .group_by(Case.goods)
     )
-    cases: dict[str, int] = {}
-    cost: dict[str, int] = {}
-    titles: dict[str, str] = {}
+    found: dict[str, list[Any]] = {}  # product: [cases, cost, title]
     for goods, n, fen in fetch_raw(session, stmt):
         for product, title, _quantity in goods_lines(goods):
-            cases[product] = cases.get(product, 0) + n
-            cost[product] = cost.get(product, 0) + fen
-            if product not in titles or title < titles[product]:
-                titles[product] = title
-    top = sorted(cases, key=lambda k: (-cases[k], k))[:limit]
+            figures = found.get(product)
+            if figures is None:
+                found[product] = [n, fen, title]
+            else:
+                figures[0] += n
+                figures[1] += fen
+                if title < figures[2]:
+                    figures[2] = title
+    top = sorted(found, key=lambda k: (-found[k][0], k))[:limit]
     if not top:
         return []
-    wanted = set(top)
+    sold = pieces_sold(session, scope, set(top))
+    return [ProductLine(k, found[k][2], found[k][0], sold.get(k), found[k][1]) for k in top]
+
+
+def with_received(lines: list[ProductLine], received_by_goods: dict[str, int]) -> list[ProductLine]:
+    """The products with what couriers paid on them (`received_by_goods`: the claims in scope by their
+    order's goods, each line of the order counting the claim's payout, as the cases do)."""
+    wanted = {line.key for line in lines}
     received: dict[str, int] = {}
     for goods, fen in received_by_goods.items():
         for product, _title, _quantity in goods_lines(goods):
             if product in wanted:
                 received[product] = received.get(product, 0) + fen
-    sold = pieces_sold(session, scope, wanted)
-    return [ProductLine(k, titles[k], cases[k], sold.get(k), cost[k], received.get(k, 0)) for k in top]
+    return [replace(line, received_fen=received.get(line.key, 0)) for line in lines]
 
 
 def pieces_sold(session: Session, scope: ReportScope, keys: set[str]) -> dict[str, int]:
