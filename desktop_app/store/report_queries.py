@@ -161,18 +161,19 @@ _DAMAGED = CaseReason.DAMAGED.value
 def carriers_of(groups: Sequence[CaseGroup]) -> dict[str, tuple[int, int, int]] | None:
     """`carrier_cases` from the groups' lists of couriers (`case_groups(..., lists=True)`); None when the
     groups have no lists, or a courier's name holds the separator (more names than cases)."""
-    if not groups:
-        return {}
-    lists = [g.carriers for g in groups if g.carriers is not None]
-    names = CARRIER_SEPARATOR.join(lists).split(CARRIER_SEPARATOR)
-    if len(lists) != len(groups) or len(names) != sum(g.count for g in groups):
+    if any(g.carriers is None for g in groups):
         return None
-    lost = _names(g for g in groups if g.reason in _LOST)
-    damaged = _names(g for g in groups if g.reason == _DAMAGED)
-    return {name: (n, lost[name], damaged[name]) for name, n in Counter(names).items()}
+    lost = _names([g for g in groups if g.reason in _LOST])
+    damaged = _names([g for g in groups if g.reason == _DAMAGED])
+    other = _names([g for g in groups if g.reason not in _LOST and g.reason != _DAMAGED])
+    if (lost + damaged + other).total() != sum(g.count for g in groups):
+        return None
+    return {name: (lost[name] + damaged[name] + other[name], lost[name], damaged[name])
+            for name in lost.keys() | damaged.keys() | other.keys()}
 
 
-def _names(groups: Iterable[CaseGroup]) -> Counter[str]:
+def _names(groups: list[CaseGroup]) -> Counter[str]:
+    """How many cases of these groups each courier has (every case lists one name, "" for none)."""
     lists = [g.carriers for g in groups if g.carriers is not None]
     return Counter(CARRIER_SEPARATOR.join(lists).split(CARRIER_SEPARATOR)) if lists else Counter()
 
