@@ -15,12 +15,11 @@ overview the tab shows first (counts, money, claims: `detailed=False`). Beside e
 `count(*)` of the same cases in the same run (what this machine needs at that moment to read them
 once; the machine is shared, so compare against the floor, not across runs).
 
-The whole report reads on two connections at once (`store.side_reads`): the claims and then the products
-beside one pass over the cases whose groups also list their couriers and times to resolve (counts, money,
-timers, couriers and medians from one scan). The tab's overview (`detailed=False`) reads the case groups
-beside the claims; its second read the products and open timers beside couriers and resolve times. So the
-report's wall time is under the sum of the parts below (each timed alone, one after another) and its CPU
-column adds both threads. The ledger is
+The whole report reads on two connections at once (`store.side_reads`): the claims, the products and the
+times to resolve beside the case groups and the couriers, in one go. The tab's overview (`detailed=False`)
+reads the case groups beside the claims; its second read the products and open timers beside couriers and
+resolve times. So the report's wall time is under the sum of the parts below (each timed alone, one after
+another) and its CPU column adds both threads. The ledger is
 inserted through Core tables, one executemany per table and batch, then `recompute_case_facts`
 (100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; before, the build
 stalled for more than 15 minutes).
@@ -60,17 +59,14 @@ from desktop_app.store.models import (
 from desktop_app.store.order_sales import recompute_sales
 from desktop_app.store.report_claims import claim_figures
 from desktop_app.store.report_queries import (
-    CaseGroup,
     ReportScope,
     carrier_cases,
-    carriers_of,
     case_conditions,
     case_groups,
     parcels_by_carrier,
     pieces_sold,
     product_lines,
     resolve_times,
-    resolve_times_of,
     straddling_overdue,
 )
 
@@ -189,27 +185,21 @@ def _floor(session: Session, scope: ReportScope) -> int:
     return int(session.execute(select(func.count()).select_from(Case).where(*case_conditions(scope))).scalar_one())
 
 
-def _listed(groups: list[CaseGroup]) -> object:
-    return carriers_of(groups), resolve_times_of(groups)
-
-
 def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, float]]:
     scope = ReportScope(period.start, period.end)
     moment = datetime(2026, 12, 31, 12, tzinfo=UTC)
     products = {f"SKU-{n:02d}" for n in range(20)}
     parts: list[tuple[str, Callable[[Session], object]]] = [
         ("floor: count(*) of the same cases", lambda s: _floor(s, scope)),
-        ("counts, money and timers per kind/platform/reason/responsible (one pass; the tab's overview)",
+        ("counts, money and timers per kind/platform/reason/responsible (one pass)",
          lambda s: case_groups(s, scope, moment)),
-        ("  the same pass listing couriers and times to resolve (the whole report)",
-         lambda s: _listed(case_groups(s, scope, moment, lists=True))),
         ("claims: per carrier, to chase, paid per goods (one read)",
          lambda s: claim_figures(s, scope, moment - timedelta(days=14))),
         ("open timers on both sides of now (when any case has them)", lambda s: straddling_overdue(s, scope, moment)),
-        ("times to resolve (for the medians; the tab's second read)", lambda s: resolve_times(s, scope)),
+        ("times to resolve (for the medians)", lambda s: resolve_times(s, scope)),
         ("top 20 products and pieces sold", lambda s: product_lines(s, scope, {})),
         ("  of which pieces sold (orders paid in the period by goods)", lambda s: pieces_sold(s, scope, products)),
-        ("couriers: cases, lost/damaged (the tab's second read)", lambda s: carrier_cases(s, scope)),
+        ("couriers: cases, lost/damaged", lambda s: carrier_cases(s, scope)),
         ("couriers: parcels", lambda s: parcels_by_carrier(s, scope)),
     ]
     results = []

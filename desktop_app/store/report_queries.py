@@ -9,9 +9,7 @@ parcels shipped are the imported orders paid in the period. Money is integer fen
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -58,11 +56,6 @@ class CaseGroup:
     overdue: int = 0  # open timers of cases whose every open timer is past the moment
     straddling: int = 0  # cases with open timers both before and after the moment (counted apart)
     resolved: int = 0  # cases with an action (their time to resolve is known)
-    # With `case_groups(..., lists=True)`: the courier of each case (`CARRIER_SEPARATOR` between them, ""
-    # for none) and the seconds to resolve of its finished cases ("," between; None when it has none).
-    _: KW_ONLY
-    carriers: str | None = None
-    resolve_seconds: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,30 +105,18 @@ def _sum(column: Any) -> ColumnElement[int]:
 
 
 _MERCHANT = ResponsibleParty.MERCHANT.value
-# Between the couriers' names a group lists (a control character no name should hold; `carriers_of` checks).
-CARRIER_SEPARATOR = "\x1f"
-# A finished case with a known time to resolve (see `resolve_times`).
-_finished = and_(Case.is_open.is_not(True), Case.resolve_seconds > 0)
 _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
 
 
-def case_groups(session: Session, scope: ReportScope, moment: datetime, lists: bool = False) -> list[CaseGroup]:
+def case_groups(session: Session, scope: ReportScope, moment: datetime) -> list[CaseGroup]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
     responsible), read from `ix_cases_report` alone, already in group order. (Open and closed cases in
-    one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark.)
-
-    `lists`: each group also lists its cases' couriers and times to resolve, joined in SQL, so the same
-    pass answers `carriers_of` and `resolve_times_of` (two more scans of the cases and a sort of them by
-    courier cost twice what joining the lists adds, bench/bench_report.py)."""
+    one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark.)"""
     keys = (Case.platform, Case.kind, Case.reason, Case.responsible)
     back_paid = case(
         (or_(Case.postage_back_payer.is_(None), Case.postage_back_payer == _MERCHANT), Case.postage_back_fen),
         else_=None,
     )
-    listed = (
-        func.aggregate_strings(func.coalesce(Case.carrier, ""), CARRIER_SEPARATOR),
-        func.aggregate_strings(cast(case((_finished, Case.resolve_seconds), else_=None), String), ","),
-    ) if lists else ()
     stmt = select(
         *keys, func.count(), func.count(case((Case.is_open.is_(True), 1), else_=None)),
         _sum(Case.refund_fen), _sum(Case.compensation_fen),
@@ -144,47 +125,14 @@ def case_groups(session: Session, scope: ReportScope, moment: datetime, lists: b
         _sum(Case.met_timers), _sum(Case.missed_timers), _sum(Case.open_timers),
         _sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)),
         func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
-        func.count(Case.resolve_seconds), *listed,
+        func.count(Case.resolve_seconds),
     ).where(*case_conditions(scope)).group_by(*keys)
-    if not lists:
-        return [CaseGroup(str(kind), str(platform), reason, responsible, *map(int, rest))
-                for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)]
-    return [CaseGroup(str(kind), str(platform), reason, responsible, *map(int, rest[:-2]),
-                      carriers=rest[-2], resolve_seconds=rest[-1])
+    return [CaseGroup(str(kind), str(platform), reason, responsible, *map(int, rest))
             for platform, kind, reason, responsible, *rest in fetch_raw(session, stmt)]
 
 
 _LOST = sorted(r.value for r in (CaseReason.LOST, CaseReason.SIGNED_NOT_RECEIVED))
 _DAMAGED = CaseReason.DAMAGED.value
-
-
-def carriers_of(groups: Sequence[CaseGroup]) -> dict[str, tuple[int, int, int]] | None:
-    """`carrier_cases` from the groups' lists of couriers (`case_groups(..., lists=True)`); None when the
-    groups have no lists, or a courier's name holds the separator (more names than cases)."""
-    if any(g.carriers is None for g in groups):
-        return None
-    lost = _names([g for g in groups if g.reason in _LOST])
-    damaged = _names([g for g in groups if g.reason == _DAMAGED])
-    other = _names([g for g in groups if g.reason not in _LOST and g.reason != _DAMAGED])
-    if (lost + damaged + other).total() != sum(g.count for g in groups):
-        return None
-    return {name: (lost[name] + damaged[name] + other[name], lost[name], damaged[name])
-            for name in lost.keys() | damaged.keys() | other.keys()}
-
-
-def _names(groups: list[CaseGroup]) -> Counter[str]:
-    """How many cases of these groups each courier has (every case lists one name, "" for none)."""
-    lists = [g.carriers for g in groups if g.carriers is not None]
-    return Counter(CARRIER_SEPARATOR.join(lists).split(CARRIER_SEPARATOR)) if lists else Counter()
-
-
-def resolve_times_of(groups: Iterable[CaseGroup]) -> dict[str, list[int]]:
-    """`resolve_times` from the groups' lists of seconds (`case_groups(..., lists=True)`)."""
-    by_platform: dict[str, list[str]] = {}
-    for g in groups:
-        if g.resolve_seconds:
-            by_platform.setdefault(g.platform, []).append(g.resolve_seconds)
-    return {platform: sorted(map(int, ",".join(values).split(","))) for platform, values in by_platform.items()}
 
 
 def carrier_cases(session: Session, scope: ReportScope) -> dict[str, tuple[int, int, int]]:
@@ -248,14 +196,14 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
 def resolve_times(session: Session, scope: ReportScope) -> dict[str, list[int]]:
     """Per platform, the seconds from the request to the last action of every finished case in scope,
     sorted: the medians need the values. Read from `ix_cases_report` alone, one row per platform (the
-    values joined in SQL, split here: 59,000 rows fetched one by one cost twice the time). (`IS NOT
+    values joined in SQL, split here: 59,000 rows fetched one by one cost 1.5× the time). (`IS NOT
     true`, not `IS false`: SQLite took `ix_cases_is_open_next_due_at` for the latter and looked every
     closed case up in the table, 1.5× the time of the covering scan.) A case whose last step is dated at
     its request has no known time to resolve: an after-sales export that says a request was closed or
     refused without its end time (退款完结时间) has that step dated at the request
     (`case_import._StepTimes`); counted, those made the median of a platform's exports 0.0 h."""
     stmt = select(Case.platform, func.aggregate_strings(cast(Case.resolve_seconds, String), ",")).where(
-        *case_conditions(scope), _finished).group_by(Case.platform)
+        *case_conditions(scope), Case.is_open.is_not(True), Case.resolve_seconds > 0).group_by(Case.platform)
     return {str(platform): sorted(map(int, str(values).split(","))) for platform, values in fetch_raw(session, stmt)}
 
 
