@@ -15,9 +15,11 @@ overview the tab shows first (counts, money, claims: `detailed=False`). Beside e
 `count(*)` of the same cases in the same run (what this machine needs at that moment to read them
 once; the machine is shared, so compare against the floor, not across runs).
 
-The report reads on two connections at once (claims beside the case groups; products and open timers
-beside couriers and resolve times: `store.side_reads`), so its wall time is under the sum of the parts
-below (each timed alone, one after another) and its CPU column adds both threads. The ledger is
+The whole report reads on two connections at once (`store.side_reads`): the claims, the products and the
+times to resolve beside the case groups and the couriers, in one go. The tab's overview (`detailed=False`)
+reads the case groups beside the claims; its second read the products and open timers beside couriers and
+resolve times. So the report's wall time is under the sum of the parts below (each timed alone, one after
+another) and its CPU column adds both threads. The ledger is
 inserted through Core tables, one executemany per table and batch, then `recompute_case_facts`
 (100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; before, the build
 stalled for more than 15 minutes).
@@ -189,7 +191,7 @@ def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, 
     products = {f"SKU-{n:02d}" for n in range(20)}
     parts: list[tuple[str, Callable[[Session], object]]] = [
         ("floor: count(*) of the same cases", lambda s: _floor(s, scope)),
-        ("counts, money and timers per kind/platform/reason/responsible/open (one pass)",
+        ("counts, money and timers per kind/platform/reason/responsible (one pass)",
          lambda s: case_groups(s, scope, moment)),
         ("claims: per carrier, to chase, paid per goods (one read)",
          lambda s: claim_figures(s, scope, moment - timedelta(days=14))),

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 
 from sqlalchemy.orm import Session
 
@@ -27,13 +28,15 @@ from desktop_app.store.database import Database
 from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures
 from desktop_app.store.report_queries import (
     CaseGroup,
+    ProductLine,
     ReportScope,
     carrier_cases,
     case_groups,
     parcels_by_carrier,
-    product_lines,
     resolve_times,
     straddling_overdue,
+    top_products,
+    with_received,
 )
 from desktop_app.store.rows import ShopRow
 from desktop_app.store.side_reads import read_beside
@@ -222,9 +225,25 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
     older = at - timedelta(days=old_claim_days)
-    claims_read = read_beside(session, lambda other: claim_figures(other, scope, older))  # both cores
+    if not detailed:
+        claims_read = read_beside(session, lambda other: claim_figures(other, scope, older))  # both cores
+        groups = case_groups(session, scope, at)
+        return _overview(period, platform, shop_row, at, old_claim_days, groups, claims_read())
+    # Both cores, in one go (no wait between the overview's reads and the details'): about half the
+    # reads' time on each side (bench/bench_report.py).
+    beside = read_beside(session, lambda other: (claim_figures(other, scope, older), top_products(other, scope),
+                                                 resolve_times(other, scope)))
     groups = case_groups(session, scope, at)
-    claim_reads = claims_read()
+    carriers = carrier_cases(session, scope)
+    parcels = parcels_by_carrier(session, scope)
+    straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
+    claims, products, seconds = beside()
+    overview = _overview(period, platform, shop_row, at, old_claim_days, groups, claims)
+    return _detailed(overview, claims, products, carriers, parcels, seconds, straddling)
+
+
+def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, at: datetime, old_claim_days: int,
+              groups: list[CaseGroup], claim_reads: ClaimFigures) -> Report:
     claims = claim_reads.groups
     received = sum(c.received_fen for c in claims)
     refunded = sum(g.refund_fen for g in groups)
@@ -238,8 +257,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
         net_loss=fen_to_yuan(refund_lost + compensated + postage + written_off + penalties - received),
     )
-    overview = Report(
-        period=period, platform=platform, shop=shop_row,
+    return Report(
+        period=period, platform=platform, shop=shop,
         cases=sum(g.count for g in groups), open=sum(g.open for g in groups),
         by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
         by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
@@ -250,29 +269,33 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
         old_claim_days=old_claim_days, notes=(), detailed=False,
         moment=at, case_groups=tuple(groups), claim_figures=claim_reads,
     )
-    return details_in(session, overview) if detailed else overview
 
 
 def details_in(session: Session, overview: Report) -> Report:
     """Timeliness, products and couriers of the overview's scope, at its moment, from its case groups."""
-    scope, at, groups = overview.scope, overview.moment or now(), list(overview.case_groups)
+    scope, at, groups = overview.scope, overview.moment or now(), overview.case_groups
     claims = overview.claim_figures or claim_figures(session, scope, at - timedelta(days=overview.old_claim_days))
-    present = sorted({g.platform for g in groups}, key=_platform_order)
     straddles = any(g.straddling for g in groups)
     beside = read_beside(session, lambda other: (  # both cores: about half the reads' time each side
-        product_lines(other, scope, claims.received_by_goods),
-        straddling_overdue(other, scope, at) if straddles else {}))
-    carriers = carrier_cases(session, scope), parcels_by_carrier(session, scope)
-    seconds: dict[str | None, list[int]] = {None: []}
-    for name, value in resolve_times(session, scope):
-        seconds.setdefault(str(name), []).append(int(value))
-    seconds[None] = [value for values in seconds.values() for value in values]
+        top_products(other, scope), straddling_overdue(other, scope, at) if straddles else {}))
+    carriers, parcels = carrier_cases(session, scope), parcels_by_carrier(session, scope)
+    seconds = resolve_times(session, scope)
     products, straddling = beside()
+    return _detailed(overview, claims, products, carriers, parcels, seconds, straddling)
+
+
+def _detailed(overview: Report, claims: ClaimFigures, products: list[ProductLine],
+              carriers: dict[str, tuple[int, int, int]], parcels: dict[str, int], seconds: dict[str, list[int]],
+              straddling: dict[str, int]) -> Report:
+    """The overview completed with the detail reads: timeliness per platform, products, couriers."""
+    groups = overview.case_groups
+    present = sorted({g.platform for g in groups}, key=_platform_order)
     by_platform: dict[str | None, Timeliness] = {}
     for p in (None, *present):
         mine = [g for g in groups if p is None or g.platform == p]
         overdue = sum(straddling.values()) if p is None else straddling.get(p, 0)
-        by_platform[p] = _timeliness(p, mine, overdue, seconds.get(p, []))
+        values = sorted(chain.from_iterable(seconds.values())) if p is None else seconds.get(p, [])
+        by_platform[p] = _timeliness(p, mine, overdue, values)
     timeliness = by_platform[None]
     notes = []
     if timeliness.missed:
@@ -281,8 +304,8 @@ def details_in(session: Session, overview: Report) -> Report:
         overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),
         products=tuple(
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
-            for p in products),
-        carriers=_carriers(*carriers, list(claims.groups)),
+            for p in with_received(products, claims.received_by_goods)),
+        carriers=_carriers(carriers, parcels, list(claims.groups)),
         notes=tuple(notes), detailed=True,
     )
 
