@@ -209,7 +209,7 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
         if digest != stored_digest:
             pending.append((case_id, computed, digest, next_due_at, next_due_name, facts))
     if pending:
-        write_changes(session, _changes(pending, read_stored(session, selection, (pending[0][0], pending[-1][0]))))
+        write_changes(session, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases))))
     return len(cases)
 
 
@@ -253,7 +253,7 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
         # changed; else the digest alone (it differs, or the case would not be pending), which leaves
         # the indexes on the other columns alone.
         due, name = (None, None) if first is None else (first.due_at, first.name)
-        counted = timer_facts((d.status.value, d.due_at) for d in computed)
+        counted = timer_facts((d[5], d[3]) for d in computed)  # a StrEnum status equals its text
         if (next_due_name != name or (due is None) != (next_due_at is None)
                 or (due is not None and stored_time(next_due_at) != due)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
