@@ -177,9 +177,9 @@ def compute_from_history(
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
     """
-    plans, has_automatic, by_start = pack.plan(kind, reason)
-    if by_start.keys().isdisjoint(history):
-        return []  # no timer started (an automatic action needs its own timer started first)
+    plans, has_automatic = pack.plan(kind, reason)
+    if not plans:
+        return []
     closings: list[datetime] = []
     for name in CLOSING_MILESTONES:
         occurrences = history.get(name)
@@ -202,44 +202,42 @@ def compute_from_history(
     # restart), no automatic action in play, no campaign, a fixed span no window can change.
     simple = chained is history and engine.campaign is None
     results: list[ComputedDeadline] = []
-    # Only the timers whose start happened (the common case: most timers of a case never start), in
-    # the order of the case's milestones: `results` is sorted at the end (due time, unique timer id).
-    for start_name, starts in chained.items():
+    for plan in plans:
+        starts = chained.get(plan.starts_from)
         if not starts:
-            continue
-        for plan in by_start.get(start_name, ()):
-            delta = plan.delta
-            if simple and delta is not None and (len(starts) == 1 or plan.first_only):
-                at, date_only = starts[0]
-                event_at = at.astimezone(UTC)
-                if closed_at is not None and event_at > closed_at:
-                    continue  # it would start only after the case was closed: it never ran
-                if plan.spans is None or pack.outside_windows(plan.timer, _moments(event_at, plan.keyed, history)):
-                    starts_at = _date_only_start(plan.timer, event_at) if date_only else event_at
-                    due_at = starts_at + delta
-                    met_at = None
-                    for name in plan.met_by:
-                        for t, _ in history.get(name, ()):
-                            t = t.astimezone(UTC)
-                            if t >= event_at and (met_at is None or t < met_at):
-                                met_at = t
-                    if met_at is None:
-                        if case_open:
-                            status = _OPEN
-                        else:
-                            met_at = closed_at
-                            status = _MET if met_at is None or met_at <= due_at else _MISSED
+            continue  # not started (the common case: most timers of a case never start)
+        delta = plan.delta
+        if simple and delta is not None and (len(starts) == 1 or plan.first_only):
+            at, date_only = starts[0]
+            event_at = at.astimezone(UTC)
+            if closed_at is not None and event_at > closed_at:
+                continue  # it would start only after the case was closed: it never ran
+            if plan.spans is None or pack.outside_windows(plan.timer, _moments(event_at, plan.keyed, history)):
+                starts_at = _date_only_start(plan.timer, event_at) if date_only else event_at
+                due_at = starts_at + delta
+                met_at = None
+                for name in plan.met_by:
+                    for t, _ in history.get(name, ()):
+                        t = t.astimezone(UTC)
+                        if t >= event_at and (met_at is None or t < met_at):
+                            met_at = t
+                if met_at is None:
+                    if case_open:
+                        status = _OPEN
                     else:
-                        status = _MET if met_at <= due_at else _MISSED
-                    amount = plan.penalty_amount
-                    results.append(ComputedDeadline(
-                        plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
-                        plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
-                    ))
-                    continue
-            timer = plan.timer
-            # The automatic timer itself is judged by what the shop did, not by what it set off.
-            engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
+                        met_at = closed_at
+                        status = _MET if met_at is None or met_at <= due_at else _MISSED
+                else:
+                    status = _MET if met_at <= due_at else _MISSED
+                amount = plan.penalty_amount
+                results.append(ComputedDeadline(
+                    plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
+                    plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
+                ))
+                continue
+        timer = plan.timer
+        # The automatic timer itself is judged by what the shop did, not by what it set off.
+        engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
     if len(results) > 1:
         results.sort(key=_order)
     return results

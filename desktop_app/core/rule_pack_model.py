@@ -184,16 +184,6 @@ class TimerPlan(NamedTuple):
     penalty_amount: PenaltyAmount | None
 
 
-class Plans(NamedTuple):
-    """A pack's timers for one kind and reason as the engine reads them (`RulePack.plan`)."""
-
-    plans: tuple[TimerPlan, ...]  # in pack order
-    has_automatic: bool  # one of them records an automatic platform action (`auto_records`)
-    # The same plans by starting milestone: a case has a few milestones and most timers never start,
-    # so the engine looks up the milestones it has instead of every timer's start.
-    by_start: dict[str, tuple[TimerPlan, ...]]
-
-
 @dataclass(frozen=True, slots=True)
 class RulePack:
     id: str
@@ -221,7 +211,7 @@ class RulePack:
     _spans: dict[str, tuple[list[datetime], list[datetime]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-    _plans: dict[tuple[str, str | None], Plans] = field(
+    _plans: dict[tuple[str, str | None], tuple[tuple[TimerPlan, ...], bool]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
@@ -261,19 +251,19 @@ class RulePack:
             found = self._applicable[key] = tuple(t for t in self.timers if t.applies_to(kind, reason))
         return found
 
-    def plan(self, kind: str, reason: str | None) -> Plans:
-        """The applicable timers as the engine reads them (`Plans`)."""
+    def plan(self, kind: str, reason: str | None) -> tuple[tuple[TimerPlan, ...], bool]:
+        """The applicable timers as the engine reads them, and whether one of them records an
+        automatic platform action (`auto_records`)."""
         key = (kind, reason)
         found = self._plans.get(key)
         if found is None:
             timers = self.applicable(kind, reason)
-            plans = tuple(TimerPlan(t, t.starts_from, t.rounds is Rounds.FIRST, t.met_by, t.duration.delta,
-                                    self._spans.get(t.id), self.window_keys(t), t.display_name, t.on_expiry,
-                                    t.penalty, t.penalty_amount) for t in timers)
-            by_start: dict[str, tuple[TimerPlan, ...]] = {}
-            for plan in plans:
-                by_start[plan.starts_from] = (*by_start.get(plan.starts_from, ()), plan)
-            found = self._plans[key] = Plans(plans, any(t.auto_records is not None for t in timers), by_start)
+            found = self._plans[key] = (
+                tuple(TimerPlan(t, t.starts_from, t.rounds is Rounds.FIRST, t.met_by, t.duration.delta,
+                                self._spans.get(t.id), self.window_keys(t), t.display_name, t.on_expiry,
+                                t.penalty, t.penalty_amount) for t in timers),
+                any(t.auto_records is not None for t in timers),
+            )
         return found
 
     def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
