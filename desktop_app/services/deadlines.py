@@ -42,8 +42,6 @@ from desktop_app.store.case_facts import timer_facts
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import (
-    TIMER_FACTS,
-    UPDATED,
     CaseSet,
     DeadlineChanges,
     case_ranges,
@@ -209,7 +207,7 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
         if digest != stored_digest:
             pending.append((case_id, computed, digest, next_due_at, next_due_name, facts))
     if pending:
-        write_changes(session, _changes(pending, read_stored(session, selection, (pending[0][0], pending[-1][0]))))
+        write_changes(session, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases))))
     return len(cases)
 
 
@@ -242,8 +240,9 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
             if row is None:
                 inserts.append(_row_values(case_id, deadline))
             elif _differs(row, deadline):
-                updates.append({"id": row[0], **dict(zip(UPDATED, (*deadline[1:8], deadline[10]), strict=True)),
-                                "status": deadline[5].value})
+                updates.append({"id": row[0], "name": deadline[1], "starts_at": deadline[2], "due_at": deadline[3],
+                                "action": deadline[4], "status": deadline[5].value, "met_at": deadline[6],
+                                "estimated": deadline[7], "penalty_fen": deadline[10]})  # UPDATED
             if first is None and deadline[5] is _OPEN:
                 first = deadline  # `computed` is sorted by due time
         if stored:
@@ -253,12 +252,14 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
         # changed; else the digest alone (it differs, or the case would not be pending), which leaves
         # the indexes on the other columns alone.
         due, name = (None, None) if first is None else (first.due_at, first.name)
-        counted = timer_facts((d.status.value, d.due_at) for d in computed)
+        counted = timer_facts((d[5], d[3]) for d in computed)  # a StrEnum status equals its text
         if (next_due_name != name or (due is None) != (next_due_at is None)
                 or (due is not None and stored_time(next_due_at) != due)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
-            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
-                                 **dict(zip(TIMER_FACTS, counted, strict=True)), "deadline_digest": digest})
+            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name, "met_timers": counted[0],
+                                 "missed_timers": counted[1], "open_timers": counted[2],
+                                 "open_due_first": counted[3], "open_due_last": counted[4],  # TIMER_FACTS
+                                 "deadline_digest": digest})
         else:
             digests.append({"id": case_id, "deadline_digest": digest})
     return DeadlineChanges(stale, updates, inserts, case_updates, digests)

@@ -88,6 +88,8 @@ def _driver_values(table: Table, names: list[str], rows: Sequence[Mapping[str, A
     stored: dict[Any, str | None] = {} if times is None else times
     values = []
     cells_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    if not positions:
+        return [list(cells_of(row)) for row in rows]
     for row in rows:
         cells = list(cells_of(row))
         for i in positions:

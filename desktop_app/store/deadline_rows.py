@@ -48,6 +48,10 @@ _CACHE_KEY = "deadline_recompute_cache"
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns a deadline update rewrites; case_id and timer_id are the row's identity and never change.
 UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
+# A stored platform deadline as the recompute compares it (`services.deadlines._differs`).
+_STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name, _DEADLINES.c.starts_at,
+           _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status, _DEADLINES.c.met_at,
+           _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen)
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,7 @@ def recompute_reads(cases: CaseSet,
         .select_from(_EVENTS.join(_CASES, _CASES.c.id == _EVENTS.c.case_id))
         .where(condition, _EVENTS.c.milestone.is_not(None), _EVENTS.c.undone_by.is_(None))
         .order_by(_EVENTS.c.case_id, _EVENTS.c.at, _EVENTS.c.id),
-        select(
-            _DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name,
-            _DEADLINES.c.starts_at, _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status,
-            _DEADLINES.c.met_at, _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
-        )
+        select(*_STORED)
         .select_from(_DEADLINES.join(_CASES, _CASES.c.id == _DEADLINES.c.case_id))
         .where(condition, _DEADLINES.c.claim_id.is_(None))  # not claim follow-ups
         .order_by(_DEADLINES.c.case_id),
@@ -139,9 +139,23 @@ def read_for_recompute(session: Session, cases: CaseSet,
     return found, fetch_raw(session, read_events)
 
 
-def read_stored(session: Session, cases: CaseSet, bounds: tuple[int, int]) -> list[Any]:
-    """The stored platform deadlines of `recompute_reads` of these cases between these ids."""
-    return fetch_raw(session, recompute_reads(cases, bounds)[2])
+def read_stored(session: Session, cases: CaseSet, ids: Sequence[int], read: int) -> list[Any]:
+    """The stored platform deadlines of these cases (ascending ids, `read` of them in the slice, which
+    `cases` selects), sorted by case id. Most of a slice: one read over its ids' range (every open
+    case's rows in it); fewer: by id (a third of 100,000 cases after every pack was edited: 0.2 instead
+    of 0.45 s CPU; all of them: 0.55 instead of 0.45 s, hence the range)."""
+    if len(ids) * 2 >= read:
+        return fetch_raw(session, recompute_reads(cases, (ids[0], ids[-1]))[2])
+    rows: list[Any] = []
+    for chunk in in_lists(ids):
+        rows.extend(fetch_raw(session, _stored_of(chunk)))
+    return rows
+
+
+def _stored_of(ids: list[int]) -> Select[Any]:
+    """The stored platform deadlines of these cases: by `ix_deadlines_case_id`, no join."""
+    return (select(*_STORED).where(_DEADLINES.c.case_id.in_(ids), _DEADLINES.c.claim_id.is_(None))
+            .order_by(_DEADLINES.c.case_id))
 
 
 def setting_text(session: Session, key: str) -> str | None:

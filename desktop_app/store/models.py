@@ -53,9 +53,18 @@ def storage_time(value: datetime | None) -> str | None:
     text SQLAlchemy's DateTime writes; tests/unit/test_case_import.py reads such rows back)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the store; use timezone-aware times")
-    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+    tz = value.tzinfo
+    if tz is not UTC:
+        if tz is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware times")
+        value = value.astimezone(UTC)
+    # The same text as isoformat(sep=" ", timespec="microseconds") without its offset, in a third of
+    # the time (a recompute that rewrites 100,000 cases' deadlines converts about 100,000 times).
+    return _STORED_TIME % (value.year, value.month, value.day, value.hour, value.minute, value.second,
+                           value.microsecond)
+
+
+_STORED_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 
 
 def utcnow() -> datetime:
