@@ -46,6 +46,7 @@ from desktop_app.store.deadline_rows import (
     DeadlineChanges,
     case_ranges,
     chunks,
+    count_open_cases,
     open_platforms,
     read_for_recompute,
     read_stored,
@@ -119,22 +120,38 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     """
     ctx = context or RuleContext.load()
     with db.transaction() as session:
-        known = remembered_rules(session)
-        current = rule_fingerprints(ctx)
-        changed = {pack_id for pack_id, digest in current.items() if known.get(pack_id) != digest}
-        if not changed:
+        stale = _stale_cases(session, ctx)
+        if stale is None:
             return Written(0, OpChanges())
-        platforms = open_platforms(session)
-        stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
         count = 0
-        if stale:
+        if stale.platforms != ():
             session.flush()
-            # Every platform (an engine or holiday-schedule change, the first start): all open cases.
-            count = _recompute_in_slices(session, CaseSet(platforms=None if len(stale) == len(platforms) else stale),
-                                         ctx)
+            count = _recompute_in_slices(session, stale, ctx)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return Written(count, changes_in(session))
+
+
+def cases_to_recompute(db: Database, context: RuleContext | None = None) -> int:
+    """How many open cases `recompute_changed_rules` would recompute now (0: none), read cheaply: the
+    window decides by it where a start-up recompute runs (services/recompute_aside.py)."""
+    ctx = context or RuleContext.load()
+    with db.reading() as session:
+        stale = _stale_cases(session, ctx)
+        return 0 if stale is None or stale.platforms == () else count_open_cases(session, stale.platforms)
+
+
+def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
+    """The open cases whose platform's rules changed since they were computed (`platforms` None: all of
+    them, after an engine or holiday-schedule change or at the first start; `()`: a changed pack of a
+    platform with no open case); None when no rule changed."""
+    known = remembered_rules(session)
+    changed = {pack_id for pack_id, digest in rule_fingerprints(ctx).items() if known.get(pack_id) != digest}
+    if not changed:
+        return None
+    platforms = open_platforms(session)
+    stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
+    return CaseSet(platforms=None if stale and len(stale) == len(platforms) else stale)
 
 
 _OPEN = DeadlineStatus.OPEN

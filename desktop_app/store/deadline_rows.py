@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -204,6 +204,14 @@ def _raise_cache(session: Session) -> None:
 def open_platforms(session: Session) -> list[str]:
     """The platforms that have open cases."""
     return list(session.scalars(select(_CASES.c.platform).where(_CASES.c.is_open.is_(True)).distinct()).all())
+
+
+def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int:
+    """Open cases of these platforms (None: of every platform)."""
+    query = select(func.count()).select_from(_CASES).where(_CASES.c.is_open.is_(True))
+    if platforms is not None:
+        query = query.where(_CASES.c.platform.in_(platforms))
+    return int(session.scalar(query) or 0)
 
 
 @dataclass

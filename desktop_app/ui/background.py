@@ -174,6 +174,8 @@ class BackgroundRunner(QObject):
         if not isinstance(error, UserError) and not is_conflict(error):
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        if self._closed:  # the window has closed (a start-up job stopped with it): nobody to tell
+            return
         if on_failure is not None and isinstance(error, Exception):
             _call_unless_closed(on_failure, error)
         else:

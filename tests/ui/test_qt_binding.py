@@ -40,3 +40,27 @@ def test_a_result_for_a_closed_dialog_is_dropped(qtbot: object) -> None:
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)  # type: ignore[attr-defined]
     assert done == []  # the callback hit a deleted widget; nothing raised into the event loop
     runner.shutdown()
+
+
+def test_a_failure_after_the_window_closed_is_not_shown(qtbot: object) -> None:
+    """A start-up job stopped by the window's close (a recompute in a second process) fails after the
+    runner shut down: no error dialog may open then (it kept the closed app running, invisible)."""
+    import threading
+
+    from desktop_app.core.errors import UserError
+    from desktop_app.ui.background import BackgroundRunner
+
+    runner = BackgroundRunner()
+    shown: list[str] = []
+    runner.failed.connect(shown.append)
+    release = threading.Event()
+
+    def stopped() -> None:
+        release.wait(5)
+        raise UserError("重新计算时限的后台进程已结束")
+
+    runner.write(stopped)
+    threading.Timer(0.3, release.set).start()
+    runner.shutdown()  # waits for the job, which fails meanwhile
+    qtbot.wait(200)  # type: ignore[attr-defined]  # the failure's queued delivery
+    assert shown == []

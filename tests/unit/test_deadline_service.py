@@ -21,11 +21,20 @@ from desktop_app.cli import deadlines as deadlines_cli
 from desktop_app.core.clock import CHINA
 from desktop_app.core.deadlines import DeadlineStatus, Urgency
 from desktop_app.core.errors import NotFound
+from desktop_app.core.op_changes import Area, recording
 from desktop_app.core.rule_packs import PACK_NAMES
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.rule_pack_files import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
+from desktop_app.services import recompute_aside
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_all, recompute_case, recompute_cases, recompute_changed_rules
+from desktop_app.services.deadlines import (
+    cases_to_recompute,
+    recompute_all,
+    recompute_case,
+    recompute_cases,
+    recompute_changed_rules,
+)
+from desktop_app.services.recompute_aside import recompute_changed_rules_aside, runs_aside
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order
@@ -402,6 +411,41 @@ def test_recompute_changed_rules_touches_only_the_edited_platform(db: Database) 
     save_workday_overrides(WorkdayOverrides(extra_holidays=frozenset({at("2026-10-08").date()})))
     assert recompute_changed_rules(db).value == 2
     assert stored(db, pdd)["reship_promise"].due_at == at("2026-10-12 10:00")
+
+
+def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-up recompute (and a pack edit's) of many cases leaves the window's process; the threshold is
+    lowered to two cases here. A team ledger on a server keeps it in its own process."""
+    first = add_case(db, "douyin", "reship", "missing_item", "DY-A1")
+    second = add_case(db, "douyin", "reship", "missing_item", "DY-A2")
+    pdd = add_case(db, "pdd", "reship", "missing_item", "PDD-A1")
+    add_event(db, first, "requested", at("2026-05-06 10:00"))
+    add_event(db, second, "requested", at("2026-05-07 10:00"))
+    add_event(db, pdd, "reship_agreed", at("2026-09-30 10:00"))
+    monkeypatch.setattr(recompute_aside, "ASIDE_FROM", 2)
+    spawned: list[str] = []
+    if db.path is not None:  # the second process imports its own recompute_changed_rules, not this one
+        monkeypatch.setattr(recompute_aside, "recompute_changed_rules", lambda *_a: spawned.append("here"))
+    assert cases_to_recompute(db) == 3  # no rules recorded yet: every open case
+    assert runs_aside(db) is (db.path is not None)
+    assert recompute_changed_rules_aside(db).value == 3
+    assert cases_to_recompute(db) == 0 and not runs_aside(db)
+    data = read_pack_data("douyin")
+    data["timers"][0]["duration"] = {"hours": 24}
+    save_user_pack("douyin", data)
+    assert cases_to_recompute(db) == 2  # the edited platform's open cases only
+    with recording() as seen:  # as the window's worker runs it: what the second process wrote comes back
+        written = recompute_changed_rules_aside(db)
+    assert (written.value, spawned) == (2, [])
+    assert Area.DEADLINES in (written.changes | seen.changes).areas
+    assert stored(db, first)["reship_answer"].due_at == at("2026-05-07 10:00")
+    assert stored(db, second)["reship_answer"].due_at == at("2026-05-08 10:00")
+    monkeypatch.undo()
+    data["timers"][0]["duration"] = {"hours": 12}
+    save_user_pack("douyin", data)
+    assert not runs_aside(db)  # a few cases: in this process, at once
+    assert recompute_changed_rules_aside(db).value == 2
+    assert stored(db, first)["reship_answer"].due_at == at("2026-05-06 22:00")
 
 
 def test_recompute_all_records_the_rules_too(db: Database) -> None:

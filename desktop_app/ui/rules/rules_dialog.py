@@ -49,7 +49,7 @@ from desktop_app.io.rule_pack_files import (
     user_rules_dir,
     validate_pack_text,
 )
-from desktop_app.services.deadlines import recompute_changed_rules
+from desktop_app.services.recompute_aside import recompute_changed_rules_aside
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
@@ -295,7 +295,7 @@ class RulesDialog(QDialog):
 
         def work(db: Database) -> Written[tuple[Path, int]]:
             path = save_user_pack_text(name, text)
-            recomputed = recompute_changed_rules(db)
+            recomputed = recompute_changed_rules_aside(db)
             return Written((path, recomputed.value), recomputed.changes)
 
         def done(result: Written[tuple[Path, int]]) -> None:
@@ -338,7 +338,7 @@ class RulesDialog(QDialog):
 
         def work(db: Database) -> Written[tuple[bool, int]]:
             removed = reset_user_pack(name)
-            recomputed = recompute_changed_rules(db)
+            recomputed = recompute_changed_rules_aside(db)
             return Written((removed, recomputed.value), recomputed.changes)
 
         def done(result: Written[tuple[bool, int]]) -> None:

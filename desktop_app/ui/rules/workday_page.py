@@ -28,7 +28,7 @@ from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.rule_pack_files import load_workday_overrides, save_workday_overrides
-from desktop_app.services.deadlines import recompute_changed_rules
+from desktop_app.services.recompute_aside import recompute_changed_rules_aside
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.status_colours import OVERDUE
@@ -157,7 +157,7 @@ class WorkdayPage(QWidget):
 
         def work(db: Database) -> Written[tuple[Path, int]]:
             path = save_workday_overrides(overrides)
-            recomputed = recompute_changed_rules(db)
+            recomputed = recompute_changed_rules_aside(db)
             return Written((path, recomputed.value), recomputed.changes)
 
         def done(result: Written[tuple[Path, int]]) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import team
+from desktop_app.services.second_process import stop_second_processes
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
@@ -234,15 +235,16 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
 
     def _start_jobs(self, _loaded: object = None) -> None:
         """What keeps the ledger current in the background, then the other tabs (ui/window/window_tabs.py)."""
-        from desktop_app.services.deadlines import recompute_changed_rules
+        from desktop_app.services.recompute_aside import recompute_changed_rules_aside
         from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
 
         if self.context.db is not None:
             # The daily backup (a copy of the whole file: 1.35 GB at a million cases) and a deferred
             # integrity check, on a thread of their own.
             self.care.opened(self.context.db)
-        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines.
-        self.context.write(recompute_changed_rules, origin=self)
+        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines
+        # (many cases: in a second process, so that the window never waits for Python's lock).
+        self.context.write(recompute_changed_rules_aside, origin=self)
         self.catch_up_search()
         self.cases_tab.model.warm_searches()
         self.notifier = DeadlineNotifier(self.context, self)
@@ -372,6 +374,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         if self.cases_tab_built:
             remember_order(self.settings, self.cases_tab.model.order)
         self.settings.sync()
+        stop_second_processes()  # a start-up recompute in a second process: the next start does it again
         self.runner.shutdown()  # let a running write finish: never half a transaction
         if self.context.db is not None:
             self.context.db.close()

@@ -48,6 +48,7 @@ PANE_MODULES = (
 # lists the other tabs' modules, imported after these).
 JOB_MODULES = (
     "desktop_app.services.deadlines",
+    "desktop_app.services.recompute_aside",
     "desktop_app.store.deadline_lists",
     "desktop_app.services.search_index",
     "desktop_app.ui.calendar.deadline_notifier",
