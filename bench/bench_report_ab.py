@@ -56,7 +56,8 @@ def child_service(db_path: Path, repeat: int, out: Path) -> dict[str, Any]:
 
 def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QTableView
 
     from desktop_app.services import report as report_service
     from desktop_app.services.report import Period
@@ -68,7 +69,7 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     except ImportError:
         from desktop_app.ui.dashboard_tab import DashboardTab  # type: ignore[no-redef]
 
-    app = QApplication([])
+    app = QApplication([])  # noqa: F841 - kept alive while the tab runs
     runner = BackgroundRunner()
     context = AppContext(runner)
     context.db = open_database(db_path)
@@ -79,20 +80,56 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     fixed = datetime.fromisoformat(MOMENT)
     report_service.now = lambda: fixed  # type: ignore[attr-defined]  # overdue counted at the same moment
 
+    class Painted(QObject):
+        """Notes the end of every paint pass of the tab's figures (the tables and the summary line) and
+        quits `loop` once nothing has painted for `quiet` seconds with the tab idle."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.passes: list[tuple[float, float, bool, bool]] = []  # wall, CPU, a report there, all of it
+            self._pending = False
+            self.loop = QEventLoop()
+            self.quiet = QTimer()
+            self.quiet.setSingleShot(True)
+            self.quiet.timeout.connect(lambda: self.loop.quit() if not tab._loading else self.quiet.start())
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self._pending:
+                self._pending = True  # the widgets of one pass paint in one go: its end is the next turn
+                QTimer.singleShot(0, self._ended)
+            return False
+
+        def _ended(self) -> None:
+            self._pending = False
+            report = tab.report
+            self.passes.append((time.perf_counter(), time.process_time(), report is not None,
+                                report is not None and report.detailed and not tab._loading))
+            self.quiet.start()
+
+        def settle(self, quiet: float) -> None:
+            self.quiet.setInterval(int(quiet * 1000))
+            self.quiet.start()
+            self.loop.exec()
+
+    painted = Painted()
+    for widget in (tab.summary, *(t.viewport() for t in tab.findChildren(QTableView))):
+        widget.installEventFilter(painted)
+
     def load() -> tuple[float, float, float, float]:
+        """From `refresh()` (a new period) to the end of the first paint pass that shows a report (the
+        overview) and of the last one once the whole report is in: the event loop runs as in the app
+        (no polling), and the clock stops only after the last repaint (the tables paint once more after
+        sizing their columns), found by waiting until nothing has painted for 0.3 s (not counted)."""
+        painted.settle(0.05)
         tab.report = None
+        del painted.passes[:]
         wall, cpu = time.perf_counter(), time.process_time()
-        overview = None
         tab.set_period(year)
-        while not (tab.report is not None and tab.report.detailed and not tab._loading):
-            app.processEvents()
-            if overview is None and tab.report is not None:
-                overview = (time.perf_counter() - wall, time.process_time() - cpu)
-            time.sleep(0.0005)
-        app.processEvents()
-        done = (time.perf_counter() - wall, time.process_time() - cpu)
-        assert overview is not None
-        return (*overview, *done)
+        painted.settle(0.3)
+        shown = [p for p in painted.passes if p[2]]
+        done = [p for p in painted.passes if p[3]]
+        assert shown and done, "the tab never painted its figures"
+        return shown[0][0] - wall, shown[0][1] - cpu, done[-1][0] - wall, done[-1][1] - cpu
 
     try:
         runs = [load() for _ in range(repeat + 1)]

@@ -290,7 +290,7 @@ class DashboardTab(BaseTab):
         if self._restart():
             return
         self._loading = False
-        self._show(report)
+        self._show_details(report)  # completes the overview of this load, on screen
 
     def _failed(self, error: Exception) -> None:
         self._loading = False
@@ -306,6 +306,13 @@ class DashboardTab(BaseTab):
         )
 
     def _show(self, r: Report) -> None:
+        """Every figure of `r` (an overview: its details tables empty until `_show_details`)."""
+        self._show_details(r)
+        self._show_overview(r)
+
+    def _show_details(self, r: Report) -> None:
+        """The summary line and the figures `build_details` adds: all `_loaded` sets, since the counts,
+        money and claims of the overview shown before it do not change (not set, sized, painted again)."""
         self.report = r
         self.export_button.setEnabled(r.detailed)
         money = r.money
@@ -317,6 +324,12 @@ class DashboardTab(BaseTab):
             text = text.replace(f"%{n}", str(value))
         waiting = () if r.detailed else (self.tr("正在统计时效、商品和快递……"),)
         self.summary.setText("\n".join((text, *r.notes, *waiting)))
+        total = self.tr("合计")
+        self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
+        self.products.set_rows([_product_row(p) for p in r.products])
+        self.carriers.set_rows([_carrier_row(c, self.tr("（未填）")) for c in r.carriers])
+
+    def _show_overview(self, r: Report) -> None:
         base = self._base(r)
         for key, enum in _BREAKDOWNS:
             rows = []
@@ -330,12 +343,8 @@ class DashboardTab(BaseTab):
                                       f"{r.period.first} 至 {r.period.last}，{name}"))
             self.tables[f"report_by_{key}"].set_rows(rows)
         self.money.set_rows([
-            FigureRow((self.money_names[k], f"{getattr(money, k):,.2f}"), int(getattr(money, k) * 100))
+            FigureRow((self.money_names[k], f"{getattr(r.money, k):,.2f}"), int(getattr(r.money, k) * 100))
             for k in MONEY_KEYS])
-        total = self.tr("合计")
-        self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
-        self.products.set_rows([_product_row(p) for p in r.products])
-        self.carriers.set_rows([_carrier_row(c, self.tr("（未填）")) for c in r.carriers])
         problems = (self.tr("超过 %1 天").replace("%1", str(r.old_claim_days)), self.tr("缺少证据"),
                     self.tr("缺少理赔单号"))
         self.claims.set_rows([
