@@ -81,8 +81,9 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     report_service.now = lambda: fixed  # type: ignore[attr-defined]  # overdue counted at the same moment
 
     class Painted(QObject):
-        """Notes the end of every paint pass of the tab's figures (the tables and the summary line) and
-        quits `loop` once nothing has painted for `quiet` seconds with the tab idle."""
+        """Notes the end of every paint pass of the tab's figures (the tables and the summary line); `settle`
+        runs the event loop until nothing has painted for `quiet` seconds (and, `waiting`, the last pass
+        showed the whole report with the tab idle)."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -91,7 +92,14 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
             self.loop = QEventLoop()
             self.quiet = QTimer()
             self.quiet.setSingleShot(True)
-            self.quiet.timeout.connect(lambda: self.loop.quit() if not tab._loading else self.quiet.start())
+            self.quiet.timeout.connect(self._quiet)
+            self.waiting = False  # for a pass that shows the whole report
+
+        def _quiet(self) -> None:
+            if self.waiting and not (self.passes and self.passes[-1][3]) and time.perf_counter() < self.deadline:
+                self.quiet.start()  # still loading, or the last pass is yet to come
+            else:
+                self.loop.quit()
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and not self._pending:
@@ -106,7 +114,8 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
                                 report is not None and report.detailed and not tab._loading))
             self.quiet.start()
 
-        def settle(self, quiet: float) -> None:
+        def settle(self, quiet: float, waiting: bool) -> None:
+            self.waiting, self.deadline = waiting, time.perf_counter() + 120
             self.quiet.setInterval(int(quiet * 1000))
             self.quiet.start()
             self.loop.exec()
@@ -120,12 +129,12 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
         overview) and of the last one once the whole report is in: the event loop runs as in the app
         (no polling), and the clock stops only after the last repaint (the tables paint once more after
         sizing their columns), found by waiting until nothing has painted for 0.3 s (not counted)."""
-        painted.settle(0.05)
+        painted.settle(0.05, False)
         tab.report = None
         del painted.passes[:]
         wall, cpu = time.perf_counter(), time.process_time()
         tab.set_period(year)
-        painted.settle(0.3)
+        painted.settle(0.3, True)
         shown = [p for p in painted.passes if p[2]]
         done = [p for p in painted.passes if p[3]]
         assert shown and done, "the tab never painted its figures"

@@ -270,8 +270,9 @@ class DashboardTab(BaseTab):
         def overview(report: Report) -> None:
             if self._restart():
                 return
-            self._show(report)
+            # The details read first: it goes on while the overview is set and painted here.
             self.context.read(details(report), self._loaded, self._failed)
+            self._show(report)
 
         self.context.read(
             lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=False),
