@@ -254,7 +254,8 @@ class DashboardTab(BaseTab):
 
     def refresh(self) -> None:
         """Load the figures in two reads: the counts and money first (fast), then timeliness, products and
-        couriers added to them. OpChanges while a load runs are folded into one more load after it."""
+        couriers added to them (their reads together take what the whole report's one read does: both use
+        both cores). OpChanges while a load runs are folded into one more load after it."""
         if self.context.db is None:
             return
         if self._loading:
@@ -271,10 +272,11 @@ class DashboardTab(BaseTab):
             if self._restart():
                 return
             # The details read first: it goes on while the overview is set and painted here.
-            self.context.read(details(report), self._loaded, self._failed)
+            self.context.query(details(report), self._loaded, self._failed)
             self._show(report)
 
-        self.context.read(
+        # On the reading thread: the figures do not wait behind an import or the start-up jobs.
+        self.context.query(
             lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=False),
             overview, self._failed)
 
