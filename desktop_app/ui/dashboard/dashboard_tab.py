@@ -4,7 +4,6 @@ row of cases lists them in the Cases tab; 导出 Excel writes the same tables to
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,7 +36,6 @@ from desktop_app.services.report import (
     ProductFigure,
     Report,
     Timeliness,
-    build_details,
     build_report,
 )
 from desktop_app.services.report_export import export_report
@@ -253,9 +251,11 @@ class DashboardTab(BaseTab):
         self.shop.blockSignals(False)
 
     def refresh(self) -> None:
-        """Load the figures in two reads: the counts and money first (fast), then timeliness, products and
-        couriers added to them (their reads together take what the whole report's one read does: both use
-        both cores). OpChanges while a load runs are folded into one more load after it."""
+        """Load every figure in one read (its queries use both cores). The tab once showed the counts and
+        money first, then the rest from a second read: setting and painting those tables while the second
+        read ran cost the GUI thread 30-55 ms more CPU a refresh (bench/bench_report_ab.py) and, with other
+        work on the machine, the whole tab up to ~100 ms. OpChanges while a load runs are folded into one
+        more load after it."""
         if self.context.db is None:
             return
         if self._loading:
@@ -264,21 +264,9 @@ class DashboardTab(BaseTab):
         self._loading = True
         period, shop, old_days = self.period(), self.shop.currentData(), self.old_days.value()
         platform = Platform(self.platform.currentData()) if self.platform.currentData() else None
-
-        def details(report: Report) -> Callable[[Database], Report]:
-            return lambda db: build_details(db, report)
-
-        def overview(report: Report) -> None:
-            if self._restart():
-                return
-            # The details read first: it goes on while the overview is set and painted here.
-            self.context.query(details(report), self._loaded, self._failed)
-            self._show(report)
-
         # On the reading thread: the figures do not wait behind an import or the start-up jobs.
-        self.context.query(
-            lambda db: build_report(db, period, platform, shop, old_claim_days=old_days, detailed=False),
-            overview, self._failed)
+        self.context.query(lambda db: build_report(db, period, platform, shop, old_claim_days=old_days),
+                           self._loaded, self._failed)
 
     def _restart(self) -> bool:
         """True (and a new load started) when the filters changed during the load."""
@@ -293,7 +281,7 @@ class DashboardTab(BaseTab):
         if self._restart():
             return
         self._loading = False
-        self._show_details(report)  # completes the overview of this load, on screen
+        self._show(report)
 
     def _failed(self, error: Exception) -> None:
         self._loading = False
@@ -309,13 +297,6 @@ class DashboardTab(BaseTab):
         )
 
     def _show(self, r: Report) -> None:
-        """Every figure of `r` (an overview: its details tables empty until `_show_details`)."""
-        self._show_details(r)
-        self._show_overview(r)
-
-    def _show_details(self, r: Report) -> None:
-        """The summary line and the figures `build_details` adds: all `_loaded` sets, since the counts,
-        money and claims of the overview shown before it do not change (not set, sized, painted again)."""
         self.report = r
         self.export_button.setEnabled(r.detailed)
         money = r.money
@@ -325,14 +306,7 @@ class DashboardTab(BaseTab):
                   f"{money.claimed:,.2f}", f"{money.received:,.2f}", f"{money.outstanding:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", str(value))
-        waiting = () if r.detailed else (self.tr("正在统计时效、商品和快递……"),)
-        self.summary.setText("\n".join((text, *r.notes, *waiting)))
-        total = self.tr("合计")
-        self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
-        self.products.set_rows([_product_row(p) for p in r.products])
-        self.carriers.set_rows([_carrier_row(c, self.tr("（未填）")) for c in r.carriers])
-
-    def _show_overview(self, r: Report) -> None:
+        self.summary.setText("\n".join((text, *r.notes)))
         base = self._base(r)
         for key, enum in _BREAKDOWNS:
             rows = []
@@ -346,8 +320,12 @@ class DashboardTab(BaseTab):
                                       f"{r.period.first} 至 {r.period.last}，{name}"))
             self.tables[f"report_by_{key}"].set_rows(rows)
         self.money.set_rows([
-            FigureRow((self.money_names[k], f"{getattr(r.money, k):,.2f}"), int(getattr(r.money, k) * 100))
+            FigureRow((self.money_names[k], f"{getattr(money, k):,.2f}"), int(getattr(money, k) * 100))
             for k in MONEY_KEYS])
+        total = self.tr("合计")
+        self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
+        self.products.set_rows([_product_row(p) for p in r.products])
+        self.carriers.set_rows([_carrier_row(c, self.tr("（未填）")) for c in r.carriers])
         problems = (self.tr("超过 %1 天").replace("%1", str(r.old_claim_days)), self.tr("缺少证据"),
                     self.tr("缺少理赔单号"))
         self.claims.set_rows([
