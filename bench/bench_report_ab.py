@@ -6,7 +6,8 @@ What the user waits for, each measurement in a fresh process of the checkout it 
 PYTHONPATH): `service` — `services.report.build_report` for the whole of 2026, every figure, from the
 call to the data ready (the first call after opening the ledger, then the best and median of
 `--repeat` more); `tab` — the real `DashboardTab` offscreen, the event loop running as in the app:
-from `refresh()` to the end of the first paint pass that shows the overview and of the last one that
+from `refresh()` to the end of the first paint pass that shows a report (a checkout showing an overview
+first: the overview; one showing the whole report at once: every figure) and of the last one that
 shows every figure (the tables paint again after sizing their columns; the run waits until nothing has
 painted for 0.3 s, not counted). Old and new alternate `--rounds` times (the machine is shared: only
 figures of the same run compare). CPU seconds (user + sys of the process during the measurement) and
