@@ -11,14 +11,14 @@ every 15th case with its payouts. Then times `services.report.report_in` — eve
 dashboard and `report --json` show (counts by kind/platform/reason/responsible, money, timeliness
 with medians per platform, the top 20 products with goods sold, couriers with parcels, claims to
 chase) — for the whole year, one month, and the year on one platform and one shop; and the quick
-overview the tab shows first (counts, money, claims: `detailed=False`). Beside each figure, the floor:
+overview (counts, money, claims: `detailed=False`; the tab reads the whole report once since session 12,
+bench_report_ab.py). Beside each figure, the floor:
 `count(*)` of the same cases in the same run (what this machine needs at that moment to read them
 once; the machine is shared, so compare against the floor, not across runs).
 
 The whole report reads on two connections at once (`store.side_reads`): the claims, the products and the
-times to resolve beside the case groups and the couriers, in one go. The tab's overview (`detailed=False`)
-reads the case groups beside the claims; its second read the products and open timers beside couriers and
-resolve times. So the report's wall time is under the sum of the parts below (each timed alone, one after
+times to resolve beside the case groups and the couriers, in one go; the overview (`detailed=False`) reads
+the case groups beside the claims. So the report's wall time is under the sum of the parts below (each timed alone, one after
 another) and its CPU column adds both threads. The ledger is
 inserted through Core tables, one executemany per table and batch, then `recompute_case_facts`
 (100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; before, the build

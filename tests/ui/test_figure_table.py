@@ -1,0 +1,35 @@
+"""The 统计 tab's figure tables: what the model answers for each role, and the Qt model contract."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+
+from desktop_app.store.case_queries import CaseFilter
+from desktop_app.ui.dashboard.figure_table import SELECTION_ROLE, WEIGHT_ROLE, FigureModel, FigureRow
+
+ROWS = [FigureRow(("破损", "30"), 30, CaseFilter(), "破损"), FigureRow(("丢件", "-15"), -15)]
+
+
+def test_the_model_answers_cells_alignment_bars_and_the_cases_of_a_row(qtmodeltester: ModelTester) -> None:
+    model = FigureModel(("原因", "售后单"))
+    model.set_rows(ROWS)
+    qtmodeltester.check(model)
+    assert (model.rowCount(), model.columnCount()) == (2, 3)  # the bar is the last column
+    cell = model.index
+    assert [model.data(cell(1, c)) for c in range(3)] == ["丢件", "-15", None]
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    aligned = [model.data(cell(0, c), Qt.ItemDataRole.TextAlignmentRole) for c in range(3)]
+    assert aligned == [None, right, None]  # the name left, figures right
+    assert [model.data(cell(r, 2), WEIGHT_ROLE) for r in range(2)] == [1.0, 0.5]  # share of the largest
+    assert model.data(cell(0, 0), SELECTION_ROLE) is ROWS[0]
+    tips = [model.data(cell(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(2)]
+    assert tips == ["单击列出这些售后单", None]  # only a row standing for cases is clickable
+    assert model.data(model.index(5, 0)) is None
+
+
+def test_no_rows_no_bars(qtmodeltester: ModelTester) -> None:
+    model = FigureModel(("费用", "金额（元）"), bar=False)
+    model.set_rows([FigureRow(("退款", "0.00"))])
+    qtmodeltester.check(model)
+    assert model.columnCount() == 2 and model.data(model.index(0, 1), WEIGHT_ROLE) == 0.0
