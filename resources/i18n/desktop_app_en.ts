@@ -1186,7 +1186,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="282"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1226,89 +1226,90 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="135"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="466"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="152"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="199"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="196"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="200"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="174"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="308"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="326"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="330"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="351"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="354"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="357"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="431"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="452"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="437"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="450"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="455"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="460"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="465"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2137,346 +2138,341 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="77"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="93"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="98"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="101"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="157"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="247"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="289"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="312"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="303"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="318"/>
-        <source>正在统计时效、商品和快递……</source>
-        <translation>Counting timeliness, products and carriers…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="325"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="329"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="329"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="342"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="343"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="365"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="355"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -3172,127 +3168,127 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="68"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="69"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="86"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="87"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="92"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="97"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="98"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="113"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="114"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="127"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="128"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="132"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="133"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="143"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="144"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="291"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="293"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="295"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="175"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="176"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="204"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="205"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="207"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="283"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="285"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="286"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="288"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="295"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="347"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="349"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -6830,43 +6826,43 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowTabs</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="67"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="68"/>
         <source>售后单</source>
         <translation>After-sales cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="74"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="75"/>
         <source>正在加载……</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="93"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="193"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="199"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
