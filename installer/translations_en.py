@@ -275,6 +275,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "平台原因": "Platform reason",
     "退货物流": "Return parcel",
     "平台时限": "Platform deadline",
+    "平台超时自动处理后": "Once the platform acts by itself",
+    "平台超时自动处理后：%1 %2 到期": "Once the platform acts by itself: %1 due %2",
     "用时 %1 秒": "Took %1 s",
     "导入失败：%1": "Import failed: %1",
     "保存导入报告": "Save import report",

@@ -11,7 +11,7 @@ from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
-from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
+from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
@@ -150,6 +150,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def case_json(row: CaseRow) -> dict[str, Any]:
+    # What the 下一个时限 column shows now: a pending answer the platform gives by itself, else the
+    # next other open timer (CaseRow.next_due).
+    next_due_at, next_due = row.next_due(now())
     return {
         "id": row.id,
         "platform": row.platform,
@@ -163,8 +166,8 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "open": row.is_open,
         "amount": str(fen_to_yuan(row.amount_fen)) if row.amount_fen is not None else None,
         "responsible": row.responsible,
-        "next_due_at": row.next_due_at.astimezone(CHINA).isoformat() if row.next_due_at else None,
-        "next_due": row.next_due_name,
+        "next_due_at": next_due_at.astimezone(CHINA).isoformat() if next_due_at else None,
+        "next_due": next_due,
         "updated_at": row.updated_at.astimezone(CHINA).isoformat(),
         "platform_case": row.platform_case_no,
         "requested_at": row.requested_at.astimezone(CHINA).isoformat() if row.requested_at else None,

@@ -68,13 +68,13 @@ def run(args: argparse.Namespace) -> int:
                 include_all=args.all, now=moment,
             )
     if args.json:
-        print_json([as_json(row) for row in rows])
+        print_json([as_json(row, moment) for row in rows])
     else:
         sys.stdout.write(render_table(rows, moment))
     return 0
 
 
-def as_json(row: DeadlineRow) -> dict[str, Any]:
+def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:
     """The documented JSON shape; times are ISO-8601 in China time (+08:00)."""
     return {
         "case": row.case_id,
@@ -87,6 +87,8 @@ def as_json(row: DeadlineRow) -> dict[str, Any]:
         "status": row.status.value,
         # Money at stake (open) or lost (missed) by the platform's penalty, "3.00" yuan; null if none.
         "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
+        # Open, run out, and the platform acted by itself (抖店 agreed to the reship): no work, not overdue.
+        "platform_acted": row.settled(moment),
     }
 
 
@@ -105,6 +107,11 @@ def _platform_label(platform: str) -> str:
         return platform
 
 
+def _settled_text(action: str) -> str:
+    """"平台已自动同意补寄" for an open timer the platform settled when it ran out."""
+    return f"平台已{action}" if action.startswith("自动") else "平台已自动处理"
+
+
 def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
     if not rows:
         return "没有符合条件的时限。\n"
@@ -112,7 +119,9 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
     lines: list[tuple[str, ...]] = [header]
     for row in rows:
         level = row.urgency(moment)
-        if row.status is DeadlineStatus.OPEN:
+        if row.settled(moment):
+            remaining = _settled_text(row.action)
+        elif row.status is DeadlineStatus.OPEN:
             remaining = _URGENCY_MARK[level] + format_remaining(row.due_at, moment) if level else ""
         else:
             remaining = f"{row.status.label} {format_china(row.met_at)}".strip()
@@ -121,11 +130,11 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
             str(row.case_id) if row.case_id is not None else "—",
             row.order_no or "", _platform_label(row.platform), row.name,
             row.action if row.penalty_fen is None else f"{row.action}（{format_yuan(row.penalty_fen)}元）",
-            row.status.label,
+            "平台已处理" if row.settled(moment) else row.status.label,
         ))
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]
-    open_count = sum(1 for r in rows if r.status is DeadlineStatus.OPEN)
+    open_count = sum(1 for r in rows if r.status is DeadlineStatus.OPEN and not r.settled(moment))
     overdue = sum(1 for r in rows if r.urgency(moment) is Urgency.OVERDUE)
     out.append(f"共 {len(rows)} 条，进行中 {open_count} 条，其中已逾期 {overdue} 条。")
     return "\n".join(out) + "\n"

@@ -99,6 +99,27 @@ class ComputedDeadline(NamedTuple):
     # Money at stake (open) or lost (missed) by the timer's `penalty_amount`, in fen; None when met,
     # when the timer names no amount, or when it is a share of an order amount nobody imported.
     penalty_fen: int | None = None
+    # The platform acts by itself when it runs out unmet (`auto_records`: 抖店 agrees to the reship):
+    # an open one past its due is then settled by the platform, not overdue (`settled_by_platform`).
+    automatic: bool = False
+
+
+def settled_by_platform(automatic: bool, due_at: datetime, now: datetime) -> bool:
+    """Whether an open timer has run out and the platform acted by itself: "平台已自动同意", no longer
+    work and never overdue. The engine keeps it open (it has no clock: stored rows never go stale);
+    the clock it chains to runs from `due_at` (`AUTO_MARK`)."""
+    return automatic and due_at <= now
+
+
+def shown_next_due(next_at: datetime | None, next_name: str | None, answer_at: datetime | None,
+                   answer_name: str | None, now: datetime) -> tuple[datetime | None, str | None]:
+    """A case's 下一个时限: its open answer the platform gives by itself when it runs out
+    (`answer_*`, 抖店's 48 h to answer a reship request) while that is still ahead and not later than
+    its next other open timer (`next_*`); else that one. Once the answer ran out the platform has
+    answered: the case shows the clock that follows (the 48 h to ship), never the answer as overdue."""
+    if answer_at is not None and answer_at > now and (next_at is None or answer_at <= next_at):
+        return answer_at, answer_name
+    return next_at, next_name
 
 
 def urgency(due_at: datetime, now: datetime) -> Urgency:
@@ -233,6 +254,7 @@ def compute_from_history(
                 results.append(ComputedDeadline(
                     plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
                     plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
+                    plan.timer.auto_records is not None,
                 ))
                 continue
         timer = plan.timer
@@ -375,6 +397,7 @@ class _Engine:
                 timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
                 timer.penalty, window.id if window is not None else None,
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
+                timer.auto_records is not None,
             ))
 
 
@@ -383,13 +406,16 @@ _STATUS_CODES = {_OPEN: 0, _MET: 1, _MISSED: 2}
 
 def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     """A 64-bit digest (signed, as SQL's BIGINT holds it) of what the store keeps of these deadlines:
-    the timer, fields 1..7 and the amount, in order. The same deadlines give the same digest in every
-    process and on every platform (no per-process string hashing); different ones a different digest
-    but for a chance of 2**-64. Stored on the case with its rows, so a recompute that computes the
-    same digest knows the rows, `next_due_*` and timer counts are what it would write."""
+    the timer, fields 1..7, the amount and whether the platform acts by itself, in order. The same
+    deadlines give the same digest in every process and on every platform (no per-process string
+    hashing); different ones a different digest but for a chance of 2**-64. Stored on the case with
+    its rows, so a recompute that computes the same digest knows the rows, `next_due_*`,
+    `answer_due_*` and timer counts are what it would write."""
     codes = _STATUS_CODES
+    # `automatic` only where set: the digests of cases without such a timer stay what they were.
     payload = [(d[0], d[1], d[2].timestamp(), d[3].timestamp(), d[4], codes[d[5]],
-                None if d[6] is None else d[6].timestamp(), d[7], d[10]) for d in deadlines]
+                None if d[6] is None else d[6].timestamp(), d[7], d[10], *((True,) if d[11] else ()))
+               for d in deadlines]
     return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
 
 

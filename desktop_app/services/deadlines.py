@@ -1,7 +1,7 @@
 """Deadlines in the ledger: recompute them from events and packs and store them.
 
 The engine (`core.deadlines`) is pure; this module feeds it from the database and writes its results
-into the `deadlines` table and the case's `next_due_at`/`next_due_name` (the 下一个时限 column), so
+into the `deadlines` table and the case's `next_due_*` and `answer_due_*` (the 下一个时限 column), so
 lists, the calendar and the countdown column are plain indexed queries.
 
 When to recompute (the callers' side of the contract):
@@ -174,14 +174,14 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
     event_count = len(events)
     e = 0
     # Cases whose computed deadlines differ from what their digest says is stored (or whose digest is
-    # unknown): (case id, computed, digest, next_due_at, next_due_name, timer facts), in id order.
-    pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tuple[Any, ...]]] = []
+    # unknown): (case id, computed, digest, stored next_due_* and answer_due_*, timer facts), in id order.
+    pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen,
-         campaign, stored_digest, *facts) in cases:
+         next_due_at, next_due_name, answer_due_at, answer_due_name, paid_at, shipped_at, order_signed_at,
+         succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -222,13 +222,14 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
             )
         digest = deadline_digest(computed)
         if digest != stored_digest:
-            pending.append((case_id, computed, digest, next_due_at, next_due_name, facts))
+            pending.append((case_id, computed, digest, (next_due_at, next_due_name, answer_due_at, answer_due_name),
+                            facts))
     if pending:
         write_changes(session, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases))))
     return len(cases)
 
 
-def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tuple[Any, ...]]],
+def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]],
              rows: list[Any]) -> DeadlineChanges:
     """What to write for the pending cases, given their stored rows (sorted by case id, like them)."""
     row_count = len(rows)
@@ -238,7 +239,7 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
     case_updates: list[dict[str, Any]] = []
     digests: list[dict[str, Any]] = []
     stale: list[int] = []
-    for case_id, computed, digest, next_due_at, next_due_name, facts in pending:
+    for case_id, computed, digest, shown, facts in pending:
         # The case's stored rows by timer; a second row of one timer is a duplicate to delete.
         stored: dict[str, Any] = {}
         while r < row_count and rows[r][1] < case_id:
@@ -251,6 +252,7 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
             else:
                 stored[row[2]] = row
         first: ComputedDeadline | None = None
+        answer: ComputedDeadline | None = None  # the first open one the platform settles by itself
         for deadline in computed:
             # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
             row = stored.pop(deadline[0], None)
@@ -259,9 +261,13 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
             elif _differs(row, deadline):
                 updates.append({"id": row[0], "name": deadline[1], "starts_at": deadline[2], "due_at": deadline[3],
                                 "action": deadline[4], "status": deadline[5].value, "met_at": deadline[6],
-                                "estimated": deadline[7], "penalty_fen": deadline[10]})  # UPDATED
-            if first is None and deadline[5] is _OPEN:
-                first = deadline  # `computed` is sorted by due time
+                                "estimated": deadline[7], "penalty_fen": deadline[10],
+                                "automatic": deadline[11]})  # UPDATED
+            if deadline[5] is _OPEN:  # `computed` is sorted by due time
+                if deadline[11]:
+                    answer = answer or deadline
+                else:
+                    first = first or deadline
         if stored:
             stale.extend(row[0] for row in stored.values())
         # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
@@ -269,11 +275,15 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
         # changed; else the digest alone (it differs, or the case would not be pending), which leaves
         # the indexes on the other columns alone.
         due, name = (None, None) if first is None else (first.due_at, first.name)
-        counted = timer_facts((d[5], d[3]) for d in computed)  # a StrEnum status equals its text
-        if (next_due_name != name or (due is None) != (next_due_at is None)
-                or (due is not None and stored_time(next_due_at) != due)
+        answer_due, answer_name = (None, None) if answer is None else (answer.due_at, answer.name)
+        # A StrEnum status equals its text. An open answer the platform settles by itself is never
+        # counted: it is no work once it ran out, and never overdue (store/case_facts.py).
+        counted = timer_facts((d[5], d[3]) for d in computed if not (d[11] and d[5] is _OPEN))
+        if (_stored_due(shown[0], shown[1]) != (due, name)
+                or _stored_due(shown[2], shown[3]) != (answer_due, answer_name)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
-            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name, "met_timers": counted[0],
+            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
+                                 "answer_due_at": answer_due, "answer_due_name": answer_name, "met_timers": counted[0],
                                  "missed_timers": counted[1], "open_timers": counted[2],
                                  "open_due_first": counted[3], "open_due_last": counted[4],  # TIMER_FACTS
                                  "deadline_digest": digest})
@@ -282,12 +292,16 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, Any, Any, tup
     return DeadlineChanges(stale, updates, inserts, case_updates, digests)
 
 
+def _stored_due(at: Any, name: Any) -> tuple[datetime | None, Any]:
+    return (None if at is None else stored_time(at)), name
+
+
 def _differs(row: Any, d: ComputedDeadline) -> bool:
     """Whether a stored row (as `recompute_reads` reads it) differs from the computed deadline: the
     cheap columns first, the times (parsed from their stored form) only when those agree. The driver's
     0/1 for `estimated` compares equal to False/True, the stored status text to the StrEnum."""
     met_at = row[8]
-    return (row[3] != d[1] or row[6] != d[4] or row[7] != d[5] or row[9] != d[7] or row[10] != d[10]
+    return (row[3] != d[1] or row[6] != d[4] or row[7] != d[5] or row[9] != d[7] or row[10] != d[10] or row[11] != d[11]
             or stored_time(row[5]) != d[3] or stored_time(row[4]) != d[2]
             or (d[6] is None if met_at is not None else d[6] is not None)
             or (met_at is not None and stored_time(met_at) != d[6]))
@@ -297,5 +311,5 @@ def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
     return {
         "case_id": case_id, "timer_id": d.timer_id, "name": d.name, "starts_at": d.starts_at,
         "due_at": d.due_at, "action": d.action, "status": d.status.value, "met_at": d.met_at,
-        "estimated": d.estimated, "penalty_fen": d.penalty_fen,
+        "estimated": d.estimated, "penalty_fen": d.penalty_fen, "automatic": d.automatic,
     }

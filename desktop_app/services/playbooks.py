@@ -20,7 +20,8 @@ from pathlib import Path
 import tomli_w
 from sqlalchemy.orm import Session
 
-from desktop_app.core.clock import as_china
+from desktop_app.core.clock import as_china, now
+from desktop_app.core.deadlines import shown_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
@@ -183,8 +184,10 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
         checked = checked_steps(session, case_id, playbook.id)
         values = _script_values(session, case)
         scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
-    return CaseGuide(case_id, playbook, checked, suggestion, case.next_due_name if case.is_open else None,
-                     case.next_due_at if case.is_open else None, scripts)
+    # The deadline the 下一个时限 column shows (a pending answer before the clock that follows it).
+    due_at, due_name = (shown_next_due(case.next_due_at, case.next_due_name, case.answer_due_at, case.answer_due_name,
+                                       now()) if case.is_open else (None, None))
+    return CaseGuide(case_id, playbook, checked, suggestion, due_name, due_at, scripts)
 
 
 def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, done: bool = True,

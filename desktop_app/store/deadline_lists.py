@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import AUTO_MARK, SOON, DeadlineStatus, Urgency, urgency
+from desktop_app.core.deadlines import AUTO_MARK, SOON, DeadlineStatus, Urgency, settled_by_platform, urgency
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.raw_reads import raw_column, stored_time, stored_time_or_none
 
@@ -42,10 +42,18 @@ class DeadlineRow:
     met_at: datetime | None
     estimated: bool
     penalty_fen: int | None = None  # money at stake (open) or lost (missed), see Deadline.penalty_fen
+    automatic: bool = False  # the platform acts by itself when it runs out, see Deadline.automatic
 
     def urgency(self, now: datetime) -> Urgency | None:
-        """How urgent an open deadline is; None for met and missed ones."""
-        return urgency(self.due_at, now) if self.status is DeadlineStatus.OPEN else None
+        """How urgent an open deadline is; None for met and missed ones and for one the platform
+        settled by itself."""
+        if self.status is not DeadlineStatus.OPEN or self.settled(now):
+            return None
+        return urgency(self.due_at, now)
+
+    def settled(self, now: datetime) -> bool:
+        """Open, run out, and the platform acted by itself (its `action`: 自动同意补寄)."""
+        return self.status is DeadlineStatus.OPEN and settled_by_platform(self.automatic, self.due_at, now)
 
 
 def list_deadlines(
@@ -62,8 +70,9 @@ def list_deadlines(
 ) -> list[DeadlineRow]:
     """Stored deadlines sorted by due time. Filters combine (AND):
 
-    - default: open ones that have started (a clock chained to an automatic platform action starts
-      when it happens); `include_all`: open, met and missed, started or not;
+    - default: open ones that are work (`_live`): started (a clock chained to an automatic platform
+      action starts when it happens) and not settled by the platform acting by itself;
+      `include_all`: open, met and missed, started or settled or not;
     - `case_id`: one case;
     - `within_hours`: due no later than now + hours — overdue ones included, they need action first;
     - `overdue`: due time already passed;
@@ -73,7 +82,7 @@ def list_deadlines(
     conditions: list[ColumnElement[bool]] = []
     if not include_all:
         conditions.append(_DEADLINES.c.status == DeadlineStatus.OPEN.value)
-        conditions.append(_started(moment))
+        conditions.append(_live(moment))
     if case_id is not None:
         conditions.append(_DEADLINES.c.case_id == case_id)
     if within_hours is not None:
@@ -92,6 +101,7 @@ def list_deadlines(
             raw_column(_DEADLINES.c.starts_at), raw_column(_DEADLINES.c.due_at), _DEADLINES.c.action,
             _DEADLINES.c.status,
             raw_column(_DEADLINES.c.met_at), _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen,
+            _DEADLINES.c.automatic,
         )
         .select_from(
             # A claim's follow-up may have no case: its order comes through the claim.
@@ -109,20 +119,29 @@ def list_deadlines(
         DeadlineRow(
             deadline_id, case, order_no, platform, kind, case_status, timer_id, name, stored_time(starts_at),
             stored_time(due_at), action, statuses[status], stored_time_or_none(met_at), bool(estimated), penalty_fen,
+            bool(automatic),
         )
         for (deadline_id, case, order_no, platform, kind, case_status, timer_id, name, starts_at, due_at,
-             action, status, met_at, estimated, penalty_fen) in session.execute(statement).all()
+             action, status, met_at, estimated, penalty_fen, automatic) in session.execute(statement).all()
     ]
 
 
-def _started(moment: datetime) -> ColumnElement[bool]:
-    """Not a clock chained to an automatic platform action that has not happened yet.
+def _live(moment: datetime) -> ColumnElement[bool]:
+    """An open deadline that is work at `moment`: neither a clock chained to an automatic platform
+    action that has not happened yet, nor the timer whose running out set that action off.
 
     抖店 agrees to a reship by itself when the 48 h answer time runs out; the 48 h ship clock that
     follows is stored from the start (marked by `AUTO_MARK` in its name) but is no open work until
-    the automatic agreement has happened.
+    the automatic agreement has happened, and from then on the answer is no work any more (it is
+    not overdue: the platform answered).
     """
-    return or_(_DEADLINES.c.starts_at <= moment, _DEADLINES.c.name.not_like(f"%{AUTO_MARK}"))
+    return and_(or_(_DEADLINES.c.starts_at <= moment, _DEADLINES.c.name.not_like(f"%{AUTO_MARK}")),
+                _not_settled(moment))
+
+
+def _not_settled(moment: datetime) -> ColumnElement[bool]:
+    """Not an open timer the platform settled by itself (`settled_by_platform`)."""
+    return or_(_DEADLINES.c.automatic.is_(False), _DEADLINES.c.due_at > moment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +168,7 @@ def count_open_by_day(session: Session, first_day: date, last_day: date,
     start = datetime.combine(first_day, time(0, 0), tzinfo=CHINA)
     end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=CHINA)
     due = _DEADLINES.c.due_at
-    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end, _started(moment))
+    in_range = and_(_DEADLINES.c.status == DeadlineStatus.OPEN.value, due >= start, due < end, _live(moment))
     if session.get_bind().dialect.name == "sqlite":
         # Whole seconds only: SQLite's date() rounds 23:59:59.999999 up to the next day.
         day = func.date(func.substr(raw_column(due), 1, 19), "+8 hours")
@@ -170,14 +189,15 @@ def count_open_by_day(session: Session, first_day: date, last_day: date,
 def count_overdue(session: Session, now: datetime | None = None) -> int:
     """Open deadlines already due: the calendar's overdue total, from the (status, due_at) index alone.
 
-    No `_started` check is needed: a clock chained to an automatic action that is due by now has
-    started by now too (it starts before it is due). Measured 0.1–0.2 s for 147,000 overdue on a busy
-    machine, where summing `count_open_by_day` took 5–6 s.
+    Of `_live`, only the settled check is needed: a clock chained to an automatic action that is due by
+    now has started by now too (it starts before it is due). Measured 0.1–0.2 s for 147,000 overdue on
+    a busy machine, where summing `count_open_by_day` took 5–6 s.
     """
     moment = now or china_now()
     return int(session.execute(
         select(func.count()).select_from(_DEADLINES)
-        .where(_DEADLINES.c.status == DeadlineStatus.OPEN.value, _DEADLINES.c.due_at <= moment)
+        .where(_DEADLINES.c.status == DeadlineStatus.OPEN.value, _DEADLINES.c.due_at <= moment,
+               _DEADLINES.c.automatic.is_(False))
     ).scalar_one())
 
 

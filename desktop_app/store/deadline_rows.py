@@ -1,6 +1,6 @@
 """The rows a deadline recompute reads and writes: which cases (`CaseSet`), their fields with their
 order's times, their milestone events, their stored platform deadlines, and the differences written
-back (deadline rows, the case's `next_due_*` and its timer counts). `services.deadlines` feeds the
+back (deadline rows, the case's `next_due_*`, `answer_due_*` and its timer counts). `services.deadlines` feeds the
 engine from these and decides what changed; the SQL is here.
 
 Reads run on the session's DBAPI connection (`raw_reads.fetch_raw`): values as the driver returns
@@ -47,11 +47,11 @@ _CACHE_KEY = "deadline_recompute_cache"
 # The case's timers as the dashboard reads them off the case row (store/case_facts.timer_facts).
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns a deadline update rewrites; case_id and timer_id are the row's identity and never change.
-UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen")
+UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen", "automatic")
 # A stored platform deadline as the recompute compares it (`services.deadlines._differs`).
 _STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name, _DEADLINES.c.starts_at,
            _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status, _DEADLINES.c.met_at,
-           _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen)
+           _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen, _DEADLINES.c.automatic)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def recompute_reads(cases: CaseSet,
         select(
             _CASES.c.id, _CASES.c.platform, _CASES.c.kind, _CASES.c.reason, _CASES.c.is_open,
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
-            _CASES.c.next_due_at, _CASES.c.next_due_name,
+            _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.answer_due_at, _CASES.c.answer_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
             _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.deadline_digest,
             *(_CASES.c[name] for name in TIMER_FACTS),
@@ -217,7 +217,7 @@ def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int
 @dataclass
 class DeadlineChanges:
     """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, the cases' `next_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
+    inserted, the cases' `next_due_*` and `answer_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
     digests of cases whose other columns stay as they are."""
 
     stale: list[int]

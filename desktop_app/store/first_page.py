@@ -25,9 +25,9 @@ _ROW_COLUMNS = (
     "cases.id, cases.platform, shops.name, orders.order_no, orders.receiver, cases.kind, cases.reason, "
     "cases.status, cases.amount_fen, cases.responsible, cases.next_due_at, cases.next_due_name, "
     "cases.updated_at, cases.is_open, cases.platform_case_no, cases.requested_at, cases.platform_status, "
-    "cases.platform_due_at, orders.phone"
+    "cases.platform_due_at, orders.phone, cases.answer_due_at, cases.answer_due_name"
 )
-_TIMES = (10, 12, 15, 17)  # next_due_at, updated_at, requested_at, platform_due_at
+_TIMES = (10, 12, 15, 17, 19)  # next_due_at, updated_at, requested_at, platform_due_at, answer_due_at
 _IS_OPEN = 13
 _SORT_COLUMNS = {
     CaseSort.PLATFORM: "cases.platform", CaseSort.SHOP: "shops.name", CaseSort.ORDER_NO: "orders.order_no",

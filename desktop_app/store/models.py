@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -310,9 +311,13 @@ class Case(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_date_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column.
+    # Filled by the deadline engine: the earliest open deadline the platform does not settle by itself,
+    # for the 下一个时限 column; and the earliest open answer it does settle (agrees by itself when it
+    # runs out, migration 0012_timers), shown there instead while it is still ahead and earlier.
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_due_name: Mapped[str | None] = mapped_column(String(80))
+    answer_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answer_due_name: Mapped[str | None] = mapped_column(String(80))
     # Copies for the 统计 dashboard, so it reads the case rows alone (migration 0007_dash; which writer
     # keeps which: store/case_facts.py): the case's platform timers by status and the due times of its
     # open ones (the deadline engine), seconds from the request to its latest action (every action),
@@ -516,6 +521,9 @@ class Deadline(Base):
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     # Money at stake (open) or lost (missed) by the platform's penalty, in fen; NULL if none/unknown.
     penalty_fen: Mapped[int | None] = mapped_column(Integer)
+    # The platform acts by itself when it runs out (migration 0012_timers): an open one past its due
+    # is settled, not overdue (`core.deadlines.settled_by_platform`).
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProductCost(Base):

@@ -184,7 +184,7 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
         stmt = (
             select(Deadline.case_id, func.count())
             .where(Deadline.case_id.in_(ids[start:start + 500]), Deadline.claim_id.is_(None),
-                   Deadline.status == "open", Deadline.due_at < moment)
+                   Deadline.status == "open", Deadline.due_at < moment, Deadline.automatic.is_(False))
             .group_by(Deadline.case_id)
         )
         for case_id, n in session.execute(stmt).all():

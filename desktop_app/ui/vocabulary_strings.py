@@ -216,6 +216,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseDetailPane", "（仅日期）")
     QCoreApplication.translate("CaseDetailPane", "签收时间")
     QCoreApplication.translate("CaseDetailPane", "下一个时限")
+    QCoreApplication.translate("CaseDetailPane", "平台超时自动处理后")
     QCoreApplication.translate("CaseDetailPane", "平台时限")
     QCoreApplication.translate("CaseDetailPane", "登记")
     QCoreApplication.translate("CaseDetailPane", "说明")
@@ -242,6 +243,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "更新时间")
     QCoreApplication.translate("CaseTableModel", "手机尾号%1")
     QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
+    QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "（已到期）")
     QCoreApplication.translate("ClaimDetailPane", "（现在可以办理）")

@@ -121,7 +121,7 @@ def test_the_timer_checks_on_its_own(qtbot: QtBot, ledger: Ledger) -> None:
 
 
 def test_overdue_only_is_said_once_at_start(qtbot: QtBot, ledger: Ledger) -> None:
-    douyin_reship(ledger.db, "DY1001", at("2026-05-04 10:00"))  # overdue, nothing else
+    douyin_reship(ledger.db, "DY1001", at("2026-05-02 10:00"))  # its ship clock overdue, nothing else
     notifier = make_notifier(ledger, Clock(START))
     messages: list[str] = []
     notifier.message.connect(messages.append)

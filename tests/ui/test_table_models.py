@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -13,14 +14,17 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
+from desktop_app.core.clock import now
+from desktop_app.services.deadlines import recompute_case
 from desktop_app.store import case_queries
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, OrderFilter
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.models import Case, Order
+from desktop_app.store.models import AuditEvent, Case, Order
 from desktop_app.store.rows import CaseRow
 from desktop_app.store.search import SearchHits
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.cases.case_table_model import CaseTableModel, countdown
+from desktop_app.ui.widgets.status_colours import OVERDUE
 from desktop_app.ui.orders.order_table_model import OrderTableModel
 from desktop_app.ui.widgets.paged_model import LOADING, MAX_PAGES, PAGE_SIZE, ROW_ROLE, WANTED_PAGES, PagedTableModel
 
@@ -169,10 +173,6 @@ def test_order_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelT
 
 
 def test_countdown_reads_like_a_person() -> None:
-    from datetime import timedelta
-
-    from desktop_app.core.clock import now
-
     ref = now()
     assert countdown(ref + timedelta(hours=5, minutes=3), ref) == "剩 5 小时"
     assert countdown(ref - timedelta(days=2, hours=1), ref) == "已逾期 2 天"
@@ -208,3 +208,36 @@ def test_sorting_then_scrolling_shows_the_right_rows(qtbot: QtBot, db_path: Path
     assert shown == sorted(shown, reverse=True)
     runner.shutdown()
     db.close()
+
+
+def test_an_answer_the_platform_gave_by_itself_is_never_shown_overdue(qtbot: QtBot, db: Database) -> None:
+    """抖店 agrees to a reship by itself when the shop's 48 h run out: the 下一个时限 column shows the
+    answer while it can be given, then the 48 h ship clock that follows, never the answer in red."""
+    moment = now()
+    with db.transaction() as s:
+        for i, hours_ago in ((1, 60), (2, 1)):
+            s.add(Order(id=i, order_key=f"douyin:DY{i}", platform="douyin", order_no=f"DY{i}"))
+            s.add(Case(id=i, order_id=i, platform="douyin", kind="reship", reason="missing_item", status="pending",
+                       is_open=True))
+            s.flush()
+            s.add(AuditEvent(case_id=i, subject="case", subject_id=i, kind="created", milestone="requested",
+                             at=moment - timedelta(hours=hours_ago)))
+            recompute_case(s, i)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    column = next(c for c in range(model.columnCount()) if model.column_key(c) == CaseSort.NEXT_DUE)
+    shown = {}
+    for r in range(model.rowCount()):
+        index = model.index(r, column)
+        row = model.data(index, ROW_ROLE)
+        assert isinstance(row, CaseRow)
+        shown[row.id] = (model.data(index, Qt.ItemDataRole.DisplayRole), model.data(index, Qt.ItemDataRole.ToolTipRole),
+                         model.data(index, Qt.ItemDataRole.ForegroundRole))
+    ran_out, pending = shown[1], shown[2]
+    assert "补寄发货并上传运单号" in ran_out[0] and "已逾期" not in ran_out[0]
+    assert ran_out[2] is None or ran_out[2].color() != OVERDUE  # 36 h left: no colour
+    assert pending[0].endswith("处理补寄申请（48小时）") and "已逾期" not in pending[0]
+    assert "平台超时自动处理后：补寄发货并上传运单号" in pending[1]
+    runner.shutdown()

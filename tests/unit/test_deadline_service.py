@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.cli import CommandError
@@ -35,9 +35,10 @@ from desktop_app.services.deadlines import (
     recompute_changed_rules,
 )
 from desktop_app.services.recompute_aside import recompute_changed_rules_aside, runs_aside
+from desktop_app.store.case_queries import case_row
 from desktop_app.store.database import Database
-from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, list_deadlines
-from desktop_app.store.models import AuditEvent, Case, Deadline, Order
+from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, count_overdue, list_deadlines
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 
 
 def at(text: str) -> datetime:
@@ -91,11 +92,29 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     with db.reading() as s:
         assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 09:59"))] == [
             "reship_answer"]
+        # Once the answer ran out 抖店 has agreed by itself: the answer is no work any more, never
+        # overdue; the ship clock runs.
         assert [r.timer_id for r in list_deadlines(s, case_id=case_id, now=at("2026-05-08 10:00"))] == [
-            "reship_answer", "reship_ship"]
+            "reship_ship"]
+        assert count_overdue(s, now=at("2026-05-09 12:00")) == 0
+        assert count_overdue(s, now=at("2026-05-10 10:00")) == 1  # the ship clock ran out
+        settled = [r for r in case_deadlines(s, case_id) if r.timer_id == "reship_answer"]
+        assert settled[0].settled(at("2026-05-08 10:00")) and settled[0].urgency(at("2026-05-08 10:00")) is None
+        assert not settled[0].settled(at("2026-05-08 09:59"))
+        assert count_open_by_day(s, date(2026, 5, 8), date(2026, 5, 8), now=at("2026-05-09 12:00")) == {}
+        row = case_row(s, case_id)
     assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
-    assert rows["reship_answer"].status == "open"
-    assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
+    assert (rows["reship_answer"].status, rows["reship_answer"].automatic) == ("open", True)
+    assert rows["reship_ship"].automatic is False
+    # The case's next timer is the ship clock (never the answer as overdue); its answer is shown
+    # before it while it can still be given.
+    ship = (at("2026-05-10 10:00"), "补寄发货并上传运单号（48小时）（按平台自动同意起算）")
+    assert next_due(db, case_id) == ship
+    assert row.next_due(at("2026-05-08 09:59")) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
+    assert row.next_due(at("2026-05-08 10:00")) == ship
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and (case.open_timers, case.open_due_first) == (1, at("2026-05-10 10:00"))
 
     add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
     rows = stored(db, case_id)
@@ -103,11 +122,34 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     assert rows["reship_ship"].due_at == at("2026-05-09 09:00")
     assert rows["reship_ship"].action == "赔付3元，买家可申请平台介入"
     assert next_due(db, case_id) == (at("2026-05-09 09:00"), "补寄发货并上传运单号（48小时）")
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and (case.answer_due_at, case.answer_due_name) == (None, None)
 
     add_event(db, case_id, "reship_shipped", at("2026-05-09 10:00"))  # an hour late
     rows = stored(db, case_id)
     assert rows["reship_ship"].status == "missed"
     assert next_due(db, case_id) == (None, None)
+
+
+def test_a_ledger_of_the_previous_engine_learns_which_answers_the_platform_gives_itself(db: Database) -> None:
+    """Migration 0012_timers adds the columns empty; the engine revision's rise makes the next start
+    recompute, and the digests (which now cover `automatic`) make it rewrite those cases."""
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY1009")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    with db.transaction() as s:  # as the previous version left it
+        s.execute(update(Deadline).where(Deadline.case_id == case_id).values(automatic=False))
+        s.execute(update(Case).where(Case.id == case_id).values(
+            next_due_at=at("2026-05-08 10:00"), next_due_name="处理补寄申请（48小时）", answer_due_at=None,
+            answer_due_name=None, open_timers=2, deadline_digest=12345))
+        s.execute(delete(Setting).where(Setting.key == "deadlines.rule_fingerprints"))
+    assert recompute_changed_rules(db).value == 1
+    assert stored(db, case_id)["reship_answer"].automatic is True
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        assert (case.next_due_at, case.answer_due_at, case.open_timers) == (
+            at("2026-05-10 10:00"), at("2026-05-08 10:00"), 1)
 
 
 def test_closing_the_case_settles_everything(db: Database) -> None:
@@ -191,7 +233,7 @@ def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database
     save_user_pack("douyin", data)
     assert recompute_all(db).value == 1
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
-    assert next_due(db, case_id)[0] == at("2026-05-07 10:00")
+    assert next_due(db, case_id)[0] == at("2026-05-09 10:00")  # the ship clock after the automatic agreement
     reset_user_pack("douyin")
     recompute_all(db)
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-08 10:00")
@@ -230,7 +272,7 @@ def test_loaded_case_sees_next_due_without_a_version_bump(db: Database) -> None:
         s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
                          milestone="requested", at=at("2026-05-06 10:00")))
         recompute_case(s, case_id)
-        assert case.next_due_at == at("2026-05-08 10:00")
+        assert (case.next_due_at, case.answer_due_at) == (at("2026-05-10 10:00"), at("2026-05-08 10:00"))
         assert case.version == version
         assert not s.is_modified(case)
         case.description = "少发一只袜子"  # the user's edit in the same session still saves
@@ -269,17 +311,18 @@ NOW = at("2026-05-07 09:00")
 def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         rows = list_deadlines(s, now=NOW)
-        # DY-A was never answered: 抖店 agreed by itself at 05-03 10:00, its ship clock ran out 05-05.
+        # DY-A was never answered: 抖店 agreed by itself at 05-03 10:00 (its answer is no work any
+        # more, never overdue), its ship clock ran out 05-05.
         assert [(r.order_no, r.timer_id) for r in rows] == [
-            ("DY-A", "reship_answer"), ("DY-A", "reship_ship"), ("DY-B", "reship_answer"),
-            ("TB-C", "buyer_ship_return"),
+            ("DY-A", "reship_ship"), ("DY-B", "reship_answer"), ("TB-C", "buyer_ship_return"),
         ]
-        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
-        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A", "DY-A"]
-        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-A", "DY-B"]
+        assert [r.urgency(NOW) for r in rows] == [Urgency.OVERDUE, Urgency.SOON, Urgency.LATER]
+        assert [r.order_no for r in list_deadlines(s, overdue=True, now=NOW)] == ["DY-A"]
+        assert [r.order_no for r in list_deadlines(s, within_hours=24, now=NOW)] == ["DY-A", "DY-B"]
         every = list_deadlines(s, include_all=True, now=NOW)
         assert len(every) == 7  # + DY-A's and DY-B's chained ship clocks; TB-C: 2 met, 1 open
         assert {r.status for r in every} == {DeadlineStatus.OPEN, DeadlineStatus.MET}
+        assert [r.settled(NOW) for r in every if r.order_no == "DY-A"] == [True, False]
         one = case_deadlines(s, three_cases["later"])
         assert [(r.timer_id, r.status) for r in one] == [
             ("refund_intervention", DeadlineStatus.MET), ("seller_answer_request", DeadlineStatus.MET),
@@ -296,7 +339,7 @@ def test_count_open_by_day(db: Database, three_cases: dict[str, int]) -> None:
     with db.reading() as s:
         counts = count_open_by_day(s, at("2026-05-01").date(), at("2026-05-31").date(), NOW)
     assert {d.isoformat(): (c.overdue, c.soon, c.later) for d, c in counts.items()} == {
-        "2026-05-03": (1, 0, 0), "2026-05-05": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),
+        "2026-05-05": (1, 0, 0), "2026-05-07": (0, 1, 0), "2026-05-13": (0, 0, 1),  # DY-A's answer: settled
     }
 
 
@@ -325,14 +368,14 @@ def test_cli_json_shape(db: Database, ledger_target: str, three_cases: dict[str,
     assert len(items) == 7
     for item in items:
         assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status",
-                              "penalty_yuan"]
+                              "penalty_yuan", "platform_acted"]
         assert item["due_at"].endswith("+08:00")
         assert item["status"] in ("open", "met", "missed")
     first = items[0]
     assert first == {
         "case": three_cases["overdue"], "order": "DY-A", "platform": "douyin", "timer": "reship_answer",
         "name": "处理补寄申请（48小时）", "due_at": "2026-05-03T10:00:00+08:00", "action": "自动同意补寄",
-        "status": "open", "penalty_yuan": None,
+        "status": "open", "penalty_yuan": None, "platform_acted": True,  # 抖店 agreed by itself
     }
     # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
     assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"
@@ -345,9 +388,9 @@ def test_cli_recomputes_with_the_pack_in_force(db: Database, ledger_target: str,
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
     save_user_pack("douyin", data)
-    assert cli("--case", str(three_cases["soon"]), "--json", "--db", ledger_target) == 0
+    assert cli("--case", str(three_cases["soon"]), "--all", "--json", "--db", ledger_target) == 0
     assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
-    assert cli("--json", "--db", ledger_target) == 0
+    assert cli("--all", "--json", "--db", ledger_target) == 0
     dues = {(i["order"], i["timer"]): i["due_at"] for i in json.loads(capsys.readouterr().out)}
     assert dues["DY-A", "reship_answer"] == "2026-05-02T10:00:00+08:00"
     assert dues["DY-A", "reship_ship"] == "2026-05-04T10:00:00+08:00"  # from the earlier automatic agreement
@@ -358,8 +401,12 @@ def test_cli_table_and_errors(db: Database, ledger_target: str, three_cases: dic
     monkeypatch.setattr(deadlines_cli, "now", lambda: NOW)
     assert cli("--overdue", "--db", ledger_target) == 0
     out = capsys.readouterr().out
-    assert "DY-A" in out and "已逾期" in out and "自动同意补寄" in out and "DY-B" not in out
-    assert "共 2 条" in out and "（按平台自动同意起算）" in out
+    assert "DY-A" in out and "已逾期" in out and "DY-B" not in out
+    # Only the ship clock: the answer 抖店 gave by itself when it ran out is not overdue.
+    assert "共 1 条" in out and "（按平台自动同意起算）" in out and "自动同意补寄" not in out
+    assert cli("--all", "--case", str(three_cases["overdue"]), "--db", ledger_target) == 0
+    out = capsys.readouterr().out
+    assert "平台已自动同意补寄" in out and "平台已处理" in out and "进行中 1 条，其中已逾期 1 条" in out
     assert cli("--within", "24", "--db", ledger_target) == 0
     out = capsys.readouterr().out
     assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.clock import CHINA, parse_moment
-from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, settled_by_platform
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
 from desktop_app.io.rule_pack_files import load_pack, load_packs
@@ -336,7 +336,13 @@ def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
     ship = found["reship_ship"]
     assert (ship.starts_at, ship.due_at) == (at("2026-11-30 10:00"), at("2026-12-02 10:00"))
     assert ship.name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
-    assert found["reship_answer"].status is OPEN  # never answered: overdue in the list
+    # Never answered: open, and the platform acts by itself when it runs out. From then on it is
+    # settled, not overdue (the engine has no clock; the lists decide with theirs).
+    answer = found["reship_answer"]
+    assert answer.status is OPEN and answer.automatic and not ship.automatic
+    assert not settled_by_platform(answer.automatic, answer.due_at, at("2026-11-30 09:59"))
+    assert settled_by_platform(answer.automatic, answer.due_at, at("2026-11-30 10:00"))
+    assert not settled_by_platform(ship.automatic, ship.due_at, at("2026-12-03 10:00"))
     # The shop records the agreement a day later: the clock keeps the platform's time, the mark goes.
     recorded = compute("douyin", "reship", "missing_item", requested="2026-11-28 10:00",
                        reship_agreed="2026-12-01 09:00")

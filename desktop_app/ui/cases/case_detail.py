@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop_app.core.claims import ClaimStatus
-from desktop_app.core.clock import CHINA, Moment
+from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title, is_open
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
@@ -245,8 +245,13 @@ class CaseDetailPane(QWidget):
             signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
                 else labels.when(d.signed_at)
             parts.append(row(tr("签收时间"), signed))
-        if r.next_due_at is not None and r.is_open:
-            parts.append(row(tr("下一个时限"), f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
+        due, name = r.next_due(now())
+        if due is not None:
+            parts.append(row(tr("下一个时限"), f"{labels.text(name or '')} {labels.when(due)}"))
+            if r.next_due_at is not None and due != r.next_due_at:
+                # The answer shown is one the platform gives by itself when it runs out: what follows then.
+                parts.append(row(tr("平台超时自动处理后"),
+                                 f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

@@ -68,6 +68,11 @@ def urgency_colour(due: datetime | None, reference: datetime | None = None) -> Q
     return None
 
 
+def _next_due_text(row: CaseRow) -> str:
+    due, name = row.next_due(now())
+    return f"{countdown(due)} {labels.text(name or '')}".strip() if due is not None else ""
+
+
 def _columns() -> list[Column[CaseRow]]:
     return [
         Column("id", _tr("编号"), lambda r: str(r.id), lambda r: r.id, align_right=True),
@@ -82,9 +87,9 @@ def _columns() -> list[Column[CaseRow]]:
                align_right=True),
         Column(CaseSort.RESPONSIBLE, _tr("责任方"), lambda r: labels.responsible(r.responsible),
                lambda r: r.responsible or ""),
-        Column(CaseSort.NEXT_DUE, _tr("下一个时限"),
-               lambda r: f"{countdown(r.next_due_at)} {labels.text(r.next_due_name or '')}".strip()
-               if r.is_open else "",
+        # Sorted by the next timer the platform does not settle by itself (the stored, indexed order);
+        # shown is its pending answer while that is earlier (CaseRow.next_due).
+        Column(CaseSort.NEXT_DUE, _tr("下一个时限"), _next_due_text,
                lambda r: r.next_due_at.timestamp() if r.next_due_at else float("inf")),
         Column(CaseSort.UPDATED, _tr("更新时间"), lambda r: labels.when(r.updated_at),
                lambda r: r.updated_at.timestamp()),
@@ -257,12 +262,24 @@ class CaseTableModel(PagedTableModel[CaseRow]):
                 return _tr("按手机号后四位匹配：%1").replace("%1", mask_phone(row.phone))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == CaseSort.STATUS:  # the one status-colour system (ui/widgets/status_colours.py)
-                return QBrush(DONE if not row.is_open else urgency(row.next_due_at, now()))
+                return QBrush(DONE if not row.is_open else urgency(row.next_due(now())[0], now()))
             if column.key == CaseSort.NEXT_DUE and row.is_open:
-                colour = urgency_colour(row.next_due_at)
+                colour = urgency_colour(row.next_due(now())[0])
                 return QBrush(colour) if colour else None
             if not row.is_open:
                 return QBrush(CLOSED_GREY)
-        if role == Qt.ItemDataRole.ToolTipRole and column.key == CaseSort.NEXT_DUE and row.next_due_at:
-            return labels.when(row.next_due_at)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == CaseSort.NEXT_DUE:
+            return _next_due_tip(row)
         return None
+
+
+def _next_due_tip(row: CaseRow) -> str | None:
+    """The shown deadline's time; with a pending answer, also what follows if the platform answers."""
+    due, _ = row.next_due(now())
+    if due is None:
+        return None
+    tip = labels.when(due)
+    if due != row.next_due_at and row.next_due_at is not None:
+        then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(row.next_due_name or ""))
+        tip += "\n" + then.replace("%2", labels.when(row.next_due_at))
+    return tip

@@ -1,0 +1,40 @@
+"""timers the platform settles by itself: `deadlines.automatic`, and the case's pending answer beside
+its next deadline (`cases.answer_due_at`, `cases.answer_due_name`)
+
+Revision ID: 0012_timers
+Revises: 0011_team
+Create Date: 2026-12-03
+
+Why (issue 13): when the shop lets 抖店's 48 h answer to a reship request run out, the platform agrees
+by itself and the 48 h ship clock starts; Taobao agrees to a 7-day return after 72 h. The answer timer
+stayed open and showed "已逾期" in red, was counted overdue in the calendar, the reship queue and the
+统计 tab, and was the case's 下一个时限 although nothing of it was left to do. The engine has no clock
+(stored rows never go stale), so the rows say which timers the platform settles at their due time and
+the reads decide with the clock: `automatic` on the row; on the case, `next_due_*` is its next open
+timer the platform does not settle by itself and `answer_due_*` the open answer it does, shown while
+it can still be given. Both are filled by the recompute that follows (the engine revision rose).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0012_timers'
+down_revision = '0011_team'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column('deadlines', sa.Column('automatic', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('cases', sa.Column('answer_due_at', sa.DateTime(), nullable=True))
+    op.add_column('cases', sa.Column('answer_due_name', sa.String(length=80), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('cases') as batch_op:
+        batch_op.drop_column('answer_due_name')
+        batch_op.drop_column('answer_due_at')
+    with op.batch_alter_table('deadlines') as batch_op:
+        batch_op.drop_column('automatic')
