@@ -24,9 +24,9 @@ from desktop_app.store.rows import CaseRow
 from desktop_app.store.search import SearchHits
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.cases.case_table_model import CaseTableModel, countdown
-from desktop_app.ui.widgets.status_colours import OVERDUE
 from desktop_app.ui.orders.order_table_model import OrderTableModel
 from desktop_app.ui.widgets.paged_model import LOADING, MAX_PAGES, PAGE_SIZE, ROW_ROLE, WANTED_PAGES, PagedTableModel
+from desktop_app.ui.widgets.status_colours import OVERDUE
 
 
 def bulk_seed(path: Path, n: int) -> None:
