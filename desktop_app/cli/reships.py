@@ -148,9 +148,13 @@ def _pad(text: str, width: int) -> str:
 
 
 def _due_text(row: ReshipRow, moment: datetime) -> str:
-    if row.due_at is not None:
-        prefix = "答复" if row.answer_by is not None and row.due_at == row.answer_by else "发货"
-        return f"{prefix}{format_china(row.due_at)}（{format_remaining(row.due_at, moment)}）"
+    due = row.due(moment)
+    if due is not None:
+        prefix = ("平台已自动同意，发货" if row.settled(moment)
+                  else "答复" if row.answer_by is not None and due == row.answer_by else "发货")
+        return f"{prefix}{format_china(due)}（{format_remaining(due, moment)}）"
+    if row.settled(moment):
+        return "平台已自动同意"
     if row.tracking_no:
         return f"{row.carrier or ''} {row.tracking_no}".strip() + ("（超时发出）" if row.late else "")
     return ""
@@ -170,7 +174,7 @@ def render_table(rows: list[ReshipRow], moment: datetime) -> str:
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]
     waiting = sum(1 for r in rows if r.is_open)
-    overdue = sum(1 for r in rows if r.is_open and r.due_at is not None and r.due_at <= moment)
+    overdue = sum(1 for r in rows if r.is_open and (due := r.due(moment)) is not None and due <= moment)
     out.append(f"共 {len(rows)} 条，待处理 {waiting} 条，其中已逾期 {overdue} 条。")
     return "\n".join(out) + "\n"
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import DeadlineStatus
+from desktop_app.core.deadlines import DeadlineStatus, settled_by_platform
 from desktop_app.core.errors import NotFound
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.reship_states import (
@@ -71,13 +71,26 @@ class ReshipRow:
     tracking_no: str | None
     shipped_at: datetime | None
     note: str | None
+    # The platform agrees by itself when the answer runs out (抖店): `ship_by` of a request is then the
+    # ship clock that follows that automatic agreement.
+    answer_automatic: bool = False
 
     @property
     def due_at(self) -> datetime | None:
-        """The time that matters now: answer-by while asked, ship-by while promised."""
+        """The queue's order: answer-by while asked, ship-by while promised (`due` says what is due now)."""
         if self.status is ReshipStatus.REQUESTED:
             return self.answer_by
         return self.ship_by if self.status is ReshipStatus.AGREED else None
+
+    def settled(self, now: datetime) -> bool:
+        """Asked, and the platform has agreed by itself: the answer ran out (`settled_by_platform`)."""
+        return (self.status is ReshipStatus.REQUESTED and self.answer_by is not None
+                and settled_by_platform(self.answer_automatic, self.answer_by, now))
+
+    def due(self, now: datetime) -> datetime | None:
+        """The time that matters at `now`: `due_at`, but once the platform agreed by itself the ship
+        clock that follows (never the answer as overdue)."""
+        return self.ship_by if self.settled(now) else self.due_at
 
     @property
     def is_open(self) -> bool:
@@ -100,7 +113,7 @@ class ReshipRow:
 @dataclass
 class _Due:
     ship: tuple[datetime, str, bool, DeadlineStatus] | None = None
-    answer: tuple[datetime, str, str] | None = None
+    answer: tuple[datetime, str, str, bool] | None = None  # due, name, on expiry, the platform acts itself
 
 
 @dataclass
@@ -131,7 +144,7 @@ def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | Non
         if is_ship_timer(timer) and due.ship is None:
             due.ship = (due_at, name, bool(estimated), DeadlineStatus(status))
         elif is_answer_timer(timer) and due.answer is None and status == open_status:
-            due.answer = (due_at, name, action)
+            due.answer = (due_at, name, action, timer.auto_records is not None)
     return got
 
 
@@ -165,20 +178,22 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
         due = got.dues.get(case_id, _Due())
         rule = rules[(platform, reason)]
         ship_by = due.ship[0] if due.ship else stored_ship_by
+        # A request's ship-by is the clock that follows the platform's automatic agreement, if any.
+        automatic = bool(due.answer and due.answer[3] and status is ReshipStatus.REQUESTED)
         late = bool(due.ship and due.ship[3] is DeadlineStatus.MISSED)
         rows.append(ReshipRow(
             case_id=case_id, case_version=version, reship_id=reship_id, platform=platform, order_no=order_no,
             receiver=receiver, phone=phone, address=address, items=tuple(items), items_from_order=not chosen_items,
             reason=reason, status=status, case_kind=kind, case_status=case_status, case_open=bool(case_open),
             requested_at=requested_at, promised_at=promised_at,
-            ship_by=None if status is ReshipStatus.REQUESTED else ship_by,
+            ship_by=(due.ship[0] if automatic and due.ship else None) if status is ReshipStatus.REQUESTED else ship_by,
             ship_timer=due.ship[1] if due.ship else (rule.name if rule else None),
             ship_estimated=bool(due.ship and due.ship[2]),
             answer_by=due.answer[0] if due.answer and status is ReshipStatus.REQUESTED else None,
             answer_timer=due.answer[1] if due.answer else None,
             answer_expiry=due.answer[2] if due.answer else None,
             penalty=penalty_of(rule) if rule else None, late=late, carrier=carrier, tracking_no=tracking,
-            shipped_at=shipped_at, note=note,
+            shipped_at=shipped_at, note=note, answer_automatic=automatic,
         ))
     rows.sort(key=_queue_order)
     return rows

@@ -76,8 +76,13 @@ def test_douyin_agree_creates_the_reship_with_the_order_items_and_a_48h_ship_by(
     assert asked.status is ReshipStatus.REQUESTED and asked.reship_id is None
     # Douyin: the request must be answered within 48 h, else it is agreed automatically.
     assert asked.answer_by == at("2026-05-08 10:00") and asked.answer_expiry == "自动同意补寄"
-    assert asked.ship_by is None and asked.items_from_order
+    assert asked.items_from_order
     assert [r.case_id for r in rows(db)] == [case_id]
+    # Its ship-by is the clock that follows the automatic agreement: due once the answer ran out,
+    # which then is no overdue answer but 抖店's agreement.
+    assert asked.answer_automatic and asked.ship_by == at("2026-05-10 10:00")
+    assert asked.due(at("2026-05-08 09:59")) == at("2026-05-08 10:00") and not asked.settled(at("2026-05-08 09:59"))
+    assert asked.due(at("2026-05-08 10:00")) == at("2026-05-10 10:00") and asked.settled(at("2026-05-08 10:00"))
 
     reships.agree(db, case_id, at=moment("2026-05-06 15:30"), author="小林")
     row = row_of(db, case_id)

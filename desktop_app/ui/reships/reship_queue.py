@@ -36,7 +36,7 @@ def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> Que
     with db.reading() as session:
         rows = reship_rows(session, scope, context=context, limit=shown + 1)
         waiting = sum(1 for r in rows if r.is_open)
-        overdue = sum(1 for r in rows if r.is_open and r.due_at is not None and r.due_at <= moment)
+        overdue = sum(1 for r in rows if r.is_open and (due := r.due(moment)) is not None and due <= moment)
         total = len(rows)
         if total > shown:
             # A cut queue: count the rest in SQL (the cut rows' own deadlines are not read).

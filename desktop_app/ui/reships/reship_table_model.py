@@ -47,9 +47,14 @@ def items_text(row: ReshipRow) -> str:
 
 
 def due_text(row: ReshipRow, reference: datetime) -> str:
-    """'剩 5 小时' while promised; '答复：剩 1 天' while asked; what happened once ended."""
+    """'剩 5 小时' while promised; '答复：剩 1 天' while asked; '平台已自动同意，发货：剩 1 天' once the
+    platform agreed by itself; what happened once ended."""
     if row.status is ReshipStatus.AGREED and row.ship_by is not None:
         return countdown(row.ship_by, reference)
+    if row.settled(reference):
+        if row.ship_by is None:
+            return _tr("平台已自动同意")
+        return _tr("平台已自动同意，发货：%1").replace("%1", countdown(row.ship_by, reference))
     if row.status is ReshipStatus.REQUESTED and row.answer_by is not None:
         return _tr("答复：%1").replace("%1", countdown(row.answer_by, reference))
     if row.status is ReshipStatus.SHIPPED:
@@ -57,10 +62,13 @@ def due_text(row: ReshipRow, reference: datetime) -> str:
     return ""
 
 
-def penalty_text(row: ReshipRow) -> str:
+def penalty_text(row: ReshipRow, reference: datetime) -> str:
     """What happens when the shown countdown runs out, in the pack's words: for a request not yet
-    answered, the answer timer's outcome (Douyin: agreed automatically); for a promise, the penalty
-    for shipping late; once shipped, the penalty only if it was shipped late."""
+    answered, the answer timer's outcome (Douyin: agreed automatically); for a promise (also one the
+    platform made by itself), the penalty for shipping late; once shipped, the penalty only if it was
+    shipped late."""
+    if row.settled(reference):
+        return labels.text(row.penalty or "")
     if row.status is ReshipStatus.REQUESTED:
         return labels.text(row.answer_expiry or "") if row.answer_by is not None else ""
     if row.status is ReshipStatus.AGREED or row.late:
@@ -88,7 +96,7 @@ def _columns(now_of: Clock) -> list[Column[ReshipRow]]:
                lambda r: r.promised_at.timestamp() if r.promised_at else never),
         Column("due", _tr("发货时限"), lambda r: due_text(r, now_of()),
                lambda r: r.due_at.timestamp() if r.due_at else never),
-        Column("penalty", _tr("逾期后果"), penalty_text, lambda r: r.penalty or ""),
+        Column("penalty", _tr("逾期后果"), lambda r: penalty_text(r, now_of()), lambda r: r.penalty or ""),
         Column("tracking", _tr("快递 / 运单号"), tracking_text, lambda r: r.tracking_no or ""),
     ]
 
@@ -122,17 +130,17 @@ class ReshipTableModel(ListTableModel[ReshipRow]):
 
     def _foreground(self, row: ReshipRow, key: str) -> QBrush | None:
         if key == "status":  # the one status-colour system (ui/widgets/status_colours.py)
-            return QBrush(DONE if not row.is_open else urgency(row.due_at, self._now))
+            return QBrush(DONE if not row.is_open else urgency(row.due(self._now), self._now))
         if not row.is_open:
             return QBrush(OVERDUE) if key == "due" and row.late else QBrush(CLOSED_GREY)
         if key in ("due", "penalty"):
-            colour = urgency_colour(row.due_at, self._now)
+            colour = urgency_colour(row.due(self._now), self._now)
             return QBrush(colour) if colour else None
         return None
 
     def _tooltip(self, row: ReshipRow, key: str) -> str | None:
         if key == "due":
-            if row.status is ReshipStatus.REQUESTED and row.answer_by is not None:
+            if row.status is ReshipStatus.REQUESTED and row.answer_by is not None and not row.settled(self._now):
                 return _tr("%1 前答复（%2），否则%3").replace("%1", labels.when(row.answer_by)).replace(
                     "%2", labels.text(row.answer_timer or "")).replace("%3", labels.text(row.answer_expiry or ""))
             if row.ship_by is not None:
