@@ -277,7 +277,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "平台时限": "Platform deadline",
     "平台超时自动处理后": "Once the platform acts by itself",
     "平台已自动同意": "Agreed by the platform",
-    "平台已自动同意，发货：%1": "Agreed by the platform, ship: %1",
+    "平台已同意：%1": "Platform agreed: %1",
     "平台超时自动处理后：%1 %2 到期": "Once the platform acts by itself: %1 due %2",
     "用时 %1 秒": "Took %1 s",
     "导入失败：%1": "Import failed: %1",

@@ -332,7 +332,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "（未定，订单未导入）")
     QCoreApplication.translate("ReshipTableModel", "；")
     QCoreApplication.translate("ReshipTableModel", "平台已自动同意")
-    QCoreApplication.translate("ReshipTableModel", "平台已自动同意，发货：%1")
+    QCoreApplication.translate("ReshipTableModel", "平台已同意：%1")
     QCoreApplication.translate("ReshipTableModel", "答复：%1")
     QCoreApplication.translate("ReshipTableModel", "超时发出")
     QCoreApplication.translate("ReshipTableModel", "按时发出")

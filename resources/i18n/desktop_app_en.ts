@@ -4713,8 +4713,8 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
-        <source>平台已自动同意，发货：%1</source>
-        <translation>Agreed by the platform, ship: %1</translation>
+        <source>平台已同意：%1</source>
+        <translation>Platform agreed: %1</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>

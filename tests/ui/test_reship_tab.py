@@ -240,7 +240,7 @@ def test_queue_actions_from_the_tab(qtbot: QtBot, queue: Queue) -> None:
     assert tab.proxy.index(0, queue.column("due")).data(Qt.ItemDataRole.ForegroundRole).color() == OVERDUE
     # The unanswered request: 抖店 agreed by itself long ago, so what is late is its shipment, with
     # the shipment's penalty, never the answer.
-    assert tab.proxy.index(1, queue.column("due")).data().startswith("平台已自动同意，发货：已逾期")
+    assert tab.proxy.index(1, queue.column("due")).data().startswith("平台已同意：已逾期")
     assert "3元" in tab.proxy.index(1, queue.column("penalty")).data()
 
     # Edit the items of the asked one: only one sock is missing.

@@ -47,14 +47,14 @@ def items_text(row: ReshipRow) -> str:
 
 
 def due_text(row: ReshipRow, reference: datetime) -> str:
-    """'剩 5 小时' while promised; '答复：剩 1 天' while asked; '平台已自动同意，发货：剩 1 天' once the
+    """'剩 5 小时' while promised; '答复：剩 1 天' while asked; '平台已同意：剩 1 天' (to ship) once the
     platform agreed by itself; what happened once ended."""
     if row.status is ReshipStatus.AGREED and row.ship_by is not None:
         return countdown(row.ship_by, reference)
     if row.settled(reference):
         if row.ship_by is None:
             return _tr("平台已自动同意")
-        return _tr("平台已自动同意，发货：%1").replace("%1", countdown(row.ship_by, reference))
+        return _tr("平台已同意：%1").replace("%1", countdown(row.ship_by, reference))
     if row.status is ReshipStatus.REQUESTED and row.answer_by is not None:
         return _tr("答复：%1").replace("%1", countdown(row.answer_by, reference))
     if row.status is ReshipStatus.SHIPPED:
