@@ -30,7 +30,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from hashlib import blake2b
 from marshal import dumps as _marshal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
@@ -254,7 +254,7 @@ def compute_from_history(
                 results.append(ComputedDeadline(
                     plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
                     plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
-                    plan.timer.auto_records is not None,
+                    plan.automatic,
                 ))
                 continue
         timer = plan.timer
@@ -412,10 +412,13 @@ def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     its rows, so a recompute that computes the same digest knows the rows, `next_due_*`,
     `answer_due_*` and timer counts are what it would write."""
     codes = _STATUS_CODES
-    # `automatic` only where set: the digests of cases without such a timer stay what they were.
-    payload = [(d[0], d[1], d[2].timestamp(), d[3].timestamp(), d[4], codes[d[5]],
-                None if d[6] is None else d[6].timestamp(), d[7], d[10], *((True,) if d[11] else ()))
-               for d in deadlines]
+    payload: list[Any] = [(d[0], d[1], d[2].timestamp(), d[3].timestamp(), d[4], codes[d[5]],
+                           None if d[6] is None else d[6].timestamp(), d[7], d[10]) for d in deadlines]
+    # Which are `automatic`, only where any is: the digests of cases without such a timer stay what
+    # they were (no rewrite of those at the first start after the upgrade).
+    automatic = [i for i, d in enumerate(deadlines) if d[11]]
+    if automatic:
+        payload.append(automatic)
     return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
 
 

@@ -182,6 +182,7 @@ class TimerPlan(NamedTuple):
     on_expiry: str
     penalty: str | None
     penalty_amount: PenaltyAmount | None
+    automatic: bool  # the platform acts by itself when it runs out (`auto_records`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +262,7 @@ class RulePack:
             found = self._plans[key] = (
                 tuple(TimerPlan(t, t.starts_from, t.rounds is Rounds.FIRST, t.met_by, t.duration.delta,
                                 self._spans.get(t.id), self.window_keys(t), t.display_name, t.on_expiry,
-                                t.penalty, t.penalty_amount) for t in timers),
+                                t.penalty, t.penalty_amount, t.auto_records is not None) for t in timers),
                 any(t.auto_records is not None for t in timers),
             )
         return found
