@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from desktop_app.core.clock import now
+from desktop_app.core.deadlines import shown_next_due
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
@@ -31,6 +33,8 @@ def _label(enum: type[LabelledEnum], value: str | None) -> str | None:
 
 
 def _line(r: CaseSheetRow) -> CaseLine:
+    # The 下一个时限 the Cases table shows at this moment (a pending answer before what follows it).
+    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, r.answer_due_at, r.answer_due_name, now())
     return CaseLine(
         id=r.id,
         texts_before_money=(_label(Platform, r.platform), r.shop, r.order_no, r.receiver, r.phone,
@@ -38,7 +42,7 @@ def _line(r: CaseSheetRow) -> CaseLine:
         refund_fen=r.refund_fen, compensation_fen=r.compensation_fen,
         texts_after_money=(_label(ResponsibleParty, r.responsible), r.platform_case_no, r.platform_status,
                            r.return_carrier, r.return_tracking_no, r.goods),
-        requested_at=r.requested_at, next_due=r.next_due_name, next_due_at=r.next_due_at, updated_at=r.updated_at,
+        requested_at=r.requested_at, next_due=next_due, next_due_at=next_due_at, updated_at=r.updated_at,
         description=r.description,
     )
 

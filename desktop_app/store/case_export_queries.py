@@ -36,13 +36,16 @@ class CaseSheetRow:
     next_due_at: datetime | None
     updated_at: datetime
     description: str | None
+    answer_due_name: str | None = None  # an open answer the platform gives by itself (Case.answer_due_*)
+    answer_due_at: datetime | None = None
 
 
 _COLUMNS = (
     Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Order.phone, Case.kind, Case.reason,
     Case.status, Case.refund_fen, Case.compensation_fen, Case.responsible, Case.platform_case_no,
     Case.platform_status, Case.return_carrier, Case.return_tracking_no, Case.order_id, Case.requested_at,
-    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description,
+    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description, Case.answer_due_name,
+    Case.answer_due_at,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop_app.cli import run
-from desktop_app.core.clock import parse_moment
+from desktop_app.core.clock import Moment, now, parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.case_export import CASE_COLUMNS
@@ -58,3 +59,20 @@ def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Datab
     capsys.readouterr()
     assert run(["export-cases", str(tmp_path / "x.csv"), "--db", ledger_target]) == 2
     assert ".xlsx" in capsys.readouterr().err
+
+
+def test_the_next_deadline_exported_is_the_one_the_table_shows(db: Database, ledger_target: str,
+                                                                tmp_path: Path) -> None:
+    """抖店 agrees to a reship by itself when the 48 h answer runs out: while it can still be given the
+    answer is the case's 下一个时限, once it ran out the 48 h ship clock that follows it."""
+    moment = now()
+    pending = open_case(db, NewCase(Platform.DOUYIN, "DY-ANSWER", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                    requested=Moment(moment - timedelta(hours=2))), author="小林").case_id
+    ran_out = open_case(db, NewCase(Platform.DOUYIN, "DY-AGREED", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                    requested=Moment(moment - timedelta(hours=50))), author="小林").case_id
+    out = tmp_path / "售后单.xlsx"
+    assert run(["export-cases", str(out), "--db", ledger_target]) == 0
+    rows = {r[0]: dict(zip(CASE_COLUMNS, r, strict=True))
+            for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)}
+    assert rows[pending]["下一个时限"] == "处理补寄申请（48小时）"
+    assert rows[ran_out]["下一个时限"] == "补寄发货并上传运单号（48小时）（按平台自动同意起算）"
