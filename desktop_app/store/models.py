@@ -504,7 +504,9 @@ class Deadline(Base):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        Index("ix_deadlines_status_due_at", "status", "due_at"),
+        # `automatic` too (migration 0012_timers): the overdue count leaves out the timers the platform
+        # settled by itself from the index alone.
+        Index("ix_deadlines_status_due_at", "status", "due_at", "automatic"),
         Index("ix_deadlines_case_id", "case_id"),
     )
 

@@ -13,6 +13,7 @@ stayed open and showed "已逾期" in red, was counted overdue in the calendar, 
 the reads decide with the clock: `automatic` on the row; on the case, `next_due_*` is its next open
 timer the platform does not settle by itself and `answer_due_*` the open answer it does, shown while
 it can still be given. Both are filled by the recompute that follows (the engine revision rose).
+`ix_deadlines_status_due_at` carries `automatic` so the overdue count still reads the index alone.
 """
 
 from __future__ import annotations
@@ -30,9 +31,18 @@ def upgrade() -> None:
     op.add_column('deadlines', sa.Column('automatic', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column('cases', sa.Column('answer_due_at', sa.DateTime(), nullable=True))
     op.add_column('cases', sa.Column('answer_due_name', sa.String(length=80), nullable=True))
+    # The overdue count leaves out the timers the platform settled from the index alone (without the
+    # column there it read every overdue row: 10 → 160-250 ms for 91,000 overdue).
+    _status_due_index('status', 'due_at', 'automatic')
+
+
+def _status_due_index(*columns: str) -> None:
+    op.drop_index('ix_deadlines_status_due_at', table_name='deadlines')
+    op.create_index('ix_deadlines_status_due_at', 'deadlines', list(columns), unique=False)
 
 
 def downgrade() -> None:
+    _status_due_index('status', 'due_at')
     with op.batch_alter_table('cases') as batch_op:
         batch_op.drop_column('answer_due_name')
         batch_op.drop_column('answer_due_at')
