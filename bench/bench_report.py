@@ -10,15 +10,13 @@ closed case and its `created` event; two platform timers per case (met / missed 
 every 15th case with its payouts. Then times `services.report.report_in` — every figure the
 dashboard and `report --json` show (counts by kind/platform/reason/responsible, money, timeliness
 with medians per platform, the top 20 products with goods sold, couriers with parcels, claims to
-chase) — for the whole year, one month, and the year on one platform and one shop; and the quick
-overview (counts, money, claims: `detailed=False`; the tab reads the whole report once since session 12,
-bench_report_ab.py). Beside each figure, the floor:
+chase) — for the whole year, one month, and the year on one platform and one shop (the tab reads
+the whole report at once since session 12, bench_report_ab.py). Beside each figure, the floor:
 `count(*)` of the same cases in the same run (what this machine needs at that moment to read them
 once; the machine is shared, so compare against the floor, not across runs).
 
 The whole report reads on two connections at once (`store.side_reads`): the claims, the products and the
-times to resolve beside the case groups and the couriers, in one go; the overview (`detailed=False`) reads
-the case groups beside the claims. So the report's wall time is under the sum of the parts below (each timed alone, one after
+times to resolve beside the case groups and the couriers, in one go. So the report's wall time is under the sum of the parts below (each timed alone, one after
 another) and its CPU column adds both threads. The ledger is
 inserted through Core tables, one executemany per table and batch, then `recompute_case_facts`
 (100,000 cases: 126 s wall, 40 s CPU on the shared 2-core machine at load 10; before, the build
@@ -232,17 +230,16 @@ def main() -> None:
     year, month = parse_period("2026-01-01", "2026-12-31"), parse_period("2026-06-01", "2026-06-30")
     shop_name = "小林家居pdd店"
     scenarios = [
-        ("whole year: counts, money, claims (shown first)", year, None, None, False),
-        ("whole year, all platforms", year, None, None, True),
-        ("one month (June)", month, None, None, True),
-        ("whole year, 拼多多", year, Platform.PDD, None, True),
-        (f"whole year, shop {shop_name}", year, None, shop_name, True),
+        ("whole year, all platforms", year, None, None),
+        ("one month (June)", month, None, None),
+        ("whole year, 拼多多", year, Platform.PDD, None),
+        (f"whole year, shop {shop_name}", year, None, shop_name),
     ]
     print(f"ledger: {args.cases:,} cases ({built:.1f} s to build or open)\n")
     print("| dashboard figures | cases in scope | best | median | worst | CPU (best) | floor (count of the same cases) |")
     print("|---|---|---|---|---|---|---|")
     try:
-        for title, period, platform, shop, detailed in scenarios:
+        for title, period, platform, shop in scenarios:
             # the first run reads the file into the OS cache; it is shown as "worst"
             times = []
             cpus = []
@@ -251,7 +248,7 @@ def main() -> None:
             for _ in range(args.repeat):
                 t0, c0 = time.perf_counter(), time.process_time()
                 with db.reading() as session:
-                    report = report_in(session, period, platform, shop, detailed=detailed)
+                    report = report_in(session, period, platform, shop)
                 times.append(time.perf_counter() - t0)
                 cpus.append(time.process_time() - c0)
                 count = report.cases

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
@@ -176,11 +176,6 @@ class Report:
     attention: tuple[AttentionClaim, ...]
     old_claim_days: int
     notes: tuple[str, ...]
-    detailed: bool = True  # False: timeliness, products and couriers were left out
-    # What `add_details` builds on: the moment overdue is counted at and the grouped reads of the overview.
-    moment: datetime | None = field(default=None, repr=False, compare=False)
-    case_groups: tuple[CaseGroup, ...] = field(default=(), repr=False, compare=False)
-    claim_figures: ClaimFigures | None = field(default=None, repr=False, compare=False)
 
     @property
     def scope(self) -> ReportScope:
@@ -204,31 +199,19 @@ def resolve_shop(session: Session, text: str, platform: Platform | None = None) 
 
 
 def build_report(db: Database, period: Period, platform: Platform | None = None, shop: str | int | None = None,
-                 moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
+                 moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS) -> Report:
     with db.reading() as session:
-        return report_in(session, period, platform, shop, moment, old_claim_days, detailed)
-
-
-def build_details(db: Database, overview: Report) -> Report:
-    """The overview (`detailed=False`) completed with timeliness, products and couriers: the 统计 tab's
-    second read, which does not read the counts, money and claims again."""
-    with db.reading() as session:
-        return details_in(session, overview)
+        return report_in(session, period, platform, shop, moment, old_claim_days)
 
 
 def report_in(session: Session, period: Period, platform: Platform | None = None, shop: str | int | None = None,
-              moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS, detailed: bool = True) -> Report:
-    """Every figure; `detailed=False` leaves out timeliness, products and couriers (the slower part), so
-    the 统计 tab can show the rest at once and complete it with `build_details`."""
+              moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS) -> Report:
+    """Every figure, in one read (the 统计 tab, `report`, the export)."""
     at = moment or now()
     shop_row = None if shop is None or shop == "" else resolve_shop(session, str(shop), platform)
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
     older = at - timedelta(days=old_claim_days)
-    if not detailed:
-        claims_read = read_beside(session, lambda other: claim_figures(other, scope, older))  # both cores
-        groups = case_groups(session, scope, at)
-        return _overview(period, platform, shop_row, at, old_claim_days, groups, claims_read())
     # Both cores, in one go (no wait between the overview's reads and the details'): about half the
     # reads' time on each side (bench/bench_report.py).
     beside = read_beside(session, lambda other: (claim_figures(other, scope, older), top_products(other, scope),
@@ -238,11 +221,11 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     parcels = parcels_by_carrier(session, scope)
     straddling = straddling_overdue(session, scope, at) if any(g.straddling for g in groups) else {}
     claims, products, seconds = beside()
-    overview = _overview(period, platform, shop_row, at, old_claim_days, groups, claims)
-    return _detailed(overview, claims, products, carriers, parcels, seconds, straddling)
+    overview = _overview(period, platform, shop_row, old_claim_days, groups, claims)
+    return _detailed(overview, groups, claims, products, carriers, parcels, seconds, straddling)
 
 
-def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, at: datetime, old_claim_days: int,
+def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, old_claim_days: int,
               groups: list[CaseGroup], claim_reads: ClaimFigures) -> Report:
     claims = claim_reads.groups
     received = sum(c.received_fen for c in claims)
@@ -266,29 +249,14 @@ def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, a
         timeliness=_timeliness(None, [], 0, []), timeliness_by_platform=(), products=(), carriers=(),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
         attention=claim_reads.attention,
-        old_claim_days=old_claim_days, notes=(), detailed=False,
-        moment=at, case_groups=tuple(groups), claim_figures=claim_reads,
+        old_claim_days=old_claim_days, notes=(),
     )
 
 
-def details_in(session: Session, overview: Report) -> Report:
-    """Timeliness, products and couriers of the overview's scope, at its moment, from its case groups."""
-    scope, at, groups = overview.scope, overview.moment or now(), overview.case_groups
-    claims = overview.claim_figures or claim_figures(session, scope, at - timedelta(days=overview.old_claim_days))
-    straddles = any(g.straddling for g in groups)
-    beside = read_beside(session, lambda other: (  # both cores: about half the reads' time each side
-        top_products(other, scope), straddling_overdue(other, scope, at) if straddles else {}))
-    carriers, parcels = carrier_cases(session, scope), parcels_by_carrier(session, scope)
-    seconds = resolve_times(session, scope)
-    products, straddling = beside()
-    return _detailed(overview, claims, products, carriers, parcels, seconds, straddling)
-
-
-def _detailed(overview: Report, claims: ClaimFigures, products: list[ProductLine],
+def _detailed(overview: Report, groups: list[CaseGroup], claims: ClaimFigures, products: list[ProductLine],
               carriers: dict[str, tuple[int, int, int]], parcels: dict[str, int], seconds: dict[str, list[int]],
               straddling: dict[str, int]) -> Report:
-    """The overview completed with the detail reads: timeliness per platform, products, couriers."""
-    groups = overview.case_groups
+    """The overview (counts, money, claims) completed with timeliness per platform, products, couriers."""
     present = sorted({g.platform for g in groups}, key=_platform_order)
     by_platform: dict[str | None, Timeliness] = {}
     for p in (None, *present):
@@ -306,7 +274,7 @@ def _detailed(overview: Report, claims: ClaimFigures, products: list[ProductLine
             ProductFigure(p.key, p.title, p.cases, p.sold, _per_100(p.cases, p.sold), fen_to_yuan(p.net_loss_fen))
             for p in with_received(products, claims.received_by_goods)),
         carriers=_carriers(carriers, parcels, list(claims.groups)),
-        notes=tuple(notes), detailed=True,
+        notes=tuple(notes),
     )
 
 

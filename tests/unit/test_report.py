@@ -21,7 +21,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.claims import NewClaim, open_claim
-from desktop_app.services.report import Period, build_details, build_report, parse_period
+from desktop_app.services.report import Period, build_report, parse_period
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Deadline, Order
@@ -237,19 +237,3 @@ def _order_without_case(db: Database) -> int:
         return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
 
 
-def test_the_quick_overview_has_the_same_counts_and_money_without_the_slow_parts(db: Database,
-                                                                                  ledger: dict[str, int]) -> None:
-    quick, full = build_report(db, NOVEMBER, detailed=False), build_report(db, NOVEMBER)
-    assert (quick.by_kind, quick.by_reason, quick.money, quick.attention) == \
-        (full.by_kind, full.by_reason, full.money, full.attention)
-    assert not quick.detailed and quick.products == () and quick.carriers == () and quick.timeliness.deadlines == 0
-    assert full.detailed and full.products and full.carriers
-
-
-def test_the_tabs_two_reads_and_the_whole_report_agree(db: Database, ledger: dict[str, int]) -> None:
-    """The whole report reads the details beside the overview's reads, in another order than the tab's
-    two reads (`build_report(detailed=False)`, then `build_details`): every figure alike."""
-    at = now()
-    full = build_report(db, NOVEMBER, moment=at)
-    assert full == build_details(db, build_report(db, NOVEMBER, moment=at, detailed=False))
-    assert full.carriers and full.products and full.timeliness.resolved == 2

@@ -298,7 +298,7 @@ class DashboardTab(BaseTab):
 
     def _show(self, r: Report) -> None:
         self.report = r
-        self.export_button.setEnabled(r.detailed)
+        self.export_button.setEnabled(True)
         money = r.money
         text = self.tr("%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；"
                        "向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元")
@@ -336,7 +336,7 @@ class DashboardTab(BaseTab):
 
     # --- export --------------------------------------------------------------------------------
     def choose_export(self) -> None:
-        if self.report is None or not self.report.detailed:
+        if self.report is None:
             return
         name = f"售后统计_{self.report.period.first}_{self.report.period.last}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计"), str(Path.home() / name),
@@ -346,7 +346,7 @@ class DashboardTab(BaseTab):
 
     def export_to(self, path: Path) -> None:
         report = self.report
-        if report is None or not report.detailed:
+        if report is None:
             return
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
