@@ -111,14 +111,14 @@ def settled_by_platform(automatic: bool, due_at: datetime, now: datetime) -> boo
     return automatic and due_at <= now
 
 
-def shown_next_due(next_at: datetime | None, next_name: str | None, answer_at: datetime | None,
-                   answer_name: str | None, now: datetime) -> tuple[datetime | None, str | None]:
-    """A case's 下一个时限: its open answer the platform gives by itself when it runs out
-    (`answer_*`, 抖店's 48 h to answer a reship request) while that is still ahead and not later than
-    its next other open timer (`next_*`); else that one. Once the answer ran out the platform has
-    answered: the case shows the clock that follows (the 48 h to ship), never the answer as overdue."""
-    if answer_at is not None and answer_at > now and (next_at is None or answer_at <= next_at):
-        return answer_at, answer_name
+def shown_next_due(next_at: datetime | None, next_name: str | None, automatic: bool, after_at: datetime | None,
+                   after_name: str | None, now: datetime) -> tuple[datetime | None, str | None]:
+    """A case's 下一个时限: its earliest open timer (`next_*`), unless the platform settles that one by
+    itself (`automatic`: 抖店's 48 h to answer a reship request) and it ran out: the platform has
+    answered, so the case shows the earliest open timer it does not settle (`after_*`: the 48 h to
+    ship), never the answer as overdue."""
+    if automatic and next_at is not None and settled_by_platform(automatic, next_at, now):
+        return after_at, after_name
     return next_at, next_name
 
 
@@ -410,7 +410,7 @@ def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     deadlines give the same digest in every process and on every platform (no per-process string
     hashing); different ones a different digest but for a chance of 2**-64. Stored on the case with
     its rows, so a recompute that computes the same digest knows the rows, `next_due_*`,
-    `answer_due_*` and timer counts are what it would write."""
+    `after_due_*` and timer counts are what it would write."""
     codes = _STATUS_CODES
     payload: list[Any] = [(d[0], d[1], d[2].timestamp(), d[3].timestamp(), d[4], codes[d[5]],
                            None if d[6] is None else d[6].timestamp(), d[7], d[10]) for d in deadlines]

@@ -33,8 +33,9 @@ def _label(enum: type[LabelledEnum], value: str | None) -> str | None:
 
 
 def _line(r: CaseSheetRow) -> CaseLine:
-    # The 下一个时限 the Cases table shows at this moment (a pending answer before what follows it).
-    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, r.answer_due_at, r.answer_due_name, now())
+    # The 下一个时限 the Cases table shows at this moment (after an answer the platform gave, what follows).
+    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, bool(r.next_due_automatic), r.after_due_at,
+                                           r.after_due_name, now())
     return CaseLine(
         id=r.id,
         texts_before_money=(_label(Platform, r.platform), r.shop, r.order_no, r.receiver, r.phone,

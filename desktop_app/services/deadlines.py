@@ -1,7 +1,7 @@
 """Deadlines in the ledger: recompute them from events and packs and store them.
 
 The engine (`core.deadlines`) is pure; this module feeds it from the database and writes its results
-into the `deadlines` table and the case's `next_due_*` and `answer_due_*` (the 下一个时限 column), so
+into the `deadlines` table and the case's `next_due_*` and `after_due_*` (the 下一个时限 column), so
 lists, the calendar and the countdown column are plain indexed queries.
 
 When to recompute (the callers' side of the contract):
@@ -174,14 +174,14 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
     event_count = len(events)
     e = 0
     # Cases whose computed deadlines differ from what their digest says is stored (or whose digest is
-    # unknown): (case id, computed, digest, stored next_due_* and answer_due_*, timer facts), in id order.
+    # unknown): (case id, computed, digest, stored next_due_* and after_due_*, timer facts), in id order.
     pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]] = []
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, answer_due_at, answer_due_name, paid_at, shipped_at, order_signed_at,
-         succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
+         next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, paid_at, shipped_at,
+         order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -222,8 +222,8 @@ def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | N
             )
         digest = deadline_digest(computed)
         if digest != stored_digest:
-            pending.append((case_id, computed, digest, (next_due_at, next_due_name, answer_due_at, answer_due_name),
-                            facts))
+            shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name)
+            pending.append((case_id, computed, digest, shown, facts))
     if pending:
         write_changes(session, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases))))
     return len(cases)
@@ -252,7 +252,7 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ..
             else:
                 stored[row[2]] = row
         first: ComputedDeadline | None = None
-        answer: ComputedDeadline | None = None  # the first open one the platform settles by itself
+        after: ComputedDeadline | None = None  # the first open one the platform does not settle by itself
         for deadline in computed:
             # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
             row = stored.pop(deadline[0], None)
@@ -264,10 +264,9 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ..
                                 "estimated": deadline[7], "penalty_fen": deadline[10],
                                 "automatic": deadline[11]})  # UPDATED
             if deadline[5] is _OPEN:  # `computed` is sorted by due time
-                if deadline[11]:
-                    answer = answer or deadline
-                else:
-                    first = first or deadline
+                first = first or deadline
+                if not deadline[11]:
+                    after = after or deadline
         if stored:
             stale.extend(row[0] for row in stored.values())
         # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
@@ -275,15 +274,18 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ..
         # changed; else the digest alone (it differs, or the case would not be pending), which leaves
         # the indexes on the other columns alone.
         due, name = (None, None) if first is None else (first.due_at, first.name)
-        answer_due, answer_name = (None, None) if answer is None else (answer.due_at, answer.name)
+        automatic = first is not None and first.automatic
+        # What follows a first timer the platform settles by itself; nothing otherwise.
+        after_due, after_name = (after.due_at, after.name) if automatic and after is not None else (None, None)
         # A StrEnum status equals its text. An open answer the platform settles by itself is never
         # counted: it is no work once it ran out, and never overdue (store/case_facts.py).
         counted = timer_facts((d[5], d[3]) for d in computed if not (d[11] and d[5] is _OPEN))
-        if (_stored_due(shown[0], shown[1]) != (due, name)
-                or _stored_due(shown[2], shown[3]) != (answer_due, answer_name)
+        if (_stored_due(shown[0], shown[1]) != (due, name) or shown[2] != automatic
+                or _stored_due(shown[3], shown[4]) != (after_due, after_name)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
             case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
-                                 "answer_due_at": answer_due, "answer_due_name": answer_name, "met_timers": counted[0],
+                                 "next_due_automatic": automatic, "after_due_at": after_due,
+                                 "after_due_name": after_name, "met_timers": counted[0],
                                  "missed_timers": counted[1], "open_timers": counted[2],
                                  "open_due_first": counted[3], "open_due_last": counted[4],  # TIMER_FACTS
                                  "deadline_digest": digest})

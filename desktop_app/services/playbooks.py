@@ -184,9 +184,9 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
         checked = checked_steps(session, case_id, playbook.id)
         values = _script_values(session, case)
         scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
-    # The deadline the 下一个时限 column shows (a pending answer before the clock that follows it).
-    due_at, due_name = (shown_next_due(case.next_due_at, case.next_due_name, case.answer_due_at, case.answer_due_name,
-                                       now()) if case.is_open else (None, None))
+    # The deadline the 下一个时限 column shows (after an answer the platform gave, the clock that follows).
+    due_at, due_name = (shown_next_due(case.next_due_at, case.next_due_name, case.next_due_automatic,
+                                       case.after_due_at, case.after_due_name, now()) if case.is_open else (None, None))
     return CaseGuide(case_id, playbook, checked, suggestion, due_name, due_at, scripts)
 
 

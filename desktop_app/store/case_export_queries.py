@@ -36,16 +36,17 @@ class CaseSheetRow:
     next_due_at: datetime | None
     updated_at: datetime
     description: str | None
-    answer_due_name: str | None = None  # an open answer the platform gives by itself (Case.answer_due_*)
-    answer_due_at: datetime | None = None
+    next_due_automatic: bool = False  # the platform settles `next_due_*` by itself (Case.after_due_*)
+    after_due_name: str | None = None
+    after_due_at: datetime | None = None
 
 
 _COLUMNS = (
     Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Order.phone, Case.kind, Case.reason,
     Case.status, Case.refund_fen, Case.compensation_fen, Case.responsible, Case.platform_case_no,
     Case.platform_status, Case.return_carrier, Case.return_tracking_no, Case.order_id, Case.requested_at,
-    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description, Case.answer_due_name,
-    Case.answer_due_at,
+    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description, Case.next_due_automatic,
+    Case.after_due_name, Case.after_due_at,
 )
 
 

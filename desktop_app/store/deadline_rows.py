@@ -1,6 +1,6 @@
 """The rows a deadline recompute reads and writes: which cases (`CaseSet`), their fields with their
 order's times, their milestone events, their stored platform deadlines, and the differences written
-back (deadline rows, the case's `next_due_*`, `answer_due_*` and its timer counts). `services.deadlines` feeds the
+back (deadline rows, the case's `next_due_*`, `after_due_*` and its timer counts). `services.deadlines` feeds the
 engine from these and decides what changed; the SQL is here.
 
 Reads run on the session's DBAPI connection (`raw_reads.fetch_raw`): values as the driver returns
@@ -108,7 +108,8 @@ def recompute_reads(cases: CaseSet,
         select(
             _CASES.c.id, _CASES.c.platform, _CASES.c.kind, _CASES.c.reason, _CASES.c.is_open,
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
-            _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.answer_due_at, _CASES.c.answer_due_name,
+            _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.next_due_automatic, _CASES.c.after_due_at,
+            _CASES.c.after_due_name,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
             _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.deadline_digest,
             *(_CASES.c[name] for name in TIMER_FACTS),
@@ -217,7 +218,7 @@ def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int
 @dataclass
 class DeadlineChanges:
     """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, the cases' `next_due_*` and `answer_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
+    inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
     digests of cases whose other columns stay as they are."""
 
     stale: list[int]

@@ -25,10 +25,10 @@ _ROW_COLUMNS = (
     "cases.id, cases.platform, shops.name, orders.order_no, orders.receiver, cases.kind, cases.reason, "
     "cases.status, cases.amount_fen, cases.responsible, cases.next_due_at, cases.next_due_name, "
     "cases.updated_at, cases.is_open, cases.platform_case_no, cases.requested_at, cases.platform_status, "
-    "cases.platform_due_at, orders.phone, cases.answer_due_at, cases.answer_due_name"
+    "cases.platform_due_at, orders.phone, cases.next_due_automatic, cases.after_due_at, cases.after_due_name"
 )
-_TIMES = (10, 12, 15, 17, 19)  # next_due_at, updated_at, requested_at, platform_due_at, answer_due_at
-_IS_OPEN = 13
+_TIMES = (10, 12, 15, 17, 20)  # next_due_at, updated_at, requested_at, platform_due_at, after_due_at
+_FLAGS = (13, 19)  # is_open, next_due_automatic
 _SORT_COLUMNS = {
     CaseSort.PLATFORM: "cases.platform", CaseSort.SHOP: "shops.name", CaseSort.ORDER_NO: "orders.order_no",
     CaseSort.RECEIVER: "orders.receiver", CaseSort.KIND: "cases.kind", CaseSort.REASON: "cases.reason",
@@ -107,7 +107,8 @@ def _rows_of(conn: sqlite3.Connection, ids: list[int]) -> list[CaseRow]:
         for i in _TIMES:  # stored as naive UTC text (models.UtcDateTime): aware UTC out, as the ORM reads them
             if values[i] is not None:
                 values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
-        if values[_IS_OPEN] is not None:
-            values[_IS_OPEN] = bool(values[_IS_OPEN])
+        for i in _FLAGS:
+            if values[i] is not None:
+                values[i] = bool(values[i])
         found[values[0]] = CaseRow(*values)
     return [found[i] for i in ids if i in found]

@@ -311,13 +311,15 @@ class Case(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_date_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Filled by the deadline engine: the earliest open deadline the platform does not settle by itself,
-    # for the 下一个时限 column; and the earliest open answer it does settle (agrees by itself when it
-    # runs out, migration 0012_timers), shown there instead while it is still ahead and earlier.
+    # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column and its sort.
+    # When the platform settles that one by itself (an answer it gives when it runs out, migration
+    # 0012_timers), the column shows the earliest open deadline it does not settle (`after_due_*`, or
+    # nothing) once it ran out: `core.deadlines.shown_next_due`.
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_due_name: Mapped[str | None] = mapped_column(String(80))
-    answer_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    answer_due_name: Mapped[str | None] = mapped_column(String(80))
+    next_due_automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    after_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    after_due_name: Mapped[str | None] = mapped_column(String(80))
     # Copies for the 统计 dashboard, so it reads the case rows alone (migration 0007_dash; which writer
     # keeps which: store/case_facts.py): the case's platform timers by status and the due times of its
     # open ones (the deadline engine), seconds from the request to its latest action (every action),

@@ -89,11 +89,13 @@ def _chosen(scope: QueueScope, case_ids: Collection[int] | None) -> ColumnElemen
 def count_reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN,
                       overdue_at: datetime | None = None) -> int:
     """How many rows the queue would list; with `overdue_at`, only those whose case's next deadline
-    is due by then (what a cut queue says about the rows it does not list)."""
+    is due by then (what a cut queue says about the rows it does not list): after an answer the
+    platform gave by itself, the deadline that follows it (`core.deadlines.shown_next_due`)."""
     stmt = (select(func.count()).select_from(Case).outerjoin(Reship, Reship.id == LATEST_RESHIP)
             .where(_scope_condition(scope)))
     if overdue_at is not None:
-        stmt = stmt.where(Case.next_due_at <= overdue_at)
+        stmt = stmt.where(Case.next_due_at <= overdue_at,
+                          or_(Case.next_due_automatic.is_(False), Case.after_due_at <= overdue_at))
     return int(session.execute(stmt).scalar_one())
 
 

@@ -90,16 +90,18 @@ class CaseRow:
     platform_status: str | None = None
     platform_due_at: datetime | None = None
     phone: str | None = None  # the order's, to show which phone a last-four search matched
-    # The open answer the platform gives by itself when it runs out (Case.answer_due_*): the
-    # 下一个时限 column shows it instead of `next_due_*` while it is ahead and earlier (`shown_next_due`).
-    answer_due_at: datetime | None = None
-    answer_due_name: str | None = None
+    # The platform settles `next_due_*` by itself when it runs out; then the column shows `after_due_*`
+    # (Case.next_due_automatic, Case.after_due_*).
+    next_due_automatic: bool = False
+    after_due_at: datetime | None = None
+    after_due_name: str | None = None
 
     def next_due(self, now: datetime) -> tuple[datetime | None, str | None]:
         """(due time, name) the 下一个时限 column shows at `now`; (None, None) for a closed case."""
         if not self.is_open:
             return None, None
-        return shown_next_due(self.next_due_at, self.next_due_name, self.answer_due_at, self.answer_due_name, now)
+        return shown_next_due(self.next_due_at, self.next_due_name, self.next_due_automatic, self.after_due_at,
+                              self.after_due_name, now)
 
 
 @dataclass(frozen=True, slots=True)

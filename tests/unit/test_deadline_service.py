@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.cli import CommandError
 from desktop_app.cli import deadlines as deadlines_cli
 from desktop_app.core.clock import CHINA
+from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import DeadlineStatus, Urgency
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import Area, recording
@@ -35,10 +36,11 @@ from desktop_app.services.deadlines import (
     recompute_changed_rules,
 )
 from desktop_app.services.recompute_aside import recompute_changed_rules_aside, runs_aside
-from desktop_app.store.case_queries import case_row
+from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, case_row, case_rows
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, count_overdue, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
+from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
 
 
 def at(text: str) -> datetime:
@@ -106,15 +108,16 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
     assert (rows["reship_answer"].status, rows["reship_answer"].automatic) == ("open", True)
     assert rows["reship_ship"].automatic is False
-    # The case's next timer is the ship clock (never the answer as overdue); its answer is shown
-    # before it while it can still be given.
+    # The case's next timer (and its sort) is the answer; once it ran out the case shows the ship
+    # clock that follows, never the answer as overdue.
     ship = (at("2026-05-10 10:00"), "补寄发货并上传运单号（48小时）（按平台自动同意起算）")
-    assert next_due(db, case_id) == ship
+    assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
     assert row.next_due(at("2026-05-08 09:59")) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
     assert row.next_due(at("2026-05-08 10:00")) == ship
     with db.reading() as s:
         case = s.get(Case, case_id)
-        assert case is not None and (case.open_timers, case.open_due_first) == (1, at("2026-05-10 10:00"))
+        assert case is not None and (case.next_due_automatic, case.after_due_at, case.after_due_name) == (True, *ship)
+        assert (case.open_timers, case.open_due_first) == (1, at("2026-05-10 10:00"))
 
     add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
     rows = stored(db, case_id)
@@ -124,7 +127,7 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     assert next_due(db, case_id) == (at("2026-05-09 09:00"), "补寄发货并上传运单号（48小时）")
     with db.reading() as s:
         case = s.get(Case, case_id)
-        assert case is not None and (case.answer_due_at, case.answer_due_name) == (None, None)
+        assert case is not None and (case.next_due_automatic, case.after_due_at) == (False, None)
 
     add_event(db, case_id, "reship_shipped", at("2026-05-09 10:00"))  # an hour late
     rows = stored(db, case_id)
@@ -140,16 +143,35 @@ def test_a_ledger_of_the_previous_engine_learns_which_answers_the_platform_gives
     with db.transaction() as s:  # as the previous version left it
         s.execute(update(Deadline).where(Deadline.case_id == case_id).values(automatic=False))
         s.execute(update(Case).where(Case.id == case_id).values(
-            next_due_at=at("2026-05-08 10:00"), next_due_name="处理补寄申请（48小时）", answer_due_at=None,
-            answer_due_name=None, open_timers=2, deadline_digest=12345))
+            next_due_at=at("2026-05-08 10:00"), next_due_name="处理补寄申请（48小时）", next_due_automatic=False,
+            after_due_at=None, after_due_name=None, open_timers=2, deadline_digest=12345))
         s.execute(delete(Setting).where(Setting.key == "deadlines.rule_fingerprints"))
     assert recompute_changed_rules(db).value == 1
     assert stored(db, case_id)["reship_answer"].automatic is True
     with db.reading() as s:
         case = s.get(Case, case_id)
         assert case is not None
-        assert (case.next_due_at, case.answer_due_at, case.open_timers) == (
-            at("2026-05-10 10:00"), at("2026-05-08 10:00"), 1)
+        assert (case.next_due_at, case.next_due_automatic, case.after_due_at, case.open_timers) == (
+            at("2026-05-08 10:00"), True, at("2026-05-10 10:00"), 1)
+
+
+def test_a_pending_answer_sorts_the_case_by_the_answer(db: Database) -> None:
+    """Sorted by 下一个时限, a case whose answer is due in 2 h comes before one due in 30 h, although
+    the clock after the platform's automatic agreement would be due in 50 h; once its answer ran out,
+    the reship queue counts it overdue only when that clock did."""
+    moment = china_now()
+    asked = add_case(db, "douyin", "reship", "missing_item", "DY-ASK")
+    add_event(db, asked, "requested", moment - timedelta(hours=46))
+    agreed = add_case(db, "douyin", "reship", "missing_item", "DY-AGREED")
+    add_event(db, agreed, "requested", moment - timedelta(hours=20))
+    add_event(db, agreed, "reship_agreed", moment - timedelta(hours=18))
+    with db.reading() as s:
+        rows = case_rows(s, CaseFilter(open_state=OpenState.OPEN), CaseOrder(CaseSort.NEXT_DUE, False), 0, 10)
+        assert [r.id for r in rows] == [asked, agreed]
+        assert [r.next_due(moment)[1] for r in rows] == ["处理补寄申请（48小时）", "补寄发货并上传运单号（48小时）"]
+        assert count_reship_rows(s, QueueScope.OPEN, overdue_at=moment + timedelta(hours=3)) == 0
+        assert count_reship_rows(s, QueueScope.OPEN, overdue_at=moment + timedelta(hours=31)) == 1
+        assert count_reship_rows(s, QueueScope.OPEN, overdue_at=moment + timedelta(hours=51)) == 2
 
 
 def test_closing_the_case_settles_everything(db: Database) -> None:
@@ -233,7 +255,7 @@ def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database
     save_user_pack("douyin", data)
     assert recompute_all(db).value == 1
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
-    assert next_due(db, case_id)[0] == at("2026-05-09 10:00")  # the ship clock after the automatic agreement
+    assert next_due(db, case_id)[0] == at("2026-05-07 10:00")
     reset_user_pack("douyin")
     recompute_all(db)
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-08 10:00")
@@ -272,7 +294,7 @@ def test_loaded_case_sees_next_due_without_a_version_bump(db: Database) -> None:
         s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
                          milestone="requested", at=at("2026-05-06 10:00")))
         recompute_case(s, case_id)
-        assert (case.next_due_at, case.answer_due_at) == (at("2026-05-10 10:00"), at("2026-05-08 10:00"))
+        assert (case.next_due_at, case.after_due_at) == (at("2026-05-08 10:00"), at("2026-05-10 10:00"))
         assert case.version == version
         assert not s.is_modified(case)
         case.description = "少发一只袜子"  # the user's edit in the same session still saves

@@ -248,10 +248,10 @@ class CaseDetailPane(QWidget):
         due, name = r.next_due(now())
         if due is not None:
             parts.append(row(tr("下一个时限"), f"{labels.text(name or '')} {labels.when(due)}"))
-            if r.next_due_at is not None and due != r.next_due_at:
+            if r.next_due_automatic and due == r.next_due_at and r.after_due_at is not None:
                 # The answer shown is one the platform gives by itself when it runs out: what follows then.
                 parts.append(row(tr("平台超时自动处理后"),
-                                 f"{labels.text(r.next_due_name or '')} {labels.when(r.next_due_at)}"))
+                                 f"{labels.text(r.after_due_name or '')} {labels.when(r.after_due_at)}"))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

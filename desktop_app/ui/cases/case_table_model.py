@@ -87,8 +87,8 @@ def _columns() -> list[Column[CaseRow]]:
                align_right=True),
         Column(CaseSort.RESPONSIBLE, _tr("责任方"), lambda r: labels.responsible(r.responsible),
                lambda r: r.responsible or ""),
-        # Sorted by the next timer the platform does not settle by itself (the stored, indexed order);
-        # shown is its pending answer while that is earlier (CaseRow.next_due).
+        # Sorted by the earliest open timer (the stored, indexed order); once an answer the platform gives
+        # by itself ran out, shown is what follows it (CaseRow.next_due).
         Column(CaseSort.NEXT_DUE, _tr("下一个时限"), _next_due_text,
                lambda r: r.next_due_at.timestamp() if r.next_due_at else float("inf")),
         Column(CaseSort.UPDATED, _tr("更新时间"), lambda r: labels.when(r.updated_at),
@@ -279,7 +279,7 @@ def _next_due_tip(row: CaseRow) -> str | None:
     if due is None:
         return None
     tip = labels.when(due)
-    if due != row.next_due_at and row.next_due_at is not None:
-        then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(row.next_due_name or ""))
-        tip += "\n" + then.replace("%2", labels.when(row.next_due_at))
+    if row.next_due_automatic and due == row.next_due_at and row.after_due_at is not None:
+        then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(row.after_due_name or ""))
+        tip += "\n" + then.replace("%2", labels.when(row.after_due_at))
     return tip
