@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.arguments import list_limit, record_id
@@ -149,10 +150,10 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def case_json(row: CaseRow) -> dict[str, Any]:
-    # What the 下一个时限 column shows now: a pending answer the platform gives by itself, else the
-    # next other open timer (CaseRow.next_due).
-    next_due_at, next_due = row.next_due(now())
+def case_json(row: CaseRow, moment: datetime | None = None) -> dict[str, Any]:
+    # What the 下一个时限 column shows at `moment` (now): after an answer the platform gave by itself,
+    # the timer that follows it (CaseRow.next_due).
+    next_due_at, next_due = row.next_due(moment or now())
     return {
         "id": row.id,
         "platform": row.platform,
@@ -181,7 +182,8 @@ def _list(args: argparse.Namespace) -> int:
     with opened_ledger(args) as db, db.reading() as session:
         rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
     if args.json:
-        print_json([case_json(r) for r in rows])
+        moment = now()  # one moment for the whole list
+        print_json([case_json(r, moment) for r in rows])
         return 0
     for r in rows:
         print("\t".join([

@@ -117,7 +117,7 @@ def shown_next_due(next_at: datetime | None, next_name: str | None, automatic: b
     itself (`automatic`: 抖店's 48 h to answer a reship request) and it ran out: the platform has
     answered, so the case shows the earliest open timer it does not settle (`after_*`: the 48 h to
     ship), never the answer as overdue."""
-    if automatic and next_at is not None and settled_by_platform(automatic, next_at, now):
+    if next_at is not None and settled_by_platform(automatic, next_at, now):
         return after_at, after_name
     return next_at, next_name
 
@@ -397,7 +397,7 @@ class _Engine:
                 timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
                 timer.penalty, window.id if window is not None else None,
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
-                timer.auto_records is not None,
+                timer.automatic,
             ))
 
 

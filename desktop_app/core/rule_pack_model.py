@@ -114,6 +114,12 @@ class TimerRule:
     penalty_amount: PenaltyAmount | None = None
 
     @property
+    def automatic(self) -> bool:
+        """The platform acts by itself when it runs out (`auto_records`): once run out it is settled,
+        not overdue (`core.deadlines.settled_by_platform`)."""
+        return self.auto_records is not None
+
+    @property
     def display_name(self) -> str:
         """The name shown on deadlines: an assumed figure says so."""
         return f"{self.name}{ASSUMED_MARK}" if self.assumed else self.name
@@ -182,7 +188,7 @@ class TimerPlan(NamedTuple):
     on_expiry: str
     penalty: str | None
     penalty_amount: PenaltyAmount | None
-    automatic: bool  # the platform acts by itself when it runs out (`auto_records`)
+    automatic: bool  # TimerRule.automatic
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +268,8 @@ class RulePack:
             found = self._plans[key] = (
                 tuple(TimerPlan(t, t.starts_from, t.rounds is Rounds.FIRST, t.met_by, t.duration.delta,
                                 self._spans.get(t.id), self.window_keys(t), t.display_name, t.on_expiry,
-                                t.penalty, t.penalty_amount, t.auto_records is not None) for t in timers),
-                any(t.auto_records is not None for t in timers),
+                                t.penalty, t.penalty_amount, t.automatic) for t in timers),
+                any(t.automatic for t in timers),
             )
         return found
 

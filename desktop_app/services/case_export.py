@@ -8,6 +8,7 @@ Rows are read page by page in one read transaction, so memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from desktop_app.core.clock import now
@@ -32,10 +33,10 @@ def _label(enum: type[LabelledEnum], value: str | None) -> str | None:
         return value
 
 
-def _line(r: CaseSheetRow) -> CaseLine:
-    # The 下一个时限 the Cases table shows at this moment (after an answer the platform gave, what follows).
-    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, bool(r.next_due_automatic), r.after_due_at,
-                                           r.after_due_name, now())
+def _line(r: CaseSheetRow, moment: datetime) -> CaseLine:
+    # The 下一个时限 the Cases table shows at `moment` (after an answer the platform gave, what follows).
+    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, r.next_due_automatic, r.after_due_at,
+                                           r.after_due_name, moment)
     return CaseLine(
         id=r.id,
         texts_before_money=(_label(Platform, r.platform), r.shop, r.order_no, r.receiver, r.phone,
@@ -49,13 +50,14 @@ def _line(r: CaseSheetRow) -> CaseLine:
 
 
 def iter_case_lines(db: Database, f: CaseFilter, order: CaseOrder) -> Iterator[CaseLine]:
+    moment = now()  # one moment for the whole sheet
     with db.reading() as session:
         offset = 0
         while True:
             page = case_rows(session, f, order, offset, PAGE)
             if not page:
                 return
-            yield from (_line(r) for r in case_sheet_rows(session, [r.id for r in page]))
+            yield from (_line(r, moment) for r in case_sheet_rows(session, [r.id for r in page]))
             offset += len(page)
 
 

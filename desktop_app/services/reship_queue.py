@@ -144,7 +144,7 @@ def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | Non
         if is_ship_timer(timer) and due.ship is None:
             due.ship = (due_at, name, bool(estimated), DeadlineStatus(status))
         elif is_answer_timer(timer) and due.answer is None and status == open_status:
-            due.answer = (due_at, name, action, timer.auto_records is not None)
+            due.answer = (due_at, name, action, timer.automatic)
     return got
 
 

@@ -262,9 +262,11 @@ class CaseTableModel(PagedTableModel[CaseRow]):
                 return _tr("按手机号后四位匹配：%1").replace("%1", mask_phone(row.phone))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == CaseSort.STATUS:  # the one status-colour system (ui/widgets/status_colours.py)
-                return QBrush(DONE if not row.is_open else urgency(row.next_due(now())[0], now()))
+                moment = now()
+                return QBrush(DONE if not row.is_open else urgency(row.next_due(moment)[0], moment))
             if column.key == CaseSort.NEXT_DUE and row.is_open:
-                colour = urgency_colour(row.next_due(now())[0])
+                moment = now()
+                colour = urgency_colour(row.next_due(moment)[0], moment)
                 return QBrush(colour) if colour else None
             if not row.is_open:
                 return QBrush(CLOSED_GREY)
