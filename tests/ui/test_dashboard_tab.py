@@ -23,6 +23,7 @@ from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.models import CarrierClaim, Case
+from desktop_app.ui.dashboard import dashboard_tab
 from desktop_app.ui.dashboard.figure_table import FigureTable
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
@@ -158,3 +159,22 @@ def test_the_dashboard_opens_on_the_last_30_days(window: MainWindow) -> None:
     today = now().date()
     assert tab.quick.currentData() == "30d"
     assert tab.first.date().toPython() == today - timedelta(days=29) and tab.last.date().toPython() == today
+
+
+def test_the_tab_reads_nothing_until_it_is_shown(qtbot: QtBot, window: MainWindow,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built at start-up off screen, the tab kept its figures of the last 30 days, read beside the
+    start-up jobs; its first opening then laid out every table twice (those rows, then the new ones)."""
+    reads: list[Period] = []
+    original = dashboard_tab.build_report
+    monkeypatch.setattr(dashboard_tab, "build_report", lambda db, period, *a, **k: (
+        reads.append(period), original(db, period, *a, **k))[1])
+    tab = window.dashboard_tab  # built now, after the ledger opened
+    tab.set_period(NOVEMBER)
+    tab.old_days.setValue(3)
+    wait_idle(qtbot, window)
+    assert reads == [] and tab.report is None
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
+    wait_idle(qtbot, window)
+    assert reads == [NOVEMBER] and tab.report is not None and tab.report.old_claim_days == 3

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from desktop_app.store.case_queries import CaseFilter
-from desktop_app.ui.dashboard.figure_table import SELECTION_ROLE, WEIGHT_ROLE, FigureModel, FigureRow
+from desktop_app.ui.dashboard.figure_table import SELECTION_ROLE, WEIGHT_ROLE, FigureModel, FigureRow, FigureTable
 
 ROWS = [FigureRow(("破损", "30"), 30, CaseFilter(), "破损"), FigureRow(("丢件", "-15"), -15)]
 
@@ -33,3 +35,21 @@ def test_no_rows_no_bars(qtmodeltester: ModelTester) -> None:
     model.set_rows([FigureRow(("退款", "0.00"))])
     qtmodeltester.check(model)
     assert model.columnCount() == 2 and model.data(model.index(0, 1), WEIGHT_ROLE) == 0.0
+
+
+def test_each_column_fits_its_widest_text_wherever_it_is_and_its_title(qtbot: QtBot) -> None:
+    """Widths are measured once per set of rows, not by the view on every layout pass: the widest text
+    far down a long list (200 claims to chase) and a title wider than its figures both fit."""
+    table = FigureTable("report_claims", ("理赔", "问题（需要跟进的原因说明）"), bar=False)
+    qtbot.addWidget(table)
+    long_problem = "超过 14 天、缺少证据、缺少理赔单号"
+    rows = [FigureRow((f"#{n}", "")) for n in range(199)] + [FigureRow(("#199", long_problem))]
+    table.set_rows(rows)
+    table.show()
+    cells, titles = table.fontMetrics(), table.horizontalHeader().fontMetrics()
+    assert table.columnWidth(1) > cells.horizontalAdvance(long_problem)
+    assert table.columnWidth(0) > titles.horizontalAdvance("理赔")
+    table.set_rows(rows[:3])  # fewer, shorter texts: the column narrows to its title again
+    title = titles.horizontalAdvance("问题（需要跟进的原因说明）")
+    assert title < table.columnWidth(1) < cells.horizontalAdvance(long_problem)
+    assert table.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive

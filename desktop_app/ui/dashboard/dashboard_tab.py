@@ -75,7 +75,7 @@ class DashboardTab(BaseTab):
         self.old_days.setRange(1, 365)
         self.old_days.setValue(OLD_CLAIM_DAYS)
         self.old_days.setSuffix(self.tr(" 天"))
-        self.old_days.valueChanged.connect(lambda _n: self.refresh())
+        self.old_days.valueChanged.connect(lambda _n: self.request_refresh())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addLayout(self._filter_bar())
@@ -177,7 +177,7 @@ class DashboardTab(BaseTab):
         for edit in (self.first, self.last):
             edit.dateChanged.connect(self._dates_edited)
         for combo in (self.platform, self.shop):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+            combo.currentIndexChanged.connect(lambda _i: self.request_refresh())
         self.export_button.clicked.connect(self.choose_export)
         return bar
 
@@ -217,13 +217,13 @@ class DashboardTab(BaseTab):
         self.quick.blockSignals(True)
         self.quick.setCurrentIndex(self.quick.findData(quick))
         self.quick.blockSignals(False)
-        self.refresh()
+        self.request_refresh()
 
     def _dates_edited(self) -> None:
         self.quick.blockSignals(True)
         self.quick.setCurrentIndex(self.quick.findData("custom"))
         self.quick.blockSignals(False)
-        self.refresh()
+        self.request_refresh()
 
     def period(self) -> Period:
         first, last = _day(self.first.date()), _day(self.last.date())
