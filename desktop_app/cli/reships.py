@@ -148,6 +148,8 @@ def _pad(text: str, width: int) -> str:
 
 
 def _due_text(row: ReshipRow, moment: datetime) -> str:
+    if row.ship_settled(moment):
+        return f"平台已{row.ship_expiry or '自动处理'}，不要再发货"
     due = row.due(moment)
     if due is not None:
         prefix = ("平台已自动同意，发货" if row.settled(moment)

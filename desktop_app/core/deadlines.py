@@ -216,7 +216,9 @@ def compute_from_history(
     if has_automatic:
         for plan in plans:
             timer = plan.timer
-            if timer.auto_records is not None and timer.starts_from in history:
+            # `chained`: an automatic action may start from another one (抖店 agrees to the reship by
+            # itself, then refunds in full when it is not shipped in time).
+            if timer.auto_records is not None and timer.starts_from in chained:
                 chained, marks = engine.automatic(timer, chained)
                 automatic.setdefault(timer.auto_records, set()).update(marks)
     # The common round takes a shorter way, giving what `_Engine.rounds` gives: a single round (no
@@ -258,8 +260,14 @@ def compute_from_history(
                 ))
                 continue
         timer = plan.timer
-        # The automatic timer itself is judged by what the shop did, not by what it set off.
-        engine.rounds(timer, history if timer.auto_records is not None else chained, automatic, results)
+        # The automatic timer itself is judged by what the shop did, not by what it or another one set
+        # off; it may start from another one's (the refund clock of a reship 抖店 agreed to by itself).
+        judged = chained
+        if timer.auto_records is not None:
+            judged = history
+            if chained is not history and timer.starts_from in chained:
+                judged = {**history, timer.starts_from: chained[timer.starts_from]}
+        engine.rounds(timer, judged, automatic, results)
     if len(results) > 1:
         results.sort(key=_order)
     return results

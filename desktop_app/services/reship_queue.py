@@ -74,6 +74,10 @@ class ReshipRow:
     # The platform agrees by itself when the answer runs out (抖店): `ship_by` of a request is then the
     # ship clock that follows that automatic agreement.
     answer_automatic: bool = False
+    # The platform acts by itself when the ship clock runs out (抖店 refunds in full a "一直未收到货"
+    # reship not shipped in time), and what it does then (`ship_expiry`: 自动全额退款).
+    ship_automatic: bool = False
+    ship_expiry: str | None = None
 
     @property
     def due_at(self) -> datetime | None:
@@ -87,9 +91,17 @@ class ReshipRow:
         return (self.status is ReshipStatus.REQUESTED and self.answer_by is not None
                 and settled_by_platform(self.answer_automatic, self.answer_by, now))
 
+    def ship_settled(self, now: datetime) -> bool:
+        """Promised (by the shop or by the platform itself), not shipped, and the ship clock ran out on
+        a timer the platform settles by itself: 抖店 refunded in full, there is nothing to ship any more."""
+        promised = self.status is ReshipStatus.AGREED or self.settled(now)
+        return promised and self.ship_by is not None and settled_by_platform(self.ship_automatic, self.ship_by, now)
+
     def due(self, now: datetime) -> datetime | None:
         """The time that matters at `now`: `due_at`, but once the platform agreed by itself the ship
-        clock that follows (never the answer as overdue)."""
+        clock that follows (never the answer as overdue); None once the platform refunded instead."""
+        if self.ship_settled(now):
+            return None
         return self.ship_by if self.settled(now) else self.due_at
 
     @property
@@ -112,7 +124,7 @@ class ReshipRow:
 
 @dataclass
 class _Due:
-    ship: tuple[datetime, str, bool, DeadlineStatus] | None = None
+    ship: tuple[datetime, str, bool, DeadlineStatus, bool, str] | None = None  # ..., automatic, on expiry
     answer: tuple[datetime, str, str, bool] | None = None  # due, name, on expiry, the platform acts itself
 
 
@@ -142,7 +154,7 @@ def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | Non
             continue
         due = got.dues.setdefault(case_id, _Due())
         if is_ship_timer(timer) and due.ship is None:
-            due.ship = (due_at, name, bool(estimated), DeadlineStatus(status))
+            due.ship = (due_at, name, bool(estimated), DeadlineStatus(status), timer.automatic, action)
         elif is_answer_timer(timer) and due.answer is None and status == open_status:
             due.answer = (due_at, name, action, timer.automatic)
     return got
@@ -194,6 +206,7 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
             answer_expiry=due.answer[2] if due.answer else None,
             penalty=penalty_of(rule) if rule else None, late=late, carrier=carrier, tracking_no=tracking,
             shipped_at=shipped_at, note=note, answer_automatic=automatic,
+            ship_automatic=bool(due.ship and due.ship[4]), ship_expiry=due.ship[5] if due.ship else None,
         ))
     rows.sort(key=_queue_order)
     return rows

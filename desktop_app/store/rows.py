@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.core.deadlines import shown_next_due
+from desktop_app.core.deadlines import settled_by_platform, shown_next_due
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,13 @@ class CaseRow:
             return None, None
         return shown_next_due(self.next_due_at, self.next_due_name, self.next_due_automatic, self.after_due_at,
                               self.after_due_name, now)
+
+    def acted_alone(self, now: datetime) -> str | None:
+        """The name of the timer the platform settled by itself when nothing follows it (抖店 refunds a
+        refund-only request not answered in 48 h): the case shows that instead of no deadline at all."""
+        if not self.is_open or self.next_due_at is None or self.after_due_at is not None:
+            return None
+        return self.next_due_name if settled_by_platform(self.next_due_automatic, self.next_due_at, now) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -406,3 +406,17 @@ def test_agreeing_a_reship_from_the_cases_tab_refreshes_the_reship_queue(qtbot: 
     [row] = tab.model.rows()
     assert row.status is ReshipStatus.AGREED and row.ship_by is not None and row.ship_by > datetime.now(CHINA)
     assert tab.count_label.text().startswith("待处理 1 条，其中已逾期 0 条")
+
+
+def test_a_never_received_reship_douyin_refunded_says_do_not_ship(qtbot: QtBot, queue: Queue) -> None:
+    """Seed 004: 抖店 refunds in full a "一直未收到货" reship not shipped 48 h after the agreement: the
+    queue says not to ship it any more, in no alarm colour, and counts it as nothing overdue."""
+    case_id = open_case(queue.db, NewCase(Platform.DOUYIN, "DY3101", CaseKind.RESHIP, CaseReason.NOT_RECEIVED,
+                                          requested=parse_moment("2026-05-06 10:00"))).case_id
+    reships.agree(queue.db, case_id, at=parse_moment("2026-05-06 11:00"))
+    queue.open(qtbot)
+    tab = queue.tab
+    due = tab.proxy.index(0, queue.column("due"))
+    assert due.data() == "平台已自动全额退款，不要再发货"
+    assert due.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "平台已自动全额退款" in due.data(Qt.ItemDataRole.ToolTipRole)

@@ -241,3 +241,27 @@ def test_an_answer_the_platform_gave_by_itself_is_never_shown_overdue(qtbot: QtB
     assert pending[0].endswith("处理补寄申请（48小时）") and "已逾期" not in pending[0]
     assert "平台超时自动处理后：补寄发货并上传运单号" in pending[1]
     runner.shutdown()
+
+
+def test_a_refund_the_platform_made_by_itself_says_so_instead_of_overdue(qtbot: QtBot, db: Database) -> None:
+    """抖店 refunds a refund-only request the shop left unanswered for 48 h (assumed figure): nothing
+    follows, so the column says the platform acted, in no colour, never "已逾期" in red."""
+    moment = now()
+    with db.transaction() as s:
+        s.add(Order(id=1, order_key="douyin:DY1", platform="douyin", order_no="DY1"))
+        s.add(Case(id=1, order_id=1, platform="douyin", kind="refund_only", reason="quality", status="pending",
+                   is_open=True))
+        s.flush()
+        s.add(AuditEvent(case_id=1, subject="case", subject_id=1, kind="created", milestone="requested",
+                         at=moment - timedelta(hours=50)))
+        recompute_case(s, 1)
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_database(db)
+    column = next(c for c in range(model.columnCount()) if model.column_key(c) == CaseSort.NEXT_DUE)
+    index = model.index(0, column)
+    shown = model.data(index, Qt.ItemDataRole.DisplayRole)
+    assert shown == "平台已超时自动处理：处理仅退款申请（48小时）（时长为估计）"
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None
+    runner.shutdown()

@@ -110,6 +110,31 @@ def test_douyin_not_received_reason_has_its_own_consequence(db: Database) -> Non
     assert any("48小时" in text for text in said.agree)
 
 
+def test_a_never_received_reship_not_shipped_in_time_is_refunded_by_douyin_not_overdue(db: Database) -> None:
+    """Seed 004: "若商家同意补寄后超时未发货,系统会自动全额退款" — once the 48 h ran out there is nothing
+    to ship any more (shipping then gives the goods away), and nothing overdue: the queue says so."""
+    case_id = reship_case(db, Platform.DOUYIN, "DY5003", "2026-05-06 10:00", CaseReason.NOT_RECEIVED)
+    reships.agree(db, case_id, at=moment("2026-05-06 11:00"))
+    row = row_of(db, case_id)
+    assert row.ship_automatic and row.ship_expiry == "自动全额退款"
+    assert row.due(at("2026-05-08 10:59")) == at("2026-05-08 11:00") and not row.ship_settled(at("2026-05-08 10:59"))
+    assert row.due(at("2026-05-08 11:00")) is None and row.ship_settled(at("2026-05-08 11:00"))
+    # The platform agreed by itself too (never answered): the refund follows its agreement's clock.
+    asked_id = reship_case(db, Platform.DOUYIN, "DY5004", "2026-05-06 10:00", CaseReason.LOST)
+    asked = row_of(db, asked_id)
+    assert asked.ship_by == at("2026-05-10 10:00") and asked.ship_automatic
+    assert asked.due(at("2026-05-09 10:00")) == at("2026-05-10 10:00")
+    assert asked.due(at("2026-05-10 10:00")) is None and asked.ship_settled(at("2026-05-10 10:00"))
+    # Another reason: late costs 3 yuan and the buyer may ask the platform; still work, and overdue.
+    other_id = reship_case(db, Platform.DOUYIN, "DY5005", "2026-05-06 10:00")
+    reships.agree(db, other_id, at=moment("2026-05-06 11:00"))
+    other = row_of(db, other_id)
+    assert not other.ship_automatic and other.due(at("2026-05-09 00:00")) == at("2026-05-08 11:00")
+    with db.reading() as s:
+        ship = next(d for d in case_deadlines(s, case_id) if d.timer_id == "reship_ship_not_received")
+        assert ship.settled(at("2026-05-08 11:00")) and not ship.settled(at("2026-05-08 10:59"))
+
+
 def test_agreeing_through_the_case_action_also_creates_the_reship(db: Database) -> None:
     """Any caller of the case state machine (case detail pane, `case act`) keeps the queue right."""
     add_order(db, "taobao", "4145384019161461003", [("保温杯", "500ml", 1)])

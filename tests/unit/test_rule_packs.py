@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -280,8 +281,10 @@ def test_user_copy_wins_survives_and_resets(dirs: tuple[Path, Path]) -> None:
     assert pack.timer("reship_answer").duration == Duration(24, H)
     assert pack.user_edited and pack.sources == (path,)
     # An upgrade replaces the shipped files; the user's edit stays in force.
+    text = (shipped / "douyin.toml").read_text(encoding="utf-8")
+    revision = int(re.search(r"^revision = (\d+)$", text, re.M).group(1))  # type: ignore[union-attr]
     (shipped / "douyin.toml").write_text(
-        (shipped / "douyin.toml").read_text(encoding="utf-8").replace("revision = 2", "revision = 3"), encoding="utf-8"
+        text.replace(f"revision = {revision}", f"revision = {revision + 1}"), encoding="utf-8"
     )
     assert load_pack("douyin", shipped_dir=shipped, user_dir=user).timer("reship_answer").duration == Duration(24, H)
     assert shipped_revision_is_newer("douyin", shipped_dir=shipped, user_dir=user)

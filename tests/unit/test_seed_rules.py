@@ -357,6 +357,47 @@ def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
     assert "reship_ship" not in refused
 
 
+@pytest.mark.parametrize(("pack", "kind", "timer", "events", "due"), [
+    # seed 002: "如果5天內商家沒答有做出任何操作,系統會自動把錢退給你的"
+    ("tmall", "refund_only", "seller_answer_request", {"requested": "2026-11-10 12:00"}, "2026-11-15 12:00"),
+    # seed 001: "逾期卖家没有处理,系统会自动退款给用户"
+    ("taobao", "return_refund", "seller_confirm_return",
+     {"requested": "2026-11-01 09:00", "return_agreed": "2026-11-01 10:00", "return_shipped": "2026-11-02 10:00"},
+     "2026-11-12 10:00"),
+    # assumed (no seed): 抖店 refunds a refund-only request not answered in 48 h
+    ("douyin", "refund_only", "refund_answer", {"requested": "2026-11-10 12:00"}, "2026-11-12 12:00"),
+])
+def test_automatic_refunds_are_the_platforms_doing_once_run_out(pack: str, kind: str, timer: str,
+                                                                events: dict[str, str], due: str) -> None:
+    """A timer whose expiry is an automatic refund is settled by the platform when it runs out: open in
+    the engine (it has no clock), never overdue in the lists (`settled_by_platform`)."""
+    assert load_pack(pack).timer(timer).auto_records == "refunded"
+    d = compute(pack, kind, "quality", **events)[timer]
+    assert (d.due_at, d.status, d.automatic) == (at(due), OPEN, True)
+    assert settled_by_platform(d.automatic, d.due_at, at(due)) and not settled_by_platform(
+        d.automatic, d.due_at, at(due) - (at(due) - d.starts_at) / 2)
+    assert compute(pack, kind, "quality", **events, refunded="2026-11-10 13:00")[timer].status is MET
+
+
+def test_seed004_douyin_refunds_a_never_received_reship_it_agreed_to_itself() -> None:
+    """Two automatic actions in a row: 抖店 agrees to the request after 48 h ("系统超时自动同意"), and
+    refunds in full when the reship is not shipped 48 h after that ("系统会自动全额退款")."""
+    found = compute("douyin", "reship", "not_received", requested="2026-11-28 10:00")
+    ship = found["reship_ship_not_received"]
+    assert (ship.starts_at, ship.due_at, ship.automatic) == (at("2026-11-30 10:00"), at("2026-12-02 10:00"), True)
+    assert ship.name.endswith("（按平台自动同意起算）") and ship.status is OPEN
+    shipped = compute("douyin", "reship", "not_received", requested="2026-11-28 10:00",
+                      reship_shipped="2026-12-01 10:00")["reship_ship_not_received"]
+    assert shipped.status is MET
+
+
+def test_tmall_agrees_to_an_exchange_by_itself_and_the_buyers_7_days_follow() -> None:
+    found = compute("tmall", "exchange", "quality", requested="2026-11-20 20:00")
+    answer, ship = found["seller_answer_exchange"], found["buyer_ship_return"]
+    assert answer.automatic and (answer.due_at, ship.starts_at) == (at("2026-11-25 20:00"), at("2026-11-25 20:00"))
+    assert ship.name.endswith("（按平台自动同意起算）")
+
+
 def test_seed001_taobao_72_hour_auto_agreement_starts_the_buyers_7_days() -> None:
     cited("taobao", "001_7891156e224716f9.txt", "系统会自动为双方达成退货协议", timer="seller_answer_return")
     for pack in ("taobao", "tmall"):

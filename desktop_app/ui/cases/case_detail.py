@@ -245,7 +245,11 @@ class CaseDetailPane(QWidget):
             signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
                 else labels.when(d.signed_at)
             parts.append(row(tr("签收时间"), signed))
-        due, name = r.next_due(now())
+        moment = now()
+        due, name = r.next_due(moment)
+        acted = r.acted_alone(moment)
+        if acted:
+            parts.append(row(tr("下一个时限"), tr("平台已超时自动处理：%1").replace("%1", labels.text(acted))))
         if due is not None:
             parts.append(row(tr("下一个时限"), f"{labels.text(name or '')} {labels.when(due)}"))
             if r.next_due_automatic and due == r.next_due_at and r.after_due_at is not None:

@@ -69,8 +69,12 @@ def urgency_colour(due: datetime | None, reference: datetime | None = None) -> Q
 
 
 def _next_due_text(row: CaseRow) -> str:
-    due, name = row.next_due(now())
-    return f"{countdown(due)} {labels.text(name or '')}".strip() if due is not None else ""
+    moment = now()
+    due, name = row.next_due(moment)
+    if due is not None:
+        return f"{countdown(due)} {labels.text(name or '')}".strip()
+    acted = row.acted_alone(moment)
+    return _tr("平台已超时自动处理：%1").replace("%1", labels.text(acted)) if acted else ""
 
 
 def _columns() -> list[Column[CaseRow]]:

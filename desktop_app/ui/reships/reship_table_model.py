@@ -48,7 +48,10 @@ def items_text(row: ReshipRow) -> str:
 
 def due_text(row: ReshipRow, reference: datetime) -> str:
     """'剩 5 小时' while promised; '答复：剩 1 天' while asked; '平台已同意：剩 1 天' (to ship) once the
-    platform agreed by itself; what happened once ended."""
+    platform agreed by itself; '平台已自动全额退款，不要再发货' once the platform refunded instead of the
+    shipment; what happened once ended."""
+    if row.ship_settled(reference):
+        return _tr("平台已%1，不要再发货").replace("%1", labels.text(row.ship_expiry or ""))
     if row.status is ReshipStatus.AGREED and row.ship_by is not None:
         return countdown(row.ship_by, reference)
     if row.settled(reference):
@@ -143,6 +146,9 @@ class ReshipTableModel(ListTableModel[ReshipRow]):
             if row.status is ReshipStatus.REQUESTED and row.answer_by is not None and not row.settled(self._now):
                 return _tr("%1 前答复（%2），否则%3").replace("%1", labels.when(row.answer_by)).replace(
                     "%2", labels.text(row.answer_timer or "")).replace("%3", labels.text(row.answer_expiry or ""))
+            if row.ship_by is not None and row.ship_settled(self._now):
+                return _tr("%1 前未发出（%2），平台已%3").replace("%1", labels.when(row.ship_by)).replace(
+                    "%2", labels.text(row.ship_timer or "")).replace("%3", labels.text(row.ship_expiry or ""))
             if row.ship_by is not None:
                 tip = _tr("%1 前发出（%2）").replace("%1", labels.when(row.ship_by)).replace(
                     "%2", labels.text(row.ship_timer or ""))
