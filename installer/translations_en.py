@@ -615,7 +615,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "处理退款/退换货申请（5天）": "Handle refund/return/exchange request (5 days)",
     "处理仅退款申请（48小时）": "Handle refund-only request (48 h)",
     "处理退货退款/换货申请（48小时）": "Handle return/exchange request (48 h)",
-    "处理售后申请（48小时）": "Handle after-sales request (48 h)",
     "七天无理由退换货期": "7-day no-reason return/exchange period",
     "买家确认收到补寄商品": "Buyer confirms the reshipped item",
     "买家确认换货完成": "Buyer confirms the exchange",

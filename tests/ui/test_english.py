@@ -105,10 +105,11 @@ def test_deadline_names_the_engine_added_to_are_english_too(english: QTranslator
     """A deadline's name is its timer's name plus what the engine added (an assumed figure, a clock
     started by the platform's automatic approval): both parts translate; what no glossary knows (a
     date window's name) stays as it is rather than hiding the name."""
-    assert labels.text("处理售后申请（48小时）（时长为估计）") == "Handle after-sales request (48 h) (duration assumed)"
-    assert labels.text("处理售后申请（48小时）（时长为估计）（按平台自动同意起算）") == (
-        "Handle after-sales request (48 h) (duration assumed) (counted from the platform's automatic approval)")
-    assert labels.text("处理售后申请（48小时）（2022年春节售后时效：15天）") == (
-        "Handle after-sales request (48 h)（2022年春节售后时效：15天）")
+    assert labels.text("处理仅退款申请（48小时）（时长为估计）") == (
+        "Handle refund-only request (48 h) (duration assumed)")
+    assert labels.text("处理仅退款申请（48小时）（时长为估计）（按平台自动同意起算）") == (
+        "Handle refund-only request (48 h) (duration assumed) (counted from the platform's automatic approval)")
+    assert labels.text("处理仅退款申请（48小时）（2022年春节售后时效：15天）") == (
+        "Handle refund-only request (48 h)（2022年春节售后时效：15天）")
     assert labels.text("不认识的计时器（3天）") == "不认识的计时器（3天）"
-    assert labels.text("处理售后申请（48小时）") == "Handle after-sales request (48 h)"
+    assert labels.text("处理仅退款申请（48小时）") == "Handle refund-only request (48 h)"

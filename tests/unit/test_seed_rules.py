@@ -70,8 +70,8 @@ def test_assumed_figures_say_so_in_the_name_and_cite_no_seed_sentence() -> None:
         for timer in pack.timers:
             if timer.assumed:
                 assert timer.display_name.endswith("（时长为估计）")
-    d = compute("pdd", "return_refund", "quality", requested="2026-11-30 10:00")["seller_answer_request"]
-    assert d.name == "处理售后申请（48小时）（时长为估计）"
+    d = compute("pdd", "return_refund", "quality", requested="2026-11-30 10:00")["seller_answer_return"]
+    assert d.name == "处理退货退款/换货申请（48小时）（时长为估计）"
 
 
 # --- seed 001: Taobao -------------------------------------------------------------------------
@@ -306,8 +306,9 @@ def test_seed004_douyin_reship_within_15_days_of_confirming_receipt() -> None:
     ("douyin", "refund_only", "refund_answer", 48, "自动退款"),
     ("douyin", "return_refund", "return_answer", 48, "自动同意退货"),
     ("douyin", "exchange", "return_answer", 48, "自动同意退货"),
-    ("pdd", "refund_only", "seller_answer_request", 48, "自动同意退款或退货"),
-    ("pdd", "return_refund", "seller_answer_request", 48, "自动同意退款或退货"),
+    ("pdd", "refund_only", "seller_answer_request", 48, "自动退款"),
+    ("pdd", "return_refund", "seller_answer_return", 48, "自动同意退货"),
+    ("pdd", "exchange", "seller_answer_return", 48, "自动同意退货"),
     ("taobao", "refund_only", "seller_answer_request", 120, "自动同意退款或退货"),
 ])
 def test_every_platform_has_a_seller_answer_timer(pack: str, kind: str, timer: str, hours: int, action: str) -> None:
@@ -321,7 +322,7 @@ def test_every_platform_has_a_seller_answer_timer(pack: str, kind: str, timer: s
 
 
 def test_2022_window_in_a_pdd_case_is_not_taobaos() -> None:
-    d = compute("pdd", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_request"]
+    d = compute("pdd", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_return"]
     assert d.window is None and (d.due_at - d.starts_at).days == 2
     assert d.status is OPEN
 
@@ -364,8 +365,9 @@ def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
     ("taobao", "return_refund", "seller_confirm_return",
      {"requested": "2026-11-01 09:00", "return_agreed": "2026-11-01 10:00", "return_shipped": "2026-11-02 10:00"},
      "2026-11-12 10:00"),
-    # assumed (no seed): 抖店 refunds a refund-only request not answered in 48 h
+    # assumed (no seed): 抖店 and 拼多多 refund a refund-only request not answered in 48 h
     ("douyin", "refund_only", "refund_answer", {"requested": "2026-11-10 12:00"}, "2026-11-12 12:00"),
+    ("pdd", "refund_only", "seller_answer_request", {"requested": "2026-11-10 12:00"}, "2026-11-12 12:00"),
 ])
 def test_automatic_refunds_are_the_platforms_doing_once_run_out(pack: str, kind: str, timer: str,
                                                                 events: dict[str, str], due: str) -> None:
@@ -389,6 +391,13 @@ def test_seed004_douyin_refunds_a_never_received_reship_it_agreed_to_itself() ->
     shipped = compute("douyin", "reship", "not_received", requested="2026-11-28 10:00",
                       reship_shipped="2026-12-01 10:00")["reship_ship_not_received"]
     assert shipped.status is MET
+
+
+def test_pdd_agrees_to_a_return_by_itself_and_the_buyers_7_days_follow() -> None:
+    found = compute("pdd", "return_refund", "quality", requested="2026-11-20 20:00")
+    answer, ship = found["seller_answer_return"], found["buyer_ship_return"]
+    assert answer.automatic and (answer.due_at, ship.starts_at) == (at("2026-11-22 20:00"), at("2026-11-22 20:00"))
+    assert ship.name.endswith("（按平台自动同意起算）")
 
 
 def test_tmall_agrees_to_an_exchange_by_itself_and_the_buyers_7_days_follow() -> None:
