@@ -363,6 +363,10 @@ class _Engine:
             return
         closed_at, closings = self.closed_at, self.closings
         met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in history.get(name, ()))
+        # What the platform will do by itself (not recorded yet) meets this timer only if it comes in
+        # time: one after this timer's due must not mark it missed before it has even run out (a
+        # 天猫 refund the platform makes on day 5 and the 72 h after which the buyer may escalate).
+        pending = {t for name in timer.met_by for t in automatic.get(name, ())}
         unrecorded = automatic.get(timer.starts_from, ())
         last = len(starts) - 1
         for index, (at, date_only) in enumerate(starts):
@@ -371,7 +375,8 @@ class _Engine:
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
-            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)), None)
+            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)
+                           and (t <= due_at or t not in pending)), None)
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
                 met_at = next((t for t in closings if event_at <= t < next_at), None)

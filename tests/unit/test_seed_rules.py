@@ -381,6 +381,19 @@ def test_automatic_refunds_are_the_platforms_doing_once_run_out(pack: str, kind:
     assert compute(pack, kind, "quality", **events, refunded="2026-11-10 13:00")[timer].status is MET
 
 
+def test_a_platform_action_after_a_timers_due_does_not_settle_that_timer_in_advance() -> None:
+    """天猫 refunds by itself on day 5; the buyer may ask the platform to step in after 72 h (seed 002).
+    The refund to come is no answer in time: the 72 h stay open (overdue once run out), never "missed"
+    days before they run out. An automatic action by the due time does meet it (淘宝's 72 h agreement
+    of a 7-day return is also the answer the 72 h wait for)."""
+    found = compute("tmall", "refund_only", "quality", requested="2026-12-02 10:00")
+    escalate = found["refund_intervention"]
+    assert (escalate.due_at, escalate.status, escalate.met_at) == (at("2026-12-05 10:00"), OPEN, None)
+    seven_day = compute("taobao", "return_refund", "no_reason_7d", requested="2026-12-02 10:00")
+    assert (seven_day["refund_intervention"].status, seven_day["refund_intervention"].met_at) == \
+        (MET, at("2026-12-05 10:00"))
+
+
 def test_seed004_douyin_refunds_a_never_received_reship_it_agreed_to_itself() -> None:
     """Two automatic actions in a row: 抖店 agrees to the request after 48 h ("系统超时自动同意"), and
     refunds in full when the reship is not shipped 48 h after that ("系统会自动全额退款")."""
