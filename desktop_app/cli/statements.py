@@ -111,7 +111,7 @@ def _statement(args: argparse.Namespace) -> int:
     prices = _unit_prices(args.unit_price)
     with opened_ledger(args) as db, db.reading() as session:
         if args.claim:
-            request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)))
+            request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)), unit_prices=prices)
         elif args.case:
             sources = case_sources(session, list(dict.fromkeys(args.case)))
             for source in sources:

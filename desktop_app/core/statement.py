@@ -187,6 +187,37 @@ class ClaimItemFacts(ItemFacts, Protocol):
     def claimed_fen(self) -> int | None: ...
 
 
+_TYPED_PRICE_HINT = "命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）"
+
+# Unit prices (fen) typed for one statement, by goods title ("" for every unpriced item): never stored.
+TypedPrices = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TypedPriceItem:
+    """An order item valued at the unit price the user typed for this statement."""
+
+    title: str
+    spec: str | None
+    quantity: int
+    unit_price_fen: int | None
+    paid_fen: int | None = None
+
+
+def with_typed_prices(items: Sequence[OrderItemFacts], prices: TypedPrices) -> list[OrderItemFacts]:
+    """The items, those without a price or paid amount valued at the typed price for their title (or
+    the one for every item, keyed ""); a stored price is never replaced."""
+    by_title = dict(prices)
+    found: list[OrderItemFacts] = []
+    for item in items:
+        price = by_title.get(item.title, by_title.get("")) if prices else None
+        if price is not None and item.unit_price_fen is None and item.paid_fen is None:
+            found.append(TypedPriceItem(item.title, item.spec, item.quantity, price))
+        else:
+            found.append(item)
+    return found
+
+
 class ClaimFacts(Protocol):
     @property
     def id(self) -> int: ...
@@ -243,7 +274,7 @@ def order_lines(order: OrderFacts, items: Sequence[OrderItemFacts]) -> tuple[tup
     if unpriced:
         raise StatementIncomplete(
             f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}。请先导入这张订单的订单导出，"
-            "或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）"
+            f"或生成时给出单价：{_TYPED_PRICE_HINT}"
         )
     lines = tuple(StatementLine(item.title, item.spec or "", item.quantity, item.unit_price_fen, value or 0)
                   for item, value in zip(items, paid, strict=True))
@@ -256,23 +287,26 @@ def _discounted(lines: Sequence[StatementLine]) -> bool:
                for line in lines)
 
 
-def _claim_lines(claim: ClaimFacts) -> tuple[StatementLine, ...]:
+def _claim_lines(claim: ClaimFacts, unit_prices: TypedPrices) -> tuple[StatementLine, ...]:
     """A claim item is worth what the buyer paid for it (its `claimed_fen`, set when the claim was
-    opened), else quantity × listed price."""
+    opened), else quantity × listed price, else quantity × the price typed for this statement."""
     lines: list[StatementLine] = []
     unpriced: list[str] = []
+    typed = dict(unit_prices)
     for item in claim.items:
+        price = item.unit_price_fen if item.unit_price_fen is not None else typed.get(item.title, typed.get(""))
         if item.claimed_fen is not None:
             total = item.claimed_fen
-        elif item.unit_price_fen is not None:
-            total = item.unit_price_fen * item.quantity
+        elif price is not None:
+            total = price * item.quantity
         else:
             unpriced.append(item.title)
             continue
-        lines.append(StatementLine(item.title, item.spec or "", item.quantity, item.unit_price_fen, total))
+        lines.append(StatementLine(item.title, item.spec or "", item.quantity, price, total))
     if unpriced:
         raise StatementIncomplete(
-            f"理赔 #{claim.id} 的商品没有单价和金额：{'、'.join(unpriced)}；请补全后再写货值说明"
+            f"理赔 #{claim.id} 的商品没有单价和金额：{'、'.join(unpriced)}。请在理赔中补全，"
+            f"或生成时给出单价：{_TYPED_PRICE_HINT}"
         )
     return tuple(lines)
 
@@ -313,19 +347,19 @@ def statement_for_order(order: OrderFacts, items: Sequence[OrderItemFacts], shop
 
 
 def statement_for_claim(claim: ClaimFacts, shop: ShopProfile, *, issued_on: date, incident: str,
-                        seal_image: str | None = None) -> GoodsValueStatement:
+                        seal_image: str | None = None, unit_prices: TypedPrices = ()) -> GoodsValueStatement:
     """The statement for a claim: its items (or the whole order's), its claimed amount.
 
     `incident` is the incident's Chinese name (core.claims.ClaimIncident.label). The claimed
     amount is the claim's own (it may be a cost price, lower than the value); without one, the
-    goods value.
+    goods value. `unit_prices` value goods the ledger has no price for (`with_typed_prices`).
     """
     order = claim.order
     if claim.items:
-        lines = _claim_lines(claim)
+        lines = _claim_lines(claim, unit_prices)
         discounted = _discounted(lines)
     else:
-        lines, discounted = order_lines(order, claim.order_items)
+        lines, discounted = order_lines(order, with_typed_prices(claim.order_items, unit_prices))
     total = sum(line.total_fen for line in lines)
     claimed = claim.claimed_fen if claim.claimed_fen is not None else total
     return GoodsValueStatement(

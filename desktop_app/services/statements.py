@@ -18,10 +18,11 @@ from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.statement import (
     GoodsValueStatement,
-    OrderItemFacts,
     ShopProfile,
+    TypedPrices,
     statement_for_claim,
     statement_for_order,
+    with_typed_prices,
 )
 from desktop_app.core.vocabulary import CaseReason, Platform, family_members
 from desktop_app.services.case_writes import clean_order_no
@@ -48,8 +49,9 @@ class StatementRequest:
     incident: str = ""
     description: str = ""
     # Unit prices (fen) the user gives for this statement to goods the ledger has no price for (an order
-    # known only from an after-sales export): by title, "" for every such item. Never stored.
-    unit_prices: tuple[tuple[str, int], ...] = ()
+    # known only from an after-sales export, and a claim for its goods): by title, "" for every such
+    # item. Never stored.
+    unit_prices: TypedPrices = ()
 
     def __post_init__(self) -> None:
         if not self.claim_ids and not self.order_ids and not self.case_ids:
@@ -114,32 +116,6 @@ def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class TypedPriceItem:
-    """An order item valued at the unit price the user typed for this statement."""
-
-    title: str
-    spec: str | None
-    quantity: int
-    unit_price_fen: int | None
-    paid_fen: int | None = None
-
-
-def with_typed_prices(items: Sequence[OrderItemFacts],
-                      prices: tuple[tuple[str, int], ...]) -> list[OrderItemFacts]:
-    """The items, those without a price or paid amount valued at the typed price for their title (or
-    the one for every item, keyed ""); a stored price is never replaced."""
-    by_title = dict(prices)
-    found: list[OrderItemFacts] = []
-    for item in items:
-        price = by_title.get(item.title, by_title.get("")) if prices else None
-        if price is not None and item.unit_price_fen is None and item.paid_fen is None:
-            found.append(TypedPriceItem(item.title, item.spec, item.quantity, price))
-        else:
-            found.append(item)
-    return found
-
-
 def build_statements(session: Session, request: StatementRequest,
                      issued_on: date | None = None) -> list[GoodsValueStatement]:
     """The statements of `request` in its order: claims first, then orders, then cases (a case with
@@ -160,7 +136,8 @@ def build_statements(session: Session, request: StatementRequest,
         claim = claim_detail(session, claim_id)
         shop, seal_text = signed_by(shop_of_claim(session, claim_id))
         statements.append(statement_for_claim(
-            claim, shop, issued_on=day, incident=incident_label(claim.incident), seal_image=seal_text))
+            claim, shop, issued_on=day, incident=incident_label(claim.incident), seal_image=seal_text,
+            unit_prices=request.unit_prices))
     for order_id in request.order_ids:
         detail = order_detail(session, order_id)
         shop, seal_text = signed_by(shop_of_order(session, order_id))
@@ -170,7 +147,8 @@ def build_statements(session: Session, request: StatementRequest,
             description=request.description, seal_image=seal_text))
     for source in case_sources(session, request.case_ids):
         if source.claim_id is not None:
-            statements.extend(build_statements(session, StatementRequest(claim_ids=(source.claim_id,)), day))
+            by_claim = StatementRequest(claim_ids=(source.claim_id,), unit_prices=request.unit_prices)
+            statements.extend(build_statements(session, by_claim, day))
         elif source.possible and source.order_id is not None:
             case = session.get(Case, source.case_id)
             assert case is not None  # case_sources found it in this transaction

@@ -44,3 +44,25 @@ def test_goods_without_a_price_are_valued_at_the_typed_unit_price(capsys: pytest
     assert out_file.exists()
     # Nothing stored: without the option the statement is refused again.
     assert cli(capsys, "statement", "--case", str(case["id"]), "--out", str(tmp_path / "b.xlsx"), "--db", db)[0] == 2
+
+
+def test_a_claim_for_such_an_order_is_valued_at_the_typed_unit_price_too(capsys: pytest.CaptureFixture[str],
+                                                                         tmp_path: Path, data_home: Path) -> None:
+    """`--unit-price` is honoured with `--claim` as with `--order` and `--case` (it was ignored there)."""
+    db = str(tmp_path / "ledger.sqlite3")
+    [path] = copy_fixture(tmp_path, "pdd_aftersales.csv")
+    assert cli(capsys, "import-cases", str(path), "--db", db)[0] == 0
+    case = json.loads(cli(capsys, "case", "list", "--json", "--db", db)[1])[0]
+    code, out, err = cli(capsys, "claim", "add", "--case", str(case["id"]), "--incident", "lost", "--amount", "30",
+                         "--db", db, "--json")
+    assert code == 0, err
+    claim_id = str(json.loads(out)["id"])
+    out_file = tmp_path / "说明.xlsx"
+    code, _, err = cli(capsys, "statement", "--claim", claim_id, "--out", str(out_file), "--db", db)
+    assert code == 2 and "没有单价和金额" in err and not out_file.exists()
+    code, out, err = cli(capsys, "statement", "--claim", claim_id, "--unit-price", "59.00", "--out", str(out_file),
+                         "--db", db, "--json")
+    assert code == 0, err
+    [statement] = json.loads(out)["statements"]
+    assert float(statement["total"]) > 0 and float(statement["total"]) % 59 == 0
+    assert statement["reference"] == f"理赔编号 {claim_id}"
