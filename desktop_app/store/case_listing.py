@@ -1,0 +1,202 @@
+"""What the Cases table lists, in screen order, a page at a time at any depth (issue 15).
+
+A listing — the cases a filter shows, sorted by one column, ties by order then case — is read as index
+ranges in a row: an empty value (an order not imported yet has no receiver) sorts first ascending and
+last descending, as SQLite does, and a case without a timer sorts last either way by next due; so each
+sort is one range of empty values and one of the rest, each read in the order of an index.
+
+A page deep down is not read with an OFFSET from the top: at a million cases that walked up to a
+million index entries, with a join probe each for the order-side sorts (1–5 s per page). `CasePages`
+notes the sort key of every `ANCHOR_SPACING`-th row it passes (its anchors) and reads a page as a seek
+to the nearest anchor above it plus an offset under the spacing. Rows after an anchor's key are again
+index ranges: same value and later ties first, then later values (a row value `(value, id) > (?, ?)`
+is not used: SQLite seeks on its first column only and steps through every tie of a value shared by
+half a million cases). A jump to a depth not passed yet walks from the last anchor, once.
+
+Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
+and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
+from desktop_app.store.models import Case, Order, Shop
+from desktop_app.store.search import SearchHits, in_searched_orders
+
+# Rows between anchors: a page reads at most this many more index entries than it shows; walking a
+# million rows once costs a thousand short statements.
+ANCHOR_SPACING = 1000
+
+SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
+    CaseSort.PLATFORM: Case.platform,
+    CaseSort.SHOP: Shop.name,
+    CaseSort.ORDER_NO: Order.order_no,
+    CaseSort.RECEIVER: Order.receiver,
+    CaseSort.KIND: Case.kind,
+    CaseSort.REASON: Case.reason,
+    CaseSort.STATUS: Case.status,
+    CaseSort.AMOUNT: Case.amount_fen,
+    CaseSort.RESPONSIBLE: Case.responsible,
+    CaseSort.NEXT_DUE: Case.next_due_at,
+    CaseSort.UPDATED: Case.updated_at,
+    CaseSort.ID: Case.id,
+}
+ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+
+
+def filter_conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
+                      hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms (`hits`: the search's orders, read already). `drive_from_orders`: the
+    open state is tested on an expression, so that no planner walks the cases' `is_open` indexes and
+    sorts what it found (SQLite, without statistics, takes `is_open = 1` for a few rows); the orders'
+    sort index then drives the query and each order's cases are checked in `ix_cases_order_id_is_open`
+    (portable: no index hint)."""
+    conds: list[ColumnElement[bool]] = []
+    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
+                                   else Case.is_open.expression)
+    if f.search.strip():
+        conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
+    if f.platforms:
+        conds.append(Case.platform.in_(sorted(f.platforms)))
+    if f.shop_id is not None:
+        conds.append(Order.shop_id == f.shop_id)
+    if f.kind:
+        conds.append(Case.kind == f.kind)
+    if f.status:
+        conds.append(Case.status == f.status)
+    if f.reason:
+        conds.append(Case.reason == f.reason)
+    if f.open_state == OpenState.OPEN:
+        conds.append(is_open.is_(True))
+    elif f.open_state == OpenState.CLOSED:
+        conds.append(is_open.is_(False))
+    if f.order_id is not None:
+        conds.append(Case.order_id == f.order_id)
+    if f.case_ids is not None:
+        conds.append(Case.id.in_(sorted(f.case_ids)))
+    if f.responsible:
+        conds.append(Case.responsible == f.responsible)
+    requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
+    if f.requested_from is not None:
+        conds.append(requested >= f.requested_from)
+    if f.requested_before is not None:
+        conds.append(requested < f.requested_before)
+    return conds
+
+
+def _listed(f: CaseFilter, order: CaseOrder, dialect: str, hits: SearchHits | None) -> Select[Any]:
+    """The filtered cases, joined to what the sort needs, unordered.
+
+    Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
+    (`ix_cases_order_id_is_open`), so no page sorts every listed case."""
+    stmt = select(Case.id)
+    if order.column in ORDER_SIDE_SORTS or f.shop_id is not None:
+        stmt = stmt.join(Order, Order.id == Case.order_id)
+    if order.column is CaseSort.SHOP:
+        stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
+    # A search's few thousand cases are found through their orders and sorted, not walked in sort order.
+    drive = order.column in ORDER_SIDE_SORTS and not f.search.strip()
+    conds = filter_conditions(f, dialect, drive_from_orders=drive, hits=hits)
+    return stmt.where(and_(*conds)) if conds else stmt
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    position: int  # listed rows before the first row after `key`
+    key: tuple[Any, ...] | None  # the sort key (value, ties ...) of the row before; None: the top
+
+
+_Range = tuple[list[ColumnElement[bool]], list[Any]]  # WHERE terms, sort keys
+
+
+class CasePages:
+    """The case ids a filter lists in `order`, by position; remembers its anchors between reads (see
+    the module's doc). Used by one thread at a time."""
+
+    def __init__(self, f: CaseFilter, order: CaseOrder, hits: SearchHits | None = None,
+                 spacing: int = ANCHOR_SPACING) -> None:
+        self._filter, self._order, self._hits, self._spacing = f, order, hits, spacing
+        self._column: Any = SORT_COLUMNS[order.column]
+        self._ties: list[Any] = ([] if order.column is CaseSort.ID
+                                 else [Order.id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id])
+        # Shops are joined outside (an order without a shop has no name); the other columns say themselves.
+        self._nullable = order.column is CaseSort.SHOP or bool(self._column.expression.nullable)
+        self._empty_last = order.descending or order.column is CaseSort.NEXT_DUE
+        self._base: Select[Any] | None = None
+        self._anchors = [_Anchor(0, None)]
+        self._positions = [0]
+        self._walked_to_end = False
+
+    def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
+        """The ids from `offset`, `limit` of them (None: all)."""
+        self._walk_to(session, offset)
+        anchor = self._anchors[bisect_right(self._positions, offset) - 1]
+        return [r[0] for r in self._read(session, anchor.key, offset - anchor.position, limit, [Case.id])]
+
+    @property
+    def anchors(self) -> int:
+        return len(self._anchors)
+
+    def _walk_to(self, session: Session, offset: int) -> None:
+        """Notes anchors down to `offset`: each the key of the row `spacing` rows after the one before."""
+        keys = [self._column, *self._ties]
+        while not self._walked_to_end and self._anchors[-1].position + self._spacing <= offset:
+            last = self._anchors[-1]
+            found = self._read(session, last.key, self._spacing - 1, 1, keys)
+            if not found:
+                self._walked_to_end = True
+                return
+            self._anchors.append(_Anchor(last.position + self._spacing, tuple(found[0])))
+            self._positions.append(last.position + self._spacing)
+
+    def _read(self, session: Session, key: tuple[Any, ...] | None, skip: int, limit: int | None,
+              columns: list[Any]) -> list[Sequence[Any]]:
+        """`columns` of the rows after `key`, from `skip` on, range by range; a range that ends within
+        the skip is counted (at most `skip` entries) and the rest is skipped in the next."""
+        if self._base is None:
+            self._base = _listed(self._filter, self._order, session.get_bind().dialect.name, self._hits)
+        rows: list[Sequence[Any]] = []
+        for conds, sort_keys in self._ranges(key):
+            stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
+                                                       for k in sort_keys))
+            want = None if limit is None else limit - len(rows)
+            got = session.execute(stmt.with_only_columns(*columns).offset(skip).limit(want)).all()
+            if got:
+                rows.extend(got)
+                skip = 0
+            elif skip:
+                passed = select(func.count()).select_from(stmt.limit(skip).subquery())
+                skip -= int(session.execute(passed).scalar_one())
+            if limit is not None and len(rows) >= limit:
+                break
+        return rows
+
+    def _ranges(self, key: tuple[Any, ...] | None) -> Iterator[_Range]:
+        """The listing after the row whose sort key is `key` (None: all of it), as index ranges in order."""
+        column, ties = self._column, self._ties
+        valued: _Range = ([column.is_not(None)] if self._nullable else [], [column, *ties])
+        empty: _Range = ([column.is_(None)], ties)
+        segments = [valued] if not self._nullable else [valued, empty] if self._empty_last else [empty, valued]
+        if key is None:
+            yield from segments
+            return
+        value, tie_values = key[0], key[1:]
+        same: ColumnElement[bool] = column.is_(None) if value is None else column == value
+        for i in reversed(range(len(ties))):  # same value: later ties, the last tie first
+            yield [same, *(t == v for t, v in zip(ties[:i], tie_values[:i], strict=True)),
+                   self._after(ties[i], tie_values[i])], [column, *ties]
+        if value is not None:
+            yield [self._after(column, value)], [column, *ties]  # later values (never an empty one)
+        if self._nullable and (value is None) != self._empty_last:
+            yield segments[-1]  # the segment after the key's
+
+    def _after(self, key: Any, value: Any) -> ColumnElement[bool]:
+        return key < value if self._order.descending else key > value  # type: ignore[no-any-return]
