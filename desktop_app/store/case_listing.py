@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
@@ -114,7 +114,7 @@ class _Anchor:
     key: tuple[Any, ...] | None  # the sort key (value, ties ...) of the row before; None: the top
 
 
-_Range = tuple[list[ColumnElement[bool]], list[Any]]  # WHERE terms, sort keys
+_Range = tuple[list[ColumnElement[bool]], list[Any], bool]  # WHERE terms, sort keys, likely short
 
 
 class CasePages:
@@ -164,37 +164,49 @@ class CasePages:
         if self._base is None:
             self._base = _listed(self._filter, self._order, session.get_bind().dialect.name, self._hits)
         rows: list[Sequence[Any]] = []
-        for conds, sort_keys in self._ranges(key):
+        for conds, sort_keys, few in self._ranges(key):
             stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
                                                        for k in sort_keys))
+            if skip and few:  # the key's ties: usually fewer than the skip, so counted first (one statement)
+                passed = self._count(session, stmt, skip)
+                if passed < skip:
+                    skip -= passed
+                    continue
             want = None if limit is None else limit - len(rows)
             got = session.execute(stmt.with_only_columns(*columns).offset(skip).limit(want)).all()
-            if got:
+            if skip and not got and not few:  # the range ended within the skip
+                skip -= self._count(session, stmt, skip)
+            else:
                 rows.extend(got)
                 skip = 0
-            elif skip:
-                passed = select(func.count()).select_from(stmt.limit(skip).subquery())
-                skip -= int(session.execute(passed).scalar_one())
             if limit is not None and len(rows) >= limit:
                 break
         return rows
 
+    @staticmethod
+    def _count(session: Session, stmt: Select[Any], upto: int) -> int:
+        return int(session.execute(select(func.count()).select_from(stmt.limit(upto).subquery())).scalar_one())
+
     def _ranges(self, key: tuple[Any, ...] | None) -> Iterator[_Range]:
         """The listing after the row whose sort key is `key` (None: all of it), as index ranges in order."""
         column, ties = self._column, self._ties
-        valued: _Range = ([column.is_not(None)] if self._nullable else [], [column, *ties])
-        empty: _Range = ([column.is_(None)], ties)
+        valued: _Range = ([column.is_not(None)] if self._nullable else [], [column, *ties], False)
+        empty: _Range = ([column.is_(None)], ties, False)
         segments = [valued] if not self._nullable else [valued, empty] if self._empty_last else [empty, valued]
         if key is None:
             yield from segments
             return
         value, tie_values = key[0], key[1:]
         same: ColumnElement[bool] = column.is_(None) if value is None else column == value
-        for i in reversed(range(len(ties))):  # same value: later ties, the last tie first
-            yield [same, *(t == v for t, v in zip(ties[:i], tie_values[:i], strict=True)),
-                   self._after(ties[i], tie_values[i])], [column, *ties]
+        if len(ties) == 2:  # same value, the key's order's later cases and later orders: one index range
+            order_id, case_id = tie_values
+            later_case = Case.id < case_id if self._order.descending else Case.id > case_id
+            yield [same, or_(Order.id != order_id, later_case),
+                   Order.id <= order_id if self._order.descending else Order.id >= order_id], [column, *ties], True
+        elif ties:
+            yield [same, self._after(ties[0], tie_values[0])], [column, *ties], True
         if value is not None:
-            yield [self._after(column, value)], [column, *ties]  # later values (never an empty one)
+            yield [self._after(column, value)], [column, *ties], False  # later values (never an empty one)
         if self._nullable and (value is None) != self._empty_last:
             yield segments[-1]  # the segment after the key's
 
