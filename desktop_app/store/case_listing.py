@@ -13,12 +13,17 @@ index ranges: same value and later ties first, then later values (a row value `(
 is not used: SQLite seeks on its first column only and steps through every tie of a value shared by
 half a million cases). A jump to a depth not passed yet walks from the last anchor, once.
 
+The 店铺 sort has no index in its order (a ledger has a few shops): each of its statements sorts every
+listed case, so a walk would sort once per step; its listing is sorted once instead, on the first page
+read after the first, and kept as an array of ids (8 bytes a case).
+
 Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
 and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -134,12 +139,19 @@ class CasePages:
         self._anchors = [_Anchor(0, None)]
         self._positions = [0]
         self._walked_to_end = False
+        self._sorted: array[int] | None = None  # the 店铺 sort's ids, all of them in order
 
     def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
         """The ids from `offset`, `limit` of them (None: all)."""
+        if self._order.column is CaseSort.SHOP and offset:
+            # No index is in shop name order (a few shops): every statement sorts all the listed cases, so
+            # they are sorted once and every page after the first is a slice of that (8 bytes a case).
+            if self._sorted is None:
+                self._sorted = array("q", self._read(session, None, 0, None, [Case.id], scalars=True))
+            return list(self._sorted[offset:None if limit is None else offset + limit])
         self._walk_to(session, offset)
         anchor = self._anchors[bisect_right(self._positions, offset) - 1]
-        return [r[0] for r in self._read(session, anchor.key, offset - anchor.position, limit, [Case.id])]
+        return self._read(session, anchor.key, offset - anchor.position, limit, [Case.id], scalars=True)
 
     @property
     def anchors(self) -> int:
@@ -158,12 +170,12 @@ class CasePages:
             self._positions.append(last.position + self._spacing)
 
     def _read(self, session: Session, key: tuple[Any, ...] | None, skip: int, limit: int | None,
-              columns: list[Any]) -> list[Sequence[Any]]:
+              columns: list[Any], scalars: bool = False) -> list[Any]:
         """`columns` of the rows after `key`, from `skip` on, range by range; a range that ends within
         the skip is counted (at most `skip` entries) and the rest is skipped in the next."""
         if self._base is None:
             self._base = _listed(self._filter, self._order, session.get_bind().dialect.name, self._hits)
-        rows: list[Sequence[Any]] = []
+        rows: list[Any] = []
         for conds, sort_keys, few in self._ranges(key):
             stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
                                                        for k in sort_keys))
@@ -173,7 +185,8 @@ class CasePages:
                     skip -= passed
                     continue
             want = None if limit is None else limit - len(rows)
-            got = session.execute(stmt.with_only_columns(*columns).offset(skip).limit(want)).all()
+            result = session.execute(stmt.with_only_columns(*columns).offset(skip).limit(want))
+            got: Sequence[Any] = result.scalars().all() if scalars else result.all()
             if skip and not got and not few:  # the range ended within the skip
                 skip -= self._count(session, stmt, skip)
             else:
