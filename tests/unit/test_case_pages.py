@@ -114,9 +114,9 @@ def test_a_search_lists_the_plain_order(ledger: Database, order: CaseOrder) -> N
         assert [pages.ids(s, offset, 4) for offset in (9, 0, 5)] == [expected[9:13], expected[0:4], expected[5:9]]
 
 
-def test_a_deep_page_skips_fewer_rows_than_the_spacing(ledger: Database) -> None:
-    """Once the anchors are noted, no statement of a page read passes more rows than the spacing: a
-    page deep down costs what a page near the top does."""
+def test_a_page_seen_before_or_below_one_skips_fewer_rows_than_the_spacing(ledger: Database) -> None:
+    """Once a depth was walked to, no statement of a page read there, or scrolling on down from it, passes
+    more rows than the spacing: a page deep down costs what a page near the top does."""
     offsets: list[int] = []
 
     def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
@@ -128,10 +128,12 @@ def test_a_deep_page_skips_fewer_rows_than_the_spacing(ledger: Database) -> None
     with ledger.reading() as s:
         expected = plain_order(s, f, order)
         pages = CasePages(f, order, spacing=10)
-        pages.ids(s, len(expected) - 5, 5)  # walks once to the bottom
+        seen = list(range(len(expected) - 5, 0, -37))
+        for offset in seen:  # each jump walks from the anchor above it, once
+            assert pages.ids(s, offset, 5) == expected[offset:offset + 5]
         event.listen(ledger.engine, "before_cursor_execute", note)
         try:
-            for offset in range(len(expected) - 5, 0, -13):
+            for offset in [*seen, *range(seen[1], seen[0], 5)]:
                 assert pages.ids(s, offset, 5) == expected[offset:offset + 5]
         finally:
             event.remove(ledger.engine, "before_cursor_execute", note)
