@@ -141,7 +141,6 @@ class CasePages:
         self._base: Select[Any] | None = None
         self._anchors = [_Anchor(0, None)]
         self._positions = [0]
-        self._walked_to_end = False
         self._sorted: array[int] | None = None  # the 店铺 sort's ids, all of them in order
 
     def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
@@ -166,13 +165,9 @@ class CasePages:
         i = bisect_right(self._positions, offset) - 1
         anchor, keys = self._anchors[i], [self._column, *self._ties]
         while offset - anchor.position >= self._spacing:
-            last = i == len(self._anchors) - 1
-            if last and self._walked_to_end:
-                break
             step = min(offset - anchor.position, self._spacing * WALK_STRIDE) // self._spacing * self._spacing
             found = self._read(session, anchor.key, step - 1, 1, keys)
-            if not found:
-                self._walked_to_end = last
+            if not found:  # `offset` is past the end
                 break
             anchor, i = _Anchor(anchor.position + step, tuple(found[0])), i + 1
             self._anchors.insert(i, anchor)
