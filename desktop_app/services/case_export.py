@@ -18,7 +18,8 @@ from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.io.case_export import CaseLine, write_cases_xlsx
 from desktop_app.store.case_export_queries import CaseSheetRow, case_sheet_rows
-from desktop_app.store.case_queries import CaseFilter, CaseOrder, case_rows
+from desktop_app.store.case_listing import CasePages
+from desktop_app.store.case_queries import CaseFilter, CaseOrder
 from desktop_app.store.database import Database
 
 PAGE = 2000
@@ -51,13 +52,14 @@ def _line(r: CaseSheetRow, moment: datetime) -> CaseLine:
 
 def iter_case_lines(db: Database, f: CaseFilter, order: CaseOrder) -> Iterator[CaseLine]:
     moment = now()  # one moment for the whole sheet
+    listing = CasePages(f, order)  # each page a seek from the one before, not an OFFSET from the top
     with db.reading() as session:
         offset = 0
         while True:
-            page = case_rows(session, f, order, offset, PAGE)
+            page = listing.ids(session, offset, PAGE)
             if not page:
                 return
-            yield from (_line(r, moment) for r in case_sheet_rows(session, [r.id for r in page]))
+            yield from (_line(r, moment) for r in case_sheet_rows(session, page))
             offset += len(page)
 
 

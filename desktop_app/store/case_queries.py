@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from desktop_app.core.errors import NotFound
-from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
+from desktop_app.store.case_listing import CasePages, filter_conditions
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
 from desktop_app.store.rows import (
     CaseDetail,
@@ -28,67 +29,12 @@ from desktop_app.store.rows import (
 )
 from desktop_app.store.search import SearchHits, in_searched_orders
 
-_SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
-    CaseSort.PLATFORM: Case.platform,
-    CaseSort.SHOP: Shop.name,
-    CaseSort.ORDER_NO: Order.order_no,
-    CaseSort.RECEIVER: Order.receiver,
-    CaseSort.KIND: Case.kind,
-    CaseSort.REASON: Case.reason,
-    CaseSort.STATUS: Case.status,
-    CaseSort.AMOUNT: Case.amount_fen,
-    CaseSort.RESPONSIBLE: Case.responsible,
-    CaseSort.NEXT_DUE: Case.next_due_at,
-    CaseSort.UPDATED: Case.updated_at,
-    CaseSort.ID: Case.id,
-}
-
-
-def _conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
-                hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
-    """The filter as WHERE terms (`hits`: the search's orders, read already). `drive_from_orders`: the
-    open state is tested on an expression, so that no planner walks the cases' `is_open` indexes and
-    sorts what it found (SQLite, without statistics, takes `is_open = 1` for a few rows); the orders'
-    sort index then drives the query and each order's cases are checked in `ix_cases_order_id_is_open`
-    (portable: no index hint)."""
-    conds: list[ColumnElement[bool]] = []
-    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
-                                   else Case.is_open.expression)
-    if f.search.strip():
-        conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
-    if f.platforms:
-        conds.append(Case.platform.in_(sorted(f.platforms)))
-    if f.shop_id is not None:
-        conds.append(Order.shop_id == f.shop_id)
-    if f.kind:
-        conds.append(Case.kind == f.kind)
-    if f.status:
-        conds.append(Case.status == f.status)
-    if f.reason:
-        conds.append(Case.reason == f.reason)
-    if f.open_state == OpenState.OPEN:
-        conds.append(is_open.is_(True))
-    elif f.open_state == OpenState.CLOSED:
-        conds.append(is_open.is_(False))
-    if f.order_id is not None:
-        conds.append(Case.order_id == f.order_id)
-    if f.case_ids is not None:
-        conds.append(Case.id.in_(sorted(f.case_ids)))
-    if f.responsible:
-        conds.append(Case.responsible == f.responsible)
-    requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
-    if f.requested_from is not None:
-        conds.append(requested >= f.requested_from)
-    if f.requested_before is not None:
-        conds.append(requested < f.requested_before)
-    return conds
-
 
 def count_cases(session: Session, f: CaseFilter) -> int:
     stmt = select(func.count(Case.id))
     if f.shop_id is not None:  # the only filter that lives on the order
         stmt = stmt.join(Order, Order.id == Case.order_id)
-    conds = _conditions(f, session.get_bind().dialect.name)
+    conds = filter_conditions(f, session.get_bind().dialect.name)
     if conds:
         stmt = stmt.where(and_(*conds))
     return int(session.execute(stmt).scalar_one())
@@ -107,77 +53,20 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
     )
 
 
-_ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
-
-
-def _ids_select(f: CaseFilter, order: CaseOrder, dialect: str,
-                hits: SearchHits | None = None) -> tuple[Select[int], list[Any]]:
-    """The filtered case ids, and the sort keys after the sorted column (ties: by order, then case).
-
-    Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
-    (`ix_cases_order_id_is_open`), so no page sorts every listed case (issue 15)."""
-    stmt = select(Case.id)
-    ties: list[Any] = [Case.id]
-    if order.column in _ORDER_SIDE_SORTS or f.shop_id is not None:
-        stmt = stmt.join(Order, Order.id == Case.order_id)
-    if order.column is CaseSort.SHOP:
-        stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
-    if order.column in _ORDER_SIDE_SORTS:
-        ties = [Order.id, Case.id]
-    # A search's few thousand cases are found through their orders and sorted, not walked in sort order.
-    drive = order.column in _ORDER_SIDE_SORTS and not f.search.strip()
-    conds = _conditions(f, dialect, drive_from_orders=drive, hits=hits)
-    if conds:
-        stmt = stmt.where(and_(*conds))
-    return stmt, ties
-
-
-def _page_ids(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int | None,
-              hits: SearchHits | None = None) -> list[int]:
-    """Case ids in screen order from `offset`, `limit` of them (None: all)."""
-    stmt, ties = _ids_select(f, order, session.get_bind().dialect.name, hits)
-    column = _SORT_COLUMNS[order.column]
-
-    # Empty values (an order not imported yet has no receiver) sort first ascending and last
-    # descending, as SQLite does; PostgreSQL's default is the other way round, so it is told.
-    nulls = session.get_bind().dialect.name == "postgresql"
-
-    def sorted_by(*keys: Any) -> list[Any]:
-        if order.descending:
-            return [k.desc().nulls_last() if nulls else k.desc() for k in keys]
-        return [k.asc().nulls_first() if nulls else k.asc() for k in keys]
-
-    if order.column is not CaseSort.NEXT_DUE:
-        return list(session.execute(stmt.order_by(*sorted_by(column, *ties)).offset(offset).limit(limit)).scalars())
-    # Cases without a timer go last either way: two ranges, each read in index order (an ORDER BY on
-    # `next_due_at IS NULL` sorted every listed case for each page). The undated range starts after
-    # the dated one; its offset needs the dated count only for pages that start inside it.
-    dated = stmt.where(Case.next_due_at.is_not(None))
-    ids = list(session.execute(dated.order_by(*sorted_by(column, *ties)).offset(offset).limit(limit)).scalars())
-    if len(ids) == limit:
-        return ids
-    skip = 0
-    if not ids and offset:
-        dated_count = session.execute(select(func.count()).select_from(dated.subquery())).scalar_one()
-        skip = max(0, offset - int(dated_count))
-    undated = stmt.where(Case.next_due_at.is_(None)).order_by(*sorted_by(*ties))
-    rest = None if limit is None else limit - len(ids)
-    return ids + list(session.execute(undated.offset(skip).limit(rest)).scalars())
-
-
 def case_rows(session: Session, f: CaseFilter, order: CaseOrder, offset: int, limit: int) -> list[CaseRow]:
     """A page of the Cases table; ties broken by order and case id so paging is stable.
 
-    The page's case ids are chosen from indexes alone (`_page_ids`), and only those rows are joined to
-    orders and shops: a search matching thousands of orders then reads 200 order rows, not thousands.
+    The page's case ids are chosen from indexes alone (store/case_listing), and only those rows are joined
+    to orders and shops: a search matching thousands of orders then reads 200 order rows, not thousands.
+    A table that reads many pages of one listing keeps its `CasePages` instead (its anchors).
     """
-    return rows_of_cases(session, _page_ids(session, f, order, offset, limit))
+    return rows_of_cases(session, CasePages(f, order).ids(session, offset, limit))
 
 
 def listed_case_ids(session: Session, f: CaseFilter, order: CaseOrder, hits: SearchHits) -> list[int]:
     """Every case the filter lists when its search matched `hits`, in screen order: a search lists the
     cases of at most SEARCH_LIMIT orders, so the Cases table counts and pages over this list."""
-    return _page_ids(session, f, order, 0, None, hits)
+    return CasePages(f, order, hits).ids(session, 0, None)
 
 
 def rows_of_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from desktop_app.core.clock import now
 from desktop_app.services.deadlines import recompute_case
-from desktop_app.store import case_queries
+from desktop_app.store import case_listing, case_queries
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, OrderFilter
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import AuditEvent, Case, Order
@@ -121,13 +121,13 @@ def test_page_reads_run_off_the_gui_thread(qtbot: QtBot, db_path: Path) -> None:
     runner = BackgroundRunner()
     model = CaseTableModel(runner)
     threads: list[threading.Thread] = []
-    original = case_queries.case_rows
+    original = case_queries.rows_of_cases
 
     def spy(*args: Any, **kwargs: Any) -> list[CaseRow]:
         threads.append(threading.current_thread())
         return original(*args, **kwargs)
 
-    with patch.object(case_queries, "case_rows", spy):
+    with patch.object(case_queries, "rows_of_cases", spy):
         with qtbot.waitSignal(model.loaded, timeout=5000):
             model.set_database(db)
         read_row(qtbot, model, PAGE_SIZE * 2 + 5)
@@ -265,3 +265,59 @@ def test_a_refund_the_platform_made_by_itself_says_so_instead_of_overdue(qtbot: 
     assert shown == "平台已超时自动处理：处理仅退款申请（48小时）（时长为估计）"
     assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None
     runner.shutdown()
+
+
+def test_one_load_pages_through_one_set_of_anchors_and_a_reload_starts_anew(qtbot: QtBot, db_path: Path) -> None:
+    """The pages of one load are read through one store CasePages (the anchors its deep pages leave make
+    the next deep page a seek, issue 15); a reload after rows changed reads through a new one, so the
+    rows shown deep down are the ones the database lists now, not positions from before the change."""
+    n = PAGE_SIZE * 6
+    bulk_seed(db_path, n)
+    db = open_database(db_path)
+    made: list[case_listing.CasePages] = []
+
+    class Noted(case_listing.CasePages):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    runner = BackgroundRunner()
+    model = CaseTableModel(runner)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 400)
+    view.show()
+    receiver = model.column_index(CaseSort.RECEIVER)
+    order = CaseOrder(CaseSort.RECEIVER, True)
+
+    def bottom_rows() -> tuple[list[str], list[str]]:
+        view.scrollToBottom()
+        top = view.rowAt(0)
+        qtbot.waitUntil(lambda: model.is_loaded(top) and model.is_loaded(n - 1), timeout=5000)
+        shown = [model.index(row, receiver).data() for row in range(top, top + 10)]
+        with db.reading() as session:
+            return shown, [r.receiver for r in case_queries.case_rows(session, CaseFilter(), order, top, 10)]
+
+    with patch.object(case_listing, "CasePages", Noted):
+        with qtbot.waitSignal(model.loaded, timeout=5000):
+            model.set_database(db)
+        with qtbot.waitSignal(model.loaded, timeout=5000):
+            view.sortByColumn(receiver, Qt.SortOrder.DescendingOrder)
+        shown, expected = bottom_rows()
+        assert shown == expected
+        assert [pages.anchors for pages in made[-1:]] == [2]  # the top, and the 1,000th row on the way down
+        sorted_by_receiver = made[-1]
+        with db.transaction() as s:  # five cases that sort first: every row below moves down by five
+            s.execute(insert(Order), [{"id": n + i, "order_key": f"pdd:new{i}", "platform": "pdd",
+                                       "order_no": f"new{i}", "receiver": f"龘{i}"} for i in range(1, 6)])
+            s.execute(insert(Case), [{"id": n + i, "order_id": n + i, "platform": "pdd", "kind": "reship",
+                                      "status": "pending", "is_open": True} for i in range(1, 6)])
+        with qtbot.waitSignal(model.loaded, timeout=5000):
+            model.reload()
+        n += 5
+        shown, expected = bottom_rows()
+        assert shown == expected
+        assert made[-1] is not sorted_by_receiver
+    runner.shutdown()
+    db.close()

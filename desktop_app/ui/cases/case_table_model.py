@@ -26,6 +26,7 @@ from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, searc
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from desktop_app.store.case_listing import CasePages
     from desktop_app.store.database import Database
     from desktop_app.store.first_page import FirstPage
 
@@ -105,10 +106,11 @@ class CaseQuery:
     filter: CaseFilter
     order: CaseOrder
 
-    def prepare(self, session: Session) -> CaseQuery | SearchedCases:
-        """A search lists the cases of at most SEARCH_LIMIT orders: they are found once, in screen order."""
+    def prepare(self, session: Session) -> ListedCases | SearchedCases:
+        """A search lists the cases of at most SEARCH_LIMIT orders: they are found once, in screen order.
+        Otherwise the load's pages are read through one `CasePages` (its anchors live as long as the load)."""
         if not self.filter.search.strip():
-            return self
+            return ListedCases(self.filter, self.order)
         from desktop_app.store.search import search_hits  # on the reading thread (see _queries)
 
         hits = search_hits(session, self.filter.search)
@@ -120,6 +122,28 @@ class CaseQuery:
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
         return _queries().case_rows(session, self.filter, self.order, offset, limit)
+
+
+class ListedCases:
+    """The cases one load lists without a search: its pages are read through one store `CasePages`,
+    made by the first page read (on the reading thread, where the store is imported), whose anchors make
+    a page deep down a seek instead of an OFFSET walk (issue 15). The next load makes a new one, so
+    anchors never outlive the data they were read from."""
+
+    def __init__(self, f: CaseFilter, order: CaseOrder) -> None:
+        self.filter, self.order = f, order
+        self._pages: CasePages | None = None
+
+    def prepare(self, session: Session) -> ListedCases:
+        return self
+
+    def count(self, session: Session) -> int:
+        return _queries().count_cases(session, self.filter)
+
+    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        if self._pages is None:
+            self._pages = _listing().CasePages(self.filter, self.order)
+        return _queries().rows_of_cases(session, self._pages.ids(session, offset, limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +183,13 @@ def _queries() -> ModuleType:
     return case_queries
 
 
+def _listing() -> ModuleType:
+    """store.case_listing, as `_queries`."""
+    from desktop_app.store import case_listing
+
+    return case_listing
+
+
 # The roles this model answers; a view asks each cell for more (font, check state, icon) on every paint.
 _ANSWERED_ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, ROW_ROLE, SORT_ROLE, Qt.ItemDataRole.TextAlignmentRole,
@@ -181,7 +212,7 @@ class CaseTableModel(PagedTableModel[CaseRow]):
         self._query = self._query_state
         self._generation += 1
         self._early = self._generation
-        self._listing, self._listed = self._query, self._generation
+        self._listing, self._listed = ListedCases(f, page.order), self._generation
         self._apply(page.total, list(page.rows))
 
     @property

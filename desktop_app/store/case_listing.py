@@ -1,0 +1,232 @@
+"""What the Cases table lists, in screen order, a page at a time at any depth (issue 15).
+
+A listing — the cases a filter shows, sorted by one column, ties by order then case — is read as index
+ranges in a row: an empty value (an order not imported yet has no receiver) sorts first ascending and
+last descending, as SQLite does, and a case without a timer sorts last either way by next due; so each
+sort is one range of empty values and one of the rest, each read in the order of an index.
+
+A page deep down is not read with an OFFSET from the top: at a million cases that walked up to a
+million index entries, with a join probe each for the order-side sorts (1–5 s per page). `CasePages`
+notes sort keys at depths it has walked to (its anchors: the key of the row at a multiple of
+`ANCHOR_SPACING`) and reads a page as a seek to the anchor above it plus an offset under the spacing.
+Rows after an anchor's key are again index ranges: same value and later ties first, then later values
+(a row value `(value, id) > (?, ?)` is not used: SQLite seeks on its first column only and steps
+through every tie of a value shared by half a million cases). A depth not reached before is walked to
+from the nearest anchor above, once, in strides of `WALK_STRIDE` spacings (an anchor each): the first
+visit costs what the OFFSET did from there, a page seen before or near one a few milliseconds.
+
+The 店铺 sort has no index in its order (a ledger has a few shops): each of its statements sorts every
+listed case, so a walk would sort once per step; its listing is sorted once instead, on the first page
+read after the first, and kept as an array of ids (8 bytes a case).
+
+Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
+and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
+from desktop_app.store.models import Case, Order, Shop
+from desktop_app.store.search import SearchHits, in_searched_orders
+
+# Rows between anchors: a page reads at most this many more index entries than it shows.
+ANCHOR_SPACING = 1000
+# A walk to a depth not reached before notes an anchor every this many spacings (one statement each).
+WALK_STRIDE = 16
+
+SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
+    CaseSort.PLATFORM: Case.platform,
+    CaseSort.SHOP: Shop.name,
+    CaseSort.ORDER_NO: Order.order_no,
+    CaseSort.RECEIVER: Order.receiver,
+    CaseSort.KIND: Case.kind,
+    CaseSort.REASON: Case.reason,
+    CaseSort.STATUS: Case.status,
+    CaseSort.AMOUNT: Case.amount_fen,
+    CaseSort.RESPONSIBLE: Case.responsible,
+    CaseSort.NEXT_DUE: Case.next_due_at,
+    CaseSort.UPDATED: Case.updated_at,
+    CaseSort.ID: Case.id,
+}
+ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+
+
+def filter_conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
+                      hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms (`hits`: the search's orders, read already). `drive_from_orders`: the
+    open state is tested on an expression, so that no planner walks the cases' `is_open` indexes and
+    sorts what it found (SQLite, without statistics, takes `is_open = 1` for a few rows); the orders'
+    sort index then drives the query and each order's cases are checked in `ix_cases_order_id_is_open`
+    (portable: no index hint)."""
+    conds: list[ColumnElement[bool]] = []
+    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
+                                   else Case.is_open.expression)
+    if f.search.strip():
+        conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
+    if f.platforms:
+        conds.append(Case.platform.in_(sorted(f.platforms)))
+    if f.shop_id is not None:
+        conds.append(Order.shop_id == f.shop_id)
+    if f.kind:
+        conds.append(Case.kind == f.kind)
+    if f.status:
+        conds.append(Case.status == f.status)
+    if f.reason:
+        conds.append(Case.reason == f.reason)
+    if f.open_state == OpenState.OPEN:
+        conds.append(is_open.is_(True))
+    elif f.open_state == OpenState.CLOSED:
+        conds.append(is_open.is_(False))
+    if f.order_id is not None:
+        conds.append(Case.order_id == f.order_id)
+    if f.case_ids is not None:
+        conds.append(Case.id.in_(sorted(f.case_ids)))
+    if f.responsible:
+        conds.append(Case.responsible == f.responsible)
+    requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
+    if f.requested_from is not None:
+        conds.append(requested >= f.requested_from)
+    if f.requested_before is not None:
+        conds.append(requested < f.requested_before)
+    return conds
+
+
+def _listed(f: CaseFilter, order: CaseOrder, dialect: str, hits: SearchHits | None) -> Select[Any]:
+    """The filtered cases, joined to what the sort needs, unordered.
+
+    Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
+    (`ix_cases_order_id_is_open`), so no page sorts every listed case."""
+    stmt = select(Case.id)
+    if order.column in ORDER_SIDE_SORTS or f.shop_id is not None:
+        stmt = stmt.join(Order, Order.id == Case.order_id)
+    if order.column is CaseSort.SHOP:
+        stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
+    # A search's few thousand cases are found through their orders and sorted, not walked in sort order.
+    drive = order.column in ORDER_SIDE_SORTS and not f.search.strip()
+    conds = filter_conditions(f, dialect, drive_from_orders=drive, hits=hits)
+    return stmt.where(and_(*conds)) if conds else stmt
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    position: int  # listed rows before the first row after `key`
+    key: tuple[Any, ...] | None  # the sort key (value, ties ...) of the row before; None: the top
+
+
+_Range = tuple[list[ColumnElement[bool]], list[Any], bool]  # WHERE terms, sort keys, likely short
+
+
+class CasePages:
+    """The case ids a filter lists in `order`, by position; remembers its anchors between reads (see
+    the module's doc). Used by one thread at a time."""
+
+    def __init__(self, f: CaseFilter, order: CaseOrder, hits: SearchHits | None = None,
+                 spacing: int = ANCHOR_SPACING) -> None:
+        self._filter, self._order, self._hits, self._spacing = f, order, hits, spacing
+        self._column: Any = SORT_COLUMNS[order.column]
+        self._ties: list[Any] = ([] if order.column is CaseSort.ID
+                                 else [Order.id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id])
+        # Shops are joined outside (an order without a shop has no name); the other columns say themselves.
+        self._nullable = order.column is CaseSort.SHOP or bool(self._column.expression.nullable)
+        self._empty_last = order.descending or order.column is CaseSort.NEXT_DUE
+        self._base: Select[Any] | None = None
+        self._anchors = [_Anchor(0, None)]
+        self._positions = [0]
+        self._sorted: array[int] | None = None  # the 店铺 sort's ids, all of them in order
+
+    def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
+        """The ids from `offset`, `limit` of them (None: all)."""
+        if self._order.column is CaseSort.SHOP and offset:
+            # No index is in shop name order (a ledger has a few shops): every statement sorts all the
+            # listed cases, so they are sorted once and every page after the first is a slice of that.
+            if self._sorted is None:
+                self._sorted = array("q", self._read(session, None, 0, None, [Case.id], scalars=True))
+            return list(self._sorted[offset:None if limit is None else offset + limit])
+        anchor = self._anchor_above(session, offset)
+        return self._read(session, anchor.key, offset - anchor.position, limit, [Case.id], scalars=True)
+
+    @property
+    def anchors(self) -> int:
+        return len(self._anchors)
+
+    def _anchor_above(self, session: Session, offset: int) -> _Anchor:
+        """The anchor at or above `offset` less than `spacing` rows away, walked to from the nearest one
+        above if need be (noting one every WALK_STRIDE spacings on the way, so that scrolling back up is a
+        short walk too)."""
+        i = bisect_right(self._positions, offset) - 1
+        anchor, keys = self._anchors[i], [self._column, *self._ties]
+        while offset - anchor.position >= self._spacing:
+            step = min(offset - anchor.position, self._spacing * WALK_STRIDE) // self._spacing * self._spacing
+            found = self._read(session, anchor.key, step - 1, 1, keys)
+            if not found:  # `offset` is past the end
+                break
+            anchor, i = _Anchor(anchor.position + step, tuple(found[0])), i + 1
+            self._anchors.insert(i, anchor)
+            self._positions.insert(i, anchor.position)
+        return anchor
+
+    def _read(self, session: Session, key: tuple[Any, ...] | None, skip: int, limit: int | None,
+              columns: list[Any], scalars: bool = False) -> list[Any]:
+        """`columns` of the rows after `key`, from `skip` on, range by range; a range that ends within
+        the skip is counted (at most `skip` entries) and the rest is skipped in the next."""
+        if self._base is None:
+            self._base = _listed(self._filter, self._order, session.get_bind().dialect.name, self._hits)
+        rows: list[Any] = []
+        for conds, sort_keys, few in self._ranges(key):
+            stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
+                                                       for k in sort_keys))
+            if skip and few:  # the key's ties: usually fewer than the skip, so counted first (one statement)
+                passed = self._count(session, stmt, skip)
+                if passed < skip:
+                    skip -= passed
+                    continue
+            want = None if limit is None else limit - len(rows)
+            result = session.execute(stmt.with_only_columns(*columns).offset(skip).limit(want))
+            got: Sequence[Any] = result.scalars().all() if scalars else result.all()
+            if skip and not got and not few:  # the range ended within the skip
+                skip -= self._count(session, stmt, skip)
+            else:
+                rows.extend(got)
+                skip = 0
+            if limit is not None and len(rows) >= limit:
+                break
+        return rows
+
+    @staticmethod
+    def _count(session: Session, stmt: Select[Any], upto: int) -> int:
+        return int(session.execute(select(func.count()).select_from(stmt.limit(upto).subquery())).scalar_one())
+
+    def _ranges(self, key: tuple[Any, ...] | None) -> Iterator[_Range]:
+        """The listing after the row whose sort key is `key` (None: all of it), as index ranges in order."""
+        column, ties = self._column, self._ties
+        valued: _Range = ([column.is_not(None)] if self._nullable else [], [column, *ties], False)
+        empty: _Range = ([column.is_(None)], ties, False)
+        segments = [valued] if not self._nullable else [valued, empty] if self._empty_last else [empty, valued]
+        if key is None:
+            yield from segments
+            return
+        value, tie_values = key[0], key[1:]
+        same: ColumnElement[bool] = column.is_(None) if value is None else column == value
+        if len(ties) == 2:  # same value, the key's order's later cases and later orders: one index range
+            order_id, case_id = tie_values
+            later_case = Case.id < case_id if self._order.descending else Case.id > case_id
+            yield [same, or_(Order.id != order_id, later_case),
+                   Order.id <= order_id if self._order.descending else Order.id >= order_id], [column, *ties], True
+        elif ties:
+            yield [same, self._after(ties[0], tie_values[0])], [column, *ties], True
+        if value is not None:
+            yield [self._after(column, value)], [column, *ties], False  # later values (never an empty one)
+        if self._nullable and (value is None) != self._empty_last:
+            yield segments[-1]  # the segment after the key's
+
+    def _after(self, key: Any, value: Any) -> ColumnElement[bool]:
+        return key < value if self._order.descending else key > value  # type: ignore[no-any-return]
