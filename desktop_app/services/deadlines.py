@@ -28,21 +28,24 @@ is `store.deadline_lists`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.rule_packs import pack_for_platform
+from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
 from desktop_app.services.deadline_slices import slice_changes
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import (
     CaseSet,
-    case_ranges,
+    case_ids,
     chunks,
     count_open_cases,
+    id_ranges,
     open_platforms,
     recompute_cache,
     write_changes,
@@ -83,10 +86,15 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
     Closed cases are left alone by default: their deadlines were settled when they closed, and a
     later pack edit should not rewrite what happened back then.
     """
+    return _recompute_open(session, context, include_closed, platforms, None)
+
+
+def _recompute_open(session: Session, context: RuleContext | None, include_closed: bool,
+                    platforms: Iterable[str] | None, ledger: Path | None) -> int:
     session.flush()
     ctx = context or RuleContext.load()
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
-    count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx)
+    count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
     return count
 
@@ -98,7 +106,7 @@ def recompute_all(db: Database, context: RuleContext | None = None, include_clos
     after pack edits and at start-up `recompute_changed_rules` does the same work for less.
     """
     with db.transaction() as session:
-        count = recompute_open_cases(session, context, include_closed)
+        count = _recompute_open(session, context, include_closed, None, db.path)
         return Written(count, changes_in(session))
 
 
@@ -119,7 +127,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         count = 0
         if stale.platforms != ():
             session.flush()
-            count = _recompute_in_slices(session, stale, ctx)
+            count = _recompute_in_slices(session, stale, ctx, db.path)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return Written(count, changes_in(session))
@@ -150,11 +158,18 @@ def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
-def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext) -> int:
+def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None) -> int:
     """`_recompute` over runs of consecutive cases: every open case of a large ledger at once held all
-    their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases)."""
+    their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases).
+
+    `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
+    nothing yet; from `PARALLEL_FROM` cases a helper process then computes slices beside this one
+    (`services.deadline_helper`)."""
     with recompute_cache(session):
-        return sum(_recompute(session, cases, bounds, context) for bounds in case_ranges(session, cases, _SLICE))
+        ids = case_ids(session, cases)
+        if ledger is not None and len(ids) >= PARALLEL_FROM:
+            return recompute_beside(session, ledger, cases, id_ranges(ids, PARALLEL_SLICE), context)
+        return sum(_recompute(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))
 
 
 def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | None, context: RuleContext) -> int:

@@ -91,8 +91,17 @@ def chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
 
 def case_ranges(session: Session, cases: CaseSet, size: int) -> list[tuple[int, int]]:
     """(first id, last id) of consecutive runs of `size` matching cases (one read of their ids)."""
-    ids = [row[0] for row in fetch_raw(session, select(_CASES.c.id).where(cases.condition(indexed=True))
+    return id_ranges(case_ids(session, cases), size)
+
+
+def case_ids(session: Session, cases: CaseSet) -> list[int]:
+    """The ids of the matching cases, ascending."""
+    return [row[0] for row in fetch_raw(session, select(_CASES.c.id).where(cases.condition(indexed=True))
                                         .order_by(_CASES.c.id))]
+
+
+def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """(first id, last id) of consecutive runs of `size` of these ascending ids."""
     return [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
 
 
