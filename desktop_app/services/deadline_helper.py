@@ -16,10 +16,12 @@ slices it did not hand over.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from multiprocessing.connection import Connection
+from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from queue import Empty
 
 from sqlalchemy.orm import Session
 
@@ -40,11 +42,12 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
     """Recompute the cases of `selection` in these id ranges with a helper process; returns how many."""
     spawn = multiprocessing.get_context("spawn")
     counter: Synchronized[int] = spawn.Value("i", 0)
-    received, sender = spawn.Pipe(duplex=False)
-    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, sender),
+    # A queue, not a pipe: its sending thread lets the helper go on computing while this process is busy
+    # with a slice of its own (a pipe's send waited for the next read here).
+    answers: Queue[tuple[int, int, DeadlineChanges | None]] = spawn.Queue()
+    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, answers),
                            daemon=True, name="deadline-helper")
     helper.start()
-    sender.close()
     done: set[int] = set()
     count = 0
 
@@ -55,20 +58,27 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
         count += found
         done.add(index)
 
+    def write_sent() -> None:
+        with contextlib.suppress(Empty):
+            while True:
+                write(*answers.get_nowait())
+
     try:
         while (index := _next(counter, len(ranges))) is not None:
             write(index, *slice_changes(session, selection, ranges[index], context))
-            while received.poll():  # the helper's finished slices, written between ours
-                write(*received.recv())
+            write_sent()  # the helper's finished slices, written between ours
         while len(done) < len(ranges):
-            write(*received.recv())
-    except (EOFError, OSError):
-        pass  # the helper ended without handing over all it took: computed below
+            try:
+                write(*answers.get(timeout=0.2))
+            except Empty:
+                if helper.exitcode is not None:  # ended: what it sent is all in the queue by now
+                    write_sent()
+                    break  # the slices it took and did not send are computed below
     finally:
-        received.close()
         if helper.is_alive():
             helper.terminate()
         helper.join()
+        answers.close()
     for index, bounds in enumerate(ranges):
         if index not in done:
             write(index, *slice_changes(session, selection, bounds, context))
@@ -86,15 +96,14 @@ def _next(counter: Synchronized[int], total: int) -> int | None:
 
 
 def _help(ledger: str, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
-          counter: Synchronized[int], sender: Connection) -> None:
+          counter: Synchronized[int], answers: Queue[tuple[int, int, DeadlineChanges | None]]) -> None:
     """In the helper: take slices until none is left, send each one's (index, cases, changes)."""
     db = open_database(Path(ledger), migrate=False, check_seconds=0)
     try:
         with db.reading() as session:
             while (index := _next(counter, len(ranges))) is not None:
-                found, changes = slice_changes(session, selection, ranges[index], context)
-                answer: tuple[int, int, DeadlineChanges | None] = (index, found, changes)
-                sender.send(answer)
+                answers.put((index, *slice_changes(session, selection, ranges[index], context)))
     finally:
-        sender.close()
         db.close()
+        answers.close()
+        answers.join_thread()  # everything sent before this process ends
