@@ -21,6 +21,8 @@ stored deadline and writes nothing. `next_due_*` and the digest are written with
 case's version. Whoever writes a case's platform deadlines, `next_due_*` or timer counts other than
 through this module must set its digest to NULL (unknown: compared in full next time).
 
+A slice's computing and comparing is `services.deadline_slices`; a full recompute of a SQLite file
+from 20,000 cases shares its slices with a helper process on the other core (`services.deadline_helper`).
 The rules in force and their fingerprints are `services.deadline_rules`; listing the stored deadlines
 is `store.deadline_lists`.
 """
