@@ -16,12 +16,12 @@ slices it did not hand over.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-from multiprocessing.queues import Queue
+import threading
+from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from queue import Empty
+from queue import SimpleQueue
 
 from sqlalchemy.orm import Session
 
@@ -42,12 +42,11 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
     """Recompute the cases of `selection` in these id ranges with a helper process; returns how many."""
     spawn = multiprocessing.get_context("spawn")
     counter: Synchronized[int] = spawn.Value("i", 0)
-    # A queue, not a pipe: its sending thread lets the helper go on computing while this process is busy
-    # with a slice of its own (a pipe's send waited for the next read here).
-    answers: Queue[tuple[int, int, DeadlineChanges | None]] = spawn.Queue()
-    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, answers),
+    received, sender = spawn.Pipe(duplex=False)
+    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, sender),
                            daemon=True, name="deadline-helper")
     helper.start()
+    sender.close()  # the helper's end only: its end of the pipe closing (it ended, however) ends the reads here
     done: set[int] = set()
     count = 0
 
@@ -58,27 +57,20 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
         count += found
         done.add(index)
 
-    def write_sent() -> None:
-        with contextlib.suppress(Empty):
-            while True:
-                write(*answers.get_nowait())
-
     try:
         while (index := _next(counter, len(ranges))) is not None:
             write(index, *slice_changes(session, selection, ranges[index], context))
-            write_sent()  # the helper's finished slices, written between ours
+            while received.poll():  # the helper's finished slices, written between ours
+                write(*received.recv())
         while len(done) < len(ranges):
-            try:
-                write(*answers.get(timeout=0.2))
-            except Empty:
-                if helper.exitcode is not None:  # ended: what it sent is all in the queue by now
-                    write_sent()
-                    break  # the slices it took and did not send are computed below
+            write(*received.recv())
+    except (EOFError, OSError):
+        pass  # the helper ended without handing over every slice it took: those are computed below
     finally:
+        received.close()
         if helper.is_alive():
             helper.terminate()
         helper.join()
-        answers.close()
     for index, bounds in enumerate(ranges):
         if index not in done:
             write(index, *slice_changes(session, selection, bounds, context))
@@ -96,14 +88,28 @@ def _next(counter: Synchronized[int], total: int) -> int | None:
 
 
 def _help(ledger: str, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
-          counter: Synchronized[int], answers: Queue[tuple[int, int, DeadlineChanges | None]]) -> None:
-    """In the helper: take slices until none is left, send each one's (index, cases, changes)."""
-    db = open_database(Path(ledger), migrate=False, check_seconds=0)
+          counter: Synchronized[int], sender: Connection) -> None:
+    """In the helper: take slices until none is left, send each one's (index, cases, changes).
+
+    A thread sends them: a send waits until the caller reads, which it does between slices of its own,
+    and meanwhile this process goes on with the next slice."""
+    outbox: SimpleQueue[tuple[int, int, DeadlineChanges | None] | None] = SimpleQueue()
+
+    def send() -> None:
+        while (answer := outbox.get()) is not None:
+            sender.send(answer)
+
+    sending = threading.Thread(target=send, daemon=True)
+    sending.start()
     try:
-        with db.reading() as session:
-            while (index := _next(counter, len(ranges))) is not None:
-                answers.put((index, *slice_changes(session, selection, ranges[index], context)))
+        db = open_database(Path(ledger), migrate=False, check_seconds=0)
+        try:
+            with db.reading() as session:
+                while (index := _next(counter, len(ranges))) is not None:
+                    outbox.put((index, *slice_changes(session, selection, ranges[index], context)))
+        finally:
+            db.close()
     finally:
-        db.close()
-        answers.close()
-        answers.join_thread()  # everything sent before this process ends
+        outbox.put(None)
+        sending.join()
+        sender.close()
