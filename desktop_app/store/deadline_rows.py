@@ -226,9 +226,9 @@ def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int
 
 @dataclass
 class DeadlineChanges:
-    """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
-    digests of cases whose other columns stay as they are."""
+    """What a recompute writes: deadline rows deleted (ids), updated (the `UPDATED` columns that changed,
+    by id) and inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and
+    `deadline_digest` (by id), and the digests of cases whose other columns stay as they are."""
 
     stale: list[int]
     updates: list[dict[str, Any]]
@@ -243,7 +243,13 @@ def write_changes(session: Session, changes: DeadlineChanges) -> None:
     stale = changes.stale
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
-    update_rows(session, Deadline, "id", changes.updates)
+    # Each update names only the columns that changed (most of a pack edit's: the due time); rows naming
+    # the same ones go together.
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in changes.updates:
+        groups.setdefault(tuple(row), []).append(row)
+    for rows in groups.values():
+        update_rows(session, Deadline, "id", rows)
     insert_rows(session, Deadline, changes.inserts)
     if changes.case_updates:
         # next_due_* and the timer counts are derived data: written without bumping the case's
