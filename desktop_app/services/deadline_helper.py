@@ -17,6 +17,7 @@ slices it did not hand over.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
@@ -97,7 +98,10 @@ def _help(ledger: str, selection: CaseSet, ranges: list[tuple[int, int]], contex
 
     def send() -> None:
         while (answer := outbox.get()) is not None:
-            sender.send(answer)
+            try:
+                sender.send(answer)
+            except OSError:  # the caller is gone (its transaction rolled back): nothing left to do
+                os._exit(1)
 
     sending = threading.Thread(target=send, daemon=True)
     sending.start()
