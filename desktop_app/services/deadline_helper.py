@@ -46,7 +46,12 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
     received, sender = spawn.Pipe(duplex=False)
     helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, sender),
                            daemon=True, name="deadline-helper")
-    helper.start()
+    try:
+        helper.start()
+    except Exception:  # no second process to be had (refused, or none left): every slice here
+        received.close()
+        sender.close()
+        return _rest_here(session, selection, ranges, context, set())
     sender.close()  # the helper's end only: its end of the pipe closing (it ended, however) ends the reads here
     done: set[int] = set()
     count = 0
@@ -72,9 +77,19 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
         if helper.is_alive():
             helper.terminate()
         helper.join()
+    return count + _rest_here(session, selection, ranges, context, done)
+
+
+def _rest_here(session: Session, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
+               done: set[int]) -> int:
+    """The slices not `done`, computed and written in this process; the number of their cases."""
+    count = 0
     for index, bounds in enumerate(ranges):
         if index not in done:
-            write(index, *slice_changes(session, selection, bounds, context))
+            found, changes = slice_changes(session, selection, bounds, context)
+            if changes is not None:
+                write_changes(session, changes)
+            count += found
     return count
 
 

@@ -4,6 +4,8 @@ slices a helper took and never handed over."""
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import shutil
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,21 @@ def test_slices_the_helper_computes_alone_are_written_by_the_caller(
     finally:
         db.close()
     assert computed_here == []  # every slice came from the helper
+
+
+def test_the_caller_computes_everything_when_no_helper_may_start(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _shared(monkeypatch)
+
+    def refused(_process: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")  # as multiprocessing says
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    db = _copy(built, tmp_path, "refused.sqlite3")
+    try:
+        assert _passes(db) == serial
+    finally:
+        db.close()
 
 
 def test_the_caller_computes_what_a_failed_helper_took(
