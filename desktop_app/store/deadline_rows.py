@@ -48,7 +48,7 @@ _CACHE_KEY = "deadline_recompute_cache"
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns a deadline update rewrites; case_id and timer_id are the row's identity and never change.
 UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen", "automatic")
-# A stored platform deadline as the recompute compares it (`services.deadlines._differs`).
+# A stored platform deadline as the recompute compares it (`services.deadline_slices.changed_columns`).
 _STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name, _DEADLINES.c.starts_at,
            _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status, _DEADLINES.c.met_at,
            _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen, _DEADLINES.c.automatic)
