@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from desktop_app.core.clock import CHINA
 
@@ -66,6 +67,10 @@ class YearSchedule:
         if strays:
             raise ValueError(f"{self.year}年的安排中有别的年份的日期：{'、'.join(d.isoformat() for d in strays)}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A read-only mapping does not pickle (a recompute's helper process is handed the calendar).
+        return _year_schedule, (self.year, self.holidays, self.workdays, self.source, dict(self.names))
+
 
 @dataclass(frozen=True, slots=True)
 class HolidaySchedule:
@@ -87,6 +92,18 @@ class HolidaySchedule:
     def merged_with(self, newer: HolidaySchedule) -> HolidaySchedule:
         """This schedule with `newer`'s years replacing (or adding) whole years."""
         return HolidaySchedule(MappingProxyType({**self.years, **newer.years}))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _holiday_schedule, (dict(self.years),)
+
+
+def _year_schedule(year: int, holidays: frozenset[date], workdays: frozenset[date], source: str | None,
+                   names: dict[date, str]) -> YearSchedule:
+    return YearSchedule(year, holidays, workdays, source, MappingProxyType(names))
+
+
+def _holiday_schedule(years: dict[int, YearSchedule]) -> HolidaySchedule:
+    return HolidaySchedule(MappingProxyType(years))
 
 
 @dataclass(frozen=True, slots=True)

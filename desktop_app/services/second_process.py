@@ -64,6 +64,11 @@ def stop_second_processes() -> None:
 
 
 def _child(work: Callable[[A], R], argument: A, results: Connection, lifeline: Connection) -> None:
+    # Not daemonic in here, so that the work may start a process of its own (a large recompute's helper,
+    # services/deadline_helper): multiprocessing refuses children to a daemonic process. The window still
+    # treats this one as daemonic (its copy of the flag is its own), and the lifeline below ends it.
+    multiprocessing.current_process().daemon = False
+
     def watch() -> None:
         with contextlib.suppress(EOFError):
             lifeline.recv()  # nothing is ever sent: this returns when the window's process is gone

@@ -48,7 +48,7 @@ _CACHE_KEY = "deadline_recompute_cache"
 TIMER_FACTS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last")
 # Columns a deadline update rewrites; case_id and timer_id are the row's identity and never change.
 UPDATED = ("name", "starts_at", "due_at", "action", "status", "met_at", "estimated", "penalty_fen", "automatic")
-# A stored platform deadline as the recompute compares it (`services.deadlines._differs`).
+# A stored platform deadline as the recompute compares it (`services.deadline_slices.changed_columns`).
 _STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLINES.c.name, _DEADLINES.c.starts_at,
            _DEADLINES.c.due_at, _DEADLINES.c.action, _DEADLINES.c.status, _DEADLINES.c.met_at,
            _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen, _DEADLINES.c.automatic)
@@ -91,8 +91,17 @@ def chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
 
 def case_ranges(session: Session, cases: CaseSet, size: int) -> list[tuple[int, int]]:
     """(first id, last id) of consecutive runs of `size` matching cases (one read of their ids)."""
-    ids = [row[0] for row in fetch_raw(session, select(_CASES.c.id).where(cases.condition(indexed=True))
+    return id_ranges(case_ids(session, cases), size)
+
+
+def case_ids(session: Session, cases: CaseSet) -> list[int]:
+    """The ids of the matching cases, ascending."""
+    return [row[0] for row in fetch_raw(session, select(_CASES.c.id).where(cases.condition(indexed=True))
                                         .order_by(_CASES.c.id))]
+
+
+def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """(first id, last id) of consecutive runs of `size` of these ascending ids."""
     return [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
 
 
@@ -217,9 +226,9 @@ def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int
 
 @dataclass
 class DeadlineChanges:
-    """What a recompute writes: deadline rows deleted (ids), updated (`UPDATED` columns by id) and
-    inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and `deadline_digest` (by id), and the
-    digests of cases whose other columns stay as they are."""
+    """What a recompute writes: deadline rows deleted (ids), updated (the `UPDATED` columns that changed,
+    by id) and inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and
+    `deadline_digest` (by id), and the digests of cases whose other columns stay as they are."""
 
     stale: list[int]
     updates: list[dict[str, Any]]
@@ -234,7 +243,13 @@ def write_changes(session: Session, changes: DeadlineChanges) -> None:
     stale = changes.stale
     for start in range(0, len(stale), _CHUNK):
         session.execute(delete(_DEADLINES).where(_DEADLINES.c.id.in_(stale[start:start + _CHUNK])))
-    update_rows(session, Deadline, "id", changes.updates)
+    # Each update names only the columns that changed (most of a pack edit's: the due time); rows naming
+    # the same ones go together.
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in changes.updates:
+        groups.setdefault(tuple(row), []).append(row)
+    for rows in groups.values():
+        update_rows(session, Deadline, "id", rows)
     insert_rows(session, Deadline, changes.inserts)
     if changes.case_updates:
         # next_due_* and the timer counts are derived data: written without bumping the case's

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,12 @@ def test_the_answer_and_the_exception_come_back() -> None:
     assert run_in_second_process(int, "42") == 42
     with pytest.raises(ValueError, match="invalid literal"):
         run_in_second_process(int, "x")
+
+
+def test_its_work_may_start_a_process_of_its_own() -> None:
+    """A large recompute in the second process starts a helper beside itself (services/deadline_helper);
+    multiprocessing refuses children to a daemonic process."""
+    assert run_in_second_process(partial(run_in_second_process, int), "7") == 7
 
 
 def test_closing_the_window_stops_it() -> None:

@@ -1,0 +1,136 @@
+"""A large recompute on two cores: a helper process computes slices beside the caller.
+
+Recomputing 100,000 cases is pure-Python work (the engine, digests, comparing) plus SQLite's; one process
+uses one core. Here a helper process opens the same ledger file and takes slices from a shared counter,
+as the caller does: each process computes and compares the slices it took (`slice_changes`), and the
+helper hands its differences to the caller, which writes them in its own transaction. Which slice goes
+where is decided as they are taken, so the helper's start (a spawned interpreter importing the app: 0.5–1 s
+of CPU) is covered by the caller's first slices rather than waited for. It pays while the second core is
+free: 100,000 cases after every pack was edited, 20–40 % less wall and about 1 s more CPU in all
+(bench/README, "Session 14").
+
+Why the helper reads what the caller would: it runs only inside a transaction that holds SQLite's write
+lock and has written nothing yet (`recompute_all`, `recompute_changed_rules`), so no one can commit while
+it reads and the committed state it reads is the caller's; the caller writes only slices it computed or
+received, each case's rows by one process. If the helper cannot start, fails or ends early, the caller
+computes the slices it did not hand over.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from queue import SimpleQueue
+
+from sqlalchemy.orm import Session
+
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadline_slices import slice_changes
+from desktop_app.store.database import open_database
+from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, write_changes
+
+# From this many cases a helper pays (its start costs 0.5–1 s of the other core's time).
+PARALLEL_FROM = 20_000
+# Cases per slice when two processes share them: small enough that neither waits long for the other at
+# the end, large enough that the per-slice queries stay a small part.
+PARALLEL_SLICE = 5_000
+
+
+def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges: list[tuple[int, int]],
+                     context: RuleContext) -> int:
+    """Recompute the cases of `selection` in these id ranges with a helper process; returns how many."""
+    spawn = multiprocessing.get_context("spawn")
+    counter: Synchronized[int] = spawn.Value("i", 0)
+    received, sender = spawn.Pipe(duplex=False)
+    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, sender),
+                           daemon=True, name="deadline-helper")
+    try:
+        helper.start()
+    except Exception:  # no second process to be had (refused, or none left): every slice here
+        received.close()
+        sender.close()
+        return _rest_here(session, selection, ranges, context, set())
+    sender.close()  # the helper's end only: its end of the pipe closing (it ended, however) ends the reads here
+    done: set[int] = set()
+    count = 0
+
+    def write(index: int, found: int, changes: DeadlineChanges | None) -> None:
+        nonlocal count
+        if changes is not None:
+            write_changes(session, changes)
+        count += found
+        done.add(index)
+
+    try:
+        while (index := _next(counter, len(ranges))) is not None:
+            write(index, *slice_changes(session, selection, ranges[index], context))
+            while received.poll():  # the helper's finished slices, written between ours
+                write(*received.recv())
+        while len(done) < len(ranges):
+            write(*received.recv())
+    except (EOFError, OSError):
+        pass  # the helper ended without handing over every slice it took: those are computed below
+    finally:
+        received.close()
+        if helper.is_alive():
+            helper.terminate()
+        helper.join()
+    return count + _rest_here(session, selection, ranges, context, done)
+
+
+def _rest_here(session: Session, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
+               done: set[int]) -> int:
+    """The slices not `done`, computed and written in this process; the number of their cases."""
+    count = 0
+    for index, bounds in enumerate(ranges):
+        if index not in done:
+            found, changes = slice_changes(session, selection, bounds, context)
+            if changes is not None:
+                write_changes(session, changes)
+            count += found
+    return count
+
+
+def _next(counter: Synchronized[int], total: int) -> int | None:
+    """The next slice nobody has taken yet, or None."""
+    with counter.get_lock():
+        index = counter.value
+        if index >= total:
+            return None
+        counter.value = index + 1
+        return index
+
+
+def _help(ledger: str, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
+          counter: Synchronized[int], sender: Connection) -> None:
+    """In the helper: take slices until none is left, send each one's (index, cases, changes).
+
+    A thread sends them: a send waits until the caller reads, which it does between slices of its own,
+    and meanwhile this process goes on with the next slice."""
+    outbox: SimpleQueue[tuple[int, int, DeadlineChanges | None] | None] = SimpleQueue()
+
+    def send() -> None:
+        while (answer := outbox.get()) is not None:
+            try:
+                sender.send(answer)
+            except OSError:  # the caller is gone (its transaction rolled back): nothing left to do
+                os._exit(1)
+
+    sending = threading.Thread(target=send, daemon=True)
+    sending.start()
+    try:
+        db = open_database(Path(ledger), migrate=False, check_seconds=0)
+        try:
+            with db.reading() as session:
+                while (index := _next(counter, len(ranges))) is not None:
+                    outbox.put((index, *slice_changes(session, selection, ranges[index], context)))
+        finally:
+            db.close()
+    finally:
+        outbox.put(None)
+        sending.join()
+        sender.close()

@@ -1,0 +1,128 @@
+"""A large recompute shares its slices with a helper process (services/deadline_helper): it writes what
+one process computing every slice writes, whoever computes which slice, and the caller computes the
+slices a helper took and never handed over."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bench.bench_deadlines import build, every_pack_edited
+from desktop_app.services import deadline_helper, deadlines
+from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.services.deadlines import recompute_all
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.deadline_rows import CaseSet, case_ids, id_ranges, recompute_cache
+
+CASES = 240
+
+_DEADLINES = ("SELECT case_id, timer_id, name, starts_at, due_at, action, status, met_at, estimated, penalty_fen, "
+              "automatic FROM deadlines ORDER BY case_id, timer_id")
+_CASES = ("SELECT id, next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, met_timers, "
+          "missed_timers, open_timers, open_due_first, open_due_last, deadline_digest, version FROM cases ORDER BY id")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("helper") / "built.sqlite3"
+    build(path, CASES)
+    return path
+
+
+def _copy(built: Path, tmp_path: Path, name: str) -> Database:
+    shutil.copyfile(built, tmp_path / name)
+    return open_database(tmp_path / name)
+
+
+def _state(db: Database) -> tuple[list[Any], list[Any]]:
+    with db.reading() as session:
+        connection = session.connection()
+        return ([tuple(r) for r in connection.execute(text(_DEADLINES))],
+                [tuple(r) for r in connection.execute(text(_CASES))])
+
+
+def _passes(db: Database) -> list[tuple[int, tuple[list[Any], list[Any]]]]:
+    """A first fill, nothing changed, a timer of every pack edited, and back: the state after each."""
+    shipped = RuleContext.load()
+    edited = RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar)
+    return [(recompute_all(db, context).value, _state(db)) for context in (shipped, shipped, edited, shipped)]
+
+
+@pytest.fixture
+def serial(built: Path, tmp_path: Path) -> list[tuple[int, tuple[list[Any], list[Any]]]]:
+    db = _copy(built, tmp_path, "serial.sqlite3")
+    try:
+        return _passes(db)  # fewer cases than PARALLEL_FROM: one process
+    finally:
+        db.close()
+
+
+def _shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deadlines, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(deadlines, "PARALLEL_SLICE", 17)  # 15 slices
+
+
+def test_slices_shared_with_a_helper_write_what_one_process_writes(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _shared(monkeypatch)
+    db = _copy(built, tmp_path, "shared.sqlite3")
+    try:
+        passes = _passes(db)
+    finally:
+        db.close()
+    assert [count for count, _ in passes] == [CASES] * 4
+    assert passes == serial
+    assert serial[2][1] != serial[1][1]  # the edit changed rows (the helper's changes were written)
+
+
+def test_slices_the_helper_computes_alone_are_written_by_the_caller(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _shared(monkeypatch)
+    monkeypatch.setattr(deadline_helper, "_next", lambda *_a: None)  # this process takes no slice
+    computed_here: list[object] = []
+    here = deadline_helper.slice_changes
+    monkeypatch.setattr(deadline_helper, "slice_changes", lambda *a: computed_here.append(a) or here(*a))
+    db = _copy(built, tmp_path, "helped.sqlite3")
+    try:
+        assert _passes(db) == serial
+    finally:
+        db.close()
+    assert computed_here == []  # every slice came from the helper
+
+
+def test_the_caller_computes_everything_when_no_helper_may_start(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    _shared(monkeypatch)
+
+    def refused(_process: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")  # as multiprocessing says
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    db = _copy(built, tmp_path, "refused.sqlite3")
+    try:
+        assert _passes(db) == serial
+    finally:
+        db.close()
+
+
+def test_the_caller_computes_what_a_failed_helper_took(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deadline_helper, "_next", lambda *_a: None)
+    db = _copy(built, tmp_path, "alone.sqlite3")
+    context = RuleContext.load()
+    try:
+        with db.transaction() as session, recompute_cache(session):
+            ranges = id_ranges(case_ids(session, CaseSet()), 17)
+            # The helper opens a file without the ledger's tables: it fails at its first slice.
+            count = deadline_helper.recompute_beside(session, tmp_path / "elsewhere.sqlite3", CaseSet(), ranges,
+                                                     context)
+        assert count == CASES
+        assert _state(db) == serial[0][1]
+    finally:
+        db.close()
