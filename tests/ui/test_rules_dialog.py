@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_reset_asks_then_removes_the_users_copy(qtbot: QtBot, ledger: Ledger, da
 
 
 def test_a_newer_shipped_revision_is_pointed_out(qtbot: QtBot, ledger: Ledger) -> None:
-    save_user_pack_text("pdd", read_pack_text("pdd").replace("revision = 2", "revision = 0", 1))
+    save_user_pack_text("pdd", re.sub(r"^revision = \d+$", "revision = 0", read_pack_text("pdd"), count=1, flags=re.M))
     dialog = make_dialog(qtbot, ledger)
     dialog.select_pack("pdd")
     assert not dialog.revision_note.isHidden()
