@@ -30,6 +30,7 @@ from desktop_app.store.ledger_files import (
     make_ledger_private,
 )
 from desktop_app.store.locations import LedgerLocation, parse_location
+from desktop_app.store.read_interrupts import ReadInterrupt
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -158,9 +159,14 @@ class Database:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def reading(self, interrupt: ReadInterrupt | None = None) -> Iterator[Session]:
+        """A session for reads; `interrupt` can stop them from another thread (store/read_interrupts)."""
         with self.sessions() as session:
-            yield session
+            if interrupt is None:
+                yield session
+                return
+            with interrupt.running_on(session.connection().connection.dbapi_connection):
+                yield session
 
     def close(self) -> None:
         self.engine.dispose()
