@@ -47,7 +47,7 @@ def test_a_running_read_is_stopped_and_the_connection_reads_on(db: Database) -> 
         try:
             with db.reading(interrupt) as session:
                 outcome.append(endless_statement(db, session, began)())
-        except BaseException as error:  # noqa: BLE001  (handed to the test's thread)
+        except BaseException as error:  # handed to the test's thread
             outcome.append(error)
 
     thread = threading.Thread(target=read)
