@@ -3,12 +3,9 @@ without a case, 时效日历（5） overdue deadlines, 订单（1,204） orders.
 own, kept current by their tabs.) Each title's tooltip says what its number counts.
 
 One read on the worker thread after the ledger opens and after each change, debounced so a burst of
-writes (an import, a batch) is counted once; the titles change only when a number does.
-
-The counts give way to the user (issue 18): at a million cases they are ≈ 1 s of work for the server
-and a core, and a keystroke's search that ran beside them waited 0.3–0.7 s. A read the user waits for
-(a keystroke's search, a page scrolled to) stops the counts under way and puts them off until the
-user has left the window alone for DEBOUNCE_MS; the numbers are late, never wrong.
+writes (an import, a batch) is counted once; the titles change only when a number does. It gives way
+to the user's reads (ui/aside_reads.py): at a million cases it is ≈ 1 s of work for the server and a
+core, which a keystroke's search beside it waited for (issue 18).
 """
 
 from __future__ import annotations
@@ -16,18 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.core.clock import now
 from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
-from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import count_overdue
-from desktop_app.store.read_interrupts import ReadInterrupt
 from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEBOUNCE_MS = 1500  # a burst of writes (an import, a batch) is counted once
 
@@ -40,14 +39,13 @@ class TabCounts:
     orders: int
 
 
-def read_counts(db: Database, transit_days: int, interrupt: ReadInterrupt | None = None) -> TabCounts:
+def read_counts(session: Session, transit_days: int) -> TabCounts:
     moment = now()
-    with db.reading(interrupt) as session:
-        open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
-        returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
-                   + len(unmatched_parcels(session)))
-        overdue = count_overdue(session, moment)
-        orders = count_orders(session, OrderFilter())
+    open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
+    returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
+               + len(unmatched_parcels(session)))
+    overdue = count_overdue(session, moment)
+    orders = count_orders(session, OrderFilter())
     return TabCounts(open_cases, returns, overdue, orders)
 
 
@@ -68,7 +66,6 @@ class TabTitles(QObject):
         self._pages = pages  # "cases" / "returns" / "calendar" / "orders" → the tab's widget
         self._titles = {key: tabs.tabText(tabs.indexOf(page)) for key, page in pages.items()}
         self._transit_days = transit_days
-        self._reading: ReadInterrupt | None = None  # the counts under way
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -79,7 +76,6 @@ class TabTitles(QObject):
         for key, page in pages.items():
             tabs.setTabToolTip(tabs.indexOf(page), tips[key])
         context.runner.changed.connect(self._changed)
-        context.runner.reading.connect(self._give_way)
         context.database_opened.connect(lambda _db: self._timer.start())
         if context.db is not None:  # made after the ledger opened (the tabs after 售后单 come later)
             self._timer.start()
@@ -88,38 +84,12 @@ class TabTitles(QObject):
         if announced.changes.any:
             self._timer.start()
 
-    def _give_way(self) -> None:
-        """The user waits for a read: stop the counts under way and count once they leave off."""
-        if self._reading is not None:
-            self._reading.interrupt()
-            self._timer.start()
-        elif self._timer.isActive():
-            self._timer.start()
-
-    @property
-    def counting(self) -> bool:
-        return self._reading is not None
-
     def read(self) -> None:
-        if self._context.db is None or self._reading is not None:
-            if self._reading is not None:
-                self._timer.start()  # count again after the read under way
+        """Count (after a count under way, if any); a failed count keeps the titles, the next change retries."""
+        if self._context.db is None:
             return
         days = self._transit_days()
-        interrupt = self._reading = ReadInterrupt()
-
-        def failed(error: Exception) -> None:
-            if self._reading is interrupt:
-                self._reading = None
-            # The titles keep their last numbers; the next change retries (an interrupted count was put
-            # off already: `_give_way`).
-
-        def show(counts: TabCounts) -> None:
-            if self._reading is interrupt:
-                self._reading = None
-            self._show(counts)
-
-        self._context.read(lambda db: read_counts(db, days, interrupt), show, failed)
+        self._context.aside.look_up("tab titles", lambda session: read_counts(session, days), self._show)
 
     def _show(self, counts: TabCounts) -> None:
         numbers = {"cases": counts.open_cases, "returns": counts.returns, "calendar": counts.overdue,
