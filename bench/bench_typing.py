@@ -1,7 +1,8 @@
 """Typing a search in the real window at a million cases (issue 18): every keystroke, what the user waits for.
 
     PYTHONPATH=. python bench/bench_typing.py --sqlite /work/benchdata/pg1m/ledger-1000000.sqlite3 \
-        --server postgresql+psycopg://ledger@127.0.0.1:PORT/bench_1000000 [--runs 3] [--code OTHER_CHECKOUT]
+        --server postgresql+psycopg://ledger@127.0.0.1:PORT/bench_1000000 [--runs 3] [--code CHECKOUT] \
+        [--baseline OLD_CHECKOUT] [--json FILE] [--load OLD.json NEW.json]
 
 The window is launched as `python -m desktop_app --db …` launches it (`ui.app.run_gui`, offscreen Qt),
 on a 1,000,000-case ledger; once start-up has settled, realistic terms are typed one key at a time, a key
@@ -19,7 +20,9 @@ seat; a file ledger has no other seat, so the bench announces the change 0.5 s l
 would), its tabs reload and 1.5 s later the tab titles' counts run (≈ 1 s of server work at a million
 cases); the term is typed 0.6, 1.4, 2.2 or 3.0 s after the change so that keys land in the reloads and
 in the counts. A key is marked "in counts" when the counts' read ran during its wait.
-Prints worst / p95 / median per term and backend, and every keystroke over the target.
+Prints worst / p95 / median per term and backend, and every keystroke over the target. With
+`--baseline` the other checkout runs too, alternately (old, new, old, new …), and a table compares them;
+`--load` prints that table again from the `--json` files of earlier runs.
 """
 
 from __future__ import annotations
@@ -286,6 +289,34 @@ def report(label: str, results: list[dict[str, object]]) -> None:
         print(f"  tab-title counts: {len(counts)} reads, {min(counts):.0f}–{max(counts):.0f} ms each")
 
 
+def summary(keys: list[dict[str, object]]) -> str:
+    ms = [float(k["ms"]) for k in keys]  # type: ignore[arg-type]
+    over = sum(1 for v in ms if v > TARGET_MS)
+    return f"{max(ms):.0f} / {p95(ms):.0f} / {statistics.median(ms):.0f} ({over})"
+
+
+def compare(old: dict[str, list[dict[str, object]]], new: dict[str, list[dict[str, object]]]) -> None:
+    print(f"\nold vs new, every keystroke: worst / p95 / median ms (keystrokes over {TARGET_MS:.0f} ms)")
+    print(f"| {'ledger, scenario':<22} | {'term':>8} | {'old':>22} | {'new':>22} |")
+    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 24}|{'-' * 24}|")
+    for label in new:
+        a = [k for r in old.get(label, []) for k in r["keys"]]  # type: ignore[attr-defined]
+        b = [k for r in new[label] for k in r["keys"]]  # type: ignore[attr-defined]
+        for term in [*TERMS, None]:
+            mine_a = [k for k in a if term is None or k["term"] == term]
+            mine_b = [k for k in b if term is None or k["term"] == term]
+            if mine_a and mine_b:
+                print(f"| {label:<22} | {term or 'all':>8} | {summary(mine_a):>22} | {summary(mine_b):>22} |")
+
+
+def merged(files: list[Path]) -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    for file in files:
+        for label, runs in json.loads(file.read_text()).items():
+            out.setdefault(label, []).extend(runs)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", help="a 1,000,000-case ledger file (bench/seed_ledger.py)")
@@ -294,20 +325,34 @@ def main() -> int:
     parser.add_argument("--scenario", choices=("quiet", "change", "both"), default="both")
     parser.add_argument("--cadence", type=float, default=0.15, help="seconds between two keys")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose app is measured")
-    parser.add_argument("--json", type=Path, help="also write every keystroke here")
+    parser.add_argument("--baseline", type=Path, help="an older checkout, run alternately with --code")
+    parser.add_argument("--json", type=Path, help="also write every keystroke here (NAME-old.json for --baseline)")
+    parser.add_argument("--load", nargs=2, type=Path, action="append", metavar=("OLD", "NEW"),
+                        help="compare the --json files of earlier runs (repeatable: runs are pooled)")
     args = parser.parse_args()
+    if args.load:
+        compare(merged([old for old, _new in args.load]), merged([new for _old, new in args.load]))
+        return 0
     targets = [(name, db) for name, db in (("SQLite", args.sqlite), ("PostgreSQL", args.server)) if db]
     scenarios = ["quiet", "change"] if args.scenario == "both" else [args.scenario]
     results: dict[str, list[dict[str, object]]] = {}
-    for _ in range(args.runs):  # alternating: a busy moment slows one run, not one backend
+    baseline: dict[str, list[dict[str, object]]] = {}
+    for _ in range(args.runs):  # alternating: a busy moment slows one run, not one backend or one checkout
         for scenario in scenarios:
             for name, db in targets:
+                if args.baseline is not None:
+                    baseline.setdefault(f"{name}, {scenario}", []).append(
+                        run_child(db, scenario, args.cadence, args.baseline))
                 results.setdefault(f"{name}, {scenario}", []).append(run_child(db, scenario, args.cadence, args.code))
     print(f"code: {args.code}; a key every {args.cadence * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}")
     for label, runs in results.items():
         report(label, runs)
+    if baseline:
+        compare(baseline, results)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        if baseline:
+            args.json.with_name(args.json.stem + "-old.json").write_text(json.dumps(baseline, ensure_ascii=False))
     return 0
 
 

@@ -165,8 +165,19 @@ class Database:
             if interrupt is None:
                 yield session
                 return
-            with interrupt.running_on(session.connection().connection.dbapi_connection):
+            dbapi: Any = session.connection().connection.dbapi_connection
+            if self.is_server:
+                pid = int(dbapi.info.backend_pid)
+                stop: Callable[[], None] = lambda: self._cancel_backend(pid)  # noqa: E731
+            else:
+                stop = dbapi.interrupt  # sqlite3: thread-safe; a no-op when no statement runs
+            with interrupt.running_on(stop):
                 yield session
+
+    def _cancel_backend(self, pid: int) -> None:
+        """Stop the statement the server runs for connection `pid` (one of ours), from another one."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT pg_cancel_backend(%(pid)s)", {"pid": pid})
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,21 +3,25 @@ background count still running is not wanted any more, and it would hold a core 
 the server) that the user's new read needs (issue 18: a keystroke waited 0.4–1 s behind a superseded
 refresh or the tab titles' counts at a million cases).
 
-The running statement is stopped by the driver: SQLite's `interrupt()`, PostgreSQL's cancel request
-(psycopg `cancel_safe()`); the read then raises `ReadInterrupted`. Only the connection of the read that
-holds the interrupt is touched, and only while that read runs: the lock makes the read wait for a cancel
-under way before its connection goes back to the pool. No SQLAlchemy here: the Cases table imports this
-before SQLAlchemy is loaded (store/first_page).
+The running statement is stopped by what the Database hands over (`Database.reading`): SQLite's
+`interrupt()`, PostgreSQL's `pg_cancel_backend` sent over another pooled connection (a cancel request of
+the protocol opens a new connection each time: 8–56 ms of the GUI thread at a million cases under load);
+the read then raises `ReadInterrupted`. The stop runs on a thread of its own, never the GUI thread's. Only
+the connection of the read that holds the interrupt is touched, and only while that read runs: the lock
+makes the read wait for a stop under way before its connection goes back to the pool. No SQLAlchemy here:
+the Cases table imports this before SQLAlchemy is loaded (store/first_page).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
 
 from desktop_app.core.errors import ReadInterrupted
+
+_STOPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-interrupt")
 
 
 class ReadInterrupt:
@@ -26,7 +30,7 @@ class ReadInterrupt:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._connection: Any = None  # the driver's connection while the read runs
+        self._stop: Callable[[], None] | None = None  # stops the read's statement, while it runs
         self.interrupted = False
 
     def interrupt(self) -> None:
@@ -34,17 +38,26 @@ class ReadInterrupt:
             if self.interrupted:
                 return
             self.interrupted = True
-            if self._connection is not None:
-                _stop_statement(self._connection)
+            if self._stop is None:
+                return  # not started (it will not), or ended
+        _STOPPER.submit(self._stop_now)
+
+    def _stop_now(self) -> None:
+        with self._lock:
+            if self._stop is not None:
+                try:
+                    self._stop()
+                except Exception:  # the server is away: the read fails by itself
+                    return
 
     @contextmanager
-    def running_on(self, connection: Any) -> Iterator[None]:
-        """While the read runs on the driver's `connection`; a driver error caused by `interrupt()`
+    def running_on(self, stop: Callable[[], None]) -> Iterator[None]:
+        """While the read runs (`stop` stops its statement); a driver error caused by `interrupt()`
         comes out as ReadInterrupted."""
         with self._lock:
             if self.interrupted:
                 raise ReadInterrupted()
-            self._connection = connection
+            self._stop = stop
         try:
             yield
         except Exception as error:
@@ -53,17 +66,6 @@ class ReadInterrupt:
             raise
         finally:
             with self._lock:
-                self._connection = None
+                self._stop = None
         if self.interrupted:  # stopped between two statements, or a driver that said nothing
             raise ReadInterrupted()
-
-
-def _stop_statement(connection: Any) -> None:
-    cancel = getattr(connection, "cancel_safe", None)  # psycopg: waits until the server has the request
-    if cancel is not None:
-        try:
-            cancel()
-        except Exception:  # the server is away: the read fails by itself
-            return
-    else:
-        connection.interrupt()  # sqlite3: thread-safe; a no-op when no statement runs
