@@ -52,6 +52,11 @@ class AsideReads(QObject):
         """A look-up under way or waiting for its turn."""
         return bool(self._queued or self._running)
 
+    @property
+    def waiting(self) -> bool:
+        """A look-up waits for its turn (the user is reading, or one under the same key runs)."""
+        return bool(self._queued)
+
     def look_up(self, key: str, query: Callable[[Session], Any], on_success: Callable[[Any], None]) -> None:
         """Run `query` now, or once the user leaves off; hand its result to `on_success` (GUI thread)."""
         self._queue(key, (query, on_success))
