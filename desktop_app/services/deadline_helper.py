@@ -29,7 +29,7 @@ from queue import SimpleQueue
 from sqlalchemy.orm import Session
 
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadline_slices import slice_changes
+from desktop_app.services.deadline_slices import recompute_slice, slice_changes
 from desktop_app.store.database import open_database
 from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, write_changes
 
@@ -85,14 +85,8 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
 def _rest_here(session: Session, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
                done: set[int]) -> int:
     """The slices not `done`, computed and written in this process; the number of their cases."""
-    count = 0
-    for index, bounds in enumerate(ranges):
-        if index not in done:
-            found, changes = slice_changes(session, selection, bounds, context)
-            if changes is not None:
-                write_changes(session, changes)
-            count += found
-    return count
+    return sum(recompute_slice(session, selection, bounds, context)
+               for index, bounds in enumerate(ranges) if index not in done)
 
 
 def _next(counter: Synchronized[int], total: int) -> int | None:

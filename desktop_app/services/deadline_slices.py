@@ -14,10 +14,19 @@ from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.store.case_facts import timer_facts
-from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, read_for_recompute, read_stored
+from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, read_for_recompute, read_stored, write_changes
 from desktop_app.store.raw_reads import stored_time
 
 _OPEN = DeadlineStatus.OPEN
+
+
+def recompute_slice(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,
+                    context: RuleContext) -> int:
+    """`slice_changes` written in this session; how many cases the slice has."""
+    count, changes = slice_changes(session, selection, bounds, context)
+    if changes is not None:
+        write_changes(session, changes)
+    return count
 
 
 def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,

@@ -39,7 +39,7 @@ from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
 from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
-from desktop_app.services.deadline_slices import slice_changes
+from desktop_app.services.deadline_slices import recompute_slice
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import (
@@ -50,7 +50,6 @@ from desktop_app.store.deadline_rows import (
     id_ranges,
     open_platforms,
     recompute_cache,
-    write_changes,
 )
 
 # --- recomputing ----------------------------------------------------------------------------
@@ -59,7 +58,7 @@ from desktop_app.store.deadline_rows import (
 def recompute_case(session: Session, case_id: int, context: RuleContext | None = None) -> None:
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
-    if _recompute(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load()) == 0:
+    if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load()) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
 
 
@@ -67,7 +66,7 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(_recompute(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
+    return sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
 
 
 def recompute_id_range(session: Session, first: int, last: int, context: RuleContext | None = None) -> int:
@@ -76,7 +75,7 @@ def recompute_id_range(session: Session, first: int, last: int, context: RuleCon
     session.flush()
     ctx = context or RuleContext.load()
     everything = CaseSet(include_closed=True)
-    return sum(_recompute(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
+    return sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
                for start in range(first, last + 1, _SLICE))
 
 
@@ -161,7 +160,7 @@ _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs 
 
 
 def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None) -> int:
-    """`_recompute` over runs of consecutive cases: every open case of a large ledger at once held all
+    """`recompute_slice` over runs of consecutive cases: every open case of a large ledger at once held all
     their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases).
 
     `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
@@ -171,11 +170,4 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext,
         ids = case_ids(session, cases)
         if ledger is not None and len(ids) >= PARALLEL_FROM:
             return recompute_beside(session, ledger, cases, id_ranges(ids, PARALLEL_SLICE), context)
-        return sum(_recompute(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))
-
-
-def _recompute(session: Session, selection: CaseSet, bounds: tuple[int, int] | None, context: RuleContext) -> int:
-    count, changes = slice_changes(session, selection, bounds, context)
-    if changes is not None:
-        write_changes(session, changes)
-    return count
+        return sum(recompute_slice(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))

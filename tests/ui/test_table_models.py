@@ -29,6 +29,15 @@ from desktop_app.ui.widgets.paged_model import LOADING, MAX_PAGES, PAGE_SIZE, RO
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
 
+def shown_table(qtbot: QtBot, model: CaseTableModel) -> QTableView:
+    """A view of `model` on screen (its visible rows are what pages are read for)."""
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 400)
+    view.show()
+    return view
+
 def bulk_seed(path: Path, n: int) -> None:
     db = open_database(path)
     with db.transaction() as s:
@@ -188,11 +197,7 @@ def test_sorting_then_scrolling_shows_the_right_rows(qtbot: QtBot, db_path: Path
     db = open_database(db_path)
     runner = BackgroundRunner()
     model = CaseTableModel(runner)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(600, 400)
-    view.show()
+    view = shown_table(qtbot, model)
     with qtbot.waitSignal(model.loaded, timeout=5000):
         model.set_database(db)
     with qtbot.waitSignal(model.loaded, timeout=5000):
@@ -283,11 +288,7 @@ def test_one_load_pages_through_one_set_of_anchors_and_a_reload_starts_anew(qtbo
 
     runner = BackgroundRunner()
     model = CaseTableModel(runner)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(600, 400)
-    view.show()
+    view = shown_table(qtbot, model)
     receiver = model.column_index(CaseSort.RECEIVER)
     order = CaseOrder(CaseSort.RECEIVER, True)
 
