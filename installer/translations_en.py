@@ -612,7 +612,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "处理售后申请（72小时后买家可申请介入）":
         "Handle after-sales request (after 72 h the buyer may ask the platform to step in)",
     "处理七天无理由退换货申请": "Handle 7-day no-reason return/exchange request",
-    "处理退款/退换货申请（5天）": "Handle refund/return/exchange request (5 days)",
+    "处理仅退款申请（5天）": "Handle refund-only request (5 days)",
+    "处理退货退款/换货申请（5天）": "Handle return/exchange request (5 days)",
     "处理仅退款申请（48小时）": "Handle refund-only request (48 h)",
     "处理退货退款/换货申请（48小时）": "Handle return/exchange request (48 h)",
     "七天无理由退换货期": "7-day no-reason return/exchange period",

@@ -22,6 +22,7 @@ from desktop_app.services.cases import (
     undo_offer,
 )
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Case
 from desktop_app.store.rows import EventRow
 from tests.unit.test_lifecycle_service import at, new_case, open_timers, status_of
@@ -61,7 +62,11 @@ def test_an_agreement_is_taken_back_with_its_deadlines(db: Database) -> None:
     title, status = undone(undo_last_step(db, case_id, author="店主"))
     assert (title, status) == ("同意退货", S.PENDING)
     assert status_of(db, case_id)[:2] == ("pending", True)
-    assert "buyer_ship_return" not in open_timers(db, case_id)
+    # The buyer's 7 days no longer run from the shop's agreement; only from the agreement the platform
+    # gives by itself once the (assumed) 5 days to answer the 20 November request ran out.
+    with db.reading() as s:
+        ship = [d for d in case_deadlines(s, case_id) if d.timer_id == "buyer_ship_return"]
+    assert [(d.starts_at, d.status.value) for d in ship] == [(at("2026-11-25 10:00"), "open")]
 
     # The audit trail keeps both steps, each marked with the undo that took it back.
     log = events(db, case_id)

@@ -186,7 +186,7 @@ def test_closing_the_case_settles_everything(db: Database) -> None:
         recompute_case(s, case_id)
     rows = stored(db, case_id)
     assert {(t, d.status) for t, d in rows.items()} == {
-        ("refund_intervention", "met"), ("seller_answer_request", "met"),
+        ("refund_intervention", "met"), ("seller_answer_goods", "met"),
     }
     assert rows["refund_intervention"].met_at == at("2026-04-02 10:00")
     assert next_due(db, case_id) == (None, None)
@@ -347,7 +347,7 @@ def test_list_filters_and_sorting(db: Database, three_cases: dict[str, int]) -> 
         assert [r.settled(NOW) for r in every if r.order_no == "DY-A"] == [True, False]
         one = case_deadlines(s, three_cases["later"])
         assert [(r.timer_id, r.status) for r in one] == [
-            ("refund_intervention", DeadlineStatus.MET), ("seller_answer_request", DeadlineStatus.MET),
+            ("refund_intervention", DeadlineStatus.MET), ("seller_answer_goods", DeadlineStatus.MET),
             ("buyer_ship_return", DeadlineStatus.OPEN),
         ]
         assert one[0].urgency(NOW) is None

@@ -165,7 +165,7 @@ def test_tmall_merchant_inaction_5_days_refunds_automatically() -> None:
     assert "refund_intervention" in found  # Taobao's timers apply to Tmall too
     # Taobao's own answer timer has the same id, an assumed figure, and says so in its name.
     taobao = compute("taobao", "refund_only", requested="2026-04-01 20:15")["seller_answer_request"]
-    assert taobao.name.endswith("（时长为估计）") and taobao.action == "自动同意退款或退货"
+    assert taobao.name.endswith("（时长为估计）") and taobao.action == "自动退款"
 
 
 def test_after_sales_period_15_days_after_trade_succeeded() -> None:

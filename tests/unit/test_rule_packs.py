@@ -114,7 +114,8 @@ def test_taobao_windows_for_double11_and_both_spring_festivals() -> None:
     assert sf2020.end == datetime(2020, 2, 2, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2020.durations) == {
         "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
-        "seller_confirm_return": Duration(20, D), "buyer_confirm_reship": Duration(20, D),
+        "seller_answer_goods": Duration(15, D), "seller_confirm_return": Duration(20, D),
+        "buyer_confirm_reship": Duration(20, D),
         "buyer_confirm_exchange": Duration(30, D), "buyer_confirm_repair": Duration(30, D),
     }
     assert sf2020.keyed_to == ("requested", "rejected")
@@ -127,7 +128,8 @@ def test_taobao_windows_for_double11_and_both_spring_festivals() -> None:
     assert sf2022.end == datetime(2022, 2, 8, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2022.durations) == {
         "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
-        "buyer_ship_return": Duration(20, D), "seller_confirm_return": Duration(20, D),
+        "seller_answer_goods": Duration(15, D), "buyer_ship_return": Duration(20, D),
+        "seller_confirm_return": Duration(20, D),
     }
     assert (sf2022.keyed_to, sf2022.kinds) == (("requested",), {"return_refund", "exchange"})
     assert dict(windows["double11_2025"].durations) == {"ship_by": Duration(7, D)}
@@ -140,12 +142,14 @@ def test_tmall_extends_taobao_and_adds_five_day_inaction() -> None:
     assert tmall.timer("seller_answer_request").duration == Duration(5, D)
     assert tmall.timer("seller_answer_request").on_expiry == "自动退款"
     assert not tmall.timer("seller_answer_request").assumed and taobao.timer("seller_answer_request").assumed
-    # Taobao's windows, and the two spring windows again for 天猫's own exchange timer.
-    assert {w.id for w in tmall.overrides} - {w.id for w in taobao.overrides} == {
-        "spring_festival_2020_exchange", "spring_festival_2022_exchange"}
-    assert {w.id for w in taobao.overrides} <= {w.id for w in tmall.overrides}
-    assert tmall.timer("seller_answer_exchange").applies_to("exchange", "size_colour")
+    # 淘宝's windows, which reach 天猫's exchange timer too: it replaces 淘宝's timer of the same id.
+    assert {w.id for w in tmall.overrides} == {w.id for w in taobao.overrides}
+    goods = tmall.timer("seller_answer_goods")
+    assert goods.applies_to("exchange", "size_colour") and not goods.applies_to("return_refund", "quality")
+    assert taobao.timer("seller_answer_goods").applies_to("return_refund", "quality")
     assert not tmall.timer("seller_answer_request").applies_to("exchange", "size_colour")
+    assert (taobao.timer("seller_answer_request").kinds, taobao.timer("seller_answer_request").auto_records) == (
+        {"refund_only"}, "refunded")
     assert [p.name for p in tmall.sources] == ["tmall.toml", "taobao.toml"]
 
 

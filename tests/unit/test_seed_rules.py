@@ -144,9 +144,10 @@ SF2022 = "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/�
 @pytest.mark.parametrize("requested", ["2022-01-25 00:00:00", "2022-02-08 23:59:59", "2022-02-01"])
 @pytest.mark.parametrize(("pack", "kind", "reason", "timer", "normal_days"), [
     ("taobao", "return_refund", "no_reason_7d", "seller_answer_return", None),
-    ("taobao", "return_refund", "quality", "seller_answer_request", 5),
-    ("taobao", "exchange", "wrong_item", "seller_answer_request", 5),
+    ("taobao", "return_refund", "quality", "seller_answer_goods", 5),
+    ("taobao", "exchange", "wrong_item", "seller_answer_goods", 5),
     ("tmall", "return_refund", "quality", "seller_answer_request", 5),
+    ("tmall", "exchange", "size_colour", "seller_answer_goods", 5),
 ])
 def test_seed002_2022_any_return_or_exchange_request_in_the_window_gets_15_days(
         requested: str, pack: str, kind: str, reason: str, timer: str, normal_days: int | None) -> None:
@@ -158,25 +159,25 @@ def test_seed002_2022_any_return_or_exchange_request_in_the_window_gets_15_days(
 
 
 @pytest.mark.parametrize(("requested", "window"), [
-    ("2022-01-25 00:00:00", "spring_festival_2022_exchange"), ("2022-02-08 23:59:59", "spring_festival_2022_exchange"),
-    ("2020-01-17 00:00:00", "spring_festival_2020_exchange"), ("2020-02-02 23:59:59", "spring_festival_2020_exchange"),
+    ("2022-01-25 00:00:00", "spring_festival_2022"), ("2022-02-08 23:59:59", "spring_festival_2022"),
+    ("2020-01-17 00:00:00", "spring_festival_2020"), ("2020-02-02 23:59:59", "spring_festival_2020"),
 ])
 def test_seed002_a_tmall_exchange_request_in_a_spring_window_gets_15_days(requested: str, window: str) -> None:
-    """天猫's own 5-day timer is for refunds only; its exchanges have theirs, which the windows reach too."""
-    cited("tmall", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果",
-          window="spring_festival_2022_exchange")
-    cited("tmall", "002_4d944ba41a3c78c9.txt", "統一調整至15天", window="spring_festival_2020_exchange")
-    d = compute("tmall", "exchange", "size_colour", requested=requested)["seller_answer_exchange"]
+    """天猫's own 5-day timer is for refunds only; its exchanges have theirs, which replaces 淘宝's timer of
+    the same id, so 淘宝's windows reach it."""
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果", window="spring_festival_2022")
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "統一調整至15天", window="spring_festival_2020")
+    d = compute("tmall", "exchange", "size_colour", requested=requested)["seller_answer_goods"]
     assert (d.window, (d.due_at - d.starts_at).days) == (window, 15)
     assert d.name.endswith("：15天）") and "春节售后时效" in d.name  # the name says which figure applies
-    outside = compute("tmall", "exchange", "size_colour", requested="2022-02-09 00:00:00")["seller_answer_exchange"]
+    outside = compute("tmall", "exchange", "size_colour", requested="2022-02-09 00:00:00")["seller_answer_goods"]
     assert (outside.window, (outside.due_at - outside.starts_at).days) == (None, 5)
     assert "春节" not in outside.name
 
 
 @pytest.mark.parametrize("requested", ["2022-01-24 23:59:59", "2022-02-09 00:00:00"])
 def test_seed002_2022_window_edges_exclusive_outside(requested: str) -> None:
-    d = compute("taobao", "return_refund", "quality", requested=requested)["seller_answer_request"]
+    d = compute("taobao", "return_refund", "quality", requested=requested)["seller_answer_goods"]
     assert d.window is None and (d.due_at - d.starts_at).days == 5
 
 
@@ -207,7 +208,7 @@ def test_seed002_2020_a_every_confirmation_or_modification_15_days() -> None:
           window="spring_festival_2020")
     for pack, kind, timer in (("taobao", "refund_only", "seller_answer_request"),
                               ("tmall", "refund_only", "seller_answer_request"),
-                              ("taobao", "return_refund", "seller_answer_request")):
+                              ("taobao", "return_refund", "seller_answer_goods")):
         d = compute(pack, kind, "quality", requested="2020-01-17 00:00:00")[timer]
         assert (d.due_at, d.window) == (at("2020-02-01 00:00:00"), "spring_festival_2020")
 
@@ -250,10 +251,10 @@ def test_seed002_2020_d_exchange_and_repair_confirmation_30_days() -> None:
 def test_seed002_2020_rule2_keyed_to_the_sellers_agreement() -> None:
     cited("taobao", "002_4d944ba41a3c78c9.txt", "等待買家填寫退貨信息的超時時間調整至25天",
           window="spring_festival_2020_return_info")
-    # Requested before the window, agreed inside it: 25 days.
-    inside = compute("taobao", "return_refund", "quality", requested="2020-01-10 10:00",
-                     return_agreed="2020-02-02 23:59:59")["buyer_ship_return"]
-    assert inside.due_at == at("2020-02-27 23:59:59")
+    # Requested before the window, agreed inside it (within the 5 days to answer): 25 days.
+    inside = compute("taobao", "return_refund", "quality", requested="2020-01-14 10:00",
+                     return_agreed="2020-01-17 00:00:00")["buyer_ship_return"]
+    assert inside.due_at == at("2020-02-11 00:00:00")
     # Requested inside the window, agreed after it: the normal 7 days.
     after = compute("taobao", "return_refund", "quality", requested="2020-02-01 10:00",
                     return_agreed="2020-02-03 00:00:00")["buyer_ship_return"]
@@ -309,7 +310,9 @@ def test_seed004_douyin_reship_within_15_days_of_confirming_receipt() -> None:
     ("pdd", "refund_only", "seller_answer_request", 48, "自动退款"),
     ("pdd", "return_refund", "seller_answer_return", 48, "自动同意退货"),
     ("pdd", "exchange", "seller_answer_return", 48, "自动同意退货"),
-    ("taobao", "refund_only", "seller_answer_request", 120, "自动同意退款或退货"),
+    ("taobao", "refund_only", "seller_answer_request", 120, "自动退款"),
+    ("taobao", "return_refund", "seller_answer_goods", 120, "自动同意退货"),
+    ("taobao", "exchange", "seller_answer_goods", 120, "自动同意退货"),
 ])
 def test_every_platform_has_a_seller_answer_timer(pack: str, kind: str, timer: str, hours: int, action: str) -> None:
     rule = load_pack(pack).timer(timer)
@@ -368,6 +371,8 @@ def test_seed004_douyin_auto_agreement_starts_the_48_hour_ship_clock() -> None:
     # assumed (no seed): 抖店 and 拼多多 refund a refund-only request not answered in 48 h
     ("douyin", "refund_only", "refund_answer", {"requested": "2026-11-10 12:00"}, "2026-11-12 12:00"),
     ("pdd", "refund_only", "seller_answer_request", {"requested": "2026-11-10 12:00"}, "2026-11-12 12:00"),
+    # assumed (no seed): 淘宝 as 天猫, 5 days
+    ("taobao", "refund_only", "seller_answer_request", {"requested": "2026-11-10 12:00"}, "2026-11-15 12:00"),
 ])
 def test_automatic_refunds_are_the_platforms_doing_once_run_out(pack: str, kind: str, timer: str,
                                                                 events: dict[str, str], due: str) -> None:
@@ -415,7 +420,7 @@ def test_pdd_agrees_to_a_return_by_itself_and_the_buyers_7_days_follow() -> None
 
 def test_tmall_agrees_to_an_exchange_by_itself_and_the_buyers_7_days_follow() -> None:
     found = compute("tmall", "exchange", "quality", requested="2026-11-20 20:00")
-    answer, ship = found["seller_answer_exchange"], found["buyer_ship_return"]
+    answer, ship = found["seller_answer_goods"], found["buyer_ship_return"]
     assert answer.automatic and (answer.due_at, ship.starts_at) == (at("2026-11-25 20:00"), at("2026-11-25 20:00"))
     assert ship.name.endswith("（按平台自动同意起算）")
 
@@ -427,8 +432,23 @@ def test_seed001_taobao_72_hour_auto_agreement_starts_the_buyers_7_days() -> Non
         ship = found["buyer_ship_return"]
         assert (ship.starts_at, ship.due_at) == (at("2026-11-23 20:00"), at("2026-11-30 20:00"))
         assert ship.name.endswith("（按平台自动同意起算）")
-    # Not a 7-day request: nothing is agreed automatically, no buyer clock.
-    assert "buyer_ship_return" not in compute("taobao", "return_refund", "quality", requested="2026-11-20 20:00")
+
+
+def test_taobao_agrees_to_any_other_return_by_itself_after_its_5_days_and_the_buyers_7_days_follow() -> None:
+    """Not a 7-day request: 淘宝's (assumed) 5 days to answer, then the platform agrees by itself."""
+    found = compute("taobao", "return_refund", "quality", requested="2026-11-20 20:00")
+    answer, ship = found["seller_answer_goods"], found["buyer_ship_return"]
+    assert (answer.automatic, answer.action, answer.due_at) == (True, "自动同意退货", at("2026-11-25 20:00"))
+    assert (ship.starts_at, ship.due_at) == (at("2026-11-25 20:00"), at("2026-12-02 20:00"))
+    assert ship.name.endswith("（按平台自动同意起算）")
+    assert "seller_answer_request" not in found  # one answer per request, with its own outcome
+
+
+def test_taobao_refunds_a_refund_only_request_by_itself_after_its_5_days() -> None:
+    found = compute("taobao", "refund_only", "quality", requested="2026-11-20 20:00")
+    answer = found["seller_answer_request"]
+    assert (answer.automatic, answer.action, answer.due_at) == (True, "自动退款", at("2026-11-25 20:00"))
+    assert "seller_answer_goods" not in found and "buyer_ship_return" not in found
 
 
 # --- 双11: a yearly window --------------------------------------------------------------------
