@@ -401,8 +401,13 @@ def test_cli_json_shape(db: Database, ledger_target: str, three_cases: dict[str,
     }
     # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
     assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"
+    # The buyer's 7 days to send the return ran out in May: the platform closed the refund by itself,
+    # no work for the shop (listed with --all only).
     assert cli("--case", str(three_cases["later"]), "--json", "--db", ledger_target) == 0
-    assert [i["timer"] for i in json.loads(capsys.readouterr().out)] == ["buyer_ship_return"]
+    assert json.loads(capsys.readouterr().out) == []
+    assert cli("--case", str(three_cases["later"]), "--all", "--json", "--db", ledger_target) == 0
+    assert [(i["timer"], i["status"], i["platform_acted"]) for i in json.loads(capsys.readouterr().out)][-1] == (
+        "buyer_ship_return", "open", True)
 
 
 def test_cli_recomputes_with_the_pack_in_force(db: Database, ledger_target: str, three_cases: dict[str, int],

@@ -145,7 +145,7 @@ def test_taobao_seven_day_return_request_unanswered_72_hours_is_agreed() -> None
 def test_taobao_buyer_ships_the_return_within_7_days_of_agreement() -> None:
     d = compute("taobao", "return_refund", "quality", requested="2026-04-01 20:15",
                 return_agreed="2026-04-02 09:30")["buyer_ship_return"]
-    assert (d.due_at, d.action) == (at("2026-04-09 09:30"), "买家未寄回，退款关闭")
+    assert (d.due_at, d.action) == (at("2026-04-09 09:30"), "自动关闭退款（买家未寄回）")
     shipped = compute("taobao", "return_refund", "quality", requested="2026-04-01 20:15",
                       return_agreed="2026-04-02 09:30", return_shipped="2026-04-05 12:00")["buyer_ship_return"]
     assert shipped.status is MET

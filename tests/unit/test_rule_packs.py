@@ -96,7 +96,7 @@ def test_taobao_figures_are_exactly_the_documented_ones() -> None:
     assert figures["ship_by"] == ("paid", Duration(72, H), "延迟发货，买家可投诉")
     assert figures["refund_intervention"] == ("requested", Duration(72, H), "可申请平台介入")
     assert figures["seller_answer_return"] == ("requested", Duration(72, H), "自动同意退货")
-    assert figures["buyer_ship_return"] == ("return_agreed", Duration(7, D), "买家未寄回，退款关闭")
+    assert figures["buyer_ship_return"] == ("return_agreed", Duration(7, D), "自动关闭退款（买家未寄回）")
     assert figures["seller_confirm_return"] == ("return_shipped", Duration(10, D), "自动退款")
     assert figures["no_reason_window"][:2] == ("signed", Duration(168, H))
     assert figures["aftersales_window"][:2] == ("trade_succeeded", Duration(15, D))

@@ -7,7 +7,7 @@ Where the shared folder is present the quote is also checked against the seed it
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -465,3 +465,33 @@ def test_seed000_double11_ships_within_7_days_every_year_estimated_where_not_ann
         assert (before.window, before.due_at) == (None, at(f"{year}-10-18 19:59:59"))
     assert load_pack("taobao").missing_yearly_windows(2026) == ["双11发货时效"]
     assert load_pack("taobao").missing_yearly_windows(2025) == []
+
+
+# --- the buyer's clocks: the platform acts when they run out, the shop has nothing to do -----------
+
+
+AGREED = {"requested": "2026-11-01 09:00", "return_agreed": "2026-11-01 10:00"}
+
+
+@pytest.mark.parametrize(("pack", "kind", "timer", "events", "due", "action"), [
+    # seed 001: "退货协议达成用户需要在7天内退货,逾期未退货,退款会被关闭"
+    ("taobao", "return_refund", "buyer_ship_return", AGREED, "2026-11-08 10:00", "自动关闭退款（买家未寄回）"),
+    ("pdd", "return_refund", "buyer_ship_return", AGREED, "2026-11-08 10:00", "自动关闭售后（买家未寄回）"),
+    ("douyin", "exchange", "buyer_ship_return", AGREED, "2026-11-08 10:00", "自动关闭售后（买家未寄回）"),
+    # The buyer does not confirm: the platform confirms by itself (淘宝's 10 days, assumed).
+    ("taobao", "reship", "buyer_confirm_reship",
+     {"requested": "2026-11-01 09:00", "reship_shipped": "2026-11-02 10:00"}, "2026-11-12 10:00", "自动确认收货"),
+    ("tmall", "exchange", "buyer_confirm_exchange",
+     {"requested": "2026-11-01 09:00", "exchange_shipped": "2026-11-02 10:00"}, "2026-11-12 10:00", "自动确认完成"),
+])
+def test_a_buyers_clock_run_out_is_settled_by_the_platform_never_overdue_for_the_shop(
+        pack: str, kind: str, timer: str, events: dict[str, str], due: str, action: str) -> None:
+    d = compute(pack, kind, "quality", **events)[timer]
+    assert (d.due_at, d.status, d.automatic, d.action) == (at(due), OPEN, True, action)
+    assert settled_by_platform(d.automatic, d.due_at, at(due)) and not settled_by_platform(
+        d.automatic, d.due_at, at(due) - timedelta(seconds=1))
+
+
+def test_seed001_the_buyers_7_days_cite_the_closing_refund() -> None:
+    cited("taobao", "001_7891156e224716f9.txt", "逾期未退货,退款会被关闭", timer="buyer_ship_return")
+    assert load_pack("taobao").timer("buyer_ship_return").auto_records == "closed"
