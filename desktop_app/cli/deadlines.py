@@ -107,9 +107,12 @@ def _platform_label(platform: str) -> str:
         return platform
 
 
-def _settled_text(action: str) -> str:
-    """"平台已自动同意补寄" for an open timer the platform settled when it ran out."""
-    return f"平台已{action}" if action.startswith("自动") else "平台已自动处理"
+def _settled_text(row: DeadlineRow) -> str:
+    """"平台已自动同意补寄" for an open timer the platform settled when it ran out; "已超时，平台已处理"
+    for one a later platform action ended (the 72 h to answer, ended by the refund on day 5)."""
+    if not row.automatic:
+        return "已超时，平台已处理"
+    return f"平台已{row.action}" if row.action.startswith("自动") else "平台已自动处理"
 
 
 def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
@@ -120,7 +123,7 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
     for row in rows:
         level = row.urgency(moment)
         if row.settled(moment):
-            remaining = _settled_text(row.action)
+            remaining = _settled_text(row)
         elif row.status is DeadlineStatus.OPEN:
             remaining = _URGENCY_MARK[level] + format_remaining(row.due_at, moment) if level else ""
         else:

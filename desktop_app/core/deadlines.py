@@ -20,7 +20,10 @@ Status (decided here, shown by the CLI and the UI):
 - `missed`: met (or closed) after due_at — the consequence has already happened;
 - `open`: not met and the case is open, *including overdue ones*. An overdue timer is still work
   to do (a late reship must still be shipped; the 3-yuan compensation does not cancel the reship),
-  so it stays in the open list and the 下一个时限 column, shown red through `urgency()`.
+  so it stays in the open list and the 下一个时限 column, shown red through `urgency()`. An open
+  timer with a `met_at` is one the platform's own later action ends (its refund or agreement when
+  the shop's answer runs out, after this timer's due): overdue until then, no work from then on
+  (`settled_by_platform`).
 """
 
 from __future__ import annotations
@@ -104,22 +107,48 @@ class ComputedDeadline(NamedTuple):
     automatic: bool = False
 
 
-def settled_by_platform(automatic: bool, due_at: datetime, now: datetime) -> bool:
+def settled_by_platform(automatic: bool, due_at: datetime, now: datetime, ends_at: datetime | None = None) -> bool:
     """Whether an open timer has run out and the platform acted by itself: "平台已自动同意", no longer
     work and never overdue. The engine keeps it open (it has no clock: stored rows never go stale);
-    the clock it chains to runs from `due_at` (`AUTO_MARK`)."""
-    return automatic and due_at <= now
+    the clock it chains to runs from `due_at` (`AUTO_MARK`). `ends_at` (an open row's `met_at`): the
+    platform's later action that ends a timer it does not settle itself (淘宝's 72 h after which the
+    buyer may escalate, ended by the refund the platform makes on day 5)."""
+    return (automatic and due_at <= now) or (ends_at is not None and ends_at <= now)
 
 
-def shown_next_due(next_at: datetime | None, next_name: str | None, automatic: bool, after_at: datetime | None,
-                   after_name: str | None, now: datetime) -> tuple[datetime | None, str | None]:
-    """A case's 下一个时限: its earliest open timer (`next_*`), unless the platform settles that one by
-    itself (`automatic`: 抖店's 48 h to answer a reship request) and it ran out: the platform has
-    answered, so the case shows the earliest open timer it does not settle (`after_*`: the 48 h to
-    ship), never the answer as overdue."""
-    if next_at is not None and settled_by_platform(automatic, next_at, now):
-        return after_at, after_name
-    return next_at, next_name
+class OpenTimer(NamedTuple):
+    """An open deadline of a case as its 下一个时限 reads it (the store gives a case's in due order)."""
+
+    due_at: datetime
+    name: str
+    automatic: bool
+    ends_at: datetime | None  # the open row's `met_at`: a later platform action ends it
+
+
+class ShownDue(NamedTuple):
+    """A case's 下一个时限 at a moment (`case_next_due`)."""
+
+    timer: OpenTimer | None  # the deadline shown: its earliest one still work
+    then: OpenTimer | None  # what follows when the platform settles `timer` by itself as it runs out
+    acted: str | None  # nothing left to do: the name of the last timer the platform settled
+
+
+def case_next_due(timers: Sequence[OpenTimer], now: datetime) -> ShownDue:
+    """The case's earliest open deadline that is still work at `now`, skipping those the platform has
+    settled (抖店 agreed to the reship: the 48 h to ship show; 淘宝 refunded on day 5: the 72 h to
+    answer are no longer overdue). The engine has no clock, so the case's stored `next_due_*` (the
+    column's sort) is its earliest open one; what is shown is decided here, with the clock."""
+    acted = None
+    for index, timer in enumerate(timers):
+        if settled_by_platform(timer.automatic, timer.due_at, now, timer.ends_at):
+            acted = timer.name
+            continue
+        then = None
+        if timer.automatic:
+            then = next((t for t in timers[index + 1:]
+                         if not settled_by_platform(t.automatic, t.due_at, timer.due_at, t.ends_at)), None)
+        return ShownDue(timer, then, None)
+    return ShownDue(None, None, acted)
 
 
 def urgency(due_at: datetime, now: datetime) -> Urgency:
@@ -389,6 +418,9 @@ class _Engine:
             elif met_at is None:
                 if self.case_open:
                     status = _OPEN
+                    # Ended late by what the platform does by itself: still open (and overdue) until
+                    # then, settled from then on (`settled_by_platform`), never "missed" in advance.
+                    met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending), None)
                 else:
                     met_at = closed_at
                     # Closed without a recorded closing time: nothing says it ran out, count it met.

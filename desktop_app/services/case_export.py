@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop_app.core.clock import now
-from desktop_app.core.deadlines import shown_next_due
+from desktop_app.core.deadlines import case_next_due
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
@@ -36,8 +36,8 @@ def _label(enum: type[LabelledEnum], value: str | None) -> str | None:
 
 def _line(r: CaseSheetRow, moment: datetime) -> CaseLine:
     # The 下一个时限 the Cases table shows at `moment` (after an answer the platform gave, what follows).
-    next_due_at, next_due = shown_next_due(r.next_due_at, r.next_due_name, r.next_due_automatic, r.after_due_at,
-                                           r.after_due_name, moment)
+    shown = case_next_due(r.timers, moment).timer
+    next_due_at, next_due = (None, None) if shown is None else (shown.due_at, shown.name)
     return CaseLine(
         id=r.id,
         texts_before_money=(_label(Platform, r.platform), r.shop, r.order_no, r.receiver, r.phone,

@@ -143,9 +143,10 @@ def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ..
         automatic = first is not None and first.automatic
         # What follows a first timer the platform settles by itself; nothing otherwise.
         after_due, after_name = (after.due_at, after.name) if automatic and after is not None else (None, None)
-        # A StrEnum status equals its text. An open answer the platform settles by itself is never
-        # counted: it is no work once it ran out, and never overdue (store/case_facts.py).
-        counted = timer_facts((d[5], d[3]) for d in computed if not (d[11] and d[5] is _OPEN))
+        # A StrEnum status equals its text. An open answer the platform settles by itself, or one a later
+        # platform action ends (`met_at` on an open row), is never counted: no work once it ran out or
+        # was ended, never overdue (store/case_facts.py).
+        counted = timer_facts((d[5], d[3]) for d in computed if not (d[5] is _OPEN and (d[11] or d[6] is not None)))
         if (_stored_due(shown[0], shown[1]) != (due, name) or shown[2] != automatic
                 or _stored_due(shown[3], shown[4]) != (after_due, after_name)
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):

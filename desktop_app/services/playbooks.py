@@ -21,7 +21,7 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import as_china, now
-from desktop_app.core.deadlines import shown_next_due
+from desktop_app.core.deadlines import case_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
@@ -44,6 +44,7 @@ from desktop_app.services.case_writes import current_author
 from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
 
 POLICY_SETTING = "policies.enabled"
@@ -185,8 +186,8 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
         values = _script_values(session, case)
         scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
     # The deadline the 下一个时限 column shows (after an answer the platform gave, the clock that follows).
-    due_at, due_name = (shown_next_due(case.next_due_at, case.next_due_name, case.next_due_automatic,
-                                       case.after_due_at, case.after_due_name, now()) if case.is_open else (None, None))
+    shown = case_next_due(open_timers_of(session, [case_id]).get(case_id, ()), now()).timer if case.is_open else None
+    due_at, due_name = (None, None) if shown is None else (shown.due_at, shown.name)
     return CaseGuide(case_id, playbook, checked, suggestion, due_name, due_at, scripts)
 
 

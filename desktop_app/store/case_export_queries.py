@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.deadlines import OpenTimer
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import Case, Order, OrderItem, Shop
 
 
@@ -36,17 +38,14 @@ class CaseSheetRow:
     next_due_at: datetime | None
     updated_at: datetime
     description: str | None
-    next_due_automatic: bool = False  # the platform settles `next_due_*` by itself (Case.after_due_*)
-    after_due_name: str | None = None
-    after_due_at: datetime | None = None
+    timers: tuple[OpenTimer, ...] = ()  # its open deadlines: the 下一个时限 shown (`core.deadlines.case_next_due`)
 
 
 _COLUMNS = (
     Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Order.phone, Case.kind, Case.reason,
     Case.status, Case.refund_fen, Case.compensation_fen, Case.responsible, Case.platform_case_no,
     Case.platform_status, Case.return_carrier, Case.return_tracking_no, Case.order_id, Case.requested_at,
-    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description, Case.next_due_automatic,
-    Case.after_due_name, Case.after_due_at,
+    Case.next_due_name, Case.next_due_at, Case.updated_at, Case.description,
 )
 
 
@@ -74,10 +73,12 @@ def case_sheet_rows(session: Session, case_ids: Sequence[int]) -> list[CaseSheet
         .order_by(OrderItem.order_id, OrderItem.position, OrderItem.id)
     ):
         items.setdefault(order_id, []).append((title, spec, quantity))
+    timers = open_timers_of(session, list(found))
     rows = []
     for case_id in case_ids:
         r = found.get(case_id)
         if r is None:
             continue
-        rows.append(CaseSheetRow(*r[:16], _goods(items.get(r[16], [])), *r[17:]))  # type: ignore[arg-type,call-arg]
+        rows.append(CaseSheetRow(*r[:16], _goods(items.get(r[16], [])), *r[17:],  # type: ignore[arg-type,call-arg,misc]
+                                 timers=timers.get(case_id, ())))
     return rows

@@ -4,7 +4,8 @@ who keeps each column right, and how to compute them all again from the tables t
 - `met_timers`, `missed_timers`, `open_timers`, `open_due_first`, `open_due_last`: the case's
   platform timers (deadlines without a claim) by status, and the earliest and latest due time of the
   open ones, not counting an open answer the platform settles by itself when it runs out
-  (`Deadline.automatic`: never overdue, no work once it ran out). Kept by the deadline engine, the only
+  (`Deadline.automatic`: never overdue, no work once it ran out) nor one a later platform action ends
+  (`met_at` on an open row). Kept by the deadline engine, the only
   writer of those rows (`services.deadlines`), which every case write calls.
 - `resolve_seconds`: from the request to the case's latest action. Kept by every case action
   (`services.cases.apply_action`: acting, bulk actions, the returns desk, reship and claim steps that
@@ -41,6 +42,7 @@ from sqlalchemy import (
     ScalarSelect,
     String,
     Update,
+    and_,
     bindparam,
     cast,
     event,
@@ -199,7 +201,8 @@ def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None
         select(Deadline.case_id, Deadline.status, func.count(), func.min(Deadline.due_at), func.max(Deadline.due_at))
         .where(Deadline.case_id.is_not(None), Deadline.claim_id.is_(None),
                Deadline.status.in_(("met", "missed", "open")),
-               or_(Deadline.status != "open", Deadline.automatic.is_(False)), *case_where)
+               or_(Deadline.status != "open", and_(Deadline.automatic.is_(False), Deadline.met_at.is_(None))),
+               *case_where)
         .group_by(Deadline.case_id, Deadline.status))
     facts: dict[int | None, dict[str, Any]] = {}
     for case_id, status, number, earliest, latest in grouped:

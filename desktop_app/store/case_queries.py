@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
+from desktop_app.core.deadlines import OpenTimer
 from desktop_app.core.errors import NotFound
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
 from desktop_app.store.rows import (
     CaseDetail,
@@ -73,15 +75,22 @@ def rows_of_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
     """The rows of these cases, in this order (cases deleted meanwhile left out)."""
     if not ids:
         return []
-    rows = {r[0]: CaseRow(*r) for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}
+    timers = open_timers_of(session, ids)
+    rows = {r[0]: _case_row(r, timers.get(r[0], ()))
+            for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}
     return [rows[i] for i in ids if i in rows]
+
+
+def _case_row(values: Any, timers: tuple[OpenTimer, ...]) -> CaseRow:
+    """A row of `_case_row_select` (every field of CaseRow but the timers) with the case's open timers."""
+    return CaseRow(*values, timers=timers)  # type: ignore[misc]
 
 
 def case_row(session: Session, case_id: int) -> CaseRow:
     r = session.execute(_case_row_select().where(Case.id == case_id)).one_or_none()
     if r is None:
         raise NotFound(f"找不到售后单 #{case_id}")
-    return CaseRow(*r)
+    return _case_row(r, open_timers_of(session, [case_id]).get(case_id, ()))
 
 
 def _order_row(order: Order, case_count: int = 0) -> OrderRow:

@@ -4,6 +4,7 @@ recompute that fills the table is `services.deadlines`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -13,9 +14,18 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import AUTO_MARK, SOON, DeadlineStatus, Urgency, settled_by_platform, urgency
+from desktop_app.core.deadlines import (
+    AUTO_MARK,
+    SOON,
+    DeadlineStatus,
+    OpenTimer,
+    Urgency,
+    settled_by_platform,
+    urgency,
+)
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
-from desktop_app.store.raw_reads import raw_column, stored_time, stored_time_or_none
+from desktop_app.store.raw_reads import fetch_raw, raw_column, stored_time, stored_time_or_none
 
 _CASES = Case.__table__
 _ORDERS = Order.__table__
@@ -53,7 +63,8 @@ class DeadlineRow:
 
     def settled(self, now: datetime) -> bool:
         """Open, run out, and the platform acted by itself (its `action`: 自动同意补寄)."""
-        return self.status is DeadlineStatus.OPEN and settled_by_platform(self.automatic, self.due_at, now)
+        return self.status is DeadlineStatus.OPEN and settled_by_platform(self.automatic, self.due_at, now,
+                                                                          self.met_at)
 
 
 def list_deadlines(
@@ -140,8 +151,10 @@ def _live(moment: datetime) -> ColumnElement[bool]:
 
 
 def _not_settled(moment: datetime) -> ColumnElement[bool]:
-    """Not an open timer the platform settled by itself (`settled_by_platform`)."""
-    return or_(_DEADLINES.c.automatic.is_(False), _DEADLINES.c.due_at > moment)
+    """Not an open timer the platform settled by itself (`settled_by_platform`; on an open row `met_at`
+    is the platform's later action that ends it)."""
+    return and_(or_(_DEADLINES.c.automatic.is_(False), _DEADLINES.c.due_at > moment),
+                or_(_DEADLINES.c.met_at.is_(None), _DEADLINES.c.met_at > moment))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,17 +203,38 @@ def count_overdue(session: Session, now: datetime | None = None) -> int:
     """Open deadlines already due: the calendar's overdue total, from the (status, due_at) index alone.
 
     Of `_live`, only the settled check is needed: a clock chained to an automatic action that is due by
-    now has started by now too (it starts before it is due); `automatic` is in the index. Measured 0.1–0.2 s
-    for 147,000 overdue on a busy machine, where summing `count_open_by_day` took 5–6 s.
+    now has started by now too (it starts before it is due); `automatic` and `met_at` are in the index.
+    Measured 0.1–0.2 s for 147,000 overdue on a busy machine, where summing `count_open_by_day` took 5–6 s.
     """
     moment = now or china_now()
     return int(session.execute(
         select(func.count()).select_from(_DEADLINES)
         .where(_DEADLINES.c.status == DeadlineStatus.OPEN.value, _DEADLINES.c.due_at <= moment,
-               _DEADLINES.c.automatic.is_(False))
+               _DEADLINES.c.automatic.is_(False),
+               or_(_DEADLINES.c.met_at.is_(None), _DEADLINES.c.met_at > moment))
     ).scalar_one())
 
 
 def case_deadlines(session: Session, case_id: int) -> list[DeadlineRow]:
     """All deadlines of one case (open, met and missed), for the case's detail view."""
     return list_deadlines(session, case_id=case_id, include_all=True)
+
+
+def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[OpenTimer, ...]]:
+    """The open platform timers of these cases in the engine's order (due time, timer), as their 下一个时限
+    reads them (`core.deadlines.case_next_due`); a case without any is absent. By `ix_deadlines_case_id`."""
+    found: dict[int, list[tuple[datetime, str, OpenTimer]]] = {}
+    for ids in in_lists(case_ids):
+        stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.timer_id, Deadline.name,
+                       Deadline.automatic, raw_column(Deadline.met_at))
+                .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None),
+                       Deadline.status == DeadlineStatus.OPEN.value))
+        for case_id, raw_due, timer_id, name, automatic, ends_at in fetch_raw(session, stmt):
+            due_at = stored_time(raw_due)
+            found.setdefault(case_id, []).append(
+                (due_at, timer_id, OpenTimer(due_at, name, bool(automatic), stored_time_or_none(ends_at))))
+    return {case_id: tuple(t for *_, t in sorted(timers, key=_engine_order)) for case_id, timers in found.items()}
+
+
+def _engine_order(item: tuple[datetime, str, OpenTimer]) -> tuple[datetime, str]:
+    return item[0], item[1]

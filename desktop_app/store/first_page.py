@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.deadlines import OpenTimer
 from desktop_app.store.case_filters import CaseOrder, CaseSort
 from desktop_app.store.rows import CaseRow
 
@@ -102,13 +103,31 @@ def _rows_of(conn: sqlite3.Connection, ids: list[int]) -> list[CaseRow]:
     sql = (f"SELECT {_ROW_COLUMNS} FROM cases{_JOIN_ORDERS}{_JOIN_SHOPS} "
            f"WHERE cases.id IN ({', '.join('?' * len(ids))})")
     found: dict[int, CaseRow] = {}
+    timers = _open_timers(conn, ids)
     for stored in conn.execute(sql, ids):
         values = list(stored)
-        for i in _TIMES:  # stored as naive UTC text (models.UtcDateTime): aware UTC out, as the ORM reads them
+        for i in _TIMES:
             if values[i] is not None:
-                values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
+                values[i] = _utc(values[i])
         for i in _FLAGS:
             if values[i] is not None:
                 values[i] = bool(values[i])
-        found[values[0]] = CaseRow(*values)
+        found[values[0]] = CaseRow(*values, timers=tuple(timers.get(values[0], ())))  # type: ignore[misc]
     return [found[i] for i in ids if i in found]
+
+
+def _open_timers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[OpenTimer]]:
+    """As deadline_lists.open_timers_of: the cases' open platform timers in the engine's order."""
+    sql = ("SELECT case_id, due_at, name, automatic, met_at FROM deadlines "
+           f"WHERE case_id IN ({', '.join('?' * len(ids))}) AND claim_id IS NULL AND status = 'open' "
+           "ORDER BY case_id, due_at, timer_id")
+    found: dict[int, list[OpenTimer]] = {}
+    for case_id, due_at, name, automatic, ends_at in conn.execute(sql, ids):
+        found.setdefault(case_id, []).append(
+            OpenTimer(_utc(due_at), name, bool(automatic), None if ends_at is None else _utc(ends_at)))
+    return found
+
+
+def _utc(stored: str) -> datetime:
+    """Stored as naive UTC text (models.UtcDateTime): aware UTC out, as the ORM reads them."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)

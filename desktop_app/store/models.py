@@ -313,8 +313,9 @@ class Case(Base):
     signed_date_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column and its sort.
     # When the platform settles that one by itself (an answer it gives when it runs out, migration
-    # 0012_timers), the column shows the earliest open deadline it does not settle (`after_due_*`, or
-    # nothing) once it ran out: `core.deadlines.shown_next_due`.
+    # 0012_timers), `after_due_*` is the earliest open deadline it does not settle (the reship queue's
+    # overdue count). What the column shows is read from the case's open deadlines with the clock
+    # (`core.deadlines.case_next_due`).
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_due_name: Mapped[str | None] = mapped_column(String(80))
     next_due_automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -506,9 +507,9 @@ class Deadline(Base):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        # `automatic` too (migration 0012_timers): the overdue count leaves out the timers the platform
-        # settled by itself from the index alone.
-        Index("ix_deadlines_status_due_at", "status", "due_at", "automatic"),
+        # `automatic` and `met_at` too (migrations 0012_timers, 0013_ends): the overdue count leaves out
+        # the timers the platform settled from the index alone.
+        Index("ix_deadlines_status_due_at", "status", "due_at", "automatic", "met_at"),
         Index("ix_deadlines_case_id", "case_id"),
     )
 
@@ -521,6 +522,7 @@ class Deadline(Base):
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     action: Mapped[str] = mapped_column(String(64))  # what happens when it runs out
     status: Mapped[str] = mapped_column(String(8))  # open | met | missed
+    # When it was met; on an open one, the platform's later action that ends it (`settled_by_platform`).
     met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     # Money at stake (open) or lost (missed) by the platform's penalty, in fen; NULL if none/unknown.

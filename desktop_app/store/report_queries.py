@@ -184,7 +184,8 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
         stmt = (
             select(Deadline.case_id, func.count())
             .where(Deadline.case_id.in_(ids[start:start + 500]), Deadline.claim_id.is_(None),
-                   Deadline.status == "open", Deadline.due_at < moment, Deadline.automatic.is_(False))
+                   Deadline.status == "open", Deadline.due_at < moment, Deadline.automatic.is_(False),
+                   Deadline.met_at.is_(None))
             .group_by(Deadline.case_id)
         )
         for case_id, n in session.execute(stmt).all():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.core.deadlines import settled_by_platform, shown_next_due
+from desktop_app.core.deadlines import OpenTimer, ShownDue, case_next_due
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +90,30 @@ class CaseRow:
     platform_status: str | None = None
     platform_due_at: datetime | None = None
     phone: str | None = None  # the order's, to show which phone a last-four search matched
-    # The platform settles `next_due_*` by itself when it runs out; then the column shows `after_due_*`
-    # (Case.next_due_automatic, Case.after_due_*).
+    # Stored beside `next_due_*` (Case.next_due_automatic, Case.after_due_*); what the column shows is
+    # read from `timers` with the clock (`shown`).
     next_due_automatic: bool = False
     after_due_at: datetime | None = None
     after_due_name: str | None = None
+    # The case's open deadlines in due order (store.deadline_lists.open_timers_of).
+    timers: tuple[OpenTimer, ...] = ()
+
+    def shown(self, now: datetime) -> ShownDue:
+        """The 下一个时限 at `now`: its earliest deadline still work (after one the platform settled by
+        itself, what follows), or, nothing left, the timer the platform settled last."""
+        if not self.is_open:
+            return ShownDue(None, None, None)
+        return case_next_due(self.timers, now)
 
     def next_due(self, now: datetime) -> tuple[datetime | None, str | None]:
         """(due time, name) the 下一个时限 column shows at `now`; (None, None) for a closed case."""
-        if not self.is_open:
-            return None, None
-        return shown_next_due(self.next_due_at, self.next_due_name, self.next_due_automatic, self.after_due_at,
-                              self.after_due_name, now)
+        timer = self.shown(now).timer
+        return (None, None) if timer is None else (timer.due_at, timer.name)
 
     def acted_alone(self, now: datetime) -> str | None:
         """The name of the timer the platform settled by itself when nothing follows it (抖店 refunds a
         refund-only request not answered in 48 h): the case shows that instead of no deadline at all."""
-        if not self.is_open or self.next_due_at is None or self.after_due_at is not None:
-            return None
-        return self.next_due_name if settled_by_platform(self.next_due_automatic, self.next_due_at, now) else None
+        return self.shown(now).acted
 
 
 @dataclass(frozen=True, slots=True)

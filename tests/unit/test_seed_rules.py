@@ -389,11 +389,19 @@ def test_automatic_refunds_are_the_platforms_doing_once_run_out(pack: str, kind:
 def test_a_platform_action_after_a_timers_due_does_not_settle_that_timer_in_advance() -> None:
     """天猫 refunds by itself on day 5; the buyer may ask the platform to step in after 72 h (seed 002).
     The refund to come is no answer in time: the 72 h stay open (overdue once run out), never "missed"
-    days before they run out. An automatic action by the due time does meet it (淘宝's 72 h agreement
-    of a 7-day return is also the answer the 72 h wait for)."""
+    days before they run out, and the refund ends them (`met_at` on the open row): no work, never
+    overdue from then on. An automatic action by the due time does meet it (淘宝's 72 h agreement of a
+    7-day return is also the answer the 72 h wait for)."""
     found = compute("tmall", "refund_only", "quality", requested="2026-12-02 10:00")
     escalate = found["refund_intervention"]
-    assert (escalate.due_at, escalate.status, escalate.met_at) == (at("2026-12-05 10:00"), OPEN, None)
+    assert (escalate.due_at, escalate.status, escalate.met_at) == (
+        at("2026-12-05 10:00"), OPEN, at("2026-12-07 10:00"))
+    overdue, refunded = at("2026-12-06 10:00"), at("2026-12-07 10:00")
+    assert not settled_by_platform(escalate.automatic, escalate.due_at, overdue, escalate.met_at)
+    assert settled_by_platform(escalate.automatic, escalate.due_at, refunded, escalate.met_at)
+    # Answered late by the shop itself: missed, as ever.
+    late = compute("tmall", "refund_only", "quality", requested="2026-12-02 10:00", refunded="2026-12-06 10:00")
+    assert (late["refund_intervention"].status, late["refund_intervention"].met_at) == (MISSED, overdue)
     seven_day = compute("taobao", "return_refund", "no_reason_7d", requested="2026-12-02 10:00")
     assert (seven_day["refund_intervention"].status, seven_day["refund_intervention"].met_at) == \
         (MET, at("2026-12-05 10:00"))

@@ -245,17 +245,15 @@ class CaseDetailPane(QWidget):
             signed = d.signed_at.astimezone(CHINA).strftime("%Y-%m-%d") + tr("（仅日期）") if d.signed_date_only \
                 else labels.when(d.signed_at)
             parts.append(row(tr("签收时间"), signed))
-        moment = now()
-        due, name = r.next_due(moment)
-        acted = r.acted_alone(moment)
-        if acted:
-            parts.append(row(tr("下一个时限"), tr("平台已超时自动处理：%1").replace("%1", labels.text(acted))))
-        if due is not None:
-            parts.append(row(tr("下一个时限"), f"{labels.text(name or '')} {labels.when(due)}"))
-            if r.next_due_automatic and due == r.next_due_at and r.after_due_at is not None:
+        shown = r.shown(now())
+        if shown.acted:
+            parts.append(row(tr("下一个时限"), tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted))))
+        if shown.timer is not None:
+            parts.append(row(tr("下一个时限"), f"{labels.text(shown.timer.name)} {labels.when(shown.timer.due_at)}"))
+            if shown.then is not None:
                 # The answer shown is one the platform gives by itself when it runs out: what follows then.
                 parts.append(row(tr("平台超时自动处理后"),
-                                 f"{labels.text(r.after_due_name or '')} {labels.when(r.after_due_at)}"))
+                                 f"{labels.text(shown.then.name)} {labels.when(shown.then.due_at)}"))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

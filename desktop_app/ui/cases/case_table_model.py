@@ -312,11 +312,11 @@ class CaseTableModel(PagedTableModel[CaseRow]):
 
 def _next_due_tip(row: CaseRow) -> str | None:
     """The shown deadline's time; with a pending answer, also what follows if the platform answers."""
-    due, _ = row.next_due(now())
-    if due is None:
+    shown = row.shown(now())
+    if shown.timer is None:
         return None
-    tip = labels.when(due)
-    if row.next_due_automatic and due == row.next_due_at and row.after_due_at is not None:
-        then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(row.after_due_name or ""))
-        tip += "\n" + then.replace("%2", labels.when(row.after_due_at))
+    tip = labels.when(shown.timer.due_at)
+    if shown.then is not None:
+        then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(shown.then.name))
+        tip += "\n" + then.replace("%2", labels.when(shown.then.due_at))
     return tip
