@@ -38,7 +38,15 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
-from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
+from desktop_app.services.deadline_rules import (
+    RuleContext,
+    plan_fingerprints,
+    plan_key,
+    remember_rules,
+    remembered_plans,
+    remembered_rules,
+    rule_fingerprints,
+)
 from desktop_app.services.deadline_slices import recompute_slice
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -46,8 +54,9 @@ from desktop_app.store.deadline_rows import (
     CaseSet,
     case_ids,
     chunks,
-    count_open_cases,
+    count_cases,
     id_ranges,
+    open_plans,
     open_platforms,
     recompute_cache,
 )
@@ -140,20 +149,33 @@ def cases_to_recompute(db: Database, context: RuleContext | None = None) -> int:
     ctx = context or RuleContext.load()
     with db.reading() as session:
         stale = _stale_cases(session, ctx)
-        return 0 if stale is None or stale.platforms == () else count_open_cases(session, stale.platforms)
+        return 0 if stale is None or stale.platforms == () else count_cases(session, stale)
 
 
 def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
-    """The open cases whose platform's rules changed since they were computed (`platforms` None: all of
-    them, after an engine or holiday-schedule change or at the first start; `()`: a changed pack of a
-    platform with no open case); None when no rule changed."""
+    """The open cases whose rules changed since they were computed (`platforms` None: all of them, after
+    an engine or holiday-schedule change or at the first start; `()`: none, a changed pack of a platform
+    with no open case or that changes no open case's plan); None when no rule changed.
+
+    A pack's digest says whether its platforms' cases may have changed; then each plan's (platform, kind,
+    reason) digest says which of them did: editing one timer recomputes the cases it applies to only."""
     known = remembered_rules(session)
     changed = {pack_id for pack_id, digest in rule_fingerprints(ctx).items() if known.get(pack_id) != digest}
     if not changed:
         return None
     platforms = open_platforms(session)
-    stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
-    return CaseSet(platforms=None if stale and len(stale) == len(platforms) else stale)
+    stale_platforms = [p for p in platforms if pack_for_platform(ctx.packs, p).id in changed]
+    if not stale_platforms:
+        return CaseSet(platforms=())
+    plans = open_plans(session, stale_platforms)
+    current = plan_fingerprints(ctx, plans)
+    known_plans = remembered_plans(session)
+    stale = [plan for plan in plans
+             if pack_for_platform(ctx.packs, plan[0]).id not in known  # never recorded: every plan unknown
+             or known_plans.get(plan_key(plan)) != current[plan_key(plan)]]
+    if len(stale) == len(plans):
+        return CaseSet(platforms=None if len(stale_platforms) == len(platforms) else tuple(sorted(stale_platforms)))
+    return CaseSet(platforms=tuple(sorted({plan[0] for plan in stale})), plans=tuple(sorted(stale)))
 
 
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -54,14 +54,21 @@ _STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLI
            _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen, _DEADLINES.c.automatic)
 
 
+# A case's plan: (platform, kind, reason or ""), what decides which timers apply to it
+# (`services.deadline_rules.plan_fingerprints`).
+Plan = tuple[str, str, str]
+
+
 @dataclass(frozen=True)
 class CaseSet:
     """Which cases a recompute reads: these ids (at most `CHUNK` of them), or else every open case
-    (every case with `include_closed`), of these platforms only when `platforms` is given."""
+    (every case with `include_closed`), of these platforms only when `platforms` is given, of these
+    plans only when `plans` is given (then `platforms` names their platforms)."""
 
     ids: tuple[int, ...] | None = None
     include_closed: bool = False
     platforms: tuple[str, ...] | None = None
+    plans: tuple[Plan, ...] | None = None
 
     def condition(self, indexed: bool) -> ColumnElement[bool]:
         """The WHERE of the cases. `indexed=False` spells `is_open` so SQLite's planner does not read
@@ -77,6 +84,11 @@ class CaseSet:
             parts.append(_CASES.c.is_open.is_(True) if indexed else _CASES.c.is_open.is_not(False))
         if self.platforms is not None:
             parts.append(_CASES.c.platform.in_(sorted(set(self.platforms))))
+        if self.plans is not None:
+            # Beside the platforms (which keep `ix_cases_platform` in use): SQLite tests the row value
+            # against a list of constants per case read.
+            parts.append(tuple_(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""))
+                         .in_(sorted(set(self.plans))))
         return and_(true(), *parts)
 
 
@@ -216,12 +228,16 @@ def open_platforms(session: Session) -> list[str]:
     return list(session.scalars(select(_CASES.c.platform).where(_CASES.c.is_open.is_(True)).distinct()).all())
 
 
-def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int:
-    """Open cases of these platforms (None: of every platform)."""
-    query = select(func.count()).select_from(_CASES).where(_CASES.c.is_open.is_(True))
-    if platforms is not None:
-        query = query.where(_CASES.c.platform.in_(platforms))
-    return int(session.scalar(query) or 0)
+def open_plans(session: Session, platforms: Iterable[str]) -> list[Plan]:
+    """The plans of the open cases of these platforms (each once)."""
+    query = (select(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""))
+             .where(_CASES.c.is_open.is_(True), _CASES.c.platform.in_(sorted(set(platforms)))).distinct())
+    return [(platform, kind, reason) for platform, kind, reason in session.execute(query)]
+
+
+def count_cases(session: Session, cases: CaseSet) -> int:
+    """How many cases `cases` selects."""
+    return int(session.scalar(select(func.count()).select_from(_CASES).where(cases.condition(indexed=True))) or 0)
 
 
 @dataclass
