@@ -18,7 +18,7 @@ from desktop_app.core.rule_packs import RulePack, TimerRule, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar, missing_schedule_years, schedule_warning
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.io.rule_pack_files import load_packs, load_workday_overrides
-from desktop_app.store.deadline_rows import Plan, open_plans, open_platforms, set_setting_text, setting_text
+from desktop_app.store.deadline_rows import Plan, open_plans, set_setting_text, setting_text
 
 
 @dataclass
@@ -145,7 +145,7 @@ def remember_rules(session: Session, context: RuleContext, platforms: set[str] |
             remembered[pack_id] = current[pack_id]
         remembered_plan = {key: digest for key, digest in remembered_plan.items()
                            if key.split("|", 1)[0] not in platforms}
-    plans = open_plans(session, platforms if platforms is not None else open_platforms(session))
+    plans = open_plans(session, platforms)
     remembered_plan.update(plan_fingerprints(context, plans))
     set_setting_text(session, _RULES_SETTING, json.dumps(remembered, sort_keys=True))
     set_setting_text(session, _PLANS_SETTING, json.dumps(remembered_plan, sort_keys=True))

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -54,10 +55,8 @@ from desktop_app.store.deadline_rows import (
     CaseSet,
     case_ids,
     chunks,
-    count_cases,
     id_ranges,
     open_plans,
-    open_platforms,
     recompute_cache,
 )
 
@@ -135,9 +134,9 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         if stale is None:
             return Written(0, OpChanges())
         count = 0
-        if stale.platforms != ():
+        if stale.size:
             session.flush()
-            count = _recompute_in_slices(session, stale, ctx, db.path)
+            count = _recompute_in_slices(session, stale.cases, ctx, db.path)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return Written(count, changes_in(session))
@@ -149,10 +148,15 @@ def cases_to_recompute(db: Database, context: RuleContext | None = None) -> int:
     ctx = context or RuleContext.load()
     with db.reading() as session:
         stale = _stale_cases(session, ctx)
-        return 0 if stale is None or stale.platforms == () else count_cases(session, stale)
+        return 0 if stale is None else stale.size
 
 
-def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
+class _Stale(NamedTuple):
+    cases: CaseSet
+    size: int  # how many open cases `cases` selects
+
+
+def _stale_cases(session: Session, ctx: RuleContext) -> _Stale | None:
     """The open cases whose rules changed since they were computed (`platforms` None: all of them, after
     an engine or holiday-schedule change or at the first start; `()`: none, a changed pack of a platform
     with no open case or that changes no open case's plan); None when no rule changed.
@@ -163,19 +167,22 @@ def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
     changed = {pack_id for pack_id, digest in rule_fingerprints(ctx).items() if known.get(pack_id) != digest}
     if not changed:
         return None
-    platforms = open_platforms(session)
-    stale_platforms = [p for p in platforms if pack_for_platform(ctx.packs, p).id in changed]
-    if not stale_platforms:
-        return CaseSet(platforms=())
-    plans = open_plans(session, stale_platforms)
+    every_plan = open_plans(session, None)
+    platforms = {plan[0] for plan in every_plan}
+    stale_platforms = {p for p in platforms if pack_for_platform(ctx.packs, p).id in changed}
+    plans = {plan: count for plan, count in every_plan.items() if plan[0] in stale_platforms}
     current = plan_fingerprints(ctx, plans)
     known_plans = remembered_plans(session)
-    stale = [plan for plan in plans
+    stale = {plan: count for plan, count in plans.items()
              if pack_for_platform(ctx.packs, plan[0]).id not in known  # never recorded: every plan unknown
-             or known_plans.get(plan_key(plan)) != current[plan_key(plan)]]
+             or known_plans.get(plan_key(plan)) != current[plan_key(plan)]}
+    count = sum(stale.values())
+    if not stale:
+        return _Stale(CaseSet(platforms=()), 0)
     if len(stale) == len(plans):
-        return CaseSet(platforms=None if len(stale_platforms) == len(platforms) else tuple(sorted(stale_platforms)))
-    return CaseSet(platforms=tuple(sorted({plan[0] for plan in stale})), plans=tuple(sorted(stale)))
+        return _Stale(CaseSet(platforms=None if stale_platforms == platforms else tuple(sorted(stale_platforms))),
+                      count)
+    return _Stale(CaseSet(platforms=tuple(sorted({plan[0] for plan in stale})), plans=tuple(sorted(stale))), count)
 
 
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -63,7 +63,9 @@ Plan = tuple[str, str, str]
 class CaseSet:
     """Which cases a recompute reads: these ids (at most `CHUNK` of them), or else every open case
     (every case with `include_closed`), of these platforms only when `platforms` is given, of these
-    plans only when `plans` is given (then `platforms` names their platforms)."""
+    plans only when `plans` is given (then `platforms` names their platforms). The plans are not in
+    `condition`: the recompute tests each case it reads (`services.deadline_slices`); as a row-value IN
+    in SQL, reading 43 % of 100,000 cases cost more than reading all of them."""
 
     ids: tuple[int, ...] | None = None
     include_closed: bool = False
@@ -84,11 +86,6 @@ class CaseSet:
             parts.append(_CASES.c.is_open.is_(True) if indexed else _CASES.c.is_open.is_not(False))
         if self.platforms is not None:
             parts.append(_CASES.c.platform.in_(sorted(set(self.platforms))))
-        if self.plans is not None:
-            # Beside the platforms (which keep `ix_cases_platform` in use): SQLite tests the row value
-            # against a list of constants per case read.
-            parts.append(tuple_(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""))
-                         .in_(sorted(set(self.plans))))
         return and_(true(), *parts)
 
 
@@ -223,21 +220,18 @@ def _raise_cache(session: Session) -> None:
         session.info[_CACHE_KEY] = previous
 
 
-def open_platforms(session: Session) -> list[str]:
-    """The platforms that have open cases."""
-    return list(session.scalars(select(_CASES.c.platform).where(_CASES.c.is_open.is_(True)).distinct()).all())
-
-
-def open_plans(session: Session, platforms: Iterable[str]) -> list[Plan]:
-    """The plans of the open cases of these platforms (each once)."""
-    query = (select(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""))
-             .where(_CASES.c.is_open.is_(True), _CASES.c.platform.in_(sorted(set(platforms)))).distinct())
-    return [(platform, kind, reason) for platform, kind, reason in session.execute(query)]
-
-
-def count_cases(session: Session, cases: CaseSet) -> int:
-    """How many cases `cases` selects."""
-    return int(session.scalar(select(func.count()).select_from(_CASES).where(cases.condition(indexed=True))) or 0)
+def open_plans(session: Session, platforms: Iterable[str] | None) -> dict[Plan, int]:
+    """The plans of the open cases of these platforms (None: of every platform), with how many open
+    cases each has. `is_open IS NOT false` keeps SQLite on the covering `ix_cases_report` (platform, kind,
+    reason, …, is_open): 20 ms for 100,000 open cases, where `ix_cases_is_open_next_due_at` took 0.26 s."""
+    query = (select(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""), func.count())
+             .where(_CASES.c.is_open.is_not(False)).group_by(_CASES.c.platform, _CASES.c.kind, _CASES.c.reason))
+    if platforms is not None:
+        query = query.where(_CASES.c.platform.in_(sorted(set(platforms))))
+    found: dict[Plan, int] = {}
+    for platform, kind, reason, count in session.execute(query):
+        found[(platform, kind, reason)] = found.get((platform, kind, reason), 0) + count
+    return found
 
 
 @dataclass
