@@ -63,7 +63,7 @@ Plan = tuple[str, str, str]
 class CaseSet:
     """Which cases a recompute reads: these ids (at most `CHUNK` of them), or else every open case
     (every case with `include_closed`), of these platforms only when `platforms` is given, of these
-    plans only when `plans` is given (then `platforms` names their platforms). The plans are not in
+    plans only when `plans` is given. The plans are not in
     `condition`: the recompute tests each case it reads (`services.deadline_slices`); as a row-value IN
     in SQL, reading 43 % of 100,000 cases cost more than reading all of them."""
 
