@@ -1,6 +1,7 @@
 """The rules the deadlines are computed with: the packs and the working-day calendar in force
-(`RuleContext`), a fingerprint per pack of everything the engine's results depend on (so start-up
-recomputes only the platforms whose rules changed, `deadlines.recompute_changed_rules`), and what the
+(`RuleContext`), a fingerprint per pack of everything the engine's results depend on and one per plan
+(the timers a platform's pack applies to a kind and reason), so start-up and a pack edit recompute only
+the cases whose rules changed (`deadlines.recompute_changed_rules`), and what the
 shop should be told about missing rules (a year without a holiday schedule or a 双11 window)."""
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ When to recompute (the callers' side of the contract):
   inside the same transaction that wrote the event;
 - after an import changed orders' paid/shipped/signed/succeeded times: `recompute_for_orders`;
 - after a rule pack or the working-day overrides were saved, and at start-up:
-  `recompute_changed_rules` (only the platforms whose rules changed since the stored deadlines
-  were computed; milliseconds when nothing changed). `recompute_all` forces every open case.
+  `recompute_changed_rules` (only the open cases whose rules changed since the stored deadlines
+  were computed: those whose platform, kind and reason give a plan of timers that changed;
+  milliseconds when nothing changed). `recompute_all` forces every open case.
 
 Everything is bulk: one read for the cases, one for their milestone events (`store.deadline_rows`,
 which holds the SQL); each case's computed deadlines are digested (`core.deadlines.deadline_digest`)

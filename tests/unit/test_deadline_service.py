@@ -506,6 +506,15 @@ def test_a_timer_edit_recomputes_only_the_cases_it_applies_to(db: Database) -> N
     save_user_pack("douyin", data)
     assert recompute_changed_rules(db).value == 1
     assert stored(db, lost)["reship_ship_not_received"].due_at == at("2026-05-07 18:00")
+    # A timer of returns only: no open case has it, nothing is recomputed and the edit is recorded.
+    returns = next(t for t in data["timers"] if t["id"] == "return_answer")
+    returns["duration"] = {"hours": 30}
+    save_user_pack("douyin", data)
+    assert cases_to_recompute(db) == 0
+    assert recompute_changed_rules(db).value == 0
+    with db.reading() as s:
+        assert s.get(Setting, "deadlines.rule_fingerprints") is not None
+    assert recompute_changed_rules(db).value == 0
     # A case that was already computed with rules nobody remembered (the rules' record lost): every
     # plan of the platform is recomputed, not only the edited ones.
     with db.transaction() as s:
