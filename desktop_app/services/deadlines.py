@@ -137,7 +137,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         count = 0
         if stale.size:
             session.flush()
-            count = _recompute_in_slices(session, stale.cases, ctx, db.path)
+            count = _recompute_in_slices(session, stale.cases, ctx, db.path, stale.size)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return Written(count, changes_in(session))
@@ -193,15 +193,16 @@ def _stale_cases(session: Session, ctx: RuleContext) -> _Stale | None:
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
-def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None) -> int:
+def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None,
+                         size: int | None = None) -> int:
     """`recompute_slice` over runs of consecutive cases: every open case of a large ledger at once held all
     their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases).
 
     `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
-    nothing yet; from `PARALLEL_FROM` cases a helper process then computes slices beside this one
-    (`services.deadline_helper`)."""
+    nothing yet; from `PARALLEL_FROM` cases to compute (`size`, when `cases` has plans: fewer than the
+    ids read) a helper process then computes slices beside this one (`services.deadline_helper`)."""
     with recompute_cache(session):
         ids = case_ids(session, cases)
-        if ledger is not None and len(ids) >= PARALLEL_FROM:
+        if ledger is not None and (len(ids) if size is None else size) >= PARALLEL_FROM:
             return recompute_beside(session, ledger, cases, id_ranges(ids, PARALLEL_SLICE), context)
         return sum(recompute_slice(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))
