@@ -1,14 +1,15 @@
 """Check that a change left every computed deadline as it was: hashes of a ledger's deadlines and
 cases' `next_due_*` after a fresh fill, a recompute with nothing changed, every pack edited, and back.
 
-    PYTHONPATH=<tree> python bench/deadline_hashes.py LEDGER.sqlite3 [--copy-to PATH] [--vary]
+    PYTHONPATH=<tree> python bench/deadline_hashes.py LEDGER.sqlite3 [--copy-to PATH] [--vary] [--changed]
 
 Run it with each tree on PYTHONPATH (old and new code) over copies of the same ledger and compare
 the printed lines: the hashes must be identical. The ledger is copied first (the bench files are
 shared); the copy is written to. Only APIs that every tree has are used. `--vary` first gives the
 benchmark's all-open, one-round ledger what it lacks (the same way on every run): closed cases,
 rounds restarted after an escalation, 聚划算 orders, date-only events, requests inside the 2020 and
-2022 holiday windows and 2025's 双11; the recomputes then include closed cases.
+2022 holiday windows and 2025's 双11; the recomputes then include closed cases. `--changed` makes the
+pack edit and its undoing go through `recompute_changed_rules` (only the cases whose rules changed).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import inspect, text
 
 from desktop_app.core.rule_packs import Duration, DurationUnit, RulePack
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_all
+from desktop_app.services.deadlines import recompute_all, recompute_changed_rules
 from desktop_app.store.database import Database, open_database
 
 # The same edits as bench_deadlines.every_pack_edited: one timer of every pack set to 96 hours.
@@ -98,6 +99,8 @@ def main() -> int:
     parser.add_argument("ledger", type=Path)
     parser.add_argument("--copy-to", type=Path, help="where to copy the ledger (default: a temporary folder)")
     parser.add_argument("--vary", action="store_true", help="add closed cases, restarted rounds, campaigns ...")
+    parser.add_argument("--changed", action="store_true",
+                        help="the pack edits through recompute_changed_rules (what the app runs after a save)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deadline-hashes-") as workdir:
         path = args.copy_to or Path(workdir) / "ledger.sqlite3"
@@ -120,7 +123,10 @@ def main() -> int:
         for label, ctx in (("fresh fill", context), ("nothing changed", context), ("every pack edited", every),
                            ("back to the shipped packs", context)):
             start = time.process_time()
-            count = recompute_all(db, ctx, include_closed=args.vary).value
+            if args.changed and label in ("every pack edited", "back to the shipped packs"):
+                count = recompute_changed_rules(db, ctx).value
+            else:
+                count = recompute_all(db, ctx, include_closed=args.vary).value
             print(f"{label:26} {count:,} cases  {digest(db)}  (cpu {time.process_time() - start:.2f} s)", flush=True)
         db.close()
     return 0

@@ -46,9 +46,15 @@ def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] 
     packs = context.packs
     calendar = context.calendar
     plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
+    # Only these plans' cases (a pack edit's), the others read and passed over.
+    chosen = None if selection.plans is None else set(selection.plans)
+    count = 0
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
          next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, paid_at, shipped_at,
          order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
+        if chosen is not None and (platform, kind, reason or "") not in chosen:
+            continue
+        count += 1
         plan = plans.get((platform, kind, reason))
         if plan is None:
             pack = pack_for_platform(packs, platform)
@@ -92,8 +98,8 @@ def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] 
             shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name)
             pending.append((case_id, computed, digest, shown, facts))
     if not pending:
-        return len(cases), None
-    return len(cases), _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))
+        return count, None
+    return count, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))
 
 
 def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]],

@@ -9,8 +9,9 @@ When to recompute (the callers' side of the contract):
   inside the same transaction that wrote the event;
 - after an import changed orders' paid/shipped/signed/succeeded times: `recompute_for_orders`;
 - after a rule pack or the working-day overrides were saved, and at start-up:
-  `recompute_changed_rules` (only the platforms whose rules changed since the stored deadlines
-  were computed; milliseconds when nothing changed). `recompute_all` forces every open case.
+  `recompute_changed_rules` (only the open cases whose rules changed since the stored deadlines
+  were computed: those whose platform, kind and reason give a plan of timers that changed;
+  milliseconds when nothing changed). `recompute_all` forces every open case.
 
 Everything is bulk: one read for the cases, one for their milestone events (`store.deadline_rows`,
 which holds the SQL); each case's computed deadlines are digested (`core.deadlines.deadline_digest`)
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +40,15 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
-from desktop_app.services.deadline_rules import RuleContext, remember_rules, remembered_rules, rule_fingerprints
+from desktop_app.services.deadline_rules import (
+    RuleContext,
+    plan_fingerprints,
+    plan_key,
+    remember_rules,
+    remembered_plans,
+    remembered_rules,
+    rule_fingerprints,
+)
 from desktop_app.services.deadline_slices import recompute_slice
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -46,9 +56,8 @@ from desktop_app.store.deadline_rows import (
     CaseSet,
     case_ids,
     chunks,
-    count_open_cases,
     id_ranges,
-    open_platforms,
+    open_plans,
     recompute_cache,
 )
 
@@ -126,9 +135,9 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         if stale is None:
             return Written(0, OpChanges())
         count = 0
-        if stale.platforms != ():
+        if stale.size:
             session.flush()
-            count = _recompute_in_slices(session, stale, ctx, db.path)
+            count = _recompute_in_slices(session, stale.cases, ctx, db.path, stale.size)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
         return Written(count, changes_in(session))
@@ -140,34 +149,60 @@ def cases_to_recompute(db: Database, context: RuleContext | None = None) -> int:
     ctx = context or RuleContext.load()
     with db.reading() as session:
         stale = _stale_cases(session, ctx)
-        return 0 if stale is None or stale.platforms == () else count_open_cases(session, stale.platforms)
+        return 0 if stale is None else stale.size
 
 
-def _stale_cases(session: Session, ctx: RuleContext) -> CaseSet | None:
-    """The open cases whose platform's rules changed since they were computed (`platforms` None: all of
-    them, after an engine or holiday-schedule change or at the first start; `()`: a changed pack of a
-    platform with no open case); None when no rule changed."""
+class _Stale(NamedTuple):
+    cases: CaseSet
+    size: int  # how many open cases `cases` selects
+
+
+def _stale_cases(session: Session, ctx: RuleContext) -> _Stale | None:
+    """The open cases whose rules changed since they were computed (`platforms` None: all of them, after
+    an engine or holiday-schedule change or at the first start; `()`: none, a changed pack of a platform
+    with no open case or that changes no open case's plan); None when no rule changed.
+
+    A pack's digest says whether its platforms' cases may have changed; then each plan's (platform, kind,
+    reason) digest says which of them did: editing one timer recomputes the cases it applies to only."""
     known = remembered_rules(session)
     changed = {pack_id for pack_id, digest in rule_fingerprints(ctx).items() if known.get(pack_id) != digest}
     if not changed:
         return None
-    platforms = open_platforms(session)
-    stale = tuple(sorted(p for p in platforms if pack_for_platform(ctx.packs, p).id in changed))
-    return CaseSet(platforms=None if stale and len(stale) == len(platforms) else stale)
+    every_plan = open_plans(session, None)
+    platforms = {plan[0] for plan in every_plan}
+    stale_platforms = {p for p in platforms if pack_for_platform(ctx.packs, p).id in changed}
+    plans = {plan: count for plan, count in every_plan.items() if plan[0] in stale_platforms}
+    current = plan_fingerprints(ctx, plans)
+    known_plans = remembered_plans(session)
+    stale = {plan: count for plan, count in plans.items()
+             if pack_for_platform(ctx.packs, plan[0]).id not in known  # never recorded: every plan unknown
+             or known_plans.get(plan_key(plan)) != current[plan_key(plan)]}
+    count = sum(stale.values())
+    if not stale:
+        return _Stale(CaseSet(platforms=()), 0)
+    if len(stale) == len(plans):
+        return _Stale(CaseSet(platforms=None if stale_platforms == platforms else tuple(sorted(stale_platforms))),
+                      count)
+    # Their platforms when not every one (a range of ids per platform from `ix_cases_platform`); reading
+    # every platform's cases by platform cost twice reading them by id range.
+    chosen = {plan[0] for plan in stale}
+    return _Stale(CaseSet(platforms=None if chosen == platforms else tuple(sorted(chosen)), plans=tuple(sorted(stale))),
+                  count)
 
 
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
-def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None) -> int:
+def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext, ledger: Path | None = None,
+                         size: int | None = None) -> int:
     """`recompute_slice` over runs of consecutive cases: every open case of a large ledger at once held all
     their rows, events and stored deadlines in memory together (several hundred MB for 100,000 cases).
 
     `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
-    nothing yet; from `PARALLEL_FROM` cases a helper process then computes slices beside this one
-    (`services.deadline_helper`)."""
+    nothing yet; from `PARALLEL_FROM` cases to compute (`size`, when `cases` has plans: fewer than the
+    ids read) a helper process then computes slices beside this one (`services.deadline_helper`)."""
     with recompute_cache(session):
         ids = case_ids(session, cases)
-        if ledger is not None and len(ids) >= PARALLEL_FROM:
+        if ledger is not None and (len(ids) if size is None else size) >= PARALLEL_FROM:
             return recompute_beside(session, ledger, cases, id_ranges(ids, PARALLEL_SLICE), context)
         return sum(recompute_slice(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))

@@ -54,14 +54,23 @@ _STORED = (_DEADLINES.c.id, _DEADLINES.c.case_id, _DEADLINES.c.timer_id, _DEADLI
            _DEADLINES.c.estimated, _DEADLINES.c.penalty_fen, _DEADLINES.c.automatic)
 
 
+# A case's plan: (platform, kind, reason or ""), what decides which timers apply to it
+# (`services.deadline_rules.plan_fingerprints`).
+Plan = tuple[str, str, str]
+
+
 @dataclass(frozen=True)
 class CaseSet:
     """Which cases a recompute reads: these ids (at most `CHUNK` of them), or else every open case
-    (every case with `include_closed`), of these platforms only when `platforms` is given."""
+    (every case with `include_closed`), of these platforms only when `platforms` is given, of these
+    plans only when `plans` is given. The plans are not in
+    `condition`: the recompute tests each case it reads (`services.deadline_slices`); as a row-value IN
+    in SQL, reading 43 % of 100,000 cases cost more than reading all of them."""
 
     ids: tuple[int, ...] | None = None
     include_closed: bool = False
     platforms: tuple[str, ...] | None = None
+    plans: tuple[Plan, ...] | None = None
 
     def condition(self, indexed: bool) -> ColumnElement[bool]:
         """The WHERE of the cases. `indexed=False` spells `is_open` so SQLite's planner does not read
@@ -211,17 +220,18 @@ def _raise_cache(session: Session) -> None:
         session.info[_CACHE_KEY] = previous
 
 
-def open_platforms(session: Session) -> list[str]:
-    """The platforms that have open cases."""
-    return list(session.scalars(select(_CASES.c.platform).where(_CASES.c.is_open.is_(True)).distinct()).all())
-
-
-def count_open_cases(session: Session, platforms: tuple[str, ...] | None) -> int:
-    """Open cases of these platforms (None: of every platform)."""
-    query = select(func.count()).select_from(_CASES).where(_CASES.c.is_open.is_(True))
+def open_plans(session: Session, platforms: Iterable[str] | None) -> dict[Plan, int]:
+    """The plans of the open cases of these platforms (None: of every platform), with how many open
+    cases each has. `is_open IS NOT false` keeps SQLite on the covering `ix_cases_report` (platform, kind,
+    reason, …, is_open): 20 ms for 100,000 open cases, where `ix_cases_is_open_next_due_at` took 0.26 s."""
+    query = (select(_CASES.c.platform, _CASES.c.kind, func.coalesce(_CASES.c.reason, ""), func.count())
+             .where(_CASES.c.is_open.is_not(False)).group_by(_CASES.c.platform, _CASES.c.kind, _CASES.c.reason))
     if platforms is not None:
-        query = query.where(_CASES.c.platform.in_(platforms))
-    return int(session.scalar(query) or 0)
+        query = query.where(_CASES.c.platform.in_(sorted(set(platforms))))
+    found: dict[Plan, int] = {}
+    for platform, kind, reason, count in session.execute(query):
+        found[(platform, kind, reason)] = found.get((platform, kind, reason), 0) + count
+    return found
 
 
 @dataclass

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bench.bench_deadlines import build, every_pack_edited
+from bench.bench_deadlines import build, edited, every_pack_edited
 from desktop_app.services import deadline_helper, deadlines
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_all
+from desktop_app.services.deadlines import recompute_all, recompute_changed_rules
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_rows import CaseSet, case_ids, id_ranges, recompute_cache
 
@@ -126,5 +126,39 @@ def test_the_caller_computes_what_a_failed_helper_took(
                                                      context)
         assert count == CASES
         assert _state(db) == serial[0][1]
+    finally:
+        db.close()
+
+
+def test_a_pack_edit_shares_only_the_cases_of_its_plans(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every pack was edited, the caller and the helper compute only the cases whose plan holds an
+    edited timer, and the ledger ends as the full recompute left it."""
+    _shared(monkeypatch)
+    shipped = RuleContext.load()
+    db = _copy(built, tmp_path, "plans.sqlite3")
+    try:
+        recompute_all(db, shipped)
+        count = recompute_changed_rules(db, RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar)).value
+        assert 0 < count < CASES
+        assert _state(db) == serial[2][1]
+    finally:
+        db.close()
+
+
+def test_a_pack_edit_of_few_cases_stays_in_one_process(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper is for many cases to compute, not for many read: one 抖店 timer of reships, on a platform
+    with more open cases than `PARALLEL_FROM`."""
+    shipped = RuleContext.load()
+    db = _copy(built, tmp_path, "few.sqlite3")
+    try:
+        recompute_all(db, shipped)
+        monkeypatch.setattr(deadlines, "PARALLEL_FROM", 30)  # 40 open 抖店 cases, a few reships the timer applies to
+        started: list[object] = []
+        monkeypatch.setattr(deadlines, "recompute_beside", lambda *a: started.append(a) or 0)
+        one = RuleContext(edited(dict(shipped.packs), "douyin", "reship_ship", 72), shipped.calendar)
+        count = recompute_changed_rules(db, one).value
+        assert 0 < count < 30 and started == []
     finally:
         db.close()

@@ -487,6 +487,46 @@ def test_recompute_changed_rules_touches_only_the_edited_platform(db: Database) 
     assert stored(db, pdd)["reship_promise"].due_at == at("2026-10-12 10:00")
 
 
+def test_a_timer_edit_recomputes_only_the_cases_it_applies_to(db: Database) -> None:
+    """Per plan (platform, kind, reason): the 抖店 reship answer's edit recomputes the 抖店 reships and not
+    the 抖店 refund; a timer of one reason only (lost parcels) leaves the other reasons' reships alone."""
+    reship = add_case(db, "douyin", "reship", "missing_item", "DY-P1")
+    lost = add_case(db, "douyin", "reship", "lost", "DY-P2")
+    refund = add_case(db, "douyin", "refund_only", "not_received", "DY-P3")
+    closed = add_case(db, "douyin", "refund_only", "changed_mind", "DY-P4", is_open=False)
+    for case_id in (reship, lost, refund, closed):
+        add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    add_event(db, lost, "reship_agreed", at("2026-05-06 12:00"))
+    assert recompute_changed_rules(db).value == 3
+    data = read_pack_data("douyin")
+    answer = next(t for t in data["timers"] if t["id"] == "reship_answer")
+    answer["duration"] = {"hours": 24}
+    save_user_pack("douyin", data)
+    assert cases_to_recompute(db) == 2
+    assert recompute_changed_rules(db).value == 2
+    assert stored(db, reship)["reship_answer"].due_at == at("2026-05-07 10:00")
+    assert recompute_changed_rules(db).value == 0
+    lost_only = next(t for t in data["timers"] if t["id"] == "reship_ship_not_received")
+    lost_only["duration"] = {"hours": 30}
+    save_user_pack("douyin", data)
+    assert recompute_changed_rules(db).value == 1
+    assert stored(db, lost)["reship_ship_not_received"].due_at == at("2026-05-07 18:00")
+    # A timer of returns only: no open case has it, nothing is recomputed and the edit is recorded.
+    returns = next(t for t in data["timers"] if t["id"] == "return_answer")
+    returns["duration"] = {"hours": 30}
+    save_user_pack("douyin", data)
+    assert cases_to_recompute(db) == 0
+    assert recompute_changed_rules(db).value == 0
+    with db.reading() as s:
+        assert s.get(Setting, "deadlines.rule_fingerprints") is not None
+    assert recompute_changed_rules(db).value == 0
+    # A case that was already computed with rules nobody remembered (the rules' record lost): every
+    # plan of the platform is recomputed, not only the edited ones.
+    with db.transaction() as s:
+        s.execute(delete(Setting).where(Setting.key == "deadlines.rule_fingerprints"))
+    assert recompute_changed_rules(db).value == 3
+
+
 def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The start-up recompute (and a pack edit's) of many cases leaves the window's process; the threshold is
     lowered to two cases here. A team ledger on a server keeps it in its own process."""
