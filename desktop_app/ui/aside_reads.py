@@ -6,7 +6,9 @@ the user's next keystroke, which then waited 0.3–1 s for its search. Here such
 thread unless the user waits for a read (a keystroke's search, a page scrolled to: `runner.reading`):
 then a read under way is stopped (store/read_interrupts) and every one waits until the user has left
 the window alone for QUIET_MS. The numbers come late, never wrong; a newer look-up under the same key
-replaces one not started yet. A look-up waiting for its turn counts in `runner.busy` (`hold`).
+replaces one not started yet. A look-up waiting for the user to leave off is not in `runner.busy`, as a
+debounce timer is not (the user's reads are done: held there, every test's wait for an idle window
+lasted QUIET_MS longer); one under way is (`runner.run`). After the runner's shutdown none starts.
 """
 
 from __future__ import annotations
@@ -39,12 +41,11 @@ class AsideReads(QObject):
         self._runner = runner
         self._database = database
         self._queued: dict[str, _Job] = {}
-        self._held: dict[str, Callable[[], None]] = {}  # releases the runner's `busy` of a queued look-up
         self._running: dict[str, ReadInterrupt] = {}
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(QUIET_MS)
-        self._quiet.timeout.connect(self._start)
+        self._quiet.timeout.connect(self.leave_off)
         runner.reading.connect(self.give_way)
 
     @property
@@ -69,20 +70,22 @@ class AsideReads(QObject):
         for interrupt in self._running.values():
             interrupt.interrupt()
 
+    def leave_off(self) -> None:
+        """The user has left the window alone (QUIET_MS after their last read): start what waited."""
+        self._quiet.stop()
+        self._start()
+
     def _start(self) -> None:
         db = self._database()
-        if db is None:
+        if db is None or self._runner.closed:
             return
         for key, job in list(self._queued.items()):
             if key not in self._running:  # else after the one under way
                 del self._queued[key]
-                self._held.pop(key)()
                 self._run(db, key, job)
 
     def _queue(self, key: str, job: _Job) -> None:
         self._queued[key] = job
-        if key not in self._held:
-            self._held[key] = self._runner.hold()
 
     def _run(self, db: Database, key: str, job: _Job) -> None:
         query, on_success = job
