@@ -35,11 +35,12 @@ _Job = tuple[Callable[["Session"], Any], Callable[[Any], None]]
 class AsideReads(QObject):
     """Look-ups of a session on the worker thread that stop and wait while the user waits for reads."""
 
-    def __init__(self, runner: BackgroundRunner, database: Callable[[], Database | None],
-                 parent: QObject | None = None) -> None:
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._database = database
+        # Set by the owner (AppContext.db); a getter of the owner here made a reference cycle between the
+        # two, which only the garbage collector frees, on any thread: see BackgroundRunner.shutdown.
+        self.database: Database | None = None
         self._queued: dict[str, _Job] = {}
         self._running: dict[str, ReadInterrupt] = {}
         self._quiet = QTimer(self)
@@ -47,6 +48,7 @@ class AsideReads(QObject):
         self._quiet.setInterval(QUIET_MS)
         self._quiet.timeout.connect(self.leave_off)
         runner.reading.connect(self.give_way)
+        runner.stopped.connect(self._forget)
 
     @property
     def busy(self) -> bool:
@@ -75,8 +77,14 @@ class AsideReads(QObject):
         self._quiet.stop()
         self._start()
 
+    def _forget(self) -> None:
+        """The runner has shut down: nothing starts any more; let go of the callbacks of the tabs."""
+        self._quiet.stop()
+        self._queued.clear()
+        self._running.clear()
+
     def _start(self) -> None:
-        db = self._database()
+        db = self.database
         if db is None or self._runner.closed:
             return
         for key, job in list(self._queued.items()):

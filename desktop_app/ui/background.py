@@ -68,6 +68,7 @@ class BackgroundRunner(QObject):
     busy_changed = Signal(bool)
     failed = Signal(str)  # a message for the status bar / a dialog when no failure callback was given
     reading = Signal()  # a read the user waits for was queued (`read()`)
+    stopped = Signal()  # `shutdown()`: nothing new starts
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +195,7 @@ class BackgroundRunner(QObject):
     def shutdown(self) -> None:
         """Wait for queued work (a write must never be cut in half), then stop the thread."""
         self._closed = True
+        self.stopped.emit()
         self._reader.shutdown(wait=True, cancel_futures=True)
         self._preparer.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)

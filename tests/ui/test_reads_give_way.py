@@ -10,6 +10,7 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from desktop_app.ui import aside_reads
 from desktop_app.ui.app import create_window
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.cases.case_table_model import CaseTableModel
+from desktop_app.ui.context import AppContext
 from desktop_app.ui.window import tab_titles
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
@@ -97,6 +99,42 @@ def stopped_load(qtbot: QtBot, db: Database) -> list[weakref.ref[object]]:
     qtbot.waitUntil(lambda: not runner.busy, timeout=20000)
     runner.shutdown()
     return [weakref.ref(model), weakref.ref(runner)]
+
+
+class CountShown(QObject):
+    """What a tab is to a count: it asks for one through the context and takes the number."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.numbers: list[int] = []
+
+    def take(self, number: int) -> None:
+        self.numbers.append(number)
+
+
+def test_a_context_with_a_count_put_off_goes_without_the_garbage_collector(
+        qtbot: QtBot, db: Database, no_collector: None) -> None:
+    """A context without a parent (the tabs' tests make them) with a count waiting for the user to leave
+    off: the context and its aside reads held each other (a getter of the database), the waiting count
+    held the tab: freed only by the garbage collector, on a worker thread's allocation, the QObjects
+    were destroyed there beside the GUI thread (a test worker hung in QObject::~QObject within
+    gc_collect_main on the ledger-db thread while the GUI thread built a window). They now go with
+    their last reference, once the runner has shut down."""
+    gone = context_with_a_count_put_off(qtbot, db)
+    assert [ref() for ref in gone] == [None, None, None]
+
+
+def context_with_a_count_put_off(qtbot: QtBot, db: Database) -> list[weakref.ref[object]]:
+    runner = BackgroundRunner()
+    context = AppContext(runner)
+    context.set_database(db)
+    shown = CountShown(context)
+    context.aside.give_way()  # the user waits for a read: the count waits
+    context.aside.look_up("count", lambda session: 1, shown.take)
+    assert context.aside.waiting and shown.numbers == []
+    runner.shutdown()
+    return [weakref.ref(runner), weakref.ref(context), weakref.ref(shown)]
 
 
 @pytest.fixture
