@@ -127,7 +127,7 @@ class BackgroundRunner(QObject):
             self._pending += 1
             if self._pending == 1:
                 self.busy_changed.emit(True)
-        future = executor.submit(_without_cycles, work)
+        future = executor.submit(work)
         # The done-callback runs on the worker thread; the signal hops to the GUI thread.
         future.add_done_callback(lambda f: self._finished.emit(f, on_success, on_failure, job))
         return future
@@ -222,36 +222,6 @@ class BackgroundRunner(QObject):
     def busy(self) -> bool:
         """Work or reads still under way, or about to be queued (tests wait for this to be False)."""
         return self._pending > 0 or self._reading > 0 or self._held > 0
-
-
-def _without_cycles(work: Callable[[], T]) -> T:
-    """`work`, whose exception leaves the thread without the locals of the frames it passed through.
-
-    An exception raised through a `with` of a generator context manager (`db.reading()`, SQLAlchemy's
-    error handling) is in a reference cycle with those frames, and the frames hold the job's closure:
-    the tab's model, the runner, through them a window. Only the garbage collector frees a cycle, on
-    whichever thread allocates when it runs: a Qt object then died on a worker thread while the GUI
-    thread used it (issue 18: stopped reads made such exceptions common, and a test worker crashed in
-    the GUI thread's event loop). Cleared, what the frames held goes when the error is delivered, on the
-    GUI thread; the traceback still names every line (it is logged)."""
-    try:
-        return work()
-    except BaseException as error:
-        forget_frames(error)
-        raise
-
-
-def forget_frames(error: BaseException) -> None:
-    """Clear the locals of the frames in `error`'s traceback and in those of its causes."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [error]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        traceback.clear_frames(current.__traceback__)  # a frame still running (this one) is left alone
-        pending += [current.__cause__, current.__context__]
 
 
 def _call_unless_closed(callback: Callable[[Any], None], value: Any) -> None:

@@ -77,30 +77,6 @@ def no_collector() -> Iterator[None]:
     gc.enable()
 
 
-def test_a_stopped_load_leaves_no_cycle_holding_the_model(qtbot: QtBot, db: Database, no_collector: None) -> None:
-    """The stopped read's exception passed through context managers' frames, which held the load's
-    closure: in that cycle the model and its runner waited for the garbage collector, which freed them
-    on whatever thread it ran (a worker's): a Qt object destroyed beside the GUI thread's event loop
-    crashed a test worker. They now go when the last reference does, on the thread that drops it."""
-    gone = stopped_load(qtbot, db)  # its model and runner are let go of on return
-    assert [ref() for ref in gone] == [None, None]
-
-
-def stopped_load(qtbot: QtBot, db: Database) -> list[weakref.ref[object]]:
-    runner = BackgroundRunner()
-    model = CaseTableModel(runner)
-    model.set_database(db)
-    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
-    endless = EndlessQuery(db)
-    model.set_query(endless)  # type: ignore[arg-type]
-    wait_running(qtbot, db, endless.began)
-    with qtbot.waitSignal(model.loaded, timeout=20000):
-        model.set_filter(CaseFilter(search="王伟"))
-    qtbot.waitUntil(lambda: not runner.busy, timeout=20000)
-    runner.shutdown()
-    return [weakref.ref(model), weakref.ref(runner)]
-
-
 class CountShown(QObject):
     """What a tab is to a count: it asks for one through the context and takes the number."""
 
