@@ -7,8 +7,8 @@ thread unless the user waits for a read (a keystroke's search, a page scrolled t
 then a read under way is stopped (store/read_interrupts) and every one waits until the user has left
 the window alone for QUIET_MS. The numbers come late, never wrong; a newer look-up under the same key
 replaces one not started yet. A look-up waiting for the user to leave off is not in `runner.busy`, as a
-debounce timer is not (the user's reads are done: held there, every test's wait for an idle window
-lasted QUIET_MS longer); one under way is (`runner.run`). After the runner's shutdown none starts.
+debounce timer is not (counted there, every wait for an idle window lasted QUIET_MS longer); one under
+way is (`runner.run`). After the runner's shutdown none starts, and the waiting ones are let go.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class AsideReads(QObject):
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        # Set by the owner (AppContext.db); a getter of the owner here made a reference cycle between the
-        # two, which only the garbage collector frees, on any thread: see BackgroundRunner.shutdown.
+        # Set by the owner (AppContext.db): a getter of the owner here made the two a reference cycle,
+        # which only the garbage collector frees (ui/gui_collector).
         self.database: Database | None = None
         self._queued: dict[str, _Job] = {}
         self._running: dict[str, ReadInterrupt] = {}
