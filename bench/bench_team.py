@@ -10,6 +10,8 @@
   so both backends are measured the same way end to end).
 Without `--server` a throwaway PostgreSQL is started in `bench/out/pg` (`.ci/pg_server`; its data
 folder is kept, so the million cases are seeded once) and stopped at the end.
+Typing a term key by key, every keystroke timed (also while another seat's change is being reloaded
+and counted): `bench/bench_typing.py`.
 """
 
 from __future__ import annotations

@@ -41,3 +41,8 @@ class LedgerDamaged(UserError):
 
 class LedgerBusy(UserError):
     """Another program kept the ledger locked for longer than the busy timeout."""
+
+
+class ReadInterrupted(Exception):
+    """A read was stopped on purpose before it finished (the user asked for something newer): its result
+    is not wanted, so it is neither an error to show nor a bug to log."""

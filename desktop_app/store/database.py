@@ -30,6 +30,7 @@ from desktop_app.store.ledger_files import (
     make_ledger_private,
 )
 from desktop_app.store.locations import LedgerLocation, parse_location
+from desktop_app.store.read_interrupts import ReadInterrupt
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -158,9 +159,25 @@ class Database:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def reading(self, interrupt: ReadInterrupt | None = None) -> Iterator[Session]:
+        """A session for reads; `interrupt` can stop them from another thread (store/read_interrupts)."""
         with self.sessions() as session:
-            yield session
+            if interrupt is None:
+                yield session
+                return
+            dbapi: Any = session.connection().connection.dbapi_connection
+            if self.is_server:
+                pid = int(dbapi.info.backend_pid)
+                stop: Callable[[], None] = lambda: self._cancel_backend(pid)  # noqa: E731
+            else:
+                stop = dbapi.interrupt  # sqlite3: thread-safe; a no-op when no statement runs
+            with interrupt.running_on(stop):
+                yield session
+
+    def _cancel_backend(self, pid: int) -> None:
+        """Stop the statement the server runs for connection `pid` (one of ours), from another one."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT pg_cancel_backend(%(pid)s)", {"pid": pid})
 
     def close(self) -> None:
         self.engine.dispose()

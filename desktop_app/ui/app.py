@@ -16,6 +16,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir
 from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.gui_collector import GuiThreadCollector
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import show_unexpected
 from desktop_app.ui.window.startup import skip_pyside_source_scan
@@ -83,6 +84,7 @@ def run_gui(argv: list[str]) -> int:
     if not instance.claim():
         sys.stderr.write(f"售后台账已经打开了 {location.display()}，已切换到那个窗口。\n")
         return 0
+    GuiThreadCollector(app)  # Qt objects are freed on the GUI thread, never on a worker's
     window = create_window(location)
     instance.activate_requested.connect(window.bring_to_front)
     window.import_when_open(files)

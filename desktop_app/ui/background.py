@@ -11,6 +11,8 @@ What the user is looking at — a table's count and pages, a search — goes thr
 a second thread with its own database connection, so it never waits behind an import, the search
 index catching up or the start-up jobs (issue 15: the first search waited 1.65–2.4 s behind them).
 Reads see the last committed state; a write's `changed` signal then asks for a fresh read.
+`reading` says that the user now waits for a read: background reads that would compete with it for
+the cores and the server (the tab titles' counts) give way (issue 18).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop_app.core.errors import LedgerDamaged, StaleData, UserError
+from desktop_app.core.errors import LedgerDamaged, ReadInterrupted, StaleData, UserError
 from desktop_app.core.op_changes import OpChanges, recording
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,8 @@ class BackgroundRunner(QObject):
     changed = Signal(object)  # Announcement
     busy_changed = Signal(bool)
     failed = Signal(str)  # a message for the status bar / a dialog when no failure callback was given
+    reading = Signal()  # a read the user waits for was queued (`read()`)
+    stopped = Signal()  # `shutdown()`: nothing new starts
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,7 +143,10 @@ class BackgroundRunner(QObject):
         `work` must not write: it runs beside the writes of `run()`, on a connection of its own.
         Reads do not light the "busy" status (scrolling would make it flicker) but count in `busy`.
         """
-        return self._submit(self._reader, work, on_success, on_failure, _READ)
+        future = self._submit(self._reader, work, on_success, on_failure, _READ)
+        if future is not None:
+            self.reading.emit()
+        return future
 
     def prepare(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None) -> Future[T] | None:
         """Get code ready ahead of use (importing the tabs not yet built) on a thread of its own, which
@@ -158,6 +165,10 @@ class BackgroundRunner(QObject):
         if future.cancelled():
             return  # a read dropped at shutdown
         error = future.exception()
+        if isinstance(error, ReadInterrupted):  # stopped on purpose: nothing to show or log
+            if on_failure is not None and not self._closed:
+                _call_unless_closed(on_failure, error)
+            return
         if error is None:
             result = future.result()
             if job.kind == "write":
@@ -184,6 +195,7 @@ class BackgroundRunner(QObject):
     def shutdown(self) -> None:
         """Wait for queued work (a write must never be cut in half), then stop the thread."""
         self._closed = True
+        self.stopped.emit()
         self._reader.shutdown(wait=True, cancel_futures=True)
         self._preparer.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
@@ -200,6 +212,11 @@ class BackgroundRunner(QObject):
                 released = True
                 self._held -= 1
         return release
+
+    @property
+    def closed(self) -> bool:
+        """Shut down (the window is closing): nothing new starts."""
+        return self._closed
 
     @property
     def busy(self) -> bool:

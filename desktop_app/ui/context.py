@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.errors import UserError
+from desktop_app.ui.aside_reads import AsideReads
 from desktop_app.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -26,8 +27,18 @@ class AppContext(QObject):
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.db: Database | None = None
         self.show_full_phones = False  # lists mask phones (138****5678) unless 设置 says otherwise
+        # Counts nobody is looking at yet (tab titles, hidden tabs) give way to the user's reads.
+        self.aside = AsideReads(runner, self)
+
+    @property
+    def db(self) -> Database | None:
+        """The open ledger, None before it opens (and after it closes)."""
+        return self.aside.database
+
+    @db.setter
+    def db(self, db: Database | None) -> None:
+        self.aside.database = db
 
     def set_database(self, db: Database) -> None:
         self.db = db

@@ -6,11 +6,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.store.database import Database, open_database
 from desktop_app.ui.app import create_window
+from desktop_app.ui.gui_collector import GuiThreadCollector
 from desktop_app.ui.window.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def collected_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app (ui/gui_collector): the windows, dialogs and contexts a test leaves in reference
+    cycles are freed here, on the GUI thread, not by a collection that a worker thread's allocation
+    starts during a later test (which crashed or hung a test worker)."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture

@@ -172,8 +172,9 @@ class ClaimsTab(BaseTab):
 
     def refresh_hidden(self) -> None:
         """The number of open claims, for the tab's title (kept current while the tab is hidden)."""
-        self.context.look_up(lambda session: claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count,
-                             self.count_changed.emit)
+        self.context.aside.look_up(
+            "claim count", lambda session: claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count,
+            self.count_changed.emit)
 
     def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
         selected = self.selected_claim_ids()

@@ -151,7 +151,8 @@ class ReshipTab(ReshipPicking, BaseTab):
 
     def refresh_hidden(self) -> None:
         """Off screen, only the count in the tab's title is kept current (one indexed count)."""
-        self.context.look_up(lambda session: count_reship_rows(session, QueueScope.OPEN), self.count_changed.emit)
+        self.context.aside.look_up("reship count", lambda session: count_reship_rows(session, QueueScope.OPEN),
+                                   self.count_changed.emit)
 
     def refresh(self) -> None:
         if self.context.db is None:

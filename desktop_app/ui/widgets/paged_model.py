@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from desktop_app.store.read_interrupts import ReadInterrupt
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 
@@ -75,6 +76,7 @@ class PagedTableModel(RowTableModel[RowT]):
         self._query = query
         self._listing: PageQuery[RowT] = query  # the query as prepared by the last load: what pages read
         self._listed = 0  # the generation `_listing` belongs to: no page is read from an older one
+        self._loading: ReadInterrupt | None = None  # stops the load under way when a newer one is asked for
 
     # --- loading ---------------------------------------------------------------------------
     def set_database(self, db: Database | None, load: bool = True) -> None:
@@ -100,21 +102,30 @@ class PagedTableModel(RowTableModel[RowT]):
         self._generation += 1
         generation = self._generation
         db, query = self._db, self._query
+        if self._loading is not None:
+            # The user typed on (or the filter changed again): the load still running is not wanted, and
+            # it would keep the reading thread, a core and the server from the new one for its rest.
+            self._loading.interrupt()
+            self._loading = None
         if db is None:
             self._listing, self._listed = query, generation
             self._apply(0, [])
             return
 
+        interrupt = self._loading = ReadInterrupt()
+
         def work() -> tuple[PageQuery[RowT], int, list[RowT]] | None:
             if generation != self._generation:
                 return None  # superseded while queued (fast typing): skip the query entirely
-            with db.reading() as session:
+            with db.reading(interrupt) as session:
                 listing = query.prepare(session)
                 total = listing.count(session)
                 first = listing.page(session, 0, PAGE_SIZE) if total else []
                 return listing, total, first
 
         def done(result: tuple[PageQuery[RowT], int, list[RowT]] | None) -> None:
+            if self._loading is interrupt:
+                self._loading = None
             if result is None or generation != self._generation:
                 return  # the user typed on; a newer query is under way
             self._listing, self._listed = result[0], generation
@@ -123,6 +134,8 @@ class PagedTableModel(RowTableModel[RowT]):
                 on_done()
 
         def fail(error: Exception) -> None:
+            if self._loading is interrupt:
+                self._loading = None
             if generation == self._generation:
                 self.load_failed.emit(describe_error(error))
 

@@ -3,7 +3,9 @@ without a case, 时效日历（5） overdue deadlines, 订单（1,204） orders.
 own, kept current by their tabs.) Each title's tooltip says what its number counts.
 
 One read on the worker thread after the ledger opens and after each change, debounced so a burst of
-writes (an import, a batch) is counted once; the titles change only when a number does.
+writes (an import, a batch) is counted once; the titles change only when a number does. It gives way
+to the user's reads (ui/aside_reads.py): at a million cases it is ≈ 1 s of work for the server and a
+core, which a keystroke's search beside it waited for (issue 18).
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.core.clock import now
 from desktop_app.store.case_queries import CaseFilter, OpenState, OrderFilter, count_cases, count_orders
-from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import count_overdue
 from desktop_app.store.return_queries import returns_in_transit, unmatched_parcels
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEBOUNCE_MS = 1500  # a burst of writes (an import, a batch) is counted once
 
@@ -34,14 +39,13 @@ class TabCounts:
     orders: int
 
 
-def read_counts(db: Database, transit_days: int) -> TabCounts:
+def read_counts(session: Session, transit_days: int) -> TabCounts:
     moment = now()
-    with db.reading() as session:
-        open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
-        returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
-                   + len(unmatched_parcels(session)))
-        overdue = count_overdue(session, moment)
-        orders = count_orders(session, OrderFilter())
+    open_cases = count_cases(session, CaseFilter(open_state=OpenState.OPEN))
+    returns = (len(returns_in_transit(session, moment - timedelta(days=transit_days)))
+               + len(unmatched_parcels(session)))
+    overdue = count_overdue(session, moment)
+    orders = count_orders(session, OrderFilter())
     return TabCounts(open_cases, returns, overdue, orders)
 
 
@@ -62,7 +66,6 @@ class TabTitles(QObject):
         self._pages = pages  # "cases" / "returns" / "calendar" / "orders" → the tab's widget
         self._titles = {key: tabs.tabText(tabs.indexOf(page)) for key, page in pages.items()}
         self._transit_days = transit_days
-        self._reading = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -82,20 +85,13 @@ class TabTitles(QObject):
             self._timer.start()
 
     def read(self) -> None:
-        if self._context.db is None or self._reading:
-            if self._reading:
-                self._timer.start()  # count again after the read under way
+        """Count (after a count under way, if any); a failed count keeps the titles, the next change retries."""
+        if self._context.db is None:
             return
         days = self._transit_days()
-        self._reading = True
-
-        def failed(_error: Exception) -> None:
-            self._reading = False  # the titles keep their last numbers; the next change retries
-
-        self._context.read(lambda db: read_counts(db, days), self._show, failed)
+        self._context.aside.look_up("tab titles", lambda session: read_counts(session, days), self._show)
 
     def _show(self, counts: TabCounts) -> None:
-        self._reading = False
         numbers = {"cases": counts.open_cases, "returns": counts.returns, "calendar": counts.overdue,
                    "orders": counts.orders}
         for key, page in self._pages.items():
