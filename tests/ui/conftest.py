@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app import create_window
 from desktop_app.ui.gui_collector import GuiThreadCollector
 from desktop_app.ui.window.main_window import MainWindow
@@ -33,11 +34,16 @@ def seeded_path(db_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot: QtBot, seeded_path: Path) -> Iterator[MainWindow]:
-    win = create_window(seeded_path)
+    yield from opened_window(qtbot, seeded_path)
+
+
+def opened_window(qtbot: QtBot, target: Path | LedgerLocation, timeout_ms: int = 10000) -> Iterator[MainWindow]:
+    """The main window on a ledger, shown, opened and idle; closed down after the test."""
+    win = create_window(target)
     qtbot.addWidget(win)
     win.show()
     win.open_database()
-    qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
+    qtbot.waitUntil(lambda: win.context.db is not None, timeout=timeout_ms)
     wait_idle(qtbot, win)
     yield win
     win.team_changes.stop()

@@ -19,13 +19,12 @@ from desktop_app.store.case_filters import CaseFilter
 from desktop_app.store.database import Database
 from desktop_app.store.locations import parse_location
 from desktop_app.ui import aside_reads
-from desktop_app.ui.app import create_window
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.cases.case_table_model import CaseTableModel
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.window import tab_titles
 from desktop_app.ui.window.main_window import MainWindow
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import opened_window
 from tests.unit.test_read_interrupts import endless_statement, statement_running
 
 
@@ -116,17 +115,7 @@ def context_with_a_count_put_off(qtbot: QtBot, db: Database) -> list[weakref.ref
 @pytest.fixture
 def backend_window(qtbot: QtBot, ledger_target: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv(team.ENV_SEAT, "小王")  # a team ledger's first start would ask for it
-    win = create_window(parse_location(ledger_target))
-    qtbot.addWidget(win)
-    win.show()
-    win.open_database()
-    qtbot.waitUntil(lambda: win.context.db is not None, timeout=15000)
-    wait_idle(qtbot, win)
-    yield win
-    win.team_changes.stop()
-    win.runner.shutdown()
-    if win.context.db is not None:
-        win.context.db.close()
+    yield from opened_window(qtbot, parse_location(ledger_target), timeout_ms=15000)
 
 
 def test_the_tab_counts_give_way_to_a_keystroke_and_count_after(
