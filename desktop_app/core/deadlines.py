@@ -56,6 +56,8 @@ SOON = timedelta(hours=24)
 # After the name of a clock started by the platform's automatic agreement, until the shop records it
 # ("counted from the platform's automatic agreement": true before the answer runs out and after).
 AUTO_MARK = "（按平台自动同意起算）"
+# The common round's shorter way in `compute_from_history` (a test turns it off to check both ways agree).
+SHORT_WAY = True
 
 
 class DeadlineStatus(StrEnum):
@@ -251,15 +253,21 @@ def compute_from_history(
                 chained, marks = engine.automatic(timer, chained)
                 automatic.setdefault(timer.auto_records, set()).update(marks)
     # The common round takes a shorter way, giving what `_Engine.rounds` gives: a single round (no
-    # restart), no automatic action in play, no campaign, a fixed span no window can change.
-    simple = chained is history and engine.campaign is None
+    # restart), no campaign, a fixed span no window can change, and no automatic action in play for
+    # this timer: none of the milestones it reads (its start, what meets it, what its windows are keyed
+    # to) has an occurrence an automatic action added (`automatic` gives `chained` a new list for those).
+    simple = SHORT_WAY and engine.campaign is None
+    chained_names = () if chained is history else [
+        name for name, occurrences in chained.items() if occurrences is not history.get(name)]
     results: list[ComputedDeadline] = []
     for plan in plans:
         starts = chained.get(plan.starts_from)
         if not starts:
             continue  # not started (the common case: most timers of a case never start)
         delta = plan.delta
-        if simple and delta is not None and (len(starts) == 1 or plan.first_only):
+        if (simple and delta is not None and (len(starts) == 1 or plan.first_only)
+                and not any(name == plan.starts_from or name in plan.met_by or name in plan.keyed
+                            for name in chained_names)):
             at, date_only = starts[0]
             event_at = at.astimezone(UTC)
             if closed_at is not None and event_at > closed_at:

@@ -503,3 +503,30 @@ def test_a_buyers_clock_run_out_is_settled_by_the_platform_never_overdue_for_the
 def test_seed001_the_buyers_7_days_cite_the_closing_refund() -> None:
     cited("taobao", "001_7891156e224716f9.txt", "逾期未退货,退款会被关闭", timer="buyer_ship_return")
     assert load_pack("taobao").timer("buyer_ship_return").auto_records == "closed"
+
+
+# --- the engine's shorter way for a common round gives what its rounds give ------------------------
+
+_STORIES: list[dict[str, str | list[str]]] = [
+    {"requested": "2026-11-20 10:00"},
+    {"requested": "2026-11-20 10:00", "return_agreed": "2026-11-21 10:00"},
+    {"requested": "2026-11-20 10:00", "return_agreed": "2026-11-28 10:00", "return_shipped": "2026-12-01 10:00"},
+    {"requested": "2026-11-20 10:00", "reship_agreed": "2026-11-23 10:00", "reship_shipped": "2026-11-26"},
+    {"requested": ["2026-11-20 10:00", "2026-11-27 10:00"], "escalated": "2026-11-24 10:00",
+     "refunded": "2026-11-30 10:00"},
+    {"paid": "2026-11-10 20:00", "shipped": "2026-11-14 09:00", "signed": "2026-11-16",
+     "requested": "2022-02-01 10:00", "exchange_shipped": "2026-11-25 10:00"},
+]
+
+
+@pytest.mark.parametrize("pack", ["taobao", "tmall", "pdd", "douyin", "jd", "generic"])
+def test_the_short_way_and_the_rounds_agree(pack: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind, reason and story (automatic actions chained or not): the same deadlines with the
+    common round's shorter way on and off."""
+    kinds = ["refund_only", "return_refund", "exchange", "reship", "partial_refund", "repair", "dispute"]
+    reasons = [None, "no_reason_7d", "quality", "not_received", "missing_item"]
+    cases = [(kind, reason, story, is_open) for kind in kinds for reason in reasons for story in _STORIES
+             for is_open in (True, False)]
+    short = [compute(pack, kind, reason, is_open, **story) for kind, reason, story, is_open in cases]
+    monkeypatch.setattr("desktop_app.core.deadlines.SHORT_WAY", False)
+    assert [compute(pack, kind, reason, is_open, **story) for kind, reason, story, is_open in cases] == short
