@@ -48,7 +48,7 @@ def _case_row_select() -> Select[*tuple[Any, ...]]:
             Case.id, Case.platform, Shop.name, Order.order_no, Order.receiver, Case.kind, Case.reason,
             Case.status, Case.amount_fen, Case.responsible, Case.next_due_at, Case.next_due_name,
             Case.updated_at, Case.is_open, Case.platform_case_no, Case.requested_at, Case.platform_status,
-            Case.platform_due_at, Order.phone, Case.next_due_automatic, Case.after_due_at, Case.after_due_name,
+            Case.platform_due_at, Order.phone,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)

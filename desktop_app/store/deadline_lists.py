@@ -223,18 +223,14 @@ def case_deadlines(session: Session, case_id: int) -> list[DeadlineRow]:
 def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[OpenTimer, ...]]:
     """The open platform timers of these cases in the engine's order (due time, timer), as their 下一个时限
     reads them (`core.deadlines.case_next_due`); a case without any is absent. By `ix_deadlines_case_id`."""
-    found: dict[int, list[tuple[datetime, str, OpenTimer]]] = {}
+    found: dict[int, list[OpenTimer]] = {}
     for ids in in_lists(case_ids):
-        stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.timer_id, Deadline.name,
-                       Deadline.automatic, raw_column(Deadline.met_at))
+        stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.name, Deadline.automatic,
+                       raw_column(Deadline.met_at))
                 .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None),
-                       Deadline.status == DeadlineStatus.OPEN.value))
-        for case_id, raw_due, timer_id, name, automatic, ends_at in fetch_raw(session, stmt):
-            due_at = stored_time(raw_due)
+                       Deadline.status == DeadlineStatus.OPEN.value)
+                .order_by(Deadline.case_id, Deadline.due_at, Deadline.timer_id))
+        for case_id, due_at, name, automatic, ends_at in fetch_raw(session, stmt):
             found.setdefault(case_id, []).append(
-                (due_at, timer_id, OpenTimer(due_at, name, bool(automatic), stored_time_or_none(ends_at))))
-    return {case_id: tuple(t for *_, t in sorted(timers, key=_engine_order)) for case_id, timers in found.items()}
-
-
-def _engine_order(item: tuple[datetime, str, OpenTimer]) -> tuple[datetime, str]:
-    return item[0], item[1]
+                OpenTimer(stored_time(due_at), name, bool(automatic), stored_time_or_none(ends_at)))
+    return {case_id: tuple(timers) for case_id, timers in found.items()}

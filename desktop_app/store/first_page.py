@@ -26,10 +26,10 @@ _ROW_COLUMNS = (
     "cases.id, cases.platform, shops.name, orders.order_no, orders.receiver, cases.kind, cases.reason, "
     "cases.status, cases.amount_fen, cases.responsible, cases.next_due_at, cases.next_due_name, "
     "cases.updated_at, cases.is_open, cases.platform_case_no, cases.requested_at, cases.platform_status, "
-    "cases.platform_due_at, orders.phone, cases.next_due_automatic, cases.after_due_at, cases.after_due_name"
+    "cases.platform_due_at, orders.phone"
 )
-_TIMES = (10, 12, 15, 17, 20)  # next_due_at, updated_at, requested_at, platform_due_at, after_due_at
-_FLAGS = (13, 19)  # is_open, next_due_automatic
+_TIMES = (10, 12, 15, 17)  # next_due_at, updated_at, requested_at, platform_due_at
+_FLAGS = (13,)  # is_open
 _SORT_COLUMNS = {
     CaseSort.PLATFORM: "cases.platform", CaseSort.SHOP: "shops.name", CaseSort.ORDER_NO: "orders.order_no",
     CaseSort.RECEIVER: "orders.receiver", CaseSort.KIND: "cases.kind", CaseSort.REASON: "cases.reason",

@@ -90,12 +90,8 @@ class CaseRow:
     platform_status: str | None = None
     platform_due_at: datetime | None = None
     phone: str | None = None  # the order's, to show which phone a last-four search matched
-    # Stored beside `next_due_*` (Case.next_due_automatic, Case.after_due_*); what the column shows is
-    # read from `timers` with the clock (`shown`).
-    next_due_automatic: bool = False
-    after_due_at: datetime | None = None
-    after_due_name: str | None = None
-    # The case's open deadlines in due order (store.deadline_lists.open_timers_of).
+    # The case's open deadlines in due order (store.deadline_lists.open_timers_of): what the 下一个时限
+    # column shows is read from them with the clock (`shown`); `next_due_*` is its sort key.
     timers: tuple[OpenTimer, ...] = ()
 
     def shown(self, now: datetime) -> ShownDue:

@@ -70,12 +70,10 @@ def urgency_colour(due: datetime | None, reference: datetime | None = None) -> Q
 
 
 def _next_due_text(row: CaseRow) -> str:
-    moment = now()
-    due, name = row.next_due(moment)
-    if due is not None:
-        return f"{countdown(due)} {labels.text(name or '')}".strip()
-    acted = row.acted_alone(moment)
-    return _tr("平台已超时自动处理：%1").replace("%1", labels.text(acted)) if acted else ""
+    shown = row.shown(now())
+    if shown.timer is not None:
+        return f"{countdown(shown.timer.due_at)} {labels.text(shown.timer.name)}".strip()
+    return _tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted)) if shown.acted else ""
 
 
 def _columns() -> list[Column[CaseRow]]:
