@@ -222,15 +222,18 @@ def case_deadlines(session: Session, case_id: int) -> list[DeadlineRow]:
 
 def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[OpenTimer, ...]]:
     """The open platform timers of these cases in the engine's order (due time, timer), as their 下一个时限
-    reads them (`core.deadlines.case_next_due`); a case without any is absent. By `ix_deadlines_case_id`."""
+    reads them (`core.deadlines.case_next_due`); a case without any is absent.
+
+    By `ix_deadlines_case_id`, the status tested here: with `status = 'open'` in the WHERE, SQLite took
+    `ix_deadlines_status_due_at` for a page's 200 cases and walked every open deadline (20 ms, not 0.4)."""
     found: dict[int, list[OpenTimer]] = {}
     for ids in in_lists(case_ids):
         stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.name, Deadline.automatic,
-                       raw_column(Deadline.met_at))
-                .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None),
-                       Deadline.status == DeadlineStatus.OPEN.value)
+                       raw_column(Deadline.met_at), Deadline.status)
+                .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None))
                 .order_by(Deadline.case_id, Deadline.due_at, Deadline.timer_id))
-        for case_id, due_at, name, automatic, ends_at in fetch_raw(session, stmt):
-            found.setdefault(case_id, []).append(
-                OpenTimer(stored_time(due_at), name, bool(automatic), stored_time_or_none(ends_at)))
+        for case_id, due_at, name, automatic, ends_at, status in fetch_raw(session, stmt):
+            if status == DeadlineStatus.OPEN.value:
+                found.setdefault(case_id, []).append(
+                    OpenTimer(stored_time(due_at), name, bool(automatic), stored_time_or_none(ends_at)))
     return {case_id: tuple(timers) for case_id, timers in found.items()}
