@@ -170,6 +170,8 @@ def make_private(path: Path) -> None:
         return
     try:
         mode = path.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            return  # `--db /dev/null` made /dev/null root's alone: never touch a device, a pipe or a socket
         wanted = 0o700 if stat.S_ISDIR(mode) else 0o600
         if stat.S_IMODE(mode) & 0o077:
             path.chmod(wanted)

@@ -18,7 +18,7 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import backups
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.ledger_files import count_rows
+from desktop_app.store.ledger_files import count_rows, make_ledger_private
 from tests.unit.test_ledger_damage import damage_table
 
 # About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
@@ -121,3 +121,19 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert "错误：" in capsys.readouterr().err
     assert run(["backup", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "没有可备份的数据库" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and named pipes are POSIX")
+def test_only_regular_files_and_folders_are_made_private(tmp_path: Path) -> None:
+    """`--db /dev/null` once made /dev/null root's alone (0600): the ledger's files are made private,
+    a device, pipe or socket named as the ledger never is."""
+    pipe = tmp_path / "ledger.sqlite3"
+    os.mkfifo(pipe, 0o644)
+    os.chmod(pipe, 0o644)
+    make_ledger_private(pipe)
+    assert stat.S_IMODE(pipe.stat().st_mode) == 0o644
+    plain = tmp_path / "other.sqlite3"
+    plain.write_bytes(b"")
+    os.chmod(plain, 0o644)
+    make_ledger_private(plain)
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
