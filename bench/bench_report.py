@@ -64,7 +64,6 @@ from desktop_app.store.report_queries import (
     parcels_by_carrier,
     pieces_sold,
     product_lines,
-    resolve_times,
     straddling_overdue,
 )
 
@@ -189,12 +188,11 @@ def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, 
     products = {f"SKU-{n:02d}" for n in range(20)}
     parts: list[tuple[str, Callable[[Session], object]]] = [
         ("floor: count(*) of the same cases", lambda s: _floor(s, scope)),
-        ("counts, money and timers per kind/platform/reason/responsible (one pass)",
+        ("counts, money, timers and times to resolve per kind/platform/reason/responsible (one pass)",
          lambda s: case_groups(s, scope, moment)),
         ("claims: per carrier, to chase, paid per goods (one read)",
          lambda s: claim_figures(s, scope, moment - timedelta(days=14))),
-        ("open timers on both sides of now (when any case has them)", lambda s: straddling_overdue(s, scope, moment)),
-        ("times to resolve (for the medians)", lambda s: resolve_times(s, scope)),
+        ("open timers on both sides of now", lambda s: straddling_overdue(s, scope, moment)),
         ("top 20 products and pieces sold", lambda s: product_lines(s, scope, {})),
         ("  of which pieces sold (orders paid in the period by goods)", lambda s: pieces_sold(s, scope, products)),
         ("couriers: cases, lost/damaged", lambda s: carrier_cases(s, scope)),

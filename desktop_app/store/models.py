@@ -248,6 +248,11 @@ GOODS_INDEX_COLUMNS = (
 )
 
 
+# `ix_cases_carrier` (migration 0014_carriers): the couriers figure's pass, in courier order (no sort of the
+# period's cases), with the period, reason, platform and shop filters.
+CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "platform", "order_id")
+
+
 class Case(Base):
     """An after-sales case (售后单). `amount_fen` is refund + compensation, kept for sorting."""
 
@@ -275,6 +280,7 @@ class Case(Base):
         Index("ix_cases_report", *REPORT_INDEX_COLUMNS),
         # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
         Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
+        Index("ix_cases_carrier", *CARRIER_INDEX_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
