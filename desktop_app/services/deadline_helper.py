@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadline_slices import recompute_slice, slice_changes
 from desktop_app.store.database import open_database
-from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, write_changes
+from desktop_app.store.deadline_changes import DeadlineChanges
+from desktop_app.store.deadline_rows import CaseSet, write_changes
 
 # From this many cases a helper pays (its start costs 0.5–1 s of the other core's time).
 PARALLEL_FROM = 20_000

@@ -1,23 +1,17 @@
-"""One slice of a deadline recompute: its cases read, computed and compared with what is stored, giving
-what to write (`store.deadline_rows.DeadlineChanges`). `services.deadlines` writes it; the helper process
-of a large recompute (`services.deadline_helper`) computes slices beside it and hands them over.
+"""One slice of a deadline recompute in the caller's session: its cases read, computed and compared with what
+is stored (`services.deadline_walk`), giving what to write (`store.deadline_changes.DeadlineChanges`).
+`services.deadlines` writes it; the helper process of a large recompute (`services.deadline_helper`)
+computes slices beside it and hands them over.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, deadline_digest
-from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.store.case_facts import timer_facts
-from desktop_app.store.deadline_rows import CaseSet, DeadlineChanges, read_for_recompute, read_stored, write_changes
-from desktop_app.store.raw_reads import stored_time
-
-_OPEN = DeadlineStatus.OPEN
+from desktop_app.services.deadline_walk import changes_of, walk_slice
+from desktop_app.store.deadline_changes import DeadlineChanges
+from desktop_app.store.deadline_rows import CaseSet, read_for_recompute, read_stored, write_changes
 
 
 def recompute_slice(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,
@@ -36,172 +30,7 @@ def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] 
     cases, events = read_for_recompute(session, selection, bounds)
     if not cases:
         return 0, None
-    # The two reads come sorted by case id: each case takes its run of events as the walk reaches it
-    # (no per-slice dictionary of every event).
-    event_count = len(events)
-    e = 0
-    # Cases whose computed deadlines differ from what their digest says is stored (or whose digest is
-    # unknown): (case id, computed, digest, stored next_due_* and after_due_*, timer facts), in id order.
-    pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]] = []
-    packs = context.packs
-    calendar = context.calendar
-    plans: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}
-    # Only these plans' cases (a pack edit's), the others read and passed over.
-    chosen = None if selection.plans is None else set(selection.plans)
-    count = 0
-    for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, paid_at, shipped_at,
-         order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
-        if chosen is not None and (platform, kind, reason or "") not in chosen:
-            continue
-        count += 1
-        plan = plans.get((platform, kind, reason))
-        if plan is None:
-            pack = pack_for_platform(packs, platform)
-            plan = plans[(platform, kind, reason)] = (pack, pack.milestones_read(kind, reason))
-        pack, read = plan
-        # The case's events first, then its own columns, then the order's times, each only where
-        # nothing more specific gave the milestone. Only what this case's timers read is converted.
-        milestones: dict[str, list[tuple[datetime, bool]]] = {}
-        while e < event_count and events[e][0] < case_id:
-            e += 1  # a case created between the reads (PostgreSQL reads each statement afresh)
-        while e < event_count and events[e][0] == case_id:
-            _, name, raw_at, date_only = events[e]
-            e += 1
-            if name in read:
-                found = milestones.get(name)
-                if found is None:
-                    milestones[name] = [(stored_time(raw_at), bool(date_only))]
-                else:
-                    found.append((stored_time(raw_at), bool(date_only)))
-        computed: list[ComputedDeadline] = []
-        if read:
-            if requested_at is not None and "requested" in read and "requested" not in milestones:
-                milestones["requested"] = [(stored_time(requested_at), False)]
-            if "signed" in read and "signed" not in milestones:
-                if signed_at is not None:
-                    milestones["signed"] = [(stored_time(signed_at), bool(signed_date_only))]
-                elif order_signed_at is not None:
-                    milestones["signed"] = [(stored_time(order_signed_at), False)]
-            if paid_at is not None and "paid" in read and "paid" not in milestones:
-                milestones["paid"] = [(stored_time(paid_at), False)]
-            if shipped_at is not None and "shipped" in read and "shipped" not in milestones:
-                milestones["shipped"] = [(stored_time(shipped_at), False)]
-            if succeeded_at is not None and "trade_succeeded" in read and "trade_succeeded" not in milestones:
-                milestones["trade_succeeded"] = [(stored_time(succeeded_at), False)]
-            computed = compute_from_history(
-                pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
-                calendar=calendar, paid_fen=paid_fen, campaign=campaign,
-            )
-        digest = deadline_digest(computed)
-        if digest != stored_digest:
-            shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name)
-            pending.append((case_id, computed, digest, shown, facts))
+    count, pending = walk_slice(cases, events, selection.plans, context.packs, context.calendar)
     if not pending:
         return count, None
-    return count, _changes(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))
-
-
-def _changes(pending: list[tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]],
-             rows: list[Any]) -> DeadlineChanges:
-    """What to write for the pending cases, given their stored rows (sorted by case id, like them)."""
-    row_count = len(rows)
-    r = 0
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    case_updates: list[dict[str, Any]] = []
-    digests: list[dict[str, Any]] = []
-    stale: list[int] = []
-    for case_id, computed, digest, shown, facts in pending:
-        # The case's stored rows by timer; a second row of one timer is a duplicate to delete.
-        stored: dict[str, Any] = {}
-        while r < row_count and rows[r][1] < case_id:
-            r += 1
-        while r < row_count and rows[r][1] == case_id:
-            row = rows[r]
-            r += 1
-            if row[2] in stored:
-                stale.append(row[0])
-            else:
-                stored[row[2]] = row
-        first: ComputedDeadline | None = None
-        after: ComputedDeadline | None = None  # the first open one the platform does not settle by itself
-        for deadline in computed:
-            # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
-            row = stored.pop(deadline[0], None)
-            if row is None:
-                inserts.append(_row_values(case_id, deadline))
-            else:
-                changed = changed_columns(row, deadline)
-                if changed is not None:
-                    updates.append(changed)
-            if deadline[5] is _OPEN:  # `computed` is sorted by due time
-                first = first or deadline
-                if not deadline[11]:
-                    after = after or deadline
-        if stored:
-            stale.extend(row[0] for row in stored.values())
-        # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
-        # (store/case_facts.py), written together with the digest in one row update when either
-        # changed; else the digest alone (it differs, or the case would not be pending), which leaves
-        # the indexes on the other columns alone.
-        due, name = (None, None) if first is None else (first.due_at, first.name)
-        automatic = first is not None and first.automatic
-        # What follows a first timer the platform settles by itself; nothing otherwise.
-        after_due, after_name = (after.due_at, after.name) if automatic and after is not None else (None, None)
-        # A StrEnum status equals its text. An open answer the platform settles by itself, or one a later
-        # platform action ends (`met_at` on an open row), is never counted: no work once it ran out or
-        # was ended, never overdue (store/case_facts.py).
-        counted = timer_facts((d[5], d[3]) for d in computed if not (d[5] is _OPEN and (d[11] or d[6] is not None)))
-        if (_stored_due(shown[0], shown[1]) != (due, name) or shown[2] != automatic
-                or _stored_due(shown[3], shown[4]) != (after_due, after_name)
-                or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
-            case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
-                                 "next_due_automatic": automatic, "after_due_at": after_due,
-                                 "after_due_name": after_name, "met_timers": counted[0],
-                                 "missed_timers": counted[1], "open_timers": counted[2],
-                                 "open_due_first": counted[3], "open_due_last": counted[4],  # TIMER_FACTS
-                                 "deadline_digest": digest})
-        else:
-            digests.append({"id": case_id, "deadline_digest": digest})
-    return DeadlineChanges(stale, updates, inserts, case_updates, digests)
-
-
-def _stored_due(at: Any, name: Any) -> tuple[datetime | None, Any]:
-    return (None if at is None else stored_time(at)), name
-
-
-def changed_columns(row: Any, d: ComputedDeadline) -> dict[str, Any] | None:
-    """The columns of a stored row (as `recompute_reads` reads it) that differ from the computed deadline,
-    with its id (None: none differs). Only those are written: a pack edit moves due times, and an
-    update naming every column cost the 40,000 rows of one ~25 % more. The driver's 0/1 for
-    `estimated` compares equal to False/True, the stored status text to the StrEnum."""
-    changed: dict[str, Any] = {"id": row[0]}
-    if row[3] != d[1]:
-        changed["name"] = d[1]
-    if stored_time(row[4]) != d[2]:
-        changed["starts_at"] = d[2]
-    if stored_time(row[5]) != d[3]:
-        changed["due_at"] = d[3]
-    if row[6] != d[4]:
-        changed["action"] = d[4]
-    if row[7] != d[5]:
-        changed["status"] = d[5].value
-    met_at = row[8]
-    if (d[6] is not None if met_at is None else d[6] is None or stored_time(met_at) != d[6]):
-        changed["met_at"] = d[6]
-    if row[9] != d[7]:
-        changed["estimated"] = d[7]
-    if row[10] != d[10]:
-        changed["penalty_fen"] = d[10]
-    if row[11] != d[11]:
-        changed["automatic"] = d[11]
-    return changed if len(changed) > 1 else None
-
-
-def _row_values(case_id: int, d: ComputedDeadline) -> dict[str, Any]:
-    return {
-        "case_id": case_id, "timer_id": d.timer_id, "name": d.name, "starts_at": d.starts_at,
-        "due_at": d.due_at, "action": d.action, "status": d.status.value, "met_at": d.met_at,
-        "estimated": d.estimated, "penalty_fen": d.penalty_fen, "automatic": d.automatic,
-    }
+    return count, changes_of(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))

@@ -153,24 +153,6 @@ def later_resolve(stored: int | None, requested: datetime, acted: datetime) -> i
     return seconds if stored is None else max(stored, seconds)
 
 
-def timer_facts(deadlines: Iterable[tuple[str, datetime]]) -> tuple[int, int, int, datetime | None, datetime | None]:
-    """(met, missed, open, earliest open due, latest open due) of a case's platform timers, given as
-    (status, due time) pairs."""
-    met = missed = opened = 0
-    first: datetime | None = None
-    last: datetime | None = None
-    for status, due in deadlines:
-        if status == "met":
-            met += 1
-        elif status == "missed":
-            missed += 1
-        elif status == "open":
-            opened += 1
-            first = due if first is None or due < first else first
-            last = due if last is None or due > last else last
-    return met, missed, opened, first, last
-
-
 def carrier_copy(order_ids: Any) -> Update:
     """The statement giving the cases of these orders (ids or a SELECT of ids) their order's courier;
     cases already holding it are not rewritten."""

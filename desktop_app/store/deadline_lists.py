@@ -25,7 +25,8 @@ from desktop_app.core.deadlines import (
 )
 from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
-from desktop_app.store.raw_reads import fetch_raw, raw_column, stored_time, stored_time_or_none
+from desktop_app.store.raw_reads import fetch_raw, raw_column
+from desktop_app.store.stored_values import stored_time, stored_time_or_none
 
 _CASES = Case.__table__
 _ORDERS = Order.__table__

@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from desktop_app.store.bulk_rows import insert_rows, update_rows
+from desktop_app.store.deadline_changes import DeadlineChanges
 from desktop_app.store.in_lists import IN_LIST, in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.raw_reads import fetch_raw
@@ -232,19 +233,6 @@ def open_plans(session: Session, platforms: Iterable[str] | None) -> dict[Plan, 
     for platform, kind, reason, count in session.execute(query):
         found[(platform, kind, reason)] = found.get((platform, kind, reason), 0) + count
     return found
-
-
-@dataclass
-class DeadlineChanges:
-    """What a recompute writes: deadline rows deleted (ids), updated (the `UPDATED` columns that changed,
-    by id) and inserted, the cases' `next_due_*` and `after_due_*` with their `TIMER_FACTS` and
-    `deadline_digest` (by id), and the digests of cases whose other columns stay as they are."""
-
-    stale: list[int]
-    updates: list[dict[str, Any]]
-    inserts: list[dict[str, Any]]
-    case_updates: list[dict[str, Any]]
-    digests: list[dict[str, Any]]
 
 
 def write_changes(session: Session, changes: DeadlineChanges) -> None:

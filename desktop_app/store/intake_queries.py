@@ -19,7 +19,7 @@ from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_upsert import fetch_in
 from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, UtcDateTime
-from desktop_app.store.raw_reads import stored_time_or_none
+from desktop_app.store.stored_values import stored_time_or_none
 
 # SQLite's page cache during an import (KiB; SQLite's default is 2,000). A new case touches a page of
 # each of the cases table's 14 indexes: with the default cache those pages were spilled to the WAL and

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.store.models import Order, OrderItem, OrderSale
-from desktop_app.store.raw_reads import fetch_raw, raw_column, stored_time
+from desktop_app.store.raw_reads import fetch_raw, raw_column
+from desktop_app.store.stored_values import stored_time
 
 PIECES = "p"  # OrderSale.kind: pieces of a product (name: its key in `orders.goods`)
 PARCELS = "c"  # OrderSale.kind: orders shipped with a courier (name: the courier)

@@ -14,8 +14,9 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Order
-from desktop_app.store.raw_reads import fetch_raw, stored_time
+from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import ReportScope, case_conditions
+from desktop_app.store.stored_values import stored_time
 
 
 @dataclass(frozen=True, slots=True)

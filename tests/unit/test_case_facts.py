@@ -21,13 +21,9 @@ from desktop_app.services.case_import import import_cases
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
+from desktop_app.services.deadline_walk import timer_facts
 from desktop_app.services.order_import import import_files
-from desktop_app.store.case_facts import (
-    recompute_case_facts,
-    resolve_seconds,
-    stored_case_facts,
-    timer_facts,
-)
+from desktop_app.store.case_facts import recompute_case_facts, resolve_seconds, stored_case_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.order_sales import goods_lines

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus
-from desktop_app.services.deadline_slices import changed_columns
+from desktop_app.services.deadline_walk import changed_columns
 from desktop_app.store.models import storage_time
 
 START = datetime(2026, 5, 6, 2, 0, tzinfo=UTC)

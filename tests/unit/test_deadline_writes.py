@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.services.deadlines import recompute_all
 from desktop_app.store.database import open_database
-from desktop_app.store.deadline_rows import RECOMPUTE_CACHE_KIB, DeadlineChanges, recompute_cache, write_changes
+from desktop_app.store.deadline_changes import DeadlineChanges
+from desktop_app.store.deadline_rows import RECOMPUTE_CACHE_KIB, recompute_cache, write_changes
 
 
 def _cache(session: Session) -> int:

@@ -26,8 +26,8 @@ from desktop_app.store.order_sales import (
     stored_sales,
     whole_months,
 )
-from desktop_app.store.raw_reads import stored_time
 from desktop_app.store.report_queries import ReportScope, parcels_by_carrier, pieces_sold
+from desktop_app.store.stored_values import stored_time
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 
