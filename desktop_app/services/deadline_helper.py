@@ -2,10 +2,12 @@
 
 Recomputing 100,000 cases is pure-Python work (the engine, digests, comparing) plus SQLite's; one process
 uses one core. Here a helper process opens the same ledger file and takes slices from a shared counter,
-as the caller does: each process computes and compares the slices it took (`slice_changes`), and the
+as the caller does: each process computes and compares the slices it took (`slice_changes`; the helper
+reads with `sqlite3` alone the statements compiled here, `services.deadline_helper_child`), and the
 helper hands its differences to the caller, which writes them in its own transaction. Which slice goes
-where is decided as they are taken, so the helper's start (a spawned interpreter importing the app: 0.5–1 s
-of CPU) is covered by the caller's first slices rather than waited for. It pays while the second core is
+where is decided as they are taken, so the helper's start (a spawned interpreter importing the engine:
+0.1–0.2 s; importing SQLAlchemy and the app as well, as it once did, took 0.5–1 s more) is covered by the
+caller's first slices rather than waited for. It pays while the second core is
 free: 100,000 cases after every pack was edited, 20–40 % less wall and about 1 s more CPU in all
 (bench/README, "Session 14").
 
@@ -19,22 +21,18 @@ computes the slices it did not hand over.
 from __future__ import annotations
 
 import multiprocessing
-import os
-import threading
-from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from queue import SimpleQueue
 
 from sqlalchemy.orm import Session
 
+from desktop_app.services.deadline_helper_child import help_with_slices, next_slice
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadline_slices import recompute_slice, slice_changes
-from desktop_app.store.database import open_database
 from desktop_app.store.deadline_changes import DeadlineChanges
-from desktop_app.store.deadline_rows import CaseSet, write_changes
+from desktop_app.store.deadline_rows import CaseSet, slice_reads, write_changes
 
-# From this many cases a helper pays (its start costs 0.5–1 s of the other core's time).
+# From this many cases a helper pays (measured when its start cost 0.5–1 s of the other core's time).
 PARALLEL_FROM = 20_000
 # Cases per slice when two processes share them: small enough that neither waits long for the other at
 # the end, large enough that the per-slice queries stay a small part.
@@ -47,8 +45,10 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
     spawn = multiprocessing.get_context("spawn")
     counter: Synchronized[int] = spawn.Value("i", 0)
     received, sender = spawn.Pipe(duplex=False)
-    helper = spawn.Process(target=_help, args=(str(ledger), selection, ranges, context, counter, sender),
-                           daemon=True, name="deadline-helper")
+    reads = slice_reads(selection, session.connection().dialect)
+    helper = spawn.Process(target=help_with_slices, daemon=True, name="deadline-helper",
+                           args=(str(ledger), reads, selection.plans, ranges, context.packs, context.calendar,
+                                 counter, sender))
     try:
         helper.start()
     except Exception:  # no second process to be had (refused, or none left): every slice here
@@ -67,7 +67,7 @@ def recompute_beside(session: Session, ledger: Path, selection: CaseSet, ranges:
         done.add(index)
 
     try:
-        while (index := _next(counter, len(ranges))) is not None:
+        while (index := next_slice(counter, len(ranges))) is not None:
             write(index, *slice_changes(session, selection, ranges[index], context))
             while received.poll():  # the helper's finished slices, written between ours
                 write(*received.recv())
@@ -88,44 +88,3 @@ def _rest_here(session: Session, selection: CaseSet, ranges: list[tuple[int, int
     """The slices not `done`, computed and written in this process; the number of their cases."""
     return sum(recompute_slice(session, selection, bounds, context)
                for index, bounds in enumerate(ranges) if index not in done)
-
-
-def _next(counter: Synchronized[int], total: int) -> int | None:
-    """The next slice nobody has taken yet, or None."""
-    with counter.get_lock():
-        index = counter.value
-        if index >= total:
-            return None
-        counter.value = index + 1
-        return index
-
-
-def _help(ledger: str, selection: CaseSet, ranges: list[tuple[int, int]], context: RuleContext,
-          counter: Synchronized[int], sender: Connection) -> None:
-    """In the helper: take slices until none is left, send each one's (index, cases, changes).
-
-    A thread sends them: a send waits until the caller reads, which it does between slices of its own,
-    and meanwhile this process goes on with the next slice."""
-    outbox: SimpleQueue[tuple[int, int, DeadlineChanges | None] | None] = SimpleQueue()
-
-    def send() -> None:
-        while (answer := outbox.get()) is not None:
-            try:
-                sender.send(answer)
-            except OSError:  # the caller is gone (its transaction rolled back): nothing left to do
-                os._exit(1)
-
-    sending = threading.Thread(target=send, daemon=True)
-    sending.start()
-    try:
-        db = open_database(Path(ledger), migrate=False, check_seconds=0)
-        try:
-            with db.reading() as session:
-                while (index := _next(counter, len(ranges))) is not None:
-                    outbox.put((index, *slice_changes(session, selection, ranges[index], context)))
-        finally:
-            db.close()
-    finally:
-        outbox.put(None)
-        sending.join()
-        sender.close()

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
+from sqlalchemy import ColumnElement, Dialect, Select, String, and_, bindparam, delete, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -32,7 +32,8 @@ from desktop_app.store.bulk_rows import insert_rows, update_rows
 from desktop_app.store.deadline_changes import DeadlineChanges
 from desktop_app.store.in_lists import IN_LIST, in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
-from desktop_app.store.raw_reads import fetch_raw
+from desktop_app.store.raw_reads import driver_statement, fetch_raw
+from desktop_app.store.slice_reads import BoundStatement, SliceReads
 
 _CASES = Case.__table__
 _ORDERS = Order.__table__
@@ -145,6 +146,29 @@ def recompute_reads(cases: CaseSet,
         .where(condition, _DEADLINES.c.claim_id.is_(None))  # not claim follow-ups
         .order_by(_DEADLINES.c.case_id),
     )
+
+
+# Values no case id takes, compiled into `slice_reads`' statements where each slice's values go.
+_FIRST, _LAST = -(2**62) - 1, -(2**62) - 2
+_IDS = "[-4611686018427387907]"
+
+
+def slice_reads(cases: CaseSet, dialect: Dialect) -> SliceReads:
+    """`recompute_reads` of `cases` and `_stored_of` compiled once for a helper process that reads with
+    `sqlite3` alone (`store.slice_reads`), each slice's ids going where the placeholders were."""
+    read_cases, read_events, read_stored_range = recompute_reads(cases, (_FIRST, _LAST))
+    ids = func.json_each(bindparam("ids", _IDS, type_=String)).table_valued("value")
+    stored_of = (select(*_STORED).where(_DEADLINES.c.case_id.in_(select(ids.c.value)), _DEADLINES.c.claim_id.is_(None))
+                 .order_by(_DEADLINES.c.case_id))
+    return SliceReads(_bound(dialect, read_cases, _FIRST, _LAST), _bound(dialect, read_events, _FIRST, _LAST),
+                      _bound(dialect, read_stored_range, _FIRST, _LAST), _bound(dialect, stored_of, _IDS))
+
+
+def _bound(dialect: Dialect, statement: Select[Any], *placeholders: Any) -> BoundStatement:
+    sql, params = driver_statement(dialect, statement)
+    assert isinstance(params, tuple), "a positional driver (sqlite3)"
+    assert all(params.count(p) == 1 for p in placeholders)
+    return BoundStatement(sql, params, tuple(params.index(p) for p in placeholders))
 
 
 def read_for_recompute(session: Session, cases: CaseSet,

@@ -84,7 +84,7 @@ def test_slices_shared_with_a_helper_write_what_one_process_writes(
 def test_slices_the_helper_computes_alone_are_written_by_the_caller(
         built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
     _shared(monkeypatch)
-    monkeypatch.setattr(deadline_helper, "_next", lambda *_a: None)  # this process takes no slice
+    monkeypatch.setattr(deadline_helper, "next_slice", lambda *_a: None)  # this process takes no slice
     computed_here: list[object] = []
     # A slice computed in this process goes through one of these two (the latter: the rest, written here).
     for name in ("slice_changes", "recompute_slice"):
@@ -115,7 +115,7 @@ def test_the_caller_computes_everything_when_no_helper_may_start(
 
 def test_the_caller_computes_what_a_failed_helper_took(
         built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deadline_helper, "_next", lambda *_a: None)
+    monkeypatch.setattr(deadline_helper, "next_slice", lambda *_a: None)
     db = _copy(built, tmp_path, "alone.sqlite3")
     context = RuleContext.load()
     try:
@@ -126,6 +126,7 @@ def test_the_caller_computes_what_a_failed_helper_took(
                                                      context)
         assert count == CASES
         assert _state(db) == serial[0][1]
+        assert not (tmp_path / "elsewhere.sqlite3").exists()  # no empty ledger made where there was none
     finally:
         db.close()
 
