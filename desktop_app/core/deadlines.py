@@ -40,6 +40,7 @@ from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
     Campaign,
     DateOnlyStart,
+    Duration,
     OverrideWindow,
     Rounds,
     RulePack,
@@ -333,7 +334,12 @@ class _Engine:
 
     def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
             next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
-        """(starts_at, due_at, estimated, window) of the round started at `event_at`."""
+        """(starts_at, due_at, estimated, window) of the round started at `event_at`.
+
+        A window keyed to an event that comes after the round's start counts only if that event comes
+        by the due the round had without it: a round that had run out stays run out (the platform had
+        acted), so a refusal inside 2020's window never lengthens the 10 days to confirm a return that
+        ran out before it (seed 002 keys the window to what happens "期间", inside it)."""
         starts_at = _date_only_start(timer, event_at) if date_only else event_at
         keyed = self.pack.window_keys(timer)
         keys: dict[str, list[datetime]] = {}
@@ -341,16 +347,24 @@ class _Engine:
             keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
                            if next_at is None or t < next_at] for name in keyed}
         base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
+        if any(t > event_at for times in keys.values() for t in times):
+            early = {name: [t for t in times if t <= event_at] for name, times in keys.items()}
+            before, _ = self._ends(starts_at, *self.pack.duration_for(timer, event_at, self.kind, early, base))
+            keys = {name: [t for t in times if t <= before] for name, times in keys.items()}
         duration, window = self.pack.duration_for(timer, event_at, self.kind, keys, base)
+        due_at, estimated = self._ends(starts_at, duration, window)
+        return starts_at, due_at, estimated, window
+
+    def _ends(self, starts_at: datetime, duration: Duration, window: OverrideWindow | None) -> tuple[datetime, bool]:
+        """(due_at, estimated) of `duration` from `starts_at`."""
         delta = duration.delta
         if delta is not None:
             # A yearly window carried into a year nobody has entered yet: its dates are a guess.
-            return starts_at, starts_at + delta, window is not None and window.estimated, window
+            return starts_at + delta, window is not None and window.estimated
         if self.calendar is None:
             self.calendar = WorkdayCalendar()
         result = self.calendar.add_working_days(starts_at, duration.amount)
-        estimated = result.estimated or (window is not None and window.estimated)
-        return starts_at, result.at.astimezone(UTC), estimated, window
+        return result.at.astimezone(UTC), result.estimated or (window is not None and window.estimated)
 
     def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
         starts = history.get(timer.starts_from) or ()
