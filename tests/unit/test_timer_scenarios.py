@@ -3,6 +3,14 @@ or names the source of an assumed figure, and computes the deadline by hand in t
 
 from __future__ import annotations
 
+import pytest
+
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipStatus
+from desktop_app.core.vocabulary import Platform
+from desktop_app.services.cases import act_on_case
+from desktop_app.store.database import Database
+from tests.unit.test_reships import moment, reship_case, row_of
 from tests.unit.test_seed_rules import MET, MISSED, SF2020, at, cited, compute
 
 
@@ -33,3 +41,23 @@ def test_seed002_2020_a_late_refusal_does_not_undo_the_platforms_automatic_agree
     answer = found["seller_answer_goods"]
     assert (answer.due_at, answer.window, answer.status) == (at("2020-01-15 10:00"), None, MISSED)
     assert found["buyer_ship_return"].due_at == at("2020-01-22 10:00")
+
+
+@pytest.mark.parametrize(("platform", "ship_by"), [
+    # seed 004: "同意補寄申請后,商家需在48小時內發出補寄商品": agreed 2026-12-02 11:00 → 12-04 11:00.
+    (Platform.DOUYIN, "2026-12-04 11:00"),
+    # 拼多多 承诺补发: 3 working days (assumed, "一般做法"): Wed 12-02 11:00 → Mon 12-07 11:00.
+    (Platform.PDD, "2026-12-07 11:00"),
+])
+def test_an_agreed_reship_keeps_its_ship_by_in_the_queue_after_the_platform_hands_it_back(
+        db: Database, platform: Platform, ship_by: str) -> None:
+    # Escalated while agreed, resumed by the platform: the case is 待补发 again (resume_target) and its
+    # ship timer runs on; the reship queue said 待答复 without any 时限 (the reship went back to
+    # "requested", written when resume always led to 处理中).
+    case_id = reship_case(db, platform, f"RES-{platform.value}", "2026-12-02 10:00")
+    act_on_case(db, case_id, CaseAction.AGREE_RESHIP, at=moment("2026-12-02 11:00"))
+    act_on_case(db, case_id, CaseAction.ESCALATE, at=moment("2026-12-03 10:00"))
+    act_on_case(db, case_id, CaseAction.RESUME, at=moment("2026-12-03 11:00"))
+    row = row_of(db, case_id)
+    assert row.status is ReshipStatus.AGREED and row.ship_by == at(ship_by)
+    assert row.due(at("2026-12-03 12:00")) == at(ship_by)
