@@ -11,7 +11,7 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.services.cases import act_on_case
 from desktop_app.store.database import Database
 from tests.unit.test_reships import moment, reship_case, row_of
-from tests.unit.test_seed_rules import MET, MISSED, SF2020, at, cited, compute
+from tests.unit.test_seed_rules import MET, MISSED, OPEN, SF2020, at, cited, compute
 
 
 def test_seed002_2020_a_refusal_inside_the_window_after_the_return_ran_out_does_not_lengthen_it() -> None:
@@ -61,3 +61,36 @@ def test_an_agreed_reship_keeps_its_ship_by_in_the_queue_after_the_platform_hand
     row = row_of(db, case_id)
     assert row.status is ReshipStatus.AGREED and row.ship_by == at(ship_by)
     assert row.due(at("2026-12-03 12:00")) == at(ship_by)
+
+
+@pytest.mark.parametrize(("pack", "seed", "sentence"), [
+    ("taobao", "002_4d944ba41a3c78c9.txt", "交易成功,之日起15日之內「申請售後」"),
+    ("tmall", "002_4d944ba41a3c78c9.txt", "交易成功,之日起15日之內「申請售後」"),
+    ("douyin", "004_e1a46d0aca1946af.txt", "確認(rèn)收貨后的15天內(nèi)可以申請(qǐng)補(bǔ)寄"),
+    ("pdd", None, None),  # assumed 15 days ("按淘宝/抖店的15天估计")
+    ("jd", None, None),  # the generic pack
+])
+def test_a_request_inside_the_after_sales_period_is_the_buyers_application_in_time_not_overdue(
+        pack: str, seed: str | None, sentence: str | None) -> None:
+    # The 15 days after 交易成功 are the buyer's time to apply. Trade succeeded 2026-11-01 10:00 → the
+    # period ends 11-16 10:00. A case requested inside it is that application, made in time: the
+    # period's end is nothing the shop misses (it showed 已逾期 in red on 11-16, the reship still
+    # to ship, and in `deadlines --overdue`).
+    if seed is not None and sentence is not None:
+        cited(pack, seed, sentence, timer="aftersales_window")
+    for requested in ("2026-11-10 10:00", "2026-11-16 10:00:00"):
+        d = compute(pack, "reship", "missing_item", trade_succeeded="2026-11-01 10:00", requested=requested,
+                    reship_agreed=requested)["aftersales_window"]
+        assert (d.due_at, d.status, d.met_at) == (at("2026-11-16 10:00"), MET, at(requested))
+    # Applied after it ended: late (seed 002: "超出期限的,維權通道關閉").
+    late = compute(pack, "reship", "missing_item", trade_succeeded="2026-11-01 10:00",
+                   requested="2026-11-16 10:00:01")["aftersales_window"]
+    assert late.status is MISSED
+    # Requested before the buyer confirmed receipt (the reship on its way): the period still runs and
+    # the shop should settle the case before it ends; shipping the reship meets it.
+    early = compute(pack, "reship", "missing_item", requested="2026-10-30 10:00", reship_agreed="2026-10-30 12:00",
+                    trade_succeeded="2026-11-01 10:00")["aftersales_window"]
+    assert early.status is OPEN
+    shipped = compute(pack, "reship", "missing_item", requested="2026-10-30 10:00", reship_agreed="2026-10-30 12:00",
+                      trade_succeeded="2026-11-01 10:00", reship_shipped="2026-11-03 10:00")["aftersales_window"]
+    assert (shipped.status, shipped.met_at) == (MET, at("2026-11-03 10:00"))
