@@ -89,6 +89,8 @@ def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:
         "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
         # Open, run out, and the platform acted by itself (抖店 agreed to the reship): no work, not overdue.
         "platform_acted": row.settled(moment),
+        # Counted on working days of a year without an official schedule (the table's （估算）).
+        "estimated": row.estimated,
     }
 
 

@@ -3,8 +3,11 @@ or names the source of an assumed figure, and computes the deadline by hand in t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import Platform
@@ -94,3 +97,16 @@ def test_a_request_inside_the_after_sales_period_is_the_buyers_application_in_ti
     shipped = compute(pack, "reship", "missing_item", requested="2026-10-30 10:00", reship_agreed="2026-10-30 12:00",
                       trade_succeeded="2026-11-01 10:00", reship_shipped="2026-11-03 10:00")["aftersales_window"]
     assert (shipped.status, shipped.met_at) == (MET, at("2026-11-03 10:00"))
+
+
+def test_a_working_day_deadline_in_a_year_without_a_schedule_says_estimated_in_json_too(
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → Thu 12-31, Fri 2027-01-01
+    # (counted as a working day: 2027 has no official schedule yet), Mon 01-04 → 2027-01-04 15:00, 估算.
+    case_id = reship_case(db, Platform.PDD, "EST-1", "2026-12-30 10:00")
+    act_on_case(db, case_id, CaseAction.AGREE_RESHIP, at=moment("2026-12-30 15:00"))
+    assert run(["deadlines", "--case", str(case_id), "--json", "--db", ledger_target]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-04T15:00:00+08:00", True)
+    assert run(["deadlines", "--case", str(case_id), "--db", ledger_target]) == 0
+    assert "2027-01-04 15:00（估算）" in capsys.readouterr().out
