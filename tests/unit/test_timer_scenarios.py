@@ -8,11 +8,13 @@ import json
 import pytest
 
 from desktop_app.cli import run
+from desktop_app.cli.deadlines import render_table
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipStatus
-from desktop_app.core.vocabulary import Platform
-from desktop_app.services.cases import act_on_case
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import list_deadlines
 from tests.unit.test_reships import moment, reship_case, row_of
 from tests.unit.test_seed_rules import MET, MISSED, OPEN, SF2020, at, cited, compute
 
@@ -110,3 +112,21 @@ def test_a_working_day_deadline_in_a_year_without_a_schedule_says_estimated_in_j
     assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-04T15:00:00+08:00", True)
     assert run(["deadlines", "--case", str(case_id), "--db", ledger_target]) == 0
     assert "2027-01-04 15:00（估算）" in capsys.readouterr().out
+
+
+def test_deadlines_all_does_not_call_a_timer_done_by_a_platform_action_still_to_come(db: Database) -> None:
+    # seed 001: "从用户申请退款之日起72小时内卖家未响应退款,系统会自动为双方达成退货协议" and "可在申请退款后
+    # 72小时申请官方客服介入处理": requested 2026-12-01 10:00, both at 12-04 10:00. The automatic
+    # agreement then ends the 72 h before escalation; seen on 12-02 it has not happened yet.
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "FUT-1", CaseKind.RETURN_REFUND, CaseReason.NO_REASON_7D,
+                                    requested=moment("2026-12-01 10:00")), author="测试").case_id
+    seen = at("2026-12-02 10:00")
+    with db.reading() as s:
+        rows = list_deadlines(s, case_id=case_id, include_all=True, now=seen)
+    line = next(line for line in render_table(rows, seen).splitlines() if "72小时后买家可申请介入" in line)
+    assert "已完成" not in line
+    assert "将于2026-12-04 10:00由平台处理" in line and line.endswith("待平台处理")
+    # Once it has happened: done, as before.
+    after = at("2026-12-05 10:00")
+    line = next(line for line in render_table(rows, after).splitlines() if "72小时后买家可申请介入" in line)
+    assert "已完成 2026-12-04 10:00" in line and line.endswith("已完成")
