@@ -130,3 +130,15 @@ def test_deadlines_all_does_not_call_a_timer_done_by_a_platform_action_still_to_
     after = at("2026-12-05 10:00")
     line = next(line for line in render_table(rows, after).splitlines() if "72小时后买家可申请介入" in line)
     assert "已完成 2026-12-04 10:00" in line and line.endswith("已完成")
+
+
+@pytest.mark.parametrize(("pack", "timer"), [("taobao", "reship_within"), ("tmall", "reship_within"),
+                                             ("jd", "reship_within"), ("pdd", "reship_promise")])
+def test_seed003_reship_usually_within_3_working_days(pack: str, timer: str) -> None:
+    # seed 003 gives the figure the packs had as "资料中没有": "或根据订单实际情况给予补寄(通常为3个工作日)";
+    # a seller's usual practice, not a platform timer, so still assumed. Agreed Fri 2026-09-25 10:00, the
+    # first day of 中秋 (09-25..27): started on a day off, the clock runs from 00:00 of Mon 09-28 for three
+    # whole working days (09-28, 09-29, 09-30) → 2026-10-01 00:00, the first day of 国庆.
+    cited(pack, "003_79e19c138a39d56d.txt", "给予补寄(通常为3个工作日)", timer=timer)
+    d = compute(pack, "reship", "missing_item", requested="2026-09-25 09:00", reship_agreed="2026-09-25 10:00")[timer]
+    assert d.due_at == at("2026-10-01 00:00") and d.name.endswith("（时长为估计）")
