@@ -9,6 +9,8 @@ import pytest
 
 from desktop_app.cli import run
 from desktop_app.cli.deadlines import render_table
+from desktop_app.core.clock import Moment, parse_moment
+from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
@@ -142,3 +144,13 @@ def test_seed003_reship_usually_within_3_working_days(pack: str, timer: str) -> 
     cited(pack, "003_79e19c138a39d56d.txt", "给予补寄(通常为3个工作日)", timer=timer)
     d = compute(pack, "reship", "missing_item", requested="2026-09-25 09:00", reship_agreed="2026-09-25 10:00")[timer]
     assert d.due_at == at("2026-10-01 00:00") and d.name.endswith("（时长为估计）")
+
+
+def test_a_time_with_its_offset_is_read_as_the_instant_it_names() -> None:
+    # `deadlines --json` prints "2027-03-16T01:30:00+08:00"; a script feeding it back to `case act --at`
+    # was told the format was wrong. Any offset names one instant: China time is what the timers count.
+    assert parse_moment("2027-03-16T01:30:00+08:00") == Moment(at("2027-03-16 01:30"))
+    assert parse_moment("2026-12-01T02:00:00Z") == Moment(at("2026-12-01 10:00"))
+    assert parse_moment("2026-12-01T10:00:00-05:00") == Moment(at("2026-12-01 23:00"))
+    with pytest.raises(UserError, match="格式不对"):
+        parse_moment("2026-12-01T25:00:00+08:00")
