@@ -333,6 +333,22 @@ class RulePack:
                     chosen = (duration, window)
         return chosen
 
+    def start_for_due(self, timer: TimerRule, due: datetime, kind: str | None,
+                      keys: Mapping[str, Iterable[datetime]]) -> datetime | None:
+        """When a round of `timer` that runs out at `due` (the platform's own 超时时间) started, counted as
+        `duration_for` counts it: with the timer's own duration or a window's, whichever gives back
+        itself for the start it implies (`keys`: the other milestones' times, the request's). A 2022
+        return requested inside the Spring Festival window and due 02-20 was agreed 20 days before,
+        not 7. None when no plain-time duration fits (working days are not counted back)."""
+        for duration in (timer.duration, *(d for _, d, _, _ in self._windows.get(timer.id, ()))):
+            delta = duration.delta
+            if delta is None:
+                continue
+            start = due - delta
+            if self.duration_for(timer, start, kind, {**keys, timer.starts_from: (start,)})[0] == duration:
+                return start
+        return None
+
     def outside_windows(self, timer: TimerRule, moments: Iterable[datetime]) -> bool:
         """True when none of these times (UTC) falls inside any window of `timer`, whatever the
         window's kinds and keys: `duration_for` then gives the base duration without a window. A

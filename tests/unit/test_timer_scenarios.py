@@ -4,6 +4,7 @@ or names the source of an assumed figure, and computes the deadline by hand in t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +15,11 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import list_deadlines
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 from tests.unit.test_reships import moment, reship_case, row_of
 from tests.unit.test_seed_rules import MET, MISSED, OPEN, SF2020, at, cited, compute
 
@@ -154,3 +157,32 @@ def test_a_time_with_its_offset_is_read_as_the_instant_it_names() -> None:
     assert parse_moment("2026-12-01T10:00:00-05:00") == Moment(at("2026-12-01 23:00"))
     with pytest.raises(UserError, match="格式不对"):
         parse_moment("2026-12-01T25:00:00+08:00")
+
+
+def test_seed002_2022_an_imported_step_is_dated_by_the_windows_figure_not_the_usual_one(
+        tmp_path: Path, db: Database) -> None:
+    # seed 002 (2022): "消費者應在自商家通過審核後20日內商品寄回並提交運單信息" and "消費者提交運單後,商家應在
+    # 20日內完成確認收貨". A 淘宝 export dates the current step only by its 超时时间: requested inside the
+    # window, "等待买家退货" due 02-20 10:00 means agreed 01-31 10:00 (20 days before), not 02-13 (7);
+    # dated 02-13, the buyer's 20 days ended on 03-05 in the ledger, 13 days after the platform closed
+    # the return. The same for "等待卖家确认收货" due 02-25 10:00: shipped back 02-05, not 02-15.
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "消費者應在自商家通過審核後20日內商品寄回並提交運單信息",
+          window="spring_festival_2022")
+    path = write_csv(tmp_path / "tb.csv", [
+        TB_HEADER,
+        tb_row("100000000000000001", "2000000000000000001", returns="是", reason="质量问题",
+               requested="2022-01-26 10:00:00", status="卖家已经同意退款，等待买家退货", due="2022-02-20 10:00:00"),
+        tb_row("100000000000000002", "2000000000000000002", returns="是", reason="质量问题",
+               requested="2022-01-26 10:00:00", status="买家已经退货，等待卖家确认收货", due="2022-02-25 10:00:00",
+               logistics="中通快递,ZT1234567890"),
+        # Outside any window the usual 7 days still date the agreement.
+        tb_row("100000000000000003", "2000000000000000003", returns="是", reason="质量问题",
+               requested="2026-11-20 10:00:00", status="卖家已经同意退款，等待买家退货", due="2026-11-28 10:00:00"),
+    ])
+    [entry] = import_cases(db, [path]).files
+    with db.reading() as s:
+        dues = {(r.order_no, r.timer_id): r.due_at for r in list_deadlines(s, include_all=True)}
+    assert dues[("2000000000000000001", "buyer_ship_return")] == at("2022-02-20 10:00")
+    assert dues[("2000000000000000002", "seller_confirm_return")] == at("2022-02-25 10:00")
+    assert dues[("2000000000000000003", "buyer_ship_return")] == at("2026-11-28 10:00")
+    assert entry.deadline_mismatches == ()
