@@ -164,8 +164,9 @@ def test_seed002_2022_an_imported_step_is_dated_by_the_windows_figure_not_the_us
     # seed 002 (2022): "消費者應在自商家通過審核後20日內商品寄回並提交運單信息" and "消費者提交運單後,商家應在
     # 20日內完成確認收貨". A 淘宝 export dates the current step only by its 超时时间: requested inside the
     # window, "等待买家退货" due 02-20 10:00 means agreed 01-31 10:00 (20 days before), not 02-13 (7);
-    # dated 02-13, the buyer's 20 days ended on 03-05 in the ledger, 13 days after the platform closed
-    # the return. The same for "等待卖家确认收货" due 02-25 10:00: shipped back 02-05, not 02-15.
+    # dated 02-13, after the seller's 15 days, the buyer's 20 days ran from 02-10 to 03-02 in the ledger,
+    # 10 days after the platform closed the return. The same for "等待卖家确认收货" due 02-25 10:00:
+    # shipped back 02-05, not 02-15 (03-07 in the ledger).
     cited("taobao", "002_4d944ba41a3c78c9.txt", "消費者應在自商家通過審核後20日內商品寄回並提交運單信息",
           window="spring_festival_2022")
     path = write_csv(tmp_path / "tb.csv", [
