@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
+    KIND_CHANGED,
     Campaign,
     DateOnlyStart,
     Duration,
@@ -243,6 +244,16 @@ def compute_from_history(
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
+    changes = history.get(KIND_CHANGED)
+    if changes:
+        # The kind was changed (the buyer turned a return into refund-only, a reship out of stock became
+        # a refund): the request of the present kind is the last change, seed 002's "申請/修改" (a
+        # modification counts as a request). The timers that answer a request run from it, not from
+        # the request of the kind it was: 抖店's 48 h had "refunded by itself" a reship request days
+        # before it became refund-only. What a request meets (the 7 days to ask) keeps the first one.
+        last = max(at.astimezone(UTC) for at, _ in changes)
+        engine.restarts = {"requested": [(last, False), *(
+            (at, date_only) for at, date_only in history.get("requested", ()) if at.astimezone(UTC) > last)]}
     automatic: dict[str, set[datetime]] = {}
     chained = history
     if has_automatic:
@@ -262,7 +273,7 @@ def compute_from_history(
         name for name, occurrences in chained.items() if occurrences is not history.get(name)]
     results: list[ComputedDeadline] = []
     for plan in plans:
-        starts = chained.get(plan.starts_from)
+        starts = engine.restarts.get(plan.starts_from) or chained.get(plan.starts_from)
         if not starts:
             continue  # not started (the common case: most timers of a case never start)
         delta = plan.delta
@@ -322,6 +333,9 @@ class _Engine:
         self.calendar = calendar
         self.paid_fen = paid_fen
         self.campaign = campaign
+        # Starts that replace a milestone's occurrences as a timer's start (the request after a change
+        # of kind); the milestone itself still meets timers and keys windows as it happened.
+        self.restarts: dict[str, Sequence[tuple[datetime, bool]]] = {}
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
@@ -367,7 +381,7 @@ class _Engine:
         return result.at.astimezone(UTC), result.estimated or (window is not None and window.estimated)
 
     def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
-        starts = history.get(timer.starts_from) or ()
+        starts = self.restarts.get(timer.starts_from) or history.get(timer.starts_from) or ()
         return starts[:1] if timer.rounds is _FIRST else starts
 
     def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:

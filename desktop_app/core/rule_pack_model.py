@@ -23,6 +23,10 @@ CASE_MILESTONES: frozenset[str] = frozenset({
 })
 MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
 
+# The case's kind was changed (services.case_kind): the request of its present kind. Not a milestone a
+# rule names; the engine starts the timers that answer a request from the last one (`compute_from_history`).
+KIND_CHANGED = "kind_changed"
+
 # A closed case no longer needs any timer: the engine treats its closure as meeting them all.
 CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 
@@ -285,6 +289,8 @@ class RulePack:
                 if timer.auto_records is not None:
                     names.add(timer.auto_records)
                 names.update(self.window_keys(timer))
+                if timer.starts_from == "requested":
+                    names.add(KIND_CHANGED)
             if names:
                 names.update(CLOSING_MILESTONES)
             found = self._read[key] = frozenset(names)

@@ -15,6 +15,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services import reships
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import Database
@@ -187,3 +188,33 @@ def test_seed002_2022_an_imported_step_is_dated_by_the_windows_figure_not_the_us
     assert dues[("2000000000000000002", "seller_confirm_return")] == at("2022-02-25 10:00")
     assert dues[("2000000000000000003", "buyer_ship_return")] == at("2026-11-28 10:00")
     assert entry.deadline_mismatches == ()
+
+
+def test_seed004_a_reship_out_of_stock_becomes_a_refund_request_from_the_switch(db: Database) -> None:
+    # seed 004: "若商品已經缺貨無法補寄,建議聯繫消費者申請其他類型售後": the refund is a new request. 抖店's
+    # refund-only answer (48 h, assumed) runs from the switch (12-01 09:00 → 12-03 09:00), not from the
+    # reship request of 11-25: from that it said "平台已自动退款" on 11-27, and nobody refunded the buyer.
+    case_id = reship_case(db, Platform.DOUYIN, "OOS-1", "2026-11-25 10:00")
+    reships.agree(db, case_id, at=moment("2026-11-25 12:00"))
+    reships.mark_out_of_stock(db, case_id, at=moment("2026-12-01 09:00"))
+    with db.reading() as s:
+        [answer] = [d for d in list_deadlines(s, case_id=case_id, include_all=True) if d.timer_id == "refund_answer"]
+    assert (answer.starts_at, answer.due_at) == (at("2026-12-01 09:00"), at("2026-12-03 09:00"))
+    assert not answer.settled(at("2026-12-02 09:00"))
+
+
+def test_a_change_of_kind_is_the_request_of_the_new_kind() -> None:
+    # seed 002 keys the holiday rules to "申請/修改退款": a buyer's modification is a request. A 抖店
+    # return (agreed 11-25 12:00) the buyer turned into refund-only on 11-30 10:00: its 48 h to answer
+    # run from the change (→ 12-02 10:00), first request only or not; the 7 days to ask for a no-reason
+    # return stay met by the first request.
+    found = compute("douyin", "refund_only", "no_reason_7d", signed="2026-11-24 09:00", requested="2026-11-25 10:00",
+                    return_agreed="2026-11-25 12:00", kind_changed="2026-11-30 10:00")
+    assert (found["refund_answer"].starts_at, found["refund_answer"].status) == (at("2026-11-30 10:00"), OPEN)
+    found = compute("taobao", "refund_only", "quality", requested="2026-11-25 10:00",
+                    return_agreed="2026-11-25 12:00", kind_changed="2026-11-30 10:00")
+    assert found["seller_answer_request"].due_at == at("2026-12-05 10:00")
+    assert found["refund_intervention"].due_at == at("2026-12-03 10:00")
+    found = compute("taobao", "return_refund", "no_reason_7d", signed="2026-11-24 09:00",
+                    requested="2026-11-25 10:00", kind_changed="2026-12-05 10:00")
+    assert found["no_reason_window"].status is MET
