@@ -187,6 +187,7 @@ _NEXT_DAY = DateOnlyStart.NEXT_DAY
 _FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
+_NO_RESTARTS: Mapping[str, Sequence[tuple[datetime, bool]]] = {}  # shared, never changed: replaced when used
 
 
 def _date_only_start(timer: TimerRule, at: datetime) -> datetime:
@@ -335,7 +336,7 @@ class _Engine:
         self.campaign = campaign
         # Starts that replace a milestone's occurrences as a timer's start (the request after a change
         # of kind); the milestone itself still meets timers and keys windows as it happened.
-        self.restarts: dict[str, Sequence[tuple[datetime, bool]]] = {}
+        self.restarts: Mapping[str, Sequence[tuple[datetime, bool]]] = _NO_RESTARTS
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
