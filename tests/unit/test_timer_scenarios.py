@@ -22,7 +22,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import list_deadlines
 from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 from tests.unit.test_reships import moment, reship_case, row_of
-from tests.unit.test_seed_rules import MET, MISSED, OPEN, SF2020, at, cited, compute
+from tests.unit.test_seed_rules import MET, MISSED, OPEN, SEEDS, SF2020, at, cited, compute
 
 
 def test_seed002_2020_a_refusal_inside_the_window_after_the_return_ran_out_does_not_lengthen_it() -> None:
@@ -218,3 +218,24 @@ def test_a_change_of_kind_is_the_request_of_the_new_kind() -> None:
     found = compute("taobao", "return_refund", "no_reason_7d", signed="2026-11-24 09:00",
                     requested="2026-11-25 10:00", kind_changed="2026-12-05 10:00")
     assert found["no_reason_window"].status is MET
+
+
+def test_seed002_a_refund_before_shipping_ends_the_ship_by_of_a_refund_only_case() -> None:
+    # seed 002: "在未發貨狀態下,…不涉及賠付的,大家可以自行完成退款" and "涉及賠付的,同樣退款完成,自動完成賠付":
+    # an unshipped order refunded ends its shipping. Paid 2026-12-01 10:00 → ship by 12-04 10:00
+    # (seed 001's 72 h). Refunded 12-02: nothing more to ship (it stayed open and went red on 12-04,
+    # "延迟发货" for an order already refunded). Refunded 12-05 unshipped: late, with 5 % at stake.
+    seed = SEEDS / "002_4d944ba41a3c78c9.txt"
+    if seed.is_file():
+        text = seed.read_text(encoding="utf-8")
+        assert "不涉及賠付的,大家可以自行完成退款" in text and "涉及賠付的,同樣退款完成,自動完成賠付" in text
+    for pack in ("taobao", "tmall"):
+        early = compute(pack, "refund_only", "not_received", paid="2026-12-01 10:00", requested="2026-12-01 12:00",
+                        refunded="2026-12-02 10:00")["ship_by"]
+        assert (early.due_at, early.status, early.met_at) == (at("2026-12-04 10:00"), MET, at("2026-12-02 10:00"))
+        late = compute(pack, "refund_only", "late_shipment", paid="2026-12-01 10:00", requested="2026-12-04 12:00",
+                       refunded="2026-12-05 10:00")["ship_by"]
+        assert late.status is MISSED
+        shipped = compute(pack, "refund_only", "not_received", paid="2026-12-01 10:00", shipped="2026-12-03 10:00",
+                          requested="2026-12-06 12:00", refunded="2026-12-07 10:00")["ship_by"]
+        assert (shipped.status, shipped.met_at) == (MET, at("2026-12-03 10:00"))
