@@ -204,10 +204,15 @@ def test_seed004_a_reship_out_of_stock_becomes_a_refund_request_from_the_switch(
 
 
 def test_a_change_of_kind_is_the_request_of_the_new_kind() -> None:
+    # seed 001: "误申请了退货退款,用户撤销退款申请,重新申请未收到货仅退款" (the new kind is a new request), and
     # seed 002 keys the holiday rules to "申請/修改退款": a buyer's modification is a request. A 抖店
     # return (agreed 11-25 12:00) the buyer turned into refund-only on 11-30 10:00: its 48 h to answer
     # run from the change (→ 12-02 10:00), first request only or not; the 7 days to ask for a no-reason
     # return stay met by the first request.
+    for seed, sentence in (("001_7891156e224716f9.txt", "用户撤销退款申请,重新申请未收到货仅退款"),
+                           ("002_4d944ba41a3c78c9.txt", "期間申請/修改退款的")):
+        if (SEEDS / seed).is_file():
+            assert sentence in (SEEDS / seed).read_text(encoding="utf-8")
     found = compute("douyin", "refund_only", "no_reason_7d", signed="2026-11-24 09:00", requested="2026-11-25 10:00",
                     return_agreed="2026-11-25 12:00", kind_changed="2026-11-30 10:00")
     assert (found["refund_answer"].starts_at, found["refund_answer"].status) == (at("2026-11-30 10:00"), OPEN)
