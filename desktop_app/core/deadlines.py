@@ -359,7 +359,9 @@ class _Engine:
         keyed = self.pack.window_keys(timer)
         keys: dict[str, list[datetime]] = {}
         if keyed:
-            keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
+            # A change of kind is a request too ("期間申請/修改…的"): it keys the windows a request keys.
+            restarts = self.restarts
+            keys = {name: [t for t in (o[0].astimezone(UTC) for o in (*history.get(name, ()), *restarts.get(name, ())))
                            if next_at is None or t < next_at] for name in keyed}
         base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
         if any(t > event_at for times in keys.values() for t in times):

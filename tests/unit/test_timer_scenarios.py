@@ -244,3 +244,15 @@ def test_seed002_a_refund_before_shipping_ends_the_ship_by_of_a_refund_only_case
         shipped = compute(pack, "refund_only", "not_received", paid="2026-12-01 10:00", shipped="2026-12-03 10:00",
                           requested="2026-12-06 12:00", refunded="2026-12-07 10:00")["ship_by"]
         assert (shipped.status, shipped.met_at) == (MET, at("2026-12-03 10:00"))
+
+
+def test_seed002_2022_a_change_of_kind_inside_the_window_is_a_modification_it_names() -> None:
+    # seed 002: "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的 … 商家應在消費者申請後15日內
+    # 給出審核結果". Requested 2022-01-20 10:00 (before it) as a return, changed to an exchange on 01-26
+    # 10:00 (inside): the seller's answer runs 15 days from the change → 02-10 10:00, not 5 (01-31).
+    found = compute("taobao", "exchange", "quality", requested="2022-01-20 10:00", kind_changed="2022-01-26 10:00")
+    answer = found["seller_answer_goods"]
+    assert (answer.due_at, answer.window) == (at("2022-02-10 10:00"), "spring_festival_2022")
+    # Changed after the window: the usual 5 days from the change.
+    later = compute("taobao", "exchange", "quality", requested="2022-01-20 10:00", kind_changed="2022-02-09 10:00")
+    assert (later["seller_answer_goods"].due_at, later["seller_answer_goods"].window) == (at("2022-02-14 10:00"), None)
