@@ -285,7 +285,8 @@ def compute_from_history(
             event_at = at.astimezone(UTC)
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
-            if plan.spans is None or pack.outside_windows(plan.timer, _moments(event_at, plan.keyed, history)):
+            if plan.spans is None or pack.outside_windows(
+                    plan.timer, _moments(event_at, plan.keyed, history, engine.restarts)):
                 starts_at = _date_only_start(plan.timer, event_at) if date_only else event_at
                 due_at = starts_at + delta
                 met_at = None
@@ -506,14 +507,15 @@ def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
 
 
-def _moments(event_at: datetime, keyed: frozenset[str], history: History) -> list[datetime]:
-    """A round's start and every occurrence of the milestones its windows are keyed to (UTC): a
-    superset of the times `RulePack.duration_for` tests, for `RulePack.outside_windows`."""
+def _moments(event_at: datetime, keyed: frozenset[str], history: History,
+             restarts: Mapping[str, Sequence[tuple[datetime, bool]]]) -> list[datetime]:
+    """A round's start and every occurrence of the milestones its windows are keyed to (UTC), a change
+    of kind among the requests: a superset of the times `_Engine.due` tests, for `RulePack.outside_windows`."""
     moments = [event_at]
     for name in keyed:
-        occurrences = history.get(name)
-        if occurrences:
-            moments.extend(at.astimezone(UTC) for at, _ in occurrences)
+        for occurrences in (history.get(name), restarts.get(name)):
+            if occurrences:
+                moments.extend(at.astimezone(UTC) for at, _ in occurrences)
     return moments
 
 
