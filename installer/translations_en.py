@@ -411,6 +411,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前答复（%2），否则%3": "Answer by %1 (%2), else: %3",
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
+    "（估算）": " (estimated)",
     "发出时间：%1": "Sent at %1",
     "录入补发运单号": "Enter reship tracking no.",
     "运单号（扫码枪可直接扫入）": "Tracking no. (a barcode scanner works here)",

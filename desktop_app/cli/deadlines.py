@@ -89,6 +89,8 @@ def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:
         "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
         # Open, run out, and the platform acted by itself (抖店 agreed to the reship): no work, not overdue.
         "platform_acted": row.settled(moment),
+        # Counted on working days of a year without an official schedule (the table's （估算）).
+        "estimated": row.estimated,
     }
 
 
@@ -122,10 +124,15 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
     lines: list[tuple[str, ...]] = [header]
     for row in rows:
         level = row.urgency(moment)
+        status = "平台已处理" if row.settled(moment) else row.status.label
         if row.settled(moment):
             remaining = _settled_text(row)
         elif row.status is DeadlineStatus.OPEN:
             remaining = _URGENCY_MARK[level] + format_remaining(row.due_at, moment) if level else ""
+        elif row.met_at is not None and row.met_at > moment:
+            # Met by what the platform will do by itself (淘宝 agrees to a 7-day return the moment the
+            # buyer could escalate): nothing has happened yet, so not "已完成 <a future time>".
+            remaining, status = f"将于{format_china(row.met_at)}由平台处理", "待平台处理"
         else:
             remaining = f"{row.status.label} {format_china(row.met_at)}".strip()
         lines.append((
@@ -133,7 +140,7 @@ def render_table(rows: list[DeadlineRow], moment: datetime) -> str:
             str(row.case_id) if row.case_id is not None else "—",
             row.order_no or "", _platform_label(row.platform), row.name,
             row.action if row.penalty_fen is None else f"{row.action}（{format_yuan(row.penalty_fen)}元）",
-            "平台已处理" if row.settled(moment) else row.status.label,
+            status,
         ))
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]

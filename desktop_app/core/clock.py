@@ -34,7 +34,7 @@ def now() -> datetime:
 
 
 def parse_moment(text: str, what: str = "时间") -> Moment:
-    """Parse 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DD' as China time."""
+    """Parse 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DD' as China time, or an ISO time with an offset."""
     raw = text.strip()
     for fmt in _FORMATS:
         try:
@@ -47,6 +47,14 @@ def parse_moment(text: str, what: str = "时间") -> Moment:
         except ValueError:
             continue
         return _in_range(Moment(datetime.combine(day, time(0, 0), tzinfo=CHINA), date_only=True), text, what)
+    try:
+        # An ISO time with its offset ("2027-03-16T01:30:00+08:00", as `deadlines --json` prints it): the
+        # instant it names, in China time. Without an offset the formats above have read it already.
+        aware = datetime.fromisoformat(raw)
+    except ValueError:
+        aware = None
+    if aware is not None and aware.tzinfo is not None:
+        return _in_range(Moment(aware.astimezone(CHINA)), text, what)
     raise UserError(f"{what}“{text}”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）")
 
 

@@ -38,8 +38,10 @@ from typing import Any, NamedTuple
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     CLOSING_MILESTONES,
+    KIND_CHANGED,
     Campaign,
     DateOnlyStart,
+    Duration,
     OverrideWindow,
     Rounds,
     RulePack,
@@ -185,6 +187,7 @@ _NEXT_DAY = DateOnlyStart.NEXT_DAY
 _FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
+_NO_RESTARTS: Mapping[str, Sequence[tuple[datetime, bool]]] = {}  # shared, never changed: replaced when used
 
 
 def _date_only_start(timer: TimerRule, at: datetime) -> datetime:
@@ -242,6 +245,16 @@ def compute_from_history(
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
+    changes = history.get(KIND_CHANGED)
+    if changes:
+        # The kind was changed (the buyer turned a return into refund-only, a reship out of stock became
+        # a refund): the request of the present kind is the last change, seed 002's "申請/修改" (a
+        # modification counts as a request). The timers that answer a request run from it, not from
+        # the request of the kind it was: 抖店's 48 h had "refunded by itself" a reship request days
+        # before it became refund-only. What a request meets (the 7 days to ask) keeps the first one.
+        last = max(at.astimezone(UTC) for at, _ in changes)
+        engine.restarts = {"requested": [(last, False), *(
+            (at, date_only) for at, date_only in history.get("requested", ()) if at.astimezone(UTC) > last)]}
     automatic: dict[str, set[datetime]] = {}
     chained = history
     if has_automatic:
@@ -261,7 +274,7 @@ def compute_from_history(
         name for name, occurrences in chained.items() if occurrences is not history.get(name)]
     results: list[ComputedDeadline] = []
     for plan in plans:
-        starts = chained.get(plan.starts_from)
+        starts = engine.restarts.get(plan.starts_from) or chained.get(plan.starts_from)
         if not starts:
             continue  # not started (the common case: most timers of a case never start)
         delta = plan.delta
@@ -272,7 +285,8 @@ def compute_from_history(
             event_at = at.astimezone(UTC)
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
-            if plan.spans is None or pack.outside_windows(plan.timer, _moments(event_at, plan.keyed, history)):
+            if plan.spans is None or pack.outside_windows(
+                    plan.timer, _moments(event_at, plan.keyed, history, engine.restarts)):
                 starts_at = _date_only_start(plan.timer, event_at) if date_only else event_at
                 due_at = starts_at + delta
                 met_at = None
@@ -321,6 +335,9 @@ class _Engine:
         self.calendar = calendar
         self.paid_fen = paid_fen
         self.campaign = campaign
+        # Starts that replace a milestone's occurrences as a timer's start (the request after a change
+        # of kind); the milestone itself still meets timers and keys windows as it happened.
+        self.restarts: Mapping[str, Sequence[tuple[datetime, bool]]] = _NO_RESTARTS
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
@@ -333,27 +350,42 @@ class _Engine:
 
     def due(self, timer: TimerRule, history: History, event_at: datetime, date_only: bool,
             next_at: datetime | None) -> tuple[datetime, datetime, bool, OverrideWindow | None]:
-        """(starts_at, due_at, estimated, window) of the round started at `event_at`."""
+        """(starts_at, due_at, estimated, window) of the round started at `event_at`.
+
+        A window keyed to an event that comes after the round's start counts only if that event comes
+        by the due the round had without it: a round that had run out stays run out (the platform had
+        acted), so a refusal inside 2020's window never lengthens the 10 days to confirm a return that
+        ran out before it (seed 002 keys the window to what happens "期间", inside it)."""
         starts_at = _date_only_start(timer, event_at) if date_only else event_at
         keyed = self.pack.window_keys(timer)
         keys: dict[str, list[datetime]] = {}
         if keyed:
-            keys = {name: [t for t in (o[0].astimezone(UTC) for o in history.get(name, ()))
+            # A change of kind is a request too ("期間申請/修改…的"): it keys the windows a request keys.
+            restarts = self.restarts
+            keys = {name: [t for t in (o[0].astimezone(UTC) for o in (*history.get(name, ()), *restarts.get(name, ())))
                            if next_at is None or t < next_at] for name in keyed}
         base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
+        if any(t > event_at for times in keys.values() for t in times):
+            early = {name: [t for t in times if t <= event_at] for name, times in keys.items()}
+            before, _ = self._ends(starts_at, *self.pack.duration_for(timer, event_at, self.kind, early, base))
+            keys = {name: [t for t in times if t <= before] for name, times in keys.items()}
         duration, window = self.pack.duration_for(timer, event_at, self.kind, keys, base)
+        due_at, estimated = self._ends(starts_at, duration, window)
+        return starts_at, due_at, estimated, window
+
+    def _ends(self, starts_at: datetime, duration: Duration, window: OverrideWindow | None) -> tuple[datetime, bool]:
+        """(due_at, estimated) of `duration` from `starts_at`."""
         delta = duration.delta
         if delta is not None:
             # A yearly window carried into a year nobody has entered yet: its dates are a guess.
-            return starts_at, starts_at + delta, window is not None and window.estimated, window
+            return starts_at + delta, window is not None and window.estimated
         if self.calendar is None:
             self.calendar = WorkdayCalendar()
         result = self.calendar.add_working_days(starts_at, duration.amount)
-        estimated = result.estimated or (window is not None and window.estimated)
-        return starts_at, result.at.astimezone(UTC), estimated, window
+        return result.at.astimezone(UTC), result.estimated or (window is not None and window.estimated)
 
     def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
-        starts = history.get(timer.starts_from) or ()
+        starts = self.restarts.get(timer.starts_from) or history.get(timer.starts_from) or ()
         return starts[:1] if timer.rounds is _FIRST else starts
 
     def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:
@@ -475,14 +507,15 @@ def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
 
 
-def _moments(event_at: datetime, keyed: frozenset[str], history: History) -> list[datetime]:
-    """A round's start and every occurrence of the milestones its windows are keyed to (UTC): a
-    superset of the times `RulePack.duration_for` tests, for `RulePack.outside_windows`."""
+def _moments(event_at: datetime, keyed: frozenset[str], history: History,
+             restarts: Mapping[str, Sequence[tuple[datetime, bool]]]) -> list[datetime]:
+    """A round's start and every occurrence of the milestones its windows are keyed to (UTC), a change
+    of kind among the requests: a superset of the times `_Engine.due` tests, for `RulePack.outside_windows`."""
     moments = [event_at]
     for name in keyed:
-        occurrences = history.get(name)
-        if occurrences:
-            moments.extend(at.astimezone(UTC) for at, _ in occurrences)
+        for occurrences in (history.get(name), restarts.get(name)):
+            if occurrences:
+                moments.extend(at.astimezone(UTC) for at, _ in occurrences)
     return moments
 
 

@@ -23,6 +23,10 @@ CASE_MILESTONES: frozenset[str] = frozenset({
 })
 MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
 
+# The case's kind was changed (services.case_kind): the request of its present kind. Not a milestone a
+# rule names; the engine starts the timers that answer a request from the last one (`compute_from_history`).
+KIND_CHANGED = "kind_changed"
+
 # A closed case no longer needs any timer: the engine treats its closure as meeting them all.
 CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 
@@ -285,6 +289,8 @@ class RulePack:
                 if timer.auto_records is not None:
                     names.add(timer.auto_records)
                 names.update(self.window_keys(timer))
+                if timer.starts_from == "requested":
+                    names.add(KIND_CHANGED)
             if names:
                 names.update(CLOSING_MILESTONES)
             found = self._read[key] = frozenset(names)
@@ -332,6 +338,22 @@ class RulePack:
                 if hit:
                     chosen = (duration, window)
         return chosen
+
+    def start_for_due(self, timer: TimerRule, due: datetime, kind: str | None,
+                      keys: Mapping[str, Iterable[datetime]]) -> datetime | None:
+        """When a round of `timer` that runs out at `due` (the platform's own 超时时间) started, counted as
+        `duration_for` counts it: with the timer's own duration or a window's, whichever gives back
+        itself for the start it implies (`keys`: the other milestones' times, the request's). A 2022
+        return requested inside the Spring Festival window and due 02-20 was agreed 20 days before,
+        not 7. None when no plain-time duration fits (working days are not counted back)."""
+        for duration in (timer.duration, *(d for _, d, _, _ in self._windows.get(timer.id, ()))):
+            delta = duration.delta
+            if delta is None:
+                continue
+            start = due - delta
+            if self.duration_for(timer, start, kind, {**keys, timer.starts_from: (start,)})[0] == duration:
+                return start
+        return None
 
     def outside_windows(self, timer: TimerRule, moments: Iterable[datetime]) -> bool:
         """True when none of these times (UTC) falls inside any window of `timer`, whatever the

@@ -56,7 +56,9 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
 A timer runs for the window's duration instead when one of the events the window is keyed to (in
 the timer's round) falls inside the window: the seeds key the holiday rules to the buyer's request
 ("期间申请/修改退换货的"), so a return shipped after the window for a request made inside it still
-gets the longer time, and one requested before the window does not.
+gets the longer time, and one requested before the window does not. An event after the round's
+start counts only if it comes by the time the round runs out without the window: a round that has
+run out stays run out (the platform has acted), whatever happens in the window later.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ Sources, in order of authority:
    `chinesecalendar`) plus the years the shop pasted into its own copy (`io.holiday_schedule_file`);
 3. for a year nobody has entered yet: Monday–Friday are working days, and every result that needed
    such a year carries `estimated=True` (shown as 估算) instead of pretending to know. Counting an
-   unknown holiday as a working day makes a deadline earlier, never later.
+   unknown holiday as a working day makes a deadline earlier; an unknown 调休 working weekend counted
+   as a day off can make it a day later (promised on the Thursday before a make-up Saturday), which
+   is why such results say 估算 and the app asks for the year's schedule (`missing_schedule_years`).
 
 "N working days" is counted as working *time*: the clock runs only on working days. Started on a
 working day at 15:00, three working days end at 15:00 on the third working day after it. Started on

@@ -316,7 +316,8 @@ def _steps_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> NewStep
 class _StepTimes:
     """When a step the platform took happened. The file gives the request and the end (退款完结时间);
     a step in between is dated by the platform's own deadline for the timer it starts where that
-    timer runs plain hours or days (due − duration), else at the earliest it can have been (after
+    timer runs plain hours or days (due − the duration the engine gives it there, a date window's
+    included: `RulePack.start_for_due`), else at the earliest it can have been (after
     everything already on the case's timeline), so no timer it starts shows later than the
     platform counts it."""
 
@@ -332,10 +333,11 @@ class _StepTimes:
         if (milestone is not None and milestone != "requested" and target is not None
                 and target.due_from == milestone and record.platform_due_at is not None):
             pack = pack_for_platform(self.context.packs, record.platform.value)
+            requested = {"requested": (record.requested_at,)} if record.requested_at is not None else {}
             for timer in pack.applicable(kind, reason):
                 if timer.starts_from == milestone and timer.duration.delta is not None:
-                    start = record.platform_due_at - timer.duration.delta
-                    if start >= earliest:
+                    start = pack.start_for_due(timer, record.platform_due_at, kind, requested)
+                    if start is not None and start >= earliest:
                         self.inferred.add(key)
                         return start
         return earliest

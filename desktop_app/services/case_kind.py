@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
 from desktop_app.core.money import format_yuan
+from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.case_writes import current_author, load_case, record_event
 from desktop_app.services.cases import COMPENSATION_KINDS, CaseStep
@@ -53,8 +54,9 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
         parts.append(moved)
     if note and note.strip():
         parts.append(note.strip())
-    record_event(session, case, kind="edit", author=who, from_state=before.value, to_state=after.value,
-                 note="；".join(parts))
+    # The change is the request of the new kind: its answer timers run from here (KIND_CHANGED).
+    record_event(session, case, kind="edit", author=who, milestone=KIND_CHANGED, from_state=before.value,
+                 to_state=after.value, note="；".join(parts))
     session.flush()
     follow_kind_change(session, case, old_kind, who)
     recompute_case(session, case.id, rules)

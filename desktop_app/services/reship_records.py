@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Moment
-from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.reship_states import EARLY_CASE, OPEN_STATUSES, ReshipItemRow, ReshipStatus
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind
@@ -101,8 +101,10 @@ def follow_case_action(session: Session, case: Case, action: CaseAction, when: M
         reship.status = ReshipStatus.CANCELLED.value
     elif action is CaseAction.REOPEN and reship.status in (ReshipStatus.REFUSED, ReshipStatus.CANCELLED):
         reship.status = ReshipStatus.REQUESTED.value
-    elif action is CaseAction.RESUME and reship.status == ReshipStatus.AGREED:
-        # Back from platform intervention the case is 处理中: the reship must be agreed again.
+    elif (action is CaseAction.RESUME and reship.status == ReshipStatus.AGREED
+          and case.status != CaseStatus.RESHIP_AGREED.value):
+        # Back from platform intervention to 处理中 (no state before it on record): the reship must be
+        # agreed again. Back to 待补发 (`resume_target`) the promise and its ship-by stand.
         reship.status = ReshipStatus.REQUESTED.value
 
 

@@ -24,6 +24,7 @@ from desktop_app.core.reship_states import (
     format_items,
     status_label,
 )
+from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import cases as case_service
@@ -112,8 +113,10 @@ def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: M
                       author: str | None = None, expected_version: int | None = None) -> OpChanges:
     """缺货: the reship cannot be sent, so the case becomes a refund (仅退款, 处理中) for the shop to pay.
 
-    The switch counts as the buyer's new refund request (milestone `requested` at `at`): the
-    platforms' refund timers run from the changed request, not from the original reship request.
+    The switch counts as the buyer's new refund request (milestone `KIND_CHANGED` at `at`): the
+    platforms' refund timers run from the changed request, not from the original reship request
+    (recorded as `requested` before session 16, which 抖店's and 拼多多's first-request-only timers
+    passed over: they "refunded by itself" 48 h after the reship request).
     """
     who = _author(author)
     when = at or Moment(now())
@@ -132,7 +135,7 @@ def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: M
         case.is_open = True
         case.updated_at = utcnow()
         text = "缺货，补发改为仅退款" + (f"：{extra}" if extra else "")
-        record_event(session, case, kind="edit", author=who, at=when.at, milestone="requested",
+        record_event(session, case, kind="edit", author=who, at=when.at, milestone=KIND_CHANGED,
                      from_state=before, to_state=case.status, note=text, date_only=when.date_only)
         recompute_case(session, case.id)
         return changes_in(session)

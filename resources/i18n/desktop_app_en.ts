@@ -326,62 +326,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="390"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="399"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="402"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="404"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="414"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="420"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="430"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="432"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="439"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="441"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="441"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="443"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -603,22 +603,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="275"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="303"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="354"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="352"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="372"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="370"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1875,7 +1875,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <name>ClaimsTab</name>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="76"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="196"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="197"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
@@ -1950,17 +1950,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="206"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="214"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="215"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="285"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="286"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2535,7 +2535,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="163"/>
+        <source>（估算）</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="174"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -4486,13 +4491,13 @@ A case can be logged before its order is imported; the import fills in the recip
     <name>ReshipTab</name>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="266"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="267"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="288"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
@@ -4508,7 +4513,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
@@ -4539,7 +4544,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
@@ -4559,117 +4564,117 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="170"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="220"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="220"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="222"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="275"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="276"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="288"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="295"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="315"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="326"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="333"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="344"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="361"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="381"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="382"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="395"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="396"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5905,27 +5910,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TabTitles</name>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="50"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="54"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="70"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="73"/>
         <source>括号中是未结束的售后单数</source>
         <translation>In brackets: open cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="74"/>
         <source>括号中是寄出多日仍未收到的退货和无主件数</source>
         <translation>In brackets: returns on the way too long, and parcels without a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="72"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="75"/>
         <source>括号中是已逾期的时限数</source>
         <translation>In brackets: overdue deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/tab_titles.py" line="72"/>
+        <location filename="../../desktop_app/ui/window/tab_titles.py" line="75"/>
         <source>括号中是订单总数</source>
         <translation>In brackets: all orders</translation>
     </message>

@@ -214,10 +214,12 @@ def test_seed002_2020_a_every_confirmation_or_modification_15_days() -> None:
 
 
 def test_seed002_2020_a_a_refusal_inside_the_window_counts_too() -> None:
-    # Requested before the window, refused inside it: the seller's refusal keys the window.
+    # Requested before the window, refused inside it at the last moment of the return's 10 days (the
+    # refusal must come while they still run: test_timer_scenarios): the refusal keys the window.
     found = compute("taobao", "return_refund", "quality", requested="2020-01-16 10:00",
-                    rejected="2020-02-02 23:59:59", return_shipped="2020-01-16 12:00")
+                    rejected="2020-01-26 12:00", return_shipped="2020-01-16 12:00")
     assert found["seller_confirm_return"].window == "spring_festival_2020"
+    assert found["seller_confirm_return"].due_at == at("2020-02-05 12:00")
 
 
 def test_seed002_2020_b_seller_confirms_the_return_in_20_days() -> None:

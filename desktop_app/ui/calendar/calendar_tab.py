@@ -159,8 +159,10 @@ class DeadlineList(QTreeWidget):
         self.clear()
         items: list[QTreeWidgetItem] = []
         for row in rows:
+            # Working days counted in a year without an official schedule: as the command line says it.
+            due = labels.when(row.due_at) + (self.tr("（估算）") if row.estimated else "")
             item = QTreeWidgetItem([
-                labels.when(row.due_at), countdown(row.due_at, now), _owner(row), row.order_no or "",
+                due, countdown(row.due_at, now), _owner(row), row.order_no or "",
                 labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
             ])
             item.setData(0, ROW_ROLE, row)
@@ -172,7 +174,7 @@ class DeadlineList(QTreeWidget):
             tip = self.tr("售后单 #%1 · %2 · 订单 %3\n%4\n%5 到期（%6）\n到期后果：%7")
             for placeholder, value in (
                 ("%1", _owner(row).lstrip("#")), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
-                ("%4", labels.text(row.name)), ("%5", labels.when(row.due_at)), ("%6", countdown(row.due_at, now)),
+                ("%4", labels.text(row.name)), ("%5", due), ("%6", countdown(row.due_at, now)),
                 ("%7", labels.text(row.action)),
             ):
                 tip = tip.replace(placeholder, value)

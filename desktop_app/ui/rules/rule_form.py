@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.clock import CHINA
 from desktop_app.core.lifecycle import MILESTONE_LABELS
 from desktop_app.core.rule_pack_tables import MAX_ACTION_LENGTH, MAX_DURATION, MAX_NAME_LENGTH
 from desktop_app.core.rule_packs import MILESTONES, RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum
 from desktop_app.io.rule_pack_document import DURATION_UNITS, RulePackDocument, TimerFields, WindowFields
 from desktop_app.ui import labels
+from desktop_app.ui.widgets.china_time import CHINA_ZONE
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -317,10 +319,14 @@ class RuleForm(QWidget):
             self.windows.setItem(row, 0, item)
             for column, moment in ((1, window.start), (2, window.end)):
                 edit = QDateTimeEdit()
+                # A window's times are China time: shown and read there, never in the PC's zone, where a
+                # time inside a daylight-saving gap (02:30 on a US spring-forward day) moved by an hour.
+                edit.setTimeZone(CHINA_ZONE)
                 edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
                 edit.setCalendarPopup(True)
                 if moment is not None:
-                    edit.setDateTime(QDateTime.fromString(moment.strftime("%Y-%m-%d %H:%M:%S"), "yyyy-MM-dd HH:mm:ss"))
+                    edit.setDateTime(QDateTime(QDate(moment.year, moment.month, moment.day),
+                                               QTime(moment.hour, moment.minute, moment.second), CHINA_ZONE))
                 edit.dateTimeChanged.connect(lambda _v, r=row: self._window_span_changed(r))
                 self.windows.setCellWidget(row, column, edit)
             duration = DurationEdit()
@@ -407,9 +413,7 @@ class RuleForm(QWidget):
     def _cell_moment(self, row: int, column: int) -> datetime:
         edit = self.windows.cellWidget(row, column)
         assert isinstance(edit, QDateTimeEdit)
-        moment = edit.dateTime().toPython()
-        assert isinstance(moment, datetime)
-        return moment
+        return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), CHINA).replace(tzinfo=None)
 
     def _window_duration_changed(self, row: int) -> None:
         timer = self._editable()
