@@ -44,6 +44,7 @@ from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.intake_queries import (
     CaseFacts,
     CaseHistory,
@@ -52,12 +53,13 @@ from desktop_app.store.intake_queries import (
     case_history,
     case_ids_by_key,
     import_cache,
+    insert_placeholder_orders,
     insert_returning_keys,
     order_items_by_order,
     order_refs_by_key,
     orders_with_items,
 )
-from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship, ReshipItem, utcnow
+from desktop_app.store.models import AuditEvent, Case, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
@@ -128,6 +130,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             raise ImportCancelled(parsed.path)  # the transaction rolls back
 
     with db.transaction() as session, import_cache(session):
+        take_import_turn(session)  # before the stored cases are read (store/import_turns.py)
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
@@ -185,7 +188,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
         for key, r in wanted.items() if key not in refs
     ]
     ids = {key: ref.id for key, ref in refs.items()}
-    ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
+    ids.update(insert_placeholder_orders(session, placeholders))
     waiting = {ids[key] for key in wanted if key not in refs or not refs[key].imported}  # a set: tested per row
     has_items = orders_with_items(session, waiting)
     insert_rows(session, OrderItem, [
