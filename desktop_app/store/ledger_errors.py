@@ -47,6 +47,16 @@ def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> 
     return None
 
 
+def server_user_error(error: BaseException, server: LedgerLocation) -> UserError | None:
+    """`as_user_error` for a failure of the PostgreSQL server at `server` only, said with its address
+    (None for any other error): for work on two ledgers, whose failure the top level would otherwise
+    name after the ledger of `--db`."""
+    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    if not isinstance(original, psycopg.Error):
+        return None
+    return _from_server(original, server.display(), max(1, round(database.SERVER_LOCK_TIMEOUT_MS / 1000)))
+
+
 def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) -> UserError | None:
     name = getattr(error, "sqlite_errorname", "") or ""
     where = f" {db_path}" if db_path is not None else ""

@@ -95,3 +95,13 @@ def test_cli_messages_for_bad_addresses(capsys: pytest.CaptureFixture[str]) -> N
     assert "无法连接团队数据库" in err and ":pw@" not in err and "Traceback" not in err
     assert run(["migrate-to", "/tmp/not-a-server.sqlite3"]) == 2
     assert "团队数据库地址" in capsys.readouterr().err
+
+
+def test_migrate_to_an_unreachable_server_names_the_server_not_the_file(
+        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    assert run(["case", "add", "--db", str(db_path), "--platform", "pdd", "--order", "1", "--kind", "reship"]) == 0
+    capsys.readouterr()
+    assert run(["migrate-to", "postgresql://u:pw@127.0.0.1:9/shop", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "无法连接团队数据库 postgresql+psycopg://u:***@127.0.0.1:9/shop" in err  # named the file before
+    assert str(db_path) not in err and ":pw@" not in err and "Traceback" not in err
