@@ -360,20 +360,23 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
                  who: str, outcome: _Outcome, times: _StepTimes) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`may_move`: see `_may_move`)."""
-    changes = _fact_changes(fact, record)
-    actions: tuple[CaseAction, ...] = ()
-    if record.target is not None and may_move:
-        milestones = frozenset(history.milestones) if history else frozenset()
-        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
-                                 record.escalated)
-        if progress.conflict:
-            outcome.conflicts.append(fact.id)
-        actions = progress.actions
-    if not changes and not actions:
+    changes, actions, conflict = _planned(fact, record, may_move, history)
+    case = None
+    if changes or actions:
+        # Locked from here to the commit (a server: another seat's change waits, or loses on the version).
+        case = session.get(Case, fact.id, with_for_update=True)
+        assert case is not None
+        if case.status != fact.status:
+            # Another seat moved it on since the file's cases were read (a server lets it): planned again
+            # from where it is now, where the whole file failed on a step its state no longer allows.
+            fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
+            history = case_history(session, [case.id]).get(case.id)
+            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history)
+    if conflict:
+        outcome.conflicts.append(fact.id)
+    if case is None or (not changes and not actions):
         outcome.unchanged.append(fact.id)
         return
-    case = session.get(Case, fact.id)
-    assert case is not None
     for column, value in changes.items():
         setattr(case, column, value)
     # A step seen only now happened after everything on the case's timeline: its earliest time.
@@ -385,6 +388,20 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
         apply_action(session, case, action, _platform_note(record), Moment(when), who)
     case.updated_at = utcnow()
     outcome.updated.append(fact.id)
+
+
+def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool,
+             history: CaseHistory | None) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
+    """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
+    state conflicts with the platform's."""
+    actions: tuple[CaseAction, ...] = ()
+    conflict = False
+    if record.target is not None and may_move:
+        milestones = frozenset(history.milestones) if history else frozenset()
+        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
+                                 record.escalated)
+        conflict, actions = progress.conflict, progress.actions
+    return _fact_changes(fact, record), actions, conflict
 
 
 def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:

@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_import import import_case_steps, import_cases
-from desktop_app.services.cases import NewCase, find_or_create_order, open_case
+from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.database import Database, open_database
@@ -137,3 +138,22 @@ def test_an_after_sales_import_meets_a_case_typed_for_one_of_its_orders(
         order_ids = session.execute(text("SELECT order_id FROM cases WHERE id = :id"),
                                     {"id": imported.inserted[0]}).scalars().all()
     assert order_ids == [placeholder.id]
+
+
+def test_an_after_sales_import_meets_a_case_another_seat_closed_meanwhile(
+        two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    lists = FIXTURES / "aftersales"
+    import_cases(first, [lists / "tb_refunds.csv"])
+    with first.reading() as session:  # a request the later export moves on (待处理 → 退款成功)
+        case_id = session.execute(text("SELECT id FROM cases WHERE platform_case_no = '261234134238445819'")
+                                  ).scalar_one()
+    steps = import_case_steps(first, [lists / "tb_refunds_later.csv"])
+    while next(steps).phase != "importing":
+        pass  # the file's cases are read, not yet moved on
+    act_on_case(second, case_id, CaseAction.CLOSE, author="小李")  # committed meanwhile (the server lets it)
+    result = run_to_end(steps).files[0]  # the whole file failed: 不能执行“同意退货” on 已关闭
+    assert result.stored and len(result.inserted) == 3 and case_id in result.updated  # the platform's facts
+    with first.reading() as session:
+        status = session.execute(text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    assert status == "closed"  # the seat's close stands: the platform's steps were planned from it
