@@ -21,8 +21,11 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
 from desktop_app.services.order_import import import_files, import_steps
+from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.import_turns import take_import_turn
+from desktop_app.store.models import ProductCost, utcnow
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
@@ -157,3 +160,18 @@ def test_an_after_sales_import_meets_a_case_another_seat_closed_meanwhile(
     with first.reading() as session:
         status = session.execute(text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
     assert status == "closed"  # the seat's close stands: the platform's steps were planned from it
+
+
+def test_two_imports_of_one_cost_price_sheet_at_once(pg_url: str, tmp_path: Path,
+                                                      two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    sheet = tmp_path / "成本价.csv"
+    sheet.write_text("商家编码,商品名称,成本价\nSKU-1,猫砂,12.50\nSKU-2,保温杯,30\n", encoding="utf-8-sig")
+    with first.transaction() as session:  # the first seat's import of the sheet, under way
+        take_import_turn(session)
+        session.add(ProductCost(sku_code="SKU-1", title="猫砂", cost_fen=1250, updated_at=utcnow()))
+        session.flush()
+        other = Seat(lambda: import_product_costs(second, sheet))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    imported = other.outcome()  # was an IntegrityError on SKU-1
+    assert (imported.added, imported.unchanged) == (1, 1)
