@@ -21,11 +21,13 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
 from desktop_app.services.order_import import import_files, import_steps
+from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.models import ProductCost, utcnow
+from desktop_app.store.setting_rows import locked_setting
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
@@ -175,3 +177,19 @@ def test_two_imports_of_one_cost_price_sheet_at_once(pg_url: str, tmp_path: Path
         wait_until_a_seat_waits_for_a_lock(pg_url)
     imported = other.outcome()  # was an IntegrityError on SKU-1
     assert (imported.added, imported.unchanged) == (1, 1)
+
+
+def test_two_seats_switching_on_two_shop_policies_at_once_keep_both(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    policies = load_policies()
+    one, other_one = policies[0].id, policies[1].id
+    with first.transaction() as session:  # the first seat's switch, under way
+        setting = locked_setting(session, POLICY_SETTING)
+        setting.value = one
+        session.flush()
+        other = Seat(lambda: set_policy(second, policies, other_one, True))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert set(other.outcome().value) == {one, other_one}  # the first one's was dropped (a lost update)
+    with first.reading() as session:
+        assert set(enabled_policy_ids(session)) == {one, other_one}
