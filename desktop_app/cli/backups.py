@@ -3,9 +3,12 @@
     backup [--to DIR]          a copy now (prints the file written); default: the backup folder
                                (a team ledger on PostgreSQL: a pg_dump file, where pg_dump is installed)
     backup --list [--json]     the backups of this ledger, newest first, with their case/order counts
+                               (a team ledger: its pg_dump files in this computer's backup folder)
     backup --folder DIR|default   remember another backup folder (a cloud-synced one, say)
-    restore FILE               replace the ledger with FILE (the current file is backed up first)
-    check                      the complete integrity check (each open checks at most 0.5 s of it)
+    restore FILE               replace the ledger with FILE (the current file is backed up first; a team
+                               ledger is restored on the server with pg_restore, which the message spells out)
+    check                      the complete integrity check (each open checks at most 0.5 s of it; a team
+                               ledger: whether it answers)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, db_path_of, location_of, print_json
 from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.services import backups
-from desktop_app.services.server_backups import dump_server
+from desktop_app.services.server_backups import dump_server, server_dumps
 from desktop_app.store.ledger_files import check_integrity
 
 
@@ -47,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check = subparsers.add_parser(
         "check", help="完整检查数据库文件是否损坏",
         description="对整个数据库文件做 SQLite 完整性检查（quick_check）。每次打开数据库时只检查最多 0.5 秒，"
-                    "大的数据库可以用这个命令完整检查一遍。退出码：0 完好；2 已损坏（并给出最新的完好备份）。")
+                    "大的数据库可以用这个命令完整检查一遍。团队数据库只检查能否连接（完整性由数据库服务器保证）。"
+                    "退出码：0 完好；2 已损坏（并给出最新的完好备份）。")
     add_db_option(check)
     check.set_defaults(handler=_check)
 
@@ -60,8 +64,7 @@ def _backup(args: argparse.Namespace) -> int:
     location = location_of(args)
     if location.url is not None:
         if args.list:
-            raise CommandError("团队数据库的备份是 pg_dump 文件，请在备份文件夹中查看："
-                               f"{backups.backup_folder()}")
+            return _list_dumps(str(location.url.database), args.json)
         written = dump_server(location, args.to)
         if args.json:
             print_json({"file": str(written)})
@@ -103,7 +106,28 @@ def _list(db_path: Path, as_json: bool) -> int:
     return 0
 
 
+def _list_dumps(database: str, as_json: bool) -> int:
+    """`backup --list` of a team ledger: its pg_dump files in this computer's backup folder."""
+    found = server_dumps(database)
+    if as_json:
+        print_json([{"file": str(d.path), "taken_at": d.taken_at.isoformat(sep=" "), "kind": d.kind,
+                     "cases": None, "orders": None} for d in found])
+        return 0
+    if not found:
+        sys.stdout.write(f"这台电脑上还没有团队数据库 {database} 的备份（备份文件夹：{backups.backup_folder()}）\n")
+        return 0
+    for dump in found:
+        sys.stdout.write(f"{dump.taken_at:%Y-%m-%d %H:%M}  {dump.kind_label:<4}  {dump.path}\n")
+    return 0
+
+
 def _restore(args: argparse.Namespace) -> int:
+    location = location_of(args)
+    if location.url is not None:
+        # Replacing a database every seat works in is the server administrator's step, with all seats closed.
+        raise CommandError(
+            "团队数据库不能在这里直接恢复（其他席位正在使用它）。请先让所有席位关闭程序，再在数据库服务器上运行："
+            f"pg_restore --clean --if-exists --no-owner -d {location.url.database} {args.file}", 2)
     db_path = db_path_of(args).expanduser().resolve()
     safety = backups.restore_backup(db_path, args.file)
     sys.stdout.write(f"已用 {args.file} 恢复 {db_path}；恢复前的数据库已另存为 {safety}\n")
@@ -111,6 +135,17 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    location = location_of(args)
+    if location.url is not None:
+        # The server keeps its own files whole; what a seat can check is that the ledger answers. (Imported
+        # here, like open_db: a file's check and backups need no SQLAlchemy.)
+        from desktop_app.store.database import probe_server
+
+        probe = probe_server(location)
+        cases = "" if probe.cases is None else f"，售后单 {probe.cases} 张"
+        sys.stdout.write(f"团队数据库可以正常连接：{location.display()}（PostgreSQL {probe.version}{cases}）。"
+                         "数据文件的完整由数据库服务器自己保证。\n")
+        return 0
     db_path = db_path_of(args).expanduser().resolve()
     if not db_path.is_file():
         raise UserError(f"找不到数据库文件：{db_path}")

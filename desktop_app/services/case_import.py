@@ -44,6 +44,7 @@ from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.intake_queries import (
     CaseFacts,
     CaseHistory,
@@ -52,12 +53,13 @@ from desktop_app.store.intake_queries import (
     case_history,
     case_ids_by_key,
     import_cache,
+    insert_placeholder_orders,
     insert_returning_keys,
     order_items_by_order,
     order_refs_by_key,
     orders_with_items,
 )
-from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Reship, ReshipItem, utcnow
+from desktop_app.store.models import AuditEvent, Case, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
@@ -128,6 +130,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             raise ImportCancelled(parsed.path)  # the transaction rolls back
 
     with db.transaction() as session, import_cache(session):
+        take_import_turn(session)  # before the stored cases are read (store/import_turns.py)
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
@@ -185,7 +188,7 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
         for key, r in wanted.items() if key not in refs
     ]
     ids = {key: ref.id for key, ref in refs.items()}
-    ids.update(insert_returning_keys(session, Order, "order_key", placeholders))
+    ids.update(insert_placeholder_orders(session, placeholders))
     waiting = {ids[key] for key in wanted if key not in refs or not refs[key].imported}  # a set: tested per row
     has_items = orders_with_items(session, waiting)
     insert_rows(session, OrderItem, [
@@ -359,20 +362,23 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
                  who: str, outcome: _Outcome, times: _StepTimes) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`may_move`: see `_may_move`)."""
-    changes = _fact_changes(fact, record)
-    actions: tuple[CaseAction, ...] = ()
-    if record.target is not None and may_move:
-        milestones = frozenset(history.milestones) if history else frozenset()
-        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
-                                 record.escalated)
-        if progress.conflict:
-            outcome.conflicts.append(fact.id)
-        actions = progress.actions
-    if not changes and not actions:
+    changes, actions, conflict = _planned(fact, record, may_move, history)
+    case = None
+    if changes or actions:
+        # Locked from here to the commit (a server: another seat's change waits, or loses on the version).
+        case = session.get(Case, fact.id, with_for_update=True)
+        assert case is not None
+        if case.status != fact.status:
+            # Another seat moved it on since the file's cases were read (a server lets it): planned again
+            # from where it is now, where the whole file failed on a step its state no longer allows.
+            fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
+            history = case_history(session, [case.id]).get(case.id)
+            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history)
+    if conflict:
+        outcome.conflicts.append(fact.id)
+    if case is None or (not changes and not actions):
         outcome.unchanged.append(fact.id)
         return
-    case = session.get(Case, fact.id)
-    assert case is not None
     for column, value in changes.items():
         setattr(case, column, value)
     # A step seen only now happened after everything on the case's timeline: its earliest time.
@@ -384,6 +390,20 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
         apply_action(session, case, action, _platform_note(record), Moment(when), who)
     case.updated_at = utcnow()
     outcome.updated.append(fact.id)
+
+
+def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool,
+             history: CaseHistory | None) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
+    """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
+    state conflicts with the platform's."""
+    actions: tuple[CaseAction, ...] = ()
+    conflict = False
+    if record.target is not None and may_move:
+        milestones = frozenset(history.milestones) if history else frozenset()
+        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
+                                 record.escalated)
+        conflict, actions = progress.conflict, progress.actions
+    return _fact_changes(fact, record), actions, conflict
 
 
 def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:

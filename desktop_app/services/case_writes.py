@@ -23,7 +23,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
-from desktop_app.store.case_lookups import state_before_escalation
+from desktop_app.store.case_lookups import last_author, state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
@@ -76,8 +76,16 @@ def load_case(session: Session, case_id: int, expected_version: int | None) -> C
     if case is None:
         raise NotFound(f"找不到售后单 #{case_id}")
     if expected_version is not None and case.version != expected_version:
-        raise StaleData(f"售后单 #{case_id} 已被他人修改，请刷新后再操作")
+        raise changed_meanwhile(session, f"售后单 #{case_id}", "case", case_id, CaseStatus(case.status).label)
     return case
+
+
+def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int, now: str) -> StaleData:
+    """The losing seat's message: who changed the record since it was shown, and its state now (which the
+    window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed."""
+    author = last_author(session, subject, subject_id)
+    by = f"被 {author} " if author else "被他人"
+    return StaleData(f"{what} 刚{by}修改了（现在是“{now}”），本次操作未保存。请看过最新内容后再操作。")
 
 
 def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,

@@ -40,7 +40,7 @@ from desktop_app.store.case_queries import case_events
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
-from desktop_app.store.order_lookups import order_by_key
+from desktop_app.store.order_lookups import order_or_placeholder
 from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
@@ -106,18 +106,10 @@ def amount_fields(kind: CaseKind, amount_yuan: Decimal | None) -> tuple[int | No
 
 def find_or_create_order(session: Session, platform: Platform, order_no: str,
                          receiver: str | None = None, phone: str | None = None) -> Order:
-    key = order_key(platform, order_no)
-    order = order_by_key(session, key)
-    if order is not None:
-        return order
-    order = Order(
-        order_key=key, platform=platform.value, order_no=order_no, receiver=receiver or None,
-        phone=phone or None, imported_at=None,
-        search_text=build_search_text([order_no, receiver, phone]),
-    )
-    session.add(order)
-    session.flush()
-    return order
+    return order_or_placeholder(session, order_key(platform, order_no), {
+        "platform": platform.value, "order_no": order_no, "receiver": receiver or None, "phone": phone or None,
+        "imported_at": None, "search_text": build_search_text([order_no, receiver, phone]),
+    })
 
 
 def _claim_platform_case_no(session: Session, case: Case, number: str | None) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.core.claims import ClaimContactLevel
+from desktop_app.core.claims import ClaimContactLevel, ClaimStatus
 from desktop_app.core.clock import format_china
-from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.case_writes import current_author
+from desktop_app.services.case_writes import changed_meanwhile, current_author
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, CarrierClaim, utcnow
@@ -61,7 +61,7 @@ def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: s
         if claim is None:
             raise NotFound(f"找不到理赔 #{claim_id}")
         if expected_version is not None and claim.version != expected_version:
-            raise StaleData(f"理赔 #{claim_id} 已被他人修改，请刷新后再操作")
+            raise changed_meanwhile(session, f"理赔 #{claim_id}", "claim", claim_id, ClaimStatus(claim.status).label)
         changes = []
         for column, value in values.items():
             old = getattr(claim, column)

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.errors import NotFound, StaleData
+from desktop_app.core.claims import ClaimStatus
+from desktop_app.core.errors import NotFound
+from desktop_app.services.case_writes import changed_meanwhile
 from desktop_app.store.case_lookups import claim_follow_up
 from desktop_app.store.models import AuditEvent, CarrierClaim, Deadline, utcnow
 
@@ -26,7 +28,7 @@ def load_claim(session: Session, claim_id: int, expected_version: int | None = N
     if claim is None:
         raise NotFound(f"找不到理赔 #{claim_id}")
     if expected_version is not None and claim.version != expected_version:
-        raise StaleData(f"理赔 #{claim_id} 已被他人修改，请刷新后再操作")
+        raise changed_meanwhile(session, f"理赔 #{claim_id}", "claim", claim_id, ClaimStatus(claim.status).label)
     return claim
 
 

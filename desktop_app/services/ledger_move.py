@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from desktop_app.paths import data_dir, temp_file
 from desktop_app.services.shop_profile import SETTING_KEY
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
+from desktop_app.store.ledger_errors import server_user_error
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.store.shared_files import evidence_paths, keep_file, setting_values
@@ -56,9 +58,10 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
         copy_online(source, snapshot)
         origin = open_database(snapshot, check_seconds=None)
         try:
-            destination = open_database(target, seat=seat)
+            with _named_after(target):
+                destination = open_database(target, seat=seat)
             try:
-                with origin.engine.connect() as reading, destination.engine.begin() as writing:
+                with _named_after(target), origin.engine.connect() as reading, destination.engine.begin() as writing:
                     already = {name: n for name, n in row_counts(writing).items() if n}
                     if already:
                         raise UserError(f"目标数据库 {target.display()} 已经有数据（{_describe(already)}），"
@@ -79,6 +82,19 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                          snapshot.with_name(snapshot.name + "-shm")):
             leftover.unlink(missing_ok=True)
     return MoveResult(source, target.display(), expected, files, tuple(missing))
+
+
+@contextlib.contextmanager
+def _named_after(target: LedgerLocation) -> Iterator[None]:
+    """The server failing (unreachable, a wrong password, stopped mid-copy) is said with its address:
+    the CLI's top level named the file of `--db` ("无法登录团队数据库 ledger.sqlite3")."""
+    try:
+        yield
+    except Exception as exc:
+        known = server_user_error(exc, target)
+        if known is None:
+            raise
+        raise known from exc
 
 
 def _share_files(reading: Connection, writing: Connection) -> tuple[int, list[str]]:

@@ -46,6 +46,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
+from desktop_app.store.setting_rows import locked_setting
 
 POLICY_SETTING = "policies.enabled"
 
@@ -122,13 +123,10 @@ def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str,
     if policy_id not in {p.id for p in policies}:
         raise NotFound(f"找不到店铺策略“{policy_id}”，可用：{'、'.join(p.id for p in policies)}")
     with db.transaction() as session:
+        setting = locked_setting(session, POLICY_SETTING)  # another seat switching one now: after it
         ids = [p for p in enabled_policy_ids(session) if p != policy_id] + ([policy_id] if enabled else [])
         ids = [p.id for p in policies if p.id in ids]  # file order, unknown ids dropped
-        setting = session.get(Setting, POLICY_SETTING)
-        if setting is None:
-            session.add(Setting(key=POLICY_SETTING, value=",".join(ids)))
-        else:
-            setting.value = ",".join(ids)
+        setting.value = ",".join(ids)
         return Written(ids, changes_in(session))
 
 

@@ -11,6 +11,7 @@ from desktop_app.core.op_changes import OpChanges
 from desktop_app.io.product_cost_sheet import read_product_costs
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.models import Case, ProductCost, utcnow
 from desktop_app.store.product_costs import GoodsCost, order_goods_cost
 
@@ -28,6 +29,7 @@ def import_product_costs(db: Database, path: Path | str) -> CostImport:
     sheet = read_product_costs(path)
     added = updated = unchanged = 0
     with db.transaction() as session:
+        take_import_turn(session)  # two seats importing one sheet: the second reads the first one's rows
         for line in sheet.lines:
             row = session.get(ProductCost, line.sku_code)
             if row is None:

@@ -1,7 +1,7 @@
 """Case facts a write use case reads inside its unit of work: the kind and state of cases, a case's state
 before its last escalation, the holder of a platform after-sales number, a claim's follow-up deadline,
-a case's latest shipped reship and a playbook's ticked steps. Plain values, or the one mapped row the
-use case changes."""
+a case's latest shipped reship, a playbook's ticked steps, and who changed a case or claim last. Plain
+values, or the one mapped row the use case changes."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def state_before_escalation(session: Session, case_id: int) -> str | None:
         select(AuditEvent.from_state)
         .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
                AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+
+
+def last_author(session: Session, subject: str, subject_id: int) -> str | None:
+    """Who wrote the latest timeline entry of this case or claim (`subject` "case" or "claim"): the seat that
+    changed it last."""
+    return session.scalars(
+        select(AuditEvent.author).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
 

@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_upsert import fetch_in
+from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Reship, UtcDateTime
 from desktop_app.store.stored_values import stored_time_or_none
@@ -125,12 +127,28 @@ def insert_returning_keys(session: Session, model: Keyed, key_column: str,
     if not rows:
         return {}
     insert_rows(session, model, rows)
+    return _ids_by_key(session, model, key_column, rows)
+
+
+def _ids_by_key(session: Session, model: Keyed, key_column: str, rows: Sequence[Mapping[str, Any]]) -> dict[Any, int]:
     table = model.__table__
     key = table.c[key_column]
     found: dict[Any, int] = {}
     for chunk in in_lists(row[key_column] for row in rows):
         found.update({k: i for k, i in session.execute(select(key, table.c.id).where(key.in_(chunk)))})
     return found
+
+
+def insert_placeholder_orders(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """`insert_returning_keys` for placeholder orders. On a server another seat may have added one of them
+    since it was looked for (a case typed by hand for the same order): that row is kept and its id
+    returned, where the insert failed on the unique key. (On SQLite the import holds the write lock.)"""
+    if not rows or session.get_bind().dialect.name != "postgresql":
+        return insert_returning_keys(session, Order, "order_key", rows)
+    mark_tables_written(session, "orders")
+    session.execute(postgresql.insert(Order.__table__).on_conflict_do_nothing(index_elements=["order_key"]),
+                    list(rows))
+    return _ids_by_key(session, Order, "order_key", rows)
 
 
 def order_items_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, int]]]:

@@ -40,11 +40,21 @@ def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> 
     if isinstance(original, sqlite3.Error):
         return _from_sqlite(original, db_path, busy_seconds)
     if isinstance(original, psycopg.Error):
-        server = where.display() if isinstance(where, LedgerLocation) else "团队数据库"
+        server = where.display() if isinstance(where, LedgerLocation) else ""
         return _from_server(original, server, busy_seconds)
     if isinstance(error, OverflowError) and "SQLite INTEGER" in str(error):
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     return None
+
+
+def server_user_error(error: BaseException, server: LedgerLocation) -> UserError | None:
+    """`as_user_error` for a failure of the PostgreSQL server at `server` only, said with its address
+    (None for any other error): for work on two ledgers, whose failure the top level would otherwise
+    name after the ledger of `--db`."""
+    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    if not isinstance(original, psycopg.Error):
+        return None
+    return _from_server(original, server.display(), max(1, round(database.SERVER_LOCK_TIMEOUT_MS / 1000)))
 
 
 def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) -> UserError | None:
@@ -67,7 +77,9 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) 
 
 def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserError | None:
     """PostgreSQL's failures a seat meets: the server unreachable or refusing, another seat holding
-    the rows, a conflict the server resolved by failing one side, no permission, no space."""
+    the rows, a conflict the server resolved by failing one side, no permission, no space. `server`:
+    its address ("" when not known: the window's messages said "团队数据库 团队数据库")."""
+    named, server = (f" {server} ", f" {server}") if server else ("", "")
     if isinstance(error, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
         return LedgerBusy(SERVER_BUSY_MESSAGE.format(seconds=busy_seconds))
     if isinstance(error, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
@@ -77,19 +89,19 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     if isinstance(error, pg_errors.StringDataRightTruncation):
         return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
     if isinstance(error, pg_errors.InsufficientPrivilege):
-        return UserError(f"团队数据库 {server} 的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
+        return UserError(f"团队数据库{named}的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
     if isinstance(error, pg_errors.DiskFull):
-        return UserError(f"团队数据库 {server} 的磁盘已满，无法写入。数据未被修改。")
+        return UserError(f"团队数据库{named}的磁盘已满，无法写入。数据未被修改。")
     if isinstance(error, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification):
-        return UserError(f"无法登录团队数据库 {server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
     if isinstance(error, pg_errors.InvalidCatalogName):
-        return UserError(f"团队数据库 {server} 不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
     if isinstance(error, psycopg.OperationalError) and "password authentication failed" in str(error):
-        return UserError(f"无法登录团队数据库 {server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
-        return UserError(f"团队数据库 {server} 不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
     if isinstance(error, psycopg.OperationalError):
-        return UserError(f"无法连接团队数据库 {server}：{_first_line(error)}。请检查网络、服务器地址和端口，"
+        return UserError(f"无法连接团队数据库{server}：{_first_line(error)}。请检查网络、服务器地址和端口，"
                          "以及服务器是否已启动。")
     return None
 

@@ -322,7 +322,7 @@ def test_a_failed_write_says_why_without_blocking(qtbot: QtBot, queue: Queue) ->
     tab.dialog.ok_button.click()  # type: ignore[union-attr]
     queue.idle(qtbot)
     assert tab.error_box is not None and tab.error_box.isVisible()
-    assert "已被他人修改" in tab.error_box.text()
+    assert "刚被" in tab.error_box.text() and "（现在是“待补发”）" in tab.error_box.text()
     queue.idle(qtbot)
     assert queue.cell(0, "status") == "待补发"  # reloaded after the failure
 

@@ -106,11 +106,11 @@ def test_refused_action_changes_nothing(db: Database) -> None:
         assert s.execute(select(func.count(AuditEvent.id))).scalar_one() == 1
 
 
-def test_stale_version_is_refused(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.PDD, "300", CaseKind.RESHIP)).case_id
-    act_on_case(db, case_id, CaseAction.START, expected_version=1)
-    with pytest.raises(StaleData):
-        act_on_case(db, case_id, CaseAction.AGREE_RESHIP, expected_version=1)
+def test_stale_version_is_refused_saying_who_changed_it_and_its_state_now(db: Database) -> None:
+    case_id = open_case(db, NewCase(Platform.PDD, "300", CaseKind.RESHIP), author="小王").case_id
+    act_on_case(db, case_id, CaseAction.START, expected_version=1, author="小李")  # another seat, first
+    with pytest.raises(StaleData, match="售后单 #1 刚被 小李 修改了（现在是“处理中”），本次操作未保存"):
+        act_on_case(db, case_id, CaseAction.AGREE_RESHIP, expected_version=1, author="小王")
 
 
 def test_notes_and_edits_appear_in_the_timeline(db: Database) -> None:

@@ -304,8 +304,8 @@ def test_close_with_what_arrived_and_reopen(db: Database) -> None:
 def test_stale_version_is_refused(db: Database) -> None:
     claim_id = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=add_order(db))).claim_id
     version = detail(db, claim_id).version
-    act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, expected_version=version)
-    with pytest.raises(StaleData):
+    act_on_claim(db, claim_id, A.SUBMIT_STATEMENT, expected_version=version, author="小李")
+    with pytest.raises(StaleData, match=f"理赔 #{claim_id} 刚被 小李 修改了（现在是“已提交货值说明”）"):
         act_on_claim(db, claim_id, A.ACCEPT, expected_version=version)
 
 

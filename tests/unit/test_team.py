@@ -8,12 +8,14 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import psycopg
 import pytest
 
 from desktop_app.cli import run
 from desktop_app.core.errors import UserError
 from desktop_app.paths import default_db_path
 from desktop_app.services import team
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.locations import parse_location, server_location
 from tests.conftest import MemoryKeyring
 
@@ -95,3 +97,22 @@ def test_cli_messages_for_bad_addresses(capsys: pytest.CaptureFixture[str]) -> N
     assert "无法连接团队数据库" in err and ":pw@" not in err and "Traceback" not in err
     assert run(["migrate-to", "/tmp/not-a-server.sqlite3"]) == 2
     assert "团队数据库地址" in capsys.readouterr().err
+
+
+def test_migrate_to_an_unreachable_server_names_the_server_not_the_file(
+        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    assert run(["case", "add", "--db", str(db_path), "--platform", "pdd", "--order", "1", "--kind", "reship"]) == 0
+    capsys.readouterr()
+    assert run(["migrate-to", "postgresql://u:pw@127.0.0.1:9/shop", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "无法连接团队数据库 postgresql+psycopg://u:***@127.0.0.1:9/shop" in err  # named the file before
+    assert str(db_path) not in err and ":pw@" not in err and "Traceback" not in err
+
+
+def test_a_server_failure_without_an_address_is_said_once() -> None:
+    """The window's messages know no address: they said "无法连接团队数据库 团队数据库：…"."""
+    try:
+        psycopg.connect("host=127.0.0.1 port=9 dbname=shop user=u connect_timeout=5")
+    except psycopg.OperationalError as refused:
+        message = as_user_error(refused, None)
+    assert message is not None and message.message.startswith("无法连接团队数据库：connection failed")

@@ -23,6 +23,7 @@ from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services import backups
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.evidence_files import local_file
@@ -235,3 +236,19 @@ def test_backup_of_a_team_ledger_is_a_pg_dump_file(capsys: pytest.CaptureFixture
     monkeypatch.setenv("AFTERSALES_PG_DUMP", str(tmp_path / "no-such-pg_dump"))
     code, _, err = cli(capsys, "backup", "--db", pg_url, "--to", str(tmp_path))
     assert code == 2 and "pg_dump" in err and "Traceback" not in err
+
+
+def test_check_backup_list_and_restore_answer_for_a_team_ledger(capsys: pytest.CaptureFixture[str],
+                                                                 pg_url: str) -> None:
+    """They refused a server ledger ("这个命令只用于本机的数据库文件"): `check` now says whether it answers,
+    `backup --list` lists its dumps, `restore` says how the server is restored."""
+    code, out, err = cli(capsys, "check", "--db", pg_url)
+    assert code == 0 and "团队数据库可以正常连接" in out and "售后单 0 张" in out, err
+    dump = backups.backup_folder() / f"{make_url(pg_url).database}-20261203-101010-manual.dump"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    dump.write_bytes(b"PGDMP")
+    (dump.parent / "another_db-20261203-101010-manual.dump").write_bytes(b"PGDMP")
+    code, out, err = cli(capsys, "backup", "--list", "--json", "--db", pg_url)
+    assert code == 0 and [row["file"] for row in json.loads(out)] == [str(dump)], err
+    code, out, err = cli(capsys, "restore", str(dump), "--db", pg_url)
+    assert code == 2 and f"pg_restore --clean --if-exists --no-owner -d {make_url(pg_url).database} {dump}" in err

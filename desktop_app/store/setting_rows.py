@@ -1,0 +1,23 @@
+"""A setting a use case reads and writes back changed (the shop policies switched on, a list in one value).
+
+Read plainly, two seats switching on two policies at once both read the old list and the later write
+dropped the earlier one's policy (and when the row did not exist yet, the later insert failed on its
+key). Made if missing and locked first, the second seat waits for the first to commit and reads its list.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desktop_app.store.models import Setting
+
+
+def locked_setting(session: Session, key: str) -> Setting:
+    """The setting `key` (made with an empty value if missing), locked until the transaction ends on a
+    server (a SQLite write transaction holds the whole file already)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(Setting).values(key=key, value="").on_conflict_do_nothing(index_elements=["key"]))
+    setting = session.get(Setting, key, with_for_update=True, populate_existing=True)
+    assert setting is not None
+    return setting

@@ -1,0 +1,195 @@
+"""Two seats writing the same things at the same moment on a team ledger (PostgreSQL; skipped without
+AFTERSALES_TEST_PG_URL). Each test holds the first seat's transaction open at the point where the race
+bit, starts the second seat on a thread, waits until the server shows it waiting for a lock, then lets
+the first commit: the order of events is fixed, not left to timing."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_import import import_case_steps, import_cases
+from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
+from desktop_app.services.order_import import import_files, import_steps
+from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
+from desktop_app.services.product_costs import import_product_costs
+from desktop_app.services.stepwise import run_to_end
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.import_turns import take_import_turn
+from desktop_app.store.models import ProductCost, utcnow
+from desktop_app.store.setting_rows import locked_setting
+
+PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
+pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+class Seat:
+    """A second seat's call on a thread of its own: its result, or the exception it raised."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.result = work()
+            except BaseException as exc:  # handed to the test
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def outcome(self) -> Any:
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def wait_until_a_seat_waits_for_a_lock(url: str, timeout: float = 30) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'")).scalar_one()
+            if waiting:
+                return
+            time.sleep(0.02)
+        raise AssertionError("the second seat never waited for the first")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def two_seats(pg_url: str) -> Iterator[tuple[Database, Database]]:
+    first, second = open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李")
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_two_imports_of_one_order_file_at_once_store_each_order_once(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    sample = FIXTURES / "samples" / "douyin_orders.xlsx"
+    steps = import_steps(first, [sample])
+    while not ((step := next(steps)).phase == "importing" and step.rows_done):
+        pass  # the first seat's orders and lines are written, not yet committed
+    other = Seat(lambda: import_files(second, [sample]))
+    wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert run_to_end(steps).inserted == 40
+    later = other.outcome()
+    assert (later.inserted, later.unchanged) == (0, 40)  # it read what the first stored
+    with first.reading() as session:
+        doubled = session.execute(text(
+            "SELECT count(*) FROM (SELECT order_id, position FROM order_items GROUP BY order_id, position "
+            "HAVING count(*) > 1) AS twice")).scalar_one()
+    assert doubled == 0
+
+
+def test_two_imports_of_one_after_sales_file_at_once(pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    sample = FIXTURES / "aftersales" / "pdd_aftersales.csv"
+    steps = import_case_steps(first, [sample])
+    while not ((step := next(steps)).phase == "importing" and step.rows_done):
+        pass  # the first seat's cases and placeholder orders are written, not yet committed
+    other = Seat(lambda: import_cases(second, [sample]))
+    wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert len(run_to_end(steps).files[0].inserted) == 20
+    later = other.outcome().files[0]  # was an IntegrityError on the placeholder orders
+    assert (later.inserted, len(later.unchanged)) == ((), 20)
+
+
+def test_two_seats_open_cases_for_one_unimported_order_at_once(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    with first.transaction() as session:
+        placeholder = find_or_create_order(session, Platform.PDD, "261203-555")
+        other = Seat(lambda: open_case(second, NewCase(Platform.PDD, "261203-555", CaseKind.RESHIP)))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    opened = other.outcome()  # was an IntegrityError on the order's key
+    with second.reading() as session:
+        order_id = session.execute(text("SELECT order_id FROM cases WHERE id = :id"),
+                                   {"id": opened.case_id}).scalar_one()
+    assert order_id == placeholder.id
+
+
+def test_an_after_sales_import_meets_a_case_typed_for_one_of_its_orders(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    with first.transaction() as session:  # a case typed by hand for an order the file names, not committed
+        placeholder = find_or_create_order(session, Platform.PDD, "261111-383992070643567")
+        other = Seat(lambda: import_cases(second, [FIXTURES / "aftersales" / "pdd_aftersales.csv"]))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    imported = other.outcome().files[0]  # was an IntegrityError on the order's key
+    assert len(imported.inserted) == 20
+    with second.reading() as session:
+        order_ids = session.execute(text("SELECT order_id FROM cases WHERE id = :id"),
+                                    {"id": imported.inserted[0]}).scalars().all()
+    assert order_ids == [placeholder.id]
+
+
+def test_an_after_sales_import_meets_a_case_another_seat_closed_meanwhile(
+        two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    lists = FIXTURES / "aftersales"
+    import_cases(first, [lists / "tb_refunds.csv"])
+    with first.reading() as session:  # a request the later export moves on (待处理 → 退款成功)
+        case_id = session.execute(text("SELECT id FROM cases WHERE platform_case_no = '261234134238445819'")
+                                  ).scalar_one()
+    steps = import_case_steps(first, [lists / "tb_refunds_later.csv"])
+    while next(steps).phase != "importing":
+        pass  # the file's cases are read, not yet moved on
+    act_on_case(second, case_id, CaseAction.CLOSE, author="小李")  # committed meanwhile (the server lets it)
+    result = run_to_end(steps).files[0]  # the whole file failed: 不能执行“同意退货” on 已关闭
+    assert result.stored and len(result.inserted) == 3 and case_id in result.updated  # the platform's facts
+    with first.reading() as session:
+        status = session.execute(text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    assert status == "closed"  # the seat's close stands: the platform's steps were planned from it
+
+
+def test_two_imports_of_one_cost_price_sheet_at_once(pg_url: str, tmp_path: Path,
+                                                      two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    sheet = tmp_path / "成本价.csv"
+    sheet.write_text("商家编码,商品名称,成本价\nSKU-1,猫砂,12.50\nSKU-2,保温杯,30\n", encoding="utf-8-sig")
+    with first.transaction() as session:  # the first seat's import of the sheet, under way
+        take_import_turn(session)
+        session.add(ProductCost(sku_code="SKU-1", title="猫砂", cost_fen=1250, updated_at=utcnow()))
+        session.flush()
+        other = Seat(lambda: import_product_costs(second, sheet))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    imported = other.outcome()  # was an IntegrityError on SKU-1
+    assert (imported.added, imported.unchanged) == (1, 1)
+
+
+def test_two_seats_switching_on_two_shop_policies_at_once_keep_both(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    first, second = two_seats
+    policies = load_policies()
+    one, other_one = policies[0].id, policies[1].id
+    with first.transaction() as session:  # the first seat's switch, under way
+        setting = locked_setting(session, POLICY_SETTING)
+        setting.value = one
+        session.flush()
+        other = Seat(lambda: set_policy(second, policies, other_one, True))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert set(other.outcome().value) == {one, other_one}  # the first one's was dropped (a lost update)
+    with first.reading() as session:
+        assert set(enabled_policy_ids(session)) == {one, other_one}
