@@ -58,11 +58,13 @@ def test_a_numeric_order_number_cell_is_rejected_never_rounded(tmp_path: Path, d
         douyin_row(6.92345678901235e18, "6923456789012350001"),  # type: ignore[arg-type]  # Excel turned it into a number
     ]})
     result = run_import(db, path)
-    assert result.exit_code == 1
-    [(row, column, message)] = _errors(result)
-    assert (row, column) == (3, "主订单编号")
-    assert "6.92345678901235E+18" in message and "15 位" in message
-    assert count_rows(db) == 1
+    # One row per item: the row could be an item of any order, so the file is refused (never an order
+    # stored without one of its items), the row and column named.
+    assert result.exit_code == 2
+    refused = result.files[0].refused
+    assert refused is not None and "第 3 行“主订单编号”列" in refused
+    assert "6.92345678901235E+18" in refused and "15 位" in refused
+    assert count_rows(db) == 0
     assert order_row(db, "douyin:6923456789012350000") is None
 
 
