@@ -40,6 +40,7 @@ from desktop_app.core.order_records import (
     item_titles,
     items_from_list,
 )
+from desktop_app.core.privacy import hides_part_of
 from desktop_app.store.case_facts import goods_text
 from desktop_app.store.order_sales import recompute_sales, widen
 from desktop_app.store.order_upsert_statements import (
@@ -50,6 +51,19 @@ from desktop_app.store.order_upsert_statements import (
     StorageCodec,
     UpsertStatements,
 )
+
+
+def _keep_unmasked(row: tuple[object, ...], stored: Sequence[object],
+                   maskable: tuple[tuple[int, int], ...]) -> tuple[tuple[object, ...], bool]:
+    """`row` with each masked value (138****5678) that hides a stored full one replaced by the stored
+    one, and whether any was."""
+    if not any(hides_part_of(row[in_data], stored[in_stored]) for in_data, in_stored in maskable):
+        return row, False
+    kept = list(row)
+    for in_data, in_stored in maskable:
+        if hides_part_of(row[in_data], stored[in_stored]):
+            kept[in_data] = stored[in_stored]
+    return tuple(kept), True
 
 
 def _goods(items: Sequence[ItemRecord] | None) -> str | None:
@@ -218,6 +232,7 @@ class OrderUpserter:
         first_compared = FIRST_DATA_POSITION
         last_compared = FIRST_DATA_POSITION + len(self.provided)
         search_from = self.sql.search_sources
+        maskable = self.sql.maskable
         all_items = batch.items if batch.items is not None else repeat(None)
         list_items = from_list if from_list is not None else repeat(None)
         for key, order_no, row, order_items, found_titles, text, titled_items in zip(
@@ -228,7 +243,10 @@ class OrderUpserter:
             if order_items is None and titled_items is not None and (
                     stored is None or not stored_items.get(stored[0])):
                 order_items = titled_items
+            unmasked = False
             if stored is not None:
+                if maskable:
+                    row, unmasked = _keep_unmasked(row, stored, maskable)
                 stored_item_rows = stored_items.get(stored[0], [])
                 # Product titles for search: this file's items; else the stored items (an order list
                 # without its detail file); else the list's own title column.
@@ -236,7 +254,8 @@ class OrderUpserter:
                     found_titles = list(dict.fromkeys(str(r[1]) for r in stored_item_rows if r[1]))
                 # receiver, phone, tracking_no, buyer_nick: from this file, or as stored when it lacks the
                 # column.
-                if (order_items is None and stored_item_rows) or any(in_data < 0 for in_data, _ in search_from):
+                if (order_items is None and stored_item_rows) or unmasked or any(
+                        in_data < 0 for in_data, _ in search_from):
                     receiver, phone, tracking_no, buyer_nick = (
                         row[in_data] if in_data >= 0 else stored[in_stored] for in_data, in_stored in search_from)
                     text = search_text_of((order_no, receiver, phone, tracking_no, *(found_titles or ()),

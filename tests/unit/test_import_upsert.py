@@ -151,3 +151,25 @@ def test_times_are_stored_timezone_aware(tmp_path: Path, db: Database) -> None:
         paid_at = session.execute(select(Order.paid_at)).scalar_one()
     assert paid_at is not None and paid_at.tzinfo is not None
     assert paid_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") == "2026-11-01 10:26:13"
+
+
+def test_a_later_export_with_masked_buyer_data_keeps_the_full_values(tmp_path: Path, db: Database) -> None:
+    # Platforms mask the phone and name in exports made after an order closes (182****5900, 梁*桐): the
+    # full values an earlier export gave are what a 货值说明 and a reship need, so they are kept.
+    run_import(db, write_csv(tmp_path / "early.csv", [
+        PDD_HEADER, pdd_row("261101-000000000000001"), pdd_row("261101-000000000000002"),
+        pdd_row("261101-000000000000003")]))
+    [file] = run_import(db, write_csv(tmp_path / "late.csv", [
+        PDD_HEADER,
+        pdd_row("261101-000000000000001", phone="182****5900", receiver="梁*桐"),
+        pdd_row("261101-000000000000002", phone="182****5900", status="已签收"),
+        pdd_row("261101-000000000000003", phone="139****0000"),  # another number: the platform's word
+    ])).files
+    assert (file.inserted, file.updated, file.unchanged) == (0, 2, 1)
+    first = order_row(db, "pdd:261101-000000000000001")
+    second = order_row(db, "pdd:261101-000000000000002")
+    third = order_row(db, "pdd:261101-000000000000003")
+    assert first is not None and (first["phone"], first["receiver"]) == ("18252435900", "梁军桐")
+    assert second is not None and (second["phone"], second["status"]) == ("18252435900", "已签收")
+    assert third is not None and third["phone"] == "139****0000"
+    assert second["id"] in _fts_hits(db, "18252435900")
