@@ -517,7 +517,7 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         return _open_workbook(path, "xls")
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
-            raise refuse(path, f"这是{what}，不是订单表格")
+            raise refuse(path, f"这是{what}，不是表格文件")  # the same reader serves cases and product costs
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         raise refuse(path, f"这是网页或 XML 格式的表格，无法直接导入。{_RESAVE}")

@@ -75,3 +75,8 @@ def test_a_file_without_the_columns_is_refused(ledger_target: str, tmp_path: Pat
     assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert "商家编码" in err and "Traceback" not in err
+    picture = tmp_path / "成本.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert run(["product-costs", "import", str(picture), "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert "PNG 图片，不是表格文件" in err and "订单" not in err  # was "不是订单表格"
