@@ -66,7 +66,8 @@ def test_import_cli_then_price_a_case(db: Database, ledger_target: str, tmp_path
     captured = capsys.readouterr()
     assert json.loads(captured.out)["added"] == 2
     assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 1
-    assert "未变 2 个" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "未变 2 个" in out and "成本.xlsx：第 5 行：成本价“abc”" in err  # the file named, as imports do
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000009", kind=CaseKind.RESHIP,
                                     reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")),
                         author="测试").case_id
