@@ -403,10 +403,15 @@ def _utc_hour(prefix: str, cache: dict[str, str]) -> str:
     return head
 
 
+def shown_value(text: str, limit: int = 40) -> str:
+    """A cell's text as a message quotes it: a 40,000-character cell is not repeated whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _loose_moment(text: str) -> datetime:
     match = _LOOSE_MOMENT.match(text)
     if match is None:
-        raise CellError(f"“{text}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
+        raise CellError(f"“{shown_value(text)}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
     year, month, day, hour, minute, second, fraction = match.groups()
     try:
         return datetime(
