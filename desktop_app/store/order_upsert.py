@@ -169,14 +169,18 @@ class OrderUpserter:
         return columns
 
     @staticmethod
-    def _titles_column(batch: OrderColumns) -> list[list[str]] | None:
-        """Each order's product titles from this file: its items, else the list's own title column
-        (None: the file has neither)."""
+    def _titles_column(batch: OrderColumns,
+                       from_list: list[tuple[ItemRecord, ...] | None] | None) -> list[list[str]] | None:
+        """Each order's product titles from this file: its items, else the goods made of the list's own
+        title column (`from_list`: as they are stored, so that the search text of the same file imported
+        again is the same), else that column itself (None: the file has neither)."""
+        if batch.items is None and from_list is not None:
+            return [item_titles(items) if items else [] for items in from_list]
         product = batch.values.get("product_titles")
-        from_list = [[t] if t else [] for t in product] if product is not None else None  # type: ignore[list-item]
+        titled = [[t] if t else [] for t in product] if product is not None else None  # type: ignore[list-item]
         if batch.items is None:
-            return from_list  # type: ignore[return-value]
-        return [item_titles(items) if items is not None else from_list[i] if from_list is not None else []  # type: ignore[misc]
+            return titled  # type: ignore[return-value]
+        return [item_titles(items) if items is not None else titled[i] if titled is not None else []  # type: ignore[misc]
                 for i, items in enumerate(batch.items)]
 
     def stage_batch(self, batch: OrderColumns) -> StagedBatch | None:
@@ -190,7 +194,8 @@ class OrderUpserter:
         existing = {row[1]: row for row in self.sql.existing(keys)}
         data = self._data_columns(batch)
         receivers, phones, trackings, nicks = data[3], data[4], data[15], data[2]
-        titles = self._titles_column(batch)
+        from_list = items_from_list(batch)
+        titles = self._titles_column(batch, from_list)
         if titles is None:
             titles = [[]] * len(batch)  # type: ignore[list-item]
         # Search text as a new order has it (the file's own values; no stored ones to fall back on).
@@ -200,7 +205,6 @@ class OrderUpserter:
             in zip(batch.order_nos, receivers, phones, trackings, titles, nicks, strict=True)
         ]
         items = batch.items
-        from_list = items_from_list(batch)
         if not existing:
             items = from_list if items is None else items  # new orders of a list without its detail file
             # The common case (new orders): every row is staged, built column-wise.
