@@ -34,7 +34,7 @@ _LOOSE_MOMENT = re.compile(
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-_NUL = "里有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
+_NUL = "含有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
 # Excel's largest serial (9999-12-31); anything beyond is not a date.
 _EXCEL_MAX_SERIAL = 2958465
 # Excel keeps 15 significant digits; an integer below 10**15 survived a numeric cell intact.
