@@ -25,6 +25,7 @@ import python_calamine
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
+from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
 from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -149,7 +150,7 @@ class CsvTable:
     path: Path
     encoding: str
     name: str
-    _raw: _NulWatch | None = None
+    _raw: NulWatch | None = None
     _size: int = 0
 
     @property
@@ -167,7 +168,7 @@ class CsvTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         self._size = self.path.stat().st_size
-        raw = _NulWatch(io.FileIO(self.path, "rb"))
+        raw = NulWatch(io.FileIO(self.path, "rb"))
         self._raw = raw
         try:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
@@ -188,7 +189,7 @@ class CsvTable:
                     if any("\n" in cell or "\r" in cell for cell in record):
                         _check_quotes_closed(self.path, number, record, delimiter, width)
                     if raw.nul_seen:  # rarely: only then are the cells searched for one
-                        _check_no_nul(self.path, number, record)
+                        check_no_nul(self.path, number, record)
                     yield number, record
             except UnicodeDecodeError:
                 raise refuse(self.path, f"第 {number + 1} 行附近的文字编码与文件开头不一致，文件可能已损坏") from None
@@ -196,53 +197,6 @@ class CsvTable:
                 raise refuse(self.path, f"第 {number + 1} 行不是有效的 CSV 内容（{exc}）") from None
         finally:
             raw.close()
-
-
-class _NulWatch(io.BufferedReader):
-    """The file's bytes, noting whether a NUL byte went by: a text export never holds one (UTF-16 aside,
-    whose decoded text still has none), and stored in a cell it breaks a PostgreSQL ledger."""
-
-    nul_seen = False
-
-    def read(self, size: int | None = -1, /) -> bytes:
-        data = super().read(size)
-        if b"\x00" in data:
-            self.nul_seen = True
-        return data
-
-    def read1(self, size: int = -1, /) -> bytes:
-        data = super().read1(size)
-        if b"\x00" in data:
-            self.nul_seen = True
-        return data
-
-
-def _check_no_nul(path: Path, number: int, record: Sequence[str]) -> None:
-    for column, cell in enumerate(record, start=1):
-        if "\x00" in cell:
-            shown = _shorten(cell.replace("\x00", "")) or "空白"
-            raise refuse(path, f"第 {number} 行第 {column} 列（“{shown}”）里有一个空字符（NUL），文件已损坏或不是"
-                               "文本格式。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
-
-
-def _text_with_stray_nuls(head: bytes) -> bool:
-    """The start of a text file with a few NUL bytes in it (damage), rather than a binary or UTF-16 file:
-    the CSV reader then names the row and column."""
-    if head.count(b"\x00") * 50 > len(head):
-        return False
-    text = head.replace(b"\x00", b"")
-    if text.translate(None, _TEXT_BYTES):  # control characters other than tab and line ends
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(text)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
-
-
-_TEXT_BYTES = b"\t\r\n" + bytes(range(32, 256))
 
 
 def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimiter: str, width: int) -> None:
@@ -522,6 +476,6 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         raise refuse(path, f"这是网页或 XML 格式的表格，无法直接导入。{_RESAVE}")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-            and not _text_with_stray_nuls(head):
+            and not text_with_stray_nuls(head):
         raise refuse(path, "不是表格文件（无法识别的二进制格式）")
     return CsvSpreadsheet(path, detect_encoding(path))
