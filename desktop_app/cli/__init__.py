@@ -27,6 +27,7 @@ from desktop_app.cli.common import (
     open_db,
     print_json,
 )
+from desktop_app.cli.parser_text import ChineseArgumentParser
 from desktop_app.cli.terminal_text import visible_output
 from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.paths import data_dir
@@ -75,11 +76,11 @@ def _command_modules() -> list[Any]:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; given the command about to run, with that command's module only
     (`COMMAND_MODULES`)."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="python -m desktop_app",
         description="售后台账（Aftersales Ledger）命令行。不带命令运行时打开图形界面。",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号后退出")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令")
     if command in COMMAND_MODULES:
         modules = [__import__(f"desktop_app.cli.{COMMAND_MODULES[command]}", fromlist=["register"])]

@@ -2,7 +2,7 @@
 the option, never a traceback from deep inside (an id of 2^70 overflowed SQLite, --within 1e9 the date).
 
 They raise `CommandError` (a `UserError`), which argparse lets through, so `run()` prints it like any other user error
-(argparse's own messages are English and come with the usage text).
+(argparse's own messages come with the usage text, said in Chinese by cli/parser_text).
 """
 
 from __future__ import annotations

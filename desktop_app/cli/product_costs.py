@@ -44,8 +44,9 @@ def _import(args: argparse.Namespace) -> int:
                     "problems": list(result.problems)})
     else:
         print(f"新增 {result.added} 个，更新 {result.updated} 个，未变 {result.unchanged} 个")
+        name = Path(args.file).name  # as the order and case imports name the file of each problem
         for problem in result.problems:
-            sys.stderr.write(problem + "\n")
+            sys.stderr.write(f"{name}：{problem}\n")
     return 1 if result.problems else 0
 
 

@@ -20,3 +20,16 @@ def mask_phone(phone: str | None) -> str:
     if "*" in text:  # the platform masked it already
         return text
     return "****" + text[-4:] if len(text) > 4 else "****"
+
+
+
+def hides_part_of(masked: object, full: object) -> bool:
+    """Whether `masked` is `full` as a platform shows it with a run of characters hidden (138****5678
+    for 13812345678, 梁*桐 for 梁军桐, 文一西路*** for an address): a later export masks what an earlier
+    one showed in full, and must not replace it. The visible head and tail must agree."""
+    if not isinstance(masked, str) or not isinstance(full, str) or "*" not in masked or "*" in full:
+        return False
+    first, last = masked.index("*"), masked.rindex("*")
+    head, tail = masked[:first], masked[last + 1:]
+    return (not masked[first:last + 1].strip("*") and len(full) > len(head) + len(tail)
+            and full.startswith(head) and full.endswith(tail))

@@ -16,6 +16,11 @@ MAX_TRACKING = 80  # reships.tracking_no is String(80)
 MAX_CARRIER = 60
 
 
+def _shown(text: str, limit: int = 30) -> str:
+    """A typed or scanned value as a message quotes it: a pasted page is not repeated whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def clean_tracking(text: str) -> str:
     """A tracking number is text: digits and letters, never a number Excel has rounded."""
     value = re.sub(r"\s+", "", text).lstrip("'")
@@ -24,11 +29,11 @@ def clean_tracking(text: str) -> str:
     if not value:
         raise UserError("运单号不能为空")
     if _SCIENTIFIC.match(value) or _FLOAT_TAIL.match(value):
-        raise UserError(f"运单号“{text.strip()}”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制")
+        raise UserError(f"运单号“{_shown(text.strip())}”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制")
     if not _TRACKING.match(value):
-        raise UserError(f"运单号“{text.strip()}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(f"运单号“{_shown(text.strip())}”含有无效字符，只能包含数字、字母和“-”")
     if not MIN_TRACKING <= len(value) <= MAX_TRACKING:
-        raise UserError(f"运单号“{value}”长度不对（应为 {MIN_TRACKING}–{MAX_TRACKING} 位）")
+        raise UserError(f"运单号“{_shown(value)}”长度不对（应为 {MIN_TRACKING}–{MAX_TRACKING} 位）")
     return value
 
 

@@ -9,7 +9,6 @@ reported with its file name.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ from desktop_app.core.case_intake import DONE, ReasonRule, StatusTarget
 from desktop_app.core.lifecycle import MILESTONE_LABELS, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.import_profiles import normalize_header
+from desktop_app.io.toml_files import read_toml_file
 from desktop_app.paths import data_dir, resource
 
 # The fields an after-sales profile maps to header aliases.
@@ -135,11 +135,7 @@ def parse_profile(data: Mapping[str, Any], source: Path, words: Words | None = N
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CaseProfileError(f"售后导出格式文件 {path.name} 无法读取：{exc}") from None
+    return read_toml_file(path, "售后导出格式文件", lambda problems: CaseProfileError("；".join(problems)))
 
 
 @cache

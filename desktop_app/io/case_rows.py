@@ -24,7 +24,7 @@ from desktop_app.io.case_profiles import (
     status_key,
     user_case_profiles,
 )
-from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.cell_values import CellCleaner, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.import_profiles import best_profile as best_order_profile
@@ -186,13 +186,15 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     joined = "/".join(p for p in (v.get("kind"), v.get("refund_scope")) if p)
     kind = profile.kind_of(joined.replace(" ", "")) if joined else None
     if kind is None:
-        raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{joined or '（空）'}”（可在售后导出格式文件 "
+        written = shown_value(joined) or "（空）"
+        raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{written}”（可在售后导出格式文件 "
                                                 f"{profile.source.name} 的 [kinds] 中添加）")
     status_text: str | None = v.get("status")
     _bounded(reader, "status", status_text, _MAX["platform_status"])
     target = profile.target_of(status_text) if status_text else None
     if target is None:
-        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{status_text or '（空）'}”，"
+        written = shown_value(status_text or "") or "（空）"
+        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{written}”，"
                         "新建的售后单按“待处理”记录，已有的保持不变"
                         f"（可在 {profile.source.name} 的 [statuses] 中添加）")
     reason_text: str | None = v.get("reason")

@@ -34,6 +34,7 @@ _LOOSE_MOMENT = re.compile(
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_NUL = "含有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
 # Excel's largest serial (9999-12-31); anything beyond is not a date.
 _EXCEL_MAX_SERIAL = 2958465
 # Excel keeps 15 significant digits; an integer below 10**15 survived a numeric cell intact.
@@ -113,6 +114,8 @@ class CellCleaner:
                 text = text[1:].strip()
             if not text or text in self.empty:
                 return None
+            if "\x00" in text:  # an Excel _x0000_ escape or a damaged file; PostgreSQL refuses to store it
+                raise CellError(_NUL)
             return text
         if value is None:
             return None
@@ -322,7 +325,8 @@ class CellCleaner:
         if convert == text:
             def texts(values: Sequence[object]) -> list[object]:
                 try:
-                    return [(t if t[0] not in "='" and t not in empty else text(v)) if (t := v.strip()) else None  # type: ignore[attr-defined]
+                    return [(t if t[0] not in "='" and t not in empty and "\x00" not in t else text(v))
+                            if (t := v.strip()) else None  # type: ignore[attr-defined]
                             for v in values]
                 except AttributeError:  # not a string: None, a number or a date
                     return [text(v) for v in values]
@@ -335,7 +339,7 @@ class CellCleaner:
                     return [
                         (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
                                      else t[1:].strip() if t[0] == "'" else t))
-                         and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty
+                         and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty and "\x00" not in u
                          and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
                         if (t := v.strip()) else None  # type: ignore[attr-defined]
                         for v in values]
@@ -399,10 +403,15 @@ def _utc_hour(prefix: str, cache: dict[str, str]) -> str:
     return head
 
 
+def shown_value(text: str, limit: int = 40) -> str:
+    """A cell's text as a message quotes it: a 40,000-character cell is not repeated whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _loose_moment(text: str) -> datetime:
     match = _LOOSE_MOMENT.match(text)
     if match is None:
-        raise CellError(f"“{text}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
+        raise CellError(f"“{shown_value(text)}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
     year, month, day, hour, minute, second, fraction = match.groups()
     try:
         return datetime(

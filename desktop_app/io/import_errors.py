@@ -46,3 +46,17 @@ class RowError:
     column: str | None
     message: str
     table: str | None = None  # the sheet or companion file, when not the main table
+
+
+class ItemRowWithoutOrder(Exception):
+    """A row of a table with one row per item whose order number cannot be read. Which order the item
+    belongs to is unknown, so storing the other rows could replace an order's items with a set that
+    lacks it: the import turns this into a refusal of the whole file."""
+
+    def __init__(self, error: RowError) -> None:
+        where = f"“{error.table}”" if error.table else ""
+        column = f"“{error.column}”列" if error.column else ""
+        self.reason = (f"{where}第 {error.row} 行{column}：{error.message}。这张表每行是一件商品，读不出订单号的行"
+                       "不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。"
+                       "请改正这一行（或从平台重新导出）后再导入")
+        super().__init__(self.reason)

@@ -8,6 +8,10 @@ the next batch. When a file breaks that (sorted by product, say), `NotGrouped` i
 order seen twice; the caller then reads the file again through `rows_by_order`, which hands each
 order's rows out together (`last_row_of_each_order` tells when an order is complete).
 
+A row of a one-row-per-item table whose order number cannot be read (blank, or rounded by Excel) could
+belong to any order: `ItemRowWithoutOrder` refuses the file instead (never an order stored without one
+of its items).
+
 In a table with one row per order, the same order number in a second row is counted once when the
 row says the same, and reported (the first row kept) when it says something else.
 """
@@ -20,7 +24,7 @@ from itertools import islice
 
 from desktop_app.core.order_records import ItemRecord, OrderColumns
 from desktop_app.io.cell_values import split_yuan_to_fen
-from desktop_app.io.import_errors import RowError
+from desktop_app.io.import_errors import ItemRowWithoutOrder, RowError
 from desktop_app.io.import_profiles import ImportProfile, Layout
 from desktop_app.io.row_checks import KeyedRows, RowChecker, RowErrors, columns_of
 
@@ -52,7 +56,10 @@ def read_item_table(rows: Rows, checker: RowChecker) -> ItemIndex:
     iterator = iter(rows)
     while chunk := list(islice(iterator, DETAIL_BATCH)):
         count += len(chunk)
-        keyed = checker.keyed(chunk, errors)
+        unkeyed: list[RowError] = []
+        keyed = checker.keyed(chunk, unkeyed)
+        if unkeyed:
+            raise ItemRowWithoutOrder(in_row_order(unkeyed)[0])
         if not keyed:
             continue
         problems: RowErrors = {}
@@ -153,6 +160,8 @@ class OrderAssembler:
             self.rows_read += len(chunk)
             unkeyed: list[RowError] = []
             keyed = self.checker.keyed(chunk, unkeyed) if chunk else _NO_ROWS
+            if unkeyed and grouped:
+                raise ItemRowWithoutOrder(in_row_order(unkeyed)[0])
             self._reports.extend((e.row or 0, [e]) for e in unkeyed)
             if not grouped:
                 if keyed:

@@ -20,7 +20,7 @@ from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.column_mapping import ColumnMap
-from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused, RowError, UnknownLayout
+from desktop_app.io.import_errors import ImportCancelled, ItemRowWithoutOrder, OrderFileRefused, RowError, UnknownLayout
 from desktop_app.io.import_profiles import (
     ImportProfile,
     Layout,
@@ -251,6 +251,8 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
         yield ImportProgress(name, index, count, "done", assembler.rows_read, 1.0,
                              counts.inserted + counts.updated + counts.unchanged)
         return result
+    except ItemRowWithoutOrder as exc:
+        raise OrderFileRefused(job.path, exc.reason) from None
     finally:
         spreadsheet.close()
         if detail is not None:

@@ -7,6 +7,7 @@ but a bad cost is reported with its row number, never guessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,13 +15,17 @@ from pathlib import Path
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
-from desktop_app.io.import_errors import OrderFileRefused
+from desktop_app.io.cell_values import CellCleaner, UncalculatedFormula
+from desktop_app.io.import_errors import CellError, OrderFileRefused
+from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 
 CODE_HEADERS = ("商家编码", "商品编码", "货号", "SKU编码", "sku编码", "SKU", "sku")
 COST_HEADERS = ("成本价", "成本", "进价", "采购价", "成本单价")
 TITLE_HEADERS = ("商品名称", "商品", "名称", "宝贝名称")
 _HEADER_ROWS = 10
+_CLEAN = CellCleaner(Cleaning())
+_EXCEL_SCIENTIFIC = re.compile(r"^\d\.\d+E\+\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,19 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _code(value: object) -> str:
+    """A 商家编码 cell. A code Excel rounded (a number cell past 15 digits, or its text 6.90123E+18) or a
+    formula without its result is a CellError: stored, it would never match an order's 商家编码. Other
+    text is kept as written ("1E5" may be a real code; Excel's own display form has a point and E+NN)."""
+    if isinstance(value, str):
+        code = _CLEAN.text(value) or ""
+        if _EXCEL_SCIENTIFIC.match(code):
+            raise CellError(f"“{code}”是被 Excel 转成科学计数法的编号，后面的位数已经丢失，不能使用。"
+                            "请用原始文件，或在 Excel 中把这一列设为文本后重新填写")
+        return code
+    return _CLEAN.identifier(value) or ""
+
+
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     for name in names:
         if name in header:
@@ -63,7 +81,8 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
                 header = [_text(c) for c in cells]
                 code_at, cost_at = _column(header, CODE_HEADERS), _column(header, COST_HEADERS)
                 if code_at is not None and cost_at is not None:
-                    return _lines(rows, code_at, cost_at, _column(header, TITLE_HEADERS))
+                    return _lines(rows, (header[code_at], code_at), (header[cost_at], cost_at),
+                                  _column(header, TITLE_HEADERS))
                 if row_no >= _HEADER_ROWS:
                     break
     finally:
@@ -71,13 +90,18 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
     raise OrderFileRefused(path, "没有找到“商家编码”和“成本价”两列（表头须在前 10 行内）")
 
 
-def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_at: int, cost_at: int,
+def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str, int], cost_column: tuple[str, int],
            title_at: int | None) -> ProductCostSheet:
     lines: dict[str, ProductCostLine] = {}
     problems: list[str] = []
+    code_header, code_at = code_column
+    cost_header, cost_at = cost_column
     for row_no, cells in rows:
-        values = [_text(c) for c in cells]
-        code = values[code_at] if code_at < len(values) else ""
+        try:
+            code = _code(cells[code_at] if code_at < len(cells) else None)
+        except CellError as error:
+            problems.append(f"第 {row_no} 行：{code_header}{error.message}")
+            continue
         if not code:
             continue
         raw = cells[cost_at] if cost_at < len(cells) else None
@@ -87,11 +111,13 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_at: int, cost_at: 
         try:
             if len(code) > 100:
                 raise UserError("商家编码太长（最多 100 个字符）")
+            if isinstance(raw, UncalculatedFormula):
+                raise UserError(f"{cost_header}{raw.refused().message}")
             cost = parse_yuan(Decimal(repr(raw)) if isinstance(raw, float) else _text(raw), "成本价")
         except UserError as error:
             problems.append(f"第 {row_no} 行：{error.message}")
             continue
-        title = values[title_at] if title_at is not None and title_at < len(values) else ""
+        title = _text(cells[title_at]) if title_at is not None and title_at < len(cells) else ""
         if code in lines:
             problems.append(f"第 {row_no} 行：商家编码 {code} 与第 {lines[code].row} 行重复，以本行为准")
         lines[code] = ProductCostLine(code, title or None, yuan_to_fen(cost), row_no)

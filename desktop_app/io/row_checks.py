@@ -26,6 +26,11 @@ from desktop_app.io.import_profiles import SplitColumn, normalize_header
 # Rows whose first filled cell says this are totals under the data, not orders.
 TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "汇总", "total"})
 
+# The widths of the ledger's text columns (store/models.py; a test checks they agree). A longer cell is a
+# row error on every backend: PostgreSQL refused the whole file for one, SQLite stored it.
+TEXT_LIMITS = {"status": 64, "buyer_nick": 100, "receiver": 100, "phone": 40, "carrier": 60, "tracking_no": 80,
+               "shop_name": 100, "sub_order_no": 80, "sku_code": 100}
+
 Sheet = list[tuple[object, ...]]  # a batch's cells column by column
 RowErrors = dict[int, list[RowError]]  # position in the batch → that row's errors, in column order
 
@@ -68,6 +73,10 @@ class RowChecker:
         self.table = mapping.table
         self.family = platform_family(platform)
         self._text_column = self.cleaner.many(self.cleaner.text)
+        # Each field's column header, for the messages of `_check_lengths`.
+        self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
+        self._headers.update((name, mapping.headers[positions[0]]) for name, positions in mapping.parts)
+        self._headers.update((name, header) for _, header, split in mapping.splits for name in split.fields)
 
     # -- order numbers -----------------------------------------------------------------------------
 
@@ -163,11 +172,24 @@ class RowChecker:
                     for name in split.fields:
                         found[name].append(parts[name])
                 values.update(found)
+        self._check_lengths(values, numbers, errors)
         return values
+
+    def _check_lengths(self, values: dict[str, list[object]], numbers: Sequence[int], errors: RowErrors) -> None:
+        for name, limit in TEXT_LIMITS.items():
+            column = values.get(name)
+            if column is None or max(map(len, filter(None, column)), default=0) <= limit:  # type: ignore[arg-type]
+                continue
+            header = self._headers.get(name, name)
+            for i, value in enumerate(column):
+                if isinstance(value, str) and len(value) > limit:
+                    errors.setdefault(i, []).append(RowError(
+                        numbers[i], header, f"{header}太长（{len(value)} 个字符，最多 {limit} 个）", self.table))
 
     def items(self, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> list[ItemRecord]:
         """One ItemRecord per row (`sheet`: the rows' columns)."""
         converted = {spec.field: self._spec(spec, sheet, numbers, errors) for spec in self.mapping.item_specs}
+        self._check_lengths(converted, numbers, errors)
         none: list[object] = [None] * len(numbers)
         sub, title, spec, sku, quantity, unit, paid = (
             converted.get(name, none) for name in ("sub_order_no", "title", "spec", "sku_code", "quantity",

@@ -25,6 +25,7 @@ import python_calamine
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
+from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
 from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -149,7 +150,7 @@ class CsvTable:
     path: Path
     encoding: str
     name: str
-    _raw: io.BufferedReader | None = None
+    _raw: NulWatch | None = None
     _size: int = 0
 
     @property
@@ -167,8 +168,8 @@ class CsvTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         self._size = self.path.stat().st_size
-        raw = self.path.open("rb")
-        self._raw = raw  # type: ignore[assignment]
+        raw = NulWatch(io.FileIO(self.path, "rb"))
+        self._raw = raw
         try:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
             try:
@@ -187,6 +188,8 @@ class CsvTable:
                     width = width or len(record)
                     if any("\n" in cell or "\r" in cell for cell in record):
                         _check_quotes_closed(self.path, number, record, delimiter, width)
+                    if raw.nul_seen:  # rarely: only then are the cells searched for one
+                        check_no_nul(self.path, number, record)
                     yield number, record
             except UnicodeDecodeError:
                 raise refuse(self.path, f"第 {number + 1} 行附近的文字编码与文件开头不一致，文件可能已损坏") from None
@@ -468,10 +471,11 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         return _open_workbook(path, "xls")
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
-            raise refuse(path, f"这是{what}，不是订单表格")
+            raise refuse(path, f"这是{what}，不是表格文件")  # the same reader serves cases and product costs
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         raise refuse(path, f"这是网页或 XML 格式的表格，无法直接导入。{_RESAVE}")
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+            and not text_with_stray_nuls(head):
         raise refuse(path, "不是表格文件（无法识别的二进制格式）")
     return CsvSpreadsheet(path, detect_encoding(path))

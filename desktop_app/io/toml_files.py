@@ -10,26 +10,32 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.errors import UserError
 from desktop_app.core.rule_packs import toml_problem
 
+# UTF-8, with or without the byte order mark Windows Notepad writes in front of a file it saves.
+TOML_ENCODING = "utf-8-sig"
 
-def read_toml_file(path: Path, what: str, error: Callable[[list[str]], UserError]) -> dict[str, Any]:
+
+def read_toml_file(path: Path, what: str, error: Callable[[list[str]], Exception]) -> dict[str, Any]:
     """The file's data; `error([problem])` when it is missing, not UTF-8 or not valid TOML. `what` names
     the kind of file in the messages ("规则文件", "节假日安排文件")."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding=TOML_ENCODING)
     except FileNotFoundError:
         raise error([f"找不到{what} {path}"]) from None
     except UnicodeDecodeError:
-        raise error([f"{what} {path} 不是 UTF-8 编码的文本"]) from None
+        raise error([f"{what} {path} 不是 UTF-8 编码的文本（请用记事本“另存为”，编码选 UTF-8）"]) from None
+    except IsADirectoryError:
+        raise error([f"{what} {path} 是一个文件夹，不是文件"]) from None
+    except OSError as exc:
+        raise error([f"无法读取{what} {path}（{exc.strerror or exc}）"]) from None
     return parse_toml(text, path, what, error)
 
 
-def parse_toml(text: str, source: Path | str, what: str, error: Callable[[list[str]], UserError]) -> dict[str, Any]:
+def parse_toml(text: str, source: Path | str, what: str, error: Callable[[list[str]], Exception]) -> dict[str, Any]:
     """TOML text as data, or `error([problem])` with the line, column and fault in Chinese."""
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise error([toml_problem(source, str(exc), what)]) from None
 

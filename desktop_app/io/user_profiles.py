@@ -34,6 +34,7 @@ from desktop_app.io.import_profiles import (
     parse_profile,
 )
 from desktop_app.io.sheet_preview import SheetColumn
+from desktop_app.io.toml_files import TOML_ENCODING
 from desktop_app.paths import data_dir
 
 ID_PREFIX = "user-"
@@ -311,7 +312,7 @@ class _Skipped(Exception):
 
 def _parse_file(path: Path) -> ImportProfile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding=TOML_ENCODING)
     except UnicodeDecodeError:
         raise _Skipped("文件不是 UTF-8 编码的文本") from None
     except OSError as exc:

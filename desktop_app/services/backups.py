@@ -230,6 +230,8 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     """
     target = Path(db_path).expanduser().resolve()
     source = Path(backup).expanduser().resolve()
+    if not source.is_file():
+        raise UserError(f"找不到备份文件 {source}" if not source.exists() else f"{source} 不是一个文件")
     report = check_integrity(source, None)
     if report.outcome is not CheckOutcome.HEALTHY:
         raise UserError(f"备份 {source} 已损坏，不能用来恢复")

@@ -53,7 +53,7 @@ def clean_order_no(text: str) -> str:
     if len(value) > 64:
         raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
     if not _ORDER_NO.match(value):
-        raise UserError(f"订单号“{text}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(f"订单号“{text if len(text) <= 30 else text[:30] + '…'}”含有无效字符，只能包含数字、字母和“-”")
     return value
 
 

@@ -10,6 +10,7 @@ cache the first time it is shown, opened or printed.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -121,12 +122,24 @@ class EvidenceCopies:
                                 f"最大 {MAX_SHARED_BYTES // (1024 * 1024)} MB，请压缩后再添加")
             wanted = f"{Path(wanted).stem}-{uuid.uuid4().hex[:10]}{Path(wanted).suffix}"
         target = free_name(target_folder, wanted)
-        shutil.copy2(source, target)
+        try:
+            shutil.copy2(source, target)
+        except OSError as exc:  # unreadable (a device, a broken USB stick), or the disk is full
+            target.unlink(missing_ok=True)  # no half copy left behind
+            raise UserError(f"无法复制证据文件 {source}：{_why(exc)}。证据没有添加") from None
         self.made.append(target)
         stored = target.relative_to(home).as_posix()
         if shared:
             keep_file(session, stored, target.read_bytes())
         return stored
+
+
+def _why(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if isinstance(error, PermissionError):
+        return "没有读取或写入的权限"
+    return f"读写出错（{error.strerror or error}）"
 
 
 @contextmanager

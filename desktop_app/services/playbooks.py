@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from desktop_app.core.playbooks import (
 )
 from desktop_app.core.returns import Suggestion
 from desktop_app.core.vocabulary import CaseKind, CaseReason
+from desktop_app.io.toml_files import read_toml_file
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
 from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check
@@ -74,13 +74,11 @@ class PlaybookLibrary:
 
 
 def _read(path: Path) -> Playbook:
-    try:
-        with path.open("rb") as handle:
-            return parse_playbook(tomllib.load(handle), path.name)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path.name}：格式错误（{exc}）") from None
-    except OSError as exc:
-        raise UserError(f"无法读取 {path}：{exc}") from None
+    return parse_playbook(read_toml_file(path, "处理步骤文件", _unreadable), path.name)
+
+
+def _unreadable(problems: list[str]) -> UserError:
+    return UserError("；".join(problems))
 
 
 def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> PlaybookLibrary:
@@ -105,11 +103,7 @@ def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> Pla
 
 def load_policies(path: Path | None = None) -> tuple[ShopPolicy, ...]:
     source = path or resource("policies.toml")
-    try:
-        with source.open("rb") as handle:
-            return parse_policies(tomllib.load(handle), source.name)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"无法读取店铺策略 {source}：{exc}") from None
+    return parse_policies(read_toml_file(source, "店铺策略文件", _unreadable), source.name)
 
 
 def enabled_policy_ids(session: Session) -> list[str]:

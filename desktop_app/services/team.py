@@ -94,7 +94,7 @@ def ledger_location(explicit: str | Path | None = None) -> LedgerLocation:
     """The ledger this command or window opens (first match wins: `--db`, `AFTERSALES_LEDGER_DB`,
     the team server saved in 设置, the local file). A server URL without a password gets the one
     saved in the keyring, if any."""
-    if explicit:
+    if explicit is not None:
         location = parse_location(explicit)
     elif os.environ.get(ENV_DB, "").strip():
         location = parse_location(os.environ[ENV_DB].strip())

@@ -28,6 +28,7 @@ from desktop_app.store.ledger_files import (
     copy_online,
     has_sqlite_header,
     make_ledger_private,
+    other_programs_tables,
 )
 from desktop_app.store.locations import LedgerLocation, parse_location
 from desktop_app.store.read_interrupts import ReadInterrupt
@@ -288,6 +289,10 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
             integrity = checked or check_integrity(db_path, check_seconds)
             if integrity.outcome is CheckOutcome.DAMAGED:
                 raise LedgerDamaged(db_path, integrity.problems)
+        if tables := other_programs_tables(db_path):  # picked by mistake: refused before anything is written
+            shown = "、".join(tables[:5]) + ("等" if len(tables) > 5 else "")
+            raise UserError(f"文件 {db_path} 不是售后台账数据库（里面是其他程序的数据：{shown}），没有改动它。"
+                            "请选择售后台账的数据库文件，或写一个新的文件名")
     elif not db_path.exists():
         db_path.touch(mode=0o600)
     make_ledger_private(db_path)

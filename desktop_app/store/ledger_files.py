@@ -147,6 +147,23 @@ class LedgerCounts:
     orders: int
 
 
+def other_programs_tables(path: Path) -> list[str]:
+    """The tables of a SQLite file without a ledger's schema version (another program's file); empty for
+    a ledger, an empty file, or one that cannot be read (opening it says why)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return []
+    try:
+        names = [str(row[0]) for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return [] if "alembic_version" in names else names
+
+
 def count_rows(path: Path) -> LedgerCounts | None:
     """Cases and orders in a ledger file (a backup), or None when the file cannot be read as one."""
     try:

@@ -60,6 +60,8 @@ def looks_like_url(text: str) -> bool:
 def parse_location(value: str | Path) -> LedgerLocation:
     """A `--db` value (path or URL) as a location; an unknown scheme or a URL without a database name
     is refused with a message that says what to write instead."""
+    if isinstance(value, str) and not value.strip():  # `--db ""`: never a file named by spaces, nor the default
+        raise UserError("数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")
     if isinstance(value, Path) or not looks_like_url(value):
         return LedgerLocation(path=Path(value).expanduser())
     text = value.strip()

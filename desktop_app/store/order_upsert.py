@@ -40,6 +40,7 @@ from desktop_app.core.order_records import (
     item_titles,
     items_from_list,
 )
+from desktop_app.core.privacy import hides_part_of
 from desktop_app.store.case_facts import goods_text
 from desktop_app.store.order_sales import recompute_sales, widen
 from desktop_app.store.order_upsert_statements import (
@@ -50,6 +51,19 @@ from desktop_app.store.order_upsert_statements import (
     StorageCodec,
     UpsertStatements,
 )
+
+
+def _keep_unmasked(row: tuple[object, ...], stored: Sequence[object],
+                   maskable: tuple[tuple[int, int], ...]) -> tuple[tuple[object, ...], bool]:
+    """`row` with each masked value (138****5678) that hides a stored full one replaced by the stored
+    one, and whether any was."""
+    if not any(hides_part_of(row[in_data], stored[in_stored]) for in_data, in_stored in maskable):
+        return row, False
+    kept = list(row)
+    for in_data, in_stored in maskable:
+        if hides_part_of(row[in_data], stored[in_stored]):
+            kept[in_data] = stored[in_stored]
+    return tuple(kept), True
 
 
 def _goods(items: Sequence[ItemRecord] | None) -> str | None:
@@ -155,14 +169,18 @@ class OrderUpserter:
         return columns
 
     @staticmethod
-    def _titles_column(batch: OrderColumns) -> list[list[str]] | None:
-        """Each order's product titles from this file: its items, else the list's own title column
-        (None: the file has neither)."""
+    def _titles_column(batch: OrderColumns,
+                       from_list: list[tuple[ItemRecord, ...] | None] | None) -> list[list[str]] | None:
+        """Each order's product titles from this file: its items, else the goods made of the list's own
+        title column (`from_list`: as they are stored, so that the search text of the same file imported
+        again is the same), else that column itself (None: the file has neither)."""
+        if batch.items is None and from_list is not None:
+            return [item_titles(items) if items else [] for items in from_list]
         product = batch.values.get("product_titles")
-        from_list = [[t] if t else [] for t in product] if product is not None else None  # type: ignore[list-item]
+        titled = [[t] if t else [] for t in product] if product is not None else None  # type: ignore[list-item]
         if batch.items is None:
-            return from_list  # type: ignore[return-value]
-        return [item_titles(items) if items is not None else from_list[i] if from_list is not None else []  # type: ignore[misc]
+            return titled  # type: ignore[return-value]
+        return [item_titles(items) if items is not None else titled[i] if titled is not None else []  # type: ignore[misc]
                 for i, items in enumerate(batch.items)]
 
     def stage_batch(self, batch: OrderColumns) -> StagedBatch | None:
@@ -176,7 +194,8 @@ class OrderUpserter:
         existing = {row[1]: row for row in self.sql.existing(keys)}
         data = self._data_columns(batch)
         receivers, phones, trackings, nicks = data[3], data[4], data[15], data[2]
-        titles = self._titles_column(batch)
+        from_list = items_from_list(batch)
+        titles = self._titles_column(batch, from_list)
         if titles is None:
             titles = [[]] * len(batch)  # type: ignore[list-item]
         # Search text as a new order has it (the file's own values; no stored ones to fall back on).
@@ -186,7 +205,6 @@ class OrderUpserter:
             in zip(batch.order_nos, receivers, phones, trackings, titles, nicks, strict=True)
         ]
         items = batch.items
-        from_list = items_from_list(batch)
         if not existing:
             items = from_list if items is None else items  # new orders of a list without its detail file
             # The common case (new orders): every row is staged, built column-wise.
@@ -218,6 +236,7 @@ class OrderUpserter:
         first_compared = FIRST_DATA_POSITION
         last_compared = FIRST_DATA_POSITION + len(self.provided)
         search_from = self.sql.search_sources
+        maskable = self.sql.maskable
         all_items = batch.items if batch.items is not None else repeat(None)
         list_items = from_list if from_list is not None else repeat(None)
         for key, order_no, row, order_items, found_titles, text, titled_items in zip(
@@ -228,7 +247,10 @@ class OrderUpserter:
             if order_items is None and titled_items is not None and (
                     stored is None or not stored_items.get(stored[0])):
                 order_items = titled_items
+            unmasked = False
             if stored is not None:
+                if maskable:
+                    row, unmasked = _keep_unmasked(row, stored, maskable)
                 stored_item_rows = stored_items.get(stored[0], [])
                 # Product titles for search: this file's items; else the stored items (an order list
                 # without its detail file); else the list's own title column.
@@ -236,7 +258,8 @@ class OrderUpserter:
                     found_titles = list(dict.fromkeys(str(r[1]) for r in stored_item_rows if r[1]))
                 # receiver, phone, tracking_no, buyer_nick: from this file, or as stored when it lacks the
                 # column.
-                if (order_items is None and stored_item_rows) or any(in_data < 0 for in_data, _ in search_from):
+                if (order_items is None and stored_item_rows) or unmasked or any(
+                        in_data < 0 for in_data, _ in search_from):
                     receiver, phone, tracking_no, buyer_nick = (
                         row[in_data] if in_data >= 0 else stored[in_stored] for in_data, in_stored in search_from)
                     text = search_text_of((order_no, receiver, phone, tracking_no, *(found_titles or ()),

@@ -64,6 +64,8 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "order_id", "position", "sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price_fen", "paid_fen",
 )
 SEARCH_FIELDS = ("receiver", "phone", "tracking_no", "buyer_nick")  # order matters: see `OrderUpserter._stage_mixed`
+# Buyer data platforms mask in later exports (138****5678): a masked value never replaces the full one.
+MASKABLE_FIELDS = ("buyer_nick", "receiver", "phone", "address")
 FIRST_DATA_POSITION = 4  # in the stored-row select: id, order_key, imported_at, search_text, data...
 _STAGE_NAME = "import_order_stage"
 _ITEM_STAGE_NAME = "import_item_stage"
@@ -195,6 +197,8 @@ class UpsertStatements:
         # (-1, position in the stored row).
         self.search_sources = tuple(
             (data_index[f], -1) if f in self.provided_set else (-1, wanted.index(f)) for f in SEARCH_FIELDS)
+        # (position in the data tuple, position in the stored row) of the maskable fields this file has.
+        self.maskable = tuple((data_index[f], wanted.index(f)) for f in MASKABLE_FIELDS if f in self.provided_set)
         raw_items = table("order_items", *[column(n) for n in ITEM_COLUMNS])
         self.existing_items = InLookup(self.conn, lambda ids: (
             select(*[raw_items.c[n] for n in ITEM_COLUMNS])

@@ -96,3 +96,30 @@ def test_export_what_the_orders_tab_shows(qtbot: QtBot, window: MainWindow, tmp_
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("平台", "店铺", "订单号")
     assert [r[2] for r in rows[1:]] == [first.order_no]
+
+
+def test_hostile_files_through_the_window_are_refused_with_row_and_column(qtbot: QtBot, window: MainWindow,
+                                                                          tmp_path: Path) -> None:
+    """What a tester tries (session 16): a JD export with one item row's order number cleared, and a
+    Pinduoduo export with a NUL byte in a receiver cell; a good file beside them still imports."""
+    jd_lines = (SAMPLES / "jd_orders.csv").read_bytes().decode("gbk").split("\r\n")
+    assert jd_lines[2].startswith(jd_lines[1].split(",")[0] + ",")  # an order with several item rows
+    jd_lines[2] = jd_lines[2][jd_lines[2].index(","):]  # its second row loses the order number
+    jd = tmp_path / "jd_orders.csv"
+    jd.write_bytes("\r\n".join(jd_lines).encode("gbk"))
+    pdd_text = (SAMPLES / "pdd_orders.csv").read_bytes().decode("utf-8-sig")
+    nul = tmp_path / "pdd_orders_nul.csv"
+    nul.write_bytes(pdd_text.replace("廖华雨", "廖\x00华雨", 1).encode("utf-8-sig"))
+    good = tmp_path / "douyin_orders.xlsx"
+    shutil.copy(SAMPLES / "douyin_orders.xlsx", good)
+    dialog = window.import_files([jd, nul, good])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    result = dialog.import_result
+    assert result is not None and len(result.refused) == 2 and result.inserted == 40
+    shown = {dialog.table.item(row, 0).text(): dialog.table.item(row, 6).text() for row in range(3)}
+    assert "第 3 行“订单号”列" in shown["jd_orders.csv"] and "整个文件都没有导入" in shown["jd_orders.csv"]
+    assert "第 3 行第 16 列" in shown["pdd_orders_nul.csv"] and "空字符" in shown["pdd_orders_nul.csv"]
+    qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == 40, timeout=5000)
+    dialog.accept()

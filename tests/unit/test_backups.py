@@ -118,7 +118,7 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert run(["restore", str(elsewhere), "--db", str(db_path)]) == 0
     assert "已用" in capsys.readouterr().out
     assert run(["restore", str(tmp_path / "nothing.sqlite3"), "--db", str(db_path)]) == 2
-    assert "错误：" in capsys.readouterr().err
+    assert "错误：找不到备份文件" in capsys.readouterr().err  # was "已损坏"
     assert run(["backup", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "没有可备份的数据库" in capsys.readouterr().err
 

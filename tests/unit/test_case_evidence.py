@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,24 @@ def test_evidence_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Da
     assert "称重.pdf" in capsys.readouterr().out
     assert run(["evidence", "42", "--db", str(db_path)]) == 2
     assert "找不到售后单 #42" in capsys.readouterr().err
+
+
+def test_a_file_that_cannot_be_copied_is_a_message_and_leaves_nothing(db: Database, tmp_path: Path,
+                                                                      data_home: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = open_case(db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP), author="小林").case_id
+    files = photos(tmp_path)
+    real_copy = shutil.copy2
+
+    def copy_then_fail(source: Path, target: Path) -> None:
+        if source.name == "称重.pdf":  # the second file: half written when the disk fills up
+            Path(target).write_bytes(b"evi")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_copy(source, target)
+
+    monkeypatch.setattr(shutil, "copy2", copy_then_fail)
+    with pytest.raises(UserError, match=r"无法复制证据文件 .*称重\.pdf：磁盘空间不足"):  # was an internal OSError
+        add_case_evidence(db, case_id, files, author="小林")
+    with db.reading() as session:
+        assert case_evidence_rows(session, case_id) == []
+    assert [p for p in data_home.rglob("*") if p.is_file() and "evidence" in p.parts] == []

@@ -154,6 +154,19 @@ def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
     assert "科学计数法" in entry["errors"][0]["message"] and "重复" in entry["errors"][2]["message"]
 
 
+def test_a_very_long_cell_is_quoted_short_in_its_message(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                           ledger_target: str) -> None:
+    rows = [TB_HEADER, tb_row("100000000000000001", "2000000000000000001", returns="长" * 5000),
+            tb_row("100000000000000002", "2000000000000000002", requested="长" * 5000),
+            tb_row("100000000000000003", "2000000000000000003", status="长" * 50)]
+    path = write_csv(tmp_path / "退款.csv", rows)
+    code, _, err = cli(capsys, "import-cases", str(path), "--db", ledger_target)
+    assert code == 1
+    # The kind, the time and the status were quoted whole (a 5,000-character line each).
+    assert all(len(line) < 200 for line in err.splitlines()), [len(line) for line in err.splitlines()]
+    assert "长" * 40 + "…" in err
+
+
 def test_douyin_xlsx_with_alias_headers_and_a_reship_to_send_joins_the_queue(tmp_path: Path, db: Database) -> None:
     header = [h if h != "订单号" else "主订单编号" for h in DY_HEADER]
     rows: list[list[object]] = [header, [

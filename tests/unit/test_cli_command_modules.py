@@ -58,3 +58,29 @@ def test_import_cases_starts_without_the_other_commands_modules() -> None:
     modules, openpyxl = done.stdout.splitlines()
     assert "desktop_app.cli.case_import" in modules and "desktop_app.cli.statements" not in modules
     assert openpyxl == "False"
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["import-orders", "--platform", "xx", "a.csv"],
+     "--platform：没有“xx”这个选择（可选：auto、taobao、pdd、douyin、jd）"),
+    (["deadlines", "--bogus"], "无法识别的参数：--bogus"),
+    (["import-cases"], "缺少必需的参数：FILE"),
+    (["evidence", "1", "--remove", "abc"], "--remove：“abc”不是有效的值"),
+    (["statement", "--claim", "1", "--order", "2", "--out", "x.pdf"], "--order：不能与 --claim 同时使用"),
+    (["case", "new"], "SUBCOMMAND：没有“new”这个选择（可选：add、list"),
+])
+def test_argparse_speaks_chinese(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.run(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：python -m desktop_app ") and f"错误：{said}" in err, err
+    assert "usage:" not in err and "error:" not in err and "invalid" not in err
+
+
+def test_the_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["import-orders", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：") and "\n参数:\n" in out and "\n选项:\n" in out and "显示这段说明后退出" in out
+    assert "usage:" not in out and "options:" not in out and "show this help" not in out

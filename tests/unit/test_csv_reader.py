@@ -37,6 +37,20 @@ def test_an_unclosed_quote_refuses_the_file_and_stores_nothing(db: Database, tmp
     assert count_rows(db) == 0
 
 
+@pytest.mark.parametrize("row", [3, 60])  # in the first 4 KB (looked at before reading) and past them
+def test_a_nul_byte_refuses_the_file_naming_its_row_and_column(db: Database, tmp_path: Path, row: int) -> None:
+    rows = [PDD_HEADER] + [pdd_row(f"261101-1000000000{n:05d}") for n in range(80)]
+    rows[row - 1][7] = "梁\x00军"  # 收货人
+    path = write_csv(tmp_path / "pdd.csv", rows)
+    assert path.stat().st_size > 4096 * 2
+    result = run_import(db, path)
+    refused = result.files[0].refused
+    # Was stored with the NUL (past 4 KB; PostgreSQL then failed with an internal error) or refused
+    # as "不是表格文件（无法识别的二进制格式）" (in the first 4 KB).
+    assert refused is not None and f"第 {row} 行第 8 列（“梁军”）" in refused and "空字符" in refused
+    assert count_rows(db) == 0
+
+
 def test_a_quote_closed_rows_later_is_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text('a,b,c,d\n1,"x,2,3\n4,5,6,7\n8,9",10,11\n12,13,14,15\n', encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import zipfile
 from functools import partial
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.io.import_results import FileImportResult
 from desktop_app.services.order_import import import_files
-from desktop_app.store.database import open_database
+from desktop_app.store.database import Database, open_database
+from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import, write_xlsx
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 
@@ -109,3 +111,17 @@ def test_one_order_number_on_two_rows_that_disagree_is_reported(tmp_path: Path) 
         receivers = dict(conn.execute("select order_no, receiver from orders"))
     conn.close()
     assert receivers["261101-000000000000001"] == "梁军桐"  # the first row kept, not the last
+
+
+def test_a_nul_escape_in_an_xlsx_cell_is_a_row_error_on_every_ledger(tmp_path: Path, db: Database) -> None:
+    # openpyxl will not write a NUL; Excel writes it as _x0000_ in the sheet's XML, which readers decode.
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Sheet1": [
+        PDD_HEADER, pdd_row("261101-000000000000001"), pdd_row("261101-000000000000002", receiver="NULHERE")]})
+    patched = tmp_path / "pdd.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename).replace(b"NULHERE", "廖_x0000_华".encode()))
+    result = run_import(db, patched)  # on PostgreSQL this was an internal error (DataError), nothing stored
+    [error] = result.files[0].errors
+    assert (error.row, error.column) == (3, "收货人") and "空字符" in error.message
+    assert count_rows(db) == 1

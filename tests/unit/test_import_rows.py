@@ -17,7 +17,9 @@ from order_files import (
     write_xlsx,
 )
 
+from desktop_app.io.row_checks import TEXT_LIMITS
 from desktop_app.store.database import Database
+from desktop_app.store.models import Order, OrderItem, Shop
 
 
 def _errors(result: object) -> list[tuple[int | None, str | None, str]]:
@@ -58,11 +60,13 @@ def test_a_numeric_order_number_cell_is_rejected_never_rounded(tmp_path: Path, d
         douyin_row(6.92345678901235e18, "6923456789012350001"),  # type: ignore[arg-type]  # Excel turned it into a number
     ]})
     result = run_import(db, path)
-    assert result.exit_code == 1
-    [(row, column, message)] = _errors(result)
-    assert (row, column) == (3, "主订单编号")
-    assert "6.92345678901235E+18" in message and "15 位" in message
-    assert count_rows(db) == 1
+    # One row per item: the row could be an item of any order, so the file is refused (never an order
+    # stored without one of its items), the row and column named.
+    assert result.exit_code == 2
+    refused = result.files[0].refused
+    assert refused is not None and "第 3 行“主订单编号”列" in refused
+    assert "6.92345678901235E+18" in refused and "15 位" in refused
+    assert count_rows(db) == 0
     assert order_row(db, "douyin:6923456789012350000") is None
 
 
@@ -231,3 +235,26 @@ def test_forced_platform_must_match_the_headers(tmp_path: Path, db: Database) ->
     assert result.exit_code == 2 and "不符" in (result.files[0].refused or "")
     assert count_rows(db) == 0
     assert run_import(db, path, platform="pdd").exit_code == 0
+
+
+def test_a_cell_longer_than_its_ledger_column_is_a_row_error_on_every_ledger(tmp_path: Path, db: Database) -> None:
+    # A team ledger (PostgreSQL) refused the whole file for one such cell, without naming it; SQLite stored it.
+    path = write_csv(tmp_path / "pdd.csv", [
+        PDD_HEADER,
+        pdd_row("261101-000000000000001"),
+        pdd_row("261101-000000000000002", receiver="长" * 101),
+        pdd_row("261101-000000000000003", tracking="1" * 81),
+        pdd_row("261101-000000000000004", receiver="长" * 100, carrier="快" * 60),  # exactly as wide: fine
+    ])
+    result = run_import(db, path)
+    assert [(row, column) for row, column, _ in _errors(result)] == [(3, "收货人"), (4, "快递单号")]
+    assert "收货人太长（101 个字符，最多 100 个）" in _errors(result)[0][2]
+    assert count_rows(db) == 2
+
+
+def test_the_length_limits_are_the_ledgers_column_widths() -> None:
+    widths = {name: Order.__table__.c[name].type.length for name in  # type: ignore[attr-defined]
+              ("status", "buyer_nick", "receiver", "phone", "carrier", "tracking_no")}
+    widths |= {name: OrderItem.__table__.c[name].type.length for name in ("sub_order_no", "sku_code")}  # type: ignore[attr-defined]
+    widths["shop_name"] = Shop.__table__.c["name"].type.length  # type: ignore[attr-defined]
+    assert widths == TEXT_LIMITS

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from pathlib import Path
 
 from order_files import (
     DOUYIN_HEADER,
     PDD_HEADER,
+    SAMPLES,
     copy_sample,
     count_rows,
     douyin_row,
@@ -151,3 +154,42 @@ def test_times_are_stored_timezone_aware(tmp_path: Path, db: Database) -> None:
         paid_at = session.execute(select(Order.paid_at)).scalar_one()
     assert paid_at is not None and paid_at.tzinfo is not None
     assert paid_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") == "2026-11-01 10:26:13"
+
+
+def test_a_later_export_with_masked_buyer_data_keeps_the_full_values(tmp_path: Path, db: Database) -> None:
+    # Platforms mask the phone and name in exports made after an order closes (182****5900, 梁*桐): the
+    # full values an earlier export gave are what a 货值说明 and a reship need, so they are kept.
+    run_import(db, write_csv(tmp_path / "early.csv", [
+        PDD_HEADER, pdd_row("261101-000000000000001"), pdd_row("261101-000000000000002"),
+        pdd_row("261101-000000000000003")]))
+    [file] = run_import(db, write_csv(tmp_path / "late.csv", [
+        PDD_HEADER,
+        pdd_row("261101-000000000000001", phone="182****5900", receiver="梁*桐"),
+        pdd_row("261101-000000000000002", phone="182****5900", status="已签收"),
+        pdd_row("261101-000000000000003", phone="139****0000"),  # another number: the platform's word
+    ])).files
+    assert (file.inserted, file.updated, file.unchanged) == (0, 2, 1)
+    first = order_row(db, "pdd:261101-000000000000001")
+    second = order_row(db, "pdd:261101-000000000000002")
+    third = order_row(db, "pdd:261101-000000000000003")
+    assert first is not None and (first["phone"], first["receiver"]) == ("18252435900", "梁军桐")
+    assert second is not None and (second["phone"], second["status"]) == ("18252435900", "已签收")
+    assert third is not None and third["phone"] == "139****0000"
+    assert second["id"] in _fts_hits(db, "18252435900")
+
+
+def test_an_order_list_imported_twice_without_its_detail_file_is_unchanged(tmp_path: Path, db: Database) -> None:
+    # The list names an order's goods in one cell (标题一，标题二); stored as one line each, they gave the
+    # search text of a re-import another form, and the same file imported again "updated" those orders.
+    rows = list(csv.reader(io.StringIO((SAMPLES / "taobao_ExportOrderList.csv").read_bytes().decode("gbk"))))
+    rows[1][19], rows[1][24] = "宠物猫砂 豆腐砂 6L*4包，陶瓷马克杯 情侣款 带盖勺", "2"  # two titles, two items
+    path = tmp_path / "ExportOrderList202611.csv"
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(text.getvalue().encode("gbk"))
+    first = run_import(db, path).files[0]
+    assert first.inserted == 40 and first.rejected == 0
+    [again] = run_import(db, path).files
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 40)
+    titles = [r[0] for r in item_rows(db, "taobao:4145384019161461003")]
+    assert titles == ["宠物猫砂 豆腐砂 6L*4包", "陶瓷马克杯 情侣款 带盖勺"]

@@ -43,6 +43,15 @@ def test_money_is_integer_fen(raw: object, fen: int | None) -> None:
     assert CLEAN.money(raw) == fen
 
 
+def test_a_nul_in_a_text_cell_is_a_cell_error_one_cell_or_a_column() -> None:
+    # An xlsx cell can hold one (its _x0000_ escape): stored, it made a PostgreSQL import an internal error.
+    for convert in (CLEAN.text, CLEAN.identifier, CLEAN.tracking):
+        with pytest.raises(CellError, match="空字符"):
+            convert("梁\x00军")
+        with pytest.raises(CellError, match="空字符"):
+            CLEAN.many(convert)(["梁军桐", "梁\x00军"])
+
+
 @pytest.mark.parametrize(("raw", "message"), [
     ("abc", "不是有效的金额"), ("12.345", "两位小数"), ("-5.00", "负数"), ("NaN", "不是有效的金额"),
     (12.345, "两位小数"),

@@ -152,3 +152,31 @@ def test_the_check_at_open_stops_within_its_budget(tmp_path: Path) -> None:
     report = check_integrity(big, 0.02)
     assert report.outcome is CheckOutcome.UNFINISHED and report.seconds < 1.0
     assert check_integrity(big, None).outcome is CheckOutcome.HEALTHY
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    foreign = tmp_path / "other" / "shop.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE orders (sku TEXT)")
+        conn.execute("INSERT INTO orders VALUES ('SKU-1')")
+    conn.close()
+    before = digest(foreign)
+    code, _, err = cli(capsys, "case", "list", "--db", str(foreign))
+    # Was an internal error (OperationalError: table orders already exists), the file switched to WAL
+    # and a .bak copy written beside it.
+    assert code == 2 and "不是售后台账数据库" in err and "orders" in err and "Traceback" not in err
+    assert digest(foreign) == before
+    assert [p.name for p in foreign.parent.iterdir()] == ["shop.db"]
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_db_option_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    code, _, err = cli(capsys, "case", "list", "--db", blank)
+    assert code == 2 and "数据库地址是空的" in err  # not the default ledger, nor a file named "   "
+    assert list((tmp_path / "cwd").iterdir()) == []
+    assert not (tmp_path / "data-home" / "ledger.sqlite3").exists()

@@ -42,6 +42,22 @@ def test_the_sheet_is_read_and_bad_lines_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_codes_excel_damaged_and_formulas_without_results_are_named_not_stored(tmp_path: Path) -> None:
+    path = cost_sheet(tmp_path / "成本.xlsx", [
+        (6901234567890123456, "条码太长", 12.5), ("1.23E+18", "科学计数", 4), (6901234567890.0, "13 位条码", 3),
+        ("1E5", "像数字的编码", 2), ("=A2", "公式编码", 6), ("SKU-OK", "公式成本", "=1/0"),
+    ])
+    sheet = read_product_costs(path)
+    # Were stored as codes "6901234567890123776", "1.23E+18" and "UncalculatedFormula('A7', 'A2')", and the
+    # cost formula was named by its repr.
+    assert [(line.sku_code, line.cost_fen) for line in sheet.lines] == [("6901234567890", 300), ("1E5", 200)]
+    assert [p.split("：")[0] for p in sheet.problems] == ["第 3 行", "第 4 行", "第 7 行", "第 8 行"]
+    assert "商家编码是被 Excel 转成数字的编号（6.90123456789012E+18）" in sheet.problems[0]
+    assert "商家编码“1.23E+18”是被 Excel 转成科学计数法的编号" in sheet.problems[1]
+    assert "商家编码是公式“=A2”（单元格 A7）" in sheet.problems[2]
+    assert "成本价是公式“=1/0”（单元格 C8）" in sheet.problems[3]
+
+
 def test_import_cli_then_price_a_case(db: Database, ledger_target: str, tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = cost_sheet(tmp_path / "成本.xlsx", [("CUP-01", "陶瓷马克杯", 12.5), ("BOWL-2", "汤碗", "8.80"),
@@ -50,7 +66,8 @@ def test_import_cli_then_price_a_case(db: Database, ledger_target: str, tmp_path
     captured = capsys.readouterr()
     assert json.loads(captured.out)["added"] == 2
     assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 1
-    assert "未变 2 个" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "未变 2 个" in out and "成本.xlsx：第 5 行：成本价“abc”" in err  # the file named, as imports do
     case_id = open_case(db, NewCase(platform=Platform.PDD, order_no="261120-000000000009", kind=CaseKind.RESHIP,
                                     reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")),
                         author="测试").case_id
@@ -75,3 +92,8 @@ def test_a_file_without_the_columns_is_refused(ledger_target: str, tmp_path: Pat
     assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert "商家编码" in err and "Traceback" not in err
+    picture = tmp_path / "成本.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert run(["product-costs", "import", str(picture), "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert "PNG 图片，不是表格文件" in err and "订单" not in err  # was "不是订单表格"

@@ -221,6 +221,10 @@ def test_tracking_numbers_are_cleaned_as_text() -> None:
     assert clean_tracking("'773012345678901") == "773012345678901"
     assert clean_tracking('="0012345678"') == "0012345678"  # leading zeros kept
     assert clean_tracking(" SF 1234 5678 90 ") == "SF1234567890"
+    for pasted in ("长" * 5000, "1" * 5000):  # a page pasted or a scanner gone wild: quoted short
+        with pytest.raises(UserError) as refused:
+            clean_tracking(pasted)
+        assert len(refused.value.message) < 80 and "…" in refused.value.message
 
 
 def test_ship_needs_an_agreed_reship_a_time_after_the_promise_and_the_current_version(db: Database) -> None:

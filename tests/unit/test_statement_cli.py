@@ -149,7 +149,7 @@ def test_claim_and_order_exclude_each_other(run: Run, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as exited:
         run("statement", "--claim", "1", "--order", "2", "--out", "x.pdf")
     assert exited.value.code == 2
-    assert "not allowed with argument" in capsys.readouterr().err
+    assert "--order：不能与 --claim 同时使用" in capsys.readouterr().err
 
 
 def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, ledger_target: str, tmp_path: Path) -> None:
