@@ -2630,17 +2630,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -5136,151 +5136,151 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="173"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="174"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="176"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="181"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="183"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="182"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="184"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="183"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="382"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="185"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="388"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="191"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="193"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="198"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="199"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="248"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="250"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="259"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="261"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="265"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="342"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="267"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="348"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="293"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="295"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="429"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="433"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="432"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="436"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="434"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="438"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="436"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="440"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="439"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="443"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
