@@ -26,6 +26,9 @@ _HUNDRED = Decimal(100)
 _FLOAT_NOISE = Decimal("0.000001")
 _MONEY_MARKS = str.maketrans("", "", " ,，￥¥元\t\u3000")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+# An amount as text: digits with at most one decimal point. Decimal also reads "1e5" (100,000 yuan from a
+# cell that says 1e5) and "1_000"; no platform writes either, and a shop's sheet never means them.
+_PLAIN_AMOUNT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 # Platforms' order numbers are 15–25 characters; 64 leaves room for hand-made ones, not for a pasted text.
 ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 MAX_QUANTITY = 1_000_000
@@ -189,10 +192,10 @@ class CellCleaner:
                 text = text[2:-1]
             if len(text) > 40:
                 raise CellError(f"“{raw.strip()[:40]}…”不是有效的金额（应为数字，例如 12.50）")
-            try:
-                amount = Decimal(text.translate(_MONEY_MARKS))
-            except InvalidOperation:
-                raise CellError(f"“{raw.strip()}”不是有效的金额（应为数字，例如 12.50）") from None
+            cleaned = text.translate(_MONEY_MARKS)
+            if not _PLAIN_AMOUNT.fullmatch(cleaned):
+                raise CellError(f"“{raw.strip()}”不是有效的金额（应为数字，例如 12.50）")
+            amount = Decimal(cleaned)
         elif value is None:
             return None
         elif value.__class__ is float:

@@ -123,7 +123,12 @@ class EvidenceCopies:
             wanted = f"{Path(wanted).stem}-{uuid.uuid4().hex[:10]}{Path(wanted).suffix}"
         target = free_name(target_folder, wanted)
         try:
-            shutil.copy2(source, target)
+            # The bytes and the times (when a photo was taken), not the source's permission bits: the copy is
+            # the owner's alone, like every file the app keeps (a 0644 or 0777 photo stayed so).
+            shutil.copyfile(source, target)
+            if os.name == "posix":
+                target.chmod(0o600)
+            _copy_times(source, target)
         except OSError as exc:  # unreadable (a device, a broken USB stick), or the disk is full
             target.unlink(missing_ok=True)  # no half copy left behind
             raise UserError(f"无法复制证据文件 {source}：{_why(exc)}。证据没有添加") from None
@@ -132,6 +137,11 @@ class EvidenceCopies:
         if shared:
             keep_file(session, stored, target.read_bytes())
         return stored
+
+
+def _copy_times(source: Path, target: Path) -> None:
+    found = source.stat()
+    os.utime(target, ns=(found.st_atime_ns, found.st_mtime_ns))
 
 
 def _why(error: OSError) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,8 @@ def photos(tmp_path: Path) -> list[Path]:
     files = [tmp_path / "外箱面单.jpg", tmp_path / "称重.pdf"]
     for n, f in enumerate(files):
         f.write_bytes(b"evidence %d" % n)
+        f.chmod(0o644)  # as a camera's or a download's file is
+        os.utime(f, (1_700_000_000, 1_700_000_000))  # taken long before it is added
     return files
 
 
@@ -43,6 +47,9 @@ def test_evidence_is_copied_listed_removed_and_goes_along_with_a_claim(db: Datab
         copied = local_file(session, rows[0].stored_path)
     assert [r.id for r in rows] == ids and [r.original_name for r in rows] == ["外箱面单.jpg", "称重.pdf"]
     assert copied.is_relative_to(data_home) and copied.read_bytes() == b"evidence 0"
+    if os.name == "posix":  # the owner's alone whatever the photo's own bits, and the time it was taken kept
+        assert stat.S_IMODE(copied.stat().st_mode) == 0o600
+        assert copied.stat().st_mtime_ns == files[0].stat().st_mtime_ns
     files[0].unlink()  # the original may go: the ledger keeps its copy
     assert copied.is_file()
     add_case_evidence(db, case_id, [files[1]], author="小林")  # the same name again gets its own file
@@ -92,7 +99,7 @@ def test_a_file_that_cannot_be_copied_is_a_message_and_leaves_nothing(db: Databa
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = open_case(db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP), author="小林").case_id
     files = photos(tmp_path)
-    real_copy = shutil.copy2
+    real_copy = shutil.copyfile
 
     def copy_then_fail(source: Path, target: Path) -> None:
         if source.name == "称重.pdf":  # the second file: half written when the disk fills up
@@ -100,7 +107,7 @@ def test_a_file_that_cannot_be_copied_is_a_message_and_leaves_nothing(db: Databa
             raise OSError(errno.ENOSPC, "No space left on device")
         real_copy(source, target)
 
-    monkeypatch.setattr(shutil, "copy2", copy_then_fail)
+    monkeypatch.setattr(shutil, "copyfile", copy_then_fail)
     with pytest.raises(UserError, match=r"无法复制证据文件 .*称重\.pdf：磁盘空间不足"):  # was an internal OSError
         add_case_evidence(db, case_id, files, author="小林")
     with db.reading() as session:

@@ -55,6 +55,8 @@ def test_a_nul_in_a_text_cell_is_a_cell_error_one_cell_or_a_column() -> None:
 @pytest.mark.parametrize(("raw", "message"), [
     ("abc", "不是有效的金额"), ("12.345", "两位小数"), ("-5.00", "负数"), ("NaN", "不是有效的金额"),
     (12.345, "两位小数"),
+    # Decimal reads these (1e5 as 100,000 yuan); no export writes them.
+    ("1e5", "不是有效的金额"), ("2E3", "不是有效的金额"), ("1_000", "不是有效的金额"), ("Infinity", "不是有效的金额"),
 ])
 def test_bad_money_is_a_cell_error(raw: object, message: str) -> None:
     with pytest.raises(CellError, match=message):
