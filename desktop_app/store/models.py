@@ -249,8 +249,8 @@ GOODS_INDEX_COLUMNS = (
 
 
 # `ix_cases_carrier` (migration 0014_carriers): the couriers figure's pass, in courier order (no sort of the
-# period's cases), with the period, reason, platform and shop filters.
-CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "platform", "order_id")
+# period's cases): the period, the reason it counts by, the platform filter.
+CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "platform")
 
 
 class Case(Base):
