@@ -101,9 +101,31 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
         return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
     if isinstance(error, psycopg.OperationalError):
-        return UserError(f"无法连接团队数据库{server}：{_first_line(error)}。请检查网络、服务器地址和端口，"
+        return UserError(f"无法连接团队数据库{server}：{_connection_cause(error)}。请检查网络、服务器地址和端口，"
                          "以及服务器是否已启动。")
     return None
+
+
+# The causes a shop meets, in its words; the driver's own line follows in brackets for whoever helps them.
+_CONNECTION_CAUSES = (
+    ("connection refused", "服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）"),
+    ("failed to resolve host", "找不到这个服务器地址"),
+    ("name or service not known", "找不到这个服务器地址"),
+    ("no route to host", "网络不通，连不到这台服务器"),
+    ("network is unreachable", "网络不通，连不到这台服务器"),
+    ("timeout expired", "连接超时（网络不通，或服务器没有响应）"),
+    ("timed out", "连接超时（网络不通，或服务器没有响应）"),
+    ("server closed the connection unexpectedly", "服务器意外断开了连接"),
+)
+
+
+def _connection_cause(error: BaseException) -> str:
+    detail = _first_line(error)
+    lowered = str(error).lower()
+    for marker, cause in _CONNECTION_CAUSES:
+        if marker in lowered:
+            return f"{cause}（{detail}）"
+    return detail
 
 
 def _first_line(error: BaseException) -> str:

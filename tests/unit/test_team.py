@@ -115,4 +115,18 @@ def test_a_server_failure_without_an_address_is_said_once() -> None:
         psycopg.connect("host=127.0.0.1 port=9 dbname=shop user=u connect_timeout=5")
     except psycopg.OperationalError as refused:
         message = as_user_error(refused, None)
-    assert message is not None and message.message.startswith("无法连接团队数据库：connection failed")
+    assert message is not None and message.message.startswith("无法连接团队数据库：服务器拒绝连接")
+    assert "Connection refused" in message.message  # the driver's words kept, in brackets, for whoever helps
+
+
+@pytest.mark.parametrize(("driver", "cause"), [
+    ('failed to resolve host \'nas.local\': [Errno -2] Name or service not known', "找不到这个服务器地址"),
+    ("connection failed: timeout expired", "连接超时"),
+    ("connection failed: No route to host", "网络不通"),
+    ("server closed the connection unexpectedly", "服务器意外断开了连接"),
+    ("something new the driver says", "something new the driver says"),
+])
+def test_why_a_server_cannot_be_reached_is_said_in_chinese(driver: str, cause: str) -> None:
+    """It said psycopg's English alone ("failed to resolve host …")."""
+    message = as_user_error(psycopg.OperationalError(driver), "postgresql+psycopg://u:***@nas.local/shop")
+    assert message is not None and f"：{cause}" in message.message
