@@ -17,7 +17,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, db_path_of, location_of, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    db_path_of,
+    location_of,
+    print_json,
+    probe_db,
+)
 from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.services import backups
 from desktop_app.services.server_backups import dump_server, server_dumps
@@ -137,11 +145,8 @@ def _restore(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     location = location_of(args)
     if location.url is not None:
-        # The server keeps its own files whole; what a seat can check is that the ledger answers. (Imported
-        # here, like open_db: a file's check and backups need no SQLAlchemy.)
-        from desktop_app.store.database import probe_server
-
-        probe = probe_server(location)
+        # The server keeps its own files whole; what a seat can check is that the ledger answers.
+        probe = probe_db(args)
         cases = "" if probe.cases is None else f"，售后单 {probe.cases} 张"
         sys.stdout.write(f"团队数据库可以正常连接：{location.display()}（PostgreSQL {probe.version}{cases}）。"
                          "数据文件的完整由数据库服务器自己保证。\n")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.core.errors import UserError
 
 if TYPE_CHECKING:
-    from desktop_app.store.database import Database
+    from desktop_app.store.database import Database, ServerProbe
     from desktop_app.store.locations import LedgerLocation
 
 
@@ -60,6 +60,14 @@ def open_db(args: argparse.Namespace) -> Database:  # the store is imported lazi
     from desktop_app.store.database import open_database
 
     return open_database(location_of(args), seat=seat_name())
+
+
+def probe_db(args: argparse.Namespace) -> ServerProbe:
+    """The team server the command names, connected to without changing anything (as 测试连接 does);
+    imported lazily like `open_db`."""
+    from desktop_app.store.database import probe_server
+
+    return probe_server(location_of(args))
 
 
 @contextmanager
