@@ -42,6 +42,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.child_process import WAIT_UNTIL  # noqa: E402
+
 SAMPLE = ROOT / "tests" / "fixtures" / "samples" / "douyin_orders.xlsx"
 SORTS = ("receiver", "order_no", "next_due")
 TARGETS = {"gap_ms": 100.0, "usable_s": 0.5}
@@ -83,17 +86,8 @@ def finish():
     print("RESULT " + json.dumps(result), flush=True)
     os._exit(0)
 
-def wait_until(check, then, limit=900.0):
-    started = time.perf_counter()
-    def poll():
-        if check():
-            then()
-        elif time.perf_counter() - started > limit:
-            result["timeout"] = True
-            finish()
-        else:
-            QTimer.singleShot(1, poll)
-    poll()
+WAIT_LIMIT, WAIT_EVERY_MS = 900.0, 1
+""" + WAIT_UNTIL + r"""
 
 def visible_rows_filled(window):
     # True once every row in view has its data (no fetch: rows still loading show as placeholders).

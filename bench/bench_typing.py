@@ -40,6 +40,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.child_process import WAIT_UNTIL  # noqa: E402
+
 TARGET_MS = 100.0
 TERMS = ["王伟", "1381", "4793834", "yt12345", "保温杯"]  # receiver, phone tail, order no, tracking, product
 OFFSETS = [0.6, 1.4, 2.2, 3.0]  # seconds from the other seat's change to the first key
@@ -75,17 +79,8 @@ def tick():
     TICKS.append(time.perf_counter())
 PROBE = None
 
-def wait_until(check, then, limit=120.0):
-    started = time.perf_counter()
-    def poll():
-        if check():
-            then()
-        elif time.perf_counter() - started > limit:
-            result["timeout"] = True
-            finish()
-        else:
-            QTimer.singleShot(5, poll)
-    poll()
+WAIT_LIMIT, WAIT_EVERY_MS = 120.0, 5
+""" + WAIT_UNTIL + r"""
 
 class Shown(QObject):
     # The Cases table painted a load: `loaded` said which search it was, the next viewport paint shows it.

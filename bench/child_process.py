@@ -27,3 +27,22 @@ def run_child(script: str | Path, *args: str) -> dict[str, object]:
     if completed.returncode != 0:
         raise SystemExit(f"child {args} failed:\n{completed.stderr}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# The GUI children's wait (bench_freeze, bench_typing: code given to `python -c`, joined with this): poll `check`
+# every WAIT_EVERY_MS until it holds, then call `then`; past `limit` seconds, record a timeout and `finish()`.
+# Each child defines WAIT_LIMIT, WAIT_EVERY_MS, `result` and `finish` before it calls it.
+WAIT_UNTIL = r"""
+def wait_until(check, then, limit=None):
+    started = time.perf_counter()
+    limit = WAIT_LIMIT if limit is None else limit
+    def poll():
+        if check():
+            then()
+        elif time.perf_counter() - started > limit:
+            result["timeout"] = True
+            finish()
+        else:
+            QTimer.singleShot(WAIT_EVERY_MS, poll)
+    poll()
+"""
