@@ -164,7 +164,7 @@ def render(r: Report) -> str:
                 f"当前已逾期 {t.overdue_now}；已结束 {t.resolved} 张，处理时长中位数 {median}"]
     if r.products:
         rows: list[tuple[str, ...]] = [("商品", "售后单", "售出件数", "每百件售后", "净损失")]
-        rows += [(p.title[:24], str(p.cases), "—" if p.sold is None else str(p.sold),
+        rows += [(p.title[:24] + p.name[len(p.title):], str(p.cases), "—" if p.sold is None else str(p.sold),
                   "—" if p.per_100_sold is None else str(p.per_100_sold), f"{p.net_loss:.2f}") for p in r.products]
         out += ["", "按商品：", *("  " + line for line in _table(rows))]
     if r.carriers:

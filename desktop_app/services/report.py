@@ -138,6 +138,12 @@ class ProductFigure:
     # claims; a case of an order with two products counts for both (as in `cases`).
     net_loss: Decimal = Decimal("0.00")
 
+    @property
+    def name(self) -> str:
+        """The title, with the 商家编码 where there is one: a product's variants (sizes, colours) share
+        the title and differ by code, each a line of its own."""
+        return self.title if self.key == self.title else f"{self.title}（{self.key}）"
+
 
 @dataclass(frozen=True, slots=True)
 class CarrierFigure:

@@ -72,6 +72,8 @@ def test_the_text_report_names_the_figures(db: Database, ledger: dict[str, int],
     assert "售后单 4 张" in out
     assert "净损失" in out and "92.00" in out
     assert "漏发少件" in out and "天猫" in out and "中通快递" in out
+    # A product's line names its 商家编码: variants share the title (as in the 统计 tab).
+    assert "陶瓷马克杯（CUP-01）" in out.split("按商品：")[1]
 
 
 def test_the_period_is_china_days_both_inclusive(db: Database, ledger: dict[str, int]) -> None:

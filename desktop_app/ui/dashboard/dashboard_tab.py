@@ -362,8 +362,7 @@ def _dash(value: object) -> str:
 
 
 def _product_row(p: ProductFigure) -> FigureRow:
-    name = p.title if p.key == p.title else f"{p.title}（{p.key}）"
-    return FigureRow((name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases)
+    return FigureRow((p.name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases)
 
 
 def _carrier_row(c: CarrierFigure, unnamed: str) -> FigureRow:
