@@ -50,6 +50,11 @@ def test_next_step_column_and_detail_checklist(qtbot: QtBot, env: Env) -> None: 
     assert "找：国家邮政局 12305" in text
     assert "✓ 运单号" in text and "✗ 破损照片、与快递的沟通记录" in text
     assert "□ 寄件人（本店）姓名、电话、身份证明" in text
+    # Each mark in the theme's shade (a fixed #444 all but vanished on the dark theme).
+    html = env.tab.detail.summary.toHtml().lower()
+    for name in ("done", "overdue", "secondary"):
+        assert status_colours.shade(name) in html
+    assert "#444444" not in html
     shot = os.environ.get("CLAIM_NEXT_STEP_PNG")
     if shot:
         env.tab.resize(1366, 768)

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.ui.settings.settings_dialog import SettingsDialog
 from desktop_app.ui.settings.theme import THEME_KEY, apply_theme, is_dark, theme
 from desktop_app.ui.widgets import status_colours
-from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, WAITING
+from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, SECONDARY, WAITING
 from desktop_app.ui.window.main_window import MainWindow
 
 
@@ -44,10 +44,10 @@ def test_status_colours_are_readable_in_both_themes(app: QApplication, choice: s
     dark = apply_theme(app, choice)
     assert dark is (choice == "dark") and is_dark(app.palette()) is dark
     shades = status_colours.DARK if dark else status_colours.LIGHT
-    assert [c.name() for c in (OVERDUE, DUE_SOON, WAITING, DONE)] == list(shades.values())
+    assert [c.name() for c in (OVERDUE, DUE_SOON, WAITING, DONE, SECONDARY)] == list(shades.values())
     for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Window):
         background = app.palette().color(role)
-        for colour in (OVERDUE, DUE_SOON, WAITING, DONE):
+        for colour in (OVERDUE, DUE_SOON, WAITING, DONE, SECONDARY):
             assert contrast(colour, background) >= 4.5, (choice, role, colour.name(), background.name())
     text = app.palette().color(QPalette.ColorRole.Text)
     assert contrast(text, app.palette().color(QPalette.ColorRole.Base)) >= 7
@@ -83,3 +83,15 @@ def test_following_a_silent_system_keeps_its_palette(app: QApplication) -> None:
     assert apply_theme(app, "dark") and is_dark(app.palette())
     assert not apply_theme(app, "system") and not is_dark(app.palette())
     assert OVERDUE.name() == status_colours.LIGHT["overdue"]
+
+
+def test_hints_and_messages_take_the_theme_s_shades_and_follow_a_switch(app: QApplication, window: MainWindow) -> None:
+    """The window's secondary texts (hints, the ledger's path, a claim's checklist) were fixed light-theme
+    greys (#444–#777): on the dark theme's background they read at 1.6–3.5:1."""
+    label = window.db_label
+    assert status_colours.LIGHT["secondary"] in label.styleSheet()
+    apply_theme(app, "dark")
+    assert status_colours.DARK["secondary"] in label.styleSheet()  # re-tinted without a restart
+    assert contrast(QColor(status_colours.DARK["secondary"]), app.palette().color(QPalette.ColorRole.Window)) >= 4.5
+    apply_theme(app, "light")
+    assert status_colours.LIGHT["secondary"] in label.styleSheet()

@@ -42,7 +42,7 @@ from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.qt_dates import to_date, to_qdate
-from desktop_app.ui.widgets.status_colours import WAITING
+from desktop_app.ui.widgets.status_colours import WAITING, shade
 
 LATER = WAITING  # open, more than 24 hours left (ui/widgets/status_colours.py)
 URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
@@ -227,7 +227,7 @@ class CalendarTab(BaseTab):
             f"<span style='color:{OVERDUE.name()}'>■</span> {self.tr('已逾期')} &nbsp; "
             f"<span style='color:{SOON.name()}'>■</span> {self.tr('24小时内到期')} &nbsp; "
             f"<span style='color:{LATER.name()}'>■</span> {self.tr('以后到期')} &nbsp; "
-            f"<span style='color:#777'>{self.tr('数字为当天未完成的时限数')}</span>"
+            f"<span style='color:{shade('secondary')}'>{self.tr('数字为当天未完成的时限数')}</span>"
         )
         legend.setObjectName("calendar_legend")
         # Missing official holiday schedule / this year's 双11 window: deadlines marked 估算.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,12 +51,12 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.status_colours import OVERDUE
 
 NOTE = "note"  # the combo's entry for "add the same note"
 RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
 STATEMENTS = "statements"  # ... for "print goods value statements"
 KIND = "kind"  # ... for "correct the kind"
-FAILED = QColor("#c62828")
 # Actions that end or refuse something: the note says why (as in the detail pane).
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 
@@ -292,7 +292,7 @@ class BulkActionDialog(QDialog):
         for r in results:
             item = QListWidgetItem(f"#{r.case_id}  {'✓' if r.ok else '✗'}  {text(r)}")
             if not r.ok:
-                item.setForeground(QBrush(FAILED))
+                item.setForeground(QBrush(OVERDUE))
             self.result_list.addItem(item)
 
     def _finish(self) -> None:

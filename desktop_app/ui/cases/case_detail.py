@@ -35,6 +35,7 @@ from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.flow_layout import FlowLayout
+from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
@@ -133,8 +134,8 @@ class CaseDetailPane(QWidget):
             self._detail = None
             self.title.setText(self.tr("<b>未选择售后单</b>"))
             self.state.hide()
-            self.summary.setHtml("<p style='color:#777'>" + escape(self.tr("在左侧列表中选择一张售后单查看详情。"))
-                                 + "</p>")
+            self.summary.setHtml(f"<p style='color:{shade('secondary')}'>"
+                                 + escape(self.tr("在左侧列表中选择一张售后单查看详情。")) + "</p>")
             self.timeline.clear()
             self._set_actions([])
             why = self.tr("先在左侧列表中选择一张售后单")
@@ -197,7 +198,7 @@ class CaseDetailPane(QWidget):
         tr = self.tr
 
         def row(name: str, value: str | None) -> str:
-            return f"<tr><td style='color:#666;padding-right:8px'>{escape(name)}</td>" \
+            return f"<tr><td style='color:{shade('secondary')};padding-right:8px'>{escape(name)}</td>" \
                    f"<td>{escape(value or '—')}</td></tr>"
 
         parts = [f"<h4 style='margin:0'>{escape(tr('订单'))}</h4><table>"]
@@ -218,7 +219,8 @@ class CaseDetailPane(QWidget):
         parts.append("</table>")
         if d.order.items:
             parts.append("<table border='0' cellspacing='0' cellpadding='2' style='margin-top:4px'>")
-            parts.append(f"<tr style='color:#666'><td>{escape(tr('商品'))}</td><td>{escape(tr('规格'))}</td>"
+            parts.append(f"<tr style='color:{shade('secondary')}'><td>{escape(tr('商品'))}</td>"
+                         f"<td>{escape(tr('规格'))}</td>"
                          f"<td align='right'>{escape(tr('数量'))}</td><td align='right'>{escape(tr('金额'))}</td></tr>")
             for item in d.order.items:
                 parts.append(

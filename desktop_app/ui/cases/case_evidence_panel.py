@@ -24,6 +24,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import Thumbnail, load_thumbnail
+from desktop_app.ui.widgets.status_colours import tint
 
 
 class CaseEvidencePanel(QWidget):
@@ -43,7 +44,7 @@ class CaseEvidencePanel(QWidget):
         self.remove_button = QPushButton(self.tr("删除所选"))
         self.remove_button.clicked.connect(self.remove_selected)
         self.status = QLabel(self.tr("可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据"))
-        self.status.setStyleSheet("color:#666")
+        tint(self.status, "secondary")
         self.status.setWordWrap(True)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)

@@ -39,6 +39,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +72,7 @@ class CaseGuidePanel(QWidget):
         self.postage = QLabel()
         self.postage.setObjectName("guide_postage")
         self.postage.setWordWrap(True)
-        self.postage.setStyleSheet("color:#555")
+        tint(self.postage, "secondary")
         layout.addWidget(self.postage)
         scripts_row = QHBoxLayout()
         scripts_row.addWidget(QLabel(self.tr("话术：")))
@@ -141,7 +142,7 @@ class CaseGuidePanel(QWidget):
             deadline = (f"<br>{escape(self.tr('时限：'))}{escape(labels.text(guide.deadline_name or ''))} "
                         f"{labels.when(guide.deadline_at)}")
         self.suggestion.setText(f"{escape(self.tr('建议：'))}{action}{escape(s.text)}"
-                                f"<br><span style='color:#666'>{escape(s.reason)}</span>{deadline}")
+                                f"<br><span style='color:{shade('secondary')}'>{escape(s.reason)}</span>{deadline}")
         self.steps.blockSignals(True)
         self.steps.clear()
         playbook = guide.playbook

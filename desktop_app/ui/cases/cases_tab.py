@@ -35,7 +35,7 @@ from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.widgets.scroll_pane import scrolling
-from desktop_app.ui.widgets.status_colours import legend
+from desktop_app.ui.widgets.status_colours import legend, tint
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class CasesTab(BaseTab):
         self.right = QSplitter(Qt.Orientation.Vertical)
         waiting = QLabel(self.tr("正在打开数据库……"))  # where the detail pane goes (`build_panes`)
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        waiting.setStyleSheet("color:#777")
+        tint(waiting, "secondary")
         self.right.addWidget(waiting)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.ui.widgets.status_colours import tint
+
 
 class EmptyState(QWidget):
     """First start: say what to do instead of showing an empty grid."""
@@ -23,7 +25,7 @@ class EmptyState(QWidget):
         hint = QLabel(self.tr("先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n"
                               "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color:#555")
+        tint(hint, "secondary")
         layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

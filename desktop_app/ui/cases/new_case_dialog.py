@@ -32,6 +32,7 @@ from desktop_app.ui.widgets.china_time import china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.qt_dates import to_date
+from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -54,7 +55,7 @@ class NewCaseDialog(QDialog):
         self.search, self.results = self.picker.search, self.picker.results
         order_layout.addWidget(self.picker)
         self.results_hint = QLabel()
-        self.results_hint.setStyleSheet("color:#777")
+        tint(self.results_hint, "secondary")
         order_layout.addWidget(self.results_hint)
         manual = QFormLayout()
         self.platform = QComboBox()

@@ -37,9 +37,7 @@ from desktop_app.services.playbooks import (
     save_playbook,
 )
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE, ChoiceList, ScriptEditor, StepList
-
-ERROR_STYLE = "color:#c62828"
-OK_STYLE = "color:#2e7d32"
+from desktop_app.ui.widgets.status_colours import tint
 
 
 class PlaybookEditor(QDialog):
@@ -56,7 +54,7 @@ class PlaybookEditor(QDialog):
         hint = QLabel(self.tr("修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；"
                               "“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。"))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#555")
+        tint(hint, "secondary")
         layout.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -89,7 +87,7 @@ class PlaybookEditor(QDialog):
         self.reasons.setObjectName("playbook_reasons")
         form.addRow(self.tr("适用原因"), self.reasons)
         fits_hint = QLabel(self.tr("都不勾选：适用于所有类型（或原因）"))
-        fits_hint.setStyleSheet("color:#777")
+        tint(fits_hint, "secondary")
         form.addRow("", fits_hint)
         self.postage = QPlainTextEdit()
         self.postage.setObjectName("playbook_postage")
@@ -109,7 +107,7 @@ class PlaybookEditor(QDialog):
         self.error = QLabel()
         self.error.setObjectName("playbook_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        tint(self.error, "overdue")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -198,7 +196,7 @@ class PlaybookEditor(QDialog):
 
     def _say(self, text: str, ok: bool = False) -> None:
         """A line under the form: what went wrong (red), or where it was saved (green)."""
-        self.error.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        tint(self.error, "done" if ok else "overdue")
         self.error.setText(text)
 
     def _edited(self) -> None:

@@ -53,6 +53,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.widgets.flow_layout import flow_row
+from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
@@ -142,7 +143,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.remove_evidence_button.setObjectName("claim_remove_evidence")
         self.remove_evidence_button.clicked.connect(self.remove_selected_evidence)
         hint = QLabel(self.tr("外箱和面单照片、破损照片、称重记录、聊天截图"))
-        hint.setStyleSheet("color:#777")
+        tint(hint, "secondary")
         hint.setWordWrap(True)  # English: one line asked for 790 px of a 460-px pane
         evidence_buttons.addWidget(self.add_evidence_button)
         evidence_buttons.addWidget(self.remove_evidence_button)
@@ -172,8 +173,8 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         if claim_id is None:
             self._detail = None
             self.title.setText(self.tr("<b>未选择理赔</b>"))
-            self.summary.setHtml("<p style='color:#777'>" + escape(self.tr("在左侧列表中选择一条理赔查看详情。"))
-                                 + "</p>")
+            self.summary.setHtml(f"<p style='color:{shade('secondary')}'>"
+                                 + escape(self.tr("在左侧列表中选择一条理赔查看详情。")) + "</p>")
             self.items.clear()
             self.evidence.clear()
             self.history.clear()

@@ -39,6 +39,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to_moment
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.qt_dates import to_date
+from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -251,7 +252,7 @@ class LinkDialog(QDialog):
         layout.addLayout(form)
         hint = QLabel(self.tr("快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。"))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#777")
+        tint(hint, "secondary")
         layout.addWidget(hint)
         add_ok_cancel(self, layout, self.accept)
 

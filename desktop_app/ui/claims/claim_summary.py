@@ -15,7 +15,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.status_colours import urgency
+from desktop_app.ui.widgets.status_colours import shade, urgency
 
 
 def _tr(text: str) -> str:
@@ -39,18 +39,18 @@ def next_step_html(d: ClaimDetail, moment: datetime) -> str:
         f"　{escape(_tr('找'))}：{escape(step.step.contact_label)}",
     ]
     if step.step.explain:
-        parts.append(f"<br><span style='color:#666'>{escape(step.step.explain)}</span>")
+        parts.append(f"<br><span style='color:{shade('secondary')}'>{escape(step.step.explain)}</span>")
     checklist = step.checklist(d.holding)
     if checklist:
         parts.append(f"<br>{escape(_tr('需要的材料'))}：")
         for line in checklist:
             if not line.checkable:
-                mark, style = "□", "color:#444"
+                mark, tone = "□", "secondary"
             elif line.present:
-                mark, style = "✓", "color:#2e7d32"
+                mark, tone = "✓", "done"
             else:
-                mark, style = "✗", "color:#c62828"
-            parts.append(f"<br><span style='{style}'>{mark} {escape(line.name)}</span>")
+                mark, tone = "✗", "overdue"
+            parts.append(f"<br><span style='color:{shade(tone)}'>{mark} {escape(line.name)}</span>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -61,7 +61,7 @@ def summary_html(d: ClaimDetail) -> str:
 
     def row(name: str, value: str | None, html: bool = False) -> str:
         shown = (value or "—") if html else escape(value or "—")
-        return f"<tr><td style='color:#666;padding-right:8px'>{escape(name)}</td><td>{shown}</td></tr>"
+        return f"<tr><td style='color:{shade('secondary')};padding-right:8px'>{escape(name)}</td><td>{shown}</td></tr>"
 
     def case_link(case_id: int | None) -> str | None:
         return f"<a href='case:{case_id}'>#{case_id}</a>" if case_id is not None else None

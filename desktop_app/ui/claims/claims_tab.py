@@ -48,7 +48,7 @@ from desktop_app.ui.claims.claim_table_model import ClaimTableModel
 from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.scroll_pane import scrolling
-from desktop_app.ui.widgets.status_colours import legend
+from desktop_app.ui.widgets.status_colours import legend, shade
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
 _COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 165, 72, 72, 72, 90, 60)
@@ -208,7 +208,8 @@ class ClaimsTab(BaseTab):
         self.totals_label.setText(
             text.replace("%1", str(t.count)).replace("%2", money.format(format_yuan(t.claimed_fen)))
             .replace("%3", money.format(format_yuan(t.received_fen)))
-            .replace("%4", f"<b style='color:#c62828'>￥{format_yuan(t.outstanding_fen)}</b>"))
+            .replace("%4", f"<b style='color:{shade('overdue')}'>￥{format_yuan(t.outstanding_fen)}</b>"
+                     if t.outstanding_fen else money.format(format_yuan(0))))
         self.subtotals.clear()
         for subtotal in totals.by_carrier:
             s = subtotal.sums

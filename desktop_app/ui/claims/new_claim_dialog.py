@@ -36,6 +36,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
+from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 # Columns of the item table in the New Claim dialog.
@@ -84,7 +85,7 @@ class NewClaimDialog(QDialog):
         self.items.setMaximumHeight(160)
         items_layout.addWidget(self.items)
         self.items_hint = QLabel()
-        self.items_hint.setStyleSheet("color:#777")
+        tint(self.items_hint, "secondary")
         self.items_hint.setWordWrap(True)
         items_layout.addWidget(self.items_hint)
         layout.addWidget(items_box)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
@@ -14,7 +14,6 @@ from desktop_app.ui import labels
 
 # Result attributes holding case ids, one column each (titles in `_titles`).
 _ID_COLUMNS = ("inserted", "updated", "unchanged", "conflicts", "deadline_mismatches")
-_LINK = QColor("#1a5fb4")
 
 
 class CaseImportSummary(QTableWidget):
@@ -44,7 +43,7 @@ class CaseImportSummary(QTableWidget):
                 item = QTableWidgetItem(f"{len(ids):,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if ids:
-                    item.setForeground(_LINK)
+                    item.setForeground(self.palette().color(QPalette.ColorRole.Link))  # either theme
                     font = item.font()
                     font.setUnderline(True)
                     item.setFont(font)

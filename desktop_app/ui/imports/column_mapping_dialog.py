@@ -66,8 +66,8 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.mapping_fields import CaseFields, OrderFields
 from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
+from desktop_app.ui.widgets.status_colours import tint
 
-PROBLEM_COLOR = "#c62828"
 MAX_PROBLEMS_SHOWN = 4
 MAX_ROW_ERRORS_SHOWN = 5
 ORDERS, CASES = "orders", "cases"  # the targets
@@ -107,7 +107,7 @@ class ColumnMappingDialog(QDialog):
         self.intro = intro = QLabel(self._intro_text(ORDERS))
         intro.setObjectName("mapping_intro")
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#666")
+        tint(intro, "secondary")
         layout.addWidget(intro)
 
         where = QHBoxLayout()
@@ -126,7 +126,7 @@ class ColumnMappingDialog(QDialog):
         where.addWidget(self.header_spin)
         self.status = QLabel(self.tr("正在读取文件……"))
         self.status.setObjectName("mapping_status")
-        self.status.setStyleSheet("color:#777")
+        tint(self.status, "secondary")
         where.addSpacing(16)
         where.addWidget(self.status, 1)
         layout.addLayout(where)
@@ -187,13 +187,13 @@ class ColumnMappingDialog(QDialog):
         self.notice = QLabel()
         self.notice.setObjectName("mapping_notice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color:#8a6d00")
+        tint(self.notice, "due_soon")
         self.notice.hide()
         layout.addWidget(self.notice)
         self.problems = QLabel()
         self.problems.setObjectName("mapping_problems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(f"color:{PROBLEM_COLOR}")
+        tint(self.problems, "overdue")
         layout.addWidget(self.problems)
         self.row_errors = QLabel()
         self.row_errors.setObjectName("mapping_row_errors")
@@ -413,7 +413,7 @@ class ColumnMappingDialog(QDialog):
             lines.append(self.tr("第 %1 行").replace("%1", str(error.row)) + column + error.message)
         lines += check.warnings[:MAX_ROW_ERRORS_SHOWN]
         self.row_errors.setText("\n".join(lines) if check.errors or check.warnings else lines[0].split("，")[0])
-        self.row_errors.setStyleSheet(f"color:{PROBLEM_COLOR}" if check.errors else "color:#2e7d32")
+        tint(self.row_errors, "overdue" if check.errors else "done")
         self.row_errors.show()
 
     def _validate(self) -> None:

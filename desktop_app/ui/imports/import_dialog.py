@@ -35,6 +35,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
+from desktop_app.ui.widgets.status_colours import tint
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
 MAX_ERRORS_SHOWN = 200
@@ -106,7 +107,7 @@ class ImportDialog(QDialog):
         self.warnings = QLabel()
         self.warnings.setObjectName("import_warnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color:#8a6d00")
+        tint(self.warnings, "due_soon")
         self.warnings.hide()
         layout.addWidget(self.warnings)
 

@@ -11,6 +11,7 @@ from desktop_app.io.sheet_preview import SheetPreview
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 HEADER_BACKGROUND = QColor("#fff1c2")
+HEADER_FOREGROUND = QColor("#202020")  # dark on the pale yellow, on the dark theme too
 ABOVE_HEADER_FOREGROUND = QColor("#9a9a9a")
 MAX_COLUMN_WIDTH = 220
 
@@ -70,6 +71,8 @@ class PreviewModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ForegroundRole and is_header:
+            return QBrush(HEADER_FOREGROUND)
         if (role == Qt.ItemDataRole.ForegroundRole and self._header_row is not None
                 and number < self._header_row):
             return QBrush(ABOVE_HEADER_FOREGROUND)

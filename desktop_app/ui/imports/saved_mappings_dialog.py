@@ -4,7 +4,7 @@ each recognises, deleting one, and their folders."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,8 +27,8 @@ from desktop_app.io.user_profiles import SavedProfiles, delete_profile, load_sav
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.status_colours import OVERDUE, tint
 
-PROBLEM_COLOR = "#c62828"
 CASE_KEY = "cases:"  # row keys of after-sales mappings (kept in their own folder)
 
 
@@ -51,7 +51,7 @@ class SavedMappingsDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。"))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#666")
+        tint(intro, "secondary")
         layout.addWidget(intro)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("saved_mappings")
@@ -67,7 +67,7 @@ class SavedMappingsDialog(QDialog):
         layout.addWidget(self.table, 1)
         self.empty = QLabel(self.tr("还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。"))
         self.empty.setObjectName("saved_mappings_empty")
-        self.empty.setStyleSheet("color:#777")
+        tint(self.empty, "secondary")
         self.empty.hide()
         layout.addWidget(self.empty)
         buttons = QHBoxLayout()
@@ -115,7 +115,7 @@ class SavedMappingsDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 item.setToolTip(value)
                 if error is not None:
-                    item.setForeground(QBrush(QColor(PROBLEM_COLOR)))
+                    item.setForeground(QBrush(OVERDUE))
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)

@@ -34,6 +34,7 @@ from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.orders.order_table_model import OrderTableModel
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain, install_row_menu
 
 _COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
@@ -169,7 +170,8 @@ class OrdersTab(BaseTab):
         if d is not None:
             self.juhuasuan_box.setChecked(d.order.campaign == JUHUASUAN)
         if d is None:
-            self.detail.setHtml("<p style='color:#777'>" + escape(self.tr("选择一个订单查看商品和物流。")) + "</p>")
+            self.detail.setHtml(f"<p style='color:{shade('secondary')}'>"
+                                + escape(self.tr("选择一个订单查看商品和物流。")) + "</p>")
             return
         o = d.order
         lines = [

@@ -36,6 +36,7 @@ from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_time_edit
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.status_colours import tint
 
 
 def case_title(row: ReshipRow) -> str:
@@ -45,7 +46,7 @@ def case_title(row: ReshipRow) -> str:
 def _error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("error")
-    label.setStyleSheet("color:#c62828")
+    tint(label, "overdue")
     label.setWordWrap(True)
     label.hide()
     return label
@@ -167,7 +168,7 @@ class ItemsDialog(QDialog):
         if row.items_from_order and row.items:
             hint = QLabel(self.tr("默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。"))
             hint.setWordWrap(True)
-            hint.setStyleSheet("color:#555")
+            tint(hint, "secondary")
             layout.addWidget(hint)
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("items_table")

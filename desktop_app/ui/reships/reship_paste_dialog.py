@@ -5,7 +5,7 @@ in one go."""
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,16 +26,15 @@ from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.status_colours import DONE, OVERDUE, SECONDARY
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
 
 
-_OUTCOME_COLOURS = {LineOutcome.READY: "#1565c0", LineOutcome.SHIPPED: "#2e7d32", LineOutcome.ALREADY: "#777777",
-                    LineOutcome.HEADER: "#777777"}
-
-
-_PROBLEM_COLOUR = "#c62828"
+# The status colours (ui/widgets/status_colours.py), so that each reads on the light and the dark theme;
+# a line to be entered in the palette's link colour, a problem in overdue red.
+_OUTCOME_COLOURS = {LineOutcome.SHIPPED: DONE, LineOutcome.ALREADY: SECONDARY, LineOutcome.HEADER: SECONDARY}
 
 
 class PasteDialog(QDialog):
@@ -153,7 +152,9 @@ class PasteDialog(QDialog):
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if c == 3:
-                    item.setForeground(QBrush(QColor(_OUTCOME_COLOURS.get(line.outcome, _PROBLEM_COLOUR))))
+                    colour = (self.palette().color(QPalette.ColorRole.Link) if line.outcome is LineOutcome.READY
+                              else _OUTCOME_COLOURS.get(line.outcome, OVERDUE))
+                    item.setForeground(QBrush(colour))
                 self.results.setItem(r, c, item)
         problems = len(report.problems)
         if report.applied:

@@ -51,6 +51,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain
 
 # Receipt changes the case's state and stops the seller's confirmation timer.
@@ -328,7 +329,7 @@ class ReturnsTab(BaseTab):
             done = self.tr("已确认收货") if c.received else self.tr("状态未变")
             step = f"{done}（{labels.status(c.status.value)}）"
             lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(c.suggestion.text)}"
-                         f"<br><span style='color:#666'>{escape(c.suggestion.reason)}</span>")
+                         f"<br><span style='color:{shade('secondary')}'>{escape(c.suggestion.reason)}</span>")
         self.outcome_label.setText("<br>".join(lines))
         self._find(outcome.tracking_no, self._show_parcel)  # the cases as they are now
         first = next((c for c in outcome.cases if c.suggestion.action is not None), None)

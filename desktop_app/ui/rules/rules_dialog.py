@@ -56,6 +56,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
+from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.table_menu import explain
 
 PACK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -126,7 +127,7 @@ class RulesDialog(QDialog):
         self.problems = QListWidget()
         self.problems.setObjectName("pack_problems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color:#c62828")
+        tint(self.problems, "overdue")
         self.problems.hide()
         self.status = QLabel()
         self.status.setObjectName("pack_status")

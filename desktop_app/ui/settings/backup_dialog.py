@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import backups
 from desktop_app.ui.background import describe_error
+from desktop_app.ui.widgets.status_colours import tint
 
 
 class AsideRunner(QObject):
@@ -105,7 +106,7 @@ class BackupDialog(QDialog):
         self.message = QLabel(message)
         self.message.setWordWrap(True)
         self.message.setVisible(bool(message))
-        self.message.setStyleSheet("color:#b00020")
+        tint(self.message, "overdue")
         layout.addWidget(self.message)
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -121,7 +122,7 @@ class BackupDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         self.status = QLabel(self.tr("正在读取备份……"))
-        self.status.setStyleSheet("color:#666")
+        tint(self.status, "secondary")
         layout.addWidget(self.status)
         row = QHBoxLayout()
         self.backup_now = QPushButton(self.tr("立即备份"))

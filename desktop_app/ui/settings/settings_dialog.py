@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.settings.theme import THEME_KEY, THEMES, apply_theme, theme
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.status_colours import tint
 
 LANGUAGES = (("zh_CN", "简体中文"), ("en", "English"))
 LANGUAGE_KEY = "ui/language"
@@ -60,7 +61,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("团队"), team_button)
         layout.addLayout(form)
         note = QLabel(self.tr("语言在重新启动程序后生效。"))
-        note.setStyleSheet("color:#666")
+        tint(note, "secondary")
         layout.addWidget(note)
         add_ok_cancel(self, layout, self._save)
 

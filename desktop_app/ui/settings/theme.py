@@ -103,6 +103,7 @@ def apply_theme(app: QApplication, choice: str) -> bool:
     for widget in app.allWidgets():
         if isinstance(widget, QLabel) and widget.objectName() == "status_legend":
             widget.setText(status_colours.legend_html())
+        status_colours.retint(widget)
         widget.update()
     return dark
 

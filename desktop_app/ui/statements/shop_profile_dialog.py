@@ -37,6 +37,7 @@ from desktop_app.store.rows import ShopRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.status_colours import tint
 
 SEAL_PREVIEW_PX = 96
 
@@ -57,7 +58,7 @@ class ShopProfileDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("这些信息印在货物价值说明上，交给快递网点理赔时使用。"))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#666")
+        tint(intro, "secondary")
         layout.addWidget(intro)
 
         form = QFormLayout()
@@ -93,7 +94,7 @@ class ShopProfileDialog(QDialog):
         self.seal_preview.setObjectName("seal_preview")
         self.seal_preview.setFixedSize(SEAL_PREVIEW_PX, SEAL_PREVIEW_PX)
         self.seal_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.seal_preview.setStyleSheet("border:1px dashed #bbb; color:#999")
+        tint(self.seal_preview, "secondary", "border:1px dashed #bbb")
         choose = QPushButton(self.tr("选择图片…"))
         choose.clicked.connect(self._ask_for_seal)
         self.remove_seal_button = QPushButton(self.tr("移除"))
@@ -109,7 +110,7 @@ class ShopProfileDialog(QDialog):
         layout.addLayout(form)
         hint = QLabel(self.tr("印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。"))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#777")
+        tint(hint, "secondary")
         layout.addWidget(hint)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

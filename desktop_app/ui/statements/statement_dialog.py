@@ -37,6 +37,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
+from desktop_app.ui.widgets.status_colours import tint
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class StatementDialog(QDialog):
         self.warning_text = QLabel()
         self.warning_text.setObjectName("statement_warning")
         self.warning_text.setWordWrap(True)
-        self.warning_text.setStyleSheet("color:#a15c00")
+        tint(self.warning_text, "due_soon")
         profile_button = QPushButton(self.tr("店铺信息…"))
         profile_button.clicked.connect(self.edit_shop_profile)
         warning_row.addWidget(self.warning_text, 1)
@@ -127,7 +128,7 @@ class StatementDialog(QDialog):
 
         self.status = QLabel()
         self.status.setObjectName("statement_status")
-        self.status.setStyleSheet("color:#666")
+        tint(self.status, "secondary")
         layout.addWidget(self.status)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -34,6 +34,7 @@ from desktop_app.store.database import ServerProbe, head_revision, probe_server
 from desktop_app.store.locations import DEFAULT_PORT, LedgerLocation, parse_location, server_location
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.settings.backup_dialog import AsideRunner
+from desktop_app.ui.widgets.status_colours import tint
 
 
 class TeamDatabaseDialog(QDialog):
@@ -124,7 +125,7 @@ class TeamDatabaseDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color:#b00020" if error else "")
+        tint(self.status, "overdue" if error else None)
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for button in (self.test_button, self.connect_button, self.move_button, self.local_button):

@@ -25,6 +25,7 @@ import desktop_app
 from desktop_app import APP_TITLE
 from desktop_app.app_log import log_dir
 from desktop_app.paths import data_dir, resource
+from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.window.app_icon import app_icon
 
 
@@ -60,7 +61,7 @@ class AboutDialog(QDialog):
         self.summary = QLabel(
             f"<h2>{APP_TITLE} {desktop_app.__version__}</h2>"
             + self.tr("<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>")
-            + f"<p style='color:#666'>Qt {qVersion()} · PySide6 {pyside_version} · Python "
+            + f"<p style='color:{shade('secondary')}'>Qt {qVersion()} · PySide6 {pyside_version} · Python "
               f"{sys.version.split()[0]}</p>")
         self.summary.setObjectName("about_summary")
         self.summary.setWordWrap(True)

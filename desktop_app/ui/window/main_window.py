@@ -28,6 +28,7 @@ from desktop_app.ui.settings.ledger_care import LedgerCare
 from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
 from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.team.team_mode import TeamMode
+from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import ErrorDialog
 from desktop_app.ui.window.main_menu import build_menus
@@ -86,7 +87,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.tabs.setDocumentMode(True)
         self.loading = QLabel(self.tr("正在打开数据库……"))
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.loading.setStyleSheet("color:#777; font-size:14pt")
+        tint(self.loading, "secondary", "font-size:14pt")
         self.setCentralWidget(self.loading)
 
         toolbar = QToolBar(self.tr("工具栏"))
@@ -138,7 +139,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
 
         self.busy_label = QLabel()
         self.db_label = QLabel(self.location.display())
-        self.db_label.setStyleSheet("color:#666")
+        tint(self.db_label, "secondary")
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
         self.runner.busy_changed.connect(lambda busy: self.busy_label.setText(self.tr("正在处理……") if busy else ""))
