@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now, parse_moment
+from desktop_app.core.deadlines import ShownDue
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan
@@ -72,11 +73,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     returns.set_defaults(handler=usage)
 
 
+def _due_cells(shown: ShownDue) -> list[str]:
+    if shown.timer is not None:
+        return [shown.timer.name, format_china(shown.timer.due_at)]
+    return [f"平台已超时自动处理：{shown.acted}"] if shown.acted else []
+
+
 def _iso(value: Any) -> str | None:
     return value.astimezone(CHINA).isoformat() if value is not None else None
 
 
 def case_json(row: ReturnCaseRow, same_parcel: list[int] | None = None) -> dict[str, Any]:
+    # The deadline the window shows now (as `case show`): not one the platform already settled by itself.
+    shown = row.shown(now())
     return {
         "case": row.id,
         "order": row.order_no,
@@ -92,8 +101,9 @@ def case_json(row: ReturnCaseRow, same_parcel: list[int] | None = None) -> dict[
         "return_carrier": row.return_carrier,
         "return_tracking": row.return_tracking_no,
         "return_shipped_at": _iso(row.return_shipped_at),
-        "next_due_at": _iso(row.next_due_at),
-        "next_due": row.next_due_name,
+        "next_due_at": _iso(shown.timer.due_at) if shown.timer else None,
+        "next_due": shown.timer.name if shown.timer else None,
+        "platform_acted": shown.acted,  # nothing left to do: the timer the platform settled last
         "items": [{"title": i.title, "spec": i.spec, "quantity": i.quantity} for i in row.items],
         "inspections": [
             {"result": x.result, "at": _iso(x.received_at), "note": x.note, "by": x.inspected_by}
@@ -198,11 +208,11 @@ def _transit(args: argparse.Namespace) -> int:
     if args.json:
         print_json([case_json(r) for r in rows])
         return 0
+    moment = now()
     for r in rows:
         print("\t".join([f"#{r.id}", Platform(r.platform).label, r.order_no, r.receiver or "",
                          " ".join(x for x in (r.return_carrier, r.return_tracking_no) if x),
-                         f"{format_china(r.return_shipped_at)} 寄出", r.next_due_name or "",
-                         format_china(r.next_due_at)]).rstrip())
+                         f"{format_china(r.return_shipped_at)} 寄出", *_due_cells(r.shown(moment))]).rstrip())
     if not rows:
         sys.stderr.write(f"没有寄出超过 {args.days} 天仍未收到的退货\n")
     return 0

@@ -146,7 +146,9 @@ class CaseGuide:
         return self.playbook.postage if self.playbook else ""
 
 
-def _script_values(session: Session, case: Case) -> dict[str, str | None]:
+def _script_values(session: Session, case: Case, deadline: datetime | None) -> dict[str, str | None]:
+    """`deadline`: the one the 下一个时限 column shows (the stored earliest one may be an answer the
+    platform has already given by itself)."""
     order = case.order
     reship = latest_shipped_reship(session, case.id)
     amount = case.refund_fen if case.refund_fen is not None else case.compensation_fen
@@ -156,7 +158,7 @@ def _script_values(session: Session, case: Case) -> dict[str, str | None]:
         "tracking": reship[1] if reship else None,
         "carrier": reship[0] if reship else None,
         "amount": format_yuan(amount) if amount is not None else None,
-        "deadline": as_china(case.next_due_at).strftime("%m月%d日 %H:%M") if case.next_due_at else None,
+        "deadline": as_china(deadline).strftime("%m月%d日 %H:%M") if deadline else None,
         "shop": order.shop.name if order.shop else None,
     }
 
@@ -171,15 +173,15 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
     playbook = best_playbook(library.playbooks, kind, reason)
     on = set(enabled_policy_ids(session))
     suggestion = suggest_next(kind, reason, status, case.amount_fen, [p for p in policies if p.id in on])
+    # The deadline the 下一个时限 column shows (after an answer the platform gave, the clock that follows).
+    shown = case_next_due(open_timers_of(session, [case_id]).get(case_id, ()), now()).timer if case.is_open else None
+    due_at, due_name = (None, None) if shown is None else (shown.due_at, shown.name)
     checked: frozenset[str] = frozenset()
     scripts: tuple[FilledScript, ...] = ()
     if playbook is not None:
         checked = checked_steps(session, case_id, playbook.id)
-        values = _script_values(session, case)
+        values = _script_values(session, case, due_at)
         scripts = tuple(FilledScript(s.id, s.title, fill_script(s.text, values)) for s in playbook.scripts)
-    # The deadline the 下一个时限 column shows (after an answer the platform gave, the clock that follows).
-    shown = case_next_due(open_timers_of(session, [case_id]).get(case_id, ()), now()).timer if case.is_open else None
-    due_at, due_name = (None, None) if shown is None else (shown.due_at, shown.name)
     return CaseGuide(case_id, playbook, checked, suggestion, due_name, due_at, scripts)
 
 

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Row, ScalarSelect, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.deadlines import OpenTimer, ShownDue, case_next_due
 from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, ReturnInspection, Shop, UnmatchedParcel
 from desktop_app.store.rows import OrderItemRow
 
@@ -45,10 +47,16 @@ class ReturnCaseRow:
     return_carrier: str | None
     return_tracking_no: str | None
     return_shipped_at: datetime | None
-    next_due_at: datetime | None
-    next_due_name: str | None
     items: tuple[OrderItemRow, ...] = ()
     inspections: tuple[InspectionRow, ...] = ()
+    # Its open deadlines (store.deadline_lists.open_timers_of): the deadline shown is read from them with
+    # the clock, as the Cases tab's 下一个时限 — the stored earliest one may be one the platform has
+    # settled by itself (淘宝 refunds when the shop does not confirm the return in 10 days).
+    timers: tuple[OpenTimer, ...] = ()
+
+    def shown(self, now: datetime) -> ShownDue:
+        """The case's deadline at `now` (`core.deadlines.case_next_due`); nothing for a closed case."""
+        return case_next_due(self.timers, now) if self.is_open else ShownDue(None, None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,7 @@ def _select() -> Select[*tuple[Any, ...]]:
             Case.id, Case.platform, Shop.name.label("shop"), Order.order_no, Order.receiver, Order.phone, Case.kind,
             Case.reason,
             Case.status, Case.is_open, Case.refund_fen, Case.return_carrier, Case.return_tracking_no,
-            _shipped_at().label("return_shipped_at"), Case.next_due_at, Case.next_due_name, Case.order_id,
+            _shipped_at().label("return_shipped_at"), Case.order_id,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
@@ -96,6 +104,7 @@ def _rows(session: Session, raw: Sequence[Row[Any]]) -> list[ReturnCaseRow]:
     case_ids = [r.id for r in raw]
     items: dict[int, list[OrderItemRow]] = {}
     inspections: dict[int, list[InspectionRow]] = {}
+    timers = open_timers_of(session, case_ids) if raw else {}
     if raw:
         for i in session.execute(
             select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position, OrderItem.id)
@@ -112,8 +121,8 @@ def _rows(session: Session, raw: Sequence[Row[Any]]) -> list[ReturnCaseRow]:
             id=r.id, platform=r.platform, shop=r.shop, order_no=r.order_no, receiver=r.receiver, phone=r.phone,
             kind=r.kind, reason=r.reason, status=r.status, is_open=r.is_open, refund_fen=r.refund_fen,
             return_carrier=r.return_carrier, return_tracking_no=r.return_tracking_no,
-            return_shipped_at=r.return_shipped_at, next_due_at=r.next_due_at, next_due_name=r.next_due_name,
-            items=tuple(items.get(r.order_id, ())), inspections=tuple(inspections.get(r.id, ())),
+            return_shipped_at=r.return_shipped_at, items=tuple(items.get(r.order_id, ())),
+            inspections=tuple(inspections.get(r.id, ())), timers=timers.get(r.id, ()),
         )
         for r in raw
     ]

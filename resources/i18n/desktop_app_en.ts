@@ -4,37 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="54"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="63"/>
         <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
         <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="78"/>
         <source>许可证（MIT）</source>
         <translation>Licence (MIT)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="79"/>
         <source>第三方软件（含 Qt 的 LGPL 声明）</source>
         <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="82"/>
         <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
         <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="87"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="88"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
@@ -85,98 +85,98 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="102"/>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="219"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="124"/>
         <source>正在读取备份……</source>
         <translation>Reading the backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="128"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
         <source>更改备份文件夹…</source>
         <translation>Change backup folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="135"/>
         <source>恢复所选备份…</source>
         <translation>Restore the selected backup…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="146"/>
         <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
         <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="158"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="168"/>
         <source>共 %1 个备份</source>
         <translation>%1 backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="185"/>
         <source>正在备份……</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="192"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="198"/>
         <source>选择备份文件夹（例如同步盘中的文件夹）</source>
         <translation>Choose the backup folder (a synced cloud folder, say)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="207"/>
         <source>无法使用这个文件夹</source>
         <translation>This folder cannot be used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="214"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="215"/>
         <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
 
 当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
@@ -522,103 +522,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="65"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="176"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="99"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="104"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="111"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="113"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="134"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="135"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="138"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="193"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="175"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="275"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="277"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="303"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="305"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="352"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="354"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="372"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -796,27 +796,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEvidencePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="41"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="42"/>
         <source>添加证据…</source>
         <translation>Add evidence…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="43"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="44"/>
         <source>删除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="45"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="46"/>
         <source>可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据</source>
         <translation>Drop files here; a carrier claim opened from this case takes this evidence along</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="84"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf *.xlsx);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="85"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
@@ -927,48 +927,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="78"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="82"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="93"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="94"/>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="113"/>
         <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
         <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="97"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="110"/>
         <source>先在列表中选择一张售后单</source>
         <translation>First select a case in the list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
         <source>复制话术，粘贴给买家</source>
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="148"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="149"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="157"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
@@ -986,57 +986,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
         <source>新建售后单</source>
         <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
         <source>推进</source>
         <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
         <source>冲突</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
         <source>时限不一致</source>
         <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>售后文件</source>
         <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="32"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="31"/>
         <source>点击数字，在“售后单”页只列出这些售后单</source>
         <translation>Click a number to list just those cases on the Cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="52"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="51"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="66"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="65"/>
         <source>%1 中“%2”的 %3 张</source>
         <translation>%3 “%2” of %1</translation>
     </message>
@@ -1400,72 +1400,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="68"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="74"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="75"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="77"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="78"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="80"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="82"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="83"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="87"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="93"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="103"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="140"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="146"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1473,139 +1473,139 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="88"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="109"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="115"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="117"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="120"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="121"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="124"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="131"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="238"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="139"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="142"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="153"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="154"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="175"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="177"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="188"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="189"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="288"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="289"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="298"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="300"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="309"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="310"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="338"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="339"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1955,12 +1955,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="215"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="216"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="287"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2602,27 +2602,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="77"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="77"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="81"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="82"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2701,47 +2701,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="192"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="193"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="199"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="200"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="203"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="209"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="212"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="213"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="220"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2749,24 +2749,24 @@ When it runs out: %7</translation>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="19"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="21"/>
         <source>还没有售后单</source>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="23"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="25"/>
         <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
         <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="30"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="32"/>
         <source>导入订单</source>
         <translation>Import orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="32"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="34"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
@@ -2813,27 +2813,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="165"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="166"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="172"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="172"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2841,163 +2841,163 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="69"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="73"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="75"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="81"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="115"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="120"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="122"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="150"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="153"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="156"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="162"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="178"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="182"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="193"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="203"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="264"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="265"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="272"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="273"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="280"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="282"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3005,37 +3005,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="163"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="164"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="169"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="183"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="184"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="186"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="187"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3106,28 +3106,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="236"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="237"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="242"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="248"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="249"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="245"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="253"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3193,127 +3193,127 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="69"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="70"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="92"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="97"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="98"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="99"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="114"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="116"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="121"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="128"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="129"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="133"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="134"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="144"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="145"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="293"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="176"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="177"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="205"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="207"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="208"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="285"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="286"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="288"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="289"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="349"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="350"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3339,133 +3339,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="45"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="46"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="51"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="64"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="86"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="92"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="95"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="98"/>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="109"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="117"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="119"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="121"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="128"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="132"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="136"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="155"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3473,32 +3473,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="164"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="175"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="176"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="203"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3506,149 +3506,149 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="60"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="64"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="76"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="93"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="99"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="250"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="251"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="123"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="142"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="159"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="161"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="162"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="178"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="192"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="194"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="244"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="246"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="247"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
@@ -3865,93 +3865,93 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="57"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="58"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="60"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="64"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="68"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="69"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="71"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="78"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="80"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="102"/>
         <source>聚划算订单（付款后7天内发货）</source>
         <translation>Juhuasuan order (ship within 7 days of payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="104"/>
         <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
         <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="122"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="154"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="174"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="199"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="201"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="199"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="201"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="210"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="212"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="229"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="211"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="213"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="232"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -3979,117 +3979,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="51"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="61"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="84"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="121"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="133"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="161"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="164"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="166"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4097,123 +4097,123 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PlaybookEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="48"/>
         <source>编辑处理步骤和话术</source>
         <translation>Edit steps and reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="54"/>
         <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
         <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="67"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="72"/>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="82"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="85"/>
         <source>适用类型</source>
         <translation>Case types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="88"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="89"/>
         <source>都不勾选：适用于所有类型（或原因）</source>
         <translation>None ticked: fits every type (or reason)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="95"/>
         <source>谁出运费，例如：谁过错谁承担</source>
         <translation>Who pays the postage, e.g. whoever is at fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="96"/>
         <source>运费规则</source>
         <translation>Postage rule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="98"/>
         <source>处理步骤</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="100"/>
         <source>话术</source>
         <translation>Reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="114"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="115"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
         <source>撤销修改</source>
         <translation>Undo changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
         <source>（本店修改）</source>
         <translation> (changed by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
         <source>（本店）</source>
         <translation> (the shop&apos;s own)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="165"/>
         <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
         <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="196"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
         <source>删除本店的版本，改用程序自带的</source>
         <translation>Delete the shop&apos;s version and use the built-in one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="197"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
         <source>删除这个本店自己添加的处理步骤</source>
         <translation>Delete this playbook the shop added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="236"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="234"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="256"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="254"/>
         <source>新的处理步骤</source>
         <translation>New playbook</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="258"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="256"/>
         <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
@@ -4221,12 +4221,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="216"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="217"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="219"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="220"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -4234,53 +4234,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="245"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="246"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="248"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="249"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="255"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="256"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="258"/>
         <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="259"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="260"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="264"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="265"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="267"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="268"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="270"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="277"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="278"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="286"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="287"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4840,270 +4840,275 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="88"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="91"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="97"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="103"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="115"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="117"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="118"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="123"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="134"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="153"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="108"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="136"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="159"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="226"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="227"/>
+        <source>平台已超时自动处理：%1</source>
+        <translation>The platform acted by itself: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="236"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="238"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="239"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="261"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="274"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="263"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="276"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="266"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="279"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="300"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="310"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="312"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="325"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="327"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="349"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="372"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="373"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="377"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="398"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
@@ -5288,133 +5293,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="73"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="83"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="86"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="125"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="135"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="137"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="138"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="318"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="189"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="221"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="232"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="233"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="236"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="243"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="244"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="279"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="283"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="286"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="305"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="306"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="320"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="348"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="349"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="364"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="365"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="389"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="401"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="402"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="407"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="409"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5539,62 +5544,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="43"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="44"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="52"/>
         <source>界面语言 / Language</source>
         <translation>Language / 界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="54"/>
         <source>列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）</source>
         <translation>Show full phone numbers in lists (by default only 138****5678; details always show them in full)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="57"/>
         <source>隐私</source>
         <translation>Privacy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="58"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="61"/>
         <source>团队</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="62"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="63"/>
         <source>语言在重新启动程序后生效。</source>
         <translation>The new language applies after restarting the app.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="76"/>
         <source>跟随系统</source>
         <translation>Follow the system</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="76"/>
         <source>浅色</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="76"/>
         <source>深色</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="80"/>
         <source>跟随系统：系统切换浅色/深色模式时，窗口随之切换</source>
         <translation>Follow the system: the window switches when the system switches between light and dark</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="81"/>
         <source>外观</source>
         <translation>Appearance</translation>
     </message>
@@ -5602,42 +5607,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="106"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="115"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="116"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="119"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="122"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="123"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="125"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="126"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="132"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="148"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="149"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5645,112 +5650,112 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="56"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="59"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="73"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="80"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="98"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="100"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="109"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="111"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="117"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="139"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="174"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="184"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
@@ -5758,52 +5763,52 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="99"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="111"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="124"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="135"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="135"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="232"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="258"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="136"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="238"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="239"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="173"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="177"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="181"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -5811,37 +5816,37 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="188"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="211"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="229"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="234"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="239"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="240"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="248"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="285"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
@@ -5951,175 +5956,175 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TeamDatabaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="47"/>
         <source>连接团队数据库</source>
         <translation>Connect to a team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="56"/>
         <source>几个人在几台电脑上共用一个台账：把台账放在店里的一台电脑、NAS 或云数据库的 PostgreSQL 上。每条修改都记下席位名，其他席位的窗口几秒内自动刷新。</source>
         <translation>Several people on several computers share one ledger: keep it in PostgreSQL on a PC in the shop, a NAS or a cloud database. Every change records the seat name; the other seats&apos; windows refresh by themselves within seconds.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="62"/>
         <source>例如 192.168.1.20 或 db.example.com</source>
         <translation>e.g. 192.168.1.20 or db.example.com</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="70"/>
         <source>保存在系统钥匙串中，不写入任何文件</source>
         <translation>Kept in the system keyring, never written to a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="75"/>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="111"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="77"/>
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="77"/>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="111"/>
         <source>数据库名</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="78"/>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="112"/>
         <source>用户名</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="80"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="81"/>
         <source>席位名（你的名字）</source>
         <translation>Seat name (your name)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="83"/>
         <source>现在使用：%1</source>
         <translation>Now using: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="89"/>
         <source>测试连接</source>
         <translation>Test connection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="90"/>
         <source>保存并连接</source>
         <translation>Save and connect</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="91"/>
         <source>迁移本机数据到服务器…</source>
         <translation>Move this computer&apos;s data to the server…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="92"/>
         <source>把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）</source>
         <translation>Copy this computer&apos;s whole ledger file into the empty database above, then connect to it (the file stays as it is)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="93"/>
         <source>改用本机文件</source>
         <translation>Use the local file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="95"/>
         <source>不再使用团队数据库，改回这台电脑上的台账文件</source>
         <translation>Stop using the team database and go back to this computer&apos;s ledger file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="96"/>
         <source>现在用的就是这台电脑上的台账文件</source>
         <translation>This computer&apos;s ledger file is already in use</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="96"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="97"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="114"/>
         <source>请填写：%1</source>
         <translation>Please fill in: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="141"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="148"/>
         <source>连接失败：%1</source>
         <translation>Connection failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="151"/>
         <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
         <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="153"/>
         <source>数据库里是旧版本的台账，连接时会升级（请先备份）。</source>
         <translation>The database holds a ledger of an older version; connecting upgrades it (back it up first).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="155"/>
         <source>数据库里已有台账：%1 条售后单。</source>
         <translation>The database already holds a ledger: %1 after-sales cases.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="156"/>
         <source>连接成功（PostgreSQL %1）。</source>
         <translation>Connected (PostgreSQL %1). </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="184"/>
         <source>迁移本机数据</source>
         <translation>Move local data</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="185"/>
         <source>把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。</source>
         <translation>Copy all data in %1 to %2? The target database must be empty; the local file is not changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="189"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="190"/>
         <source>正在迁移，请稍候……</source>
         <translation>Moving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="198"/>
         <source>迁移未完成，服务器未改动：%1</source>
         <translation>The move did not complete; the server is unchanged: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="202"/>
         <source>证据文件和印章 %1 个</source>
         <translation>%1 evidence files and seal images</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="204"/>
         <source>（另有 %1 个在本机找不到，只迁移了记录）</source>
         <translation> (%1 more were not found on this computer; only their records moved)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="206"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="207"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>

@@ -95,3 +95,23 @@ def test_a_parcel_without_a_case_is_kept_and_matched_later(qtbot: QtBot, window:
     assert db is not None
     with db.reading() as session:
         assert case_row(session, 2).status == "return_received"
+
+
+def test_a_return_the_platform_refunded_by_itself_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    """淘宝 refunds by itself 10 days after the buyer shipped the return when the shop has not confirmed it:
+    the list on the way says so instead of showing that time as a deadline still ahead (in plain colour)."""
+    db = window.context.db
+    assert db is not None
+    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-10-30 10:00")),)
+    old = open_case(db, NewCase(Platform.TAOBAO, "3975104904954902673", CaseKind.RETURN_REFUND,
+                                CaseReason.NO_REASON_7D, requested=parse_moment("2026-10-29 20:00"), actions=agreed),
+                    author="小林").case_id
+    buyer_shipped_return(db, old, ReturnParcel.of("韵达快递", "4621234567890"), at=parse_moment("2026-11-01 09:00"),
+                         author="小林")
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.refresh()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 2, timeout=5000)
+    cells = {tab.transit_table.item(r, 2).text(): tab.transit_table.item(r, 6) for r in range(2)}
+    assert cells["3975104904954902673"].text() == "平台已超时自动处理：确认收到退货（买家寄回后10天）"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from desktop_app.cli import run
+from desktop_app.core.clock import Moment, as_china, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.playbooks import best_playbook, fill_script, parse_playbook, suggest_next
@@ -139,3 +141,16 @@ def test_guide_reply_and_policies_on_the_command_line(capsys: pytest.CaptureFixt
     assert code == 2 and "first_contact" in err
     code, out, _ = cli(capsys, "policies", "--disable", "small_refund", "--db", path)
     assert code == 0 and "[关] small_refund" in out
+
+
+def test_the_deadline_a_script_promises_is_the_one_the_case_shows(db: Database) -> None:
+    """抖店 agrees to a reship by itself after 48 h: the shop's answer is no longer due, the 48 h to ship
+    from that agreement are. 告知处理时间 promised the answer's time, two days in the past."""
+    asked = now() - timedelta(hours=72)
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "6995252287830982897", K.RESHIP, R.OTHER, receiver="范敏怡",
+                                    requested=Moment(asked, False)), author="小林").case_id
+    with db.reading() as session:
+        guide = case_guide(session, case_id, load_playbooks())
+    assert guide.deadline_at == asked + timedelta(hours=96)  # 48 h to agree, then 48 h to ship
+    script = next(s for s in guide.scripts if s.id == "deadline")
+    assert as_china(asked + timedelta(hours=96)).strftime("%m月%d日 %H:%M") in script.text

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from desktop_app.cli import run
-from desktop_app.core.clock import parse_moment
+from desktop_app.core.clock import CHINA, now, parse_moment
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.search import build_search_text
@@ -164,3 +165,31 @@ def test_transit_lists_returns_on_the_way_longer_than_n_days(capsys: pytest.Capt
     assert [r["case"] for r in json.loads(out)] == [old, new]
     code, _, err = cli(capsys, "returns", "transit", "--days", "-1", "--db", db)
     assert code == 2 and "负数" in err
+
+
+def test_transit_says_when_the_platform_already_refunded(capsys: pytest.CaptureFixture[str],
+                                                         ledger_target: str) -> None:
+    """淘宝 refunds by itself when the shop has not confirmed a return 10 days after the buyer shipped it:
+    that deadline is no longer shown as one ahead (it was the case's stored earliest open deadline)."""
+    db = ledger_target
+    at = now().astimezone(CHINA)
+
+    def day(days_ago: int) -> str:
+        return (at - timedelta(days=days_ago)).strftime("%Y-%m-%d %H:%M")
+
+    ids = []
+    for order, shipped in (("1", 15), ("2", 2)):
+        code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", order,
+                           "--kind", "return_refund", "--reason", "no_reason_7d", "--amount", "79",
+                           "--requested-at", day(20), "--agreed-at", day(19), "--json")
+        ids.append(int(json.loads(out)["id"]))
+        assert cli(capsys, "case", "act", str(ids[-1]), "buyer_shipped_return", "--tracking", f"7500000000000{order}",
+                   "--at", day(shipped), "--db", db)[0] == 0
+    code, out, _ = cli(capsys, "returns", "transit", "--days", "1", "--db", db, "--json")
+    old, new = json.loads(out)
+    assert (old["case"], new["case"]) == tuple(ids)
+    assert (old["next_due"], old["next_due_at"]) == (None, None)
+    assert old["platform_acted"] == "确认收到退货（买家寄回后10天）"
+    assert new["next_due"] == "确认收到退货（买家寄回后10天）" and new["platform_acted"] is None
+    code, out, _ = cli(capsys, "returns", "transit", "--days", "1", "--db", db)
+    assert code == 0 and "平台已超时自动处理：确认收到退货（买家寄回后10天）" in out.splitlines()[0]

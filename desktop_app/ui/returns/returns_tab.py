@@ -51,7 +51,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets.status_colours import shade
+from desktop_app.ui.widgets.status_colours import shade, urgency
 from desktop_app.ui.widgets.table_menu import explain
 
 # Receipt changes the case's state and stops the seller's confirmation timer.
@@ -215,12 +215,21 @@ class ReturnsTab(BaseTab):
 
     def _fill_lists(self, lists: Lists) -> None:
         self.transit_table.setRowCount(len(lists.in_transit))
+        moment = now()
         for row, r in enumerate(lists.in_transit):
             parcel = " ".join(x for x in (r.return_carrier, r.return_tracking_no) if x)
-            due = f"{labels.when(r.next_due_at)} {labels.text(r.next_due_name or '')}".strip()
-            self._fill_row(self.transit_table, row, r.id, [
+            # As the Cases tab's 下一个时限: a deadline the platform settled by itself (淘宝 refunds when the
+            # return is not confirmed in 10 days) is said to be settled, not shown as a time still ahead.
+            shown = r.shown(moment)
+            if shown.timer is not None:
+                due = f"{labels.when(shown.timer.due_at)} {labels.text(shown.timer.name)}"
+            else:
+                due = self.tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted)) if shown.acted else ""
+            items = self._fill_row(self.transit_table, row, r.id, [
                 str(r.id), labels.platform(r.platform), r.order_no, r.receiver or "", parcel,
                 labels.when(r.return_shipped_at), due])
+            if shown.timer is not None:
+                items[-1].setForeground(urgency(shown.timer.due_at, moment))
         self.unmatched_table.setRowCount(len(lists.unmatched))
         for row, p in enumerate(lists.unmatched):
             self._fill_row(self.unmatched_table, row, p.id, [
@@ -229,11 +238,14 @@ class ReturnsTab(BaseTab):
         self.lists.setTabText(0, self.tr("在途退货（%1）").replace("%1", str(len(lists.in_transit))))
         self.lists.setTabText(1, self.tr("无主件（%1）").replace("%1", str(len(lists.unmatched))))
 
-    def _fill_row(self, table: QTableWidget, row: int, key: int, texts: list[str]) -> None:
+    def _fill_row(self, table: QTableWidget, row: int, key: int, texts: list[str]) -> list[QTableWidgetItem]:
+        items = []
         for column, text in enumerate(texts):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(row, column, item)
+            items.append(item)
+        return items
 
     # --- scanning ----------------------------------------------------------------------------
     def lookup(self) -> None:
