@@ -97,7 +97,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在加载……": "Loading…",
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",
-    "导入订单": "Import orders",
     "导入": "Import",
     "刷新": "Refresh",
     "设置": "Settings",
@@ -141,10 +140,13 @@ EN: dict[str, str | tuple[str, str]] = {
         "Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters",
     "共 %1 个订单": "Orders: %1",
     "还没有售后单": "No after-sales cases yet",
-    "先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。":
-        "Export your orders from each platform's seller center and import them, or log your first "
-        "after-sales case right away.\nA case can be logged before its order is imported; the import "
-        "fills in the recipient, items and shipping later.",
+    "从各平台后台导出订单和售后单（退款管理、售后单）并导入，售后单会自动建好；也可以直接登记第一张售后单。\n"
+    "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。":
+        "Export your orders and after-sales lists (refund management, after-sales cases) from each platform's "
+        "seller center and import them: the cases are created for you. Or log your first case right away.\n"
+        "A case can be logged before its order is imported; the import fills in the recipient, items and "
+        "shipping later.",
+    "导入订单/售后单…": "Import orders/after-sales…",
     "编号": "ID",
     "平台": "Platform",
     "店铺": "Shop",

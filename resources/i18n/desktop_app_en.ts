@@ -2754,19 +2754,19 @@ When it runs out: %7</translation>
         <translation>No after-sales cases yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="25"/>
-        <source>先从各平台后台导出订单并导入，或者直接登记第一张售后单。
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="26"/>
+        <source>从各平台后台导出订单和售后单（退款管理、售后单）并导入，售后单会自动建好；也可以直接登记第一张售后单。
 订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。</source>
-        <translation>Export your orders from each platform&apos;s seller center and import them, or log your first after-sales case right away.
+        <translation>Export your orders and after-sales lists (refund management, after-sales cases) from each platform&apos;s seller center and import them: the cases are created for you. Or log your first case right away.
 A case can be logged before its order is imported; the import fills in the recipient, items and shipping later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="32"/>
-        <source>导入订单</source>
-        <translation>Import orders</translation>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="34"/>
+        <source>导入订单/售后单…</source>
+        <translation>Import orders/after-sales…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/empty_state.py" line="34"/>
+        <location filename="../../desktop_app/ui/cases/empty_state.py" line="36"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>

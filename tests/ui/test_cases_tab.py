@@ -67,7 +67,7 @@ def test_first_start_shows_the_empty_state(qtbot: QtBot, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: win.context.db is not None, timeout=10000)
     qtbot.waitUntil(lambda: win.cases_tab.is_showing_empty_state(), timeout=10000)
     assert win.windowTitle() == "售后台账"
-    assert win.cases_tab.empty.import_button.text() == "导入订单"
+    assert win.cases_tab.empty.import_button.text() == "导入订单/售后单…"
     with qtbot.waitSignal(win.cases_tab.new_case_requested):
         qtbot.mouseClick(win.cases_tab.empty.new_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, win)

@@ -22,14 +22,16 @@ class EmptyState(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setStyleSheet("font-size:18pt; font-weight:bold")
         layout.addWidget(title)
-        hint = QLabel(self.tr("先从各平台后台导出订单并导入，或者直接登记第一张售后单。\n"
+        # The platforms' after-sales lists come in through the same 导入 as their order exports.
+        hint = QLabel(self.tr("从各平台后台导出订单和售后单（退款管理、售后单）并导入，售后单会自动建好；"
+                              "也可以直接登记第一张售后单。\n"
                               "订单未导入也可以登记，导入后会自动补全收货人、商品和物流信息。"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tint(hint, "secondary")
         layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.import_button = QPushButton(self.tr("导入订单"))
+        self.import_button = QPushButton(self.tr("导入订单/售后单…"))
         self.import_button.setObjectName("empty_import")
         self.new_button = QPushButton(self.tr("新建售后单"))
         self.new_button.setObjectName("empty_new_case")
