@@ -2452,47 +2452,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="347"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="348"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="355"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>

@@ -70,6 +70,9 @@ def test_the_tab_shows_the_figures_of_the_period(qtbot: QtBot, window: MainWindo
     tab = window.dashboard_tab
     assert rows_of(tab.tables["report_by_reason"]) == [("破损", "2"), ("丢件", "1"), ("尺码/颜色不合适", "1")]
     assert rows_of(tab.tables["report_by_platform"]) == [("淘宝", "2"), ("京东", "1"), ("拼多多", "1")]
+    # No case has a responsible party: the box says so rather than standing empty (a line with no click).
+    assert rows_of(tab.tables["report_by_responsible"]) == [("（未填）", "4")]
+    assert tab.tables["report_by_responsible"].figures.rows[0].selection is None
     money = dict(rows_of(tab.money))
     # 30.00 + 45.00 refunded (goods not returned), postage 12.00, written off 25.00 → 112.00.
     assert money["退款"] == "75.00" and money["运费（本店承担）"] == "12.00" and money["净损失"] == "112.00"

@@ -318,6 +318,11 @@ class DashboardTab(BaseTab):
                     selection = replace(base, **{key: value})
                 rows.append(FigureRow((name, f"{count:,}"), count, selection,
                                       f"{r.period.first} 至 {r.period.last}，{name}"))
+            # The cases nobody set this for (a responsible party is the shop's own judgement, often not
+            # recorded): without this line the 责任方 box stood empty beside 103 cases.
+            unset = r.cases - sum(getattr(r, f"by_{key}").values())
+            if unset > 0:
+                rows.append(FigureRow((self.tr("（未填）"), f"{unset:,}"), unset))
             self.tables[f"report_by_{key}"].set_rows(rows)
         self.money.set_rows([
             FigureRow((self.money_names[k], f"{getattr(money, k):,.2f}"), int(getattr(money, k) * 100))
