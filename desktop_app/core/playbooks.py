@@ -263,16 +263,27 @@ _WHY: dict[CaseAction, str] = {
 
 
 def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, amount_fen: int | None,
-                 policies: Sequence[ShopPolicy] = ()) -> Suggestion:
-    """The suggested next action for a case: a policy the shop switched on first, else the usual way on."""
+                 policies: Sequence[ShopPolicy] = (), *, return_parcel: str | None = None,
+                 platform_acted: str | None = None) -> Suggestion:
+    """The suggested next action for a case: a policy the shop switched on first, else the usual way on.
+
+    `return_parcel`: the buyer's return parcel as the shop knows it (carrier and number) once the buyer
+    shipped it; `platform_acted`: the timer the platform settled by itself when nothing is left for the
+    shop to beat (its 下一个时限 says 平台已超时自动处理): the shop records what the platform did."""
     for policy in policies:
         if policy.applies(kind, reason, status, amount_fen):
             return Suggestion(policy.action, policy.text, f"店铺策略：{policy.title}")
     if status is CaseStatus.PLATFORM_INTERVENTION:
         return Suggestion(None, "平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）",
                           "平台将根据双方凭证判定")
+    if platform_acted:
+        return Suggestion(None, f"平台已超时自动处理（{platform_acted}）：到平台后台核对结果，"
+                                "再在这里记录（退款、关闭等）", f"当前状态：{status.label}")
     allowed = allowed_actions(kind, status)
     for action in _FORWARD.get(kind, ()):
         if action in allowed:
+            if action is CaseAction.RECEIVE_RETURN and return_parcel:
+                return Suggestion(action, f"买家已寄回（{return_parcel}）；包裹到了在“退货入库”扫描运单号验货",
+                                  f"当前状态：{status.label}")
             return Suggestion(action, _WHY[action], f"当前状态：{status.label}")
     return Suggestion(None, "已结束，无需操作" if not allowed else "按实际情况处理", f"当前状态：{status.label}")

@@ -20,7 +20,7 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import as_china, now
-from desktop_app.core.deadlines import case_next_due
+from desktop_app.core.deadlines import ShownDue, case_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
@@ -172,10 +172,14 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
     reason = CaseReason(case.reason) if case.reason else None
     playbook = best_playbook(library.playbooks, kind, reason)
     on = set(enabled_policy_ids(session))
-    suggestion = suggest_next(kind, reason, status, case.amount_fen, [p for p in policies if p.id in on])
     # The deadline the 下一个时限 column shows (after an answer the platform gave, the clock that follows).
-    shown = case_next_due(open_timers_of(session, [case_id]).get(case_id, ()), now()).timer if case.is_open else None
+    next_due = (case_next_due(open_timers_of(session, [case_id]).get(case_id, ()), now()) if case.is_open
+                else ShownDue(None, None, None))
+    shown = next_due.timer
     due_at, due_name = (None, None) if shown is None else (shown.due_at, shown.name)
+    parcel = " ".join(x for x in (case.return_carrier, case.return_tracking_no) if x) or None
+    suggestion = suggest_next(kind, reason, status, case.amount_fen, [p for p in policies if p.id in on],
+                              return_parcel=parcel, platform_acted=next_due.acted)
     checked: frozenset[str] = frozenset()
     scripts: tuple[FilledScript, ...] = ()
     if playbook is not None:

@@ -14,7 +14,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.playbooks import best_playbook, fill_script, parse_playbook, suggest_next
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import reships
+from desktop_app.services import reships, returns
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.playbooks import (
     case_guide,
@@ -154,3 +154,25 @@ def test_the_deadline_a_script_promises_is_the_one_the_case_shows(db: Database) 
     assert guide.deadline_at == asked + timedelta(hours=96)  # 48 h to agree, then 48 h to ship
     script = next(s for s in guide.scripts if s.id == "deadline")
     assert as_china(asked + timedelta(hours=96)).strftime("%m月%d日 %H:%M") in script.text
+
+
+def test_the_suggestion_knows_the_return_is_on_its_way_or_settled_by_the_platform(db: Database) -> None:
+    """A return the buyer shipped is not "等买家寄回"; one 淘宝 refunded by itself after the shop's 10 days to
+    confirm ran out is the platform's doing: the shop checks it and records it, it does not wait for it."""
+    at = now()
+    library = load_playbooks()
+    ids = []
+    for order, shipped_days_ago in (("4145384019161461003", 2), ("4145384019161461004", 15)):
+        case_id = open_case(db, NewCase(Platform.TAOBAO, order, K.RETURN_REFUND, R.NO_REASON_7D,
+                                        requested=Moment(at - timedelta(days=20), False),
+                                        actions=((CaseAction.AGREE_RETURN, Moment(at - timedelta(days=19), False)),)),
+                            author="小林").case_id
+        returns.buyer_shipped_return(db, case_id, returns.ReturnParcel.of("中通快递", "75123456789012"),
+                                     at=Moment(at - timedelta(days=shipped_days_ago), False), author="小林")
+        ids.append(case_id)
+    with db.reading() as session:
+        on_the_way, settled = (case_guide(session, case_id, library).suggestion for case_id in ids)
+    assert on_the_way.action is CaseAction.RECEIVE_RETURN
+    assert on_the_way.text.startswith("买家已寄回（中通快递 75123456789012）")
+    assert settled.action is None
+    assert settled.text.startswith("平台已超时自动处理（确认收到退货（买家寄回后10天））：到平台后台核对结果")
