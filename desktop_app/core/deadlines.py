@@ -127,6 +127,7 @@ class OpenTimer(NamedTuple):
     name: str
     automatic: bool
     ends_at: datetime | None  # the open row's `met_at`: a later platform action ends it
+    estimated: bool = False  # working days of a year without an official schedule: shown 估算
 
 
 class ShownDue(NamedTuple):

@@ -7,6 +7,8 @@ Nothing imports this module; lupdate reads it. The core keeps its Chinese labels
 desktop_app.ui.labels translates them at run time through the context "Vocabulary".
 """
 
+# ruff: noqa: E501
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 # --- the core vocabulary (context 'Vocabulary') ---
@@ -217,6 +219,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseDetailPane", "签收时间")
     QCoreApplication.translate("CaseDetailPane", "下一个时限")
     QCoreApplication.translate("CaseDetailPane", "平台已超时自动处理：%1")
+    QCoreApplication.translate("CaseDetailPane", "（估算）")
     QCoreApplication.translate("CaseDetailPane", "平台超时自动处理后")
     QCoreApplication.translate("CaseDetailPane", "平台时限")
     QCoreApplication.translate("CaseDetailPane", "登记")
@@ -246,6 +249,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "手机尾号%1")
     QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
     QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
+    QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算")
+    QCoreApplication.translate("CaseTableModel", "（估算）")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "（已到期）")
     QCoreApplication.translate("ClaimDetailPane", "（现在可以办理）")

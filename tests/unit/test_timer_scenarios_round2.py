@@ -24,7 +24,8 @@ def test_pdd_and_douyin_give_the_shop_an_assumed_10_days_to_confirm_a_returned_p
     found = compute(pack, kind, "quality", requested="2026-12-01 09:00", return_agreed="2026-12-01 10:00",
                     return_shipped="2026-12-02 18:30")
     d = found["seller_confirm_return"]
-    assert (d.starts_at, d.due_at, d.status, d.action) == (at("2026-12-02 18:30"), at("2026-12-12 18:30"), OPEN, "自动退款")
+    assert (d.starts_at, d.due_at, d.status, d.action) == (
+        at("2026-12-02 18:30"), at("2026-12-12 18:30"), OPEN, "自动退款")
     assert d.name == "确认收到退货（买家寄回后10天）（时长为估计）"
     # The platform refunds by itself when it runs out: settled then, never overdue for the shop.
     assert d.automatic and settled_by_platform(d.automatic, d.due_at, at("2026-12-12 18:30"))
