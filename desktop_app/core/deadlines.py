@@ -156,6 +156,44 @@ def case_next_due(timers: Sequence[OpenTimer], now: datetime) -> ShownDue:
     return ShownDue(None, None, acted)
 
 
+def settles_at(timer: OpenTimer) -> datetime | None:
+    """When the platform settles an open timer by itself (`settled_by_platform` from then on): an answer
+    it gives itself at its due, one a later platform action ends at that action; None: never by itself."""
+    if timer.automatic:
+        return timer.due_at if timer.ends_at is None or timer.ends_at > timer.due_at else timer.ends_at
+    return timer.ends_at
+
+
+class StoredNextDue(NamedTuple):
+    """What a case stores of its 下一个时限 (`cases.next_due_*`, `after_due_*`, `next_due_until`): the
+    deadline the column shows and sorts by, until the platform settles it by itself (`until`)."""
+
+    due_at: datetime | None
+    name: str | None
+    automatic: bool
+    after_due_at: datetime | None  # with an automatic one: the first open one after it the shop must meet
+    after_name: str | None
+    until: datetime | None  # from then on the stored values are out of date: read again with the clock
+
+
+def stored_next_due(timers: Sequence[OpenTimer], now: datetime | None) -> StoredNextDue:
+    """A case's stored 下一个时限 from its open timers (due order): the one `case_next_due` shows at `now`,
+    and when the platform settles it. The engine has no clock (`now` None: its earliest open one, what a
+    recompute writes); the column's sort needs one, so a case whose stored one the platform has settled
+    by now is read again (`services.deadlines.refresh_next_dues`): it sorts where its cell says, after
+    the cases still to do when nothing is left (it sorted as overdue at the top)."""
+    for index, timer in enumerate(timers):
+        if now is not None and settled_by_platform(timer.automatic, timer.due_at, now, timer.ends_at):
+            continue
+        after = None
+        if timer.automatic:
+            after = next((t for t in timers[index:] if not t.automatic and (
+                now is None or not settled_by_platform(False, t.due_at, now, t.ends_at))), None)
+        return StoredNextDue(timer.due_at, timer.name, timer.automatic, None if after is None else after.due_at,
+                             None if after is None else after.name, settles_at(timer))
+    return StoredNextDue(None, None, False, None, None, None)
+
+
 def urgency(due_at: datetime, now: datetime) -> Urgency:
     """Overdue, due within 24 hours, or later — for colouring open deadlines."""
     if due_at <= now:

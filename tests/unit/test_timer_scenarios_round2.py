@@ -4,10 +4,21 @@ deadline by hand in the comment."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.deadlines import settled_by_platform
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.deadlines import refresh_next_dues
+from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort
+from desktop_app.store.case_queries import case_rows, rows_of_cases
+from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import list_deadlines
 from tests.unit.test_seed_rules import MET, OPEN, at, compute
 
 
@@ -39,3 +50,36 @@ def test_pdd_and_douyin_give_the_shop_an_assumed_10_days_to_confirm_a_returned_p
     date_only = compute(pack, kind, "quality", requested="2026-12-01 09:00", return_agreed="2026-12-01 10:00",
                         return_shipped="2026-12-02")["seller_confirm_return"]
     assert date_only.due_at == at("2026-12-12 00:00")
+
+
+def test_the_next_due_sort_puts_a_case_the_platform_settled_where_its_cell_says(db: Database) -> None:
+    # The 下一个时限 column sorted by the engine's earliest open deadline (it has no clock): a 抖店 refund-only
+    # request left unanswered for 48 h (assumed figure; the platform refunds by itself) showed
+    # "平台已超时自动处理" but sorted as overdue, above cases with work to do. Times are relative to the
+    # clock the store's refresh reads (the real one).
+    start = now()
+    settled = open_case(db, NewCase(Platform.DOUYIN, "SORT-A", CaseKind.REFUND_ONLY, CaseReason.QUALITY,
+                                    requested=Moment(start - timedelta(hours=50))), author="测试").case_id
+    # 拼多多 承诺补发 promised 10 days ago: 3 working days (assumed), long overdue; the shop's own work.
+    overdue = open_case(db, NewCase(Platform.PDD, "SORT-B", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                    requested=Moment(start - timedelta(days=11))), author="测试").case_id
+    act_on_case(db, overdue, CaseAction.AGREE_RESHIP, at=Moment(start - timedelta(days=10)), author="测试")
+    # 抖店 reship requested an hour ago: the shop's 48 h answer is its next deadline (then the ship clock).
+    answering = open_case(db, NewCase(Platform.DOUYIN, "SORT-C", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                      requested=Moment(start - timedelta(hours=1))), author="测试").case_id
+    with db.reading() as s:
+        listed = [r.id for r in case_rows(s, CaseFilter(), CaseOrder(CaseSort.NEXT_DUE, False), 0, 10)]
+        rows = {r.id: r for r in rows_of_cases(s, listed)}
+        overdue_list = {r.case_id for r in list_deadlines(s, overdue=True, now=now())}
+    assert listed == [overdue, answering, settled]
+    assert rows[settled].acted_alone(now()) == "处理仅退款申请（48小时）（时长为估计）"
+    assert rows[settled].next_due_at is None  # sorted with the cases without a deadline, as its cell says
+    assert overdue_list == {overdue}  # deadlines --overdue agrees
+    # 47 h later the answer has run out and 抖店 agreed by itself: the case sorts by the ship clock that
+    # follows (what its cell shows then), once the window's minute tick has read it again.
+    later = start + timedelta(hours=48)
+    with db.transaction() as s:
+        assert refresh_next_dues(s, later) == 1
+    with db.reading() as s:
+        [row] = rows_of_cases(s, [answering])
+    assert row.next_due_at == row.next_due(later)[0] == start - timedelta(hours=1) + timedelta(hours=96)

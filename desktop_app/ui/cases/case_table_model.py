@@ -91,8 +91,8 @@ def _columns() -> list[Column[CaseRow]]:
                align_right=True),
         Column(CaseSort.RESPONSIBLE, _tr("责任方"), lambda r: labels.responsible(r.responsible),
                lambda r: r.responsible or ""),
-        # Sorted by the earliest open timer (the stored, indexed order); once an answer the platform gives
-        # by itself ran out, shown is what follows it (CaseRow.next_due).
+        # Sorted by the stored next deadline (indexed), which the minute tick keeps at what the cell shows
+        # (ui/cases/next_due_clock.py): once an answer the platform gives by itself ran out, what follows.
         Column(CaseSort.NEXT_DUE, _tr("下一个时限"), _next_due_text,
                lambda r: r.next_due_at.timestamp() if r.next_due_at else float("inf")),
         Column(CaseSort.UPDATED, _tr("更新时间"), lambda r: labels.when(r.updated_at),
