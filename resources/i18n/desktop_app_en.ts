@@ -3288,12 +3288,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="293"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="296"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="300"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -3313,22 +3313,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="285"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="288"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="288"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="291"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="300"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="349"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="352"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

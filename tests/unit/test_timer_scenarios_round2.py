@@ -22,10 +22,11 @@ from desktop_app.store.deadline_lists import list_deadlines
 from tests.unit.test_seed_rules import MET, OPEN, at, compute
 
 
-@pytest.mark.parametrize("pack", ["pdd", "douyin"])
+@pytest.mark.parametrize("pack", ["pdd", "douyin", "jd"])
 @pytest.mark.parametrize("kind", ["return_refund", "exchange"])
-def test_pdd_and_douyin_give_the_shop_an_assumed_10_days_to_confirm_a_returned_parcel(pack: str, kind: str) -> None:
-    # Neither seed nor DOMAIN has a 拼多多 or 抖店 figure for the shop's time after the buyer ships the
+def test_pdd_douyin_and_jd_give_the_shop_an_assumed_10_days_to_confirm_a_returned_parcel(
+        pack: str, kind: str) -> None:
+    # Neither seed nor DOMAIN has a 拼多多, 抖店 or 京东 figure for the shop's time after the buyer ships the
     # return back; the packs assume 淘宝's (seed 001: "点击【提交退货信息】后,卖家会有10天的时间来进行确认,
     # 逾期卖家没有处理,系统会自动退款给用户"), as they already assume its 7 days for the buyer. Before,
     # nothing ran after 买家寄回 on these platforms: a return could sit unconfirmed without a deadline.
