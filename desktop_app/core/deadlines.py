@@ -350,13 +350,18 @@ def compute_from_history(
                 ))
                 continue
         timer = plan.timer
-        # The automatic timer itself is judged by what the shop did, not by what it or another one set
-        # off; it may start from another one's (the refund clock of a reship 抖店 agreed to by itself).
+        # The automatic timer itself is judged by what the shop did, not by what it sets off; it may start
+        # from another one's (the refund clock of a reship 抖店 agreed to by itself), and another one's
+        # action in time answers it: 天猫 agrees to a 7-day return by itself at 72 h (seed 001), so its 5
+        # days to answer the refund request (seed 002) are met then, not "refunded by itself" on day 5.
         judged = chained
         if timer.auto_records is not None:
             judged = history
-            if chained is not history and timer.starts_from in chained:
-                judged = {**history, timer.starts_from: chained[timer.starts_from]}
+            if chained is not history:
+                others = [name for name in (timer.starts_from, *timer.met_by)
+                          if name != timer.auto_records and name in chained]
+                if others:
+                    judged = {**history, **{name: chained[name] for name in others}}
         engine.rounds(timer, judged, automatic, results)
     if len(results) > 1:
         results.sort(key=_order)
@@ -498,8 +503,11 @@ class _Engine:
                 if self.case_open:
                     status = _OPEN
                     # Ended late by what the platform does by itself: still open (and overdue) until
-                    # then, settled from then on (`settled_by_platform`), never "missed" in advance.
-                    met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending), None)
+                    # then, settled from then on (`settled_by_platform`), never "missed" in advance. One
+                    # the platform settles itself at its due needs no later end.
+                    if timer.auto_records is None:
+                        met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending),
+                                      None)
                 else:
                     met_at = closed_at
                     # Closed without a recorded closing time: nothing says it ran out, count it met.

@@ -4,12 +4,12 @@ deadline by hand in the comment."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.deadlines import settled_by_platform
+from desktop_app.core.deadlines import ComputedDeadline, OpenTimer, case_next_due, settled_by_platform
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
@@ -19,7 +19,7 @@ from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort
 from desktop_app.store.case_queries import case_rows, rows_of_cases
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import list_deadlines
-from tests.unit.test_seed_rules import MET, OPEN, at, compute
+from tests.unit.test_seed_rules import MET, OPEN, at, cited, compute
 
 
 @pytest.mark.parametrize("pack", ["pdd", "douyin", "jd"])
@@ -84,3 +84,27 @@ def test_the_next_due_sort_puts_a_case_the_platform_settled_where_its_cell_says(
     with db.reading() as s:
         [row] = rows_of_cases(s, [answering])
     assert row.next_due_at == row.next_due(later)[0] == start - timedelta(hours=1) + timedelta(hours=96)
+
+
+def test_seed001_tmall_a_7_day_return_the_platform_agreed_to_at_72_hours_is_no_refund_request_left() -> None:
+    # seed 001: "从用户申请退款之日起72小时内卖家未响应退款,系统会自动为双方达成退货协议" and seed 002 (天猫):
+    # "如果5天內商家沒答有做出任何操作,系統會自動把錢退給你的". Requested 2026-11-01 09:00, never answered:
+    # 天猫 agrees to the return by itself on 11-04 09:00, which answers the request; the 5 days (to 11-06
+    # 09:00) showed as the case's next deadline after the agreement, then "平台已超时自动处理" as if the
+    # platform had refunded, while the buyer's 7 days to send the return back were running.
+    cited("tmall", "002_4d944ba41a3c78c9.txt", "系統會自動把錢退給你的", timer="seller_answer_request")
+    found = compute("tmall", "return_refund", "no_reason_7d", requested="2026-11-01 09:00")
+    answer = found["seller_answer_request"]
+    assert (answer.status, answer.met_at) == (MET, at("2026-11-04 09:00"))
+    ship = found["buyer_ship_return"]
+    assert (ship.starts_at, ship.due_at) == (at("2026-11-04 09:00"), at("2026-11-11 09:00"))
+    timers = [OpenTimer(d.due_at, d.name, d.automatic, d.met_at) for d in sorted(found.values(), key=_due)
+              if d.status is OPEN]
+    assert case_next_due(timers, at("2026-11-05 09:00")).timer == OpenTimer(ship.due_at, ship.name, True, None)
+    # A quality return is no 7-day one: nothing agrees by itself, the platform refunds on day 5 (as before).
+    quality = compute("tmall", "return_refund", "quality", requested="2026-11-01 09:00")["seller_answer_request"]
+    assert (quality.status, quality.due_at, quality.automatic) == (OPEN, at("2026-11-06 09:00"), True)
+
+
+def _due(d: ComputedDeadline) -> tuple[datetime, str]:
+    return d.due_at, d.timer_id
