@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from desktop_app.cli import run
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.deadlines import ComputedDeadline, OpenTimer, case_next_due, settled_by_platform
 from desktop_app.core.lifecycle import CaseAction
@@ -108,3 +109,26 @@ def test_seed001_tmall_a_7_day_return_the_platform_agreed_to_at_72_hours_is_no_r
 
 def _due(d: ComputedDeadline) -> tuple[datetime, str]:
     return d.due_at, d.timer_id
+
+
+def test_an_exchange_whose_replacement_was_refused_turns_refund_only_from_when_the_buyer_changed_it(
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # 淘宝 exchange: the replacement went out on 2026-11-04 15:00 and the buyer refused it; on 11-06 10:00
+    # the buyer changed the request to refund-only (seed 002: "申請/修改退款的" — a modification is a
+    # request). The shop records it later: the refund-only request's timers run from 11-06 10:00 (72 h
+    # → 11-09 10:00; the assumed 5 days → 11-11 10:00), not from when it was typed in (`--at` was
+    # refused for change_kind).
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "SWAP-1", CaseKind.EXCHANGE, CaseReason.SIZE_COLOUR,
+                                    requested=Moment(at("2026-11-01 10:00"))), author="测试").case_id
+    for action, when in ((CaseAction.AGREE_RETURN, "2026-11-01 12:00"), (CaseAction.BUYER_SHIPPED_RETURN,
+                         "2026-11-02 12:00"), (CaseAction.RECEIVE_RETURN, "2026-11-04 10:00"),
+                         (CaseAction.SHIP_EXCHANGE, "2026-11-04 15:00")):
+        act_on_case(db, case_id, action, at=Moment(at(when)), author="测试")
+    assert run(["case", "act", str(case_id), "change_kind", "--kind", "refund_only", "--at", "2026-11-06 10:00",
+                "--db", ledger_target]) == 0
+    capsys.readouterr()
+    with db.reading() as s:
+        rows = list_deadlines(s, case_id=case_id, include_all=True, now=at("2026-11-06 11:00"))
+    found = {r.timer_id: r for r in rows}
+    assert found["refund_intervention"].due_at == at("2026-11-09 10:00")
+    assert found["seller_answer_request"].due_at == at("2026-11-11 10:00")
