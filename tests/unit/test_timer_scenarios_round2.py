@@ -5,6 +5,7 @@ deadline by hand in the comment."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +19,9 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.deadlines import refresh_next_dues
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort
 from desktop_app.store.case_queries import case_rows, rows_of_cases
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_lists import list_deadlines
+from desktop_app.store.deadline_rows import settled_since_query
 from tests.unit.test_seed_rules import MET, OPEN, at, cited, compute
 
 
@@ -132,3 +134,17 @@ def test_an_exchange_whose_replacement_was_refused_turns_refund_only_from_when_t
     found = {r.timer_id: r for r in rows}
     assert found["refund_intervention"].due_at == at("2026-11-09 10:00")
     assert found["seller_answer_request"].due_at == at("2026-11-11 10:00")
+
+
+def test_the_sort_keys_refresh_reads_its_own_index(db_path: Path) -> None:
+    # At a million cases the minute tick must find the few cases whose stored deadline the platform has
+    # settled since through `ix_cases_next_due_until`, not walk the open cases (SQLite, without statistics,
+    # took `ix_cases_is_open_next_due_at` for an `is_open` test, and scanned the table for ORDER BY id).
+    db = open_database(db_path)
+    try:
+        with db.reading() as s:
+            statement = settled_since_query(now()).compile(s.bind, compile_kwargs={"literal_binds": True})
+            plan = " ".join(str(r[3]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}"))
+    finally:
+        db.close()
+    assert "ix_cases_next_due_until" in plan and "SCAN" not in plan
