@@ -85,9 +85,8 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    ids = list(case_ids)
-    count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(ids))
-    refresh_next_dues(session, case_ids=ids)
+    count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
+    refresh_next_dues(session)  # every case due (an index range), not an IN list of an import's many ids
     return count
 
 
