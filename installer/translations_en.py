@@ -414,6 +414,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算":
+        "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday",
     "发出时间：%1": "Sent at %1",
     "录入补发运单号": "Enter reship tracking no.",
     "运单号（扫码枪可直接扫入）": "Tracking no. (a barcode scanner works here)",

@@ -304,14 +304,17 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
 
     if not args.kind:
         raise UserError(f"{CHANGE_KIND} 需要 --kind 新的售后类型：" + " ".join(k.value for k in CaseKind))
-    if args.at or args.carrier or args.tracking:
-        raise UserError(f"{CHANGE_KIND} 只接受 --kind 和 --note")
+    if args.carrier or args.tracking:
+        raise UserError(f"{CHANGE_KIND} 只接受 --kind、--at 和 --note")
     kind = CaseKind.parse(args.kind)
+    # When the buyer changed the request (a refused exchange turned refund-only days ago): the new
+    # kind's answer timers run from it.
+    at = _moment(args.at, "发生时间")
     with opened_ledger(args) as db:
         if len(ids) == 1:
-            status = change_case_kind(db, ids[0], kind, note=args.note).status
+            status = change_case_kind(db, ids[0], kind, note=args.note, at=at).status
         else:
-            results = change_kind_of_cases(db, ids, kind, note=args.note).results
+            results = change_kind_of_cases(db, ids, kind, note=args.note, at=at).results
     if len(ids) == 1:
         if args.json:
             print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})

@@ -127,6 +127,7 @@ class OpenTimer(NamedTuple):
     name: str
     automatic: bool
     ends_at: datetime | None  # the open row's `met_at`: a later platform action ends it
+    estimated: bool = False  # working days of a year without an official schedule: shown 估算
 
 
 class ShownDue(NamedTuple):
@@ -153,6 +154,44 @@ def case_next_due(timers: Sequence[OpenTimer], now: datetime) -> ShownDue:
                          if not settled_by_platform(t.automatic, t.due_at, timer.due_at, t.ends_at)), None)
         return ShownDue(timer, then, None)
     return ShownDue(None, None, acted)
+
+
+def settles_at(timer: OpenTimer) -> datetime | None:
+    """When the platform settles an open timer by itself (`settled_by_platform` from then on): an answer
+    it gives itself at its due, one a later platform action ends at that action; None: never by itself."""
+    if timer.automatic:
+        return timer.due_at if timer.ends_at is None or timer.ends_at > timer.due_at else timer.ends_at
+    return timer.ends_at
+
+
+class StoredNextDue(NamedTuple):
+    """What a case stores of its 下一个时限 (`cases.next_due_*`, `after_due_*`, `next_due_until`): the
+    deadline the column shows and sorts by, until the platform settles it by itself (`until`)."""
+
+    due_at: datetime | None
+    name: str | None
+    automatic: bool
+    after_due_at: datetime | None  # with an automatic one: the first open one after it the shop must meet
+    after_name: str | None
+    until: datetime | None  # from then on the stored values are out of date: read again with the clock
+
+
+def stored_next_due(timers: Sequence[OpenTimer], now: datetime | None) -> StoredNextDue:
+    """A case's stored 下一个时限 from its open timers (due order): the one `case_next_due` shows at `now`,
+    and when the platform settles it. The engine has no clock (`now` None: its earliest open one, what a
+    recompute writes); the column's sort needs one, so a case whose stored one the platform has settled
+    by now is read again (`services.deadlines.refresh_next_dues`): it sorts where its cell says, after
+    the cases still to do when nothing is left (it sorted as overdue at the top)."""
+    for index, timer in enumerate(timers):
+        if now is not None and settled_by_platform(timer.automatic, timer.due_at, now, timer.ends_at):
+            continue
+        after = None
+        if timer.automatic:
+            after = next((t for t in timers[index:] if not t.automatic and (
+                now is None or not settled_by_platform(False, t.due_at, now, t.ends_at))), None)
+        return StoredNextDue(timer.due_at, timer.name, timer.automatic, None if after is None else after.due_at,
+                             None if after is None else after.name, settles_at(timer))
+    return StoredNextDue(None, None, False, None, None, None)
 
 
 def urgency(due_at: datetime, now: datetime) -> Urgency:
@@ -311,13 +350,18 @@ def compute_from_history(
                 ))
                 continue
         timer = plan.timer
-        # The automatic timer itself is judged by what the shop did, not by what it or another one set
-        # off; it may start from another one's (the refund clock of a reship 抖店 agreed to by itself).
+        # The automatic timer itself is judged by what the shop did, not by what it sets off; it may start
+        # from another one's (the refund clock of a reship 抖店 agreed to by itself), and another one's
+        # action in time answers it: 天猫 agrees to a 7-day return by itself at 72 h (seed 001), so its 5
+        # days to answer the refund request (seed 002) are met then, not "refunded by itself" on day 5.
         judged = chained
         if timer.auto_records is not None:
             judged = history
-            if chained is not history and timer.starts_from in chained:
-                judged = {**history, timer.starts_from: chained[timer.starts_from]}
+            if chained is not history:
+                others = [name for name in (timer.starts_from, *timer.met_by)
+                          if name != timer.auto_records and name in chained]
+                if others:
+                    judged = {**history, **{name: chained[name] for name in others}}
         engine.rounds(timer, judged, automatic, results)
     if len(results) > 1:
         results.sort(key=_order)
@@ -459,8 +503,11 @@ class _Engine:
                 if self.case_open:
                     status = _OPEN
                     # Ended late by what the platform does by itself: still open (and overdue) until
-                    # then, settled from then on (`settled_by_platform`), never "missed" in advance.
-                    met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending), None)
+                    # then, settled from then on (`settled_by_platform`), never "missed" in advance. One
+                    # the platform settles itself at its due needs no later end.
+                    if timer.auto_records is None:
+                        met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending),
+                                      None)
                 else:
                     met_at = closed_at
                     # Closed without a recorded closing time: nothing says it ran out, count it met.

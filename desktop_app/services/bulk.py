@@ -229,14 +229,15 @@ def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str 
 
 def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKind, note: str | None = None,
                          author: str | None = None,
-                         progress: Callable[[int], None] | None = None) -> BulkOutcome:
+                         progress: Callable[[int], None] | None = None, at: Moment | None = None) -> BulkOutcome:
     """Correct the kind of each case (services.case_kind); a closed case or one of that kind already is refused."""
     who = current_author() if author is None else author
     rules = RuleContext.load()
 
     def one(case_id: int) -> Step:
         with db.transaction() as session:
-            return change_kind_in_session(session, case_id, new_kind, note, who, rules=rules), changes_in(session)
+            return (change_kind_in_session(session, case_id, new_kind, note, who, rules=rules, at=at),
+                    changes_in(session))
 
     return _each(case_ids, one, progress)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
 from desktop_app.core.money import format_yuan
 from desktop_app.core.rule_pack_model import KIND_CHANGED
@@ -40,7 +41,9 @@ def _move_amount(case: Case, old_kind: CaseKind, new_kind: CaseKind) -> str | No
 
 
 def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, note: str | None, who: str,
-                           expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
+                           expected_version: int | None = None, rules: RuleContext | None = None,
+                           at: Moment | None = None) -> CaseStatus:
+    """`at`: when the buyer changed the request (default now): the new kind's answer timers run from it."""
     case = load_case(session, case_id, expected_version)
     old_kind, before = CaseKind(case.kind), CaseStatus(case.status)
     after = change_kind(old_kind, before, new_kind)
@@ -56,7 +59,8 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
         parts.append(note.strip())
     # The change is the request of the new kind: its answer timers run from here (KIND_CHANGED).
     record_event(session, case, kind="edit", author=who, milestone=KIND_CHANGED, from_state=before.value,
-                 to_state=after.value, note="；".join(parts))
+                 to_state=after.value, note="；".join(parts), at=None if at is None else at.at,
+                 date_only=at is not None and at.date_only)
     session.flush()
     follow_kind_change(session, case, old_kind, who)
     recompute_case(session, case.id, rules)
@@ -64,9 +68,10 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
 
 
 def change_case_kind(db: Database, case_id: int, new_kind: CaseKind, note: str | None = None,
-                     author: str | None = None, expected_version: int | None = None) -> CaseStep:
+                     author: str | None = None, expected_version: int | None = None,
+                     at: Moment | None = None) -> CaseStep:
     """Correct the kind of one case; refused (ActionNotAllowed) for a closed case or the same kind."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        status = change_kind_in_session(session, case_id, new_kind, note, who, expected_version)
+        status = change_kind_in_session(session, case_id, new_kind, note, who, expected_version, at=at)
         return CaseStep(status, changes_in(session))

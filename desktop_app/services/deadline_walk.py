@@ -14,7 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, deadline_digest
+from desktop_app.core.deadlines import (
+    ComputedDeadline,
+    DeadlineStatus,
+    OpenTimer,
+    compute_from_history,
+    deadline_digest,
+    stored_next_due,
+)
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.store.deadline_changes import DeadlineChanges
@@ -25,7 +32,7 @@ _OPEN = DeadlineStatus.OPEN
 # A plan: (platform, kind, reason or ""), what decides which timers apply to a case.
 Plan = tuple[str, str, str]
 # A case whose computed deadlines differ from what its digest says is stored (or whose digest is unknown):
-# (case id, computed, digest, stored next_due_* and after_due_*, timer facts).
+# (case id, computed, digest, stored next_due_*, after_due_* and next_due_until, timer facts).
 Pending = tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]
 
 
@@ -43,8 +50,8 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
     resolved: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}  # pack, milestones read
     count = 0
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
-         next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, paid_at, shipped_at,
-         order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
+         next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, next_due_until,
+         paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
         if chosen is not None and (platform, kind, reason or "") not in chosen:
             continue
         count += 1
@@ -88,7 +95,7 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
             )
         digest = deadline_digest(computed)
         if digest != stored_digest:
-            shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name)
+            shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name, next_due_until)
             pending.append((case_id, computed, digest, shown, facts))
     return count, pending
 
@@ -114,8 +121,7 @@ def changes_of(pending: Sequence[Pending], rows: Sequence[Any]) -> DeadlineChang
                 stale.append(row[0])
             else:
                 stored[row[2]] = row
-        first: ComputedDeadline | None = None
-        after: ComputedDeadline | None = None  # the first open one the platform does not settle by itself
+        open_timers: list[OpenTimer] = []
         for deadline in computed:
             # Popped: whatever is left in `stored` afterwards belongs to no timer any more.
             row = stored.pop(deadline[0], None)
@@ -126,29 +132,27 @@ def changes_of(pending: Sequence[Pending], rows: Sequence[Any]) -> DeadlineChang
                 if changed is not None:
                     updates.append(changed)
             if deadline[5] is _OPEN:  # `computed` is sorted by due time
-                first = first or deadline
-                if not deadline[11]:
-                    after = after or deadline
+                open_timers.append(OpenTimer(deadline[3], deadline[1], deadline[11], deadline[6]))
         if stored:
             stale.extend(row[0] for row in stored.values())
         # The case's next deadline (the 下一个时限 column) and the dashboard's copy of its timers
         # (store/case_facts.py), written together with the digest in one row update when either
         # changed; else the digest alone (it differs, or the case would not be pending), which leaves
         # the indexes on the other columns alone.
-        due, name = (None, None) if first is None else (first.due_at, first.name)
-        automatic = first is not None and first.automatic
-        # What follows a first timer the platform settles by itself; nothing otherwise.
-        after_due, after_name = (after.due_at, after.name) if automatic and after is not None else (None, None)
+        # The engine's earliest open one (no clock), with what follows one the platform settles by itself
+        # and when it does (`next_due_until`: `services.deadlines.refresh_next_dues` reads it again then).
+        due, name, automatic, after_due, after_name, until = stored_next_due(open_timers, None)
         # A StrEnum status equals its text. An open answer the platform settles by itself, or one a later
         # platform action ends (`met_at` on an open row), is never counted: no work once it ran out or
         # was ended, never overdue (store/case_facts.py).
         counted = timer_facts((d[5], d[3]) for d in computed if not (d[5] is _OPEN and (d[11] or d[6] is not None)))
         if (_stored_due(shown[0], shown[1]) != (due, name) or shown[2] != automatic
                 or _stored_due(shown[3], shown[4]) != (after_due, after_name)
+                or (None if shown[5] is None else stored_time(shown[5])) != until
                 or counted != (*facts[:3], *(None if f is None else stored_time(f) for f in facts[3:]))):
             case_updates.append({"id": case_id, "next_due_at": due, "next_due_name": name,
                                  "next_due_automatic": automatic, "after_due_at": after_due,
-                                 "after_due_name": after_name, "met_timers": counted[0],
+                                 "after_due_name": after_name, "next_due_until": until, "met_timers": counted[0],
                                  "missed_timers": counted[1], "open_timers": counted[2],
                                  "open_due_first": counted[3], "open_due_last": counted[4],  # TIMER_FACTS
                                  "deadline_digest": digest})

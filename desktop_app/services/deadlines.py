@@ -2,7 +2,10 @@
 
 The engine (`core.deadlines`) is pure; this module feeds it from the database and writes its results
 into the `deadlines` table and the case's `next_due_*` and `after_due_*` (the 下一个时限 column), so
-lists, the calendar and the countdown column are plain indexed queries.
+lists, the calendar and the countdown column are plain indexed queries. The engine has no clock, so the
+case stores its earliest open deadline and when the platform settles it by itself (`next_due_until`);
+`refresh_next_dues` reads those cases again once that moment has come (after each recompute, and every
+minute in the window), so the column sorts as its cells read.
 
 When to recompute (the callers' side of the contract):
 - after every case event (creation, each action, an edited request/signing time): `recompute_case`
@@ -30,14 +33,17 @@ is `store.deadline_lists`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.clock import now as china_now
+from desktop_app.core.deadlines import stored_next_due
 from desktop_app.core.errors import NotFound
-from desktop_app.core.op_changes import OpChanges, Written
+from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
 from desktop_app.services.deadline_rules import (
@@ -52,13 +58,16 @@ from desktop_app.services.deadline_rules import (
 from desktop_app.services.deadline_slices import recompute_slice
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.deadline_rows import (
     CaseSet,
     case_ids,
+    cases_settled_since,
     chunks,
     id_ranges,
     open_plans,
     recompute_cache,
+    write_next_dues,
 )
 
 # --- recomputing ----------------------------------------------------------------------------
@@ -69,13 +78,44 @@ def recompute_case(session: Session, case_id: int, context: RuleContext | None =
     session.flush()  # events added through the ORM must be visible to the bulk reads below
     if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load()) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
+    refresh_next_dues(session, case_ids=(case_id,))
 
 
 def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
     ctx = context or RuleContext.load()
-    return sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
+    count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
+    refresh_next_dues(session)  # every case due (an index range), not an IN list of an import's many ids
+    return count
+
+
+def refresh_next_dues(session: Session, now: datetime | None = None, case_ids: Sequence[int] | None = None) -> int:
+    """Bring the stored 下一个时限 (the column's sort) of the open cases whose stored one the platform has
+    settled by itself by `now` up to date (`core.deadlines.stored_next_due`): what the engine stores is its
+    earliest open deadline, the engine having no clock. Cheap when nothing came due (an indexed range);
+    run after each recompute and by the window every minute. Returns how many cases it rewrote."""
+    moment = now or china_now()
+    ids = cases_settled_since(session, moment, case_ids)
+    if not ids:
+        return 0
+    timers = open_timers_of(session, ids)
+    rows = []
+    for case_id in ids:
+        shown = stored_next_due(timers.get(case_id, ()), moment)
+        rows.append({"id": case_id, "next_due_at": shown.due_at, "next_due_name": shown.name,
+                     "next_due_automatic": shown.automatic, "after_due_at": shown.after_due_at,
+                     "after_due_name": shown.after_name, "next_due_until": shown.until})
+    write_next_dues(session, rows)
+    return len(rows)
+
+
+def refresh_next_dues_of(db: Database) -> Written[int]:
+    """`refresh_next_dues` in a transaction of its own (the window's minute tick): what it changed is
+    announced, so the Cases table reloads in the new order."""
+    with db.transaction() as session:
+        count = refresh_next_dues(session)
+        return Written(count, changes_in(session))
 
 
 def recompute_id_range(session: Session, first: int, last: int, context: RuleContext | None = None) -> int:
@@ -84,8 +124,10 @@ def recompute_id_range(session: Session, first: int, last: int, context: RuleCon
     session.flush()
     ctx = context or RuleContext.load()
     everything = CaseSet(include_closed=True)
-    return sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
-               for start in range(first, last + 1, _SLICE))
+    count = sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
+                for start in range(first, last + 1, _SLICE))
+    refresh_next_dues(session)
+    return count
 
 
 def recompute_open_cases(session: Session, context: RuleContext | None = None,
@@ -106,6 +148,7 @@ def _recompute_open(session: Session, context: RuleContext | None, include_close
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
     count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
+    refresh_next_dues(session)
     return count
 
 
@@ -133,13 +176,16 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     with db.transaction() as session:
         stale = _stale_cases(session, ctx)
         if stale is None:
-            return Written(0, OpChanges())
+            # No rule changed; the clock has moved on since the last start (each CLI call, each start).
+            refresh_next_dues(session)
+            return Written(0, changes_in(session))
         count = 0
         if stale.size:
             session.flush()
             count = _recompute_in_slices(session, stale.cases, ctx, db.path, stale.size)
         # Every platform whose rules changed is now computed with them; the others already were.
         remember_rules(session, ctx, None)
+        refresh_next_dues(session)
         return Written(count, changes_in(session))
 
 

@@ -230,11 +230,11 @@ def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple
     found: dict[int, list[OpenTimer]] = {}
     for ids in in_lists(case_ids):
         stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.name, Deadline.automatic,
-                       raw_column(Deadline.met_at), Deadline.status)
+                       raw_column(Deadline.met_at), Deadline.status, Deadline.estimated)
                 .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None))
                 .order_by(Deadline.case_id, Deadline.due_at, Deadline.timer_id))
-        for case_id, due_at, name, automatic, ends_at, status in fetch_raw(session, stmt):
+        for case_id, due_at, name, automatic, ends_at, status, estimated in fetch_raw(session, stmt):
             if status == DeadlineStatus.OPEN.value:
-                found.setdefault(case_id, []).append(
-                    OpenTimer(stored_time(due_at), name, bool(automatic), stored_time_or_none(ends_at)))
+                found.setdefault(case_id, []).append(OpenTimer(
+                    stored_time(due_at), name, bool(automatic), stored_time_or_none(ends_at), bool(estimated)))
     return {case_id: tuple(timers) for case_id, timers in found.items()}

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Dialect, Select, String, and_, bindparam, delete, func, select, true
@@ -129,7 +130,7 @@ def recompute_reads(cases: CaseSet,
             _CASES.c.id, _CASES.c.platform, _CASES.c.kind, _CASES.c.reason, _CASES.c.is_open,
             _CASES.c.requested_at, _CASES.c.signed_at, _CASES.c.signed_date_only,
             _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.next_due_automatic, _CASES.c.after_due_at,
-            _CASES.c.after_due_name,
+            _CASES.c.after_due_name, _CASES.c.next_due_until,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
             _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.deadline_digest,
             *(_CASES.c[name] for name in TIMER_FACTS),
@@ -284,6 +285,30 @@ def write_changes(session: Session, changes: DeadlineChanges) -> None:
         _refresh_identity_map(session, changes.digests)
     if stale or changes.updates or changes.inserts:
         _expire_loaded_deadlines(session)
+
+
+def cases_settled_since(session: Session, now: datetime, case_ids: Sequence[int] | None = None) -> list[int]:
+    """The cases whose stored next deadline the platform has settled by itself by `now` (`next_due_until`,
+    through `ix_cases_next_due_until`); among `case_ids` when given. Only open cases have one (a recompute
+    clears it with the rest of `next_due_*`); testing `is_open` here made SQLite walk every open case in
+    `ix_cases_is_open_next_due_at` instead."""
+    # Sorted here: ORDER BY id had SQLite scan the whole table in id order rather than sort a few ids.
+    return sorted(row[0] for row in session.execute(settled_since_query(now, case_ids)))
+
+
+def settled_since_query(now: datetime, case_ids: Sequence[int] | None = None) -> Select[Any]:
+    stmt = select(_CASES.c.id).where(_CASES.c.next_due_until <= now)
+    if case_ids is not None:
+        stmt = stmt.where(_CASES.c.id.in_(sorted(set(case_ids))))
+    return stmt
+
+
+def write_next_dues(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """The cases' `next_due_*`, `after_due_*` and `next_due_until`, by id: derived data, written without
+    bumping the case's version (as a recompute writes them)."""
+    if rows:
+        update_rows(session, Case, "id", rows)
+        _refresh_identity_map(session, rows)
 
 
 def _refresh_identity_map(session: Session, case_updates: Sequence[dict[str, Any]]) -> None:

@@ -119,13 +119,13 @@ def _rows_of(conn: sqlite3.Connection, ids: list[int]) -> list[CaseRow]:
 def _open_timers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[OpenTimer]]:
     """As deadline_lists.open_timers_of (by the case index, the status tested here): the cases' open
     platform timers in the engine's order."""
-    sql = ("SELECT case_id, due_at, name, automatic, met_at, status FROM deadlines "
+    sql = ("SELECT case_id, due_at, name, automatic, met_at, status, estimated FROM deadlines "
            f"WHERE case_id IN ({', '.join('?' * len(ids))}) AND claim_id IS NULL ORDER BY case_id, due_at, timer_id")
     found: dict[int, list[OpenTimer]] = {}
-    for case_id, due_at, name, automatic, ends_at, status in conn.execute(sql, ids):
+    for case_id, due_at, name, automatic, ends_at, status, estimated in conn.execute(sql, ids):
         if status == "open":
-            found.setdefault(case_id, []).append(
-                OpenTimer(_utc(due_at), name, bool(automatic), None if ends_at is None else _utc(ends_at)))
+            found.setdefault(case_id, []).append(OpenTimer(
+                _utc(due_at), name, bool(automatic), None if ends_at is None else _utc(ends_at), bool(estimated)))
     return found
 
 

@@ -270,6 +270,7 @@ class Case(Base):
         # Sorts of the default "open" list (migration 0006_freeze): by next due, and by order-side
         # columns walking the orders' index and joining their open cases from this one alone.
         Index("ix_cases_is_open_next_due_at", "is_open", "next_due_at"),
+        Index("ix_cases_next_due_until", "next_due_until"),
         # On PostgreSQL it carries the default sort key and the id too (0011_team): a search's cases are
         # listed from the index alone.
         Index("ix_cases_order_id_is_open", "order_id", "is_open", postgresql_include=["updated_at", "id"]),
@@ -317,16 +318,21 @@ class Case(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_date_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column and its sort.
-    # When the platform settles that one by itself (an answer it gives when it runs out, migration
-    # 0012_timers), `after_due_*` is the earliest open deadline it does not settle (the reship queue's
-    # overdue count). What the column shows is read from the case's open deadlines with the clock
+    # Filled by the deadline engine: the earliest open deadline, for the 下一个时限 column's sort; once the
+    # platform has settled that one by itself, the one the column shows then (`next_due_until` below).
+    # When the stored one is an answer the platform gives itself when it runs out (migration 0012_timers),
+    # `after_due_*` is the earliest open deadline it does not settle (the reship queue's overdue count).
+    # What the column shows is read from the case's open deadlines with the clock
     # (`core.deadlines.case_next_due`).
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_due_name: Mapped[str | None] = mapped_column(String(80))
     next_due_automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     after_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     after_due_name: Mapped[str | None] = mapped_column(String(80))
+    # When the platform settles the stored next deadline by itself (its automatic answer, a later action
+    # that ends it; migration 0015_until): from then on `next_due_*` are read again with the clock, so the
+    # 下一个时限 sort agrees with the cell (`services.deadlines.refresh_next_dues`). NULL: never by itself.
+    next_due_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Copies for the 统计 dashboard, so it reads the case rows alone (migration 0007_dash; which writer
     # keeps which: store/case_facts.py): the case's platform timers by status and the due times of its
     # open ones (the deadline engine), seconds from the request to its latest action (every action),

@@ -7,6 +7,8 @@ Nothing imports this module; lupdate reads it. The core keeps its Chinese labels
 desktop_app.ui.labels translates them at run time through the context "Vocabulary".
 """
 
+# ruff: noqa: E501
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 # --- the core vocabulary (context 'Vocabulary') ---
@@ -149,6 +151,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "补寄发货并上传运单号（48小时，一
 QT_TRANSLATE_NOOP("Vocabulary", "处理仅退款申请（48小时）")
 QT_TRANSLATE_NOOP("Vocabulary", "处理退货退款/换货申请（48小时）")
 QT_TRANSLATE_NOOP("Vocabulary", "买家寄回退货（同意后7天）")
+QT_TRANSLATE_NOOP("Vocabulary", "确认收到退货（买家寄回后10天）")
 QT_TRANSLATE_NOOP("Vocabulary", "七天无理由退货期")
 QT_TRANSLATE_NOOP("Vocabulary", "售后期（确认收货后15天）")
 QT_TRANSLATE_NOOP("Vocabulary", "售后期（交易成功后15天）")
@@ -159,7 +162,6 @@ QT_TRANSLATE_NOOP("Vocabulary", "处理售后申请（72小时后买家可申请
 QT_TRANSLATE_NOOP("Vocabulary", "处理七天无理由退换货申请")
 QT_TRANSLATE_NOOP("Vocabulary", "处理仅退款申请（5天）")
 QT_TRANSLATE_NOOP("Vocabulary", "处理退货退款/换货申请（5天）")
-QT_TRANSLATE_NOOP("Vocabulary", "确认收到退货（买家寄回后10天）")
 QT_TRANSLATE_NOOP("Vocabulary", "七天无理由退换货期")
 QT_TRANSLATE_NOOP("Vocabulary", "买家确认收到补寄商品")
 QT_TRANSLATE_NOOP("Vocabulary", "买家确认换货完成")
@@ -217,6 +219,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseDetailPane", "签收时间")
     QCoreApplication.translate("CaseDetailPane", "下一个时限")
     QCoreApplication.translate("CaseDetailPane", "平台已超时自动处理：%1")
+    QCoreApplication.translate("CaseDetailPane", "（估算）")
     QCoreApplication.translate("CaseDetailPane", "平台超时自动处理后")
     QCoreApplication.translate("CaseDetailPane", "平台时限")
     QCoreApplication.translate("CaseDetailPane", "登记")
@@ -246,6 +249,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "手机尾号%1")
     QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
     QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
+    QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算")
+    QCoreApplication.translate("CaseTableModel", "（估算）")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "（已到期）")
     QCoreApplication.translate("ClaimDetailPane", "（现在可以办理）")

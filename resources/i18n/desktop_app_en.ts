@@ -386,22 +386,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -603,192 +603,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="280"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="308"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="354"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="372"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="375"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <source>（估算）</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -973,12 +978,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1044,109 +1049,119 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算</source>
+        <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <source>（估算）</source>
+        <translation> (estimated)</translation>
     </message>
 </context>
 <context>
@@ -1499,7 +1514,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1610,127 +1625,127 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>找</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>需要的材料</source>
         <translation>Documents needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1738,87 +1753,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -3136,57 +3151,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3274,12 +3289,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="294"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -3299,22 +3314,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="286"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="289"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="289"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="292"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="350"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="353"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3798,67 +3813,67 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -3957,22 +3972,22 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4418,7 +4433,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="127"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4428,62 +4443,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4683,157 +4698,157 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4934,7 +4949,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -5114,27 +5129,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5855,27 +5870,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -5944,12 +5959,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6175,657 +6190,657 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="49"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
         <source>待处理</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="50"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
         <source>处理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="51"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="53"/>
         <source>等待买家退货</source>
         <translation>Awaiting buyer&apos;s return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="52"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
         <source>已收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="53"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
         <source>维修中</source>
         <translation>In repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
         <source>已退款</source>
         <translation>Refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
         <source>已补发</source>
         <translation>Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
         <source>已换货</source>
         <translation>Exchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
         <source>已修好寄回</source>
         <translation>Repaired &amp; sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
         <source>已补偿</source>
         <translation>Compensated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
         <source>平台介入中</source>
         <translation>Platform intervening</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="31"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="33"/>
         <source>已关闭</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
         <source>开始处理</source>
         <translation>Start handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="66"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
         <source>同意退货</source>
         <translation>Approve return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
         <source>买家已寄回</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
         <source>确认收到退货</source>
         <translation>Confirm return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
         <source>补发已发出</source>
         <translation>Reship sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
         <source>换货已发出</source>
         <translation>Exchange sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
         <source>开始维修</source>
         <translation>Start repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
         <source>修好寄回</source>
         <translation>Send back repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
         <source>平台介入</source>
         <translation>Platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
         <source>恢复处理</source>
         <translation>Resume handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
         <source>完成</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="36"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="38"/>
         <source>重新打开</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
         <source>交易成功</source>
         <translation>Order completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
         <source>淘宝</source>
         <translation>Taobao</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="94"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
         <source>天猫</source>
         <translation>Tmall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
         <source>拼多多</source>
         <translation>Pinduoduo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
         <source>抖店</source>
         <translation>Douyin Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
         <source>京东</source>
         <translation>JD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="20"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="22"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
         <source>仅退款</source>
         <translation>Refund only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
         <source>补发</source>
         <translation>Reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
         <source>部分退款/补偿</source>
         <translation>Partial refund / compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
         <source>返修</source>
         <translation>Repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
         <source>中差评</source>
         <translation>Negative review</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
         <source>维权/投诉</source>
         <translation>Dispute / complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
         <source>漏发少件</source>
         <translation>Missing items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
         <source>错发</source>
         <translation>Wrong item sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="16"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="18"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="15"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="17"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="17"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="19"/>
         <source>少件/内件缺失</source>
         <translation>Missing contents</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="18"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="20"/>
         <source>签收未收到</source>
         <translation>Shown delivered, not received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="19"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="21"/>
         <source>延误</source>
         <translation>Delayed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="23"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="25"/>
         <source>待提交</source>
         <translation>To submit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="24"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="26"/>
         <source>已提交货值说明</source>
         <translation>Statement submitted</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="25"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="27"/>
         <source>网点已受理</source>
         <translation>Accepted by branch</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="26"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="28"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="27"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="29"/>
         <source>部分赔付</source>
         <translation>Partially paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="28"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="30"/>
         <source>拒赔</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="29"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="31"/>
         <source>升级快递总部</source>
         <translation>Escalated to carrier HQ</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="30"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="32"/>
         <source>国家邮政局申诉</source>
         <translation>State Post Bureau appeal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="34"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="36"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="35"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="37"/>
         <source>关闭理赔</source>
         <translation>Close claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="39"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
         <source>网点</source>
         <translation>Outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="40"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="42"/>
         <source>客服</source>
         <translation>Customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="41"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="43"/>
         <source>总部</source>
         <translation>Head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="44"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
         <source>银行转账</source>
         <translation>Bank transfer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="45"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="47"/>
         <source>运费抵扣</source>
         <translation>Freight bill deduction</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="46"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="48"/>
         <source>现金</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
         <source>退货途中退款</source>
         <translation>Refund while the return is on its way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
         <source>已上传凭证</source>
         <translation>Evidence uploaded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
         <source>买家已举证</source>
         <translation>Buyer submitted evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
         <source>良品</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="87"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
         <source>次品</source>
         <translation>Defective</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
         <source>错货</source>
         <translation>Wrong item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
         <source>少件</source>
         <translation>Items missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
         <source>空包</source>
         <translation>Empty parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
         <source>超区</source>
         <translation>Outside delivery area</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
         <source>质量问题</source>
         <translation>Quality problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
         <source>七天无理由</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
         <source>物流停滞</source>
         <translation>Shipment stuck</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
         <source>一直未收到货</source>
         <translation>Never received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
         <source>尺码/颜色不合适</source>
         <translation>Wrong size / colour</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
         <source>不想要了</source>
         <translation>Changed mind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
         <source>描述不符</source>
         <translation>Not as described</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>延迟发货</source>
         <translation>Late shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
         <source>虚假发货</source>
         <translation>Fake shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
         <source>违背承诺</source>
         <translation>Broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
         <source>商家</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>供应商/档口</source>
         <translation>Supplier / stall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
         <source>买家付款</source>
         <translation>Buyer paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
         <source>商家发货</source>
         <translation>Shop shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
         <source>买家签收</source>
         <translation>Delivered to buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>买家申请售后</source>
         <translation>Buyer requested after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>买家寄回退货</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
         <source>收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
         <source>新建售后单</source>
         <translation>Case created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>处理仅退款申请（48小时）</source>
         <translation>Handle refund-only request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>处理退货退款/换货申请（48小时）</source>
         <translation>Handle return/exchange request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>处理仅退款申请（5天）</source>
         <translation>Handle refund-only request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
         <source>处理退货退款/换货申请（5天）</source>
         <translation>Handle return/exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
         <source>商家处理换货申请（5天）</source>
         <translation>Shop handles exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
         <source>处理售后申请（72小时后买家可申请介入）</source>
         <translation>Handle after-sales request (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
         <source>处理七天无理由退换货申请</source>
         <translation>Handle 7-day no-reason return/exchange request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>买家确认收到补寄商品</source>
         <translation>Buyer confirms the reshipped item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>买家确认换货完成</source>
         <translation>Buyer confirms the exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>买家确认维修完成</source>
         <translation>Buyer confirms the repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>平台介入后上传凭证</source>
         <translation>Upload evidence after the platform steps in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
         <source>买家举证后处理（3日）</source>
         <translation>Answer the buyer&apos;s evidence (3 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

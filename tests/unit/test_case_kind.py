@@ -101,7 +101,7 @@ def test_cli_change_kind_one_and_several(capsys: pytest.CaptureFixture[str], db:
     (("change_kind",), "需要 --kind"),
     (("change_kind", "--kind", "teleport"), "teleport"),
     (("close", "--kind", "refund_only"), "--kind 只能与 change_kind"),
-    (("change_kind", "--kind", "refund_only", "--tracking", "SF1234567"), "只接受 --kind 和 --note"),
+    (("change_kind", "--kind", "refund_only", "--tracking", "SF1234567"), "只接受 --kind、--at 和 --note"),
 ])
 def test_cli_change_kind_mistakes_are_told_in_chinese(capsys: pytest.CaptureFixture[str], db: Database,
                                                      ledger_target: str, args: tuple[str, ...], said: str) -> None:

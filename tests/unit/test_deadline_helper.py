@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bench.bench_deadlines import build, edited, every_pack_edited
 from desktop_app.services import deadline_helper, deadlines
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_all, recompute_changed_rules
+from desktop_app.services.deadlines import recompute_all, recompute_changed_rules, refresh_next_dues
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_rows import CaseSet, case_ids, id_ranges, recompute_cache
 
@@ -124,6 +124,7 @@ def test_the_caller_computes_what_a_failed_helper_took(
             # The helper opens a file without the ledger's tables: it fails at its first slice.
             count = deadline_helper.recompute_beside(session, tmp_path / "elsewhere.sqlite3", CaseSet(), ranges,
                                                      context)
+            refresh_next_dues(session)  # as recompute_all does after its slices
         assert count == CASES
         assert _state(db) == serial[0][1]
         assert not (tmp_path / "elsewhere.sqlite3").exists()  # no empty ledger made where there was none

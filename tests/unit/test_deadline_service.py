@@ -108,15 +108,17 @@ def test_douyin_reship_lifecycle_in_the_store(db: Database) -> None:
     assert rows["reship_answer"].due_at == at("2026-05-08 10:00")
     assert (rows["reship_answer"].status, rows["reship_answer"].automatic) == ("open", True)
     assert rows["reship_ship"].automatic is False
-    # The case's next timer (and its sort) is the answer; once it ran out the case shows the ship
-    # clock that follows, never the answer as overdue.
+    # The case's next timer is the answer; once it ran out the case shows the ship clock that follows,
+    # never the answer as overdue. Its stored one (the column's sort) is what it shows at the time it is
+    # written: the answer ran out on 2026-05-08, so the ship clock, until nothing settles it by itself.
     ship = (at("2026-05-10 10:00"), "补寄发货并上传运单号（48小时）（按平台自动同意起算）")
-    assert next_due(db, case_id) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
+    assert next_due(db, case_id) == ship
     assert row.next_due(at("2026-05-08 09:59")) == (at("2026-05-08 10:00"), "处理补寄申请（48小时）")
     assert row.next_due(at("2026-05-08 10:00")) == ship
     with db.reading() as s:
         case = s.get(Case, case_id)
-        assert case is not None and (case.next_due_automatic, case.after_due_at, case.after_due_name) == (True, *ship)
+        assert case is not None and (case.next_due_automatic, case.after_due_at, case.next_due_until) == (
+            False, None, None)
         assert (case.open_timers, case.open_due_first) == (1, at("2026-05-10 10:00"))
 
     add_event(db, case_id, "reship_agreed", at("2026-05-07 09:00"))
@@ -151,8 +153,10 @@ def test_a_ledger_of_the_previous_engine_learns_which_answers_the_platform_gives
     with db.reading() as s:
         case = s.get(Case, case_id)
         assert case is not None
+        # The answer ran out on 2026-05-08 and 抖店 agreed by itself: the stored 下一个时限 (the sort) is
+        # the ship clock that follows (services.deadlines.refresh_next_dues).
         assert (case.next_due_at, case.next_due_automatic, case.after_due_at, case.open_timers) == (
-            at("2026-05-08 10:00"), True, at("2026-05-10 10:00"), 1)
+            at("2026-05-10 10:00"), False, None, 1)
 
 
 def test_a_pending_answer_sorts_the_case_by_the_answer(db: Database) -> None:
@@ -255,7 +259,8 @@ def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database
     save_user_pack("douyin", data)
     assert recompute_all(db).value == 1
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
-    assert next_due(db, case_id)[0] == at("2026-05-07 10:00")
+    # The 24 h answer ran out on 05-07 10:00: stored is the ship clock from the automatic agreement.
+    assert next_due(db, case_id)[0] == at("2026-05-09 10:00")
     reset_user_pack("douyin")
     recompute_all(db)
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-08 10:00")
@@ -294,7 +299,8 @@ def test_loaded_case_sees_next_due_without_a_version_bump(db: Database) -> None:
         s.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="created",
                          milestone="requested", at=at("2026-05-06 10:00")))
         recompute_case(s, case_id)
-        assert (case.next_due_at, case.after_due_at) == (at("2026-05-08 10:00"), at("2026-05-10 10:00"))
+        # The answer ran out on 05-08 (抖店 agreed by itself): the ship clock, seen by the loaded case too.
+        assert (case.next_due_at, case.after_due_at) == (at("2026-05-10 10:00"), None)
         assert case.version == version
         assert not s.is_modified(case)
         case.description = "少发一只袜子"  # the user's edit in the same session still saves

@@ -174,7 +174,12 @@ def test_generic_pdd_and_jd() -> None:
     )
     assert timer_figures("pdd")["reship_promise"][:2] == ("reship_agreed", Duration(3, W))
     assert load_pack("pdd").timer("reship_promise").met_by[0] == "reship_shipped"
-    assert [t.id for t in load_pack("jd").timers] == [t.id for t in load_pack("generic").timers]
+    # 京东 has the generic timers plus its own assumed answer and return timers (as 拼多多's).
+    jd = [t.id for t in load_pack("jd").timers]
+    assert jd[:len(load_pack("generic").timers)] == [t.id for t in load_pack("generic").timers]
+    assert set(jd) - {t.id for t in load_pack("generic").timers} == {
+        "seller_answer_request", "seller_answer_return", "buyer_ship_return", "seller_confirm_return"}
+    assert all(load_pack("jd").timer(t).assumed for t in jd if t.startswith(("seller_", "buyer_")))
 
 
 # --- validation ------------------------------------------------------------------------------

@@ -312,6 +312,10 @@ def test_seed004_douyin_reship_within_15_days_of_confirming_receipt() -> None:
     ("pdd", "refund_only", "seller_answer_request", 48, "自动退款"),
     ("pdd", "return_refund", "seller_answer_return", 48, "自动同意退货"),
     ("pdd", "exchange", "seller_answer_return", 48, "自动同意退货"),
+    # 京东 (round 2, session 17): it had no answer timer at all, only the generic pack's
+    ("jd", "refund_only", "seller_answer_request", 48, "自动退款"),
+    ("jd", "return_refund", "seller_answer_return", 48, "自动同意退货"),
+    ("jd", "exchange", "seller_answer_return", 48, "自动同意退货"),
     ("taobao", "refund_only", "seller_answer_request", 120, "自动退款"),
     ("taobao", "return_refund", "seller_answer_goods", 120, "自动同意退货"),
     ("taobao", "exchange", "seller_answer_goods", 120, "自动同意退货"),

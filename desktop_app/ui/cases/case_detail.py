@@ -251,11 +251,14 @@ class CaseDetailPane(QWidget):
         if shown.acted:
             parts.append(row(tr("下一个时限"), tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted))))
         if shown.timer is not None:
-            parts.append(row(tr("下一个时限"), f"{labels.text(shown.timer.name)} {labels.when(shown.timer.due_at)}"))
+            estimated = tr("（估算）") if shown.timer.estimated else ""
+            parts.append(row(tr("下一个时限"),
+                             f"{labels.text(shown.timer.name)} {labels.when(shown.timer.due_at)}{estimated}"))
             if shown.then is not None:
                 # The answer shown is one the platform gives by itself when it runs out: what follows then.
+                estimated = tr("（估算）") if shown.then.estimated else ""
                 parts.append(row(tr("平台超时自动处理后"),
-                                 f"{labels.text(shown.then.name)} {labels.when(shown.then.due_at)}"))
+                                 f"{labels.text(shown.then.name)} {labels.when(shown.then.due_at)}{estimated}"))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

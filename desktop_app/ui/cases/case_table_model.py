@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentMo
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.clock import now
+from desktop_app.core.deadlines import OpenTimer
 from desktop_app.core.money import format_yuan
 from desktop_app.core.privacy import mask_phone
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort
@@ -72,7 +73,7 @@ def urgency_colour(due: datetime | None, reference: datetime | None = None) -> Q
 def _next_due_text(row: CaseRow) -> str:
     shown = row.shown(now())
     if shown.timer is not None:
-        return f"{countdown(shown.timer.due_at)} {labels.text(shown.timer.name)}".strip()
+        return f"{countdown(shown.timer.due_at)}{_estimated(shown.timer)} {labels.text(shown.timer.name)}".strip()
     return _tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted)) if shown.acted else ""
 
 
@@ -90,8 +91,8 @@ def _columns() -> list[Column[CaseRow]]:
                align_right=True),
         Column(CaseSort.RESPONSIBLE, _tr("责任方"), lambda r: labels.responsible(r.responsible),
                lambda r: r.responsible or ""),
-        # Sorted by the earliest open timer (the stored, indexed order); once an answer the platform gives
-        # by itself ran out, shown is what follows it (CaseRow.next_due).
+        # Sorted by the stored next deadline (indexed), which the minute tick keeps at what the cell shows
+        # (ui/cases/next_due_clock.py): once an answer the platform gives by itself ran out, what follows.
         Column(CaseSort.NEXT_DUE, _tr("下一个时限"), _next_due_text,
                lambda r: r.next_due_at.timestamp() if r.next_due_at else float("inf")),
         Column(CaseSort.UPDATED, _tr("更新时间"), lambda r: labels.when(r.updated_at),
@@ -313,8 +314,16 @@ def _next_due_tip(row: CaseRow) -> str | None:
     shown = row.shown(now())
     if shown.timer is None:
         return None
-    tip = labels.when(shown.timer.due_at)
+    tip = labels.when(shown.timer.due_at) + _estimated(shown.timer)
     if shown.then is not None:
         then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(shown.then.name))
-        tip += "\n" + then.replace("%2", labels.when(shown.then.due_at))
+        tip += "\n" + then.replace("%2", labels.when(shown.then.due_at) + _estimated(shown.then))
+    if shown.timer.estimated or (shown.then is not None and shown.then.estimated):
+        tip += "\n" + _tr("估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算")
     return tip
+
+
+def _estimated(timer: OpenTimer) -> str:
+    """"（估算）" after a due counted on working days of a year without an official schedule, as the
+    calendar and `deadlines` mark it."""
+    return _tr("（估算）") if timer.estimated else ""

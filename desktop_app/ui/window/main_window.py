@@ -238,6 +238,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         """What keeps the ledger current in the background, then the other tabs (ui/window/window_tabs.py)."""
         from desktop_app.services.recompute_aside import recompute_changed_rules_aside
         from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
+        from desktop_app.ui.cases.next_due_clock import NextDueClock
 
         if self.context.db is not None:
             # The daily backup (a copy of the whole file: 1.35 GB at a million cases) and a deferred
@@ -252,6 +253,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)
         self.notifier.start()
+        self.next_due_clock = NextDueClock(self.context, self)
+        self.next_due_clock.start()
         self._build_later_tabs()
 
     def _orders_changed(self, announced: Announcement) -> None:
@@ -369,6 +372,9 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
             notifier.stop()
+        clock = getattr(self, "next_due_clock", None)
+        if clock is not None:
+            clock.stop()
         save_window(self, self.settings)
         for tab in self.all_tabs():
             save_tab(tab, self.settings)
