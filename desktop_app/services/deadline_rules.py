@@ -17,16 +17,20 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.rule_packs import (
     PACK_NAMES,
-    WORKDAYS_FILE,
     RulePack,
     TimerRule,
     pack_for_platform,
-    platform_of_pack,
 )
 from desktop_app.core.working_days import WorkdayCalendar, missing_schedule_years, schedule_warning
-from desktop_app.io.holiday_schedule_file import SCHEDULE_FILE, load_schedule
+from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.io.rule_pack_files import ShopRules, load_packs, load_workday_overrides, shipped_revision
-from desktop_app.services.ledger_rules import shop_rules, shop_rules_of, unused_local_edits
+from desktop_app.services.ledger_rules import (
+    pack_title,
+    rule_file_title,
+    shop_rules,
+    shop_rules_of,
+    unused_local_edits,
+)
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import Plan, open_plans, set_setting_text, setting_text
 
@@ -207,15 +211,10 @@ def older_than_ledger(session: Session) -> tuple[OlderPart, ...]:
 
 
 def older_app_message(parts: tuple[OlderPart, ...]) -> str:
-    named = "、".join(("计算引擎" if p.key == ENGINE_KEY else f"{_pack_title(p.key)}默认规则")
+    named = "、".join(("计算引擎" if p.key == ENGINE_KEY else f"{pack_title(p.key)}默认规则")
                      + f"第 {p.here} 版（另一台电脑为第 {p.ledger} 版）" for p in parts)
     return (f"这台电脑上的软件比团队中另一台电脑上的旧（{named}）：已存的时限由较新的软件计算，"
             "本机不会按旧规则重新计算它们。请把这台电脑上的软件升级到最新版本。")
-
-
-def _pack_title(name: str) -> str:
-    platform = platform_of_pack(name)
-    return platform.label if platform is not None else "通用"
 
 
 class RuleWarning(NamedTuple):
@@ -247,15 +246,6 @@ def unused_local_message(file_names: tuple[str, ...]) -> str:
     return (f"这台电脑的数据文件夹里有以前修改过的时效规则（{'、'.join(rule_file_title(n) for n in file_names)}），"
             "团队数据库不使用它们：每台电脑都按团队数据库中的规则计算时限。要沿用本机的修改，请在“时效规则”中"
             "打开它，点“载入本机的修改”后保存（节假日安排用 workdays import 导入）。")
-
-
-def rule_file_title(file_name: str) -> str:
-    """A rule file as the shop calls it: 抖店规则, 工作日调整, 节假日安排."""
-    if file_name == WORKDAYS_FILE:
-        return "工作日调整"
-    if file_name == SCHEDULE_FILE:
-        return "节假日安排"
-    return f"{_pack_title(file_name.removesuffix('.toml'))}规则"
 
 
 def ledger_rule_warnings(session: Session, today: date) -> list[RuleWarning]:

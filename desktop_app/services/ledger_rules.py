@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.rule_packs import PACK_NAMES, WORKDAYS_FILE, check_pack_name
+from desktop_app.core.rule_packs import PACK_NAMES, WORKDAYS_FILE, check_pack_name, platform_of_pack
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.holiday_schedule_file import SCHEDULE_FILE, merged_years
 from desktop_app.io.rule_pack_files import (
@@ -162,6 +162,20 @@ def local_rule_texts(folder: Path | None = None) -> dict[str, str]:
         if text is not None:
             texts[file_name] = text
     return texts
+
+
+def rule_file_title(file_name: str) -> str:
+    """A rule file as the shop calls it: 抖店规则, 工作日调整, 节假日安排."""
+    if file_name == WORKDAYS_FILE:
+        return "工作日调整"
+    if file_name == SCHEDULE_FILE:
+        return "节假日安排"
+    return f"{pack_title(file_name.removesuffix('.toml'))}规则"
+
+
+def pack_title(name: str) -> str:
+    platform = platform_of_pack(name)
+    return platform.label if platform is not None else "通用"
 
 
 _LEDGER = "团队数据库"

@@ -8,10 +8,11 @@ A ledger file (SQLite) never writes here: its shop's edits are the files of the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,13 @@ class RuleFileChanged(StaleData):
 def ledger_keeps_rules(session: Session) -> bool:
     """Whether this ledger keeps the shop's rule files (a team ledger on a server), not the data folder."""
     return session.get_bind().dialect.name != "sqlite"
+
+
+def keep_rule_files(conn: Connection, texts: Mapping[str, str], author: str) -> None:
+    """The rule files of a ledger file's data folder into an empty team ledger (`migrate-to`)."""
+    if texts:
+        conn.execute(insert(RuleFile), [{"name": name, "text": text, "version": 1, "changed_by": author,
+                                         "changed_at": utcnow()} for name, text in texts.items()])
 
 
 def stored_rule_files(session: Session) -> dict[str, StoredRuleFile]:
