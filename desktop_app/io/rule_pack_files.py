@@ -1,6 +1,8 @@
 """The rule pack files: where they live (shipped in `resources/rules`, the shop's copies in
-`<data folder>/rules`), reading the pack in force, validating and saving an edit, going back to the
-defaults, and the shop's own working days (`workdays.toml`). Parsing and merging is `core.rule_packs`."""
+`<data folder>/rules` for a ledger file, or kept by a team ledger itself: `ShopRules`), reading the pack in
+force, validating and saving an edit, going back to the defaults, and the shop's own working days
+(`workdays.toml`). Parsing and merging is `core.rule_packs`; which ledger keeps which copies, and saving
+into a team ledger, is `services.ledger_rules`."""
 
 from __future__ import annotations
 

@@ -130,7 +130,9 @@ def test_workdays_import_and_status_on_both_backends(capsys: pytest.CaptureFixtu
         assert "团队数据库" in capsys.readouterr().out
 
 
-def test_a_seat_with_an_older_app_does_not_rewrite_the_deadlines(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_seat_with_an_older_app_does_not_rewrite_the_deadlines(db: Database, ledger_target: str,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The shipped packs carry revisions: deadlines computed by a seat with newer defaults are left as they
     are by a seat with older ones (it would otherwise rewrite them back at every start), which says so."""
     case_id = douyin_reship(db)
@@ -149,6 +151,11 @@ def test_a_seat_with_an_older_app_does_not_rewrite_the_deadlines(db: Database, m
     with db.reading() as session:
         warnings = ledger_rule_warnings(session, at("2026-06-01 00:00").date())
     assert warnings[0].older and "旧" in warnings[0].text
+    # The command line lists what the newer seat computed, says why, and rewrites nothing either.
+    assert run(["deadlines", "--case", str(case_id), "--all", "--json", "--db", ledger_target]) == 0
+    out, err = capsys.readouterr()
+    listed = {row["timer"]: row["due_at"] for row in json.loads(out)}
+    assert listed["reship_answer"] == "2026-05-08T10:00:00+08:00" and "比团队中另一台电脑上的旧" in err
     # Upgraded to that release, the seat recomputes with the edit and records its revisions.
     monkeypatch.setattr(deadline_rules, "app_revisions", lambda: newer)
     assert older_app_note(db) is None
