@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.io.rule_pack_files import shipped_rules_dir
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.ledger_rules import shop_rules_of
@@ -70,6 +71,10 @@ def test_a_save_goes_into_the_team_ledger_and_a_second_seat_is_told(qtbot: QtBot
     wait_saved(qtbot, other_seat, theirs)
     assert "已保存" in theirs.status.text()
     assert due_of(team, case_id, "reship_answer") == at("2026-05-08 08:00")
+    # The first seat's window hears of it (LISTEN/NOTIFY, announced as another seat's change) and shows it.
+    assert mine.editor.toPlainText() == douyin_text(24)
+    team.runner.announce(OpChanges(frozenset({Area.DEADLINES})))
+    qtbot.waitUntil(lambda: mine.editor.toPlainText() == douyin_text(36), timeout=10000)
 
 
 def test_this_computers_own_edit_is_pointed_out_and_can_be_loaded(qtbot: QtBot, team: Ledger,

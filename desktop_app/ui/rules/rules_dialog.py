@@ -56,7 +56,7 @@ from desktop_app.services.recompute_aside import recompute_changed_rules_aside
 from desktop_app.store.database import Database
 from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui import labels
-from desktop_app.ui.background import describe_error
+from desktop_app.ui.background import Announcement, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
@@ -104,6 +104,7 @@ class RulesDialog(QDialog):
         self.editor.setEnabled(False)
         self.form.setEnabled(False)
         self.reload_rules()
+        context.runner.changed.connect(self._changed_elsewhere)
         self.pack_list.setCurrentRow(0)
 
     @property
@@ -118,7 +119,17 @@ class RulesDialog(QDialog):
         else:
             self.context.look_up(shop_rules, self._rules_read, self._rules_failed, waiting=True)
 
+    def _changed_elsewhere(self, announced: Announcement) -> None:
+        """Another seat's change on a team ledger (its rules among what may have changed): read them again.
+        Not while an edit is unsaved: its save must still be made against the version it started from."""
+        if announced.origin is None and announced.changes.deadlines and self._shop is not None \
+                and self._shop.in_ledger and not self._busy and not self.has_unsaved_edits():
+            self.reload_rules()
+
     def _rules_read(self, shop: ShopRules) -> None:
+        if shop == self._shop:  # nothing changed (another seat's change of cases): leave the page be
+            self.rules_loaded.emit()
+            return
         self._shop = shop
         self.editor.setEnabled(True)
         self.form.setEnabled(True)
