@@ -3133,6 +3133,19 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>LocalEditNote</name>
+    <message>
+        <location filename="../../desktop_app/ui/rules/local_edit_note.py" line="29"/>
+        <source>载入本机的修改</source>
+        <translation>Load this computer&apos;s edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/local_edit_note.py" line="44"/>
+        <source>这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。</source>
+        <translation>This computer&apos;s data folder has an earlier edit of the %1 rules, which the team database does not use. To keep it, click &quot;Load this computer&apos;s edit&quot;, check it, then save it to the team database.</translation>
+    </message>
+</context>
+<context>
     <name>MainMenu</name>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
@@ -5288,163 +5301,153 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="78"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="89"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="93"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="143"/>
         <source>无法读取时效规则：%1</source>
         <translation>Could not read the deadline rules: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="168"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="169"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="179"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="181"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="171"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="402"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
-        <source>载入本机的修改</source>
-        <translation>Load this computer&apos;s edit</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="226"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="227"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="236"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="269"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="270"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="283"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="284"/>
         <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
         <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="287"/>
         <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
         <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="289"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="291"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="292"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="296"/>
-        <source>这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。</source>
-        <translation>This computer&apos;s data folder has an earlier edit of the %1 rules, which the team database does not use. To keep it, click &quot;Load this computer&apos;s edit&quot;, check it, then save it to the team database.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="305"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="301"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="325"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="308"/>
         <source>已载入本机的修改，检查后点“保存”存入团队数据库</source>
         <translation>This computer&apos;s edit is loaded: check it, then click Save to keep it in the team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="359"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="342"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="363"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="346"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="366"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="349"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="389"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="372"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="400"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="383"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="403"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="434"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="417"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="450"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="433"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="481"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="464"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="494"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="477"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="500"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="483"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="501"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="484"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>

@@ -83,16 +83,16 @@ def test_this_computers_own_edit_is_pointed_out_and_can_be_loaded(qtbot: QtBot, 
     (data_home / "rules" / "douyin.toml").write_text(douyin_text(12), encoding="utf-8")
     dialog = make_dialog(qtbot, team)
     dialog.select_pack("douyin")
-    assert not dialog.local_box.isHidden() and "团队数据库不使用它" in dialog.local_note.text()
+    assert not dialog.local_edit.isHidden() and "团队数据库不使用它" in dialog.local_edit.note.text()
     assert dialog.editor.toPlainText() == douyin_text(48)  # the ledger's rules are shown, not the local ones
     dialog.select_pack("taobao")
-    assert dialog.local_box.isHidden()
+    assert dialog.local_edit.isHidden()
     dialog.select_pack("douyin")
-    dialog.local_button.click()
+    dialog.local_edit.button.click()
     assert dialog.editor.toPlainText() == douyin_text(12)
     dialog.save_current()
     wait_saved(qtbot, team, dialog)
-    assert dialog.local_box.isHidden()  # now the team's rule too
+    assert dialog.local_edit.isHidden()  # now the team's rule too
     other = open_database(team.db.location)
     try:
         assert RuleContext.load(other).packs["douyin"].timer("reship_answer").duration.amount == 12

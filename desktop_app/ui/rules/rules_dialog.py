@@ -58,6 +58,7 @@ from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui import labels
 from desktop_app.ui.background import Announcement, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.rules.local_edit_note import LocalEditNote
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
 from desktop_app.ui.widgets.table_menu import explain
@@ -184,26 +185,15 @@ class RulesDialog(QDialog):
         self.validate_button.clicked.connect(self.validate_current)
         self.save_button.clicked.connect(self.save_current)
         self.reset_button.clicked.connect(self.ask_reset)
-        self.local_note = QLabel()
-        self.local_note.setObjectName("local_edit_note")
-        self.local_note.setWordWrap(True)
-        self.local_note.setStyleSheet("background:#fff3e0; color:#8a4b00; padding:4px")
-        self.local_button = QPushButton(self.tr("载入本机的修改"))
-        self.local_button.setObjectName("load_local_edit")
-        self.local_button.clicked.connect(self.load_local_edit)
-        local_bar = QHBoxLayout()
-        local_bar.addWidget(self.local_note, 1)
-        local_bar.addWidget(self.local_button)
-        self.local_box = QWidget()
-        self.local_box.setLayout(local_bar)
-        self.local_box.hide()
+        self.local_edit = LocalEditNote()
+        self.local_edit.load_requested.connect(self.load_local_edit)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.state_label)
         right_layout.addWidget(self.revision_note)
-        right_layout.addWidget(self.local_box)
+        right_layout.addWidget(self.local_edit)
         editor_split = QSplitter(Qt.Orientation.Vertical)
         editor_split.addWidget(self.views)
         editor_split.addWidget(self.problems)
@@ -300,12 +290,7 @@ class RulesDialog(QDialog):
                 "%1", str(shop.source(f"{name}.toml"))))
         else:
             self.state_label.setText(self.tr("正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。"))
-        local = self._local_text(name)
-        self.local_box.setVisible(local is not None)
-        if local is not None:
-            self.local_note.setText(self.tr(
-                "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。"
-                "要沿用它，点“载入本机的修改”，检查后保存到团队数据库。").replace("%1", self.pack_title(name)))
+        self.local_edit.show_for(name, self.pack_title(name), shop)
         try:
             newer = shipped_revision_is_newer(name, shop=shop)
         except RulePackError:
@@ -316,24 +301,11 @@ class RulesDialog(QDialog):
                 "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
                 "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
 
-    def _local_text(self, name: str) -> str | None:
-        """On a team ledger: this computer's own edit of pack `name` when it differs from the ledger's."""
-        if self._shop is None or not self._shop.in_ledger:
-            return None
-        try:
-            local = ShopRules.of_folder().text(f"{name}.toml")
-        except (OSError, UnicodeDecodeError):
-            return None
-        return local if local is not None and local != self._shop.text(f"{name}.toml") else None
-
-    def load_local_edit(self) -> None:
+    def load_local_edit(self, text: str) -> None:
         """This computer's own edit of the pack shown, into the editor as an unsaved change."""
-        name = self._current
-        local = None if name is None else self._local_text(name)
-        if local is not None:
-            self.editor.setPlainText(local)
-            self._load_form()
-            self.status.setText(self.tr("已载入本机的修改，检查后点“保存”存入团队数据库"))
+        self.editor.setPlainText(text)
+        self._load_form()
+        self.status.setText(self.tr("已载入本机的修改，检查后点“保存”存入团队数据库"))
 
     def _load_form(self) -> None:
         """The form shows the text as it is now (after typing in the TOML view, another pack ...)."""
