@@ -14,7 +14,7 @@ from typing import Any
 from desktop_app.cli.common import CommandError, add_json_option, print_json
 from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
-from desktop_app.services.ledger_rules import rule_file_title
+from desktop_app.services.shop_rules import rule_file_title
 from desktop_app.store.locations import parse_location
 
 

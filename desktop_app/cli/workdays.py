@@ -29,8 +29,8 @@ from desktop_app.io.holiday_schedule_file import (
     shipped_schedule_path,
 )
 from desktop_app.services.deadline_rules import older_app_message, older_than_ledger, unused_local_message
-from desktop_app.services.deadlines import recompute_changed_rules
-from desktop_app.services.ledger_rules import import_schedule, shop_rules, unused_local_edits
+from desktop_app.services.ledger_rules import import_schedule
+from desktop_app.services.shop_rules import shop_rules, unused_local_edits
 
 
 def register(subparsers: Any) -> None:
@@ -100,7 +100,9 @@ def run_import(args: argparse.Namespace) -> int:
     parse_schedule(loads(text, str(path)), str(path))  # a broken file is refused before the ledger opens
     with opened_ledger(args) as db:
         saved, years = import_schedule(db, text, str(path))
-        count = recompute_changed_rules(db).value
     listed = "、".join(str(y) for y in years)
-    sys.stdout.write(f"已导入 {listed} 年的节假日安排（{saved.where}），重新计算了 {count} 个售后单的时限。\n")
+    sys.stdout.write(f"已导入 {listed} 年的节假日安排（{saved.value.where}），"
+                     f"重新计算了 {saved.value.recomputed} 个售后单的时限。\n")
+    if saved.value.older_app:
+        sys.stderr.write(f"注意：{saved.value.older_app}\n")
     return 0

@@ -24,7 +24,7 @@ from desktop_app.core.rule_packs import (
 from desktop_app.core.working_days import WorkdayCalendar, missing_schedule_years, schedule_warning
 from desktop_app.io.holiday_schedule_file import load_schedule
 from desktop_app.io.rule_pack_files import ShopRules, load_packs, load_workday_overrides, shipped_revision
-from desktop_app.services.ledger_rules import (
+from desktop_app.services.shop_rules import (
     pack_title,
     rule_file_title,
     shop_rules,

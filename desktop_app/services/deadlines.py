@@ -136,17 +136,25 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     the ledger's deadlines recomputes nothing (`older_than_ledger`).
     """
     with db.transaction() as session:
-        ctx = context or RuleContext.load(session)  # the rules as this transaction sees them stored
-        stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
-        if stale is None:
-            return Written(0, OpChanges())
-        count = 0
-        if stale.size:
-            session.flush()
-            count = _recompute_in_slices(session, stale.cases, ctx, db.path, stale.size)
-        # Every platform whose rules changed is now computed with them; the others already were.
-        remember_rules(session, ctx, None)
-        return Written(count, changes_in(session))
+        count = recompute_changed_in(session, context, db.path)
+        return Written(0, OpChanges()) if count is None else Written(count, changes_in(session))
+
+
+def recompute_changed_in(session: Session, context: RuleContext | None = None,
+                         ledger: Path | None = None) -> int | None:
+    """`recompute_changed_rules` in the caller's transaction (a team ledger's rule edit commits with the
+    deadlines computed with it); None when no rule changed (or this seat's app is older: nothing written)."""
+    ctx = context or RuleContext.load(session)  # the rules as this transaction sees them stored
+    stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
+    if stale is None:
+        return None
+    count = 0
+    if stale.size:
+        session.flush()
+        count = _recompute_in_slices(session, stale.cases, ctx, ledger, stale.size)
+    # Every platform whose rules changed is now computed with them; the others already were.
+    remember_rules(session, ctx, None)
+    return count
 
 
 def older_app_note(db: Database) -> str | None:

@@ -21,8 +21,8 @@ from sqlalchemy import Connection
 
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir, temp_file
-from desktop_app.services.ledger_rules import local_rule_texts
 from desktop_app.services.shop_profile import SETTING_KEY
+from desktop_app.services.shop_rules import local_rule_texts
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_errors import server_user_error

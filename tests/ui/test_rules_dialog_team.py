@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.op_changes import Area, OpChanges
 from desktop_app.io.rule_pack_files import shipped_rules_dir
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.ledger_rules import shop_rules_of
+from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import open_database
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
 from tests.ui.test_rules_dialog import ANSWER_48H, due_of, make_dialog, wait_saved

@@ -23,7 +23,8 @@ from desktop_app.services import deadline_rules
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.deadline_rules import RuleContext, ledger_rule_warnings
 from desktop_app.services.deadlines import older_app_note, recompute_changed_rules
-from desktop_app.services.ledger_rules import reset_pack, save_pack_text, save_workdays, shop_rules_of
+from desktop_app.services.ledger_rules import reset_pack, save_pack_text, save_workdays
+from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.deadline_rows import set_setting_text
@@ -61,13 +62,14 @@ def stored_files(db: Database) -> dict[str, tuple[str, int]]:
 def test_an_edit_is_the_ledgers_rule_and_is_kept_where_the_ledger_keeps_rules(db: Database, data_home: Path) -> None:
     case_id = douyin_reship(db)
     assert answer_due(db, case_id) == at("2026-05-08 10:00")
-    saved = save_pack_text(db, "douyin", douyin_with_answer(24), None, author="老板")
-    assert recompute_changed_rules(db).value == 1
+    saved = save_pack_text(db, "douyin", douyin_with_answer(24), None, author="老板").value
+    assert saved.recomputed == 1 and saved.older_app is None  # the open cases it changes, at once
     assert answer_due(db, case_id) == at("2026-05-07 10:00")
+    assert recompute_changed_rules(db).value == 0
     assert RuleContext.load(db).packs["douyin"].timer("reship_answer").duration.amount == 24
     local = data_home / "rules" / "douyin.toml"
     if db.is_server:  # the team's: in the ledger with its author, this computer's folder untouched
-        assert saved.where == "团队数据库" and saved.version == 1
+        assert saved.where == "团队数据库"
         assert stored_files(db) == {"douyin.toml": ("老板", 1)}
         assert not local.exists()
         # ... and not the data folder's: a computer's own file changes nothing on a team ledger.
@@ -78,8 +80,7 @@ def test_an_edit_is_the_ledgers_rule_and_is_kept_where_the_ledger_keeps_rules(db
     else:  # a ledger file's edits stay the files of the data folder
         assert saved.where == str(local) and local.read_text(encoding="utf-8") == douyin_with_answer(24)
         assert stored_files(db) == {}
-    assert reset_pack(db, "douyin", shop_rules_of(db).version("douyin.toml"))
-    assert recompute_changed_rules(db).value == 1
+    assert reset_pack(db, "douyin", shop_rules_of(db).version("douyin.toml")).value.recomputed == 1
     assert answer_due(db, case_id) == at("2026-05-08 10:00")
 
 
@@ -94,7 +95,8 @@ def test_the_second_of_two_seats_saving_the_same_pack_is_refused_with_the_fresh_
     assert refused.value.fresh is not None and refused.value.fresh.text == douyin_with_answer(24)
     assert stored_files(db) == {"douyin.toml": ("小李", 1)}
     # Saved against the fresh version, it goes through; a reset against an old one does not.
-    assert save_pack_text(db, "douyin", douyin_with_answer(36), 1, author="小王").version == 2
+    save_pack_text(db, "douyin", douyin_with_answer(36), 1, author="小王")
+    assert stored_files(db) == {"douyin.toml": ("小王", 2)}
     with pytest.raises(RuleFileChanged):
         reset_pack(db, "douyin", 1)
     assert RuleContext.load(db).packs["douyin"].timer("reship_answer").duration.amount == 36
@@ -143,7 +145,9 @@ def test_a_seat_with_an_older_app_does_not_rewrite_the_deadlines(db: Database, l
         set_setting_text(session, "deadlines.app_revisions", json.dumps(newer))
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
-    save_pack_text(db, "douyin", tomli_w.dumps(plain_toml_data(data)), shop_rules_of(db).version("douyin.toml"))
+    saved = save_pack_text(db, "douyin", tomli_w.dumps(plain_toml_data(data)),
+                           shop_rules_of(db).version("douyin.toml")).value
+    assert saved.recomputed == 0 and saved.older_app is not None and "旧" in saved.older_app
     assert recompute_changed_rules(db).value == 0
     assert answer_due(db, case_id) == at("2026-05-08 10:00")
     note = older_app_note(db)

@@ -20,7 +20,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_changed_rules
 from desktop_app.services.ledger_move import move_ledger
-from desktop_app.services.ledger_rules import unused_local_edits
+from desktop_app.services.shop_rules import unused_local_edits
 from desktop_app.store.database import open_database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.locations import parse_location
@@ -44,13 +44,12 @@ def douyin_with_answer(hours: int) -> str:
 # A seat's process: its own data folder (AFTERSALES_LEDGER_HOME), the ledger's address in argv[1].
 SEAT_EDITS_THE_PACK = """
 import sys
-from desktop_app.services.deadlines import recompute_changed_rules
-from desktop_app.services.ledger_rules import save_pack_text, shop_rules_of
+from desktop_app.services.ledger_rules import save_pack_text
+from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import open_database
 db = open_database(sys.argv[1], seat="店主")
 text = open(sys.argv[2], encoding="utf-8").read()
-save_pack_text(db, "douyin", text, shop_rules_of(db).version("douyin.toml"))
-print(recompute_changed_rules(db).value)
+print(save_pack_text(db, "douyin", text, shop_rules_of(db).version("douyin.toml")).value.recomputed)
 db.close()
 """
 

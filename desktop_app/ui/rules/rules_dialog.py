@@ -51,8 +51,8 @@ from desktop_app.io.rule_pack_files import (
     shipped_revision_is_newer,
     validate_pack_text,
 )
-from desktop_app.services.ledger_rules import reset_pack, save_pack_text, shop_rules, shop_rules_of
-from desktop_app.services.recompute_aside import recompute_changed_rules_aside
+from desktop_app.services.ledger_rules import SavedRules, reset_pack, save_pack_text
+from desktop_app.services.shop_rules import shop_rules, shop_rules_of
 from desktop_app.store.database import Database
 from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui import labels
@@ -359,18 +359,17 @@ class RulesDialog(QDialog):
         assert self._shop is not None  # validated against it
         expected = self._shop.version(f"{name}.toml")
 
-        def work(db: Database) -> Written[tuple[str, int, ShopRules]]:
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
             saved = save_pack_text(db, name, text, expected)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((saved.where, recomputed.value, shop_rules_of(db)), recomputed.changes)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
 
-        def done(result: Written[tuple[str, int, ShopRules]]) -> None:
-            where, cases, shop = result.value
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
             self._shop = shop
             self._texts[name] = text
             self._drafts.pop(name, None)
             self._after_write(name, self.tr("已保存到 %1；已按新规则重新计算 %2 张售后单的时限").replace(
-                "%1", where).replace("%2", str(cases)))
+                "%1", saved.where).replace("%2", str(saved.recomputed)), saved.older_app)
 
         self._run(work, done, self._pack_failed)
 
@@ -404,27 +403,27 @@ class RulesDialog(QDialog):
             return
         expected = self._shop.version(f"{name}.toml")
 
-        def work(db: Database) -> Written[tuple[bool, int, ShopRules]]:
-            removed = reset_pack(db, name, expected)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((removed, recomputed.value, shop_rules_of(db)), recomputed.changes)
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
+            saved = reset_pack(db, name, expected)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
 
-        def done(result: Written[tuple[bool, int, ShopRules]]) -> None:
-            _removed, cases, shop = result.value
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
             self._shop = shop
             self._drafts.pop(name, None)
             self._texts.pop(name, None)
-            message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(cases))
-            self._after_write(name, message)
+            message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(saved.recomputed))
+            self._after_write(name, message, saved.older_app)
 
         self._run(work, done, self._pack_failed)
 
-    def _after_write(self, name: str, message: str) -> None:
+    def _after_write(self, name: str, message: str, older_app: str | None) -> None:
         if self._current == name:
             self._show_pack(name)
         else:
             self._refresh_item(name)
-        self.status.setText(message)
+        # This computer's app too old to recompute: the shop's message says why nothing was recomputed.
+        self.status.setText(message if older_app is None else f"{message}\n{older_app}")
         self.rules_saved.emit(name)
 
     def _pack_failed(self, error: Exception) -> None:

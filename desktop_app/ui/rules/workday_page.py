@@ -28,8 +28,8 @@ from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import WORKDAYS_FILE, RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
 from desktop_app.io.rule_pack_files import ShopRules, load_workday_overrides
-from desktop_app.services.ledger_rules import save_workdays, shop_rules_of
-from desktop_app.services.recompute_aside import recompute_changed_rules_aside
+from desktop_app.services.ledger_rules import SavedRules, save_workdays
+from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import Database
 from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui.background import describe_error
@@ -162,18 +162,18 @@ class WorkdayPage(QWidget):
 
         expected = self._version
 
-        def work(db: Database) -> Written[tuple[str, int, ShopRules]]:
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
             saved = save_workdays(db, overrides, expected)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((saved.where, recomputed.value, shop_rules_of(db)), recomputed.changes)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
 
-        def done(result: Written[tuple[str, int, ShopRules]]) -> None:
-            where, cases, shop = result.value
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
             self._version = shop.version(WORKDAYS_FILE)
             self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
             self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
-            self.workday_status.setText(self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
-                "%1", where).replace("%2", str(cases)))
+            message = self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
+                "%1", saved.where).replace("%2", str(saved.recomputed))
+            self.workday_status.setText(message if saved.older_app is None else f"{message}\n{saved.older_app}")
             self.saved.emit()
 
         def failed(error: Exception) -> None:
