@@ -244,8 +244,9 @@ class RuleWarning(NamedTuple):
 
 def unused_local_message(file_names: tuple[str, ...]) -> str:
     return (f"这台电脑的数据文件夹里有以前修改过的时效规则（{'、'.join(rule_file_title(n) for n in file_names)}），"
-            "团队数据库不使用它们：每台电脑都按团队数据库中的规则计算时限。要沿用本机的修改，请在“时效规则”中"
-            "打开它，点“载入本机的修改”后保存（节假日安排用 workdays import 导入）。")
+            "团队数据库不使用它们：每台电脑都按团队数据库中的规则计算时限。要沿用平台规则的修改，请在“时效规则”中"
+            "打开该平台，点“载入本机的修改”后保存；工作日调整请在“工作日调整”页重新填写；"
+            "节假日安排用 workdays import 导入。")
 
 
 def ledger_rule_warnings(session: Session, today: date) -> list[RuleWarning]:
