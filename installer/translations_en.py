@@ -16,6 +16,21 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
+    "无法读取时效规则：%1": "Could not read the deadline rules: %1",
+    "载入本机的修改": "Load this computer's edit",
+    "正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。":
+        "Using the shop's edited rules, kept in the team database: every computer computes deadlines with "
+        "them. Upgrades never overwrite them.",
+    "正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。":
+        "Using the app's default rules. Once saved, the shop's edit is kept in the team database and every "
+        "computer computes deadlines with it.",
+    "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。":
+        "This computer's data folder has an earlier edit of the %1 rules, which the team database does not "
+        "use. To keep it, click \"Load this computer's edit\", check it, then save it to the team database.",
+    "已载入本机的修改，检查后点“保存”存入团队数据库":
+        "This computer's edit is loaded: check it, then click Save to keep it in the team database",
+    "，本店修改过的时效规则 %1 个": ", %1 edited deadline rule files",
     # --- 时效规则 form, undo, theme, phone-tail search, tab counts (issue 15) -----------------------
     "记录后无法撤销：%1。请确认已在平台上完成。":
         "This cannot be undone once recorded: %1. Make sure it is done on the platform.",

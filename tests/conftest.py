@@ -157,6 +157,20 @@ def pg_url(pg_ledger: PgLedger) -> str:
     return pg_ledger.reset()
 
 
+@pytest.fixture
+def empty_server_db() -> Iterator[str]:
+    """A new, empty database on the test server (what a shop creates before `migrate-to`)."""
+    name = f"ledger_move_{os.getpid()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param

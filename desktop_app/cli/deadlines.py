@@ -22,7 +22,7 @@ from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadlines import recompute_all, recompute_case
+from desktop_app.services.deadlines import older_app_note, recompute_all, recompute_case
 from desktop_app.store.deadline_lists import DeadlineRow, list_deadlines
 
 _URGENCY_MARK = {Urgency.OVERDUE: "！", Urgency.SOON: "●", Urgency.LATER: ""}
@@ -51,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--within 必须是大于 0 的小时数")
     if args.case is not None and args.case <= 0:
         raise CommandError("--case 必须是正整数（售后单编号）")
-    context = RuleContext.load()
     with opened_ledger(args) as db:
-        if args.case is not None:
+        context = RuleContext.load(db)
+        older = older_app_note(db)
+        if older is not None:  # the listing as a newer seat computed it, without rewriting it here
+            sys.stderr.write(f"注意：{older}\n")
+        elif args.case is not None:
             with db.transaction() as session:
                 recompute_case(session, args.case, context)
         else:

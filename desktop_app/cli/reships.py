@@ -186,8 +186,8 @@ def _list(args: argparse.Namespace) -> int:
     from desktop_app.services.deadlines import recompute_changed_rules
     from desktop_app.services.reship_queue import reship_rows
 
-    context = RuleContext.load()
     with opened_ledger(args) as db:
+        context = RuleContext.load(db)
         # Ship-bys come from the stored deadlines: bring them in line with edited rule packs first.
         recompute_changed_rules(db, context)
         with db.reading() as session:

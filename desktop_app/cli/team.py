@@ -14,6 +14,7 @@ from typing import Any
 from desktop_app.cli.common import CommandError, add_json_option, print_json
 from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
+from desktop_app.services.shop_rules import rule_file_title
 from desktop_app.store.locations import parse_location
 
 
@@ -51,7 +52,8 @@ def _migrate_to(args: argparse.Namespace) -> int:
     result = move_ledger(source, target, seat=team.seat_name(), progress=progress)
     if args.json:
         print_json({"source": str(result.source), "target": result.target, "counts": result.counts,
-                    "files": result.files, "missing_files": list(result.missing_files)})
+                    "files": result.files, "missing_files": list(result.missing_files),
+                    "rule_files": list(result.rule_files)})
         return 0
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -63,6 +65,9 @@ def _migrate_to(args: argparse.Namespace) -> int:
         named = "、".join(result.missing_files[:10]) + ("…" if len(result.missing_files) > 10 else "")
         sys.stdout.write(f"注意：数据文件夹中找不到 {len(result.missing_files)} 个证据文件，"
                          f"服务器上只有它们的记录：{named}\n")
+    if result.rule_files:
+        named = "、".join(rule_file_title(n) for n in result.rule_files)
+        sys.stdout.write(f"  本店修改过的时效规则：{named}（已存入团队数据库，各席位都按它计算时限）\n")
     sys.stdout.write("数据库文件未改动。以后用 --db 加这个地址（或在 设置 → 团队数据库 中连接）使用团队数据库。\n")
     return 0
 

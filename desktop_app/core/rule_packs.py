@@ -3,7 +3,8 @@ here, without touching a file (reading, saving and resetting the files is `io.ru
 timer, window and campaign table is checked by `rule_pack_tables`).
 
 Platforms change their timers, so every figure lives in `resources/rules/<pack>.toml` (shipped with
-the app) and the shop may edit a copy in its data folder (`<data>/rules/<pack>.toml`). The user's
+the app) and the shop may edit a copy in its data folder (`<data>/rules/<pack>.toml`; a team ledger
+keeps the shop's copies in the ledger, `services.ledger_rules`). The user's
 copy wins over the shipped one and is never touched by an upgrade; deleting it (`reset_user_pack`)
 goes back to the defaults. Every save validates first, so a broken file never reaches the engine
 through the app; a file broken by hand raises `RulePackError` naming the file and the timer.

@@ -28,6 +28,7 @@ from typing import Any
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
+from desktop_app.io.rule_pack_files import ShopRules
 from desktop_app.io.toml_files import parse_toml, read_toml_file, write_atomically
 
 SCHEDULE_FILE = "china_holidays.toml"
@@ -180,26 +181,46 @@ def read_schedule(path: Path) -> HolidaySchedule:
     return parse_schedule(_read(path), path)
 
 
-def load_schedule(*, shipped: Path | None = None, user: Path | None = None) -> HolidaySchedule:
-    """The schedule in force: the shipped years, with the shop's years added or replacing them."""
+def load_schedule(*, shipped: Path | None = None, user: Path | None = None,
+                  shop: ShopRules | None = None) -> HolidaySchedule:
+    """The schedule in force: the shipped years, with the shop's years added or replacing them (the
+    data folder's file, or the team ledger's with `shop`)."""
     schedule = read_schedule(shipped or shipped_schedule_path())
+    if shop is not None:
+        text = shop.text(SCHEDULE_FILE)
+        if text is not None:
+            schedule = schedule.merged_with(parse_schedule(loads(text, shop.source(SCHEDULE_FILE)),
+                                                           shop.source(SCHEDULE_FILE)))
+        return schedule
     user_path = user or user_schedule_path()
     if user_path.is_file():
         schedule = schedule.merged_with(read_schedule(user_path))
     return schedule
 
 
-def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[int, ...]:
-    """Add the years in `text` (schedule TOML, e.g. pasted from next year's notice) to the shop's
-    file, replacing those years if present. Validates first; returns the years written."""
+_USER_HEADER = "# 本店补充的官方节假日安排（覆盖程序自带的同一年份）\n"
+
+
+def merged_years(existing: str | None, text: str, *, source: str, existing_source: Path | str = "") -> \
+        tuple[str, tuple[int, ...]]:
+    """The shop's schedule text `existing` (None: none yet) with the years in `text` (schedule TOML,
+    e.g. pasted from next year's notice) added, replacing those years if present: the new text and the
+    years written. Validates both first."""
     incoming = parse_schedule(loads(text, source), source)
     if not incoming.years:
         raise HolidayScheduleError([f"{source} 中没有任何年份（需要 [[years]] 和 year = ...）"])
+    before = HolidaySchedule() if existing is None else parse_schedule(loads(existing, existing_source),
+                                                                       existing_source)
+    return render_schedule(before.merged_with(incoming), header=_USER_HEADER), tuple(sorted(incoming.years))
+
+
+def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[int, ...]:
+    """Add the years in `text` to the shop's file in the data folder (`merged_years`); the years written."""
     path = user or user_schedule_path()
-    existing = read_schedule(path) if path.is_file() else HolidaySchedule()
-    merged = existing.merged_with(incoming)
-    write_atomically(path, render_schedule(merged, header="# 本店补充的官方节假日安排（覆盖程序自带的同一年份）\n"))
-    return tuple(sorted(incoming.years))
+    existing = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    merged, years = merged_years(existing, text, source=source, existing_source=path)
+    write_atomically(path, merged)
+    return years
 
 
 def _ranges(days: frozenset[date]) -> list[tuple[date, date]]:

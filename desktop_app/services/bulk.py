@@ -178,7 +178,7 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
     who = current_author() if author is None else author
     when = at or Moment(now())
-    rules = RuleContext.load()  # once for the batch
+    rules = RuleContext.load(db)  # once for the batch
 
     def one(case_id: int) -> Step:
         with db.transaction() as session:
@@ -232,7 +232,7 @@ def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKi
                          progress: Callable[[int], None] | None = None, at: Moment | None = None) -> BulkOutcome:
     """Correct the kind of each case (services.case_kind); a closed case or one of that kind already is refused."""
     who = current_author() if author is None else author
-    rules = RuleContext.load()
+    rules = RuleContext.load(db)
 
     def one(case_id: int) -> Step:
         with db.transaction() as session:
@@ -256,7 +256,7 @@ def ship_reships(db: Database, lines: Sequence[ShipLine], note: str | None = Non
     """补发已发出 for each reship with its own tracking number; a line without a number, or with a bad
     one, is refused on its own line."""
     who = current_author() if author is None else author
-    rules = RuleContext.load()
+    rules = RuleContext.load(db)
     by_case = {line.case_id: line for line in lines}
 
     def one(case_id: int) -> Step:

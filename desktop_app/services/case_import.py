@@ -120,7 +120,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
            cancel: Callable[[], bool] | None) -> Generator[ImportProgress, None, CaseFileResult]:
     name = parsed.path.name
     who = current_author()
-    context = RuleContext.load()
+    context = RuleContext.load(db)
     outcome = _Outcome()
     times = _StepTimes(context)
     records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}

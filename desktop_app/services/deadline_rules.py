@@ -15,10 +15,23 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.rule_packs import RulePack, TimerRule, pack_for_platform
+from desktop_app.core.rule_packs import (
+    PACK_NAMES,
+    RulePack,
+    TimerRule,
+    pack_for_platform,
+)
 from desktop_app.core.working_days import WorkdayCalendar, missing_schedule_years, schedule_warning
 from desktop_app.io.holiday_schedule_file import load_schedule
-from desktop_app.io.rule_pack_files import load_packs, load_workday_overrides
+from desktop_app.io.rule_pack_files import ShopRules, load_packs, load_workday_overrides, shipped_revision
+from desktop_app.services.shop_rules import (
+    pack_title,
+    rule_file_title,
+    shop_rules,
+    shop_rules_of,
+    unused_local_edits,
+)
+from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import Plan, open_plans, set_setting_text, setting_text
 
 
@@ -30,10 +43,17 @@ class RuleContext:
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
 
     @classmethod
-    def load(cls) -> RuleContext:
-        """From the shipped packs, the official holiday schedule and the user's data folder
-        (raises RulePackError / HolidayScheduleError if a file is broken)."""
-        return cls(load_packs(), WorkdayCalendar(load_workday_overrides(), load_schedule()))
+    def load(cls, where: Session | Database | None = None) -> RuleContext:
+        """The rules in force for the ledger `where` (a session of it, or it): the shipped packs and
+        holiday schedule with the shop's edits, a team ledger's own or the data folder's (None: the
+        data folder's, a ledger file). Raises RulePackError / HolidayScheduleError if a file is broken."""
+        if where is None:
+            return cls.of(ShopRules.of_folder())
+        return cls.of(shop_rules(where) if isinstance(where, Session) else shop_rules_of(where))
+
+    @classmethod
+    def of(cls, shop: ShopRules) -> RuleContext:
+        return cls(load_packs(shop=shop), WorkdayCalendar(load_workday_overrides(shop=shop), load_schedule(shop=shop)))
 
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
@@ -150,6 +170,51 @@ def remember_rules(session: Session, context: RuleContext, platforms: set[str] |
     remembered_plan.update(plan_fingerprints(context, plans))
     set_setting_text(session, _RULES_SETTING, json.dumps(remembered, sort_keys=True))
     set_setting_text(session, _PLANS_SETTING, json.dumps(remembered_plan, sort_keys=True))
+    recorded = _recorded_revisions(session)
+    newest = {key: max(value, recorded.get(key, 0)) for key, value in app_revisions().items()}
+    set_setting_text(session, _REVISIONS_SETTING, json.dumps(recorded | newest, sort_keys=True))
+
+
+# --- seats on different versions of the app ---------------------------------------------------
+# Seats of a team ledger may run different versions for a while (one upgraded, one not). The engine's
+# revision and each shipped pack's revision that the stored deadlines were computed with are recorded
+# beside their fingerprints; a seat whose app is older in any of them does not recompute the ledger's
+# deadlines with its older rules (they would be rewritten back and forth by every start of each seat),
+# and says so.
+_REVISIONS_SETTING = "deadlines.app_revisions"
+ENGINE_KEY = "engine"
+
+
+def app_revisions() -> dict[str, int]:
+    """This app's engine revision and the revision of each pack it ships."""
+    return {ENGINE_KEY: ENGINE_REVISION, **{name: shipped_revision(name) for name in PACK_NAMES}}
+
+
+def _recorded_revisions(session: Session) -> dict[str, int]:
+    return {key: int(value) for key, value in _remembered(session, _REVISIONS_SETTING).items()
+            if value.isdigit()}
+
+
+class OlderPart(NamedTuple):
+    """Something this computer's app has in an older revision than a seat that computed the deadlines."""
+
+    key: str  # ENGINE_KEY or a pack's name
+    here: int
+    ledger: int
+
+
+def older_than_ledger(session: Session) -> tuple[OlderPart, ...]:
+    """What of this app is older than the app that last computed the ledger's deadlines (empty: none)."""
+    ours = app_revisions()
+    return tuple(OlderPart(key, ours.get(key, 0), value)
+                 for key, value in sorted(_recorded_revisions(session).items()) if value > ours.get(key, 0))
+
+
+def older_app_message(parts: tuple[OlderPart, ...]) -> str:
+    named = "、".join(("计算引擎" if p.key == ENGINE_KEY else f"{pack_title(p.key)}默认规则")
+                     + f"第 {p.here} 版（另一台电脑为第 {p.ledger} 版）" for p in parts)
+    return (f"这台电脑上的软件比团队中另一台电脑上的旧（{named}）：已存的时限由较新的软件计算，"
+            "本机不会按旧规则重新计算它们。请把这台电脑上的软件升级到最新版本。")
 
 
 class RuleWarning(NamedTuple):
@@ -162,13 +227,39 @@ class RuleWarning(NamedTuple):
     event: str | None = None
     packs: tuple[str, ...] = ()  # pack ids
     pack_names: tuple[str, ...] = ()
+    older: tuple[OlderPart, ...] = ()  # a team ledger computed by a newer app than this one
+    unused_local: tuple[str, ...] = ()  # this computer's own rule files a team ledger does not use
 
     @property
     def text(self) -> str:
+        if self.older:
+            return older_app_message(self.older)
+        if self.unused_local:
+            return unused_local_message(self.unused_local)
         if self.event is None:
             return schedule_warning(self.year)
         return (f"{'、'.join(self.pack_names)}还没有{self.year}年的“{self.event}”时间窗口：按往年的日期估算，"
                 "相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。")
+
+
+def unused_local_message(file_names: tuple[str, ...]) -> str:
+    return (f"这台电脑的数据文件夹里有以前修改过的时效规则（{'、'.join(rule_file_title(n) for n in file_names)}），"
+            "团队数据库不使用它们：每台电脑都按团队数据库中的规则计算时限。要沿用平台规则的修改，请在“时效规则”中"
+            "打开该平台，点“载入本机的修改”后保存；工作日调整请在“工作日调整”页重新填写；"
+            "节假日安排用 workdays import 导入。")
+
+
+def ledger_rule_warnings(session: Session, today: date) -> list[RuleWarning]:
+    """`rule_warnings` of the ledger's rules, and on a team ledger what else this seat should know: its
+    app is older than the one that computed the deadlines, its own rule files are not used."""
+    warnings = rule_warnings(RuleContext.load(session), today)
+    older = older_than_ledger(session)
+    if older:
+        warnings.insert(0, RuleWarning(today.year, older=older))
+    unused = unused_local_edits(session)
+    if unused:
+        warnings.append(RuleWarning(today.year, unused_local=unused))
+    return warnings
 
 
 def rule_warnings(context: RuleContext, today: date) -> list[RuleWarning]:

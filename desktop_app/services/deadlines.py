@@ -42,12 +42,14 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import stored_next_due
-from desktop_app.core.errors import NotFound
+from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
 from desktop_app.services.deadline_rules import (
     RuleContext,
+    older_app_message,
+    older_than_ledger,
     plan_fingerprints,
     plan_key,
     remember_rules,
@@ -76,7 +78,7 @@ from desktop_app.store.deadline_rows import (
 def recompute_case(session: Session, case_id: int, context: RuleContext | None = None) -> None:
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
-    if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load()) == 0:
+    if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load(session)) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
     refresh_next_dues(session, case_ids=(case_id,))
 
@@ -84,7 +86,7 @@ def recompute_case(session: Session, case_id: int, context: RuleContext | None =
 def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load()
+    ctx = context or RuleContext.load(session)
     count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
     refresh_next_dues(session)  # every case due (an index range), not an IN list of an import's many ids
     return count
@@ -122,7 +124,7 @@ def recompute_id_range(session: Session, first: int, last: int, context: RuleCon
     """Recompute the cases whose ids run from `first` to `last` (open or not: an import's new cases),
     in slices of the full recompute, without IN lists; returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load()
+    ctx = context or RuleContext.load(session)
     everything = CaseSet(include_closed=True)
     count = sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
                 for start in range(first, last + 1, _SLICE))
@@ -144,7 +146,7 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
 def _recompute_open(session: Session, context: RuleContext | None, include_closed: bool,
                     platforms: Iterable[str] | None, ledger: Path | None) -> int:
     session.flush()
-    ctx = context or RuleContext.load()
+    ctx = context or RuleContext.load(session)
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
     count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
@@ -159,6 +161,9 @@ def recompute_all(db: Database, context: RuleContext | None = None, include_clos
     after pack edits and at start-up `recompute_changed_rules` does the same work for less.
     """
     with db.transaction() as session:
+        older = older_than_ledger(session)
+        if older:
+            raise UserError(older_app_message(older))
         count = _recompute_open(session, context, include_closed, None, db.path)
         return Written(count, changes_in(session))
 
@@ -170,31 +175,49 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     engine's revision. Every case event recomputes its case at once (`recompute_case`), so only a
     rule change can leave stored deadlines stale; with 100,000 open cases a full recompute takes
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
-    Its value is the number of cases recomputed.
+    Its value is the number of cases recomputed. A seat whose app is older than the one that computed
+    the ledger's deadlines recomputes nothing (`older_than_ledger`).
     """
-    ctx = context or RuleContext.load()
     with db.transaction() as session:
-        stale = _stale_cases(session, ctx)
-        if stale is None:
+        count = recompute_changed_in(session, context, db.path)
+        if count is None:
             # No rule changed; the clock has moved on since the last start (each CLI call, each start).
             refresh_next_dues(session)
-            return Written(0, changes_in(session))
-        count = 0
-        if stale.size:
-            session.flush()
-            count = _recompute_in_slices(session, stale.cases, ctx, db.path, stale.size)
-        # Every platform whose rules changed is now computed with them; the others already were.
-        remember_rules(session, ctx, None)
-        refresh_next_dues(session)
-        return Written(count, changes_in(session))
+        return Written(count or 0, changes_in(session))
+
+
+def recompute_changed_in(session: Session, context: RuleContext | None = None,
+                         ledger: Path | None = None) -> int | None:
+    """`recompute_changed_rules` in the caller's transaction (a team ledger's rule edit commits with the
+    deadlines computed with it); None when no rule changed (or this seat's app is older: nothing written)."""
+    ctx = context or RuleContext.load(session)  # the rules as this transaction sees them stored
+    stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
+    if stale is None:
+        return None
+    count = 0
+    if stale.size:
+        session.flush()
+        count = _recompute_in_slices(session, stale.cases, ctx, ledger, stale.size)
+    # Every platform whose rules changed is now computed with them; the others already were.
+    remember_rules(session, ctx, None)
+    refresh_next_dues(session)
+    return count
+
+
+def older_app_note(db: Database) -> str | None:
+    """The shop's message when this computer's app is older than the one that computed the ledger's
+    deadlines (a team ledger whose other seat was upgraded first); None otherwise."""
+    with db.reading() as session:
+        older = older_than_ledger(session)
+    return older_app_message(older) if older else None
 
 
 def cases_to_recompute(db: Database, context: RuleContext | None = None) -> int:
     """How many open cases `recompute_changed_rules` would recompute now (0: none), read cheaply: the
     window decides by it where a start-up recompute runs (services/recompute_aside.py)."""
-    ctx = context or RuleContext.load()
     with db.reading() as session:
-        stale = _stale_cases(session, ctx)
+        ctx = context or RuleContext.load(session)
+        stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
         return 0 if stale is None else stale.size
 
 

@@ -3,7 +3,9 @@
 The file is left exactly as it was: the copy is read from a snapshot of it (SQLite's online backup,
 upgraded to this version's schema if it is older). The server's database must be empty; everything
 is written in one transaction and the row counts of every table are compared before it commits, so
-the server ends up with the whole ledger or nothing.
+the server ends up with the whole ledger or nothing. The shop's edited rule packs, working-day
+adjustments and holiday schedule (this computer's data folder) go along into the server's `rule_files`:
+there every seat computes with them.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from sqlalchemy import Connection
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir, temp_file
 from desktop_app.services.shop_profile import SETTING_KEY
+from desktop_app.services.shop_rules import local_rule_texts
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_errors import server_user_error
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
 from desktop_app.store.locations import LedgerLocation
+from desktop_app.store.rule_files import keep_rule_files
 from desktop_app.store.shared_files import evidence_paths, keep_file, setting_values
 
 # What the summary names, in the order a shop owner thinks of them.
@@ -42,6 +46,7 @@ class MoveResult:
     counts: dict[str, int]  # rows per table, equal on both sides
     files: int = 0  # evidence files and seal images now kept on the server for every seat
     missing_files: tuple[str, ...] = ()  # listed in the ledger but not in this computer's data folder
+    rule_files: tuple[str, ...] = ()  # the shop's edited rules and holiday schedule, now the team's
 
 
 def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
@@ -50,6 +55,8 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
     source = source.expanduser().resolve()
     if not source.is_file() or not has_sqlite_header(source):
         raise UserError(f"找不到要迁移的数据库文件：{source}")
+    # The rules the file's deadlines were computed with go along: on the server every seat uses them.
+    rules = local_rule_texts()
     if target.path is not None and target.path.expanduser().resolve() == source:
         raise UserError("迁移的目标就是源文件本身")
     handle, snapshot = temp_file("move-", ".sqlite3")
@@ -73,6 +80,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                         raise UserError(f"迁移后核对条数不一致（{_differences(expected, arrived)}），已全部撤销，"
                                         "目标数据库未改动。")
                     files, missing = _share_files(reading, writing)
+                    keep_rule_files(writing, rules, seat)
             finally:
                 destination.close()
         finally:
@@ -81,7 +89,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
         for leftover in (snapshot, snapshot.with_name(snapshot.name + "-wal"),
                          snapshot.with_name(snapshot.name + "-shm")):
             leftover.unlink(missing_ok=True)
-    return MoveResult(source, target.display(), expected, files, tuple(missing))
+    return MoveResult(source, target.display(), expected, files, tuple(missing), tuple(rules))
 
 
 @contextlib.contextmanager

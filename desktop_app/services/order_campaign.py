@@ -62,7 +62,7 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
                        context: RuleContext | None = None) -> CampaignChange:
     """Mark the order as sold in `campaign` (an id of its platform's `[[campaigns]]`), or as an ordinary
     order with None; recompute its open cases' deadlines. Marking it as it already is changes nothing."""
-    ctx = context or RuleContext.load()
+    ctx = context or RuleContext.load(db)
     with db.transaction() as session:
         order = session.get(Order, order_id)
         if order is None:

@@ -218,7 +218,7 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
     when = at or Moment(now())
     with db.transaction() as session:
         lines = _check_lines(session, text, carrier)
-        context = RuleContext.load()
+        context = RuleContext.load(session)
         done: list[BulkShipLine] = []
         for line in lines:
             if line.outcome is not LineOutcome.READY or line.case_id is None or line.tracking is None:

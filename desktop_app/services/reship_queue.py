@@ -172,7 +172,7 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
         return []
     # With a limit, what follows gathers items and deadlines for the listed cases only.
     chosen_ids = [r.case_id for r in found] if limit is not None else (None if case_ids is None else set(case_ids))
-    packs = (context or RuleContext.load()).packs
+    packs = (context or RuleContext.load(session)).packs
     platforms = {r.case_id: r.platform for r in found}
     got = _gather(session, scope, chosen_ids, platforms, packs)
     # The order's items stand in where no items were chosen: fetched only for those.

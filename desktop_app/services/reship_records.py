@@ -83,7 +83,7 @@ def follow_case_action(session: Session, case: Case, action: CaseAction, when: M
             reship = new_reship(session, case, ReshipStatus.AGREED, same)
         reship.status = ReshipStatus.AGREED.value
         reship.promised_at = when.at
-        context = rules or RuleContext.load()
+        context = rules or RuleContext.load(session)
         recompute_case(session, case.id, context)
         sync_ship_by(session, case, reship, context)
         return

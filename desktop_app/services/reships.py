@@ -105,7 +105,8 @@ def ship(db: Database, case_id: int, carrier: str | None, tracking: str, at: Mom
     who = _author(author)
     with db.transaction() as session:
         case = _load_reship_case(session, case_id, expected_version)
-        ship_in_session(session, case, company, number, at or Moment(now()), note, who, rules or RuleContext.load())
+        ship_in_session(session, case, company, number, at or Moment(now()), note, who,
+                        rules or RuleContext.load(session))
         return changes_in(session)
 
 

@@ -153,7 +153,7 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     with db.transaction() as session:
         rows = cases_by_return_tracking(session, number)
         if rows:
-            rules = RuleContext.load()
+            rules = RuleContext.load(session)
             done = tuple(_receive_case(session, row, number, result, note, when, who, rules) for row in rows)
             return ReceiveOutcome(number, result, done, changes_in(session))
         waiting = waiting_parcel(session, number)

@@ -28,7 +28,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     "reships": Area.RESHIPS, "reship_items": Area.RESHIPS,
     "carrier_claims": Area.CLAIMS, "claim_items": Area.CLAIMS, "claim_payouts": Area.CLAIMS,
     "claim_evidence": Area.CLAIMS,
-    "deadlines": Area.DEADLINES,
+    "deadlines": Area.DEADLINES, "rule_files": Area.DEADLINES,
     "settings": Area.SETTINGS, "product_costs": Area.SETTINGS,
 }
 _KEY = "op_changes"

@@ -640,3 +640,19 @@ class SharedFile(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class RuleFile(Base):
+    """The shop's edit of a rule file on a team ledger (a platform's pack, `workdays.toml`, the holiday
+    schedule `china_holidays.toml`), so every seat computes deadlines with the same rules. A ledger file
+    leaves this empty: its shop's edits are the files in the data folder."""
+
+    __tablename__ = "rule_files"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # the file's name, "douyin.toml"
+    text: Mapped[str] = mapped_column(Text)  # as typed: comments kept
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(60), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

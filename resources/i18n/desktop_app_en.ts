@@ -331,57 +331,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="414"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="432"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="434"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="441"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="451"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="443"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="453"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -3149,6 +3149,19 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
 </context>
 <context>
+    <name>LocalEditNote</name>
+    <message>
+        <location filename="../../desktop_app/ui/rules/local_edit_note.py" line="29"/>
+        <source>载入本机的修改</source>
+        <translation>Load this computer&apos;s edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/local_edit_note.py" line="44"/>
+        <source>这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。</source>
+        <translation>This computer&apos;s data folder has an earlier edit of the %1 rules, which the team database does not use. To keep it, click &quot;Load this computer&apos;s edit&quot;, check it, then save it to the team database.</translation>
+    </message>
+</context>
+<context>
     <name>MainMenu</name>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
@@ -3279,57 +3292,57 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="134"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="146"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="306"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="310"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="177"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="178"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="207"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="208"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="209"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="289"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="292"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="310"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="353"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="362"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -3881,93 +3894,93 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="58"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="59"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="61"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="62"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="65"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="66"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="69"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="71"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="72"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="81"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="103"/>
         <source>聚划算订单（付款后7天内发货）</source>
         <translation>Juhuasuan order (ship within 7 days of payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="105"/>
         <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
         <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="123"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="155"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="175"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="201"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="202"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="201"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="202"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="206"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="212"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="213"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="230"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="213"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="214"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -5309,133 +5322,153 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="79"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="90"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="94"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="144"/>
+        <source>无法读取时效规则：%1</source>
+        <translation>Could not read the deadline rules: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="169"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="170"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="182"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="139"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="228"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="189"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="237"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="221"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="271"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
+        <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
+        <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="288"/>
+        <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
+        <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="290"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="236"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="293"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="244"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="302"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="309"/>
+        <source>已载入本机的修改，检查后点“保存”存入团队数据库</source>
+        <translation>This computer&apos;s edit is loaded: check it, then click Save to keep it in the team database</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="343"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="283"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="347"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="350"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="306"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="372"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="383"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="416"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="365"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="433"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="389"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="464"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="402"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="477"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="408"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="483"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="409"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="484"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -6136,11 +6169,16 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="206"/>
+        <source>，本店修改过的时效规则 %1 个</source>
+        <translation>, %1 edited deadline rule files</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="208"/>
         <source>迁移完成</source>
         <translation>Move complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="209"/>
         <source>已迁移并核对：%1。现在连接团队数据库。</source>
         <translation>Moved and checked: %1. Now connecting to the team database.</translation>
     </message>
@@ -6936,63 +6974,63 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="80"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="83"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="85"/>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="88"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="91"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="97"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="101"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="104"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="102"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="105"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="136"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="141"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="137"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="142"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="141"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="146"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="145"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="150"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="149"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="154"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="167"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="174"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="172"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="182"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>

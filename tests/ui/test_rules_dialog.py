@@ -47,6 +47,7 @@ def make_dialog(qtbot: QtBot, ledger: Ledger) -> RulesDialog:
     ledger.context.set_database(ledger.db)
     dialog = RulesDialog(ledger.context)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=10000)
     return dialog
 
 

@@ -122,3 +122,22 @@ def test_the_first_start_on_a_team_ledger_asks_for_the_seat_name(qtbot: QtBot, p
     win.team_changes.stop()
     win.runner.shutdown()
     win.context.db.close()
+
+
+def test_another_seats_rule_edit_is_named_and_checked_for_what_is_left_to_recompute(qtbot: QtBot) -> None:
+    """The edit commits with the deadlines computed with it; this window says who changed the rules and
+    checks (milliseconds) whether anything is left for it: the saving seat's app may have been older."""
+    from desktop_app.store.change_notices import ChangeNotice
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team.team_changes import TeamChanges
+
+    runner = BackgroundRunner()
+    changes = TeamChanges(runner)
+    said: list[str] = []
+    changes.message.connect(said.append)
+    with qtbot.waitSignal(changes.rules_changed, timeout=5000):
+        changes.arrived.emit([ChangeNotice("rule_files", "店主", 4242), ChangeNotice("deadlines", "店主", 4242)])
+    assert said == ["店主 修改了 时效规则、时限"]
+    with qtbot.assertNotEmitted(changes.rules_changed, wait=1000):
+        changes.arrived.emit([ChangeNotice("cases", "小李", 4242)])
+    runner.shutdown()

@@ -25,7 +25,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import Area, recording
 from desktop_app.core.rule_packs import PACK_NAMES
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.io.rule_pack_files import read_pack_data, reset_user_pack, save_user_pack, save_workday_overrides
+from desktop_app.io.rule_pack_files import read_pack_data
 from desktop_app.services import recompute_aside
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import (
@@ -41,6 +41,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, count_overdue, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
+from tests.rule_edits import edit_pack, edit_workdays, reset_to_defaults
 
 
 def at(text: str) -> datetime:
@@ -256,12 +257,12 @@ def test_user_pack_edit_applies_on_recompute_all_and_reset_restores(db: Database
     add_event(db, case_id, "requested", at("2026-05-06 10:00"))
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert recompute_all(db).value == 1
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
     # The 24 h answer ran out on 05-07 10:00: stored is the ship clock from the automatic agreement.
     assert next_due(db, case_id)[0] == at("2026-05-09 10:00")
-    reset_user_pack("douyin")
+    reset_to_defaults(db, "douyin")
     recompute_all(db)
     assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-08 10:00")
 
@@ -284,7 +285,7 @@ def test_a_pack_change_removing_a_timer_deletes_its_rows(db: Database) -> None:
     add_event(db, case_id, "requested", at("2026-05-06 10:00"))
     data = read_pack_data("douyin")
     data["timers"] = [t for t in data["timers"] if t["id"] != "reship_answer"]
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     recompute_all(db)
     assert stored(db, case_id) == {}
     assert next_due(db, case_id) == (None, None)
@@ -421,7 +422,7 @@ def test_cli_recomputes_with_the_pack_in_force(db: Database, ledger_target: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert cli("--case", str(three_cases["soon"]), "--all", "--json", "--db", ledger_target) == 0
     assert json.loads(capsys.readouterr().out)[0]["due_at"] == "2026-05-06T20:00:00+08:00"
     assert cli("--all", "--json", "--db", ledger_target) == 0
@@ -484,12 +485,12 @@ def test_recompute_changed_rules_touches_only_the_edited_platform(db: Database) 
     assert recompute_changed_rules(db).value == 0
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert recompute_changed_rules(db).value == 1
     assert stored(db, douyin)["reship_answer"].due_at == at("2026-05-07 10:00")
     assert recompute_changed_rules(db).value == 0
     # The shop's own calendar changes every pack's working days.
-    save_workday_overrides(WorkdayOverrides(extra_holidays=frozenset({at("2026-10-08").date()})))
+    edit_workdays(db, WorkdayOverrides(extra_holidays=frozenset({at("2026-10-08").date()})))
     assert recompute_changed_rules(db).value == 2
     assert stored(db, pdd)["reship_promise"].due_at == at("2026-10-12 10:00")
 
@@ -508,20 +509,20 @@ def test_a_timer_edit_recomputes_only_the_cases_it_applies_to(db: Database) -> N
     data = read_pack_data("douyin")
     answer = next(t for t in data["timers"] if t["id"] == "reship_answer")
     answer["duration"] = {"hours": 24}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert cases_to_recompute(db) == 2
     assert recompute_changed_rules(db).value == 2
     assert stored(db, reship)["reship_answer"].due_at == at("2026-05-07 10:00")
     assert recompute_changed_rules(db).value == 0
     lost_only = next(t for t in data["timers"] if t["id"] == "reship_ship_not_received")
     lost_only["duration"] = {"hours": 30}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert recompute_changed_rules(db).value == 1
     assert stored(db, lost)["reship_ship_not_received"].due_at == at("2026-05-07 18:00")
     # A timer of returns only: no open case has it, nothing is recomputed and the edit is recorded.
     returns = next(t for t in data["timers"] if t["id"] == "return_answer")
     returns["duration"] = {"hours": 30}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert cases_to_recompute(db) == 0
     assert recompute_changed_rules(db).value == 0
     with db.reading() as s:
@@ -553,7 +554,7 @@ def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkey
     assert cases_to_recompute(db) == 0 and not runs_aside(db)
     data = read_pack_data("douyin")
     data["timers"][0]["duration"] = {"hours": 24}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert cases_to_recompute(db) == 2  # the edited platform's open cases only
     with recording() as seen:  # as the window's worker runs it: what the second process wrote comes back
         written = recompute_changed_rules_aside(db)
@@ -563,7 +564,7 @@ def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkey
     assert stored(db, second)["reship_answer"].due_at == at("2026-05-08 10:00")
     monkeypatch.undo()
     data["timers"][0]["duration"] = {"hours": 12}
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     assert not runs_aside(db)  # a few cases: in this process, at once
     assert recompute_changed_rules_aside(db).value == 2
     assert stored(db, first)["reship_answer"].due_at == at("2026-05-06 22:00")

@@ -501,7 +501,8 @@ def test_cli_paste_items_agree_and_refuse(capsys: pytest.CaptureFixture[str], le
 def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str], db: Database,
                                              ledger_target: str) -> None:
     """Figures live in the pack: editing it changes the queue's ship-by and penalty, no release needed."""
-    from desktop_app.io.rule_pack_files import read_pack_data, save_user_pack
+    from desktop_app.io.rule_pack_files import read_pack_data
+    from tests.rule_edits import edit_pack
 
     case_id = reship_case(db, Platform.DOUYIN, "DY9100", "2026-05-06 10:00")
     reships.agree(db, case_id, at=moment("2026-05-06 12:00"))
@@ -510,7 +511,7 @@ def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str],
         if timer["id"] == "reship_ship":
             timer["duration"] = {"hours": 24}
             timer["penalty"] = "超时每单赔付买家5元"
-    save_user_pack("douyin", data)
+    edit_pack(db, "douyin", data)
     _, out, _ = cli(capsys, "reship", "list", "--db", ledger_target, "--json")
     row = json.loads(out)[0]
     assert row["ship_by"] == "2026-05-07T12:00:00+08:00" and row["penalty"] == "超时每单赔付买家5元"

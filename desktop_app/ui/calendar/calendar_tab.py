@@ -33,7 +33,7 @@ from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadlines import Urgency
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.deadline_rules import RuleContext, RuleWarning, rule_warnings
+from desktop_app.services.deadline_rules import RuleWarning, ledger_rule_warnings
 from desktop_app.store.deadline_lists import DayCount, DeadlineRow, count_open_by_day, list_deadlines
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
@@ -391,11 +391,19 @@ class CalendarTab(BaseTab):
 
     # --- titles ------------------------------------------------------------------------------
     def _show_rule_warnings(self) -> None:
-        try:
-            warnings = [self._warning_text(w) for w in
-                        rule_warnings(RuleContext.load(), self._clock().astimezone(CHINA).date())]
-        except UserError as error:  # a broken rule file: say so here too
-            warnings = [error.message]
+        """Read off the GUI thread: a team ledger keeps its rules itself."""
+        today = self._clock().astimezone(CHINA).date()
+        self.context.look_up(lambda session: ledger_rule_warnings(session, today),
+                             lambda found: self._rule_warnings_read([self._warning_text(w) for w in found]),
+                             self._rule_warnings_failed)
+
+    def _rule_warnings_failed(self, error: Exception) -> None:
+        if not isinstance(error, UserError):
+            self._failed(error)
+            return
+        self._rule_warnings_read([error.message])  # a broken rule file: say so here too
+
+    def _rule_warnings_read(self, warnings: list[str]) -> None:
         self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))
         self.rule_warning.setVisible(bool(warnings))
         if warnings and not self._warned:
@@ -405,6 +413,8 @@ class CalendarTab(BaseTab):
             self.message.emit(told.replace("%1", str(len(warnings))))
 
     def _warning_text(self, warning: RuleWarning) -> str:
+        if warning.older or warning.unused_local:
+            return warning.text  # team-mode notes: said in Chinese by the service, names and all
         if warning.event is None:
             return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。"
                            "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(

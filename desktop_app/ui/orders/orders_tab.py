@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import Platform
+from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.order_campaign import CampaignChange, campaign_names, set_order_campaign
 from desktop_app.store.case_queries import OrderFilter, order_detail, order_ids
 from desktop_app.store.database import Database
@@ -160,7 +161,7 @@ class OrdersTab(BaseTab):
         def work(db: Database) -> tuple[OrderDetail, dict[str, str]]:
             with db.reading() as session:
                 detail = order_detail(session, order_id)
-            return detail, campaign_names(detail.order.platform)
+                return detail, campaign_names(detail.order.platform, RuleContext.load(session))
 
         self.context.read(work, lambda found: self._show_detail(*found))
 

@@ -31,9 +31,9 @@ class QueueView:
 
 
 def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
-    context = RuleContext.load()
     moment = now()
     with db.reading() as session:
+        context = RuleContext.load(session)
         rows = reship_rows(session, scope, context=context, limit=shown + 1)
         waiting = sum(1 for r in rows if r.is_open)
         overdue = sum(1 for r in rows if r.is_open and (due := r.due(moment)) is not None and due <= moment)

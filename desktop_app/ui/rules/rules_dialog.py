@@ -4,9 +4,14 @@ Page 平台规则 shows a pack (the user's copy if there is one, else the shippe
 timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows) and, for experts,
 as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
 timer named, the file's keys named in Chinese too); 保存 validates first and refuses a broken pack;
-恢复默认 deletes the user's copy after a confirmation. The user's
-copy lives in the data folder, so upgrades never overwrite it; when the shipped defaults carry a
-newer revision than the copy was based on, a note says so.
+恢复默认 deletes the shop's copy after a confirmation. The shop's
+copy lives in the data folder of a ledger file, in the ledger itself on a team ledger (every seat computes
+with it; `services.ledger_rules`), so upgrades never overwrite it; when the shipped defaults carry a
+newer revision than the copy was based on, a note says so. The dialog reads the ledger's rules off the GUI
+thread when it opens (`ready` after), and saves against the version it showed: when another seat saved
+the same file meanwhile, the save is refused, said in Chinese, and the fresh text shown. On a team ledger,
+a pack this computer's data folder holds an older edit of can be loaded into the editor (载入本机的修改)
+and saved for the team.
 
 Page 工作日调整 holds the shop's extra days off and extra working days (one date per line).
 
@@ -17,7 +22,6 @@ Every save or reset then recomputes, on the worker thread, the open cases whose 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -41,19 +45,20 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import PACK_NAMES, RulePackError, platform_of_pack
 from desktop_app.io.rule_pack_files import (
+    ShopRules,
     has_user_pack,
     read_pack_text,
-    reset_user_pack,
-    save_user_pack_text,
     shipped_revision_is_newer,
-    user_rules_dir,
     validate_pack_text,
 )
-from desktop_app.services.recompute_aside import recompute_changed_rules_aside
+from desktop_app.services.ledger_rules import SavedRules, reset_pack, save_pack_text
+from desktop_app.services.shop_rules import shop_rules, shop_rules_of
 from desktop_app.store.database import Database
+from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui import labels
-from desktop_app.ui.background import describe_error
+from desktop_app.ui.background import Announcement, describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.rules.local_edit_note import LocalEditNote
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
 from desktop_app.ui.widgets.status_colours import tint
@@ -66,6 +71,7 @@ class RulesDialog(QDialog):
     """Non-modal settings window; `rules_saved(pack or "workdays")` after a save/reset and recompute."""
 
     rules_saved = Signal(str)
+    rules_loaded = Signal()  # the ledger's rules are read (at opening, after another seat's change)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,11 +84,13 @@ class RulesDialog(QDialog):
         self._busy = False
         self.confirm_box: QMessageBox | None = None
         self._discard_confirmed = False
+        self._shop: ShopRules | None = None  # the ledger's rules as last read
 
         self.pages = QTabWidget()
         self.pages.addTab(self._build_pack_page(), self.tr("平台规则"))
         self.workdays = WorkdayPage(self._run, lambda: self._busy)
         self.workdays.saved.connect(lambda: self.rules_saved.emit("workdays"))
+        self.workdays.fresh_needed.connect(self.reload_rules)
         self.pages.addTab(self.workdays, self.tr("工作日调整"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -95,8 +103,45 @@ class RulesDialog(QDialog):
             item.setData(PACK_ROLE, name)
             self.pack_list.addItem(item)
         self.pack_list.currentItemChanged.connect(self._pack_chosen)
+        self.editor.setEnabled(False)
+        self.form.setEnabled(False)
+        self.reload_rules()
+        context.runner.changed.connect(self._changed_elsewhere)
         self.pack_list.setCurrentRow(0)
 
+    @property
+    def ready(self) -> bool:
+        """Whether the ledger's rules are read and shown."""
+        return self._shop is not None
+
+    def reload_rules(self) -> None:
+        """Read the ledger's rules (a team ledger's off the GUI thread), then show them."""
+        if self.context.db is None:
+            self._rules_read(ShopRules.of_folder())
+        else:
+            self.context.look_up(shop_rules, self._rules_read, self._rules_failed, waiting=True)
+
+    def _changed_elsewhere(self, announced: Announcement) -> None:
+        """Another seat's change on a team ledger (its rules among what may have changed): read them again.
+        Not while an edit is unsaved: its save must still be made against the version it started from."""
+        if announced.origin is None and announced.changes.deadlines and self._shop is not None \
+                and self._shop.in_ledger and not self._busy and not self.has_unsaved_edits():
+            self.reload_rules()
+
+    def _rules_read(self, shop: ShopRules) -> None:
+        if shop == self._shop:  # nothing changed (another seat's change of cases): leave the page be
+            self.rules_loaded.emit()
+            return
+        self._shop = shop
+        self.editor.setEnabled(True)
+        self.form.setEnabled(True)
+        self.workdays.load(shop)
+        if self._current is not None:
+            self._show_pack(self._current)
+        self.rules_loaded.emit()
+
+    def _rules_failed(self, error: Exception) -> None:
+        self.status.setText(self.tr("无法读取时效规则：%1").replace("%1", describe_error(error)))
     # --- building ----------------------------------------------------------------------------
     def _build_pack_page(self) -> QWidget:
         page = QWidget()
@@ -141,12 +186,15 @@ class RulesDialog(QDialog):
         self.validate_button.clicked.connect(self.validate_current)
         self.save_button.clicked.connect(self.save_current)
         self.reset_button.clicked.connect(self.ask_reset)
+        self.local_edit = LocalEditNote()
+        self.local_edit.load_requested.connect(self.load_local_edit)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.state_label)
         right_layout.addWidget(self.revision_note)
+        right_layout.addWidget(self.local_edit)
         editor_split = QSplitter(Qt.Orientation.Vertical)
         editor_split.addWidget(self.views)
         editor_split.addWidget(self.problems)
@@ -185,7 +233,7 @@ class RulesDialog(QDialog):
             if item.data(PACK_ROLE) != name:
                 continue
             text = self.pack_title(name)
-            if has_user_pack(name):
+            if self._shop is not None and has_user_pack(name, shop=self._shop):
                 text = self.tr("%1（已修改）").replace("%1", text)
             if name in self._drafts:
                 text += " *"  # unsaved edits, as editors mark them
@@ -201,7 +249,7 @@ class RulesDialog(QDialog):
 
     def _keep_draft(self) -> None:
         name = self._current
-        if name is None:
+        if name is None or self._shop is None:  # nothing shown yet
             return
         text = self.editor.toPlainText()
         if text != self._texts.get(name):
@@ -214,9 +262,11 @@ class RulesDialog(QDialog):
         self.problems.clear()
         self.problems.hide()
         self.status.clear()
+        if self._shop is None:  # shown once the ledger's rules are read
+            return
         try:
-            self._texts[name] = read_pack_text(name)
-        except OSError as error:
+            self._texts[name] = read_pack_text(name, shop=self._shop)
+        except (OSError, UnicodeDecodeError) as error:
             self._texts[name] = ""
             self._show_problems([self.tr("无法读取规则文件：%1").replace("%1", str(error))])
         self.editor.blockSignals(True)
@@ -228,14 +278,22 @@ class RulesDialog(QDialog):
             self._refresh_item(pack)
 
     def _show_state(self, name: str) -> None:
-        if has_user_pack(name):
-            path = user_rules_dir() / f"{name}.toml"
+        shop = self._shop
+        assert shop is not None
+        if shop.in_ledger and has_user_pack(name, shop=shop):
+            self.state_label.setText(self.tr(
+                "正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。"))
+        elif shop.in_ledger:
+            self.state_label.setText(self.tr(
+                "正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。"))
+        elif has_user_pack(name, shop=shop):
             self.state_label.setText(self.tr("正在使用你修改过的规则（%1）。软件升级不会覆盖它。").replace(
-                "%1", str(path)))
+                "%1", str(shop.source(f"{name}.toml"))))
         else:
             self.state_label.setText(self.tr("正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。"))
+        self.local_edit.show_for(name, self.pack_title(name), shop)
         try:
-            newer = shipped_revision_is_newer(name)
+            newer = shipped_revision_is_newer(name, shop=shop)
         except RulePackError:
             newer = False  # a broken file: the problems list says why when it is validated
         self.revision_note.setVisible(newer)
@@ -244,10 +302,16 @@ class RulesDialog(QDialog):
                 "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
                 "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
 
+    def load_local_edit(self, text: str) -> None:
+        """This computer's own edit of the pack shown, into the editor as an unsaved change."""
+        self.editor.setPlainText(text)
+        self._load_form()
+        self.status.setText(self.tr("已载入本机的修改，检查后点“保存”存入团队数据库"))
+
     def _load_form(self) -> None:
         """The form shows the text as it is now (after typing in the TOML view, another pack ...)."""
-        if self._current is not None and self.views.currentWidget() is self.form:
-            self.form.load(self.editor.toPlainText(), str(user_rules_dir() / f"{self._current}.toml"),
+        if self._current is not None and self._shop is not None and self.views.currentWidget() is self.form:
+            self.form.load(self.editor.toPlainText(), str(self._shop.source(f"{self._current}.toml")),
                            self.pack_title)
 
     def _form_edited(self, text: str) -> None:
@@ -270,10 +334,10 @@ class RulesDialog(QDialog):
     def validate_current(self) -> bool:
         """Check the editor's text as the pack's new content; show every problem found."""
         name = self._current
-        if name is None:
+        if name is None or self._shop is None:
             return False
         try:
-            pack = validate_pack_text(name, self.editor.toPlainText())
+            pack = validate_pack_text(name, self.editor.toPlainText(), shop=self._shop)
         except RulePackError as error:
             self._show_problems([in_words(problem) for problem in error.problems])
             self.status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(error.problems))))
@@ -293,18 +357,20 @@ class RulesDialog(QDialog):
         if name is None or self._busy or not self.validate_current():
             return
         text = self.editor.toPlainText()
+        assert self._shop is not None  # validated against it
+        expected = self._shop.version(f"{name}.toml")
 
-        def work(db: Database) -> Written[tuple[Path, int]]:
-            path = save_user_pack_text(name, text)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((path, recomputed.value), recomputed.changes)
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
+            saved = save_pack_text(db, name, text, expected)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
 
-        def done(result: Written[tuple[Path, int]]) -> None:
-            path, cases = result.value
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
+            self._shop = shop
             self._texts[name] = text
             self._drafts.pop(name, None)
             self._after_write(name, self.tr("已保存到 %1；已按新规则重新计算 %2 张售后单的时限").replace(
-                "%1", str(path)).replace("%2", str(cases)))
+                "%1", saved.where).replace("%2", str(saved.recomputed)), saved.older_app)
 
         self._run(work, done, self._pack_failed)
 
@@ -313,7 +379,7 @@ class RulesDialog(QDialog):
         name = self._current
         if name is None or self._busy:
             return None
-        if not has_user_pack(name) and name not in self._drafts:
+        if (self._shop is None or not has_user_pack(name, shop=self._shop)) and name not in self._drafts:
             self.status.setText(self.tr("已经是默认规则"))
             return None
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复默认"),
@@ -334,35 +400,44 @@ class RulesDialog(QDialog):
 
     def reset_pack(self, name: str) -> None:
         """Delete the user's copy of `name` (no question asked) and recompute."""
-        if self._busy:
+        if self._busy or self._shop is None:
             return
+        expected = self._shop.version(f"{name}.toml")
 
-        def work(db: Database) -> Written[tuple[bool, int]]:
-            removed = reset_user_pack(name)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((removed, recomputed.value), recomputed.changes)
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
+            saved = reset_pack(db, name, expected)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
 
-        def done(result: Written[tuple[bool, int]]) -> None:
-            _removed, cases = result.value
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
+            self._shop = shop
             self._drafts.pop(name, None)
             self._texts.pop(name, None)
-            message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(cases))
-            self._after_write(name, message)
+            message = self.tr("已恢复默认规则；已重新计算 %1 张售后单的时限").replace("%1", str(saved.recomputed))
+            self._after_write(name, message, saved.older_app)
 
         self._run(work, done, self._pack_failed)
 
-    def _after_write(self, name: str, message: str) -> None:
+    def _after_write(self, name: str, message: str, older_app: str | None) -> None:
         if self._current == name:
             self._show_pack(name)
         else:
             self._refresh_item(name)
-        self.status.setText(message)
+        # This computer's app too old to recompute: the shop's message says why nothing was recomputed.
+        self.status.setText(message if older_app is None else f"{message}\n{older_app}")
         self.rules_saved.emit(name)
 
     def _pack_failed(self, error: Exception) -> None:
         if isinstance(error, RulePackError):
             self._show_problems([in_words(problem) for problem in error.problems])
-        self.status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
+        message = self.tr("未完成：%1").replace("%1", describe_error(error))
+        if isinstance(error, RuleFileChanged):
+            # Another seat saved (or reset) the pack since it was shown: its version replaces the draft.
+            name = error.name.removesuffix(".toml")
+            self._drafts.pop(name, None)
+            self.rules_loaded.connect(lambda: self.status.setText(message), Qt.ConnectionType.SingleShotConnection)
+            self.reload_rules()
+        self.status.setText(message)
 
     # --- plumbing ----------------------------------------------------------------------------
     def _run(self, work: Callable[[Database], object], done: Callable[..., None],

@@ -1,8 +1,9 @@
 """时效规则 → 工作日调整: the shop's extra days off and extra working days, one date per line.
 
 They win over the official holiday calendar (a warehouse closed on a weekday, a Saturday of
-shipping); saving writes `<data>/rules/workdays.toml` and recomputes the open cases' deadlines on
-the worker thread, through the dialog's one-write-at-a-time runner.
+shipping); saving writes the shop's `workdays.toml` (a ledger file's in `<data>/rules`, a team ledger's
+in the ledger, against the version shown) and recomputes the open cases' deadlines on the worker thread,
+through the dialog's one-write-at-a-time runner.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.op_changes import Written
-from desktop_app.core.rule_packs import RulePackError
+from desktop_app.core.rule_packs import WORKDAYS_FILE, RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.io.rule_pack_files import load_workday_overrides, save_workday_overrides
-from desktop_app.services.recompute_aside import recompute_changed_rules_aside
+from desktop_app.io.rule_pack_files import ShopRules, load_workday_overrides
+from desktop_app.services.ledger_rules import SavedRules, save_workdays
+from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import Database
+from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -67,13 +69,14 @@ class WorkdayPage(QWidget):
     """The page; `saved` after a save and recompute. `run` is the dialog's writer, `is_busy` its state."""
 
     saved = Signal()
+    fresh_needed = Signal()  # another seat changed the file meanwhile: the dialog reloads the rules
 
     def __init__(self, run: Run, is_busy: Callable[[], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._run = run
         self._is_busy = is_busy
+        self._version: int | None = None  # of the team ledger's file shown (optimistic locking)
         self._build()
-        self.load()
 
     def _build(self) -> None:
         hint = QLabel(self.tr(
@@ -112,9 +115,11 @@ class WorkdayPage(QWidget):
         layout.addLayout(bar)
 
 
-    def load(self) -> None:
+    def load(self, shop: ShopRules) -> None:
+        """Show the shop's adjustments as `shop` holds them (the dialog's snapshot of the ledger's rules)."""
+        self._version = shop.version(WORKDAYS_FILE)
         try:
-            overrides = load_workday_overrides()
+            overrides = load_workday_overrides(shop=shop)
         except RulePackError as error:
             overrides = WorkdayOverrides()
             self._show_workday_problems(error.problems)
@@ -155,20 +160,25 @@ class WorkdayPage(QWidget):
         if overrides is None or self._is_busy():
             return
 
-        def work(db: Database) -> Written[tuple[Path, int]]:
-            path = save_workday_overrides(overrides)
-            recomputed = recompute_changed_rules_aside(db)
-            return Written((path, recomputed.value), recomputed.changes)
+        expected = self._version
 
-        def done(result: Written[tuple[Path, int]]) -> None:
-            path, cases = result.value
+        def work(db: Database) -> Written[tuple[SavedRules, ShopRules]]:
+            saved = save_workdays(db, overrides, expected)
+            return Written((saved.value, shop_rules_of(db)), saved.changes)
+
+        def done(result: Written[tuple[SavedRules, ShopRules]]) -> None:
+            saved, shop = result.value
+            self._version = shop.version(WORKDAYS_FILE)
             self.holidays_edit.setPlainText(date_lines(overrides.extra_holidays))
             self.workdays_edit.setPlainText(date_lines(overrides.extra_workdays))
-            self.workday_status.setText(self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
-                "%1", str(path)).replace("%2", str(cases)))
+            message = self.tr("已保存到 %1；已重新计算 %2 张售后单的时限").replace(
+                "%1", saved.where).replace("%2", str(saved.recomputed))
+            self.workday_status.setText(message if saved.older_app is None else f"{message}\n{saved.older_app}")
             self.saved.emit()
 
         def failed(error: Exception) -> None:
+            if isinstance(error, RuleFileChanged):  # another seat saved first: show what it saved
+                self.fresh_needed.emit()
             self.workday_status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
 
         self._run(work, done, failed)

@@ -33,6 +33,8 @@ _WAIT_SECONDS = 1.0  # how often the listening thread looks whether it should st
 
 AREA_NAMES = {"cases": "售后单", "orders": "订单", "reships": "补发", "claims": "快递理赔",
               "deadlines": "时限", "settings": "设置"}
+RULE_FILES = "rule_files"  # the shop's rules a team ledger keeps (store/rule_files.py)
+TABLE_NAMES = {RULE_FILES: "时效规则"}  # said by table where its area's name would say too little
 
 
 def changes_of(notices: list[ChangeNotice]) -> OpChanges:
@@ -50,7 +52,7 @@ def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -
     by_seat: dict[str, list[str]] = {}
     for notice in notices:
         names = by_seat.setdefault(notice.seat or tr_unknown, [])
-        name = AREA_NAMES.get(notice.area or "")
+        name = TABLE_NAMES.get(notice.table) or AREA_NAMES.get(notice.area or "")
         if name and name not in names:
             names.append(name)
     return "；".join(f"{seat} 修改了 {'、'.join(names)}" for seat, names in by_seat.items() if names)
@@ -61,6 +63,7 @@ class TeamChanges(QObject):
 
     arrived = Signal(object)  # list[ChangeNotice], from the listening thread
     message = Signal(str)  # for the status bar
+    rules_changed = Signal()  # another seat saved the shop's rules
 
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +137,8 @@ class TeamChanges(QObject):
             self.runner.announce(OpChanges.everything())
             return
         self.runner.announce(changes_of(notices))
+        if any(n.table == RULE_FILES for n in notices):
+            self.rules_changed.emit()
         text = describe(notices)
         if text:
             self.message.emit(text)

@@ -202,6 +202,8 @@ class TeamDatabaseDialog(QDialog):
         files = self.tr("证据文件和印章 %1 个").replace("%1", str(result.files))
         if result.missing_files:
             files += self.tr("（另有 %1 个在本机找不到，只迁移了记录）").replace("%1", str(len(result.missing_files)))
+        if result.rule_files:  # from now on the team's rules, for every seat
+            files += self.tr("，本店修改过的时效规则 %1 个").replace("%1", str(len(result.rule_files)))
         summary = f"{counts or '0'}，{files}"
         QMessageBox.information(self, self.tr("迁移完成"),
                                 self.tr("已迁移并核对：%1。现在连接团队数据库。").replace("%1", summary))

@@ -131,6 +131,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         # Team mode: other seats' changes reload the tabs by themselves and say who made them.
         self.team_changes = TeamChanges(self.runner, self)
         self.team_changes.message.connect(self.show_message)
+        self.team_changes.rules_changed.connect(self._rules_changed_elsewhere)
         self.find_action = QAction(self.tr("搜索"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
@@ -256,6 +257,14 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.next_due_clock = NextDueClock(self.context, self)
         self.next_due_clock.start()
         self._build_later_tabs()
+
+    def _rules_changed_elsewhere(self) -> None:
+        """Another seat saved the shop's rules with the deadlines computed with them (one transaction):
+        nothing is left to recompute here, unless that seat's app was older than this one's (it could not
+        recompute them); milliseconds to find out."""
+        from desktop_app.services.recompute_aside import recompute_changed_rules_aside
+
+        self.context.write(recompute_changed_rules_aside, origin=self)
 
     def _orders_changed(self, announced: Announcement) -> None:
         if announced.changes.orders:
