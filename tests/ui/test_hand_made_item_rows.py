@@ -1,5 +1,6 @@
-"""A hand-made sheet that lists an order's further items on the rows under it, order number blank,
-mapped through 导入其他表格 as one row per order: refused whole, never an order stored without an item."""
+"""Item rows that would be stored wrong: a hand-made sheet that lists an order's further items on the rows
+under it, order number blank, mapped through 导入其他表格 as one row per order (refused whole, never an
+order stored without an item); a 商家编码 that Excel rounded (the row named, the code never stored)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from desktop_app.io.import_profiles import Layout
-from desktop_app.store.models import Order
+from desktop_app.store.models import Order, OrderItem
 from desktop_app.ui.imports.import_dialog import ImportDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_column_mapping_dialog import open_mapping
+from tests.ui.test_import_dialog import SAMPLES
 
 
 def items_under_their_order(path: Path) -> Path:
@@ -43,4 +45,25 @@ def test_an_item_under_its_order_refuses_the_sheet(qtbot: QtBot, window: MainWin
     assert window.context.db is not None
     with window.context.db.reading() as session:
         assert session.scalar(select(func.count(Order.id))) == 0  # not A1001 with its 杯子 alone
+    summary.accept()
+
+
+def test_a_product_code_excel_rounded_is_named_not_stored(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """The JD export opened in Excel and saved again: a 13-digit 货号 became 6.90123E+12."""
+    lines = (SAMPLES / "jd_orders.csv").read_text(encoding="gb18030").splitlines()
+    assert ",SKU-7AV3TG," in lines[1]
+    lines[1] = lines[1].replace(",SKU-7AV3TG,", ",6.90123E+12,")
+    path = tmp_path / "jd_orders.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    summary = window.import_files([path])
+    assert summary is not None
+    qtbot.waitUntil(lambda: summary.import_result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    [file] = summary.import_result.files if summary.import_result else []
+    assert file.rejected >= 1 and file.inserted > 0, file.errors
+    assert [summary.errors.item(0, c).text() for c in (1, 2)] == ["2", "货号"]  # type: ignore[union-attr]
+    assert "科学计数法" in summary.errors.item(0, 3).text()  # type: ignore[union-attr]
+    assert window.context.db is not None
+    with window.context.db.reading() as session:
+        assert session.scalar(select(func.count(OrderItem.id)).where(OrderItem.sku_code == "6.90123E+12")) == 0
     summary.accept()
