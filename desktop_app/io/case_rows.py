@@ -116,7 +116,7 @@ class _RowFailed(Exception):
 _CONVERTERS = {
     "case_no": "identifier", "order_no": "order_no", "amount": "money", "requested_at": "moment",
     "finished_at": "moment", "platform_due_at": "moment", "return_tracking_no": "tracking", "quantity": "count",
-    "sub_order_no": "identifier",
+    "sub_order_no": "identifier", "sku_code": "product_code",
 }
 
 

@@ -43,6 +43,7 @@ def _converters(cleaner: CellCleaner, name: str) -> tuple[int, Callable[[object]
         return 3, one_time, cleaner.utc_texts  # type: ignore[return-value]
     kinds: dict[str, Callable[[object], object]] = {
         "phone": cleaner.identifier, "tracking_no": cleaner.tracking, "sub_order_no": cleaner.identifier,
+        "sku_code": cleaner.product_code,
         "goods": cleaner.money, "postage": cleaner.money, "paid": cleaner.money, "unit_price": cleaner.money,
         "item_count": cleaner.count, "quantity": cleaner.count,
     }

@@ -53,10 +53,17 @@ class ItemRowWithoutOrder(Exception):
     belongs to is unknown, so storing the other rows could replace an order's items with a set that
     lacks it: the import turns this into a refusal of the whole file."""
 
-    def __init__(self, error: RowError) -> None:
+    def __init__(self, error: RowError, *, under_an_order: bool = False) -> None:
+        """`under_an_order`: a table read as one row per order, where this row holds only an item (a
+        hand-made sheet that lists an order's further items on the rows under it, order number blank)."""
         where = f"“{error.table}”" if error.table else ""
         column = f"“{error.column}”列" if error.column else ""
-        self.reason = (f"{where}第 {error.row} 行{column}：{error.message}。这张表每行是一件商品，读不出订单号的行"
-                       "不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。"
-                       "请改正这一行（或从平台重新导出）后再导入")
+        if under_an_order:
+            self.reason = (f"{where}第 {error.row} 行{column}：{error.message}，但这一行有商品，像是上面那张订单的"
+                           "又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行"
+                           "都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入")
+        else:
+            self.reason = (f"{where}第 {error.row} 行{column}：{error.message}。这张表每行是一件商品，读不出订单号的行"
+                           "不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。"
+                           "请改正这一行（或从平台重新导出）后再导入")
         super().__init__(self.reason)

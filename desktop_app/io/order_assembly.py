@@ -10,7 +10,8 @@ order's rows out together (`last_row_of_each_order` tells when an order is compl
 
 A row of a one-row-per-item table whose order number cannot be read (blank, or rounded by Excel) could
 belong to any order: `ItemRowWithoutOrder` refuses the file instead (never an order stored without one
-of its items).
+of its items). So does a row of a one-row-per-order table with item columns that holds only an item
+(a hand-made sheet listing an order's further items under it without repeating the order number).
 
 In a table with one row per order, the same order number in a second row is counted once when the
 row says the same, and reported (the first row kept) when it says something else.
@@ -162,6 +163,8 @@ class OrderAssembler:
             keyed = self.checker.keyed(chunk, unkeyed) if chunk else _NO_ROWS
             if unkeyed and grouped:
                 raise ItemRowWithoutOrder(in_row_order(unkeyed)[0])
+            if unkeyed and self.items_known:
+                self._refuse_items_under_an_order(chunk, unkeyed)
             self._reports.extend((e.row or 0, [e]) for e in unkeyed)
             if not grouped:
                 if keyed:
@@ -182,6 +185,16 @@ class OrderAssembler:
                         yield found
             if not chunk:
                 return
+
+    def _refuse_items_under_an_order(self, chunk: Sequence[tuple[int, Sequence[object]]],
+                                     unkeyed: list[RowError]) -> None:
+        """One row per order with item columns: a row without an order number that holds only an item
+        belongs to an order above; storing that order without it loses the item (see the docstring)."""
+        cells_of = dict(chunk)
+        for error in in_row_order(unkeyed):
+            cells = cells_of.get(error.row) if error.row is not None else None
+            if cells is not None and self.checker.holds_only_an_item(cells):
+                raise ItemRowWithoutOrder(error, under_an_order=True)
 
     # -- one row per item ----------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ but a bad cost is reported with its row number, never guessed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +24,6 @@ COST_HEADERS = ("成本价", "成本", "进价", "采购价", "成本单价")
 TITLE_HEADERS = ("商品名称", "商品", "名称", "宝贝名称")
 _HEADER_ROWS = 10
 _CLEAN = CellCleaner(Cleaning())
-_EXCEL_SCIENTIFIC = re.compile(r"^\d\.\d+E\+\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +49,9 @@ def _text(value: object) -> str:
 
 
 def _code(value: object) -> str:
-    """A 商家编码 cell. A code Excel rounded (a number cell past 15 digits, or its text 6.90123E+18) or a
-    formula without its result is a CellError: stored, it would never match an order's 商家编码. Other
-    text is kept as written ("1E5" may be a real code; Excel's own display form has a point and E+NN)."""
-    if isinstance(value, str):
-        code = _CLEAN.text(value) or ""
-        if _EXCEL_SCIENTIFIC.match(code):
-            raise CellError(f"“{code}”是被 Excel 转成科学计数法的编号，后面的位数已经丢失，不能使用。"
-                            "请用原始文件，或在 Excel 中把这一列设为文本后重新填写")
-        return code
-    return _CLEAN.identifier(value) or ""
+    """A 商家编码 cell; one Excel rounded, or a formula without its result, is a CellError (stored, it
+    would never match an order's 商家编码)."""
+    return _CLEAN.product_code(value) or ""
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

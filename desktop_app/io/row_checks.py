@@ -124,6 +124,20 @@ class RowChecker:
                 return True
         return normalize_header(cells[key_index]) == self.mapping.key_header_normalized
 
+    def holds_only_an_item(self, cells: Sequence[object]) -> bool:
+        """A row with an item's name but every order column blank: in a one-row-per-order table, a
+        further item of the order above (a hand-made sheet that does not repeat the order number)."""
+        def blank(position: int) -> bool:
+            cell = cells[position] if position < len(cells) else None
+            return cell is None or (cell.__class__ is str and not cell.strip())  # type: ignore[union-attr]
+
+        mapping = self.mapping
+        order_columns = [spec.index for spec in mapping.order_specs]
+        order_columns += [p for _, positions in mapping.parts for p in positions]
+        order_columns += [position for position, _, _ in mapping.splits]
+        titles = [spec.index for spec in mapping.item_specs if spec.field == "title"]
+        return any(not blank(p) for p in titles) and all(blank(p) for p in order_columns)
+
     # -- cells -------------------------------------------------------------------------------------
 
     def _convert(self, many: object, one: object, header: str, column: Sequence[object], numbers: Sequence[int],

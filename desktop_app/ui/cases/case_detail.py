@@ -47,6 +47,7 @@ class CaseDetailPane(QWidget):
     """Shows one case; acts on it through the services, off the GUI thread."""
 
     case_loaded = Signal(int)
+    case_cleared = Signal()  # no case shown any more (a filter or a bulk action hid it)
     message = Signal(str)
     claim_requested = Signal(int)  # case id: open a carrier claim for this case's order
 
@@ -144,6 +145,7 @@ class CaseDetailPane(QWidget):
             explain(self.costs_button, False, why)
             self.note_edit.setEnabled(False)
             explain(self.note_button, False, why)
+            self.case_cleared.emit()
             return
         self.reload()
 

@@ -121,6 +121,12 @@ class CaseGuidePanel(QWidget):
         if case_id is None:
             self.loaded = None
             self._enable(False)
+            # Nothing of the case let go stays: its reply names its order, to be copied to a buyer.
+            for label in (self.suggestion, self.steps_title, self.postage):
+                label.clear()
+            self.steps.clear()
+            self.script_choice.clear()
+            self.script_text.clear()
             return
 
         def work(db: Database) -> _Loaded:

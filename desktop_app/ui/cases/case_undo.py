@@ -36,6 +36,7 @@ class CaseUndo(QObject):
         self._pane = pane
         self._context = context
         pane.case_loaded.connect(lambda _case_id: self.update())
+        pane.case_cleared.connect(self.update)
         tabs.currentChanged.connect(lambda _index: self.update())
         action.triggered.connect(self.undo)
         self.update()

@@ -194,6 +194,9 @@ class CasesTab(BaseTab):
         self.evidence = CaseEvidencePanel(context)
         self.detail.case_loaded.connect(self.guide.show_case)
         self.detail.case_loaded.connect(self.evidence.show_case)
+        # Neither goes on showing (and offering steps, replies and evidence of) a case the pane let go.
+        self.detail.case_cleared.connect(lambda: self.guide.show_case(None) if self.guide is not None else None)
+        self.detail.case_cleared.connect(lambda: self.evidence.show_case(None) if self.evidence is not None else None)
         self.extras = QTabWidget()
         self.extras.setDocumentMode(True)
         self.extras.addTab(self.guide, self.tr("处理建议"))
@@ -366,6 +369,8 @@ class CasesTab(BaseTab):
             self.context.look_up(_any_case, lambda known: self.stack.setCurrentWidget(
                 self.splitter if known else self.empty), waiting=True)
         self._restore_selection()
+        # A reload forgets the selected rows without saying so (a model reset): the bulk button follows.
+        self._selection_changed()
 
     def is_showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty

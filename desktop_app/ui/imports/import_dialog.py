@@ -156,6 +156,11 @@ class ImportDialog(QDialog):
             self.rate.setText(file_text + self.tr("：已处理 %1 行，%2 行/秒").replace(
                 "%1", f"{p.rows_done:,}").replace("%2", f"{p.rows_done / elapsed:,.0f}"))
 
+    @property
+    def running(self) -> bool:
+        """Started and not finished (the worker is reading or storing the files)."""
+        return self._started > 0 and self.import_result is None
+
     def cancel_or_close(self) -> None:
         if self.import_result is None:
             self._cancel.set()

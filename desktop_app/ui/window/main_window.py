@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from desktop_app.store.database import Database
     from desktop_app.store.rows import OrderRow
     from desktop_app.ui.base_tab import BaseTab
+    from desktop_app.ui.imports.import_dialog import ImportDialog
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self._files_to_import: list[Path] = []  # given on the command line ("open with")
         self._import_code_ready = False  # until the preparing thread loaded it (after the first page)
         self._imports_waiting: list[tuple[list[Path], str | None]] = []
+        self._import_dialogs: list[ImportDialog] = []
         self._later: dict[str, BaseTab] = {}  # the tabs after 售后单, once built (ui/window/window_tabs.py)
         self._opening = False  # the ledger is being opened: commands wait for it (`_when_open`)
         self._open_on_paint = False  # `open_when_painted`
@@ -376,6 +378,9 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.imports_let_close():
+            event.ignore()
+            return
         self.team_changes.stop()
         self.care.shutdown()
         notifier = getattr(self, "notifier", None)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.window.window_host import WindowHost
@@ -35,6 +35,7 @@ class WindowImports(WindowHost):
     _files_to_import: list[Path]
     _import_code_ready: bool  # the import dialog's code is loaded (ui/window/startup.py)
     _imports_waiting: list[tuple[list[Path], str | None]]
+    _import_dialogs: list[ImportDialog]  # open import dialogs, for closing the window during an import
 
     def show_cases(self, case_ids: frozenset[int], description: str) -> None: ...
 
@@ -80,7 +81,31 @@ class WindowImports(WindowHost):
         dialog.cases_requested.connect(self.show_cases)
         dialog.open()
         dialog.start()
+        self._import_dialogs.append(dialog)
+        dialog.destroyed.connect(lambda _gone=None, d=dialog: self._forget_import(d))
         return dialog
+
+    def _forget_import(self, dialog: ImportDialog) -> None:
+        if dialog in self._import_dialogs:
+            self._import_dialogs.remove(dialog)
+
+    def imports_let_close(self) -> bool:
+        """Closing while an import runs: the window would wait, frozen, for the rest of the file (a large
+        one takes minutes) and then keep it. Asked first; closing cancels the import, which stores nothing
+        of the file being read (its transaction rolls back), so the ledger stays whole either way."""
+        running = [d for d in self._import_dialogs if d.running]
+        if not running:
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("导入还没有完成"),
+            self.tr("导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。\n\n"
+                    "要取消导入并关闭吗？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        for dialog in running:
+            dialog.cancel_or_close()
+        return True
 
     def _import_code_loaded(self, _loaded: object = None) -> None:
         self._import_code_ready = True
