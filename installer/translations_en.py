@@ -261,6 +261,10 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "导入还没有完成": "The import is not finished",
+    "导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。\n\n要取消导入并关闭吗？":
+        "The import is not finished. Closing the window cancels it: nothing from the file being imported is "
+        "saved, and you can import it again later.\n\nCancel the import and close?",
     "正在读取文件……": "Reading the files…",
     "文件": "File",
     "新增": "New",

@@ -522,103 +522,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="66"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="72"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="75"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="176"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="105"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="112"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="135"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="136"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="139"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="142"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="193"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="195"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="180"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="181"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="280"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="282"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="308"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="310"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="359"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="375"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="377"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -968,12 +968,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="155"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="163"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
@@ -1167,42 +1167,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="52"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="62"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="63"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="67"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="68"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="84"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="88"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1221,7 +1221,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="282"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="285"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1262,7 +1262,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="466"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="471"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
@@ -1287,12 +1287,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="202"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="200"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="203"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
@@ -1302,49 +1302,49 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="308"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="311"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="333"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="136"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="354"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="357"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="360"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="436"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="452"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="441"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="457"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="437"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="442"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="455"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="460"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="465"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="470"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2958,62 +2958,62 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="167"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="183"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="197"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="198"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="208"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="273"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="278"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="285"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="287"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3222,127 +3222,127 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="70"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="71"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="90"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="93"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="98"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="115"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="121"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="123"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="129"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="131"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="135"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="137"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="146"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="148"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="306"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="308"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="310"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="312"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="178"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="180"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="207"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="209"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="209"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="211"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="298"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="300"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="301"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="303"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="310"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="312"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="362"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="364"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -4250,12 +4250,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="217"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="223"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="220"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="226"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -6899,22 +6899,36 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="49"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
         <source>选择各平台导出的订单文件（可多选）</source>
         <translation>Choose order files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="50"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="51"/>
         <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
         <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="100"/>
+        <source>导入还没有完成</source>
+        <translation>The import is not finished</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="101"/>
+        <source>导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。
+
+要取消导入并关闭吗？</source>
+        <translation>The import is not finished. Closing the window cancels it: nothing from the file being imported is saved, and you can import it again later.
+
+Cancel the import and close?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="129"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="130"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
