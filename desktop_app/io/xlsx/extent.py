@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from defusedxml import ElementTree
 
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.members import sheet_member
-from desktop_app.io.xlsx.zip_parts import Inflater
+from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater
 
 # 10 million cells: ~320 MB in calamine, so an import stays under 500 MB. A 100,000-row export of
 # 40 columns is 4 million (and is read in pieces of ~2,000 rows anyway).
@@ -214,7 +213,7 @@ def check_sheet(path: Path, sheet: str) -> None:
             if member is None or not member.endswith(".xml"):
                 return
             info = archive.getinfo(member)
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
+    except (*DAMAGED_ZIP, KeyError, ValueError, ElementTree.ParseError):
         return
     except Exception as exc:  # defusedxml refusing entities or a DTD: calamine decides
         if type(exc).__module__.startswith("defusedxml"):
@@ -238,6 +237,6 @@ def check_sheet(path: Path, sheet: str) -> None:
                 refuse_if_too_large(path, sheet, found)
     except BadPosition as exc:
         raise refuse_bad_position(path, sheet, exc) from None
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+    except DAMAGED_ZIP:
         return  # a damaged member: calamine reports it
     refuse_if_too_large(path, sheet, found)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from pathlib import Path
 
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.xlsx.members import sheet_member
-from desktop_app.io.xlsx.zip_parts import Inflater, Part
+from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater, Part
 
 # A cell whose content is a formula and nothing else (no <v>, or an empty one).
 _UNCALCULATED = re.compile(
@@ -75,5 +74,5 @@ def uncalculated_in_sheet(path: Path, sheet: str) -> dict[tuple[int, int], Uncal
                 cut = data.find(b">", ends) + 1 if ends > 0 else 0
                 found.update(uncalculated_cells(data[:cut]))
                 carried = data[cut:]
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+    except DAMAGED_ZIP:
         return found

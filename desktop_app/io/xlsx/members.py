@@ -11,7 +11,6 @@ import bisect
 import itertools
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import python_calamine
 from defusedxml import ElementTree
 
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.xlsx.zip_parts import Part, crc32
+from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Part, crc32
 
 # The worksheet's opening part (sheetPr, dimension, sheetViews, cols ...) must end within this.
 MAX_PREFIX_BYTES = 4 * 1024 * 1024
@@ -61,8 +60,7 @@ def _is_panic(exc: BaseException) -> bool:
 
 
 # What a damaged package or sheet raises while being read.
-_READ_ERRORS: tuple[type[BaseException], ...] = (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error,
-                                                 EOFError, OSError, ValueError, NotImplementedError)
+_READ_ERRORS: tuple[type[BaseException], ...] = (python_calamine.CalamineError, *DAMAGED_ZIP, ValueError)
 
 
 def is_read_error(exc: BaseException) -> bool:
@@ -201,7 +199,7 @@ def worksheet_names_if_large(path: Path | str, min_sheet_bytes: int = MIN_SHEET_
                     return None  # a chart sheet, a dangling entry: let calamine list the sheets
                 sheets.append(name)
                 large = large or archive.getinfo(member).file_size >= min_sheet_bytes
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
+    except (*DAMAGED_ZIP, KeyError, ValueError, ElementTree.ParseError):
         return None
     except Exception as exc:  # defusedxml refusing entities or a DTD: calamine decides
         if type(exc).__module__.startswith("defusedxml"):
@@ -292,8 +290,7 @@ def locate_sheet(path: Path | str, name: str, min_sheet_bytes: int) -> SheetXml 
                 return None
             copied = tuple(n for n in archive.namelist() if not n.endswith("/")
                            and not n.startswith(_SKIPPED_PREFIXES) and n not in _SKIPPED_NAMES)
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, NotImplementedError,
-            ElementTree.ParseError):
+    except (*DAMAGED_ZIP, KeyError, ValueError, ElementTree.ParseError):
         return None
     except Exception as exc:  # defusedxml refusing entities or a DTD: the whole-sheet reader decides
         if type(exc).__module__.startswith("defusedxml"):

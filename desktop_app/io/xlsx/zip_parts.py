@@ -16,6 +16,10 @@ import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# What reading a damaged package's member raises (zipfile refuses a flag it does not know, such as
+# "compressed patched data", with NotImplementedError): a reader that can fall back catches these.
+DAMAGED_ZIP: tuple[type[Exception], ...] = (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
 Part = bytes | memoryview
 
 
