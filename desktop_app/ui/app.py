@@ -16,6 +16,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir
 from desktop_app.services.team import ledger_location
 from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui.display_check import display_problem
 from desktop_app.ui.gui_collector import GuiThreadCollector
 from desktop_app.ui.window.app_icon import app_icon
 from desktop_app.ui.window.error_dialog import show_unexpected
@@ -59,6 +60,10 @@ def run_gui(argv: list[str]) -> int:
         location, qt_args, files = parse_gui_args(argv)
     except UserError as exc:  # a --db or AFTERSALES_LEDGER_DB the app cannot use
         sys.stderr.write(f"错误：{exc.message}\n")
+        return 2
+    problem = display_problem(qt_args)
+    if problem is not None:  # Qt would abort with an English message, often naming the wrong cause
+        sys.stderr.write(f"错误：{problem}\n")
         return 2
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
