@@ -40,9 +40,9 @@ class CampaignChange:
         return self.before != self.after
 
 
-def campaign_names(platform: str, context: RuleContext | None = None) -> dict[str, str]:
+def campaign_names(platform: str, context: RuleContext) -> dict[str, str]:
     """The campaigns an order of `platform` can be marked with: id → name (聚划算 for 淘宝/天猫)."""
-    pack = pack_for_platform((context or RuleContext.load()).packs, platform)
+    pack = pack_for_platform(context.packs, platform)
     return {c.id: c.name for c in pack.campaigns}
 
 

@@ -50,10 +50,10 @@ class Consequences:
     refuse: tuple[str, ...]
 
 
-def consequences(platform: str, reason: str | None, context: RuleContext | None = None) -> Consequences:
+def consequences(platform: str, reason: str | None, context: RuleContext) -> Consequences:
     """The pack's timers for a reship of this reason, as sentences: ship-by and penalty after
     agreeing; answer timer and its notes (e.g. Douyin: a refused 一直未收到货 goes to arbitration)."""
-    pack = pack_for_platform((context or RuleContext.load()).packs, platform)
+    pack = pack_for_platform(context.packs, platform)
     agree: list[str] = []
     refuse: list[str] = []
     for timer in pack.applicable(_RESHIP, reason):

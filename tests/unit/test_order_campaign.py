@@ -18,6 +18,7 @@ from desktop_app.core.rule_packs import RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack, load_packs
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.order_campaign import campaign_names, find_order, set_order_campaign
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
@@ -73,7 +74,8 @@ def test_platforms_without_the_campaign_ignore_the_mark() -> None:
     packs = load_packs()
     for pack_id in ("pdd", "douyin", "jd", "generic"):
         assert packs[pack_id].campaign("juhuasuan") is None
-    assert campaign_names("pdd") == {} and campaign_names("taobao") == {"juhuasuan": "聚划算"}
+    rules = RuleContext.load()
+    assert campaign_names("pdd", rules) == {} and campaign_names("taobao", rules) == {"juhuasuan": "聚划算"}
 
 
 def test_a_campaign_that_names_an_unknown_timer_or_key_is_refused(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
 from desktop_app.services import reship_paste, reship_queue, reship_rules, reships
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_paste import LineOutcome, check_bulk_ship
 from desktop_app.services.reship_queue import reship_row, reship_rows
 from desktop_app.store.case_queries import case_detail
@@ -105,7 +106,7 @@ def test_douyin_not_received_reason_has_its_own_consequence(db: Database) -> Non
     row = row_of(db, case_id)
     assert row.ship_by == at("2026-05-08 11:00")
     assert row.penalty == load_pack("douyin").timer("reship_ship_not_received").penalty
-    said = reship_rules.consequences("douyin", "not_received")
+    said = reship_rules.consequences("douyin", "not_received", RuleContext.load())
     assert any("仲裁" in text for text in said.refuse)
     assert any("48小时" in text for text in said.agree)
 
