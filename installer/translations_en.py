@@ -261,6 +261,8 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？":
+        "%1.\n\nCreate another claim for this parcel anyway (for another item in it, say)?",
     "导入还没有完成": "The import is not finished",
     "导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。\n\n要取消导入并关闭吗？":
         "The import is not finished. Closing the window cancels it: nothing from the file being imported is "

@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--at", metavar="T", help="登记时间（默认：现在）")
     add.add_argument("--follow-up", metavar="T", help="跟进时间（默认：次日 10:00）")
     add.add_argument("--note", help="事故说明")
+    add.add_argument("--again", action="store_true",
+                     help="包裹已有进行中的理赔时仍新建一张（如同一包裹的另一件商品）")
     add_db_option(add)
     add_json_option(add)
     add.set_defaults(handler=_add)
@@ -148,7 +150,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import NewClaim, draft_for_case, find_order, open_claim, parse_items
+    from desktop_app.services.claims import ClaimExists, NewClaim, draft_for_case, find_order, open_claim, parse_items
 
     if not args.order and args.case is None:
         raise CommandError("请用 --order 指定订单号，或用 --case 指定售后单")
@@ -165,11 +167,14 @@ def _add(args: argparse.Namespace) -> int:
                 order_id = find_order(session, args.order, platform).id
             else:
                 order_id = draft_for_case(session, args.case).order.id
-        claim_id = open_claim(db, NewClaim(
-            incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
-            declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
-            follow_up_at=follow_up,
-        )).claim_id
+        try:
+            claim_id = open_claim(db, NewClaim(
+                incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
+                declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
+                follow_up_at=follow_up, again=args.again,
+            )).claim_id
+        except ClaimExists as exc:
+            raise CommandError(f"{exc.message}；确要为同一包裹再开一张（如另一件商品），加 --again") from None
         if args.json:
             with db.reading() as session:
                 print_json(detail_json(claim_detail(session, claim_id)))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
@@ -54,6 +56,7 @@ from desktop_app.services.claim_upkeep import (
 )
 from desktop_app.services.evidence_files import evidence_copies
 from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.claim_rows import open_claim_of_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
 
@@ -84,6 +87,16 @@ class NewClaim:
     tracking_no: str | None = None
     at: Moment | None = None
     follow_up_at: datetime | None = None  # None: the rule for 待提交
+    again: bool = False  # recorded even when the parcel has an open claim already (`ClaimExists`)
+
+
+class ClaimExists(UserError):
+    """The parcel has an open claim already: a second one is mostly a double entry (a courier takes
+    one claim per waybill), so it is recorded only when asked again (`NewClaim.again`)."""
+
+    def __init__(self, message: str, claim_id: int) -> None:
+        super().__init__(message)
+        self.claim_id = claim_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +123,16 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         items = claim_items(draft, new.lines)
         claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(whole_lines(draft, new.lines))
         order = draft.order
+        tracking_no = text_or_none(new.tracking_no) or order.tracking_no
+        if not new.again:
+            refuse_second_claim(session, order.id, tracking_no)
         stamp = utcnow()
         status = ClaimStatus.DRAFT
         claim = CarrierClaim(
             order_id=order.id, case_id=new.case_id,
             carrier=canonical_carrier(text_or_none(new.carrier) or order.carrier)
-            or guess_carrier(text_or_none(new.tracking_no) or order.tracking_no),
-            tracking_no=text_or_none(new.tracking_no) or order.tracking_no, incident=new.incident.value,
+            or guess_carrier(tracking_no),
+            tracking_no=tracking_no, incident=new.incident.value,
             description=text_or_none(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
             follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=stamp, updated_at=stamp,
@@ -139,6 +155,18 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
 
 
 # --- acting -----------------------------------------------------------------------------------
+
+
+def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None) -> None:
+    """Raise ClaimExists when this parcel (its tracking number, else the order) has an open claim."""
+    existing = open_claim_of_parcel(session, order_id, tracking_no)
+    if existing is None:
+        return
+    parcel = f"运单 {tracking_no} " if tracking_no else "这个订单的包裹"
+    amount = format_yuan(existing.claimed_fen)
+    raise ClaimExists(f"{parcel}已有进行中的理赔 #{existing.id}（{ClaimStatus(existing.status).label}"
+                      + (f"，申请 {amount} 元" if amount else "") + "），请在那张理赔上继续跟进",
+                      existing.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -352,3 +352,21 @@ def claim_carriers(session: Session) -> list[str]:
     stmt = select(CarrierClaim.carrier).where(CarrierClaim.carrier.is_not(None)).distinct()
     names = {carrier_vocabulary().canonical(str(c)) for c in session.execute(stmt).scalars()}
     return sorted(n for n in names if n)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenClaimOfParcel:
+    id: int
+    status: str
+    claimed_fen: int | None
+
+
+def open_claim_of_parcel(session: Session, order_id: int, tracking_no: str | None) -> OpenClaimOfParcel | None:
+    """The oldest open claim for this parcel: its tracking number, or the order's claims without one."""
+    parcel = CarrierClaim.tracking_no == tracking_no if tracking_no else and_(
+        CarrierClaim.order_id == order_id, CarrierClaim.tracking_no.is_(None))
+    found = session.execute(select(CarrierClaim.id, CarrierClaim.status, CarrierClaim.claimed_fen)
+                            .where(CarrierClaim.is_open.is_(True), parcel)
+                            .order_by(CarrierClaim.id).limit(1)).first()
+    return None if found is None else OpenClaimOfParcel(*found)
+

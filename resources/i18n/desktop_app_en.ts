@@ -3535,151 +3535,160 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="68"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="72"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="78"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="84"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="89"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="101"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="127"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="128"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="150"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="167"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="186"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="200"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="252"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="247"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="271"/>
+        <source>%1。
+
+仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
+        <translation>%1.
+
+Create another claim for this parcel anyway (for another item in it, say)?</translation>
     </message>
 </context>
 <context>

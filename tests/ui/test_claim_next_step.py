@@ -26,7 +26,7 @@ def test_next_step_column_and_detail_checklist(qtbot: QtBot, env: Env) -> None: 
     act_on_claim(env.db, escalated, ClaimAction.SUBMIT_STATEMENT, at=long_ago)
     act_on_claim(env.db, escalated, ClaimAction.ESCALATE_HQ, at=long_ago)
     # A draft recorded just now: report to the outlet by tomorrow.
-    draft = open_claim(env.db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id,
+    draft = open_claim(env.db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id, again=True,
                                         at=parse_moment(now().strftime("%Y-%m-%d %H:%M")))).claim_id
     env.tab.refresh()
     env.idle(qtbot)

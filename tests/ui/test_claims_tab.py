@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, QUrl
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +21,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.models import CarrierClaim, Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.claims.claim_dialogs import ClaimActionDialog, EditClaimDialog, FollowUpDialog
@@ -239,7 +239,7 @@ def test_claim_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelT
     with env.db.reading() as s:
         order_id = s.query(Order.id).scalar()
     for incident in (ClaimIncident.LOST, ClaimIncident.DAMAGED, ClaimIncident.DELAYED):
-        open_claim(env.db, NewClaim(incident, order_id=order_id))
+        open_claim(env.db, NewClaim(incident, order_id=order_id, again=True))
     env.tab.refresh()
     env.idle(qtbot)
     model: ClaimTableModel = env.tab.model
@@ -320,3 +320,42 @@ def test_a_follow_up_is_saved_when_its_dialog_is_gone_before_the_write_runs(qtbo
     assert warnings == []
     with env.db.reading() as s:
         assert claim_detail(s, claim_id).follow_up_at == wanted
+
+
+def _new_claim_for(qtbot: QtBot, tab: ClaimsTab, tracking: str) -> NewClaimDialog:
+    dialog = tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog)
+    dialog.search.setText(tracking)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    with qtbot.waitSignal(dialog.draft_loaded, timeout=5000):
+        dialog.results.setCurrentRow(0)
+    return dialog
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+def test_a_second_claim_for_a_parcel_is_asked_about(qtbot: QtBot, env: Env, monkeypatch: pytest.MonkeyPatch,
+                                                    answer: QMessageBox.StandardButton) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    first = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    asked: list[str] = []
+
+    def ask(parent: object, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr("desktop_app.ui.claims.new_claim_dialog.QMessageBox.question", ask)
+    dialog = _new_claim_for(qtbot, env.tab, "ZT7788")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    if answer == QMessageBox.StandardButton.Yes:
+        with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+            ok.click()
+        assert created.args[0] != first and not dialog.isVisible()
+    else:
+        ok.click()
+        qtbot.waitUntil(lambda: bool(asked) and dialog.buttons.isEnabled(), timeout=5000)
+        assert dialog.isVisible()  # the form stays as typed, nothing recorded
+    assert asked == [f"运单 ZT7788 已有进行中的理赔 #{first}（待提交，申请 100.00 元），请在那张理赔上继续跟进。\n\n"
+                     "仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？"]
+    with env.db.reading() as s:
+        assert s.query(CarrierClaim).count() == (2 if answer == QMessageBox.StandardButton.Yes else 1)

@@ -34,6 +34,7 @@ from desktop_app.services.claims import (
     FOLLOW_UP_TIMER,
     ChosenLine,
     ClaimEdit,
+    ClaimExists,
     NewClaim,
     act_on_claim,
     add_claim_note,
@@ -196,8 +197,9 @@ def test_partial_claim_of_one_damaged_piece(db: Database) -> None:
     assert [(i.title, i.quantity, i.claimed_fen) for i in d.items] == [("陶瓷马克杯", 1, 2500)]
     assert d.claimed_fen == 2500
     # The value is editable (a courier may pay cost price): the items keep what the buyer paid.
+    # The parcel's other damaged piece, asked for again (a second open claim of one parcel is refused).
     other = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id, lines=parse_items("2"),
-                                    claimed_fen=3800, declared_fen=5000)).claim_id
+                                    claimed_fen=3800, declared_fen=5000, again=True)).claim_id
     d = detail(db, other)
     assert d.claimed_fen == 3800 and d.declared_fen == 5000 and d.items[0].claimed_fen == 5000
 
@@ -397,6 +399,29 @@ def draft_order_id(db: Database, order_no: str) -> int:
         return find_order(s, order_no).id
 
 
+def test_a_parcel_with_an_open_claim_gets_no_second_one_unless_asked_again(db: Database) -> None:
+    # A courier takes one claim per waybill: a second open claim of a parcel is mostly a double entry
+    # (the OK clicked twice, the CLI run again), which would count the money twice in 统计.
+    order_id = add_order(db)
+    first = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    with pytest.raises(ClaimExists) as refused:
+        open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id))
+    assert refused.value.claim_id == first
+    assert refused.value.message == "运单 ZT7788 已有进行中的理赔 #1（待提交，申请 100.00 元），请在那张理赔上继续跟进"
+    # Another parcel of the order (a tracking number typed in) is another claim.
+    assert open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id, tracking_no="ZT9900")).claim_id == 2
+    # Once the first is closed, the parcel can be claimed afresh.
+    act_on_claim(db, first, A.CLOSE, note="重复登记")
+    assert open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id)).claim_id == 3
+    # An order without a tracking number: its open claim without one is the parcel's.
+    bare = add_order(db, "261101-556", carrier=None, tracking=None)
+    open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=bare, claimed_fen=1000))
+    with pytest.raises(ClaimExists) as refused:
+        open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=bare, claimed_fen=1000))
+    assert refused.value.message.startswith("这个订单的包裹已有进行中的理赔 #4（待提交，申请 10.00 元）")
+    assert open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=bare, claimed_fen=1000, again=True)).claim_id == 5
+
+
 # --- the table's queries and totals -----------------------------------------------------------
 
 
@@ -407,7 +432,8 @@ def test_filters_totals_and_carrier_subtotals(db: Database) -> None:
     nobody = add_order(db, "3", carrier=None, tracking=None)
     a = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, at=T0)).claim_id  # 100.00, stays open
     b = open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=sf, at=T0)).claim_id  # 200.00, partially paid 50
-    c = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, lines=parse_items("2"), at=T0)).claim_id  # 50.00 paid
+    c = open_claim(db, NewClaim(ClaimIncident.LOST, order_id=zto, lines=parse_items("2"), at=T0,
+                                again=True)).claim_id  # 50.00 paid
     d = open_claim(db, NewClaim(ClaimIncident.OTHER, order_id=nobody, claimed_fen=1000, at=T0)).claim_id  # closed, 0
     act_on_claim(db, b, A.SUBMIT_STATEMENT, at=T0)
     act_on_claim(db, b, A.PAY_PARTIALLY, amount_fen=5000, at=T0)
@@ -518,8 +544,13 @@ def test_cli_add_list_act_show(capsys: pytest.CaptureFixture[str], db: Database,
     code, out, err = cli(capsys, "claim", "add", "--db", path, "--order", "261101-555", "--incident", "lost",
                          "--note", "网点失火", "--at", "2026-11-04 18:00")
     assert (code, out.strip(), err) == (0, "1", "")
+    # The same parcel again: refused, unless asked with --again (another damaged piece of it).
+    code, out, err = cli(capsys, "claim", "add", "--db", path, "--order", "261101-555", "--incident", "破损")
+    assert (code, out) == (2, "")
+    assert "运单 ZT7788 已有进行中的理赔 #1（待提交，申请 100.00 元），请在那张理赔上继续跟进；" in err
+    assert "--again" in err and "Traceback" not in err
     code, out, _ = cli(capsys, "claim", "add", "--db", path, "--order", "261101-555", "--platform", "拼多多",
-                       "--incident", "破损", "--items", "1:1", "--follow-up", "2026-12-01", "--json")
+                       "--incident", "破损", "--items", "1:1", "--follow-up", "2026-12-01", "--json", "--again")
     data = json.loads(out)
     assert code == 0 and data["id"] == 2 and data["claimed"] == "25.00" and data["status"] == "draft"
     assert data["items"] == [{"title": "陶瓷马克杯", "spec": "白色", "quantity": 1, "unit_price": "30.00",

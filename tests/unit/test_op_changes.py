@@ -184,7 +184,7 @@ def test_claims_and_evidence_say_what_they_changed(db: Database, tmp_path: Path)
     # (its timeline entry is an audit event: `cases` too, as team mode's notices count it)
     assert Area.CLAIMS in check(db, lambda: set_claim_ticket(db, claim_id, ticket, author="测试"))
     assert check(db, lambda: set_claim_ticket(db, claim_id, ticket, author="测试")) == OpChanges()
-    written = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id), "小林"))
+    written = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id, again=True), "小林"))
     assert Area.CLAIMS in written
 
     case_id = open_case(db, NewCase(Platform.PDD, "261101-5", CaseKind.REFUND_ONLY), author="测试").case_id

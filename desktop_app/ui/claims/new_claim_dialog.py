@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +29,14 @@ from desktop_app.core.carriers import canonical_carrier, carrier_names, guess_ca
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
-from desktop_app.services.claims import ChosenLine, ClaimDraft, NewClaim, draft_for_case, draft_for_order
+from desktop_app.services.claims import (
+    ChosenLine,
+    ClaimDraft,
+    ClaimExists,
+    NewClaim,
+    draft_for_case,
+    draft_for_order,
+)
 from desktop_app.services.claims import open_claim as open_claim_service
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
@@ -252,6 +260,19 @@ class NewClaimDialog(QDialog):
             description=self.description.toPlainText(), carrier=self.carrier.text(), tracking_no=self.tracking.text(),
         )
 
-    def submit(self) -> None:
-        submit_write(self, self.buttons, self._context, self.collect, open_claim_service,
-                     lambda opened: self.created.emit(opened.claim_id))
+    def submit(self, again: bool = False) -> None:
+        submit_write(self, self.buttons, self._context, lambda: replace(self.collect(), again=again),
+                     open_claim_service, lambda opened: self.created.emit(opened.claim_id), self._ask_again)
+
+    def _ask_again(self, error: Exception) -> bool:
+        """A second claim for a parcel with an open one is asked about, not refused outright."""
+        if not isinstance(error, ClaimExists):
+            return False
+        question = self.tr("%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？")
+        question = question.replace("%1", error.message)
+        answer = QMessageBox.question(self, self.windowTitle(), question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.submit(again=True)
+        return True

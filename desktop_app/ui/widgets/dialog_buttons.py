@@ -32,10 +32,12 @@ def add_ok_cancel(dialog: QDialog, layout: QLayout, on_ok: Callable[[], object],
 
 
 def submit_write(dialog: QDialog, buttons: QWidget, context: AppContext, collect: Callable[[], T],
-                 write: Callable[[Database, T], R], done: Callable[[R], None]) -> None:
+                 write: Callable[[Database, T], R], done: Callable[[R], None],
+                 handled: Callable[[Exception], bool] | None = None) -> None:
     """The OK of a dialog that records something: `collect` the form (a UserError is shown over the
     dialog, which stays open), run `write` on the worker with the buttons off, then `done` with its
-    result and close; a failed write gives the buttons back and says why over the dialog."""
+    result and close; a failed write gives the buttons back and says why over the dialog, unless
+    `handled` takes the error (a question asked instead, say)."""
     try:
         value = collect()
     except UserError as error:
@@ -49,6 +51,8 @@ def submit_write(dialog: QDialog, buttons: QWidget, context: AppContext, collect
 
     def failed(error: Exception) -> None:
         buttons.setEnabled(True)
+        if handled is not None and handled(error):
+            return
         QMessageBox.warning(dialog, dialog.windowTitle(), describe_error(error))
 
     context.write(lambda db: write(db, value), finished, failed, origin=dialog)
