@@ -261,6 +261,7 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "……另有 %1 条提醒": "… and %1 more notes",
     "%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？":
         "%1.\n\nCreate another claim for this parcel anyway (for another item in it, say)?",
     "导入还没有完成": "The import is not finished",

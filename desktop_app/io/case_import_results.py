@@ -25,6 +25,7 @@ class CaseFileResult:
     deadline_mismatches: tuple[int, ...] = ()  # the platform's deadline and ours differ by over an hour
     errors: tuple[RowError, ...] = ()
     warnings: tuple[str, ...] = ()
+    typed_twins: tuple[tuple[int, int], ...] = ()  # (new case, open case the shop typed for its order and kind)
     refused: str | None = None
     cancelled: bool = False
     rows: int = 0

@@ -39,6 +39,7 @@ from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.stepwise import run_to_end
+from desktop_app.services.typed_twins import typed_twins
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
@@ -137,7 +138,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         fresh = {key: record for key, record in records.items() if key not in facts}
         with indexes_set_aside(session, len(fresh)):
             orders, carriers = _order_ids(session, list(fresh.values()))
-            outcome.inserted.extend(_insert_new(session, fresh, orders, carriers, who, name, times).values())
+            inserted = _insert_new(session, fresh, orders, carriers, who, name, times)
+            outcome.inserted.extend(inserted.values())
             check_cancel()
             yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
             known = [(facts[key], record) for key, record in records.items() if key in facts]
@@ -150,13 +152,15 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                 _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
+        twins = typed_twins(session, fresh, inserted, orders)
         mismatches = _mismatches(session, records, context, times.inferred)
         changes = changes_in(session)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
         inserted=tuple(outcome.inserted), updated=tuple(outcome.updated), unchanged=tuple(outcome.unchanged),
         conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
-        warnings=tuple(parsed.warnings), rows=parsed.rows, changes=changes,
+        warnings=(*parsed.warnings, *(t.message for t in twins)),
+        typed_twins=tuple((t.case_id, t.typed_case_id) for t in twins), rows=parsed.rows, changes=changes,
     )
 
 

@@ -93,6 +93,20 @@ def case_ids_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
     return {str(key): case_id for key, case_id in fetch_in(session, [key_column, _CASES.c.id], key_column, keys)}
 
 
+def typed_open_cases(session: Session, order_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """order id → its open cases without a platform after-sales number (typed by the shop), as
+    (case id, kind), oldest first."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    for chunk in in_lists(sorted(set(order_ids))):
+        rows = session.execute(
+            select(_CASES.c.order_id, _CASES.c.id, _CASES.c.kind)
+            .where(_CASES.c.order_id.in_(chunk), _CASES.c.is_open.is_(True), _CASES.c.platform_case_key.is_(None))
+            .order_by(_CASES.c.id))
+        for order_id, case_id, kind in rows:
+            found.setdefault(order_id, []).append((case_id, kind))
+    return found
+
+
 _ORDERS = Order.__table__
 
 

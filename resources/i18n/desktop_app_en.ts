@@ -2857,163 +2857,168 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="70"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="76"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="82"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="116"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="123"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="151"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="157"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="168"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="184"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="188"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="193"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="198"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="199"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="209"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="270"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="252"/>
+        <source>……另有 %1 条提醒</source>
+        <translation>… and %1 more notes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="284"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="285"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="292"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="294"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, open_case
 from desktop_app.ui.imports.import_dialog import ImportDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_import_dialog import drop_files
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -43,3 +46,24 @@ def test_drop_orders_and_after_sales_mixed(qtbot: QtBot, window: MainWindow) -> 
     window.tabs.setCurrentWidget(window.calendar_tab)
     calendar = window.calendar_tab
     qtbot.waitUntil(lambda: calendar.overdue_list.topLevelItemCount() > 0, timeout=10000)
+
+
+def test_the_after_sales_files_warnings_are_shown_over_the_summary(qtbot: QtBot, window: MainWindow,
+                                                                   tmp_path: Path) -> None:
+    # A status word the table does not know, and a request the shop had typed in by hand: both were
+    # said by import-cases but not in the window, whose summary showed the order files' warnings alone.
+    assert window.context.db is not None
+    open_case(window.context.db, NewCase(Platform.TAOBAO, "2000000000000000001", CaseKind.REFUND_ONLY), author="店主")
+    path = write_csv(tmp_path / "tb.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001"),
+                                           tb_row("100000000000000002", "2000000000000000002", status="平台新状态")])
+    drop_files(window, [path])
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    assert dialog.warnings.isVisible()
+    lines = dialog.warnings.text().split("\n")
+    assert len(lines) == 2 and all(line.startswith("tb.csv：") for line in lines)
+    assert "与手工登记的售后单 #1 是同一订单 2000000000000000001" in dialog.warnings.text()
+    assert "未知的售后状态“平台新状态”" in dialog.warnings.text()
+    dialog.accept()

@@ -13,8 +13,9 @@ from aftersales_files import DY_HEADER, TB_HEADER, copy_fixture, expected, tb_ro
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.reship_states import format_items
+from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_import import import_cases
-from desktop_app.services.cases import act_on_case, add_note
+from desktop_app.services.cases import NewCase, act_on_case, add_note, open_case
 from desktop_app.services.reship_queue import reship_rows
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database
@@ -243,3 +244,32 @@ def test_a_shops_own_profile_in_the_data_folder_imports_its_old_ledger(tmp_path:
         first, second = (case_detail(session, i) for i in entry.inserted)
     assert (first.row.kind, first.row.status, first.row.reason) == ("reship", "processing", "missing_item")
     assert (second.row.kind, second.row.status, second.refund_fen) == ("return_refund", "refunded", 5900)
+
+
+def test_a_request_the_shop_typed_in_by_hand_is_named_beside_its_platform_twin(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Database, ledger_target: str) -> None:
+    # Before importing its platforms' lists a shop types requests in by hand, without the platform's
+    # number; the export then brings each as a new case and the typed one stayed open beside it, its
+    # timers running and its refund counted twice in 统计, without a word.
+    def typed(order_no: str, kind: CaseKind, number: str | None = None) -> int:
+        return open_case(db, NewCase(Platform.TAOBAO, order_no, kind, platform_case_no=number), author="店主").case_id
+
+    twin = typed("2000000000000000001", CaseKind.REFUND_ONLY)
+    typed("2000000000000000002", CaseKind.RETURN_REFUND)  # another kind: another request
+    closed = typed("2000000000000000003", CaseKind.REFUND_ONLY)
+    act_on_case(db, closed, CaseAction.CLOSE)  # settled by the shop: nothing left to double
+    typed("2000000000000000004", CaseKind.REFUND_ONLY, "100000000000000099")  # the platform's number: another one
+    path = write_csv(tmp_path / "tb.csv", [TB_HEADER, *(tb_row(f"10000000000000000{n}", f"200000000000000000{n}")
+                                                        for n in range(1, 5))])
+    code, out, err = cli(capsys, "import-cases", "--db", ledger_target, str(path))
+    assert code == 0 and "新建售后单 4" in out
+    assert err == ("警告：tb.csv：第 2 行：平台售后单 100000000000000001（新建为 #5）与手工登记的售后单 #1 是同一订单 "
+                   "2000000000000000001、同一类型（仅退款），可能是同一个售后：请核对，关闭多余的一张\n")
+    assert twin == 1
+    # Nothing merged: both stay for the shop to decide. The same file again: nothing new, no twin.
+    code, out, _ = cli(capsys, "import-cases", "--db", ledger_target, str(path), "--json")
+    assert json.loads(out)["files"][0]["warnings"] == []
+    # Another request of that order while the typed case is still open: named again (--json: a warning).
+    again = write_csv(tmp_path / "tb2.csv", [TB_HEADER, tb_row("100000000000000011", "2000000000000000001")])
+    [entry] = import_cases(db, [again]).files
+    assert entry.typed_twins == ((9, 1),) and "（新建为 #9）与手工登记的售后单 #1" in entry.warnings[0]

@@ -39,6 +39,7 @@ from desktop_app.ui.widgets.status_colours import tint
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
 MAX_ERRORS_SHOWN = 200
+WARNINGS_SHOWN = 8  # lines over the summary; the rest are counted
 SUMMARY_ROWS_SHOWN = 8
 
 
@@ -243,8 +244,14 @@ class ImportDialog(QDialog):
             self.errors.show()
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
-        if result.warnings:
-            self.warnings.setText("\n".join(result.warnings))
+        # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
+        warnings = [*result.warnings, *(f"{Path(f.file).name}：{w}" for f in case_files for w in f.warnings)]
+        if warnings:
+            shown = warnings[:WARNINGS_SHOWN]
+            if len(warnings) > WARNINGS_SHOWN:
+                shown.append(self.tr("……另有 %1 条提醒").replace(
+                    "%1", f"{len(warnings) - WARNINGS_SHOWN:,}"))
+            self.warnings.setText("\n".join(shown))
             self.warnings.show()
         self._offer_mapping([Path(f.file) for f in result.files if f.unknown_layout])
 
