@@ -247,11 +247,10 @@ class ImportDialog(QDialog):
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
         warnings = [*result.warnings, *(f"{Path(f.file).name}：{w}" for f in case_files for w in f.warnings)]
         if warnings:
-            shown = warnings[:WARNINGS_SHOWN]
+            told = warnings[:WARNINGS_SHOWN]
             if len(warnings) > WARNINGS_SHOWN:
-                shown.append(self.tr("……另有 %1 条提醒").replace(
-                    "%1", f"{len(warnings) - WARNINGS_SHOWN:,}"))
-            self.warnings.setText("\n".join(shown))
+                told.append(self.tr("……另有 %1 条提醒").replace("%1", f"{len(warnings) - WARNINGS_SHOWN:,}"))
+            self.warnings.setText("\n".join(told))
             self.warnings.show()
         self._offer_mapping([Path(f.file) for f in result.files if f.unknown_layout])
 
