@@ -261,6 +261,11 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。": (
+        "This order already has %n after-sales case: if it is the same request, open it in the Cases tab "
+        "instead of recording it again.",
+        "This order already has %n after-sales cases: if it is the same request, open it in the Cases tab "
+        "instead of recording it again."),
     "……另有 %1 条提醒": "… and %1 more notes",
     "%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？":
         "%1.\n\nCreate another claim for this parcel anyway (for another item in it, say)?",

@@ -141,7 +141,12 @@ def _add(args: argparse.Namespace) -> int:
         milestones=milestones, actions=actions, receiver=args.receiver, phone=args.phone,
     )
     with opened_ledger(args) as db:
-        case_id = open_case(db, new).case_id
+        opened = open_case(db, new)
+        case_id = opened.case_id
+        if opened.same_kind_open:  # recorded all the same: an order of several goods has several requests
+            others = "、".join(f"#{i}" for i in opened.same_kind_open)
+            sys.stderr.write(f"提醒：订单 {new.order_no.strip()} 已有未处理完的同类售后单 {others}"
+                             f"（{new.kind.label}）：如是同一个售后，请关闭多余的一张\n")
         if args.json:
             with db.reading() as session:
                 print_json(case_json(case_row(session, case_id)))

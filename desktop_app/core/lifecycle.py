@@ -140,6 +140,8 @@ _ALL_KINDS = frozenset(CaseKind)
 _RETURN_KINDS = frozenset({K.RETURN_REFUND, K.EXCHANGE, K.REPAIR})
 _MONEY_KINDS = frozenset({K.REFUND_ONLY, K.RETURN_REFUND, K.PARTIAL_REFUND, K.DISPUTE})
 _FINISHED = frozenset({S.REFUNDED, S.RESHIPPED, S.EXCHANGED, S.REPAIRED_SHIPPED, S.COMPENSATED})
+# Open and not yet settled: the shop still has a step to take.
+IN_PROGRESS_STATUSES = OPEN_STATUSES - _FINISHED
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from desktop_app.services.case_writes import (
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
-from desktop_app.store.case_lookups import platform_case_holder
+from desktop_app.store.case_lookups import platform_case_holder, unsettled_cases_of_kind
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -77,6 +77,7 @@ class OpenedCase:
 
     case_id: int
     changes: OpChanges
+    same_kind_open: tuple[int, ...] = ()  # the order's other unsettled cases of the kind: a double entry?
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,8 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCa
         for action, moment in new.actions:
             apply_action(session, case, action, None, moment, who)
         recompute_case(session, case.id)
-        return OpenedCase(case.id, changes_in(session))
+        twins = tuple(unsettled_cases_of_kind(session, order.id, case.kind, case.id))
+        return OpenedCase(case.id, changes_in(session), twins)
 
 
 def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,

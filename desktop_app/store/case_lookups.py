@@ -1,7 +1,7 @@
 """Case facts a write use case reads inside its unit of work: the kind and state of cases, a case's state
 before its last escalation, the holder of a platform after-sales number, a claim's follow-up deadline,
-a case's latest shipped reship, a playbook's ticked steps, and who changed a case or claim last. Plain
-values, or the one mapped row the use case changes."""
+a case's latest shipped reship, an order's other unsettled cases of a kind, a playbook's ticked steps,
+and who changed a case or claim last. Plain values, or the one mapped row the use case changes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.lifecycle import IN_PROGRESS_STATUSES, CaseAction
 from desktop_app.store.models import AuditEvent, Case, Deadline, PlaybookCheck, Reship
 
 _CHUNK = 500  # ids per IN (...) list
@@ -80,3 +80,11 @@ def playbook_check(session: Session, case_id: int, playbook_id: str, step_id: st
     return session.execute(select(PlaybookCheck).where(
         PlaybookCheck.case_id == case_id, PlaybookCheck.playbook_id == playbook_id,
         PlaybookCheck.step_id == step_id)).scalar_one_or_none()
+
+
+def unsettled_cases_of_kind(session: Session, order_id: int, kind: str, but: int) -> list[int]:
+    """The order's other cases of this kind the shop still has a step to take on, oldest first."""
+    return list(session.scalars(select(Case.id).where(
+        Case.order_id == order_id, Case.kind == kind, Case.id != but,
+        Case.status.in_(sorted(s.value for s in IN_PROGRESS_STATUSES)),
+    ).order_by(Case.id)))

@@ -2998,27 +2998,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="276"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="283"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="284"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="292"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="291"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="294"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="293"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3516,23 +3516,31 @@ A case can be logged before its order is imported; the import fills in the recip
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="167"/>
+        <source>这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。</source>
+        <translation>
+            <numerusform>This order already has %n after-sales case: if it is the same request, open it in the Cases tab instead of recording it again.</numerusform>
+            <numerusform>This order already has %n after-sales cases: if it is the same request, open it in the Cases tab instead of recording it again.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="180"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="211"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="212"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>

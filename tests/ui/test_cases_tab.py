@@ -103,6 +103,27 @@ def test_create_a_case_from_an_order_found_by_phone_tail(qtbot: QtBot, window: M
     assert "儿童保温杯" in window.cases_tab.detail.summary.toPlainText()
 
 
+def test_an_order_that_has_a_case_says_so_when_chosen_for_a_new_one(qtbot: QtBot, window: MainWindow) -> None:
+    # The same request recorded twice runs its timers twice and counts twice in 统计: the dialog says the
+    # order has cases before the shop records another (the CLI's case add says which, on stderr).
+    for expected in ("", "这个订单已有 1 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。"):
+        dialog = window.new_case()
+        assert isinstance(dialog, NewCaseDialog)
+        qtbot.keyClicks(dialog.search, "1015")
+        qtbot.waitUntil(lambda d=dialog: d.results.count() == 1, timeout=5000)
+        dialog.results.setCurrentRow(0)
+        assert dialog.chosen_label.text().startswith("已选订单：")
+        assert dialog.chosen_label.text().endswith(expected)
+        assert ("\n" in dialog.chosen_label.text()) == bool(expected)
+        if expected:
+            dialog.reject()
+            break
+        dialog.kind.setCurrentIndex(dialog.kind.findData("refund_only"))
+        with qtbot.waitSignal(dialog.created, timeout=5000):
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        wait_idle(qtbot, window)
+
+
 def test_a_case_for_an_order_not_yet_imported(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.new_case()
     assert dialog is not None

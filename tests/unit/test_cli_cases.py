@@ -31,6 +31,23 @@ def test_add_prints_the_new_number_and_json(capsys: pytest.CaptureFixture[str], 
     assert data["reason"] == "no_reason_7d" and data["status"] == "pending"
 
 
+def test_add_reminds_of_the_orders_unsettled_case_of_the_kind(capsys: pytest.CaptureFixture[str],
+                                                             ledger_target: str) -> None:
+    # Recorded all the same (an order of several goods has several requests), but said on stderr: the same
+    # request typed twice ran its timers twice and counted twice in 统计.
+    db = ledger_target
+    add = ("case", "add", "--db", db, "--platform", "pdd", "--order", "261111-755306313554903")
+    assert cli(capsys, *add, "--kind", "refund_only") == (0, "1\n", "")
+    assert cli(capsys, *add, "--kind", "reship") == (0, "2\n", "")  # another kind: nothing to say
+    code, out, err = cli(capsys, *add, "--kind", "仅退款")
+    assert (code, out) == (0, "3\n")
+    assert err == ("提醒：订单 261111-755306313554903 已有未处理完的同类售后单 #1（仅退款）："
+                   "如是同一个售后，请关闭多余的一张\n")
+    cli(capsys, "case", "act", "1", "refund", "--db", db)  # settled: no longer a twin to worry about
+    code, out, err = cli(capsys, *add, "--kind", "refund_only", "--json")
+    assert code == 0 and json.loads(out)["id"] == 4 and "#3（仅退款）" in err and "#1" not in err
+
+
 def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
     db = ledger_target
     for platform, order, kind in (("pdd", "1", "reship"), ("douyin", "2", "refund_only"), ("jd", "3", "reship")):

@@ -161,8 +161,12 @@ class NewCaseDialog(QDialog):
         if index >= 0:
             self.platform.setCurrentIndex(index)
         self.order_no.setText(row.order_no)
-        self.chosen_label.setText(self.tr("已选订单：%1").replace("%1", "  ".join(filter(None, [
-            row.shop, row.receiver, row.phone, row.address]))))
+        text = self.tr("已选订单：%1").replace("%1", "  ".join(filter(None, [
+            row.shop, row.receiver, row.phone, row.address])))
+        if row.case_count:  # a request recorded twice counts twice in 统计 and runs its timers twice
+            text += "\n" + self.tr("这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。", "",
+                                   row.case_count)
+        self.chosen_label.setText(text)
         self.order_info.setCurrentWidget(self.chosen_label)
 
     def _typed_by_hand(self, _text: str) -> None:
