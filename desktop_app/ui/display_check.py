@@ -24,6 +24,11 @@ XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libx
 _MISSING = re.compile(r"([\w.+-]+\.so(?:\.\d+)*): cannot open shared object file")
 
 
+def cli_command() -> str:
+    """How the command line is started: the installed bundle has a program of its own beside the window's."""
+    return "aftersales-cli" if getattr(sys, "frozen", False) else "python -m desktop_app"
+
+
 def chosen_platform(qt_args: list[str]) -> str:
     """The Qt platform plugin asked for (`-platform NAME` or QT_QPA_PLATFORM), '' for Qt's default."""
     for position, arg in enumerate(qt_args):
@@ -84,7 +89,7 @@ def display_problem(qt_args: list[str]) -> str | None:
     display = os.environ.get("DISPLAY", "")
     if not display:
         return ("没有可用的图形桌面（环境变量 DISPLAY 未设置），无法打开窗口。请在桌面环境中启动；"
-                "没有桌面的服务器上请使用命令行：python -m desktop_app --help")
+                f"没有桌面的服务器上请使用命令行：{cli_command()} --help")
     plugin = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
     if plugin.is_file():
         problem = plugin_problem(plugin)

@@ -85,3 +85,13 @@ def test_other_platform_plugins_are_left_to_qt(monkeypatch: pytest.MonkeyPatch) 
     assert display_problem(["-platform", "vnc"]) is None
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
     assert display_problem([]) is None  # Qt picks Wayland (or XWayland) itself
+
+
+def test_the_installed_bundle_names_its_own_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(display_check.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    assert (display_problem([]) or "").endswith("python -m desktop_app --help")
+    monkeypatch.setattr(display_check.sys, "frozen", True, raising=False)
+    assert (display_problem([]) or "").endswith("aftersales-cli --help")
