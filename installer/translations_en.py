@@ -433,8 +433,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
-    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算":
-        "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday",
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知":
+        "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday "
+        "without the statutory holidays; make-up workdays unknown",
     "发出时间：%1": "Sent at %1",
     "录入补发运单号": "Enter reship tracking no.",
     "运单号（扫码枪可直接扫入）": "Tracking no. (a barcode scanner works here)",
@@ -658,10 +659,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
-    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
-        "as Monday to Friday (marked “estimated”). Once it is published, enter that year's holidays and make-up "
-        "workdays under Deadline rules → Working days.",
+        "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
+        "Once it is published, enter that year's holidays and make-up workdays under Deadline rules → Working days.",
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
         "“estimated”. Add this year's window under Deadline rules once the campaign is announced.",

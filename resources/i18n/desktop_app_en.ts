@@ -342,46 +342,46 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
-        <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
-        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
+        <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
+        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="423"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="425"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="433"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="434"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="435"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="437"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="443"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="451"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="452"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="453"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -1155,8 +1155,8 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
-        <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算</source>
-        <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday</translation>
+        <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知</source>
+        <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays; make-up workdays unknown</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>

@@ -109,15 +109,16 @@ def test_a_request_inside_the_after_sales_period_is_the_buyers_application_in_ti
 
 def test_a_working_day_deadline_in_a_year_without_a_schedule_says_estimated_in_json_too(
         db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
-    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → Thu 12-31, Fri 2027-01-01
-    # (counted as a working day: 2027 has no official schedule yet), Mon 01-04 → 2027-01-04 15:00, 估算.
+    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → Thu 12-31, (Fri 2027-01-01
+    # is 元旦, a statutory holiday although 2027 has no official schedule yet), Mon 01-04, Tue 01-05 →
+    # 2027-01-05 15:00, 估算 (counted Monday–Friday it said 01-04, a day early).
     case_id = reship_case(db, Platform.PDD, "EST-1", "2026-12-30 10:00")
     act_on_case(db, case_id, CaseAction.AGREE_RESHIP, at=moment("2026-12-30 15:00"))
     assert run(["deadlines", "--case", str(case_id), "--json", "--db", ledger_target]) == 0
     [item] = json.loads(capsys.readouterr().out)
-    assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-04T15:00:00+08:00", True)
+    assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-05T15:00:00+08:00", True)
     assert run(["deadlines", "--case", str(case_id), "--db", ledger_target]) == 0
-    assert "2027-01-04 15:00（估算）" in capsys.readouterr().out
+    assert "2027-01-05 15:00（估算）" in capsys.readouterr().out
 
 
 def test_deadlines_all_does_not_call_a_timer_done_by_a_platform_action_still_to_come(db: Database) -> None:

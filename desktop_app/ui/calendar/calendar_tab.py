@@ -416,7 +416,8 @@ class CalendarTab(BaseTab):
         if warning.older or warning.unused_local:
             return warning.text  # team-mode notes: said in Chinese by the service, names and all
         if warning.event is None:
-            return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。"
+            return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，"
+                           "法定节假日不算工作日，调休未知（标为“估算”）。"
                            "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(
                 "%1", str(warning.year))
         return self.tr("%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。"
