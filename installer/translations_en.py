@@ -655,6 +655,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "商家处理退款申请（5天）": "Shop handles refund request (5 days)",
     "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
     "双11发货时效": "Double 11 shipping time",
+    "春节售后时效": "Spring Festival after-sales times",
+    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。":
+        "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
+        "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
+        "window under Deadline rules once it is announced.",
     "（时长为估计）": " (duration assumed)",
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":

@@ -173,6 +173,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "商家处理换货申请（5天）")
 
 # recurring events of the shipped rule packs (RuleWarning.event)
 QT_TRANSLATE_NOOP("Vocabulary", "双11发货时效")
+QT_TRANSLATE_NOOP("Vocabulary", "春节售后时效")
 
 # what the deadline engine adds after a timer's name (labels.text)
 QT_TRANSLATE_NOOP("Vocabulary", "（时长为估计）")

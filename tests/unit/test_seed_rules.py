@@ -481,6 +481,34 @@ def test_seed000_double11_ships_within_7_days_every_year_estimated_where_not_ann
     assert load_pack("taobao").missing_yearly_windows(2025) == []
 
 
+# --- 春节: a window the platform announces each year -------------------------------------------------
+
+
+def test_seed002_spring_festival_windows_are_never_guessed_for_2027_but_pointed_out() -> None:
+    """Seed 002 has 2020 (1月17日–2月2日) and 2022 (1月25日–2月8日), with other figures each time: a
+    2027 window copied from them would give 15 days where the platform may refund after 5 (a later
+    deadline than the platform's), so none is estimated; from 60 days before the earliest start
+    (01-17) to the latest end (02-08) the packs say the coming year has none."""
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的",
+          window="spring_festival_2022")
+    # A 天猫 return request during 春节 2027: the usual 5 days (seed 002), no 估算 window.
+    answer = compute("tmall", "return_refund", "quality", requested="2027-02-01 10:00")["seller_answer_request"]
+    assert (answer.due_at, answer.window, answer.estimated) == (at("2027-02-06 10:00"), None, False)
+    # …while inside 2022's window it is 15 days.
+    answer = compute("tmall", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_request"]
+    assert (answer.due_at, answer.window) == (at("2022-02-16 10:00"), "spring_festival_2022")
+    for pack in ("taobao", "tmall"):
+        pointed = load_pack(pack).missing_announced_windows
+        assert pointed(at("2026-12-03 12:00").date()) == [(2027, "春节售后时效")]
+        assert pointed(at("2026-11-18 00:00").date()) == [(2027, "春节售后时效")]  # 2027-01-17 − 60 days
+        assert pointed(at("2026-11-17 00:00").date()) == []
+        assert pointed(at("2027-02-08 00:00").date()) == [(2027, "春节售后时效")]
+        assert pointed(at("2027-02-09 00:00").date()) == []
+        assert pointed(at("2022-01-10 00:00").date()) == []  # 2022 has its own
+        assert not any(w.estimated for w in load_pack(pack).overrides if w.event == "spring_festival")
+    assert load_pack("douyin").missing_announced_windows(at("2026-12-03 12:00").date()) == []
+
+
 # --- the buyer's clocks: the platform acts when they run out, the shop has nothing to do -----------
 
 

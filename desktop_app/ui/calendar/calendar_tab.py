@@ -420,6 +420,11 @@ class CalendarTab(BaseTab):
                            "法定节假日不算工作日，调休未知（标为“估算”）。"
                            "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(
                 "%1", str(warning.year))
+        if warning.announced:
+            return self.tr("%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，"
+                           "这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。").replace(
+                "%1", self.tr("、").join(labels.platform(p) for p in warning.packs)).replace(
+                "%2", str(warning.year)).replace("%3", labels.text(warning.event))
         return self.tr("%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。"
                        "活动公告出来后请在“时效规则”中添加当年的窗口。").replace(
             "%1", self.tr("、").join(labels.platform(p) for p in warning.packs)).replace(
