@@ -298,7 +298,7 @@ class RulePack:
                     names.add(timer.auto_records)
                 names.update(self.window_keys(timer))
                 if timer.starts_from == "requested":
-                    names.add(KIND_CHANGED)
+                    names.update((KIND_CHANGED, "reopened"))  # reopened after a refusal: asked again
             if names:
                 names.update(CLOSING_MILESTONES)
             found = self._read[key] = frozenset(names)
