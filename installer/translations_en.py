@@ -656,6 +656,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
     "双11发货时效": "Double 11 shipping time",
     "春节售后时效": "Spring Festival after-sales times",
+    "赔付": "Penalty",
+    "已超时（%1）": "Missed (%1)",
+    "%1 前未完成": "Not done by %1",
+    "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",
     "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
         "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
