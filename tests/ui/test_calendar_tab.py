@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA, Moment
@@ -232,6 +232,25 @@ def test_missing_rules_for_this_year_are_pointed_out(qtbot: QtBot, ledger: Ledge
     qtbot.addWidget(may)
     may.refresh()
     assert may.rule_warning.isHidden()  # 2025 has its schedule and its own 双11 window
+
+
+def test_three_notices_leave_the_month_whole_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:
+    """December: next year's schedule, this year's 双11 and next year's 春节 — six wrapped lines pushed the
+    month's last row under the legend in a 1366×768 window; the notices scroll in four lines instead."""
+    tab = CalendarTab(ledger.context, clock=lambda: datetime(2026, 12, 2, 12, 0, tzinfo=CHINA))
+    qtbot.addWidget(tab)
+    tab.resize(1354, 600)  # the tab in a 1366×768 window
+    tab.show()
+    ledger.context.set_database(ledger.db)
+    tab.refresh()
+    ledger.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.rule_warning.text().count("注意：") == 3, timeout=5000)
+    qtbot.wait(50)
+    legend = tab.findChild(QLabel, "calendar_legend")
+    assert legend is not None
+    calendar_bottom = tab.calendar.mapTo(tab, tab.calendar.rect().bottomLeft()).y()
+    assert calendar_bottom < legend.mapTo(tab, legend.rect().topLeft()).y()
+    assert tab.calendar.height() >= tab.calendar.minimumHeight()
 
 
 def test_the_side_lists_show_whole_order_numbers_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:
