@@ -657,6 +657,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "双11发货时效": "Double 11 shipping time",
     "春节售后时效": "Spring Festival after-sales times",
     "赔付": "Penalty",
+    "%1（%2 元）": "%1 (¥%2)",
     "已超时（%1）": "Missed (%1)",
     "%1 前未完成": "Not done by %1",
     "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",

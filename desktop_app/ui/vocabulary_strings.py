@@ -349,6 +349,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "答复：%1")
     QCoreApplication.translate("ReshipTableModel", "超时发出")
     QCoreApplication.translate("ReshipTableModel", "按时发出")
+    QCoreApplication.translate("ReshipTableModel", "%1（%2 元）")
     QCoreApplication.translate("ReshipTableModel", "售后单")
     QCoreApplication.translate("ReshipTableModel", "平台")
     QCoreApplication.translate("ReshipTableModel", "订单号")

@@ -326,68 +326,68 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="418"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="431"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="428"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="430"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="438"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
         <source>%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="438"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="450"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="452"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="448"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="460"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="457"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="469"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="459"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="471"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -2542,47 +2542,47 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="165"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="176"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -3190,57 +3190,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4808,86 +4808,91 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <source>%1（%2 元）</source>
+        <translation>%1 (¥%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -4988,7 +4993,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -5168,27 +5173,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5929,27 +5934,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6018,12 +6023,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
