@@ -465,6 +465,18 @@ def test_taobao_refunds_a_refund_only_request_by_itself_after_its_5_days() -> No
     assert "seller_answer_goods" not in found and "buyer_ship_return" not in found
 
 
+def test_taobao_refund_only_with_the_7_day_reason_has_an_answer_timer_too() -> None:
+    """A refund-only request giving 七天无理由 as its reason had no answer timer at all on 淘宝 (the
+    5 days excluded the reason, and the 72 h auto-agreement of seed 001 is for returns): the case
+    showed only the buyer's 72 h to escalate while the platform refunds by itself. It runs the 5 days,
+    as on 天猫 (seed 002: "等待商家處理退款申請…5天")."""
+    for pack in ("taobao", "tmall"):
+        found = compute(pack, "refund_only", "no_reason_7d", requested="2026-11-20 20:00")
+        answer = found["seller_answer_request"]
+        assert (answer.automatic, answer.action, answer.due_at) == (True, "自动退款", at("2026-11-25 20:00"))
+        assert "seller_answer_return" not in found
+
+
 # --- 双11: a yearly window --------------------------------------------------------------------
 
 
