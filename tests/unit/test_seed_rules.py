@@ -138,6 +138,18 @@ def test_seed002_after_sales_within_15_days_of_trade_success() -> None:
     assert d.due_at == at("2026-11-16 10:00")
 
 
+@pytest.mark.parametrize("pack", ["taobao", "tmall", "pdd", "douyin", "jd"])
+def test_after_sales_period_from_a_date_only_trade_success_counts_from_the_next_day(pack: str) -> None:
+    """"之日起15日" (seed 002; seed 004 "確認收貨后的15天內") with only the day of 交易成功 known: counted like the
+    7-day rule's date-only signing, from 00:00 of the next day. From 00:00 of the day itself, a request on
+    the 15th day after it (confirmed 12-01 15:00, asked 12-16 10:00: in time) showed as 超过售后期."""
+    d = compute(pack, "return_refund", "quality", trade_succeeded="2026-12-01",
+                requested="2026-12-16 10:00")["aftersales_window"]
+    assert (d.due_at, d.status) == (at("2026-12-17 00:00"), MET)
+    exact = compute(pack, "return_refund", "quality", trade_succeeded="2026-12-01 15:00")["aftersales_window"]
+    assert exact.due_at == at("2026-12-16 15:00")
+
+
 SF2022 = "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的"
 
 
