@@ -247,6 +247,12 @@ def _show(args: argparse.Namespace) -> int:
         print("（订单尚未导入，仅记录了订单号）")
     for item in d.order.items:
         print(f"  · {item.title} {item.spec or ''} ×{item.quantity}")
+    shown = r.shown(now())
+    if shown.acted:
+        print(f"下一个时限：平台已超时自动处理：{shown.acted}")
+    if shown.timer is not None:
+        estimated = "（估算）" if shown.timer.estimated else ""
+        print(f"下一个时限：{shown.timer.name} {format_china(shown.timer.due_at)}{estimated}")
     for p in d.penalties:
         when = f"已超时（{format_china(p.due_at)}）" if p.status == "missed" else f"{format_china(p.due_at)} 前未完成"
         print(f"赔付：{p.name}：{when}须赔付 {format_yuan(p.penalty_fen)} 元")

@@ -119,6 +119,9 @@ def test_a_working_day_deadline_in_a_year_without_a_schedule_says_estimated_in_j
     assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-05T15:00:00+08:00", True)
     assert run(["deadlines", "--case", str(case_id), "--db", ledger_target]) == 0
     assert "2027-01-05 15:00（估算）" in capsys.readouterr().out
+    # The case itself says it too (case show printed no deadline at all).
+    assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
+    assert "下一个时限：承诺补发（承诺履约）（时长为估计） 2027-01-05 15:00（估算）" in capsys.readouterr().out
 
 
 def test_deadlines_all_does_not_call_a_timer_done_by_a_platform_action_still_to_come(db: Database) -> None:
