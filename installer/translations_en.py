@@ -433,9 +433,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
-    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知":
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
         "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday "
-        "without the statutory holidays; make-up workdays unknown",
+        "without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without "
+        "this year's dates, taken from last year's",
     "发出时间：%1": "Sent at %1",
     "录入补发运单号": "Enter reship tracking no.",
     "运单号（扫码枪可直接扫入）": "Tracking no. (a barcode scanner works here)",

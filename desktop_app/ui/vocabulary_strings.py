@@ -254,7 +254,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "手机尾号%1")
     QCoreApplication.translate("CaseTableModel", "按手机号后四位匹配：%1")
     QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
-    QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知")
+    QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算")
     QCoreApplication.translate("CaseTableModel", "（估算）")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "（已到期）")

@@ -66,6 +66,7 @@ def test_the_cases_tab_marks_the_next_deadline_estimated_in_its_cell_and_tooltip
             assert "（估算）" in text and text.endswith("承诺补发（承诺履约）（时长为估计）")
             assert tip.startswith("2027-01-05 15:00（估算）")
             assert "按周一至周五估算，法定节假日不算工作日，调休未知" in tip
+            assert "或活动窗口（如双11）还没有当年的日期，按往年的日期估算" in tip  # the other reason for 估算
             assert "估算" not in cells[official][0] and "估算" not in cells[official][1]
 
 
