@@ -46,7 +46,7 @@ HEADER = """\
 # 由 installer/generate_holiday_schedule.py 从 chinesecalendar 生成；不要手改这个文件。
 # 新一年的安排公布后，写进数据文件夹的 rules/china_holidays.toml（同样的格式，同一年份以它为准），
 # 或运行：python -m desktop_app workdays import 文件.toml
-# 没有安排的年份按“周一至周五上班”估算，时限标为“估算”。
+# 没有安排的年份按“周一至周五上班”估算，法定节假日（china_statutory_holidays.toml）不算工作日，时限标为“估算”。
 #
 # holidays = 放假的日子（连续的写成 from..to，含其中的周末）；workdays = 调休上班的周末。"""
 

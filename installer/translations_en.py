@@ -441,8 +441,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
-    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算":
-        "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday",
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
+        "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday "
+        "without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without "
+        "this year's dates, taken from last year's",
     "发出时间：%1": "Sent at %1",
     "录入补发运单号": "Enter reship tracking no.",
     "运单号（扫码枪可直接扫入）": "Tracking no. (a barcode scanner works here)",
@@ -662,14 +664,24 @@ EN: dict[str, str | tuple[str, str]] = {
     "商家处理退款申请（5天）": "Shop handles refund request (5 days)",
     "商家处理换货申请（5天）": "Shop handles exchange request (5 days)",
     "双11发货时效": "Double 11 shipping time",
+    "春节售后时效": "Spring Festival after-sales times",
+    "赔付": "Penalty",
+    "%1（%2 元）": "%1 (¥%2)",
+    "已超时（%1）": "Missed (%1)",
+    "%1 前未完成": "Not done by %1",
+    "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",
+    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。":
+        "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
+        "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
+        "window under Deadline rules once it is announced.",
     "（时长为估计）": " (duration assumed)",
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
-    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
-        "as Monday to Friday (marked “estimated”). Once it is published, enter that year's holidays and make-up "
-        "workdays under Deadline rules → Working days.",
+        "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
+        "Once it is published, enter that year's holidays and make-up workdays under Deadline rules → Working days.",
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
         "“estimated”. Add this year's window under Deadline rules once the campaign is announced.",

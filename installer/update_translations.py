@@ -98,8 +98,12 @@ def _recurring_event_names() -> list[str]:
     from desktop_app.core.rule_packs import event_name
     from desktop_app.io.rule_pack_files import load_packs
 
-    names = {event_name(w) for pack in load_packs().values() for w in pack.overrides if w.recurs_yearly}
-    return sorted(names)
+    names: dict[str, str] = {}  # the first window's name stands for its event, as in the warnings
+    for pack in load_packs().values():
+        for window in pack.overrides:
+            if (window.recurs_yearly or window.announced) and window.event is not None:
+                names.setdefault(f"{pack.id}:{window.event}", event_name(window))
+    return sorted(set(names.values()))
 
 
 def vocabulary_groups() -> list[tuple[str, list[str]]]:

@@ -217,6 +217,9 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
         "signed_at": d.signed_at.astimezone(china).isoformat() if d.signed_at else None,
         "signed_date_only": d.signed_date_only,
         "version": d.version,
+        # Money at stake (open) or lost (missed) by a platform penalty, "3.00" yuan, as `deadlines --json`.
+        "penalties": [{"name": p.name, "due_at": p.due_at.astimezone(china).isoformat(),
+                       "penalty_yuan": str(fen_to_yuan(p.penalty_fen)), "status": p.status} for p in d.penalties],
         "allowed_actions": [a.value for a in allowed_actions(CaseKind(d.row.kind), CaseStatus(d.row.status))],
         "order_detail": {
             "imported": o.imported, "status": o.status, "receiver": o.receiver, "phone": o.phone,
@@ -249,6 +252,15 @@ def _show(args: argparse.Namespace) -> int:
         print("（订单尚未导入，仅记录了订单号）")
     for item in d.order.items:
         print(f"  · {item.title} {item.spec or ''} ×{item.quantity}")
+    shown = r.shown(now())
+    if shown.acted:
+        print(f"下一个时限：平台已超时自动处理：{shown.acted}")
+    if shown.timer is not None:
+        estimated = "（估算）" if shown.timer.estimated else ""
+        print(f"下一个时限：{shown.timer.name} {format_china(shown.timer.due_at)}{estimated}")
+    for p in d.penalties:
+        when = f"已超时（{format_china(p.due_at)}）" if p.status == "missed" else f"{format_china(p.due_at)} 前未完成"
+        print(f"赔付：{p.name}：{when}须赔付 {format_yuan(p.penalty_fen)} 元")
     print("时间线：")
     for e in d.events:
         what = event_title(e) + ("（已撤销）" if e.undone_by is not None else "")

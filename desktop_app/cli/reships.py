@@ -17,6 +17,7 @@ from desktop_app.cli.common import CommandError, add_db_option, add_json_option,
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
+from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
@@ -133,6 +134,8 @@ def as_json(row: ReshipRow) -> dict[str, Any]:
         "ship_timer": row.ship_timer,
         "answer_by": _iso(row.answer_by),
         "penalty": row.penalty,
+        # The amount the penalty puts at stake (or took, when late), as `deadlines --json`; null if none.
+        "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
         "late": row.late,
         "carrier": row.carrier,
         "tracking": row.tracking_no,

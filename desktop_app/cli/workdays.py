@@ -8,7 +8,8 @@ publishes next year's arrangement, write it in the same format (see that file) a
 validated, stored in the shop's own copy (a ledger file's: `<data folder>/rules/china_holidays.toml`; a
 team ledger keeps it itself, for every seat; the same year replaces the shipped one) and the open cases'
 deadlines are recomputed. A year without a schedule is
-counted Monday–Friday and its deadlines are marked 估算.
+counted Monday–Friday less its statutory holidays (`resources/workdays/china_statutory_holidays.toml`,
+no 调休) and its deadlines are marked 估算.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import now
 from desktop_app.core.os_errors import os_error_reason
-from desktop_app.core.working_days import schedule_warnings
+from desktop_app.core.working_days import HolidaySchedule, YearSchedule, schedule_warnings
 from desktop_app.io.holiday_schedule_file import (
     SCHEDULE_FILE,
     load_schedule,
@@ -40,7 +41,7 @@ def register(subparsers: Any) -> None:
         help="官方节假日与调休安排（计算工作日时限用）：查看、导入新一年的安排",
         description="计算“N个工作日”时限所用的官方节假日与调休安排。程序自带 2020–2026 年；"
         "新一年的安排公布后用 import 导入（格式见 resources/workdays/china_holidays.toml）。"
-        "没有安排的年份按周一至周五估算，时限标为“估算”。团队数据库的安排保存在数据库中，每台电脑通用。",
+        "没有安排的年份按周一至周五估算（法定节假日不算工作日，调休未知），时限标为“估算”。团队数据库的安排保存在数据库中，每台电脑通用。",
     )
     actions = parser.add_subparsers(dest="workdays_action", required=True, metavar="{status,import}")
     status = actions.add_parser("status", help="列出已有安排的年份，并提示缺少的年份")
@@ -69,6 +70,8 @@ def run_status(args: argparse.Namespace) -> int:
             "years": [{"year": y, "from_user_file": y in user_years, "source": s.source,
                        "holidays": len(s.holidays), "workdays": len(s.workdays)}
                       for y, s in sorted(schedule.years.items())],
+            "estimated_years": [{"year": y, "source": s.source, "holidays": len(s.holidays)}
+                                for y, s in _estimated(schedule)],
             "warnings": warnings,
             "shipped_file": str(shipped_schedule_path()),
             "user_file": kept,
@@ -79,6 +82,8 @@ def run_status(args: argparse.Namespace) -> int:
     for year, entry in sorted(schedule.years.items()):
         origin = origin_of_user if year in user_years else "程序自带"
         sys.stdout.write(f"{year}年：放假 {len(entry.holidays)} 天，调休上班 {len(entry.workdays)} 天（{origin}）\n")
+    for year, entry in _estimated(schedule):
+        sys.stdout.write(f"{year}年：还没有官方安排，按法定节假日估算：放假 {len(entry.holidays)} 天，调休未知\n")
     for warning in warnings:
         sys.stdout.write(f"注意：{warning}\n")
     if shop.in_ledger:
@@ -86,6 +91,11 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"本店的安排文件：{kept}\n")
     return 0
+
+
+def _estimated(schedule: HolidaySchedule) -> list[tuple[int, YearSchedule]]:
+    """The years counted on the statutory holidays alone (no official schedule entered)."""
+    return [(y, s) for y, s in sorted(schedule.estimates.items()) if not schedule.covers(y)]
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -223,6 +223,7 @@ _OPEN = DeadlineStatus.OPEN
 _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
 _NEXT_DAY = DateOnlyStart.NEXT_DAY
+_REQUESTED = "requested"
 _FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
@@ -274,6 +275,9 @@ def compute_from_history(
     plans, has_automatic = pack.plan(kind, reason)
     if not plans:
         return []
+    rerequests = _rerequests(history)
+    if rerequests:
+        history = {**history, "requested": sorted([*history.get("requested", ()), *rerequests], key=_first)}
     closings: list[datetime] = []
     for name in CLOSING_MILESTONES:
         occurrences = history.get(name)
@@ -284,6 +288,7 @@ def compute_from_history(
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
+    engine.rerequests = frozenset(at.astimezone(UTC) for at, _ in rerequests)
     changes = history.get(KIND_CHANGED)
     if changes:
         # The kind was changed (the buyer turned a return into refund-only, a reship out of stock became
@@ -308,7 +313,7 @@ def compute_from_history(
     # restart), no campaign, a fixed span no window can change, and no automatic action in play for
     # this timer: none of the milestones it reads (its start, what meets it, what its windows are keyed
     # to) has an occurrence an automatic action added (`automatic` gives `chained` a new list for those).
-    simple = SHORT_WAY and engine.campaign is None
+    simple = SHORT_WAY and engine.campaign is None and not rerequests
     chained_names = () if chained is history else [
         name for name, occurrences in chained.items() if occurrences is not history.get(name)]
     results: list[ComputedDeadline] = []
@@ -382,6 +387,9 @@ class _Engine:
         # Starts that replace a milestone's occurrences as a timer's start (the request after a change
         # of kind); the milestone itself still meets timers and keys windows as it happened.
         self.restarts: Mapping[str, Sequence[tuple[datetime, bool]]] = _NO_RESTARTS
+        # The buyer's requests made again after a refusal (`_rerequests`, UTC): a new round even of a
+        # timer that counts only the first request (a 抖店 answer's 48 h).
+        self.rerequests: frozenset[datetime] = frozenset()
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
@@ -430,7 +438,12 @@ class _Engine:
 
     def _starts(self, timer: TimerRule, history: History) -> Sequence[tuple[datetime, bool]]:
         starts = self.restarts.get(timer.starts_from) or history.get(timer.starts_from) or ()
-        return starts[:1] if timer.rounds is _FIRST else starts
+        if timer.rounds is not _FIRST:
+            return starts
+        again = self.rerequests
+        if again and timer.starts_from == _REQUESTED:
+            return [*starts[:1], *(s for s in starts[1:] if s[0].astimezone(UTC) in again)]
+        return starts[:1]
 
     def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:
         """`history` with the milestone the platform records when `timer` runs out unmet, and the
@@ -531,6 +544,25 @@ class _Engine:
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
                 timer.automatic,
             ))
+
+
+def _rerequests(history: History) -> list[tuple[datetime, bool]]:
+    """The times the buyer asked again after the shop's refusal: a `reopened` whose last closing before
+    it is `rejected`. Seed 002: after the refusal the buyer may 「修改退款申请」, and a modification is a
+    request ("申請/修改退款的"); seed 004: refused, "用户可在48小时内修改申请". The shop's answer
+    timers run again from it, and the platform acts again when they run out."""
+    reopened = history.get("reopened")
+    refused = history.get("rejected")
+    if not reopened or not refused:
+        return []
+    closings = sorted((at.astimezone(UTC), name) for name in CLOSING_MILESTONES for at, _ in history.get(name, ()))
+    found: list[tuple[datetime, bool]] = []
+    for at, date_only in reopened:
+        moment = at.astimezone(UTC)
+        before = [name for t, name in closings if t <= moment]
+        if before and before[-1] == "rejected":
+            found.append((at, date_only))
+    return found
 
 
 _STATUS_CODES = {_OPEN: 0, _MET: 1, _MISSED: 2}

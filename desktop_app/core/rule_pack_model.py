@@ -7,10 +7,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
+
+from desktop_app.core.clock import CHINA
 
 # Event names a timer may start from or be met by: the order's own times and the case's milestones
 # (desktop_app.core.lifecycle writes the latter into AuditEvent.milestone).
@@ -34,6 +36,9 @@ CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
 # Shown after the name of a timer whose figure is not in the platform's published rules we have.
 ASSUMED_MARK = "（时长为估计）"
+# How long before an announced event's (春节) earliest window the shop is reminded to add that year's:
+# the platforms announce their holiday rules a few weeks ahead.
+ANNOUNCED_LEAD = timedelta(days=60)
 
 
 class DurationUnit(StrEnum):
@@ -155,6 +160,9 @@ class OverrideWindow:
     event: str | None = None  # the recurring event it belongs to ("double11"), if any
     recurs_yearly: bool = False  # carried into every year without a window of its own for `event`
     estimated: bool = False  # a carried copy: its deadlines are marked 估算
+    # recurs = "announced": the platform announces each year's window (春节: dates and figures differ
+    # every year), so none is carried; the coming one without a window is pointed out instead.
+    announced: bool = False
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment <= self.end
@@ -290,7 +298,7 @@ class RulePack:
                     names.add(timer.auto_records)
                 names.update(self.window_keys(timer))
                 if timer.starts_from == "requested":
-                    names.add(KIND_CHANGED)
+                    names.update((KIND_CHANGED, "reopened"))  # reopened after a refusal: asked again
             if names:
                 names.update(CLOSING_MILESTONES)
             found = self._read[key] = frozenset(names)
@@ -381,6 +389,30 @@ class RulePack:
     def window_keys(self, timer: TimerRule) -> frozenset[str]:
         """The milestones the windows of `timer` are keyed to (without the timer's own start)."""
         return self._window_keys.get(timer.id, _NO_KEYS)
+
+
+    def missing_announced_windows(self, today: date) -> list[tuple[int, str]]:
+        """(year, event name) of each announced event (春节) coming soon with no window of its own in
+        that year: from `ANNOUNCED_LEAD` before the earliest month and day its windows ever started
+        to the latest they ended, in this year or the next."""
+        spans: dict[str, tuple[tuple[int, int], tuple[int, int], str]] = {}
+        years: dict[str, set[int]] = {}
+        for window in self.overrides:
+            if window.event is None:
+                continue
+            years.setdefault(window.event, set()).add(window.start.year)
+            if not window.announced:
+                continue
+            start, end = window.start.astimezone(CHINA), window.end.astimezone(CHINA)
+            first, last, name = spans.get(window.event, ((12, 31), (1, 1), event_name(window)))
+            spans[window.event] = (min(first, (start.month, start.day)), max(last, (end.month, end.day)), name)
+        missing: list[tuple[int, str]] = []
+        for event, ((first_month, first_day), (last_month, last_day), name) in sorted(spans.items()):
+            for year in (today.year, today.year + 1):
+                begins = date(year, first_month, first_day) - ANNOUNCED_LEAD
+                if begins <= today <= date(year, last_month, last_day) and year not in years[event]:
+                    missing.append((year, name))
+        return missing
 
 
 def event_name(window: OverrideWindow) -> str:

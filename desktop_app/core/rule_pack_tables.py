@@ -293,8 +293,9 @@ def parse_override(problems: Problems, index: int, raw: Any) -> OverrideWindow |
     kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
     event = _ident(problems, where, raw, "event") if "event" in raw else None
     recurs = raw.get("recurs")
-    if recurs is not None and recurs != "yearly":
-        problems.add(where, "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）")
+    if recurs is not None and recurs not in ("yearly", "announced"):
+        problems.add(where, "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）"
+                            "或 \"announced\"（每年由平台公布，不估算，快到时提醒添加当年的窗口）")
     if recurs is not None and "event" not in raw:
         problems.add(where, "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口")
     start = end = None
@@ -312,7 +313,7 @@ def parse_override(problems: Problems, index: int, raw: Any) -> OverrideWindow |
         return None
     assert head.id and head.name and start and end and kinds is not None
     return OverrideWindow(head.id, head.name, start, end, durations, head.note, keyed_to, frozenset(kinds),
-                          head.source, head.quote, event, recurs == "yearly")
+                          head.source, head.quote, event, recurs == "yearly", announced=recurs == "announced")
 
 
 def _parse_durations(problems: Problems, where: str, raw: Mapping[str, Any]) -> dict[str, Duration]:

@@ -47,6 +47,11 @@ The format (one file per pack; `docs` in `resources/rules/generic.toml`):
     keyed_to = ["requested"]                 # default; "start" = the timer's own starting event
     kinds = ["return_refund", "exchange"]    # optional: only cases of these kinds
     durations = { seller_confirm_return = { days = 20 } }
+    event = "spring_festival"                # optional: the recurring event it belongs to, and
+    recurs = "announced"                     # "yearly": a year without its own window gets a copy
+                                             # (same dates, 估算); "announced": the platform sets each
+                                             # year's dates and figures, so none is guessed and the
+                                             # coming one without a window is pointed out
 
     [[campaigns]]                            # a platform campaign an order is sold in, at any time
     id = "juhuasuan"                         # what `orders.campaign` holds (set by the shop)

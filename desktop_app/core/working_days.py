@@ -5,11 +5,15 @@ Sources, in order of authority:
 2. the official schedule (`HolidaySchedule`): per year the State Council's days off and 调休 make-up
    working days, shipped as data (`resources/workdays/china_holidays.toml`, 2020–2026 generated from
    `chinesecalendar`) plus the years the shop pasted into its own copy (`io.holiday_schedule_file`);
-3. for a year nobody has entered yet: Monday–Friday are working days, and every result that needed
-   such a year carries `estimated=True` (shown as 估算) instead of pretending to know. Counting an
-   unknown holiday as a working day makes a deadline earlier; an unknown 调休 working weekend counted
-   as a day off can make it a day later (promised on the Thursday before a make-up Saturday), which
-   is why such results say 估算 and the app asks for the year's schedule (`missing_schedule_years`).
+3. for a year nobody has entered yet, an estimate: Monday–Friday are working days except the
+   statutory holidays (`HolidaySchedule.estimates`, shipped as `resources/workdays/
+   china_statutory_holidays.toml`: the days 全国年节及纪念日放假办法 (2024) art. 2 names, 元旦 1,
+   春节 4 from 除夕, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3, and art. 6's 补假 on the working days
+   after one that falls on a weekend). Every result that needed such a year carries `estimated=True`
+   (shown as 估算) instead of pretending to know: the State Council's 调休 is unknown until it
+   publishes the year, and its bridge days off make a real deadline later, while its make-up working
+   weekends, counted here as days off, can make it a day earlier (promised on the Thursday before a
+   make-up Saturday), which is why the app asks for the year's schedule (`missing_schedule_years`).
 
 "N working days" is counted as working *time*: the clock runs only on working days. Started on a
 working day at 15:00, three working days end at 15:00 on the third working day after it. Started on
@@ -76,9 +80,11 @@ class YearSchedule:
 
 @dataclass(frozen=True, slots=True)
 class HolidaySchedule:
-    """The official schedule of every year entered so far; other years are estimated."""
+    """The official schedule of every year entered so far; other years are estimated, with the
+    statutory holidays of `estimates` (no 调休: their `workdays` are ignored) where it has the year."""
 
     years: Mapping[int, YearSchedule] = field(default_factory=lambda: MappingProxyType({}))
+    estimates: Mapping[int, YearSchedule] = field(default_factory=lambda: MappingProxyType({}))
 
     def covers(self, year: int) -> bool:
         return year in self.years
@@ -89,14 +95,22 @@ class HolidaySchedule:
             f"{y}:{sorted(d.isoformat() for d in s.holidays)}|{sorted(d.isoformat() for d in s.workdays)}"
             for y, s in sorted(self.years.items())
         )
+        # Only the years still estimated count: an official year replaces its estimate whole.
+        text += "~" + ";".join(f"{y}:{sorted(d.isoformat() for d in s.holidays)}"
+                               for y, s in sorted(self.estimates.items()) if y not in self.years)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def merged_with(self, newer: HolidaySchedule) -> HolidaySchedule:
-        """This schedule with `newer`'s years replacing (or adding) whole years."""
-        return HolidaySchedule(MappingProxyType({**self.years, **newer.years}))
+        """This schedule with `newer`'s years replacing (or adding) whole years, the estimates too."""
+        return HolidaySchedule(MappingProxyType({**self.years, **newer.years}),
+                               MappingProxyType({**self.estimates, **newer.estimates}))
+
+    def with_estimates(self, estimates: HolidaySchedule) -> HolidaySchedule:
+        """This schedule estimating the years it lacks with `estimates`' statutory holidays."""
+        return HolidaySchedule(self.years, MappingProxyType({**self.estimates, **estimates.years}))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _holiday_schedule, (dict(self.years),)
+        return _holiday_schedule, (dict(self.years), dict(self.estimates))
 
 
 def _year_schedule(year: int, holidays: frozenset[date], workdays: frozenset[date], source: str | None,
@@ -104,8 +118,8 @@ def _year_schedule(year: int, holidays: frozenset[date], workdays: frozenset[dat
     return YearSchedule(year, holidays, workdays, source, MappingProxyType(names))
 
 
-def _holiday_schedule(years: dict[int, YearSchedule]) -> HolidaySchedule:
-    return HolidaySchedule(MappingProxyType(years))
+def _holiday_schedule(years: dict[int, YearSchedule], estimates: dict[int, YearSchedule]) -> HolidaySchedule:
+    return HolidaySchedule(MappingProxyType(years), MappingProxyType(estimates))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +156,8 @@ class WorkdayCalendar:
             return True, False
         year = self.schedule.years.get(day.year)
         if year is None:
-            return day.weekday() < 5, True
+            estimate = self.schedule.estimates.get(day.year)
+            return day.weekday() < 5 and (estimate is None or day not in estimate.holidays), True
         if day in year.workdays:
             return True, False
         return day.weekday() < 5 and day not in year.holidays, False
@@ -207,7 +222,8 @@ def missing_schedule_years(schedule: HolidaySchedule, today: date) -> list[int]:
 
 def schedule_warning(year: int) -> str:
     """The command line's words for a year without an official schedule."""
-    return (f"还没有{year}年的官方节假日与调休安排：落在{year}年的工作日时限按周一至周五估算（标为“估算”）。"
+    return (f"还没有{year}年的官方节假日与调休安排：落在{year}年的工作日时限按周一至周五估算，"
+            f"法定节假日不算工作日，调休未知（标为“估算”）。"
             f"安排公布后请导入（python -m desktop_app workdays import 文件）。")
 
 

@@ -2,7 +2,9 @@
 
 Two files, same format; a year in the user's file replaces the same year of the shipped one:
 - shipped: `resources/workdays/china_holidays.toml` (2020–2026 generated from `chinesecalendar` by
-  `installer/generate_holiday_schedule.py`, committed as data);
+  `installer/generate_holiday_schedule.py`, committed as data); beside it, in the same format,
+  `china_statutory_holidays.toml`: the statutory holidays alone (no 调休) of the years after, for the
+  estimate of a year without a schedule (`installer/generate_statutory_holidays.py`);
 - the shop's: `<data folder>/rules/china_holidays.toml` — where next year's schedule goes as soon as
   the State Council publishes it (`python -m desktop_app workdays import FILE`, or edit by hand).
 
@@ -32,6 +34,7 @@ from desktop_app.io.rule_pack_files import ShopRules
 from desktop_app.io.toml_files import parse_toml, read_toml_file, write_atomically
 
 SCHEDULE_FILE = "china_holidays.toml"
+STATUTORY_FILE = "china_statutory_holidays.toml"
 _YEAR_KEYS = {"year", "source", "holidays", "workdays", "note"}
 _RANGE_KEYS = {"name", "from", "to"}
 _MAX_RANGE_DAYS = 31  # the longest official break is 8–10 days; 31 catches a typo'd year or month
@@ -49,6 +52,12 @@ def shipped_schedule_path() -> Path:
     from desktop_app.paths import resource
 
     return resource("workdays", SCHEDULE_FILE)
+
+
+def statutory_holidays_path() -> Path:
+    from desktop_app.paths import resource
+
+    return resource("workdays", STATUTORY_FILE)
 
 
 def user_schedule_path() -> Path:
@@ -182,10 +191,12 @@ def read_schedule(path: Path) -> HolidaySchedule:
 
 
 def load_schedule(*, shipped: Path | None = None, user: Path | None = None,
-                  shop: ShopRules | None = None) -> HolidaySchedule:
+                  shop: ShopRules | None = None, statutory: Path | None = None) -> HolidaySchedule:
     """The schedule in force: the shipped years, with the shop's years added or replacing them (the
-    data folder's file, or the team ledger's with `shop`)."""
-    schedule = read_schedule(shipped or shipped_schedule_path())
+    data folder's file, or the team ledger's with `shop`); the years after them estimated with the
+    shipped statutory holidays."""
+    schedule = read_schedule(shipped or shipped_schedule_path()).with_estimates(
+        read_schedule(statutory or statutory_holidays_path()))
     if shop is not None:
         text = shop.text(SCHEDULE_FILE)
         if text is not None:

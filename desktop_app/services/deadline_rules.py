@@ -58,7 +58,7 @@ class RuleContext:
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 8
+ENGINE_REVISION = 10
 _RULES_SETTING = "deadlines.rule_fingerprints"
 _PLANS_SETTING = "deadlines.plan_fingerprints"
 
@@ -229,6 +229,7 @@ class RuleWarning(NamedTuple):
     pack_names: tuple[str, ...] = ()
     older: tuple[OlderPart, ...] = ()  # a team ledger computed by a newer app than this one
     unused_local: tuple[str, ...] = ()  # this computer's own rule files a team ledger does not use
+    announced: bool = False  # `event` is announced each year (春节): nothing is estimated for it
 
     @property
     def text(self) -> str:
@@ -238,6 +239,10 @@ class RuleWarning(NamedTuple):
             return unused_local_message(self.unused_local)
         if self.event is None:
             return schedule_warning(self.year)
+        if self.announced:
+            return (f"{'、'.join(self.pack_names)}还没有{self.year}年的“{self.event}”时间窗口："
+                    "平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。"
+                    "公告出来后请在“时效规则”中添加当年的窗口。")
         return (f"{'、'.join(self.pack_names)}还没有{self.year}年的“{self.event}”时间窗口：按往年的日期估算，"
                 "相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。")
 
@@ -264,7 +269,8 @@ def ledger_rule_warnings(session: Session, today: date) -> list[RuleWarning]:
 
 def rule_warnings(context: RuleContext, today: date) -> list[RuleWarning]:
     """What the shop should be told about the rules in force for `today` (calendar, start-up): a
-    year without an official holiday schedule, a recurring event (双11) without this year's window."""
+    year without an official holiday schedule, a recurring event (双11) without this year's window, an
+    announced one (春节) coming soon without its window."""
     warnings = [RuleWarning(year) for year in missing_schedule_years(context.calendar.schedule, today)]
     missing: dict[str, list[RulePack]] = {}
     for pack in context.packs.values():
@@ -272,4 +278,11 @@ def rule_warnings(context: RuleContext, today: date) -> list[RuleWarning]:
             missing.setdefault(event, []).append(pack)
     for event, packs in sorted(missing.items()):
         warnings.append(RuleWarning(today.year, event, tuple(p.id for p in packs), tuple(p.name for p in packs)))
+    announced: dict[tuple[int, str], list[RulePack]] = {}
+    for pack in context.packs.values():
+        for year, event in pack.missing_announced_windows(today):
+            announced.setdefault((year, event), []).append(pack)
+    for (year, event), packs in sorted(announced.items()):
+        warnings.append(RuleWarning(year, event, tuple(p.id for p in packs), tuple(p.name for p in packs),
+                                    announced=True))
     return warnings

@@ -78,6 +78,9 @@ class ReshipRow:
     # reship not shipped in time), and what it does then (`ship_expiry`: 自动全额退款).
     ship_automatic: bool = False
     ship_expiry: str | None = None
+    # What the ship clock's penalty costs, computed by the engine (抖店 3 元): at stake while it runs,
+    # lost once shipped late; None when the platform names no amount.
+    penalty_fen: int | None = None
 
     @property
     def due_at(self) -> datetime | None:
@@ -124,7 +127,8 @@ class ReshipRow:
 
 @dataclass
 class _Due:
-    ship: tuple[datetime, str, bool, DeadlineStatus, bool, str] | None = None  # ..., automatic, on expiry
+    # due, name, estimated, status, automatic, on expiry, penalty (fen)
+    ship: tuple[datetime, str, bool, DeadlineStatus, bool, str, int | None] | None = None
     answer: tuple[datetime, str, str, bool] | None = None  # due, name, on expiry, the platform acts itself
 
 
@@ -145,7 +149,7 @@ def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | Non
     got = _Gathered(chosen_reship_items(session, scope, case_ids))
     by_platform = {platform: pack_for_platform(packs, platform) for platform in set(platforms.values())}
     open_status = DeadlineStatus.OPEN.value
-    for case_id, timer_id, name, due_at, action, status, estimated in queue_deadlines(
+    for case_id, timer_id, name, due_at, action, status, estimated, penalty_fen in queue_deadlines(
             session, scope, case_ids, _reship_timer_ids(packs)):
         if case_id is None:  # (selected by case id: never)
             continue
@@ -154,7 +158,7 @@ def _gather(session: Session, scope: QueueScope, case_ids: Collection[int] | Non
             continue
         due = got.dues.setdefault(case_id, _Due())
         if is_ship_timer(timer) and due.ship is None:
-            due.ship = (due_at, name, bool(estimated), DeadlineStatus(status), timer.automatic, action)
+            due.ship = (due_at, name, bool(estimated), DeadlineStatus(status), timer.automatic, action, penalty_fen)
         elif is_answer_timer(timer) and due.answer is None and status == open_status:
             due.answer = (due_at, name, action, timer.automatic)
     return got
@@ -207,6 +211,7 @@ def reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN, case_ids:
             penalty=penalty_of(rule) if rule else None, late=late, carrier=carrier, tracking_no=tracking,
             shipped_at=shipped_at, note=note, answer_automatic=automatic,
             ship_automatic=bool(due.ship and due.ship[4]), ship_expiry=due.ship[5] if due.ship else None,
+            penalty_fen=due.ship[6] if due.ship else None,
         ))
     rows.sort(key=_queue_order)
     return rows

@@ -19,7 +19,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions
 from desktop_app.store.deadline_lists import open_timers_of
-from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, Shop
+from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Shop
 from desktop_app.store.rows import (
     CaseDetail,
     CaseRow,
@@ -27,6 +27,7 @@ from desktop_app.store.rows import (
     OrderDetail,
     OrderItemRow,
     OrderRow,
+    PenaltyRow,
     ShopRow,
 )
 from desktop_app.store.search import SearchHits, in_searched_orders
@@ -143,8 +144,17 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         created_at=case.created_at, created_by=case.created_by, version=case.version,
         order=order_detail(session, case.order_id), events=case_events(session, case_id),
         platform_reason=case.platform_reason, return_carrier=case.return_carrier,
-        return_tracking_no=case.return_tracking_no,
+        return_tracking_no=case.return_tracking_no, penalties=case_penalties(session, case_id),
     )
+
+
+def case_penalties(session: Session, case_id: int) -> tuple[PenaltyRow, ...]:
+    """The case's deadlines with money at stake or lost, soonest first (`PenaltyRow`)."""
+    stmt = (select(Deadline.name, Deadline.due_at, Deadline.penalty_fen, Deadline.status)
+            .where(Deadline.case_id == case_id, Deadline.claim_id.is_(None), Deadline.penalty_fen.is_not(None))
+            .order_by(Deadline.due_at, Deadline.timer_id))
+    return tuple(PenaltyRow(name, due_at, fen, status) for name, due_at, fen, status in session.execute(stmt)
+                 if fen is not None)
 
 
 def list_shops(session: Session) -> list[ShopRow]:

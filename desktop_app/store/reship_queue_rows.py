@@ -62,6 +62,7 @@ class QueueDeadline(NamedTuple):
     action: str
     status: str
     estimated: bool
+    penalty_fen: int | None  # money at stake (open) or lost (missed), Deadline.penalty_fen
 
 
 def _scope_condition(scope: QueueScope) -> ColumnElement[bool]:
@@ -140,7 +141,7 @@ def queue_deadlines(session: Session, scope: QueueScope, case_ids: Collection[in
     chosen_cases = select(Case.id).outerjoin(Reship, Reship.id == LATEST_RESHIP).where(_chosen(scope, case_ids))
     return [QueueDeadline._make(row) for row in session.execute(
         select(Deadline.case_id, Deadline.timer_id, Deadline.name, Deadline.due_at, Deadline.action,
-               Deadline.status, Deadline.estimated)
+               Deadline.status, Deadline.estimated, Deadline.penalty_fen)
         .where(Deadline.case_id.in_(chosen_cases), Deadline.timer_id.in_(list(timer_ids)))
         .order_by(Deadline.case_id, Deadline.due_at)
     ).all()]

@@ -130,6 +130,17 @@ class EventRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PenaltyRow:
+    """A deadline of the case with money on it (Deadline.penalty_fen): at stake while open, lost once
+    missed (淘宝's late shipment 5 % up to 30 元, 抖店's 3 元 a late reship)."""
+
+    name: str
+    due_at: datetime
+    penalty_fen: int
+    status: str  # DeadlineStatus value: open or missed
+
+
+@dataclass(frozen=True, slots=True)
 class CaseDetail:
     row: CaseRow
     refund_fen: int | None
@@ -147,3 +158,4 @@ class CaseDetail:
     platform_reason: str | None = None
     return_carrier: str | None = None
     return_tracking_no: str | None = None
+    penalties: tuple[PenaltyRow, ...] = ()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA, Moment
@@ -208,7 +208,8 @@ def test_visible_range_is_the_grid_qt_paints(qtbot: QtBot, ledger: Ledger, year:
 
 
 def test_missing_rules_for_this_year_are_pointed_out(qtbot: QtBot, ledger: Ledger) -> None:
-    """No 2027 holiday schedule in December 2026, no own 双11 window for 2026: the tab says so."""
+    """No 2027 holiday schedule in December 2026, no own 双11 window for 2026, no 春节 window for 2027: the
+    tab says so."""
     tab = CalendarTab(ledger.context, clock=lambda: datetime(2026, 12, 2, 12, 0, tzinfo=CHINA))
     qtbot.addWidget(tab)
     told: list[str] = []
@@ -219,16 +220,37 @@ def test_missing_rules_for_this_year_are_pointed_out(qtbot: QtBot, ledger: Ledge
     text = tab.rule_warning.text()
     assert not tab.rule_warning.isHidden()
     assert "2027年" in text and "估算" in text and "淘宝、天猫" in text and "双11" in text
+    # 春节 2027 has no window yet (the platforms announce each year's): said, and that none is guessed.
+    assert "还没有2027年的“春节售后时效”时间窗口" in text and "不按往年估算" in text
     # The window points at its own page for the schedule, not at a command line.
     assert "工作日调整" in text and "python -m" not in text
     # Said once in the status bar as well (at start the calendar is rarely the tab on screen), not on every refresh.
     tab.refresh()
     ledger.idle(qtbot)
-    assert [m for m in told if "时效规则需要更新" in m] == ["时效规则需要更新（2 条提醒），详见“时效日历”"]
+    assert [m for m in told if "时效规则需要更新" in m] == ["时效规则需要更新（3 条提醒），详见“时效日历”"]
     may = CalendarTab(ledger.context, clock=lambda: datetime(2025, 5, 7, 12, 0, tzinfo=CHINA))
     qtbot.addWidget(may)
     may.refresh()
     assert may.rule_warning.isHidden()  # 2025 has its schedule and its own 双11 window
+
+
+def test_three_notices_leave_the_month_whole_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:
+    """December: next year's schedule, this year's 双11 and next year's 春节 — six wrapped lines pushed the
+    month's last row under the legend in a 1366×768 window; the notices scroll in four lines instead."""
+    tab = CalendarTab(ledger.context, clock=lambda: datetime(2026, 12, 2, 12, 0, tzinfo=CHINA))
+    qtbot.addWidget(tab)
+    tab.resize(1354, 600)  # the tab in a 1366×768 window
+    tab.show()
+    ledger.context.set_database(ledger.db)
+    tab.refresh()
+    ledger.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.rule_warning.text().count("注意：") == 3, timeout=5000)
+    qtbot.wait(50)
+    legend = tab.findChild(QLabel, "calendar_legend")
+    assert legend is not None
+    calendar_bottom = tab.calendar.mapTo(tab, tab.calendar.rect().bottomLeft()).y()
+    assert calendar_bottom < legend.mapTo(tab, legend.rect().topLeft()).y()
+    assert tab.calendar.height() >= tab.calendar.minimumHeight()
 
 
 def test_the_side_lists_show_whole_order_numbers_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:

@@ -27,8 +27,8 @@ def at(text: str) -> datetime:
 
 
 def test_the_calendar_list_marks_a_2027_working_day_deadline_estimated(qtbot: QtBot, db: Database) -> None:
-    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → 12-31, 2027-01-01 (a
-    # working day by the estimate), Mon 01-04 → 2027-01-04 15:00, estimated.
+    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → 12-31, (2027-01-01 元旦, a
+    # statutory holiday in the estimate too), Mon 01-04, Tue 01-05 → 2027-01-05 15:00, estimated.
     case_id = open_case(db, NewCase(Platform.PDD, "EST-UI", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
                                     requested=Moment(at("2026-12-30 10:00"))), author="测试").case_id
     act_on_case(db, case_id, CaseAction.AGREE_RESHIP, at=Moment(at("2026-12-30 15:00")), author="测试")
@@ -38,13 +38,13 @@ def test_the_calendar_list_marks_a_2027_working_day_deadline_estimated(qtbot: Qt
     qtbot.addWidget(widget)
     widget.set_rows(rows, at("2026-12-30 16:00"))
     item = widget.topLevelItem(0)
-    assert item.text(0) == "2027-01-04 15:00（估算）"
-    assert "2027-01-04 15:00（估算） 到期" in item.toolTip(0)
+    assert item.text(0) == "2027-01-05 15:00（估算）"
+    assert "2027-01-05 15:00（估算） 到期" in item.toolTip(0)
 
 
 def test_the_cases_tab_marks_the_next_deadline_estimated_in_its_cell_and_tooltip(
         qtbot: QtBot, seeded_path: Path) -> None:
-    # The same 拼多多 promise (due 2027-01-04 15:00 on estimated working days): the Cases tab's 下一个时限
+    # The same 拼多多 promise (due 2027-01-05 15:00 on estimated working days): the Cases tab's 下一个时限
     # said nothing of the estimate while the calendar and `deadlines --json` did. Opened in the real window,
     # so the first page comes from the sqlite3 first-page read; a reload reads through the ORM.
     db = open_database(seeded_path)
@@ -64,7 +64,9 @@ def test_the_cases_tab_marks_the_next_deadline_estimated_in_its_cell_and_tooltip
             cells = next_due_cells(win)
             text, tip = cells[estimated]
             assert "（估算）" in text and text.endswith("承诺补发（承诺履约）（时长为估计）")
-            assert tip.startswith("2027-01-04 15:00（估算）") and "按周一至周五估算" in tip
+            assert tip.startswith("2027-01-05 15:00（估算）")
+            assert "按周一至周五估算，法定节假日不算工作日，调休未知" in tip
+            assert "或活动窗口（如双11）还没有当年的日期，按往年的日期估算" in tip  # the other reason for 估算
             assert "估算" not in cells[official][0] and "估算" not in cells[official][1]
 
 

@@ -115,6 +115,9 @@ def test_a_broken_edit_is_refused_before_it_reaches_any_seat(db: Database) -> No
 
 def test_workdays_import_and_status_on_both_backends(capsys: pytest.CaptureFixture[str], db: Database,
                                                      ledger_target: str, data_home: Path, tmp_path: Path) -> None:
+    # Before the import 2027 is estimated on its statutory holidays (19 days off with the 补假, no 调休).
+    assert run(["workdays", "status", "--db", ledger_target]) == 0
+    assert "2027年：还没有官方安排，按法定节假日估算：放假 19 天，调休未知" in capsys.readouterr().out
     pasted = tmp_path / "2027.toml"
     pasted.write_text('[[years]]\nyear = 2027\nholidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-03 }]\n'
                       "workdays = []\n", encoding="utf-8")
@@ -123,6 +126,7 @@ def test_workdays_import_and_status_on_both_backends(capsys: pytest.CaptureFixtu
     assert run(["workdays", "status", "--json", "--db", ledger_target]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["years"][-1]["year"] == 2027 and status["years"][-1]["from_user_file"]
+    assert status["estimated_years"][0]["year"] == 2028  # the imported year is no estimate
     assert status["in_ledger"] is db.is_server
     assert 2027 in RuleContext.load(db).calendar.schedule.years
     assert (data_home / "rules" / "china_holidays.toml").is_file() is not db.is_server

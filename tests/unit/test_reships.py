@@ -427,6 +427,8 @@ def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[st
     assert first["status"] == "agreed" and first["reason"] == "missing_item"
     assert first["promised_at"] == "2026-05-06T12:00:00+08:00"
     assert first["ship_by"] == "2026-05-08T12:00:00+08:00" and "3元" in first["penalty"]
+    # The amount at stake, computed (issue 13 item 9); 拼多多's promise names none.
+    assert first["penalty_yuan"] == "3.00" and data[1]["penalty_yuan"] is None
     assert first["carrier"] is None and first["tracking"] is None
 
     code, out, _ = cli(capsys, "reship", "ship", str(douyin), "--db", path, "--carrier", "顺丰",
@@ -437,6 +439,7 @@ def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[st
     _, out, _ = cli(capsys, "reship", "list", "--db", path, "--json", "--all")
     shipped = next(r for r in json.loads(out) if r["case"] == douyin)
     assert (shipped["status"], shipped["carrier"], shipped["tracking"]) == ("shipped", "顺丰速运", "SF1234567890")
+    assert shipped["penalty_yuan"] is None  # shipped in time: nothing lost
     _, out, _ = cli(capsys, "reship", "list", "--db", path, "--all")
     assert "SF1234567890" in out and f"#{pdd}" in out
 

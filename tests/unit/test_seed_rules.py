@@ -138,6 +138,18 @@ def test_seed002_after_sales_within_15_days_of_trade_success() -> None:
     assert d.due_at == at("2026-11-16 10:00")
 
 
+@pytest.mark.parametrize("pack", ["taobao", "tmall", "pdd", "douyin", "jd"])
+def test_after_sales_period_from_a_date_only_trade_success_counts_from_the_next_day(pack: str) -> None:
+    """"之日起15日" (seed 002; seed 004 "確認收貨后的15天內") with only the day of 交易成功 known: counted like the
+    7-day rule's date-only signing, from 00:00 of the next day. From 00:00 of the day itself, a request on
+    the 15th day after it (confirmed 12-01 15:00, asked 12-16 10:00: in time) showed as 超过售后期."""
+    d = compute(pack, "return_refund", "quality", trade_succeeded="2026-12-01",
+                requested="2026-12-16 10:00")["aftersales_window"]
+    assert (d.due_at, d.status) == (at("2026-12-17 00:00"), MET)
+    exact = compute(pack, "return_refund", "quality", trade_succeeded="2026-12-01 15:00")["aftersales_window"]
+    assert exact.due_at == at("2026-12-16 15:00")
+
+
 SF2022 = "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的"
 
 
@@ -465,6 +477,18 @@ def test_taobao_refunds_a_refund_only_request_by_itself_after_its_5_days() -> No
     assert "seller_answer_goods" not in found and "buyer_ship_return" not in found
 
 
+def test_taobao_refund_only_with_the_7_day_reason_has_an_answer_timer_too() -> None:
+    """A refund-only request giving 七天无理由 as its reason had no answer timer at all on 淘宝 (the
+    5 days excluded the reason, and the 72 h auto-agreement of seed 001 is for returns): the case
+    showed only the buyer's 72 h to escalate while the platform refunds by itself. It runs the 5 days,
+    as on 天猫 (seed 002: "等待商家處理退款申請…5天")."""
+    for pack in ("taobao", "tmall"):
+        found = compute(pack, "refund_only", "no_reason_7d", requested="2026-11-20 20:00")
+        answer = found["seller_answer_request"]
+        assert (answer.automatic, answer.action, answer.due_at) == (True, "自动退款", at("2026-11-25 20:00"))
+        assert "seller_answer_return" not in found
+
+
 # --- 双11: a yearly window --------------------------------------------------------------------
 
 
@@ -479,6 +503,34 @@ def test_seed000_double11_ships_within_7_days_every_year_estimated_where_not_ann
         assert (before.window, before.due_at) == (None, at(f"{year}-10-18 19:59:59"))
     assert load_pack("taobao").missing_yearly_windows(2026) == ["双11发货时效"]
     assert load_pack("taobao").missing_yearly_windows(2025) == []
+
+
+# --- 春节: a window the platform announces each year -------------------------------------------------
+
+
+def test_seed002_spring_festival_windows_are_never_guessed_for_2027_but_pointed_out() -> None:
+    """Seed 002 has 2020 (1月17日–2月2日) and 2022 (1月25日–2月8日), with other figures each time: a
+    2027 window copied from them would give 15 days where the platform may refund after 5 (a later
+    deadline than the platform's), so none is estimated; from 60 days before the earliest start
+    (01-17) to the latest end (02-08) the packs say the coming year has none."""
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的",
+          window="spring_festival_2022")
+    # A 天猫 return request during 春节 2027: the usual 5 days (seed 002), no 估算 window.
+    answer = compute("tmall", "return_refund", "quality", requested="2027-02-01 10:00")["seller_answer_request"]
+    assert (answer.due_at, answer.window, answer.estimated) == (at("2027-02-06 10:00"), None, False)
+    # …while inside 2022's window it is 15 days.
+    answer = compute("tmall", "return_refund", "quality", requested="2022-02-01 10:00")["seller_answer_request"]
+    assert (answer.due_at, answer.window) == (at("2022-02-16 10:00"), "spring_festival_2022")
+    for pack in ("taobao", "tmall"):
+        pointed = load_pack(pack).missing_announced_windows
+        assert pointed(at("2026-12-03 12:00").date()) == [(2027, "春节售后时效")]
+        assert pointed(at("2026-11-18 00:00").date()) == [(2027, "春节售后时效")]  # 2027-01-17 − 60 days
+        assert pointed(at("2026-11-17 00:00").date()) == []
+        assert pointed(at("2027-02-08 00:00").date()) == [(2027, "春节售后时效")]
+        assert pointed(at("2027-02-09 00:00").date()) == []
+        assert pointed(at("2022-01-10 00:00").date()) == []  # 2022 has its own
+        assert not any(w.estimated for w in load_pack(pack).overrides if w.event == "spring_festival")
+    assert load_pack("douyin").missing_announced_windows(at("2026-12-03 12:00").date()) == []
 
 
 # --- the buyer's clocks: the platform acts when they run out, the shop has nothing to do -----------

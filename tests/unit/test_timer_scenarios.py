@@ -109,15 +109,19 @@ def test_a_request_inside_the_after_sales_period_is_the_buyers_application_in_ti
 
 def test_a_working_day_deadline_in_a_year_without_a_schedule_says_estimated_in_json_too(
         db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
-    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → Thu 12-31, Fri 2027-01-01
-    # (counted as a working day: 2027 has no official schedule yet), Mon 01-04 → 2027-01-04 15:00, 估算.
+    # 拼多多 承诺补发, 3 working days (assumed): promised Wed 2026-12-30 15:00 → Thu 12-31, (Fri 2027-01-01
+    # is 元旦, a statutory holiday although 2027 has no official schedule yet), Mon 01-04, Tue 01-05 →
+    # 2027-01-05 15:00, 估算 (counted Monday–Friday it said 01-04, a day early).
     case_id = reship_case(db, Platform.PDD, "EST-1", "2026-12-30 10:00")
     act_on_case(db, case_id, CaseAction.AGREE_RESHIP, at=moment("2026-12-30 15:00"))
     assert run(["deadlines", "--case", str(case_id), "--json", "--db", ledger_target]) == 0
     [item] = json.loads(capsys.readouterr().out)
-    assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-04T15:00:00+08:00", True)
+    assert (item["timer"], item["due_at"], item["estimated"]) == ("reship_promise", "2027-01-05T15:00:00+08:00", True)
     assert run(["deadlines", "--case", str(case_id), "--db", ledger_target]) == 0
-    assert "2027-01-04 15:00（估算）" in capsys.readouterr().out
+    assert "2027-01-05 15:00（估算）" in capsys.readouterr().out
+    # The case itself says it too (case show printed no deadline at all).
+    assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
+    assert "下一个时限：承诺补发（承诺履约）（时长为估计） 2027-01-05 15:00（估算）" in capsys.readouterr().out
 
 
 def test_deadlines_all_does_not_call_a_timer_done_by_a_platform_action_still_to_come(db: Database) -> None:
@@ -256,3 +260,20 @@ def test_seed002_2022_a_change_of_kind_inside_the_window_is_a_modification_it_na
     # Changed after the window: the usual 5 days from the change.
     later = compute("taobao", "exchange", "quality", requested="2022-01-20 10:00", kind_changed="2022-02-09 10:00")
     assert (later["seller_answer_goods"].due_at, later["seller_answer_goods"].window) == (at("2022-02-14 10:00"), None)
+
+
+def test_seed004_case_show_names_the_3_yuan_at_stake_and_lost(
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 13 item 9: the penalty's amount on the case, as `deadlines` shows it (seed 004: "應當按照每單3元的標準向
+    # 用戶進行賠付"). Agreed 11-28 12:00: 3 元 at stake until 11-30 12:00; shipped 12-01 09:00, late: lost.
+    case_id = reship_case(db, Platform.DOUYIN, "PEN-1", "2026-11-28 10:00")
+    reships.agree(db, case_id, at=moment("2026-11-28 12:00"))
+    assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
+    assert "赔付：补寄发货并上传运单号（48小时）：2026-11-30 12:00 前未完成须赔付 3.00 元" in capsys.readouterr().out
+    reships.ship(db, case_id, "中通快递", "75123456789012", at=moment("2026-12-01 09:00"))
+    assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
+    assert "赔付：补寄发货并上传运单号（48小时）：已超时（2026-11-30 12:00）须赔付 3.00 元" in capsys.readouterr().out
+    assert run(["case", "show", str(case_id), "--json", "--db", ledger_target]) == 0
+    [penalty] = json.loads(capsys.readouterr().out)["penalties"]
+    assert (penalty["penalty_yuan"], penalty["status"]) == ("3.00", "missed")
+    assert penalty["due_at"] == "2026-11-30T12:00:00+08:00"

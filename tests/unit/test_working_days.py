@@ -16,9 +16,10 @@ from desktop_app.core.working_days import (
 )
 from desktop_app.core.working_days import add_working_days as add_with
 from desktop_app.core.working_days import is_working_day as is_working_with
-from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
+from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path, statutory_holidays_path
 
-SHIPPED: HolidaySchedule = read_schedule(shipped_schedule_path())
+SHIPPED: HolidaySchedule = read_schedule(shipped_schedule_path()).with_estimates(
+    read_schedule(statutory_holidays_path()))
 
 
 def add_working_days(start: datetime, days: int, overrides: WorkdayOverrides | None = None) -> WorkingDaysResult:
@@ -78,16 +79,19 @@ def test_a_year_without_a_schedule_counts_weekdays_and_is_estimated() -> None:
     result = add_working_days(at("2027-03-01 09:00"), 1)  # a Monday
     assert result.at == at("2027-03-02 09:00")
     assert result.estimated
-    # National Day 2027 is unknown: a Friday counts as a working day (earlier, never later), flagged.
-    assert is_working_day(date(2027, 10, 1)) == (True, True)
+    # National Day 2027 (全国年节及纪念日放假办法 art. 2: 10-01..03) is a day off even before the notice;
+    # a weekday outside the statutory days stays a working day, and both are 估算.
+    assert is_working_day(date(2027, 10, 1)) == (False, True)
     assert is_working_day(date(2027, 10, 2)) == (False, True)  # a Saturday
+    assert is_working_day(date(2027, 10, 8)) == (True, True)
 
 
 def test_estimate_only_when_the_span_needs_it() -> None:
-    # 2026-12-30 + 2 working days: 12-31, then Fri 2027-01-01 — 2027 has no schedule yet, so 元旦 is
-    # counted as a working day (the due time comes early, never late) and the result says 估算.
+    # 2026-12-30 + 2 working days: 12-31, then Fri 2027-01-01 is 元旦 (a statutory holiday, even though
+    # 2027 has no schedule yet), Sat, Sun → Mon 01-04; the result says 估算. Counted Monday–Friday it
+    # ended on 元旦 itself, a day before the platform's.
     result = add_working_days(at("2026-12-30 10:00"), 2)
-    assert result.at == at("2027-01-01 10:00")
+    assert result.at == at("2027-01-04 10:00")
     assert result.estimated
     assert not add_working_days(at("2026-12-21 10:00"), 2).estimated
 
@@ -140,3 +144,64 @@ workdays = ["2027-01-09"]
     result = add_with(at("2026-12-30 10:00"), 2, None, schedule)
     assert result == WorkingDaysResult(at("2027-01-04 10:00"), False)
     assert WorkdayCalendar(schedule=schedule).is_working_day(date(2027, 1, 9)) == (True, False)
+
+
+def test_the_estimate_counts_spring_festival_2027_as_days_off() -> None:
+    # 全国年节及纪念日放假办法 (2024年修订) art. 2: 春节 4 days, 农历除夕 to 正月初三 — 2027-02-05 (除夕, Fri)
+    # to 02-08 (初三, Mon); art. 6: 初一 and 初二 fall on Sat/Sun, made up on working days (02-09, 02-10).
+    # Three working days from Thu 02-04 15:00: 02-11, 02-12, 02-15 → 02-15 15:00 (Monday–Friday: 02-09).
+    result = add_working_days(at("2027-02-04 15:00"), 3)
+    assert result == WorkingDaysResult(at("2027-02-15 15:00"), True)
+    # Started inside the break, the clock starts with the first working day after it.
+    assert add_working_days(at("2027-02-06 10:00"), 1) == WorkingDaysResult(at("2027-02-12 00:00"), True)
+
+
+def test_the_statutory_file_has_the_days_the_law_fixes() -> None:
+    """全国年节及纪念日放假办法 (国务院令第795号, 2024年11月修订) art. 2: 元旦1天, 春节4天 (除夕至初三), 清明1天,
+    劳动节2天, 端午1天, 中秋1天, 国庆3天 = 13 days; art. 6: one on a Saturday or Sunday is made up on a
+    working day. So every estimated year has 13 weekdays off (2028: 12, 中秋 falls on 国庆 10-03)."""
+    from chinese_calendar import get_solar_terms
+
+    estimates = read_schedule(statutory_holidays_path())
+    assert min(estimates.years) == 2027  # the year after the official schedule's last
+    assert not SHIPPED.covers(2027) and max(read_schedule(shipped_schedule_path()).years) == 2026
+    for year, entry in estimates.years.items():
+        assert not entry.workdays  # the estimate never guesses 调休
+        weekdays_off = sum(1 for d in entry.holidays if d.weekday() < 5)
+        assert weekdays_off == (12 if year == 2028 else 13), year
+        # 清明 is the solar term (chinesecalendar computes it independently of `holidays`).
+        [(qingming, _)] = get_solar_terms(date(year, 4, 1), date(year, 4, 10))
+        assert qingming in entry.holidays
+    days_2027 = {d.isoformat() for d in estimates.years[2027].holidays}
+    # 农历 2027: 春节 (初一) 02-06, 端午 06-09, 中秋 09-15; 除夕 is the day before 初一.
+    assert {"2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-04-05",
+            "2027-05-01", "2027-05-02", "2027-06-09", "2027-09-15", "2027-10-01", "2027-10-02",
+            "2027-10-03"} <= days_2027
+    # art. 6 补假: 02-06/07, 05-01/02, 10-02/03 fall on weekends.
+    assert {"2027-02-09", "2027-02-10", "2027-05-03", "2027-05-04", "2027-10-04", "2027-10-05"} <= days_2027
+    assert len(days_2027) == 19
+
+
+def test_an_imported_year_replaces_its_estimate_whole(tmp_path) -> None:
+    from desktop_app.io.holiday_schedule_file import load_schedule
+
+    user = tmp_path / "china_holidays.toml"
+    user.write_text('[[years]]\nyear = 2027\nholidays = [{ name = "春节", from = 2027-02-05, to = 2027-02-12 }]\n'
+                    "workdays = [2027-02-20]\n", encoding="utf-8")
+    before = load_schedule(user=tmp_path / "none.toml")
+    schedule = load_schedule(user=user)
+    calendar = WorkdayCalendar(schedule=schedule)
+    assert calendar.is_working_day(date(2027, 2, 11)) == (False, False)
+    assert calendar.is_working_day(date(2027, 2, 20)) == (True, False)  # the notice's make-up Saturday
+    assert calendar.is_working_day(date(2027, 10, 1)) == (True, False)  # the import is the whole year
+    assert calendar.is_working_day(date(2028, 1, 3)) == (False, True)  # 2028 still estimated
+    assert schedule.digest() != before.digest()
+
+
+def test_the_estimate_reaches_the_helper_process_and_the_fingerprint() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(SHIPPED)) == SHIPPED
+    assert pickle.loads(pickle.dumps(SHIPPED)).estimates[2027] == SHIPPED.estimates[2027]
+    plain = read_schedule(shipped_schedule_path())
+    assert plain.digest() != SHIPPED.digest()  # stored deadlines are recomputed with the estimate

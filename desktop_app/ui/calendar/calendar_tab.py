@@ -18,8 +18,10 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -235,7 +237,16 @@ class CalendarTab(BaseTab):
         self.rule_warning.setObjectName("rule_warning")
         self.rule_warning.setWordWrap(True)
         self.rule_warning.setStyleSheet(f"color:{SOON.name()}")
-        self.rule_warning.hide()
+        # At most four lines high, scrolled beyond: December's three notices (next year's schedule, 双11,
+        # 春节) wrapped to six lines pushed the month into the legend on a 1366×768 screen.
+        self.rule_warning_box = QScrollArea()
+        self.rule_warning_box.setObjectName("rule_warning_box")
+        self.rule_warning_box.setWidget(self.rule_warning)
+        self.rule_warning_box.setWidgetResizable(True)
+        self.rule_warning_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.rule_warning_box.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 4)
+        self.rule_warning.hide()  # after setWidget, which shows it
+        self.rule_warning_box.hide()
         self.day_title = QLabel()
         self.day_title.setObjectName("day_title")
         self.day_title.setStyleSheet("font-weight:bold")
@@ -257,7 +268,7 @@ class CalendarTab(BaseTab):
         month_layout.addWidget(self.month_bar)
         month_layout.addWidget(self.calendar, 1)
         month_layout.addWidget(legend)
-        month_layout.addWidget(self.rule_warning)
+        month_layout.addWidget(self.rule_warning_box)
         left.addWidget(month)
         left.addWidget(self._titled(self.day_title, self.day_list))
         left.setStretchFactor(0, 3)
@@ -406,6 +417,7 @@ class CalendarTab(BaseTab):
     def _rule_warnings_read(self, warnings: list[str]) -> None:
         self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))
         self.rule_warning.setVisible(bool(warnings))
+        self.rule_warning_box.setVisible(bool(warnings))
         if warnings and not self._warned:
             # Told once at start too: the calendar may not be the tab the shop looks at.
             self._warned = True
@@ -416,9 +428,15 @@ class CalendarTab(BaseTab):
         if warning.older or warning.unused_local:
             return warning.text  # team-mode notes: said in Chinese by the service, names and all
         if warning.event is None:
-            return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。"
+            return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，"
+                           "法定节假日不算工作日，调休未知（标为“估算”）。"
                            "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(
                 "%1", str(warning.year))
+        if warning.announced:
+            return self.tr("%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，"
+                           "这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。").replace(
+                "%1", self.tr("、").join(labels.platform(p) for p in warning.packs)).replace(
+                "%2", str(warning.year)).replace("%3", labels.text(warning.event))
         return self.tr("%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。"
                        "活动公告出来后请在“时效规则”中添加当年的窗口。").replace(
             "%1", self.tr("、").join(labels.platform(p) for p in warning.packs)).replace(

@@ -261,6 +261,12 @@ class CaseDetailPane(QWidget):
                 estimated = tr("（估算）") if shown.then.estimated else ""
                 parts.append(row(tr("平台超时自动处理后"),
                                  f"{labels.text(shown.then.name)} {labels.when(shown.then.due_at)}{estimated}"))
+        for p in d.penalties:
+            # The money a platform penalty puts on the case (issue 13 item 9): at stake, or lost.
+            when = (tr("已超时（%1）").replace("%1", labels.when(p.due_at)) if p.status == "missed"
+                    else tr("%1 前未完成").replace("%1", labels.when(p.due_at)))
+            parts.append(row(tr("赔付"), tr("%1：%2须赔付 %3 元").replace("%1", labels.text(p.name)).replace(
+                "%2", when).replace("%3", format_yuan(p.penalty_fen))))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

@@ -319,7 +319,9 @@ def _next_due_tip(row: CaseRow) -> str | None:
         then = _tr("平台超时自动处理后：%1 %2 到期").replace("%1", labels.text(shown.then.name))
         tip += "\n" + then.replace("%2", labels.when(shown.then.due_at) + _estimated(shown.then))
     if shown.timer.estimated or (shown.then is not None and shown.then.estimated):
-        tip += "\n" + _tr("估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算")
+        tip += "\n" + _tr("估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，"
+                           "按周一至周五估算，法定节假日不算工作日，调休未知；"
+                           "或活动窗口（如双11）还没有当年的日期，按往年的日期估算")
     return tip
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush
 
 from desktop_app.core.clock import now
+from desktop_app.core.money import format_yuan
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui import labels
@@ -71,12 +72,20 @@ def penalty_text(row: ReshipRow, reference: datetime) -> str:
     platform made by itself), the penalty for shipping late; once shipped, the penalty only if it was
     shipped late."""
     if row.settled(reference):
-        return labels.text(row.penalty or "")
+        return _with_amount(row)
     if row.status is ReshipStatus.REQUESTED:
         return labels.text(row.answer_expiry or "") if row.answer_by is not None else ""
     if row.status is ReshipStatus.AGREED or row.late:
-        return labels.text(row.penalty or "")
+        return _with_amount(row)
     return ""
+
+
+def _with_amount(row: ReshipRow) -> str:
+    """The penalty in the pack's words, and the amount the engine computed for it (issue 13 item 9)."""
+    text = labels.text(row.penalty or "")
+    if row.penalty_fen is None:
+        return text
+    return _tr("%1（%2 元）").replace("%1", text).replace("%2", format_yuan(row.penalty_fen))
 
 
 def tracking_text(row: ReshipRow) -> str:
