@@ -261,6 +261,45 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "填写官方节假日安排":
+        "Enter the official holiday schedule",
+    "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。":
+        "Each autumn the State Council publishes next year's days off and make-up working days. Enter them "
+        "here as published: that year's \"N working days\" deadlines are then counted on them and no longer "
+        "marked estimated; a schedule already entered for the year is replaced. Write days off as a span: "
+        "2027-10-01..2027-10-07 (weekends inside included); make-up working days: only the weekend days "
+        "worked.",
+    "年份":
+        "Year",
+    "放假日（含其中的周末）":
+        "Days off (weekends inside included)",
+    "调休上班日（周末上班）":
+        "Make-up working days (weekends worked)",
+    "已有这一年的官方安排（%1），修改后保存即可。":
+        "This year's official schedule is entered (%1): change it and save.",
+    "程序自带":
+        "shipped with the app",
+    "还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），请按公布的通知修改。":
+        "No official schedule for this year yet: below is the estimate from the statutory holidays (make-up "
+        "days unknown); correct it from the published notice.",
+    "放假日":
+        "Days off",
+    "调休上班日":
+        "Make-up working days",
+    "调休上班日只写周末：%1 本来就是工作日":
+        "Make-up working days are weekend days only: %1 is a working day anyway",
+    "同一天不能既放假又调休上班：%1":
+        "A day cannot be both a day off and a make-up working day: %1",
+    "请填写这一年的放假日":
+        "Enter this year's days off",
+    "已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限":
+        "Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases",
+    "未保存：%1":
+        "Not saved: %1",
+    "填写官方节假日安排…":
+        "Enter the official holiday schedule…",
+    "国务院办公厅公布新一年的放假和调休安排后，在这里填写整年的安排":
+        "When the State Council publishes next year's holidays and make-up working days, enter the whole year here",
     "这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。": (
         "This order already has %n after-sales case: if it is the same request, open it in the Cases tab "
         "instead of recording it again.",
@@ -678,10 +717,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
-    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。":
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
         "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
-        "Once it is published, enter that year's holidays and make-up workdays under Deadline rules → Working days.",
+        "Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.",
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
         "“estimated”. Add this year's window under Deadline rules once the campaign is announced.",

@@ -341,11 +341,6 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="431"/>
-        <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
-        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
@@ -355,6 +350,11 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
         <source>、</source>
         <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="431"/>
+        <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
+        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
@@ -3731,6 +3731,84 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
 </context>
 <context>
+    <name>OfficialYearDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
+        <source>填写官方节假日安排</source>
+        <translation>Enter the official holiday schedule</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="99"/>
+        <source>国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。</source>
+        <translation>Each autumn the State Council publishes next year&apos;s days off and make-up working days. Enter them here as published: that year&apos;s &quot;N working days&quot; deadlines are then counted on them and no longer marked estimated; a schedule already entered for the year is replaced. Write days off as a span: 2027-10-01..2027-10-07 (weekends inside included); make-up working days: only the weekend days worked.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
+        <source>年份</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="131"/>
+        <source>放假日（含其中的周末）</source>
+        <translation>Days off (weekends inside included)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="132"/>
+        <source>调休上班日（周末上班）</source>
+        <translation>Make-up working days (weekends worked)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
+        <source>已有这一年的官方安排（%1），修改后保存即可。</source>
+        <translation>This year&apos;s official schedule is entered (%1): change it and save.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="150"/>
+        <source>程序自带</source>
+        <translation>shipped with the app</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="154"/>
+        <source>还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），请按公布的通知修改。</source>
+        <translation>No official schedule for this year yet: below is the estimate from the statutory holidays (make-up days unknown); correct it from the published notice.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
+        <source>放假日</source>
+        <translation>Days off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="164"/>
+        <source>调休上班日</source>
+        <translation>Make-up working days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="168"/>
+        <source>调休上班日只写周末：%1 本来就是工作日</source>
+        <translation>Make-up working days are weekend days only: %1 is a working day anyway</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="172"/>
+        <source>同一天不能既放假又调休上班：%1</source>
+        <translation>A day cannot be both a day off and a make-up working day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="175"/>
+        <source>请填写这一年的放假日</source>
+        <translation>Enter this year&apos;s days off</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="195"/>
+        <source>已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限</source>
+        <translation>Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="202"/>
+        <source>未保存：%1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+</context>
+<context>
     <name>OrderFields</name>
     <message>
         <location filename="../../desktop_app/ui/imports/mapping_fields.py" line="102"/>
@@ -7046,63 +7124,73 @@ Cancel the import and close?</translation>
 <context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="83"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="86"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="88"/>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="91"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="94"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="103"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="107"/>
+        <source>填写官方节假日安排…</source>
+        <translation>Enter the official holiday schedule…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="109"/>
+        <source>国务院办公厅公布新一年的放假和调休安排后，在这里填写整年的安排</source>
+        <translation>When the State Council publishes next year&apos;s holidays and make-up working days, enter the whole year here</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="112"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="105"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="113"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="141"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="151"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="142"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="152"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="146"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="156"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="150"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="160"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="154"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="164"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="174"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="184"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="182"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="192"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>

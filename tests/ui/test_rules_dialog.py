@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA, Moment
@@ -230,3 +230,49 @@ def test_working_day_overrides_are_validated_saved_and_used(qtbot: QtBot, ledger
 def test_date_lines(text: str, days: set[date], bad: tuple[tuple[int, str], ...]) -> None:
     parsed = parse_date_lines(text)
     assert parsed.days == days and parsed.bad == bad
+
+
+def test_a_years_official_schedule_is_entered_in_the_window(qtbot: QtBot, ledger: Ledger, data_home: Path) -> None:
+    # The calendar told the shop to enter next year's published schedule under 工作日调整, whose days
+    # only override single days: the year stayed 估算. 填写官方节假日安排… enters the year whole.
+    case_id = generic_reship_agreed(ledger, at("2027-04-30 10:00"))  # a Friday before 劳动节
+    with ledger.db.reading() as session:
+        before = {r.timer_id: r for r in case_deadlines(session, case_id)}["reship_within"]
+    assert before.estimated
+    dialog = make_dialog(qtbot, ledger)
+    dialog.pages.setCurrentIndex(1)
+    official = dialog.workdays.open_official_year()
+    assert official is not None
+    qtbot.addWidget(official)
+    assert official.year.value() == 2027
+    assert official.origin.text().startswith("还没有这一年的官方安排")
+    assert "2027-01-01\n" in official.holidays_edit.toPlainText()  # the statutory estimate, to correct
+    assert official.workdays_edit.toPlainText() == ""
+
+    official.holidays_edit.setPlainText("2027-05-01..2027-05-05\n2027-13-01\n")
+    official.workdays_edit.setPlainText("2027-05-07\n")  # a Friday: a working day anyway
+    official.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    problems = official.problems.text()
+    assert "放假日第 2 行：“2027-13-01”不是日期" in problems and "2027-05-07 本来就是工作日" in problems
+    assert not (data_home / "rules" / "china_holidays.toml").exists()
+
+    # As published (made up here): 5 days off, Saturday 05-08 worked.
+    official.holidays_edit.setPlainText("2027-01-01\n2027-05-01 ~ 2027-05-05\n")
+    official.workdays_edit.setPlainText("2027-05-08\n")
+    with qtbot.waitSignal(official.saved, timeout=10000) as saved:
+        official.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_saved(qtbot, ledger, dialog)
+    assert saved.args[0].startswith("已保存 2027 年的官方安排（") and "重新计算 1 张售后单" in saved.args[0]
+    assert dialog.workdays.workday_status.text() == saved.args[0]
+    with ledger.db.reading() as session:
+        after = {r.timer_id: r for r in case_deadlines(session, case_id)}["reship_within"]
+    assert not after.estimated and after.due_at.astimezone(CHINA) == at("2027-05-08 10:00")  # Thu, Fri, Sat
+
+    # Opened again, the year shows what was entered.
+    again = dialog.workdays.open_official_year()
+    assert again is not None
+    qtbot.addWidget(again)
+    again.year.setValue(2027)
+    assert again.origin.text().startswith("已有这一年的官方安排（店铺按国务院办公厅通知填写）")
+    assert again.holidays_edit.toPlainText() == "2027-01-01\n2027-05-01..2027-05-05\n"
+    assert again.workdays_edit.toPlainText() == "2027-05-08\n"

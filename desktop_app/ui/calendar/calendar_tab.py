@@ -430,7 +430,7 @@ class CalendarTab(BaseTab):
         if warning.event is None:
             return self.tr("还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，"
                            "法定节假日不算工作日，调休未知（标为“估算”）。"
-                           "安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。").replace(
+                           "安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。").replace(
                 "%1", str(warning.year))
         if warning.announced:
             return self.tr("%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，"

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import WORKDAYS_FILE, RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
+from desktop_app.io.holiday_schedule_file import HolidayScheduleError, load_schedule
 from desktop_app.io.rule_pack_files import ShopRules, load_workday_overrides
 from desktop_app.services.ledger_rules import SavedRules, save_workdays
 from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import Database
 from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui.background import describe_error
+from desktop_app.ui.rules.official_year_dialog import OfficialYearDialog
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
 Run = Callable[[Callable[[Database], object], Callable[..., None], Callable[[Exception], None]], None]
@@ -76,6 +78,7 @@ class WorkdayPage(QWidget):
         self._run = run
         self._is_busy = is_busy
         self._version: int | None = None  # of the team ledger's file shown (optimistic locking)
+        self._shop: ShopRules | None = None  # the rules shown (the official schedule's dialog starts from them)
         self._build()
 
     def _build(self) -> None:
@@ -100,6 +103,11 @@ class WorkdayPage(QWidget):
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.setObjectName("save_workdays")
         self.save_button.clicked.connect(self.save_workdays)
+        # A year's official schedule from the State Council's notice: the year stops being 估算.
+        self.official_button = QPushButton(self.tr("填写官方节假日安排…"))
+        self.official_button.setObjectName("official_schedule")
+        self.official_button.setToolTip(self.tr("国务院办公厅公布新一年的放假和调休安排后，在这里填写整年的安排"))
+        self.official_button.clicked.connect(lambda _checked=False: self.open_official_year())
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("额外休息日（不算工作日）")), 0, 0)
         grid.addWidget(QLabel(self.tr("额外工作日（算作工作日）")), 0, 1)
@@ -107,6 +115,7 @@ class WorkdayPage(QWidget):
         grid.addWidget(self.workdays_edit, 1, 1)
         bar = QHBoxLayout()
         bar.addWidget(self.workday_status, 1)
+        bar.addWidget(self.official_button)
         bar.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
@@ -118,6 +127,7 @@ class WorkdayPage(QWidget):
     def load(self, shop: ShopRules) -> None:
         """Show the shop's adjustments as `shop` holds them (the dialog's snapshot of the ledger's rules)."""
         self._version = shop.version(WORKDAYS_FILE)
+        self._shop = shop
         try:
             overrides = load_workday_overrides(shop=shop)
         except RulePackError as error:
@@ -182,3 +192,20 @@ class WorkdayPage(QWidget):
             self.workday_status.setText(self.tr("未完成：%1").replace("%1", describe_error(error)))
 
         self._run(work, done, failed)
+
+    def open_official_year(self) -> OfficialYearDialog | None:
+        if self._shop is None:
+            return None
+        try:
+            schedule = load_schedule(shop=self._shop)
+        except HolidayScheduleError as error:
+            self._show_workday_problems(error.problems)
+            return None
+        dialog = OfficialYearDialog(schedule, self._run, self._is_busy, self)
+        dialog.saved.connect(self._official_saved)
+        dialog.open()
+        return dialog
+
+    def _official_saved(self, message: str) -> None:
+        self.workday_status.setText(message)
+        self.saved.emit()
