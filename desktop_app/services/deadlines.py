@@ -78,7 +78,7 @@ from desktop_app.store.deadline_rows import (
 def recompute_case(session: Session, case_id: int, context: RuleContext | None = None) -> None:
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
-    if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load(session)) == 0:
+    if recompute_slice(session, CaseSet(ids=(case_id,)), None, RuleContext.in_force(session, context)) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
     refresh_next_dues(session, case_ids=(case_id,))
 
@@ -86,7 +86,7 @@ def recompute_case(session: Session, case_id: int, context: RuleContext | None =
 def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
     refresh_next_dues(session)  # every case due (an index range), not an IN list of an import's many ids
     return count
@@ -124,7 +124,7 @@ def recompute_id_range(session: Session, first: int, last: int, context: RuleCon
     """Recompute the cases whose ids run from `first` to `last` (open or not: an import's new cases),
     in slices of the full recompute, without IN lists; returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     everything = CaseSet(include_closed=True)
     count = sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
                 for start in range(first, last + 1, _SLICE))
@@ -146,7 +146,7 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
 def _recompute_open(session: Session, context: RuleContext | None, include_closed: bool,
                     platforms: Iterable[str] | None, ledger: Path | None) -> int:
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
     count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
@@ -190,7 +190,7 @@ def recompute_changed_in(session: Session, context: RuleContext | None = None,
                          ledger: Path | None = None) -> int | None:
     """`recompute_changed_rules` in the caller's transaction (a team ledger's rule edit commits with the
     deadlines computed with it); None when no rule changed (or this seat's app is older: nothing written)."""
-    ctx = context or RuleContext.load(session)  # the rules as this transaction sees them stored
+    ctx = RuleContext.in_force(session, context)  # the rules as this transaction sees them stored
     stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
     if stale is None:
         return None
