@@ -7,9 +7,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Moment
 from desktop_app.core.clock import now as china_now
@@ -17,6 +20,7 @@ from desktop_app.core.errors import LedgerBusy
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import shipped_rules_dir
+from desktop_app.services import ledger_rules
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps
 from desktop_app.services.cases import NewCase, act_in_session, open_case
@@ -26,6 +30,7 @@ from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database as store_database
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.ledger_errors import as_user_error
 from tests.unit.test_team_races import FIXTURES, Seat
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
@@ -122,3 +127,27 @@ def test_a_rule_edit_that_cannot_have_its_turn_says_so_and_saves_nothing(
     with staff.transaction(), pytest.raises(LedgerBusy, match="规则没有保存"):
         save(owner, "douyin", edited("douyin", DOUYIN_SHIP_48H, 72))
     assert shop_rules_of(owner).version("douyin.toml") is None
+
+
+def test_a_rule_edit_whose_connection_the_server_ends_midway_says_so_and_saves_nothing(
+        seats: tuple[Database, Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    owner, other, _ = seats
+    recompute = ledger_rules.recompute_changed_in
+
+    def server_restarts(session: Session, *args: Any, **kwargs: Any) -> int | None:
+        pid = session.connection().connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+        with other.reading() as elsewhere:  # (a write would wait for the edit's turn)
+            elsewhere.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return recompute(session, *args, **kwargs)
+
+    monkeypatch.setattr(ledger_rules, "recompute_changed_in", server_restarts)
+    with pytest.raises(OperationalError) as failed:
+        save(owner, "douyin", edited("douyin", DOUYIN_SHIP_48H, 72))
+    message = as_user_error(failed.value, owner.location)
+    assert message is not None
+    # It said 无法连接团队数据库 … terminating connection due to administrator command, as if never connected.
+    assert message.message.startswith(f"与团队数据库 {owner.display_name()} 的连接在操作中途断开了：服务器关闭或重启了")
+    assert "没有保存" in message.message
+    assert shop_rules_of(other).version("douyin.toml") is None  # no half state: the edit and its recompute
+    monkeypatch.setattr(ledger_rules, "recompute_changed_in", recompute)
+    assert save(owner, "douyin", edited("douyin", DOUYIN_SHIP_48H, 72)) == 0  # the next try (no open case)
