@@ -58,7 +58,7 @@ from desktop_app.services.deadline_rules import (
     rule_fingerprints,
 )
 from desktop_app.services.deadline_slices import recompute_slice
-from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.change_tracking import changes_in, write_as_the_clock
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.deadline_rows import (
@@ -114,8 +114,10 @@ def refresh_next_dues(session: Session, now: datetime | None = None, case_ids: S
 
 def refresh_next_dues_of(db: Database) -> Written[int]:
     """`refresh_next_dues` in a transaction of its own (the window's minute tick): what it changed is
-    announced, so the Cases table reloads in the new order."""
+    announced, so the Cases table reloads in the new order — on the other seats too, as the clock's
+    change rather than this seat's."""
     with db.transaction() as session:
+        write_as_the_clock(session)
         count = refresh_next_dues(session)
         return Written(count, changes_in(session))
 
@@ -182,6 +184,7 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
         count = recompute_changed_in(session, context, db.path)
         if count is None:
             # No rule changed; the clock has moved on since the last start (each CLI call, each start).
+            write_as_the_clock(session)
             refresh_next_dues(session)
         return Written(count or 0, changes_in(session))
 
