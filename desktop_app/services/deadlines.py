@@ -179,14 +179,30 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
     Its value is the number of cases recomputed. A seat whose app is older than the one that computed
     the ledger's deadlines recomputes nothing (`older_than_ledger`).
+
+    On a team ledger the recompute, when there is one, runs alone (store/rule_turns.py), as a rule edit
+    does: the seats' windows run this at the same moment (at a start after an upgrade, after an older
+    seat's rule edit), and two seats recomputing the same cases at once each inserted their new deadlines
+    (every one twice); a seat's step on a case recorded meanwhile was written over with the deadlines
+    from before it. The second seat finds them computed.
     """
-    with db.transaction() as session:
+    if db.is_server:
+        with db.transaction() as session:
+            ctx = RuleContext.in_force(session, context)
+            if older_than_ledger(session) or _stale_cases(session, ctx) is None:
+                return _clock_only(session)
+    with db.transaction(alone=db.is_server) as session:
         count = recompute_changed_in(session, context, db.path)
         if count is None:
-            # No rule changed; the clock has moved on since the last start (each CLI call, each start).
-            write_as_the_clock(session)
-            refresh_next_dues(session)
-        return Written(count or 0, changes_in(session))
+            return _clock_only(session)
+        return Written(count, changes_in(session))
+
+
+def _clock_only(session: Session) -> Written[int]:
+    """No rule changed; the clock has moved on since the last start (each CLI call, each start)."""
+    write_as_the_clock(session)
+    refresh_next_dues(session)
+    return Written(0, changes_in(session))
 
 
 def recompute_changed_in(session: Session, context: RuleContext | None = None,

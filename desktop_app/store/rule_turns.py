@@ -1,4 +1,4 @@
-"""A team ledger's rule edit and every other write take turns: the edit alone, the others together.
+"""A team ledger's rule edits and every other write take turns: an edit alone, the others together.
 
 A rule edit recomputes, in its own transaction, the open cases its change concerns (services.ledger_rules).
 On PostgreSQL (READ COMMITTED) that transaction did not see the cases another seat's import was writing
@@ -11,7 +11,11 @@ the rules and its commit; a rule edit takes it alone, once no write is under way
 after it wait for its commit, then read the new rules. Taken first in each transaction, before any row
 is locked, it cannot deadlock with the rows' locks.
 
-The rule edit asks for it again and again rather than queueing for it: queued, it held up every seat's
+A recompute of the cases whose rules changed (at a start after an upgrade, or after an older seat's rule
+edit: every seat's window runs it at the same moment) takes it alone as well: two seats recomputing the
+same cases at once each inserted their new deadlines, and every case had each of them twice.
+
+The one alone asks for it again and again rather than queueing for it: queued, it held up every seat's
 writes behind it for as long as an import ahead of it ran. On SQLite nothing is taken: a ledger file is one
 seat's, its write lock already orders writers (BEGIN IMMEDIATE).
 """
@@ -45,5 +49,5 @@ def take_rules_turn(session: Session, wait_seconds: float) -> None:
     while not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({RULES_TURN})").scalar():
         if time.monotonic() >= given_up:
             raise LedgerBusy(f"另一个席位正在写入团队数据库（例如一次大的导入），等了 {wait_seconds:.0f} 秒仍未完成。"
-                             "规则没有保存；请等它结束后再保存。")
+                             "数据未被修改；请等它结束后再试。")
         time.sleep(_RETRY_SECONDS)

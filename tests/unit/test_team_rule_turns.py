@@ -5,6 +5,7 @@ the edit waits for the writes under way rather than recomputing without them (st
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from desktop_app.core.errors import LedgerBusy
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import shipped_rules_dir
-from desktop_app.services import ledger_rules
+from desktop_app.services import deadlines, ledger_rules
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps
 from desktop_app.services.cases import NewCase, act_in_session, open_case
@@ -124,7 +125,7 @@ def test_a_rule_edit_that_cannot_have_its_turn_says_so_and_saves_nothing(
     owner, staff, _ = seats
     monkeypatch.setattr(store_database, "SERVER_LOCK_TIMEOUT_MS", 300)
     # A seat's long write (an import of a large file) under way.
-    with staff.transaction(), pytest.raises(LedgerBusy, match="规则没有保存"):
+    with staff.transaction(), pytest.raises(LedgerBusy, match="数据未被修改"):
         save(owner, "douyin", edited("douyin", DOUYIN_SHIP_48H, 72))
     assert shop_rules_of(owner).version("douyin.toml") is None
 
@@ -151,3 +152,37 @@ def test_a_rule_edit_whose_connection_the_server_ends_midway_says_so_and_saves_n
     assert shop_rules_of(other).version("douyin.toml") is None  # no half state: the edit and its recompute
     monkeypatch.setattr(ledger_rules, "recompute_changed_in", recompute)
     assert save(owner, "douyin", edited("douyin", DOUYIN_SHIP_48H, 72)) == 0  # the next try (no open case)
+
+
+def test_two_seats_starting_after_an_upgrade_recompute_the_cases_once(
+        seats: tuple[Database, Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second, _ = seats
+    for n in range(3):
+        open_case(first, NewCase(Platform.DOUYIN, f"DY-U{n}", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                 requested=Moment(china_now() - timedelta(hours=2))), author="小王")
+    recompute_changed_rules(first)
+    with first.transaction() as session:  # as the previous engine left them: its rows gone, its fingerprints
+        session.execute(text("DELETE FROM deadlines"))
+        session.execute(text("UPDATE cases SET deadline_digest = NULL"))
+        session.execute(text("DELETE FROM settings WHERE key = 'deadlines.rule_fingerprints'"))
+    remember = deadlines.remember_rules
+    midway, go_on = threading.Event(), threading.Event()
+
+    def first_seat_midway(*args: Any) -> None:  # the first seat's recompute has written its deadlines
+        if not midway.is_set():
+            midway.set()
+            assert go_on.wait(30)
+        remember(*args)
+
+    monkeypatch.setattr(deadlines, "remember_rules", first_seat_midway)
+    starting = Seat(lambda: recompute_changed_rules(first).value)
+    assert midway.wait(30)
+    other = Seat(lambda: recompute_changed_rules(second).value)  # the second seat's window starts meanwhile
+    other.thread.join(timeout=1)
+    go_on.set()
+    assert starting.outcome() == 3
+    assert other.outcome() == 0  # it waited and found them computed (it recomputed them again)
+    with first.reading() as session:
+        twice = session.execute(text("SELECT count(*) FROM (SELECT case_id, timer_id FROM deadlines "
+                                     "GROUP BY case_id, timer_id HAVING count(*) > 1) AS doubled")).scalar_one()
+    assert twice == 0  # every deadline of the three cases was stored twice
