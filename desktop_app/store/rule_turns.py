@@ -16,8 +16,9 @@ edit: every seat's window runs it at the same moment) takes it alone as well: tw
 same cases at once each inserted their new deadlines, and every case had each of them twice.
 
 The one alone asks for it again and again rather than queueing for it: the server grants no shared turn
-past a waiting one, so queued it would hold up every seat's writes for as long as an import ahead of it ran. On SQLite nothing is taken: a ledger file is one
-seat's, its write lock already orders writers (BEGIN IMMEDIATE).
+past a waiting one, so queued it would hold up every seat's writes for as long as an import ahead of it
+ran. On SQLite nothing is taken: a ledger file is one seat's, its write lock already orders writers
+(BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
