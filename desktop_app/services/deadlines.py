@@ -71,6 +71,7 @@ from desktop_app.store.deadline_rows import (
     recompute_cache,
     write_next_dues,
 )
+from desktop_app.store.import_turns import take_import_turn
 
 # --- recomputing ----------------------------------------------------------------------------
 
@@ -147,6 +148,11 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
 
 def _recompute_open(session: Session, context: RuleContext | None, include_closed: bool,
                     platforms: Iterable[str] | None, ledger: Path | None) -> int:
+    # After an order import, or forced: on a team ledger one at a time with the imports and each other
+    # (store/import_turns.py). Two seats' order imports of one moment each recomputed the open cases
+    # after their commit, both found a case whose order had just been paid stale, and both inserted its
+    # new deadline (the case showed 发货时效 twice).
+    take_import_turn(session)
     session.flush()
     ctx = RuleContext.in_force(session, context)
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
