@@ -189,8 +189,9 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     On a team ledger the recompute, when there is one, runs alone (store/rule_turns.py), as a rule edit
     does: the seats' windows run this at the same moment (at a start after an upgrade, after an older
     seat's rule edit), and two seats recomputing the same cases at once each inserted their new deadlines
-    (every one twice); a seat's step on a case recorded meanwhile was written over with the deadlines
-    from before it. The second seat finds them computed.
+    (every one twice), and a seat's step on a case recorded meanwhile could be written over with the
+    deadlines from before it, as a rule edit's recompute did (tests/unit/test_team_rule_turns.py). The
+    second seat finds them computed.
     """
     if db.is_server:
         with db.transaction() as session:
