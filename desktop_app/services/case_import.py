@@ -121,9 +121,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
            cancel: Callable[[], bool] | None) -> Generator[ImportProgress, None, CaseFileResult]:
     name = parsed.path.name
     who = current_author()
-    context = RuleContext.load(db)
     outcome = _Outcome()
-    times = _StepTimes(context)
     records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
 
     def check_cancel() -> None:
@@ -132,6 +130,9 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
 
     with db.transaction() as session, import_cache(session):
         take_import_turn(session)  # before the stored cases are read (store/import_turns.py)
+        # The rules in this transaction: no seat's rule edit commits before it does (store/rule_turns.py).
+        context = RuleContext.load(session)
+        times = _StepTimes(context)
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -33,14 +33,20 @@ from desktop_app.services.shop_rules import (
 )
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_rows import Plan, open_plans, set_setting_text, setting_text
+from desktop_app.store.rule_files import RuleStamp, ledger_keeps_rules, rule_file_stamp
 
 
 @dataclass
 class RuleContext:
-    """The packs and the working-day calendar in force; load once per batch of recomputes."""
+    """The packs and the working-day calendar in force; load once per batch of recomputes.
+
+    `stamp`: loaded from a team ledger, the versions of its rule files it was read from (`in_force`
+    checks them again in each transaction that computes with it: another seat may have saved a rule
+    since); None for rules read from the data folder or given by the caller, used as they are."""
 
     packs: Mapping[str, RulePack]
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+    stamp: RuleStamp | None = None
 
     @classmethod
     def load(cls, where: Session | Database | None = None) -> RuleContext:
@@ -49,11 +55,31 @@ class RuleContext:
         data folder's, a ledger file). Raises RulePackError / HolidayScheduleError if a file is broken."""
         if where is None:
             return cls.of(ShopRules.of_folder())
-        return cls.of(shop_rules(where) if isinstance(where, Session) else shop_rules_of(where))
+        if isinstance(where, Database):
+            if not where.is_server:
+                return cls.of(shop_rules_of(where))
+            with where.reading() as session:
+                return cls.load(session)
+        if not ledger_keeps_rules(where):
+            return cls.of(shop_rules(where))
+        stamp = rule_file_stamp(where)  # first: a save between the two reads makes the stamp stale, not the rules
+        return replace(cls.of(shop_rules(where)), stamp=stamp)
 
     @classmethod
     def of(cls, shop: ShopRules) -> RuleContext:
         return cls(load_packs(shop=shop), WorkdayCalendar(load_workday_overrides(shop=shop), load_schedule(shop=shop)))
+
+    @classmethod
+    def in_force(cls, session: Session, context: RuleContext | None = None) -> RuleContext:
+        """The rules to compute with in this transaction: `context` unless it was read from the team
+        ledger's rule files and another seat has saved one since (a batch loads its rules once, before
+        its transactions: the cases after the save were computed with the rules it replaced), then the
+        ledger's rules read again; with no `context`, the ledger's rules."""
+        if context is None:
+            return cls.load(session)
+        if context.stamp is None or context.stamp == rule_file_stamp(session):
+            return context
+        return cls.load(session)
 
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are

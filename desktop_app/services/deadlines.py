@@ -58,7 +58,7 @@ from desktop_app.services.deadline_rules import (
     rule_fingerprints,
 )
 from desktop_app.services.deadline_slices import recompute_slice
-from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.change_tracking import changes_in, write_as_the_clock
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.deadline_rows import (
@@ -71,6 +71,7 @@ from desktop_app.store.deadline_rows import (
     recompute_cache,
     write_next_dues,
 )
+from desktop_app.store.import_turns import take_import_turn
 
 # --- recomputing ----------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ from desktop_app.store.deadline_rows import (
 def recompute_case(session: Session, case_id: int, context: RuleContext | None = None) -> None:
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
-    if recompute_slice(session, CaseSet(ids=(case_id,)), None, context or RuleContext.load(session)) == 0:
+    if recompute_slice(session, CaseSet(ids=(case_id,)), None, RuleContext.in_force(session, context)) == 0:
         raise NotFound(f"没有编号为 {case_id} 的售后单")
     refresh_next_dues(session, case_ids=(case_id,))
 
@@ -86,7 +87,7 @@ def recompute_case(session: Session, case_id: int, context: RuleContext | None =
 def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleContext | None = None) -> int:
     """Recompute the given cases (missing ids are skipped); returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     count = sum(recompute_slice(session, CaseSet(ids=chunk), None, ctx) for chunk in chunks(case_ids))
     refresh_next_dues(session)  # every case due (an index range), not an IN list of an import's many ids
     return count
@@ -114,8 +115,10 @@ def refresh_next_dues(session: Session, now: datetime | None = None, case_ids: S
 
 def refresh_next_dues_of(db: Database) -> Written[int]:
     """`refresh_next_dues` in a transaction of its own (the window's minute tick): what it changed is
-    announced, so the Cases table reloads in the new order."""
+    announced, so the Cases table reloads in the new order — on the other seats too, as the clock's
+    change rather than this seat's."""
     with db.transaction() as session:
+        write_as_the_clock(session)
         count = refresh_next_dues(session)
         return Written(count, changes_in(session))
 
@@ -124,7 +127,7 @@ def recompute_id_range(session: Session, first: int, last: int, context: RuleCon
     """Recompute the cases whose ids run from `first` to `last` (open or not: an import's new cases),
     in slices of the full recompute, without IN lists; returns how many were found."""
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     everything = CaseSet(include_closed=True)
     count = sum(recompute_slice(session, everything, (start, min(start + _SLICE, last + 1) - 1), ctx)
                 for start in range(first, last + 1, _SLICE))
@@ -145,8 +148,13 @@ def recompute_open_cases(session: Session, context: RuleContext | None = None,
 
 def _recompute_open(session: Session, context: RuleContext | None, include_closed: bool,
                     platforms: Iterable[str] | None, ledger: Path | None) -> int:
+    # After an order import, or forced: on a team ledger one at a time with the imports and each other
+    # (store/import_turns.py). Two seats' order imports of one moment each recomputed the open cases
+    # after their commit, both found a case whose order had just been paid stale, and both inserted its
+    # new deadline (the case showed 发货时效 twice).
+    take_import_turn(session)
     session.flush()
-    ctx = context or RuleContext.load(session)
+    ctx = RuleContext.in_force(session, context)
     chosen = None if platforms is None else tuple(sorted(set(platforms)))
     count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
@@ -177,20 +185,38 @@ def recompute_changed_rules(db: Database, context: RuleContext | None = None) ->
     about two seconds, this takes milliseconds when nothing changed (start-up, each CLI call).
     Its value is the number of cases recomputed. A seat whose app is older than the one that computed
     the ledger's deadlines recomputes nothing (`older_than_ledger`).
+
+    On a team ledger the recompute, when there is one, runs alone (store/rule_turns.py), as a rule edit
+    does: the seats' windows run this at the same moment (at a start after an upgrade, after an older
+    seat's rule edit), and two seats recomputing the same cases at once each inserted their new deadlines
+    (every one twice), and a seat's step on a case recorded meanwhile could be written over with the
+    deadlines from before it, as a rule edit's recompute did (tests/unit/test_team_rule_turns.py). The
+    second seat finds them computed.
     """
-    with db.transaction() as session:
+    if db.is_server:
+        with db.transaction() as session:
+            ctx = RuleContext.in_force(session, context)
+            if older_than_ledger(session) or _stale_cases(session, ctx) is None:
+                return _clock_only(session)
+    with db.transaction(alone=db.is_server) as session:
         count = recompute_changed_in(session, context, db.path)
         if count is None:
-            # No rule changed; the clock has moved on since the last start (each CLI call, each start).
-            refresh_next_dues(session)
-        return Written(count or 0, changes_in(session))
+            return _clock_only(session)
+        return Written(count, changes_in(session))
+
+
+def _clock_only(session: Session) -> Written[int]:
+    """No rule changed; the clock has moved on since the last start (each CLI call, each start)."""
+    write_as_the_clock(session)
+    refresh_next_dues(session)
+    return Written(0, changes_in(session))
 
 
 def recompute_changed_in(session: Session, context: RuleContext | None = None,
                          ledger: Path | None = None) -> int | None:
     """`recompute_changed_rules` in the caller's transaction (a team ledger's rule edit commits with the
     deadlines computed with it); None when no rule changed (or this seat's app is older: nothing written)."""
-    ctx = context or RuleContext.load(session)  # the rules as this transaction sees them stored
+    ctx = RuleContext.in_force(session, context)  # the rules as this transaction sees them stored
     stale = None if older_than_ledger(session) else _stale_cases(session, ctx)
     if stale is None:
         return None

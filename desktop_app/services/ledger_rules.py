@@ -116,8 +116,9 @@ def import_schedule(db: Database, text: str, source: str,
 
 
 def _in_ledger(db: Database, write: Callable[[Session], object]) -> Written[SavedRules]:
-    """The edit and the deadlines computed with it, in one transaction of the team ledger."""
-    with db.transaction() as session:
+    """The edit and the deadlines computed with it, in one transaction of the team ledger, while no other
+    seat writes (store/rule_turns.py): none computes a case with the rules it replaces meanwhile."""
+    with db.transaction(alone=True) as session:
         write(session)
         session.flush()
         older = older_than_ledger(session)

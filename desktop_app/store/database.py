@@ -32,6 +32,7 @@ from desktop_app.store.ledger_files import (
 )
 from desktop_app.store.locations import LedgerLocation, parse_location
 from desktop_app.store.read_interrupts import ReadInterrupt
+from desktop_app.store.rule_turns import share_rules_turn, take_rules_turn
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -139,15 +140,21 @@ class Database:
         return str(self.path)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, alone: bool = False) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any exception.
 
         On SQLite the write lock is taken first (BEGIN IMMEDIATE): what the unit reads is then what it
         writes over, a second writer waits for the first (busy timeout) instead of failing on stale data.
+        On a server the rules' turn is taken first (store/rule_turns.py): shared, or `alone` (a rule edit
+        saved with the deadlines computed with it, a recompute of the cases whose rules changed).
         """
         with self.sessions.begin() as session:
             if self.engine.dialect.name == "sqlite":
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            elif alone:
+                take_rules_turn(session, SERVER_LOCK_TIMEOUT_MS / 1000)
+            else:
+                share_rules_turn(session)
             yield session
 
     def checkpoint(self) -> None:

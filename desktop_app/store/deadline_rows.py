@@ -291,9 +291,20 @@ def cases_settled_since(session: Session, now: datetime, case_ids: Sequence[int]
     """The cases whose stored next deadline the platform has settled by itself by `now` (`next_due_until`,
     through `ix_cases_next_due_until`); among `case_ids` when given. Only open cases have one (a recompute
     clears it with the rest of `next_due_*`); testing `is_open` here made SQLite walk every open case in
-    `ix_cases_is_open_next_due_at` instead."""
+    `ix_cases_is_open_next_due_at` instead.
+
+    On a team ledger the rows are locked as they are read, and a row another seat's transaction holds is
+    skipped (`SKIP LOCKED`): that seat is changing the case (an action recomputes its deadlines), so what
+    is read of it now is about to be replaced. Read without the lock, another seat's minute tick waited
+    for the action's commit and then wrote back the 下一个时限 computed from the deadlines before it
+    (a reship the shop had just agreed to sorted, and read, as if the platform had agreed by itself);
+    the seats' ticks of one minute each rewrote the same cases in turn, waiting for one another. A case
+    skipped is read again at the next tick."""
+    statement = settled_since_query(now, case_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
     # Sorted here: ORDER BY id had SQLite scan the whole table in id order rather than sort a few ids.
-    return sorted(row[0] for row in session.execute(settled_since_query(now, case_ids)))
+    return sorted(row[0] for row in session.execute(statement))
 
 
 def settled_since_query(now: datetime, case_ids: Sequence[int] | None = None) -> Select[Any]:

@@ -100,6 +100,11 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
         return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+    if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown) or (
+            isinstance(error, psycopg.OperationalError) and "the connection is lost" in str(error)):
+        # In the middle of the work (the server restarted, the NAS went to sleep): not "cannot connect".
+        return UserError(f"与团队数据库{named}的连接在操作中途断开了：{_connection_cause(error)}。"
+                         "这次没有做完的修改没有保存；请等服务器恢复后再做一次。")
     if isinstance(error, psycopg.OperationalError):
         return UserError(f"无法连接团队数据库{server}：{_connection_cause(error)}。请检查网络、服务器地址和端口，"
                          "以及服务器是否已启动。")
@@ -116,6 +121,8 @@ _CONNECTION_CAUSES = (
     ("timeout expired", "连接超时（网络不通，或服务器没有响应）"),
     ("timed out", "连接超时（网络不通，或服务器没有响应）"),
     ("server closed the connection unexpectedly", "服务器意外断开了连接"),
+    ("terminating connection due to administrator command", "服务器关闭或重启了"),
+    ("the connection is lost", "网络或服务器断开了连接"),
 )
 
 

@@ -64,6 +64,16 @@ def stored_rule_files(session: Session) -> dict[str, StoredRuleFile]:
     return {r.name: StoredRuleFile(r.name, r.text, r.version, r.changed_by, r.changed_at) for r in rows}
 
 
+RuleStamp = tuple[tuple[str, int, datetime], ...]
+
+
+def rule_file_stamp(session: Session) -> RuleStamp:
+    """Which version of each rule file the ledger keeps (name, version, when saved), without the texts:
+    whether rules read earlier are still the ledger's, in one small read."""
+    rows = session.execute(select(RuleFile.name, RuleFile.version, RuleFile.changed_at).order_by(RuleFile.name))
+    return tuple((r.name, r.version, r.changed_at) for r in rows)
+
+
 def stored_rule_file(session: Session, name: str) -> StoredRuleFile | None:
     row = session.execute(select(RuleFile.name, RuleFile.text, RuleFile.version, RuleFile.changed_by,
                                  RuleFile.changed_at).where(RuleFile.name == name)).first()

@@ -124,6 +124,7 @@ def test_a_server_failure_without_an_address_is_said_once() -> None:
     ("connection failed: timeout expired", "连接超时"),
     ("connection failed: No route to host", "网络不通"),
     ("server closed the connection unexpectedly", "服务器意外断开了连接"),
+    ("the connection is lost", "网络或服务器断开了连接"),
     ("something new the driver says", "something new the driver says"),
 ])
 def test_why_a_server_cannot_be_reached_is_said_in_chinese(driver: str, cause: str) -> None:

@@ -16,8 +16,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.lifecycle import CaseAction
-from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services import deadlines
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
 from desktop_app.services.order_import import import_files, import_steps
@@ -194,3 +196,33 @@ def test_two_seats_switching_on_two_shop_policies_at_once_keep_both(
     assert set(other.outcome().value) == {one, other_one}  # the first one's was dropped (a lost update)
     with first.reading() as session:
         assert set(enabled_policy_ids(session)) == {one, other_one}
+
+
+def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
+        two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = two_seats
+    samples = FIXTURES / "samples"
+    case_id = open_case(first, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.REFUND_ONLY,
+                                       CaseReason.QUALITY, requested=Moment(now())), author="小王").case_id
+    remember = deadlines.remember_rules
+    midway, go_on = threading.Event(), threading.Event()
+
+    def first_recompute_midway(*args: Any) -> None:  # the open cases recomputed after the first import
+        if not midway.is_set():
+            midway.set()
+            assert go_on.wait(30)
+        remember(*args)
+
+    monkeypatch.setattr(deadlines, "remember_rules", first_recompute_midway)
+    # The order is paid: its case gains 发货时效 (付款后72小时).
+    importing = Seat(lambda: import_files(first, [samples / "taobao_ExportOrderList.csv",
+                                                 samples / "taobao_ExportOrderDetailList.csv"]))
+    assert midway.wait(60)
+    other = Seat(lambda: import_files(second, [samples / "pdd_orders.csv"]))  # another seat, another shop
+    other.thread.join(timeout=1)
+    go_on.set()
+    assert importing.outcome().inserted == other.outcome().inserted == 40
+    with first.reading() as session:
+        timers = session.execute(text("SELECT timer_id FROM deadlines WHERE case_id = :id"),
+                                 {"id": case_id}).scalars().all()
+    assert timers.count("ship_by") == 1  # it was there twice

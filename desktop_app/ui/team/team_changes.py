@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.op_changes import Area, OpChanges
+from desktop_app.store.change_tracking import CLOCK_SEAT
 from desktop_app.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -
     """`小王 修改了 售后单、补发；小李 修改了 订单`, in the order the seats wrote."""
     by_seat: dict[str, list[str]] = {}
     for notice in notices:
+        if notice.seat == CLOCK_SEAT:  # a platform's timer ran out: nobody changed anything
+            continue
         names = by_seat.setdefault(notice.seat or tr_unknown, [])
         name = TABLE_NAMES.get(notice.table) or AREA_NAMES.get(notice.area or "")
         if name and name not in names:

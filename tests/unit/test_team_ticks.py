@@ -1,0 +1,90 @@
+"""Seats' 下一个时限 minute ticks (`refresh_next_dues`, ui/cases/next_due_clock.py) on one team ledger
+(PostgreSQL; skipped without AFTERSALES_TEST_PG_URL), beside another seat's case action and each other.
+As in test_team_races.py, the first seat's transaction is held open where the race bites and the other
+seats run on threads meanwhile: the order of events is fixed, not left to timing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from desktop_app.core.clock import Moment
+from desktop_app.core.clock import now as china_now
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.cases import NewCase, act_in_session, open_case
+from desktop_app.services.deadlines import refresh_next_dues
+from desktop_app.store.database import Database, open_database
+from tests.unit.test_team_races import Seat
+
+PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
+pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+
+
+@pytest.fixture
+def seats(pg_url: str) -> Iterator[tuple[Database, Database, Database]]:
+    three = (open_database(pg_url, seat="店主"), open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李"))
+    yield three
+    for one in three:
+        one.close()
+
+
+def _answer_running_out(db: Database, minutes: int) -> int:
+    """A 抖店 reship request whose 48 h answer (the platform agrees by itself) runs out in `minutes`."""
+    asked = china_now() - timedelta(hours=48) + timedelta(minutes=minutes)
+    return open_case(db, NewCase(Platform.DOUYIN, "DY-T1", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                 requested=Moment(asked)), author="测试").case_id
+
+
+def _stored_next_due(db: Database, case_id: int) -> tuple[datetime, str, int, datetime | None]:
+    with db.reading() as session:
+        row = session.execute(text("SELECT next_due_at, next_due_name, version FROM cases WHERE id = :id"),
+                              {"id": case_id}).one()
+        open_due = session.execute(text(
+            "SELECT min(due_at) FROM deadlines WHERE case_id = :id AND status = 'open'"), {"id": case_id}).scalar()
+    return row.next_due_at, row.next_due_name, int(row.version), open_due
+
+
+def _tick(db: Database, moment: datetime) -> int:
+    """A seat's minute tick, as the window's runs it (in a transaction of its own), at `moment`."""
+    with db.transaction() as session:
+        return refresh_next_dues(session, moment)
+
+
+def test_a_tick_meeting_a_seats_action_on_the_case_does_not_write_back_the_old_deadline(
+        seats: tuple[Database, Database, Database]) -> None:
+    first, second, _ = seats
+    case_id = _answer_running_out(first, 5)
+    version = _stored_next_due(first, case_id)[2]
+    later = china_now() + timedelta(hours=1)
+    with first.transaction() as session:  # a seat agrees to the reship; its transaction not committed yet
+        act_in_session(session, case_id, CaseAction.AGREE_RESHIP, None, Moment(china_now()), "小李")
+        ticking = Seat(lambda: _tick(second, later))
+        ticking.thread.join(timeout=10)  # the old code waited here for the seat's commit
+    assert ticking.outcome() == 0  # the case the seat is changing is left to it
+    due_at, name, after, open_due = _stored_next_due(first, case_id)
+    # The agreed reship's ship clock, not the one after the platform's agreement written back by the tick.
+    assert (name, due_at) == ("补寄发货并上传运单号（48小时）", open_due)
+    assert after == version + 1  # the action's; a tick bumps no version
+    assert _tick(second, later) == 0  # and nothing is left for the next one
+
+
+def test_three_seats_ticking_at_the_same_minute_rewrite_a_case_once_without_waiting(
+        seats: tuple[Database, Database, Database]) -> None:
+    first, second, third = seats
+    case_id = _answer_running_out(first, 5)
+    version = _stored_next_due(first, case_id)[2]
+    later = china_now() + timedelta(hours=1)
+    with first.transaction() as session:
+        assert refresh_next_dues(session, later) == 1
+        others = [Seat(lambda db=db: _tick(db, later)) for db in (second, third)]  # type: ignore[misc]
+        for other in others:
+            other.thread.join(timeout=10)  # the old code: both waited for the first, then wrote it again
+            assert not other.thread.is_alive()
+    assert [other.outcome() for other in others] == [0, 0]
+    _, name, after, _ = _stored_next_due(first, case_id)
+    assert name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）" and after == version
