@@ -18,7 +18,6 @@ from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_momen
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
@@ -220,7 +219,7 @@ def _read_text(name: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CommandError(f"无法读取文件 {path}：{os_error_reason(error)}") from None
+        raise CommandError(f"无法读取文件 {path}：{error.strerror or error}") from None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves text as GB18030
         try:
             return data.decode(encoding)

@@ -19,7 +19,6 @@ from typing import TypeVar
 
 from desktop_app.core.claims import ClaimAction, ClaimStatus, find_transition
 from desktop_app.core.errors import UserError
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.paths import resource
 
 
@@ -213,6 +212,6 @@ def escalation_rules(path: Path | None = None) -> EscalationRules:
     try:
         return parse_escalation(source.read_text(encoding="utf-8"), source.name)
     except OSError as error:
-        raise UserError(f"无法读取理赔升级规则 {source}：{os_error_reason(error)}") from None
+        raise UserError(f"无法读取理赔升级规则 {source}：{error.strerror or error}") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UserError(f"理赔升级规则有误（{source}）：{error}") from None

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.io.case_profiles import (
     CaseProfile,
     CaseProfileError,
@@ -225,5 +224,5 @@ def delete_case_profile(profile_id: str) -> Path:
     try:
         target.unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法删除“{target}”：{os_error_reason(exc)}") from None
+        raise UserError(f"无法删除“{target}”：{exc.strerror or exc}") from None
     return target

@@ -26,7 +26,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.statement import GoodsValueStatement
 from desktop_app.io.xlsx_cells import could_be_formula
 
@@ -274,7 +273,7 @@ def write_statements_xlsx(statements: Sequence[GoodsValueStatement], path: Path 
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{os_error_reason(exc)}（文件是否正在 Excel 中打开？）") from exc
+        raise UserError(f"无法保存 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

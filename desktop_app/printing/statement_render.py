@@ -34,7 +34,6 @@ from PySide6.QtGui import (
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.statement import GoodsValueStatement, StatementLine
 from desktop_app.printing.fonts import document_family, register_fonts
 
@@ -383,7 +382,7 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{os_error_reason(exc)}（文件是否正在别的程序中打开？）") from exc
+        raise UserError(f"无法保存 {target}：{exc.strerror or exc}（文件是否正在别的程序中打开？）") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -25,7 +25,6 @@ from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import Written
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.playbooks import (
     Playbook,
     ShopPolicy,
@@ -256,7 +255,7 @@ def save_playbook(playbook: Playbook, user: Path | None = None) -> Path:
         finally:
             Path(partial).unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法保存处理步骤到 {folder}：{os_error_reason(exc)}") from None
+        raise UserError(f"无法保存处理步骤到 {folder}：{exc.strerror or exc}") from None
     return target
 
 
@@ -268,7 +267,7 @@ def remove_own_copy(playbook_id: str, user: Path | None = None) -> Path:
     try:
         path.unlink()
     except OSError as exc:
-        raise UserError(f"无法删除 {path}：{os_error_reason(exc)}") from None
+        raise UserError(f"无法删除 {path}：{exc.strerror or exc}") from None
     return path
 
 

@@ -10,7 +10,6 @@ from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import format_china
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
-from desktop_app.core.os_errors import os_error_reason
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.io.report_xlsx import FigureSheet, write_figures_xlsx
 from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, Report, Timeliness
@@ -77,5 +76,5 @@ def export_report(report: Report, path: Path | str) -> Path:
     try:
         write_figures_xlsx(report_sheets(report), target)
     except OSError as exc:
-        raise UserError(f"无法写入 {target}：{os_error_reason(exc)}") from None
+        raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
     return target
