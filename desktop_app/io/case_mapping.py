@@ -20,6 +20,7 @@ from desktop_app.core.errors import NotFound, UserError
 from desktop_app.io.case_profiles import (
     CaseProfile,
     CaseProfileError,
+    best_profile,
     case_profiles,
     known_words,
     parse_profile,
@@ -135,7 +136,7 @@ def suggest_case_columns(headers: Sequence[str]) -> dict[str, int]:
 def shipped_case_profile_for(headers: Sequence[str]) -> CaseProfile | None:
     """The shipped after-sales profile that already recognises this header row, if any."""
     names = {normalize_header(h) for h in headers if h}
-    return next((p for p in case_profiles() if p.matches(names)), None)
+    return best_profile(names, case_profiles())
 
 
 def check_case_mapping(mapping: CaseMapping) -> list[str]:

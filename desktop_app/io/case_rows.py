@@ -21,6 +21,7 @@ from desktop_app.io.case_profiles import (
     best_profile,
     profiles_for,
     reason_rules,
+    rival_profile,
     status_key,
     user_case_profiles,
 )
@@ -91,6 +92,11 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
         if header is not None:
             profile = best_profile(header.names, candidates)
             assert profile is not None
+            rival = rival_profile(header.names, candidates)
+            if rival is not None:
+                raise UnknownLayout(spreadsheet.path, f"表头既像“{profile.label}”又像“{rival.label}”，看不出是"
+                                                      "哪个平台的导出：请指明平台（命令行 --platform，窗口里用"
+                                                      "“导入其他表格…”）")
             return profile, header
     orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
     if orders is not None:

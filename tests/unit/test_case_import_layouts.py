@@ -1,0 +1,80 @@
+"""After-sales exports as shops really get them: headers under another of their known names, columns
+moved, and header rows that two platforms' layouts read equally well."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aftersales_files import copy_fixture, expected
+from openpyxl import load_workbook
+from test_case_import import check_against_expected, cli, listed
+
+from desktop_app.services.case_import import import_cases
+from desktop_app.store.database import Database
+
+ENCODINGS = {".csv": ("gb18030", "utf-8-sig")}
+
+
+def renamed(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The sample with one header written the other way (the first occurrence, in the header row)."""
+    [path] = copy_fixture(tmp_path, name)
+    if path.suffix == ".xlsx":
+        book = load_workbook(path)
+        sheet = book.worksheets[0]
+        [cell] = [c for c in sheet[1] if c.value == old]
+        cell.value = new
+        book.save(path)
+        return path
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gb18030"
+    header, rest = raw.decode(encoding).split("\n", 1)
+    assert old in header.split(","), header
+    header = ",".join(new if h == old else h for h in header.split(","))
+    path.write_bytes(f"{header}\n{rest}".encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("tb_refunds.csv", "退款编号", "退款单号"),
+    ("pdd_aftersales.csv", "订单号", "订单编号"),
+    ("pdd_aftersales.csv", "售后编号", "售后单号"),  # 抖店's word: still 拼多多, not 抖店
+    ("jd_service.csv", "订单号", "订单编号"),
+    ("dy_aftersales.xlsx", "售后单号", "售后编号"),  # 拼多多's word: still 抖店
+])
+def test_a_header_under_another_known_name_imports_as_the_same_platform(
+        name: str, old: str, new: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        ledger_target: str) -> None:
+    path = renamed(tmp_path, name, old, new)
+    code, out, err = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", ledger_target,
+                         "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == expected(name)["platform"][0]
+    assert (entry["inserted"], entry["rejected"]) == (20, 0)
+    check_against_expected(listed(capsys, ledger_target), name)
+
+
+def test_a_header_row_two_platforms_read_equally_well_is_refused_naming_both(
+        tmp_path: Path, db: Database, data_home: Path, capsys: pytest.CaptureFixture[str],
+        ledger_target: str) -> None:
+    # Two mappings a shop saved, one for its 抖店 ERP sheet and one for its 拼多多 one, with the same
+    # columns: nothing in the file says which platform its numbers belong to.
+    folder = data_home / "aftersales_profiles"
+    folder.mkdir(parents=True)
+    for platform, label in (("douyin", "ERP 抖店售后"), ("pdd", "ERP 拼多多售后")):
+        (folder / f"{platform}.toml").write_text(
+            f'id = "erp-{platform}"\nplatforms = ["{platform}"]\nlabel = "{label}"\n'
+            'identify = ["单号", "处理状态"]\n'
+            '[columns]\ncase_no = ["单号"]\norder_no = ["订单"]\nkind = ["类型"]\nstatus = ["处理状态"]\n',
+            encoding="utf-8")
+    path = tmp_path / "erp.csv"
+    path.write_text("单号,订单,类型,处理状态\nA-1,6900000000000000001,补发,处理中\n", encoding="utf-8")
+    code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target)
+    assert code == 2 and out == ""
+    assert "ERP 抖店售后" in err and "ERP 拼多多售后" in err and "--platform" in err
+    assert err.count("\n") == 1
+    # The platform said: imported as that platform's.
+    [entry] = import_cases(db, [path], platform="pdd").files
+    assert len(entry.inserted) == 1 and entry.platform == "pdd"
