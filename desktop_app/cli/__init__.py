@@ -73,7 +73,7 @@ def _command_modules() -> list[Any]:
     return modules
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> ChineseArgumentParser:
     """The command line's parser; given the command about to run, with that command's module only
     (`COMMAND_MODULES`)."""
     parser = ChineseArgumentParser(
@@ -104,8 +104,8 @@ def _run(argv: Sequence[str]) -> int:
         sys.stderr.write(f"错误：{exc.message}\n")
         return 2
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
+    if handler is None:  # a command with subcommands (`case`, `reship` …) given none
+        sys.stderr.write(_chosen_parser(parser, args).missing_subcommand() + "\n")
         return 2
     try:
         return handler(args)
@@ -119,6 +119,16 @@ def _run(argv: Sequence[str]) -> int:
         return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except Exception as exc:
         return _report_failure(exc, args)
+
+
+def _chosen_parser(parser: ChineseArgumentParser, args: argparse.Namespace) -> ChineseArgumentParser:
+    """The parser of the command the arguments named (`case` in `case` without a subcommand)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest or "", None) or "")
+            if isinstance(chosen, ChineseArgumentParser):
+                return _chosen_parser(chosen, args)
+    return parser
 
 
 def _report_failure(error: Exception, args: argparse.Namespace) -> int:

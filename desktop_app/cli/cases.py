@@ -100,12 +100,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(undo)
     undo.set_defaults(handler=_undo)
 
-    def usage(_args: argparse.Namespace) -> int:
-        case.print_help()
-        return 2
-
-    case.set_defaults(handler=usage)
-
 
 def _moment(value: str | None, what: str) -> Moment | None:
     return parse_moment(value, what) if value else None

@@ -93,8 +93,6 @@ def register(subparsers: Any) -> None:
     add_db_option(items)
     items.set_defaults(handler=_items)
 
-    reship.set_defaults(handler=lambda _args: (reship.print_help(), 2)[1])
-
 
 def _moment(value: str | None, what: str) -> Moment | None:
     return parse_moment(value, what) if value else None

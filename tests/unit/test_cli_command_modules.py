@@ -74,8 +74,21 @@ def test_argparse_speaks_chinese(argv: list[str], said: str, capsys: pytest.Capt
         cli.run(argv)
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("用法：python -m desktop_app ") and f"错误：{said}" in err, err
+    # One line, as every other failure: what is wrong and where the help is (no usage lines before it).
+    assert err.startswith(f"错误：{said}") and err.count("\n") == 1 and "--help 查看说明）" in err, err
     assert "usage:" not in err and "error:" not in err and "invalid" not in err
+
+
+@pytest.mark.parametrize(("command", "choices"), [
+    ("case", "add、list、show、act"), ("reship", "list、ship"), ("claim", "add、list"),
+    ("returns", "find、receive"), ("product-costs", "import、list"),
+])
+def test_a_command_without_its_subcommand_fails_in_one_line_on_stderr(
+        command: str, choices: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run([command]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, (out, err)
+    assert err.startswith(f"错误：python -m desktop_app {command} 后面缺少子命令（可选：{choices}"), err
 
 
 def test_the_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
