@@ -78,3 +78,18 @@ def test_a_header_row_two_platforms_read_equally_well_is_refused_naming_both(
     # The platform said: imported as that platform's.
     [entry] = import_cases(db, [path], platform="pdd").files
     assert len(entry.inserted) == 1 and entry.platform == "pdd"
+
+
+def test_notes_under_the_data_and_a_repeated_header_are_not_requests(tmp_path: Path, db: Database) -> None:
+    # Exports end in 共 20 条记录 / 导出时间 lines; a shop pastes a second export, header and all, under
+    # the first one. Neither is a request to refuse: only real rows count, bad ones still reported.
+    [path] = copy_fixture(tmp_path, "tb_refunds.csv")
+    lines = path.read_bytes().decode("gb18030").splitlines()
+    header, data = lines[0], lines[1:]
+    text = "\r\n".join([header, *data[:10], header, *data[10:], "导出时间：2026-11-20 10:00:00", "共 20 条记录",
+                        "261003307666199999", ""])
+    path.write_bytes(text.encode("gb18030"))
+    [entry] = import_cases(db, [path]).files
+    assert len(entry.inserted) == 20
+    # The lone number is a request without its order: reported with its row and column.
+    assert [(e.row, e.column) for e in entry.errors] == [(25, "订单编号")], entry.errors
