@@ -93,3 +93,16 @@ def test_notes_under_the_data_and_a_repeated_header_are_not_requests(tmp_path: P
     assert len(entry.inserted) == 20
     # The lone number is a request without its order: reported with its row and column.
     assert [(e.row, e.column) for e in entry.errors] == [(25, "订单编号")], entry.errors
+
+
+@pytest.mark.parametrize(("name", "platform", "stored"), [
+    ("pdd_aftersales.csv", "拼多多", "pdd"), ("tm_refunds.xlsx", "天猫", "tmall"), ("jd_service.csv", "自动", "jd"),
+])
+def test_import_cases_takes_the_platform_by_its_chinese_name(name: str, platform: str, stored: str,
+                                                              capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                              ledger_target: str) -> None:
+    [path] = copy_fixture(tmp_path, name)
+    code, out, err = cli(capsys, "import-cases", str(path), "--platform", platform, "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == stored and entry["inserted"] == 20

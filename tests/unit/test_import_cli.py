@@ -84,8 +84,10 @@ def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, led
     code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", ledger_target)
     assert code == 2 and "不符" in err
     assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", ledger_target)[0] == 0
-    with pytest.raises(SystemExit):
-        run(["import-orders", str(path), "--platform", "amazon", "--db", ledger_target])
+    # The Chinese name, as every other --platform takes it (README: "Chinese names work too").
+    assert cli(capsys, "import-orders", str(path), "--platform", "京东", "--db", ledger_target)[0] == 0
+    code, out, err = cli(capsys, "import-orders", str(path), "--platform", "amazon", "--db", ledger_target)
+    assert code == 2 and out == "" and err.startswith("错误：--platform：没有“amazon”这个选择")
 
 
 def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
