@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -127,3 +128,15 @@ def test_a_search_index_that_cannot_catch_up_does_not_fail_the_import(capsys: py
     assert "搜索索引暂未更新" in err and "database is locked" in err
     with sqlite3.connect(db_path) as conn:  # stored, and still queued for the index
         assert conn.execute(WAITING_FOR_INDEX).fetchone()[0] == 40
+
+
+@pytest.mark.parametrize(("name", "label"), [("tb_refunds.csv", "淘宝/天猫退款管理导出"),
+                                             ("dy_aftersales.xlsx", "抖店售后单导出")])
+def test_an_after_sales_export_given_to_import_orders_says_to_use_import_cases(
+        name: str, label: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    # import-cases given an order export names import-orders; the other way round named no command.
+    target = tmp_path / name
+    shutil.copyfile(Path(__file__).resolve().parent.parent / "fixtures" / "aftersales" / name, target)
+    code, out, err = cli(capsys, "import-orders", str(target), "--db", ledger_target)
+    assert code == 2 and out == ""
+    assert err == f"错误：{name}：这是{label}（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入\n"
