@@ -106,3 +106,26 @@ def test_import_cases_takes_the_platform_by_its_chinese_name(name: str, platform
     assert code == 0, err
     [entry] = json.loads(out)["files"]
     assert entry["platform"] == stored and entry["inserted"] == 20
+
+
+def test_an_earlier_export_imported_after_a_later_one_changes_nothing_it_shows_older(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    # The shop imports today's refund list, then finds yesterday's in its downloads and imports it too.
+    later, earlier = copy_fixture(tmp_path, "tb_refunds_later.csv", "tb_refunds.csv")
+    assert cli(capsys, "import-cases", str(later), "--db", ledger_target)[0] == 0
+    before = listed(capsys, ledger_target)
+    code, out, err = cli(capsys, "import-cases", str(earlier), "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    after = listed(capsys, ledger_target)
+    # Refunded, and a return the buyer has sent: yesterday's 等待卖家同意 / 等待买家退货 is an old picture.
+    for number in ("229638427218476125", "261234134238445819", "210536232259794564"):
+        assert after[number] == before[number], number
+    assert after["229638427218476125"]["platform_status"] == "退款成功"
+    assert after["210536232259794564"]["platform_status"] == "买家已经退货，等待卖家确认收货"
+    # Not "moved forward", not a conflict, not a deadline the platform counts otherwise.
+    assert entry["deadline_mismatches"] == 0
+    assert entry["updated"] + entry["unchanged"] == 20 and entry["updated"] <= 3
+    assert entry["conflicts"] <= 2  # only requests refused or closed since, which a buyer may ask again
+    # Every case is where the later export put it.
+    assert {k: r["status"] for k, r in after.items()} == {k: r["status"] for k, r in before.items()}
