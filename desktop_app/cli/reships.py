@@ -16,7 +16,7 @@ from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
@@ -214,7 +214,7 @@ def _read_text(name: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CommandError(f"无法读取文件 {path}：{error.strerror or error}") from None
+        raise CommandError(f"无法读取文件 {path}：{system_error_text(error)}") from None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves text as GB18030
         try:
             return data.decode(encoding)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.io.case_profiles import (
     CaseProfile,
     CaseProfileError,
@@ -225,5 +225,5 @@ def delete_case_profile(profile_id: str) -> Path:
     try:
         target.unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法删除“{target}”：{exc.strerror or exc}") from None
+        raise UserError(f"无法删除“{target}”：{system_error_text(exc)}") from None
     return target

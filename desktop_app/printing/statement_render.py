@@ -32,7 +32,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement, StatementLine
 from desktop_app.printing.fonts import document_family, register_fonts
@@ -382,7 +382,7 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{exc.strerror or exc}（文件是否正在别的程序中打开？）") from exc
+        raise UserError(f"无法保存 {target}：{system_error_text(exc)}（文件是否正在别的程序中打开？）") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
