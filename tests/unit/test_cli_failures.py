@@ -45,6 +45,9 @@ def failures(tmp_path: Path, ledger: str) -> list[list[str]]:
         ["deadlines", "--within", "abc", "--db", ledger],
         ["report", "--from", "2026-11-30", "--to", "2026-11-01", "--db", ledger],
         ["case"],
+        # Where the workbook cannot be written (here: under a file): a Chinese line, not 内部错误.
+        ["export-cases", f"{ledger}/售后单.xlsx", "--db", ledger],
+        ["export-orders", f"{ledger}/订单.xlsx", "--db", ledger],
         ["import-cases", missing, "--platform", "amazon", "--db", ledger],
     ]
 
