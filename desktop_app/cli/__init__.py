@@ -29,7 +29,7 @@ from desktop_app.cli.common import (
 )
 from desktop_app.cli.parser_text import ChineseArgumentParser
 from desktop_app.cli.terminal_text import visible_output
-from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.core.errors import LedgerDamaged, UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.services.backups import damaged_advice
 from desktop_app.store.ledger_files import make_private
@@ -149,6 +149,12 @@ def _report_failure(error: Exception, args: argparse.Namespace) -> int:
     if known is not None:
         sys.stderr.write(f"错误：{known.message}\n")
         return known.exit_code if isinstance(known, CommandError) else 2
+    if isinstance(error, OSError) and error.errno is not None:
+        # A file or folder the system refused (a name too long, a path under a file, a full disk):
+        # the user's to fix wherever in a command it happened, said in Chinese with the path.
+        where = f"{error.filename}：" if error.filename else ""
+        sys.stderr.write(f"错误：{where}{system_error_text(error)}\n")
+        return 2
     where = _log_internal_error(error, args)
     sys.stderr.write(f"内部错误（{type(error).__name__}）：程序出错，操作未完成。详细信息已记录到 {where}，"
                      "请把它发给开发者。\n")

@@ -378,6 +378,10 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
     target = Path(path)
     partial = target.with_name(target.name + ".part")
     try:
+        # Opened here first: where it cannot be written, Qt's painter would only print
+        # "QPainter::begin(): Returned false" on stderr and say nothing of why.
+        with partial.open("wb"):
+            pass
         pages = _write_pdf(statements, partial, progress)
         partial.replace(target)
     except OSError as exc:

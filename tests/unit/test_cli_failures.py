@@ -70,3 +70,31 @@ def test_each_failure_is_one_chinese_line_on_stderr(tmp_path: Path, ledger: str,
 def test_the_systems_reasons_are_said_in_chinese(number: int, said: str) -> None:
     assert system_error_text(OSError(number, "English words")) == said
     assert system_error_text(OSError(errno.ELOOP, "Too many levels")) == "系统错误：Too many levels"
+
+
+def test_a_statement_pdf_that_cannot_be_written_says_why(tmp_path: Path, ledger: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    target = tmp_path / f"{'货值说明' * 30}.pdf"  # a name longer than the file system takes
+    code = run(["statement", "--case", "1", "--unit-price", "59.00", "--out", str(target), "--db", ledger])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1] == f"错误：{target}：文件名太长", err
+    assert "QPainter" not in err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc: a folder nobody writes in, root too")
+@pytest.mark.parametrize("name", ["货值说明.pdf", "货值说明.xlsx"])
+def test_a_statement_in_a_folder_that_takes_no_files_says_why(name: str, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = str(tmp_path / "orders.sqlite3")
+    samples = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+    assert run(["import-orders", str(samples / "jd_orders.csv"), "--db", ledger]) == 0
+    assert run(["claim", "add", "--order", "342696464696", "--incident", "lost", "--db", ledger]) == 0
+    capsys.readouterr()
+    code = run(["statement", "--claim", "1", "--out", f"/proc/{name}", "--db", ledger])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    # Qt's painter only said "QPainter::begin(): Returned false" and 无法开始绘制.
+    assert err.splitlines()[-1].startswith(f"错误：无法保存 /proc/{name}：找不到这个文件或文件夹"), err
+    assert "QPainter" not in err
