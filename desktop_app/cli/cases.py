@@ -286,7 +286,9 @@ def _report(results: Sequence[CaseResult], as_json: bool, done: Callable[[CaseSt
                 print(f"#{r.case_id} {done(r.status)}")
             else:
                 sys.stderr.write(f"#{r.case_id} {refused}：{r.error}\n")
-    if failed:
+    if failed and len(failed) == len(results):
+        sys.stderr.write(f"{len(results)} 张售后单都{refused}\n")
+    elif failed:
         sys.stderr.write(f"{len(results)} 张售后单中 {len(failed)} 张{refused}，其余已完成\n")
     return 1 if failed else 0
 
