@@ -17,7 +17,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
-from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows
+from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows, count_cases
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
@@ -175,6 +175,10 @@ def _list(args: argparse.Namespace) -> int:
     f = case_filter(args)
     with opened_ledger(args) as db, db.reading() as session:
         rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
+        total = count_cases(session, f) if len(rows) >= args.limit else len(rows)
+    if total > len(rows):
+        # A script reading the list must not take the first page for the whole ledger.
+        sys.stderr.write(f"只列出了前 {len(rows):,} 张，符合条件的共 {total:,} 张；用 --limit {total} 列出全部\n")
     if args.json:
         moment = now()  # one moment for the whole list
         print_json([case_json(r, moment) for r in rows])
