@@ -270,7 +270,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 break
     reader = _RowReader(columns)
     reasons = _Reasons()
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}  # request number → its first row and values
     header_row = [normalize_header(c) for c in header_cells]
     while header_row and not header_row[-1]:
         header_row.pop()
@@ -289,8 +289,12 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             continue
         first = seen.get(record.platform_case_no)
         if first is not None:
+            if values == first[1]:
+                result.rows -= 1  # the same line twice (as order imports take it): one request, nothing lost
+                continue
             result.errors.append(RowError(number, reader.header("case_no"),
-                                          f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
+                                          f"售后单号“{record.platform_case_no}”与第 {first[0]} 行重复且内容不同，"
+                                          "本行未导入"))
             continue
-        seen[record.platform_case_no] = number
+        seen[record.platform_case_no] = (number, values)
         result.records.append(record)

@@ -129,3 +129,20 @@ def test_an_earlier_export_imported_after_a_later_one_changes_nothing_it_shows_o
     assert entry["conflicts"] <= 2  # only requests refused or closed since, which a buyer may ask again
     # Every case is where the later export put it.
     assert {k: r["status"] for k, r in after.items()} == {k: r["status"] for k, r in before.items()}
+
+
+def test_a_line_twice_is_one_request_and_a_number_twice_with_other_values_is_reported(
+        tmp_path: Path, db: Database) -> None:
+    # As order imports take them: the same line twice loses nothing; two different rows of one request
+    # are reported rather than one of them winning.
+    [path] = copy_fixture(tmp_path, "tb_refunds.csv")
+    lines = path.read_bytes().decode("gb18030").splitlines()
+    changed = lines[2].replace("7.98", "9.98")
+    assert changed != lines[2]
+    path.write_bytes("\r\n".join([*lines, lines[1], lines[3], changed, ""]).encode("gb18030"))
+    [entry] = import_cases(db, [path]).files
+    assert len(entry.inserted) == 20
+    [error] = entry.errors
+    number = lines[2].split(",")[0]
+    assert (error.row, error.column) == (24, "退款编号")
+    assert error.message == f"售后单号“{number}”与第 3 行重复且内容不同，本行未导入"
