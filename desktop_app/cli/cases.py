@@ -257,19 +257,22 @@ def _act(args: argparse.Namespace) -> int:
     from desktop_app.services.bulk import act_on_cases, parse_case_ids
 
     ids = parse_case_ids(args.id)
+    # A comma asks for the list form (one result per case), also when it names one case ("7,7", "8,"):
+    # a script joining its ids gets the shape it asked for.
+    one = len(ids) == 1 and "," not in args.id.replace("，", ",")
     if args.action.strip() in _CHANGE_KIND_NAMES:
-        return _change_kind(args, ids)
+        return _change_kind(args, ids, one)
     if args.kind is not None:
         raise UserError(f"--kind 只能与 {CHANGE_KIND}（更改售后类型）一起使用")
     action = CaseAction.parse(args.action)
     at = _moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
     with opened_ledger(args) as db:
-        if len(ids) == 1:
+        if one:
             status = _act_on_one(db, ids[0], action, args.note, at, parcel)
         else:
             results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel).results
-    if len(ids) == 1:
+    if one:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
             print_json({"id": ids[0], "action": action.value, "status": status.value, **extra})
@@ -291,13 +294,13 @@ def _report(results: Sequence[CaseResult], as_json: bool, done: Callable[[CaseSt
             else:
                 sys.stderr.write(f"#{r.case_id} {refused}：{r.error}\n")
     if failed and len(failed) == len(results):
-        sys.stderr.write(f"{len(results)} 张售后单都{refused}\n")
+        sys.stderr.write(f"{len(results)} 张售后单{'都' if len(results) > 1 else ''}{refused}\n")
     elif failed:
         sys.stderr.write(f"{len(results)} 张售后单中 {len(failed)} 张{refused}，其余已完成\n")
     return 1 if failed else 0
 
 
-def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
+def _change_kind(args: argparse.Namespace, ids: list[int], one: bool) -> int:
     """`case act N[,N...] change_kind --kind K`: the same contract as the other actions."""
     from desktop_app.services.bulk import change_kind_of_cases
     from desktop_app.services.case_kind import change_case_kind
@@ -311,11 +314,11 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
     # kind's answer timers run from it.
     at = _moment(args.at, "发生时间")
     with opened_ledger(args) as db:
-        if len(ids) == 1:
+        if one:
             status = change_case_kind(db, ids[0], kind, note=args.note, at=at).status
         else:
             results = change_kind_of_cases(db, ids, kind, note=args.note, at=at).results
-    if len(ids) == 1:
+    if one:
         if args.json:
             print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})
         else:
