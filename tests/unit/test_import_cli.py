@@ -140,3 +140,25 @@ def test_an_after_sales_export_given_to_import_orders_says_to_use_import_cases(
     code, out, err = cli(capsys, "import-orders", str(target), "--db", ledger_target)
     assert code == 2 and out == ""
     assert err == f"错误：{name}：这是{label}（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入\n"
+
+
+@pytest.mark.parametrize(("name", "old", "new", "platform"), [
+    ("pdd_orders.csv", "订单号", "订单编号", "pdd"), ("jd_orders.csv", "订单号", "订单编号", "jd"),
+    ("taobao_ExportOrderList.csv", "订单编号", "订单号", "taobao"),
+])
+def test_an_order_export_whose_order_number_header_is_its_other_known_name_is_recognised(
+        name: str, old: str, new: str, platform: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        ledger_target: str) -> None:
+    # The profiles read 订单编号 as the order number of a 拼多多 or 京东 export (and 订单号 of 淘宝's),
+    # but recognised the file only under the other name: 'missing 订单号'.
+    [path] = copy_sample(tmp_path, name)
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gb18030"
+    header, rest = raw.decode(encoding).split("\n", 1)
+    cells = header.split(",")
+    assert old in cells and new not in cells
+    path.write_bytes((",".join(new if c == old else c for c in cells) + "\n" + rest).encode(encoding))
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == platform and entry["inserted"] == 40 and entry["rejected"] == 0
