@@ -29,7 +29,7 @@ from desktop_app.cli.common import (
 )
 from desktop_app.cli.parser_text import ChineseArgumentParser
 from desktop_app.cli.terminal_text import visible_output
-from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.core.errors import LedgerDamaged, UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.services.backups import damaged_advice
 from desktop_app.store.ledger_files import make_private
@@ -73,7 +73,7 @@ def _command_modules() -> list[Any]:
     return modules
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> ChineseArgumentParser:
     """The command line's parser; given the command about to run, with that command's module only
     (`COMMAND_MODULES`)."""
     parser = ChineseArgumentParser(
@@ -104,8 +104,8 @@ def _run(argv: Sequence[str]) -> int:
         sys.stderr.write(f"错误：{exc.message}\n")
         return 2
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
+    if handler is None:  # a command with subcommands (`case`, `reship` …) given none
+        sys.stderr.write(_chosen_parser(parser, args).missing_subcommand() + "\n")
         return 2
     try:
         return handler(args)
@@ -119,6 +119,16 @@ def _run(argv: Sequence[str]) -> int:
         return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except Exception as exc:
         return _report_failure(exc, args)
+
+
+def _chosen_parser(parser: ChineseArgumentParser, args: argparse.Namespace) -> ChineseArgumentParser:
+    """The parser of the command the arguments named (`case` in `case` without a subcommand)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest or "", None) or "")
+            if isinstance(chosen, ChineseArgumentParser):
+                return _chosen_parser(chosen, args)
+    return parser
 
 
 def _report_failure(error: Exception, args: argparse.Namespace) -> int:
@@ -139,6 +149,12 @@ def _report_failure(error: Exception, args: argparse.Namespace) -> int:
     if known is not None:
         sys.stderr.write(f"错误：{known.message}\n")
         return known.exit_code if isinstance(known, CommandError) else 2
+    if isinstance(error, OSError) and error.errno is not None:
+        # A file or folder the system refused (a name too long, a path under a file, a full disk):
+        # the user's to fix wherever in a command it happened, said in Chinese with the path.
+        where = f"{error.filename}：" if error.filename else ""
+        sys.stderr.write(f"错误：{where}{system_error_text(error)}\n")
+        return 2
     where = _log_internal_error(error, args)
     sys.stderr.write(f"内部错误（{type(error).__name__}）：程序出错，操作未完成。详细信息已记录到 {where}，"
                      "请把它发给开发者。\n")

@@ -8,8 +8,11 @@ They raise `CommandError` (a `UserError`), which argparse lets through, so `run(
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 from desktop_app.cli.common import CommandError
+from desktop_app.core.errors import UserError
+from desktop_app.core.vocabulary import Platform, platform_family
 
 # Ids are SQLite integers: anything past 2^63 - 1 cannot exist.
 MAX_ID = 2**63 - 1
@@ -56,3 +59,24 @@ def hours(text: str) -> float:
         raise CommandError(f"小时数“{text}”太大（最多 {MAX_HOURS:,}，即十年）")
     return value
 
+
+
+def import_platform(choices: Sequence[str]) -> Callable[[str], str]:
+    """--platform of the imports: one of `choices` ("auto" first), by its id or its Chinese name (拼多多,
+    自动), as every other --platform takes it; a platform whose family is a choice counts as that family
+    (天猫 for import-orders, whose choices are families)."""
+    def parse(text: str) -> str:
+        raw = text.strip()
+        if raw.lower() == "auto" or raw == "自动":
+            return "auto"
+        try:
+            value = Platform.parse(raw).value
+        except UserError:
+            value = ""
+        if value not in choices and platform_family(value) in choices:
+            value = platform_family(value)
+        if value not in choices:
+            raise CommandError(f"--platform：没有“{text}”这个选择（可选：{'、'.join(choices)}，或其中文名）")
+        return value
+
+    return parse

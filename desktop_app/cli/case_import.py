@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop_app.cli.arguments import import_platform
 from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseImportResult
@@ -31,8 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "天猫店请用 --platform tmall。退出码：0 全部导入；1 有行未导入（其余已保存）；2 有文件被拒绝。",
     )
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path, help="售后导出文件（.xlsx/.xls/.csv）")
-    imp.add_argument("--platform", choices=PLATFORM_CHOICES, default="auto",
-                     help="平台（默认 auto：按表头识别；淘宝/天猫的退款导出按淘宝导入）")
+    imp.add_argument("--platform", type=import_platform(PLATFORM_CHOICES), default="auto",
+                     metavar="{" + ",".join(PLATFORM_CHOICES) + "}",
+                     help="平台，id 或中文名（默认 auto：按表头识别；淘宝/天猫的退款导出按淘宝导入）")
     add_db_option(imp)
     add_json_option(imp)
     imp.set_defaults(handler=_import_cases)

@@ -17,7 +17,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
-from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows
+from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows, count_cases
 from desktop_app.store.rows import CaseDetail, CaseRow
 
 if TYPE_CHECKING:
@@ -100,12 +100,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(undo)
     undo.set_defaults(handler=_undo)
 
-    def usage(_args: argparse.Namespace) -> int:
-        case.print_help()
-        return 2
-
-    case.set_defaults(handler=usage)
-
 
 def _moment(value: str | None, what: str) -> Moment | None:
     return parse_moment(value, what) if value else None
@@ -186,6 +180,10 @@ def _list(args: argparse.Namespace) -> int:
     f = case_filter(args)
     with opened_ledger(args) as db, db.reading() as session:
         rows = case_rows(session, f, CaseOrder(), 0, max(args.limit, 0))
+        total = count_cases(session, f) if len(rows) >= args.limit else len(rows)
+    if total > len(rows):
+        # A script reading the list must not take the first page for the whole ledger.
+        sys.stderr.write(f"只列出了前 {len(rows):,} 张，符合条件的共 {total:,} 张；用 --limit {total} 列出全部\n")
     if args.json:
         moment = now()  # one moment for the whole list
         print_json([case_json(r, moment) for r in rows])
@@ -276,19 +274,22 @@ def _act(args: argparse.Namespace) -> int:
     from desktop_app.services.bulk import act_on_cases, parse_case_ids
 
     ids = parse_case_ids(args.id)
+    # A comma asks for the list form (one result per case), also when it names one case ("7,7", "8,"):
+    # a script joining its ids gets the shape it asked for.
+    one = len(ids) == 1 and "," not in args.id.replace("，", ",")
     if args.action.strip() in _CHANGE_KIND_NAMES:
-        return _change_kind(args, ids)
+        return _change_kind(args, ids, one)
     if args.kind is not None:
         raise UserError(f"--kind 只能与 {CHANGE_KIND}（更改售后类型）一起使用")
     action = CaseAction.parse(args.action)
     at = _moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
     with opened_ledger(args) as db:
-        if len(ids) == 1:
+        if one:
             status = _act_on_one(db, ids[0], action, args.note, at, parcel)
         else:
             results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel).results
-    if len(ids) == 1:
+    if one:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
             print_json({"id": ids[0], "action": action.value, "status": status.value, **extra})
@@ -309,12 +310,14 @@ def _report(results: Sequence[CaseResult], as_json: bool, done: Callable[[CaseSt
                 print(f"#{r.case_id} {done(r.status)}")
             else:
                 sys.stderr.write(f"#{r.case_id} {refused}：{r.error}\n")
-    if failed:
+    if failed and len(failed) == len(results):
+        sys.stderr.write(f"{len(results)} 张售后单{'都' if len(results) > 1 else ''}{refused}\n")
+    elif failed:
         sys.stderr.write(f"{len(results)} 张售后单中 {len(failed)} 张{refused}，其余已完成\n")
     return 1 if failed else 0
 
 
-def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
+def _change_kind(args: argparse.Namespace, ids: list[int], one: bool) -> int:
     """`case act N[,N...] change_kind --kind K`: the same contract as the other actions."""
     from desktop_app.services.bulk import change_kind_of_cases
     from desktop_app.services.case_kind import change_case_kind
@@ -328,11 +331,11 @@ def _change_kind(args: argparse.Namespace, ids: list[int]) -> int:
     # kind's answer timers run from it.
     at = _moment(args.at, "发生时间")
     with opened_ledger(args) as db:
-        if len(ids) == 1:
+        if one:
             status = change_case_kind(db, ids[0], kind, note=args.note, at=at).status
         else:
             results = change_kind_of_cases(db, ids, kind, note=args.note, at=at).results
-    if len(ids) == 1:
+    if one:
         if args.json:
             print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})
         else:

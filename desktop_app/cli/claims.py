@@ -118,12 +118,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(note)
     note.set_defaults(handler=_note)
 
-    def usage(_args: argparse.Namespace) -> int:
-        claim.print_help()
-        return 2
-
-    claim.set_defaults(handler=usage)
-
 
 def _fen(text: str | None, what: str) -> int | None:
     return yuan_to_fen(parse_yuan(text, what)) if text else None

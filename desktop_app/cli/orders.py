@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.cli.arguments import import_platform
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, opened_ledger, print_json
 from desktop_app.core.vocabulary import family_label, platform_ids
 
@@ -33,8 +34,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "2 有文件被拒绝（该文件未保存）。",
     )
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path, help="订单导出文件")
-    imp.add_argument("--platform", choices=PLATFORM_CHOICES, default="auto",
-                     help="平台（默认 auto：按表头自动识别，包括已保存的列对应方案）")
+    imp.add_argument("--platform", type=import_platform(PLATFORM_CHOICES), default="auto",
+                     metavar="{" + ",".join(PLATFORM_CHOICES) + "}",
+                     help="平台，id 或中文名（默认 auto：按表头自动识别，包括已保存的列对应方案；天猫即淘宝）")
     imp.add_argument("--profile", metavar="ID",
                      help="按这个已保存的列对应方案读取（id 或名称，见 import-profiles 命令）")
     add_db_option(imp)

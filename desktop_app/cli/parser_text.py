@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -73,5 +72,11 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这段说明后退出")
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
+        # One line, as every other failure of the command line: what is wrong and where the help is
+        # (the usage lines before it were a second, English-shaped message a script had to skip).
         self.exit(2, f"错误：{chinese_message(message)}（用 {self.prog} --help 查看说明）\n")
+
+    def missing_subcommand(self) -> str:
+        """The one-line message for this command given without one of its subcommands."""
+        choices = next((list(a.choices) for a in self._actions if isinstance(a, argparse._SubParsersAction)), [])
+        return f"错误：{self.prog} 后面缺少子命令（可选：{'、'.join(choices)}；用 {self.prog} --help 查看说明）"

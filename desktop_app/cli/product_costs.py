@@ -33,7 +33,6 @@ def register(subparsers: Any) -> None:
     add_json_option(lst)
     add_db_option(lst)
     lst.set_defaults(handler=_list)
-    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
 
 
 def _import(args: argparse.Namespace) -> int:

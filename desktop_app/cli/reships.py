@@ -16,7 +16,7 @@ from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
 from desktop_app.core.deadlines import format_remaining
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
@@ -93,8 +93,6 @@ def register(subparsers: Any) -> None:
                        help="一件商品，可重复；规格和数量可省略（数量默认 1），例如 --item '袜子|白色|1'")
     add_db_option(items)
     items.set_defaults(handler=_items)
-
-    reship.set_defaults(handler=lambda _args: (reship.print_help(), 2)[1])
 
 
 def _moment(value: str | None, what: str) -> Moment | None:
@@ -219,7 +217,7 @@ def _read_text(name: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CommandError(f"无法读取文件 {path}：{error.strerror or error}") from None
+        raise CommandError(f"无法读取文件 {path}：{system_error_text(error)}") from None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves text as GB18030
         try:
             return data.decode(encoding)

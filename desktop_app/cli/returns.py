@@ -66,12 +66,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(match)
     match.set_defaults(handler=_match)
 
-    def usage(_args: argparse.Namespace) -> int:
-        returns.print_help()
-        return 2
-
-    returns.set_defaults(handler=usage)
-
 
 def _due_cells(shown: ShownDue) -> list[str]:
     if shown.timer is not None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import now
+from desktop_app.core.errors import system_error_text
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule, schedule_warnings
 from desktop_app.io.holiday_schedule_file import (
     SCHEDULE_FILE,
@@ -106,7 +107,7 @@ def run_import(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise CommandError(f"文件 {path} 不是 UTF-8 编码的文本") from None
     except OSError as exc:
-        raise CommandError(f"读不了文件 {path}：{exc.strerror}") from None
+        raise CommandError(f"读不了文件 {path}：{system_error_text(exc)}") from None
     parse_schedule(loads(text, str(path)), str(path))  # a broken file is refused before the ledger opens
     with opened_ledger(args) as db:
         saved, years = import_schedule(db, text, str(path))

@@ -187,5 +187,20 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
     return Progress(tuple(actions))
 
 
+def older_step(kind: CaseKind, stored: StatusTarget | None, shown: StatusTarget | None) -> bool:
+    """Whether a row showing the request at `shown` is an older picture than the platform status
+    already stored (`stored`): an earlier export imported after a later one (等待卖家同意 after 退款成功,
+    等待买家退货 after 买家已经退货). Such a row changes nothing. A request the seller refused or that was
+    closed may be asked again (买家修改申请), so a row after those is news, not an old picture."""
+    if stored is None or shown is None:
+        return False
+    before, now = stored.resolve(kind), shown.resolve(kind)
+    if before in (S.REJECTED, S.CLOSED) or now == S.PLATFORM_INTERVENTION:
+        return False
+    if _RANK[now] != _RANK[before]:
+        return _RANK[now] < _RANK[before]
+    return now == before and set(shown.milestones) < set(stored.milestones)
+
+
 def _finished(status: CaseStatus) -> bool:
     return _RANK[status] == _RANK[S.REFUNDED]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from desktop_app.core.claims import ClaimAction, ClaimStatus, find_transition
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.paths import resource
 
 
@@ -212,6 +212,6 @@ def escalation_rules(path: Path | None = None) -> EscalationRules:
     try:
         return parse_escalation(source.read_text(encoding="utf-8"), source.name)
     except OSError as error:
-        raise UserError(f"无法读取理赔升级规则 {source}：{error.strerror or error}") from None
+        raise UserError(f"无法读取理赔升级规则 {source}：{system_error_text(error)}") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UserError(f"理赔升级规则有误（{source}）：{error}") from None

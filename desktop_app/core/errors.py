@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class UserError(Exception):
     """A known problem with what the user gave us (bad value, bad file, forbidden action)."""
@@ -46,3 +48,35 @@ class LedgerBusy(UserError):
 class ReadInterrupted(Exception):
     """A read was stopped on purpose before it finished (the user asked for something newer): its result
     is not wanted, so it is neither an error to show nor a bug to log."""
+
+
+# What the system said about a file, in Chinese: Python's strerror is the C library's English
+# ("No such file or directory", "Is a directory") inside otherwise Chinese messages.
+_SYSTEM_ERRORS = {
+    errno.ENOENT: "找不到这个文件或文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已有同名的文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被别的程序使用",
+    errno.EMFILE: "打开的文件太多",
+    errno.EIO: "磁盘读写出错",
+    errno.EINVAL: "文件名或路径无效",
+}
+
+
+_WINDOWS_SHARING_VIOLATION = 32  # Windows: another program (Excel) holds the file open
+
+
+def system_error_text(error: OSError) -> str:
+    """The reason an OSError gives, in Chinese (the system's own words for errors not listed)."""
+    if getattr(error, "winerror", None) == _WINDOWS_SHARING_VIOLATION:
+        return "文件正被别的程序（如 Excel）打开"
+    known = _SYSTEM_ERRORS.get(error.errno) if error.errno is not None else None
+    if known is not None:
+        return known
+    return f"系统错误：{error.strerror or error}"

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.io.case_profiles import (
     CaseProfile,
     CaseProfileError,
+    best_profile,
     case_profiles,
     known_words,
     parse_profile,
@@ -135,7 +136,7 @@ def suggest_case_columns(headers: Sequence[str]) -> dict[str, int]:
 def shipped_case_profile_for(headers: Sequence[str]) -> CaseProfile | None:
     """The shipped after-sales profile that already recognises this header row, if any."""
     names = {normalize_header(h) for h in headers if h}
-    return next((p for p in case_profiles() if p.matches(names)), None)
+    return best_profile(names, case_profiles())
 
 
 def check_case_mapping(mapping: CaseMapping) -> list[str]:
@@ -224,5 +225,5 @@ def delete_case_profile(profile_id: str) -> Path:
     try:
         target.unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法删除“{target}”：{exc.strerror or exc}") from None
+        raise UserError(f"无法删除“{target}”：{system_error_text(exc)}") from None
     return target

@@ -10,7 +10,7 @@ reported with its file name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class CaseProfile:
     statuses: Mapping[str, StatusTarget]
     escalated: frozenset[str]
     source: Path
+    user: bool = False  # the shop's own (aftersales_profiles/), never preferred over a shipped one
 
     @property
     def platform(self) -> Platform:
@@ -181,7 +182,7 @@ def user_case_profiles() -> tuple[tuple[CaseProfile, ...], tuple[str, ...]]:
     problems: list[str] = []
     for path in sorted(folder.glob("*.toml")):
         try:
-            profiles.append(parse_profile(_read(path), path, known_words()))
+            profiles.append(replace(parse_profile(_read(path), path, known_words()), user=True))
         except CaseProfileError as exc:
             problems.append(f"自定义售后格式 {path.name} 无法使用，已跳过：{exc}")
     return tuple(profiles), tuple(problems)
@@ -207,7 +208,32 @@ def profiles_for(platform: str, extra: Sequence[CaseProfile] = ()) -> tuple[Case
 
 
 def best_profile(headers: set[str], candidates: Sequence[CaseProfile]) -> CaseProfile | None:
-    return next((p for p in candidates if p.matches(headers)), None)
+    """The profile recognising this header row: a shipped one before any the shop saved, then the one
+    that finds more of its columns, then more under its own first name, then the one missing fewer
+    (a 拼多多 export that writes 售后单号 as 抖店 does has no 商品单号, 买家昵称 …). None when none matches."""
+    ranked = _ranked(headers, candidates)
+    return ranked[0][1] if ranked else None
+
+
+def rival_profile(headers: set[str], candidates: Sequence[CaseProfile]) -> CaseProfile | None:
+    """Another platform's profile that reads this header row exactly as well as the best one: the
+    headers cannot tell the two platforms apart (the import then asks which platform it is)."""
+    ranked = _ranked(headers, candidates)
+    if len(ranked) < 2 or ranked[0][0] != ranked[1][0]:
+        return None
+    best = ranked[0][1]
+    return next((p for score, p in ranked[1:] if score == ranked[0][0] and p.platforms != best.platforms), None)
+
+
+def _ranked(headers: set[str], candidates: Sequence[CaseProfile]) -> list[tuple[tuple[int, ...], CaseProfile]]:
+    def score(profile: CaseProfile) -> tuple[int, ...]:
+        found = sum(1 for aliases in profile.columns.values() if any(a in headers for a in aliases))
+        first_names = sum(1 for aliases in profile.columns.values() if aliases[0] in headers)
+        return (not profile.user, found, first_names, found - len(profile.columns))
+
+    ranked = [(score(p), p) for p in candidates if p.matches(headers)]
+    ranked.sort(key=lambda pair: pair[0], reverse=True)  # stable: equal scores keep the candidates' order
+    return ranked
 
 
 # --platform values: "auto" and every platform a shipped profile reads, in vocabulary order.

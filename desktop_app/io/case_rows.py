@@ -21,12 +21,13 @@ from desktop_app.io.case_profiles import (
     best_profile,
     profiles_for,
     reason_rules,
+    rival_profile,
     status_key,
     user_case_profiles,
 )
 from desktop_app.io.cell_values import CellCleaner, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
-from desktop_app.io.import_profiles import Cleaning
+from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
 from desktop_app.io.import_profiles import load_profiles as load_order_profiles
 from desktop_app.io.sheet_header import HeaderMatch, find_header
@@ -91,6 +92,11 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
         if header is not None:
             profile = best_profile(header.names, candidates)
             assert profile is not None
+            rival = rival_profile(header.names, candidates)
+            if rival is not None:
+                raise UnknownLayout(spreadsheet.path, f"表头既像“{profile.label}”又像“{rival.label}”，看不出是"
+                                                      "哪个平台的导出：请指明平台（命令行 --platform，窗口里用"
+                                                      "“导入其他表格…”）")
             return profile, header
     orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
     if orders is not None:
@@ -217,10 +223,20 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     )
 
 
-def _skipped(cells: Sequence[object]) -> bool:
-    """A blank line, or a summary line (合计 / 总计) some exports end with."""
-    first = next((c for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())), None)
-    return first is None or (isinstance(first, str) and first.strip().startswith(_TOTAL_MARKERS))
+def _skipped(cells: Sequence[object], header_row: Sequence[str]) -> bool:
+    """A blank line, a summary line (合计 / 总计) some exports end with, a note of one cell under the
+    data that is no request number (共 20 条记录, 导出时间：…), or the header again (a second export
+    pasted under the first one with its header)."""
+    filled = [c for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())]
+    if not filled:
+        return True
+    first = filled[0]
+    if isinstance(first, str) and first.strip().startswith(_TOTAL_MARKERS):
+        return True
+    if len(filled) == 1 and not (isinstance(first, str) and _CASE_NO.match(first.strip())) and not isinstance(
+            first, int | float):
+        return True
+    return [normalize_header(c) for c in cells[:len(header_row)]] == list(header_row)
 
 
 def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
@@ -254,9 +270,12 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 break
     reader = _RowReader(columns)
     reasons = _Reasons()
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}  # request number → its first row and values
+    header_row = [normalize_header(c) for c in header_cells]
+    while header_row and not header_row[-1]:
+        header_row.pop()
     for number, cells in rows:
-        if _skipped(cells):
+        if _skipped(cells, header_row):
             continue
         result.rows += 1
         try:
@@ -270,8 +289,12 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             continue
         first = seen.get(record.platform_case_no)
         if first is not None:
+            if values == first[1]:
+                result.rows -= 1  # the same line twice (as order imports take it): one request, nothing lost
+                continue
             result.errors.append(RowError(number, reader.header("case_no"),
-                                          f"售后单号“{record.platform_case_no}”与第 {first} 行重复，本行未导入"))
+                                          f"售后单号“{record.platform_case_no}”与第 {first[0]} 行重复且内容不同，"
+                                          "本行未导入"))
             continue
-        seen[record.platform_case_no] = number
+        seen[record.platform_case_no] = (number, values)
         result.records.append(record)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from desktop_app.io.import_profiles import ImportProfile, load_profiles, normalize_header
+from desktop_app.io.import_profiles import ImportProfile, best_profile, load_profiles, normalize_header
 
 MAX_LABEL_LENGTH = 30
 
@@ -141,4 +141,4 @@ def suggest_label(path: Path | str) -> str:
 def shipped_profile_for(headers: Sequence[str]) -> ImportProfile | None:
     """The shipped profile that already recognises this header row, if any (no mapping needed)."""
     names = {normalize_header(h) for h in headers if h}
-    return next((p for p in load_profiles() if p.matches(names)), None)
+    return best_profile(names, load_profiles())  # the one the import would take

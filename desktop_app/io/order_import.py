@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.core.order_records import OrderColumns, UpsertCounts
+from desktop_app.io.case_profiles import best_profile as best_case_profile
+from desktop_app.io.case_profiles import case_profiles
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.column_mapping import ColumnMap
@@ -124,6 +126,10 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
                       key=lambda h: sum(1 for group in wanted.identify if any(a in h for a in group)))
         raise UnknownLayout(path, f"表头与列对应方案“{wanted.label}”不符：前 10 行里找不到这些列："
                                   f"{'、'.join(wanted.missing_identity(nearest))}")
+    aftersales = next((p for headers in seen_headers if (p := best_case_profile(headers, case_profiles()))), None)
+    if aftersales is not None:
+        raise UnknownLayout(path, f"这是{aftersales.label}（售后/退款列表），不是订单导出：请用“导入”按钮或 "
+                                  "import-cases 命令导入")
     shipped = "、".join(p.label for p in all_profiles if not p.user)
     message = f"无法识别的表格：前 10 行里找不到订单导出的表头。支持：{shipped}"
     if len(candidates) < len(all_profiles):

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.core.errors import system_error_text
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
@@ -460,7 +461,7 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     except PermissionError:
         raise refuse(path, "没有读取权限（文件可能正在被 Excel 打开）") from None
     except OSError as exc:
-        raise refuse(path, f"文件无法读取（{exc.strerror or exc}）") from None
+        raise refuse(path, f"文件无法读取（{system_error_text(exc)}）") from None
     if size == 0 or not head.strip(b" \t\r\n\x00"):
         raise refuse(path, "文件是空的")
     if head.startswith(_ZIP_MAGIC):

@@ -24,7 +24,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement
 from desktop_app.io.xlsx_cells import could_be_formula
@@ -273,7 +273,7 @@ def write_statements_xlsx(statements: Sequence[GoodsValueStatement], path: Path 
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
+        raise UserError(f"无法保存 {target}：{system_error_text(exc)}（文件是否正在 Excel 中打开？）") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

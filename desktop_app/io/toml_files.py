@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.errors import system_error_text
 from desktop_app.core.rule_packs import toml_problem
 
 # UTF-8, with or without the byte order mark Windows Notepad writes in front of a file it saves.
@@ -28,7 +29,7 @@ def read_toml_file(path: Path, what: str, error: Callable[[list[str]], Exception
     except IsADirectoryError:
         raise error([f"{what} {path} 是一个文件夹，不是文件"]) from None
     except OSError as exc:
-        raise error([f"无法读取{what} {path}（{exc.strerror or exc}）"]) from None
+        raise error([f"无法读取{what} {path}（{system_error_text(exc)}）"]) from None
     return parse_toml(text, path, what, error)
 
 

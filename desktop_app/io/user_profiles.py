@@ -22,7 +22,7 @@ from typing import Any
 
 import tomli_w
 
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.column_suggestions import FIELDS_BY_NAME, MAPPABLE_FIELDS, MAX_LABEL_LENGTH
 from desktop_app.io.import_profiles import (
@@ -218,7 +218,7 @@ def write_profile_file(path: Path, text: str) -> None:
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise UserError(f"无法保存列对应方案到“{path}”：{exc.strerror or exc}") from None
+        raise UserError(f"无法保存列对应方案到“{path}”：{system_error_text(exc)}") from None
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def _parse_file(path: Path) -> ImportProfile:
     except UnicodeDecodeError:
         raise _Skipped("文件不是 UTF-8 编码的文本") from None
     except OSError as exc:
-        raise _Skipped(f"文件无法读取（{exc.strerror or exc}）") from None
+        raise _Skipped(f"文件无法读取（{system_error_text(exc)}）") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -367,6 +367,6 @@ def delete_profile(reference: str, directory: Path | None = None) -> Path:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise UserError(f"无法删除“{target}”：{exc.strerror or exc}") from None
+        raise UserError(f"无法删除“{target}”：{system_error_text(exc)}") from None
     forget_saved_profiles()
     return target

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_app.core.clock import as_china
+from desktop_app.core.errors import UserError, system_error_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -118,11 +119,18 @@ def write_list_sheet(path: Path | str, title: str, columns: Sequence[str], width
             sheet.close()
         raise
     sheet.auto_filter.ref = f"A1:{column_letter(len(columns) - 1)}{count + 1}"
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(partial)
         partial.replace(target)
+    except OSError as exc:
+        # A folder the user may not write to, a full disk, the file open in Excel (Windows): the
+        # user's to fix, said in Chinese; the sheet stream is finished here, not by the garbage collector.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise UserError(f"无法写入 {target}：{system_error_text(exc)}（文件是否正在 Excel 中打开？）") from None
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return count

@@ -32,7 +32,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement, StatementLine
 from desktop_app.printing.fonts import document_family, register_fonts
@@ -378,11 +378,15 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
     target = Path(path)
     partial = target.with_name(target.name + ".part")
     try:
+        # Opened here first: where it cannot be written, Qt's painter would only print
+        # "QPainter::begin(): Returned false" on stderr and say nothing of why.
+        with partial.open("wb"):
+            pass
         pages = _write_pdf(statements, partial, progress)
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{exc.strerror or exc}（文件是否正在别的程序中打开？）") from exc
+        raise UserError(f"无法保存 {target}：{system_error_text(exc)}（文件是否正在别的程序中打开？）") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.store.ledger_files import (
     CheckOutcome,
@@ -87,7 +87,7 @@ def set_backup_folder(folder: Path | None) -> Path:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"无法使用备份文件夹 {folder}：{error.strerror or error}") from None
+            raise UserError(f"无法使用备份文件夹 {folder}：{system_error_text(error)}") from None
     path = _settings_path()
     path.write_text(json.dumps({"folder": str(folder) if folder else None}, ensure_ascii=False), encoding="utf-8")
     make_private(path)
@@ -101,7 +101,7 @@ def _prepared(folder: Path) -> Path:
     try:
         folder.mkdir(mode=0o700, parents=True)
     except OSError as error:
-        raise UserError(f"无法创建备份文件夹 {folder}：{error.strerror or error}") from None
+        raise UserError(f"无法创建备份文件夹 {folder}：{system_error_text(error)}") from None
     make_private(folder)
     return folder
 
@@ -125,7 +125,7 @@ def back_up(db_path: Path, folder: Path | None = None, kind: str = "manual",
     try:
         copy_online(source, target)
     except OSError as error:
-        raise UserError(f"备份失败，无法写入 {target}：{error.strerror or error}") from None
+        raise UserError(f"备份失败，无法写入 {target}：{system_error_text(error)}") from None
     make_private(target)
     return target
 

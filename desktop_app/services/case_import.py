@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_intake import CaseRecord, StatusTarget, plan_progress
+from desktop_app.core.case_intake import CaseRecord, StatusTarget, older_step, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
@@ -29,7 +29,7 @@ from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
-from desktop_app.io.case_profiles import PLATFORM_CHOICES
+from desktop_app.io.case_profiles import PLATFORM_CHOICES, CaseProfile
 from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
@@ -144,6 +144,12 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             check_cancel()
             yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
             known = [(facts[key], record) for key, record in records.items() if key in facts]
+            # An earlier export's row for a request the ledger saw further on: nothing to take from it.
+            older = {key for key, record in records.items() if key in facts
+                     and _older_picture(facts[key], record, parsed.profile)}
+            outcome.unchanged.extend(facts[key].id for key in older)
+            older_ids = {facts[key].id for key in older}
+            known = [(fact, record) for fact, record in known if fact.id not in older_ids]
             moving = {fact.id for fact, record in known if _may_move(fact, record)}
             history = case_history(session, moving)
             for done, (fact, record) in enumerate(known, start=len(fresh)):
@@ -154,7 +160,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
         twins = typed_twins(session, fresh, inserted, orders)
-        mismatches = _mismatches(session, records, context, times.inferred)
+        mismatches = _mismatches(session, {k: r for k, r in records.items() if k not in older}, context,
+                                 times.inferred)
         changes = changes_in(session)
     return CaseFileResult(
         str(parsed.path), parsed.platform.value, parsed.profile.label,
@@ -353,6 +360,11 @@ class _StepTimes:
 
 def _platform_note(record: CaseRecord) -> str:
     return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
+
+
+def _older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile) -> bool:
+    stored = profile.target_of(fact.platform_status) if fact.platform_status else None
+    return older_step(CaseKind(fact.kind), stored, record.target)
 
 
 def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.store.shared_files import drop_file, file_content, files_are_shared, keep_file, ledger_files_key
 
@@ -149,7 +149,7 @@ def _why(error: OSError) -> str:
         return "磁盘空间不足"
     if isinstance(error, PermissionError):
         return "没有读取或写入的权限"
-    return f"读写出错（{error.strerror or error}）"
+    return f"读写出错（{system_error_text(error)}）"
 
 
 @contextmanager

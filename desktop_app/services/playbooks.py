@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import as_china, now
 from desktop_app.core.deadlines import ShownDue, case_next_due
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import Written
@@ -255,7 +255,7 @@ def save_playbook(playbook: Playbook, user: Path | None = None) -> Path:
         finally:
             Path(partial).unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法保存处理步骤到 {folder}：{exc.strerror or exc}") from None
+        raise UserError(f"无法保存处理步骤到 {folder}：{system_error_text(exc)}") from None
     return target
 
 
@@ -267,7 +267,7 @@ def remove_own_copy(playbook_id: str, user: Path | None = None) -> Path:
     try:
         path.unlink()
     except OSError as exc:
-        raise UserError(f"无法删除 {path}：{exc.strerror or exc}") from None
+        raise UserError(f"无法删除 {path}：{system_error_text(exc)}") from None
     return path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import format_china
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.io.report_xlsx import FigureSheet, write_figures_xlsx
@@ -76,5 +76,5 @@ def export_report(report: Report, path: Path | str) -> Path:
     try:
         write_figures_xlsx(report_sheets(report), target)
     except OSError as exc:
-        raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise UserError(f"无法写入 {target}：{system_error_text(exc)}") from None
     return target

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.services.evidence_files import files_home, local_file, write_whole
@@ -108,7 +108,7 @@ def read_seal(source: Path) -> tuple[str, bytes]:
             raise BadSealImage(f"印章图片太大（{size // 1024} KB），请使用 5 MB 以内的图片")
         data = source.read_bytes()
     except OSError as exc:
-        raise BadSealImage(f"无法读取印章图片 {source.name}：{exc.strerror or exc}") from None
+        raise BadSealImage(f"无法读取印章图片 {source.name}：{system_error_text(exc)}") from None
     if not data.startswith(_IMAGE_MAGIC[suffix]):
         raise BadSealImage(f"{source.name} 不是有效的 {suffix[1:].upper()} 图片")
     name = f"seal-{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"

@@ -67,3 +67,21 @@ def test_the_after_sales_files_warnings_are_shown_over_the_summary(qtbot: QtBot,
     assert "与手工登记的售后单 #1 是同一订单 2000000000000000001" in dialog.warnings.text()
     assert "未知的售后状态“平台新状态”" in dialog.warnings.text()
     dialog.accept()
+
+
+def test_a_dropped_pinduoduo_list_that_writes_douyins_header_lands_as_pinduoduo(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    # 售后单号 is 抖店's word for the column 拼多多 calls 售后编号: the window reads the file as what
+    # the rest of its header says (it went in as 20 抖店 cases).
+    text = (FIXTURES / "aftersales" / "pdd_aftersales.csv").read_bytes().decode("utf-8-sig")
+    path = tmp_path / "售后列表.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("售后编号", "售后单号", 1).encode("utf-8"))
+    drop_files(window, [path])
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    intake = dialog.intake
+    assert intake is not None and intake.cases is not None
+    assert [(f.platform, len(f.inserted)) for f in intake.cases.files] == [("pdd", 20)]
+    dialog.accept()

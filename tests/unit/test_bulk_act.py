@@ -55,6 +55,15 @@ def test_case_act_with_several_ids_reports_each_and_exits_1_if_any_failed(
     code, out, err = cli(capsys, "case", "act", f"{ids[0]},{ids[1]}", "complete", "--db", ledger_target)
     assert code == 1 and out.strip() == f"#{ids[0]} 完成 → 已完成"
     assert f"#{ids[1]} 未执行" in err and "2 张售后单中 1 张未执行" in err
+    # None done: the summary does not speak of the others as done.
+    code, out, err = cli(capsys, "case", "act", "98,99", "close", "--db", ledger_target)
+    assert code == 1 and out == "" and err.splitlines()[-1] == "2 张售后单都未执行“关闭”"
+    # A comma asks for one result per case, also when the ids name one case.
+    code, out, err = cli(capsys, "case", "act", f"{ids[2]},{ids[2]}", "close", "--db", ledger_target, "--json")
+    assert code == 0 and json.loads(out) == [{"id": ids[2], "ok": True, "status": "closed"}]
+    code, out, err = cli(capsys, "case", "act", f"{ids[2]},", "close", "--db", ledger_target, "--json")
+    assert code == 1 and [r["ok"] for r in json.loads(out)] == [False]
+    assert err.splitlines()[-1] == "1 张售后单未执行“关闭”"
 
 
 def test_ids_are_checked_before_anything_is_done(capsys: pytest.CaptureFixture[str], db: Database,

@@ -63,6 +63,12 @@ def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], ledger_target
     assert [r["order"] for r in json.loads(out)] == ["2"]
     _, out, _ = cli(capsys, "case", "list", "--db", db)
     assert "补发" in out and "#1" in out
+    # A page of a longer list says so on stderr: a script must not take it for the whole ledger.
+    code, out, err = cli(capsys, "case", "list", "--db", db, "--limit", "2", "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+    assert err == "只列出了前 2 张，符合条件的共 3 张；用 --limit 3 列出全部\n"
+    code, out, err = cli(capsys, "case", "list", "--db", db, "--limit", "3", "--json")
+    assert len(json.loads(out)) == 3 and err == ""
 
 
 def test_act_and_show(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:

@@ -43,7 +43,7 @@ def test_a_commands_own_parser_helps_as_the_whole_one(command: str, capsys: pyte
         _help(cli.build_parser(), [command, "--help"], capsys)
 
 
-@pytest.mark.parametrize("argv", [["import-cases"], ["import-cases", "x.csv", "--platform", "nope"],
+@pytest.mark.parametrize("argv", [["import-cases"], ["import-cases", "x.csv", "--platform"],
                                   ["import-cases", "x.csv", "--bogus"], ["case", "frobnicate"]])
 def test_a_commands_own_parser_refuses_as_the_whole_one(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert _help(cli.build_parser(argv[0]), argv, capsys) == _help(cli.build_parser(), argv, capsys)
@@ -61,8 +61,6 @@ def test_import_cases_starts_without_the_other_commands_modules() -> None:
 
 
 @pytest.mark.parametrize(("argv", "said"), [
-    (["import-orders", "--platform", "xx", "a.csv"],
-     "--platform：没有“xx”这个选择（可选：auto、taobao、pdd、douyin、jd）"),
     (["deadlines", "--bogus"], "无法识别的参数：--bogus"),
     (["import-cases"], "缺少必需的参数：FILE"),
     (["evidence", "1", "--remove", "abc"], "--remove：“abc”不是有效的值"),
@@ -74,8 +72,21 @@ def test_argparse_speaks_chinese(argv: list[str], said: str, capsys: pytest.Capt
         cli.run(argv)
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("用法：python -m desktop_app ") and f"错误：{said}" in err, err
+    # One line, as every other failure: what is wrong and where the help is (no usage lines before it).
+    assert err.startswith(f"错误：{said}") and err.count("\n") == 1 and "--help 查看说明）" in err, err
     assert "usage:" not in err and "error:" not in err and "invalid" not in err
+
+
+@pytest.mark.parametrize(("command", "choices"), [
+    ("case", "add、list、show、act"), ("reship", "list、ship"), ("claim", "add、list"),
+    ("returns", "find、receive"), ("product-costs", "import、list"),
+])
+def test_a_command_without_its_subcommand_fails_in_one_line_on_stderr(
+        command: str, choices: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run([command]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, (out, err)
+    assert err.startswith(f"错误：python -m desktop_app {command} 后面缺少子命令（可选：{choices}"), err
 
 
 def test_the_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,3 +95,16 @@ def test_the_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert out.startswith("用法：") and "\n参数:\n" in out and "\n选项:\n" in out and "显示这段说明后退出" in out
     assert "usage:" not in out and "options:" not in out and "show this help" not in out
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["import-orders", "--platform", "xx", "a.csv"],
+     "--platform：没有“xx”这个选择（可选：auto、taobao、pdd、douyin、jd，或其中文名）"),
+    (["import-cases", "--platform", "other", "a.csv"],
+     "--platform：没有“other”这个选择（可选：auto、taobao、tmall、pdd、douyin、jd，或其中文名）"),
+])
+def test_an_import_platform_that_does_not_exist_is_one_line(argv: list[str], said: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"错误：{said}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -84,8 +85,10 @@ def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, led
     code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", ledger_target)
     assert code == 2 and "不符" in err
     assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", ledger_target)[0] == 0
-    with pytest.raises(SystemExit):
-        run(["import-orders", str(path), "--platform", "amazon", "--db", ledger_target])
+    # The Chinese name, as every other --platform takes it (README: "Chinese names work too").
+    assert cli(capsys, "import-orders", str(path), "--platform", "京东", "--db", ledger_target)[0] == 0
+    code, out, err = cli(capsys, "import-orders", str(path), "--platform", "amazon", "--db", ledger_target)
+    assert code == 2 and out == "" and err.startswith("错误：--platform：没有“amazon”这个选择")
 
 
 def test_export_orders(capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
@@ -125,3 +128,37 @@ def test_a_search_index_that_cannot_catch_up_does_not_fail_the_import(capsys: py
     assert "搜索索引暂未更新" in err and "database is locked" in err
     with sqlite3.connect(db_path) as conn:  # stored, and still queued for the index
         assert conn.execute(WAITING_FOR_INDEX).fetchone()[0] == 40
+
+
+@pytest.mark.parametrize(("name", "label"), [("tb_refunds.csv", "淘宝/天猫退款管理导出"),
+                                             ("dy_aftersales.xlsx", "抖店售后单导出")])
+def test_an_after_sales_export_given_to_import_orders_says_to_use_import_cases(
+        name: str, label: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    # import-cases given an order export names import-orders; the other way round named no command.
+    target = tmp_path / name
+    shutil.copyfile(Path(__file__).resolve().parent.parent / "fixtures" / "aftersales" / name, target)
+    code, out, err = cli(capsys, "import-orders", str(target), "--db", ledger_target)
+    assert code == 2 and out == ""
+    assert err == f"错误：{name}：这是{label}（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入\n"
+
+
+@pytest.mark.parametrize(("name", "old", "new", "platform"), [
+    ("pdd_orders.csv", "订单号", "订单编号", "pdd"), ("jd_orders.csv", "订单号", "订单编号", "jd"),
+    ("taobao_ExportOrderList.csv", "订单编号", "订单号", "taobao"),
+])
+def test_an_order_export_whose_order_number_header_is_its_other_known_name_is_recognised(
+        name: str, old: str, new: str, platform: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        ledger_target: str) -> None:
+    # The profiles read 订单编号 as the order number of a 拼多多 or 京东 export (and 订单号 of 淘宝's),
+    # but recognised the file only under the other name: 'missing 订单号'.
+    [path] = copy_sample(tmp_path, name)
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gb18030"
+    header, rest = raw.decode(encoding).split("\n", 1)
+    cells = header.split(",")
+    assert old in cells and new not in cells
+    path.write_bytes((",".join(new if c == old else c for c in cells) + "\n" + rest).encode(encoding))
+    code, out, err = cli(capsys, "import-orders", str(path), "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == platform and entry["inserted"] == 40 and entry["rejected"] == 0

@@ -1,0 +1,148 @@
+"""After-sales exports as shops really get them: headers under another of their known names, columns
+moved, and header rows that two platforms' layouts read equally well."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aftersales_files import copy_fixture, expected
+from openpyxl import load_workbook
+from test_case_import import check_against_expected, cli, listed
+
+from desktop_app.services.case_import import import_cases
+from desktop_app.store.database import Database
+
+ENCODINGS = {".csv": ("gb18030", "utf-8-sig")}
+
+
+def renamed(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The sample with one header written the other way (the first occurrence, in the header row)."""
+    [path] = copy_fixture(tmp_path, name)
+    if path.suffix == ".xlsx":
+        book = load_workbook(path)
+        sheet = book.worksheets[0]
+        [cell] = [c for c in sheet[1] if c.value == old]
+        cell.value = new
+        book.save(path)
+        return path
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gb18030"
+    header, rest = raw.decode(encoding).split("\n", 1)
+    assert old in header.split(","), header
+    header = ",".join(new if h == old else h for h in header.split(","))
+    path.write_bytes(f"{header}\n{rest}".encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("tb_refunds.csv", "退款编号", "退款单号"),
+    ("pdd_aftersales.csv", "订单号", "订单编号"),
+    ("pdd_aftersales.csv", "售后编号", "售后单号"),  # 抖店's word: still 拼多多, not 抖店
+    ("jd_service.csv", "订单号", "订单编号"),
+    ("dy_aftersales.xlsx", "售后单号", "售后编号"),  # 拼多多's word: still 抖店
+])
+def test_a_header_under_another_known_name_imports_as_the_same_platform(
+        name: str, old: str, new: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        ledger_target: str) -> None:
+    path = renamed(tmp_path, name, old, new)
+    code, out, err = cli(capsys, "import-cases", str(path), *expected(name)["import_with"], "--db", ledger_target,
+                         "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == expected(name)["platform"][0]
+    assert (entry["inserted"], entry["rejected"]) == (20, 0)
+    check_against_expected(listed(capsys, ledger_target), name)
+
+
+def test_a_header_row_two_platforms_read_equally_well_is_refused_naming_both(
+        tmp_path: Path, db: Database, data_home: Path, capsys: pytest.CaptureFixture[str],
+        ledger_target: str) -> None:
+    # Two mappings a shop saved, one for its 抖店 ERP sheet and one for its 拼多多 one, with the same
+    # columns: nothing in the file says which platform its numbers belong to.
+    folder = data_home / "aftersales_profiles"
+    folder.mkdir(parents=True)
+    for platform, label in (("douyin", "ERP 抖店售后"), ("pdd", "ERP 拼多多售后")):
+        (folder / f"{platform}.toml").write_text(
+            f'id = "erp-{platform}"\nplatforms = ["{platform}"]\nlabel = "{label}"\n'
+            'identify = ["单号", "处理状态"]\n'
+            '[columns]\ncase_no = ["单号"]\norder_no = ["订单"]\nkind = ["类型"]\nstatus = ["处理状态"]\n',
+            encoding="utf-8")
+    path = tmp_path / "erp.csv"
+    path.write_text("单号,订单,类型,处理状态\nA-1,6900000000000000001,补发,处理中\n", encoding="utf-8")
+    code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target)
+    assert code == 2 and out == ""
+    assert "ERP 抖店售后" in err and "ERP 拼多多售后" in err and "--platform" in err
+    assert err.count("\n") == 1
+    # The platform said: imported as that platform's.
+    [entry] = import_cases(db, [path], platform="pdd").files
+    assert len(entry.inserted) == 1 and entry.platform == "pdd"
+
+
+def test_notes_under_the_data_and_a_repeated_header_are_not_requests(tmp_path: Path, db: Database) -> None:
+    # Exports end in 共 20 条记录 / 导出时间 lines; a shop pastes a second export, header and all, under
+    # the first one. Neither is a request to refuse: only real rows count, bad ones still reported.
+    [path] = copy_fixture(tmp_path, "tb_refunds.csv")
+    lines = path.read_bytes().decode("gb18030").splitlines()
+    header, data = lines[0], lines[1:]
+    text = "\r\n".join([header, *data[:10], header, *data[10:], "导出时间：2026-11-20 10:00:00", "共 20 条记录",
+                        "261003307666199999", ""])
+    path.write_bytes(text.encode("gb18030"))
+    [entry] = import_cases(db, [path]).files
+    assert len(entry.inserted) == 20
+    # The lone number is a request without its order: reported with its row and column.
+    assert [(e.row, e.column) for e in entry.errors] == [(25, "订单编号")], entry.errors
+
+
+@pytest.mark.parametrize(("name", "platform", "stored"), [
+    ("pdd_aftersales.csv", "拼多多", "pdd"), ("tm_refunds.xlsx", "天猫", "tmall"), ("jd_service.csv", "自动", "jd"),
+])
+def test_import_cases_takes_the_platform_by_its_chinese_name(name: str, platform: str, stored: str,
+                                                              capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                              ledger_target: str) -> None:
+    [path] = copy_fixture(tmp_path, name)
+    code, out, err = cli(capsys, "import-cases", str(path), "--platform", platform, "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert entry["platform"] == stored and entry["inserted"] == 20
+
+
+def test_an_earlier_export_imported_after_a_later_one_changes_nothing_it_shows_older(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    # The shop imports today's refund list, then finds yesterday's in its downloads and imports it too.
+    later, earlier = copy_fixture(tmp_path, "tb_refunds_later.csv", "tb_refunds.csv")
+    assert cli(capsys, "import-cases", str(later), "--db", ledger_target)[0] == 0
+    before = listed(capsys, ledger_target)
+    code, out, err = cli(capsys, "import-cases", str(earlier), "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    after = listed(capsys, ledger_target)
+    # Refunded, and a return the buyer has sent: yesterday's 等待卖家同意 / 等待买家退货 is an old picture.
+    for number in ("229638427218476125", "261234134238445819", "210536232259794564"):
+        assert after[number] == before[number], number
+    assert after["229638427218476125"]["platform_status"] == "退款成功"
+    assert after["210536232259794564"]["platform_status"] == "买家已经退货，等待卖家确认收货"
+    # Not "moved forward", not a conflict, not a deadline the platform counts otherwise.
+    assert entry["deadline_mismatches"] == 0
+    assert entry["updated"] + entry["unchanged"] == 20 and entry["updated"] <= 3
+    assert entry["conflicts"] <= 2  # only requests refused or closed since, which a buyer may ask again
+    # Every case is where the later export put it.
+    assert {k: r["status"] for k, r in after.items()} == {k: r["status"] for k, r in before.items()}
+
+
+def test_a_line_twice_is_one_request_and_a_number_twice_with_other_values_is_reported(
+        tmp_path: Path, db: Database) -> None:
+    # As order imports take them: the same line twice loses nothing; two different rows of one request
+    # are reported rather than one of them winning.
+    [path] = copy_fixture(tmp_path, "tb_refunds.csv")
+    lines = path.read_bytes().decode("gb18030").splitlines()
+    changed = lines[2].replace("7.98", "9.98")
+    assert changed != lines[2]
+    path.write_bytes("\r\n".join([*lines, lines[1], lines[3], changed, ""]).encode("gb18030"))
+    [entry] = import_cases(db, [path]).files
+    assert len(entry.inserted) == 20
+    [error] = entry.errors
+    number = lines[2].split(",")[0]
+    assert (error.row, error.column) == (24, "退款编号")
+    assert error.message == f"售后单号“{number}”与第 3 行重复且内容不同，本行未导入"
