@@ -41,6 +41,7 @@ from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.qt_dates import to_date, to_qdate
 from desktop_app.ui.widgets.status_colours import WAITING, shade
 
@@ -153,6 +154,8 @@ class DeadlineList(QTreeWidget):
                               self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
         for column, width in enumerate((120, 90, 60, 190, 60, 220)):  # 订单号: a 拼多多 number whole
             self.setColumnWidth(column, width)
+        fit_titles(self.header())
+        show_full_texts(self)
         self.itemActivated.connect(self._activated)
 
     def set_rows(self, rows: Sequence[DeadlineRow], now: datetime) -> None:

@@ -51,6 +51,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, urgency
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -197,6 +198,8 @@ class ReturnsTab(BaseTab):
         table.verticalHeader().setDefaultSectionSize(24)
         for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
+        fit_titles(table.horizontalHeader())
+        show_full_texts(table)
         return table
 
     # --- data --------------------------------------------------------------------------------
