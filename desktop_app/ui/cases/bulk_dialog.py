@@ -51,6 +51,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
 NOTE = "note"  # the combo's entry for "add the same note"
@@ -98,7 +99,7 @@ class BulkActionDialog(QDialog):
         self.results: list[CaseResult] = []
         self.statement_dialog: StatementDialog | None = None
         self.setWindowTitle(self.tr("批量操作（%1 张售后单）").replace("%1", str(len(selected))))
-        self.resize(560, 480)
+        resize_within_screen(self, 560, 480)
         self.body = layout = QVBoxLayout(self)
         self.form = QFormLayout()
         self.action = QComboBox()

@@ -39,6 +39,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -221,7 +222,7 @@ class PolicyDialog(QDialog):
         self.context = context
         self.policies: tuple[ShopPolicy, ...] = ()
         self.setWindowTitle(self.tr("店铺策略"))
-        self.resize(520, 300)
+        resize_within_screen(self, 520, 300)
         layout = QVBoxLayout(self)
         hint = QLabel(self.tr("开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。"))
         hint.setWordWrap(True)

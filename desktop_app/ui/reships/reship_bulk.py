@@ -36,6 +36,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, BulkWork, SelectedCase
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_table_model import items_text
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 
 SHIP = "ship_many"
 OUT_OF_STOCK = "out_of_stock"
@@ -58,7 +59,7 @@ class ReshipBulkDialog(BulkActionDialog):
         selected = [SelectedCase(r.case_id, CaseKind(r.case_kind), CaseStatus(r.case_status)) for r in rows]
         super().__init__(context, selected, parent)
         self.setWindowTitle(self.tr("批量处理补发（%1 条）").replace("%1", str(len(rows))))
-        self.resize(720, 600)
+        resize_within_screen(self, 720, 600)
         self.ship_box = QWidget()
         ship_layout = QHBoxLayout(self.ship_box)
         ship_layout.setContentsMargins(0, 0, 0, 0)

@@ -61,6 +61,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.rules.local_edit_note import LocalEditNote
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -77,7 +78,7 @@ class RulesDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("时效规则"))
-        self.resize(1000, 680)
+        resize_within_screen(self, 1000, 680)
         self._texts: dict[str, str] = {}  # each pack's text as last loaded or saved
         self._drafts: dict[str, str] = {}  # unsaved edits, kept while switching between packs
         self._current: str | None = None

@@ -37,6 +37,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class StatementDialog(QDialog):
         self.preview_dialog: QPrintPreviewDialog | None = None
         self._printer: QPrinter | None = None
         self.setWindowTitle(self.tr("货物价值说明"))
-        self.resize(820, 720)
+        resize_within_screen(self, 820, 720)
         layout = QVBoxLayout(self)
 
         self.warning = QWidget()
