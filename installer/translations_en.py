@@ -16,6 +16,16 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- prices typed for goods without one, in the statement dialog (session 18) -------------------
+    "这些商品没有单价：填写单价（元）后生成。只用于这份货值说明，不保存。":
+        "These items have no price: type a unit price (yuan) to make the statement. Used for this "
+        "statement only, not saved.",
+    "元，例如 59.00": "yuan, e.g. 59.00",
+    "按这些单价生成": "Make it with these prices",
+    "请填写“%1”的单价": "Type the unit price of “%1”",
+    "“%1”的单价": "The unit price of “%1”",
+    "“%1”的单价须大于 0": "The unit price of “%1” must be more than 0",
+    "或在下方填写单价。": " Or type the prices below.",
     # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
     "无法读取时效规则：%1": "Could not read the deadline rules: %1",
     "载入本机的修改": "Load this computer's edit",

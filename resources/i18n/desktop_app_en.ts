@@ -4,37 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="55"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="64"/>
         <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
         <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="79"/>
         <source>许可证（MIT）</source>
         <translation>Licence (MIT)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="80"/>
         <source>第三方软件（含 Qt 的 LGPL 声明）</source>
         <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="83"/>
         <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
         <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="88"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="89"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
@@ -85,98 +85,98 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="219"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="220"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="125"/>
         <source>正在读取备份……</source>
         <translation>Reading the backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="129"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="131"/>
         <source>更改备份文件夹…</source>
         <translation>Change backup folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="136"/>
         <source>恢复所选备份…</source>
         <translation>Restore the selected backup…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="147"/>
         <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
         <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="159"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
         <source>共 %1 个备份</source>
         <translation>%1 backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="170"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="186"/>
         <source>正在备份……</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="193"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="199"/>
         <source>选择备份文件夹（例如同步盘中的文件夹）</source>
         <translation>Choose the backup folder (a synced cloud folder, say)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="208"/>
         <source>无法使用这个文件夹</source>
         <translation>This folder cannot be used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="215"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="216"/>
         <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
 
 当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
@@ -188,137 +188,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="101"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="116"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="123"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="128"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="141"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="179"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="184"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="207"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="273"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="305"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="320"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="323"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="324"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="341"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="341"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="347"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="348"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -326,62 +326,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="410"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="415"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="425"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="427"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="432"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="435"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="434"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="437"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="439"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="445"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="451"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="453"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="456"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -932,48 +932,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="79"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="83"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="94"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="95"/>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="114"/>
         <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
         <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="98"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
         <source>先在列表中选择一张售后单</source>
         <translation>First select a case in the list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="112"/>
         <source>复制话术，粘贴给买家</source>
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="156"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="164"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
@@ -1983,189 +1983,189 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="98"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="103"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="123"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="126"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="127"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="226"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="227"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="143"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="148"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="321"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="153"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="154"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="167"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="170"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="173"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="160"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="161"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="162"/>
         <source>订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）</source>
         <translation>An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="164"/>
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="208"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="261"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="266"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="308"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="320"/>
         <source>售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>The platform the after-sales numbers belong to: an import finds the same case again by platform and number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="409"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="410"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="412"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="413"/>
         <source>“%1”列：</source>
         <translation>column “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="413"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="414"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="430"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="431"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="442"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="443"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as “%1”: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="448"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="449"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="453"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="454"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="464"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="465"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="483"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="484"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -2516,47 +2516,47 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="166"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="177"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2618,27 +2618,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="80"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="82"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="83"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="96"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2821,7 +2821,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FigureModel</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/figure_table.py" line="78"/>
+        <location filename="../../desktop_app/ui/dashboard/figure_table.py" line="79"/>
         <source>单击列出这些售后单</source>
         <translation>Click to list these cases</translation>
     </message>
@@ -3021,37 +3021,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="164"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="165"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="169"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="170"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="184"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="185"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="187"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="188"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -4008,117 +4008,117 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="122"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="162"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4126,123 +4126,123 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PlaybookEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="49"/>
         <source>编辑处理步骤和话术</source>
         <translation>Edit steps and reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="55"/>
         <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
         <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="68"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="70"/>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="193"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="83"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="86"/>
         <source>适用类型</source>
         <translation>Case types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="89"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="90"/>
         <source>都不勾选：适用于所有类型（或原因）</source>
         <translation>None ticked: fits every type (or reason)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="96"/>
         <source>谁出运费，例如：谁过错谁承担</source>
         <translation>Who pays the postage, e.g. whoever is at fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="97"/>
         <source>运费规则</source>
         <translation>Postage rule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="99"/>
         <source>处理步骤</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="101"/>
         <source>话术</source>
         <translation>Reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="115"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="117"/>
         <source>撤销修改</source>
         <translation>Undo changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="153"/>
         <source>（本店修改）</source>
         <translation> (changed by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="153"/>
         <source>（本店）</source>
         <translation> (the shop&apos;s own)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="166"/>
         <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
         <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="193"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
         <source>删除本店的版本，改用程序自带的</source>
         <translation>Delete the shop&apos;s version and use the built-in one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="196"/>
         <source>删除这个本店自己添加的处理步骤</source>
         <translation>Delete this playbook the shop added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="234"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="235"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="254"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="255"/>
         <source>新的处理步骤</source>
         <translation>New playbook</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="256"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="257"/>
         <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
@@ -4250,12 +4250,12 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="223"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="224"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="226"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="227"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -4263,53 +4263,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="246"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="247"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="249"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="250"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="256"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="257"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="259"/>
         <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="260"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="261"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="265"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="266"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="268"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="269"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="273"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="278"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="279"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="287"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="288"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4317,107 +4317,107 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipBulkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="60"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="61"/>
         <source>批量处理补发（%1 条）</source>
         <translation>Bulk reship actions (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="65"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="66"/>
         <source>快递公司：</source>
         <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="74"/>
         <source>不填则按运单号识别</source>
         <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>订单号 / 收货人</source>
         <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>运单号（扫入或粘贴）</source>
         <translation>Tracking no. (scan or paste)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="104"/>
         <source>录入运单号（补发已发出）</source>
         <translation>Enter tracking numbers (reship sent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="106"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="108"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="109"/>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="111"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="116"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="117"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="120"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="122"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="124"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="125"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="151"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="167"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="167"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="168"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="177"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="190"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="191"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="191"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="192"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>
@@ -4869,275 +4869,275 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="98"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="104"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="124"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="135"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="139"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="154"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="109"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="137"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="141"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="160"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="165"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="165"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="180"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="230"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="239"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="241"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="242"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="274"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="277"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="276"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="279"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="282"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="300"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="303"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="310"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="313"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="327"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="330"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="337"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="369"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="372"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="375"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="373"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="376"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="393"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="413"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
@@ -5322,153 +5322,153 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="80"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="91"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="95"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="145"/>
         <source>无法读取时效规则：%1</source>
         <translation>Could not read the deadline rules: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="170"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="171"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="181"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="183"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="184"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="229"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="238"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="272"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="286"/>
         <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
         <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="289"/>
         <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
         <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="290"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="291"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="293"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="294"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="302"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="303"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="310"/>
         <source>已载入本机的修改，检查后点“保存”存入团队数据库</source>
         <translation>This computer&apos;s edit is loaded: check it, then click Save to keep it in the team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="343"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="344"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="347"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="348"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="350"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="351"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="372"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="373"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="383"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="384"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="387"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="416"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="417"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="433"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="434"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="464"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="465"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="477"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="478"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="483"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="484"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="484"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="485"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5656,42 +5656,42 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="107"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="116"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="117"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="121"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="124"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="127"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="150"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5812,52 +5812,53 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="100"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="231"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="114"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="141"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="136"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="137"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="239"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="302"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="179"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="183"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -5865,37 +5866,42 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="194"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
+        <source>或在下方填写单价。</source>
+        <translation> Or type the prices below.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="251"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="256"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="240"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="262"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="270"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="307"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
@@ -6223,6 +6229,39 @@ A case can be logged before its order is imported; the import fills in the recip
         <location filename="../../desktop_app/ui/widgets/timeline.py" line="46"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
+    </message>
+</context>
+<context>
+    <name>TypedPricesBox</name>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="33"/>
+        <source>这些商品没有单价：填写单价（元）后生成。只用于这份货值说明，不保存。</source>
+        <translation>These items have no price: type a unit price (yuan) to make the statement. Used for this statement only, not saved.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="44"/>
+        <source>按这些单价生成</source>
+        <translation>Make it with these prices</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="58"/>
+        <source>元，例如 59.00</source>
+        <translation>yuan, e.g. 59.00</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="73"/>
+        <source>请填写“%1”的单价</source>
+        <translation>Type the unit price of “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="74"/>
+        <source>“%1”的单价</source>
+        <translation>The unit price of “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="76"/>
+        <source>“%1”的单价须大于 0</source>
+        <translation>The unit price of “%1” must be more than 0</translation>
     </message>
 </context>
 <context>
