@@ -886,9 +886,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "现金": "Cash",
     "按成本价表": "From the cost table",
     "按商家编码的成本价表，计算订单商品的成本": "Price the order's goods with the cost table by merchant code",
-    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。":
-        "The cost table has no price for: %1. Import the cost table first (command product-costs import), "
-        "or type the amount.",
+    "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。":
+        "The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and "
+        "成本价), or type the amount.",
+    "导入成本价表…": "Import cost table…",
+    "导入成本价表": "Import cost table",
+    "成本价表 (*.xlsx *.xls *.csv)": "Cost tables (*.xlsx *.xls *.csv)",
+    "成本价表已导入：新增 %1 个，更新 %2 个": "Cost table imported: %1 added, %2 updated",
     # --- the returns desk (退货入库), bulk actions, case export, the case guide -------------------------
     "退货入库": "Returns desk",
     "扫描或输入退货运单号，回车查找": "Scan or type the return tracking number, then Enter",

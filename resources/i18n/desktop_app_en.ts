@@ -409,112 +409,132 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="45"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="52"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="53"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="59"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="60"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="62"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
         <source>按成本价表</source>
         <translation>From the cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="68"/>
         <source>按商家编码的成本价表，计算订单商品的成本</source>
         <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="71"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="72"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="79"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="103"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="109"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="110"/>
-        <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
-        <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="132"/>
+        <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
+        <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
+        <source>导入成本价表…</source>
+        <translation>Import cost table…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="142"/>
+        <source>导入成本价表</source>
+        <translation>Import cost table</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="143"/>
+        <source>成本价表 (*.xlsx *.xls *.csv)</source>
+        <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="153"/>
+        <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
+        <translation>Cost table imported: %1 added, %2 updated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="175"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="176"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="178"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="179"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
