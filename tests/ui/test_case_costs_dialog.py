@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -110,4 +110,18 @@ def test_nothing_compensated_reads_zero(qtbot: QtBot, pane: tuple[CaseDetailPane
     assert dialog is not None
     qtbot.waitUntil(lambda: "净损失" in dialog.figures.text(), timeout=10000)
     assert "补偿 0.00 元" in dialog.figures.text() and "—" not in dialog.figures.text()
+    dialog.reject()
+
+
+def test_every_hint_is_shown_whole(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
+    """The money fields' hints ("补发或退回后不能再卖的货，按成本价") were cut to "补发或退回后不…"."""
+    widget, _db, _case_id = pane
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: "净损失" in dialog.figures.text(), timeout=10000)
+    for field in dialog.findChildren(QLineEdit):
+        if field.placeholderText():
+            assert field.width() > field.fontMetrics().horizontalAdvance(field.placeholderText()), \
+                field.placeholderText()
     dialog.reject()

@@ -34,6 +34,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
 
 
 class CaseCostsDialog(QDialog):
@@ -84,6 +85,7 @@ class CaseCostsDialog(QDialog):
         field = QLineEdit()
         field.setObjectName(name)
         field.setPlaceholderText(hint)
+        show_whole_placeholder(field)
         return field
 
     def _load(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLineEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -89,3 +90,12 @@ def fit_titles(header: QHeaderView, model: QAbstractItemModel | None = None) -> 
             needed = title_width(header, title)
             if header.sectionSize(column) < needed:
                 header.resizeSection(column, needed)
+
+
+def show_whole_placeholder(field: QLineEdit) -> None:
+    """A field at least as wide as its placeholder (the hint of what to type), in the language shown:
+    the 费用 and 理赔单号 dialogs cut theirs ("补发或退回后不…", "The carrier's claim …")."""
+    margins = field.textMargins()
+    frame = 2 * field.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 8  # Qt's own text inset
+    needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + margins.left() + margins.right()
+    field.setMinimumWidth(max(field.minimumWidth(), needed + frame))
