@@ -16,6 +16,37 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- what a shipped timer's running out does, its penalty; the claim follow-up (session 18) -------
+    "自动同意补寄": "Reship agreed automatically",
+    "赔付3元，买家可申请平台介入": "¥3 paid to the buyer, who may ask for platform intervention",
+    "自动全额退款": "Refunded in full automatically",
+    "自动退款": "Refunded automatically",
+    "自动同意退货": "Return agreed automatically",
+    "自动关闭售后（买家未寄回）": "Case closed automatically (the buyer sent nothing back)",
+    "超过七天无理由退货期": "7-day no-reason return period over",
+    "售后期结束，买家不能再申请补寄等售后":
+        "After-sales period over: the buyer can no longer ask for a reship or other help",
+    "售后期结束，买家不能再申请售后": "After-sales period over: the buyer can no longer ask for after-sales",
+    "超时未补发，买家可投诉违背承诺": "Reship late: the buyer may complain of a broken promise",
+    "违背承诺，买家可投诉": "Broken promise: the buyer may complain",
+    "延迟发货，买家可投诉": "Late shipment: the buyer may complain",
+    "可申请平台介入": "Platform intervention may be asked for",
+    "自动关闭退款（买家未寄回）": "Refund closed automatically (the buyer sent nothing back)",
+    "超过七天无理由退换货期": "7-day no-reason return/exchange period over",
+    "自动确认收货": "Receipt confirmed automatically",
+    "自动确认完成": "Completed automatically",
+    "未举证，小二按现有凭证判定": "No evidence given: the platform decides on what it has",
+    "小二按现有凭证判定": "The platform decides on the evidence it has",
+    "自动同意换货": "Exchange agreed automatically",
+    "超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入":
+        "Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for "
+        "platform intervention",
+    "原因为“一直未收到货”时，同意后超时未发货系统自动全额退款":
+        "For “never received”: not shipped in time after agreeing, the system refunds in full automatically",
+    "延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元":
+        "Late shipment: points deducted, and 5% of the goods' paid price paid to the buyer, at most ¥30",
+    "快递理赔跟进": "Carrier claim follow-up",
+    "联系快递催办理赔": "Chase the carrier about the claim",
     # --- prices typed for goods without one, in the statement dialog (session 18) -------------------
     "这些商品没有单价：填写单价（元）后生成。只用于这份货值说明，不保存。":
         "These items have no price: type a unit price (yuan) to make the statement. Used for this "

@@ -113,3 +113,21 @@ def test_deadline_names_the_engine_added_to_are_english_too(english: QTranslator
         "Handle refund-only request (48 h)（2022年春节售后时效：15天）")
     assert labels.text("不认识的计时器（3天）") == "不认识的计时器（3天）"
     assert labels.text("处理仅退款申请（48小时）") == "Handle refund-only request (48 h)"
+
+
+def test_what_a_deadline_does_when_it_runs_out_is_english_too(english: QTranslator) -> None:
+    """The calendar's 到期后果 and the reship queue's 逾期后果 (a shipped timer's `on_expiry` and penalty)
+    and the claim follow-up deadline stayed Chinese in the English window ("快递理赔跟进", "自动全额退款")."""
+    import tomllib
+
+    from desktop_app.paths import resource
+    from desktop_app.services.claim_upkeep import FOLLOW_UP_ACTION, FOLLOW_UP_NAME
+
+    texts = {FOLLOW_UP_NAME, FOLLOW_UP_ACTION}
+    for pack in resource("rules").glob("*.toml"):
+        for timer in tomllib.loads(pack.read_text(encoding="utf-8")).get("timers", []):
+            texts.update(t for t in (timer.get("on_expiry"), timer.get("penalty")) if isinstance(t, str))
+    assert len(texts) > 20
+    chinese = sorted(t for t in texts if CHINESE.search(labels.text(t)))
+    assert not chinese, chinese
+    assert labels.text("快递理赔跟进") == "Carrier claim follow-up"
