@@ -16,6 +16,66 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- the suggested next step of a case and of an inspected return (session 18) --------------------
+    "买家申请退货，先审核并同意（给出退货地址）":
+        "The buyer asks to return: review and agree (give the return address)",
+    "等买家寄回；包裹到了在“退货入库”扫描运单号验货":
+        "Wait for the buyer's parcel; when it arrives, scan its tracking number in the Returns desk and inspect it",
+    "按买家的申请退款": "Refund as the buyer asked",
+    "已收到退回的商品，仔细核对换货商品后发出":
+        "The returned item is here: check the replacement carefully and ship it",
+    "补发先答复买家（同意后按平台时限发出）": "Answer the buyer about the reship first (once agreed, ship within the "
+        "platform's time)",
+    "已同意补发，尽快发出并登记新运单号": "Reship agreed: ship it soon and enter the new tracking number",
+    "已收到返修件，送修": "The item for repair is here: send it to be repaired",
+    "修好后寄回买家": "Once repaired, send it back to the buyer",
+    "与买家商定补偿后支付": "Agree the compensation with the buyer, then pay it",
+    "已处理完，确认买家满意后结束": "Handled: close it once the buyer is satisfied",
+    "平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）":
+        "Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)",
+    "平台将根据双方凭证判定": "The platform decides on both sides' evidence",
+    "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）":
+        "The platform acted by itself (%1): check the result in its back office, then record it here "
+        "(refund, close …)",
+    "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货":
+        "The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and "
+        "inspect it",
+    "当前状态：%1": "Status now: %1",
+    "当前状态：%2": "Status now: %2",
+    "店铺策略：%1": "Shop policy: %1",
+    "已结束，无需操作": "Finished: nothing to do",
+    "按实际情况处理": "Handle it as the case requires",
+    "在平台后台同意退款，再在台账中记为已退款": "Agree to the refund in the platform's back office, then record "
+        "it here as refunded",
+    "仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号":
+        "Check the replacement (style, size, colour) carefully, ship it and enter the tracking number",
+    "送修并在台账中记为维修中": "Send it for repair and record it here as being repaired",
+    "退回商品完好，可二次销售": "The returned item is intact and can be sold again",
+    "买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）":
+        "The buyer returned it for the shop's fault (quality, damage …): a faulty item coming back is expected "
+        "(whoever is at fault pays)",
+    "核对无误后按售后单继续处理": "Once checked, carry on with the case",
+    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片":
+        "Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); "
+        "failing that, refuse the refund in the platform's back office as “cannot be sold again” and upload "
+        "the inspection photos",
+    "退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错":
+        "The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is "
+        "not the shop's fault",
+    "拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片":
+        "Photograph the label and the item, ask the buyer to send back the right item; upload these photos "
+        "when refusing the refund in the platform's back office",
+    "退回的不是本店发出的商品": "What came back is not what the shop sent",
+    "按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款":
+        "Refund what actually came back (first lower the refund to that part), or ask the buyer to send the "
+        "missing pieces and refund in full",
+    "请买家补寄缺少的件后再继续处理": "Ask the buyer to send the missing pieces, then carry on",
+    "退回件数少于应退件数": "Fewer pieces came back than should have",
+    "保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔":
+        "Keep the unboxing video and the parcel's weighing record, refuse the refund in the platform's back "
+        "office and ask for platform intervention; check the pick-up weight with the carrier and open a "
+        "carrier claim if needed",
+    "退货包裹是空的": "The return parcel is empty",
     # --- what a shipped timer's running out does, its penalty; the claim follow-up (session 18) -------
     "自动同意补寄": "Reship agreed automatically",
     "赔付3元，买家可申请平台介入": "¥3 paid to the buyer, who may ask for platform intervention",

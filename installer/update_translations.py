@@ -118,7 +118,7 @@ def _recurring_event_names() -> list[str]:
 
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
-    from desktop_app.core import deadlines, lifecycle, rule_pack_model
+    from desktop_app.core import deadlines, lifecycle, playbooks, returns, rule_pack_model
     from desktop_app.services import claim_upkeep
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
@@ -130,6 +130,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("the claim follow-up deadline (desktop_app.services.claim_upkeep)",
                    [claim_upkeep.FOLLOW_UP_NAME, claim_upkeep.FOLLOW_UP_ACTION]))
     groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
+    groups.append(("the suggested next steps (SUGGESTION_TEXTS of desktop_app.core.playbooks and .returns)",
+                   list(dict.fromkeys([*playbooks.SUGGESTION_TEXTS, *returns.SUGGESTION_TEXTS]))))
     groups.append(("what the deadline engine adds after a timer's name (labels.text)",
                    [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
     return groups

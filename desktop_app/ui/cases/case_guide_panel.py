@@ -148,8 +148,9 @@ class CaseGuidePanel(QWidget):
         if guide.deadline_at is not None:
             deadline = (f"<br>{escape(self.tr('时限：'))}{escape(labels.text(guide.deadline_name or ''))} "
                         f"{labels.when(guide.deadline_at)}")
-        self.suggestion.setText(f"{escape(self.tr('建议：'))}{action}{escape(s.text)}"
-                                f"<br><span style='color:{shade('secondary')}'>{escape(s.reason)}</span>{deadline}")
+        text, reason = labels.filled(s.template, s.values), labels.filled(s.reason_template, s.values)
+        self.suggestion.setText(f"{escape(self.tr('建议：'))}{action}{escape(text)}"
+                                f"<br><span style='color:{shade('secondary')}'>{escape(reason)}</span>{deadline}")
         self.steps.blockSignals(True)
         self.steps.clear()
         playbook = guide.playbook

@@ -343,8 +343,10 @@ class ReturnsTab(BaseTab):
         for c in outcome.cases:
             done = self.tr("已确认收货") if c.received else self.tr("状态未变")
             step = f"{done}（{labels.status(c.status.value)}）"
-            lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(c.suggestion.text)}"
-                         f"<br><span style='color:{shade('secondary')}'>{escape(c.suggestion.reason)}</span>")
+            s = c.suggestion
+            text, reason = labels.filled(s.template, s.values), labels.filled(s.reason_template, s.values)
+            lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(text)}"
+                         f"<br><span style='color:{shade('secondary')}'>{escape(reason)}</span>")
         self.outcome_label.setText("<br>".join(lines))
         self._find(outcome.tracking_no, self._show_parcel)  # the cases as they are now
         first = next((c for c in outcome.cases if c.suggestion.action is not None), None)
