@@ -271,11 +271,12 @@ class CalendarTab(BaseTab):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        # 3:2 from the start (the month's size hint alone left the side lists ~360 px at 1366 px, which
-        # cut their 订单号); a saved layout replaces this.
-        splitter.setSizes([600, 400])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Halves from the start: the month's size hint alone left the side lists ~360 px at 1366 px, which
+        # cut their 订单号; at 3:2 their 时限 (which deadline) began at the right edge, off screen. The
+        # month's seven columns read well at half the width. A saved layout replaces this.
+        splitter.setSizes([500, 500])
         outer = QHBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addWidget(splitter)
