@@ -320,3 +320,15 @@ def test_a_follow_up_is_saved_when_its_dialog_is_gone_before_the_write_runs(qtbo
     assert warnings == []
     with env.db.reading() as s:
         assert claim_detail(s, claim_id).follow_up_at == wanted
+
+
+def test_the_amounts_are_on_screen_in_a_laptop_window(qtbot: QtBot, env: Env) -> None:
+    """In a 1366 px window the list shows through 下一步; 申请金额, 已到账 and 待追回 were past its right
+    edge (after 收货人, 快递公司, 运单号): the money to chase comes before the next step now."""
+    env.tab.resize(1354, 680)  # the tab in a 1366×768 window
+    env.idle(qtbot)
+    table, model = env.tab.table, env.tab.model
+    for key in ("claimed", "received", "outstanding", "next_step"):
+        column = model.column_index(key)
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert right <= table.viewport().width(), (key, right, table.viewport().width())

@@ -51,7 +51,7 @@ from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend, shade
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
-_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 165, 72, 72, 72, 90, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 60, 90, 72, 72, 72, 165, 90, 64, 76, 110, 60)
 
 
 class ClaimsTab(BaseTab):
