@@ -16,6 +16,9 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    "错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算":
+        "Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on "
+        "cases, not estimated",
     # --- the suggested next step of a case and of an inspected return (session 18) --------------------
     "买家申请退货，先审核并同意（给出退货地址）":
         "The buyer asks to return: review and agree (give the return address)",
@@ -1314,6 +1317,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("WindowTabs", "售后单"): "After-sales cases",  # tab title
     ("WindowTabs", "订单"): "Orders",  # tab title
     ("WindowTabs", "统计"): "Statistics",  # tab title
+    ("DashboardTab", "售后单"): "Cases",  # a column of counts
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results

@@ -326,62 +326,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="394"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="411"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="416"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="423"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算（标为“估算”）。安排公布后，请在“时效规则”的“工作日调整”页填入当年的放假日和调休上班日。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday (marked “estimated”). Once it is published, enter that year&apos;s holidays and make-up workdays under Deadline rules → Working days.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="425"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="426"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="427"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="428"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="435"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="437"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="438"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="439"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="445"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="446"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="455"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="456"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="457"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -1803,27 +1803,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -1833,22 +1833,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
@@ -2243,7 +2243,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>售后单</source>
-        <translation>After-sales case</translation>
+        <translation>Cases</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
@@ -2487,48 +2487,53 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="310"/>
+        <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
+        <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="325"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="343"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="351"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
