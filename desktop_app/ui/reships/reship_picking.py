@@ -82,11 +82,16 @@ class ReshipPicking(_Tab):
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
         headers = (tr("售后单"), tr("订单号"), tr("收货人"), tr("地址"), tr("补发商品"), tr("发货时限"))
         parts.append("<tr>" + "".join(f"<th align='left'>{escape(h)}</th>" for h in headers) + "</tr>")
+        # An order number, a phone and a time are never broken across lines (a picker reads and types
+        # them: "6995252287830 / 982897" was printed); the address and the goods wrap instead.
+        whole = "<td style='white-space:nowrap'>"
         for row in rows:
-            receiver = f"{row.receiver or ''} {row.phone or ''}".strip()
-            cells = (f"#{row.case_id}", f"{labels.platform(row.platform)} {row.order_no}", receiver,
-                     row.address or "", items_text(row), labels.when(row.ship_by) or status_text(row.status))
-            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            receiver = escape(row.receiver or "") + (f"<br>{escape(row.phone)}" if row.phone else "")
+            order = f"{escape(labels.platform(row.platform))}<br>{escape(row.order_no)}"
+            due = escape(labels.when(row.ship_by) or status_text(row.status))
+            wrapped = f"<td>{escape(row.address or '')}</td><td>{escape(items_text(row))}</td>"
+            parts.append(f"<tr>{whole}#{row.case_id}</td>{whole}{order}</td>{whole}{receiver}</td>{wrapped}"
+                         f"{whole}{due}</td></tr>")
         parts.append("</table></body></html>")
         return "".join(parts)
 
