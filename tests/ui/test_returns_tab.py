@@ -115,3 +115,28 @@ def test_a_return_the_platform_refunded_by_itself_says_so(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 2, timeout=5000)
     cells = {tab.transit_table.item(r, 2).text(): tab.transit_table.item(r, 6) for r in range(2)}
     assert cells["3975104904954902673"].text() == "平台已超时自动处理：确认收到退货（买家寄回后10天）"
+
+
+def test_a_key_inspects_a_found_parcel_and_ctrl_1_still_shows_the_cases(qtbot: QtBot, window: MainWindow) -> None:
+    """The inspection's keys were Ctrl+1 … Ctrl+5, also 视图's tab keys (Ctrl+1 售后单 …): with a parcel found
+    both wanted the key, Qt called it ambiguous and did neither — Ctrl+1 for 良品 did nothing. The
+    inspection is on Alt+1 … Alt+5 now; Ctrl+1 shows the Cases tab whatever the desk holds."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    wait_idle(qtbot, window)
+    good = tab.result_buttons[InspectionResult.GOOD]
+    assert good.shortcut().toString() == "Alt+1" and good.text().endswith("(Alt+1)")
+    qtbot.keyClicks(tab.scan, "75123456789012")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: good.isEnabled(), timeout=5000)
+    qtbot.keyClick(tab.scan, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "已确认收货" in tab.outcome_label.text(), timeout=5000)
+    assert window.tabs.currentWidget() is tab
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "YT7500000000001")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: good.isEnabled(), timeout=5000)
+    qtbot.keyClick(tab.scan, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # a parcel found: not ambiguous
+    assert window.tabs.currentIndex() == 0
