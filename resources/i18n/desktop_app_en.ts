@@ -193,132 +193,142 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
+        <source>（选择操作）</source>
+        <translation>(choose an action)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="118"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="130"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="132"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="145"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="169"/>
+        <source>选择要对这 %1 张售后单执行的操作</source>
+        <translation>Choose what to do with these %1 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="171"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="173"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="189"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="217"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="273"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="297"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="305"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="317"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="332"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="324"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="336"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="341"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="341"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="347"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="359"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="361"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="290"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -4397,52 +4407,57 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="117"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="121"/>
+        <source>选择要对这 %1 条补发执行的操作</source>
+        <translation>Choose what to do with these %1 reships</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="120"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="126"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="129"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="125"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="131"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="151"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="157"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="167"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="173"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="174"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="177"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="183"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="191"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="197"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="192"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="198"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>
@@ -4450,33 +4465,33 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="110"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="116"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="116"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="117"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="127"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="132"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="131"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="136"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
@@ -4919,250 +4934,250 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="142"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="110"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="144"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="160"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="183"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="233"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="242"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="244"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="277"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="280"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="282"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="282"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="285"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="303"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="306"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="313"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="316"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="340"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="357"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="371"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="374"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="377"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="380"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="378"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="381"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="395"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="398"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="406"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="418"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>

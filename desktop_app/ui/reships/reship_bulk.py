@@ -111,8 +111,14 @@ class ReshipBulkDialog(BulkActionDialog):
             last.insert(0, (self.tr("打印拣货单"), PICKING))
         return own + shared + last
 
+    def _preselected(self) -> object:
+        """录入运单号 when every selected reship can take one: it writes nothing until numbers are typed."""
+        return SHIP if self.rows and all(r.can(CaseAction.SHIP_RESHIP) for r in self.rows) else None
+
     def _describe(self, key: object) -> str | None:
         count = str(len(self.rows))
+        if key is None:
+            return self.tr("选择要对这 %1 条补发执行的操作").replace("%1", count)
         if key == SHIP:
             return self.tr("将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入").replace(
                 "%1", count)
