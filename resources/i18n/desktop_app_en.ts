@@ -1920,7 +1920,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <name>ClaimsTab</name>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="76"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="197"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="200"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
@@ -1990,22 +1990,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="144"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="209"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="226"/>
+        <source>双击只看这家快递的理赔</source>
+        <translation>Double-click to list this carrier&apos;s claims only</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="300"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -4959,7 +4964,7 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="335"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
@@ -5062,122 +5067,122 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="234"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="243"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="244"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="280"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="281"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="282"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="283"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="285"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="307"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="316"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="331"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="332"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="340"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="358"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="374"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="375"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="380"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="381"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="381"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="382"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="399"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="406"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="407"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="418"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="419"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>

@@ -332,3 +332,25 @@ def test_the_amounts_are_on_screen_in_a_laptop_window(qtbot: QtBot, env: Env) ->
         column = model.column_index(key)
         right = table.columnViewportPosition(column) + table.columnWidth(column)
         assert right <= table.viewport().width(), (key, right, table.viewport().width())
+
+
+def test_a_double_click_on_a_carriers_subtotal_lists_its_claims(qtbot: QtBot, env: Env) -> None:
+    """Double-clicking 顺丰速运's line under the list did nothing; it shows that carrier's claims now."""
+    second = add_order(env.db, "261102-2", "顺丰速运", "SF1001")
+    with env.db.reading() as s:
+        first = s.query(Order.id).filter(Order.order_no == "261101-103283030276851").scalar()
+    open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=first))
+    b = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=second)).claim_id
+    env.tab.refresh()
+    env.idle(qtbot)
+    tree = env.tab.subtotals
+    lines = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    sf = next(item for item in lines if item.text(0) == "顺丰速运")
+    where = tree.visualItemRect(sf).center()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    env.idle(qtbot)
+    assert env.tab.carrier_filter.currentData() == "顺丰速运"
+    assert [env.tab.model.row_object(r).id for r in range(env.tab.model.rowCount())] == [b]
+    # The figures sit beside their titles (the last column no longer stretches to the far right).
+    assert not tree.header().stretchLastSection()

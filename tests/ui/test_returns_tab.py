@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -140,3 +141,30 @@ def test_a_key_inspects_a_found_parcel_and_ctrl_1_still_shows_the_cases(qtbot: Q
     qtbot.waitUntil(lambda: good.isEnabled(), timeout=5000)
     qtbot.keyClick(tab.scan, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # a parcel found: not ambiguous
     assert window.tabs.currentIndex() == 0
+
+
+def test_a_double_click_on_a_parcel_without_a_case_asks_which_case(qtbot: QtBot, window: MainWindow,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Double-clicking a 无主件 did nothing (only 关联到售后单… did); it asks for the case as the button does."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "SF1400123456789")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 1, timeout=5000)
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, label: str, *_args: object) -> tuple[int, bool]:
+        asked.append(label)
+        return 2, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", answer)
+    table = tab.unmatched_table
+    where = table.visualItemRect(table.item(0, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert asked == ["售后单编号："]
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 0, timeout=5000)

@@ -187,6 +187,7 @@ class ReturnsTab(BaseTab):
         self.find_button.clicked.connect(self.lookup)
         self.days.valueChanged.connect(lambda _v: self.refresh())
         self.transit_table.cellDoubleClicked.connect(self._open_transit)
+        self.unmatched_table.cellDoubleClicked.connect(lambda _row, _column: self.match_selected())
 
     def _table(self, name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
