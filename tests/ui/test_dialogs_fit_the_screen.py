@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.services.statements import StatementRequest
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
+from desktop_app.ui.reships.reship_picking import PickingListPreview
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets import screen_fit
@@ -52,3 +54,14 @@ def test_a_roomy_screen_keeps_the_size_asked_for(qtbot: QtBot) -> None:
     qtbot.addWidget(widget)
     screen_fit.resize_within_screen(widget, 420, 300)  # the offscreen screen (800×800) has room
     assert (widget.width(), widget.height()) == (420, 300)
+
+
+@pytest.mark.parametrize("free", [SCALED_1080P, LAPTOP], ids=["1080p-150%", "1366x768"])
+def test_a_print_preview_is_as_tall_as_the_screen_allows(qtbot: QtBot, free: QRect,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The picking list's print preview opened at Qt's ~675×512, its A4 page at 38 %, too small to read."""
+    monkeypatch.setattr(screen_fit, "free_area", lambda _widget: free)
+    preview = PickingListPreview(QTextDocument())
+    qtbot.addWidget(preview)
+    assert preview.height() == min(screen_fit.PREVIEW_HEIGHT, free.height() - screen_fit.FRAME_ALLOWANCE)
+    assert preview.width() == min(screen_fit.PREVIEW_WIDTH, free.width())

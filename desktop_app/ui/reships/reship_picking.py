@@ -20,6 +20,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.reships.reship_bulk import can_pick
 from desktop_app.ui.reships.reship_table_model import items_text, status_text
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.widgets.screen_fit import PREVIEW_HEIGHT, PREVIEW_WIDTH, resize_within_screen
 
 DialogT = TypeVar("DialogT", bound=QDialog)
 
@@ -49,6 +50,8 @@ class PickingListPreview(QPrintPreviewDialog):
         self.document = document
         document.setParent(self)
         self.paintRequested.connect(document.print_)
+        # Qt's default (~675×512) showed the A4 page at 38 %, too small to read: as tall as the screen allows.
+        resize_within_screen(self, PREVIEW_WIDTH, PREVIEW_HEIGHT)
 
 
 class ReshipPicking(_Tab):

@@ -39,7 +39,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
 from desktop_app.ui.statements.typed_prices import TypedPrices, TypedPricesBox
-from desktop_app.ui.widgets.screen_fit import resize_within_screen
+from desktop_app.ui.widgets.screen_fit import PREVIEW_HEIGHT, PREVIEW_WIDTH, resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 log = logging.getLogger(__name__)
@@ -231,6 +231,7 @@ class StatementDialog(QDialog):
         printer.setDocName(self.statements[0].file_stem if len(self.statements) == 1 else self.tr("货物价值说明"))
         dialog = QPrintPreviewDialog(printer, self)
         dialog.setWindowTitle(self.tr("打印预览 — 货物价值说明"))
+        resize_within_screen(dialog, PREVIEW_WIDTH, PREVIEW_HEIGHT)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         statements = list(self.statements)
         dialog.paintRequested.connect(lambda device: render_statements(device, statements))

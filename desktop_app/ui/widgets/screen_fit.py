@@ -13,6 +13,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 FRAME_ALLOWANCE = 40  # the window manager's title bar and borders around the client area
+# A print preview of A4 pages: tall enough to read a page (Qt's own default is ~675×512).
+PREVIEW_WIDTH = 900
+PREVIEW_HEIGHT = 1000
 
 
 def free_area(widget: QWidget) -> QRect | None:
