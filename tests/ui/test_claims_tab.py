@@ -354,3 +354,22 @@ def test_a_double_click_on_a_carriers_subtotal_lists_its_claims(qtbot: QtBot, en
     assert [env.tab.model.row_object(r).id for r in range(env.tab.model.rowCount())] == [b]
     # The figures sit beside their titles (the last column no longer stretches to the far right).
     assert not tree.header().stretchLastSection()
+
+
+def test_a_claim_of_unknown_amount_shows_nothing_outstanding(qtbot: QtBot, env: Env) -> None:
+    """A claim for goods without a price has no amount yet; its 待追回 read "0.00" (nothing to chase)."""
+    with env.db.transaction() as s:
+        order = Order(order_key="pdd:261103-3", platform="pdd", order_no="261103-3", carrier="圆通速递",
+                      tracking_no="YT0001", imported_at=parse_moment("2026-11-02").at, search_text="261103-3")
+        order.items.append(OrderItem(position=0, title="纯棉袜子", spec="均码", quantity=2))
+        s.add(order)
+        s.flush()
+        order_id = order.id
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    env.tab.refresh()
+    env.idle(qtbot)
+    model = env.tab.model
+    row = model.row_of(claim_id)
+    assert row is not None and model.row_object(row).claimed_fen is None
+    assert model.index(row, model.column_index("claimed")).data() == ""
+    assert model.index(row, model.column_index("outstanding")).data() == ""

@@ -73,7 +73,9 @@ def _columns() -> list[Column[ClaimRow]]:
                align_right=True),
         Column("received", _tr("已到账"), lambda r: format_yuan(r.received_fen), lambda r: r.received_fen or 0,
                align_right=True),
-        Column("outstanding", _tr("待追回"), lambda r: format_yuan(r.outstanding_fen) if r.is_open else "",
+        # Nothing to say while the amount is unknown (goods without a price): "0.00" read as nothing to chase.
+        Column("outstanding", _tr("待追回"),
+               lambda r: format_yuan(r.outstanding_fen) if r.is_open and r.claimed_fen is not None else "",
                lambda r: r.outstanding_fen, align_right=True),
         Column("next_step", _tr("下一步"), _next_step,
                lambda r: r.escalation.due_at.timestamp() if r.escalation and r.is_open else float("inf")),
