@@ -16,6 +16,114 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    "双击只看这家快递的理赔": "Double-click to list this carrier's claims only",
+    "（选择操作）": "(choose an action)",
+    "选择要对这 %1 张售后单执行的操作": "Choose what to do with these %1 cases",
+    "选择要对这 %1 条补发执行的操作": "Choose what to do with these %1 reships",
+    "错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算":
+        "Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on "
+        "cases, not estimated",
+    # --- the suggested next step of a case and of an inspected return (session 18) --------------------
+    "买家申请退货，先审核并同意（给出退货地址）":
+        "The buyer asks to return: review and agree (give the return address)",
+    "等买家寄回；包裹到了在“退货入库”扫描运单号验货":
+        "Wait for the buyer's parcel; when it arrives, scan its tracking number in the Returns desk and inspect it",
+    "按买家的申请退款": "Refund as the buyer asked",
+    "已收到退回的商品，仔细核对换货商品后发出":
+        "The returned item is here: check the replacement carefully and ship it",
+    "补发先答复买家（同意后按平台时限发出）": "Answer the buyer about the reship first (once agreed, ship within the "
+        "platform's time)",
+    "已同意补发，尽快发出并登记新运单号": "Reship agreed: ship it soon and enter the new tracking number",
+    "已收到返修件，送修": "The item for repair is here: send it to be repaired",
+    "修好后寄回买家": "Once repaired, send it back to the buyer",
+    "与买家商定补偿后支付": "Agree the compensation with the buyer, then pay it",
+    "已处理完，确认买家满意后结束": "Handled: close it once the buyer is satisfied",
+    "平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）":
+        "Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)",
+    "平台将根据双方凭证判定": "The platform decides on both sides' evidence",
+    "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）":
+        "The platform acted by itself (%1): check the result in its back office, then record it here "
+        "(refund, close …)",
+    "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货":
+        "The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and "
+        "inspect it",
+    "当前状态：%1": "Status now: %1",
+    "当前状态：%2": "Status now: %2",
+    "店铺策略：%1": "Shop policy: %1",
+    "已结束，无需操作": "Finished: nothing to do",
+    "按实际情况处理": "Handle it as the case requires",
+    "在平台后台同意退款，再在台账中记为已退款": "Agree to the refund in the platform's back office, then record "
+        "it here as refunded",
+    "仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号":
+        "Check the replacement (style, size, colour) carefully, ship it and enter the tracking number",
+    "送修并在台账中记为维修中": "Send it for repair and record it here as being repaired",
+    "退回商品完好，可二次销售": "The returned item is intact and can be sold again",
+    "买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）":
+        "The buyer returned it for the shop's fault (quality, damage …): a faulty item coming back is expected "
+        "(whoever is at fault pays)",
+    "核对无误后按售后单继续处理": "Once checked, carry on with the case",
+    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片":
+        "Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); "
+        "failing that, refuse the refund in the platform's back office as “cannot be sold again” and upload "
+        "the inspection photos",
+    "退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错":
+        "The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is "
+        "not the shop's fault",
+    "拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片":
+        "Photograph the label and the item, ask the buyer to send back the right item; upload these photos "
+        "when refusing the refund in the platform's back office",
+    "退回的不是本店发出的商品": "What came back is not what the shop sent",
+    "按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款":
+        "Refund what actually came back (first lower the refund to that part), or ask the buyer to send the "
+        "missing pieces and refund in full",
+    "请买家补寄缺少的件后再继续处理": "Ask the buyer to send the missing pieces, then carry on",
+    "退回件数少于应退件数": "Fewer pieces came back than should have",
+    "保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔":
+        "Keep the unboxing video and the parcel's weighing record, refuse the refund in the platform's back "
+        "office and ask for platform intervention; check the pick-up weight with the carrier and open a "
+        "carrier claim if needed",
+    "退货包裹是空的": "The return parcel is empty",
+    # --- what a shipped timer's running out does, its penalty; the claim follow-up (session 18) -------
+    "自动同意补寄": "Reship agreed automatically",
+    "赔付3元，买家可申请平台介入": "¥3 paid to the buyer, who may ask for platform intervention",
+    "自动全额退款": "Refunded in full automatically",
+    "自动退款": "Refunded automatically",
+    "自动同意退货": "Return agreed automatically",
+    "自动关闭售后（买家未寄回）": "Case closed automatically (the buyer sent nothing back)",
+    "超过七天无理由退货期": "7-day no-reason return period over",
+    "售后期结束，买家不能再申请补寄等售后":
+        "After-sales period over: the buyer can no longer ask for a reship or other help",
+    "售后期结束，买家不能再申请售后": "After-sales period over: the buyer can no longer ask for after-sales",
+    "超时未补发，买家可投诉违背承诺": "Reship late: the buyer may complain of a broken promise",
+    "违背承诺，买家可投诉": "Broken promise: the buyer may complain",
+    "延迟发货，买家可投诉": "Late shipment: the buyer may complain",
+    "可申请平台介入": "Platform intervention may be asked for",
+    "自动关闭退款（买家未寄回）": "Refund closed automatically (the buyer sent nothing back)",
+    "超过七天无理由退换货期": "7-day no-reason return/exchange period over",
+    "自动确认收货": "Receipt confirmed automatically",
+    "自动确认完成": "Completed automatically",
+    "未举证，小二按现有凭证判定": "No evidence given: the platform decides on what it has",
+    "小二按现有凭证判定": "The platform decides on the evidence it has",
+    "自动同意换货": "Exchange agreed automatically",
+    "超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入":
+        "Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for "
+        "platform intervention",
+    "原因为“一直未收到货”时，同意后超时未发货系统自动全额退款":
+        "For “never received”: not shipped in time after agreeing, the system refunds in full automatically",
+    "延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元":
+        "Late shipment: points deducted, and 5% of the goods' paid price paid to the buyer, at most ¥30",
+    "快递理赔跟进": "Carrier claim follow-up",
+    "联系快递催办理赔": "Chase the carrier about the claim",
+    # --- prices typed for goods without one, in the statement dialog (session 18) -------------------
+    "这些商品没有单价：填写单价（元）后生成。只用于这份货值说明，不保存。":
+        "These items have no price: type a unit price (yuan) to make the statement. Used for this "
+        "statement only, not saved.",
+    "元，例如 59.00": "yuan, e.g. 59.00",
+    "按这些单价生成": "Make it with these prices",
+    "请填写“%1”的单价": "Type the unit price of “%1”",
+    "“%1”的单价": "The unit price of “%1”",
+    "“%1”的单价须大于 0": "The unit price of “%1” must be more than 0",
+    "或在下方填写单价。": " Or type the prices below.",
     # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
     "无法读取时效规则：%1": "Could not read the deadline rules: %1",
     "载入本机的修改": "Load this computer's edit",
@@ -935,9 +1043,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "现金": "Cash",
     "按成本价表": "From the cost table",
     "按商家编码的成本价表，计算订单商品的成本": "Price the order's goods with the cost table by merchant code",
-    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。":
-        "The cost table has no price for: %1. Import the cost table first (command product-costs import), "
-        "or type the amount.",
+    "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。":
+        "The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and "
+        "成本价), or type the amount.",
+    "导入成本价表…": "Import cost table…",
+    "导入成本价表": "Import cost table",
+    "成本价表 (*.xlsx *.xls *.csv)": "Cost tables (*.xlsx *.xls *.csv)",
+    "成本价表已导入：新增 %1 个，更新 %2 个": "Cost table imported: %1 added, %2 updated",
     # --- the returns desk (退货入库), bulk actions, case export, the case guide -------------------------
     "退货入库": "Returns desk",
     "扫描或输入退货运单号，回车查找": "Scan or type the return tracking number, then Enter",
@@ -1268,6 +1380,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("WindowTabs", "售后单"): "After-sales cases",  # tab title
     ("WindowTabs", "订单"): "Orders",  # tab title
     ("WindowTabs", "统计"): "Statistics",  # tab title
+    ("DashboardTab", "售后单"): "Cases",  # a column of counts
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results

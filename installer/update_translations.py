@@ -93,6 +93,20 @@ def _rule_timer_names(rules_dir: Path = RULES_DIR) -> list[str]:
     return names
 
 
+def _rule_consequences(rules_dir: Path = RULES_DIR) -> list[str]:
+    """What happens when a shipped timer runs out (`on_expiry`) and its penalty: the calendar's 到期后果
+    and the reship queue's 逾期后果 show them through `labels.text` (they stayed Chinese in English)."""
+    texts: list[str] = []
+    for path in sorted(rules_dir.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for timer in data.get("timers", []):
+            for key in ("on_expiry", "penalty"):
+                text = timer.get(key)
+                if isinstance(text, str) and text not in texts:
+                    texts.append(text)
+    return texts
+
+
 def _recurring_event_names() -> list[str]:
     """The names of the yearly events (双11 …) the calendar warns about (`RuleWarning.event`)."""
     from desktop_app.core.rule_packs import event_name
@@ -108,14 +122,20 @@ def _recurring_event_names() -> list[str]:
 
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
-    from desktop_app.core import deadlines, lifecycle, rule_pack_model
+    from desktop_app.core import deadlines, lifecycle, playbooks, returns, rule_pack_model
+    from desktop_app.services import claim_upkeep
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
     groups.append(("desktop_app.core.lifecycle.MILESTONE_LABELS", list(lifecycle.MILESTONE_LABELS.values())))
     groups.append(("timeline entry kinds of desktop_app.core.lifecycle.event_title",
                    list(lifecycle._EVENT_KIND_LABELS.values())))
     groups.append(("timer names of the shipped rule packs (resources/rules/*.toml)", _rule_timer_names()))
+    groups.append(("what happens when they run out, their penalties (on_expiry, penalty)", _rule_consequences()))
+    groups.append(("the claim follow-up deadline (desktop_app.services.claim_upkeep)",
+                   [claim_upkeep.FOLLOW_UP_NAME, claim_upkeep.FOLLOW_UP_ACTION]))
     groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
+    groups.append(("the suggested next steps (SUGGESTION_TEXTS of desktop_app.core.playbooks and .returns)",
+                   list(dict.fromkeys([*playbooks.SUGGESTION_TEXTS, *returns.SUGGESTION_TEXTS]))))
     groups.append(("what the deadline engine adds after a timer's name (labels.text)",
                    [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
     return groups

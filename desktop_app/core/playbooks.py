@@ -262,6 +262,20 @@ _WHY: dict[CaseAction, str] = {
 }
 
 
+_INTERVENING = "平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）"
+_PLATFORM_DECIDES = "平台将根据双方凭证判定"
+_PLATFORM_ACTED = "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）"
+_RETURN_SHIPPED = "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货"
+_NOW = "当前状态：%1"
+_NOW_AFTER_ONE = "当前状态：%2"  # after a first value (the timer, the parcel)
+_POLICY = "店铺策略：%1"
+_ENDED = "已结束，无需操作"
+_AS_IT_IS = "按实际情况处理"
+# Every sentence the suggestion says: the window translates them (installer/update_translations.py).
+SUGGESTION_TEXTS = (*_WHY.values(), _INTERVENING, _PLATFORM_DECIDES, _PLATFORM_ACTED, _RETURN_SHIPPED, _NOW,
+                    _NOW_AFTER_ONE, _POLICY, _ENDED, _AS_IT_IS)
+
+
 def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, amount_fen: int | None,
                  policies: Sequence[ShopPolicy] = (), *, return_parcel: str | None = None,
                  platform_acted: str | None = None) -> Suggestion:
@@ -272,18 +286,15 @@ def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, 
     shop to beat (its 下一个时限 says 平台已超时自动处理): the shop records what the platform did."""
     for policy in policies:
         if policy.applies(kind, reason, status, amount_fen):
-            return Suggestion(policy.action, policy.text, f"店铺策略：{policy.title}")
+            return Suggestion(policy.action, policy.text, _POLICY, (policy.title,))
     if status is CaseStatus.PLATFORM_INTERVENTION:
-        return Suggestion(None, "平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）",
-                          "平台将根据双方凭证判定")
+        return Suggestion(None, _INTERVENING, _PLATFORM_DECIDES)
     if platform_acted:
-        return Suggestion(None, f"平台已超时自动处理（{platform_acted}）：到平台后台核对结果，"
-                                "再在这里记录（退款、关闭等）", f"当前状态：{status.label}")
+        return Suggestion(None, _PLATFORM_ACTED, _NOW_AFTER_ONE, (platform_acted, status.label))
     allowed = allowed_actions(kind, status)
     for action in _FORWARD.get(kind, ()):
         if action in allowed:
             if action is CaseAction.RECEIVE_RETURN and return_parcel:
-                return Suggestion(action, f"买家已寄回（{return_parcel}）；包裹到了在“退货入库”扫描运单号验货",
-                                  f"当前状态：{status.label}")
-            return Suggestion(action, _WHY[action], f"当前状态：{status.label}")
-    return Suggestion(None, "已结束，无需操作" if not allowed else "按实际情况处理", f"当前状态：{status.label}")
+                return Suggestion(action, _RETURN_SHIPPED, _NOW_AFTER_ONE, (return_parcel, status.label))
+            return Suggestion(action, _WHY[action], _NOW, (status.label,))
+    return Suggestion(None, _ENDED if not allowed else _AS_IT_IS, _NOW, (status.label,))

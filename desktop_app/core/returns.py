@@ -41,15 +41,50 @@ _GOOD_NEXT: dict[CaseKind, tuple[CaseAction, str]] = {
     CaseKind.EXCHANGE: (CaseAction.SHIP_EXCHANGE, "仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号"),
     CaseKind.REPAIR: (CaseAction.START_REPAIR, "送修并在台账中记为维修中"),
 }
+_GOOD = "退回商品完好，可二次销售"
+_EXPECTED_DEFECT = "买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）"
+_CARRY_ON = "核对无误后按售后单继续处理"
+_DEFECTIVE = ("拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以"
+              "“影响二次销售”拒绝退款并上传验货照片")
+_DEFECTIVE_WHY = "退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错"
+_WRONG = "拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片"
+_WRONG_WHY = "退回的不是本店发出的商品"
+_MISSING_REFUND = "按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款"
+_MISSING = "请买家补寄缺少的件后再继续处理"
+_MISSING_WHY = "退回件数少于应退件数"
+_EMPTY = "保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔"
+_EMPTY_WHY = "退货包裹是空的"
+# Every sentence an inspection's suggestion says: the window translates them (installer/update_translations.py).
+SUGGESTION_TEXTS = (*(text for _action, text in _GOOD_NEXT.values()), _GOOD, _EXPECTED_DEFECT, _CARRY_ON,
+                    _DEFECTIVE, _DEFECTIVE_WHY, _WRONG, _WRONG_WHY, _MISSING_REFUND, _MISSING, _MISSING_WHY,
+                    _EMPTY, _EMPTY_WHY)
+
+
+def fill(template: str, values: tuple[str, ...]) -> str:
+    """"当前状态：%1" with its values in place of %1, %2 …"""
+    for n, value in enumerate(values, 1):
+        template = template.replace(f"%{n}", value)
+    return template
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """The next step after an inspection: `action` is the ledger action, if one follows and is allowed now."""
+    """A suggested next step: `action` is the ledger action, if one follows and is allowed now. The
+    texts are Chinese templates with %1, %2 … for `values` (a timer's name, a status, a parcel): the
+    window translates the template and the values apart; `text` and `reason` are them filled in."""
 
     action: CaseAction | None
-    text: str
-    reason: str
+    template: str
+    reason_template: str
+    values: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return fill(self.template, self.values)
+
+    @property
+    def reason(self) -> str:
+        return fill(self.reason_template, self.values)
 
 
 def suggest_after_inspection(kind: CaseKind, reason: CaseReason | None, status: CaseStatus,
@@ -58,41 +93,23 @@ def suggest_after_inspection(kind: CaseKind, reason: CaseReason | None, status: 
     seller_fault = reason in SELLER_FAULT_REASONS
     good_next = _GOOD_NEXT.get(kind)
     if result is InspectionResult.GOOD or (result is InspectionResult.DEFECTIVE and seller_fault):
-        why = ("退回商品完好，可二次销售" if result is InspectionResult.GOOD
-               else "买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）")
+        why = _GOOD if result is InspectionResult.GOOD else _EXPECTED_DEFECT
         if good_next is None:
-            return _allowed(kind, status, Suggestion(None, "核对无误后按售后单继续处理", why))
+            return _allowed(kind, status, Suggestion(None, _CARRY_ON, why))
         return _allowed(kind, status, Suggestion(good_next[0], good_next[1], why))
     if result is InspectionResult.DEFECTIVE:
-        return _allowed(kind, status, Suggestion(
-            None,
-            "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以"
-            "“影响二次销售”拒绝退款并上传验货照片",
-            "退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错",
-        ))
+        return _allowed(kind, status, Suggestion(None, _DEFECTIVE, _DEFECTIVE_WHY))
     if result is InspectionResult.WRONG_ITEM:
-        return Suggestion(
-            None,
-            "拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片",
-            "退回的不是本店发出的商品",
-        )
+        return Suggestion(None, _WRONG, _WRONG_WHY)
     if result is InspectionResult.MISSING:
         if kind is CaseKind.RETURN_REFUND:
-            return _allowed(kind, status, Suggestion(
-                CaseAction.REFUND,
-                "按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款",
-                "退回件数少于应退件数",
-            ))
-        return Suggestion(None, "请买家补寄缺少的件后再继续处理", "退回件数少于应退件数")
-    return Suggestion(
-        None,
-        "保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔",
-        "退货包裹是空的",
-    )
+            return _allowed(kind, status, Suggestion(CaseAction.REFUND, _MISSING_REFUND, _MISSING_WHY))
+        return Suggestion(None, _MISSING, _MISSING_WHY)
+    return Suggestion(None, _EMPTY, _EMPTY_WHY)
 
 
 def _allowed(kind: CaseKind, status: CaseStatus, suggestion: Suggestion) -> Suggestion:
     """Keep the ledger action only if the case may take it now (e.g. not before receipt)."""
     if suggestion.action is not None and suggestion.action not in allowed_actions(kind, status):
-        return Suggestion(None, suggestion.text, suggestion.reason)
+        return Suggestion(None, suggestion.template, suggestion.reason_template, suggestion.values)
     return suggestion

@@ -37,7 +37,14 @@ NOTE_PAID_LINES = "商品金额按买家实付金额计（已扣除优惠）"
 
 
 class StatementIncomplete(UserError):
-    """The order or claim lacks what a statement needs (items, prices)."""
+    """The order or claim lacks what a statement needs (items, prices). `unpriced`: the goods without
+    a price, which a price typed for this statement can value; `problem`: the message without the
+    command line's way of typing one (the window has its own)."""
+
+    def __init__(self, message: str, unpriced: tuple[str, ...] = (), problem: str = "") -> None:
+        super().__init__(message)
+        self.unpriced = unpriced
+        self.problem = problem or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,10 +279,8 @@ def order_lines(order: OrderFacts, items: Sequence[OrderItemFacts]) -> tuple[tup
                          order.paid_fen, order.postage_fen)
     unpriced = [item.title for item, value in zip(items, paid, strict=True) if value is None]
     if unpriced:
-        raise StatementIncomplete(
-            f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}。请先导入这张订单的订单导出，"
-            f"或生成时给出单价：{_TYPED_PRICE_HINT}"
-        )
+        problem = f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}。请先导入这张订单的订单导出，"
+        raise StatementIncomplete(f"{problem}或生成时给出单价：{_TYPED_PRICE_HINT}", tuple(unpriced), problem)
     lines = tuple(StatementLine(item.title, item.spec or "", item.quantity, item.unit_price_fen, value or 0)
                   for item, value in zip(items, paid, strict=True))
     return lines, _discounted(lines)
@@ -304,10 +309,8 @@ def _claim_lines(claim: ClaimFacts, unit_prices: TypedPrices) -> tuple[Statement
             continue
         lines.append(StatementLine(item.title, item.spec or "", item.quantity, price, total))
     if unpriced:
-        raise StatementIncomplete(
-            f"理赔 #{claim.id} 的商品没有单价和金额：{'、'.join(unpriced)}。请在理赔中补全，"
-            f"或生成时给出单价：{_TYPED_PRICE_HINT}"
-        )
+        problem = f"理赔 #{claim.id} 的商品没有单价和金额：{'、'.join(unpriced)}。请在理赔中补全，"
+        raise StatementIncomplete(f"{problem}或生成时给出单价：{_TYPED_PRICE_HINT}", tuple(unpriced), problem)
     return tuple(lines)
 
 

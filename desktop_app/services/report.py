@@ -273,6 +273,7 @@ def _detailed(overview: Report, groups: list[CaseGroup], claims: ClaimFigures, p
     timeliness = by_platform[None]
     notes = []
     if timeliness.missed:
+        # The 统计 tab says it in the language shown (ui/dashboard/dashboard_tab.py): the same words there.
         notes.append(f"错过平台时限 {timeliness.missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
     return replace(
         overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),

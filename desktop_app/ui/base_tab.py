@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database  # SQLAlchemy: the Cases tab is built before it
@@ -86,6 +87,7 @@ def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, s
     view.setModel(model)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
+    fit_titles(view.horizontalHeader())  # an English title is often wider than the Chinese one
     return view
 
 
@@ -102,3 +104,4 @@ def configure_table(view: QTableView) -> None:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setHighlightSections(False)
+    show_full_texts(view)  # a cell cut short (…) shows its whole text as a tooltip

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.returns import fill
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 
 CONTEXT = "Vocabulary"
@@ -38,6 +39,12 @@ def text(chinese: str) -> str:
             return known + "".join(QCoreApplication.translate(CONTEXT, piece) for piece in _pieces(chinese[cut:]))
         cut = chinese.rfind("（", 0, cut)
     return translated
+
+
+def filled(template: str, values: tuple[str, ...]) -> str:
+    """A core sentence with %1, %2 … (a suggestion: "当前状态：%1"): the template translated, then each
+    value (a timer's name, a status; a carrier and number stay as they are)."""
+    return fill(text(template), tuple(text(value) for value in values))
 
 
 def _pieces(additions: str) -> list[str]:

@@ -4,37 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="55"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="64"/>
         <source>&lt;p&gt;小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。&lt;/p&gt;</source>
         <translation>&lt;p&gt;A small shop&apos;s after-sales ledger: cases, reships, carrier claims and platform deadlines, all on your own computer.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="79"/>
         <source>许可证（MIT）</source>
         <translation>Licence (MIT)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="80"/>
         <source>第三方软件（含 Qt 的 LGPL 声明）</source>
         <translation>Third-party software (incl. Qt&apos;s LGPL notice)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="83"/>
         <source>数据文件夹：%1&lt;br&gt;日志文件夹：%2</source>
         <translation>Data folder: %1&lt;br&gt;Log folder: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="88"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/about_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="89"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
@@ -85,98 +85,98 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="219"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="220"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="125"/>
         <source>正在读取备份……</source>
         <translation>Reading the backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="129"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="131"/>
         <source>更改备份文件夹…</source>
         <translation>Change backup folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="136"/>
         <source>恢复所选备份…</source>
         <translation>Restore the selected backup…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="147"/>
         <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
         <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="159"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
         <source>共 %1 个备份</source>
         <translation>%1 backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="170"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="186"/>
         <source>正在备份……</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="193"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="199"/>
         <source>选择备份文件夹（例如同步盘中的文件夹）</source>
         <translation>Choose the backup folder (a synced cloud folder, say)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="208"/>
         <source>无法使用这个文件夹</source>
         <translation>This folder cannot be used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="215"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="216"/>
         <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
 
 当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
@@ -188,137 +188,147 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="101"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
+        <source>（选择操作）</source>
+        <translation>(choose an action)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="118"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="130"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="132"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="145"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="169"/>
+        <source>选择要对这 %1 张售后单执行的操作</source>
+        <translation>Choose what to do with these %1 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="171"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="173"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="189"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="217"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="297"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="317"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="332"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="323"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="336"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="359"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="348"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="361"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="290"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -326,88 +336,88 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="418"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="428"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="444"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="438"/>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="446"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="431"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="435"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
         <source>%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="450"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="452"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="456"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="458"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="460"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="464"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="469"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="473"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="471"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="475"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -415,112 +425,132 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseCostsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="46"/>
         <source>售后单 #%1 的费用</source>
         <translation>Costs of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="53"/>
         <source>补发/换货/返修寄出的运费</source>
         <translation>Postage of the reship, exchange or repair parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
         <source>买家退回包裹的运费</source>
         <translation>Postage of the buyer&apos;s return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
         <source>按“谁过错谁承担”自动判断</source>
         <translation>By the rule: whoever is at fault pays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="60"/>
         <source>补发或退回后不能再卖的货，按成本价</source>
         <translation>Goods reshipped or returned unsellable, at cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
         <source>平台的罚款、赔付给买家的违约金</source>
         <translation>Platform fines and compensation the platform made the shop pay</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="62"/>
         <source>寄出运费（元）</source>
         <translation>Postage out (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
         <source>退回运费（元）</source>
         <translation>Return postage (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="64"/>
         <source>退回运费承担方</source>
         <translation>Return postage paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
         <source>按成本价表</source>
         <translation>From the cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
         <source>按商家编码的成本价表，计算订单商品的成本</source>
         <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="72"/>
         <source>货损（成本价，元）</source>
         <translation>Written off at cost (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="73"/>
         <source>平台处罚（元）</source>
         <translation>Platform penalty (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="80"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="105"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="111"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="110"/>
-        <source>成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。</source>
-        <translation>The cost table has no price for: %1. Import the cost table first (command product-costs import), or type the amount.</translation>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="134"/>
+        <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
+        <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="138"/>
+        <source>导入成本价表…</source>
+        <translation>Import cost table…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="144"/>
+        <source>导入成本价表</source>
+        <translation>Import cost table</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
+        <source>成本价表 (*.xlsx *.xls *.csv)</source>
+        <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="155"/>
+        <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
+        <translation>Cost table imported: %1 added, %2 updated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="177"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="178"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="181"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -629,197 +659,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -958,58 +988,58 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseGuidePanel</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="79"/>
         <source>话术：</source>
         <translation>Reply script:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="83"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="93"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="94"/>
         <source>编辑步骤和话术…</source>
         <translation>Edit steps and scripts…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="95"/>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="114"/>
         <source>修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本</source>
         <translation>Change the steps, postage rule and reply scripts, or add your own; saved as the shop&apos;s own version</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="98"/>
         <source>店铺策略…</source>
         <translation>Shop policies…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
         <source>先在列表中选择一张售后单</source>
         <translation>First select a case in the list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="112"/>
         <source>复制话术，粘贴给买家</source>
         <translation>Copy the reply and paste it to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="157"/>
         <source>处理步骤（%1）</source>
         <translation>Steps (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="165"/>
         <source>运费：%1</source>
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1017,57 +1047,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>新建售后单</source>
         <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>推进</source>
         <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>冲突</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="25"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
         <source>时限不一致</source>
         <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>售后文件</source>
         <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="26"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="27"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="31"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="32"/>
         <source>点击数字，在“售后单”页只列出这些售后单</source>
         <translation>Click a number to list just those cases on the Cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="51"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="53"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="65"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="67"/>
         <source>%1 中“%2”的 %3 张</source>
         <translation>%3 “%2” of %1</translation>
     </message>
@@ -1075,117 +1105,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1540,7 +1570,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1651,127 +1681,127 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>找</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>需要的材料</source>
         <translation>Documents needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1779,87 +1809,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -1867,47 +1897,47 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTicketDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="31"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="32"/>
         <source>理赔 #%1：理赔单号与联系人</source>
         <translation>Claim #%1: ticket and contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="37"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="38"/>
         <source>快递给的理赔单号/工单号</source>
         <translation>The carrier&apos;s claim or ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="38"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="40"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="41"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="43"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="45"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="47"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="49"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="51"/>
         <source>网点名称、联系人、电话</source>
         <translation>Outlet, contact person, phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="50"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="53"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="54"/>
         <source>已向快递报案</source>
         <translation>Reported to the carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/claims/claim_ticket_dialog.py" line="67"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1916,7 +1946,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <name>ClaimsTab</name>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="76"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="197"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="200"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
@@ -1986,22 +2016,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="144"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="209"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="216"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="226"/>
+        <source>双击只看这家快递的理赔</source>
+        <translation>Double-click to list this carrier&apos;s claims only</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="300"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -2009,189 +2044,189 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="97"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="98"/>
         <source>导入其他表格：按列对应</source>
         <translation>Import other sheet: map the columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="103"/>
         <source>文件：%1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="310"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="123"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="126"/>
         <source>表头所在行</source>
         <translation>Header row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="127"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="226"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="227"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="143"/>
         <source>例如：某某档口发货回单</source>
         <translation>e.g. Supplier X shipping list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="148"/>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="320"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="321"/>
         <source>订单号属于哪个平台：与已导入的同平台订单按订单号合并</source>
         <translation>The platform the order numbers belong to: they merge with that platform&apos;s imported orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="153"/>
         <source>一行一个订单</source>
         <translation>One row per order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="154"/>
         <source>一行一个商品，同一订单号的行合并为一个订单</source>
         <translation>One row per item; rows with the same order no. form one order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="167"/>
         <source>方案名称</source>
         <translation>Mapping name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="170"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="173"/>
         <source>每行是</source>
         <translation>Each row is</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="160"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="161"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="162"/>
         <source>订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）</source>
         <translation>An order sheet (shipping list, order ledger) or an after-sales sheet (ERP after-sales list, case ledger)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="164"/>
         <source>导入为</source>
         <translation>Import as</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="208"/>
         <source>保存并导入</source>
         <translation>Save and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="257"/>
         <source>这个工作表是空的</source>
         <translation>This sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="259"/>
         <source>没有认出表头行：请选择表头在第几行</source>
         <translation>No header row recognised: choose the row the header is in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="261"/>
         <source>预览前 %1 行；表头行以黄色标出</source>
         <translation>First %1 rows; the header row is highlighted in yellow</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="266"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="308"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="320"/>
         <source>售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>The platform the after-sales numbers belong to: an import finds the same case again by platform and number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>%1（%2 列）</source>
         <translation>%1 (column %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="335"/>
         <source>（%1 列，无表头）</source>
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="409"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="410"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="412"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="413"/>
         <source>“%1”列：</source>
         <translation>column “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="413"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="414"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="430"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="431"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="442"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="443"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as “%1”: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="448"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="449"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="453"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="454"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="464"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="465"/>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="483"/>
+        <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="484"/>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
@@ -2249,7 +2284,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>售后单</source>
-        <translation>After-sales case</translation>
+        <translation>Cases</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
@@ -2493,48 +2528,53 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="310"/>
+        <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
+        <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="325"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="343"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="351"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2542,47 +2582,47 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="154"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="168"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="179"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -2644,27 +2684,27 @@ When it runs out: %7</translation>
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="80"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="82"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="83"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="96"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2672,17 +2712,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -2847,7 +2887,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FigureModel</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/figure_table.py" line="78"/>
+        <location filename="../../desktop_app/ui/dashboard/figure_table.py" line="79"/>
         <source>单击列出这些售后单</source>
         <translation>Click to list these cases</translation>
     </message>
@@ -2883,168 +2923,168 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="71"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="75"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="77"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="83"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="124"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="126"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="151"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="157"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="160"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="171"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="196"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="212"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="255"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="283"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="286"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="287"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="291"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="294"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="293"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="296"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3052,37 +3092,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="164"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="165"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="169"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="170"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="184"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="185"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="187"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="188"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3195,57 +3235,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3952,67 +3992,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4111,22 +4151,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4134,117 +4174,117 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="52"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="61"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="62"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="74"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="85"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="122"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="161"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="162"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="165"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4252,123 +4292,123 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PlaybookEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="49"/>
         <source>编辑处理步骤和话术</source>
         <translation>Edit steps and reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="55"/>
         <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
         <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="68"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="70"/>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="193"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="83"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="86"/>
         <source>适用类型</source>
         <translation>Case types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="89"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="90"/>
         <source>都不勾选：适用于所有类型（或原因）</source>
         <translation>None ticked: fits every type (or reason)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="96"/>
         <source>谁出运费，例如：谁过错谁承担</source>
         <translation>Who pays the postage, e.g. whoever is at fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="97"/>
         <source>运费规则</source>
         <translation>Postage rule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="99"/>
         <source>处理步骤</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="101"/>
         <source>话术</source>
         <translation>Reply scripts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="115"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="117"/>
         <source>撤销修改</source>
         <translation>Undo changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="153"/>
         <source>（本店修改）</source>
         <translation> (changed by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="153"/>
         <source>（本店）</source>
         <translation> (the shop&apos;s own)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="166"/>
         <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
         <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="193"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
         <source>删除本店的版本，改用程序自带的</source>
         <translation>Delete the shop&apos;s version and use the built-in one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="196"/>
         <source>删除这个本店自己添加的处理步骤</source>
         <translation>Delete this playbook the shop added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="234"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="235"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="254"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="255"/>
         <source>新的处理步骤</source>
         <translation>New playbook</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="256"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="257"/>
         <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
@@ -4376,12 +4416,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="223"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="225"/>
         <source>店铺策略</source>
         <translation>Shop policies</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="226"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="228"/>
         <source>开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。</source>
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
@@ -4389,53 +4429,53 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="246"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="247"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="249"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="250"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="256"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="257"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="259"/>
         <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="260"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="261"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="265"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="266"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="268"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="269"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="273"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="278"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="279"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="287"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="288"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -4443,107 +4483,112 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipBulkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="60"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="61"/>
         <source>批量处理补发（%1 条）</source>
         <translation>Bulk reship actions (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="65"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="66"/>
         <source>快递公司：</source>
         <translation>Courier:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="73"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="74"/>
         <source>不填则按运单号识别</source>
         <translation>Empty: recognised from the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>订单号 / 收货人</source>
         <translation>Order no. / receiver</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="79"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="80"/>
         <source>运单号（扫入或粘贴）</source>
         <translation>Tracking no. (scan or paste)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="104"/>
         <source>录入运单号（补发已发出）</source>
         <translation>Enter tracking numbers (reship sent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="106"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="108"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="109"/>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="111"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="116"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="121"/>
+        <source>选择要对这 %1 条补发执行的操作</source>
+        <translation>Choose what to do with these %1 reships</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
         <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="126"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
         <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="122"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="129"/>
         <source>将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）</source>
         <translation>A picking list for %1 reships (those shipped or without items are left out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="124"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="131"/>
         <source>将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel</source>
         <translation>%1 reships (receiver, address, items, deadline, tracking no.) will be exported to Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="157"/>
         <source>请在表格中填写运单号（可用扫码枪逐条扫入）</source>
         <translation>Fill in the tracking numbers in the table (a scanner can type them)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="173"/>
         <source>导出补发</source>
         <translation>Export reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="167"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="174"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="183"/>
         <source>已补发，运单号 %1</source>
         <translation>Reshipped, tracking no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="190"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="197"/>
         <source>已导出</source>
         <translation>Exported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="191"/>
+        <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="198"/>
         <source>已导出 %1 条补发到 %2</source>
         <translation>Exported %1 reships to %2</translation>
     </message>
@@ -4551,93 +4596,93 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipPicking</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="113"/>
         <source>拣货单预览</source>
         <translation>Picking list preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="119"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="119"/>
         <source>拣货单.pdf</source>
         <translation>picking-list.pdf</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="120"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="127"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="131"/>
+        <location filename="../../desktop_app/ui/reships/reship_picking.py" line="139"/>
         <source>拣货单已保存到 %1</source>
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4837,162 +4882,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5000,300 +5045,300 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="98"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="104"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="142"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="335"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="109"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="144"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="183"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="234"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="243"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="274"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="281"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="276"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="283"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="300"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="307"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="310"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="332"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="327"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="340"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="358"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="375"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="372"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="381"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="373"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="382"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="390"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="399"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="407"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="401"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="419"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5301,151 +5346,151 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="176"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="180"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="183"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="184"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="188"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="185"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="388"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="392"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="212"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="193"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="197"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="200"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="201"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="213"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="250"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="254"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="261"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="265"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="267"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="348"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="271"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="352"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="295"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="299"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="433"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="437"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="436"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="440"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="438"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="442"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="440"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="444"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="443"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
@@ -5453,153 +5498,153 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="81"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="92"/>
         <source>平台规则</source>
         <translation>Platform rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="96"/>
         <source>工作日调整</source>
         <translation>Working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="146"/>
         <source>无法读取时效规则：%1</source>
         <translation>Could not read the deadline rules: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="172"/>
         <source>表单</source>
         <translation>Form</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="173"/>
         <source>TOML（高级）</source>
         <translation>TOML (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="183"/>
         <source>校验</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="185"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="184"/>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="385"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="388"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="231"/>
         <source>通用（其他平台）</source>
         <translation>Generic (other platforms)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="240"/>
         <source>%1（已修改）</source>
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="274"/>
         <source>无法读取规则文件：%1</source>
         <translation>Cannot read the rule file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="288"/>
         <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
         <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="291"/>
         <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
         <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="290"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="293"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="293"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="296"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="302"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="305"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="312"/>
         <source>已载入本机的修改，检查后点“保存”存入团队数据库</source>
         <translation>This computer&apos;s edit is loaded: check it, then click Save to keep it in the team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="343"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="346"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="347"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="350"/>
         <source>有 1 处问题，未保存</source>
         <translation>1 problem, not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="350"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="353"/>
         <source>规则有效：%1 个计时器，%2 个时间窗口</source>
         <translation>Rules are valid: %1 timer(s), %2 date window(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="372"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="375"/>
         <source>已保存到 %1；已按新规则重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed with the new rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="383"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
         <source>已经是默认规则</source>
         <translation>Already the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="386"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="389"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
         <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="416"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="419"/>
         <source>已恢复默认规则；已重新计算 %1 张售后单的时限</source>
         <translation>Default rules restored; deadlines of %1 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="433"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="436"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="464"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="467"/>
         <source>正在保存并重新计算时限，请稍候</source>
         <translation>Saving and recomputing deadlines, please wait</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="477"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="480"/>
         <source>正在保存，请稍候……</source>
         <translation>Saving, please wait…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="483"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="486"/>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="484"/>
+        <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="487"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
         <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
     </message>
@@ -5787,42 +5832,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="107"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="116"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="117"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="119"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="121"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="124"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="127"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="150"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -5943,52 +5988,53 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="100"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="231"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="114"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="141"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="136"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="137"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="239"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="262"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="303"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="179"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="183"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -5996,37 +6042,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="194"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
+        <source>或在下方填写单价。</source>
+        <translation> Or type the prices below.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="252"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="234"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="257"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="240"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="263"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="248"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="271"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="308"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
@@ -6034,27 +6085,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6123,12 +6174,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6354,6 +6405,39 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/widgets/timeline.py" line="46"/>
         <source>记录于 %1</source>
         <translation>Recorded at %1</translation>
+    </message>
+</context>
+<context>
+    <name>TypedPricesBox</name>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="33"/>
+        <source>这些商品没有单价：填写单价（元）后生成。只用于这份货值说明，不保存。</source>
+        <translation>These items have no price: type a unit price (yuan) to make the statement. Used for this statement only, not saved.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="44"/>
+        <source>按这些单价生成</source>
+        <translation>Make it with these prices</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="58"/>
+        <source>元，例如 59.00</source>
+        <translation>yuan, e.g. 59.00</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="73"/>
+        <source>请填写“%1”的单价</source>
+        <translation>Type the unit price of “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="74"/>
+        <source>“%1”的单价</source>
+        <translation>The unit price of “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/typed_prices.py" line="76"/>
+        <source>“%1”的单价须大于 0</source>
+        <translation>The unit price of “%1” must be more than 0</translation>
     </message>
 </context>
 <context>
@@ -6945,21 +7029,316 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <source>自动同意补寄</source>
+        <translation>Reship agreed automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <source>赔付3元，买家可申请平台介入</source>
+        <translation>¥3 paid to the buyer, who may ask for platform intervention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <source>超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入</source>
+        <translation>Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for platform intervention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <source>自动全额退款</source>
+        <translation>Refunded in full automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <source>原因为“一直未收到货”时，同意后超时未发货系统自动全额退款</source>
+        <translation>For “never received”: not shipped in time after agreeing, the system refunds in full automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <source>自动退款</source>
+        <translation>Refunded automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <source>自动同意退货</source>
+        <translation>Return agreed automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <source>自动关闭售后（买家未寄回）</source>
+        <translation>Case closed automatically (the buyer sent nothing back)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <source>超过七天无理由退货期</source>
+        <translation>7-day no-reason return period over</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <source>售后期结束，买家不能再申请补寄等售后</source>
+        <translation>After-sales period over: the buyer can no longer ask for a reship or other help</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <source>售后期结束，买家不能再申请售后</source>
+        <translation>After-sales period over: the buyer can no longer ask for after-sales</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <source>超时未补发，买家可投诉违背承诺</source>
+        <translation>Reship late: the buyer may complain of a broken promise</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <source>违背承诺，买家可投诉</source>
+        <translation>Broken promise: the buyer may complain</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <source>延迟发货，买家可投诉</source>
+        <translation>Late shipment: the buyer may complain</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <source>延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元</source>
+        <translation>Late shipment: points deducted, and 5% of the goods&apos; paid price paid to the buyer, at most ¥30</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <source>可申请平台介入</source>
+        <translation>Platform intervention may be asked for</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <source>自动关闭退款（买家未寄回）</source>
+        <translation>Refund closed automatically (the buyer sent nothing back)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <source>超过七天无理由退换货期</source>
+        <translation>7-day no-reason return/exchange period over</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <source>自动确认收货</source>
+        <translation>Receipt confirmed automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <source>自动确认完成</source>
+        <translation>Completed automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <source>未举证，小二按现有凭证判定</source>
+        <translation>No evidence given: the platform decides on what it has</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <source>小二按现有凭证判定</source>
+        <translation>The platform decides on the evidence it has</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <source>自动同意换货</source>
+        <translation>Exchange agreed automatically</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <source>快递理赔跟进</source>
+        <translation>Carrier claim follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <source>联系快递催办理赔</source>
+        <translation>Chase the carrier about the claim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <source>买家申请退货，先审核并同意（给出退货地址）</source>
+        <translation>The buyer asks to return: review and agree (give the return address)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
+        <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <source>按买家的申请退款</source>
+        <translation>Refund as the buyer asked</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <source>已收到退回的商品，仔细核对换货商品后发出</source>
+        <translation>The returned item is here: check the replacement carefully and ship it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <source>补发先答复买家（同意后按平台时限发出）</source>
+        <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <source>已同意补发，尽快发出并登记新运单号</source>
+        <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <source>已收到返修件，送修</source>
+        <translation>The item for repair is here: send it to be repaired</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <source>修好后寄回买家</source>
+        <translation>Once repaired, send it back to the buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <source>与买家商定补偿后支付</source>
+        <translation>Agree the compensation with the buyer, then pay it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <source>已处理完，确认买家满意后结束</source>
+        <translation>Handled: close it once the buyer is satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
+        <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <source>平台将根据双方凭证判定</source>
+        <translation>The platform decides on both sides&apos; evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
+        <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
+        <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <source>当前状态：%1</source>
+        <translation>Status now: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <source>当前状态：%2</source>
+        <translation>Status now: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <source>店铺策略：%1</source>
+        <translation>Shop policy: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <source>已结束，无需操作</source>
+        <translation>Finished: nothing to do</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <source>按实际情况处理</source>
+        <translation>Handle it as the case requires</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <source>在平台后台同意退款，再在台账中记为已退款</source>
+        <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
+        <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <source>送修并在台账中记为维修中</source>
+        <translation>Send it for repair and record it here as being repaired</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <source>退回商品完好，可二次销售</source>
+        <translation>The returned item is intact and can be sold again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
+        <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <source>核对无误后按售后单继续处理</source>
+        <translation>Once checked, carry on with the case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
+        <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
+        <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
+        <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <source>退回的不是本店发出的商品</source>
+        <translation>What came back is not what the shop sent</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
+        <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <source>请买家补寄缺少的件后再继续处理</source>
+        <translation>Ask the buyer to send the missing pieces, then carry on</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <source>退回件数少于应退件数</source>
+        <translation>Fewer pieces came back than should have</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
+        <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <source>退货包裹是空的</source>
+        <translation>The return parcel is empty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
@@ -48,7 +49,7 @@ def test_bulk_agree_with_one_case_failing(qtbot: QtBot, window: MainWindow) -> N
     # A return & refund among the reships: only what all five allow is offered.
     dialog = tab.open_bulk()
     assert dialog is not None
-    offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
+    offered = [dialog.action.itemData(i) for i in range(1, dialog.action.count())]  # after （选择操作）
     assert "agree_reship" not in offered and "close" in offered
     assert offered[-4:] == ["note", "responsible", "kind", "statements"]
     dialog.close()
@@ -239,3 +240,23 @@ def test_print_statements_for_the_selected_cases(qtbot: QtBot, statements_path: 
 def pdf_pages(path: Path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_nothing_is_chosen_until_the_shop_chooses(qtbot: QtBot, window: MainWindow) -> None:
+    """The first action every selected case allows stood preselected, 执行 the default button: Enter in
+    the dialog recorded it on every case (退款 for cases in 处理中, which cannot be undone)."""
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None
+    assert dialog.action.currentData() is None and dialog.action.currentText() == "（选择操作）"
+    assert not dialog.run_button.isEnabled() and not dialog.note.isEnabled()
+    assert dialog.summary.text() == "选择要对这 5 张售后单执行的操作"
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not dialog.results
+    dialog.action.setCurrentIndex(dialog.action.findData("note"))
+    assert dialog.run_button.isEnabled() and dialog.note.isEnabled()
+    dialog.action.setCurrentIndex(0)
+    assert not dialog.run_button.isEnabled()
+    dialog.reject()

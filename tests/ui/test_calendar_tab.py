@@ -264,3 +264,15 @@ def test_the_side_lists_show_whole_order_numbers_on_a_laptop_screen(qtbot: QtBot
     needed = side.fontMetrics().horizontalAdvance("261110-420211703585184") + 12  # cell margins
     assert side.columnWidth(order_column) >= needed
     assert side.columnViewportPosition(order_column) + side.columnWidth(order_column) <= side.viewport().width()
+
+
+def test_the_side_lists_show_which_deadline_on_a_laptop_screen(qtbot: QtBot, ledger: Ledger) -> None:
+    """At 3:2 the side lists' 时限 (which deadline: 补发发货, 处理仅退款申请 …) began at their right edge
+    in a 1366 px window, off screen; the month shares the width with them half and half."""
+    tab = make_tab(qtbot, ledger)
+    tab.resize(1354, 680)  # the tab in a 1366×768 window
+    ledger.idle(qtbot)
+    for side in (tab.overdue_list, tab.upcoming_list):
+        name_column = 5
+        shown = side.viewport().width() - side.columnViewportPosition(name_column)
+        assert shown >= 140, shown  # "补发发货并上传运单号" and the like, whole or nearly

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from openpyxl import Workbook
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -70,7 +71,7 @@ def test_a_bad_amount_keeps_the_dialog_open(qtbot: QtBot, pane: tuple[CaseDetail
 
 
 def test_the_cost_table_fills_the_goods_written_off(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     widget, db, case_id = pane
     with db.transaction() as s:
         s.add(ProductCost(sku_code="CUP-01", title="陶瓷马克杯", cost_fen=1250))
@@ -84,9 +85,43 @@ def test_the_cost_table_fills_the_goods_written_off(qtbot: QtBot, pane: tuple[Ca
     with db.transaction() as s:
         order = s.get_one(Order, s.get_one(Case, case_id).order_id)
         order.items.append(OrderItem(position=1, title="赠品", sku_code="GIFT", quantity=1))
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    # A good the table lacks: the cost table is imported from here (the message named a command before).
+    sheet = tmp_path / "成本价.xlsx"
+    book = Workbook()
+    book.active.append(["商家编码", "商品名称", "成本价"])
+    book.active.append(["GIFT", "赠品", "3.20"])
+    book.active.append(["BAD", "坏行", "三块"])
+    book.save(sheet)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(sheet), ""))
     dialog.from_table.click()
-    qtbot.waitUntil(lambda: bool(told), timeout=10000)
-    assert "GIFT" in told[0]
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "cost_table_missing") is not None, timeout=10000)
+    box = dialog.findChild(QMessageBox, "cost_table_missing")
+    assert "GIFT" in box.text() and "命令" not in box.text()
+    choose = next(b for b in box.buttons() if b.text() == "导入成本价表…")
+    choose.click()
+    qtbot.waitUntil(lambda: dialog.written_off.text() == "28.20", timeout=10000)  # 2 × 12.50 + 3.20
+    assert "新增 1 个" in dialog.import_note.text() and "成本价.xlsx" in dialog.import_note.text()  # the bad line
+    dialog.reject()
+
+
+def test_nothing_compensated_reads_zero(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
+    widget, _db, _case_id = pane
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "净损失" in dialog.figures.text(), timeout=10000)
+    assert "补偿 0.00 元" in dialog.figures.text() and "—" not in dialog.figures.text()
+    dialog.reject()
+
+
+def test_every_hint_is_shown_whole(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
+    """The money fields' hints ("补发或退回后不能再卖的货，按成本价") were cut to "补发或退回后不…"."""
+    widget, _db, _case_id = pane
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: "净损失" in dialog.figures.text(), timeout=10000)
+    for field in dialog.findChildren(QLineEdit):
+        if field.placeholderText():
+            assert field.width() > field.fontMetrics().horizontalAdvance(field.placeholderText()), \
+                field.placeholderText()
     dialog.reject()

@@ -359,3 +359,56 @@ def test_a_second_claim_for_a_parcel_is_asked_about(qtbot: QtBot, env: Env, monk
                      "仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？"]
     with env.db.reading() as s:
         assert s.query(CarrierClaim).count() == (2 if answer == QMessageBox.StandardButton.Yes else 1)
+
+
+def test_the_amounts_are_on_screen_in_a_laptop_window(qtbot: QtBot, env: Env) -> None:
+    """In a 1366 px window the list shows through 下一步; 申请金额, 已到账 and 待追回 were past its right
+    edge (after 收货人, 快递公司, 运单号): the money to chase comes before the next step now."""
+    env.tab.resize(1354, 680)  # the tab in a 1366×768 window
+    env.idle(qtbot)
+    table, model = env.tab.table, env.tab.model
+    for key in ("claimed", "received", "outstanding", "next_step"):
+        column = model.column_index(key)
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert right <= table.viewport().width(), (key, right, table.viewport().width())
+
+
+def test_a_double_click_on_a_carriers_subtotal_lists_its_claims(qtbot: QtBot, env: Env) -> None:
+    """Double-clicking 顺丰速运's line under the list did nothing; it shows that carrier's claims now."""
+    second = add_order(env.db, "261102-2", "顺丰速运", "SF1001")
+    with env.db.reading() as s:
+        first = s.query(Order.id).filter(Order.order_no == "261101-103283030276851").scalar()
+    open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=first))
+    b = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=second)).claim_id
+    env.tab.refresh()
+    env.idle(qtbot)
+    tree = env.tab.subtotals
+    lines = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    sf = next(item for item in lines if item.text(0) == "顺丰速运")
+    where = tree.visualItemRect(sf).center()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    env.idle(qtbot)
+    assert env.tab.carrier_filter.currentData() == "顺丰速运"
+    assert [env.tab.model.row_object(r).id for r in range(env.tab.model.rowCount())] == [b]
+    # The figures sit beside their titles (the last column no longer stretches to the far right).
+    assert not tree.header().stretchLastSection()
+
+
+def test_a_claim_of_unknown_amount_shows_nothing_outstanding(qtbot: QtBot, env: Env) -> None:
+    """A claim for goods without a price has no amount yet; its 待追回 read "0.00" (nothing to chase)."""
+    with env.db.transaction() as s:
+        order = Order(order_key="pdd:261103-3", platform="pdd", order_no="261103-3", carrier="圆通速递",
+                      tracking_no="YT0001", imported_at=parse_moment("2026-11-02").at, search_text="261103-3")
+        order.items.append(OrderItem(position=0, title="纯棉袜子", spec="均码", quantity=2))
+        s.add(order)
+        s.flush()
+        order_id = order.id
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    env.tab.refresh()
+    env.idle(qtbot)
+    model = env.tab.model
+    row = model.row_of(claim_id)
+    assert row is not None and model.row_object(row).claimed_fen is None
+    assert model.index(row, model.column_index("claimed")).data() == ""
+    assert model.index(row, model.column_index("outstanding")).data() == ""

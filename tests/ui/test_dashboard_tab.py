@@ -4,12 +4,13 @@ Cases tab, export to xlsx."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTranslator
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -27,6 +28,8 @@ from desktop_app.ui.dashboard import dashboard_tab
 from desktop_app.ui.dashboard.figure_table import FigureTable
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
+from tests.ui.test_english import CHINESE
+from tests.ui.test_english import english as english
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
@@ -181,3 +184,17 @@ def test_the_tab_reads_nothing_until_it_is_shown(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
     wait_idle(qtbot, window)
     assert reads == [NOVEMBER] and tab.report is not None and tab.report.old_claim_days == 3
+
+
+def test_the_summary_is_english_in_english(qtbot: QtBot, english: QTranslator,
+                                           window: MainWindow) -> None:
+    """Its second line ("错过平台时限 23 次；处罚金额按…") was the report's Chinese note in the English window."""
+    show_november(qtbot, window)
+    tab = window.dashboard_tab
+    assert tab.report is not None
+    late = replace(tab.report, timeliness=replace(tab.report.timeliness, missed=23),
+                   notes=("错过平台时限 23 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算",))
+    tab._show(late)
+    assert "Platform deadlines missed 23 times" in tab.summary.text()
+    assert not CHINESE.search(tab.summary.text()), tab.summary.text()
+    assert tab.tables["report_by_reason"].figures.headers[1] == "Cases"

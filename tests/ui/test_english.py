@@ -113,3 +113,45 @@ def test_deadline_names_the_engine_added_to_are_english_too(english: QTranslator
         "Handle refund-only request (48 h)（2022年春节售后时效：15天）")
     assert labels.text("不认识的计时器（3天）") == "不认识的计时器（3天）"
     assert labels.text("处理仅退款申请（48小时）") == "Handle refund-only request (48 h)"
+
+
+def test_what_a_deadline_does_when_it_runs_out_is_english_too(english: QTranslator) -> None:
+    """The calendar's 到期后果 and the reship queue's 逾期后果 (a shipped timer's `on_expiry` and penalty)
+    and the claim follow-up deadline stayed Chinese in the English window ("快递理赔跟进", "自动全额退款")."""
+    import tomllib
+
+    from desktop_app.paths import resource
+    from desktop_app.services.claim_upkeep import FOLLOW_UP_ACTION, FOLLOW_UP_NAME
+
+    texts = {FOLLOW_UP_NAME, FOLLOW_UP_ACTION}
+    for pack in resource("rules").glob("*.toml"):
+        for timer in tomllib.loads(pack.read_text(encoding="utf-8")).get("timers", []):
+            texts.update(t for t in (timer.get("on_expiry"), timer.get("penalty")) if isinstance(t, str))
+    assert len(texts) > 20
+    chinese = sorted(t for t in texts if CHINESE.search(labels.text(t)))
+    assert not chinese, chinese
+    assert labels.text("快递理赔跟进") == "Carrier claim follow-up"
+
+
+def test_the_suggested_next_step_is_english_too(english: QTranslator) -> None:
+    """处理建议 and the returns desk's advice were Chinese in the English window ("Suggested: 平台已超时自动
+    处理（处理仅退款申请（5天））…", "当前状态：待处理"): their sentences translate, and so do the values put
+    in them (a timer's name, a status); a parcel's carrier and number stay as they are."""
+    from desktop_app.core import playbooks, returns
+    from desktop_app.core.lifecycle import CaseStatus as Status
+    from desktop_app.core.vocabulary import CaseKind as Kind
+
+    for sentence in (*playbooks.SUGGESTION_TEXTS, *returns.SUGGESTION_TEXTS):
+        assert not CHINESE.search(labels.filled(sentence, ())), sentence
+    acted = playbooks.suggest_next(Kind.REFUND_ONLY, None, Status.PENDING, 4990,
+                                   platform_acted="处理仅退款申请（48小时）（时长为估计）")
+    assert labels.filled(acted.template, acted.values) == (
+        "The platform acted by itself (Handle refund-only request (48 h) (duration assumed)): check the result "
+        "in its back office, then record it here (refund, close …)")
+    assert labels.filled(acted.reason_template, acted.values) == "Status now: Pending"
+    assert acted.text.startswith("平台已超时自动处理（处理仅退款申请（48小时）（时长为估计））")  # the command line's
+    assert acted.reason == "当前状态：待处理"
+    shipped = playbooks.suggest_next(Kind.RETURN_REFUND, None, Status.AWAITING_RETURN, 4990,
+                                     return_parcel="圆通速递 YT7332608645585")
+    assert labels.filled(shipped.template, shipped.values).startswith(
+        "The buyer shipped it back (圆通速递 YT7332608645585); ")

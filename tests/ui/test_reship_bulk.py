@@ -42,7 +42,7 @@ def open_bulk(qtbot: QtBot, queue: Queue) -> ReshipBulkDialog:
 def test_tracking_numbers_for_each_with_one_refused(qtbot: QtBot, queue: Queue) -> None:
     ids = agreed(queue, 3)
     dialog = open_bulk(qtbot, queue)
-    offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
+    offered = [dialog.action.itemData(i) for i in range(1, dialog.action.count())]  # after （选择操作）
     assert offered[:2] == [SHIP, OUT_OF_STOCK] and "ship_reship" not in offered
     assert offered[-2:] == [PICKING, EXPORT] and "statements" in offered and "agree_reship" not in offered
     assert dialog.action.currentData() == SHIP and dialog.tracking.isVisible()
@@ -87,8 +87,11 @@ def test_agree_many_requests_and_refuse_needs_a_reason(qtbot: QtBot, queue: Queu
         add_order(queue.db, "douyin", f"DY400{n}", [("T恤", "L", 1)])
         ids.append(douyin_request(queue.db, f"DY400{n}"))
     dialog = open_bulk(qtbot, queue)
-    offered = [dialog.action.itemData(i) for i in range(dialog.action.count())]
+    offered = [dialog.action.itemData(i) for i in range(1, dialog.action.count())]  # after （选择操作）
     assert SHIP not in offered and offered[0] == OUT_OF_STOCK and "agree_reship" in offered
+    # 缺货改退款 (first) stood preselected with 执行 the default button: nothing is chosen until the shop does.
+    assert dialog.action.currentData() is None and not dialog.run_button.isEnabled()
+    assert dialog.summary.text() == "选择要对这 3 条补发执行的操作"
     dialog.action.setCurrentIndex(dialog.action.findData("reject"))
     dialog.run_button.click()
     assert "请在备注中写明原因" in dialog.summary.text() and not dialog.results

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSizeF, Qt
+from PySide6.QtGui import QTextTable
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -422,3 +423,29 @@ def test_a_never_received_reship_douyin_refunded_says_do_not_ship(qtbot: QtBot, 
     assert due.data() == "平台已自动全额退款，不要再发货"
     assert due.data(Qt.ItemDataRole.ForegroundRole) is None
     assert "平台已自动全额退款" in due.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_picking_list_never_breaks_an_order_number(qtbot: QtBot, queue: Queue) -> None:
+    """Printed on A4, a 19-digit 抖店 order number wrapped as "6995252287830 / 982897" beside a long address
+    and several goods; the picker reads it whole now (the address and the goods wrap instead)."""
+    number = "6995252287830982897"
+    add_order(queue.db, "douyin", number, [("纯棉袜子 10双装 中筒", "男款 均码", 1),
+                                           ("陶瓷马克杯 情侣款 带盖勺", "绿 350ml", 3)], receiver="范敏怡")
+    reships.agree(queue.db, douyin_request(queue.db, number), at=parse_moment("2026-05-06 12:00"))
+    queue.open(qtbot)
+    tab = queue.tab
+    document = tab.picking_document(tab.picking_rows())
+    document.setPageSize(QSizeF(595, 842))  # A4 in points, as QTextDocument.print_ lays it out
+    document.setTextWidth(595 - 2 * document.documentMargin())
+    assert document.size().height() > 0  # laid out
+    tables = [frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)]
+    details = tables[-1]
+    cell = details.cellAt(1, 1)  # the first reship's 订单号
+    lines = []
+    block = cell.firstCursorPosition().block()
+    while block.isValid() and block.position() < cell.lastCursorPosition().position() + 1:
+        layout = block.layout()
+        lines += [block.text()[layout.lineAt(i).textStart():layout.lineAt(i).textStart()
+                               + layout.lineAt(i).textLength()] for i in range(layout.lineCount())]
+        block = block.next()
+    assert number in [line.strip() for line in lines], lines

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -115,3 +116,55 @@ def test_a_return_the_platform_refunded_by_itself_says_so(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 2, timeout=5000)
     cells = {tab.transit_table.item(r, 2).text(): tab.transit_table.item(r, 6) for r in range(2)}
     assert cells["3975104904954902673"].text() == "平台已超时自动处理：确认收到退货（买家寄回后10天）"
+
+
+def test_a_key_inspects_a_found_parcel_and_ctrl_1_still_shows_the_cases(qtbot: QtBot, window: MainWindow) -> None:
+    """The inspection's keys were Ctrl+1 … Ctrl+5, also 视图's tab keys (Ctrl+1 售后单 …): with a parcel found
+    both wanted the key, Qt called it ambiguous and did neither — Ctrl+1 for 良品 did nothing. The
+    inspection is on Alt+1 … Alt+5 now; Ctrl+1 shows the Cases tab whatever the desk holds."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    wait_idle(qtbot, window)
+    good = tab.result_buttons[InspectionResult.GOOD]
+    assert good.shortcut().toString() == "Alt+1" and good.text().endswith("(Alt+1)")
+    qtbot.keyClicks(tab.scan, "75123456789012")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: good.isEnabled(), timeout=5000)
+    qtbot.keyClick(tab.scan, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "已确认收货" in tab.outcome_label.text(), timeout=5000)
+    assert window.tabs.currentWidget() is tab
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "YT7500000000001")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: good.isEnabled(), timeout=5000)
+    qtbot.keyClick(tab.scan, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # a parcel found: not ambiguous
+    assert window.tabs.currentIndex() == 0
+
+
+def test_a_double_click_on_a_parcel_without_a_case_asks_which_case(qtbot: QtBot, window: MainWindow,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Double-clicking a 无主件 did nothing (only 关联到售后单… did); it asks for the case as the button does."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "SF1400123456789")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 1, timeout=5000)
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, label: str, *_args: object) -> tuple[int, bool]:
+        asked.append(label)
+        return 2, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", answer)
+    table = tab.unmatched_table
+    where = table.visualItemRect(table.item(0, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert asked == ["售后单编号："]
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 0, timeout=5000)

@@ -276,3 +276,19 @@ def test_a_years_official_schedule_is_entered_in_the_window(qtbot: QtBot, ledger
     assert again.origin.text().startswith("已有这一年的官方安排（店铺按国务院办公厅通知填写）")
     assert again.holidays_edit.toPlainText() == "2027-01-01\n2027-05-01..2027-05-05\n"
     assert again.workdays_edit.toPlainText() == "2027-05-08\n"
+
+
+def test_the_timers_names_are_whole_in_their_list(qtbot: QtBot, ledger: Ledger) -> None:
+    """The list of a pack's timers was 200 px: "处理售后申请（72小时后买家可申请…" and the like were cut,
+    with a sideways scroll bar under them, beside a platform list wider than its six names."""
+    dialog = make_dialog(qtbot, ledger)
+    dialog.resize(1000, 680)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    timers = dialog.form.timer_list
+    for row in range(dialog.pack_list.count()):
+        dialog.pack_list.setCurrentRow(row)
+        qtbot.waitUntil(lambda: timers.count() > 0, timeout=5000)
+        widest = max(timers.visualItemRect(timers.item(i)).width() for i in range(timers.count()))
+        needed = max(timers.sizeHintForColumn(0), widest)
+        assert needed <= timers.viewport().width(), (dialog.pack_list.currentItem().text(), needed)

@@ -18,9 +18,10 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.database import open_database
 from desktop_app.ui.app import create_window
+from desktop_app.ui.widgets.screen_fit import FRAME_ALLOWANCE
 from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.main_window import MainWindow
-from desktop_app.ui.window.window_state import DEFAULT_HEIGHT, FRAME_ALLOWANCE
+from desktop_app.ui.window.window_state import DEFAULT_HEIGHT
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import seed_orders, seeded_path  # noqa: F401  (fixture: three orders)
 

@@ -43,6 +43,7 @@ from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.qt_dates import to_date, to_qdate
 from desktop_app.ui.widgets.status_colours import WAITING, shade
 
@@ -155,6 +156,8 @@ class DeadlineList(QTreeWidget):
                               self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
         for column, width in enumerate((120, 90, 60, 190, 60, 220)):  # 订单号: a 拼多多 number whole
             self.setColumnWidth(column, width)
+        fit_titles(self.header())
+        show_full_texts(self)
         self.itemActivated.connect(self._activated)
 
     def set_rows(self, rows: Sequence[DeadlineRow], now: datetime) -> None:
@@ -279,11 +282,12 @@ class CalendarTab(BaseTab):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        # 3:2 from the start (the month's size hint alone left the side lists ~360 px at 1366 px, which
-        # cut their 订单号); a saved layout replaces this.
-        splitter.setSizes([600, 400])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Halves from the start: the month's size hint alone left the side lists ~360 px at 1366 px, which
+        # cut their 订单号; at 3:2 their 时限 (which deadline) began at the right edge, off screen. The
+        # month's seven columns read well at half the width. A saved layout replaces this.
+        splitter.setSizes([500, 500])
         outer = QHBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addWidget(splitter)

@@ -51,6 +51,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
 NOTE = "note"  # the combo's entry for "add the same note"
@@ -98,13 +99,17 @@ class BulkActionDialog(QDialog):
         self.results: list[CaseResult] = []
         self.statement_dialog: StatementDialog | None = None
         self.setWindowTitle(self.tr("批量操作（%1 张售后单）").replace("%1", str(len(selected))))
-        self.resize(560, 480)
+        resize_within_screen(self, 560, 480)
         self.body = layout = QVBoxLayout(self)
         self.form = QFormLayout()
         self.action = QComboBox()
         self.action.setObjectName("bulk_action")
+        # Nothing chosen at first: the first shared action stood preselected with 执行 as the default
+        # button, so Enter recorded 退款 on every selected case (money paid cannot be undone).
+        self.action.addItem(self.tr("（选择操作）"), None)
         for text, value in self._choices():
             self.action.addItem(text, value)
+        self.action.setCurrentIndex(max(self.action.findData(self._preselected()), 0))
         self.form.addRow(self.tr("操作："), self.action)
         self.party = QComboBox()
         self.party.setObjectName("bulk_party")
@@ -153,9 +158,15 @@ class BulkActionDialog(QDialog):
         return [*choices, (self.tr("添加备注"), NOTE), (self.tr("指定责任方"), RESPONSIBLE),
                 (self.tr("更改售后类型"), KIND), (self.tr("打印货值说明"), STATEMENTS)]
 
+    def _preselected(self) -> object:
+        """The choice shown at first: none (a subclass may offer one that writes nothing by itself)."""
+        return None
+
     def _describe(self, key: object) -> str | None:
         """The summary of a choice that needs no reading; None: read a plan from the ledger."""
         count = str(len(self.case_ids))
+        if key is None:
+            return self.tr("选择要对这 %1 张售后单执行的操作").replace("%1", count)
         if key == RESPONSIBLE:
             return self.tr("将把 %1 张售后单的责任方设为所选").replace("%1", count)
         if key == NOTE:
@@ -227,7 +238,9 @@ class BulkActionDialog(QDialog):
         key = self.action.currentData()
         self.party.setEnabled(key == RESPONSIBLE)
         self.kind.setEnabled(key == KIND)
-        self.note.setEnabled(self._uses_note(key))
+        self.note.setEnabled(key is not None and self._uses_note(key))
+        if not self.results:
+            self.run_button.setEnabled(key is not None)
         described = self._describe(key)
         if described is not None:
             self.summary.setText(described)
@@ -253,7 +266,7 @@ class BulkActionDialog(QDialog):
             self.accept()
             return
         key = self.action.currentData()
-        if self._run_other(key):
+        if key is None or self._run_other(key):
             return
         work = self._work(key)
         if work is None:

@@ -4,10 +4,15 @@ couriers paid back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,12 +28,13 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
-from desktop_app.services.product_costs import case_goods_cost
+from desktop_app.services.product_costs import CostImport, case_goods_cost, import_product_costs
 from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
 
 
 class CaseCostsDialog(QDialog):
@@ -66,6 +72,11 @@ class CaseCostsDialog(QDialog):
         form.addRow(self.tr("货损（成本价，元）"), written_off_row)
         form.addRow(self.tr("平台处罚（元）"), self.penalty)
         layout.addLayout(form)
+        self.import_note = QLabel()  # what a cost table imported from here brought
+        self.import_note.setObjectName("costs_import_note")
+        self.import_note.setWordWrap(True)
+        self.import_note.hide()
+        layout.addWidget(self.import_note)
         self.buttons = add_ok_cancel(self, layout, self.save, self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self._load()
@@ -74,6 +85,7 @@ class CaseCostsDialog(QDialog):
         field = QLineEdit()
         field.setObjectName(name)
         field.setPlaceholderText(hint)
+        show_whole_placeholder(field)
         return field
 
     def _load(self) -> None:
@@ -91,8 +103,8 @@ class CaseCostsDialog(QDialog):
         self.payer.setCurrentIndex(max(self.payer.findData(c.postage_back_payer.value if c.postage_back_payer
                                                            else None), 0))
         text = self.tr("退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元")
-        values = ("—" if money.refund is None else f"{money.refund:,.2f}",
-                  "—" if money.compensation is None else f"{money.compensation:,.2f}",
+        # Nothing refunded or compensated is 0.00 元 (it read "补偿 — 元").
+        values = (f"{money.refund or 0:,.2f}", f"{money.compensation or 0:,.2f}",
                   format_yuan(c.postage_paid_fen), f"{money.received:,.2f}", f"{money.net_loss:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", value)
@@ -106,9 +118,7 @@ class CaseCostsDialog(QDialog):
 
         def shown(goods: GoodsCost) -> None:
             if goods.missing:
-                QMessageBox.information(self, self.windowTitle(), self.tr(
-                    "成本价表中没有这些商品：%1。请先导入成本价表（命令 product-costs import），或直接填写金额。"
-                ).replace("%1", "、".join(goods.missing)))
+                self.offer_cost_import(goods.missing)
                 return
             self.written_off.setText(format_yuan(goods.cost_fen).replace(",", ""))
 
@@ -116,6 +126,46 @@ class CaseCostsDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
         self._context.read(lambda db: case_goods_cost(db, case_id), shown, failed)
+
+    def offer_cost_import(self, missing: Sequence[str]) -> QMessageBox:
+        """Goods the cost table lacks: import one from here (the window had no way; the message named
+        the command `product-costs import`), or type the amount."""
+        box = QMessageBox(QMessageBox.Icon.Information, self.windowTitle(), self.tr(
+            "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），"
+            "或直接填写金额。").replace("%1", "、".join(missing)), QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("cost_table_missing")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        choose = box.addButton(self.tr("导入成本价表…"), QMessageBox.ButtonRole.AcceptRole)
+        choose.clicked.connect(self.choose_cost_table)
+        box.open()
+        return box
+
+    def choose_cost_table(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入成本价表"), str(Path.home()),
+                                              self.tr("成本价表 (*.xlsx *.xls *.csv)"))
+        if path:
+            self.import_cost_table(Path(path))
+
+    def import_cost_table(self, path: Path) -> None:
+        """Import the sheet (every good line in, the bad ones said), then price the goods again."""
+        self.from_table.setEnabled(False)
+
+        def done(result: CostImport) -> None:
+            self.from_table.setEnabled(True)
+            said = self.tr("成本价表已导入：新增 %1 个，更新 %2 个").replace("%1", str(result.added)).replace(
+                "%2", str(result.updated))
+            if result.problems:
+                said += "\n" + "\n".join(f"{path.name}：{problem}" for problem in result.problems[:5])
+            self.import_note.setText(said)
+            self.import_note.show()
+            self.fill_from_cost_table()
+
+        def failed(error: Exception) -> None:
+            self.from_table.setEnabled(True)
+            self.import_note.setText(describe_error(error))
+            self.import_note.show()
+
+        self._context.write(lambda db: import_product_costs(db, path), done, failed, origin=self)
 
     def costs(self) -> CaseCosts:
         def fen(field: QLineEdit, what: str) -> int | None:

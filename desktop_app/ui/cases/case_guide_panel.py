@@ -39,6 +39,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -147,8 +148,9 @@ class CaseGuidePanel(QWidget):
         if guide.deadline_at is not None:
             deadline = (f"<br>{escape(self.tr('时限：'))}{escape(labels.text(guide.deadline_name or ''))} "
                         f"{labels.when(guide.deadline_at)}")
-        self.suggestion.setText(f"{escape(self.tr('建议：'))}{action}{escape(s.text)}"
-                                f"<br><span style='color:{shade('secondary')}'>{escape(s.reason)}</span>{deadline}")
+        text, reason = labels.filled(s.template, s.values), labels.filled(s.reason_template, s.values)
+        self.suggestion.setText(f"{escape(self.tr('建议：'))}{action}{escape(text)}"
+                                f"<br><span style='color:{shade('secondary')}'>{escape(reason)}</span>{deadline}")
         self.steps.blockSignals(True)
         self.steps.clear()
         playbook = guide.playbook
@@ -221,7 +223,7 @@ class PolicyDialog(QDialog):
         self.context = context
         self.policies: tuple[ShopPolicy, ...] = ()
         self.setWindowTitle(self.tr("店铺策略"))
-        self.resize(520, 300)
+        resize_within_screen(self, 520, 300)
         layout = QVBoxLayout(self)
         hint = QLabel(self.tr("开启后，符合条件的售后单会显示对应的建议（只是建议，不会替你在平台上操作）。"))
         hint.setWordWrap(True)

@@ -37,6 +37,7 @@ from desktop_app.services.playbooks import (
     save_playbook,
 )
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE, ChoiceList, ScriptEditor, StepList
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 
@@ -46,7 +47,7 @@ class PlaybookEditor(QDialog):
     def __init__(self, select_id: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("编辑处理步骤和话术"))
-        self.resize(1100, 700)
+        resize_within_screen(self, 1100, 700)
         self.library = PlaybookLibrary(())
         self.current: Playbook | None = None
         self.dirty = False

@@ -61,25 +61,29 @@ def _next_step_tip(row: ClaimRow) -> str | None:
 
 
 def _columns() -> list[Column[ClaimRow]]:
+    # The money (申请金额, 已到账, 待追回) before the next step, the receiver and the parcel: at 1366 px the
+    # list shows through 下一步, and the amounts were past its right edge.
     return [
         Column("id", _tr("编号"), lambda r: str(r.id), lambda r: r.id, align_right=True),
         Column("platform", _tr("平台"), _platform, lambda r: r.platform),
         Column("order_no", _tr("订单号"), lambda r: r.order_no, lambda r: r.order_no),
-        Column("receiver", _tr("收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
-        Column("carrier", _tr("快递公司"), lambda r: r.carrier or "", lambda r: r.carrier or ""),
-        Column("tracking", _tr("运单号"), lambda r: r.tracking_no or "", lambda r: r.tracking_no or ""),
         Column("incident", _tr("原因"), lambda r: labels.label_of(ClaimIncident, r.incident), lambda r: r.incident),
         Column("status", _tr("状态"), lambda r: labels.label_of(ClaimStatus, r.status), lambda r: r.status),
-        Column("next_step", _tr("下一步"), _next_step,
-               lambda r: r.escalation.due_at.timestamp() if r.escalation and r.is_open else float("inf")),
         Column("claimed", _tr("申请金额"), lambda r: format_yuan(r.claimed_fen), lambda r: r.claimed_fen or 0,
                align_right=True),
         Column("received", _tr("已到账"), lambda r: format_yuan(r.received_fen), lambda r: r.received_fen or 0,
                align_right=True),
-        Column("outstanding", _tr("待追回"), lambda r: format_yuan(r.outstanding_fen) if r.is_open else "",
+        # Nothing to say while the amount is unknown (goods without a price): "0.00" read as nothing to chase.
+        Column("outstanding", _tr("待追回"),
+               lambda r: format_yuan(r.outstanding_fen) if r.is_open and r.claimed_fen is not None else "",
                lambda r: r.outstanding_fen, align_right=True),
+        Column("next_step", _tr("下一步"), _next_step,
+               lambda r: r.escalation.due_at.timestamp() if r.escalation and r.is_open else float("inf")),
         Column("follow_up", _tr("跟进日期"), lambda r: _day(r.follow_up_at) if r.is_open else "",
                lambda r: r.follow_up_at.timestamp() if r.follow_up_at and r.is_open else float("inf")),
+        Column("receiver", _tr("收货人"), lambda r: r.receiver or "", lambda r: r.receiver or ""),
+        Column("carrier", _tr("快递公司"), lambda r: r.carrier or "", lambda r: r.carrier or ""),
+        Column("tracking", _tr("运单号"), lambda r: r.tracking_no or "", lambda r: r.tracking_no or ""),
         Column("case", _tr("售后单"), lambda r: f"#{r.case_id}" if r.case_id else "", lambda r: r.case_id or 0),
     ]
 

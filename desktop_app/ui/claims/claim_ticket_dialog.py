@@ -23,6 +23,7 @@ from desktop_app.services.claim_details import ClaimTicket
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
 
 
 class ClaimTicketDialog(QDialog):
@@ -35,6 +36,7 @@ class ClaimTicketDialog(QDialog):
         self.number.setObjectName("ticket_number")
         self.number.setMaxLength(80)
         self.number.setPlaceholderText(self.tr("快递给的理赔单号/工单号"))
+        show_whole_placeholder(self.number)
         form.addRow(self.tr("理赔单号"), self.number)
         self.level = QComboBox()
         self.level.setObjectName("ticket_level")
@@ -47,6 +49,7 @@ class ClaimTicketDialog(QDialog):
         self.contact.setObjectName("ticket_contact")
         self.contact.setMaxLength(120)
         self.contact.setPlaceholderText(self.tr("网点名称、联系人、电话"))
+        show_whole_placeholder(self.contact)
         form.addRow(self.tr("联系人"), self.contact)
         self.reported_known = QCheckBox(self.tr("已向快递报案"))
         self.reported_known.setObjectName("ticket_reported_known")

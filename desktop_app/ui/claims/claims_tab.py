@@ -51,7 +51,7 @@ from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend, shade
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
-_COLUMN_WIDTHS = (44, 50, 150, 64, 76, 110, 60, 90, 165, 72, 72, 72, 90, 60)
+_COLUMN_WIDTHS = (44, 50, 150, 60, 90, 72, 72, 72, 165, 90, 64, 76, 110, 60)
 
 
 class ClaimsTab(BaseTab):
@@ -123,6 +123,9 @@ class ClaimsTab(BaseTab):
         self.subtotals.setHeaderLabels([self.tr("快递公司"), self.tr("条数"), self.tr("已申请"), self.tr("已到账"),
                                         self.tr("待追回")])
         self.subtotals.setMaximumHeight(120)
+        # Figures beside their titles, not pushed to the far right by a stretched last column.
+        self.subtotals.header().setStretchLastSection(False)
+        self.subtotals.itemActivated.connect(self._show_carrier)  # double-click or Enter: that carrier's claims
         left_layout.addWidget(self.subtotals)
         self.detail = ClaimDetailPane(context)
         self.detail.message.connect(self.message)
@@ -218,8 +221,18 @@ class ClaimsTab(BaseTab):
                                     format_yuan(s.outstanding_fen)])
             for column in range(1, 5):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if subtotal.carrier:
+                item.setData(0, Qt.ItemDataRole.UserRole, subtotal.carrier)
+                item.setToolTip(0, self.tr("双击只看这家快递的理赔"))
             self.subtotals.addTopLevelItem(item)
-        self.subtotals.resizeColumnToContents(0)
+        for column in range(5):
+            self.subtotals.resizeColumnToContents(column)
+
+    def _show_carrier(self, item: QTreeWidgetItem) -> None:
+        """A double-click on a carrier's subtotal: the list shows that carrier's claims (快递 filter)."""
+        index = self.carrier_filter.findData(item.data(0, Qt.ItemDataRole.UserRole))
+        if item.data(0, Qt.ItemDataRole.UserRole) and index > 0:
+            self.carrier_filter.setCurrentIndex(index)
 
     @property
     def totals(self) -> ClaimTotals:

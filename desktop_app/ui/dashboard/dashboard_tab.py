@@ -306,7 +306,10 @@ class DashboardTab(BaseTab):
                   f"{money.claimed:,.2f}", f"{money.received:,.2f}", f"{money.outstanding:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", str(value))
-        self.summary.setText("\n".join((text, *r.notes)))
+        # The report's one note (r.notes, Chinese for the command line), said in the language shown.
+        notes = [self.tr("错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算").replace(
+            "%1", f"{r.timeliness.missed:,}")] if r.timeliness.missed else []
+        self.summary.setText("\n".join((text, *notes)))
         base = self._base(r)
         for key, enum in _BREAKDOWNS:
             rows = []

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store.case_queries import CaseFilter
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 
 BAR_COLOUR = QColor("#4472c4")
 SELECTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -120,6 +121,7 @@ class FigureTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The bar takes what is left; without one a right-aligned figure would drift to the far edge.
         header.setStretchLastSection(bar)
+        show_full_texts(self)  # a product's name cut short
         if bar:
             self.setItemDelegateForColumn(self.figures.bar_column(), BarDelegate(self))
         self.clicked.connect(self._clicked)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidg
 
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.ui import labels
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 
 # Result attributes holding case ids, one column each (titles in `_titles`).
 _ID_COLUMNS = ("inserted", "updated", "unchanged", "conflicts", "deadline_mismatches")
@@ -29,6 +30,7 @@ class CaseImportSummary(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setToolTip(self.tr("点击数字，在“售后单”页只列出这些售后单"))
+        show_full_texts(self)
         self._files: list[CaseFileResult] = []
         self.cellClicked.connect(self._clicked)
 

@@ -66,6 +66,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.mapping_fields import CaseFields, OrderFields
 from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 MAX_PROBLEMS_SHOWN = 4
@@ -96,7 +97,7 @@ class ColumnMappingDialog(QDialog):
         self._saving = False
         self.setWindowTitle(self.tr("导入其他表格：按列对应"))
         self.setMinimumSize(940, 640)  # fits a 1366×768 laptop screen with its task bar
-        self.resize(1000, 720)
+        resize_within_screen(self, 1000, 720)
 
         layout = QVBoxLayout(self)
         self.file_label = QLabel(self.tr("文件：%1").replace("%1", path.name))

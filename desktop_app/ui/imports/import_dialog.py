@@ -35,6 +35,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import tint
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
@@ -91,6 +92,7 @@ class ImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        show_full_texts(self.table)  # a refused file's reason is longer than the dialog is wide
         self.table.hide()
         layout.addWidget(self.table)
         self.case_table = CaseImportSummary()
@@ -103,6 +105,7 @@ class ImportDialog(QDialog):
         self.errors.verticalHeader().setVisible(False)
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        show_full_texts(self.errors)
         self.errors.hide()
         layout.addWidget(self.errors)
         self.warnings = QLabel()

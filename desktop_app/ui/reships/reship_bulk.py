@@ -36,6 +36,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, BulkWork, SelectedCase
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_table_model import items_text
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 
 SHIP = "ship_many"
 OUT_OF_STOCK = "out_of_stock"
@@ -58,7 +59,7 @@ class ReshipBulkDialog(BulkActionDialog):
         selected = [SelectedCase(r.case_id, CaseKind(r.case_kind), CaseStatus(r.case_status)) for r in rows]
         super().__init__(context, selected, parent)
         self.setWindowTitle(self.tr("批量处理补发（%1 条）").replace("%1", str(len(rows))))
-        self.resize(720, 600)
+        resize_within_screen(self, 720, 600)
         self.ship_box = QWidget()
         ship_layout = QHBoxLayout(self.ship_box)
         ship_layout.setContentsMargins(0, 0, 0, 0)
@@ -110,8 +111,14 @@ class ReshipBulkDialog(BulkActionDialog):
             last.insert(0, (self.tr("打印拣货单"), PICKING))
         return own + shared + last
 
+    def _preselected(self) -> object:
+        """录入运单号 when every selected reship can take one: it writes nothing until numbers are typed."""
+        return SHIP if self.rows and all(r.can(CaseAction.SHIP_RESHIP) for r in self.rows) else None
+
     def _describe(self, key: object) -> str | None:
         count = str(len(self.rows))
+        if key is None:
+            return self.tr("选择要对这 %1 条补发执行的操作").replace("%1", count)
         if key == SHIP:
             return self.tr("将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入").replace(
                 "%1", count)

@@ -36,6 +36,7 @@ from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_time_edit
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 
@@ -162,7 +163,7 @@ class ItemsDialog(QDialog):
     def __init__(self, row: ReshipRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("补发商品"))
-        self.resize(560, 320)
+        resize_within_screen(self, 560, 320)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(case_title(row)))
         if row.items_from_order and row.items:

@@ -26,6 +26,7 @@ from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import DONE, OVERDUE, SECONDARY
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
@@ -49,7 +50,7 @@ class PasteDialog(QDialog):
         self.report: BulkShipReport | None = None
         self.busy = False
         self.setWindowTitle(self.tr("批量录入补发运单号"))
-        self.resize(760, 520)
+        resize_within_screen(self, 760, 520)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。"
                                         "也可以用逗号分隔。")))

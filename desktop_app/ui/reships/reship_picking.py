@@ -20,6 +20,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.reships.reship_bulk import can_pick
 from desktop_app.ui.reships.reship_table_model import items_text, status_text
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
+from desktop_app.ui.widgets.screen_fit import PREVIEW_HEIGHT, PREVIEW_WIDTH, resize_within_screen
 
 DialogT = TypeVar("DialogT", bound=QDialog)
 
@@ -49,6 +50,8 @@ class PickingListPreview(QPrintPreviewDialog):
         self.document = document
         document.setParent(self)
         self.paintRequested.connect(document.print_)
+        # Qt's default (~675×512) showed the A4 page at 38 %, too small to read: as tall as the screen allows.
+        resize_within_screen(self, PREVIEW_WIDTH, PREVIEW_HEIGHT)
 
 
 class ReshipPicking(_Tab):
@@ -82,11 +85,16 @@ class ReshipPicking(_Tab):
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
         headers = (tr("售后单"), tr("订单号"), tr("收货人"), tr("地址"), tr("补发商品"), tr("发货时限"))
         parts.append("<tr>" + "".join(f"<th align='left'>{escape(h)}</th>" for h in headers) + "</tr>")
+        # An order number, a phone and a time are never broken across lines (a picker reads and types
+        # them: "6995252287830 / 982897" was printed); the address and the goods wrap instead.
+        whole = "<td style='white-space:nowrap'>"
         for row in rows:
-            receiver = f"{row.receiver or ''} {row.phone or ''}".strip()
-            cells = (f"#{row.case_id}", f"{labels.platform(row.platform)} {row.order_no}", receiver,
-                     row.address or "", items_text(row), labels.when(row.ship_by) or status_text(row.status))
-            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            receiver = escape(row.receiver or "") + (f"<br>{escape(row.phone)}" if row.phone else "")
+            order = f"{escape(labels.platform(row.platform))}<br>{escape(row.order_no)}"
+            due = escape(labels.when(row.ship_by) or status_text(row.status))
+            wrapped = f"<td>{escape(row.address or '')}</td><td>{escape(items_text(row))}</td>"
+            parts.append(f"<tr>{whole}#{row.case_id}</td>{whole}{order}</td>{whole}{receiver}</td>{wrapped}"
+                         f"{whole}{due}</td></tr>")
         parts.append("</table></body></html>")
         return "".join(parts)
 

@@ -51,6 +51,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, urgency
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -102,10 +103,13 @@ class ReturnsTab(BaseTab):
         results = QHBoxLayout()
         results.addWidget(QLabel(self.tr("验货结果：")))
         self.result_buttons: dict[InspectionResult, QPushButton] = {}
+        # Alt+1 … Alt+5: Ctrl+1 … Ctrl+7 are 视图's tab keys, and a key two shortcuts want does neither
+        # (Qt: "Ambiguous shortcut overload"): with a parcel found, Ctrl+1 for 良品 did nothing.
         for position, result in enumerate(InspectionResult, start=1):
-            button = QPushButton(f"{labels.label(result)} (Ctrl+{position})")
+            key = QKeySequence(f"Alt+{position}")
+            button = QPushButton(f"{labels.label(result)} ({key.toString(QKeySequence.SequenceFormat.NativeText)})")
             button.setObjectName(f"inspect_{result.value}")
-            button.setShortcut(QKeySequence(f"Ctrl+{position}"))
+            button.setShortcut(key)
             explain(button, False, self.tr("先扫描或输入退货包裹的运单号"))
             button.clicked.connect(lambda _checked=False, r=result: self.record(r))
             self.result_buttons[result] = button
@@ -183,6 +187,7 @@ class ReturnsTab(BaseTab):
         self.find_button.clicked.connect(self.lookup)
         self.days.valueChanged.connect(lambda _v: self.refresh())
         self.transit_table.cellDoubleClicked.connect(self._open_transit)
+        self.unmatched_table.cellDoubleClicked.connect(lambda _row, _column: self.match_selected())
 
     def _table(self, name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -197,6 +202,8 @@ class ReturnsTab(BaseTab):
         table.verticalHeader().setDefaultSectionSize(24)
         for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
+        fit_titles(table.horizontalHeader())
+        show_full_texts(table)
         return table
 
     # --- data --------------------------------------------------------------------------------
@@ -340,8 +347,10 @@ class ReturnsTab(BaseTab):
         for c in outcome.cases:
             done = self.tr("已确认收货") if c.received else self.tr("状态未变")
             step = f"{done}（{labels.status(c.status.value)}）"
-            lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(c.suggestion.text)}"
-                         f"<br><span style='color:{shade('secondary')}'>{escape(c.suggestion.reason)}</span>")
+            s = c.suggestion
+            text, reason = labels.filled(s.template, s.values), labels.filled(s.reason_template, s.values)
+            lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(text)}"
+                         f"<br><span style='color:{shade('secondary')}'>{escape(reason)}</span>")
         self.outcome_label.setText("<br>".join(lines))
         self._find(outcome.tracking_no, self._show_parcel)  # the cases as they are now
         first = next((c for c in outcome.cases if c.suggestion.action is not None), None)

@@ -37,6 +37,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum
 from desktop_app.io.rule_pack_document import DURATION_UNITS, RulePackDocument, TimerFields, WindowFields
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import CHINA_ZONE
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -137,7 +138,10 @@ class RuleForm(QWidget):
         self._loading = False
         self.timer_list = QListWidget()
         self.timer_list.setObjectName("timer_list")
-        self.timer_list.setMaximumWidth(200)
+        # As wide as the shipped timers' names ("补寄发货并上传运单号（48小时，一直未收到货）" was cut
+        # at 200 px); a longer one (in English) says itself whole in its tooltip.
+        self.timer_list.setFixedWidth(300)
+        show_full_texts(self.timer_list)
         self.timer_list.currentRowChanged.connect(self._show_timer)
         self.unreadable = QLabel()
         self.unreadable.setObjectName("form_unreadable")

@@ -61,6 +61,8 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.rules.local_edit_note import LocalEditNote
 from desktop_app.ui.rules.rule_form import RuleForm, in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.table_menu import explain
 
@@ -77,7 +79,7 @@ class RulesDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("时效规则"))
-        self.resize(1000, 680)
+        resize_within_screen(self, 1000, 680)
         self._texts: dict[str, str] = {}  # each pack's text as last loaded or saved
         self._drafts: dict[str, str] = {}  # unsaved edits, kept while switching between packs
         self._current: str | None = None
@@ -147,7 +149,8 @@ class RulesDialog(QDialog):
         page = QWidget()
         self.pack_list = QListWidget()
         self.pack_list.setObjectName("pack_list")
-        self.pack_list.setMaximumWidth(150)
+        self.pack_list.setMaximumWidth(120)  # six platform names; the timers' list needs the room
+        show_full_texts(self.pack_list)
         self.state_label = QLabel()
         self.state_label.setObjectName("pack_state")
         self.state_label.setWordWrap(True)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services import backups
 from desktop_app.ui.background import describe_error
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 
@@ -101,7 +102,7 @@ class BackupDialog(QDialog):
         self.aside = AsideRunner(self)
         self.listed: list[ListedBackup] = []
         self.setWindowTitle(self.tr("恢复备份"))
-        self.resize(820, 420)
+        resize_within_screen(self, 820, 420)
         layout = QVBoxLayout(self)
         self.message = QLabel(message)
         self.message.setWordWrap(True)

@@ -8,6 +8,7 @@ there); the PDF is drawn on the GUI thread because Qt's text drawing belongs the
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
@@ -30,13 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.statement import GoodsValueStatement
+from desktop_app.core.statement import GoodsValueStatement, StatementIncomplete
 from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image, write_pdf
 from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
+from desktop_app.ui.statements.typed_prices import TypedPrices, TypedPricesBox
+from desktop_app.ui.widgets.screen_fit import PREVIEW_HEIGHT, PREVIEW_WIDTH, resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
 log = logging.getLogger(__name__)
@@ -98,7 +101,7 @@ class StatementDialog(QDialog):
         self.preview_dialog: QPrintPreviewDialog | None = None
         self._printer: QPrinter | None = None
         self.setWindowTitle(self.tr("货物价值说明"))
-        self.resize(820, 720)
+        resize_within_screen(self, 820, 720)
         layout = QVBoxLayout(self)
 
         self.warning = QWidget()
@@ -125,6 +128,9 @@ class StatementDialog(QDialog):
         self.page.setObjectName("statement_page")
         body.addWidget(self.page, 2)
         layout.addLayout(body, 1)
+        self.typed_prices = TypedPricesBox()  # goods without a price: typed for this statement
+        self.typed_prices.prices_given.connect(self._use_prices)
+        layout.addWidget(self.typed_prices)
 
         self.status = QLabel()
         self.status.setObjectName("statement_status")
@@ -181,11 +187,27 @@ class StatementDialog(QDialog):
         self.status.setText(self.tr("共 %n 份，每份一页 A4", "", len(statements)))
         self.list.setCurrentRow(min(current, len(statements) - 1))
         self._set_ready(bool(statements))
+        self.typed_prices.hide()
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
-        self.page.set_message(describe_error(error))
         self.status.setText(self.tr("无法生成货值说明"))
+        if isinstance(error, StatementIncomplete) and error.unpriced:
+            # Not the command line's --unit-price: the prices are asked for here.
+            self.page.set_message(error.problem + self.tr("或在下方填写单价。"))
+            self.typed_prices.ask(error.unpriced)
+            return
+        self.typed_prices.hide()
+        self.page.set_message(describe_error(error))
+
+    def _use_prices(self, prices: TypedPrices) -> None:
+        """Read the statements again, the goods without a price valued at the typed ones."""
+        typed = dict(self._request.unit_prices)
+        typed.update(prices)
+        self._request = replace(self._request, unit_prices=tuple(typed.items()))
+        self.typed_prices.hide()
+        self.page.set_message(self.tr("正在读取……"))
+        self.reload()
 
     def _show_page(self, row: int) -> None:
         if 0 <= row < len(self.statements):
@@ -209,6 +231,7 @@ class StatementDialog(QDialog):
         printer.setDocName(self.statements[0].file_stem if len(self.statements) == 1 else self.tr("货物价值说明"))
         dialog = QPrintPreviewDialog(printer, self)
         dialog.setWindowTitle(self.tr("打印预览 — 货物价值说明"))
+        resize_within_screen(dialog, PREVIEW_WIDTH, PREVIEW_HEIGHT)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         statements = list(self.statements)
         dialog.paintRequested.connect(lambda device: render_statements(device, statements))

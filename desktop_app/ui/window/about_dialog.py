@@ -25,6 +25,7 @@ import desktop_app
 from desktop_app import APP_TITLE
 from desktop_app.app_log import log_dir
 from desktop_app.paths import data_dir, resource
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.window.app_icon import app_icon
 
@@ -52,7 +53,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("about_dialog")
         self.setWindowTitle(self.tr("关于 %1").replace("%1", APP_TITLE))
-        self.resize(640, 480)
+        resize_within_screen(self, 640, 480)
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
         logo = QLabel()

@@ -8,12 +8,12 @@ the screen's free area, so the status bar stays visible on a 1366×768 laptop.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
+
+from desktop_app.ui.widgets.screen_fit import resize_within_screen
 
 DEFAULT_WIDTH = 1280
 DEFAULT_HEIGHT = 720
-FRAME_ALLOWANCE = 40  # the window manager's title bar and borders around the client area
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -21,13 +21,7 @@ STATE_KEY = "window/state"
 
 def fit_to_screen(window: QMainWindow) -> None:
     """The default size, shrunk to the screen's free area (taskbar excluded)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
-    if screen is not None:
-        free = screen.availableGeometry()
-        width = min(width, free.width())
-        height = min(height, free.height() - FRAME_ALLOWANCE)
-    window.resize(width, height)
+    resize_within_screen(window, DEFAULT_WIDTH, DEFAULT_HEIGHT)
 
 
 def restore_window(window: QMainWindow, settings: QSettings) -> None:

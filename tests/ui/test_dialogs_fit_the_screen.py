@@ -1,0 +1,67 @@
+"""No dialog is larger than the screen it opens on: sized for a 1920×1080 screen, the statement preview
+(820×720), the rule packs (1000×680), the playbook editor (1100×700) and the backups (820×420) put their
+buttons past the bottom of a 1920×1080 screen scaled to 150 % (1280×680 free beside the taskbar) or under
+the taskbar of a 1366×768 laptop."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.services.statements import StatementRequest
+from desktop_app.ui.cases.playbook_editor import PlaybookEditor
+from desktop_app.ui.reships.reship_picking import PickingListPreview
+from desktop_app.ui.rules.rules_dialog import RulesDialog
+from desktop_app.ui.statements.statement_dialog import StatementDialog
+from desktop_app.ui.widgets import screen_fit
+from desktop_app.ui.window.about_dialog import AboutDialog
+from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+from tests.ui.test_cases_tab import seeded_path  # noqa: F401  (fixture: three orders)
+
+SCALED_1080P = QRect(0, 0, 1280, 680)  # 1920×1080 at 150 %, a 40 px taskbar
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366×768 at 100 %, a 40 px taskbar
+
+
+@pytest.mark.parametrize("free", [SCALED_1080P, LAPTOP], ids=["1080p-150%", "1366x768"])
+def test_the_big_dialogs_fit_the_screen(qtbot: QtBot, window: MainWindow, free: QRect,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen_fit, "free_area", lambda _widget: free)  # the offscreen screen is 800×800
+    dialogs: list[QDialog] = [
+        StatementDialog(window.context, StatementRequest(order_ids=(1,)), window),
+        RulesDialog(window.context, window),
+        PlaybookEditor("out_of_area", window),
+        AboutDialog(window),
+    ]
+    backups = window.care.open_backups()
+    assert backups is not None
+    dialogs.append(backups)
+    for dialog in dialogs:
+        name = type(dialog).__name__
+        assert dialog.width() <= free.width(), (name, dialog.size())
+        assert dialog.height() <= free.height() - screen_fit.FRAME_ALLOWANCE, (name, dialog.size())
+        assert dialog.height() >= dialog.minimumSizeHint().height(), name  # shrunk, never below its content
+    wait_idle(qtbot, window)
+    for dialog in dialogs:
+        dialog.reject()
+
+
+def test_a_roomy_screen_keeps_the_size_asked_for(qtbot: QtBot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    screen_fit.resize_within_screen(widget, 420, 300)  # the offscreen screen (800×800) has room
+    assert (widget.width(), widget.height()) == (420, 300)
+
+
+@pytest.mark.parametrize("free", [SCALED_1080P, LAPTOP], ids=["1080p-150%", "1366x768"])
+def test_a_print_preview_is_as_tall_as_the_screen_allows(qtbot: QtBot, free: QRect,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The picking list's print preview opened at Qt's ~675×512, its A4 page at 38 %, too small to read."""
+    monkeypatch.setattr(screen_fit, "free_area", lambda _widget: free)
+    preview = PickingListPreview(QTextDocument())
+    qtbot.addWidget(preview)
+    assert preview.height() == min(screen_fit.PREVIEW_HEIGHT, free.height() - screen_fit.FRAME_ALLOWANCE)
+    assert preview.width() == min(screen_fit.PREVIEW_WIDTH, free.width())
