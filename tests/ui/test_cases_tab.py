@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -290,3 +290,17 @@ def test_claim_and_statement_entry_points(qtbot: QtBot, window: MainWindow, case
     assert statement is not None and statement.isVisible()
     wait_idle(qtbot, window)
     statement.reject()
+
+
+def test_a_cases_steps_are_in_view_in_a_laptop_window(qtbot: QtBot, window: MainWindow, case_ids: list[int]) -> None:
+    # The pane scrolls at 1366×768; under the order and case facts, 操作 showed only its buttons' top edge.
+    window.resize(1366, 728)  # the screen less the taskbar
+    window.cases_tab.reset_panes()
+    window.show_case(case_ids[0])
+    qtbot.waitUntil(lambda: window.cases_tab.detail.case_id == case_ids[0]
+                    and bool(window.cases_tab.detail.action_buttons()), timeout=5000)
+    area = window.cases_tab.detail_area
+    for button in window.cases_tab.detail.actions_box.findChildren(QPushButton):
+        if button.isVisible():
+            bottom = button.mapTo(area.viewport(), button.rect().bottomLeft()).y()
+            assert 0 <= bottom <= area.viewport().height(), (button.text(), bottom, area.viewport().height())

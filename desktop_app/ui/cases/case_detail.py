@@ -92,15 +92,17 @@ class CaseDetailPane(QWidget):
         self.kind_button: QPushButton | None = None  # 更改类型, rebuilt with the action buttons
         layout.addLayout(header)
 
-        self.summary = QTextBrowser()
-        self.summary.setOpenLinks(False)
-        self.summary.setMinimumHeight(160)
-        layout.addWidget(self.summary, 3)
-
+        # The steps right under the title, above the order and case facts: below them a 1366×768 window
+        # showed the buttons' top edge only (the pane scrolls), the one thing the shop came to press.
         self.actions_box = QGroupBox(self.tr("操作"))
         # Wrapping, not a grid of four columns: in English four buttons asked for 680 px of a 460-px pane.
         self.actions_flow = FlowLayout(self.actions_box, margin=6)
         layout.addWidget(self.actions_box)
+
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        self.summary.setMinimumHeight(160)
+        layout.addWidget(self.summary, 3)
 
         timeline_box = QGroupBox(self.tr("时间线"))
         timeline_layout = QVBoxLayout(timeline_box)
