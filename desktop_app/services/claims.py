@@ -154,9 +154,6 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         return OpenedClaim(claim.id, changes_in(session))
 
 
-# --- acting -----------------------------------------------------------------------------------
-
-
 def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None) -> None:
     """Raise ClaimExists when this parcel (its tracking number, else the order) has an open claim."""
     existing = open_claim_of_parcel(session, order_id, tracking_no)
@@ -167,6 +164,9 @@ def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None
     raise ClaimExists(f"{parcel}已有进行中的理赔 #{existing.id}（{ClaimStatus(existing.status).label}"
                       + (f"，申请 {amount} 元" if amount else "") + "），请在那张理赔上继续跟进",
                       existing.id)
+
+
+# --- acting -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
