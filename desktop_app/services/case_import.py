@@ -144,7 +144,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             # An earlier export's row for a request the ledger saw further on: nothing to take from it.
             older = {key for key, record in records.items() if key in facts
                      and _older_picture(facts[key], record, parsed.profile)}
-            outcome.unchanged.extend(facts[key].id for key in older)
+            for key in older:
+                _keep_older(session, facts[key], records[key], parsed.platform_given, outcome)
             older_ids = {facts[key].id for key in older}
             known = [(fact, record) for fact, record in known if fact.id not in older_ids]
             moving = {fact.id for fact, record in known if _may_move(fact, record)}
@@ -356,6 +357,19 @@ class _StepTimes:
 
 def _platform_note(record: CaseRecord) -> str:
     return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
+
+
+def _keep_older(session: Session, fact: CaseFacts, record: CaseRecord, platform_given: bool,
+                outcome: _Outcome) -> None:
+    """An older picture of a request changes nothing of it but the platform the import was told."""
+    if platform_given and fact.platform != record.platform.value:
+        case = session.get(Case, fact.id, with_for_update=True)
+        assert case is not None
+        case.platform = record.platform.value
+        case.updated_at = utcnow()
+        outcome.updated.append(fact.id)
+    else:
+        outcome.unchanged.append(fact.id)
 
 
 def _older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile) -> bool:

@@ -167,3 +167,15 @@ def test_a_tmall_list_first_imported_as_taobao_becomes_tmall_when_imported_with_
     code, out, _ = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
     assert code == 0 and json.loads(out)["files"][0]["unchanged"] == 20
     assert {r["platform"] for r in listed(capsys, ledger_target).values()} == {"tmall"}
+
+
+def test_an_older_list_imported_with_its_platform_still_sets_the_platform(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    later, earlier = copy_fixture(tmp_path, "tb_refunds_later.csv", "tb_refunds.csv")
+    assert cli(capsys, "import-cases", str(later), "--db", ledger_target)[0] == 0
+    before = listed(capsys, ledger_target)
+    assert cli(capsys, "import-cases", str(earlier), "--platform", "tmall", "--db", ledger_target)[0] == 0
+    after = listed(capsys, ledger_target)
+    in_earlier = set(expected("tb_refunds.csv")["cases"][i]["platform_case"] for i in range(20))
+    assert {after[n]["platform"] for n in in_earlier} == {"tmall"}
+    assert after["229638427218476125"]["platform_status"] == before["229638427218476125"]["platform_status"]
