@@ -81,6 +81,9 @@ def build_parser(command: str | None = None) -> ChineseArgumentParser:
         description="售后台账（Aftersales Ledger）命令行。不带命令运行时打开图形界面。",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号后退出")
+    # `python -m desktop_app --db PATH` opens the window on that ledger; a command after it works on it too.
+    parser.add_argument("--db", dest="db_before_command", metavar="PATH|URL",
+                        help="数据库文件或团队数据库地址，写在命令前也可以（与命令后的 --db 相同）")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令")
     if command in COMMAND_MODULES:
         modules = [__import__(f"desktop_app.cli.{COMMAND_MODULES[command]}", fromlist=["register"])]
@@ -103,6 +106,8 @@ def _run(argv: Sequence[str]) -> int:
     except UserError as exc:  # an argument type refused a value (cli/arguments.py)
         sys.stderr.write(f"错误：{exc.message}\n")
         return 2
+    if getattr(args, "db", None) is None and args.db_before_command is not None:
+        args.db = args.db_before_command
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:  # a command with subcommands (`case`, `reship` …) given none
         sys.stderr.write(_chosen_parser(parser, args).missing_subcommand() + "\n")

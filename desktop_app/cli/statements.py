@@ -109,6 +109,7 @@ def _statement(args: argparse.Namespace) -> int:
     suffix = _check_args(args)
     issued_on = _issued_on(args.date)
     prices = _unit_prices(args.unit_price)
+    skipped: list[int] = []  # cases of --case that have nothing to state: the batch is only partly done
     with opened_ledger(args) as db, db.reading() as session:
         if args.claim:
             request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)), unit_prices=prices)
@@ -117,6 +118,7 @@ def _statement(args: argparse.Namespace) -> int:
             for source in sources:
                 if not source.possible:
                     sys.stderr.write(f"跳过售后单 #{source.case_id}：{source.why_not}\n")
+                    skipped.append(source.case_id)
             possible = tuple(s.case_id for s in sources if s.possible)
             if not possible:
                 raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
@@ -144,10 +146,11 @@ def _statement(args: argparse.Namespace) -> int:
                  "total_words": s.total_words, "claimed": _yuan_text(s.claimed_fen)}
                 for s in statements
             ],
+            "skipped": skipped,
         })
     else:
         sys.stdout.write(f"已生成 {pages} 份货物价值说明：{args.out}\n")
-    return 0
+    return 1 if skipped else 0
 
 
 def _yuan_text(fen: int) -> str:

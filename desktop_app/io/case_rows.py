@@ -54,6 +54,7 @@ class CaseFile:
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    platform_given: bool = False  # --platform named it (天猫 for a refund list that reads as 淘宝)
 
 
 def recognise(path: Path) -> CaseProfile | None:
@@ -248,7 +249,7 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
     try:
         profile, header = _locate(spreadsheet, candidates)
         chosen = profile.platform if platform == "auto" else Platform.parse(platform)
-        result = CaseFile(path, profile, chosen, warnings=list(problems))
+        result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
         read_rows(result, header.cells, header.index, header.rows)
         return result
     finally:

@@ -147,7 +147,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             # An earlier export's row for a request the ledger saw further on: nothing to take from it.
             older = {key for key, record in records.items() if key in facts
                      and _older_picture(facts[key], record, parsed.profile)}
-            outcome.unchanged.extend(facts[key].id for key in older)
+            for key in older:
+                _keep_older(session, facts[key], records[key], parsed.platform_given, outcome)
             older_ids = {facts[key].id for key in older}
             known = [(fact, record) for fact, record in known if fact.id not in older_ids]
             moving = {fact.id for fact, record in known if _may_move(fact, record)}
@@ -156,7 +157,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                 if done % PROGRESS_EVERY == 0:
                     check_cancel()
                     yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
-                _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times)
+                _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times,
+                             parsed.platform_given)
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
         twins = typed_twins(session, fresh, inserted, orders)
@@ -362,6 +364,19 @@ def _platform_note(record: CaseRecord) -> str:
     return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
 
 
+def _keep_older(session: Session, fact: CaseFacts, record: CaseRecord, platform_given: bool,
+                outcome: _Outcome) -> None:
+    """An older picture of a request changes nothing of it but the platform the import was told."""
+    if platform_given and fact.platform != record.platform.value:
+        case = session.get(Case, fact.id, with_for_update=True)
+        assert case is not None
+        case.platform = record.platform.value
+        case.updated_at = utcnow()
+        outcome.updated.append(fact.id)
+    else:
+        outcome.unchanged.append(fact.id)
+
+
 def _older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile) -> bool:
     stored = profile.target_of(fact.platform_status) if fact.platform_status else None
     return older_step(CaseKind(fact.kind), stored, record.target)
@@ -376,10 +391,10 @@ def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:
 
 
 def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
-                 who: str, outcome: _Outcome, times: _StepTimes) -> None:
+                 who: str, outcome: _Outcome, times: _StepTimes, platform_given: bool = False) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`may_move`: see `_may_move`)."""
-    changes, actions, conflict = _planned(fact, record, may_move, history)
+    changes, actions, conflict = _planned(fact, record, may_move, history, platform_given)
     case = None
     if changes or actions:
         # Locked from here to the commit (a server: another seat's change waits, or loses on the version).
@@ -390,7 +405,7 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
             # from where it is now, where the whole file failed on a step its state no longer allows.
             fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
             history = case_history(session, [case.id]).get(case.id)
-            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history)
+            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history, platform_given)
     if conflict:
         outcome.conflicts.append(fact.id)
     if case is None or (not changes and not actions):
@@ -409,8 +424,8 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
     outcome.updated.append(fact.id)
 
 
-def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool,
-             history: CaseHistory | None) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
+def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
+             platform_given: bool = False) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
     """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
     state conflicts with the platform's."""
     actions: tuple[CaseAction, ...] = ()
@@ -420,17 +435,21 @@ def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool,
         progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
                                  record.escalated)
         conflict, actions = progress.conflict, progress.actions
-    return _fact_changes(fact, record), actions, conflict
+    return _fact_changes(fact, record, platform_given), actions, conflict
 
 
-def _fact_changes(fact: CaseFacts, record: CaseRecord) -> dict[str, object]:
+def _fact_changes(fact: CaseFacts, record: CaseRecord, platform_given: bool = False) -> dict[str, object]:
     """The platform's facts of the request that differ from the stored ones; the shop's own fields
-    (reason once set, responsible party, description, notes) are left alone."""
+    (reason once set, responsible party, description, notes) are left alone. The platform only when
+    the import was told it (a 天猫 refund list first imported as 淘宝, the layout being the same; the
+    case then runs on 天猫's timers)."""
     refund, compensation, total = _amounts(record)
     values: dict[str, object] = {
         "platform_status": record.platform_status, "platform_reason": record.platform_reason,
         "platform_due_at": record.platform_due_at,
     }
+    if platform_given:
+        values["platform"] = record.platform.value
     if total is not None:
         values.update(refund_fen=refund, compensation_fen=compensation, amount_fen=total)
     if record.return_tracking_no:

@@ -146,3 +146,36 @@ def test_a_line_twice_is_one_request_and_a_number_twice_with_other_values_is_rep
     number = lines[2].split(",")[0]
     assert (error.row, error.column) == (24, "退款编号")
     assert error.message == f"售后单号“{number}”与第 3 行重复且内容不同，本行未导入"
+
+
+def test_a_tmall_list_first_imported_as_taobao_becomes_tmall_when_imported_with_its_platform(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    # The refund list's layout is the same for both: without --platform tmall the shop's 天猫 requests
+    # went in as 淘宝 (淘宝's timers), and importing the file again with --platform tmall left them so
+    # (未变 20) with no way to mend it but deleting the ledger.
+    [path] = copy_fixture(tmp_path, "tm_refunds.xlsx")
+    assert cli(capsys, "import-cases", str(path), "--db", ledger_target)[0] == 0
+    assert {r["platform"] for r in listed(capsys, ledger_target).values()} == {"taobao"}
+    code, out, err = cli(capsys, "import-cases", str(path), "--platform", "tmall", "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert (entry["platform"], entry["updated"], entry["unchanged"]) == ("tmall", 20, 0)
+    check_against_expected(listed(capsys, ledger_target), "tm_refunds.xlsx")
+    _, out, _ = cli(capsys, "deadlines", "--all", "--json", "--db", ledger_target)
+    assert {row["platform"] for row in json.loads(out)} == {"tmall"}
+    # Without --platform again: the layout says 淘宝 only because it cannot tell; the cases stay 天猫.
+    code, out, _ = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
+    assert code == 0 and json.loads(out)["files"][0]["unchanged"] == 20
+    assert {r["platform"] for r in listed(capsys, ledger_target).values()} == {"tmall"}
+
+
+def test_an_older_list_imported_with_its_platform_still_sets_the_platform(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
+    later, earlier = copy_fixture(tmp_path, "tb_refunds_later.csv", "tb_refunds.csv")
+    assert cli(capsys, "import-cases", str(later), "--db", ledger_target)[0] == 0
+    before = listed(capsys, ledger_target)
+    assert cli(capsys, "import-cases", str(earlier), "--platform", "tmall", "--db", ledger_target)[0] == 0
+    after = listed(capsys, ledger_target)
+    in_earlier = set(expected("tb_refunds.csv")["cases"][i]["platform_case"] for i in range(20))
+    assert {after[n]["platform"] for n in in_earlier} == {"tmall"}
+    assert after["229638427218476125"]["platform_status"] == before["229638427218476125"]["platform_status"]

@@ -69,6 +69,9 @@ def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], ledger_target
     assert err == "只列出了前 2 张，符合条件的共 3 张；用 --limit 3 列出全部\n"
     code, out, err = cli(capsys, "case", "list", "--db", db, "--limit", "3", "--json")
     assert len(json.loads(out)) == 3 and err == ""
+    # --db before the command, as `python -m desktop_app --db PATH` opens the window on a ledger.
+    code, out, err = cli(capsys, "--db", db, "case", "list", "--kind", "reship", "--json")
+    assert code == 0 and sorted(r["id"] for r in json.loads(out)) == [1, 3], err
 
 
 def test_act_and_show(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
