@@ -579,82 +579,82 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="76"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="180"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="97"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="107"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="116"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="138"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="144"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="197"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="183"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="290"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="318"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="367"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="383"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="385"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
