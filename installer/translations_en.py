@@ -369,6 +369,11 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
+    "这是天猫的退款列表…": "This is a Tmall refund list…",
+    "淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，这些售后单改为天猫，按天猫的时效规则重新计算":
+        "Taobao and Tmall refund lists look the same, so it was imported as Taobao. A Tmall shop clicks here: "
+        "these cases become Tmall's and their deadlines follow Tmall's rules.",
+    "正在按天猫重新导入：%1": "Importing again as Tmall: %1",
     "填写官方节假日安排":
         "Enter the official holiday schedule",
     "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。":

@@ -51,11 +51,12 @@ def split_by_kind(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def intake_steps(db: Database, paths: Sequence[Path], cancel: Callable[[], bool] | None = None,
-                 profile_id: str | None = None) -> IntakeRun:
-    """Import every file; a saved column mapping (`profile_id`) reads them all as order sheets."""
+                 profile_id: str | None = None, case_platform: str = "auto") -> IntakeRun:
+    """Import every file; a saved column mapping (`profile_id`) reads them all as order sheets. The
+    after-sales files are read as `case_platform`'s (import-cases --platform; "auto": by their header)."""
     orders, cases = (list(paths), []) if profile_id is not None else split_by_kind(paths)
     order_result = (yield from import_steps(db, orders, cancel=cancel, profile_id=profile_id)) if orders else None
     if order_result is not None and order_result.cancelled:
         return IntakeResult(order_result)
-    case_result = (yield from import_case_steps(db, cases, cancel=cancel)) if cases else None
+    case_result = (yield from import_case_steps(db, cases, platform=case_platform, cancel=cancel)) if cases else None
     return IntakeResult(order_result, case_result)

@@ -2923,168 +2923,183 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="71"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="74"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="78"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="83"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="86"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="107"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="92"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="92"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="92"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="93"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="93"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="93"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="107"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="107"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="107"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="122"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="127"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="129"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="133"/>
+        <source>这是天猫的退款列表…</source>
+        <translation>This is a Tmall refund list…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="135"/>
+        <source>淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，这些售后单改为天猫，按天猫的时效规则重新计算</source>
+        <translation>Taobao and Tmall refund lists look the same, so it was imported as Taobao. A Tmall shop clicks here: these cases become Tmall&apos;s and their deadlines follow Tmall&apos;s rules.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="166"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="169"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="172"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="183"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="199"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="203"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="196"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="208"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="213"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="214"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="235"/>
+        <source>正在按天猫重新导入：%1</source>
+        <translation>Importing again as Tmall: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="243"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="286"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="310"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="317"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="318"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="294"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="325"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="296"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="327"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>

@@ -9,6 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.case_filters import CaseFilter, CaseOrder
+from desktop_app.store.case_queries import case_rows
 from desktop_app.ui.imports.import_dialog import ImportDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
@@ -84,4 +86,28 @@ def test_a_dropped_pinduoduo_list_that_writes_douyins_header_lands_as_pinduoduo(
     intake = dialog.intake
     assert intake is not None and intake.cases is not None
     assert [(f.platform, len(f.inserted)) for f in intake.cases.files] == [("pdd", 20)]
+    dialog.accept()
+
+
+def test_a_tmall_refund_list_dropped_on_the_window_can_be_told_tmall(qtbot: QtBot, window: MainWindow) -> None:
+    # 淘宝 and 天猫 refund lists share one layout: a drop takes them as 淘宝, and the window had no way to
+    # say 天猫 (import-cases --platform tmall only), so a 天猫 shop's cases ran on 淘宝's timers.
+    drop_files(window, [FIXTURES / "aftersales" / "tm_refunds.xlsx"])
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    assert dialog.intake is not None and dialog.intake.cases is not None
+    assert [(f.platform, len(f.inserted)) for f in dialog.intake.cases.files] == [("taobao", 20)]
+    assert dialog.tmall_button.isVisible()
+    dialog.tmall_button.click()
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    cases = dialog.intake.cases
+    assert cases is not None and [(f.platform, len(f.updated)) for f in cases.files] == [("tmall", 20)]
+    assert not dialog.tmall_button.isVisible() and "售后单：新建 0，推进 20" in dialog.heading.text()
+    assert window.context.db is not None
+    with window.context.db.reading() as session:
+        platforms = {r.platform for r in case_rows(session, CaseFilter(), CaseOrder(), 0, 100)}
+    assert platforms == {"tmall"}
     dialog.accept()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
 from desktop_app.io.import_results import FileImportResult, ImportProgress, ImportResult
@@ -62,6 +63,8 @@ class ImportDialog(QDialog):
         self._context = context
         self._paths = paths
         self._profile_id = profile_id  # read every file with this saved column mapping
+        self._case_platform = "auto"  # after-sales files by their header, until told 天猫 (`import_as_tmall`)
+        self._as_tmall: list[Path] = []
         self._cancel = threading.Event()
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._show_progress)
@@ -126,6 +129,14 @@ class ImportDialog(QDialog):
         self.map_button.setToolTip(self.tr("表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入"))
         self.map_button.hide()
         buttons.addWidget(self.map_button)
+        # 淘宝 and 天猫 refund lists share one layout: taken as 淘宝 unless the shop says (its timers differ).
+        self.tmall_button = QPushButton(self.tr("这是天猫的退款列表…"))
+        self.tmall_button.setObjectName("import_as_tmall")
+        self.tmall_button.setToolTip(self.tr("淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，"
+                                             "这些售后单改为天猫，按天猫的时效规则重新计算"))
+        self.tmall_button.hide()
+        self.tmall_button.clicked.connect(lambda _checked=False: self.import_as_tmall())
+        buttons.addWidget(self.tmall_button)
         buttons.addStretch(1)
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.box.rejected.connect(self.cancel_or_close)
@@ -139,9 +150,10 @@ class ImportDialog(QDialog):
             return
         self._started = time.perf_counter()
         paths, cancel, relay, profile_id = list(self._paths), self._cancel.is_set, self._relay, self._profile_id
+        case_platform = self._case_platform
 
         def work() -> IntakeResult:
-            return _drive(db, paths, cancel, relay, profile_id)
+            return _drive(db, paths, cancel, relay, profile_id, case_platform)
 
         self._context.runner.write(work, self._done, self._failed, origin=self)
 
@@ -201,10 +213,29 @@ class ImportDialog(QDialog):
             self.heading.setText(self.tr("导入完成。") + "\n" + "\n".join(lines))
         self.rate.setText(self.tr("用时 %1 秒").replace("%1", f"{elapsed:.1f}"))
         self._fill_summary(intake)
+        self._offer_tmall(intake)
         self.box.setEnabled(True)
         self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.finished_import.emit(result)
         self.finished_intake.emit(intake)
+
+    def _offer_tmall(self, intake: IntakeResult) -> None:
+        files = intake.cases.files if intake.cases is not None and self._case_platform == "auto" else ()
+        self._as_tmall = [Path(f.file) for f in files if f.stored and f.platform == Platform.TAOBAO.value]
+        self.tmall_button.setVisible(bool(self._as_tmall))
+
+    def import_as_tmall(self) -> None:
+        """The 淘宝-layout refund lists again, told 天猫 (import-cases --platform tmall): their cases become
+        天猫's and run on 天猫's timers."""
+        if not self._as_tmall or self.running or self._context.db is None:
+            return
+        self._paths, self._case_platform = self._as_tmall, Platform.TMALL.value
+        self.tmall_button.hide()
+        self.import_result = self.intake = None
+        self.heading.setText(self.tr("正在按天猫重新导入：%1").replace("%1", "、".join(p.name for p in self._paths)))
+        self.bar.setValue(0)
+        self.box.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
+        self.start()
 
     def _failed(self, error: Exception) -> None:
         self.import_result = ImportResult(())
@@ -298,9 +329,10 @@ class ImportDialog(QDialog):
 
 
 def _drive(db: Database, paths: list[Path], cancel: object, relay: _ProgressRelay,
-           profile_id: str | None = None) -> IntakeResult:
+           profile_id: str | None = None, case_platform: str = "auto") -> IntakeResult:
     """Run the import generator to its end on the worker thread, relaying throttled progress."""
-    run = intake_steps(db, paths, cancel=cancel, profile_id=profile_id)  # type: ignore[arg-type]
+    run = intake_steps(db, paths, cancel=cancel, profile_id=profile_id,  # type: ignore[arg-type]
+                       case_platform=case_platform)
     last = 0.0
     while True:
         try:
