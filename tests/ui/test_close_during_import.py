@@ -31,8 +31,9 @@ def held_import(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     go_on = threading.Event()
 
     def paused(db: Any, paths: Any, cancel: Callable[[], bool] | None = None,
-               profile_id: str | None = None) -> Iterator[ImportProgress]:
-        steps = file_intake.intake_steps(db, paths, cancel=cancel, profile_id=profile_id)
+               profile_id: str | None = None, case_platform: str = "auto") -> Iterator[ImportProgress]:
+        steps = file_intake.intake_steps(db, paths, cancel=cancel, profile_id=profile_id,
+                                         case_platform=case_platform)
         yield next(steps)
         give_up = time.monotonic() + 10  # never a hung test (the old window waited for the import)
         while not go_on.is_set() and not (cancel is not None and cancel()) and time.monotonic() < give_up:
