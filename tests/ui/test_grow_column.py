@@ -9,6 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.base_tab import data_table
 from desktop_app.ui.widgets.grow_column import grow_column
+from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
 
 WIDTHS = (60, 170, 80, 100)  # 编号, 下一个时限, 金额, 更新时间 (the last one stretches)
 
@@ -47,3 +49,15 @@ def test_a_width_the_user_set_is_kept(qtbot: QtBot) -> None:
     view.resize(1200, 300)
     qtbot.wait(50)
     assert view.columnWidth(1) == 240
+
+
+def test_the_cases_tab_gives_the_room_to_the_next_deadline(qtbot: QtBot, window: MainWindow,
+                                                           case_ids: list[int]) -> None:  # noqa: F811
+    """In a 1920 px window 下一个时限 grows; 更新时间, last, keeps a whole date and time."""
+    window.refresh()
+    qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() > 0, timeout=5000)
+    window.resize(1900, 1000)
+    table, model = window.cases_tab.table, window.cases_tab.model
+    due, updated = model.column_index("next_due"), model.column_index("updated")
+    qtbot.waitUntil(lambda: table.columnWidth(due) > 170, timeout=5000)
+    assert table.columnWidth(updated) >= table.fontMetrics().horizontalAdvance("2026-12-04 02:00") + 8

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
     from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 
-_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
+_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170, 130)  # 更新时间 last: a whole date and time
 
 
 class CasesTab(BaseTab):
