@@ -16,6 +16,9 @@ owner understands; the shop's own words: 售后单 = after-sales case, 补发 = 
 from __future__ import annotations
 
 EN: dict[str, str | tuple[str, str]] = {
+    "买家：%1": "Buyer: %1",
+    "退款：%1": "Refund: %1",
+    "%1，%2": "%1, %2",
     "双击只看这家快递的理赔": "Double-click to list this carrier's claims only",
     "（选择操作）": "(choose an action)",
     "选择要对这 %1 张售后单执行的操作": "Choose what to do with these %1 cases",

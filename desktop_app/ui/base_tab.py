@@ -88,6 +88,8 @@ def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, s
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     fit_titles(view.horizontalHeader())  # an English title is often wider than the Chinese one
+    # Before the last one stretches: what `GrowColumn` leaves it (ui/widgets/grow_column.py).
+    view.setProperty("start_widths", [view.columnWidth(c) for c in range(model.columnCount())])
     return view
 
 

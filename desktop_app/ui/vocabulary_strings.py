@@ -434,8 +434,6 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "发出时间：%1")
     # returns_tab.py
     QCoreApplication.translate("ReturnsTab", "订单")
-    QCoreApplication.translate("ReturnsTab", "买家")
-    QCoreApplication.translate("ReturnsTab", "退款")
     QCoreApplication.translate("ReturnsTab", "应退回：")
     QCoreApplication.translate("ReturnsTab", "已验货：")
     QCoreApplication.translate("ReturnsTab", "建议：")

@@ -1266,141 +1266,141 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="78"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="285"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="287"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="471"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="473"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="154"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="204"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="205"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="176"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="313"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="335"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="136"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="356"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="359"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="362"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="441"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="457"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="443"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="459"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="442"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="444"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="460"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="462"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="470"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="472"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1945,98 +1945,98 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="76"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="200"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="77"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="202"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="146"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="211"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="221"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="226"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="300"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="302"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
@@ -3250,57 +3250,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4705,191 +4705,191 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="267"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="269"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="288"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="172"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="175"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="223"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="223"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="222"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="254"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="276"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="278"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="287"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="289"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="288"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="295"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="297"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="317"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="326"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="328"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="346"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="363"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="384"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="396"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="398"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5110,7 +5110,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
@@ -5153,7 +5153,6 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
@@ -5248,87 +5247,108 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="307"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="302"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
+        <source>买家：%1</source>
+        <translation>Buyer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="306"/>
+        <source>退款：%1</source>
+        <translation>Refund: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="311"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="338"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="345"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="358"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
+        <source>%1，%2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="363"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="375"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="380"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="381"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="386"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="407"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="412"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="419"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="424"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
@@ -5338,22 +5358,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
-        <source>退款</source>
-        <translation>Refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6100,27 +6115,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6189,12 +6204,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>

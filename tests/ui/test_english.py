@@ -155,3 +155,46 @@ def test_the_suggested_next_step_is_english_too(english: QTranslator) -> None:
                                      return_parcel="圆通速递 YT7332608645585")
     assert labels.filled(shipped.template, shipped.values).startswith(
         "The buyer shipped it back (圆通速递 YT7332608645585); ")
+
+
+def test_the_returns_desk_punctuates_in_english(qtbot: QtBot, tmp_path: Path, english: QTranslator) -> None:
+    """A parcel's line read "Return & refund（Quality problem）", "Buyer：— Refund：267.00" and "Defective，Receipt
+    confirmed（Return received）": Chinese brackets, colons and commas glued into the English words."""
+    from desktop_app.core.clock import parse_moment
+    from desktop_app.core.lifecycle import CaseAction
+    from desktop_app.core.returns import InspectionResult
+    from desktop_app.core.vocabulary import CaseReason
+    from desktop_app.services.cases import NewCase, open_case
+    from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
+    from desktop_app.store.database import open_database
+
+    path = tmp_path / "returns.sqlite3"
+    db = open_database(path)
+    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "6986905836318194186", CaseKind.RETURN_REFUND,
+                                    CaseReason.QUALITY, refund_fen=26700, actions=agreed), author="小林").case_id
+    buyer_shipped_return(db, case_id, ReturnParcel.of("顺丰速运", "SF8069735761783"), author="小林")
+    db.close()
+    win = create_window(path)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.open_database()
+        qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=10000)
+        tab = win.returns_tab
+        win.tabs.setCurrentWidget(tab)
+        tab.scan.setText("SF8069735761783")
+        tab.lookup()
+        qtbot.waitUntil(lambda: "6986905836318194186" in tab.found_label.text(), timeout=10000)
+        found = tab.found_label.text()
+        assert "Return &amp; refund (Quality problem)" in found and "Buyer: —   Refund: 267.00" in found
+        tab.record(InspectionResult.DEFECTIVE)
+        qtbot.waitUntil(lambda: "Receipt confirmed" in tab.outcome_label.text(), timeout=10000)
+        assert "Defective, Receipt confirmed (Return received)" in tab.outcome_label.text()
+        assert not re.search("[（），：]", tab.outcome_label.text() + found)
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+    finally:
+        win.team_changes.stop()
+        win.runner.shutdown()
+        if win.context.db is not None:
+            win.context.db.close()

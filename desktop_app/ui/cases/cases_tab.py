@@ -33,6 +33,7 @@ from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.cases.case_table_model import CaseTableModel
 from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend, tint
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
     from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 
-_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170)
+_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170, 130)  # 更新时间 last: a whole date and time
 
 
 class CasesTab(BaseTab):
@@ -126,6 +127,7 @@ class CasesTab(BaseTab):
         header = self.table.horizontalHeader()
         header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
                            header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
+        grow_column(self.table, self.model.column_index(CaseSort.NEXT_DUE))  # a wide window's room
         left_layout.addWidget(self.table)
         below = QHBoxLayout()
         self.count_label = QLabel()

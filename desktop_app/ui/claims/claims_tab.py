@@ -47,6 +47,7 @@ from desktop_app.ui.claims.claim_detail import ClaimDetailPane
 from desktop_app.ui.claims.claim_table_model import ClaimTableModel
 from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend, shade
 from desktop_app.ui.widgets.table_menu import install_row_menu
@@ -109,6 +110,7 @@ class ClaimsTab(BaseTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = data_table("claim_table", self.model, _COLUMN_WIDTHS, several=True)
+        grow_column(self.table, self.model.column_index("next_step"))  # a wide window's room
         left_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")

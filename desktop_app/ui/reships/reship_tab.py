@@ -52,6 +52,7 @@ from desktop_app.ui.reships.reship_picking import ReshipPicking
 from desktop_app.ui.reships.reship_queue import QueueView, load_queue
 from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
 from desktop_app.ui.widgets.flow_layout import FlowLayout, flow_row
+from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE
 from desktop_app.ui.widgets.status_colours import legend
 from desktop_app.ui.widgets.table_menu import explain, install_row_menu
@@ -117,6 +118,7 @@ class ReshipTab(ReshipPicking, BaseTab):
         # Several rows at once: the picking list is printed for a morning's reships together.
         self.table = data_table("reship_table", self.proxy, _COLUMN_WIDTHS, several=True)
         self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
+        grow_column(self.table, self.model.column_index("penalty"))  # a wide window's room
         outer.addWidget(self.table, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("reship_count")

@@ -296,10 +296,14 @@ class ReturnsTab(BaseTab):
             self.found_label.setText("<hr>".join(self._case_html(r) for r in found.cases))
 
     def _case_html(self, r: ReturnCaseRow) -> str:
-        reason = f"（{labels.reason(r.reason)}）" if r.reason else ""
+        # The punctuation is the language's own: "（…）" and "：" read as stray marks in English.
+        kind = labels.kind(r.kind)
+        if r.reason:
+            kind = self.tr("%1（%2）").replace("%1", kind).replace("%2", labels.reason(r.reason))
         head = (f"<b>#{r.id}</b> {escape(labels.platform(r.platform))} {self.tr('订单')} {escape(r.order_no)} "
-                f"{escape(labels.kind(r.kind))}{escape(reason)} <b>{escape(labels.status(r.status))}</b>")
-        buyer = f"{self.tr('买家')}：{escape(r.receiver or '—')}　{self.tr('退款')}：{format_yuan(r.refund_fen) or '—'}"
+                f"{escape(kind)} <b>{escape(labels.status(r.status))}</b>")
+        buyer = escape(self.tr("买家：%1").replace("%1", r.receiver or "—") + "   "
+                       + self.tr("退款：%1").replace("%1", format_yuan(r.refund_fen) or "—"))
         if r.items:
             items = "".join(f"<li>{escape(i.title)} {escape(i.spec or '')} ×{i.quantity}</li>" for i in r.items)
             inside = f"{self.tr('应退回：')}<ul>{items}</ul>"
@@ -346,10 +350,11 @@ class ReturnsTab(BaseTab):
         lines = []
         for c in outcome.cases:
             done = self.tr("已确认收货") if c.received else self.tr("状态未变")
-            step = f"{done}（{labels.status(c.status.value)}）"
+            step = self.tr("%1（%2）").replace("%1", done).replace("%2", labels.status(c.status.value))
             s = c.suggestion
             text, reason = labels.filled(s.template, s.values), labels.filled(s.reason_template, s.values)
-            lines.append(f"<b>#{c.case_id}</b> {result}，{step}<br>{self.tr('建议：')}{escape(text)}"
+            said = self.tr("%1，%2").replace("%1", result).replace("%2", step)
+            lines.append(f"<b>#{c.case_id}</b> {escape(said)}<br>{self.tr('建议：')}{escape(text)}"
                          f"<br><span style='color:{shade('secondary')}'>{escape(reason)}</span>")
         self.outcome_label.setText("<br>".join(lines))
         self._find(outcome.tracking_no, self._show_parcel)  # the cases as they are now

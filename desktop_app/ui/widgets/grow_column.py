@@ -1,0 +1,63 @@
+"""The key column of a list takes the room a wide window has.
+
+A list's columns start at fixed widths tuned for 1366 px, the last one stretching over what is left: on a
+1920 px screen the Cases tab's 下一个时限 stayed cut ("平台已超时自动处理：处…") beside an 更新时间 column
+260 px wide and half empty. `GrowColumn` gives the surplus to the key column instead (下一个时限, the
+reship queue's 逾期后果, a claim's 下一步), the last column keeping its own width, until the user (or
+the window's remembered layout) sets that column's width: from then on it is theirs.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QTableView
+
+
+class GrowColumn(QObject):
+    """Installed on `view`: on each resize, `column` takes the width the others leave (never less
+    than its own starting width)."""
+
+    def __init__(self, view: QTableView, column: int) -> None:
+        super().__init__(view)
+        self.view = view
+        self.column = column
+        header = view.horizontalHeader()
+        self.start = header.sectionSize(column)
+        self.last_width = self.start  # what this object set last: another width means the user's
+        self.given_up = False
+        # The viewport's own resizes: the view's come before its viewport has its new width (and a
+        # scroll bar appearing narrows the viewport alone).
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A view being destroyed still resizes its viewport: nothing to fit then.
+        if event.type() == QEvent.Type.Resize and not self.given_up and shiboken6.isValid(self.view):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        if self.given_up or header.sectionSize(self.column) != self.last_width:
+            self.given_up = True  # dragged, or restored from the remembered layout
+            return
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        last = max(shown, key=header.visualIndex, default=-1)  # the one that stretches
+        others = sum(header.sectionSize(i) for i in shown if i not in (self.column, last))
+        keep_last = self._last_start(last) if last not in (-1, self.column) else 0
+        room = self.view.viewport().width() - others - keep_last
+        width = max(self.start, room)
+        if width != header.sectionSize(self.column):
+            header.resizeSection(self.column, width)
+        self.last_width = width
+
+    def _last_start(self, last: int) -> int:
+        """The last column's own width: what it had before stretching over the surplus."""
+        starts = self.view.property("start_widths")
+        if isinstance(starts, list) and last < len(starts):
+            return int(starts[last])
+        return self.view.horizontalHeader().sectionSize(last)
+
+
+def grow_column(view: QTableView, column: int) -> GrowColumn:
+    return GrowColumn(view, column)

@@ -1,0 +1,63 @@
+"""On a wide window the key column takes the room the others leave: at 1920 px the Cases tab's 下一个时限
+stayed cut at 170 px ("平台已超时自动处理：处…") beside an 更新时间 column stretched over 250 px, half empty."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.base_tab import data_table
+from desktop_app.ui.widgets.grow_column import grow_column
+from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
+
+WIDTHS = (60, 170, 80, 100)  # 编号, 下一个时限, 金额, 更新时间 (the last one stretches)
+
+
+def table(qtbot: QtBot) -> QTableView:
+    model = QStandardItemModel(3, 4)
+    model.setHorizontalHeaderLabels(["编号", "下一个时限", "金额", "更新时间"])
+    for row in range(3):
+        model.setItem(row, 1, QStandardItem("平台已超时自动处理：处理仅退款申请（5天）（时长为估计）"))
+    view = data_table("grow_table", model, WIDTHS)
+    qtbot.addWidget(view)
+    return view
+
+
+def test_the_key_column_takes_the_room_and_gives_it_back(qtbot: QtBot) -> None:
+    view = table(qtbot)
+    grow_column(view, 1)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.columnWidth(1) > 170, timeout=3000)
+    assert view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100  # the last keeps its own width
+    assert view.columnWidth(3) == 100
+    view.resize(380, 300)  # narrower than the columns: back to its own width, never less
+    qtbot.waitUntil(lambda: view.columnWidth(1) == 170, timeout=3000)
+
+
+def test_a_width_the_user_set_is_kept(qtbot: QtBot) -> None:
+    view = table(qtbot)
+    grow_column(view, 1)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.columnWidth(1) > 170, timeout=3000)
+    view.horizontalHeader().resizeSection(1, 240)  # dragged by the user (or restored from the saved layout)
+    view.resize(1200, 300)
+    qtbot.wait(50)
+    assert view.columnWidth(1) == 240
+
+
+def test_the_cases_tab_gives_the_room_to_the_next_deadline(qtbot: QtBot, window: MainWindow,
+                                                           case_ids: list[int]) -> None:  # noqa: F811
+    """In a 1920 px window 下一个时限 grows; 更新时间, last, keeps a whole date and time."""
+    window.refresh()
+    qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() > 0, timeout=5000)
+    window.resize(1900, 1000)
+    table, model = window.cases_tab.table, window.cases_tab.model
+    due, updated = model.column_index("next_due"), model.column_index("updated")
+    qtbot.waitUntil(lambda: table.columnWidth(due) > 170, timeout=5000)
+    assert table.columnWidth(updated) >= table.fontMetrics().horizontalAdvance("2026-12-04 02:00") + 8
