@@ -90,12 +90,9 @@ def display_problem(qt_args: list[str]) -> str | None:
     if not display:
         return ("没有可用的图形桌面（环境变量 DISPLAY 未设置），无法打开窗口。请在桌面环境中启动；"
                 f"没有桌面的服务器上请使用命令行：{cli_command()} --help")
-    plugin = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
-    if plugin.is_file():
-        problem = plugin_problem(plugin)
-        if problem is not None:
-            return problem
+    # The display first: with no X server answering, a library the plugin lacks is not the first thing to fix.
     if not display_answers():
         return (f"无法连接到图形显示 {display}（没有运行的 X 服务器，或没有访问权限），无法打开窗口。"
                 "请在桌面环境中启动，或检查 DISPLAY 设置。")
-    return None
+    plugin = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
+    return plugin_problem(plugin) if plugin.is_file() else None
