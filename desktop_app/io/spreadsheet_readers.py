@@ -386,7 +386,7 @@ def check_zip_package(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError):  # NotImplementedError: a damaged header's "zip version 6.4"
         raise refuse(path, f"文件不完整或已损坏（不是有效的 Excel 文件）。{_RESAVE}") from None
     except (OSError, ValueError, EOFError) as exc:
         raise refuse(path, f"文件无法读取（{exc}）") from None
