@@ -9,6 +9,7 @@ library does not know yet is pasted into the shop's own copy (`python -m desktop
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -51,14 +52,20 @@ HEADER = """\
 # holidays = 放假的日子（连续的写成 from..to，含其中的周末）；workdays = 调休上班的周末。"""
 
 
-def main(argv: list[str]) -> int:
-    first, last = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (2020, 2026)
-    schedule, names = build(first, last)
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(render_schedule(schedule, header=HEADER, names=names), encoding="utf-8", newline="\n")
-    assert read_schedule(TARGET).years == schedule.years
-    print(f"{TARGET}: {first}–{last}")
+def write_years(target: Path, argv: list[str], default: tuple[int, int], header: str,
+                build_years: Callable[[int, int], tuple[HolidaySchedule, dict[date, str]]]) -> int:
+    """Build the years of `argv` (FIRST LAST, else `default`) and write them to `target`, read back to check."""
+    first, last = (int(argv[0]), int(argv[1])) if len(argv) == 2 else default
+    schedule, names = build_years(first, last)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_schedule(schedule, header=header, names=names), encoding="utf-8", newline="\n")
+    assert read_schedule(target).years == schedule.years
+    print(f"{target}: {first}–{last}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return write_years(TARGET, argv, (2020, 2026), HEADER, build)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 import holidays
+from generate_holiday_schedule import write_years  # the sibling script (run from installer/, as this one)
 
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
-from desktop_app.io.holiday_schedule_file import read_schedule, render_schedule
 
 TARGET = Path(__file__).resolve().parent.parent / "resources" / "workdays" / "china_statutory_holidays.toml"
 
@@ -55,12 +55,7 @@ def build(first: int, last: int) -> tuple[HolidaySchedule, dict[date, str]]:
 
 
 def main(argv: list[str]) -> int:
-    first, last = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (2027, 2030)
-    schedule, names = build(first, last)
-    TARGET.write_text(render_schedule(schedule, header=HEADER, names=names), encoding="utf-8", newline="\n")
-    assert read_schedule(TARGET).years == schedule.years
-    print(f"{TARGET}: {first}–{last}")
-    return 0
+    return write_years(TARGET, argv, (2027, 2030), HEADER, build)
 
 
 if __name__ == "__main__":

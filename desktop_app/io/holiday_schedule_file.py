@@ -234,7 +234,8 @@ def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[i
     return years
 
 
-def _ranges(days: frozenset[date]) -> list[tuple[date, date]]:
+def day_spans(days: frozenset[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) spans, in order."""
     ordered = sorted(days)
     ranges: list[tuple[date, date]] = []
     for day in ordered:
@@ -254,7 +255,7 @@ def render_schedule(schedule: HolidaySchedule, *, header: str = "",
         if entry.source:
             lines.append(f"source = {_quote(entry.source)}")
         lines.append("holidays = [")
-        for first, last in _ranges(entry.holidays):
+        for first, last in day_spans(entry.holidays):
             name = (names or entry.names).get(first, "放假")
             lines.append(f"  {{ name = {_quote(name)}, from = {first.isoformat()}, to = {last.isoformat()} }},")
         lines.append("]")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import now
 from desktop_app.core.op_changes import Written
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
-from desktop_app.io.holiday_schedule_file import render_schedule
+from desktop_app.io.holiday_schedule_file import day_spans, render_schedule
 from desktop_app.services.ledger_rules import SavedRules, import_schedule
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
@@ -74,13 +74,8 @@ def parse_day_lines(text: str, year: int, what: str, ranges: bool) -> TypedDays:
 
 def day_lines(days: frozenset[date]) -> str:
     """Days as lines, consecutive ones as one span."""
-    spans: list[tuple[date, date]] = []
-    for day in sorted(days):
-        if spans and spans[-1][1] + timedelta(days=1) == day:
-            spans[-1] = (spans[-1][0], day)
-        else:
-            spans.append((day, day))
-    return "".join(f"{a.isoformat()}\n" if a == b else f"{a.isoformat()}..{b.isoformat()}\n" for a, b in spans)
+    return "".join(f"{a.isoformat()}\n" if a == b else f"{a.isoformat()}..{b.isoformat()}\n"
+                   for a, b in day_spans(days))
 
 
 class OfficialYearDialog(QDialog):
