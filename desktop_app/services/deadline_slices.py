@@ -6,12 +6,22 @@ computes slices beside it and hands them over.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from desktop_app.services.deadline_rules import RuleContext
-from desktop_app.services.deadline_walk import changes_of, walk_slice
+from desktop_app.services.deadline_walk import Pending, changes_of, walk_slice
 from desktop_app.store.deadline_changes import DeadlineChanges
-from desktop_app.store.deadline_rows import CaseSet, read_for_recompute, read_stored, write_changes
+from desktop_app.store.deadline_rows import (
+    CaseSet,
+    Plan,
+    chunks,
+    lock_if_shared,
+    read_for_recompute,
+    read_stored,
+    write_changes,
+)
 
 
 def recompute_slice(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,
@@ -31,6 +41,25 @@ def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] 
     if not cases:
         return 0, None
     count, pending = walk_slice(cases, events, selection.plans, context.packs, context.calendar)
+    if pending and lock_if_shared(session, [p[0] for p in pending]):
+        pending, stored = _read_again(session, pending, selection.plans, context)
+        return count, (changes_of(pending, stored) if pending else None)
     if not pending:
         return count, None
     return count, changes_of(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))
+
+
+def _read_again(session: Session, pending: list[Pending], plans: tuple[Plan, ...] | None,
+                context: RuleContext) -> tuple[list[Pending], list[Any]]:
+    """The cases to write, now locked, read and computed again with their stored deadlines: another seat
+    may have changed them since they were first read (`store.deadline_rows.lock_if_shared`)."""
+    fresh: list[Pending] = []
+    stored: list[Any] = []
+    for chunk in chunks(p[0] for p in pending):
+        locked = CaseSet(ids=chunk, plans=plans)
+        cases, events = read_for_recompute(session, locked)
+        found = walk_slice(cases, events, plans, context.packs, context.calendar)[1]
+        if found:
+            fresh.extend(found)
+            stored.extend(read_stored(session, locked, [p[0] for p in found], len(cases)))
+    return fresh, stored

@@ -307,6 +307,22 @@ def cases_settled_since(session: Session, now: datetime, case_ids: Sequence[int]
     return sorted(row[0] for row in session.execute(statement))
 
 
+def lock_if_shared(session: Session, case_ids: Sequence[int]) -> bool:
+    """On a team ledger, lock these cases (`FOR UPDATE`, in id order) for the rest of the transaction and
+    say so (True); a SQLite ledger has one writer at a time, nothing to lock (False).
+
+    A recompute reads its cases without locks and writes only those whose deadlines differ. What it read
+    of a case may predate another seat's step on it that is not committed yet: written afterwards, the
+    deadlines from before the step replaced the ones the step computed (found beside them, the rows the
+    step had deleted gone already). Once locked, the cases are read again by the caller and the step, if
+    any, is in what it reads. In id order, as every recompute locks, so two recomputes never deadlock."""
+    if session.get_bind().dialect.name != "postgresql" or not case_ids:
+        return False
+    for chunk in in_lists(sorted(set(case_ids))):
+        session.execute(select(_CASES.c.id).where(_CASES.c.id.in_(chunk)).order_by(_CASES.c.id).with_for_update())
+    return True
+
+
 def settled_since_query(now: datetime, case_ids: Sequence[int] | None = None) -> Select[Any]:
     stmt = select(_CASES.c.id).where(_CASES.c.next_due_until <= now)
     if case_ids is not None:

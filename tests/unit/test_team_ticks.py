@@ -1,5 +1,6 @@
-"""Seats' 下一个时限 minute ticks (`refresh_next_dues`, ui/cases/next_due_clock.py) on one team ledger
-(PostgreSQL; skipped without AFTERSALES_TEST_PG_URL), beside another seat's case action and each other.
+"""Seats' 下一个时限 minute ticks (`refresh_next_dues`, ui/cases/next_due_clock.py) and recomputes of every
+open case (after an order import) on one team ledger (PostgreSQL; skipped without AFTERSALES_TEST_PG_URL),
+beside another seat's case action and each other.
 As in test_team_races.py, the first seat's transaction is held open where the race bites and the other
 seats run on threads meanwhile: the order of events is fixed, not left to timing."""
 
@@ -17,9 +18,9 @@ from desktop_app.core.clock import now as china_now
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_in_session, open_case
-from desktop_app.services.deadlines import refresh_next_dues
+from desktop_app.services.deadlines import recompute_case, recompute_open_cases, refresh_next_dues
 from desktop_app.store.database import Database, open_database
-from tests.unit.test_team_races import Seat
+from tests.unit.test_team_races import Seat, wait_until_a_seat_waits_for_a_lock
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
@@ -88,3 +89,40 @@ def test_three_seats_ticking_at_the_same_minute_rewrite_a_case_once_without_wait
     assert [other.outcome() for other in others] == [0, 0]
     _, name, after, _ = _stored_next_due(first, case_id)
     assert name == "补寄发货并上传运单号（48小时）（按平台自动同意起算）" and after == version
+
+
+def test_a_recompute_after_an_order_import_meeting_a_seats_action_keeps_the_actions_deadlines(
+        pg_url: str, seats: tuple[Database, Database, Database]) -> None:
+    first, second, _ = seats
+    case_id = _answer_running_out(first, 60)
+    with first.transaction() as session:  # an order import stores when the trade succeeded: the 售后期 timer
+        session.execute(text("UPDATE orders SET succeeded_at = :at WHERE id = "
+                             "(SELECT order_id FROM cases WHERE id = :id)"),
+                        {"at": china_now() - timedelta(days=1), "id": case_id})
+    with first.transaction() as session:  # a seat agrees to the reship; its recompute sees the new order too
+        act_in_session(session, case_id, CaseAction.AGREE_RESHIP, None, Moment(china_now()), "小李")
+        # The import's seat recomputes every open case meanwhile (the case read before the step commits).
+        recomputing = Seat(lambda: _recompute(second))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    recomputing.outcome()
+    after_race = _deadlines(first, case_id)
+    with first.transaction() as session:  # the case's deadlines computed from scratch
+        session.execute(text("DELETE FROM deadlines WHERE case_id = :id"), {"id": case_id})
+        session.execute(text("UPDATE cases SET deadline_digest = NULL WHERE id = :id"), {"id": case_id})
+        recompute_case(session, case_id)
+    # The old code wrote the deadlines it had computed from before the step over the step's: the 48 h
+    # answer open again beside the ship clock, and the 售后期 stored twice.
+    assert after_race == _deadlines(first, case_id)
+    assert ("补寄发货并上传运单号（48小时）", "open") in after_race and len(set(after_race)) == len(after_race)
+
+
+def _deadlines(db: Database, case_id: int) -> list[tuple[str, str]]:
+    with db.reading() as session:
+        return sorted((row.name, row.status) for row in session.execute(text(
+            "SELECT name, status FROM deadlines WHERE case_id = :id AND claim_id IS NULL"), {"id": case_id}))
+
+
+def _recompute(db: Database) -> int:
+    """Every open case recomputed, as after an order import."""
+    with db.transaction() as session:
+        return recompute_open_cases(session)
