@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
-from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
-from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
+from desktop_app.core.clock import CHINA, Moment, format_china, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
@@ -101,9 +101,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     undo.set_defaults(handler=_undo)
 
 
-def _moment(value: str | None, what: str) -> Moment | None:
-    return parse_moment(value, what) if value else None
-
 
 def _add(args: argparse.Namespace) -> int:
     from desktop_app.services.cases import NewCase, amount_fields, open_case
@@ -114,10 +111,10 @@ def _add(args: argparse.Namespace) -> int:
     milestones = {
         milestone: m
         for dest, (_flag, milestone, label) in _MILESTONE_OPTIONS.items()
-        if (m := _moment(getattr(args, dest), label)) is not None
+        if (m := event_moment(getattr(args, dest), label)) is not None
     }
     actions: tuple[tuple[CaseAction, Moment], ...] = ()
-    agreed = _moment(args.agreed_at, "同意时间")
+    agreed = event_moment(args.agreed_at, "同意时间")
     if agreed is not None:
         if kind is CaseKind.RESHIP:
             actions = ((CaseAction.AGREE_RESHIP, agreed),)
@@ -131,7 +128,7 @@ def _add(args: argparse.Namespace) -> int:
         refund_fen=refund_fen, compensation_fen=compensation_fen,
         responsible=ResponsibleParty.parse(args.responsible) if args.responsible else None,
         platform_case_no=args.platform_case, note=args.note,
-        requested=_moment(args.requested_at, "申请时间"), signed=_moment(args.signed_at, "签收时间"),
+        requested=event_moment(args.requested_at, "申请时间"), signed=event_moment(args.signed_at, "签收时间"),
         milestones=milestones, actions=actions, receiver=args.receiver, phone=args.phone,
     )
     with opened_ledger(args) as db:
@@ -282,7 +279,7 @@ def _act(args: argparse.Namespace) -> int:
     if args.kind is not None:
         raise UserError(f"--kind 只能与 {CHANGE_KIND}（更改售后类型）一起使用")
     action = CaseAction.parse(args.action)
-    at = _moment(args.at, "发生时间")
+    at = event_moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
     with opened_ledger(args) as db:
         if one:
@@ -329,7 +326,7 @@ def _change_kind(args: argparse.Namespace, ids: list[int], one: bool) -> int:
     kind = CaseKind.parse(args.kind)
     # When the buyer changed the request (a refused exchange turned refund-only days ago): the new
     # kind's answer timers run from it.
-    at = _moment(args.at, "发生时间")
+    at = event_moment(args.at, "发生时间")
     with opened_ledger(args) as db:
         if one:
             status = change_case_kind(db, ids[0], kind, note=args.note, at=at).status

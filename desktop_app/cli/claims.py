@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,
@@ -20,7 +20,7 @@ from desktop_app.core.claims import (
     allowed_actions,
     claim_event_title,
 )
-from desktop_app.core.clock import CHINA, Moment, format_china, parse_moment
+from desktop_app.core.clock import CHINA, format_china, now, parse_moment
 from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.claim_rows import ClaimDetail, ClaimRow, ClaimSums, ClaimTotals, claim_detail
@@ -123,12 +123,8 @@ def _fen(text: str | None, what: str) -> int | None:
     return yuan_to_fen(parse_yuan(text, what)) if text else None
 
 
-def _moment(text: str | None, what: str) -> Moment | None:
-    return parse_moment(text, what) if text else None
-
-
 def _follow_up_time(text: str | None) -> datetime | None:
-    moment = _moment(text, "跟进时间")
+    moment = parse_moment(text, "跟进时间") if text else None  # ahead of now: it is a plan
     if moment is None:
         return None
     # A date alone means that morning, like the automatic follow-ups.
@@ -153,7 +149,7 @@ def _add(args: argparse.Namespace) -> int:
     lines = parse_items(args.items) if args.items else None
     claimed = _fen(args.amount, "申请金额")
     declared = _fen(args.declared, "保价金额")
-    at = _moment(args.at, "登记时间")
+    at = event_moment(args.at, "登记时间")
     follow_up = _follow_up_time(args.follow_up)
     with opened_ledger(args) as db:
         with db.reading() as session:
@@ -220,7 +216,6 @@ def _print_totals(totals: ClaimTotals) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from desktop_app.core.clock import now
     from desktop_app.store.case_queries import OpenState
     from desktop_app.store.claim_rows import ClaimFilter, claim_totals, end_of_china_day, list_claims
 
@@ -340,7 +335,7 @@ def _act(args: argparse.Namespace) -> int:
     action = ClaimAction.parse(args.action)
     amount = _fen(args.amount, "金额")
     channel = PayoutChannel.parse(args.channel) if args.channel else None
-    at = _moment(args.at, "发生时间")
+    at = event_moment(args.at, "发生时间")
     follow_up = _follow_up_time(args.follow_up)
     with opened_ledger(args) as db:
         outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note,
@@ -407,7 +402,7 @@ def _ticket(args: argparse.Namespace) -> int:
     level = None if args.contact_level is None or _cleared(args.contact_level) else \
         ClaimContactLevel.parse(args.contact_level)
     reported = None if args.reported_at is None or _cleared(args.reported_at) else \
-        _moment(args.reported_at, "报案时间")
+        event_moment(args.reported_at, "报案时间")
     with opened_ledger(args) as db:
         with db.reading() as session:
             d = claim_detail(session, args.id)

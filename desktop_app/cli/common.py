@@ -10,14 +10,33 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.clock import Moment, format_china, now, parse_moment
 from desktop_app.core.errors import UserError
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database, ServerProbe
     from desktop_app.store.locations import LedgerLocation
+
+
+# An event this far ahead of the clock is most likely a mistyped year (2062 for 2026): said, not refused,
+# because a scenario may be entered ahead of time on purpose, and `case undo` takes the step back.
+_AHEAD = timedelta(days=1)
+
+
+def event_moment(value: str | None, what: str) -> Moment | None:
+    """When something happened, as given with `--at` and the like (None: not given, the service stamps
+    now); a time more than a day ahead is recorded as given, with a reminder on stderr."""
+    if not value:
+        return None
+    moment = parse_moment(value, what)
+    if moment.at > now() + _AHEAD:
+        print(f"注意：{what} {format_china(moment.at)} 在将来（现在是 {format_china(now())}），已按所填时间记录。"
+              "若是输错了年份或日期，请撤销这一步后重新登记（售后单：case undo）。", file=sys.stderr)
+    return moment
 
 
 class CommandError(UserError):

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
-from desktop_app.core.clock import CHINA, Moment, format_china, now, parse_moment
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadlines import format_remaining
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
@@ -94,9 +94,6 @@ def register(subparsers: Any) -> None:
     add_db_option(items)
     items.set_defaults(handler=_items)
 
-
-def _moment(value: str | None, what: str) -> Moment | None:
-    return parse_moment(value, what) if value else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -203,7 +200,7 @@ def _list(args: argparse.Namespace) -> int:
 def _ship(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import ship
 
-    at = _moment(args.at, "发货时间")
+    at = event_moment(args.at, "发货时间")
     with opened_ledger(args) as db:
         ship(db, args.id, args.carrier, args.tracking, at=at, note=args.note)
     print(f"#{args.id} 补发已发出：{args.carrier.strip()} {args.tracking.strip()}")
@@ -244,7 +241,7 @@ def _paste(args: argparse.Namespace) -> int:
     from desktop_app.services.reship_paste import bulk_ship, check_bulk_ship
 
     text = _read_text(args.file)
-    at = _moment(args.at, "发货时间")
+    at = event_moment(args.at, "发货时间")
     with opened_ledger(args) as db:
         if args.check:
             with db.reading() as session:
@@ -266,7 +263,7 @@ def _promise(args: argparse.Namespace) -> int:
 
     platform = Platform.parse(args.platform)
     reason = CaseReason.parse(args.reason) if args.reason else None
-    at = _moment(args.at, "承诺时间")
+    at = event_moment(args.at, "承诺时间")
     with opened_ledger(args) as db:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
                                  receiver=args.receiver).case_id
@@ -277,7 +274,7 @@ def _promise(args: argparse.Namespace) -> int:
 def _agree(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import agree
 
-    at = _moment(args.at, "同意时间")
+    at = event_moment(args.at, "同意时间")
     with opened_ledger(args) as db:
         agree(db, args.id, at=at, note=args.note)
     print(f"#{args.id} 已同意补发")
@@ -287,7 +284,7 @@ def _agree(args: argparse.Namespace) -> int:
 def _refuse(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import refuse
 
-    at = _moment(args.at, "拒绝时间")
+    at = event_moment(args.at, "拒绝时间")
     with opened_ledger(args) as db:
         refuse(db, args.id, args.note, at=at)
     print(f"#{args.id} 已拒绝补发")
@@ -297,7 +294,7 @@ def _refuse(args: argparse.Namespace) -> int:
 def _out_of_stock(args: argparse.Namespace) -> int:
     from desktop_app.services.reships import mark_out_of_stock
 
-    at = _moment(args.at, "时间")
+    at = event_moment(args.at, "时间")
     with opened_ledger(args) as db:
         mark_out_of_stock(db, args.id, args.note, at=at)
     print(f"#{args.id} 缺货，已改为仅退款，请在平台上给买家退款")

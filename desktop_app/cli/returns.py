@@ -11,8 +11,8 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
-from desktop_app.core.clock import CHINA, format_china, now, parse_moment
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadlines import ShownDue
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
@@ -158,7 +158,7 @@ def _receive(args: argparse.Namespace) -> int:
     from desktop_app.services.returns import receive_return
 
     result = InspectionResult.parse(args.result)
-    at = parse_moment(args.at, "收到时间") if args.at else None
+    at = event_moment(args.at, "收到时间")
     with opened_ledger(args) as db:
         outcome = receive_return(db, args.tracking, result, note=args.note, at=at)
     if not outcome.matched:

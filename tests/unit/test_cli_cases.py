@@ -92,6 +92,23 @@ def test_act_and_show(capsys: pytest.CaptureFixture[str], ledger_target: str) ->
     assert "时间线" in out and "同意补发" in out
 
 
+def test_a_time_ahead_of_the_clock_is_recorded_with_a_reminder(capsys: pytest.CaptureFixture[str],
+                                                               ledger_target: str) -> None:
+    # 2062 typed for 2026: the return's 10-day confirmation showed as due in 2062, and nothing said so.
+    db = ledger_target
+    cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", "6923456789012345678",
+        "--kind", "return_refund", "--agreed-at", "2026-11-20 10:00")
+    code, out, err = cli(capsys, "case", "act", "1", "buyer_shipped_return", "--db", db, "--at", "2062-11-21 10:00",
+                         "--tracking", "YT1234567890123")
+    assert code == 0 and "买家已寄回" in out
+    assert err.startswith("注意：发生时间 2062-11-21 10:00 在将来（现在是 20") and "case undo" in err
+    code, _, err = cli(capsys, "case", "act", "1", "receive_return", "--db", db, "--at", "2026-11-22")
+    assert (code, err) == (0, "")  # a day already begun, or past: nothing to say
+    code, _, err = cli(capsys, "claim", "add", "--db", db, "--order", "6923456789012345678", "--incident", "lost",
+                       "--amount", "10", "--at", "2099-01-01", "--follow-up", "2099-01-02")
+    assert code == 0 and err.count("注意：") == 1 and "登记时间 2099-01-01 00:00 在将来" in err  # a follow-up is a plan
+
+
 def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
     db = ledger_target
     cli(capsys, "case", "add", "--db", db, "--platform", "pdd", "--order", "9", "--kind", "return_refund")
