@@ -18,7 +18,8 @@ from desktop_app.cli import workdays
 from desktop_app.cli.arguments import hours, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import as_china, format_china, now
-from desktop_app.core.deadlines import DeadlineStatus, Urgency, format_remaining
+from desktop_app.core.deadline_display import Urgency, format_remaining
+from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.deadline_rules import RuleContext

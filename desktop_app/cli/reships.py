@@ -15,7 +15,7 @@ from typing import Any
 from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now
-from desktop_app.core.deadlines import format_remaining
+from desktop_app.core.deadline_display import format_remaining
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label

@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now
-from desktop_app.core.deadlines import ShownDue
+from desktop_app.core.deadline_display import ShownDue
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan

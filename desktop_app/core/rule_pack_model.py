@@ -125,7 +125,7 @@ class TimerRule:
     @property
     def automatic(self) -> bool:
         """The platform acts by itself when it runs out (`auto_records`): once run out it is settled,
-        not overdue (`core.deadlines.settled_by_platform`)."""
+        not overdue (`core.deadline_display.settled_by_platform`)."""
         return self.auto_records is not None
 
     @property

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop_app.core.clock import now
-from desktop_app.core.deadlines import case_next_due
+from desktop_app.core.deadline_display import case_next_due
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty

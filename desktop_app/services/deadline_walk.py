@@ -15,14 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from desktop_app.core.clock import now
-from desktop_app.core.deadlines import (
-    ComputedDeadline,
-    DeadlineStatus,
-    OpenTimer,
-    compute_from_history,
-    deadline_digest,
-    stored_next_due,
-)
+from desktop_app.core.deadline_display import OpenTimer, stored_next_due
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, deadline_digest
 from desktop_app.core.rule_packs import RulePack, pack_for_platform
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.store.deadline_changes import DeadlineChanges

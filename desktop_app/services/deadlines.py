@@ -41,7 +41,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import stored_next_due
+from desktop_app.core.deadline_display import stored_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import pack_for_platform
@@ -95,7 +95,7 @@ def recompute_cases(session: Session, case_ids: Iterable[int], context: RuleCont
 
 def refresh_next_dues(session: Session, now: datetime | None = None, case_ids: Sequence[int] | None = None) -> int:
     """Bring the stored 下一个时限 (the column's sort) of the open cases whose stored one the platform has
-    settled by itself by `now` up to date (`core.deadlines.stored_next_due`): what the engine stores is its
+    settled by itself by `now` up to date (`core.deadline_display.stored_next_due`): what the engine stores is its
     earliest open deadline, the engine having no clock. Cheap when nothing came due (an indexed range);
     run after each recompute and by the window every minute. Returns how many cases it rewrote."""
     moment = now or china_now()

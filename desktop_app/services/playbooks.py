@@ -20,7 +20,7 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import as_china, now
-from desktop_app.core.deadlines import ShownDue, case_next_due
+from desktop_app.core.deadline_display import ShownDue, case_next_due
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.money import format_yuan

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import DeadlineStatus, settled_by_platform
+from desktop_app.core.deadline_display import settled_by_platform
+from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.errors import NotFound
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.reship_states import (

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import OpenTimer
+from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import Case, Order, OrderItem, Shop
 
@@ -38,7 +38,8 @@ class CaseSheetRow:
     next_due_at: datetime | None
     updated_at: datetime
     description: str | None
-    timers: tuple[OpenTimer, ...] = ()  # its open deadlines: the 下一个时限 shown (`core.deadlines.case_next_due`)
+    # Its open deadlines: the 下一个时限 shown (`core.deadline_display.case_next_due`).
+    timers: tuple[OpenTimer, ...] = ()
 
 
 _COLUMNS = (

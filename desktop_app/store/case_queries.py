@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
-from desktop_app.core.deadlines import OpenTimer
+from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.core.errors import NotFound
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions

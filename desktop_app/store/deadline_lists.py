@@ -14,15 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import (
-    AUTO_MARK,
-    SOON,
-    DeadlineStatus,
-    OpenTimer,
-    Urgency,
-    settled_by_platform,
-    urgency,
-)
+from desktop_app.core.deadline_display import SOON, OpenTimer, Urgency, settled_by_platform, urgency
+from desktop_app.core.deadlines import AUTO_MARK, DeadlineStatus
 from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.raw_reads import fetch_raw, raw_column
@@ -223,7 +216,7 @@ def case_deadlines(session: Session, case_id: int) -> list[DeadlineRow]:
 
 def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[OpenTimer, ...]]:
     """The open platform timers of these cases in the engine's order (due time, timer), as their 下一个时限
-    reads them (`core.deadlines.case_next_due`); a case without any is absent.
+    reads them (`core.deadline_display.case_next_due`); a case without any is absent.
 
     By `ix_deadlines_case_id`, the status tested here: with `status = 'open'` in the WHERE, SQLite took
     `ix_deadlines_status_due_at` for a page's 200 cases and walked every open deadline (20 ms, not 0.4)."""

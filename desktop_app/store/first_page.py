@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desktop_app.core.deadlines import OpenTimer
+from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.store.case_filters import CaseOrder, CaseSort
 from desktop_app.store.rows import CaseRow
 

@@ -323,7 +323,7 @@ class Case(Base):
     # When the stored one is an answer the platform gives itself when it runs out (migration 0012_timers),
     # `after_due_*` is the earliest open deadline it does not settle (the reship queue's overdue count).
     # What the column shows is read from the case's open deadlines with the clock
-    # (`core.deadlines.case_next_due`).
+    # (`core.deadline_display.case_next_due`).
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_due_name: Mapped[str | None] = mapped_column(String(80))
     next_due_automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -540,7 +540,7 @@ class Deadline(Base):
     # Money at stake (open) or lost (missed) by the platform's penalty, in fen; NULL if none/unknown.
     penalty_fen: Mapped[int | None] = mapped_column(Integer)
     # The platform acts by itself when it runs out (migration 0012_timers): an open one past its due
-    # is settled, not overdue (`core.deadlines.settled_by_platform`).
+    # is settled, not overdue (`core.deadline_display.settled_by_platform`).
     automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 

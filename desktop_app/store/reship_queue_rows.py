@@ -91,7 +91,7 @@ def count_reship_rows(session: Session, scope: QueueScope = QueueScope.OPEN,
                       overdue_at: datetime | None = None) -> int:
     """How many rows the queue would list; with `overdue_at`, only those whose case's next deadline
     is due by then (what a cut queue says about the rows it does not list): after an answer the
-    platform gave by itself, the deadline that follows it (as `core.deadlines.case_next_due`)."""
+    platform gave by itself, the deadline that follows it (as `core.deadline_display.case_next_due`)."""
     stmt = (select(func.count()).select_from(Case).outerjoin(Reship, Reship.id == LATEST_RESHIP)
             .where(_scope_condition(scope)))
     if overdue_at is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, ScalarSelect, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.deadlines import OpenTimer, ShownDue, case_next_due
+from desktop_app.core.deadline_display import OpenTimer, ShownDue, case_next_due
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, Order, OrderItem, ReturnInspection, Shop, UnmatchedParcel
@@ -55,7 +55,7 @@ class ReturnCaseRow:
     timers: tuple[OpenTimer, ...] = ()
 
     def shown(self, now: datetime) -> ShownDue:
-        """The case's deadline at `now` (`core.deadlines.case_next_due`); nothing for a closed case."""
+        """The case's deadline at `now` (`core.deadline_display.case_next_due`); nothing for a closed case."""
         return case_next_due(self.timers, now) if self.is_open else ShownDue(None, None, None)
 
 

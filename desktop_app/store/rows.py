@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.core.deadlines import OpenTimer, ShownDue, case_next_due
+from desktop_app.core.deadline_display import OpenTimer, ShownDue, case_next_due
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from desktop_app.cli import CommandError
 from desktop_app.cli import deadlines as deadlines_cli
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import DeadlineStatus, Urgency
+from desktop_app.core.deadline_display import Urgency
+from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import Area, recording
 from desktop_app.core.rule_packs import PACK_NAMES
@@ -592,7 +593,7 @@ def test_rule_fingerprints_do_not_depend_on_hash_seeds() -> None:
 def test_day_counts_match_the_urgency_of_each_deadline_at_every_edge(db: Database) -> None:
     """The calendar's grouped SQL count agrees with `urgency()` row by row: due exactly now, exactly 24 h
     ahead, one microsecond either side, China midnight, the first and last day shown."""
-    from desktop_app.core.deadlines import urgency
+    from desktop_app.core.deadline_display import urgency
 
     case_id = add_case(db, "douyin", "reship", "missing_item", "DY-EDGE")
     now = at("2026-05-10 15:00")

@@ -7,15 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from desktop_app.core.clock import CHINA, Moment, parse_moment
-from desktop_app.core.deadlines import (
-    ComputedDeadline,
-    DeadlineStatus,
-    Milestones,
-    Urgency,
-    compute_from_history,
-    format_remaining,
-    urgency,
-)
+from desktop_app.core.deadline_display import Urgency, format_remaining, urgency
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, Milestones, compute_from_history
 from desktop_app.core.rule_packs import PACK_NAMES, RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.clock import CHINA, parse_moment
-from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history, settled_by_platform
+from desktop_app.core.deadline_display import settled_by_platform
+from desktop_app.core.deadlines import ComputedDeadline, DeadlineStatus, compute_from_history
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path
 from desktop_app.io.rule_pack_files import load_pack, load_packs

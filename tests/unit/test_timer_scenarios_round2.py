@@ -11,7 +11,8 @@ import pytest
 
 from desktop_app.cli import run
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.deadlines import ComputedDeadline, OpenTimer, case_next_due, settled_by_platform
+from desktop_app.core.deadline_display import OpenTimer, case_next_due, settled_by_platform
+from desktop_app.core.deadlines import ComputedDeadline
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack

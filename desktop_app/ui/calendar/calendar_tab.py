@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadlines import Urgency
+from desktop_app.core.deadline_display import Urgency
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.deadline_rules import RuleWarning, ledger_rule_warnings

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentMo
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.clock import now
-from desktop_app.core.deadlines import OpenTimer
+from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.core.money import format_yuan
 from desktop_app.core.privacy import mask_phone
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort

@@ -8,7 +8,7 @@ Why (issue 13): 淘宝's 72 h after which the buyer may ask the platform to step
 platform refunds a refund-only request by itself (day 5). That timer is overdue until the refund and
 no work after it, but it stayed "已逾期" for good. The engine (no clock) now keeps it open with the
 time of that action in `met_at` (engine revision 7: the next start recomputes), and the reads decide
-with the clock (`core.deadlines.settled_by_platform`). The overdue count reads `met_at` from the index
+with the clock (`core.deadline_display.settled_by_platform`). The overdue count reads `met_at` from the index
 as it reads `automatic`, without looking every overdue row up.
 """
 
