@@ -975,6 +975,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "向快递索赔": "Claimed from carriers",
     "快递已赔付": "Paid by carriers",
     "净损失": "Net loss",
+    "待退款": "Refunds pending",
+    "退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失":
+        "The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): "
+        "they are not in the net loss",
     "费用": "Costs",
     "金额（元）": "Amount (yuan)",
     "按时": "Met",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.core.case_intake import CaseRecord, StatusTarget, older_step, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
@@ -247,6 +248,7 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "resolve_seconds": resolve_seconds(requested, max(acted)) if acted else None,  # type: ignore[type-var,arg-type]
             "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
             "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
+            "paid_out": any(e["milestone"] in PAID_MILESTONES for e in events),
             "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
             "platform_case_key": key, "platform_status": record.platform_status,
             "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,

@@ -510,47 +510,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="114"/>
+        <source>退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
+        <translation>The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): they are not in the net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
         <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="140"/>
         <source>导入成本价表…</source>
         <translation>Import cost table…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="146"/>
         <source>导入成本价表</source>
         <translation>Import cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="147"/>
         <source>成本价表 (*.xlsx *.xls *.csv)</source>
         <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="157"/>
         <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
         <translation>Cost table imported: %1 added, %2 updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="179"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="182"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="183"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -2335,6 +2340,11 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Net loss</translation>
     </message>
     <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <source>待退款</source>
+        <translation>Refunds pending</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
         <source>费用</source>
@@ -3788,77 +3798,77 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OfficialYearDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="89"/>
         <source>填写官方节假日安排</source>
         <translation>Enter the official holiday schedule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
         <source>国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。</source>
         <translation>Each autumn the State Council publishes next year&apos;s days off and make-up working days. Enter them here as published: that year&apos;s &quot;N working days&quot; deadlines are then counted on them and no longer marked estimated; a schedule already entered for the year is replaced. Write days off as a span: 2027-10-01..2027-10-07 (weekends inside included); make-up working days: only the weekend days worked.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="122"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="126"/>
         <source>放假日（含其中的周末）</source>
         <translation>Days off (weekends inside included)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
         <source>调休上班日（周末上班）</source>
         <translation>Make-up working days (weekends worked)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="144"/>
         <source>已有这一年的官方安排（%1），修改后保存即可。</source>
         <translation>This year&apos;s official schedule is entered (%1): change it and save.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="145"/>
         <source>程序自带</source>
         <translation>shipped with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
         <source>还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），请按公布的通知修改。</source>
         <translation>No official schedule for this year yet: below is the estimate from the statutory holidays (make-up days unknown); correct it from the published notice.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="158"/>
         <source>放假日</source>
         <translation>Days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="159"/>
         <source>调休上班日</source>
         <translation>Make-up working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
         <source>调休上班日只写周末：%1 本来就是工作日</source>
         <translation>Make-up working days are weekend days only: %1 is a working day anyway</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="167"/>
         <source>同一天不能既放假又调休上班：%1</source>
         <translation>A day cannot be both a day off and a make-up working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="170"/>
         <source>请填写这一年的放假日</source>
         <translation>Enter this year&apos;s days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="190"/>
         <source>已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限</source>
         <translation>Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="197"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
     </message>

@@ -100,7 +100,7 @@ class DashboardTab(BaseTab):
             "refunded": self.tr("退款"), "compensated": self.tr("补偿买家"), "postage": self.tr("运费（本店承担）"),
             "written_off": self.tr("货损（成本价）"), "penalties": self.tr("平台处罚"),
             "claimed": self.tr("向快递索赔"), "received": self.tr("快递已赔付"), "outstanding": self.tr("待追回"),
-            "net_loss": self.tr("净损失"),
+            "net_loss": self.tr("净损失"), "pending_refund": self.tr("待退款"),
         }
         self.money = self._table("report_money", (self.tr("费用"), self.tr("金额（元）")), clickable=False)
         self.money.setMinimumHeight(24 * (len(MONEY_KEYS) + 1) + 8)  # every line without scrolling
