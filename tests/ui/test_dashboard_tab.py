@@ -82,6 +82,7 @@ def test_the_tab_shows_the_figures_of_the_period(qtbot: QtBot, window: MainWindo
     # 30.00 refunded (goods not returned), postage 12.00, written off 25.00 → 67.00; 45.00 not yet paid.
     assert money["退款"] == "30.00" and money["运费（本店承担）"] == "12.00" and money["净损失"] == "67.00"
     assert money["待退款"] == "45.00"
+    assert "不计入净损失" in tab.money.toolTip()  # what 退款 and 待退款 count, where the shop reads them
     assert "售后单 4 张" in tab.summary.text()
 
 

@@ -104,6 +104,8 @@ class DashboardTab(BaseTab):
         }
         self.money = self._table("report_money", (self.tr("费用"), self.tr("金额（元）")), clickable=False)
         self.money.setMinimumHeight(24 * (len(MONEY_KEYS) + 1) + 8)  # every line without scrolling
+        self.money.setToolTip(self.tr("退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，"
+                                      "含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失"))
         grid.addWidget(self._box(self.tr("费用"), self.money), 1, 0)
         self.timeliness = self._table("report_timeliness", (
             self.tr("平台"), self.tr("时限"), self.tr("按时"), self.tr("超时"), self.tr("按时率"), self.tr("当前逾期"),
