@@ -48,10 +48,9 @@ _RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
 MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
               "outstanding", "net_loss", "pending_refund")
 MONEY_LABELS = {
-    "refunded": "退款", "pending_refund": "待退款",
-    "compensated": "补偿买家", "postage": "运费（本店承担）", "written_off": "货损（成本价）",
+    "refunded": "退款", "compensated": "补偿买家", "postage": "运费（本店承担）", "written_off": "货损（成本价）",
     "penalties": "平台处罚", "claimed": "向快递索赔", "received": "快递已赔付", "outstanding": "待追回",
-    "net_loss": "净损失",
+    "net_loss": "净损失", "pending_refund": "待退款",
 }
 
 

@@ -277,7 +277,7 @@ class Case(Base):
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
         # The 统计 dashboard's one pass over the cases of a period reads this index alone, already in group
-        # order (migrations 0005_money, 0007_dash; bench/bench_report.py): group keys, then what it sums.
+        # order (migrations 0005_money, 0007_dash, 0017_money; bench/bench_report.py): group keys, then what it sums.
         Index("ix_cases_report", *REPORT_INDEX_COLUMNS),
         # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
         Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
