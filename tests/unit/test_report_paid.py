@@ -23,6 +23,7 @@ from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
 from desktop_app.services.report import build_report, parse_period
+from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.models import AuditEvent, Case
 from desktop_app.store.raw_reads import driver_statement
@@ -55,6 +56,28 @@ def test_the_platforms_refunds_recorded_by_an_import_count_once_paid(db: Databas
                                finished="2026-11-23 10:00:00")]
     import_cases(db, [write_csv(tmp_path / "refunds_later.csv", later)], platform="tmall")
     assert _tmall(db) == (Decimal("218.00"), Decimal("0.00"), Decimal("168.00"))
+
+
+def test_a_refund_the_platform_paid_on_a_refused_request_counts(db: Database, tmp_path: Path) -> None:
+    """The shop refused (卖家拒绝退款), the buyer asked the platform, 客服介入 ruled for the buyer and the
+    next export says 退款成功: the money left the shop though the ledger's case stays refused."""
+    refused = [TB_HEADER, tb_row("R-7", "T-9007", status="卖家拒绝退款", requested="2026-11-22 10:00:00",
+                                 finished="2026-11-22 12:00:00")]
+    import_cases(db, [write_csv(tmp_path / "refused.csv", refused)], platform="tmall")
+    assert _tmall(db) == (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+    ruled = [TB_HEADER, tb_row("R-7", "T-9007", status="退款成功", requested="2026-11-22 10:00:00",
+                               finished="2026-11-26 09:00:00", intervention="客服介入处理完毕")]
+    first = import_cases(db, [write_csv(tmp_path / "ruled.csv", ruled)], platform="tmall").files[0]
+    assert len(first.updated) == 1 and not first.conflicts
+    assert _tmall(db) == (Decimal("59.00"), Decimal("0.00"), Decimal("59.00"))
+    with db.reading() as s:
+        case = s.execute(select(Case.id, Case.status)).one()
+        paid = [e for e in case_events(s, case.id) if e.milestone == "refunded"]
+    assert case.status == "rejected" and len(paid) == 1 and paid[0].note == "平台导出：退款成功"
+    assert paid[0].at == parse_moment("2026-11-26 09:00").at  # when the platform finished it
+    again = import_cases(db, [write_csv(tmp_path / "ruled.csv", ruled)], platform="tmall").files[0]
+    assert len(again.unchanged) == 1  # recorded once
+    assert _tmall(db) == (Decimal("59.00"), Decimal("0.00"), Decimal("59.00"))
 
 
 def test_a_paid_refund_stays_counted_through_undo_and_reopening(db: Database) -> None:
