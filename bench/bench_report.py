@@ -7,7 +7,7 @@ app's indexes) by Core inserts: 100,000 orders paid over 2026 on six platforms a
 with one or two items (40 products) and a courier; one case per order, requested within days of
 payment (all kinds and reasons, 60 % closed, costs on a third of them); a closing action event per
 closed case and its `created` event; two platform timers per case (met / missed / open); a claim on
-every 15th case with its payouts. Then times `services.report.report_in` — every figure the
+every 15th case with its payouts; completed money cases were paid first (a 退款 / 已补偿 step). Then times `services.report.report_in` — every figure the
 dashboard and `report --json` show (counts by kind/platform/reason/responsible, money, timeliness
 with medians per platform, the top 20 products with goods sold, couriers with parcels, claims to
 chase) — for the whole year, one month, and the year on one platform and one shop (the tab reads
@@ -75,6 +75,9 @@ RESPONSIBLE = ["merchant", "carrier", "buyer", "supplier", None]
 CARRIERS = ["中通快递", "圆通速递", "韵达快递", "极兔速递", "申通快递", "顺丰速运"]
 OPEN_STATUSES = ["pending", "processing", "awaiting_return", "reship_agreed"]
 CLOSED_STATUSES = ["completed", "closed", "rejected"]
+# The step that paid the buyer before a completed case of these kinds was completed (`Case.paid_out`).
+PAID_STEPS = {"refund_only": ("refund", "refunded"), "return_refund": ("refund", "refunded"),
+              "partial_refund": ("compensate", "compensated"), "bad_review": ("compensate", "compensated")}
 
 
 def build(path: Path, n: int, seed: int = 17) -> Database:
@@ -118,9 +121,10 @@ def build(path: Path, n: int, seed: int = 17) -> Database:
             refund = rng.randrange(100, 20000) if kind in ("refund_only", "return_refund") else None
             compensation = rng.randrange(100, 3000) if kind in ("partial_refund", "bad_review") else None
             costly = rng.random() < 0.33
+            status = rng.choice(OPEN_STATUSES if is_open else CLOSED_STATUSES)
             cases.append({
                 "id": i, "order_id": i, "platform": PLATFORMS[p], "kind": kind, "reason": rng.choice(REASONS),
-                "status": rng.choice(OPEN_STATUSES if is_open else CLOSED_STATUSES), "is_open": is_open,
+                "status": status, "is_open": is_open,
                 "refund_fen": refund, "compensation_fen": compensation,
                 "amount_fen": (refund or 0) + (compensation or 0), "responsible": rng.choice(RESPONSIBLE),
                 "requested_at": requested, "created_by": "bench", "created_at": requested, "updated_at": requested,
@@ -136,6 +140,11 @@ def build(path: Path, n: int, seed: int = 17) -> Database:
                 closed = requested + timedelta(hours=rng.randrange(2, 24 * 10))
                 events.append({"case_id": i, "subject": "case", "subject_id": i, "kind": "action", "action": "close",
                                "at": closed, "recorded_at": closed, "author": "bench", "milestone": None})
+                if status == "completed" and kind in PAID_STEPS:  # paid, then completed: 退款 counts it
+                    action, milestone = PAID_STEPS[kind]
+                    events.append({"case_id": i, "subject": "case", "subject_id": i, "kind": "action",
+                                   "action": action, "at": closed, "recorded_at": closed, "author": "bench",
+                                   "milestone": milestone})
             for timer in range(2):
                 due = requested + timedelta(hours=48 + 24 * timer)
                 status = "open" if is_open and timer else rng.choice(("met", "met", "met", "missed"))

@@ -975,6 +975,14 @@ EN: dict[str, str | tuple[str, str]] = {
     "向快递索赔": "Claimed from carriers",
     "快递已赔付": "Paid by carriers",
     "净损失": "Net loss",
+    "待退款": "Refunds pending",
+    "退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失":
+        "Refund, paid to buyers: what reached the buyer (the case has a Refund, Refund while the return is on its way "
+        "or Compensated step, the platform's automatic refunds included); refunds pending: what open cases asked for "
+        "and were not paid yet, not in the net loss",
+    "退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失":
+        "The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): "
+        "they are not in the net loss",
     "费用": "Costs",
     "金额（元）": "Amount (yuan)",
     "按时": "Met",

@@ -96,6 +96,7 @@ def as_json(m: CaseMoney) -> dict[str, Any]:
         "case": m.case_id,
         "refund": None if m.refund is None else f"{m.refund:.2f}",
         "compensation": None if m.compensation is None else f"{m.compensation:.2f}",
+        "paid_out": m.paid_out,  # refund and compensation count in the net loss only once paid
         "postage_out": _yuan(c.postage_out_fen), "postage_back": _yuan(c.postage_back_fen),
         "back_payer": c.postage_back_payer.value if c.postage_back_payer else None,
         "postage_paid": _yuan(c.postage_paid_fen), "written_off": _yuan(c.written_off_fen),
@@ -109,7 +110,8 @@ def render(m: CaseMoney) -> str:
     payer = f"{m.costs.postage_back_payer.label}承担" if m.costs.postage_back_payer else "未填承担方，按本店承担计"
     lines = [
         f"售后单 #{m.case_id}",
-        f"退款 {data['refund'] or '—'}  补偿 {data['compensation'] or '—'}",
+        f"退款 {data['refund'] or '—'}  补偿 {data['compensation'] or '—'}"
+        + ("" if m.paid_out or (m.refund is None and m.compensation is None) else "（尚未付给买家，不计入净损失）"),
         f"寄出运费 {data['postage_out'] or '—'}  退回运费 {data['postage_back'] or '—'}（{payer}）"
         f"  本店承担运费 {data['postage_paid']}",
         f"货损（成本价） {data['written_off'] or '—'}  平台处罚 {data['penalty'] or '—'}",

@@ -2,10 +2,19 @@
 
 Net loss of a case, in fen:
 
-    refund (unless the goods came back: 退货退款) + compensation to the buyer
+    refund paid (unless the goods came back: 退货退款) + compensation paid to the buyer
     + postage out (the parcel sent again) + return postage when the shop paid it
     + cost price of goods written off + the platform's penalty
     − what the courier paid on the case's claims
+
+Refund and compensation count once the money reached the buyer (`Case.paid_out`): the case has a
+退款 / 退货途中退款 / 已补偿 step in force (`PAID_MILESTONES`), whether the shop took it in the app or an
+after-sales import recorded it (the platform's 退款成功, its automatic or timeout refund). Until then the
+amount is only asked for: a pending request is money still to pay (待退款), a refused or closed request
+without that step never left the shop. The amount counted is the case's recorded refund or
+compensation (a partial refund: record the part actually paid). Once paid it stays paid: a refund is
+never undone (`core.case_undo`), and closing or reopening the case afterwards does not bring the money
+back; a later refund of a reopened case counts the case's amount once.
 
 A return & refund gives the goods back, so its refund is money exchanged for goods, not a loss;
 returned goods that cannot be sold again are a loss through `written_off`.
@@ -16,6 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+
+# The milestones of the steps that pay the buyer the case's money (refund or compensation).
+PAID_MILESTONES = frozenset({"refunded", "compensated"})
 
 # Kinds whose goods come back to the shop: their refund is not counted as a loss.
 GOODS_RETURNED_KINDS = frozenset({CaseKind.RETURN_REFUND})
@@ -59,8 +71,10 @@ class CaseCosts:
 
 
 def net_loss_fen(kind: CaseKind, refund_fen: int | None, compensation_fen: int | None, costs: CaseCosts,
-                 received_fen: int = 0) -> int:
-    """The case's net loss (see the module text); negative when the courier paid more than it cost."""
-    refund = 0 if kind in GOODS_RETURNED_KINDS else refund_fen or 0
-    return (refund + (compensation_fen or 0) + costs.postage_paid_fen + (costs.written_off_fen or 0)
+                 received_fen: int = 0, *, paid_out: bool) -> int:
+    """The case's net loss (see the module text); negative when the courier paid more than it cost.
+    `paid_out`: whether the buyer was paid the refund or compensation (not yet: neither counts)."""
+    refund = 0 if kind in GOODS_RETURNED_KINDS or not paid_out else refund_fen or 0
+    compensation = (compensation_fen or 0) if paid_out else 0
+    return (refund + compensation + costs.postage_paid_fen + (costs.written_off_fen or 0)
             + (costs.penalty_fen or 0) - received_fen)

@@ -41,6 +41,8 @@ class CaseMoney:
     order_no: str = ""
     order_cases: int = 1
     order_net_loss: Decimal = Decimal("0.00")
+    # The buyer was paid the refund or compensation (`Case.paid_out`); until then neither is in the net loss.
+    paid_out: bool = False
 
 
 def _costs_of(case: Case) -> CaseCosts:
@@ -52,7 +54,8 @@ def case_money(session: Session, case_id: int) -> CaseMoney:
     case = load_case(session, case_id, None)
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
-    loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received)
+    loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received,
+                        paid_out=bool(case.paid_out))
     order = session.get(Order, case.order_id)
     of_order = order_loss(session, case.order_id)
     return CaseMoney(
@@ -61,7 +64,7 @@ def case_money(session: Session, case_id: int) -> CaseMoney:
         compensation=None if case.compensation_fen is None else fen_to_yuan(case.compensation_fen),
         costs=costs, received=fen_to_yuan(received), net_loss=fen_to_yuan(loss),
         order_no=order.order_no if order is not None else "", order_cases=of_order.cases,
-        order_net_loss=fen_to_yuan(of_order.net_loss_fen),
+        order_net_loss=fen_to_yuan(of_order.net_loss_fen), paid_out=bool(case.paid_out),
     )
 
 

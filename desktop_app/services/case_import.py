@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.core.case_intake import CaseRecord, StatusTarget, older_step, plan_progress
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
@@ -34,7 +35,7 @@ from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.case_writes import apply_action, current_author
+from desktop_app.services.case_writes import apply_action, current_author, record_event
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
@@ -247,6 +248,7 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
             "resolve_seconds": resolve_seconds(requested, max(acted)) if acted else None,  # type: ignore[type-var,arg-type]
             "kind": record.kind.value, "reason": record.reason.value, "status": status.value,
             "is_open": is_open(status), "refund_fen": refund, "compensation_fen": compensation,
+            "paid_out": any(e["milestone"] in PAID_MILESTONES for e in events),
             "amount_fen": total, "responsible": None, "platform_case_no": record.platform_case_no,
             "platform_case_key": key, "platform_status": record.platform_status,
             "platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at,
@@ -395,8 +397,9 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`may_move`: see `_may_move`)."""
     changes, actions, conflict = _planned(fact, record, may_move, history, platform_given)
+    paid = _paid_by_platform(fact, record)
     case = None
-    if changes or actions:
+    if changes or actions or paid:
         # Locked from here to the commit (a server: another seat's change waits, or loses on the version).
         case = session.get(Case, fact.id, with_for_update=True)
         assert case is not None
@@ -406,9 +409,10 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
             fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
             history = case_history(session, [case.id]).get(case.id)
             changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history, platform_given)
+            paid = _paid_by_platform(fact, record)
     if conflict:
         outcome.conflicts.append(fact.id)
-    if case is None or (not changes and not actions):
+    if case is None or (not changes and not actions and not paid):
         outcome.unchanged.append(fact.id)
         return
     for column, value in changes.items():
@@ -420,8 +424,26 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
         when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
                           position == len(actions) - 1, earliest)
         apply_action(session, case, action, _platform_note(record), Moment(when), who)
+    if paid is not None and not case.paid_out:
+        # The platform paid a request the ledger had refused or closed (客服介入 ruled for the buyer, its
+        # automatic refund): the state stays the shop's, the timeline and 统计's 退款 have the money.
+        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, paid, True, earliest)
+        record_event(session, case, kind="milestone", author=who, at=when, milestone=paid,
+                     note=_platform_note(record))
+        case.paid_out = True
     case.updated_at = utcnow()
     outcome.updated.append(fact.id)
+
+
+def _paid_by_platform(fact: CaseFacts, record: CaseRecord) -> str | None:
+    """The paid milestone the platform's row reports for a case not yet paid in the ledger (退款成功: the
+    money left the shop whatever the ledger's state), else None."""
+    if record.target is None or fact.paid_out:
+        return None
+    return _PAID_STATES.get(record.target.resolve(CaseKind(fact.kind)))
+
+
+_PAID_STATES = {CaseStatus.REFUNDED: "refunded", CaseStatus.COMPENSATED: "compensated"}
 
 
 def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,

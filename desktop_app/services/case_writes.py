@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
@@ -101,6 +102,8 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     case.is_open = is_open(after)
     case.updated_at = utcnow()
     case.resolve_seconds = later_resolve(case.resolve_seconds, case.requested_at or case.created_at, when.at)
+    if step.milestone in PAID_MILESTONES:
+        case.paid_out = True  # and stays so: a refund is never undone, closing or reopening keeps it
     record_event(session, case, kind="action", author=who, at=when.at, action=action.value,
                  milestone=step.milestone, from_state=before.value, to_state=after.value,
                  note=(note or "").strip() or None, date_only=when.date_only)

@@ -3,7 +3,9 @@
 The period is a range of China-time days, both inclusive, and filters on when the buyer asked for
 the after-sales case (`requested_at`; a case without it counts by when it was recorded). A platform
 is one platform: `taobao` does not include `tmall` (their rules and back offices differ), and the
-Chinese names work too. Money is Decimal yuan; net loss is defined in `core.case_costs`.
+Chinese names work too. Money is Decimal yuan; net loss is defined in `core.case_costs`: 退款 and 补偿买家
+are what was paid to buyers (a refused request, one closed without a refund, one still waiting pay
+nothing); 待退款 is what the open cases still ask for.
 """
 
 from __future__ import annotations
@@ -44,11 +46,11 @@ from desktop_app.store.side_reads import read_beside
 OLD_CLAIM_DAYS = 14
 _RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
 MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
-              "outstanding", "net_loss")
+              "outstanding", "net_loss", "pending_refund")
 MONEY_LABELS = {
     "refunded": "退款", "compensated": "补偿买家", "postage": "运费（本店承担）", "written_off": "货损（成本价）",
     "penalties": "平台处罚", "claimed": "向快递索赔", "received": "快递已赔付", "outstanding": "待追回",
-    "net_loss": "净损失",
+    "net_loss": "净损失", "pending_refund": "待退款",
 }
 
 
@@ -99,6 +101,8 @@ class Money:
     received: Decimal
     outstanding: Decimal
     net_loss: Decimal
+    # Refund and compensation asked on cases still open and not yet paid: not in `refunded` nor the net loss.
+    pending_refund: Decimal = Decimal("0.00")
 
     def as_strings(self) -> dict[str, str]:
         """Yuan with two places ("12.50"), under the stable keys."""
@@ -245,6 +249,7 @@ def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, o
         claimed=fen_to_yuan(sum(c.claimed_fen for c in claims)), received=fen_to_yuan(received),
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
         net_loss=fen_to_yuan(refund_lost + compensated + postage + written_off + penalties - received),
+        pending_refund=fen_to_yuan(sum(g.pending_fen for g in groups)),
     )
     return Report(
         period=period, platform=platform, shop=shop,

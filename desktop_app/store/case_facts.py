@@ -22,6 +22,10 @@ who keeps each column right, and how to compute them all again from the tables t
   flush (`keep_goods`: a new case, lines added or changed) — `refresh_goods` of the orders touched,
   which also recomputes what the months those orders were paid in sold (`store.order_sales`).
 
+- `paid_out` (migration 0017_money): the buyer was paid the case's refund or compensation (a step of
+  `core.case_costs.PAID_MILESTONES` in force). Kept by every case action (`services.case_writes.apply_action`)
+  and by an after-sales import's new cases; never cleared (those steps are never undone).
+
 An undo keeps `resolve_seconds`: the dashboard counts the latest action, taken back or not, as it
 did when it read the events. A change of kind, a cost edit, a claim or reship write changes none of
 these columns (the timers they move are rewritten by the deadline engine they call).
@@ -54,11 +58,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction, sessionmaker
 
+from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem
 from desktop_app.store.order_sales import paid_span, recompute_sales, widen
 
 FACT_COLUMNS = ("met_timers", "missed_timers", "open_timers", "open_due_first", "open_due_last", "resolve_seconds",
-                "carrier", "goods")
+                "carrier", "goods", "paid_out")
 
 
 def _goods_line() -> ColumnElement[str]:
@@ -174,6 +179,9 @@ def recompute_case_facts(session: Session, case_ids: Iterable[int] | None = None
         goods=select(Order.goods).where(Order.id == Case.order_id).scalar_subquery(),
         carrier=select(Order.carrier).where(Order.id == Case.order_id).scalar_subquery(),
         met_timers=0, missed_timers=0, open_timers=0, open_due_first=None, open_due_last=None, resolve_seconds=None,
+        paid_out=Case.id.in_(select(AuditEvent.case_id).where(
+            AuditEvent.subject == "case", AuditEvent.milestone.in_(sorted(PAID_MILESTONES)),
+            AuditEvent.undone_by.is_(None), AuditEvent.case_id.is_not(None))),
     ).execution_options(synchronize_session=False))
     # The timers in one grouped read, as migration 0007_dash fills them: min/max(due_at) per case as
     # correlated subqueries made SQLite walk ix_deadlines_status_due_at through every open deadline for

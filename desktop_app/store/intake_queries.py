@@ -66,6 +66,7 @@ class CaseFacts:
     return_carrier: str | None
     return_tracking_no: str | None
     requested_at: datetime | None
+    paid_out: bool
 
     def get(self, column: str) -> Any:
         return getattr(self, column)

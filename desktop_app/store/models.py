@@ -238,13 +238,13 @@ REPORT_INDEX_COLUMNS = (
     "platform", "kind", "reason", "responsible", "is_open", "carrier", "requested_at", "created_at", "order_id",
     "refund_fen", "compensation_fen", "postage_out_fen", "postage_back_fen", "postage_back_payer",
     "written_off_fen", "penalty_fen", "met_timers", "missed_timers", "open_timers", "open_due_first",
-    "open_due_last", "resolve_seconds",
+    "open_due_last", "resolve_seconds", "paid_out",
 )
 
 # `ix_cases_goods` (migration 0008_dash): the goods, the period and shop filters, what a case costs.
 GOODS_INDEX_COLUMNS = (
     "goods", "requested_at", "created_at", "platform", "order_id", "kind", "refund_fen", "compensation_fen",
-    "postage_out_fen", "postage_back_fen", "postage_back_payer", "written_off_fen", "penalty_fen",
+    "postage_out_fen", "postage_back_fen", "postage_back_payer", "written_off_fen", "penalty_fen", "paid_out",
 )
 
 
@@ -277,7 +277,7 @@ class Case(Base):
         Index("uq_cases_platform_case_key", "platform_case_key", unique=True),
         Index("ix_cases_return_tracking_no", "return_tracking_no"),
         # The 统计 dashboard's one pass over the cases of a period reads this index alone, already in group
-        # order (migrations 0005_money, 0007_dash; bench/bench_report.py): group keys, then what it sums.
+        # order (migrations 0005_money, 0007_dash, 0017_money; bench/bench_report.py): group keys, then what it sums.
         Index("ix_cases_report", *REPORT_INDEX_COLUMNS),
         # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
         Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
@@ -347,6 +347,10 @@ class Case(Base):
     # NULL = unknown. Whoever writes those rows or columns otherwise must set it to NULL.
     deadline_digest: Mapped[int | None] = mapped_column(BigInteger)
     resolve_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The buyer was paid the case's refund or compensation: a step with a milestone of
+    # `core.case_costs.PAID_MILESTONES` in force (migration 0017_money; every case action keeps it). The
+    # dashboard's 退款 and net loss count only these.
+    paid_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     carrier: Mapped[str | None] = mapped_column(String(60))
     goods: Mapped[str | None] = mapped_column(Text)  # its order's `goods` (migration 0008_dash)
     created_by: Mapped[str] = mapped_column(String(60), default="")

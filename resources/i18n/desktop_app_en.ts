@@ -510,47 +510,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="134"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="114"/>
+        <source>退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
+        <translation>The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): they are not in the net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
         <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="140"/>
         <source>导入成本价表…</source>
         <translation>Import cost table…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="146"/>
         <source>导入成本价表</source>
         <translation>Import cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="147"/>
         <source>成本价表 (*.xlsx *.xls *.csv)</source>
         <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="157"/>
         <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
         <translation>Cost table imported: %1 added, %2 updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="179"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="182"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="181"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="183"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -2265,7 +2270,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
@@ -2281,8 +2286,8 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -2323,20 +2328,25 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="103"/>
+        <source>待退款</source>
+        <translation>Refunds pending</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
@@ -2346,235 +2356,240 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <source>退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失</source>
+        <translation>Refund, paid to buyers: what reached the buyer (the case has a Refund, Refund while the return is on its way or Compensated step, the platform&apos;s automatic refunds included); refunds pending: what open cases asked for and were not paid yet, not in the net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="132"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="249"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="165"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="170"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="291"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="303"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="305"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="310"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="312"/>
         <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
         <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="343"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="345"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="365"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -3788,77 +3803,77 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OfficialYearDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="89"/>
         <source>填写官方节假日安排</source>
         <translation>Enter the official holiday schedule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
         <source>国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。</source>
         <translation>Each autumn the State Council publishes next year&apos;s days off and make-up working days. Enter them here as published: that year&apos;s &quot;N working days&quot; deadlines are then counted on them and no longer marked estimated; a schedule already entered for the year is replaced. Write days off as a span: 2027-10-01..2027-10-07 (weekends inside included); make-up working days: only the weekend days worked.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="122"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="126"/>
         <source>放假日（含其中的周末）</source>
         <translation>Days off (weekends inside included)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
         <source>调休上班日（周末上班）</source>
         <translation>Make-up working days (weekends worked)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="144"/>
         <source>已有这一年的官方安排（%1），修改后保存即可。</source>
         <translation>This year&apos;s official schedule is entered (%1): change it and save.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="145"/>
         <source>程序自带</source>
         <translation>shipped with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="154"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
         <source>还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），请按公布的通知修改。</source>
         <translation>No official schedule for this year yet: below is the estimate from the statutory holidays (make-up days unknown); correct it from the published notice.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="158"/>
         <source>放假日</source>
         <translation>Days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="159"/>
         <source>调休上班日</source>
         <translation>Make-up working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
         <source>调休上班日只写周末：%1 本来就是工作日</source>
         <translation>Make-up working days are weekend days only: %1 is a working day anyway</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="167"/>
         <source>同一天不能既放假又调休上班：%1</source>
         <translation>A day cannot be both a day off and a make-up working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="170"/>
         <source>请填写这一年的放假日</source>
         <translation>Enter this year&apos;s days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="190"/>
         <source>已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限</source>
         <translation>Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="197"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
     </message>

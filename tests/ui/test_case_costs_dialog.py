@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QMessage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
+from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import case_money
-from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, OrderItem, ProductCost
 from desktop_app.ui.background import BackgroundRunner
@@ -44,7 +45,9 @@ def test_costs_are_saved_and_the_net_loss_follows(qtbot: QtBot, pane: tuple[Case
     widget, db, case_id = pane
     dialog = widget.edit_costs()
     assert dialog is not None
-    qtbot.waitUntil(lambda: "净损失 49.90 元" in dialog.figures.text(), timeout=10000)
+    # The refund of 49.90 is asked for, not paid: not in the net loss, and the dialog says why.
+    qtbot.waitUntil(lambda: "净损失 0.00 元" in dialog.figures.text(), timeout=10000)
+    assert "还没有付给买家" in dialog.figures.text()
     dialog.postage_back.setText("8")
     dialog.written_off.setText("12.5")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
@@ -53,7 +56,9 @@ def test_costs_are_saved_and_the_net_loss_follows(qtbot: QtBot, pane: tuple[Case
         with db.reading() as s:
             return str(case_money(s, case_id).net_loss)
 
-    qtbot.waitUntil(lambda: stored() == "70.40", timeout=10000)  # 49.90 + 8.00 (wrong item: the shop) + 12.50
+    qtbot.waitUntil(lambda: stored() == "20.50", timeout=10000)  # 8.00 (wrong item: the shop) + 12.50
+    act_on_case(db, case_id, CaseAction.REFUND, author="测试")
+    assert stored() == "70.40"  # and the refund once paid
 
 
 def test_a_bad_amount_keeps_the_dialog_open(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int],

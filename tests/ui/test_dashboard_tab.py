@@ -17,9 +17,10 @@ from sqlalchemy import select
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now, parse_moment
+from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import set_case_costs
-from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
@@ -50,6 +51,7 @@ def seeded_path(db_path: Path) -> Path:
         ids.append(open_case(db, NewCase(platform=platform, order_no=order_no, kind=kind, reason=reason,
                                          refund_fen=refund, requested=parse_moment(requested)), author="测试").case_id)
     set_case_costs(db, ids[0], CaseCosts(postage_out_fen=1200, written_off_fen=2500), author="测试")
+    act_on_case(db, ids[1], CaseAction.REFUND, author="测试")  # the 拼多多 refund of 45.00 is still asked for
     db.close()
     return db_path
 
@@ -77,8 +79,10 @@ def test_the_tab_shows_the_figures_of_the_period(qtbot: QtBot, window: MainWindo
     assert rows_of(tab.tables["report_by_responsible"]) == [("（未填）", "4")]
     assert tab.tables["report_by_responsible"].figures.rows[0].selection is None
     money = dict(rows_of(tab.money))
-    # 30.00 + 45.00 refunded (goods not returned), postage 12.00, written off 25.00 → 112.00.
-    assert money["退款"] == "75.00" and money["运费（本店承担）"] == "12.00" and money["净损失"] == "112.00"
+    # 30.00 refunded (goods not returned), postage 12.00, written off 25.00 → 67.00; 45.00 not yet paid.
+    assert money["退款"] == "30.00" and money["运费（本店承担）"] == "12.00" and money["净损失"] == "67.00"
+    assert money["待退款"] == "45.00"
+    assert "不计入净损失" in tab.money.toolTip()  # what 退款 and 待退款 count, where the shop reads them
     assert "售后单 4 张" in tab.summary.text()
 
 
@@ -135,7 +139,7 @@ def test_export_writes_the_tables_to_xlsx(qtbot: QtBot, window: MainWindow, tmp_
     reasons = [tuple(r) for r in book["按原因"].iter_rows(values_only=True)]
     assert reasons[1] == ("破损", 2)
     overview = {r[0]: r[1] for r in book["概览"].iter_rows(values_only=True)}
-    assert str(overview["净损失"]) == "112"
+    assert str(overview["净损失"]) == "67" and str(overview["待退款"]) == "45"
     book.close()
 
 

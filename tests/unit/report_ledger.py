@@ -3,16 +3,26 @@
 Cases (requested at, China time):
   #1 taobao  reship          missing_item         2026-11-01 00:00  postage out 8.00, written off 20.00, shop 小林家居,
                                                                       closed 2026-11-02 00:00 (24 h)
-  #2 taobao  return_refund   no_reason_7d         2026-11-15 12:00  refund 59.90, return postage 10.00 (buyer pays)
-  #3 tmall   refund_only     lost                 2026-11-30 23:59  refund 100.00; claim 100.00 on 中通快递, two partial
-                                                                      payouts 30.00 (bank) + 20.00 (运费抵扣)
-  #4 pdd     partial_refund  damaged              2026-11-10 10:00  compensation 5.00, penalty 3.00, return postage
-                                                                      6.00 (shop pays), closed 2026-11-12 10:00 (48 h)
-  #5 taobao  refund_only     quality              2026-10-31 23:30  refund 999.00 — before the period
-  #6 douyin  reship          lost                 2026-12-01 00:00  refund 777.00 — after the period (16:00 UTC Nov 30)
+  #2 taobao  return_refund   no_reason_7d         2026-11-15 12:00  refund 59.90 paid while the return was on its
+                                                                      way; return postage 10.00 (buyer pays)
+  #3 tmall   refund_only     lost                 2026-11-30 23:59  refund 100.00 paid; claim 100.00 on 中通快递, two
+                                                                      partial payouts 30.00 (bank) + 20.00 (运费抵扣)
+  #4 pdd     partial_refund  damaged              2026-11-10 10:00  compensation 5.00 paid, penalty 3.00, return
+                                                                      postage 6.00 (shop pays), closed 2026-11-12
+                                                                      10:00 (48 h)
+  #5 taobao  refund_only     quality              2026-10-31 23:30  refund 999.00 paid — before the period
+  #6 douyin  reship          lost                 2026-12-01 00:00  refund 777.00 paid — after the period (16:00
+                                                                      UTC Nov 30)
+  #7 taobao  refund_only     quality              2026-11-05 10:00  refund 30.00 asked, not yet paid (待退款)
+  #8 taobao  refund_only     no_reason_7d         2026-11-06 10:00  refund 40.00 asked, refused 2026-11-07 22:00 (36 h)
+  #9 douyin  refund_only     changed_mind         2026-11-08 10:00  refund 25.00 asked, closed without a refund
+                                                                      2026-11-09 22:00 (36 h)
+  #10 jd     refund_only     stalled              2026-11-20 10:00  refund 12.00 paid, completed, then reopened (open)
 
-Net loss in November: 100.00 (#3's refund; #2's goods came back) + 5.00 + postage 14.00 + 20.00 + 3.00
-− 50.00 received = 92.00.
+退款 counts the refunds paid: 59.90 + 100.00 + 12.00 = 171.90 (not #7, #8, #9: 95.00 never left the shop);
+待退款 is #7's 30.00 (#10 is open but was paid).
+Net loss in November: 100.00 + 12.00 (refunds paid; #2's goods came back) + 5.00 + postage 14.00 + 20.00
++ 3.00 − 50.00 received = 104.00.
 """
 
 from __future__ import annotations
@@ -34,12 +44,13 @@ from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Deadline, Order, OrderItem, Shop
 
 EXPECTED_MONEY = {
-    "refunded": "159.90", "compensated": "5.00", "postage": "14.00", "written_off": "20.00", "penalties": "3.00",
-    "claimed": "100.00", "received": "50.00", "outstanding": "50.00", "net_loss": "92.00",
+    "refunded": "171.90", "compensated": "5.00", "postage": "14.00", "written_off": "20.00", "penalties": "3.00",
+    "claimed": "100.00", "received": "50.00", "outstanding": "50.00", "net_loss": "104.00", "pending_refund": "30.00",
 }
-EXPECTED_BY_KIND = {"reship": 1, "return_refund": 1, "refund_only": 1, "partial_refund": 1}
-EXPECTED_BY_PLATFORM = {"taobao": 2, "tmall": 1, "pdd": 1}
-EXPECTED_BY_REASON = {"missing_item": 1, "no_reason_7d": 1, "lost": 1, "damaged": 1}
+EXPECTED_BY_KIND = {"refund_only": 5, "partial_refund": 1, "reship": 1, "return_refund": 1}
+EXPECTED_BY_PLATFORM = {"taobao": 4, "douyin": 1, "jd": 1, "pdd": 1, "tmall": 1}
+EXPECTED_BY_REASON = {"no_reason_7d": 2, "quality": 1, "changed_mind": 1, "damaged": 1, "lost": 1, "missing_item": 1,
+                      "stalled": 1}
 
 
 def _case(db: Database, platform: Platform, order_no: str, kind: CaseKind, reason: CaseReason, requested: str,
@@ -66,6 +77,24 @@ def build(db: Database) -> dict[str, int]:
                       "2026-10-31 23:30", refund=99900)
     ids["c6"] = _case(db, Platform.DOUYIN, "6900000000000000006", CaseKind.RESHIP, CaseReason.LOST,
                       "2026-12-01 00:00", refund=77700)
+    ids["c7"] = _case(db, Platform.TAOBAO, "4100000000000000007", CaseKind.REFUND_ONLY, CaseReason.QUALITY,
+                      "2026-11-05 10:00", refund=3000)
+    ids["c8"] = _case(db, Platform.TAOBAO, "4100000000000000008", CaseKind.REFUND_ONLY, CaseReason.NO_REASON_7D,
+                      "2026-11-06 10:00", refund=4000)
+    ids["c9"] = _case(db, Platform.DOUYIN, "6900000000000000009", CaseKind.REFUND_ONLY, CaseReason.CHANGED_MIND,
+                      "2026-11-08 10:00", refund=2500)
+    ids["c10"] = _case(db, Platform.JD, "310000000010", CaseKind.REFUND_ONLY, CaseReason.STALLED,
+                       "2026-11-20 10:00", refund=1200)
+    steps = (
+        ("c2", CaseAction.AGREE_RETURN, "2026-11-15 14:00"), ("c2", CaseAction.REFUND_IN_TRANSIT, "2026-11-16 12:00"),
+        ("c3", CaseAction.REFUND, "2026-12-01 08:00"), ("c4", CaseAction.COMPENSATE, "2026-11-12 09:00"),
+        ("c5", CaseAction.REFUND, "2026-11-01 09:00"), ("c6", CaseAction.REFUND, "2026-12-01 09:00"),
+        ("c8", CaseAction.REJECT, "2026-11-07 22:00"), ("c9", CaseAction.CLOSE, "2026-11-09 22:00"),
+        ("c10", CaseAction.REFUND, "2026-11-20 12:00"), ("c10", CaseAction.COMPLETE, "2026-11-21 12:00"),
+        ("c10", CaseAction.REOPEN, "2026-11-22 12:00"),
+    )
+    for name, action, at in steps:
+        act_on_case(db, ids[name], action, at=parse_moment(at), author="测试")
     set_case_costs(db, ids["c1"], CaseCosts(postage_out_fen=800, written_off_fen=2000), author="测试")
     set_case_costs(db, ids["c2"], CaseCosts(postage_back_fen=1000), author="测试")  # the rule: buyer pays
     set_case_costs(db, ids["c4"], CaseCosts(postage_back_fen=600, penalty_fen=300), author="测试")  # shop pays

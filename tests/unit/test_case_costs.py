@@ -11,9 +11,10 @@ from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.errors import StaleData, UserError
+from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.case_costs import case_money, set_case_costs
-from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
@@ -49,7 +50,12 @@ def test_the_courier_payout_lowers_the_net_loss(db: Database) -> None:
     act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=2500, author="测试")
     with db.reading() as s:
         money = case_money(s, case_id)
-    assert (str(money.received), str(money.net_loss)) == ("25.00", "35.00")
+    # The refund is not paid yet: the courier's 25.00 is all there is.
+    assert (str(money.received), str(money.net_loss), money.paid_out) == ("25.00", "-25.00", False)
+    act_on_case(db, case_id, CaseAction.REFUND, author="测试")
+    with db.reading() as s:
+        money = case_money(s, case_id)
+    assert (str(money.received), str(money.net_loss), money.paid_out) == ("25.00", "35.00", True)
 
 
 def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
@@ -65,6 +71,9 @@ def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
     assert run(["costs", *base, "--written-off", "none", "--back-payer", "商家", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["written_off"], data["postage_paid"], data["net_loss"]) == (None, "10.00", "13.00")
+    assert data["refund"] == "59.90" and data["paid_out"] is False
+    assert run(["costs", *base]) == 0
+    assert "退款 59.90  补偿 —（尚未付给买家，不计入净损失）" in capsys.readouterr().out
     bad_input = ((["--penalty", "-3"], "负数"), (["--back-payer", "老板"], "责任方"),
                  (["--postage-out", "1.234"], "两位小数"))
     for bad, words in bad_input:

@@ -80,6 +80,8 @@ def test_the_copies_equal_a_recompute_from_scratch_after_a_mixed_history(db: Dat
     assert early_goods and goods_lines(early_goods)  # and its order's lines
     assert sum(1 for f in kept.values() if f[7]) > 3  # imported cases have their orders' lines too
     assert kept[refund][5] == 30 * 3600  # the latest action, not the back-dated one nor the undo
+    assert kept[refund][8] is True and kept[kind][8] is False  # refunded (the undo took the completion back)
+    assert any(f[8] for k, f in kept.items() if k not in (early, refund, kind))  # an imported 退款成功
     assert kept[early][5] == 20 * 3600
     assert sum(f[2] for f in kept.values()) > 0 and sum(f[0] for f in kept.values()) > 0
     assert any(f[5] is not None for k, f in kept.items() if k not in (early, refund, kind))  # imported cases

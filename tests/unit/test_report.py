@@ -43,13 +43,13 @@ def report_json(ledger_target: str, capsys: pytest.CaptureFixture[str], *extra: 
 
 def test_november_figures_match_the_hand_computed_ones(db: Database, ledger: dict[str, int]) -> None:
     report = build_report(db, NOVEMBER)
-    assert report.cases == 4 and report.open == 2  # #1 and #4 were closed
+    assert report.cases == 8 and report.open == 4  # #1, #4, #8 and #9 were closed (#10 reopened)
     assert report.by_kind == EXPECTED_BY_KIND
     assert report.by_platform == EXPECTED_BY_PLATFORM
     assert report.by_reason == EXPECTED_BY_REASON
     assert report.by_responsible == {"merchant": 2, "buyer": 1, "carrier": 1}
     assert report.money.as_strings() == EXPECTED_MONEY
-    assert report.money.net_loss == Decimal("92.00")
+    assert report.money.net_loss == Decimal("104.00")
     assert report.penalised_cases == 1
     assert report.claims == 1 and report.open_claims == 1
 
@@ -61,7 +61,7 @@ def test_the_cli_json_contract(db: Database, ledger: dict[str, int], ledger_targ
     assert data["by_platform"] == EXPECTED_BY_PLATFORM
     assert data["by_reason"] == EXPECTED_BY_REASON
     assert data["money"] == EXPECTED_MONEY
-    assert data["cases"] == 4 and data["from"] == "2026-11-01" and data["to"] == "2026-11-30"
+    assert data["cases"] == 8 and data["from"] == "2026-11-01" and data["to"] == "2026-11-30"
     assert data["date"] == "requested_at"
 
 
@@ -69,8 +69,9 @@ def test_the_text_report_names_the_figures(db: Database, ledger: dict[str, int],
                                            capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target]) == 0
     out = capsys.readouterr().out
-    assert "售后单 4 张" in out
-    assert "净损失" in out and "92.00" in out
+    assert "售后单 8 张" in out
+    assert "净损失" in out and "104.00" in out
+    assert "待退款" in out and "30.00" in out
     assert "漏发少件" in out and "天猫" in out and "中通快递" in out
     # A product's line names its 商家编码: variants share the title (as in the 统计 tab).
     assert "陶瓷马克杯（CUP-01）" in out.split("按商品：")[1]
@@ -83,19 +84,21 @@ def test_the_period_is_china_days_both_inclusive(db: Database, ledger: dict[str,
     assert build_report(db, parse_period("2026-11-30", "2026-11-30")).by_platform == {"tmall": 1}
     assert build_report(db, parse_period("2026-10-31", "2026-10-31")).money.refunded == Decimal("999.00")
     assert build_report(db, parse_period("2026-12-01", "2026-12-01")).by_platform == {"douyin": 1}
-    assert build_report(db, parse_period("2026-10-01", "2026-12-31")).cases == 6
+    assert build_report(db, parse_period("2026-10-01", "2026-12-31")).cases == 10
 
 
 def test_taobao_is_taobao_only_and_chinese_names_work(db: Database, ledger: dict[str, int], ledger_target: str,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     taobao = report_json(ledger_target, capsys, "--platform", "taobao")
-    assert taobao["by_platform"] == {"taobao": 2}
+    assert taobao["by_platform"] == {"taobao": 4}
     money = taobao["money"]
     assert isinstance(money, dict)
-    # #1 postage 8.00 + written off 20.00; #2's refund bought its goods back and the buyer paid the return.
+    # #1 postage 8.00 + written off 20.00; #2's refund bought its goods back and the buyer paid the return;
+    # #7's refund is still asked for, #8's was refused: neither left the shop.
     assert money["refunded"] == "59.90" and money["postage"] == "8.00" and money["net_loss"] == "28.00"
+    assert money["pending_refund"] == "30.00"
     assert money["claimed"] == "0.00"
-    assert report_json(ledger_target, capsys, "--platform", "淘宝")["by_platform"] == {"taobao": 2}
+    assert report_json(ledger_target, capsys, "--platform", "淘宝")["by_platform"] == {"taobao": 4}
     tmall = report_json(ledger_target, capsys, "--platform", "天猫")
     assert tmall["by_platform"] == {"tmall": 1}
     assert tmall["money"] == {**{k: "0.00" for k in EXPECTED_MONEY}, "refunded": "100.00", "claimed": "100.00",
@@ -137,7 +140,7 @@ def test_timeliness_counts_the_timers_of_the_cases_in_scope(db: Database, ledger
     t = build_report(db, NOVEMBER).timeliness
     assert (t.deadlines, t.met, t.missed, t.open, t.overdue_now) == (4, 1, 1, 2, 1)
     assert t.met_share == Decimal("0.50")
-    assert t.resolved == 2 and t.median_resolve_hours == Decimal("36.0")  # 24 h and 48 h
+    assert t.resolved == 4 and t.median_resolve_hours == Decimal("36.0")  # 24 h, 36 h, 36 h and 48 h
     by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
     assert by_platform["pdd"].median_resolve_hours == Decimal("48.0")
     assert by_platform["taobao"].met_share == Decimal("0.50")
@@ -156,7 +159,7 @@ def test_an_imported_request_closed_without_its_end_time_has_no_time_to_resolve(
     by_platform = {x.platform: x for x in build_report(db, NOVEMBER).timeliness_by_platform}
     assert by_platform["tmall"].resolved == 1 and by_platform["tmall"].median_resolve_hours == Decimal("36.0")
     t = build_report(db, NOVEMBER).timeliness
-    assert t.resolved == 3 and t.median_resolve_hours == Decimal("36.0")  # 24 h, 36 h, 48 h
+    assert t.resolved == 5 and t.median_resolve_hours == Decimal("36.0")  # 24 h, 36 h × 3, 48 h
 
 
 def test_overdue_counts_each_timer_of_a_case_with_timers_on_both_sides_of_now(db: Database,
@@ -209,8 +212,12 @@ def test_who_pays_the_return_postage() -> None:
     costs = CaseCosts(postage_out_fen=100, postage_back_fen=200, postage_back_payer=ResponsibleParty.SUPPLIER)
     assert costs.postage_paid_fen == 100
     assert CaseCosts(postage_back_fen=200).postage_paid_fen == 200  # no payer recorded: the shop paid
-    assert net_loss_fen(CaseKind.RETURN_REFUND, 5000, None, CaseCosts()) == 0
-    assert net_loss_fen(CaseKind.REFUND_ONLY, 5000, 100, CaseCosts(penalty_fen=300), received_fen=1000) == 4400
+    assert net_loss_fen(CaseKind.RETURN_REFUND, 5000, None, CaseCosts(), paid_out=True) == 0
+    assert net_loss_fen(CaseKind.REFUND_ONLY, 5000, 100, CaseCosts(penalty_fen=300), received_fen=1000,
+                        paid_out=True) == 4400
+    # Asked for, not paid (pending, refused, closed without a refund): only the costs count.
+    assert net_loss_fen(CaseKind.REFUND_ONLY, 5000, 100, CaseCosts(penalty_fen=300), received_fen=1000,
+                        paid_out=False) == -700
 
 
 def test_parse_period_refuses_nonsense() -> None:

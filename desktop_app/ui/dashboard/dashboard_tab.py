@@ -100,10 +100,12 @@ class DashboardTab(BaseTab):
             "refunded": self.tr("退款"), "compensated": self.tr("补偿买家"), "postage": self.tr("运费（本店承担）"),
             "written_off": self.tr("货损（成本价）"), "penalties": self.tr("平台处罚"),
             "claimed": self.tr("向快递索赔"), "received": self.tr("快递已赔付"), "outstanding": self.tr("待追回"),
-            "net_loss": self.tr("净损失"),
+            "net_loss": self.tr("净损失"), "pending_refund": self.tr("待退款"),
         }
         self.money = self._table("report_money", (self.tr("费用"), self.tr("金额（元）")), clickable=False)
         self.money.setMinimumHeight(24 * (len(MONEY_KEYS) + 1) + 8)  # every line without scrolling
+        self.money.setToolTip(self.tr("退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，"
+                                      "含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失"))
         grid.addWidget(self._box(self.tr("费用"), self.money), 1, 0)
         self.timeliness = self._table("report_timeliness", (
             self.tr("平台"), self.tr("时限"), self.tr("按时"), self.tr("超时"), self.tr("按时率"), self.tr("当前逾期"),
