@@ -712,6 +712,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "待处理": "Pending",
     "处理中": "In progress",
     "等待买家退货": "Awaiting buyer's return",
+    "买家已退货": "Return on its way",
     "已收到退货": "Return received",
     "待补发": "Reship pending",
     "维修中": "In repair",

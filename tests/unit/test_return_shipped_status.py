@@ -1,0 +1,106 @@
+"""买家已退货: the state a case is in once the buyer shipped the return, everywhere the shop reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from desktop_app.cli import run
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
+from desktop_app.store.database import alembic_config, open_database
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def shown(capsys: pytest.CaptureFixture[str], db: str, case_id: int) -> dict[str, object]:
+    code, out, err = cli(capsys, "case", "show", str(case_id), "--db", db, "--json")
+    assert code == 0, err
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+def test_the_shipped_return_is_the_cases_status_in_list_filter_show_and_undo(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
+    code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461003",
+                         "--kind", "return_refund", "--reason", "quality", "--amount", "79",
+                         "--requested-at", "2026-11-21 09:00", "--agreed-at", "2026-11-21 10:00", "--json")
+    assert code == 0, err
+    waiting = int(json.loads(out)["id"])
+    # Typed with the time the buyer shipped: the step, not only its time.
+    code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461004",
+                         "--kind", "return_refund", "--requested-at", "2026-11-21 09:00",
+                         "--agreed-at", "2026-11-21 10:00", "--return-shipped-at", "2026-11-22 15:00", "--json")
+    assert code == 0, err
+    typed = int(json.loads(out)["id"])
+    code, out, err = cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--carrier", "中通快递",
+                         "--tracking", "75123456789012", "--at", "2026-11-22 16:00", "--db", db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["status"] == "return_shipped"
+
+    for case_id in (waiting, typed):
+        data = shown(capsys, db, case_id)
+        assert (data["status"], data["status_label"]) == ("return_shipped", "买家已退货")
+    code, out, _ = cli(capsys, "case", "list", "--status", "买家已退货", "--db", db, "--json")
+    assert code == 0 and sorted(r["id"] for r in json.loads(out)) == sorted([waiting, typed])
+    code, out, _ = cli(capsys, "case", "list", "--status", "awaiting_return", "--db", db, "--json")
+    assert json.loads(out) == []
+    code, out, _ = cli(capsys, "case", "list", "--db", db)
+    assert out.count("买家已退货") == 2 and "等待买家退货" not in out
+
+    # Taken back: waiting again, and the parcel the step recorded is no longer the case's.
+    code, out, err = cli(capsys, "case", "undo", str(waiting), "--db", db)
+    assert code == 0 and out.strip() == f"#{waiting} 已撤销“买家已寄回” → 等待买家退货", err
+    data = shown(capsys, db, waiting)
+    assert data["status"] == "awaiting_return" and data["return_tracking"] is None
+    code, out, _ = cli(capsys, "returns", "find", "75123456789012", "--db", db)
+    assert code == 1
+
+    # Recorded again, a corrected number, then the desk receives it.
+    cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--tracking", "75123456789012", "--db", db)
+    code, out, _ = cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--tracking", "SF1400123456789",
+                       "--db", db)
+    assert code == 0 and out.strip() == f"#{waiting} 买家已寄回 → 买家已退货"
+    code, out, err = cli(capsys, "returns", "receive", "SF1400123456789", "--result", "good", "--db", db, "--json")
+    assert code == 0, err
+    (only,) = json.loads(out)["cases"]
+    assert (only["before"], only["status"]) == ("return_shipped", "return_received")
+
+
+@pytest.mark.real_migrations
+def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(tmp_path: Path) -> None:
+    """Cases waiting with a 买家已寄回 in force (recorded by an older version, which kept them 等待买家退货)
+    are 买家已退货 after 0017_status; a waiting case and one whose shipping was undone stay waiting."""
+    path = tmp_path / "old.sqlite3"
+    db = open_database(path)
+    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
+    ids = [open_case(db, NewCase(Platform.TAOBAO, f"414538401916146100{n}", CaseKind.RETURN_REFUND, actions=agreed),
+                     author="店主").case_id for n in range(3)]
+    shipped, waiting, undone = ids
+    for case_id in (shipped, undone):
+        buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", f"7512345678901{case_id}"), author="店主")
+    undo_last_step(db, undone, author="店主")
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0016_rules")
+        statuses = dict(conn.exec_driver_sql("SELECT id, status FROM cases").all())
+        assert set(statuses.values()) == {"awaiting_return"}  # as an older version left them
+    db.close()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            statuses = dict(conn.exec_driver_sql("SELECT id, status FROM cases").all())
+        assert statuses == {shipped: "return_shipped", waiting: "awaiting_return", undone: "awaiting_return"}
+        assert act_on_case(db, shipped, CaseAction.RECEIVE_RETURN, author="店主").status is CaseStatus.RETURN_RECEIVED
+    finally:
+        db.close()
