@@ -39,3 +39,25 @@ def ledger_seen(session: Session) -> FamilySeen:
     counts = dict(session.execute(
         select(Case.platform, func.count()).where(Case.platform.in_([_TMALL, _TAOBAO])).group_by(Case.platform)).all())
     return FamilySeen(int(counts.get(_TMALL, 0)), int(counts.get(_TAOBAO, 0)))
+
+
+def keys_sharing_prefix(session: Session, table: str, key: str, prefix: str, limit: int = 4) -> list[str]:
+    """Other keys of `table` (orders' order_key, cases' platform_case_key) as long as `key` that start
+    with `prefix`: an id Excel rounded beside the real ones it came from. A range on the key's index."""
+    column = Order.order_key if table == "orders" else Case.platform_case_key
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    found = session.scalars(select(column).where(column >= prefix, column < upper).order_by(column).limit(200))
+    return [k for k in found if k is not None and len(k) == len(key) and k != key][:limit]
+
+
+def keys_present(session: Session, table: str, keys: Iterable[str]) -> set[str]:
+    """Which of these keys the ledger holds from the platform: orders by order_key that an order export
+    brought (a placeholder is only a number some request or the shop gave), cases by platform_case_key."""
+    if table == "orders":
+        column, where = Order.order_key, Order.imported_at.is_not(None)
+    else:
+        column, where = Case.platform_case_key, Case.platform_case_key.is_not(None)
+    present: set[str] = set()
+    for chunk in in_lists(sorted(set(keys))):
+        present.update(k for k in session.scalars(select(column).where(column.in_(chunk), where)) if k is not None)
+    return present
