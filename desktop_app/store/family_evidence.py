@@ -53,10 +53,8 @@ def keys_sharing_prefix(session: Session, table: str, key: str, prefix: str, lim
 def keys_present(session: Session, table: str, keys: Iterable[str]) -> set[str]:
     """Which of these keys the ledger holds from the platform: orders by order_key that an order export
     brought (a placeholder is only a number some request or the shop gave), cases by platform_case_key."""
-    if table == "orders":
-        column, where = Order.order_key, Order.imported_at.is_not(None)
-    else:
-        column, where = Case.platform_case_key, Case.platform_case_key.is_not(None)
+    column = Order.order_key if table == "orders" else Case.platform_case_key
+    where = Order.imported_at.is_not(None) if table == "orders" else Case.platform_case_key.is_not(None)
     present: set[str] = set()
     for chunk in in_lists(sorted(set(keys))):
         present.update(k for k in session.scalars(select(column).where(column.in_(chunk), where)) if k is not None)
