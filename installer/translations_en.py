@@ -714,6 +714,15 @@ EN: dict[str, str | tuple[str, str]] = {
     "等待买家退货": "Awaiting buyer's return",
     "买家已退货": "Return on its way",
     "已收到退货": "Return received",
+    "退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单":
+        "The refund was made before the return arrived and the goods came back fine: the case can be completed",
+    "退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片":
+        "The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; "
+        "if they refuse, ask the platform's customer service to step in and upload the inspection photos",
+    "钱已经退给买家，不能再退款或拒绝退款": "The money is already back with the buyer: no refund to make or refuse",
+    "这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”":
+        "This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do",
+    "验货只记在售后单的时间线上，状态不变": "The inspection is only noted on the case's timeline; its state stays",
     "待补发": "Reship pending",
     "维修中": "In repair",
     "已退款": "Refunded",

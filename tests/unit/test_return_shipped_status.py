@@ -104,3 +104,38 @@ def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(tmp_p
         assert act_on_case(db, shipped, CaseAction.RECEIVE_RETURN, author="店主").status is CaseStatus.RETURN_RECEIVED
     finally:
         db.close()
+
+
+def test_a_parcel_that_arrives_after_the_refund_or_the_end_is_not_told_to_refund(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """Refunded while the parcel travelled (退货途中退款), the desk's 良品 said 在平台后台同意退款…记为已退款
+    (a second refund) and 次品 said 拒绝退款; on a closed case the same. Now: complete it, or settle the
+    difference with the buyer, or reopen first."""
+    db = ledger_target
+    ids = []
+    for order, tracking in (("4145384019161461003", "75123456789012"), ("4145384019161461004", "75123456789013")):
+        code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", order,
+                             "--kind", "return_refund", "--reason", "no_reason_7d", "--amount", "79",
+                             "--agreed-at", "2026-11-21 10:00", "--json")
+        assert code == 0, err
+        ids.append(int(json.loads(out)["id"]))
+        cli(capsys, "case", "act", str(ids[-1]), "buyer_shipped_return", "--tracking", tracking, "--db", db)
+    refunded, closed = ids
+    assert cli(capsys, "case", "act", str(refunded), "refund_in_transit", "--db", db)[0] == 0
+    assert cli(capsys, "case", "act", str(closed), "close", "--db", db)[0] == 0
+
+    def received(tracking: str, result: str) -> dict[str, object]:
+        code, out, err = cli(capsys, "returns", "receive", tracking, "--result", result, "--db", db, "--json")
+        assert code == 0, err
+        (only,) = json.loads(out)["cases"]
+        assert only["received"] is False
+        suggestion: dict[str, object] = only["suggestion"]
+        return suggestion
+
+    good = received("75123456789012", "good")
+    assert good["action"] == "complete" and "可以结束" in str(good["text"]) and "同意退款" not in str(good["text"])
+    defective = received("75123456789012", "defective")
+    assert defective["action"] is None and "拒绝退款" not in str(defective["text"])
+    assert "协商补偿差价" in str(defective["text"])
+    ended = received("75123456789013", "good")
+    assert ended["action"] is None and str(ended["text"]).startswith("这张售后单已结束（已关闭）")
