@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import text
 
 from desktop_app.cli import run
 from desktop_app.core.clock import parse_moment
@@ -14,7 +14,7 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
-from desktop_app.store.database import alembic_config, open_database
+from desktop_app.store.database import Database, alembic_config
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -78,12 +78,9 @@ def test_the_shipped_return_is_the_cases_status_in_list_filter_show_and_undo(
     assert (only["before"], only["status"]) == ("return_shipped", "return_received")
 
 
-@pytest.mark.real_migrations
-def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(tmp_path: Path) -> None:
+def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(db: Database) -> None:
     """Cases waiting with a 买家已寄回 in force (recorded by an older version, which kept them 等待买家退货)
     are 买家已退货 after 0017_status; a waiting case and one whose shipping was undone stay waiting."""
-    path = tmp_path / "old.sqlite3"
-    db = open_database(path)
     agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
     ids = [open_case(db, NewCase(Platform.TAOBAO, f"414538401916146100{n}", CaseKind.RETURN_REFUND, actions=agreed),
                      author="店主").case_id for n in range(3)]
@@ -93,17 +90,14 @@ def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(tmp_p
     undo_last_step(db, undone, author="店主")
     with db.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0016_rules")
-        statuses = dict(conn.exec_driver_sql("SELECT id, status FROM cases").all())
+        statuses = dict(conn.execute(text("SELECT id, status FROM cases")).all())
         assert set(statuses.values()) == {"awaiting_return"}  # as an older version left them
-    db.close()
-    db = open_database(path)
-    try:
-        with db.engine.connect() as conn:
-            statuses = dict(conn.exec_driver_sql("SELECT id, status FROM cases").all())
-        assert statuses == {shipped: "return_shipped", waiting: "awaiting_return", undone: "awaiting_return"}
-        assert act_on_case(db, shipped, CaseAction.RECEIVE_RETURN, author="店主").status is CaseStatus.RETURN_RECEIVED
-    finally:
-        db.close()
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    with db.engine.connect() as conn:
+        statuses = dict(conn.execute(text("SELECT id, status FROM cases")).all())
+    assert statuses == {shipped: "return_shipped", waiting: "awaiting_return", undone: "awaiting_return"}
+    assert act_on_case(db, shipped, CaseAction.RECEIVE_RETURN, author="店主").status is CaseStatus.RETURN_RECEIVED
 
 
 def test_a_parcel_that_arrives_after_the_refund_or_the_end_is_not_told_to_refund(
