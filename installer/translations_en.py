@@ -713,6 +713,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "处理中": "In progress",
     "等待买家退货": "Awaiting buyer's return",
     "买家已退货": "Return on its way",
+    "可选，如 中通快递": "Optional, e.g. ZTO Express",
+    "到货时在“退货入库”扫描这个单号即可找到本单": "Scanned at the returns desk when it arrives, it finds this case",
+    "退货快递": "Return courier",
+    "退货运单号": "Return tracking no.",
+    "。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单":
+        ". Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk",
     "已收到退货": "Return received",
     "退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单":
         "The refund was made before the return arrived and the goods came back fine: the case can be completed",

@@ -42,42 +42,62 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="41"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="43"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="48"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
+        <source>可选，如 中通快递</source>
+        <translation>Optional, e.g. ZTO Express</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
+        <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="62"/>
+        <source>退货快递</source>
+        <translation>Return courier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <source>退货运单号</source>
+        <translation>Return tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -558,103 +578,108 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="75"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="77"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="76"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="183"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="110"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="117"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="119"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="144"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="147"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="197"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="200"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="185"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="186"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="290"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="293"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="330"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="333"/>
+        <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
+        <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="384"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="385"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="402"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2730,52 +2755,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="109"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="113"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="117"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="120"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="121"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="123"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="127"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="129"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="141"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
