@@ -716,6 +716,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "可选，如 中通快递": "Optional, e.g. ZTO Express",
     "到货时在“退货入库”扫描这个单号即可找到本单": "Scanned at the returns desk when it arrives, it finds this case",
     "退货快递": "Return courier",
+    "扫描或输入运单号": "Scan or type the tracking no.",
     "退货运单号": "Return tracking no.",
     "。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单":
         ". Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk",

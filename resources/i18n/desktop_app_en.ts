@@ -78,26 +78,31 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <source>扫描或输入运单号</source>
+        <translation>Scan or type the tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="62"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -2755,52 +2760,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="110"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="114"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="118"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="121"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="129"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="130"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>

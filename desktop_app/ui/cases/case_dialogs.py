@@ -57,7 +57,8 @@ class ActionDialog(QDialog):
         self.carrier.setPlaceholderText(self.tr("可选，如 中通快递"))
         self.tracking = QLineEdit()
         self.tracking.setObjectName("return_tracking")
-        self.tracking.setPlaceholderText(self.tr("到货时在“退货入库”扫描这个单号即可找到本单"))
+        self.tracking.setPlaceholderText(self.tr("扫描或输入运单号"))
+        self.tracking.setToolTip(self.tr("到货时在“退货入库”扫描这个单号即可找到本单"))
         if action is CaseAction.BUYER_SHIPPED_RETURN:
             form.addRow(self.tr("退货快递"), self.carrier)
             form.addRow(self.tr("退货运单号"), self.tracking)
