@@ -182,9 +182,10 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
     if current == goal or _RANK[goal] == _RANK[current]:
         for milestone in target.milestones:
             action = _MILESTONE_ACTIONS.get(milestone)
-            if (milestone not in milestones and action is not None and action not in actions
-                    and find_transition(kind, current, action) is not None):
-                actions.append(action)
+            step = find_transition(kind, current, action) if action is not None else None
+            if (milestone not in milestones and action not in actions and step is not None
+                    and step.milestone == milestone):
+                actions.append(step.action)
     return Progress(tuple(actions))
 
 

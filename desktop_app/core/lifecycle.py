@@ -167,8 +167,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.START, _ALL_KINDS, {S.PENDING}, S.PROCESSING, "handling_started"),
     # Returns: agree → buyer ships → received; only then refund / exchange / repair.
     _t(A.AGREE_RETURN, _RETURN_KINDS, _EARLY, S.AWAITING_RETURN, "return_agreed"),
-    # Again once shipped: the buyer's parcel number corrected (a wrong number given first).
-    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, _RETURN_OPEN, S.RETURN_SHIPPED, "return_shipped"),
+    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, S.RETURN_SHIPPED, "return_shipped"),
+    # Again once shipped: the buyer's parcel number corrected (a wrong number given first). No milestone:
+    # the platform's 10 days to confirm run from the shipping, not from the correction (a later deadline
+    # than the platform's is the dangerous direction).
+    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.RETURN_SHIPPED}, S.RETURN_SHIPPED),
     # Received also without the buyer's parcel number (the desk scans a parcel the shop was never told of).
     _t(A.RECEIVE_RETURN, _RETURN_KINDS, _RETURN_OPEN, S.RETURN_RECEIVED, "return_received"),
     _t(A.REFUND, frozenset({K.REFUND_ONLY, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},

@@ -9,12 +9,14 @@ from alembic import command
 from sqlalchemy import text
 
 from desktop_app.cli import run
-from desktop_app.core.clock import parse_moment
+from desktop_app.core.clock import CHINA, parse_moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
+from desktop_app.store.case_queries import case_detail
 from desktop_app.store.database import Database, alembic_config
+from desktop_app.store.deadline_lists import case_deadlines
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -133,3 +135,27 @@ def test_a_parcel_that_arrives_after_the_refund_or_the_end_is_not_told_to_refund
     assert "协商补偿差价" in str(defective["text"])
     ended = received("75123456789013", "good")
     assert ended["action"] is None and str(ended["text"]).startswith("这张售后单已结束（已关闭）")
+
+
+def test_correcting_the_parcel_number_keeps_the_platforms_ten_days(db: Database) -> None:
+    """买家已寄回 again (the buyer gave a wrong number first) recorded a second 买家寄回 and the 10 days to
+    confirm the return ran from the correction: 2026-12-12 where the platform refunds on 12-10."""
+    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-29 10:00")),)
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RETURN_REFUND,
+                                    requested=parse_moment("2026-11-29 09:00"), actions=agreed), author="店主").case_id
+    buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789012"),
+                         at=parse_moment("2026-11-30 10:00"), author="店主")
+
+    def confirm_by() -> list[str]:
+        with db.reading() as session:
+            return [d.due_at.astimezone(CHINA).strftime("%m-%d %H:%M") for d in case_deadlines(session, case_id)
+                    if d.timer_id == "seller_confirm_return"]
+
+    assert confirm_by() == ["12-10 10:00"]
+    corrected = buyer_shipped_return(db, case_id, ReturnParcel.of("圆通速递", "YT1234567890123"),
+                                     at=parse_moment("2026-12-02 10:00"), author="店主").value
+    assert corrected.status is CaseStatus.RETURN_SHIPPED
+    assert confirm_by() == ["12-10 10:00"]
+    with db.reading() as session:
+        detail = case_detail(session, case_id)
+    assert detail.return_tracking_no == "YT1234567890123"
