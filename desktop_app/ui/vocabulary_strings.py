@@ -220,6 +220,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "平台介入中：按平台要求在时限内�
 QT_TRANSLATE_NOOP("Vocabulary", "平台将根据双方凭证判定")
 QT_TRANSLATE_NOOP("Vocabulary", "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）")
 QT_TRANSLATE_NOOP("Vocabulary", "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货")
+QT_TRANSLATE_NOOP("Vocabulary", "买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单")
 QT_TRANSLATE_NOOP("Vocabulary", "当前状态：%1")
 QT_TRANSLATE_NOOP("Vocabulary", "当前状态：%2")
 QT_TRANSLATE_NOOP("Vocabulary", "店铺策略：%1")

@@ -427,22 +427,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -689,197 +689,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1064,12 +1064,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1135,117 +1135,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1600,7 +1600,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1711,127 +1711,127 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>找</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>需要的材料</source>
         <translation>Documents needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1839,87 +1839,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -3280,57 +3280,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4037,67 +4037,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4196,22 +4196,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4662,7 +4662,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4672,62 +4672,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4927,162 +4927,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5383,22 +5383,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6145,27 +6145,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6234,12 +6234,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -7299,136 +7299,141 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
+        <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
