@@ -719,6 +719,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "可选，如 中通快递": "Optional, e.g. ZTO Express",
     "到货时在“退货入库”扫描这个单号即可找到本单": "Scanned at the returns desk when it arrives, it finds this case",
     "退货快递": "Return courier",
+    "更正退货运单…": "Correct return tracking…",
+    "买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）":
+        "When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm "
+        "receipt stays)",
     "扫描或输入运单号": "Scan or type the tracking no.",
     "退货运单号": "Return tracking no.",
     "。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单":

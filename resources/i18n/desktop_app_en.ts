@@ -664,27 +664,37 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="293"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="291"/>
+        <source>更正退货运单…</source>
+        <translation>Correct return tracking…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="292"/>
+        <source>买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）</source>
+        <translation>When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm receipt stays)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="297"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="330"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="334"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="333"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="337"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="384"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="388"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="402"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="406"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

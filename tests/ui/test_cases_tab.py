@@ -365,6 +365,8 @@ def test_the_buyers_return_parcel_is_recorded_from_the_pane(qtbot: QtBot, window
     dialog._accept()
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: tab.detail.state.text() == "买家已退货", timeout=5000)
+    qtbot.waitUntil(lambda: tab.detail.action_buttons()["buyer_shipped_return"].text() == "更正退货运单…",
+                    timeout=5000)  # the step is taken: the same button now corrects the number
     with db.reading() as session:
         found = cases_by_return_tracking(session, "75123456789012")
     assert [r.id for r in found] == [case_ids[1]] and found[0].return_carrier == "中通快递"

@@ -284,8 +284,12 @@ class CaseDetailPane(QWidget):
     def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
         """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
         self.actions_flow.clear()
+        shipped = self._detail is not None and self._detail.row.status == CaseStatus.RETURN_SHIPPED.value
         for action in actions:
             button = QPushButton(labels.action(action))
+            if shipped and action is CaseAction.BUYER_SHIPPED_RETURN:  # the step taken: now a correction
+                button.setText(self.tr("更正退货运单…"))
+                button.setToolTip(self.tr("买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）"))
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
             self.actions_flow.add_widget(button)
