@@ -712,7 +712,31 @@ EN: dict[str, str | tuple[str, str]] = {
     "待处理": "Pending",
     "处理中": "In progress",
     "等待买家退货": "Awaiting buyer's return",
+    "买家已退货": "Return on its way",
+    "买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单":
+        "The buyer shipped the return but its tracking no. is not recorded: press 'Buyer shipped return' again to add "
+        "it, so scanning the parcel at the returns desk finds this case",
+    "可选，如 中通快递": "Optional, e.g. ZTO Express",
+    "到货时在“退货入库”扫描这个单号即可找到本单": "Scanned at the returns desk when it arrives, it finds this case",
+    "退货快递": "Return courier",
+    "更正退货运单…": "Correct return tracking…",
+    "买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）":
+        "When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm "
+        "receipt stays)",
+    "扫描或输入运单号": "Scan or type the tracking no.",
+    "退货运单号": "Return tracking no.",
+    "。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单":
+        ". Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk",
     "已收到退货": "Return received",
+    "退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单":
+        "The refund was made before the return arrived and the goods came back fine: the case can be completed",
+    "退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片":
+        "The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; "
+        "if they refuse, ask the platform's customer service to step in and upload the inspection photos",
+    "钱已经退给买家，不能再退款或拒绝退款": "The money is already back with the buyer: no refund to make or refuse",
+    "这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”":
+        "This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do",
+    "验货只记在售后单的时间线上，状态不变": "The inspection is only noted on the case's timeline; its state stays",
     "待补发": "Reship pending",
     "维修中": "In repair",
     "已退款": "Refunded",

@@ -28,13 +28,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp = subparsers.add_parser(
         "import-cases", help=f"导入平台导出的售后/退款列表（{exports}）",
         description="把平台的售后导出文件导入为售后单：按“平台 + 售后单号”查找，已有的向前推进（不会倒退），"
-                    "店铺自己记录的备注、责任方、理赔、补发不会被改动。淘宝和天猫的退款导出格式相同，"
+                    "店铺自己记录的备注、责任方、理赔、补发不会被改动。淘宝和天猫的退款导出格式相同："
+                    "不加 --platform 时按台账里这些订单（或其他售后单）所属的平台导入，看不出时按淘宝导入并给出警告；"
                     "天猫店请用 --platform tmall。退出码：0 全部导入；1 有行未导入（其余已保存）；2 有文件被拒绝。",
     )
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path, help="售后导出文件（.xlsx/.xls/.csv）")
     imp.add_argument("--platform", type=import_platform(PLATFORM_CHOICES), default="auto",
                      metavar="{" + ",".join(PLATFORM_CHOICES) + "}",
-                     help="平台，id 或中文名（默认 auto：按表头识别；淘宝/天猫的退款导出按淘宝导入）")
+                     help="平台，id 或中文名（默认 auto：按表头识别；淘宝/天猫的退款导出按台账判断，否则按淘宝）")
     add_db_option(imp)
     add_json_option(imp)
     imp.set_defaults(handler=_import_cases)

@@ -120,6 +120,10 @@ def _add(args: argparse.Namespace) -> int:
             actions = ((CaseAction.AGREE_RESHIP, agreed),)
         elif kind in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE, CaseKind.REPAIR):
             actions = ((CaseAction.AGREE_RETURN, agreed),)
+            # Shipped after the agreement: the step (买家已退货), not only its time.
+            shipped = milestones.pop("return_shipped", None)
+            if shipped is not None:
+                actions = (*actions, (CaseAction.BUYER_SHIPPED_RETURN, shipped))
         else:
             raise UserError(f"“{kind.label}”售后单没有“同意”这一步，不能使用 --agreed-at")
     new = NewCase(

@@ -48,23 +48,24 @@ _RANK: dict[CaseStatus, int] = {
     S.PLATFORM_INTERVENTION: 1,
     S.AWAITING_RETURN: 2,
     S.RESHIP_AGREED: 2,
-    S.RETURN_RECEIVED: 3,
-    S.REPAIRING: 4,
-    S.REFUNDED: 5,
-    S.RESHIPPED: 5,
-    S.EXCHANGED: 5,
-    S.REPAIRED_SHIPPED: 5,
-    S.COMPENSATED: 5,
-    S.COMPLETED: 6,
-    S.REJECTED: 6,
-    S.CLOSED: 6,
+    S.RETURN_SHIPPED: 3,
+    S.RETURN_RECEIVED: 4,
+    S.REPAIRING: 5,
+    S.REFUNDED: 6,
+    S.RESHIPPED: 6,
+    S.EXCHANGED: 6,
+    S.REPAIRED_SHIPPED: 6,
+    S.COMPENSATED: 6,
+    S.COMPLETED: 7,
+    S.REJECTED: 7,
+    S.CLOSED: 7,
 }
 # Actions a path may take on the platform's behalf; escalation only when the platform says so,
 # reopening never (a closed case is the shop's decision).
 _PATH_ACTIONS = frozenset(CaseAction) - {
-    A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.BUYER_SHIPPED_RETURN, A.REFUND_IN_TRANSIT,
+    A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.REFUND_IN_TRANSIT,
 }
-# Milestone-only actions a status can imply, with the state they need.
+# Actions a status's milestones imply (待商家收货: the buyer shipped the return), with the state they need.
 _MILESTONE_ACTIONS: dict[str, CaseAction] = {"return_shipped": A.BUYER_SHIPPED_RETURN}
 
 
@@ -181,9 +182,10 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
     if current == goal or _RANK[goal] == _RANK[current]:
         for milestone in target.milestones:
             action = _MILESTONE_ACTIONS.get(milestone)
-            if (milestone not in milestones and action is not None
-                    and find_transition(kind, current, action) is not None):
-                actions.append(action)
+            step = find_transition(kind, current, action) if action is not None else None
+            if (milestone not in milestones and action not in actions and step is not None
+                    and step.milestone == milestone):
+                actions.append(step.action)
     return Progress(tuple(actions))
 
 

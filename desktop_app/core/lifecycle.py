@@ -5,8 +5,9 @@ case's kind: a return & refund can be refunded only after the return was receive
 marked shipped only after it was agreed. The UI asks `allowed_actions()` to decide which buttons
 exist; the service asks `transition()` and refuses anything else with a clear message.
 
-Some actions record a milestone without changing the state (the buyer shipped the return): the
-deadline engine reads these milestones.
+Some actions record a milestone without changing the state (交易成功, evidence): the deadline engine
+reads these milestones. The buyer shipping the return is a state of its own (买家已退货): the shop
+sees the parcel is on its way, as the platforms' lists say (买家已经退货，等待卖家确认收货 / 待商家收货).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class CaseStatus(LabelledEnum):
     PENDING = "pending"
     PROCESSING = "processing"
     AWAITING_RETURN = "awaiting_return"
+    RETURN_SHIPPED = "return_shipped"
     RETURN_RECEIVED = "return_received"
     RESHIP_AGREED = "reship_agreed"
     REPAIRING = "repairing"
@@ -64,6 +66,7 @@ register_labels("CaseStatus", "状态", {
     "pending": "待处理",
     "processing": "处理中",
     "awaiting_return": "等待买家退货",
+    "return_shipped": "买家已退货",
     "return_received": "已收到退货",
     "reship_agreed": "待补发",
     "repairing": "维修中",
@@ -136,6 +139,8 @@ K = CaseKind
 CLOSED_STATUSES = frozenset({S.COMPLETED, S.REJECTED, S.CLOSED})
 OPEN_STATUSES = frozenset(s for s in CaseStatus if s not in CLOSED_STATUSES)
 _EARLY = frozenset({S.PENDING, S.PROCESSING})
+# Agreed, the goods not yet back: the buyer has still to ship them, or they are on the way.
+_RETURN_OPEN = frozenset({S.AWAITING_RETURN, S.RETURN_SHIPPED})
 _ALL_KINDS = frozenset(CaseKind)
 _RETURN_KINDS = frozenset({K.RETURN_REFUND, K.EXCHANGE, K.REPAIR})
 _MONEY_KINDS = frozenset({K.REFUND_ONLY, K.RETURN_REFUND, K.PARTIAL_REFUND, K.DISPUTE})
@@ -162,15 +167,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.START, _ALL_KINDS, {S.PENDING}, S.PROCESSING, "handling_started"),
     # Returns: agree → buyer ships → received; only then refund / exchange / repair.
     _t(A.AGREE_RETURN, _RETURN_KINDS, _EARLY, S.AWAITING_RETURN, "return_agreed"),
-    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, None, "return_shipped"),
-    _t(A.RECEIVE_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, S.RETURN_RECEIVED, "return_received"),
+    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, S.RETURN_SHIPPED, "return_shipped"),
+    # Again once shipped: the buyer's parcel number corrected (a wrong number given first). No milestone:
+    # the platform's 10 days to confirm run from the shipping, not from the correction (a later deadline
+    # than the platform's is the dangerous direction).
+    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.RETURN_SHIPPED}, S.RETURN_SHIPPED),
+    # Received also without the buyer's parcel number (the desk scans a parcel the shop was never told of).
+    _t(A.RECEIVE_RETURN, _RETURN_KINDS, _RETURN_OPEN, S.RETURN_RECEIVED, "return_received"),
     _t(A.REFUND, frozenset({K.REFUND_ONLY, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
     _t(A.REFUND, frozenset({K.RETURN_REFUND}), {S.RETURN_RECEIVED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
     # ... or while the parcel is still on its way (the platform's automatic or the shop's fast
     # refund): an action of its own, so nothing implies the return arrived.
-    _t(A.REFUND_IN_TRANSIT, frozenset({K.RETURN_REFUND}), {S.AWAITING_RETURN}, S.REFUNDED, "refunded"),
+    _t(A.REFUND_IN_TRANSIT, frozenset({K.RETURN_REFUND}), _RETURN_OPEN, S.REFUNDED, "refunded"),
     # An out-of-stock reship or an exchange that cannot be fulfilled ends as a refund.
     _t(A.REFUND, frozenset({K.RESHIP}), _EARLY | {S.RESHIP_AGREED, S.PLATFORM_INTERVENTION},
        S.REFUNDED, "refunded"),
@@ -198,7 +208,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     # A bad review or dispute can end without money (buyer changed the review, platform ruled for us).
     _t(A.COMPLETE, frozenset({K.BAD_REVIEW, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
        S.COMPLETED, "completed"),
-    _t(A.REJECT, _ALL_KINDS, _EARLY | {S.AWAITING_RETURN}, S.REJECTED, "rejected"),
+    _t(A.REJECT, _ALL_KINDS, _EARLY | _RETURN_OPEN, S.REJECTED, "rejected"),
     # The return arrived but fails inspection (seed 002: "貨品不符合退貨要求的可拒絕退款申請").
     _t(A.REJECT, _RETURN_KINDS, {S.RETURN_RECEIVED}, S.REJECTED, "rejected"),
     _t(A.CLOSE, _ALL_KINDS, OPEN_STATUSES, S.CLOSED, "closed"),

@@ -266,14 +266,16 @@ _INTERVENING = "平台介入中：按平台要求在时限内上传凭证（照�
 _PLATFORM_DECIDES = "平台将根据双方凭证判定"
 _PLATFORM_ACTED = "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）"
 _RETURN_SHIPPED = "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货"
+_RETURN_SHIPPED_NO_NUMBER = ("买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，"
+                             "包裹到了在“退货入库”扫描它就能找到本单")
 _NOW = "当前状态：%1"
 _NOW_AFTER_ONE = "当前状态：%2"  # after a first value (the timer, the parcel)
 _POLICY = "店铺策略：%1"
 _ENDED = "已结束，无需操作"
 _AS_IT_IS = "按实际情况处理"
 # Every sentence the suggestion says: the window translates them (installer/update_translations.py).
-SUGGESTION_TEXTS = (*_WHY.values(), _INTERVENING, _PLATFORM_DECIDES, _PLATFORM_ACTED, _RETURN_SHIPPED, _NOW,
-                    _NOW_AFTER_ONE, _POLICY, _ENDED, _AS_IT_IS)
+SUGGESTION_TEXTS = (*_WHY.values(), _INTERVENING, _PLATFORM_DECIDES, _PLATFORM_ACTED, _RETURN_SHIPPED,
+                    _RETURN_SHIPPED_NO_NUMBER, _NOW, _NOW_AFTER_ONE, _POLICY, _ENDED, _AS_IT_IS)
 
 
 def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, amount_fen: int | None,
@@ -296,5 +298,7 @@ def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, 
         if action in allowed:
             if action is CaseAction.RECEIVE_RETURN and return_parcel:
                 return Suggestion(action, _RETURN_SHIPPED, _NOW_AFTER_ONE, (return_parcel, status.label))
+            if action is CaseAction.RECEIVE_RETURN and status is CaseStatus.RETURN_SHIPPED:
+                return Suggestion(action, _RETURN_SHIPPED_NO_NUMBER, _NOW, (status.label,))
             return Suggestion(action, _WHY[action], _NOW, (status.label,))
     return Suggestion(None, _ENDED if not allowed else _AS_IT_IS, _NOW, (status.label,))

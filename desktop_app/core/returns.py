@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions
+from desktop_app.core.lifecycle import CLOSED_STATUSES, CaseAction, CaseStatus, allowed_actions
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, register_labels
 
 
@@ -54,10 +54,18 @@ _MISSING = "请买家补寄缺少的件后再继续处理"
 _MISSING_WHY = "退回件数少于应退件数"
 _EMPTY = "保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔"
 _EMPTY_WHY = "退货包裹是空的"
+# The parcel arrives after the money went (退货途中退款, the platform's automatic refund) or after the case
+# ended: no refund to advise, nothing to refuse on the platform any more.
+_REFUNDED_GOOD = "退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单"
+_REFUNDED_BAD = ("退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，"
+                 "上传验货照片")
+_REFUNDED_WHY = "钱已经退给买家，不能再退款或拒绝退款"
+_ENDED = "这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”"
+_ENDED_WHY = "验货只记在售后单的时间线上，状态不变"
 # Every sentence an inspection's suggestion says: the window translates them (installer/update_translations.py).
 SUGGESTION_TEXTS = (*(text for _action, text in _GOOD_NEXT.values()), _GOOD, _EXPECTED_DEFECT, _CARRY_ON,
                     _DEFECTIVE, _DEFECTIVE_WHY, _WRONG, _WRONG_WHY, _MISSING_REFUND, _MISSING, _MISSING_WHY,
-                    _EMPTY, _EMPTY_WHY)
+                    _EMPTY, _EMPTY_WHY, _REFUNDED_GOOD, _REFUNDED_BAD, _REFUNDED_WHY, _ENDED, _ENDED_WHY)
 
 
 def fill(template: str, values: tuple[str, ...]) -> str:
@@ -90,6 +98,12 @@ class Suggestion:
 def suggest_after_inspection(kind: CaseKind, reason: CaseReason | None, status: CaseStatus,
                              result: InspectionResult) -> Suggestion:
     """What to do once the parcel is opened (status is the case's state after receipt)."""
+    if status in CLOSED_STATUSES:
+        return Suggestion(None, _ENDED, _ENDED_WHY, (status.label,))
+    if status is CaseStatus.REFUNDED:
+        if result is InspectionResult.GOOD:
+            return _allowed(kind, status, Suggestion(CaseAction.COMPLETE, _REFUNDED_GOOD, _REFUNDED_WHY))
+        return Suggestion(None, _REFUNDED_BAD, _REFUNDED_WHY)
     seller_fault = reason in SELLER_FAULT_REASONS
     good_next = _GOOD_NEXT.get(kind)
     if result is InspectionResult.GOOD or (result is InspectionResult.DEFECTIVE and seller_fault):

@@ -30,6 +30,7 @@ from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
 from desktop_app.io.import_profiles import load_profiles as load_order_profiles
+from desktop_app.io.rounded_ids import RoundedColumns, SuspectId
 from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
@@ -55,6 +56,8 @@ class CaseFile:
     rows: int = 0
     warnings: list[str] = field(default_factory=list)
     platform_given: bool = False  # --platform named it (天猫 for a refund list that reads as 淘宝)
+    # Long ids ending in the zeros Excel leaves, kept for the ledger to judge (services/rounded_case_ids.py).
+    suspect_ids: list[SuspectId] = field(default_factory=list)
 
 
 def recognise(path: Path) -> CaseProfile | None:
@@ -299,3 +302,19 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             continue
         seen[record.platform_case_no] = (number, values)
         result.records.append(record)
+    _rounded_ids(result, reader.header("order_no"), reader.header("case_no"))
+
+
+def _rounded_ids(result: CaseFile, order_header: str, case_header: str) -> None:
+    """Requests whose order or after-sales number Excel rounded (io/rounded_ids.py): a column rounded
+    throughout is a row error on each; a lone such number is kept as a suspect."""
+    rounded = RoundedColumns()
+    for record in result.records:
+        rounded.see(record.row, order_header, record.order_no, "order_no")
+        rounded.see(record.row, case_header, record.platform_case_no, "case_no")
+    certain, result.suspect_ids = rounded.split()
+    if certain:
+        refused = {s.row for s in certain}
+        result.records = [r for r in result.records if r.row not in refused]
+        result.errors.extend(RowError(s.row, s.column, s.certain()) for s in certain)
+        result.errors.sort(key=lambda e: e.row or 0)

@@ -31,6 +31,7 @@ class FileImportResult:
     rows: int = 0  # data rows read
     unknown_layout: bool = False  # refused for its headers only: the user can map its columns
     cases_updated: int = 0  # cases given their order's new courier or goods
+    warnings: tuple[str, ...] = ()  # rows stored with a doubt (an order number Excel may have rounded)
 
     @property
     def stored(self) -> bool:

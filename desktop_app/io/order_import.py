@@ -213,6 +213,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
         cleaner = CellCleaner(profile.cleaning)
         item_index: ItemIndex | None = None
         companions: tuple[str, ...] = ()
+        doubts: list[str] = []
         if profile.layout is Layout.ITEM_TABLE:
             found = _locate_items(profile, spreadsheet, located.table.name, job.companion)
             if found is not None:
@@ -221,7 +222,9 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
                 source = detail.path.name if detail is not None else item_sheet.name
                 item_map = ColumnMap(profile, item_header, cleaner, profile.item_table.link, {},
                                      profile.item_table.fields, table=source)
-                item_index = read_item_table(item_header.rows, RowChecker(item_map, profile.platform.value))
+                item_checker = RowChecker(item_map, profile.platform.value)
+                item_index = read_item_table(item_header.rows, item_checker)
+                doubts.extend(item_checker.warnings)
                 if detail is not None:
                     companions = (str(detail.path),)
                 else:
@@ -252,7 +255,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
             file=name, platform=profile.platform.value, profile=profile.label,
             inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
             rejected=rejected, errors=tuple(errors), companions=companions, rows=assembler.rows_read,
-            cases_updated=counts.cases_updated,
+            cases_updated=counts.cases_updated, warnings=(*doubts, *checker.warnings),
         )
         yield ImportProgress(name, index, count, "done", assembler.rows_read, 1.0,
                              counts.inserted + counts.updated + counts.unchanged)
@@ -356,6 +359,7 @@ def import_order_files(open_writer: OpenOrderSink, paths: Sequence[Path | str], 
                                             refused="已取消导入，该文件的数据没有保存"))
             return ImportResult(tuple(results), cancelled=True, warnings=warnings)
         results.append(result)
+        warnings = (*warnings, *(f"{Path(result.file).name}：{w}" for w in result.warnings))
         if job.companion is not None and result.stored and str(job.companion) not in result.companions:
             results.append(FileImportResult(
                 file=str(job.companion),

@@ -22,6 +22,7 @@ from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.column_mapping import ColumnMap, ColumnSpec
 from desktop_app.io.import_errors import CellError, RowError
 from desktop_app.io.import_profiles import SplitColumn, normalize_header
+from desktop_app.io.rounded_ids import RoundedColumns
 
 # Rows whose first filled cell says this are totals under the data, not orders.
 TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "汇总", "total"})
@@ -72,6 +73,7 @@ class RowChecker:
         self.cleaner: CellCleaner = mapping.cleaner
         self.table = mapping.table
         self.family = platform_family(platform)
+        self.warnings: list[str] = []  # order numbers kept that Excel may have rounded
         self._text_column = self.cleaner.many(self.cleaner.text)
         # Each field's column header, for the messages of `_check_lengths`.
         self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
@@ -90,6 +92,7 @@ class RowChecker:
         column = [cells[mapping.key_index] for cells in rows]
         bad: RowErrors = {}
         order_nos = self._convert(mapping.key_many, mapping.key_one, mapping.key_header, column, numbers, bad)
+        self._rounded(order_nos, numbers, bad)
         if None in order_nos:
             kept = [i for i, value in enumerate(order_nos) if value is not None]
             for i, value in enumerate(order_nos):
@@ -101,6 +104,24 @@ class RowChecker:
             order_nos = [order_nos[i] for i in kept]
         family = self.family
         return KeyedRows(numbers, rows, order_nos, [f"{family}:{n}" for n in order_nos])  # type: ignore[arg-type]
+
+    def _rounded(self, order_nos: list[object], numbers: Sequence[int], bad: RowErrors) -> None:
+        """Order numbers Excel rounded (io/rounded_ids.py): refused where every long one of the batch is,
+        else each such number kept with a warning (a real one can end in zeros)."""
+        rounded = RoundedColumns()
+        header = self.mapping.key_header
+        for number, order_no in zip(numbers, order_nos, strict=True):
+            rounded.see(number, header, order_no)  # type: ignore[arg-type]
+        if not rounded.suspects:
+            return
+        certain, only = rounded.split()
+        position = {number: i for i, number in enumerate(numbers)}
+        for suspect in certain:
+            i = position[suspect.row]
+            order_nos[i] = None
+            bad.setdefault(i, []).append(RowError(suspect.row, header, f"{header}{suspect.certain()}", self.table))
+        where = f"“{self.table}”" if self.table else ""
+        self.warnings.extend(where + suspect.suspect() for suspect in only)
 
     def key_of(self, cells: Sequence[object]) -> str | None:
         """One row's order key, or None (no usable order number): for reading a file in order."""

@@ -39,6 +39,8 @@ from desktop_app.services.case_writes import apply_action, current_author, recor
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
+from desktop_app.services.refund_list_family import tell_taobao_from_tmall
+from desktop_app.services.rounded_case_ids import judge_rounded_ids
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.services.typed_twins import typed_twins
 from desktop_app.store.bulk_rows import insert_rows
@@ -123,7 +125,6 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
     name = parsed.path.name
     who = current_author()
     outcome = _Outcome()
-    records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
 
     def check_cancel() -> None:
         if cancel is not None and cancel():
@@ -133,6 +134,9 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         take_import_turn(session)  # before the stored cases are read (store/import_turns.py)
         # The rules in this transaction: no seat's rule edit commits before it does (store/rule_turns.py).
         context = RuleContext.load(session)
+        tell_taobao_from_tmall(session, parsed)
+        judge_rounded_ids(session, parsed)
+        records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
         times = _StepTimes(context)
         facts = case_facts_by_key(session, records)
         check_cancel()

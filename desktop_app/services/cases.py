@@ -210,6 +210,8 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         if step is None:
             raise ActionNotAllowed(choice.refused or "没有可以撤销的操作")
         after = CaseStatus(step.from_state) if step.kind == "action" and step.from_state else before
+        if step.action == CaseAction.BUYER_SHIPPED_RETURN.value and after is CaseStatus.AWAITING_RETURN:
+            _forget_parcel_of(case, step.note)
         case.status = after.value
         case.is_open = is_open(after)
         case.updated_at = utcnow()
@@ -219,6 +221,15 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         step.undone_by = undo.id
         recompute_case(session, case.id)
         return UndoneStep(choice.title, after, changes_in(session))
+
+
+def _forget_parcel_of(case: Case, step_note: str | None) -> None:
+    """买家已寄回 taken back to 等待买家退货: the return parcel it recorded is no longer the case's (else the
+    returns desk and 处理建议 still took it as on its way). A number the step did not record (imported)
+    stays, and so does a corrected number when the correction is taken back (record the right one again)."""
+    if case.return_tracking_no and case.return_tracking_no in (step_note or ""):
+        case.return_tracking_no = None
+        case.return_carrier = None
 
 
 def undo_offer(db: Database, case_id: int) -> UndoChoice:

@@ -18,6 +18,7 @@ from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.reship_states import ReshipStatus, derive_status, status_label
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind
+from desktop_app.io.rounded_ids import lost_digits
 from desktop_app.services.case_writes import clean_order_no, current_author, load_case
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reships import ship_in_session
@@ -157,6 +158,11 @@ def _match(order_no: str, tracking: str, candidates: list[_Candidate]) -> tuple[
     if candidates:
         c = candidates[-1]
         return LineOutcome.NOT_FOUND, c.case_id, f"售后单 #{c.case_id} 的补发已结束（{status_label(c.status)}）"
+    lost = lost_digits(order_no)
+    if lost:  # copied from a sheet where Excel rounded the long number: say so, not just 'not found'
+        return LineOutcome.NOT_FOUND, None, (
+            f"没有订单号为 {order_no} 的补发售后单：末尾 {lost} 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 "
+            "15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
     return LineOutcome.NOT_FOUND, None, f"没有订单号为 {order_no} 的补发售后单"
 
 

@@ -142,13 +142,17 @@ def cases_by_return_tracking(session: Session, tracking_no: str) -> list[ReturnC
     return _rows(session, session.execute(stmt).all())
 
 
+# Agreed and not yet back (a case waiting before 0018_status may hold the shipped step too).
+_NOT_BACK = (CaseStatus.RETURN_SHIPPED.value, CaseStatus.AWAITING_RETURN.value)
+
+
 def returns_in_transit(session: Session, shipped_before: datetime, limit: int = 500) -> list[ReturnCaseRow]:
     """Cases still waiting for the buyer's return that the buyer shipped before `shipped_before`,
     the longest on the way first."""
     shipped = _shipped_at()
     stmt = (
         _select()
-        .where(and_(Case.status == CaseStatus.AWAITING_RETURN.value, shipped.is_not(None), shipped < shipped_before))
+        .where(and_(Case.status.in_(_NOT_BACK), shipped.is_not(None), shipped < shipped_before))
         .order_by(shipped.asc(), Case.id.asc())
         .limit(limit)
     )

@@ -42,42 +42,67 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="40"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="41"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="43"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="48"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
+        <source>可选，如 中通快递</source>
+        <translation>Optional, e.g. ZTO Express</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <source>扫描或输入运单号</source>
+        <translation>Scan or type the tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
+        <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
+        <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <source>退货快递</source>
+        <translation>Return courier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <source>退货运单号</source>
+        <translation>Return tracking no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
@@ -402,22 +427,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -563,298 +588,313 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="69"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="75"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="77"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="76"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="183"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="97"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="100"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="110"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="117"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="119"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="144"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="147"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="197"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="200"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="185"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="186"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="290"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="291"/>
+        <source>更正退货运单…</source>
+        <translation>Correct return tracking…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="292"/>
+        <source>买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）</source>
+        <translation>When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm receipt stays)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="297"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="334"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="337"/>
+        <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
+        <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="388"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="385"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="406"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1039,12 +1079,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1110,117 +1150,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="311"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="320"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1575,7 +1615,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1686,127 +1726,127 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>找</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>需要的材料</source>
         <translation>Documents needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1814,87 +1854,87 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2745,52 +2785,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="110"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="114"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="118"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="121"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="98"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="130"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3265,57 +3305,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4022,67 +4062,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="381"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4181,22 +4221,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4647,7 +4687,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4657,62 +4697,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="392"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4912,162 +4952,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5368,22 +5408,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6130,27 +6170,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6219,12 +6259,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6503,57 +6543,57 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Awaiting buyer&apos;s return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
         <source>已收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
         <source>维修中</source>
         <translation>In repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
         <source>已退款</source>
         <translation>Refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
         <source>已补发</source>
         <translation>Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
         <source>已换货</source>
         <translation>Exchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
         <source>已修好寄回</source>
         <translation>Repaired &amp; sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
         <source>已补偿</source>
         <translation>Compensated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
         <source>平台介入中</source>
         <translation>Platform intervening</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
@@ -6563,77 +6603,77 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
         <source>开始处理</source>
         <translation>Start handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
         <source>同意退货</source>
         <translation>Approve return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
         <source>买家已寄回</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
         <source>确认收到退货</source>
         <translation>Confirm return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
         <source>补发已发出</source>
         <translation>Reship sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
         <source>换货已发出</source>
         <translation>Exchange sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
         <source>开始维修</source>
         <translation>Start repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
         <source>修好寄回</source>
         <translation>Send back repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
         <source>平台介入</source>
         <translation>Platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
         <source>恢复处理</source>
         <translation>Resume handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
         <source>完成</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -6643,32 +6683,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
         <source>交易成功</source>
         <translation>Order completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
         <source>淘宝</source>
         <translation>Taobao</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
         <source>天猫</source>
         <translation>Tmall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
         <source>拼多多</source>
         <translation>Pinduoduo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
         <source>抖店</source>
         <translation>Douyin Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
         <source>京东</source>
         <translation>JD</translation>
     </message>
@@ -6678,52 +6718,52 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
         <source>仅退款</source>
         <translation>Refund only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
         <source>补发</source>
         <translation>Reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
         <source>部分退款/补偿</source>
         <translation>Partial refund / compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
         <source>返修</source>
         <translation>Repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
         <source>中差评</source>
         <translation>Negative review</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
         <source>维权/投诉</source>
         <translation>Dispute / complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
         <source>漏发少件</source>
         <translation>Missing items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
         <source>错发</source>
         <translation>Wrong item sent</translation>
     </message>
@@ -6833,612 +6873,647 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
+        <source>买家已退货</source>
+        <translation>Return on its way</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
         <source>退货途中退款</source>
         <translation>Refund while the return is on its way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
         <source>已上传凭证</source>
         <translation>Evidence uploaded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
         <source>买家已举证</source>
         <translation>Buyer submitted evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
         <source>良品</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
         <source>次品</source>
         <translation>Defective</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
         <source>错货</source>
         <translation>Wrong item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
         <source>少件</source>
         <translation>Items missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
         <source>空包</source>
         <translation>Empty parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
         <source>超区</source>
         <translation>Outside delivery area</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
         <source>质量问题</source>
         <translation>Quality problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
         <source>七天无理由</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
         <source>物流停滞</source>
         <translation>Shipment stuck</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
         <source>一直未收到货</source>
         <translation>Never received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
         <source>尺码/颜色不合适</source>
         <translation>Wrong size / colour</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
         <source>不想要了</source>
         <translation>Changed mind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>描述不符</source>
         <translation>Not as described</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
         <source>延迟发货</source>
         <translation>Late shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
         <source>虚假发货</source>
         <translation>Fake shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
         <source>违背承诺</source>
         <translation>Broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
         <source>商家</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>供应商/档口</source>
         <translation>Supplier / stall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
         <source>买家付款</source>
         <translation>Buyer paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
         <source>商家发货</source>
         <translation>Shop shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>买家签收</source>
         <translation>Delivered to buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>买家申请售后</source>
         <translation>Buyer requested after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
         <source>买家寄回退货</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
         <source>收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
         <source>新建售后单</source>
         <translation>Case created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>处理仅退款申请（48小时）</source>
         <translation>Handle refund-only request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>处理退货退款/换货申请（48小时）</source>
         <translation>Handle return/exchange request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
         <source>处理仅退款申请（5天）</source>
         <translation>Handle refund-only request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>处理退货退款/换货申请（5天）</source>
         <translation>Handle return/exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
         <source>商家处理换货申请（5天）</source>
         <translation>Shop handles exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
         <source>自动同意补寄</source>
         <translation>Reship agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>赔付3元，买家可申请平台介入</source>
         <translation>¥3 paid to the buyer, who may ask for platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入</source>
         <translation>Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>自动全额退款</source>
         <translation>Refunded in full automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>原因为“一直未收到货”时，同意后超时未发货系统自动全额退款</source>
         <translation>For “never received”: not shipped in time after agreeing, the system refunds in full automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
         <source>自动退款</source>
         <translation>Refunded automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>自动同意退货</source>
         <translation>Return agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
         <source>自动关闭售后（买家未寄回）</source>
         <translation>Case closed automatically (the buyer sent nothing back)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>超过七天无理由退货期</source>
         <translation>7-day no-reason return period over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>售后期结束，买家不能再申请补寄等售后</source>
         <translation>After-sales period over: the buyer can no longer ask for a reship or other help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>售后期结束，买家不能再申请售后</source>
         <translation>After-sales period over: the buyer can no longer ask for after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>超时未补发，买家可投诉违背承诺</source>
         <translation>Reship late: the buyer may complain of a broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>违背承诺，买家可投诉</source>
         <translation>Broken promise: the buyer may complain</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>延迟发货，买家可投诉</source>
         <translation>Late shipment: the buyer may complain</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元</source>
         <translation>Late shipment: points deducted, and 5% of the goods&apos; paid price paid to the buyer, at most ¥30</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>可申请平台介入</source>
         <translation>Platform intervention may be asked for</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>自动关闭退款（买家未寄回）</source>
         <translation>Refund closed automatically (the buyer sent nothing back)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>超过七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>自动确认收货</source>
         <translation>Receipt confirmed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>自动确认完成</source>
         <translation>Completed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>未举证，小二按现有凭证判定</source>
         <translation>No evidence given: the platform decides on what it has</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>小二按现有凭证判定</source>
         <translation>The platform decides on the evidence it has</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
         <source>自动同意换货</source>
         <translation>Exchange agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
         <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
+        <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
+        <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
+        <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <source>钱已经退给买家，不能再退款或拒绝退款</source>
+        <translation>The money is already back with the buyer: no refund to make or refuse</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
+        <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <source>验货只记在售后单的时间线上，状态不变</source>
+        <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
         <source>处理售后申请（72小时后买家可申请介入）</source>
         <translation>Handle after-sales request (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>处理七天无理由退换货申请</source>
         <translation>Handle 7-day no-reason return/exchange request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>买家确认收到补寄商品</source>
         <translation>Buyer confirms the reshipped item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>买家确认换货完成</source>
         <translation>Buyer confirms the exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>买家确认维修完成</source>
         <translation>Buyer confirms the repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
         <source>平台介入后上传凭证</source>
         <translation>Upload evidence after the platform steps in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
         <source>买家举证后处理（3日）</source>
         <translation>Answer the buyer&apos;s evidence (3 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

@@ -304,3 +304,69 @@ def test_a_cases_steps_are_in_view_in_a_laptop_window(qtbot: QtBot, window: Main
         if button.isVisible():
             bottom = button.mapTo(area.viewport(), button.rect().bottomLeft()).y()
             assert 0 <= bottom <= area.viewport().height(), (button.text(), bottom, area.viewport().height())
+
+
+def test_a_return_the_buyer_shipped_reads_so_in_the_table_filter_and_pane(
+        qtbot: QtBot, window: MainWindow, case_ids: list[int], seeded_path: Path) -> None:
+    """The status column, the status filter and the detail pane said 等待买家退货 while 下一个时限 and
+    处理建议 already counted the buyer's parcel on its way."""
+    from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
+
+    db = window.context.db
+    assert db is not None
+    act_on_case(db, case_ids[1], CaseAction.AGREE_RETURN, author="小林")
+    buyer_shipped_return(db, case_ids[1], ReturnParcel.of("中通快递", "75123456789012"), author="小林")
+    tab = window.cases_tab
+    window.refresh()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    status_column = tab.model.column_index("status")
+    position = visible_case_ids(window).index(case_ids[1])
+    assert tab.model.index(position, status_column).data() == "买家已退货"
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("return_shipped"))
+    assert tab.status_filter.currentText() == "买家已退货"
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [case_ids[1]], timeout=5000)
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("awaiting_return"))
+    qtbot.waitUntil(lambda: visible_case_ids(window) == [], timeout=5000)
+    tab.status_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    tab.select_case(case_ids[1])
+    qtbot.waitUntil(lambda: tab.detail.case_id == case_ids[1] and "receive_return" in tab.detail.action_buttons(),
+                    timeout=5000)
+    assert tab.detail.state.text() == "买家已退货"
+
+
+def test_the_buyers_return_parcel_is_recorded_from_the_pane(qtbot: QtBot, window: MainWindow, case_ids: list[int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """买家已寄回 in the window asked only for a note and a time: the parcel's number went nowhere, so the
+    returns desk could not find the case when the parcel came (a 无主件 to match by hand)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.store.return_queries import cases_by_return_tracking
+
+    db = window.context.db
+    assert db is not None
+    act_on_case(db, case_ids[1], CaseAction.AGREE_RETURN, author="小林")
+    tab = window.cases_tab
+    window.refresh()
+    wait_idle(qtbot, window)
+    tab.select_case(case_ids[1])
+    qtbot.waitUntil(lambda: tab.detail.case_id == case_ids[1]
+                    and "buyer_shipped_return" in tab.detail.action_buttons(), timeout=5000)
+    qtbot.mouseClick(tab.detail.action_buttons()["buyer_shipped_return"], Qt.MouseButton.LeftButton)
+    dialog = tab.detail.findChild(ActionDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.tracking.isVisibleTo(dialog)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(str(args[2])))
+    dialog.carrier.setText("中通快递")
+    dialog._accept()  # a courier without a number: the desk could not find the case by it
+    assert dialog.isVisible() and "退货运单号" in warnings[-1]
+    dialog.tracking.setText("7512 3456 7890 12")
+    dialog._accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.detail.state.text() == "买家已退货", timeout=5000)
+    qtbot.waitUntil(lambda: tab.detail.action_buttons()["buyer_shipped_return"].text() == "更正退货运单…",
+                    timeout=5000)  # the step is taken: the same button now corrects the number
+    with db.reading() as session:
+        found = cases_by_return_tracking(session, "75123456789012")
+    assert [r.id for r in found] == [case_ids[1]] and found[0].return_carrier == "中通快递"

@@ -130,3 +130,22 @@ def test_hostile_files_through_the_window_are_refused_with_row_and_column(qtbot:
     assert "第 3 行第 16 列" in shown["pdd_orders_nul.csv"] and "空字符" in shown["pdd_orders_nul.csv"]
     qtbot.waitUntil(lambda: window.orders_tab.model.rowCount() == 40, timeout=5000)
     dialog.accept()
+
+
+def test_the_summary_names_an_order_number_excel_may_have_rounded(qtbot: QtBot, window: MainWindow,
+                                                                   tmp_path: Path) -> None:
+    """A long order number ending in the zeros Excel leaves (2091714521178500000) went in as a real one,
+    silently: the summary now names its file, row and column and what to do."""
+    source = (SAMPLES / "taobao_ExportOrderList.csv").read_bytes().decode("gb18030").split("\n")
+    number = source[1].split(",")[0].strip('"=')
+    source[1] = source[1].replace(source[1].split(",")[0], number[:15] + "0" * (len(number) - 15), 1)
+    path = tmp_path / "ExportOrderList.csv"
+    path.write_bytes("\n".join(source).encode("gb18030"))
+    dialog = window.import_files([path])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    told = dialog.warnings.text()
+    assert dialog.warnings.isVisible()
+    assert f"ExportOrderList.csv：第 2 行“订单编号”列：“{number[:15]}" in told and "设为“文本”" in told
+    dialog.accept()

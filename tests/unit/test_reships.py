@@ -520,3 +520,15 @@ def test_penalty_follows_an_edited_rule_pack(capsys: pytest.CaptureFixture[str],
     row = json.loads(out)[0]
     assert row["ship_by"] == "2026-05-07T12:00:00+08:00" and row["penalty"] == "超时每单赔付买家5元"
     assert row_of(db, case_id).ship_by == at("2026-05-06 12:00") + timedelta(hours=24)
+
+
+def test_a_pasted_order_number_excel_rounded_is_named_as_such(db: Database) -> None:
+    """Copied from a sheet where Excel kept 15 digits, 4145384019161461003 reads 4145384019161460000: the
+    line said only 没有订单号为 … 的补发售后单, as if the reship did not exist."""
+    case_id = reship_case(db, Platform.TAOBAO, "4145384019161461003", "2026-05-06 10:00")
+    reships.agree(db, case_id, at=moment("2026-05-06 12:00"))
+    report = reship_paste.bulk_ship(db, "4145384019161460000\tSF1000000001\n4145384019161461000\tSF1000000002", "顺丰")
+    rounded, other = report.lines
+    assert rounded.outcome is LineOutcome.NOT_FOUND
+    assert "末尾 4 位都是 0，可能是被 Excel 改过的订单号" in rounded.message and "设为“文本”" in rounded.message
+    assert other.outcome is LineOutcome.NOT_FOUND and "Excel" not in other.message  # 3 zeros: 19 digits keep 15

@@ -27,7 +27,9 @@ from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_detail
+from desktop_app.store.return_queries import UnmatchedParcelRow
 from desktop_app.store.rows import CaseDetail, EventRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
@@ -40,6 +42,7 @@ from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
 
 if TYPE_CHECKING:
+    from desktop_app.store.database import Database
     from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
 
 
@@ -281,8 +284,12 @@ class CaseDetailPane(QWidget):
     def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
         """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
         self.actions_flow.clear()
+        shipped = self._detail is not None and self._detail.row.status == CaseStatus.RETURN_SHIPPED.value
         for action in actions:
             button = QPushButton(labels.action(action))
+            if shipped and action is CaseAction.BUYER_SHIPPED_RETURN:  # the step taken: now a correction
+                button.setText(self.tr("更正退货运单…"))
+                button.setToolTip(self.tr("买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）"))
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request_action(a))
             self.actions_flow.add_widget(button)
@@ -304,20 +311,34 @@ class CaseDetailPane(QWidget):
             return
         dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self)
         dialog.setObjectName("action_dialog")
-        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment()))
+        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
+                                                            dialog.parcel()))
         dialog.open()
 
-    def perform_action(self, action: CaseAction, note: str, at: Moment | None = None) -> None:
+    def perform_action(self, action: CaseAction, note: str, at: Moment | None = None,
+                       parcel: ReturnParcel | None = None) -> None:
         d = self._detail
         if d is None:
             return
         case_id, version = d.row.id, d.version
-        self._context.write(
-            lambda db: case_service.act_on_case(db, case_id, action, note=note, at=at, expected_version=version),
-            on_success=lambda step: self.message.emit(
-                self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
-                    "%2", labels.action(action)).replace("%3", labels.status(step.status.value))),
-            on_failure=self._failed, origin=self)
+
+        def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None]:
+            if parcel is None:
+                return case_service.act_on_case(db, case_id, action, note=note, at=at,
+                                                expected_version=version).status, None
+            shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at, expected_version=version).value
+            return shipped.status, shipped.waiting_parcel
+
+        def done(result: tuple[CaseStatus, UnmatchedParcelRow | None]) -> None:
+            status, waiting = result
+            text = self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
+                "%2", labels.action(action)).replace("%3", labels.status(status.value))
+            if waiting is not None:  # the parcel came before its number: match it at the returns desk
+                text += self.tr("。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单").replace(
+                    "%1", waiting.tracking_no).replace("%2", str(waiting.id))
+            self.message.emit(text)
+
+        self._context.write(work, on_success=done, on_failure=self._failed, origin=self)
 
     def _request_claim(self) -> None:
         if self._case_id is not None:

@@ -22,6 +22,7 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.services.cases import CaseEdit
+from desktop_app.services.returns import ReturnParcel
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import china_time_edit
@@ -50,6 +51,17 @@ class ActionDialog(QDialog):
         form.addRow(self.tr("备注"), self.note)
         self.at = china_time_edit()
         form.addRow(self.tr("发生时间"), self.at)
+        # The buyer's return parcel: the returns desk finds the case by its number when it arrives.
+        self.carrier = QLineEdit()
+        self.carrier.setObjectName("return_carrier")
+        self.carrier.setPlaceholderText(self.tr("可选，如 中通快递"))
+        self.tracking = QLineEdit()
+        self.tracking.setObjectName("return_tracking")
+        self.tracking.setPlaceholderText(self.tr("扫描或输入运单号"))
+        self.tracking.setToolTip(self.tr("到货时在“退货入库”扫描这个单号即可找到本单"))
+        if action is CaseAction.BUYER_SHIPPED_RETURN:
+            form.addRow(self.tr("退货快递"), self.carrier)
+            form.addRow(self.tr("退货运单号"), self.tracking)
         layout.addLayout(form)
         if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
             warning = QLabel(self.tr("记录后无法撤销：%1。请确认已在平台上完成。").replace(
@@ -65,7 +77,25 @@ class ActionDialog(QDialog):
         if self._action in _NEEDS_REASON and not self.note.toPlainText().strip():
             QMessageBox.warning(self, self.windowTitle(), self.tr("请填写原因。"))
             return
+        try:
+            self.parcel()
+        except UserError as error:
+            QMessageBox.warning(self, self.windowTitle(), labels.text(str(error)))
+            self.tracking.setFocus()
+            return
         self.accept()
+
+    def parcel(self) -> ReturnParcel | None:
+        """The buyer's return parcel typed with 买家已寄回 (None: no number given); UserError when the
+        number cannot be one, or a courier is named without it."""
+        if self._action is not CaseAction.BUYER_SHIPPED_RETURN:
+            return None
+        carrier, tracking = self.carrier.text().strip(), self.tracking.text().strip()
+        if not tracking:
+            if carrier:
+                raise UserError("请填写退货运单号（只填快递公司，到货时找不到这张售后单）")
+            return None
+        return ReturnParcel.of(carrier or None, tracking)
 
     def moment(self) -> Moment | None:
         """None when the user left the time alone: the service stamps the exact moment."""
