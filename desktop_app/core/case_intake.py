@@ -134,9 +134,10 @@ class Progress:
     unreachable: bool = False  # the lifecycle has no way from here to the platform's state
 
 
-def _path(kind: CaseKind, start: CaseStatus, goal: CaseStatus,
-          allowed: Iterable[CaseAction]) -> list[CaseAction] | None:
-    """The shortest run of state-changing actions from `start` to `goal` for this kind."""
+def _path(kind: CaseKind, start: CaseStatus, goal: CaseStatus, allowed: Iterable[CaseAction],
+          resumes_to: CaseStatus = S.PROCESSING) -> list[CaseAction] | None:
+    """The shortest run of state-changing actions from `start` to `goal` for this kind (`resume`
+    leading where it does for this case: `resumes_to`)."""
     if start == goal:
         return []
     usable = frozenset(allowed)
@@ -147,18 +148,22 @@ def _path(kind: CaseKind, start: CaseStatus, goal: CaseStatus,
         for t in TRANSITIONS:
             if t.action not in usable or t.target is None or kind not in t.kinds or status not in t.sources:
                 continue
-            if t.target in seen:
+            after = resumes_to if t.action is A.RESUME else t.target
+            if after in seen:
                 continue
-            if t.target == goal:
+            if after == goal:
                 return [*steps, t.action]
-            seen.add(t.target)
-            queue.append((t.target, [*steps, t.action]))
+            seen.add(after)
+            queue.append((after, [*steps, t.action]))
     return None
 
 
 def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str], target: StatusTarget,
-                  escalated: bool = False) -> Progress:
-    """The actions that bring a case from `current` to the platform's state, forward only."""
+                  escalated: bool = False, resumes_to: CaseStatus = S.PROCESSING) -> Progress:
+    """The actions that bring a case from `current` to the platform's state, forward only.
+    `resumes_to`: where `resume` takes this case out of the platform's intervention (the state it was
+    escalated from, `lifecycle.resume_target`): a path through it starts there, not at 处理中 (a reship
+    resumed at 待补发 cannot be agreed again)."""
     goal = target.resolve(kind)
     if current in CLOSED_STATUSES:
         return Progress(conflict=goal not in CLOSED_STATUSES and not _finished(goal))
@@ -171,14 +176,17 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
             actions.append(A.ESCALATE)
         return Progress(tuple(actions))
     if _RANK[goal] > _RANK[current] or (goal in CLOSED_STATUSES and current not in CLOSED_STATUSES):
-        path = _path(kind, current, goal, _PATH_ACTIONS)
-        if path is None and current == S.PLATFORM_INTERVENTION:
-            path = _path(kind, S.PROCESSING, goal, _PATH_ACTIONS)
-            path = None if path is None else [A.RESUME, *path]
+        path = _path(kind, current, goal, _PATH_ACTIONS, resumes_to)
+        reached: CaseStatus = goal
+        if (path is None and current == S.PLATFORM_INTERVENTION and goal not in CLOSED_STATUSES
+                and _RANK[resumes_to] >= _RANK[goal]):
+            # The intervention ended with the request where the case already was or further (买家已退货
+            # resumed where the platform's row says 等待买家退货): back there, never backwards.
+            path, reached = [A.RESUME], resumes_to
         if path is None:
             return Progress(unreachable=True)
         actions.extend(path)
-        current = goal
+        current = reached
     if current == goal or _RANK[goal] == _RANK[current]:
         for milestone in target.milestones:
             action = _MILESTONE_ACTIONS.get(milestone)

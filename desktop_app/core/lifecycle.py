@@ -260,12 +260,19 @@ def _states_of(kind: CaseKind) -> frozenset[CaseStatus]:
 _STATES_OF_KIND: dict[CaseKind, frozenset[CaseStatus]] = {kind: _states_of(kind) for kind in CaseKind}
 
 
-def resume_target(kind: CaseKind, before_intervention: CaseStatus | None) -> CaseStatus:
+def resume_target(kind: CaseKind, before_intervention: CaseStatus | None,
+                  return_shipped: bool = False) -> CaseStatus:
     """Where `resume` leads: the open state the case was in when it was escalated, if a case of
-    this kind can be in it; else PROCESSING (escalated after a refusal, or no record)."""
+    this kind can be in it; else PROCESSING (escalated after a refusal, or no record).
+    `return_shipped`: the buyer's return is on its way (a 买家寄回 step in force since the return was
+    agreed): a case escalated while 等待买家退货 by a release before 买家已退货 was a state, or whose
+    parcel went meanwhile, resumes at 买家已退货 (waiting again, 买家已寄回 would record a second
+    shipping and move the days to confirm receipt)."""
     if (before_intervention is not None and before_intervention in OPEN_STATUSES
             and before_intervention is not S.PLATFORM_INTERVENTION
             and before_intervention in _STATES_OF_KIND[kind]):
+        if before_intervention is S.AWAITING_RETURN and return_shipped:
+            return S.RETURN_SHIPPED
         return before_intervention
     return S.PROCESSING
 

@@ -35,7 +35,7 @@ from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.case_writes import apply_action, current_author, record_event
+from desktop_app.services.case_writes import apply_action, current_author, record_event, resume_state
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
@@ -400,7 +400,7 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
                  who: str, outcome: _Outcome, times: _StepTimes, platform_given: bool = False) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`may_move`: see `_may_move`)."""
-    changes, actions, conflict = _planned(fact, record, may_move, history, platform_given)
+    changes, actions, conflict = _planned(fact, record, may_move, history, platform_given, _resumes_to(session, fact))
     paid = _paid_by_platform(fact, record)
     case = None
     if changes or actions or paid:
@@ -412,7 +412,8 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
             # from where it is now, where the whole file failed on a step its state no longer allows.
             fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
             history = case_history(session, [case.id]).get(case.id)
-            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history, platform_given)
+            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history, platform_given,
+                                                  _resumes_to(session, fact))
             paid = _paid_by_platform(fact, record)
     if conflict:
         outcome.conflicts.append(fact.id)
@@ -439,6 +440,14 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
     outcome.updated.append(fact.id)
 
 
+def _resumes_to(session: Session, fact: CaseFacts) -> CaseStatus:
+    """Where 恢复处理 would take the case (the state it was escalated from): a path the platform's row asks
+    for out of the intervention starts there (a reship back at 待补发 is not agreed again)."""
+    if fact.status != CaseStatus.PLATFORM_INTERVENTION.value:
+        return CaseStatus.PROCESSING
+    return resume_state(session, fact.id, CaseKind(fact.kind))
+
+
 def _paid_by_platform(fact: CaseFacts, record: CaseRecord) -> str | None:
     """The paid milestone the platform's row reports for a case not yet paid in the ledger (退款成功: the
     money left the shop whatever the ledger's state), else None."""
@@ -451,7 +460,8 @@ _PAID_STATES = {CaseStatus.REFUNDED: "refunded", CaseStatus.COMPENSATED: "compen
 
 
 def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
-             platform_given: bool = False) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
+             platform_given: bool = False, resumes_to: CaseStatus = CaseStatus.PROCESSING,
+             ) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
     """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
     state conflicts with the platform's."""
     actions: tuple[CaseAction, ...] = ()
@@ -459,7 +469,7 @@ def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseH
     if record.target is not None and may_move:
         milestones = frozenset(history.milestones) if history else frozenset()
         progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
-                                 record.escalated)
+                                 record.escalated, resumes_to)
         conflict, actions = progress.conflict, progress.actions
     return _fact_changes(fact, record, platform_given), actions, conflict
 

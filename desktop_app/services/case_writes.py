@@ -24,7 +24,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
-from desktop_app.store.case_lookups import last_author, state_before_escalation
+from desktop_app.store.case_lookups import last_author, return_on_its_way, state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
@@ -97,7 +97,7 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     step = transition(CaseKind(case.kind), before, action)
     after = step.target or before
     if action is CaseAction.RESUME:
-        after = resume_target(CaseKind(case.kind), _state_before_intervention(session, case.id))
+        after = resume_state(session, case.id, CaseKind(case.kind))
     case.status = after.value
     case.is_open = is_open(after)
     case.updated_at = utcnow()
@@ -111,6 +111,11 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     for effect in ACTION_EFFECTS:
         effect(session, case, action, when, rules)
     return after
+
+
+def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:
+    """Where 恢复处理 takes this case out of the platform's intervention (`lifecycle.resume_target`)."""
+    return resume_target(kind, _state_before_intervention(session, case_id), return_on_its_way(session, case_id))
 
 
 def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | None:

@@ -1,7 +1,8 @@
 """Case facts a write use case reads inside its unit of work: the kind and state of cases, a case's state
-before its last escalation, the holder of a platform after-sales number, a claim's follow-up deadline,
-a case's latest shipped reship, an order's other unsettled cases of a kind, a playbook's ticked steps,
-and who changed a case or claim last. Plain values, or the one mapped row the use case changes."""
+before its last escalation and whether its return is on its way, the holder of a platform after-sales
+number, a claim's follow-up deadline, a case's latest shipped reship, an order's other unsettled cases of a
+kind, a playbook's ticked steps, and who changed a case or claim last. Plain values, or the one mapped row
+the use case changes."""
 
 from __future__ import annotations
 
@@ -36,6 +37,18 @@ def state_before_escalation(session: Session, case_id: int) -> str | None:
                AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
+
+
+def return_on_its_way(session: Session, case_id: int) -> bool:
+    """Whether the case's timeline has the buyer's return shipped: a 买家寄回 milestone in force recorded
+    after the latest 同意退货 in force (a return agreed again waits for a new parcel)."""
+    latest = session.scalars(
+        select(AuditEvent.milestone)
+        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case", AuditEvent.undone_by.is_(None),
+               AuditEvent.milestone.in_(("return_agreed", "return_shipped")))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return latest == "return_shipped"
 
 
 def last_author(session: Session, subject: str, subject_id: int) -> str | None:
