@@ -94,3 +94,21 @@ def test_a_return_agreed_again_waits_for_its_new_parcel(db: Database) -> None:
     for action in (A.RECEIVE_RETURN, A.REJECT, A.REOPEN, A.AGREE_RETURN, A.ESCALATE):
         act_on_case(db, case_id, action, author="店主")
     assert act_on_case(db, case_id, A.RESUME, author="店主").status is S.AWAITING_RETURN
+
+
+def test_the_upgrade_leaves_a_return_agreed_again_waiting(db: Database) -> None:
+    """0018_status moved every waiting case with a 买家寄回 in force to 买家已退货, also a return agreed again
+    after its first parcel came back (the old shipping still on its timeline): the new parcel is not on
+    its way, and 买家已寄回 there would only correct a number, never start the 10 days to confirm it."""
+    agreed = ((A.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", K.RETURN_REFUND, actions=agreed),
+                        author="店主").case_id
+    buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789014"), author="店主")
+    for action in (A.RECEIVE_RETURN, A.REJECT, A.REOPEN, A.AGREE_RETURN):
+        act_on_case(db, case_id, action, author="店主")
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0017_money")
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    with db.reading() as s:
+        assert s.get(Case, case_id).status == S.AWAITING_RETURN.value  # type: ignore[union-attr]
