@@ -29,6 +29,10 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 # The milestones of the steps that pay the buyer the case's money (refund or compensation).
 PAID_MILESTONES = frozenset({"refunded", "compensated"})
 
+# Kinds whose request is settled with goods (sent again, exchanged, repaired), not money: an amount recorded
+# on one is not a refund the shop still owes (统计's 待退款), until it is paid after all (缺货, beyond repair).
+GOODS_SETTLED_KINDS = frozenset({CaseKind.RESHIP, CaseKind.EXCHANGE, CaseKind.REPAIR})
+
 # Kinds whose goods come back to the shop: their refund is not counted as a loss.
 GOODS_RETURNED_KINDS = frozenset({CaseKind.RETURN_REFUND})
 

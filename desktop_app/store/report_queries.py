@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
+from desktop_app.core.case_costs import GOODS_RETURNED_KINDS, GOODS_SETTLED_KINDS
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
@@ -59,7 +59,7 @@ class CaseGroup:
     overdue: int = 0  # open timers of cases whose every open timer is past the moment
     straddling: int = 0  # cases with open timers both before and after the moment (counted apart)
     resolved: int = 0  # cases with an action (their time to resolve is known)
-    pending_fen: int = 0  # refund and compensation asked on open cases, not yet paid
+    pending_fen: int = 0  # refund and compensation asked on open cases for money, not yet paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,7 @@ def _sum(column: Any) -> ColumnElement[int]:
 
 _MERCHANT = ResponsibleParty.MERCHANT.value
 _RETURNED = sorted(k.value for k in GOODS_RETURNED_KINDS)
+_GOODS_SETTLED = sorted(k.value for k in GOODS_SETTLED_KINDS)
 
 
 def case_groups(session: Session, scope: ReportScope,
@@ -131,7 +132,8 @@ def case_groups(session: Session, scope: ReportScope,
         else_=None,
     )
     paid = Case.paid_out.is_(True)
-    pending = and_(Case.is_open.is_(True), Case.paid_out.is_not(True))
+    # Asked and not paid: open, and a request for money (a reship's or exchange's amount is not owed).
+    pending = and_(Case.is_open.is_(True), Case.paid_out.is_not(True), Case.kind.not_in(_GOODS_SETTLED))
     stmt = select(
         *keys, func.count(), func.count(case((Case.is_open.is_(True), 1), else_=None)),
         _sum(case((paid, Case.refund_fen), else_=None)), _sum(case((paid, Case.compensation_fen), else_=None)),

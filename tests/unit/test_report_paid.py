@@ -160,3 +160,20 @@ def test_the_upgrade_marks_the_cases_whose_buyer_was_paid(server: str, tmp_path:
         with sqlite3.connect(target) as conn:
             analysed = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases'")}
         assert {"ix_cases_report", "ix_cases_goods"} <= analysed
+
+
+def test_a_reship_or_exchange_with_an_amount_is_not_a_refund_pending(db: Database) -> None:
+    """待退款 is money open requests ask for: a reship sent (its amount typed with --amount) and an exchange
+    waiting for the buyer's parcel ask for goods, and were counted in it (待退款 80.00 beside a 仅退款 of 10)."""
+    day = parse_moment("2026-11-03 10:00")
+    agreed = ((CaseAction.AGREE_RESHIP, day),)
+    reship = open_case(db, NewCase(Platform.PDD, "261103-000000000011", CaseKind.RESHIP, refund_fen=5000,
+                                   requested=day, actions=agreed), author="店主").case_id
+    act_on_case(db, reship, CaseAction.SHIP_RESHIP, at=day, author="店主")
+    open_case(db, NewCase(Platform.PDD, "261103-000000000012", CaseKind.EXCHANGE, refund_fen=3000, requested=day),
+              author="店主")
+    open_case(db, NewCase(Platform.PDD, "261103-000000000013", CaseKind.REFUND_ONLY, refund_fen=1000, requested=day),
+              author="店主")
+    money = build_report(db, NOVEMBER, Platform.PDD).money
+    assert (money.pending_refund, money.refunded, money.net_loss) == (Decimal("10.00"), Decimal("0.00"),
+                                                                     Decimal("0.00"))
