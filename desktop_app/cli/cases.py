@@ -126,6 +126,13 @@ def _add(args: argparse.Namespace) -> int:
                 actions = (*actions, (CaseAction.BUYER_SHIPPED_RETURN, shipped))
         else:
             raise UserError(f"“{kind.label}”售后单没有“同意”这一步，不能使用 --agreed-at")
+    if "return_shipped" in milestones:
+        # Left alone, the shipping sat on a case still 待处理 (then 等待买家退货 once agreed) while 下一个时限
+        # already counted the 10 days to confirm receipt from it.
+        if kind in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE, CaseKind.REPAIR):
+            raise UserError("买家是在商家同意退货之后寄回的：--return-shipped-at 请与 --agreed-at（同意退货的时间）"
+                            "一起使用，售后单记为“买家已退货”")
+        raise UserError(f"“{kind.label}”售后单没有退货这一步，不能使用 --return-shipped-at")
     new = NewCase(
         platform=Platform.parse(args.platform), order_no=args.order, kind=kind,
         reason=CaseReason.parse(args.reason) if args.reason else None,

@@ -159,3 +159,20 @@ def test_correcting_the_parcel_number_keeps_the_platforms_ten_days(db: Database)
     with db.reading() as session:
         detail = case_detail(session, case_id)
     assert detail.return_tracking_no == "YT1234567890123"
+
+
+def test_a_shipping_typed_without_the_agreement_is_refused(capsys: pytest.CaptureFixture[str],
+                                                           ledger_target: str) -> None:
+    """`case add --return-shipped-at` without --agreed-at left the shipping on a case 待处理, and once agreed
+    the case said 等待买家退货 while 下一个时限 counted the 10 days to confirm receipt from it (and 买家已寄回
+    then recorded a second shipping). Refused, saying to give the agreement too; nothing is written."""
+    db = ledger_target
+    code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461005",
+                         "--kind", "return_refund", "--requested-at", "2026-11-21 09:00",
+                         "--return-shipped-at", "2026-11-22 15:00")
+    assert code != 0 and out == "" and "--agreed-at" in err and "Traceback" not in err
+    code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461005",
+                         "--kind", "refund_only", "--return-shipped-at", "2026-11-22 15:00")
+    assert code != 0 and "没有退货这一步" in err
+    code, out, _ = cli(capsys, "case", "list", "--db", db, "--json")
+    assert code == 0 and json.loads(out) == []
