@@ -146,6 +146,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "记录后无法撤销：%1。请确认已在平台上完成。":
         "This cannot be undone once recorded: %1. Make sure it is done on the platform.",
     "（已撤销）": " (undone)",
+    "发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。":
+        "The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is "
+        "mistyped, click No and correct it.",
     "复制话术，粘贴给买家": "Copy the reply and paste it to the buyer",
     "手机尾号%1": "phone ending %1",
     "按手机号后四位匹配：%1": "Matched by the phone's last four digits: %1",

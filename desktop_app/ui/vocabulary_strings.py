@@ -444,6 +444,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReturnsTab", "应退回：")
     QCoreApplication.translate("ReturnsTab", "已验货：")
     QCoreApplication.translate("ReturnsTab", "建议：")
+    # china_time.py
+    QCoreApplication.translate("ChinaTimeEdit", "发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。")
     # status_colours.py
     QCoreApplication.translate("StatusColours", "已逾期")
     QCoreApplication.translate("StatusColours", "24小时内到期")

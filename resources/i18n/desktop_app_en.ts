@@ -1514,6 +1514,14 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>ChinaTimeEdit</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
+        <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
+    </message>
+</context>
+<context>
     <name>ClaimActionDialog</name>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
@@ -2785,52 +2793,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="111"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="115"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="119"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="123"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="125"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="129"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="131"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="144"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -2838,47 +2846,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="193"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="194"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="200"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="203"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="210"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="213"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -2950,27 +2958,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="166"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="167"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="172"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3162,37 +3170,37 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ItemsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="167"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="172"/>
         <source>默认为订单中的全部商品；只补发缺少的那几件时请修改数量或删除多余的行。</source>
         <translation>All items of the order are filled in; to reship only what is missing, change the quantities or delete the extra lines.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="178"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="178"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="178"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="185"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="187"/>
         <source>添加一行</source>
         <translation>Add a line</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="188"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="190"/>
         <source>删除选中行</source>
         <translation>Delete selected lines</translation>
     </message>
@@ -3263,28 +3271,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="238"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="243"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="249"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="245"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="246"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="253"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -3305,57 +3313,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4499,53 +4507,53 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PromiseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="249"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="250"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="252"/>
         <source>在聊天中答应了买家补发？记下来，补发队列会按平台规则提醒发货时限。</source>
         <translation>Promised a reship in chat? Record it, and the reship queue keeps its ship-by deadline under the platform&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="257"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="259"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="260"/>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="261"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="262"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="263"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="266"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="268"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="269"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="271"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="272"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="274"/>
         <source>例如：少发一只袜子</source>
         <translation>e.g. one sock missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="273"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="275"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="279"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="281"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="288"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="290"/>
         <source>请填写订单号</source>
         <translation>Please enter the order no.</translation>
     </message>
@@ -5917,42 +5925,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="108"/>
         <source>录入补发运单号</source>
         <translation>Enter reship tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="118"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="120"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="121"/>
         <source>运单号（扫码枪可直接扫入）</source>
         <translation>Tracking no. (a barcode scanner works here)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="121"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="122"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="125"/>
         <source>发货时间</source>
         <translation>Sent at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="127"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="128"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="134"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/reships/reship_dialogs.py" line="151"/>
         <source>请填写快递公司</source>
         <translation>Please enter the carrier</translation>
     </message>
@@ -6170,27 +6178,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6259,12 +6267,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>

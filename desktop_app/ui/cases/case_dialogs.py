@@ -25,7 +25,7 @@ from desktop_app.services.cases import CaseEdit
 from desktop_app.services.returns import ReturnParcel
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import china_time_edit
+from desktop_app.ui.widgets.china_time import china_time_edit, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -83,7 +83,8 @@ class ActionDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), labels.text(str(error)))
             self.tracking.setFocus()
             return
-        self.accept()
+        if time_confirmed(self, self.at):
+            self.accept()
 
     def parcel(self) -> ReturnParcel | None:
         """The buyer's return parcel typed with 买家已寄回 (None: no number given); UserError when the

@@ -36,7 +36,7 @@ from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.services.claims import ClaimEdit
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to_moment
+from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to_moment, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.qt_dates import to_date
 from desktop_app.ui.widgets.status_colours import tint
@@ -145,7 +145,8 @@ class ClaimActionDialog(QDialog):
         if self._rule is AmountRule.PARTIAL and not self.amount_fen:
             QMessageBox.warning(self, self.windowTitle(), self.tr("部分赔付请填写本次到账金额。"))
             return
-        self.accept()
+        if time_confirmed(self, self.at):
+            self.accept()
 
     def moment(self) -> Moment | None:
         """None when the time was left alone: the service stamps the exact moment."""

@@ -34,7 +34,7 @@ from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import REASONS_BY_KIND, CaseKind, CaseReason, Platform
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import china_time_edit
+from desktop_app.ui.widgets.china_time import china_time_edit, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
@@ -96,7 +96,8 @@ class DecisionDialog(QDialog):
             self.error.setText(self.tr("请填写原因。"))
             self.error.show()
             return
-        self.accept()
+        if time_confirmed(self, self.at):
+            self.accept()
 
 
 class ShipDialog(QDialog):
@@ -153,8 +154,9 @@ class ShipDialog(QDialog):
             self.error.setText(error.message)
             self.error.show()
             return
-        self.values = (carrier, tracking, self.at.moment(), self.note.text().strip())
-        self.accept()
+        if time_confirmed(self, self.at):
+            self.values = (carrier, tracking, self.at.moment(), self.note.text().strip())
+            self.accept()
 
 
 class ItemsDialog(QDialog):
@@ -288,4 +290,5 @@ class PromiseDialog(QDialog):
             self.error.setText(self.tr("请填写订单号"))
             self.error.show()
             return
-        self.accept()
+        if time_confirmed(self, self.at):
+            self.accept()
