@@ -1010,6 +1010,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失":
         "The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): "
         "they are not in the net loss",
+    "售后单已结束，退款和补偿没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失":
+        "The case has ended and the refund and compensation were not paid to the buyer (no Refund or "
+        "Compensated step): they are not in the net loss",
     "费用": "Costs",
     "金额（元）": "Amount (yuan)",
     "按时": "Met",

@@ -111,7 +111,8 @@ def render(m: CaseMoney) -> str:
     lines = [
         f"售后单 #{m.case_id}",
         f"退款 {data['refund'] or '—'}  补偿 {data['compensation'] or '—'}"
-        + ("" if m.paid_out or (m.refund is None and m.compensation is None) else "（尚未付给买家，不计入净损失）"),
+        + ("" if m.paid_out or (m.refund is None and m.compensation is None)
+           else "（售后单已结束，没有付给买家，不计入净损失）" if m.ended else "（尚未付给买家，不计入净损失）"),
         f"寄出运费 {data['postage_out'] or '—'}  退回运费 {data['postage_back'] or '—'}（{payer}）"
         f"  本店承担运费 {data['postage_paid']}",
         f"货损（成本价） {data['written_off'] or '—'}  平台处罚 {data['penalty'] or '—'}",

@@ -43,6 +43,8 @@ class CaseMoney:
     order_net_loss: Decimal = Decimal("0.00")
     # The buyer was paid the refund or compensation (`Case.paid_out`); until then neither is in the net loss.
     paid_out: bool = False
+    # The case is closed (完成, 拒绝, 关闭): an amount not paid by then was never paid, not still owed.
+    ended: bool = False
 
 
 def _costs_of(case: Case) -> CaseCosts:
@@ -64,7 +66,7 @@ def case_money(session: Session, case_id: int) -> CaseMoney:
         compensation=None if case.compensation_fen is None else fen_to_yuan(case.compensation_fen),
         costs=costs, received=fen_to_yuan(received), net_loss=fen_to_yuan(loss),
         order_no=order.order_no if order is not None else "", order_cases=of_order.cases,
-        order_net_loss=fen_to_yuan(of_order.net_loss_fen), paid_out=bool(case.paid_out),
+        order_net_loss=fen_to_yuan(of_order.net_loss_fen), paid_out=bool(case.paid_out), ended=not case.is_open,
     )
 
 

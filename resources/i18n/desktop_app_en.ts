@@ -536,51 +536,56 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="114"/>
+        <source>售后单已结束，退款和补偿没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
+        <translation>The case has ended and the refund and compensation were not paid to the buyer (no Refund or Compensated step): they are not in the net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="116"/>
         <source>退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
         <translation>The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): they are not in the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="138"/>
         <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="142"/>
         <source>导入成本价表…</source>
         <translation>Import cost table…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="148"/>
         <source>导入成本价表</source>
         <translation>Import cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="149"/>
         <source>成本价表 (*.xlsx *.xls *.csv)</source>
         <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="159"/>
         <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
         <translation>Cost table imported: %1 added, %2 updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="181"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="182"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="184"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="185"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>

@@ -118,6 +118,21 @@ def test_nothing_compensated_reads_zero(qtbot: QtBot, pane: tuple[CaseDetailPane
     dialog.reject()
 
 
+def test_a_refused_request_is_not_said_to_be_paid_later(qtbot: QtBot,
+                                                        pane: tuple[CaseDetailPane, Database, int]) -> None:
+    """Refused, the request's 49.90 was never paid: the box said 还没有付给买家 (not yet), as if still owed."""
+    widget, db, case_id = pane
+    act_on_case(db, case_id, CaseAction.REJECT, note="已发货未签收", author="测试")
+    widget.show_case(case_id)
+    qtbot.waitUntil(lambda: widget.costs_button.isEnabled(), timeout=10000)
+    dialog = widget.edit_costs()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "净损失 0.00 元" in dialog.figures.text(), timeout=10000)
+    assert "售后单已结束，退款和补偿没有付给买家" in dialog.figures.text()
+    assert "还没有" not in dialog.figures.text()
+    dialog.reject()
+
+
 def test_every_hint_is_shown_whole(qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
     """The money fields' hints ("补发或退回后不能再卖的货，按成本价") were cut to "补发或退回后不…"."""
     widget, _db, _case_id = pane

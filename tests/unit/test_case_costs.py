@@ -82,3 +82,14 @@ def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
         assert words in err and "Traceback" not in err
     assert run(["costs", "999", "--db", ledger_target]) == 2
     assert "找不到售后单" in capsys.readouterr().err
+
+
+def test_an_ended_unpaid_case_is_not_said_to_be_paid_later(
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A refused request's amount was never paid: `costs` said 尚未付给买家 (not yet), as if the shop still
+    owed it, where 统计's 待退款 leaves it out."""
+    case_id = a_case(db, CaseKind.REFUND_ONLY, CaseReason.NO_REASON_7D, refund=5990)
+    act_on_case(db, case_id, CaseAction.REJECT, note="已发货未签收", author="测试")
+    assert run(["costs", str(case_id), "--db", ledger_target]) == 0
+    out = capsys.readouterr().out
+    assert "退款 59.90  补偿 —（售后单已结束，没有付给买家，不计入净损失）" in out and "尚未" not in out

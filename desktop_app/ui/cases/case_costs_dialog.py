@@ -111,7 +111,9 @@ class CaseCostsDialog(QDialog):
         order = self.tr("订单 %1 共 %2 张售后单，合计净损失 %3 元").replace("%1", money.order_no).replace(
             "%2", str(money.order_cases)).replace("%3", f"{money.order_net_loss:,.2f}")
         if not money.paid_out and (money.refund or money.compensation):
-            text += "\n" + self.tr("退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失")
+            text += "\n" + (self.tr("售后单已结束，退款和补偿没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失")
+                            if money.ended else
+                            self.tr("退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失"))
         self.figures.setText(text + "\n" + order)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
