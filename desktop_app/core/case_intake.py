@@ -79,7 +79,14 @@ class StatusTarget:
     due_from: str | None = None
 
     def resolve(self, kind: CaseKind) -> CaseStatus:
-        return _DONE_BY_KIND[kind] if self.status == DONE else CaseStatus(self.status)
+        if self.status == DONE:
+            return _DONE_BY_KIND[kind]
+        status = CaseStatus(self.status)
+        # 退款成功 of a partial refund (淘宝's 部分退款, a 补偿): the money paid is the case's compensation, its
+        # end 已补偿; the lifecycle has no 退款 step for the kind, so the case stayed 待处理 and unpaid.
+        if status is S.REFUNDED and _DONE_BY_KIND[kind] is S.COMPENSATED:
+            return S.COMPENSATED
+        return status
 
 
 @dataclass(frozen=True, slots=True)
