@@ -240,7 +240,7 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
                 f"赔付 {format_yuan(amount_fen)} 元后累计 {format_yuan(so_far + amount_fen)} 元，少于申请的 "
                 f"{format_yuan(claimed)} 元：请用“部分赔付”，或接受这个金额并“关闭理赔”"
             )
-        return so_far + amount_fen
+        return _within_claim(claimed, so_far, amount_fen)
     if rule is AmountRule.PARTIAL:
         if amount_fen is None or amount_fen == 0:
             raise UserError("部分赔付请填写本次到账金额")
@@ -252,7 +252,21 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
     # FINAL: closing, with whatever arrived at the end (often nothing).
     if amount_fen is None:
         return claim.received_fen if claim.received_fen is not None else 0
-    return so_far + amount_fen
+    return _within_claim(claimed, so_far, amount_fen)
+
+
+def _within_claim(claimed: int | None, so_far: int, amount_fen: int) -> int:
+    """The total received, refused where it would pass the claimed amount: a courier pays at most what
+    was claimed, so 500 typed for 50.00 would count 450 元 too many in 已到账 and in 统计's net loss."""
+    total = so_far + amount_fen
+    if claimed is not None and total > claimed:
+        already = f"已到账 {format_yuan(so_far)} 元，" if so_far else ""
+        raise UserError(
+            f"到账 {format_yuan(amount_fen)} 元后累计 {format_yuan(total)} 元，超过申请金额 {format_yuan(claimed)} 元"
+            f"（{already}最多还能到账 {format_yuan(max(claimed - so_far, 0))} 元）：请核对金额；快递确实多赔"
+            "（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）"
+        )
+    return total
 
 
 def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, note: str | None = None,
