@@ -1,4 +1,4 @@
-"""`claim add | list | show | act | follow-up | link | evidence | ticket | note`: courier claims, headless."""
+"""`claim add | list | show | act | undo | follow-up | link | evidence | ticket | note`: courier claims, headless."""
 
 from __future__ import annotations
 
@@ -78,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
+
+    undo = sub.add_parser("undo", help="撤销理赔的上一步操作（连同它登记的到账金额），如把 8.00 元错记成 80 元")
+    undo.add_argument("id", type=record_id, metavar="N")
+    add_db_option(undo)
+    add_json_option(undo)
+    undo.set_defaults(handler=_undo)
 
     follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
     follow.add_argument("id", type=record_id, metavar="N")
@@ -274,7 +280,7 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
         "next_step": next_step_json(d.escalation, d.holding),
         "events": [
             {"at": _iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
-             "to": e.to_state, "note": e.note}
+             "to": e.to_state, "note": e.note, "undone": e.undone_by is not None}
             for e in d.events
         ],
     }
@@ -315,7 +321,8 @@ def _show(args: argparse.Namespace) -> int:
     for e in d.events:
         change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \
             if e.from_state and e.to_state else ""
-        print(f"  {format_china(e.at)}  {e.author or '—'}  {claim_event_title(e)}{change}  {e.note or ''}".rstrip())
+        title = claim_event_title(e) + ("（已撤销）" if e.undone_by is not None else "")
+        print(f"  {format_china(e.at)}  {e.author or '—'}  {title}{change}  {e.note or ''}".rstrip())
     if d.escalation is not None:
         step = d.escalation
         print(f"下一步：{_next_step_text(step)}  找：{step.step.contact_label}")
@@ -345,6 +352,20 @@ def _act(args: argparse.Namespace) -> int:
                     "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})
     else:
         print(f"#{args.id} {action.label} → {outcome.status.label}")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from desktop_app.services.claim_undo import undo_claim_step
+
+    with opened_ledger(args) as db:
+        undone = undo_claim_step(db, args.id)
+    if args.json:
+        print_json({"id": args.id, "undone": undone.title, "status": undone.status.value,
+                    "returned": _yuan(undone.returned_fen)})
+    else:
+        back = f"（撤回到账 {format_yuan(undone.returned_fen)} 元）" if undone.returned_fen else ""
+        print(f"#{args.id} 已撤销“{undone.title}”{back} → {undone.status.label}")
     return 0
 
 

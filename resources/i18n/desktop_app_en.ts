@@ -1645,83 +1645,103 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="132"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="238"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="127"/>
+        <source>撤销上一步</source>
+        <translation>Undo last step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="143"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="146"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="149"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="154"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="158"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="179"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="189"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="193"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="289"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="257"/>
+        <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
+        <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="260"/>
+        <source>撤销“%1”</source>
+        <translation>Undo “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
+        <source>，撤回到账 %1 元</source>
+        <translation>, taking back the %1 yuan recorded as received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="306"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="316"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="300"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="317"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="310"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="327"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="356"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1849,6 +1869,31 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>说明</source>
         <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimEdits</name>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="135"/>
+        <source>撤销理赔 #%1 的上一步“%2”？</source>
+        <translation>Undo the last step of claim #%1, “%2”?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="137"/>
+        <source>
+登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
+        <translation>
+The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="139"/>
+        <source>撤销上一步</source>
+        <translation>Undo last step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="150"/>
+        <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
+        <translation>Claim #%1: “%2” undone, now: %3</translation>
     </message>
 </context>
 <context>

@@ -412,3 +412,35 @@ def test_a_claim_of_unknown_amount_shows_nothing_outstanding(qtbot: QtBot, env: 
     assert row is not None and model.row_object(row).claimed_fen is None
     assert model.index(row, model.column_index("claimed")).data() == ""
     assert model.index(row, model.column_index("outstanding")).data() == ""
+
+
+def test_a_payout_typed_wrong_is_taken_back_in_the_pane(qtbot: QtBot, env: Env) -> None:
+    """80 typed for 8.00: 撤销上一步 names the step and the money, asks, and takes both back; before, the
+    pane had no way to correct a payout (and the case's 撤销 sends the shop here for claim records)."""
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    act_on_claim(env.db, claim_id, ClaimAction.SUBMIT_STATEMENT)
+    env.tab.refresh()
+    env.idle(qtbot)
+    env.tab.detail.show_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "pay_partially" in env.tab.detail.action_buttons(), timeout=5000)
+    dialog = open_action(qtbot, env, ClaimAction.PAY_PARTIALLY)
+    dialog.amount.setText("80")
+    accept(dialog)
+    env.idle(qtbot)
+    button = env.tab.detail.undo_button
+    qtbot.waitUntil(lambda: button.toolTip() == "撤销“部分赔付”，撤回到账 80.00 元", timeout=5000)
+    assert button.isEnabled() and env.tab.totals.total.received_fen == 8000
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    [box] = [b for b in env.tab.detail.findChildren(QMessageBox, "claim_undo_confirm") if b.isVisible()]
+    assert "80.00 元" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.model.row_object(env.tab.model.row_of(claim_id)).status == "submitted",
+                    timeout=5000)
+    assert env.tab.totals.total.received_fen == 0
+    with env.db.reading() as s:
+        assert claim_detail(s, claim_id).payouts == ()
+    qtbot.waitUntil(lambda: button.toolTip() == "撤销“提交货值说明”", timeout=5000)
