@@ -1706,42 +1706,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="257"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
+        <source>（已撤销）</source>
+        <translation> (undone)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="264"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="306"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="308"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="316"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="318"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="317"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="319"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="327"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="329"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="356"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="358"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

@@ -444,3 +444,7 @@ def test_a_payout_typed_wrong_is_taken_back_in_the_pane(qtbot: QtBot, env: Env) 
     with env.db.reading() as s:
         assert claim_detail(s, claim_id).payouts == ()
     qtbot.waitUntil(lambda: button.toolTip() == "撤销“提交货值说明”", timeout=5000)
+    history = env.tab.detail.history
+    titles = [history.topLevelItem(i).text(2) for i in range(history.topLevelItemCount())]
+    assert [t for t in titles if "已撤销" in t] == ["部分赔付（已提交货值说明 → 部分赔付）（已撤销）"], titles
+    assert titles[-1].startswith("撤销"), titles

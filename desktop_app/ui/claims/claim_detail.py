@@ -240,13 +240,15 @@ class ClaimDetailPane(ClaimEdits, QWidget):
 
     def _show_history(self, d: ClaimDetail) -> None:
         kinds = {"created": self.tr("新建理赔"), "note": self.tr("备注"), "edit": self.tr("修改"),
-                 "evidence": self.tr("证据")}
+                 "evidence": self.tr("证据"), "undo": self.tr("撤销")}
         entries = []
         for e in d.events:
             title = labels.label_of(ClaimAction, e.action) if e.action else kinds.get(e.kind, e.kind)
             if e.from_state and e.to_state and e.from_state != e.to_state:
                 title = transition(title, labels.label_of(ClaimStatus, e.from_state),
                                    labels.label_of(ClaimStatus, e.to_state))
+            if e.undone_by is not None:
+                title += self.tr("（已撤销）")
             entries.append(TimelineEntry(e.at, e.date_only, e.author, title, e.note))
         self.history.show_entries(entries)
 
