@@ -1419,6 +1419,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "\n登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。":
         "\nThe %1 yuan recorded as received is taken back with it; received and the statistics go down by it.",
     "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: “%2” undone, now: %3",
+    "，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）": "; not used. Choose a PNG or JPG image (up to 2000 pixels)",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -6015,166 +6015,171 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="60"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="74"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="81"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="101"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="118"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="124"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="146"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="181"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="190"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="191"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="199"/>
+        <source>，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）</source>
+        <translation>; not used. Choose a PNG or JPG image (up to 2000 pixels)</translation>
     </message>
 </context>
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="231"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="234"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="115"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="127"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="212"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="256"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="284"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="262"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="306"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="181"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="190"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -6182,42 +6187,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="200"/>
         <source>或在下方填写单价。</source>
         <translation> Or type the prices below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="236"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="255"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="260"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="274"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="311"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
