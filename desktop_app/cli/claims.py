@@ -287,10 +287,15 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from desktop_app.services.claim_evidence import evidence_on_disk
+
     with opened_ledger(args) as db, db.reading() as session:
-        d = claim_detail(session, args.id)
+        d, paths = evidence_on_disk(session, claim_detail(session, args.id))
     if args.json:
-        print_json(detail_json(d))
+        data = detail_json(d)
+        for row, path in zip(data["evidence"], paths, strict=True):
+            row["present"] = path.is_file()
+        print_json(data)
         return 0
     o = d.order
     print(f"快递理赔 #{d.id}  {ClaimIncident(d.incident).label}  {ClaimStatus(d.status).label}")
@@ -315,8 +320,9 @@ def _show(args: argparse.Namespace) -> int:
               f"  申请 {format_yuan(item.claimed_fen) or '—'}")
     if d.evidence:
         print("证据：")
-        for file in d.evidence:
-            print(f"  · {file.original_name}  ({file.stored_path})")
+        for file, path in zip(d.evidence, paths, strict=True):
+            gone = "" if path.is_file() else f"  ✗ 文件已不在这台电脑上（{path}），请重新添加"
+            print(f"  · {file.original_name}  ({file.stored_path}){gone}")
     print("记录：")
     for e in d.events:
         change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \

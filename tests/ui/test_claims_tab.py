@@ -448,3 +448,20 @@ def test_a_payout_typed_wrong_is_taken_back_in_the_pane(qtbot: QtBot, env: Env) 
     titles = [history.topLevelItem(i).text(2) for i in range(history.topLevelItemCount())]
     assert [t for t in titles if "已撤销" in t] == ["部分赔付（已提交货值说明 → 部分赔付）（已撤销）"], titles
     assert titles[-1].startswith("撤销"), titles
+
+
+def test_a_photo_gone_from_disk_is_a_missing_document_in_the_pane(qtbot: QtBot, env: Env, tmp_path: Path,
+                                                                  data_home: Path) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id)).claim_id
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    env.tab.detail.add_evidence_files([write_png(tmp_path / "外箱.png", "#d32f2f")])
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "✓ 破损/丢件的照片或聊天截图" in env.tab.detail.summary.toPlainText(), timeout=5000)
+    (data_home / "evidence" / str(claim_id) / "外箱.png").unlink()
+    env.tab.detail.reload()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "✗ 破损/丢件的照片或聊天截图" in env.tab.detail.summary.toPlainText(), timeout=5000)
+    assert env.tab.detail.evidence.item(0).toolTip().startswith("找不到文件")

@@ -36,7 +36,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
-from desktop_app.services.evidence_files import local_file
+from desktop_app.services.claim_evidence import evidence_on_disk
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -199,8 +199,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
 
         def work(db: Database) -> _Loaded:
             with db.reading() as session:
-                detail = claim_detail(session, claim_id)
-                paths = [local_file(session, e.stored_path) for e in detail.evidence]
+                detail, paths = evidence_on_disk(session, claim_detail(session, claim_id))
             thumbnails = tuple(Thumbnail(e.id, path, e.original_name, load_thumbnail(path))
                                for e, path in zip(detail.evidence, paths, strict=True))
             return _Loaded(detail, thumbnails)
