@@ -135,7 +135,9 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             tracking_no=tracking_no, incident=new.incident.value,
             description=text_or_none(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
-            follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=stamp, updated_at=stamp,
+            # Recorded when the shop says (claim add --at): a claim entered today for last month's lost
+            # parcel belongs to last month's 统计 and is as old as that in 理赔待跟进.
+            follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=when.at, updated_at=stamp,
             items=items,
         )
         session.add(claim)
