@@ -1420,6 +1420,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "\nThe %1 yuan recorded as received is taken back with it; received and the statistics go down by it.",
     "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: “%2” undone, now: %3",
     "，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）": "; not used. Choose a PNG or JPG image (up to 2000 pixels)",
+    "请核对理赔金额": "Check the claimed amounts",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

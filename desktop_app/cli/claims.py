@@ -164,13 +164,16 @@ def _add(args: argparse.Namespace) -> int:
             else:
                 order_id = draft_for_case(session, args.case).order.id
         try:
-            claim_id = open_claim(db, NewClaim(
+            opened = open_claim(db, NewClaim(
                 incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
                 declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
                 follow_up_at=follow_up, again=args.again,
-            )).claim_id
+            ))
         except ClaimExists as exc:
             raise CommandError(f"{exc.message}；确要为同一包裹再开一张（如另一件商品），加 --again") from None
+        claim_id = opened.claim_id
+        if opened.warning:
+            sys.stderr.write(f"提示：{opened.warning}\n")
         if args.json:
             with db.reading() as session:
                 print_json(detail_json(claim_detail(session, claim_id)))

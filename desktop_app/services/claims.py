@@ -56,6 +56,7 @@ from desktop_app.services.claim_upkeep import (
 )
 from desktop_app.services.evidence_files import evidence_copies
 from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.claim_history import money_of_order_claims
 from desktop_app.store.claim_rows import open_claim_of_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
@@ -105,6 +106,9 @@ class OpenedClaim:
 
     claim_id: int
     changes: OpChanges
+    # The order's claims now ask more than the buyer paid for the whole order (a double entry, or a
+    # parcel claimed twice): said, not refused (a declared value or postage may be claimed on top).
+    warning: str | None = None
 
 
 def open_claim(db: Database, new: NewClaim, author: str | None = None) -> OpenedClaim:
@@ -153,7 +157,24 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             if names:
                 claim_event(session, claim, kind="evidence", author=who,
                        note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
-        return OpenedClaim(claim.id, changes_in(session))
+        return OpenedClaim(claim.id, changes_in(session), _more_than_the_order(session, draft, claim.id))
+
+
+def _more_than_the_order(session: Session, draft: ClaimDraft, claim_id: int) -> str | None:
+    """What to say when the order's claims together ask more than the buyer paid for all its goods."""
+    paid = draft.value(None)
+    claims = money_of_order_claims(session, draft.order.id)
+    if paid is None or len(claims) < 2:
+        return None
+    # A closed claim asks no more than it got; the others what they claim.
+    asked = {cid: (received or 0) if status == ClaimStatus.CLOSED.value else (claimed or 0)
+             for cid, status, claimed, received in claims}
+    total = sum(asked.values())
+    if total <= paid:
+        return None
+    others = "、".join(f"#{cid} {format_yuan(fen)} 元" for cid, fen in asked.items() if cid != claim_id and fen)
+    return (f"订单 {draft.order.order_no} 的理赔合计申请 {format_yuan(total)} 元，超过买家为整单商品实付的 "
+            f"{format_yuan(paid)} 元（另有理赔 {others}）：请核对是否重复登记，多出的部分需有保价或运费等依据")
 
 
 def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None) -> None:

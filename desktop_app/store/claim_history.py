@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.case_undo import UNDO_KIND
-from desktop_app.store.models import AuditEvent, ClaimPayout
+from desktop_app.store.models import AuditEvent, CarrierClaim, ClaimPayout
 
 
 def steps_in_force(session: Session, claim_id: int) -> list[AuditEvent]:
@@ -23,3 +23,12 @@ def payouts_newest_first(session: Session, claim_id: int, limit: int = 2) -> lis
     return list(session.scalars(
         select(ClaimPayout).where(ClaimPayout.claim_id == claim_id).order_by(ClaimPayout.id.desc()).limit(limit)
     ))
+
+
+def money_of_order_claims(session: Session, order_id: int) -> list[tuple[int, str, int | None, int | None]]:
+    """Every claim of the order: (id, status, claimed, received), oldest first."""
+    rows = session.execute(
+        select(CarrierClaim.id, CarrierClaim.status, CarrierClaim.claimed_fen, CarrierClaim.received_fen)
+        .where(CarrierClaim.order_id == order_id).order_by(CarrierClaim.id)
+    ).all()
+    return [(int(r[0]), str(r[1]), r[2], r[3]) for r in rows]

@@ -1651,7 +1651,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
@@ -1676,7 +1676,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -1696,62 +1696,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="258"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="261"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="264"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="308"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="307"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="317"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="319"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="318"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="329"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="328"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="358"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2045,100 +2045,105 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="77"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="203"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="212"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="229"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="302"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="303"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="306"/>
+        <source>请核对理赔金额</source>
+        <translation>Check the claimed amounts</translation>
     </message>
 </context>
 <context>
@@ -3739,154 +3744,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="74"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="86"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="109"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="116"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="115"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="129"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="133"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="152"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="172"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="188"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="204"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="257"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="277"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>

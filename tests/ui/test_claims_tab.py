@@ -465,3 +465,23 @@ def test_a_photo_gone_from_disk_is_a_missing_document_in_the_pane(qtbot: QtBot, 
     env.idle(qtbot)
     qtbot.waitUntil(lambda: "✗ 破损/丢件的照片或聊天截图" in env.tab.detail.summary.toPlainText(), timeout=5000)
     assert env.tab.detail.evidence.item(0).toolTip().startswith("找不到文件")
+
+
+def test_a_second_claim_past_the_orders_value_is_pointed_out(qtbot: QtBot, env: Env,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Yes to 再新建一张 with the whole order prefilled again: 统计's 向快递索赔 counted the goods twice and
+    nothing said so; the tab now says what the order's claims ask against what the buyer paid."""
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    first = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    monkeypatch.setattr("desktop_app.ui.claims.new_claim_dialog.QMessageBox.question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
+    dialog = _new_claim_for(qtbot, env.tab, "ZT7788")
+    with qtbot.waitSignal(dialog.created, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in env.tab.findChildren(QMessageBox, "claim_over_order")),
+                    timeout=5000)
+    [box] = [b for b in env.tab.findChildren(QMessageBox, "claim_over_order") if b.isVisible()]
+    assert box.text() == ("订单 261101-103283030276851 的理赔合计申请 200.00 元，超过买家为整单商品实付的 100.00 元"
+                          f"（另有理赔 #{first} 100.00 元）：请核对是否重复登记，多出的部分需有保价或运费等依据")
+    box.close()
