@@ -337,6 +337,11 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
+        received = claim.received_fen or 0
+        if edit.claimed_fen is not None and edit.claimed_fen < received:
+            # 已到账 past 申请金额 would count money the claim never asked for (统计's received, net loss).
+            raise UserError(f"申请金额 {format_yuan(edit.claimed_fen)} 元少于已到账的 {format_yuan(received)} 元："
+                            "请核对；到账记错了请先“撤销上一步”")
         values: dict[str, object] = {
             "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
             "carrier": canonical_carrier(text_or_none(edit.carrier)),

@@ -127,3 +127,22 @@ def test_cli_claim_undo(db: Database, ledger_target: str, capsys: pytest.Capture
     assert "没有可以撤销的操作" in err and "Traceback" not in err
     assert run(["claim", "show", str(claim_id), *base]) == 0
     assert "快递理赔：已赔付（已撤销）" in capsys.readouterr().out
+
+
+def test_the_claimed_amount_cannot_fall_below_what_was_received(db: Database) -> None:
+    from desktop_app.core.errors import UserError
+    from desktop_app.services.claims import ClaimEdit, edit_claim
+
+    claim_id = new_claim(db)
+    act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=8000, author="测试")
+    d = detail(db, claim_id)
+
+    def edit(claimed: int) -> ClaimEdit:
+        return ClaimEdit(claimed_fen=claimed, declared_fen=d.declared_fen, carrier=d.carrier,
+                         tracking_no=d.tracking_no, description=d.description, incident=ClaimIncident(d.incident))
+
+    with pytest.raises(UserError, match=r"申请金额 50\.00 元少于已到账的 80\.00 元"):
+        edit_claim(db, claim_id, edit(5000), author="测试")
+    assert detail(db, claim_id).claimed_fen == 15800
+    edit_claim(db, claim_id, edit(8000), author="测试")  # the courier paid 80 and the shop settles for it
+    assert detail(db, claim_id).claimed_fen == 8000
