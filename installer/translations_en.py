@@ -1416,6 +1416,17 @@ EN: dict[str, str | tuple[str, str]] = {
     "上移": "Move up",
     "下移": "Move down",
     "新步骤": "New step",
+    # --- 撤销上一步 on a claim (session 19) ---------------------------------------------------------------
+    "撤销上一步": "Undo last step",
+    "这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）":
+        "This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)",
+    "，撤回到账 %1 元": ", taking back the %1 yuan recorded as received",
+    "撤销理赔 #%1 的上一步“%2”？": "Undo the last step of claim #%1, “%2”?",
+    "\n登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。":
+        "\nThe %1 yuan recorded as received is taken back with it; received and the statistics go down by it.",
+    "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: “%2” undone, now: %3",
+    "，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）": "; not used. Choose a PNG or JPG image (up to 2000 pixels)",
+    "请核对理赔金额": "Check the claimed amounts",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

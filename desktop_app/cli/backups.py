@@ -26,7 +26,7 @@ from desktop_app.cli.common import (
     print_json,
     probe_db,
 )
-from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.core.errors import LedgerDamaged, UserError, system_error_text
 from desktop_app.services import backups
 from desktop_app.services.server_backups import dump_server, server_dumps
 from desktop_app.store.ledger_files import check_integrity
@@ -132,10 +132,7 @@ def _list_dumps(database: str, as_json: bool) -> int:
 def _restore(args: argparse.Namespace) -> int:
     location = location_of(args)
     if location.url is not None:
-        # Replacing a database every seat works in is the server administrator's step, with all seats closed.
-        raise CommandError(
-            "团队数据库不能在这里直接恢复（其他席位正在使用它）。请先让所有席位关闭程序，再在数据库服务器上运行："
-            f"pg_restore --clean --if-exists --no-owner -d {location.url.database} {args.file}", 2)
+        _refuse_team_restore(location.url.database or "", Path(args.file))
     db_path = db_path_of(args).expanduser().resolve()
     safety = backups.restore_backup(db_path, args.file)
     sys.stdout.write(f"已用 {args.file} 恢复 {db_path}；恢复前的数据库已另存为 {safety}\n")
@@ -159,3 +156,23 @@ def _check(args: argparse.Namespace) -> int:
         raise LedgerDamaged(db_path, report.problems)
     sys.stdout.write(f"数据库完好：{db_path}（检查用时 {report.seconds:.1f} 秒）\n")
     return 0
+
+
+def _refuse_team_restore(database: str, file: Path) -> None:
+    """Replacing a database every seat works in is the server administrator's step, with all seats closed:
+    the command for a pg_dump file. A ledger file (SQLite) got the same pg_restore line, which fails on
+    the server; it is said what the file is and how it does go to the server (migrate-to, an empty database)."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise CommandError(f"无法读取 {file}：{system_error_text(exc)}", 2) from None
+    if head.startswith(b"SQLite format 3"):
+        raise CommandError(
+            f"{file} 是单机账本文件（SQLite），不是团队数据库的备份，不能恢复到团队数据库。要查看它：--db {file}；"
+            "要把它搬到服务器：先建一个空数据库，再运行 python -m desktop_app migrate-to 新库地址 --db 这个文件", 2)
+    if not head.startswith(b"PGDMP"):
+        raise CommandError(f"{file} 不是 pg_dump 的备份文件（.dump），不能用来恢复团队数据库 {database}", 2)
+    raise CommandError(
+        "团队数据库不能在这里直接恢复（其他席位正在使用它）。请先让所有席位关闭程序，再在数据库服务器上运行："
+        f"pg_restore --clean --if-exists --no-owner -d {database} {file}", 2)

@@ -1,4 +1,4 @@
-"""`claim add | list | show | act | follow-up | link | evidence | ticket | note`: courier claims, headless."""
+"""`claim add | list | show | act | undo | follow-up | link | evidence | ticket | note`: courier claims, headless."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(act)
     act.set_defaults(handler=_act)
 
+    undo = sub.add_parser("undo", help="撤销理赔的上一步操作（连同它登记的到账金额），如把 8.00 元错记成 80 元")
+    undo.add_argument("id", type=record_id, metavar="N")
+    add_db_option(undo)
+    add_json_option(undo)
+    undo.set_defaults(handler=_undo)
+
     follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
     follow.add_argument("id", type=record_id, metavar="N")
     follow.add_argument("when", metavar="T", help="跟进时间 YYYY-MM-DD[ HH:MM]；写 none 清除")
@@ -158,13 +164,16 @@ def _add(args: argparse.Namespace) -> int:
             else:
                 order_id = draft_for_case(session, args.case).order.id
         try:
-            claim_id = open_claim(db, NewClaim(
+            opened = open_claim(db, NewClaim(
                 incident=incident, order_id=order_id, case_id=args.case, lines=lines, claimed_fen=claimed,
                 declared_fen=declared, description=args.note, carrier=args.carrier, tracking_no=args.tracking, at=at,
                 follow_up_at=follow_up, again=args.again,
-            )).claim_id
+            ))
         except ClaimExists as exc:
             raise CommandError(f"{exc.message}；确要为同一包裹再开一张（如另一件商品），加 --again") from None
+        claim_id = opened.claim_id
+        if opened.warning:
+            sys.stderr.write(f"提示：{opened.warning}\n")
         if args.json:
             with db.reading() as session:
                 print_json(detail_json(claim_detail(session, claim_id)))
@@ -274,17 +283,22 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
         "next_step": next_step_json(d.escalation, d.holding),
         "events": [
             {"at": _iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
-             "to": e.to_state, "note": e.note}
+             "to": e.to_state, "note": e.note, "undone": e.undone_by is not None}
             for e in d.events
         ],
     }
 
 
 def _show(args: argparse.Namespace) -> int:
+    from desktop_app.services.claim_evidence import evidence_on_disk
+
     with opened_ledger(args) as db, db.reading() as session:
-        d = claim_detail(session, args.id)
+        d, paths = evidence_on_disk(session, claim_detail(session, args.id))
     if args.json:
-        print_json(detail_json(d))
+        data = detail_json(d)
+        for row, path in zip(data["evidence"], paths, strict=True):
+            row["present"] = path.is_file()
+        print_json(data)
         return 0
     o = d.order
     print(f"快递理赔 #{d.id}  {ClaimIncident(d.incident).label}  {ClaimStatus(d.status).label}")
@@ -309,13 +323,15 @@ def _show(args: argparse.Namespace) -> int:
               f"  申请 {format_yuan(item.claimed_fen) or '—'}")
     if d.evidence:
         print("证据：")
-        for file in d.evidence:
-            print(f"  · {file.original_name}  ({file.stored_path})")
+        for file, path in zip(d.evidence, paths, strict=True):
+            gone = "" if path.is_file() else f"  ✗ 文件已不在这台电脑上（{path}），请重新添加"
+            print(f"  · {file.original_name}  ({file.stored_path}){gone}")
     print("记录：")
     for e in d.events:
         change = f" {ClaimStatus(e.from_state).label}→{ClaimStatus(e.to_state).label}" \
             if e.from_state and e.to_state else ""
-        print(f"  {format_china(e.at)}  {e.author or '—'}  {claim_event_title(e)}{change}  {e.note or ''}".rstrip())
+        title = claim_event_title(e) + ("（已撤销）" if e.undone_by is not None else "")
+        print(f"  {format_china(e.at)}  {e.author or '—'}  {title}{change}  {e.note or ''}".rstrip())
     if d.escalation is not None:
         step = d.escalation
         print(f"下一步：{_next_step_text(step)}  找：{step.step.contact_label}")
@@ -345,6 +361,20 @@ def _act(args: argparse.Namespace) -> int:
                     "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})
     else:
         print(f"#{args.id} {action.label} → {outcome.status.label}")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from desktop_app.services.claim_undo import undo_claim_step
+
+    with opened_ledger(args) as db:
+        undone = undo_claim_step(db, args.id)
+    if args.json:
+        print_json({"id": args.id, "undone": undone.title, "status": undone.status.value,
+                    "returned": _yuan(undone.returned_fen)})
+    else:
+        back = f"（撤回到账 {format_yuan(undone.returned_fen)} 元）" if undone.returned_fen else ""
+        print(f"#{args.id} 已撤销“{undone.title}”{back} → {undone.status.label}")
     return 0
 
 

@@ -161,9 +161,13 @@ def _write(statements: list[GoodsValueStatement], out: Path, suffix: str) -> int
     if suffix == ".xlsx":
         return write_statements_xlsx(statements, out)
     ensure_offscreen_when_headless()
+    from desktop_app.printing.seal_image import printable_seals
     from desktop_app.printing.statement_render import ensure_gui_application, write_pdf
 
     ensure_gui_application()
+    statements, problems = printable_seals(statements)  # the workbook carries no seal
+    for problem in problems:
+        sys.stderr.write(f"提示：{problem}\n")
     return write_pdf(statements, out)
 
 

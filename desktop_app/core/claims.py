@@ -220,7 +220,8 @@ def outstanding_fen(status: ClaimStatus, claimed_fen: int | None, received_fen: 
     return max((claimed_fen or 0) - (received_fen or 0), 0)
 
 
-_EVENT_KIND_TITLES = {"created": "新建理赔", "note": "理赔备注", "edit": "修改理赔", "evidence": "添加理赔证据"}
+_EVENT_KIND_TITLES = {"created": "新建理赔", "note": "理赔备注", "edit": "修改理赔", "evidence": "添加理赔证据",
+                      "undo": "撤销理赔操作"}
 
 
 def claim_event_title(event: object) -> str:

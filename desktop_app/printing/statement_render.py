@@ -36,6 +36,7 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement, StatementLine
 from desktop_app.printing.fonts import document_family, register_fonts
+from desktop_app.printing.seal_image import load_seal
 
 A4_MARGINS_MM = QMarginsF(16, 14, 16, 12)
 PDF_RESOLUTION = 300  # dpi: text and lines are vectors anyway; this sets the seal image's sampling
@@ -202,7 +203,7 @@ class _Canvas:
             return
         image = self.images.get(s.seal_image)
         if image is None:
-            image = QImage(s.seal_image)
+            image = load_seal(s.seal_image)
             self.images[s.seal_image] = image  # one QImage per file: the PDF embeds it once
         if image.isNull():
             return

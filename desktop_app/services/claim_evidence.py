@@ -4,16 +4,37 @@ copied into the files home (on a team ledger also kept in the ledger: services/e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from desktop_app.core.claim_escalation import Holding
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_upkeep import claim_event, load_claim
-from desktop_app.services.evidence_files import EVIDENCE_FOLDER, checked_sources, evidence_copies, forget_file
+from desktop_app.services.evidence_files import (
+    EVIDENCE_FOLDER,
+    checked_sources,
+    evidence_copies,
+    forget_file,
+    local_file,
+)
 from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
 from desktop_app.store.models import ClaimEvidence, utcnow
+
+
+def evidence_on_disk(session: Session, d: ClaimDetail) -> tuple[ClaimDetail, tuple[Path, ...]]:
+    """The claim with its evidence as this computer has it: each file's path, and the checklist's
+    照片/截图 line held only while one of them is there. A file deleted by hand (or a ledger restored
+    without its data folder) kept its row, so the checklist said ✓ for a photo the shop no longer had."""
+    paths = tuple(local_file(session, e.stored_path) for e in d.evidence)
+    if d.evidence and not any(path.is_file() for path in paths):
+        d = replace(d, holding=d.holding - {Holding.EVIDENCE})
+    return d, paths
 
 
 def evidence_folder(claim_id: int) -> str:

@@ -34,12 +34,14 @@ def load_claim(session: Session, claim_id: int, expected_version: int | None = N
 
 def claim_event(session: Session, claim: CarrierClaim, *, kind: str, author: str, at: datetime | None = None,
            action: str | None = None, from_state: str | None = None, to_state: str | None = None,
-           note: str | None = None, date_only: bool = False, case_id: int | None = None) -> None:
-    session.add(AuditEvent(
+           note: str | None = None, date_only: bool = False, case_id: int | None = None) -> AuditEvent:
+    event = AuditEvent(
         case_id=claim.case_id if case_id is None else case_id, subject="claim", subject_id=claim.id, kind=kind,
         action=action, from_state=from_state, to_state=to_state, note=note, author=author, at=at or utcnow(),
         date_only=date_only, recorded_at=utcnow(),
-    ))
+    )
+    session.add(event)
+    return event
 
 
 def sync_follow_up(session: Session, claim: CarrierClaim, at: datetime) -> None:

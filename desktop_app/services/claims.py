@@ -56,6 +56,7 @@ from desktop_app.services.claim_upkeep import (
 )
 from desktop_app.services.evidence_files import evidence_copies
 from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.claim_history import money_of_order_claims
 from desktop_app.store.claim_rows import open_claim_of_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
@@ -105,6 +106,9 @@ class OpenedClaim:
 
     claim_id: int
     changes: OpChanges
+    # The order's claims now ask more than the buyer paid for the whole order (a double entry, or a
+    # parcel claimed twice): said, not refused (a declared value or postage may be claimed on top).
+    warning: str | None = None
 
 
 def open_claim(db: Database, new: NewClaim, author: str | None = None) -> OpenedClaim:
@@ -135,7 +139,9 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             tracking_no=tracking_no, incident=new.incident.value,
             description=text_or_none(new.description), status=status.value, is_open=True,
             declared_fen=new.declared_fen, claimed_fen=claimed, received_fen=None, shipped_at=order.shipped_at,
-            follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=stamp, updated_at=stamp,
+            # Recorded when the shop says (claim add --at): a claim entered today for last month's lost
+            # parcel belongs to last month's 统计 and is as old as that in 理赔待跟进.
+            follow_up_at=new.follow_up_at or follow_up_for(status, when.at), created_at=when.at, updated_at=stamp,
             items=items,
         )
         session.add(claim)
@@ -151,7 +157,24 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             if names:
                 claim_event(session, claim, kind="evidence", author=who,
                        note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
-        return OpenedClaim(claim.id, changes_in(session))
+        return OpenedClaim(claim.id, changes_in(session), _more_than_the_order(session, draft, claim.id))
+
+
+def _more_than_the_order(session: Session, draft: ClaimDraft, claim_id: int) -> str | None:
+    """What to say when the order's claims together ask more than the buyer paid for all its goods."""
+    paid = draft.value(None)
+    claims = money_of_order_claims(session, draft.order.id)
+    if paid is None or len(claims) < 2:
+        return None
+    # A closed claim asks no more than it got; the others what they claim.
+    asked = {cid: (received or 0) if status == ClaimStatus.CLOSED.value else (claimed or 0)
+             for cid, status, claimed, received in claims}
+    total = sum(asked.values())
+    if total <= paid:
+        return None
+    others = "、".join(f"#{cid} {format_yuan(fen)} 元" for cid, fen in asked.items() if cid != claim_id and fen)
+    return (f"订单 {draft.order.order_no} 的理赔合计申请 {format_yuan(total)} 元，超过买家为整单商品实付的 "
+            f"{format_yuan(paid)} 元（另有理赔 {others}）：请核对是否重复登记，多出的部分需有保价或运费等依据")
 
 
 def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None) -> None:
@@ -240,7 +263,7 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
                 f"赔付 {format_yuan(amount_fen)} 元后累计 {format_yuan(so_far + amount_fen)} 元，少于申请的 "
                 f"{format_yuan(claimed)} 元：请用“部分赔付”，或接受这个金额并“关闭理赔”"
             )
-        return so_far + amount_fen
+        return _within_claim(claimed, so_far, amount_fen)
     if rule is AmountRule.PARTIAL:
         if amount_fen is None or amount_fen == 0:
             raise UserError("部分赔付请填写本次到账金额")
@@ -252,7 +275,21 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
     # FINAL: closing, with whatever arrived at the end (often nothing).
     if amount_fen is None:
         return claim.received_fen if claim.received_fen is not None else 0
-    return so_far + amount_fen
+    return _within_claim(claimed, so_far, amount_fen)
+
+
+def _within_claim(claimed: int | None, so_far: int, amount_fen: int) -> int:
+    """The total received, refused where it would pass the claimed amount: a courier pays at most what
+    was claimed, so 500 typed for 50.00 would count 450 元 too many in 已到账 and in 统计's net loss."""
+    total = so_far + amount_fen
+    if claimed is not None and total > claimed:
+        already = f"已到账 {format_yuan(so_far)} 元，" if so_far else ""
+        raise UserError(
+            f"到账 {format_yuan(amount_fen)} 元后累计 {format_yuan(total)} 元，超过申请金额 {format_yuan(claimed)} 元"
+            f"（{already}最多还能到账 {format_yuan(max(claimed - so_far, 0))} 元）：请核对金额；快递确实多赔"
+            "（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）"
+        )
+    return total
 
 
 def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, note: str | None = None,
@@ -300,6 +337,11 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
+        received = claim.received_fen or 0
+        if edit.claimed_fen is not None and edit.claimed_fen < received:
+            # 已到账 past 申请金额 would count money the claim never asked for (统计's received, net loss).
+            raise UserError(f"申请金额 {format_yuan(edit.claimed_fen)} 元少于已到账的 {format_yuan(received)} 元："
+                            "请核对；到账记错了请先“撤销上一步”")
         values: dict[str, object] = {
             "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
             "carrier": canonical_carrier(text_or_none(edit.carrier)),

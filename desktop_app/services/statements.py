@@ -26,7 +26,8 @@ from desktop_app.core.statement import (
 )
 from desktop_app.core.vocabulary import CaseReason, Platform, family_members
 from desktop_app.services.case_writes import clean_order_no
-from desktop_app.services.shop_profile import profile_for_shop, seal_path
+from desktop_app.services.evidence_files import local_file
+from desktop_app.services.shop_profile import profile_for_shop
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database
@@ -127,7 +128,9 @@ def build_statements(session: Session, request: StatementRequest,
         """The profile of the order's shop (a shop with its own profile signs its own statements)."""
         if shop_id not in profiles:
             profile = profile_for_shop(session, shop_id)
-            seal = seal_path(session, profile)
+            # The seal's path even when its file is gone (a ledger restored on a new computer without
+            # its data folder): the statement's warnings say so instead of printing it unsealed unsaid.
+            seal = local_file(session, profile.seal_image) if profile.seal_image else None
             profiles[shop_id] = (profile, str(seal) if seal is not None else None)
         return profiles[shop_id]
 

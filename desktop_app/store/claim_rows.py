@@ -108,10 +108,11 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
     events = claim_events(session, claim.id)
     holding = _holding(claim.ticket_no, claim.reported_at, claim.contact, bool(claim.evidence), claim.tracking_no,
                        bool(claim.items) and bool(claim.claimed_fen))
-    entered = [e.at for e in events if e.to_state == claim.status]
+    in_force = [e for e in events if e.undone_by is None and e.kind != "undo"]  # a step taken back never happened
+    entered = [e.at for e in in_force if e.to_state == claim.status]
     facts = None if claim.status not in _KNOWN else ClaimFacts(
         status=ClaimStatus(claim.status), created_at=claim.created_at, entered_at=max(entered) if entered else None,
-        reached=_statuses(e.to_state for e in events), reported_at=claim.reported_at,
+        reached=_statuses(e.to_state for e in in_force), reported_at=claim.reported_at,
         submitted_at=claim.submitted_at, holding=holding,
     )
     return ClaimDetail(
@@ -282,7 +283,7 @@ def _with_escalation(session: Session, rows: list[ClaimRow], facts: dict[int, Cl
         stmt = (
             select(AuditEvent.subject_id, AuditEvent.to_state, func.max(AuditEvent.at))
             .where(AuditEvent.subject == "claim", AuditEvent.subject_id.in_(ids[start:start + 500]),
-                   AuditEvent.to_state.is_not(None))
+                   AuditEvent.to_state.is_not(None), AuditEvent.undone_by.is_(None), AuditEvent.kind != "undo")
             .group_by(AuditEvent.subject_id, AuditEvent.to_state)
         )
         for claim_id, state, at in session.execute(stmt).all():

@@ -1658,83 +1658,113 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="132"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="238"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="127"/>
+        <source>撤销上一步</source>
+        <translation>Undo last step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="139"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="143"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="142"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="146"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="149"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="154"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="158"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="175"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="179"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="177"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="189"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="193"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="289"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
+        <source>（已撤销）</source>
+        <translation> (undone)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="258"/>
+        <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
+        <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="261"/>
+        <source>撤销“%1”</source>
+        <translation>Undo “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
+        <source>，撤回到账 %1 元</source>
+        <translation>, taking back the %1 yuan recorded as received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="307"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="299"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="317"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="300"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="318"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="310"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="328"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1862,6 +1892,31 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>说明</source>
         <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimEdits</name>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="135"/>
+        <source>撤销理赔 #%1 的上一步“%2”？</source>
+        <translation>Undo the last step of claim #%1, “%2”?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="137"/>
+        <source>
+登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
+        <translation>
+The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="139"/>
+        <source>撤销上一步</source>
+        <translation>Undo last step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="150"/>
+        <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
+        <translation>Claim #%1: “%2” undone, now: %3</translation>
     </message>
 </context>
 <context>
@@ -2003,100 +2058,105 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="77"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="203"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="212"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="221"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="229"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="302"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="303"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="306"/>
+        <source>请核对理赔金额</source>
+        <translation>Check the claimed amounts</translation>
     </message>
 </context>
 <context>
@@ -3697,154 +3757,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="72"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="74"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="86"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="109"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="111"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="116"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="115"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="129"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="133"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="152"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="172"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="188"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="204"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="257"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="277"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
@@ -5973,166 +6033,171 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="59"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="60"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="73"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="74"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="81"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="85"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="98"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="101"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="118"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="124"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="146"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="181"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="190"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="191"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="199"/>
+        <source>，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）</source>
+        <translation>; not used. Choose a PNG or JPG image (up to 2000 pixels)</translation>
     </message>
 </context>
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="103"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="231"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="104"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="234"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="115"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="127"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="212"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="142"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="256"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="259"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="284"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="262"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="306"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="179"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="181"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="187"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="190"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -6140,42 +6205,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="200"/>
         <source>或在下方填写单价。</source>
         <translation> Or type the prices below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="233"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="236"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="255"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="260"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="263"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="274"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="308"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="311"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>

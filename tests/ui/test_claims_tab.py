@@ -412,3 +412,76 @@ def test_a_claim_of_unknown_amount_shows_nothing_outstanding(qtbot: QtBot, env: 
     assert row is not None and model.row_object(row).claimed_fen is None
     assert model.index(row, model.column_index("claimed")).data() == ""
     assert model.index(row, model.column_index("outstanding")).data() == ""
+
+
+def test_a_payout_typed_wrong_is_taken_back_in_the_pane(qtbot: QtBot, env: Env) -> None:
+    """80 typed for 8.00: 撤销上一步 names the step and the money, asks, and takes both back; before, the
+    pane had no way to correct a payout (and the case's 撤销 sends the shop here for claim records)."""
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    act_on_claim(env.db, claim_id, ClaimAction.SUBMIT_STATEMENT)
+    env.tab.refresh()
+    env.idle(qtbot)
+    env.tab.detail.show_claim(claim_id)
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "pay_partially" in env.tab.detail.action_buttons(), timeout=5000)
+    dialog = open_action(qtbot, env, ClaimAction.PAY_PARTIALLY)
+    dialog.amount.setText("80")
+    accept(dialog)
+    env.idle(qtbot)
+    button = env.tab.detail.undo_button
+    qtbot.waitUntil(lambda: button.toolTip() == "撤销“部分赔付”，撤回到账 80.00 元", timeout=5000)
+    assert button.isEnabled() and env.tab.totals.total.received_fen == 8000
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    [box] = [b for b in env.tab.detail.findChildren(QMessageBox, "claim_undo_confirm") if b.isVisible()]
+    assert "80.00 元" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.model.row_object(env.tab.model.row_of(claim_id)).status == "submitted",
+                    timeout=5000)
+    assert env.tab.totals.total.received_fen == 0
+    with env.db.reading() as s:
+        assert claim_detail(s, claim_id).payouts == ()
+    qtbot.waitUntil(lambda: button.toolTip() == "撤销“提交货值说明”", timeout=5000)
+    history = env.tab.detail.history
+    titles = [history.topLevelItem(i).text(2) for i in range(history.topLevelItemCount())]
+    assert [t for t in titles if "已撤销" in t] == ["部分赔付（已提交货值说明 → 部分赔付）（已撤销）"], titles
+    assert titles[-1].startswith("撤销"), titles
+
+
+def test_a_photo_gone_from_disk_is_a_missing_document_in_the_pane(qtbot: QtBot, env: Env, tmp_path: Path,
+                                                                  data_home: Path) -> None:
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    claim_id = open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order_id)).claim_id
+    env.tab.select_claim(claim_id)
+    env.idle(qtbot)
+    env.tab.detail.add_evidence_files([write_png(tmp_path / "外箱.png", "#d32f2f")])
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "✓ 破损/丢件的照片或聊天截图" in env.tab.detail.summary.toPlainText(), timeout=5000)
+    (data_home / "evidence" / str(claim_id) / "外箱.png").unlink()
+    env.tab.detail.reload()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: "✗ 破损/丢件的照片或聊天截图" in env.tab.detail.summary.toPlainText(), timeout=5000)
+    assert env.tab.detail.evidence.item(0).toolTip().startswith("找不到文件")
+
+
+def test_a_second_claim_past_the_orders_value_is_pointed_out(qtbot: QtBot, env: Env,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Yes to 再新建一张 with the whole order prefilled again: 统计's 向快递索赔 counted the goods twice and
+    nothing said so; the tab now says what the order's claims ask against what the buyer paid."""
+    with env.db.reading() as s:
+        order_id = s.query(Order.id).scalar()
+    first = open_claim(env.db, NewClaim(ClaimIncident.LOST, order_id=order_id)).claim_id
+    monkeypatch.setattr("desktop_app.ui.claims.new_claim_dialog.QMessageBox.question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
+    dialog = _new_claim_for(qtbot, env.tab, "ZT7788")
+    with qtbot.waitSignal(dialog.created, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in env.tab.findChildren(QMessageBox, "claim_over_order")),
+                    timeout=5000)
+    [box] = [b for b in env.tab.findChildren(QMessageBox, "claim_over_order") if b.isVisible()]
+    assert box.text() == ("订单 261101-103283030276851 的理赔合计申请 200.00 元，超过买家为整单商品实付的 100.00 元"
+                          f"（另有理赔 #{first} 100.00 元）：请核对是否重复登记，多出的部分需有保价或运费等依据")
+    box.close()

@@ -344,3 +344,55 @@ def test_each_shop_signs_its_own_statements(qtbot: QtBot, window: MainWindow, db
     assert (douyin_s.shop_name, douyin_s.shop_phone, douyin_s.shop_contact) == ("小林抖店旗舰", "13911112222", "林女士")
     assert (taobao_s.shop_name, taobao_s.shop_phone) == ("小林家居", "13800000000")
     assert no_shop.shop_name == "小林家居"
+
+
+def test_a_seal_qt_cannot_read_is_refused_in_the_shop_profile(qtbot: QtBot, window: MainWindow,
+                                                              tmp_path: Path) -> None:
+    """A PNG damaged past its first bytes was taken (its preview just said 无印章) and every statement
+    after came out without the seal; the dialog now says why and keeps the seal it had."""
+    db = window.context.db
+    assert db is not None
+    good = QImage(50, 50, QImage.Format.Format_ARGB32)
+    good.fill(QColor("#cc0000"))
+    good.save(str(tmp_path / "seal.png"))
+    save_shop_profile(db, SHOP, seal_source=tmp_path / "seal.png")
+    damaged = tmp_path / "公章.png"
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 40)
+    dialog = ShopProfileDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10000):
+        dialog.open()
+    dialog.choose_seal(damaged)
+    assert dialog.seal_refused.isVisibleTo(dialog)
+    assert "公章.png 无法读取" in dialog.seal_refused.text() and "未采用" in dialog.seal_refused.text()
+    assert not dialog.seal_preview.pixmap().isNull()  # the seal it had is still shown, and kept
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.submit()
+    wait_idle(qtbot, window)
+    with db.reading() as session:
+        kept = seal_path(session, load_shop_profile(db))
+    assert kept is not None and kept.read_bytes() == (tmp_path / "seal.png").read_bytes()
+
+
+def test_the_statement_dialog_says_when_the_seal_cannot_print(qtbot: QtBot, window: MainWindow,
+                                                              tmp_path: Path) -> None:
+    db = window.context.db
+    assert db is not None
+    damaged = tmp_path / "公章.png"
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 40)
+    save_shop_profile(db, SHOP, seal_source=damaged)  # its first bytes are a PNG's: taken before the dialog checked
+    dialog = open_statements(qtbot, window, StatementRequest(claim_ids=(1,)))
+    assert dialog.warning.isVisibleTo(dialog)
+    assert "无法读取" in dialog.warning_text.text() and "不会盖章" in dialog.warning_text.text()
+    assert dialog.statements[0].seal_image is None  # the pages do not try it again
+
+
+def test_a_large_seal_is_read_at_print_size_with_its_transparency(qapp: QApplication, tmp_path: Path) -> None:
+    from desktop_app.printing.seal_image import SEAL_PX, load_seal
+
+    scan = QImage(2400, 1200, QImage.Format.Format_ARGB32)
+    scan.fill(Qt.GlobalColor.transparent)
+    scan.save(str(tmp_path / "scan.png"))
+    image = load_seal(tmp_path / "scan.png")
+    assert (image.width(), image.height()) == (SEAL_PX, SEAL_PX // 2)
+    assert image.hasAlphaChannel() and image.pixelColor(10, 10).alpha() == 0

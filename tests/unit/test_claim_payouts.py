@@ -143,3 +143,19 @@ def test_money_received_before_the_upgrade_becomes_one_payout(tmp_path: Path) ->
         assert d.ticket_no is None
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("action", [ClaimAction.PAY, ClaimAction.CLOSE])
+def test_a_payout_past_the_claimed_amount_is_refused_and_nothing_changes(db: Database, action: ClaimAction) -> None:
+    # 500 typed for 50.00 on a claim of 100 元 with 30 received: 已到账 530 and 统计 counted 430 元 the
+    # courier never paid against the net loss.
+    claim_id = new_claim(db)
+    act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=3000, author="测试")
+    before = detail(db, claim_id)
+    with pytest.raises(UserError, match=r"超过申请金额 100\.00 元.*最多还能到账 70\.00 元"):
+        act_on_claim(db, claim_id, action, amount_fen=50000, author="测试")
+    after = detail(db, claim_id)
+    assert (after.status, after.received_fen, len(after.payouts), after.version) == \
+        (before.status, 3000, 1, before.version)
+    act_on_claim(db, claim_id, action, amount_fen=7000, author="测试")  # exactly the rest is fine
+    assert detail(db, claim_id).received_fen == 10000

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
 from desktop_app.core.claims import ClaimIncident
-from desktop_app.core.clock import now
+from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
@@ -239,6 +239,20 @@ def test_a_claim_recorded_for_the_order_counts_in_its_cases_period(db: Database,
     assert build_report(db, NOVEMBER).money.claimed == Decimal("115.00")
     today = now().date()
     assert other in [a.id for a in build_report(db, Period(today, today)).attention]
+
+
+def test_a_claim_entered_later_counts_on_the_day_it_was_recorded(db: Database, ledger: dict[str, int]) -> None:
+    # claim add --at 2026-11-20 for an order without a case, typed in weeks later: 统计 counted it in the
+    # month it was typed (created_at was the clock's), and 理赔待跟进 took it for a new claim.
+    other = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=_order_without_case(db), claimed_fen=900,
+                                    at=parse_moment("2026-11-20 10:00")), author="测试").claim_id
+    november = build_report(db, NOVEMBER)
+    assert november.money.claimed == Decimal("109.00")
+    assert other in [a.id for a in november.attention]
+    today = now().date()
+    assert other not in [a.id for a in build_report(db, Period(today, today)).attention]
+    claim = next(a for a in november.attention if a.id == other)
+    assert claim.created_at == parse_moment("2026-11-20 10:00").at
 
 
 def _order_without_case(db: Database) -> int:

@@ -211,3 +211,53 @@ def test_a_pdf_statement_loads_no_widget_and_no_ui_module(db: Database, ledger_t
     assert [m for m in loaded if m == "desktop_app.ui" or m.startswith("desktop_app.ui.")] == []
     assert "PySide6.QtWidgets" not in loaded
     assert TRACKING_NO in pdf_text(out)
+
+
+def png_header(width: int, height: int, pixels: bool = False) -> bytes:
+    """A PNG that says its size and nothing else (Qt reads the size, then refuses the pixels: a
+    9000×9000 seal is past its 256 MB allocation limit though the file is small); with `pixels`, a
+    whole transparent image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    rows = (b"\x00" + bytes(4 * width)) * height if pixels else b"\x00"
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"\x89PNG\r\n\x1a\n" + b"garbage" * 40, "无法读取（文件已损坏，或不是 PNG/JPG 图片）"),
+    (png_header(9000, 9000), "太大（9000×9000 像素）"),
+    (None, "不在这台电脑的数据文件夹里"),
+])
+def test_a_seal_that_cannot_print_is_said(run: Run, db: Database, tmp_path: Path, gui: object, data_home: Path,
+                                          capsys: pytest.CaptureFixture[str], content: bytes | None,
+                                          said: str, ledger_target: str) -> None:
+    # The seal passed the profile's PNG check (its first bytes), but the statement came out without it,
+    # and nothing said so: the shop sent the courier an unsealed statement.
+    from desktop_app.services.shop_profile import save_shop_profile, seal_path
+
+    source = tmp_path / "公章.png"
+    source.write_bytes(content or png_header(10, 10, pixels=True))
+    stored = save_shop_profile(db, SHOP, seal_source=source).value
+    assert stored.seal_image is not None
+    with db.reading() as session:
+        copy = seal_path(session, stored)
+    assert copy is not None
+    if content is None:  # the ledger restored on a new computer without its data folder
+        copy.unlink()
+    add_order(db)
+    out = tmp_path / "货值说明.pdf"
+    assert run("statement", "--order", ORDER_NO, "--out", out) == 0
+    err = capsys.readouterr().err
+    if content is None and ledger_target.startswith("postgresql"):
+        # A team ledger keeps the seal itself: the seat fetches it again, and the statement is sealed.
+        assert "盖章" not in err and copy.is_file()
+        return
+    assert said in err and "这份货值说明不会盖章" in err and "店铺信息" in err, err
+    assert "Traceback" not in err and pdf_pages(out) == 1
+    assert run("statement", "--order", ORDER_NO, "--out", tmp_path / "货值说明.xlsx") == 0
+    assert "盖章" not in capsys.readouterr().err  # the workbook has no seal to miss

@@ -237,3 +237,15 @@ def test_check_backup_list_and_restore_answer_for_a_team_ledger(capsys: pytest.C
     assert code == 0 and [row["file"] for row in json.loads(out)] == [str(dump)], err
     code, out, err = cli(capsys, "restore", str(dump), "--db", pg_url)
     assert code == 2 and f"pg_restore --clean --if-exists --no-owner -d {make_url(pg_url).database} {dump}" in err
+    # A ledger file (SQLite) given for the team ledger was told the same pg_restore line, which fails on the
+    # server: it is said what the file is, and how a ledger file goes to a server.
+    ledger = dump.parent / "ledger-20261203-101010-manual.sqlite3"
+    ledger.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    code, out, err = cli(capsys, "restore", str(ledger), "--db", pg_url)
+    assert code == 2 and "单机账本文件（SQLite）" in err and "migrate-to" in err and "pg_restore" not in err, err
+    other = dump.parent / "照片.jpg"
+    other.write_bytes(b"\xff\xd8\xff")
+    code, out, err = cli(capsys, "restore", str(other), "--db", pg_url)
+    assert code == 2 and "不是 pg_dump 的备份文件" in err and "Traceback" not in err, err
+    code, out, err = cli(capsys, "restore", str(dump.parent / "nothing.dump"), "--db", pg_url)
+    assert code == 2 and "无法读取" in err and "Traceback" not in err, err

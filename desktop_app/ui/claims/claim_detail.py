@@ -36,7 +36,7 @@ from desktop_app.core.clock import Moment, now
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
-from desktop_app.services.evidence_files import local_file
+from desktop_app.services.claim_evidence import evidence_on_disk
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -47,7 +47,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import (
     ClaimActionDialog,
 )
-from desktop_app.ui.claims.claim_edits import ClaimEdits
+from desktop_app.ui.claims.claim_edits import ClaimEdits, undo_offer
 from desktop_app.ui.claims.claim_summary import next_step_html, summary_html
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
@@ -124,7 +124,11 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.ticket_button = QPushButton(self.tr("理赔单号/联系人"))
         self.ticket_button.setObjectName("claim_ticket")
         self.ticket_button.clicked.connect(self.edit_ticket)
-        for button in (self.follow_up_button, self.edit_button, self.link_button, self.ticket_button):
+        self.undo_button = QPushButton(self.tr("撤销上一步"))
+        self.undo_button.setObjectName("claim_undo")
+        self.undo_button.clicked.connect(self.undo_step)
+        for button in (self.follow_up_button, self.edit_button, self.link_button, self.ticket_button,
+                       self.undo_button):
             tools.add_widget(button)
         actions_layout.addWidget(more)
         layout.addWidget(self.actions_box)
@@ -185,7 +189,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.statement_button, self.follow_up_button, self.edit_button, self.link_button,
-                       self.ticket_button, self.add_evidence_button, self.remove_evidence_button):
+                       self.ticket_button, self.undo_button, self.add_evidence_button, self.remove_evidence_button):
             explain(widget, enabled, self.tr("先在左侧列表中选择一条理赔"), widget.property("usual_tip") or "")
 
     def reload(self) -> None:
@@ -195,8 +199,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
 
         def work(db: Database) -> _Loaded:
             with db.reading() as session:
-                detail = claim_detail(session, claim_id)
-                paths = [local_file(session, e.stored_path) for e in detail.evidence]
+                detail, paths = evidence_on_disk(session, claim_detail(session, claim_id))
             thumbnails = tuple(Thumbnail(e.id, path, e.original_name, load_thumbnail(path))
                                for e, path in zip(detail.evidence, paths, strict=True))
             return _Loaded(detail, thumbnails)
@@ -231,19 +234,34 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self._set_actions(allowed_actions(ClaimStatus(d.status)))
         self._enable(True)
         self.follow_up_button.setEnabled(d.is_open)
+        self._offer_undo(d)
         self.loaded.emit(d.id)
 
     def _show_history(self, d: ClaimDetail) -> None:
         kinds = {"created": self.tr("新建理赔"), "note": self.tr("备注"), "edit": self.tr("修改"),
-                 "evidence": self.tr("证据")}
+                 "evidence": self.tr("证据"), "undo": self.tr("撤销")}
         entries = []
         for e in d.events:
             title = labels.label_of(ClaimAction, e.action) if e.action else kinds.get(e.kind, e.kind)
             if e.from_state and e.to_state and e.from_state != e.to_state:
                 title = transition(title, labels.label_of(ClaimStatus, e.from_state),
                                    labels.label_of(ClaimStatus, e.to_state))
+            if e.undone_by is not None:
+                title += self.tr("（已撤销）")
             entries.append(TimelineEntry(e.at, e.date_only, e.author, title, e.note))
         self.history.show_entries(entries)
+
+    def _offer_undo(self, d: ClaimDetail) -> None:
+        offer = undo_offer(d)
+        if offer is None:
+            explain(self.undo_button, False,
+                    self.tr("这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）"))
+            return
+        title, returned = offer
+        tip = self.tr("撤销“%1”").replace("%1", title)
+        if returned:
+            tip += self.tr("，撤回到账 %1 元").replace("%1", format_yuan(returned))
+        explain(self.undo_button, True, "", tip)
 
     def _set_actions(self, actions: list[ClaimAction]) -> None:
         self.actions_flow.clear()

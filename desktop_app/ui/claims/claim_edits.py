@@ -1,23 +1,28 @@
 """Editing one claim through its dialogs, from the claim pane: the follow-up date, the claim's details,
-the courier's ticket, the links to cases and reships."""
+the courier's ticket, the links to cases and reships, and taking back its last step (撤销上一步)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from desktop_app.core.claims import ClaimAction
+from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
+from desktop_app.services.claim_undo import UndoneClaimStep, undo_claim_step
+from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QWidget
 
-    from desktop_app.store.claim_rows import ClaimDetail
     from desktop_app.ui.context import AppContext
 
     class _Pane(QWidget):
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 
         _detail: ClaimDetail | None
         _context: AppContext
+        message: SignalInstance
 
         def _failed(self, error: Exception) -> None: ...
 else:
@@ -117,3 +123,52 @@ class ClaimEdits(_Pane):
         dialog.accepted.connect(save)
         dialog.open()
         return dialog
+
+    def undo_step(self) -> QMessageBox | None:
+        """Ask, then take back the claim's last step with the payout it recorded (a payout typed wrong)."""
+        d = self._detail
+        offer = undo_offer(d) if d is not None else None
+        if d is None or offer is None:
+            return None
+        claim_id, version = d.id, d.version
+        title, returned = offer
+        text = self.tr("撤销理赔 #%1 的上一步“%2”？").replace("%1", str(claim_id)).replace("%2", title)
+        if returned:
+            text += self.tr("\n登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。").replace(
+                "%1", format_yuan(returned))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("撤销上一步"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("claim_undo_confirm")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                return
+
+            def done(undone: UndoneClaimStep) -> None:
+                self.message.emit(self.tr("理赔 #%1 已撤销“%2”，当前状态：%3").replace("%1", str(claim_id))
+                                  .replace("%2", undone.title).replace("%3", undone.status.label))
+
+            self._context.write(lambda db: undo_claim_step(db, claim_id, expected_version=version),
+                                on_success=done, on_failure=self._failed, origin=self)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+
+def undo_offer(d: ClaimDetail) -> tuple[str, int] | None:
+    """The step 撤销上一步 would take back (its name) and the payout it recorded (fen), or None: the
+    same choice as `services.claim_undo`, read from the claim the pane shows."""
+    steps = [e for e in d.events if e.kind == "action" and e.action and e.undone_by is None]
+    if not steps or steps[-1].to_state != d.status:
+        return None
+    step = steps[-1]
+    try:
+        title = ClaimAction(step.action or "").label
+    except ValueError:
+        return None
+    last = d.payouts[-1] if d.payouts else None
+    money = step.action in {ClaimAction.PAY.value, ClaimAction.PAY_PARTIALLY.value, ClaimAction.CLOSE.value}
+    return title, last.amount_fen if money and last is not None and last.paid_at == step.at else 0

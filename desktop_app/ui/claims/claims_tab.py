@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -293,11 +294,18 @@ class ClaimsTab(BaseTab):
         dialog = NewClaimDialog(self.context, order, case_id, self)
         dialog.setObjectName("new_claim_dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.created.connect(self._claim_created)
+        dialog.created.connect(lambda claim_id: self._claim_created(claim_id, dialog.warning))
         dialog.open()
         return dialog
 
-    def _claim_created(self, claim_id: int) -> None:
+    def _claim_created(self, claim_id: int, warning: str | None = None) -> None:
         self.select_claim(claim_id)
-        self.message.emit(self.tr("已新建快递理赔 #%1").replace("%1", str(claim_id)))
+        done = self.tr("已新建快递理赔 #%1").replace("%1", str(claim_id))
+        self.message.emit(f"{done}　{warning}" if warning else done)
+        if warning:  # the status bar is easy to miss: a double claim inflates 统计's 向快递索赔
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("请核对理赔金额"), warning,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("claim_over_order")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
 

@@ -34,6 +34,7 @@ from desktop_app.services.claims import (
     ClaimDraft,
     ClaimExists,
     NewClaim,
+    OpenedClaim,
     draft_for_case,
     draft_for_order,
 )
@@ -62,6 +63,7 @@ class NewClaimDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._draft: ClaimDraft | None = None
+        self.warning: str | None = None  # what recording the claim had to say (OpenedClaim.warning)
         self._case_id = case_id
         self._amount_touched = False
         self._spins: list[QSpinBox] = []
@@ -262,7 +264,11 @@ class NewClaimDialog(QDialog):
 
     def submit(self, again: bool = False) -> None:
         submit_write(self, self.buttons, self._context, lambda: replace(self.collect(), again=again),
-                     open_claim_service, lambda opened: self.created.emit(opened.claim_id), self._ask_again)
+                     open_claim_service, self._opened, self._ask_again)
+
+    def _opened(self, opened: OpenedClaim) -> None:
+        self.warning = opened.warning  # read by the tab with `created` (the dialog closes after)
+        self.created.emit(opened.claim_id)
 
     def _ask_again(self, error: Exception) -> bool:
         """A second claim for a parcel with an open one is asked about, not refused outright."""

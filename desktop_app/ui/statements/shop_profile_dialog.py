@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
+from desktop_app.printing.seal_image import seal_problem
 from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
@@ -107,6 +108,12 @@ class ShopProfileDialog(QDialog):
         seal_row.addLayout(seal_buttons)
         seal_row.addStretch(1)
         form.addRow(self.tr("印章图片（可选）"), seal_row)
+        self.seal_refused = QLabel()  # why a chosen file was not taken (damaged, too many pixels)
+        self.seal_refused.setObjectName("seal_refused")
+        self.seal_refused.setWordWrap(True)
+        tint(self.seal_refused, "overdue")
+        self.seal_refused.hide()
+        form.addRow("", self.seal_refused)
         layout.addLayout(form)
         hint = QLabel(self.tr("印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。"))
         hint.setWordWrap(True)
@@ -186,7 +193,14 @@ class ShopProfileDialog(QDialog):
             self.choose_seal(Path(path))
 
     def choose_seal(self, path: Path) -> None:
-        """Use `path` as the new seal (copied into the data folder when saved)."""
+        """Use `path` as the new seal (copied into the data folder when saved); a file the statement
+        could not print (damaged, too many pixels) is refused here, saying why, and the seal stays."""
+        problem = seal_problem(path)
+        refused = self.tr("，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）")
+        self.seal_refused.setText(problem + refused if problem else "")
+        self.seal_refused.setVisible(bool(problem))
+        if problem:
+            return
         self._new_seal = path
         self._show_seal(path)
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import GoodsValueStatement, StatementIncomplete
+from desktop_app.printing.seal_image import printable_seals
 from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image, write_pdf
 from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
@@ -154,9 +155,10 @@ class StatementDialog(QDialog):
         """Read the statements again (after the shop details changed)."""
         request = self._request
 
-        def work(db: Database) -> tuple[list[GoodsValueStatement], list[str]]:
+        def work(db: Database) -> tuple[list[GoodsValueStatement], list[str], list[str]]:
             statements = load_statements(db, request)
-            return statements, missing_shop_details(statements)
+            statements, seals = printable_seals(statements)  # read once here, off the GUI thread
+            return statements, missing_shop_details(statements), seals
 
         self._context.read(work, self._loaded, self._failed)
 
@@ -164,8 +166,8 @@ class StatementDialog(QDialog):
         for button in (self.preview_button, self.pdf_button, self.xlsx_button):
             button.setEnabled(ready)
 
-    def _loaded(self, result: tuple[list[GoodsValueStatement], list[str]]) -> None:
-        statements, missing = result
+    def _loaded(self, result: tuple[list[GoodsValueStatement], list[str], list[str]]) -> None:
+        statements, missing, seals = result
         self.statements = statements
         current = max(self.list.currentRow(), 0)
         self.list.clear()
@@ -182,6 +184,7 @@ class StatementDialog(QDialog):
         if len(carriers) > 1:
             notes.append(self.tr("所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。")
                          .replace("%1", "、".join(carriers)))
+        notes.extend(seals)
         self.warning_text.setText("\n".join(notes))
         self.warning.setVisible(bool(notes))
         self.status.setText(self.tr("共 %n 份，每份一页 A4", "", len(statements)))
