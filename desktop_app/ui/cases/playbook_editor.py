@@ -36,6 +36,7 @@ from desktop_app.services.playbooks import (
     remove_own_copy,
     save_playbook,
 )
+from desktop_app.ui import labels
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE, ChoiceList, ScriptEditor, StepList
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
@@ -148,10 +149,11 @@ class PlaybookEditor(QDialog):
         self._say(problems)
 
     def _list_text(self, playbook: Playbook) -> str:
+        title = labels.text(playbook.title)  # the list in the window's language; the fields edit the Chinese
         if playbook.id not in self.library.own:
-            return playbook.title
+            return title
         mark = self.tr("（本店修改）") if playbook.id in self.library.shipped else self.tr("（本店）")
-        return playbook.title + mark
+        return title + mark
 
     def _chosen(self, row: int) -> None:
         item = self.list.item(row)

@@ -268,7 +268,7 @@ class RuleForm(QWidget):
         self._loading = True
         self.timer_list.clear()
         for timer in self._timers:
-            self.timer_list.addItem(timer.name or timer.id or self.tr("（未命名）"))
+            self.timer_list.addItem(labels.text(timer.name) or timer.id or self.tr("（未命名）"))
         self._loading = False
         if self._timers:
             self.timer_list.setCurrentRow(min(row, len(self._timers) - 1))
@@ -349,7 +349,7 @@ class RuleForm(QWidget):
         self._timers = self._doc.timers()
         if 0 <= row < len(self._timers):
             item = self.timer_list.item(row)
-            item.setText(self._timers[row].name or self._timers[row].id or self.tr("（未命名）"))
+            item.setText(labels.text(self._timers[row].name) or self._timers[row].id or self.tr("（未命名）"))
             self._windows = self._doc.windows_for(self._timers[row].id)
         self._check()
         self.edited.emit(self._doc.text())

@@ -1,0 +1,265 @@
+"""The English window on a ledger of the shared samples: what the staff read is English, what the buyer
+or the courier receives and what the platforms said stays Chinese on purpose, and the Chinese window is
+unchanged.
+
+A playbook's steps, postage rule and script titles, a claim's next step, its documents and whom to
+contact, the history notes the ledger writes, a shop policy: they came from the data files and stayed
+Chinese in the English window ("Steps (破损)", "Postage: 谁过错谁承担：…", "Next step：向快递网点报案…").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.clock import parse_moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_import import import_cases
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.services.order_import import import_files
+from desktop_app.services.playbooks import check_step, load_playbooks
+from desktop_app.store.database import open_database
+from desktop_app.ui.app import create_window
+from desktop_app.ui.translations import compile_ts, ts_file
+from desktop_app.ui.widgets.timeline import TimelineView
+from desktop_app.ui.window.main_window import MainWindow
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Widgets whose text is data, Chinese on purpose (objectName → why).
+DATA_WIDGETS = {
+    "guide_script_text": "the reply script is sent to the buyer in Chinese (its tooltip says so)",
+    "case_table": "receivers, shop names and goods are the shop's data",
+    "claim_table": "receivers and carriers are the order's data",
+    "reship_table": "addresses and goods are the order's data",
+    "order_table": "receivers, carriers and the platform's order status words",
+    "transit_table": "carriers' names and parcel numbers",
+    "claim_detail_items": "the goods of the order",
+    "report_products": "the goods of the order",
+    "claim_carrier_filter": "carriers' names",
+    "order_detail": "the order as exported: names, address, goods, the platform's status word",
+    "shop_filter": "the shops' names (the platform after them is English)",
+    "report_shop": "the shops' names (the platform after them is English)",
+}
+# Quoted inside an English sentence: the platform's own status word, the buyer's words, the shop's own
+# description of a claim.
+QUOTED = re.compile(r"^(Platform export: |Imported from \S+: |[\w ]+, claimed ¥\S+: ).*$", re.DOTALL)
+
+
+@pytest.fixture
+def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
+    """Our English and the English locale (month names) as the app installs them, removed afterwards."""
+    qm = tmp_path / "desktop_app_en.qm"
+    assert compile_ts(ts_file("en"), qm)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield translator
+    QLocale.setDefault(before)
+    qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def sample_ledger(tmp_path: Path, data_home: Path) -> tuple[Path, int]:
+    """The shared sample exports imported, a reship for a damaged parcel with its first step ticked off,
+    and a claim for it."""
+    path = tmp_path / "samples.sqlite3"
+    db = open_database(path)
+    try:
+        import_files(db, sorted((FIXTURES / "samples").glob("*_*.*")))
+        import_cases(db, sorted(p for p in (FIXTURES / "aftersales").iterdir() if p.suffix in (".csv", ".xlsx")))
+        agreed = ((CaseAction.AGREE_RESHIP, parse_moment("2026-11-21 10:00")),)
+        case_id = open_case(db, NewCase(Platform.DOUYIN, "6999181014330197092", CaseKind.RESHIP, CaseReason.DAMAGED,
+                                        actions=agreed), author="小林").case_id
+        damaged = next(p for p in load_playbooks().playbooks if p.id == "damaged")
+        check_step(db, case_id, damaged, damaged.steps[0].id, author="小林")
+        open_claim(db, NewClaim(ClaimIncident.DAMAGED, case_id=case_id, description="外箱压坏"), author="小林")
+    finally:
+        db.close()
+    return path, case_id
+
+
+def _open(qtbot: QtBot, path: Path) -> MainWindow:
+    win = create_window(path)
+    qtbot.addWidget(win)
+    win.resize(1366, 740)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=20000)
+    return win
+
+
+def _close(win: MainWindow) -> None:
+    win.team_changes.stop()
+    win.runner.shutdown()
+    if win.context.db is not None:
+        win.context.db.close()
+
+
+def _in_data_widget(widget: QWidget) -> bool:
+    while widget is not None:
+        if widget.objectName() in DATA_WIDGETS:
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
+def _texts(root: QWidget) -> Iterator[tuple[str, str]]:
+    """(where, text) of what a visible widget shows the staff: labels, buttons, tabs, lists, headers."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible() or _in_data_widget(widget):
+            continue
+        where = f"{type(widget).__name__} {widget.objectName()!r}"
+        yield where, widget.toolTip()
+        if isinstance(widget, QLabel | QAbstractButton):
+            yield where, widget.text()
+        elif isinstance(widget, QGroupBox):
+            yield where, widget.title()
+        elif isinstance(widget, QComboBox):
+            yield from ((where, widget.itemText(i)) for i in range(widget.count()))
+        elif isinstance(widget, QTabWidget):
+            yield from ((where, widget.tabText(i)) for i in range(widget.count()))
+        elif isinstance(widget, QListWidget):
+            yield from ((where, widget.item(i).text()) for i in range(widget.count()))
+        elif isinstance(widget, QTreeWidget):  # the timelines: time, who (a seat's name), event, note
+            for i in range(widget.topLevelItemCount()):
+                item = widget.topLevelItem(i)
+                yield where, item.text(2)
+                yield where, QUOTED.sub(r"\1", item.text(3))
+        elif isinstance(widget, QTableView) and widget.model() is not None:
+            model = widget.model()
+            yield from ((where, str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+                        for c in range(model.columnCount()))
+
+
+def _claim_summary_staff_part(win: MainWindow) -> str:
+    """The claim pane's next step (what to do, by when, whom to contact, the documents), without the
+    order's table under it (receiver, address, carrier: data)."""
+    browser = win.claims_tab.findChild(QTextBrowser, "claim_summary")
+    text = browser.toPlainText()
+    return text.split("\nOrder")[0]
+
+
+def _select(qtbot: QtBot, win: MainWindow, view: QTableView, row: int) -> None:
+    view.selectRow(row)
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+
+
+def test_the_english_window_shows_the_staff_no_chinese(qtbot: QtBot, sample_ledger: tuple[Path, int],
+                                                      english: QTranslator) -> None:
+    win = _open(qtbot, sample_ledger[0])
+    try:
+        chinese: dict[str, str] = {}
+        for index in range(win.tabs.count()):
+            win.tabs.setCurrentIndex(index)
+            qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+            tab = win.tabs.widget(index)
+            table = next((v for v in tab.findChildren(QTableView) if v.isVisible() and v.model().rowCount()), None)
+            rows = range(min(table.model().rowCount(), 30)) if table is not None else range(1)
+            for row in rows:
+                if table is not None:
+                    _select(qtbot, win, table, row)
+                chinese.update({text: where for where, text in _texts(win) if text and CJK.search(text)})
+        assert not chinese, "\n".join(f"{where}: {text[:120]}" for text, where in sorted(chinese.items()))
+
+        # the claim: its next step, deadline, contact and documents
+        _show_claim(qtbot, win)
+        summary = _claim_summary_staff_part(win)
+        assert summary.startswith("Next step: Report it to the carrier's outlet"), summary
+        assert "Contact: Carrier's outlet" in summary and "Documents needed:" in summary
+        assert not CJK.search(summary), summary
+        model = win.claims_tab.model
+        tips = [model.data(model.index(0, c), Qt.ItemDataRole.ToolTipRole) for c in range(model.columnCount())]
+        tip = next(t for t in tips if t and "outlet" in t)
+        assert tip.startswith("Report it to the carrier's outlet") and "Still missing: Photos of the damage" in tip
+        assert not CJK.search(tip), tip
+    finally:
+        _close(win)
+
+
+def test_the_reply_script_stays_chinese_and_says_why(qtbot: QtBot, sample_ledger: tuple[Path, int],
+                                                    english: QTranslator) -> None:
+    win = _open(qtbot, sample_ledger[0])
+    try:
+        _show_case(qtbot, win, sample_ledger[1])
+        guide = win.cases_tab.findChild(QPlainTextEdit, "guide_script_text")
+        assert guide.toPlainText().startswith("熊涛兰您好，非常抱歉订单6999181014330197092")
+        assert "in Chinese" in guide.toolTip()
+        steps = win.cases_tab.findChild(QListWidget, "guide_steps")
+        assert steps.item(0).text() == (
+            "Ask the buyer for photos of the outer box (with the shipping label) and of the damage")
+        timeline = _case_timeline(win)
+        assert "Done (Damaged): Ask the buyer for photos of the outer box (with the shipping label) and of the " \
+               "damage" in timeline
+    finally:
+        _close(win)
+
+
+def test_the_chinese_window_is_unchanged(qtbot: QtBot, sample_ledger: tuple[Path, int]) -> None:
+    win = _open(qtbot, sample_ledger[0])
+    try:
+        _show_case(qtbot, win, sample_ledger[1])
+        steps = win.cases_tab.findChild(QListWidget, "guide_steps")
+        assert steps.item(0).text() == "请买家拍外箱（带快递面单）和破损处的照片"
+        postage = win.cases_tab.findChild(QLabel, "guide_postage").text()
+        assert postage.startswith("运费：谁过错谁承担：运输途中破损由快递承担。")
+        scripts = win.cases_tab.findChild(QComboBox, "guide_scripts")
+        assert [scripts.itemText(i) for i in range(scripts.count())] == ["致歉并请买家拍照", "已补发", "部分退款补偿"]
+        assert "已完成（破损）：请买家拍外箱（带快递面单）和破损处的照片" in _case_timeline(win)
+        shops = win.cases_tab.findChild(QComboBox, "shop_filter")
+        assert any(shops.itemText(i).endswith("（淘宝）") for i in range(shops.count()))
+
+        _show_claim(qtbot, win)
+        summary = win.claims_tab.findChild(QTextBrowser, "claim_summary").toPlainText()
+        assert summary.startswith("下一步：向快递网点报案，提交货值说明\n截止 "), summary
+        assert "找：快递网点" in summary and "需要的材料：" in summary
+        assert "✗ 破损/丢件的照片或聊天截图" in summary
+        history = win.claims_tab.findChild(QTreeWidget, "claim_history")
+        assert re.fullmatch(r"破损，申请 \d+\.\d\d 元：外箱压坏", history.topLevelItem(0).text(3))
+    finally:
+        _close(win)
+
+
+def _show_case(qtbot: QtBot, win: MainWindow, case_id: int) -> None:
+    win.show_case(case_id)
+    qtbot.waitUntil(lambda: win.cases_tab.findChild(QListWidget, "guide_steps").count() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+
+
+def _show_claim(qtbot: QtBot, win: MainWindow) -> None:
+    win.tabs.setCurrentWidget(win.claims_tab)
+    qtbot.waitUntil(lambda: win.claims_tab.model.rowCount() > 0, timeout=10000)
+    _select(qtbot, win, win.claims_tab.findChild(QTableView, "claim_table"), 0)
+    browser = win.claims_tab.findChild(QTextBrowser, "claim_summary")
+    qtbot.waitUntil(lambda: "1" in browser.toPlainText() and not win.runner.busy, timeout=10000)
+
+
+def _case_timeline(win: MainWindow) -> str:
+    trees = win.cases_tab.findChildren(TimelineView)
+    return "\n".join(t.topLevelItem(i).text(3) for t in trees for i in range(t.topLevelItemCount()))
