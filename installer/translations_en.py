@@ -257,6 +257,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1（%2）": "%1 (%2)",
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
+    "规则文件中的原文，按输入保存；窗口中显示为：%1":
+        "The rule pack's own text (Chinese), saved as typed; the window shows it as: %1",
     "理赔备注": "Claim note",
     "修改理赔": "Claim edited",
     "添加理赔证据": "Claim evidence added",

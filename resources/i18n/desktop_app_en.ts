@@ -5497,7 +5497,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="189"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="392"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="401"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
@@ -5585,37 +5585,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="271"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="352"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="361"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="299"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="294"/>
+        <source>规则文件中的原文，按输入保存；窗口中显示为：%1</source>
+        <translation>The rule pack&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="306"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="437"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="446"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="440"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="449"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="442"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="451"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="444"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="453"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="456"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
