@@ -2,9 +2,10 @@
 
 A playbook's title, steps, postage rule and reply-script titles (resources/playbooks/*.toml), a claim
 escalation step's title, explanation and documents (resources/claim_escalation.toml) and a shop
-policy's title, description and suggestion (resources/policies.toml) are read by the shop's staff:
+policy's title, description and suggestion (resources/policies.toml) and the name of each export format
+(resources/import_profiles, resources/aftersales: `label`) are read by the shop's staff:
 each Chinese text there has its English in the key beside it (`title_en`, `text_en`, `postage_en`,
-`explain_en`, `name_en`, `description_en`). `installer/update_translations.py` writes these pairs into
+`explain_en`, `name_en`, `description_en`, `label_en`). `installer/update_translations.py` writes these pairs into
 the .ts (context "Vocabulary"), so the window shows them through `labels.text` like every
 other data text; a text a shop edited has no English there and shows in Chinese. What goes to the
 buyer (a script's `text`) has none: it is sent in Chinese.
@@ -23,6 +24,7 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 PLAYBOOK_TEXTS = ((None, "title"), (None, "postage"), ("steps", "text"), ("scripts", "title"))
 ESCALATION_TEXTS = (("step", "title"), ("step", "explain"))
 POLICY_TEXTS = (("policy", "title"), ("policy", "description"), ("policy", "text"))
+FORMAT_TEXTS = ((None, "label"),)
 
 
 def _entries(data: Mapping[str, Any], table: str | None) -> Iterator[Mapping[str, Any]]:
@@ -51,6 +53,10 @@ def shipped_texts(resources: Path = RESOURCES) -> list[tuple[str, str | None, st
     for path in sorted((resources / "playbooks").glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         found.extend(_pairs(data, PLAYBOOK_TEXTS, f"playbooks/{path.name}"))
+    for folder in ("import_profiles", "aftersales"):  # the name of an export's format, in import summaries
+        for path in sorted((resources / folder).glob("*.toml")):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            found.extend(_pairs(data, FORMAT_TEXTS, f"{folder}/{path.name}"))
     policies = resources / "policies.toml"
     found.extend(_pairs(tomllib.loads(policies.read_text(encoding="utf-8")), POLICY_TEXTS, policies.name))
     escalation = resources / "claim_escalation.toml"

@@ -263,3 +263,21 @@ def _show_claim(qtbot: QtBot, win: MainWindow) -> None:
 def _case_timeline(win: MainWindow) -> str:
     trees = win.cases_tab.findChildren(TimelineView)
     return "\n".join(t.topLevelItem(i).text(3) for t in trees for i in range(t.topLevelItemCount()))
+
+
+def test_the_import_summary_names_the_formats_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                         english: QTranslator) -> None:
+    """The import summary's 说明 said "拼多多订单" in the English window: a format's name has its English
+    beside it in its profile (`label_en`)."""
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        samples = FIXTURES / "samples"
+        dialog = win.import_files([samples / "pdd_orders.csv", samples / "douyin_orders.xlsx"])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        notes = sorted(dialog.table.item(row, 6).text() for row in range(dialog.table.rowCount()))
+        assert notes == ["Douyin Shop orders", "Pinduoduo orders"]
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)

@@ -305,7 +305,7 @@ class ImportDialog(QDialog):
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
             return f.refused
-        parts = [f.profile or ""]
+        parts = [labels.text(f.profile or "")]  # the format's name (the English beside it in its profile)
         if f.companions:
             parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
         return "；".join(p for p in parts if p)
