@@ -214,6 +214,9 @@ def test_the_reply_script_stays_chinese_and_says_why(qtbot: QtBot, sample_ledger
         steps = win.cases_tab.findChild(QListWidget, "guide_steps")
         assert steps.item(0).text() == (
             "Ask the buyer for photos of the outer box (with the shipping label) and of the damage")
+        # English steps are twice as long as the Chinese: they wrap in the pane instead of scrolling sideways
+        assert steps.wordWrap() and steps.horizontalScrollBar().maximum() == 0
+        assert steps.item(0).toolTip() == steps.item(0).text()
         timeline = _case_timeline(win)
         assert "Done (Damaged): Ask the buyer for photos of the outer box (with the shipping label) and of the " \
                "damage" in timeline

@@ -69,6 +69,9 @@ class CaseGuidePanel(QWidget):
         self.steps = QListWidget()
         self.steps.setObjectName("guide_steps")
         self.steps.setMaximumHeight(110)
+        # a step wraps in the pane's width (English steps are twice as long) instead of scrolling sideways
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.steps)
         self.postage = QLabel()
         self.postage.setObjectName("guide_postage")
@@ -160,6 +163,7 @@ class CaseGuidePanel(QWidget):
             self.tr("处理步骤（%1）").replace("%1", labels.text(playbook.title)) if playbook else "")
         for step in playbook.steps if playbook else ():
             item = QListWidgetItem(labels.text(step.text))
+            item.setToolTip(item.text())
             item.setData(STEP_ROLE, step.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if step.id in guide.checked else Qt.CheckState.Unchecked)
