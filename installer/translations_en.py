@@ -257,6 +257,50 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1（%2）": "%1 (%2)",
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
+    # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
+    "内部错误（%1）：%2。数据未被修改；请把日志发给开发者。":
+        "Internal error (%1): %2. Nothing was changed; please send the log to the developers.",
+    "请在“备份与恢复”中恢复最新的完好备份。": " Restore the latest good backup under “Backups”.",
+    "请填写处理步骤的名称": "Give the playbook a name",
+    "至少要有一件补发商品": "A reship needs at least one item",
+    "运单号不能为空": "The tracking number is empty",
+    "请给出售后单编号，多个用逗号分隔，例如 3,5,8": "Give the case numbers, separated by commas, e.g. 3,5,8",
+    "备注内容不能为空": "The note is empty",
+    "未填写运单号，未录入": "No tracking number given: nothing recorded",
+    "没有选择要导入的文件": "No file chosen to import",
+    "订单号不能为空": "The order number is empty",
+    "报案时间缺少时区": "The time reported has no time zone",
+    "理赔单号太长（最多 80 个字符）": "The claim number is too long (80 characters at most)",
+    "联系人太长（最多 120 个字符）": "The contact is too long (120 characters at most)",
+    "请至少选择一件商品": "Choose at least one item",
+    "金额不能为负数": "The amount cannot be negative",
+    "跟进时间缺少时区": "The follow-up time has no time zone",
+    "此操作不需要金额": "This action takes no amount",
+    "部分赔付请填写本次到账金额": "For a partial payout, enter the amount received this time",
+    "请选择订单或售后单": "Choose an order or a case",
+    "此操作没有到账金额，不需要赔付方式": "This action receives no money: no payout channel needed",
+    "理赔未填写申请金额，请填写实际赔付金额": "The claim has no claimed amount: enter the amount actually paid",
+    "请选择要添加的证据文件": "Choose the evidence files to add",
+    "迁移的目标就是源文件本身": "The migration target is the source file itself",
+    "重新计算时限的后台进程已结束，时限未更新；下次启动时会再算一次。":
+        "The background process recomputing deadlines has ended; deadlines were not updated and will be "
+        "computed again at the next start.",
+    "拒绝补发请写明原因": "Give a reason for refusing the reship",
+    "请选择要生成货值说明的理赔、订单或售后单":
+        "Choose the claims, orders or cases to make a goods value statement for",
+    "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://…",
+    "密码不能写进设置文件，请单独保存到系统钥匙串":
+        "A password cannot be written into the settings file: keep it in the system keychain",
+    "席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”":
+        "The seat name is empty: enter the name of the person working at this computer, e.g. “Xiao Wang”",
+    "席位名不能含有控制字符、“|”或“\\”": "A seat name cannot contain control characters, “|” or “\\”",
+    "数字太大，超出了数据库能保存的范围。数据未被修改。":
+        "The number is too large for the database to store. Nothing was changed.",
+    "数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
+        "The database address is empty: give an SQLite file path, or "
+        "postgresql+psycopg://user:password@host:port/database",
+    "商家编码太长（最多 100 个字符）": "The merchant SKU code is too long (100 characters at most)",
+    "没有要保存的货值说明": "There is no goods value statement to save",
     "规则文件中的原文，按输入保存；窗口中显示为：%1":
         "The rule pack's own text (Chinese), saved as typed; the window shows it as: %1",
     "理赔备注": "Claim note",

@@ -122,6 +122,20 @@ def _recurring_event_names() -> list[str]:
     return sorted(set(names.values()))
 
 
+def _fixed_user_errors() -> list[str]:
+    """`UserError("…")` with a fixed message in the core, services, store and io: the window's error
+    dialogs translate them (ui/background.describe_error); a message naming values stays Chinese."""
+    found: list[str] = []
+    for folder in ("core", "services", "store", "io"):
+        for path in sorted((ROOT / "desktop_app" / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "UserError"
+                        and node.args and isinstance(node.args[0], ast.Constant)
+                        and isinstance(node.args[0].value, str) and len(node.args[0].value) > 1):
+                    found.append(node.args[0].value)
+    return list(dict.fromkeys(found))
+
+
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
     from desktop_app.core import (
@@ -147,6 +161,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(dict.fromkeys(chinese for chinese, _, _ in shipped_texts()))))
     groups.append(("a claim's events in a case's timeline (desktop_app.core.claims.CLAIM_EVENT_TITLES)",
                    list(claims.CLAIM_EVENT_TITLES)))
+    groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
+                   _fixed_user_errors()))
     groups.append(("the history notes the ledger writes (desktop_app.core.event_notes)",
                    [t.template for t in event_notes.TEMPLATES]))
     groups.append(("what a reply script's placeholders stand for (desktop_app.core.playbooks.PLACEHOLDER_NAMES)",

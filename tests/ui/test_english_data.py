@@ -33,6 +33,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import parse_moment
+from desktop_app.core.errors import LedgerDamaged, UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_import import import_cases
@@ -42,6 +43,7 @@ from desktop_app.services.order_import import import_files
 from desktop_app.services.playbooks import check_step, load_playbooks
 from desktop_app.store.database import open_database
 from desktop_app.ui.app import create_window
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.translations import compile_ts, ts_file
 from desktop_app.ui.widgets.timeline import TimelineView
 from desktop_app.ui.window.main_window import MainWindow
@@ -284,3 +286,18 @@ def test_the_import_summary_names_the_formats_in_english(qtbot: QtBot, tmp_path:
         dialog.close()
     finally:
         _close(win)
+
+
+def test_an_error_dialog_says_a_fixed_message_in_english(english: QTranslator) -> None:
+    """The error dialogs said the core's and services' fixed messages in Chinese ("备注内容不能为空",
+    "内部错误（KeyError）…") in the English window; a message naming values stays as the core wrote it."""
+    assert describe_error(UserError("备注内容不能为空")) == "The note is empty"
+    assert describe_error(LedgerDamaged("/tmp/a.sqlite3")).endswith(" Restore the latest good backup under “Backups”.")
+    assert describe_error(KeyError("x")) == (
+        "Internal error (KeyError): 'x'. Nothing was changed; please send the log to the developers.")
+    assert describe_error(UserError("订单 123 不存在")) == "订单 123 不存在"
+
+
+def test_the_chinese_error_dialog_is_unchanged() -> None:
+    assert describe_error(UserError("备注内容不能为空")) == "备注内容不能为空"
+    assert describe_error(KeyError("x")) == "内部错误（KeyError）：'x'。数据未被修改；请把日志发给开发者。"
