@@ -257,6 +257,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1（%2）": "%1 (%2)",
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
+    "店铺名称": "Shop name",
+    "联系电话": "Phone",
+    "收款账户": "Payout account",
     # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
     "内部错误（%1）：%2。数据未被修改；请把日志发给开发者。":
         "Internal error (%1): %2. Nothing was changed; please send the log to the developers.",

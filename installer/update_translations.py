@@ -147,6 +147,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         playbooks,
         returns,
         rule_pack_model,
+        statement,
     )
     from desktop_app.services import claim_upkeep
 
@@ -167,6 +168,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    [t.template for t in event_notes.TEMPLATES]))
     groups.append(("what a reply script's placeholders stand for (desktop_app.core.playbooks.PLACEHOLDER_NAMES)",
                    list(playbooks.PLACEHOLDER_NAMES.values())))
+    groups.append(("the shop's details a goods value statement lacks (desktop_app.core.statement.SHOP_DETAIL_NAMES)",
+                   list(statement.SHOP_DETAIL_NAMES)))
     groups.append(("whom a claim's next step goes to (desktop_app.core.claim_escalation.CONTACTS)",
                    list(claim_escalation.CONTACTS.values())))
     groups.append(("the claim follow-up deadline (desktop_app.services.claim_upkeep)",

@@ -372,6 +372,12 @@ QT_TRANSLATE_NOOP("Vocabulary", "金额")
 QT_TRANSLATE_NOOP("Vocabulary", "时限")
 QT_TRANSLATE_NOOP("Vocabulary", "店铺名")
 
+# the shop's details a goods value statement lacks (desktop_app.core.statement.SHOP_DETAIL_NAMES)
+QT_TRANSLATE_NOOP("Vocabulary", "店铺名称")
+QT_TRANSLATE_NOOP("Vocabulary", "联系人")
+QT_TRANSLATE_NOOP("Vocabulary", "联系电话")
+QT_TRANSLATE_NOOP("Vocabulary", "收款账户")
+
 # whom a claim's next step goes to (desktop_app.core.claim_escalation.CONTACTS)
 QT_TRANSLATE_NOOP("Vocabulary", "快递网点")
 QT_TRANSLATE_NOOP("Vocabulary", "快递客服")

@@ -301,3 +301,28 @@ def test_an_error_dialog_says_a_fixed_message_in_english(english: QTranslator) -
 def test_the_chinese_error_dialog_is_unchanged() -> None:
     assert describe_error(UserError("备注内容不能为空")) == "备注内容不能为空"
     assert describe_error(KeyError("x")) == "内部错误（KeyError）：'x'。数据未被修改；请把日志发给开发者。"
+
+
+def test_the_goods_value_statement_dialogs_name_the_shop_details_in_english(
+        qtbot: QtBot, sample_ledger: tuple[Path, int], english: QTranslator) -> None:
+    """店铺信息未填写 listed the empty details in Chinese ("Shop details missing: 店铺名称、联系人…") and
+    the shop profile's shops read "小林家居旗舰店（Taobao）"; the statement itself stays Chinese (it goes to
+    the courier)."""
+    win = _open(qtbot, sample_ledger[0])
+    try:
+        dialog = win.open_statements_for_claims([1])
+        assert dialog is not None
+        warning = dialog.findChild(QLabel, "statement_warning")
+        qtbot.waitUntil(lambda: "Shop details missing" in warning.text(), timeout=10000)
+        assert "Shop name, Contact, Phone, Payout account" in warning.text() and not CJK.search(warning.text())
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+        profile = win.open_shop_profile()
+        assert profile is not None
+        shops = profile.findChild(QComboBox, "profile_shop")
+        qtbot.waitUntil(lambda: shops.count() > 1, timeout=10000)
+        assert shops.itemText(1) == "小林家居旗舰店 (Taobao)"
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        profile.close()
+    finally:
+        _close(win)
